@@ -1,0 +1,88 @@
+// Config schema: the typed shape of config/default.yaml, validated with zod.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positive = z.number().positive();
+const posInt = z.number().int().positive();
+
+const tileSchema = z.strictObject({
+  name: z.string().min(1),
+  url: z.string().regex(/^(https?:\/\/|\/)/, 'must be an http(s) URL or an absolute path'),
+  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+  attribution: z.string().default(''),
+  maxZoom: z.number().int().min(1).max(22).default(18),
+  subdomains: z.string().default(''),
+});
+
+export const configSchema = z.strictObject({
+  server: z.strictObject({
+    host: z.string().min(1),
+    port,
+    publicUrl: z.string(),
+    corsOrigins: z.array(z.string()),
+    bodyLimitBytes: posInt,
+    importLimitBytes: posInt,
+  }),
+  database: z.strictObject({
+    url: z.string(),
+    poolMin: z.number().int().min(0),
+    poolMax: posInt,
+    embedded: z.strictObject({ dataDir: z.string().min(1), port }),
+  }),
+  security: z.strictObject({
+    secretKeyFile: z.string().min(1),
+    secretKey: z.string().regex(/^([0-9a-fA-F]{64})?$/, 'must be empty or 64 hex characters'),
+    jwtIssuer: z.string().min(1),
+    accessTokenTtlS: posInt,
+    refreshTokenTtlS: posInt,
+    streamTokenTtlS: posInt,
+    loginMaxPerUser: posInt,
+    loginMaxPerIp: posInt,
+    loginWindowS: posInt,
+  }),
+  transcoder: z.strictObject({
+    ffmpegPath: z.string().min(1),
+    hlsDir: z.string().min(1),
+    idleTimeoutS: positive,
+    maxWorkers: posInt,
+    maxTranscodes: z.number().int().min(0),
+    segmentSeconds: positive,
+    listSize: posInt,
+    stallTimeoutS: positive,
+    rtspTimeoutS: positive,
+    backoffInitialMs: posInt,
+    backoffMaxMs: posInt,
+    failuresBeforeOffline: posInt,
+    killGraceMs: posInt,
+    maxHeight: z.number().int().min(144).max(4320),
+    audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
+  }),
+  discovery: z.strictObject({
+    probeRepeats: z.number().int().min(1).max(10),
+    probeWaitMs: posInt,
+    sweepConcurrency: posInt,
+    maxSweepPrefix: z.number().int().min(8).max(32),
+    requestTimeoutMs: posInt,
+    maxResponseBytes: posInt,
+  }),
+  health: z.strictObject({
+    intervalS: positive,
+    jitter: z.number().min(0).max(0.9),
+    concurrency: posInt,
+    timeoutMs: posInt,
+  }),
+  gis: z.strictObject({
+    defaultRangeM: positive,
+    maxRadiusM: positive,
+    maxResults: posInt,
+  }),
+  map: z.strictObject({
+    center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+    zoom: z.number().int().min(1).max(22),
+    tiles: z.array(tileSchema),
+  }),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type TileSource = z.infer<typeof tileSchema>;

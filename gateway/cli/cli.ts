@@ -1,0 +1,39 @@
+// cloudeye command line: parses the verb and hands over to its command module.
+import { ConfigError } from '../../config/load';
+
+export type Command = (args: string[]) => Promise<number>;
+
+/** Loaded lazily so `cloudeye simcam` does not pay for the gateway's imports. */
+const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  serve: { about: 'run the gateway (--port N)', load: async () => (await import('./serve')).serveCommand },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)}${v.about}`);
+  return `usage: cloudeye <command> [options]\n\n${rows.join('\n')}\n`;
+}
+
+/** Runs one CLI invocation; returns the process exit code. Errors print one line, no stack. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(usage());
+    return verb ? 0 : 2;
+  }
+  const entry = COMMANDS[verb];
+  if (!entry) {
+    process.stderr.write(`cloudeye: unknown command '${verb}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await entry.load())(rest);
+  } catch (err) {
+    if (err instanceof ConfigError || (err instanceof Error && err.name === 'UsageError')) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`cloudeye ${verb}: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.CLOUDEYE_DEBUG) console.error(err);
+    return 1;
+  }
+}

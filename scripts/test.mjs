@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The one test command: type-check the whole tree, then run every mocha test.
+import { spawnSync } from 'node:child_process';
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const extra = process.argv.slice(2);
+run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('npx', ['mocha', '--reporter', './test/helpers/reporter.cjs', ...extra]);

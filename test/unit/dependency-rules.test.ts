@@ -1,0 +1,42 @@
+// Fails when any import breaks a dependency direction of DESIGN.md.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanText, scanTree } from '../helpers/imports';
+import { violations } from '../helpers/dependency-rules';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('dependency rules (DESIGN.md)', () => {
+  it('the tree breaks none of them', () => {
+    const refs = scanTree(ROOT, ['config', 'gis', 'transcoder', 'gateway', 'web/src']);
+    assert.ok(refs.length > 10, `scanner found only ${refs.length} imports`);
+    assert.deepEqual(violations(refs), []);
+  });
+
+  const cases: Array<[string, string, string, boolean]> = [
+    ['config reaching gateway', 'config/load.ts', "import { x } from '../gateway/db/knex';", true],
+    ['config using yaml', 'config/load.ts', "import YAML from 'yaml';", false],
+    ['gis reading files', 'gis/index.ts', "import { readFileSync } from 'node:fs';", true],
+    ['gis using kdbush', 'gis/index.ts', "import KDBush from 'kdbush';", false],
+    ['gis importing transcoder', 'gis/a.ts', "import { a } from '../transcoder/x';", true],
+    ['transcoder importing express', 'transcoder/s.ts', "import express from 'express';", true],
+    ['transcoder importing a type', 'transcoder/s.ts', "import type { Config } from '../config/load';", false],
+    ['transcoder using child_process', 'transcoder/s.ts', "import { spawn } from 'node:child_process';", false],
+    ['onvif importing db', 'gateway/onvif/client.ts', "import { db } from '../db/knex';", true],
+    ['policy importing http', 'gateway/auth/policy.ts', "import { x } from '../http/errors';", true],
+    ['cameras importing knex', 'gateway/cameras/service.ts', "import knex from 'knex';", true],
+    ['db importing knex', 'gateway/db/knex.ts', "import knex from 'knex';", false],
+    ['streams importing express', 'gateway/streams/service.ts', "import express from 'express';", true],
+    ['http importing express', 'gateway/http/app.ts', "import express from 'express';", false],
+    ['web importing gateway runtime', 'web/src/main.ts', "import { x } from '../../gateway/db/knex';", true],
+    ['web importing gateway types', 'web/src/main.ts', "import type { Camera } from '../../gateway/contract';", false],
+    ['web importing leaflet', 'web/src/main.ts', "import L from 'leaflet';", false],
+    ['web importing socket.io server', 'web/src/main.ts', "import { Server } from 'socket.io';", true],
+  ];
+  for (const [name, file, text, bad] of cases) {
+    it(`${bad ? 'flags' : 'allows'} ${name}`, () => {
+      assert.equal(violations(scanText(file, text)).length, bad ? 1 : 0);
+    });
+  }
+});
