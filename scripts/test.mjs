@@ -8,4 +8,5 @@ const run = (cmd, args) => {
 };
 const extra = process.argv.slice(2);
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-run('npx', ['mocha', '--reporter', './test/helpers/reporter.cjs', ...extra]);
+const specs = extra.length ? extra : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+run('npx', ['mocha', '--reporter', './test/helpers/reporter.cjs', ...specs]);
