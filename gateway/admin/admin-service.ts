@@ -1,0 +1,182 @@
+// Department administration: departments, networks, users, API keys, share grants, grids — policy-checked and audited.
+import type { z } from 'zod';
+import type { apiKeyCreate, departmentCreate, gridCreate, networkCreate, ShareCreate, userCreate, userUpdate, Department, Grid, Network, Share, User, ApiKey } from '../contract';
+import type { AccountsRepo } from '../db/accounts-repo';
+import { publicApiKey, publicUser } from '../db/accounts-repo';
+import type { OrgRepo, NetworkRecord } from '../db/org-repo';
+import type { AuditRepo } from '../db/audit-repo';
+import type { AccessControl } from '../auth/access';
+import type { AuthService } from '../auth/auth-service';
+import { newApiKey } from '../auth/auth-service';
+import type { CredentialBox } from '../auth/secrets';
+import { hashPassword } from '../auth/passwords';
+import { isCityAdmin, type Principal } from '../auth/policy';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+
+const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+const publicNetwork = ({ defaultCredentialsEnc: _c, ...n }: NetworkRecord): Network => n;
+
+export class AdminService {
+  private readonly gridListeners = new Set<() => void>();
+
+  constructor(
+    private readonly org: OrgRepo,
+    private readonly accounts: AccountsRepo,
+    private readonly audit: AuditRepo,
+    private readonly access: AccessControl,
+    private readonly auth: AuthService,
+    private readonly box: CredentialBox,
+  ) {}
+
+  onGridsChange(fn: () => void): () => void {
+    this.gridListeners.add(fn);
+    return () => this.gridListeners.delete(fn);
+  }
+
+  /** City admins see every department's records; department admins their own. */
+  private scope(p: Principal): number | undefined {
+    return isCityAdmin(p) ? undefined : (p.departmentId ?? undefined);
+  }
+
+  private async requireDepartment(id: number, path: string): Promise<Department> {
+    const d = await this.org.department(id);
+    if (!d) throw new ValidationError(`department ${id} does not exist`, [{ path, message: `no department ${id}` }]);
+    return d;
+  }
+
+  departments(): Promise<Department[]> {
+    return this.org.departments();
+  }
+
+  async createDepartment(p: Principal, d: z.infer<typeof departmentCreate>, ip: string): Promise<Department> {
+    this.access.assertDo(p, 'department-manage');
+    const dep = await this.org.createDepartment(d);
+    await this.audit.append({ ...actor(p, ip), action: 'department.create', targetType: 'department', targetId: dep.id, detail: { code: dep.code } });
+    return dep;
+  }
+
+  async networks(p: Principal): Promise<Network[]> {
+    this.access.assertDo(p, 'discover');
+    return (await this.org.networks(this.scope(p))).map(publicNetwork);
+  }
+
+  async createNetwork(p: Principal, n: z.infer<typeof networkCreate>, ip: string): Promise<Network> {
+    this.access.assertDo(p, 'network-manage');
+    const departmentId = this.access.actingDepartment(p, n.departmentId);
+    await this.requireDepartment(departmentId, 'body.departmentId');
+    const net = await this.org.createNetwork({
+      departmentId,
+      name: n.name,
+      interface: n.interface,
+      cidrs: n.cidrs,
+      hosts: n.hosts,
+      defaultCredentialsEnc: n.username !== undefined || n.password !== undefined ? this.box.sealCredentials({ username: n.username ?? '', password: n.password ?? '' }) : null,
+    });
+    await this.audit.append({ ...actor(p, ip), action: 'network.create', targetType: 'network', targetId: net.id, detail: { name: net.name } });
+    return publicNetwork(net);
+  }
+
+  async users(p: Principal): Promise<User[]> {
+    this.access.assertDo(p, 'user-manage');
+    return (await this.accounts.users(this.scope(p))).map(publicUser);
+  }
+
+  async createUser(p: Principal, u: z.infer<typeof userCreate>, ip: string): Promise<User> {
+    this.access.assertDo(p, 'user-manage');
+    let departmentId: number | null;
+    if (isCityAdmin(p)) departmentId = u.departmentId ?? null;
+    else departmentId = this.access.actingDepartment(p, u.departmentId);
+    if (departmentId === null && u.role !== 'admin' && u.role !== 'auditor') throw new ValidationError('user: only admins and auditors may have no department', [{ path: 'body.departmentId', message: 'required for this role' }]);
+    if (departmentId !== null) await this.requireDepartment(departmentId, 'body.departmentId');
+    if (u.areaGridId != null && !(await this.org.grid(u.areaGridId))) throw new ValidationError('user: area grid not found', [{ path: 'body.areaGridId', message: `no grid ${u.areaGridId}` }]);
+    const rec = await this.accounts.createUser({ username: u.username, displayName: u.displayName, passwordHash: await hashPassword(u.password), role: u.role, departmentId, areaGridId: u.areaGridId ?? null, locale: u.locale });
+    await this.audit.append({ ...actor(p, ip), action: 'user.create', targetType: 'user', targetId: rec.id, detail: { username: rec.username, role: rec.role, departmentId } });
+    return publicUser(rec);
+  }
+
+  async updateUser(p: Principal, id: number, u: z.infer<typeof userUpdate>, ip: string): Promise<User> {
+    this.access.assertDo(p, 'user-manage');
+    const existing = await this.accounts.user(id);
+    if (!existing || (!isCityAdmin(p) && existing.departmentId !== p.departmentId)) throw new NotFoundError(`user ${id} not found`);
+    if (!isCityAdmin(p) && u.departmentId !== undefined && u.departmentId !== p.departmentId) throw new ForbiddenError('auth: may not move a user to another department');
+    const { password, ...rest } = u;
+    const rec = await this.accounts.updateUser(id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    if (!rec) throw new NotFoundError(`user ${id} not found`);
+    this.auth.invalidate();
+    await this.audit.append({ ...actor(p, ip), action: 'user.update', targetType: 'user', targetId: id, detail: { fields: Object.keys(u) } });
+    return publicUser(rec);
+  }
+
+  async apiKeys(p: Principal): Promise<ApiKey[]> {
+    this.access.assertDo(p, 'apikey-manage');
+    return (await this.accounts.apiKeys(this.scope(p))).map(publicApiKey);
+  }
+
+  async createApiKey(p: Principal, k: z.infer<typeof apiKeyCreate>, ip: string): Promise<ApiKey & { key: string }> {
+    this.access.assertDo(p, 'apikey-manage');
+    const departmentId = this.access.actingDepartment(p, k.departmentId);
+    await this.requireDepartment(departmentId, 'body.departmentId');
+    const made = newApiKey();
+    const rec = await this.accounts.createApiKey({ departmentId, name: k.name, prefix: made.prefix, keyHash: made.hash, scopes: k.scopes, createdBy: p.kind === 'user' ? p.id : null });
+    await this.audit.append({ ...actor(p, ip), action: 'apikey.create', targetType: 'apikey', targetId: rec.id, detail: { name: rec.name } });
+    return { ...publicApiKey(rec), key: made.key };
+  }
+
+  async revokeApiKey(p: Principal, id: number, ip: string): Promise<ApiKey> {
+    this.access.assertDo(p, 'apikey-manage');
+    const rec = await this.accounts.apiKey(id);
+    if (!rec || (!isCityAdmin(p) && rec.departmentId !== p.departmentId)) throw new NotFoundError(`API key ${id} not found`);
+    const done = (await this.accounts.revokeApiKey(id)) ?? rec;
+    await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
+    return publicApiKey(done);
+  }
+
+  async shares(p: Principal): Promise<Share[]> {
+    if (p.role === 'auditor') return this.org.shares();
+    this.access.assertDo(p, 'share-manage');
+    return this.org.shares({ ...(isCityAdmin(p) ? {} : { departmentId: p.departmentId ?? -1 }) });
+  }
+
+  async createShare(p: Principal, s: ShareCreate, ip: string): Promise<Share> {
+    this.access.assertDo(p, 'share-manage');
+    const from = this.access.actingDepartment(p, s.fromDepartmentId);
+    await this.requireDepartment(from, 'body.fromDepartmentId');
+    await this.requireDepartment(s.toDepartmentId, 'body.toDepartmentId');
+    if (from === s.toDepartmentId) throw new ValidationError('share: a department cannot share with itself', [{ path: 'body.toDepartmentId', message: 'same as the source department' }]);
+    if (s.expiresAt && new Date(s.expiresAt).getTime() <= Date.now()) throw new ValidationError('share: expiry is in the past', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+    const share = await this.org.createShare({ fromDepartmentId: from, toDepartmentId: s.toDepartmentId, kind: s.kind, tags: s.tags, cameraIds: s.cameraIds, polygon: s.polygon, note: s.note, expiresAt: s.expiresAt, createdBy: p.kind === 'user' ? p.id : null });
+    await this.access.reload();
+    await this.audit.append({ ...actor(p, ip), action: 'share.create', targetType: 'share', targetId: share.id, detail: { to: share.toDepartmentId, kind: share.kind, expiresAt: share.expiresAt } });
+    return share;
+  }
+
+  async revokeShare(p: Principal, id: number, ip: string): Promise<Share> {
+    this.access.assertDo(p, 'share-manage');
+    const s = await this.org.share(id);
+    if (!s || (!isCityAdmin(p) && s.fromDepartmentId !== p.departmentId)) throw new NotFoundError(`share ${id} not found`);
+    const done = (await this.org.revokeShare(id)) ?? s;
+    await this.access.reload();
+    await this.audit.append({ ...actor(p, ip), action: 'share.revoke', targetType: 'share', targetId: id });
+    return done;
+  }
+
+  grids(kind?: string): Promise<Grid[]> {
+    return this.org.grids(kind);
+  }
+
+  async createGrids(p: Principal, gs: Array<z.infer<typeof gridCreate>>, ip: string): Promise<Grid[]> {
+    this.access.assertDo(p, 'grid-manage');
+    const made = await this.org.createGrids(gs);
+    await this.audit.append({ ...actor(p, ip), action: 'grid.create', targetType: 'grid', detail: { count: made.length, ids: made.map((g) => g.id).slice(0, 50) } });
+    for (const l of this.gridListeners) l();
+    return made;
+  }
+
+  async deleteGrid(p: Principal, id: number, ip: string): Promise<void> {
+    this.access.assertDo(p, 'grid-manage');
+    if (!(await this.org.deleteGrid(id))) throw new NotFoundError(`grid ${id} not found`);
+    await this.audit.append({ ...actor(p, ip), action: 'grid.delete', targetType: 'grid', targetId: id });
+    this.auth.invalidate();
+    for (const l of this.gridListeners) l();
+  }
+}

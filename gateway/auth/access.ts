@@ -1,0 +1,73 @@
+// Access control service: keeps the share grants in memory and applies the pure policy to them.
+import type { OrgRepo } from '../db/org-repo';
+import { grantFromShare } from '../db/org-repo';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { can, canDo, visibilityPredicate, visibilitySignature, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+
+export class AccessControl {
+  private shares: ShareGrant[] = [];
+  private version = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly org: OrgRepo) {}
+
+  async start(): Promise<void> {
+    await this.reload();
+  }
+
+  /** Re-reads every share grant; called after any share change. */
+  async reload(): Promise<void> {
+    this.shares = (await this.org.shares()).map(grantFromShare);
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  /** Called after each reload (e.g. to drop cached cluster sets). Returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get sharesVersion(): number {
+    return this.version;
+  }
+
+  can(p: Principal, action: CameraAction, cam: PolicyCamera, now = new Date()): boolean {
+    return can(p, action, cam, this.shares, now);
+  }
+
+  canDo(p: Principal, action: GlobalAction): boolean {
+    return canDo(p, action);
+  }
+
+  predicate(p: Principal, now = new Date()): (cam: PolicyCamera) => boolean {
+    return visibilityPredicate(p, this.shares, now);
+  }
+
+  signature(p: Principal, now = new Date()): string {
+    return visibilitySignature(p, this.shares, now);
+  }
+
+  /** Throws NotFound when the camera is invisible to p (existence is not revealed), Forbidden when visible but not allowed. */
+  assertCamera(p: Principal, action: CameraAction, cam: PolicyCamera | null, id: string): asserts cam is PolicyCamera {
+    if (!cam || (!this.can(p, 'view', cam) && !(action !== 'view' && this.can(p, action, cam)))) throw new NotFoundError(`camera ${id} not found`);
+    if (!this.can(p, action, cam)) throw new ForbiddenError(`auth: ${p.role} ${p.name} may not ${action} camera ${id}`);
+  }
+
+  assertDo(p: Principal, action: GlobalAction): void {
+    if (!canDo(p, action)) throw new ForbiddenError(`auth: role ${p.role} may not ${action}`);
+  }
+
+  /**
+   * The department a principal acts for: its own, or — for a city-wide admin — the one named.
+   * Anyone else naming a foreign department is refused.
+   */
+  actingDepartment(p: Principal, requested: number | undefined | null): number {
+    if (p.departmentId === null) {
+      if (requested == null) throw new ForbiddenError('auth: a city-wide admin must name the departmentId');
+      return requested;
+    }
+    if (requested != null && requested !== p.departmentId) throw new ForbiddenError(`auth: may not act for department ${requested}`);
+    return p.departmentId;
+  }
+}

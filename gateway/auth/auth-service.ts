@@ -1,0 +1,149 @@
+// Authentication: password login with sessions (JWT + rotating refresh token), logout, API keys, principals.
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { AccountsRepo, UserRecord } from '../db/accounts-repo';
+import type { OrgRepo } from '../db/org-repo';
+import type { AuditRepo } from '../db/audit-repo';
+import { AuthenticationError, RateLimitError } from '../errors';
+import { DUMMY_HASH, verifyPassword } from './passwords';
+import type { Principal, Role } from './policy';
+import { SlidingWindowLimiter } from './rate-limit';
+import { TokenError, type TokenService } from './tokens';
+
+export interface AuthOptions {
+  accessTtlS: number;
+  refreshTtlS: number;
+  loginMaxPerUser: number;
+  loginMaxPerIp: number;
+  loginWindowS: number;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: UserRecord;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const API_KEY_RE = /^ce_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
+const CACHE_MS = 2000;
+
+export class AuthService {
+  private readonly perUser: SlidingWindowLimiter;
+  private readonly perIp: SlidingWindowLimiter;
+  private readonly revoked = new Set<string>();
+  /** principal by session id, briefly, so a video wall's requests do not each hit the database */
+  private readonly cache = new Map<string, { p: Principal; until: number }>();
+
+  constructor(
+    private readonly accounts: AccountsRepo,
+    private readonly org: OrgRepo,
+    private readonly audit: AuditRepo,
+    private readonly tokens: TokenService,
+    private readonly opts: AuthOptions,
+  ) {
+    this.perUser = new SlidingWindowLimiter(opts.loginMaxPerUser, opts.loginWindowS * 1000);
+    this.perIp = new SlidingWindowLimiter(opts.loginMaxPerIp, opts.loginWindowS * 1000);
+  }
+
+  async start(): Promise<void> {
+    for (const id of await this.accounts.revokedSessionIds()) this.revoked.add(id);
+  }
+
+  async login(username: string, password: string, ip: string): Promise<LoginResult> {
+    const wait = Math.max(this.perUser.retryAfterS(`u:${username}`), this.perIp.retryAfterS(`ip:${ip}`));
+    if (wait > 0) {
+      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'denied', ip, detail: { reason: 'rate-limited' } });
+      throw new RateLimitError('auth: too many login attempts, try again later', wait);
+    }
+    this.perIp.hit(`ip:${ip}`);
+    const user = await this.accounts.userByName(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok || user.disabled) {
+      this.perUser.hit(`u:${username}`);
+      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail: { reason: user?.disabled ? 'disabled' : 'bad-credentials' } });
+      throw new AuthenticationError('auth: wrong user name or password');
+    }
+    this.perUser.reset(`u:${username}`);
+    const sid = randomUUID();
+    const refreshToken = `${sid}.${randomBytes(32).toString('base64url')}`;
+    await this.accounts.createSession({ id: sid, userId: user.id, refreshHash: sha256(refreshToken), expiresAt: new Date(Date.now() + this.opts.refreshTtlS * 1000) });
+    await this.audit.append({ actorType: 'user', actorId: user.id, actorName: user.username, departmentId: user.departmentId, action: 'login', ip });
+    return { accessToken: this.signFor(user, sid), refreshToken, expiresIn: this.opts.accessTtlS, user };
+  }
+
+  private signFor(user: UserRecord, sid: string): string {
+    return this.tokens.signAccess({ sub: String(user.id), sid, role: user.role, dept: user.departmentId });
+  }
+
+  /** Exchanges a refresh token for a new access token and a new refresh token (rotation). */
+  async refresh(refreshToken: string): Promise<LoginResult> {
+    const sid = refreshToken.split('.')[0] ?? '';
+    const s = await this.accounts.session(sid);
+    const presented = Buffer.from(sha256(refreshToken));
+    if (!s || s.revokedAt || s.expiresAt.getTime() < Date.now() || !timingSafeEqual(presented, Buffer.from(s.refreshHash.padEnd(presented.length).slice(0, presented.length))))
+      throw new AuthenticationError('auth: refresh token is invalid, expired or revoked');
+    const user = await this.accounts.user(s.userId);
+    if (!user || user.disabled) throw new AuthenticationError('auth: user no longer active');
+    const next = `${sid}.${randomBytes(32).toString('base64url')}`;
+    await this.accounts.rotateSession(sid, sha256(next), new Date(Date.now() + this.opts.refreshTtlS * 1000));
+    return { accessToken: this.signFor(user, sid), refreshToken: next, expiresIn: this.opts.accessTtlS, user };
+  }
+
+  async logout(p: Principal, sid: string, ip: string): Promise<void> {
+    this.revoked.add(sid);
+    this.cache.delete(sid);
+    await this.accounts.revokeSession(sid);
+    await this.audit.append({ actorType: 'user', actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'logout', ip });
+  }
+
+  /** Principal of a Bearer access token; throws AuthenticationError for any bad token. */
+  async fromAccessToken(token: string): Promise<{ principal: Principal; sid: string }> {
+    let claims;
+    try {
+      claims = this.tokens.verifyAccess(token);
+    } catch (err) {
+      throw new AuthenticationError(err instanceof TokenError ? err.message : 'auth: token rejected');
+    }
+    if (this.revoked.has(claims.sid)) throw new AuthenticationError('auth: session has been logged out');
+    const hit = this.cache.get(claims.sid);
+    if (hit && hit.until > Date.now()) return { principal: hit.p, sid: claims.sid };
+    const user = await this.accounts.user(Number(claims.sub));
+    if (!user || user.disabled) throw new AuthenticationError('auth: user no longer active');
+    const principal = await this.userPrincipal(user);
+    this.cache.set(claims.sid, { p: principal, until: Date.now() + CACHE_MS });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return { principal, sid: claims.sid };
+  }
+
+  async userPrincipal(user: UserRecord): Promise<Principal> {
+    const area = user.areaGridId ? ((await this.org.grid(user.areaGridId))?.geometry ?? null) : null;
+    return { kind: 'user', id: user.id, name: user.username, role: user.role, departmentId: user.departmentId, area, scopes: [] };
+  }
+
+  /** Principal of an API key "ce_<prefix>_<secret>"; throws AuthenticationError when unknown or revoked. */
+  async fromApiKey(key: string): Promise<Principal> {
+    const m = API_KEY_RE.exec(key);
+    if (!m) throw new AuthenticationError('auth: API key is malformed');
+    const rec = await this.accounts.apiKeyByPrefix(m[1]!);
+    const presented = Buffer.from(sha256(key));
+    if (!rec || !timingSafeEqual(presented, Buffer.from(rec.keyHash.padEnd(presented.length).slice(0, presented.length))))
+      throw new AuthenticationError('auth: API key is unknown');
+    if (rec.revokedAt) throw new AuthenticationError('auth: API key has been revoked');
+    void this.accounts.touchApiKey(rec.id).catch(() => undefined);
+    return { kind: 'apikey', id: rec.id, name: `apikey:${rec.name}`, role: 'integrator' as Role, departmentId: rec.departmentId, area: null, scopes: rec.scopes };
+  }
+
+  /** Drops cached principals (after a user or grid change). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+}
+
+/** Creates a new API key string and what is stored of it. */
+export function newApiKey(): { key: string; prefix: string; hash: string } {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const prefix = Array.from(randomBytes(12), (b) => alphabet[b % alphabet.length]).join('');
+  const key = `ce_${prefix}_${randomBytes(32).toString('base64url')}`;
+  return { key, prefix, hash: sha256(key) };
+}

@@ -1,0 +1,100 @@
+// Signed tokens: access JWTs for the API and short-lived stream tokens bound to (principal, camera, profile).
+import jwt from 'jsonwebtoken';
+import { deriveKey } from './secrets';
+
+/** Only this algorithm is accepted: "none", RS*, ES* and confusion attacks are refused. */
+const ALG = 'HS256' as const;
+
+export class TokenError extends Error {
+  override name = 'TokenError';
+  constructor(
+    message: string,
+    readonly reason: 'expired' | 'invalid' | 'revoked' | 'wrong-audience',
+  ) {
+    super(message);
+  }
+}
+
+export interface AccessClaims {
+  /** user id */
+  sub: string;
+  /** session id, revoked by logout */
+  sid: string;
+  role: string;
+  dept: number | null;
+}
+
+export interface StreamClaims {
+  /** principal key: "u:<userId>" or "k:<apiKeyId>" */
+  sub: string;
+  cam: string;
+  prof: string;
+  /** stream session id, shared by the playlist and its segments (audit of the close) */
+  ssid: string;
+}
+
+export interface TokenOptions {
+  issuer: string;
+  accessTtlS: number;
+  streamTtlS: number;
+}
+
+export class TokenService {
+  private readonly accessKey: Buffer;
+  private readonly streamKey: Buffer;
+
+  constructor(
+    master: Buffer,
+    private readonly opts: TokenOptions,
+  ) {
+    this.accessKey = deriveKey(master, 'jwt-access');
+    this.streamKey = deriveKey(master, 'jwt-stream');
+  }
+
+  signAccess(c: AccessClaims): string {
+    return jwt.sign({ sid: c.sid, role: c.role, dept: c.dept }, this.accessKey, {
+      algorithm: ALG,
+      subject: c.sub,
+      issuer: this.opts.issuer,
+      audience: 'cloudeye-api',
+      expiresIn: this.opts.accessTtlS,
+    });
+  }
+
+  verifyAccess(token: string): AccessClaims {
+    const p = this.verify(token, this.accessKey, 'cloudeye-api');
+    if (typeof p.sid !== 'string' || typeof p.role !== 'string') throw new TokenError('auth: token claims are malformed', 'invalid');
+    return { sub: String(p.sub), sid: p.sid, role: p.role, dept: typeof p.dept === 'number' ? p.dept : null };
+  }
+
+  signStream(c: StreamClaims, ttlS = this.opts.streamTtlS): string {
+    return jwt.sign({ cam: c.cam, prof: c.prof, ssid: c.ssid }, this.streamKey, {
+      algorithm: ALG,
+      subject: c.sub,
+      issuer: this.opts.issuer,
+      audience: 'cloudeye-stream',
+      expiresIn: ttlS,
+    });
+  }
+
+  verifyStream(token: string): StreamClaims & { exp: number } {
+    const p = this.verify(token, this.streamKey, 'cloudeye-stream');
+    if (typeof p.cam !== 'string' || typeof p.prof !== 'string' || typeof p.ssid !== 'string')
+      throw new TokenError('auth: stream token claims are malformed', 'invalid');
+    return { sub: String(p.sub), cam: p.cam, prof: p.prof, ssid: p.ssid, exp: Number(p.exp) };
+  }
+
+  private verify(token: string, key: Buffer, audience: string): jwt.JwtPayload {
+    try {
+      const p = jwt.verify(token, key, { algorithms: [ALG], issuer: this.opts.issuer, audience, clockTolerance: 5 });
+      if (typeof p === 'string' || !p.sub) throw new TokenError('auth: token has no subject', 'invalid');
+      return p;
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof jwt.TokenExpiredError) throw new TokenError('auth: token expired', 'expired');
+      if (err instanceof jwt.JsonWebTokenError && /audience/.test(err.message))
+        throw new TokenError('auth: token is for another audience', 'wrong-audience');
+      throw new TokenError(`auth: token rejected (${err instanceof Error ? err.message : 'invalid'})`, 'invalid');
+    }
+  }
+}

@@ -1,0 +1,194 @@
+// Camera registry: policy-checked CRUD, filtered pages, bulk import (all or nothing) and export.
+import type { Knex } from 'knex';
+import type { CameraCreate, CameraListQuery, CameraUpdate, Camera } from '../contract';
+import type { CamerasRepo, CameraRecord, CameraWrite } from '../db/cameras-repo';
+import { publicCamera } from '../db/cameras-repo';
+import type { OrgRepo } from '../db/org-repo';
+import type { AuditRepo } from '../db/audit-repo';
+import type { AccessControl } from '../auth/access';
+import type { CredentialBox } from '../auth/secrets';
+import type { Principal } from '../auth/policy';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { camerasFromCsv, camerasFromGeoJson, liftCredentials, type ImportRow } from './camera-input';
+import { toCsv } from './csv';
+
+export type CameraChange = { kind: 'upsert'; camera: CameraRecord } | { kind: 'remove'; id: string };
+
+/** Runs a function inside one database transaction (declared here, provided by the wiring). */
+export type Transactor = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;
+
+const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+
+export class CameraService {
+  private readonly listeners = new Set<(c: CameraChange) => void>();
+
+  constructor(
+    private readonly repo: CamerasRepo,
+    private readonly org: OrgRepo,
+    private readonly audit: AuditRepo,
+    private readonly access: AccessControl,
+    private readonly box: CredentialBox,
+    private readonly transaction: Transactor,
+  ) {}
+
+  /** Subscribes to camera changes (GIS index, realtime). Returns the unsubscribe. */
+  onChange(fn: (c: CameraChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(c: CameraChange): void {
+    for (const l of this.listeners) l(c);
+  }
+
+  async list(p: Principal, q: CameraListQuery): Promise<{ items: Camera[]; nextCursor: string | null }> {
+    const { limit, cursor, ...filter } = q;
+    const visible = this.access.predicate(p);
+    const page = await this.repo.page(filter, limit, cursor, visible);
+    return { items: page.items.map(publicCamera), nextCursor: page.nextCursor };
+  }
+
+  /** The stored record (with sealed credentials) after a policy check for `action`. */
+  async record(p: Principal, id: string, action: Parameters<AccessControl['can']>[1] = 'view'): Promise<CameraRecord> {
+    const cam = await this.repo.get(id);
+    this.access.assertCamera(p, action, cam, id);
+    return cam as CameraRecord;
+  }
+
+  async get(p: Principal, id: string): Promise<Camera> {
+    return publicCamera(await this.record(p, id));
+  }
+
+  /** Credentials of a camera, for the gateway's own use (streams, ONVIF). Never returned by the API. */
+  credentials(cam: CameraRecord): { username: string; password: string } | null {
+    return this.box.openCredentials(cam.credentialsEnc);
+  }
+
+  private async checkNetwork(networkId: number | null | undefined, departmentId: number): Promise<void> {
+    if (networkId == null) return;
+    const n = await this.org.network(networkId);
+    if (!n) throw new ValidationError('camera: network not found', [{ path: 'body.networkId', message: `no network ${networkId}` }]);
+    if (n.departmentId !== departmentId) throw new ValidationError('camera: network belongs to another department', [{ path: 'body.networkId', message: 'network of another department' }]);
+  }
+
+  private toWrite(input: Partial<CameraCreate>): CameraWrite {
+    const { username, password, departmentId: _d, ...rest } = liftCredentials(input);
+    const w: CameraWrite = { ...rest };
+    if (username !== undefined || password !== undefined) w.credentialsEnc = this.box.sealCredentials({ username: username ?? '', password: password ?? '' });
+    return w;
+  }
+
+  async create(p: Principal, input: CameraCreate, ip: string): Promise<Camera> {
+    this.access.assertDo(p, 'camera-create');
+    const departmentId = this.access.actingDepartment(p, input.departmentId);
+    if (!(await this.org.department(departmentId))) throw new ValidationError('camera: department not found', [{ path: 'body.departmentId', message: `no department ${departmentId}` }]);
+    await this.checkNetwork(input.networkId, departmentId);
+    const cam = await this.repo.create({ ...this.toWrite(input), departmentId });
+    await this.audit.append({ ...actor(p, ip), action: 'camera.create', targetType: 'camera', targetId: cam.id, detail: { name: cam.name } });
+    this.emit({ kind: 'upsert', camera: cam });
+    return publicCamera(cam);
+  }
+
+  async update(p: Principal, id: string, input: CameraUpdate, ip: string): Promise<Camera> {
+    const before = await this.record(p, id, 'edit');
+    await this.checkNetwork(input.networkId, before.departmentId);
+    const cam = await this.repo.update(id, this.toWrite(input));
+    if (!cam) throw new NotFoundError(`camera ${id} not found`);
+    const changed = Object.keys(input).map((k) => (k === 'password' || k === 'username' ? 'credentials' : k));
+    await this.audit.append({ ...actor(p, ip), action: 'camera.update', targetType: 'camera', targetId: id, detail: { fields: [...new Set(changed)] } });
+    this.emit({ kind: 'upsert', camera: cam });
+    return publicCamera(cam);
+  }
+
+  /** Internal updates (registration re-sync, health) that bypass the policy; the caller audits. */
+  async systemUpdate(id: string, w: CameraWrite): Promise<CameraRecord | null> {
+    const cam = await this.repo.update(id, w);
+    if (cam) this.emit({ kind: 'upsert', camera: cam });
+    return cam;
+  }
+
+  async delete(p: Principal, id: string, ip: string): Promise<void> {
+    const cam = await this.record(p, id, 'delete');
+    await this.repo.delete(id);
+    await this.audit.append({ ...actor(p, ip), action: 'camera.delete', targetType: 'camera', targetId: id, detail: { name: cam.name } });
+    this.emit({ kind: 'remove', id });
+  }
+
+  /** Imports every row in one transaction, or nothing. Returns the new ids. */
+  async import(p: Principal, format: 'csv' | 'geojson', text: string, ip: string): Promise<{ imported: number; ids: string[] }> {
+    this.access.assertDo(p, 'camera-create');
+    const rows = format === 'csv' ? camerasFromCsv(text) : camerasFromGeoJson(text);
+    const writes = await this.resolveImportRows(p, rows);
+    const ids = await this.transaction(async (trx) => {
+      const ids = await this.repo.insertMany(writes, trx);
+      await this.audit.append({ ...actor(p, ip), action: 'camera.import', targetType: 'camera', detail: { format, count: ids.length } }, trx);
+      return ids;
+    });
+    for (const id of ids) {
+      const cam = await this.repo.get(id);
+      if (cam) this.emit({ kind: 'upsert', camera: cam });
+    }
+    return { imported: ids.length, ids };
+  }
+
+  private async resolveImportRows(p: Principal, rows: ImportRow[]): Promise<CameraWrite[]> {
+    const departments = await this.org.departments();
+    const networks = await this.org.networks();
+    const issues: Array<{ path: string; message: string }> = [];
+    const writes: CameraWrite[] = [];
+    for (const r of rows) {
+      const dep = r.department === undefined ? undefined : departments.find((d) => d.code === r.department || String(d.id) === r.department);
+      if (r.department !== undefined && !dep) {
+        issues.push({ path: `${r.where}: department`, message: `unknown department ${JSON.stringify(r.department)}` });
+        continue;
+      }
+      let departmentId: number;
+      try {
+        departmentId = this.access.actingDepartment(p, dep?.id);
+      } catch (err) {
+        issues.push({ path: `${r.where}: department`, message: err instanceof ForbiddenError ? err.message : String(err) });
+        continue;
+      }
+      const net = r.network === undefined ? undefined : networks.find((n) => n.name === r.network || String(n.id) === r.network);
+      if (r.network !== undefined && (!net || net.departmentId !== departmentId)) {
+        issues.push({ path: `${r.where}: network`, message: `unknown network ${JSON.stringify(r.network)} for this department` });
+        continue;
+      }
+      writes.push({ ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null });
+    }
+    if (issues.length) throw new ValidationError(`import: ${issues.length} problem(s); nothing was imported`, issues);
+    return writes;
+  }
+
+  /** Every camera visible to p matching the filter (export), in id order. */
+  async visibleAll(p: Principal, filter: Omit<CameraListQuery, 'limit' | 'cursor'>): Promise<Camera[]> {
+    const out: Camera[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.list(p, { ...filter, limit: 1000, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items);
+      if (!page.nextCursor) return out;
+      cursor = page.nextCursor;
+    }
+  }
+
+  async exportGeoJson(p: Principal, filter: Omit<CameraListQuery, 'limit' | 'cursor'>): Promise<unknown> {
+    const codes = new Map((await this.org.departments()).map((d) => [d.id, d.code]));
+    const cams = await this.visibleAll(p, filter);
+    return {
+      type: 'FeatureCollection',
+      features: cams.map(({ lng, lat, ...c }) => ({ type: 'Feature', id: c.id, geometry: { type: 'Point', coordinates: [lng, lat] }, properties: { ...c, department: codes.get(c.departmentId) } })),
+    };
+  }
+
+  async exportCsv(p: Principal, filter: Omit<CameraListQuery, 'limit' | 'cursor'>): Promise<string> {
+    const codes = new Map((await this.org.departments()).map((d) => [d.id, d.code]));
+    const nets = new Map((await this.org.networks()).map((n) => [n.id, n.name]));
+    const cams = await this.visibleAll(p, filter);
+    const header = ['id', 'name', 'department', 'network', 'source', 'main_uri', 'sub_uri', 'snapshot_uri', 'xaddr', 'lng', 'lat', 'bearing', 'fov', 'range_m', 'address', 'tags', 'codec', 'status'];
+    return toCsv(
+      header,
+      cams.map((c) => [c.id, c.name, codes.get(c.departmentId), c.networkId ? nets.get(c.networkId) : '', c.source, c.mainUri, c.subUri, c.snapshotUri, c.xaddr, c.lng, c.lat, c.bearing, c.fov, c.rangeM, c.address, c.tags, c.streams.main?.codec ?? '', c.status]),
+    );
+  }
+}

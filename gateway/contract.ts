@@ -1,0 +1,211 @@
+// The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
+import { z } from 'zod';
+
+export const ROLE = z.enum(['admin', 'operator', 'viewer', 'auditor', 'integrator']);
+export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthorized', 'degraded']);
+export const PROFILE = z.enum(['main', 'sub']);
+
+const id = z.coerce.number().int().positive();
+const lng = z.number().min(-180).max(180);
+const lat = z.number().min(-90).max(90);
+const text = (max: number) => z.string().max(max);
+const tag = z.string().min(1).max(64).regex(/^[^,\s][^,]*$/, 'a tag has no commas and does not start with a space');
+
+export const streamUri = z
+  .string()
+  .max(2048)
+  .regex(/^rtsps?:\/\/[^\s]+$/i, 'must be an rtsp:// or rtsps:// URL without spaces');
+export const httpUri = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL without spaces');
+
+const position = z.tuple([z.number(), z.number()]).rest(z.number());
+const ring = z.array(position).min(4, 'a linear ring needs at least 4 positions');
+export const polygonGeometry = z.union([
+  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+]);
+
+export const streamInfo = z.strictObject({
+  codec: z.enum(['h264', 'h265', 'mjpeg', 'mpeg4', 'unknown']).default('h264'),
+  width: z.number().int().min(0).max(16384).optional(),
+  height: z.number().int().min(0).max(16384).optional(),
+  fps: z.number().min(0).max(240).optional(),
+  audio: z.string().max(32).nullable().optional(),
+});
+
+export const capabilities = z.strictObject({
+  ptz: z.boolean().optional(),
+  events: z.boolean().optional(),
+  media2: z.boolean().optional(),
+  vendor: text(120).optional(),
+  model: text(120).optional(),
+  serial: text(120).optional(),
+  firmware: text(120).optional(),
+});
+
+export const cameraCreate = z.strictObject({
+  name: z.string().min(1).max(200),
+  departmentId: id.optional(),
+  networkId: id.nullable().optional(),
+  source: z.enum(['onvif', 'rtsp']).default('rtsp'),
+  xaddr: httpUri.nullable().optional(),
+  mainUri: streamUri,
+  subUri: streamUri.nullable().optional(),
+  snapshotUri: httpUri.nullable().optional(),
+  username: text(128).optional(),
+  password: text(256).optional(),
+  streams: z.strictObject({ main: streamInfo.optional(), sub: streamInfo.optional() }).default({}),
+  lng,
+  lat,
+  bearing: z.number().min(0).lt(360).nullable().optional(),
+  fov: z.number().gt(0).max(360).nullable().optional(),
+  rangeM: z.number().gt(0).max(5000).nullable().optional(),
+  address: text(400).default(''),
+  tags: z.array(tag).max(50).default([]),
+  capabilities: capabilities.default({}),
+});
+export const cameraUpdate = cameraCreate.partial().omit({ departmentId: true });
+
+export const camera = z.object({
+  id: z.string(),
+  departmentId: z.number(),
+  networkId: z.number().nullable(),
+  name: z.string(),
+  source: z.enum(['onvif', 'rtsp']),
+  xaddr: z.string().nullable(),
+  mainUri: z.string().nullable(),
+  subUri: z.string().nullable(),
+  snapshotUri: z.string().nullable(),
+  hasCredentials: z.boolean(),
+  streams: z.object({ main: streamInfo.optional(), sub: streamInfo.optional() }),
+  lng: z.number(),
+  lat: z.number(),
+  bearing: z.number().nullable(),
+  fov: z.number().nullable(),
+  rangeM: z.number().nullable(),
+  address: z.string(),
+  tags: z.array(z.string()),
+  status: CAMERA_STATUS,
+  statusReason: z.string(),
+  lastSeen: z.string().nullable(),
+  capabilities,
+  gridId: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const csv = (inner: z.ZodType<string>) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(inner).max(100));
+
+export const bboxParam = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : v),
+  z.tuple([lng, lat, lng, lat]),
+);
+
+export const cameraListQuery = z.strictObject({
+  department: csv(z.string().regex(/^\d+$/)).optional(),
+  network: csv(z.string().regex(/^\d+$/)).optional(),
+  status: csv(CAMERA_STATUS).optional(),
+  tag: csv(tag).optional(),
+  bbox: bboxParam.optional(),
+  q: text(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
+});
+
+export const department = z.object({ id: z.number(), code: z.string(), name: z.string(), nameEn: z.string(), settings: z.object({ requireStreamReason: z.boolean().optional() }) });
+export const departmentCreate = z.strictObject({
+  code: z.string().min(1).max(32).regex(/^[a-z0-9_-]+$/),
+  name: z.string().min(1).max(120),
+  nameEn: text(120).default(''),
+  settings: z.strictObject({ requireStreamReason: z.boolean().optional() }).default({}),
+});
+
+export const network = z.object({ id: z.number(), departmentId: z.number(), name: z.string(), interface: z.string(), cidrs: z.array(z.string()), hosts: z.array(z.string()), hasDefaultCredentials: z.boolean() });
+export const networkCreate = z.strictObject({
+  departmentId: id.optional(),
+  name: z.string().min(1).max(120),
+  interface: text(64).default(''),
+  cidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR like 10.1.0.0/24')).max(64).default([]),
+  hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port')).max(4096).default([]),
+  username: text(128).optional(),
+  password: text(256).optional(),
+});
+
+export const user = z.object({ id: z.number(), username: z.string(), displayName: z.string(), role: ROLE, departmentId: z.number().nullable(), areaGridId: z.number().nullable(), locale: z.string(), disabled: z.boolean() });
+export const userCreate = z.strictObject({
+  username: z.string().min(2).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only'),
+  password: z.string().min(8).max(256),
+  displayName: text(120).default(''),
+  role: ROLE,
+  departmentId: id.nullable().optional(),
+  areaGridId: id.nullable().optional(),
+  locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+export const userUpdate = userCreate.partial().omit({ username: true }).extend({ disabled: z.boolean().optional() });
+
+export const apiKey = z.object({ id: z.number(), departmentId: z.number(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
+export const apiKeyCreate = z.strictObject({ name: z.string().min(1).max(120), departmentId: id.optional(), scopes: z.array(z.enum(['view', 'spatial', 'events'])).default(['view', 'spatial', 'events']) });
+
+export const share = z.object({
+  id: z.number(), fromDepartmentId: z.number(), toDepartmentId: z.number(), kind: z.enum(['all', 'tags', 'cameras', 'polygon']),
+  tags: z.array(z.string()), cameraIds: z.array(z.string()), polygon: polygonGeometry.nullable(), note: z.string(),
+  expiresAt: z.string().nullable(), revokedAt: z.string().nullable(), createdAt: z.string(),
+});
+export const shareCreate = z
+  .strictObject({
+    fromDepartmentId: id.optional(),
+    toDepartmentId: id,
+    kind: z.enum(['all', 'tags', 'cameras', 'polygon']),
+    tags: z.array(tag).max(50).default([]),
+    cameraIds: z.array(z.string().regex(/^\d+$/)).max(10000).default([]),
+    polygon: polygonGeometry.nullable().default(null),
+    note: text(400).default(''),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  })
+  .superRefine((s, ctx) => {
+    if (s.kind === 'tags' && s.tags.length === 0) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'a tags share needs at least one tag' });
+    if (s.kind === 'cameras' && s.cameraIds.length === 0) ctx.addIssue({ code: 'custom', path: ['cameraIds'], message: 'a cameras share needs at least one camera id' });
+    if (s.kind === 'polygon' && !s.polygon) ctx.addIssue({ code: 'custom', path: ['polygon'], message: 'a polygon share needs a polygon' });
+  });
+
+export const grid = z.object({ id: z.number(), name: z.string(), kind: z.string(), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()) });
+export const gridCreate = z.strictObject({ name: z.string().min(1).max(200), kind: z.enum(['district', 'grid', 'place']), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()).default({}) });
+
+export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()) });
+export const auditQuery = z.strictObject({
+  action: text(64).optional(),
+  actor: text(120).optional(),
+  targetType: text(32).optional(),
+  targetId: text(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
+});
+
+export const loginRequest = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const loginResponse = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), user });
+export const refreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(512) });
+
+export const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export type Camera = z.infer<typeof camera>;
+export type CameraCreate = z.infer<typeof cameraCreate>;
+export type CameraUpdate = z.infer<typeof cameraUpdate>;
+export type CameraListQuery = z.infer<typeof cameraListQuery>;
+export type Department = z.infer<typeof department>;
+export type Network = z.infer<typeof network>;
+export type User = z.infer<typeof user>;
+export type ApiKey = z.infer<typeof apiKey>;
+export type Share = z.infer<typeof share>;
+export type ShareCreate = z.infer<typeof shareCreate>;
+export type Grid = z.infer<typeof grid>;
+export type AuditEntry = z.infer<typeof auditEntry>;
+export type LoginResponse = z.infer<typeof loginResponse>;
+export type Problem = z.infer<typeof problem>;
+export type StreamInfo = z.infer<typeof streamInfo>;

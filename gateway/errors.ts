@@ -1,0 +1,55 @@
+// Domain errors shared by gateway services; http/errors.ts maps them to problem details in one place.
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. "body.tags[2]" or "line 14: lat". */
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** No or invalid credentials (HTTP 401). */
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError';
+}
+
+/** Authenticated but not allowed (HTTP 403). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+export class RateLimitError extends Error {
+  override name = 'RateLimitError';
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}

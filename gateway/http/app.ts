@@ -1,0 +1,71 @@
+// The express application: body parsing, /api/v1 routes, OpenAPI document and docs, the console, errors.
+import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import { existsSync } from 'node:fs';
+import type { ApiRouter } from './api-router';
+import { DOCS_HTML } from './docs-page';
+import { errorHandler, HttpError, sendProblem } from './errors';
+
+export interface AppOptions {
+  api: ApiRouter;
+  /** Extra routers mounted before the API (HLS delivery). */
+  mounts?: Array<{ path: string; router: express.Router }>;
+  openapi: () => Record<string, unknown>;
+  bodyLimitBytes: number;
+  importLimitBytes: number;
+  /** Built console (web/dist); served at / when present. */
+  webDir?: string;
+  /** Client config for the console (tile sources, map centre). */
+  clientConfig?: () => Record<string, unknown>;
+  corsOrigins?: string[];
+  log: (err: unknown) => void;
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'SAMEORIGIN',
+    'Referrer-Policy': 'no-referrer',
+  });
+  next();
+}
+
+export function createApp(opts: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders);
+  if (opts.corsOrigins?.length) {
+    const allowed = new Set(opts.corsOrigins);
+    app.use((req, res, next) => {
+      const origin = req.headers.origin;
+      if (origin && allowed.has(origin)) res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-API-Key', 'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE' });
+      if (req.method === 'OPTIONS') res.status(204).end();
+      else next();
+    });
+  }
+  for (const m of opts.mounts ?? []) app.use(m.path, m.router);
+  const doc = (): Record<string, unknown> => opts.openapi();
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(doc());
+  });
+  app.get(['/api/docs', '/api/v1/docs'], (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+  app.get('/api/v1/client-config', (_req, res) => {
+    res.json(opts.clientConfig?.() ?? {});
+  });
+  app.use(
+    '/api/v1',
+    express.text({ type: ['text/csv', 'application/geo+json'], limit: opts.importLimitBytes }),
+    express.json({ limit: opts.bodyLimitBytes, strict: true }),
+    opts.api.router,
+  );
+  app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  if (opts.webDir && existsSync(opts.webDir)) {
+    app.use(express.static(opts.webDir, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|hls\/).*/, (_req, res) => res.sendFile('index.html', { root: opts.webDir! }));
+  }
+  app.use((req: Request, res: Response) => sendProblem(res, new HttpError(404, `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(opts.log));
+  return app;
+}

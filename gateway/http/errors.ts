@@ -1,0 +1,111 @@
+// Maps every error to an RFC 9457 problem document; the one place statuses are decided. No stacks, no SQL.
+import type { ErrorRequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+
+export interface ProblemDoc {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldIssue[];
+}
+
+/** Raised by the HTTP layer itself (content type, body size, unknown route). */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Formats a zod path as "body.items[2].name". */
+export function zodPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), prefix);
+}
+
+export function zodIssues(prefix: string, err: ZodError): FieldIssue[] {
+  return err.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return { path: zodPath(prefix, i.path), message: `unknown field(s): ${i.keys.join(', ')}` };
+    return { path: zodPath(prefix, i.path), message: i.message };
+  });
+}
+
+interface PgLikeError {
+  code?: string;
+  constraint?: string;
+}
+
+/** Turns any thrown value into (status, problem, headers). Unknown errors become an opaque 500. */
+export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<string, string> } {
+  const make = (status: number, detail?: string, errors?: FieldIssue[]) => ({
+    problem: { type: `https://cloudeye.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, ...(detail ? { detail } : {}), ...(errors?.length ? { errors } : {}) },
+    headers: {} as Record<string, string>,
+  });
+  if (err instanceof HttpError) return make(err.status, err.message, err.issues);
+  if (err instanceof ValidationError) return make(400, err.message, err.issues);
+  if (err instanceof ZodError) return make(400, 'request failed validation', zodIssues('', err));
+  if (err instanceof AuthenticationError) {
+    const r = make(401, err.message);
+    r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
+    return r;
+  }
+  if (err instanceof ForbiddenError) return make(403, err.message);
+  if (err instanceof NotFoundError) return make(404, err.message);
+  if (err instanceof ConflictError) return make(409, err.message);
+  if (err instanceof RateLimitError || err instanceof UnavailableError) {
+    const r = make(err instanceof RateLimitError ? 429 : 503, err.message);
+    r.headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterS)));
+    return r;
+  }
+  const named = err as Error & { path?: string; retryAfterS?: number; type?: string; status?: number };
+  // errors of the libraries (gis, transcoder, onvif) are matched by name: they cannot import ours
+  if (named?.name === 'GisInputError') return make(400, named.message, named.path ? [{ path: named.path, message: named.message }] : undefined);
+  if (named?.name === 'TranscoderCapacityError') {
+    const r = make(503, named.message);
+    r.headers['Retry-After'] = String(Math.max(1, Math.ceil(named.retryAfterS ?? 5)));
+    return r;
+  }
+  if (named?.name === 'TranscoderInputError' || named?.name === 'OnvifUriError') return make(400, named.message);
+  // body-parser errors
+  if (named?.type === 'entity.parse.failed') return make(400, 'malformed JSON body');
+  if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
+  if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, named.message);
+  const pg = err as PgLikeError;
+  if (pg?.code === '23505') return make(409, `already exists (${pg.constraint ?? 'unique'})`);
+  if (pg?.code === '23503') return make(409, `refers to a missing or still-referenced record (${pg.constraint ?? 'foreign key'})`);
+  if (pg?.code === '23514') return make(400, `value violates a rule (${pg.constraint ?? 'check'})`);
+  if (pg?.code === '22P02' || pg?.code === '22003') return make(400, 'a value has the wrong form or is out of range');
+  return make(500, 'internal error');
+}
+
+export function sendProblem(res: Response, err: unknown, log?: (err: unknown) => void): void {
+  const { problem, headers } = toProblem(err);
+  if (problem.status >= 500 && log) log(err);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => sendProblem(res, err, log);
+}

@@ -1,0 +1,27 @@
+// Builds the OpenAPI 3.1 document from the route registry.
+import { z } from 'zod';
+import { problem } from '../contract';
+import type { ApiRouter } from './api-router';
+
+export function buildOpenApi(router: ApiRouter, version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of router.operations) (paths[`/api/v1${op.path}`] ??= {})[op.method] = op.spec;
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cloud Eye (云眼) API',
+      version,
+      description: 'Video-surveillance integration gateway: cameras, spatial queries, streams, shares, audit. Errors are RFC 9457 problem details.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { apiKey: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+      schemas: { Problem: z.toJSONSchema(problem, { io: 'output' }) },
+    },
+    paths,
+  };
+}

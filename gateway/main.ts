@@ -1,0 +1,132 @@
+// Gateway wiring: constructs every component in order, and closes them in reverse.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/load';
+import { Database } from './db/database';
+import { EmbeddedDatabase } from './db/embedded';
+import { CamerasRepo } from './db/cameras-repo';
+import { OrgRepo } from './db/org-repo';
+import { AccountsRepo } from './db/accounts-repo';
+import { AuditRepo } from './db/audit-repo';
+import { CredentialBox, loadMasterKey } from './auth/secrets';
+import { TokenService } from './auth/tokens';
+import { AccessControl } from './auth/access';
+import { AuthService } from './auth/auth-service';
+import { RequestAuthenticator } from './auth/guards';
+import { CameraService } from './cameras/camera-service';
+import { AdminService } from './admin/admin-service';
+import { ApiRouter } from './http/api-router';
+import { createApp } from './http/app';
+import { buildOpenApi } from './http/openapi';
+import { registerAuthRoutes } from './http/routes/auth-routes';
+import { registerCameraRoutes } from './http/routes/camera-routes';
+import { registerAdminRoutes } from './http/routes/admin-routes';
+import { registerAuditRoutes } from './http/routes/audit-routes';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const VERSION = '0.1.0';
+
+export interface GatewayOptions {
+  /** Database schema to use (tests isolate themselves); default public. */
+  schema?: string;
+  /** Log sink for warnings and errors; default stderr. */
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  config: Config;
+  db: Database;
+  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox };
+  repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
+  api: ApiRouter;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? ((level, msg) => process.stderr.write(`[${level}] ${msg}\n`));
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c().catch((err: unknown) => log('error', `close: ${String(err)}`));
+  };
+  try {
+    let url = config.database.url;
+    if (!url) {
+      const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
+      closers.push(() => embedded.close());
+      url = await embedded.start();
+      log('info', `embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (${config.database.embedded.dataDir})`);
+    }
+    const db = new Database({ url, poolMin: config.database.poolMin, poolMax: config.database.poolMax, ...(opts.schema ? { schema: opts.schema } : {}) });
+    closers.push(() => db.close());
+    if (opts.schema) await db.ensureSchema();
+    await db.migrateUp();
+
+    const master = loadMasterKey(config.security);
+    const box = new CredentialBox(master);
+    const tokens = new TokenService(master, { issuer: config.security.jwtIssuer, accessTtlS: config.security.accessTokenTtlS, streamTtlS: config.security.streamTokenTtlS });
+    const repos = { cameras: new CamerasRepo(db.knex), org: new OrgRepo(db.knex), accounts: new AccountsRepo(db.knex), audit: new AuditRepo(db.knex) };
+    const access = new AccessControl(repos.org);
+    await access.start();
+    const auth = new AuthService(repos.accounts, repos.org, repos.audit, tokens, {
+      accessTtlS: config.security.accessTokenTtlS,
+      refreshTtlS: config.security.refreshTokenTtlS,
+      loginMaxPerUser: config.security.loginMaxPerUser,
+      loginMaxPerIp: config.security.loginMaxPerIp,
+      loginWindowS: config.security.loginWindowS,
+    });
+    await auth.start();
+    const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn));
+    const admin = new AdminService(repos.org, repos.accounts, repos.audit, access, auth, box);
+
+    const api = new ApiRouter(new RequestAuthenticator(auth));
+    registerAuthRoutes(api, auth);
+    registerCameraRoutes(api, cameras);
+    registerAdminRoutes(api, admin);
+    registerAuditRoutes(api, repos.audit, access);
+
+    const app = createApp({
+      api,
+      openapi: () => buildOpenApi(api, VERSION),
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      importLimitBytes: config.server.importLimitBytes,
+      webDir: path.join(ROOT, 'web', 'dist'),
+      clientConfig: () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }),
+      corsOrigins: config.server.corsOrigins,
+      log: (err) => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err)),
+    });
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => resolve());
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+    return {
+      url: config.server.publicUrl || `http://${host}:${port}/`,
+      port,
+      config,
+      db,
+      services: { cameras, admin, auth, access, tokens, box },
+      repos,
+      api,
+      server,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

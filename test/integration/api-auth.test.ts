@@ -1,0 +1,173 @@
+// Authentication, tokens, API keys and the bad-input cases of the foundation, against a real gateway.
+import assert from 'node:assert/strict';
+import jwt from 'jsonwebtoken';
+import { deriveKey } from '../../gateway/auth/secrets';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+describe('API: authentication and bad input', function () {
+  this.timeout(60000);
+  let t: TestGateway;
+  let adminToken: string;
+  let viewerToken: string;
+  const cam = { name: '测试摄像机', mainUri: 'rtsp://10.1.2.3/stream1', lng: 111.69, lat: 29.03 };
+
+  before(async () => {
+    t = await startTestGateway({ security: { loginMaxPerUser: 3, loginWindowS: 60 } });
+    await t.addUser('padmin', 'admin', 'police');
+    await t.addUser('tviewer', 'viewer', 'traffic');
+    adminToken = await t.login('padmin');
+    viewerToken = await t.login('tviewer');
+  });
+  after(async () => t?.close());
+
+  it('logs in and tells who is calling', async () => {
+    const r = await t.api('GET', '/api/v1/auth/me', { token: adminToken });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.name, 'padmin');
+    assert.equal(r.body.role, 'admin');
+    assert.equal(r.body.departmentId, t.departments.police);
+  });
+
+  it('401 without credentials, with a WWW-Authenticate header and a problem document', async () => {
+    const r = await t.api('GET', '/api/v1/cameras');
+    assert.equal(r.status, 401);
+    assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+    assert.equal(r.body.status, 401);
+    assert.ok(r.headers.get('www-authenticate'));
+  });
+
+  it('401 for a wrong password, and the failure is audited', async () => {
+    const r = await t.api('POST', '/api/v1/auth/login', { body: { username: 'tviewer', password: 'nope' } });
+    assert.equal(r.status, 401);
+    const rows = await t.gw.db.knex('audit_log').where({ action: 'login', outcome: 'failed', actor_name: 'tviewer' });
+    assert.equal(rows.length, 1);
+  });
+
+  it('429 with Retry-After once a user exceeds the login limit', async () => {
+    await t.addUser('victim', 'viewer', 'urban');
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await t.api('POST', '/api/v1/auth/login', { body: { username: 'victim', password: 'bad' } })).status);
+    assert.deepEqual(codes, [401, 401, 401, 429]);
+    const r = await t.api('POST', '/api/v1/auth/login', { body: { username: 'victim', password: 'pw-victim' } });
+    assert.equal(r.status, 429);
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+  });
+
+  const key = (t: TestGateway) => deriveKey(Buffer.from(t.gw.config.security.secretKey, 'hex'), 'jwt-access');
+  const forged: Array<[string, (t: TestGateway, good: string) => string, RegExp]> = [
+    ['expired', (t) => jwt.sign({ sid: '00000000-0000-0000-0000-000000000000', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: -60 }), /expired/],
+    ['tampered payload', (_t, good) => { const [h, p, s] = good.split('.'); const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()); claims.role = 'admin'; claims.dept = null; return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`; }, /invalid signature|rejected/],
+    ['alg none', (_t, good) => { const p = good.split('.')[1]; return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`; }, /rejected/],
+    ['signed with another key', () => jwt.sign({ sid: 'x', role: 'admin', dept: null }, 'attacker-secret', { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' }), /invalid signature|rejected/],
+    ['wrong issuer', (t) => jwt.sign({ sid: 'x', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'evil', audience: 'cloudeye-api' }), /rejected/],
+    ['garbage', () => 'not.a.jwt', /rejected/],
+  ];
+  for (const [name, make, re] of forged) {
+    it(`401 for a ${name} JWT`, async () => {
+      const r = await t.api('GET', '/api/v1/cameras', { token: make(t, viewerToken) });
+      assert.equal(r.status, 401);
+      assert.match(r.body.detail, re);
+    });
+  }
+
+  it('logout revokes the session: the same token is then refused', async () => {
+    await t.addUser('leaver', 'viewer', 'police');
+    const tok = await t.login('leaver');
+    assert.equal((await t.api('GET', '/api/v1/auth/me', { token: tok })).status, 200);
+    assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: tok })).status, 204);
+    const r = await t.api('GET', '/api/v1/auth/me', { token: tok });
+    assert.equal(r.status, 401);
+    assert.match(r.body.detail, /logged out/);
+  });
+
+  it('refresh rotates: a used refresh token stops working', async () => {
+    const login = await t.api('POST', '/api/v1/auth/login', { body: { username: 'padmin', password: 'pw-padmin' } });
+    const first = login.body.refreshToken as string;
+    const r1 = await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first } });
+    assert.equal(r1.status, 200);
+    assert.notEqual(r1.body.refreshToken, first);
+    assert.equal((await t.api('GET', '/api/v1/auth/me', { token: r1.body.accessToken })).status, 200);
+    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first } })).status, 401);
+  });
+
+  it('API keys: a valid key works, a revoked or unknown key gets 401', async () => {
+    const made = await t.api('POST', '/api/v1/api-keys', { token: adminToken, body: { name: 'integrator-1' } });
+    assert.equal(made.status, 201);
+    const k = made.body.key as string;
+    assert.equal((await t.api('GET', '/api/v1/cameras', { apiKey: k })).status, 200);
+    const unknown = `${k.slice(0, -4)}AAAA`;
+    assert.equal((await t.api('GET', '/api/v1/cameras', { apiKey: unknown })).status, 401);
+    assert.equal((await t.api('GET', '/api/v1/cameras', { apiKey: 'ce_bogus' })).status, 401);
+    assert.equal((await t.api('DELETE', `/api/v1/api-keys/${made.body.id}`, { token: adminToken })).status, 200);
+    const r = await t.api('GET', '/api/v1/cameras', { apiKey: k });
+    assert.equal(r.status, 401);
+    assert.match(r.body.detail, /revoked/);
+  });
+
+  it('403 when a viewer calls an admin route', async () => {
+    const r = await t.api('POST', '/api/v1/users', { token: viewerToken, body: { username: 'x1', password: 'password1', role: 'viewer' } });
+    assert.equal(r.status, 403);
+    assert.equal((await t.api('GET', '/api/v1/audit', { token: viewerToken })).status, 403);
+  });
+
+  it('400 for malformed JSON, and nothing is stored', async () => {
+    const before = await t.gw.db.knex('cameras').count<{ count: string }[]>('* as count');
+    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, raw: '{"name": "x", ' });
+    assert.equal(r.status, 400);
+    assert.match(r.body.detail, /malformed JSON/);
+    const after = await t.gw.db.knex('cameras').count<{ count: string }[]>('* as count');
+    assert.deepEqual(after, before);
+  });
+
+  it('413 for an oversized body', async () => {
+    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, raw: JSON.stringify({ ...cam, address: 'x'.repeat(2_000_000) }) });
+    assert.equal(r.status, 413);
+  });
+
+  it('415 for a wrong content type', async () => {
+    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, raw: JSON.stringify(cam), type: 'text/plain' });
+    assert.equal(r.status, 415);
+  });
+
+  it('400 naming the field for unknown and mistyped fields', async () => {
+    const r1 = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, colour: 'red' } });
+    assert.equal(r1.status, 400);
+    assert.ok(r1.body.errors.some((e: { path: string; message: string }) => e.path === 'body' && /colour/.test(e.message)));
+    const r2 = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, lat: 'north', tags: ['ok', 5] } });
+    assert.equal(r2.status, 400);
+    const paths = r2.body.errors.map((e: { path: string }) => e.path);
+    assert.ok(paths.includes('body.lat'), JSON.stringify(paths));
+    assert.ok(paths.includes('body.tags[1]'), JSON.stringify(paths));
+  });
+
+  it('stores SQL metacharacters and Chinese text verbatim', async () => {
+    const name = `Robert'); DROP TABLE cameras;-- 南门广场 "东" \\ %_`;
+    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, name, address: '常德市武陵区朗州路1号', tags: ["o'neil", '路口'] } });
+    assert.equal(r.status, 201);
+    const back = await t.api('GET', `/api/v1/cameras/${r.body.id}`, { token: adminToken });
+    assert.equal(back.body.name, name);
+    assert.equal(back.body.address, '常德市武陵区朗州路1号');
+    assert.deepEqual(back.body.tags, ["o'neil", '路口']);
+    const search = await t.api('GET', `/api/v1/cameras?q=${encodeURIComponent("'); DROP")}`, { token: adminToken });
+    assert.deepEqual(search.body.items.map((c: { id: string }) => c.id), [r.body.id]);
+  });
+
+  it('a share pointing at a missing department is refused and nothing is stored', async () => {
+    const r = await t.api('POST', '/api/v1/shares', { token: adminToken, body: { toDepartmentId: 9999, kind: 'all' } });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0].path, 'body.toDepartmentId');
+    assert.equal((await t.gw.db.knex('shares').count<{ count: string }[]>('* as count'))[0]!.count, '0');
+  });
+
+  it('never leaks a stack trace or SQL text', async () => {
+    const r = await t.api('GET', '/api/v1/cameras/99999999999999999999', { token: adminToken });
+    assert.equal(r.status, 400);
+    assert.doesNotMatch(r.text, /at .*\.ts:\d+|SELECT|select \*/);
+  });
+
+  it('404 problem for unknown API routes', async () => {
+    const r = await t.api('GET', '/api/v1/nope', { token: adminToken });
+    assert.equal(r.status, 404);
+    assert.equal(r.body.title, 'Not Found');
+  });
+});
