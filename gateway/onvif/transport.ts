@@ -142,9 +142,14 @@ function classify(url: string, res: RawResponse): SoapResponse {
     if (f) throw isAuthFault(f) ? new OnvifAuthError(url, `${f.code}/${f.subcodes.join('/')}: ${f.reason}`) : faultError(f, res.status);
     return { doc, raw: res.body };
   }
-  if (looksXml && res.status !== 401) {
-    const f = readFault(parseXml(res.body));
-    if (f) throw isAuthFault(f) ? new OnvifAuthError(url, `${f.code}/${f.subcodes.join('/')}: ${f.reason}`) : faultError(f, res.status);
+  if (looksXml) {
+    let f;
+    try {
+      f = readFault(parseXml(res.body));
+    } catch (e) {
+      if (res.status !== 401) throw e; // a 401 stays an auth error even with a junk body
+    }
+    if (f) throw isAuthFault(f) || res.status === 401 ? new OnvifAuthError(url, `HTTP ${res.status} ${f.code}/${f.subcodes.join('/')}: ${f.reason}`) : faultError(f, res.status);
   }
   if (res.status === 401 || res.status === 403) throw new OnvifAuthError(url, `HTTP ${res.status}`);
   throw new OnvifHttpError(url, res.status, res.body.slice(0, 80));

@@ -1,0 +1,290 @@
+// One simulated ONVIF camera: a node:http SOAP server (Device, Media, Media2, PTZ, Events) with checked auth.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
+import { fault, SNAPSHOT_JPEG, VENDORS, wrap, type Vendor } from './vendors';
+import { hostileAnswer, type HostileMode } from './hostile';
+
+/** Options of one simulated camera. */
+export interface SimCameraOptions {
+  index: number;
+  /** Address to listen on (loopback or a namespace address). */
+  host: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  vendor?: Vendor['id'];
+  codec: 'h264' | 'h265';
+  /** RTSP URIs returned by GetStreamUri for the main and sub profiles. */
+  rtspMain: string;
+  rtspSub: string;
+  username: string;
+  password: string;
+  /** The device clock runs this many seconds ahead of ours (negative: behind). Default 0. */
+  clockOffsetS?: number;
+  /** 'wsse' (default): WS-UsernameToken checked; 'digest': HTTP Digest required (401 challenge). */
+  auth?: 'wsse' | 'digest';
+  /** Host written into GetServices XAddrs (simulates NAT / misconfigured devices). Default: host. */
+  reportHost?: string;
+  /** Has PTZ. Default true for hikvision/axis, false for dahua. */
+  ptz?: boolean;
+  /** Motion event toggle period in ms for PullMessages. Default 1000. */
+  motionPeriodMs?: number;
+  /** Misbehave on purpose (tests of the client's defences). */
+  hostile?: HostileMode;
+}
+
+interface Sub { id: string; created: number; }
+
+const op = (body: string): string => /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
+const tag = (body: string, name: string): string | undefined => new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
+const clamp = (v: number): number => Math.max(-1, Math.min(1, v));
+
+/** A running simulated camera; `close()` is idempotent and waits for the server to stop. */
+export class SimOnvifCamera {
+  readonly vendor: Vendor;
+  readonly ptz: boolean;
+  private server?: http.Server;
+  private readonly nonce = randomBytes(12).toString('hex');
+  private pos = { x: 0, y: 0, z: 0 };
+  private vel = { x: 0, y: 0, z: 0 };
+  private movedAt = Date.now();
+  private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
+  private readonly subs = new Map<string, Sub>();
+  private closing?: Promise<void>;
+  port = 0;
+  /** Requests served (tests use it to prove a call reached the camera). */
+  requests = 0;
+
+  constructor(readonly opts: SimCameraOptions) {
+    this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
+    this.ptz = opts.ptz ?? this.vendor.id !== 'dahua';
+    this.presets.set('1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 });
+  }
+
+  get xaddr(): string {
+    return `http://${this.opts.host}:${this.port}/onvif/device_service`;
+  }
+
+  /** Listens; resolves once bound (port filled in). */
+  async start(): Promise<void> {
+    const s = http.createServer((req, res) => this.handle(req, res));
+    s.keepAliveTimeout = 1000;
+    this.server = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    this.port = (s.address() as AddressInfo).port;
+  }
+
+  /** Stops listening and drops open connections (the camera "vanishes"). */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  /** Starts again on the same port after close() (a camera coming back). */
+  async restart(): Promise<void> {
+    await this.close();
+    this.closing = undefined;
+    this.opts.port = this.port;
+    await this.start();
+  }
+
+  private now(): number {
+    return Date.now() + (this.opts.clockOffsetS ?? 0) * 1000;
+  }
+
+  private position(): { x: number; y: number; z: number } {
+    const dt = (Date.now() - this.movedAt) / 1000;
+    return { x: clamp(this.pos.x + this.vel.x * dt * 0.2), y: clamp(this.pos.y + this.vel.y * dt * 0.2), z: Math.max(0, Math.min(1, this.pos.z + this.vel.z * dt * 0.2)) };
+  }
+
+  private setMotion(pos: { x: number; y: number; z: number }, vel = { x: 0, y: 0, z: 0 }): void {
+    this.pos = pos;
+    this.vel = vel;
+    this.movedAt = Date.now();
+  }
+
+  private wsseOk(body: string): boolean {
+    const user = tag(body, 'Username');
+    const digest = tag(body, 'Password');
+    const nonce = tag(body, 'Nonce');
+    const created = tag(body, 'Created');
+    if (user !== this.opts.username || !digest || !nonce || !created) return false;
+    if (Math.abs(Date.parse(created) - this.now()) > 300_000) return false; // real devices allow a few minutes
+    const want = createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(this.opts.password)])).digest('base64');
+    return want === digest;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requests++;
+    if (req.method === 'GET' && req.url === '/snapshot.jpg') {
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': SNAPSHOT_JPEG.length }).end(SNAPSHOT_JPEG);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 1 << 20) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const operation = op(body);
+      if (this.opts.hostile && hostileAnswer(this.opts.hostile, operation, res, (b) => wrap(this.vendor, b))) return;
+      const send = (status: number, xml: string, headers: http.OutgoingHttpHeaders = {}): void => {
+        res.writeHead(status, { 'content-type': 'application/soap+xml; charset=utf-8', ...headers }).end(xml);
+      };
+      if (this.opts.auth === 'digest' && operation !== 'GetSystemDateAndTime') {
+        const a = req.headers.authorization;
+        if (!a || !verifyDigestAuthorization(a, 'POST', { username: this.opts.username, password: this.opts.password, realm: 'simcam', nonce: this.nonce })) {
+          send(401, '', { 'www-authenticate': `Digest realm="simcam", qop="auth", nonce="${this.nonce}", algorithm=MD5` });
+          return;
+        }
+      } else if (operation !== 'GetSystemDateAndTime' && !this.wsseOk(body)) {
+        send(this.vendor.authFaultStatus, fault(this.vendor, 'Sender', 'NotAuthorized', 'Sender not authorized'));
+        return;
+      }
+      const out = this.answer(operation, body, req.url ?? '/');
+      if (out === undefined) send(400, fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} not implemented`));
+      else send(200, wrap(this.vendor, out));
+    });
+  }
+
+  private svc(path: string): string {
+    return `http://${this.opts.reportHost ?? this.opts.host}:${this.port}${path}`;
+  }
+
+  private profileXml(media2: boolean): string {
+    const [w, h] = [[1920, 1080, 25], [640, 360, 15]] as const;
+    const enc = this.opts.codec === 'h265' ? 'H265' : 'H264';
+    return this.vendor.profiles.map(([token, name], i) => {
+      const [width, height, rate] = i === 0 ? w : h;
+      const ptz = this.ptz ? (media2 ? '<tr2:PTZ token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tr2:PTZ>' : '<tt:PTZConfiguration token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tt:PTZConfiguration>') : '';
+      return media2
+        ? `<tr2:Profiles token="${token}" fixed="true"><tr2:Name>${name}</tr2:Name><tr2:Configurations><tr2:VideoSource token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tr2:VideoSource><tr2:VideoEncoder token="VE${i}" GovLength="${rate}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc}</tt:Encoding><tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution><tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl></tr2:VideoEncoder>${ptz}</tr2:Configurations></tr2:Profiles>`
+        : `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name><tt:VideoSourceConfiguration token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="VE${i}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc === 'H265' ? 'H265' : 'H264'}</tt:Encoding><tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution><tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration>${ptz}</trt:Profiles>`;
+    }).join('');
+  }
+
+  private answer(operation: string, body: string, url: string): string | undefined {
+    const v = this.vendor;
+    const t = new Date(this.now());
+    const profileToken = tag(body, 'ProfileToken');
+    const isSub = profileToken === v.profiles[1]?.[0];
+    switch (operation) {
+      case 'GetSystemDateAndTime':
+        return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>CST-8</tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute><tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day></tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
+      case 'GetDeviceInformation':
+        return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${v.manufacturer}</tds:Manufacturer><tds:Model>${v.model}</tds:Model><tds:FirmwareVersion>${v.firmware}</tds:FirmwareVersion><tds:SerialNumber>SIM${String(this.opts.index).padStart(6, '0')}</tds:SerialNumber><tds:HardwareId>${v.id}</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+      case 'GetServices': {
+        const s = (ns: string, path: string): string => `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${this.svc(path)}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`;
+        return `<tds:GetServicesResponse>${s('http://www.onvif.org/ver10/device/wsdl', v.paths.device)}${s('http://www.onvif.org/ver10/media/wsdl', v.paths.media)}${s('http://www.onvif.org/ver20/media/wsdl', v.paths.media2)}${this.ptz ? s('http://www.onvif.org/ver20/ptz/wsdl', v.paths.ptz) : ''}${s('http://www.onvif.org/ver10/events/wsdl', v.paths.events)}</tds:GetServicesResponse>`;
+      }
+      case 'GetCapabilities':
+        return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${this.svc(v.paths.device)}</tt:XAddr></tt:Device><tt:Events><tt:XAddr>${this.svc(v.paths.events)}</tt:XAddr><tt:WSPullPointSupport>true</tt:WSPullPointSupport></tt:Events><tt:Media><tt:XAddr>${this.svc(v.paths.media)}</tt:XAddr></tt:Media>${this.ptz ? `<tt:PTZ><tt:XAddr>${this.svc(v.paths.ptz)}</tt:XAddr></tt:PTZ>` : ''}</tds:Capabilities></tds:GetCapabilitiesResponse>`;
+      case 'GetProfiles':
+        return body.includes('ver20/media/wsdl') && /<tr2:GetProfiles/.test(body)
+          ? `<tr2:GetProfilesResponse>${this.profileXml(true)}</tr2:GetProfilesResponse>`
+          : `<trt:GetProfilesResponse>${this.profileXml(false)}</trt:GetProfilesResponse>`;
+      case 'GetStreamUri': {
+        const uri = isSub ? this.opts.rtspSub : this.opts.rtspMain;
+        return /<tr2:GetStreamUri/.test(body)
+          ? `<tr2:GetStreamUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetStreamUriResponse>`
+          : `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+      }
+      case 'GetSnapshotUri': {
+        const uri = `http://${this.opts.host}:${this.port}/snapshot.jpg`;
+        return /<tr2:GetSnapshotUri/.test(body)
+          ? `<tr2:GetSnapshotUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetSnapshotUriResponse>`
+          : `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
+      }
+      default:
+        return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation) ? this.answerPtz(operation, body) : this.answerEvents(operation, body, url);
+    }
+  }
+
+  private answerPtz(operation: string, body: string): string | undefined {
+    const xy = (el: string): { x: number; y: number; z: number } => {
+      const part = new RegExp(`<(?:\\w+:)?${el}\\b[\\s\\S]*?</(?:\\w+:)?${el}>`).exec(body)?.[0] ?? '';
+      const pt = /PanTilt[^>]*\bx="([-\d.eE]+)"[^>]*\by="([-\d.eE]+)"/.exec(part);
+      const z = /Zoom[^>]*\bx="([-\d.eE]+)"/.exec(part);
+      return { x: Number(pt?.[1] ?? 0), y: Number(pt?.[2] ?? 0), z: Number(z?.[1] ?? 0) };
+    };
+    switch (operation) {
+      case 'ContinuousMove':
+        this.setMotion(this.position(), xy('Velocity'));
+        return '<tptz:ContinuousMoveResponse/>';
+      case 'Stop':
+        this.setMotion(this.position());
+        return '<tptz:StopResponse/>';
+      case 'AbsoluteMove': {
+        const p = xy('Position');
+        this.setMotion({ x: clamp(p.x), y: clamp(p.y), z: Math.max(0, Math.min(1, p.z)) });
+        return '<tptz:AbsoluteMoveResponse/>';
+      }
+      case 'RelativeMove': {
+        const p = xy('Translation');
+        const c = this.position();
+        this.setMotion({ x: clamp(c.x + p.x), y: clamp(c.y + p.y), z: Math.max(0, Math.min(1, c.z + p.z)) });
+        return '<tptz:RelativeMoveResponse/>';
+      }
+      case 'GetStatus': {
+        const p = this.position();
+        const moving = this.vel.x !== 0 || this.vel.y !== 0 || this.vel.z !== 0;
+        return `<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="${p.x}" y="${p.y}" space="http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace"/><tt:Zoom x="${p.z}" space="http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace"/></tt:Position><tt:MoveStatus><tt:PanTilt>${moving ? 'MOVING' : 'IDLE'}</tt:PanTilt><tt:Zoom>IDLE</tt:Zoom></tt:MoveStatus><tt:UtcTime>${new Date(this.now()).toISOString()}</tt:UtcTime></tptz:PTZStatus></tptz:GetStatusResponse>`;
+      }
+      case 'GetPresets':
+        return `<tptz:GetPresetsResponse>${[...this.presets].map(([token, p]) => `<tptz:Preset token="${token}"><tt:Name>${p.name.replace(/[<&]/g, '')}</tt:Name><tt:PTZPosition><tt:PanTilt x="${p.x}" y="${p.y}"/><tt:Zoom x="${p.z}"/></tt:PTZPosition></tptz:Preset>`).join('')}</tptz:GetPresetsResponse>`;
+      case 'SetPreset': {
+        const token = tag(body, 'PresetToken') ?? String(this.presets.size + 1);
+        this.presets.set(token, { name: tag(body, 'PresetName') ?? token, ...this.position() });
+        return `<tptz:SetPresetResponse><tptz:PresetToken>${token}</tptz:PresetToken></tptz:SetPresetResponse>`;
+      }
+      case 'GotoPreset': {
+        const p = this.presets.get(tag(body, 'PresetToken') ?? '');
+        if (!p) return undefined;
+        this.setMotion({ x: p.x, y: p.y, z: p.z });
+        return '<tptz:GotoPresetResponse/>';
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private answerEvents(operation: string, body: string, url: string): string | undefined {
+    const period = this.opts.motionPeriodMs ?? 1000;
+    switch (operation) {
+      case 'CreatePullPointSubscription': {
+        const id = randomUUID().slice(0, 8);
+        this.subs.set(id, { id, created: Date.now() });
+        const term = new Date(this.now() + 60_000).toISOString();
+        const refs = this.vendor.id === 'axis' ? `<wsa5:ReferenceParameters><dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${id}</dom0:SubscriptionId></wsa5:ReferenceParameters>` : '';
+        const addr = this.vendor.id === 'axis' ? this.svc(this.vendor.paths.events) : this.svc(`${this.vendor.subscriptionPath}${id}`);
+        return `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference><wsnt:CurrentTime>${new Date(this.now()).toISOString()}</wsnt:CurrentTime><wsnt:TerminationTime>${term}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`;
+      }
+      case 'PullMessages':
+      case 'Unsubscribe': {
+        const id = this.vendor.id === 'axis' ? tag(body, 'SubscriptionId') : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
+        if (!id || !this.subs.has(id)) return undefined;
+        if (operation === 'Unsubscribe') {
+          this.subs.delete(id);
+          return '<wsnt:UnsubscribeResponse/>';
+        }
+        const now = this.now();
+        const active = Math.floor(now / period) % 2 === 1;
+        const msg = `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed"><tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/><tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source><tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+        return `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime><tev:TerminationTime>${new Date(now + 60_000).toISOString()}</tev:TerminationTime>${msg}</tev:PullMessagesResponse>`;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
