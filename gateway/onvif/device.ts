@@ -1,6 +1,6 @@
 // OnvifDevice: the project's narrow ONVIF client (device, media, media2, PTZ, events) for one camera.
 import { randomUUID } from 'node:crypto';
-import { OnvifAuthError, OnvifError, OnvifResponseError } from './errors';
+import { OnvifAuthError, OnvifError, OnvifFaultError, OnvifHttpError, OnvifResponseError } from './errors';
 import { parseCapabilities, parseDeviceInformation, parseServices, parseSystemDateAndTime, type DeviceClock, type DeviceInformation, type ServiceAddresses } from './parse-device';
 import { parseMediaUri, parseProfiles, type MediaProfile } from './parse-media';
 import { parsePresets, parsePtzStatus, parseSetPreset, type PtzPosition, type PtzPreset, type PtzStatus } from './parse-ptz';
@@ -135,7 +135,8 @@ export class OnvifDevice {
   /** Clock sync, then GetServices falling back to GetCapabilities. Returns the pinned services. */
   async connect(): Promise<ServiceAddresses> {
     await this.getSystemDateAndTime().catch((e: unknown) => {
-      if (!(e instanceof OnvifError) || e instanceof OnvifAuthError) throw e; // some devices fault here; carry on unsynced
+      // Some devices fault here: carry on unsynced. A device that does not answer at all fails fast.
+      if (!(e instanceof OnvifFaultError || e instanceof OnvifResponseError || (e instanceof OnvifHttpError && e.status !== undefined))) throw e;
     });
     try {
       await this.getServices();

@@ -58,8 +58,8 @@ function once(req: SoapRequest, authorization: string | undefined, signal: Abort
       (res) => {
         const declared = Number(res.headers['content-length'] ?? 0);
         if (declared > req.maxResponseBytes) {
-          res.destroy();
           reject(new OnvifTooLargeError(req.url, req.maxResponseBytes));
+          res.destroy();
           return;
         }
         const chunks: Buffer[] = [];
@@ -67,9 +67,9 @@ function once(req: SoapRequest, authorization: string | undefined, signal: Abort
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > req.maxResponseBytes) {
+            reject(new OnvifTooLargeError(req.url, req.maxResponseBytes)); // before destroy(): it emits 'aborted'
             res.destroy();
             r.destroy();
-            reject(new OnvifTooLargeError(req.url, req.maxResponseBytes));
             return;
           }
           chunks.push(c);
