@@ -20,7 +20,7 @@ export const httpUri = z
   .max(2048)
   .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL without spaces');
 
-const position = z.tuple([z.number(), z.number()]).rest(z.number());
+const position = z.array(z.number().finite()).min(2, 'a position needs longitude and latitude').max(3);
 const ring = z.array(position).min(4, 'a linear ring needs at least 4 positions');
 export const polygonGeometry = z.union([
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),

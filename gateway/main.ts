@@ -19,7 +19,7 @@ import { CameraService } from './cameras/camera-service';
 import { AdminService } from './admin/admin-service';
 import { ApiRouter } from './http/api-router';
 import { createApp } from './http/app';
-import { buildOpenApi } from './http/openapi';
+import { registerMetaRoutes } from './http/routes/meta-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
 import { registerAdminRoutes } from './http/routes/admin-routes';
@@ -88,14 +88,13 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
     registerAuditRoutes(api, repos.audit, access);
+    registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
     const app = createApp({
       api,
-      openapi: () => buildOpenApi(api, VERSION),
       bodyLimitBytes: config.server.bodyLimitBytes,
       importLimitBytes: config.server.importLimitBytes,
       webDir: path.join(ROOT, 'web', 'dist'),
-      clientConfig: () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }),
       corsOrigins: config.server.corsOrigins,
       log: (err) => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err)),
     });

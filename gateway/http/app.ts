@@ -2,20 +2,16 @@
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import { existsSync } from 'node:fs';
 import type { ApiRouter } from './api-router';
-import { DOCS_HTML } from './docs-page';
 import { errorHandler, HttpError, sendProblem } from './errors';
 
 export interface AppOptions {
   api: ApiRouter;
   /** Extra routers mounted before the API (HLS delivery). */
   mounts?: Array<{ path: string; router: express.Router }>;
-  openapi: () => Record<string, unknown>;
   bodyLimitBytes: number;
   importLimitBytes: number;
   /** Built console (web/dist); served at / when present. */
   webDir?: string;
-  /** Client config for the console (tile sources, map centre). */
-  clientConfig?: () => Record<string, unknown>;
   corsOrigins?: string[];
   log: (err: unknown) => void;
 }
@@ -44,16 +40,6 @@ export function createApp(opts: AppOptions): Express {
     });
   }
   for (const m of opts.mounts ?? []) app.use(m.path, m.router);
-  const doc = (): Record<string, unknown> => opts.openapi();
-  app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(doc());
-  });
-  app.get(['/api/docs', '/api/v1/docs'], (_req, res) => {
-    res.type('html').send(DOCS_HTML);
-  });
-  app.get('/api/v1/client-config', (_req, res) => {
-    res.json(opts.clientConfig?.() ?? {});
-  });
   app.use(
     '/api/v1',
     express.text({ type: ['text/csv', 'application/geo+json'], limit: opts.importLimitBytes }),

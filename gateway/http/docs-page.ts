@@ -17,7 +17,7 @@ code,pre{font:13px/1.4 ui-monospace,monospace}pre{background:#f6f8fa;padding:10p
 <header><h1>Cloud Eye (云眼) REST API</h1><div id="info"></div></header>
 <main id="ops"><p>Loading <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> …</p></main>
 <script>
-fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
+fetch("/api/v1/openapi.json").then(r=>r.json()).then(doc=>{
   const esc=s=>String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
   document.getElementById('info').textContent=doc.info.version+' · OpenAPI '+doc.openapi+' · auth: Bearer JWT or X-API-Key';
   const byTag={};

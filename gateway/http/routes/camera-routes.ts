@@ -19,21 +19,6 @@ export function registerCameraRoutes(api: ApiRouter, cameras: CameraService): vo
     handler: ({ principal, body, ip }) => cameras.create(principal, body, ip),
   });
   api.add({
-    method: 'get', path: '/cameras/{id}', tag: 'cameras', summary: 'One camera', params: idParam, response: camera,
-    handler: ({ principal, params }) => cameras.get(principal, params.id),
-  });
-  api.add({
-    method: 'patch', path: '/cameras/{id}', tag: 'cameras', summary: 'Change a camera (owner department admins)', params: idParam, body: cameraUpdate, response: camera,
-    handler: ({ principal, params, body, ip }) => cameras.update(principal, params.id, body, ip),
-  });
-  api.add({
-    method: 'delete', path: '/cameras/{id}', tag: 'cameras', summary: 'Remove a camera', params: idParam,
-    handler: async ({ principal, params, ip }) => {
-      await cameras.delete(principal, params.id, ip);
-      return undefined;
-    },
-  });
-  api.add({
     method: 'post', path: '/cameras/import', tag: 'cameras', status: 201, summary: 'Bulk import from CSV (text/csv) or GeoJSON (application/geo+json): all rows or none; errors name line and field',
     body: z.string(), consumes: ['text/csv', 'application/geo+json'], response: z.object({ imported: z.number(), ids: z.array(z.string()) }),
     handler: ({ principal, body, req, ip }) => cameras.import(principal, req.is('text/csv') ? 'csv' : 'geojson', body, ip),
@@ -48,6 +33,22 @@ export function registerCameraRoutes(api: ApiRouter, cameras: CameraService): vo
     method: 'get', path: '/cameras/export.csv', tag: 'cameras', summary: 'Export visible cameras as CSV (formula-injection safe)', query: exportQuery, produces: 'text/csv',
     handler: async ({ principal, query, res }) => {
       res.type('text/csv; charset=utf-8').attachment('cameras.csv').send(`\ufeff${await cameras.exportCsv(principal, query)}`);
+    },
+  });
+  // after the fixed paths above: '/cameras/{id}' would otherwise swallow 'export.csv'
+  api.add({
+    method: 'get', path: '/cameras/{id}', tag: 'cameras', summary: 'One camera', params: idParam, response: camera,
+    handler: ({ principal, params }) => cameras.get(principal, params.id),
+  });
+  api.add({
+    method: 'patch', path: '/cameras/{id}', tag: 'cameras', summary: 'Change a camera (owner department admins)', params: idParam, body: cameraUpdate, response: camera,
+    handler: ({ principal, params, body, ip }) => cameras.update(principal, params.id, body, ip),
+  });
+  api.add({
+    method: 'delete', path: '/cameras/{id}', tag: 'cameras', summary: 'Remove a camera', params: idParam,
+    handler: async ({ principal, params, ip }) => {
+      await cameras.delete(principal, params.id, ip);
+      return undefined;
     },
   });
 }

@@ -1,0 +1,131 @@
+// OpenAPI completeness, camera import/export round trip, the append-only audit log, migrations down and up.
+import assert from 'node:assert/strict';
+import { Database } from '../../gateway/db/database';
+import { dropSchema, startTestGateway, TEST_DATABASE_URL, type TestGateway } from '../helpers/gateway';
+import { expressRoutes } from '../helpers/express-routes';
+
+describe('API: registry, OpenAPI, import/export, audit', function () {
+  this.timeout(60000);
+  let t: TestGateway;
+  let admin: string;
+
+  before(async () => {
+    t = await startTestGateway();
+    await t.addUser('radmin', 'admin', 'traffic');
+    await t.addUser('raudit', 'auditor', null);
+    admin = await t.login('radmin');
+  });
+  after(async () => t?.close());
+
+  it('serves an OpenAPI 3.1 document naming every /api route the server answers', async () => {
+    const r = await t.api('GET', '/api/v1/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.openapi, '3.1.0');
+    const documented = new Set<string>();
+    for (const [p, ops] of Object.entries(r.body.paths as Record<string, Record<string, unknown>>)) for (const m of Object.keys(ops)) documented.add(`${m} ${p}`);
+    const app = (t.gw.server.listeners('request')[0] as unknown) as { router: { stack: never[] } };
+    const served = expressRoutes(app).filter((x) => x.path.startsWith('/api') || x.path.startsWith('/hls'));
+    assert.ok(served.length >= 30, `found only ${served.length} routes`);
+    const missing = served.map((x) => `${x.method} ${x.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).filter((k) => !documented.has(k));
+    assert.deepEqual(missing, []);
+    const login = r.body.paths['/api/v1/auth/login'].post;
+    assert.ok(login.requestBody.content['application/json'].schema.properties.username, 'request schemas come from the validators');
+  });
+
+  it('serves a local docs page', async () => {
+    const r = await t.api('GET', '/api/v1/docs');
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Cloud Eye/);
+    assert.doesNotMatch(r.text, /https?:\/\/(?!cloudeye)/, 'no remote assets');
+  });
+
+  const CSV = [
+    'name,department,source,main_uri,sub_uri,username,password,lng,lat,bearing,fov,range_m,address,tags,codec',
+    '人民路口 1,traffic,rtsp,rtsp://admin:s3cret@10.2.0.1:554/main,rtsp://10.2.0.1:554/sub,,,111.6901,29.0301,90,60,120,"常德市武陵区人民路, 东",road|路口,h264',
+    '"=HYPERLINK(""http://evil"")",traffic,rtsp,rtsp://10.2.0.2/main,,op,pw2,111.7001,29.0401,,,,"-2+3",road,h265',
+  ].join('\n');
+
+  it('imports CSV in one go, lifts credentials out of URIs, exports CSV and GeoJSON that round-trip', async () => {
+    const r = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: CSV, type: 'text/csv' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.imported, 2);
+    const first = await t.api('GET', `/api/v1/cameras/${r.body.ids[0]}`, { token: admin });
+    assert.equal(first.body.mainUri, 'rtsp://10.2.0.1:554/main');
+    assert.equal(first.body.hasCredentials, true);
+    assert.equal(first.body.address, '常德市武陵区人民路, 东');
+    assert.doesNotMatch(JSON.stringify(first.body), /s3cret/);
+    const rec = await t.gw.repos.cameras.get(r.body.ids[0]);
+    assert.deepEqual(t.gw.services.cameras.credentials(rec!), { username: 'admin', password: 's3cret' });
+    const dbRow = await t.gw.db.knex('cameras').where({ id: r.body.ids[0] }).first();
+    assert.doesNotMatch(JSON.stringify(dbRow), /s3cret/, 'credentials are encrypted at rest');
+
+    const csv = await t.api('GET', '/api/v1/cameras/export.csv', { token: admin });
+    assert.equal(csv.status, 200);
+    assert.match(csv.text, /'=HYPERLINK\(""http:\/\/evil""\)/, 'formula cells are defused');
+    assert.match(csv.text, /"'-2\+3"|'-2\+3/);
+    assert.doesNotMatch(csv.text, /s3cret|pw2/);
+
+    const gj = await t.api('GET', '/api/v1/cameras/export.geojson', { token: admin });
+    assert.equal(gj.body.features.length, 2);
+    // re-import the GeoJSON export: same names, positions and tags
+    const again = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: gj.text, type: 'application/geo+json' });
+    assert.equal(again.status, 201, again.text);
+    const all = await t.api('GET', '/api/v1/cameras?limit=10', { token: admin });
+    const byName = (n: string) => all.body.items.filter((c: { name: string }) => c.name === n);
+    for (const name of ['人民路口 1', '=HYPERLINK("http://evil")']) {
+      const [a, b] = byName(name);
+      assert.ok(a && b, name);
+      assert.deepEqual([a.lng, a.lat, a.tags, a.bearing, a.address, a.streams], [b.lng, b.lat, b.tags, b.bearing, b.address, b.streams]);
+    }
+  });
+
+  it('an import with one bad row imports nothing and names the line and field', async () => {
+    const before = (await t.gw.db.knex('cameras').count<{ count: string }[]>('* as count'))[0]!.count;
+    const bad = `${CSV}\nbroken,traffic,rtsp,file:///etc/passwd,,,,111.7,95.5,,,,,,\n`;
+    const r = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: bad, type: 'text/csv' });
+    assert.equal(r.status, 400);
+    const paths = r.body.errors.map((e: { path: string }) => e.path);
+    assert.ok(paths.includes('line 4: mainUri'), JSON.stringify(paths));
+    assert.ok(paths.includes('line 4: lat'), JSON.stringify(paths));
+    assert.equal((await t.gw.db.knex('cameras').count<{ count: string }[]>('* as count'))[0]!.count, before);
+  });
+
+  it('an import row for another department is refused for a department admin', async () => {
+    const r = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: 'name,department,main_uri,lng,lat\nx,police,rtsp://1.2.3.4/a,111,29\n', type: 'text/csv' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0].path, 'line 2: department');
+  });
+
+  it('audit_log is append-only: UPDATE, DELETE and TRUNCATE are rejected by the database', async () => {
+    assert.ok(Number((await t.gw.db.knex('audit_log').count<{ count: string }[]>('* as count'))[0]!.count) > 0);
+    await assert.rejects(t.gw.db.knex('audit_log').update({ action: 'forged' }), /append-only/);
+    await assert.rejects(t.gw.db.knex('audit_log').delete(), /append-only/);
+    await assert.rejects(t.gw.db.knex.raw('TRUNCATE audit_log'), /append-only/);
+  });
+
+  it('auditors read the audit log; camera changes and logins are in it', async () => {
+    const tok = await t.login('raudit');
+    const r = await t.api('GET', '/api/v1/audit?limit=200', { token: tok });
+    assert.equal(r.status, 200);
+    const actions = new Set(r.body.items.map((e: { action: string }) => e.action));
+    for (const a of ['login', 'camera.import']) assert.ok(actions.has(a), `${a} in ${[...actions].join(',')}`);
+    assert.equal((await t.api('GET', '/api/v1/cameras', { token: tok })).body.items.length, 0, 'auditors see no cameras');
+  });
+
+  it('migrations go down and up again', async () => {
+    const schema = `mig_${process.pid}`;
+    const db = new Database({ url: TEST_DATABASE_URL, schema });
+    try {
+      await db.ensureSchema();
+      assert.deepEqual(await db.migrateUp(), ['001-schema']);
+      assert.equal((await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','), 'police,traffic,urban');
+      assert.deepEqual(await db.migrateDown(), ['001-schema']);
+      const left = await db.knex.raw("select count(*)::int as n from information_schema.tables where table_schema = ? and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'", [schema]);
+      assert.equal(left.rows[0].n, 0);
+      assert.deepEqual(await db.migrateUp(), ['001-schema']);
+    } finally {
+      await db.close();
+      await dropSchema(schema);
+    }
+  });
+});

@@ -1,0 +1,101 @@
+// The whole role × ownership × share × action matrix of the access policy, plus area scopes.
+import assert from 'node:assert/strict';
+import type { Polygon } from 'geojson';
+import { can, canDo, visibilityPredicate, visibilitySignature, type CameraAction, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const POLICE = 1;
+const TRAFFIC = 2;
+const URBAN = 3;
+const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+
+const cam = { id: '7', departmentId: POLICE, tags: ['road', 'school'], lng: 111.7, lat: 29.03 };
+const share = (over: Partial<ShareGrant>): ShareGrant => ({ id: 1, fromDepartmentId: POLICE, toDepartmentId: TRAFFIC, kind: 'all', tags: [], cameraIds: [], polygon: null, expiresAt: null, revokedAt: null, ...over });
+const principal = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({ kind: 'user', id: 1, name: 'u', role, departmentId, area, scopes: [] });
+
+// Expected rights, written out by hand from DESIGN.md's access model (not derived from the code).
+const RIGHTS: Record<Role, CameraAction[]> = {
+  admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'],
+  operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event'],
+  viewer: ['view', 'snapshot'],
+  auditor: [],
+  integrator: ['view', 'snapshot', 'post-event'],
+};
+const ACTIONS: CameraAction[] = ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'];
+const OWNER_ONLY = new Set<CameraAction>(['edit', 'delete', 'share', 'resync']);
+
+// [name, principal department, shares, does a share cover the camera?]
+const SITUATIONS: Array<[string, number, ShareGrant[], boolean]> = [
+  ['own department', POLICE, [], true],
+  ['other department, no share', TRAFFIC, [], false],
+  ['share all', TRAFFIC, [share({})], true],
+  ['share all to a third department', URBAN, [share({})], false],
+  ['share in the other direction', TRAFFIC, [share({ fromDepartmentId: TRAFFIC, toDepartmentId: POLICE })], false],
+  ['tag share matching', TRAFFIC, [share({ kind: 'tags', tags: ['school'] })], true],
+  ['tag share not matching', TRAFFIC, [share({ kind: 'tags', tags: ['bridge'] })], false],
+  ['list share with the camera', TRAFFIC, [share({ kind: 'cameras', cameraIds: ['3', '7'] })], true],
+  ['list share without it', TRAFFIC, [share({ kind: 'cameras', cameraIds: ['8'] })], false],
+  ['polygon share around it', TRAFFIC, [share({ kind: 'polygon', polygon: square(111.6, 29.0, 111.8, 29.1) })], true],
+  ['polygon share elsewhere', TRAFFIC, [share({ kind: 'polygon', polygon: square(112.6, 29.0, 112.8, 29.1) })], false],
+  ['polygon with the camera on its edge', TRAFFIC, [share({ kind: 'polygon', polygon: square(111.7, 29.0, 111.8, 29.1) })], true],
+  ['expired share', TRAFFIC, [share({ expiresAt: new Date('2026-11-22T11:59:59Z') })], false],
+  ['share expiring later', TRAFFIC, [share({ expiresAt: new Date('2026-11-23T00:00:00Z') })], true],
+  ['revoked share', TRAFFIC, [share({ revokedAt: new Date('2026-11-01T00:00:00Z') })], false],
+  ['revoked plus an active tag share', TRAFFIC, [share({ revokedAt: NOW }), share({ id: 2, kind: 'tags', tags: ['road'] })], true],
+];
+
+describe('access policy matrix', () => {
+  for (const role of Object.keys(RIGHTS) as Role[]) {
+    for (const [situation, dept, shares, covered] of SITUATIONS) {
+      const own = dept === POLICE;
+      it(`${role} · ${situation}`, () => {
+        const p = principal(role, dept);
+        const got = ACTIONS.filter((a) => can(p, a, cam, shares, NOW));
+        const want = ACTIONS.filter((a) => RIGHTS[role].includes(a) && (own || (covered && !OWNER_ONLY.has(a))));
+        assert.deepEqual(got, want);
+        assert.equal(visibilityPredicate(p, shares, NOW)(cam), want.includes('view'));
+      });
+    }
+  }
+
+  it('a city-wide admin (no department) may do everything everywhere', () => {
+    const p = principal('admin', null);
+    assert.deepEqual(ACTIONS.filter((a) => can(p, a, cam, [], NOW)), ACTIONS);
+    assert.equal(canDo(p, 'department-manage'), true);
+    assert.equal(canDo(principal('admin', POLICE), 'department-manage'), false);
+  });
+
+  const AREA = square(111.6, 29.0, 111.65, 29.05);
+  const areaCases: Array<[string, Principal, boolean]> = [
+    ['own camera outside the area scope', principal('viewer', POLICE, AREA), false],
+    ['own camera inside the area scope', principal('viewer', POLICE, square(111.6, 29.0, 111.8, 29.1)), true],
+    ['city admin limited to an area', principal('admin', null, AREA), false],
+  ];
+  for (const [name, p, want] of areaCases) {
+    it(`area scope: ${name}`, () => {
+      assert.equal(can(p, 'view', cam, [], NOW), want);
+      assert.equal(visibilityPredicate(p, [], NOW)(cam), want);
+    });
+  }
+
+  it('polygon holes are outside', () => {
+    const holed: Polygon = { type: 'Polygon', coordinates: [square(111.6, 29.0, 111.8, 29.1).coordinates[0]!, square(111.69, 29.02, 111.71, 29.04).coordinates[0]!] };
+    assert.equal(can(principal('viewer', TRAFFIC), 'view', cam, [share({ kind: 'polygon', polygon: holed })], NOW), false);
+  });
+
+  it('global actions follow the role', () => {
+    const table: Array<[Role, Parameters<typeof canDo>[1], boolean]> = [
+      ['auditor', 'audit-read', true], ['viewer', 'audit-read', false], ['operator', 'discover', true], ['viewer', 'discover', false],
+      ['admin', 'user-manage', true], ['operator', 'user-manage', false], ['integrator', 'spatial-query', true], ['auditor', 'spatial-query', false],
+    ];
+    for (const [role, action, want] of table) assert.equal(canDo(principal(role, POLICE), action, ), want, `${role} ${action}`);
+  });
+
+  it('the visibility signature changes with the active shares, and only with them', () => {
+    const p = principal('viewer', TRAFFIC);
+    const a = visibilitySignature(p, [share({})], NOW);
+    assert.equal(a, visibilitySignature(p, [share({}), share({ id: 9, toDepartmentId: URBAN })], NOW));
+    assert.notEqual(a, visibilitySignature(p, [], NOW));
+    assert.notEqual(a, visibilitySignature(p, [share({ id: 2 })], NOW));
+  });
+});
