@@ -1,0 +1,290 @@
+// CameraIndex: the in-memory spatial index of every camera and its queries (nearest, area, route, covering).
+import { CameraStore } from './camera-store';
+import { GisInputError } from './errors';
+import { compileArea, compileLine } from './geojson';
+import { bearingDeg, circleBounds, distanceM, haversineA, haversineToMetres, metresToHaversineBound } from './geodesy';
+import { compareHits, compareRouteHits } from './ids';
+import { knn, knnSlots } from './knn';
+import { pointInArea } from './point-in-polygon';
+import { Route } from './route';
+import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, sectorContains, type SectorDefaults } from './sector';
+import { checkBbox, checkCount, checkLngLat, checkMetres } from './validate';
+import type { Bbox, CameraHit, CameraId, GisCamera, QueryOptions, RouteHit } from './types';
+
+export interface CameraIndexOptions extends SectorDefaults {
+  /** kd-tree leaf size. Default 32. */
+  nodeSize?: number;
+  /** Pending changes (delta slots + tombstones) above which `needsCompact` turns true. Default 20,000. */
+  maxDelta?: number;
+}
+
+export interface NearestOptions extends QueryOptions {
+  /** How many cameras at most (integer >= 1). Default 10. */
+  n?: number;
+  /** Search radius in metres (>= 0; 0 = only cameras exactly at the point). Default unlimited. */
+  radiusM?: number;
+}
+
+export interface AreaOptions extends QueryOptions {
+  /** Point the hits' distanceM/bearingDeg are measured from and sorted by. Default: centre of the area's bbox. */
+  origin?: [number, number];
+  /** Field path of the area in error messages. Default "polygon" (or "bbox"). */
+  path?: string;
+}
+
+export interface RouteOptions extends QueryOptions {
+  /** Field path of the line in error messages. Default "line". */
+  path?: string;
+}
+
+export type CoveringOptions = QueryOptions & SectorDefaults;
+
+/**
+ * In-memory index of all cameras. `load()` builds a packed kd-tree (1M cameras < 1 s);
+ * `upsert()`/`remove()` touch only a small delta and tombstones, merged into every query;
+ * `compact()` (call it off the request path when `needsCompact`) rebuilds and swaps.
+ * Every query takes a visibility predicate and filters applied inside the scan, and returns hits
+ * ordered by distance then id (see compareIds) unless documented otherwise.
+ */
+export class CameraIndex {
+  private readonly store: CameraStore;
+  private readonly defaults: Required<SectorDefaults>;
+  private readonly maxDelta: number;
+  private tombstones = 0;
+
+  constructor(options: CameraIndexOptions = {}) {
+    this.store = new CameraStore(options.nodeSize ?? 32);
+    this.defaults = {
+      defaultRangeM: checkMetres(options.defaultRangeM ?? DEFAULT_RANGE_M, 'defaultRangeM'),
+      defaultFovDeg: checkMetres(options.defaultFovDeg ?? DEFAULT_FOV_DEG, 'defaultFovDeg'),
+    };
+    this.maxDelta = options.maxDelta ?? 20_000;
+  }
+
+  /** Replaces the whole content (validated: GisInputError with path "cameras[i].field"). */
+  load(cameras: readonly GisCamera[]): void {
+    this.store.load(cameras);
+    this.store.version++;
+    this.tombstones = 0;
+  }
+
+  /** Adds a camera or replaces the one with the same id (moved, re-tagged, status change). */
+  upsert(camera: GisCamera): void {
+    const slot = this.store.slotOf.get(camera?.id);
+    this.store.upsert(camera);
+    if (slot !== undefined && slot < this.store.staticCount && this.store.cams[slot] === undefined) this.tombstones++;
+  }
+
+  /** Removes a camera; returns false when the id is unknown. */
+  remove(id: CameraId): boolean {
+    const slot = this.store.slotOf.get(id);
+    if (slot !== undefined && slot < this.store.staticCount) this.tombstones++;
+    return this.store.remove(id);
+  }
+
+  get(id: CameraId): GisCamera | undefined {
+    const slot = this.store.slotOf.get(id);
+    return slot === undefined ? undefined : this.store.cams[slot];
+  }
+
+  /** Number of cameras. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** Increments on every change of content (load, upsert, remove; not compact). */
+  get version(): number {
+    return this.store.version;
+  }
+
+  /** Pending changes since the last build: delta slots plus tombstones in the packed tree. */
+  get deltaSize(): number {
+    return this.store.used - this.store.staticCount + this.tombstones;
+  }
+
+  /** True when the delta is large enough that queries slow down: call `compact()` soon. */
+  get needsCompact(): boolean {
+    return this.deltaSize > this.maxDelta;
+  }
+
+  /** Rebuilds the packed tree from the live cameras and swaps it in. Results do not change. */
+  compact(): void {
+    this.store.compact();
+    this.tombstones = 0;
+  }
+
+  /** Calls `fn` for every camera (order unspecified). */
+  forEach(fn: (cam: GisCamera) => void): void {
+    const cams = this.store.cams;
+    for (let s = 0; s < this.store.used; s++) {
+      const c = cams[s];
+      if (c !== undefined) fn(c);
+    }
+  }
+
+  /** The `n` (default 10) visible cameras nearest to (lng, lat) within `radiusM`, nearest first. */
+  nearest(lng: number, lat: number, options: NearestOptions = {}): CameraHit[] {
+    checkLngLat(lng, lat);
+    const n = checkCount(options.n ?? 10, 'n');
+    const radius = checkMetres(options.radiusM ?? Infinity, 'radiusM', true);
+    const maxA = Number.isFinite(radius) ? metresToHaversineBound(radius) : 1;
+    const found = knn(this.store, lng, lat, n, maxA, this.accept(options));
+    const hits: CameraHit[] = [];
+    for (let i = 0; i < found; i++) {
+      const slot = knnSlots[i] as number;
+      const d = distanceM(lng, lat, this.store.lngs[slot] as number, this.store.lats[slot] as number);
+      if (d <= radius) hits.push(this.hit(slot, lng, lat, d));
+    }
+    if (hits.length > 1) hits.sort(compareHits);
+    if (hits.length > n) hits.length = n;
+    return hits;
+  }
+
+  /** Every visible camera within `radiusM` of (lng, lat), nearest first. */
+  withinCircle(lng: number, lat: number, radiusM: number, options: QueryOptions = {}): CameraHit[] {
+    checkLngLat(lng, lat);
+    const radius = checkMetres(radiusM, 'radiusM');
+    const maxA = metresToHaversineBound(radius);
+    const accept = this.accept(options);
+    const { lngs, lats } = this.store;
+    const hits: CameraHit[] = [];
+    const [w, s, e, n] = circleBounds(lng, lat, radius);
+    this.store.forEachInBox(w, s, e, n, (slot) => {
+      const a = haversineA(lng, lat, lngs[slot] as number, lats[slot] as number);
+      if (a > maxA) return;
+      const d = haversineToMetres(a);
+      if (d <= radius && accept(slot)) hits.push(this.hit(slot, lng, lat, d));
+    });
+    return hits.sort(compareHits);
+  }
+
+  /**
+   * Every visible camera inside the box (edges inclusive; minLng > maxLng crosses the antimeridian),
+   * ordered by distance from `origin` (default: the box centre) then id.
+   */
+  withinBbox(bbox: Bbox, options: AreaOptions = {}): CameraHit[] {
+    const [w, s, e, n] = checkBbox(bbox, options.path ?? 'bbox');
+    const cx = w <= e ? (w + e) / 2 : ((w + e + 360) / 2 > 180 ? (w + e + 360) / 2 - 360 : (w + e + 360) / 2);
+    const [ox, oy] = this.origin(options, cx, (s + n) / 2);
+    const accept = this.accept(options);
+    const hits: CameraHit[] = [];
+    const visit = (slot: number): void => {
+      if (accept(slot)) hits.push(this.hit(slot, ox, oy));
+    };
+    if (w <= e) this.store.forEachInBox(w, s, e, n, visit);
+    else {
+      this.store.forEachInBox(w, s, 180, n, visit);
+      this.store.forEachInBox(-180, s, e, n, visit);
+    }
+    return hits.sort(compareHits);
+  }
+
+  /**
+   * Every visible camera inside a GeoJSON Polygon or MultiPolygon (holes excluded; points exactly
+   * on any edge or vertex, including a hole's, count as inside; edges are straight in lng/lat),
+   * ordered by distance from `origin` (default: the polygon's bbox centre) then id.
+   */
+  withinPolygon(geometry: unknown, options: AreaOptions = {}): CameraHit[] {
+    const area = compileArea(geometry, options.path ?? 'polygon');
+    const [w, s, e, n] = area.bbox;
+    const [ox, oy] = this.origin(options, (w + e) / 2, (s + n) / 2);
+    const accept = this.accept(options);
+    const { lngs, lats } = this.store;
+    const hits: CameraHit[] = [];
+    this.store.forEachInBox(w, s, e, n, (slot) => {
+      if (pointInArea(lngs[slot] as number, lats[slot] as number, area) && accept(slot)) hits.push(this.hit(slot, ox, oy));
+    });
+    return hits.sort(compareHits);
+  }
+
+  /**
+   * Every visible camera within `distanceM` of a GeoJSON LineString (great-circle segments),
+   * ordered by position along the route (`alongM`), then distance to the route, then id.
+   * `distanceM`/`bearingDeg` of a hit are measured from the nearest route point.
+   */
+  along(line: unknown, distM: number, options: RouteOptions = {}): RouteHit[] {
+    const coords = compileLine(line, options.path ?? 'line');
+    const reach = checkMetres(distM, 'distanceM');
+    const route = new Route(coords, reach);
+    const accept = this.accept(options);
+    const { lngs, lats } = this.store;
+    const seen = new Set<number>();
+    const hits: RouteHit[] = [];
+    for (const [w, s, e, n] of route.segmentBoxes()) {
+      this.store.forEachInBox(Math.max(-180, w), Math.max(-90, s), Math.min(180, e), Math.min(90, n), (slot) => {
+        if (seen.has(slot)) return;
+        seen.add(slot);
+        const x = lngs[slot] as number, y = lats[slot] as number;
+        const p = route.project(x, y);
+        if (p === null || p.distanceM > reach || !accept(slot)) return;
+        const camera = this.store.cams[slot] as GisCamera;
+        hits.push({ camera, distanceM: p.distanceM, bearingDeg: bearingDeg(p.lng, p.lat, x, y), alongM: p.alongM });
+      });
+    }
+    return hits.sort(compareRouteHits);
+  }
+
+  /**
+   * Visible cameras whose view sector contains (lng, lat), nearest first. Sector rules in
+   * sectorContains; `defaultRangeM` / `defaultFovDeg` override the index's defaults for this query.
+   */
+  covering(lng: number, lat: number, options: CoveringOptions = {}): CameraHit[] {
+    checkLngLat(lng, lat);
+    const defaults: Required<SectorDefaults> = {
+      defaultRangeM: checkMetres(options.defaultRangeM ?? this.defaults.defaultRangeM, 'defaultRangeM'),
+      defaultFovDeg: checkMetres(options.defaultFovDeg ?? this.defaults.defaultFovDeg, 'defaultFovDeg'),
+    };
+    const reach = Math.max(this.store.maxRangeM, defaults.defaultRangeM);
+    const accept = this.accept(options);
+    const hits: CameraHit[] = [];
+    const [w, s, e, n] = circleBounds(lng, lat, reach);
+    this.store.forEachInBox(w, s, e, n, (slot) => {
+      const cam = this.store.cams[slot];
+      if (cam === undefined) return;
+      const d = distanceM(lng, lat, cam.lng, cam.lat);
+      if (sectorContains(cam, lng, lat, defaults, d) && accept(slot)) hits.push(this.hit(slot, lng, lat, d));
+    });
+    return hits.sort(compareHits);
+  }
+
+  private origin(options: AreaOptions, x: number, y: number): [number, number] {
+    if (options.origin === undefined) return [x, y];
+    const o = options.origin;
+    if (!Array.isArray(o)) throw new GisInputError('origin', 'must be [lng, lat]', o);
+    checkLngLat(o[0], o[1], 'origin');
+    return [o[0], o[1]];
+  }
+
+  private hit(slot: number, lng: number, lat: number, d?: number): CameraHit {
+    const camera = this.store.cams[slot] as GisCamera;
+    const x = this.store.lngs[slot] as number, y = this.store.lats[slot] as number;
+    return { camera, distanceM: d ?? distanceM(lng, lat, x, y), bearingDeg: bearingDeg(lng, lat, x, y) };
+  }
+
+  /** Compiles filters + predicate into one slot test; tombstones never pass. */
+  private accept(o: QueryOptions): (slot: number) => boolean {
+    const cams = this.store.cams;
+    const status = listSet(o.status, 'status');
+    const depts = listSet(o.departmentIds, 'departmentIds');
+    const tags = listSet(o.tagsAny, 'tagsAny');
+    const pred = o.predicate;
+    if (pred !== undefined && typeof pred !== 'function') throw new GisInputError('predicate', 'must be a function', pred);
+    if (!status && !depts && !tags) {
+      return pred ? (slot) => { const c = cams[slot]; return c !== undefined && pred(c); } : (slot) => cams[slot] !== undefined;
+    }
+    return (slot) => {
+      const c = cams[slot];
+      if (c === undefined) return false;
+      if (status && !status.has(c.status)) return false;
+      if (depts && !depts.has(c.departmentId)) return false;
+      if (tags && !c.tags.some((t) => tags.has(t))) return false;
+      return pred ? pred(c) : true;
+    };
+  }
+}
+
+function listSet<T>(v: readonly T[] | undefined, path: string): Set<T> | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw new GisInputError(path, 'must be an array', v);
+  return v.length === 0 ? null : new Set(v);
+}
