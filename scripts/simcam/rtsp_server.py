@@ -39,6 +39,9 @@ class Feed:
         enc, self.depay_caps = ENCODERS[codec]
         desc = (f'videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},'
                 f'framerate={fps}/1 ! timeoverlay font-desc="Sans 14" ! videoconvert ! '
+                # 8-bit 4:2:0 like a real camera: without it x265 picks 4:4:4 12-bit (Rext,
+                # undecodable by browsers) and rtpjpegpay rejects the JPEG ("Invalid component")
+                'video/x-raw,format=I420 ! '
                 + enc.format(kbps=kbps, gop=gop) + ' ! appsink name=sink emit-signals=true sync=false '
                 'max-buffers=4 drop=true')
         self.codec = codec
