@@ -41,7 +41,10 @@ export class RtspProcess {
     const lines = createInterface({ input: child.stdout! });
     const ready = new Promise<number>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`simcam: rtsp_server.py not READY within ${this.opts.readyTimeoutMs ?? 20000} ms`)), this.opts.readyTimeoutMs ?? 20000);
-      child.once('exit', (code) => reject(new Error(`simcam: rtsp_server.py exited with ${code} before READY`)));
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`simcam: rtsp_server.py exited with ${code} before READY`));
+      });
       lines.on('line', (line) => {
         const m = /^READY (\d+)/.exec(line);
         if (m) {

@@ -18,6 +18,8 @@ export interface SimCamerasOptions {
   rtspHost?: string;
   /** false = start no RTSP server (stream URIs still point at rtspPort or 8554). Default true. */
   rtsp?: boolean;
+  /** Protect the RTSP server with username/password too (Digest + Basic). Default false. */
+  rtspAuth?: boolean;
   /** First ONVIF port; camera i uses basePort + i (per host when several hosts). Default 0 = free ports. */
   basePort?: number;
   username: string;
@@ -70,7 +72,7 @@ export async function startSimCameras(o: SimCamerasOptions): Promise<SimCameras>
     let rtspPort = o.rtspPort ?? 8554;
     const rtspHost = o.rtspHost ?? hosts[0]!;
     if (o.rtsp !== false && o.rtspPort === undefined) {
-      started.rtsp = new RtspProcess({ count: o.count, codec: o.codec, host: rtspHost, port: 0 });
+      started.rtsp = new RtspProcess({ count: o.count, codec: o.codec, host: rtspHost, port: 0, ...(o.rtspAuth ? { user: o.username, password: o.password } : {}) });
       await started.rtsp.start();
       rtspPort = started.rtsp.port;
     }
