@@ -15,7 +15,10 @@ const PASS = 'Health-1';
  */
 async function digestRtspStub(): Promise<{ url: string; close(): Promise<void> }> {
   const nonce = 'stubnonce';
+  const socks = new Set<net.Socket>();
   const srv = net.createServer((s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
     let buf = '';
     s.on('data', (c) => {
       buf += c.toString('latin1');
@@ -36,7 +39,7 @@ async function digestRtspStub(): Promise<{ url: string; close(): Promise<void> }
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
-  return { url: `rtsp://127.0.0.1:${port}/live`, close: () => new Promise<void>((r) => { srv.close(() => r()); srv.closeAllConnections?.(); }) };
+  return { url: `rtsp://127.0.0.1:${port}/live`, close: () => new Promise<void>((r) => { srv.close(() => r()); for (const s of socks) s.destroy(); }) };
 }
 
 describe('camera health checker', function () {
