@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Builds the console: bundles web/src/main.ts into web/dist/app.js and copies static files and Leaflet's CSS/images (all local).
+import { build, context } from 'esbuild';
+import { cpSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'web', 'dist');
+const watch = process.argv.includes('--watch');
+
+function copyStatic() {
+  mkdirSync(OUT, { recursive: true });
+  cpSync(path.join(ROOT, 'web', 'static'), OUT, { recursive: true });
+  const leaflet = path.join(ROOT, 'node_modules', 'leaflet', 'dist');
+  mkdirSync(path.join(OUT, 'leaflet', 'images'), { recursive: true });
+  cpSync(path.join(leaflet, 'leaflet.css'), path.join(OUT, 'leaflet', 'leaflet.css'));
+  for (const f of readdirSync(path.join(leaflet, 'images'))) cpSync(path.join(leaflet, 'images', f), path.join(OUT, 'leaflet', 'images', f));
+}
+
+const options = {
+  entryPoints: [path.join(ROOT, 'web', 'src', 'main.ts')],
+  outfile: path.join(OUT, 'app.js'),
+  bundle: true,
+  minify: true,
+  sourcemap: 'linked',
+  format: 'esm',
+  target: ['chrome100', 'firefox100', 'safari15'],
+  legalComments: 'linked',
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+copyStatic();
+if (watch) {
+  const ctx = await context({ ...options, plugins: [{ name: 'static', setup: (b) => b.onEnd(() => copyStatic()) }] });
+  await ctx.watch();
+  process.stdout.write('build-web: watching web/src\n');
+} else {
+  const t0 = Date.now();
+  await build(options);
+  process.stdout.write(`build-web: web/dist built in ${Date.now() - t0} ms\n`);
+}

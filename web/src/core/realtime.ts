@@ -1,0 +1,52 @@
+// The realtime link: socket.io at /socket.io authenticated with the access token; typed server events.
+import { io, type Socket } from 'socket.io-client';
+import { accessToken, onToken } from './api';
+
+export type StreamState = 'starting' | 'live' | 'stalled' | 'restarting' | 'stopped' | 'failed';
+
+export interface ServerEvents {
+  'camera:status': (changes: Array<{ id: string; status: string; reason: string; lastSeen: string | null }>) => void;
+  'camera:changed': (e: { id: string }) => void;
+  'camera:removed': (e: { id: string }) => void;
+  'stream:state': (e: { cameraId: string; profile: 'main' | 'sub'; state: StreamState; reason?: string }) => void;
+  'scan:progress': (e: { scanId: number | string; probed: number; total: number; found: number; done: boolean }) => void;
+}
+
+type Handler<K extends keyof ServerEvents> = ServerEvents[K];
+
+/** One socket for the whole console; components subscribe with on() and keep the returned unsubscribe. */
+export class Realtime {
+  private socket: Socket<ServerEvents> | null = null;
+  private stopToken: (() => void) | null = null;
+
+  start(): void {
+    if (this.socket) return;
+    this.socket = io({ path: '/socket.io', auth: (cb) => cb({ token: accessToken() ?? '' }), transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+    // a fresh access token is only read on the next handshake: reconnect so the server sees it
+    this.stopToken = onToken(() => {
+      if (this.socket && !this.socket.connected) this.socket.connect();
+    });
+  }
+
+  on<K extends keyof ServerEvents>(event: K, fn: Handler<K>): () => void {
+    const s = this.socket;
+    if (!s) return () => undefined;
+    // socket.io's typed-event overloads do not narrow through a generic key
+    (s as unknown as { on(e: string, f: unknown): void }).on(event, fn);
+    return () => (s as unknown as { off(e: string, f: unknown): void }).off(event, fn);
+  }
+
+  emit(event: string, payload: unknown): void {
+    (this.socket as unknown as { emit(e: string, p: unknown): void } | null)?.emit(event, payload);
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  close(): void {
+    this.stopToken?.();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+}

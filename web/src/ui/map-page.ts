@@ -1,0 +1,116 @@
+// The map page: sidebar tools (filters, incident, draw), the Leaflet map with cameras and grids, and the video wall.
+import type { Camera } from '../../../gateway/contract';
+import { h, toast } from '../core/dom';
+import { ApiError } from '../core/api';
+import { canPtz, canWatch } from '../core/roles';
+import type { AppContext } from '../core/context';
+import { BaseMap } from '../map/base-map';
+import { CameraLayer } from '../map/camera-layer';
+import { openCameraPopup } from '../map/camera-popup';
+import { CameraEditor } from '../map/camera-editor';
+import { GridsLayer } from '../map/grids-layer';
+import { VideoWall } from '../video/video-wall';
+import { FilterPanel } from '../tools/filter-panel';
+import { IncidentPanel } from '../tools/incident-panel';
+import { SelectPanel } from '../tools/select-panel';
+
+type Tab = 'filter' | 'incident' | 'draw';
+
+export class MapPage {
+  readonly el: HTMLElement;
+  base!: BaseMap;
+  cameras!: CameraLayer;
+  select!: SelectPanel;
+  private readonly mapEl = h('div', { id: 'map', class: 'map' });
+  private readonly side = h('aside', { class: 'sidebar' });
+  private readonly wall: VideoWall | null;
+  private readonly closers: Array<() => void> = [];
+  private editor: CameraEditor | null = null;
+
+  constructor(private readonly ctx: AppContext) {
+    this.wall = canWatch(ctx.me) ? new VideoWall({ realtime: ctx.realtime, ptz: canPtz(ctx.me), onEmpty: () => this.layout(), onChange: () => this.layout() }) : null;
+    this.el = h('div', { class: 'page map-page' }, this.side, h('div', { class: 'map-wrap' }, this.mapEl), this.wall?.el ?? null);
+    ctx.play = (cams: Camera[]) => {
+      if (!this.wall) return;
+      if (cams.length === 1) this.wall.play(cams[0]!);
+      else this.wall.playAll(cams);
+      this.layout();
+    };
+  }
+
+  /** Builds the map once the element is in the document (Leaflet needs its size). */
+  start(): void {
+    const ctx = this.ctx;
+    this.base = new BaseMap(this.mapEl, ctx.config);
+    const grids = new GridsLayer(this.base);
+    this.cameras = new CameraLayer(this.base, {
+      defaultRangeM: ctx.config.gis.defaultRangeM,
+      onCameraClick: (p, at) => {
+        this.cameras.select(p.id);
+        openCameraPopup(this.base.map, at, p.id, ctx, { onEdit: (cam) => this.edit(cam) });
+      },
+      onError: (err) => toast(err instanceof ApiError ? err.describe() : String(err), 'error'),
+    });
+    this.cameras.start();
+    this.closers.push(() => this.cameras.close());
+    this.closers.push(ctx.realtime.on('camera:status', (changes) => this.cameras.applyStatus(changes)));
+    this.closers.push(ctx.realtime.on('camera:changed', () => this.cameras.schedule(300)));
+    this.closers.push(ctx.realtime.on('camera:removed', () => this.cameras.schedule(300)));
+
+    const filters = new FilterPanel(ctx, (f) => this.cameras.setFilters(f), (on) => grids.setVisible(on));
+    const incident = new IncidentPanel(ctx, this.base, grids);
+    this.select = new SelectPanel(ctx, this.base);
+    incident.start();
+    this.closers.push(() => filters.close(), () => incident.close(), () => this.select.close(), () => grids.close());
+    grids
+      .load()
+      .then(() => {
+        grids.setVisible(true);
+        incident.fillPlaces();
+      })
+      .catch(() => undefined);
+
+    const panels: Record<Tab, HTMLElement> = { filter: filters.el, incident: incident.el, draw: this.select.el };
+    const tabs = h('nav', { class: 'tabs', role: 'tablist' });
+    const body = h('div', { class: 'tab-body' });
+    const show = (tab: Tab): void => {
+      tabs.querySelectorAll<HTMLElement>('[data-tab]').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
+      body.replaceChildren(panels[tab]);
+      incident.arm(tab === 'incident');
+      if (tab !== 'draw') this.select.reset();
+    };
+    for (const tab of ['filter', 'incident', 'draw'] as Tab[]) tabs.append(h('button', { class: 'tab', role: 'tab', 'data-tab': tab, i18n: `tab.${tab}`, onclick: () => show(tab) }));
+    this.side.append(tabs, body);
+    show('filter');
+    this.layout();
+  }
+
+  private layout(): void {
+    const on = (this.wall?.size ?? 0) > 0;
+    this.el.classList.toggle('with-wall', on);
+    // the map's size changed with the grid columns
+    setTimeout(() => this.base?.map.invalidateSize(), 0);
+  }
+
+  private edit(cam: Camera): void {
+    this.editor?.close(null);
+    this.editor = new CameraEditor(this.base, cam, this.ctx.config.gis.defaultRangeM, (saved) => {
+      this.editor = null;
+      if (saved) this.cameras.refresh();
+    });
+    this.editor.start(this.mapEl.parentElement ?? this.el);
+  }
+
+  /** Centres the map on a camera (from the admin cameras table). */
+  locate(cam: Camera): void {
+    this.base.map.setView(this.base.toLatLng(cam.lng, cam.lat), 18);
+  }
+
+  close(): void {
+    this.editor?.close(null);
+    this.wall?.clear(false);
+    for (const c of this.closers.splice(0)) c();
+    this.base?.map.remove();
+  }
+}
+

@@ -1,0 +1,100 @@
+// The signed-in console: top bar (role-aware navigation, language, density, user), and the page router (#/map, #/users, …).
+import type { Camera } from '../../../gateway/contract';
+import { h, label } from '../core/dom';
+import { logout } from '../core/api';
+import { pagesFor, type Page } from '../core/roles';
+import type { AppContext } from '../core/context';
+import { MapPage } from './map-page';
+import { langSwitch, densitySwitch } from './settings';
+import { camerasPage } from '../admin/cameras-page';
+import { usersPage } from '../admin/users-page';
+import { apiKeysPage } from '../admin/api-keys-page';
+import { sharesPage } from '../admin/shares-page';
+import { discoveryPage } from '../admin/discovery-page';
+import { auditPage } from '../admin/audit-page';
+
+export class Shell {
+  readonly el: HTMLElement;
+  private readonly main = h('main', { class: 'content' });
+  private readonly nav = h('nav', { class: 'main-nav', 'aria-label': 'pages' });
+  private readonly pages: Page[];
+  private mapPage: MapPage | null = null;
+  private current: { page: Page; el: HTMLElement; close?: () => void } | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly onLogout: () => void,
+  ) {
+    this.pages = pagesFor(ctx.me);
+    for (const p of this.pages) this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
+    const user = h('span', { class: 'user-chip', title: ctx.me.role }, ctx.me.name, ' · ', label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`));
+    const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
+    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, h('div', { class: 'spacer' }), densitySwitch(() => this.mapPage?.base?.map.invalidateSize()), langSwitch(), user, out);
+    this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
+  }
+
+  start(): void {
+    window.addEventListener('hashchange', this.route);
+    this.route();
+  }
+
+  close(): void {
+    window.removeEventListener('hashchange', this.route);
+    this.current?.close?.();
+    this.mapPage?.close();
+    this.el.remove();
+  }
+
+  private readonly route = (): void => {
+    const want = location.hash.replace(/^#\/?/, '').split('?')[0] as Page;
+    const page = this.pages.includes(want) ? want : this.pages[0];
+    if (!page) {
+      this.main.replaceChildren(label(h('p', { class: 'muted' }), 'common.nothingHere'));
+      return;
+    }
+    this.show(page);
+  };
+
+  private show(page: Page): void {
+    this.nav.querySelectorAll<HTMLElement>('[data-page]').forEach((a) => a.classList.toggle('active', a.dataset.page === page));
+    if (this.current?.page === page) return;
+    if (this.current && this.current.page !== 'map') {
+      this.current.close?.();
+      this.current.el.remove();
+    }
+    if (this.mapPage) this.mapPage.el.hidden = page !== 'map';
+    if (page === 'map') {
+      if (!this.mapPage) {
+        this.mapPage = new MapPage(this.ctx);
+        this.main.append(this.mapPage.el);
+        this.mapPage.start();
+      } else this.mapPage.base.map.invalidateSize();
+      this.current = { page, el: this.mapPage.el };
+      return;
+    }
+    const built = this.build(page);
+    this.main.append(built.el);
+    this.current = { page, ...built };
+  }
+
+  private build(page: Exclude<Page, 'map'>): { el: HTMLElement; close?: () => void } {
+    const locate = (cam: Camera): void => {
+      location.hash = '#/map';
+      setTimeout(() => this.mapPage?.locate(cam), 50);
+    };
+    switch (page) {
+      case 'cameras':
+        return { el: camerasPage(this.ctx, locate) };
+      case 'users':
+        return { el: usersPage(this.ctx) };
+      case 'api-keys':
+        return { el: apiKeysPage() };
+      case 'shares':
+        return { el: sharesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
+      case 'discovery':
+        return discoveryPage(this.ctx);
+      case 'audit':
+        return { el: auditPage() };
+    }
+  }
+}
