@@ -44,6 +44,8 @@ export interface Gateway {
   repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
   api: ApiRouter;
   server: http.Server;
+  /** Re-reads in-memory state (shares, spatial index) after data was written behind the gateway's back (seeds). */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       repos,
       api,
       server,
+      reload: async () => {
+        await access.reload();
+      },
       close,
     };
   } catch (err) {

@@ -56,7 +56,9 @@ export class EmbeddedDatabase {
       }
       await this.pg.start();
     } catch (err) {
-      throw new EmbeddedPostgresError(`db: embedded PostgreSQL failed to start in ${dbDir} on port ${this.opts.port}: ${err instanceof Error ? err.message : String(err ?? 'exited')}`);
+      const msg = err instanceof Error ? err.message : String(err ?? 'exited');
+      const hint = asRoot && /Permission denied/.test(msg) ? ' (run as root, PostgreSQL runs as the "postgres" user: every parent directory of the data directory must be traversable by it)' : '';
+      throw new EmbeddedPostgresError(`db: embedded PostgreSQL failed to start in ${dbDir} on port ${this.opts.port}: ${msg}${hint}`);
     }
     const client = this.pg.getPgClient('postgres', '127.0.0.1');
     await client.connect();

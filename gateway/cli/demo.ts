@@ -1,0 +1,44 @@
+// cloudeye demo: simulated cameras + gateway on the embedded database + the demo city, one command.
+import { loadConfig } from '../../config/load';
+import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { startSimCameras } from '../../scripts/simcam/sim-cameras';
+import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
+import { intFlag, parseArgs, strFlag } from './args';
+import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const port = intFlag(args, 'port', -1, 0, 65535);
+  const count = intFlag(args, 'cameras', 240, 1, 2000);
+  const file = strFlag(args, 'config');
+  const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
+  const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
+  process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${DEMO_RTSP_PORT}, ONVIF from port ${DEMO_ONVIF_BASE_PORT}) …\n`);
+  const rtsp = new RtspProcess({ port: DEMO_RTSP_PORT, host: '127.0.0.1', count, codec: codecs });
+  await rtsp.start();
+  const stops: Array<() => Promise<void>> = [() => rtsp.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort: DEMO_RTSP_PORT, basePort: DEMO_ONVIF_BASE_PORT, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'] });
+    stops.push(() => sims.close());
+    const { startGateway } = await import('../main');
+    const gw = await startGateway(config);
+    stops.push(() => gw.close());
+    const seeded = await seedDemo(gw.db, gw.services.box, demoSimTargets(), count);
+    if (seeded.created) await gw.reload();
+    process.stdout.write(
+      `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +
+        `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
+        `Cloud Eye console: ${gw.url}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    return 0;
+  } finally {
+    await stopAll();
+  }
+}
