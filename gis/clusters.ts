@@ -48,7 +48,8 @@ export interface ClusterCacheOptions {
   maxSignatures?: number;
 }
 
-interface Reduced { statusCounts: Record<string, number> }
+// Flat keys "s:<status>": supercluster copies cluster properties shallowly, so nested objects would be shared.
+type Reduced = Record<string, number>;
 
 interface Entry {
   version: number;
@@ -94,9 +95,9 @@ export class ClusterCache {
     const sc = new Supercluster<CameraPointProps, Reduced>({
       radius: this.radius,
       maxZoom: this.maxZoom,
-      map: (p) => ({ statusCounts: { [p.status]: 1 } }),
+      map: (p) => ({ [`s:${p.status}`]: 1 }),
       reduce: (acc, p) => {
-        for (const k in p.statusCounts) acc.statusCounts[k] = (acc.statusCounts[k] ?? 0) + (p.statusCounts[k] as number);
+        for (const k in p) acc[k] = (acc[k] ?? 0) + (p[k] as number);
       },
     });
     sc.load(points);
@@ -133,14 +134,17 @@ export class ClusterCache {
     }
     const raw = entry.sc.getClusters([w, s, e, n], Math.floor(zoom));
     const features: ClusterFeature[] = raw.map((f) => {
-      const p = f.properties as Partial<ClusterProperties> & Partial<Reduced> & Partial<CameraPointProps>;
+      const p = f.properties as Partial<ClusterProperties> & Partial<CameraPointProps> & Record<string, unknown>;
       const coordinates = f.geometry.coordinates as [number, number];
-      if (p.cluster === true)
+      if (p.cluster === true) {
+        const statusCounts: Record<string, number> = {};
+        for (const k in p) if (k.startsWith('s:')) statusCounts[k.slice(2)] = p[k] as number;
         return {
           type: 'Feature',
           geometry: { type: 'Point', coordinates },
-          properties: { cluster: true, clusterId: p.cluster_id as number, count: p.point_count as number, statusCounts: { ...p.statusCounts } },
+          properties: { cluster: true, clusterId: p.cluster_id as number, count: p.point_count as number, statusCounts },
         };
+      }
       return f as MapFeature<CameraPointProps>;
     });
     return { features, version: entry.version, stale };
