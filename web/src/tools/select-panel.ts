@@ -16,6 +16,8 @@ export class SelectPanel {
   private hits: Hit[] | null = null;
   /** The last finished polygon (WGS-84), offered to the share form. */
   lastPolygon: Array<[number, number]> | null = null;
+  /** The last finished shape (tests and the share form read it). */
+  lastShape: Shape | null = null;
   private readonly offs: Array<() => void> = [];
 
   constructor(
@@ -61,6 +63,7 @@ export class SelectPanel {
   }
 
   async query(shape: Shape): Promise<void> {
+    this.lastShape = shape;
     this.results.replaceChildren(label(h('div', { class: 'muted' }), 'common.loading'));
     try {
       let r: { items: Hit[] };

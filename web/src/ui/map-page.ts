@@ -16,6 +16,13 @@ import { SelectPanel } from '../tools/select-panel';
 
 type Tab = 'filter' | 'incident' | 'draw';
 
+declare global {
+  interface Window {
+    /** Handles for end-to-end tests and the console benchmark (the map, the cameras layer, the draw tool). */
+    cloudeye?: { base: BaseMap; cameras: CameraLayer; select: SelectPanel };
+  }
+}
+
 export class MapPage {
   readonly el: HTMLElement;
   base!: BaseMap;
@@ -83,6 +90,7 @@ export class MapPage {
     this.side.append(tabs, body);
     show('filter');
     this.layout();
+    window.cloudeye = { base: this.base, cameras: this.cameras, select: this.select };
   }
 
   private layout(): void {

@@ -1,0 +1,193 @@
+// End-to-end: the console in headless Chromium against a real gateway (login, map, popup, incident, shares, roles, language, video).
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import type { Camera } from '../../gateway/contract';
+import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { CENTRE, seedCity, haversineM } from './seed';
+import { setFilter, shownCameras, waitRender } from './map-helpers';
+import { wgsToGcj } from '../../web/src/map/crs-shift';
+
+const bearingTo = (c: Camera, lng: number, lat: number): number => {
+  const rad = Math.PI / 180;
+  const y = Math.sin((lng - c.lng) * rad) * Math.cos(lat * rad);
+  const x = Math.cos(c.lat * rad) * Math.sin(lat * rad) - Math.sin(c.lat * rad) * Math.cos(lat * rad) * Math.cos((lng - c.lng) * rad);
+  return ((Math.atan2(y, x) / rad) + 360) % 360;
+};
+const angleDiff = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+
+describe('console (e2e)', function () {
+  this.timeout(60_000);
+  let tg: TestGateway;
+  let browser: Browser;
+  let cams: Map<string, Camera>;
+  let page: Page | undefined;
+  let defaultRangeM: number;
+
+  before(async function () {
+    this.timeout(120_000);
+    tg = await startTestGateway();
+    await tg.addUser('city', 'admin', null);
+    await tg.addUser('padmin', 'admin', 'police');
+    await tg.addUser('pview', 'viewer', 'police');
+    await tg.addUser('tview', 'viewer', 'traffic');
+    await tg.addUser('paudit', 'auditor', 'police');
+    cams = await seedCity(tg, await tg.login('city'));
+    defaultRangeM = tg.gw.config.gis.defaultRangeM;
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tg?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `console-${this.currentTest.title}`);
+    await page?.context().close();
+    page = undefined;
+  });
+
+  const police = (): Camera[] => [...cams.values()].filter((c) => c.departmentId === tg.departments.police);
+
+  it('logs in and shows the seeded cameras of the department on the map', async () => {
+    const p = await newPage(browser, tg.base);
+    page = p;
+    await loginAs(p, 'pview');
+    await waitRender(p, 0);
+    const shown = await shownCameras(p);
+    assert.equal(shown.total, police().length, 'every police camera is on the map (as a marker or inside a cluster), no other');
+    assert.deepEqual(p.errors, []);
+    await screenshot(p, 'console-map');
+  });
+
+  it('clicking a camera opens its popup with name, department and status', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'pview');
+    await waitRender(page, 0);
+    const cam = cams.get('天网-步行街')!;
+    await setFilter(page, 'q', '步行街');
+    await page.click(`.cam-marker[data-camera-id="${cam.id}"]`);
+    await page.waitForSelector('.cam-popup .cam-name');
+    assert.equal(await page.textContent('.cam-popup .cam-name'), cam.name);
+    assert.equal(await page.textContent('.cam-popup .cam-dept'), '公安');
+    assert.equal(await page.getAttribute('.cam-popup .cam-status', 'data-status'), cam.status);
+    assert.equal(await page.locator('.cam-popup .play-btn').count(), 1, 'a viewer may play');
+    await screenshot(page, 'console-popup');
+  });
+
+  it('an incident query lists the visible cameras covering the point first, then by distance', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'pview');
+    await page.click('.tab[data-tab=incident]');
+    const radius = 350;
+    await page.fill('.incident-panel input[name=radius]', String(radius));
+    const [lng, lat] = CENTRE;
+    const expected = police()
+      .map((c) => {
+        const d = haversineM(c.lng, c.lat, lng, lat);
+        const covering = d <= (c.rangeM ?? defaultRangeM) && (c.fov === null || c.bearing === null || c.fov >= 360 || angleDiff(bearingTo(c, lng, lat), c.bearing) <= c.fov / 2);
+        return { id: c.id, d, covering };
+      })
+      .filter((x) => x.d <= radius)
+      .sort((a, b) => Number(b.covering) - Number(a.covering) || a.d - b.d);
+    assert.ok(expected.length >= 4 && expected.some((x) => x.covering) && expected.some((x) => !x.covering), 'the seeded city makes a discriminating case');
+    const readHits = async (): Promise<Array<{ id: string; d: number; covering: boolean }>> => {
+      await page!.waitForSelector('.incident-results .hit');
+      return page!.$$eval('.incident-results .hit', (els) => els.map((e) => ({ id: (e as HTMLElement).dataset.cameraId ?? '', d: Number((e as HTMLElement).dataset.distance), covering: e.classList.contains('covering') })));
+    };
+    await page.selectOption('.incident-panel select[name=crs]', 'wgs84');
+    await page.fill('.incident-panel input[name=lng]', String(lng));
+    await page.fill('.incident-panel input[name=lat]', String(lat));
+    await page.click('.incident-panel form.coords button[type=submit]');
+    const hits = await readHits();
+    assert.deepEqual(hits.map((x) => x.id), expected.map((x) => x.id), 'covering first, then nearest first');
+    assert.deepEqual(hits.map((x) => x.covering), expected.map((x) => x.covering), 'covering cameras are flagged');
+    hits.forEach((x, i) => assert.ok(Math.abs(x.d - expected[i]!.d) < 1, `distance of ${x.id}: ${x.d} vs ${expected[i]!.d}`));
+    await screenshot(page, 'console-incident');
+
+    // the same point typed in GCJ-02 gives the same list
+    const [gx, gy] = wgsToGcj(lng, lat);
+    await page.evaluate(() => document.querySelector('.incident-results')?.replaceChildren());
+    await page.selectOption('.incident-panel select[name=crs]', 'gcj02');
+    await page.fill('.incident-panel input[name=lng]', gx.toFixed(7));
+    await page.fill('.incident-panel input[name=lat]', gy.toFixed(7));
+    await page.click('.incident-panel form.coords button[type=submit]');
+    assert.deepEqual((await readHits()).map((x) => x.id), expected.map((x) => x.id));
+  });
+
+  it('a traffic viewer sees police cameras only once a share is granted', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'tview');
+    await waitRender(page, 0);
+    const traffic = [...cams.values()].filter((c) => c.departmentId === tg.departments.traffic);
+    assert.equal((await shownCameras(page)).total, traffic.length, 'only its own cameras before the share');
+    await setFilter(page, 'department', String(tg.departments.police));
+    assert.equal((await shownCameras(page)).total, 0, 'no police camera before the share');
+
+    const share = await tg.api('POST', '/api/v1/shares', { token: await tg.login('padmin'), body: { toDepartmentId: tg.departments.traffic, kind: 'tags', tags: ['crossing'], expiresAt: new Date(Date.now() + 3600_000).toISOString() } });
+    assert.equal(share.status, 201, share.text);
+    const crossing = police().filter((c) => c.tags.includes('crossing'));
+    await setFilter(page, 'department', '');
+    await setFilter(page, 'department', String(tg.departments.police));
+    const shown = await shownCameras(page);
+    assert.equal(shown.total, crossing.length, 'the shared (tag crossing) police cameras appear');
+    for (const id of shown.ids) assert.ok(crossing.some((c) => c.id === id));
+
+    const revoke = await tg.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: await tg.login('padmin') });
+    assert.equal(revoke.status, 200, revoke.text);
+  });
+
+  it('switching language relabels the console and <html lang>', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'pview');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', 'zh-CN by default');
+    assert.equal((await page.textContent('.nav-link[data-page=map]'))?.trim(), '地图');
+    assert.equal((await page.textContent('.tab[data-tab=incident]'))?.trim(), '警情');
+    await page.selectOption('.topbar select.lang-switch', 'en');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal((await page.textContent('.nav-link[data-page=map]'))?.trim(), 'Map');
+    assert.equal((await page.textContent('.tab[data-tab=incident]'))?.trim(), 'Incident');
+    assert.equal(await page.getAttribute('.filter-panel input[name=q]', 'placeholder'), 'Search name or address');
+    await screenshot(page, 'console-english');
+    await page.reload();
+    await page.waitForSelector('.shell');
+    assert.equal((await page.textContent('.nav-link[data-page=map]'))?.trim(), 'Map', 'the choice is remembered');
+    await page.selectOption('.topbar select.lang-switch', 'zh-CN');
+    assert.equal((await page.textContent('.nav-link[data-page=map]'))?.trim(), '地图');
+  });
+
+  it('a viewer is offered no admin pages', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'pview');
+    const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
+    assert.deepEqual(pages, ['map']);
+    await page.goto('/#/users');
+    await page.waitForSelector('.shell');
+    assert.equal(await page.locator('.users-page').count(), 0, 'typing the admin URL does not open it');
+    assert.equal(await page.locator('#map').count(), 1);
+  });
+
+  it('an admin is offered the admin pages and sees its users', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'padmin');
+    const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
+    assert.deepEqual(pages, ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'audit']);
+    await page.click('.nav-link[data-page=users]');
+    await page.waitForSelector('.users-page tr[data-user=pview]');
+  });
+
+  it('an auditor sees the audit log and no map cameras or video', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'paudit');
+    const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
+    assert.deepEqual(pages, ['audit']);
+    await page.waitForSelector('.audit-page tr[data-action]');
+    assert.ok((await page.locator('.audit-page tr[data-action^="auth.login"], .audit-page tr[data-action^="login"]').count()) > 0, 'logins are in the log');
+    await page.goto('/#/map');
+    await page.waitForSelector('.audit-page');
+    assert.equal(await page.locator('#map').count(), 0);
+    assert.equal(await page.locator('video, .video-wall, .cam-marker, .cam-cluster').count(), 0);
+    await screenshot(page, 'console-auditor');
+  });
+});

@@ -1,0 +1,35 @@
+// Reading the console's map from a test: how many cameras the cameras layer shows, and waiting for its next redraw.
+import type { Page } from 'playwright-core';
+
+/** The cameras layer's redraw counter (data-cameras-rendered on the map element), 0 before the first draw. */
+export async function renderSeq(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.getElementById('map')?.dataset.camerasRendered ?? 0));
+}
+
+/** Waits until the cameras layer has redrawn after `after`. */
+export async function waitRender(page: Page, after: number, timeout = 10_000): Promise<void> {
+  try {
+    await page.waitForFunction((n) => Number(document.getElementById('map')?.dataset.camerasRendered ?? 0) > n, after, { timeout });
+  } catch (err) {
+    // say what the console showed (e.g. the cameras endpoint is missing) rather than only "timeout"
+    const shown = await page.$$eval('.toast-error', (els) => els.map((e) => e.textContent).join(' | ')).catch(() => '');
+    throw new Error(`the cameras layer did not redraw within ${timeout} ms${shown ? `; the console showed: ${shown}` : ''}`, { cause: err });
+  }
+}
+
+/** Cameras on screen: single markers plus the counts of cluster bubbles. */
+export async function shownCameras(page: Page): Promise<{ total: number; ids: string[] }> {
+  return page.evaluate(() => {
+    const ids = [...document.querySelectorAll<HTMLElement>('.cam-marker[data-camera-id]')].map((e) => e.dataset.cameraId ?? '');
+    const inClusters = [...document.querySelectorAll<HTMLElement>('.cam-cluster[data-count]')].reduce((a, e) => a + Number(e.dataset.count), 0);
+    return { total: ids.length + inClusters, ids };
+  });
+}
+
+/** Sets a filter field of the Filter tab and waits for the redraw it causes. */
+export async function setFilter(page: Page, name: 'q' | 'department' | 'status' | 'tag', value: string): Promise<void> {
+  const before = await renderSeq(page);
+  if (name === 'department' || name === 'status') await page.selectOption(`.filter-panel select[name=${name}]`, value);
+  else await page.fill(`.filter-panel input[name=${name}]`, value);
+  await waitRender(page, before);
+}
