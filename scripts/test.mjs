@@ -8,5 +8,6 @@ const run = (cmd, args) => {
 };
 const extra = process.argv.slice(2);
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('node', ['scripts/build-web.mjs']);
 const specs = extra.length ? extra : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 run('npx', ['mocha', '--reporter', './test/helpers/reporter.cjs', ...specs]);
