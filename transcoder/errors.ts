@@ -1,0 +1,45 @@
+// Named errors of the transcoder: each message starts with "transcoder:" and carries the bad value.
+
+/** Base class of every error thrown by transcoder/. */
+export class TranscoderError extends Error {
+  override name = 'TranscoderError';
+}
+
+/** A stream spec or source URL was rejected before anything was spawned (HTTP layer: 400/422). */
+export class TranscoderInputError extends TranscoderError {
+  override name = 'TranscoderInputError';
+}
+
+/**
+ * The node is at its worker or transcode limit (HTTP layer: 503 with `Retry-After: retryAfterS`).
+ * `retryAfterS` (whole seconds, ≥ 1) is when the earliest idle stream could free its slot.
+ */
+export class TranscoderCapacityError extends TranscoderError {
+  override name = 'TranscoderCapacityError';
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A stream could not be started: its ffmpeg exited or stalled before the first segment, or the
+ * camera is failing (then `retryAfterS` is the time until the next scheduled attempt). HTTP: 502/503.
+ */
+export class TranscoderStartError extends TranscoderError {
+  override name = 'TranscoderStartError';
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly retryAfterS: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The supervisor is not started, or is closing/closed. */
+export class TranscoderStateError extends TranscoderError {
+  override name = 'TranscoderStateError';
+}

@@ -1,0 +1,306 @@
+// One supervised stream (camera, profile): its ffmpeg runs, liveness watch, restarts with backoff.
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { backoffDelayMs } from './backoff';
+import { TranscoderStartError } from './errors';
+import { buildFfmpegArgs, buildSpawnCommand, initName, PLAYLIST_NAME } from './ffmpeg-args';
+import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
+import type { TranscoderOptions } from './options';
+import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
+import { FfmpegWorker } from './worker';
+
+/**
+ * State of a stream. starting: a worker runs, no segment yet · live: segments flowing ·
+ * stalled: no new segment in time, the worker is being killed · failed: an attempt ended (exit
+ * or spawn error) · restarting: waiting out the backoff before the next attempt · stopped: final.
+ */
+export type StreamState = 'starting' | 'live' | 'stalled' | 'restarting' | 'stopped' | 'failed';
+
+/** Callbacks through which a stream reports to its supervisor. */
+export interface StreamHooks {
+  state(s: Stream, state: StreamState, previous: StreamState | null, reason: string): void;
+  failing(s: Stream, reason: string, retryInMs: number): void;
+  recovered(s: Stream, downForMs: number): void;
+  log(s: Stream, line: string): void;
+}
+
+/** A snapshot of a stream for status pages and tests. */
+export interface StreamInfo {
+  key: StreamKey;
+  cameraId: string;
+  profile: StreamSpec['profile'];
+  state: StreamState;
+  /** Pid of the current ffmpeg, or null between runs. */
+  pid: number | null;
+  /** Runs started so far (1 = never restarted). */
+  runs: number;
+  /** Consecutive failed runs. */
+  failures: number;
+  failing: boolean;
+  transcode: boolean;
+  /** Milliseconds since the last touch. */
+  idleMs: number;
+  /** Absolute path of the stream's HLS directory. */
+  dir: string;
+}
+
+type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+/** Internal to the supervisor: not exported from the package. */
+export class Stream {
+  readonly transcode: boolean;
+  state: StreamState | null = null;
+  lastTouch = performance.now();
+  private failures = 0;
+  private failingSince: number | null = null;
+  private lastReason = '';
+  private generation = -1;
+  private worker: FfmpegWorker | null = null;
+  private watcher: FSWatcher | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private nextRetryAt = 0;
+  private spawnedAt = 0;
+  private liveSince = 0;
+  private lastSegmentAt = 0;
+  private lastMtimeMs = -1;
+  private runFirstSegment = 0;
+  private stallReason: string | null = null;
+  private checking = false;
+  private recheck = false;
+  private waiters = new Set<Waiter>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly key: StreamKey,
+    readonly spec: StreamSpec,
+    readonly dir: string,
+    private readonly o: Required<TranscoderOptions>,
+    private readonly hooks: StreamHooks,
+  ) {
+    this.transcode = needsTranscode(spec);
+  }
+
+  get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  /** Begins the first run: fresh directory, then spawn. Failures surface as state events. */
+  start(): void {
+    void (async () => {
+      try {
+        await rm(this.dir, { recursive: true, force: true });
+        await mkdir(this.dir, { recursive: true });
+      } catch (err) {
+        this.runEnded(`cannot prepare ${this.dir}: ${(err as Error).message}`, false);
+        return;
+      }
+      await this.spawnRun();
+    })();
+  }
+
+  touch(): void {
+    this.lastTouch = performance.now();
+  }
+
+  /** Resolves when live; rejects with TranscoderStartError when the awaited run fails or the camera is failing. */
+  waitLive(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    if (this.closing) return Promise.reject(new TranscoderStartError(`transcoder: stream ${this.key} is stopping`, this.key, 1));
+    if (this.failingSince !== null) {
+      const retryAfterS = Math.max(1, Math.ceil((this.nextRetryAt - performance.now()) / 1000));
+      return Promise.reject(new TranscoderStartError(`transcoder: camera ${this.key} is failing (${this.lastReason}); next attempt in ${retryAfterS} s`, this.key, retryAfterS));
+    }
+    return new Promise((resolve, reject) => this.waiters.add({ resolve, reject }));
+  }
+
+  /** Periodic check (supervisor tick): first segment, stall, failure-count reset. */
+  tick(now: number): void {
+    if (this.closing || !this.worker || this.stallReason) return;
+    const stallMs = this.o.stallTimeoutS * 1000;
+    if (this.state === 'starting') {
+      if (now - this.spawnedAt > stallMs) this.stall(`no first segment within ${this.o.stallTimeoutS} s`);
+      else this.scheduleFirstSegmentCheck();
+      return;
+    }
+    if (this.state !== 'live') return;
+    if (this.failures > 0 && now - this.liveSince > stallMs) this.failures = 0;
+    void this.checkPlaylistMtime(now);
+  }
+
+  info(now = performance.now()): StreamInfo {
+    return {
+      key: this.key, cameraId: this.spec.cameraId, profile: this.spec.profile, state: this.state ?? 'starting',
+      pid: this.worker?.pid ?? null, runs: this.generation + 1, failures: this.failures,
+      failing: this.failingSince !== null, transcode: this.transcode, idleMs: Math.round(now - this.lastTouch), dir: this.dir,
+    };
+  }
+
+  get isFailing(): boolean {
+    return this.failingSince !== null;
+  }
+
+  /** Stops for good: cancels any retry, stops the worker (SIGINT, SIGKILL after killGraceMs), removes the directory. Idempotent. */
+  close(reason: string): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.closeWatcher();
+      this.rejectWaiters(`transcoder: stream ${this.key} stopped (${reason})`, 1);
+      const w = this.worker;
+      if (w) await w.stop(this.o.killGraceMs);
+      this.worker = null;
+      await rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
+      this.setState('stopped', reason);
+    })();
+    return this.closing;
+  }
+
+  private async spawnRun(): Promise<void> {
+    this.retryTimer = null;
+    if (this.closing) return;
+    this.generation += 1;
+    this.runFirstSegment = await this.nextSegmentNumber();
+    if (this.closing) return;
+    let args: string[];
+    try {
+      args = buildFfmpegArgs(this.spec, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
+    } catch (err) {
+      this.runEnded((err as Error).message, false);
+      return;
+    }
+    const cmd = buildSpawnCommand(this.o.ffmpegPath, this.o.setprivPath, args);
+    const w = new FfmpegWorker(cmd.file, cmd.args);
+    this.worker = w;
+    this.spawnedAt = performance.now();
+    this.stallReason = null;
+    this.lastMtimeMs = -1;
+    w.on('stderr', (line) => this.hooks.log(this, line));
+    void w.exited.then((exit) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      this.closeWatcher();
+      if (this.closing) return;
+      const stalled = this.stallReason;
+      this.runEnded(stalled ?? exit.reason, stalled !== null);
+    });
+    this.setState('starting', this.generation === 0 ? 'first viewer' : `run ${this.generation + 1} after: ${this.lastReason}`);
+    try {
+      this.watcher = watch(this.dir, () => this.scheduleFirstSegmentCheck());
+      this.watcher.on('error', () => this.closeWatcher());
+    } catch {
+      // the tick polls instead
+    }
+    this.scheduleFirstSegmentCheck();
+  }
+
+  private async nextSegmentNumber(): Promise<number> {
+    try {
+      let max = -1;
+      for (const n of await readdir(this.dir)) max = Math.max(max, segmentNumber(n) ?? -1);
+      return max + 1;
+    } catch {
+      return 0;
+    }
+  }
+
+  private scheduleFirstSegmentCheck(): void {
+    if (this.state !== 'starting' || this.closing) return;
+    if (this.checking) {
+      this.recheck = true;
+      return;
+    }
+    this.checking = true;
+    void (async () => {
+      try {
+        do {
+          this.recheck = false;
+          const w = this.worker;
+          const info = await readPlaylist(this.dir);
+          // the playlist of an earlier run names an older init file: not ours
+          if (info && info.initUri === initName(this.generation) && w === this.worker && this.state === 'starting' && !this.closing) {
+            this.goLive();
+            return;
+          }
+        } while (this.recheck);
+      } finally {
+        this.checking = false;
+      }
+    })();
+  }
+
+  private goLive(): void {
+    const now = performance.now();
+    this.closeWatcher();
+    this.liveSince = now;
+    this.lastSegmentAt = now;
+    this.setState('live', this.generation === 0 ? `first segment after ${Math.round(now - this.spawnedAt)} ms` : `recovered after ${Math.round(now - this.spawnedAt)} ms`);
+    for (const w of this.waiters) w.resolve();
+    this.waiters.clear();
+    if (this.failingSince !== null) {
+      const down = now - this.failingSince;
+      this.failingSince = null;
+      this.hooks.recovered(this, down);
+    }
+    if (this.generation > 0) void removeOldRunFiles(this.dir, initName(this.generation), this.runFirstSegment);
+  }
+
+  private async checkPlaylistMtime(now: number): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const st = await stat(path.join(this.dir, PLAYLIST_NAME)).catch(() => null);
+      if (st && st.mtimeMs !== this.lastMtimeMs) {
+        if (this.lastMtimeMs !== -1) this.lastSegmentAt = now;
+        this.lastMtimeMs = st.mtimeMs;
+      } else if (this.state === 'live' && !this.closing && now - this.lastSegmentAt > this.o.stallTimeoutS * 1000) {
+        this.stall(`no new segment for ${this.o.stallTimeoutS} s`);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private stall(reason: string): void {
+    const w = this.worker;
+    if (!w || this.stallReason) return;
+    this.stallReason = reason;
+    this.setState('stalled', reason);
+    void w.kill();
+  }
+
+  /** A run is over (exit, stall or spawn error): count it, report, schedule the next one. */
+  private runEnded(reason: string, wasStall: boolean): void {
+    const wasStarting = this.state === 'starting' || this.state === null || (wasStall && this.liveSince < this.spawnedAt);
+    this.failures += 1;
+    this.lastReason = maskUrl(reason);
+    if (!wasStall) this.setState('failed', this.lastReason);
+    if (wasStarting) this.rejectWaiters(`transcoder: stream ${this.key} failed to start: ${this.lastReason}`, null);
+    const delay = backoffDelayMs(this.failures, this.o);
+    if (this.failures >= this.o.failuresBeforeOffline && this.failingSince === null) {
+      this.failingSince = performance.now();
+      this.hooks.failing(this, this.lastReason, delay);
+      this.rejectWaiters(`transcoder: camera ${this.key} is failing: ${this.lastReason}`, Math.ceil(delay / 1000));
+    }
+    this.nextRetryAt = performance.now() + delay;
+    this.setState('restarting', `attempt ${this.failures + 1} in ${delay} ms`);
+    this.retryTimer = setTimeout(() => void this.spawnRun(), delay);
+  }
+
+  private rejectWaiters(message: string, retryAfterS: number | null): void {
+    for (const w of this.waiters) w.reject(new TranscoderStartError(message, this.key, retryAfterS));
+    this.waiters.clear();
+  }
+
+  private closeWatcher(): void {
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  private setState(state: StreamState, reason: string): void {
+    const previous = this.state;
+    this.state = state;
+    this.hooks.state(this, state, previous, reason);
+  }
+}

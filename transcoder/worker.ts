@@ -1,0 +1,135 @@
+// One ffmpeg process: spawned from an argument array (no shell), progress parsed, stopped SIGINT→SIGKILL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { ProgressParser, type ProgressReport } from './progress-parser';
+import { maskUrl } from './stream-spec';
+
+/** How a worker ended. */
+export interface WorkerExit {
+  /** Exit code, or null when killed by a signal or never started. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Human-readable cause: last ffmpeg error line, or the spawn error; passwords masked. */
+  reason: string;
+}
+
+/** Events of a worker. */
+export interface WorkerEvents {
+  progress: [ProgressReport];
+  /** One ffmpeg stderr line (loglevel error), password masked. */
+  stderr: [string];
+}
+
+const STDERR_KEEP = 5;
+const LINE_MAX = 400;
+
+/**
+ * A running ffmpeg. `exited` resolves (never rejects) once the process has exited AND its pipes are
+ * closed, so no descriptor outlives it. Spawn failures (e.g. ENOENT) resolve `exited` too.
+ */
+export class FfmpegWorker extends EventEmitter<WorkerEvents> {
+  /** Process id (of ffmpeg itself: setpriv execs it), undefined when spawning failed. */
+  readonly pid: number | undefined;
+  /** Resolves with how the process ended. */
+  readonly exited: Promise<WorkerExit>;
+  /** performance.now() of the last progress report, or of the spawn. */
+  lastProgressAt: number;
+  /** The last progress report, or null. */
+  lastProgress: ProgressReport | null = null;
+  private readonly child: ChildProcess;
+  private readonly tail: string[] = [];
+  private done = false;
+  private stopping: Promise<WorkerExit> | null = null;
+
+  /** Spawns `file args` with stdin ignored, stdout = progress, stderr = errors, own process group. */
+  constructor(file: string, args: string[]) {
+    super();
+    this.lastProgressAt = performance.now();
+    this.child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false, windowsHide: true });
+    this.pid = this.child.pid;
+    const parser = new ProgressParser((r) => {
+      this.lastProgressAt = performance.now();
+      this.lastProgress = r;
+      this.emit('progress', r);
+    });
+    this.child.stdout?.setEncoding('utf8').on('data', (c: string) => parser.push(c));
+    let errBuf = '';
+    this.child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+      errBuf += c;
+      let nl: number;
+      while ((nl = errBuf.indexOf('\n')) >= 0) {
+        this.line(errBuf.slice(0, nl));
+        errBuf = errBuf.slice(nl + 1);
+      }
+      if (errBuf.length > LINE_MAX) errBuf = errBuf.slice(-LINE_MAX);
+    });
+    let spawnError: Error | null = null;
+    this.exited = new Promise<WorkerExit>((resolve) => {
+      this.child.once('error', (err) => {
+        spawnError = err;
+        // A failed spawn emits no 'close' when no pipe was ever opened.
+        if (this.child.pid === undefined) setImmediate(() => this.child.emit('close', null, null));
+      });
+      this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        if (errBuf.trim()) this.line(errBuf);
+        this.done = true;
+        const last = this.tail[this.tail.length - 1];
+        const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+        const reason = spawnError ? `spawn failed: ${spawnError.message}` : last ? `${how}: ${last}` : how;
+        resolve({ code, signal, reason });
+      });
+    });
+  }
+
+  /** True once the process has exited and its pipes are closed. */
+  get hasExited(): boolean {
+    return this.done;
+  }
+
+  /** The last few stderr lines (most recent last). */
+  get stderrTail(): readonly string[] {
+    return this.tail;
+  }
+
+  /**
+   * Stops the process: SIGINT (ffmpeg finishes the current segment), SIGKILL after graceMs.
+   * Idempotent; resolves when it has exited.
+   */
+  stop(graceMs: number): Promise<WorkerExit> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      if (this.done) return this.exited;
+      this.signal('SIGINT');
+      const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+      try {
+        return await this.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** Sends SIGKILL now (stalled worker); resolves when it has exited. */
+  kill(): Promise<WorkerExit> {
+    this.signal('SIGKILL');
+    return this.exited;
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    if (this.done || this.pid === undefined) return;
+    try {
+      process.kill(this.pid, sig);
+    } catch {
+      // already gone: 'close' follows
+    }
+  }
+
+  private line(raw: string): void {
+    const line = maskUrl(raw.trim()).replace(/(rtsps?:\/\/[^/@:\s]*):[^/@\s]*@/gi, '$1:***@').slice(0, LINE_MAX);
+    if (!line) return;
+    this.tail.push(line);
+    if (this.tail.length > STDERR_KEEP) this.tail.shift();
+    this.emit('stderr', line);
+  }
+}
