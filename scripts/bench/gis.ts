@@ -1,0 +1,141 @@
+// GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory.
+import { pathToFileURL } from 'node:url';
+import { CameraIndex } from '../../gis/camera-index';
+import { ClusterCache } from '../../gis/clusters';
+import { distanceM } from '../../gis/geodesy';
+import { compareIds } from '../../gis/ids';
+import type { Bbox, GisCamera } from '../../gis/types';
+import { benchPostgis } from './gis-postgis';
+import { CENTRE, HALF_LAT, HALF_LNG, makeCity, prng, typicalPolicy } from './gis-data';
+
+export interface GisBenchOptions {
+  /** Cameras in the synthetic city. Default 1,000,000. */
+  cameras?: number;
+  /** PostgreSQL with PostGIS. Default postgres://postgres@127.0.0.1:5432/test. Pass "" to skip. */
+  databaseUrl?: string;
+  log: (line: string) => void;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] as number;
+};
+const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
+
+function gc(): boolean {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+  return g !== undefined;
+}
+const memBytes = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** The obvious alternative: haversine to every camera, keep the visible ones within the radius, sort, top 10. */
+function naiveNearest(cams: readonly GisCamera[], lng: number, lat: number, pred: (c: GisCamera) => boolean, radiusM: number): GisCamera[] {
+  const hits: Array<{ c: GisCamera; d: number }> = [];
+  for (const c of cams) {
+    const d = distanceM(lng, lat, c.lng, c.lat);
+    if (d <= radiusM && pred(c)) hits.push({ c, d });
+  }
+  hits.sort((a, b) => a.d - b.d || compareIds(a.c.id, b.c.id));
+  return hits.slice(0, 10).map((h) => h.c);
+}
+
+/** Runs the benchmark and prints `bench <name> <value> <unit>` lines (plus `#` comment lines). */
+export async function run(opts: GisBenchOptions): Promise<void> {
+  const { log } = opts;
+  const n = opts.cameras ?? 1_000_000;
+  const hasGc = gc();
+  log(`# gis bench: ${n} cameras around Changde (~50 km box), node ${process.version}, gc ${hasGc ? 'exposed' : 'not exposed (memory is best effort)'}`);
+  const cams = makeCity(n);
+  gc();
+  const before = memBytes();
+
+  // Build: the first build also warms the JIT; report the median of three.
+  const builds: number[] = [];
+  let index = new CameraIndex();
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) index = new CameraIndex();
+    const t = performance.now();
+    index.load(cams);
+    builds.push(performance.now() - t);
+    gc();
+  }
+  log(`bench index_build_ms ${fmt(median(builds))} ms`);
+  const memMb = (memBytes() - before) / 1048576 / (n / 1_000_000);
+  log(`bench mem_mb_per_million ${fmt(memMb)} MB`);
+
+  const pred = typicalPolicy();
+  const r = prng(7);
+  const queries: Array<[number, number]> = Array.from({ length: 3000 }, () => [
+    CENTRE[0] + (r() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (r() * 2 - 1) * HALF_LAT * 0.8,
+  ]);
+  const RADIUS = 2000;
+  for (const [x, y] of queries.slice(0, 500)) index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred });
+  const times: number[] = [];
+  let hits = 0;
+  for (const [x, y] of queries) {
+    const t = performance.now();
+    hits += index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred }).length;
+    times.push(performance.now() - t);
+  }
+  const oursUs = median(times) * 1000;
+  log(`# nearest10: ${queries.length} queries, radius ${RADIUS} m, typical policy (${((cams.filter(pred).length / n) * 100).toFixed(1)}% visible), ${(hits / queries.length).toFixed(2)} hits/query`);
+  log(`bench nearest10_us ${fmt(oursUs)} us`);
+
+  const naiveQueries = queries.slice(0, 30);
+  const naiveTimes: number[] = [];
+  for (const [x, y] of naiveQueries) {
+    const t = performance.now();
+    const got = naiveNearest(cams, x, y, pred, RADIUS);
+    naiveTimes.push(performance.now() - t);
+    const ours = index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred }).map((h) => h.camera.id);
+    if (got.map((c) => c.id).join() !== ours.join()) log(`# WARNING naive and index disagree at ${x},${y}`);
+  }
+  log(`# naive: median of ${naiveQueries.length} full scans ${fmt(median(naiveTimes))} ms`);
+  log(`bench naive_ratio ${fmt((median(naiveTimes) * 1000) / oursUs)} x`);
+
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  if (databaseUrl) {
+    try {
+      const res = await benchPostgis(databaseUrl, cams, queries.slice(0, 2000), log);
+      log(`# postgis: ${res.hitsPerQuery.toFixed(2)} hits/query`);
+      log(`bench postgis_nearest10_us ${fmt(res.medianUs)} us`);
+      log(`bench postgis_ratio ${fmt(res.medianUs / oursUs)} x`);
+    } catch (e) {
+      log(`# postgis skipped: ${(e as Error).message}`);
+    }
+  } else log('# postgis skipped: no database URL');
+
+  // Clusters: one typical user's visible set, prepared ahead; viewports of 1280x800 px at several zooms.
+  const cache = new ClusterCache(index);
+  const prepMs = cache.prepare('typical', pred);
+  const allMs = cache.prepare('all', () => true);
+  log(`# clusters prepared: typical user ${fmt(prepMs)} ms, everything ${fmt(allMs)} ms`);
+  const ctimes: number[] = [];
+  const cr = prng(11);
+  for (let i = 0; i < 400; i++) {
+    const zoom = 8 + (i % 10);
+    const [x, y] = [CENTRE[0] + (cr() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (cr() * 2 - 1) * HALF_LAT * 0.8];
+    const dx = (1280 / (256 * 2 ** zoom)) * 180, dy = (800 / (256 * 2 ** zoom)) * 180 * Math.cos((y * Math.PI) / 180);
+    const bbox: Bbox = [x - dx, y - dy, x + dx, y + dy];
+    const sig = i % 2 ? 'typical' : 'all';
+    const t = performance.now();
+    cache.query(sig, sig === 'all' ? () => true : pred, bbox, zoom);
+    if (i >= 40) ctimes.push(performance.now() - t);
+  }
+  log(`bench cluster_query_ms ${fmt(median(ctimes))} ms`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const cameras = process.env.CAMERAS ? Number(process.env.CAMERAS) : undefined;
+  run({ cameras, log: (line) => console.log(line) }).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
