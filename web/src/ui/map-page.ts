@@ -100,7 +100,8 @@ export class MapPage {
     setTimeout(() => this.base?.map.invalidateSize(), 0);
   }
 
-  private edit(cam: Camera): void {
+  /** Opens the position/bearing editor for a camera (its owning admin). */
+  edit(cam: Camera): void {
     this.editor?.close(null);
     this.editor = new CameraEditor(this.base, cam, this.ctx.config.gis.defaultRangeM, (saved) => {
       this.editor = null;

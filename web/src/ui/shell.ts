@@ -2,7 +2,7 @@
 import type { Camera } from '../../../gateway/contract';
 import { h, label } from '../core/dom';
 import { logout } from '../core/api';
-import { pagesFor, type Page } from '../core/roles';
+import { canEditCamera, pagesFor, type Page } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { MapPage } from './map-page';
 import { langSwitch, densitySwitch } from './settings';
@@ -80,7 +80,7 @@ export class Shell {
   private build(page: Exclude<Page, 'map'>): { el: HTMLElement; close?: () => void } {
     const locate = (cam: Camera): void => {
       location.hash = '#/map';
-      setTimeout(() => this.mapPage?.locate(cam), 50);
+      setTimeout(() => (canEditCamera(this.ctx.me, cam.departmentId) ? this.mapPage?.edit(cam) : this.mapPage?.locate(cam)), 50);
     };
     switch (page) {
       case 'cameras':
