@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/load';
 import { Database } from './db/database';
 import { EmbeddedDatabase } from './db/embedded';
-import { CamerasRepo } from './db/cameras-repo';
+import { CamerasRepo, gisRows } from './db/cameras-repo';
 import { OrgRepo } from './db/org-repo';
 import { AccountsRepo } from './db/accounts-repo';
 import { AuditRepo } from './db/audit-repo';
@@ -17,7 +17,13 @@ import { AuthService } from './auth/auth-service';
 import { RequestAuthenticator } from './auth/guards';
 import { CameraService } from './cameras/camera-service';
 import { AdminService } from './admin/admin-service';
+import { CameraDirectory } from './cameras/spatial-service';
+import { StreamService } from './streams/stream-service';
+import { SnapshotService } from './streams/snapshot-service';
+import { Supervisor } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
+import { documentHls, hlsRouter } from './http/hls-routes';
+import { registerStreamRoutes } from './http/routes/stream-routes';
 import { createApp } from './http/app';
 import { registerMetaRoutes } from './http/routes/meta-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
@@ -40,7 +46,7 @@ export interface Gateway {
   port: number;
   config: Config;
   db: Database;
-  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox };
+  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; streams: StreamService; supervisor: Supervisor };
   repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
   api: ApiRouter;
   server: http.Server;
@@ -84,16 +90,52 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     await auth.start();
     const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn));
     const admin = new AdminService(repos.org, repos.accounts, repos.audit, access, auth, box);
+    const directory = new CameraDirectory(() => gisRows(db.knex), { defaultRangeM: config.gis.defaultRangeM });
+    await directory.start();
+    cameras.onChange((c) => directory.apply(c));
+
+    const supervisor = new Supervisor(config.transcoder);
+    await supervisor.start();
+    closers.push(() => supervisor.close());
+    const streams = new StreamService(
+      supervisor,
+      {
+        record: (p, id, action) => cameras.record(p, id, action),
+        credentials: (cam) => cameras.credentials(cam),
+        lookup: (id) => directory.lookup(id),
+        requireReason: async (departmentId) => (await repos.org.department(departmentId))?.settings.requireStreamReason === true,
+      },
+      auth,
+      access,
+      tokens,
+      repos.audit,
+      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS) },
+    );
+    streams.start();
+    closers.push(() => streams.closeAll());
+    cameras.onChange((c) => {
+      if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
+    });
+    access.onChange(() => void streams.recheck());
+    const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
     const api = new ApiRouter(new RequestAuthenticator(auth));
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
     registerAuditRoutes(api, repos.audit, access);
+    registerStreamRoutes(api, streams, {
+      snapshot: async (p, id) => {
+        const cam = await cameras.record(p, id, 'snapshot');
+        return snapshots.get({ cameraId: cam.id, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, credentials: cameras.credentials(cam) });
+      },
+    });
+    documentHls(api);
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
     const app = createApp({
       api,
+      mounts: [{ path: '/hls', router: hlsRouter(streams) }],
       bodyLimitBytes: config.server.bodyLimitBytes,
       importLimitBytes: config.server.importLimitBytes,
       webDir: path.join(ROOT, 'web', 'dist'),
@@ -120,12 +162,13 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       port,
       config,
       db,
-      services: { cameras, admin, auth, access, tokens, box },
+      services: { cameras, admin, auth, access, tokens, box, directory, streams, supervisor },
       repos,
       api,
       server,
       reload: async () => {
         await access.reload();
+        await directory.start();
       },
       close,
     };

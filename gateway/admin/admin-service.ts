@@ -127,6 +127,7 @@ export class AdminService {
     const rec = await this.accounts.apiKey(id);
     if (!rec || (!isCityAdmin(p) && rec.departmentId !== p.departmentId)) throw new NotFoundError(`API key ${id} not found`);
     const done = (await this.accounts.revokeApiKey(id)) ?? rec;
+    this.auth.invalidate();
     await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
     return publicApiKey(done);
   }

@@ -134,6 +134,28 @@ export class AuthService {
     return { kind: 'apikey', id: rec.id, name: `apikey:${rec.name}`, role: 'integrator' as Role, departmentId: rec.departmentId, area: null, scopes: rec.scopes };
   }
 
+  /**
+   * The current principal behind a stream token's subject ("u:<userId>" or "k:<apiKeyId>"), or null
+   * when the user is disabled or the key revoked. Cached for 2 s: each HLS request re-checks it.
+   */
+  async resolve(sub: string): Promise<Principal | null> {
+    const hit = this.cache.get(sub);
+    if (hit && hit.until > Date.now()) return hit.p;
+    const m = /^([uk]):(\d{1,12})$/.exec(sub);
+    if (!m) return null;
+    let p: Principal | null = null;
+    if (m[1] === 'u') {
+      const user = await this.accounts.user(Number(m[2]));
+      if (user && !user.disabled) p = await this.userPrincipal(user);
+    } else {
+      const rec = await this.accounts.apiKey(Number(m[2]));
+      if (rec && !rec.revokedAt) p = { kind: 'apikey', id: rec.id, name: `apikey:${rec.name}`, role: 'integrator', departmentId: rec.departmentId, area: null, scopes: rec.scopes };
+    }
+    if (p) this.cache.set(sub, { p, until: Date.now() + CACHE_MS });
+    else this.cache.delete(sub);
+    return p;
+  }
+
   /** Drops cached principals (after a user or grid change). */
   invalidate(): void {
     this.cache.clear();

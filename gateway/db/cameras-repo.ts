@@ -225,3 +225,18 @@ export async function generateBenchCameras(knex: Knex, n: number, opts: { center
   }
   return n;
 }
+
+/** The lean columns the spatial index needs, streamed in id order in pages of `batch`. */
+export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>> {
+  let after = '0';
+  for (;;) {
+    const rows = (await knex('cameras')
+      .select('id', 'name', 'lng', 'lat', 'bearing', 'fov', 'range_m', 'status', 'department_id', 'tags')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batch)) as Row[];
+    if (rows.length === 0) return;
+    after = String(rows[rows.length - 1]!.id);
+    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
+  }
+}

@@ -5,7 +5,8 @@ import type { ApiRouter } from './api-router';
 
 export function buildOpenApi(router: ApiRouter, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of router.operations) (paths[`/api/v1${op.path}`] ??= {})[op.method] = op.spec;
+  // everything lives under /api/v1 except HLS delivery, whose URLs are handed out by the API
+  for (const op of router.operations) (paths[op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
   return {
     openapi: '3.1.0',
     info: {

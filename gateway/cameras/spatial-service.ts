@@ -1,0 +1,94 @@
+// The in-memory camera directory: the GIS index built from the database at start and kept current on change.
+import { CameraIndex, type GisCamera } from '../../gis/index';
+import type { PolicyCamera } from '../auth/policy';
+import type { CameraRecord } from '../db/cameras-repo';
+import type { CameraChange } from './camera-service';
+
+/** A camera as the index holds it (GisCamera plus the name, for result lists). */
+export interface IndexedCamera extends GisCamera {
+  id: string;
+  departmentId: number;
+  name: string;
+}
+
+export type GisRowSource = () => AsyncIterable<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>>;
+
+export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'lat' | 'bearing' | 'fov' | 'rangeM' | 'departmentId' | 'tags'>, never> & { status: string }): IndexedCamera => ({
+  id: c.id,
+  name: c.name,
+  lng: c.lng,
+  lat: c.lat,
+  bearing: c.bearing,
+  fovDeg: c.fov,
+  rangeM: c.rangeM,
+  status: c.status,
+  departmentId: c.departmentId,
+  tags: c.tags,
+});
+
+export class CameraDirectory {
+  readonly index: CameraIndex;
+  private version = 0;
+  private compacting = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly rows: GisRowSource,
+    opts: { defaultRangeM: number },
+  ) {
+    this.index = new CameraIndex({ defaultRangeM: opts.defaultRangeM });
+  }
+
+  /** Loads every camera (1M cameras: a few seconds, mostly the database read). */
+  async start(): Promise<void> {
+    const all: IndexedCamera[] = [];
+    for await (const batch of this.rows()) for (const r of batch) all.push(toIndexed({ ...r }));
+    this.index.load(all);
+    this.bump();
+  }
+
+  /** Called on every change (cluster caches key on it). */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get changeVersion(): number {
+    return this.version;
+  }
+
+  private bump(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  apply(change: CameraChange): void {
+    if (change.kind === 'upsert') this.index.upsert(toIndexed(change.camera));
+    else this.index.remove(change.id);
+    this.bump();
+    this.maybeCompact();
+  }
+
+  /** Health states change often: only the status of the indexed camera moves. */
+  setStatus(id: string, status: string): void {
+    const cam = this.index.get(id) as IndexedCamera | undefined;
+    if (!cam || cam.status === status) return;
+    this.index.upsert({ ...cam, status });
+    this.bump();
+    this.maybeCompact();
+  }
+
+  lookup(id: string): (PolicyCamera & IndexedCamera) | undefined {
+    return this.index.get(id) as (PolicyCamera & IndexedCamera) | undefined;
+  }
+
+  /** Rebuilds the packed index off the request path once enough changes piled up. */
+  private maybeCompact(): void {
+    if (this.compacting || !this.index.needsCompact) return;
+    this.compacting = true;
+    setImmediate(() => {
+      this.index.compact();
+      this.compacting = false;
+    });
+  }
+}

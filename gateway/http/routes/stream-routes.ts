@@ -1,0 +1,36 @@
+// Stream calls and snapshots: POST /cameras/{id}/streams → signed HLS URL; GET /cameras/{id}/snapshot.
+import { z } from 'zod';
+import { PROFILE } from '../../contract';
+import type { StreamService } from '../../streams/stream-service';
+import type { ApiRouter } from '../api-router';
+
+const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
+
+export const streamRequest = z.strictObject({
+  profile: PROFILE.default('main'),
+  reason: z.string().min(1).max(400).optional(),
+  incidentId: z.string().min(1).max(64).optional(),
+  h265: z.boolean().optional(),
+  sessionId: z.uuid().optional(),
+});
+
+export interface SnapshotProvider {
+  snapshot(principal: Parameters<StreamService['open']>[0], cameraId: string): Promise<Buffer>;
+}
+
+export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider): void {
+  api.add({
+    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', status: 201,
+    summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token (renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
+    params: idParam, body: streamRequest,
+    response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
+    handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
+  });
+  api.add({
+    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
+    handler: async ({ principal, params, res }) => {
+      const jpeg = await snapshots.snapshot(principal, params.id);
+      res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
+    },
+  });
+}

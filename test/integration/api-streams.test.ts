@@ -1,0 +1,126 @@
+// Stream calls end to end: policy, audit, signed HLS URLs, per-request re-checks, revocation, bad input.
+import assert from 'node:assert/strict';
+import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+describe('API: streams and HLS delivery', function () {
+  this.timeout(90000);
+  let t: TestGateway;
+  let rtsp: RtspProcess;
+  let police: string;
+  let trafficViewer: string;
+  let camId: string;
+  let offId: string;
+
+  before(async () => {
+    rtsp = new RtspProcess({ count: 2, codec: 'h264', port: 0 });
+    await rtsp.start();
+    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } });
+    await t.addUser('sop', 'operator', 'police');
+    await t.addUser('tview', 'viewer', 'traffic');
+    await t.addUser('padm', 'admin', 'police');
+    police = await t.login('sop');
+    trafficViewer = await t.login('tview');
+    const admin = await t.login('padm');
+    const mk = async (name: string, uri: string, tags: string[]) => (await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, mainUri: uri, subUri: uri.replace('/main', '/sub'), lng: 111.69, lat: 29.03, tags, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } })).body.id as string;
+    camId = await mk('站前 1', rtsp.url(0, 'main'), ['station']);
+    offId = await mk('nowhere', 'rtsp://127.0.0.1:9/cam/0/main', []);
+  });
+  after(async () => {
+    await t?.close();
+    await rtsp?.close();
+  });
+
+  let url = '';
+  it('a stream call returns a signed playlist URL once a segment is playable, and is audited', async () => {
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '测试' } });
+    assert.equal(r.status, 201, r.text);
+    url = r.body.url;
+    assert.match(url, new RegExp(`^/hls/[^/]+/${camId}\\.main/index\\.m3u8$`));
+    const pl = await fetch(t.base + url);
+    assert.equal(pl.status, 200);
+    assert.match(pl.headers.get('cache-control') ?? '', /no-cache/);
+    const text = await pl.text();
+    assert.match(text, /#EXTM3U/);
+    const seg = text.split('\n').find((l) => /^seg\d+\.m4s$/.test(l));
+    assert.ok(seg, text);
+    const s = await fetch(t.base + url.replace('index.m3u8', seg));
+    assert.equal(s.status, 200);
+    assert.match(s.headers.get('cache-control') ?? '', /immutable/);
+    assert.ok((await s.arrayBuffer()).byteLength > 100);
+    const audit = await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: camId });
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0].detail.reason, '测试');
+  });
+
+  it('a second viewer joins the same ffmpeg (warm start)', async () => {
+    const t0 = performance.now();
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.started, false);
+    assert.ok(performance.now() - t0 < 1000);
+    assert.equal(t.gw.services.supervisor.list().filter((s) => s.cameraId === camId && s.profile === 'main').length, 1);
+  });
+
+  const bad: Array<[string, (u: string) => string, number]> = [
+    ['a tampered token', (u) => u.replace(/\/hls\/([^/]+)\//, (_m, tok: string) => `/hls/${tok.slice(0, -3)}abc/`), 401],
+    ['a token for another camera', (u) => u.replace(`/${camId}.main/`, `/${offId}.main/`), 403],
+    ['a token for another profile', (u) => u.replace(`/${camId}.main/`, `/${camId}.sub/`), 403],
+    ['.. in the segment name', (u) => u.replace('index.m3u8', '..%2f..%2fetc%2fpasswd'), 404],
+    ['encoded traversal in the key', (u) => u.replace(`/${camId}.main/`, '/%2e%2e/'), 404],
+    ['an unknown file name', (u) => u.replace('index.m3u8', 'evil.sh'), 404],
+  ];
+  for (const [name, mutate, status] of bad) {
+    it(`refuses ${name} with ${status}`, async () => {
+      const r = await fetch(t.base + mutate(url));
+      assert.equal(r.status, status);
+    });
+  }
+
+  it('refuses an expired stream token', async () => {
+    const tok = t.gw.services.tokens.signStream({ sub: 'u:1', cam: camId, prof: 'main', ssid: '00000000-0000-4000-8000-000000000000' }, -10);
+    const r = await fetch(`${t.base}/hls/${tok}/${camId}.main/index.m3u8`);
+    assert.equal(r.status, 401);
+  });
+
+  it('400 for an unknown profile, 404 for an unknown or invisible camera', async () => {
+    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'hd' } })).status, 400);
+    assert.equal((await t.api('POST', '/api/v1/cameras/424242/streams', { token: police, body: { profile: 'main' } })).status, 404);
+    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } })).status, 404);
+  });
+
+  it('a camera that does not answer gets a clear 503 and no process is left', async () => {
+    const r = await t.api('POST', `/api/v1/cameras/${offId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(r.status, 503, r.text);
+    assert.ok(r.headers.get('retry-after'));
+    assert.match(r.body.detail, /did not deliver video/);
+    await new Promise((res) => setTimeout(res, 300));
+    const left = t.gw.services.supervisor.list().filter((s) => s.cameraId === offId && s.pid !== null);
+    assert.deepEqual(left, [], 'no ffmpeg runs for the dead camera');
+  });
+
+  it('a share lets the traffic viewer watch; revoking it cuts the open stream', async () => {
+    const admin = await t.login('padm');
+    const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['station'] } });
+    assert.equal(share.status, 201, share.text);
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await fetch(t.base + r.body.url)).status, 200);
+    assert.equal((await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: admin })).status, 200);
+    const cut = await fetch(t.base + r.body.url);
+    assert.equal(cut.status, 403);
+    const closes = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
+    assert.equal(closes.length, 1);
+    assert.equal(closes[0].detail.reason, 'access revoked');
+    assert.equal(typeof closes[0].detail.durationS, 'number');
+  });
+
+  it('a snapshot is a JPEG, policy-checked', async () => {
+    const r = await fetch(`${t.base}/api/v1/cameras/${camId}/snapshot`, { headers: { authorization: `Bearer ${police}` } });
+    assert.equal(r.status, 200);
+    const b = Buffer.from(await r.arrayBuffer());
+    assert.equal(b[0], 0xff);
+    assert.equal(b[1], 0xd8);
+    assert.equal((await fetch(`${t.base}/api/v1/cameras/${offId}/snapshot`, { headers: { authorization: `Bearer ${trafficViewer}` } })).status, 404);
+  });
+});
