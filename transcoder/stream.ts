@@ -136,6 +136,11 @@ export class Stream {
     };
   }
 
+  /** True while some acquire() waits for this stream to go live (an active viewer, never idle). */
+  get hasWaiters(): boolean {
+    return this.waiters.size > 0;
+  }
+
   get isFailing(): boolean {
     return this.failingSince !== null;
   }

@@ -205,6 +205,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const idleMs = this.options.idleTimeoutS * 1000;
     for (const s of this.streams.values()) {
       if (s.isClosing) continue;
+      if (s.hasWaiters) s.touch();
       if (now - s.lastTouch > idleMs) void this.reap(s, s.isFailing ? 'idle while failing' : 'idle');
       else s.tick(now);
     }
@@ -218,6 +219,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly hooks = {
     state: (s: Stream, state: StreamState, previous: StreamState | null, reason: string): void => {
       const i = s.info();
+      // a stopped stream is gone before anyone hears of it: a listener may acquire it afresh
+      if (state === 'stopped' && this.streams.get(s.key) === s) this.streams.delete(s.key);
       this.emit('state', { ...ref(s), state, previous, reason, pid: state === 'starting' || state === 'live' || state === 'stalled' ? i.pid : null, failures: i.failures });
     },
     failing: (s: Stream, reason: string, retryInMs: number): void => {
