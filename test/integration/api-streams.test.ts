@@ -109,7 +109,12 @@ describe('API: streams and HLS delivery', function () {
     assert.equal((await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: admin })).status, 200);
     const cut = await fetch(t.base + r.body.url);
     assert.equal(cut.status, 403);
-    const closes = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
+    // the revocation's re-check writes the close record; it may land just after the 403
+    let closes: Array<{ detail: { reason: string; durationS: unknown } }> = [];
+    for (let i = 0; i < 40 && closes.length === 0; i++) {
+      closes = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
+      if (closes.length === 0) await new Promise((res) => setTimeout(res, 50));
+    }
     assert.equal(closes.length, 1);
     assert.equal(closes[0].detail.reason, 'access revoked');
     assert.equal(typeof closes[0].detail.durationS, 'number');
