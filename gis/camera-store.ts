@@ -41,7 +41,7 @@ export function checkCamera(c: unknown, path = 'camera'): GisCamera {
 function normalize(c: GisCamera): GisCamera {
   return {
     id: c.id, lng: c.lng, lat: c.lat, bearing: c.bearing ?? null, fovDeg: c.fovDeg ?? null, rangeM: c.rangeM ?? null,
-    status: c.status, departmentId: c.departmentId, tags: c.tags,
+    status: c.status, departmentId: c.departmentId, tags: c.tags, name: c.name ?? '',
   };
 }
 

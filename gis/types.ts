@@ -18,6 +18,8 @@ export interface GisCamera {
   status: string;
   departmentId: CameraId;
   tags: string[];
+  /** Display name, carried for result lists (not used by any query). */
+  name?: string;
 }
 
 /** Visibility decision of the caller's access policy, evaluated inside the index scan. */

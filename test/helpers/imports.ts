@@ -16,9 +16,15 @@ export interface ImportRef {
 const IMPORT_RE =
   /(?:^|[\s;])(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
+/** Blanks out comments (keeping newlines, so line numbers stay right); strings are left alone. */
+export function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)/g, (m, str: string | undefined) => (str ? m : m.replace(/[^\n]/g, ' ')));
+}
+
 /** Extracts imports from one file's text. `file` is project-relative. */
-export function scanText(file: string, text: string): ImportRef[] {
+export function scanText(file: string, source: string): ImportRef[] {
   const out: ImportRef[] = [];
+  const text = stripComments(source);
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[3] ?? m[4] ?? m[5];
     if (!spec) continue;

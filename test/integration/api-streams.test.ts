@@ -116,8 +116,8 @@ describe('API: streams and HLS delivery', function () {
       if (closes.length === 0) await new Promise((res) => setTimeout(res, 50));
     }
     assert.equal(closes.length, 1);
-    assert.equal(closes[0].detail.reason, 'access revoked');
-    assert.equal(typeof closes[0].detail.durationS, 'number');
+    assert.equal(closes[0]!.detail.reason, 'access revoked');
+    assert.equal(typeof closes[0]!.detail.durationS, 'number');
   });
 
   it('a snapshot is a JPEG, policy-checked', async () => {

@@ -32,6 +32,8 @@ describe('dependency rules (DESIGN.md)', () => {
     ['web importing gateway runtime', 'web/src/main.ts', "import { x } from '../../gateway/db/knex';", true],
     ['web importing gateway types', 'web/src/main.ts', "import type { Camera } from '../../gateway/contract';", false],
     ['web importing leaflet', 'web/src/main.ts', "import L from 'leaflet';", false],
+    ['a comment mentioning import before a type import', 'gateway/cameras/x.ts', "// bulk import (all) and export.\nimport type { Knex } from 'knex';", false],
+    ['a commented-out import', 'gis/a.ts', "// import { readFileSync } from 'node:fs';\n/* import x from 'express' */", false],
     ['web importing socket.io server', 'web/src/main.ts', "import { Server } from 'socket.io';", true],
   ];
   for (const [name, file, text, bad] of cases) {
