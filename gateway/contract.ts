@@ -22,7 +22,7 @@ export const httpUri = z
 
 const position = z.array(z.number().finite()).min(2, 'a position needs longitude and latitude').max(3);
 const ring = z.array(position).min(4, 'a linear ring needs at least 4 positions');
-export const polygonGeometry = z.union([
+export const polygonGeometry = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
   z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
 ]);

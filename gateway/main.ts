@@ -18,6 +18,8 @@ import { RequestAuthenticator } from './auth/guards';
 import { CameraService } from './cameras/camera-service';
 import { AdminService } from './admin/admin-service';
 import { CameraDirectory } from './cameras/spatial-service';
+import { SpatialQueries } from './cameras/spatial-queries';
+import { registerGisRoutes } from './http/routes/gis-routes';
 import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
 import { Supervisor } from '../transcoder/index';
@@ -46,7 +48,7 @@ export interface Gateway {
   port: number;
   config: Config;
   db: Database;
-  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; streams: StreamService; supervisor: Supervisor };
+  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; spatial: SpatialQueries; streams: StreamService; supervisor: Supervisor };
   repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
   api: ApiRouter;
   server: http.Server;
@@ -93,6 +95,14 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const directory = new CameraDirectory(() => gisRows(db.knex), { defaultRangeM: config.gis.defaultRangeM });
     await directory.start();
     cameras.onChange((c) => directory.apply(c));
+    const spatial = new SpatialQueries(directory, access, { defaultRangeM: config.gis.defaultRangeM, maxResults: config.gis.maxResults });
+    const reloadGrids = async (): Promise<void> => {
+      spatial.loadGrids(await repos.org.grids());
+      await repos.cameras.assignGrids((lng, lat) => spatial.gridOf(lng, lat));
+    };
+    spatial.loadGrids(await repos.org.grids());
+    cameras.setGridLocator((lng, lat) => spatial.gridOf(lng, lat));
+    admin.onGridsChange(() => void reloadGrids().catch((err: unknown) => log('error', `grids: ${String(err)}`)));
 
     const supervisor = new Supervisor(config.transcoder);
     await supervisor.start();
@@ -131,6 +141,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       },
     });
     documentHls(api);
+    registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
     const app = createApp({
@@ -162,13 +173,14 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       port,
       config,
       db,
-      services: { cameras, admin, auth, access, tokens, box, directory, streams, supervisor },
+      services: { cameras, admin, auth, access, tokens, box, directory, spatial, streams, supervisor },
       repos,
       api,
       server,
       reload: async () => {
         await access.reload();
         await directory.start();
+        await reloadGrids();
       },
       close,
     };

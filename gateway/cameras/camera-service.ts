@@ -21,6 +21,7 @@ const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id,
 
 export class CameraService {
   private readonly listeners = new Set<(c: CameraChange) => void>();
+  private gridOf: (lng: number, lat: number) => number | null = () => null;
 
   constructor(
     private readonly repo: CamerasRepo,
@@ -30,6 +31,11 @@ export class CameraService {
     private readonly box: CredentialBox,
     private readonly transaction: Transactor,
   ) {}
+
+  /** Sets how a position maps to its grid (网格); every write then records the camera's grid. */
+  setGridLocator(fn: (lng: number, lat: number) => number | null): void {
+    this.gridOf = fn;
+  }
 
   /** Subscribes to camera changes (GIS index, realtime). Returns the unsubscribe. */
   onChange(fn: (c: CameraChange) => void): () => void {
@@ -83,7 +89,7 @@ export class CameraService {
     const departmentId = this.access.actingDepartment(p, input.departmentId);
     if (!(await this.org.department(departmentId))) throw new ValidationError('camera: department not found', [{ path: 'body.departmentId', message: `no department ${departmentId}` }]);
     await this.checkNetwork(input.networkId, departmentId);
-    const cam = await this.repo.create({ ...this.toWrite(input), departmentId });
+    const cam = await this.repo.create({ ...this.toWrite(input), departmentId, gridId: this.gridOf(input.lng, input.lat) });
     await this.audit.append({ ...actor(p, ip), action: 'camera.create', targetType: 'camera', targetId: cam.id, detail: { name: cam.name } });
     this.emit({ kind: 'upsert', camera: cam });
     return publicCamera(cam);
@@ -92,7 +98,8 @@ export class CameraService {
   async update(p: Principal, id: string, input: CameraUpdate, ip: string): Promise<Camera> {
     const before = await this.record(p, id, 'edit');
     await this.checkNetwork(input.networkId, before.departmentId);
-    const cam = await this.repo.update(id, this.toWrite(input));
+    const moved = input.lng !== undefined || input.lat !== undefined ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) } : {};
+    const cam = await this.repo.update(id, { ...this.toWrite(input), ...moved });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
     const changed = Object.keys(input).map((k) => (k === 'password' || k === 'username' ? 'credentials' : k));
     await this.audit.append({ ...actor(p, ip), action: 'camera.update', targetType: 'camera', targetId: id, detail: { fields: [...new Set(changed)] } });
@@ -154,7 +161,7 @@ export class CameraService {
         issues.push({ path: `${r.where}: network`, message: `unknown network ${JSON.stringify(r.network)} for this department` });
         continue;
       }
-      writes.push({ ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null });
+      writes.push({ ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null, gridId: this.gridOf(r.camera.lng, r.camera.lat) });
     }
     if (issues.length) throw new ValidationError(`import: ${issues.length} problem(s); nothing was imported`, issues);
     return writes;

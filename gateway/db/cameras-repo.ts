@@ -187,6 +187,21 @@ export class CamerasRepo {
     return (await db('cameras').where({ id }).delete()) > 0;
   }
 
+  /** Recomputes every camera's grid after the grid layer changed; writes only the rows that moved. */
+  async assignGrids(gridOf: (lng: number, lat: number) => number | null): Promise<number> {
+    let changed = 0;
+    let after = '0';
+    for (;;) {
+      const rows = (await this.knex('cameras').select('id', 'lng', 'lat', 'grid_id').where('id', '>', after).orderBy('id').limit(20_000)) as Row[];
+      if (rows.length === 0) return changed;
+      after = String(rows[rows.length - 1]!.id);
+      const moves = rows.map((r) => ({ id: String(r.id), grid: gridOf(Number(r.lng), Number(r.lat)), was: r.grid_id == null ? null : Number(r.grid_id) })).filter((m) => m.grid !== m.was);
+      if (moves.length === 0) continue;
+      await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
+      changed += moves.length;
+    }
+  }
+
   /** Persists health states in one statement. */
   async setStatuses(changes: Array<{ id: string; status: string; reason: string; lastSeen: Date | null }>): Promise<void> {
     if (changes.length === 0) return;

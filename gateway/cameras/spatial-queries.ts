@@ -1,0 +1,163 @@
+// Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
+import { ClusterCache, PolygonLayer, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters } from '../../gis/index';
+import type { AccessControl } from '../auth/access';
+import type { Principal, PolicyCamera } from '../auth/policy';
+import type { Grid } from '../contract';
+import { NotFoundError } from '../errors';
+import type { CameraDirectory, IndexedCamera } from './spatial-service';
+
+export interface CameraSummary {
+  id: string;
+  name: string;
+  departmentId: number;
+  status: string;
+  lng: number;
+  lat: number;
+  bearing: number | null;
+  fov: number | null;
+  rangeM: number | null;
+  tags: string[];
+  gridId: number | null;
+}
+
+export interface SpatialHit {
+  camera: CameraSummary;
+  distanceM: number;
+  bearingDeg: number;
+  covering?: boolean;
+  alongM?: number;
+}
+
+export interface Filters {
+  status?: string[] | undefined;
+  department?: string[] | undefined;
+  tag?: string[] | undefined;
+  q?: string | undefined;
+}
+
+const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
+
+export class SpatialQueries {
+  private readonly clusters: ClusterCache;
+  private readonly grids = new PolygonLayer();
+  private readonly pending = new Set<string>();
+
+  constructor(
+    private readonly dir: CameraDirectory,
+    private readonly access: AccessControl,
+    private readonly opts: { defaultRangeM: number; maxResults: number },
+  ) {
+    this.clusters = new ClusterCache(dir.index, { maxSignatures: 32 });
+  }
+
+  /** Replaces the grid layer (after grid changes). */
+  loadGrids(grids: Grid[]): void {
+    this.grids.load({ type: 'FeatureCollection', features: grids.map((g) => ({ type: 'Feature', id: g.id, geometry: g.geometry, properties: { name: g.name, kind: g.kind } })) });
+  }
+
+  /** The smallest grid (kind "grid") containing the point, or null. */
+  gridOf(lng: number, lat: number): number | null {
+    const hit = this.grids.locate(lng, lat, 'grid')[0];
+    return hit ? Number(hit.id) : null;
+  }
+
+  locate(lng: number, lat: number): Array<{ id: number; name: string; kind: string }> {
+    return this.grids.locate(lng, lat).map((p) => ({ id: Number(p.id), name: p.name, kind: p.kind }));
+  }
+
+  private predicate(p: Principal, f: Filters): (c: GisCamera) => boolean {
+    const visible = this.access.predicate(p);
+    const q = f.q?.toLowerCase();
+    return q ? (c) => visible(c as unknown as PolicyCamera) && (c.name ?? '').toLowerCase().includes(q) : (c) => visible(c as unknown as PolicyCamera);
+  }
+
+  private filters(f: Filters): CameraFilters {
+    return { ...(f.status?.length ? { status: f.status } : {}), ...(f.department?.length ? { departmentIds: f.department.map(Number) } : {}), ...(f.tag?.length ? { tagsAny: f.tag } : {}) };
+  }
+
+  private summary(c: GisCamera, crs: Crs): CameraSummary {
+    const [lng, lat] = crs === 'wgs84' ? [c.lng, c.lat] : convert(c.lng, c.lat, 'wgs84', crs);
+    return {
+      id: String(c.id), name: c.name ?? '', departmentId: Number(c.departmentId), status: c.status, lng, lat,
+      bearing: c.bearing ?? null, fov: c.fovDeg ?? null, rangeM: c.rangeM ?? null, tags: c.tags, gridId: this.gridOf(c.lng, c.lat),
+    };
+  }
+
+  private hit(h: CameraHit | RouteHit, crs: Crs, extra: Partial<SpatialHit> = {}): SpatialHit {
+    return { camera: this.summary(h.camera, crs), distanceM: round(h.distanceM), bearingDeg: round(h.bearingDeg), ...('alongM' in h ? { alongM: round(h.alongM) } : {}), ...extra };
+  }
+
+  private covers(c: GisCamera, lng: number, lat: number): boolean {
+    return sectorContains(c, lng, lat, { defaultRangeM: this.opts.defaultRangeM });
+  }
+
+  /** The `limit` nearest visible cameras within `radiusM`; `coveringFirst` lists those whose view sector holds the point first. */
+  nearby(p: Principal, at: { lng: number; lat: number; crs: Crs }, radiusM: number, limit: number, f: Filters, coveringFirst: boolean): SpatialHit[] {
+    const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
+    const hits = this.dir.index.nearest(lng, lat, { n: Math.min(limit, this.opts.maxResults), radiusM, predicate: this.predicate(p, f), ...this.filters(f) });
+    const out = hits.map((h) => this.hit(h, at.crs, { covering: this.covers(h.camera, lng, lat) }));
+    return coveringFirst ? [...out.filter((h) => h.covering), ...out.filter((h) => !h.covering)] : out;
+  }
+
+  covering(p: Principal, at: { lng: number; lat: number; crs: Crs }, limit: number, f: Filters): SpatialHit[] {
+    const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
+    return this.dir.index.covering(lng, lat, { predicate: this.predicate(p, f), ...this.filters(f), defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, { covering: true }));
+  }
+
+  withinCircle(p: Principal, c: { lng: number; lat: number; radiusM: number }, crs: Crs, limit: number, f: Filters): SpatialHit[] {
+    const [lng, lat] = convert(c.lng, c.lat, crs, 'wgs84');
+    return this.dir.index.withinCircle(lng, lat, c.radiusM, { predicate: this.predicate(p, f), ...this.filters(f) }).slice(0, limit).map((h) => this.hit(h, crs));
+  }
+
+  withinBbox(p: Principal, bbox: [number, number, number, number], crs: Crs, limit: number, f: Filters): SpatialHit[] {
+    const [w, s] = convert(bbox[0], bbox[1], crs, 'wgs84');
+    const [e, n] = convert(bbox[2], bbox[3], crs, 'wgs84');
+    return this.dir.index.withinBbox([w, s, e, n], { predicate: this.predicate(p, f), ...this.filters(f) }).slice(0, limit).map((h) => this.hit(h, crs));
+  }
+
+  withinPolygon(p: Principal, geometry: unknown, crs: Crs, limit: number, f: Filters, path = 'body.polygon'): SpatialHit[] {
+    const g = crs === 'wgs84' ? geometry : this.convertGeometry(geometry, crs);
+    return this.dir.index.withinPolygon(g, { predicate: this.predicate(p, f), ...this.filters(f), path }).slice(0, limit).map((h) => this.hit(h, crs));
+  }
+
+  along(p: Principal, line: unknown, distanceM: number, crs: Crs, limit: number, f: Filters): SpatialHit[] {
+    const g = crs === 'wgs84' ? line : this.convertGeometry(line, crs);
+    return this.dir.index.along(g, distanceM, { predicate: this.predicate(p, f), ...this.filters(f), path: 'body.line' }).slice(0, limit).map((h) => this.hit(h, crs));
+  }
+
+  gridCameras(p: Principal, gridId: number, limit: number, f: Filters): SpatialHit[] {
+    if (!this.grids.get(gridId)) throw new NotFoundError(`grid ${gridId} not found`);
+    return this.grids.camerasIn(gridId, this.dir.index, { predicate: this.predicate(p, f), ...this.filters(f) }).slice(0, limit).map((h) => this.hit(h, 'wgs84'));
+  }
+
+  /** Map clusters for the caller's visible set; served from cache, rebuilt off the request path when stale. */
+  mapClusters(p: Principal, bbox: [number, number, number, number], zoom: number, f: Filters): Array<Record<string, unknown>> {
+    const signature = `${this.access.signature(p)}|${JSON.stringify([f.status, f.department, f.tag, f.q])}`;
+    const predicate = this.predicate(p, f);
+    const filters = this.filters(f);
+    const r = this.clusters.query(signature, predicate, bbox, zoom, { allowStale: true, filters });
+    if (r.stale && !this.pending.has(signature)) {
+      this.pending.add(signature);
+      setImmediate(() => {
+        this.pending.delete(signature);
+        this.clusters.prepare(signature, predicate, filters);
+      });
+    }
+    return r.features.map((feat) => {
+      const pr = feat.properties;
+      if (pr.cluster) return { ...feat, properties: { ...pr, expansionZoom: this.clusters.expansionZoom(signature, pr.clusterId) } };
+      const cam = this.dir.lookup(String(pr.id)) as IndexedCamera | undefined;
+      return { ...feat, properties: { cluster: false, id: String(pr.id), name: cam?.name ?? '', status: pr.status, departmentId: Number(pr.departmentId), bearing: pr.bearing, fov: pr.fovDeg, rangeM: cam?.rangeM ?? null } };
+    });
+  }
+
+  toWgs84(lng: number, lat: number, from: Crs): [number, number] {
+    return convert(lng, lat, from, 'wgs84');
+  }
+
+  private convertGeometry(g: unknown, crs: Crs): unknown {
+    const conv = (v: unknown): unknown =>
+      Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number' ? convert(v[0], v[1], crs, 'wgs84') : Array.isArray(v) ? v.map(conv) : v;
+    return g && typeof g === 'object' && 'coordinates' in g ? { ...(g as object), coordinates: conv((g as { coordinates: unknown }).coordinates) } : g;
+  }
+}
