@@ -28,6 +28,7 @@ export class StreamPane {
   private readonly reasonEl: HTMLElement;
   private hls: Hls | null = null;
   private url = '';
+  private sessionId: string | undefined;
   private rewrites: Array<[string, string]> = [];
   private attempt = 0;
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -79,8 +80,10 @@ export class StreamPane {
   async start(): Promise<void> {
     if (this.closed) return;
     try {
-      const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason);
+      const renewing = Boolean(this.hls && this.url);
+      const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, renewing ? this.sessionId : undefined);
       if (this.closed) return;
+      this.sessionId = grant.sessionId;
       this.attempt = 0;
       this.scheduleRenew(grant.expiresAt);
       if (this.hls && this.url) {
