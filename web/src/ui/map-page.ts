@@ -19,7 +19,7 @@ type Tab = 'filter' | 'incident' | 'draw';
 declare global {
   interface Window {
     /** Handles for end-to-end tests and the console benchmark (the map, the cameras layer, the draw tool). */
-    cloudeye?: { base: BaseMap; cameras: CameraLayer; select: SelectPanel };
+    cloudeye?: { base: BaseMap; cameras: CameraLayer; select: SelectPanel; play: (cams: Camera[]) => void };
   }
 }
 
@@ -90,7 +90,7 @@ export class MapPage {
     this.side.append(tabs, body);
     show('filter');
     this.layout();
-    window.cloudeye = { base: this.base, cameras: this.cameras, select: this.select };
+    window.cloudeye = { base: this.base, cameras: this.cameras, select: this.select, play: (cams) => this.ctx.play(cams) };
   }
 
   private layout(): void {
