@@ -97,6 +97,8 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
     if (probe.status === 404) throw new Error('bench console: needs GET /api/v1/map/clusters, which this gateway does not serve yet');
 
     const page = await (await browser.newContext({ baseURL: base, viewport: { width: 1600, height: 1000 } })).newPage();
+    // tsx compiles the evaluate callbacks with esbuild's keepNames helper, which the page does not have
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     await page.goto('/');
     await page.waitForSelector('form.login-card');
     await page.fill('input[name=username]', 'bench');

@@ -37,7 +37,8 @@ export interface CameraFilters {
 
 /** Cones are drawn from this zoom on (few cameras on screen, each cone readable). */
 const CONE_ZOOM = 17;
-const DEBOUNCE_MS = 40;
+// moveend already ends a gesture: the short wait only merges bursts (wheel steps, programmatic moves)
+const DEBOUNCE_MS = 10;
 
 interface Entry {
   marker: L.Marker;

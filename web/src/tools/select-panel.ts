@@ -67,10 +67,10 @@ export class SelectPanel {
     this.results.replaceChildren(label(h('div', { class: 'muted' }), 'common.loading'));
     try {
       let r: { items: Hit[] };
-      if (shape.kind === 'circle') r = await api('POST', '/gis/within', { body: { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM }, limit: 1000 } });
+      if (shape.kind === 'circle') r = await api('POST', '/gis/within', { body: { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM }, limit: 500 } });
       else if (shape.kind === 'polygon') {
         this.lastPolygon = shape.ring;
-        r = await api('POST', '/gis/within', { body: { polygon: { type: 'Polygon', coordinates: [shape.ring] }, limit: 1000 } });
+        r = await api('POST', '/gis/within', { body: { polygon: { type: 'Polygon', coordinates: [shape.ring] }, limit: 500 } });
       } else r = await api('POST', '/gis/along', { body: { line: { type: 'LineString', coordinates: shape.line }, distanceM: Math.max(1, Number(this.buffer.value) || 50) } });
       this.hits = r.items;
       this.render();
