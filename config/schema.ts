@@ -66,6 +66,7 @@ export const configSchema = z.strictObject({
     maxResponseBytes: posInt,
   }),
   health: z.strictObject({
+    enabled: z.boolean(),
     intervalS: positive,
     jitter: z.number().min(0).max(0.9),
     concurrency: posInt,

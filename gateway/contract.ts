@@ -43,6 +43,9 @@ export const capabilities = z.strictObject({
   model: text(120).optional(),
   serial: text(120).optional(),
   firmware: text(120).optional(),
+  /** ONVIF profile token of the main stream (PTZ calls use it) and the media service that listed it. */
+  profileToken: text(64).optional(),
+  mediaService: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 
 export const cameraCreate = z.strictObject({

@@ -20,6 +20,10 @@ import { AdminService } from './admin/admin-service';
 import { CameraDirectory } from './cameras/spatial-service';
 import { SpatialQueries } from './cameras/spatial-queries';
 import { registerGisRoutes } from './http/routes/gis-routes';
+import { registerDeviceRoutes } from './http/routes/device-routes';
+import { DeviceService } from './cameras/device-service';
+import { HealthService } from './cameras/health-service';
+import { Realtime } from './realtime/realtime';
 import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
 import { Supervisor } from '../transcoder/index';
@@ -48,7 +52,7 @@ export interface Gateway {
   port: number;
   config: Config;
   db: Database;
-  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; spatial: SpatialQueries; streams: StreamService; supervisor: Supervisor };
+  services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; spatial: SpatialQueries; devices: DeviceService; health: HealthService; realtime: Realtime; streams: StreamService; supervisor: Supervisor };
   repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
   api: ApiRouter;
   server: http.Server;
@@ -127,6 +131,30 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
     });
     access.onChange(() => void streams.recheck());
+    let realtime: Realtime | null = null;
+    const devices = new DeviceService(repos.org, cameras, repos.audit, access, box, { progress: (dept, m) => realtime?.publishScan(dept, m) }, {
+      probeRepeats: config.discovery.probeRepeats,
+      probeWaitMs: config.discovery.probeWaitMs,
+      sweepConcurrency: config.discovery.sweepConcurrency,
+      maxSweepPrefix: config.discovery.maxSweepPrefix,
+      requestTimeoutMs: config.discovery.requestTimeoutMs,
+      maxResponseBytes: config.discovery.maxResponseBytes,
+    });
+    closers.push(() => devices.close());
+    const health = new HealthService(
+      () => repos.cameras.all(),
+      (c) => cameras.credentials(c),
+      {
+        persist: (changes) => repos.cameras.setStatuses(changes),
+        publish: (changes) => {
+          for (const c of changes) directory.setStatus(c.id, c.state);
+          realtime?.publishStatus(changes.map((c) => ({ id: c.id, status: c.state, reason: c.reason, lastSeen: c.lastSeen?.toISOString() ?? null })));
+        },
+      },
+      { intervalS: config.health.intervalS, jitter: config.health.jitter, concurrency: config.health.concurrency, timeoutMs: config.health.timeoutMs },
+      (msg) => log('warn', msg),
+    );
+    cameras.onChange((c) => health.apply(c));
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
     const api = new ApiRouter(new RequestAuthenticator(auth));
@@ -141,6 +169,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       },
     });
     documentHls(api);
+    registerDeviceRoutes(api, devices, async () => new Set((await repos.cameras.all()).map((c) => c.xaddr).filter((x): x is string => Boolean(x))));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
@@ -166,6 +195,20 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
           server.closeAllConnections();
         }),
     );
+    realtime = new Realtime(server, {
+      authenticate: async (a) => (typeof a.apiKey === 'string' ? auth.fromApiKey(a.apiKey) : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal),
+      predicate: (p) => access.predicate(p),
+      lookup: (id) => directory.lookup(id),
+    });
+    const rt = realtime;
+    closers.push(() => rt.close());
+    access.onChange(() => rt.invalidate());
+    cameras.onChange((c) => rt.publishCamera(c.kind === 'upsert' ? 'changed' : 'removed', c.kind === 'upsert' ? c.camera.id : c.id));
+    supervisor.on('state', (e) => rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }));
+    if (config.health.enabled) {
+      await health.start();
+      closers.push(() => health.close());
+    }
     const port = (server.address() as AddressInfo).port;
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     return {
@@ -173,7 +216,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       port,
       config,
       db,
-      services: { cameras, admin, auth, access, tokens, box, directory, spatial, streams, supervisor },
+      services: { cameras, admin, auth, access, tokens, box, directory, spatial, devices, health, realtime: rt, streams, supervisor },
       repos,
       api,
       server,

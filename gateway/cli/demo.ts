@@ -11,7 +11,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const port = intFlag(args, 'port', -1, 0, 65535);
   const count = intFlag(args, 'cameras', 240, 1, 2000);
   const file = strFlag(args, 'config');
-  const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
+  // the demo's cameras are all on loopback, so health checking is safe to switch on
+  const config = loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } });
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${DEMO_RTSP_PORT}, ONVIF from port ${DEMO_ONVIF_BASE_PORT}) …\n`);
   const rtsp = new RtspProcess({ port: DEMO_RTSP_PORT, host: '127.0.0.1', count, codec: codecs });

@@ -1,0 +1,241 @@
+// Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
+import { randomUUID } from 'node:crypto';
+import { OnvifDevice, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
+import type { OrgRepo, NetworkRecord } from '../db/org-repo';
+import type { AuditRepo } from '../db/audit-repo';
+import type { AccessControl } from '../auth/access';
+import type { CredentialBox } from '../auth/secrets';
+import type { Principal } from '../auth/policy';
+import type { Camera } from '../contract';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import type { CameraService } from './camera-service';
+import { inspectDevice, type InspectedDevice } from './onvif-inspect';
+
+export interface ScanInfo {
+  id: string;
+  networkId: number;
+  departmentId: number;
+  startedAt: string;
+  finishedAt: string | null;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  probed: number;
+  total: number;
+  found: number;
+  error: string | null;
+}
+
+export interface FoundDevice {
+  networkId: number;
+  endpoint: string;
+  xaddr: string;
+  name: string | null;
+  hardware: string | null;
+  via: string;
+  lastSeen: string;
+}
+
+export interface DeviceOptions {
+  probeRepeats: number;
+  probeWaitMs: number;
+  sweepConcurrency: number;
+  maxSweepPrefix: number;
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  /** HTTP ports the unicast sweep tries on hosts given without a port. */
+  sweepPorts?: number[];
+}
+
+export interface ScanEvents {
+  progress(departmentId: number, m: { scanId: string; probed: number; total: number; found: number; done: boolean; error?: string }): void;
+}
+
+export interface RegisterInput {
+  xaddr: string;
+  networkId: number;
+  name: string;
+  lng: number;
+  lat: number;
+  bearing?: number | null | undefined;
+  fov?: number | null | undefined;
+  rangeM?: number | null | undefined;
+  address?: string | undefined;
+  tags?: string[] | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+
+export class DeviceService {
+  private readonly scans = new Map<string, { info: ScanInfo; abort: AbortController; done: Promise<void> }>();
+  private readonly found = new Map<string, FoundDevice>();
+
+  constructor(
+    private readonly org: OrgRepo,
+    private readonly cameras: CameraService,
+    private readonly audit: AuditRepo,
+    private readonly access: AccessControl,
+    private readonly box: CredentialBox,
+    private readonly events: ScanEvents,
+    private readonly opts: DeviceOptions,
+  ) {}
+
+  private async network(p: Principal, id: number): Promise<NetworkRecord> {
+    const n = await this.org.network(id);
+    if (!n || (p.departmentId !== null && n.departmentId !== p.departmentId)) throw new NotFoundError(`network ${id} not found`);
+    return n;
+  }
+
+  /** Starts a scan of one network; a second scan of the same network while one runs is refused (409). */
+  async startScan(p: Principal, networkId: number, ip: string): Promise<ScanInfo> {
+    this.access.assertDo(p, 'discover');
+    const net = await this.network(p, networkId);
+    for (const s of this.scans.values()) if (s.info.networkId === networkId && s.info.state === 'running') throw new ConflictError(`discovery: network ${net.name} is being scanned (scan ${s.info.id})`);
+    const info: ScanInfo = { id: randomUUID(), networkId, departmentId: net.departmentId, startedAt: new Date().toISOString(), finishedAt: null, state: 'running', probed: 0, total: 0, found: 0, error: null };
+    const abort = new AbortController();
+    const done = this.run(net, info, abort.signal);
+    this.scans.set(info.id, { info, abort, done });
+    await this.audit.append({ ...actor(p, ip), action: 'discovery.scan', targetType: 'network', targetId: networkId, detail: { scan: info.id } });
+    return { ...info };
+  }
+
+  private async run(net: NetworkRecord, info: ScanInfo, signal: AbortSignal): Promise<void> {
+    const seen = new Map<string, DiscoveredDevice>();
+    const progress = (): void => this.events.progress(net.departmentId, { scanId: info.id, probed: info.probed, total: info.total, found: info.found, done: info.state !== 'running', ...(info.error ? { error: info.error } : {}) });
+    try {
+      if (net.interface) {
+        const m = await probeMulticast({ interfaceAddress: net.interface, repeats: this.opts.probeRepeats, waitMs: this.opts.probeWaitMs, signal });
+        for (const d of m.devices) seen.set(d.endpoint, d);
+        info.found = seen.size;
+        progress();
+      }
+      const targets = [...net.cidrs, ...net.hosts];
+      if (targets.length && !signal.aborted) {
+        const r = await sweepUnicast({
+          hosts: targets,
+          concurrency: this.opts.sweepConcurrency,
+          timeoutMs: this.opts.requestTimeoutMs,
+          maxResponseBytes: this.opts.maxResponseBytes,
+          maxSweepPrefix: this.opts.maxSweepPrefix,
+          ...(this.opts.sweepPorts ? { ports: this.opts.sweepPorts } : {}),
+          signal,
+          onProgress: (pr) => {
+            info.probed = pr.probed;
+            info.total = pr.total;
+            info.found = seen.size + pr.found;
+            progress();
+          },
+        });
+        for (const d of r.devices) if (!seen.has(d.endpoint)) seen.set(d.endpoint, d);
+      }
+      info.state = signal.aborted ? 'cancelled' : 'done';
+    } catch (err) {
+      info.state = signal.aborted ? 'cancelled' : 'failed';
+      info.error = err instanceof Error ? err.message : String(err);
+    }
+    const now = new Date().toISOString();
+    for (const d of seen.values()) {
+      const xaddr = d.xaddrs[0];
+      if (xaddr) this.found.set(`${net.id}|${xaddr}`, { networkId: net.id, endpoint: d.endpoint, xaddr, name: d.name ?? null, hardware: d.hardware ?? null, via: d.via, lastSeen: now });
+    }
+    info.found = seen.size;
+    info.finishedAt = now;
+    progress();
+  }
+
+  async cancelScan(p: Principal, id: string): Promise<ScanInfo> {
+    const s = this.scans.get(id);
+    if (!s || (p.departmentId !== null && s.info.departmentId !== p.departmentId)) throw new NotFoundError(`scan ${id} not found`);
+    s.abort.abort();
+    await s.done;
+    return { ...s.info };
+  }
+
+  listScans(p: Principal): ScanInfo[] {
+    this.access.assertDo(p, 'discover');
+    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => p.departmentId === null || s.departmentId === p.departmentId);
+  }
+
+  /** Waits for a scan to end (tests, CLI). */
+  async waitScan(id: string): Promise<ScanInfo> {
+    const s = this.scans.get(id);
+    if (!s) throw new NotFoundError(`scan ${id} not found`);
+    await s.done;
+    return { ...s.info };
+  }
+
+  /** Devices found and not yet registered (by xaddr). */
+  async devices(p: Principal, registeredXaddrs: Set<string>): Promise<FoundDevice[]> {
+    this.access.assertDo(p, 'discover');
+    const nets = new Set((await this.org.networks(p.departmentId ?? undefined)).map((n) => n.id));
+    return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
+  }
+
+  private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
+    return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
+      const e = err as Error;
+      if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
+      if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);
+      throw new UnavailableError(`registration: device ${xaddr} did not answer properly: ${e.message}`, 10);
+    });
+  }
+
+  /** Registers a discovered (or named) ONVIF device in one step: profiles, codecs, PTZ, identity read from it. */
+  async register(p: Principal, r: RegisterInput, ip: string): Promise<Camera> {
+    this.access.assertDo(p, 'camera-create');
+    const net = await this.network(p, r.networkId);
+    const creds = r.username !== undefined ? { username: r.username, password: r.password ?? '' } : this.box.openCredentials(net.defaultCredentialsEnc);
+    const d = await this.inspect(r.xaddr, creds);
+    const cam = await this.cameras.create(
+      p,
+      {
+        name: r.name, departmentId: net.departmentId, networkId: net.id, source: 'onvif', xaddr: r.xaddr, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri,
+        ...(creds ? { username: creds.username, password: creds.password } : {}),
+        streams: d.streams, lng: r.lng, lat: r.lat, bearing: r.bearing ?? null, fov: r.fov ?? null, rangeM: r.rangeM ?? null, address: r.address ?? '', tags: r.tags ?? [],
+        capabilities: { ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
+      },
+      ip,
+    );
+    for (const [k, v] of this.found) if (v.xaddr === r.xaddr) this.found.delete(k);
+    await this.audit.append({ ...actor(p, ip), action: 'camera.register', targetType: 'camera', targetId: cam.id, detail: { xaddr: r.xaddr, vendor: d.vendor, model: d.model } });
+    return cam;
+  }
+
+  /** Re-reads profiles and URIs of a registered ONVIF camera. */
+  async resync(p: Principal, id: string, ip: string): Promise<Camera> {
+    const rec = await this.cameras.record(p, id, 'resync');
+    if (rec.source !== 'onvif' || !rec.xaddr) throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [{ path: 'params.id', message: 'not an ONVIF camera' }]);
+    const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec));
+    const cam = await this.cameras.systemUpdate(id, {
+      mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri, streams: d.streams,
+      capabilities: { ...rec.capabilities, ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
+    });
+    if (!cam) throw new NotFoundError(`camera ${id} not found`);
+    await this.audit.append({ ...actor(p, ip), action: 'camera.resync', targetType: 'camera', targetId: id, detail: { vendor: d.vendor, model: d.model } });
+    const { credentialsEnc: _c, ...pub } = cam;
+    return pub;
+  }
+
+  /** One PTZ command; audited. */
+  async ptz(p: Principal, id: string, cmd: { action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets'; pan?: number | undefined; tilt?: number | undefined; zoom?: number | undefined; preset?: string | undefined; name?: string | undefined }, ip: string): Promise<unknown> {
+    const rec = await this.cameras.record(p, id, 'ptz');
+    if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken) throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
+    const creds = this.cameras.credentials(rec);
+    const dev = new OnvifDevice({ xaddr: rec.xaddr, timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
+    const token = rec.capabilities.profileToken;
+    await dev.connect();
+    let result: unknown = { ok: true };
+    if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
+    else if (cmd.action === 'stop') await dev.stop(token);
+    else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
+    else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
+    else result = { presets: await dev.getPresets(token) };
+    if (cmd.action !== 'presets') await this.audit.append({ ...actor(p, ip), action: 'camera.ptz', targetType: 'camera', targetId: id, detail: { ...cmd } });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.scans.values()) s.abort.abort();
+    await Promise.all([...this.scans.values()].map((s) => s.done));
+  }
+}
