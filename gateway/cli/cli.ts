@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   serve: { about: 'run the gateway (--port N)', load: async () => (await import('./serve')).serveCommand },
   migrate: { about: 'run database migrations (up | down | status)', load: async () => (await import('./migrate')).migrateCommand },
   seed: { about: 'seed demo [--cameras N] | bench --cameras N', load: async () => (await import('./seed')).seedCommand },
+  simcam: { about: 'simulated cameras (--count N --codec h264|h265)', load: async () => (await import('./simcam')).simcamCommand },
+  discover: { about: 'scan a network (--network NAME | --cidr CIDR) with a progress bar', load: async () => (await import('./discover')).discoverCommand },
   user: { about: 'user add --name N --password P --role R [--department CODE]', load: async () => (await import('./user')).userCommand },
 };
 

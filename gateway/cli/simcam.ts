@@ -1,0 +1,26 @@
+// cloudeye simcam --count N --codec h264|h265 [--host A] [--onvif-port P] [--user U --password P] [--discovery]
+import { startSimCameras } from '../../scripts/simcam/sim-cameras';
+import { intFlag, parseArgs, strFlag, UsageError } from './args';
+
+export async function simcamCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const count = intFlag(args, 'count', 4, 1, 5000);
+  const codec = strFlag(args, 'codec', 'h264')!;
+  if (!/^(h264|h265|mjpeg)(,(h264|h265|mjpeg))*$/.test(codec)) throw new UsageError(`cloudeye simcam: --codec must be h264, h265, mjpeg or a comma list of them, got ${codec}`);
+  const host = strFlag(args, 'host', '127.0.0.1')!;
+  const basePort = intFlag(args, 'onvif-port', 0, 0, 65000);
+  const username = strFlag(args, 'user', 'admin')!;
+  const password = strFlag(args, 'password', 'admin123')!;
+  const sims = await startSimCameras({
+    count, codec: codec as string, host, basePort, username, password,
+    discovery: args.flags.discovery ? { port: intFlag(args, 'discovery-port', 3702, 1, 65535), multicastInterface: host } : false,
+  });
+  process.stdout.write(`${count} simulated cameras (user ${username}); Ctrl-C stops them\n`);
+  for (const c of sims.cameras) process.stdout.write(`  #${String(c.index).padEnd(4)} ${c.vendor.padEnd(10)} ${c.codec}  ${c.xaddr}  ${c.rtspMain}${c.ptz ? '  PTZ' : ''}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await sims.close();
+  return 0;
+}
