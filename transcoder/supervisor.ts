@@ -101,8 +101,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * (immediately when already live). Counts as a touch. Concurrent calls for one cold stream share
    * one ffmpeg. Rejects with TranscoderInputError (bad spec/URL, nothing spawned),
    * TranscoderCapacityError (maxWorkers/maxTranscodes reached; has retryAfterS),
-   * TranscoderStartError (the run failed or stalled before its first segment, or the camera is
-   * failing; has retryAfterS when known) or TranscoderStateError (not started / closed).
+   * TranscoderStartError (two runs in a row failed or stalled before their first segment — one
+   * quick retry absorbs transient refusals — or the camera is failing; has retryAfterS when known) or TranscoderStateError (not started / closed).
    * A running stream keeps the spec it was started with until it stops.
    */
   async acquire(spec: StreamSpec): Promise<AcquireResult> {

@@ -1,0 +1,110 @@
+// No leaks: 100 start/stop cycles leave no ffmpeg and no file descriptor; a SIGKILLed gateway takes its workers along.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ffmpegChildren, isAlive, openFds, procStat, sleep, waitFor } from '../../scripts/bench/transcoder-proc';
+import { Supervisor, type StreamSpec } from '../../transcoder/index';
+import { SimCam } from '../helpers/simcam-rtsp';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('transcoder leaks (integration)', function () {
+  this.timeout(120000);
+  let cam: SimCam;
+  let root: string;
+
+  before(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'ce-leak-'));
+    cam = await SimCam.start({ count: 4, codec: 'h264', width: 320, height: 180 });
+  });
+  after(async () => {
+    await cam?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('100 start/stop cycles (stopped at random points, every 10th once live) leak no process and no fd', async () => {
+    const sup = new Supervisor({ hlsDir: path.join(root, 'cycles'), idleTimeoutS: 30, stallTimeoutS: 5, rtspTimeoutS: 2, killGraceMs: 1000 });
+    await sup.start();
+    const spec = (i: number): StreamSpec => ({ cameraId: `cam${i}`, profile: 'main', url: cam.url(i), codec: 'h264', audioCodec: null });
+    const cycle = async (i: number, n: number): Promise<void> => {
+      const p = sup.acquire(spec(i));
+      if (n % 10 === 0) await p;
+      else {
+        p.catch(() => undefined); // rejected by the stop below when it lands before the first segment
+        await sleep(Math.floor(Math.random() * 400));
+      }
+      await sup.stop(`cam${i}.main`);
+      await p.catch(() => undefined);
+    };
+    await cycle(0, 0); // warm-up: lazily created handles (inotify fd, …) are not leaks
+    await sleep(200);
+    const fdsBefore = openFds();
+    let cycles = 0;
+    // 4 cameras in parallel, 25 cycles each
+    await Promise.all([0, 1, 2, 3].map(async (i) => {
+      for (let n = 0; n < 25; n++) {
+        await cycle(i, n);
+        cycles++;
+      }
+    }));
+    assert.equal(cycles, 100);
+    assert.deepEqual(ffmpegChildren(), [], 'no ffmpeg child left');
+    assert.equal(sup.list().length, 0);
+    await sleep(300);
+    const fdsAfter = openFds();
+    const leaked = fdsAfter.filter((f) => !fdsBefore.includes(f));
+    assert.ok(fdsAfter.length <= fdsBefore.length, `fds ${fdsBefore.length} → ${fdsAfter.length}; new: ${leaked.join(', ')}`);
+    await sup.close();
+  });
+
+  /** Runs a node process (via tsx) that owns a supervisor with one live stream; resolves its pid and its ffmpeg's pid. */
+  async function gatewayChild(setprivPath: string | null, name: string): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
+    const script = path.join(root, `${name}.mts`);
+    writeFileSync(script, [
+      `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
+      `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)} });`,
+      'await sup.start();',
+      `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
+      'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
+      'setInterval(() => sup.touch(r.key), 1000);',
+    ].join('\n'));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const ffmpegPid = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`child printed no FFMPEG line: ${out}`)), 20000);
+      child.stdout.on('data', () => {
+        const m = /FFMPEG (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (c) => reject(new Error(`child exited ${c}: ${out}`)));
+    });
+    return { childPid: child.pid ?? -1, ffmpegPid, kill: () => child.kill('SIGKILL') };
+  }
+
+  it('gateway SIGKILLed: its ffmpeg dies with it (setpriv --pdeathsig SIGKILL)', async () => {
+    const g = await gatewayChild('/usr/bin/setpriv', 'pdeathsig');
+    assert.equal(procStat(g.ffmpegPid)?.comm, 'ffmpeg');
+    assert.equal(procStat(g.ffmpegPid)?.ppid, g.childPid, 'ffmpeg is the child process itself (setpriv exec’d it)');
+    g.kill();
+    await waitFor('the orphaned ffmpeg to die', () => !isAlive(g.ffmpegPid), 3000);
+  });
+
+  it('control: without setpriv the same ffmpeg would outlive its gateway (so the test above can fail)', async () => {
+    const g = await gatewayChild(null, 'control');
+    try {
+      g.kill();
+      await sleep(1500);
+      assert.equal(isAlive(g.ffmpegPid), true, 'without pdeathsig the worker survives');
+    } finally {
+      if (isAlive(g.ffmpegPid)) process.kill(g.ffmpegPid, 'SIGKILL');
+      await waitFor('the control ffmpeg to be gone', () => !isAlive(g.ffmpegPid), 3000);
+    }
+  });
+});
