@@ -55,6 +55,8 @@ export interface Gateway {
   services: { cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService; box: CredentialBox; directory: CameraDirectory; spatial: SpatialQueries; devices: DeviceService; health: HealthService; realtime: Realtime; streams: StreamService; supervisor: Supervisor };
   repos: { cameras: CamerasRepo; org: OrgRepo; accounts: AccountsRepo; audit: AuditRepo };
   api: ApiRouter;
+  /** The express application (route listing in tests). */
+  app: ReturnType<typeof createApp>;
   server: http.Server;
   /** Re-reads in-memory state (shares, spatial index) after data was written behind the gateway's back (seeds). */
   reload(): Promise<void>;
@@ -219,6 +221,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       services: { cameras, admin, auth, access, tokens, box, directory, spatial, devices, health, realtime: rt, streams, supervisor },
       repos,
       api,
+      app,
       server,
       reload: async () => {
         await access.reload();

@@ -19,7 +19,7 @@ describe('API: discovery, registration, health', function () {
       count: 4, codec: 'h264,h265', username: 'admin', password: 'cam-pass', vendorMix: ['hikvision', 'dahua', 'axis'],
       perCamera: (i) => (i === 3 ? { hostile: { streamUri: 'file:///etc/passwd' } } : {}),
     });
-    t = await startTestGateway({ health: { enabled: true, intervalS: 1, jitter: 0, timeoutMs: 800 }, discovery: { requestTimeoutMs: 2000 } });
+    t = await startTestGateway({ health: { enabled: true, intervalS: 1, jitter: 0, timeoutMs: 3000 }, discovery: { requestTimeoutMs: 2000 } });
     await t.addUser('dadmin', 'admin', 'urban');
     await t.addUser('dop', 'operator', 'urban');
     await t.addUser('dview', 'viewer', 'urban');

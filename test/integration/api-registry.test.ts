@@ -23,7 +23,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     assert.equal(r.body.openapi, '3.1.0');
     const documented = new Set<string>();
     for (const [p, ops] of Object.entries(r.body.paths as Record<string, Record<string, unknown>>)) for (const m of Object.keys(ops)) documented.add(`${m} ${p}`);
-    const app = (t.gw.server.listeners('request')[0] as unknown) as { router: { stack: never[] } };
+    const app = t.gw.app as unknown as { router: { stack: never[] } };
     const served = expressRoutes(app).filter((x) => x.path.startsWith('/api') || x.path.startsWith('/hls'));
     assert.ok(served.length >= 30, `found only ${served.length} routes`);
     const missing = served.map((x) => `${x.method} ${x.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).filter((k) => !documented.has(k));
