@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one test command: type-check the whole tree, then run every mocha test.
+// The one test command: install what is missing, type-check the whole tree, build the console, run every mocha test.
 import { spawnSync } from 'node:child_process';
 
 const run = (cmd, args) => {
@@ -7,6 +7,7 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 const extra = process.argv.slice(2);
+if (!process.env.CLOUDEYE_SKIP_SETUP) run('bash', ['scripts/setup.sh']);
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('node', ['scripts/build-web.mjs']);
 const specs = extra.length ? extra : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];

@@ -48,6 +48,11 @@ class Feed:
         self.pipeline = Gst.parse_launch(desc)
         self.caps = None
         self.sinks = {}  # appsrc -> waiting_for_keyframe
+        # the last keyframe, handed to a new client at once so a DESCRIBE does not wait up to a GOP
+        # for the next one (real cameras answer at once). Only the keyframe: replaying the whole
+        # GOP would squeeze its timestamps together. The frames after it until the next keyframe
+        # reference frames the client never got (a brief smear, as when joining a multicast feed).
+        self.gop = []
         self.lock = threading.Lock()
         self.pipeline.get_by_name('sink').connect('new-sample', self.on_sample)
         self.pipeline.set_state(Gst.State.PLAYING)
@@ -59,6 +64,8 @@ class Feed:
             self.caps = sample.get_caps()
         key = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
         with self.lock:
+            if key:
+                self.gop = [buf]
             targets = list(self.sinks.items())
         for src, waiting in targets:
             if waiting and not key:
@@ -76,7 +83,12 @@ class Feed:
         if self.caps is not None:
             src.set_property('caps', self.caps)
         with self.lock:
-            self.sinks[src] = True
+            backlog = list(self.gop)
+            self.sinks[src] = not backlog
+        for b in backlog:
+            out = b.copy()
+            out.pts = out.dts = Gst.CLOCK_TIME_NONE
+            src.emit('push-buffer', out)
 
     def detach(self, src):
         with self.lock:
@@ -129,6 +141,9 @@ def main():
         return feeds[k]
 
     server = GstRtspServer.RTSPServer()
+    # the default pool has one thread: clients (and each media's preroll) would be served one after
+    # another, so 50 simultaneous DESCRIBEs took ~1 s each in turn
+    server.get_thread_pool().set_max_threads(32)
     server.set_address(args.host)
     server.set_service(str(args.port))
     if args.user:
