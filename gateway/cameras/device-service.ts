@@ -1,5 +1,6 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { OnvifDevice, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
@@ -93,6 +94,8 @@ export class DeviceService {
     for (const s of this.scans.values()) if (s.info.networkId === networkId && s.info.state === 'running') throw new ConflictError(`discovery: network ${net.name} is being scanned (scan ${s.info.id})`);
     const info: ScanInfo = { id: randomUUID(), networkId, departmentId: net.departmentId, startedAt: new Date().toISOString(), finishedAt: null, state: 'running', probed: 0, total: 0, found: 0, error: null };
     const abort = new AbortController();
+    // every probe in flight (sweepConcurrency of them) listens for cancellation
+    setMaxListeners(this.opts.sweepConcurrency + 16, abort.signal);
     const done = this.run(net, info, abort.signal);
     this.scans.set(info.id, { info, abort, done });
     await this.audit.append({ ...actor(p, ip), action: 'discovery.scan', targetType: 'network', targetId: networkId, detail: { scan: info.id } });
