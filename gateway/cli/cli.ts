@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   seed: { about: 'seed demo [--cameras N] | bench --cameras N', load: async () => (await import('./seed')).seedCommand },
   simcam: { about: 'simulated cameras (--count N --codec h264|h265)', load: async () => (await import('./simcam')).simcamCommand },
   discover: { about: 'scan a network (--network NAME | --cidr CIDR) with a progress bar', load: async () => (await import('./discover')).discoverCommand },
+  bench: { about: 'run a benchmark: health | transcoder | gis | console | all', load: async () => (await import('./bench')).benchCommand },
   user: { about: 'user add --name N --password P --role R [--department CODE]', load: async () => (await import('./user')).userCommand },
 };
 
