@@ -64,4 +64,22 @@ describe('console video (e2e)', function () {
     const audit = await tg.api('GET', '/api/v1/audit?limit=50', { token: await tg.login('paudit') });
     assert.ok((audit.body.items as Array<{ action: string; targetId: string | null }>).some((e) => e.action.startsWith('stream') && e.targetId === cam.id), 'the stream open is audited');
   });
+
+  it('a status change pushed over socket.io repaints the marker without a reload', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'pview');
+    await waitRender(page, 0);
+    await setFilter(page, 'q', '模拟');
+    const marker = `.cam-marker[data-camera-id="${cam.id}"]`;
+    await page.waitForSelector(marker);
+    const loads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+    // the path the health monitor takes: index status, then the batched realtime push
+    tg.gw.services.directory.setStatus(cam.id, 'offline');
+    tg.gw.services.realtime.publishStatus([{ id: cam.id, status: 'offline', reason: 'test', lastSeen: null }]);
+    await page.waitForSelector(`${marker}[data-status="offline"]`, { timeout: 5000 });
+    tg.gw.services.directory.setStatus(cam.id, 'online');
+    tg.gw.services.realtime.publishStatus([{ id: cam.id, status: 'online', reason: 'test', lastSeen: new Date().toISOString() }]);
+    await page.waitForSelector(`${marker}[data-status="online"]`, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), loads, 'no reload');
+  });
 });
