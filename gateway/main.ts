@@ -21,6 +21,8 @@ import { CameraDirectory } from './cameras/spatial-service';
 import { SpatialQueries } from './cameras/spatial-queries';
 import { registerGisRoutes } from './http/routes/gis-routes';
 import { registerDeviceRoutes } from './http/routes/device-routes';
+import { registerEventRoutes } from './http/routes/event-routes';
+import { EventsRepo } from './db/events-repo';
 import { DeviceService } from './cameras/device-service';
 import { HealthService } from './cameras/health-service';
 import { Realtime } from './realtime/realtime';
@@ -172,6 +174,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     documentHls(api);
     registerDeviceRoutes(api, devices, async () => new Set((await repos.cameras.all()).map((c) => c.xaddr).filter((x): x is string => Boolean(x))));
+    registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 

@@ -75,12 +75,27 @@ const GLOBAL_ACTIONS: Record<Role, readonly GlobalAction[]> = {
 /** Global actions only a city-wide admin (no department) may take. */
 const CITY_ONLY: ReadonlySet<GlobalAction> = new Set(['department-manage', 'grid-manage']);
 
+/** API keys carry scopes; each action needs its scope (users have none and are not limited by them). */
+const SCOPE_OF: Partial<Record<CameraAction | GlobalAction, string>> = {
+  view: 'view',
+  snapshot: 'view',
+  'post-event': 'events',
+  'event-read': 'events',
+  'spatial-query': 'spatial',
+};
+
+function scopeAllows(p: Principal, action: CameraAction | GlobalAction): boolean {
+  if (p.kind !== 'apikey') return true;
+  const need = SCOPE_OF[action];
+  return need === undefined || p.scopes.includes(need);
+}
+
 export function isCityAdmin(p: Principal): boolean {
   return p.role === 'admin' && p.departmentId === null;
 }
 
 export function canDo(p: Principal, action: GlobalAction): boolean {
-  if (!GLOBAL_ACTIONS[p.role].includes(action)) return false;
+  if (!GLOBAL_ACTIONS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   return !CITY_ONLY.has(action) || isCityAdmin(p);
 }
 
@@ -141,7 +156,7 @@ function shareCovers(s: ShareGrant, cam: PolicyCamera): boolean {
  * ignored here). `now` decides expiry.
  */
 export function can(p: Principal, action: CameraAction, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
-  if (!CAMERA_ACTIONS[p.role].includes(action)) return false;
+  if (!CAMERA_ACTIONS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   if (p.area && !inArea(p.area, cam.lng, cam.lat)) return false;
   if (isCityAdmin(p)) return true;
   if (p.departmentId === cam.departmentId) return true;
@@ -154,7 +169,7 @@ export function can(p: Principal, action: CameraAction, cam: PolicyCamera, share
  * pre-sorted by source department so each camera costs a map lookup, not a scan of all shares.
  */
 export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): (cam: PolicyCamera) => boolean {
-  if (!CAMERA_ACTIONS[p.role].includes('view')) return () => false;
+  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return () => false;
   const area = p.area;
   const inScope = area ? (c: PolicyCamera) => inArea(area, c.lng, c.lat) : () => true;
   if (isCityAdmin(p)) return inScope;
@@ -183,7 +198,7 @@ export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[],
 
 /** A stable string naming everything that decides visibility for `p` (cluster cache key). */
 export function visibilitySignature(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): string {
-  if (!CAMERA_ACTIONS[p.role].includes('view')) return 'none';
+  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';
   const area = p.area ? JSON.stringify(p.area) : '';
   if (isCityAdmin(p)) return `all|${area}`;
   const ids = shares.filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now)).map((s) => s.id).sort((a, b) => a - b);

@@ -34,6 +34,7 @@ export interface ServerEvents {
   'camera:removed': (m: { id: string }) => void;
   'stream:state': (m: StreamStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
+  'camera:event': (m: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }) => void;
 }
 
 export interface RealtimeDeps {
@@ -112,6 +113,11 @@ export class Realtime {
 
   publishStreamState(m: StreamStateMessage): void {
     for (const s of this.io.sockets.sockets.values()) if (this.sees(s, m.cameraId)) s.emit('stream:state', m);
+  }
+
+  publishEvent(e: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }): void {
+    if (!e.cameraId) return;
+    for (const s of this.io.sockets.sockets.values()) if (this.sees(s, e.cameraId)) s.emit('camera:event', e);
   }
 
   /** Scan progress goes to the admins and operators of the scanned network's department. */

@@ -91,6 +91,17 @@ describe('access policy matrix', () => {
     for (const [role, action, want] of table) assert.equal(canDo(principal(role, POLICE), action, ), want, `${role} ${action}`);
   });
 
+  it('API key scopes limit what an integrator key may do', () => {
+    const key = (scopes: string[]): Principal => ({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes });
+    assert.equal(can(key(['view']), 'view', cam, [], NOW), true);
+    assert.equal(can(key(['spatial']), 'view', cam, [], NOW), false);
+    assert.equal(visibilityPredicate(key(['events']), [], NOW)(cam), false);
+    assert.equal(can(key(['events']), 'post-event', cam, [], NOW), true);
+    assert.equal(can(key(['view']), 'post-event', cam, [], NOW), false);
+    assert.equal(canDo(key(['view']), 'spatial-query'), false);
+    assert.equal(canDo(key(['spatial']), 'spatial-query'), true);
+  });
+
   it('the visibility signature changes with the active shares, and only with them', () => {
     const p = principal('viewer', TRAFFIC);
     const a = visibilitySignature(p, [share({})], NOW);
