@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../../config/load';
 import { startGateway, type Gateway } from '../../gateway/main';
+import { rng as prng } from '../../test/helpers/random';
 import { hashPassword } from '../../gateway/auth/passwords';
 import type { CameraWrite } from '../../gateway/db/cameras-repo';
 
@@ -21,18 +22,6 @@ export interface ConsoleBenchOptions {
   cameras?: number;
   /** Pans/zooms measured; default 15. */
   pans?: number;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32) so every run seeds the same city. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A city of `n` cameras around `centre`: dense in the middle, thinning out over ~25 km, three departments. */

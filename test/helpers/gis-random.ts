@@ -2,16 +2,8 @@
 import type { GisCamera, CameraPredicate, PolygonGeometry, MultiPolygonGeometry, LineStringGeometry } from '../../gis/types';
 
 /** mulberry32: seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as prng } from './random';
+import { rng as prng } from './random';
 
 export const CHANGDE: [number, number] = [111.69, 29.03];
 /** ~20 km box: ±0.1° lng (~9.7 km) and ±0.09° lat (~10 km). */
