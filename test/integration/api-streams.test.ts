@@ -1,5 +1,6 @@
 // Stream calls end to end: policy, audit, signed HLS URLs, per-request re-checks, revocation, bad input.
 import assert from 'node:assert/strict';
+import { io } from 'socket.io-client';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -118,6 +119,29 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(closes.length, 1);
     assert.equal(closes[0]!.detail.reason, 'access revoked');
     assert.equal(typeof closes[0]!.detail.durationS, 'number');
+  });
+
+  it('stream states go over socket.io to those who can see the camera, and only to them', async () => {
+    const seen: Record<string, string[]> = { police: [], traffic: [] };
+    const sockets = await Promise.all(
+      (['police', 'traffic'] as const).map(async (who) => {
+        const s = io(t.base, { path: '/socket.io', auth: { token: who === 'police' ? police : trafficViewer }, transports: ['websocket'] });
+        s.on('stream:state', (m: { cameraId: string; profile: string; state: string }) => {
+          if (m.cameraId === camId && m.profile === 'sub') seen[who]!.push(m.state);
+        });
+        await new Promise<void>((res, rej) => (s.once('connect', () => res()), s.once('connect_error', rej)));
+        return s;
+      }),
+    );
+    try {
+      const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'sub' } });
+      assert.equal(r.status, 201, r.text);
+      for (let i = 0; i < 50 && !seen.police!.includes('live'); i++) await new Promise((res) => setTimeout(res, 100));
+      assert.deepEqual(seen.police!.slice(0, 2), ['starting', 'live']);
+      assert.deepEqual(seen.traffic, [], 'the traffic viewer cannot see this camera any more');
+    } finally {
+      sockets.forEach((s) => s.close());
+    }
   });
 
   it('a snapshot is a JPEG, policy-checked', async () => {
