@@ -55,6 +55,15 @@ export class AdminService {
     return dep;
   }
 
+  /** Names and settings (e.g. requireStreamReason): a city admin for any department, a department admin for its own. */
+  async updateDepartment(p: Principal, id: number, d: Partial<Omit<Department, 'id' | 'code'>>, ip: string): Promise<Department> {
+    if (p.role !== 'admin' || (p.departmentId !== null && p.departmentId !== id)) throw new ForbiddenError(`auth: ${p.name} may not change department ${id}`);
+    const dep = await this.org.updateDepartment(id, d);
+    if (!dep) throw new NotFoundError(`department ${id} not found`);
+    await this.audit.append({ ...actor(p, ip), action: 'department.update', targetType: 'department', targetId: id, detail: { fields: Object.keys(d), settings: d.settings ?? null } });
+    return dep;
+  }
+
   async networks(p: Principal): Promise<Network[]> {
     this.access.assertDo(p, 'discover');
     return (await this.org.networks(this.scope(p))).map(publicNetwork);

@@ -82,6 +82,16 @@ export class OrgRepo {
     return departmentFromRow(r!);
   }
 
+  async updateDepartment(id: number, d: Partial<Omit<Department, 'id' | 'code'>>): Promise<Department | null> {
+    const row: Record<string, unknown> = {};
+    if (d.name !== undefined) row.name = d.name;
+    if (d.nameEn !== undefined) row.name_en = d.nameEn;
+    if (d.settings !== undefined) row.settings = JSON.stringify(d.settings);
+    if (Object.keys(row).length === 0) return this.department(id);
+    const [r] = (await this.knex('departments').where({ id }).update(row).returning('*')) as Row[];
+    return r ? departmentFromRow(r) : null;
+  }
+
   async networks(departmentId?: number): Promise<NetworkRecord[]> {
     const q = this.knex('networks').orderBy('id');
     if (departmentId !== undefined) q.where({ department_id: departmentId });

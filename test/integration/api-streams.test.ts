@@ -84,6 +84,21 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(r.status, 401);
   });
 
+  it('a department that requires a reason gets 400 without one, and the reason is audited', async () => {
+    const admin = await t.login('padm');
+    const set = await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: true } } });
+    assert.equal(set.status, 200, set.text);
+    const no = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(no.status, 400);
+    assert.equal(no.body.errors[0].path, 'body.reason');
+    const yes = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '警情 2026-1122-001', incidentId: 'JQ-001' } });
+    assert.equal(yes.status, 201, yes.text);
+    const row = await t.gw.db.knex('audit_log').where({ action: 'stream.open' }).orderBy('id', 'desc').first();
+    assert.equal(row.detail.incidentId, 'JQ-001');
+    await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: false } } });
+    assert.equal((await t.api('PATCH', `/api/v1/departments/${t.departments.traffic}`, { token: admin, body: { name: 'x' } })).status, 403);
+  });
+
   it('400 for an unknown profile, 404 for an unknown or invisible camera', async () => {
     assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'hd' } })).status, 400);
     assert.equal((await t.api('POST', '/api/v1/cameras/424242/streams', { token: police, body: { profile: 'main' } })).status, 404);

@@ -20,6 +20,11 @@ export function registerAdminRoutes(api: ApiRouter, admin: AdminService): void {
     handler: ({ principal, body, ip }) => admin.createDepartment(principal, body, ip),
   });
 
+  api.add({
+    method: 'patch', path: '/departments/{id}', tag: 'departments', summary: 'Rename a department or change its settings (requireStreamReason: every stream call must give a reason or incident id)', roles: ['admin'],
+    params: numId, body: z.strictObject({ name: z.string().min(1).max(120).optional(), nameEn: z.string().max(120).optional(), settings: z.strictObject({ requireStreamReason: z.boolean().optional() }).optional() }), response: department,
+    handler: ({ principal, params, body, ip }) => admin.updateDepartment(principal, params.id, body, ip),
+  });
   api.add({ method: 'get', path: '/networks', tag: 'networks', summary: "Camera networks of the caller's department", response: z.array(network), handler: ({ principal }) => admin.networks(principal) });
   api.add({
     method: 'post', path: '/networks', tag: 'networks', status: 201, summary: 'Add a camera network (discovery interface, CIDRs, default credentials)', roles: ['admin'], body: networkCreate, response: network,
