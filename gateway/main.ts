@@ -210,6 +210,14 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     access.onChange(() => rt.invalidate());
     cameras.onChange((c) => rt.publishCamera(c.kind === 'upsert' ? 'changed' : 'removed', c.kind === 'upsert' ? c.camera.id : c.id));
     supervisor.on('state', (e) => rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }));
+    // a camera whose stream keeps failing is offline for everyone, not only for its viewers
+    const streamHealth = (id: string, status: 'offline' | 'online', reason: string): void => {
+      directory.setStatus(id, status);
+      rt.publishStatus([{ id, status, reason, lastSeen: status === 'online' ? new Date().toISOString() : null }]);
+      repos.cameras.setStatuses([{ id, status, reason, lastSeen: status === 'online' ? new Date() : null }]).catch((err: unknown) => log('warn', `status: ${String(err)}`));
+    };
+    supervisor.on('failing', (e) => streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));
+    supervisor.on('recovered', (e) => streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`));
     if (config.health.enabled) {
       await health.start();
       closers.push(() => health.close());
