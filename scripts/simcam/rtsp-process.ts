@@ -2,17 +2,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rtsp_server.py');
+/** The system python with gi (python3 on PATH may be a pyenv without it). */
+const PYTHON = '/usr/bin/python3';
 
 /** Options of RtspProcess (mirrors rtsp_server.py's flags). */
 export interface RtspProcessOptions {
-  /** 0 = any free port. */
+  /** 0 = any free port (default). */
   port?: number;
   host?: string;
-  count: number;
-  codec: string;
+  /** Cameras 0..count-1, each with /main and /sub. Default 1. */
+  count?: number;
+  /** 'h264' | 'h265' | 'mjpeg' or a comma list cycled over cameras. Default 'h264'. */
+  codec?: string;
+  fps?: number;
+  width?: number;
+  height?: number;
+  /** Keyframe interval in frames (default: fps, i.e. 1 s). */
+  gop?: number;
+  /** Require RTSP auth with these credentials. */
   user?: string;
   password?: string;
   /** Give up waiting for READY after this many ms. Default 20000. */
@@ -22,62 +31,106 @@ export interface RtspProcessOptions {
 /** The simulated RTSP server. `close()` is idempotent and waits for the process to exit. */
 export class RtspProcess {
   private child?: ChildProcess;
-  private exited?: Promise<void>;
-  private pending: Array<(line: string) => void> = [];
+  private exited: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private waiters: Array<{ expect: string; resolve: () => void }> = [];
+  private stderr = '';
   port = 0;
 
-  constructor(readonly opts: RtspProcessOptions) {}
+  constructor(readonly opts: RtspProcessOptions = {}) {}
 
-  url(i: number, profile: 'main' | 'sub'): string {
-    return `rtsp://${this.opts.host ?? '127.0.0.1'}:${this.port}/cam/${i}/${profile}`;
+  /** Starts a server with these options and resolves once it listens. */
+  static async start(opts: RtspProcessOptions = {}): Promise<RtspProcess> {
+    const p = new RtspProcess(opts);
+    await p.start();
+    return p;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** rtsp://[user:password@]host:port/cam/<i>/<profile> */
+  url(i: number, profile: 'main' | 'sub' = 'main', withCredentials = true): string {
+    const o = this.opts;
+    const cred = withCredentials && o.user ? `${encodeURIComponent(o.user)}:${encodeURIComponent(o.password ?? '')}@` : '';
+    return `rtsp://${cred}${o.host ?? '127.0.0.1'}:${this.port}/cam/${i}/${profile}`;
   }
 
   async start(): Promise<void> {
-    const args = [SCRIPT, '--port', String(this.opts.port ?? 0), '--host', this.opts.host ?? '127.0.0.1', '--count', String(this.opts.count), '--codec', this.opts.codec];
-    if (this.opts.user) args.push('--user', this.opts.user, '--password', this.opts.password ?? '');
-    const child = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const o = this.opts;
+    const args = [SCRIPT, '--port', String(o.port ?? 0), '--host', o.host ?? '127.0.0.1', '--count', String(o.count ?? 1), '--codec', o.codec ?? 'h264'];
+    for (const [flag, v] of [['--fps', o.fps], ['--width', o.width], ['--height', o.height], ['--gop', o.gop]] as const) if (v) args.push(flag, String(v));
+    if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
+    const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
-    this.exited = new Promise((r) => child.once('exit', () => r()));
-    const lines = createInterface({ input: child.stdout! });
-    const ready = new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`simcam: rtsp_server.py not READY within ${this.opts.readyTimeoutMs ?? 20000} ms`)), this.opts.readyTimeoutMs ?? 20000);
+    this.exited = new Promise((r) => child.once('close', () => r()));
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => (this.stderr = (this.stderr + c).slice(-2000)));
+    child.stdout?.setEncoding('utf8');
+    const timeout = o.readyTimeoutMs ?? 20000;
+    this.port = await new Promise<number>((resolve, reject) => {
+      let buf = '';
+      let ready = false;
+      const fail = (e: Error): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(e);
+      };
+      const timer = setTimeout(() => fail(new Error(`simcam: rtsp_server.py not READY within ${timeout} ms; stderr: ${this.stderr}`)), timeout);
       child.once('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`simcam: rtsp_server.py exited with ${code} before READY`));
+        if (!ready) fail(new Error(`simcam: rtsp_server.py exited with ${code} before READY: ${buf.trim() || this.stderr}`));
       });
-      lines.on('line', (line) => {
-        const m = /^READY (\d+)/.exec(line);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        } else if (/^OK /.test(line)) this.pending.shift()?.(line);
+      child.stdout?.on('data', (c: string) => {
+        buf += c;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          const m = /^READY (\d+)/.exec(line);
+          if (m) {
+            ready = true;
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          } else if (/^ERROR/.test(line)) fail(new Error(`simcam: ${line}`));
+          else {
+            const i = this.waiters.findIndex((w) => w.expect === line);
+            if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve();
+          }
+        }
       });
     });
-    this.port = await ready;
   }
 
   private command(cmd: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.pending.push(() => resolve());
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`simcam: no "OK ${cmd}" within 5 s`)), 5000);
+      this.waiters.push({ expect: `OK ${cmd}`, resolve: () => (clearTimeout(t), resolve()) });
       this.child?.stdin?.write(`${cmd}\n`);
     });
   }
 
-  /** Removes camera i's mounts (its RTSP goes away). */
+  /** Camera i vanishes: its mounts are removed and its sessions dropped. */
   down(i: number): Promise<void> {
     return this.command(`down ${i}`);
   }
 
+  /** Camera i comes back. */
   up(i: number): Promise<void> {
     return this.command(`up ${i}`);
   }
 
-  async close(): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return this.exited;
-    c.stdin?.end('quit\n');
-    const t = setTimeout(() => c.kill('SIGKILL'), 3000);
-    await this.exited;
-    clearTimeout(t);
+  /** Stops the server (quit, SIGKILL after 3 s) and waits for it. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const c = this.child;
+      if (c && c.exitCode === null && c.signalCode === null) {
+        c.stdin?.end('quit\n');
+        const t = setTimeout(() => c.kill('SIGKILL'), 3000);
+        await this.exited;
+        clearTimeout(t);
+      }
+      c?.stdin?.destroy();
+    })();
+    return this.closing;
   }
 }
