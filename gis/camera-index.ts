@@ -4,7 +4,7 @@ import { GisInputError } from './errors';
 import { compileArea, compileLine } from './geojson';
 import { bearingDeg, circleBounds, distanceM, haversineA, haversineToMetres, metresToHaversineBound } from './geodesy';
 import { compareHits, compareRouteHits } from './ids';
-import { knn, knnSlots } from './knn';
+import { knn, knnOut } from './knn';
 import { pointInArea } from './point-in-polygon';
 import { Route } from './route';
 import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, sectorContains, type SectorDefaults } from './sector';
@@ -12,8 +12,8 @@ import { checkBbox, checkCount, checkLngLat, checkMetres } from './validate';
 import type { Bbox, CameraHit, CameraId, GisCamera, QueryOptions, RouteHit } from './types';
 
 export interface CameraIndexOptions extends SectorDefaults {
-  /** kd-tree leaf size. Default 32. */
-  nodeSize?: number;
+  /** Average cameras per grid cell (the grid adapts its edges to where cameras cluster). Default 8. */
+  perCell?: number;
   /** Pending changes (delta slots + tombstones) above which `needsCompact` turns true. Default 20,000. */
   maxDelta?: number;
 }
@@ -40,20 +40,24 @@ export interface RouteOptions extends QueryOptions {
 export type CoveringOptions = QueryOptions & SectorDefaults;
 
 /**
- * In-memory index of all cameras. `load()` builds a packed kd-tree (1M cameras < 1 s);
+ * In-memory index of all cameras. `load()` sorts them into a cell grid (1M cameras < 1 s);
  * `upsert()`/`remove()` touch only a small delta and tombstones, merged into every query;
  * `compact()` (call it off the request path when `needsCompact`) rebuilds and swaps.
  * Every query takes a visibility predicate and filters applied inside the scan, and returns hits
  * ordered by distance then id (see compareIds) unless documented otherwise.
+ * Hits (and predicates) see the index's own copy of each camera; its `tags` array is frozen and
+ * shared by every camera with an equal tag list.
  */
 export class CameraIndex {
   private readonly store: CameraStore;
   private readonly defaults: Required<SectorDefaults>;
   private readonly maxDelta: number;
   private tombstones = 0;
+  /** Written by touch loops so the engine cannot drop them. */
+  private touched = 0;
 
   constructor(options: CameraIndexOptions = {}) {
-    this.store = new CameraStore(options.nodeSize ?? 32);
+    this.store = new CameraStore(checkCount(options.perCell ?? 8, 'perCell'));
     this.defaults = {
       defaultRangeM: checkMetres(options.defaultRangeM ?? DEFAULT_RANGE_M, 'defaultRangeM'),
       defaultFovDeg: checkMetres(options.defaultFovDeg ?? DEFAULT_FOV_DEG, 'defaultFovDeg'),
@@ -97,7 +101,7 @@ export class CameraIndex {
     return this.store.version;
   }
 
-  /** Pending changes since the last build: delta slots plus tombstones in the packed tree. */
+  /** Pending changes since the last build: delta slots plus tombstones in the packed grid. */
   get deltaSize(): number {
     return this.store.used - this.store.staticCount + this.tombstones;
   }
@@ -107,7 +111,7 @@ export class CameraIndex {
     return this.deltaSize > this.maxDelta;
   }
 
-  /** Rebuilds the packed tree from the live cameras and swaps it in. Results do not change. */
+  /** Rebuilds the packed grid from the live cameras and swaps it in. Results do not change. */
   compact(): void {
     this.store.compact();
     this.tombstones = 0;
@@ -130,9 +134,15 @@ export class CameraIndex {
     const maxA = Number.isFinite(radius) ? metresToHaversineBound(radius) : 1;
     const found = knn(this.store, lng, lat, n, maxA, this.accept(options));
     const hits: CameraHit[] = [];
+    const { lngs, lats } = this.store;
+    const slots = knnOut.slots;
+    // Touch every hit's coordinates first: the misses overlap instead of waiting behind the trigonometry.
+    let t = 0;
+    for (let i = 0; i < found; i++) t += (lngs[slots[i] as number] as number) + (lats[slots[i] as number] as number);
+    this.touched = t;
     for (let i = 0; i < found; i++) {
-      const slot = knnSlots[i] as number;
-      const d = distanceM(lng, lat, this.store.lngs[slot] as number, this.store.lats[slot] as number);
+      const slot = slots[i] as number;
+      const d = distanceM(lng, lat, lngs[slot] as number, lats[slot] as number);
       if (d <= radius) hits.push(this.hit(slot, lng, lat, d));
     }
     if (hits.length > 1) hits.sort(compareHits);

@@ -15,5 +15,5 @@ export { pointInArea } from './point-in-polygon';
 export { isInMainlandChina, CHINA_MAINLAND_GEOJSON } from './china-boundary';
 export { wgs84ToGcj02, gcj02ToWgs84, gcj02ToBd09, bd09ToGcj02, wgs84ToBd09, bd09ToWgs84, convert } from './crs';
 export type { Crs, CrsOptions, LngLat } from './crs';
-export { checkCamera } from './camera-store';
+export { checkCamera } from './camera-record';
 export type * from './types';
