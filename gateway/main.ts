@@ -238,6 +238,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         await access.reload();
         await directory.start();
         await reloadGrids();
+        if (config.health.enabled) await health.reload();
       },
       close,
     };

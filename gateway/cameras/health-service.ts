@@ -54,9 +54,17 @@ export class HealthService {
   }
 
   async start(): Promise<void> {
-    for (const c of await this.load()) this.targets.set(c.id, this.target(c));
+    await this.reload();
     this.started = true;
     await this.checker.start();
+  }
+
+  /** Re-reads every target (after cameras were written behind the gateway's back, e.g. a seed). */
+  async reload(): Promise<void> {
+    const fresh = new Map<string, HealthTarget>();
+    for (const c of await this.load()) fresh.set(c.id, this.target(c));
+    this.targets.clear();
+    for (const [k, v] of fresh) this.targets.set(k, v);
   }
 
   apply(change: CameraChange): void {
