@@ -44,7 +44,11 @@ export function knn(
   seedDelta(store, qx, qy, qz, maxA);
   const grid = store.grid;
   const cams = store.cams;
-  if (grid === null) return drain(cams, Infinity, maxA, k, accept);
+  if (grid === null) {
+    // nothing loaded yet: every camera is in the delta
+    drain(cams, Infinity, maxA, k, accept);
+    return knnOut.count;
+  }
   const cosLat = Math.cos(toRad(lat));
   const vecs = store.vecs, start = grid.start, nx = grid.nx;
   let x0 = grid.col(lng), x1 = x0, y0 = grid.row(lat), y1 = y0;

@@ -154,6 +154,23 @@ describe('gis input validation → GisInputError with a field path', () => {
 });
 
 describe('gis index updates', () => {
+  it('an index filled only by upserts (nothing loaded) answers nearest-with-predicate in full', () => {
+    const all = randomCameras(300, 7);
+    const fresh = new CameraIndex();
+    fresh.load([]);
+    for (const c of all) fresh.upsert(c);
+    const loaded = new CameraIndex();
+    loaded.load(all);
+    const r = prng(8);
+    const pred = (c: GisCamera): boolean => Number(c.id) % 3 !== 0;
+    for (let i = 0; i < 50; i++) {
+      const [lng, lat] = randomPoint(r);
+      const want = ids(loaded.nearest(lng, lat, { n: 7, predicate: pred }));
+      assert.equal(want.length, 7);
+      assert.deepEqual(ids(fresh.nearest(lng, lat, { n: 7, predicate: pred })), want);
+    }
+  });
+
   it('upsert moves a camera: found at the new place, not at the old', () => {
     const index = new CameraIndex();
     index.load([cam(1, X, Y), cam(2, X + 0.01, Y)]);
