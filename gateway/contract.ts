@@ -195,6 +195,11 @@ export const refreshRequest = z.strictObject({ refreshToken: z.string().min(10).
 
 export const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
 
+/** A camera as spatial queries return it: what the in-memory index holds (no address or URIs). */
+export const cameraSummary = z.object({ id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), bearing: z.number().nullable(), fov: z.number().nullable(), rangeM: z.number().nullable(), tags: z.array(z.string()), gridId: z.number().nullable() });
+/** One hit of a spatial query: distance (m) and bearing (deg) from the query point; covering = its view sector holds the point; alongM = position along a route. */
+export const spatialHit = z.object({ camera: cameraSummary, distanceM: z.number(), bearingDeg: z.number(), covering: z.boolean().optional(), alongM: z.number().optional() });
+
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export type Camera = z.infer<typeof camera>;
@@ -212,3 +217,5 @@ export type AuditEntry = z.infer<typeof auditEntry>;
 export type LoginResponse = z.infer<typeof loginResponse>;
 export type Problem = z.infer<typeof problem>;
 export type StreamInfo = z.infer<typeof streamInfo>;
+export type CameraSummary = z.infer<typeof cameraSummary>;
+export type SpatialHit = z.infer<typeof spatialHit>;

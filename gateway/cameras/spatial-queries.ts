@@ -2,31 +2,11 @@
 import { ClusterCache, PolygonLayer, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
-import type { Grid } from '../contract';
+import type { CameraSummary, Grid, SpatialHit } from '../contract';
 import { NotFoundError } from '../errors';
 import type { CameraDirectory, IndexedCamera } from './spatial-service';
 
-export interface CameraSummary {
-  id: string;
-  name: string;
-  departmentId: number;
-  status: string;
-  lng: number;
-  lat: number;
-  bearing: number | null;
-  fov: number | null;
-  rangeM: number | null;
-  tags: string[];
-  gridId: number | null;
-}
-
-export interface SpatialHit {
-  camera: CameraSummary;
-  distanceM: number;
-  bearingDeg: number;
-  covering?: boolean;
-  alongM?: number;
-}
+export type { CameraSummary, SpatialHit } from '../contract';
 
 export interface Filters {
   status?: string[] | undefined;

@@ -1,6 +1,6 @@
 // /gis and /map: policy-filtered spatial queries, map clusters, grid lookups; GCJ-02/BD-09 on request.
 import { z } from 'zod';
-import { bboxParam, CAMERA_STATUS, polygonGeometry } from '../../contract';
+import { bboxParam, CAMERA_STATUS, polygonGeometry, spatialHit } from '../../contract';
 import type { AccessControl } from '../../auth/access';
 import type { SpatialQueries } from '../../cameras/spatial-queries';
 import type { ApiRouter } from '../api-router';
@@ -16,8 +16,7 @@ const filters = {
 const lng = z.coerce.number().min(-180).max(180);
 const lat = z.coerce.number().min(-90).max(90);
 
-const summary = z.object({ id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), bearing: z.number().nullable(), fov: z.number().nullable(), rangeM: z.number().nullable(), tags: z.array(z.string()), gridId: z.number().nullable() });
-const hits = z.object({ items: z.array(z.object({ camera: summary, distanceM: z.number(), bearingDeg: z.number(), covering: z.boolean().optional(), alongM: z.number().optional() })) });
+const hits = z.object({ items: z.array(spatialHit) });
 const lineString = z.strictObject({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number()).min(2).max(3)).min(2).max(10000) });
 
 export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, access: AccessControl, limits: { maxRadiusM: number; maxResults: number }): void {

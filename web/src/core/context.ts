@@ -1,5 +1,8 @@
 // What every page of the console shares: the caller, departments, the realtime link, client config.
 import type { Camera, Department } from '../../../gateway/contract';
+
+/** What the wall needs of a camera: full records and spatial-query summaries both fit. */
+export type PlayableCamera = Pick<Camera, 'id' | 'name'> & { capabilities?: Camera['capabilities'] };
 import type { Me } from './api';
 import type { Realtime } from './realtime';
 import type { ClientConfig } from '../map/base-map';
@@ -11,7 +14,7 @@ export interface AppContext {
   realtime: Realtime;
   config: ClientConfig;
   /** Puts cameras on the video wall (no-op for roles without video). */
-  play(cams: Camera[]): void;
+  play(cams: PlayableCamera[]): void;
 }
 
 /** The department's display name in the current language. */

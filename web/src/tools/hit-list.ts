@@ -29,7 +29,7 @@ export function hitList(ctx: AppContext, hits: Hit[], onLocate: (hit: Hit) => vo
     const row = h(
       'li',
       { class: `hit${hit.covering ? ' covering' : ''}`, 'data-camera-id': c.id, 'data-distance': hit.distanceM ?? '', 'data-rank': i + 1 },
-      h('div', { class: 'hit-title' }, h('button', { class: 'link hit-name', onclick: () => onLocate(hit), title: c.address }, c.name), hit.covering ? label(h('span', { class: 'badge covering-badge' }), 'hits.covering') : null),
+      h('div', { class: 'hit-title' }, h('button', { class: 'link hit-name', onclick: () => onLocate(hit), title: c.tags.join(' · ') }, c.name), hit.covering ? label(h('span', { class: 'badge covering-badge' }), 'hits.covering') : null),
       h('div', { class: 'hit-facts muted' }, facts.join(' · ')),
     );
     if (watch) row.append(h('button', { class: 'btn small hit-play', i18n: 'camera.play', onclick: () => ctx.play([c]) }));

@@ -1,6 +1,6 @@
 // One live stream in a video-wall pane: hls.js tuned for low latency, visible state, automatic re-request on expiry or failure.
 import Hls from 'hls.js';
-import type { Camera } from '../../../gateway/contract';
+import type { PlayableCamera } from '../core/context';
 import { h, label } from '../core/dom';
 import { t, type MsgKey } from '../core/i18n';
 import { ApiError } from '../core/api';
@@ -38,7 +38,7 @@ export class StreamPane {
   state: PaneState = 'starting';
 
   constructor(
-    readonly camera: Camera,
+    readonly camera: PlayableCamera,
     private readonly opts: PaneOptions,
   ) {
     this.video = h('video', { muted: true, autoplay: true, playsinline: true, class: 'pane-video' });
@@ -53,7 +53,7 @@ export class StreamPane {
       this.video,
       h('div', { class: 'pane-foot' }, this.reasonEl),
     );
-    if (opts.ptz && camera.capabilities.ptz) this.el.append(ptzControls(camera.id));
+    if (opts.ptz && camera.capabilities?.ptz) this.el.append(ptzControls(camera.id));
     this.offs.push(
       opts.realtime.on('stream:state', (e) => {
         if (e.cameraId !== camera.id || e.profile !== opts.profile) return;

@@ -1,5 +1,5 @@
 // The video wall: 1/4/9 panes side by side; plays one camera or a whole list.
-import type { Camera } from '../../../gateway/contract';
+import type { PlayableCamera } from '../core/context';
 import { h, label } from '../core/dom';
 import type { Realtime } from '../core/realtime';
 import { StreamPane } from './stream-pane';
@@ -30,7 +30,7 @@ export class VideoWall {
   }
 
   /** Plays one camera (already on the wall: kept). Grows the layout up to 9, then replaces the oldest pane. */
-  play(cam: Camera): void {
+  play(cam: PlayableCamera): void {
     if (this.panes.some((p) => p.camera.id === cam.id)) return;
     if (this.panes.length >= this.layout) {
       const next = LAYOUTS.find((n) => n > this.panes.length);
@@ -45,7 +45,7 @@ export class VideoWall {
   }
 
   /** Replaces the wall with up to 9 cameras, choosing the smallest layout that fits. */
-  playAll(cams: Camera[]): void {
+  playAll(cams: PlayableCamera[]): void {
     this.clear(false);
     const list = cams.slice(0, 9);
     this.setLayout(LAYOUTS.find((n) => n >= list.length) ?? 9);
