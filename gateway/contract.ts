@@ -200,6 +200,11 @@ export const cameraSummary = z.object({ id: z.string(), name: z.string(), depart
 /** One hit of a spatial query: distance (m) and bearing (deg) from the query point; covering = its view sector holds the point; alongM = position along a route. */
 export const spatialHit = z.object({ camera: cameraSummary, distanceM: z.number(), bearingDeg: z.number(), covering: z.boolean().optional(), alongM: z.number().optional() });
 
+/** A discovery scan of one network, with its progress. */
+export const scanInfo = z.object({ id: z.string(), networkId: z.number(), departmentId: z.number(), startedAt: z.string(), finishedAt: z.string().nullable(), state: z.enum(['running', 'done', 'cancelled', 'failed']), probed: z.number(), total: z.number(), found: z.number(), error: z.string().nullable() });
+/** A device found by discovery and not registered yet. */
+export const foundDevice = z.object({ networkId: z.number(), endpoint: z.string(), xaddr: z.string(), name: z.string().nullable(), hardware: z.string().nullable(), via: z.string(), lastSeen: z.string() });
+
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export type Camera = z.infer<typeof camera>;
@@ -219,3 +224,5 @@ export type Problem = z.infer<typeof problem>;
 export type StreamInfo = z.infer<typeof streamInfo>;
 export type CameraSummary = z.infer<typeof cameraSummary>;
 export type SpatialHit = z.infer<typeof spatialHit>;
+export type ScanInfo = z.infer<typeof scanInfo>;
+export type FoundDevice = z.infer<typeof foundDevice>;

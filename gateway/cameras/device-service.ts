@@ -7,33 +7,12 @@ import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
-import type { Camera } from '../contract';
+import type { Camera, FoundDevice, ScanInfo } from '../contract';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
 
-export interface ScanInfo {
-  id: string;
-  networkId: number;
-  departmentId: number;
-  startedAt: string;
-  finishedAt: string | null;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
-  probed: number;
-  total: number;
-  found: number;
-  error: string | null;
-}
-
-export interface FoundDevice {
-  networkId: number;
-  endpoint: string;
-  xaddr: string;
-  name: string | null;
-  hardware: string | null;
-  via: string;
-  lastSeen: string;
-}
+export type { FoundDevice, ScanInfo } from '../contract';
 
 export interface DeviceOptions {
   probeRepeats: number;

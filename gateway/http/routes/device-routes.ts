@@ -1,11 +1,11 @@
 // Discovery scans, found devices, ONVIF registration, re-sync and PTZ.
 import { z } from 'zod';
-import { camera, httpUri } from '../../contract';
+import { camera, foundDevice, httpUri, scanInfo } from '../../contract';
 import type { DeviceService } from '../../cameras/device-service';
 import type { ApiRouter } from '../api-router';
 
-const scan = z.object({ id: z.string(), networkId: z.number(), departmentId: z.number(), startedAt: z.string(), finishedAt: z.string().nullable(), state: z.enum(['running', 'done', 'cancelled', 'failed']), probed: z.number(), total: z.number(), found: z.number(), error: z.string().nullable() });
-const found = z.object({ networkId: z.number(), endpoint: z.string(), xaddr: z.string(), name: z.string().nullable(), hardware: z.string().nullable(), via: z.string(), lastSeen: z.string() });
+const scan = scanInfo;
+const found = foundDevice;
 const camId = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
 
 export function registerDeviceRoutes(api: ApiRouter, devices: DeviceService, registeredXaddrs: () => Promise<Set<string>>): void {

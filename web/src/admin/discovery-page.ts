@@ -1,31 +1,12 @@
 // Discovery (admins, operators): scan a camera network with live progress, then register found devices on the map.
-import type { Network } from '../../../gateway/contract';
+import type { FoundDevice, Network, ScanInfo } from '../../../gateway/contract';
 import { api } from '../core/api';
 import { h, label, toast } from '../core/dom';
 import { t } from '../core/i18n';
 import type { AppContext } from '../core/context';
 import { attempt, field, table, when } from '../ui/table';
 
-interface Scan {
-  id: number | string;
-  networkId: number;
-  state?: string;
-  probed?: number;
-  total?: number;
-  found?: number;
-  done?: boolean;
-  startedAt?: string;
-}
-interface FoundDevice {
-  xaddr: string;
-  networkId: number;
-  address?: string;
-  vendor?: string;
-  model?: string;
-  name?: string;
-  scopes?: string[];
-  lastSeen?: string;
-}
+type Scan = ScanInfo & { done?: boolean };
 
 export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => void } {
   const networksBox = h('div');
@@ -35,7 +16,7 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
   const bar = (s: Scan): HTMLElement => {
     const el = h('div', { class: 'scan-progress', 'data-scan': String(s.id) });
     progress.set(String(s.id), el);
-    paint(el, s);
+    paint(el, { ...s, done: s.state !== 'running' });
     return el;
   };
   const paint = (el: HTMLElement, s: Partial<Scan>): void => {
@@ -46,7 +27,7 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
     const r = await attempt(() => api<Scan[] | { items: Scan[] }>('GET', '/discovery/scans'));
     const scans = Array.isArray(r) ? r : (r?.items ?? []);
     progress.clear();
-    scansBox.replaceChildren(...scans.map((s) => h('div', { class: 'scan card' }, h('span', {}, `#${s.id} · ${when(s.startedAt ?? null)}`), bar(s), s.done ? null : h('button', { class: 'btn small', i18n: 'discovery.cancel', onclick: async () => { if (await attempt(() => api('DELETE', `/discovery/scans/${s.id}`))) await loadScans(); } }))));
+    scansBox.replaceChildren(...scans.map((s) => h('div', { class: 'scan card' }, h('span', {}, `#${s.id} · ${when(s.startedAt ?? null)}`), bar(s), s.state !== 'running' ? null : h('button', { class: 'btn small', i18n: 'discovery.cancel', onclick: async () => { if (await attempt(() => api('DELETE', `/discovery/scans/${s.id}`))) await loadScans(); } }))));
   };
   const loadDevices = async (): Promise<void> => {
     const r = await attempt(() => api<FoundDevice[] | { items: FoundDevice[] }>('GET', '/discovery/devices'));
@@ -55,7 +36,7 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
       table<FoundDevice>(
         [
           ['discovery.xaddr', (d) => h('code', {}, d.xaddr)],
-          ['discovery.model', (d) => [d.vendor, d.model].filter(Boolean).join(' ')],
+          ['discovery.model', (d) => [d.name, d.hardware].filter(Boolean).join(' · ')],
           ['common.actions', (d) => registerForm(d)],
         ],
         devices,
@@ -64,7 +45,7 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
   };
   const registerForm = (d: FoundDevice): HTMLElement => {
     const [lng, lat] = ctx.config.map.center;
-    const name = h('input', { name: 'name', required: true, value: d.name ?? d.model ?? '' });
+    const name = h('input', { name: 'name', required: true, value: d.name ?? d.hardware ?? '' });
     const lngIn = h('input', { name: 'lng', required: true, value: String(lng), inputmode: 'decimal' });
     const latIn = h('input', { name: 'lat', required: true, value: String(lat), inputmode: 'decimal' });
     const user = h('input', { name: 'username', autocomplete: 'off' });
