@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import type { ImportRef } from './imports';
 
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-const GEOMETRY = new Set(['kdbush', 'geokdbush', 'flatbush', 'geoflatbush', 'supercluster', '@turf/turf', 'rbush']);
+const GEOMETRY = new Set(['kdbush', 'flatbush', 'supercluster', '@turf/turf', 'rbush']);
 
 const isProject = (r: ImportRef): boolean => r.spec.startsWith('.');
 const under = (p: string, dir: string): boolean => p === dir || p.startsWith(`${dir}/`) || p.startsWith(`${dir}.`);
