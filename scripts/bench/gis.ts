@@ -1,10 +1,11 @@
-// GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory.
+// GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory, HTTP nearby.
 import { pathToFileURL } from 'node:url';
 import { CameraIndex } from '../../gis/camera-index';
 import { ClusterCache } from '../../gis/clusters';
 import { distanceM } from '../../gis/geodesy';
 import { compareIds } from '../../gis/ids';
 import type { Bbox, GisCamera } from '../../gis/types';
+import { benchHttp } from './gis-http';
 import { benchPostgis } from './gis-postgis';
 import { CENTRE, HALF_LAT, HALF_LNG, makeCity, prng, typicalPolicy } from './gis-data';
 
@@ -46,8 +47,24 @@ function naiveNearest(cams: readonly GisCamera[], lng: number, lat: number, pred
   return hits.slice(0, 10).map((h) => h.c);
 }
 
-/** Runs the benchmark and prints `bench <name> <value> <unit>` lines (plus `#` comment lines). */
+/**
+ * Runs the benchmark and prints `bench <name> <value> <unit>` lines (plus `#` comment lines):
+ * the in-process index first, then (with a database) the HTTP figures of a real gateway.
+ */
 export async function run(opts: GisBenchOptions): Promise<void> {
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  await runIndex(opts, databaseUrl);
+  // The index bench's million cameras and clusters are garbage now: collect them before the gateway runs.
+  gc();
+  if (!databaseUrl) return opts.log('# http skipped: no database URL');
+  try {
+    await benchHttp({ databaseUrl, cameras: opts.cameras, log: opts.log });
+  } catch (e) {
+    opts.log(`# http skipped: ${(e as Error).message}`);
+  }
+}
+
+async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<void> {
   const { log } = opts;
   const n = opts.cameras ?? 1_000_000;
   const hasGc = gc();
@@ -100,7 +117,6 @@ export async function run(opts: GisBenchOptions): Promise<void> {
   log(`# naive: median of ${naiveQueries.length} full scans ${fmt(median(naiveTimes))} ms`);
   log(`bench naive_ratio ${fmt((median(naiveTimes) * 1000) / oursUs)} x`);
 
-  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   if (databaseUrl) {
     try {
       const res = await benchPostgis(databaseUrl, cams, queries.slice(0, 2000), log);
