@@ -23,7 +23,7 @@ export class CameraStore {
   lngs: Float64Array = new Float64Array(0);
   lats: Float64Array = new Float64Array(0);
   slotOf = new IdSlots();
-  /** Unit vectors of the static slots (x, y, z interleaved): chord distances without trig. */
+  /** Unit vectors of every slot (x, y, z interleaved): chord distances without trig. */
   vecs: Float64Array = new Float64Array(0);
   /** Cell grid over the static slots, which are stored in its cell order. */
   grid: CellGrid | null = null;
@@ -142,10 +142,8 @@ export class CameraStore {
       return;
     }
     if (slot !== undefined) this.cams[slot] = undefined;
-    const s = this.appendSlot();
+    const s = this.appendSlot(c.lng, c.lat);
     this.cams[s] = normalize(c, this.tagLists.intern(c.tags));
-    this.lngs[s] = c.lng;
-    this.lats[s] = c.lat;
     this.slotOf.set(c.id, s);
   }
 
@@ -159,16 +157,23 @@ export class CameraStore {
     return true;
   }
 
-  private appendSlot(): number {
+  /** A new delta slot at (lng, lat); storage grows by 1/8 (the delta stays small until compact). */
+  private appendSlot(lng: number, lat: number): number {
     if (this.used === this.lngs.length) {
-      const cap = Math.max(64, this.lngs.length * 2);
-      const lngs = new Float64Array(cap), lats = new Float64Array(cap);
+      const cap = this.used + Math.max(1024, this.used >> 3);
+      const lngs = new Float64Array(cap), lats = new Float64Array(cap), vecs = new Float64Array(cap * 3);
       lngs.set(this.lngs);
       lats.set(this.lats);
+      vecs.set(this.vecs);
       this.lngs = lngs;
       this.lats = lats;
+      this.vecs = vecs;
     }
-    return this.used++;
+    const s = this.used++;
+    this.lngs[s] = lng;
+    this.lats[s] = lat;
+    unitVector(lng, lat, this.vecs, 3 * s);
+    return s;
   }
 
   /** Calls `fn(slot)` for every live-or-dead slot whose position is inside the box (edges inclusive; no antimeridian crossing). */

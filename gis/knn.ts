@@ -8,7 +8,6 @@ import type { GisCamera } from './types';
 // Scratch shared by every search: the search is synchronous, so one set is enough.
 const heap = new FloatHeap(4096);
 const q = new Float64Array(3);
-const p = new Float64Array(3);
 /** Candidates handed to the predicate together (see drain). */
 const BATCH = 16;
 const batchKey = new Float64Array(BATCH);
@@ -137,11 +136,10 @@ function scan(vecs: Float64Array, from: number, to: number, qx: number, qy: numb
 /** Clears the heap and seeds it with the live delta slots within maxA. */
 function seedDelta(store: CameraStore, qx: number, qy: number, qz: number, maxA: number): void {
   heap.clear();
-  const lngs = store.lngs, lats = store.lats, cams = store.cams;
+  const vecs = store.vecs, cams = store.cams;
   for (let slot = store.staticCount; slot < store.used; slot++) {
     if (cams[slot] === undefined) continue;
-    unitVector(lngs[slot] as number, lats[slot] as number, p, 0);
-    const dx = (p[0] as number) - qx, dy = (p[1] as number) - qy, dz = (p[2] as number) - qz;
+    const dx = (vecs[3 * slot] as number) - qx, dy = (vecs[3 * slot + 1] as number) - qy, dz = (vecs[3 * slot + 2] as number) - qz;
     const a = (dx * dx + dy * dy + dz * dz) / 4;
     if (a <= maxA) heap.push(a, slot);
   }
