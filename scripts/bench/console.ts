@@ -63,7 +63,7 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
   const dbUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_console_${process.pid}_${randomBytes(3).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-bench-hls-'));
-  const config = loadConfig({ env: {}, overrides: { server: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 1000, loginMaxPerIp: 1000 }, transcoder: { hlsDir } } });
+  const config = loadConfig({ env: {}, overrides: { server: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 1000, loginMaxPerIp: 1000 }, transcoder: { hlsDir }, health: { enabled: false } } });
   const quiet = { schema, log: () => undefined };
   let gw: Gateway | null = null;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -26,7 +26,8 @@ export interface TestGateway {
 
 /** Deep-merged over the shipped config; a fresh secret key, port 0. */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  const base = { server: { port: 0, host: '127.0.0.1' }, database: { url: TEST_DATABASE_URL }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 50, loginMaxPerIp: 500 } };
+  // health checks off unless a test asks: test cameras often carry made-up addresses nobody may probe
+  const base = { server: { port: 0, host: '127.0.0.1' }, health: { enabled: false }, database: { url: TEST_DATABASE_URL }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 50, loginMaxPerIp: 500 } };
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out = { ...a };
     for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === 'object' && !Array.isArray(v) && typeof a[k] === 'object' ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
