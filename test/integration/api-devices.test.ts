@@ -13,11 +13,11 @@ describe('API: discovery, registration, health', function () {
   let viewer: string;
   let networkId: number;
   const registered: Array<{ id: string; index: number }> = [];
-  const HOSTILE = 49;
+  const HOSTILE = 50;
 
   before(async () => {
     sims = await startSimCameras({
-      count: 50, codec: 'h264,h265', username: 'admin', password: 'cam-pass', vendorMix: ['hikvision', 'dahua', 'axis'],
+      count: 51, codec: 'h264,h265', username: 'admin', password: 'cam-pass', vendorMix: ['hikvision', 'dahua', 'axis'],
       perCamera: (i) => (i === HOSTILE ? { hostile: { streamUri: 'file:///etc/passwd' } } : {}),
     });
     t = await startTestGateway({ health: { enabled: true, intervalS: 1, jitter: 0, timeoutMs: 3000 }, discovery: { requestTimeoutMs: 2000 } });
@@ -47,19 +47,19 @@ describe('API: discovery, registration, health', function () {
     assert.equal(again.status, 409, 'one scan per network at a time');
     const done = await t.gw.services.devices.waitScan(s.body.id);
     assert.equal(done.state, 'done');
-    assert.equal(done.found, 50);
+    assert.equal(done.found, 51);
     await new Promise((r) => setTimeout(r, 200));
     socket.close();
     assert.ok(progress.length >= 2, 'progress events arrived');
     assert.equal(progress[progress.length - 1]!.done, true);
-    assert.equal(progress[progress.length - 1]!.found, 50);
+    assert.equal(progress[progress.length - 1]!.found, 51);
     assert.ok(progress.some((p) => !p.done && p.probed > 0 && p.probed <= p.total));
     const found = await t.api('GET', '/api/v1/discovery/devices', { token: operator });
     assert.deepEqual(found.body.map((d: { xaddr: string }) => d.xaddr).sort(), sims.cameras.map((c) => c.xaddr).sort());
     assert.equal((await t.api('GET', '/api/v1/discovery/devices', { token: viewer })).status, 403);
   });
 
-  it('registers 49 devices in one step each, with their profiles, codecs and PTZ flags', async () => {
+  it('registers 50 discovered devices in one step each, with their profiles, codecs and PTZ flags', async () => {
     for (const c of sims.cameras.filter((x) => x.index !== HOSTILE)) {
       const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: { xaddr: c.xaddr, networkId, name: `sim ${c.index}`, lng: 111.69 + c.index * 0.001, lat: 29.03 } });
       assert.equal(r.status, 201, r.text);

@@ -129,3 +129,60 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     }
   });
 });
+
+describe('API: camera list filters and conflicts', function () {
+  this.timeout(60000);
+  let t: TestGateway;
+  let admin: string;
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    t = await startTestGateway();
+    await t.addUser('fadmin', 'admin', null);
+    admin = await t.login('fadmin');
+    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'traffic-lan', departmentId: t.departments.traffic, cidrs: ['10.20.0.0/24'] } });
+    assert.equal(net.status, 201, net.text);
+    const mk = async (name: string, body: Record<string, unknown>) => {
+      const r = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, mainUri: 'rtsp://10.20.0.9/m', lng: 111.69, lat: 29.03, ...body } });
+      assert.equal(r.status, 201, r.text);
+      ids[name] = r.body.id;
+    };
+    await mk('北门 road', { departmentId: t.departments.traffic, networkId: net.body.id, tags: ['road'], lng: 111.70, lat: 29.04 });
+    await mk('南门 school', { departmentId: t.departments.police, tags: ['school'], lng: 111.60, lat: 28.90, address: '学校路 8 号' });
+    await mk('东门', { departmentId: t.departments.urban, tags: ['road', 'river'], lng: 111.75, lat: 29.05 });
+    await t.gw.repos.cameras.setStatuses([{ id: ids['东门']!, status: 'offline', reason: 'test', lastSeen: null }]);
+  });
+  after(async () => t?.close());
+
+  const names = async (qs: string): Promise<string[]> => {
+    const r = await t.api('GET', `/api/v1/cameras?${qs}`, { token: admin });
+    assert.equal(r.status, 200, r.text);
+    return r.body.items.map((c: { name: string }) => c.name).sort();
+  };
+
+  it('filters by department, network, status, tag, bbox and text, and combines them', async () => {
+    assert.deepEqual(await names(`department=${t.departments.police}`), ['南门 school']);
+    assert.deepEqual(await names(`department=${t.departments.police},${t.departments.urban}`), ['东门', '南门 school']);
+    assert.deepEqual(await names(`network=${(await t.gw.repos.org.networkByName('traffic-lan'))!.id}`), ['北门 road']);
+    assert.deepEqual(await names('status=offline'), ['东门']);
+    assert.deepEqual(await names('tag=road'), ['东门', '北门 road']);
+    assert.deepEqual(await names('bbox=111.65,29.0,111.72,29.06'), ['北门 road']);
+    assert.deepEqual(await names(`q=${encodeURIComponent('学校路')}`), ['南门 school']);
+    assert.deepEqual(await names('tag=road&status=unknown'), ['北门 road']);
+  });
+
+  it('400 for malformed filters', async () => {
+    for (const qs of ['bbox=1,2,3', 'status=exploded', 'limit=0', 'cursor=%27%3B', 'department=abc']) {
+      const r = await t.api('GET', `/api/v1/cameras?${qs}`, { token: admin });
+      assert.equal(r.status, 400, `${qs}: ${r.text}`);
+    }
+  });
+
+  it('409 for a duplicate user name or network name, and nothing changes', async () => {
+    const u = await t.api('POST', '/api/v1/users', { token: admin, body: { username: 'fadmin', password: 'password-1', role: 'viewer', departmentId: t.departments.police } });
+    assert.equal(u.status, 409, u.text);
+    const n = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'traffic-lan', departmentId: t.departments.traffic } });
+    assert.equal(n.status, 409, n.text);
+    assert.equal((await t.gw.db.knex('networks').count<{ c: string }[]>('* as c'))[0]!.c, '1');
+  });
+});
