@@ -49,6 +49,7 @@ export const MESSAGES = {
   'status.unknown': ['未知', 'Unknown'],
 
   'map.offlineLayer': ['离线网格底图', 'Offline grid'],
+  'map.offlineNotice': ['瓦片无法访问 · 离线网格', 'Tiles unreachable · offline grid'],
   'map.tilesUnreachable': ['地图瓦片无法访问，已切换到离线底图', 'Map tiles unreachable: switched to the offline grid'],
 
   'tab.filter': ['筛选', 'Filter'],

@@ -3,7 +3,7 @@ import * as L from 'leaflet';
 import { createGraticuleLayer } from './graticule-layer';
 import { fromDisplay, toDisplay, wgsToGcj, gcjToWgs, type TileCrs } from './crs-shift';
 import { t } from '../core/i18n';
-import { toast } from '../core/dom';
+import { h, label, toast } from '../core/dom';
 
 export interface TileSource {
   name: string;
@@ -27,6 +27,8 @@ export class BaseMap {
   private tileCrs: TileCrs = 'wgs84';
   private readonly crsListeners = new Set<(crs: TileCrs) => void>();
   private readonly offline: L.GridLayer;
+  /** The "tiles unreachable, offline grid shown" notice on the map while the fallback is in use. */
+  private notice: L.Control | null = null;
 
   constructor(el: HTMLElement, readonly config: ClientConfig) {
     const [lng, lat] = config.map.center;
@@ -47,22 +49,55 @@ export class BaseMap {
     first.addTo(this.map);
     if (Object.keys(bases).length > 1) L.control.layers(bases, {}, { position: 'topright' }).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
-    this.map.on('baselayerchange', (e: L.LayersControlEvent) => this.setCrs(crsOf.get(e.layer) ?? 'wgs84'));
+    this.map.on('baselayerchange', (e: L.LayersControlEvent) => {
+      if (e.layer !== this.offline) this.hideNotice();
+      this.setCrs(crsOf.get(e.layer) ?? 'wgs84');
+    });
+  }
+
+  /** Whether the offline grid replaced an unreachable tile source (and its notice is shown). */
+  get offlineFallback(): boolean {
+    return this.notice !== null;
   }
 
   private watchFailures(layer: L.TileLayer): void {
     let failed = 0;
     let loaded = 0;
+    // counted per time the layer is shown: picking an unreachable source again falls back again
+    layer.on('add', () => {
+      failed = 0;
+      loaded = 0;
+    });
     layer.on('tileload', () => loaded++);
     layer.on('tileerror', () => {
       failed++;
-      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer)) {
-        this.map.removeLayer(layer);
-        this.offline.addTo(this.map);
-        this.setCrs('wgs84');
-        toast(t('map.tilesUnreachable'), 'error');
-      }
+      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer)) this.fallBack(layer);
     });
+  }
+
+  private fallBack(layer: L.TileLayer): void {
+    this.map.removeLayer(layer);
+    this.offline.addTo(this.map);
+    // the grid's lines are WGS-84 degrees: cameras are drawn at their stored positions on it
+    this.setCrs('wgs84');
+    this.showNotice();
+    toast(t('map.tilesUnreachable'), 'error');
+  }
+
+  private showNotice(): void {
+    if (this.notice) return;
+    const notice = new L.Control({ position: 'bottomleft' });
+    notice.onAdd = () => {
+      const el = label(h('div', { class: 'map-notice offline-notice', role: 'status' }), 'map.offlineNotice');
+      L.DomEvent.disableClickPropagation(el);
+      return el;
+    };
+    this.notice = notice.addTo(this.map);
+  }
+
+  private hideNotice(): void {
+    this.notice?.remove();
+    this.notice = null;
   }
 
   private setCrs(crs: TileCrs): void {
