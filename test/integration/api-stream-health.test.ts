@@ -54,3 +54,33 @@ describe('API: stream failures mark the camera offline', function () {
     }
   });
 });
+
+describe('API: a full node answers 503 with Retry-After', function () {
+  this.timeout(60000);
+  let t: TestGateway;
+  let rtsp: RtspProcess;
+
+  before(async () => {
+    rtsp = await RtspProcess.start({ count: 2, codec: 'h264' });
+    t = await startTestGateway({ transcoder: { maxWorkers: 1 } });
+    await t.addUser('cadm', 'admin', 'police');
+  });
+  after(async () => {
+    await t?.close();
+    await rtsp?.close();
+  });
+
+  it('refuses a second camera while the only worker slot is taken, and audits nothing for it', async () => {
+    const tok = await t.login('cadm');
+    const mk = async (i: number) => (await t.api('POST', '/api/v1/cameras', { token: tok, body: { name: `c${i}`, mainUri: rtsp.url(i, 'main'), lng: 111.69, lat: 29.03 } })).body.id as string;
+    const a = await mk(0);
+    const b = await mk(1);
+    assert.equal((await t.api('POST', `/api/v1/cameras/${a}/streams`, { token: tok, body: { profile: 'main' } })).status, 201);
+    const full = await t.api('POST', `/api/v1/cameras/${b}/streams`, { token: tok, body: { profile: 'main' } });
+    assert.equal(full.status, 503, full.text);
+    assert.ok(Number(full.headers.get('retry-after')) >= 1);
+    assert.match(full.body.detail, /limit/);
+    assert.equal(t.gw.services.supervisor.list().length, 1, 'no second ffmpeg');
+    assert.equal((await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: b })).length, 0);
+  });
+});
