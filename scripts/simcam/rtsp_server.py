@@ -18,7 +18,8 @@ import gi
 
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtspServer', '1.0')
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+gi.require_version('GstRtsp', '1.0')
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 ENCODERS = {
     'h264': ('x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} '
@@ -151,7 +152,8 @@ def main():
         token = GstRtspServer.RTSPToken()
         token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, 'user')
         auth.add_digest(args.user, args.password, token)
-        auth.set_supported_methods(GstRtspServer.RTSPAuthMethod.DIGEST | GstRtspServer.RTSPAuthMethod.BASIC)
+        # GI exposes the methods as an enum, not flags: Digest only, as most real cameras offer
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
         basic = GstRtspServer.RTSPAuth.make_basic(args.user, args.password)
         auth.add_basic(basic, token)
         server.set_auth(auth)
@@ -163,7 +165,9 @@ def main():
             f = Factory(feed(codec, profile))
             if args.user:
                 perm = GstRtspServer.RTSPPermissions()
-                perm.add_role('user', [('media.factory.access', bool, True), ('media.factory.construct', bool, True)])
+                perm.add_role_from_structure(Gst.Structure.new_empty('user'))
+                perm.add_permission_for_role('user', 'media.factory.access', True)
+                perm.add_permission_for_role('user', 'media.factory.construct', True)
                 f.set_permissions(perm)
             mounts.add_factory(f'/cam/{i}/{profile}', f)
 

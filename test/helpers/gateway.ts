@@ -43,11 +43,11 @@ export async function dropSchema(schema: string): Promise<void> {
   await c.end();
 }
 
-export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, unknown> = {}, opts: { onLog?: (level: string, msg: string) => void } = {}): Promise<TestGateway> {
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-hls-'));
   const config = testConfig({ transcoder: { hlsDir }, ...overrides });
-  const gw = await startGateway(config, { schema, log: () => undefined });
+  const gw = await startGateway(config, { schema, log: opts.onLog ?? (() => undefined) });
   const base = `http://127.0.0.1:${gw.port}`;
   const deps = await gw.repos.org.departments();
   const departments = Object.fromEntries(deps.map((d) => [d.code, d.id])) as TestGateway['departments'];
