@@ -10,8 +10,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh page of its own context (own sessionStorage/localStorage), collecting page errors. */
-export async function newPage(browser: Browser, base: string, opts: { width?: number; height?: number } = {}): Promise<Page & { errors: string[] }> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 }, locale: 'zh-CN' });
+export async function newPage(browser: Browser, base: string, opts: { width?: number; height?: number; timezoneId?: string } = {}): Promise<Page & { errors: string[] }> {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 }, locale: 'zh-CN', ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}) });
   const page = (await context.newPage()) as Page & { errors: string[] };
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(String(err)));

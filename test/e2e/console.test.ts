@@ -177,6 +177,76 @@ describe('console (e2e)', function () {
     await page.waitForSelector('.users-page tr[data-user=pview]');
   });
 
+  it('a department admin adds a user who can then log in, and creates, lists and revokes a share with an expiry', async () => {
+    const p = await newPage(browser, tg.base, { timezoneId: 'Asia/Shanghai' });
+    page = p;
+    await loginAs(p, 'padmin');
+    const admin = await tg.login('padmin');
+
+    // users page: a police operator (a department admin may only add users of its own department)
+    await p.click('.nav-link[data-page=users]');
+    await p.waitForSelector('.users-page tr[data-user=pview]');
+    const deptChoices = await p.$$eval('.users-page select[name=departmentId] option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    assert.deepEqual(deptChoices, [String(tg.departments.police)], 'only its own department is offered');
+    await p.fill('.users-page input[name=username]', 'pnew');
+    await p.fill('.users-page input[name=displayName]', '新值班员');
+    await p.fill('.users-page input[name=password]', 'pw-pnew-0815');
+    await p.selectOption('.users-page select[name=role]', 'operator');
+    await p.click('.users-page form button[type=submit]');
+    await p.waitForSelector('.users-page tr[data-user=pnew]');
+    assert.match((await p.textContent('.users-page tr[data-user=pnew]')) ?? '', /新值班员/);
+    assert.equal(await p.inputValue('.users-page input[name=username]'), '', 'the form is cleared');
+    const login = await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pnew', password: 'pw-pnew-0815' } });
+    assert.equal(login.status, 200, login.text);
+    const me = await tg.api('GET', '/api/v1/auth/me', { token: login.body.accessToken });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.kind, 'user');
+    assert.equal(me.body.name, 'pnew');
+    assert.equal(me.body.role, 'operator');
+    assert.equal(me.body.departmentId, tg.departments.police);
+    assert.equal((await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pnew', password: 'wrong-password' } })).status, 401);
+
+    // shares page: the street-tagged police cameras to traffic until a set time (typed in the console's local time, UTC+8 here)
+    await p.click('.nav-link[data-page=shares]');
+    await p.waitForSelector('.shares-page form');
+    const before = new Set(((await tg.api('GET', '/api/v1/shares', { token: admin })).body as Array<{ id: number }>).map((s) => s.id));
+    await p.selectOption('.shares-page select[name=toDepartmentId]', String(tg.departments.traffic));
+    await p.selectOption('.shares-page select[name=kind]', 'tags');
+    await p.fill('.shares-page input[name=tags]', 'street');
+    await p.fill('.shares-page input[name=expiresAt]', '2031-05-06T09:30');
+    await p.fill('.shares-page input[name=note]', '春运保障');
+    await p.click('.shares-page form button[type=submit]');
+    const listed = async (): Promise<Array<{ id: number; toDepartmentId: number; kind: string; tags: string[]; note: string; expiresAt: string | null; revokedAt: string | null }>> => {
+      const r = await tg.api('GET', '/api/v1/shares', { token: admin });
+      assert.equal(r.status, 200, r.text);
+      return r.body;
+    };
+    let created: Awaited<ReturnType<typeof listed>>[number] | undefined;
+    for (let i = 0; i < 50 && !created; i++) {
+      created = (await listed()).find((s) => !before.has(s.id));
+      if (!created) await p.waitForTimeout(100);
+    }
+    assert.ok(created, 'GET /shares lists the new share');
+    assert.equal(created.toDepartmentId, tg.departments.traffic);
+    assert.equal(created.kind, 'tags');
+    assert.deepEqual(created.tags, ['street']);
+    assert.equal(created.note, '春运保障');
+    assert.ok(created.expiresAt, 'it has an expiry');
+    assert.equal(new Date(created.expiresAt).toISOString(), '2031-05-06T01:30:00.000Z', '09:30 in UTC+8');
+    assert.equal(created.revokedAt, null);
+    const row = `.shares-page tr[data-share="${created.id}"]`;
+    await p.waitForSelector(row);
+    assert.match((await p.textContent(row)) ?? '', /2031/, 'the expiry is shown');
+
+    await p.click(`${row} button.danger`);
+    await p.waitForSelector(`${row} [data-i18n="common.revoked"]`);
+    assert.equal(await p.locator(`${row} button.danger`).count(), 0, 'no revoke button any more');
+    const revoked = (await listed()).find((s) => s.id === created!.id);
+    assert.ok(revoked?.revokedAt, 'GET /shares shows it revoked');
+    assert.equal(new Date(revoked.expiresAt!).toISOString(), '2031-05-06T01:30:00.000Z');
+    assert.deepEqual((p as Page & { errors: string[] }).errors, []);
+  });
+
   it('an auditor sees the audit log and no map cameras or video', async () => {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'paudit');
