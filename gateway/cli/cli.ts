@@ -5,7 +5,7 @@ export type Command = (args: string[]) => Promise<number>;
 
 /** Loaded lazily so `cloudeye simcam` does not pay for the gateway's imports. */
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
-  demo: { about: 'gateway + demo city + simulated cameras (--port N)', load: async () => (await import('./demo')).demoCommand },
+  demo: { about: 'gateway + demo city + simulated cameras (--port N --cameras N --rtsp-port P --onvif-port P)', load: async () => (await import('./demo')).demoCommand },
   serve: { about: 'run the gateway (--port N)', load: async () => (await import('./serve')).serveCommand },
   migrate: { about: 'run database migrations (up | down | status)', load: async () => (await import('./migrate')).migrateCommand },
   seed: { about: 'seed demo [--cameras N] | bench --cameras N', load: async () => (await import('./seed')).seedCommand },

