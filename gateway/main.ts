@@ -173,7 +173,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       },
     });
     documentHls(api);
-    registerDeviceRoutes(api, devices, async () => new Set((await repos.cameras.all()).map((c) => c.xaddr).filter((x): x is string => Boolean(x))));
+    registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
     registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));

@@ -159,6 +159,11 @@ export class CamerasRepo {
     return row ? cameraFromRow(row) : null;
   }
 
+  /** ONVIF device addresses already registered (discovery hides those). */
+  async xaddrs(): Promise<Set<string>> {
+    return new Set(((await this.knex('cameras').whereNotNull('xaddr').select('xaddr')) as Row[]).map((r) => String(r.xaddr)));
+  }
+
   async all(): Promise<CameraRecord[]> {
     return ((await this.knex('cameras').orderBy('id')) as Row[]).map(cameraFromRow);
   }
