@@ -110,20 +110,25 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
     log(`bench console_first_interactive_ms ${first.toFixed(0)} ms`);
 
     const moves = opts.pans ?? 15;
+    // BENCH_TRACE=<file>: a Chromium performance trace of the measured moves (open it in DevTools' Performance panel)
+    const trace = process.env.BENCH_TRACE;
+    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
     const times: number[] = [];
+    const parts: Array<{ wait: number; fetch: number; draw: number }> = [];
     for (let i = 0; i < moves + 2; i++) {
-      const ms = await page.evaluate(async (step) => {
+      const { ms, part } = await page.evaluate(async (step) => {
         const ce = window.cloudeye!;
         const map = ce.base.map;
         const before = Number(map.getContainer().dataset.camerasRendered ?? 0);
         let movedAt = 0;
         map.once('moveend', () => (movedAt = performance.now()));
-        const rendered = new Promise<number>((resolve) => {
+        type Detail = { seq: number; at: number; askedAt?: number; renderAt?: number };
+        const rendered = new Promise<Detail>((resolve) => {
           const on = (e: Event): void => {
-            const d = (e as CustomEvent<{ seq: number; at: number }>).detail;
+            const d = (e as CustomEvent<Detail>).detail;
             if (d.seq > before) {
               document.removeEventListener('cloudeye:cameras-rendered', on);
-              resolve(d.at);
+              resolve(d);
             }
           };
           document.addEventListener('cloudeye:cameras-rendered', on);
@@ -134,13 +139,24 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
         else if (kind === 1) map.panBy([0, 300], { animate: false });
         else if (kind === 2) map.setZoom(map.getZoom() + 1, { animate: false });
         else map.setZoom(map.getZoom() - 1, { animate: false });
-        const at = await rendered;
-        return at - movedAt;
+        const d = await rendered;
+        // where the time went: moveend → request (debounce), request → response parsed, drawing
+        const asked = d.askedAt ?? movedAt;
+        const drawn = d.renderAt ?? d.at;
+        return { ms: d.at - movedAt, part: { wait: asked - movedAt, fetch: drawn - asked, draw: d.at - drawn } };
       }, i);
-      if (i >= 2) times.push(ms); // the first moves warm up the JIT and the server's caches
+      if (i >= 2) {
+        times.push(ms); // the first moves warm up the JIT and the server's caches
+        parts.push(part);
+      }
       await page.waitForTimeout(100);
     }
+    if (trace) {
+      await browser.stopTracing();
+      log(`# trace written to ${trace}`);
+    }
     log(`# pan/zoom redraws (ms): ${times.map((x) => x.toFixed(0)).join(' ')}`);
+    log(`# medians (ms): debounce ${median(parts.map((x) => x.wait)).toFixed(1)}, request ${median(parts.map((x) => x.fetch)).toFixed(1)}, draw ${median(parts.map((x) => x.draw)).toFixed(1)}; draws: ${parts.map((x) => x.draw.toFixed(0)).join(' ')}`);
     log(`bench console_pan_ms ${median(times).toFixed(0)} ms`);
   } finally {
     await browser.close();

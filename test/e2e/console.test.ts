@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
 import { launchBrowser, loginAs, newPage, screenshot } from './browser';
-import { CENTRE, seedCity, haversineM } from './seed';
-import { setFilter, shownCameras, waitRender } from './map-helpers';
+import { CENTRE, seedCity, haversineM, offset } from './seed';
+import { renderSeq, setFilter, shownCameras, waitRender } from './map-helpers';
 import { wgsToGcj } from '../../web/src/map/crs-shift';
 
 const bearingTo = (c: Camera, lng: number, lat: number): number => {
@@ -59,6 +59,51 @@ describe('console (e2e)', function () {
     assert.equal(shown.total, police().length, 'every police camera is on the map (as a marker or inside a cluster), no other');
     assert.deepEqual(p.errors, []);
     await screenshot(p, 'console-map');
+  });
+
+  it('zooming in and out reuses markers without losing, duplicating or mislabelling a camera', async () => {
+    const p = await newPage(browser, tg.base);
+    page = p;
+    await loginAs(p, 'pview');
+    await waitRender(p, 0);
+    const byId = new Map(police().map((c) => [c.id, c]));
+    const west = offset(-700, 20); // 天网-西门 alone: its marker is then reused for a camera in the centre
+    const views: Array<[[number, number], number]> = [[CENTRE, 17], [CENTRE, 12], [CENTRE, 16], [CENTRE, 14], [west, 17], [CENTRE, 18], [west, 18], [CENTRE, 13]];
+    for (const [[lng, lat], zoom] of views) {
+      const before = await renderSeq(p);
+      await p.evaluate(([lng, lat, z]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng, lat), z, { animate: false });
+      }, [lng, lat, zoom] as const);
+      await waitRender(p, before);
+      const shown = await shownCameras(p);
+      const inView = await p.evaluate((ids) => {
+        const { base } = window.cloudeye!;
+        const b = base.map.getBounds();
+        return ids.filter(([, lng, lat]) => b.contains(base.toLatLng(lng, lat))).map(([id]) => id);
+      }, police().map((c) => [c.id, c.lng, c.lat] as [string, number, number]));
+      assert.equal(new Set(shown.ids).size, shown.ids.length, `zoom ${zoom}: no camera drawn twice`);
+      assert.ok(shown.total >= inView.length && shown.total <= police().length, `zoom ${zoom}: ${shown.total} shown, ${inView.length} in view`);
+      const labels = await p.$$eval('.cam-marker[data-camera-id]', (els) => els.map((e) => ({ id: (e as HTMLElement).dataset.cameraId ?? '', status: (e as HTMLElement).dataset.status ?? '', title: e.closest('.leaflet-marker-icon')?.getAttribute('title') ?? '' })));
+      for (const l of labels) {
+        const c = byId.get(l.id);
+        assert.ok(c, `zoom ${zoom}: ${l.id} is a police camera`);
+        assert.equal(l.title, c.name, `zoom ${zoom}: the marker of ${l.id} is titled with its own name`);
+        assert.equal(l.status, c.status);
+      }
+      if (zoom >= 17) assert.equal(shown.ids.length, shown.total, `zoom ${zoom}: single markers only`);
+    }
+    // a marker that was recycled across those redraws still opens its own camera
+    await p.evaluate(([lng, lat]) => {
+      const { base } = window.cloudeye!;
+      base.map.setView(base.toLatLng(lng, lat), 17, { animate: false });
+    }, [CENTRE[0], CENTRE[1]] as const);
+    const cam = cams.get('天网-人民路口北')!;
+    await p.waitForSelector(`.cam-marker[data-camera-id="${cam.id}"]`);
+    await p.click(`.cam-marker[data-camera-id="${cam.id}"]`);
+    await p.waitForSelector('.cam-popup .cam-name');
+    assert.equal(await p.textContent('.cam-popup .cam-name'), cam.name);
+    assert.deepEqual(p.errors, []);
   });
 
   it('clicking a camera opens its popup with name, department and status', async () => {

@@ -1,5 +1,4 @@
 // Marker looks: status colours, department shapes, cluster bubbles with a status-coloured ring.
-import * as L from 'leaflet';
 
 export const STATUS_COLOURS: Record<string, string> = {
   online: '#1f9d55',
@@ -19,19 +18,25 @@ export function departmentShape(departmentId: number): (typeof SHAPES)[number] {
   return SHAPES[(departmentId - 1 + SHAPES.length * 1000) % SHAPES.length]!;
 }
 
-export function cameraIcon(id: string, status: string, departmentId: number, selected = false): L.DivIcon {
-  const shape = departmentShape(departmentId);
-  return L.divIcon({
-    className: 'cam-icon-wrap',
-    html: `<div class="cam-marker shape-${shape} status-${status}${selected ? ' selected' : ''}" data-camera-id="${id}" data-status="${status}" data-department="${departmentId}" style="--c:${statusColour(status)}"></div>`,
-    iconSize: [18, 18],
-    iconAnchor: [9, 9],
-    popupAnchor: [0, -8],
-  });
+/** The marker box of a single camera (px). */
+export const CAMERA_SIZE = 18;
+
+/** Paints a single camera's marker into `el` (a new or a reused element): shape by department, colour by status. */
+export function paintCamera(el: HTMLElement, id: string, status: string, departmentId: number, selected = false): void {
+  el.className = `cam-marker shape-${departmentShape(departmentId)} status-${status}${selected ? ' selected' : ''}`;
+  el.dataset.cameraId = id;
+  el.dataset.status = status;
+  el.dataset.department = String(departmentId);
+  el.style.setProperty('--c', statusColour(status));
 }
 
-/** A ring split by status shares (conic gradient) around the count. */
-export function clusterIcon(count: number, statusCounts: Record<string, number>): L.DivIcon {
+/** The bubble diameter (px) for a cluster of `count` cameras. */
+export function clusterSize(count: number): number {
+  return count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : count < 10000 ? 48 : 56;
+}
+
+/** A ring split by status shares (conic gradient). */
+function clusterRing(count: number, statusCounts: Record<string, number>): string {
   const total = Object.values(statusCounts).reduce((a, b) => a + b, 0) || count;
   let at = 0;
   const stops: string[] = [];
@@ -41,13 +46,18 @@ export function clusterIcon(count: number, statusCounts: Record<string, number>)
     at += n;
     stops.push(`${statusColour(status)} ${from.toFixed(1)}deg ${((at / total) * 360).toFixed(1)}deg`);
   }
-  const ring = stops.length ? `conic-gradient(${stops.join(',')})` : statusColour('unknown');
-  const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : count < 10000 ? 48 : 56;
-  const label = count >= 10000 ? `${Math.round(count / 1000)}k` : String(count);
-  return L.divIcon({
-    className: 'cam-icon-wrap',
-    html: `<div class="cam-cluster" data-count="${count}" style="width:${size}px;height:${size}px;background:${ring}"><span>${label}</span></div>`,
-    iconSize: [size, size],
-    iconAnchor: [size / 2, size / 2],
-  });
+  return stops.length ? `conic-gradient(${stops.join(',')})` : statusColour('unknown');
+}
+
+/** Paints a cluster bubble (status ring around the count) into `el` (a new or a reused element); returns its diameter. */
+export function paintCluster(el: HTMLElement, count: number, statusCounts: Record<string, number>): number {
+  const size = clusterSize(count);
+  el.className = 'cam-cluster';
+  el.dataset.count = String(count);
+  el.style.width = el.style.height = `${size}px`;
+  el.style.background = clusterRing(count, statusCounts);
+  const text = count >= 10000 ? `${Math.round(count / 1000)}k` : String(count);
+  const span = el.firstElementChild ?? el.appendChild(document.createElement('span'));
+  if (span.textContent !== text) span.textContent = text;
+  return size;
 }
