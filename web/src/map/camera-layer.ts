@@ -37,8 +37,8 @@ export interface CameraFilters {
 
 /** Cones are drawn from this zoom on (few cameras on screen, each cone readable). */
 const CONE_ZOOM = 17;
-// moveend already ends a gesture: the short wait only merges bursts (wheel steps, programmatic moves)
-const DEBOUNCE_MS = 10;
+// moveend already ends a gesture (Leaflet merges wheel steps itself): a 0-ms timer still merges the moves made in one task
+const DEBOUNCE_MS = 0;
 
 interface Entry {
   marker: L.Marker;
