@@ -1,0 +1,101 @@
+// End-to-end: a key place picked in incident mode, "play all" onto the 1/4/9 wall, filters, the grids layer, wall density.
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { offset } from './seed';
+import { renderSeq, setFilter, shownCameras, waitRender } from './map-helpers';
+
+describe('console wall, places and filters (e2e)', function () {
+  this.timeout(90_000);
+  let tg: TestGateway;
+  let rtsp: RtspProcess;
+  let browser: Browser;
+  let page: Page | undefined;
+  const ids: string[] = [];
+
+  before(async function () {
+    this.timeout(120_000);
+    rtsp = await RtspProcess.start({ count: 5, codec: 'h264', width: 320, height: 180 });
+    tg = await startTestGateway();
+    await tg.addUser('wadmin', 'admin', 'police');
+    await tg.addUser('wview', 'viewer', 'police');
+    await tg.addUser('wcity', 'admin', null);
+    const admin = await tg.login('wadmin');
+    const [x0, y0] = offset(-100, -100);
+    const [x1, y1] = offset(100, 100);
+    const place = await tg.api('POST', '/api/v1/grids', { token: await tg.login('wcity'), body: { name: '站前广场', kind: 'place', geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } } });
+    assert.equal(place.status, 201, place.text);
+    for (let i = 0; i < 5; i++) {
+      const [lng, lat] = offset(-40 + i * 20, 10 * i);
+      const r = await tg.api('POST', '/api/v1/cameras', { token: admin, body: { name: `广场-${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat, tags: i % 2 ? ['广场'] : ['路口'] } });
+      assert.equal(r.status, 201, r.text);
+      ids.push(r.body.id);
+    }
+    await tg.gw.repos.cameras.setStatuses([{ id: ids[4]!, status: 'offline', reason: 'test', lastSeen: null }]);
+    await tg.gw.reload();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tg?.close();
+    await rtsp?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `wall-${this.currentTest.title}`);
+    await page?.context().close();
+    page = undefined;
+  });
+
+  it('a key place picked in incident mode lists its cameras; "play all" fills the wall (5 cameras → 9 panes); 1/4/9 switch the layout', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'wview');
+    await page.click('.tab[data-tab=incident]');
+    await page.fill('.incident-panel input[name=radius]', '150');
+    await page.waitForSelector('.incident-panel select[name=place] option:nth-child(2)', { state: 'attached' });
+    await page.selectOption('.incident-panel select[name=place]', { label: '站前广场 (重点场所)' }).catch(async () => {
+      const value = await page!.$eval('.incident-panel select[name=place]', (s) => [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith('站前广场'))?.value ?? '');
+      await page!.selectOption('.incident-panel select[name=place]', value);
+    });
+    await page.waitForSelector('.incident-results .hit');
+    const listed = await page.$$eval('.incident-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId));
+    assert.deepEqual([...listed].sort(), [...ids].sort(), 'every camera around the place, nothing else');
+    await page.click('.incident-results .play-all');
+    await page.waitForSelector('.wall-grid.layout-9');
+    const panes = await page.$$eval('.video-wall .pane', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId));
+    assert.deepEqual([...panes].sort(), [...ids].sort(), 'each listed camera on the wall once');
+    await page.waitForSelector(`.video-wall .pane[data-camera-id="${ids[0]}"][data-state=live]`, { timeout: 30_000 });
+    for (const n of [1, 4, 9]) {
+      await page.click(`.wall-bar button[data-layout="${n}"]`);
+      assert.equal(await page.$eval('.wall-grid', (g) => g.className), `wall-grid layout-${n}`);
+    }
+    await screenshot(page, 'wall-playing');
+    await page.click('.wall-bar button[data-i18n="wall.stopAll"]');
+    await page.waitForFunction(() => document.querySelectorAll('.video-wall .pane').length === 0);
+  });
+
+  it('status and tag filters narrow the map, the grids layer toggles, wall density enlarges the console', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'wview');
+    await waitRender(page, 0);
+    assert.equal((await shownCameras(page)).total, 5);
+    await setFilter(page, 'status', 'offline');
+    assert.equal((await shownCameras(page)).total, 1);
+    await setFilter(page, 'status', '');
+    await setFilter(page, 'tag', '广场');
+    assert.equal((await shownCameras(page)).total, 2);
+    assert.ok((await page.$$('.grid-shape')).length > 0, 'grids and places are drawn');
+    await page.uncheck('.filter-panel input[name=grids]');
+    assert.equal((await page.$$('.grid-shape')).length, 0, 'the grids layer is hidden');
+    await page.check('.filter-panel input[name=grids]');
+    assert.ok((await page.$$('.grid-shape')).length > 0);
+    const before = await page.$eval('.topbar', (e) => e.getBoundingClientRect().height);
+    await page.click('.density-switch');
+    assert.equal(await page.$eval('html', (e) => e.dataset.density), 'wall');
+    assert.ok((await page.$eval('.topbar', (e) => e.getBoundingClientRect().height)) > before, 'larger on a wall');
+    assert.ok((await renderSeq(page)) > 0);
+  });
+});
