@@ -7,7 +7,7 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 const extra = process.argv.slice(2);
-if (!process.env.CLOUDEYE_SKIP_SETUP) run('bash', ['scripts/setup.sh']);
+if (!process.env.CE_SKIP_SETUP) run('bash', ['scripts/setup.sh']);
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('node', ['scripts/build-web.mjs']);
 const specs = extra.length ? extra : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];

@@ -44,14 +44,17 @@ describe('transcoder supervisor (integration)', function () {
     assert.equal(r.started, true);
     const first = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
     assert.ok(first.segments.length >= 1);
-    assert.equal(first.initUri, 'init0.mp4');
+    // init<run>.mp4: run 0, or run 1 when the simulated camera refused the very first connect (acquire sits through one failed run)
+    assert.match(first.initUri ?? '', /^init[01]\.mp4$/);
     const seg = sup.resolveFile(r.key, first.segments[0] ?? '');
     assert.ok(seg && statSync(seg).size > 0, 'first listed segment exists and is not empty');
-    assert.ok(statSync(sup.resolveFile(r.key, 'init0.mp4') ?? '').size > 0, 'init segment exists');
+    assert.ok(statSync(sup.resolveFile(r.key, first.initUri ?? '') ?? '').size > 0, 'init segment exists');
     const last = (): string | undefined => parsePlaylist(readFileSync(r.playlistPath, 'utf8')).segments.at(-1);
     const before = last();
     await waitFor('a newer segment', () => (sup.touch(r.key), last() !== before), 4000);
-    assert.deepEqual(states, ['starting', 'live']);
+    assert.equal(states[0], 'starting');
+    assert.equal(states.at(-1), 'live');
+    assert.ok(states.filter((x) => x === 'live').length === 1, `live once: ${states.join(' → ')}`);
   });
 
   it('20 concurrent acquire() of one cold camera start exactly one ffmpeg', async () => {
