@@ -14,6 +14,7 @@ describe('console wall, places and filters (e2e)', function () {
   let browser: Browser;
   let page: Page | undefined;
   const ids: string[] = [];
+  let deadId = '';
 
   before(async function () {
     this.timeout(120_000);
@@ -34,6 +35,11 @@ describe('console wall, places and filters (e2e)', function () {
       ids.push(r.body.id);
     }
     await tg.gw.repos.cameras.setStatuses([{ id: ids[4]!, status: 'offline', reason: 'test', lastSeen: null }]);
+    // a camera whose RTSP port has nobody behind it (loopback, port 9)
+    const [dx, dy] = offset(400, 400);
+    const dead = await tg.api('POST', '/api/v1/cameras', { token: admin, body: { name: '断线-1', mainUri: 'rtsp://127.0.0.1:9/cam/0/main', lng: dx, lat: dy } });
+    assert.equal(dead.status, 201, dead.text);
+    deadId = dead.body.id;
     await tg.gw.reload();
     browser = await launchBrowser();
   });
@@ -77,13 +83,32 @@ describe('console wall, places and filters (e2e)', function () {
     await page.waitForFunction(() => document.querySelectorAll('.video-wall .pane').length === 0);
   });
 
+  it('a camera that delivers no video shows the server\'s reason on its pane and keeps retrying', async () => {
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'wview');
+    await page.waitForFunction(() => 'cloudeye' in window);
+    await page.evaluate((id) => (window as unknown as { cloudeye: { play(c: Array<{ id: string; name: string }>): void } }).cloudeye.play([{ id, name: '断线-1' }]), deadId);
+    const pane = `.video-wall .pane[data-camera-id="${deadId}"]`;
+    // 503 + Retry-After: the pane says why and retries (reconnecting), or gives up (failed)
+    await page.waitForSelector(`${pane}[data-state=reconnecting], ${pane}[data-state=failed]`, { timeout: 30_000 });
+    // the reason comes from the API (503 detail) or from the server's stream:state events (retries)
+    const reasons: string[] = [];
+    for (let i = 0; i < 60 && !reasons.some((r) => /did not deliver video|Connection refused|failing/.test(r)); i++) {
+      reasons.push((await page.textContent(`${pane} .pane-reason`)) ?? '');
+      await page.waitForTimeout(250);
+    }
+    assert.ok(reasons.some((r) => /did not deliver video|Connection refused|failing/.test(r)), `a reason was shown: ${[...new Set(reasons)].join(' | ')}`);
+  });
+
   it('status and tag filters narrow the map, the grids layer toggles, wall density enlarges the console', async () => {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'wview');
     await waitRender(page, 0);
-    assert.equal((await shownCameras(page)).total, 5);
+    assert.equal((await shownCameras(page)).total, 6);
+    const offline = (await tg.api('GET', '/api/v1/cameras?status=offline', { token: await tg.login('wview') })).body.items.length;
+    assert.ok(offline >= 1 && offline < 6);
     await setFilter(page, 'status', 'offline');
-    assert.equal((await shownCameras(page)).total, 1);
+    assert.equal((await shownCameras(page)).total, offline);
     await setFilter(page, 'status', '');
     await setFilter(page, 'tag', '广场');
     assert.equal((await shownCameras(page)).total, 2);
