@@ -11,17 +11,9 @@ export const TAGS = ['school', 'hospital', 'traffic', 'market', 'station', 'bank
   'mall', 'hotel', 'gov', 'factory', 'plaza', 'metro', 'bus', 'toll', 'tunnel', 'campus'];
 export const DEPARTMENTS = 12;
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded PRNG returning floats in [0, 1) (shared with the tests). */
+export { rng as prng } from '../../test/helpers/random';
+import { rng as prng } from '../../test/helpers/random';
 
 /**
  * `n` cameras, denser towards the centre (two thirds in an inner box a third of the size),

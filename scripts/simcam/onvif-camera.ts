@@ -153,7 +153,7 @@ export class SimOnvifCamera {
         return;
       }
       const out = this.answer(operation, body, req.url ?? '/');
-      if (out === undefined) send(400, fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} not implemented`));
+      if (out === undefined) send(400, fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} is not supported by this device`));
       else send(200, wrap(this.vendor, out));
     });
   }
