@@ -48,8 +48,10 @@ export function createApp(opts: AppOptions): Express {
   );
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));
   if (opts.webDir && existsSync(opts.webDir)) {
-    app.use(express.static(opts.webDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|hls\/).*/, (_req, res) => res.sendFile('index.html', { root: opts.webDir! }));
+    // revalidated on every load (ETag/Last-Modified): bundle names carry no hash, and an upgraded
+    // gateway must not meet an hour-old app.js in the browser
+    app.use(express.static(opts.webDir, { index: 'index.html', maxAge: 0 }));
+    app.get(/^\/(?!api\/|hls\/).*/, (_req, res) => res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: opts.webDir! }));
   }
   app.use((req: Request, res: Response) => sendProblem(res, new HttpError(404, `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(opts.log));
