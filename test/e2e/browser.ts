@@ -29,6 +29,12 @@ export async function screenshot(page: Page | undefined, name: string): Promise<
   return file;
 }
 
+/** End of one test's page: a screenshot named after the test when it failed, then the page's context closed. */
+export async function endPage(test: Mocha.Context, prefix: string, page: Page | undefined): Promise<void> {
+  if (test.currentTest?.state === 'failed') await screenshot(page, `${prefix}-${test.currentTest.title}`);
+  await page?.context().close();
+}
+
 /** Logs in through the login form and waits for the console shell. */
 export async function loginAs(page: Page, username: string, password = `pw-${username}`): Promise<void> {
   await page.goto('/');

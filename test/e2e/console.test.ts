@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { CENTRE, seedCity, haversineM, offset } from './seed';
 import { renderSeq, setFilter, shownCameras, waitRender } from './map-helpers';
 import { wgsToGcj } from '../../web/src/map/crs-shift';
@@ -43,8 +43,7 @@ describe('console (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `console-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'console', page);
     page = undefined;
   });
 

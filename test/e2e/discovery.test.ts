@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, endPage } from './browser';
 
 describe('console discovery (e2e)', function () {
   this.timeout(90_000);
@@ -29,8 +29,7 @@ describe('console discovery (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `discovery-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'discovery', page);
     page = undefined;
   });
 

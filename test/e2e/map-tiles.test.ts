@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
 import { wgs84ToGcj02 } from '../../gis/crs';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { seedCity } from './seed';
 import { renderSeq, waitRender } from './map-helpers';
 
@@ -65,8 +65,7 @@ describe('map tiles and datums (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `tiles-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'tiles', page);
     page = undefined;
   });
 

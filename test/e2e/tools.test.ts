@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { seedCity, haversineM, offset, CENTRE } from './seed';
 import { booleanPointInPolygon, pointToLineDistance, point, polygon, lineString } from '@turf/turf';
 
@@ -79,8 +79,7 @@ describe('console tools (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `tools-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'tools', page);
     page = undefined;
   });
 

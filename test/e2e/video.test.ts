@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { offset } from './seed';
 import { setFilter, waitRender } from './map-helpers';
 
@@ -41,8 +41,7 @@ describe('console video (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `video-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'video', page);
     page = undefined;
   });
 

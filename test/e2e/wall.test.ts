@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { offset } from './seed';
 import { renderSeq, setFilter, shownCameras, waitRender } from './map-helpers';
 
@@ -51,8 +51,7 @@ describe('console wall, places and filters (e2e)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `wall-${this.currentTest.title}`);
-    await page?.context().close();
+    await endPage(this, 'wall', page);
     page = undefined;
   });
 
