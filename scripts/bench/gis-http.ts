@@ -1,19 +1,17 @@
 // HTTP benchmark of GET /gis/nearby: a real gateway over 1M seeded cameras, driven by a separate load process.
-import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../../config/load';
 import { hashPassword } from '../../gateway/auth/passwords';
 import { generateBenchCameras } from '../../gateway/db/cameras-repo';
 import { startGateway } from '../../gateway/main';
-import type { LoadOptions, LoadResult } from './gis-http-load';
+import { drive, type LoadResult } from './gis-http-load';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 const CENTER: [number, number] = [111.69, 29.03];
 
 export interface HttpBenchOptions {
@@ -28,22 +26,30 @@ export interface HttpBenchOptions {
   log: (line: string) => void;
 }
 
-/** Runs the load generator in its own process so it does not share the gateway's event loop. */
-function runLoad(base: string, token: string, rest: Omit<LoadOptions, 'base' | 'token'>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'gis-http-load.ts'), base, token, JSON.stringify(rest)], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '', err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`load generator exited ${code}: ${err.slice(0, 500)}`));
-      else resolve(JSON.parse(line) as LoadResult);
-    });
+/** Mean items per answer of `samples` random queries (checks the run measures real answers, not empty ones). */
+async function sampleItems(base: string, token: string, samples: number, center: [number, number], halfDeg: number): Promise<{ mean: number; body: string }> {
+  let items = 0, body = '';
+  for (let i = 0; i < samples; i++) {
+    const lng = center[0] + ((i * 7919) % 1000 / 500 - 1) * halfDeg, lat = center[1] + ((i * 104729) % 1000 / 500 - 1) * halfDeg;
+    const res = await fetch(`${base}/api/v1/gis/nearby?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}&radius=2000&limit=10`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`bench: nearby answered ${res.status}: ${text.slice(0, 200)}`);
+    items += (JSON.parse(text) as { items: unknown[] }).items.length;
+    if (text.length > body.length) body = text;
+  }
+  return { mean: items / samples, body };
+}
+
+/** The baseline of the same run: a bare node:http server answering every request with one fixed body. */
+async function bareServer(body: string): Promise<{ base: string; close: () => Promise<void> }> {
+  const buf = Buffer.from(body);
+  const srv = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': buf.length });
+    res.end(buf);
   });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
 }
 
 /**
@@ -93,14 +99,26 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     });
     if (res.status !== 200) throw new Error(`bench: login failed: ${res.status} ${await res.text()}`);
     const token = ((await res.json()) as { accessToken: string }).accessToken;
-    const r = await runLoad(base, token, {
-      clients, warmupS: opts.warmupS ?? 3, durationS: opts.durationS ?? 10, minRequests: 20_000,
-      center: CENTER, halfDeg: 0.2, radiusM: 2000, limit: 10,
-    });
-    log(`# http: ${r.requests} requests in ${r.seconds.toFixed(1)} s from ${clients} clients, ${r.errors} errors${r.firstError ? ` (first: ${r.firstError})` : ''}, ${r.meanItems.toFixed(2)} items/response, p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`);
+    const sample = await sampleItems(base, token, 200, CENTER, 0.2);
+    const load = { clients, warmupS: opts.warmupS ?? 3, durationS: opts.durationS ?? 10, center: CENTER, halfDeg: 0.2, radiusM: 2000, limit: 10 };
+    const r = await drive({ ...load, base, token });
+    log(`# http: wrk, ${clients} connections: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors, ${sample.mean.toFixed(2)} items/answer (200 sampled), p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`);
+    if (r.errors > 0) throw new Error(`bench: ${r.errors} of ${r.requests} requests failed`);
+    if (sample.mean < 9) throw new Error(`bench: only ${sample.mean.toFixed(2)} cameras per answer; the data does not exercise the query`);
     if (warnings.length) log(`# http: gateway warnings: ${warnings.slice(0, 3).join(' | ')}`);
+    // Baseline, same run and load: what node:http alone achieves sending a ${sample.body.length}-byte answer.
+    const bare = await bareServer(sample.body);
+    let b: LoadResult;
+    try {
+      b = await drive({ ...load, base: bare.base, token });
+    } finally {
+      await bare.close();
+    }
+    log(`# http: baseline node:http with a fixed ${sample.body.length}-byte answer: ${b.rps.toFixed(0)} req/s, p50 ${b.p50Ms.toFixed(2)} ms`);
     log(`bench http_nearby_p99_ms ${r.p99Ms.toFixed(2)} ms`);
     log(`bench http_nearby_rps ${r.rps.toFixed(0)} req/s`);
+    log(`bench http_bare_p99_ms ${b.p99Ms.toFixed(2)} ms`);
+    log(`bench http_nearby_p99_ratio ${(r.p99Ms / b.p99Ms).toFixed(2)} x`);
     return r;
   } finally {
     await gw.close();
