@@ -32,7 +32,7 @@ import { Supervisor } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
 import { documentHls, hlsRouter } from './http/hls-routes';
 import { registerStreamRoutes } from './http/routes/stream-routes';
-import { createApp } from './http/app';
+import { createApp, createRequestListener } from './http/app';
 import { registerMetaRoutes } from './http/routes/meta-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
@@ -161,7 +161,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     cameras.onChange((c) => health.apply(c));
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
-    const api = new ApiRouter(new RequestAuthenticator(auth));
+    const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const api = new ApiRouter(new RequestAuthenticator(auth), logError);
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
@@ -185,9 +186,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       importLimitBytes: config.server.importLimitBytes,
       webDir: path.join(ROOT, 'web', 'dist'),
       corsOrigins: config.server.corsOrigins,
-      log: (err) => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err)),
+      log: logError,
     });
-    const server = http.createServer(app);
+    const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,27 +1,23 @@
-// Express-side authentication: Bearer access token or X-API-Key header → Principal.
-import type { Request } from 'express';
+// HTTP authentication: Bearer access token or X-API-Key header → Principal (and the token's session).
+import type { IncomingMessage } from 'node:http';
 import { AuthenticationError } from '../errors';
 import type { AuthService } from './auth-service';
 import type { Principal } from './policy';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    sessionId?: string;
-  }
-}
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 export class RequestAuthenticator {
   constructor(private readonly auth: AuthService) {}
 
-  async authenticate(req: Request): Promise<Principal | null> {
+  /** null when the request carries no credentials; throws AuthenticationError for bad ones. */
+  async authenticate(req: IncomingMessage): Promise<{ principal: Principal; sessionId: string | null } | null> {
     const key = req.headers['x-api-key'];
-    if (typeof key === 'string' && key) return this.auth.fromApiKey(key);
+    if (typeof key === 'string' && key) return { principal: await this.auth.fromApiKey(key), sessionId: null };
     const h = req.headers.authorization;
     if (!h) return null;
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    const m = BEARER.exec(h);
     if (!m) throw new AuthenticationError('auth: Authorization header must be "Bearer <token>"');
     const { principal, sid } = await this.auth.fromAccessToken(m[1]!);
-    req.sessionId = sid;
-    return principal;
+    return { principal, sessionId: sid };
   }
 }

@@ -57,15 +57,20 @@ export class SpatialQueries {
   }
 
   private summary(c: GisCamera, crs: Crs): CameraSummary {
-    const [lng, lat] = crs === 'wgs84' ? [c.lng, c.lat] : convert(c.lng, c.lat, 'wgs84', crs);
+    let lng = c.lng, lat = c.lat;
+    if (crs !== 'wgs84') [lng, lat] = convert(lng, lat, 'wgs84', crs);
     return {
       id: String(c.id), name: c.name ?? '', departmentId: Number(c.departmentId), status: c.status, lng, lat,
       bearing: c.bearing ?? null, fov: c.fovDeg ?? null, rangeM: c.rangeM ?? null, tags: c.tags, gridId: this.gridOf(c.lng, c.lat),
     };
   }
 
-  private hit(h: CameraHit | RouteHit, crs: Crs, extra: Partial<SpatialHit> = {}): SpatialHit {
-    return { camera: this.summary(h.camera, crs), distanceM: round(h.distanceM), bearingDeg: round(h.bearingDeg), ...('alongM' in h ? { alongM: round(h.alongM) } : {}), ...extra };
+  /** One hit, built in one shape per query kind (no spreads: JSON.stringify walks them on its fast path). */
+  private hit(h: CameraHit | RouteHit, crs: Crs, covering?: boolean): SpatialHit {
+    const out: SpatialHit = { camera: this.summary(h.camera, crs), distanceM: round(h.distanceM), bearingDeg: round(h.bearingDeg) };
+    if ('alongM' in h) out.alongM = round(h.alongM);
+    if (covering !== undefined) out.covering = covering;
+    return out;
   }
 
   private covers(c: GisCamera, lng: number, lat: number): boolean {
@@ -76,13 +81,13 @@ export class SpatialQueries {
   nearby(p: Principal, at: { lng: number; lat: number; crs: Crs }, radiusM: number, limit: number, f: Filters, coveringFirst: boolean): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
     const hits = this.dir.index.nearest(lng, lat, { n: Math.min(limit, this.opts.maxResults), radiusM, predicate: this.predicate(p, f), ...this.filters(f) });
-    const out = hits.map((h) => this.hit(h, at.crs, { covering: this.covers(h.camera, lng, lat) }));
+    const out = hits.map((h) => this.hit(h, at.crs, this.covers(h.camera, lng, lat)));
     return coveringFirst ? [...out.filter((h) => h.covering), ...out.filter((h) => !h.covering)] : out;
   }
 
   covering(p: Principal, at: { lng: number; lat: number; crs: Crs }, limit: number, f: Filters): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
-    return this.dir.index.covering(lng, lat, { predicate: this.predicate(p, f), ...this.filters(f), defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, { covering: true }));
+    return this.dir.index.covering(lng, lat, { predicate: this.predicate(p, f), ...this.filters(f), defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, true));
   }
 
   withinCircle(p: Principal, c: { lng: number; lat: number; radiusM: number }, crs: Crs, limit: number, f: Filters): SpatialHit[] {

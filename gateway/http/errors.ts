@@ -1,5 +1,6 @@
 // Maps every error to an RFC 9457 problem document; the one place statuses are decided. No stacks, no SQL.
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
 
@@ -62,6 +63,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof HttpError) return make(err.status, err.message, err.issues);
   if (err instanceof ValidationError) return make(400, err.message, err.issues);
   if (err instanceof ZodError) return make(400, 'request failed validation', zodIssues('', err));
+  // express's router decoding a path parameter such as "%E0%A4%A"
+  if (err instanceof URIError) return make(400, 'malformed percent-encoding in the request path');
   if (err instanceof AuthenticationError) {
     const r = make(401, err.message);
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
@@ -96,14 +99,17 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   return make(500, 'internal error');
 }
 
-export function sendProblem(res: Response, err: unknown, log?: (err: unknown) => void): void {
+export function sendProblem(res: ServerResponse, err: unknown, log?: (err: unknown) => void): void {
   const { problem, headers } = toProblem(err);
   if (problem.status >= 500 && log) log(err);
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify(problem));
+  res.statusCode = problem.status;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.end(JSON.stringify(problem));
 }
 
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {

@@ -25,9 +25,9 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
   });
   api.add({
     method: 'post', path: '/auth/logout', tag: 'auth', summary: 'Revoke the current session (its access and refresh tokens)',
-    handler: async ({ principal, req, ip }) => {
-      if (principal.kind !== 'user' || !req.sessionId) throw new AuthenticationError('auth: logout needs a user session');
-      await auth.logout(principal, req.sessionId, ip);
+    handler: async ({ principal, sessionId, ip }) => {
+      if (principal.kind !== 'user' || !sessionId) throw new AuthenticationError('auth: logout needs a user session');
+      await auth.logout(principal, sessionId, ip);
       return undefined;
     },
   });

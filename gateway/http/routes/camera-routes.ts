@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { camera, cameraCreate, cameraListQuery, cameraUpdate, page } from '../../contract';
 import type { CameraService } from '../../cameras/camera-service';
-import type { ApiRouter } from '../api-router';
+import { expressOf, type ApiRouter } from '../api-router';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
 const exportQuery = cameraListQuery.omit({ limit: true, cursor: true });
@@ -21,18 +21,20 @@ export function registerCameraRoutes(api: ApiRouter, cameras: CameraService): vo
   api.add({
     method: 'post', path: '/cameras/import', tag: 'cameras', status: 201, summary: 'Bulk import from CSV (text/csv) or GeoJSON (application/geo+json): all rows or none; errors name line and field',
     body: z.string(), consumes: ['text/csv', 'application/geo+json'], response: z.object({ imported: z.number(), ids: z.array(z.string()) }),
-    handler: ({ principal, body, req, ip }) => cameras.import(principal, req.is('text/csv') ? 'csv' : 'geojson', body, ip),
+    handler: (ctx) => cameras.import(ctx.principal, expressOf(ctx).req.is('text/csv') ? 'csv' : 'geojson', ctx.body, ctx.ip),
   });
   api.add({
     method: 'get', path: '/cameras/export.geojson', tag: 'cameras', summary: 'Export visible cameras as a GeoJSON FeatureCollection', query: exportQuery, produces: 'application/geo+json', response: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }),
-    handler: async ({ principal, query, res }) => {
-      res.type('application/geo+json').attachment('cameras.geojson').send(JSON.stringify(await cameras.exportGeoJson(principal, query)));
+    handler: async (ctx) => {
+      const { principal, query } = ctx;
+      expressOf(ctx).res.type('application/geo+json').attachment('cameras.geojson').send(JSON.stringify(await cameras.exportGeoJson(principal, query)));
     },
   });
   api.add({
     method: 'get', path: '/cameras/export.csv', tag: 'cameras', summary: 'Export visible cameras as CSV (formula-injection safe)', query: exportQuery, produces: 'text/csv',
-    handler: async ({ principal, query, res }) => {
-      res.type('text/csv; charset=utf-8').attachment('cameras.csv').send(`\ufeff${await cameras.exportCsv(principal, query)}`);
+    handler: async (ctx) => {
+      const { principal, query } = ctx;
+      expressOf(ctx).res.type('text/csv; charset=utf-8').attachment('cameras.csv').send(`\ufeff${await cameras.exportCsv(principal, query)}`);
     },
   });
   // after the fixed paths above: '/cameras/{id}' would otherwise swallow 'export.csv'

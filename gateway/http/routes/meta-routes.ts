@@ -1,6 +1,6 @@
 // Self-description: the OpenAPI document, its human docs page, and the console's client configuration.
 import { z } from 'zod';
-import type { ApiRouter } from '../api-router';
+import { expressOf, type ApiRouter } from '../api-router';
 import { DOCS_HTML } from '../docs-page';
 import { buildOpenApi } from '../openapi';
 
@@ -11,8 +11,8 @@ export function registerMetaRoutes(api: ApiRouter, version: string, clientConfig
   });
   api.add({
     method: 'get', path: '/docs', tag: 'meta', auth: false, summary: 'Human-readable API reference (served locally, no CDN)', produces: 'text/html',
-    handler: ({ res }) => {
-      res.type('html').send(DOCS_HTML);
+    handler: (ctx) => {
+      expressOf(ctx).res.type('html').send(DOCS_HTML);
     },
   });
   api.add({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PROFILE } from '../../contract';
 import type { StreamService } from '../../streams/stream-service';
-import type { ApiRouter } from '../api-router';
+import { expressOf, type ApiRouter } from '../api-router';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
 
@@ -28,9 +28,9 @@ export function registerStreamRoutes(api: ApiRouter, streams: StreamService, sna
   });
   api.add({
     method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
-    handler: async ({ principal, params, res }) => {
-      const jpeg = await snapshots.snapshot(principal, params.id);
-      res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
+    handler: async (ctx) => {
+      const jpeg = await snapshots.snapshot(ctx.principal, ctx.params.id);
+      expressOf(ctx).res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
     },
   });
 }
