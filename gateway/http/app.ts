@@ -28,9 +28,9 @@ function setSecurityHeaders(res: ServerResponse): void {
 }
 
 /**
- * The server's request listener: common security headers on every answer, then JSON GET routes of the API straight from the route table
- * (ApiRouter.dispatch), everything else through express. Cross-origin requests go through express,
- * whose CORS middleware answers them.
+ * The server's request listener: the security headers on every answer, then JSON GET routes of the
+ * API straight from the route table (ApiRouter.dispatch), everything else through express.
+ * Cross-origin requests go through express, whose CORS middleware answers them.
  */
 export function createRequestListener(app: Express, api: ApiRouter, corsOrigins: readonly string[] = []): RequestListener {
   const cors = corsOrigins.length > 0;
