@@ -132,7 +132,8 @@ export class CameraIndex {
     const n = checkCount(options.n ?? 10, 'n');
     const radius = checkMetres(options.radiusM ?? Infinity, 'radiusM', true);
     const maxA = Number.isFinite(radius) ? metresToHaversineBound(radius) : 1;
-    const found = knn(this.store, lng, lat, n, maxA, this.accept(options));
+    const { mask, test } = this.compile(options);
+    const found = knn(this.store, lng, lat, n, maxA, test, mask);
     const hits: CameraHit[] = [];
     const { lngs, lats } = this.store;
     const slots = knnOut.slots;
@@ -273,22 +274,37 @@ export class CameraIndex {
 
   /** Compiles filters + predicate into one slot test; tombstones never pass. */
   private accept(o: QueryOptions): (slot: number) => boolean {
+    const { mask, test } = this.compile(o);
+    if (mask === null) return test;
+    const depts = this.store.depts;
+    return (slot) => mask[depts[slot] as number] === 1 && test(slot);
+  }
+
+  /**
+   * Splits filters + predicate into the department filter as a mask over the store's dense
+   * department column (null = any department; tombstones never pass it), and `test`: the rest,
+   * which reads the record (tombstones never pass it either).
+   */
+  private compile(o: QueryOptions): { mask: Uint8Array | null; test: (slot: number) => boolean } {
     const cams = this.store.cams;
     const status = listSet(o.status, 'status');
     const depts = listSet(o.departmentIds, 'departmentIds');
     const tags = listSet(o.tagsAny, 'tagsAny');
     const pred = o.predicate;
     if (pred !== undefined && typeof pred !== 'function') throw new GisInputError('predicate', 'must be a function', pred);
-    if (!status && !depts && !tags) {
-      return pred ? (slot) => { const c = cams[slot]; return c !== undefined && pred(c); } : (slot) => cams[slot] !== undefined;
+    const mask = depts ? this.store.departmentMask([...depts]) : null;
+    if (!status && !tags) {
+      return { mask, test: pred ? (slot) => { const c = cams[slot]; return c !== undefined && pred(c); } : (slot) => cams[slot] !== undefined };
     }
-    return (slot) => {
-      const c = cams[slot];
-      if (c === undefined) return false;
-      if (status && !status.has(c.status)) return false;
-      if (depts && !depts.has(c.departmentId)) return false;
-      if (tags && !c.tags.some((t) => tags.has(t))) return false;
-      return pred ? pred(c) : true;
+    return {
+      mask,
+      test: (slot) => {
+        const c = cams[slot];
+        if (c === undefined) return false;
+        if (status && !status.has(c.status)) return false;
+        if (tags && !c.tags.some((t) => tags.has(t))) return false;
+        return pred ? pred(c) : true;
+      },
     };
   }
 }

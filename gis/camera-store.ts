@@ -23,6 +23,11 @@ export class CameraStore {
   lngs: Float64Array = new Float64Array(0);
   lats: Float64Array = new Float64Array(0);
   slotOf = new IdSlots();
+  /**
+   * Department code of every slot (see departmentCode); 0 = tombstone. A department filter reads
+   * this dense column and touches a camera's record only when its department can pass.
+   */
+  depts: Int32Array = new Int32Array(0);
   /** Unit vectors of every slot (x, y, z interleaved): chord distances without trig. */
   vecs: Float64Array = new Float64Array(0);
   /** Cell grid over the static slots, which are stored in its cell order. */
@@ -34,6 +39,8 @@ export class CameraStore {
   version = 0;
   /** Interned tag lists of every record stored (kept across rebuilds: a city has few distinct lists). */
   private readonly tagLists = new TagLists();
+  /** Department id → code (1, 2, …), never forgotten: a city has a few dozen departments. */
+  private readonly deptCodes = new Map<CameraId, number>();
 
   /** `perCell`: average cameras per grid cell. */
   constructor(private readonly perCell: number) {}
@@ -42,11 +49,31 @@ export class CameraStore {
     return this.slotOf.size;
   }
 
+  /** The code of a department in `depts` (assigned on first sight). */
+  departmentCode(id: CameraId): number {
+    let code = this.deptCodes.get(id);
+    if (code === undefined) this.deptCodes.set(id, (code = this.deptCodes.size + 1));
+    return code;
+  }
+
+  /**
+   * A mask over department codes: mask[depts[slot]] === 1 exactly when the slot is live and its
+   * department is one of `ids`. Valid until the next change of content.
+   */
+  departmentMask(ids: readonly CameraId[]): Uint8Array {
+    const mask = new Uint8Array(this.deptCodes.size + 1);
+    for (const id of ids) {
+      const code = this.deptCodes.get(id);
+      if (code !== undefined) mask[code] = 1;
+    }
+    return mask;
+  }
+
   /** Rebuilds everything from `cameras` (validated; a repeated id replaces the earlier record). */
   load(cameras: readonly GisCamera[]): void {
     const n = cameras.length;
     const cams: Array<GisCamera | undefined> = new Array(n);
-    const lngs = new Float64Array(n), lats = new Float64Array(n);
+    const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
     const tags: string[][] = new Array(n);
     let maxRange = 0;
@@ -54,22 +81,26 @@ export class CameraStore {
     for (let i = 0; i < n; i++) {
       const c = checkCameraAt(cameras, i);
       const prev = slotOf.get(c.id);
-      if (prev !== undefined) cams[prev] = undefined;
+      if (prev !== undefined) {
+        cams[prev] = undefined;
+        depts[prev] = 0;
+      }
       slotOf.set(c.id, i);
+      depts[i] = this.departmentCode(c.departmentId);
       cams[i] = c;
       tags[i] = this.tagLists.intern(c.tags);
       lngs[i] = c.lng;
       lats[i] = c.lat;
       if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
     }
-    this.install(cams, tags, lngs, lats, slotOf, n, maxRange);
+    this.install(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
   }
 
   /** Drops tombstones and folds the delta into a fresh grid, then swaps it in. */
   compact(): void {
     const n = this.slotOf.size;
     const cams: Array<GisCamera | undefined> = new Array(n);
-    const lngs = new Float64Array(n), lats = new Float64Array(n);
+    const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
     const tags: string[][] = new Array(n);
     let j = 0, maxRange = 0;
@@ -80,15 +111,16 @@ export class CameraStore {
       tags[j] = c.tags;
       lngs[j] = this.lngs[s] as number;
       lats[j] = this.lats[s] as number;
+      depts[j] = this.depts[s] as number;
       slotOf.set(c.id, j);
       if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
       j++;
     }
-    this.install(cams, tags, lngs, lats, slotOf, n, maxRange);
+    this.install(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
   }
 
   private install(
-    cams: Array<GisCamera | undefined>, tags: string[][], lngs: Float64Array, lats: Float64Array,
+    cams: Array<GisCamera | undefined>, tags: string[][], lngs: Float64Array, lats: Float64Array, depts: Int32Array,
     slotOf: IdSlots, n: number, maxRange: number,
   ): void {
     let grid: CellGrid | null = null;
@@ -99,7 +131,7 @@ export class CameraStore {
       grid = built.grid;
       const rank = built.rank;
       const src: Array<GisCamera | undefined> = new Array(n), srcTags: string[][] = new Array(n);
-      const glng = new Float64Array(n), glat = new Float64Array(n);
+      const glng = new Float64Array(n), glat = new Float64Array(n), gdept = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const r = rank[i] as number;
         const c = cams[i];
@@ -107,6 +139,7 @@ export class CameraStore {
         srcTags[r] = tags[i] as string[];
         glng[r] = lngs[i] as number;
         glat[r] = lats[i] as number;
+        gdept[r] = depts[i] as number;
         if (c !== undefined) slotOf.set(c.id, r);
       }
       const gc: Array<GisCamera | undefined> = new Array(n);
@@ -117,6 +150,7 @@ export class CameraStore {
       cams = gc;
       lngs = glng;
       lats = glat;
+      depts = gdept;
     }
     const vecs = new Float64Array(n * 3);
     for (let i = 0; i < n; i++) unitVector(lngs[i] as number, lats[i] as number, vecs, 3 * i);
@@ -124,6 +158,7 @@ export class CameraStore {
     this.cams = cams;
     this.lngs = lngs;
     this.lats = lats;
+    this.depts = depts;
     this.slotOf = slotOf;
     this.grid = grid;
     this.staticCount = n;
@@ -137,13 +172,16 @@ export class CameraStore {
     const slot = this.slotOf.get(c.id);
     if (c.rangeM != null && c.rangeM > this.maxRangeM) this.maxRangeM = c.rangeM;
     this.version++;
+    const dept = this.departmentCode(c.departmentId);
     if (slot !== undefined && this.lngs[slot] === c.lng && this.lats[slot] === c.lat) {
       this.cams[slot] = normalize(c, this.tagLists.intern(c.tags));
+      this.depts[slot] = dept;
       return;
     }
-    if (slot !== undefined) this.cams[slot] = undefined;
+    if (slot !== undefined) this.kill(slot);
     const s = this.appendSlot(c.lng, c.lat);
     this.cams[s] = normalize(c, this.tagLists.intern(c.tags));
+    this.depts[s] = dept;
     this.slotOf.set(c.id, s);
   }
 
@@ -151,10 +189,16 @@ export class CameraStore {
   remove(id: CameraId): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    this.cams[slot] = undefined;
+    this.kill(slot);
     this.slotOf.delete(id);
     this.version++;
     return true;
+  }
+
+  /** Makes `slot` a tombstone. */
+  private kill(slot: number): void {
+    this.cams[slot] = undefined;
+    this.depts[slot] = 0;
   }
 
   /** A new delta slot at (lng, lat); storage grows by 1/8 (the delta stays small until compact). */
@@ -162,12 +206,15 @@ export class CameraStore {
     if (this.used === this.lngs.length) {
       const cap = this.used + Math.max(1024, this.used >> 3);
       const lngs = new Float64Array(cap), lats = new Float64Array(cap), vecs = new Float64Array(cap * 3);
+      const depts = new Int32Array(cap);
       lngs.set(this.lngs);
       lats.set(this.lats);
       vecs.set(this.vecs);
+      depts.set(this.depts);
       this.lngs = lngs;
       this.lats = lats;
       this.vecs = vecs;
+      this.depts = depts;
     }
     const s = this.used++;
     this.lngs[s] = lng;

@@ -18,6 +18,9 @@ const rangeFrom = new Int32Array(MAX_RANGES);
 const rangeTo = new Int32Array(MAX_RANGES);
 /** Written by the touch loops so the engine cannot drop them. */
 let touched = 0;
+/** Department filter of the current search (see knn); null = every department. */
+let scanMask: Uint8Array | null = null;
+let scanDepts: Int32Array = new Int32Array(0);
 
 /** Output of the last knn() call (valid until the next call): `slots[0..count)`. */
 export const knnOut = new SlotList();
@@ -32,12 +35,17 @@ export const knnOut = new SlotList();
  * `accept(slot)` runs on them in distance order once no unvisited cell can hold anything nearer,
  * so the predicate costs O(examined-in-order) and "k nearest visible" never comes up short.
  * Exact ties with the k-th are all returned (the caller sorts by distance then id and cuts).
- * Returns how many were found; the slots are in `knnOut`.
+ * With a `mask` (see CameraStore.departmentMask), a slot whose department code is not in it never
+ * enters the heap: the scan reads the dense department column, not the record. Returns how many were found; the slots
+ * are in `knnOut`.
  */
 export function knn(
   store: CameraStore, lng: number, lat: number, k: number, maxA: number, accept: (slot: number) => boolean,
+  mask: Uint8Array | null = null,
 ): number {
   knnOut.clear();
+  scanMask = mask;
+  scanDepts = store.depts;
   unitVector(lng, lat, q, 0);
   const qx = q[0] as number, qy = q[1] as number, qz = q[2] as number;
   seedDelta(store, qx, qy, qz, maxA);
@@ -124,9 +132,11 @@ function scanRanges(vecs: Float64Array, nr: number, qx: number, qy: number, qz: 
   return 0;
 }
 
-/** Pushes the slots [from, to) whose haversine term is <= cut. */
+/** Pushes the slots [from, to) whose haversine term is <= cut (and whose department is in the mask). */
 function scan(vecs: Float64Array, from: number, to: number, qx: number, qy: number, qz: number, cut: number): void {
+  const mask = scanMask, depts = scanDepts;
   for (let i = from; i < to; i++) {
+    if (mask !== null && mask[depts[i] as number] !== 1) continue;
     const dx = (vecs[3 * i] as number) - qx, dy = (vecs[3 * i + 1] as number) - qy, dz = (vecs[3 * i + 2] as number) - qz;
     const a = (dx * dx + dy * dy + dz * dz) / 4;
     if (a <= cut) heap.push(a, i);
@@ -137,8 +147,9 @@ function scan(vecs: Float64Array, from: number, to: number, qx: number, qy: numb
 function seedDelta(store: CameraStore, qx: number, qy: number, qz: number, maxA: number): void {
   heap.clear();
   const vecs = store.vecs, cams = store.cams;
+  const mask = scanMask, depts = store.depts;
   for (let slot = store.staticCount; slot < store.used; slot++) {
-    if (cams[slot] === undefined) continue;
+    if (cams[slot] === undefined || (mask !== null && mask[depts[slot] as number] !== 1)) continue;
     const dx = (vecs[3 * slot] as number) - qx, dy = (vecs[3 * slot + 1] as number) - qy, dz = (vecs[3 * slot + 2] as number) - qz;
     const a = (dx * dx + dy * dy + dz * dz) / 4;
     if (a <= maxA) heap.push(a, slot);

@@ -2,7 +2,7 @@
 import type { OrgRepo } from '../db/org-repo';
 import { grantFromShare } from '../db/org-repo';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { can, canDo, visibilityPredicate, visibilitySignature, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
 
 export class AccessControl {
   private shares: ShareGrant[] = [];
@@ -42,6 +42,11 @@ export class AccessControl {
 
   predicate(p: Principal, now = new Date()): (cam: PolicyCamera) => boolean {
     return visibilityPredicate(p, this.shares, now);
+  }
+
+  /** Departments any of whose cameras p may see (null = all); see policy.visibleDepartments. */
+  departments(p: Principal, now = new Date()): number[] | null {
+    return visibleDepartments(p, this.shares, now);
   }
 
   signature(p: Principal, now = new Date()): string {

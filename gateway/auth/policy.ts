@@ -196,6 +196,21 @@ export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[],
   };
 }
 
+/**
+ * The departments any of whose cameras `p` may see: its own and the sources of active shares to it,
+ * [] when it may see none, null when any department's (a city-wide admin). A superset of what
+ * visibilityPredicate accepts, which the spatial index checks on a dense column before it reads a
+ * camera's record and runs the predicate.
+ */
+export function visibleDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
+  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return [];
+  if (isCityAdmin(p)) return null;
+  const out = new Set<number>();
+  if (p.departmentId !== null) out.add(p.departmentId);
+  for (const s of shares) if (s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
+  return [...out];
+}
+
 /** A stable string naming everything that decides visibility for `p` (cluster cache key). */
 export function visibilitySignature(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): string {
   if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';

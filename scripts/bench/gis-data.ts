@@ -48,6 +48,9 @@ export function makeCity(n: number, seed = 42): GisCamera[] {
   return out;
 }
 
+/** The departments typicalPolicy() can accept at all. */
+export const TYPICAL_DEPARTMENTS: readonly number[] = [4, 1];
+
 /** A typical officer: sees their own department plus another department's cameras shared by tag. */
 export function typicalPolicy(ownDept = 4, sharedDept = 1, sharedTag = 'school'): (c: GisCamera) => boolean {
   return (c) => c.departmentId === ownDept || (c.departmentId === sharedDept && c.tags.includes(sharedTag));

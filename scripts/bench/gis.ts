@@ -7,7 +7,7 @@ import { compareIds } from '../../gis/ids';
 import type { Bbox, GisCamera } from '../../gis/types';
 import { benchHttp } from './gis-http';
 import { benchPostgis } from './gis-postgis';
-import { CENTRE, HALF_LAT, HALF_LNG, makeCity, prng, typicalPolicy } from './gis-data';
+import { CENTRE, HALF_LAT, HALF_LNG, TYPICAL_DEPARTMENTS, makeCity, prng, typicalPolicy } from './gis-data';
 
 export interface GisBenchOptions {
   /** Cameras in the synthetic city. Default 1,000,000. */
@@ -88,17 +88,20 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
   log(`bench mem_mb_per_million ${fmt(memMb)} MB`);
 
   const pred = typicalPolicy();
+  // As the gateway asks: the policy predicate plus the departments it can accept at all (the user's
+  // own and the share's source, policy.visibleDepartments), which the index checks on a dense column.
+  const nearest = { n: 10, radiusM: 2000, predicate: pred, departmentIds: TYPICAL_DEPARTMENTS };
   const r = prng(7);
   const queries: Array<[number, number]> = Array.from({ length: 3000 }, () => [
     CENTRE[0] + (r() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (r() * 2 - 1) * HALF_LAT * 0.8,
   ]);
-  const RADIUS = 2000;
-  for (const [x, y] of queries.slice(0, 500)) index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred });
+  const RADIUS = nearest.radiusM;
+  for (const [x, y] of queries.slice(0, 500)) index.nearest(x, y, nearest);
   const times: number[] = [];
   let hits = 0;
   for (const [x, y] of queries) {
     const t = performance.now();
-    hits += index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred }).length;
+    hits += index.nearest(x, y, nearest).length;
     times.push(performance.now() - t);
   }
   const oursUs = median(times) * 1000;
@@ -111,7 +114,7 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     const t = performance.now();
     const got = naiveNearest(cams, x, y, pred, RADIUS);
     naiveTimes.push(performance.now() - t);
-    const ours = index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred }).map((h) => h.camera.id);
+    const ours = index.nearest(x, y, nearest).map((h) => h.camera.id);
     if (got.map((c) => c.id).join() !== ours.join()) log(`# WARNING naive and index disagree at ${x},${y}`);
   }
   log(`# naive: median of ${naiveQueries.length} full scans ${fmt(median(naiveTimes))} ms`);
@@ -119,7 +122,7 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
 
   if (databaseUrl) {
     try {
-      const expected = queries.slice(0, 200).map(([x, y]) => index.nearest(x, y, { n: 10, radiusM: RADIUS, predicate: pred }).map((h) => h.camera.id));
+      const expected = queries.slice(0, 200).map(([x, y]) => index.nearest(x, y, nearest).map((h) => h.camera.id));
       const res = await benchPostgis(databaseUrl, cams, queries.slice(0, 2000), log, expected);
       log(`# postgis: the ${res.form} form is faster, ${res.hitsPerQuery.toFixed(2)} hits/query`);
       log(`bench postgis_nearest10_us ${fmt(res.medianUs)} us`);

@@ -4,6 +4,7 @@ import { CameraIndex } from '../../gis/camera-index';
 import { GisInputError } from '../../gis/errors';
 import { sectorContains, angleDiff } from '../../gis/sector';
 import type { CameraHit, GisCamera } from '../../gis/types';
+import { refCircle, refNearest, visible } from '../helpers/gis-brute';
 import { randomCameras, prng, randomPoint } from '../helpers/gis-random';
 
 const cam = (id: GisCamera['id'], lng: number, lat: number, extra: Partial<GisCamera> = {}): GisCamera => ({
@@ -213,6 +214,52 @@ describe('gis index updates', () => {
     assert.equal(index.version, v + 2);
     index.compact();
     assert.equal(index.version, v + 2);
+  });
+  it('the department filter follows department changes, moves and removals (vs a scan of the live cameras)', () => {
+    const r = prng(9);
+    const live = new Map<GisCamera['id'], GisCamera>(randomCameras(3000, 91).map((c) => [c.id, c]));
+    const index = new CameraIndex();
+    index.load([...live.values()]);
+    const depts: Array<GisCamera['id']> = [1, 2, 3, 'traffic-police', 'new-dept'];
+    const check = (label: string): void => {
+      const cams = [...live.values()];
+      for (let i = 0; i < 60; i++) {
+        const [x, y] = randomPoint(r);
+        const departmentIds = [depts[Math.floor(r() * depts.length)] as GisCamera['id'], depts[Math.floor(r() * depts.length)] as GisCamera['id']];
+        const predicate = (c: GisCamera): boolean => Number(c.id) % 2 === 0 || typeof c.id === 'string';
+        const vis = visible(cams, predicate, { departmentIds });
+        const want = refNearest(vis, x, y, 8, 3000).map((h) => h.id);
+        assert.deepEqual(ids(index.nearest(x, y, { n: 8, radiusM: 3000, predicate, departmentIds })), want, `${label} nearest ${departmentIds}`);
+        assert.deepEqual(ids(index.withinCircle(x, y, 800, { predicate, departmentIds })), refCircle(vis, x, y, 800).map((h) => h.id), `${label} circle`);
+      }
+    };
+    check('loaded');
+    const all = [...live.values()];
+    for (let i = 0; i < 1500; i++) {
+      const c = all[Math.floor(r() * all.length)] as GisCamera;
+      const u = r();
+      const departmentId = depts[Math.floor(r() * depts.length)] as GisCamera['id'];
+      if (u < 0.2) {
+        index.remove(c.id);
+        live.delete(c.id);
+      } else if (u < 0.5) {
+        const moved = { ...c, departmentId }; // in place: same slot, new department
+        index.upsert(moved);
+        live.set(c.id, moved);
+      } else if (u < 0.8) {
+        const [lng, lat] = randomPoint(r);
+        const moved = { ...c, lng, lat, departmentId }; // moved: a delta slot, and a tombstone left behind
+        index.upsert(moved);
+        live.set(c.id, moved);
+      } else {
+        const added = { ...c, id: `added-${i}`, departmentId };
+        index.upsert(added);
+        live.set(added.id, added);
+      }
+    }
+    check('after updates');
+    index.compact();
+    check('after compact');
   });
   it('queries after compact() are identical to before, after 2,000 random updates', () => {
     const r = prng(5);

@@ -1,7 +1,7 @@
 // The whole role × ownership × share × action matrix of the access policy, plus area scopes.
 import assert from 'node:assert/strict';
 import type { Polygon } from 'geojson';
-import { can, canDo, visibilityPredicate, visibilitySignature, type CameraAction, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;
@@ -54,6 +54,9 @@ describe('access policy matrix', () => {
         const want = ACTIONS.filter((a) => RIGHTS[role].includes(a) && (own || (covered && !OWNER_ONLY.has(a))));
         assert.deepEqual(got, want);
         assert.equal(visibilityPredicate(p, shares, NOW)(cam), want.includes('view'));
+        // the department pre-filter of the spatial index never hides a visible camera
+        const depts = visibleDepartments(p, shares, NOW);
+        if (want.includes('view')) assert.ok(depts !== null && depts.includes(cam.departmentId), `departments ${depts}`);
       });
     }
   }
@@ -100,6 +103,15 @@ describe('access policy matrix', () => {
     assert.equal(can(key(['view']), 'post-event', cam, [], NOW), false);
     assert.equal(canDo(key(['view']), 'spatial-query'), false);
     assert.equal(canDo(key(['spatial']), 'spatial-query'), true);
+  });
+
+  it('visible departments: own plus sources of active shares; none without view; all for a city admin', () => {
+    assert.deepEqual(visibleDepartments(principal('viewer', TRAFFIC), [share({}), share({ id: 2, fromDepartmentId: URBAN, kind: 'tags', tags: ['x'] })], NOW), [TRAFFIC, POLICE, URBAN]);
+    assert.deepEqual(visibleDepartments(principal('viewer', TRAFFIC), [share({ expiresAt: NOW }), share({ id: 2, revokedAt: NOW })], NOW), [TRAFFIC]);
+    assert.deepEqual(visibleDepartments(principal('viewer', URBAN), [share({})], NOW), [URBAN]);
+    assert.deepEqual(visibleDepartments(principal('auditor', POLICE), [share({})], NOW), []);
+    assert.deepEqual(visibleDepartments({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes: ['spatial'] }, [], NOW), []);
+    assert.equal(visibleDepartments(principal('admin', null), [], NOW), null);
   });
 
   it('the visibility signature changes with the active shares, and only with them', () => {
