@@ -29,7 +29,11 @@ export type CameraPredicate = (cam: GisCamera) => boolean;
 export interface CameraFilters {
   /** Camera status must be one of these. */
   status?: readonly string[];
-  /** Camera department must be one of these. */
+  /**
+   * Camera department must be one of these. Checked on a dense column before a camera's record is
+   * read or the predicate runs: a caller whose predicate can only accept some departments should
+   * name them here too (the gateway passes the departments a principal can see any camera of).
+   */
   departmentIds?: readonly CameraId[];
   /** Camera must carry at least one of these tags. */
   tagsAny?: readonly string[];
