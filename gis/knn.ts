@@ -36,8 +36,8 @@ export const knnOut = new SlotList();
  * so the predicate costs O(examined-in-order) and "k nearest visible" never comes up short.
  * Exact ties with the k-th are all returned (the caller sorts by distance then id and cuts).
  * With a `mask` (see CameraStore.departmentMask), a slot whose department code is not in it never
- * enters the heap: the scan reads the dense department column, not the record. Returns how many were found; the slots
- * are in `knnOut`.
+ * enters the heap: the scan reads the dense department column, not the record.
+ * Returns how many were found; the slots are in `knnOut`.
  */
 export function knn(
   store: CameraStore, lng: number, lat: number, k: number, maxA: number, accept: (slot: number) => boolean,
