@@ -1,5 +1,5 @@
 // Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
-import { ClusterCache, PolygonLayer, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
+import { CameraIndex, ClusterCache, PolygonLayer, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
@@ -15,7 +15,8 @@ export interface Filters {
   q?: string | undefined;
 }
 
-const NONE = (): boolean => false;
+/** Where the queries of a principal who can see no camera run: the same validation, nothing to scan. */
+const NO_CAMERAS = new CameraIndex();
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 
 export class SpatialQueries {
@@ -54,23 +55,22 @@ export class SpatialQueries {
   }
 
   /**
-   * The index options of one query: the visibility predicate, the caller's filters, and the
+   * The index and options of one query: the visibility predicate, the caller's filters, and the
    * departments that can be visible at all (intersected with a department filter) so the index
-   * skips every other camera on its dense department column.
+   * skips every other camera on its dense department column. When no department can be, the query
+   * runs on an empty index: its input is still validated (a bad polygon is a 400 for everyone).
    */
-  private query(p: Principal, f: Filters): QueryOptions {
+  private scope(p: Principal, f: Filters): { index: CameraIndex; q: QueryOptions } {
     let depts = this.access.departments(p);
     if (f.department?.length) {
       const want = f.department.map(Number);
       depts = depts === null ? want : depts.filter((d) => want.includes(d));
     }
-    // Nothing can be visible: still run the query, so its input is validated (a bad polygon is a 400 for everyone).
-    if (depts !== null && depts.length === 0) return { predicate: NONE };
-    const o: QueryOptions = { predicate: this.predicate(p, f) };
-    if (depts !== null) o.departmentIds = depts;
-    if (f.status?.length) o.status = f.status;
-    if (f.tag?.length) o.tagsAny = f.tag;
-    return o;
+    const q: QueryOptions = { predicate: this.predicate(p, f) };
+    if (depts !== null) q.departmentIds = depts;
+    if (f.status?.length) q.status = f.status;
+    if (f.tag?.length) q.tagsAny = f.tag;
+    return { index: depts !== null && depts.length === 0 ? NO_CAMERAS : this.dir.index, q };
   }
 
   private filters(f: Filters): CameraFilters {
@@ -101,40 +101,47 @@ export class SpatialQueries {
   /** The `limit` nearest visible cameras within `radiusM`; `coveringFirst` lists those whose view sector holds the point first. */
   nearby(p: Principal, at: { lng: number; lat: number; crs: Crs }, radiusM: number, limit: number, f: Filters, coveringFirst: boolean): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
-    const hits = this.dir.index.nearest(lng, lat, { ...this.query(p, f), n: Math.min(limit, this.opts.maxResults), radiusM });
+    const { index, q } = this.scope(p, f);
+    const hits = index.nearest(lng, lat, { ...q, n: Math.min(limit, this.opts.maxResults), radiusM });
     const out = hits.map((h) => this.hit(h, at.crs, this.covers(h.camera, lng, lat)));
     return coveringFirst ? [...out.filter((h) => h.covering), ...out.filter((h) => !h.covering)] : out;
   }
 
   covering(p: Principal, at: { lng: number; lat: number; crs: Crs }, limit: number, f: Filters): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
-    return this.dir.index.covering(lng, lat, { ...this.query(p, f), defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, true));
+    const { index, q } = this.scope(p, f);
+    return index.covering(lng, lat, { ...q, defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, true));
   }
 
   withinCircle(p: Principal, c: { lng: number; lat: number; radiusM: number }, crs: Crs, limit: number, f: Filters): SpatialHit[] {
     const [lng, lat] = convert(c.lng, c.lat, crs, 'wgs84');
-    return this.dir.index.withinCircle(lng, lat, c.radiusM, this.query(p, f)).slice(0, limit).map((h) => this.hit(h, crs));
+    const { index, q } = this.scope(p, f);
+    return index.withinCircle(lng, lat, c.radiusM, q).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
   withinBbox(p: Principal, bbox: [number, number, number, number], crs: Crs, limit: number, f: Filters): SpatialHit[] {
     const [w, s] = convert(bbox[0], bbox[1], crs, 'wgs84');
     const [e, n] = convert(bbox[2], bbox[3], crs, 'wgs84');
-    return this.dir.index.withinBbox([w, s, e, n], this.query(p, f)).slice(0, limit).map((h) => this.hit(h, crs));
+    const { index, q } = this.scope(p, f);
+    return index.withinBbox([w, s, e, n], q).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
   withinPolygon(p: Principal, geometry: unknown, crs: Crs, limit: number, f: Filters, path = 'body.polygon'): SpatialHit[] {
     const g = crs === 'wgs84' ? geometry : this.convertGeometry(geometry, crs);
-    return this.dir.index.withinPolygon(g, { ...this.query(p, f), path }).slice(0, limit).map((h) => this.hit(h, crs));
+    const { index, q } = this.scope(p, f);
+    return index.withinPolygon(g, { ...q, path }).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
   along(p: Principal, line: unknown, distanceM: number, crs: Crs, limit: number, f: Filters): SpatialHit[] {
     const g = crs === 'wgs84' ? line : this.convertGeometry(line, crs);
-    return this.dir.index.along(g, distanceM, { ...this.query(p, f), path: 'body.line' }).slice(0, limit).map((h) => this.hit(h, crs));
+    const { index, q } = this.scope(p, f);
+    return index.along(g, distanceM, { ...q, path: 'body.line' }).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
   gridCameras(p: Principal, gridId: number, limit: number, f: Filters): SpatialHit[] {
     if (!this.grids.get(gridId)) throw new NotFoundError(`grid ${gridId} not found`);
-    return this.grids.camerasIn(gridId, this.dir.index, this.query(p, f)).slice(0, limit).map((h) => this.hit(h, 'wgs84'));
+    const { index, q } = this.scope(p, f);
+    return this.grids.camerasIn(gridId, index, q).slice(0, limit).map((h) => this.hit(h, 'wgs84'));
   }
 
   /** Map clusters for the caller's visible set; served from cache, rebuilt off the request path when stale. */

@@ -89,6 +89,35 @@ describe('API: GIS queries', function () {
     });
   }
 
+  it('a caller who can see no camera gets empty answers, and the same 400s for bad input', async () => {
+    const admin = await t.login('gadmin');
+    const made = await t.api('POST', '/api/v1/api-keys', { token: admin, body: { name: 'spatial-only', departmentId: t.departments.police, scopes: ['spatial'] } });
+    assert.equal(made.status, 201, made.text);
+    const key = made.body.key as string;
+    // a key without the view scope, and a police operator filtering on a department it cannot see
+    const callers: Array<[string, { apiKey?: string; token?: string }, string]> = [
+      ['spatial-only key', { apiKey: key }, ''],
+      ['police filtering on traffic', { token: police }, `&department=${t.departments.traffic}`],
+    ];
+    for (const [who, auth, filter] of callers) {
+      const near = await t.api('GET', `/api/v1/gis/nearby?lng=${P.lng}&lat=${P.lat}&radius=50000${filter}`, auth);
+      assert.equal(near.status, 200, `${who}: ${near.text}`);
+      assert.deepEqual(near.body.items, [], who);
+      const body = { polygon: { type: 'Polygon', coordinates: [[[111.6, 29], [111.8, 29], [111.8, 29.1], [111.6, 29.1], [111.6, 29]]] }, ...(filter ? { department: [String(t.departments.traffic)] } : {}) };
+      const within = await t.api('POST', '/api/v1/gis/within', { ...auth, body });
+      assert.equal(within.status, 200, `${who}: ${within.text}`);
+      assert.deepEqual(within.body.items, [], who);
+      const bad = await t.api('POST', '/api/v1/gis/within', { ...auth, body: { ...body, polygon: { type: 'Polygon', coordinates: [[[111, 29], [112, 29], [112, 30], [111, 30]]] } } });
+      assert.equal(bad.status, 400, `${who}: ${bad.text}`);
+      assert.ok(bad.body.errors.some((e: { path: string }) => e.path.startsWith('body.polygon.coordinates[0]')), JSON.stringify(bad.body.errors));
+      const badLine = await t.api('POST', '/api/v1/gis/along', { ...auth, body: { line: { type: 'LineString', coordinates: [[111.68, 29.03], [111.68, 95]] }, distanceM: 50 } });
+      assert.equal(badLine.status, 400, `${who}: ${badLine.text}`);
+    }
+    // the same filter on a department it can see still finds cameras
+    const own = await t.api('GET', `/api/v1/gis/nearby?lng=${P.lng}&lat=${P.lat}&radius=1000&department=${t.departments.police}`, { token: police });
+    assert.ok(own.body.items.length > 0, own.text);
+  });
+
   it('400 for a negative radius and an out-of-range latitude', async () => {
     assert.equal((await t.api('GET', `/api/v1/gis/nearby?lng=111&lat=29&radius=-5`, { token: police })).status, 400);
     assert.equal((await t.api('GET', `/api/v1/gis/nearby?lng=111&lat=95`, { token: police })).status, 400);
