@@ -243,6 +243,9 @@ export async function generateBenchCameras(knex: Knex, n: number, opts: { center
       [opts.departmentIds, opts.departmentIds.length, opts.center[0], opts.spanDeg, opts.center[1], opts.spanDeg, start, start + count - 1],
     );
   }
+  // Statistics for the new rows now, not when autovacuum gets to them: with the old ones the planner
+  // reads each id-ordered page of the directory load by a full scan + sort (1M cameras: 9 s, not 5).
+  await knex.raw('ANALYZE cameras');
   return n;
 }
 
