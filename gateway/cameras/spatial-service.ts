@@ -30,6 +30,8 @@ export class CameraDirectory {
   readonly index: CameraIndex;
   private version = 0;
   private compacting = false;
+  /** Changes seen while start() reads the database, replayed onto what it loaded (null = not loading). */
+  private duringLoad: Array<(index: CameraIndex) => void> | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -39,12 +41,31 @@ export class CameraDirectory {
     this.index = new CameraIndex({ defaultRangeM: opts.defaultRangeM });
   }
 
-  /** Loads every camera (1M cameras: a few seconds, mostly the database read). */
+  /**
+   * Loads every camera (1M cameras: a few seconds, mostly the database read). Queries keep being
+   * answered from the old content meanwhile, and changes arriving during the read are applied to
+   * it and then replayed onto the loaded content, so none is lost to a read that began before it.
+   */
   async start(): Promise<void> {
-    const all: IndexedCamera[] = [];
-    for await (const batch of this.rows()) for (const r of batch) all.push(toIndexed({ ...r }));
-    this.index.load(all);
+    const replay: Array<(index: CameraIndex) => void> = [];
+    this.duringLoad = replay;
+    try {
+      const all: IndexedCamera[] = [];
+      for await (const batch of this.rows()) for (const r of batch) all.push(toIndexed({ ...r }));
+      this.index.load(all);
+      for (const change of replay) change(this.index);
+    } finally {
+      if (this.duringLoad === replay) this.duringLoad = null;
+    }
     this.bump();
+  }
+
+  /** Applies `change` now and, while start() is reading, again after it loads. */
+  private change(change: (index: CameraIndex) => void): void {
+    change(this.index);
+    this.duringLoad?.push(change);
+    this.bump();
+    this.maybeCompact();
   }
 
   /** Called on every change (cluster caches key on it). */
@@ -63,19 +84,23 @@ export class CameraDirectory {
   }
 
   apply(change: CameraChange): void {
-    if (change.kind === 'upsert') this.index.upsert(toIndexed(change.camera));
-    else this.index.remove(change.id);
-    this.bump();
-    this.maybeCompact();
+    if (change.kind === 'upsert') {
+      const cam = toIndexed(change.camera);
+      this.change((index) => index.upsert(cam));
+    } else {
+      const id = change.id;
+      this.change((index) => void index.remove(id));
+    }
   }
 
   /** Health states change often: only the status of the indexed camera moves. */
   setStatus(id: string, status: string): void {
     const cam = this.index.get(id) as IndexedCamera | undefined;
     if (!cam || cam.status === status) return;
-    this.index.upsert({ ...cam, status });
-    this.bump();
-    this.maybeCompact();
+    this.change((index) => {
+      const now = index.get(id);
+      if (now) index.upsert({ ...now, status });
+    });
   }
 
   lookup(id: string): (PolicyCamera & IndexedCamera) | undefined {

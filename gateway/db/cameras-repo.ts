@@ -249,17 +249,22 @@ export async function generateBenchCameras(knex: Knex, n: number, opts: { center
   return n;
 }
 
-/** The lean columns the spatial index needs, streamed in id order in pages of `batch`. */
+/**
+ * The lean columns the spatial index needs, in pages of `batch`, read through one cursor: a single
+ * scan of one snapshot, whatever the planner's statistics say (paging by id with LIMIT needs fresh
+ * statistics, or every page becomes a full scan + sort). Rows come in no particular order.
+ */
 export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>> {
-  let after = '0';
-  for (;;) {
-    const rows = (await knex('cameras')
-      .select('id', 'name', 'lng', 'lat', 'bearing', 'fov', 'range_m', 'status', 'department_id', 'tags')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batch)) as Row[];
-    if (rows.length === 0) return;
-    after = String(rows[rows.length - 1]!.id);
-    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
+  const trx = await knex.transaction();
+  try {
+    await trx.raw('DECLARE gis_rows NO SCROLL CURSOR FOR SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags FROM cameras');
+    for (;;) {
+      const rows = (await trx.raw(`FETCH ${Math.max(1, Math.floor(batch))} FROM gis_rows`)).rows as Row[];
+      if (rows.length === 0) break;
+      yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
+    }
+    await trx.commit();
+  } finally {
+    if (!trx.isCompleted()) await trx.rollback();
   }
 }

@@ -1,0 +1,57 @@
+// CameraDirectory: the start-up / reload read of every camera never loses a change made while it runs.
+import assert from 'node:assert/strict';
+import type { CameraRecord } from '../../gateway/db/cameras-repo';
+import { CameraDirectory } from '../../gateway/cameras/spatial-service';
+
+type Row = { id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] };
+const row = (id: string, lng: number, lat = 29.03): Row => ({ id, name: `cam ${id}`, lng, lat, bearing: null, fov: null, rangeM: null, status: 'online', departmentId: 1, tags: [] });
+// a change carries the whole camera record; the directory reads these fields of it
+const record = (r: Row): CameraRecord => ({ ...r }) as unknown as CameraRecord;
+
+const sortedIds = (dir: CameraDirectory): string[] => {
+  const ids: string[] = [];
+  dir.index.forEach((c) => ids.push(String(c.id)));
+  return ids.sort();
+};
+
+describe('camera directory loads', () => {
+  it('changes made during the database read are applied at once and survive the load', async () => {
+    const table = [[row('a', 111.6), row('b', 111.61)], [row('c', 111.62)]];
+    // the read pauses after its first page when `pause` is set, until the test releases it
+    let pause: { reached: () => void; release: Promise<void> } | null = null;
+    const dir = new CameraDirectory(async function* () {
+      yield table[0]!;
+      if (pause) {
+        pause.reached();
+        await pause.release;
+      }
+      yield table[1]!;
+    }, { defaultRangeM: 80 });
+    await dir.start();
+    assert.deepEqual(sortedIds(dir), ['a', 'b', 'c']);
+
+    let reached!: () => void, release!: () => void;
+    const atPause = new Promise<void>((r) => (reached = r));
+    pause = { reached, release: new Promise<void>((r) => (release = r)) };
+    const reload = dir.start();
+    await atPause; // a and b are read; these changes commit now
+    dir.apply({ kind: 'upsert', camera: record(row('d', 111.63)) });
+    dir.apply({ kind: 'remove', id: 'a' });
+    dir.apply({ kind: 'upsert', camera: record(row('b', 111.7, 29.1)) });
+    dir.setStatus('c', 'offline');
+    // meanwhile queries are answered from the current content, changes included
+    assert.ok(dir.lookup('d'));
+    assert.equal(dir.lookup('a'), undefined);
+    release();
+    await reload;
+    assert.deepEqual(sortedIds(dir), ['b', 'c', 'd']);
+    assert.equal(dir.lookup('b')?.lng, 111.7, 'the move made during the read wins over the row read before it');
+    assert.equal(dir.lookup('c')?.status, 'offline');
+
+    // and a later load without changes starts clean: nothing is replayed twice
+    pause = null;
+    await dir.start();
+    assert.deepEqual(sortedIds(dir), ['a', 'b', 'c']);
+    assert.equal(dir.lookup('c')?.status, 'online');
+  });
+});
