@@ -32,6 +32,8 @@ export class CameraDirectory {
   private compacting = false;
   /** Changes seen while start() reads the database, replayed onto what it loaded (null = not loading). */
   private duringLoad: Array<(index: CameraIndex) => void> | null = null;
+  /** The load in progress: a second start() waits for it, then reads afresh. */
+  private loading: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -45,8 +47,15 @@ export class CameraDirectory {
    * Loads every camera (1M cameras: a few seconds, mostly the database read). Queries keep being
    * answered from the old content meanwhile, and changes arriving during the read are applied to
    * it and then replayed onto the loaded content, so none is lost to a read that began before it.
+   * Overlapping calls run one after the other, so an older read never lands last.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    const run = this.loading.catch(() => undefined).then(() => this.load());
+    this.loading = run;
+    return run;
+  }
+
+  private async load(): Promise<void> {
     const replay: Array<(index: CameraIndex) => void> = [];
     this.duringLoad = replay;
     try {
@@ -55,7 +64,7 @@ export class CameraDirectory {
       this.index.load(all);
       for (const change of replay) change(this.index);
     } finally {
-      if (this.duringLoad === replay) this.duringLoad = null;
+      this.duringLoad = null;
     }
     this.bump();
   }

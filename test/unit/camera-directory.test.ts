@@ -54,4 +54,36 @@ describe('camera directory loads', () => {
     assert.deepEqual(sortedIds(dir), ['a', 'b', 'c']);
     assert.equal(dir.lookup('c')?.status, 'online');
   });
+
+  it('overlapping loads run one after the other: the newer read lands last', async () => {
+    let table: Row[] = [row('old', 111.6)];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const dir = new CameraDirectory(async function* () {
+      const snapshot = table; // what a cursor would see when the read begins
+      if (reads++ === 0) await gate;
+      yield snapshot;
+    }, { defaultRangeM: 80 });
+    const first = dir.start();
+    await new Promise((r) => setImmediate(r));
+    table = [row('old', 111.6), row('new', 111.61)]; // rows written behind the gateway's back, then a reload
+    const second = dir.start();
+    release();
+    await Promise.all([first, second]);
+    assert.equal(reads, 2);
+    assert.deepEqual(sortedIds(dir), ['new', 'old']);
+  });
+
+  it('a failed load does not block the next one', async () => {
+    let fail = true;
+    const dir = new CameraDirectory(async function* () {
+      if (fail) throw new Error('database went away');
+      yield [row('a', 111.6)];
+    }, { defaultRangeM: 80 });
+    await assert.rejects(dir.start(), /database went away/);
+    fail = false;
+    await dir.start();
+    assert.deepEqual(sortedIds(dir), ['a']);
+  });
 });
