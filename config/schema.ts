@@ -26,7 +26,8 @@ export const configSchema = z.strictObject({
   database: z.strictObject({
     url: z.string(),
     poolMin: z.number().int().min(0),
-    poolMax: posInt,
+    // a reader holding a cursor (the camera index load, grid reassignment) writes on a second connection
+    poolMax: z.number().int().min(2, 'must be at least 2'),
     embedded: z.strictObject({ dataDir: z.string().min(1), port }),
   }),
   security: z.strictObject({

@@ -195,16 +195,13 @@ export class CamerasRepo {
   /** Recomputes every camera's grid after the grid layer changed; writes only the rows that moved. */
   async assignGrids(gridOf: (lng: number, lat: number) => number | null): Promise<number> {
     let changed = 0;
-    let after = '0';
-    for (;;) {
-      const rows = (await this.knex('cameras').select('id', 'lng', 'lat', 'grid_id').where('id', '>', after).orderBy('id').limit(20_000)) as Row[];
-      if (rows.length === 0) return changed;
-      after = String(rows[rows.length - 1]!.id);
+    for await (const rows of cursorPages(this.knex, 'SELECT id, lng, lat, grid_id FROM cameras', 20_000)) {
       const moves = rows.map((r) => ({ id: String(r.id), grid: gridOf(Number(r.lng), Number(r.lat)), was: r.grid_id == null ? null : Number(r.grid_id) })).filter((m) => m.grid !== m.was);
       if (moves.length === 0) continue;
       await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
       changed += moves.length;
     }
+    return changed;
   }
 
   /** Persists health states in one statement. */
@@ -250,21 +247,28 @@ export async function generateBenchCameras(knex: Knex, n: number, opts: { center
 }
 
 /**
- * The lean columns the spatial index needs, in pages of `batch`, read through one cursor: a single
- * scan of one snapshot, whatever the planner's statistics say (paging by id with LIMIT needs fresh
- * statistics, or every page becomes a full scan + sort). Rows come in no particular order.
+ * The rows of `sql` in pages of `batch`, read through one server-side cursor: a single scan of one
+ * snapshot, whatever the planner's statistics say (paging by id with LIMIT needs fresh statistics,
+ * or every page becomes a full scan + sort). Rows come in no particular order.
  */
-export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>> {
+async function* cursorPages(knex: Knex, sql: string, batch: number): AsyncGenerator<Row[]> {
   const trx = await knex.transaction();
   try {
-    await trx.raw('DECLARE gis_rows NO SCROLL CURSOR FOR SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags FROM cameras');
+    await trx.raw(`DECLARE pages NO SCROLL CURSOR FOR ${sql}`);
     for (;;) {
-      const rows = (await trx.raw(`FETCH ${Math.max(1, Math.floor(batch))} FROM gis_rows`)).rows as Row[];
+      const rows = (await trx.raw(`FETCH ${Math.max(1, Math.floor(batch))} FROM pages`)).rows as Row[];
       if (rows.length === 0) break;
-      yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
+      yield rows;
     }
     await trx.commit();
   } finally {
     if (!trx.isCompleted()) await trx.rollback();
+  }
+}
+
+/** The lean columns the spatial index needs, in pages of `batch` (one snapshot, no particular order). */
+export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>> {
+  for await (const rows of cursorPages(knex, 'SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags FROM cameras', batch)) {
+    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
   }
 }

@@ -36,6 +36,7 @@ describe('config', () => {
     ['unknown key', { CLOUDEYE_SERVER__PROT: '1' }, /unknown key server\.prot/],
     ['bad enum', { CLOUDEYE_TRANSCODER__AUDIO: 'mp3' }, /transcoder\.audio = "mp3"/],
     ['bad secret', { CLOUDEYE_SECURITY__SECRET_KEY: 'abc' }, /security\.secretKey = "abc": must be empty or 64 hex/],
+    ['a one-connection pool', { CLOUDEYE_DATABASE__POOL_MAX: '1' }, /database\.poolMax = 1: must be at least 2/],
   ];
   for (const [name, env, re] of bad) {
     it(`rejects ${name} naming the key and value`, () => {
