@@ -4,7 +4,7 @@ import vm from 'node:vm';
 import { UsageError } from './args';
 
 /** Benchmarks collect garbage between phases (memory figures, steady state): expose gc() unless node already did. */
-function exposeGc(): void {
+export function exposeGc(): void {
   const g = globalThis as { gc?: () => void };
   if (typeof g.gc === 'function') return;
   v8.setFlagsFromString('--expose-gc');

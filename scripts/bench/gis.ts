@@ -14,6 +14,8 @@ export interface GisBenchOptions {
   cameras?: number;
   /** PostgreSQL with PostGIS. Default postgres://postgres@127.0.0.1:5432/test. Pass "" to skip. */
   databaseUrl?: string;
+  /** Measured and warm-up seconds of the HTTP load. Defaults 10 and 3. */
+  httpSeconds?: { durationS: number; warmupS: number };
   log: (line: string) => void;
 }
 
@@ -58,7 +60,7 @@ export async function run(opts: GisBenchOptions): Promise<void> {
   gc();
   if (!databaseUrl) return opts.log('# http skipped: no database URL');
   try {
-    await benchHttp({ databaseUrl, cameras: opts.cameras, log: opts.log });
+    await benchHttp({ databaseUrl, cameras: opts.cameras, log: opts.log, ...opts.httpSeconds });
   } catch (e) {
     opts.log(`# http skipped: ${(e as Error).message}`);
   }
