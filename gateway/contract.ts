@@ -20,8 +20,15 @@ export const httpUri = z
   .max(2048)
   .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL without spaces');
 
-const position = z.array(z.number().finite()).min(2, 'a position needs longitude and latitude').max(3);
-const ring = z.array(position).min(4, 'a linear ring needs at least 4 positions');
+const position = z
+  .array(z.number().finite())
+  .min(2, 'a position needs longitude and latitude')
+  .max(3)
+  .refine((p) => p.length < 2 || (Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90), 'longitude must be in [-180, 180] and latitude in [-90, 90]');
+const ring = z
+  .array(position)
+  .min(4, 'a linear ring needs at least 4 positions')
+  .refine((r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), 'a linear ring must be closed: its last position equals its first');
 export const polygonGeometry = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
   z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),

@@ -104,11 +104,14 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     await directory.start();
     cameras.onChange((c) => directory.apply(c));
     const spatial = new SpatialQueries(directory, access, { defaultRangeM: config.gis.defaultRangeM, maxResults: config.gis.maxResults });
+    const loadGrids = async (): Promise<void> => {
+      for (const g of spatial.loadGrids(await repos.org.grids())) log('warn', `grids: grid ${g.id} left out of the layer: ${g.error}`);
+    };
     const reloadGrids = async (): Promise<void> => {
-      spatial.loadGrids(await repos.org.grids());
+      await loadGrids();
       await repos.cameras.assignGrids((lng, lat) => spatial.gridOf(lng, lat));
     };
-    spatial.loadGrids(await repos.org.grids());
+    await loadGrids();
     cameras.setGridLocator((lng, lat) => spatial.gridOf(lng, lat));
     admin.onGridsChange(() => void reloadGrids().catch((err: unknown) => log('error', `grids: ${String(err)}`)));
 

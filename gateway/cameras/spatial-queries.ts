@@ -1,5 +1,5 @@
 // Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
-import { CameraIndex, ClusterCache, PolygonLayer, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
+import { CameraIndex, ClusterCache, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
@@ -33,9 +33,24 @@ export class SpatialQueries {
     this.clusters = new ClusterCache(dir.index, { maxSignatures: 32, radius: 80 });
   }
 
-  /** Replaces the grid layer (after grid changes). */
-  loadGrids(grids: Grid[]): void {
-    this.grids.load({ type: 'FeatureCollection', features: grids.map((g) => ({ type: 'Feature', id: g.id, geometry: g.geometry, properties: { name: g.name, kind: g.kind } })) });
+  /**
+   * Replaces the grid layer (after grid changes). A grid whose stored geometry is invalid (written
+   * before validation was tightened, or behind the gateway's back) is left out and returned, so one
+   * bad row cannot take the whole layer, or the gateway's start, down with it.
+   */
+  loadGrids(grids: Grid[]): Array<{ id: number; error: string }> {
+    const bad: Array<{ id: number; error: string }> = [];
+    const good = grids.filter((g) => {
+      try {
+        compileArea(g.geometry, 'geometry');
+        return true;
+      } catch (err) {
+        bad.push({ id: g.id, error: (err as Error).message });
+        return false;
+      }
+    });
+    this.grids.load({ type: 'FeatureCollection', features: good.map((g) => ({ type: 'Feature', id: g.id, geometry: g.geometry, properties: { name: g.name, kind: g.kind } })) });
+    return bad;
   }
 
   /** The smallest grid (kind "grid") containing the point, or null. */

@@ -6,6 +6,8 @@ import type { CameraFilters, CameraPredicate, GisCamera, LineStringGeometry } fr
 export interface RefHit {
   id: GisCamera['id'];
   distanceM: number;
+  /** Initial bearing from the query point (or origin) to the camera, degrees in [0, 360). */
+  bearingDeg?: number;
   alongM?: number;
 }
 
@@ -35,13 +37,14 @@ const near = (c: GisCamera, lng: number, lat: number, m: number): boolean =>
   !Number.isFinite(m) || (Math.abs(c.lat - lat) <= m / 100000 + 1e-6 && Math.abs(c.lng - lng) <= m / 85000 + 1e-6);
 
 const dist = (lng: number, lat: number, c: GisCamera): number => turf.distance([lng, lat], [c.lng, c.lat], { units: 'meters' });
+const bear = (lng: number, lat: number, c: GisCamera): number => (turf.bearing([lng, lat], [c.lng, c.lat]) + 360) % 360;
 
 export function refCircle(cams: readonly GisCamera[], lng: number, lat: number, radiusM: number): RefHit[] {
   const out: RefHit[] = [];
   for (const c of cams) {
     if (!near(c, lng, lat, radiusM)) continue;
     const d = dist(lng, lat, c);
-    if (d <= radiusM) out.push({ id: c.id, distanceM: d });
+    if (d <= radiusM) out.push({ id: c.id, distanceM: d, bearingDeg: bear(lng, lat, c) });
   }
   return out.sort(byDistance);
 }
@@ -55,7 +58,7 @@ export function refBbox(cams: readonly GisCamera[], bbox: [number, number, numbe
   const [ox, oy] = [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
   return cams
     .filter((c) => turf.booleanPointInPolygon([c.lng, c.lat], poly))
-    .map((c) => ({ id: c.id, distanceM: dist(ox, oy, c) }))
+    .map((c) => ({ id: c.id, distanceM: dist(ox, oy, c), bearingDeg: bear(ox, oy, c) }))
     .sort(byDistance);
 }
 
@@ -64,7 +67,7 @@ export function refPolygon(cams: readonly GisCamera[], geom: Polygon | MultiPoly
   const [ox, oy] = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
   return cams
     .filter((c) => turf.booleanPointInPolygon([c.lng, c.lat], geom))
-    .map((c) => ({ id: c.id, distanceM: dist(ox, oy, c) }))
+    .map((c) => ({ id: c.id, distanceM: dist(ox, oy, c), bearingDeg: bear(ox, oy, c) }))
     .sort(byDistance);
 }
 
@@ -101,7 +104,7 @@ export function refCovering(cams: readonly GisCamera[], lng: number, lat: number
       if (diff > 180) diff = 360 - diff;
       if (diff > fov / 2) continue;
     }
-    out.push({ id: c.id, distanceM: d });
+    out.push({ id: c.id, distanceM: d, bearingDeg: bear(lng, lat, c) });
   }
   return out.sort(byDistance);
 }

@@ -29,6 +29,10 @@ function sameHits(got: CameraHit[], want: RefHit[], what: string): void {
   got.forEach((h, i) => {
     const w = want[i] as RefHit;
     assert.ok(Math.abs(h.distanceM - w.distanceM) <= 1e-6, `${what}: distance of ${h.camera.id} ${h.distanceM} vs ${w.distanceM}`);
+    if (w.bearingDeg !== undefined && w.distanceM > 0.01) {
+      const diff = Math.abs(h.bearingDeg - w.bearingDeg) % 360;
+      assert.ok(Math.min(diff, 360 - diff) <= 1e-6, `${what}: bearing of ${h.camera.id} ${h.bearingDeg} vs ${w.bearingDeg}`);
+    }
     if (w.alongM !== undefined) {
       const along = (h as CameraHit & { alongM: number }).alongM;
       assert.ok(Math.abs(along - w.alongM) <= 1e-6, `${what}: alongM of ${h.camera.id} ${along} vs ${w.alongM}`);
