@@ -25,13 +25,16 @@ const position = z
   .min(2, 'a position needs longitude and latitude')
   .max(3)
   .refine((p) => p.length < 2 || (Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90), 'longitude must be in [-180, 180] and latitude in [-90, 90]');
+// Length caps come first: zod checks an array's length before its elements, so a hostile body of
+// a million bad positions costs one issue, not a million.
 const ring = z
   .array(position)
   .min(4, 'a linear ring needs at least 4 positions')
+  .max(100_000, 'a linear ring has at most 100,000 positions')
   .refine((r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), 'a linear ring must be closed: its last position equals its first');
 export const polygonGeometry = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
-  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1).max(10_000) }),
+  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1).max(10_000)).min(1).max(10_000) }),
 ]);
 
 export const streamInfo = z.strictObject({
@@ -109,9 +112,11 @@ export const camera = z.object({
 const csv = (inner: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(inner).max(100));
 
+/** [minLng, minLat, maxLng, maxLat]; minLng > maxLng crosses the antimeridian, minLat > maxLat is an error. */
+export const bboxTuple = z.tuple([lng, lat, lng, lat]).refine((b) => b[1] <= b[3], { message: 'minLat must be <= maxLat', path: [1] });
 export const bboxParam = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : v),
-  z.tuple([lng, lat, lng, lat]),
+  bboxTuple,
 );
 
 export const cameraListQuery = z.strictObject({

@@ -42,11 +42,16 @@ export function zodPath(prefix: string, path: ReadonlyArray<PropertyKey>): strin
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), prefix);
 }
 
+/** Field issues listed in one problem at most: a hostile body can hold a million bad values. */
+export const MAX_ISSUES = 50;
+
 export function zodIssues(prefix: string, err: ZodError): FieldIssue[] {
-  return err.issues.map((i) => {
+  const out: FieldIssue[] = err.issues.slice(0, MAX_ISSUES).map((i) => {
     if (i.code === 'unrecognized_keys') return { path: zodPath(prefix, i.path), message: `unknown field(s): ${i.keys.join(', ')}` };
     return { path: zodPath(prefix, i.path), message: i.message };
   });
+  if (err.issues.length > MAX_ISSUES) out.push({ path: prefix, message: `and ${err.issues.length - MAX_ISSUES} more issues` });
+  return out;
 }
 
 interface PgLikeError {
@@ -91,11 +96,15 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (named?.type === 'entity.parse.failed') return make(400, 'malformed JSON body');
   if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
   if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, named.message);
+  // a body that does not inflate under its Content-Encoding (zlib's own error, passed through by body-parser)
+  if (typeof (err as { errno?: unknown }).errno === 'number' && /^Z_/.test(String((err as { code?: unknown }).code))) return make(400, `the body does not decode as its Content-Encoding says (${(err as Error).message})`);
   const pg = err as PgLikeError;
   if (pg?.code === '23505') return make(409, `already exists (${pg.constraint ?? 'unique'})`);
   if (pg?.code === '23503') return make(409, `refers to a missing or still-referenced record (${pg.constraint ?? 'foreign key'})`);
   if (pg?.code === '23514') return make(400, `value violates a rule (${pg.constraint ?? 'check'})`);
   if (pg?.code === '22P02' || pg?.code === '22003') return make(400, 'a value has the wrong form or is out of range');
+  // PostgreSQL text cannot hold NUL (U+0000): "invalid byte sequence" / "unsupported Unicode escape"
+  if (pg?.code === '22021' || pg?.code === '22P05') return make(400, 'text must not contain NUL (U+0000) characters');
   return make(500, 'internal error');
 }
 

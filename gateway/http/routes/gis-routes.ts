@@ -1,6 +1,6 @@
 // /gis and /map: policy-filtered spatial queries, map clusters, grid lookups; GCJ-02/BD-09 on request.
 import { z } from 'zod';
-import { bboxParam, CAMERA_STATUS, polygonGeometry, spatialHit } from '../../contract';
+import { bboxParam, bboxTuple, CAMERA_STATUS, polygonGeometry, spatialHit } from '../../contract';
 import type { AccessControl } from '../../auth/access';
 import type { SpatialQueries } from '../../cameras/spatial-queries';
 import type { ApiRouter } from '../api-router';
@@ -45,7 +45,7 @@ export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, acces
     body: z
       .strictObject({
         circle: z.strictObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), radiusM: z.number().min(0).max(limits.maxRadiusM) }).optional(),
-        bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+        bbox: bboxTuple.optional(),
         polygon: polygonGeometry.optional(),
         crs,
         limit: z.number().int().min(1).max(limits.maxResults).default(limits.maxResults),
