@@ -6,6 +6,21 @@ export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthoriz
 export const PROFILE = z.enum(['main', 'sub']);
 
 const id = z.coerce.number().int().positive();
+
+/**
+ * A number in a query string or path segment: its plain decimal spelling only. z.coerce.number()
+ * reads '' and ' ' as 0 and '0x1f' as 31; here they are 400s.
+ */
+export const queryNumber = <T extends z.ZodType<number, number>>(inner: T) => {
+  const n = inner as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean };
+  const range = [n.minValue != null && Number.isFinite(n.minValue) ? `>= ${n.minValue}` : '', n.maxValue != null && Number.isFinite(n.maxValue) ? `<= ${n.maxValue}` : ''].filter(Boolean).join(', ');
+  return z
+    .string()
+    .regex(/^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/, 'must be a decimal number')
+    .transform(Number)
+    .pipe(inner)
+    .meta({ description: `${n.isInt ? 'an integer' : 'a decimal number'}${range ? ` ${range}` : ''}` });
+};
 const lng = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
 const text = (max: number) => z.string().max(max);
@@ -126,7 +141,7 @@ export const cameraListQuery = z.strictObject({
   tag: csv(tag).optional(),
   bbox: bboxParam.optional(),
   q: text(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
   cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
 });
 
@@ -197,7 +212,7 @@ export const auditQuery = z.strictObject({
   targetId: text(64).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
   cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
 });
 

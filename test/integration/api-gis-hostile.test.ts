@@ -44,6 +44,23 @@ describe('API: GIS hostile input', function () {
     });
   }
 
+  const notNumbers: Array<[string, string, string]> = [
+    ['an empty lng', '/api/v1/gis/nearby?lng=&lat=29', 'query.lng'],
+    ['a blank lat', '/api/v1/gis/covering?lng=111&lat=%20', 'query.lat'],
+    ['a hex lng', '/api/v1/gis/nearby?lng=0x6f&lat=29', 'query.lng'],
+    ['an empty radius', '/api/v1/gis/nearby?lng=111&lat=29&radius=', 'query.radius'],
+    ['an empty zoom', '/api/v1/map/clusters?bbox=111,29,112,30&zoom=', 'query.zoom'],
+    ['a hex grid id', '/api/v1/grids/0x1/cameras', 'params.id'],
+    ['a repeated lng', '/api/v1/gis/nearby?lng=1&lng=2&lat=29', 'query.lng'],
+  ];
+  for (const [name, url, path] of notNumbers) {
+    it(`${name} is a 400 naming ${path}, not a zero`, async () => {
+      const r = await t.api('GET', url, { token: user });
+      assert.equal(r.status, 400, r.text);
+      assert.ok(r.body.errors.some((e: { path: string }) => e.path === path), JSON.stringify(r.body.errors));
+    });
+  }
+
   it('a body that does not inflate under its Content-Encoding is a 400, not a 500', async () => {
     for (const enc of ['gzip', 'deflate']) {
       const r = await t.api('POST', '/api/v1/gis/within', { token: user, raw: '{"bbox":[111,29,112,30]}', type: 'application/json', headers: { 'content-encoding': enc } });

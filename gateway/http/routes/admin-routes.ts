@@ -1,10 +1,10 @@
 // Departments, networks, users, API keys, share grants, grids.
 import { z } from 'zod';
-import { apiKey, apiKeyCreate, department, departmentCreate, grid, gridCreate, network, networkCreate, share, shareCreate, user, userCreate, userUpdate } from '../../contract';
+import { apiKey, apiKeyCreate, department, departmentCreate, grid, gridCreate, network, networkCreate, queryNumber, share, shareCreate, user, userCreate, userUpdate } from '../../contract';
 import type { AdminService } from '../../admin/admin-service';
 import type { ApiRouter } from '../api-router';
 
-const numId = z.strictObject({ id: z.coerce.number().int().positive() });
+const numId = z.strictObject({ id: queryNumber(z.number().int().positive()) });
 const gridImport = z.union([
   gridCreate,
   z.strictObject({

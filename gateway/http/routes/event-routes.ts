@@ -1,5 +1,6 @@
 // /events: integrators and operators post camera events; visible events are listed newest first.
 import { z } from 'zod';
+import { queryNumber } from '../../contract';
 import type { AccessControl } from '../../auth/access';
 import type { CameraService } from '../../cameras/camera-service';
 import type { EventsRepo, EventRecord } from '../../db/events-repo';
@@ -26,7 +27,7 @@ export function registerEventRoutes(api: ApiRouter, events: EventsRepo, cameras:
   });
   api.add({
     method: 'get', path: '/events', tag: 'events', summary: 'Events of the cameras the caller can see, newest first',
-    query: z.strictObject({ camera: z.string().regex(/^\d{1,19}$/).optional(), type: z.string().max(64).optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional() }),
+    query: z.strictObject({ camera: z.string().regex(/^\d{1,19}$/).optional(), type: z.string().max(64).optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), limit: queryNumber(z.number().int().min(1).max(1000)).default(100), cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional() }),
     response: z.object({ items: z.array(event), nextCursor: z.string().nullable() }),
     handler: async ({ principal, query }) => {
       access.assertDo(principal, 'event-read');

@@ -1,6 +1,6 @@
 // /gis and /map: policy-filtered spatial queries, map clusters, grid lookups; GCJ-02/BD-09 on request.
 import { z } from 'zod';
-import { bboxParam, bboxTuple, CAMERA_STATUS, polygonGeometry, spatialHit } from '../../contract';
+import { bboxParam, bboxTuple, CAMERA_STATUS, queryNumber, polygonGeometry, spatialHit } from '../../contract';
 import type { AccessControl } from '../../auth/access';
 import type { SpatialQueries } from '../../cameras/spatial-queries';
 import type { ApiRouter } from '../api-router';
@@ -13,15 +13,15 @@ const filters = {
   tag: csv(z.string().min(1).max(64)),
   q: z.string().max(100).optional(),
 };
-const lng = z.coerce.number().min(-180).max(180);
-const lat = z.coerce.number().min(-90).max(90);
+const lng = queryNumber(z.number().min(-180).max(180));
+const lat = queryNumber(z.number().min(-90).max(90));
 
 const hits = z.object({ items: z.array(spatialHit) });
 const lineString = z.strictObject({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number()).min(2).max(3)).min(2).max(10000) });
 
 export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, access: AccessControl, limits: { maxRadiusM: number; maxResults: number }): void {
-  const limit = z.coerce.number().int().min(1).max(limits.maxResults).default(20);
-  const radius = z.coerce.number().min(0).max(limits.maxRadiusM);
+  const limit = queryNumber(z.number().int().min(1).max(limits.maxResults)).default(20);
+  const radius = queryNumber(z.number().min(0).max(limits.maxRadiusM));
   const guard = (p: Parameters<AccessControl['assertDo']>[0]) => access.assertDo(p, 'spatial-query');
 
   api.add({
@@ -77,7 +77,7 @@ export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, acces
   });
   api.add({
     method: 'get', path: '/grids/{id}/cameras', tag: 'grids', summary: 'Visible cameras inside one grid or key place',
-    params: z.strictObject({ id: z.coerce.number().int().positive() }), query: z.strictObject({ limit: limit.default(limits.maxResults), ...filters }), response: hits,
+    params: z.strictObject({ id: queryNumber(z.number().int().positive()) }), query: z.strictObject({ limit: limit.default(limits.maxResults), ...filters }), response: hits,
     handler: ({ principal, params, query: q }) => {
       guard(principal);
       return { items: spatial.gridCameras(principal, params.id, q.limit, q) };
@@ -85,7 +85,7 @@ export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, acces
   });
   api.add({
     method: 'get', path: '/map/clusters', tag: 'gis', summary: "Clusters and single cameras of the caller's visible set inside a viewport at a zoom level",
-    query: z.strictObject({ bbox: bboxParam, zoom: z.coerce.number().min(0).max(24), ...filters }),
+    query: z.strictObject({ bbox: bboxParam, zoom: queryNumber(z.number().min(0).max(24)), ...filters }),
     response: z.object({ features: z.array(z.object({ type: z.literal('Feature'), geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) }), properties: z.record(z.string(), z.unknown()) })) }),
     handler: ({ principal, query: q }) => ({ features: access.canDo(principal, 'spatial-query') ? spatial.mapClusters(principal, q.bbox, q.zoom, q) : [] }),
   });
