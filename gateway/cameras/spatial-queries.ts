@@ -153,14 +153,23 @@ export class SpatialQueries {
     return index.along(g, distanceM, { ...q, path: 'body.line' }).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
-  gridCameras(p: Principal, gridId: number, limit: number, f: Filters): SpatialHit[] {
+  gridCameras(p: Principal, gridId: number, limit: number, f: Filters, crs: Crs = 'wgs84'): SpatialHit[] {
     if (!this.grids.get(gridId)) throw new NotFoundError(`grid ${gridId} not found`);
     const { index, q } = this.scope(p, f);
-    return this.grids.camerasIn(gridId, index, q).slice(0, limit).map((h) => this.hit(h, 'wgs84'));
+    return this.grids.camerasIn(gridId, index, q).slice(0, limit).map((h) => this.hit(h, crs));
   }
 
-  /** Map clusters for the caller's visible set; served from cache, rebuilt off the request path when stale. */
-  mapClusters(p: Principal, bbox: [number, number, number, number], zoom: number, f: Filters): Array<Record<string, unknown>> {
+  /**
+   * Map clusters for the caller's visible set; served from cache, rebuilt off the request path when
+   * stale. `crs` applies to the viewport given and to the feature coordinates returned.
+   */
+  mapClusters(p: Principal, viewport: [number, number, number, number], zoom: number, f: Filters, crs: Crs = 'wgs84'): Array<Record<string, unknown>> {
+    let bbox = viewport;
+    if (crs !== 'wgs84') {
+      const [w, s] = convert(viewport[0], viewport[1], crs, 'wgs84');
+      const [e, n] = convert(viewport[2], viewport[3], crs, 'wgs84');
+      bbox = [w, s, e, n];
+    }
     const signature = `${this.access.signature(p)}|${JSON.stringify([f.status, f.department, f.tag, f.q])}`;
     const predicate = this.predicate(p, f);
     const filters = this.filters(f);
@@ -172,7 +181,8 @@ export class SpatialQueries {
         this.clusters.prepare(signature, predicate, filters);
       });
     }
-    return r.features.map((feat) => {
+    return r.features.map((f0) => {
+      const feat = crs === 'wgs84' ? f0 : { ...f0, geometry: { ...f0.geometry, coordinates: convert(f0.geometry.coordinates[0] as number, f0.geometry.coordinates[1] as number, 'wgs84', crs) } };
       const pr = feat.properties;
       if (pr.cluster) return { ...feat, properties: { ...pr, expansionZoom: this.clusters.expansionZoom(signature, pr.clusterId) } };
       const cam = this.dir.lookup(String(pr.id)) as IndexedCamera | undefined;

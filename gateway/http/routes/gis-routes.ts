@@ -77,17 +77,17 @@ export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, acces
   });
   api.add({
     method: 'get', path: '/grids/{id}/cameras', tag: 'grids', summary: 'Visible cameras inside one grid or key place',
-    params: z.strictObject({ id: queryNumber(z.number().int().positive()) }), query: z.strictObject({ limit: limit.default(limits.maxResults), ...filters }), response: hits,
+    params: z.strictObject({ id: queryNumber(z.number().int().positive()) }), query: z.strictObject({ limit: limit.default(limits.maxResults), crs, ...filters }), response: hits,
     handler: ({ principal, params, query: q }) => {
       guard(principal);
-      return { items: spatial.gridCameras(principal, params.id, q.limit, q) };
+      return { items: spatial.gridCameras(principal, params.id, q.limit, q, q.crs) };
     },
   });
   api.add({
     method: 'get', path: '/map/clusters', tag: 'gis', summary: "Clusters and single cameras of the caller's visible set inside a viewport at a zoom level",
-    query: z.strictObject({ bbox: bboxParam, zoom: queryNumber(z.number().min(0).max(24)), ...filters }),
+    query: z.strictObject({ bbox: bboxParam, zoom: queryNumber(z.number().min(0).max(24)), crs, ...filters }),
     response: z.object({ features: z.array(z.object({ type: z.literal('Feature'), geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) }), properties: z.record(z.string(), z.unknown()) })) }),
-    handler: ({ principal, query: q }) => ({ features: access.canDo(principal, 'spatial-query') ? spatial.mapClusters(principal, q.bbox, q.zoom, q) : [] }),
+    handler: ({ principal, query: q }) => ({ features: access.canDo(principal, 'spatial-query') ? spatial.mapClusters(principal, q.bbox, q.zoom, q, q.crs) : [] }),
   });
 
   function convertPoint(x: number, y: number, from: 'wgs84' | 'gcj02' | 'bd09'): [number, number] {
