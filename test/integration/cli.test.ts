@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePortRange } from '../helpers/ports';
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync('node', ['gateway/cli/bin.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 
@@ -37,16 +38,18 @@ describe('cloudeye CLI', function () {
   it('demo on the embedded database starts, serves, and stops everything on SIGINT', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ce-demo-'));
     chmodSync(dir, 0o755);
+    // one free range: PostgreSQL, then RTSP, then the 8 cameras' ONVIF ports
+    const ports = await freePortRange(10);
     const env = {
       ...process.env,
       CLOUDEYE_DATABASE__URL: '',
       DATABASE_URL: '',
       CLOUDEYE_DATABASE__EMBEDDED__DATA_DIR: path.join(dir, 'pg'),
-      CLOUDEYE_DATABASE__EMBEDDED__PORT: String(56000 + (process.pid % 3000)),
+      CLOUDEYE_DATABASE__EMBEDDED__PORT: String(ports),
       CLOUDEYE_SECURITY__SECRET_KEY_FILE: path.join(dir, 'secret.key'),
       CLOUDEYE_TRANSCODER__HLS_DIR: path.join(dir, 'hls'),
     };
-    const child = spawn('node', ['gateway/cli/bin.mjs', 'demo', '--port', '0', '--cameras', '8', '--rtsp-port', String(19554 + (process.pid % 300)), '--onvif-port', String(30000 + (process.pid % 3000) * 10)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', ['gateway/cli/bin.mjs', 'demo', '--port', '0', '--cameras', '8', '--rtsp-port', String(ports + 1), '--onvif-port', String(ports + 2)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startGateway } from '../../gateway/main';
 import { testConfig } from '../helpers/gateway';
+import { freePortRange } from '../helpers/ports';
 
 const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -22,7 +23,7 @@ describe('embedded PostgreSQL', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts (as root too), migrates, serves a query over HTTP and stops cleanly, twice', async () => {
-    const pgPort = 55000 + (process.pid % 5000);
+    const pgPort = await freePortRange(1);
     for (const round of [1, 2]) {
       const config = testConfig({ database: { url: '', embedded: { dataDir: path.join(dir, 'pg'), port: pgPort } } });
       const gw = await startGateway(config, { log: () => undefined });
