@@ -2,6 +2,7 @@
 // BD-09 in and out, area scopes made of grid polygons, clusters following changes.
 import assert from 'node:assert/strict';
 import { bearingDeg, distanceM, wgs84ToBd09, wgs84ToGcj02 } from '../../gis/index';
+import { waitFor } from '../../scripts/bench/transcoder-proc';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
@@ -32,13 +33,7 @@ describe('API: GIS after changes', function () {
     assert.equal(r.status, 201, r.text);
     return r.body.id as string;
   };
-  const waitFor = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`timed out waiting for ${what}`);
-  };
+  const settle = (what: string, check: () => Promise<boolean>): Promise<number> => waitFor(what, check, 2500);
 
   it('imports grids and key places from a GeoJSON FeatureCollection', async () => {
     const r = await t.api('POST', '/api/v1/grids', {
@@ -92,7 +87,7 @@ describe('API: GIS after changes', function () {
   it('a camera added, moved and removed through the API: every query follows, and so does its grid', async () => {
     const id = await camera('mover', 111.65, 29.02, { bearing: 90, fov: 60, rangeM: 200 });
     const cam = async () => (await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body as { gridId: number | null };
-    await waitFor('the grid of the new camera', async () => (await cam()).gridId === grids['西网格']);
+    await settle('the grid of the new camera', async () => (await cam()).gridId === grids['西网格']);
     const near = (lng: number, lat: number) => t.api('GET', `/api/v1/gis/nearby?lng=${lng}&lat=${lat}&radius=300`, { token: police });
     assert.deepEqual(names(await near(111.65, 29.02)), ['mover']);
 
@@ -100,7 +95,7 @@ describe('API: GIS after changes', function () {
     assert.equal(moved.status, 200, moved.text);
     assert.deepEqual(names(await near(111.65, 29.02)), [], 'gone from the old place');
     assert.deepEqual(names(await near(111.78, 29.04)), ['mover'], 'found at the new place');
-    await waitFor('the grid of the moved camera', async () => (await cam()).gridId === grids['东网格']);
+    await settle('the grid of the moved camera', async () => (await cam()).gridId === grids['东网格']);
     const east = await t.api('GET', `/api/v1/grids/${grids['东网格']}/cameras`, { token: police });
     assert.deepEqual(names(east), ['mover']);
 
@@ -194,15 +189,15 @@ describe('API: GIS after changes', function () {
     // the truth, from the uncached query: clusters may serve a stale set while they rebuild
     const visible = async (): Promise<number> => (await t.api('POST', '/api/v1/gis/within', { token: police, body: { bbox: [111.6, 29, 111.8, 29.05], limit: 500 } })).body.items.length;
     const police0 = await visible();
-    await waitFor('clusters of the current set', async () => (await count(police)) === police0);
+    await settle('clusters of the current set', async () => (await count(police)) === police0);
     assert.equal(await count(traffic), 0);
     await camera('late', 111.75, 29.01);
-    await waitFor('clusters with the new camera', async () => (await count(police)) === police0 + 1);
+    await settle('clusters with the new camera', async () => (await count(police)) === police0 + 1);
     const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'all' } });
     assert.equal(share.status, 201, share.text);
-    await waitFor('clusters of the new share', async () => (await count(traffic)) === police0 + 1);
+    await settle('clusters of the new share', async () => (await count(traffic)) === police0 + 1);
     const revoked = await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: admin });
     assert.equal(revoked.status, 200, revoked.text);
-    await waitFor('clusters after the share is revoked', async () => (await count(traffic)) === 0);
+    await settle('clusters after the share is revoked', async () => (await count(traffic)) === 0);
   });
 });
