@@ -100,7 +100,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     await auth.start();
     const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn));
     const admin = new AdminService(repos.org, repos.accounts, repos.audit, access, auth, box);
-    const directory = new CameraDirectory(() => gisRows(db.knex), { defaultRangeM: config.gis.defaultRangeM });
+    const directory = new CameraDirectory(() => gisRows(db.knex), {
+      defaultRangeM: config.gis.defaultRangeM,
+      onError: (what, err) => log('error', `${what}: ${String(err)}`),
+    });
     await directory.start();
     cameras.onChange((c) => directory.apply(c));
     const spatial = new SpatialQueries(directory, access, { defaultRangeM: config.gis.defaultRangeM, maxResults: config.gis.maxResults });

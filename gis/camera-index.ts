@@ -1,5 +1,5 @@
 // CameraIndex: the in-memory spatial index of every camera and its queries (nearest, area, route, covering).
-import { CameraStore } from './camera-store';
+import { CameraStore, type Packed } from './camera-store';
 import { GisInputError } from './errors';
 import { compileArea, compileLine } from './geojson';
 import { bearingDeg, circleBounds, distanceM, haversineA, haversineToMetres, metresToHaversineBound } from './geodesy';
@@ -42,7 +42,7 @@ export type CoveringOptions = QueryOptions & SectorDefaults;
 /**
  * In-memory index of all cameras. `load()` sorts them into a cell grid (1M cameras < 1 s);
  * `upsert()`/`remove()` touch only a small delta and tombstones, merged into every query;
- * `compact()` (call it off the request path when `needsCompact`) rebuilds and swaps.
+ * `compact()` rebuilds and swaps when `needsCompact`, or `compactInSlices()` off the request path.
  * Every query takes a visibility predicate and filters applied inside the scan, and returns hits
  * ordered by distance then id (see compareIds) unless documented otherwise.
  * Hits (and predicates) see the index's own copy of each camera; its `tags` array is frozen and
@@ -52,7 +52,8 @@ export class CameraIndex {
   private readonly store: CameraStore;
   private readonly defaults: Required<SectorDefaults>;
   private readonly maxDelta: number;
-  private tombstones = 0;
+  /** The stepped build in progress (its changed ids are replayed when it lands), or null. */
+  private building: IndexBuild | null = null;
   /** Written by touch loops so the engine cannot drop them. */
   private touched = 0;
 
@@ -67,22 +68,28 @@ export class CameraIndex {
 
   /** Replaces the whole content (validated: GisInputError with path "cameras[i].field"). */
   load(cameras: readonly GisCamera[]): void {
-    this.store.load(cameras);
-    this.store.version++;
-    this.tombstones = 0;
+    this.loadInSlices(cameras).finish();
+  }
+
+  /**
+   * load() spread over many short steps (see IndexBuild): queries and changes go on against the
+   * current content meanwhile, and the changes made meanwhile are replayed onto the new content when
+   * it lands (they are newer than `cameras`). Invalid input throws from the step that reads it,
+   * and the current content stays.
+   */
+  loadInSlices(cameras: readonly GisCamera[]): IndexBuild {
+    return this.begin(this.store.loadSteps(cameras), true);
   }
 
   /** Adds a camera or replaces the one with the same id (moved, re-tagged, status change). */
   upsert(camera: GisCamera): void {
-    const slot = this.store.slotOf.get(camera?.id);
     this.store.upsert(camera);
-    if (slot !== undefined && slot < this.store.staticCount && this.store.cams[slot] === undefined) this.tombstones++;
+    this.building?.record(camera.id);
   }
 
   /** Removes a camera; returns false when the id is unknown. */
   remove(id: CameraId): boolean {
-    const slot = this.store.slotOf.get(id);
-    if (slot !== undefined && slot < this.store.staticCount) this.tombstones++;
+    this.building?.record(id);
     return this.store.remove(id);
   }
 
@@ -103,7 +110,7 @@ export class CameraIndex {
 
   /** Pending changes since the last build: delta slots plus tombstones in the packed grid. */
   get deltaSize(): number {
-    return this.store.used - this.store.staticCount + this.tombstones;
+    return this.store.used - this.store.staticCount + this.store.tombstones;
   }
 
   /** True when the delta is large enough that queries slow down: call `compact()` soon. */
@@ -113,8 +120,40 @@ export class CameraIndex {
 
   /** Rebuilds the packed grid from the live cameras and swaps it in. Results do not change. */
   compact(): void {
-    this.store.compact();
-    this.tombstones = 0;
+    this.compactInSlices().finish();
+  }
+
+  /**
+   * compact() spread over many short steps (see IndexBuild), for a server that must keep answering:
+   * queries and changes go on against the current content, and the changes made meanwhile are
+   * replayed onto the compacted content when it lands.
+   */
+  compactInSlices(): IndexBuild {
+    return this.begin(this.store.compactSteps(), false);
+  }
+
+  /** Starts a stepped build; it abandons the one in progress (a load wins over a compaction). */
+  private begin(steps: Generator<void, Packed>, changesContent: boolean): IndexBuild {
+    this.building?.abandon();
+    const build = new IndexBuild(steps, (packed) => this.land(build, packed, changesContent));
+    this.building = build;
+    return build;
+  }
+
+  /** Installs a finished build, then replays the changes made while it ran (current records, newest wins). */
+  private land(build: IndexBuild, packed: Packed, changesContent: boolean): void {
+    const store = this.store;
+    const replay: Array<[CameraId, GisCamera | undefined]> = [];
+    for (const id of build.changed) replay.push([id, this.get(id)]);
+    const version = store.version;
+    store.install(packed);
+    for (const [id, cam] of replay) {
+      if (cam !== undefined) store.upsert(cam);
+      else store.remove(id);
+    }
+    // A compaction leaves the content as it was: its version stays (cluster caches key on it).
+    store.version = changesContent ? version + 1 : version;
+    this.building = null;
   }
 
   /** Calls `fn` for every camera (order unspecified). */
@@ -313,4 +352,61 @@ function listSet<T>(v: readonly T[] | undefined, path: string): Set<T> | null {
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) throw new GisInputError(path, 'must be an array', v);
   return v.length === 0 ? null : new Set(v);
+}
+
+/**
+ * A load or compaction in progress, run a slice at a time: each `step()` does at most SLICE
+ * (32,768) cameras' worth of one phase, a few milliseconds, so a server can yield to its requests
+ * between steps. The new content lands, with the changes made meanwhile replayed onto it, in the
+ * step that returns true. A newer build on the same index abandons this one (step returns true
+ * with nothing landed).
+ */
+export class IndexBuild {
+  /** Ids upserted or removed since the build began. */
+  readonly changed = new Set<CameraId>();
+  private state: 'running' | 'landed' | 'abandoned' | 'failed' = 'running';
+  /** Steps taken so far. */
+  steps = 0;
+
+  constructor(private readonly gen: Generator<void, Packed>, private readonly onLand: (p: Packed) => void) {}
+
+  /** 'running' until the last step; 'landed', 'abandoned' (a newer build took over) or 'failed' (threw) after. */
+  get status(): 'running' | 'landed' | 'abandoned' | 'failed' {
+    return this.state;
+  }
+
+  /** Notes a change made while the build runs, to replay when it lands. */
+  record(id: CameraId): void {
+    if (this.state === 'running') this.changed.add(id);
+  }
+
+  /** Runs one slice; true once the build has landed or been abandoned. Throws what the build threw. */
+  step(): boolean {
+    if (this.state !== 'running') return true;
+    this.steps++;
+    let r: IteratorResult<void, Packed>;
+    try {
+      r = this.gen.next();
+    } catch (err) {
+      this.state = 'failed';
+      this.changed.clear();
+      throw err;
+    }
+    if (!r.done) return false;
+    this.onLand(r.value);
+    this.state = 'landed';
+    return true;
+  }
+
+  /** Runs the remaining slices now. */
+  finish(): void {
+    while (!this.step());
+  }
+
+  /** Stops the build; nothing of it lands. */
+  abandon(): void {
+    if (this.state === 'running') this.state = 'abandoned';
+    this.changed.clear();
+    this.gen.return(undefined as unknown as Packed);
+  }
 }

@@ -1,5 +1,5 @@
 // Slot storage behind CameraIndex: static slots in cell-grid order, plus an append-only delta with tombstones.
-import { buildGrid, type CellGrid } from './cell-grid';
+import { SLICE, buildGridSteps, type CellGrid } from './cell-grid';
 import { checkCamera, checkCameraAt, normalize } from './camera-record';
 import { toRad } from './geodesy';
 import { IdSlots } from './id-slots';
@@ -14,6 +14,19 @@ export function unitVector(lng: number, lat: number, out: Float64Array, at: numb
   out[at] = cp * Math.cos(l);
   out[at + 1] = cp * Math.sin(l);
   out[at + 2] = Math.sin(p);
+}
+
+/** A packed content, built off to the side and swapped in by CameraStore.install. */
+export interface Packed {
+  cams: Array<GisCamera | undefined>;
+  lngs: Float64Array;
+  lats: Float64Array;
+  depts: Int32Array;
+  vecs: Float64Array;
+  slotOf: IdSlots;
+  grid: CellGrid | null;
+  n: number;
+  maxRange: number;
 }
 
 /** Internal storage. Slots [0, staticCount) are in `grid`; slots [staticCount, used) are the delta. */
@@ -37,6 +50,8 @@ export class CameraStore {
   /** Largest explicit rangeM ever stored since the last build (never shrinks until compact). */
   maxRangeM = 0;
   version = 0;
+  /** Dead slots in the packed grid (removed, or moved into the delta) since the last build. */
+  tombstones = 0;
   /** Interned tag lists of every record stored (kept across rebuilds: a city has few distinct lists). */
   private readonly tagLists = new TagLists();
   /** Department id → code (1, 2, …), never forgotten: a city has a few dozen departments. */
@@ -69,8 +84,12 @@ export class CameraStore {
     return mask;
   }
 
-  /** Rebuilds everything from `cameras` (validated; a repeated id replaces the earlier record). */
-  load(cameras: readonly GisCamera[]): void {
+  /**
+   * Builds a fresh packed content from `cameras` (validated; a repeated id replaces the earlier
+   * record), yielding every SLICE cameras; `install()` swaps the result in. Reads nothing of the
+   * current content, so changes may go on while it runs.
+   */
+  *loadSteps(cameras: readonly GisCamera[]): Generator<void, Packed> {
     const n = cameras.length;
     const cams: Array<GisCamera | undefined> = new Array(n);
     const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
@@ -78,92 +97,126 @@ export class CameraStore {
     const tags: string[][] = new Array(n);
     let maxRange = 0;
     // Input order: every record is read once, sequentially (tags interned here, not after the shuffle).
-    for (let i = 0; i < n; i++) {
-      const c = checkCameraAt(cameras, i);
-      const prev = slotOf.get(c.id);
-      if (prev !== undefined) {
-        cams[prev] = undefined;
-        depts[prev] = 0;
+    for (let i0 = 0; i0 < n; i0 += SLICE) {
+      for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
+        const c = checkCameraAt(cameras, i);
+        const prev = slotOf.get(c.id);
+        if (prev !== undefined) {
+          cams[prev] = undefined;
+          depts[prev] = 0;
+        }
+        slotOf.set(c.id, i);
+        depts[i] = this.departmentCode(c.departmentId);
+        cams[i] = c;
+        tags[i] = this.tagLists.intern(c.tags);
+        lngs[i] = c.lng;
+        lats[i] = c.lat;
+        if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
       }
-      slotOf.set(c.id, i);
-      depts[i] = this.departmentCode(c.departmentId);
-      cams[i] = c;
-      tags[i] = this.tagLists.intern(c.tags);
-      lngs[i] = c.lng;
-      lats[i] = c.lat;
-      if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
+      yield;
     }
-    this.install(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
+    return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, n, maxRange, true);
   }
 
-  /** Drops tombstones and folds the delta into a fresh grid, then swaps it in. */
-  compact(): void {
+  /**
+   * Builds the live cameras of the current content, without tombstones and with the delta folded
+   * into the grid, yielding every SLICE slots. Changes made while it runs may or may not be in the
+   * result: the caller replays them after `install()` (see CameraIndex.compactInSlices).
+   */
+  *compactSteps(): Generator<void, Packed> {
+    // Slots below `used` keep their position for good; a later change only kills or rewrites one.
+    const used = this.used, src = this.cams, srcLngs = this.lngs, srcLats = this.lats, srcDepts = this.depts;
     const n = this.slotOf.size;
     const cams: Array<GisCamera | undefined> = new Array(n);
     const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
     const tags: string[][] = new Array(n);
     let j = 0, maxRange = 0;
-    for (let s = 0; s < this.used; s++) {
-      const c = this.cams[s];
-      if (c === undefined) continue;
-      cams[j] = c;
-      tags[j] = c.tags;
-      lngs[j] = this.lngs[s] as number;
-      lats[j] = this.lats[s] as number;
-      depts[j] = this.depts[s] as number;
-      slotOf.set(c.id, j);
-      if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
-      j++;
+    for (let s0 = 0; s0 < used; s0 += SLICE) {
+      for (let s = s0, s1 = Math.min(used, s0 + SLICE); s < s1 && j < n; s++) {
+        const c = src[s];
+        if (c === undefined) continue;
+        cams[j] = c;
+        tags[j] = c.tags;
+        lngs[j] = srcLngs[s] as number;
+        lats[j] = srcLats[s] as number;
+        depts[j] = srcDepts[s] as number;
+        slotOf.set(c.id, j);
+        if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
+        j++;
+      }
+      yield;
     }
-    this.install(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
+    return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, j, maxRange, false);
   }
 
-  private install(
+  /**
+   * Sorts slots [0, n) into a fresh cell grid (the packed content), yielding every SLICE slots.
+   * `copy`: give every record the index's own copy (see normalize), allocated in grid order. A
+   * compaction reuses the records it has (already copies, nearly all already in grid order): a
+   * million new objects would cost major GC pauses of 0.1-0.4 s, longer than the whole slice.
+   */
+  private *packSteps(
     cams: Array<GisCamera | undefined>, tags: string[][], lngs: Float64Array, lats: Float64Array, depts: Int32Array,
-    slotOf: IdSlots, n: number, maxRange: number,
-  ): void {
+    slotOf: IdSlots, n: number, maxRange: number, copy: boolean,
+  ): Generator<void, Packed> {
     let grid: CellGrid | null = null;
     if (n > 0) {
       // Renumber slots into grid order: neighbours in space become neighbours in memory. The
       // scatter reads the inputs in order and writes at random; only the record copy reads at random.
-      const built = buildGrid(lngs, lats, n, this.perCell);
+      const built = yield* buildGridSteps(lngs, lats, n, this.perCell);
       grid = built.grid;
       const rank = built.rank;
       const src: Array<GisCamera | undefined> = new Array(n), srcTags: string[][] = new Array(n);
       const glng = new Float64Array(n), glat = new Float64Array(n), gdept = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const r = rank[i] as number;
-        const c = cams[i];
-        src[r] = c;
-        srcTags[r] = tags[i] as string[];
-        glng[r] = lngs[i] as number;
-        glat[r] = lats[i] as number;
-        gdept[r] = depts[i] as number;
-        if (c !== undefined) slotOf.set(c.id, r);
+      for (let i0 = 0; i0 < n; i0 += SLICE) {
+        for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
+          const r = rank[i] as number;
+          const c = cams[i];
+          src[r] = c;
+          srcTags[r] = tags[i] as string[];
+          glng[r] = lngs[i] as number;
+          glat[r] = lats[i] as number;
+          gdept[r] = depts[i] as number;
+          if (c !== undefined) slotOf.set(c.id, r);
+        }
+        yield;
       }
-      const gc: Array<GisCamera | undefined> = new Array(n);
-      for (let r = 0; r < n; r++) {
-        const c = src[r];
-        if (c !== undefined) gc[r] = normalize(c, srcTags[r] as string[]);
+      if (copy) {
+        for (let r0 = 0; r0 < n; r0 += SLICE) {
+          for (let r = r0, r1 = Math.min(n, r0 + SLICE); r < r1; r++) {
+            const c = src[r];
+            if (c !== undefined) src[r] = normalize(c, srcTags[r] as string[]);
+          }
+          yield;
+        }
       }
-      cams = gc;
+      cams = src;
       lngs = glng;
       lats = glat;
       depts = gdept;
     }
     const vecs = new Float64Array(n * 3);
-    for (let i = 0; i < n; i++) unitVector(lngs[i] as number, lats[i] as number, vecs, 3 * i);
-    this.vecs = vecs;
-    this.cams = cams;
-    this.lngs = lngs;
-    this.lats = lats;
-    this.depts = depts;
-    this.slotOf = slotOf;
-    this.grid = grid;
-    this.staticCount = n;
-    this.used = n;
-    this.maxRangeM = maxRange;
+    for (let i0 = 0; i0 < n; i0 += SLICE) {
+      for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) unitVector(lngs[i] as number, lats[i] as number, vecs, 3 * i);
+      yield;
+    }
+    return { cams, lngs, lats, depts, vecs, slotOf, grid, n, maxRange };
+  }
+
+  /** Swaps in a content built by loadSteps or compactSteps (its delta and tombstones empty). */
+  install(p: Packed): void {
+    this.cams = p.cams;
+    this.lngs = p.lngs;
+    this.lats = p.lats;
+    this.depts = p.depts;
+    this.vecs = p.vecs;
+    this.slotOf = p.slotOf;
+    this.grid = p.grid;
+    this.staticCount = p.n;
+    this.used = p.n;
+    this.maxRangeM = p.maxRange;
+    this.tombstones = 0;
   }
 
   /** Inserts or replaces; a camera that moved gets a new delta slot and leaves a tombstone. */
@@ -197,6 +250,7 @@ export class CameraStore {
 
   /** Makes `slot` a tombstone. */
   private kill(slot: number): void {
+    if (slot < this.staticCount && this.cams[slot] !== undefined) this.tombstones++;
     this.cams[slot] = undefined;
     this.depts[slot] = 0;
   }

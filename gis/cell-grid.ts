@@ -142,12 +142,16 @@ function quantileEdges(values: Float64Array, n: number, parts: number): Float64A
   return Float64Array.from(edges);
 }
 
+/** Items of work between two yields of a stepped build: a few milliseconds on a slow core. */
+export const SLICE = 1 << 15;
+
 /**
  * Plans a grid of about `n / perCell` cells over points [0, n) and returns it with `rank`: the
  * position of each point in cell order (stable counting sort, O(n)). Columns are placed first;
  * rows get whatever cell budget columns could not use (e.g. cameras along one meridian).
+ * A generator that yields every SLICE points, so a caller can spread the work over many ticks.
  */
-export function buildGrid(lngs: Float64Array, lats: Float64Array, n: number, perCell: number): { grid: CellGrid; rank: Int32Array } {
+export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: number, perCell: number): Generator<void, { grid: CellGrid; rank: Int32Array }> {
   let w = Infinity, s = Infinity, e = -Infinity, no = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = lngs[i] as number, y = lats[i] as number;
@@ -156,24 +160,32 @@ export function buildGrid(lngs: Float64Array, lats: Float64Array, n: number, per
     if (y < s) s = y;
     if (y > no) no = y;
   }
+  yield;
   const cells = Math.max(1, Math.min(1 << 22, Math.round(n / perCell)));
   const colEdges = quantileEdges(lngs, n, Math.max(1, Math.round(Math.sqrt(cells))));
   const rowEdges = quantileEdges(lats, n, Math.max(1, Math.round(cells / colEdges.length)));
   const nx = colEdges.length, ny = rowEdges.length;
   const start = new Int32Array(nx * ny + 1);
   const grid = new CellGrid(colEdges, rowEdges, start, w, s, e, no);
+  yield;
   const rank = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);
-    rank[i] = c;
-    start[c + 1] = (start[c + 1] as number) + 1;
+  for (let i0 = 0; i0 < n; i0 += SLICE) {
+    for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
+      const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);
+      rank[i] = c;
+      start[c + 1] = (start[c + 1] as number) + 1;
+    }
+    yield;
   }
   for (let c = 0; c < nx * ny; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const next = start.slice(0, nx * ny);
-  for (let i = 0; i < n; i++) {
-    const c = rank[i] as number;
-    rank[i] = next[c] as number;
-    next[c] = (next[c] as number) + 1;
+  for (let i0 = 0; i0 < n; i0 += SLICE) {
+    for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
+      const c = rank[i] as number;
+      rank[i] = next[c] as number;
+      next[c] = (next[c] as number) + 1;
+    }
+    yield;
   }
   return { grid, rank };
 }

@@ -1,5 +1,5 @@
 // Public surface of the GIS engine: the camera index, clusters, polygon layer, CRS and geodesy helpers.
-export { CameraIndex } from './camera-index';
+export { CameraIndex, IndexBuild } from './camera-index';
 export type { CameraIndexOptions, NearestOptions, AreaOptions, RouteOptions, CoveringOptions } from './camera-index';
 export { ClusterCache } from './clusters';
 export type { ClusterCacheOptions, ClusterFeature, ClusterProps, CameraPointProps, ClusterResult, MapFeature } from './clusters';

@@ -1,5 +1,5 @@
 // The in-memory camera directory: the GIS index built from the database at start and kept current on change.
-import { CameraIndex, type GisCamera } from '../../gis/index';
+import { CameraIndex, type GisCamera, type IndexBuild } from '../../gis/index';
 import type { PolicyCamera } from '../auth/policy';
 import type { CameraRecord } from '../db/cameras-repo';
 import type { CameraChange } from './camera-service';
@@ -29,7 +29,10 @@ export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'la
 export class CameraDirectory {
   readonly index: CameraIndex;
   private version = 0;
-  private compacting = false;
+  /** The compaction in progress, stepped between other work, or null. */
+  private compaction: IndexBuild | null = null;
+  /** Steps of the last load and the last compaction (each step a few ms; reported by the status API and tests). */
+  readonly lastSteps = { load: 0, compact: 0 };
   /** Changes seen while start() reads the database, replayed onto what it loaded (null = not loading). */
   private duringLoad: Array<(index: CameraIndex) => void> | null = null;
   /** The load in progress: a second start() waits for it, then reads afresh. */
@@ -38,16 +41,17 @@ export class CameraDirectory {
 
   constructor(
     private readonly rows: GisRowSource,
-    opts: { defaultRangeM: number },
+    private readonly opts: { defaultRangeM: number; maxDelta?: number; onError?: (what: string, err: unknown) => void },
   ) {
-    this.index = new CameraIndex({ defaultRangeM: opts.defaultRangeM });
+    this.index = new CameraIndex({ defaultRangeM: opts.defaultRangeM, ...(opts.maxDelta !== undefined ? { maxDelta: opts.maxDelta } : {}) });
   }
 
   /**
-   * Loads every camera (1M cameras: a few seconds, mostly the database read). Queries keep being
-   * answered from the old content meanwhile, and changes arriving during the read are applied to
-   * it and then replayed onto the loaded content, so none is lost to a read that began before it.
-   * Overlapping calls run one after the other, so an older read never lands last.
+   * Loads every camera (1M cameras: a few seconds, mostly the database read; the index is built in
+   * steps of a few ms). Queries keep being answered from the old content meanwhile, and changes
+   * arriving during the read are applied to it and then replayed onto the loaded content, so none
+   * is lost to a read that began before it. Overlapping calls run one after the other, so an older
+   * read never lands last.
    */
   start(): Promise<void> {
     const run = this.loading.catch(() => undefined).then(() => this.load());
@@ -61,7 +65,9 @@ export class CameraDirectory {
     try {
       const all: IndexedCamera[] = [];
       for await (const batch of this.rows()) for (const r of batch) all.push(toIndexed({ ...r }));
-      this.index.load(all);
+      const build = this.index.loadInSlices(all);
+      this.lastSteps.load = await stepThrough(build);
+      if (build.status !== 'landed') throw new Error(`camera index load ${build.status}`);
       for (const change of replay) change(this.index);
     } finally {
       this.duringLoad = null;
@@ -116,13 +122,32 @@ export class CameraDirectory {
     return this.index.get(id) as (PolicyCamera & IndexedCamera) | undefined;
   }
 
-  /** Rebuilds the packed index off the request path once enough changes piled up. */
+  /** True while a compaction is under way. */
+  get compacting(): boolean {
+    return this.compaction !== null;
+  }
+
+  /**
+   * Once enough changes piled up, rebuilds the packed index a step at a time between other work
+   * (1M cameras: ~150 steps of a few ms). Changes made meanwhile are replayed onto it by the index.
+   */
   private maybeCompact(): void {
-    if (this.compacting || !this.index.needsCompact) return;
-    this.compacting = true;
-    setImmediate(() => {
-      this.index.compact();
-      this.compacting = false;
+    if (this.compaction !== null || !this.index.needsCompact) return;
+    const build = this.index.compactInSlices();
+    this.compaction = build;
+    void stepThrough(build).then((steps) => {
+      this.lastSteps.compact = steps;
+    }, (err: unknown) => {
+      // the index keeps its current content; the next change past the threshold tries again
+      (this.opts.onError ?? ((what, e) => console.error(what, e)))('camera index compaction failed', err);
+    }).finally(() => {
+      if (this.compaction === build) this.compaction = null;
     });
   }
+}
+
+/** Runs a stepped index build to its end, yielding to the event loop after every step; resolves to the step count. */
+async function stepThrough(build: IndexBuild): Promise<number> {
+  while (!build.step()) await new Promise<void>((resolve) => setImmediate(resolve));
+  return build.steps;
 }

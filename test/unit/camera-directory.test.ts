@@ -86,4 +86,37 @@ describe('camera directory loads', () => {
     await dir.start();
     assert.deepEqual(sortedIds(dir), ['a']);
   });
+
+  it('the index is loaded and compacted a step at a time: other work runs between the steps, and no change is lost', async () => {
+    const rows: Row[] = [];
+    for (let i = 0; i < 70_000; i++) rows.push(row(`c${i}`, 111.5 + (i % 300) * 0.001, 29 + Math.floor(i / 300) * 0.001));
+    const dir = new CameraDirectory(async function* () {
+      yield rows;
+    }, { defaultRangeM: 80, maxDelta: 100 });
+    await dir.start();
+    assert.ok(dir.lastSteps.load > 10, `70,000 cameras load in many steps (${dir.lastSteps.load})`);
+    const expected = new Set(rows.map((r) => r.id));
+    // past maxDelta, a change starts a compaction in the background
+    for (let i = 0; i < 101; i++) {
+      dir.apply({ kind: 'upsert', camera: record(row(`n${i}`, 111.45, 29.0 + i * 0.0001)) });
+      expected.add(`n${i}`);
+    }
+    assert.equal(dir.compacting, true);
+    // between its steps the event loop serves other work: here, more changes and lookups
+    let turns = 0;
+    while (dir.compacting) {
+      dir.apply({ kind: 'remove', id: `c${turns}` });
+      expected.delete(`c${turns}`);
+      dir.apply({ kind: 'upsert', camera: record(row(`c${turns + 1000}`, 111.4, 29.2)) }); // moved
+      assert.equal(dir.lookup(`c${turns}`), undefined);
+      assert.equal(dir.lookup(`c${turns + 1000}`)?.lng, 111.4);
+      turns++;
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(turns > 10, `the compaction yielded to other work ${turns} times`);
+    assert.ok(dir.lastSteps.compact > 10);
+    assert.deepEqual(sortedIds(dir), [...expected].sort());
+    for (let i = 0; i < turns; i++) assert.equal(dir.lookup(`c${i + 1000}`)?.lng, 111.4, 'moves made during the compaction survive it');
+    assert.ok(dir.index.deltaSize < 4 * turns + 10, 'the compaction folded the earlier delta in');
+  });
 });

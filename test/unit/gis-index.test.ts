@@ -291,3 +291,127 @@ describe('gis index updates', () => {
     assert.deepEqual(run(), before);
   });
 });
+
+describe('gis index builds in steps (load and compaction while serving)', () => {
+  /** A random change to `live` and the index: remove, move, change in place, or add. */
+  const randomChange = (r: () => number, index: CameraIndex, live: Map<GisCamera['id'], GisCamera>, tag: string): void => {
+    const all = [...live.keys()];
+    const c = live.get(all[Math.floor(r() * all.length)] as GisCamera['id']) as GisCamera;
+    const u = r();
+    if (u < 0.25) {
+      index.remove(c.id);
+      live.delete(c.id);
+    } else if (u < 0.5) {
+      const [lng, lat] = randomPoint(r);
+      live.set(c.id, { ...c, lng, lat });
+      index.upsert(live.get(c.id) as GisCamera);
+    } else if (u < 0.75) {
+      live.set(c.id, { ...c, status: c.status === 'online' ? 'offline' : 'online' });
+      index.upsert(live.get(c.id) as GisCamera);
+    } else {
+      const [lng, lat] = randomPoint(r);
+      const added = { ...c, id: `${tag}-${live.size}-${Math.floor(r() * 1e9)}`, lng, lat };
+      live.set(added.id, added);
+      index.upsert(added);
+    }
+  };
+  const online = (c: GisCamera): boolean => c.status === 'online';
+  const sameAsScan = (index: CameraIndex, live: Map<GisCamera['id'], GisCamera>, r: () => number, label: string, queries = 15): void => {
+    const cams = [...live.values()];
+    const vis = visible(cams, online);
+    for (let q = 0; q < queries; q++) {
+      const [x, y] = randomPoint(r);
+      assert.deepEqual(ids(index.nearest(x, y, { n: 6, radiusM: 1500, predicate: online })), refNearest(vis, x, y, 6, 1500).map((h) => h.id), `${label}: nearest`);
+      assert.deepEqual(ids(index.withinCircle(x, y, 300)), refCircle(cams, x, y, 300).map((h) => h.id), `${label}: circle`);
+    }
+  };
+
+  it('a compaction in slices: queries and changes go on between steps, and every change made meanwhile survives it', () => {
+    const r = prng(41);
+    // more than two slices (32,768 cameras each) so every phase spans several steps
+    const live = new Map<GisCamera['id'], GisCamera>(randomCameras(80_000, 43).map((c) => [c.id, c]));
+    const index = new CameraIndex({ maxDelta: 500 });
+    index.load([...live.values()]);
+    for (let i = 0; i < 800; i++) randomChange(r, index, live, 'before');
+    assert.ok(index.needsCompact);
+    const versionBefore = index.version;
+    const build = index.compactInSlices();
+    let changes = 0;
+    while (!build.step()) {
+      assert.equal(build.status, 'running');
+      randomChange(r, index, live, 'during');
+      changes++;
+      if (build.steps % 4 === 0) sameAsScan(index, live, r, `between steps (step ${build.steps})`, 3);
+    }
+    assert.equal(build.status, 'landed');
+    assert.ok(build.steps >= 15, `a compaction of 80k cameras takes many steps (took ${build.steps})`);
+    assert.equal(index.version, versionBefore + changes, 'the compaction itself changes no content, only the changes made meanwhile count');
+    assert.ok(index.deltaSize <= 2 * changes, `only the changes made meanwhile are left in the delta (${index.deltaSize} for ${changes} changes)`);
+    assert.equal(index.size, live.size);
+    sameAsScan(index, live, r, 'after landing', 40);
+    // and the same as a fresh load of the live cameras
+    const fresh = new CameraIndex();
+    fresh.load([...live.values()]);
+    for (let q = 0; q < 40; q++) {
+      const [x, y] = randomPoint(r);
+      assert.deepEqual(ids(index.nearest(x, y, { n: 10 })), ids(fresh.nearest(x, y, { n: 10 })));
+      assert.deepEqual(ids(index.covering(x, y)), ids(fresh.covering(x, y)));
+    }
+  });
+
+  it('a load in slices keeps answering from the old content and replays changes made meanwhile onto the new one', () => {
+    const r = prng(47);
+    const index = new CameraIndex();
+    index.load([cam('old-only', X, Y)]);
+    const next = randomCameras(70_000, 49);
+    const moved = next[100] as GisCamera, removed = next[200] as GisCamera;
+    const build = index.loadInSlices(next);
+    assert.equal(build.step(), false);
+    assert.equal(index.size, 1, 'the old content answers until the new one lands');
+    assert.deepEqual(ids(index.nearest(X, Y, { n: 1 })), ['old-only']);
+    // changes made while it builds are newer than the list being loaded
+    index.upsert({ ...moved, lng: X + 0.05, lat: Y + 0.05 });
+    index.remove(removed.id);
+    index.upsert(cam('added-during', X - 0.05, Y));
+    const v = index.version;
+    build.finish();
+    assert.equal(build.status, 'landed');
+    assert.equal(index.version, v + 1, 'a load is one change of content');
+    assert.equal(index.size, next.length, '70,000 loaded, one removed, one added');
+    assert.equal(index.get(moved.id)?.lng, X + 0.05);
+    assert.equal(index.get(removed.id), undefined);
+    assert.ok(index.get('added-during'));
+    assert.equal(index.get('old-only'), undefined, 'the old content is gone');
+    const live = new Map<GisCamera['id'], GisCamera>(next.map((c) => [c.id, c]));
+    live.set(moved.id, { ...moved, lng: X + 0.05, lat: Y + 0.05 });
+    live.delete(removed.id);
+    live.set('added-during', cam('added-during', X - 0.05, Y));
+    sameAsScan(index, live, r, 'after the load', 30);
+  });
+
+  it('a newer build abandons the one in progress; a load that fails on bad input leaves the content as it was', () => {
+    const base = randomCameras(40_000, 53);
+    const index = new CameraIndex();
+    index.load(base);
+    for (let i = 0; i < 50; i++) index.upsert({ ...(base[i] as GisCamera), lng: X, lat: Y });
+    const compaction = index.compactInSlices();
+    compaction.step();
+    compaction.step();
+    index.load([cam('a', X, Y), cam('b', X + 0.001, Y)]);
+    assert.equal(compaction.step(), true, 'an abandoned build is over');
+    assert.equal(compaction.status, 'abandoned');
+    assert.equal(index.size, 2, 'the abandoned compaction never lands over the load');
+    assert.deepEqual(ids(index.nearest(X, Y, { n: 5 })), ['a', 'b']);
+
+    const bad = [...base];
+    bad[35_000] = { ...(base[35_000] as GisCamera), lat: 91 };
+    const failing = index.loadInSlices(bad);
+    assert.throws(() => failing.finish(), (e: unknown) => e instanceof GisInputError && /cameras\[35000\]\.lat/.test(e.message));
+    assert.equal(failing.status, 'failed');
+    assert.equal(failing.step(), true);
+    assert.equal(index.size, 2, 'the content before the failed load stays');
+    index.upsert(cam('c', X, Y + 0.001));
+    assert.equal(failing.changed.size, 0, 'a failed build records nothing more');
+    assert.deepEqual(ids(index.nearest(X, Y, { n: 5 })), ['a', 'b', 'c']);
+  });
+});
