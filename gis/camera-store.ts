@@ -92,9 +92,11 @@ export class CameraStore {
   *loadSteps(cameras: readonly GisCamera[]): Generator<void, Packed> {
     const n = cameras.length;
     const cams: Array<GisCamera | undefined> = new Array(n);
+    yield; // see compactSteps
+    const tags: string[][] = new Array(n);
+    yield;
     const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
-    const tags: string[][] = new Array(n);
     let maxRange = 0;
     // Input order: every record is read once, sequentially (tags interned here, not after the shuffle).
     for (let i0 = 0; i0 < n; i0 += SLICE) {
@@ -115,7 +117,7 @@ export class CameraStore {
       }
       yield;
     }
-    return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, n, maxRange, true);
+    return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
   }
 
   /**
@@ -127,17 +129,18 @@ export class CameraStore {
     // Slots below `used` keep their position for good; a later change only kills or rewrites one.
     const used = this.used, src = this.cams, srcLngs = this.lngs, srcLats = this.lats, srcDepts = this.depts;
     const n = this.slotOf.size;
+    // A JS array of a million slots takes 5-8 ms to allocate: one per step. (Typed arrays are
+    // zeroed lazily, page by page, as the slices first write them.)
     const cams: Array<GisCamera | undefined> = new Array(n);
+    yield;
     const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
-    const tags: string[][] = new Array(n);
     let j = 0, maxRange = 0;
     for (let s0 = 0; s0 < used; s0 += SLICE) {
       for (let s = s0, s1 = Math.min(used, s0 + SLICE); s < s1 && j < n; s++) {
         const c = src[s];
         if (c === undefined) continue;
         cams[j] = c;
-        tags[j] = c.tags;
         lngs[j] = srcLngs[s] as number;
         lats[j] = srcLats[s] as number;
         depts[j] = srcDepts[s] as number;
@@ -147,18 +150,19 @@ export class CameraStore {
       }
       yield;
     }
-    return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, j, maxRange, false);
+    return yield* this.packSteps(cams, null, lngs, lats, depts, slotOf, j, maxRange);
   }
 
   /**
    * Sorts slots [0, n) into a fresh cell grid (the packed content), yielding every SLICE slots.
-   * `copy`: give every record the index's own copy (see normalize), allocated in grid order. A
-   * compaction reuses the records it has (already copies, nearly all already in grid order): a
-   * million new objects would cost major GC pauses of 0.1-0.4 s, longer than the whole slice.
+   * With `tags` (interned lists of new records), every record gets the index's own copy (see
+   * normalize), allocated in grid order. Without (a compaction), the records it has are reused:
+   * they are copies already, nearly all in grid order, and a million new objects would cost major
+   * GC pauses of 0.1-0.4 s.
    */
   private *packSteps(
-    cams: Array<GisCamera | undefined>, tags: string[][], lngs: Float64Array, lats: Float64Array, depts: Int32Array,
-    slotOf: IdSlots, n: number, maxRange: number, copy: boolean,
+    cams: Array<GisCamera | undefined>, tags: string[][] | null, lngs: Float64Array, lats: Float64Array, depts: Int32Array,
+    slotOf: IdSlots, n: number, maxRange: number,
   ): Generator<void, Packed> {
     let grid: CellGrid | null = null;
     if (n > 0) {
@@ -167,14 +171,17 @@ export class CameraStore {
       const built = yield* buildGridSteps(lngs, lats, n, this.perCell);
       grid = built.grid;
       const rank = built.rank;
-      const src: Array<GisCamera | undefined> = new Array(n), srcTags: string[][] = new Array(n);
+      const src: Array<GisCamera | undefined> = new Array(n);
+      yield;
+      const srcTags: string[][] | null = tags && new Array(n);
+      if (tags) yield;
       const glng = new Float64Array(n), glat = new Float64Array(n), gdept = new Int32Array(n);
       for (let i0 = 0; i0 < n; i0 += SLICE) {
         for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
           const r = rank[i] as number;
           const c = cams[i];
           src[r] = c;
-          srcTags[r] = tags[i] as string[];
+          if (srcTags) srcTags[r] = (tags as string[][])[i] as string[];
           glng[r] = lngs[i] as number;
           glat[r] = lats[i] as number;
           gdept[r] = depts[i] as number;
@@ -182,7 +189,7 @@ export class CameraStore {
         }
         yield;
       }
-      if (copy) {
+      if (srcTags) {
         for (let r0 = 0; r0 < n; r0 += SLICE) {
           for (let r = r0, r1 = Math.min(n, r0 + SLICE); r < r1; r++) {
             const c = src[r];

@@ -163,12 +163,14 @@ export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: numbe
   yield;
   const cells = Math.max(1, Math.min(1 << 22, Math.round(n / perCell)));
   const colEdges = quantileEdges(lngs, n, Math.max(1, Math.round(Math.sqrt(cells))));
+  yield;
   const rowEdges = quantileEdges(lats, n, Math.max(1, Math.round(cells / colEdges.length)));
   const nx = colEdges.length, ny = rowEdges.length;
   const start = new Int32Array(nx * ny + 1);
   const grid = new CellGrid(colEdges, rowEdges, start, w, s, e, no);
   yield;
   const rank = new Int32Array(n);
+  yield;
   for (let i0 = 0; i0 < n; i0 += SLICE) {
     for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
       const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);

@@ -1,4 +1,5 @@
 // GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory, HTTP nearby.
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CameraIndex } from '../../gis/camera-index';
 import { ClusterCache } from '../../gis/clusters';
@@ -152,6 +153,55 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     if (i >= 40) ctimes.push(performance.now() - t);
   }
   log(`bench cluster_query_ms ${fmt(median(ctimes))} ms`);
+
+  benchCompaction(index, n, log);
+}
+
+/**
+ * Compaction after 20,000 changes (the gateway's threshold): all at once, as a baseline, and in
+ * slices as the gateway runs it. The longest step is how long it holds the event loop; major GC
+ * pauses that land inside a step (the heap holds a million records) are counted apart.
+ */
+function benchCompaction(index: CameraIndex, n: number, log: (line: string) => void): void {
+  const r = prng(13);
+  const churn = (): void => {
+    for (let i = 0; i < 20_000; i++) {
+      const id = Math.floor(r() * n);
+      const c = index.get(id);
+      if (!c) continue;
+      if (i % 2) index.upsert({ ...c, lng: c.lng + 0.0005, lat: c.lat - 0.0005 });
+      else index.upsert({ ...c, status: c.status === 'online' ? 'offline' : 'online' });
+    }
+  };
+  churn();
+  gc();
+  let t = performance.now();
+  index.compact();
+  const fullMs = performance.now() - t;
+  churn();
+  gc();
+  const gcPauses: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcPauses.push(e.duration);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const build = index.compactInSlices();
+  const steps: number[] = [];
+  t = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    const done = build.step();
+    steps.push(performance.now() - t0);
+    if (done) break;
+  }
+  const slicedMs = performance.now() - t;
+  obs.disconnect();
+  const sorted = [...steps].sort((a, b) => a - b);
+  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
+  log(`# compaction after 20,000 changes: all at once ${fmt(fullMs)} ms; in ${steps.length} steps ${fmt(slicedMs)} ms, step median ${fmt(median(steps))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1] as number)} ms; major GC pauses meanwhile ${gcPauses.length}${gcPauses.length ? `, longest ${fmt(Math.max(...gcPauses))} ms` : ''}`);
+  log(`bench compact_full_ms ${fmt(fullMs)} ms`);
+  log(`bench compact_step_p99_ms ${fmt(p99)} ms`);
+  log(`bench compact_block_ratio ${fmt(fullMs / p99)} x`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
