@@ -106,7 +106,12 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     await directory.start();
     cameras.onChange((c) => directory.apply(c));
-    const spatial = new SpatialQueries(directory, access, { defaultRangeM: config.gis.defaultRangeM, maxResults: config.gis.maxResults });
+    const spatial = new SpatialQueries(directory, access, {
+      defaultRangeM: config.gis.defaultRangeM,
+      maxResults: config.gis.maxResults,
+      onError: (what, err) => log('error', `${what}: ${String(err)}`),
+    });
+    closers.push(() => spatial.close());
     const loadGrids = async (): Promise<void> => {
       for (const g of spatial.loadGrids(await repos.org.grids())) log('warn', `grids: grid ${g.id} left out of the layer: ${g.error}`);
     };

@@ -158,8 +158,28 @@ export class CameraIndex {
 
   /** Calls `fn` for every camera (order unspecified). */
   forEach(fn: (cam: GisCamera) => void): void {
+    this.forEachIn(0, this.store.used, fn);
+  }
+
+  /**
+   * Slots in use. A walk in slices, forEachIn(0, k), forEachIn(k, 2k), … up to the slotCount read
+   * at its start, sees every camera of that moment once unless it changed meanwhile (a moved or
+   * added camera takes a new slot past the end), as long as `layout` stays the same.
+   */
+  get slotCount(): number {
+    return this.store.used;
+  }
+
+  /** Changes when slots are renumbered (load, compaction): a walk in slices must start over. */
+  get layout(): number {
+    return this.store.layout;
+  }
+
+  /** Calls `fn` for every camera in slots [from, to). */
+  forEachIn(from: number, to: number, fn: (cam: GisCamera) => void): void {
     const cams = this.store.cams;
-    for (let s = 0; s < this.store.used; s++) {
+    const end = Math.min(to, this.store.used);
+    for (let s = Math.max(0, from); s < end; s++) {
       const c = cams[s];
       if (c !== undefined) fn(c);
     }

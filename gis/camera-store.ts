@@ -50,6 +50,8 @@ export class CameraStore {
   /** Largest explicit rangeM ever stored since the last build (never shrinks until compact). */
   maxRangeM = 0;
   version = 0;
+  /** Increments whenever slots are renumbered (install): a walk over slots in slices starts over. */
+  layout = 0;
   /** Dead slots in the packed grid (removed, or moved into the delta) since the last build. */
   tombstones = 0;
   /** Interned tag lists of every record stored (kept across rebuilds: a city has few distinct lists). */
@@ -224,6 +226,7 @@ export class CameraStore {
     this.used = p.n;
     this.maxRangeM = p.maxRange;
     this.tombstones = 0;
+    this.layout++;
   }
 
   /** Inserts or replaces; a camera that moved gets a new delta slot and leaves a tombstone. */

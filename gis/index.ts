@@ -1,8 +1,8 @@
 // Public surface of the GIS engine: the camera index, clusters, polygon layer, CRS and geodesy helpers.
 export { CameraIndex, IndexBuild } from './camera-index';
 export type { CameraIndexOptions, NearestOptions, AreaOptions, RouteOptions, CoveringOptions } from './camera-index';
-export { ClusterCache } from './clusters';
-export type { ClusterCacheOptions, ClusterFeature, ClusterProps, CameraPointProps, ClusterResult, MapFeature } from './clusters';
+export { ClusterSet, PointCollector, checkViewport, packedBuffers, pointBuffers, unpackMarkers } from './clusters';
+export type { ClusterMarker, ClusterOptions, ClusterPoints, Marker, PackedMarkers, PointMarker } from './clusters';
 export { PolygonLayer } from './polygon-layer';
 export type { Place } from './polygon-layer';
 export { GisInputError } from './errors';

@@ -1,9 +1,10 @@
 // Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
-import { CameraIndex, ClusterCache, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
+import { CameraIndex, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
 import { NotFoundError } from '../errors';
+import { MapClusters } from './map-clusters';
 import type { CameraDirectory, IndexedCamera } from './spatial-service';
 
 export type { CameraSummary, SpatialHit } from '../contract';
@@ -20,17 +21,26 @@ const NO_CAMERAS = new CameraIndex();
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 
 export class SpatialQueries {
-  private readonly clusters: ClusterCache;
+  private readonly clusters: MapClusters;
   private readonly grids = new PolygonLayer();
-  private readonly pending = new Set<string>();
 
   constructor(
     private readonly dir: CameraDirectory,
     private readonly access: AccessControl,
-    private readonly opts: { defaultRangeM: number; maxResults: number },
+    private readonly opts: { defaultRangeM: number; maxResults: number; onError?: (what: string, err: unknown) => void },
   ) {
     // 80-px clusters: a full-HD viewport holds at most ~300 features, so a zoom redraws in well under 100 ms
-    this.clusters = new ClusterCache(dir.index, { maxSignatures: 32, radius: 80 });
+    this.clusters = new MapClusters(dir.index, { radius: 80, maxSignatures: 32, ...(opts.onError ? { onError: opts.onError } : {}) });
+  }
+
+  /** Ends the clusters' worker thread. */
+  close(): Promise<void> {
+    return this.clusters.close();
+  }
+
+  /** The map clusters (status and tests). */
+  get mapClusterStats(): MapClusters['stats'] {
+    return this.clusters.stats;
   }
 
   /**
@@ -160,10 +170,12 @@ export class SpatialQueries {
   }
 
   /**
-   * Map clusters for the caller's visible set; served from cache, rebuilt off the request path when
-   * stale. `crs` applies to the viewport given and to the feature coordinates returned.
+   * Map clusters for the caller's visible set, built on a worker thread (the first call of a
+   * visibility signature waits for its build; later ones get the previous set while a changed index
+   * is rebuilt). `crs` applies to the viewport given and to the feature coordinates returned.
+   * Single cameras carry their current attributes; one removed since the build is left out.
    */
-  mapClusters(p: Principal, viewport: [number, number, number, number], zoom: number, f: Filters, crs: Crs = 'wgs84'): Array<Record<string, unknown>> {
+  async mapClusters(p: Principal, viewport: [number, number, number, number], zoom: number, f: Filters, crs: Crs = 'wgs84'): Promise<Array<Record<string, unknown>>> {
     let bbox = viewport;
     if (crs !== 'wgs84') {
       const [w, s] = convert(viewport[0], viewport[1], crs, 'wgs84');
@@ -171,23 +183,23 @@ export class SpatialQueries {
       bbox = [w, s, e, n];
     }
     const signature = `${this.access.signature(p)}|${JSON.stringify([f.status, f.department, f.tag, f.q])}`;
-    const predicate = this.predicate(p, f);
-    const filters = this.filters(f);
-    const r = this.clusters.query(signature, predicate, bbox, zoom, { allowStale: true, filters });
-    if (r.stale && !this.pending.has(signature)) {
-      this.pending.add(signature);
-      setImmediate(() => {
-        this.pending.delete(signature);
-        this.clusters.prepare(signature, predicate, filters);
+    const { markers } = await this.clusters.query(signature, this.predicate(p, f), this.filters(f), bbox, zoom);
+    const out: Array<Record<string, unknown>> = [];
+    for (const m of markers) {
+      const coordinates = crs === 'wgs84' ? [m.lng, m.lat] : convert(m.lng, m.lat, 'wgs84', crs);
+      const geometry = { type: 'Point', coordinates };
+      if (m.cluster) {
+        out.push({ type: 'Feature', geometry, properties: { cluster: true, clusterId: m.clusterId, count: m.count, statusCounts: m.statusCounts, expansionZoom: m.expansionZoom } });
+        continue;
+      }
+      const cam = this.dir.lookup(String(m.id)) as IndexedCamera | undefined;
+      if (!cam) continue;
+      out.push({
+        type: 'Feature', geometry,
+        properties: { cluster: false, id: String(cam.id), name: cam.name ?? '', status: cam.status, departmentId: Number(cam.departmentId), bearing: cam.bearing ?? null, fov: cam.fovDeg ?? null, rangeM: cam.rangeM ?? null },
       });
     }
-    return r.features.map((f0) => {
-      const feat = crs === 'wgs84' ? f0 : { ...f0, geometry: { ...f0.geometry, coordinates: convert(f0.geometry.coordinates[0] as number, f0.geometry.coordinates[1] as number, 'wgs84', crs) } };
-      const pr = feat.properties;
-      if (pr.cluster) return { ...feat, properties: { ...pr, expansionZoom: this.clusters.expansionZoom(signature, pr.clusterId) } };
-      const cam = this.dir.lookup(String(pr.id)) as IndexedCamera | undefined;
-      return { ...feat, properties: { cluster: false, id: String(pr.id), name: cam?.name ?? '', status: pr.status, departmentId: Number(pr.departmentId), bearing: pr.bearing, fov: pr.fovDeg, rangeM: cam?.rangeM ?? null } };
-    });
+    return out;
   }
 
   toWgs84(lng: number, lat: number, from: Crs): [number, number] {

@@ -1,8 +1,9 @@
 // GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory, HTTP nearby.
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CameraIndex } from '../../gis/camera-index';
-import { ClusterCache } from '../../gis/clusters';
+import { ClusterSet, PointCollector } from '../../gis/clusters';
+import { MapClusters } from '../../gateway/cameras/map-clusters';
 import { distanceM } from '../../gis/geodesy';
 import { compareIds } from '../../gis/ids';
 import type { Bbox, GisCamera } from '../../gis/types';
@@ -135,26 +136,57 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     }
   } else log('# postgis skipped: no database URL');
 
-  // Clusters: one typical user's visible set, prepared ahead; viewports of 1280x800 px at several zooms.
-  const cache = new ClusterCache(index);
-  const prepMs = cache.prepare('typical', pred);
-  const allMs = cache.prepare('all', () => true);
-  log(`# clusters prepared: typical user ${fmt(prepMs)} ms, everything ${fmt(allMs)} ms`);
-  const ctimes: number[] = [];
-  const cr = prng(11);
-  for (let i = 0; i < 400; i++) {
-    const zoom = 8 + (i % 10);
-    const [x, y] = [CENTRE[0] + (cr() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (cr() * 2 - 1) * HALF_LAT * 0.8];
-    const dx = (1280 / (256 * 2 ** zoom)) * 180, dy = (800 / (256 * 2 ** zoom)) * 180 * Math.cos((y * Math.PI) / 180);
-    const bbox: Bbox = [x - dx, y - dy, x + dx, y + dy];
-    const sig = i % 2 ? 'typical' : 'all';
-    const t = performance.now();
-    cache.query(sig, sig === 'all' ? () => true : pred, bbox, zoom);
-    if (i >= 40) ctimes.push(performance.now() - t);
-  }
-  log(`bench cluster_query_ms ${fmt(median(ctimes))} ms`);
+  await benchClusters(index, pred, log);
 
   benchCompaction(index, n, log);
+}
+
+/**
+ * Map clusters as the gateway serves them: built on the worker thread, each viewport a message
+ * round-trip. Baseline: the same build on the event loop, as the gateway did before, which held it
+ * for the whole build; the figure is the longest the event loop was held while the worker built.
+ */
+async function benchClusters(index: CameraIndex, pred: (c: GisCamera) => boolean, log: (line: string) => void): Promise<void> {
+  let t = performance.now();
+  const everything = new PointCollector(index).finish().result();
+  const collectMs = performance.now() - t;
+  t = performance.now();
+  new ClusterSet(everything.points, { radius: 80 });
+  const inlineMs = performance.now() - t;
+  const clusters = new MapClusters(index, { radius: 80 });
+  const world: Bbox = [-180, -85, 180, 85];
+  try {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    t = performance.now();
+    await clusters.query('all', () => true, {}, world, 10);
+    const firstMs = performance.now() - t;
+    delay.disable();
+    const blockMs = delay.max / 1e6;
+    log(`# clusters of all ${everything.ids.length} cameras: gathered in ${fmt(collectMs)} ms (in slices), built on the event loop ${fmt(inlineMs)} ms, on the worker ${fmt(clusters.stats.lastBuildMs)} ms (first answer after ${fmt(firstMs)} ms)`);
+    log(`bench cluster_build_block_ms ${fmt(blockMs)} ms`);
+    log(`bench cluster_block_ratio ${fmt(inlineMs / blockMs)} x`);
+    t = performance.now();
+    await clusters.query('typical', pred, {}, world, 10);
+    log(`# clusters of a typical user's set: first answer after ${fmt(performance.now() - t)} ms (worker build ${fmt(clusters.stats.lastBuildMs)} ms)`);
+
+    // viewports of 1280x800 px at several zooms, alternating the two sets
+    const ctimes: number[] = [];
+    const cr = prng(11);
+    for (let i = 0; i < 400; i++) {
+      const zoom = 8 + (i % 10);
+      const [x, y] = [CENTRE[0] + (cr() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (cr() * 2 - 1) * HALF_LAT * 0.8];
+      const dx = (1280 / (256 * 2 ** zoom)) * 180, dy = (800 / (256 * 2 ** zoom)) * 180 * Math.cos((y * Math.PI) / 180);
+      const bbox: Bbox = [x - dx, y - dy, x + dx, y + dy];
+      const t0 = performance.now();
+      if (i % 2) await clusters.query('typical', pred, {}, bbox, zoom);
+      else await clusters.query('all', () => true, {}, bbox, zoom);
+      if (i >= 40) ctimes.push(performance.now() - t0);
+    }
+    log(`bench cluster_query_ms ${fmt(median(ctimes))} ms`);
+  } finally {
+    await clusters.close();
+  }
 }
 
 /**

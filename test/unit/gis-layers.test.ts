@@ -1,8 +1,9 @@
-// PolygonLayer (grids, key places) and ClusterCache (map clusters per visibility signature).
+// PolygonLayer (grids, key places) and map clusters (PointCollector gathers a visible set, ClusterSet clusters it).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import Supercluster from 'supercluster';
 import { CameraIndex } from '../../gis/camera-index';
-import { ClusterCache, type ClusterFeature } from '../../gis/clusters';
+import { ClusterSet, PointCollector, type ClusterMarker, type Marker, type PointMarker } from '../../gis/clusters';
 import { GisInputError } from '../../gis/errors';
 import { PolygonLayer } from '../../gis/polygon-layer';
 import type { GisCamera } from '../../gis/types';
@@ -49,63 +50,98 @@ describe('gis PolygonLayer', () => {
     });
 });
 
-describe('gis ClusterCache', () => {
+describe('gis map clusters (PointCollector + ClusterSet)', () => {
   const cams = randomCameras(5000, 3);
   const index = new CameraIndex();
   index.load(cams);
   const own = (c: GisCamera): boolean => c.departmentId === 1 || c.departmentId === 2;
   const visibleCount = cams.filter(own).length;
   const world: [number, number, number, number] = [-180, -85, 180, 85];
-  const total = (fs: ClusterFeature[]): number => fs.reduce((n, f) => n + (f.properties.cluster ? f.properties.count : 1), 0);
+  const total = (ms: Marker[]): number => ms.reduce((n, m) => n + (m.cluster ? m.count : 1), 0);
+  const build = (predicate: (c: GisCamera) => boolean, filters = {}): { set: ClusterSet; ids: Array<GisCamera['id']> } => {
+    const { points, ids } = new PointCollector(index, predicate, filters).finish().result();
+    return { set: new ClusterSet(points, { radius: 80 }), ids };
+  };
 
   it('counts add up to the visible set at every zoom, with per-status counts', () => {
-    const cache = new ClusterCache(index);
-    cache.prepare('dept-1-2', own);
+    const { set } = build(own);
+    assert.equal(set.size, visibleCount);
     for (const z of [0, 5, 10, 13, 16, 18]) {
-      const { features, stale } = cache.query('dept-1-2', own, world, z);
-      assert.equal(stale, false);
-      assert.equal(total(features), visibleCount, `zoom ${z}`);
-      for (const f of features)
-        if (f.properties.cluster) assert.equal(Object.values(f.properties.statusCounts).reduce((a, b) => a + b, 0), f.properties.count);
+      const markers = set.query(world, z);
+      assert.equal(total(markers), visibleCount, `zoom ${z}`);
+      for (const m of markers)
+        if (m.cluster) assert.equal(Object.values(m.statusCounts).reduce((a, b) => a + b, 0), m.count);
     }
-  });
-  it('single cameras carry id, status and bearing; only visible ones appear', () => {
-    const cache = new ClusterCache(index);
-    const { features } = cache.query('dept-1-2', own, world, 20);
-    assert.equal(features.length, total(features));
-    const visibleIds = new Set(cams.filter(own).map((c) => c.id));
-    for (const f of features) {
-      assert.equal(f.properties.cluster, false);
-      if (!f.properties.cluster) {
-        assert.ok(visibleIds.has(f.properties.id));
-        assert.ok('bearing' in f.properties && 'status' in f.properties);
-      }
+    // and the per-status counts add up to the visible set's statuses
+    const byStatus: Record<string, number> = {};
+    for (const m of set.query(world, 0)) {
+      if (m.cluster) for (const [k, v] of Object.entries(m.statusCounts)) byStatus[k] = (byStatus[k] ?? 0) + v;
     }
+    const want: Record<string, number> = {};
+    for (const c of cams.filter(own)) want[c.status] = (want[c.status] ?? 0) + 1;
+    assert.deepEqual(byStatus, want);
   });
-  it('signatures are cached separately and invalidated when the index version changes', () => {
-    const cache = new ClusterCache(index);
-    cache.prepare('a', own);
-    cache.prepare('b', () => true);
-    assert.equal(total(cache.query('b', () => true, world, 3).features), cams.length);
-    assert.ok(cache.isWarm('a'));
-    index.upsert(cam(999999, 111.69, 29.03, 'online', 1));
-    assert.equal(cache.isWarm('a'), false);
-    const stale = cache.query('a', own, world, 3, { allowStale: true });
-    assert.equal(stale.stale, true);
-    assert.equal(total(stale.features), visibleCount);
-    const fresh = cache.query('a', own, world, 3);
-    assert.equal(fresh.stale, false);
-    assert.equal(total(fresh.features), visibleCount + 1);
-    index.remove(999999);
+  it('single cameras map back to exactly the visible cameras, at their positions', () => {
+    const { set, ids } = build(own);
+    const markers = set.query(world, 20);
+    assert.equal(markers.length, total(markers));
+    const seen = markers.map((m) => {
+      assert.equal(m.cluster, false);
+      const id = ids[(m as PointMarker).point] as GisCamera['id'];
+      const c = index.get(id) as GisCamera;
+      assert.ok(own(c));
+      assert.ok(Math.abs(c.lng - m.lng) < 1e-9 && Math.abs(c.lat - m.lat) < 1e-9);
+      return id;
+    });
+    assert.deepEqual(new Set(seen), new Set(cams.filter(own).map((c) => c.id)));
+  });
+  it('filters (status, department, tags) narrow the set like the queries do', () => {
+    const { set } = build(() => true, { status: ['offline'], departmentIds: [1, 3], tagsAny: ['school'] });
+    assert.ok(set.size > 0);
+    assert.equal(set.size, cams.filter((c) => c.status === 'offline' && [1, 3].includes(c.departmentId as number) && c.tags.includes('school')).length);
+  });
+  it('the collector walks in slices, starts over when a compaction renumbers the slots, and reports the version it began at', () => {
+    const big = new CameraIndex({ maxDelta: 10 });
+    const many = randomCameras(150_000, 5);
+    big.load(many);
+    for (let i = 0; i < 50; i++) big.upsert({ ...(many[i] as GisCamera), lng: (many[i] as GisCamera).lng + 0.01 });
+    const v = big.version;
+    const collector = new PointCollector(big);
+    assert.equal(collector.step(), false, '150,000 slots take more than one step');
+    big.compact(); // renumbers every slot under the walk
+    collector.finish();
+    const { ids } = collector.result();
+    assert.equal(collector.version, v);
+    assert.equal(ids.length, many.length, 'every camera once, none twice');
+    assert.equal(new Set(ids).size, many.length);
   });
   it('expansion zoom of a cluster is above the zoom it was seen at', () => {
-    const cache = new ClusterCache(index);
-    const { features } = cache.query('all', () => true, world, 8);
-    const c = features.find((f) => f.properties.cluster);
-    assert.ok(c && c.properties.cluster);
-    if (c && c.properties.cluster) assert.ok(cache.expansionZoom('all', c.properties.clusterId) > 8);
+    const { set } = build(() => true);
+    const c = set.query(world, 8).find((m): m is ClusterMarker => m.cluster);
+    assert.ok(c);
+    assert.ok(c.expansionZoom > 8);
+    assert.ok(set.query([c.lng - 0.5, c.lat - 0.5, c.lng + 0.5, c.lat + 0.5], c.expansionZoom).length > 1, 'it breaks apart at its expansion zoom');
   });
-  it('rejects a bad zoom with GisInputError', () => {
-    assert.throws(() => new ClusterCache(index).query('x', () => true, world, 99), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
+  it("expansion zooms equal supercluster's own getClusterExpansionZoom walk, for every cluster at every zoom", () => {
+    const { points } = new PointCollector(index).finish().result();
+    const set = new ClusterSet(points, { radius: 80, maxZoom: 17 });
+    const oracle = new Supercluster({ radius: 80, maxZoom: 17 });
+    oracle.load(Array.from(points.lngs, (lng, i) => ({ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [lng, points.lats[i] as number] } })));
+    let checked = 0;
+    for (let z = 0; z <= 18; z++) {
+      for (const m of set.query(world, z)) {
+        if (!m.cluster) continue;
+        assert.equal(m.expansionZoom, oracle.getClusterExpansionZoom(m.clusterId), `cluster ${m.clusterId} at zoom ${z}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 1000, `${checked} clusters checked`);
+  });
+  it('rejects a bad zoom or bbox with GisInputError', () => {
+    const { set } = build(own);
+    assert.throws(() => set.query(world, 99), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
+    assert.throws(() => set.query(world, Number.NaN), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
+    assert.throws(() => set.query([0, 10, 1, 5], 3), (e: unknown) => e instanceof GisInputError && /^bbox/.test(e.path));
+    assert.throws(() => new ClusterSet({ lngs: new Float64Array(2), lats: new Float64Array(1), status: new Uint8Array(2), statuses: ['online'] }), (e: unknown) => e instanceof GisInputError && e.path === 'points');
   });
 });

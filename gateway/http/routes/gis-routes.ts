@@ -87,7 +87,7 @@ export function registerGisRoutes(api: ApiRouter, spatial: SpatialQueries, acces
     method: 'get', path: '/map/clusters', tag: 'gis', summary: "Clusters and single cameras of the caller's visible set inside a viewport at a zoom level",
     query: z.strictObject({ bbox: bboxParam, zoom: queryNumber(z.number().min(0).max(24)), crs, ...filters }),
     response: z.object({ features: z.array(z.object({ type: z.literal('Feature'), geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) }), properties: z.record(z.string(), z.unknown()) })) }),
-    handler: ({ principal, query: q }) => ({ features: access.canDo(principal, 'spatial-query') ? spatial.mapClusters(principal, q.bbox, q.zoom, q, q.crs) : [] }),
+    handler: async ({ principal, query: q }) => ({ features: access.canDo(principal, 'spatial-query') ? await spatial.mapClusters(principal, q.bbox, q.zoom, q, q.crs) : [] }),
   });
 
   function convertPoint(x: number, y: number, from: 'wgs84' | 'gcj02' | 'bd09'): [number, number] {
