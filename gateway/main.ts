@@ -104,7 +104,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       defaultRangeM: config.gis.defaultRangeM,
       onError: (what, err) => log('error', `${what}: ${String(err)}`),
     });
+    const loadStart = performance.now();
     await directory.start();
+    log('info', `camera index: ${directory.index.size} cameras in ${Math.round(performance.now() - loadStart)} ms (index built in ${directory.lastSteps.load} steps)`);
     cameras.onChange((c) => directory.apply(c));
     const spatial = new SpatialQueries(directory, access, {
       defaultRangeM: config.gis.defaultRangeM,

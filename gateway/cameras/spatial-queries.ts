@@ -38,11 +38,6 @@ export class SpatialQueries {
     return this.clusters.close();
   }
 
-  /** The map clusters (status and tests). */
-  get mapClusterStats(): MapClusters['stats'] {
-    return this.clusters.stats;
-  }
-
   /**
    * Replaces the grid layer (after grid changes). A grid whose stored geometry is invalid (written
    * before validation was tightened, or behind the gateway's back) is left out and returned, so one
