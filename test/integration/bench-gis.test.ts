@@ -1,11 +1,12 @@
 // `cloudeye bench gis` on a small city: every figure the GIS issue asks for is printed, from real runs
-// (index, naive scan, PostGIS, clusters, a gateway under wrk), with its cross-checks passing. No timing is asserted.
+// (index, naive scan, PostGIS, clusters on their worker, compaction in steps, a gateway under wrk), with its cross-checks passing. No timing is asserted.
 import assert from 'node:assert/strict';
 import { exposeGc } from '../../gateway/cli/bench';
 import { run } from '../../scripts/bench/gis';
 import { TEST_DATABASE_URL } from '../helpers/gateway';
 
 const FIGURES = ['index_build_ms', 'mem_mb_per_million', 'nearest10_us', 'naive_ratio', 'postgis_nearest10_us', 'postgis_ratio', 'cluster_query_ms',
+  'cluster_build_block_ms', 'cluster_block_ratio', 'compact_full_ms', 'compact_step_p99_ms', 'compact_block_ratio',
   'http_nearby_p99_ms', 'http_nearby_rps', 'http_bare_p99_ms', 'http_nearby_p99_ratio'];
 
 describe('bench gis (smoke, 20,000 cameras)', function () {
