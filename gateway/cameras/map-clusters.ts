@@ -112,7 +112,17 @@ export class MapClusters {
     this.timers.clear();
     const w = this.worker;
     this.worker = null;
+    this.failCalls('map clusters: closed');
     if (w) await w.terminate();
+  }
+
+  /** Fails every call in flight (their worker is gone). */
+  private failCalls(why: string): void {
+    for (const [id, call] of this.calls) {
+      clearTimeout(call.timer);
+      call.reject(new WorkerLost(why));
+      this.calls.delete(id);
+    }
   }
 
   /** Ends the worker as a crash would (tests): pending calls fail, the next query starts a new one and rebuilds. */
@@ -198,11 +208,7 @@ export class MapClusters {
       this.worker = null;
       // its sets are gone with it: every signature is built afresh by the next query
       this.entries.clear();
-      for (const [id, call] of this.calls) {
-        clearTimeout(call.timer);
-        call.reject(new WorkerLost(`map clusters: the worker ${why}`));
-        this.calls.delete(id);
-      }
+      this.failCalls(`map clusters: the worker ${why}`);
     };
     w.on('error', (err) => {
       this.opts.onError?.('map clusters: worker failed', err);

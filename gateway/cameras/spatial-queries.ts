@@ -168,7 +168,8 @@ export class SpatialQueries {
    * Map clusters for the caller's visible set, built on a worker thread (the first call of a
    * visibility signature waits for its build; later ones get the previous set while a changed index
    * is rebuilt). `crs` applies to the viewport given and to the feature coordinates returned.
-   * Single cameras carry their current attributes; one removed since the build is left out.
+   * Single cameras carry their current attributes; one removed since the build, or no longer
+   * visible to the caller, is left out.
    */
   async mapClusters(p: Principal, viewport: [number, number, number, number], zoom: number, f: Filters, crs: Crs = 'wgs84'): Promise<Array<Record<string, unknown>>> {
     let bbox = viewport;
@@ -178,7 +179,8 @@ export class SpatialQueries {
       bbox = [w, s, e, n];
     }
     const signature = `${this.access.signature(p)}|${JSON.stringify([f.status, f.department, f.tag, f.q])}`;
-    const { markers } = await this.clusters.query(signature, this.predicate(p, f), this.filters(f), bbox, zoom);
+    const predicate = this.predicate(p, f);
+    const { markers } = await this.clusters.query(signature, predicate, this.filters(f), bbox, zoom);
     const out: Array<Record<string, unknown>> = [];
     for (const m of markers) {
       const coordinates = crs === 'wgs84' ? [m.lng, m.lat] : convert(m.lng, m.lat, 'wgs84', crs);
@@ -187,8 +189,10 @@ export class SpatialQueries {
         out.push({ type: 'Feature', geometry, properties: { cluster: true, clusterId: m.clusterId, count: m.count, statusCounts: m.statusCounts, expansionZoom: m.expansionZoom } });
         continue;
       }
+      // a set served stale may hold a camera the caller can no longer see (moved to another
+      // department, say): single cameras are checked again, so none is ever named to the wrong caller
       const cam = this.dir.lookup(String(m.id)) as IndexedCamera | undefined;
-      if (!cam) continue;
+      if (!cam || !predicate(cam)) continue;
       out.push({
         type: 'Feature', geometry,
         properties: { cluster: false, id: String(cam.id), name: cam.name ?? '', status: cam.status, departmentId: Number(cam.departmentId), bearing: cam.bearing ?? null, fov: cam.fovDeg ?? null, rangeM: cam.rangeM ?? null },

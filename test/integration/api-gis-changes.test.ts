@@ -200,4 +200,23 @@ describe('API: GIS after changes', function () {
     assert.equal(revoked.status, 200, revoked.text);
     await settle('clusters after the share is revoked', async () => (await count(traffic)) === 0);
   });
+
+  it('a stale cluster set never names a camera its caller can no longer see', async () => {
+    await t.addUser('chg-traffic2', 'viewer', 'traffic');
+    const traffic = await t.login('chg-traffic2');
+    const id = await camera('tagged-school', 111.655, 29.045, { tags: ['school'] });
+    const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['school'] } });
+    assert.equal(share.status, 201, share.text);
+    const leaves = async (): Promise<string[]> => {
+      const r = await t.api('GET', '/api/v1/map/clusters?bbox=111.65,29.04,111.66,29.05&zoom=20', { token: traffic });
+      assert.equal(r.status, 200, r.text);
+      return r.body.features.filter((f: { properties: { cluster: boolean } }) => !f.properties.cluster).map((f: { properties: { id: string } }) => f.properties.id);
+    };
+    assert.deepEqual(await leaves(), [id]);
+    // the tag goes: the set built a moment ago is stale for a second, and must not show the camera meanwhile
+    const untagged = await t.api('PATCH', `/api/v1/cameras/${id}`, { token: admin, body: { tags: [] } });
+    assert.equal(untagged.status, 200, untagged.text);
+    assert.deepEqual(await leaves(), []);
+    await settle('the rebuilt set', async () => (await leaves()).length === 0);
+  });
 });

@@ -107,6 +107,17 @@ describe('map clusters on a worker thread', function () {
     assert.equal(clusters.stats.builds, 4, 'b was dropped and is built again');
   });
 
+  it('closing fails a query in flight at once instead of leaving it to its timeout', async () => {
+    const big = new CameraIndex();
+    big.load(randomCameras(200_000, 29));
+    clusters = new MapClusters(big, { radius: 80 });
+    const pending = clusters.query('everything', all, {}, world, 2);
+    // let the gathering finish and the build reach the worker, then close under it
+    await waitFor('the build to be sent to the worker', async () => clusters!.stats.workerStarts === 1, 10_000);
+    await clusters.close();
+    await assert.rejects(pending, /closed/);
+  });
+
   it('rejects a bad viewport before any work, and fails once closed', async () => {
     clusters = new MapClusters(index, { radius: 80 });
     await assert.rejects(clusters.query('a', all, {}, world, 25), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
