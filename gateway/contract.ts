@@ -1,5 +1,6 @@
 // The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
 import { z } from 'zod';
+import { ringFault } from '../gis/ring-validity';
 
 export const ROLE = z.enum(['admin', 'operator', 'viewer', 'auditor', 'integrator']);
 export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthorized', 'degraded']);
@@ -46,7 +47,13 @@ const ring = z
   .array(position)
   .min(4, 'a linear ring needs at least 4 positions')
   .max(100_000, 'a linear ring has at most 100,000 positions')
-  .refine((r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), 'a linear ring must be closed: its last position equals its first');
+  .refine((r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), 'a linear ring must be closed: its last position equals its first')
+  .superRefine((r, ctx) => {
+    // only a closed ring of valid positions gets here with meaning; the checks above report the rest
+    if (r.length < 4 || r[0]![0] !== r[r.length - 1]![0] || r[0]![1] !== r[r.length - 1]![1] || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)) return;
+    const fault = ringFault(Float64Array.from(r.flatMap((p) => [p[0]!, p[1]!])));
+    if (fault !== null) ctx.addIssue({ code: 'custom', message: `a linear ring must be simple: it ${fault}` });
+  });
 export const polygonGeometry = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1).max(10_000) }),
   z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1).max(10_000)).min(1).max(10_000) }),

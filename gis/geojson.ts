@@ -1,5 +1,6 @@
 // Validates GeoJSON Polygon / MultiPolygon / LineString input and compiles it to flat typed arrays.
 import { GisInputError } from './errors';
+import { ringFault } from './ring-validity';
 import type { Bbox } from './types';
 
 /** A ring as [x0, y0, x1, y1, ..., x0, y0] (closed), degrees. */
@@ -40,6 +41,8 @@ function ring(v: unknown, path: string): FlatRing {
   });
   const n = out.length;
   if (out[0] !== out[n - 2] || out[1] !== out[n - 1]) throw new GisInputError(path, 'must be closed (first position = last)', v[v.length - 1]);
+  const fault = ringFault(out);
+  if (fault !== null) throw new GisInputError(path, fault, `${v.length} positions`);
   return out;
 }
 
@@ -64,7 +67,7 @@ export function ringBbox(r: Float64Array): Bbox {
 
 /**
  * Validates a GeoJSON Polygon or MultiPolygon geometry (a Feature is accepted and unwrapped).
- * Rings need >= 4 positions and must be closed; holes are every ring after the first.
+ * Rings need >= 4 positions, must be closed and simple (ringFault); holes are every ring after the first.
  * Throws GisInputError whose `path` points into `path` (default "polygon"), e.g. "polygon.coordinates[0]".
  */
 export function compileArea(geom: unknown, path = 'polygon'): CompiledArea {

@@ -11,6 +11,7 @@ export { sectorContains, angleDiff, effectiveRange, DEFAULT_RANGE_M, DEFAULT_FOV
 export type { SectorDefaults } from './sector';
 export { distanceM, bearingDeg, EARTH_RADIUS_M } from './geodesy';
 export { compileArea, compileLine } from './geojson';
+export { ringFault } from './ring-validity';
 export { pointInArea } from './point-in-polygon';
 export { isInMainlandChina, CHINA_MAINLAND_GEOJSON } from './china-boundary';
 export { wgs84ToGcj02, gcj02ToWgs84, gcj02ToBd09, bd09ToGcj02, wgs84ToBd09, bd09ToWgs84, convert } from './crs';

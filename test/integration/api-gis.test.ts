@@ -80,6 +80,9 @@ describe('API: GIS queries', function () {
     ['a wrong geometry type', { polygon: { type: 'Circle', coordinates: [] } }, 'body.polygon'],
     ['non-numeric coordinates', { polygon: { type: 'Polygon', coordinates: [[['a', 29], [112, 29], [112, 30], [111, 29]]] } }, 'body.polygon.coordinates[0][0][0]'],
     ['two shapes at once', { circle: { lng: 111, lat: 29, radiusM: 10 }, bbox: [111, 29, 112, 30] }, 'body'],
+    ['a self-crossing ("bowtie") ring', { polygon: { type: 'Polygon', coordinates: [[[111, 29], [112, 30], [112, 29], [111, 30], [111, 29]]] } }, 'body.polygon.coordinates[0]'],
+    ['a ring with no area', { polygon: { type: 'Polygon', coordinates: [[[111, 29], [111.5, 29.5], [112, 30], [111, 29]]] } }, 'body.polygon.coordinates[0]'],
+    ['a self-crossing hole in a MultiPolygon', { polygon: { type: 'MultiPolygon', coordinates: [[[[111, 29], [112, 29], [112, 30], [111, 30], [111, 29]], [[111.2, 29.2], [111.8, 29.8], [111.8, 29.2], [111.2, 29.8], [111.2, 29.2]]]] } }, 'body.polygon.coordinates[0][1]'],
   ];
   for (const [name, body, path] of badBodies) {
     it(`400 for invalid GeoJSON: ${name}, naming ${path}`, async () => {
@@ -88,6 +91,15 @@ describe('API: GIS queries', function () {
       assert.ok(r.body.errors.some((e: { path: string }) => e.path.startsWith(path)), JSON.stringify(r.body.errors));
     });
   }
+
+  it('a grid with a self-crossing boundary is a 400 and is not stored', async () => {
+    const admin = await t.login('gadmin');
+    const before = (await t.api('GET', '/api/v1/grids', { token: admin })).body.length;
+    const r = await t.api('POST', '/api/v1/grids', { token: admin, body: { name: 'bowtie', kind: 'grid', geometry: { type: 'Polygon', coordinates: [[[111, 29], [112, 30], [112, 29], [111, 30], [111, 29]]] } } });
+    assert.equal(r.status, 400, r.text);
+    assert.ok(r.body.errors.some((e: { path: string; message: string }) => e.path.startsWith('body.geometry.coordinates[0]') && /simple/.test(e.message)), JSON.stringify(r.body.errors));
+    assert.equal((await t.api('GET', '/api/v1/grids', { token: admin })).body.length, before);
+  });
 
   it('a caller who can see no camera gets empty answers, and the same 400s for bad input', async () => {
     const admin = await t.login('gadmin');
