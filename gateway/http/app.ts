@@ -3,7 +3,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { ApiRouter } from './api-router';
-import { errorHandler, HttpError, sendProblem } from './errors';
+import { errorHandler, HttpError, refuseProtoKey, sendProblem } from './errors';
 
 export interface AppOptions {
   api: ApiRouter;
@@ -58,7 +58,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(
     '/api/v1',
     express.text({ type: ['text/csv', 'application/geo+json'], limit: opts.importLimitBytes }),
-    express.json({ limit: opts.bodyLimitBytes, strict: true }),
+    express.json({ limit: opts.bodyLimitBytes, strict: true, reviver: refuseProtoKey }),
     opts.api.router,
   );
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));

@@ -2,6 +2,18 @@
 import type { ErrorRequestHandler } from 'express';
 import type { ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
+
+/**
+ * A JSON body may not have a "__proto__" key, at any depth: JSON.parse keeps it as an own key, but
+ * every later copy (zod, spreads) turns it into a prototype, or silently drops it. Refused instead.
+ */
+export const PROTO_KEY = 'a JSON body may not have a "__proto__" key';
+
+/** JSON.parse reviver of request bodies: throws on a "__proto__" key (see PROTO_KEY). */
+export function refuseProtoKey(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError(PROTO_KEY);
+  return value;
+}
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
 
 export interface ProblemDoc {
@@ -93,7 +105,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   }
   if (named?.name === 'TranscoderInputError' || named?.name === 'OnvifUriError') return make(400, named.message);
   // body-parser errors
-  if (named?.type === 'entity.parse.failed') return make(400, 'malformed JSON body');
+  if (named?.type === 'entity.parse.failed') return make(400, named.message === PROTO_KEY ? PROTO_KEY : 'malformed JSON body');
   if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
   if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, named.message);
   // a body that does not inflate under its Content-Encoding (zlib's own error, passed through by body-parser)

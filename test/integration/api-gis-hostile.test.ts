@@ -83,6 +83,27 @@ describe('API: GIS hostile input', function () {
     assert.equal((await t.api('GET', '/api/v1/grids', { token: admin })).body.length, before);
   });
 
+  it('a "__proto__" key anywhere in a JSON body, plain or escaped, is a 400 and nothing is stored', async () => {
+    const before = (await t.api('GET', '/api/v1/grids', { token: admin })).body.length;
+    const square = '{"type":"Polygon","coordinates":[[[111,29],[111.1,29],[111.1,29.1],[111,29.1],[111,29]]]}';
+    const raws = [
+      `{"name":"p1","kind":"grid","geometry":${square},"properties":{"__proto__":{"admin":true}}}`,
+      `{"name":"p2","kind":"grid","geometry":${square},"properties":{"\\u005f\\u005fproto\\u005f\\u005f":{"admin":true}}}`,
+      `{"__proto__":{"x":1},"name":"p3","kind":"grid","geometry":${square}}`,
+    ];
+    for (const raw of raws) {
+      const r = await t.api('POST', '/api/v1/grids', { token: admin, raw, type: 'application/json' });
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.body.detail, /__proto__/);
+    }
+    assert.equal((await t.api('GET', '/api/v1/grids', { token: admin })).body.length, before);
+    // the same key as an ordinary name is fine
+    const ok = await t.api('POST', '/api/v1/grids', { token: admin, raw: `{"name":"proto ok","kind":"grid","geometry":${square},"properties":{"proto":1}}`, type: 'application/json' });
+    assert.equal(ok.status, 201, ok.text);
+    const stored = (await t.api('GET', '/api/v1/grids', { token: admin })).body.find((g: { name: string }) => g.name === 'proto ok');
+    assert.deepEqual(stored?.properties, { proto: 1 });
+  });
+
   it('a box with minLat > maxLat, or out of range, is a 400 naming the field where it came from', async () => {
     const body = await t.api('POST', '/api/v1/gis/within', { token: user, body: { bbox: [111, 30, 112, 29] } });
     assert.equal(body.status, 400);
