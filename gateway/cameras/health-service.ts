@@ -22,6 +22,8 @@ export class HealthService {
   private readonly targets = new Map<string, HealthTarget>();
   private readonly checker: HealthChecker;
   private started = false;
+  /** The reports being stored and published, in order. */
+  private reports: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly load: () => Promise<CameraRecord[]>,
@@ -34,8 +36,15 @@ export class HealthService {
       {
         list: () => this.targets.values(),
         report: (changes) => {
-          this.sink.publish(changes);
-          this.sink.persist(changes.map((c) => ({ id: c.id, status: c.state, reason: c.reason, lastSeen: c.lastSeen }))).catch((err: unknown) => this.log(`health: persist failed: ${String(err)}`));
+          // Stored first, then published, one report after the other. A directory reload reads the
+          // database: a status published before it was stored could be read back stale and lost.
+          // In order, so an older report never lands after a newer one.
+          const rows = changes.map((c) => ({ id: c.id, status: c.state, reason: c.reason, lastSeen: c.lastSeen }));
+          this.reports = this.reports
+            .then(() => this.sink.persist(rows))
+            .catch((err: unknown) => this.log(`health: persist failed: ${String(err)}`))
+            .then(() => this.sink.publish(changes))
+            .catch((err: unknown) => this.log(`health: publish failed: ${String(err)}`));
         },
       },
       { intervalMs: opts.intervalS * 1000, jitter: opts.jitter, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs },
@@ -83,5 +92,11 @@ export class HealthService {
 
   async close(): Promise<void> {
     if (this.started) await this.checker.close();
+    await this.reports;
+  }
+
+  /** Resolves once every report so far is stored and published (tests). */
+  settled(): Promise<void> {
+    return this.reports;
   }
 }
