@@ -1,6 +1,6 @@
 // The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
 import { z } from 'zod';
-import { ringFault } from '../gis/ring-validity';
+import { holesFault, ringFault } from '../gis/ring-validity';
 
 export const ROLE = z.enum(['admin', 'operator', 'viewer', 'auditor', 'integrator']);
 export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthorized', 'degraded']);
@@ -51,12 +51,21 @@ const ring = z
   .superRefine((r, ctx) => {
     // only a closed ring of valid positions gets here with meaning; the checks above report the rest
     if (r.length < 4 || r[0]![0] !== r[r.length - 1]![0] || r[0]![1] !== r[r.length - 1]![1] || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)) return;
-    const fault = ringFault(Float64Array.from(r.flatMap((p) => [p[0]!, p[1]!])));
+    const fault = ringFault(flatRing(r));
     if (fault !== null) ctx.addIssue({ code: 'custom', message: `a linear ring must be simple: it ${fault}` });
   });
+const flatRing = (r: number[][]): Float64Array => Float64Array.from(r.flatMap((p) => [p[0]!, p[1]!]));
+// the rings of one polygon: holes inside the outer ring, apart from it and from each other
+const rings = z.array(ring).min(1).max(10_000).superRefine((rs, ctx) => {
+  if (rs.length < 2 || rs.some((r) => r.length < 4 || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90))) return;
+  const flat = rs.map(flatRing);
+  if (flat.some((r) => r[0] !== r[r.length - 2] || r[1] !== r[r.length - 1] || ringFault(r) !== null)) return; // reported per ring
+  const fault = holesFault(flat);
+  if (fault !== null) ctx.addIssue({ code: 'custom', path: [fault.ring], message: `a hole must lie inside the outer ring and apart from the other rings: ring ${fault.ring} ${fault.message}` });
+});
 export const polygonGeometry = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1).max(10_000) }),
-  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1).max(10_000)).min(1).max(10_000) }),
+  z.strictObject({ type: z.literal('Polygon'), coordinates: rings }),
+  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(rings).min(1).max(10_000) }),
 ]);
 
 export const streamInfo = z.strictObject({

@@ -1,6 +1,6 @@
 // Validates GeoJSON Polygon / MultiPolygon / LineString input and compiles it to flat typed arrays.
 import { GisInputError } from './errors';
-import { ringFault } from './ring-validity';
+import { holesFault, ringFault } from './ring-validity';
 import type { Bbox } from './types';
 
 /** A ring as [x0, y0, x1, y1, ..., x0, y0] (closed), degrees. */
@@ -49,6 +49,8 @@ function ring(v: unknown, path: string): FlatRing {
 function polygon(v: unknown, path: string): CompiledPolygon {
   if (!Array.isArray(v) || v.length === 0) throw new GisInputError(path, 'must be a non-empty array of rings', v);
   const rings = v.map((r, i) => ring(r, `${path}[${i}]`));
+  const fault = holesFault(rings);
+  if (fault !== null) throw new GisInputError(`${path}[${fault.ring}]`, fault.message, `${rings.length} rings`);
   return { rings, bbox: ringBbox(rings[0] as FlatRing) };
 }
 
@@ -67,7 +69,8 @@ export function ringBbox(r: Float64Array): Bbox {
 
 /**
  * Validates a GeoJSON Polygon or MultiPolygon geometry (a Feature is accepted and unwrapped).
- * Rings need >= 4 positions, must be closed and simple (ringFault); holes are every ring after the first.
+ * Rings need >= 4 positions, must be closed and simple (ringFault); holes are every ring after the
+ * first, and lie inside the outer ring, apart from it and from each other (holesFault).
  * Throws GisInputError whose `path` points into `path` (default "polygon"), e.g. "polygon.coordinates[0]".
  */
 export function compileArea(geom: unknown, path = 'polygon'): CompiledArea {

@@ -1,4 +1,5 @@
-// Simple-ring check of a polygon ring: no area, or edges that cross or touch (a "bowtie"), make it invalid.
+// Polygon validity: each ring simple (no area, no edges that cross or touch: a "bowtie"), holes inside the outer ring and apart.
+import { pointInRing } from './point-in-polygon';
 
 /** Segment pairs whose x-ranges overlap, checked at most: a hostile ring cannot make the check quadratic. */
 export const MAX_PAIR_CHECKS = 20_000_000;
@@ -72,3 +73,68 @@ export function ringFault(ring: Float64Array): string | null {
   }
   return area2 === 0 ? noArea : null;
 }
+
+/**
+ * Why the holes of a polygon (rings[1..], each already a simple ring) do not fit its outer ring
+ * (rings[0]), or null: a hole's edges cross or touch another ring's, a hole lies outside the outer
+ * ring, or inside another hole. Returns the index of the ring at fault. The same bounded sweep as
+ * ringFault compares edges of different rings.
+ */
+export function holesFault(rings: readonly Float64Array[]): { ring: number; message: string } | null {
+  if (rings.length < 2) return null;
+  const x1: number[] = [], y1: number[] = [], x2: number[] = [], y2: number[] = [], of: number[] = [];
+  rings.forEach((r, k) => {
+    for (let i = 0; i + 3 < r.length; i += 2) {
+      x1.push(r[i] as number);
+      y1.push(r[i + 1] as number);
+      x2.push(r[i + 2] as number);
+      y2.push(r[i + 3] as number);
+      of.push(k);
+    }
+  });
+  const m = of.length;
+  const minX = (e: number): number => Math.min(x1[e] as number, x2[e] as number);
+  const order = Array.from({ length: m }, (_, e) => e).sort((a, b) => minX(a) - minX(b));
+  let checks = 0;
+  for (let oi = 0; oi < m; oi++) {
+    const a = order[oi] as number;
+    const maxX = Math.max(x1[a] as number, x2[a] as number);
+    for (let oj = oi + 1; oj < m; oj++) {
+      const b = order[oj] as number;
+      if (minX(b) > maxX) break;
+      if (of[a] === of[b]) continue;
+      if (++checks > MAX_PAIR_CHECKS) return { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
+      if (meet(x1[a] as number, y1[a] as number, x2[a] as number, y2[a] as number, x1[b] as number, y1[b] as number, x2[b] as number, y2[b] as number)) {
+        const [lo, hi] = [Math.min(of[a] as number, of[b] as number), Math.max(of[a] as number, of[b] as number)];
+        return { ring: hi, message: `crosses or touches ring ${lo}` };
+      }
+    }
+  }
+  // no two rings meet: one position of a ring tells on which side of another the whole ring lies
+  const shell = rings[0] as Float64Array;
+  const boxes = rings.map((r) => ringBox(r));
+  for (let k = 1; k < rings.length; k++) {
+    const r = rings[k] as Float64Array;
+    if (pointInRing(r[0] as number, r[1] as number, shell) !== 1) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
+    for (let j = 1; j < rings.length; j++) {
+      if (j === k || !boxInside(boxes[k] as number[], boxes[j] as number[])) continue;
+      if ((checks += (rings[j] as Float64Array).length) > MAX_PAIR_CHECKS) return { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
+      if (pointInRing(r[0] as number, r[1] as number, rings[j] as Float64Array) === 1) return { ring: k, message: `lies inside hole ${j}` };
+    }
+  }
+  return null;
+}
+
+function ringBox(r: Float64Array): number[] {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (let i = 0; i < r.length; i += 2) {
+    w = Math.min(w, r[i] as number);
+    e = Math.max(e, r[i] as number);
+    s = Math.min(s, r[i + 1] as number);
+    n = Math.max(n, r[i + 1] as number);
+  }
+  return [w, s, e, n];
+}
+
+/** Box a lies within box b. */
+const boxInside = (a: number[], b: number[]): boolean => (a[0] as number) >= (b[0] as number) && (a[1] as number) >= (b[1] as number) && (a[2] as number) <= (b[2] as number) && (a[3] as number) <= (b[3] as number);

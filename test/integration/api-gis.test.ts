@@ -82,6 +82,7 @@ describe('API: GIS queries', function () {
     ['two shapes at once', { circle: { lng: 111, lat: 29, radiusM: 10 }, bbox: [111, 29, 112, 30] }, 'body'],
     ['a self-crossing ("bowtie") ring', { polygon: { type: 'Polygon', coordinates: [[[111, 29], [112, 30], [112, 29], [111, 30], [111, 29]]] } }, 'body.polygon.coordinates[0]'],
     ['a ring with no area', { polygon: { type: 'Polygon', coordinates: [[[111, 29], [111.5, 29.5], [112, 30], [111, 29]]] } }, 'body.polygon.coordinates[0]'],
+    ['a hole outside its outer ring', { polygon: { type: 'Polygon', coordinates: [[[111, 29], [112, 29], [112, 30], [111, 30], [111, 29]], [[113, 29], [113.5, 29], [113.5, 29.5], [113, 29]]] } }, 'body.polygon.coordinates[1]'],
     ['a self-crossing hole in a MultiPolygon', { polygon: { type: 'MultiPolygon', coordinates: [[[[111, 29], [112, 29], [112, 30], [111, 30], [111, 29]], [[111.2, 29.2], [111.8, 29.8], [111.8, 29.2], [111.2, 29.8], [111.2, 29.2]]]] } }, 'body.polygon.coordinates[0][1]'],
   ];
   for (const [name, body, path] of badBodies) {

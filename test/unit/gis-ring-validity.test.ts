@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { CameraIndex } from '../../gis/camera-index';
 import { GisInputError } from '../../gis/errors';
-import { MAX_PAIR_CHECKS, ringFault } from '../../gis/ring-validity';
+import { MAX_PAIR_CHECKS, holesFault, ringFault } from '../../gis/ring-validity';
 import { prng, randomRing } from '../helpers/gis-random';
 
 const flat = (ps: number[][]): Float64Array => Float64Array.from(ps.flat());
@@ -51,5 +51,29 @@ describe('gis polygon rings must be simple', () => {
     for (let i = 0; i < 20_000; i++) ring.push([i % 2 ? 1 : 0, i * 0.001]);
     ring.push([-1, 20], [-1, 0], [0, 0]);
     assert.match(ringFault(flat(ring)) ?? 'accepted', new RegExp(`too complex to check \\(more than ${MAX_PAIR_CHECKS}`));
+  });
+
+  describe('holes', () => {
+    const sq = (x0: number, y0: number, x1: number, y1: number): number[][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+    const shell = sq(0, 0, 10, 10);
+    const badHoles: Array<[string, number[][][], number, RegExp]> = [
+      ['a hole outside the outer ring', [shell, sq(20, 20, 21, 21)], 1, /outside the outer ring/],
+      ['a hole crossing the outer ring', [shell, sq(8, 8, 12, 12)], 1, /crosses or touches ring 0/],
+      ['a hole sharing an edge with the outer ring', [shell, sq(0, 2, 3, 4)], 1, /crosses or touches ring 0/],
+      ['a hole inside another hole', [shell, sq(1, 1, 8, 8), sq(3, 3, 4, 4)], 2, /inside hole 1/],
+      ['two holes overlapping', [shell, sq(1, 1, 5, 5), sq(4, 4, 8, 8)], 2, /crosses or touches ring 1/],
+    ];
+    for (const [name, rings, ring, want] of badHoles)
+      it(`refuses ${name}`, () => {
+        const f = holesFault(rings.map(flat));
+        assert.equal(f?.ring, ring);
+        assert.match(f?.message ?? 'accepted', want);
+        const g = { type: 'Polygon', coordinates: rings.map((r) => r.map(([x, y]) => [X + x! / 1000, Y + y! / 1000])) };
+        assert.throws(() => new CameraIndex().withinPolygon(g), (e: unknown) => e instanceof GisInputError && e.path === `polygon.coordinates[${ring}]` && want.test(e.message));
+      });
+    it('accepts holes inside the outer ring and apart from each other (either orientation)', () => {
+      assert.equal(holesFault([shell, sq(1, 1, 3, 3), sq(5, 5, 8, 8).reverse()].map(flat)), null);
+      assert.equal(holesFault([shell].map(flat)), null);
+    });
   });
 });
