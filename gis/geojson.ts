@@ -1,6 +1,8 @@
 // Validates GeoJSON Polygon / MultiPolygon / LineString input and compiles it to flat typed arrays.
 import { GisInputError } from './errors';
-import { holesFault, ringFault } from './ring-validity';
+import { holesFault, ringBbox, ringFault } from './ring-validity';
+
+export { ringBbox } from './ring-validity';
 import type { Bbox } from './types';
 
 /** A ring as [x0, y0, x1, y1, ..., x0, y0] (closed), degrees. */
@@ -54,18 +56,6 @@ function polygon(v: unknown, path: string): CompiledPolygon {
   return { rings, bbox: ringBbox(rings[0] as FlatRing) };
 }
 
-/** Bounding box of a flat ring or line. */
-export function ringBbox(r: Float64Array): Bbox {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  for (let i = 0; i < r.length; i += 2) {
-    const x = r[i] as number, y = r[i + 1] as number;
-    if (x < w) w = x;
-    if (x > e) e = x;
-    if (y < s) s = y;
-    if (y > n) n = y;
-  }
-  return [w, s, e, n];
-}
 
 /**
  * Validates a GeoJSON Polygon or MultiPolygon geometry (a Feature is accepted and unwrapped).

@@ -1,5 +1,6 @@
 // Polygon validity: each ring simple (no area, no edges that cross or touch: a "bowtie"), holes inside the outer ring and apart.
 import { pointInRing } from './point-in-polygon';
+import type { Bbox } from './types';
 
 /** Segment pairs whose x-ranges overlap, checked at most: a hostile ring cannot make the check quadratic. */
 export const MAX_PAIR_CHECKS = 20_000_000;
@@ -112,12 +113,12 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
   }
   // no two rings meet: one position of a ring tells on which side of another the whole ring lies
   const shell = rings[0] as Float64Array;
-  const boxes = rings.map((r) => ringBox(r));
+  const boxes = rings.map((r) => ringBbox(r));
   for (let k = 1; k < rings.length; k++) {
     const r = rings[k] as Float64Array;
     if (pointInRing(r[0] as number, r[1] as number, shell) !== 1) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
     for (let j = 1; j < rings.length; j++) {
-      if (j === k || !boxInside(boxes[k] as number[], boxes[j] as number[])) continue;
+      if (j === k || !boxInside(boxes[k] as Bbox, boxes[j] as Bbox)) continue;
       if ((checks += (rings[j] as Float64Array).length) > MAX_PAIR_CHECKS) return { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
       if (pointInRing(r[0] as number, r[1] as number, rings[j] as Float64Array) === 1) return { ring: k, message: `lies inside hole ${j}` };
     }
@@ -125,16 +126,18 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
   return null;
 }
 
-function ringBox(r: Float64Array): number[] {
+/** Bounding box of a flat ring or line. */
+export function ringBbox(r: Float64Array): Bbox {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
   for (let i = 0; i < r.length; i += 2) {
-    w = Math.min(w, r[i] as number);
-    e = Math.max(e, r[i] as number);
-    s = Math.min(s, r[i + 1] as number);
-    n = Math.max(n, r[i + 1] as number);
+    const x = r[i] as number, y = r[i + 1] as number;
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > n) n = y;
   }
   return [w, s, e, n];
 }
 
 /** Box a lies within box b. */
-const boxInside = (a: number[], b: number[]): boolean => (a[0] as number) >= (b[0] as number) && (a[1] as number) >= (b[1] as number) && (a[2] as number) <= (b[2] as number) && (a[3] as number) <= (b[3] as number);
+const boxInside = (a: Bbox, b: Bbox): boolean => a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];

@@ -1,20 +1,11 @@
 // HealthService: a state is stored before it is published (a directory reload reads it back from the
 // database, so the other order could lose it), and a failed store still publishes and is logged.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { HealthService } from '../../gateway/cameras/health-service';
 import type { HealthChange } from '../../gateway/cameras/health-checker';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import { waitFor } from '../../scripts/bench/transcoder-proc';
-
-/** A loopback port nothing listens on: the RTSP probe is refused there, a real offline verdict. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePortRange } from '../helpers/ports';
 
 describe('health service: store, then publish', function () {
   this.timeout(20_000);
@@ -22,7 +13,7 @@ describe('health service: store, then publish', function () {
   afterEach(async () => svc?.close());
 
   const start = async (persist: () => Promise<void>, published: HealthChange[][], logs: string[]): Promise<void> => {
-    const port = await closedPort();
+    const port = await freePortRange(); // nothing listens there: the RTSP probe is refused, a real offline verdict
     const cam = { id: 'cam-1', source: 'rtsp', mainUri: `rtsp://127.0.0.1:${port}/live`, xaddr: null } as unknown as CameraRecord;
     svc = new HealthService(async () => [cam], () => null, { persist, publish: (c) => published.push(c) },
       { intervalS: 3600, jitter: 0, concurrency: 4, timeoutMs: 1000 }, (m) => logs.push(m));
