@@ -37,8 +37,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `Cloud Eye console: ${gw.url}\n`,
     );
     await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // on, not once: see serve.ts
+      process.on('SIGINT', () => resolve());
+      process.on('SIGTERM', () => resolve());
     });
     return 0;
   } finally {

@@ -11,9 +11,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const gw = await startGateway(config);
   process.stdout.write(`Cloud Eye console: ${gw.url}\n`);
   await new Promise<void>((resolve) => {
+    // on, not once: a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which
+    // passes it on; the second signal must not end the process halfway through closing
     const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   await gw.close();
   return 0;
