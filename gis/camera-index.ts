@@ -205,7 +205,7 @@ export class CameraIndex {
       const d = distanceM(lng, lat, lngs[slot] as number, lats[slot] as number);
       if (d <= radius) hits.push(this.hit(slot, lng, lat, d));
     }
-    if (hits.length > 1) hits.sort(compareHits);
+    sortShort(hits, compareHits);
     if (hits.length > n) hits.length = n;
     return hits;
   }
@@ -347,11 +347,11 @@ export class CameraIndex {
   private compile(o: QueryOptions): { mask: Uint8Array | null; test: (slot: number) => boolean } {
     const cams = this.store.cams;
     const status = listSet(o.status, 'status');
-    const depts = listSet(o.departmentIds, 'departmentIds');
+    const depts = listOf(o.departmentIds, 'departmentIds');
     const tags = listSet(o.tagsAny, 'tagsAny');
     const pred = o.predicate;
     if (pred !== undefined && typeof pred !== 'function') throw new GisInputError('predicate', 'must be a function', pred);
-    const mask = depts ? this.store.departmentMask([...depts]) : null;
+    const mask = depts ? this.store.departmentMask(depts) : null;
     if (!status && !tags) {
       return { mask, test: pred ? (slot) => { const c = cams[slot]; return c !== undefined && pred(c); } : (slot) => cams[slot] !== undefined };
     }
@@ -368,10 +368,33 @@ export class CameraIndex {
   }
 }
 
-function listSet<T>(v: readonly T[] | undefined, path: string): Set<T> | null {
+/**
+ * Sorts in place; a short list (a k-nearest answer: ~10 hits, nearly in order already) by insertion,
+ * without the scratch array Array.prototype.sort allocates on every call. Stable, as that is.
+ */
+function sortShort<T>(a: T[], cmp: (x: T, y: T) => number): void {
+  if (a.length > 32) {
+    a.sort(cmp);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const v = a[i] as T;
+    let j = i - 1;
+    for (; j >= 0 && cmp(a[j] as T, v) > 0; j--) a[j + 1] = a[j] as T;
+    a[j + 1] = v;
+  }
+}
+
+/** A filter list: null when absent or empty (no filter); throws when not an array. */
+function listOf<T>(v: readonly T[] | undefined, path: string): readonly T[] | null {
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) throw new GisInputError(path, 'must be an array', v);
-  return v.length === 0 ? null : new Set(v);
+  return v.length === 0 ? null : v;
+}
+
+function listSet<T>(v: readonly T[] | undefined, path: string): Set<T> | null {
+  const list = listOf(v, path);
+  return list && new Set(list);
 }
 
 /**

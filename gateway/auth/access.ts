@@ -4,9 +4,23 @@ import { grantFromShare } from '../db/org-repo';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
 
+/** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
+interface Compiled {
+  shares: readonly ShareGrant[];
+  until: number;
+  predicate: (cam: PolicyCamera) => boolean;
+  departments: number[] | null;
+}
+
 export class AccessControl {
   private shares: ShareGrant[] = [];
   private version = 0;
+  /**
+   * Visibility compiled per principal object (the auth service hands out one object per session
+   * for a while): a busy API asks for it on every spatial query, and building it allocates maps,
+   * sets and closures each time.
+   */
+  private readonly compiled = new WeakMap<Principal, Compiled>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly org: OrgRepo) {}
@@ -40,13 +54,33 @@ export class AccessControl {
     return canDo(p, action);
   }
 
-  predicate(p: Principal, now = new Date()): (cam: PolicyCamera) => boolean {
-    return visibilityPredicate(p, this.shares, now);
+  /** Whether p may see a camera, at `now` (default: the current time). */
+  predicate(p: Principal, now?: Date): (cam: PolicyCamera) => boolean {
+    return now ? visibilityPredicate(p, this.shares, now) : this.current(p).predicate;
   }
 
   /** Departments any of whose cameras p may see (null = all); see policy.visibleDepartments. */
-  departments(p: Principal, now = new Date()): number[] | null {
-    return visibleDepartments(p, this.shares, now);
+  departments(p: Principal, now?: Date): number[] | null {
+    return now ? visibleDepartments(p, this.shares, now) : this.current(p).departments;
+  }
+
+  /**
+   * p's visibility now, from the cache while the share list is the same one and no share has
+   * expired since it was compiled (the next expiry ends the entry).
+   */
+  private current(p: Principal): Compiled {
+    const t = Date.now();
+    const hit = this.compiled.get(p);
+    if (hit && hit.shares === this.shares && t < hit.until) return hit;
+    const now = new Date(t);
+    let until = Infinity;
+    for (const s of this.shares) {
+      const end = s.expiresAt?.getTime();
+      if (end !== undefined && end > t && end < until) until = end;
+    }
+    const entry: Compiled = { shares: this.shares, until, predicate: visibilityPredicate(p, this.shares, now), departments: visibleDepartments(p, this.shares, now) };
+    this.compiled.set(p, entry);
+    return entry;
   }
 
   signature(p: Principal, now = new Date()): string {

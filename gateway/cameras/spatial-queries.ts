@@ -1,5 +1,5 @@
 // Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
-import { CameraIndex, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type QueryOptions } from '../../gis/index';
+import { CameraIndex, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type NearestOptions, type QueryOptions } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
@@ -80,13 +80,13 @@ export class SpatialQueries {
    * skips every other camera on its dense department column. When no department can be, the query
    * runs on an empty index: its input is still validated (a bad polygon is a 400 for everyone).
    */
-  private scope(p: Principal, f: Filters): { index: CameraIndex; q: QueryOptions } {
+  private scope(p: Principal, f: Filters): { index: CameraIndex; q: QueryOptions & NearestOptions } {
     let depts = this.access.departments(p);
     if (f.department?.length) {
       const want = f.department.map(Number);
       depts = depts === null ? want : depts.filter((d) => want.includes(d));
     }
-    const q: QueryOptions = { predicate: this.predicate(p, f) };
+    const q: QueryOptions & NearestOptions = { predicate: this.predicate(p, f) };
     if (depts !== null) q.departmentIds = depts;
     if (f.status?.length) q.status = f.status;
     if (f.tag?.length) q.tagsAny = f.tag;
@@ -122,9 +122,17 @@ export class SpatialQueries {
   nearby(p: Principal, at: { lng: number; lat: number; crs: Crs }, radiusM: number, limit: number, f: Filters, coveringFirst: boolean): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
     const { index, q } = this.scope(p, f);
-    const hits = index.nearest(lng, lat, { ...q, n: Math.min(limit, this.opts.maxResults), radiusM });
-    const out = hits.map((h) => this.hit(h, at.crs, this.covers(h.camera, lng, lat)));
-    return coveringFirst ? [...out.filter((h) => h.covering), ...out.filter((h) => !h.covering)] : out;
+    q.n = Math.min(limit, this.opts.maxResults);
+    q.radiusM = radiusM;
+    const hits = index.nearest(lng, lat, q);
+    const out: SpatialHit[] = [];
+    const later: SpatialHit[] = [];
+    for (const h of hits) {
+      const covering = this.covers(h.camera, lng, lat);
+      (covering || !coveringFirst ? out : later).push(this.hit(h, at.crs, covering));
+    }
+    for (const h of later) out.push(h);
+    return out;
   }
 
   covering(p: Principal, at: { lng: number; lat: number; crs: Crs }, limit: number, f: Filters): SpatialHit[] {

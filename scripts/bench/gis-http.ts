@@ -96,6 +96,8 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     // major collection of the million rows the reload just read (the gc is exposed by `cloudeye bench`).
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) gc();
+    // cloudeye bench runs in the node that `cloudeye serve` runs the gateway in (gateway/cli/launch.ts)
+    log(`# http: gateway node ${process.version} ${process.execArgv.filter((a) => !a.startsWith('--import') && a !== 'tsx').join(' ') || '(no flags)'}`);
     log(`# http: ${gc ? 'collected the reload garbage; ' : ''}seeded ${n} cameras in ${seedS.toFixed(1)} s, gateway reload ${((performance.now() - t) / 1000).toFixed(1)} s; viewer of ${own.code} + "school" share from ${other.code}`);
     const base = `http://127.0.0.1:${gw.port}`;
     const res = await fetch(`${base}/api/v1/auth/login`, {

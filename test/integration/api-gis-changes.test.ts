@@ -219,4 +219,34 @@ describe('API: GIS after changes', function () {
     assert.deepEqual(await leaves(), []);
     await settle('the rebuilt set', async () => (await leaves()).length === 0);
   });
+
+  it('a share stops showing its cameras at its expiry and at its revocation, to a session that keeps asking', async () => {
+    // the gateway compiles a principal's visibility once and reuses it (AccessControl): the same
+    // session must still see a new share at once, and lose it the moment it expires or is revoked
+    await t.addUser('chg-traffic3', 'viewer', 'traffic');
+    const traffic = await t.login('chg-traffic3');
+    const id = await camera('shared-cam', 111.93, 29.13);
+    const near = async (): Promise<string[]> => {
+      const r = await t.api('GET', '/api/v1/gis/nearby?lng=111.93&lat=29.13&radius=50', { token: traffic });
+      assert.equal(r.status, 200, r.text);
+      return r.body.items.map((h: Hit) => h.camera.id);
+    };
+    const share = async (expiresAt: string | null): Promise<number> => {
+      const r = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'cameras', cameraIds: [id], expiresAt } });
+      assert.equal(r.status, 201, r.text);
+      return r.body.id as number;
+    };
+    assert.deepEqual(await near(), []);
+    const expiry = Date.now() + 1500;
+    await share(new Date(expiry).toISOString());
+    assert.deepEqual(await near(), [id]);
+    assert.deepEqual(await near(), [id]);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiry - Date.now()) + 5));
+    assert.deepEqual(await near(), [], 'gone the moment the share expired');
+    const lasting = await share(null);
+    assert.deepEqual(await near(), [id]);
+    const revoked = await t.api('DELETE', `/api/v1/shares/${lasting}`, { token: admin });
+    assert.equal(revoked.status, 200, revoked.text);
+    assert.deepEqual(await near(), [], 'gone the moment the share was revoked');
+  });
 });
