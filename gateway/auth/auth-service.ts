@@ -27,6 +27,8 @@ export interface LoginResult {
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const API_KEY_RE = /^ce_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 const CACHE_MS = 2000;
+/** A cached session principal is re-read in the background this long before it expires. */
+const REFRESH_AHEAD_MS = 500;
 
 export class AuthService {
   private readonly perUser: SlidingWindowLimiter;
@@ -34,6 +36,10 @@ export class AuthService {
   private readonly revoked = new Set<string>();
   /** principal by session id, briefly, so a video wall's requests do not each hit the database */
   private readonly cache = new Map<string, { p: Principal; until: number }>();
+  /** Session principals being read from the database: one read per session at a time. */
+  private readonly loading = new Map<string, Promise<Principal>>();
+  /** Bumped by invalidate(): a read started before it must not fill the cache after it. */
+  private generation = 0;
 
   constructor(
     private readonly accounts: AccountsRepo,
@@ -106,14 +112,42 @@ export class AuthService {
       throw new AuthenticationError(err instanceof TokenError ? err.message : 'auth: token rejected');
     }
     if (this.revoked.has(claims.sid)) throw new AuthenticationError('auth: session has been logged out');
+    const now = Date.now();
     const hit = this.cache.get(claims.sid);
-    if (hit && hit.until > Date.now()) return { principal: hit.p, sid: claims.sid };
-    const user = await this.accounts.user(Number(claims.sub));
-    if (!user || user.disabled) throw new AuthenticationError('auth: user no longer active');
-    const principal = await this.userPrincipal(user);
-    this.cache.set(claims.sid, { p: principal, until: Date.now() + CACHE_MS });
-    if (this.cache.size > 10_000) this.cache.clear();
-    return { principal, sid: claims.sid };
+    if (hit && hit.until > now) {
+      // re-read shortly before expiry, in the background: a busy session's requests never all wait
+      // for the database at the moment its entry runs out
+      if (hit.until - now <= REFRESH_AHEAD_MS) this.sessionPrincipal(claims.sid, claims.sub).catch(() => undefined);
+      return { principal: hit.p, sid: claims.sid };
+    }
+    return { principal: await this.sessionPrincipal(claims.sid, claims.sub), sid: claims.sid };
+  }
+
+  /**
+   * Reads a session's principal from the database and caches it for CACHE_MS. Concurrent callers
+   * share one read; a read that an invalidate() overtook answers its callers but caches nothing.
+   */
+  private sessionPrincipal(sid: string, sub: string): Promise<Principal> {
+    let pending = this.loading.get(sid);
+    if (pending) return pending;
+    const generation = this.generation;
+    pending = (async () => {
+      const user = await this.accounts.user(Number(sub));
+      if (!user || user.disabled) {
+        if (generation === this.generation) this.cache.delete(sid);
+        throw new AuthenticationError('auth: user no longer active');
+      }
+      const principal = await this.userPrincipal(user);
+      if (generation === this.generation && !this.revoked.has(sid)) {
+        if (this.cache.size >= 10_000) this.cache.clear();
+        this.cache.set(sid, { p: principal, until: Date.now() + CACHE_MS });
+      }
+      return principal;
+    })().finally(() => {
+      if (this.loading.get(sid) === pending) this.loading.delete(sid);
+    });
+    this.loading.set(sid, pending);
+    return pending;
   }
 
   async userPrincipal(user: UserRecord): Promise<Principal> {
@@ -158,7 +192,9 @@ export class AuthService {
 
   /** Drops cached principals (after a user or grid change). */
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
+    this.loading.clear();
   }
 }
 
