@@ -29,6 +29,56 @@ export interface Packed {
   maxRange: number;
 }
 
+/** Copies the live slots of [s0, s1) to the next free slots of the new content (at most n in all). */
+function copyLive(
+  src: Array<GisCamera | undefined>, srcLngs: Float64Array, srcLats: Float64Array, srcDepts: Int32Array, s0: number, s1: number, n: number,
+  cams: Array<GisCamera | undefined>, lngs: Float64Array, lats: Float64Array, depts: Int32Array, slotOf: IdSlots, out: { j: number; maxRange: number },
+): void {
+  let j = out.j, maxRange = out.maxRange;
+  for (let s = s0; s < s1 && j < n; s++) {
+    const c = src[s];
+    if (c === undefined) continue;
+    cams[j] = c;
+    lngs[j] = srcLngs[s] as number;
+    lats[j] = srcLats[s] as number;
+    depts[j] = srcDepts[s] as number;
+    slotOf.set(c.id, j);
+    if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
+    j++;
+  }
+  out.j = j;
+  out.maxRange = maxRange;
+}
+
+/** Moves slots [i0, i1) to their grid rank: reads in order, writes at random. */
+function scatter(
+  rank: Int32Array, i0: number, i1: number, cams: Array<GisCamera | undefined>, tags: string[][] | null, lngs: Float64Array, lats: Float64Array, depts: Int32Array,
+  src: Array<GisCamera | undefined>, srcTags: string[][] | null, glng: Float64Array, glat: Float64Array, gdept: Int32Array, slotOf: IdSlots,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const r = rank[i] as number;
+    const c = cams[i];
+    src[r] = c;
+    if (srcTags) srcTags[r] = (tags as string[][])[i] as string[];
+    glng[r] = lngs[i] as number;
+    glat[r] = lats[i] as number;
+    gdept[r] = depts[i] as number;
+    if (c !== undefined) slotOf.set(c.id, r);
+  }
+}
+
+/** Replaces the records of slots [r0, r1) with the index's own copies (see normalize). */
+function normalizeSlice(cams: Array<GisCamera | undefined>, tags: string[][], r0: number, r1: number): void {
+  for (let r = r0; r < r1; r++) {
+    const c = cams[r];
+    if (c !== undefined) cams[r] = normalize(c, tags[r] as string[]);
+  }
+}
+
+function unitVectors(lngs: Float64Array, lats: Float64Array, i0: number, i1: number, vecs: Float64Array): void {
+  for (let i = i0; i < i1; i++) unitVector(lngs[i] as number, lats[i] as number, vecs, 3 * i);
+}
+
 /** Internal storage. Slots [0, staticCount) are in `grid`; slots [staticCount, used) are the delta. */
 export class CameraStore {
   /** slot → camera; undefined = tombstone (removed, or moved to a newer slot). */
@@ -102,24 +152,37 @@ export class CameraStore {
     let maxRange = 0;
     // Input order: every record is read once, sequentially (tags interned here, not after the shuffle).
     for (let i0 = 0; i0 < n; i0 += SLICE) {
-      for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
-        const c = checkCameraAt(cameras, i);
-        const prev = slotOf.get(c.id);
-        if (prev !== undefined) {
-          cams[prev] = undefined;
-          depts[prev] = 0;
-        }
-        slotOf.set(c.id, i);
-        depts[i] = this.departmentCode(c.departmentId);
-        cams[i] = c;
-        tags[i] = this.tagLists.intern(c.tags);
-        lngs[i] = c.lng;
-        lats[i] = c.lat;
-        if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
-      }
+      maxRange = Math.max(maxRange, this.readSlice(cameras, i0, Math.min(n, i0 + SLICE), cams, tags, lngs, lats, depts, slotOf));
       yield;
     }
     return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
+  }
+
+  // The loops of a build run in plain functions, one call per slice, not in the generators' bodies:
+  // V8 optimizes a generator's own loop less well (measured: the index build ~25 % slower).
+
+  /** Reads cameras[i0, i1) into slots i0.. (see loadSteps); returns their largest rangeM. */
+  private readSlice(
+    cameras: readonly GisCamera[], i0: number, i1: number, cams: Array<GisCamera | undefined>, tags: string[][],
+    lngs: Float64Array, lats: Float64Array, depts: Int32Array, slotOf: IdSlots,
+  ): number {
+    let maxRange = 0;
+    for (let i = i0; i < i1; i++) {
+      const c = checkCameraAt(cameras, i);
+      const prev = slotOf.get(c.id);
+      if (prev !== undefined) {
+        cams[prev] = undefined;
+        depts[prev] = 0;
+      }
+      slotOf.set(c.id, i);
+      depts[i] = this.departmentCode(c.departmentId);
+      cams[i] = c;
+      tags[i] = this.tagLists.intern(c.tags);
+      lngs[i] = c.lng;
+      lats[i] = c.lat;
+      if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
+    }
+    return maxRange;
   }
 
   /**
@@ -137,22 +200,12 @@ export class CameraStore {
     yield;
     const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
     const slotOf = new IdSlots();
-    let j = 0, maxRange = 0;
+    const out = { j: 0, maxRange: 0 };
     for (let s0 = 0; s0 < used; s0 += SLICE) {
-      for (let s = s0, s1 = Math.min(used, s0 + SLICE); s < s1 && j < n; s++) {
-        const c = src[s];
-        if (c === undefined) continue;
-        cams[j] = c;
-        lngs[j] = srcLngs[s] as number;
-        lats[j] = srcLats[s] as number;
-        depts[j] = srcDepts[s] as number;
-        slotOf.set(c.id, j);
-        if (c.rangeM != null && c.rangeM > maxRange) maxRange = c.rangeM;
-        j++;
-      }
+      copyLive(src, srcLngs, srcLats, srcDepts, s0, Math.min(used, s0 + SLICE), n, cams, lngs, lats, depts, slotOf, out);
       yield;
     }
-    return yield* this.packSteps(cams, null, lngs, lats, depts, slotOf, j, maxRange);
+    return yield* this.packSteps(cams, null, lngs, lats, depts, slotOf, out.j, out.maxRange);
   }
 
   /**
@@ -179,24 +232,12 @@ export class CameraStore {
       if (tags) yield;
       const glng = new Float64Array(n), glat = new Float64Array(n), gdept = new Int32Array(n);
       for (let i0 = 0; i0 < n; i0 += SLICE) {
-        for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
-          const r = rank[i] as number;
-          const c = cams[i];
-          src[r] = c;
-          if (srcTags) srcTags[r] = (tags as string[][])[i] as string[];
-          glng[r] = lngs[i] as number;
-          glat[r] = lats[i] as number;
-          gdept[r] = depts[i] as number;
-          if (c !== undefined) slotOf.set(c.id, r);
-        }
+        scatter(rank, i0, Math.min(n, i0 + SLICE), cams, tags, lngs, lats, depts, src, srcTags, glng, glat, gdept, slotOf);
         yield;
       }
       if (srcTags) {
         for (let r0 = 0; r0 < n; r0 += SLICE) {
-          for (let r = r0, r1 = Math.min(n, r0 + SLICE); r < r1; r++) {
-            const c = src[r];
-            if (c !== undefined) src[r] = normalize(c, srcTags[r] as string[]);
-          }
+          normalizeSlice(src, srcTags, r0, Math.min(n, r0 + SLICE));
           yield;
         }
       }
@@ -207,7 +248,7 @@ export class CameraStore {
     }
     const vecs = new Float64Array(n * 3);
     for (let i0 = 0; i0 < n; i0 += SLICE) {
-      for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) unitVector(lngs[i] as number, lats[i] as number, vecs, 3 * i);
+      unitVectors(lngs, lats, i0, Math.min(n, i0 + SLICE), vecs);
       yield;
     }
     return { cams, lngs, lats, depts, vecs, slotOf, grid, n, maxRange };

@@ -152,14 +152,7 @@ export const SLICE = 1 << 15;
  * A generator that yields every SLICE points, so a caller can spread the work over many ticks.
  */
 export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: number, perCell: number): Generator<void, { grid: CellGrid; rank: Int32Array }> {
-  let w = Infinity, s = Infinity, e = -Infinity, no = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = lngs[i] as number, y = lats[i] as number;
-    if (x < w) w = x;
-    if (x > e) e = x;
-    if (y < s) s = y;
-    if (y > no) no = y;
-  }
+  const [w, s, e, no] = bounds(lngs, lats, n);
   yield;
   const cells = Math.max(1, Math.min(1 << 22, Math.round(n / perCell)));
   const colEdges = quantileEdges(lngs, n, Math.max(1, Math.round(Math.sqrt(cells))));
@@ -171,23 +164,48 @@ export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: numbe
   yield;
   const rank = new Int32Array(n);
   yield;
+  // the loops run in plain functions, one call per slice (see CameraStore.readSlice)
   for (let i0 = 0; i0 < n; i0 += SLICE) {
-    for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
-      const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);
-      rank[i] = c;
-      start[c + 1] = (start[c + 1] as number) + 1;
-    }
+    countCells(grid, lngs, lats, i0, Math.min(n, i0 + SLICE), rank, start);
     yield;
   }
   for (let c = 0; c < nx * ny; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const next = start.slice(0, nx * ny);
   for (let i0 = 0; i0 < n; i0 += SLICE) {
-    for (let i = i0, i1 = Math.min(n, i0 + SLICE); i < i1; i++) {
-      const c = rank[i] as number;
-      rank[i] = next[c] as number;
-      next[c] = (next[c] as number) + 1;
-    }
+    rankSlice(rank, next, i0, Math.min(n, i0 + SLICE));
     yield;
   }
   return { grid, rank };
+}
+
+/** The bounding box [w, s, e, n] of the first n points. */
+function bounds(lngs: Float64Array, lats: Float64Array, n: number): [number, number, number, number] {
+  let w = Infinity, s = Infinity, e = -Infinity, no = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = lngs[i] as number, y = lats[i] as number;
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > no) no = y;
+  }
+  return [w, s, e, no];
+}
+
+/** Writes the cell of points [i0, i1) to rank[] and counts them in start[cell + 1]. */
+function countCells(grid: CellGrid, lngs: Float64Array, lats: Float64Array, i0: number, i1: number, rank: Int32Array, start: Int32Array): void {
+  const nx = grid.nx;
+  for (let i = i0; i < i1; i++) {
+    const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);
+    rank[i] = c;
+    start[c + 1] = (start[c + 1] as number) + 1;
+  }
+}
+
+/** Turns the cells of points [i0, i1) into their slots: the next free slot of each cell. */
+function rankSlice(rank: Int32Array, next: Int32Array, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) {
+    const c = rank[i] as number;
+    rank[i] = next[c] as number;
+    next[c] = (next[c] as number) + 1;
+  }
 }
