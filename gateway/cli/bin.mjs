@@ -6,11 +6,12 @@ import { register } from 'tsx/esm/api';
 
 register();
 const argv = process.argv.slice(2);
-const { relaunchArgs, runRelaunched } = await import('./launch.ts');
+const { relaunchArgs, runRelaunched, watchLauncher } = await import('./launch.ts');
 const nodeArgs = relaunchArgs(argv, process.execArgv, process.env);
 if (nodeArgs) {
   process.exitCode = await runRelaunched(nodeArgs, fileURLToPath(import.meta.url), argv);
 } else {
+  watchLauncher();
   const { runCli } = await import('./cli.ts');
   process.exitCode = await runCli(argv);
 }

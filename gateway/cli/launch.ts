@@ -33,15 +33,40 @@ export function relaunchArgs(argv: readonly string[], execArgv: readonly string[
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** Set in the relaunched child's environment: the launcher's pid (see watchLauncher). */
+export const LAUNCHER_ENV = 'CE_LAUNCHER_PID';
+
 /**
- * Runs `script argv` in a child node with `nodeArgs`, stdio shared. SIGINT, SIGTERM and SIGHUP sent
+ * In a relaunched child: when its launcher is gone without passing a signal on (SIGKILL, OOM
+ * killer), the child sends itself SIGTERM, so the command stops as it does on one (serve and demo
+ * close the gateway, its embedded PostgreSQL and ffmpeg workers) instead of running on as an
+ * orphan. Node has no parent-death signal; the parent pid is checked every `everyMs`. Returns the
+ * stop function, or null when this process was not started by a launcher.
+ */
+export function watchLauncher(env: NodeJS.ProcessEnv = process.env, everyMs = 500): (() => void) | null {
+  const launcher = Number(env[LAUNCHER_ENV]);
+  delete env[LAUNCHER_ENV]; // not for the processes this one starts
+  if (!Number.isInteger(launcher) || launcher <= 1) return null;
+  // a parent pid other than the launcher's already means it is gone (died before this line ran)
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Runs `script argv` in a child node with `nodeArgs`, stdio shared, that watches for this process
+ * to vanish (watchLauncher). SIGINT, SIGTERM and SIGHUP sent
  * to this process go to the child (a terminal's Ctrl-C reaches both: the commands stop once on any
  * number of signals). Resolves with the child's exit code; a child killed by a signal is reported as
  * 128 + its number, as a shell does.
  */
 export function runRelaunched(nodeArgs: readonly string[], script: string, argv: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...argv], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...argv], { stdio: 'inherit', env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) } });
     const forward = (sig: NodeJS.Signals): void => void (child.exitCode === null && child.signalCode === null && child.kill(sig));
     for (const sig of FORWARDED) process.on(sig, forward);
     const done = (): void => {

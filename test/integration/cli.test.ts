@@ -1,5 +1,6 @@
 // The cloudeye command line: usage errors exit 2 with one line; serve and demo run in a child node
-// with the gateway's V8 flags and stop cleanly on SIGINT, whether it reaches the launcher or both.
+// with the gateway's V8 flags and stop cleanly on SIGINT, whether it reaches the launcher or both,
+// and when the launcher is killed outright.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
@@ -16,10 +17,10 @@ function childrenOf(parent: number): Array<{ pid: number; cmdline: string[] }> {
   return pids.map((pid) => ({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) }));
 }
 
+/** Whether `pid` runs (a zombie, exited but not yet reaped by whoever adopted it, does not). */
 const alive = (pid: number): boolean => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -132,6 +133,35 @@ describe('cloudeye CLI', function () {
       assert.equal(spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim(), '', 'its embedded PostgreSQL stopped with it');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serve stops cleanly when its launcher is killed outright (no orphan gateway or PostgreSQL)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ce-orphan-'));
+    chmodSync(dir, 0o755);
+    const ports = await freePortRange(1);
+    const child = spawn('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (b) => (out += b));
+    child.stderr!.on('data', (b) => (out += b));
+    let gatewayPid = 0;
+    try {
+      await consoleUrl(child, () => out);
+      const [gateway] = childrenOf(child.pid!);
+      assert.ok(gateway, 'the gateway runs in a child node');
+      gatewayPid = gateway.pid;
+      assert.equal(spawnSync('pgrep', ['-f', path.join(dir, 'pg')], { encoding: 'utf8' }).status, 0, 'its embedded PostgreSQL runs');
+      // SIGKILL cannot be passed on: the gateway notices its launcher is gone and stops as on SIGTERM
+      child.kill('SIGKILL');
+      const deadline = Date.now() + 30000;
+      while (alive(gatewayPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(alive(gatewayPid), false, `the gateway node stopped: ${out.slice(-500)}`);
+      assert.equal(spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim(), '', 'its embedded PostgreSQL stopped with it');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      if (gatewayPid && alive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
+      spawnSync('pkill', ['-KILL', '-f', dir]);
       rmSync(dir, { recursive: true, force: true });
     }
   });
