@@ -87,6 +87,8 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     builds.push(performance.now() - t);
     gc();
   }
+  // the first build runs cold (unoptimized code, the heap growing to hold the copies): shown, not the figure
+  log(`# index builds: first (cold) ${fmt(builds[0]!)} ms, then ${builds.slice(1).map(fmt).join(', ')} ms; the figure is their median`);
   log(`bench index_build_ms ${fmt(median(builds))} ms`);
   const memMb = (memBytes() - before) / 1048576 / (n / 1_000_000);
   log(`bench mem_mb_per_million ${fmt(memMb)} MB`);
