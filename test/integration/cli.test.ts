@@ -48,6 +48,18 @@ function consoleUrl(child: ReturnType<typeof spawn>, out: () => string): Promise
   });
 }
 
+/** `cloudeye serve --port 0` on its own embedded database in a new directory; output collected. */
+async function spawnServe(prefix: string): Promise<{ dir: string; child: ReturnType<typeof spawn>; out: () => string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  const ports = await freePortRange(1);
+  const child = spawn('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  return { dir, child, out: () => out };
+}
+
 describe('cloudeye CLI', function () {
   this.timeout(120000);
 
@@ -109,15 +121,9 @@ describe('cloudeye CLI', function () {
   });
 
   it('serve runs in a child node with the gateway flags and stops once on a Ctrl-C that reaches both processes', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ce-serve-'));
-    chmodSync(dir, 0o755);
-    const ports = await freePortRange(1);
-    const child = spawn('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
+    const { dir, child, out } = await spawnServe('ce-serve-');
     try {
-      const url = await consoleUrl(child, () => out);
+      const url = await consoleUrl(child, out);
       assert.equal((await fetch(new URL('/api/v1/openapi.json', url))).status, 200);
       const [gateway, ...others] = childrenOf(child.pid!);
       assert.ok(gateway && others.length === 0, `one child node: ${JSON.stringify(childrenOf(child.pid!))}`);
@@ -128,7 +134,7 @@ describe('cloudeye CLI', function () {
       process.kill(gateway.pid, 'SIGINT');
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-      assert.equal(code, 0, out);
+      assert.equal(code, 0, out());
       assert.equal(alive(gateway.pid), false, 'the gateway node is gone');
       assert.equal(spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim(), '', 'its embedded PostgreSQL stopped with it');
     } finally {
@@ -138,16 +144,10 @@ describe('cloudeye CLI', function () {
   });
 
   it('serve stops cleanly when its launcher is killed outright (no orphan gateway or PostgreSQL)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ce-orphan-'));
-    chmodSync(dir, 0o755);
-    const ports = await freePortRange(1);
-    const child = spawn('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, ports), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
+    const { dir, child, out } = await spawnServe('ce-orphan-');
     let gatewayPid = 0;
     try {
-      await consoleUrl(child, () => out);
+      await consoleUrl(child, out);
       const [gateway] = childrenOf(child.pid!);
       assert.ok(gateway, 'the gateway runs in a child node');
       gatewayPid = gateway.pid;
@@ -156,7 +156,7 @@ describe('cloudeye CLI', function () {
       child.kill('SIGKILL');
       const deadline = Date.now() + 30000;
       while (alive(gatewayPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      assert.equal(alive(gatewayPid), false, `the gateway node stopped: ${out.slice(-500)}`);
+      assert.equal(alive(gatewayPid), false, `the gateway node stopped: ${out().slice(-500)}`);
       assert.equal(spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim(), '', 'its embedded PostgreSQL stopped with it');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
