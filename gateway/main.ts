@@ -119,7 +119,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     };
     const reloadGrids = async (): Promise<void> => {
       await loadGrids();
-      await repos.cameras.assignGrids((lng, lat) => spatial.gridOf(lng, lat));
+      const known = (id: string): number | null | undefined => {
+        const g = directory.lookup(id)?.gridId;
+        return g === undefined ? undefined : g === null ? null : Number(g);
+      };
+      directory.setGrids(await repos.cameras.assignGrids((lng, lat) => spatial.gridOf(lng, lat), known));
     };
     await loadGrids();
     cameras.setGridLocator((lng, lat) => spatial.gridOf(lng, lat));

@@ -17,6 +17,7 @@ function fault(c: unknown): [string, string, unknown] | null {
   if (!optNum(r.rangeM) || (r.rangeM as number) < 0) return ['rangeM', 'must be a number >= 0 or null', r.rangeM];
   if (typeof r.status !== 'string') return ['status', 'must be a string', r.status];
   if (!Array.isArray(r.tags)) return ['tags', 'must be an array of strings', r.tags];
+  if (!(r.gridId === null || r.gridId === undefined || isNum(r.gridId) || (typeof r.gridId === 'string' && r.gridId !== ''))) return ['gridId', 'must be a finite number, non-empty string or null', r.gridId];
   return null;
 }
 
@@ -41,6 +42,6 @@ export function checkCameraAt(cameras: readonly unknown[], i: number): GisCamera
 export function normalize(c: GisCamera, tags: string[]): GisCamera {
   return {
     id: c.id, lng: c.lng, lat: c.lat, bearing: c.bearing ?? null, fovDeg: c.fovDeg ?? null, rangeM: c.rangeM ?? null,
-    status: c.status, departmentId: c.departmentId, tags, name: c.name ?? '',
+    status: c.status, departmentId: c.departmentId, tags, name: c.name ?? '', gridId: c.gridId ?? null,
   };
 }

@@ -94,6 +94,23 @@ export class PolygonLayer {
     return out.map((p) => this.strip(p) as Place);
   }
 
+  /**
+   * The id of the smallest polygon containing (lng, lat), optionally of one kind: the first of
+   * `locate()`, found without building its list (a nearby answer asks this once per camera).
+   */
+  smallestContaining(lng: number, lat: number, kind?: string): CameraId | undefined {
+    checkLngLat(lng, lat);
+    if (!this.tree) return undefined;
+    let best: Loaded | undefined;
+    for (const i of this.tree.search(lng, lat, lng, lat)) {
+      const p = this.places[i] as Loaded;
+      if (kind !== undefined && p.kind !== kind) continue;
+      if (best !== undefined && (p.areaDeg2 > best.areaDeg2 || (p.areaDeg2 === best.areaDeg2 && String(p.id).localeCompare(String(best.id)) >= 0))) continue;
+      if (pointInArea(lng, lat, p.area)) best = p;
+    }
+    return best?.id;
+  }
+
   /** Visible cameras inside the polygon `polygonId`, ordered as CameraIndex.withinPolygon. */
   camerasIn(polygonId: CameraId, index: CameraIndex, options: QueryOptions = {}): CameraHit[] {
     const p = this.byId.get(polygonId);

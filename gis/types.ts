@@ -20,6 +20,11 @@ export interface GisCamera {
   tags: string[];
   /** Display name, carried for result lists (not used by any query). */
   name?: string;
+  /**
+   * The grid (a polygon of the caller's PolygonLayer) the camera lies in, null = none; carried for
+   * result lists (not used by any query; the caller keeps it current).
+   */
+  gridId?: CameraId | null;
 }
 
 /** Visibility decision of the caller's access policy, evaluated inside the index scan. */

@@ -60,8 +60,8 @@ export class SpatialQueries {
 
   /** The smallest grid (kind "grid") containing the point, or null. */
   gridOf(lng: number, lat: number): number | null {
-    const hit = this.grids.locate(lng, lat, 'grid')[0];
-    return hit ? Number(hit.id) : null;
+    const id = this.grids.smallestContaining(lng, lat, 'grid');
+    return id === undefined ? null : Number(id);
   }
 
   locate(lng: number, lat: number): Array<{ id: number; name: string; kind: string }> {
@@ -102,7 +102,7 @@ export class SpatialQueries {
     if (crs !== 'wgs84') [lng, lat] = convert(lng, lat, 'wgs84', crs);
     return {
       id: String(c.id), name: c.name ?? '', departmentId: Number(c.departmentId), status: c.status, lng, lat,
-      bearing: c.bearing ?? null, fov: c.fovDeg ?? null, rangeM: c.rangeM ?? null, tags: c.tags, gridId: this.gridOf(c.lng, c.lat),
+      bearing: c.bearing ?? null, fov: c.fovDeg ?? null, rangeM: c.rangeM ?? null, tags: c.tags, gridId: c.gridId == null ? null : Number(c.gridId),
     };
   }
 

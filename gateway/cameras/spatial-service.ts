@@ -11,9 +11,9 @@ export interface IndexedCamera extends GisCamera {
   name: string;
 }
 
-export type GisRowSource = () => AsyncIterable<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>>;
+export type GisRowSource = () => AsyncIterable<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null }>>;
 
-export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'lat' | 'bearing' | 'fov' | 'rangeM' | 'departmentId' | 'tags'>, never> & { status: string }): IndexedCamera => ({
+export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'lat' | 'bearing' | 'fov' | 'rangeM' | 'departmentId' | 'tags'>, never> & { status: string; gridId?: number | null }): IndexedCamera => ({
   id: c.id,
   name: c.name,
   lng: c.lng,
@@ -24,6 +24,7 @@ export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'la
   status: c.status,
   departmentId: c.departmentId,
   tags: c.tags,
+  gridId: c.gridId ?? null,
 });
 
 export class CameraDirectory {
@@ -105,6 +106,20 @@ export class CameraDirectory {
     } else {
       const id = change.id;
       this.change((index) => void index.remove(id));
+    }
+  }
+
+  /**
+   * After the grid layer changed: the grids cameras were assigned to (CamerasRepo.assignGrids), each
+   * applied where the camera is still at the position it was assigned from (one moved since was
+   * assigned by its own write).
+   */
+  setGrids(moves: ReadonlyArray<{ id: string; grid: number | null; lng: number; lat: number }>): void {
+    for (const m of moves) {
+      const cam = this.index.get(m.id) as IndexedCamera | undefined;
+      if (!cam || cam.lng !== m.lng || cam.lat !== m.lat || (cam.gridId ?? null) === m.grid) continue;
+      const moved = { ...cam, gridId: m.grid };
+      this.change((index) => index.upsert(moved));
     }
   }
 

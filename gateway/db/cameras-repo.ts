@@ -193,15 +193,21 @@ export class CamerasRepo {
   }
 
   /** Recomputes every camera's grid after the grid layer changed; writes only the rows that moved. */
-  async assignGrids(gridOf: (lng: number, lat: number) => number | null): Promise<number> {
-    let changed = 0;
+  /**
+   * Stores each camera's grid as `gridOf` locates it now (after the grid layer changed). Returns the
+   * cameras whose grid differs from `known(id)` (default: the stored one), with the position it was
+   * located from, for an in-memory copy to follow; a deleted grid's cameras already read null here
+   * (the foreign key), which their in-memory copies do not.
+   */
+  async assignGrids(gridOf: (lng: number, lat: number) => number | null, known?: (id: string) => number | null | undefined): Promise<Array<{ id: string; grid: number | null; lng: number; lat: number }>> {
+    const out: Array<{ id: string; grid: number | null; lng: number; lat: number }> = [];
     for await (const rows of cursorPages(this.knex, 'SELECT id, lng, lat, grid_id FROM cameras', 20_000)) {
-      const moves = rows.map((r) => ({ id: String(r.id), grid: gridOf(Number(r.lng), Number(r.lat)), was: r.grid_id == null ? null : Number(r.grid_id) })).filter((m) => m.grid !== m.was);
-      if (moves.length === 0) continue;
-      await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
-      changed += moves.length;
+      const located = rows.map((r) => ({ id: String(r.id), lng: Number(r.lng), lat: Number(r.lat), was: r.grid_id == null ? null : Number(r.grid_id), grid: gridOf(Number(r.lng), Number(r.lat)) }));
+      const moves = located.filter((m) => m.grid !== m.was);
+      if (moves.length > 0) await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
+      for (const m of located) if (m.grid !== (known ? known(m.id) : m.was)) out.push({ id: m.id, grid: m.grid, lng: m.lng, lat: m.lat });
     }
-    return changed;
+    return out;
   }
 
   /** Persists health states in one statement. */
@@ -267,8 +273,8 @@ async function* cursorPages(knex: Knex, sql: string, batch: number): AsyncGenera
 }
 
 /** The lean columns the spatial index needs, in pages of `batch` (one snapshot, no particular order). */
-export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] }>> {
-  for await (const rows of cursorPages(knex, 'SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags FROM cameras', batch)) {
-    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [] }));
+export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null }>> {
+  for await (const rows of cursorPages(knex, 'SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags, grid_id FROM cameras', batch)) {
+    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [], gridId: r.grid_id == null ? null : Number(r.grid_id) }));
   }
 }

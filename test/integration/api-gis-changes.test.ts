@@ -111,6 +111,26 @@ describe('API: GIS after changes', function () {
     for (const r of all) assert.deepEqual(names(r), [], r.text);
   });
 
+  it('cameras already in place take a grid drawn over them, and lose it when it is removed, in every answer', async () => {
+    const id = await camera('before-the-grid', 111.90, 29.02);
+    const hitGrid = async (): Promise<number | null | undefined> => {
+      const r = await t.api('GET', '/api/v1/gis/nearby?lng=111.90&lat=29.02&radius=10', { token: police });
+      return (r.body.items as Hit[]).find((h) => h.camera.id === id)?.camera.gridId;
+    };
+    assert.equal(await hitGrid(), null);
+    const g = await t.api('POST', '/api/v1/grids', { token: admin, body: { name: '北网格', kind: 'grid', geometry: square(111.85, 29.00, 111.95, 29.05) } });
+    assert.equal(g.status, 201, g.text);
+    const gridId = (Array.isArray(g.body) ? g.body[0] : g.body).id as number;
+    await settle('the nearby answer names the new grid', async () => (await hitGrid()) === gridId);
+    assert.equal((await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body.gridId, gridId, 'the camera record agrees');
+    const within = await t.api('POST', '/api/v1/gis/within', { token: police, body: { circle: { lng: 111.90, lat: 29.02, radiusM: 10 } } });
+    assert.equal((within.body.items as Hit[])[0]?.camera.gridId, gridId);
+    assert.equal((await t.api('DELETE', `/api/v1/grids/${gridId}`, { token: admin })).status, 204);
+    await settle('the grid is gone from the nearby answer', async () => (await hitGrid()) === null);
+    assert.equal((await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body.gridId, null);
+    assert.equal((await t.api('DELETE', `/api/v1/cameras/${id}`, { token: admin })).status, 204);
+  });
+
   it('covering and along name the right cameras, in order, with distance and bearing from the point', async () => {
     const a = await camera('looks-east', 111.7200, 29.0300, { bearing: 90, fov: 40, rangeM: 300 });
     const b = await camera('looks-west', 111.7230, 29.0300, { bearing: 270, fov: 40, rangeM: 300 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import { CameraDirectory } from '../../gateway/cameras/spatial-service';
 
-type Row = { id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[] };
-const row = (id: string, lng: number, lat = 29.03): Row => ({ id, name: `cam ${id}`, lng, lat, bearing: null, fov: null, rangeM: null, status: 'online', departmentId: 1, tags: [] });
+type Row = { id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null };
+const row = (id: string, lng: number, lat = 29.03): Row => ({ id, name: `cam ${id}`, lng, lat, bearing: null, fov: null, rangeM: null, status: 'online', departmentId: 1, tags: [], gridId: null });
 // a change carries the whole camera record; the directory reads these fields of it
 const record = (r: Row): CameraRecord => ({ ...r }) as unknown as CameraRecord;
 

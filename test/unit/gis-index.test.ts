@@ -139,6 +139,8 @@ describe('gis input validation → GisInputError with a field path', () => {
     ['bbox upside down', () => index.withinBbox([1, 5, 2, 4]), 'bbox[1]'],
     ['camera with lat 95', () => index.upsert(cam(2, X, 95)), 'camera.lat'],
     ['load with bad tags', () => index.load([cam(1, X, Y), { ...cam(2, X, Y), tags: 'a' as unknown as string[] }]), 'cameras[1].tags'],
+    ['camera with an object for a grid id', () => index.upsert({ ...cam(2, X, Y), gridId: {} as unknown as number }), 'camera.gridId'],
+    ['load with an empty grid id', () => index.load([{ ...cam(1, X, Y), gridId: '' }]), 'cameras[0].gridId'],
   ];
   for (const [name, fn, path] of cases)
     it(`${name} → path "${path}"`, () => {

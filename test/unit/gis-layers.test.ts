@@ -8,6 +8,7 @@ import { GisInputError } from '../../gis/errors';
 import { PolygonLayer } from '../../gis/polygon-layer';
 import type { GisCamera } from '../../gis/types';
 import { randomCameras } from '../helpers/gis-random';
+import { prng } from '../../scripts/bench/gis-data';
 
 const grids: unknown = JSON.parse(readFileSync(new URL('../fixtures/gis/grids.geojson', import.meta.url), 'utf8'));
 const cam = (id: number, lng: number, lat: number, status = 'online', departmentId = 1): GisCamera => ({ id, lng, lat, status, departmentId, tags: [] });
@@ -32,6 +33,32 @@ describe('gis PolygonLayer', () => {
     assert.equal(layer.get(17)?.kind, 'key-place');
     assert.equal(layer.size, 4);
   });
+  it('smallestContaining is the first of locate, for any point and kind', () => {
+    const r = prng(5);
+    let found = 0;
+    for (let i = 0; i < 5000; i++) {
+      // around the fixture's polygons, with points exactly on their vertices and edges among them
+      const lng = i % 10 === 0 ? 111.68 : 111.6 + r() * 0.2, lat = i % 10 === 0 ? 29.0 + r() * 0.05 : 28.93 + r() * 0.14;
+      for (const kind of [undefined, 'grid', 'key-place', 'nothing']) {
+        const want = layer.locate(lng, lat, kind)[0]?.id;
+        assert.equal(layer.smallestContaining(lng, lat, kind), want, `${lng},${lat} ${kind}`);
+        if (want !== undefined) found++;
+      }
+    }
+    assert.ok(found > 4000, `points inside polygons: ${found}`);
+    assert.equal(new PolygonLayer().smallestContaining(111.7, 29), undefined);
+    assert.throws(() => layer.smallestContaining(200, 29), (e: unknown) => e instanceof GisInputError);
+  });
+
+  it('index records carry the grid id given (null when none), for result lists', () => {
+    const index = new CameraIndex();
+    index.load([{ ...cam(1, 111.695, 29.025), gridId: 7 }, cam(2, 111.71, 29.05)]);
+    assert.equal(index.get(1)?.gridId, 7);
+    assert.equal(index.get(2)?.gridId, null);
+    index.upsert({ ...cam(2, 111.71, 29.05), gridId: 'grid-wuling' });
+    assert.equal(index.nearest(111.71, 29.05, { n: 1 })[0]?.camera.gridId, 'grid-wuling');
+  });
+
   it('camerasIn uses the polygon and the predicate', () => {
     const index = new CameraIndex();
     index.load([cam(1, 111.695, 29.025), cam(2, 111.695, 29.025, 'online', 2), cam(3, 111.71, 29.05), cam(4, 111.9, 29.9)]);
