@@ -77,10 +77,12 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
   gc();
   const before = memBytes();
 
-  // Build: the first build also warms the JIT; report the median of three.
+  // Build: the first build also warms the JIT; report the median of five. (Three until session 6:
+  // on this VM two builds in a row of the same data sometimes take twice as long as the rest, which
+  // made the median of three one of them; every build is printed.)
   const builds: number[] = [];
   let index = new CameraIndex();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     if (i > 0) index = new CameraIndex();
     const t = performance.now();
     index.load(cams);
