@@ -1,4 +1,4 @@
-// Polygon validity: each ring simple (no area, no edges that cross or touch: a "bowtie"), holes inside the outer ring and apart.
+// Polygon validity: each ring simple (no area, no edges that cross or touch: a "bowtie"), holes inside the outer ring, touching other rings at single points at most.
 import { pointInRing } from './point-in-polygon';
 import type { Bbox } from './types';
 
@@ -76,13 +76,56 @@ export function ringFault(ring: Float64Array): string | null {
 }
 
 /**
+ * How segments p1–p2 and p3–p4 meet: null (they do not), 'cross' (their interiors cross),
+ * 'overlap' (collinear, sharing a stretch), or the one point they share.
+ */
+function contact(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): null | 'cross' | 'overlap' | [number, number] {
+  const d1 = orient(x3, y3, x4, y4, x1, y1), d2 = orient(x3, y3, x4, y4, x2, y2);
+  const d3 = orient(x1, y1, x2, y2, x3, y3), d4 = orient(x1, y1, x2, y2, x4, y4);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return 'cross';
+  if (d1 === 0 && d2 === 0) {
+    // collinear: the shared stretch along the axis the segments spread on
+    const alongX = Math.max(Math.abs(x2 - x1), Math.abs(x4 - x3)) >= Math.max(Math.abs(y2 - y1), Math.abs(y4 - y3));
+    const [a1, a2, b1, b2] = alongX ? [x1, x2, x3, x4] : [y1, y2, y3, y4];
+    const lo = Math.max(Math.min(a1, a2), Math.min(b1, b2)), hi = Math.min(Math.max(a1, a2), Math.max(b1, b2));
+    if (lo > hi) return null;
+    if (lo < hi) return 'overlap';
+  }
+  if (d1 === 0 && within(x3, y3, x4, y4, x1, y1)) return [x1, y1];
+  if (d2 === 0 && within(x3, y3, x4, y4, x2, y2)) return [x2, y2];
+  if (d3 === 0 && within(x1, y1, x2, y2, x3, y3)) return [x3, y3];
+  if (d4 === 0 && within(x1, y1, x2, y2, x4, y4)) return [x4, y4];
+  return null;
+}
+
+/** Union-find over small integers (rings, then touch points), growing on demand. */
+class Components {
+  private readonly parent: number[] = [];
+  find(a: number): number {
+    let p: number | undefined;
+    while ((p = this.parent[a]) !== undefined && p !== a) a = p;
+    return a;
+  }
+  /** Joins a and b; false when they were joined already (the link closes a cycle). */
+  union(a: number, b: number): boolean {
+    const ra = this.find(a), rb = this.find(b);
+    if (ra === rb) return false;
+    this.parent[ra] = rb;
+    return true;
+  }
+}
+
+/**
  * Why the holes of a polygon (rings[1..], each already a simple ring) do not fit its outer ring
- * (rings[0]), or null: a hole's edges cross or touch another ring's, a hole lies outside the outer
- * ring, or inside another hole. Returns the index of the ring at fault. The same bounded sweep as
- * ringFault compares edges of different rings.
+ * (rings[0]), or null. As in the OGC Simple Features model, rings may touch at single points; a
+ * polygon is refused when a hole crosses another ring, shares a stretch of edge with one, lies
+ * outside the outer ring or inside another hole, or when the touches cut the interior in two (two
+ * rings touching at two points, or a chain of rings touching around back to itself). Returns the
+ * index of the ring at fault. The same bounded sweep as ringFault compares edges of different rings.
  */
 export function holesFault(rings: readonly Float64Array[]): { ring: number; message: string } | null {
   if (rings.length < 2) return null;
+  const tooComplex = { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
   const x1: number[] = [], y1: number[] = [], x2: number[] = [], y2: number[] = [], of: number[] = [];
   rings.forEach((r, k) => {
     for (let i = 0; i + 3 < r.length; i += 2) {
@@ -97,6 +140,13 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
   const minX = (e: number): number => Math.min(x1[e] as number, x2[e] as number);
   const order = Array.from({ length: m }, (_, e) => e).sort((a, b) => minX(a) - minX(b));
   let checks = 0;
+  // touch points: rings × points, each ring linked to each point it touches once
+  const points = new Map<string, number>();
+  const links = new Set<string>();
+  const touching = new Set<string>();
+  const graph = new Components();
+  // reported after the sweep: a crossing or shared edge found later is the plainer fault
+  let cut: { ring: number; message: string } | null = null;
   for (let oi = 0; oi < m; oi++) {
     const a = order[oi] as number;
     const maxX = Math.max(x1[a] as number, x2[a] as number);
@@ -104,23 +154,51 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
       const b = order[oj] as number;
       if (minX(b) > maxX) break;
       if (of[a] === of[b]) continue;
-      if (++checks > MAX_PAIR_CHECKS) return { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
-      if (meet(x1[a] as number, y1[a] as number, x2[a] as number, y2[a] as number, x1[b] as number, y1[b] as number, x2[b] as number, y2[b] as number)) {
-        const [lo, hi] = [Math.min(of[a] as number, of[b] as number), Math.max(of[a] as number, of[b] as number)];
-        return { ring: hi, message: `crosses or touches ring ${lo}` };
+      if (++checks > MAX_PAIR_CHECKS) return tooComplex;
+      const c = contact(x1[a] as number, y1[a] as number, x2[a] as number, y2[a] as number, x1[b] as number, y1[b] as number, x2[b] as number, y2[b] as number);
+      if (c === null) continue;
+      const lo = Math.min(of[a] as number, of[b] as number), hi = Math.max(of[a] as number, of[b] as number);
+      if (c === 'cross') return { ring: hi, message: `crosses ring ${lo}` };
+      if (c === 'overlap') return { ring: hi, message: `touches ring ${lo} along an edge` };
+      const key = `${c[0]},${c[1]}`;
+      let node = points.get(key);
+      if (node === undefined) points.set(key, (node = rings.length + points.size));
+      touching.add(`${lo},${hi}`);
+      for (const k of [lo, hi]) {
+        if (links.has(`${k}|${node}`)) continue;
+        links.add(`${k}|${node}`);
+        if (!graph.union(k, node)) cut ??= { ring: hi, message: `touches other rings so that the interior is cut in two (at ${c[0]}, ${c[1]})` };
       }
     }
   }
-  // no two rings meet: one position of a ring tells on which side of another the whole ring lies
+  if (cut) return cut;
+  // the rings meet at single points at most: which side of another ring a ring lies on is told by
+  // one of its positions, or, for two rings that touch, by all of them (none may lie across)
   const shell = rings[0] as Float64Array;
   const boxes = rings.map((r) => ringBbox(r));
+  const positions = (k: number, fn: (x: number, y: number) => boolean): boolean => {
+    const r = rings[k] as Float64Array;
+    for (let i = 0; i + 1 < r.length; i += 2) if (!fn(r[i] as number, r[i + 1] as number)) return false;
+    return true;
+  };
   for (let k = 1; k < rings.length; k++) {
     const r = rings[k] as Float64Array;
-    if (pointInRing(r[0] as number, r[1] as number, shell) !== 1) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
+    if (touching.has(`0,${k}`)) {
+      if ((checks += (r.length * shell.length) / 2) > MAX_PAIR_CHECKS) return tooComplex;
+      if (!positions(k, (x, y) => pointInRing(x, y, shell) !== 0)) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
+      if (!positions(0, (x, y) => pointInRing(x, y, r) !== 1)) return { ring: k, message: 'crosses ring 0' };
+    } else if (pointInRing(r[0] as number, r[1] as number, shell) !== 1) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
     for (let j = 1; j < rings.length; j++) {
-      if (j === k || !boxInside(boxes[k] as Bbox, boxes[j] as Bbox)) continue;
-      if ((checks += (rings[j] as Float64Array).length) > MAX_PAIR_CHECKS) return { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
-      if (pointInRing(r[0] as number, r[1] as number, rings[j] as Float64Array) === 1) return { ring: k, message: `lies inside hole ${j}` };
+      if (j === k) continue;
+      const h = rings[j] as Float64Array;
+      if (touching.has(`${Math.min(j, k)},${Math.max(j, k)}`)) {
+        if ((checks += (r.length * h.length) / 2) > MAX_PAIR_CHECKS) return tooComplex;
+        if (!positions(k, (x, y) => pointInRing(x, y, h) !== 1)) return { ring: Math.max(j, k), message: `lies inside or across hole ${j}` };
+        continue;
+      }
+      if (!boxInside(boxes[k] as Bbox, boxes[j] as Bbox)) continue;
+      if ((checks += h.length) > MAX_PAIR_CHECKS) return tooComplex;
+      if (pointInRing(r[0] as number, r[1] as number, h) === 1) return { ring: k, message: `lies inside hole ${j}` };
     }
   }
   return null;

@@ -58,10 +58,14 @@ describe('gis polygon rings must be simple', () => {
     const shell = sq(0, 0, 10, 10);
     const badHoles: Array<[string, number[][][], number, RegExp]> = [
       ['a hole outside the outer ring', [shell, sq(20, 20, 21, 21)], 1, /outside the outer ring/],
-      ['a hole crossing the outer ring', [shell, sq(8, 8, 12, 12)], 1, /crosses or touches ring 0/],
-      ['a hole sharing an edge with the outer ring', [shell, sq(0, 2, 3, 4)], 1, /crosses or touches ring 0/],
+      ['a hole crossing the outer ring', [shell, sq(8, 8, 12, 12)], 1, /crosses ring 0/],
+      ['a hole sharing an edge with the outer ring', [shell, sq(0, 2, 3, 4)], 1, /touches ring 0 along an edge/],
       ['a hole inside another hole', [shell, sq(1, 1, 8, 8), sq(3, 3, 4, 4)], 2, /inside hole 1/],
-      ['two holes overlapping', [shell, sq(1, 1, 5, 5), sq(4, 4, 8, 8)], 2, /crosses or touches ring 1/],
+      ['two holes overlapping', [shell, sq(1, 1, 5, 5), sq(4, 4, 8, 8)], 2, /crosses ring 1/],
+      ['a hole touching the outer ring at two points', [shell, [[0, 5], [5, 0], [5, 5], [0, 5]]], 1, /cut in two/],
+      ['a chain of holes from edge to edge', [shell, [[0, 5], [5, 5], [3, 7], [0, 5]], [[5, 5], [10, 5], [7, 7], [5, 5]]], 2, /cut in two/],
+      ['a hole leaving through one point of an outer edge and back through another', [shell, [[10, 4], [12, 5], [10, 6], [8, 5], [10, 4]]], 1, /cut in two|outside the outer ring/],
+      ['a hole inside another, touching it', [shell, sq(2, 2, 8, 8), [[2, 5], [4, 4], [4, 6], [2, 5]]], 2, /inside or across hole 1/],
     ];
     for (const [name, rings, ring, want] of badHoles)
       it(`refuses ${name}`, () => {
@@ -74,6 +78,12 @@ describe('gis polygon rings must be simple', () => {
     it('accepts holes inside the outer ring and apart from each other (either orientation)', () => {
       assert.equal(holesFault([shell, sq(1, 1, 3, 3), sq(5, 5, 8, 8).reverse()].map(flat)), null);
       assert.equal(holesFault([shell].map(flat)), null);
+    });
+    it('accepts rings touching at single points, as OGC Simple Features (and PostGIS) do', () => {
+      assert.equal(holesFault([shell, [[0, 5], [3, 4], [3, 6], [0, 5]]].map(flat)), null, 'a hole touching the outer ring at a vertex');
+      assert.equal(holesFault([shell, [[5, 0], [6, 2], [4, 2], [5, 0]]].map(flat)), null, 'a hole vertex on an outer edge');
+      assert.equal(holesFault([shell, sq(2, 2, 4, 4), sq(4, 4, 6, 6)].map(flat)), null, 'two holes touching at a corner');
+      assert.equal(holesFault([shell, [[0, 5], [3, 4], [3, 6], [0, 5]], [[0, 5], [2, 8], [1, 8], [0, 5]]].map(flat)), null, 'three rings meeting at one point');
     });
   });
 });
