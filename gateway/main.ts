@@ -119,9 +119,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     };
     const reloadGrids = async (): Promise<void> => {
       await loadGrids();
+      // compared with what the index holds: the database already reads null for a deleted grid
       const known = (id: string): number | null | undefined => {
         const g = directory.lookup(id)?.gridId;
-        return g === undefined ? undefined : g === null ? null : Number(g);
+        return g == null ? g : Number(g);
       };
       directory.setGrids(await repos.cameras.assignGrids((lng, lat) => spatial.gridOf(lng, lat), known));
     };

@@ -192,9 +192,9 @@ export class CamerasRepo {
     return (await db('cameras').where({ id }).delete()) > 0;
   }
 
-  /** Recomputes every camera's grid after the grid layer changed; writes only the rows that moved. */
   /**
-   * Stores each camera's grid as `gridOf` locates it now (after the grid layer changed). Returns the
+   * Stores each camera's grid as `gridOf` locates it now (after the grid layer changed), writing only
+   * the rows that moved. Returns the
    * cameras whose grid differs from `known(id)` (default: the stored one), with the position it was
    * located from, for an in-memory copy to follow; a deleted grid's cameras already read null here
    * (the foreign key), which their in-memory copies do not.
@@ -202,7 +202,10 @@ export class CamerasRepo {
   async assignGrids(gridOf: (lng: number, lat: number) => number | null, known?: (id: string) => number | null | undefined): Promise<Array<{ id: string; grid: number | null; lng: number; lat: number }>> {
     const out: Array<{ id: string; grid: number | null; lng: number; lat: number }> = [];
     for await (const rows of cursorPages(this.knex, 'SELECT id, lng, lat, grid_id FROM cameras', 20_000)) {
-      const located = rows.map((r) => ({ id: String(r.id), lng: Number(r.lng), lat: Number(r.lat), was: r.grid_id == null ? null : Number(r.grid_id), grid: gridOf(Number(r.lng), Number(r.lat)) }));
+      const located = rows.map((r) => {
+        const lng = Number(r.lng), lat = Number(r.lat);
+        return { id: String(r.id), lng, lat, was: r.grid_id == null ? null : Number(r.grid_id), grid: gridOf(lng, lat) };
+      });
       const moves = located.filter((m) => m.grid !== m.was);
       if (moves.length > 0) await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
       for (const m of located) if (m.grid !== (known ? known(m.id) : m.was)) out.push({ id: m.id, grid: m.grid, lng: m.lng, lat: m.lat });
