@@ -92,7 +92,12 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
           rangeM: s.rangeM,
           address: s.address,
           tags: s.tags,
-          capabilities: { ptz: s.ptz, vendor: 'Simulated', model: 'SIM-ONVIF', ...(s.ptz ? { profileToken: demoProfileToken(i), mediaService: 2 as const } : {}) },
+          capabilities: {
+            ptz: s.ptz,
+            vendor: 'Simulated',
+            model: 'SIM-ONVIF',
+            ...(s.ptz ? { profileToken: demoProfileToken(i), mediaService: 2 as const } : {}),
+          },
         };
       }),
       trx,

@@ -1,4 +1,4 @@
-// End-to-end: the demo city's PTZ cameras move from the console: played from the incident and the selection lists, presets listed, reached and saved.
+// End-to-end: the demo city's PTZ cameras move from the console (played from the incident and selection lists); presets.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -42,7 +42,8 @@ describe('console PTZ on the demo city (e2e)', function () {
     // the demo's devices and records, as `cloudeye demo` starts and seeds them (free ports here)
     sims = await startSimCameras({ count: COUNT, codec: 'h264', host: '127.0.0.1', ...demoDeviceOptions(COUNT) });
     tg = await startTestGateway();
-    await seedDemo(tg.gw.db, tg.gw.services.box, { rtspHost: '127.0.0.1', rtspPort: sims.rtsp!.port, xaddr: (i) => sims.cameras[i]!.xaddr, codec: () => 'h264' }, COUNT);
+    const targets = { rtspHost: '127.0.0.1', rtspPort: sims.rtsp!.port, xaddr: (i: number) => sims.cameras[i]!.xaddr, codec: () => 'h264' as const };
+    await seedDemo(tg.gw.db, tg.gw.services.box, targets, COUNT);
     await tg.gw.reload();
     const sites = demoSites(COUNT);
     for (const [index, s] of sites.entries()) {
@@ -110,7 +111,8 @@ describe('console PTZ on the demo city (e2e)', function () {
     await page.locator(`${panel} .preset-goto`, { hasText: '北口' }).waitFor({ state: 'visible' });
     const saved = dome.device.ptzPresets().find((p) => p.name === '北口');
     assert.ok(saved, 'the camera stored the preset');
-    assert.ok(Math.abs(saved.x - here.x) < 0.02 && Math.abs(saved.y - here.y) < 1e-9, `at the position it had: ${JSON.stringify(saved)} vs ${JSON.stringify(here)}`);
+    const where = `at the position it had: ${JSON.stringify(saved)} vs ${JSON.stringify(here)}`;
+    assert.ok(Math.abs(saved.x - here.x) < 0.02 && Math.abs(saved.y - here.y) < 1e-9, where);
     await screenshot(page, 'ptz-presets');
     const audit = await tg.gw.db.knex('audit_log').where({ action: 'camera.ptz', target_id: dome.id });
     assert.ok(audit.length >= 4, `PTZ commands are audited (${audit.length})`);

@@ -1,4 +1,4 @@
-// End-to-end: the wall keeps its streams across 9 → 4 → 9, panes and the wall go fullscreen (double-click, button, Esc), and roles without video get no wall controls.
+// End-to-end: the wall keeps its streams across 9 → 4 → 9, panes and the wall go fullscreen, roles without video get no wall.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
@@ -11,7 +11,9 @@ const COUNT = 9;
 /** Ids of the panes whose video plays: state live and the picture advancing now. */
 async function advancing(page: Page): Promise<string[]> {
   const at = (): Promise<Record<string, number>> =>
-    page.$$eval('.video-wall .pane[data-state=live]', (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.cameraId ?? '', e.querySelector('video')?.currentTime ?? 0])));
+    page.$$eval('.video-wall .pane[data-state=live]', (els) =>
+      Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.cameraId ?? '', e.querySelector('video')?.currentTime ?? 0])),
+    );
   const t0 = await at();
   await page.waitForTimeout(1500);
   const t1 = await at();
@@ -58,7 +60,9 @@ describe('console wall layouts, fullscreen and roles (e2e)', function () {
     const admin = await tg.login('ladmin');
     for (let i = 0; i < COUNT; i++) {
       const [lng, lat] = offset(-40 + (i % 3) * 40, -40 + Math.floor(i / 3) * 40);
-      const r = await tg.api('POST', '/api/v1/cameras', { token: admin, body: { name: `墙-${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat } });
+      const streams = { main: { codec: 'h264' }, sub: { codec: 'h264' } };
+      const body = { name: `墙-${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), streams, lng, lat };
+      const r = await tg.api('POST', '/api/v1/cameras', { token: admin, body });
       assert.equal(r.status, 201, r.text);
       ids.push(r.body.id);
     }
@@ -151,7 +155,9 @@ describe('console wall layouts, fullscreen and roles (e2e)', function () {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'laudit');
     await page.waitForSelector('.audit-page');
-    for (const sel of ['.density-switch', '.video-wall', '.wall-bar button', '.play-btn', '.hit-play', '.play-all', 'video']) assert.equal(await page.locator(sel).count(), 0, `${sel} is not offered`);
+    for (const sel of ['.density-switch', '.video-wall', '.wall-bar button', '.play-btn', '.hit-play', '.play-all', 'video']) {
+      assert.equal(await page.locator(sel).count(), 0, `${sel} is not offered`);
+    }
     await page.context().close();
     page = await newPage(browser, tg.base);
     await loginAs(page, 'lop');

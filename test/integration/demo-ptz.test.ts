@@ -1,4 +1,4 @@
-// The demo city's records agree with its simulated devices: PTZ exactly where a device has it, with the device's profile token; older demo data repaired.
+// The demo city's records agree with its simulated devices: PTZ where a device has it, with its profile token; old data repaired.
 import assert from 'node:assert/strict';
 import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
 import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo, type DemoSimTargets } from '../../scripts/seed';
@@ -40,7 +40,8 @@ describe('demo city PTZ', function () {
   it('each seeded record says what its device says: PTZ and the main profile token', async () => {
     const vendors = new Set<string>();
     for (const row of rows) {
-      const dev = await inspectDevice(row.xaddr, { username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD }, { timeoutMs: 3000, maxResponseBytes: 1 << 20 });
+      const creds = { username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD };
+      const dev = await inspectDevice(row.xaddr, creds, { timeoutMs: 3000, maxResponseBytes: 1 << 20 });
       assert.equal(Boolean(row.capabilities.ptz), dev.ptz, `PTZ of ${row.xaddr}`);
       if (dev.ptz) {
         assert.equal(row.capabilities.profileToken, dev.profileToken, `profile token of ${row.xaddr}`);

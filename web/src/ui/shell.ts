@@ -31,7 +31,8 @@ export class Shell {
     const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
     // the wall density sizes the video wall: only for roles that may watch video
     const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
-    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
+    const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
+    const top = h('header', { class: 'topbar' }, brand, this.nav, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 

@@ -26,11 +26,6 @@ function listen(): void {
   document.addEventListener('fullscreenchange', settle);
 }
 
-/** Whether `el` is shown fullscreen now (either way). */
-export function isFullscreen(el: HTMLElement): boolean {
-  return document.fullscreenElement === el || el.classList.contains(FILL);
-}
-
 /**
  * Toggles `el` fullscreen. Called from a click or double-click (browsers grant fullscreen only to a user
  * gesture); Esc leaves it. A pane inside a fullscreen wall goes fullscreen on its own and returns to the wall.

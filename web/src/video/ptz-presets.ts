@@ -48,7 +48,8 @@ export function togglePresets(pane: HTMLElement, cameraId: string): void {
             say(describe(err), true);
           }
         };
-        list.append(h('li', {}, h('button', { class: 'link preset-goto', 'data-token': p.token, 'i18n-title': 'ptz.presetGoto', onclick: () => void go() }, shown)));
+        const button = h('button', { class: 'link preset-goto', 'data-token': p.token, 'i18n-title': 'ptz.presetGoto', onclick: () => void go() }, shown);
+        list.append(h('li', {}, button));
       }
       if (!presets.length) list.append(label(h('li', { class: 'muted empty' }), 'ptz.noPresets'));
     } catch (err) {
@@ -76,12 +77,14 @@ export function togglePresets(pane: HTMLElement, cameraId: string): void {
     }
   };
 
+  const close = h('button', { class: 'icon-btn preset-close', 'i18n-title': 'wall.close', onclick: () => panel.remove() }, '×');
+  const submit = h('button', { class: 'btn small', type: 'submit', i18n: 'ptz.presetSave' });
   const panel = h(
     'div',
     { class: 'ptz-presets', 'data-camera-id': cameraId },
-    h('div', { class: 'preset-head' }, label(h('strong'), 'ptz.presets'), h('button', { class: 'icon-btn preset-close', 'i18n-title': 'wall.close', onclick: () => panel.remove() }, '×')),
+    h('div', { class: 'preset-head' }, label(h('strong'), 'ptz.presets'), close),
     list,
-    h('form', { class: 'preset-save', onsubmit: (e: Event) => void save(e) }, name, h('button', { class: 'btn small', type: 'submit', i18n: 'ptz.presetSave' })),
+    h('form', { class: 'preset-save', onsubmit: (e: Event) => void save(e) }, name, submit),
     status,
   );
   pane.append(panel);

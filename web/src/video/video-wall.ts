@@ -23,10 +23,15 @@ export class VideoWall {
     const bar = h('div', { class: 'wall-bar' }, label(h('strong'), 'wall.title'));
     for (const n of LAYOUTS) bar.append(h('button', { class: 'btn small', 'data-layout': n, onclick: () => this.setLayout(n) }, `${n}`));
     bar.append(
-      h('button', { class: 'btn small wall-fullscreen', i18n: 'wall.fullscreen', 'i18n-title': 'wall.fullscreenHint', onclick: () => toggleFullscreen(this.el) }),
+      h('button', { class: 'btn small wall-fullscreen', i18n: 'wall.fullscreen', 'i18n-title': 'wall.fullscreenHint', onclick: () => this.fullscreen() }),
       h('button', { class: 'btn small', i18n: 'wall.stopAll', onclick: () => this.clear() }),
     );
     this.el = h('section', { class: 'video-wall', 'aria-label': 'video wall' }, bar, this.grid);
+  }
+
+  /** Toggles the whole wall fullscreen (Esc leaves). */
+  fullscreen(): void {
+    toggleFullscreen(this.el);
   }
 
   /** Shows `n` panes; cameras beyond `n` stop playing but stay on the wall and play again when the layout grows. */
@@ -77,7 +82,8 @@ export class VideoWall {
     for (const cam of this.cams.slice(0, this.layout).reverse()) {
       let pane = this.panes.get(cam.id);
       if (!pane) {
-        pane = new StreamPane(cam, { profile: this.layout === 1 ? 'main' : 'sub', realtime: this.opts.realtime, ptz: this.opts.ptz, onClose: (p) => this.remove(p) });
+        const profile = this.layout === 1 ? 'main' : 'sub';
+        pane = new StreamPane(cam, { profile, realtime: this.opts.realtime, ptz: this.opts.ptz, onClose: (p) => this.remove(p) });
         this.panes.set(cam.id, pane);
         // inserted, never moved: moving a playing <video> in the document would disturb it
         this.grid.insertBefore(pane.el, before);
