@@ -24,12 +24,12 @@ export function demoProfileToken(i: number): string {
 }
 
 /**
- * Options of the demo's simulated ONVIF devices that must agree with the seeded records: vendors (profile tokens),
- * credentials, and PTZ exactly on the dome sites (a device's own default differs by vendor). `count`: cameras.
+ * Options of the demo's simulated ONVIF devices that must agree with the seeded records: vendors (profile tokens)
+ * and PTZ exactly on the dome sites (a device's own default differs by vendor). `count`: the demo's cameras.
  */
-export function demoDeviceOptions(count: number): Pick<SimCamerasOptions, 'vendorMix' | 'perCamera' | 'username' | 'password'> {
+export function demoDeviceOptions(count: number): Pick<SimCamerasOptions, 'vendorMix' | 'perCamera'> {
   const sites = demoSites(count);
-  return { vendorMix: [...DEMO_VENDORS], perCamera: (i) => ({ ptz: sites[i]?.ptz ?? false }), username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD };
+  return { vendorMix: [...DEMO_VENDORS], perCamera: (i) => ({ ptz: sites[i]?.ptz ?? false }) };
 }
 
 export interface DemoSimTargets {

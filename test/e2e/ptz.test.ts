@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
 import type { SimOnvifCamera } from '../../scripts/simcam/onvif-camera';
-import { DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../scripts/seed';
+import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../scripts/seed';
 import { demoSites } from '../../scripts/demo-city';
 import { launchBrowser, loginAs, newPage, endPage, screenshot } from './browser';
 
@@ -40,7 +40,8 @@ describe('console PTZ on the demo city (e2e)', function () {
   before(async function () {
     this.timeout(120_000);
     // the demo's devices and records, as `cloudeye demo` starts and seeds them (free ports here)
-    sims = await startSimCameras({ count: COUNT, codec: 'h264', host: '127.0.0.1', ...demoDeviceOptions(COUNT) });
+    const credentials = { username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD };
+    sims = await startSimCameras({ count: COUNT, codec: 'h264', host: '127.0.0.1', ...credentials, ...demoDeviceOptions(COUNT) });
     tg = await startTestGateway();
     const targets = { rtspHost: '127.0.0.1', rtspPort: sims.rtsp!.port, xaddr: (i: number) => sims.cameras[i]!.xaddr, codec: () => 'h264' as const };
     await seedDemo(tg.gw.db, tg.gw.services.box, targets, COUNT);

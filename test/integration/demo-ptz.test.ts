@@ -18,7 +18,7 @@ describe('demo city PTZ', function () {
 
   before(async () => {
     // no video is needed here: ONVIF only
-    sims = await startSimCameras({ count: COUNT, codec: 'h264', rtsp: false, ...demoDeviceOptions(COUNT) });
+    sims = await startSimCameras({ count: COUNT, codec: 'h264', rtsp: false, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(COUNT) });
     t = await startTestGateway();
     targets = { rtspHost: '127.0.0.1', rtspPort: 8554, xaddr: (i) => sims.cameras[i]!.xaddr, codec: () => 'h264' };
     const seeded = await seedDemo(t.gw.db, t.gw.services.box, targets, COUNT);
