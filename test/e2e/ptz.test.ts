@@ -142,5 +142,12 @@ describe('console PTZ on the demo city (e2e)', function () {
     await hold(page, `${pane} .ptz [data-ptz=zoomIn]`, 1000);
     await until(dome.device, (s) => s.z > z0 + 0.05 && !s.moving, 'zoom in, then stop on release');
     assert.ok(dome.device.ptzLog.includes('ContinuousMove') && dome.device.ptzLog.includes('Stop'));
+    // from the keyboard: Space held on a focused button moves, released stops
+    const z1 = dome.device.ptzStatus().z;
+    await page.focus(`${pane} .ptz [data-ptz=zoomOut]`);
+    await page.keyboard.down(' ');
+    await page.waitForTimeout(800);
+    await page.keyboard.up(' ');
+    await until(dome.device, (s) => s.z < z1 - 0.03 && !s.moving, 'zoom out from the keyboard');
   });
 });

@@ -32,6 +32,15 @@ export function ptzControls(cameraId: string, pane: HTMLElement): HTMLElement {
     b.addEventListener('pointerleave', (e) => {
       if ((e as PointerEvent).buttons) void ptz(cameraId, { action: 'stop' });
     });
+    // from the keyboard too: Enter or Space held down moves, released stops
+    b.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      if (!e.repeat) void ptz(cameraId, { action: 'move', ...move });
+    });
+    b.addEventListener('keyup', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') void ptz(cameraId, { action: 'stop' });
+    });
     box.append(b);
   }
   box.append(h('button', { class: 'icon-btn ptz-presets-btn', 'i18n-title': 'ptz.presets', onclick: () => togglePresets(pane, cameraId) }, '★'));
