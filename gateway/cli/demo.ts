@@ -2,6 +2,7 @@
 import { loadConfig } from '../../config/load';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
 import { startSimCameras } from '../../scripts/simcam/sim-cameras';
+import { demoDeviceOptions } from '../../scripts/seed';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
 import { intFlag, parseArgs, strFlag } from './args';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
@@ -24,7 +25,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
   try {
-    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'] });
+    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(count) });
     stops.push(() => sims.close());
     const { startGateway } = await import('../main');
     const gw = await startGateway(config);
