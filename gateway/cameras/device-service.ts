@@ -62,7 +62,7 @@ export class DeviceService {
 
   private async network(p: Principal, id: number): Promise<NetworkRecord> {
     const n = await this.org.network(id);
-    if (!n || (p.departmentId !== null && n.departmentId !== p.departmentId)) throw new NotFoundError(`network ${id} not found`);
+    if (!n || !this.access.inDepartment(p, 'discover', n.departmentId)) throw new NotFoundError(`network ${id} not found`);
     return n;
   }
 
@@ -127,7 +127,7 @@ export class DeviceService {
 
   async cancelScan(p: Principal, id: string): Promise<ScanInfo> {
     const s = this.scans.get(id);
-    if (!s || (p.departmentId !== null && s.info.departmentId !== p.departmentId)) throw new NotFoundError(`scan ${id} not found`);
+    if (!s || !this.access.inDepartment(p, 'discover', s.info.departmentId)) throw new NotFoundError(`scan ${id} not found`);
     s.abort.abort();
     await s.done;
     return { ...s.info };
@@ -135,7 +135,7 @@ export class DeviceService {
 
   listScans(p: Principal): ScanInfo[] {
     this.access.assertDo(p, 'discover');
-    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => p.departmentId === null || s.departmentId === p.departmentId);
+    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => this.access.inDepartment(p, 'discover', s.departmentId));
   }
 
   /** Waits for a scan to end (tests, CLI). */
@@ -149,7 +149,8 @@ export class DeviceService {
   /** Devices found and not yet registered (by xaddr). */
   async devices(p: Principal, registeredXaddrs: Set<string>): Promise<FoundDevice[]> {
     this.access.assertDo(p, 'discover');
-    const nets = new Set((await this.org.networks(p.departmentId ?? undefined)).map((n) => n.id));
+    const scope = this.access.departmentScope(p, 'discover');
+    const nets = new Set((scope === null ? [] : await this.org.networks(scope === 'all' ? undefined : scope)).map((n) => n.id));
     return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
   }
 
