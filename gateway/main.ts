@@ -180,7 +180,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
-    const api = new ApiRouter(new RequestAuthenticator(auth), logError);
+    const api = new ApiRouter(new RequestAuthenticator(auth), access, logError);
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
@@ -193,7 +193,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     documentHls(api);
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
-    registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));
+    registerEventRoutes(api, new EventsRepo(db.knex), cameras, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
