@@ -221,7 +221,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     realtime = new Realtime(server, {
       authenticate: async (a) => (typeof a.apiKey === 'string' ? auth.fromApiKey(a.apiKey) : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal),
-      predicate: (p) => access.predicate(p),
+      policy: {
+        permits: (p, action) => access.permits(p, action),
+        cameraCheck: (p, action) => (action === 'view' ? access.predicate(p) : (cam) => access.can(p, action, cam)),
+        inDepartment: (p, action, departmentId) => access.inDepartment(p, action, departmentId),
+      },
       lookup: (id) => directory.lookup(id),
     });
     const rt = realtime;
