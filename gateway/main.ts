@@ -145,7 +145,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       access,
       tokens,
       repos.audit,
-      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS) },
+      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS), log: (msg) => log('error', msg) },
     );
     streams.start();
     closers.push(() => streams.closeAll());

@@ -1,14 +1,14 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { OnvifDevice, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
+import { OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifUriError, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
 
@@ -155,11 +155,12 @@ export class DeviceService {
   }
 
   private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
+    // which field of the request was wrong is this service's to say; any other device failure is
+    // mapped by its class in the HTTP layer (502, 504 on a timeout)
     return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
-      const e = err as Error;
-      if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
-      if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);
-      throw new UnavailableError(`registration: device ${xaddr} did not answer properly: ${e.message}`, 10);
+      if (err instanceof OnvifUriError) throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [{ path: 'body.xaddr', message: err.message }]);
+      if (err instanceof OnvifAuthError || err instanceof OnvifFaultError) throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);
+      throw err;
     });
   }
 

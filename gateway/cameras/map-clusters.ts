@@ -54,8 +54,13 @@ function spawn(): Worker {
   return new Worker(boot, { eval: true, name: 'cloudeye-clusters' });
 }
 
-/** The worker went away (crashed, stuck and ended, or its set was dropped) under a call: worth one retry. */
-class WorkerLost extends Error {}
+/**
+ * The clustering worker went away (crashed, stuck and ended, or its set was dropped) under a call:
+ * worth one retry here; a query that fails twice ends as a 503 (a new worker is starting).
+ */
+export class ClusterWorkerLostError extends Error {
+  override name = 'ClusterWorkerLostError';
+}
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -86,7 +91,7 @@ export class MapClusters {
       try {
         return await this.answer(signature, predicate, filters, box, zoom);
       } catch (err) {
-        if (attempt > 0 || !(err instanceof WorkerLost)) throw err;
+        if (attempt > 0 || !(err instanceof ClusterWorkerLostError)) throw err;
       }
     }
   }
@@ -120,7 +125,7 @@ export class MapClusters {
   private failCalls(why: string): void {
     for (const [id, call] of this.calls) {
       clearTimeout(call.timer);
-      call.reject(new WorkerLost(why));
+      call.reject(new ClusterWorkerLostError(why));
       this.calls.delete(id);
     }
   }
@@ -201,7 +206,7 @@ export class MapClusters {
       this.calls.delete(reply.id);
       clearTimeout(call.timer);
       if (reply.ok) call.resolve(reply);
-      else call.reject(reply.gone ? new WorkerLost(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
+      else call.reject(reply.gone ? new ClusterWorkerLostError(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
     });
     const lost = (why: string): void => {
       if (this.worker !== w) return;
@@ -226,7 +231,7 @@ export class MapClusters {
       const timeoutMs = this.opts.timeoutMs ?? 120_000;
       const timer = setTimeout(() => {
         this.calls.delete(id);
-        reject(new WorkerLost(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
+        reject(new ClusterWorkerLostError(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
         if (this.worker === w) void w.terminate();
       }, timeoutMs);
       timer.unref();
