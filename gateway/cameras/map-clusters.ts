@@ -208,20 +208,22 @@ export class MapClusters {
       if (reply.ok) call.resolve(reply);
       else call.reject(reply.gone ? new ClusterWorkerLostError(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
     });
-    const lost = (why: string): void => {
-      if (this.worker !== w) return;
-      this.worker = null;
-      // its sets are gone with it: every signature is built afresh by the next query
-      this.entries.clear();
-      this.failCalls(`map clusters: the worker ${why}`);
-    };
     w.on('error', (err) => {
       this.opts.onError?.('map clusters: worker failed', err);
-      lost(`failed: ${err.message}`);
+      this.lost(w, `failed: ${err.message}`);
     });
-    w.on('exit', (code) => lost(`exited with code ${code}`));
+    w.on('exit', (code) => this.lost(w, `exited with code ${code}`));
     this.worker = w;
     return w;
+  }
+
+  /** Lets go of worker `w` (gone, or being ended): its calls fail, and the next call starts a new one. */
+  private lost(w: Worker, why: string): void {
+    if (this.worker !== w) return;
+    this.worker = null;
+    // its sets are gone with it: every signature is built afresh by the next query
+    this.entries.clear();
+    this.failCalls(`map clusters: the worker ${why}`);
   }
 
   private call(req: ClusterRequest & { id: number }, transfer: ArrayBuffer[] = []): Promise<ClusterReply & { ok: true }> {
@@ -232,7 +234,10 @@ export class MapClusters {
       const timer = setTimeout(() => {
         this.calls.delete(id);
         reject(new ClusterWorkerLostError(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
-        if (this.worker === w) void w.terminate();
+        // let go of it now, not at its 'exit': a retry made before that event would be posted to the
+        // dying worker and fail with "exited" instead of running on a new one
+        this.lost(w, 'was ended after a timeout');
+        void w.terminate();
       }, timeoutMs);
       timer.unref();
       this.calls.set(id, { resolve, reject, timer });
