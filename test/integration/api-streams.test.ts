@@ -13,11 +13,12 @@ describe('API: streams and HLS delivery', function () {
   let trafficViewer: string;
   let camId: string;
   let offId: string;
+  const logs: string[] = [];
 
   before(async () => {
     rtsp = new RtspProcess({ count: 2, codec: 'h264', port: 0 });
     await rtsp.start();
-    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } });
+    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } }, { onLog: (level, msg) => logs.push(`${level} ${msg}`) });
     await t.addUser('sop', 'operator', 'police');
     await t.addUser('tview', 'viewer', 'traffic');
     await t.addUser('padm', 'admin', 'police');
@@ -166,5 +167,25 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(b[0], 0xff);
     assert.equal(b[1], 0xd8);
     assert.equal((await fetch(`${t.base}/api/v1/cameras/${offId}/snapshot`, { headers: { authorization: `Bearer ${trafficViewer}` } })).status, 404);
+  });
+
+  it('a stream close whose audit entry the database refuses is logged, not dropped', async () => {
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(r.status, 201, r.text);
+    const knex = t.gw.db.knex;
+    const fn = `"${t.schema}".refuse_stream_close`;
+    // PostgreSQL itself refuses the write: a trigger rejects the close records
+    await knex.raw(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'stream.close' THEN RAISE EXCEPTION 'audit write refused'; END IF; RETURN NEW; END $$`);
+    await knex.raw(`CREATE TRIGGER refuse_stream_close BEFORE INSERT ON "${t.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      await t.gw.services.streams.stopCamera(camId, 'camera edited');
+    } finally {
+      await knex.raw(`DROP TRIGGER refuse_stream_close ON "${t.schema}".audit_log`);
+      await knex.raw(`DROP FUNCTION ${fn}()`);
+    }
+    const line = logs.find((l) => /audit entry of closing session/.test(l));
+    assert.ok(line, `logged: ${logs.join(' | ')}`);
+    assert.match(line, /^error .*camera \d+, camera edited.*audit write refused/);
+    assert.equal(t.gw.services.streams.openSessions(), 0, 'the session is closed all the same');
   });
 });
