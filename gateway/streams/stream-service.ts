@@ -185,7 +185,10 @@ export class StreamService {
         actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.close', targetType: 'camera', targetId: s.cameraId, ip: s.ip,
         detail: { profile: s.profile, session: s.id, reason, durationS: Math.round((Math.max(s.lastSeen, s.openedAt) - s.openedAt) / 100) / 10 },
       })
-      .catch((err: unknown) => this.logError(`stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        this.logError(`stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`);
+      });
   }
 
   private logError(msg: string): void {

@@ -175,7 +175,10 @@ describe('API: streams and HLS delivery', function () {
     const knex = t.gw.db.knex;
     const fn = `"${t.schema}".refuse_stream_close`;
     // PostgreSQL itself refuses the write: a trigger rejects the close records
-    await knex.raw(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'stream.close' THEN RAISE EXCEPTION 'audit write refused'; END IF; RETURN NEW; END $$`);
+    await knex.raw(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+        `IF NEW.action = 'stream.close' THEN RAISE EXCEPTION 'audit write refused'; END IF; RETURN NEW; END $$`,
+    );
     await knex.raw(`CREATE TRIGGER refuse_stream_close BEFORE INSERT ON "${t.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     try {
       await t.gw.services.streams.stopCamera(camId, 'camera edited');

@@ -144,7 +144,7 @@ describe('error mapping: every error class to its HTTP status, in http/errors.ts
 
   it('the scanner follows subclasses of subclasses and built-ins constructed directly', () => {
     const got = errorClassesIn([
-      { file: 'a.ts', text: 'export class A extends Error {}\nclass B extends A {}\nclass C extends Map {}\n// class D extends Error {}\nthrow new RangeError("x"); new Date();' },
+      { file: 'a.ts', text: ['export class A extends Error {}', 'class B extends A {}', 'class C extends Map {}', '// class D extends Error {}', 'throw new RangeError("x"); new Date();'].join('\n') },
       { file: 'b.ts', text: 'export class E extends B {}' },
     ]).map((c) => c.name);
     assert.deepEqual(got, ['A', 'B', 'E', 'RangeError']);
