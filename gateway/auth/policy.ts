@@ -1,4 +1,4 @@
-// Access policy: the one pure module that decides can(principal, action, camera). No I/O.
+// Access policy: the one pure module that answers every access question (route and socket gate, can per camera, department scopes). No I/O.
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 
 /** Every role, in the order the console lists them; the API contract's role enum is built from this. */
