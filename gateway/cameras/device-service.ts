@@ -156,7 +156,7 @@ export class DeviceService {
 
   private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
     // which field of the request was wrong is this service's to say; any other device failure is
-    // mapped by its class in the HTTP layer (502, 504 on a timeout)
+    // mapped by its class in the HTTP layer (503 when the device does not answer, else 502)
     return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
       if (err instanceof OnvifUriError) throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [{ path: 'body.xaddr', message: err.message }]);
       if (err instanceof OnvifAuthError || err instanceof OnvifFaultError) throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);

@@ -20,7 +20,7 @@ import { TokenError } from '../auth/tokens';
 import { CsvError } from '../cameras/csv';
 import { ClusterWorkerLostError } from '../cameras/map-clusters';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
-import { OnvifError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
+import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
 import { SnapshotError } from '../streams/snapshot-service';
 
 export interface ProblemDoc {
@@ -55,7 +55,6 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
-  504: 'Gateway Timeout',
 };
 
 /** Formats a zod path as "body.items[2].name". */
@@ -82,6 +81,8 @@ interface PgLikeError {
 
 /** Retry-After of a 503 whose error does not say when (seconds). */
 const DEFAULT_RETRY_AFTER_S = 5;
+/** Retry-After of a device that did not answer (seconds). */
+const DEVICE_RETRY_AFTER_S = 10;
 
 /**
  * Turns any thrown value into (status, problem, headers): the one place statuses are decided, by
@@ -125,8 +126,9 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof TranscoderStartError) return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
   if (err instanceof TranscoderStateError) return retryLater(503, err.message, null);
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
-  if (err instanceof OnvifTimeoutError) return make(504, err.message);
-  // any other device failure: refused credentials, a fault, bad XML, a transport error
+  // a device that does not answer (timeout, refused connection) may later; one that answers badly
+  // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway
+  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined)) return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   if (err instanceof OnvifError) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };

@@ -69,10 +69,10 @@ const BY_CLASS: Record<string, Row> = {
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },
   OnvifUriError: { make: () => new OnvifUriError('file:///etc/passwd', 'scheme'), status: 400 },
   OnvifTargetError: { make: () => new OnvifTargetError('10.0.0.0/4', 'too large'), status: 400 },
-  OnvifTimeoutError: { make: () => new OnvifTimeoutError('http://10.1.1.1/onvif', 3000), status: 504 },
+  OnvifTimeoutError: { make: () => new OnvifTimeoutError('http://10.1.1.1/onvif', 3000), status: 503, headers: { 'Retry-After': /^10$/ } },
   OnvifAuthError: { make: () => new OnvifAuthError('http://10.1.1.1/onvif', 'HTTP 401'), status: 502 },
   OnvifFaultError: { make: () => new OnvifFaultError('Receiver', 'ActionNotSupported', 'no'), status: 502 },
-  OnvifHttpError: { make: () => new OnvifHttpError('http://10.1.1.1/onvif', undefined, 'ECONNREFUSED'), status: 502 },
+  OnvifHttpError: { make: () => new OnvifHttpError('http://10.1.1.1/onvif', 500, 'Internal Server Error'), status: 502 },
   OnvifXmlError: { make: () => new OnvifXmlError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
   OnvifResponseError: { make: () => new OnvifResponseError('GetProfiles', 'no profile'), status: 502 },
   OnvifTooLargeError: { make: () => new OnvifTooLargeError('http://10.1.1.1/onvif', 1024), status: 502 },
@@ -103,6 +103,12 @@ const FOREIGN: Record<string, Row> = {
   'pg invalid_text_representation 22P02': { make: () => Object.assign(new Error('bad'), { code: '22P02' }), status: 400 },
   'pg character_not_in_repertoire 22021': { make: () => Object.assign(new Error('nul'), { code: '22021' }), status: 400 },
   'a thrown non-error': { make: () => 'boom', status: 500 },
+  // a second case of a class: the device's connection refused (no HTTP status) is a device that does not answer
+  'OnvifHttpError without an HTTP status': {
+    make: () => new OnvifHttpError('http://10.1.1.1/onvif', undefined, 'ECONNREFUSED'),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
 };
 
 function check(name: string, row: Row): void {
