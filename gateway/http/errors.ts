@@ -128,7 +128,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
   // a device that does not answer (timeout, refused connection) may later; one that answers badly
   // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway
-  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined)) return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
+    return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   if (err instanceof OnvifError) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };
