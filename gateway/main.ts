@@ -145,7 +145,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       access,
       tokens,
       repos.audit,
-      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS) },
+      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS), log: (msg) => log('error', msg) },
     );
     streams.start();
     closers.push(() => streams.closeAll());
@@ -180,7 +180,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
-    const api = new ApiRouter(new RequestAuthenticator(auth), logError);
+    const api = new ApiRouter(new RequestAuthenticator(auth), access, logError);
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
@@ -193,7 +193,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     documentHls(api);
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
-    registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));
+    registerEventRoutes(api, new EventsRepo(db.knex), cameras, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
     registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
@@ -221,7 +221,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     realtime = new Realtime(server, {
       authenticate: async (a) => (typeof a.apiKey === 'string' ? auth.fromApiKey(a.apiKey) : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal),
-      predicate: (p) => access.predicate(p),
+      policy: {
+        permits: (p, action) => access.permits(p, action),
+        cameraCheck: (p, action) => (action === 'view' ? access.predicate(p) : (cam) => access.can(p, action, cam)),
+        inDepartment: (p, action, departmentId) => access.inDepartment(p, action, departmentId),
+      },
       lookup: (id) => directory.lookup(id),
     });
     const rt = realtime;
