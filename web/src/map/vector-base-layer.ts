@@ -1,6 +1,5 @@
 // A base map drawn locally from GeoJSON: districts, water, parks and classed roads on a canvas, names placed without overlap.
 import * as L from 'leaflet';
-import type { Feature, FeatureCollection, Geometry, LineString, Position } from 'geojson';
 import { currentLang, onLang } from '../core/i18n';
 import { LabelPlacer, labelPointsAlong, rotatedBox, textWidth, visibleRuns } from './label-placer';
 
@@ -37,6 +36,18 @@ const LABEL_COLOUR: Record<string, string> = { district: '#5d4f86', water: '#2f6
 const HALO = '0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff';
 
 type Props = { kind?: string; class?: string; name?: string; nameEn?: string };
+type Position = number[];
+/** The GeoJSON the layer reads (RFC 7946; only what it uses is typed here). */
+interface Feature {
+  type: 'Feature';
+  geometry: { type: string; coordinates?: unknown };
+  properties: Props | null;
+}
+interface FeatureCollection {
+  type: 'FeatureCollection';
+  features: Feature[];
+}
+type GeoJsonInput = Parameters<typeof L.geoJSON>[0];
 
 /** Errors loading the GeoJSON (HTTP status or parse failure), with the URL. */
 export class VectorLayerError extends Error {
@@ -136,7 +147,7 @@ export class VectorBaseLayer extends L.Layer {
     const renderer = this.renderer!;
     const of = (kind: string): Feature[] => fc.features.filter((f) => (f.properties as Props | null)?.kind === kind);
     const geo = (features: Feature[], style: L.PathOptions | ((f?: Feature) => L.PathOptions)): L.GeoJSON =>
-      L.geoJSON({ type: 'FeatureCollection', features } as FeatureCollection, {
+      L.geoJSON({ type: 'FeatureCollection', features } as unknown as GeoJsonInput, {
         interactive: false, style, pointToLayer: (_f, at) => L.circleMarker(at, { renderer, radius: 4, color: '#fff', weight: 1.5, fillColor: VECTOR_COLOURS.landmark, fillOpacity: 1, interactive: false }),
       } as L.GeoJSONOptions);
     this.group.addLayer(geo(of('district'), { renderer, color: VECTOR_COLOURS.district, weight: 1.5, dashArray: '6 4', fill: false }));
@@ -202,7 +213,7 @@ export class VectorBaseLayer extends L.Layer {
     if (zoom >= LABEL_MIN_ZOOM.district && zoom < DISTRICT_MAX_ZOOM) this.areaLabels(features('district'), 'district', placer, put, FONT_BOLD, nameOf, bounds);
     if (zoom >= LABEL_MIN_ZOOM.landmark) {
       for (const f of features('landmark')) {
-        const [lng, lat] = (f.geometry as { coordinates: Position }).coordinates as [number, number];
+        const [lng, lat] = f.geometry.coordinates as [number, number];
         const p = map.latLngToContainerPoint([lat, lng]);
         const text = nameOf(f.properties as Props);
         const w = textWidth(text, FONT);
@@ -243,7 +254,7 @@ export class VectorBaseLayer extends L.Layer {
   ): void {
     const map = this._map!;
     for (const f of features) {
-      const b = L.geoJSON(f).getBounds();
+      const b = L.geoJSON(f as unknown as GeoJsonInput).getBounds();
       if (!b.isValid() || !b.intersects(view)) continue;
       const south = Math.max(b.getSouth(), view.getSouth()), north = Math.min(b.getNorth(), view.getNorth());
       const west = Math.max(b.getWest(), view.getWest()), east = Math.min(b.getEast(), view.getEast());
@@ -256,8 +267,8 @@ export class VectorBaseLayer extends L.Layer {
 }
 
 /** The polylines of a line geometry (LineString or MultiLineString); none for other types. */
-function lines(g: Geometry): Position[][] {
-  if (g.type === 'LineString') return [(g as LineString).coordinates];
-  if (g.type === 'MultiLineString') return g.coordinates;
+function lines(g: Feature['geometry']): Position[][] {
+  if (g.type === 'LineString') return [g.coordinates as Position[]];
+  if (g.type === 'MultiLineString') return g.coordinates as Position[][];
   return [];
 }
