@@ -60,7 +60,10 @@ export function clientLayer(cfg: BaseLayerConfig, mbtiles?: MbtilesInfo): MapBas
         wmtsQuery({ layer, style: 'default', tileMatrixSet: 'w', format: 'tiles', matrixPrefix: '', extra: `&tk=${encodeURIComponent(cfg.key)}` });
       const urls = [url(cfg.style), ...(cfg.labels ? [url(TIANDITU_LABELS[cfg.style])] : [])];
       // CGCS2000, the datum of Tianditu, is within centimetres of WGS-84
-      return { ...base, attribution: cfg.attribution || '天地图 Tianditu', kind: 'raster', urls, subdomains: '01234567', minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, crs: 'wgs84' };
+      return {
+        ...base, attribution: cfg.attribution || '天地图 Tianditu', kind: 'raster', urls, subdomains: '01234567',
+        minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, crs: 'wgs84',
+      };
     }
     case 'gaode': {
       const url = (style: number, lang = ''): string => `https://webst0{s}.is.autonavi.com/appmaptile?${lang}style=${style}&x={x}&y={y}&z={z}`;
@@ -68,7 +71,10 @@ export function clientLayer(cfg: BaseLayerConfig, mbtiles?: MbtilesInfo): MapBas
         cfg.style === 'vector'
           ? ['https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}']
           : [url(6), ...(cfg.labels ? [url(8, 'lang=zh_cn&')] : [])];
-      return { ...base, attribution: cfg.attribution || '高德地图 AutoNavi', kind: 'raster', urls, subdomains: '1234', minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, crs: 'gcj02' };
+      return {
+        ...base, attribution: cfg.attribution || '高德地图 AutoNavi', kind: 'raster', urls, subdomains: '1234',
+        minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, crs: 'gcj02',
+      };
     }
     case 'mbtiles': {
       if (!mbtiles) throw new Error(`client-layers: mbtiles layer ${cfg.id} was not opened`);

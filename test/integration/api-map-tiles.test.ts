@@ -23,7 +23,8 @@ const BLUE = solidTile([30, 30, 220]);
 const MVT = Buffer.from([0x1a, 0x0c, 0x78, 0x02, 0x0a, 0x05, ...Buffer.from('roads'), 0x28, 0x80, 0x20]);
 
 function jpegTile(): Buffer {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=green:s=256x256', '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2', 'pipe:1'], { maxBuffer: 1 << 20 });
+  const args = ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=green:s=256x256', '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2', 'pipe:1'];
+  const r = spawnSync('ffmpeg', args, { maxBuffer: 1 << 20 });
   assert.equal(r.status, 0, `ffmpeg made a JPEG: ${String(r.stderr)}`);
   return r.stdout;
 }
@@ -144,8 +145,14 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
     const r = await tg.api('GET', '/api/v1/client-config');
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.map.baseLayers, [
-      { id: 'city', name: '城市', nameEn: 'City', kind: 'raster', urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'], subdomains: '', attribution: 'Survey office', minZoom: 2, maxZoom: 4, crs: 'wgs84' },
-      { id: 'photo', name: '影像', nameEn: '影像', kind: 'raster', urls: ['/api/v1/map/tiles/photo/{z}/{x}/{y}'], subdomains: '', attribution: 'Own survey', minZoom: 1, maxZoom: 1, crs: 'wgs84' },
+      {
+        id: 'city', name: '城市', nameEn: 'City', kind: 'raster', urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'], subdomains: '',
+        attribution: 'Survey office', minZoom: 2, maxZoom: 4, crs: 'wgs84',
+      },
+      {
+        id: 'photo', name: '影像', nameEn: '影像', kind: 'raster', urls: ['/api/v1/map/tiles/photo/{z}/{x}/{y}'], subdomains: '',
+        attribution: 'Own survey', minZoom: 1, maxZoom: 1, crs: 'wgs84',
+      },
     ]);
     assert.ok(!r.text.includes(dir), 'the files\' paths stay on the server');
   });
@@ -171,7 +178,11 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
       it(name, async () => {
         const file = path.join(dir, `bad-${name.replace(/\W+/g, '-')}.mbtiles`);
         make(file);
-        const config = testConfig({ map: { baseLayers: [{ type: 'vector', id: 'city-vector', name: '城市', url: '/map/demo-city.geojson' }, { type: 'mbtiles', id: 'bad', name: '坏', path: file }] } });
+        const layers = [
+          { type: 'vector', id: 'city-vector', name: '城市', url: '/map/demo-city.geojson' },
+          { type: 'mbtiles', id: 'bad', name: '坏', path: file },
+        ];
+        const config = testConfig({ map: { baseLayers: layers } });
         await assert.rejects(startGateway(config, { schema: `t_bad_${process.pid}`, log: () => undefined }), (err: Error) => {
           assert.equal(err.name, 'MbtilesError');
           assert.ok(err.message.includes('map.baseLayers.1.path') && err.message.includes(file), err.message);

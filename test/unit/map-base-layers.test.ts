@@ -14,19 +14,27 @@ const load = (baseLayers: unknown[]): BaseLayerConfig[] => loadConfig({ env: {},
 describe('map base layers', () => {
   describe('config', () => {
     const bad: Array<[string, unknown[], RegExp]> = [
-      ['an unknown type', [{ type: 'osm', id: 'a', name: 'A' }], /map\.baseLayers\.0\.type = "osm": must be one of xyz, wmts, tianditu, gaode, mbtiles, vector/],
+      ['an unknown type', [{ type: 'osm', id: 'a', name: 'A' }],
+        /map\.baseLayers\.0\.type = "osm": must be one of xyz, wmts, tianditu, gaode, mbtiles, vector/],
       ['no type', [{ id: 'a', name: 'A' }], /map\.baseLayers\.0\.type = undefined/],
-      ['an xyz template without {y}', [{ type: 'xyz', id: 'a', name: 'A', url: 'http://h/{z}/{x}.png' }], /map\.baseLayers\.0\.url = "http:\/\/h\/\{z\}\/\{x\}\.png": must contain \{z\}, \{x\} and \{y\}/],
-      ['a relative url', [{ type: 'vector', id: 'a', name: 'A', url: 'city.geojson' }], /map\.baseLayers\.0\.url = "city\.geojson": must be an http\(s\) URL or an absolute path/],
+      ['an xyz template without {y}', [{ type: 'xyz', id: 'a', name: 'A', url: 'http://h/{z}/{x}.png' }],
+        /map\.baseLayers\.0\.url = "http:\/\/h\/\{z\}\/\{x\}\.png": must contain \{z\}, \{x\} and \{y\}/],
+      ['a relative url', [{ type: 'vector', id: 'a', name: 'A', url: 'city.geojson' }],
+        /map\.baseLayers\.0\.url = "city\.geojson": must be an http\(s\) URL or an absolute path/],
       ['an unknown key', [{ type: 'gaode', id: 'a', name: 'A', key: 'x' }], /unknown key map\.baseLayers\.0\.key/],
       ['tianditu without key', [{ type: 'tianditu', id: 't', name: 'T' }], /map\.baseLayers\.0\.key = undefined/],
-      ['a tianditu key with a quote', [{ type: 'tianditu', id: 't', name: 'T', key: 'abc"def0123456789' }], /map\.baseLayers\.0\.key = .*Tianditu browser key/],
+      ['a tianditu key with a quote', [{ type: 'tianditu', id: 't', name: 'T', key: 'abc"def0123456789' }],
+        /map\.baseLayers\.0\.key = .*Tianditu browser key/],
       ['mbtiles without path', [{ type: 'mbtiles', id: 'm', name: 'M' }], /map\.baseLayers\.0\.path = undefined/],
-      ['a wmts url with a query', [{ type: 'wmts', id: 'w', name: 'W', url: 'http://h/wmts?x=1', layer: 'l', tileMatrixSet: 's' }], /map\.baseLayers\.0\.url = .*without a query string/],
-      ['a wmts format that is no image', [{ type: 'wmts', id: 'w', name: 'W', url: 'http://h/wmts', layer: 'l', tileMatrixSet: 's', format: 'text/html' }], /map\.baseLayers\.0\.format = "text\/html"/],
+      ['a wmts url with a query', [{ type: 'wmts', id: 'w', name: 'W', url: 'http://h/wmts?x=1', layer: 'l', tileMatrixSet: 's' }],
+        /map\.baseLayers\.0\.url = .*without a query string/],
+      ['a wmts format that is no image', [{ type: 'wmts', id: 'w', name: 'W', url: 'http://h/wmts', layer: 'l', tileMatrixSet: 's', format: 'text/html' }],
+        /map\.baseLayers\.0\.format = "text\/html"/],
       ['an id with capitals', [{ type: 'gaode', id: 'Gaode', name: 'G' }], /map\.baseLayers\.0\.id = "Gaode": must be 1-40 characters/],
-      ['a repeated id', [{ type: 'gaode', id: 'g', name: 'G' }, { type: 'gaode', id: 'g', name: 'H' }], /map\.baseLayers\.1\.id = "g": is used by an earlier base layer/],
-      ['minZoom above maxZoom', [{ type: 'gaode', id: 'g', name: 'G', minZoom: 15, maxZoom: 10 }], /map\.baseLayers\.0\.minZoom = 15: must not exceed maxZoom \(10\)/],
+      ['a repeated id', [{ type: 'gaode', id: 'g', name: 'G' }, { type: 'gaode', id: 'g', name: 'H' }],
+        /map\.baseLayers\.1\.id = "g": is used by an earlier base layer/],
+      ['minZoom above maxZoom', [{ type: 'gaode', id: 'g', name: 'G', minZoom: 15, maxZoom: 10 }],
+        /map\.baseLayers\.0\.minZoom = 15: must not exceed maxZoom \(10\)/],
       ['a zoom past 22', [{ type: 'gaode', id: 'g', name: 'G', maxZoom: 25 }], /map\.baseLayers\.0\.maxZoom = 25/],
     ];
     for (const [name, layers, message] of bad) it(`refuses ${name}, naming the key`, () => assert.throws(() => load(layers), message));
@@ -48,14 +56,23 @@ describe('map base layers', () => {
 
   describe('what the console is told to draw', () => {
     it('xyz: the template and subdomains as configured', () => {
-      const [cfg] = load([{ type: 'xyz', id: 'osm', name: '街道', nameEn: 'Streets', url: 'https://{s}.tiles.local/{z}/{x}/{y}.png', subdomains: 'abc', crs: 'gcj02', maxZoom: 17 }]);
-      assert.deepEqual(clientLayer(cfg!), { id: 'osm', name: '街道', nameEn: 'Streets', kind: 'raster', urls: ['https://{s}.tiles.local/{z}/{x}/{y}.png'], subdomains: 'abc', attribution: '', minZoom: 0, maxZoom: 17, crs: 'gcj02' });
+      const url = 'https://{s}.tiles.local/{z}/{x}/{y}.png';
+      const [cfg] = load([{ type: 'xyz', id: 'osm', name: '街道', nameEn: 'Streets', url, subdomains: 'abc', crs: 'gcj02', maxZoom: 17 }]);
+      assert.deepEqual(clientLayer(cfg!), {
+        id: 'osm', name: '街道', nameEn: 'Streets', kind: 'raster', urls: [url], subdomains: 'abc', attribution: '', minZoom: 0, maxZoom: 17, crs: 'gcj02',
+      });
     });
 
     it('wmts: a KVP GetTile request with the zoom as tile matrix (after the prefix), row and column', () => {
-      const [cfg] = load([{ type: 'wmts', id: 'pgis', name: 'PGIS', url: 'http://10.0.0.5:8080/geoserver/gwc/service/wmts', layer: 'city:roads', tileMatrixSet: 'EPSG:3857', tileMatrixPrefix: 'EPSG:3857:', format: 'image/jpeg' }]);
+      const url = 'http://10.0.0.5:8080/geoserver/gwc/service/wmts';
+      const [cfg] = load([
+        { type: 'wmts', id: 'pgis', name: 'PGIS', url, layer: 'city:roads', tileMatrixSet: 'EPSG:3857', tileMatrixPrefix: 'EPSG:3857:', format: 'image/jpeg' },
+      ]);
       const c = clientLayer(cfg!)!;
-      assert.deepEqual(c.urls, ['http://10.0.0.5:8080/geoserver/gwc/service/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=city%3Aroads&STYLE=default&TILEMATRIXSET=EPSG%3A3857&FORMAT=image%2Fjpeg&TILEMATRIX=EPSG%3A3857%3A{z}&TILEROW={y}&TILECOL={x}']);
+      assert.deepEqual(c.urls, [
+        `${url}?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=city%3Aroads&STYLE=default&TILEMATRIXSET=EPSG%3A3857` +
+          '&FORMAT=image%2Fjpeg&TILEMATRIX=EPSG%3A3857%3A{z}&TILEROW={y}&TILECOL={x}',
+      ]);
       assert.equal(c.nameEn, 'PGIS', 'no English name: the zh-CN one');
     });
 
@@ -66,7 +83,8 @@ describe('map base layers', () => {
       assert.equal(c.crs, 'wgs84');
       assert.equal(c.subdomains, '01234567');
       assert.equal(c.urls.length, 2);
-      assert.match(c.urls[0]!, /^https:\/\/t\{s\}\.tianditu\.gov\.cn\/img_w\/wmts\?.*LAYER=img&.*TILEMATRIXSET=w&.*TILEMATRIX=\{z\}&TILEROW=\{y\}&TILECOL=\{x\}&tk=0123456789abcdef0123456789abcdef$/);
+      assert.match(c.urls[0]!, /^https:\/\/t\{s\}\.tianditu\.gov\.cn\/img_w\/wmts\?.*LAYER=img&.*TILEMATRIXSET=w&/);
+      assert.ok(c.urls[0]!.endsWith(`&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${key}`), c.urls[0]);
       assert.match(c.urls[1]!, /\/cia_w\/wmts\?.*LAYER=cia&/);
       const [bare] = load([{ type: 'tianditu', id: 'tdt', name: '天地图', key, labels: false }]);
       assert.deepEqual(clientLayer(bare!)!.urls.map((u) => u.split('?')[0]), ['https://t{s}.tianditu.gov.cn/vec_w/wmts']);
@@ -85,7 +103,10 @@ describe('map base layers', () => {
     it('mbtiles: the gateway tile route, zooms and attribution from the file; pbf files are not drawn', () => {
       const [m] = load([{ type: 'mbtiles', id: 'city', name: '城市', path: '/srv/city.mbtiles' }]);
       const info = { format: 'png' as const, minZoom: 10, maxZoom: 16, attribution: 'Survey' };
-      assert.deepEqual(clientLayer(m!, info), { id: 'city', name: '城市', nameEn: '城市', kind: 'raster', urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'], subdomains: '', attribution: 'Survey', minZoom: 10, maxZoom: 16, crs: 'wgs84' });
+      assert.deepEqual(clientLayer(m!, info), {
+        id: 'city', name: '城市', nameEn: '城市', kind: 'raster', urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'], subdomains: '',
+        attribution: 'Survey', minZoom: 10, maxZoom: 16, crs: 'wgs84',
+      });
       assert.equal(clientLayer(m!, { ...info, format: 'pbf' }), null);
     });
 
@@ -117,7 +138,9 @@ describe('map base layers', () => {
     });
 
     it('every demo camera stands by a drawn road (within 30 m)', () => {
-      const roads = demoCityMap().features.filter((f) => (f.properties as { kind: string }).kind === 'road').map((f) => (f.geometry as unknown as { coordinates: Array<[number, number]> }).coordinates);
+      const roads = demoCityMap()
+        .features.filter((f) => (f.properties as { kind: string }).kind === 'road')
+        .map((f) => (f.geometry as unknown as { coordinates: Array<[number, number]> }).coordinates);
       const nearRoad = (lng: number, lat: number): number => {
         let best = Infinity;
         for (const line of roads)

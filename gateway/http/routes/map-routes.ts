@@ -20,7 +20,9 @@ const tileParams = z.strictObject({
 export function registerMapRoutes(api: ApiRouter, tiles: TileSource): void {
   api.add({
     method: 'get', path: '/map/tiles/{id}/{z}/{x}/{y}', tag: 'meta', auth: false, params: tileParams, produces: 'image/png',
-    summary: 'A tile of an offline MBTiles base layer (XYZ address, row 0 at the top): png, jpeg, webp or gzip protobuf as the file holds; 404 when the file has none',
+    summary:
+      'A tile of an offline MBTiles base layer (XYZ address, row 0 at the top): png, jpeg, webp or gzip protobuf ' +
+      'as the file holds; 404 when the file has none',
     handler: (ctx) => {
       const { id, z: zoom, x, y } = ctx.params;
       const tile = tiles.tile(id, zoom, x, y);

@@ -101,7 +101,10 @@ class GraticuleLayer extends L.GridLayer {
       const el = L.DomUtil.create('span', `graticule-label graticule-label-${axis}`);
       el.textContent = text;
       el.dataset.value = text.replace('°', '');
-      Object.assign(el.style, { position: 'absolute', left: `${x}px`, top: `${y}px`, font: FONT, lineHeight: `${LABEL_HEIGHT}px`, padding: '0 3px', color: '#5f6b77', background: 'rgba(238,241,244,.85)', whiteSpace: 'nowrap' });
+      Object.assign(el.style, {
+        position: 'absolute', left: `${x}px`, top: `${y}px`, font: FONT, lineHeight: `${LABEL_HEIGHT}px`, padding: '0 3px',
+        color: '#5f6b77', background: 'rgba(238,241,244,.85)', whiteSpace: 'nowrap',
+      });
       out.push(el);
     };
     const big = step * every;

@@ -124,7 +124,9 @@ export class VectorBaseLayer extends L.Layer {
       .then(async (res) => {
         if (!res.ok) throw new VectorLayerError(`vector-base-layer: ${this.url} answered ${res.status}`);
         const fc = (await res.json()) as FeatureCollection;
-        if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new VectorLayerError(`vector-base-layer: ${this.url} is not a GeoJSON FeatureCollection`);
+        if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+          throw new VectorLayerError(`vector-base-layer: ${this.url} is not a GeoJSON FeatureCollection`);
+        }
         this.data = fc;
         return fc;
       })
@@ -148,7 +150,10 @@ export class VectorBaseLayer extends L.Layer {
     const of = (kind: string): Feature[] => fc.features.filter((f) => (f.properties as Props | null)?.kind === kind);
     const geo = (features: Feature[], style: L.PathOptions | ((f?: Feature) => L.PathOptions)): L.GeoJSON =>
       L.geoJSON({ type: 'FeatureCollection', features } as unknown as GeoJsonInput, {
-        interactive: false, style, pointToLayer: (_f, at) => L.circleMarker(at, { renderer, radius: 4, color: '#fff', weight: 1.5, fillColor: VECTOR_COLOURS.landmark, fillOpacity: 1, interactive: false }),
+        interactive: false,
+        style,
+        pointToLayer: (_f, at) =>
+          L.circleMarker(at, { renderer, radius: 4, color: '#fff', weight: 1.5, fillColor: VECTOR_COLOURS.landmark, fillOpacity: 1, interactive: false }),
       } as L.GeoJSONOptions);
     this.group.addLayer(geo(of('district'), { renderer, color: VECTOR_COLOURS.district, weight: 1.5, dashArray: '6 4', fill: false }));
     this.group.addLayer(geo(of('water'), { renderer, stroke: false, fillColor: VECTOR_COLOURS.water, fillOpacity: 1 }));
