@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { startGateway } from '../../gateway/main';
+import { MbtilesFile } from '../../gateway/map/mbtiles-file';
 import { startTestGateway, testConfig, type TestGateway } from '../helpers/gateway';
 import { flipRow, writeMbtiles } from '../helpers/mbtiles';
 import { solidTile } from '../helpers/png';
@@ -155,6 +156,20 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
       },
     ]);
     assert.ok(!r.text.includes(dir), 'the files\' paths stay on the server');
+  });
+
+  it('a file whose metadata names no format is served as its tiles show (older MBTiles)', () => {
+    const file = path.join(dir, 'no-format.mbtiles');
+    writeMbtiles(file, { name: 'old' }, [{ z: 1, x: 1, row: 1, data: jpegTile() }]);
+    const m = MbtilesFile.open(file);
+    try {
+      assert.equal(m.format, 'jpg');
+      assert.deepEqual([m.minZoom, m.maxZoom], [1, 1], 'zooms from the tiles when the metadata has none');
+      assert.equal(m.tile(1, 1, 0)?.contentType, 'image/jpeg');
+      assert.equal(m.tile(1, 1, 1), null, 'row 1 of zoom 1 in XYZ is TMS row 0: not stored');
+    } finally {
+      m.close();
+    }
   });
 
   it('opens the file read-only: serving leaves it as it was', async () => {
