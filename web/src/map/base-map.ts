@@ -47,7 +47,11 @@ export class BaseMap {
       const addSwitcher = (): void => {
         this.switcher?.remove();
         const bases: Record<string, L.Layer> = {};
-        for (const b of built) bases[escapeHtml(baseLayerName(b.src, currentLang()))] = b.layer;
+        for (const b of built) {
+          const name = escapeHtml(baseLayerName(b.src, currentLang()));
+          // two maps of one name would be one entry: the id tells them apart
+          bases[name in bases ? `${name} (${b.src.id})` : name] = b.layer;
+        }
         bases[escapeHtml(t('map.offlineLayer'))] = this.offline;
         this.switcher = L.control.layers(bases, {}, { position: 'topright' }).addTo(this.map);
       };
