@@ -132,7 +132,12 @@ export class AuthService {
     if (pending) return pending;
     const generation = this.generation;
     pending = (async () => {
-      const user = await this.accounts.user(Number(sub));
+      const [session, user] = await Promise.all([this.accounts.session(sid), this.accounts.user(Number(sub))]);
+      // a correctly signed token still names a session this gateway opened, for this user, still open
+      if (!session || String(session.userId) !== sub || session.revokedAt || session.expiresAt.getTime() < Date.now()) {
+        if (generation === this.generation) this.cache.delete(sid);
+        throw new AuthenticationError(`auth: session ${JSON.stringify(sid.slice(0, 40))} is unknown or has ended`);
+      }
       if (!user || user.disabled) {
         if (generation === this.generation) this.cache.delete(sid);
         throw new AuthenticationError('auth: user no longer active');

@@ -135,7 +135,8 @@ export class StreamService {
       throw new AuthenticationError(err instanceof TokenError ? err.message : 'stream: token rejected');
     }
     if (key !== `${claims.cam}.${claims.prof}`) throw new ForbiddenError('stream: token is for another camera or profile');
-    const session = this.sessions.get(claims.ssid);
+    const found = this.sessions.get(claims.ssid);
+    const session = found && principalKey(found.principal) === claims.sub && found.cameraId === claims.cam && found.profile === claims.prof ? found : undefined;
     const principal = await this.principals.resolve(claims.sub);
     const cam = this.cameras.lookup(claims.cam);
     if (!principal || !cam || !this.access.can(principal, 'view', cam)) {
@@ -143,9 +144,12 @@ export class StreamService {
       if (!cam) throw new NotFoundError(`camera ${claims.cam} not found`);
       throw new ForbiddenError('stream: access to this camera was withdrawn');
     }
-    if (session) session.lastSeen = Date.now();
+    // a signed token is only as good as the stream session it names: one this gateway opened and
+    // has not closed, for the same principal, camera and profile
+    if (!session) throw new AuthenticationError(`stream: stream session ${JSON.stringify(claims.ssid.slice(0, 40))} is unknown or closed`);
+    session.lastSeen = Date.now();
     let path = this.backend.resolveFile(key, name);
-    if (!path && name === 'index.m3u8' && session) {
+    if (!path && name === 'index.m3u8') {
       // the worker idled out while this viewer was paused: start it again for the same session
       const r = await this.open(principal, claims.cam, { profile: claims.prof as 'main' | 'sub', sessionId: session.id }, session.ip);
       path = this.backend.resolveFile(r.url.split('/')[3] ?? key, name);

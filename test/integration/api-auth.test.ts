@@ -61,6 +61,15 @@ describe('API: authentication and bad input', function () {
     ['signed with another key', () => jwt.sign({ sid: 'x', role: 'admin', dept: null }, 'attacker-secret', { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' }), /invalid signature|rejected/],
     ['wrong issuer', (t) => jwt.sign({ sid: 'x', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'evil', audience: 'cloudeye-api' }), /rejected/],
     ['garbage', () => 'not.a.jwt', /rejected/],
+    // the gateway's own key, a real user, valid claims — but a session id no login ever opened
+    ['correctly signed JWT of an unknown session', (t, good) => {
+      const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sub: string; role: string; dept: number | null };
+      return jwt.sign({ sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept }, key(t), { algorithm: 'HS256', subject: claims.sub, issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 });
+    }, /session .* is unknown or has ended/],
+    ['correctly signed JWT naming another user\'s session', (t, good) => {
+      const sid = (JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+      return jwt.sign({ sid, role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 });
+    }, /session .* is unknown or has ended/],
   ];
   for (const [name, make, re] of forged) {
     it(`401 for a ${name} JWT`, async () => {

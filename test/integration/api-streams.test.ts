@@ -84,6 +84,21 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(r.status, 401);
   });
 
+  it('refuses a correctly signed stream token whose stream session is unknown', async () => {
+    const sop = (await t.gw.repos.accounts.userByName('sop'))!;
+    const tok = t.gw.services.tokens.signStream({ sub: `u:${sop.id}`, cam: camId, prof: 'main', ssid: '3f1e2d4c-5b6a-4789-8abc-def012345678' });
+    const r = await fetch(`${t.base}/hls/${tok}/${camId}.main/index.m3u8`);
+    assert.equal(r.status, 401);
+    assert.match(((await r.json()) as { detail: string }).detail, /stream session .* is unknown or closed/);
+    // a real session's id under another principal's name is just as unknown
+    const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(open.status, 201, open.text);
+    const padm = (await t.gw.repos.accounts.userByName('padm'))!;
+    const other = t.gw.services.tokens.signStream({ sub: `u:${padm.id}`, cam: camId, prof: 'main', ssid: open.body.sessionId });
+    assert.equal((await fetch(`${t.base}/hls/${other}/${camId}.main/index.m3u8`)).status, 401);
+    assert.equal((await fetch(t.base + open.body.url)).status, 200, 'the real token still plays');
+  });
+
   it('a department that requires a reason gets 400 without one, and the reason is audited', async () => {
     const admin = await t.login('padm');
     const set = await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: true } } });
