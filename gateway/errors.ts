@@ -53,3 +53,18 @@ export class UnavailableError extends Error {
     super(message);
   }
 }
+
+/**
+ * A camera or other device answered badly (hostile or malformed XML, a fault, an oversized or
+ * unexpected reply) where the gateway needed its answer (HTTP 502). The message names the device
+ * and the reason; it is an outside failure, logged as a warning without a stack trace.
+ */
+export class DeviceError extends Error {
+  override name = 'DeviceError';
+  constructor(
+    message: string,
+    readonly device: string,
+  ) {
+    super(message);
+  }
+}

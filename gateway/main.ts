@@ -30,6 +30,7 @@ import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
 import { Supervisor } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
+import { logLevelOf } from './http/errors';
 import { documentHls, hlsRouter } from './http/hls-routes';
 import { registerStreamRoutes } from './http/routes/stream-routes';
 import { createApp, createRequestListener } from './http/app';
@@ -179,7 +180,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     cameras.onChange((c) => health.apply(c));
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
-    const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const logError = (err: unknown): void => {
+      // a device's bad answer is the outside world failing, not a bug: its reason, no stack
+      if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err));
+      else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    };
     const api = new ApiRouter(new RequestAuthenticator(auth), logError);
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);

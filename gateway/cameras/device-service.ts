@@ -8,7 +8,7 @@ import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, DeviceError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
 
@@ -158,7 +158,7 @@ export class DeviceService {
       const e = err as Error;
       if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
       if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);
-      throw new UnavailableError(`registration: device ${xaddr} did not answer properly: ${e.message}`, 10);
+      throw deviceFailure('registration', xaddr, e);
     });
   }
 
@@ -205,13 +205,17 @@ export class DeviceService {
     const creds = this.cameras.credentials(rec);
     const dev = new OnvifDevice({ xaddr: rec.xaddr, timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
     const token = rec.capabilities.profileToken;
-    await dev.connect();
     let result: unknown = { ok: true };
-    if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
-    else if (cmd.action === 'stop') await dev.stop(token);
-    else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
-    else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
-    else result = { presets: await dev.getPresets(token) };
+    try {
+      await dev.connect();
+      if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
+      else if (cmd.action === 'stop') await dev.stop(token);
+      else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
+      else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
+      else result = { presets: await dev.getPresets(token) };
+    } catch (err) {
+      throw deviceFailure(`ptz of camera ${id}`, rec.xaddr, err as Error);
+    }
     if (cmd.action !== 'presets') await this.audit.append({ ...actor(p, ip), action: 'camera.ptz', targetType: 'camera', targetId: id, detail: { ...cmd } });
     return result;
   }
@@ -220,4 +224,16 @@ export class DeviceService {
     for (const s of this.scans.values()) s.abort.abort();
     await Promise.all([...this.scans.values()].map((s) => s.done));
   }
+}
+
+/**
+ * The error for a device that failed a call: no answer (timeout, refused connection) → 503 with a
+ * retry; a bad answer (hostile or malformed XML, a fault, too large) → DeviceError (502). Errors
+ * that are not the device's (a bug) pass unchanged.
+ */
+function deviceFailure(what: string, xaddr: string, e: Error): Error {
+  if (e.name === 'OnvifTimeoutError' || (e.name === 'OnvifHttpError' && (e as Error & { status?: number }).status === undefined))
+    return new UnavailableError(`${what}: device ${xaddr} did not answer: ${e.message}`, 10);
+  if (/^Onvif[A-Za-z]*Error$/.test(e.name)) return new DeviceError(`${what}: device ${xaddr} answered badly: ${e.message}`, xaddr);
+  return e;
 }

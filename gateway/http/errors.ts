@@ -14,7 +14,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError(PROTO_KEY);
   return value;
 }
-import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+import { AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
 
 export interface ProblemDoc {
   type: string;
@@ -46,6 +46,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -90,6 +91,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof ForbiddenError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);
+  if (err instanceof DeviceError) return make(502, err.message);
   if (err instanceof RateLimitError || err instanceof UnavailableError) {
     const r = make(err instanceof RateLimitError ? 429 : 503, err.message);
     r.headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterS)));
@@ -104,6 +106,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     return r;
   }
   if (named?.name === 'TranscoderInputError' || named?.name === 'OnvifUriError') return make(400, named.message);
+  // any other answer of a device the ONVIF library refused (bad XML, fault, timeout, too large)
+  if (named instanceof Error && /^Onvif[A-Za-z]*Error$/.test(named.name)) return make(502, named.message);
   // body-parser errors
   if (named?.type === 'entity.parse.failed') return make(400, named.message === PROTO_KEY ? PROTO_KEY : 'malformed JSON body');
   if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
@@ -118,6 +122,16 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   // PostgreSQL text cannot hold NUL (U+0000): "invalid byte sequence" / "unsupported Unicode escape"
   if (pg?.code === '22021' || pg?.code === '22P05') return make(400, 'text must not contain NUL (U+0000) characters');
   return make(500, 'internal error');
+}
+
+/**
+ * How a failed request is logged: 'error' with the stack for a fault of the gateway itself (500),
+ * 'warn' with the message only for a failure of the outside world (a device that answered badly,
+ * a full node: 502/503), nothing for the caller's own mistakes (4xx).
+ */
+export function logLevelOf(err: unknown): 'error' | 'warn' | null {
+  const status = toProblem(err).problem.status;
+  return status === 500 ? 'error' : status >= 500 ? 'warn' : null;
 }
 
 export function sendProblem(res: ServerResponse, err: unknown, log?: (err: unknown) => void): void {
