@@ -39,6 +39,8 @@ export const configSchema = z.strictObject({
     streamTokenTtlS: posInt,
     loginMaxPerUser: posInt,
     loginMaxPerIp: posInt,
+    loginSlowPerUser: posInt,
+    loginSlowDelayMs: z.number().int().min(0).max(60_000),
     loginWindowS: posInt,
   }),
   transcoder: z.strictObject({

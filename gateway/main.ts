@@ -96,6 +96,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       refreshTtlS: config.security.refreshTokenTtlS,
       loginMaxPerUser: config.security.loginMaxPerUser,
       loginMaxPerIp: config.security.loginMaxPerIp,
+      loginSlowPerUser: config.security.loginSlowPerUser,
+      loginSlowDelayMs: config.security.loginSlowDelayMs,
       loginWindowS: config.security.loginWindowS,
     });
     await auth.start();
