@@ -68,3 +68,18 @@ export class DeviceError extends Error {
     super(message);
   }
 }
+
+/**
+ * The gateway may not connect to a camera address: outside its network's CIDRs, or one of the
+ * gateway's own service ports (HTTP 403 at play time; registration reports it as a ValidationError).
+ */
+export class AddressPolicyError extends Error {
+  override name = 'AddressPolicyError';
+  constructor(
+    message: string,
+    /** The camera field holding the address: mainUri, subUri, snapshotUri or xaddr. */
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}

@@ -8,7 +8,8 @@ export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'auditor',
 export type CameraAction = 'view' | 'snapshot' | 'ptz' | 'edit' | 'delete' | 'share' | 'resync' | 'post-event';
 /** Actions not tied to one camera. */
 export type GlobalAction =
-  | 'camera-create'
+  /** Register a camera (API, CSV/GeoJSON import, ONVIF registration): it decides where the gateway connects. */
+  | 'camera-register'
   | 'discover'
   | 'audit-read'
   | 'user-manage'
@@ -65,8 +66,8 @@ const CAMERA_ACTIONS: Record<Role, readonly CameraAction[]> = {
 const OWNER_ONLY: ReadonlySet<CameraAction> = new Set(['edit', 'delete', 'share', 'resync']);
 
 const GLOBAL_ACTIONS: Record<Role, readonly GlobalAction[]> = {
-  admin: ['camera-create', 'discover', 'audit-read', 'user-manage', 'apikey-manage', 'share-manage', 'network-manage', 'grid-manage', 'department-manage', 'spatial-query', 'event-read'],
-  operator: ['camera-create', 'discover', 'spatial-query', 'event-read'],
+  admin: ['camera-register', 'discover', 'audit-read', 'user-manage', 'apikey-manage', 'share-manage', 'network-manage', 'grid-manage', 'department-manage', 'spatial-query', 'event-read'],
+  operator: ['discover', 'spatial-query', 'event-read'],
   viewer: ['spatial-query', 'event-read'],
   auditor: ['audit-read'],
   integrator: ['spatial-query', 'event-read'],

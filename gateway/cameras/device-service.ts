@@ -8,6 +8,7 @@ import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
+import { CameraReach } from './camera-reach';
 import { ConflictError, DeviceError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
@@ -153,8 +154,10 @@ export class DeviceService {
     return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
   }
 
-  private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
-    return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
+  /** Reads the device; its URIs may name another host than the device's inside `cidrs` (its network's). */
+  private inspect(xaddr: string, creds: { username: string; password: string } | null, cidrs: readonly string[]): Promise<InspectedDevice> {
+    const allowHost = (host: string): boolean => CameraReach.hostInCidrs(host, cidrs);
+    return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, allowHost }).catch((err: unknown) => {
       const e = err as Error;
       if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
       if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);
@@ -164,10 +167,12 @@ export class DeviceService {
 
   /** Registers a discovered (or named) ONVIF device in one step: profiles, codecs, PTZ, identity read from it. */
   async register(p: Principal, r: RegisterInput, ip: string): Promise<Camera> {
-    this.access.assertDo(p, 'camera-create');
+    this.access.assertDo(p, 'camera-register');
     const net = await this.network(p, r.networkId);
     const creds = r.username !== undefined ? { username: r.username, password: r.password ?? '' } : this.box.openCredentials(net.defaultCredentialsEnc);
-    const d = await this.inspect(r.xaddr, creds);
+    // the device is contacted only at an address the gateway may reach for this network
+    await this.cameras.assertAddresses({ departmentId: net.departmentId, networkId: net.id, xaddr: r.xaddr }, 'body');
+    const d = await this.inspect(r.xaddr, creds, net.cidrs);
     const cam = await this.cameras.create(
       p,
       {
@@ -187,7 +192,8 @@ export class DeviceService {
   async resync(p: Principal, id: string, ip: string): Promise<Camera> {
     const rec = await this.cameras.record(p, id, 'resync');
     if (rec.source !== 'onvif' || !rec.xaddr) throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [{ path: 'params.id', message: 'not an ONVIF camera' }]);
-    const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec));
+    await this.cameras.assertReach(rec);
+    const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec), (await this.cameras.reachCidrs(rec)).list);
     const cam = await this.cameras.systemUpdate(id, {
       mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri, streams: d.streams,
       capabilities: { ...rec.capabilities, ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
@@ -202,6 +208,7 @@ export class DeviceService {
   async ptz(p: Principal, id: string, cmd: { action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets'; pan?: number | undefined; tilt?: number | undefined; zoom?: number | undefined; preset?: string | undefined; name?: string | undefined }, ip: string): Promise<unknown> {
     const rec = await this.cameras.record(p, id, 'ptz');
     if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken) throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
+    await this.cameras.assertReach(rec);
     const creds = this.cameras.credentials(rec);
     const dev = new OnvifDevice({ xaddr: rec.xaddr, timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
     const token = rec.capabilities.profileToken;

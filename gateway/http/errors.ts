@@ -14,7 +14,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError(PROTO_KEY);
   return value;
 }
-import { AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+import { AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
 
 export interface ProblemDoc {
   type: string;
@@ -88,7 +88,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
     return r;
   }
-  if (err instanceof ForbiddenError) return make(403, err.message);
+  if (err instanceof ForbiddenError || err instanceof AddressPolicyError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);
   if (err instanceof DeviceError) return make(502, err.message);

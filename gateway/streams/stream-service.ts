@@ -21,6 +21,8 @@ export interface StreamCameras {
   /** Policy-checked record (throws NotFound/Forbidden). */
   record(p: Principal, id: string, action: 'view'): Promise<CameraRecord>;
   credentials(cam: CameraRecord): { username: string; password: string } | null;
+  /** Throws (AddressPolicyError) when the gateway may no longer connect to the camera's addresses. */
+  assertReach(cam: CameraRecord): Promise<void>;
   /** In-memory position/department/tags for per-request re-checks; undefined once deleted. */
   lookup(id: string): PolicyCamera | undefined;
   requireReason(departmentId: number): Promise<boolean>;
@@ -104,6 +106,8 @@ export class StreamService {
 
   private async openChecked(p: Principal, cameraId: string, req: OpenRequest, ip: string): Promise<OpenResult> {
     const cam = await this.cameras.record(p, cameraId, 'view');
+    // its network's CIDRs may have shrunk since registration
+    await this.cameras.assertReach(cam);
     const uri = req.profile === 'sub' ? (cam.subUri ?? cam.mainUri) : cam.mainUri;
     if (!uri) throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [{ path: 'body.profile', message: 'no such stream' }]);
     if (!req.reason && (await this.cameras.requireReason(cam.departmentId)))
