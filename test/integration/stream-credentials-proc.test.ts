@@ -76,4 +76,25 @@ describe('streams: camera credentials are not in the process list', function () 
     const seen = other.stdout.split('\n').filter((l) => !l.includes('rtsp_server.py'));
     for (const s of secrets) assert.ok(!seen.some((l) => l.includes(s)), `another user reads the password: ${s}`);
   });
+
+  it('a snapshot grabbed from the stream by ffmpeg shows no password either', async () => {
+    const tok = await t.login('cadm');
+    const id = (await t.api('GET', '/api/v1/cameras?limit=10', { token: tok })).body.items[1].id as string;
+    const seen = new Set<string>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        for (const [pid, text] of await procFiles('cmdline')) if (pid !== rtsp.pid && text.includes('ffmpeg')) seen.add(text);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const r = await t.api('GET', `/api/v1/cameras/${id}/snapshot`, { token: tok });
+    polling = false;
+    await poll;
+    assert.equal(r.status, 200, r.text);
+    const grabs = [...seen].filter((c) => c.includes('image2'));
+    assert.ok(grabs.length > 0, `the snapshot's ffmpeg was seen: ${[...seen].join('\n')}`);
+    for (const c of seen) assert.ok(!c.includes(PASSWORD) && !c.includes(encodeURIComponent(PASSWORD)) && !c.includes('Zk41vq'), `password in ${c}`);
+    assert.ok(grabs.every((c) => c.includes('-i pipe:3')), grabs.join('\n'));
+  });
 });
