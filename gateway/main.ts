@@ -103,12 +103,13 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     await auth.start();
     // the gateway's own services are never camera addresses; the HTTP port is known once listening
+    const LOOPBACK = /^(localhost|127\.[\d.]+|::1)$/;
     let httpPort = config.server.port;
     const dbUrl = new URL(url);
     const dbHost = dbUrl.hostname.replace(/^\[(.*)\]$/, '$1');
     const services = (): ServiceEndpoint[] => [
       { service: 'HTTP', port: httpPort, hosts: '*' },
-      ...(dbHost ? [{ service: 'database', port: Number(dbUrl.port || 5432), hosts: /^(localhost|127\.[\d.]+|::1)$/.test(dbHost) ? ('*' as const) : [dbHost] }] : []),
+      ...(dbHost ? [{ service: 'database', port: Number(dbUrl.port || 5432), hosts: LOOPBACK.test(dbHost) ? ('*' as const) : [dbHost] }] : []),
     ];
     const reach = new CameraReach({ networks: (dep) => repos.org.networks(dep), services, exceptions: config.security.cameraAddressExceptions });
     const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn), reach);

@@ -39,7 +39,9 @@ export const SEGMENT_PATTERN = 'seg%d.m4s';
  * transcoded to AAC when options.audio = 'transcode'; unknown (undefined) audio is only taken
  * (transcoded, optional map) under 'transcode'.
  */
-export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 }): FfmpegCommand {
+export function buildFfmpegArgs(
+  spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 },
+): FfmpegCommand {
   const s = validateSpec(spec);
   const audio = audioPlan(s.audioCodec, options.audio);
   const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none' });

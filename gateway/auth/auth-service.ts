@@ -87,7 +87,8 @@ export class AuthService {
     if (!user || !ok || user.disabled) {
       this.perUserIp.hit(pair);
       this.perUserSlow.hit(`u:${username}`);
-      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail: { reason: user?.disabled ? 'disabled' : 'bad-credentials', ...(slowed ? { slowed: true } : {}) } });
+      const detail = { reason: user?.disabled ? 'disabled' : 'bad-credentials', ...(slowed ? { slowed: true } : {}) };
+      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail });
       throw new AuthenticationError('auth: wrong user name or password');
     }
     this.perUserIp.reset(pair);

@@ -66,7 +66,10 @@ const CAMERA_ACTIONS: Record<Role, readonly CameraAction[]> = {
 const OWNER_ONLY: ReadonlySet<CameraAction> = new Set(['edit', 'delete', 'share', 'resync']);
 
 const GLOBAL_ACTIONS: Record<Role, readonly GlobalAction[]> = {
-  admin: ['camera-register', 'discover', 'audit-read', 'user-manage', 'apikey-manage', 'share-manage', 'network-manage', 'grid-manage', 'department-manage', 'spatial-query', 'event-read'],
+  admin: [
+    'camera-register', 'discover', 'audit-read', 'user-manage', 'apikey-manage', 'share-manage', 'network-manage', 'grid-manage', 'department-manage',
+    'spatial-query', 'event-read',
+  ],
   operator: ['discover', 'spatial-query', 'event-read'],
   viewer: ['spatial-query', 'event-read'],
   auditor: ['audit-read'],

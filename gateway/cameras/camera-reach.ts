@@ -166,7 +166,9 @@ export class CameraReach {
           return `${host}:${port} is the gateway's own ${s.service} port`;
       }
       if (!cidrs.list.some((c) => inCidr(address, c))) {
-        const where = cidrs.list.length ? `the CIDRs of network ${cidrs.names} (${cidrs.list.join(', ')})` : 'any camera network of the department (none has CIDRs)';
+        const where = cidrs.list.length
+          ? `the CIDRs of network ${cidrs.names} (${cidrs.list.join(', ')})`
+          : 'any camera network of the department (none has CIDRs)';
         return `${host}${host !== address ? ` (${address})` : ''} lies outside ${where}`;
       }
     }

@@ -150,7 +150,8 @@ export class CameraService {
     await this.checkNetwork(input.networkId, before.departmentId);
     const moved = input.lng !== undefined || input.lat !== undefined ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) } : {};
     const write = this.toWrite(input);
-    const merged: ReachCamera = { departmentId: before.departmentId, networkId: before.networkId, mainUri: before.mainUri, subUri: before.subUri, snapshotUri: before.snapshotUri, xaddr: before.xaddr };
+    const { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr } = before;
+    const merged: ReachCamera = { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr };
     for (const k of ['networkId', 'mainUri', 'subUri', 'snapshotUri', 'xaddr'] as const) if (write[k] !== undefined) Object.assign(merged, { [k]: write[k] });
     const issues = await this.addressIssues(merged, 'body');
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);

@@ -157,7 +157,8 @@ export class DeviceService {
   /** Reads the device; its URIs may name another host than the device's inside `cidrs` (its network's). */
   private inspect(xaddr: string, creds: { username: string; password: string } | null, cidrs: readonly string[]): Promise<InspectedDevice> {
     const allowHost = (host: string): boolean => CameraReach.hostInCidrs(host, cidrs);
-    return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, allowHost }).catch((err: unknown) => {
+    const opts = { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, allowHost };
+    return inspectDevice(xaddr, creds, opts).catch((err: unknown) => {
       const e = err as Error;
       if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
       if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);

@@ -14,7 +14,10 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError(PROTO_KEY);
   return value;
 }
-import { AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+import {
+  AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
+  type FieldIssue,
+} from '../errors';
 
 export interface ProblemDoc {
   type: string;

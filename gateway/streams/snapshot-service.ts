@@ -100,14 +100,15 @@ export class SnapshotService {
     split.username = '';
     split.password = '';
     // the URL and its credentials go to ffmpeg on a pipe (fd 3), never in its command line
-    const input = buildSourceInput({ url: split.toString(), ...(auth ? { username: auth.username, password: auth.password } : {}) }, { rtspTimeoutS: this.opts.timeoutMs / 1000, videoOnly: true });
+    const source = { url: split.toString(), ...(auth ? { username: auth.username, password: auth.password } : {}) };
+    const input = buildSourceInput(source, { rtspTimeoutS: this.opts.timeoutMs / 1000, videoOnly: true });
     const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...input.args, '-frames:v', '1', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
     return new Promise((resolve, reject) => {
       const child = spawn(this.opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-      const source = child.stdio[SOURCE_FD];
-      if (source && 'end' in source) {
-        source.on('error', () => undefined);
-        source.end(input.script);
+      const pipe = child.stdio[SOURCE_FD];
+      if (pipe && 'end' in pipe) {
+        pipe.on('error', () => undefined);
+        pipe.end(input.script);
       }
       const out: Buffer[] = [];
       let size = 0;

@@ -96,7 +96,8 @@ export class StreamService {
       const refusedBy = refusalOf(err);
       if (refusedBy) {
         await this.audit.append({
-          actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip,
+          actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId,
+          action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip,
           detail: { profile: req.profile, refusedBy, reason: (err as Error).message, ...(req.reason ? { callReason: req.reason } : {}) },
         });
       }
@@ -163,7 +164,8 @@ export class StreamService {
       }
       return await this.fileChecked(claims, key, name);
     } catch (err) {
-      if (err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError) await this.auditTokenRefusal(token, claims, key, ip, err);
+      const refused = err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError;
+      if (refused) await this.auditTokenRefusal(token, claims, key, ip, err);
       throw err;
     }
   }
@@ -182,9 +184,12 @@ export class StreamService {
     if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
     this.refusalsAudited.set(dedupe, now);
     const m = claims ? /^([uk]):(\d+)$/.exec(claims.sub) : null;
-    const who = m ? { actorType: m[1] === 'u' ? ('user' as const) : ('apikey' as const), actorId: m[2]!, actorName: (await this.principals.resolve(claims!.sub).catch(() => null))?.name ?? claims!.sub } : { actorType: 'anonymous' as const };
+    const name = m ? ((await this.principals.resolve(claims!.sub).catch(() => null))?.name ?? claims!.sub) : '';
+    const kind = m?.[1] === 'u' ? ('user' as const) : ('apikey' as const);
+    const who = m ? { actorType: kind, actorId: m[2]!, actorName: name } : { actorType: 'anonymous' as const };
+    const detail = { profile: key.split('.')[1] ?? null, refusedBy, reason: err.message, ...(claims ? { session: claims.ssid } : {}) };
     await this.audit
-      .append({ ...who, action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip, detail: { profile: key.split('.')[1] ?? null, refusedBy, reason: err.message, ...(claims ? { session: claims.ssid } : {}) } })
+      .append({ ...who, action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip, detail })
       .catch(() => undefined);
   }
 

@@ -49,7 +49,8 @@ describe('API: authentication and bad input', function () {
     const t0 = performance.now();
     const body = JSON.stringify({ username, password });
     return new Promise((resolve, reject) => {
-      const req = http.request(`${t.base}/api/v1/auth/login`, { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = http.request(`${t.base}/api/v1/auth/login`, { method: 'POST', localAddress: from, headers }, (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0), ms: performance.now() - t0 }));
       });
@@ -102,11 +103,12 @@ describe('API: authentication and bad input', function () {
     // the gateway's own key, a real user, valid claims — but a session id no login ever opened
     ['correctly signed JWT of an unknown session', (t, good) => {
       const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sub: string; role: string; dept: number | null };
-      return jwt.sign({ sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept }, key(t), { algorithm: 'HS256', subject: claims.sub, issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 });
+      const opts = { algorithm: 'HS256', subject: claims.sub, issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 } as const;
+      return jwt.sign({ sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept }, key(t), opts);
     }, /session .* is unknown or has ended/],
     ['correctly signed JWT naming another user\'s session', (t, good) => {
       const sid = (JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
-      return jwt.sign({ sid, role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 });
+      return jwt.sign({ sid, role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' });
     }, /session .* is unknown or has ended/],
   ];
   for (const [name, make, re] of forged) {

@@ -106,7 +106,9 @@ describe('API: streams and HLS delivery', function () {
     const no = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(no.status, 400);
     assert.equal(no.body.errors[0].path, 'body.reason');
-    const refused = await t.gw.db.knex('audit_log').where({ action: 'stream.open', outcome: 'denied', target_id: camId }).whereRaw("detail->>'refusedBy' = 'reason-required'");
+    const refused = await t.gw.db.knex('audit_log')
+      .where({ action: 'stream.open', outcome: 'denied', target_id: camId })
+      .whereRaw("detail->>'refusedBy' = 'reason-required'");
     assert.equal(refused.length, 1, 'the call without a reason is audited as refused');
     const yes = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '警情 2026-1122-001', incidentId: 'JQ-001' } });
     assert.equal(yes.status, 201, yes.text);
@@ -136,7 +138,7 @@ describe('API: streams and HLS delivery', function () {
     const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(open.status, 201, open.text);
     for (let i = 0; i < 3; i++) assert.equal((await fetch(t.base + open.body.url.replace(`/${camId}.main/`, `/${camId}.sub/`))).status, 403);
-    const byToken = await t.gw.db.knex('audit_log').where({ action: 'stream.open', outcome: 'denied', target_id: camId }).whereRaw("detail->>'session' = ?", [open.body.sessionId]);
+    const byToken = await denied({ target_id: camId }).whereRaw("detail->>'session' = ?", [open.body.sessionId]);
     assert.equal(byToken.length, 1);
     assert.equal(byToken[0].actor_name, 'sop');
     assert.equal(byToken[0].detail.refusedBy, 'token');

@@ -19,14 +19,18 @@ describe('API: camera addresses stay inside their network', function () {
     // ONVIF cameras: 0 normal; 1 serves its stream from another host of the network; 2 from outside it
     sims = await startSimCameras({
       count: 3, codec: 'h264', username: 'admin', password: 'cam-pass', rtsp: false, rtspPort: rtsp.port, vendorMix: ['hikvision'],
-      perCamera: (i) => (i === 1 ? { hostile: { streamUri: `rtsp://127.0.0.2:${rtsp.port}/cam/0/main` } } : i === 2 ? { hostile: { streamUri: 'rtsp://10.1.1.1/live' } } : {}),
+      perCamera: (i) => {
+        if (i === 1) return { hostile: { streamUri: `rtsp://127.0.0.2:${rtsp.port}/cam/0/main` } };
+        return i === 2 ? { hostile: { streamUri: 'rtsp://10.1.1.1/live' } } : {};
+      },
     });
     t = await startTestGateway({ security: { cameraAddressExceptions: [] }, health: { enabled: true, intervalS: 1, jitter: 0, timeoutMs: 2000 } });
     await t.addUser('radm', 'admin', 'police');
     await t.addUser('rop', 'operator', 'police');
     admin = await t.login('radm');
     operator = await t.login('rop');
-    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'police-lan', cidrs: ['127.0.0.0/8'], username: 'admin', password: 'cam-pass' } });
+    const lan = { name: 'police-lan', cidrs: ['127.0.0.0/8'], username: 'admin', password: 'cam-pass' };
+    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: lan });
     assert.equal(net.status, 201, net.text);
     networkId = net.body.id;
   });
@@ -37,19 +41,24 @@ describe('API: camera addresses stay inside their network', function () {
   });
 
   const cameraCount = async (): Promise<number> => Number((await t.gw.db.knex('cameras').count<Array<{ n: string }>>('* as n'))[0]!.n);
+  const register = (i: number, name: string) =>
+    t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[i]!.xaddr, networkId, name, lng: 111.7, lat: 29.03 } });
   const body = (over: Record<string, unknown>) => ({ name: 'c', networkId, mainUri: rtsp.url(0, 'main'), lng: 111.69, lat: 29.03, ...over });
 
   it('registering cameras is an admin action: an operator gets 403 for create, import and ONVIF registration', async () => {
     assert.equal((await t.api('POST', '/api/v1/cameras', { token: operator, body: body({}) })).status, 403);
     const csv = `name,main_uri,lng,lat\nx,${rtsp.url(0, 'main')},111.69,29.03\n`;
     assert.equal((await t.api('POST', '/api/v1/cameras/import', { token: operator, raw: csv, type: 'text/csv' })).status, 403);
-    assert.equal((await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'x', lng: 111.7, lat: 29.03 } })).status, 403);
+    const device = { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'x', lng: 111.7, lat: 29.03 };
+    assert.equal((await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: device })).status, 403);
     assert.equal(await cameraCount(), 0);
   });
 
   const refused: Array<[string, () => Record<string, unknown>, string, RegExp]> = [
-    ['a stream outside the network', () => ({ mainUri: 'rtsp://10.9.9.9/live' }), 'body.mainUri', /10\.9\.9\.9 lies outside the CIDRs of network police-lan \(127\.0\.0\.0\/8\)/],
-    ['the database port', () => ({ mainUri: `rtsp://127.0.0.1:${dbPort}/x` }), 'body.mainUri', new RegExp(`127\\.0\\.0\\.1:${dbPort} is the gateway's own database port`)],
+    ['a stream outside the network', () => ({ mainUri: 'rtsp://10.9.9.9/live' }), 'body.mainUri',
+      /10\.9\.9\.9 lies outside the CIDRs of network police-lan \(127\.0\.0\.0\/8\)/],
+    ['the database port', () => ({ mainUri: `rtsp://127.0.0.1:${dbPort}/x` }), 'body.mainUri',
+      new RegExp(`127\\.0\\.0\\.1:${dbPort} is the gateway's own database port`)],
     ["the gateway's own HTTP port", () => ({ subUri: `rtsp://127.0.0.1:${t.gw.port}/x` }), 'body.subUri', /own HTTP port/],
     ['a snapshot URL on the database port', () => ({ snapshotUri: `http://127.0.0.2:${dbPort}/` }), 'body.snapshotUri', /own database port/],
     ['an ONVIF address outside the network', () => ({ source: 'onvif', xaddr: 'http://169.254.169.254/onvif/device_service' }), 'body.xaddr', /outside/],
@@ -68,7 +77,10 @@ describe('API: camera addresses stay inside their network', function () {
   }
 
   it('import: refused addresses are named by line and nothing is imported', async () => {
-    const csv = ['name,network,main_uri,lng,lat', `ok,police-lan,${rtsp.url(0, 'main')},111.69,29.03`, `db,police-lan,rtsp://127.0.0.1:${dbPort}/x,111.69,29.03`, 'far,police-lan,rtsp://10.1.1.1/x,111.69,29.03', ''].join('\n');
+    const csv = [
+      'name,network,main_uri,lng,lat', `ok,police-lan,${rtsp.url(0, 'main')},111.69,29.03`,
+      `db,police-lan,rtsp://127.0.0.1:${dbPort}/x,111.69,29.03`, 'far,police-lan,rtsp://10.1.1.1/x,111.69,29.03', '',
+    ].join('\n');
     const r = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: csv, type: 'text/csv' });
     assert.equal(r.status, 400, r.text);
     assert.deepEqual(r.body.errors.map((e: { path: string }) => e.path), ['line 3: mainUri', 'line 4: mainUri']);
@@ -90,16 +102,16 @@ describe('API: camera addresses stay inside their network', function () {
   });
 
   it('ONVIF: a stream served by another host of the network is accepted, one outside the network is refused', async () => {
-    const nvr = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[1]!.xaddr, networkId, name: 'behind an NVR', lng: 111.7, lat: 29.03 } });
+    const nvr = await register(1, 'behind an NVR');
     assert.equal(nvr.status, 201, nvr.text);
     assert.equal(nvr.body.mainUri, `rtsp://127.0.0.2:${rtsp.port}/cam/0/main`);
-    const far = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[2]!.xaddr, networkId, name: 'far', lng: 111.7, lat: 29.03 } });
+    const far = await register(2, 'far');
     assert.equal(far.status, 400, far.text);
     assert.match(far.body.detail, /10\.1\.1\.1/);
   });
 
   it('when the network shrinks: play and snapshot are refused (403, audited) and health stops contacting the camera', async () => {
-    const reg = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'onvif', lng: 111.7, lat: 29.03 } });
+    const reg = await register(0, 'onvif');
     assert.equal(reg.status, 201, reg.text);
     const sim = sims.cameras[0]!.camera;
     for (let i = 0; i < 50 && sim.requests < 2; i++) await new Promise((r) => setTimeout(r, 100));

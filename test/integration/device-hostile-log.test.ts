@@ -13,11 +13,15 @@ describe('API: hostile device answers are warnings, not crashes', function () {
 
   before(async () => {
     // camera 0 answers every ONVIF call with an XXE document; camera 1 is a normal PTZ camera
-    sims = await startSimCameras({ count: 2, codec: 'h264', username: 'admin', password: 'cam-pass', rtsp: false, vendorMix: ['hikvision'], perCamera: (i) => (i === 0 ? { hostile: 'xxe' } : {}) });
+    sims = await startSimCameras({
+      count: 2, codec: 'h264', username: 'admin', password: 'cam-pass', rtsp: false, vendorMix: ['hikvision'],
+      perCamera: (i) => (i === 0 ? { hostile: 'xxe' } : {}),
+    });
     t = await startTestGateway({}, { onLog: (level, msg) => logs.push({ level, msg }) });
     await t.addUser('hadm', 'admin', 'urban');
     admin = await t.login('hadm');
-    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'hostile-lan', cidrs: ['127.0.0.0/8'], hosts: sims.cameras.map((c) => `${c.host}:${c.port}`), username: 'admin', password: 'cam-pass' } });
+    const lan = { name: 'hostile-lan', cidrs: ['127.0.0.0/8'], hosts: sims.cameras.map((c) => `${c.host}:${c.port}`), username: 'admin', password: 'cam-pass' };
+    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: lan });
     assert.equal(net.status, 201, net.text);
     networkId = net.body.id;
   });
@@ -26,13 +30,15 @@ describe('API: hostile device answers are warnings, not crashes', function () {
     await sims?.close();
   });
 
+  const register = (xaddr: string, name: string) =>
+    t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr, networkId, name, lng: 111.7, lat: 29.03 } });
   const noStacks = (): void => {
     for (const l of logs) assert.doesNotMatch(l.msg, /\n\s+at /, `a stack trace was logged: ${l.msg}`);
     assert.deepEqual(logs.filter((l) => l.level === 'error').map((l) => l.msg), [], 'nothing logged as a gateway error');
   };
 
   it('registering a device that answers with an XXE document: 502 naming the reason, one warning, no stack', async () => {
-    const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'evil', lng: 111.7, lat: 29.03 } });
+    const r = await register(sims.cameras[0]!.xaddr, 'evil');
     assert.equal(r.status, 502, r.text);
     assert.match(r.body.detail, /answered badly: onvif: bad XML \(DOCTYPE\/ENTITY/);
     const warn = logs.find((l) => l.level === 'warn' && l.msg.includes('DOCTYPE/ENTITY'));
@@ -44,7 +50,7 @@ describe('API: hostile device answers are warnings, not crashes', function () {
 
   it('a registered PTZ camera that turns hostile: PTZ answers 502 with the reason, a warning, no stack', async () => {
     const good = sims.cameras[1]!;
-    const reg = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: good.xaddr, networkId, name: 'ptz', lng: 111.7, lat: 29.03 } });
+    const reg = await register(good.xaddr, 'ptz');
     assert.equal(reg.status, 201, reg.text);
     assert.equal((await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } })).status, 200);
     good.camera.opts.hostile = 'truncated';

@@ -8,6 +8,22 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const run = promisify(execFile);
 
+/** Pids whose parent is this test process (the gateway runs in it and spawns ffmpeg itself). */
+async function ourChildren(): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces, so read after its closing parenthesis
+      const stat = await readFile(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) out.add(Number(d));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
 /** Every process's /proc/<pid>/<file> that can be read, keyed by pid. */
 async function procFiles(file: 'cmdline' | 'environ'): Promise<Map<number, string>> {
   const out = new Map<number, string>();
@@ -46,7 +62,8 @@ describe('streams: camera credentials are not in the process list', function () 
       // one camera with the credentials in its URI, one with them given apart
       const body = i === 0
         ? { name: `cam ${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), lng: 111.69, lat: 29.03 }
-        : { name: `cam ${i}`, mainUri: rtsp.url(i, 'main', false), subUri: rtsp.url(i, 'sub', false), username: USER, password: PASSWORD, lng: 111.69, lat: 29.03 };
+        : { name: `cam ${i}`, mainUri: rtsp.url(i, 'main', false), subUri: rtsp.url(i, 'sub', false), username: USER, password: PASSWORD,
+          lng: 111.69, lat: 29.03 };
       const r = await t.api('POST', '/api/v1/cameras', { token: tok, body: { ...body, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } });
       assert.equal(r.status, 201, r.text);
       ids.push(r.body.id);
@@ -67,8 +84,10 @@ describe('streams: camera credentials are not in the process list', function () 
         for (const s of secrets) assert.ok(!text.includes(s), `/proc/${pid}/${file} shows the camera password: ${text.slice(0, 300)}`);
       }
     }
-    const workers = [...cmdlines.values()].filter((c) => /ffmpeg .*-i pipe:3/.test(c));
-    assert.equal(workers.length, 4, `one ffmpeg per stream, reading its source on fd 3:\n${[...cmdlines.values()].filter((c) => c.includes('ffmpeg')).join('\n')}`);
+    const mine = await ourChildren();
+    const workers = [...cmdlines].filter(([pid, c]) => mine.has(pid) && /ffmpeg .*-i pipe:3/.test(c));
+    const ffmpegs = [...cmdlines.values()].filter((c) => c.includes('ffmpeg')).join('\n');
+    assert.equal(workers.length, 4, `one ffmpeg per stream, reading its source on fd 3:\n${ffmpegs}`);
     // as another local user (nobody): every command line and environment it can read
     const other = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c',
       'for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'], { maxBuffer: 64 << 20 });
@@ -84,7 +103,9 @@ describe('streams: camera credentials are not in the process list', function () 
     let polling = true;
     const poll = (async () => {
       while (polling) {
-        for (const [pid, text] of await procFiles('cmdline')) if (pid !== rtsp.pid && text.includes('ffmpeg')) seen.add(text);
+        const cmdlines = await procFiles('cmdline');
+        const mine = await ourChildren();
+        for (const [pid, text] of cmdlines) if (pid !== rtsp.pid && text.includes('ffmpeg')) seen.add(`${mine.has(pid) ? 'ours' : 'other'} ${text}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
@@ -92,7 +113,7 @@ describe('streams: camera credentials are not in the process list', function () 
     polling = false;
     await poll;
     assert.equal(r.status, 200, r.text);
-    const grabs = [...seen].filter((c) => c.includes('image2'));
+    const grabs = [...seen].filter((c) => c.startsWith('ours ') && c.includes('image2'));
     assert.ok(grabs.length > 0, `the snapshot's ffmpeg was seen: ${[...seen].join('\n')}`);
     for (const c of seen) assert.ok(!c.includes(PASSWORD) && !c.includes(encodeURIComponent(PASSWORD)) && !c.includes('Zk41vq'), `password in ${c}`);
     assert.ok(grabs.every((c) => c.includes('-i pipe:3')), grabs.join('\n'));

@@ -26,18 +26,42 @@ const cam = (over: Partial<ReachCamera>): ReachCamera => ({ departmentId: 7, net
 
 const CASES: Array<{ name: string; cam: ReachCamera; exceptions?: string[]; want: RegExp | null }> = [
   { name: 'stream inside the network', cam: cam({ mainUri: 'rtsp://10.1.2.3/live' }), want: null },
-  { name: 'stream on another host of the same network (an NVR)', cam: cam({ xaddr: 'http://10.1.2.3/onvif/device_service', mainUri: 'rtsp://10.1.200.1:8554/ch1' }), want: null },
-  { name: 'stream outside the network', cam: cam({ mainUri: 'rtsp://10.2.0.5/live' }), want: /mainUri 10\.2\.0\.5 lies outside the CIDRs of network police-lan \(10\.1\.0\.0\/16\)/ },
+  {
+    name: 'stream on another host of the same network (an NVR)',
+    cam: cam({ xaddr: 'http://10.1.2.3/onvif/device_service', mainUri: 'rtsp://10.1.200.1:8554/ch1' }),
+    want: null,
+  },
+  {
+    name: 'stream outside the network',
+    cam: cam({ mainUri: 'rtsp://10.2.0.5/live' }),
+    want: /mainUri 10\.2\.0\.5 lies outside the CIDRs of network police-lan \(10\.1\.0\.0\/16\)/,
+  },
   { name: 'another network of the department does not count when the camera names its own', cam: cam({ mainUri: 'rtsp://192.168.5.9/live' }), want: /outside/ },
   { name: 'without a network: any network of the department', cam: cam({ networkId: null, mainUri: 'rtsp://192.168.5.9/live' }), want: null },
-  { name: 'without a network: not another department\'s', cam: cam({ networkId: null, mainUri: 'rtsp://10.2.0.5/live' }), want: /outside the CIDRs of network police-lan, police-hq/ },
+  {
+    name: 'without a network: not another department\'s',
+    cam: cam({ networkId: null, mainUri: 'rtsp://10.2.0.5/live' }),
+    want: /outside the CIDRs of network police-lan, police-hq/,
+  },
   { name: 'a department without networks reaches nothing', cam: { departmentId: 99, mainUri: 'rtsp://10.1.2.3/live' }, want: /none has CIDRs/ },
   { name: 'snapshot outside', cam: cam({ snapshotUri: 'http://8.8.8.8/snap.jpg' }), want: /^snapshotUri/ },
   { name: 'xaddr outside (health posts SOAP there)', cam: cam({ xaddr: 'http://169.254.169.254/latest/meta-data' }), want: /^xaddr/ },
-  { name: 'the gateway\'s HTTP port, even inside the network', cam: { departmentId: 9, networkId: 4, mainUri: 'rtsp://127.0.0.1:8080/x' }, want: /127\.0\.0\.1:8080 is the gateway's own HTTP port/ },
-  { name: 'the gateway\'s HTTP port at another local address', cam: { departmentId: 9, networkId: 4, xaddr: 'http://127.0.0.2:8080/onvif/device_service' }, want: /own HTTP port/ },
+  {
+    name: 'the gateway\'s HTTP port, even inside the network',
+    cam: { departmentId: 9, networkId: 4, mainUri: 'rtsp://127.0.0.1:8080/x' },
+    want: /127\.0\.0\.1:8080 is the gateway's own HTTP port/,
+  },
+  {
+    name: 'the gateway\'s HTTP port at another local address',
+    cam: { departmentId: 9, networkId: 4, xaddr: 'http://127.0.0.2:8080/onvif/device_service' },
+    want: /own HTTP port/,
+  },
   { name: 'another port of the same host is a camera', cam: { departmentId: 9, networkId: 4, mainUri: 'rtsp://127.0.0.1:8554/x' }, want: null },
-  { name: 'an admin exception opens even a service port', cam: { departmentId: 9, networkId: 4, mainUri: 'rtsp://127.0.0.1:8080/x' }, exceptions: ['127.0.0.1:8080'], want: null },
+  {
+    name: 'an admin exception opens even a service port',
+    cam: { departmentId: 9, networkId: 4, mainUri: 'rtsp://127.0.0.1:8080/x' },
+    exceptions: ['127.0.0.1:8080'], want: null,
+  },
   { name: 'the database by name', cam: cam({ mainUri: 'rtsp://db.internal:5432/x' }), want: /db\.internal:5432 is the gateway's own database port/ },
   { name: 'the database by address', cam: cam({ snapshotUri: 'http://10.1.9.9:5432/' }), want: /own database port/ },
   { name: 'the database host on another port is a camera like any other', cam: cam({ mainUri: 'rtsp://10.1.9.9:554/x' }), want: null },
@@ -47,7 +71,11 @@ const CASES: Array<{ name: string; cam: ReachCamera; exceptions?: string[]; want
   { name: 'an IPv6 literal is outside any IPv4 network', cam: cam({ mainUri: 'rtsp://[fe80::1]/live' }), want: /outside/ },
   { name: 'an admin exception by CIDR', cam: cam({ mainUri: 'rtsp://10.2.0.5/live' }), exceptions: ['10.2.0.0/24'], want: null },
   { name: 'an admin exception by host:port', cam: cam({ mainUri: 'rtsp://10.1.9.9:5432/x' }), exceptions: ['10.1.9.9:5432'], want: null },
-  { name: 'an exception for another port does not cover this one', cam: cam({ mainUri: 'rtsp://10.2.0.5:554/x' }), exceptions: ['10.2.0.5:8554'], want: /outside/ },
+  {
+    name: 'an exception for another port does not cover this one',
+    cam: cam({ mainUri: 'rtsp://10.2.0.5:554/x' }),
+    exceptions: ['10.2.0.5:8554'], want: /outside/,
+  },
 ];
 
 describe('camera reach (where the gateway may connect)', () => {
@@ -63,7 +91,8 @@ describe('camera reach (where the gateway may connect)', () => {
   }
 
   it('assert() throws AddressPolicyError naming the camera and the field', async () => {
-    await assert.rejects(reach().assert(cam({ subUri: 'rtsp://10.2.0.5/sub' }), '42'), (e: Error & { field?: string }) => e.name === 'AddressPolicyError' && e.field === 'subUri' && /camera 42: subUri/.test(e.message));
+    const named = (e: Error & { field?: string }): boolean => e.name === 'AddressPolicyError' && e.field === 'subUri' && /camera 42: subUri/.test(e.message);
+    await assert.rejects(reach().assert(cam({ subUri: 'rtsp://10.2.0.5/sub' }), '42'), named);
   });
 
   it('inCidr', () => {

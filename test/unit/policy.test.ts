@@ -91,7 +91,8 @@ describe('access policy matrix', () => {
       ['auditor', 'audit-read', true], ['viewer', 'audit-read', false], ['operator', 'discover', true], ['viewer', 'discover', false],
       ['admin', 'user-manage', true], ['operator', 'user-manage', false], ['integrator', 'spatial-query', true], ['auditor', 'spatial-query', false],
       // registering a camera decides where the gateway connects: an admin action
-      ['admin', 'camera-register', true], ['operator', 'camera-register', false], ['viewer', 'camera-register', false], ['integrator', 'camera-register', false],
+      ['admin', 'camera-register', true], ['operator', 'camera-register', false],
+      ['viewer', 'camera-register', false], ['integrator', 'camera-register', false],
     ];
     for (const [role, action, want] of table) assert.equal(canDo(principal(role, POLICE), action, ), want, `${role} ${action}`);
   });

@@ -38,7 +38,10 @@ const CASES: Case[] = [
   { name: 'h264 remux, no audio', spec: spec({}), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
   { name: 'h265 transcoded to h264', spec: spec({ codec: 'h265' }), expected: cmd(URL, true, [...X264, ...hls()]) },
   { name: 'hevc alias transcoded', spec: spec({ codec: 'HEVC' }), expected: cmd(URL, true, [...X264, ...hls()]) },
-  { name: 'h265 passthrough tagged hvc1', spec: spec({ codec: 'h265', passthroughH265: true }), expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...hls()]) },
+  {
+    name: 'h265 passthrough tagged hvc1', spec: spec({ codec: 'h265', passthroughH265: true }),
+    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...hls()]),
+  },
   { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: cmd(URL, true, [...X264, ...hls()]) },
   {
     name: 'transcode honours maxHeight and segmentSeconds',
@@ -65,7 +68,10 @@ const CASES: Case[] = [
     opts: { audio: 'transcode' },
     expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
   },
-  { name: 'no audio stays dropped under transcode', spec: spec({ audioCodec: null }), opts: { audio: 'transcode' }, expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
+  {
+    name: 'no audio stays dropped under transcode', spec: spec({ audioCodec: null }), opts: { audio: 'transcode' },
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+  },
   {
     name: 'rtsps adds tls and rtsps to the whitelist',
     spec: spec({ url: 'rtsps://cam.example:322/live' }),
@@ -82,7 +88,10 @@ const CASES: Case[] = [
     run: { generation: 3, startNumber: 42 },
     expected: cmd(URL, true, ['-c:v', 'copy', ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4')]),
   },
-  { name: 'rtsp timeout in microseconds', spec: spec({}), opts: { rtspTimeoutS: 2.5 }, expected: cmd(URL, true, ['-c:v', 'copy', ...hls()], { timeout: '2500000' }) },
+  {
+    name: 'rtsp timeout in microseconds', spec: spec({}), opts: { rtspTimeoutS: 2.5 },
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()], { timeout: '2500000' }),
+  },
 ];
 
 describe('transcoder buildFfmpegArgs', () => {
