@@ -195,6 +195,8 @@ export class DeviceService {
     if (rec.source !== 'onvif' || !rec.xaddr) throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [{ path: 'params.id', message: 'not an ONVIF camera' }]);
     await this.cameras.assertReach(rec);
     const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec), (await this.cameras.reachCidrs(rec)).list);
+    // what the device reports now must be reachable like what it reported at registration
+    await this.cameras.assertAddresses({ ...rec, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri }, 'device');
     const cam = await this.cameras.systemUpdate(id, {
       mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri, streams: d.streams,
       capabilities: { ...rec.capabilities, ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },

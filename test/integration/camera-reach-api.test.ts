@@ -105,6 +105,12 @@ describe('API: camera addresses stay inside their network', function () {
     const nvr = await register(1, 'behind an NVR');
     assert.equal(nvr.status, 201, nvr.text);
     assert.equal(nvr.body.mainUri, `rtsp://127.0.0.2:${rtsp.port}/cam/0/main`);
+    // later the device reports the database port as its stream: a re-sync refuses it and keeps the old URI
+    sims.cameras[1]!.camera.opts.hostile = { streamUri: `rtsp://127.0.0.1:${dbPort}/x` };
+    const resync = await t.api('POST', `/api/v1/cameras/${nvr.body.id}/resync`, { token: admin });
+    assert.equal(resync.status, 400, resync.text);
+    assert.equal(resync.body.errors[0].path, 'device: mainUri');
+    assert.equal((await t.api('GET', `/api/v1/cameras/${nvr.body.id}`, { token: admin })).body.mainUri, `rtsp://127.0.0.2:${rtsp.port}/cam/0/main`);
     const far = await register(2, 'far');
     assert.equal(far.status, 400, far.text);
     assert.match(far.body.detail, /10\.1\.1\.1/);
