@@ -90,19 +90,25 @@ function isLocal(address: string): boolean {
  */
 export class CameraReach {
   private readonly resolve: (host: string) => Promise<string[]>;
+  /** The last read of each department's networks (for callers that accept a recent one). */
+  private readonly recent = new Map<number, { at: number; nets: Promise<ReachNetwork[]> }>();
 
   constructor(private readonly opts: ReachOptions) {
     this.resolve = opts.resolve ?? (async (host) => (await lookup(host, { all: true, verbatim: true })).map((r) => r.address));
   }
 
-  /** Every refused address of the camera (empty: all allowed). */
-  async problems(cam: ReachCamera): Promise<ReachProblem[]> {
+  /**
+   * Every refused address of the camera (empty: all allowed). `maxAgeMs` lets a periodic caller
+   * (the health checker, once per camera per cycle) reuse the department's networks read that
+   * recently; 0 (default) reads them now.
+   */
+  async problems(cam: ReachCamera, maxAgeMs = 0): Promise<ReachProblem[]> {
     const out: ReachProblem[] = [];
     let cidrs: { names: string; list: string[] } | null = null;
     for (const field of FIELDS) {
       const uri = cam[field];
       if (!uri) continue;
-      cidrs ??= await this.cidrsOf(cam);
+      cidrs ??= await this.cidrsOf(cam, maxAgeMs);
       const why = await this.refusal(uri, cidrs);
       if (why) out.push({ field, message: why });
     }
@@ -125,9 +131,18 @@ export class CameraReach {
   }
 
   /** The CIDRs the camera may reach: its network's, or every network's of its department. */
-  async cidrsOf(cam: Pick<ReachCamera, 'departmentId' | 'networkId'>): Promise<{ names: string; list: string[] }> {
-    const nets = (await this.opts.networks(cam.departmentId)).filter((n) => cam.networkId == null || n.id === cam.networkId);
+  async cidrsOf(cam: Pick<ReachCamera, 'departmentId' | 'networkId'>, maxAgeMs = 0): Promise<{ names: string; list: string[] }> {
+    const nets = (await this.networksOf(cam.departmentId, maxAgeMs)).filter((n) => cam.networkId == null || n.id === cam.networkId);
     return { names: nets.map((n) => n.name).join(', '), list: nets.flatMap((n) => n.cidrs) };
+  }
+
+  private networksOf(departmentId: number, maxAgeMs: number): Promise<ReachNetwork[]> {
+    const hit = this.recent.get(departmentId);
+    if (hit && maxAgeMs > 0 && Date.now() - hit.at <= maxAgeMs) return hit.nets;
+    const nets = this.opts.networks(departmentId);
+    this.recent.set(departmentId, { at: Date.now(), nets });
+    nets.catch(() => this.recent.delete(departmentId));
+    return nets;
   }
 
   private excepted(address: string, host: string, port: number): boolean {

@@ -118,9 +118,12 @@ export class CameraService {
     await this.reach.assert(cam, cam.id);
   }
 
-  /** Why the gateway may not contact the camera now, or null (health checks). */
+  /**
+   * Why the gateway may not contact the camera now, or null. For health checks: the networks may
+   * have been read up to 1 s ago, so a cycle over many cameras reads them about once a second.
+   */
   async reachRefusal(cam: CameraRecord): Promise<string | null> {
-    const [p] = await this.reach.problems(cam);
+    const [p] = await this.reach.problems(cam, 1000);
     return p ? `${p.field} ${p.message}` : null;
   }
 

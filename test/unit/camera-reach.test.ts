@@ -95,6 +95,20 @@ describe('camera reach (where the gateway may connect)', () => {
     await assert.rejects(reach().assert(cam({ subUri: 'rtsp://10.2.0.5/sub' }), '42'), named);
   });
 
+  it('reads the networks at each check, or reuses a read at most maxAgeMs old', async () => {
+    let reads = 0;
+    let cidrs = ['10.1.0.0/16'];
+    const r = new CameraReach({ networks: async () => (reads++, [{ id: 1, departmentId: 7, name: 'n', cidrs }]), services: () => [] });
+    const c = cam({ mainUri: 'rtsp://10.1.2.3/live' });
+    assert.deepEqual(await r.problems(c), []);
+    cidrs = ['10.2.0.0/16'];
+    assert.equal((await r.problems(c)).length, 1, 'a shrunk network refuses at once');
+    assert.equal(reads, 2);
+    await r.problems(c, 60_000);
+    await r.problems(c, 60_000);
+    assert.equal(reads, 2, 'a periodic caller reuses the recent read');
+  });
+
   it('inCidr', () => {
     assert.equal(inCidr('10.1.255.255', '10.1.0.0/16'), true);
     assert.equal(inCidr('10.2.0.0', '10.1.0.0/16'), false);
