@@ -53,3 +53,36 @@ export class UnavailableError extends Error {
     super(message);
   }
 }
+
+/**
+ * A camera or other device failed a call the gateway needed: it answered badly (hostile or malformed
+ * XML, a fault, an oversized or unexpected reply: HTTP 502), or did not answer at all (a timeout, a
+ * refused connection: 503 with Retry-After). The message names the device and the reason; it is an
+ * outside failure, logged as a warning without a stack trace.
+ */
+export class DeviceError extends Error {
+  override name = 'DeviceError';
+  constructor(
+    message: string,
+    readonly device: string,
+    /** false when the device did not answer (it may later), true when it answered badly. */
+    readonly answered = true,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The gateway may not connect to a camera address: outside its network's CIDRs, or one of the
+ * gateway's own service ports (HTTP 403 at play time; registration reports it as a ValidationError).
+ */
+export class AddressPolicyError extends Error {
+  override name = 'AddressPolicyError';
+  constructor(
+    message: string,
+    /** The camera field holding the address: mainUri, subUri, snapshotUri or xaddr. */
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}

@@ -30,6 +30,8 @@ import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
 import { Supervisor } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
+import { CameraReach, type ServiceEndpoint } from './cameras/camera-reach';
+import { logLevelOf } from './http/errors';
 import { documentHls, hlsRouter } from './http/hls-routes';
 import { registerStreamRoutes } from './http/routes/stream-routes';
 import { createApp, createRequestListener } from './http/app';
@@ -100,10 +102,22 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       refreshTtlS: config.security.refreshTokenTtlS,
       loginMaxPerUser: config.security.loginMaxPerUser,
       loginMaxPerIp: config.security.loginMaxPerIp,
+      loginSlowPerUser: config.security.loginSlowPerUser,
+      loginSlowDelayMs: config.security.loginSlowDelayMs,
       loginWindowS: config.security.loginWindowS,
     });
     await auth.start();
-    const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn));
+    // the gateway's own services are never camera addresses; the HTTP port is known once listening
+    const LOOPBACK = /^(localhost|127\.[\d.]+|::1)$/;
+    let httpPort = config.server.port;
+    const dbUrl = new URL(url);
+    const dbHost = dbUrl.hostname.replace(/^\[(.*)\]$/, '$1');
+    const services = (): ServiceEndpoint[] => [
+      { service: 'HTTP', port: httpPort, hosts: '*' },
+      ...(dbHost ? [{ service: 'database', port: Number(dbUrl.port || 5432), hosts: LOOPBACK.test(dbHost) ? ('*' as const) : [dbHost] }] : []),
+    ];
+    const reach = new CameraReach({ networks: (dep) => repos.org.networks(dep), services, exceptions: config.security.cameraAddressExceptions });
+    const cameras = new CameraService(repos.cameras, repos.org, repos.audit, access, box, (fn) => db.knex.transaction(fn), reach);
     const admin = new AdminService(repos.org, repos.accounts, repos.audit, access, auth, box);
     const directory = new CameraDirectory(() => gisRows(db.knex), {
       defaultRangeM: config.gis.defaultRangeM,
@@ -143,6 +157,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       {
         record: (p, id, action) => cameras.record(p, id, action),
         credentials: (cam) => cameras.credentials(cam),
+        assertReach: (cam) => cameras.assertReach(cam),
         lookup: (id) => directory.lookup(id),
         requireReason: async (departmentId) => (await repos.org.department(departmentId))?.settings.requireStreamReason === true,
       },
@@ -180,11 +195,16 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       },
       { intervalS: config.health.intervalS, jitter: config.health.jitter, concurrency: config.health.concurrency, timeoutMs: config.health.timeoutMs },
       (msg) => log('warn', msg),
+      (c) => cameras.reachRefusal(c),
     );
     cameras.onChange((c) => health.apply(c));
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
-    const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const logError = (err: unknown): void => {
+      // a device's bad answer is the outside world failing, not a bug: its reason, no stack
+      if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err));
+      else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    };
     const api = new ApiRouter(new RequestAuthenticator(auth), access, logError);
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
@@ -193,6 +213,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     registerStreamRoutes(api, streams, {
       snapshot: async (p, id) => {
         const cam = await cameras.record(p, id, 'snapshot');
+        await cameras.assertReach(cam);
         return snapshots.get({ cameraId: cam.id, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, credentials: cameras.credentials(cam) });
       },
     });
@@ -219,6 +240,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       server.once('error', reject);
       server.listen(config.server.port, config.server.host, () => resolve());
     });
+    httpPort = (server.address() as AddressInfo).port;
     closers.push(
       () =>
         new Promise<void>((resolve) => {

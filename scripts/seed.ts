@@ -65,8 +65,13 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const u of users)
     await accounts.createUser({ username: u.username, displayName: u.username, passwordHash: hash, role: u.role, departmentId: u.department ? deps.get(u.department)! : null, areaGridId: null, locale: 'zh-CN' });
+  // the simulated cameras are on loopback: each department's camera network is 127.0.0.1/32 (the
+  // gateway's own ports there stay refused)
   for (const d of ['police', 'traffic', 'urban'])
-    await org.createNetwork({ departmentId: deps.get(d)!, name: `${d}-lan`, interface: '127.0.0.1', cidrs: [], hosts: [], defaultCredentialsEnc: box.sealCredentials({ username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD }) });
+    await org.createNetwork({
+      departmentId: deps.get(d)!, name: `${d}-lan`, interface: '127.0.0.1', cidrs: ['127.0.0.1/32'], hosts: [],
+      defaultCredentialsEnc: box.sealCredentials({ username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD }),
+    });
   const nets = new Map((await org.networks()).map((n) => [n.departmentId, n.id]));
   const creds = box.sealCredentials({ username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD });
   const sites = demoSites(count);

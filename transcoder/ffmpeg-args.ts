@@ -1,10 +1,18 @@
 // Pure construction of the ffmpeg argument array (and its setpriv wrapper) for one stream.
 import path from 'node:path';
 import type { TranscoderOptions } from './options';
-import { needsTranscode, sourceUrlWithCredentials, validateSpec, type StreamSpec } from './stream-spec';
+import { buildSourceInput } from './source-input';
+import { needsTranscode, validateSpec, type StreamSpec } from './stream-spec';
 
 /** The options buildFfmpegArgs reads. */
 export type FfmpegArgOptions = Pick<TranscoderOptions, 'segmentSeconds' | 'listSize' | 'rtspTimeoutS' | 'maxHeight' | 'audio'>;
+
+/** An ffmpeg invocation: arguments (no secret in them) and the source script fed on SOURCE_FD. */
+export interface FfmpegCommand {
+  args: string[];
+  /** The ffconcat script with the source URL and its credentials (see source-input.ts). */
+  sourceScript: string;
+}
 
 /** Per-run values: a restarted worker continues the segment numbering with a new init file. */
 export interface RunNumbers {
@@ -21,35 +29,24 @@ export const initName = (generation: number): string => `init${generation}.mp4`;
 /** Segment file name pattern handed to ffmpeg (%d = sequence number). */
 export const SEGMENT_PATTERN = 'seg%d.m4s';
 
-// Measured on ffmpeg 5.1 against the simulated cameras: 32 KiB / 0.5 s opens h264, h265 and MJPEG
-// (4 KiB never opens MJPEG: a frame is larger); defaults (5 MB / 5 s) cost ~0.7 s more on h264 copy.
-const PROBE_SIZE = '32768';
-const ANALYZE_US = '500000';
-
 /**
  * The ffmpeg arguments (without the executable) that read `spec` over RTSP/TCP and write a live
- * fMP4 HLS playlist `outDir/index.m3u8`. Pure: same input, same array. Validates the spec first
+ * fMP4 HLS playlist `outDir/index.m3u8`, and the source script that names the camera (read by ffmpeg
+ * on a pipe, so no credential is in the command line). Pure: same input, same output. Validates the spec first
  * (throws TranscoderInputError). H.264 is copied; H.265 is copied (tag hvc1) when passthroughH265,
  * else it and every other codec are transcoded to H.264 (libx264 veryfast/zerolatency, a keyframe
  * every segmentSeconds, height capped at maxHeight). Audio: AAC copied; others dropped, or
  * transcoded to AAC when options.audio = 'transcode'; unknown (undefined) audio is only taken
  * (transcoded, optional map) under 'transcode'.
  */
-export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 }): string[] {
+export function buildFfmpegArgs(
+  spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 },
+): FfmpegCommand {
   const s = validateSpec(spec);
-  const url = sourceUrlWithCredentials(s);
-  const tls = /^rtsps:/i.test(url);
   const audio = audioPlan(s.audioCodec, options.audio);
-  const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats',
-    '-progress', 'pipe:1',
-    '-protocol_whitelist', tls ? 'rtsp,rtsps,rtp,udp,tcp,tls' : 'rtsp,rtp,udp,tcp',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(Math.round(options.rtspTimeoutS * 1_000_000)),
-    '-probesize', PROBE_SIZE, '-analyzeduration', ANALYZE_US,
-  ];
-  if (audio === 'none') args.push('-allowed_media_types', 'video');
-  args.push('-i', url, '-map', '0:v:0');
+  const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none' });
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', ...input.args];
+  args.push('-map', '0:v:0');
   if (audio !== 'none') args.push('-map', '0:a:0?');
   if (!needsTranscode(s)) {
     args.push('-c:v', 'copy');
@@ -75,7 +72,7 @@ export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, out
     '-hls_segment_filename', path.join(outDir, SEGMENT_PATTERN),
     path.join(outDir, PLAYLIST_NAME),
   );
-  return args;
+  return { args, sourceScript: input.script };
 }
 
 type AudioPlan = 'none' | 'copy' | 'aac';

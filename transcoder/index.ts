@@ -6,7 +6,9 @@ export { TranscoderError, TranscoderInputError, TranscoderCapacityError, Transco
 export { DEFAULT_TRANSCODER_OPTIONS, resolveOptions } from './options';
 export type { TranscoderOptions, TranscoderConfig, AudioPolicy } from './options';
 export { buildFfmpegArgs, buildSpawnCommand, PLAYLIST_NAME } from './ffmpeg-args';
-export type { FfmpegArgOptions, RunNumbers } from './ffmpeg-args';
+export type { FfmpegArgOptions, FfmpegCommand, RunNumbers } from './ffmpeg-args';
+export { buildSourceInput, ffconcatQuote, SOURCE_FD } from './source-input';
+export type { SourceInput, SourceInputOptions } from './source-input';
 export { FILE_NAME_WHITELIST, resolveStreamFile, parsePlaylist } from './hls-files';
 export { streamKey, validateSourceUrl, validateSpec, needsTranscode, maskUrl } from './stream-spec';
 export type { StreamSpec, StreamKey, Profile } from './stream-spec';

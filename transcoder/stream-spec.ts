@@ -49,7 +49,7 @@ export function needsTranscode(spec: Pick<StreamSpec, 'codec' | 'passthroughH265
 }
 
 /**
- * Checks a source URL: only rtsp:/rtsps:, no leading '-', no whitespace or control characters, no
+ * Checks a source URL: only rtsp:/rtsps: (lower case, as ffmpeg matches them), no leading '-', no whitespace or control characters, no
  * shell metacharacters, no `concat:`/`file:` anywhere, a host present, at most 2048 characters.
  * Throws TranscoderInputError naming the URL (credentials masked).
  */
@@ -62,7 +62,8 @@ export function validateSourceUrl(url: unknown): string {
   if (url.startsWith('-')) bad('starts with "-"');
   if (FORBIDDEN_CHARS.test(url)) bad('whitespace, control, non-ASCII or shell metacharacter');
   if (/concat:|file:|subfile,|data:/i.test(url)) bad('embedded protocol');
-  if (!/^rtsps?:\/\//i.test(url)) bad('scheme must be rtsp:// or rtsps://');
+  // ffmpeg looks protocols up case-sensitively: "RTSP://" can never play
+  if (!/^rtsps?:\/\//.test(url)) bad('scheme must be rtsp:// or rtsps:// (lower case)');
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backoffDelayMs } from './backoff';
 import { TranscoderStartError } from './errors';
-import { buildFfmpegArgs, buildSpawnCommand, initName, PLAYLIST_NAME } from './ffmpeg-args';
+import { buildFfmpegArgs, buildSpawnCommand, initName, PLAYLIST_NAME, type FfmpegCommand } from './ffmpeg-args';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
@@ -174,15 +174,15 @@ export class Stream {
     this.generation += 1;
     this.runFirstSegment = await this.nextSegmentNumber();
     if (this.closing) return;
-    let args: string[];
+    let command: FfmpegCommand;
     try {
-      args = buildFfmpegArgs(this.spec, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
+      command = buildFfmpegArgs(this.spec, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
     } catch (err) {
       this.runEnded((err as Error).message, false);
       return;
     }
-    const cmd = buildSpawnCommand(this.o.ffmpegPath, this.o.setprivPath, args);
-    const w = new FfmpegWorker(cmd.file, cmd.args);
+    const cmd = buildSpawnCommand(this.o.ffmpegPath, this.o.setprivPath, command.args);
+    const w = new FfmpegWorker(cmd.file, cmd.args, command.sourceScript);
     this.worker = w;
     this.spawnedAt = performance.now();
     this.stallReason = null;

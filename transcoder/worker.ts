@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ProgressParser, type ProgressReport } from './progress-parser';
+import { SOURCE_FD } from './source-input';
 import { maskUrl } from './stream-spec';
 
 /** How a worker ended. */
@@ -41,12 +42,24 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
   private done = false;
   private stopping: Promise<WorkerExit> | null = null;
 
-  /** Spawns `file args` with stdin ignored, stdout = progress, stderr = errors, own process group. */
-  constructor(file: string, args: string[]) {
+  /**
+   * Spawns `file args` with stdin ignored, stdout = progress, stderr = errors, own process group.
+   * `sourceScript` (the source URL with credentials, see source-input.ts) is written into a pipe on
+   * descriptor SOURCE_FD, which is then closed: ffmpeg reads it from there, not from its arguments.
+   */
+  constructor(file: string, args: string[], sourceScript?: string) {
     super();
     this.lastProgressAt = performance.now();
-    this.child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false, windowsHide: true });
+    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+    if (sourceScript !== undefined) while (stdio.length <= SOURCE_FD) stdio.push('pipe');
+    this.child = spawn(file, args, { stdio, detached: true, shell: false, windowsHide: true });
     this.pid = this.child.pid;
+    const source = sourceScript !== undefined ? this.child.stdio[SOURCE_FD] : null;
+    if (source && 'end' in source) {
+      // EPIPE when ffmpeg dies before reading: its exit reason says why, nothing to add here
+      source.on('error', () => undefined);
+      source.end(sourceScript);
+    }
     const parser = new ProgressParser((r) => {
       this.lastProgressAt = performance.now();
       this.lastProgress = r;

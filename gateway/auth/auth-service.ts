@@ -12,8 +12,14 @@ import { TokenError, type TokenService } from './tokens';
 export interface AuthOptions {
   accessTtlS: number;
   refreshTtlS: number;
+  /** Wrong passwords per (user name, client address) in the window before that pair gets 429. */
   loginMaxPerUser: number;
+  /** Attempts per client address (any names) in the window before it gets 429. */
   loginMaxPerIp: number;
+  /** Wrong passwords per user name from all addresses in the window after which attempts are delayed. */
+  loginSlowPerUser: number;
+  /** Delay of each attempt on a name past loginSlowPerUser, ms. */
+  loginSlowDelayMs: number;
   loginWindowS: number;
 }
 
@@ -31,8 +37,11 @@ const CACHE_MS = 2000;
 const REFRESH_AHEAD_MS = 500;
 
 export class AuthService {
-  private readonly perUser: SlidingWindowLimiter;
+  /** Wrong passwords per (user name, address): refuses that pair only, never the name everywhere. */
+  private readonly perUserIp: SlidingWindowLimiter;
   private readonly perIp: SlidingWindowLimiter;
+  /** Wrong passwords per user name from anywhere: past the limit, attempts are slowed, not refused. */
+  private readonly perUserSlow: SlidingWindowLimiter;
   private readonly revoked = new Set<string>();
   /** principal by session id, briefly, so a video wall's requests do not each hit the database */
   private readonly cache = new Map<string, { p: Principal; until: number }>();
@@ -48,29 +57,41 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly opts: AuthOptions,
   ) {
-    this.perUser = new SlidingWindowLimiter(opts.loginMaxPerUser, opts.loginWindowS * 1000);
+    this.perUserIp = new SlidingWindowLimiter(opts.loginMaxPerUser, opts.loginWindowS * 1000);
     this.perIp = new SlidingWindowLimiter(opts.loginMaxPerIp, opts.loginWindowS * 1000);
+    this.perUserSlow = new SlidingWindowLimiter(opts.loginSlowPerUser, opts.loginWindowS * 1000);
   }
 
   async start(): Promise<void> {
     for (const id of await this.accounts.revokedSessionIds()) this.revoked.add(id);
   }
 
+  /**
+   * Password login. Throttled three ways, none of which locks the real user out: wrong passwords
+   * for a name from one address (429 for that address and name only), attempts from one address
+   * (429), and wrong passwords for a name from everywhere, past which every attempt on the name
+   * — right or wrong, so the timing tells nothing — is answered loginSlowDelayMs later.
+   */
   async login(username: string, password: string, ip: string): Promise<LoginResult> {
-    const wait = Math.max(this.perUser.retryAfterS(`u:${username}`), this.perIp.retryAfterS(`ip:${ip}`));
+    const pair = `u:${username}|ip:${ip}`;
+    const wait = Math.max(this.perUserIp.retryAfterS(pair), this.perIp.retryAfterS(`ip:${ip}`));
     if (wait > 0) {
       await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'denied', ip, detail: { reason: 'rate-limited' } });
-      throw new RateLimitError('auth: too many login attempts, try again later', wait);
+      throw new RateLimitError('auth: too many login attempts from this address, try again later', wait);
     }
     this.perIp.hit(`ip:${ip}`);
+    const slowed = this.perUserSlow.retryAfterS(`u:${username}`) > 0;
+    if (slowed) await new Promise((resolve) => setTimeout(resolve, this.opts.loginSlowDelayMs));
     const user = await this.accounts.userByName(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      this.perUser.hit(`u:${username}`);
-      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail: { reason: user?.disabled ? 'disabled' : 'bad-credentials' } });
+      this.perUserIp.hit(pair);
+      this.perUserSlow.hit(`u:${username}`);
+      const detail = { reason: user?.disabled ? 'disabled' : 'bad-credentials', ...(slowed ? { slowed: true } : {}) };
+      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail });
       throw new AuthenticationError('auth: wrong user name or password');
     }
-    this.perUser.reset(`u:${username}`);
+    this.perUserIp.reset(pair);
     const sid = randomUUID();
     const refreshToken = `${sid}.${randomBytes(32).toString('base64url')}`;
     await this.accounts.createSession({ id: sid, userId: user.id, refreshHash: sha256(refreshToken), expiresAt: new Date(Date.now() + this.opts.refreshTtlS * 1000) });
@@ -132,7 +153,12 @@ export class AuthService {
     if (pending) return pending;
     const generation = this.generation;
     pending = (async () => {
-      const user = await this.accounts.user(Number(sub));
+      const [session, user] = await Promise.all([this.accounts.session(sid), this.accounts.user(Number(sub))]);
+      // a correctly signed token still names a session this gateway opened, for this user, still open
+      if (!session || String(session.userId) !== sub || session.revokedAt || session.expiresAt.getTime() < Date.now()) {
+        if (generation === this.generation) this.cache.delete(sid);
+        throw new AuthenticationError(`auth: session ${JSON.stringify(sid.slice(0, 40))} is unknown or has ended`);
+      }
       if (!user || user.disabled) {
         if (generation === this.generation) this.cache.delete(sid);
         throw new AuthenticationError('auth: user no longer active');

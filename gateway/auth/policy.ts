@@ -11,7 +11,8 @@ export type CameraAction = (typeof CAMERA_ACTIONS)[number];
 
 /** Actions not tied to one camera: answered by `canDo`, some then narrowed to departments by `departmentScope`. */
 export const GLOBAL_ACTIONS = [
-  'camera-create',
+  /** Register a camera (API, CSV/GeoJSON import, ONVIF registration): it decides where the gateway connects. */
+  'camera-register',
   'camera-list',
   'discover',
   'audit-read',
@@ -87,7 +88,7 @@ const EVERYONE: readonly GlobalAction[] = ['camera-list', 'department-read', 'gr
 const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
   admin: [
     ...EVERYONE,
-    'camera-create',
+    'camera-register',
     'discover',
     'audit-read',
     'user-manage',
@@ -101,7 +102,7 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
     'spatial-query',
     'event-read',
   ],
-  operator: [...EVERYONE, 'camera-create', 'discover', 'spatial-query', 'event-read'],
+  operator: [...EVERYONE, 'discover', 'spatial-query', 'event-read'],
   viewer: [...EVERYONE, 'spatial-query', 'event-read'],
   auditor: [...EVERYONE, 'audit-read', 'share-read'],
   integrator: [...EVERYONE, 'spatial-query', 'event-read'],

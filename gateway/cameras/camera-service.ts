@@ -8,8 +8,10 @@ import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { validateSourceUrl } from '../../transcoder/index';
 import { camerasFromCsv, camerasFromGeoJson, liftCredentials, type ImportRow } from './camera-input';
+import type { CameraReach, ReachCamera } from './camera-reach';
 import { toCsv } from './csv';
 
 export type CameraChange = { kind: 'upsert'; camera: CameraRecord } | { kind: 'remove'; id: string };
@@ -30,6 +32,7 @@ export class CameraService {
     private readonly access: AccessControl,
     private readonly box: CredentialBox,
     private readonly transaction: Transactor,
+    private readonly reach: CameraReach,
   ) {}
 
   /** Sets how a position maps to its grid (网格); every write then records the camera's grid. */
@@ -77,6 +80,53 @@ export class CameraService {
     if (n.departmentId !== departmentId) throw new ValidationError('camera: network belongs to another department', [{ path: 'body.networkId', message: 'network of another department' }]);
   }
 
+  /**
+   * Issues for the addresses of a camera about to be written: stream URIs the transcoder would
+   * refuse at play time (same validator), and any address outside the camera's network or on the
+   * gateway's own service ports (CameraReach). `where` prefixes the paths ("body", "line 7").
+   */
+  private async addressIssues(cam: ReachCamera, where: string): Promise<FieldIssue[]> {
+    const issues: FieldIssue[] = [];
+    const path = (f: string): string => (where === 'body' ? `body.${f}` : `${where}: ${f}`);
+    for (const f of ['mainUri', 'subUri'] as const) {
+      const v = cam[f];
+      if (!v) continue;
+      try {
+        validateSourceUrl(v);
+      } catch (err) {
+        issues.push({ path: path(f), message: (err as Error).message });
+      }
+    }
+    if (issues.length) return issues;
+    for (const p of await this.reach.problems(cam)) issues.push({ path: path(p.field), message: p.message });
+    return issues;
+  }
+
+  /** Throws ValidationError (paths under `where`) when any address of `cam` may not be used. */
+  async assertAddresses(cam: ReachCamera, where: string): Promise<void> {
+    const issues = await this.addressIssues(cam, where);
+    if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+  }
+
+  /** The CIDRs a camera may reach (its network's, else its department's networks'). */
+  reachCidrs(cam: ReachCamera): Promise<{ names: string; list: string[] }> {
+    return this.reach.cidrsOf(cam);
+  }
+
+  /** The camera's addresses may be used now (play, snapshot, PTZ): throws AddressPolicyError. */
+  async assertReach(cam: CameraRecord): Promise<void> {
+    await this.reach.assert(cam, cam.id);
+  }
+
+  /**
+   * Why the gateway may not contact the camera now, or null. For health checks: the networks may
+   * have been read up to 1 s ago, so a cycle over many cameras reads them about once a second.
+   */
+  async reachRefusal(cam: CameraRecord): Promise<string | null> {
+    const [p] = await this.reach.problems(cam, 1000);
+    return p ? `${p.field} ${p.message}` : null;
+  }
+
   private toWrite(input: Partial<CameraCreate>): CameraWrite {
     const { username, password, departmentId: _d, ...rest } = liftCredentials(input);
     const w: CameraWrite = { ...rest };
@@ -85,11 +135,14 @@ export class CameraService {
   }
 
   async create(p: Principal, input: CameraCreate, ip: string): Promise<Camera> {
-    this.access.assertDo(p, 'camera-create');
+    this.access.assertDo(p, 'camera-register');
     const departmentId = this.access.actingDepartment(p, input.departmentId);
     if (!(await this.org.department(departmentId))) throw new ValidationError('camera: department not found', [{ path: 'body.departmentId', message: `no department ${departmentId}` }]);
     await this.checkNetwork(input.networkId, departmentId);
-    const cam = await this.repo.create({ ...this.toWrite(input), departmentId, gridId: this.gridOf(input.lng, input.lat) });
+    const write = this.toWrite(input);
+    const issues = await this.addressIssues({ ...write, departmentId }, 'body');
+    if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    const cam = await this.repo.create({ ...write, departmentId, gridId: this.gridOf(input.lng, input.lat) });
     await this.audit.append({ ...actor(p, ip), action: 'camera.create', targetType: 'camera', targetId: cam.id, detail: { name: cam.name } });
     this.emit({ kind: 'upsert', camera: cam });
     return publicCamera(cam);
@@ -99,7 +152,13 @@ export class CameraService {
     const before = await this.record(p, id, 'edit');
     await this.checkNetwork(input.networkId, before.departmentId);
     const moved = input.lng !== undefined || input.lat !== undefined ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) } : {};
-    const cam = await this.repo.update(id, { ...this.toWrite(input), ...moved });
+    const write = this.toWrite(input);
+    const { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr } = before;
+    const merged: ReachCamera = { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr };
+    for (const k of ['networkId', 'mainUri', 'subUri', 'snapshotUri', 'xaddr'] as const) if (write[k] !== undefined) Object.assign(merged, { [k]: write[k] });
+    const issues = await this.addressIssues(merged, 'body');
+    if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    const cam = await this.repo.update(id, { ...write, ...moved });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
     const changed = Object.keys(input).map((k) => (k === 'password' || k === 'username' ? 'credentials' : k));
     await this.audit.append({ ...actor(p, ip), action: 'camera.update', targetType: 'camera', targetId: id, detail: { fields: [...new Set(changed)] } });
@@ -123,7 +182,7 @@ export class CameraService {
 
   /** Imports every row in one transaction, or nothing. Returns the new ids. */
   async import(p: Principal, format: 'csv' | 'geojson', text: string, ip: string): Promise<{ imported: number; ids: string[] }> {
-    this.access.assertDo(p, 'camera-create');
+    this.access.assertDo(p, 'camera-register');
     const rows = format === 'csv' ? camerasFromCsv(text) : camerasFromGeoJson(text);
     const writes = await this.resolveImportRows(p, rows);
     const ids = await this.transaction(async (trx) => {
@@ -161,7 +220,13 @@ export class CameraService {
         issues.push({ path: `${r.where}: network`, message: `unknown network ${JSON.stringify(r.network)} for this department` });
         continue;
       }
-      writes.push({ ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null, gridId: this.gridOf(r.camera.lng, r.camera.lat) });
+      const write: CameraWrite = { ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null, gridId: this.gridOf(r.camera.lng, r.camera.lat) };
+      const bad = await this.addressIssues({ ...write, departmentId }, r.where);
+      if (bad.length) {
+        issues.push(...bad);
+        continue;
+      }
+      writes.push(write);
     }
     if (issues.length) throw new ValidationError(`import: ${issues.length} problem(s); nothing was imported`, issues);
     return writes;

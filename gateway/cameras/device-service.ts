@@ -1,14 +1,15 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifUriError, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
+import { OnvifAuthError, OnvifDevice, OnvifError, OnvifFaultError, OnvifHttpError, OnvifTimeoutError, OnvifUriError, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { CameraReach } from './camera-reach';
+import { ConflictError, DeviceError, NotFoundError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
 
@@ -154,22 +155,26 @@ export class DeviceService {
     return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
   }
 
-  private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
-    // which field of the request was wrong is this service's to say; any other device failure is
-    // mapped by its class in the HTTP layer (503 when the device does not answer, else 502)
-    return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
+  /** Reads the device; its URIs may name another host than the device's inside `cidrs` (its network's). */
+  private inspect(xaddr: string, creds: { username: string; password: string } | null, cidrs: readonly string[]): Promise<InspectedDevice> {
+    const allowHost = (host: string): boolean => CameraReach.hostInCidrs(host, cidrs);
+    const opts = { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, allowHost };
+    return inspectDevice(xaddr, creds, opts).catch((err: unknown) => {
+      // which field of the request was wrong is this service's to say; any other device failure is a DeviceError
       if (err instanceof OnvifUriError) throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [{ path: 'body.xaddr', message: err.message }]);
       if (err instanceof OnvifAuthError || err instanceof OnvifFaultError) throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);
-      throw err;
+      throw deviceFailure('registration', xaddr, err);
     });
   }
 
   /** Registers a discovered (or named) ONVIF device in one step: profiles, codecs, PTZ, identity read from it. */
   async register(p: Principal, r: RegisterInput, ip: string): Promise<Camera> {
-    this.access.assertDo(p, 'camera-create');
+    this.access.assertDo(p, 'camera-register');
     const net = await this.network(p, r.networkId);
     const creds = r.username !== undefined ? { username: r.username, password: r.password ?? '' } : this.box.openCredentials(net.defaultCredentialsEnc);
-    const d = await this.inspect(r.xaddr, creds);
+    // the device is contacted only at an address the gateway may reach for this network
+    await this.cameras.assertAddresses({ departmentId: net.departmentId, networkId: net.id, xaddr: r.xaddr }, 'body');
+    const d = await this.inspect(r.xaddr, creds, net.cidrs);
     const cam = await this.cameras.create(
       p,
       {
@@ -189,7 +194,10 @@ export class DeviceService {
   async resync(p: Principal, id: string, ip: string): Promise<Camera> {
     const rec = await this.cameras.record(p, id, 'resync');
     if (rec.source !== 'onvif' || !rec.xaddr) throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [{ path: 'params.id', message: 'not an ONVIF camera' }]);
-    const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec));
+    await this.cameras.assertReach(rec);
+    const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec), (await this.cameras.reachCidrs(rec)).list);
+    // what the device reports now must be reachable like what it reported at registration
+    await this.cameras.assertAddresses({ ...rec, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri }, 'device');
     const cam = await this.cameras.systemUpdate(id, {
       mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri, streams: d.streams,
       capabilities: { ...rec.capabilities, ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
@@ -204,16 +212,21 @@ export class DeviceService {
   async ptz(p: Principal, id: string, cmd: { action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets'; pan?: number | undefined; tilt?: number | undefined; zoom?: number | undefined; preset?: string | undefined; name?: string | undefined }, ip: string): Promise<unknown> {
     const rec = await this.cameras.record(p, id, 'ptz');
     if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken) throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
+    await this.cameras.assertReach(rec);
     const creds = this.cameras.credentials(rec);
     const dev = new OnvifDevice({ xaddr: rec.xaddr, timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
     const token = rec.capabilities.profileToken;
-    await dev.connect();
     let result: unknown = { ok: true };
-    if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
-    else if (cmd.action === 'stop') await dev.stop(token);
-    else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
-    else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
-    else result = { presets: await dev.getPresets(token) };
+    try {
+      await dev.connect();
+      if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
+      else if (cmd.action === 'stop') await dev.stop(token);
+      else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
+      else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
+      else result = { presets: await dev.getPresets(token) };
+    } catch (err) {
+      throw deviceFailure(`ptz of camera ${id}`, rec.xaddr, err);
+    }
     if (cmd.action !== 'presets') await this.audit.append({ ...actor(p, ip), action: 'camera.ptz', targetType: 'camera', targetId: id, detail: { ...cmd } });
     return result;
   }
@@ -222,4 +235,16 @@ export class DeviceService {
     for (const s of this.scans.values()) s.abort.abort();
     await Promise.all([...this.scans.values()].map((s) => s.done));
   }
+}
+
+/**
+ * The error for a device that failed a call: a DeviceError saying whether it answered at all (a
+ * timeout or refused connection: it may later) or answered badly (hostile or malformed XML, a fault,
+ * too large). Errors that are not the device's (a bug) pass unchanged.
+ */
+function deviceFailure(what: string, xaddr: string, err: unknown): unknown {
+  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
+    return new DeviceError(`${what}: device ${xaddr} did not answer: ${err.message}`, xaddr, false);
+  if (err instanceof OnvifError) return new DeviceError(`${what}: device ${xaddr} answered badly: ${err.message}`, xaddr);
+  return err;
 }

@@ -12,6 +12,8 @@ export interface HealthTarget {
   rtspUrl?: string;
   username?: string;
   password?: string;
+  /** Asked before each check: a reason not to contact the camera at all (its address is refused), or null. */
+  guard?: () => Promise<string | null>;
 }
 
 export type HealthState = 'online' | 'offline' | 'unauthorized' | 'degraded';
@@ -116,7 +118,9 @@ export class HealthChecker {
     }
     let v: Verdict;
     try {
-      v = t.kind === 'onvif' ? await this.checkOnvif(t, k) : await this.checkRtsp(t);
+      const refused = t.guard ? await t.guard() : null;
+      if (refused) v = { state: 'offline', reason: `health: not contacted: ${refused}`, seen: false };
+      else v = t.kind === 'onvif' ? await this.checkOnvif(t, k) : await this.checkRtsp(t);
     } catch (e) {
       v = { state: 'degraded', reason: `health: check failed: ${(e as Error).message}`, seen: false };
     }

@@ -31,6 +31,8 @@ export class HealthService {
     private readonly sink: HealthSink,
     opts: HealthServiceOptions,
     private readonly log: (msg: string) => void,
+    /** Why the gateway may not contact a camera now (null: it may); asked before every check. */
+    private readonly reach: (c: CameraRecord) => Promise<string | null> = async () => null,
   ) {
     this.checker = new HealthChecker(
       {
@@ -59,6 +61,7 @@ export class HealthService {
       ...(c.xaddr ? { xaddr: c.xaddr } : {}),
       ...(c.mainUri ? { rtspUrl: c.mainUri } : {}),
       ...(creds ? { username: creds.username, password: creds.password } : {}),
+      guard: () => this.reach(c),
     };
   }
 

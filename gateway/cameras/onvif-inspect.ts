@@ -5,6 +5,8 @@ import type { StreamInfo } from '../contract';
 export interface InspectOptions {
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Hosts other than the device's that its stream/snapshot URIs may name (e.g. a media server in the same network). */
+  allowHost?: (host: string) => boolean;
 }
 
 export interface InspectedDevice {
@@ -29,7 +31,11 @@ const info = (p: MediaProfile): StreamInfo => ({ codec: CODEC[p.encoding] ?? 'un
 
 /** Connects (clock skew first), lists profiles (Media2 when offered), picks main = largest, sub = smallest. */
 export async function inspectDevice(xaddr: string, creds: { username: string; password: string } | null, opts: InspectOptions): Promise<InspectedDevice> {
-  const dev = new OnvifDevice({ xaddr, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
+  const dev = new OnvifDevice({
+    xaddr, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes,
+    ...(opts.allowHost ? { allowHost: opts.allowHost } : {}),
+    ...(creds ? { username: creds.username, password: creds.password } : {}),
+  });
   const services = await dev.connect();
   const id = await dev.getDeviceInformation();
   const media2 = Boolean(services.media2);

@@ -19,7 +19,10 @@ import { TranscoderCapacityError, TranscoderInputError, TranscoderStartError, Tr
 import { TokenError } from '../auth/tokens';
 import { CsvError } from '../cameras/csv';
 import { ClusterWorkerLostError } from '../cameras/map-clusters';
-import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+import {
+  AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
+  type FieldIssue,
+} from '../errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
 import { SnapshotError } from '../streams/snapshot-service';
 
@@ -111,7 +114,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
     return r;
   }
-  if (err instanceof ForbiddenError) return make(403, err.message);
+  if (err instanceof ForbiddenError || err instanceof AddressPolicyError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);
   if (err instanceof RateLimitError) return retryLater(429, err.message, err.retryAfterS);
@@ -119,6 +122,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof CsvError) return make(400, err.message, [{ path: `line ${err.line}`, message: err.message }]);
   if (err instanceof ClusterWorkerLostError) return retryLater(503, 'map clusters are being rebuilt after a worker restart', 1);
   if (err instanceof SnapshotError) return make(502, err.message);
+  // a device that did not answer may later; one that answered badly is a bad gateway
+  if (err instanceof DeviceError) return err.answered ? make(502, err.message) : retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   // the libraries' errors (gis, transcoder, onvif): they know nothing of HTTP
   if (err instanceof GisInputError) return make(400, err.message, [{ path: err.path, message: err.message }]);
   if (err instanceof TranscoderInputError) return make(400, err.message);
@@ -147,6 +152,16 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   // PostgreSQL text cannot hold NUL (U+0000): "invalid byte sequence" / "unsupported Unicode escape"
   if (pg?.code === '22021' || pg?.code === '22P05') return make(400, 'text must not contain NUL (U+0000) characters');
   return make(500, 'internal error');
+}
+
+/**
+ * How a failed request is logged: 'error' with the stack for a fault of the gateway itself (500),
+ * 'warn' with the message only for a failure of the outside world (a device that answered badly,
+ * a full node: 502/503), nothing for the caller's own mistakes (4xx).
+ */
+export function logLevelOf(err: unknown): 'error' | 'warn' | null {
+  const status = toProblem(err).problem.status;
+  return status === 500 ? 'error' : status >= 500 ? 'warn' : null;
 }
 
 export function sendProblem(res: ServerResponse, err: unknown, log?: (err: unknown) => void): void {

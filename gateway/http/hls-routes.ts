@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import type { StreamService } from '../streams/stream-service';
 import { HttpError } from './errors';
-import type { ApiRouter } from './api-router';
+import { clientIp, type ApiRouter } from './api-router';
 
 const KEY = /^\d{1,19}\.(main|sub)$/;
 const FILE = /^(index\.m3u8|init\d{1,9}\.mp4|seg\d{1,12}\.m4s)$/;
@@ -13,7 +13,7 @@ export function hlsRouter(streams: StreamService): Router {
     const { token, key, file } = req.params as { token: string; key: string; file: string };
     // strict names before anything touches the disk: no '..', no encoded separators
     if (!KEY.test(key) || !FILE.test(file)) throw new HttpError(404, 'no such stream file');
-    const path = await streams.file(token, key, file);
+    const path = await streams.file(token, key, file, clientIp(req));
     if (!path) throw new HttpError(404, 'no such stream file (rotated out or stream stopped)');
     const playlist = file.endsWith('.m3u8');
     res.set({

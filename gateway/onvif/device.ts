@@ -7,7 +7,7 @@ import { parsePresets, parsePtzStatus, parseSetPreset, type PtzPosition, type Pt
 import { PullPoint } from './pull-point';
 import { esc, envelope, usernameToken } from './soap';
 import { soapExchange, type DigestState, type SoapResponse } from './transport';
-import { pinServiceUrl, validateSnapshotUri, validateStreamUri } from './uri';
+import { pinServiceUrl, validateSnapshotUri, validateStreamUri, type UriPolicy } from './uri';
 import { parsePullPointSubscription } from './parse-events';
 
 /** Construction options. */
@@ -22,6 +22,8 @@ export interface OnvifDeviceOptions {
   maxResponseBytes?: number;
   /** Hosts other than the device's that stream/snapshot URIs may name. Default []. */
   allowHosts?: string[];
+  /** Further hosts they may name, decided by the caller (e.g. inside the camera network's CIDRs). */
+  allowHost?: (host: string) => boolean;
 }
 
 const A = {
@@ -169,7 +171,7 @@ export class OnvifDevice {
       ? `<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>${esc(profileToken)}</tr2:ProfileToken></tr2:GetStreamUri>`
       : `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>${esc(profileToken)}</trt:ProfileToken></trt:GetStreamUri>`;
     const { doc } = await this.request(this.mediaUrl(s), `${s === 2 ? A.media2 : A.media}/GetStreamUri`, body);
-    return validateStreamUri(parseMediaUri(doc, 'GetStreamUri'), { deviceHost: this.host, allowHosts: this.opts.allowHosts ?? [] });
+    return validateStreamUri(parseMediaUri(doc, 'GetStreamUri'), this.uriPolicy());
   }
 
   /** HTTP snapshot URI of a profile, validated with validateSnapshotUri (throws OnvifUriError). */
@@ -177,7 +179,12 @@ export class OnvifDevice {
     const s = service ?? (this.services.media2 ? 2 : 1);
     const ns = s === 2 ? 'tr2' : 'trt';
     const { doc } = await this.request(this.mediaUrl(s), `${s === 2 ? A.media2 : A.media}/GetSnapshotUri`, `<${ns}:GetSnapshotUri><${ns}:ProfileToken>${esc(profileToken)}</${ns}:ProfileToken></${ns}:GetSnapshotUri>`);
-    return validateSnapshotUri(parseMediaUri(doc, 'GetSnapshotUri'), { deviceHost: this.host, allowHosts: this.opts.allowHosts ?? [] });
+    return validateSnapshotUri(parseMediaUri(doc, 'GetSnapshotUri'), this.uriPolicy());
+  }
+
+  /** What a URI the device reports may name: its own host, allowHosts, or what allowHost accepts. */
+  private uriPolicy(): UriPolicy {
+    return { deviceHost: this.host, allowHosts: this.opts.allowHosts ?? [], ...(this.opts.allowHost ? { allowHost: this.opts.allowHost } : {}) };
   }
 
   private ptzUrl(): string {

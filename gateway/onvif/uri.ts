@@ -7,6 +7,8 @@ export interface UriPolicy {
   deviceHost: string;
   /** Further hosts a URI may name (e.g. an NVR or media server registered by an administrator). Default []. */
   allowHosts?: string[];
+  /** Decides further hosts (lower-cased, no brackets) a URI may name, e.g. those inside the camera network. */
+  allowHost?: (host: string) => boolean;
   /** Maximum URI length in characters. Default 2048. */
   maxLength?: number;
 }
@@ -35,7 +37,7 @@ function check(uri: unknown, schemes: string[], policy: UriPolicy): URL {
   const host = normHost(u.hostname);
   if (!host) throw new OnvifUriError(uri, 'no host');
   const device = normHost(policy.deviceHost);
-  const allowed = host === device || (policy.allowHosts ?? []).some((h) => normHost(h) === host);
+  const allowed = host === device || (policy.allowHosts ?? []).some((h) => normHost(h) === host) || policy.allowHost?.(host) === true;
   if ((u.username || u.password) && host !== device) throw new OnvifUriError(uri, `carries credentials for another host than the device ${device}`);
   if (!allowed) throw new OnvifUriError(uri, `host ${host} is not the device's host ${device}`);
   return u;
@@ -43,7 +45,7 @@ function check(uri: unknown, schemes: string[], policy: UriPolicy): URL {
 
 /**
  * Accepts an RTSP stream URI reported by a device: rtsp/rtsps only, no leading '-', no whitespace,
- * control or shell metacharacters, host equal to `deviceHost` (or in `allowHosts`), and embedded
+ * control or shell metacharacters, host equal to `deviceHost` (or in `allowHosts`, or accepted by `allowHost`), and embedded
  * credentials only for the device itself. Returns the URI unchanged; throws OnvifUriError.
  */
 export function validateStreamUri(uri: unknown, policy: UriPolicy): string {

@@ -1,6 +1,7 @@
 // Snapshots: JPEG from the camera's snapshot URI (basic/digest auth) or one frame grabbed by ffmpeg; cached briefly.
 import { spawn } from 'node:child_process';
 import { digestAuthorization, offersBasic, parseDigestChallenge } from '../onvif/index';
+import { buildSourceInput, SOURCE_FD } from '../../transcoder/index';
 
 /** The camera gave no picture (HTTP layer: 502 Bad Gateway with the reason). */
 export class SnapshotError extends Error {
@@ -94,24 +95,32 @@ export class SnapshotService {
   /** One frame from the stream; ffmpeg from an argument array with the RTSP protocols only. */
   private fromStream(uri: string, creds: SnapshotSource['credentials']): Promise<Buffer> {
     if (!/^rtsps?:\/\/[^\s]+$/i.test(uri) || uri.startsWith('-')) return Promise.reject(new SnapshotError('snapshot: stream URI must be rtsp(s)'));
-    const u = new URL(uri);
-    if (creds && !u.username) {
-      u.username = encodeURIComponent(creds.username);
-      u.password = encodeURIComponent(creds.password);
-    }
-    const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtsps,rtp,udp,tcp,tls', '-rtsp_transport', 'tcp', '-timeout', String(this.opts.timeoutMs * 1000), '-i', u.toString(), '-frames:v', '1', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
+    const split = new URL(uri);
+    const inUrl = split.username ? { username: decodeURIComponent(split.username), password: decodeURIComponent(split.password) } : null;
+    const auth = inUrl ?? creds;
+    split.username = '';
+    split.password = '';
+    // the URL and its credentials go to ffmpeg on a pipe (fd 3), never in its command line
+    const source = { url: split.toString(), ...(auth ? { username: auth.username, password: auth.password } : {}) };
+    const input = buildSourceInput(source, { rtspTimeoutS: this.opts.timeoutMs / 1000, videoOnly: true });
+    const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...input.args, '-frames:v', '1', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
     return new Promise((resolve, reject) => {
-      const child = spawn(this.opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      const pipe = child.stdio[SOURCE_FD];
+      if (pipe && 'end' in pipe) {
+        pipe.on('error', () => undefined);
+        pipe.end(input.script);
+      }
       const out: Buffer[] = [];
       let size = 0;
       let err = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), this.opts.timeoutMs + 2000);
-      child.stdout.on('data', (b: Buffer) => {
+      child.stdout?.on('data', (b: Buffer) => {
         size += b.length;
         if (size > this.opts.maxBytes) child.kill('SIGKILL');
         else out.push(b);
       });
-      child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-500)));
+      child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-500)));
       child.once('error', (e) => (clearTimeout(timer), reject(new SnapshotError(`snapshot: ffmpeg failed to start: ${e.message}`))));
       child.once('close', (code) => {
         clearTimeout(timer);

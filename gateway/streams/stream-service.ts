@@ -22,6 +22,8 @@ export interface StreamCameras {
   /** Policy-checked record (throws NotFound/Forbidden). */
   record(p: Principal, id: string, action: 'view'): Promise<CameraRecord>;
   credentials(cam: CameraRecord): { username: string; password: string } | null;
+  /** Throws (AddressPolicyError) when the gateway may no longer connect to the camera's addresses. */
+  assertReach(cam: CameraRecord): Promise<void>;
   /** In-memory position/department/tags for per-request re-checks; undefined once deleted. */
   lookup(id: string): PolicyCamera | undefined;
   requireReason(departmentId: number): Promise<boolean>;
@@ -64,6 +66,8 @@ const principalKey = (p: Principal): string => `${p.kind === 'user' ? 'u' : 'k'}
 
 export class StreamService {
   private readonly sessions = new Map<string, Session>();
+  /** Refused HLS requests already audited: token (or address|camera|cause) → when. */
+  private readonly refusalsAudited = new Map<string, number>();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
@@ -86,8 +90,31 @@ export class StreamService {
     this.sweeper.unref();
   }
 
+  /**
+   * Opens (or renews) a stream session and returns its signed playlist URL. A refusal — by the
+   * policy, by the department's reason rule, by the node's capacity, or a source address refused
+   * at play time — is audited (`stream.open`, outcome denied, detail.refusedBy and the reason) and rethrown.
+   */
   async open(p: Principal, cameraId: string, req: OpenRequest, ip: string): Promise<OpenResult> {
+    try {
+      return await this.openChecked(p, cameraId, req, ip);
+    } catch (err) {
+      const refusedBy = refusalOf(err);
+      if (refusedBy) {
+        await this.audit.append({
+          actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId,
+          action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip,
+          detail: { profile: req.profile, refusedBy, reason: (err as Error).message, ...(req.reason ? { callReason: req.reason } : {}) },
+        });
+      }
+      throw err;
+    }
+  }
+
+  private async openChecked(p: Principal, cameraId: string, req: OpenRequest, ip: string): Promise<OpenResult> {
     const cam = await this.cameras.record(p, cameraId, 'view');
+    // its network's CIDRs may have shrunk since registration
+    await this.cameras.assertReach(cam);
     const uri = req.profile === 'sub' ? (cam.subUri ?? cam.mainUri) : cam.mainUri;
     if (!uri) throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [{ path: 'body.profile', message: 'no such stream' }]);
     if (!req.reason && (await this.cameras.requireReason(cam.departmentId)))
@@ -131,15 +158,49 @@ export class StreamService {
    * Authorizes one playlist/segment request and returns the file's absolute path (or null: 404).
    * Re-checks the token, the principal and the camera's visibility on every request.
    */
-  async file(token: string, key: string, name: string): Promise<string | null> {
-    let claims: StreamClaims;
+  async file(token: string, key: string, name: string, ip = ''): Promise<string | null> {
+    let claims: StreamClaims | null = null;
     try {
-      claims = this.tokens.verifyStream(token);
+      try {
+        claims = this.tokens.verifyStream(token);
+      } catch (err) {
+        throw new AuthenticationError(err instanceof TokenError ? err.message : 'stream: token rejected');
+      }
+      return await this.fileChecked(claims, key, name);
     } catch (err) {
-      throw new AuthenticationError(err instanceof TokenError ? err.message : 'stream: token rejected');
+      const refused = err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError;
+      if (refused) await this.auditTokenRefusal(token, claims, key, ip, err);
+      throw err;
     }
+  }
+
+  /**
+   * Audits a refused playlist/segment request once per token (a player retries every second), and
+   * once a minute per address, camera and cause for tokens that do not verify (anyone can send those).
+   */
+  private async auditTokenRefusal(token: string, claims: StreamClaims | null, key: string, ip: string, err: Error): Promise<void> {
+    const refusedBy = err instanceof AuthenticationError || err.message.startsWith('stream: token') ? 'token' : 'policy';
+    const cameraId = key.split('.')[0] ?? key;
+    const dedupe = claims ? `t|${token}` : `a|${ip}|${cameraId}|${refusedBy}`;
+    const now = Date.now();
+    const last = this.refusalsAudited.get(dedupe);
+    if (last !== undefined && (claims || now - last < 60_000)) return;
+    if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
+    this.refusalsAudited.set(dedupe, now);
+    const m = claims ? /^([uk]):(\d+)$/.exec(claims.sub) : null;
+    const name = m ? ((await this.principals.resolve(claims!.sub).catch(() => null))?.name ?? claims!.sub) : '';
+    const kind = m?.[1] === 'u' ? ('user' as const) : ('apikey' as const);
+    const who = m ? { actorType: kind, actorId: m[2]!, actorName: name } : { actorType: 'anonymous' as const };
+    const detail = { profile: key.split('.')[1] ?? null, refusedBy, reason: err.message, ...(claims ? { session: claims.ssid } : {}) };
+    await this.audit
+      .append({ ...who, action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip, detail })
+      .catch(() => undefined);
+  }
+
+  private async fileChecked(claims: StreamClaims, key: string, name: string): Promise<string | null> {
     if (key !== `${claims.cam}.${claims.prof}`) throw new ForbiddenError('stream: token is for another camera or profile');
-    const session = this.sessions.get(claims.ssid);
+    const found = this.sessions.get(claims.ssid);
+    const session = found && principalKey(found.principal) === claims.sub && found.cameraId === claims.cam && found.profile === claims.prof ? found : undefined;
     const principal = await this.principals.resolve(claims.sub);
     const cam = this.cameras.lookup(claims.cam);
     if (!principal || !cam || !this.access.can(principal, 'view', cam)) {
@@ -147,9 +208,12 @@ export class StreamService {
       if (!cam) throw new NotFoundError(`camera ${claims.cam} not found`);
       throw new ForbiddenError('stream: access to this camera was withdrawn');
     }
-    if (session) session.lastSeen = Date.now();
+    // a signed token is only as good as the stream session it names: one this gateway opened and
+    // has not closed, for the same principal, camera and profile
+    if (!session) throw new AuthenticationError(`stream: stream session ${JSON.stringify(claims.ssid.slice(0, 40))} is unknown or closed`);
+    session.lastSeen = Date.now();
     let path = this.backend.resolveFile(key, name);
-    if (!path && name === 'index.m3u8' && session) {
+    if (!path && name === 'index.m3u8') {
       // the worker idled out while this viewer was paused: start it again for the same session
       const r = await this.open(principal, claims.cam, { profile: claims.prof as 'main' | 'sub', sessionId: session.id }, session.ip);
       path = this.backend.resolveFile(r.url.split('/')[3] ?? key, name);
@@ -205,4 +269,18 @@ export class StreamService {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const s of [...this.sessions.values()]) await this.close(s, 'gateway stopped');
   }
+}
+
+/**
+ * Why a stream call was refused, for the audit: 'policy' (camera invisible or not allowed),
+ * 'reason-required' (the department wants a reason), 'capacity' (node full), 'address' (the source
+ * URI was refused at play time); null for anything else (bad input, camera failure, bugs).
+ */
+export function refusalOf(err: unknown): 'policy' | 'reason-required' | 'capacity' | 'address' | null {
+  if (err instanceof ForbiddenError || err instanceof NotFoundError) return 'policy';
+  if (err instanceof ValidationError && err.issues.some((i) => i.path === 'body.reason')) return 'reason-required';
+  const name = (err as Error | null)?.name;
+  if (name === 'TranscoderCapacityError') return 'capacity';
+  if (name === 'TranscoderInputError' || name === 'AddressPolicyError') return 'address';
+  return null;
 }

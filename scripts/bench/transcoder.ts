@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SimCam } from '../../test/helpers/simcam-rtsp';
 import { buildFfmpegArgs } from '../../transcoder/ffmpeg-args';
+import { SOURCE_FD } from '../../transcoder/source-input';
 import { readPlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamSpec, type TranscoderOptions } from '../../transcoder/index';
 import { ffmpegChildren, procStat, rssKb, sleep } from './transcoder-proc';
@@ -30,7 +31,10 @@ const round = (v: number, d = 0): string => v.toFixed(d);
 async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>, dir: string): Promise<{ ms: number; stop: () => Promise<void>; pid: number }> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
-  const child = spawn(o.ffmpegPath, buildFfmpegArgs(spec, o, dir), { stdio: ['ignore', 'ignore', 'ignore'] });
+  const cmd = buildFfmpegArgs(spec, o, dir);
+  const child = spawn(o.ffmpegPath, cmd.args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  child.stdio[SOURCE_FD]?.on('error', () => undefined);
+  (child.stdio[SOURCE_FD] as NodeJS.WritableStream | null)?.end(cmd.sourceScript);
   const closed = new Promise<void>((r) => child.once('close', () => r()));
   const ms = await new Promise<number>((resolve, reject) => {
     let busy = false;

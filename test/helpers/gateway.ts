@@ -27,7 +27,11 @@ export interface TestGateway {
 /** Deep-merged over the shipped config; a fresh secret key, port 0. */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
   // health checks off unless a test asks: test cameras often carry made-up addresses nobody may probe
-  const base = { server: { port: 0, host: '127.0.0.1' }, health: { enabled: false }, database: { url: TEST_DATABASE_URL }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 50, loginMaxPerIp: 500 } };
+  // test cameras live on loopback and made-up private addresses, mostly without a network: an admin's
+  // exception lets them be registered; the reach tests set cameraAddressExceptions: [] to see the rules
+  const exceptions = ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+  const security = { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 50, loginMaxPerIp: 500, cameraAddressExceptions: exceptions };
+  const base = { server: { port: 0, host: '127.0.0.1' }, health: { enabled: false }, database: { url: TEST_DATABASE_URL }, security };
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out = { ...a };
     for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === 'object' && !Array.isArray(v) && typeof a[k] === 'object' ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>) : v;

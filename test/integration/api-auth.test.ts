@@ -1,5 +1,6 @@
 // Authentication, tokens, API keys and the bad-input cases of the foundation, against a real gateway.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import jwt from 'jsonwebtoken';
 import { deriveKey } from '../../gateway/auth/secrets';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -12,7 +13,7 @@ describe('API: authentication and bad input', function () {
   const cam = { name: '测试摄像机', mainUri: 'rtsp://10.1.2.3/stream1', lng: 111.69, lat: 29.03 };
 
   before(async () => {
-    t = await startTestGateway({ security: { loginMaxPerUser: 3, loginWindowS: 60 } });
+    t = await startTestGateway({ security: { loginMaxPerUser: 3, loginSlowPerUser: 4, loginSlowDelayMs: 600, loginWindowS: 60 } });
     await t.addUser('padmin', 'admin', 'police');
     await t.addUser('tviewer', 'viewer', 'traffic');
     adminToken = await t.login('padmin');
@@ -43,14 +44,52 @@ describe('API: authentication and bad input', function () {
     assert.equal(rows.length, 1);
   });
 
-  it('429 with Retry-After once a user exceeds the login limit', async () => {
+  /** POST /auth/login from a given loopback source address; status, Retry-After and milliseconds taken. */
+  const loginFrom = (from: string, username: string, password: string): Promise<{ status: number; retryAfter: number; ms: number }> => {
+    const t0 = performance.now();
+    const body = JSON.stringify({ username, password });
+    return new Promise((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = http.request(`${t.base}/api/v1/auth/login`, { method: 'POST', localAddress: from, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0), ms: performance.now() - t0 }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+
+  it('the attacker: 429 with Retry-After after loginMaxPerUser wrong passwords from one address', async () => {
     await t.addUser('victim', 'viewer', 'urban');
     const codes: number[] = [];
-    for (let i = 0; i < 4; i++) codes.push((await t.api('POST', '/api/v1/auth/login', { body: { username: 'victim', password: 'bad' } })).status);
+    for (let i = 0; i < 4; i++) codes.push((await loginFrom('127.0.0.9', 'victim', 'bad')).status);
     assert.deepEqual(codes, [401, 401, 401, 429]);
-    const r = await t.api('POST', '/api/v1/auth/login', { body: { username: 'victim', password: 'pw-victim' } });
-    assert.equal(r.status, 429);
-    assert.ok(Number(r.headers.get('retry-after')) > 0);
+    const again = await loginFrom('127.0.0.9', 'victim', 'pw-victim');
+    assert.equal(again.status, 429, 'the guessing address stays refused, even with the right password');
+    assert.ok(again.retryAfter > 0);
+    const denied = await t.gw.db.knex('audit_log').where({ action: 'login', outcome: 'denied', actor_name: 'victim', ip: '127.0.0.9' });
+    assert.equal(denied.length, 2);
+  });
+
+  it('the real user: logs in from another address at once while the attacker is refused', async () => {
+    const r = await loginFrom('127.0.0.1', 'victim', 'pw-victim');
+    assert.equal(r.status, 200);
+  });
+
+  it('many addresses guessing one account: attempts are delayed (never 429), and the real user still gets in', async () => {
+    await t.addUser('target', 'viewer', 'urban');
+    const delay = t.gw.config.security.loginSlowDelayMs;
+    // loginSlowPerUser (4 here) wrong passwords, one or two per address: no address reaches its own limit
+    const attackers = ['127.0.1.1', '127.0.1.2', '127.0.1.3', '127.0.1.4'];
+    for (const a of attackers) assert.equal((await loginFrom(a, 'target', 'guess')).status, 401);
+    const next = await loginFrom('127.0.1.1', 'target', 'guess-2');
+    assert.equal(next.status, 401, 'slowed, not locked');
+    assert.ok(next.ms >= delay, `the attacker waits ${delay} ms per attempt: ${Math.round(next.ms)} ms`);
+    const real = await loginFrom('127.0.0.1', 'target', 'pw-target');
+    assert.equal(real.status, 200, 'the real user is never locked out');
+    assert.ok(real.ms >= delay, `the delay does not tell right from wrong: ${Math.round(real.ms)} ms`);
+    const slowed = await t.gw.db.knex('audit_log').where({ action: 'login', outcome: 'failed', actor_name: 'target' }).whereRaw("detail->>'slowed' = 'true'");
+    assert.equal(slowed.length, 1);
   });
 
   const key = (t: TestGateway) => deriveKey(Buffer.from(t.gw.config.security.secretKey, 'hex'), 'jwt-access');
@@ -61,6 +100,16 @@ describe('API: authentication and bad input', function () {
     ['signed with another key', () => jwt.sign({ sid: 'x', role: 'admin', dept: null }, 'attacker-secret', { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' }), /invalid signature|rejected/],
     ['wrong issuer', (t) => jwt.sign({ sid: 'x', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'evil', audience: 'cloudeye-api' }), /rejected/],
     ['garbage', () => 'not.a.jwt', /rejected/],
+    // the gateway's own key, a real user, valid claims — but a session id no login ever opened
+    ['correctly signed JWT of an unknown session', (t, good) => {
+      const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sub: string; role: string; dept: number | null };
+      const opts = { algorithm: 'HS256', subject: claims.sub, issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 } as const;
+      return jwt.sign({ sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept }, key(t), opts);
+    }, /session .* is unknown or has ended/],
+    ['correctly signed JWT naming another user\'s session', (t, good) => {
+      const sid = (JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+      return jwt.sign({ sid, role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' });
+    }, /session .* is unknown or has ended/],
   ];
   for (const [name, make, re] of forged) {
     it(`401 for a ${name} JWT`, async () => {

@@ -63,7 +63,7 @@ describe('API: discovery, registration, health', function () {
 
   it('registers 50 discovered devices in one step each, with their profiles, codecs and PTZ flags', async () => {
     for (const c of sims.cameras.filter((x) => x.index !== HOSTILE)) {
-      const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: { xaddr: c.xaddr, networkId, name: `sim ${c.index}`, lng: 111.69 + c.index * 0.001, lat: 29.03 } });
+      const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: c.xaddr, networkId, name: `sim ${c.index}`, lng: 111.69 + c.index * 0.001, lat: 29.03 } });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.body.source, 'onvif');
       assert.equal(r.body.streams.main.codec, c.codec);
@@ -80,14 +80,14 @@ describe('API: discovery, registration, health', function () {
 
   it('a device returning a hostile stream URI is refused with a clear error and nothing is stored', async () => {
     const before = (await t.api('GET', '/api/v1/cameras?limit=1000', { token: admin })).body.items.length;
-    const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: { xaddr: sims.cameras[HOSTILE]!.xaddr, networkId, name: 'evil', lng: 111.7, lat: 29.03 } });
+    const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[HOSTILE]!.xaddr, networkId, name: 'evil', lng: 111.7, lat: 29.03 } });
     assert.equal(r.status, 400, r.text);
     assert.match(r.body.detail, /unacceptable URI/);
     assert.equal((await t.api('GET', '/api/v1/cameras?limit=1000', { token: admin })).body.items.length, before);
   });
 
   it('wrong credentials give a clear error', async () => {
-    const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: operator, body: { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'x', lng: 111.7, lat: 29.03, username: 'admin', password: 'wrong' } });
+    const r = await t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr: sims.cameras[0]!.xaddr, networkId, name: 'x', lng: 111.7, lat: 29.03, username: 'admin', password: 'wrong' } });
     assert.equal(r.status, 400, r.text);
     assert.equal(r.body.errors[0].path, 'body.password');
   });

@@ -70,7 +70,7 @@ describe('API: a full node answers 503 with Retry-After', function () {
     await rtsp?.close();
   });
 
-  it('refuses a second camera while the only worker slot is taken, and audits nothing for it', async () => {
+  it('refuses a second camera while the only worker slot is taken, and audits the refusal with its reason', async () => {
     const tok = await t.login('cadm');
     const mk = async (i: number) => (await t.api('POST', '/api/v1/cameras', { token: tok, body: { name: `c${i}`, mainUri: rtsp.url(i, 'main'), lng: 111.69, lat: 29.03 } })).body.id as string;
     const a = await mk(0);
@@ -81,6 +81,11 @@ describe('API: a full node answers 503 with Retry-After', function () {
     assert.ok(Number(full.headers.get('retry-after')) >= 1);
     assert.match(full.body.detail, /limit/);
     assert.equal(t.gw.services.supervisor.list().length, 1, 'no second ffmpeg');
-    assert.equal((await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: b })).length, 0);
+    const rows = await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: b });
+    assert.equal(rows.length, 1, 'one record of the refused call');
+    assert.equal(rows[0].outcome, 'denied');
+    assert.equal(rows[0].actor_name, 'cadm');
+    assert.equal(rows[0].detail.refusedBy, 'capacity');
+    assert.match(rows[0].detail.reason, /limit/);
   });
 });

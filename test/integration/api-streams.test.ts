@@ -86,6 +86,21 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(r.status, 401);
   });
 
+  it('refuses a correctly signed stream token whose stream session is unknown', async () => {
+    const sop = (await t.gw.repos.accounts.userByName('sop'))!;
+    const tok = t.gw.services.tokens.signStream({ sub: `u:${sop.id}`, cam: camId, prof: 'main', ssid: '3f1e2d4c-5b6a-4789-8abc-def012345678' });
+    const r = await fetch(`${t.base}/hls/${tok}/${camId}.main/index.m3u8`);
+    assert.equal(r.status, 401);
+    assert.match(((await r.json()) as { detail: string }).detail, /stream session .* is unknown or closed/);
+    // a real session's id under another principal's name is just as unknown
+    const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(open.status, 201, open.text);
+    const padm = (await t.gw.repos.accounts.userByName('padm'))!;
+    const other = t.gw.services.tokens.signStream({ sub: `u:${padm.id}`, cam: camId, prof: 'main', ssid: open.body.sessionId });
+    assert.equal((await fetch(`${t.base}/hls/${other}/${camId}.main/index.m3u8`)).status, 401);
+    assert.equal((await fetch(t.base + open.body.url)).status, 200, 'the real token still plays');
+  });
+
   it('a department that requires a reason gets 400 without one, and the reason is audited', async () => {
     const admin = await t.login('padm');
     const set = await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: true } } });
@@ -93,6 +108,10 @@ describe('API: streams and HLS delivery', function () {
     const no = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(no.status, 400);
     assert.equal(no.body.errors[0].path, 'body.reason');
+    const refused = await t.gw.db.knex('audit_log')
+      .where({ action: 'stream.open', outcome: 'denied', target_id: camId })
+      .whereRaw("detail->>'refusedBy' = 'reason-required'");
+    assert.equal(refused.length, 1, 'the call without a reason is audited as refused');
     const yes = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '警情 2026-1122-001', incidentId: 'JQ-001' } });
     assert.equal(yes.status, 201, yes.text);
     const row = await t.gw.db.knex('audit_log').where({ action: 'stream.open' }).orderBy('id', 'desc').first();
@@ -105,6 +124,34 @@ describe('API: streams and HLS delivery', function () {
     assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'hd' } })).status, 400);
     assert.equal((await t.api('POST', '/api/v1/cameras/424242/streams', { token: police, body: { profile: 'main' } })).status, 404);
     assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } })).status, 404);
+  });
+
+  it('refused stream calls are audited: who, which camera, refused by what and why', async () => {
+    const denied = (q: Record<string, unknown>) => t.gw.db.knex('audit_log').where({ action: 'stream.open', outcome: 'denied', ...q });
+    // by the policy: the traffic viewer has no share of the police camera
+    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'sub', reason: '好奇' } })).status, 404);
+    const byPolicy = await denied({ actor_name: 'tview', target_id: camId }).whereRaw("detail->>'profile' = 'sub'");
+    assert.equal(byPolicy.length, 1);
+    assert.equal(byPolicy[0].actor_type, 'user');
+    assert.equal(byPolicy[0].ip, '127.0.0.1');
+    assert.deepEqual({ ...byPolicy[0].detail, reason: undefined }, { profile: 'sub', refusedBy: 'policy', reason: undefined, callReason: '好奇' });
+    assert.match(byPolicy[0].detail.reason, new RegExp(`camera ${camId} not found`));
+    // by the token check, with a verified token of the wrong profile: once per token, however often the player asks
+    const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(open.status, 201, open.text);
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(t.base + open.body.url.replace(`/${camId}.main/`, `/${camId}.sub/`))).status, 403);
+    const byToken = await denied({ target_id: camId }).whereRaw("detail->>'session' = ?", [open.body.sessionId]);
+    assert.equal(byToken.length, 1);
+    assert.equal(byToken[0].actor_name, 'sop');
+    assert.equal(byToken[0].detail.refusedBy, 'token');
+    assert.match(byToken[0].detail.reason, /another camera or profile/);
+    // a token that does not verify: anonymous, once a minute per address, camera and cause
+    const forged = open.body.url.replace(/\/hls\/([^/]+)\//, (_m: string, tok: string) => `/hls/${tok.slice(0, -3)}xyz/`);
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(t.base + forged)).status, 401);
+    const anon = await denied({ actor_type: 'anonymous', target_id: camId });
+    assert.equal(anon.length, 1, JSON.stringify(anon));
+    assert.equal(anon[0].detail.refusedBy, 'token');
+    assert.match(anon[0].detail.reason, /invalid signature|rejected/);
   });
 
   it('a camera that does not answer gets a clear 503 and no process is left', async () => {

@@ -63,7 +63,9 @@ describe('API: list visibility property', function () {
       const user = await t.gw.repos.accounts.createUser({ username: name, displayName: name, passwordHash: (await t.gw.repos.accounts.userByName('nobody'))?.passwordHash ?? '', role: dept === null ? 'admin' : role, departmentId: dept, areaGridId: r() < 0.3 ? area[0]!.id : null, locale: 'en' });
       const id = user.id;
       const p: Principal = await t.gw.services.auth.userPrincipal(user);
-      const token = t.gw.services.tokens.signAccess({ sub: String(id), sid: '00000000-0000-4000-8000-00000000000' + u, role: user.role, dept: user.departmentId });
+      const sid = '00000000-0000-4000-8000-00000000000' + u;
+      await t.gw.repos.accounts.createSession({ id: sid, userId: id, refreshHash: 'x', expiresAt: new Date(Date.now() + 3600_000) });
+      const token = t.gw.services.tokens.signAccess({ sub: String(id), sid, role: user.role, dept: user.departmentId });
       const expected = all.filter((c) => can(p, 'view', c, shares)).map((c) => c.id).sort();
       const got: string[] = [];
       let cursor = '';

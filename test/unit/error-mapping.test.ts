@@ -10,7 +10,9 @@ import { CsvError } from '../../gateway/cameras/csv';
 import { ClusterWorkerLostError } from '../../gateway/cameras/map-clusters';
 import { UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
-import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError } from '../../gateway/errors';
+import {
+  AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
+} from '../../gateway/errors';
 import { HttpError, PROTO_KEY, toProblem } from '../../gateway/http/errors';
 import {
   OnvifAuthError,
@@ -52,6 +54,7 @@ const BY_CLASS: Record<string, Row> = {
   AuthenticationError: { make: () => new AuthenticationError('auth: no'), status: 401, headers: { 'WWW-Authenticate': /^Bearer realm=/ } },
   TokenError: { make: () => new TokenError('auth: token expired', 'expired'), status: 401, headers: { 'WWW-Authenticate': /^Bearer/ }, detail: /expired/ },
   ForbiddenError: { make: () => new ForbiddenError('auth: may not'), status: 403 },
+  AddressPolicyError: { make: () => new AddressPolicyError('camera 4: mainUri 127.0.0.1:5432 is the database port', 'mainUri'), status: 403, detail: /5432/ },
   NotFoundError: { make: () => new NotFoundError('camera 9 not found'), status: 404, detail: /camera 9/ },
   ConflictError: { make: () => new ConflictError('discovery: busy'), status: 409 },
   RateLimitError: { make: () => new RateLimitError('auth: slow down', 2.2), status: 429, headers: { 'Retry-After': /^3$/ } },
@@ -59,6 +62,7 @@ const BY_CLASS: Record<string, Row> = {
   CsvError: { make: () => new CsvError('csv: line 4: unterminated quoted field', 4), status: 400, paths: ['line 4'] },
   HttpError: { make: () => new HttpError(415, 'content type must be text/csv'), status: 415 },
   ClusterWorkerLostError: { make: () => new ClusterWorkerLostError('map clusters: worker gone'), status: 503, headers: { 'Retry-After': /^1$/ } },
+  DeviceError: { make: () => new DeviceError('ptz of camera 3: device http://10.1.1.1/onvif answered badly: DOCTYPE', 'http://10.1.1.1/onvif'), status: 502, detail: /DOCTYPE/ },
   SnapshotError: { make: () => new SnapshotError('snapshot: camera answered HTTP 500'), status: 502, detail: /HTTP 500/ },
   // the libraries' errors
   GisInputError: { make: () => new GisInputError('radiusM', 'must be finite', Infinity), status: 400, paths: ['radiusM'] },
@@ -105,6 +109,12 @@ const FOREIGN: Record<string, Row> = {
   'pg invalid_text_representation 22P02': { make: () => Object.assign(new Error('bad'), { code: '22P02' }), status: 400 },
   'pg character_not_in_repertoire 22021': { make: () => Object.assign(new Error('nul'), { code: '22021' }), status: 400 },
   'a thrown non-error': { make: () => 'boom', status: 500 },
+  // a second case of a class: a device that did not answer at all may later
+  'DeviceError of a device that did not answer': {
+    make: () => new DeviceError('registration: device http://10.1.1.1/onvif did not answer', 'http://10.1.1.1/onvif', false),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
   // a second case of a class: the device's connection refused (no HTTP status) is a device that does not answer
   'OnvifHttpError without an HTTP status': {
     make: () => new OnvifHttpError('http://10.1.1.1/onvif', undefined, 'ECONNREFUSED'),

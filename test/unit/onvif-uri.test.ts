@@ -34,6 +34,12 @@ describe('onvif URI validation', () => {
     it(`refuses stream URI: ${name}`, () => assert.throws(() => validateStreamUri(uri, DEV), (e: unknown) => e instanceof OnvifUriError && re.test(e.message)));
   }
   it('an explicitly allowed host passes', () => assert.ok(validateStreamUri('rtsp://nvr.local/ch1', { ...DEV, allowHosts: ['NVR.local'] })));
+  it('a host the caller accepts (inside the camera network) passes; others are still refused', () => {
+    const allowHost = (h: string): boolean => h.startsWith('10.1.');
+    assert.ok(validateStreamUri('rtsp://10.1.7.7/ch1', { ...DEV, allowHost }));
+    assert.throws(() => validateStreamUri('rtsp://10.2.7.7/ch1', { ...DEV, allowHost }), /not the device's host/);
+    assert.throws(() => validateStreamUri('rtsp://u:p@10.1.7.7/ch1', { ...DEV, allowHost }), /credentials for another host/);
+  });
   it('127.0.0.1:5432 is fine only when the device itself is 127.0.0.1', () => {
     assert.throws(() => validateSnapshotUri('http://127.0.0.1:5432/', DEV), OnvifUriError);
     assert.ok(validateSnapshotUri('http://127.0.0.1:5432/', { deviceHost: '127.0.0.1' }));

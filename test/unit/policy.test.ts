@@ -110,6 +110,9 @@ describe('access policy matrix', () => {
     const table: Array<[Role, Parameters<typeof canDo>[1], boolean]> = [
       ['auditor', 'audit-read', true], ['viewer', 'audit-read', false], ['operator', 'discover', true], ['viewer', 'discover', false],
       ['admin', 'user-manage', true], ['operator', 'user-manage', false], ['integrator', 'spatial-query', true], ['auditor', 'spatial-query', false],
+      // registering a camera decides where the gateway connects: an admin action
+      ['admin', 'camera-register', true], ['operator', 'camera-register', false],
+      ['viewer', 'camera-register', false], ['integrator', 'camera-register', false],
     ];
     for (const [role, action, want] of table) assert.equal(canDo(principal(role, POLICE), action, ), want, `${role} ${action}`);
   });
@@ -148,10 +151,10 @@ describe('access policy matrix', () => {
   const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
   const GATE: Record<Role, Action[]> = {
     admin: [
-      ...EVERYONE, 'view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'camera-create', 'discover', 'audit-read', 'user-manage',
+      ...EVERYONE, 'view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'camera-register', 'discover', 'audit-read', 'user-manage',
       'apikey-manage', 'share-read', 'share-manage', 'network-manage', 'department-settings', 'spatial-query', 'event-read',
     ],
-    operator: [...EVERYONE, 'view', 'snapshot', 'ptz', 'resync', 'post-event', 'camera-create', 'discover', 'spatial-query', 'event-read'],
+    operator: [...EVERYONE, 'view', 'snapshot', 'ptz', 'resync', 'post-event', 'discover', 'spatial-query', 'event-read'],
     viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
     auditor: [...EVERYONE, 'audit-read', 'share-read'],
     integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'spatial-query', 'event-read'],

@@ -1,19 +1,23 @@
 // Expected ffmpeg command lines of buildFfmpegArgs / buildSpawnCommand, as pure data.
 import assert from 'node:assert/strict';
-import { buildFfmpegArgs, buildSpawnCommand, type FfmpegArgOptions } from '../../transcoder/ffmpeg-args';
+import { buildFfmpegArgs, buildSpawnCommand, type FfmpegArgOptions, type FfmpegCommand } from '../../transcoder/ffmpeg-args';
 import type { StreamSpec } from '../../transcoder/stream-spec';
 
 const OPTS: FfmpegArgOptions = { segmentSeconds: 1, listSize: 6, rtspTimeoutS: 5, maxHeight: 720, audio: 'aac-or-drop' };
 const OUT = '/var/hls/cam1.main';
 const URL = 'rtsp://admin:pw@10.0.0.5:554/Streaming/Channels/101';
 
-const input = (url: string, videoOnly: boolean, whitelist = 'rtsp,rtp,udp,tcp'): string[] => [
-  '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
-  '-protocol_whitelist', whitelist, '-rtsp_transport', 'tcp', '-timeout', '5000000',
-  '-probesize', '32768', '-analyzeduration', '500000',
-  ...(videoOnly ? ['-allowed_media_types', 'video'] : []),
-  '-i', url, '-map', '0:v:0', ...(videoOnly ? [] : ['-map', '0:a:0?']),
-];
+/** The expected command: argv without any URL; the URL and RTSP options in the script read on fd 3. */
+const cmd = (url: string, videoOnly: boolean, output: string[], o: { whitelist?: string; timeout?: string } = {}): FfmpegCommand => ({
+  args: [
+    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+    '-protocol_whitelist', o.whitelist ?? 'pipe,rtsp,rtp,udp,tcp', '-f', 'concat', '-safe', '0',
+    '-probesize', '32768', '-analyzeduration', '500000', '-i', 'pipe:3',
+    '-map', '0:v:0', ...(videoOnly ? [] : ['-map', '0:a:0?']), ...output,
+  ],
+  sourceScript: ['ffconcat version 1.0', `file '${url}'`, 'option rtsp_transport tcp', `option timeout ${o.timeout ?? '5000000'}`,
+    'option probesize 32768', 'option analyzeduration 500000', ...(videoOnly ? ['option allowed_media_types video'] : []), ''].join('\n'),
+});
 const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
   '-vf', "scale=-2:'min(ih,720)'", '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0'];
 const hls = (flags = 'delete_segments+omit_endlist+independent_segments', start = '0', init = 'init0.mp4'): string[] => [
@@ -27,58 +31,67 @@ interface Case {
   spec: StreamSpec;
   opts?: Partial<FfmpegArgOptions>;
   run?: { generation: number; startNumber: number };
-  expected: string[];
+  expected: FfmpegCommand;
 }
 
 const CASES: Case[] = [
-  { name: 'h264 remux, no audio', spec: spec({}), expected: [...input(URL, true), '-c:v', 'copy', ...hls()] },
-  { name: 'h265 transcoded to h264', spec: spec({ codec: 'h265' }), expected: [...input(URL, true), ...X264, ...hls()] },
-  { name: 'hevc alias transcoded', spec: spec({ codec: 'HEVC' }), expected: [...input(URL, true), ...X264, ...hls()] },
-  { name: 'h265 passthrough tagged hvc1', spec: spec({ codec: 'h265', passthroughH265: true }), expected: [...input(URL, true), '-c:v', 'copy', '-tag:v', 'hvc1', ...hls()] },
-  { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: [...input(URL, true), ...X264, ...hls()] },
+  { name: 'h264 remux, no audio', spec: spec({}), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
+  { name: 'h265 transcoded to h264', spec: spec({ codec: 'h265' }), expected: cmd(URL, true, [...X264, ...hls()]) },
+  { name: 'hevc alias transcoded', spec: spec({ codec: 'HEVC' }), expected: cmd(URL, true, [...X264, ...hls()]) },
+  {
+    name: 'h265 passthrough tagged hvc1', spec: spec({ codec: 'h265', passthroughH265: true }),
+    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...hls()]),
+  },
+  { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: cmd(URL, true, [...X264, ...hls()]) },
   {
     name: 'transcode honours maxHeight and segmentSeconds',
     spec: spec({ codec: 'mjpeg' }),
     opts: { maxHeight: 480, segmentSeconds: 2 },
-    expected: [...input(URL, true),
+    expected: cmd(URL, true, [
       ...X264.map((a) => a.replace('720', '480').replace('n_forced*1', 'n_forced*2')),
-      ...hls().map((a) => (a === '1' ? '2' : a))],
+      ...hls().map((a) => (a === '1' ? '2' : a))]),
   },
-  { name: 'aac audio copied', spec: spec({ audioCodec: 'aac' }), expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'copy', ...hls()] },
-  { name: 'AAC upper case copied', spec: spec({ audioCodec: 'AAC' }), expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'copy', ...hls()] },
-  { name: 'pcm_alaw dropped under aac-or-drop', spec: spec({ audioCodec: 'pcm_alaw' }), expected: [...input(URL, true), '-c:v', 'copy', ...hls()] },
-  { name: 'unknown audio dropped under aac-or-drop', spec: spec({ audioCodec: undefined }), expected: [...input(URL, true), '-c:v', 'copy', ...hls()] },
-  { name: 'aac dropped under drop', spec: spec({ audioCodec: 'aac' }), opts: { audio: 'drop' }, expected: [...input(URL, true), '-c:v', 'copy', ...hls()] },
+  { name: 'aac audio copied', spec: spec({ audioCodec: 'aac' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },
+  { name: 'AAC upper case copied', spec: spec({ audioCodec: 'AAC' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },
+  { name: 'pcm_alaw dropped under aac-or-drop', spec: spec({ audioCodec: 'pcm_alaw' }), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
+  { name: 'unknown audio dropped under aac-or-drop', spec: spec({ audioCodec: undefined }), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
+  { name: 'aac dropped under drop', spec: spec({ audioCodec: 'aac' }), opts: { audio: 'drop' }, expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
   {
     name: 'pcm_mulaw transcoded to aac under transcode',
     spec: spec({ audioCodec: 'pcm_mulaw' }),
     opts: { audio: 'transcode' },
-    expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()],
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
   },
   {
     name: 'unknown audio transcoded (optional map) under transcode',
     spec: spec({ audioCodec: undefined }),
     opts: { audio: 'transcode' },
-    expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()],
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
   },
-  { name: 'no audio stays dropped under transcode', spec: spec({ audioCodec: null }), opts: { audio: 'transcode' }, expected: [...input(URL, true), '-c:v', 'copy', ...hls()] },
+  {
+    name: 'no audio stays dropped under transcode', spec: spec({ audioCodec: null }), opts: { audio: 'transcode' },
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+  },
   {
     name: 'rtsps adds tls and rtsps to the whitelist',
     spec: spec({ url: 'rtsps://cam.example:322/live' }),
-    expected: [...input('rtsps://cam.example:322/live', true, 'rtsp,rtsps,rtp,udp,tcp,tls'), '-c:v', 'copy', ...hls()],
+    expected: cmd('rtsps://cam.example:322/live', true, ['-c:v', 'copy', ...hls()], { whitelist: 'pipe,rtsp,rtsps,rtp,udp,tcp,tls' }),
   },
   {
     name: 'separate credentials percent-encoded into the url',
     spec: spec({ url: 'rtsp://10.0.0.5/live', username: 'ad min', password: 'p@ss:w/rd' }),
-    expected: [...input('rtsp://ad%20min:p%40ss%3Aw%2Frd@10.0.0.5/live', true), '-c:v', 'copy', ...hls()],
+    expected: cmd('rtsp://ad%20min:p%40ss%3Aw%2Frd@10.0.0.5/live', true, ['-c:v', 'copy', ...hls()]),
   },
   {
     name: 'restart run continues numbering with a new init and a discontinuity',
     spec: spec({}),
     run: { generation: 3, startNumber: 42 },
-    expected: [...input(URL, true), '-c:v', 'copy', ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4')],
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4')]),
   },
-  { name: 'rtsp timeout in microseconds', spec: spec({}), opts: { rtspTimeoutS: 2.5 }, expected: [...input(URL, true).map((a) => (a === '5000000' ? '2500000' : a)), '-c:v', 'copy', ...hls()] },
+  {
+    name: 'rtsp timeout in microseconds', spec: spec({}), opts: { rtspTimeoutS: 2.5 },
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()], { timeout: '2500000' }),
+  },
 ];
 
 describe('transcoder buildFfmpegArgs', () => {
@@ -97,15 +110,24 @@ describe('transcoder buildFfmpegArgs', () => {
     assert.equal(JSON.stringify(s), frozen);
   });
 
-  it('never whitelists file, http or concat and always reads RTSP over TCP with -nostdin', () => {
+  it('never whitelists file, http or the concat protocol, and reads the source on fd 3 with -nostdin', () => {
     for (const c of CASES) {
-      const args = buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, OUT, c.run);
+      const { args, sourceScript } = buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, OUT, c.run);
       const wl = args[args.indexOf('-protocol_whitelist') + 1] ?? '';
-      assert.doesNotMatch(wl, /file|http|concat|pipe|data/, c.name);
-      assert.equal(args[args.indexOf('-rtsp_transport') + 1], 'tcp', c.name);
+      assert.doesNotMatch(wl, /file|http|concat|data/, c.name);
+      assert.equal(args[args.indexOf('-i') + 1], 'pipe:3', c.name);
       assert.ok(args.includes('-nostdin'), c.name);
-      assert.ok(args.indexOf('-timeout') < args.indexOf('-i'), `${c.name}: -timeout is an input option`);
+      assert.match(sourceScript, /^option rtsp_transport tcp$/m, c.name);
+      assert.match(sourceScript, /^option timeout \d+$/m, c.name);
     }
+  });
+
+  it('puts neither the URL nor any credential in the arguments', () => {
+    const s = spec({ url: 'rtsp://10.0.0.5/live', username: 'admin', password: "it's S3cret" });
+    const { args, sourceScript } = buildFfmpegArgs(s, OPTS, OUT);
+    const argv = args.join(' ');
+    for (const secret of ['S3cret', 'admin', '10.0.0.5', 'rtsp://']) assert.ok(!argv.includes(secret), `${secret} in argv: ${argv}`);
+    assert.ok(sourceScript.includes("file 'rtsp://admin:it'\\''s%20S3cret@10.0.0.5/live'"), sourceScript);
   });
 
   it('rejects a bad url before building anything', () => {

@@ -26,6 +26,8 @@ const BAD_URLS: Array<[string, unknown]> = [
   ['quotes', 'rtsp://10.0.0.1/a"b'],
   ['backslash', 'rtsp://10.0.0.1\\a'],
   ['non-ASCII', 'rtsp://10.0.0.1/摄像头'],
+  ['upper-case scheme (ffmpeg: "Protocol not found")', 'RTSP://10.0.0.1/live'],
+  ['mixed-case scheme', 'Rtsps://10.0.0.1/live'],
   ['no host', 'rtsp:///path'],
   ['scheme only', 'rtsp:'],
   ['empty', ''],
@@ -36,7 +38,6 @@ const BAD_URLS: Array<[string, unknown]> = [
 const GOOD_URLS = [
   'rtsp://10.0.0.1/Streaming/Channels/101',
   'rtsp://admin:s3cret@10.0.0.1:554/cam/realmonitor?channel=1&subtype=0',
-  'RTSP://10.0.0.1/live',
   'rtsps://cam.example.org:322/live/main',
   'rtsp://[fe80::1]:554/h264',
   'rtsp://u:p%20w@host/a;b=c',

@@ -14,12 +14,12 @@ export function registerCameraRoutes(api: ApiRouter, cameras: CameraService): vo
     handler: ({ principal, query }) => cameras.list(principal, query),
   });
   api.add({
-    method: 'post', path: '/cameras', tag: 'cameras', action: 'camera-create', status: 201, summary: 'Register a camera (credentials are write-only)',
+    method: 'post', path: '/cameras', tag: 'cameras', action: 'camera-register', status: 201, summary: 'Register a camera (credentials are write-only)',
     body: cameraCreate, response: camera,
     handler: ({ principal, body, ip }) => cameras.create(principal, body, ip),
   });
   api.add({
-    method: 'post', path: '/cameras/import', tag: 'cameras', action: 'camera-create', status: 201, summary: 'Bulk import from CSV (text/csv) or GeoJSON (application/geo+json): all rows or none; errors name line and field',
+    method: 'post', path: '/cameras/import', tag: 'cameras', action: 'camera-register', status: 201, summary: 'Bulk import from CSV (text/csv) or GeoJSON (application/geo+json): all rows or none; errors name line and field',
     body: z.string(), consumes: ['text/csv', 'application/geo+json'], response: z.object({ imported: z.number(), ids: z.array(z.string()) }),
     handler: (ctx) => cameras.import(ctx.principal, expressOf(ctx).req.is('text/csv') ? 'csv' : 'geojson', ctx.body, ctx.ip),
   });

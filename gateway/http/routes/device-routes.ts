@@ -24,7 +24,7 @@ export function registerDeviceRoutes(api: ApiRouter, devices: DeviceService, reg
     handler: async ({ principal }) => devices.devices(principal, await registeredXaddrs()),
   });
   api.add({
-    method: 'post', path: '/discovery/devices/register', tag: 'discovery', status: 201, action: 'camera-create',
+    method: 'post', path: '/discovery/devices/register', tag: 'discovery', status: 201, action: 'camera-register',
     summary: "Register an ONVIF device in one step (profiles, codecs, resolution, PTZ, identity read from it) with the network's default or the given credentials",
     body: z.strictObject({
       xaddr: httpUri, networkId: z.number().int().positive(), name: z.string().min(1).max(200),

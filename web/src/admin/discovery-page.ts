@@ -1,6 +1,7 @@
-// Discovery (admins, operators): scan a camera network with live progress, then register found devices on the map.
+// Discovery (admins, operators): scan a camera network with live progress; admins register found devices on the map.
 import type { FoundDevice, Network, ScanInfo } from '../../../gateway/contract';
 import { api } from '../core/api';
+import { canRegisterCameras } from '../core/roles';
 import { h, label, toast } from '../core/dom';
 import { t } from '../core/i18n';
 import type { AppContext } from '../core/context';
@@ -37,7 +38,8 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
         [
           ['discovery.xaddr', (d) => h('code', {}, d.xaddr)],
           ['discovery.model', (d) => [d.name, d.hardware].filter(Boolean).join(' · ')],
-          ['common.actions', (d) => registerForm(d)],
+          // operators scan and see what was found; registering decides where the gateway connects (admins)
+          ['common.actions', (d) => (canRegisterCameras(ctx.me) ? registerForm(d) : '')],
         ],
         devices,
       ),

@@ -24,6 +24,11 @@ export function canPtz(me: Me): boolean {
   return me.role === 'admin' || me.role === 'operator';
 }
 
+/** Whether the role may register cameras (API, import, discovery): admins only, as the server's policy says. */
+export function canRegisterCameras(me: Me): boolean {
+  return me.role === 'admin';
+}
+
 /** Whether the role may move/rotate cameras of `departmentId` (the owning department's admin, or a city admin). */
 export function canEditCamera(me: Me, departmentId: number): boolean {
   return me.role === 'admin' && (me.departmentId === null || me.departmentId === departmentId);

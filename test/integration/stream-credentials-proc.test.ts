@@ -1,0 +1,117 @@
+// Camera passwords stay out of every process's command line and environment while streams run.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+const run = promisify(execFile);
+
+/** Pids whose parent is this test process (the gateway runs in it and spawns ffmpeg itself); cheap enough to poll. */
+async function ourChildren(): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const task of await readdir(`/proc/${process.pid}/task`)) {
+    const list = await readFile(`/proc/${process.pid}/task/${task}/children`, 'utf8').catch(() => '');
+    for (const pid of list.split(' ')) if (/^\d+$/.test(pid)) out.add(Number(pid));
+  }
+  return out;
+}
+
+/** Every process's /proc/<pid>/<file> that can be read, keyed by pid. */
+async function procFiles(file: 'cmdline' | 'environ'): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      out.set(Number(d), (await readFile(`/proc/${d}/${file}`)).toString('latin1').replace(/\0/g, ' '));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+describe('streams: camera credentials are not in the process list', function () {
+  this.timeout(90000);
+  const USER = 'cam-admin';
+  const PASSWORD = "Pq9'w:x@Zk41vq";
+  let t: TestGateway;
+  let rtsp: RtspProcess;
+
+  before(async () => {
+    rtsp = await RtspProcess.start({ count: 2, codec: 'h264', user: USER, password: PASSWORD });
+    t = await startTestGateway();
+    await t.addUser('cadm', 'admin', 'police');
+  });
+  after(async () => {
+    await t?.close();
+    await rtsp?.close();
+  });
+
+  it('four authenticated streams play, and no command line or environment shows the password', async () => {
+    const tok = await t.login('cadm');
+    const ids: string[] = [];
+    for (const i of [0, 1]) {
+      // one camera with the credentials in its URI, one with them given apart
+      const body = i === 0
+        ? { name: `cam ${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), lng: 111.69, lat: 29.03 }
+        : { name: `cam ${i}`, mainUri: rtsp.url(i, 'main', false), subUri: rtsp.url(i, 'sub', false), username: USER, password: PASSWORD,
+          lng: 111.69, lat: 29.03 };
+      const r = await t.api('POST', '/api/v1/cameras', { token: tok, body: { ...body, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } });
+      assert.equal(r.status, 201, r.text);
+      ids.push(r.body.id);
+    }
+    for (const id of ids) {
+      for (const profile of ['main', 'sub']) {
+        const s = await t.api('POST', `/api/v1/cameras/${id}/streams`, { token: tok, body: { profile } });
+        assert.equal(s.status, 201, s.text);
+        const playlist = await (await fetch(t.base + s.body.url)).text();
+        assert.match(playlist, /seg\d+\.m4s/, 'the stream plays: the credentials reached the camera');
+      }
+    }
+    const secrets = [PASSWORD, encodeURIComponent(PASSWORD), 'Zk41vq'];
+    const cmdlines = await procFiles('cmdline');
+    for (const [file, map] of [['cmdline', cmdlines], ['environ', await procFiles('environ')]] as const) {
+      for (const [pid, text] of map) {
+        if (pid === rtsp.pid) continue; // the simulated camera itself is told its password on its command line
+        for (const s of secrets) assert.ok(!text.includes(s), `/proc/${pid}/${file} shows the camera password: ${text.slice(0, 300)}`);
+      }
+    }
+    const mine = await ourChildren();
+    const workers = [...cmdlines].filter(([pid, c]) => mine.has(pid) && /ffmpeg .*-i pipe:3/.test(c));
+    const ffmpegs = [...cmdlines.values()].filter((c) => c.includes('ffmpeg')).join('\n');
+    assert.equal(workers.length, 4, `one ffmpeg per stream, reading its source on fd 3:\n${ffmpegs}`);
+    // as another local user (nobody): every command line and environment it can read
+    const other = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c',
+      'for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'], { maxBuffer: 64 << 20 });
+    assert.match(other.stdout, /-i pipe:3/, 'the other user does see the workers');
+    const seen = other.stdout.split('\n').filter((l) => !l.includes('rtsp_server.py'));
+    for (const s of secrets) assert.ok(!seen.some((l) => l.includes(s)), `another user reads the password: ${s}`);
+  });
+
+  it('a snapshot grabbed from the stream by ffmpeg shows no password either', async () => {
+    const tok = await t.login('cadm');
+    const id = (await t.api('GET', '/api/v1/cameras?limit=10', { token: tok })).body.items[1].id as string;
+    const seen = new Set<string>();
+    let polling = true;
+    const poll = (async () => {
+      // the grab lives about a second: poll only this process's children, every few ms
+      while (polling) {
+        for (const pid of await ourChildren()) {
+          const text = (await readFile(`/proc/${pid}/cmdline`).catch(() => Buffer.alloc(0))).toString('latin1').replace(/\0/g, ' ');
+          if (text.includes('ffmpeg')) seen.add(text);
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const r = await t.api('GET', `/api/v1/cameras/${id}/snapshot`, { token: tok });
+    polling = false;
+    await poll;
+    assert.equal(r.status, 200, r.text);
+    const grabs = [...seen].filter((c) => c.includes('image2'));
+    assert.ok(grabs.length > 0, `the snapshot's ffmpeg was seen: ${[...seen].join('\n')}`);
+    for (const c of seen) assert.ok(!c.includes(PASSWORD) && !c.includes(encodeURIComponent(PASSWORD)) && !c.includes('Zk41vq'), `password in ${c}`);
+    assert.ok(grabs.every((c) => c.includes('-i pipe:3')), grabs.join('\n'));
+  });
+});
