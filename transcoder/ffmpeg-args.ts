@@ -37,19 +37,9 @@ const ANALYZE_US = '500000';
  */
 export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 }): string[] {
   const s = validateSpec(spec);
-  const url = sourceUrlWithCredentials(s);
-  const tls = /^rtsps:/i.test(url);
   const audio = audioPlan(s.audioCodec, options.audio);
-  const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats',
-    '-progress', 'pipe:1',
-    '-protocol_whitelist', tls ? 'rtsp,rtsps,rtp,udp,tcp,tls' : 'rtsp,rtp,udp,tcp',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(Math.round(options.rtspTimeoutS * 1_000_000)),
-    '-probesize', PROBE_SIZE, '-analyzeduration', ANALYZE_US,
-  ];
-  if (audio === 'none') args.push('-allowed_media_types', 'video');
-  args.push('-i', url, '-map', '0:v:0');
+  const args = buildInputArgs(s, options, audio === 'none' ? ['-allowed_media_types', 'video'] : []);
+  args.push('-map', '0:v:0');
   if (audio !== 'none') args.push('-map', '0:a:0?');
   if (!needsTranscode(s)) {
     args.push('-c:v', 'copy');
@@ -76,6 +66,27 @@ export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, out
     path.join(outDir, PLAYLIST_NAME),
   );
   return args;
+}
+
+/**
+ * The input half of every ffmpeg command line (streams and frame grabs alike): global flags,
+ * `-progress pipe:1`, the RTSP protocol whitelist, `-rtsp_transport tcp`, the socket `-timeout`,
+ * the small probe window, then `inputOptions` (e.g. `-allowed_media_types video`) and `-i URL`.
+ * `spec` must have passed validateSpec; credentials given separately are put into the URL here.
+ */
+export function buildInputArgs(spec: Pick<StreamSpec, 'url' | 'username' | 'password'>, options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>, inputOptions: readonly string[] = []): string[] {
+  const url = sourceUrlWithCredentials(spec);
+  const tls = /^rtsps:/i.test(url);
+  return [
+    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats',
+    '-progress', 'pipe:1',
+    '-protocol_whitelist', tls ? 'rtsp,rtsps,rtp,udp,tcp,tls' : 'rtsp,rtp,udp,tcp',
+    '-rtsp_transport', 'tcp',
+    '-timeout', String(Math.round(options.rtspTimeoutS * 1_000_000)),
+    '-probesize', PROBE_SIZE, '-analyzeduration', ANALYZE_US,
+    ...inputOptions,
+    '-i', url,
+  ];
 }
 
 type AudioPlan = 'none' | 'copy' | 'aac';

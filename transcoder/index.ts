@@ -2,11 +2,12 @@
 export { Supervisor } from './supervisor';
 export type { AcquireResult, StreamRef, StreamStateEvent, StreamFailingEvent, StreamRecoveredEvent, StreamLogEvent, SupervisorEvents } from './supervisor';
 export type { StreamInfo, StreamState } from './stream';
-export { TranscoderError, TranscoderInputError, TranscoderCapacityError, TranscoderStartError, TranscoderStateError } from './errors';
+export { TranscoderError, TranscoderInputError, TranscoderCapacityError, TranscoderStartError, TranscoderStateError, TranscoderGrabError } from './errors';
 export { DEFAULT_TRANSCODER_OPTIONS, resolveOptions } from './options';
 export type { TranscoderOptions, TranscoderConfig, AudioPolicy } from './options';
-export { buildFfmpegArgs, buildSpawnCommand, PLAYLIST_NAME } from './ffmpeg-args';
+export { buildFfmpegArgs, buildInputArgs, buildSpawnCommand, PLAYLIST_NAME } from './ffmpeg-args';
 export type { FfmpegArgOptions, RunNumbers } from './ffmpeg-args';
+export { buildFrameGrabArgs, type GrabSpec } from './frame-grab-args';
 export { FILE_NAME_WHITELIST, resolveStreamFile, parsePlaylist } from './hls-files';
 export { streamKey, validateSourceUrl, validateSpec, needsTranscode, maskUrl } from './stream-spec';
 export type { StreamSpec, StreamKey, Profile } from './stream-spec';

@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TranscoderCapacityError, TranscoderStateError } from './errors';
 import { PLAYLIST_NAME } from './ffmpeg-args';
+import type { GrabSpec } from './frame-grab-args';
+import { FrameGrabber } from './frame-grabber';
 import { removeStaleStreamDirs, resolveStreamFile } from './hls-files';
 import { resolveOptions, type TranscoderOptions } from './options';
 import { Stream, type StreamInfo, type StreamState } from './stream';
@@ -77,12 +79,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  private readonly grabber: FrameGrabber;
 
   /** Throws TranscoderInputError on an out-of-range option. Spawns nothing until acquire(). */
   constructor(options: Partial<TranscoderOptions> = {}) {
     super();
     this.options = resolveOptions(options);
     this.hlsDir = path.resolve(this.options.hlsDir);
+    // not a stream key (no dot), so neither served nor taken for a stale stream directory
+    this.grabber = new FrameGrabber({ ...this.options, dir: path.join(this.hlsDir, 'grabs') });
   }
 
   /** Creates hlsDir, removes stale stream directories left by an earlier process, starts the watchdog. */
@@ -90,6 +95,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.phase !== 'new') throw new TranscoderStateError(`transcoder: start() called when ${this.phase}`);
     await mkdir(this.hlsDir, { recursive: true });
     await removeStaleStreamDirs(this.hlsDir);
+    await this.grabber.start();
     this.phase = 'started';
     const every = Math.min(1000, Math.max(100, this.options.stallTimeoutS * 250));
     this.tickTimer = setInterval(() => this.tick(), every);
@@ -128,6 +134,22 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     stream.touch();
     await stream.waitLive();
     return { key, playlistPath: path.join(stream.dir, PLAYLIST_NAME), started };
+  }
+
+  /**
+   * One JPEG of what camera `spec.cameraId`'s `spec.profile` stream shows now, at full resolution,
+   * grabbed by a supervised ffmpeg (see FrameGrabber: same URL checks and input arguments as a
+   * stream, dies with this process, killed after grabTimeoutS, at most maxGrabs at once). Rejects with
+   * TranscoderInputError, TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
+   */
+  grab(spec: GrabSpec): Promise<Buffer> {
+    if (this.phase !== 'started') return Promise.reject(new TranscoderStateError(`transcoder: grab() when ${this.phase}`));
+    return this.grabber.grab(spec);
+  }
+
+  /** Pids of the frame grabs' ffmpeg processes now running. */
+  grabPids(): number[] {
+    return this.grabber.pids();
   }
 
   /** Records viewer activity on `key` (every playlist/segment request). False when no such stream runs. */
@@ -172,7 +194,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.phase = 'closing';
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.closing = (async () => {
-      await Promise.all([...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')));
+      await Promise.all([...[...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')), this.grabber.close()]);
       this.phase = 'closed';
     })();
     return this.closing;

@@ -1,0 +1,26 @@
+// Pure construction of the ffmpeg arguments that grab one full-resolution JPEG from a camera's stream.
+import { buildInputArgs, type FfmpegArgOptions } from './ffmpeg-args';
+import { validateSpec, type StreamSpec } from './stream-spec';
+
+/** What a frame grab needs of a stream spec: no audio, nothing passed through. */
+export type GrabSpec = Pick<StreamSpec, 'cameraId' | 'profile' | 'url' | 'codec' | 'username' | 'password'>;
+
+/** JPEG quality handed to ffmpeg's mjpeg encoder (`-q:v`, 2 = best … 31 = worst). */
+export const GRAB_JPEG_QUALITY = 2;
+
+/**
+ * The ffmpeg arguments (without the executable) that read `spec` over RTSP/TCP with the same input
+ * half as a stream (buildInputArgs: protocol whitelist, socket timeout, probe window, credentials),
+ * decode keyframes only (`-skip_frame nokey`: never a half-decoded picture) and write the first one,
+ * unscaled, as a JPEG to `outFile`. Validates the spec first (throws TranscoderInputError), so a
+ * URL refused for streaming is refused here with the same message.
+ */
+export function buildFrameGrabArgs(spec: GrabSpec, options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>, outFile: string): string[] {
+  const s = validateSpec({ ...spec, audioCodec: null });
+  return [
+    ...buildInputArgs(s, options, ['-allowed_media_types', 'video', '-skip_frame', 'nokey']),
+    '-map', '0:v:0', '-an', '-frames:v', '1',
+    '-c:v', 'mjpeg', '-q:v', String(GRAB_JPEG_QUALITY), '-pix_fmt', 'yuvj420p',
+    '-f', 'image2', '-update', '1', '-y', outFile,
+  ];
+}

@@ -1,0 +1,113 @@
+// Frame grabs: one supervised ffmpeg per (camera, profile) that writes a single JPEG, bounded, timed out, reaped.
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
+import { buildSpawnCommand } from './ffmpeg-args';
+import { buildFrameGrabArgs, type GrabSpec } from './frame-grab-args';
+import type { TranscoderOptions } from './options';
+import { streamKey, validateSpec, type StreamKey } from './stream-spec';
+import { FfmpegWorker } from './worker';
+
+/** The options a FrameGrabber reads (the supervisor's, resolved). */
+export type FrameGrabberOptions = Required<Pick<TranscoderOptions, 'ffmpegPath' | 'setprivPath' | 'rtspTimeoutS' | 'killGraceMs' | 'grabTimeoutS' | 'maxGrabs'>> & {
+  /** Directory for the JPEGs being written; emptied at start(). */
+  dir: string;
+};
+
+/** Largest JPEG accepted from ffmpeg, bytes (a 4K frame at the best quality is ~3 MB). */
+export const MAX_GRAB_BYTES = 16 * 1024 * 1024;
+
+const isJpeg = (b: Buffer): boolean => b.length > 4 && b[0] === 0xff && b[1] === 0xd8;
+
+interface Grab {
+  worker: FfmpegWorker;
+  jpeg: Promise<Buffer>;
+}
+
+/**
+ * Runs frame grabs with the workers' supervision: spawned through buildSpawnCommand (setpriv
+ * --pdeathsig SIGKILL, own process group, argument array), URLs validated before anything is spawned,
+ * killed after grabTimeoutS, at most maxGrabs at once, and stopped by close(). Concurrent grabs of
+ * one (camera, profile) share one ffmpeg. Used through Supervisor.grab().
+ */
+export class FrameGrabber {
+  private readonly running = new Map<StreamKey, Grab>();
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly opts: FrameGrabberOptions) {}
+
+  /** Creates the grab directory, removing JPEGs an earlier process left behind. */
+  async start(): Promise<void> {
+    await rm(this.opts.dir, { recursive: true, force: true });
+    await mkdir(this.opts.dir, { recursive: true });
+  }
+
+  /** Pids of the grabs' ffmpeg processes now running (tests, status). */
+  pids(): number[] {
+    return [...this.running.values()].flatMap((g) => (g.worker.pid === undefined || g.worker.hasExited ? [] : [g.worker.pid]));
+  }
+
+  /**
+   * One JPEG of what the stream of `spec` shows now, at its full resolution. Rejects with
+   * TranscoderInputError (bad spec or URL: nothing spawned), TranscoderCapacityError (maxGrabs
+   * running), TranscoderGrabError (ffmpeg failed or timed out; the message says why) or
+   * TranscoderStateError (closed).
+   */
+  grab(spec: GrabSpec): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new TranscoderStateError('transcoder: grab() after close()'));
+    let key: StreamKey;
+    let args: string[];
+    const file = path.join(this.opts.dir, `${++this.seq}.jpg`);
+    try {
+      const s = validateSpec({ ...spec, audioCodec: null });
+      key = streamKey(s.cameraId, s.profile);
+      const joined = this.running.get(key);
+      if (joined) return joined.jpeg;
+      args = buildFrameGrabArgs(s, this.opts, file);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.running.size >= this.opts.maxGrabs)
+      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (camera ${key})`, 1));
+    const cmd = buildSpawnCommand(this.opts.ffmpegPath, this.opts.setprivPath, args);
+    const worker = new FfmpegWorker(cmd.file, cmd.args);
+    const jpeg = this.run(key, worker, file).finally(() => {
+      if (this.running.get(key)?.worker === worker) this.running.delete(key);
+    });
+    this.running.set(key, { worker, jpeg });
+    return jpeg;
+  }
+
+  /** Stops every running grab (their callers get TranscoderStateError) and waits for them. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const grabs = [...this.running.values()];
+    await Promise.all(grabs.map((g) => g.worker.stop(this.opts.killGraceMs)));
+    await Promise.all(grabs.map((g) => g.jpeg.catch(() => undefined)));
+  }
+
+  private async run(key: StreamKey, worker: FfmpegWorker, file: string): Promise<Buffer> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void worker.kill();
+    }, this.opts.grabTimeoutS * 1000);
+    try {
+      const exit = await worker.exited;
+      if (timedOut) throw new TranscoderGrabError(`transcoder: frame grab of ${key} gave no picture within ${this.opts.grabTimeoutS} s`, key, true);
+      if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
+      if (exit.code !== 0) throw new TranscoderGrabError(`transcoder: frame grab of ${key} failed (${exit.reason})`, key, false);
+      const size = (await stat(file).catch(() => null))?.size ?? 0;
+      // ffmpeg exits 0 when the RTSP socket times out before a frame: no file then
+      if (size === 0) throw new TranscoderGrabError(`transcoder: frame grab of ${key} gave no picture (${exit.reason})`, key, false);
+      if (size > MAX_GRAB_BYTES) throw new TranscoderGrabError(`transcoder: frame grab of ${key} is ${size} bytes, over ${MAX_GRAB_BYTES}`, key, false);
+      const jpeg = await readFile(file);
+      if (!isJpeg(jpeg)) throw new TranscoderGrabError(`transcoder: frame grab of ${key} did not produce a JPEG`, key, false);
+      return jpeg;
+    } finally {
+      clearTimeout(timer);
+      await rm(file, { force: true });
+    }
+  }
+}
