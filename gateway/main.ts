@@ -28,6 +28,7 @@ import { HealthService } from './cameras/health-service';
 import { Realtime } from './realtime/realtime';
 import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
+import { StillService } from './streams/still-service';
 import { Supervisor } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
 import { documentHls, hlsRouter } from './http/hls-routes';
@@ -177,7 +178,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (msg) => log('warn', msg),
     );
     cameras.onChange((c) => health.apply(c));
-    const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    const snapshots = new SnapshotService(supervisor, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    const stills = new StillService({ record: (p, id, action) => cameras.record(p, id, action), credentials: (cam) => cameras.credentials(cam) }, snapshots, repos.audit);
 
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
     const api = new ApiRouter(new RequestAuthenticator(auth), logError);
@@ -188,9 +190,12 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     registerStreamRoutes(api, streams, {
       snapshot: async (p, id) => {
         const cam = await cameras.record(p, id, 'snapshot');
-        return snapshots.get({ cameraId: cam.id, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, credentials: cameras.credentials(cam) });
+        const profile = cam.subUri ? 'sub' : 'main';
+        const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
+        const snap = await snapshots.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, codec, credentials: cameras.credentials(cam) });
+        return snap.jpeg;
       },
-    });
+    }, stills);
     documentHls(api);
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
     registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));

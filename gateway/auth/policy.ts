@@ -94,6 +94,15 @@ export function isCityAdmin(p: Principal): boolean {
   return p.role === 'admin' && p.departmentId === null;
 }
 
+/**
+ * Whether `p`'s role (and, for an API key, its scopes) allows camera action `action` on any camera
+ * at all. False means the answer is no whatever the camera, so a refusal reveals nothing about it
+ * (403 before any lookup); true still needs can() on the camera.
+ */
+export function roleMay(p: Principal, action: CameraAction): boolean {
+  return CAMERA_ACTIONS[p.role].includes(action) && scopeAllows(p, action);
+}
+
 export function canDo(p: Principal, action: GlobalAction): boolean {
   if (!GLOBAL_ACTIONS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   return !CITY_ONLY.has(action) || isCityAdmin(p);

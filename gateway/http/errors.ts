@@ -2,6 +2,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
+import { TranscoderGrabError } from '../../transcoder/index';
+import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-service';
 
 /**
  * A JSON body may not have a "__proto__" key, at any depth: JSON.parse keeps it as an own key, but
@@ -46,6 +48,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -95,6 +98,13 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     r.headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterS)));
     return r;
   }
+  // the camera gave no picture: 503 when it may come back (down, timeout, capacity), 502 when it gave a bad one
+  if (err instanceof SnapshotUnavailableError || err instanceof TranscoderGrabError) {
+    const r = make(503, err.message);
+    r.headers['Retry-After'] = String(err instanceof SnapshotUnavailableError ? Math.max(1, Math.ceil(err.retryAfterS)) : 5);
+    return r;
+  }
+  if (err instanceof SnapshotError) return make(502, err.message);
   const named = err as Error & { path?: string; retryAfterS?: number; type?: string; status?: number };
   // errors of the libraries (gis, transcoder, onvif) are matched by name: they cannot import ours
   if (named?.name === 'GisInputError') return make(400, named.message, named.path ? [{ path: named.path, message: named.message }] : undefined);

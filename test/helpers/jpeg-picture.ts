@@ -13,21 +13,29 @@ export async function jpegSize(jpeg: Buffer): Promise<{ width: number; height: n
 }
 
 /** The picture decoded by ffmpeg and scaled to w × h grey levels (0–255), one byte per pixel. */
-export async function jpegLuma(jpeg: Buffer, w = 64, h = 36): Promise<Uint8Array> {
+export async function jpegLuma(jpeg: Buffer, w = 160, h = 90): Promise<Uint8Array> {
   const out = await pipeThrough('ffmpeg', ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'], jpeg);
   if (out.length !== w * h) throw new Error(`jpeg-picture: decoded ${out.length} bytes, expected ${w * h}`);
   return new Uint8Array(out);
 }
 
-/** Mean and standard deviation of grey levels. */
-export function lumaStats(px: Uint8Array): { mean: number; std: number } {
-  let sum = 0, sq = 0;
+/** Mean, standard deviation and range (darkest, brightest) of grey levels. */
+export function lumaStats(px: Uint8Array): { mean: number; std: number; min: number; max: number } {
+  let sum = 0, sq = 0, min = 255, max = 0;
   for (const v of px) {
     sum += v;
     sq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   const mean = sum / px.length;
-  return { mean, std: Math.sqrt(Math.max(0, sq / px.length - mean * mean)) };
+  return { mean, std: Math.sqrt(Math.max(0, sq / px.length - mean * mean)), min, max };
+}
+
+/** True when the picture has both dark and bright parts (a flat image, grey or not, has neither). */
+export function hasContrast(px: Uint8Array, minRange = 100): boolean {
+  const s = lumaStats(px);
+  return s.max - s.min >= minRange;
 }
 
 /** Mean absolute difference of two equally sized grey pictures, 0–255. */
@@ -40,7 +48,7 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 
 /** One keyframe of an RTSP stream as a JPEG, read straight from the simulated camera (not through the gateway). */
 export async function grabReference(rtspUrl: string): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-skip_frame', 'nokey', '-i', rtspUrl, '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1'], { encoding: 'buffer', timeout: 15000, maxBuffer: 32 << 20 });
+  const { stdout } = await run('ffmpeg', ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey', '-i', rtspUrl, '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1'], { encoding: 'buffer', timeout: 15000, maxBuffer: 32 << 20 });
   return stdout;
 }
 
