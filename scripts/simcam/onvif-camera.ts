@@ -3,7 +3,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
-import { fault, SNAPSHOT_JPEG, VENDORS, wrap, type Vendor } from './vendors';
+import { fault, VENDORS, wrap, type Vendor } from './vendors';
+import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
 
 /** Options of one simulated camera. */
@@ -52,6 +53,7 @@ export class SimOnvifCamera {
   private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
   private readonly subs = new Map<string, Sub>();
   private closing?: Promise<void>;
+  private readonly snapshot: LiveSnapshot;
   port = 0;
   /** Requests served (tests use it to prove a call reached the camera). */
   requests = 0;
@@ -60,6 +62,11 @@ export class SimOnvifCamera {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
     this.ptz = opts.ptz ?? this.vendor.id !== 'dahua';
     this.presets.set('1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 });
+    // the snapshot is what the camera's main stream shows (its RTSP server may want the same credentials)
+    const rtsp = new URL(opts.rtspMain);
+    rtsp.username = encodeURIComponent(opts.username);
+    rtsp.password = encodeURIComponent(opts.password);
+    this.snapshot = new LiveSnapshot({ rtspUrl: rtsp.toString() });
   }
 
   get xaddr(): string {
@@ -125,7 +132,10 @@ export class SimOnvifCamera {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': SNAPSHOT_JPEG.length }).end(SNAPSHOT_JPEG);
+      this.snapshot.jpeg().then(
+        (jpeg) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg),
+        (err: Error) => res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(err.message),
+      );
       return;
     }
     const chunks: Buffer[] = [];

@@ -1,0 +1,58 @@
+// A simulated camera's snapshot: a real JPEG of what its RTSP stream shows now, grabbed with ffmpeg, cached briefly.
+import { spawn } from 'node:child_process';
+
+/** Options of LiveSnapshot. */
+export interface LiveSnapshotOptions {
+  /** The camera's own main-profile RTSP URL (credentials embedded when its server wants them). */
+  rtspUrl: string;
+  /** ffmpeg executable. Default "ffmpeg". */
+  ffmpegPath?: string;
+  /** A picture is reused for this many milliseconds (real cameras serve a recent frame). Default 1000. */
+  cacheMs?: number;
+  /** Give up after this many milliseconds. Default 8000. */
+  timeoutMs?: number;
+}
+
+/** Grabs one keyframe of `rtspUrl` as a JPEG; concurrent requests share one ffmpeg. */
+export class LiveSnapshot {
+  private last: { at: number; jpeg: Promise<Buffer> } | null = null;
+
+  constructor(private readonly opts: LiveSnapshotOptions) {}
+
+  /** The current picture; rejects with an Error saying why when the stream gives none. */
+  jpeg(): Promise<Buffer> {
+    const cacheMs = this.opts.cacheMs ?? 1000;
+    if (this.last && Date.now() - this.last.at < cacheMs) return this.last.jpeg;
+    const jpeg = this.grab();
+    const entry = { at: Date.now(), jpeg };
+    this.last = entry;
+    jpeg.catch(() => {
+      if (this.last === entry) this.last = null;
+    });
+    return jpeg;
+  }
+
+  private grab(): Promise<Buffer> {
+    const timeoutMs = this.opts.timeoutMs ?? 8000;
+    const args = [
+      '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp',
+      '-timeout', String(timeoutMs * 1000), '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
+      '-i', this.opts.rtspUrl, '-map', '0:v:0', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2pipe', 'pipe:1',
+    ];
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let err = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-400)));
+      child.once('error', (e) => reject(new Error(`simcam: ffmpeg did not start: ${e.message}`)));
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        const jpeg = Buffer.concat(out);
+        if (code === 0 && jpeg.length > 4 && jpeg[0] === 0xff && jpeg[1] === 0xd8) resolve(jpeg);
+        else reject(new Error(`simcam: no picture from ${this.opts.rtspUrl.replace(/\/\/[^@/]*@/, '//')} (${err.trim().split('\n').pop() || (signal ?? `exit ${code}`)})`));
+      });
+    });
+  }
+}
