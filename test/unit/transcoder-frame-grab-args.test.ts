@@ -1,0 +1,44 @@
+// Expected ffmpeg command lines of buildFrameGrabArgs: the streams' input half, one keyframe out as a JPEG.
+import assert from 'node:assert/strict';
+import { buildFfmpegArgs, type FfmpegArgOptions } from '../../transcoder/ffmpeg-args';
+import { buildFrameGrabArgs, type GrabSpec } from '../../transcoder/frame-grab-args';
+import { TranscoderInputError } from '../../transcoder/errors';
+
+const OPTS: FfmpegArgOptions = { segmentSeconds: 1, listSize: 6, rtspTimeoutS: 5, maxHeight: 720, audio: 'aac-or-drop' };
+const OUT = '/var/hls/grabs/7.jpg';
+const spec = (over: Partial<GrabSpec> = {}): GrabSpec => ({ cameraId: 'cam1', profile: 'main', url: 'rtsp://10.0.0.5:554/Streaming/Channels/101', codec: 'h264', ...over });
+const JPEG_OUT = ['-map', '0:v:0', '-an', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p', '-f', 'image2', '-update', '1', '-y', OUT];
+
+describe('transcoder buildFrameGrabArgs', () => {
+  it('h264 camera: the stream input flags, keyframes only, one unscaled JPEG', () => {
+    assert.deepEqual(buildFrameGrabArgs(spec(), OPTS, OUT), [
+      '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+      '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp', '-timeout', '5000000',
+      '-probesize', '32768', '-analyzeduration', '500000', '-allowed_media_types', 'video', '-skip_frame', 'nokey',
+      '-i', 'rtsp://10.0.0.5:554/Streaming/Channels/101', ...JPEG_OUT,
+    ]);
+  });
+
+  it('rtsps, separate credentials and the socket timeout are handled exactly as for a stream of the same camera', () => {
+    const s = spec({ url: 'rtsps://cam.example.org:322/live', username: 'admin', password: 'p@ss word', codec: 'h265' });
+    const grab = buildFrameGrabArgs(s, { rtspTimeoutS: 2.5 }, OUT);
+    const stream = buildFfmpegArgs({ ...s, audioCodec: null }, { ...OPTS, rtspTimeoutS: 2.5 }, '/var/hls/cam1.main');
+    const upToInput = (a: string[]): string[] => a.slice(0, a.indexOf('-i') + 2).filter((x) => x !== '-skip_frame' && x !== 'nokey');
+    assert.deepEqual(upToInput(grab), upToInput(stream));
+    assert.ok(grab.includes('rtsps://admin:p%40ss%20word@cam.example.org:322/live'));
+    assert.ok(grab.includes('rtsp,rtsps,rtp,udp,tcp,tls'));
+  });
+
+  const hostile = ['file:///etc/passwd', '-i rtsp://a/b', 'rtsp://10.0.0.1/$(id)', 'rtsp://10.0.0.1\\a', 'http://10.0.0.1/x.jpg'];
+  for (const url of hostile) {
+    it(`refuses ${JSON.stringify(url)} with the stream's own message`, () => {
+      let streamMsg = '';
+      assert.throws(() => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS, '/x'), (e: Error) => ((streamMsg = e.message), e instanceof TranscoderInputError));
+      assert.throws(() => buildFrameGrabArgs(spec({ url }), OPTS, OUT), (e: Error) => e instanceof TranscoderInputError && e.message === streamMsg);
+    });
+  }
+
+  it('refuses a camera id that could name a path', () => {
+    assert.throws(() => buildFrameGrabArgs(spec({ cameraId: '../etc' }), OPTS, OUT), TranscoderInputError);
+  });
+});
