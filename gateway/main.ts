@@ -179,7 +179,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     cameras.onChange((c) => health.apply(c));
     const snapshots = new SnapshotService(supervisor, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
-    const stills = new StillService({ record: (p, id, action) => cameras.record(p, id, action), credentials: (cam) => cameras.credentials(cam) }, snapshots, repos.audit);
+    const stills = new StillService(
+      { record: (p, id, action) => cameras.record(p, id, action), credentials: (cam) => cameras.credentials(cam) },
+      snapshots,
+      repos.audit,
+    );
 
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
     const api = new ApiRouter(new RequestAuthenticator(auth), logError);
@@ -192,7 +196,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         const cam = await cameras.record(p, id, 'snapshot');
         const profile = cam.subUri ? 'sub' : 'main';
         const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
-        const snap = await snapshots.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, codec, credentials: cameras.credentials(cam) });
+        const streamUri = cam.subUri ?? cam.mainUri;
+        const snap = await snapshots.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri, codec, credentials: cameras.credentials(cam) });
         return snap.jpeg;
       },
     }, stills);

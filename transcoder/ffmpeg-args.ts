@@ -74,7 +74,11 @@ export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, out
  * the small probe window, then `inputOptions` (e.g. `-allowed_media_types video`) and `-i URL`.
  * `spec` must have passed validateSpec; credentials given separately are put into the URL here.
  */
-export function buildInputArgs(spec: Pick<StreamSpec, 'url' | 'username' | 'password'>, options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>, inputOptions: readonly string[] = []): string[] {
+export function buildInputArgs(
+  spec: Pick<StreamSpec, 'url' | 'username' | 'password'>,
+  options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>,
+  inputOptions: readonly string[] = [],
+): string[] {
   const url = sourceUrlWithCredentials(spec);
   const tls = /^rtsps:/i.test(url);
   return [

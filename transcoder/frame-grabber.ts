@@ -9,7 +9,8 @@ import { streamKey, validateSpec, type StreamKey } from './stream-spec';
 import { FfmpegWorker } from './worker';
 
 /** The options a FrameGrabber reads (the supervisor's, resolved). */
-export type FrameGrabberOptions = Required<Pick<TranscoderOptions, 'ffmpegPath' | 'setprivPath' | 'rtspTimeoutS' | 'killGraceMs' | 'grabTimeoutS' | 'maxGrabs'>> & {
+type GrabKeys = 'ffmpegPath' | 'setprivPath' | 'rtspTimeoutS' | 'killGraceMs' | 'grabTimeoutS' | 'maxGrabs';
+export type FrameGrabberOptions = Required<Pick<TranscoderOptions, GrabKeys>> & {
   /** Directory for the JPEGs being written; emptied at start(). */
   dir: string;
 };

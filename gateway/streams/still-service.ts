@@ -43,7 +43,10 @@ export class StillService {
    * (who, which camera, when, from which source) before it is returned.
    */
   async take(p: Principal, cameraId: string, ip: string): Promise<Still> {
-    const who = { actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip, action: STILL_AUDIT_ACTION, targetType: 'camera', targetId: cameraId } as const;
+    const who = {
+      ...{ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip },
+      ...{ action: STILL_AUDIT_ACTION, targetType: 'camera', targetId: cameraId },
+    } as const;
     let cam: CameraRecord;
     try {
       if (!roleMay(p, 'snapshot')) throw new ForbiddenError(`still: ${p.role} ${p.name} may not save stills of cameras`);
@@ -68,7 +71,8 @@ export class StillService {
       await this.audit.append({ ...who, outcome: 'failed', detail: { name: cam.name, error: err instanceof Error ? err.message : String(err) } });
       throw err;
     }
-    await this.audit.append({ ...who, detail: { name: cam.name, profile: 'main', source: snap.source, bytes: snap.jpeg.length, takenAt: takenAt.toISOString() } });
+    const detail = { name: cam.name, profile: 'main', source: snap.source, bytes: snap.jpeg.length, takenAt: takenAt.toISOString() };
+    await this.audit.append({ ...who, detail });
     return { jpeg: snap.jpeg, filename: `cloudeye-${cam.id}-${stamp(takenAt)}.jpg`, takenAt, source: snap.source };
   }
 }

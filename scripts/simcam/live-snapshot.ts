@@ -37,7 +37,8 @@ export class LiveSnapshot {
     const args = [
       '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp',
       '-timeout', String(timeoutMs * 1000), '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
-      '-i', this.opts.rtspUrl, '-map', '0:v:0', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2pipe', 'pipe:1',
+      '-i', this.opts.rtspUrl, '-map', '0:v:0', '-frames:v', '1',
+      '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2pipe', 'pipe:1',
     ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,8 +51,9 @@ export class LiveSnapshot {
       child.once('close', (code, signal) => {
         clearTimeout(timer);
         const jpeg = Buffer.concat(out);
-        if (code === 0 && jpeg.length > 4 && jpeg[0] === 0xff && jpeg[1] === 0xd8) resolve(jpeg);
-        else reject(new Error(`simcam: no picture from ${this.opts.rtspUrl.replace(/\/\/[^@/]*@/, '//')} (${err.trim().split('\n').pop() || (signal ?? `exit ${code}`)})`));
+        if (code === 0 && jpeg.length > 4 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return resolve(jpeg);
+        const url = this.opts.rtspUrl.replace(/\/\/[^@/]*@/, '//');
+        reject(new Error(`simcam: no picture from ${url} (${err.trim().split('\n').pop() || (signal ?? `exit ${code}`)})`));
       });
     });
   }

@@ -14,7 +14,8 @@ export async function jpegSize(jpeg: Buffer): Promise<{ width: number; height: n
 
 /** The picture decoded by ffmpeg and scaled to w × h grey levels (0–255), one byte per pixel. */
 export async function jpegLuma(jpeg: Buffer, w = 160, h = 90): Promise<Uint8Array> {
-  const out = await pipeThrough('ffmpeg', ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'], jpeg);
+  const args = ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
+  const out = await pipeThrough('ffmpeg', args, jpeg);
   if (out.length !== w * h) throw new Error(`jpeg-picture: decoded ${out.length} bytes, expected ${w * h}`);
   return new Uint8Array(out);
 }
@@ -48,7 +49,11 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 
 /** One keyframe of an RTSP stream as a JPEG, read straight from the simulated camera (not through the gateway). */
 export async function grabReference(rtspUrl: string): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey', '-i', rtspUrl, '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1'], { encoding: 'buffer', timeout: 15000, maxBuffer: 32 << 20 });
+  const args = [
+    '-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
+    '-i', rtspUrl, '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1',
+  ];
+  const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', timeout: 15000, maxBuffer: 32 << 20 });
   return stdout;
 }
 

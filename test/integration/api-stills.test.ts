@@ -15,7 +15,7 @@ describe('API: saved stills and snapshots', function () {
   let operator: string;
   let auditor: string;
   let trafficViewer: string;
-  const cam: Record<'onvif' | 'rtsp' | 'down' | 'silent' | 'hostile' | 'badSnapshot', string> = { onvif: '', rtsp: '', down: '', silent: '', hostile: '', badSnapshot: '' };
+  const cam = { onvif: '', rtsp: '', down: '', silent: '', hostile: '', badSnapshot: '' };
 
   before(async () => {
     sims = await startSimCameras({ count: 2, codec: 'h264', username: 'admin', password: 'cam-pw', vendorMix: ['hikvision'] });
@@ -35,12 +35,16 @@ describe('API: saved stills and snapshots', function () {
     trafficViewer = await t.login('tview');
     const admin = await t.login('padm');
     const mk = async (name: string, body: Record<string, unknown>): Promise<string> => {
-      const r = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, lng: 111.69, lat: 29.03, streams: { main: { codec: 'h264' } }, ...body } });
+      const r = await t.api('POST', '/api/v1/cameras', {
+        token: admin,
+        body: { name, lng: 111.69, lat: 29.03, streams: { main: { codec: 'h264' } }, ...body },
+      });
       assert.equal(r.status, 201, r.text);
       return r.body.id as string;
     };
     const [c0, c1] = sims.cameras;
-    cam.onvif = await mk('站前 ONVIF', { mainUri: c0!.rtspMain, subUri: c0!.rtspSub, snapshotUri: `http://127.0.0.1:${c0!.port}/snapshot.jpg`, username: 'admin', password: 'cam-pw' });
+    const snapshotUri = `http://127.0.0.1:${c0!.port}/snapshot.jpg`;
+    cam.onvif = await mk('站前 ONVIF', { mainUri: c0!.rtspMain, subUri: c0!.rtspSub, snapshotUri, username: 'admin', password: 'cam-pw' });
     cam.rtsp = await mk('站前 RTSP', { mainUri: c1!.rtspMain });
     cam.down = await mk('断线', { mainUri: 'rtsp://127.0.0.1:9/cam/0/main' });
     cam.silent = await mk('无应答', { mainUri: `rtsp://127.0.0.1:${hangPort}/cam/0/main` });
@@ -57,7 +61,8 @@ describe('API: saved stills and snapshots', function () {
     await sims?.close();
   });
 
-  const post = (id: string, token: string): Promise<Response> => fetch(`${t.base}/api/v1/cameras/${id}/stills`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const post = (id: string, token: string): Promise<Response> =>
+    fetch(`${t.base}/api/v1/cameras/${id}/stills`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   const auditRows = (id: string) => t.gw.db.knex('audit_log').where({ action: 'camera.still', target_id: id }).orderBy('id');
 
   /** Checks `jpeg` is a full-resolution picture that looks like what simulated camera `i` shows now. */

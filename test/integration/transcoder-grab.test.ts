@@ -98,7 +98,8 @@ describe('transcoder frame grabs (integration)', function () {
     await sup.start();
     try {
       const t0 = performance.now();
-      const err = await sup.grab({ cameraId: 'slow', profile: 'main', url: `rtsp://127.0.0.1:${hangPort}/x`, codec: 'h264' }).then(() => null, (e: unknown) => e);
+      const spec = { cameraId: 'slow', profile: 'main' as const, url: `rtsp://127.0.0.1:${hangPort}/x`, codec: 'h264' };
+      const err = await sup.grab(spec).then(() => null, (e: unknown) => e);
       const ms = performance.now() - t0;
       assert.ok(err instanceof TranscoderGrabError, String(err));
       assert.equal(err.timedOut, true);
@@ -133,7 +134,8 @@ describe('transcoder frame grabs (integration)', function () {
     const script = path.join(root, `${name}.mts`);
     writeFileSync(script, [
       `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
-      `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)}, rtspTimeoutS: 120, grabTimeoutS: 120 });`,
+      `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)},`,
+      '  rtspTimeoutS: 120, grabTimeoutS: 120 });',
       'await sup.start();',
       `sup.grab({ cameraId: 'long', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${hangPort}/long`)}, codec: 'h264' }).catch(() => undefined);`,
       'console.log(`FFMPEG ${sup.grabPids()[0]}`);',

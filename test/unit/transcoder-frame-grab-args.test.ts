@@ -6,7 +6,8 @@ import { TranscoderInputError } from '../../transcoder/errors';
 
 const OPTS: FfmpegArgOptions = { segmentSeconds: 1, listSize: 6, rtspTimeoutS: 5, maxHeight: 720, audio: 'aac-or-drop' };
 const OUT = '/var/hls/grabs/7.jpg';
-const spec = (over: Partial<GrabSpec> = {}): GrabSpec => ({ cameraId: 'cam1', profile: 'main', url: 'rtsp://10.0.0.5:554/Streaming/Channels/101', codec: 'h264', ...over });
+const URL = 'rtsp://10.0.0.5:554/Streaming/Channels/101';
+const spec = (over: Partial<GrabSpec> = {}): GrabSpec => ({ cameraId: 'cam1', profile: 'main', url: URL, codec: 'h264', ...over });
 const JPEG_OUT = ['-map', '0:v:0', '-an', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p', '-f', 'image2', '-update', '1', '-y', OUT];
 
 describe('transcoder buildFrameGrabArgs', () => {
@@ -15,7 +16,7 @@ describe('transcoder buildFrameGrabArgs', () => {
       '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
       '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp', '-timeout', '5000000',
       '-probesize', '32768', '-analyzeduration', '500000', '-allowed_media_types', 'video', '-skip_frame', 'nokey',
-      '-i', 'rtsp://10.0.0.5:554/Streaming/Channels/101', ...JPEG_OUT,
+      '-i', URL, ...JPEG_OUT,
     ]);
   });
 
@@ -33,7 +34,8 @@ describe('transcoder buildFrameGrabArgs', () => {
   for (const url of hostile) {
     it(`refuses ${JSON.stringify(url)} with the stream's own message`, () => {
       let streamMsg = '';
-      assert.throws(() => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS, '/x'), (e: Error) => ((streamMsg = e.message), e instanceof TranscoderInputError));
+      const asStream = (): string[] => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS, '/x');
+      assert.throws(asStream, (e: Error) => ((streamMsg = e.message), e instanceof TranscoderInputError));
       assert.throws(() => buildFrameGrabArgs(spec({ url }), OPTS, OUT), (e: Error) => e instanceof TranscoderInputError && e.message === streamMsg);
     });
   }

@@ -36,11 +36,17 @@ export function registerStreamRoutes(api: ApiRouter, streams: StreamService, sna
   });
   api.add({
     method: 'post', path: '/cameras/{id}/stills', tag: 'streams', params: idParam, produces: 'image/jpeg',
-    summary: 'Save a still: a JPEG of the camera taken now at full resolution (main profile), as a download; needs viewing rights and is audited (camera.still). 502/503 with the reason when the camera gives no picture.',
+    summary:
+      'Save a still: a JPEG of the camera taken now at full resolution (main profile), as a download; needs viewing rights ' +
+      'and is audited (camera.still). 502/503 with the reason when the camera gives no picture.',
     handler: async (ctx) => {
       const still = await stills.take(ctx.principal, ctx.params.id, ctx.ip);
       expressOf(ctx).res
-        .set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${still.filename}"`, 'X-Still-Taken-At': still.takenAt.toISOString() })
+        .set({
+          'Cache-Control': 'no-store',
+          'Content-Disposition': `attachment; filename="${still.filename}"`,
+          'X-Still-Taken-At': still.takenAt.toISOString(),
+        })
         .type('image/jpeg')
         .send(still.jpeg);
     },

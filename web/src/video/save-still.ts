@@ -33,12 +33,25 @@ function fileName(res: Response, cameraId: string): string {
   return m?.[1] ?? `cloudeye-${cameraId}-${Date.now()}.jpg`;
 }
 
+/** How long the outcome stays beside the button, milliseconds. */
+const NOTE_MS = 6000;
+
 /**
- * A toolbar button that saves a still of `cameraId`: POST /cameras/{id}/stills, then a download of
- * the JPEG. `report` shows the outcome on the pane (saved, or the gateway's reason for a refusal).
+ * The toolbar control that saves a still of `cameraId`: a button (POST /cameras/{id}/stills, then a
+ * download of the JPEG) and, beside it, the outcome for a few seconds: saved, or the gateway's reason
+ * (403, 502/503 …). Returns one element for the pane's toolbar.
  */
-export function saveStillButton(cameraId: string, report: (msg: string) => void): HTMLButtonElement {
+export function saveStillControl(cameraId: string): HTMLElement {
+  const note = h('span', { class: 'still-note', role: 'status' });
   const button = h('button', { type: 'button', class: 'icon-btn pane-still', 'i18n-title': 'still.save' }, cameraGlyph());
+  let noteTimer: ReturnType<typeof setTimeout> | null = null;
+  const report = (text: string, failed: boolean): void => {
+    note.textContent = text;
+    note.title = text;
+    note.classList.toggle('failed', failed);
+    if (noteTimer) clearTimeout(noteTimer);
+    noteTimer = setTimeout(() => (note.textContent = ''), NOTE_MS);
+  };
   button.addEventListener('click', () => {
     if (button.disabled) return;
     button.disabled = true;
@@ -51,10 +64,10 @@ export function saveStillButton(cameraId: string, report: (msg: string) => void)
         a.remove();
         // the download has its own copy once started; keep the URL a while for slow disks
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        report(t('still.saved'));
+        report(t('still.saved'), false);
       })
-      .catch((err: unknown) => report(`${t('still.failed')}: ${err instanceof ApiError ? err.describe() : String(err)}`))
+      .catch((err: unknown) => report(`${t('still.failed')}: ${err instanceof ApiError ? err.describe() : String(err)}`, true))
       .finally(() => (button.disabled = false));
   });
-  return button;
+  return h('span', { class: 'pane-still-wrap' }, note, button);
 }

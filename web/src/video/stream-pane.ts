@@ -7,7 +7,7 @@ import { ApiError } from '../core/api';
 import type { Realtime, StreamState } from '../core/realtime';
 import { requestStream, retryable, retryDelayMs, tokenRewrites } from './stream-source';
 import { ptzControls } from './ptz-controls';
-import { saveStillButton } from './save-still';
+import { saveStillControl } from './save-still';
 
 export type PaneState = 'starting' | 'live' | 'reconnecting' | 'failed' | 'stopped';
 const MAX_ATTEMPTS = 6;
@@ -50,7 +50,7 @@ export class StreamPane {
     this.el = h(
       'div',
       { class: 'pane', 'data-camera-id': camera.id },
-      h('div', { class: 'pane-head' }, h('span', { class: 'pane-name', title: camera.name }, camera.name), this.badge, saveStillButton(camera.id, (m) => (this.reasonEl.textContent = m)), close),
+      h('div', { class: 'pane-head' }, h('span', { class: 'pane-name', title: camera.name }, camera.name), this.badge, saveStillControl(camera.id), close),
       this.video,
       h('div', { class: 'pane-foot' }, this.reasonEl),
     );
