@@ -29,7 +29,7 @@ import { Realtime } from './realtime/realtime';
 import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
 import { StillService } from './streams/still-service';
-import { Supervisor } from '../transcoder/index';
+import { Supervisor, streamKey, type GrabSpec, type Profile } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
 import { documentHls, hlsRouter } from './http/hls-routes';
 import { registerStreamRoutes } from './http/routes/stream-routes';
@@ -178,7 +178,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (msg) => log('warn', msg),
     );
     cameras.onChange((c) => health.apply(c));
-    const snapshots = new SnapshotService(supervisor, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    const frames = { grab: (s: GrabSpec) => supervisor.grab(s), isLive: (id: string, profile: Profile) => supervisor.get(streamKey(id, profile))?.state === 'live' };
+    const snapshots = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
     const stills = new StillService(
       { record: (p, id, action) => cameras.record(p, id, action), credentials: (cam) => cameras.credentials(cam) },
       snapshots,

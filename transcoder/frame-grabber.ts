@@ -1,9 +1,10 @@
 // Frame grabs: one supervised ffmpeg per (camera, profile) that writes a single JPEG, bounded, timed out, reaped.
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
 import { buildSpawnCommand } from './ffmpeg-args';
-import { buildFrameGrabArgs, type GrabSpec } from './frame-grab-args';
+import { buildFrameGrabArgs, buildOutputGrabArgs, type GrabSpec } from './frame-grab-args';
+import { readPlaylist, resolveStreamFile } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { streamKey, validateSpec, type StreamKey } from './stream-spec';
 import { FfmpegWorker } from './worker';
@@ -21,7 +22,8 @@ export const MAX_GRAB_BYTES = 16 * 1024 * 1024;
 const isJpeg = (b: Buffer): boolean => b.length > 4 && b[0] === 0xff && b[1] === 0xd8;
 
 interface Grab {
-  worker: FfmpegWorker;
+  /** null while a grab of a stream's output is still writing its input file. */
+  worker: FfmpegWorker | null;
   jpeg: Promise<Buffer>;
 }
 
@@ -46,7 +48,7 @@ export class FrameGrabber {
 
   /** Pids of the grabs' ffmpeg processes now running (tests, status). */
   pids(): number[] {
-    return [...this.running.values()].flatMap((g) => (g.worker.pid === undefined || g.worker.hasExited ? [] : [g.worker.pid]));
+    return [...this.running.values()].flatMap((g) => (!g.worker || g.worker.pid === undefined || g.worker.hasExited ? [] : [g.worker.pid]));
   }
 
   /**
@@ -71,24 +73,76 @@ export class FrameGrabber {
     }
     if (this.running.size >= this.opts.maxGrabs)
       return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (camera ${key})`, 1));
-    const cmd = buildSpawnCommand(this.opts.ffmpegPath, this.opts.setprivPath, args);
-    const worker = new FfmpegWorker(cmd.file, cmd.args);
-    const jpeg = this.run(key, worker, file).finally(() => {
-      if (this.running.get(key)?.worker === worker) this.running.delete(key);
+    const grab: Grab = { worker: this.spawn(args), jpeg: Promise.resolve(Buffer.alloc(0)) };
+    grab.jpeg = this.run(key, grab, file).finally(() => {
+      if (this.running.get(key) === grab) this.running.delete(key);
     });
-    this.running.set(key, { worker, jpeg });
-    return jpeg;
+    this.running.set(key, grab);
+    return grab.jpeg;
+  }
+
+  /**
+   * One JPEG of the newest segment of running stream `key`, whose HLS output is in `hlsDir/key`: the
+   * picture its viewers are being sent, at the stream's resolution, without a connection to the
+   * camera. Same limits and errors as grab(); TranscoderGrabError when the playlist lists no segment
+   * or the segment rotated away meanwhile.
+   */
+  grabOutput(hlsDir: string, key: StreamKey): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new TranscoderStateError('transcoder: grab() after close()'));
+    const joined = this.running.get(key);
+    if (joined) return joined.jpeg;
+    if (this.running.size >= this.opts.maxGrabs)
+      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (stream ${key})`, 1));
+    const n = ++this.seq;
+    const input = path.join(this.opts.dir, `${n}.mp4`);
+    const file = path.join(this.opts.dir, `${n}.jpg`);
+    const grab: Grab = { worker: null, jpeg: Promise.resolve(Buffer.alloc(0)) };
+    grab.jpeg = (async () => {
+      try {
+        await writeFile(input, await this.newestSegment(hlsDir, key));
+        if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
+        grab.worker = this.spawn(buildOutputGrabArgs(input, file));
+        return await this.run(key, grab, file);
+      } finally {
+        await rm(input, { force: true });
+      }
+    })().finally(() => {
+      if (this.running.get(key) === grab) this.running.delete(key);
+    });
+    this.running.set(key, grab);
+    return grab.jpeg;
   }
 
   /** Stops every running grab (their callers get TranscoderStateError) and waits for them. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     const grabs = [...this.running.values()];
-    await Promise.all(grabs.map((g) => g.worker.stop(this.opts.killGraceMs)));
+    await Promise.all(grabs.map((g) => g.worker?.stop(this.opts.killGraceMs)));
     await Promise.all(grabs.map((g) => g.jpeg.catch(() => undefined)));
   }
 
-  private async run(key: StreamKey, worker: FfmpegWorker, file: string): Promise<Buffer> {
+  private spawn(args: string[]): FfmpegWorker {
+    const cmd = buildSpawnCommand(this.opts.ffmpegPath, this.opts.setprivPath, args);
+    return new FfmpegWorker(cmd.file, cmd.args);
+  }
+
+  /** The init segment and the newest media segment of stream `key`, one after the other (a playable fMP4). */
+  private async newestSegment(hlsDir: string, key: StreamKey): Promise<Buffer> {
+    const list = await readPlaylist(path.join(hlsDir, key));
+    const seg = list?.segments[list.segments.length - 1];
+    const initFile = list?.initUri ? resolveStreamFile(hlsDir, key, list.initUri) : null;
+    const segFile = seg ? resolveStreamFile(hlsDir, key, seg) : null;
+    if (!initFile || !segFile) throw new TranscoderGrabError(`transcoder: stream ${key} lists no segment to grab`, key, false);
+    try {
+      return Buffer.concat([await readFile(initFile), await readFile(segFile)]);
+    } catch (err) {
+      throw new TranscoderGrabError(`transcoder: segment ${seg} of stream ${key} is gone (${(err as Error).message})`, key, false);
+    }
+  }
+
+  private async run(key: StreamKey, grab: Grab, file: string): Promise<Buffer> {
+    const worker = grab.worker;
+    if (!worker) throw new TranscoderStateError(`transcoder: frame grab of ${key} has no process`);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscoderCapacityError, TranscoderStateError } from './errors';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
 import { PLAYLIST_NAME } from './ffmpeg-args';
 import type { GrabSpec } from './frame-grab-args';
 import { FrameGrabber } from './frame-grabber';
@@ -55,6 +55,13 @@ export interface SupervisorEvents {
   failing: [StreamFailingEvent];
   recovered: [StreamRecoveredEvent];
   log: [StreamLogEvent];
+}
+
+/** What grab() resolves with: the JPEG and where the picture came from. */
+export interface GrabResult {
+  jpeg: Buffer;
+  /** 'stream-output': the newest segment of the running stream; 'camera': a new connection to the camera. */
+  from: 'stream-output' | 'camera';
 }
 
 /** What acquire() resolves with. */
@@ -137,14 +144,28 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * One JPEG of what camera `spec.cameraId`'s `spec.profile` stream shows now, at full resolution,
-   * grabbed by a supervised ffmpeg (see FrameGrabber: same URL checks and input arguments as a
-   * stream, dies with this process, killed after grabTimeoutS, at most maxGrabs at once). Rejects with
-   * TranscoderInputError, TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
+   * One JPEG of what camera `spec.cameraId`'s `spec.profile` shows now. While that stream is live
+   * here, the first keyframe of its newest segment (`from: 'stream-output'`: what its viewers are
+   * sent, no connection to the camera); otherwise, or when that fails, one keyframe grabbed from the
+   * camera at full resolution (`from: 'camera'`). Supervised like the workers (see FrameGrabber: the
+   * spec is validated and the command line built as for a stream, dies with this process, killed
+   * after grabTimeoutS, at most maxGrabs at once). Rejects with TranscoderInputError,
+   * TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
    */
-  grab(spec: GrabSpec): Promise<Buffer> {
-    if (this.phase !== 'started') return Promise.reject(new TranscoderStateError(`transcoder: grab() when ${this.phase}`));
-    return this.grabber.grab(spec);
+  async grab(spec: GrabSpec): Promise<GrabResult> {
+    if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: grab() when ${this.phase}`);
+    const s = validateSpec({ ...spec, audioCodec: null });
+    const key = streamKey(s.cameraId, s.profile);
+    const live = this.streams.get(key);
+    if (live && live.state === 'live' && !live.isClosing) {
+      try {
+        return { jpeg: await this.grabber.grabOutput(this.hlsDir, key), from: 'stream-output' };
+      } catch (err) {
+        // the segment may have rotated away or the stream stopped meanwhile: ask the camera instead
+        if (!(err instanceof TranscoderGrabError)) throw err;
+      }
+    }
+    return { jpeg: await this.grabber.grab(spec), from: 'camera' };
   }
 
   /** Pids of the frame grabs' ffmpeg processes now running. */

@@ -1,6 +1,6 @@
 // Snapshots: JPEG from the camera's snapshot URI (basic/digest auth) or one frame grabbed through the transcoder; cached briefly.
 import { digestAuthorization, offersBasic, parseDigestChallenge } from '../onvif/index';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStateError, type GrabSpec } from '../../transcoder/index';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStateError, type GrabResult, type GrabSpec } from '../../transcoder/index';
 
 /** The camera did not give a usable picture (refused URI, HTTP error, not a JPEG, …): HTTP 502. */
 export class SnapshotError extends Error {
@@ -21,9 +21,12 @@ export class SnapshotUnavailableError extends SnapshotError {
   }
 }
 
-/** What the snapshot service needs of the transcoder (its Supervisor.grab), declared here (STYLE §5). */
+/** What the snapshot service needs of the transcoder (its Supervisor), declared here (STYLE §5). */
 export interface FrameSource {
-  grab(spec: GrabSpec): Promise<Buffer>;
+  /** One keyframe: of the running stream's output when it is live, else grabbed from the camera. */
+  grab(spec: GrabSpec): Promise<GrabResult>;
+  /** True while the stream of (cameraId, profile) is live on this node. */
+  isLive(cameraId: string, profile: 'main' | 'sub'): boolean;
 }
 
 /** One camera as the snapshot service sees it. */
@@ -38,10 +41,13 @@ export interface SnapshotSource {
   credentials: { username: string; password: string } | null;
 }
 
-/** A picture and where it came from. */
+/**
+ * A picture and where it came from: the running stream's newest segment (`live-stream`), the
+ * camera's snapshot URI, or a keyframe grabbed from the camera's stream (`camera-stream`).
+ */
 export interface Snapshot {
   jpeg: Buffer;
-  source: 'snapshot-uri' | 'stream';
+  source: 'live-stream' | 'snapshot-uri' | 'camera-stream';
 }
 
 export interface SnapshotOptions {
@@ -95,8 +101,10 @@ export class SnapshotService {
 
   /**
    * A JPEG of the camera at most `maxAgeMs` (default cacheMs) old; concurrent callers share one
-   * fetch. The snapshot URI first; when it fails (or there is none) one frame of the stream, grabbed
-   * through the transcoder. Rejects with SnapshotError (502) or SnapshotUnavailableError (503).
+   * fetch. While the stream of (camera, profile) is live on this node, a keyframe of its newest
+   * segment (what its viewers see; nothing asks the camera); otherwise the snapshot URI, and when that
+   * fails (or there is none) one keyframe grabbed from the camera's stream through the transcoder.
+   * Rejects with SnapshotError (502) or SnapshotUnavailableError (503).
    */
   get(src: SnapshotSource, maxAgeMs = this.opts.cacheMs): Promise<Snapshot> {
     const key = `${src.cameraId}.${src.profile}`;
@@ -112,6 +120,14 @@ export class SnapshotService {
   }
 
   private async fetchFresh(src: SnapshotSource): Promise<Snapshot> {
+    const spec = (url: string): GrabSpec => ({ cameraId: src.cameraId, profile: src.profile, url, codec: src.codec ?? 'h264', ...(src.credentials ?? {}) });
+    const source = (r: GrabResult): Snapshot['source'] => (r.from === 'stream-output' ? 'live-stream' : 'camera-stream');
+    if (src.streamUri && this.frames.isLive(src.cameraId, src.profile)) {
+      const r = await this.frames.grab(spec(src.streamUri)).catch((err: unknown) => {
+        throw fromTranscoder(src.cameraId, err);
+      });
+      return { jpeg: r.jpeg, source: source(r) };
+    }
     let httpFailure: Error | null = null;
     if (src.snapshotUri) {
       try {
@@ -122,9 +138,9 @@ export class SnapshotService {
       }
     }
     if (!src.streamUri) throw new SnapshotError(`snapshot: camera ${src.cameraId} has neither a snapshot nor a stream URI`);
-    const spec: GrabSpec = { cameraId: src.cameraId, profile: src.profile, url: src.streamUri, codec: src.codec ?? 'h264', ...(src.credentials ?? {}) };
     try {
-      return { jpeg: await this.frames.grab(spec), source: 'stream' };
+      const r = await this.frames.grab(spec(src.streamUri));
+      return { jpeg: r.jpeg, source: source(r) };
     } catch (err) {
       const e = fromTranscoder(src.cameraId, err);
       if (httpFailure) e.message += `; snapshot URI: ${httpFailure.message}`;

@@ -104,9 +104,21 @@ describe('API: saved stills and snapshots', function () {
     assert.equal(r.status, 200, await r.clone().text());
     await looksLikeCamera(Buffer.from(await r.arrayBuffer()), 1);
     const [row] = await auditRows(cam.rtsp);
-    assert.equal(row.detail.source, 'stream');
+    assert.equal(row.detail.source, 'camera-stream');
     assert.deepEqual(t.gw.services.supervisor.grabPids(), []);
     assert.deepEqual(ffmpegChildren(), [], 'the grab left no ffmpeg');
+  });
+
+  it('while the main stream plays, the still is its newest picture (the stream viewers get), not a new request to the camera', async () => {
+    const open = await t.api('POST', `/api/v1/cameras/${cam.onvif}/streams`, { token: operator, body: { profile: 'main' } });
+    assert.equal(open.status, 201, open.text);
+    const cameraRequests = sims.cameras[0]!.camera.requests;
+    const r = await post(cam.onvif, operator);
+    assert.equal(r.status, 200, await r.clone().text());
+    await looksLikeCamera(Buffer.from(await r.arrayBuffer()), 0);
+    assert.equal(sims.cameras[0]!.camera.requests, cameraRequests, 'the snapshot URI was not asked');
+    const rows = await auditRows(cam.onvif);
+    assert.equal(rows[rows.length - 1].detail.source, 'live-stream');
   });
 
   it('403 for a role that may never save stills (auditor), audited as denied', async () => {

@@ -62,7 +62,8 @@ describe('transcoder frame grabs (integration)', function () {
     const sup = new Supervisor({ hlsDir: path.join(root, 'ok') });
     await sup.start();
     try {
-      const jpeg = await sup.grab({ cameraId: 'c0', profile: 'main', url: cam.url(0), codec: 'h264' });
+      const { jpeg, from } = await sup.grab({ cameraId: 'c0', profile: 'main', url: cam.url(0), codec: 'h264' });
+      assert.equal(from, 'camera', 'no stream runs: the camera is asked');
       const ref = await grabReference(cam.url(0));
       assert.deepEqual(await jpegSize(jpeg), { width: 640, height: 360 });
       const [a, b] = [await jpegLuma(jpeg), await jpegLuma(ref)];
@@ -72,6 +73,41 @@ describe('transcoder frame grabs (integration)', function () {
       assert.deepEqual(ffmpegChildren(), []);
     } finally {
       await sup.close();
+    }
+  });
+
+  it('while the stream is live, a grab is its newest segment: no new connection to the camera, the same picture', async () => {
+    // a TCP relay in front of the camera counts the connections made to it
+    let connections = 0;
+    const relay = net.createServer((s) => {
+      connections++;
+      const up = net.connect(cam.port, '127.0.0.1');
+      s.pipe(up).pipe(s);
+      const end = (): void => (s.destroy(), void up.destroy());
+      s.on('error', end).on('close', end);
+      up.on('error', end).on('close', end);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const url = `rtsp://127.0.0.1:${(relay.address() as net.AddressInfo).port}/cam/0/main`;
+    const sup = new Supervisor({ hlsDir: path.join(root, 'live') });
+    await sup.start();
+    try {
+      await sup.acquire({ cameraId: 'live', profile: 'main', url, codec: 'h264', audioCodec: null });
+      assert.equal(connections, 1, 'the stream holds one connection');
+      const { jpeg, from } = await sup.grab({ cameraId: 'live', profile: 'main', url, codec: 'h264' });
+      assert.equal(from, 'stream-output');
+      assert.equal(connections, 1, 'the grab did not connect to the camera');
+      assert.deepEqual(await jpegSize(jpeg), { width: 640, height: 360 });
+      const [a, b] = [await jpegLuma(jpeg), await jpegLuma(await grabReference(cam.url(0)))];
+      assert.ok(hasContrast(a), `a picture, not a flat image: ${JSON.stringify(lumaStats(a))}`);
+      assert.ok(meanAbsDiff(a, b) < 25, `the grab looks like the camera's own frame (mean difference ${meanAbsDiff(a, b).toFixed(1)})`);
+      await sup.stop('live.main');
+      assert.equal((await sup.grab({ cameraId: 'live', profile: 'main', url, codec: 'h264' })).from, 'camera', 'no stream: the camera is asked');
+      assert.equal(connections, 2);
+      assert.deepEqual(ffmpegChildren(), []);
+    } finally {
+      await sup.close();
+      await new Promise<void>((r) => relay.close(() => r()));
     }
   });
 
@@ -120,8 +156,7 @@ describe('transcoder frame grabs (integration)', function () {
     const p1b = sup.grab({ cameraId: 'a', profile: 'main', url, codec: 'h264' });
     const p2 = sup.grab({ cameraId: 'b', profile: 'main', url, codec: 'h264' });
     const all = Promise.allSettled([p1, p1b, p2]);
-    assert.equal(p1b, p1, 'the second caller joins the first grab');
-    assert.equal(sup.grabPids().length, 2);
+    assert.equal(sup.grabPids().length, 2, 'three grabs of two cameras: the second caller of "a" joined the first');
     await assert.rejects(sup.grab({ cameraId: 'c', profile: 'main', url, codec: 'h264' }), TranscoderCapacityError);
     await sup.close();
     const settled = await all;

@@ -1,7 +1,7 @@
 // Expected ffmpeg command lines of buildFrameGrabArgs: the streams' input half, one keyframe out as a JPEG.
 import assert from 'node:assert/strict';
 import { buildFfmpegArgs, type FfmpegArgOptions } from '../../transcoder/ffmpeg-args';
-import { buildFrameGrabArgs, type GrabSpec } from '../../transcoder/frame-grab-args';
+import { buildFrameGrabArgs, buildOutputGrabArgs, type GrabSpec } from '../../transcoder/frame-grab-args';
 import { TranscoderInputError } from '../../transcoder/errors';
 
 const OPTS: FfmpegArgOptions = { segmentSeconds: 1, listSize: 6, rtspTimeoutS: 5, maxHeight: 720, audio: 'aac-or-drop' };
@@ -37,6 +37,20 @@ describe('transcoder buildFrameGrabArgs', () => {
       const asStream = (): string[] => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS, '/x');
       assert.throws(asStream, (e: Error) => ((streamMsg = e.message), e instanceof TranscoderInputError));
       assert.throws(() => buildFrameGrabArgs(spec({ url }), OPTS, OUT), (e: Error) => e instanceof TranscoderInputError && e.message === streamMsg);
+    });
+  }
+
+  it('a running stream\'s output: the file protocol and the mp4 demuxer only, the first keyframe as a JPEG', () => {
+    assert.deepEqual(buildOutputGrabArgs('/var/hls/grabs/7.mp4', OUT), [
+      '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+      '-protocol_whitelist', 'file', '-f', 'mp4', '-skip_frame', 'nokey', '-i', 'file:/var/hls/grabs/7.mp4', ...JPEG_OUT,
+    ]);
+  });
+
+  for (const bad of ['grabs/7.mp4', '-i', '/var/hls/a\nb.mp4']) {
+    it(`refuses the output grab file ${JSON.stringify(bad)}`, () => {
+      assert.throws(() => buildOutputGrabArgs(bad, OUT), TranscoderInputError);
+      assert.throws(() => buildOutputGrabArgs('/var/hls/grabs/7.mp4', bad), TranscoderInputError);
     });
   }
 
