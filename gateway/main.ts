@@ -178,7 +178,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (msg) => log('warn', msg),
     );
     cameras.onChange((c) => health.apply(c));
-    const frames = { grab: (s: GrabSpec) => supervisor.grab(s), isLive: (id: string, profile: Profile) => supervisor.get(streamKey(id, profile))?.state === 'live' };
+    const frames = {
+      grab: (s: GrabSpec) => supervisor.grab(s),
+      isLive: (id: string, profile: Profile) => supervisor.get(streamKey(id, profile))?.state === 'live',
+    };
     const snapshots = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
     const stills = new StillService(
       { record: (p, id, action) => cameras.record(p, id, action), credentials: (cam) => cameras.credentials(cam) },

@@ -1,6 +1,7 @@
 // Snapshots: JPEG from the camera's snapshot URI (basic/digest auth) or one frame grabbed through the transcoder; cached briefly.
 import { digestAuthorization, offersBasic, parseDigestChallenge } from '../onvif/index';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStateError, type GrabResult, type GrabSpec } from '../../transcoder/index';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStateError } from '../../transcoder/index';
+import type { GrabResult, GrabSpec } from '../../transcoder/index';
 
 /** The camera did not give a usable picture (refused URI, HTTP error, not a JPEG, …): HTTP 502. */
 export class SnapshotError extends Error {
