@@ -1,5 +1,5 @@
 // A simulated camera's snapshot: a real JPEG of what its RTSP stream shows now, grabbed with ffmpeg, cached briefly.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** Options of LiveSnapshot. */
 export interface LiveSnapshotOptions {
@@ -16,11 +16,14 @@ export interface LiveSnapshotOptions {
 /** Grabs one keyframe of `rtspUrl` as a JPEG; concurrent requests share one ffmpeg. */
 export class LiveSnapshot {
   private last: { at: number; jpeg: Promise<Buffer> } | null = null;
+  private readonly children = new Set<ChildProcess>();
+  private closed = false;
 
   constructor(private readonly opts: LiveSnapshotOptions) {}
 
   /** The current picture; rejects with an Error saying why when the stream gives none. */
   jpeg(): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('simcam: camera closed'));
     const cacheMs = this.opts.cacheMs ?? 1000;
     if (this.last && Date.now() - this.last.at < cacheMs) return this.last.jpeg;
     const jpeg = this.grab();
@@ -30,6 +33,20 @@ export class LiveSnapshot {
       if (this.last === entry) this.last = null;
     });
     return jpeg;
+  }
+
+  /** A fresh instance with the same options (a closed camera coming back). */
+  reopened(): LiveSnapshot {
+    return new LiveSnapshot(this.opts);
+  }
+
+  /** Kills a grab in flight (the camera is switched off) and waits for it to exit. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.children].map((c) => new Promise<void>((resolve) => {
+      c.once('close', () => resolve());
+      c.kill('SIGKILL');
+    })));
   }
 
   private grab(): Promise<Buffer> {
@@ -42,6 +59,7 @@ export class LiveSnapshot {
     ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.children.add(child);
       const out: Buffer[] = [];
       let err = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -50,6 +68,7 @@ export class LiveSnapshot {
       child.once('error', (e) => reject(new Error(`simcam: ffmpeg did not start: ${e.message}`)));
       child.once('close', (code, signal) => {
         clearTimeout(timer);
+        this.children.delete(child);
         const jpeg = Buffer.concat(out);
         if (code === 0 && jpeg.length > 4 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return resolve(jpeg);
         const url = this.opts.rtspUrl.replace(/\/\/[^@/]*@/, '//');

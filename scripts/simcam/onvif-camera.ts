@@ -53,7 +53,7 @@ export class SimOnvifCamera {
   private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
   private readonly subs = new Map<string, Sub>();
   private closing?: Promise<void>;
-  private readonly snapshot: LiveSnapshot;
+  private snapshot: LiveSnapshot;
   port = 0;
   /** Requests served (tests use it to prove a call reached the camera). */
   requests = 0;
@@ -85,13 +85,16 @@ export class SimOnvifCamera {
     this.port = (s.address() as AddressInfo).port;
   }
 
-  /** Stops listening and drops open connections (the camera "vanishes"). */
+  /** Stops listening, drops open connections and any snapshot grab in flight (the camera "vanishes"). */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    this.closing ??= Promise.all([
+      new Promise<void>((resolve) => {
+        if (!this.server) return resolve();
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      }),
+      this.snapshot.close(),
+    ]).then(() => undefined);
     return this.closing;
   }
 
@@ -99,6 +102,7 @@ export class SimOnvifCamera {
   async restart(): Promise<void> {
     await this.close();
     this.closing = undefined;
+    this.snapshot = this.snapshot.reopened();
     this.opts.port = this.port;
     await this.start();
   }
