@@ -21,6 +21,8 @@ export interface SimCameraOptions {
   rtspSub: string;
   username: string;
   password: string;
+  /** Its RTSP server wants username/password too (the snapshot grab then sends them). Default false. */
+  rtspAuth?: boolean;
   /** The device clock runs this many seconds ahead of ours (negative: behind). Default 0. */
   clockOffsetS?: number;
   /** 'wsse' (default): WS-UsernameToken checked; 'digest': HTTP Digest required (401 challenge). */
@@ -62,10 +64,13 @@ export class SimOnvifCamera {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
     this.ptz = opts.ptz ?? this.vendor.id !== 'dahua';
     this.presets.set('1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 });
-    // the snapshot is what the camera's main stream shows (its RTSP server may want the same credentials)
+    // the snapshot is what the camera's main stream shows; credentials only when its RTSP server wants
+    // them (a URL with a password would show in the process list)
     const rtsp = new URL(opts.rtspMain);
-    rtsp.username = encodeURIComponent(opts.username);
-    rtsp.password = encodeURIComponent(opts.password);
+    if (opts.rtspAuth) {
+      rtsp.username = encodeURIComponent(opts.username);
+      rtsp.password = encodeURIComponent(opts.password);
+    }
     this.snapshot = new LiveSnapshot({ rtspUrl: rtsp.toString() });
   }
 

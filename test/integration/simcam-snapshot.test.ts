@@ -50,6 +50,23 @@ describe('simulated camera snapshots (integration)', function () {
     }
   });
 
+  it('a camera whose RTSP server wants credentials sends them for its snapshot', async () => {
+    const guarded = await SimCam.start({ count: 1, codec: 'h264', user: 'admin', password: 'pw' });
+    const cam = new SimOnvifCamera({
+      index: 0, host: '127.0.0.1', port: 0, codec: 'h264', rtspMain: guarded.url(0, 'main', false), rtspSub: guarded.url(0, 'sub', false),
+      username: 'admin', password: 'pw', rtspAuth: true,
+    });
+    await cam.start();
+    try {
+      const r = await fetch(`http://127.0.0.1:${cam.port}/snapshot.jpg`);
+      assert.equal(r.status, 200, await r.clone().text());
+      assert.ok(hasContrast(await jpegLuma(Buffer.from(await r.arrayBuffer()))));
+    } finally {
+      await cam.close();
+      await guarded.close();
+    }
+  });
+
   it('close() kills a snapshot grab in flight at once', async () => {
     const snap = new LiveSnapshot({ rtspUrl: `rtsp://127.0.0.1:${(silent.address() as net.AddressInfo).port}/x`, timeoutMs: 30000 });
     const pending = snap.jpeg().then(() => null, (e: Error) => e);
