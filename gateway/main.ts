@@ -180,7 +180,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     cameras.onChange((c) => health.apply(c));
     const frames = {
       grab: (s: GrabSpec) => supervisor.grab(s),
-      isLive: (id: string, profile: Profile) => supervisor.get(streamKey(id, profile))?.state === 'live',
+      isLive: (id: string, profile: Profile) => {
+        const s = supervisor.get(streamKey(id, profile));
+        return s?.state === 'live' && !s.transcode;
+      },
     };
     const snapshots = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
     const stills = new StillService(

@@ -144,10 +144,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * One JPEG of what camera `spec.cameraId`'s `spec.profile` shows now. While that stream is live
-   * here, the first keyframe of its newest segment (`from: 'stream-output'`: what its viewers are
-   * sent, no connection to the camera); otherwise, or when that fails, one keyframe grabbed from the
-   * camera at full resolution (`from: 'camera'`). Supervised like the workers (see FrameGrabber: the
+   * One JPEG of what camera `spec.cameraId`'s `spec.profile` shows now, at the camera's resolution.
+   * While that stream is live here and copied (not transcoded, so not scaled), the first keyframe of
+   * its newest segment (`from: 'stream-output'`: what its viewers are sent, no connection to the
+   * camera); otherwise, or when that fails, one keyframe grabbed from the camera (`from: 'camera'`). Supervised like the workers (see FrameGrabber: the
    * spec is validated and the command line built as for a stream, dies with this process, killed
    * after grabTimeoutS, at most maxGrabs at once). Rejects with TranscoderInputError,
    * TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
@@ -157,7 +157,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const s = validateSpec({ ...spec, audioCodec: null });
     const key = streamKey(s.cameraId, s.profile);
     const live = this.streams.get(key);
-    if (live && live.state === 'live' && !live.isClosing) {
+    if (live && live.state === 'live' && !live.isClosing && !live.transcode) {
       try {
         return { jpeg: await this.grabber.grabOutput(this.hlsDir, key), from: 'stream-output' };
       } catch (err) {

@@ -26,7 +26,7 @@ export class SnapshotUnavailableError extends SnapshotError {
 export interface FrameSource {
   /** One keyframe: of the running stream's output when it is live, else grabbed from the camera. */
   grab(spec: GrabSpec): Promise<GrabResult>;
-  /** True while the stream of (cameraId, profile) is live on this node. */
+  /** True while the stream of (cameraId, profile) is live on this node, copied at the camera's resolution. */
   isLive(cameraId: string, profile: 'main' | 'sub'): boolean;
 }
 

@@ -76,7 +76,7 @@ describe('transcoder frame grabs (integration)', function () {
     }
   });
 
-  it('while the stream is live, a grab is its newest segment: no new connection to the camera, the same picture', async () => {
+  it('while a copied stream is live, a grab is its newest segment (no new connection to the camera); a transcoded one asks the camera', async () => {
     // a TCP relay in front of the camera counts the connections made to it
     let connections = 0;
     const relay = net.createServer((s) => {
@@ -89,7 +89,7 @@ describe('transcoder frame grabs (integration)', function () {
     });
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
     const url = `rtsp://127.0.0.1:${(relay.address() as net.AddressInfo).port}/cam/0/main`;
-    const sup = new Supervisor({ hlsDir: path.join(root, 'live') });
+    const sup = new Supervisor({ hlsDir: path.join(root, 'live'), maxHeight: 180 });
     await sup.start();
     try {
       await sup.acquire({ cameraId: 'live', profile: 'main', url, codec: 'h264', audioCodec: null });
@@ -104,6 +104,12 @@ describe('transcoder frame grabs (integration)', function () {
       await sup.stop('live.main');
       assert.equal((await sup.grab({ cameraId: 'live', profile: 'main', url, codec: 'h264' })).from, 'camera', 'no stream: the camera is asked');
       assert.equal(connections, 2);
+      // a transcoded stream is scaled (maxHeight 180 here): the full-resolution picture comes from the camera
+      await sup.acquire({ cameraId: 'tx', profile: 'main', url, codec: 'mjpeg', audioCodec: null });
+      const tx = await sup.grab({ cameraId: 'tx', profile: 'main', url, codec: 'mjpeg' });
+      assert.equal(tx.from, 'camera');
+      assert.deepEqual(await jpegSize(tx.jpeg), { width: 640, height: 360 });
+      await sup.stop('tx.main');
       assert.deepEqual(ffmpegChildren(), []);
     } finally {
       await sup.close();
