@@ -21,12 +21,6 @@ export const MAX_GRAB_BYTES = 16 * 1024 * 1024;
 
 const isJpeg = (b: Buffer): boolean => b.length > 4 && b[0] === 0xff && b[1] === 0xd8;
 
-interface Grab {
-  /** null while a grab of a stream's output is still writing its input file. */
-  worker: FfmpegWorker | null;
-  jpeg: Promise<Buffer>;
-}
-
 /**
  * Runs frame grabs with the workers' supervision: spawned through buildSpawnCommand (setpriv
  * --pdeathsig SIGKILL, own process group, argument array), URLs validated before anything is spawned,
@@ -34,7 +28,9 @@ interface Grab {
  * one (camera, profile) share one ffmpeg. Used through Supervisor.grab().
  */
 export class FrameGrabber {
-  private readonly running = new Map<StreamKey, Grab>();
+  /** Grabs in progress by stream key; a second caller of one key joins the first. */
+  private readonly pending = new Map<StreamKey, Promise<Buffer>>();
+  private readonly workers = new Map<StreamKey, FfmpegWorker>();
   private seq = 0;
   private closed = false;
 
@@ -48,7 +44,7 @@ export class FrameGrabber {
 
   /** Pids of the grabs' ffmpeg processes now running (tests, status). */
   pids(): number[] {
-    return [...this.running.values()].flatMap((g) => (!g.worker || g.worker.pid === undefined || g.worker.hasExited ? [] : [g.worker.pid]));
+    return [...this.workers.values()].flatMap((w) => (w.pid === undefined || w.hasExited ? [] : [w.pid]));
   }
 
   /**
@@ -58,27 +54,17 @@ export class FrameGrabber {
    * TranscoderStateError (closed).
    */
   grab(spec: GrabSpec): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new TranscoderStateError('transcoder: grab() after close()'));
     let key: StreamKey;
     let args: string[];
     const file = path.join(this.opts.dir, `${++this.seq}.jpg`);
     try {
       const s = validateSpec({ ...spec, audioCodec: null });
       key = streamKey(s.cameraId, s.profile);
-      const joined = this.running.get(key);
-      if (joined) return joined.jpeg;
       args = buildFrameGrabArgs(s, this.opts, file);
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.running.size >= this.opts.maxGrabs)
-      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (camera ${key})`, 1));
-    const grab: Grab = { worker: this.spawn(args), jpeg: Promise.resolve(Buffer.alloc(0)) };
-    grab.jpeg = this.run(key, grab, file).finally(() => {
-      if (this.running.get(key) === grab) this.running.delete(key);
-    });
-    this.running.set(key, grab);
-    return grab.jpeg;
+    return this.track(key, () => this.run(key, args, file));
   }
 
   /**
@@ -88,37 +74,39 @@ export class FrameGrabber {
    * or the segment rotated away meanwhile.
    */
   grabOutput(hlsDir: string, key: StreamKey): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new TranscoderStateError('transcoder: grab() after close()'));
-    const joined = this.running.get(key);
-    if (joined) return joined.jpeg;
-    if (this.running.size >= this.opts.maxGrabs)
-      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (stream ${key})`, 1));
     const n = ++this.seq;
     const input = path.join(this.opts.dir, `${n}.mp4`);
     const file = path.join(this.opts.dir, `${n}.jpg`);
-    const grab: Grab = { worker: null, jpeg: Promise.resolve(Buffer.alloc(0)) };
-    grab.jpeg = (async () => {
+    return this.track(key, async () => {
       try {
         await writeFile(input, await this.newestSegment(hlsDir, key));
-        if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
-        grab.worker = this.spawn(buildOutputGrabArgs(input, file));
-        return await this.run(key, grab, file);
+        return await this.run(key, buildOutputGrabArgs(input, file), file);
       } finally {
         await rm(input, { force: true });
       }
-    })().finally(() => {
-      if (this.running.get(key) === grab) this.running.delete(key);
     });
-    this.running.set(key, grab);
-    return grab.jpeg;
   }
 
   /** Stops every running grab (their callers get TranscoderStateError) and waits for them. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    const grabs = [...this.running.values()];
-    await Promise.all(grabs.map((g) => g.worker?.stop(this.opts.killGraceMs)));
-    await Promise.all(grabs.map((g) => g.jpeg.catch(() => undefined)));
+    const pending = [...this.pending.values()];
+    await Promise.all([...this.workers.values()].map((w) => w.stop(this.opts.killGraceMs)));
+    await Promise.all(pending.map((p) => p.catch(() => undefined)));
+  }
+
+  /** Joins the grab of `key` in progress, or starts `work` within the limits and forgets it once settled. */
+  private track(key: StreamKey, work: () => Promise<Buffer>): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new TranscoderStateError('transcoder: grab() after close()'));
+    const joined = this.pending.get(key);
+    if (joined) return joined;
+    if (this.pending.size >= this.opts.maxGrabs)
+      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (${key})`, 1));
+    const jpeg: Promise<Buffer> = work().finally(() => {
+      if (this.pending.get(key) === jpeg) this.pending.delete(key);
+    });
+    this.pending.set(key, jpeg);
+    return jpeg;
   }
 
   private spawn(args: string[]): FfmpegWorker {
@@ -140,9 +128,11 @@ export class FrameGrabber {
     }
   }
 
-  private async run(key: StreamKey, grab: Grab, file: string): Promise<Buffer> {
-    const worker = grab.worker;
-    if (!worker) throw new TranscoderStateError(`transcoder: frame grab of ${key} has no process`);
+  /** Spawns ffmpeg with `args`, waits (at most grabTimeoutS) and reads the JPEG it wrote to `file`. */
+  private async run(key: StreamKey, args: string[], file: string): Promise<Buffer> {
+    if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
+    const worker = this.spawn(args);
+    this.workers.set(key, worker);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -162,6 +152,7 @@ export class FrameGrabber {
       return jpeg;
     } finally {
       clearTimeout(timer);
+      if (this.workers.get(key) === worker) this.workers.delete(key);
       await rm(file, { force: true });
     }
   }

@@ -43,10 +43,10 @@ export class StillService {
    * (who, which camera, when, from which source) before it is returned.
    */
   async take(p: Principal, cameraId: string, ip: string): Promise<Still> {
-    const who = {
-      ...{ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip },
-      ...{ action: STILL_AUDIT_ACTION, targetType: 'camera', targetId: cameraId },
-    } as const;
+    const who: AuditWrite = {
+      actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip,
+      action: STILL_AUDIT_ACTION, targetType: 'camera', targetId: cameraId,
+    };
     let cam: CameraRecord;
     try {
       if (!roleMay(p, 'snapshot')) throw new ForbiddenError(`still: ${p.role} ${p.name} may not save stills of cameras`);
