@@ -12,7 +12,10 @@ export const STILL_MAX_AGE_MS = 1000;
 
 /** What the still service needs of the cameras (declared here, STYLE §5). */
 export interface StillCameras {
-  /** Policy-checked record (throws NotFoundError when invisible, ForbiddenError when not allowed). */
+  /**
+   * Policy-checked record (throws NotFoundError when invisible, ForbiddenError when not allowed; any
+   * other check the wiring adds before a camera is contacted may throw too, and is audited as failed).
+   */
   record(p: Principal, id: string, action: 'snapshot'): Promise<CameraRecord>;
   credentials(cam: CameraRecord): { username: string; password: string } | null;
 }
@@ -52,7 +55,9 @@ export class StillService {
       if (!roleMay(p, 'snapshot')) throw new ForbiddenError(`still: ${p.role} ${p.name} may not save stills of cameras`);
       cam = await this.cameras.record(p, cameraId, 'snapshot');
     } catch (err) {
-      if (err instanceof ForbiddenError || err instanceof NotFoundError) await this.audit.append({ ...who, outcome: 'denied', detail: { error: err.message } });
+      // a refusal by the policy is denied; anything else on the way (an address check, the database) failed
+      const outcome = err instanceof ForbiddenError || err instanceof NotFoundError ? 'denied' : 'failed';
+      await this.audit.append({ ...who, outcome, detail: { error: err instanceof Error ? err.message : String(err) } });
       throw err;
     }
     const takenAt = new Date();
