@@ -153,10 +153,11 @@ export class SnapshotService {
     if (!/^https?:\/\/[^/]/.test(uri) || FORBIDDEN_CHARS.test(uri) || !URL.canParse(uri))
       throw new SnapshotError(`snapshot: camera ${cameraId}: snapshot URI ${JSON.stringify(uri.slice(0, 200))} refused: must be a plain http(s) URL`);
     const get = async (authorization?: string): Promise<Response> => {
+      const signal = AbortSignal.timeout(this.opts.timeoutMs);
       try {
-        return await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs), headers: authorization ? { authorization } : {} });
+        return await fetch(uri, { redirect: 'error', signal, headers: authorization ? { authorization } : {} });
       } catch (err) {
-        const why = (err as Error).name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : String((err as { cause?: unknown }).cause ?? err);
+        const why = signal.aborted ? `no answer within ${this.opts.timeoutMs} ms` : String((err as { cause?: unknown }).cause ?? err);
         throw new SnapshotUnavailableError(`snapshot: camera ${cameraId}: snapshot URI unreachable (${why})`, RETRY_S);
       }
     };

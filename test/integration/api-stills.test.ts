@@ -121,14 +121,15 @@ describe('API: saved stills and snapshots', function () {
     assert.equal(rows[rows.length - 1].detail.source, 'live-stream');
   });
 
-  it('403 for a role that may never save stills (auditor), audited as denied', async () => {
+  it('403 from the route\'s gate for a role that may never save stills (auditor), audited as denied', async () => {
     const r = await post(cam.onvif, auditor);
     assert.equal(r.status, 403);
-    assert.match(((await r.json()) as { detail: string }).detail, /auditor saud may not save stills/);
+    assert.match(((await r.json()) as { detail: string }).detail, /role auditor may not snapshot \(POST \/cameras\/\{id\}\/stills\)/);
     const rows = await t.gw.db.knex('audit_log').where({ action: 'camera.still', actor_name: 'saud' });
     assert.equal(rows.length, 1);
     assert.equal(rows[0].outcome, 'denied');
     assert.equal(rows[0].target_id, cam.onvif);
+    assert.match(rows[0].detail.error, /role auditor may not snapshot/);
   });
 
   it('404 for a camera the user cannot see (its existence is not revealed), audited as denied', async () => {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PROFILE } from '../../contract';
 import type { StreamService } from '../../streams/stream-service';
-import type { StillService } from '../../streams/still-service';
+import { STILL_AUDIT_ACTION, type StillService } from '../../streams/still-service';
 import { expressOf, type ApiRouter } from '../api-router';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
@@ -21,21 +21,22 @@ export interface SnapshotProvider {
 
 export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider, stills: Pick<StillService, 'take'>): void {
   api.add({
-    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', status: 201,
+    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', action: 'view', status: 201,
     summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token (renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
     params: idParam, body: streamRequest,
     response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
   });
   api.add({
-    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
+    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', action: 'snapshot', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
     handler: async (ctx) => {
       const jpeg = await snapshots.snapshot(ctx.principal, ctx.params.id);
       expressOf(ctx).res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
     },
   });
   api.add({
-    method: 'post', path: '/cameras/{id}/stills', tag: 'streams', params: idParam, produces: 'image/jpeg',
+    method: 'post', path: '/cameras/{id}/stills', tag: 'streams', action: 'snapshot', params: idParam, produces: 'image/jpeg',
+    auditRefusal: { action: STILL_AUDIT_ACTION, targetType: 'camera' },
     summary:
       'Save a still: a JPEG of the camera taken now at full resolution (main profile), as a download; needs viewing rights ' +
       'and is audited (camera.still). 502/503 with the reason when the camera gives no picture.',

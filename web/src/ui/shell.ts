@@ -2,7 +2,7 @@
 import type { Camera } from '../../../gateway/contract';
 import { h, label } from '../core/dom';
 import { logout } from '../core/api';
-import { canEditCamera, pagesFor, type Page } from '../core/roles';
+import { canEditCamera, canWatch, pagesFor, type Page } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { MapPage } from './map-page';
 import { langSwitch, densitySwitch } from './settings';
@@ -29,7 +29,10 @@ export class Shell {
     for (const p of this.pages) this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
     const user = h('span', { class: 'user-chip', title: ctx.me.role }, ctx.me.name, ' · ', label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`));
     const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
-    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, h('div', { class: 'spacer' }), densitySwitch(() => this.mapPage?.base?.map.invalidateSize()), langSwitch(), user, out);
+    // the wall density sizes the video wall: only for roles that may watch video
+    const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
+    const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
+    const top = h('header', { class: 'topbar' }, brand, this.nav, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 
