@@ -27,7 +27,14 @@ import {
 import { MbtilesError } from '../../gateway/map/mbtiles-file';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
-import { TranscoderCapacityError, TranscoderError, TranscoderGrabError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import {
+  TranscoderCapacityError,
+  TranscoderError,
+  TranscoderGrabError,
+  TranscoderInputError,
+  TranscoderStartError,
+  TranscoderStateError,
+} from '../../transcoder/errors';
 import { nameStringMatches, scanErrorClasses, errorClassesIn } from '../helpers/error-classes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,7 +68,10 @@ const BY_CLASS: Record<string, Row> = {
   ClusterWorkerLostError: { make: () => new ClusterWorkerLostError('map clusters: worker gone'), status: 503, headers: { 'Retry-After': /^1$/ } },
   SnapshotError: { make: () => new SnapshotError('snapshot: camera answered HTTP 500'), status: 502, detail: /HTTP 500/ },
   SnapshotUnavailableError: {
-    make: () => new SnapshotUnavailableError('snapshot: camera 7 gave no picture', 4.2), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /camera 7 gave no picture/,
+    make: () => new SnapshotUnavailableError('snapshot: camera 7 gave no picture', 4.2),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+    detail: /camera 7 gave no picture/,
   },
   // the libraries' errors
   GisInputError: { make: () => new GisInputError('radiusM', 'must be finite', Infinity), status: 400, paths: ['radiusM'] },
@@ -70,7 +80,10 @@ const BY_CLASS: Record<string, Row> = {
   TranscoderStartError: { make: () => new TranscoderStartError('transcoder: ffmpeg exited', '7.main'), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /7\.main did not deliver video/ },
   TranscoderStateError: { make: () => new TranscoderStateError('transcoder: supervisor is closed'), status: 503, headers: { 'Retry-After': /^5$/ } },
   TranscoderGrabError: {
-    make: () => new TranscoderGrabError('transcoder: frame grab of 7.main failed', '7.main', false), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /7\.main/,
+    make: () => new TranscoderGrabError('transcoder: frame grab of 7.main failed', '7.main', false),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+    detail: /7\.main/,
   },
   // a base class nothing throws by itself
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },
