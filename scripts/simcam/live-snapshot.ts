@@ -9,7 +9,7 @@ export interface LiveSnapshotOptions {
   ffmpegPath?: string;
   /** A picture is reused for this many milliseconds (real cameras serve a recent frame). Default 1000. */
   cacheMs?: number;
-  /** Give up after this many milliseconds. Default 8000. */
+  /** Give up after this many milliseconds. Default 15000 (a loaded test machine can take seconds to start the simulated encoder). */
   timeoutMs?: number;
 }
 
@@ -50,7 +50,7 @@ export class LiveSnapshot {
   }
 
   private grab(): Promise<Buffer> {
-    const timeoutMs = this.opts.timeoutMs ?? 8000;
+    const timeoutMs = this.opts.timeoutMs ?? 15000;
     const args = [
       '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp',
       '-timeout', String(timeoutMs * 1000), '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
