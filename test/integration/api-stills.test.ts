@@ -25,7 +25,7 @@ describe('API: saved stills and snapshots', function () {
     });
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const hangPort = (hang.address() as net.AddressInfo).port;
-    t = await startTestGateway({ transcoder: { rtspTimeoutS: 30, grabTimeoutS: 2 }, discovery: { requestTimeoutMs: 2000 } });
+    t = await startTestGateway({ transcoder: { rtspTimeoutS: 30, grabTimeoutS: 2 }, discovery: { requestTimeoutMs: 10000 } });
     await t.addUser('sop', 'operator', 'police');
     await t.addUser('saud', 'auditor', 'police');
     await t.addUser('tview', 'viewer', 'traffic');
