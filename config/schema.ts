@@ -54,6 +54,8 @@ export const configSchema = z.strictObject({
     killGraceMs: posInt,
     maxHeight: z.number().int().min(144).max(4320),
     audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
+    grabTimeoutS: positive,
+    maxGrabs: posInt,
   }),
   discovery: z.strictObject({
     probeRepeats: z.number().int().min(1).max(10),

@@ -28,7 +28,8 @@ import { HealthService } from './cameras/health-service';
 import { Realtime } from './realtime/realtime';
 import { StreamService } from './streams/stream-service';
 import { SnapshotService } from './streams/snapshot-service';
-import { Supervisor } from '../transcoder/index';
+import { StillService } from './streams/still-service';
+import { Supervisor, streamKey, type GrabSpec, type Profile } from '../transcoder/index';
 import { ApiRouter } from './http/api-router';
 import { CameraReach, type ServiceEndpoint } from './cameras/camera-reach';
 import { logLevelOf } from './http/errors';
@@ -198,14 +199,39 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (c) => cameras.reachRefusal(c),
     );
     cameras.onChange((c) => health.apply(c));
-    const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    const frames = {
+      grab: (s: GrabSpec) => supervisor.grab(s),
+      isLive: (id: string, profile: Profile) => {
+        const s = supervisor.get(streamKey(id, profile));
+        return s?.state === 'live' && !s.transcode;
+      },
+    };
+    const snapshots = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+    const stills = new StillService(
+      {
+        // the policy, then the address check every contact with a camera passes
+        record: async (p, id, action) => {
+          const cam = await cameras.record(p, id, action);
+          await cameras.assertReach(cam);
+          return cam;
+        },
+        credentials: (cam) => cameras.credentials(cam),
+      },
+      snapshots,
+      repos.audit,
+    );
 
     const logError = (err: unknown): void => {
       // a device's bad answer is the outside world failing, not a bug: its reason, no stack
       if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err));
       else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
     };
-    const api = new ApiRouter(new RequestAuthenticator(auth), access, logError);
+    const api = new ApiRouter(new RequestAuthenticator(auth), access, logError, (r) =>
+      repos.audit.append({
+        actorType: r.principal.kind, actorId: r.principal.id, actorName: r.principal.name, departmentId: r.principal.departmentId, ip: r.ip,
+        action: r.action, targetType: r.targetType, targetId: r.targetId, outcome: 'denied', detail: { refusedBy: 'policy', reason: r.reason },
+      }),
+    );
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
@@ -214,9 +240,13 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       snapshot: async (p, id) => {
         const cam = await cameras.record(p, id, 'snapshot');
         await cameras.assertReach(cam);
-        return snapshots.get({ cameraId: cam.id, snapshotUri: cam.snapshotUri, streamUri: cam.subUri ?? cam.mainUri, credentials: cameras.credentials(cam) });
+        const profile = cam.subUri ? 'sub' : 'main';
+        const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
+        const streamUri = cam.subUri ?? cam.mainUri;
+        const snap = await snapshots.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri, codec, credentials: cameras.credentials(cam) });
+        return snap.jpeg;
       },
-    });
+    }, stills);
     documentHls(api);
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
     registerEventRoutes(api, new EventsRepo(db.knex), cameras, (e) => realtime?.publishEvent(e));

@@ -44,3 +44,19 @@ export class TranscoderStartError extends TranscoderError {
 export class TranscoderStateError extends TranscoderError {
   override name = 'TranscoderStateError';
 }
+
+/**
+ * A frame grab (Supervisor.grab) produced no picture: ffmpeg failed (camera unreachable, RTSP
+ * refusal, undecodable stream: `timedOut` false) or gave nothing within the grab timeout
+ * (`timedOut` true). The message carries the camera key and ffmpeg's reason. HTTP: 503.
+ */
+export class TranscoderGrabError extends TranscoderError {
+  override name = 'TranscoderGrabError';
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}

@@ -45,6 +45,10 @@ export interface TranscoderOptions {
    * Default "/usr/bin/setpriv"; null spawns ffmpeg directly (non-Linux only; workers may then leak).
    */
   setprivPath?: string | null;
+  /** A frame grab (Supervisor.grab) that has no picture after this many seconds is killed. Default 10. */
+  grabTimeoutS?: number;
+  /** Most frame grabs running at once on this node (beyond: TranscoderCapacityError). Default 8. */
+  maxGrabs?: number;
 }
 
 /** Defaults: the values shipped in config/default.yaml. */
@@ -65,11 +69,14 @@ export const DEFAULT_TRANSCODER_OPTIONS: Readonly<Required<TranscoderOptions>> =
   maxHeight: 720,
   audio: 'aac-or-drop',
   setprivPath: '/usr/bin/setpriv',
+  grabTimeoutS: 10,
+  maxGrabs: 8,
 });
 
 const POSITIVE: Array<keyof TranscoderOptions> = [
   'idleTimeoutS', 'maxWorkers', 'segmentSeconds', 'listSize', 'stallTimeoutS', 'rtspTimeoutS',
   'backoffInitialMs', 'backoffMaxMs', 'failuresBeforeOffline', 'killGraceMs', 'maxHeight',
+  'grabTimeoutS', 'maxGrabs',
 ];
 
 /** Fills defaults and checks ranges; throws TranscoderInputError naming the key and value. */

@@ -2,8 +2,10 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscoderCapacityError, TranscoderStateError } from './errors';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
 import { PLAYLIST_NAME } from './ffmpeg-args';
+import type { GrabSpec } from './frame-grab-args';
+import { FrameGrabber } from './frame-grabber';
 import { removeStaleStreamDirs, resolveStreamFile } from './hls-files';
 import { resolveOptions, type TranscoderOptions } from './options';
 import { Stream, type StreamInfo, type StreamState } from './stream';
@@ -55,6 +57,13 @@ export interface SupervisorEvents {
   log: [StreamLogEvent];
 }
 
+/** What grab() resolves with: the JPEG and where the picture came from. */
+export interface GrabResult {
+  jpeg: Buffer;
+  /** 'stream-output': the newest segment of the running stream; 'camera': a new connection to the camera. */
+  from: 'stream-output' | 'camera';
+}
+
 /** What acquire() resolves with. */
 export interface AcquireResult {
   key: StreamKey;
@@ -77,12 +86,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  private readonly grabber: FrameGrabber;
 
   /** Throws TranscoderInputError on an out-of-range option. Spawns nothing until acquire(). */
   constructor(options: Partial<TranscoderOptions> = {}) {
     super();
     this.options = resolveOptions(options);
     this.hlsDir = path.resolve(this.options.hlsDir);
+    // not a stream key (no dot), so neither served nor taken for a stale stream directory
+    this.grabber = new FrameGrabber({ ...this.options, dir: path.join(this.hlsDir, 'grabs') });
   }
 
   /** Creates hlsDir, removes stale stream directories left by an earlier process, starts the watchdog. */
@@ -90,6 +102,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.phase !== 'new') throw new TranscoderStateError(`transcoder: start() called when ${this.phase}`);
     await mkdir(this.hlsDir, { recursive: true });
     await removeStaleStreamDirs(this.hlsDir);
+    await this.grabber.start();
     this.phase = 'started';
     const every = Math.min(1000, Math.max(100, this.options.stallTimeoutS * 250));
     this.tickTimer = setInterval(() => this.tick(), every);
@@ -128,6 +141,36 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     stream.touch();
     await stream.waitLive();
     return { key, playlistPath: path.join(stream.dir, PLAYLIST_NAME), started };
+  }
+
+  /**
+   * One JPEG of what camera `spec.cameraId`'s `spec.profile` shows now, at the camera's resolution.
+   * While that stream is live here and copied (not transcoded, so not scaled), the first keyframe of
+   * its newest segment (`from: 'stream-output'`: what its viewers are sent, no connection to the
+   * camera); otherwise, or when that fails, one keyframe grabbed from the camera (`from: 'camera'`). Supervised like the workers (see FrameGrabber: the
+   * spec is validated and the command line built as for a stream, dies with this process, killed
+   * after grabTimeoutS, at most maxGrabs at once). Rejects with TranscoderInputError,
+   * TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
+   */
+  async grab(spec: GrabSpec): Promise<GrabResult> {
+    if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: grab() when ${this.phase}`);
+    const s = validateSpec({ ...spec, audioCodec: null });
+    const key = streamKey(s.cameraId, s.profile);
+    const live = this.streams.get(key);
+    if (live && live.state === 'live' && !live.isClosing && !live.transcode) {
+      try {
+        return { jpeg: await this.grabber.grabOutput(this.hlsDir, key), from: 'stream-output' };
+      } catch (err) {
+        // the segment may have rotated away or the stream stopped meanwhile: ask the camera instead
+        if (!(err instanceof TranscoderGrabError)) throw err;
+      }
+    }
+    return { jpeg: await this.grabber.grab(spec), from: 'camera' };
+  }
+
+  /** Pids of the frame grabs' ffmpeg processes now running. */
+  grabPids(): number[] {
+    return this.grabber.pids();
   }
 
   /** Records viewer activity on `key` (every playlist/segment request). False when no such stream runs. */
@@ -172,7 +215,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.phase = 'closing';
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.closing = (async () => {
-      await Promise.all([...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')));
+      await Promise.all([...[...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')), this.grabber.close()]);
       this.phase = 'closed';
     })();
     return this.closing;

@@ -48,11 +48,30 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   status?: number;
   /** Documented non-JSON response media type (e.g. text/csv); the handler writes the response itself. */
   produces?: string;
+  /**
+   * When the gate refuses an authenticated caller, hand the refusal to the router's `refused` sink
+   * as this audit action and target type (target id: the `id` path parameter), outcome denied: for
+   * routes whose refused calls belong in the audit log (who tried to see what). Default: not audited.
+   */
+  auditRefusal?: { action: string; targetType: string };
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown> | unknown;
 }
 
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<{ principal: Principal; sessionId: string | null } | null>;
+}
+
+/** A call the gate refused, for the audit log (see RouteDef.auditRefusal). */
+export interface RefusedCall {
+  principal: Principal;
+  /** Audit action and target type named by the route. */
+  action: string;
+  targetType: string;
+  /** The `id` path parameter as requested (not validated), at most 64 characters; null when absent. */
+  targetId: string | null;
+  ip: string;
+  /** The refusal's message. */
+  reason: string;
 }
 
 /** The policy's gate as the router uses it (auth/access.ts AccessControl provides it). */
@@ -127,6 +146,8 @@ export class ApiRouter {
     private readonly auth: Authenticator,
     private readonly gate: RouteGate,
     private readonly log: (err: unknown) => void = () => {},
+    /** Where refusals of routes with `auditRefusal` go (the audit log). */
+    private readonly refused: (call: RefusedCall) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -160,8 +181,15 @@ export class ApiRouter {
         const who = await this.auth.authenticate(req);
         if (!who) throw new AuthenticationError('auth: credentials required (Bearer token or X-API-Key)');
         ({ principal, sessionId } = who);
-        if (!this.gate.permits(principal, def.action))
-          throw new ForbiddenError(`auth: role ${principal.role} may not ${def.action} (${def.method.toUpperCase()} ${def.path})`);
+        if (!this.gate.permits(principal, def.action)) {
+          const err = new ForbiddenError(`auth: role ${principal.role} may not ${def.action} (${def.method.toUpperCase()} ${def.path})`);
+          if (def.auditRefusal) {
+            const id = (params as { id?: unknown } | undefined)?.id;
+            const targetId = typeof id === 'string' ? id.slice(0, 64) : null;
+            await this.refused({ principal, ...def.auditRefusal, targetId, ip: clientIp(req), reason: err.message });
+          }
+          throw err;
+        }
       }
       if (def.body) {
         const type = req.headers['content-type'] ?? '';

@@ -15,7 +15,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   return value;
 }
 import { GisInputError } from '../../gis/errors';
-import { TranscoderCapacityError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
 import { TokenError } from '../auth/tokens';
 import { CsvError } from '../cameras/csv';
 import { ClusterWorkerLostError } from '../cameras/map-clusters';
@@ -24,7 +24,7 @@ import {
   type FieldIssue,
 } from '../errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
-import { SnapshotError } from '../streams/snapshot-service';
+import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-service';
 
 export interface ProblemDoc {
   type: string;
@@ -121,6 +121,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof UnavailableError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof CsvError) return make(400, err.message, [{ path: `line ${err.line}`, message: err.message }]);
   if (err instanceof ClusterWorkerLostError) return retryLater(503, 'map clusters are being rebuilt after a worker restart', 1);
+  // the camera gave no picture: 503 when it may come back (down, timeout, grab limit), 502 when what it gave or holds is unusable
+  if (err instanceof SnapshotUnavailableError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof SnapshotError) return make(502, err.message);
   // a device that did not answer may later; one that answered badly is a bad gateway
   if (err instanceof DeviceError) return err.answered ? make(502, err.message) : retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
@@ -130,6 +132,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof TranscoderCapacityError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof TranscoderStartError) return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
   if (err instanceof TranscoderStateError) return retryLater(503, err.message, null);
+  if (err instanceof TranscoderGrabError) return retryLater(503, err.message, 5);
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
   // a device that does not answer (timeout, refused connection) may later; one that answers badly
   // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway

@@ -3,7 +3,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
-import { fault, SNAPSHOT_JPEG, VENDORS, wrap, type Vendor } from './vendors';
+import { fault, VENDORS, wrap, type Vendor } from './vendors';
+import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
 
 /** Options of one simulated camera. */
@@ -20,6 +21,8 @@ export interface SimCameraOptions {
   rtspSub: string;
   username: string;
   password: string;
+  /** Its RTSP server wants username/password too (the snapshot grab then sends them). Default false. */
+  rtspAuth?: boolean;
   /** The device clock runs this many seconds ahead of ours (negative: behind). Default 0. */
   clockOffsetS?: number;
   /** 'wsse' (default): WS-UsernameToken checked; 'digest': HTTP Digest required (401 challenge). */
@@ -52,6 +55,7 @@ export class SimOnvifCamera {
   private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
   private readonly subs = new Map<string, Sub>();
   private closing?: Promise<void>;
+  private snapshot: LiveSnapshot;
   port = 0;
   /** Requests served (tests use it to prove a call reached the camera). */
   requests = 0;
@@ -62,6 +66,14 @@ export class SimOnvifCamera {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
     this.ptz = opts.ptz ?? this.vendor.id !== 'dahua';
     this.presets.set('1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 });
+    // the snapshot is what the camera's main stream shows; credentials only when its RTSP server wants
+    // them (a URL with a password would show in the process list)
+    const rtsp = new URL(opts.rtspMain);
+    if (opts.rtspAuth) {
+      rtsp.username = encodeURIComponent(opts.username);
+      rtsp.password = encodeURIComponent(opts.password);
+    }
+    this.snapshot = new LiveSnapshot({ rtspUrl: rtsp.toString() });
   }
 
   get xaddr(): string {
@@ -80,13 +92,16 @@ export class SimOnvifCamera {
     this.port = (s.address() as AddressInfo).port;
   }
 
-  /** Stops listening and drops open connections (the camera "vanishes"). */
+  /** Stops listening, drops open connections and any snapshot grab in flight (the camera "vanishes"). */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    this.closing ??= Promise.all([
+      new Promise<void>((resolve) => {
+        if (!this.server) return resolve();
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      }),
+      this.snapshot.close(),
+    ]).then(() => undefined);
     return this.closing;
   }
 
@@ -94,6 +109,7 @@ export class SimOnvifCamera {
   async restart(): Promise<void> {
     await this.close();
     this.closing = undefined;
+    this.snapshot = this.snapshot.reopened();
     this.opts.port = this.port;
     await this.start();
   }
@@ -137,7 +153,10 @@ export class SimOnvifCamera {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': SNAPSHOT_JPEG.length }).end(SNAPSHOT_JPEG);
+      this.snapshot.jpeg().then(
+        (jpeg) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg),
+        (err: Error) => res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(err.message),
+      );
       return;
     }
     const chunks: Buffer[] = [];

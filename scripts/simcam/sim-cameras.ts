@@ -90,6 +90,7 @@ export async function startSimCameras(o: SimCamerasOptions): Promise<SimCameras>
         rtspSub: `rtsp://${rtspHost}:${rtspPort}/cam/${i}/sub`,
         username: o.username,
         password: o.password,
+        rtspAuth: o.rtspAuth === true,
         clockOffsetS: o.clockOffsetS ?? 0,
         ...o.perCamera?.(i),
       });

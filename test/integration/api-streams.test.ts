@@ -152,6 +152,14 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(anon.length, 1, JSON.stringify(anon));
     assert.equal(anon[0].detail.refusedBy, 'token');
     assert.match(anon[0].detail.reason, /invalid signature|rejected/);
+    // by the role's gate, before any camera is looked up: an auditor never watches video
+    await t.addUser('saud', 'auditor', 'police');
+    const auditor = await t.login('saud');
+    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: auditor, body: { profile: 'main' } })).status, 403);
+    const byGate = await denied({ actor_name: 'saud', target_id: camId });
+    assert.equal(byGate.length, 1);
+    assert.equal(byGate[0].detail.refusedBy, 'policy');
+    assert.match(byGate[0].detail.reason, /role auditor may not view/);
   });
 
   it('a camera that does not answer gets a clear 503 and no process is left', async () => {

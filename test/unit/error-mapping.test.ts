@@ -27,9 +27,16 @@ import {
   OnvifXmlError,
 } from '../../gateway/onvif/errors';
 import { MbtilesError } from '../../gateway/map/mbtiles-file';
-import { SnapshotError } from '../../gateway/streams/snapshot-service';
+import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
-import { TranscoderCapacityError, TranscoderError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import {
+  TranscoderCapacityError,
+  TranscoderError,
+  TranscoderGrabError,
+  TranscoderInputError,
+  TranscoderStartError,
+  TranscoderStateError,
+} from '../../transcoder/errors';
 import { nameStringMatches, scanErrorClasses, errorClassesIn } from '../helpers/error-classes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,12 +71,24 @@ const BY_CLASS: Record<string, Row> = {
   ClusterWorkerLostError: { make: () => new ClusterWorkerLostError('map clusters: worker gone'), status: 503, headers: { 'Retry-After': /^1$/ } },
   DeviceError: { make: () => new DeviceError('ptz of camera 3: device http://10.1.1.1/onvif answered badly: DOCTYPE', 'http://10.1.1.1/onvif'), status: 502, detail: /DOCTYPE/ },
   SnapshotError: { make: () => new SnapshotError('snapshot: camera answered HTTP 500'), status: 502, detail: /HTTP 500/ },
+  SnapshotUnavailableError: {
+    make: () => new SnapshotUnavailableError('snapshot: camera 7 gave no picture', 4.2),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+    detail: /camera 7 gave no picture/,
+  },
   // the libraries' errors
   GisInputError: { make: () => new GisInputError('radiusM', 'must be finite', Infinity), status: 400, paths: ['radiusM'] },
   TranscoderInputError: { make: () => new TranscoderInputError('transcoder: url must be rtsp'), status: 400 },
   TranscoderCapacityError: { make: () => new TranscoderCapacityError('transcoder: worker limit 2 reached', 12), status: 503, headers: { 'Retry-After': /^12$/ } },
   TranscoderStartError: { make: () => new TranscoderStartError('transcoder: ffmpeg exited', '7.main'), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /7\.main did not deliver video/ },
   TranscoderStateError: { make: () => new TranscoderStateError('transcoder: supervisor is closed'), status: 503, headers: { 'Retry-After': /^5$/ } },
+  TranscoderGrabError: {
+    make: () => new TranscoderGrabError('transcoder: frame grab of 7.main failed', '7.main', false),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+    detail: /7\.main/,
+  },
   // a base class nothing throws by itself
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },
   OnvifUriError: { make: () => new OnvifUriError('file:///etc/passwd', 'scheme'), status: 400 },

@@ -1,7 +1,8 @@
-// Stream calls and snapshots: POST /cameras/{id}/streams → signed HLS URL; GET /cameras/{id}/snapshot.
+// Stream calls and pictures: POST /cameras/{id}/streams → signed HLS URL; GET …/snapshot; POST …/stills (saved, audited).
 import { z } from 'zod';
 import { PROFILE } from '../../contract';
 import type { StreamService } from '../../streams/stream-service';
+import { STILL_AUDIT_ACTION, type StillService } from '../../streams/still-service';
 import { expressOf, type ApiRouter } from '../api-router';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
@@ -18,11 +19,11 @@ export interface SnapshotProvider {
   snapshot(principal: Parameters<StreamService['open']>[0], cameraId: string): Promise<Buffer>;
 }
 
-export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider): void {
+export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider, stills: Pick<StillService, 'take'>): void {
   api.add({
     method: 'post', path: '/cameras/{id}/streams', tag: 'streams', action: 'view', status: 201,
     summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token (renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
-    params: idParam, body: streamRequest,
+    params: idParam, body: streamRequest, auditRefusal: { action: 'stream.open', targetType: 'camera' },
     response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
   });
@@ -31,6 +32,24 @@ export function registerStreamRoutes(api: ApiRouter, streams: StreamService, sna
     handler: async (ctx) => {
       const jpeg = await snapshots.snapshot(ctx.principal, ctx.params.id);
       expressOf(ctx).res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
+    },
+  });
+  api.add({
+    method: 'post', path: '/cameras/{id}/stills', tag: 'streams', action: 'snapshot', params: idParam, produces: 'image/jpeg',
+    auditRefusal: { action: STILL_AUDIT_ACTION, targetType: 'camera' },
+    summary:
+      'Save a still: a JPEG of the camera taken now at full resolution (main profile), as a download; needs viewing rights ' +
+      'and is audited (camera.still). 502/503 with the reason when the camera gives no picture.',
+    handler: async (ctx) => {
+      const still = await stills.take(ctx.principal, ctx.params.id, ctx.ip);
+      expressOf(ctx).res
+        .set({
+          'Cache-Control': 'no-store',
+          'Content-Disposition': `attachment; filename="${still.filename}"`,
+          'X-Still-Taken-At': still.takenAt.toISOString(),
+        })
+        .type('image/jpeg')
+        .send(still.jpeg);
     },
   });
 }

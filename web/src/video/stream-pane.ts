@@ -8,6 +8,7 @@ import type { Realtime, StreamState } from '../core/realtime';
 import { requestStream, retryable, retryDelayMs, tokenRewrites } from './stream-source';
 import { attachPtz } from './ptz-controls';
 import { fullscreenOnDoubleClick, toggleFullscreen } from './fullscreen';
+import { saveStillControl } from './save-still';
 
 export type PaneState = 'starting' | 'live' | 'reconnecting' | 'failed' | 'stopped';
 const MAX_ATTEMPTS = 6;
@@ -50,7 +51,7 @@ export class StreamPane {
     const close = h('button', { class: 'icon-btn pane-close', 'i18n-title': 'wall.close', onclick: () => opts.onClose(this) }, '×');
     const full = h('button', { class: 'icon-btn pane-fullscreen', 'i18n-title': 'wall.paneFullscreen', onclick: () => toggleFullscreen(this.el) }, '⛶');
     // the pane's tools (fullscreen; room for more beside it), then close
-    const tools = h('span', { class: 'pane-tools' }, full);
+    const tools = h('span', { class: 'pane-tools' }, saveStillControl(camera.id), full);
     this.el = h(
       'div',
       { class: 'pane', 'data-camera-id': camera.id },
