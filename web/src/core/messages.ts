@@ -50,6 +50,8 @@ export const MESSAGES = {
 
   'map.offlineLayer': ['离线网格底图', 'Offline grid'],
   'map.offlineNotice': ['瓦片无法访问 · 离线网格', 'Tiles unreachable · offline grid'],
+  'map.attributionPrefix': ['地图引擎', 'Map engine'],
+  'map.attributionOffline': ['云眼离线网格', 'Cloud Eye offline grid'],
   'map.tilesUnreachable': ['地图瓦片无法访问，已切换到离线底图', 'Map tiles unreachable: switched to the offline grid'],
 
   'tab.filter': ['筛选', 'Filter'],
@@ -132,7 +134,7 @@ export const MESSAGES = {
   'draw.polygon': ['多边形', 'Polygon'],
   'draw.route': ['路线', 'Route'],
   'draw.buffer': ['路线两侧距离（米）', 'Distance from the route (m)'],
-  'draw.help': ['单击加点，双击或“完成”结束，Esc 取消。画圆：先点圆心，再点边缘。', 'Click to add points, double-click or Finish to end, Esc to cancel. Circle: click the centre, then the edge.'],
+  'draw.help': ['单击加点，双击或“完成”结束，Esc 取消。画圆：从圆心按住拖到边缘，或先点圆心再点边缘。', 'Click to add points, double-click or Finish to end, Esc to cancel. Circle: press at the centre and drag to the edge, or click the centre, then the edge.'],
   'draw.finish': ['完成', 'Finish'],
   'draw.clear': ['清除', 'Clear'],
 

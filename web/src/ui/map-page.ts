@@ -5,6 +5,7 @@ import { ApiError } from '../core/api';
 import { canPtz, canWatch } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { BaseMap } from '../map/base-map';
+import { translateAttribution } from '../map/attribution';
 import { CameraLayer } from '../map/camera-layer';
 import { openCameraPopup } from '../map/camera-popup';
 import { CameraEditor } from '../map/camera-editor';
@@ -49,6 +50,7 @@ export class MapPage {
   start(): void {
     const ctx = this.ctx;
     this.base = new BaseMap(this.mapEl, ctx.config);
+    this.closers.push(translateAttribution(this.base.map));
     const grids = new GridsLayer(this.base);
     this.cameras = new CameraLayer(this.base, {
       defaultRangeM: ctx.config.gis.defaultRangeM,
