@@ -220,7 +220,12 @@ export const shareCreate = z
 export const grid = z.object({ id: z.number(), name: z.string(), kind: z.string(), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()) });
 export const gridCreate = z.strictObject({ name: z.string().min(1).max(200), kind: z.enum(['district', 'grid', 'place']), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()).default({}) });
 
-export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()) });
+export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
+  /** The name of what the row names (camera, user, network, API key, grid), when the reader may be shown it; null otherwise. */
+  targetName: z.string().nullable(),
+  /** The acting user's display name (actorName is the login name). */
+  actorDisplayName: z.string().nullable(),
+});
 export const auditQuery = z.strictObject({
   action: text(64).optional(),
   actor: text(120).optional(),

@@ -38,6 +38,7 @@ import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
 import { registerAdminRoutes } from './http/routes/admin-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
+import { AuditReader } from './admin/audit-reader';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VERSION = '0.1.0';
@@ -184,7 +185,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     registerAuthRoutes(api, auth);
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
-    registerAuditRoutes(api, repos.audit, access);
+    registerAuditRoutes(api, new AuditReader(repos.audit, access));
     registerStreamRoutes(api, streams, {
       snapshot: async (p, id) => {
         const cam = await cameras.record(p, id, 'snapshot');

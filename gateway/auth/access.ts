@@ -2,7 +2,7 @@
 import type { OrgRepo } from '../db/org-repo';
 import { grantFromShare } from '../db/org-repo';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+import { auditCameraNameVisible, can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
 interface Compiled {
@@ -48,6 +48,11 @@ export class AccessControl {
 
   can(p: Principal, action: CameraAction, cam: PolicyCamera, now = new Date()): boolean {
     return can(p, action, cam, this.shares, now);
+  }
+
+  /** Whether p is shown the name of a camera in the audit rows it reads (policy.auditCameraNameVisible). */
+  auditCameraName(p: Principal, cam: PolicyCamera, now = new Date()): boolean {
+    return auditCameraNameVisible(p, cam, this.shares, now);
   }
 
   canDo(p: Principal, action: GlobalAction): boolean {

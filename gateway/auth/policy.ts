@@ -219,3 +219,26 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
   const ids = shares.filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now)).map((s) => s.id).sort((a, b) => a - b);
   return `d${p.departmentId}|s${ids.join(',')}|${area}`;
 }
+
+/**
+ * The audit rows `p` may read: 'all', those of one department (a department admin reads its own
+ * department's), or null (none). Auditors read the whole log, as do city-wide admins.
+ */
+export function auditScope(p: Principal): 'all' | { departmentId: number } | null {
+  if (!canDo(p, 'audit-read')) return null;
+  if (p.role === 'admin' && !isCityAdmin(p) && p.departmentId !== null) return { departmentId: p.departmentId };
+  return 'all';
+}
+
+/**
+ * Whether `p`, reading an audit row it may read (see auditScope), is shown the name of the camera the
+ * row names. An auditor's work is to read who watched what, so it is shown every name in the rows it
+ * reads (it still may not view the cameras); a department admin only the names of cameras it may see
+ * now (own, or shared to it), so a refused call on another department's camera does not reveal it.
+ */
+export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
+  const scope = auditScope(p);
+  if (scope === null) return false;
+  if (p.role === 'auditor' || isCityAdmin(p)) return true;
+  return can(p, 'view', cam, shares, now);
+}
