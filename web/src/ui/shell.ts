@@ -94,7 +94,7 @@ export class Shell {
       case 'discovery':
         return discoveryPage(this.ctx);
       case 'audit':
-        return { el: auditPage() };
+        return auditPage(this.ctx);
     }
   }
 }
