@@ -36,6 +36,9 @@ import { createApp, createRequestListener } from './http/app';
 import { registerMetaRoutes } from './http/routes/meta-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
+import { registerCameraFinderRoutes } from './http/routes/camera-finder-routes';
+import { CameraFinder } from './cameras/camera-finder';
+import { CameraFinderRepo } from './db/camera-finder-repo';
 import { registerAdminRoutes } from './http/routes/admin-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
 import { AuditReader } from './admin/audit-reader';
@@ -183,6 +186,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
     const api = new ApiRouter(new RequestAuthenticator(auth), logError);
     registerAuthRoutes(api, auth);
+    registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(db.knex), access));
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
     registerAuditRoutes(api, new AuditReader(repos.audit, access));
