@@ -12,6 +12,8 @@ import { apiKeysPage } from '../admin/api-keys-page';
 import { sharesPage } from '../admin/shares-page';
 import { discoveryPage } from '../admin/discovery-page';
 import { auditPage } from '../admin/audit-page';
+import { CameraSearch } from './camera-search';
+import { CameraTree } from './camera-tree';
 
 export class Shell {
   readonly el: HTMLElement;
@@ -20,6 +22,7 @@ export class Shell {
   private readonly pages: Page[];
   private mapPage: MapPage | null = null;
   private current: { page: Page; el: HTMLElement; close?: () => void } | null = null;
+  private readonly finders: Array<{ close(): void }> = [];
 
   constructor(
     private readonly ctx: AppContext,
@@ -29,7 +32,18 @@ export class Shell {
     for (const p of this.pages) this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
     const user = h('span', { class: 'user-chip', title: ctx.me.role }, ctx.me.name, ' · ', label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`));
     const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
-    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, h('div', { class: 'spacer' }), densitySwitch(() => this.mapPage?.base?.map.invalidateSize()), langSwitch(), user, out);
+    // finding a camera is part of the map: offered to the roles that have it
+    let find: HTMLElement | null = null;
+    if (this.pages.includes('map')) {
+      const search = new CameraSearch((hit) => this.focusCamera(hit));
+      const tree = new CameraTree(ctx, (cam) => {
+        tree.open(false);
+        this.focusCamera(cam);
+      });
+      this.finders.push(search, tree);
+      find = h('div', { class: 'finders' }, search.el, tree.el);
+    }
+    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, find, h('div', { class: 'spacer' }), densitySwitch(() => this.mapPage?.base?.map.invalidateSize()), langSwitch(), user, out);
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 
@@ -40,9 +54,17 @@ export class Shell {
 
   close(): void {
     window.removeEventListener('hashchange', this.route);
+    for (const f of this.finders.splice(0)) f.close();
     this.current?.close?.();
     this.mapPage?.close();
     this.el.remove();
+  }
+
+  /** Shows the map (from any page), flies to the camera and plays it. */
+  private focusCamera(cam: Pick<Camera, 'id' | 'name' | 'lng' | 'lat'>): void {
+    if (location.hash !== '#/map') history.replaceState(null, '', '#/map');
+    this.show('map');
+    this.mapPage?.focus(cam);
   }
 
   private readonly route = (): void => {
