@@ -254,7 +254,10 @@ export const scanInfo = z.object({ id: z.string(), networkId: z.number(), depart
 export const foundDevice = z.object({ networkId: z.number(), endpoint: z.string(), xaddr: z.string(), name: z.string().nullable(), hardware: z.string().nullable(), via: z.string(), lastSeen: z.string() });
 
 /** GET /cameras/search: a text (name, id, tag or address) and how many hits at most. */
-export const cameraSearchQuery = z.strictObject({ q: z.string().trim().min(1, 'type at least one character').max(200), limit: queryNumber(z.number().int().min(1).max(100)).default(20) });
+export const cameraSearchQuery = z.strictObject({
+  q: z.string().trim().min(1, 'type at least one character').max(200),
+  limit: queryNumber(z.number().int().min(1).max(100)).default(20),
+});
 /** One search hit: the camera's summary, its address, and which of its fields matched first (id, name, tag, address). */
 export const cameraSearchHit = z.object({
   id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), address: z.string(), tags: z.array(z.string()),
@@ -265,7 +268,11 @@ const treeBy = z.enum(['network', 'grid']).default('network');
 export const cameraTreeQuery = z.strictObject({ by: treeBy });
 export const cameraTree = z.object({
   by: z.enum(['network', 'grid']),
-  departments: z.array(z.object({ id: z.number(), count: z.number(), groups: z.array(z.object({ id: z.number().nullable().meta({ description: 'null: cameras of no network / in no grid' }), name: z.string(), count: z.number() })) })),
+  departments: z.array(z.object({
+    id: z.number(),
+    count: z.number(),
+    groups: z.array(z.object({ id: z.number().nullable().meta({ description: 'null: cameras of no network / in no grid' }), name: z.string(), count: z.number() })),
+  })),
 });
 /** GET /cameras/tree/cameras: the visible cameras of one department's group (group "none" = of no network / grid), by name. */
 export const cameraTreeLeavesQuery = z.strictObject({

@@ -20,7 +20,9 @@ export interface FinderAccess {
 const SEARCH_CHUNK = 200;
 const SEARCH_MAX_SCAN = 10_000;
 
-const summary = (r: FinderRow): Omit<CameraSearchHit, 'match'> => ({ id: r.id, name: r.name, departmentId: r.departmentId, status: r.status, lng: r.lng, lat: r.lat, address: r.address, tags: r.tags });
+const summary = (r: FinderRow): Omit<CameraSearchHit, 'match'> => ({
+  id: r.id, name: r.name, departmentId: r.departmentId, status: r.status, lng: r.lng, lat: r.lat, address: r.address, tags: r.tags,
+});
 
 /** Which field of the camera made it a hit, in the order of the ranking. */
 export function matchOf(r: Pick<FinderRow, 'id' | 'name' | 'tags'>, text: string): CameraSearchHit['match'] {

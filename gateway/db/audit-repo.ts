@@ -78,21 +78,28 @@ export class AuditRepo {
 
   /** Looks up the names of what `entries` refer to (rows since deleted are simply absent). */
   async names(entries: readonly AuditEntry[]): Promise<AuditNames> {
-    const ids = (type: string, re: RegExp): string[] => [...new Set(entries.filter((e) => e.targetType === type && e.targetId && re.test(e.targetId)).map((e) => e.targetId!))];
+    const ids = (type: string, re: RegExp): string[] => {
+      const named = entries.filter((e) => e.targetType === type && e.targetId && re.test(e.targetId));
+      return [...new Set(named.map((e) => e.targetId!))];
+    };
     const actorIds = entries.filter((e) => e.actorType === 'user' && e.actorId && INT_ID.test(e.actorId)).map((e) => e.actorId!);
     const userIds = [...new Set([...ids('user', INT_ID), ...actorIds])];
     const byId = async (table: string, list: string[]): Promise<Map<string, string>> =>
       new Map(list.length ? ((await this.knex(table).select('id', 'name').whereIn('id', list)) as Row[]).map((r) => [String(r.id), String(r.name)]) : []);
     const cams = ids('camera', BIG_ID);
+    const rowsOf = async (list: string[], read: () => Knex.QueryBuilder): Promise<Row[]> => (list.length ? ((await read()) as Row[]) : []);
+    const camera = (r: Row): AuditCamera => ({
+      id: String(r.id), name: String(r.name), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [], lng: Number(r.lng), lat: Number(r.lat),
+    });
     const [camRows, userRows, networks, apikeys, grids] = await Promise.all([
-      cams.length ? (this.knex('cameras').select('id', 'name', 'department_id', 'tags', 'lng', 'lat').whereIn('id', cams) as Promise<Row[]>) : Promise.resolve([] as Row[]),
-      userIds.length ? (this.knex('users').select('id', 'username', 'display_name').whereIn('id', userIds) as Promise<Row[]>) : Promise.resolve([] as Row[]),
+      rowsOf(cams, () => this.knex('cameras').select('id', 'name', 'department_id', 'tags', 'lng', 'lat').whereIn('id', cams)),
+      rowsOf(userIds, () => this.knex('users').select('id', 'username', 'display_name').whereIn('id', userIds)),
       byId('networks', ids('network', INT_ID)),
       byId('api_keys', ids('apikey', INT_ID)),
       byId('grids', ids('grid', INT_ID)),
     ]);
     return {
-      cameras: new Map(camRows.map((r) => [String(r.id), { id: String(r.id), name: String(r.name), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [], lng: Number(r.lng), lat: Number(r.lat) }])),
+      cameras: new Map(camRows.map((r) => [String(r.id), camera(r)])),
       users: new Map(userRows.map((r) => [String(r.id), { username: String(r.username), displayName: String(r.display_name ?? '') }])),
       networks,
       apikeys,

@@ -48,7 +48,10 @@ export class CameraFinderRepo {
         w.whereILike('name', like).orWhereILike('address', like).orWhereRaw('EXISTS (SELECT 1 FROM unnest(tags) AS t WHERE t ILIKE ?)', [like]);
         if (/^\d{1,18}$/.test(text)) w.orWhere('id', text);
       })
-      .orderByRaw('CASE WHEN id::text = ? THEN 0 WHEN name ILIKE ? THEN 1 WHEN name ILIKE ? THEN 2 WHEN ? = ANY(tags) THEN 3 ELSE 4 END, name, id', [text, `${esc}%`, like, text])
+      .orderByRaw(
+        'CASE WHEN id::text = ? THEN 0 WHEN name ILIKE ? THEN 1 WHEN name ILIKE ? THEN 2 WHEN ? = ANY(tags) THEN 3 ELSE 4 END, name, id',
+        [text, `${esc}%`, like, text],
+      )
       .limit(limit)
       .offset(offset);
     if (departments) q.whereIn('department_id', departments);

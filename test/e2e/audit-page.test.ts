@@ -20,6 +20,14 @@ function shanghai(iso: string): { y: number; mo: number; d: number; h: number; m
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** The English medium date and time of an instant in UTC+8, e.g. "Dec 6, 2026, 6:30:05 PM". */
+function english(iso: string): string {
+  const z = shanghai(iso);
+  const h12 = z.h % 12 === 0 ? 12 : z.h % 12;
+  return `${MONTHS[z.mo - 1]} ${z.d}, ${z.y}, ${h12}:${two(z.mi)}:${two(z.s)} ${z.h < 12 ? 'AM' : 'PM'}`;
+}
 
 describe('audit page (e2e)', function () {
   this.timeout(60_000);
@@ -45,11 +53,14 @@ describe('audit page (e2e)', function () {
     // what the log holds after a viewer watched for 65 s, and after it asked for a traffic camera it may not see
     const audit = tg.gw.repos.audit;
     await tg.login('pview');
-    await audit.append({ actorType: 'user', actorId: pview, actorName: 'pview', departmentId: tg.departments.police, action: 'stream.open', targetType: 'camera', targetId: bridge.id, outcome: 'denied', ip: '127.0.0.1', detail: { profile: 'sub' } });
-    await audit.append({ actorType: 'user', actorId: pview, actorName: 'pview', departmentId: tg.departments.police, action: 'stream.close', targetType: 'camera', targetId: west.id, ip: '127.0.0.1', detail: { profile: 'main', session: '0b7c6a1e-0000-4000-8000-000000000001', reason: 'viewer left', durationS: 65 } });
+    const by = { actorType: 'user', actorId: pview, actorName: 'pview', departmentId: tg.departments.police, ip: '127.0.0.1', targetType: 'camera' } as const;
+    await audit.append({ ...by, action: 'stream.open', targetId: bridge.id, outcome: 'denied', detail: { profile: 'sub' } });
+    const session = '0b7c6a1e-0000-4000-8000-000000000001';
+    await audit.append({ ...by, action: 'stream.close', targetId: west.id, detail: { profile: 'main', session, reason: 'viewer left', durationS: 65 } });
     const wrong = await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pview', password: 'not-the-password' } });
     assert.equal(wrong.status, 401);
-    const rows = (await tg.api('GET', '/api/v1/audit?limit=50', { token: await tg.login('city') })).body.items as Array<{ id: string; action: string; at: string; outcome: string }>;
+    const read = await tg.api('GET', '/api/v1/audit?limit=50', { token: await tg.login('city') });
+    const rows = read.body.items as Array<{ id: string; action: string; at: string; outcome: string }>;
     const close = rows.find((r) => r.action === 'stream.close')!;
     closeAt = close.at;
     closeId = close.id;
@@ -84,7 +95,7 @@ describe('audit page (e2e)', function () {
     assert.doesNotMatch(detail, /[{}"]|durationS|session/, `no JSON or keys: ${detail}`);
     const at = (await p.textContent(cell(closeId, 'audit-at'))) ?? '';
     const z = shanghai(closeAt);
-    assert.equal(at, `${z.y}年${z.mo}月${z.d}日 ${String(z.h).padStart(2, '0')}:${String(z.mi).padStart(2, '0')}:${String(z.s).padStart(2, '0')}`, 'a Chinese date in UTC+8');
+    assert.equal(at, `${z.y}年${z.mo}月${z.d}日 ${two(z.h)}:${two(z.mi)}:${two(z.s)}`, 'a Chinese date in UTC+8');
     // the auditor is shown the name of the camera a viewer was refused, as it reads who tried to see what
     assert.match((await p.textContent(cell(refusedId, 'audit-target'))) ?? '', /^摄像机 交通-大桥 \(#\d+\)$/);
     assert.equal(await p.textContent(cell(refusedId, 'audit-outcome')), '被拒绝');
@@ -96,10 +107,10 @@ describe('audit page (e2e)', function () {
     assert.match((await p.textContent(cell(closeId, 'audit-target'))) ?? '', /^Camera 天网-西门 \(#\d+\)$/);
     const en = (await p.textContent(`.audit-page tr[data-id="${closeId}"] .audit-detail`)) ?? '';
     for (const words of ['Profile main stream', 'Reason the viewer left', 'Duration 1 min 5 s']) assert.ok(en.includes(words), `detail has "${words}": ${en}`);
-    const h12 = z.h % 12 === 0 ? 12 : z.h % 12;
     const enAt = ((await p.textContent(cell(closeId, 'audit-at'))) ?? '').replace(/\s/g, ' ');
-    assert.equal(enAt, `${MONTHS[z.mo - 1]} ${z.d}, ${z.y}, ${h12}:${String(z.mi).padStart(2, '0')}:${String(z.s).padStart(2, '0')} ${z.h < 12 ? 'AM' : 'PM'}`);
-    assert.equal(await p.textContent(`.audit-page select[name=action] option[value="stream.close"]`), 'Closed a stream', 'the action filter speaks English too');
+    assert.equal(enAt, english(closeAt));
+    const option = await p.textContent(`.audit-page select[name=action] option[value="stream.close"]`);
+    assert.equal(option, 'Closed a stream', 'the action filter speaks English too');
   });
 
   it('a department admin opens the audit page from the menu in English in a zh-CN browser, and filters by an action in words', async () => {
@@ -110,9 +121,7 @@ describe('audit page (e2e)', function () {
     await p.click('.nav-link[data-page=audit]');
     await p.waitForSelector(cell(closeId, 'audit-action'));
     await assertOnScreen(p, cell(closeId, 'audit-at'), 'the time of the stream.close row');
-    const z = shanghai(closeAt);
-    const h12 = z.h % 12 === 0 ? 12 : z.h % 12;
-    assert.equal(((await p.textContent(cell(closeId, 'audit-at'))) ?? '').replace(/\s/g, ' '), `${MONTHS[z.mo - 1]} ${z.d}, ${z.y}, ${h12}:${String(z.mi).padStart(2, '0')}:${String(z.s).padStart(2, '0')} ${z.h < 12 ? 'AM' : 'PM'}`);
+    assert.equal(((await p.textContent(cell(closeId, 'audit-at'))) ?? '').replace(/\s/g, ' '), english(closeAt));
     assert.equal(await p.textContent(cell(closeId, 'audit-actor')), '值班员张三 (pview)');
     // a police admin may not see the traffic camera: the row says which id was asked for, not its name
     assert.equal(await p.textContent(cell(refusedId, 'audit-target')), `Camera #${cams.get('交通-大桥')!.id}`);

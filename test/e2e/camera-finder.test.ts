@@ -36,11 +36,19 @@ describe('finding a camera (e2e)', function () {
     // 3 km from the city: far enough that finding it means flying there
     const [lng, lat] = offset(3000, 2000);
     const d = 0.002;
-    const grid = await tg.api('POST', '/api/v1/grids', { token: await tg.login('city'), body: { name: '解放街道网格', kind: 'grid', geometry: { type: 'Polygon', coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]] } } });
+    const square = [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]];
+    const grid = await tg.api('POST', '/api/v1/grids', {
+      token: await tg.login('city'),
+      body: { name: '解放街道网格', kind: 'grid', geometry: { type: 'Polygon', coordinates: square } },
+    });
     assert.equal(grid.status, 201, grid.text);
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: admin,
-      body: { name: '模拟-解放路口', networkId: netId, mainUri: rtsp.url(0, 'main'), subUri: rtsp.url(0, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat, bearing: 90, fov: 90, rangeM: 100, address: '解放路 18 号', tags: ['crossing', 'sim-cam'] },
+      body: {
+        name: '模拟-解放路口', networkId: netId, mainUri: rtsp.url(0, 'main'), subUri: rtsp.url(0, 'sub'),
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+        lng, lat, bearing: 90, fov: 90, rangeM: 100, address: '解放路 18 号', tags: ['crossing', 'sim-cam'],
+      },
     });
     assert.equal(r.status, 201, r.text);
     cam = r.body as Camera;
@@ -64,7 +72,8 @@ describe('finding a camera (e2e)', function () {
     await p.locator(SEARCH).pressSequentially(text, { delay: 20 });
     await p.waitForFunction((want) => {
       const box = document.querySelector('.search-results');
-      return !!box && !box.hasAttribute('hidden') && document.querySelector<HTMLInputElement>('.topbar input[name=camera-search]')?.value === want && box.querySelector('.search-hit, .search-none') !== null;
+      const typed = document.querySelector<HTMLInputElement>('.topbar input[name=camera-search]')?.value;
+      return !!box && !box.hasAttribute('hidden') && typed === want && box.querySelector('.search-hit, .search-none') !== null;
     }, text);
     await p.waitForTimeout(400); // a later answer for the whole text replaces an earlier one
   }

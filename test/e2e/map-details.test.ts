@@ -56,7 +56,12 @@ describe('map details (e2e)', function () {
     await waitRender(p, 0);
     const cam = cams.get('天网-西门')!;
     const size = (await p.locator('#map').boundingBox())!;
-    for (const [x, y, corner] of [[64, 26, 'top left, beside the zoom buttons'], [size.width - 40, size.height - 60, 'bottom right'], [size.width - 30, 30, 'top right']] as const) {
+    const corners = [
+      [64, 26, 'top left, beside the zoom buttons'],
+      [size.width - 40, size.height - 60, 'bottom right'],
+      [size.width - 30, 30, 'top right'],
+    ] as const;
+    for (const [x, y, corner] of corners) {
       // the map is placed so that the camera sits at that corner (as after a person's panning)
       await p.evaluate(([lng, lat, x, y]) => {
         const { base } = window.cloudeye!;
@@ -129,7 +134,8 @@ describe('map details (e2e)', function () {
     assert.ok(shape && shape.kind === 'circle', 'a circle was drawn');
     assert.ok(haversineM(shape.centre[0], shape.centre[1], CENTRE[0], CENTRE[1]) < 6, `centred where the press began: ${shape.centre}`);
     assert.ok(Math.abs(shape.radiusM - radiusM) < 8, `reaching where the button was released: ${shape.radiusM} m`);
-    const expected = [...cams.values()].filter((c) => c.departmentId === tg.departments.police && haversineM(c.lng, c.lat, shape.centre[0], shape.centre[1]) <= shape.radiusM).map((c) => c.id).sort();
+    const inside = (c: Camera): boolean => haversineM(c.lng, c.lat, shape.centre[0], shape.centre[1]) <= shape.radiusM;
+    const expected = [...cams.values()].filter((c) => c.departmentId === tg.departments.police && inside(c)).map((c) => c.id).sort();
     const listed = (await p.$$eval('.select-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))).sort();
     assert.ok(expected.length >= 3, 'the circle holds several police cameras');
     assert.deepEqual(listed, expected);

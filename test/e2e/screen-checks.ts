@@ -34,7 +34,15 @@ export async function assertNotShown(page: Page, selector: string, what = select
   for (let i = 0; i < n; i++) assert.equal(await page.locator(selector).nth(i).isVisible(), false, `${what} is not shown`);
 }
 
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** Whether box `inner` lies inside box `outer` (within `slack` px). */
-export function boxInside(inner: { x: number; y: number; width: number; height: number }, outer: { x: number; y: number; width: number; height: number }, slack = 1): boolean {
-  return inner.x >= outer.x - slack && inner.y >= outer.y - slack && inner.x + inner.width <= outer.x + outer.width + slack && inner.y + inner.height <= outer.y + outer.height + slack;
+export function boxInside(inner: Box, outer: Box, slack = 1): boolean {
+  const x = inner.x >= outer.x - slack && inner.x + inner.width <= outer.x + outer.width + slack;
+  return x && inner.y >= outer.y - slack && inner.y + inner.height <= outer.y + outer.height + slack;
 }

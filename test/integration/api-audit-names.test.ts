@@ -16,18 +16,23 @@ describe('api: audit rows with names', function () {
     await t.addUser('audit', 'auditor', null);
     trafficUser = await t.addUser('tview', 'viewer', 'traffic');
     await t.gw.repos.accounts.updateUser(trafficUser, { displayName: '交通查看员' });
-    const r = await t.api('POST', '/api/v1/cameras', { token: await t.login('padmin'), body: { name: '天网-港口', mainUri: 'rtsp://127.0.0.1:20001/stream', lng: 111.69, lat: 29.03, tags: ['port'] } });
+    const body = { name: '天网-港口', mainUri: 'rtsp://127.0.0.1:20001/stream', lng: 111.69, lat: 29.03, tags: ['port'] };
+    const r = await t.api('POST', '/api/v1/cameras', { token: await t.login('padmin'), body });
     assert.equal(r.status, 201, r.text);
     policeCam = r.body.id;
     // a traffic viewer asked for the police camera and was refused (a row of the traffic department)
-    await t.gw.repos.audit.append({ actorType: 'user', actorId: trafficUser, actorName: 'tview', departmentId: t.departments.traffic, action: 'stream.open', targetType: 'camera', targetId: policeCam, outcome: 'denied', detail: { profile: 'main' } });
+    await t.gw.repos.audit.append({
+      actorType: 'user', actorId: trafficUser, actorName: 'tview', departmentId: t.departments.traffic,
+      action: 'stream.open', targetType: 'camera', targetId: policeCam, outcome: 'denied', detail: { profile: 'main' },
+    });
   });
   after(async () => t?.close());
 
   async function refusedRow(user: string): Promise<{ targetName: string | null; actorDisplayName: string | null } | undefined> {
     const r = await t.api('GET', '/api/v1/audit?action=stream.open', { token: await t.login(user) });
     assert.equal(r.status, 200, r.text);
-    return (r.body.items as Array<{ targetId: string; outcome: string; targetName: string | null; actorDisplayName: string | null }>).find((e) => e.targetId === policeCam && e.outcome === 'denied');
+    const items = r.body.items as Array<{ targetId: string; outcome: string; targetName: string | null; actorDisplayName: string | null }>;
+    return items.find((e) => e.targetId === policeCam && e.outcome === 'denied');
   }
 
   it("shows the auditor and the city admin the camera's name and the actor's display name", async () => {
@@ -47,7 +52,8 @@ describe('api: audit rows with names', function () {
     const before = await refusedRow('tadmin');
     assert.ok(before, 'the traffic admin reads its department row');
     assert.equal(before.targetName, null);
-    const share = await t.api('POST', '/api/v1/shares', { token: await t.login('padmin'), body: { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['port'] } });
+    const body = { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['port'] };
+    const share = await t.api('POST', '/api/v1/shares', { token: await t.login('padmin'), body });
     assert.equal(share.status, 201, share.text);
     assert.equal((await refusedRow('tadmin'))?.targetName, '天网-港口');
     const revoked = await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: await t.login('padmin') });
@@ -56,7 +62,8 @@ describe('api: audit rows with names', function () {
   });
 
   it('names users in user rows and documents the fields in OpenAPI', async () => {
-    const made = await t.api('POST', '/api/v1/users', { token: await t.login('tadmin'), body: { username: 'tnew', password: 'pw-tnew-12345', displayName: '新交通员', role: 'viewer' } });
+    const body = { username: 'tnew', password: 'pw-tnew-12345', displayName: '新交通员', role: 'viewer' };
+    const made = await t.api('POST', '/api/v1/users', { token: await t.login('tadmin'), body });
     assert.equal(made.status, 201, made.text);
     const r = await t.api('GET', '/api/v1/audit?action=user.create', { token: await t.login('tadmin') });
     assert.equal(r.body.items[0].targetName, '新交通员');

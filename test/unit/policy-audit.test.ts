@@ -6,8 +6,12 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;
 const TRAFFIC = 2;
 const policeCam = { id: '7', departmentId: POLICE, tags: ['bridge'], lng: 111.7, lat: 29.03 };
-const principal = (role: Role, departmentId: number | null, kind: 'user' | 'apikey' = 'user'): Principal => ({ kind, id: 1, name: 'u', role, departmentId, area: null, scopes: [] });
-const share = (over: Partial<ShareGrant>): ShareGrant => ({ id: 1, fromDepartmentId: POLICE, toDepartmentId: TRAFFIC, kind: 'all', tags: [], cameraIds: [], polygon: null, expiresAt: null, revokedAt: null, ...over });
+const principal = (role: Role, departmentId: number | null, kind: 'user' | 'apikey' = 'user'): Principal => ({
+  kind, id: 1, name: 'u', role, departmentId, area: null, scopes: [],
+});
+const share = (over: Partial<ShareGrant>): ShareGrant => ({
+  id: 1, fromDepartmentId: POLICE, toDepartmentId: TRAFFIC, kind: 'all', tags: [], cameraIds: [], polygon: null, expiresAt: null, revokedAt: null, ...over,
+});
 
 describe('policy: audit', () => {
   const scopes: Array<[string, Principal, ReturnType<typeof auditScope>]> = [

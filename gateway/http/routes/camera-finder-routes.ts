@@ -7,7 +7,10 @@ import type { ApiRouter } from '../api-router';
 /** Registered before /cameras/{id}, which would otherwise take "search" and "tree" for ids. */
 export function registerCameraFinderRoutes(api: ApiRouter, finder: CameraFinder): void {
   api.add({
-    method: 'get', path: '/cameras/search', tag: 'cameras', summary: 'Visible cameras whose id equals q or whose name, tag or address contains it (case-insensitive), best first: id, name prefix, name, exact tag, the rest',
+    method: 'get', path: '/cameras/search', tag: 'cameras',
+    summary:
+      'Visible cameras whose id equals q or whose name, tag or address contains it (case-insensitive), ' +
+      'best first: id, name prefix, name, exact tag, the rest',
     query: cameraSearchQuery, response: z.object({ items: z.array(cameraSearchHit) }),
     handler: async ({ principal, query }) => ({ items: await finder.search(principal, query.q, query.limit) }),
   });
@@ -17,7 +20,8 @@ export function registerCameraFinderRoutes(api: ApiRouter, finder: CameraFinder)
     handler: ({ principal, query }) => finder.tree(principal, query.by),
   });
   api.add({
-    method: 'get', path: '/cameras/tree/cameras', tag: 'cameras', summary: 'The visible cameras of one group of the tree (group=none: of no network / in no grid), by name',
+    method: 'get', path: '/cameras/tree/cameras', tag: 'cameras',
+    summary: 'The visible cameras of one group of the tree (group=none: of no network / in no grid), by name',
     query: cameraTreeLeavesQuery, response: cameraTreeLeaves,
     handler: ({ principal, query }) => finder.leaves(principal, query.by, query.department, query.group === 'none' ? null : Number(query.group), query.limit),
   });

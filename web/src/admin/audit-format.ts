@@ -45,7 +45,16 @@ function duration(s: number): string {
 }
 
 /** Camera fields named by a camera.update row, as the camera form calls them. */
-const FIELD_KEYS: Record<string, MsgKey> = { name: 'camera.name', address: 'camera.address', bearing: 'camera.bearing', fov: 'camera.fov', rangeM: 'camera.range', tags: 'camera.tags', lng: 'camera.position', lat: 'camera.position' };
+const FIELD_KEYS: Record<string, MsgKey> = {
+  name: 'camera.name',
+  address: 'camera.address',
+  bearing: 'camera.bearing',
+  fov: 'camera.fov',
+  rangeM: 'camera.range',
+  tags: 'camera.tags',
+  lng: 'camera.position',
+  lat: 'camera.position',
+};
 
 function plain(v: unknown): string {
   if (typeof v === 'boolean') return t(v ? 'detail.yes' : 'detail.no');

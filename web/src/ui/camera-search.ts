@@ -18,7 +18,10 @@ export class CameraSearch {
   private ctrl: AbortController | null = null;
 
   constructor(private readonly onPick: (hit: CameraSearchHit) => void) {
-    this.input = h('input', { type: 'search', name: 'camera-search', autocomplete: 'off', 'i18n-placeholder': 'search.placeholder', 'i18n-title': 'search.label', role: 'combobox', 'aria-expanded': 'false' });
+    this.input = h('input', {
+      type: 'search', name: 'camera-search', autocomplete: 'off', role: 'combobox', 'aria-expanded': 'false',
+      'i18n-placeholder': 'search.placeholder', 'i18n-title': 'search.label',
+    });
     this.list = h('ul', { class: 'search-results', role: 'listbox', hidden: true });
     this.el = h('div', { class: 'camera-search' }, this.input, this.list);
     this.input.addEventListener('input', () => this.soon());
@@ -90,8 +93,20 @@ export class CameraSearch {
       ...this.hits.map((hit, i) =>
         h(
           'li',
-          { class: `search-hit${i === this.active ? ' active' : ''}`, role: 'option', 'data-camera-id': hit.id, onmousedown: (e: Event) => e.preventDefault(), onclick: () => this.pick(hit) },
-          h('div', { class: 'hit-line' }, h('span', { class: `status-dot status-${hit.status}`, title: statusName(hit.status) }), h('strong', { class: 'hit-name' }, hit.name), h('span', { class: 'hit-id muted' }, `#${hit.id}`), h('span', { class: 'badge hit-match' }, t(`search.match.${hit.match}`))),
+          {
+            class: `search-hit${i === this.active ? ' active' : ''}`, role: 'option', 'data-camera-id': hit.id,
+            // keep the focus in the input: the list stays open until the click lands
+            onmousedown: (e: Event) => e.preventDefault(),
+            onclick: () => this.pick(hit),
+          },
+          h(
+            'div',
+            { class: 'hit-line' },
+            h('span', { class: `status-dot status-${hit.status}`, title: statusName(hit.status) }),
+            h('strong', { class: 'hit-name' }, hit.name),
+            h('span', { class: 'hit-id muted' }, `#${hit.id}`),
+            h('span', { class: 'badge hit-match' }, t(`search.match.${hit.match}`)),
+          ),
           hit.address ? h('div', { class: 'hit-address muted' }, hit.address) : null,
           hit.tags.length ? h('div', { class: 'hit-tags' }, ...hit.tags.map((tag) => h('span', { class: 'badge' }, tag))) : null,
         ),

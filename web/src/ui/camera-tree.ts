@@ -20,11 +20,15 @@ export class CameraTree {
     private readonly ctx: AppContext,
     private readonly onPick: (cam: TreeCamera) => void,
   ) {
-    const toggle = h('button', { class: 'btn small tree-toggle', type: 'button', i18n: 'tree.open', 'aria-expanded': 'false', onclick: () => this.open(this.panel.hidden) });
+    const toggle = h('button', {
+      class: 'btn small tree-toggle', type: 'button', i18n: 'tree.open', 'aria-expanded': 'false', onclick: () => this.open(this.panel.hidden),
+    });
     this.bySel = h('select', { name: 'tree-by', onchange: () => void this.load() });
     this.fillBy();
     this.body = h('div', { class: 'tree-body' });
-    this.panel = h('div', { class: 'camera-tree-panel card', hidden: true, role: 'tree' }, h('div', { class: 'tree-head' }, label(h('strong'), 'tree.title'), this.bySel, h('button', { class: 'icon-btn tree-close', type: 'button', 'i18n-title': 'common.dismiss', onclick: () => this.open(false) }, '×')), this.body);
+    const dismiss = h('button', { class: 'icon-btn tree-close', type: 'button', 'i18n-title': 'common.dismiss', onclick: () => this.open(false) }, '×');
+    const head = h('div', { class: 'tree-head' }, label(h('strong'), 'tree.title'), this.bySel, dismiss);
+    this.panel = h('div', { class: 'camera-tree-panel card', hidden: true, role: 'tree' }, head, this.body);
     this.el = h('div', { class: 'camera-tree' }, toggle, this.panel);
     this.offs.push(onLang(() => {
       this.fillBy();
@@ -82,7 +86,18 @@ export class CameraTree {
       leaves.replaceChildren(label(h('li', { class: 'muted' }), 'common.loading'));
       try {
         const r = await api<CameraTreeLeaves>('GET', `/cameras/tree/cameras${qs({ by, department: departmentId, group: g.id === null ? 'none' : g.id })}`);
-        leaves.replaceChildren(...r.items.map((c) => h('li', { class: 'tree-cam-item' }, h('button', { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) }, h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }), c.name))));
+        const leaf = (c: TreeCamera): HTMLElement =>
+          h(
+            'li',
+            { class: 'tree-cam-item' },
+            h(
+              'button',
+              { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) },
+              h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }),
+              c.name,
+            ),
+          );
+        leaves.replaceChildren(...r.items.map(leaf));
         if (r.total > r.items.length) leaves.append(h('li', { class: 'muted' }, t('tree.more', { n: r.total - r.items.length })));
       } catch (err) {
         leaves.replaceChildren(h('li', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)));
