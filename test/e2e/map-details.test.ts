@@ -89,6 +89,22 @@ describe('map details (e2e)', function () {
       await p.click('.leaflet-popup-close-button');
       await p.waitForSelector('.cam-popup', { state: 'detached' });
     }
+    // Play from a popup at the right edge: the wall takes part of the map's width, the popup stays whole
+    await p.evaluate(([lng, lat, x]) => {
+      const { base } = window.cloudeye!;
+      const m = base.map;
+      const at = m.latLngToContainerPoint(base.toLatLng(lng, lat));
+      m.panBy([at.x - x, at.y - m.getSize().y / 2], { animate: false });
+    }, [cam.lng, cam.lat, size.width - 60] as const);
+    await p.locator(`.cam-marker[data-camera-id="${cam.id}"]`).click();
+    await p.click('.cam-popup .play-btn');
+    await p.waitForSelector(`.video-wall .pane[data-camera-id="${cam.id}"]`);
+    await p.waitForTimeout(800);
+    const narrowed = (await p.locator('#map').boundingBox())!;
+    assert.ok(narrowed.width < size.width - 100, `the wall took room from the map: ${size.width} → ${narrowed.width} px`);
+    const popup = (await p.locator('.leaflet-popup').boundingBox())!;
+    assert.ok(boxInside(popup, narrowed), `with the wall open the popup ${JSON.stringify(popup)} lies inside the map ${JSON.stringify(narrowed)}`);
+    await assertOnScreen(p, '.cam-popup .cam-name', "the camera's name with the wall open");
   });
 
   it('the incident coordinate boxes show every digit of a 7-decimal position, in normal and wall density', async () => {

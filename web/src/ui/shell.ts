@@ -62,7 +62,8 @@ export class Shell {
 
   /** Shows the map (from any page), flies to the camera and plays it. */
   private focusCamera(cam: Pick<Camera, 'id' | 'name' | 'lng' | 'lat'>): void {
-    if (location.hash !== '#/map') history.replaceState(null, '', '#/map');
+    // a history entry of its own: Back returns to the page the camera was picked from
+    if (location.hash !== '#/map') history.pushState(null, '', '#/map');
     this.show('map');
     this.mapPage?.focus(cam);
   }
