@@ -16,8 +16,11 @@ describe('api: audit rows with names', function () {
     await t.addUser('audit', 'auditor', null);
     trafficUser = await t.addUser('tview', 'viewer', 'traffic');
     await t.gw.repos.accounts.updateUser(trafficUser, { displayName: '交通查看员' });
-    const body = { name: '天网-港口', mainUri: 'rtsp://127.0.0.1:20001/stream', lng: 111.69, lat: 29.03, tags: ['port'] };
-    const r = await t.api('POST', '/api/v1/cameras', { token: await t.login('padmin'), body });
+    const padmin = await t.login('padmin');
+    const net = await t.api('POST', '/api/v1/networks', { token: padmin, body: { name: '公安视频专网', cidrs: ['127.0.0.0/8'] } });
+    assert.equal(net.status, 201, net.text);
+    const body = { name: '天网-港口', networkId: net.body.id, mainUri: 'rtsp://127.0.0.1:20001/stream', lng: 111.69, lat: 29.03, tags: ['port'] };
+    const r = await t.api('POST', '/api/v1/cameras', { token: padmin, body });
     assert.equal(r.status, 201, r.text);
     policeCam = r.body.id;
     // a traffic viewer asked for the police camera and was refused (a row of the traffic department)
