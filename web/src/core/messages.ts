@@ -54,7 +54,7 @@ export const MESSAGES = {
   'map.attributionOffline': ['云眼离线网格', 'Cloud Eye offline grid'],
   'map.tilesUnreachable': ['地图瓦片无法访问，已切换到离线底图', 'Map tiles unreachable: switched to the offline grid'],
 
-  'search.placeholder': ['搜索摄像机：名称 / 编号 / 标签 / 地址', 'Find a camera: name, id, tag, address'],
+  'search.placeholder': ['搜索：名称、编号、标签或地址', 'Find: name, id, tag or address'],
   'search.label': ['搜索摄像机', 'Find a camera'],
   'search.none': ['没有找到可见的摄像机', 'No visible camera found'],
   'search.match.id': ['编号', 'id'],
