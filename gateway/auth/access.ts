@@ -2,7 +2,8 @@
 import type { OrgRepo } from '../db/org-repo';
 import { grantFromShare } from '../db/org-repo';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { auditCameraNameVisible, can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+import { auditCameraNameVisible, wholeDepartments } from './policy';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
 interface Compiled {
@@ -48,6 +49,11 @@ export class AccessControl {
 
   can(p: Principal, action: CameraAction, cam: PolicyCamera, now = new Date()): boolean {
     return can(p, action, cam, this.shares, now);
+  }
+
+  /** Departments all of whose cameras p may see (null = all; policy.wholeDepartments). */
+  wholeDepartments(p: Principal, now = new Date()): number[] | null {
+    return wholeDepartments(p, this.shares, now);
   }
 
   /** Whether p is shown the name of a camera in the audit rows it reads (policy.auditCameraNameVisible). */

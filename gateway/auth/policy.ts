@@ -242,3 +242,18 @@ export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: 
   if (p.role === 'auditor' || isCityAdmin(p)) return true;
   return can(p, 'view', cam, shares, now);
 }
+
+/**
+ * The departments every camera of which `p` may see: null for all of them (a city-wide admin without an area
+ * scope), else its own and the sources of active whole-department ("all") shares to it; [] when it has an area
+ * scope or may see no camera. A subset of visibleDepartments: cameras of these departments need no check one
+ * by one (the camera tree counts them in the database).
+ */
+export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
+  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view') || p.area) return [];
+  if (isCityAdmin(p)) return null;
+  const out = new Set<number>();
+  if (p.departmentId !== null) out.add(p.departmentId);
+  for (const s of shares) if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
+  return [...out];
+}

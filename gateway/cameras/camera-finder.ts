@@ -7,6 +7,7 @@ import type { FinderRow } from '../db/camera-finder-repo';
 export interface FinderStore {
   search(text: string, departments: number[] | null, limit: number, offset: number): Promise<FinderRow[]>;
   rows(departments: number[] | null, group?: { by: 'network' | 'grid'; id: number | null; departmentId: number }): Promise<FinderRow[]>;
+  countGroups(by: 'network' | 'grid', departments: number[] | null): Promise<Array<{ departmentId: number; group: number | null; count: number }>>;
   groupNames(by: 'network' | 'grid', ids: number[]): Promise<Map<number, string>>;
 }
 
@@ -14,6 +15,7 @@ export interface FinderStore {
 export interface FinderAccess {
   predicate(p: Principal): (cam: PolicyCamera) => boolean;
   departments(p: Principal): number[] | null;
+  wholeDepartments(p: Principal): number[] | null;
 }
 
 /** Rows read per search step, and how many rows a search reads at most before it answers with what it found. */
@@ -61,14 +63,22 @@ export class CameraFinder {
   async tree(p: Principal, by: 'network' | 'grid'): Promise<CameraTree> {
     const departments = this.access.departments(p);
     if (departments && !departments.length) return { by, departments: [] };
-    const visible = this.access.predicate(p);
     const counts = new Map<number, Map<number | null, number>>();
-    for (const r of await this.store.rows(departments)) {
-      if (!visible(r)) continue;
-      const key = by === 'network' ? r.networkId : r.gridId;
-      let groups = counts.get(r.departmentId);
-      if (!groups) counts.set(r.departmentId, (groups = new Map()));
-      groups.set(key, (groups.get(key) ?? 0) + 1);
+    const add = (departmentId: number, key: number | null, n: number): void => {
+      let groups = counts.get(departmentId);
+      if (!groups) counts.set(departmentId, (groups = new Map()));
+      groups.set(key, (groups.get(key) ?? 0) + n);
+    };
+    // departments seen whole are counted by the database; the others camera by camera through the policy
+    const whole = this.access.wholeDepartments(p);
+    for (const c of whole === null || whole.length ? await this.store.countGroups(by, whole) : []) add(c.departmentId, c.group, c.count);
+    if (whole !== null) {
+      // the rest of what p may see (null: any department, for a city admin with an area scope)
+      const rest = departments === null ? null : departments.filter((d) => !whole.includes(d));
+      const visible = this.access.predicate(p);
+      for (const r of rest === null || rest.length ? await this.store.rows(rest) : []) {
+        if (!whole.includes(r.departmentId) && visible(r)) add(r.departmentId, by === 'network' ? r.networkId : r.gridId, 1);
+      }
     }
     const ids = [...new Set([...counts.values()].flatMap((g) => [...g.keys()]).filter((k): k is number => k !== null))];
     const names = await this.store.groupNames(by, ids);

@@ -71,6 +71,14 @@ export class CameraFinderRepo {
     return ((await q) as Row[]).map(fromRow);
   }
 
+  /** Cameras counted per department and network or grid (group null: none), for `departments` (null = all). */
+  async countGroups(by: 'network' | 'grid', departments: number[] | null): Promise<Array<{ departmentId: number; group: number | null; count: number }>> {
+    const col = by === 'network' ? 'network_id' : 'grid_id';
+    const q = this.knex('cameras').select('department_id', `${col} as grp`).count('* as n').groupBy('department_id', col);
+    if (departments) q.whereIn('department_id', departments);
+    return ((await q) as Row[]).map((r) => ({ departmentId: Number(r.department_id), group: r.grp == null ? null : Number(r.grp), count: Number(r.n) }));
+  }
+
   /** Names of networks or grids by id. */
   async groupNames(by: 'network' | 'grid', ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();

@@ -72,6 +72,33 @@ describe('api: finding a camera', function () {
     assert.deepEqual(foreign.body, { items: [], total: 0 }, "a traffic viewer lists none of the police department's cameras");
   });
 
+  it("counts in the tree exactly the cameras the list shows, for whole departments and for a share's part of one", async () => {
+    const padmin = await t.login('padmin');
+    const share = await t.api('POST', '/api/v1/shares', { token: padmin, body: { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['crossing'] } });
+    assert.equal(share.status, 201, share.text);
+    try {
+      for (const [who, token] of [['traffic viewer', tview], ['city admin', await t.login('city')]] as const) {
+        const list = await t.api('GET', '/api/v1/cameras?limit=1000', { token });
+        const perDept = new Map<number, number>();
+        for (const c of list.body.items as Camera[]) perDept.set(c.departmentId, (perDept.get(c.departmentId) ?? 0) + 1);
+        for (const by of ['network', 'grid']) {
+          const tree = await t.api('GET', `/api/v1/cameras/tree?by=${by}`, { token });
+          assert.equal(tree.status, 200, tree.text);
+          const counted = new Map((tree.body.departments as Array<{ id: number; count: number; groups: Array<{ count: number }> }>).map((d) => {
+            assert.equal(d.groups.reduce((a, g) => a + g.count, 0), d.count, `${who}, by ${by}: the groups add up`);
+            return [d.id, d.count] as const;
+          }));
+          assert.deepEqual([...counted].sort(), [...perDept].sort(), `${who}, by ${by}: the tree counts what the list shows`);
+        }
+      }
+      const traffic = await t.api('GET', '/api/v1/cameras/tree?by=network', { token: tview });
+      const police = (traffic.body.departments as Array<{ id: number; count: number }>).find((d) => d.id === t.departments.police);
+      assert.equal(police?.count, 2, 'the two crossing cameras of the police are shared');
+    } finally {
+      await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: padmin });
+    }
+  });
+
   it('refuses bad input with the field named', async () => {
     for (const [url, field] of [
       ['/api/v1/cameras/search?q=', 'q'],
