@@ -1,8 +1,10 @@
 // The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
 import { z } from 'zod';
 import { holesFault, ringFault } from '../gis/ring-validity';
+import { ROLES } from './auth/policy';
 
-export const ROLE = z.enum(['admin', 'operator', 'viewer', 'auditor', 'integrator']);
+/** The roles of the access policy (auth/policy.ts owns the list). */
+export const ROLE = z.enum(ROLES);
 export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthorized', 'degraded']);
 export const PROFILE = z.enum(['main', 'sub']);
 

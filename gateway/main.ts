@@ -42,6 +42,8 @@ import { CameraFinderRepo } from './db/camera-finder-repo';
 import { registerAdminRoutes } from './http/routes/admin-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
 import { AuditReader } from './admin/audit-reader';
+import { registerMapRoutes } from './http/routes/map-routes';
+import { BaseLayers } from './map/base-layers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VERSION = '0.1.0';
@@ -76,6 +78,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     for (const c of closers.splice(0).reverse()) await c().catch((err: unknown) => log('error', `close: ${String(err)}`));
   };
   try {
+    // first: a missing map file stops the start before anything else is brought up
+    const baseLayers = new BaseLayers(config.map.baseLayers, log);
+    closers.push(async () => baseLayers.close());
     let url = config.database.url;
     if (!url) {
       const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
@@ -149,7 +154,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       access,
       tokens,
       repos.audit,
-      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS) },
+      { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS), log: (msg) => log('error', msg) },
     );
     streams.start();
     closers.push(() => streams.closeAll());
@@ -184,7 +189,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const snapshots = new SnapshotService({ ffmpegPath: config.transcoder.ffmpegPath, timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
 
     const logError = (err: unknown): void => log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
-    const api = new ApiRouter(new RequestAuthenticator(auth), logError);
+    const api = new ApiRouter(new RequestAuthenticator(auth), access, logError);
     registerAuthRoutes(api, auth);
     registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(db.knex), access));
     registerCameraRoutes(api, cameras);
@@ -198,9 +203,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     documentHls(api);
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
-    registerEventRoutes(api, new EventsRepo(db.knex), cameras, access, (e) => realtime?.publishEvent(e));
+    registerEventRoutes(api, new EventsRepo(db.knex), cameras, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
-    registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
+    registerMapRoutes(api, baseLayers);
+    const { center, zoom } = config.map;
+    registerMetaRoutes(api, VERSION, () => ({ map: { center, zoom, baseLayers: baseLayers.client }, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
     const app = createApp({
       api,
@@ -226,7 +233,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     realtime = new Realtime(server, {
       authenticate: async (a) => (typeof a.apiKey === 'string' ? auth.fromApiKey(a.apiKey) : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal),
-      predicate: (p) => access.predicate(p),
+      policy: {
+        permits: (p, action) => access.permits(p, action),
+        cameraCheck: (p, action) => (action === 'view' ? access.predicate(p) : (cam) => access.can(p, action, cam)),
+        inDepartment: (p, action, departmentId) => access.inDepartment(p, action, departmentId),
+      },
       lookup: (id) => directory.lookup(id),
     });
     const rt = realtime;

@@ -8,10 +8,29 @@ import { AccountsRepo } from '../gateway/db/accounts-repo';
 import { OrgRepo } from '../gateway/db/org-repo';
 import { CamerasRepo } from '../gateway/db/cameras-repo';
 import { CredentialBox } from '../gateway/auth/secrets';
+import { VENDORS, type Vendor } from './simcam/vendors';
+import type { SimCamerasOptions } from './simcam/sim-cameras';
 
 export const DEMO_PASSWORD = 'cloudeye-demo';
 export const DEMO_CAMERA_USER = 'admin';
 export const DEMO_CAMERA_PASSWORD = 'sim-pass-1';
+
+/** Vendors of the demo's simulated devices, cycled over the cameras (device i is DEMO_VENDORS[i % 3]). */
+export const DEMO_VENDORS: readonly Vendor['id'][] = ['hikvision', 'dahua', 'axis'];
+
+/** ONVIF profile token of demo device i's main stream (PTZ commands name it). */
+export function demoProfileToken(i: number): string {
+  return VENDORS[DEMO_VENDORS[i % DEMO_VENDORS.length]!].profiles[0]![0];
+}
+
+/**
+ * Options of the demo's simulated ONVIF devices that must agree with the seeded records: vendors (profile tokens)
+ * and PTZ exactly on the dome sites (a device's own default differs by vendor). `count`: the demo's cameras.
+ */
+export function demoDeviceOptions(count: number): Pick<SimCamerasOptions, 'vendorMix' | 'perCamera'> {
+  const sites = demoSites(count);
+  return { vendorMix: [...DEMO_VENDORS], perCamera: (i) => ({ ptz: sites[i]?.ptz ?? false }) };
+}
 
 export interface DemoSimTargets {
   /** Host and port of the simulated RTSP server. */
@@ -36,7 +55,10 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
   const cameras = new CamerasRepo(db.knex);
   const users: DemoSeedResult['users'] = [{ username: 'admin', role: 'admin', department: null }, { username: 'auditor', role: 'auditor', department: null }];
   for (const d of ['police', 'traffic', 'urban']) for (const role of ['admin', 'operator', 'viewer'] as Role[]) users.push({ username: `${d}.${role}`, role, department: d });
-  if (await accounts.userByName('admin')) return { created: false, cameras: Number((await db.knex('cameras').count<{ n: string }[]>('* as n'))[0]!.n), users };
+  if (await accounts.userByName('admin')) {
+    await repairDemoPtz(db, sims, count);
+    return { created: false, cameras: Number((await db.knex('cameras').count<{ n: string }[]>('* as n'))[0]!.n), users };
+  }
 
   const deps = new Map((await org.departments()).map((d) => [d.code, d.id]));
   const grids = await org.createGrids(demoGrids());
@@ -70,7 +92,12 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
           rangeM: s.rangeM,
           address: s.address,
           tags: s.tags,
-          capabilities: { ptz: s.ptz, vendor: 'Simulated', model: 'SIM-ONVIF' },
+          capabilities: {
+            ptz: s.ptz,
+            vendor: 'Simulated',
+            model: 'SIM-ONVIF',
+            ...(s.ptz ? { profileToken: demoProfileToken(i), mediaService: 2 as const } : {}),
+          },
         };
       }),
       trx,
@@ -81,6 +108,16 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
   await org.createShare({ fromDepartmentId: deps.get('police')!, toDepartmentId: deps.get('traffic')!, kind: 'tags', tags: ['学校'], cameraIds: [], polygon: null, note: '校园周边', expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(), createdBy: null });
   if (station) await org.createShare({ fromDepartmentId: deps.get('urban')!, toDepartmentId: deps.get('police')!, kind: 'polygon', tags: [], cameraIds: [], polygon: station.geometry, note: '常德站区域', expiresAt: null, createdBy: null });
   return { created: true, cameras: sites.length, users };
+}
+
+/** A demo city seeded before its PTZ records named their profile token (PTZ then answered 400): fills the token in. */
+async function repairDemoPtz(db: Database, sims: DemoSimTargets, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await db.knex('cameras')
+      .where({ xaddr: sims.xaddr(i) })
+      .whereRaw(`capabilities->>'ptz' = 'true' AND capabilities->>'profileToken' IS NULL`)
+      .update({ capabilities: db.knex.raw('capabilities || ?::jsonb', [JSON.stringify({ profileToken: demoProfileToken(i), mediaService: 2 })]) });
+  }
 }
 
 /** Loads n random cameras around the demo city (inside PostgreSQL, not row by row). */

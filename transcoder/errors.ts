@@ -5,7 +5,7 @@ export class TranscoderError extends Error {
   override name = 'TranscoderError';
 }
 
-/** A stream spec or source URL was rejected before anything was spawned (HTTP layer: 400/422). */
+/** A stream spec or source URL was rejected before anything was spawned (HTTP layer: 400). */
 export class TranscoderInputError extends TranscoderError {
   override name = 'TranscoderInputError';
 }
@@ -26,7 +26,8 @@ export class TranscoderCapacityError extends TranscoderError {
 
 /**
  * A stream could not be started: its ffmpeg exited or stalled before the first segment, or the
- * camera is failing (then `retryAfterS` is the time until the next scheduled attempt). HTTP: 502/503.
+ * camera is failing (then `retryAfterS` is the time until the next scheduled attempt). HTTP layer:
+ * 503 with `Retry-After: retryAfterS` (5 when null).
  */
 export class TranscoderStartError extends TranscoderError {
   override name = 'TranscoderStartError';
@@ -39,7 +40,7 @@ export class TranscoderStartError extends TranscoderError {
   }
 }
 
-/** The supervisor is not started, or is closing/closed. */
+/** The supervisor is not started, or is closing/closed (HTTP layer: 503 with `Retry-After: 5`). */
 export class TranscoderStateError extends TranscoderError {
   override name = 'TranscoderStateError';
 }

@@ -10,7 +10,7 @@ import type { AuthService } from '../auth/auth-service';
 import { newApiKey } from '../auth/auth-service';
 import type { CredentialBox } from '../auth/secrets';
 import { hashPassword } from '../auth/passwords';
-import { isCityAdmin, type Principal } from '../auth/policy';
+import { mayBeCityWide, type GlobalAction, type Principal } from '../auth/policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
 const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
@@ -33,9 +33,11 @@ export class AdminService {
     return () => this.gridListeners.delete(fn);
   }
 
-  /** City admins see every department's records; department admins their own. */
-  private scope(p: Principal): number | undefined {
-    return isCityAdmin(p) ? undefined : (p.departmentId ?? undefined);
+  /** The department filter of a listing under `action` (undefined: every department); Forbidden when none. */
+  private scope(p: Principal, action: GlobalAction): number | undefined {
+    const scope = this.access.departmentScope(p, action);
+    if (scope === null) throw new ForbiddenError(`auth: role ${p.role} may not ${action}`);
+    return scope === 'all' ? undefined : scope;
   }
 
   private async requireDepartment(id: number, path: string): Promise<Department> {
@@ -57,7 +59,7 @@ export class AdminService {
 
   /** Names and settings (e.g. requireStreamReason): a city admin for any department, a department admin for its own. */
   async updateDepartment(p: Principal, id: number, d: Partial<Omit<Department, 'id' | 'code'>>, ip: string): Promise<Department> {
-    if (p.role !== 'admin' || (p.departmentId !== null && p.departmentId !== id)) throw new ForbiddenError(`auth: ${p.name} may not change department ${id}`);
+    if (!this.access.inDepartment(p, 'department-settings', id)) throw new ForbiddenError(`auth: ${p.name} may not change department ${id}`);
     const dep = await this.org.updateDepartment(id, d);
     if (!dep) throw new NotFoundError(`department ${id} not found`);
     await this.audit.append({ ...actor(p, ip), action: 'department.update', targetType: 'department', targetId: id, detail: { fields: Object.keys(d), settings: d.settings ?? null } });
@@ -65,8 +67,7 @@ export class AdminService {
   }
 
   async networks(p: Principal): Promise<Network[]> {
-    this.access.assertDo(p, 'discover');
-    return (await this.org.networks(this.scope(p))).map(publicNetwork);
+    return (await this.org.networks(this.scope(p, 'discover'))).map(publicNetwork);
   }
 
   async createNetwork(p: Principal, n: z.infer<typeof networkCreate>, ip: string): Promise<Network> {
@@ -86,16 +87,14 @@ export class AdminService {
   }
 
   async users(p: Principal): Promise<User[]> {
-    this.access.assertDo(p, 'user-manage');
-    return (await this.accounts.users(this.scope(p))).map(publicUser);
+    return (await this.accounts.users(this.scope(p, 'user-manage'))).map(publicUser);
   }
 
   async createUser(p: Principal, u: z.infer<typeof userCreate>, ip: string): Promise<User> {
     this.access.assertDo(p, 'user-manage');
-    let departmentId: number | null;
-    if (isCityAdmin(p)) departmentId = u.departmentId ?? null;
-    else departmentId = this.access.actingDepartment(p, u.departmentId);
-    if (departmentId === null && u.role !== 'admin' && u.role !== 'auditor') throw new ValidationError('user: only admins and auditors may have no department', [{ path: 'body.departmentId', message: 'required for this role' }]);
+    // a city-wide admin may create city-wide users; anyone else creates them in its own department
+    const departmentId = this.access.departmentScope(p, 'user-manage') === 'all' ? (u.departmentId ?? null) : this.access.actingDepartment(p, u.departmentId);
+    if (departmentId === null && !mayBeCityWide(u.role)) throw new ValidationError('user: only admins and auditors may have no department', [{ path: 'body.departmentId', message: 'required for this role' }]);
     if (departmentId !== null) await this.requireDepartment(departmentId, 'body.departmentId');
     if (u.areaGridId != null && !(await this.org.grid(u.areaGridId))) throw new ValidationError('user: area grid not found', [{ path: 'body.areaGridId', message: `no grid ${u.areaGridId}` }]);
     const rec = await this.accounts.createUser({ username: u.username, displayName: u.displayName, passwordHash: await hashPassword(u.password), role: u.role, departmentId, areaGridId: u.areaGridId ?? null, locale: u.locale });
@@ -106,8 +105,8 @@ export class AdminService {
   async updateUser(p: Principal, id: number, u: z.infer<typeof userUpdate>, ip: string): Promise<User> {
     this.access.assertDo(p, 'user-manage');
     const existing = await this.accounts.user(id);
-    if (!existing || (!isCityAdmin(p) && existing.departmentId !== p.departmentId)) throw new NotFoundError(`user ${id} not found`);
-    if (!isCityAdmin(p) && u.departmentId !== undefined && u.departmentId !== p.departmentId) throw new ForbiddenError('auth: may not move a user to another department');
+    if (!existing || !this.access.inDepartment(p, 'user-manage', existing.departmentId)) throw new NotFoundError(`user ${id} not found`);
+    if (u.departmentId !== undefined && !this.access.inDepartment(p, 'user-manage', u.departmentId)) throw new ForbiddenError('auth: may not move a user to another department');
     const { password, ...rest } = u;
     const rec = await this.accounts.updateUser(id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
     if (!rec) throw new NotFoundError(`user ${id} not found`);
@@ -117,8 +116,7 @@ export class AdminService {
   }
 
   async apiKeys(p: Principal): Promise<ApiKey[]> {
-    this.access.assertDo(p, 'apikey-manage');
-    return (await this.accounts.apiKeys(this.scope(p))).map(publicApiKey);
+    return (await this.accounts.apiKeys(this.scope(p, 'apikey-manage'))).map(publicApiKey);
   }
 
   async createApiKey(p: Principal, k: z.infer<typeof apiKeyCreate>, ip: string): Promise<ApiKey & { key: string }> {
@@ -134,7 +132,7 @@ export class AdminService {
   async revokeApiKey(p: Principal, id: number, ip: string): Promise<ApiKey> {
     this.access.assertDo(p, 'apikey-manage');
     const rec = await this.accounts.apiKey(id);
-    if (!rec || (!isCityAdmin(p) && rec.departmentId !== p.departmentId)) throw new NotFoundError(`API key ${id} not found`);
+    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId)) throw new NotFoundError(`API key ${id} not found`);
     const done = (await this.accounts.revokeApiKey(id)) ?? rec;
     this.auth.invalidate();
     await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
@@ -142,9 +140,8 @@ export class AdminService {
   }
 
   async shares(p: Principal): Promise<Share[]> {
-    if (p.role === 'auditor') return this.org.shares();
-    this.access.assertDo(p, 'share-manage');
-    return this.org.shares({ ...(isCityAdmin(p) ? {} : { departmentId: p.departmentId ?? -1 }) });
+    const departmentId = this.scope(p, 'share-read');
+    return this.org.shares(departmentId === undefined ? {} : { departmentId });
   }
 
   async createShare(p: Principal, s: ShareCreate, ip: string): Promise<Share> {
@@ -163,7 +160,7 @@ export class AdminService {
   async revokeShare(p: Principal, id: number, ip: string): Promise<Share> {
     this.access.assertDo(p, 'share-manage');
     const s = await this.org.share(id);
-    if (!s || (!isCityAdmin(p) && s.fromDepartmentId !== p.departmentId)) throw new NotFoundError(`share ${id} not found`);
+    if (!s || !this.access.inDepartment(p, 'share-manage', s.fromDepartmentId)) throw new NotFoundError(`share ${id} not found`);
     const done = (await this.org.revokeShare(id)) ?? s;
     await this.access.reload();
     await this.audit.append({ ...actor(p, ip), action: 'share.revoke', targetType: 'share', targetId: id });

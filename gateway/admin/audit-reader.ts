@@ -1,8 +1,7 @@
-// Reading the audit log: the rows a principal may read (policy.auditScope), with the names of what they refer to.
+// Reading the audit log: the rows a principal may read (policy.departmentScope), with the names of what they refer to.
 import type { AuditEntry } from '../contract';
 import type { AuditCamera, AuditNames } from '../db/audit-repo';
 import type { Principal } from '../auth/policy';
-import { auditScope } from '../auth/policy';
 import { ForbiddenError } from '../errors';
 
 /** The audit store as the reader uses it. */
@@ -11,8 +10,9 @@ export interface AuditStore {
   names(entries: readonly AuditEntry[]): Promise<AuditNames>;
 }
 
-/** Who may be shown which camera's name (AccessControl). */
+/** Whose rows a principal reads, and which camera names it is shown in them (AccessControl). */
 export interface AuditNamePolicy {
+  departmentScope(p: Principal, action: 'audit-read'): 'all' | number | null;
   auditCameraName(p: Principal, cam: AuditCamera): boolean;
 }
 
@@ -33,9 +33,9 @@ export class AuditReader {
 
   /** A page of the rows `p` may read, newest first, each with targetName and actorDisplayName filled where allowed. */
   async page(p: Principal, f: AuditFilter, limit: number, cursor?: string): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-    const scope = auditScope(p);
+    const scope = this.policy.departmentScope(p, 'audit-read');
     if (scope === null) throw new ForbiddenError(`auth: role ${p.role} may not audit-read`);
-    const page = await this.store.query(scope === 'all' ? f : { ...f, departmentId: scope.departmentId }, limit, cursor);
+    const page = await this.store.query(scope === 'all' ? f : { ...f, departmentId: scope }, limit, cursor);
     const names = await this.store.names(page.items);
     return { ...page, items: page.items.map((e) => ({ ...e, targetName: this.targetName(p, e, names), actorDisplayName: this.actorName(e, names) })) };
   }

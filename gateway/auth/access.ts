@@ -2,7 +2,23 @@
 import type { OrgRepo } from '../db/org-repo';
 import { grantFromShare } from '../db/org-repo';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type GlobalAction, type PolicyCamera, type Principal, type ShareGrant } from './policy';
+import {
+  actingDepartment,
+  can,
+  canDo,
+  departmentScope,
+  inDepartment,
+  permits,
+  visibilityPredicate,
+  visibilitySignature,
+  visibleDepartments,
+  type Action,
+  type CameraAction,
+  type GlobalAction,
+  type PolicyCamera,
+  type Principal,
+  type ShareGrant,
+} from './policy';
 import { auditCameraNameVisible, wholeDepartments } from './policy';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
@@ -65,6 +81,21 @@ export class AccessControl {
     return canDo(p, action);
   }
 
+  /** The gate of routes and socket events (policy.permits); p null = no credentials. */
+  permits(p: Principal | null, action: Action): boolean {
+    return permits(p, action);
+  }
+
+  /** Whose records a global action reaches for p (policy.departmentScope). */
+  departmentScope(p: Principal, action: GlobalAction): 'all' | number | null {
+    return departmentScope(p, action);
+  }
+
+  /** Whether p may take `action` on department `departmentId`'s records (policy.inDepartment). */
+  inDepartment(p: Principal, action: GlobalAction, departmentId: number | null): boolean {
+    return inDepartment(p, action, departmentId);
+  }
+
   /** Whether p may see a camera, at `now` (default: the current time). */
   predicate(p: Principal, now?: Date): (cam: PolicyCamera) => boolean {
     return now ? visibilityPredicate(p, this.shares, now) : this.current(p).predicate;
@@ -108,16 +139,10 @@ export class AccessControl {
     if (!canDo(p, action)) throw new ForbiddenError(`auth: role ${p.role} may not ${action}`);
   }
 
-  /**
-   * The department a principal acts for: its own, or — for a city-wide admin — the one named.
-   * Anyone else naming a foreign department is refused.
-   */
+  /** The department a principal acts for (policy.actingDepartment); Forbidden when refused. */
   actingDepartment(p: Principal, requested: number | undefined | null): number {
-    if (p.departmentId === null) {
-      if (requested == null) throw new ForbiddenError('auth: a city-wide admin must name the departmentId');
-      return requested;
-    }
-    if (requested != null && requested !== p.departmentId) throw new ForbiddenError(`auth: may not act for department ${requested}`);
-    return p.departmentId;
+    const r = actingDepartment(p, requested);
+    if ('refused' in r) throw new ForbiddenError(`auth: ${r.refused}`);
+    return r.departmentId;
   }
 }

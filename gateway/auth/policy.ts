@@ -1,24 +1,43 @@
-// Access policy: the one pure module that decides can(principal, action, camera). No I/O.
+// Access policy: the one pure module that answers every access question (route and socket gate, can per camera, department scopes). No I/O.
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 
-export type Role = 'admin' | 'operator' | 'viewer' | 'auditor' | 'integrator';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'auditor', 'integrator'];
+/** Every role, in the order the console lists them; the API contract's role enum is built from this. */
+export const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'] as const;
+export type Role = (typeof ROLES)[number];
 
-/** Actions on one camera. */
-export type CameraAction = 'view' | 'snapshot' | 'ptz' | 'edit' | 'delete' | 'share' | 'resync' | 'post-event';
-/** Actions not tied to one camera. */
-export type GlobalAction =
-  | 'camera-create'
-  | 'discover'
-  | 'audit-read'
-  | 'user-manage'
-  | 'apikey-manage'
-  | 'share-manage'
-  | 'network-manage'
-  | 'grid-manage'
-  | 'department-manage'
-  | 'spatial-query'
-  | 'event-read';
+/** Actions on one camera: answered per camera by `can` (ownership, shares, area scope). */
+export const CAMERA_ACTIONS = ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'] as const;
+export type CameraAction = (typeof CAMERA_ACTIONS)[number];
+
+/** Actions not tied to one camera: answered by `canDo`, some then narrowed to departments by `departmentScope`. */
+export const GLOBAL_ACTIONS = [
+  'camera-create',
+  'camera-list',
+  'discover',
+  'audit-read',
+  'user-manage',
+  'apikey-manage',
+  'share-read',
+  'share-manage',
+  'network-manage',
+  'grid-read',
+  'grid-manage',
+  'department-read',
+  'department-manage',
+  'department-settings',
+  'spatial-query',
+  'event-read',
+  'session',
+] as const;
+export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
+
+/** Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles. */
+export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read'] as const;
+export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
+
+/** Every action a route or socket event may name. */
+export type Action = CameraAction | GlobalAction | PublicAction;
+export const ACTIONS: readonly Action[] = [...CAMERA_ACTIONS, ...GLOBAL_ACTIONS, ...PUBLIC_ACTIONS];
 
 export interface ShareGrant {
   id: number;
@@ -53,7 +72,7 @@ export interface PolicyCamera {
   lat: number;
 }
 
-const CAMERA_ACTIONS: Record<Role, readonly CameraAction[]> = {
+const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
   admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'],
   operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event'],
   viewer: ['view', 'snapshot'],
@@ -64,19 +83,35 @@ const CAMERA_ACTIONS: Record<Role, readonly CameraAction[]> = {
 /** Actions a role may take only on its own department's cameras (never through a share). */
 const OWNER_ONLY: ReadonlySet<CameraAction> = new Set(['edit', 'delete', 'share', 'resync']);
 
-const GLOBAL_ACTIONS: Record<Role, readonly GlobalAction[]> = {
-  admin: ['camera-create', 'discover', 'audit-read', 'user-manage', 'apikey-manage', 'share-manage', 'network-manage', 'grid-manage', 'department-manage', 'spatial-query', 'event-read'],
-  operator: ['camera-create', 'discover', 'spatial-query', 'event-read'],
-  viewer: ['spatial-query', 'event-read'],
-  auditor: ['audit-read'],
-  integrator: ['spatial-query', 'event-read'],
+const EVERYONE: readonly GlobalAction[] = ['camera-list', 'department-read', 'grid-read', 'session'];
+const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
+  admin: [
+    ...EVERYONE,
+    'camera-create',
+    'discover',
+    'audit-read',
+    'user-manage',
+    'apikey-manage',
+    'share-read',
+    'share-manage',
+    'network-manage',
+    'grid-manage',
+    'department-manage',
+    'department-settings',
+    'spatial-query',
+    'event-read',
+  ],
+  operator: [...EVERYONE, 'camera-create', 'discover', 'spatial-query', 'event-read'],
+  viewer: [...EVERYONE, 'spatial-query', 'event-read'],
+  auditor: [...EVERYONE, 'audit-read', 'share-read'],
+  integrator: [...EVERYONE, 'spatial-query', 'event-read'],
 };
 
 /** Global actions only a city-wide admin (no department) may take. */
 const CITY_ONLY: ReadonlySet<GlobalAction> = new Set(['department-manage', 'grid-manage']);
 
 /** API keys carry scopes; each action needs its scope (users have none and are not limited by them). */
-const SCOPE_OF: Partial<Record<CameraAction | GlobalAction, string>> = {
+const SCOPE_OF: Partial<Record<Action, string>> = {
   view: 'view',
   snapshot: 'view',
   'post-event': 'events',
@@ -84,7 +119,7 @@ const SCOPE_OF: Partial<Record<CameraAction | GlobalAction, string>> = {
   'spatial-query': 'spatial',
 };
 
-function scopeAllows(p: Principal, action: CameraAction | GlobalAction): boolean {
+function scopeAllows(p: Principal, action: Action): boolean {
   if (p.kind !== 'apikey') return true;
   const need = SCOPE_OF[action];
   return need === undefined || p.scopes.includes(need);
@@ -94,9 +129,78 @@ export function isCityAdmin(p: Principal): boolean {
   return p.role === 'admin' && p.departmentId === null;
 }
 
+/** Whether p may take a global action at all (its role, API key scope, and city-wide-only actions). */
 export function canDo(p: Principal, action: GlobalAction): boolean {
-  if (!GLOBAL_ACTIONS[p.role].includes(action) || !scopeAllows(p, action)) return false;
+  if (!GLOBAL_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   return !CITY_ONLY.has(action) || isCityAdmin(p);
+}
+
+const isCameraAction = (a: Action): a is CameraAction => (CAMERA_ACTIONS as readonly string[]).includes(a);
+const isPublicAction = (a: Action): a is PublicAction => (PUBLIC_ACTIONS as readonly string[]).includes(a);
+
+/**
+ * The gate of every route and socket event: may `p` (null: no credentials) ask for `action` at all?
+ * Public actions: anyone. Global actions: `canDo`. Camera actions: the role holds the action and
+ * the API key its scope; which cameras it applies to is then answered per camera by `can`.
+ */
+export function permits(p: Principal | null, action: Action): boolean {
+  if (isPublicAction(action)) return true;
+  if (p === null) return false;
+  if (isCameraAction(action)) return CAMERA_RIGHTS[p.role].includes(action) && scopeAllows(p, action);
+  return canDo(p, action);
+}
+
+/** True for the actions a request may take without credentials. */
+export function isPublic(action: Action): boolean {
+  return isPublicAction(action);
+}
+
+/** The roles `permits` lets ask for an action (with every scope an API key can hold). Documentation. */
+export function rolesFor(action: Action): Role[] {
+  if (isPublicAction(action)) return [...ROLES];
+  return ROLES.filter((role) => (isCameraAction(action) ? CAMERA_RIGHTS[role] : GLOBAL_RIGHTS[role]).includes(action as never));
+}
+
+/** Global actions whose records these roles read in every department, not only their own. */
+const ACROSS_DEPARTMENTS: Partial<Record<GlobalAction, readonly Role[]>> = {
+  'audit-read': ['auditor'],
+  'share-read': ['auditor'],
+};
+
+/**
+ * Whose records a global action reaches for p: 'all' departments (a city-wide admin; an auditor
+ * reading the audit log or the shares), its own department's id, or null when none.
+ */
+export function departmentScope(p: Principal, action: GlobalAction): 'all' | number | null {
+  if (!canDo(p, action)) return null;
+  if (isCityAdmin(p) || ACROSS_DEPARTMENTS[action]?.includes(p.role)) return 'all';
+  return p.departmentId;
+}
+
+/** Whether p may take a global action on the records of department `departmentId` (null: city-wide records). */
+export function inDepartment(p: Principal, action: GlobalAction, departmentId: number | null): boolean {
+  const scope = departmentScope(p, action);
+  return scope === 'all' || (scope !== null && scope === departmentId);
+}
+
+/** Roles that may exist without a department (city-wide); every other role belongs to one. */
+const CITY_WIDE_ROLES: ReadonlySet<Role> = new Set(['admin', 'auditor']);
+
+export function mayBeCityWide(role: Role): boolean {
+  return CITY_WIDE_ROLES.has(role);
+}
+
+/**
+ * The department a principal acts for when it creates records: its own, or, for a city-wide
+ * admin, the one it names. `refused` says why otherwise (a foreign department; none named).
+ */
+export function actingDepartment(p: Principal, requested: number | undefined | null): { departmentId: number } | { refused: string } {
+  if (p.departmentId === null) {
+    if (requested == null) return { refused: 'a city-wide admin must name the departmentId' };
+    return { departmentId: requested };
+  }
+  if (requested != null && requested !== p.departmentId) return { refused: `may not act for department ${requested}` };
+  return { departmentId: p.departmentId };
 }
 
 export function shareActive(s: ShareGrant, now: Date): boolean {
@@ -156,7 +260,7 @@ function shareCovers(s: ShareGrant, cam: PolicyCamera): boolean {
  * ignored here). `now` decides expiry.
  */
 export function can(p: Principal, action: CameraAction, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
-  if (!CAMERA_ACTIONS[p.role].includes(action) || !scopeAllows(p, action)) return false;
+  if (!CAMERA_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   if (p.area && !inArea(p.area, cam.lng, cam.lat)) return false;
   if (isCityAdmin(p)) return true;
   if (p.departmentId === cam.departmentId) return true;
@@ -169,7 +273,7 @@ export function can(p: Principal, action: CameraAction, cam: PolicyCamera, share
  * pre-sorted by source department so each camera costs a map lookup, not a scan of all shares.
  */
 export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): (cam: PolicyCamera) => boolean {
-  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return () => false;
+  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return () => false;
   const area = p.area;
   const inScope = area ? (c: PolicyCamera) => inArea(area, c.lng, c.lat) : () => true;
   if (isCityAdmin(p)) return inScope;
@@ -203,7 +307,7 @@ export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[],
  * camera's record and runs the predicate.
  */
 export function visibleDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
-  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return [];
+  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return [];
   if (isCityAdmin(p)) return null;
   const out = new Set<number>();
   if (p.departmentId !== null) out.add(p.departmentId);
@@ -213,7 +317,7 @@ export function visibleDepartments(p: Principal, shares: readonly ShareGrant[], 
 
 /** A stable string naming everything that decides visibility for `p` (cluster cache key). */
 export function visibilitySignature(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): string {
-  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';
+  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';
   const area = p.area ? JSON.stringify(p.area) : '';
   if (isCityAdmin(p)) return `all|${area}`;
   const ids = shares.filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now)).map((s) => s.id).sort((a, b) => a - b);
@@ -221,26 +325,16 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
 }
 
 /**
- * The audit rows `p` may read: 'all', those of one department (a department admin reads its own
- * department's), or null (none). Auditors read the whole log, as do city-wide admins.
- */
-export function auditScope(p: Principal): 'all' | { departmentId: number } | null {
-  if (!canDo(p, 'audit-read')) return null;
-  if (p.role === 'admin' && !isCityAdmin(p) && p.departmentId !== null) return { departmentId: p.departmentId };
-  return 'all';
-}
-
-/**
- * Whether `p`, reading an audit row it may read (see auditScope), is shown the name of the camera the
- * row names. An auditor's work is to read who watched what, so it is shown every name in the rows it
- * reads (it still may not view the cameras); a department admin only the names of cameras it may see
- * now (own, or shared to it), so a refused call on another department's camera does not reveal it.
+ * Whether `p`, reading an audit row it may read (departmentScope 'audit-read'), is shown the name of the
+ * camera the row names. Whoever reads every department's rows (an auditor, whose work is to read who
+ * watched what, and a city-wide admin) is shown every name in them, though an auditor still may not view
+ * the cameras; a department admin only the names of cameras it may see now (own, or shared to it), so a
+ * refused call on another department's camera does not reveal it.
  */
 export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
-  const scope = auditScope(p);
+  const scope = departmentScope(p, 'audit-read');
   if (scope === null) return false;
-  if (p.role === 'auditor' || isCityAdmin(p)) return true;
-  return can(p, 'view', cam, shares, now);
+  return scope === 'all' || can(p, 'view', cam, shares, now);
 }
 
 /**
@@ -250,7 +344,7 @@ export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: 
  * by one (the camera tree counts them in the database).
  */
 export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
-  if (!CAMERA_ACTIONS[p.role].includes('view') || !scopeAllows(p, 'view') || p.area) return [];
+  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view') || p.area) return [];
   if (isCityAdmin(p)) return null;
   const out = new Set<number>();
   if (p.departmentId !== null) out.add(p.departmentId);

@@ -1,14 +1,14 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { OnvifDevice, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
+import { OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifUriError, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { CameraService } from './camera-service';
 import { inspectDevice, type InspectedDevice } from './onvif-inspect';
 
@@ -62,7 +62,7 @@ export class DeviceService {
 
   private async network(p: Principal, id: number): Promise<NetworkRecord> {
     const n = await this.org.network(id);
-    if (!n || (p.departmentId !== null && n.departmentId !== p.departmentId)) throw new NotFoundError(`network ${id} not found`);
+    if (!n || !this.access.inDepartment(p, 'discover', n.departmentId)) throw new NotFoundError(`network ${id} not found`);
     return n;
   }
 
@@ -127,7 +127,7 @@ export class DeviceService {
 
   async cancelScan(p: Principal, id: string): Promise<ScanInfo> {
     const s = this.scans.get(id);
-    if (!s || (p.departmentId !== null && s.info.departmentId !== p.departmentId)) throw new NotFoundError(`scan ${id} not found`);
+    if (!s || !this.access.inDepartment(p, 'discover', s.info.departmentId)) throw new NotFoundError(`scan ${id} not found`);
     s.abort.abort();
     await s.done;
     return { ...s.info };
@@ -135,7 +135,7 @@ export class DeviceService {
 
   listScans(p: Principal): ScanInfo[] {
     this.access.assertDo(p, 'discover');
-    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => p.departmentId === null || s.departmentId === p.departmentId);
+    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => this.access.inDepartment(p, 'discover', s.departmentId));
   }
 
   /** Waits for a scan to end (tests, CLI). */
@@ -149,16 +149,18 @@ export class DeviceService {
   /** Devices found and not yet registered (by xaddr). */
   async devices(p: Principal, registeredXaddrs: Set<string>): Promise<FoundDevice[]> {
     this.access.assertDo(p, 'discover');
-    const nets = new Set((await this.org.networks(p.departmentId ?? undefined)).map((n) => n.id));
+    const scope = this.access.departmentScope(p, 'discover');
+    const nets = new Set((scope === null ? [] : await this.org.networks(scope === 'all' ? undefined : scope)).map((n) => n.id));
     return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
   }
 
   private inspect(xaddr: string, creds: { username: string; password: string } | null): Promise<InspectedDevice> {
+    // which field of the request was wrong is this service's to say; any other device failure is
+    // mapped by its class in the HTTP layer (503 when the device does not answer, else 502)
     return inspectDevice(xaddr, creds, { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes }).catch((err: unknown) => {
-      const e = err as Error;
-      if (e.name === 'OnvifUriError') throw new ValidationError(`registration: the device returned an unacceptable URI: ${e.message}`, [{ path: 'body.xaddr', message: e.message }]);
-      if (e.name === 'OnvifAuthError' || e.name === 'OnvifFaultError') throw new ValidationError(`registration: ${e.message}`, [{ path: 'body.password', message: e.message }]);
-      throw new UnavailableError(`registration: device ${xaddr} did not answer properly: ${e.message}`, 10);
+      if (err instanceof OnvifUriError) throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [{ path: 'body.xaddr', message: err.message }]);
+      if (err instanceof OnvifAuthError || err instanceof OnvifFaultError) throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);
+      throw err;
     });
   }
 

@@ -54,8 +54,13 @@ function spawn(): Worker {
   return new Worker(boot, { eval: true, name: 'cloudeye-clusters' });
 }
 
-/** The worker went away (crashed, stuck and ended, or its set was dropped) under a call: worth one retry. */
-class WorkerLost extends Error {}
+/**
+ * The clustering worker went away (crashed, stuck and ended, or its set was dropped) under a call:
+ * worth one retry here; a query that fails twice ends as a 503 (a new worker is starting).
+ */
+export class ClusterWorkerLostError extends Error {
+  override name = 'ClusterWorkerLostError';
+}
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -86,7 +91,7 @@ export class MapClusters {
       try {
         return await this.answer(signature, predicate, filters, box, zoom);
       } catch (err) {
-        if (attempt > 0 || !(err instanceof WorkerLost)) throw err;
+        if (attempt > 0 || !(err instanceof ClusterWorkerLostError)) throw err;
       }
     }
   }
@@ -120,7 +125,7 @@ export class MapClusters {
   private failCalls(why: string): void {
     for (const [id, call] of this.calls) {
       clearTimeout(call.timer);
-      call.reject(new WorkerLost(why));
+      call.reject(new ClusterWorkerLostError(why));
       this.calls.delete(id);
     }
   }
@@ -201,22 +206,24 @@ export class MapClusters {
       this.calls.delete(reply.id);
       clearTimeout(call.timer);
       if (reply.ok) call.resolve(reply);
-      else call.reject(reply.gone ? new WorkerLost(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
+      else call.reject(reply.gone ? new ClusterWorkerLostError(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
     });
-    const lost = (why: string): void => {
-      if (this.worker !== w) return;
-      this.worker = null;
-      // its sets are gone with it: every signature is built afresh by the next query
-      this.entries.clear();
-      this.failCalls(`map clusters: the worker ${why}`);
-    };
     w.on('error', (err) => {
       this.opts.onError?.('map clusters: worker failed', err);
-      lost(`failed: ${err.message}`);
+      this.lost(w, `failed: ${err.message}`);
     });
-    w.on('exit', (code) => lost(`exited with code ${code}`));
+    w.on('exit', (code) => this.lost(w, `exited with code ${code}`));
     this.worker = w;
     return w;
+  }
+
+  /** Lets go of worker `w` (gone, or being ended): its calls fail, and the next call starts a new one. */
+  private lost(w: Worker, why: string): void {
+    if (this.worker !== w) return;
+    this.worker = null;
+    // its sets are gone with it: every signature is built afresh by the next query
+    this.entries.clear();
+    this.failCalls(`map clusters: the worker ${why}`);
   }
 
   private call(req: ClusterRequest & { id: number }, transfer: ArrayBuffer[] = []): Promise<ClusterReply & { ok: true }> {
@@ -226,8 +233,11 @@ export class MapClusters {
       const timeoutMs = this.opts.timeoutMs ?? 120_000;
       const timer = setTimeout(() => {
         this.calls.delete(id);
-        reject(new WorkerLost(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
-        if (this.worker === w) void w.terminate();
+        reject(new ClusterWorkerLostError(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
+        // let go of it now, not at its 'exit': a retry made before that event would be posted to the
+        // dying worker and fail with "exited" instead of running on a new one
+        this.lost(w, 'was ended after a timeout');
+        void w.terminate();
       }, timeoutMs);
       timer.unref();
       this.calls.set(id, { resolve, reject, timer });

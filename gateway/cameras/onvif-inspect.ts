@@ -1,5 +1,5 @@
 // Reads what registration needs from an ONVIF device: identity, main/sub profiles, validated URIs, PTZ.
-import { OnvifDevice, type MediaProfile } from '../onvif/index';
+import { OnvifDevice, OnvifResponseError, type MediaProfile } from '../onvif/index';
 import type { StreamInfo } from '../contract';
 
 export interface InspectOptions {
@@ -35,7 +35,7 @@ export async function inspectDevice(xaddr: string, creds: { username: string; pa
   const media2 = Boolean(services.media2);
   const service: 1 | 2 = media2 ? 2 : 1;
   const profiles = (await dev.getProfiles(service)).filter((p) => p.encoding !== 'unknown');
-  if (profiles.length === 0) throw new Error(`onvif: ${xaddr} lists no video profile`);
+  if (profiles.length === 0) throw new OnvifResponseError('GetProfiles', `${xaddr} lists no video profile`);
   const sorted = [...profiles].sort((a, b) => pixels(b) - pixels(a));
   const main = sorted[0]!;
   const sub = sorted.length > 1 ? sorted[sorted.length - 1]! : null;

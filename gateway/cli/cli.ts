@@ -1,5 +1,6 @@
 // cloudeye command line: parses the verb and hands over to its command module.
 import { ConfigError } from '../../config/load';
+import { UsageError } from './args';
 
 export type Command = (args: string[]) => Promise<number>;
 
@@ -35,7 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await (await entry.load())(rest);
   } catch (err) {
-    if (err instanceof ConfigError || (err instanceof Error && err.name === 'UsageError')) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }

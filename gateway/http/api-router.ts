@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { z } from 'zod';
-import type { Principal, Role } from '../auth/policy';
+import { isPublic, rolesFor, type Action, type Principal } from '../auth/policy';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../errors';
 import { HttpError, sendProblem, zodIssues } from './errors';
 
@@ -31,10 +31,13 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   path: string;
   summary: string;
   tag: string;
-  /** false = no authentication (login, docs). Default: any authenticated principal. */
-  auth?: false;
-  /** Roles allowed; default all. */
-  roles?: Role[];
+  /**
+   * The policy action the route takes: the router asks the policy (RouteGate.permits) before
+   * anything else, with no principal first (public actions need no credentials), then with the
+   * caller's. A route never names roles; per-camera and per-department answers come later, from
+   * the policy through the services.
+   */
+  action: Action;
   params?: P;
   query?: Q;
   body?: B;
@@ -50,6 +53,12 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
 
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<{ principal: Principal; sessionId: string | null } | null>;
+}
+
+/** The policy's gate as the router uses it (auth/access.ts AccessControl provides it). */
+export interface RouteGate {
+  /** May `p` (null: no credentials) ask for `action` at all? */
+  permits(p: Principal | null, action: Action): boolean;
 }
 
 /**
@@ -93,6 +102,8 @@ function matchSegments(segments: DispatchRoute['segments'], parts: string[]): Re
 interface Operation {
   method: Method;
   path: string;
+  /** The policy action the route asks for. */
+  action: Action;
   spec: Record<string, unknown>;
 }
 
@@ -114,6 +125,7 @@ export class ApiRouter {
 
   constructor(
     private readonly auth: Authenticator,
+    private readonly gate: RouteGate,
     private readonly log: (err: unknown) => void = () => {},
   ) {}
 
@@ -140,15 +152,16 @@ export class ApiRouter {
   }
 
   add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(def: RouteDef<P, Q, B>): void {
-    this.operations.push({ method: def.method, path: def.path, spec: this.operationSpec(def) });
+    this.operations.push({ method: def.method, path: def.path, action: def.action, spec: this.operationSpec(def) });
     const consumes = def.consumes ?? ['application/json'];
     const run = async (req: IncomingMessage, res: ServerResponse, params: unknown, query: unknown, body: unknown): Promise<void> => {
       let principal: Principal | null = null, sessionId: string | null = null;
-      if (def.auth !== false) {
+      if (!this.gate.permits(null, def.action)) {
         const who = await this.auth.authenticate(req);
         if (!who) throw new AuthenticationError('auth: credentials required (Bearer token or X-API-Key)');
         ({ principal, sessionId } = who);
-        if (def.roles && !def.roles.includes(principal.role)) throw new ForbiddenError(`auth: role ${principal.role} may not ${def.method.toUpperCase()} ${def.path}`);
+        if (!this.gate.permits(principal, def.action))
+          throw new ForbiddenError(`auth: role ${principal.role} may not ${def.action} (${def.method.toUpperCase()} ${def.path})`);
       }
       if (def.body) {
         const type = req.headers['content-type'] ?? '';
@@ -210,8 +223,9 @@ export class ApiRouter {
       summary: def.summary,
       tags: [def.tag],
       operationId: `${def.method}${def.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      ...(def.auth === false ? { security: [] } : {}),
-      ...(def.roles ? { 'x-roles': def.roles } : {}),
+      ...(isPublic(def.action) ? { security: [] } : {}),
+      'x-action': def.action,
+      ...(isPublic(def.action) ? {} : { 'x-roles': rolesFor(def.action) }),
       ...(parameters.length ? { parameters } : {}),
       ...(def.body
         ? { requestBody: { required: true, content: Object.fromEntries((def.consumes ?? ['application/json']).map((c) => [c, { schema: c.includes('json') ? jsonSchema(def.body!, 'input') : { type: 'string' } }])) } }
@@ -221,7 +235,7 @@ export class ApiRouter {
   }
 
   /** Adds an operation served outside the registry (HLS files) so the document stays complete. */
-  document(method: Method, path: string, spec: Record<string, unknown>): void {
-    this.operations.push({ method, path, spec });
+  document(method: Method, path: string, action: Action, spec: Record<string, unknown>): void {
+    this.operations.push({ method, path, action, spec: { ...spec, 'x-action': action } });
   }
 }

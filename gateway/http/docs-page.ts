@@ -29,7 +29,7 @@ fetch("/api/v1/openapi.json").then(r=>r.json()).then(doc=>{
       const body=op.requestBody?'<div class="d"><b>Body</b></div><pre>'+esc(JSON.stringify(Object.values(op.requestBody.content)[0].schema,null,2))+'</pre>':'';
       const params=(op.parameters||[]).map(x=>'<code>'+esc(x.in)+':'+esc(x.name)+(x.required?'*':'')+'</code>').join(' ');
       html+='<section><details><summary><span class="m '+m+'">'+m.toUpperCase()+'</span><code>'+esc(p)+'</code><span>'+esc(op.summary||'')+'</span>'
-        +(op['x-roles']?'<span class="roles">'+esc(op['x-roles'].join(', '))+'</span>':'')+'</summary>'
+        +(op['x-action']?'<span class="roles">'+esc(op['x-action'])+(op['x-roles']?': '+esc(op['x-roles'].join(', ')):'')+'</span>':'')+'</summary>'
         +(params?'<div class="d">'+params+'</div>':'')+body+'</details></section>';
     }
   }

@@ -14,7 +14,14 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError(PROTO_KEY);
   return value;
 }
+import { GisInputError } from '../../gis/errors';
+import { TranscoderCapacityError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import { TokenError } from '../auth/tokens';
+import { CsvError } from '../cameras/csv';
+import { ClusterWorkerLostError } from '../cameras/map-clusters';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError, type FieldIssue } from '../errors';
+import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
+import { SnapshotError } from '../streams/snapshot-service';
 
 export interface ProblemDoc {
   type: string;
@@ -46,6 +53,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -71,18 +79,34 @@ interface PgLikeError {
   constraint?: string;
 }
 
-/** Turns any thrown value into (status, problem, headers). Unknown errors become an opaque 500. */
+/** Retry-After of a 503 whose error does not say when (seconds). */
+const DEFAULT_RETRY_AFTER_S = 5;
+/** Retry-After of a device that did not answer (seconds). */
+const DEVICE_RETRY_AFTER_S = 10;
+
+/**
+ * Turns any thrown value into (status, problem, headers): the one place statuses are decided, by
+ * error class (the table test in test/unit/error-mapping.test.ts lists every class the code throws).
+ * Unknown errors become an opaque 500.
+ */
 export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<string, string> } {
   const make = (status: number, detail?: string, errors?: FieldIssue[]) => ({
     problem: { type: `https://cloudeye.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, ...(detail ? { detail } : {}), ...(errors?.length ? { errors } : {}) },
     headers: {} as Record<string, string>,
   });
+  const retryLater = (status: number, detail: string, retryAfterS: number | null) => {
+    const r = make(status, detail);
+    r.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterS ?? DEFAULT_RETRY_AFTER_S)));
+    return r;
+  };
+  // the HTTP layer's own, and request validation
   if (err instanceof HttpError) return make(err.status, err.message, err.issues);
   if (err instanceof ValidationError) return make(400, err.message, err.issues);
   if (err instanceof ZodError) return make(400, 'request failed validation', zodIssues('', err));
   // express's router decoding a path parameter such as "%E0%A4%A"
   if (err instanceof URIError) return make(400, 'malformed percent-encoding in the request path');
-  if (err instanceof AuthenticationError) {
+  // the gateway's domain errors
+  if (err instanceof AuthenticationError || err instanceof TokenError) {
     const r = make(401, err.message);
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
     return r;
@@ -90,26 +114,31 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof ForbiddenError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);
-  if (err instanceof RateLimitError || err instanceof UnavailableError) {
-    const r = make(err instanceof RateLimitError ? 429 : 503, err.message);
-    r.headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterS)));
-    return r;
-  }
-  const named = err as Error & { path?: string; retryAfterS?: number; type?: string; status?: number };
-  // errors of the libraries (gis, transcoder, onvif) are matched by name: they cannot import ours
-  if (named?.name === 'GisInputError') return make(400, named.message, named.path ? [{ path: named.path, message: named.message }] : undefined);
-  if (named?.name === 'TranscoderCapacityError') {
-    const r = make(503, named.message);
-    r.headers['Retry-After'] = String(Math.max(1, Math.ceil(named.retryAfterS ?? 5)));
-    return r;
-  }
-  if (named?.name === 'TranscoderInputError' || named?.name === 'OnvifUriError') return make(400, named.message);
-  // body-parser errors
+  if (err instanceof RateLimitError) return retryLater(429, err.message, err.retryAfterS);
+  if (err instanceof UnavailableError) return retryLater(503, err.message, err.retryAfterS);
+  if (err instanceof CsvError) return make(400, err.message, [{ path: `line ${err.line}`, message: err.message }]);
+  if (err instanceof ClusterWorkerLostError) return retryLater(503, 'map clusters are being rebuilt after a worker restart', 1);
+  if (err instanceof SnapshotError) return make(502, err.message);
+  // the libraries' errors (gis, transcoder, onvif): they know nothing of HTTP
+  if (err instanceof GisInputError) return make(400, err.message, [{ path: err.path, message: err.message }]);
+  if (err instanceof TranscoderInputError) return make(400, err.message);
+  if (err instanceof TranscoderCapacityError) return retryLater(503, err.message, err.retryAfterS);
+  if (err instanceof TranscoderStartError) return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
+  if (err instanceof TranscoderStateError) return retryLater(503, err.message, null);
+  if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
+  // a device that does not answer (timeout, refused connection) may later; one that answers badly
+  // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway
+  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
+    return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof OnvifError) return make(502, err.message);
+  // body-parser errors (http-errors objects, told apart by their type)
+  const named = err as { type?: unknown; message?: unknown };
   if (named?.type === 'entity.parse.failed') return make(400, named.message === PROTO_KEY ? PROTO_KEY : 'malformed JSON body');
   if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
-  if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, named.message);
+  if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, String(named.message));
   // a body that does not inflate under its Content-Encoding (zlib's own error, passed through by body-parser)
   if (typeof (err as { errno?: unknown }).errno === 'number' && /^Z_/.test(String((err as { code?: unknown }).code))) return make(400, `the body does not decode as its Content-Encoding says (${(err as Error).message})`);
+  // PostgreSQL errors, told apart by SQLSTATE
   const pg = err as PgLikeError;
   if (pg?.code === '23505') return make(409, `already exists (${pg.constraint ?? 'unique'})`);
   if (pg?.code === '23503') return make(409, `refers to a missing or still-referenced record (${pg.constraint ?? 'foreign key'})`);

@@ -34,7 +34,7 @@ export function hlsRouter(streams: StreamService): Router {
 
 /** Documents the HLS route in the OpenAPI document (served outside /api/v1). */
 export function documentHls(api: ApiRouter): void {
-  api.document('get', '/hls/{token}/{key}/{file}', {
+  api.document('get', '/hls/{token}/{key}/{file}', 'view', {
     summary: 'HLS playlist (index.m3u8), init segment (init<n>.mp4) or media segment (seg<n>.m4s) of a called stream; the token comes from POST /cameras/{id}/streams',
     tags: ['streams'],
     security: [],

@@ -1,8 +1,8 @@
 // socket.io: authenticated on connect; camera status, camera changes, stream states and scan progress,
-// each delivered only to the sockets whose principal may see the camera; status changes batched.
+// each delivered only to the sockets whose principal the policy allows the event's action; status changes batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { PolicyCamera, Principal } from '../auth/policy';
+import type { Action, CameraAction, GlobalAction, PolicyCamera, Principal } from '../auth/policy';
 
 export interface StatusChange {
   id: string;
@@ -37,11 +37,36 @@ export interface ServerEvents {
   'camera:event': (m: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }) => void;
 }
 
+/**
+ * The policy action each server event asks for, per socket: a camera event needs its camera action
+ * on that camera, scan progress its global action in the scanned network's department.
+ */
+export const EVENT_ACTIONS: { readonly [E in keyof ServerEvents]: E extends 'scan:progress' ? GlobalAction : CameraAction } = {
+  'camera:status': 'view',
+  'camera:changed': 'view',
+  'camera:removed': 'view',
+  'stream:state': 'view',
+  'camera:event': 'view',
+  'scan:progress': 'discover',
+};
+
+type CameraEvent = Exclude<keyof ServerEvents, 'scan:progress'>;
+
+/** What the realtime hub asks of the access policy (auth/access.ts AccessControl answers). */
+export interface RealtimePolicy {
+  /** The gate: may p ask for `action` at all (policy.permits). */
+  permits(p: Principal, action: Action): boolean;
+  /** p's per-camera answer for a camera action, as a predicate (rebuilt after invalidate()). */
+  cameraCheck(p: Principal, action: CameraAction): (cam: PolicyCamera) => boolean;
+  /** May p take a global action on department `departmentId`'s records (policy.inDepartment)? */
+  inDepartment(p: Principal, action: GlobalAction, departmentId: number): boolean;
+}
+
 export interface RealtimeDeps {
   /** Principal of a handshake ({ token } or { apiKey }); throws when not valid. */
   authenticate(auth: Record<string, unknown>): Promise<Principal>;
-  /** Visibility predicate for a principal (rebuilt when shares change). */
-  predicate(p: Principal): (cam: PolicyCamera) => boolean;
+  /** Every delivery decision. */
+  policy: RealtimePolicy;
   /** In-memory camera facts for visibility checks. */
   lookup(id: string): PolicyCamera | undefined;
   /** Milliseconds status changes are collected before one batch goes out. Default 500. */
@@ -50,8 +75,11 @@ export interface RealtimeDeps {
 
 interface SocketData {
   principal: Principal;
-  visible: ((cam: PolicyCamera) => boolean) | null;
+  /** The policy's compiled per-camera answers by action; cleared by invalidate(). */
+  checks: Map<CameraAction, (cam: PolicyCamera) => boolean>;
 }
+
+type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
 
 export class Realtime {
   private readonly io: Server<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
@@ -69,23 +97,30 @@ export class Realtime {
         .authenticate((socket.handshake.auth ?? {}) as Record<string, unknown>)
         .then((p) => {
           socket.data.principal = p;
-          socket.data.visible = null;
+          socket.data.checks = new Map();
           next();
         })
         .catch((err: unknown) => next(new Error(err instanceof Error ? err.message : 'unauthorized')));
     });
   }
 
-  private sees(socket: Socket<Record<string, never>, ServerEvents, Record<string, never>, SocketData>, cameraId: string): boolean {
+  /** Whether the policy lets the socket's principal receive `event` about camera `cameraId`. */
+  private allowed(socket: HubSocket, event: CameraEvent, cameraId: string): boolean {
     const cam = this.deps.lookup(cameraId);
     if (!cam) return false;
-    socket.data.visible ??= this.deps.predicate(socket.data.principal);
-    return socket.data.visible(cam);
+    const action = EVENT_ACTIONS[event];
+    let check = socket.data.checks.get(action);
+    if (!check) {
+      const p = socket.data.principal;
+      check = this.deps.policy.permits(p, action) ? this.deps.policy.cameraCheck(p, action) : () => false;
+      socket.data.checks.set(action, check);
+    }
+    return check(cam);
   }
 
-  /** Shares or users changed: visibility is recomputed on the next event. */
+  /** Shares or users changed: the policy is asked again on the next event. */
   invalidate(): void {
-    for (const s of this.io.sockets.sockets.values()) s.data.visible = null;
+    for (const s of this.io.sockets.sockets.values()) s.data.checks.clear();
   }
 
   /** Queues status changes; one `camera:status` batch per socket goes out every batchMs. */
@@ -100,32 +135,36 @@ export class Realtime {
     this.pending = new Map();
     if (batch.length === 0) return;
     for (const s of this.io.sockets.sockets.values()) {
-      const mine = batch.filter((c) => this.sees(s, c.id));
+      const mine = batch.filter((c) => this.allowed(s, 'camera:status', c.id));
       if (mine.length) s.emit('camera:status', mine);
     }
   }
 
+  /**
+   * A camera changed or was removed. A removed camera is gone from `lookup`: its removal goes to
+   * the principals `visibleBefore` names, or else to every principal the policy's gate lets view.
+   */
   publishCamera(kind: 'changed' | 'removed', id: string, visibleBefore?: (p: Principal) => boolean): void {
     for (const s of this.io.sockets.sockets.values()) {
-      if (kind === 'changed' ? this.sees(s, id) : (visibleBefore?.(s.data.principal) ?? true)) s.emit(kind === 'changed' ? 'camera:changed' : 'camera:removed', { id });
+      if (kind === 'changed') {
+        if (this.allowed(s, 'camera:changed', id)) s.emit('camera:changed', { id });
+      } else if (this.deps.policy.permits(s.data.principal, EVENT_ACTIONS['camera:removed']) && (visibleBefore?.(s.data.principal) ?? true)) s.emit('camera:removed', { id });
     }
   }
 
   publishStreamState(m: StreamStateMessage): void {
-    for (const s of this.io.sockets.sockets.values()) if (this.sees(s, m.cameraId)) s.emit('stream:state', m);
+    for (const s of this.io.sockets.sockets.values()) if (this.allowed(s, 'stream:state', m.cameraId)) s.emit('stream:state', m);
   }
 
   publishEvent(e: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }): void {
     if (!e.cameraId) return;
-    for (const s of this.io.sockets.sockets.values()) if (this.sees(s, e.cameraId)) s.emit('camera:event', e);
+    for (const s of this.io.sockets.sockets.values()) if (this.allowed(s, 'camera:event', e.cameraId)) s.emit('camera:event', e);
   }
 
-  /** Scan progress goes to the admins and operators of the scanned network's department. */
+  /** Scan progress goes to the principals the policy lets discover in the scanned network's department. */
   publishScan(departmentId: number, m: ScanProgressMessage): void {
-    for (const s of this.io.sockets.sockets.values()) {
-      const p = s.data.principal;
-      if ((p.role === 'admin' || p.role === 'operator') && (p.departmentId === null || p.departmentId === departmentId)) s.emit('scan:progress', m);
-    }
+    for (const s of this.io.sockets.sockets.values())
+      if (this.deps.policy.inDepartment(s.data.principal, EVENT_ACTIONS['scan:progress'], departmentId)) s.emit('scan:progress', m);
   }
 
   get connections(): number {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { digestAuthorization, offersBasic, parseDigestChallenge } from '../onvif/index';
 
+/** The camera gave no picture (HTTP layer: 502 Bad Gateway with the reason). */
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
 }

@@ -6,7 +6,8 @@ import type { AccessControl } from '../auth/access';
 import type { TokenService, StreamClaims } from '../auth/tokens';
 import { TokenError } from '../auth/tokens';
 import type { PolicyCamera, Principal } from '../auth/policy';
-import { AuthenticationError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { TranscoderStartError } from '../../transcoder/errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
 /** What the stream service needs of the transcoder supervisor (declared here, STYLE §5). */
 export interface StreamBackend {
@@ -72,7 +73,12 @@ export class StreamService {
     private readonly access: AccessControl,
     private readonly tokens: TokenService,
     private readonly audit: AuditRepo,
-    private readonly opts: { streamTtlS: number; idleCloseS: number },
+    private readonly opts: {
+      streamTtlS: number;
+      idleCloseS: number;
+      /** Where failures nobody waits for go (an audit entry that could not be written). Default: stderr. */
+      log?: (msg: string) => void;
+    },
   ) {}
 
   start(): void {
@@ -102,11 +108,9 @@ export class StreamService {
         ...(creds ? { username: creds.username, password: creds.password } : {}),
       });
     } catch (err) {
-      const e = err as Error & { retryAfterS?: number | null };
-      if (e.name === 'TranscoderStartError') {
-        await this.audit.append({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.open', targetType: 'camera', targetId: cam.id, outcome: 'failed', ip, detail: { profile: req.profile, error: e.message } });
-        throw new UnavailableError(`stream: camera ${cam.id} did not deliver video: ${e.message}`, e.retryAfterS ?? 5);
-      }
+      // audited here; its status (503 + Retry-After) is decided by the HTTP layer's error mapping
+      if (err instanceof TranscoderStartError)
+        await this.audit.append({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.open', targetType: 'camera', targetId: cam.id, outcome: 'failed', ip, detail: { profile: req.profile, error: err.message } });
       throw err;
     }
     const now = Date.now();
@@ -181,7 +185,15 @@ export class StreamService {
         actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.close', targetType: 'camera', targetId: s.cameraId, ip: s.ip,
         detail: { profile: s.profile, session: s.id, reason, durationS: Math.round((Math.max(s.lastSeen, s.openedAt) - s.openedAt) / 100) / 10 },
       })
-      .catch(() => undefined);
+      .catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        this.logError(`stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`);
+      });
+  }
+
+  private logError(msg: string): void {
+    if (this.opts.log) this.opts.log(msg);
+    else process.stderr.write(`[error] ${msg}\n`);
   }
 
   private async sweep(): Promise<void> {

@@ -55,6 +55,8 @@ export class SimOnvifCamera {
   port = 0;
   /** Requests served (tests use it to prove a call reached the camera). */
   requests = 0;
+  /** PTZ operations received (ContinuousMove, Stop, GotoPreset, …), oldest first; the last 100 are kept. */
+  readonly ptzLog: string[] = [];
 
   constructor(readonly opts: SimCameraOptions) {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
@@ -98,6 +100,16 @@ export class SimOnvifCamera {
 
   private now(): number {
     return Date.now() + (this.opts.clockOffsetS ?? 0) * 1000;
+  }
+
+  /** Where the PTZ head points now (pan, tilt -1..1; zoom 0..1) and whether it is moving. */
+  ptzStatus(): { x: number; y: number; z: number; moving: boolean } {
+    return { ...this.position(), moving: this.vel.x !== 0 || this.vel.y !== 0 || this.vel.z !== 0 };
+  }
+
+  /** The presets stored in the camera, by token. */
+  ptzPresets(): Array<{ token: string; name: string; x: number; y: number; z: number }> {
+    return [...this.presets].map(([token, p]) => ({ token, ...p }));
   }
 
   private position(): { x: number; y: number; z: number } {
@@ -218,6 +230,8 @@ export class SimOnvifCamera {
       const z = /Zoom[^>]*\bx="([-\d.eE]+)"/.exec(part);
       return { x: Number(pt?.[1] ?? 0), y: Number(pt?.[2] ?? 0), z: Number(z?.[1] ?? 0) };
     };
+    this.ptzLog.push(operation);
+    if (this.ptzLog.length > 100) this.ptzLog.shift();
     switch (operation) {
       case 'ContinuousMove':
         this.setMotion(this.position(), xy('Velocity'));

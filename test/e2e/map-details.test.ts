@@ -7,6 +7,7 @@ import { launchBrowser, loginAs, newPage, endPage } from './browser';
 import { CENTRE, haversineM, offset, seedCity } from './seed';
 import { waitRender } from './map-helpers';
 import { assertOnScreen, boxInside } from './screen-checks';
+import { DEMO_BASE_LAYER } from '../../gateway/cli/demo-map';
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -177,5 +178,23 @@ describe('map details (e2e)', function () {
     assert.match(en, /Map engine Leaflet/, `en: ${en}`);
     assert.doesNotMatch(en, /[\u4e00-\u9fff]/, `en: no Chinese: ${en}`);
     await assertOnScreen(p, '.leaflet-control-attribution', 'the attribution in English');
+  });
+
+  it("the demo city's credit (configured as \"演示数据 Demo data\") is shown in the interface language only", async () => {
+    const demo = await startTestGateway({ map: { center: CENTRE, zoom: 15, baseLayers: [DEMO_BASE_LAYER] } });
+    try {
+      await demo.addUser('dview', 'viewer', 'police');
+      const p = await newPage(browser, demo.base);
+      page = p;
+      await loginAs(p, 'dview');
+      await p.waitForFunction(() => /演示数据/.test(document.querySelector('.leaflet-control-attribution')?.textContent ?? ''));
+      await assertOnScreen(p, '.leaflet-control-attribution', 'the attribution');
+      assert.equal((await p.textContent('.leaflet-control-attribution'))?.trim(), '地图引擎 Leaflet | 演示数据');
+      await p.selectOption('.topbar select.lang-switch', 'en');
+      assert.equal((await p.textContent('.leaflet-control-attribution'))?.trim(), 'Map engine Leaflet | Demo data');
+    } finally {
+      // the page stays for afterEach (a screenshot if this failed)
+      await demo.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
 import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: discovery, registration, health', function () {
@@ -48,7 +49,8 @@ describe('API: discovery, registration, health', function () {
     const done = await t.gw.services.devices.waitScan(s.body.id);
     assert.equal(done.state, 'done');
     assert.equal(done.found, 51);
-    await new Promise((r) => setTimeout(r, 200));
+    // the last progress event may still be on its way over the socket
+    await waitFor(() => progress[progress.length - 1]?.done, { what: 'the final scan:progress event', timeoutMs: 2000 }).catch(() => undefined);
     socket.close();
     assert.ok(progress.length >= 2, 'progress events arrived');
     assert.equal(progress[progress.length - 1]!.done, true);
@@ -110,27 +112,21 @@ describe('API: discovery, registration, health', function () {
     const seen: Array<{ id: string; status: string }> = [];
     socket.on('camera:status', (changes: Array<{ id: string; status: string }>) => seen.push(...changes));
     await new Promise<void>((res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)));
-    const waitFor = async (status: string) => {
-      for (let i = 0; i < 100; i++) {
-        if (seen.some((c) => c.id === target.id && c.status === status)) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.fail(`no ${status} for camera ${target.id}; saw ${JSON.stringify(seen)}`);
-    };
+    const waitForStatus = (status: string) =>
+      waitFor(() => seen.some((c) => c.id === target.id && c.status === status), { what: `a '${status}' for camera ${target.id}` }).catch(() =>
+        assert.fail(`no ${status} for camera ${target.id}; saw ${JSON.stringify(seen)}`),
+      );
     try {
       // it may have gone online before this socket connected: read the stored state first
-      for (let i = 0; i < 100; i++) {
-        if ((await t.api('GET', `/api/v1/cameras/${target.id}`, { token: viewer })).body.status === 'online') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(async () => (await t.api('GET', `/api/v1/cameras/${target.id}`, { token: viewer })).body.status === 'online', { what: `camera ${target.id} online` }).catch(() => undefined);
       assert.equal((await t.api('GET', `/api/v1/cameras/${target.id}`, { token: viewer })).body.status, 'online');
       await sim.close();
-      await waitFor('offline');
+      await waitForStatus('offline');
       const row = await t.gw.db.knex('cameras').where({ id: target.id }).first();
       assert.equal(row.status, 'offline');
       await sim.restart();
       seen.length = 0;
-      await waitFor('online');
+      await waitForStatus('online');
     } finally {
       socket.close();
     }

@@ -1,6 +1,7 @@
 // GIS over HTTP: policy inside the scan, covering-first order, CRS at the edge, clusters, grids, bad GeoJSON.
 import assert from 'node:assert/strict';
 import { distanceM, wgs84ToGcj02 } from '../../gis/index';
+import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: GIS queries', function () {
@@ -24,7 +25,9 @@ describe('API: GIS queries', function () {
     assert.equal((await t.api('POST', '/api/v1/cameras', { token: admin, body: { name: 'traffic-at-P', departmentId: t.departments.traffic, mainUri: 'rtsp://10.9.9.9/m', lng: P.lng, lat: P.lat } })).status, 201);
     const grid = await t.api('POST', '/api/v1/grids', { token: admin, body: { name: '网格 X', kind: 'grid', geometry: { type: 'Polygon', coordinates: [[[111.68, 29.02], [111.70, 29.02], [111.70, 29.04], [111.68, 29.04], [111.68, 29.02]]] } } });
     assert.equal(grid.status, 201, grid.text);
-    await new Promise((r) => setTimeout(r, 300)); // grid assignment runs after the response
+    // grid assignment runs after the response: the index knows every camera's grid at its end
+    const ids = (await t.gw.db.knex('cameras').select('id')).map((r: { id: unknown }) => String(r.id));
+    await waitFor(() => ids.every((id) => t.gw.services.directory.lookup(id)?.gridId != null), { what: 'the grid assignment of every camera' });
   });
   after(async () => t?.close());
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: streams and HLS delivery', function () {
@@ -12,11 +13,12 @@ describe('API: streams and HLS delivery', function () {
   let trafficViewer: string;
   let camId: string;
   let offId: string;
+  const logs: string[] = [];
 
   before(async () => {
     rtsp = new RtspProcess({ count: 2, codec: 'h264', port: 0 });
     await rtsp.start();
-    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } });
+    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } }, { onLog: (level, msg) => logs.push(`${level} ${msg}`) });
     await t.addUser('sop', 'operator', 'police');
     await t.addUser('tview', 'viewer', 'traffic');
     await t.addUser('padm', 'admin', 'police');
@@ -110,9 +112,8 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(r.status, 503, r.text);
     assert.ok(r.headers.get('retry-after'));
     assert.match(r.body.detail, /did not deliver video/);
-    await new Promise((res) => setTimeout(res, 300));
-    const left = t.gw.services.supervisor.list().filter((s) => s.cameraId === offId && s.pid !== null);
-    assert.deepEqual(left, [], 'no ffmpeg runs for the dead camera');
+    const running = () => t.gw.services.supervisor.list().filter((s) => s.cameraId === offId && s.pid !== null);
+    await waitFor(() => running().length === 0, { what: 'no ffmpeg running for the dead camera', timeoutMs: 2000 });
   });
 
   it('a share lets the traffic viewer watch; revoking it cuts the open stream', async () => {
@@ -126,11 +127,11 @@ describe('API: streams and HLS delivery', function () {
     const cut = await fetch(t.base + r.body.url);
     assert.equal(cut.status, 403);
     // the revocation's re-check writes the close record; it may land just after the 403
-    let closes: Array<{ detail: { reason: string; durationS: unknown } }> = [];
-    for (let i = 0; i < 40 && closes.length === 0; i++) {
-      closes = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
-      if (closes.length === 0) await new Promise((res) => setTimeout(res, 50));
-    }
+    type Close = { detail: { reason: string; durationS: unknown } };
+    const closes: Close[] = await waitFor(async () => {
+      const rows: Close[] = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
+      return rows.length > 0 && rows;
+    }, { what: 'the close record of the revoked stream', timeoutMs: 2000 });
     assert.equal(closes.length, 1);
     assert.equal(closes[0]!.detail.reason, 'access revoked');
     assert.equal(typeof closes[0]!.detail.durationS, 'number');
@@ -151,7 +152,7 @@ describe('API: streams and HLS delivery', function () {
     try {
       const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'sub' } });
       assert.equal(r.status, 201, r.text);
-      for (let i = 0; i < 50 && !seen.police!.includes('live'); i++) await new Promise((res) => setTimeout(res, 100));
+      await waitFor(() => seen.police!.includes('live'), { what: "the police socket's 'live' stream state", timeoutMs: 5000 }).catch(() => undefined);
       assert.deepEqual(seen.police!.slice(0, 2), ['starting', 'live']);
       assert.deepEqual(seen.traffic, [], 'the traffic viewer cannot see this camera any more');
     } finally {
@@ -166,5 +167,28 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(b[0], 0xff);
     assert.equal(b[1], 0xd8);
     assert.equal((await fetch(`${t.base}/api/v1/cameras/${offId}/snapshot`, { headers: { authorization: `Bearer ${trafficViewer}` } })).status, 404);
+  });
+
+  it('a stream close whose audit entry the database refuses is logged, not dropped', async () => {
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(r.status, 201, r.text);
+    const knex = t.gw.db.knex;
+    const fn = `"${t.schema}".refuse_stream_close`;
+    // PostgreSQL itself refuses the write: a trigger rejects the close records
+    await knex.raw(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+        `IF NEW.action = 'stream.close' THEN RAISE EXCEPTION 'audit write refused'; END IF; RETURN NEW; END $$`,
+    );
+    await knex.raw(`CREATE TRIGGER refuse_stream_close BEFORE INSERT ON "${t.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      await t.gw.services.streams.stopCamera(camId, 'camera edited');
+    } finally {
+      await knex.raw(`DROP TRIGGER refuse_stream_close ON "${t.schema}".audit_log`);
+      await knex.raw(`DROP FUNCTION ${fn}()`);
+    }
+    const line = logs.find((l) => /audit entry of closing session/.test(l));
+    assert.ok(line, `logged: ${logs.join(' | ')}`);
+    assert.match(line, /^error .*camera \d+, camera edited.*audit write refused/);
+    assert.equal(t.gw.services.streams.openSessions(), 0, 'the session is closed all the same');
   });
 });

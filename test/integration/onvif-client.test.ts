@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { OnvifAuthError, OnvifDevice } from '../../gateway/onvif/index';
 import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { waitFor } from '../helpers/wait-for';
 
 const USER = 'admin';
 const PASS = 'Sim-pass-1';
@@ -53,8 +54,11 @@ describe('onvif client against simulated cameras', function () {
     const token = p!.token;
     await dev.absoluteMove(token, { x: 0, y: 0, zoom: 0 });
     await dev.continuousMove(token, { x: 1, y: 0 });
-    await new Promise((r) => setTimeout(r, 300));
-    const moving = await dev.getStatus(token);
+    // moving, and far enough to tell a move from rounding
+    const moving = await waitFor(async () => {
+      const s = await dev.getStatus(token);
+      return s.moving && s.position.pan! > 0.03 && s;
+    }, { what: 'the camera panning past 0.03' });
     assert.equal(moving.moving, true);
     await dev.stop(token);
     const stopped = await dev.getStatus(token);
@@ -80,14 +84,19 @@ describe('onvif client against simulated cameras', function () {
       const pp = await dev.createPullPoint(30);
       try {
         const seen = new Set<boolean>();
-        for (let k = 0; k < 8 && seen.size < 2; k++) {
+        const events: Array<Awaited<ReturnType<typeof pp.pull>>[number]> = [];
+        // each pull waits up to a second on the device for the next notifications
+        await waitFor(async () => {
           for (const e of await pp.pull({ waitS: 1 })) {
-            assert.equal(e.kind, 'motion');
-            assert.equal(e.topic, 'RuleEngine/CellMotionDetector/Motion');
-            assert.equal(e.source.Rule, 'MyMotionDetectorRule');
+            events.push(e);
             seen.add(e.active!);
           }
-          await new Promise((r) => setTimeout(r, 300));
+          return seen.size === 2;
+        }, { what: 'a motion start and a motion end', timeoutMs: 12000, intervalMs: 0 }).catch(() => undefined);
+        for (const e of events) {
+          assert.equal(e.kind, 'motion');
+          assert.equal(e.topic, 'RuleEngine/CellMotionDetector/Motion');
+          assert.equal(e.source.Rule, 'MyMotionDetectorRule');
         }
         assert.deepEqual([...seen].sort(), [false, true]);
       } finally {

@@ -5,8 +5,8 @@ import { MapClusters } from '../../gateway/cameras/map-clusters';
 import { CameraIndex } from '../../gis/camera-index';
 import { GisInputError } from '../../gis/errors';
 import type { GisCamera } from '../../gis/types';
-import { waitFor } from '../../scripts/bench/transcoder-proc';
 import { randomCameras } from '../helpers/gis-random';
+import { waitFor } from '../helpers/wait-for';
 
 const world: [number, number, number, number] = [-180, -85, 180, 85];
 const total = (markers: Array<{ cluster: boolean; count?: number }>): number => markers.reduce((n, m) => n + (m.cluster ? (m.count as number) : 1), 0);
@@ -65,10 +65,10 @@ describe('map clusters on a worker thread', function () {
     assert.equal(stale.stale, true);
     assert.equal(total(stale.markers), cams.length, 'the previous set, at once');
     assert.equal(stale.version, before.version);
-    await waitFor('the rebuilt set', async () => {
+    await waitFor(async () => {
       const r = await clusters!.query('all', all, {}, world, 0);
       return !r.stale && total(r.markers) === cams.length + 1;
-    }, 10_000);
+    }, { what: 'the rebuilt set' });
   });
 
   it('a lost worker is replaced: the query in flight is retried and later ones rebuild', async () => {
@@ -94,6 +94,16 @@ describe('map clusters on a worker thread', function () {
     assert.equal(clusters.stats.workerStarts, 2, 'ended, restarted for the one retry, ended again');
   });
 
+  it('a timed-out worker is let go at once: the retry, made before its exit, runs on a new worker', async () => {
+    // a small set is gathered without yielding, so the retry's call follows the timeout at once,
+    // before the terminated worker's 'exit' event; neither worker can even boot within 5 ms
+    const small = new CameraIndex();
+    small.load(randomCameras(50, 31));
+    clusters = new MapClusters(small, { radius: 80, timeoutMs: 5 });
+    await assert.rejects(clusters.query('small', all, {}, world, 2), /did not answer a build within 5 ms/);
+    assert.equal(clusters.stats.workerStarts, 2, 'the retry started a new worker');
+  });
+
   it('keeps at most maxSignatures sets, least recently used dropped', async () => {
     clusters = new MapClusters(index, { radius: 80, maxSignatures: 2 });
     await clusters.query('a', all, {}, world, 1);
@@ -113,7 +123,7 @@ describe('map clusters on a worker thread', function () {
     clusters = new MapClusters(big, { radius: 80 });
     const pending = clusters.query('everything', all, {}, world, 2);
     // let the gathering finish and the build reach the worker, then close under it
-    await waitFor('the build to be sent to the worker', async () => clusters!.stats.workerStarts === 1, 10_000);
+    await waitFor(() => clusters!.stats.workerStarts === 1, { what: 'the build to be sent to the worker' });
     await clusters.close();
     await assert.rejects(pending, /closed/);
   });

@@ -1,6 +1,6 @@
 // The audit-reading part of the access policy: which rows a principal reads, and whose camera names it is shown in them.
 import assert from 'node:assert/strict';
-import { auditCameraNameVisible, auditScope, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+import { auditCameraNameVisible, departmentScope, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;
@@ -14,16 +14,16 @@ const share = (over: Partial<ShareGrant>): ShareGrant => ({
 });
 
 describe('policy: audit', () => {
-  const scopes: Array<[string, Principal, ReturnType<typeof auditScope>]> = [
+  const scopes: Array<[string, Principal, ReturnType<typeof departmentScope>]> = [
     ['city admin reads all', principal('admin', null), 'all'],
-    ['department admin reads its department', principal('admin', TRAFFIC), { departmentId: TRAFFIC }],
+    ['department admin reads its department', principal('admin', TRAFFIC), TRAFFIC],
     ['auditor of a department reads all', principal('auditor', POLICE), 'all'],
     ['auditor without department reads all', principal('auditor', null), 'all'],
     ['operator reads none', principal('operator', POLICE), null],
     ['viewer reads none', principal('viewer', POLICE), null],
     ['integrator reads none', principal('integrator', POLICE, 'apikey'), null],
   ];
-  for (const [name, p, want] of scopes) it(`scope: ${name}`, () => assert.deepEqual(auditScope(p), want));
+  for (const [name, p, want] of scopes) it(`scope: ${name}`, () => assert.deepEqual(departmentScope(p, 'audit-read'), want));
 
   const names: Array<[string, Principal, ShareGrant[], boolean]> = [
     ['auditor: every camera in its rows', principal('auditor', TRAFFIC), [], true],

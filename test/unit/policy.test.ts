@@ -1,7 +1,27 @@
 // The whole role × ownership × share × action matrix of the access policy, plus area scopes.
 import assert from 'node:assert/strict';
 import type { Polygon } from 'geojson';
-import { can, canDo, visibilityPredicate, visibilitySignature, visibleDepartments, type CameraAction, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+import {
+  ACTIONS as ALL_ACTIONS,
+  actingDepartment,
+  can,
+  canDo,
+  departmentScope,
+  inDepartment,
+  mayBeCityWide,
+  permits,
+  rolesFor,
+  ROLES,
+  visibilityPredicate,
+  visibilitySignature,
+  visibleDepartments,
+  type Action,
+  type CameraAction,
+  type GlobalAction,
+  type Principal,
+  type Role,
+  type ShareGrant,
+} from '../../gateway/auth/policy';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;
@@ -121,4 +141,89 @@ describe('access policy matrix', () => {
     assert.notEqual(a, visibilitySignature(p, [], NOW));
     assert.notEqual(a, visibilitySignature(p, [share({ id: 2 })], NOW));
   });
+
+  // The gate every route and socket event asks, for every action × role, written out by hand from
+  // DESIGN.md's access model: [role, actions a department member of that role may ask for].
+  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read'];
+  const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
+  const GATE: Record<Role, Action[]> = {
+    admin: [
+      ...EVERYONE, 'view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'camera-create', 'discover', 'audit-read', 'user-manage',
+      'apikey-manage', 'share-read', 'share-manage', 'network-manage', 'department-settings', 'spatial-query', 'event-read',
+    ],
+    operator: [...EVERYONE, 'view', 'snapshot', 'ptz', 'resync', 'post-event', 'camera-create', 'discover', 'spatial-query', 'event-read'],
+    viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
+    auditor: [...EVERYONE, 'audit-read', 'share-read'],
+    integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'spatial-query', 'event-read'],
+  };
+  /** Only a city-wide admin: the department admin of GATE lacks them. */
+  const CITY_ADMIN_ONLY: Action[] = ['department-manage', 'grid-manage'];
+  const MATRIX_ACTIONS = [...new Set([...Object.values(GATE).flat(), ...CITY_ADMIN_ONLY])];
+
+  it('the matrix names every action of the policy, and the policy every role', () => {
+    assert.deepEqual([...ALL_ACTIONS].sort(), [...MATRIX_ACTIONS].sort());
+    assert.deepEqual([...ROLES].sort(), Object.keys(GATE).sort());
+  });
+
+  for (const role of ROLES) {
+    for (const action of ALL_ACTIONS) {
+      const want = GATE[role].includes(action);
+      it(`gate · ${role} · ${action}: ${want ? 'may ask' : 'refused'}`, () => {
+        assert.equal(permits(principal(role, POLICE), action), want);
+        // a city-wide principal of the role: the city-only actions open to an admin, nothing else changes
+        const cityWide = role === 'admin' && CITY_ADMIN_ONLY.includes(action) ? true : want;
+        assert.equal(permits(principal(role, null), action), cityWide);
+        assert.equal(rolesFor(action).includes(role), want || (role === 'admin' && CITY_ADMIN_ONLY.includes(action)));
+      });
+    }
+  }
+
+  it('without credentials only the public actions pass the gate', () => {
+    assert.deepEqual(ALL_ACTIONS.filter((a) => permits(null, a)), PUBLIC);
+    for (const role of ROLES) assert.deepEqual(PUBLIC.filter((a) => permits(principal(role, POLICE), a)), PUBLIC, `${role} too`);
+  });
+
+  it('API key scopes narrow the gate of an integrator key', () => {
+    const key = (scopes: string[]): Principal => ({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes });
+    const allowed = (scopes: string[]) => ALL_ACTIONS.filter((a) => permits(key(scopes), a));
+    assert.deepEqual([...allowed([])].sort(), [...EVERYONE].sort());
+    assert.deepEqual(allowed(['view']).filter((a) => !EVERYONE.includes(a)), ['view', 'snapshot']);
+    assert.deepEqual(allowed(['events']).filter((a) => !EVERYONE.includes(a)), ['post-event', 'event-read']);
+    assert.deepEqual(allowed(['spatial']).filter((a) => !EVERYONE.includes(a)), ['spatial-query']);
+  });
+
+  // [who, action, departmentScope]: whose records each department-scoped action reaches
+  const SCOPES: Array<[string, Principal, GlobalAction, 'all' | number | null]> = [
+    ['city admin reading the audit log', principal('admin', null), 'audit-read', 'all'],
+    ['department admin reading the audit log', principal('admin', POLICE), 'audit-read', POLICE],
+    ['auditor of a department reading the audit log', principal('auditor', POLICE), 'audit-read', 'all'],
+    ['city-wide auditor reading the shares', principal('auditor', null), 'share-read', 'all'],
+    ['department admin reading the shares', principal('admin', TRAFFIC), 'share-read', TRAFFIC],
+    ['operator discovering', principal('operator', POLICE), 'discover', POLICE],
+    ['city admin discovering', principal('admin', null), 'discover', 'all'],
+    ['viewer discovering', principal('viewer', POLICE), 'discover', null],
+    ['department admin managing users', principal('admin', URBAN), 'user-manage', URBAN],
+    ['auditor managing users', principal('auditor', null), 'user-manage', null],
+    ['department admin changing department settings', principal('admin', POLICE), 'department-settings', POLICE],
+    ['operator changing department settings', principal('operator', POLICE), 'department-settings', null],
+  ];
+  for (const [name, p, action, want] of SCOPES) {
+    it(`department scope: ${name} → ${want}`, () => {
+      assert.equal(departmentScope(p, action), want);
+      for (const d of [POLICE, TRAFFIC, URBAN, null]) assert.equal(inDepartment(p, action, d), want === 'all' || (want !== null && want === d), `department ${d}`);
+    });
+  }
+
+  it('the acting department: its own, a city admin names one, nobody acts for a foreign one', () => {
+    assert.deepEqual(actingDepartment(principal('admin', POLICE), undefined), { departmentId: POLICE });
+    assert.deepEqual(actingDepartment(principal('operator', POLICE), POLICE), { departmentId: POLICE });
+    assert.ok('refused' in actingDepartment(principal('admin', POLICE), TRAFFIC));
+    assert.deepEqual(actingDepartment(principal('admin', null), TRAFFIC), { departmentId: TRAFFIC });
+    assert.ok('refused' in actingDepartment(principal('admin', null), undefined));
+  });
+
+  it('only admins and auditors may be city-wide', () => {
+    assert.deepEqual(ROLES.filter(mayBeCityWide), ['admin', 'auditor']);
+  });
 });
+

@@ -5,7 +5,7 @@ import type { ApiRouter } from '../api-router';
 
 export function registerAuditRoutes(api: ApiRouter, audit: AuditReader): void {
   api.add({
-    method: 'get', path: '/audit', tag: 'audit', roles: ['admin', 'auditor'],
+    method: 'get', path: '/audit', tag: 'audit', action: 'audit-read',
     summary:
       "Query the append-only audit log, newest first (department admins see their department's rows). Each row carries targetName " +
       '(the camera, user, network, API key or grid it names, when the reader may be shown it) and actorDisplayName.',

@@ -8,7 +8,7 @@ import type { ApiRouter } from '../api-router';
 
 export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
   api.add({
-    method: 'post', path: '/auth/login', tag: 'auth', auth: false, summary: 'Log in with user name and password; returns a short-lived access JWT and a refresh token',
+    method: 'post', path: '/auth/login', tag: 'auth', action: 'sign-in', summary: 'Log in with user name and password; returns a short-lived access JWT and a refresh token',
     body: loginRequest, response: loginResponse,
     handler: async ({ body, ip }) => {
       const r = await auth.login(body.username, body.password, ip);
@@ -16,7 +16,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     },
   });
   api.add({
-    method: 'post', path: '/auth/refresh', tag: 'auth', auth: false, summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
+    method: 'post', path: '/auth/refresh', tag: 'auth', action: 'sign-in', summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
     body: refreshRequest, response: loginResponse,
     handler: async ({ body }) => {
       const r = await auth.refresh(body.refreshToken);
@@ -24,7 +24,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     },
   });
   api.add({
-    method: 'post', path: '/auth/logout', tag: 'auth', summary: 'Revoke the current session (its access and refresh tokens)',
+    method: 'post', path: '/auth/logout', tag: 'auth', action: 'session', summary: 'Revoke the current session (its access and refresh tokens)',
     handler: async ({ principal, sessionId, ip }) => {
       if (principal.kind !== 'user' || !sessionId) throw new AuthenticationError('auth: logout needs a user session');
       await auth.logout(principal, sessionId, ip);
@@ -32,7 +32,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     },
   });
   api.add({
-    method: 'get', path: '/auth/me', tag: 'auth', summary: 'The calling principal',
+    method: 'get', path: '/auth/me', tag: 'auth', action: 'session', summary: 'The calling principal',
     response: z.object({ kind: z.enum(['user', 'apikey']), id: z.number(), name: z.string(), role: z.string(), departmentId: z.number().nullable(), hasArea: z.boolean(), scopes: z.array(z.string()), user: user.optional() }),
     handler: ({ principal }) => ({ kind: principal.kind, id: principal.id, name: principal.name, role: principal.role, departmentId: principal.departmentId, hasArea: principal.area !== null, scopes: principal.scopes }),
   });

@@ -1,16 +1,15 @@
 // /events: integrators and operators post camera events; visible events are listed newest first.
 import { z } from 'zod';
 import { queryNumber } from '../../contract';
-import type { AccessControl } from '../../auth/access';
 import type { CameraService } from '../../cameras/camera-service';
 import type { EventsRepo, EventRecord } from '../../db/events-repo';
 import type { ApiRouter } from '../api-router';
 
 const event = z.object({ id: z.string(), cameraId: z.string().nullable(), departmentId: z.number().nullable(), type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()), source: z.string() });
 
-export function registerEventRoutes(api: ApiRouter, events: EventsRepo, cameras: CameraService, access: AccessControl, publish: (e: EventRecord) => void): void {
+export function registerEventRoutes(api: ApiRouter, events: EventsRepo, cameras: CameraService, publish: (e: EventRecord) => void): void {
   api.add({
-    method: 'post', path: '/events', tag: 'events', status: 201, summary: 'Post an event or alarm for a camera (integrator keys need the "events" scope)',
+    method: 'post', path: '/events', tag: 'events', action: 'post-event', status: 201, summary: 'Post an event or alarm for a camera (integrator keys need the "events" scope)',
     body: z.strictObject({
       cameraId: z.string().regex(/^\d{1,19}$/),
       type: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
@@ -26,11 +25,10 @@ export function registerEventRoutes(api: ApiRouter, events: EventsRepo, cameras:
     },
   });
   api.add({
-    method: 'get', path: '/events', tag: 'events', summary: 'Events of the cameras the caller can see, newest first',
+    method: 'get', path: '/events', tag: 'events', action: 'event-read', summary: 'Events of the cameras the caller can see, newest first',
     query: z.strictObject({ camera: z.string().regex(/^\d{1,19}$/).optional(), type: z.string().max(64).optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), limit: queryNumber(z.number().int().min(1).max(1000)).default(100), cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional() }),
     response: z.object({ items: z.array(event), nextCursor: z.string().nullable() }),
     handler: async ({ principal, query }) => {
-      access.assertDo(principal, 'event-read');
       const visible = query.camera ? [(await cameras.record(principal, query.camera, 'view')).id] : (await cameras.visibleAll(principal, {})).map((c) => c.id);
       return events.page({ cameraIds: visible, type: query.type, from: query.from, to: query.to }, query.limit, query.cursor);
     },

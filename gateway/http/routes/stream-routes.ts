@@ -20,14 +20,14 @@ export interface SnapshotProvider {
 
 export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider): void {
   api.add({
-    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', status: 201,
+    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', action: 'view', status: 201,
     summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token (renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
     params: idParam, body: streamRequest,
     response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
   });
   api.add({
-    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
+    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', action: 'snapshot', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
     handler: async (ctx) => {
       const jpeg = await snapshots.snapshot(ctx.principal, ctx.params.id);
       expressOf(ctx).res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);

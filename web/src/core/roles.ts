@@ -15,7 +15,7 @@ export function pagesFor(me: Me): Page[] {
   return PAGES[me.role] ?? [];
 }
 
-/** Whether the role may watch video (auditors may not). */
+/** Whether the role may watch video (the policy gives auditors no camera action): gates every video control, the wall's included. */
 export function canWatch(me: Me): boolean {
   return me.role !== 'auditor';
 }

@@ -4,14 +4,16 @@ import { MESSAGES, type MsgKey } from '../core/messages';
 import { has, onLang, t } from '../core/i18n';
 
 /**
- * A layer's attribution as shown: a message key (e.g. 'map.attributionOffline') or the zh-CN/en text of a
- * 'map.attribution*' message is shown in the current language; any other text (a configured tile source's
- * copyright, HTML as Leaflet accepts it) is shown as given.
+ * A layer's attribution as shown: a message key (e.g. 'map.attributionOffline'), or the zh-CN text, the en
+ * text or both ("天地图 Tianditu") of a 'map.attribution*' message, is shown in the current language; any
+ * other text (a configured source's own credit, HTML as Leaflet accepts it) is shown as given.
  */
 export function attributionText(raw: string): { text: string } | { html: string } {
   if (has(raw) && raw.startsWith('map.attribution')) return { text: t(raw) };
   for (const [key, pair] of Object.entries(MESSAGES)) {
-    if (key.startsWith('map.attribution') && (pair as readonly string[]).includes(raw)) return { text: t(key as MsgKey) };
+    if (!key.startsWith('map.attribution')) continue;
+    const [zh, en] = pair as readonly [string, string];
+    if (raw === zh || raw === en || raw === `${zh} ${en}`) return { text: t(key as MsgKey) };
   }
   return { html: raw };
 }

@@ -2,7 +2,7 @@
 import type { Camera } from '../../../gateway/contract';
 import { h, label } from '../core/dom';
 import { logout } from '../core/api';
-import { canEditCamera, pagesFor, type Page } from '../core/roles';
+import { canEditCamera, canWatch, pagesFor, type Page } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { MapPage } from './map-page';
 import { langSwitch, densitySwitch } from './settings';
@@ -43,7 +43,10 @@ export class Shell {
       this.finders.push(search, tree);
       find = h('div', { class: 'finders' }, search.el, tree.el);
     }
-    const top = h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title')), this.nav, find, h('div', { class: 'spacer' }), densitySwitch(() => this.mapPage?.base?.map.invalidateSize()), langSwitch(), user, out);
+    // the wall density sizes the video wall: only for roles that may watch video
+    const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
+    const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
+    const top = h('header', { class: 'topbar' }, brand, this.nav, find, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 

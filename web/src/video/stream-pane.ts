@@ -6,7 +6,8 @@ import { t, type MsgKey } from '../core/i18n';
 import { ApiError } from '../core/api';
 import type { Realtime, StreamState } from '../core/realtime';
 import { requestStream, retryable, retryDelayMs, tokenRewrites } from './stream-source';
-import { ptzControls } from './ptz-controls';
+import { attachPtz } from './ptz-controls';
+import { fullscreenOnDoubleClick, toggleFullscreen } from './fullscreen';
 
 export type PaneState = 'starting' | 'live' | 'reconnecting' | 'failed' | 'stopped';
 const MAX_ATTEMPTS = 6;
@@ -35,6 +36,7 @@ export class StreamPane {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly offs: Array<() => void> = [];
+  private readonly ptzAbort = new AbortController();
   state: PaneState = 'starting';
 
   constructor(
@@ -46,14 +48,18 @@ export class StreamPane {
     this.badge = h('span', { class: 'pane-state' });
     this.reasonEl = h('span', { class: 'pane-reason' });
     const close = h('button', { class: 'icon-btn pane-close', 'i18n-title': 'wall.close', onclick: () => opts.onClose(this) }, '×');
+    const full = h('button', { class: 'icon-btn pane-fullscreen', 'i18n-title': 'wall.paneFullscreen', onclick: () => toggleFullscreen(this.el) }, '⛶');
+    // the pane's tools (fullscreen; room for more beside it), then close
+    const tools = h('span', { class: 'pane-tools' }, full);
     this.el = h(
       'div',
       { class: 'pane', 'data-camera-id': camera.id },
-      h('div', { class: 'pane-head' }, h('span', { class: 'pane-name', title: camera.name }, camera.name), this.badge, close),
+      h('div', { class: 'pane-head' }, h('span', { class: 'pane-name', title: camera.name }, camera.name), this.badge, tools, close),
       this.video,
       h('div', { class: 'pane-foot' }, this.reasonEl),
     );
-    if (opts.ptz && camera.capabilities?.ptz) this.el.append(ptzControls(camera.id));
+    fullscreenOnDoubleClick(this.el);
+    if (opts.ptz) attachPtz(this.el, camera, this.ptzAbort.signal);
     this.offs.push(
       opts.realtime.on('stream:state', (e) => {
         if (e.cameraId !== camera.id || e.profile !== opts.profile) return;
@@ -189,6 +195,8 @@ export class StreamPane {
     if (this.renewTimer) clearTimeout(this.renewTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const off of this.offs.splice(0)) off();
+    this.ptzAbort.abort();
+    if (document.fullscreenElement === this.el) void document.exitFullscreen().catch(() => undefined);
     this.teardown();
     this.video.removeAttribute('src');
     this.setState('stopped');

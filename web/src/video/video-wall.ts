@@ -1,72 +1,118 @@
-// The video wall: 1/4/9 panes side by side; plays one camera or a whole list.
+// The video wall: 1/4/9 panes side by side; plays one camera or a whole list, keeps what a smaller layout hides.
 import type { PlayableCamera } from '../core/context';
 import { h, label } from '../core/dom';
 import type { Realtime } from '../core/realtime';
 import { StreamPane } from './stream-pane';
+import { toggleFullscreen } from './fullscreen';
 
 const LAYOUTS = [1, 4, 9] as const;
 type Layout = (typeof LAYOUTS)[number];
+const MAX_PANES: Layout = 9;
 
 export class VideoWall {
   readonly el: HTMLElement;
   private readonly grid: HTMLElement;
-  private readonly panes: StreamPane[] = [];
+  /** The wall's cameras in pane order (at most 9): the first `layout` play, the rest wait for a larger layout. */
+  private readonly cams: PlayableCamera[] = [];
+  /** Playing panes by camera id (only cameras within the layout have one). */
+  private readonly panes = new Map<string, StreamPane>();
   private layout: Layout = 1;
 
   constructor(private readonly opts: { realtime: Realtime; ptz: boolean; onEmpty: () => void; onChange?: () => void }) {
     this.grid = h('div', { class: 'wall-grid layout-1' });
     const bar = h('div', { class: 'wall-bar' }, label(h('strong'), 'wall.title'));
     for (const n of LAYOUTS) bar.append(h('button', { class: 'btn small', 'data-layout': n, onclick: () => this.setLayout(n) }, `${n}`));
-    bar.append(h('button', { class: 'btn small', i18n: 'wall.stopAll', onclick: () => this.clear() }));
+    bar.append(
+      h('button', { class: 'btn small wall-fullscreen', i18n: 'wall.fullscreen', 'i18n-title': 'wall.fullscreenHint', onclick: () => this.fullscreen() }),
+      h('button', { class: 'btn small', i18n: 'wall.stopAll', onclick: () => this.clear() }),
+    );
     this.el = h('section', { class: 'video-wall', 'aria-label': 'video wall' }, bar, this.grid);
   }
 
+  /** Toggles the whole wall fullscreen (Esc leaves). */
+  fullscreen(): void {
+    toggleFullscreen(this.el);
+  }
+
+  /** Shows `n` panes; cameras beyond `n` stop playing but stay on the wall and play again when the layout grows. */
   setLayout(n: Layout): void {
     this.layout = n;
     this.grid.className = `wall-grid layout-${n}`;
     this.el.querySelectorAll<HTMLElement>('[data-layout]').forEach((b) => b.classList.toggle('active', b.dataset.layout === String(n)));
-    // fewer panes than streams: the oldest go
-    while (this.panes.length > n) this.panes.shift()?.close();
+    this.sync();
   }
 
-  /** Plays one camera (already on the wall: kept). Grows the layout up to 9, then replaces the oldest pane. */
+  /** Plays one camera (already playing: kept). Grows the layout up to 9, then replaces the oldest pane. */
   play(cam: PlayableCamera): void {
-    if (this.panes.some((p) => p.camera.id === cam.id)) return;
-    if (this.panes.length >= this.layout) {
-      const next = LAYOUTS.find((n) => n > this.panes.length);
-      if (next) this.setLayout(next);
-      else this.panes.shift()?.close();
+    const at = this.cams.findIndex((c) => c.id === cam.id);
+    if (at >= 0 && at < this.layout) return;
+    if (at >= 0) this.cams.splice(at, 1);
+    let shown = Math.min(this.cams.length, this.layout);
+    if (shown >= this.layout) {
+      const next = LAYOUTS.find((n) => n > shown);
+      if (next) this.layout = next;
+      else {
+        this.cams.shift();
+        shown--;
+      }
     }
-    const pane = new StreamPane(cam, { profile: this.layout === 1 ? 'main' : 'sub', realtime: this.opts.realtime, ptz: this.opts.ptz, onClose: (p) => this.remove(p) });
-    this.panes.push(pane);
-    this.grid.append(pane.el);
-    void pane.start();
-    this.opts.onChange?.();
+    // right after the playing cameras, ahead of those a smaller layout had set aside
+    this.cams.splice(shown, 0, cam);
+    this.cams.splice(MAX_PANES);
+    this.setLayout(this.layout);
   }
 
   /** Replaces the wall with up to 9 cameras, choosing the smallest layout that fits. */
   playAll(cams: PlayableCamera[]): void {
     this.clear(false);
-    const list = cams.slice(0, 9);
-    this.setLayout(LAYOUTS.find((n) => n >= list.length) ?? 9);
-    for (const c of list) this.play(c);
+    const list = cams.slice(0, MAX_PANES);
+    this.cams.push(...list);
+    this.setLayout(LAYOUTS.find((n) => n >= list.length) ?? MAX_PANES);
+  }
+
+  /** Starts a pane for every camera within the layout (in wall order) and stops the others. */
+  private sync(): void {
+    const keep = new Set(this.cams.slice(0, this.layout).map((c) => c.id));
+    for (const [id, pane] of this.panes) {
+      if (keep.has(id)) continue;
+      this.panes.delete(id);
+      pane.close();
+    }
+    let before: Element | null = null;
+    for (const cam of this.cams.slice(0, this.layout).reverse()) {
+      let pane = this.panes.get(cam.id);
+      if (!pane) {
+        const profile = this.layout === 1 ? 'main' : 'sub';
+        pane = new StreamPane(cam, { profile, realtime: this.opts.realtime, ptz: this.opts.ptz, onClose: (p) => this.remove(p) });
+        this.panes.set(cam.id, pane);
+        // inserted, never moved: moving a playing <video> in the document would disturb it
+        this.grid.insertBefore(pane.el, before);
+        void pane.start();
+      }
+      before = pane.el;
+    }
+    this.opts.onChange?.();
   }
 
   private remove(p: StreamPane): void {
-    const i = this.panes.indexOf(p);
-    if (i >= 0) this.panes.splice(i, 1);
+    const i = this.cams.findIndex((c) => c.id === p.camera.id);
+    if (i >= 0) this.cams.splice(i, 1);
+    this.panes.delete(p.camera.id);
     p.close();
-    this.opts.onChange?.();
-    if (this.panes.length === 0) this.opts.onEmpty();
+    this.sync();
+    if (this.panes.size === 0) this.opts.onEmpty();
   }
 
   clear(notify = true): void {
-    for (const p of this.panes.splice(0)) p.close();
+    this.cams.splice(0);
+    for (const p of this.panes.values()) p.close();
+    this.panes.clear();
     this.opts.onChange?.();
     if (notify) this.opts.onEmpty();
   }
 
+  /** Panes playing now. */
   get size(): number {
-    return this.panes.length;
+    return this.panes.size;
   }
 }

@@ -1,0 +1,153 @@
+// End-to-end: the demo city's PTZ cameras move from the console (played from the incident and selection lists); presets.
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import type { SimOnvifCamera } from '../../scripts/simcam/onvif-camera';
+import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../scripts/seed';
+import { demoSites } from '../../scripts/demo-city';
+import { launchBrowser, loginAs, newPage, endPage, screenshot } from './browser';
+
+/** As many cameras as the demo city places with PTZ on a Dahua-like device too (which has no PTZ by default). */
+const COUNT = 8;
+
+/** Holds a PTZ button pressed for `ms`, as a person does. */
+async function hold(page: Page, selector: string, ms: number): Promise<void> {
+  await page.hover(selector);
+  await page.mouse.down();
+  await page.waitForTimeout(ms);
+  await page.mouse.up();
+}
+
+/** Waits until the simulated camera's PTZ state satisfies `ok` (it is driven over ONVIF by the gateway). */
+async function until(cam: SimOnvifCamera, ok: (s: ReturnType<SimOnvifCamera['ptzStatus']>) => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (ok(cam.ptzStatus())) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: the camera reports ${JSON.stringify(cam.ptzStatus())}, PTZ calls ${cam.ptzLog.join(',') || 'none'}`);
+}
+
+describe('console PTZ on the demo city (e2e)', function () {
+  this.timeout(90_000);
+  let tg: TestGateway;
+  let sims: SimCameras;
+  let browser: Browser;
+  let page: Page | undefined;
+  /** The demo's PTZ sites: index, camera id, position. */
+  const domes: Array<{ index: number; id: string; lng: number; lat: number; device: SimOnvifCamera }> = [];
+
+  before(async function () {
+    this.timeout(120_000);
+    // the demo's devices and records, as `cloudeye demo` starts and seeds them (free ports here)
+    const credentials = { username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD };
+    sims = await startSimCameras({ count: COUNT, codec: 'h264', host: '127.0.0.1', ...credentials, ...demoDeviceOptions(COUNT) });
+    tg = await startTestGateway();
+    const targets = { rtspHost: '127.0.0.1', rtspPort: sims.rtsp!.port, xaddr: (i: number) => sims.cameras[i]!.xaddr, codec: () => 'h264' as const };
+    await seedDemo(tg.gw.db, tg.gw.services.box, targets, COUNT);
+    await tg.gw.reload();
+    const sites = demoSites(COUNT);
+    for (const [index, s] of sites.entries()) {
+      if (!s.ptz) continue;
+      const row = await tg.gw.db.knex('cameras').where({ name: s.name }).first();
+      domes.push({ index, id: row.id, lng: s.lng, lat: s.lat, device: sims.cameras[index]!.camera });
+    }
+    assert.ok(domes.some((d) => sims.cameras[d.index]!.vendor === 'dahua'), 'a PTZ site on a Dahua-like device is among them');
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tg?.close();
+    await sims?.close();
+  });
+
+  afterEach(async function () {
+    await endPage(this, 'ptz', page);
+    page = undefined;
+  });
+
+  it('a PTZ camera played from the incident list shows PTZ buttons that move the camera; presets are listed, reached and saved', async () => {
+    const dome = domes[0]!;
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'police.operator', DEMO_PASSWORD);
+    await page.click('.tab[data-tab=incident]');
+    await page.fill('.incident-panel input[name=radius]', '60');
+    await page.fill('.incident-panel input[name=lng]', String(dome.lng));
+    await page.fill('.incident-panel input[name=lat]', String(dome.lat));
+    await page.click('.incident-panel form.coords button[type=submit]');
+    const row = `.incident-results .hit[data-camera-id="${dome.id}"]`;
+    await page.click(`${row} .hit-play`);
+    const pane = `.video-wall .pane[data-camera-id="${dome.id}"]`;
+    await page.locator(`${pane} .ptz`).waitFor({ state: 'visible', timeout: 10_000 });
+
+    await hold(page, `${pane} .ptz [data-ptz=right]`, 1200);
+    await until(dome.device, (s) => s.x > 0.05 && !s.moving, 'pan right, then stop on release');
+    const panned = dome.device.ptzStatus();
+    assert.ok(Math.abs(panned.y) < 1e-9, 'no tilt');
+    await hold(page, `${pane} .ptz [data-ptz=up]`, 800);
+    await until(dome.device, (s) => s.y > 0.02 && !s.moving, 'tilt up');
+
+    // presets: the camera's own preset is listed; going there moves the camera to it
+    await page.click(`${pane} .ptz-presets-btn`);
+    const panel = `${pane} .ptz-presets`;
+    const gate = page.locator(`${panel} .preset-goto`, { hasText: 'Gate' });
+    await gate.waitFor({ state: 'visible' });
+    await gate.click();
+    await until(dome.device, (s) => Math.abs(s.x - 0.5) < 1e-9 && Math.abs(s.y - 0.1) < 1e-9, 'go to preset "Gate"');
+    await page.locator(`${panel} .preset-status`, { hasText: '已转到预置位“Gate”' }).waitFor({ state: 'visible' });
+
+    // a name is needed: nothing is saved without one, and the panel says so
+    const before = dome.device.ptzPresets().length;
+    await page.click(`${panel} .preset-save button[type=submit]`);
+    await page.locator(`${panel} .preset-status.error`, { hasText: '请输入预置位名称' }).waitFor({ state: 'visible' });
+    assert.equal(dome.device.ptzPresets().length, before);
+
+    // saving the current position as a new preset: stored in the camera and listed
+    await hold(page, `${pane} .ptz [data-ptz=left]`, 800);
+    await until(dome.device, (s) => s.x < 0.49 && !s.moving, 'pan left from the preset');
+    const here = dome.device.ptzStatus();
+    await page.fill(`${panel} input[name=presetName]`, '北口');
+    await page.click(`${panel} .preset-save button[type=submit]`);
+    await page.locator(`${panel} .preset-goto`, { hasText: '北口' }).waitFor({ state: 'visible' });
+    const saved = dome.device.ptzPresets().find((p) => p.name === '北口');
+    assert.ok(saved, 'the camera stored the preset');
+    const where = `at the position it had: ${JSON.stringify(saved)} vs ${JSON.stringify(here)}`;
+    assert.ok(Math.abs(saved.x - here.x) < 0.02 && Math.abs(saved.y - here.y) < 1e-9, where);
+    await screenshot(page, 'ptz-presets');
+    const audit = await tg.gw.db.knex('audit_log').where({ action: 'camera.ptz', target_id: dome.id });
+    assert.ok(audit.length >= 4, `PTZ commands are audited (${audit.length})`);
+  });
+
+  it('a PTZ camera played from a drawn selection shows PTZ buttons that move the camera', async () => {
+    const dome = domes.find((d) => sims.cameras[d.index]!.vendor === 'dahua')!;
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'police.operator', DEMO_PASSWORD);
+    await page.waitForFunction(() => 'cloudeye' in window);
+    await page.evaluate(([lng, lat]) => {
+      const { base } = window.cloudeye!;
+      base.map.setView(base.toLatLng(lng, lat), 18, { animate: false });
+    }, [dome.lng, dome.lat] as [number, number]);
+    await page.click('.tab[data-tab=draw]');
+    await page.click('.select-panel .draw-circle');
+    const box = (await page.locator('#map').boundingBox())!;
+    const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.click(c.x, c.y);
+    await page.mouse.click(c.x + 40, c.y);
+    const row = `.select-results .hit[data-camera-id="${dome.id}"]`;
+    await page.click(`${row} .hit-play`);
+    const pane = `.video-wall .pane[data-camera-id="${dome.id}"]`;
+    await page.locator(`${pane} .ptz`).waitFor({ state: 'visible', timeout: 10_000 });
+    const z0 = dome.device.ptzStatus().z;
+    await hold(page, `${pane} .ptz [data-ptz=zoomIn]`, 1000);
+    await until(dome.device, (s) => s.z > z0 + 0.05 && !s.moving, 'zoom in, then stop on release');
+    assert.ok(dome.device.ptzLog.includes('ContinuousMove') && dome.device.ptzLog.includes('Stop'));
+    // from the keyboard: Space held on a focused button moves, released stops
+    const z1 = dome.device.ptzStatus().z;
+    await page.focus(`${pane} .ptz [data-ptz=zoomOut]`);
+    await page.keyboard.down(' ');
+    await page.waitForTimeout(800);
+    await page.keyboard.up(' ');
+    await until(dome.device, (s) => s.z < z1 - 0.03 && !s.moving, 'zoom out from the keyboard');
+  });
+});

@@ -1,0 +1,160 @@
+// The HTTP status of every error class the code can throw (found by scanning the source), through the one mapping function.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../../config/load';
+import { SecretError } from '../../gateway/auth/secrets';
+import { TokenError } from '../../gateway/auth/tokens';
+import { CsvError } from '../../gateway/cameras/csv';
+import { ClusterWorkerLostError } from '../../gateway/cameras/map-clusters';
+import { UsageError } from '../../gateway/cli/args';
+import { EmbeddedPostgresError } from '../../gateway/db/embedded';
+import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError } from '../../gateway/errors';
+import { HttpError, PROTO_KEY, toProblem } from '../../gateway/http/errors';
+import {
+  OnvifAuthError,
+  OnvifError,
+  OnvifFaultError,
+  OnvifHttpError,
+  OnvifResponseError,
+  OnvifTargetError,
+  OnvifTimeoutError,
+  OnvifTooLargeError,
+  OnvifUriError,
+  OnvifXmlError,
+} from '../../gateway/onvif/errors';
+import { MbtilesError } from '../../gateway/map/mbtiles-file';
+import { SnapshotError } from '../../gateway/streams/snapshot-service';
+import { GisInputError } from '../../gis/errors';
+import { TranscoderCapacityError, TranscoderError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import { nameStringMatches, scanErrorClasses, errorClassesIn } from '../helpers/error-classes';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The server's code: what can end in an HTTP answer (web/ runs in the browser, scripts/ in the CLI's tools). */
+const PRODUCT = ['config', 'gis', 'transcoder', 'gateway'];
+
+interface Row {
+  make: () => unknown;
+  status: number;
+  /** Headers the answer must carry, with a pattern for the value. */
+  headers?: Record<string, RegExp>;
+  /** What the problem's detail must say. */
+  detail?: RegExp;
+  /** Field paths the problem must list. */
+  paths?: string[];
+}
+
+// Written out by hand, one row per class: a new error class fails the scan below until it has its row here.
+const BY_CLASS: Record<string, Row> = {
+  // the gateway's domain errors
+  ValidationError: { make: () => new ValidationError('camera: bad', [{ path: 'body.lng', message: 'out of range' }]), status: 400, paths: ['body.lng'] },
+  AuthenticationError: { make: () => new AuthenticationError('auth: no'), status: 401, headers: { 'WWW-Authenticate': /^Bearer realm=/ } },
+  TokenError: { make: () => new TokenError('auth: token expired', 'expired'), status: 401, headers: { 'WWW-Authenticate': /^Bearer/ }, detail: /expired/ },
+  ForbiddenError: { make: () => new ForbiddenError('auth: may not'), status: 403 },
+  NotFoundError: { make: () => new NotFoundError('camera 9 not found'), status: 404, detail: /camera 9/ },
+  ConflictError: { make: () => new ConflictError('discovery: busy'), status: 409 },
+  RateLimitError: { make: () => new RateLimitError('auth: slow down', 2.2), status: 429, headers: { 'Retry-After': /^3$/ } },
+  UnavailableError: { make: () => new UnavailableError('busy', 7), status: 503, headers: { 'Retry-After': /^7$/ } },
+  CsvError: { make: () => new CsvError('csv: line 4: unterminated quoted field', 4), status: 400, paths: ['line 4'] },
+  HttpError: { make: () => new HttpError(415, 'content type must be text/csv'), status: 415 },
+  ClusterWorkerLostError: { make: () => new ClusterWorkerLostError('map clusters: worker gone'), status: 503, headers: { 'Retry-After': /^1$/ } },
+  SnapshotError: { make: () => new SnapshotError('snapshot: camera answered HTTP 500'), status: 502, detail: /HTTP 500/ },
+  // the libraries' errors
+  GisInputError: { make: () => new GisInputError('radiusM', 'must be finite', Infinity), status: 400, paths: ['radiusM'] },
+  TranscoderInputError: { make: () => new TranscoderInputError('transcoder: url must be rtsp'), status: 400 },
+  TranscoderCapacityError: { make: () => new TranscoderCapacityError('transcoder: worker limit 2 reached', 12), status: 503, headers: { 'Retry-After': /^12$/ } },
+  TranscoderStartError: { make: () => new TranscoderStartError('transcoder: ffmpeg exited', '7.main'), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /7\.main did not deliver video/ },
+  TranscoderStateError: { make: () => new TranscoderStateError('transcoder: supervisor is closed'), status: 503, headers: { 'Retry-After': /^5$/ } },
+  // a base class nothing throws by itself
+  TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },
+  OnvifUriError: { make: () => new OnvifUriError('file:///etc/passwd', 'scheme'), status: 400 },
+  OnvifTargetError: { make: () => new OnvifTargetError('10.0.0.0/4', 'too large'), status: 400 },
+  OnvifTimeoutError: { make: () => new OnvifTimeoutError('http://10.1.1.1/onvif', 3000), status: 503, headers: { 'Retry-After': /^10$/ } },
+  OnvifAuthError: { make: () => new OnvifAuthError('http://10.1.1.1/onvif', 'HTTP 401'), status: 502 },
+  OnvifFaultError: { make: () => new OnvifFaultError('Receiver', 'ActionNotSupported', 'no'), status: 502 },
+  OnvifHttpError: { make: () => new OnvifHttpError('http://10.1.1.1/onvif', 500, 'Internal Server Error'), status: 502 },
+  OnvifXmlError: { make: () => new OnvifXmlError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
+  OnvifResponseError: { make: () => new OnvifResponseError('GetProfiles', 'no profile'), status: 502 },
+  OnvifTooLargeError: { make: () => new OnvifTooLargeError('http://10.1.1.1/onvif', 1024), status: 502 },
+  OnvifError: { make: () => new OnvifError('onvif: xaddr must be http(s)'), status: 502 },
+  // the command line and start-up only: they never reach HTTP, and would be internal errors there
+  ConfigError: { make: () => new ConfigError('config: server.port must be a number'), status: 500 },
+  UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },
+  EmbeddedPostgresError: { make: () => new EmbeddedPostgresError('embedded: no'), status: 500 },
+  SecretError: { make: () => new SecretError('secrets: sealed value failed authentication'), status: 500 },
+  MbtilesError: { make: () => new MbtilesError('map.baseLayers.0.path: /srv/x.mbtiles is not SQLite'), status: 500 },
+  // JavaScript's own: programming errors, opaque
+  Error: { make: () => new Error('map clusters are closed'), status: 500 },
+  // thrown only inside body-parser's JSON.parse, which reports it as entity.parse.failed (below)
+  SyntaxError: { make: () => new SyntaxError(PROTO_KEY), status: 500 },
+};
+
+// Thrown by libraries the gateway calls, told apart by class or by the fields they document.
+const FOREIGN: Record<string, Row> = {
+  'URIError of express decoding a path': { make: () => new URIError('URI malformed'), status: 400 },
+  ZodError: { make: () => z.object({ a: z.number() }).safeParse({ a: 'x' }).error, status: 400, paths: ['a'] },
+  'body-parser entity.parse.failed': { make: () => Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }), status: 400, detail: /malformed JSON/ },
+  'body-parser "__proto__" key': { make: () => Object.assign(new SyntaxError(PROTO_KEY), { type: 'entity.parse.failed' }), status: 400, detail: /__proto__/ },
+  'body-parser entity.too.large': { make: () => Object.assign(new Error('too large'), { type: 'entity.too.large' }), status: 413 },
+  'body-parser encoding.unsupported': { make: () => Object.assign(new Error('unsupported content encoding "br"'), { type: 'encoding.unsupported' }), status: 415 },
+  'zlib Z_DATA_ERROR': { make: () => Object.assign(new Error('incorrect header check'), { errno: -3, code: 'Z_DATA_ERROR' }), status: 400 },
+  'pg unique_violation 23505': { make: () => Object.assign(new Error('dup'), { code: '23505', constraint: 'users_username_unique' }), status: 409, detail: /users_username_unique/ },
+  'pg foreign_key_violation 23503': { make: () => Object.assign(new Error('fk'), { code: '23503' }), status: 409 },
+  'pg check_violation 23514': { make: () => Object.assign(new Error('check'), { code: '23514' }), status: 400 },
+  'pg invalid_text_representation 22P02': { make: () => Object.assign(new Error('bad'), { code: '22P02' }), status: 400 },
+  'pg character_not_in_repertoire 22021': { make: () => Object.assign(new Error('nul'), { code: '22021' }), status: 400 },
+  'a thrown non-error': { make: () => 'boom', status: 500 },
+  // a second case of a class: the device's connection refused (no HTTP status) is a device that does not answer
+  'OnvifHttpError without an HTTP status': {
+    make: () => new OnvifHttpError('http://10.1.1.1/onvif', undefined, 'ECONNREFUSED'),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
+};
+
+function check(name: string, row: Row): void {
+  const err = row.make();
+  if (name in BY_CLASS) assert.equal((err as Error).constructor.name, name, 'the row builds an instance of its class');
+  const { problem, headers } = toProblem(err);
+  assert.equal(problem.status, row.status, `${name}: ${JSON.stringify(problem)}`);
+  assert.equal(problem.type, `https://cloudeye.dev/problems/${row.status}`);
+  assert.notEqual(problem.title, 'Error', 'every status has its title');
+  for (const [h, want] of Object.entries(row.headers ?? {})) assert.match(headers[h] ?? '', want, `${name}: header ${h}`);
+  if (row.status === 503 || row.status === 429) assert.ok(headers['Retry-After'], `${name}: a ${row.status} says when to retry`);
+  if (row.detail) assert.match(problem.detail ?? '', row.detail);
+  if (row.paths) assert.deepEqual(problem.errors?.map((e) => e.path), row.paths);
+  // internal errors stay opaque: no message, no stack
+  if (row.status === 500) assert.equal(problem.detail, 'internal error');
+}
+
+describe('error mapping: every error class to its HTTP status, in http/errors.ts', () => {
+  const found = scanErrorClasses(ROOT, PRODUCT);
+
+  it('the scan finds the error classes of every module', () => {
+    const names = found.map((c) => c.name);
+    for (const n of ['GisInputError', 'TranscoderStartError', 'OnvifUriError', 'SnapshotError', 'ValidationError', 'Error']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+  });
+
+  it('every error class the code declares or throws has its row in the table', () => {
+    const missing = found.filter((c) => !(c.name in BY_CLASS)).map((c) => `${c.name} (${c.where})`);
+    assert.deepEqual(missing, [], 'add each to BY_CLASS with the status http/errors.ts gives it');
+    const stale = Object.keys(BY_CLASS).filter((n) => !found.some((c) => c.name === n));
+    assert.deepEqual(stale, [], 'rows for classes the code no longer has');
+  });
+
+  for (const [name, row] of Object.entries(BY_CLASS)) it(`${name} → ${row.status}`, () => check(name, row));
+  for (const [name, row] of Object.entries(FOREIGN)) it(`${name} → ${row.status}`, () => check(name, row));
+
+  it('no code recognises an error by its name string', () => {
+    assert.deepEqual(nameStringMatches(ROOT, PRODUCT), []);
+  });
+
+  it('the scanner follows subclasses of subclasses and built-ins constructed directly', () => {
+    const got = errorClassesIn([
+      { file: 'a.ts', text: ['export class A extends Error {}', 'class B extends A {}', 'class C extends Map {}', '// class D extends Error {}', 'throw new RangeError("x"); new Date();'].join('\n') },
+      { file: 'b.ts', text: 'export class E extends B {}' },
+    ]).map((c) => c.name);
+    assert.deepEqual(got, ['A', 'B', 'E', 'RangeError']);
+  });
+});
