@@ -222,7 +222,12 @@ export const shareCreate = z
 export const grid = z.object({ id: z.number(), name: z.string(), kind: z.string(), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()) });
 export const gridCreate = z.strictObject({ name: z.string().min(1).max(200), kind: z.enum(['district', 'grid', 'place']), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()).default({}) });
 
-export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()) });
+export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
+  /** The name of what the row names (camera, user, network, API key, grid), when the reader may be shown it; null otherwise. */
+  targetName: z.string().nullable(),
+  /** The acting user's display name (actorName is the login name). */
+  actorDisplayName: z.string().nullable(),
+});
 export const auditQuery = z.strictObject({
   action: text(64).optional(),
   actor: text(120).optional(),
@@ -250,6 +255,36 @@ export const scanInfo = z.object({ id: z.string(), networkId: z.number(), depart
 /** A device found by discovery and not registered yet. */
 export const foundDevice = z.object({ networkId: z.number(), endpoint: z.string(), xaddr: z.string(), name: z.string().nullable(), hardware: z.string().nullable(), via: z.string(), lastSeen: z.string() });
 
+/** GET /cameras/search: a text (name, id, tag or address) and how many hits at most. */
+export const cameraSearchQuery = z.strictObject({
+  q: z.string().trim().min(1, 'type at least one character').max(200),
+  limit: queryNumber(z.number().int().min(1).max(100)).default(20),
+});
+/** One search hit: the camera's summary, its address, and which of its fields matched first (id, name, tag, address). */
+export const cameraSearchHit = z.object({
+  id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), address: z.string(), tags: z.array(z.string()),
+  match: z.enum(['id', 'name', 'tag', 'address']),
+});
+const treeBy = z.enum(['network', 'grid']).default('network');
+/** GET /cameras/tree: the visible cameras counted by department, then by camera network or by grid. */
+export const cameraTreeQuery = z.strictObject({ by: treeBy });
+export const cameraTree = z.object({
+  by: z.enum(['network', 'grid']),
+  departments: z.array(z.object({
+    id: z.number(),
+    count: z.number(),
+    groups: z.array(z.object({ id: z.number().nullable().meta({ description: 'null: cameras of no network / in no grid' }), name: z.string(), count: z.number() })),
+  })),
+});
+/** GET /cameras/tree/cameras: the visible cameras of one department's group (group "none" = of no network / grid), by name. */
+export const cameraTreeLeavesQuery = z.strictObject({
+  by: treeBy,
+  department: queryNumber(z.number().int().positive()),
+  group: z.union([z.literal('none'), z.string().regex(/^\d{1,9}$/, 'a group id is a decimal integer or "none"')]),
+  limit: queryNumber(z.number().int().min(1).max(1000)).default(500),
+});
+export const cameraTreeLeaves = z.object({ items: z.array(cameraSearchHit.omit({ match: true })), total: z.number() });
+
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export type Camera = z.infer<typeof camera>;
@@ -271,3 +306,6 @@ export type CameraSummary = z.infer<typeof cameraSummary>;
 export type SpatialHit = z.infer<typeof spatialHit>;
 export type ScanInfo = z.infer<typeof scanInfo>;
 export type FoundDevice = z.infer<typeof foundDevice>;
+export type CameraSearchHit = z.infer<typeof cameraSearchHit>;
+export type CameraTree = z.infer<typeof cameraTree>;
+export type CameraTreeLeaves = z.infer<typeof cameraTreeLeaves>;

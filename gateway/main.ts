@@ -39,8 +39,12 @@ import { createApp, createRequestListener } from './http/app';
 import { registerMetaRoutes } from './http/routes/meta-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
+import { registerCameraFinderRoutes } from './http/routes/camera-finder-routes';
+import { CameraFinder } from './cameras/camera-finder';
+import { CameraFinderRepo } from './db/camera-finder-repo';
 import { registerAdminRoutes } from './http/routes/admin-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
+import { AuditReader } from './admin/audit-reader';
 import { registerMapRoutes } from './http/routes/map-routes';
 import { BaseLayers } from './map/base-layers';
 
@@ -233,9 +237,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       }),
     );
     registerAuthRoutes(api, auth);
+    registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(db.knex), access));
     registerCameraRoutes(api, cameras);
     registerAdminRoutes(api, admin);
-    registerAuditRoutes(api, repos.audit, access);
+    registerAuditRoutes(api, new AuditReader(repos.audit, access));
     registerStreamRoutes(api, streams, {
       snapshot: async (p, id) => {
         const cam = await cameras.record(p, id, 'snapshot');

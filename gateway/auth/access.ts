@@ -19,6 +19,7 @@ import {
   type Principal,
   type ShareGrant,
 } from './policy';
+import { auditCameraNameVisible, wholeDepartments } from './policy';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
 interface Compiled {
@@ -64,6 +65,16 @@ export class AccessControl {
 
   can(p: Principal, action: CameraAction, cam: PolicyCamera, now = new Date()): boolean {
     return can(p, action, cam, this.shares, now);
+  }
+
+  /** Departments all of whose cameras p may see (null = all; policy.wholeDepartments). */
+  wholeDepartments(p: Principal, now = new Date()): number[] | null {
+    return wholeDepartments(p, this.shares, now);
+  }
+
+  /** Whether p is shown the name of a camera in the audit rows it reads (policy.auditCameraNameVisible). */
+  auditCameraName(p: Principal, cam: PolicyCamera, now = new Date()): boolean {
+    return auditCameraNameVisible(p, cam, this.shares, now);
   }
 
   canDo(p: Principal, action: GlobalAction): boolean {

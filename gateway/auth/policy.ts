@@ -324,3 +324,31 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
   const ids = shares.filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now)).map((s) => s.id).sort((a, b) => a - b);
   return `d${p.departmentId}|s${ids.join(',')}|${area}`;
 }
+
+/**
+ * Whether `p`, reading an audit row it may read (departmentScope 'audit-read'), is shown the name of the
+ * camera the row names. Whoever reads every department's rows (an auditor, whose work is to read who
+ * watched what, and a city-wide admin) is shown every name in them, though an auditor still may not view
+ * the cameras; a department admin only the names of cameras it may see now (own, or shared to it), so a
+ * refused call on another department's camera does not reveal it.
+ */
+export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
+  const scope = departmentScope(p, 'audit-read');
+  if (scope === null) return false;
+  return scope === 'all' || can(p, 'view', cam, shares, now);
+}
+
+/**
+ * The departments every camera of which `p` may see: null for all of them (a city-wide admin without an area
+ * scope), else its own and the sources of active whole-department ("all") shares to it; [] when it has an area
+ * scope or may see no camera. A subset of visibleDepartments: cameras of these departments need no check one
+ * by one (the camera tree counts them in the database).
+ */
+export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
+  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view') || p.area) return [];
+  if (isCityAdmin(p)) return null;
+  const out = new Set<number>();
+  if (p.departmentId !== null) out.add(p.departmentId);
+  for (const s of shares) if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
+  return [...out];
+}

@@ -1,19 +1,18 @@
-// /audit: the audit log, for auditors and admins.
+// /audit: the audit log, for auditors and admins, with the names of what each row refers to.
 import { auditEntry, auditQuery, page } from '../../contract';
-import type { AuditRepo } from '../../db/audit-repo';
-import type { AccessControl } from '../../auth/access';
-import { ForbiddenError } from '../../errors';
+import type { AuditReader } from '../../admin/audit-reader';
 import type { ApiRouter } from '../api-router';
 
-export function registerAuditRoutes(api: ApiRouter, audit: AuditRepo, access: AccessControl): void {
+export function registerAuditRoutes(api: ApiRouter, audit: AuditReader): void {
   api.add({
-    method: 'get', path: '/audit', tag: 'audit', action: 'audit-read', summary: 'Query the append-only audit log, newest first (department admins see their department)',
+    method: 'get', path: '/audit', tag: 'audit', action: 'audit-read',
+    summary:
+      "Query the append-only audit log, newest first (department admins see their department's rows). Each row carries targetName " +
+      '(the camera, user, network, API key or grid it names, when the reader may be shown it) and actorDisplayName.',
     query: auditQuery, response: page(auditEntry),
     handler: ({ principal, query }) => {
       const { limit, cursor, ...f } = query;
-      const scope = access.departmentScope(principal, 'audit-read');
-      if (scope === null) throw new ForbiddenError(`auth: role ${principal.role} may not audit-read`);
-      return audit.query({ ...f, ...(scope === 'all' ? {} : { departmentId: scope }) }, limit, cursor);
+      return audit.page(principal, f, limit, cursor);
     },
   });
 }

@@ -1,47 +1,59 @@
-// The audit log (auditors and admins): filters by action, actor and time, newest first, paged.
+// The audit log (auditors and admins): filters by action, actor and time, newest first, paged; rows in words, relabelled on language change.
 import type { AuditEntry } from '../../../gateway/contract';
 import { api, qs } from '../core/api';
 import { h, label } from '../core/dom';
-import { attempt, field, table, when } from '../ui/table';
+import { onLang, t } from '../core/i18n';
+import type { AppContext } from '../core/context';
+import { attempt, field, table } from '../ui/table';
+import { AUDIT_ACTIONS, actionText, actorText, atText, detailView, outcomeText, targetText } from './audit-format';
 
-export function auditPage(): HTMLElement {
+export function auditPage(ctx: AppContext): { el: HTMLElement; close: () => void } {
   const list = h('div', { class: 'audit-list' });
   const more = h('button', { class: 'btn', i18n: 'common.more', hidden: true });
-  const action = h('input', { name: 'action', 'i18n-placeholder': 'audit.actionHint' });
+  const action = h('select', { name: 'action' });
   const actor = h('input', { name: 'actor' });
   const from = h('input', { name: 'from', type: 'datetime-local' });
   const to = h('input', { name: 'to', type: 'datetime-local' });
   let rows: AuditEntry[] = [];
   let cursor: string | null = null;
+  const fillActions = (): void => {
+    const v = action.value;
+    action.replaceChildren(h('option', { value: '' }, t('audit.allActions')), ...AUDIT_ACTIONS.map((a) => h('option', { value: a }, actionText(a))));
+    action.value = v;
+  };
+  const render = (): void => {
+    list.replaceChildren(
+      table<AuditEntry>(
+        [
+          ['audit.at', (e) => h('span', { class: 'audit-at' }, atText(e))],
+          ['audit.actor', (e) => h('span', { class: 'audit-actor' }, actorText(e))],
+          ['audit.action', (e) => h('span', { class: 'audit-action', title: e.action }, actionText(e.action))],
+          ['audit.target', (e) => h('span', { class: 'audit-target' }, targetText(ctx, e))],
+          ['audit.outcome', (e) => h('span', { class: `audit-outcome outcome-${e.outcome}` }, outcomeText(e.outcome))],
+          ['audit.ip', (e) => e.ip ?? ''],
+          ['audit.detail', (e) => detailView(ctx, e)],
+        ],
+        rows,
+        (e) => ({ 'data-action': e.action, 'data-id': e.id }),
+      ),
+    );
+  };
   const iso = (v: string): string | undefined => (v ? new Date(v).toISOString() : undefined);
   const load = async (reset: boolean): Promise<void> => {
     if (reset) {
       rows = [];
       cursor = null;
     }
-    const q = qs({ action: action.value.trim(), actor: actor.value.trim(), from: iso(from.value), to: iso(to.value), limit: 100, cursor: cursor ?? undefined });
+    const q = qs({ action: action.value, actor: actor.value.trim(), from: iso(from.value), to: iso(to.value), limit: 100, cursor: cursor ?? undefined });
     const page = await attempt(() => api<{ items: AuditEntry[]; nextCursor: string | null }>('GET', `/audit${q}`));
     if (!page) return;
     rows = rows.concat(page.items);
     cursor = page.nextCursor;
     more.hidden = !cursor;
-    list.replaceChildren(
-      table<AuditEntry>(
-        [
-          ['audit.at', (e) => when(e.at)],
-          ['audit.actor', (e) => e.actorName],
-          ['audit.action', (e) => h('code', {}, e.action)],
-          ['audit.target', (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '')],
-          ['audit.outcome', (e) => e.outcome],
-          ['audit.ip', (e) => e.ip ?? ''],
-          ['audit.detail', (e) => h('code', { class: 'detail' }, JSON.stringify(e.detail))],
-        ],
-        rows,
-        (e) => ({ 'data-action': e.action }),
-      ),
-    );
+    render();
   };
   more.addEventListener('click', () => void load(false));
+  fillActions();
   const form = h(
     'form',
     { class: 'card form-grid', onsubmit: (e: Event) => { e.preventDefault(); void load(true); } },
@@ -51,6 +63,10 @@ export function auditPage(): HTMLElement {
     field('audit.to', to),
     h('button', { class: 'btn primary', type: 'submit', i18n: 'common.search' }),
   );
+  const off = onLang(() => {
+    fillActions();
+    render();
+  });
   void load(true);
-  return h('div', { class: 'page admin-page audit-page' }, label(h('h1'), 'nav.audit'), form, list, more);
+  return { el: h('div', { class: 'page admin-page audit-page' }, label(h('h1'), 'nav.audit'), form, list, more), close: off };
 }

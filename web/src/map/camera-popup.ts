@@ -17,9 +17,32 @@ async function snapshotUrl(id: string, signal: AbortSignal): Promise<string> {
   return URL.createObjectURL(await res.blob());
 }
 
+/** Room (px) the popup keeps from the map's edges: the map's own controls (zoom, layers, scale) sit in its corners. */
+function clearance(map: L.Map): { tl: L.Point; br: L.Point; maxHeight: number } {
+  const box = (sel: string): DOMRect | undefined => map.getContainer().querySelector(sel)?.getBoundingClientRect();
+  const corners = ['.leaflet-top.leaflet-left', '.leaflet-top.leaflet-right', '.leaflet-bottom.leaflet-left', '.leaflet-bottom.leaflet-right'];
+  const [tl, tr, bl, brc] = corners.map(box);
+  const gap = 8;
+  const top = Math.max(tl?.height ?? 0, tr?.height ?? 0) + gap;
+  const bottom = Math.max(bl?.height ?? 0, brc?.height ?? 0) + gap;
+  // the popup's tip and shadow take about 30 px below its box
+  return {
+    tl: L.point((tl?.width ?? 0) + gap, top),
+    br: L.point((tr?.width ?? 0) + gap, bottom),
+    maxHeight: Math.max(160, map.getSize().y - top - bottom - 30),
+  };
+}
+
 export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppContext, actions: PopupActions): L.Popup {
   const body = h('div', { class: 'cam-popup', 'data-camera-id': id }, label(h('div', { class: 'muted' }), 'common.loading'));
-  const popup = L.popup({ minWidth: 260, maxWidth: 340, className: 'cam-popup-wrap' }).setLatLng(at).setContent(body).openOn(map);
+  const room = clearance(map);
+  const popup = L.popup({
+    minWidth: 260, maxWidth: 340, maxHeight: room.maxHeight, className: 'cam-popup-wrap',
+    autoPan: true, keepInView: true, autoPanPaddingTopLeft: room.tl, autoPanPaddingBottomRight: room.br,
+  })
+    .setLatLng(at)
+    .setContent(body)
+    .openOn(map);
   const ctrl = new AbortController();
   let objectUrl: string | null = null;
   popup.on('remove', () => {

@@ -1,4 +1,4 @@
-// Drawing a circle, polygon or route on the map with plain Leaflet primitives (click to add, double-click or Finish to end, Esc to cancel).
+// Drawing a circle (press-drag-release, or two clicks), polygon or route on the map with plain Leaflet primitives (Esc cancels).
 import * as L from 'leaflet';
 import type { BaseMap } from '../map/base-map';
 import { distanceM } from '../../../gis/geodesy';
@@ -18,6 +18,9 @@ export class ShapeDrawer {
   private preview: L.Path | null = null;
   private finished = false;
   private readonly dblZoom: boolean;
+  private readonly panDrag: boolean;
+  /** Where a circle's press began (centre), until the button is released. */
+  private press: { at: L.LatLng; px: L.Point } | null = null;
 
   constructor(
     private readonly base: BaseMap,
@@ -25,6 +28,7 @@ export class ShapeDrawer {
     private readonly done: (shape: Shape | null) => void,
   ) {
     this.dblZoom = base.map.doubleClickZoom.enabled();
+    this.panDrag = base.map.dragging.enabled();
   }
 
   start(): void {
@@ -35,6 +39,12 @@ export class ShapeDrawer {
     map.on('click', this.onClick);
     map.on('mousemove', this.onMove);
     map.on('dblclick', this.onDbl);
+    if (this.kind === 'circle') {
+      // a press-drag-release draws the circle, so the drag must not pan the map meanwhile
+      map.dragging.disable();
+      map.on('mousedown', this.onDown);
+      map.on('mouseup', this.onUp);
+    }
     document.addEventListener('keydown', this.onKey);
   }
 
@@ -43,8 +53,11 @@ export class ShapeDrawer {
     map.off('click', this.onClick);
     map.off('mousemove', this.onMove);
     map.off('dblclick', this.onDbl);
+    map.off('mousedown', this.onDown);
+    map.off('mouseup', this.onUp);
     document.removeEventListener('keydown', this.onKey);
     map.getContainer().classList.remove('drawing');
+    if (this.panDrag) map.dragging.enable();
     if (this.dblZoom) setTimeout(() => map.doubleClickZoom.enable(), 0);
   }
 
@@ -67,9 +80,34 @@ export class ShapeDrawer {
     this.redraw(null);
   };
 
-  private readonly onMove = (e: L.LeafletMouseEvent): void => {
-    if (this.points.length && !this.finished) this.redraw(e.latlng);
+  private readonly onDown = (e: L.LeafletMouseEvent): void => {
+    if (this.finished || this.points.length || e.originalEvent.button !== 0) return;
+    this.press = { at: e.latlng, px: e.containerPoint };
   };
+
+  /** Below this many pixels between press and release, the gesture is a click (the two-click circle). */
+  private static readonly DRAG_PX = 6;
+
+  private readonly onUp = (e: L.LeafletMouseEvent): void => {
+    const press = this.press;
+    this.press = null;
+    if (!press || this.finished || this.points.length || press.px.distanceTo(e.containerPoint) < ShapeDrawer.DRAG_PX) return;
+    this.points.push(press.at, e.latlng);
+    L.circleMarker(press.at, { radius: 4, color: '#6b46c1', fillOpacity: 1, interactive: false }).addTo(this.layer);
+    // the click that follows this release finds the drawing finished and adds nothing
+    this.finish();
+  };
+
+  private readonly onMove = (e: L.LeafletMouseEvent): void => {
+    if (this.finished) return;
+    if (this.press && !this.points.length) this.redrawCircle(this.press.at, e.latlng);
+    else if (this.points.length) this.redraw(e.latlng);
+  };
+
+  private redrawCircle(centre: L.LatLng, edge: L.LatLng): void {
+    this.preview?.remove();
+    this.preview = L.circle(centre, { ...STYLE, radius: centre.distanceTo(edge) }).addTo(this.layer);
+  }
 
   private readonly onDbl = (): void => {
     this.finish();

@@ -1,10 +1,11 @@
 // The map page: sidebar tools (filters, incident, draw), the Leaflet map with cameras and grids, and the video wall.
 import type { Camera } from '../../../gateway/contract';
 import { h, toast } from '../core/dom';
-import { ApiError } from '../core/api';
+import { api, ApiError } from '../core/api';
 import { canPtz, canWatch } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { BaseMap } from '../map/base-map';
+import { translateAttribution } from '../map/attribution';
 import { CameraLayer } from '../map/camera-layer';
 import { openCameraPopup } from '../map/camera-popup';
 import { CameraEditor } from '../map/camera-editor';
@@ -49,6 +50,7 @@ export class MapPage {
   start(): void {
     const ctx = this.ctx;
     this.base = new BaseMap(this.mapEl, ctx.config);
+    this.closers.push(translateAttribution(this.base.map));
     const grids = new GridsLayer(this.base);
     this.cameras = new CameraLayer(this.base, {
       defaultRangeM: ctx.config.gis.defaultRangeM,
@@ -108,6 +110,19 @@ export class MapPage {
       if (saved) this.cameras.refresh();
     });
     this.editor.start(this.mapEl.parentElement ?? this.el);
+  }
+
+  /** Flies to a camera found by the search or the directory, marks it, and plays it (roles that watch video). */
+  focus(cam: Pick<Camera, 'id' | 'name' | 'lng' | 'lat'>): void {
+    const map = this.base.map;
+    map.invalidateSize();
+    this.cameras.select(cam.id);
+    map.flyTo(this.base.toLatLng(cam.lng, cam.lat), Math.max(map.getZoom(), 18), { duration: 0.8 });
+    if (!this.wall) return;
+    // the full record carries the capabilities the pane needs (PTZ)
+    api<Camera>('GET', `/cameras/${encodeURIComponent(cam.id)}`)
+      .then((full) => this.ctx.play([full]))
+      .catch((err: unknown) => toast(err instanceof ApiError ? err.describe() : String(err), 'error'));
   }
 
   /** Centres the map on a camera (from the admin cameras table). */

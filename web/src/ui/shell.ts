@@ -12,6 +12,8 @@ import { apiKeysPage } from '../admin/api-keys-page';
 import { sharesPage } from '../admin/shares-page';
 import { discoveryPage } from '../admin/discovery-page';
 import { auditPage } from '../admin/audit-page';
+import { CameraSearch } from './camera-search';
+import { CameraTree } from './camera-tree';
 
 export class Shell {
   readonly el: HTMLElement;
@@ -20,6 +22,7 @@ export class Shell {
   private readonly pages: Page[];
   private mapPage: MapPage | null = null;
   private current: { page: Page; el: HTMLElement; close?: () => void } | null = null;
+  private readonly finders: Array<{ close(): void }> = [];
 
   constructor(
     private readonly ctx: AppContext,
@@ -29,10 +32,21 @@ export class Shell {
     for (const p of this.pages) this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
     const user = h('span', { class: 'user-chip', title: ctx.me.role }, ctx.me.name, ' · ', label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`));
     const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
+    // finding a camera is part of the map: offered to the roles that have it
+    let find: HTMLElement | null = null;
+    if (this.pages.includes('map')) {
+      const search = new CameraSearch((hit) => this.focusCamera(hit));
+      const tree = new CameraTree(ctx, (cam) => {
+        tree.open(false);
+        this.focusCamera(cam);
+      });
+      this.finders.push(search, tree);
+      find = h('div', { class: 'finders' }, search.el, tree.el);
+    }
     // the wall density sizes the video wall: only for roles that may watch video
     const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
     const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
-    const top = h('header', { class: 'topbar' }, brand, this.nav, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
+    const top = h('header', { class: 'topbar' }, brand, this.nav, find, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 
@@ -43,9 +57,18 @@ export class Shell {
 
   close(): void {
     window.removeEventListener('hashchange', this.route);
+    for (const f of this.finders.splice(0)) f.close();
     this.current?.close?.();
     this.mapPage?.close();
     this.el.remove();
+  }
+
+  /** Shows the map (from any page), flies to the camera and plays it. */
+  private focusCamera(cam: Pick<Camera, 'id' | 'name' | 'lng' | 'lat'>): void {
+    // a history entry of its own: Back returns to the page the camera was picked from
+    if (location.hash !== '#/map') history.pushState(null, '', '#/map');
+    this.show('map');
+    this.mapPage?.focus(cam);
   }
 
   private readonly route = (): void => {
@@ -97,7 +120,7 @@ export class Shell {
       case 'discovery':
         return discoveryPage(this.ctx);
       case 'audit':
-        return { el: auditPage() };
+        return auditPage(this.ctx);
     }
   }
 }

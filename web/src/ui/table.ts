@@ -3,6 +3,7 @@ import { h, label } from '../core/dom';
 import type { MsgKey } from '../core/i18n';
 import { ApiError } from '../core/api';
 import { toast } from '../core/dom';
+import { formatDateTime } from '../core/dates';
 
 export type Column<T> = [MsgKey, (row: T) => Node | string | number | null];
 
@@ -37,6 +38,7 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** A timestamp in the interface language's format ('' for none). */
 export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '';
+  return iso ? formatDateTime(iso) : '';
 }
