@@ -6,8 +6,8 @@ import type { AccessControl } from '../auth/access';
 import type { TokenService, StreamClaims } from '../auth/tokens';
 import { TokenError } from '../auth/tokens';
 import type { PolicyCamera, Principal } from '../auth/policy';
-import { TranscoderStartError } from '../../transcoder/errors';
-import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { TranscoderCapacityError, TranscoderInputError, TranscoderStartError } from '../../transcoder/errors';
+import { AddressPolicyError, AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
 /** What the stream service needs of the transcoder supervisor (declared here, STYLE §5). */
 export interface StreamBackend {
@@ -279,8 +279,7 @@ export class StreamService {
 export function refusalOf(err: unknown): 'policy' | 'reason-required' | 'capacity' | 'address' | null {
   if (err instanceof ForbiddenError || err instanceof NotFoundError) return 'policy';
   if (err instanceof ValidationError && err.issues.some((i) => i.path === 'body.reason')) return 'reason-required';
-  const name = (err as Error | null)?.name;
-  if (name === 'TranscoderCapacityError') return 'capacity';
-  if (name === 'TranscoderInputError' || name === 'AddressPolicyError') return 'address';
+  if (err instanceof TranscoderCapacityError) return 'capacity';
+  if (err instanceof TranscoderInputError || err instanceof AddressPolicyError) return 'address';
   return null;
 }

@@ -53,7 +53,9 @@ export function nameStringMatches(root: string, folders: string[]): string[] {
   const out: string[] = [];
   for (const file of listSources(root, folders)) {
     const code = stripComments(readFileSync(path.join(root, file), 'utf8'));
-    for (const m of code.matchAll(/\.name\s*[!=]==?\s*['"`](\w*Error)['"`]/g)) out.push(`${file}:${code.slice(0, m.index).split('\n').length} ${m[0]}`);
+    // `e.name === 'XError'`, `name === 'XError'` (destructured), `'XError' === e.name`, `/^Onvif\w*Error$/.test(e.name)`
+    const patterns = /\bname\s*[!=]==?\s*['"`](\w*Error)['"`]|['"`](\w*Error)['"`]\s*[!=]==?\s*[\w.?]*\bname\b|Error\$?\/\.test\([\w.?]*\bname\)/g;
+    for (const m of code.matchAll(patterns)) out.push(`${file}:${code.slice(0, m.index).split('\n').length} ${m[0]}`);
   }
   return out;
 }

@@ -78,6 +78,9 @@ function value(ctx: Pick<AppContext, 'departments'>, key: string, v: unknown): s
       return typeof v === 'number' ? departmentName(ctx, v) : plain(v);
     case 'kind':
       return tr(`share.kind.${String(v)}`, String(v));
+    case 'refusedBy':
+    case 'source':
+      return tr(`detail.${key}.${String(v)}`, String(v));
     case 'expiresAt':
       return typeof v === 'string' ? formatDateTime(v) : t('share.never');
     case 'fields':
@@ -88,7 +91,7 @@ function value(ctx: Pick<AppContext, 'departments'>, key: string, v: unknown): s
 }
 
 /** Keys that help no reader (a session's random id) are left out. */
-const HIDDEN = new Set(['session']);
+const HIDDEN = new Set(['session', 'bytes', 'takenAt']);
 
 /** The row's details as labelled items ("时长 1 分 5 秒 · 原因 观看者离开"), not JSON. */
 export function detailView(ctx: Pick<AppContext, 'departments'>, e: AuditEntry): HTMLElement {
