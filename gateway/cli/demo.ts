@@ -3,11 +3,23 @@ import { loadConfig } from '../../config/load';
 import { RtspProcess } from '../../scripts/simcam/rtsp-process';
 import { startSimCameras } from '../../scripts/simcam/sim-cameras';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
-import { intFlag, parseArgs, strFlag } from './args';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 
+export const DEMO: CommandSpec = {
+  name: 'cloudeye demo',
+  synopsis: '[--port N] [--cameras N] [--rtsp-port P] [--onvif-port P] [--config FILE]',
+  flags: {
+    port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
+    cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
+    'rtsp-port': { kind: 'value', arg: 'P', about: `the simulated RTSP server's port (default ${DEMO_RTSP_PORT})` },
+    'onvif-port': { kind: 'value', arg: 'P', about: `first camera's ONVIF port, one per camera (default ${DEMO_ONVIF_BASE_PORT})` },
+    ...CONFIG_FLAG,
+  },
+};
+
 export async function demoCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, DEMO);
   const port = intFlag(args, 'port', -1, 0, 65535);
   const count = intFlag(args, 'cameras', 240, 1, 2000);
   const file = strFlag(args, 'config');

@@ -1,9 +1,15 @@
 // cloudeye serve: load config, start the gateway, print the console URL, stop cleanly on a signal.
 import { loadConfig } from '../../config/load';
-import { intFlag, parseArgs, strFlag } from './args';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+
+export const SERVE: CommandSpec = {
+  name: 'cloudeye serve',
+  synopsis: '[--port N] [--config FILE]',
+  flags: { port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' }, ...CONFIG_FLAG },
+};
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, SERVE);
   const port = intFlag(args, 'port', -1, 0, 65535);
   const file = strFlag(args, 'config');
   const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
