@@ -4,6 +4,7 @@ import { RtspProcess } from '../../scripts/simcam/rtsp-process';
 import { startSimCameras } from '../../scripts/simcam/sim-cameras';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
 import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 
 export const DEMO: CommandSpec = {
@@ -29,14 +30,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const config = loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } });
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`);
-  const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });
-  await rtsp.start();
-  const stops: Array<() => Promise<void>> = [() => rtsp.close()];
-  const stopAll = async (): Promise<void> => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-  };
+  // stop signals are handled from here on: a Ctrl-C while the demo starts stops it too (within the deadline)
+  const stop = waitForStop();
+  const stops: Array<() => Promise<void>> = [];
   try {
-    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'] });
+    const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });
+    stops.push(() => rtsp.close());
+    await rtsp.start();
+    const sims = await startSimCameras({
+      count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort,
+      username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, vendorMix: ['hikvision', 'dahua', 'axis'],
+    });
     stops.push(() => sims.close());
     const { startGateway } = await import('../main');
     const gw = await startGateway(config);
@@ -48,13 +52,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
         `Cloud Eye console: ${gw.url}\n`,
     );
-    await new Promise<void>((resolve) => {
-      // on, not once: see serve.ts
-      process.on('SIGINT', () => resolve());
-      process.on('SIGTERM', () => resolve());
-    });
+    await stop.requested;
     return 0;
   } finally {
-    await stopAll();
+    // the gateway first (it closes its streams and database), then the cameras it was watching
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
+    stop.done();
   }
 }

@@ -1,6 +1,7 @@
 // cloudeye serve: load config, start the gateway, print the console URL, stop cleanly on a signal.
 import { loadConfig } from '../../config/load';
 import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+import { waitForStop } from './stop-signals';
 
 export const SERVE: CommandSpec = {
   name: 'cloudeye serve',
@@ -13,16 +14,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = intFlag(args, 'port', -1, 0, 65535);
   const file = strFlag(args, 'config');
   const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
-  const { startGateway } = await import('../main');
-  const gw = await startGateway(config);
-  process.stdout.write(`Cloud Eye console: ${gw.url}\n`);
-  await new Promise<void>((resolve) => {
-    // on, not once: a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which
-    // passes it on; the second signal must not end the process halfway through closing
-    const stop = (): void => resolve();
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await gw.close();
-  return 0;
+  const stop = waitForStop();
+  try {
+    const { startGateway } = await import('../main');
+    const gw = await startGateway(config);
+    process.stdout.write(`Cloud Eye console: ${gw.url}\n`);
+    // a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which passes it on:
+    // that is one request to stop (see stop-signals.ts)
+    await stop.requested;
+    await gw.close();
+    return 0;
+  } finally {
+    stop.done();
+  }
 }

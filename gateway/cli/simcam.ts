@@ -1,5 +1,6 @@
 // cloudeye simcam --count N --codec h264|h265 [--host A] [--onvif-port P] [--user U --password P] [--discovery]
 import { startSimCameras } from '../../scripts/simcam/sim-cameras';
+import { waitForStop } from './stop-signals';
 import { intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 
 export const SIMCAM: CommandSpec = {
@@ -26,16 +27,18 @@ export async function simcamCommand(argv: string[]): Promise<number> {
   const basePort = intFlag(args, 'onvif-port', 0, 0, 65000);
   const username = strFlag(args, 'user', 'admin')!;
   const password = strFlag(args, 'password', 'admin123')!;
-  const sims = await startSimCameras({
-    count, codec: codec as string, host, basePort, username, password,
-    discovery: args.flags.discovery ? { port: intFlag(args, 'discovery-port', 3702, 1, 65535), multicastInterface: host } : false,
-  });
-  process.stdout.write(`${count} simulated cameras (user ${username}); Ctrl-C stops them\n`);
-  for (const c of sims.cameras) process.stdout.write(`  #${String(c.index).padEnd(4)} ${c.vendor.padEnd(10)} ${c.codec}  ${c.xaddr}  ${c.rtspMain}${c.ptz ? '  PTZ' : ''}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  await sims.close();
-  return 0;
+  const stop = waitForStop();
+  try {
+    const sims = await startSimCameras({
+      count, codec: codec as string, host, basePort, username, password,
+      discovery: args.flags.discovery ? { port: intFlag(args, 'discovery-port', 3702, 1, 65535), multicastInterface: host } : false,
+    });
+    process.stdout.write(`${count} simulated cameras (user ${username}); Ctrl-C stops them\n`);
+    for (const c of sims.cameras) process.stdout.write(`  #${String(c.index).padEnd(4)} ${c.vendor.padEnd(10)} ${c.codec}  ${c.xaddr}  ${c.rtspMain}${c.ptz ? '  PTZ' : ''}\n`);
+    await stop.requested;
+    await sims.close();
+    return 0;
+  } finally {
+    stop.done();
+  }
 }
