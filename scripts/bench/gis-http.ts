@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../config/load';
 import { hashPassword } from '../../gateway/auth/passwords';
-import { generateBenchCameras } from '../../gateway/db/cameras-repo';
+import { generateBenchCameras } from '../../sim/bench-cameras';
 import { startGateway } from '../../gateway/main';
 import { drive, type LoadResult } from './gis-http-load';
 

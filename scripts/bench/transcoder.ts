@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SimCam } from '../../test/helpers/simcam-rtsp';
+import { RtspProcess as SimCam } from '../simcam/rtsp-process';
 import { buildFfmpegArgs } from '../../transcoder/ffmpeg-args';
 import { readPlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamSpec, type TranscoderOptions } from '../../transcoder/index';
