@@ -12,10 +12,10 @@ export function exposeGc(): void {
 }
 
 const BENCHES: Record<string, () => Promise<{ run(opts: { log: (line: string) => void }): Promise<void> }>> = {
-  health: () => import('../../scripts/bench/health'),
-  transcoder: () => import('../../scripts/bench/transcoder'),
-  gis: () => import('../../scripts/bench/gis'),
-  console: () => import('../../scripts/bench/console'),
+  health: () => import('../../bench/health'),
+  transcoder: () => import('../../bench/transcoder'),
+  gis: () => import('../../bench/gis'),
+  console: () => import('../../bench/console'),
 };
 
 export const BENCH: CommandSpec = {

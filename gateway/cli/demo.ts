@@ -1,8 +1,8 @@
 // cloudeye demo: simulated cameras + gateway on the embedded database + the demo city, one command.
 import { loadConfig } from '../../config/load';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
-import { startSimCameras } from '../../scripts/simcam/sim-cameras';
-import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startSimCameras } from '../../sim/cameras/sim-cameras';
+import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../sim/seed';
 import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
 import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';

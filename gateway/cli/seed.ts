@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load';
 import { CredentialBox, loadMasterKey } from '../auth/secrets';
 import { CONFIG_FLAG, intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { withDatabase } from './db-session';
-import { DEMO_PASSWORD, seedBench, seedDemo } from '../../scripts/seed';
+import { DEMO_PASSWORD, seedBench, seedDemo } from '../../sim/seed';
 import { demoSimTargets } from './demo-sims';
 
 export const SEED: CommandSpec = {

@@ -1,5 +1,5 @@
 // cloudeye simcam --count N --codec h264|h265 [--host A] [--onvif-port P] [--user U --password P] [--discovery]
-import { startSimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras } from '../../sim/cameras/sim-cameras';
 import { waitForStop } from './stop-signals';
 import { intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 

@@ -5,7 +5,7 @@ import { MapClusters } from '../../gateway/cameras/map-clusters';
 import { CameraIndex } from '../../gis/camera-index';
 import { GisInputError } from '../../gis/errors';
 import type { GisCamera } from '../../gis/types';
-import { waitFor } from '../../scripts/bench/transcoder-proc';
+import { waitFor } from '../../bench/transcoder-proc';
 import { randomCameras } from '../helpers/gis-random';
 
 const world: [number, number, number, number] = [-180, -85, 180, 85];

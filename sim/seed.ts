@@ -1,6 +1,6 @@
 // Seeds: the demo city (users per role and department, cameras on simulated devices, shares, grids) and bench data.
 import { demoGrids, demoSites, CENTER } from './demo-city';
-import { generateBenchCameras } from '../sim/bench-cameras';
+import { generateBenchCameras } from './bench-cameras';
 import { hashPassword } from '../gateway/auth/passwords';
 import type { Role } from '../gateway/auth/policy';
 import type { Database } from '../gateway/db/database';

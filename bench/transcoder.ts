@@ -5,10 +5,10 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RtspProcess as SimCam } from '../simcam/rtsp-process';
-import { buildFfmpegArgs } from '../../transcoder/ffmpeg-args';
-import { readPlaylist } from '../../transcoder/hls-files';
-import { Supervisor, type StreamSpec, type TranscoderOptions } from '../../transcoder/index';
+import { RtspProcess as SimCam } from '../sim/cameras/rtsp-process';
+import { buildFfmpegArgs } from '../transcoder/ffmpeg-args';
+import { readPlaylist } from '../transcoder/hls-files';
+import { Supervisor, type StreamSpec, type TranscoderOptions } from '../transcoder/index';
 import { ffmpegChildren, procStat, rssKb, sleep } from './transcoder-proc';
 
 /** Options of the bench run. */
