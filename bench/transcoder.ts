@@ -64,7 +64,7 @@ async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>, di
   };
 }
 
-/** Runs every figure; see scripts/bench/README or the task for their meaning. */
+/** Runs every figure; see the README's benchmark section for their meaning. */
 export async function run(opts: BenchOptions): Promise<void> {
   const quick = opts.quick === true;
   const root = await mkdtemp(path.join(tmpdir(), 'ce-bench-tx-'));

@@ -1,4 +1,4 @@
-// cloudeye bench NAME: runs a benchmark of scripts/bench/ and prints its "bench <name> <value> <unit>" lines.
+// cloudeye bench NAME: runs a benchmark of bench/ and prints its "bench <name> <value> <unit>" lines.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parseArgs, UsageError, type CommandSpec } from './args';

@@ -1,4 +1,4 @@
-// Runs scripts/simcam/rtsp_server.py as a child process: READY handshake, down/up of cameras, orderly stop.
+// Runs sim/cameras/rtsp_server.py as a child process: READY handshake, down/up of cameras, orderly stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
