@@ -115,11 +115,14 @@ export function startPostmaster(o: PostmasterOptions): Promise<Postmaster> {
       void stop().finally(() => reject(new PostmasterError(`db: PostgreSQL in ${o.dataDir} on port ${o.port} ${why}${log ? `; its log:\n${log}` : ''}`)));
     };
     const timer = setTimeout(() => fail(`was not ready within ${timeoutMs / 1000} s (stopped it)`), timeoutMs);
+    let recent = ''; // the line may arrive in two chunks
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
       o.onLog?.(text);
-      if (!ready) tail = [...tail, ...text.split('\n').filter(Boolean)].slice(-12);
-      if (!ready && !failed && text.includes('database system is ready to accept connections')) {
+      if (ready) return;
+      tail = [...tail, ...text.split('\n').filter(Boolean)].slice(-12);
+      recent = (recent + text).slice(-4096);
+      if (!failed && recent.includes('database system is ready to accept connections')) {
         ready = true;
         clearTimeout(timer);
         resolve({ pid: child.pid!, stop });
