@@ -86,7 +86,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     closers.push(async () => baseLayers.close());
     let url = config.database.url;
     if (!url) {
-      const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
+      const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port, onWarn: (m) => log('warn', m) });
       closers.push(() => embedded.close());
       url = await embedded.start();
       log('info', `embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (${config.database.embedded.dataDir})`);

@@ -1,7 +1,7 @@
-// cloudeye bench NAME: runs a benchmark of scripts/bench/ and prints its "bench <name> <value> <unit>" lines.
+// cloudeye bench NAME: runs a benchmark of bench/ and prints its "bench <name> <value> <unit>" lines.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { UsageError } from './args';
+import { parseArgs, UsageError, type CommandSpec } from './args';
 
 /** Benchmarks collect garbage between phases (memory figures, steady state): expose gc() unless node already did. */
 export function exposeGc(): void {
@@ -12,21 +12,28 @@ export function exposeGc(): void {
 }
 
 const BENCHES: Record<string, () => Promise<{ run(opts: { log: (line: string) => void }): Promise<void> }>> = {
-  health: () => import('../../scripts/bench/health'),
-  transcoder: () => import('../../scripts/bench/transcoder'),
-  gis: () => import('../../scripts/bench/gis'),
-  console: () => import('../../scripts/bench/console'),
+  health: () => import('../../bench/health'),
+  transcoder: () => import('../../bench/transcoder'),
+  gis: () => import('../../bench/gis'),
+  console: () => import('../../bench/console'),
+};
+
+export const BENCH: CommandSpec = {
+  name: 'cloudeye bench',
+  synopsis: `NAME… | all  (NAME: ${Object.keys(BENCHES).join(', ')})`,
+  flags: {},
+  maxPositional: Infinity,
 };
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const names = argv.filter((a) => !a.startsWith('--'));
+  const names = parseArgs(argv, BENCH).positional;
   if (names.length === 0) throw new UsageError(`cloudeye bench: name one of ${Object.keys(BENCHES).join(', ')} (or all)`);
   const list = names[0] === 'all' ? Object.keys(BENCHES) : names;
+  const unknown = list.find((name) => !BENCHES[name]);
+  if (unknown !== undefined) throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
   exposeGc();
   for (const name of list) {
-    const load = BENCHES[name];
-    if (!load) throw new UsageError(`cloudeye bench: unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
-    const mod = await load();
+    const mod = await BENCHES[name]!();
     await mod.run({ log: (line) => process.stdout.write(`${line}\n`) });
   }
   return 0;

@@ -1,6 +1,6 @@
 // cloudeye command line: parses the verb and hands over to its command module.
 import { ConfigError } from '../../config/load';
-import { UsageError } from './args';
+import { HelpRequested, UsageError } from './args';
 
 export type Command = (args: string[]) => Promise<number>;
 
@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)}${v.about}`);
-  return `usage: cloudeye <command> [options]\n\n${rows.join('\n')}\n`;
+  return `usage: cloudeye <command> [options]\n\n${rows.join('\n')}\n\ncloudeye <command> --help shows the options of one command.\n`;
 }
 
 /** Runs one CLI invocation; returns the process exit code. Errors print one line, no stack. */
@@ -36,6 +36,10 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await (await entry.load())(rest);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(err.text);
+      return 0;
+    }
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`${err.message}\n`);
       return 2;

@@ -7,7 +7,8 @@ export async function withDatabase<T>(config: Config, fn: (db: Database) => Prom
   let embedded: EmbeddedDatabase | null = null;
   let url = config.database.url;
   if (!url) {
-    embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
+    const { dataDir, port } = config.database.embedded;
+    embedded = new EmbeddedDatabase({ dataDir, port, onWarn: (m) => process.stderr.write(`${m}\n`) });
     url = await embedded.start();
   }
   const db = new Database({ url, poolMin: 0, poolMax: 4 });

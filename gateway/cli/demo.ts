@@ -1,15 +1,27 @@
 // cloudeye demo: simulated cameras + gateway on the embedded database + the demo city, one command.
 import { loadConfig } from '../../config/load';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
-import { startSimCameras } from '../../scripts/simcam/sim-cameras';
-import { demoDeviceOptions } from '../../scripts/seed';
-import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
-import { intFlag, parseArgs, strFlag } from './args';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startSimCameras } from '../../sim/cameras/sim-cameras';
+import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, demoDeviceOptions, seedDemo } from '../../sim/seed';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 import { withDemoMap } from './demo-map';
 
+export const DEMO: CommandSpec = {
+  name: 'cloudeye demo',
+  synopsis: '[--port N] [--cameras N] [--rtsp-port P] [--onvif-port P] [--config FILE]',
+  flags: {
+    port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
+    cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
+    'rtsp-port': { kind: 'value', arg: 'P', about: `the simulated RTSP server's port (default ${DEMO_RTSP_PORT})` },
+    'onvif-port': { kind: 'value', arg: 'P', about: `first camera's ONVIF port, one per camera (default ${DEMO_ONVIF_BASE_PORT})` },
+    ...CONFIG_FLAG,
+  },
+};
+
 export async function demoCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, DEMO);
   const port = intFlag(args, 'port', -1, 0, 65535);
   const count = intFlag(args, 'cameras', 240, 1, 2000);
   const file = strFlag(args, 'config');
@@ -19,14 +31,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const config = withDemoMap(loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } }));
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`);
-  const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });
-  await rtsp.start();
-  const stops: Array<() => Promise<void>> = [() => rtsp.close()];
-  const stopAll = async (): Promise<void> => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-  };
+  // stop signals are handled from here on: a Ctrl-C while the demo starts stops it too (within the deadline)
+  const stop = waitForStop();
+  const stops: Array<() => Promise<void>> = [];
   try {
-    const sims = await startSimCameras({ count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(count) });
+    const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });
+    stops.push(() => rtsp.close());
+    await rtsp.start();
+    const sims = await startSimCameras({
+      count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort,
+      username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(count),
+    });
     stops.push(() => sims.close());
     const { startGateway } = await import('../main');
     const gw = await startGateway(config);
@@ -38,13 +53,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
         `Cloud Eye console: ${gw.url}\n`,
     );
-    await new Promise<void>((resolve) => {
-      // on, not once: see serve.ts
-      process.on('SIGINT', () => resolve());
-      process.on('SIGTERM', () => resolve());
-    });
+    await stop.requested;
     return 0;
   } finally {
-    await stopAll();
+    // the gateway first (it closes its streams and database), then the cameras it was watching
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
+    stop.done();
   }
 }

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config/load';
 import { probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
 import { OrgRepo } from '../db/org-repo';
-import { intFlag, parseArgs, strFlag, UsageError } from './args';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { withDatabase } from './db-session';
 
 function bar(done: number, total: number, found: number): string {
@@ -11,8 +11,21 @@ function bar(done: number, total: number, found: number): string {
   return `\r[${'#'.repeat(Math.round(f * width)).padEnd(width, '.')}] ${done}/${total} hosts, ${found} found `;
 }
 
+export const DISCOVER: CommandSpec = {
+  name: 'cloudeye discover',
+  synopsis: '--network NAME | --cidr CIDR [--ports 80,8080] [--interface ADDR] [--concurrency N] [--config FILE]',
+  flags: {
+    network: { kind: 'value', arg: 'NAME', about: 'a registered camera network: its CIDRs, hosts and interface' },
+    cidr: { kind: 'value', arg: 'CIDR', about: 'address range(s) to sweep, comma-separated' },
+    ports: { kind: 'value', arg: 'LIST', about: 'HTTP ports probed per host (default 80)' },
+    interface: { kind: 'value', arg: 'ADDR', about: 'local address for the WS-Discovery multicast probe' },
+    concurrency: { kind: 'value', arg: 'N', about: 'probes in flight (default: discovery.sweepConcurrency)' },
+    ...CONFIG_FLAG,
+  },
+};
+
 export async function discoverCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, DISCOVER);
   const file = strFlag(args, 'config');
   const config = loadConfig(file ? { file } : {});
   let targets: string[] = [];

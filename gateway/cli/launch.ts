@@ -61,16 +61,25 @@ export function watchLauncher(env: NodeJS.ProcessEnv = process.env, everyMs = 50
  * Runs `script argv` in a child node with `nodeArgs`, stdio shared, that watches for this process
  * to vanish (watchLauncher). SIGINT, SIGTERM and SIGHUP sent
  * to this process go to the child (a terminal's Ctrl-C reaches both: the commands stop once on any
- * number of signals). Resolves with the child's exit code; a child killed by a signal is reported as
- * 128 + its number, as a shell does.
+ * number of signals). A child still running `killAfterMs` after the first signal is killed. Resolves with
+ * the child's exit code; a child killed by a signal is reported as 128 + its number, as a shell does.
  */
-export function runRelaunched(nodeArgs: readonly string[], script: string, argv: readonly string[]): Promise<number> {
+export function runRelaunched(nodeArgs: readonly string[], script: string, argv: readonly string[], killAfterMs = 9000): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, script, ...argv], { stdio: 'inherit', env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) } });
-    const forward = (sig: NodeJS.Signals): void => void (child.exitCode === null && child.signalCode === null && child.kill(sig));
+    let killTimer: NodeJS.Timeout | undefined;
+    const running = (): boolean => child.exitCode === null && child.signalCode === null;
+    const forward = (sig: NodeJS.Signals): void => {
+      if (!running()) return;
+      child.kill(sig);
+      // the child stops within its own deadline (stop-signals.ts); should it hang anyway, it goes,
+      // and the kernel's parent-death signals take its PostgreSQL, ffmpeg and simulators with it
+      killTimer ??= setTimeout(() => running() && child.kill('SIGKILL'), killAfterMs);
+    };
     for (const sig of FORWARDED) process.on(sig, forward);
     const done = (): void => {
       for (const sig of FORWARDED) process.off(sig, forward);
+      clearTimeout(killTimer);
     };
     child.once('error', (err) => (done(), reject(err)));
     child.once('exit', (code, signal) => {

@@ -1,10 +1,12 @@
 // cloudeye migrate [up|down|status]
 import { loadConfig } from '../../config/load';
-import { parseArgs, strFlag, UsageError } from './args';
+import { CONFIG_FLAG, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { withDatabase } from './db-session';
 
+export const MIGRATE: CommandSpec = { name: 'cloudeye migrate', synopsis: '[up | down | status] [--config FILE]', flags: { ...CONFIG_FLAG }, maxPositional: 1 };
+
 export async function migrateCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, MIGRATE);
   const file = strFlag(args, 'config');
   const config = loadConfig(file ? { file } : {});
   const verb = args.positional[0] ?? 'up';

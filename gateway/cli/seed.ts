@@ -1,13 +1,20 @@
 // cloudeye seed demo | bench --cameras N
 import { loadConfig } from '../../config/load';
 import { CredentialBox, loadMasterKey } from '../auth/secrets';
-import { intFlag, parseArgs, strFlag, UsageError } from './args';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { withDatabase } from './db-session';
-import { DEMO_PASSWORD, seedBench, seedDemo } from '../../scripts/seed';
+import { DEMO_PASSWORD, seedBench, seedDemo } from '../../sim/seed';
 import { demoSimTargets } from './demo-sims';
 
+export const SEED: CommandSpec = {
+  name: 'cloudeye seed',
+  synopsis: 'demo [--cameras N] | bench --cameras N  [--config FILE]',
+  flags: { cameras: { kind: 'value', arg: 'N', about: 'how many cameras (demo: 240, bench: 100000)' }, ...CONFIG_FLAG },
+  maxPositional: 1,
+};
+
 export async function seedCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, SEED);
   const file = strFlag(args, 'config');
   const config = loadConfig(file ? { file } : {});
   const what = args.positional[0];

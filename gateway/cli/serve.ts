@@ -1,22 +1,30 @@
 // cloudeye serve: load config, start the gateway, print the console URL, stop cleanly on a signal.
 import { loadConfig } from '../../config/load';
-import { intFlag, parseArgs, strFlag } from './args';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+import { waitForStop } from './stop-signals';
+
+export const SERVE: CommandSpec = {
+  name: 'cloudeye serve',
+  synopsis: '[--port N] [--config FILE]',
+  flags: { port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' }, ...CONFIG_FLAG },
+};
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, SERVE);
   const port = intFlag(args, 'port', -1, 0, 65535);
   const file = strFlag(args, 'config');
   const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
-  const { startGateway } = await import('../main');
-  const gw = await startGateway(config);
-  process.stdout.write(`Cloud Eye console: ${gw.url}\n`);
-  await new Promise<void>((resolve) => {
-    // on, not once: a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which
-    // passes it on; the second signal must not end the process halfway through closing
-    const stop = (): void => resolve();
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await gw.close();
-  return 0;
+  const stop = waitForStop();
+  try {
+    const { startGateway } = await import('../main');
+    const gw = await startGateway(config);
+    process.stdout.write(`Cloud Eye console: ${gw.url}\n`);
+    // a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which passes it on:
+    // that is one request to stop (see stop-signals.ts)
+    await stop.requested;
+    await gw.close();
+    return 0;
+  } finally {
+    stop.done();
+  }
 }

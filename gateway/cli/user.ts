@@ -4,11 +4,24 @@ import { hashPassword } from '../auth/passwords';
 import { ROLES, type Role } from '../auth/policy';
 import { AccountsRepo } from '../db/accounts-repo';
 import { OrgRepo } from '../db/org-repo';
-import { parseArgs, strFlag, UsageError } from './args';
+import { CONFIG_FLAG, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { withDatabase } from './db-session';
 
+export const USER: CommandSpec = {
+  name: 'cloudeye user',
+  synopsis: 'add --name N --password P --role R [--department CODE] [--config FILE]',
+  flags: {
+    name: { kind: 'value', arg: 'N', about: 'login name' },
+    password: { kind: 'value', arg: 'P', about: 'at least 8 characters' },
+    role: { kind: 'value', arg: 'R', about: ROLES.join(' | ') },
+    department: { kind: 'value', arg: 'CODE', about: 'code of the user\'s department (default: none)' },
+    ...CONFIG_FLAG,
+  },
+  maxPositional: 1,
+};
+
 export async function userCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, USER);
   if (args.positional[0] !== 'add') throw new UsageError('cloudeye user: only "add" is supported: user add --name N --password P --role R [--department CODE]');
   const name = strFlag(args, 'name');
   const password = strFlag(args, 'password');

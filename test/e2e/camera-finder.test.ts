@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import type { Camera } from '../../gateway/contract';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { launchBrowser, loginAs, newPage, endPage } from './browser';
 import { offset, seedCity } from './seed';
 import { waitRender } from './map-helpers';

@@ -1,7 +1,7 @@
 // End-to-end: an admin scans a department network from the console, watches the progress, and registers a found camera.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { launchBrowser, loginAs, newPage, endPage } from './browser';
 

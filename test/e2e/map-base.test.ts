@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { DEMO_BASE_LAYER } from '../../gateway/cli/demo-map';
-import { STREETS } from '../../scripts/demo-city';
+import { STREETS } from '../../sim/demo-city';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { flipRow, tileOf, writeMbtiles } from '../helpers/mbtiles';
 import { solidTile } from '../helpers/png';

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
-import type { SimOnvifCamera } from '../../scripts/simcam/onvif-camera';
-import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../scripts/seed';
-import { demoSites } from '../../scripts/demo-city';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
+import type { SimOnvifCamera } from '../../sim/cameras/onvif-camera';
+import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../sim/seed';
+import { demoSites } from '../../sim/demo-city';
 import { launchBrowser, loginAs, newPage, endPage, screenshot } from './browser';
 
 /** As many cameras as the demo city places with PTZ on a Dahua-like device too (which has no PTZ by default). */

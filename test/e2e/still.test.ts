@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { grabReference, hasContrast, jpegLuma, jpegSize, lumaStats, meanAbsDiff } from '../helpers/jpeg-picture';
 import { launchBrowser, loginAs, newPage, endPage, screenshot } from './browser';

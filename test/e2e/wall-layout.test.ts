@@ -1,7 +1,7 @@
 // End-to-end: the wall keeps its streams across 9 → 4 → 9, panes and the wall go fullscreen, roles without video get no wall.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { launchBrowser, loginAs, newPage, endPage, screenshot } from './browser';
 import { offset } from './seed';

@@ -1,7 +1,7 @@
 // End-to-end: a key place picked in incident mode, "play all" onto the 1/4/9 wall, filters, the grids layer, wall density.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { launchBrowser, loginAs, newPage, screenshot, endPage } from './browser';
 import { offset } from './seed';

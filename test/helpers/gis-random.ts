@@ -2,8 +2,8 @@
 import type { GisCamera, CameraPredicate, PolygonGeometry, MultiPolygonGeometry, LineStringGeometry } from '../../gis/types';
 
 /** mulberry32: seeded PRNG returning floats in [0, 1). */
-export { rng as prng } from './random';
-import { rng as prng } from './random';
+export { rng as prng } from '../../sim/random';
+import { rng as prng } from '../../sim/random';
 
 export const CHANGDE: [number, number] = [111.69, 29.03];
 /** ~20 km box: ±0.1° lng (~9.7 km) and ±0.09° lat (~10 km). */

@@ -1,2 +1,2 @@
-// Test/bench name for the simulated RTSP server process (scripts/simcam/rtsp-process.ts).
-export { RtspProcess as SimCam, type RtspProcessOptions as SimCamOptions } from '../../scripts/simcam/rtsp-process';
+// Test/bench name for the simulated RTSP server process (sim/cameras/rtsp-process.ts).
+export { RtspProcess as SimCam, type RtspProcessOptions as SimCamOptions } from '../../sim/cameras/rtsp-process';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { ACTIONS, ROLES, type Action, type Principal } from '../../gateway/auth/policy';
 import { EVENT_ACTIONS, type ServerEvents } from '../../gateway/realtime/realtime';
 import { expressRoutes } from '../helpers/express-routes';

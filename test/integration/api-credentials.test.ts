@@ -1,6 +1,6 @@
 // Camera credentials never leave the gateway: not in responses, exports, audit rows, logs or ffmpeg's log events.
 import assert from 'node:assert/strict';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: camera credentials stay secret', function () {

@@ -1,7 +1,7 @@
 // Device layer through the API: scan a network, register ONVIF devices, re-sync, PTZ, health over socket.io.
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 

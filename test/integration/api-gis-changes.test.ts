@@ -2,7 +2,7 @@
 // BD-09 in and out, area scopes made of grid polygons, clusters following changes.
 import assert from 'node:assert/strict';
 import { bearingDeg, distanceM, wgs84ToBd09, wgs84ToGcj02 } from '../../gis/index';
-import { waitFor } from '../../scripts/bench/transcoder-proc';
+import { waitFor } from '../../bench/transcoder-proc';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });

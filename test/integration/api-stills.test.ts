@@ -1,8 +1,8 @@
 // Saved stills and snapshots end to end: real pictures of the simulated cameras, audit, refusals, and 502/503 with reasons.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ffmpegChildren } from '../../scripts/bench/transcoder-proc';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { ffmpegChildren } from '../../bench/transcoder-proc';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { grabReference, hasContrast, jpegLuma, jpegSize, lumaStats, meanAbsDiff } from '../helpers/jpeg-picture';
 

@@ -1,6 +1,6 @@
 // A camera whose stream keeps failing is reported offline (index, database) and online again when it recovers.
 import assert from 'node:assert/strict';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: stream failures mark the camera offline', function () {

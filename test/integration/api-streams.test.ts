@@ -1,7 +1,7 @@
 // Stream calls end to end: policy, audit, signed HLS URLs, per-request re-checks, revocation, bad input.
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 

@@ -4,7 +4,7 @@ import type { Polygon } from 'geojson';
 import { can, type Principal, type Role } from '../../gateway/auth/policy';
 import { grantFromShare } from '../../gateway/db/org-repo';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { pick, rng, testSeed } from '../helpers/random';
+import { pick, rng, testSeed } from '../../sim/random';
 
 const TAGS = ['road', 'school', 'bridge', 'square', 'station', '医院'];
 const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });

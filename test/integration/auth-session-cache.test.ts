@@ -2,7 +2,7 @@
 // ahead of expiry, never refilled by a read that an invalidation overtook, and never older than 2 s.
 import assert from 'node:assert/strict';
 import type { UserRecord } from '../../gateway/db/accounts-repo';
-import { waitFor } from '../../scripts/bench/transcoder-proc';
+import { waitFor } from '../../bench/transcoder-proc';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // (index, naive scan, PostGIS, clusters on their worker, compaction in steps, a gateway under wrk), with its cross-checks passing. No timing is asserted.
 import assert from 'node:assert/strict';
 import { exposeGc } from '../../gateway/cli/bench';
-import { run } from '../../scripts/bench/gis';
+import { run } from '../../bench/gis';
 import { TEST_DATABASE_URL } from '../helpers/gateway';
 
 const FIGURES = ['index_build_ms', 'mem_mb_per_million', 'nearest10_us', 'naive_ratio', 'postgis_nearest10_us', 'postgis_ratio', 'cluster_query_ms',

@@ -1,6 +1,6 @@
 // Bulk camera seeding (cloudeye seed bench, the GIS bench): rows generated in PostgreSQL, statistics current, all indexed.
 import assert from 'node:assert/strict';
-import { generateBenchCameras } from '../../gateway/db/cameras-repo';
+import { generateBenchCameras } from '../../sim/bench-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('bench camera seeding', function () {

@@ -1,7 +1,7 @@
 // Where the gateway may connect, through the API: registration, import, update, play, snapshot and health.
 import assert from 'node:assert/strict';
-import { RtspProcess } from '../../scripts/simcam/rtsp-process';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { startTestGateway, TEST_DATABASE_URL, type TestGateway } from '../helpers/gateway';
 
 describe('API: camera addresses stay inside their network', function () {

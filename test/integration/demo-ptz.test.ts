@@ -1,7 +1,7 @@
 // The demo city's records agree with its simulated devices: PTZ where a device has it, with its profile token; old data repaired.
 import assert from 'node:assert/strict';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
-import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo, type DemoSimTargets } from '../../scripts/seed';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
+import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo, type DemoSimTargets } from '../../sim/seed';
 import { inspectDevice } from '../../gateway/cameras/onvif-inspect';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 

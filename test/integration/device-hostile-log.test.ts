@@ -1,6 +1,6 @@
 // A device's hostile answer through the API: 502 with the reason, logged as a warning without a stack trace.
 import assert from 'node:assert/strict';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('API: hostile device answers are warnings, not crashes', function () {

@@ -37,13 +37,13 @@ describe('discovery across department networks (network namespaces)', function (
     topo = await departmentTopology(5);
     for (const key of ['a', 'b'] as const) {
       const d = topo[key];
-      const child = topo.spawn(d.ns, [...TSX, path.join(ROOT, 'scripts/simcam/run.ts'), '--count', String(PER_DEPT), '--hosts', d.cameraHosts.join(','), '--base-port', String(PORTS[0]), '--no-rtsp', '--rtsp-port', '8554', '--discovery-port', '3702', '--multicast-interface', d.cameraHosts[0]!]);
+      const child = topo.spawn(d.ns, [...TSX, path.join(ROOT, 'sim/cameras/run.ts'), '--count', String(PER_DEPT), '--hosts', d.cameraHosts.join(','), '--base-port', String(PORTS[0]), '--no-rtsp', '--rtsp-port', '8554', '--discovery-port', '3702', '--multicast-interface', d.cameraHosts[0]!]);
       cams[key] = await ready(child);
     }
   });
   after(async () => topo?.close());
 
-  const discover = async (ns: string, args: string[]): Promise<Found> => JSON.parse(await topo!.exec(ns, [...TSX, path.join(ROOT, 'scripts/simcam/discover-cli.ts'), ...args], 40_000)) as Found;
+  const discover = async (ns: string, args: string[]): Promise<Found> => JSON.parse(await topo!.exec(ns, [...TSX, path.join(ROOT, 'sim/cameras/discover-cli.ts'), ...args], 40_000)) as Found;
 
   it('the simulated cameras run on several addresses and ports in each department', () => {
     assert.equal(cams.a.length + cams.b.length, 50);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { compileArea } from '../../gis/geojson';
 import { GisInputError } from '../../gis/errors';
 import { pointInRing } from '../../gis/point-in-polygon';
-import { prng } from '../../scripts/bench/gis-data';
+import { prng } from '../../bench/gis-data';
 import { TEST_DATABASE_URL } from '../helpers/gateway';
 
 type Ring = number[][];

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
 import { HealthChecker, type HealthChange, type HealthTarget } from '../../gateway/cameras/health-checker';
 import { probeRtsp } from '../../gateway/cameras/rtsp-probe';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 
 const USER = 'admin';
 const PASS = 'Health-1';

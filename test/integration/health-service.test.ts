@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { HealthService } from '../../gateway/cameras/health-service';
 import type { HealthChange } from '../../gateway/cameras/health-checker';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
-import { waitFor } from '../../scripts/bench/transcoder-proc';
+import { waitFor } from '../../bench/transcoder-proc';
 import { freePortRange } from '../helpers/ports';
 
 describe('health service: store, then publish', function () {

@@ -1,7 +1,7 @@
 // OnvifDevice against simulated Hikvision-, Dahua- and Axis-like cameras (real rtsp_server.py behind them).
 import assert from 'node:assert/strict';
 import { OnvifAuthError, OnvifDevice } from '../../gateway/onvif/index';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { waitFor } from '../helpers/wait-for';
 
 const USER = 'admin';

@@ -5,8 +5,8 @@ import {
   OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifTimeoutError, OnvifTooLargeError, OnvifUriError, OnvifXmlError, sweepUnicast, buildProbe, parseXml,
 } from '../../gateway/onvif/index';
 import { kid, text } from '../../gateway/onvif/xml';
-import { startSimCameras, type SimCameras } from '../../scripts/simcam/sim-cameras';
-import type { HostileMode } from '../../scripts/simcam/hostile';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
+import type { HostileMode } from '../../sim/cameras/hostile';
 
 const USER = 'admin';
 const PASS = 'pw';

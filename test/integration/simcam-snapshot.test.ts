@@ -1,9 +1,9 @@
 // The simulated cameras' snapshots: a real JPEG of the stream, 503 with the reason when it is down, nothing left running at close.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ffmpegChildren, waitFor } from '../../scripts/bench/transcoder-proc';
-import { LiveSnapshot } from '../../scripts/simcam/live-snapshot';
-import { SimOnvifCamera } from '../../scripts/simcam/onvif-camera';
+import { ffmpegChildren, waitFor } from '../../bench/transcoder-proc';
+import { LiveSnapshot } from '../../sim/cameras/live-snapshot';
+import { SimOnvifCamera } from '../../sim/cameras/onvif-camera';
 import { SimCam } from '../helpers/simcam-rtsp';
 import { hasContrast, jpegLuma, jpegSize } from '../helpers/jpeg-picture';
 

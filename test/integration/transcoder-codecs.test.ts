@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ffmpegChildren } from '../../scripts/bench/transcoder-proc';
+import { ffmpegChildren } from '../../bench/transcoder-proc';
 import { readPlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamSpec } from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';

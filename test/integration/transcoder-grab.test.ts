@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegChildren, isAlive, processesNamed, sleep, waitFor } from '../../scripts/bench/transcoder-proc';
+import { ffmpegChildren, isAlive, processesNamed, sleep, waitFor } from '../../bench/transcoder-proc';
 import { Supervisor, TranscoderCapacityError, TranscoderGrabError, TranscoderInputError } from '../../transcoder/index';
 import { grabReference, hasContrast, jpegLuma, jpegSize, lumaStats, meanAbsDiff } from '../helpers/jpeg-picture';
 import { SimCam } from '../helpers/simcam-rtsp';

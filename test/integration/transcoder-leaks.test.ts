@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegChildren, isAlive, openFds, procStat, sleep, waitFor } from '../../scripts/bench/transcoder-proc';
+import { ffmpegChildren, isAlive, openFds, procStat, sleep, waitFor } from '../../bench/transcoder-proc';
 import { Supervisor, type StreamSpec } from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';
 

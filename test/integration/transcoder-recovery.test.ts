@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ffmpegChildren, isAlive, sleep, waitFor } from '../../scripts/bench/transcoder-proc';
+import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
 import { parsePlaylist } from '../../transcoder/hls-files';
 import {
   Supervisor, TranscoderStartError,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ffmpegChildren, isAlive, sleep, waitFor } from '../../scripts/bench/transcoder-proc';
+import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
 import { parsePlaylist } from '../../transcoder/hls-files';
 import { Supervisor, TranscoderCapacityError, TranscoderInputError, TranscoderStateError, type StreamSpec, type StreamStateEvent, type TranscoderOptions } from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';

@@ -9,7 +9,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 describe('dependency rules (DESIGN.md)', () => {
   it('the tree breaks none of them', () => {
-    const refs = scanTree(ROOT, ['config', 'gis', 'transcoder', 'gateway', 'web/src']);
+    const refs = scanTree(ROOT, ['config', 'gis', 'transcoder', 'gateway', 'web/src', 'sim', 'bench', 'scripts']);
     assert.ok(refs.length > 10, `scanner found only ${refs.length} imports`);
     assert.deepEqual(violations(refs), []);
   });
@@ -35,6 +35,21 @@ describe('dependency rules (DESIGN.md)', () => {
     ['a comment mentioning import before a type import', 'gateway/cameras/x.ts', "// bulk import (all) and export.\nimport type { Knex } from 'knex';", false],
     ['a commented-out import', 'gis/a.ts', "// import { readFileSync } from 'node:fs';\n/* import x from 'express' */", false],
     ['web importing socket.io server', 'web/src/main.ts', "import { Server } from 'socket.io';", true],
+    ['a benchmark importing a test helper', 'bench/console.ts', "import { rng } from '../test/helpers/random';", true],
+    ['a simulated camera importing a test helper', 'sim/cameras/x.ts', "import type { T } from '../../test/helpers/gateway';", true],
+    ['the command line importing a test helper', 'gateway/cli/demo.ts', "import { x } from '../../test/helpers/x';", true],
+    ['a test importing a test helper', 'test/integration/a.test.ts', "import { x } from '../helpers/x';", false],
+    ['the command line importing scripts/', 'gateway/cli/demo.ts', "import { seedDemo } from '../../scripts/seed';", true],
+    ['transcoder importing scripts/', 'transcoder/a.ts', "import type { X } from '../scripts/x';", true],
+    ['web importing scripts/', 'web/src/main.ts', "import { x } from '../../scripts/x';", true],
+    ['a test importing scripts/', 'test/unit/a.test.ts', "import { x } from '../../scripts/x';", false],
+    ['the command line importing the simulated cameras', 'gateway/cli/demo.ts', "import { startSimCameras } from '../../sim/cameras/sim-cameras';", false],
+    ['the command line importing a benchmark', 'gateway/cli/bench.ts', "const m = await import('../../bench/gis');", false],
+    ['the gateway importing the demo city', 'gateway/main.ts', "import { seedDemo } from '../sim/seed';", true],
+    ['streams importing a benchmark', 'gateway/streams/x.ts', "import { waitFor } from '../../bench/transcoder-proc';", true],
+    ['gis importing sim/', 'gis/a.ts', "import { rng } from '../sim/random';", true],
+    ['a benchmark querying PostgreSQL itself', 'bench/gis-postgis.ts', "import pg from 'pg';", false],
+    ['a benchmark importing the gateway', 'bench/gis-http.ts', "import { startGateway } from '../gateway/main';", false],
   ];
   for (const [name, file, text, bad] of cases) {
     it(`${bad ? 'flags' : 'allows'} ${name}`, () => {

@@ -8,8 +8,9 @@ import { SecretError } from '../../gateway/auth/secrets';
 import { TokenError } from '../../gateway/auth/tokens';
 import { CsvError } from '../../gateway/cameras/csv';
 import { ClusterWorkerLostError } from '../../gateway/cameras/map-clusters';
-import { UsageError } from '../../gateway/cli/args';
+import { HelpRequested, UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
+import { PostmasterError } from '../../gateway/db/postmaster';
 import {
   AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
 } from '../../gateway/errors';
@@ -104,6 +105,8 @@ const BY_CLASS: Record<string, Row> = {
   // the command line and start-up only: they never reach HTTP, and would be internal errors there
   ConfigError: { make: () => new ConfigError('config: server.port must be a number'), status: 500 },
   UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },
+  HelpRequested: { make: () => new HelpRequested('usage: cloudeye demo [--port N]'), status: 500 },
+  PostmasterError: { make: () => new PostmasterError('embedded PostgreSQL did not start within 60 s'), status: 500 },
   EmbeddedPostgresError: { make: () => new EmbeddedPostgresError('embedded: no'), status: 500 },
   SecretError: { make: () => new SecretError('secrets: sealed value failed authentication'), status: 500 },
   MbtilesError: { make: () => new MbtilesError('map.baseLayers.0.path: /srv/x.mbtiles is not SQLite'), status: 500 },

@@ -8,7 +8,7 @@ import { GisInputError } from '../../gis/errors';
 import { PolygonLayer } from '../../gis/polygon-layer';
 import type { GisCamera } from '../../gis/types';
 import { randomCameras } from '../helpers/gis-random';
-import { prng } from '../../scripts/bench/gis-data';
+import { prng } from '../../bench/gis-data';
 
 const grids: unknown = JSON.parse(readFileSync(new URL('../fixtures/gis/grids.geojson', import.meta.url), 'utf8'));
 const cam = (id: number, lng: number, lat: number, status = 'online', departmentId = 1): GisCamera => ({ id, lng, lat, status, departmentId, tags: [] });

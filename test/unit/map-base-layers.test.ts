@@ -4,8 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig, type BaseLayerConfig } from '../../config/load';
 import { clientLayer } from '../../gateway/map/client-layers';
 import { withDemoMap } from '../../gateway/cli/demo-map';
-import { DEMO_MAP_FILE, demoCityMap, demoCityMapText } from '../../scripts/demo-city-map';
-import { demoSites } from '../../scripts/demo-city';
+import { DEMO_MAP_FILE, demoCityMap, demoCityMapText } from '../../sim/demo-city-map';
+import { demoSites } from '../../sim/demo-city';
 import { LabelPlacer, labelPointsAlong, rotatedBox, visibleRuns } from '../../web/src/map/label-placer';
 import { distanceM } from '../../gis/geodesy';
 
@@ -119,7 +119,7 @@ describe('map base layers', () => {
   });
 
   describe('the demo city map', () => {
-    it('the shipped GeoJSON is what scripts/demo-city-map.ts makes (REGEN=1 writes it)', () => {
+    it('the shipped GeoJSON is what sim/demo-city-map.ts makes (REGEN=1 writes it)', () => {
       if (process.env.REGEN === '1') writeFileSync(DEMO_MAP_FILE, demoCityMapText());
       assert.equal(readFileSync(DEMO_MAP_FILE, 'utf8'), demoCityMapText());
       JSON.parse(readFileSync(DEMO_MAP_FILE, 'utf8'));

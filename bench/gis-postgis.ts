@@ -1,6 +1,6 @@
 // PostGIS side of the GIS benchmark: load the same cameras, GiST index, KNN `<->` with the same policy in SQL.
 import pg from 'pg';
-import type { GisCamera } from '../../gis/types';
+import type { GisCamera } from '../gis/types';
 
 export interface PostgisResult {
   loadMs: number;

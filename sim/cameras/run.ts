@@ -1,5 +1,5 @@
 // CLI: run simulated ONVIF cameras (+ WS-Discovery responder) until stdin closes; prints "READY <json>".
-// npx tsx scripts/simcam/run.ts --count 25 --hosts 10.201.1.10,10.201.1.11 --base-port 8000 \
+// npx tsx sim/cameras/run.ts --count 25 --hosts 10.201.1.10,10.201.1.11 --base-port 8000 \
 //   [--codec h264] [--no-rtsp --rtsp-port 8554] [--discovery-port 3702] [--multicast-interface 10.201.1.10]
 import { parseArgs } from 'node:util';
 import { startSimCameras } from './sim-cameras';

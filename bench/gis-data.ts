@@ -1,5 +1,5 @@
 // Synthetic city for the GIS benchmark: N cameras around Changde with realistic attributes, seeded.
-import type { GisCamera } from '../../gis/types';
+import type { GisCamera } from '../gis/types';
 
 /** Changde city centre (WGS-84). */
 export const CENTRE: [number, number] = [111.69, 29.03];
@@ -12,8 +12,8 @@ export const TAGS = ['school', 'hospital', 'traffic', 'market', 'station', 'bank
 export const DEPARTMENTS = 12;
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1) (shared with the tests). */
-export { rng as prng } from '../../test/helpers/random';
-import { rng as prng } from '../../test/helpers/random';
+export { rng as prng } from '../sim/random';
+import { rng as prng } from '../sim/random';
 
 /**
  * `n` cameras, denser towards the centre (two thirds in an inner box a third of the size),

@@ -1,6 +1,6 @@
 // Seeds: the demo city (users per role and department, cameras on simulated devices, shares, grids) and bench data.
 import { demoGrids, demoSites, CENTER } from './demo-city';
-import { generateBenchCameras } from '../gateway/db/cameras-repo';
+import { generateBenchCameras } from './bench-cameras';
 import { hashPassword } from '../gateway/auth/passwords';
 import type { Role } from '../gateway/auth/policy';
 import type { Database } from '../gateway/db/database';
@@ -8,8 +8,8 @@ import { AccountsRepo } from '../gateway/db/accounts-repo';
 import { OrgRepo } from '../gateway/db/org-repo';
 import { CamerasRepo } from '../gateway/db/cameras-repo';
 import { CredentialBox } from '../gateway/auth/secrets';
-import { VENDORS, type Vendor } from './simcam/vendors';
-import type { SimCamerasOptions } from './simcam/sim-cameras';
+import { VENDORS, type Vendor } from './cameras/vendors';
+import type { SimCamerasOptions } from './cameras/sim-cameras';
 
 export const DEMO_PASSWORD = 'cloudeye-demo';
 export const DEMO_CAMERA_USER = 'admin';

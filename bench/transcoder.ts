@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SimCam } from '../../test/helpers/simcam-rtsp';
-import { buildFfmpegArgs } from '../../transcoder/ffmpeg-args';
-import { SOURCE_FD } from '../../transcoder/source-input';
-import { readPlaylist } from '../../transcoder/hls-files';
-import { Supervisor, type StreamSpec, type TranscoderOptions } from '../../transcoder/index';
+import { RtspProcess as SimCam } from '../sim/cameras/rtsp-process';
+import { buildFfmpegArgs } from '../transcoder/ffmpeg-args';
+import { SOURCE_FD } from '../transcoder/source-input';
+import { readPlaylist } from '../transcoder/hls-files';
+import { Supervisor, type StreamSpec, type TranscoderOptions } from '../transcoder/index';
 import { ffmpegChildren, procStat, rssKb, sleep } from './transcoder-proc';
 
 /** Options of the bench run. */
@@ -68,7 +68,7 @@ async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>, di
   };
 }
 
-/** Runs every figure; see scripts/bench/README or the task for their meaning. */
+/** Runs every figure; see the README's benchmark section for their meaning. */
 export async function run(opts: BenchOptions): Promise<void> {
   const quick = opts.quick === true;
   const root = await mkdtemp(path.join(tmpdir(), 'ce-bench-tx-'));

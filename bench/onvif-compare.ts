@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OnvifDevice } from '../../gateway/onvif/index';
-import { startSimCameras } from '../simcam/sim-cameras';
+import { OnvifDevice } from '../gateway/onvif/index';
+import { startSimCameras } from '../sim/cameras/sim-cameras';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const USER = 'admin';
 const PASS = 'Compare-1';

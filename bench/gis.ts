@@ -1,12 +1,12 @@
 // GIS benchmark: index build, nearest-10 with a policy predicate vs a naive scan and PostGIS, clusters, memory, HTTP nearby.
 import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { CameraIndex } from '../../gis/camera-index';
-import { ClusterSet, PointCollector } from '../../gis/clusters';
-import { MapClusters } from '../../gateway/cameras/map-clusters';
-import { distanceM } from '../../gis/geodesy';
-import { compareIds } from '../../gis/ids';
-import type { Bbox, GisCamera } from '../../gis/types';
+import { CameraIndex } from '../gis/camera-index';
+import { ClusterSet, PointCollector } from '../gis/clusters';
+import { MapClusters } from '../gateway/cameras/map-clusters';
+import { distanceM } from '../gis/geodesy';
+import { compareIds } from '../gis/ids';
+import type { Bbox, GisCamera } from '../gis/types';
 import { benchHttp } from './gis-http';
 import { benchPostgis } from './gis-postgis';
 import { CENTRE, HALF_LAT, HALF_LNG, TYPICAL_DEPARTMENTS, makeCity, prng, typicalPolicy } from './gis-data';

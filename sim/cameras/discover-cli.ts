@@ -1,6 +1,6 @@
 // CLI: run one discovery from wherever this process lives (e.g. inside a network namespace); prints JSON.
-// npx tsx scripts/simcam/discover-cli.ts multicast 10.201.1.1 [waitMs]
-// npx tsx scripts/simcam/discover-cli.ts sweep 10.201.2.0/27 [ports=8000,8001 ('' = WS-Discovery only)] [timeoutMs]
+// npx tsx sim/cameras/discover-cli.ts multicast 10.201.1.1 [waitMs]
+// npx tsx sim/cameras/discover-cli.ts sweep 10.201.2.0/27 [ports=8000,8001 ('' = WS-Discovery only)] [timeoutMs]
 import { probeMulticast, sweepUnicast } from '../../gateway/onvif/index';
 
 const [mode, arg, extra, extra2] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-// Load generator of the HTTP nearby benchmark: wrk (C, epoll; Debian's package) with scripts/bench/nearby.lua.
+// Load generator of the HTTP nearby benchmark: wrk (C, epoll; Debian's package) with bench/nearby.lua.
 // A load generator written in Node needs as much CPU per request as the server it measures: on this
 // 2-core machine it capped even a bare node:http server at 11k req/s with p99 10 ms, where wrk drives
 // the same server at 35k req/s with p99 5 ms. wrk runs in one thread, so the gateway keeps a core.

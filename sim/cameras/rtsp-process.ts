@@ -1,11 +1,13 @@
-// Runs scripts/simcam/rtsp_server.py as a child process: READY handshake, down/up of cameras, orderly stop.
+// Runs sim/cameras/rtsp_server.py as a child process: READY handshake, down/up of cameras, orderly stop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rtsp_server.py');
 /** The system python with gi (python3 on PATH may be a pyenv without it). */
 const PYTHON = '/usr/bin/python3';
+const SETPRIV = '/usr/bin/setpriv';
 
 /** Options of RtspProcess (mirrors rtsp_server.py's flags). */
 export interface RtspProcessOptions {
@@ -62,7 +64,12 @@ export class RtspProcess {
     const args = [SCRIPT, '--port', String(o.port ?? 0), '--host', o.host ?? '127.0.0.1', '--count', String(o.count ?? 1), '--codec', o.codec ?? 'h264'];
     for (const [flag, v] of [['--fps', o.fps], ['--width', o.width], ['--height', o.height], ['--gop', o.gop]] as const) if (v) args.push(flag, String(v));
     if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
-    const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // in a process group of its own, so a terminal's Ctrl-C is for the process that started it to
+    // handle, and with a parent-death signal, so the server never outlives that process
+    const [file, fileArgs] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', PYTHON, ...args]] : [PYTHON, args];
+    const child = spawn(file, fileArgs, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // writes to a server that died on its own fail with EPIPE: its exit is what matters
+    child.stdin?.on('error', () => undefined);
     this.child = child;
     this.exited = new Promise((r) => child.once('close', () => r()));
     child.stderr?.setEncoding('utf8').on('data', (c: string) => (this.stderr = (this.stderr + c).slice(-2000)));

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { loadConfig } from '../../config/load';
-import { startGateway, type Gateway } from '../../gateway/main';
-import { rng as prng } from '../../test/helpers/random';
-import { hashPassword } from '../../gateway/auth/passwords';
-import type { CameraWrite } from '../../gateway/db/cameras-repo';
+import { loadConfig } from '../config/load';
+import { startGateway, type Gateway } from '../gateway/main';
+import { rng as prng } from '../sim/random';
+import { hashPassword } from '../gateway/auth/passwords';
+import type { CameraWrite } from '../gateway/db/cameras-repo';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface ConsoleBenchOptions {

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../config/load';
-import { hashPassword } from '../../gateway/auth/passwords';
-import { generateBenchCameras } from '../../gateway/db/cameras-repo';
-import { startGateway } from '../../gateway/main';
+import { loadConfig } from '../config/load';
+import { hashPassword } from '../gateway/auth/passwords';
+import { generateBenchCameras } from '../sim/bench-cameras';
+import { startGateway } from '../gateway/main';
 import { drive, type LoadResult } from './gis-http-load';
 
 const CENTER: [number, number] = [111.69, 29.03];
