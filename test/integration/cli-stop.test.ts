@@ -2,6 +2,7 @@
 // 10 s of one Ctrl-C (SIGINT to its whole process group, as a terminal sends it, or to npm alone), quietly.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { freePortRange } from '../helpers/ports';
 import { alive, consoleUrl, embeddedEnv, portOpen, processesMatching, run, tempDir, within } from '../helpers/cli-processes';
 
@@ -25,10 +26,11 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
     };
     const login = await post('/api/v1/auth/login', { username: 'admin', password: 'cloudeye-demo' });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
-    // a stream plays: an ffmpeg worker reads the simulated camera (answered once a segment is ready)
+    // a stream plays: an ffmpeg worker reads the simulated camera (answered once a segment is ready);
+    // its camera URL travels on a pipe, so it is found by the HLS directory it writes into
     const open = await post('/api/v1/cameras/1/streams', { profile: 'main' }, token);
     assert.equal(open.status, 201, await open.text());
-    const ffmpeg = processesMatching(`127.0.0.1:${ports.rtsp}/cam/`);
+    const ffmpeg = processesMatching(path.join(dir, 'hls'));
     assert.ok(ffmpeg.some((l) => l.includes('ffmpeg')), `an ffmpeg worker runs: ${ffmpeg.join('\n')}`);
     const group = run('pgrep', ['-g', String(npmPid)], {});
     await group.exited;
