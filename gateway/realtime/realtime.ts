@@ -2,32 +2,13 @@
 // to the rooms the policy names for it, which the policy also chose for each socket; status changes batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { CameraAction, GlobalAction, PolicyCamera, Principal } from '../auth/policy';
-import type { Area } from '../auth/policy-rooms';
+import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
 import { AreaKeys } from './area-keys';
+import type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+import type { RealtimeDeps } from './realtime-deps';
 
-export interface StatusChange {
-  id: string;
-  status: string;
-  reason: string;
-  lastSeen: string | null;
-}
-
-export interface StreamStateMessage {
-  cameraId: string;
-  profile: string;
-  state: string;
-  reason?: string;
-}
-
-export interface ScanProgressMessage {
-  scanId: string;
-  probed: number;
-  total: number;
-  found: number;
-  done: boolean;
-  error?: string;
-}
+export type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 
 /** Server → client events (the console's realtime module mirrors these names). */
 export interface ServerEvents {
@@ -36,7 +17,7 @@ export interface ServerEvents {
   'camera:removed': (m: { id: string }) => void;
   'stream:state': (m: StreamStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
-  'camera:event': (m: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }) => void;
+  'camera:event': (m: CameraEventMessage) => void;
 }
 
 /**
@@ -56,43 +37,15 @@ type CameraEvent = Exclude<keyof ServerEvents, 'scan:progress'>;
 
 /** The camera actions of the camera events (each socket joins the rooms of each). */
 const CAMERA_EVENT_ACTIONS: readonly CameraAction[] = [
-  ...new Set((Object.keys(EVENT_ACTIONS) as Array<keyof ServerEvents>).filter((e) => e !== 'scan:progress').map((e) => EVENT_ACTIONS[e as CameraEvent])),
+  ...new Set(Object.entries(EVENT_ACTIONS).flatMap(([e, a]) => (e === 'scan:progress' ? [] : [a as CameraAction]))),
 ];
-
-/**
- * What the realtime hub asks of the access policy (auth/access.ts AccessControl answers, with
- * auth/policy-rooms.ts): which rooms a socket joins, and which rooms an event goes to.
- */
-export interface RealtimePolicy {
-  /** Rooms p joins for events needing camera action `action` ([] when the gate refuses). */
-  principalRooms(p: Principal, action: CameraAction, areaKey?: string): string[];
-  /** Rooms an event about `cam` needing `action` goes to; `areas`: the connected area scopes by key. */
-  cameraRooms(action: CameraAction, cam: PolicyCamera, areas: ReadonlyMap<string, Area>): string[];
-  /** Rooms p joins for the records of global action `action` ([] when its scope is none). */
-  scopeRooms(p: Principal, action: GlobalAction): string[];
-  /** Rooms an event about department `departmentId`'s records of `action` goes to. */
-  recordRooms(action: GlobalAction, departmentId: number): string[];
-  /** Epoch ms until which rooms computed now stay right unless invalidate() is called (next share expiry). */
-  roomsValidUntil(): number;
-}
-
-export interface RealtimeDeps {
-  /** Principal of a handshake ({ token } or { apiKey }); throws when not valid. */
-  authenticate(auth: Record<string, unknown>): Promise<Principal>;
-  /** The principal as it is now (after a user or API key changed); null when disabled or revoked. */
-  reauthenticate(p: Principal): Promise<Principal | null>;
-  /** Every delivery decision. */
-  policy: RealtimePolicy;
-  /** In-memory camera facts (department, tags, position) the policy names a camera's rooms from. */
-  lookup(id: string): PolicyCamera | undefined;
-  /** Milliseconds status changes are collected before one batch goes out. Default 500. */
-  batchMs?: number;
-}
 
 interface SocketData {
   principal: Principal;
   /** Key of the principal's area scope in room names (AreaKeys), null without one. */
   areaKey: string | null;
+  /** principalsVersion when the principal was read. */
+  version: number;
 }
 
 type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
@@ -101,6 +54,7 @@ type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, neve
  * Delivery is by room only: no per-socket check follows. Polygon shares and area scopes need no
  * final filter either, because the policy resolves them per share and per distinct area when it
  * names an event's rooms (policy-rooms.ts cameraRooms), so room membership alone is exact.
+ * Every emit is guarded by a non-empty room list: socket.io reads to([]) as "every socket".
  */
 export class Realtime {
   private readonly io: Server<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
@@ -108,10 +62,12 @@ export class Realtime {
   private pending = new Map<string, StatusChange>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Epoch ms after which the sockets' rooms must be recomputed before the next delivery. */
-  private roomsUntil = Infinity;
+  /** Epoch ms after which the sockets' rooms must be recomputed before the next delivery (at first: now). */
+  private roomsUntil = -Infinity;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  /** Counts refreshPrincipals() calls: a socket authenticated across one may hold a stale principal. */
+  private principalsVersion = 0;
 
   constructor(
     server: http.Server,
@@ -119,11 +75,13 @@ export class Realtime {
   ) {
     this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
+      const version = this.principalsVersion;
       deps
         .authenticate((socket.handshake.auth ?? {}) as Record<string, unknown>)
         .then((p) => {
           socket.data.principal = p;
           socket.data.areaKey = null;
+          socket.data.version = version;
           next();
         })
         .catch((err: unknown) => next(new Error(err instanceof Error ? err.message : 'unauthorized')));
@@ -131,6 +89,7 @@ export class Realtime {
     this.io.on('connection', (socket) => {
       this.fresh();
       this.join(socket);
+      if (socket.data.version !== this.principalsVersion) void this.refreshPrincipals();
       socket.on('disconnect', () => {
         if (socket.data.areaKey !== null) this.areas.release(socket.data.areaKey);
         socket.data.areaKey = null;
@@ -174,6 +133,7 @@ export class Realtime {
    * socket of a disabled user or revoked key is disconnected. Resolves when every socket is done.
    */
   refreshPrincipals(): Promise<void> {
+    this.principalsVersion++;
     this.refreshAgain = true;
     this.refreshing ??= this.refreshLoop();
     return this.refreshing;
@@ -193,12 +153,14 @@ export class Realtime {
           else bySubject.set(sub, [s]);
         }
         for (const sockets of bySubject.values()) {
-          const now = await this.deps.reauthenticate(sockets[0]!.data.principal).catch(() => null);
+          // a failed read (database unreachable) keeps the principal as it was
+          const now = await this.deps.reauthenticate(sockets[0]!.data.principal).catch(() => undefined);
           for (const s of sockets) {
-            if (!s.connected) continue;
+            if (!s.connected || now === undefined) continue;
             if (now === null) s.disconnect(true);
             else {
               s.data.principal = now;
+              s.data.version = this.principalsVersion;
               this.join(s);
             }
           }
@@ -269,7 +231,7 @@ export class Realtime {
     if (rooms?.length) this.io.to(rooms).emit('stream:state', m);
   }
 
-  publishEvent(e: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }): void {
+  publishEvent(e: CameraEventMessage): void {
     const rooms = e.cameraId ? this.roomsOf('camera:event', e.cameraId) : null;
     if (rooms?.length) this.io.to(rooms).emit('camera:event', e);
   }

@@ -36,7 +36,9 @@ describe('realtime rooms: camera events reach exactly the principals that may se
     root = await t.login('root');
     policeAdmin = await t.login('padmin');
     const add = async (name: string, department: 'police' | 'traffic' | 'urban', tags: string[], lng: number): Promise<string> => {
-      const r = await t.api('POST', '/api/v1/cameras', { token: root, body: { name, departmentId: t.departments[department], mainUri: `rtsp://127.0.0.1:9/${name}`, lng, lat: 29.03, tags, streams: { main: { codec: 'h264' } } } });
+      const where = { departmentId: t.departments[department], lng, lat: 29.03, tags };
+      const body = { name, mainUri: `rtsp://127.0.0.1:9/${name}`, streams: { main: { codec: 'h264' } }, ...where };
+      const r = await t.api('POST', '/api/v1/cameras', { token: root, body });
       assert.equal(r.status, 201, r.text);
       return r.body.id as string;
     };
@@ -76,7 +78,7 @@ describe('realtime rooms: camera events reach exactly the principals that may se
     return r.body.id as number;
   };
 
-  it('a status batch reaches the owner department, a tag share\'s department and a city admin with what each may see; another department and an auditor get none of it', async () => {
+  it('a status batch reaches owners, a tag share\'s department and a city admin, each with what it may see; others get none', async () => {
     const shareId = await share({ kind: 'tags', tags: ['school'] });
     try {
       const [police, traffic, urban, city, auditor] = await Promise.all(['pviewer', 'tviewer', 'uviewer', 'root', 'auditor'].map(listen));
@@ -146,6 +148,39 @@ describe('realtime rooms: camera events reach exactly the principals that may se
     assert.ok(traffic.batches.every((b) => [ids('traffic').join(), ids('urban').join()].includes(b.join())), JSON.stringify(traffic.batches));
     assert.equal(traffic.gone, null);
     await t.api('PATCH', `/api/v1/users/${userIds.tviewer}`, { token: root, body: { departmentId: t.departments.traffic } });
+  });
+
+  it('a polygon share and an area scope deliver only the cameras inside them, and still after one of two viewers of the same area leaves', async () => {
+    const around = (lng: number): Record<string, unknown> => {
+      const [w, e, s, n] = [lng - 0.004, lng + 0.004, 29.02, 29.04];
+      return { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
+    };
+    const polygonShare = { toDepartmentId: t.departments.urban, kind: 'polygon', polygon: around(111.69) };
+    const toUrban = await t.api('POST', '/api/v1/shares', { token: policeAdmin, body: polygonShare });
+    assert.equal(toUrban.status, 201, toUrban.text);
+    const grid = await t.api('POST', '/api/v1/grids', { token: root, body: { name: 'ring road', kind: 'grid', geometry: around(111.7) } });
+    assert.equal(grid.status, 201, grid.text);
+    for (const username of ['parea', 'parea2']) {
+      const body = { username, password: `pw-${username}`, role: 'viewer', departmentId: t.departments.police, areaGridId: grid.body[0].id };
+      const made = await t.api('POST', '/api/v1/users', { token: root, body });
+      assert.equal(made.status, 201, made.text);
+    }
+    try {
+      const [urban, area, sameArea, police] = await Promise.all(['uviewer', 'parea', 'parea2', 'pviewer'].map(listen));
+      statusOfAll();
+      assert.deepEqual(await lastBatch(urban!, 1, 'urban (polygon share)'), ids('school', 'urban'));
+      assert.deepEqual(await lastBatch(area!, 1, 'the area-scoped viewer'), ids('road'));
+      assert.deepEqual(await lastBatch(sameArea!, 1, 'the second viewer of that area'), ids('road'));
+      assert.deepEqual(await lastBatch(police!, 1, 'police'), ids('school', 'road'));
+      // one holder of the area leaves: the other still gets the cameras inside it
+      area!.socket.close();
+      await waitFor(() => t.gw.services.realtime.connections === 3, { what: 'the closed socket gone', timeoutMs: 5000 });
+      statusOfAll();
+      assert.deepEqual(await lastBatch(sameArea!, 2, 'the remaining viewer of that area'), ids('road'));
+      assert.deepEqual(await lastBatch(urban!, 2, 'urban (polygon share)'), ids('school', 'urban'));
+    } finally {
+      await t.api('DELETE', `/api/v1/shares/${toUrban.body.id}`, { token: policeAdmin });
+    }
   });
 
   it('a removed camera is announced only to those who could see it', async () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ACTIONS, ROLES as POLICY_ROLES, can, mayBeCityWide, permits, type Principal, type Role } from '../../gateway/auth/policy';
 import type { Me } from '../../web/src/core/api';
 import { MESSAGES } from '../../web/src/core/messages';
-import { PAGE_ACTIONS, ROLES, ROLES_FOR, allows, canEditCamera, canPtz, canWatch, pagesFor, roleLabel, type ConsoleAction, type Page } from '../../web/src/core/roles';
+import { PAGE_ACTIONS, ROLES, ROLES_FOR, allows, canEditCamera, canPtz, canWatch, pagesFor, roleLabel } from '../../web/src/core/roles';
+import type { ConsoleAction, Page } from '../../web/src/core/roles';
 
 /** Every user a console can sign in as: each role in a department, and city-wide where the role may be. */
 const USERS: Array<{ me: Me; p: Principal }> = POLICY_ROLES.flatMap((role) =>

@@ -1,13 +1,17 @@
 // The policy's socket rooms meet exactly where `can` says yes: random cities of shares, cameras and principals, plus named cases.
 import assert from 'node:assert/strict';
 import type { Polygon } from 'geojson';
-import { CAMERA_ACTIONS, GLOBAL_ACTIONS, ROLES, can, departmentScope, inDepartment, type CameraAction, type PolicyCamera, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+import { CAMERA_ACTIONS, GLOBAL_ACTIONS, ROLES, can, departmentScope, inDepartment } from '../../gateway/auth/policy';
+import type { CameraAction, PolicyCamera, Principal, Role, ShareGrant } from '../../gateway/auth/policy';
 import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from '../../gateway/auth/policy-rooms';
 import { pick, rng, testSeed } from '../helpers/random';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const HOUR = 3600_000;
-const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+});
 const TAGS = ['road', 'school', 'a:b', 'x|y'];
 
 /** Whether a principal holding `mine` receives an event sent to `theirs`. */
@@ -55,7 +59,15 @@ function randomCity(r: () => number): City {
   for (const role of ROLES)
     for (const departmentId of [null, 1, 2, 3])
       for (const area of [null, box()])
-        principals.push({ kind: r() < 0.2 ? 'apikey' : 'user', id: principals.length, name: `p${principals.length}`, role, departmentId, area, scopes: subset(['view', 'events', 'spatial']) });
+        principals.push({
+          kind: r() < 0.2 ? 'apikey' : 'user',
+          id: principals.length,
+          name: `p${principals.length}`,
+          role,
+          departmentId,
+          area,
+          scopes: subset(['view', 'events', 'spatial']),
+        });
   const keys = new Map<number, string>();
   const areas = new Map<string, Area>();
   principals.forEach((p, i) => {
@@ -113,9 +125,27 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
   const POLICE = 1;
   const TRAFFIC = 2;
   const URBAN = 3;
-  const user = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({ kind: 'user', id: 1, name: 'u', role, departmentId, area, scopes: [] });
+  const user = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({
+    kind: 'user',
+    id: 1,
+    name: 'u',
+    role,
+    departmentId,
+    area,
+    scopes: [],
+  });
   const camAt = (id: string, lng: number, lat: number, tags: string[] = []): PolicyCamera => ({ id, departmentId: POLICE, tags, lng, lat });
-  const tagShare: ShareGrant = { id: 5, fromDepartmentId: POLICE, toDepartmentId: TRAFFIC, kind: 'tags', tags: ['school'], cameraIds: [], polygon: null, expiresAt: null, revokedAt: null };
+  const tagShare: ShareGrant = {
+    id: 5,
+    fromDepartmentId: POLICE,
+    toDepartmentId: TRAFFIC,
+    kind: 'tags',
+    tags: ['school'],
+    cameraIds: [],
+    polygon: null,
+    expiresAt: null,
+    revokedAt: null,
+  };
   const polyShare: ShareGrant = { ...tagShare, id: 6, toDepartmentId: URBAN, kind: 'polygon', tags: [], polygon: square(0, 0, 1, 1) };
   const school = camAt('s', 0.5, 0.5, ['school']);
   const road = camAt('r', 5, 5, ['road']);
@@ -152,7 +182,11 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
         for (const dept of [null, POLICE, TRAFFIC]) {
           const p = user(role, dept);
           for (const records of [POLICE, TRAFFIC, URBAN])
-            assert.equal(meet(scopeRooms(action, departmentScope(p, action)), recordRooms(action, records)), inDepartment(p, action, records), `${role}/d${dept} ${action} d${records}`);
+            assert.equal(
+              meet(scopeRooms(action, departmentScope(p, action)), recordRooms(action, records)),
+              inDepartment(p, action, records),
+              `${role}/d${dept} ${action} d${records}`,
+            );
         }
   });
 
