@@ -5,7 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { configSchema, type Config } from './schema';
 
-export type { Config, TileSource } from './schema';
+export type { Config, BaseLayerConfig } from './schema';
 
 /** Path of the shipped, commented default configuration. */
 export const DEFAULT_CONFIG_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'default.yaml');

@@ -1,18 +1,10 @@
 // Config schema: the typed shape of config/default.yaml, validated with zod.
 import { z } from 'zod';
+import { baseLayersSchema } from './base-layers-schema';
 
 const port = z.number().int().min(0).max(65535);
 const positive = z.number().positive();
 const posInt = z.number().int().positive();
-
-const tileSchema = z.strictObject({
-  name: z.string().min(1),
-  url: z.string().regex(/^(https?:\/\/|\/)/, 'must be an http(s) URL or an absolute path'),
-  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
-  attribution: z.string().default(''),
-  maxZoom: z.number().int().min(1).max(22).default(18),
-  subdomains: z.string().default(''),
-});
 
 export const configSchema = z.strictObject({
   server: z.strictObject({
@@ -81,10 +73,10 @@ export const configSchema = z.strictObject({
   map: z.strictObject({
     center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
     zoom: z.number().int().min(1).max(22),
-    tiles: z.array(tileSchema),
+    baseLayers: baseLayersSchema,
   }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type TileSource = z.infer<typeof tileSchema>;
+export type { BaseLayerConfig } from './base-layers-schema';

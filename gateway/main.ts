@@ -38,6 +38,8 @@ import { registerAuthRoutes } from './http/routes/auth-routes';
 import { registerCameraRoutes } from './http/routes/camera-routes';
 import { registerAdminRoutes } from './http/routes/admin-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
+import { registerMapRoutes } from './http/routes/map-routes';
+import { BaseLayers } from './map/base-layers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VERSION = '0.1.0';
@@ -72,6 +74,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     for (const c of closers.splice(0).reverse()) await c().catch((err: unknown) => log('error', `close: ${String(err)}`));
   };
   try {
+    // first: a missing map file stops the start before anything else is brought up
+    const baseLayers = new BaseLayers(config.map.baseLayers, log);
+    closers.push(async () => baseLayers.close());
     let url = config.database.url;
     if (!url) {
       const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
@@ -199,7 +204,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     registerDeviceRoutes(api, devices, () => repos.cameras.xaddrs());
     registerEventRoutes(api, new EventsRepo(db.knex), cameras, (e) => realtime?.publishEvent(e));
     registerGisRoutes(api, spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
-    registerMetaRoutes(api, VERSION, () => ({ map: config.map, gis: { defaultRangeM: config.gis.defaultRangeM } }));
+    registerMapRoutes(api, baseLayers);
+    const { center, zoom } = config.map;
+    registerMetaRoutes(api, VERSION, () => ({ map: { center, zoom, baseLayers: baseLayers.client }, gis: { defaultRangeM: config.gis.defaultRangeM } }));
 
     const app = createApp({
       api,

@@ -31,8 +31,8 @@ export const GLOBAL_ACTIONS = [
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
-/** Actions anyone may take without credentials: signing in, and reading the API's own description. */
-export const PUBLIC_ACTIONS = ['sign-in', 'api-describe'] as const;
+/** Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles. */
+export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read'] as const;
 export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
 
 /** Every action a route or socket event may name. */

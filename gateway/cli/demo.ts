@@ -6,6 +6,7 @@ import { demoDeviceOptions } from '../../scripts/seed';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, seedDemo } from '../../scripts/seed';
 import { intFlag, parseArgs, strFlag } from './args';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
+import { withDemoMap } from './demo-map';
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -15,7 +16,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
   const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
   // the demo's cameras are all on loopback, so health checking is safe to switch on
-  const config = loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } });
+  const config = withDemoMap(loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } }));
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`);
   const rtsp = new RtspProcess({ port: rtspPort, host: '127.0.0.1', count, codec: codecs });

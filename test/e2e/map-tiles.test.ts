@@ -44,9 +44,9 @@ describe('map tiles and datums (e2e)', function () {
     // both sources point at paths the gateway does not serve: "no tiles reachable" unless a test answers them itself
     tg = await startTestGateway({
       map: {
-        tiles: [
-          { name: GCJ_NAME, url: '/api/v1/no-such-tiles/gcj/{z}/{x}/{y}.png', crs: 'gcj02' },
-          { name: WGS_NAME, url: '/api/v1/no-such-tiles/wgs/{z}/{x}/{y}.png', crs: 'wgs84' },
+        baseLayers: [
+          { type: 'xyz', id: 'gcj', name: GCJ_NAME, url: '/api/v1/no-such-tiles/gcj/{z}/{x}/{y}.png', crs: 'gcj02' },
+          { type: 'xyz', id: 'wgs', name: WGS_NAME, url: '/api/v1/no-such-tiles/wgs/{z}/{x}/{y}.png', crs: 'wgs84' },
         ],
       },
     });

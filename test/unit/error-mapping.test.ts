@@ -24,6 +24,7 @@ import {
   OnvifUriError,
   OnvifXmlError,
 } from '../../gateway/onvif/errors';
+import { MbtilesError } from '../../gateway/map/mbtiles-file';
 import { SnapshotError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
 import { TranscoderCapacityError, TranscoderError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
@@ -82,6 +83,7 @@ const BY_CLASS: Record<string, Row> = {
   UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },
   EmbeddedPostgresError: { make: () => new EmbeddedPostgresError('embedded: no'), status: 500 },
   SecretError: { make: () => new SecretError('secrets: sealed value failed authentication'), status: 500 },
+  MbtilesError: { make: () => new MbtilesError('map.baseLayers.0.path: /srv/x.mbtiles is not SQLite'), status: 500 },
   // JavaScript's own: programming errors, opaque
   Error: { make: () => new Error('map clusters are closed'), status: 500 },
   // thrown only inside body-parser's JSON.parse, which reports it as entity.parse.failed (below)

@@ -144,7 +144,7 @@ describe('access policy matrix', () => {
 
   // The gate every route and socket event asks, for every action × role, written out by hand from
   // DESIGN.md's access model: [role, actions a department member of that role may ask for].
-  const PUBLIC: Action[] = ['sign-in', 'api-describe'];
+  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read'];
   const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
   const GATE: Record<Role, Action[]> = {
     admin: [

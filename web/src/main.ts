@@ -14,7 +14,7 @@ const root = document.getElementById('app') ?? document.body;
 let shell: Shell | null = null;
 let realtime: Realtime | null = null;
 
-const FALLBACK_CONFIG: ClientConfig = { map: { center: [116.397, 39.909], zoom: 12, tiles: [] }, gis: { defaultRangeM: 80 } };
+const FALLBACK_CONFIG: ClientConfig = { map: { center: [116.397, 39.909], zoom: 12, baseLayers: [] }, gis: { defaultRangeM: 80 } };
 
 async function clientConfig(): Promise<ClientConfig> {
   try {

@@ -1,21 +1,15 @@
-// The Leaflet map: tile sources from client-config (WGS-84 or GCJ-02), the offline graticule fallback, display↔WGS-84 positions.
+// The Leaflet map: base layers from client-config (tiles in WGS-84 or GCJ-02, local vector maps), the offline graticule fallback, display↔WGS-84 positions.
 import * as L from 'leaflet';
 import { createGraticuleLayer } from './graticule-layer';
+import { baseLayerName, buildBaseLayer, escapeHtml, MAP_MAX_ZOOM, type MapBaseLayer } from './base-layers';
 import { fromDisplay, toDisplay, wgsToGcj, gcjToWgs, type TileCrs } from './crs-shift';
-import { t } from '../core/i18n';
+import { currentLang, onLang, t } from '../core/i18n';
 import { h, label, toast } from '../core/dom';
 
-export interface TileSource {
-  name: string;
-  url: string;
-  crs: TileCrs;
-  attribution?: string;
-  maxZoom?: number;
-  subdomains?: string | string[];
-}
+export type { MapBaseLayer };
 
 export interface ClientConfig {
-  map: { center: [number, number]; zoom: number; tiles: TileSource[] };
+  map: { center: [number, number]; zoom: number; baseLayers: MapBaseLayer[] };
   gis: { defaultRangeM: number };
 }
 
@@ -29,25 +23,42 @@ export class BaseMap {
   private readonly offline: L.GridLayer;
   /** The "tiles unreachable, offline grid shown" notice on the map while the fallback is in use. */
   private notice: L.Control | null = null;
+  /** The layer switcher (more than one base map configured), rebuilt when the language changes. */
+  private switcher: L.Control.Layers | null = null;
 
   constructor(el: HTMLElement, readonly config: ClientConfig) {
     const [lng, lat] = config.map.center;
-    this.map = L.map(el, { center: [lat, lng], zoom: config.map.zoom, zoomControl: true, preferCanvas: false, worldCopyJump: false, maxZoom: 20 });
+    this.map = L.map(el, { center: [lat, lng], zoom: config.map.zoom, zoomControl: true, preferCanvas: false, worldCopyJump: false, maxZoom: MAP_MAX_ZOOM });
     this.offline = createGraticuleLayer();
-    const bases: Record<string, L.Layer> = {};
-    const crsOf = new Map<L.Layer, TileCrs>();
-    for (const src of config.map.tiles) {
-      const layer = L.tileLayer(src.url, { attribution: src.attribution ?? '', maxZoom: src.maxZoom ?? 19, subdomains: src.subdomains ?? 'abc' });
-      this.watchFailures(layer);
-      bases[src.name] = layer;
-      crsOf.set(layer, src.crs);
-    }
-    bases[t('map.offlineLayer')] = this.offline;
-    crsOf.set(this.offline, 'wgs84');
-    const first = config.map.tiles.length ? bases[config.map.tiles[0]!.name]! : this.offline;
+    const sources = config.map.baseLayers ?? [];
+    const crsOf = new Map<L.Layer, TileCrs>([[this.offline, 'wgs84']]);
+    const built = sources.map((src) => {
+      const b = buildBaseLayer(src, (err) => {
+        if (this.map.hasLayer(b.layer)) this.fallBack(b.layer, err.message);
+      });
+      if (b.tiles) this.watchFailures(b.tiles, b.layer);
+      crsOf.set(b.layer, src.crs);
+      return { src, layer: b.layer };
+    });
+    const first = built[0]?.layer ?? this.offline;
     this.tileCrs = crsOf.get(first) ?? 'wgs84';
     first.addTo(this.map);
-    if (Object.keys(bases).length > 1) L.control.layers(bases, {}, { position: 'topright' }).addTo(this.map);
+    if (built.length > 1) {
+      const addSwitcher = (): void => {
+        this.switcher?.remove();
+        const bases: Record<string, L.Layer> = {};
+        for (const b of built) {
+          const name = escapeHtml(baseLayerName(b.src, currentLang()));
+          // two maps of one name would be one entry: the id tells them apart
+          bases[name in bases ? `${name} (${b.src.id})` : name] = b.layer;
+        }
+        bases[escapeHtml(t('map.offlineLayer'))] = this.offline;
+        this.switcher = L.control.layers(bases, {}, { position: 'topright' }).addTo(this.map);
+      };
+      addSwitcher();
+      const off = onLang(addSwitcher);
+      this.map.once('unload', off);
+    }
     L.control.scale({ imperial: false }).addTo(this.map);
     this.map.on('baselayerchange', (e: L.LayersControlEvent) => {
       if (e.layer !== this.offline) this.hideNotice();
@@ -60,22 +71,24 @@ export class BaseMap {
     return this.notice !== null;
   }
 
-  private watchFailures(layer: L.TileLayer): void {
+  /** Falls back to the offline grid when `tiles` (part of base map `layer`) fails to load anything. */
+  private watchFailures(tiles: L.TileLayer, layer: L.Layer): void {
     let failed = 0;
     let loaded = 0;
     // counted per time the layer is shown: picking an unreachable source again falls back again
-    layer.on('add', () => {
+    tiles.on('add', () => {
       failed = 0;
       loaded = 0;
     });
-    layer.on('tileload', () => loaded++);
-    layer.on('tileerror', () => {
+    tiles.on('tileload', () => loaded++);
+    tiles.on('tileerror', () => {
       failed++;
-      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer)) this.fallBack(layer);
+      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer)) this.fallBack(layer, `${failed} tiles failed`);
     });
   }
 
-  private fallBack(layer: L.TileLayer): void {
+  private fallBack(layer: L.Layer, why: string): void {
+    console.warn(`base-map: base layer unreachable (${why}); offline grid shown`);
     this.map.removeLayer(layer);
     this.offline.addTo(this.map);
     // the grid's lines are WGS-84 degrees: cameras are drawn at their stored positions on it
