@@ -58,6 +58,7 @@ export const ROLES_FOR = {
   session: null,
   'sign-in': null,
   'api-describe': null,
+  'base-map-read': null,
 } as const satisfies Record<Action, readonly Role[] | null>;
 
 /** The actions the console shows or hides something by. */
