@@ -5,6 +5,9 @@ import { ROLES } from './auth/policy';
 
 /** The roles of the access policy (auth/policy.ts owns the list). */
 export const ROLE = z.enum(ROLES);
+/** A role and an action of the access policy, as types the console may import. */
+export type Role = z.infer<typeof ROLE>;
+export type { Action } from './auth/policy';
 export const CAMERA_STATUS = z.enum(['unknown', 'online', 'offline', 'unauthorized', 'degraded']);
 export const PROFILE = z.enum(['main', 'sub']);
 

@@ -131,6 +131,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const loadStart = performance.now();
     await directory.start();
     log('info', `camera index: ${directory.index.size} cameras in ${Math.round(performance.now() - loadStart)} ms (index built in ${directory.lastSteps.load} steps)`);
+    let realtime: Realtime | null = null;
+    // a removal is told before the directory forgets the camera: its record names who may hear of it
+    cameras.onChange((c) => {
+      if (c.kind === 'remove') realtime?.publishCamera('removed', c.id);
+    });
     cameras.onChange((c) => directory.apply(c));
     const spatial = new SpatialQueries(directory, access, {
       defaultRangeM: config.gis.defaultRangeM,
@@ -178,7 +183,6 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
     });
     access.onChange(() => void streams.recheck());
-    let realtime: Realtime | null = null;
     const devices = new DeviceService(repos.org, cameras, repos.audit, access, box, { progress: (dept, m) => realtime?.publishScan(dept, m) }, {
       probeRepeats: config.discovery.probeRepeats,
       probeWaitMs: config.discovery.probeWaitMs,
@@ -285,17 +289,17 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     realtime = new Realtime(server, {
       authenticate: async (a) => (typeof a.apiKey === 'string' ? auth.fromApiKey(a.apiKey) : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal),
-      policy: {
-        permits: (p, action) => access.permits(p, action),
-        cameraCheck: (p, action) => (action === 'view' ? access.predicate(p) : (cam) => access.can(p, action, cam)),
-        inDepartment: (p, action, departmentId) => access.inDepartment(p, action, departmentId),
-      },
+      reauthenticate: (p) => auth.resolve(`${p.kind === 'user' ? 'u' : 'k'}:${p.id}`),
+      policy: access,
       lookup: (id) => directory.lookup(id),
     });
     const rt = realtime;
     closers.push(() => rt.close());
     access.onChange(() => rt.invalidate());
-    cameras.onChange((c) => rt.publishCamera(c.kind === 'upsert' ? 'changed' : 'removed', c.kind === 'upsert' ? c.camera.id : c.id));
+    auth.onInvalidate(() => void rt.refreshPrincipals());
+    cameras.onChange((c) => {
+      if (c.kind === 'upsert') rt.publishCamera('changed', c.camera.id);
+    });
     supervisor.on('state', (e) => rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }));
     // a camera whose stream keeps failing is offline for everyone, not only for its viewers
     const streamHealth = (id: string, status: 'offline' | 'online', reason: string): void => {

@@ -20,6 +20,7 @@ import {
   type ShareGrant,
 } from './policy';
 import { auditCameraNameVisible, wholeDepartments } from './policy';
+import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from './policy-rooms';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
 interface Compiled {
@@ -123,6 +124,34 @@ export class AccessControl {
     const entry: Compiled = { shares: this.shares, until, predicate: visibilityPredicate(p, this.shares, now), departments: visibleDepartments(p, this.shares, now) };
     this.compiled.set(p, entry);
     return entry;
+  }
+
+  /**
+   * The socket rooms p joins to receive events that need camera action `action` (policy-rooms.ts),
+   * over the current shares; none when the gate refuses. `areaKey` names p.area as in `cameraRooms`.
+   */
+  principalRooms(p: Principal, action: CameraAction, areaKey?: string): string[] {
+    return this.permits(p, action) ? principalRooms(p, action, this.shares, new Date(), areaKey) : [];
+  }
+
+  /** The socket rooms an event about `cam` needing `action` goes to (`areas`: connected area scopes by key). */
+  cameraRooms(action: CameraAction, cam: PolicyCamera, areas: ReadonlyMap<string, Area>): string[] {
+    return cameraRooms(action, cam, this.shares, new Date(), areas);
+  }
+
+  /** The socket rooms p joins for the records of global action `action` (by departmentScope). */
+  scopeRooms(p: Principal, action: GlobalAction): string[] {
+    return scopeRooms(action, this.departmentScope(p, action));
+  }
+
+  /** The socket rooms an event about department `departmentId`'s records of `action` goes to. */
+  recordRooms(action: GlobalAction, departmentId: number): string[] {
+    return recordRooms(action, departmentId);
+  }
+
+  /** Epoch ms until which rooms computed now stay right unless the shares change (the next expiry). */
+  roomsValidUntil(): number {
+    return roomsValidUntil(this.shares, new Date());
   }
 
   signature(p: Principal, now = new Date()): string {

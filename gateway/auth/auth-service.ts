@@ -221,6 +221,15 @@ export class AuthService {
     this.generation++;
     this.cache.clear();
     this.loading.clear();
+    for (const l of this.invalidated) l();
+  }
+
+  private readonly invalidated = new Set<() => void>();
+
+  /** Called after each invalidate(), i.e. after a user, API key or grid changed. Returns the unsubscribe. */
+  onInvalidate(fn: () => void): () => void {
+    this.invalidated.add(fn);
+    return () => this.invalidated.delete(fn);
   }
 }
 

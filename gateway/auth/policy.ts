@@ -84,6 +84,11 @@ const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
 /** Actions a role may take only on its own department's cameras (never through a share). */
 const OWNER_ONLY: ReadonlySet<CameraAction> = new Set(['edit', 'delete', 'share', 'resync']);
 
+/** Whether a share can grant `action` on the cameras it covers (false: only the owning department may take it). */
+export function sharesGrant(action: CameraAction): boolean {
+  return !OWNER_ONLY.has(action);
+}
+
 const EVERYONE: readonly GlobalAction[] = ['camera-list', 'department-read', 'grid-read', 'session'];
 const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
   admin: [

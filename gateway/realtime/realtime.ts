@@ -1,31 +1,14 @@
-// socket.io: authenticated on connect; camera status, camera changes, stream states and scan progress,
-// each delivered only to the sockets whose principal the policy allows the event's action; status changes batched.
+// socket.io: authenticated on connect; camera status, camera changes, stream states and scan progress, each sent
+// to the rooms the policy names for it, which the policy also chose for each socket; status changes batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { Action, CameraAction, GlobalAction, PolicyCamera, Principal } from '../auth/policy';
+import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
+import { AreaKeys } from './area-keys';
+import type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+import type { RealtimeDeps } from './realtime-deps';
 
-export interface StatusChange {
-  id: string;
-  status: string;
-  reason: string;
-  lastSeen: string | null;
-}
-
-export interface StreamStateMessage {
-  cameraId: string;
-  profile: string;
-  state: string;
-  reason?: string;
-}
-
-export interface ScanProgressMessage {
-  scanId: string;
-  probed: number;
-  total: number;
-  found: number;
-  done: boolean;
-  error?: string;
-}
+export type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 
 /** Server → client events (the console's realtime module mirrors these names). */
 export interface ServerEvents {
@@ -34,12 +17,12 @@ export interface ServerEvents {
   'camera:removed': (m: { id: string }) => void;
   'stream:state': (m: StreamStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
-  'camera:event': (m: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }) => void;
+  'camera:event': (m: CameraEventMessage) => void;
 }
 
 /**
- * The policy action each server event asks for, per socket: a camera event needs its camera action
- * on that camera, scan progress its global action in the scanned network's department.
+ * The policy action each server event asks for: a camera event needs its camera action on that
+ * camera, scan progress its global action in the scanned network's department.
  */
 export const EVENT_ACTIONS: { readonly [E in keyof ServerEvents]: E extends 'scan:progress' ? GlobalAction : CameraAction } = {
   'camera:status': 'view',
@@ -52,40 +35,39 @@ export const EVENT_ACTIONS: { readonly [E in keyof ServerEvents]: E extends 'sca
 
 type CameraEvent = Exclude<keyof ServerEvents, 'scan:progress'>;
 
-/** What the realtime hub asks of the access policy (auth/access.ts AccessControl answers). */
-export interface RealtimePolicy {
-  /** The gate: may p ask for `action` at all (policy.permits). */
-  permits(p: Principal, action: Action): boolean;
-  /** p's per-camera answer for a camera action, as a predicate (rebuilt after invalidate()). */
-  cameraCheck(p: Principal, action: CameraAction): (cam: PolicyCamera) => boolean;
-  /** May p take a global action on department `departmentId`'s records (policy.inDepartment)? */
-  inDepartment(p: Principal, action: GlobalAction, departmentId: number): boolean;
-}
-
-export interface RealtimeDeps {
-  /** Principal of a handshake ({ token } or { apiKey }); throws when not valid. */
-  authenticate(auth: Record<string, unknown>): Promise<Principal>;
-  /** Every delivery decision. */
-  policy: RealtimePolicy;
-  /** In-memory camera facts for visibility checks. */
-  lookup(id: string): PolicyCamera | undefined;
-  /** Milliseconds status changes are collected before one batch goes out. Default 500. */
-  batchMs?: number;
-}
+/** The camera actions of the camera events (each socket joins the rooms of each). */
+const CAMERA_EVENT_ACTIONS: readonly CameraAction[] = [
+  ...new Set(Object.entries(EVENT_ACTIONS).flatMap(([e, a]) => (e === 'scan:progress' ? [] : [a as CameraAction]))),
+];
 
 interface SocketData {
   principal: Principal;
-  /** The policy's compiled per-camera answers by action; cleared by invalidate(). */
-  checks: Map<CameraAction, (cam: PolicyCamera) => boolean>;
+  /** Key of the principal's area scope in room names (AreaKeys), null without one. */
+  areaKey: string | null;
+  /** principalsVersion when the principal was read. */
+  version: number;
 }
 
 type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
 
+/*
+ * Delivery is by room only: no per-socket check follows. Polygon shares and area scopes need no
+ * final filter either, because the policy resolves them per share and per distinct area when it
+ * names an event's rooms (policy-rooms.ts cameraRooms), so room membership alone is exact.
+ * Every emit is guarded by a non-empty room list: socket.io reads to([]) as "every socket".
+ */
 export class Realtime {
   private readonly io: Server<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
+  private readonly areas = new AreaKeys();
   private pending = new Map<string, StatusChange>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Epoch ms after which the sockets' rooms must be recomputed before the next delivery (at first: now). */
+  private roomsUntil = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  /** Counts refreshPrincipals() calls: a socket authenticated across one may hold a stale principal. */
+  private principalsVersion = 0;
 
   constructor(
     server: http.Server,
@@ -93,34 +75,108 @@ export class Realtime {
   ) {
     this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
+      const version = this.principalsVersion;
       deps
         .authenticate((socket.handshake.auth ?? {}) as Record<string, unknown>)
         .then((p) => {
           socket.data.principal = p;
-          socket.data.checks = new Map();
+          socket.data.areaKey = null;
+          socket.data.version = version;
           next();
         })
         .catch((err: unknown) => next(new Error(err instanceof Error ? err.message : 'unauthorized')));
     });
+    this.io.on('connection', (socket) => {
+      this.fresh();
+      this.join(socket);
+      if (socket.data.version !== this.principalsVersion) void this.refreshPrincipals();
+      socket.on('disconnect', () => {
+        if (socket.data.areaKey !== null) this.areas.release(socket.data.areaKey);
+        socket.data.areaKey = null;
+      });
+    });
   }
 
-  /** Whether the policy lets the socket's principal receive `event` about camera `cameraId`. */
-  private allowed(socket: HubSocket, event: CameraEvent, cameraId: string): boolean {
-    const cam = this.deps.lookup(cameraId);
-    if (!cam) return false;
-    const action = EVENT_ACTIONS[event];
-    let check = socket.data.checks.get(action);
-    if (!check) {
-      const p = socket.data.principal;
-      check = this.deps.policy.permits(p, action) ? this.deps.policy.cameraCheck(p, action) : () => false;
-      socket.data.checks.set(action, check);
-    }
-    return check(cam);
+  /** Puts the socket in exactly the rooms the policy names for its principal now. */
+  private join(socket: HubSocket): void {
+    const p = socket.data.principal;
+    const policy = this.deps.policy;
+    const old = socket.data.areaKey;
+    const areaKey = p.area ? this.areas.acquire(p.area) : null;
+    const want = new Set<string>();
+    for (const action of CAMERA_EVENT_ACTIONS) for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
+    for (const r of policy.scopeRooms(p, EVENT_ACTIONS['scan:progress'])) want.add(r);
+    for (const r of [...socket.rooms]) if (r !== socket.id && !want.has(r)) socket.leave(r);
+    socket.join([...want]);
+    socket.data.areaKey = areaKey;
+    if (old !== null) this.areas.release(old);
   }
 
-  /** Shares or users changed: the policy is asked again on the next event. */
+  /** Every socket's rooms again (the shares changed, or one expired). */
+  private rejoinAll(): void {
+    this.roomsUntil = this.deps.policy.roomsValidUntil();
+    for (const s of this.io.sockets.sockets.values()) this.join(s);
+  }
+
+  /** Recomputes the rooms when a share has expired since they were computed: expiry needs no reload. */
+  private fresh(): void {
+    if (Date.now() >= this.roomsUntil) this.rejoinAll();
+  }
+
+  /** Shares changed: every socket's rooms are recomputed now, before the next event goes out. */
   invalidate(): void {
-    for (const s of this.io.sockets.sockets.values()) s.data.checks.clear();
+    this.rejoinAll();
+  }
+
+  /**
+   * Users or API keys changed: each socket's principal is read again and its rooms recomputed; the
+   * socket of a disabled user or revoked key is disconnected. Resolves when every socket is done.
+   */
+  refreshPrincipals(): Promise<void> {
+    this.principalsVersion++;
+    this.refreshAgain = true;
+    this.refreshing ??= this.refreshLoop();
+    return this.refreshing;
+  }
+
+  private async refreshLoop(): Promise<void> {
+    // first let refreshPrincipals() record this run, so the `finally` below cannot run before it
+    await null;
+    try {
+      while (this.refreshAgain && !this.closed) {
+        this.refreshAgain = false;
+        const bySubject = new Map<string, HubSocket[]>();
+        for (const s of this.io.sockets.sockets.values()) {
+          const sub = `${s.data.principal.kind}:${s.data.principal.id}`;
+          const same = bySubject.get(sub);
+          if (same) same.push(s);
+          else bySubject.set(sub, [s]);
+        }
+        for (const sockets of bySubject.values()) {
+          // a failed read (database unreachable) keeps the principal as it was
+          const now = await this.deps.reauthenticate(sockets[0]!.data.principal).catch(() => undefined);
+          for (const s of sockets) {
+            if (!s.connected || now === undefined) continue;
+            if (now === null) s.disconnect(true);
+            else {
+              s.data.principal = now;
+              s.data.version = this.principalsVersion;
+              this.join(s);
+            }
+          }
+        }
+      }
+    } finally {
+      this.refreshing = null;
+    }
+  }
+
+  /** The rooms an event about camera `cameraId` goes to; null when the camera is unknown. */
+  private roomsOf(event: CameraEvent, cameraId: string): string[] | null {
+    const cam = this.deps.lookup(cameraId);
+    if (!cam) return null;
+    this.fresh();
+    return this.deps.policy.cameraRooms(EVENT_ACTIONS[event], cam, this.areas.active);
   }
 
   /** Queues status changes; one `camera:status` batch per socket goes out every batchMs. */
@@ -129,42 +185,61 @@ export class Realtime {
     if (!this.timer && !this.closed) this.timer = setTimeout(() => this.flush(), this.deps.batchMs ?? 500);
   }
 
+  /** Sends the queued status changes: each socket gets one batch of the changes its rooms reach. */
   flush(): void {
     this.timer = null;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    if (batch.length === 0) return;
-    for (const s of this.io.sockets.sockets.values()) {
-      const mine = batch.filter((c) => this.allowed(s, 'camera:status', c.id));
-      if (mine.length) s.emit('camera:status', mine);
+    const members = this.io.sockets.adapter.rooms;
+    const bySocket = new Map<string, StatusChange[]>();
+    for (const c of batch) {
+      const reached = new Set<string>();
+      for (const room of this.roomsOf('camera:status', c.id) ?? []) for (const id of members.get(room) ?? []) reached.add(id);
+      for (const id of reached) {
+        const mine = bySocket.get(id);
+        if (mine) mine.push(c);
+        else bySocket.set(id, [c]);
+      }
     }
+    // sockets with the same batch share one broadcast, so it is encoded once
+    const groups = new Map<string, { ids: string[]; changes: StatusChange[] }>();
+    for (const [id, changes] of bySocket) {
+      const key = changes.map((c) => c.id).join('\u0000');
+      const g = groups.get(key);
+      if (g) g.ids.push(id);
+      else groups.set(key, { ids: [id], changes });
+    }
+    for (const g of groups.values()) this.io.to(g.ids).emit('camera:status', g.changes);
   }
 
   /**
-   * A camera changed or was removed. A removed camera is gone from `lookup`: its removal goes to
-   * the principals `visibleBefore` names, or else to every principal the policy's gate lets view.
+   * A camera changed or is being removed: told to the rooms of its record, so a removal must be
+   * published while `lookup` still knows the camera (an unknown camera's news goes to nobody).
    */
-  publishCamera(kind: 'changed' | 'removed', id: string, visibleBefore?: (p: Principal) => boolean): void {
-    for (const s of this.io.sockets.sockets.values()) {
-      if (kind === 'changed') {
-        if (this.allowed(s, 'camera:changed', id)) s.emit('camera:changed', { id });
-      } else if (this.deps.policy.permits(s.data.principal, EVENT_ACTIONS['camera:removed']) && (visibleBefore?.(s.data.principal) ?? true)) s.emit('camera:removed', { id });
+  publishCamera(kind: 'changed' | 'removed', id: string): void {
+    if (kind === 'changed') {
+      const rooms = this.roomsOf('camera:changed', id);
+      if (rooms?.length) this.io.to(rooms).emit('camera:changed', { id });
+    } else {
+      const rooms = this.roomsOf('camera:removed', id);
+      if (rooms?.length) this.io.to(rooms).emit('camera:removed', { id });
     }
   }
 
   publishStreamState(m: StreamStateMessage): void {
-    for (const s of this.io.sockets.sockets.values()) if (this.allowed(s, 'stream:state', m.cameraId)) s.emit('stream:state', m);
+    const rooms = this.roomsOf('stream:state', m.cameraId);
+    if (rooms?.length) this.io.to(rooms).emit('stream:state', m);
   }
 
-  publishEvent(e: { id: string; cameraId: string | null; type: string; at: string; data: Record<string, unknown> }): void {
-    if (!e.cameraId) return;
-    for (const s of this.io.sockets.sockets.values()) if (this.allowed(s, 'camera:event', e.cameraId)) s.emit('camera:event', e);
+  publishEvent(e: CameraEventMessage): void {
+    const rooms = e.cameraId ? this.roomsOf('camera:event', e.cameraId) : null;
+    if (rooms?.length) this.io.to(rooms).emit('camera:event', e);
   }
 
   /** Scan progress goes to the principals the policy lets discover in the scanned network's department. */
   publishScan(departmentId: number, m: ScanProgressMessage): void {
-    for (const s of this.io.sockets.sockets.values())
-      if (this.deps.policy.inDepartment(s.data.principal, EVENT_ACTIONS['scan:progress'], departmentId)) s.emit('scan:progress', m);
+    const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['scan:progress'], departmentId);
+    if (rooms.length) this.io.to(rooms).emit('scan:progress', m);
   }
 
   get connections(): number {

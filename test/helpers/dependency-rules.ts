@@ -36,11 +36,12 @@ export const RULES: Rule[] = [
       under(r.file, 'transcoder') && !isBuiltin(r) && !r.typeOnly && !(isProject(r) && under(r.target, 'transcoder')),
   },
   {
-    name: '4. gateway/onvif/ and gateway/auth/policy import nothing else of gateway/',
+    name: '4. gateway/onvif/ and gateway/auth/policy (with policy-rooms) import nothing else of gateway/',
     broken: (r) => {
       if (!isProject(r) || !under(r.target, 'gateway')) return false;
       if (under(r.file, 'gateway/onvif')) return !under(r.target, 'gateway/onvif');
-      if (under(r.file, 'gateway/auth/policy')) return !under(r.target, 'gateway/auth/policy');
+      const policy = (p: string): boolean => under(p, 'gateway/auth/policy') || under(p, 'gateway/auth/policy-rooms');
+      if (policy(r.file)) return !policy(r.target);
       return false;
     },
   },

@@ -25,6 +25,8 @@ describe('dependency rules (DESIGN.md)', () => {
     ['transcoder using child_process', 'transcoder/s.ts', "import { spawn } from 'node:child_process';", false],
     ['onvif importing db', 'gateway/onvif/client.ts', "import { db } from '../db/knex';", true],
     ['policy importing http', 'gateway/auth/policy.ts', "import { x } from '../http/errors';", true],
+    ['policy rooms importing access', 'gateway/auth/policy-rooms.ts', "import { x } from './access';", true],
+    ['policy rooms importing the policy', 'gateway/auth/policy-rooms.ts', "import { can } from './policy';", false],
     ['cameras importing knex', 'gateway/cameras/service.ts', "import knex from 'knex';", true],
     ['db importing knex', 'gateway/db/knex.ts', "import knex from 'knex';", false],
     ['streams importing express', 'gateway/streams/service.ts', "import express from 'express';", true],

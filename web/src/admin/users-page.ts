@@ -1,16 +1,15 @@
 // Admin: users of the department (all for a city admin): list, add, change role, disable.
-import type { User } from '../../../gateway/contract';
+import type { Role, User } from '../../../gateway/contract';
 import { api } from '../core/api';
 import { h, label, select, toast } from '../core/dom';
 import { t } from '../core/i18n';
 import { departmentName, type AppContext } from '../core/context';
+import { ROLES, roleLabel } from '../core/roles';
 import { attempt, field, table } from '../ui/table';
-
-const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'];
 
 export function usersPage(ctx: AppContext): HTMLElement {
   const list = h('div');
-  const roleName = (r: string): string => t(`role.${r}` as 'role.admin');
+  const roleName = (r: Role): string => t(roleLabel(r));
   const reload = async (): Promise<void> => {
     const users = (await attempt(() => api<User[]>('GET', '/users'))) ?? [];
     list.replaceChildren(

@@ -1,5 +1,5 @@
 // REST client for /api/v1: bearer token, one refresh on 401, problem+json errors, aborts.
-import type { LoginResponse, Problem } from '../../../gateway/contract';
+import type { LoginResponse, Problem, Role } from '../../../gateway/contract';
 
 const BASE = '/api/v1';
 const STORE = 'cloudeye.session';
@@ -8,7 +8,7 @@ export interface Me {
   kind: 'user' | 'apikey';
   id: number;
   name: string;
-  role: 'admin' | 'operator' | 'viewer' | 'auditor' | 'integrator';
+  role: Role;
   departmentId: number | null;
   hasArea: boolean;
   scopes: string[];
