@@ -14,8 +14,10 @@ export interface RunNumbers {
   startNumber: number;
 }
 
-/** Playlist file name inside a stream directory. */
+/** Playlist file name inside a stream directory (published by SegmentPublisher, served). */
 export const PLAYLIST_NAME = 'index.m3u8';
+/** The playlist ffmpeg writes; never served (see SegmentPublisher). */
+export const FFMPEG_PLAYLIST_NAME = 'ffmpeg.m3u8';
 /** Init segment name of a run. */
 export const initName = (generation: number): string => `init${generation}.mp4`;
 /** Segment file name pattern handed to ffmpeg (%d = sequence number). */
@@ -28,7 +30,7 @@ const ANALYZE_US = '500000';
 
 /**
  * The ffmpeg arguments (without the executable) that read `spec` over RTSP/TCP and write a live
- * fMP4 HLS playlist `outDir/index.m3u8`. Pure: same input, same array. Validates the spec first
+ * fMP4 HLS playlist `outDir/ffmpeg.m3u8` (published as index.m3u8 by SegmentPublisher). Pure: same input, same array. Validates the spec first
  * (throws TranscoderInputError). H.264 is copied; H.265 is copied (tag hvc1) when passthroughH265,
  * else it and every other codec are transcoded to H.264 (libx264 veryfast/zerolatency, a keyframe
  * every segmentSeconds, height capped at maxHeight). Audio: AAC copied; others dropped, or
@@ -73,7 +75,7 @@ export function buildFfmpegArgs(spec: StreamSpec, options: FfmpegArgOptions, out
     '-start_number', String(run.startNumber),
     '-hls_fmp4_init_filename', initName(run.generation),
     '-hls_segment_filename', path.join(outDir, SEGMENT_PATTERN),
-    path.join(outDir, PLAYLIST_NAME),
+    path.join(outDir, FFMPEG_PLAYLIST_NAME),
   );
   return args;
 }

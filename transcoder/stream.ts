@@ -4,10 +4,12 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backoffDelayMs } from './backoff';
 import { TranscoderStartError } from './errors';
-import { buildFfmpegArgs, buildSpawnCommand, initName, PLAYLIST_NAME } from './ffmpeg-args';
+import { buildFfmpegArgs, buildSpawnCommand, FFMPEG_PLAYLIST_NAME, initName, PLAYLIST_NAME } from './ffmpeg-args';
+import type { SliceCodec } from './fmp4-access-units';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
+import { SegmentPublisher } from './segment-publisher';
 import { FfmpegWorker } from './worker';
 
 /**
@@ -63,6 +65,7 @@ export class Stream {
   private lastReason = '';
   private generation = -1;
   private worker: FfmpegWorker | null = null;
+  private publisher: SegmentPublisher | null = null;
   private watcher: FSWatcher | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private nextRetryAt = 0;
@@ -123,6 +126,7 @@ export class Stream {
   /** Periodic check (supervisor tick): first segment, stall, failure-count reset. */
   tick(now: number): void {
     if (this.closing || !this.worker || this.stallReason) return;
+    void this.publisher?.sync();
     const stallMs = this.o.stallTimeoutS * 1000;
     if (this.state === 'starting') {
       if (now - this.spawnedAt > stallMs) this.stall(`no first segment within ${this.o.stallTimeoutS} s`);
@@ -188,6 +192,13 @@ export class Stream {
     this.stallReason = null;
     this.lastMtimeMs = -1;
     w.on('stderr', (line) => this.hooks.log(this, line));
+    let reported = false;
+    const pub = new SegmentPublisher(this.dir, this.transcode ? null : sliceCodec(this.spec.codec), (seg, n) => {
+      if (reported) return;
+      reported = true;
+      this.hooks.log(this, `the camera splits pictures (parameter sets between slices): ${n} rejoined in ${seg}, more are not reported`);
+    });
+    this.publisher = pub;
     void w.exited.then((exit) => {
       if (this.worker !== w) return;
       this.worker = null;
@@ -198,7 +209,10 @@ export class Stream {
     });
     this.setState('starting', this.generation === 0 ? 'first viewer' : `run ${this.generation + 1} after: ${this.lastReason}`);
     try {
-      this.watcher = watch(this.dir, () => this.scheduleFirstSegmentCheck());
+      // for the whole run: each playlist ffmpeg writes is repaired and published at once
+      this.watcher = watch(this.dir, (_event, name) => {
+        if (name === null || name === FFMPEG_PLAYLIST_NAME) void pub.sync().then(() => this.scheduleFirstSegmentCheck());
+      });
       this.watcher.on('error', () => this.closeWatcher());
     } catch {
       // the tick polls instead
@@ -243,7 +257,6 @@ export class Stream {
 
   private goLive(): void {
     const now = performance.now();
-    this.closeWatcher();
     this.liveSince = now;
     this.lastSegmentAt = now;
     this.setState('live', this.generation === 0 ? `first segment after ${Math.round(now - this.spawnedAt)} ms` : `recovered after ${Math.round(now - this.spawnedAt)} ms`);
@@ -321,4 +334,10 @@ export class Stream {
     this.state = state;
     this.hooks.state(this, state, previous, reason);
   }
+}
+
+/** The codec whose slices SegmentPublisher reads in copied video. */
+function sliceCodec(codec: string): SliceCodec | null {
+  if (codec === 'h264') return 'h264';
+  return codec === 'h265' || codec === 'hevc' ? 'h265' : null;
 }

@@ -18,7 +18,7 @@ const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', 
   '-vf', "scale=-2:'min(ih,720)'", '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0'];
 const hls = (flags = 'delete_segments+omit_endlist+independent_segments', start = '0', init = 'init0.mp4'): string[] => [
   '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', flags,
-  '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/index.m3u8`,
+  '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/ffmpeg.m3u8`,
 ];
 const spec = (over: Partial<StreamSpec>): StreamSpec => ({ cameraId: 'cam1', profile: 'main', url: URL, codec: 'h264', audioCodec: null, ...over });
 
