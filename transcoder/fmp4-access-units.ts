@@ -21,6 +21,12 @@ export interface MergeResult {
   merged: number;
 }
 
+/** The SliceCodec of a (normalized) codec name, or null when its slices are not read (MJPEG, …). */
+export function sliceCodec(codec: string): SliceCodec | null {
+  if (codec === 'h264') return 'h264';
+  return codec === 'h265' || codec === 'hevc' ? 'h265' : null;
+}
+
 const TRUN_DATA_OFFSET = 0x1;
 const TRUN_FIRST_FLAGS = 0x4;
 const TRUN_DURATION = 0x100;

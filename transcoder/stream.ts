@@ -5,12 +5,13 @@ import path from 'node:path';
 import { backoffDelayMs } from './backoff';
 import { TranscoderStartError } from './errors';
 import { buildFfmpegArgs, buildSpawnCommand, FFMPEG_PLAYLIST_NAME, initName, PLAYLIST_NAME } from './ffmpeg-args';
-import type { SliceCodec } from './fmp4-access-units';
+import { sliceCodec } from './fmp4-access-units';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
 import { SegmentPublisher } from './segment-publisher';
 import { FfmpegWorker } from './worker';
+import { InputReportReader, normalizeCodec } from './input-report';
 
 /**
  * State of a stream. starting: a worker runs, no segment yet · live: segments flowing ·
@@ -25,6 +26,8 @@ export interface StreamHooks {
   failing(s: Stream, reason: string, retryInMs: number): void;
   recovered(s: Stream, downForMs: number): void;
   log(s: Stream, line: string): void;
+  /** ffmpeg reported a video codec other than the registered one; `restart`: the run is redone to copy/transcode. */
+  codec(s: Stream, registered: string, actual: string, restart: boolean): void;
 }
 
 /** A snapshot of a stream for status pages and tests. */
@@ -41,6 +44,8 @@ export interface StreamInfo {
   failures: number;
   failing: boolean;
   transcode: boolean;
+  /** Video codec of the source: as registered until ffmpeg's input report names it (normalized: h265, not hevc). */
+  codec: string;
   /** Milliseconds since the last touch. */
   idleMs: number;
   /** Absolute path of the stream's HLS directory. */
@@ -57,7 +62,6 @@ export const RUNS_PER_ACQUIRE = 2;
 
 /** Internal to the supervisor: not exported from the package. */
 export class Stream {
-  readonly transcode: boolean;
   state: StreamState | null = null;
   lastTouch = performance.now();
   private failures = 0;
@@ -75,6 +79,8 @@ export class Stream {
   private lastMtimeMs = -1;
   private runFirstSegment = 0;
   private stallReason: string | null = null;
+  private codec: string;
+  private switchReason: string | null = null;
   private checking = false;
   private recheck = false;
   private waiters = new Set<Waiter>();
@@ -87,7 +93,12 @@ export class Stream {
     private readonly o: Required<TranscoderOptions>,
     private readonly hooks: StreamHooks,
   ) {
-    this.transcode = needsTranscode(spec);
+    this.codec = normalizeCodec(spec.codec);
+  }
+
+  /** True while the video is transcoded (decided by the codec the camera really sends once known). */
+  get transcode(): boolean {
+    return needsTranscode({ codec: this.codec, passthroughH265: this.spec.passthroughH265 });
   }
 
   get isClosing(): boolean {
@@ -142,7 +153,7 @@ export class Stream {
     return {
       key: this.key, cameraId: this.spec.cameraId, profile: this.spec.profile, state: this.state ?? 'starting',
       pid: this.worker?.pid ?? null, runs: this.generation + 1, failures: this.failures,
-      failing: this.failingSince !== null, transcode: this.transcode, idleMs: Math.round(now - this.lastTouch), dir: this.dir,
+      failing: this.failingSince !== null, transcode: this.transcode, codec: this.codec, idleMs: Math.round(now - this.lastTouch), dir: this.dir,
     };
   }
 
@@ -180,7 +191,7 @@ export class Stream {
     if (this.closing) return;
     let args: string[];
     try {
-      args = buildFfmpegArgs(this.spec, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
+      args = buildFfmpegArgs({ ...this.spec, codec: this.codec }, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
     } catch (err) {
       this.runEnded((err as Error).message, false);
       return;
@@ -190,10 +201,16 @@ export class Stream {
     this.worker = w;
     this.spawnedAt = performance.now();
     this.stallReason = null;
+    this.switchReason = null;
     this.lastMtimeMs = -1;
     w.on('stderr', (line) => this.hooks.log(this, line));
+    const report = new InputReportReader();
+    w.on('info', (line) => {
+      const actual = report.push(line);
+      if (actual !== null && this.worker === w) this.checkCodec(actual, w);
+    });
     let reported = false;
-    const pub = new SegmentPublisher(this.dir, this.transcode ? null : sliceCodec(this.spec.codec), (seg, n) => {
+    const pub = new SegmentPublisher(this.dir, this.transcode ? null : sliceCodec(this.codec), (seg, n) => {
       if (reported) return;
       reported = true;
       this.hooks.log(this, `the camera splits pictures (parameter sets between slices): ${n} rejoined in ${seg}, more are not reported`);
@@ -204,6 +221,11 @@ export class Stream {
       this.worker = null;
       this.closeWatcher();
       if (this.closing) return;
+      if (this.switchReason !== null) {
+        this.setState('restarting', this.switchReason);
+        void this.spawnRun();
+        return;
+      }
       const stalled = this.stallReason;
       this.runEnded(stalled ?? exit.reason, stalled !== null);
     });
@@ -218,6 +240,24 @@ export class Stream {
       // the tick polls instead
     }
     this.scheduleFirstSegmentCheck();
+  }
+
+  /**
+   * The codec rules applied to what the camera sends: a device may serve H.265 at the address of
+   * a profile registered as H.264 (one address for both profiles). When the decision (copy or
+   * transcode, and the copied codec's tag) changes, this run is killed before its first segment is
+   * served and redone at once; that run does not count as a failure.
+   */
+  private checkCodec(actual: string, w: FfmpegWorker): void {
+    if (actual === this.codec) return;
+    const registered = this.codec;
+    const wasTranscode = this.transcode;
+    this.codec = actual;
+    const restart = !wasTranscode || !this.transcode;
+    this.hooks.codec(this, registered, actual, restart);
+    if (!restart) return;
+    this.switchReason = `the camera sends ${actual}, registered as ${registered}: redone as ${this.transcode ? 'transcode to h264' : `copy of ${actual}`}`;
+    void w.kill();
   }
 
   private async nextSegmentNumber(): Promise<number> {
@@ -334,10 +374,4 @@ export class Stream {
     this.state = state;
     this.hooks.state(this, state, previous, reason);
   }
-}
-
-/** The codec whose slices SegmentPublisher reads in copied video. */
-function sliceCodec(codec: string): SliceCodec | null {
-  if (codec === 'h264') return 'h264';
-  return codec === 'h265' || codec === 'hevc' ? 'h265' : null;
 }

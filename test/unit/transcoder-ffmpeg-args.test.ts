@@ -8,7 +8,7 @@ const OUT = '/var/hls/cam1.main';
 const URL = 'rtsp://admin:pw@10.0.0.5:554/Streaming/Channels/101';
 
 const input = (url: string, videoOnly: boolean, whitelist = 'rtsp,rtp,udp,tcp'): string[] => [
-  '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+  '-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-progress', 'pipe:1',
   '-protocol_whitelist', whitelist, '-rtsp_transport', 'tcp', '-timeout', '5000000',
   '-probesize', '32768', '-analyzeduration', '500000',
   ...(videoOnly ? ['-allowed_media_types', 'video'] : []),
@@ -17,7 +17,7 @@ const input = (url: string, videoOnly: boolean, whitelist = 'rtsp,rtp,udp,tcp'):
 const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
   '-vf', "scale=-2:'min(ih,720)'", '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0'];
 const hls = (flags = 'delete_segments+omit_endlist+independent_segments', start = '0', init = 'init0.mp4'): string[] => [
-  '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', flags,
+  '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '0.9', '-hls_list_size', '6', '-hls_flags', flags,
   '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/ffmpeg.m3u8`,
 ];
 const spec = (over: Partial<StreamSpec>): StreamSpec => ({ cameraId: 'cam1', profile: 'main', url: URL, codec: 'h264', audioCodec: null, ...over });
@@ -42,7 +42,7 @@ const CASES: Case[] = [
     opts: { maxHeight: 480, segmentSeconds: 2 },
     expected: [...input(URL, true),
       ...X264.map((a) => a.replace('720', '480').replace('n_forced*1', 'n_forced*2')),
-      ...hls().map((a) => (a === '1' ? '2' : a))],
+      ...hls().map((a) => (a === '0.9' ? '1.8' : a))],
   },
   { name: 'aac audio copied', spec: spec({ audioCodec: 'aac' }), expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'copy', ...hls()] },
   { name: 'AAC upper case copied', spec: spec({ audioCodec: 'AAC' }), expected: [...input(URL, false), '-c:v', 'copy', '-c:a', 'copy', ...hls()] },
