@@ -153,7 +153,8 @@ export class Stream {
     return {
       key: this.key, cameraId: this.spec.cameraId, profile: this.spec.profile, state: this.state ?? 'starting',
       pid: this.worker?.pid ?? null, runs: this.generation + 1, failures: this.failures,
-      failing: this.failingSince !== null, transcode: this.transcode, codec: this.codec, idleMs: Math.round(now - this.lastTouch), dir: this.dir,
+      failing: this.failingSince !== null, transcode: this.transcode, codec: this.codec,
+      idleMs: Math.round(now - this.lastTouch), dir: this.dir,
     };
   }
 

@@ -90,7 +90,12 @@ const rssOf = (pids: number[]): number => pids.reduce((n, p) => n + (rssKb(p) ??
  * tick is at most TICK_S / minCpuS of it), at most maxWindowS. Throws when an ffmpeg was replaced
  * during the window (its CPU time would be lost).
  */
-export async function measureRemux(sup: Supervisor, spec: (i: number) => StreamSpec, root: string, o: { first: number; streams: number; minCpuS: number; minWindowS: number; maxWindowS: number }): Promise<RemuxFigures> {
+export async function measureRemux(
+  sup: Supervisor,
+  spec: (i: number) => StreamSpec,
+  root: string,
+  o: { first: number; streams: number; minCpuS: number; minWindowS: number; maxWindowS: number },
+): Promise<RemuxFigures> {
   const opts = sup.options as Required<TranscoderOptions>;
   const ours = Array.from({ length: o.streams }, (_, k) => spec(o.first + k));
   const raws = Array.from({ length: o.streams }, (_, k) => spec(o.first + o.streams + k));

@@ -115,7 +115,12 @@ export function compareFrame(frame: Rgb, points: Probe[], tolerance = 40): Frame
  * Reads `samples` frames of a pane `everyMs` apart and checks each against the reference:
  * at most `maxWrong` (fraction) of the probes may differ. Returns the worst frame's match.
  */
-export async function expectPaneShows(page: Page, paneSelector: string, ref: Rgb, opts: { samples?: number; everyMs?: number; maxWrong?: number } = {}): Promise<FrameMatch> {
+export async function expectPaneShows(
+  page: Page,
+  paneSelector: string,
+  ref: Rgb,
+  opts: { samples?: number; everyMs?: number; maxWrong?: number } = {},
+): Promise<FrameMatch> {
   const points = probes(ref);
   if (points.length < 100) throw new Error(`reference has only ${points.length} uniform probes: not the colour-bar pattern?`);
   let worst: FrameMatch | null = null;
@@ -126,6 +131,7 @@ export async function expectPaneShows(page: Page, paneSelector: string, ref: Rgb
   }
   const limit = Math.floor(points.length * (opts.maxWrong ?? 0.03));
   if (worst!.wrong > limit)
-    throw new Error(`${paneSelector}: ${worst!.wrong} of ${worst!.probes} probes differ from what the camera drew (limit ${limit}): ${worst!.examples.join('; ')}`);
+    throw new Error(`${paneSelector}: ${worst!.wrong} of ${worst!.probes} probes differ from what the camera drew (limit ${limit}): `
+      + worst!.examples.join('; '));
   return worst!;
 }

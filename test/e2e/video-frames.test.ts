@@ -41,13 +41,17 @@ describe('console video frames (e2e): what the camera drew is what the pane show
       const east = gi === 0 ? -3000 : 3000;
       const [x0, y0] = offset(east - 150, -150);
       const [x1, y1] = offset(east + 150, 150);
-      const place = await tg.api('POST', '/api/v1/grids', { token: city, body: { name: places[g], kind: 'place', geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } } });
+      const geometry = { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
+      const place = await tg.api('POST', '/api/v1/grids', { token: city, body: { name: places[g], kind: 'place', geometry } });
       assert.equal(place.status, 201, place.text);
       for (let i = 0; i < 9; i++) {
         const [lng, lat] = offset(east - 60 + (i % 3) * 60, -60 + Math.floor(i / 3) * 60);
         const r = await tg.api('POST', '/api/v1/cameras', {
           token: admin,
-          body: { name: `彩条-${g}-${i}`, mainUri: sims[g]!.url(i, 'main'), subUri: sims[g]!.url(i, 'sub'), streams: { main: { codec: g }, sub: { codec: g } }, lng, lat },
+          body: {
+            name: `彩条-${g}-${i}`, mainUri: sims[g]!.url(i, 'main'), subUri: sims[g]!.url(i, 'sub'),
+            streams: { main: { codec: g }, sub: { codec: g } }, lng, lat,
+          },
         });
         assert.equal(r.status, 201, r.text);
         ids[g].push(r.body.id);
@@ -56,7 +60,10 @@ describe('console video frames (e2e): what the camera drew is what the pane show
     const [lng, lat] = offset(0, 3000);
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: admin,
-      body: { name: '彩条-重复参数集', mainUri: sims.split!.url(0, 'main'), subUri: sims.split!.url(0, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat },
+      body: {
+        name: '彩条-重复参数集', mainUri: sims.split!.url(0, 'main'), subUri: sims.split!.url(0, 'sub'),
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat,
+      },
     });
     assert.equal(r.status, 201, r.text);
     ids.split.push(r.body.id);
@@ -96,7 +103,8 @@ describe('console video frames (e2e): what the camera drew is what the pane show
     await page.click('.tab[data-tab=incident]');
     await page.fill('.incident-panel input[name=radius]', '300');
     await page.waitForSelector('.incident-panel select[name=place] option:nth-child(2)', { state: 'attached' });
-    const value = await page.$eval('.incident-panel select[name=place]', (s, name) => [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith(name))?.value ?? '', places[g]);
+    const value = await page.$eval('.incident-panel select[name=place]', (s, name) =>
+      [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith(name))?.value ?? '', places[g]);
     await page.selectOption('.incident-panel select[name=place]', value);
     await page.waitForSelector('.incident-results .hit');
     await page.click('.incident-results .play-all');

@@ -13,7 +13,8 @@ import { SimCam } from '../helpers/simcam-rtsp';
 function servedCodec(bytes: Buffer, dir: string): { name: string; tag: string } {
   const file = path.join(dir, `probe-${Date.now()}-${Math.random().toString(36).slice(2)}.mp4`);
   writeFileSync(file, bytes);
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,codec_tag_string', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim();
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,codec_tag_string', '-of', 'csv=p=0', file];
+  const out = execFileSync('ffprobe', args, { encoding: 'utf8' }).trim();
   const [name, tag] = out.split(',');
   return { name: name ?? '', tag: tag ?? '' };
 }
@@ -27,7 +28,8 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ce-codec-'));
-    [h264, h265] = await Promise.all([SimCam.start({ count: 1, codec: 'h264', width: 320, height: 180 }), SimCam.start({ count: 1, codec: 'h265', width: 320, height: 180 })]);
+    const start = (codec: string): Promise<SimCam> => SimCam.start({ count: 1, codec, width: 320, height: 180 });
+    [h264, h265] = await Promise.all([start('h264'), start('h265')]);
     sup = new Supervisor({ hlsDir: path.join(root, 'hls'), maxTranscodes: 4 });
     await sup.start();
   });
@@ -44,12 +46,33 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
     served: { name: string; tag: string };
     event: Pick<StreamCodecEvent, 'registered' | 'actual' | 'restarted'> | null;
   }
+  const avc1 = { name: 'h264', tag: 'avc1' };
   const CASES: Case[] = [
-    { name: 'registered H.264, sends H.265, viewer without H.265 → transcoded to H.264', spec: () => ({ cameraId: 'c1', url: h265.url(0), codec: 'h264' }), transcode: true, served: { name: 'h264', tag: 'avc1' }, event: { registered: 'h264', actual: 'h265', restarted: true } },
-    { name: 'registered H.264, sends H.265, viewer with H.265 → copied, tagged hvc1', spec: () => ({ cameraId: 'c2', url: h265.url(0), codec: 'h264', passthroughH265: true }), transcode: false, served: { name: 'hevc', tag: 'hvc1' }, event: { registered: 'h264', actual: 'h265', restarted: true } },
-    { name: 'registered H.265, sends H.264 → copied, not transcoded', spec: () => ({ cameraId: 'c3', url: h264.url(0), codec: 'h265' }), transcode: false, served: { name: 'h264', tag: 'avc1' }, event: { registered: 'h265', actual: 'h264', restarted: true } },
-    { name: 'registered MJPEG, sends H.265 → transcoded either way, not restarted', spec: () => ({ cameraId: 'c4', url: h265.url(0), codec: 'mjpeg' }), transcode: true, served: { name: 'h264', tag: 'avc1' }, event: { registered: 'mjpeg', actual: 'h265', restarted: false } },
-    { name: 'registered H.264, sends H.264 → one run, no event', spec: () => ({ cameraId: 'c5', url: h264.url(0), codec: 'h264' }), transcode: false, served: { name: 'h264', tag: 'avc1' }, event: null },
+    {
+      name: 'registered H.264, sends H.265, viewer without H.265 → transcoded to H.264',
+      spec: () => ({ cameraId: 'c1', url: h265.url(0), codec: 'h264' }),
+      transcode: true, served: avc1, event: { registered: 'h264', actual: 'h265', restarted: true },
+    },
+    {
+      name: 'registered H.264, sends H.265, viewer with H.265 → copied, tagged hvc1',
+      spec: () => ({ cameraId: 'c2', url: h265.url(0), codec: 'h264', passthroughH265: true }),
+      transcode: false, served: { name: 'hevc', tag: 'hvc1' }, event: { registered: 'h264', actual: 'h265', restarted: true },
+    },
+    {
+      name: 'registered H.265, sends H.264 → copied, not transcoded',
+      spec: () => ({ cameraId: 'c3', url: h264.url(0), codec: 'h265' }),
+      transcode: false, served: avc1, event: { registered: 'h265', actual: 'h264', restarted: true },
+    },
+    {
+      name: 'registered MJPEG, sends H.265 → transcoded either way, not restarted',
+      spec: () => ({ cameraId: 'c4', url: h265.url(0), codec: 'mjpeg' }),
+      transcode: true, served: avc1, event: { registered: 'mjpeg', actual: 'h265', restarted: false },
+    },
+    {
+      name: 'registered H.264, sends H.264 → one run, no event',
+      spec: () => ({ cameraId: 'c5', url: h264.url(0), codec: 'h264' }),
+      transcode: false, served: avc1, event: null,
+    },
   ];
 
   for (const c of CASES) {
@@ -58,7 +81,8 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
       const events: StreamCodecEvent[] = [];
       const states: string[] = [];
       const onCodec = (e: StreamCodecEvent): void => void (e.cameraId === spec.cameraId && events.push(e));
-      const onState = (e: { cameraId: string; state: string; reason: string }): void => void (e.cameraId === spec.cameraId && states.push(`${e.state}: ${e.reason}`));
+      const onState = (e: { cameraId: string; state: string; reason: string }): void =>
+        void (e.cameraId === spec.cameraId && states.push(`${e.state}: ${e.reason}`));
       sup.on('codec', onCodec);
       sup.on('state', onState);
       try {
@@ -102,7 +126,8 @@ describe('API: a device whose two profiles share one H.265 address (integration)
     await t.addUser('cview', 'viewer', 'police');
     const admin = await t.login('cadm');
     const one = cam.url(0, 'main');
-    const c = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name: '同址双码流', mainUri: one, subUri: one, streams: { main: { codec: 'h265' }, sub: { codec: 'h264' } }, lng: 111.69, lat: 29.03 } });
+    const body = { name: '同址双码流', mainUri: one, subUri: one, streams: { main: { codec: 'h265' }, sub: { codec: 'h264' } }, lng: 111.69, lat: 29.03 };
+    const c = await t.api('POST', '/api/v1/cameras', { token: admin, body });
     assert.equal(c.status, 201, c.text);
     const r = await t.api('POST', `/api/v1/cameras/${c.body.id}/streams`, { token: await t.login('cview'), body: { profile: 'sub', h265: false } });
     assert.equal(r.status, 201, r.text);

@@ -52,7 +52,8 @@ function segment(tracks: Array<{ id: number; samples: S[] }>): Buffer {
     offsets.push(at);
     at += t.samples.reduce((n, s) => n + s.data.length, 0);
   }
-  return Buffer.concat([box('styp', Buffer.from('msdh'), u32(0), Buffer.from('msdhmsix')), build(offsets), box('mdat', ...tracks.flatMap((t) => t.samples.map((s) => s.data)))]);
+  const styp = box('styp', Buffer.from('msdh'), u32(0), Buffer.from('msdhmsix'));
+  return Buffer.concat([styp, build(offsets), box('mdat', ...tracks.flatMap((t) => t.samples.map((s) => s.data)))]);
 }
 
 /** Reads back every track's samples (duration, bytes) through the trun data offsets. */
@@ -178,7 +179,8 @@ describe('transcoder fMP4 split pictures (mergeSplitPictures)', () => {
   }
 
   it('the keyframe flags of the merged sample are those of its first part', () => {
-    const r = mergeSplitPictures(segment([{ id: 1, samples: [{ data: key, duration: 1, flags: 0x02000000 }, { data: keyRest, duration: 1023, flags: 0x01010000 }] }]), 'h264');
+    const samples = [{ data: key, duration: 1, flags: 0x02000000 }, { data: keyRest, duration: 1023, flags: 0x01010000 }];
+    const r = mergeSplitPictures(segment([{ id: 1, samples }]), 'h264');
     const trun = r.segment.indexOf('trun') - 4;
     assert.equal(r.segment.readUInt32BE(trun + 12), 1, 'one sample');
     assert.equal(r.segment.readUInt32BE(trun + 28), 0x02000000, 'sync sample flags kept');

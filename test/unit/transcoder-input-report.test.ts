@@ -15,8 +15,16 @@ const COPY = [
 
 const CASES: Array<{ name: string; lines: string[]; expected: string[] }> = [
   { name: 'the input stream (hevc → h265)', lines: COPY, expected: ['h265'] },
-  { name: 'a stream with an id and a language', lines: ["Input #0, rtsp, from 'x':", '  Stream #0:1[0x1e0](und): Video: h264 (Constrained Baseline), yuv420p'], expected: ['h264'] },
-  { name: 'audio before video: the video is named', lines: ["Input #0, rtsp, from 'x':", '  Stream #0:0: Audio: pcm_alaw, 8000 Hz, mono', '  Stream #0:1: Video: mjpeg (Baseline), yuvj420p'], expected: ['mjpeg'] },
+  {
+    name: 'a stream with an id and a language',
+    lines: ["Input #0, rtsp, from 'x':", '  Stream #0:1[0x1e0](und): Video: h264 (Constrained Baseline), yuv420p'],
+    expected: ['h264'],
+  },
+  {
+    name: 'audio before video: the video is named',
+    lines: ["Input #0, rtsp, from 'x':", '  Stream #0:0: Audio: pcm_alaw, 8000 Hz, mono', '  Stream #0:1: Video: mjpeg (Baseline), yuvj420p'],
+    expected: ['mjpeg'],
+  },
   { name: 'only the output names a codec: nothing', lines: COPY.filter((l) => !l.includes('hevc')), expected: [] },
   { name: 'no input report at all: nothing', lines: ['Stream #0:0: Video: h264', 'Connection refused'], expected: [] },
   { name: 'reported once', lines: [...COPY, ...COPY], expected: ['h265'] },
