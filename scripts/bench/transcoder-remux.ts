@@ -85,7 +85,7 @@ const rssOf = (pids: number[]): number => pids.reduce((n, p) => n + (rssKb(p) ??
 
 /**
  * Starts `streams` supervised and `streams` raw remuxing ffmpegs (cameras `first`… and the next
- * `streams` after them, all fed by one encoder), lets them settle (5 s), then measures both arms over
+ * `streams` after them, all fed by one encoder), starts the supervised arm, then the raw one, lets them settle (5 s), then measures both arms over
  * the same window, which lasts at least minWindowS and until each arm has used `minCpuS` (so one
  * tick is at most TICK_S / minCpuS of it), at most maxWindowS. Throws when an ffmpeg was replaced
  * during the window (its CPU time would be lost).
@@ -99,9 +99,9 @@ export async function measureRemux(
   const opts = sup.options as Required<TranscoderOptions>;
   const ours = Array.from({ length: o.streams }, (_, k) => spec(o.first + k));
   const raws = Array.from({ length: o.streams }, (_, k) => spec(o.first + o.streams + k));
-  const acquired = await Promise.all(ours.map((s) => sup.acquire(s)));
-  // viewers keep watching while the raw arm starts (it may take longer than idleTimeoutS)
-  const keep = setInterval(() => acquired.forEach((a) => sup.touch(a.key)), 1000);
+  // viewers keep watching while the other arm starts (it may take longer than idleTimeoutS)
+  const keys = ours.map((s) => `${s.cameraId}.${s.profile}`);
+  const keep = setInterval(() => keys.forEach((k) => sup.touch(k)), 1000);
   // as the supervisor does, a raw run refused once (the simulated cameras refuse a few of many
   // simultaneous connects) is retried
   const startRaw = async (s: StreamSpec, k: number): Promise<RawRun> => {
@@ -114,10 +114,16 @@ export async function measureRemux(
     }
   };
   let rawRuns: RawRun[] = [];
+  let acquired: Array<{ key: string }> = [];
   try {
+    // the supervised arm first: when the raw arm started first or together with it, a raw ffmpeg
+    // died in the window in both runs (a burst of 40 cold starts stalled the simulated cameras'
+    // running sessions past -timeout; the supervisor restarts its own, a raw run just exits)
+    const gotOurs = await Promise.allSettled(ours.map((s) => sup.acquire(s)));
     const started = await Promise.allSettled(raws.map(startRaw));
+    acquired = gotOurs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     rawRuns = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = started.find((r) => r.status === 'rejected');
+    const failed = [...gotOurs, ...started].find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const pidsOf = (): number[] => acquired.map((a) => sup.get(a.key)?.pid ?? -1);
     await sleep(5000);
@@ -141,6 +147,8 @@ export async function measureRemux(
     const node = process.cpuUsage(node0);
     const windowS = (performance.now() - t0) / 1000;
     if (pidsOf().some((p, i) => p !== oursPids[i])) throw new Error('bench transcoder: a supervised ffmpeg was restarted during the CPU window');
+    const gone = rawPids.filter((p) => procStat(p) === null);
+    if (gone.length) throw new Error(`bench transcoder: raw ffmpeg ${gone.join(', ')} exited during the CPU window`);
     return {
       streams: o.streams, windowS, oursCpuS: c1[0] - c0[0], rawCpuS: c1[1] - c0[1], supervisorCpuS: (node.user + node.system) / 1e6,
       oursRssKb: median(rss[0]), rawRssKb: median(rss[1]),
