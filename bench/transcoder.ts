@@ -1,16 +1,12 @@
 // Transcoder benchmark: cold/warm start, remux overhead vs raw ffmpeg, 100 concurrent streams, fan-out.
-import { spawn } from 'node:child_process';
-import { watch } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RtspProcess as SimCam } from '../sim/cameras/rtsp-process';
-import { buildFfmpegArgs } from '../transcoder/ffmpeg-args';
-import { SOURCE_FD } from '../transcoder/source-input';
-import { readPlaylist } from '../transcoder/hls-files';
 import { Supervisor, type StreamSpec, type TranscoderOptions } from '../transcoder/index';
-import { ffmpegChildren, procStat, rssKb, sleep } from './transcoder-proc';
+import { ffmpegChildren, sleep } from './transcoder-proc';
+import { measureRemux, rawColdStart, TICK_S } from './transcoder-remux';
 
 /** Options of the bench run. */
 export interface BenchOptions {
@@ -27,48 +23,7 @@ const median = (xs: number[]): number => {
 };
 const round = (v: number, d = 0): string => v.toFixed(d);
 
-/** Spawns ffmpeg by hand with the supervisor's own arguments; resolves ms from spawn to a playable playlist. */
-async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>, dir: string): Promise<{ ms: number; stop: () => Promise<void>; pid: number }> {
-  await mkdir(dir, { recursive: true });
-  const t0 = performance.now();
-  const cmd = buildFfmpegArgs(spec, o, dir);
-  const child = spawn(o.ffmpegPath, cmd.args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-  child.stdio[SOURCE_FD]?.on('error', () => undefined);
-  (child.stdio[SOURCE_FD] as NodeJS.WritableStream | null)?.end(cmd.sourceScript);
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
-  const ms = await new Promise<number>((resolve, reject) => {
-    let busy = false;
-    const check = async (): Promise<void> => {
-      if (busy) return;
-      busy = true;
-      const info = await readPlaylist(dir);
-      busy = false;
-      if (info) {
-        w.close();
-        clearInterval(poll);
-        resolve(performance.now() - t0);
-      }
-    };
-    const w = watch(dir, () => void check());
-    const poll = setInterval(() => void check(), 250);
-    child.once('exit', (c) => {
-      w.close();
-      clearInterval(poll);
-      reject(new Error(`raw ffmpeg exited ${c}`));
-    });
-  });
-  return {
-    ms,
-    pid: child.pid ?? -1,
-    stop: async () => {
-      child.kill('SIGINT');
-      await closed;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Runs every figure; see the README's benchmark section for their meaning. */
+/** Runs every figure; see docs/benchmarks.md for their meaning. */
 export async function run(opts: BenchOptions): Promise<void> {
   const quick = opts.quick === true;
   const root = await mkdtemp(path.join(tmpdir(), 'ce-bench-tx-'));
@@ -120,25 +75,24 @@ export async function run(opts: BenchOptions): Promise<void> {
     }
     opts.log(`bench warm_start_ms ${round(median(warm), 2)} ms`);
 
-    // remux overhead: supervised ffmpeg vs raw ffmpeg, same args, same source feed, same window
-    const rawRun = await rawColdStart(spec(1), o, path.join(root, 'raw-cpu'));
-    const oursPid = sup.get(first.key)?.pid ?? -1;
-    const windowS = quick ? 5 : 20;
-    const c0 = [procStat(oursPid)?.cpuS ?? NaN, procStat(rawRun.pid)?.cpuS ?? NaN];
-    const rss: [number[], number[]] = [[], []];
-    for (let s = 0; s < windowS; s++) {
-      await sleep(1000);
-      sup.touch(first.key);
-      rss[0].push(rssKb(oursPid) ?? NaN);
-      rss[1].push(rssKb(rawRun.pid) ?? NaN);
-    }
-    const c1 = [procStat(oursPid)?.cpuS ?? NaN, procStat(rawRun.pid)?.cpuS ?? NaN];
-    const cpuOurs = (c1[0] ?? NaN) - (c0[0] ?? NaN);
-    const cpuRaw = (c1[1] ?? NaN) - (c0[1] ?? NaN);
-    opts.log(`bench remux_cpu_ratio ${round(cpuOurs / cpuRaw, 3)} x`);
-    opts.log(`bench remux_mem_ratio ${round(median(rss[0]) / median(rss[1]), 3)} x`);
-    await rawRun.stop();
     await sup.stop(first.key);
+
+    // remux overhead: N supervised vs N raw ffmpegs with the same arguments over one window, long
+    // enough that one CPU tick is at most 0.4 % of either arm's CPU time (one stream over 20 s
+    // used 6-7 ticks: the ratio moved by 1/6 with one tick). A remuxing ffmpeg uses ~0.2 % of a
+    // core here: 40 streams reach 2.5 s in ~30 s.
+    const minCpuS = quick ? 0.2 : TICK_S / 0.004;
+    const rx = await measureRemux(sup, spec, root, { first: 10, streams: quick ? 4 : 40, minCpuS, minWindowS: quick ? 5 : 20, maxWindowS: quick ? 10 : 90 });
+    opts.log(`bench remux_cpu_ratio ${round(rx.oursCpuS / rx.rawCpuS, 3)} x`);
+    opts.log(`bench remux_cpu_ours_s ${round(rx.oursCpuS, 2)} s`);
+    opts.log(`bench remux_cpu_raw_s ${round(rx.rawCpuS, 2)} s`);
+    opts.log(`bench remux_cpu_tick_share ${round((100 * TICK_S) / Math.min(rx.oursCpuS, rx.rawCpuS), 2)} %`);
+    opts.log(`bench remux_supervisor_cpu_s ${round(rx.supervisorCpuS, 2)} s`);
+    opts.log(`bench remux_streams ${rx.streams} streams`);
+    opts.log(`bench remux_window_s ${round(rx.windowS, 1)} s`);
+    opts.log(`bench remux_mem_ratio ${round(rx.oursRssKb / rx.rawRssKb, 3)} x`);
+    opts.log(`bench remux_rss_ours_kb ${round(rx.oursRssKb)} kB`);
+    opts.log(`bench remux_rss_raw_kb ${round(rx.rawRssKb)} kB`);
 
     // concurrent streams: start N remuxed streams, keep them for holdS, count the ones that never stalled
     const holdS = quick ? 10 : 60;

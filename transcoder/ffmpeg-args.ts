@@ -22,8 +22,10 @@ export interface RunNumbers {
   startNumber: number;
 }
 
-/** Playlist file name inside a stream directory. */
+/** Playlist file name inside a stream directory (published by SegmentPublisher, served). */
 export const PLAYLIST_NAME = 'index.m3u8';
+/** The playlist ffmpeg writes; never served (see SegmentPublisher). */
+export const FFMPEG_PLAYLIST_NAME = 'ffmpeg.m3u8';
 /** Init segment name of a run. */
 export const initName = (generation: number): string => `init${generation}.mp4`;
 /** Segment file name pattern handed to ffmpeg (%d = sequence number). */
@@ -31,8 +33,9 @@ export const SEGMENT_PATTERN = 'seg%d.m4s';
 
 /**
  * The ffmpeg arguments (without the executable) that read `spec` over RTSP/TCP and write a live
- * fMP4 HLS playlist `outDir/index.m3u8`, and the source script that names the camera (read by ffmpeg
- * on a pipe, so no credential is in the command line). Pure: same input, same output. Validates the spec first
+ * fMP4 HLS playlist `outDir/ffmpeg.m3u8` (published as index.m3u8 by SegmentPublisher), and the source
+ * script that names the camera (read by ffmpeg on a pipe, so no credential is in the command line).
+ * Pure: same input, same output. Validates the spec first
  * (throws TranscoderInputError). H.264 is copied; H.265 is copied (tag hvc1) when passthroughH265,
  * else it and every other codec are transcoded to H.264 (libx264 veryfast/zerolatency, a keyframe
  * every segmentSeconds, height capped at maxHeight). Audio: AAC copied; others dropped, or
@@ -45,7 +48,8 @@ export function buildFfmpegArgs(
   const s = validateSpec(spec);
   const audio = audioPlan(s.audioCodec, options.audio);
   const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none' });
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', ...input.args];
+  // info: the input report names the codec the camera really sends (the worker keeps only errors as such)
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-progress', 'pipe:1', ...input.args];
   args.push('-map', '0:v:0');
   if (audio !== 'none') args.push('-map', '0:a:0?');
   if (!needsTranscode(s)) {
@@ -65,14 +69,24 @@ export function buildFfmpegArgs(
   if (run.generation > 0) flags.push('discont_start');
   args.push(
     '-f', 'hls', '-hls_segment_type', 'fmp4',
-    '-hls_time', String(options.segmentSeconds), '-hls_list_size', String(options.listSize),
+    '-hls_time', hlsTime(options.segmentSeconds), '-hls_list_size', String(options.listSize),
     '-hls_flags', flags.join('+'),
     '-start_number', String(run.startNumber),
     '-hls_fmp4_init_filename', initName(run.generation),
     '-hls_segment_filename', path.join(outDir, SEGMENT_PATTERN),
-    path.join(outDir, PLAYLIST_NAME),
+    path.join(outDir, FFMPEG_PLAYLIST_NAME),
   );
   return { args, sourceScript: input.script };
+}
+
+/**
+ * ffmpeg cuts a segment at the first keyframe at least hls_time after the first timestamped packet;
+ * the first packet of an RTSP pull (the keyframe) has none, so with a GOP of exactly segmentSeconds
+ * the first segment would end at the second keyframe, a GOP later (measured: first playlist after
+ * 2.36 s at 1, 1.26 s at 0.9). 90 % of the length still cuts later segments at every GOP boundary.
+ */
+function hlsTime(segmentSeconds: number): string {
+  return String(Math.round(segmentSeconds * 0.9 * 1000) / 1000);
 }
 
 type AudioPlan = 'none' | 'copy' | 'aac';

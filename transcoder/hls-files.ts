@@ -45,13 +45,14 @@ export function parsePlaylist(text: string): PlaylistInfo {
 }
 
 /**
- * Reads `dir/index.m3u8`; null when it is missing or lists no segment yet. ffmpeg renames the
- * playlist into place only after the segments it lists are closed, so a listed segment is playable.
+ * Reads `dir/<name>` (default the served index.m3u8); null when it is missing or lists no segment
+ * yet. ffmpeg renames its playlist into place only after the segments it lists are closed, and the
+ * publisher renames index.m3u8 only after checking them, so a listed segment is playable.
  */
-export async function readPlaylist(dir: string): Promise<PlaylistInfo | null> {
+export async function readPlaylist(dir: string, name = 'index.m3u8'): Promise<PlaylistInfo | null> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
+    text = await readFile(path.join(dir, name), 'utf8');
   } catch {
     return null;
   }

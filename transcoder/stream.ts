@@ -4,11 +4,14 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backoffDelayMs } from './backoff';
 import { TranscoderStartError } from './errors';
-import { buildFfmpegArgs, buildSpawnCommand, initName, PLAYLIST_NAME, type FfmpegCommand } from './ffmpeg-args';
+import { buildFfmpegArgs, buildSpawnCommand, FFMPEG_PLAYLIST_NAME, initName, PLAYLIST_NAME, type FfmpegCommand } from './ffmpeg-args';
+import { sliceCodec } from './fmp4-access-units';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
+import { SegmentPublisher } from './segment-publisher';
 import { FfmpegWorker } from './worker';
+import { InputReportReader, normalizeCodec } from './input-report';
 
 /**
  * State of a stream. starting: a worker runs, no segment yet · live: segments flowing ·
@@ -23,6 +26,8 @@ export interface StreamHooks {
   failing(s: Stream, reason: string, retryInMs: number): void;
   recovered(s: Stream, downForMs: number): void;
   log(s: Stream, line: string): void;
+  /** ffmpeg reported a video codec other than the registered one; `restart`: the run is redone to copy/transcode. */
+  codec(s: Stream, registered: string, actual: string, restart: boolean): void;
 }
 
 /** A snapshot of a stream for status pages and tests. */
@@ -39,6 +44,8 @@ export interface StreamInfo {
   failures: number;
   failing: boolean;
   transcode: boolean;
+  /** Video codec of the source: as registered until ffmpeg's input report names it (normalized: h265, not hevc). */
+  codec: string;
   /** Milliseconds since the last touch. */
   idleMs: number;
   /** Absolute path of the stream's HLS directory. */
@@ -55,7 +62,6 @@ export const RUNS_PER_ACQUIRE = 2;
 
 /** Internal to the supervisor: not exported from the package. */
 export class Stream {
-  readonly transcode: boolean;
   state: StreamState | null = null;
   lastTouch = performance.now();
   private failures = 0;
@@ -63,6 +69,7 @@ export class Stream {
   private lastReason = '';
   private generation = -1;
   private worker: FfmpegWorker | null = null;
+  private publisher: SegmentPublisher | null = null;
   private watcher: FSWatcher | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private nextRetryAt = 0;
@@ -72,6 +79,8 @@ export class Stream {
   private lastMtimeMs = -1;
   private runFirstSegment = 0;
   private stallReason: string | null = null;
+  private codec: string;
+  private switchReason: string | null = null;
   private checking = false;
   private recheck = false;
   private waiters = new Set<Waiter>();
@@ -84,7 +93,12 @@ export class Stream {
     private readonly o: Required<TranscoderOptions>,
     private readonly hooks: StreamHooks,
   ) {
-    this.transcode = needsTranscode(spec);
+    this.codec = normalizeCodec(spec.codec);
+  }
+
+  /** True while the video is transcoded (decided by the codec the camera really sends once known). */
+  get transcode(): boolean {
+    return needsTranscode({ codec: this.codec, passthroughH265: this.spec.passthroughH265 });
   }
 
   get isClosing(): boolean {
@@ -123,6 +137,7 @@ export class Stream {
   /** Periodic check (supervisor tick): first segment, stall, failure-count reset. */
   tick(now: number): void {
     if (this.closing || !this.worker || this.stallReason) return;
+    void this.publisher?.sync();
     const stallMs = this.o.stallTimeoutS * 1000;
     if (this.state === 'starting') {
       if (now - this.spawnedAt > stallMs) this.stall(`no first segment within ${this.o.stallTimeoutS} s`);
@@ -138,7 +153,8 @@ export class Stream {
     return {
       key: this.key, cameraId: this.spec.cameraId, profile: this.spec.profile, state: this.state ?? 'starting',
       pid: this.worker?.pid ?? null, runs: this.generation + 1, failures: this.failures,
-      failing: this.failingSince !== null, transcode: this.transcode, idleMs: Math.round(now - this.lastTouch), dir: this.dir,
+      failing: this.failingSince !== null, transcode: this.transcode, codec: this.codec,
+      idleMs: Math.round(now - this.lastTouch), dir: this.dir,
     };
   }
 
@@ -176,7 +192,7 @@ export class Stream {
     if (this.closing) return;
     let command: FfmpegCommand;
     try {
-      command = buildFfmpegArgs(this.spec, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
+      command = buildFfmpegArgs({ ...this.spec, codec: this.codec }, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
     } catch (err) {
       this.runEnded((err as Error).message, false);
       return;
@@ -186,24 +202,63 @@ export class Stream {
     this.worker = w;
     this.spawnedAt = performance.now();
     this.stallReason = null;
+    this.switchReason = null;
     this.lastMtimeMs = -1;
     w.on('stderr', (line) => this.hooks.log(this, line));
+    const report = new InputReportReader();
+    w.on('info', (line) => {
+      const actual = report.push(line);
+      if (actual !== null && this.worker === w) this.checkCodec(actual, w);
+    });
+    let reported = false;
+    const pub = new SegmentPublisher(this.dir, this.transcode ? null : sliceCodec(this.codec), (seg, n) => {
+      if (reported) return;
+      reported = true;
+      this.hooks.log(this, `the camera splits pictures (parameter sets between slices): ${n} rejoined in ${seg}, more are not reported`);
+    });
+    this.publisher = pub;
     void w.exited.then((exit) => {
       if (this.worker !== w) return;
       this.worker = null;
       this.closeWatcher();
       if (this.closing) return;
+      if (this.switchReason !== null) {
+        this.setState('restarting', this.switchReason);
+        void this.spawnRun();
+        return;
+      }
       const stalled = this.stallReason;
       this.runEnded(stalled ?? exit.reason, stalled !== null);
     });
     this.setState('starting', this.generation === 0 ? 'first viewer' : `run ${this.generation + 1} after: ${this.lastReason}`);
     try {
-      this.watcher = watch(this.dir, () => this.scheduleFirstSegmentCheck());
+      // for the whole run: each playlist ffmpeg writes is repaired and published at once
+      this.watcher = watch(this.dir, (_event, name) => {
+        if (name === null || name === FFMPEG_PLAYLIST_NAME) void pub.sync().then(() => this.scheduleFirstSegmentCheck());
+      });
       this.watcher.on('error', () => this.closeWatcher());
     } catch {
       // the tick polls instead
     }
     this.scheduleFirstSegmentCheck();
+  }
+
+  /**
+   * The codec rules applied to what the camera sends: a device may serve H.265 at the address of
+   * a profile registered as H.264 (one address for both profiles). When the decision (copy or
+   * transcode, and the copied codec's tag) changes, this run is killed before its first segment is
+   * served and redone at once; that run does not count as a failure.
+   */
+  private checkCodec(actual: string, w: FfmpegWorker): void {
+    if (actual === this.codec) return;
+    const registered = this.codec;
+    const wasTranscode = this.transcode;
+    this.codec = actual;
+    const restart = !wasTranscode || !this.transcode;
+    this.hooks.codec(this, registered, actual, restart);
+    if (!restart) return;
+    this.switchReason = `the camera sends ${actual}, registered as ${registered}: redone as ${this.transcode ? 'transcode to h264' : `copy of ${actual}`}`;
+    void w.kill();
   }
 
   private async nextSegmentNumber(): Promise<number> {
@@ -243,7 +298,6 @@ export class Stream {
 
   private goLive(): void {
     const now = performance.now();
-    this.closeWatcher();
     this.liveSince = now;
     this.lastSegmentAt = now;
     this.setState('live', this.generation === 0 ? `first segment after ${Math.round(now - this.spawnedAt)} ms` : `recovered after ${Math.round(now - this.spawnedAt)} ms`);

@@ -49,12 +49,23 @@ export interface StreamLogEvent extends StreamRef {
   line: string;
 }
 
+/** `codec`: ffmpeg's input report names another video codec than the registered one. */
+export interface StreamCodecEvent extends StreamRef {
+  /** Codec the stream was acquired with (normalized: h265, not hevc). */
+  registered: string;
+  /** Codec the camera sends, from ffmpeg's input report. */
+  actual: string;
+  /** True when the run was redone (copy ↔ transcode, or another copied codec); false: transcoded either way. */
+  restarted: boolean;
+}
+
 /** The events of a Supervisor (typed EventEmitter map). */
 export interface SupervisorEvents {
   state: [StreamStateEvent];
   failing: [StreamFailingEvent];
   recovered: [StreamRecoveredEvent];
   log: [StreamLogEvent];
+  codec: [StreamCodecEvent];
 }
 
 /** What grab() resolves with: the JPEG and where the picture came from. */
@@ -274,6 +285,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     },
     log: (s: Stream, line: string): void => {
       this.emit('log', { ...ref(s), line });
+    },
+    codec: (s: Stream, registered: string, actual: string, restarted: boolean): void => {
+      this.emit('codec', { ...ref(s), registered, actual, restarted });
     },
   };
 }

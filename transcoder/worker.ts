@@ -17,9 +17,14 @@ export interface WorkerExit {
 /** Events of a worker. */
 export interface WorkerEvents {
   progress: [ProgressReport];
-  /** One ffmpeg stderr line (loglevel error), password masked. */
+  /** One ffmpeg stderr line of level error or worse, level prefix removed, password masked. */
   stderr: [string];
+  /** One ffmpeg report line of level warning, info or verbose (the input report among them), password masked. */
+  info: [string];
 }
+
+// ffmpeg -loglevel level+…: "[ctx @ 0x…] [level] text" or "[level] text"
+const LEVEL_LINE = /^((?:\[[^\]]* @ 0x[0-9a-f]+\] )?)\[(panic|fatal|error|warning|info|verbose|debug|trace)\] ?(.*)$/;
 
 const STDERR_KEEP = 5;
 const LINE_MAX = 400;
@@ -139,8 +144,14 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
   }
 
   private line(raw: string): void {
-    const line = maskUrl(raw.trim()).replace(/(rtsps?:\/\/[^/@:\s]*):[^/@\s]*@/gi, '$1:***@').slice(0, LINE_MAX);
+    const m = LEVEL_LINE.exec(raw.trimEnd());
+    const text = m ? `${m[1]}${m[3]}` : raw;
+    const line = maskUrl(text.trim()).replace(/(rtsps?:\/\/[^/@:\s]*):[^/@\s]*@/gi, '$1:***@').slice(0, LINE_MAX);
     if (!line) return;
+    if (m && !['panic', 'fatal', 'error'].includes(m[2]!)) {
+      this.emit('info', line);
+      return;
+    }
     this.tail.push(line);
     if (this.tail.length > STDERR_KEEP) this.tail.shift();
     this.emit('stderr', line);

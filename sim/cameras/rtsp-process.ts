@@ -23,6 +23,10 @@ export interface RtspProcessOptions {
   height?: number;
   /** Keyframe interval in frames (default: fps, i.e. 1 s). */
   gop?: number;
+  /** 'ball' (default: a moving ball) or 'bars' (SMPTE colour bars, still but for the clock at the top left). */
+  pattern?: 'ball' | 'bars';
+  /** Send parameter sets before every keyframe slice, as some cameras wrongly do (frames have several slices). */
+  repeatParameterSets?: boolean;
   /** Require RTSP auth with these credentials. */
   user?: string;
   password?: string;
@@ -63,6 +67,8 @@ export class RtspProcess {
     const o = this.opts;
     const args = [SCRIPT, '--port', String(o.port ?? 0), '--host', o.host ?? '127.0.0.1', '--count', String(o.count ?? 1), '--codec', o.codec ?? 'h264'];
     for (const [flag, v] of [['--fps', o.fps], ['--width', o.width], ['--height', o.height], ['--gop', o.gop]] as const) if (v) args.push(flag, String(v));
+    if (o.pattern) args.push('--pattern', o.pattern);
+    if (o.repeatParameterSets) args.push('--repeat-parameter-sets');
     if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
     // in a process group of its own, so a terminal's Ctrl-C is for the process that started it to
     // handle, and with a parent-death signal, so the server never outlives that process

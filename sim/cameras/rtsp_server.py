@@ -5,6 +5,11 @@ One live test-pattern encoder per (codec, profile) feeds every mount through app
 hundred simulated cameras cost two encoders, not two hundred. Mounts: /cam/<i>/main and
 /cam/<i>/sub for i in 0..count-1. Each mount is a shared media: many clients, one pipeline.
 
+As a real camera: a new client's stream starts at a keyframe the encoder makes at once for it
+(GstForceKeyUnit), never with frames whose references it did not get; every access unit leaves
+as the encoder made it (parameter sets once, before the first slice of a keyframe; frames may
+have several slices), in order, stamped when it leaves.
+
 stdout: "READY <port>" once listening. stdin commands, one per line:
   down <i>   remove camera i's mounts and drop its sessions (the camera "vanishes")
   up <i>     bring camera i back
@@ -19,16 +24,25 @@ import gi
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtspServer', '1.0')
 gi.require_version('GstRtsp', '1.0')
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+gi.require_version('GstVideo', '1.0')
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer, GstVideo  # noqa: E402
+
+# ball: a moving ball (the demo); bars: SMPTE colour bars, still except the clock drawn over the
+# top-left corner, so a test can compare a decoded frame's regions with what was drawn
+PATTERNS = {'ball': 'ball', 'bars': 'smpte'}
 
 ENCODERS = {
+    # The parsers put the parameter sets before each keyframe; the payloaders must not add them
+    # again: with config-interval=-1 they insert them before EVERY keyframe slice, and x264
+    # (tune=zerolatency: sliced threads) makes several slices per frame, so a receiver saw a
+    # second access unit start inside the keyframe (H.264 7.4.1.2.3) and split it in two.
     'h264': ('x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} '
              'bframes=0 ! video/x-h264,profile=baseline ! h264parse config-interval=-1 ! '
              'video/x-h264,stream-format=byte-stream,alignment=au',
-             'h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1'),
+             'h264parse ! rtph264pay name=pay0 pt=96'),
     'h265': ('x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} ! '
              'h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au',
-             'h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1'),
+             'h265parse ! rtph265pay name=pay0 pt=96'),
     'mjpeg': ('jpegenc quality=60 ! image/jpeg', 'jpegparse ! rtpjpegpay name=pay0 pt=26'),
 }
 
@@ -36,9 +50,12 @@ ENCODERS = {
 class Feed:
     """One live encoder whose access units are copied into every attached appsrc."""
 
-    def __init__(self, codec, width, height, fps, gop, kbps):
+    def __init__(self, codec, width, height, fps, gop, kbps, pattern='ball', repeat_parameter_sets=False):
         enc, self.depay_caps = ENCODERS[codec]
-        desc = (f'videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},'
+        if repeat_parameter_sets and codec != 'mjpeg':
+            # the fault of some cameras, kept to test receivers: parameter sets before every slice
+            self.depay_caps += ' config-interval=-1'
+        desc = (f'videotestsrc is-live=true pattern={PATTERNS[pattern]} ! video/x-raw,width={width},height={height},'
                 f'framerate={fps}/1 ! timeoverlay font-desc="Sans 14" ! videoconvert ! '
                 # 8-bit 4:2:0 like a real camera: without it x265 picks 4:4:4 12-bit (Rext,
                 # undecodable by browsers) and rtpjpegpay rejects the JPEG ("Invalid component")
@@ -49,32 +66,25 @@ class Feed:
         self.pipeline = Gst.parse_launch(desc)
         self.caps = None
         self.sinks = {}  # appsrc -> waiting_for_keyframe
-        # the last keyframe, handed to a new client at once so a DESCRIBE does not wait up to a GOP
-        # for the next one (real cameras answer at once). Only the keyframe: replaying the whole
-        # GOP would squeeze its timestamps together. The frames after it until the next keyframe
-        # reference frames the client never got (a brief smear, as when joining a multicast feed).
-        self.gop = []
         self.lock = threading.Lock()
-        self.pipeline.get_by_name('sink').connect('new-sample', self.on_sample)
+        self.sink = self.pipeline.get_by_name('sink')
+        self.sink.connect('new-sample', self.on_sample)
         self.pipeline.set_state(Gst.State.PLAYING)
 
     def on_sample(self, sink):
+        # Only this streaming thread pushes into the appsrcs, so each client gets the frames in the
+        # encoder's order; a client attached mid-GOP starts at the next keyframe.
         sample = sink.emit('pull-sample')
         buf = sample.get_buffer()
         if self.caps is None:
             self.caps = sample.get_caps()
         key = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
         with self.lock:
+            targets = [src for src, waiting in self.sinks.items() if key or not waiting]
             if key:
-                self.gop = [buf]
-            targets = list(self.sinks.items())
-        for src, waiting in targets:
-            if waiting and not key:
-                continue
-            if waiting:
-                with self.lock:
-                    if src in self.sinks:
-                        self.sinks[src] = False
+                for src in targets:
+                    self.sinks[src] = False
+        for src in targets:
             out = buf.copy()
             out.pts = out.dts = Gst.CLOCK_TIME_NONE  # appsrc do-timestamp stamps it
             src.emit('push-buffer', out)
@@ -84,12 +94,10 @@ class Feed:
         if self.caps is not None:
             src.set_property('caps', self.caps)
         with self.lock:
-            backlog = list(self.gop)
-            self.sinks[src] = not backlog
-        for b in backlog:
-            out = b.copy()
-            out.pts = out.dts = Gst.CLOCK_TIME_NONE
-            src.emit('push-buffer', out)
+            self.sinks[src] = True
+        # as real cameras do for a new session: a keyframe now rather than at the end of the GOP,
+        # so a DESCRIBE is answered within a frame or two
+        self.sink.send_event(GstVideo.video_event_new_upstream_force_key_unit(Gst.CLOCK_TIME_NONE, True, 0))
 
     def detach(self, src):
         with self.lock:
@@ -126,6 +134,9 @@ def main():
     ap.add_argument('--height', type=int, default=360)
     ap.add_argument('--fps', type=int, default=15)
     ap.add_argument('--gop', type=int, default=0, help='keyframe interval in frames (default: fps = 1 s)')
+    ap.add_argument('--pattern', default='ball', choices=sorted(PATTERNS))
+    ap.add_argument('--repeat-parameter-sets', action='store_true',
+                    help='send SPS/PPS (VPS) before every keyframe slice, as some cameras wrongly do')
     ap.add_argument('--user', default='')
     ap.add_argument('--password', default='')
     args = ap.parse_args()
@@ -138,7 +149,8 @@ def main():
         k = (codec, profile)
         if k not in feeds:
             w, h = (args.width, args.height) if profile == 'main' else (args.width // 2, args.height // 2)
-            feeds[k] = Feed(codec, w - w % 2, h - h % 2, args.fps, gop, 800 if profile == 'main' else 250)
+            feeds[k] = Feed(codec, w - w % 2, h - h % 2, args.fps, gop, 800 if profile == 'main' else 250, args.pattern,
+                            args.repeat_parameter_sets)
         return feeds[k]
 
     server = GstRtspServer.RTSPServer()

@@ -10,7 +10,7 @@ const URL = 'rtsp://admin:pw@10.0.0.5:554/Streaming/Channels/101';
 /** The expected command: argv without any URL; the URL and RTSP options in the script read on fd 3. */
 const cmd = (url: string, videoOnly: boolean, output: string[], o: { whitelist?: string; timeout?: string } = {}): FfmpegCommand => ({
   args: [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+    '-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-progress', 'pipe:1',
     '-protocol_whitelist', o.whitelist ?? 'pipe,rtsp,rtp,udp,tcp', '-f', 'concat', '-safe', '0',
     '-probesize', '32768', '-analyzeduration', '500000', '-i', 'pipe:3',
     '-map', '0:v:0', ...(videoOnly ? [] : ['-map', '0:a:0?']), ...output,
@@ -21,8 +21,8 @@ const cmd = (url: string, videoOnly: boolean, output: string[], o: { whitelist?:
 const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
   '-vf', "scale=-2:'min(ih,720)'", '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0'];
 const hls = (flags = 'delete_segments+omit_endlist+independent_segments', start = '0', init = 'init0.mp4'): string[] => [
-  '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', flags,
-  '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/index.m3u8`,
+  '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '0.9', '-hls_list_size', '6', '-hls_flags', flags,
+  '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/ffmpeg.m3u8`,
 ];
 const spec = (over: Partial<StreamSpec>): StreamSpec => ({ cameraId: 'cam1', profile: 'main', url: URL, codec: 'h264', audioCodec: null, ...over });
 
@@ -49,7 +49,7 @@ const CASES: Case[] = [
     opts: { maxHeight: 480, segmentSeconds: 2 },
     expected: cmd(URL, true, [
       ...X264.map((a) => a.replace('720', '480').replace('n_forced*1', 'n_forced*2')),
-      ...hls().map((a) => (a === '1' ? '2' : a))]),
+      ...hls().map((a) => (a === '0.9' ? '1.8' : a))]),
   },
   { name: 'aac audio copied', spec: spec({ audioCodec: 'aac' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },
   { name: 'AAC upper case copied', spec: spec({ audioCodec: 'AAC' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },

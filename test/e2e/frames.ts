@@ -1,0 +1,137 @@
+// Decoded frames compared with what a simulated camera drew: ffmpeg's decode of the camera as reference, a pane's <video> read through a canvas.
+import { spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
+
+/** Size both pictures are scaled to before they are compared (16:9, like the simulated cameras). */
+export const GRID_W = 96;
+export const GRID_H = 54;
+
+/** An RGB picture of GRID_W × GRID_H pixels, row-major, 3 bytes a pixel. */
+export type Rgb = Uint8Array;
+
+/**
+ * Decodes the 6th frame of an RTSP source with ffmpeg, straight from the camera (no gateway),
+ * scaled to GRID_W × GRID_H: what the camera drew.
+ */
+export function referenceFrame(url: string, timeoutMs = 15_000): Promise<Rgb> {
+  return new Promise((resolve, reject) => {
+    const args = ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-vf', `select=gte(n\\,5),scale=${GRID_W}:${GRID_H}`,
+      '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+    const ff = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    const timer = setTimeout(() => ff.kill('SIGKILL'), timeoutMs);
+    ff.stdout.on('data', (c: Buffer) => out.push(c));
+    ff.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    ff.on('close', (code) => {
+      clearTimeout(timer);
+      const buf = Buffer.concat(out);
+      if (buf.length !== GRID_W * GRID_H * 3) reject(new Error(`reference frame of ${url}: ffmpeg exited ${code}, ${buf.length} bytes: ${err}`));
+      else resolve(new Uint8Array(buf));
+    });
+  });
+}
+
+/**
+ * The frame a pane's <video> shows now, drawn into a GRID_W × GRID_H canvas and read back
+ * (drawImage + getImageData), as RGB. Throws when the video has no decoded frame.
+ */
+export async function paneFrame(page: Page, paneSelector: string): Promise<Rgb> {
+  const rgba = await page.$eval(`${paneSelector} video`, (el, [w, h]) => {
+    const v = el as HTMLVideoElement;
+    if (v.readyState < 2 || v.videoWidth === 0) throw new Error(`video not ready: readyState ${v.readyState}, ${v.videoWidth}x${v.videoHeight}`);
+    const c = document.createElement('canvas');
+    c.width = w!;
+    c.height = h!;
+    const g = c.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(v, 0, 0, w!, h!);
+    return Array.from(g.getImageData(0, 0, w!, h!).data);
+  }, [GRID_W, GRID_H]);
+  const rgb = new Uint8Array(GRID_W * GRID_H * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    rgb[j] = rgba[i]!;
+    rgb[j + 1] = rgba[i + 1]!;
+    rgb[j + 2] = rgba[i + 2]!;
+  }
+  return rgb;
+}
+
+/** A point of the reference whose neighbourhood is of one colour (not an edge, the clock or noise). */
+interface Probe {
+  x: number;
+  y: number;
+  rgb: [number, number, number];
+}
+
+const px = (f: Rgb, x: number, y: number, c: number): number => f[(y * GRID_W + x) * 3 + c]!;
+
+/**
+ * The reference's uniform points: every channel within `flat` of the centre over the 5×5 around
+ * it, outside `exclude` (fractions of the frame: the clock the camera draws over its top left).
+ */
+export function probes(ref: Rgb, exclude = { x: 0.5, y: 0.3 }, flat = 10): Probe[] {
+  const out: Probe[] = [];
+  for (let y = 2; y < GRID_H - 2; y += 2) {
+    for (let x = 2; x < GRID_W - 2; x += 2) {
+      if (x < exclude.x * GRID_W && y < exclude.y * GRID_H) continue;
+      let uniform = true;
+      for (let dy = -2; dy <= 2 && uniform; dy++)
+        for (let dx = -2; dx <= 2 && uniform; dx++)
+          for (let c = 0; c < 3; c++) if (Math.abs(px(ref, x + dx, y + dy, c) - px(ref, x, y, c)) > flat) uniform = false;
+      if (uniform) out.push({ x, y, rgb: [px(ref, x, y, 0), px(ref, x, y, 1), px(ref, x, y, 2)] });
+    }
+  }
+  return out;
+}
+
+/** How a frame compares with the reference. */
+export interface FrameMatch {
+  probes: number;
+  /** Probes whose 3×3 mean differs from the reference by more than the tolerance in some channel. */
+  wrong: number;
+  /** The first few wrong probes, for the failure message. */
+  examples: string[];
+}
+
+/** Compares `frame` with the reference at `points` (mean of 3×3 pixels, per-channel tolerance). */
+export function compareFrame(frame: Rgb, points: Probe[], tolerance = 40): FrameMatch {
+  let wrong = 0;
+  const examples: string[] = [];
+  for (const p of points) {
+    const mean = [0, 1, 2].map((c) => {
+      let s = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += px(frame, p.x + dx, p.y + dy, c);
+      return Math.round(s / 9);
+    });
+    if (mean.some((v, c) => Math.abs(v - p.rgb[c]!) > tolerance)) {
+      wrong++;
+      if (examples.length < 4) examples.push(`(${p.x},${p.y}) drawn rgb(${p.rgb.join(',')}) shown rgb(${mean.join(',')})`);
+    }
+  }
+  return { probes: points.length, wrong, examples };
+}
+
+/**
+ * Reads `samples` frames of a pane `everyMs` apart and checks each against the reference:
+ * at most `maxWrong` (fraction) of the probes may differ. Returns the worst frame's match.
+ */
+export async function expectPaneShows(
+  page: Page,
+  paneSelector: string,
+  ref: Rgb,
+  opts: { samples?: number; everyMs?: number; maxWrong?: number } = {},
+): Promise<FrameMatch> {
+  const points = probes(ref);
+  if (points.length < 100) throw new Error(`reference has only ${points.length} uniform probes: not the colour-bar pattern?`);
+  let worst: FrameMatch | null = null;
+  for (let i = 0; i < (opts.samples ?? 10); i++) {
+    if (i > 0) await page.waitForTimeout(opts.everyMs ?? 500);
+    const m = compareFrame(await paneFrame(page, paneSelector), points);
+    if (!worst || m.wrong > worst.wrong) worst = m;
+  }
+  const limit = Math.floor(points.length * (opts.maxWrong ?? 0.03));
+  if (worst!.wrong > limit)
+    throw new Error(`${paneSelector}: ${worst!.wrong} of ${worst!.probes} probes differ from what the camera drew (limit ${limit}): `
+      + worst!.examples.join('; '));
+  return worst!;
+}
