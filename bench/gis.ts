@@ -3,7 +3,7 @@ import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf
 import { pathToFileURL } from 'node:url';
 import { CameraIndex } from '../gis/camera-index';
 import { ClusterSet, PointCollector } from '../gis/clusters';
-import { MapClusters } from '../gateway/cameras/map-clusters';
+import { MapClusters } from '../gateway/spatial/map-clusters';
 import { distanceM } from '../gis/geodesy';
 import { compareIds } from '../gis/ids';
 import type { Bbox, GisCamera } from '../gis/types';

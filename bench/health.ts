@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { HealthChecker, type HealthChange, type HealthTarget } from '../gateway/cameras/health-checker';
+import { HealthChecker, type HealthChange, type HealthTarget } from '../gateway/health/health-checker';
 
 const ADDRS = 100; // 127.0.1.1 … 127.0.1.100
 const PORTS = 100;

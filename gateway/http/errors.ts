@@ -18,7 +18,7 @@ import { GisInputError } from '../../gis/errors';
 import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
 import { TokenError } from '../auth/tokens';
 import { CsvError } from '../cameras/csv';
-import { ClusterWorkerLostError } from '../cameras/map-clusters';
+import { ClusterWorkerLostError } from '../spatial/map-clusters';
 import {
   AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
   type FieldIssue,

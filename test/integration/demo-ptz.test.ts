@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo, type DemoSimTargets } from '../../sim/seed';
-import { inspectDevice } from '../../gateway/cameras/onvif-inspect';
+import { inspectDevice } from '../../gateway/devices/inspect-device';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /** Enough cameras for PTZ sites on every simulated vendor's kind of device (Hikvision-, Dahua-, Axis-like). */

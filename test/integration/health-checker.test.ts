@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
-import { HealthChecker, type HealthChange, type HealthTarget } from '../../gateway/cameras/health-checker';
-import { probeRtsp } from '../../gateway/cameras/rtsp-probe';
+import { HealthChecker, type HealthChange, type HealthTarget } from '../../gateway/health/health-checker';
+import { probeRtsp } from '../../gateway/health/rtsp-probe';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 
 const USER = 'admin';

@@ -1,8 +1,8 @@
 // HealthService: a state is stored before it is published (a directory reload reads it back from the
 // database, so the other order could lose it), and a failed store still publishes and is logged.
 import assert from 'node:assert/strict';
-import { HealthService } from '../../gateway/cameras/health-service';
-import type { HealthChange } from '../../gateway/cameras/health-checker';
+import { HealthService } from '../../gateway/health/health-service';
+import type { HealthChange } from '../../gateway/health/health-checker';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import { waitFor } from '../../bench/transcoder-proc';
 import { freePortRange } from '../helpers/ports';

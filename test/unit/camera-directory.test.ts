@@ -1,7 +1,7 @@
 // CameraDirectory: the start-up / reload read of every camera never loses a change made while it runs.
 import assert from 'node:assert/strict';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
-import { CameraDirectory } from '../../gateway/cameras/spatial-service';
+import { CameraDirectory } from '../../gateway/spatial/camera-directory';
 
 type Row = { id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null };
 const row = (id: string, lng: number, lat = 29.03): Row => ({ id, name: `cam ${id}`, lng, lat, bearing: null, fov: null, rangeM: null, status: 'online', departmentId: 1, tags: [], gridId: null });

@@ -7,7 +7,7 @@ import { ConfigError } from '../../config/load';
 import { SecretError } from '../../gateway/auth/secrets';
 import { TokenError } from '../../gateway/auth/tokens';
 import { CsvError } from '../../gateway/cameras/csv';
-import { ClusterWorkerLostError } from '../../gateway/cameras/map-clusters';
+import { ClusterWorkerLostError } from '../../gateway/spatial/map-clusters';
 import { HelpRequested, UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
 import { PostmasterError } from '../../gateway/db/postmaster';

@@ -1,7 +1,7 @@
 // MapClusters: map clusters built on a worker thread, served stale while they rebuild, surviving a lost worker.
 import assert from 'node:assert/strict';
 import { threadId } from 'node:worker_threads';
-import { MapClusters } from '../../gateway/cameras/map-clusters';
+import { MapClusters } from '../../gateway/spatial/map-clusters';
 import { CameraIndex } from '../../gis/camera-index';
 import { GisInputError } from '../../gis/errors';
 import type { GisCamera } from '../../gis/types';

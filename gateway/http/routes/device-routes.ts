@@ -1,7 +1,7 @@
 // Discovery scans, found devices, ONVIF registration, re-sync and PTZ.
 import { z } from 'zod';
 import { camera, foundDevice, httpUri, scanInfo } from '../../contract';
-import type { DeviceService } from '../../cameras/device-service';
+import type { DeviceService } from '../../devices/device-service';
 import type { ApiRouter } from '../api-router';
 
 const scan = scanInfo;

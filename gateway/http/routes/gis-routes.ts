@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { bboxParam, bboxTuple, CAMERA_STATUS, queryNumber, polygonGeometry, spatialHit } from '../../contract';
 import type { AccessControl } from '../../auth/access';
-import type { SpatialQueries } from '../../cameras/spatial-queries';
+import type { SpatialQueries } from '../../spatial/spatial-queries';
 import type { ApiRouter } from '../api-router';
 
 const csv = <T extends z.ZodType<string>>(inner: T) => z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(inner).max(50)).optional();

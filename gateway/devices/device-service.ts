@@ -8,10 +8,10 @@ import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
-import { CameraReach } from './camera-reach';
+import { CameraReach } from '../cameras/camera-reach';
 import { ConflictError, DeviceError, NotFoundError, ValidationError } from '../errors';
-import type { CameraService } from './camera-service';
-import { inspectDevice, type InspectedDevice } from './onvif-inspect';
+import type { CameraService } from '../cameras/camera-service';
+import { inspectDevice, type InspectedDevice } from './inspect-device';
 
 export type { FoundDevice, ScanInfo } from '../contract';
 

@@ -2,7 +2,7 @@
 import { CameraIndex, type GisCamera, type IndexBuild } from '../../gis/index';
 import type { PolicyCamera } from '../auth/policy';
 import type { CameraRecord } from '../db/cameras-repo';
-import type { CameraChange } from './camera-service';
+import type { CameraChange } from '../cameras/camera-service';
 
 /** A camera as the index holds it (GisCamera plus the name, for result lists). */
 export interface IndexedCamera extends GisCamera {

@@ -1,7 +1,7 @@
 // Health monitoring wired to the registry: targets from the database, states persisted and pushed on change.
 import { HealthChecker, type HealthChange, type HealthTarget } from './health-checker';
 import type { CameraRecord } from '../db/cameras-repo';
-import type { CameraChange } from './camera-service';
+import type { CameraChange } from '../cameras/camera-service';
 
 export interface HealthSink {
   /** Persists the new states (one statement per batch). */

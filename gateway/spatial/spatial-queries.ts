@@ -5,7 +5,7 @@ import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
 import { NotFoundError } from '../errors';
 import { MapClusters } from './map-clusters';
-import type { CameraDirectory, IndexedCamera } from './spatial-service';
+import type { CameraDirectory, IndexedCamera } from './camera-directory';
 
 export type { CameraSummary, SpatialHit } from '../contract';
 

@@ -1,0 +1,121 @@
+// Wiring of the HTTP side: the API router with every route, the express app, and the listening server.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../../config/load';
+import type { Database } from '../db/database';
+import { EventsRepo, type EventRecord } from '../db/events-repo';
+import { CameraFinderRepo } from '../db/camera-finder-repo';
+import { RequestAuthenticator } from '../auth/guards';
+import { CameraFinder } from '../cameras/camera-finder';
+import { AuditReader } from '../admin/audit-reader';
+import type { DeviceService } from '../devices/device-service';
+import type { BaseLayers } from '../map/base-layers';
+import { ApiRouter } from '../http/api-router';
+import { logLevelOf } from '../http/errors';
+import { documentHls, hlsRouter } from '../http/hls-routes';
+import { createApp, createRequestListener } from '../http/app';
+import { registerAuthRoutes } from '../http/routes/auth-routes';
+import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
+import { registerCameraRoutes } from '../http/routes/camera-routes';
+import { registerAdminRoutes } from '../http/routes/admin-routes';
+import { registerAuditRoutes } from '../http/routes/audit-routes';
+import { registerStreamRoutes } from '../http/routes/stream-routes';
+import { registerDeviceRoutes } from '../http/routes/device-routes';
+import { registerEventRoutes } from '../http/routes/event-routes';
+import { registerGisRoutes } from '../http/routes/gis-routes';
+import { registerMapRoutes } from '../http/routes/map-routes';
+import { registerMetaRoutes } from '../http/routes/meta-routes';
+import type { AuthParts } from './auth';
+import type { CameraParts } from './cameras';
+import type { SpatialParts } from './spatial';
+import type { StreamParts } from './streams';
+import type { Closers, Log } from './lifecycle';
+import type { Repositories } from './storage';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** What the routes serve. */
+export interface HttpDeps {
+  version: string;
+  baseLayers: BaseLayers;
+  db: Database;
+  repos: Repositories;
+  auth: AuthParts;
+  cameras: CameraParts;
+  spatial: SpatialParts;
+  streams: StreamParts;
+  devices: DeviceService;
+  /** Pushes a posted event to the sockets that may see it (once realtime is up). */
+  publishEvent(e: EventRecord): void;
+}
+
+export interface HttpParts {
+  api: ApiRouter;
+  app: ReturnType<typeof createApp>;
+  server: http.Server;
+  /** The port listened on (the configured one, or the one chosen for port 0). */
+  port: number;
+}
+
+/** Builds the API router with every route; refusals by the policy are audited as denied. */
+function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void): ApiRouter {
+  const { repos, baseLayers } = d;
+  const { access } = d.auth;
+  const { cameras } = d.cameras;
+  const api = new ApiRouter(new RequestAuthenticator(d.auth.auth), access, logError, (r) =>
+    repos.audit.append({
+      actorType: r.principal.kind, actorId: r.principal.id, actorName: r.principal.name, departmentId: r.principal.departmentId, ip: r.ip,
+      action: r.action, targetType: r.targetType, targetId: r.targetId, outcome: 'denied', detail: { refusedBy: 'policy', reason: r.reason },
+    }),
+  );
+  registerAuthRoutes(api, d.auth.auth);
+  registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(d.db.knex), access));
+  registerCameraRoutes(api, cameras);
+  registerAdminRoutes(api, d.cameras.admin);
+  registerAuditRoutes(api, new AuditReader(repos.audit, access));
+  registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills);
+  documentHls(api);
+  registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
+  registerEventRoutes(api, new EventsRepo(d.db.knex), cameras, (e) => d.publishEvent(e));
+  registerGisRoutes(api, d.spatial.spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
+  registerMapRoutes(api, baseLayers);
+  const { center, zoom } = config.map;
+  registerMetaRoutes(api, d.version, () => ({ map: { center, zoom, baseLayers: baseLayers.client }, gis: { defaultRangeM: config.gis.defaultRangeM } }));
+  return api;
+}
+
+/** Builds the routes and the app, and listens on `config.server` (host, port). */
+export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, log: Log): Promise<HttpParts> {
+  const logError = (err: unknown): void => {
+    // a device's bad answer is the outside world failing, not a bug: its reason, no stack
+    if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err));
+    else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  };
+  const api = buildApi(config, d, logError);
+  const app = createApp({
+    api,
+    mounts: [{ path: '/hls', router: hlsRouter(d.streams.streams) }],
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    importLimitBytes: config.server.importLimitBytes,
+    webDir: path.join(ROOT, 'web', 'dist'),
+    corsOrigins: config.server.corsOrigins,
+    log: logError,
+  });
+  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  closers.add(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return { api, app, server, port };
+}

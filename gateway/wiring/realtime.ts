@@ -1,0 +1,51 @@
+// Wiring of realtime pushes: socket.io on the HTTP server, fed by camera, access, stream and stream-health changes.
+import type http from 'node:http';
+import type { Supervisor } from '../../transcoder/index';
+import { Realtime } from '../realtime/realtime';
+import type { CameraService } from '../cameras/camera-service';
+import type { CameraDirectory } from '../spatial/camera-directory';
+import type { AuthParts } from './auth';
+import type { Closers, Log } from './lifecycle';
+import type { Repositories } from './storage';
+
+/** Attaches socket.io to `server`; a camera whose stream keeps failing is marked offline for everyone. */
+export function buildRealtime(
+  server: http.Server,
+  authParts: AuthParts,
+  cameras: CameraService,
+  directory: CameraDirectory,
+  supervisor: Supervisor,
+  repos: Repositories,
+  closers: Closers,
+  log: Log,
+): Realtime {
+  const { auth, access } = authParts;
+  const rt = new Realtime(server, {
+    authenticate: async (a) =>
+      typeof a.apiKey === 'string'
+        ? auth.fromApiKey(a.apiKey)
+        : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal,
+    reauthenticate: (p) => auth.resolve(`${p.kind === 'user' ? 'u' : 'k'}:${p.id}`),
+    policy: access,
+    lookup: (id) => directory.lookup(id),
+  });
+  closers.add(() => rt.close());
+  access.onChange(() => rt.invalidate());
+  auth.onInvalidate(() => void rt.refreshPrincipals());
+  // removals are published before the directory forgets the camera (see main.ts)
+  cameras.onChange((c) => {
+    if (c.kind === 'upsert') rt.publishCamera('changed', c.camera.id);
+  });
+  supervisor.on('state', (e) => rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }));
+  // a camera whose stream keeps failing is offline for everyone, not only for its viewers
+  const streamHealth = (id: string, status: 'offline' | 'online', reason: string): void => {
+    directory.setStatus(id, status);
+    rt.publishStatus([{ id, status, reason, lastSeen: status === 'online' ? new Date().toISOString() : null }]);
+    repos.cameras
+      .setStatuses([{ id, status, reason, lastSeen: status === 'online' ? new Date() : null }])
+      .catch((err: unknown) => log('warn', `status: ${String(err)}`));
+  };
+  supervisor.on('failing', (e) => streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));
+  supervisor.on('recovered', (e) => streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`));
+  return rt;
+}

@@ -1,0 +1,88 @@
+// Wiring of video: the transcoder's supervisor, stream calls, snapshots and stills, all through one ffmpeg owner.
+import type { Config } from '../../config/load';
+import { Supervisor, streamKey, type GrabSpec, type Profile } from '../../transcoder/index';
+import { StreamService } from '../streams/stream-service';
+import { SnapshotService } from '../streams/snapshot-service';
+import { StillService } from '../streams/still-service';
+import type { SnapshotProvider } from '../http/routes/stream-routes';
+import type { CameraService } from '../cameras/camera-service';
+import type { CameraDirectory } from '../spatial/camera-directory';
+import type { AuthParts } from './auth';
+import type { Closers, Log } from './lifecycle';
+import type { Repositories } from './storage';
+
+export interface StreamParts {
+  streams: StreamService;
+  stills: StillService;
+  /** The map popup's picture: policy, address check, then a (cached) frame of the sub stream when there is one. */
+  snapshots: SnapshotProvider;
+}
+
+/** Starts the ffmpeg supervisor (`config.transcoder`). */
+export async function buildTranscoder(config: Config, closers: Closers): Promise<Supervisor> {
+  const supervisor = new Supervisor(config.transcoder);
+  await supervisor.start();
+  closers.add(() => supervisor.close());
+  return supervisor;
+}
+
+/** Stream calls stop with their camera's deletion and are re-checked when access changes. */
+export function buildStreams(
+  config: Config, supervisor: Supervisor, cameras: CameraService, directory: CameraDirectory, repos: Repositories, a: AuthParts, closers: Closers, log: Log,
+): StreamParts {
+  const streams = new StreamService(
+    supervisor,
+    {
+      record: (p, id, action) => cameras.record(p, id, action),
+      credentials: (cam) => cameras.credentials(cam),
+      assertReach: (cam) => cameras.assertReach(cam),
+      lookup: (id) => directory.lookup(id),
+      requireReason: async (departmentId) => (await repos.org.department(departmentId))?.settings.requireStreamReason === true,
+    },
+    a.auth,
+    a.access,
+    a.tokens,
+    repos.audit,
+    { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS), log: (msg) => log('error', msg) },
+  );
+  streams.start();
+  closers.add(() => streams.closeAll());
+  cameras.onChange((c) => {
+    if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
+  });
+  a.access.onChange(() => void streams.recheck());
+  const frames = {
+    grab: (s: GrabSpec) => supervisor.grab(s),
+    isLive: (id: string, profile: Profile) => {
+      const s = supervisor.get(streamKey(id, profile));
+      return s?.state === 'live' && !s.transcode;
+    },
+  };
+  const snapshotService = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+  const stills = new StillService(
+    {
+      // the policy, then the address check every contact with a camera passes
+      record: async (p, id, action) => {
+        const cam = await cameras.record(p, id, action);
+        await cameras.assertReach(cam);
+        return cam;
+      },
+      credentials: (cam) => cameras.credentials(cam),
+    },
+    snapshotService,
+    repos.audit,
+  );
+  const snapshots: SnapshotProvider = {
+    snapshot: async (p, id) => {
+      const cam = await cameras.record(p, id, 'snapshot');
+      await cameras.assertReach(cam);
+      const profile = cam.subUri ? 'sub' : 'main';
+      const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
+      const streamUri = cam.subUri ?? cam.mainUri;
+      const credentials = cameras.credentials(cam);
+      const snap = await snapshotService.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri, codec, credentials });
+      return snap.jpeg;
+    },
+  };
+  return { streams, stills, snapshots };
+}
