@@ -156,7 +156,9 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
       log(`# trace written to ${trace}`);
     }
     log(`# pan/zoom redraws (ms): ${times.map((x) => x.toFixed(0)).join(' ')}`);
-    log(`# medians (ms): debounce ${median(parts.map((x) => x.wait)).toFixed(1)}, request ${median(parts.map((x) => x.fetch)).toFixed(1)}, draw ${median(parts.map((x) => x.draw)).toFixed(1)}; draws: ${parts.map((x) => x.draw.toFixed(0)).join(' ')}`);
+    log(`# medians (ms): debounce ${median(parts.map((x) => x.wait)).toFixed(1)}` +
+      `, request ${median(parts.map((x) => x.fetch)).toFixed(1)}, draw ${median(parts.map((x) => x.draw)).toFixed(1)}` +
+        `; draws: ${parts.map((x) => x.draw.toFixed(0)).join(' ')}`);
     log(`bench console_pan_ms ${median(times).toFixed(0)} ms`);
   } finally {
     await browser.close();

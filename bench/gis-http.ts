@@ -98,7 +98,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     if (gc) gc();
     // cloudeye bench runs in the node that `cloudeye serve` runs the gateway in (gateway/cli/launch.ts)
     log(`# http: gateway node ${process.version} ${process.execArgv.filter((a) => !a.startsWith('--import') && a !== 'tsx').join(' ') || '(no flags)'}`);
-    log(`# http: ${gc ? 'collected the reload garbage; ' : ''}seeded ${n} cameras in ${seedS.toFixed(1)} s, gateway reload ${((performance.now() - t) / 1000).toFixed(1)} s; viewer of ${own.code} + "school" share from ${other.code}`);
+    log(`# http: ${gc ? 'collected the reload garbage; ' : ''}` +
+      `seeded ${n} cameras in ${seedS.toFixed(1)} s, gateway reload ${((performance.now() - t) / 1000).toFixed(1)} s` +
+        `; viewer of ${own.code} + "school" share from ${other.code}`);
     const base = `http://127.0.0.1:${gw.port}`;
     const res = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-viewer', password: 'bench-viewer-pw' }),
@@ -108,7 +110,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     const sample = await sampleItems(base, token, 200, CENTER, 0.2);
     const load = { clients, warmupS: opts.warmupS ?? 3, durationS: opts.durationS ?? 10, center: CENTER, halfDeg: 0.2, radiusM: 2000, limit: 10 };
     const r = await drive({ ...load, base, token });
-    log(`# http: wrk, ${clients} connections: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors, ${sample.mean.toFixed(2)} items/answer (200 sampled), p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`);
+    log(`# http: wrk, ${clients} connections: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors` +
+      `, ${sample.mean.toFixed(2)} items/answer (200 sampled), p50 ${r.p50Ms.toFixed(2)} ms` +
+        `, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`);
     if (r.errors > 0) throw new Error(`bench: ${r.errors} of ${r.requests} requests failed`);
     if (sample.mean < 9) throw new Error(`bench: only ${sample.mean.toFixed(2)} cameras per answer; the data does not exercise the query`);
     if (warnings.length) log(`# http: gateway warnings: ${warnings.slice(0, 3).join(' | ')}`);

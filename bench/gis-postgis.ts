@@ -84,7 +84,8 @@ export async function benchPostgis(
       }
       times.sort((a, b) => a - b);
       const medianUs = (times[times.length >> 1] as number) * 1000;
-      log(`# postgis ${name}: median ${medianUs.toFixed(0)} us, ${(hits / queries.length).toFixed(2)} hits/query, ${same} of ${Math.min(expected.length, queries.length)} answers the same as the index's`);
+      log(`# postgis ${name}: median ${medianUs.toFixed(0)} us, ${(hits / queries.length).toFixed(2)} hits/query` +
+        `, ${same} of ${Math.min(expected.length, queries.length)} answers the same as the index's`);
       if (medianUs < best.medianUs) best = { medianUs, hitsPerQuery: hits / queries.length, form: name };
     }
     return { loadMs, ...best };

@@ -113,7 +113,8 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     times.push(performance.now() - t);
   }
   const oursUs = median(times) * 1000;
-  log(`# nearest10: ${queries.length} queries, radius ${RADIUS} m, typical policy (${((cams.filter(pred).length / n) * 100).toFixed(1)}% visible), ${(hits / queries.length).toFixed(2)} hits/query`);
+  log(`# nearest10: ${queries.length} queries, radius ${RADIUS} m, typical policy (${((cams.filter(pred).length / n) * 100).toFixed(1)}% visible)` +
+    `, ${(hits / queries.length).toFixed(2)} hits/query`);
   log(`bench nearest10_us ${fmt(oursUs)} us`);
 
   const naiveQueries = queries.slice(0, 30);
@@ -167,7 +168,9 @@ async function benchClusters(index: CameraIndex, pred: (c: GisCamera) => boolean
     const firstMs = performance.now() - t;
     delay.disable();
     const blockMs = delay.max / 1e6;
-    log(`# clusters of all ${everything.ids.length} cameras: gathered in ${fmt(collectMs)} ms (in slices), built on the event loop ${fmt(inlineMs)} ms, on the worker ${fmt(clusters.stats.lastBuildMs)} ms (first answer after ${fmt(firstMs)} ms)`);
+    log(`# clusters of all ${everything.ids.length} cameras: gathered in ${fmt(collectMs)} ms (in slices)` +
+      `, built on the event loop ${fmt(inlineMs)} ms` +
+      `, on the worker ${fmt(clusters.stats.lastBuildMs)} ms (first answer after ${fmt(firstMs)} ms)`);
     log(`bench cluster_build_block_ms ${fmt(blockMs)} ms`);
     log(`bench cluster_block_ratio ${fmt(inlineMs / blockMs)} x`);
     t = performance.now();
@@ -234,7 +237,10 @@ function benchCompaction(index: CameraIndex, n: number, log: (line: string) => v
   obs.disconnect();
   const sorted = [...steps].sort((a, b) => a - b);
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
-  log(`# compaction after 20,000 changes: all at once ${fmt(fullMs)} ms; in ${steps.length} steps ${fmt(slicedMs)} ms, step median ${fmt(median(steps))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1] as number)} ms; major GC pauses meanwhile ${gcPauses.length}${gcPauses.length ? `, longest ${fmt(Math.max(...gcPauses))} ms` : ''}`);
+  log(`# compaction after 20,000 changes: all at once ${fmt(fullMs)} ms` +
+    `; in ${steps.length} steps ${fmt(slicedMs)} ms, step median ${fmt(median(steps))} ms, p99 ${fmt(p99)} ms` +
+    `, max ${fmt(sorted[sorted.length - 1] as number)} ms` +
+    `; major GC pauses meanwhile ${gcPauses.length}${gcPauses.length ? `, longest ${fmt(Math.max(...gcPauses))} ms` : ''}`);
   log(`bench compact_full_ms ${fmt(fullMs)} ms`);
   log(`bench compact_step_p99_ms ${fmt(p99)} ms`);
   log(`bench compact_block_ratio ${fmt(fullMs / p99)} x`);

@@ -11,11 +11,19 @@ const PORTS = 100;
 const SELF = fileURLToPath(import.meta.url);
 
 const body = (inner: string): string =>
-  `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><env:Body>${inner}</env:Body></env:Envelope>`;
-const INFO = body('<tds:GetDeviceInformationResponse><tds:Manufacturer>HIKVISION</tds:Manufacturer><tds:Model>DS-BENCH</tds:Model><tds:FirmwareVersion>V5.6</tds:FirmwareVersion><tds:SerialNumber>B1</tds:SerialNumber><tds:HardwareId>88</tds:HardwareId></tds:GetDeviceInformationResponse>');
+  `<?xml version="1.0" encoding="UTF-8"?>` +
+  `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl"` +
+  ` xmlns:tt="http://www.onvif.org/ver10/schema"><env:Body>${inner}</env:Body></env:Envelope>`;
+const INFO = body('<tds:GetDeviceInformationResponse><tds:Manufacturer>HIKVISION</tds:Manufacturer><tds:Model>DS-BENCH</tds:Model>' +
+  '<tds:FirmwareVersion>V5.6</tds:FirmwareVersion><tds:SerialNumber>B1</tds:SerialNumber>' +
+  '<tds:HardwareId>88</tds:HardwareId></tds:GetDeviceInformationResponse>');
 const clock = (): string => {
   const t = new Date();
-  return body(`<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:UTCDateTime><tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute><tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day></tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`);
+  return body(`<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>` +
+    `<tt:UTCDateTime><tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute>` +
+    `<tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time>` +
+    `<tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day>` +
+    `</tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`);
 };
 
 /** Child-process side: 10,000 lightweight ONVIF responders; prints "READY <ports json>", exits on stdin close. */

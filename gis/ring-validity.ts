@@ -1,4 +1,4 @@
-// Polygon validity: each ring simple (no area, no edges that cross or touch: a "bowtie"), holes inside the outer ring, touching other rings at single points at most.
+// Polygon validity: simple rings (no "bowtie", no zero area), holes inside the outer ring, rings touching at points only.
 import { pointInRing } from './point-in-polygon';
 import type { Bbox } from './types';
 

@@ -57,7 +57,10 @@ export interface CameraHit {
   bearingDeg: number;
 }
 
-/** A hit of an along-route query: `alongM` is the position (metres from the route start) of the camera's nearest route point; `distanceM` the distance to the route. */
+/**
+ * A hit of an along-route query: `alongM` is the position (metres from the route start) of the camera's nearest route
+ * point; `distanceM` the distance to the route.
+ */
 export interface RouteHit extends CameraHit {
   alongM: number;
 }

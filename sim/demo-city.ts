@@ -83,7 +83,8 @@ export function demoSites(count: number): DemoSite[] {
       const tags = department === 'traffic' ? [intersection ? '路口' : '路段', '交通'] : department === 'police' ? [n % 3 === 0 ? '治安' : '天网', ...(n % 7 === 0 ? ['学校'] : [])] : ['市容', ...(s.name === '沿江大道' ? ['河道'] : [])];
       const dome = department === 'police' && n % 6 === 0;
       sites.push({
-        name: `${s.name}${intersection ? '路口' : ''} ${department === 'traffic' ? 'JT' : department === 'police' ? 'GA' : 'CG'}-${String(n + 1).padStart(3, '0')}`,
+        name: `${s.name}${intersection ? '路口' : ''} ` +
+          `${department === 'traffic' ? 'JT' : department === 'police' ? 'GA' : 'CG'}-${String(n + 1).padStart(3, '0')}`,
         department,
         lng: Math.round(lng * 1e6) / 1e6,
         lat: Math.round(lat * 1e6) / 1e6,

@@ -81,7 +81,8 @@ export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promi
   const send = (method: string, auth?: string): Promise<Resp> =>
     new Promise((resolve, reject) => {
       waiter = (r) => (r instanceof Error ? reject(r) : resolve(r));
-      sock.write(`${method} ${target} RTSP/1.0\r\nCSeq: ${++cseq}\r\nUser-Agent: cloudeye-health\r\n${method === 'DESCRIBE' ? 'Accept: application/sdp\r\n' : ''}${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`);
+      sock.write(`${method} ${target} RTSP/1.0\r\nCSeq: ${++cseq}\r\nUser-Agent: cloudeye-health\r\n` +
+        `${method === 'DESCRIBE' ? 'Accept: application/sdp\r\n' : ''}${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`);
     });
   try {
     await new Promise<void>((resolve, reject) => {

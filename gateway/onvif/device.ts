@@ -169,7 +169,9 @@ export class OnvifDevice {
     const s = service ?? (this.services.media2 ? 2 : 1);
     const body = s === 2
       ? `<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>${esc(profileToken)}</tr2:ProfileToken></tr2:GetStreamUri>`
-      : `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>${esc(profileToken)}</trt:ProfileToken></trt:GetStreamUri>`;
+      : `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>` +
+        `<tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>` +
+        `<trt:ProfileToken>${esc(profileToken)}</trt:ProfileToken></trt:GetStreamUri>`;
     const { doc } = await this.request(this.mediaUrl(s), `${s === 2 ? A.media2 : A.media}/GetStreamUri`, body);
     return validateStreamUri(parseMediaUri(doc, 'GetStreamUri'), this.uriPolicy());
   }
@@ -198,7 +200,8 @@ export class OnvifDevice {
 
   /** Starts moving at `velocity` (-1..1); `timeoutS` stops it automatically (device-side). */
   async continuousMove(profileToken: string, velocity: PtzVector, timeoutS?: number): Promise<void> {
-    await this.ptz('ContinuousMove', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Velocity>${vec(velocity)}</tptz:Velocity>${timeoutS !== undefined ? `<tptz:Timeout>PT${timeoutS}S</tptz:Timeout>` : ''}`);
+    await this.ptz('ContinuousMove', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Velocity>${vec(velocity)}</tptz:Velocity>` +
+      `${timeoutS !== undefined ? `<tptz:Timeout>PT${timeoutS}S</tptz:Timeout>` : ''}`);
   }
 
   async stop(profileToken: string): Promise<void> {
@@ -223,7 +226,8 @@ export class OnvifDevice {
 
   /** Stores the current position as a preset; returns its token. */
   async setPreset(profileToken: string, name: string, presetToken?: string): Promise<string> {
-    const { doc } = await this.ptz('SetPreset', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetName>${esc(name)}</tptz:PresetName>${presetToken ? `<tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>` : ''}`);
+    const { doc } = await this.ptz('SetPreset', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetName>${esc(name)}</tptz:PresetName>` +
+      `${presetToken ? `<tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>` : ''}`);
     return parseSetPreset(doc);
   }
 

@@ -21,7 +21,8 @@ export class PullPoint {
   ) {}
 
   private header(action: string): string {
-    return `<wsa:Action>${action}</wsa:Action><wsa:MessageID>urn:uuid:${this.newId()}</wsa:MessageID><wsa:To>${esc(this.subscription.address)}</wsa:To>${this.subscription.referenceParametersXml}`;
+    return `<wsa:Action>${action}</wsa:Action><wsa:MessageID>urn:uuid:${this.newId()}</wsa:MessageID>` +
+      `<wsa:To>${esc(this.subscription.address)}</wsa:To>${this.subscription.referenceParametersXml}`;
   }
 
   /**

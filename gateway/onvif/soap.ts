@@ -39,7 +39,8 @@ export function usernameToken(username: string, password: string, nowMs: number,
     `<wsse:Security s:mustUnderstand="1"><wsse:UsernameToken>` +
     `<wsse:Username>${esc(username)}</wsse:Username>` +
     `<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">${digest}</wsse:Password>` +
-    `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>` +
+    `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0` +
+    `#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>` +
     `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`
   );
 }

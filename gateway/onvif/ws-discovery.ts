@@ -38,7 +38,8 @@ export function buildProbe(messageId: string, types = 'dn:NetworkVideoTransmitte
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" ' +
-    'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
+    'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"' +
+    ' xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
     `<s:Header><a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>${esc(messageId)}</a:MessageID>` +
     '<a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header>' +
     `<s:Body><d:Probe>${types ? `<d:Types>${esc(types)}</d:Types>` : ''}</d:Probe></s:Body></s:Envelope>`

@@ -65,11 +65,15 @@ const NS =
 /** Wraps a body in the vendor's envelope. */
 export function wrap(v: Vendor, body: string): string {
   const p = v.envPrefix;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${p}:Envelope xmlns:${p}="http://www.w3.org/2003/05/soap-envelope" ${NS}><${p}:Body>${body}</${p}:Body></${p}:Envelope>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<${p}:Envelope xmlns:${p}="http://www.w3.org/2003/05/soap-envelope" ${NS}>` +
+    `<${p}:Body>${body}</${p}:Body></${p}:Envelope>`;
 }
 
 /** A SOAP 1.2 fault in the vendor's envelope. */
 export function fault(v: Vendor, code: string, subcode: string, reason: string): string {
   const p = v.envPrefix;
-  return wrap(v, `<${p}:Fault><${p}:Code><${p}:Value>${p}:${code}</${p}:Value><${p}:Subcode><${p}:Value>ter:${subcode}</${p}:Value></${p}:Subcode></${p}:Code><${p}:Reason><${p}:Text xml:lang="en">${reason}</${p}:Text></${p}:Reason></${p}:Fault>`);
+  return wrap(v, `<${p}:Fault><${p}:Code><${p}:Value>${p}:${code}</${p}:Value>` +
+    `<${p}:Subcode><${p}:Value>ter:${subcode}</${p}:Value></${p}:Subcode></${p}:Code>` +
+    `<${p}:Reason><${p}:Text xml:lang="en">${reason}</${p}:Text></${p}:Reason></${p}:Fault>`);
 }

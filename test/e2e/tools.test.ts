@@ -154,7 +154,8 @@ describe('console tools (e2e)', function () {
     for (const c of inside) assert.deepEqual(exported.positions.get(c.id), [c.lng, c.lat], `${c.name} exported at its WGS-84 position`);
   });
 
-  it('a drawn route (finished with the button) lists exactly the visible cameras within the buffer along it, and the GeoJSON export holds the same', async () => {
+  it('a drawn route (finished with the button) lists exactly the visible cameras within ' +
+    'the buffer along it, and the GeoJSON export holds the same', async () => {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'pview');
     await showCity(page);

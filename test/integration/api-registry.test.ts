@@ -120,7 +120,8 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
       assert.deepEqual(await db.migrateUp(), ['001-schema']);
       assert.equal((await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','), 'police,traffic,urban');
       assert.deepEqual(await db.migrateDown(), ['001-schema']);
-      const left = await db.knex.raw("select count(*)::int as n from information_schema.tables where table_schema = ? and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'", [schema]);
+      const left = await db.knex.raw("select count(*)::int as n from information_schema.tables where table_schema = ?" +
+        " and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'", [schema]);
       assert.equal(left.rows[0].n, 0);
       assert.deepEqual(await db.migrateUp(), ['001-schema']);
     } finally {

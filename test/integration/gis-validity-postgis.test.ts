@@ -45,7 +45,8 @@ describe('gis polygon validity agrees with PostGIS ST_IsValid', function () {
     }
   };
   const postgis = async (gs: unknown[]): Promise<Array<{ valid: boolean; reason: string }>> => {
-    const r = await client.query('SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ST_GeomFromGeoJSON(t) AS g, i FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i)) q ORDER BY i', [gs.map((g) => JSON.stringify(g))]);
+    const r = await client.query('SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason ' +
+      'FROM (SELECT ST_GeomFromGeoJSON(t) AS g, i FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i)) q ORDER BY i', [gs.map((g) => JSON.stringify(g))]);
     return r.rows as Array<{ valid: boolean; reason: string }>;
   };
 

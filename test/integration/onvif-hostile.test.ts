@@ -106,7 +106,8 @@ describe('onvif hostile devices', function () {
       reply('<not-xml');
       reply(Buffer.alloc(60_000, 'A'));
       reply(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>`);
-      const pm = (rel: string, ep: string, xaddr: string): string => buildProbe('x').replace(/<s:Header>[\s\S]*<\/s:Header>/, `<s:Header><a:RelatesTo>${rel}</a:RelatesTo></s:Header>`).replace(/<s:Body>[\s\S]*<\/s:Body>/, `<s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>${ep}</a:Address></a:EndpointReference><d:XAddrs>${xaddr}</d:XAddrs></d:ProbeMatch></d:ProbeMatches></s:Body>`);
+      const pm = (rel: string, ep: string, xaddr: string): string => buildProbe('x').replace(/<s:Header>[\s\S]*<\/s:Header>/, `<s:Header><a:RelatesTo>${rel}</a:RelatesTo></s:Header>`).replace(/<s:Body>[\s\S]*<\/s:Body>/, `<s:Body><d:ProbeMatches><d:ProbeMatch>` +
+        `<a:EndpointReference><a:Address>${ep}</a:Address></a:EndpointReference><d:XAddrs>${xaddr}</d:XAddrs></d:ProbeMatch></d:ProbeMatches></s:Body>`);
       reply(pm('uuid:someone-else', 'urn:uuid:intruder', 'http://10.6.6.6/onvif/device_service'));
       reply(pm(id.replace(/^uuid:/, 'urn:uuid:'), 'urn:uuid:real', `http://${HOSTILE_HOST}/onvif/device_service file:///etc/passwd`));
       reply(pm(id, 'urn:uuid:real', `http://${HOSTILE_HOST}/onvif/device_service`)); // duplicate (repeat) → merged

@@ -29,7 +29,8 @@ describe('transcoder resolveStreamFile', () => {
 });
 
 describe('transcoder playlist parsing', () => {
-  const TEXT = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:41\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init2.mp4"\n#EXTINF:1.000,\nseg41.m4s\n#EXTINF:1.000,\nseg42.m4s\n';
+  const TEXT = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:41\n' +
+    '#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init2.mp4"\n#EXTINF:1.000,\nseg41.m4s\n#EXTINF:1.000,\nseg42.m4s\n';
   it('reads media sequence, init and segments', () => {
     assert.deepEqual(parsePlaylist(TEXT), { mediaSequence: 41, segments: ['seg41.m4s', 'seg42.m4s'], initUri: 'init2.mp4' });
   });

@@ -22,7 +22,8 @@ export interface SnapshotProvider {
 export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider, stills: Pick<StillService, 'take'>): void {
   api.add({
     method: 'post', path: '/cameras/{id}/streams', tag: 'streams', action: 'view', status: 201,
-    summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token (renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
+    summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token ' +
+      '(renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
     params: idParam, body: streamRequest, auditRefusal: { action: 'stream.open', targetType: 'camera' },
     response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),

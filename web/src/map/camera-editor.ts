@@ -89,7 +89,8 @@ export class CameraEditor {
     // the handle being dragged keeps following the pointer; only the other one snaps
     if (!fromHandle || this.dragging !== 'bearing') this.bearingHandle.setLatLng(this.base.toLatLng(bx, by));
     if (!fromHandle || this.dragging !== 'fov') this.fovHandle.setLatLng(this.base.toLatLng(fx, fy));
-    this.readout.textContent = `${t('camera.position')} ${this.lng.toFixed(6)}, ${this.lat.toFixed(6)} · ${t('camera.bearing')} ${this.bearing}° · ${t('camera.fov')} ${this.fov}° · ${t('camera.range')} ${this.rangeM} m`;
+    this.readout.textContent = `${t('camera.position')} ${this.lng.toFixed(6)}, ${this.lat.toFixed(6)} · ${t('camera.bearing')} ${this.bearing}° · ` +
+      `${t('camera.fov')} ${this.fov}° · ${t('camera.range')} ${this.rangeM} m`;
   }
 
   private async save(): Promise<void> {
