@@ -14,7 +14,15 @@ import { hashPassword } from '../gateway/auth/passwords';
 import type { CameraWrite } from '../gateway/db/cameras-repo';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface ConsoleBenchOptions {
   log: (line: string) => void;
@@ -63,27 +71,52 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
   const dbUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_console_${process.pid}_${randomBytes(3).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-bench-hls-'));
-  const config = loadConfig({ env: {}, overrides: { server: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl }, security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 1000, loginMaxPerIp: 1000 }, transcoder: { hlsDir }, health: { enabled: false } } });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      server: { port: 0, host: '127.0.0.1' },
+      database: { url: dbUrl },
+      security: { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 1000, loginMaxPerIp: 1000 },
+      transcoder: { hlsDir },
+      health: { enabled: false },
+    },
+  });
   const quiet = { schema, log: () => undefined };
   let gw: Gateway | null = null;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   try {
     // seed with one gateway, then start a fresh one so every in-memory index is built from the database as at a real start
     gw = await startGateway(config, quiet);
     const seeding = gw;
     const deps = (await seeding.repos.org.departments()).map((d) => d.id);
     const t0 = performance.now();
-    const ids = await seeding.db.knex.transaction((trx) => seeding.repos.cameras.insertMany(city(n, config.map.center as [number, number], deps), trx));
+    const ids = await seeding.db.knex.transaction((trx) =>
+      seeding.repos.cameras.insertMany(city(n, config.map.center as [number, number], deps), trx),
+    );
     const statuses = ['online', 'online', 'online', 'online', 'offline', 'degraded', 'unauthorized', 'unknown'];
-    await seeding.repos.cameras.setStatuses(ids.map((id, i) => ({ id, status: statuses[i % statuses.length]!, reason: '', lastSeen: null })));
-    await seeding.repos.accounts.createUser({ username: 'bench', displayName: 'bench', passwordHash: await hashPassword('pw-bench-console'), role: 'admin', departmentId: null, areaGridId: null, locale: 'zh-CN' });
+    await seeding.repos.cameras.setStatuses(
+      ids.map((id, i) => ({ id, status: statuses[i % statuses.length]!, reason: '', lastSeen: null })),
+    );
+    await seeding.repos.accounts.createUser({
+      username: 'bench',
+      displayName: 'bench',
+      passwordHash: await hashPassword('pw-bench-console'),
+      role: 'admin',
+      departmentId: null,
+      areaGridId: null,
+      locale: 'zh-CN',
+    });
     log(`# seeded ${ids.length} cameras in ${Math.round(performance.now() - t0)} ms`);
     await seeding.close();
     gw = await startGateway(config, quiet);
     const base = `http://127.0.0.1:${gw.port}`;
     // without auth an existing route answers 401; 404 means this gateway does not serve the clusters yet
     const probe = await fetch(`${base}/api/v1/map/clusters?bbox=111,29,112,30&zoom=13`);
-    if (probe.status === 404) throw new Error('bench console: needs GET /api/v1/map/clusters, which this gateway does not serve yet');
+    if (probe.status === 404)
+      throw new Error('bench console: needs GET /api/v1/map/clusters, which this gateway does not serve yet');
 
     const page = await (await browser.newContext({ baseURL: base, viewport: { width: 1600, height: 1000 } })).newPage();
     // tsx compiles the evaluate callbacks with esbuild's keepNames helper, which the page does not have
@@ -97,10 +130,16 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
       const w = window as unknown as { __bench: { submitAt: number; renders: number[] } };
       w.__bench = { submitAt: 0, renders: [] };
       document.addEventListener('submit', () => (w.__bench.submitAt = performance.now()), true);
-      document.addEventListener('cloudeye:cameras-rendered', (e) => w.__bench.renders.push((e as CustomEvent<{ at: number }>).detail.at));
+      document.addEventListener('cloudeye:cameras-rendered', (e) =>
+        w.__bench.renders.push((e as CustomEvent<{ at: number }>).detail.at),
+      );
     });
     await page.click('form.login-card button[type=submit]');
-    await page.waitForFunction(() => (window as unknown as { __bench: { renders: number[] } }).__bench.renders.length > 0, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: { renders: number[] } }).__bench.renders.length > 0,
+      undefined,
+      { timeout: 60_000 },
+    );
     const first = await page.evaluate(() => {
       const b = (window as unknown as { __bench: { submitAt: number; renders: number[] } }).__bench;
       return b.renders[0]! - b.submitAt;
@@ -112,7 +151,11 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
     const moves = opts.pans ?? 15;
     // BENCH_TRACE=<file>: a Chromium performance trace of the measured moves (open it in DevTools' Performance panel)
     const trace = process.env.BENCH_TRACE;
-    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+    if (trace)
+      await browser.startTracing(page, {
+        path: trace,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'],
+      });
     const times: number[] = [];
     const parts: Array<{ wait: number; fetch: number; draw: number }> = [];
     for (let i = 0; i < moves + 2; i++) {
@@ -156,9 +199,11 @@ export async function run(opts: ConsoleBenchOptions): Promise<void> {
       log(`# trace written to ${trace}`);
     }
     log(`# pan/zoom redraws (ms): ${times.map((x) => x.toFixed(0)).join(' ')}`);
-    log(`# medians (ms): debounce ${median(parts.map((x) => x.wait)).toFixed(1)}` +
-      `, request ${median(parts.map((x) => x.fetch)).toFixed(1)}, draw ${median(parts.map((x) => x.draw)).toFixed(1)}` +
-        `; draws: ${parts.map((x) => x.draw.toFixed(0)).join(' ')}`);
+    log(
+      `# medians (ms): debounce ${median(parts.map((x) => x.wait)).toFixed(1)}` +
+        `, request ${median(parts.map((x) => x.fetch)).toFixed(1)}, draw ${median(parts.map((x) => x.draw)).toFixed(1)}` +
+        `; draws: ${parts.map((x) => x.draw.toFixed(0)).join(' ')}`,
+    );
     log(`bench console_pan_ms ${median(times).toFixed(0)} ms`);
   } finally {
     await browser.close();

@@ -7,8 +7,28 @@ export const CENTRE: [number, number] = [111.69, 29.03];
 export const HALF_LNG = 0.26;
 export const HALF_LAT = 0.225;
 
-export const TAGS = ['school', 'hospital', 'traffic', 'market', 'station', 'bank', 'park', 'river', 'bridge', 'square',
-  'mall', 'hotel', 'gov', 'factory', 'plaza', 'metro', 'bus', 'toll', 'tunnel', 'campus'];
+export const TAGS = [
+  'school',
+  'hospital',
+  'traffic',
+  'market',
+  'station',
+  'bank',
+  'park',
+  'river',
+  'bridge',
+  'square',
+  'mall',
+  'hotel',
+  'gov',
+  'factory',
+  'plaza',
+  'metro',
+  'bus',
+  'toll',
+  'tunnel',
+  'campus',
+];
 export const DEPARTMENTS = 12;
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1) (shared with the tests). */

@@ -42,19 +42,37 @@ function wrk(o: LoadOptions, seconds: number, seed: number): Promise<LoadResult>
   return new Promise((resolve, reject) => {
     const env = {
       ...process.env,
-      BENCH_TOKEN: o.token, BENCH_PATH: o.path ?? '/api/v1/gis/nearby', BENCH_SEED: String(seed),
-      BENCH_LNG: String(o.center[0]), BENCH_LAT: String(o.center[1]), BENCH_HALF_DEG: String(o.halfDeg),
-      BENCH_RADIUS_M: String(o.radiusM), BENCH_LIMIT: String(o.limit),
+      BENCH_TOKEN: o.token,
+      BENCH_PATH: o.path ?? '/api/v1/gis/nearby',
+      BENCH_SEED: String(seed),
+      BENCH_LNG: String(o.center[0]),
+      BENCH_LAT: String(o.center[1]),
+      BENCH_HALF_DEG: String(o.halfDeg),
+      BENCH_RADIUS_M: String(o.radiusM),
+      BENCH_LIMIT: String(o.limit),
     };
-    const args = ['-t1', `-c${o.clients}`, `-d${Math.max(1, Math.round(seconds))}s`, '--timeout', '10s', '-s', SCRIPT, o.base];
+    const args = [
+      '-t1',
+      `-c${o.clients}`,
+      `-d${Math.max(1, Math.round(seconds))}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      SCRIPT,
+      o.base,
+    ];
     const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '',
+      err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new Error(`load generator: cannot run wrk (${e.message}); scripts/setup.sh installs it`)));
+    child.on('error', (e) =>
+      reject(new Error(`load generator: cannot run wrk (${e.message}); scripts/setup.sh installs it`)),
+    );
     child.on('close', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`wrk exited ${code}: ${(err || out).slice(0, 500)}`));
+      if (code !== 0 || !line.startsWith('{'))
+        return reject(new Error(`wrk exited ${code}: ${(err || out).slice(0, 500)}`));
       const r = JSON.parse(line) as Omit<LoadResult, 'rps'>;
       resolve({ ...r, rps: r.requests / r.seconds });
     });

@@ -27,11 +27,22 @@ export interface HttpBenchOptions {
 }
 
 /** Mean items per answer of `samples` random queries (checks the run measures real answers, not empty ones). */
-async function sampleItems(base: string, token: string, samples: number, center: [number, number], halfDeg: number): Promise<{ mean: number; body: string }> {
-  let items = 0, body = '';
+async function sampleItems(
+  base: string,
+  token: string,
+  samples: number,
+  center: [number, number],
+  halfDeg: number,
+): Promise<{ mean: number; body: string }> {
+  let items = 0,
+    body = '';
   for (let i = 0; i < samples; i++) {
-    const lng = center[0] + ((i * 7919) % 1000 / 500 - 1) * halfDeg, lat = center[1] + ((i * 104729) % 1000 / 500 - 1) * halfDeg;
-    const res = await fetch(`${base}/api/v1/gis/nearby?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}&radius=2000&limit=10`, { headers: { authorization: `Bearer ${token}` } });
+    const lng = center[0] + (((i * 7919) % 1000) / 500 - 1) * halfDeg,
+      lat = center[1] + (((i * 104729) % 1000) / 500 - 1) * halfDeg;
+    const res = await fetch(
+      `${base}/api/v1/gis/nearby?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}&radius=2000&limit=10`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     const text = await res.text();
     if (res.status !== 200) throw new Error(`bench: nearby answered ${res.status}: ${text.slice(0, 200)}`);
     items += (JSON.parse(text) as { items: unknown[] }).items.length;
@@ -49,7 +60,14 @@ async function bareServer(body: string): Promise<{ base: string; close: () => Pr
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as AddressInfo).port;
-  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
+  };
 }
 
 /**
@@ -83,12 +101,24 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     await generateBenchCameras(gw.db.knex, n, { center: CENTER, spanDeg: 0.5, departmentIds: deps.map((d) => d.id) });
     const seedS = (performance.now() - t) / 1000;
     await gw.repos.accounts.createUser({
-      username: 'bench-viewer', displayName: 'bench viewer', passwordHash: await hashPassword('bench-viewer-pw'),
-      role: 'viewer', departmentId: own.id, areaGridId: null, locale: 'zh-CN',
+      username: 'bench-viewer',
+      displayName: 'bench viewer',
+      passwordHash: await hashPassword('bench-viewer-pw'),
+      role: 'viewer',
+      departmentId: own.id,
+      areaGridId: null,
+      locale: 'zh-CN',
     });
     await gw.repos.org.createShare({
-      fromDepartmentId: other.id, toDepartmentId: own.id, kind: 'tags', tags: ['school'], cameraIds: [], polygon: null,
-      note: 'bench', expiresAt: null, createdBy: null,
+      fromDepartmentId: other.id,
+      toDepartmentId: own.id,
+      kind: 'tags',
+      tags: ['school'],
+      cameraIds: [],
+      polygon: null,
+      note: 'bench',
+      expiresAt: null,
+      createdBy: null,
     });
     t = performance.now();
     await gw.reload();
@@ -97,24 +127,41 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) gc();
     // cloudeye bench runs in the node that `cloudeye serve` runs the gateway in (gateway/cli/launch.ts)
-    log(`# http: gateway node ${process.version} ${process.execArgv.filter((a) => !a.startsWith('--import') && a !== 'tsx').join(' ') || '(no flags)'}`);
-    log(`# http: ${gc ? 'collected the reload garbage; ' : ''}` +
-      `seeded ${n} cameras in ${seedS.toFixed(1)} s, gateway reload ${((performance.now() - t) / 1000).toFixed(1)} s` +
-        `; viewer of ${own.code} + "school" share from ${other.code}`);
+    log(
+      `# http: gateway node ${process.version} ${process.execArgv.filter((a) => !a.startsWith('--import') && a !== 'tsx').join(' ') || '(no flags)'}`,
+    );
+    log(
+      `# http: ${gc ? 'collected the reload garbage; ' : ''}` +
+        `seeded ${n} cameras in ${seedS.toFixed(1)} s, gateway reload ${((performance.now() - t) / 1000).toFixed(1)} s` +
+        `; viewer of ${own.code} + "school" share from ${other.code}`,
+    );
     const base = `http://127.0.0.1:${gw.port}`;
     const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-viewer', password: 'bench-viewer-pw' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-viewer', password: 'bench-viewer-pw' }),
     });
     if (res.status !== 200) throw new Error(`bench: login failed: ${res.status} ${await res.text()}`);
     const token = ((await res.json()) as { accessToken: string }).accessToken;
     const sample = await sampleItems(base, token, 200, CENTER, 0.2);
-    const load = { clients, warmupS: opts.warmupS ?? 3, durationS: opts.durationS ?? 10, center: CENTER, halfDeg: 0.2, radiusM: 2000, limit: 10 };
+    const load = {
+      clients,
+      warmupS: opts.warmupS ?? 3,
+      durationS: opts.durationS ?? 10,
+      center: CENTER,
+      halfDeg: 0.2,
+      radiusM: 2000,
+      limit: 10,
+    };
     const r = await drive({ ...load, base, token });
-    log(`# http: wrk, ${clients} connections: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors` +
-      `, ${sample.mean.toFixed(2)} items/answer (200 sampled), p50 ${r.p50Ms.toFixed(2)} ms` +
-        `, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`);
+    log(
+      `# http: wrk, ${clients} connections: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors` +
+        `, ${sample.mean.toFixed(2)} items/answer (200 sampled), p50 ${r.p50Ms.toFixed(2)} ms` +
+        `, p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms`,
+    );
     if (r.errors > 0) throw new Error(`bench: ${r.errors} of ${r.requests} requests failed`);
-    if (sample.mean < 9) throw new Error(`bench: only ${sample.mean.toFixed(2)} cameras per answer; the data does not exercise the query`);
+    if (sample.mean < 9)
+      throw new Error(`bench: only ${sample.mean.toFixed(2)} cameras per answer; the data does not exercise the query`);
     if (warnings.length) log(`# http: gateway warnings: ${warnings.slice(0, 3).join(' | ')}`);
     // Baseline, same run and load: what node:http alone achieves sending a ${sample.body.length}-byte answer.
     const bare = await bareServer(sample.body);
@@ -124,7 +171,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
     } finally {
       await bare.close();
     }
-    log(`# http: baseline node:http with a fixed ${sample.body.length}-byte answer: ${b.rps.toFixed(0)} req/s, p50 ${b.p50Ms.toFixed(2)} ms`);
+    log(
+      `# http: baseline node:http with a fixed ${sample.body.length}-byte answer: ${b.rps.toFixed(0)} req/s, p50 ${b.p50Ms.toFixed(2)} ms`,
+    );
     log(`bench http_nearby_p99_ms ${r.p99Ms.toFixed(2)} ms`);
     log(`bench http_nearby_rps ${r.rps.toFixed(0)} req/s`);
     log(`bench http_bare_p99_ms ${b.p99Ms.toFixed(2)} ms`);

@@ -16,7 +16,10 @@ export interface PostgisResult {
  * the typical policy (own department 4, or department 1 tagged "school"), radius 2 km, LIMIT 10.
  */
 export async function benchPostgis(
-  databaseUrl: string, cams: readonly GisCamera[], queries: ReadonlyArray<[number, number]>, log: (line: string) => void,
+  databaseUrl: string,
+  cams: readonly GisCamera[],
+  queries: ReadonlyArray<[number, number]>,
+  log: (line: string) => void,
   /** The index's answer (ids, in order) to the first queries: each form's answers are compared with it. */
   expected: ReadonlyArray<ReadonlyArray<GisCamera['id']>> = [],
 ): Promise<PostgisResult> {
@@ -29,7 +32,9 @@ export async function benchPostgis(
       await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
     });
     await client.query(`SET search_path TO ${schema}, public`);
-    await client.query(`CREATE TABLE cams (id bigint PRIMARY KEY, status text NOT NULL, department_id int NOT NULL, tags text[] NOT NULL, geog geography(Point, 4326) NOT NULL)`);
+    await client.query(
+      `CREATE TABLE cams (id bigint PRIMARY KEY, status text NOT NULL, department_id int NOT NULL, tags text[] NOT NULL, geog geography(Point, 4326) NOT NULL)`,
+    );
     const t0 = performance.now();
     const BATCH = 50_000;
     for (let i = 0; i < cams.length; i += BATCH) {
@@ -39,8 +44,14 @@ export async function benchPostgis(
          SELECT id, status, dept, CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, ',') END,
                 ST_SetSRID(ST_MakePoint(lng, lat), 4326)::geography
          FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[]) AS t(id, status, dept, tags, lng, lat)`,
-        [part.map((c) => c.id), part.map((c) => c.status), part.map((c) => c.departmentId), part.map((c) => c.tags.join(',')),
-          part.map((c) => c.lng), part.map((c) => c.lat)],
+        [
+          part.map((c) => c.id),
+          part.map((c) => c.status),
+          part.map((c) => c.departmentId),
+          part.map((c) => c.tags.join(',')),
+          part.map((c) => c.lng),
+          part.map((c) => c.lat),
+        ],
       );
     }
     await client.query('CREATE INDEX cams_geog ON cams USING gist (geog)');
@@ -70,9 +81,16 @@ export async function benchPostgis(
       for (const [x, y] of queries.slice(0, 50)) await client.query({ ...stmt, values: [x, y] });
       const [x0, y0] = queries[0] ?? [0, 0];
       const plan = await client.query(`EXPLAIN ${text.replace(/\$1/g, String(x0)).replace(/\$2/g, String(y0))}`);
-      log(`# postgis ${name} plan: ${plan.rows.map((r: Record<string, string>) => Object.values(r)[0]).join(' | ').replace(/\s+/g, ' ').slice(0, 160)}`);
+      log(
+        `# postgis ${name} plan: ${plan.rows
+          .map((r: Record<string, string>) => Object.values(r)[0])
+          .join(' | ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 160)}`,
+      );
       const times: number[] = [];
-      let hits = 0, same = 0;
+      let hits = 0,
+        same = 0;
       for (let i = 0; i < queries.length; i++) {
         const [x, y] = queries[i] as [number, number];
         const t = performance.now();
@@ -84,8 +102,10 @@ export async function benchPostgis(
       }
       times.sort((a, b) => a - b);
       const medianUs = (times[times.length >> 1] as number) * 1000;
-      log(`# postgis ${name}: median ${medianUs.toFixed(0)} us, ${(hits / queries.length).toFixed(2)} hits/query` +
-        `, ${same} of ${Math.min(expected.length, queries.length)} answers the same as the index's`);
+      log(
+        `# postgis ${name}: median ${medianUs.toFixed(0)} us, ${(hits / queries.length).toFixed(2)} hits/query` +
+          `, ${same} of ${Math.min(expected.length, queries.length)} answers the same as the index's`,
+      );
       if (medianUs < best.medianUs) best = { medianUs, hitsPerQuery: hits / queries.length, form: name };
     }
     return { loadMs, ...best };

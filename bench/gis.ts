@@ -41,7 +41,13 @@ const memBytes = (): number => {
 };
 
 /** The obvious alternative: haversine to every camera, keep the visible ones within the radius, sort, top 10. */
-function naiveNearest(cams: readonly GisCamera[], lng: number, lat: number, pred: (c: GisCamera) => boolean, radiusM: number): GisCamera[] {
+function naiveNearest(
+  cams: readonly GisCamera[],
+  lng: number,
+  lat: number,
+  pred: (c: GisCamera) => boolean,
+  radiusM: number,
+): GisCamera[] {
   const hits: Array<{ c: GisCamera; d: number }> = [];
   for (const c of cams) {
     const d = distanceM(lng, lat, c.lng, c.lat);
@@ -72,7 +78,9 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
   const { log } = opts;
   const n = opts.cameras ?? 1_000_000;
   const hasGc = gc();
-  log(`# gis bench: ${n} cameras around Changde (~50 km box), node ${process.version}, gc ${hasGc ? 'exposed' : 'not exposed (memory is best effort)'}`);
+  log(
+    `# gis bench: ${n} cameras around Changde (~50 km box), node ${process.version}, gc ${hasGc ? 'exposed' : 'not exposed (memory is best effort)'}`,
+  );
   const cams = makeCity(n);
   gc();
   const before = memBytes();
@@ -90,7 +98,9 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     gc();
   }
   // the first build runs cold (unoptimized code, the heap growing to hold the copies): shown, not the figure
-  log(`# index builds: first (cold) ${fmt(builds[0]!)} ms, then ${builds.slice(1).map(fmt).join(', ')} ms; the figure is their median`);
+  log(
+    `# index builds: first (cold) ${fmt(builds[0]!)} ms, then ${builds.slice(1).map(fmt).join(', ')} ms; the figure is their median`,
+  );
   log(`bench index_build_ms ${fmt(median(builds))} ms`);
   const memMb = (memBytes() - before) / 1048576 / (n / 1_000_000);
   log(`bench mem_mb_per_million ${fmt(memMb)} MB`);
@@ -101,7 +111,8 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
   const nearest = { n: 10, radiusM: 2000, predicate: pred, departmentIds: TYPICAL_DEPARTMENTS };
   const r = prng(7);
   const queries: Array<[number, number]> = Array.from({ length: 3000 }, () => [
-    CENTRE[0] + (r() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (r() * 2 - 1) * HALF_LAT * 0.8,
+    CENTRE[0] + (r() * 2 - 1) * HALF_LNG * 0.8,
+    CENTRE[1] + (r() * 2 - 1) * HALF_LAT * 0.8,
   ]);
   const RADIUS = nearest.radiusM;
   for (const [x, y] of queries.slice(0, 500)) index.nearest(x, y, nearest);
@@ -113,8 +124,10 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
     times.push(performance.now() - t);
   }
   const oursUs = median(times) * 1000;
-  log(`# nearest10: ${queries.length} queries, radius ${RADIUS} m, typical policy (${((cams.filter(pred).length / n) * 100).toFixed(1)}% visible)` +
-    `, ${(hits / queries.length).toFixed(2)} hits/query`);
+  log(
+    `# nearest10: ${queries.length} queries, radius ${RADIUS} m, typical policy (${((cams.filter(pred).length / n) * 100).toFixed(1)}% visible)` +
+      `, ${(hits / queries.length).toFixed(2)} hits/query`,
+  );
   log(`bench nearest10_us ${fmt(oursUs)} us`);
 
   const naiveQueries = queries.slice(0, 30);
@@ -151,7 +164,11 @@ async function runIndex(opts: GisBenchOptions, databaseUrl: string): Promise<voi
  * round-trip. Baseline: the same build on the event loop, as the gateway did before, which held it
  * for the whole build; the figure is the longest the event loop was held while the worker built.
  */
-async function benchClusters(index: CameraIndex, pred: (c: GisCamera) => boolean, log: (line: string) => void): Promise<void> {
+async function benchClusters(
+  index: CameraIndex,
+  pred: (c: GisCamera) => boolean,
+  log: (line: string) => void,
+): Promise<void> {
   let t = performance.now();
   const everything = new PointCollector(index).finish().result();
   const collectMs = performance.now() - t;
@@ -168,14 +185,18 @@ async function benchClusters(index: CameraIndex, pred: (c: GisCamera) => boolean
     const firstMs = performance.now() - t;
     delay.disable();
     const blockMs = delay.max / 1e6;
-    log(`# clusters of all ${everything.ids.length} cameras: gathered in ${fmt(collectMs)} ms (in slices)` +
-      `, built on the event loop ${fmt(inlineMs)} ms` +
-      `, on the worker ${fmt(clusters.stats.lastBuildMs)} ms (first answer after ${fmt(firstMs)} ms)`);
+    log(
+      `# clusters of all ${everything.ids.length} cameras: gathered in ${fmt(collectMs)} ms (in slices)` +
+        `, built on the event loop ${fmt(inlineMs)} ms` +
+        `, on the worker ${fmt(clusters.stats.lastBuildMs)} ms (first answer after ${fmt(firstMs)} ms)`,
+    );
     log(`bench cluster_build_block_ms ${fmt(blockMs)} ms`);
     log(`bench cluster_block_ratio ${fmt(inlineMs / blockMs)} x`);
     t = performance.now();
     await clusters.query('typical', pred, {}, world, 10);
-    log(`# clusters of a typical user's set: first answer after ${fmt(performance.now() - t)} ms (worker build ${fmt(clusters.stats.lastBuildMs)} ms)`);
+    log(
+      `# clusters of a typical user's set: first answer after ${fmt(performance.now() - t)} ms (worker build ${fmt(clusters.stats.lastBuildMs)} ms)`,
+    );
 
     // viewports of 1280x800 px at several zooms, alternating the two sets
     const ctimes: number[] = [];
@@ -183,7 +204,8 @@ async function benchClusters(index: CameraIndex, pred: (c: GisCamera) => boolean
     for (let i = 0; i < 400; i++) {
       const zoom = 8 + (i % 10);
       const [x, y] = [CENTRE[0] + (cr() * 2 - 1) * HALF_LNG * 0.8, CENTRE[1] + (cr() * 2 - 1) * HALF_LAT * 0.8];
-      const dx = (1280 / (256 * 2 ** zoom)) * 180, dy = (800 / (256 * 2 ** zoom)) * 180 * Math.cos((y * Math.PI) / 180);
+      const dx = (1280 / (256 * 2 ** zoom)) * 180,
+        dy = (800 / (256 * 2 ** zoom)) * 180 * Math.cos((y * Math.PI) / 180);
       const bbox: Bbox = [x - dx, y - dy, x + dx, y + dy];
       const t0 = performance.now();
       if (i % 2) await clusters.query('typical', pred, {}, bbox, zoom);
@@ -221,7 +243,9 @@ function benchCompaction(index: CameraIndex, n: number, log: (line: string) => v
   gc();
   const gcPauses: number[] = [];
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcPauses.push(e.duration);
+    for (const e of list.getEntries())
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gcPauses.push(e.duration);
   });
   obs.observe({ entryTypes: ['gc'] });
   const build = index.compactInSlices();
@@ -237,10 +261,12 @@ function benchCompaction(index: CameraIndex, n: number, log: (line: string) => v
   obs.disconnect();
   const sorted = [...steps].sort((a, b) => a - b);
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
-  log(`# compaction after 20,000 changes: all at once ${fmt(fullMs)} ms` +
-    `; in ${steps.length} steps ${fmt(slicedMs)} ms, step median ${fmt(median(steps))} ms, p99 ${fmt(p99)} ms` +
-    `, max ${fmt(sorted[sorted.length - 1] as number)} ms` +
-    `; major GC pauses meanwhile ${gcPauses.length}${gcPauses.length ? `, longest ${fmt(Math.max(...gcPauses))} ms` : ''}`);
+  log(
+    `# compaction after 20,000 changes: all at once ${fmt(fullMs)} ms` +
+      `; in ${steps.length} steps ${fmt(slicedMs)} ms, step median ${fmt(median(steps))} ms, p99 ${fmt(p99)} ms` +
+      `, max ${fmt(sorted[sorted.length - 1] as number)} ms` +
+      `; major GC pauses meanwhile ${gcPauses.length}${gcPauses.length ? `, longest ${fmt(Math.max(...gcPauses))} ms` : ''}`,
+  );
   log(`bench compact_full_ms ${fmt(fullMs)} ms`);
   log(`bench compact_step_p99_ms ${fmt(p99)} ms`);
   log(`bench compact_block_ratio ${fmt(fullMs / p99)} x`);

@@ -77,7 +77,12 @@ export function openFds(): string[] {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every `everyMs` until true (resolves the elapsed ms) or `timeoutMs` (rejects naming `what`). */
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<number> {
+export async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     if (await cond()) return performance.now() - t0;

@@ -152,12 +152,18 @@ export async function measureRemux(
     }
     const node = process.cpuUsage(node0);
     const windowS = (performance.now() - t0) / 1000;
-    if (pidsOf().some((p, i) => p !== oursPids[i])) throw new Error('bench transcoder: a supervised ffmpeg was restarted during the CPU window');
+    if (pidsOf().some((p, i) => p !== oursPids[i]))
+      throw new Error('bench transcoder: a supervised ffmpeg was restarted during the CPU window');
     const gone = rawPids.filter((p) => procStat(p) === null);
     if (gone.length) throw new Error(`bench transcoder: raw ffmpeg ${gone.join(', ')} exited during the CPU window`);
     return {
-      streams: o.streams, windowS, oursCpuS: c1[0] - c0[0], rawCpuS: c1[1] - c0[1], supervisorCpuS: (node.user + node.system) / 1e6,
-      oursRssKb: median(rss[0]), rawRssKb: median(rss[1]),
+      streams: o.streams,
+      windowS,
+      oursCpuS: c1[0] - c0[0],
+      rawCpuS: c1[1] - c0[1],
+      supervisorCpuS: (node.user + node.system) / 1e6,
+      oursRssKb: median(rss[0]),
+      rawRssKb: median(rss[1]),
     };
   } finally {
     clearInterval(keep);

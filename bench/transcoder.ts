@@ -29,11 +29,22 @@ export async function run(opts: BenchOptions): Promise<void> {
   const root = await mkdtemp(path.join(tmpdir(), 'ce-bench-tx-'));
   const nStreams = quick ? 20 : 100;
   const cam = await SimCam.start({ count: Math.max(nStreams, 10) + 10, codec: 'h264' });
-  const base: Partial<TranscoderOptions> = { hlsDir: path.join(root, 'hls'), idleTimeoutS: 30, stallTimeoutS: 10, maxWorkers: 150 };
+  const base: Partial<TranscoderOptions> = {
+    hlsDir: path.join(root, 'hls'),
+    idleTimeoutS: 30,
+    stallTimeoutS: 10,
+    maxWorkers: 150,
+  };
   const sup = new Supervisor(base);
   await sup.start();
   const o = sup.options as Required<TranscoderOptions>;
-  const spec = (i: number): StreamSpec => ({ cameraId: `cam${i}`, profile: 'main', url: cam.url(i), codec: 'h264', audioCodec: null });
+  const spec = (i: number): StreamSpec => ({
+    cameraId: `cam${i}`,
+    profile: 'main',
+    url: cam.url(i),
+    codec: 'h264',
+    audioCodec: null,
+  });
   try {
     // cold start: ours vs raw. Each pair starts both at the same instant on two cameras of the
     // same shared encoder, so both wait for the same keyframe (the GOP phase is the dominant noise:
@@ -82,7 +93,13 @@ export async function run(opts: BenchOptions): Promise<void> {
     // used 6-7 ticks: the ratio moved by 1/6 with one tick). A remuxing ffmpeg uses ~0.2 % of a
     // core here: 40 streams reach 2.5 s in ~30 s.
     const minCpuS = quick ? 0.2 : TICK_S / 0.004;
-    const rx = await measureRemux(sup, spec, root, { first: 10, streams: quick ? 4 : 40, minCpuS, minWindowS: quick ? 5 : 20, maxWindowS: quick ? 10 : 90 });
+    const rx = await measureRemux(sup, spec, root, {
+      first: 10,
+      streams: quick ? 4 : 40,
+      minCpuS,
+      minWindowS: quick ? 5 : 20,
+      maxWindowS: quick ? 10 : 90,
+    });
     opts.log(`bench remux_cpu_ratio ${round(rx.oursCpuS / rx.rawCpuS, 3)} x`);
     opts.log(`bench remux_cpu_ours_s ${round(rx.oursCpuS, 2)} s`);
     opts.log(`bench remux_cpu_raw_s ${round(rx.rawCpuS, 2)} s`);
@@ -99,7 +116,8 @@ export async function run(opts: BenchOptions): Promise<void> {
     const keys = Array.from({ length: nStreams }, (_, i) => `cam${i}.main`);
     const broken = new Set<string>();
     const onState = (e: { key: string; state: string }): void => {
-      if (e.state === 'stalled' || e.state === 'failed' || e.state === 'restarting' || e.state === 'stopped') broken.add(e.key);
+      if (e.state === 'stalled' || e.state === 'failed' || e.state === 'restarting' || e.state === 'stopped')
+        broken.add(e.key);
     };
     const results = await Promise.allSettled(keys.map((_, i) => sup.acquire(spec(i))));
     results.forEach((r, i) => r.status === 'rejected' && broken.add(keys[i] ?? ''));
@@ -109,15 +127,17 @@ export async function run(opts: BenchOptions): Promise<void> {
     const t0 = performance.now();
     while (performance.now() - t0 < holdS * 1000) {
       const now = performance.now();
-      await Promise.all(keys.map(async (k) => {
-        sup.touch(k);
-        const file = sup.resolveFile(k, 'index.m3u8');
-        const st = file ? await stat(file).catch(() => null) : null;
-        const prev = lastChange.get(k);
-        if (st && (!prev || st.mtimeMs !== prev.mtime)) lastChange.set(k, { mtime: st.mtimeMs, at: now });
-        const since = now - (lastChange.get(k)?.at ?? t0);
-        maxGap.set(k, Math.max(maxGap.get(k) ?? 0, since));
-      }));
+      await Promise.all(
+        keys.map(async (k) => {
+          sup.touch(k);
+          const file = sup.resolveFile(k, 'index.m3u8');
+          const st = file ? await stat(file).catch(() => null) : null;
+          const prev = lastChange.get(k);
+          if (st && (!prev || st.mtimeMs !== prev.mtime)) lastChange.set(k, { mtime: st.mtimeMs, at: now });
+          const since = now - (lastChange.get(k)?.at ?? t0);
+          maxGap.set(k, Math.max(maxGap.get(k) ?? 0, since));
+        }),
+      );
       await sleep(500);
     }
     sup.off('state', onState);
@@ -136,7 +156,11 @@ export async function run(opts: BenchOptions): Promise<void> {
       while (performance.now() < until) {
         sup.touch(fanKey);
         const f = sup.resolveFile(fanKey, 'index.m3u8');
-        if (f) await readFile(f, 'utf8').then(() => reads++, () => undefined);
+        if (f)
+          await readFile(f, 'utf8').then(
+            () => reads++,
+            () => undefined,
+          );
         for (const p of ffmpegChildren()) counted.add(p);
         await sleep(200 + Math.random() * 100);
       }

@@ -9,7 +9,9 @@ const crs = z.enum(['wgs84', 'gcj02']);
 /** Keys every base layer has. */
 const common = {
   /** Short name, unique: [a-z0-9-], used in tile URLs. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters of a-z, 0-9 and "-", starting with a letter or digit'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters of a-z, 0-9 and "-", starting with a letter or digit'),
   /** Label in the layer switcher (zh-CN). */
   name: z.string().min(1).max(60),
   /** Label in English; empty = name. */
@@ -35,7 +37,10 @@ const wmts = z.strictObject({
   style: z.string().min(1).default('default'),
   tileMatrixSet: z.string().min(1),
   tileMatrixPrefix: z.string().default(''),
-  format: z.string().regex(/^image\/(png|jpeg|webp)$/, 'must be image/png, image/jpeg or image/webp').default('image/png'),
+  format: z
+    .string()
+    .regex(/^image\/(png|jpeg|webp)$/, 'must be image/png, image/jpeg or image/webp')
+    .default('image/png'),
   subdomains: z.string().default(''),
   crs: crs.default('wgs84'),
 });
@@ -73,7 +78,8 @@ const vector = z.strictObject({
 });
 
 export const baseLayerSchema = z.discriminatedUnion('type', [xyz, wmts, tianditu, gaode, mbtiles, vector], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'must be one of xyz, wmts, tianditu, gaode, mbtiles, vector' : undefined),
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'must be one of xyz, wmts, tianditu, gaode, mbtiles, vector' : undefined,
 });
 
 export const baseLayersSchema = z.array(baseLayerSchema).superRefine((layers, ctx) => {
@@ -81,7 +87,8 @@ export const baseLayersSchema = z.array(baseLayerSchema).superRefine((layers, ct
   layers.forEach((l, i) => {
     if (seen.has(l.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `is used by an earlier base layer` });
     seen.add(l.id);
-    if ('minZoom' in l && l.minZoom > l.maxZoom) ctx.addIssue({ code: 'custom', path: [i, 'minZoom'], message: `must not exceed maxZoom (${l.maxZoom})` });
+    if ('minZoom' in l && l.minZoom > l.maxZoom)
+      ctx.addIssue({ code: 'custom', path: [i, 'minZoom'], message: `must not exceed maxZoom (${l.maxZoom})` });
   });
 });
 

@@ -35,7 +35,14 @@ export const configSchema = z.strictObject({
     loginSlowDelayMs: z.number().int().min(0).max(60_000),
     loginWindowS: posInt,
     cameraAddressExceptions: z
-      .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[A-Za-z0-9.-]+:\d{1,5})$/, 'must be "a.b.c.d/nn", "a.b.c.d" or "host:port"'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[A-Za-z0-9.-]+:\d{1,5})$/,
+            'must be "a.b.c.d/nn", "a.b.c.d" or "host:port"',
+          ),
+      )
       .max(256),
   }),
   transcoder: z.strictObject({

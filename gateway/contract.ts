@@ -19,7 +19,12 @@ const id = z.coerce.number().int().positive();
  */
 export const queryNumber = <T extends z.ZodType<number, number>>(inner: T) => {
   const n = inner as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean };
-  const range = [n.minValue != null && Number.isFinite(n.minValue) ? `>= ${n.minValue}` : '', n.maxValue != null && Number.isFinite(n.maxValue) ? `<= ${n.maxValue}` : ''].filter(Boolean).join(', ');
+  const range = [
+    n.minValue != null && Number.isFinite(n.minValue) ? `>= ${n.minValue}` : '',
+    n.maxValue != null && Number.isFinite(n.maxValue) ? `<= ${n.maxValue}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return z
     .string()
     .regex(/^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/, 'must be a decimal number')
@@ -30,7 +35,11 @@ export const queryNumber = <T extends z.ZodType<number, number>>(inner: T) => {
 const lng = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
 const text = (max: number) => z.string().max(max);
-const tag = z.string().min(1).max(64).regex(/^[^,\s][^,]*$/, 'a tag has no commas and does not start with a space');
+const tag = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^,\s][^,]*$/, 'a tag has no commas and does not start with a space');
 
 export const streamUri = z
   .string()
@@ -45,29 +54,54 @@ const position = z
   .array(z.number().finite())
   .min(2, 'a position needs longitude and latitude')
   .max(3)
-  .refine((p) => p.length < 2 || (Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90), 'longitude must be in [-180, 180] and latitude in [-90, 90]');
+  .refine(
+    (p) => p.length < 2 || (Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90),
+    'longitude must be in [-180, 180] and latitude in [-90, 90]',
+  );
 // Length caps come first: zod checks an array's length before its elements, so a hostile body of
 // a million bad positions costs one issue, not a million.
 const ring = z
   .array(position)
   .min(4, 'a linear ring needs at least 4 positions')
   .max(100_000, 'a linear ring has at most 100,000 positions')
-  .refine((r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), 'a linear ring must be closed: its last position equals its first')
+  .refine(
+    (r) => r.length < 4 || (r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]),
+    'a linear ring must be closed: its last position equals its first',
+  )
   .superRefine((r, ctx) => {
     // only a closed ring of valid positions gets here with meaning; the checks above report the rest
-    if (r.length < 4 || r[0]![0] !== r[r.length - 1]![0] || r[0]![1] !== r[r.length - 1]![1] || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)) return;
+    if (
+      r.length < 4 ||
+      r[0]![0] !== r[r.length - 1]![0] ||
+      r[0]![1] !== r[r.length - 1]![1] ||
+      r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)
+    )
+      return;
     const fault = ringFault(flatRing(r));
     if (fault !== null) ctx.addIssue({ code: 'custom', message: `a linear ring must be simple: it ${fault}` });
   });
 const flatRing = (r: number[][]): Float64Array => Float64Array.from(r.flatMap((p) => [p[0]!, p[1]!]));
 // the rings of one polygon: holes inside the outer ring, apart from it and from each other
-const rings = z.array(ring).min(1).max(10_000).superRefine((rs, ctx) => {
-  if (rs.length < 2 || rs.some((r) => r.length < 4 || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90))) return;
-  const flat = rs.map(flatRing);
-  if (flat.some((r) => r[0] !== r[r.length - 2] || r[1] !== r[r.length - 1] || ringFault(r) !== null)) return; // reported per ring
-  const fault = holesFault(flat);
-  if (fault !== null) ctx.addIssue({ code: 'custom', path: [fault.ring], message: `a hole must lie inside the outer ring and apart from the other rings: ring ${fault.ring} ${fault.message}` });
-});
+const rings = z
+  .array(ring)
+  .min(1)
+  .max(10_000)
+  .superRefine((rs, ctx) => {
+    if (
+      rs.length < 2 ||
+      rs.some((r) => r.length < 4 || r.some((p) => p.length < 2 || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90))
+    )
+      return;
+    const flat = rs.map(flatRing);
+    if (flat.some((r) => r[0] !== r[r.length - 2] || r[1] !== r[r.length - 1] || ringFault(r) !== null)) return; // reported per ring
+    const fault = holesFault(flat);
+    if (fault !== null)
+      ctx.addIssue({
+        code: 'custom',
+        path: [fault.ring],
+        message: `a hole must lie inside the outer ring and apart from the other rings: ring ${fault.ring} ${fault.message}`,
+      });
+  });
 export const polygonGeometry = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: rings }),
   z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(rings).min(1).max(10_000) }),
@@ -149,7 +183,9 @@ const csv = (inner: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(inner).max(100));
 
 /** [minLng, minLat, maxLng, maxLat]; minLng > maxLng crosses the antimeridian, minLat > maxLat is an error. */
-export const bboxTuple = z.tuple([lng, lat, lng, lat]).refine((b) => b[1] <= b[3], { message: 'minLat must be <= maxLat', path: [1] });
+export const bboxTuple = z
+  .tuple([lng, lat, lng, lat])
+  .refine((b) => b[1] <= b[3], { message: 'minLat must be <= maxLat', path: [1] });
 export const bboxParam = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : v),
   bboxTuple,
@@ -163,31 +199,72 @@ export const cameraListQuery = z.strictObject({
   bbox: bboxParam.optional(),
   q: text(200).optional(),
   limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
-  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
+  cursor: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
 });
 
-export const department = z.object({ id: z.number(), code: z.string(), name: z.string(), nameEn: z.string(), settings: z.object({ requireStreamReason: z.boolean().optional() }) });
+export const department = z.object({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  settings: z.object({ requireStreamReason: z.boolean().optional() }),
+});
 export const departmentCreate = z.strictObject({
-  code: z.string().min(1).max(32).regex(/^[a-z0-9_-]+$/),
+  code: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[a-z0-9_-]+$/),
   name: z.string().min(1).max(120),
   nameEn: text(120).default(''),
   settings: z.strictObject({ requireStreamReason: z.boolean().optional() }).default({}),
 });
 
-export const network = z.object({ id: z.number(), departmentId: z.number(), name: z.string(), interface: z.string(), cidrs: z.array(z.string()), hosts: z.array(z.string()), hasDefaultCredentials: z.boolean() });
+export const network = z.object({
+  id: z.number(),
+  departmentId: z.number(),
+  name: z.string(),
+  interface: z.string(),
+  cidrs: z.array(z.string()),
+  hosts: z.array(z.string()),
+  hasDefaultCredentials: z.boolean(),
+});
 export const networkCreate = z.strictObject({
   departmentId: id.optional(),
   name: z.string().min(1).max(120),
   interface: text(64).default(''),
-  cidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR like 10.1.0.0/24')).max(64).default([]),
-  hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port')).max(4096).default([]),
+  cidrs: z
+    .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR like 10.1.0.0/24'))
+    .max(64)
+    .default([]),
+  hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port'))
+    .max(4096)
+    .default([]),
   username: text(128).optional(),
   password: text(256).optional(),
 });
 
-export const user = z.object({ id: z.number(), username: z.string(), displayName: z.string(), role: ROLE, departmentId: z.number().nullable(), areaGridId: z.number().nullable(), locale: z.string(), disabled: z.boolean() });
+export const user = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: ROLE,
+  departmentId: z.number().nullable(),
+  areaGridId: z.number().nullable(),
+  locale: z.string(),
+  disabled: z.boolean(),
+});
 export const userCreate = z.strictObject({
-  username: z.string().min(2).max(64).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only'),
+  username: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only'),
   password: z.string().min(8).max(256),
   displayName: text(120).default(''),
   role: ROLE,
@@ -197,13 +274,34 @@ export const userCreate = z.strictObject({
 });
 export const userUpdate = userCreate.partial().omit({ username: true }).extend({ disabled: z.boolean().optional() });
 
-export const apiKey = z.object({ id: z.number(), departmentId: z.number(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() });
-export const apiKeyCreate = z.strictObject({ name: z.string().min(1).max(120), departmentId: id.optional(), scopes: z.array(z.enum(['view', 'spatial', 'events'])).default(['view', 'spatial', 'events']) });
+export const apiKey = z.object({
+  id: z.number(),
+  departmentId: z.number(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export const apiKeyCreate = z.strictObject({
+  name: z.string().min(1).max(120),
+  departmentId: id.optional(),
+  scopes: z.array(z.enum(['view', 'spatial', 'events'])).default(['view', 'spatial', 'events']),
+});
 
 export const share = z.object({
-  id: z.number(), fromDepartmentId: z.number(), toDepartmentId: z.number(), kind: z.enum(['all', 'tags', 'cameras', 'polygon']),
-  tags: z.array(z.string()), cameraIds: z.array(z.string()), polygon: polygonGeometry.nullable(), note: z.string(),
-  expiresAt: z.string().nullable(), revokedAt: z.string().nullable(), createdAt: z.string(),
+  id: z.number(),
+  fromDepartmentId: z.number(),
+  toDepartmentId: z.number(),
+  kind: z.enum(['all', 'tags', 'cameras', 'polygon']),
+  tags: z.array(z.string()),
+  cameraIds: z.array(z.string()),
+  polygon: polygonGeometry.nullable(),
+  note: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
 });
 export const shareCreate = z
   .strictObject({
@@ -217,15 +315,41 @@ export const shareCreate = z
     expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
   })
   .superRefine((s, ctx) => {
-    if (s.kind === 'tags' && s.tags.length === 0) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'a tags share needs at least one tag' });
-    if (s.kind === 'cameras' && s.cameraIds.length === 0) ctx.addIssue({ code: 'custom', path: ['cameraIds'], message: 'a cameras share needs at least one camera id' });
-    if (s.kind === 'polygon' && !s.polygon) ctx.addIssue({ code: 'custom', path: ['polygon'], message: 'a polygon share needs a polygon' });
+    if (s.kind === 'tags' && s.tags.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['tags'], message: 'a tags share needs at least one tag' });
+    if (s.kind === 'cameras' && s.cameraIds.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['cameraIds'], message: 'a cameras share needs at least one camera id' });
+    if (s.kind === 'polygon' && !s.polygon)
+      ctx.addIssue({ code: 'custom', path: ['polygon'], message: 'a polygon share needs a polygon' });
   });
 
-export const grid = z.object({ id: z.number(), name: z.string(), kind: z.string(), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()) });
-export const gridCreate = z.strictObject({ name: z.string().min(1).max(200), kind: z.enum(['district', 'grid', 'place']), geometry: polygonGeometry, properties: z.record(z.string(), z.unknown()).default({}) });
+export const grid = z.object({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  geometry: polygonGeometry,
+  properties: z.record(z.string(), z.unknown()),
+});
+export const gridCreate = z.strictObject({
+  name: z.string().min(1).max(200),
+  kind: z.enum(['district', 'grid', 'place']),
+  geometry: polygonGeometry,
+  properties: z.record(z.string(), z.unknown()).default({}),
+});
 
-export const auditEntry = z.object({ id: z.string(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), actorName: z.string(), departmentId: z.number().nullable(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
+export const auditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorType: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string(),
+  departmentId: z.number().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  outcome: z.string(),
+  ip: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
   /** The name of what the row names (camera, user, network, API key, grid), when the reader may be shown it; null otherwise. */
   targetName: z.string().nullable(),
   /** The acting user's display name (actorName is the login name). */
@@ -239,27 +363,82 @@ export const auditQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
-  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional(),
+  cursor: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
 });
 
-export const loginRequest = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-export const loginResponse = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), user });
+export const loginRequest = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export const loginResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  user,
+});
 export const refreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(512) });
 
-export const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 
 /** A camera as spatial queries return it: what the in-memory index holds (no address or URIs). */
-export const cameraSummary = z.object({ id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), bearing: z.number().nullable(), fov: z.number().nullable(), rangeM: z.number().nullable(), tags: z.array(z.string()), gridId: z.number().nullable() });
+export const cameraSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  departmentId: z.number(),
+  status: z.string(),
+  lng: z.number(),
+  lat: z.number(),
+  bearing: z.number().nullable(),
+  fov: z.number().nullable(),
+  rangeM: z.number().nullable(),
+  tags: z.array(z.string()),
+  gridId: z.number().nullable(),
+});
 /**
  * One hit of a spatial query: distance (m) and bearing (deg) from the query point; covering = its view sector holds
  * the point; alongM = position along a route.
  */
-export const spatialHit = z.object({ camera: cameraSummary, distanceM: z.number(), bearingDeg: z.number(), covering: z.boolean().optional(), alongM: z.number().optional() });
+export const spatialHit = z.object({
+  camera: cameraSummary,
+  distanceM: z.number(),
+  bearingDeg: z.number(),
+  covering: z.boolean().optional(),
+  alongM: z.number().optional(),
+});
 
 /** A discovery scan of one network, with its progress. */
-export const scanInfo = z.object({ id: z.string(), networkId: z.number(), departmentId: z.number(), startedAt: z.string(), finishedAt: z.string().nullable(), state: z.enum(['running', 'done', 'cancelled', 'failed']), probed: z.number(), total: z.number(), found: z.number(), error: z.string().nullable() });
+export const scanInfo = z.object({
+  id: z.string(),
+  networkId: z.number(),
+  departmentId: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  probed: z.number(),
+  total: z.number(),
+  found: z.number(),
+  error: z.string().nullable(),
+});
 /** A device found by discovery and not registered yet. */
-export const foundDevice = z.object({ networkId: z.number(), endpoint: z.string(), xaddr: z.string(), name: z.string().nullable(), hardware: z.string().nullable(), via: z.string(), lastSeen: z.string() });
+export const foundDevice = z.object({
+  networkId: z.number(),
+  endpoint: z.string(),
+  xaddr: z.string(),
+  name: z.string().nullable(),
+  hardware: z.string().nullable(),
+  via: z.string(),
+  lastSeen: z.string(),
+});
 
 /** GET /cameras/search: a text (name, id, tag or address) and how many hits at most. */
 export const cameraSearchQuery = z.strictObject({
@@ -268,7 +447,14 @@ export const cameraSearchQuery = z.strictObject({
 });
 /** One search hit: the camera's summary, its address, and which of its fields matched first (id, name, tag, address). */
 export const cameraSearchHit = z.object({
-  id: z.string(), name: z.string(), departmentId: z.number(), status: z.string(), lng: z.number(), lat: z.number(), address: z.string(), tags: z.array(z.string()),
+  id: z.string(),
+  name: z.string(),
+  departmentId: z.number(),
+  status: z.string(),
+  lng: z.number(),
+  lat: z.number(),
+  address: z.string(),
+  tags: z.array(z.string()),
   match: z.enum(['id', 'name', 'tag', 'address']),
 });
 const treeBy = z.enum(['network', 'grid']).default('network');
@@ -276,11 +462,19 @@ const treeBy = z.enum(['network', 'grid']).default('network');
 export const cameraTreeQuery = z.strictObject({ by: treeBy });
 export const cameraTree = z.object({
   by: z.enum(['network', 'grid']),
-  departments: z.array(z.object({
-    id: z.number(),
-    count: z.number(),
-    groups: z.array(z.object({ id: z.number().nullable().meta({ description: 'null: cameras of no network / in no grid' }), name: z.string(), count: z.number() })),
-  })),
+  departments: z.array(
+    z.object({
+      id: z.number(),
+      count: z.number(),
+      groups: z.array(
+        z.object({
+          id: z.number().nullable().meta({ description: 'null: cameras of no network / in no grid' }),
+          name: z.string(),
+          count: z.number(),
+        }),
+      ),
+    }),
+  ),
 });
 /** GET /cameras/tree/cameras: the visible cameras of one department's group (group "none" = of no network / grid), by name. */
 export const cameraTreeLeavesQuery = z.strictObject({
@@ -291,7 +485,8 @@ export const cameraTreeLeavesQuery = z.strictObject({
 });
 export const cameraTreeLeaves = z.object({ items: z.array(cameraSearchHit.omit({ match: true })), total: z.number() });
 
-export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export type Camera = z.infer<typeof camera>;
 export type CameraCreate = z.infer<typeof cameraCreate>;

@@ -44,9 +44,19 @@ export interface Gateway {
   config: Config;
   db: Database;
   services: {
-    cameras: CameraService; admin: AdminService; auth: AuthService; access: AccessControl; tokens: TokenService;
-    box: CredentialBox; directory: CameraDirectory; spatial: SpatialQueries; devices: DeviceService;
-    health: HealthService; realtime: Realtime; streams: StreamService; supervisor: Supervisor;
+    cameras: CameraService;
+    admin: AdminService;
+    auth: AuthService;
+    access: AccessControl;
+    tokens: TokenService;
+    box: CredentialBox;
+    directory: CameraDirectory;
+    spatial: SpatialQueries;
+    devices: DeviceService;
+    health: HealthService;
+    realtime: Realtime;
+    streams: StreamService;
+    supervisor: Supervisor;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -87,11 +97,31 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { directory, spatial } = spatialParts;
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
-    const devices = buildDevices(config, repos, cameras, authParts, { progress: (dept, m) => realtime?.publishScan(dept, m) }, closers);
-    const { api, app, server, port } = await buildHttp(config, {
-      version: VERSION, baseLayers, db, repos, auth: authParts, cameras: cameraParts, spatial: spatialParts, streams: streamParts, devices,
-      publishEvent: (e) => realtime?.publishEvent(e),
-    }, closers, log);
+    const devices = buildDevices(
+      config,
+      repos,
+      cameras,
+      authParts,
+      { progress: (dept, m) => realtime?.publishScan(dept, m) },
+      closers,
+    );
+    const { api, app, server, port } = await buildHttp(
+      config,
+      {
+        version: VERSION,
+        baseLayers,
+        db,
+        repos,
+        auth: authParts,
+        cameras: cameraParts,
+        spatial: spatialParts,
+        streams: streamParts,
+        devices,
+        publishEvent: (e) => realtime?.publishEvent(e),
+      },
+      closers,
+      log,
+    );
     cameraParts.httpListening(port);
     const rt = buildRealtime(server, authParts, cameras, directory, supervisor, repos, closers, log);
     realtime = rt;
@@ -103,7 +133,21 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       port,
       config,
       db,
-      services: { cameras, admin, auth, access, tokens, box, directory, spatial, devices, health, realtime: rt, streams: streamParts.streams, supervisor },
+      services: {
+        cameras,
+        admin,
+        auth,
+        access,
+        tokens,
+        box,
+        directory,
+        spatial,
+        devices,
+        health,
+        realtime: rt,
+        streams: streamParts.streams,
+        supervisor,
+      },
       repos,
       api,
       app,

@@ -234,7 +234,7 @@ export class CameraIndex {
    */
   withinBbox(bbox: Bbox, options: AreaOptions = {}): CameraHit[] {
     const [w, s, e, n] = checkBbox(bbox, options.path ?? 'bbox');
-    const cx = w <= e ? (w + e) / 2 : ((w + e + 360) / 2 > 180 ? (w + e + 360) / 2 - 360 : (w + e + 360) / 2);
+    const cx = w <= e ? (w + e) / 2 : (w + e + 360) / 2 > 180 ? (w + e + 360) / 2 - 360 : (w + e + 360) / 2;
     const [ox, oy] = this.origin(options, cx, (s + n) / 2);
     const accept = this.accept(options);
     const hits: CameraHit[] = [];
@@ -262,7 +262,8 @@ export class CameraIndex {
     const { lngs, lats } = this.store;
     const hits: CameraHit[] = [];
     this.store.forEachInBox(w, s, e, n, (slot) => {
-      if (pointInArea(lngs[slot] as number, lats[slot] as number, area) && accept(slot)) hits.push(this.hit(slot, ox, oy));
+      if (pointInArea(lngs[slot] as number, lats[slot] as number, area) && accept(slot))
+        hits.push(this.hit(slot, ox, oy));
     });
     return hits.sort(compareHits);
   }
@@ -284,7 +285,8 @@ export class CameraIndex {
       this.store.forEachInBox(Math.max(-180, w), Math.max(-90, s), Math.min(180, e), Math.min(90, n), (slot) => {
         if (seen.has(slot)) return;
         seen.add(slot);
-        const x = lngs[slot] as number, y = lats[slot] as number;
+        const x = lngs[slot] as number,
+          y = lats[slot] as number;
         const p = route.project(x, y);
         if (p === null || p.distanceM > reach || !accept(slot)) return;
         const camera = this.store.cams[slot] as GisCamera;
@@ -327,7 +329,8 @@ export class CameraIndex {
 
   private hit(slot: number, lng: number, lat: number, d?: number): CameraHit {
     const camera = this.store.cams[slot] as GisCamera;
-    const x = this.store.lngs[slot] as number, y = this.store.lats[slot] as number;
+    const x = this.store.lngs[slot] as number,
+      y = this.store.lats[slot] as number;
     return { camera, distanceM: d ?? distanceM(lng, lat, x, y), bearingDeg: bearingDeg(lng, lat, x, y) };
   }
 
@@ -350,10 +353,19 @@ export class CameraIndex {
     const depts = listOf(o.departmentIds, 'departmentIds');
     const tags = listSet(o.tagsAny, 'tagsAny');
     const pred = o.predicate;
-    if (pred !== undefined && typeof pred !== 'function') throw new GisInputError('predicate', 'must be a function', pred);
+    if (pred !== undefined && typeof pred !== 'function')
+      throw new GisInputError('predicate', 'must be a function', pred);
     const mask = depts ? this.store.departmentMask(depts) : null;
     if (!status && !tags) {
-      return { mask, test: pred ? (slot) => { const c = cams[slot]; return c !== undefined && pred(c); } : (slot) => cams[slot] !== undefined };
+      return {
+        mask,
+        test: pred
+          ? (slot) => {
+              const c = cams[slot];
+              return c !== undefined && pred(c);
+            }
+          : (slot) => cams[slot] !== undefined,
+      };
     }
     return {
       mask,
@@ -411,7 +423,10 @@ export class IndexBuild {
   /** Steps taken so far. */
   steps = 0;
 
-  constructor(private readonly gen: Generator<void, Packed>, private readonly onLand: (p: Packed) => void) {}
+  constructor(
+    private readonly gen: Generator<void, Packed>,
+    private readonly onLand: (p: Packed) => void,
+  ) {}
 
   /** 'running' until the last step; 'landed', 'abandoned' (a newer build took over) or 'failed' (threw) after. */
   get status(): 'running' | 'landed' | 'abandoned' | 'failed' {

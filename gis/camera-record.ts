@@ -9,7 +9,8 @@ const optNum = (v: unknown): boolean => v === null || v === undefined || isNum(v
 function fault(c: unknown): [string, string, unknown] | null {
   if (typeof c !== 'object' || c === null) return ['', 'must be a camera object', c];
   const r = c as Record<string, unknown>;
-  if (!(isNum(r.id) || (typeof r.id === 'string' && r.id !== ''))) return ['id', 'must be a finite number or non-empty string', r.id];
+  if (!(isNum(r.id) || (typeof r.id === 'string' && r.id !== '')))
+    return ['id', 'must be a finite number or non-empty string', r.id];
   if (!isNum(r.lng) || r.lng < -180 || r.lng > 180) return ['lng', 'must be a number in [-180, 180]', r.lng];
   if (!isNum(r.lat) || r.lat < -90 || r.lat > 90) return ['lat', 'must be a number in [-90, 90]', r.lat];
   if (!optNum(r.bearing)) return ['bearing', 'must be a finite number or null', r.bearing];
@@ -17,7 +18,13 @@ function fault(c: unknown): [string, string, unknown] | null {
   if (!optNum(r.rangeM) || (r.rangeM as number) < 0) return ['rangeM', 'must be a number >= 0 or null', r.rangeM];
   if (typeof r.status !== 'string') return ['status', 'must be a string', r.status];
   if (!Array.isArray(r.tags)) return ['tags', 'must be an array of strings', r.tags];
-  if (!(r.gridId === null || r.gridId === undefined || isNum(r.gridId) || (typeof r.gridId === 'string' && r.gridId !== ''))) return ['gridId', 'must be a finite number, non-empty string or null', r.gridId];
+  if (!(
+    r.gridId === null ||
+    r.gridId === undefined ||
+    isNum(r.gridId) ||
+    (typeof r.gridId === 'string' && r.gridId !== '')
+  ))
+    return ['gridId', 'must be a finite number, non-empty string or null', r.gridId];
   return null;
 }
 
@@ -41,7 +48,16 @@ export function checkCameraAt(cameras: readonly unknown[], i: number): GisCamera
  */
 export function normalize(c: GisCamera, tags: string[]): GisCamera {
   return {
-    id: c.id, lng: c.lng, lat: c.lat, bearing: c.bearing ?? null, fovDeg: c.fovDeg ?? null, rangeM: c.rangeM ?? null,
-    status: c.status, departmentId: c.departmentId, tags, name: c.name ?? '', gridId: c.gridId ?? null,
+    id: c.id,
+    lng: c.lng,
+    lat: c.lat,
+    bearing: c.bearing ?? null,
+    fovDeg: c.fovDeg ?? null,
+    rangeM: c.rangeM ?? null,
+    status: c.status,
+    departmentId: c.departmentId,
+    tags,
+    name: c.name ?? '',
+    gridId: c.gridId ?? null,
   };
 }

@@ -10,7 +10,9 @@ export { checkCamera } from './camera-record';
 
 /** Writes the unit vector of (lng, lat) to out[at..at+2]. */
 export function unitVector(lng: number, lat: number, out: Float64Array, at: number): void {
-  const p = toRad(lat), l = toRad(lng), cp = Math.cos(p);
+  const p = toRad(lat),
+    l = toRad(lng),
+    cp = Math.cos(p);
   out[at] = cp * Math.cos(l);
   out[at + 1] = cp * Math.sin(l);
   out[at + 2] = Math.sin(p);
@@ -31,10 +33,22 @@ export interface Packed {
 
 /** Copies the live slots of [s0, s1) to the next free slots of the new content (at most n in all). */
 function copyLive(
-  src: Array<GisCamera | undefined>, srcLngs: Float64Array, srcLats: Float64Array, srcDepts: Int32Array, s0: number, s1: number, n: number,
-  cams: Array<GisCamera | undefined>, lngs: Float64Array, lats: Float64Array, depts: Int32Array, slotOf: IdSlots, out: { j: number; maxRange: number },
+  src: Array<GisCamera | undefined>,
+  srcLngs: Float64Array,
+  srcLats: Float64Array,
+  srcDepts: Int32Array,
+  s0: number,
+  s1: number,
+  n: number,
+  cams: Array<GisCamera | undefined>,
+  lngs: Float64Array,
+  lats: Float64Array,
+  depts: Int32Array,
+  slotOf: IdSlots,
+  out: { j: number; maxRange: number },
 ): void {
-  let j = out.j, maxRange = out.maxRange;
+  let j = out.j,
+    maxRange = out.maxRange;
   for (let s = s0; s < s1 && j < n; s++) {
     const c = src[s];
     if (c === undefined) continue;
@@ -52,8 +66,20 @@ function copyLive(
 
 /** Moves slots [i0, i1) to their grid rank: reads in order, writes at random. */
 function scatter(
-  rank: Int32Array, i0: number, i1: number, cams: Array<GisCamera | undefined>, tags: string[][] | null, lngs: Float64Array, lats: Float64Array, depts: Int32Array,
-  src: Array<GisCamera | undefined>, srcTags: string[][] | null, glng: Float64Array, glat: Float64Array, gdept: Int32Array, slotOf: IdSlots,
+  rank: Int32Array,
+  i0: number,
+  i1: number,
+  cams: Array<GisCamera | undefined>,
+  tags: string[][] | null,
+  lngs: Float64Array,
+  lats: Float64Array,
+  depts: Int32Array,
+  src: Array<GisCamera | undefined>,
+  srcTags: string[][] | null,
+  glng: Float64Array,
+  glat: Float64Array,
+  gdept: Int32Array,
+  slotOf: IdSlots,
 ): void {
   for (let i = i0; i < i1; i++) {
     const r = rank[i] as number;
@@ -147,12 +173,17 @@ export class CameraStore {
     yield; // see compactSteps
     const tags: string[][] = new Array(n);
     yield;
-    const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
+    const lngs = new Float64Array(n),
+      lats = new Float64Array(n),
+      depts = new Int32Array(n);
     const slotOf = new IdSlots();
     let maxRange = 0;
     // Input order: every record is read once, sequentially (tags interned here, not after the shuffle).
     for (let i0 = 0; i0 < n; i0 += SLICE) {
-      maxRange = Math.max(maxRange, this.readSlice(cameras, i0, Math.min(n, i0 + SLICE), cams, tags, lngs, lats, depts, slotOf));
+      maxRange = Math.max(
+        maxRange,
+        this.readSlice(cameras, i0, Math.min(n, i0 + SLICE), cams, tags, lngs, lats, depts, slotOf),
+      );
       yield;
     }
     return yield* this.packSteps(cams, tags, lngs, lats, depts, slotOf, n, maxRange);
@@ -163,8 +194,15 @@ export class CameraStore {
 
   /** Reads cameras[i0, i1) into slots i0.. (see loadSteps); returns their largest rangeM. */
   private readSlice(
-    cameras: readonly GisCamera[], i0: number, i1: number, cams: Array<GisCamera | undefined>, tags: string[][],
-    lngs: Float64Array, lats: Float64Array, depts: Int32Array, slotOf: IdSlots,
+    cameras: readonly GisCamera[],
+    i0: number,
+    i1: number,
+    cams: Array<GisCamera | undefined>,
+    tags: string[][],
+    lngs: Float64Array,
+    lats: Float64Array,
+    depts: Int32Array,
+    slotOf: IdSlots,
   ): number {
     let maxRange = 0;
     for (let i = i0; i < i1; i++) {
@@ -192,17 +230,37 @@ export class CameraStore {
    */
   *compactSteps(): Generator<void, Packed> {
     // Slots below `used` keep their position for good; a later change only kills or rewrites one.
-    const used = this.used, src = this.cams, srcLngs = this.lngs, srcLats = this.lats, srcDepts = this.depts;
+    const used = this.used,
+      src = this.cams,
+      srcLngs = this.lngs,
+      srcLats = this.lats,
+      srcDepts = this.depts;
     const n = this.slotOf.size;
     // A JS array of a million slots takes 5-8 ms to allocate: one per step. (Typed arrays are
     // zeroed lazily, page by page, as the slices first write them.)
     const cams: Array<GisCamera | undefined> = new Array(n);
     yield;
-    const lngs = new Float64Array(n), lats = new Float64Array(n), depts = new Int32Array(n);
+    const lngs = new Float64Array(n),
+      lats = new Float64Array(n),
+      depts = new Int32Array(n);
     const slotOf = new IdSlots();
     const out = { j: 0, maxRange: 0 };
     for (let s0 = 0; s0 < used; s0 += SLICE) {
-      copyLive(src, srcLngs, srcLats, srcDepts, s0, Math.min(used, s0 + SLICE), n, cams, lngs, lats, depts, slotOf, out);
+      copyLive(
+        src,
+        srcLngs,
+        srcLats,
+        srcDepts,
+        s0,
+        Math.min(used, s0 + SLICE),
+        n,
+        cams,
+        lngs,
+        lats,
+        depts,
+        slotOf,
+        out,
+      );
       yield;
     }
     return yield* this.packSteps(cams, null, lngs, lats, depts, slotOf, out.j, out.maxRange);
@@ -216,8 +274,14 @@ export class CameraStore {
    * GC pauses of 0.1-0.4 s.
    */
   private *packSteps(
-    cams: Array<GisCamera | undefined>, tags: string[][] | null, lngs: Float64Array, lats: Float64Array, depts: Int32Array,
-    slotOf: IdSlots, n: number, maxRange: number,
+    cams: Array<GisCamera | undefined>,
+    tags: string[][] | null,
+    lngs: Float64Array,
+    lats: Float64Array,
+    depts: Int32Array,
+    slotOf: IdSlots,
+    n: number,
+    maxRange: number,
   ): Generator<void, Packed> {
     let grid: CellGrid | null = null;
     if (n > 0) {
@@ -230,9 +294,26 @@ export class CameraStore {
       yield;
       const srcTags: string[][] | null = tags && new Array(n);
       if (tags) yield;
-      const glng = new Float64Array(n), glat = new Float64Array(n), gdept = new Int32Array(n);
+      const glng = new Float64Array(n),
+        glat = new Float64Array(n),
+        gdept = new Int32Array(n);
       for (let i0 = 0; i0 < n; i0 += SLICE) {
-        scatter(rank, i0, Math.min(n, i0 + SLICE), cams, tags, lngs, lats, depts, src, srcTags, glng, glat, gdept, slotOf);
+        scatter(
+          rank,
+          i0,
+          Math.min(n, i0 + SLICE),
+          cams,
+          tags,
+          lngs,
+          lats,
+          depts,
+          src,
+          srcTags,
+          glng,
+          glat,
+          gdept,
+          slotOf,
+        );
         yield;
       }
       if (srcTags) {
@@ -310,7 +391,9 @@ export class CameraStore {
   private appendSlot(lng: number, lat: number): number {
     if (this.used === this.lngs.length) {
       const cap = this.used + Math.max(1024, this.used >> 3);
-      const lngs = new Float64Array(cap), lats = new Float64Array(cap), vecs = new Float64Array(cap * 3);
+      const lngs = new Float64Array(cap),
+        lats = new Float64Array(cap),
+        vecs = new Float64Array(cap * 3);
       const depts = new Int32Array(cap);
       lngs.set(this.lngs);
       lats.set(this.lats);
@@ -330,20 +413,28 @@ export class CameraStore {
 
   /** Calls `fn(slot)` for every live-or-dead slot whose position is inside the box (edges inclusive; no antimeridian crossing). */
   forEachInBox(w: number, s: number, e: number, n: number, fn: (slot: number) => void): void {
-    const lngs = this.lngs, lats = this.lats, grid = this.grid;
+    const lngs = this.lngs,
+      lats = this.lats,
+      grid = this.grid;
     if (grid !== null && w <= grid.e && e >= grid.w && s <= grid.n && n >= grid.s) {
-      const x0 = grid.col(w), x1 = grid.col(e), y1 = grid.row(n), nx = grid.nx, start = grid.start;
+      const x0 = grid.col(w),
+        x1 = grid.col(e),
+        y1 = grid.row(n),
+        nx = grid.nx,
+        start = grid.start;
       // Row-major cells: the box's cells in one row are one slot range.
       for (let y = grid.row(s); y <= y1; y++) {
         const to = start[y * nx + x1 + 1] as number;
         for (let slot = start[y * nx + x0] as number; slot < to; slot++) {
-          const x = lngs[slot] as number, yy = lats[slot] as number;
+          const x = lngs[slot] as number,
+            yy = lats[slot] as number;
           if (x >= w && x <= e && yy >= s && yy <= n) fn(slot);
         }
       }
     }
     for (let slot = this.staticCount; slot < this.used; slot++) {
-      const x = lngs[slot] as number, y = lats[slot] as number;
+      const x = lngs[slot] as number,
+        y = lats[slot] as number;
       if (x >= w && x <= e && y >= s && y <= n) fn(slot);
     }
   }

@@ -23,7 +23,8 @@ function latBound(dLat: number): number {
 
 /** How many of edges[1..len-1] are <= v: the column (row) of v. Binary search. */
 function band(edges: Float64Array, v: number): number {
-  let lo = 1, hi = edges.length;
+  let lo = 1,
+    hi = edges.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if ((edges[mid] as number) <= v) lo = mid + 1;
@@ -40,7 +41,11 @@ class BandLookup {
   private readonly table: Int32Array;
   private readonly scale: number;
 
-  constructor(private readonly edges: Float64Array, private readonly min: number, max: number) {
+  constructor(
+    private readonly edges: Float64Array,
+    private readonly min: number,
+    max: number,
+  ) {
     const bins = Math.max(1, edges.length * LUT_PER_BAND);
     this.scale = max > min ? bins / (max - min) : 0;
     this.table = new Int32Array(bins);
@@ -48,7 +53,8 @@ class BandLookup {
   }
 
   of(v: number): number {
-    const edges = this.edges, last = edges.length - 1;
+    const edges = this.edges,
+      last = edges.length - 1;
     let b = Math.floor((v - this.min) * this.scale);
     b = b < 0 ? 0 : b >= this.table.length ? this.table.length - 1 : b;
     let x = this.table[b] as number;
@@ -76,9 +82,14 @@ export class CellGrid {
   private readonly rows: BandLookup;
 
   constructor(
-    readonly colEdges: Float64Array, readonly rowEdges: Float64Array, readonly start: Int32Array,
+    readonly colEdges: Float64Array,
+    readonly rowEdges: Float64Array,
+    readonly start: Int32Array,
     /** Bounding box of the points (degrees). */
-    readonly w: number, readonly s: number, readonly e: number, readonly n: number,
+    readonly w: number,
+    readonly s: number,
+    readonly e: number,
+    readonly n: number,
   ) {
     this.nx = colEdges.length;
     this.ny = rowEdges.length;
@@ -151,14 +162,20 @@ export const SLICE = 1 << 15;
  * rows get whatever cell budget columns could not use (e.g. cameras along one meridian).
  * A generator that yields every SLICE points, so a caller can spread the work over many ticks.
  */
-export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: number, perCell: number): Generator<void, { grid: CellGrid; rank: Int32Array }> {
+export function* buildGridSteps(
+  lngs: Float64Array,
+  lats: Float64Array,
+  n: number,
+  perCell: number,
+): Generator<void, { grid: CellGrid; rank: Int32Array }> {
   const [w, s, e, no] = bounds(lngs, lats, n);
   yield;
   const cells = Math.max(1, Math.min(1 << 22, Math.round(n / perCell)));
   const colEdges = quantileEdges(lngs, n, Math.max(1, Math.round(Math.sqrt(cells))));
   yield;
   const rowEdges = quantileEdges(lats, n, Math.max(1, Math.round(cells / colEdges.length)));
-  const nx = colEdges.length, ny = rowEdges.length;
+  const nx = colEdges.length,
+    ny = rowEdges.length;
   const start = new Int32Array(nx * ny + 1);
   const grid = new CellGrid(colEdges, rowEdges, start, w, s, e, no);
   yield;
@@ -180,9 +197,13 @@ export function* buildGridSteps(lngs: Float64Array, lats: Float64Array, n: numbe
 
 /** The bounding box [w, s, e, n] of the first n points. */
 function bounds(lngs: Float64Array, lats: Float64Array, n: number): [number, number, number, number] {
-  let w = Infinity, s = Infinity, e = -Infinity, no = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    no = -Infinity;
   for (let i = 0; i < n; i++) {
-    const x = lngs[i] as number, y = lats[i] as number;
+    const x = lngs[i] as number,
+      y = lats[i] as number;
     if (x < w) w = x;
     if (x > e) e = x;
     if (y < s) s = y;
@@ -192,7 +213,15 @@ function bounds(lngs: Float64Array, lats: Float64Array, n: number): [number, num
 }
 
 /** Writes the cell of points [i0, i1) to rank[] and counts them in start[cell + 1]. */
-function countCells(grid: CellGrid, lngs: Float64Array, lats: Float64Array, i0: number, i1: number, rank: Int32Array, start: Int32Array): void {
+function countCells(
+  grid: CellGrid,
+  lngs: Float64Array,
+  lats: Float64Array,
+  i0: number,
+  i1: number,
+  rank: Int32Array,
+  start: Int32Array,
+): void {
   const nx = grid.nx;
   for (let i = i0; i < i1; i++) {
     const c = grid.row(lats[i] as number) * nx + grid.col(lngs[i] as number);

@@ -54,7 +54,8 @@ export interface PackedMarkers {
 }
 
 /** The buffers of a ClusterPoints (to transfer with postMessage). */
-export const pointBuffers = (p: ClusterPoints): ArrayBuffer[] => [p.lngs.buffer, p.lats.buffer, p.status.buffer] as ArrayBuffer[];
+export const pointBuffers = (p: ClusterPoints): ArrayBuffer[] =>
+  [p.lngs.buffer, p.lats.buffer, p.status.buffer] as ArrayBuffer[];
 
 /** The buffers of a PackedMarkers (to transfer with postMessage). */
 export const packedBuffers = (p: PackedMarkers): ArrayBuffer[] =>
@@ -65,7 +66,8 @@ export function unpackMarkers(p: PackedMarkers): Marker[] {
   const out: Marker[] = new Array(p.count);
   const S = p.statuses.length;
   for (let i = 0; i < p.count; i++) {
-    const lng = p.lngLat[2 * i] as number, lat = p.lngLat[2 * i + 1] as number;
+    const lng = p.lngLat[2 * i] as number,
+      lat = p.lngLat[2 * i + 1] as number;
     const id = p.clusterId[i] as number;
     if (id < 0) {
       out[i] = { cluster: false, lng, lat, point: p.value[i] as number };
@@ -76,7 +78,15 @@ export function unpackMarkers(p: PackedMarkers): Marker[] {
       const v = p.statusCounts[i * S + k] as number;
       if (v > 0) statusCounts[p.statuses[k] as string] = v;
     }
-    out[i] = { cluster: true, lng, lat, clusterId: id, count: p.value[i] as number, statusCounts, expansionZoom: p.expansionZoom[i] as number };
+    out[i] = {
+      cluster: true,
+      lng,
+      lat,
+      clusterId: id,
+      count: p.value[i] as number,
+      statusCounts,
+      expansionZoom: p.expansionZoom[i] as number,
+    };
   }
   return out;
 }
@@ -91,7 +101,8 @@ export interface ClusterOptions {
 /** Checks a map viewport: a bbox (see checkBbox) and a zoom in [0, 24]; returns the bbox. */
 export function checkViewport(bbox: Bbox, zoom: number): Bbox {
   const b = checkBbox(bbox);
-  if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new GisInputError('zoom', 'must be a number in [0, 24]', zoom);
+  if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24)
+    throw new GisInputError('zoom', 'must be a number in [0, 24]', zoom);
   return b;
 }
 
@@ -121,12 +132,20 @@ export class PointCollector {
   private readonly statusCode = new Map<string, number>();
   private readonly accept: (c: GisCamera) => boolean;
 
-  constructor(private readonly index: CameraIndex, predicate: CameraPredicate = () => true, filters: CameraFilters = {}) {
+  constructor(
+    private readonly index: CameraIndex,
+    predicate: CameraPredicate = () => true,
+    filters: CameraFilters = {},
+  ) {
     if (typeof predicate !== 'function') throw new GisInputError('predicate', 'must be a function', predicate);
     const status = filters.status?.length ? new Set(filters.status) : null;
     const depts = filters.departmentIds?.length ? new Set(filters.departmentIds) : null;
     const tags = filters.tagsAny?.length ? new Set(filters.tagsAny) : null;
-    this.accept = (c) => (!status || status.has(c.status)) && (!depts || depts.has(c.departmentId)) && (!tags || c.tags.some((t) => tags.has(t))) && predicate(c);
+    this.accept = (c) =>
+      (!status || status.has(c.status)) &&
+      (!depts || depts.has(c.departmentId)) &&
+      (!tags || c.tags.some((t) => tags.has(t))) &&
+      predicate(c);
     this.version = index.version;
     this.layout = index.layout;
     this.end = index.slotCount;
@@ -147,7 +166,8 @@ export class PointCollector {
       if (!this.accept(c)) return;
       let code = this.statusCode.get(c.status);
       if (code === undefined) {
-        if (this.statusCode.size >= MAX_STATUSES) throw new GisInputError('status', `more than ${MAX_STATUSES} distinct statuses`, c.status);
+        if (this.statusCode.size >= MAX_STATUSES)
+          throw new GisInputError('status', `more than ${MAX_STATUSES} distinct statuses`, c.status);
         this.statusCode.set(c.status, (code = this.statusCode.size));
       }
       if (this.count === this.lngs.length) this.grow();
@@ -163,7 +183,9 @@ export class PointCollector {
 
   private grow(): void {
     const cap = this.lngs.length * 2;
-    const lngs = new Float64Array(cap), lats = new Float64Array(cap), codes = new Uint8Array(cap);
+    const lngs = new Float64Array(cap),
+      lats = new Float64Array(cap),
+      codes = new Uint8Array(cap);
     lngs.set(this.lngs);
     lats.set(this.lats);
     codes.set(this.codes);
@@ -185,7 +207,12 @@ export class PointCollector {
   result(): { points: ClusterPoints; ids: CameraId[] } {
     const n = this.count;
     return {
-      points: { lngs: this.lngs.subarray(0, n), lats: this.lats.subarray(0, n), status: this.codes.subarray(0, n), statuses: [...this.statusCode.keys()] },
+      points: {
+        lngs: this.lngs.subarray(0, n),
+        lats: this.lats.subarray(0, n),
+        status: this.codes.subarray(0, n),
+        statuses: [...this.statusCode.keys()],
+      },
       ids: this.ids,
     };
   }
@@ -213,7 +240,12 @@ export class ClusterSet {
   constructor(points: ClusterPoints, options: ClusterOptions = {}) {
     const { lngs, lats, status, statuses } = points;
     const n = lngs.length;
-    if (lats.length !== n || status.length !== n) throw new GisInputError('points', 'lngs, lats and status must have the same length', [n, lats.length, status.length]);
+    if (lats.length !== n || status.length !== n)
+      throw new GisInputError('points', 'lngs, lats and status must have the same length', [
+        n,
+        lats.length,
+        status.length,
+      ]);
     const keys = statuses.map((s) => `s:${s}`);
     this.keys = keys;
     this.statuses = [...statuses];
@@ -228,7 +260,11 @@ export class ClusterSet {
     });
     const features: Array<PointFeature<PointIndex>> = new Array(n);
     for (let i = 0; i < n; i++) {
-      features[i] = { type: 'Feature', properties: asIndex(i), geometry: { type: 'Point', coordinates: [lngs[i] as number, lats[i] as number] } };
+      features[i] = {
+        type: 'Feature',
+        properties: asIndex(i),
+        geometry: { type: 'Point', coordinates: [lngs[i] as number, lats[i] as number] },
+      };
     }
     this.sc.load(features);
   }
@@ -242,18 +278,24 @@ export class ClusterSet {
   queryPacked(bbox: Bbox, zoom: number): PackedMarkers {
     const [w, s, e, n] = checkViewport(bbox, zoom);
     const found = this.sc.getClusters([w, s, e, n], Math.floor(zoom));
-    const count = found.length, S = this.statuses.length;
+    const count = found.length,
+      S = this.statuses.length;
     const out: PackedMarkers = {
-      count, statuses: this.statuses,
-      lngLat: new Float64Array(2 * count), clusterId: new Int32Array(count), value: new Int32Array(count),
-      expansionZoom: new Uint8Array(count), statusCounts: new Uint32Array(count * S),
+      count,
+      statuses: this.statuses,
+      lngLat: new Float64Array(2 * count),
+      clusterId: new Int32Array(count),
+      value: new Int32Array(count),
+      expansionZoom: new Uint8Array(count),
+      statusCounts: new Uint32Array(count * S),
     };
     for (let i = 0; i < count; i++) {
       const f = found[i] as (typeof found)[number];
       const [lng, lat] = f.geometry.coordinates as [number, number];
       out.lngLat[2 * i] = lng;
       out.lngLat[2 * i + 1] = lat;
-      const p = f.properties as unknown as number | (Record<string, number> & { cluster: true; cluster_id: number; point_count: number });
+      const p = f.properties as unknown as
+        number | (Record<string, number> & { cluster: true; cluster_id: number; point_count: number });
       if (typeof p === 'number') {
         out.clusterId[i] = -1;
         out.value[i] = p;

@@ -58,7 +58,8 @@ function invert(forward: (x: number, y: number) => LngLat, lng: number, lat: num
   let [x, y] = start;
   for (let i = 0; i < 30; i++) {
     const [fx, fy] = forward(x, y);
-    const ex = fx - lng, ey = fy - lat;
+    const ex = fx - lng,
+      ey = fy - lat;
     x -= ex;
     y -= ey;
     if (Math.abs(ex) < INVERSE_EPS && Math.abs(ey) < INVERSE_EPS) break;
@@ -67,7 +68,8 @@ function invert(forward: (x: number, y: number) => LngLat, lng: number, lat: num
 }
 
 function bdUnshiftApprox(lng: number, lat: number): LngLat {
-  const x = lng - 0.0065, y = lat - 0.006;
+  const x = lng - 0.0065,
+    y = lat - 0.006;
   const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * X_PI);
   const theta = Math.atan2(y, x) - 0.000003 * Math.cos(x * X_PI);
   return [z * Math.cos(theta), z * Math.sin(theta)];
@@ -133,11 +135,17 @@ export function convert(lng: number, lat: number, from: Crs, to: Crs, o: CrsOpti
   }
   const key = `${from}>${to}`;
   switch (key) {
-    case 'wgs84>gcj02': return wgs84ToGcj02(lng, lat, o);
-    case 'gcj02>wgs84': return gcj02ToWgs84(lng, lat, o);
-    case 'gcj02>bd09': return gcj02ToBd09(lng, lat, o);
-    case 'bd09>gcj02': return bd09ToGcj02(lng, lat, o);
-    case 'wgs84>bd09': return wgs84ToBd09(lng, lat, o);
-    default: return bd09ToWgs84(lng, lat, o);
+    case 'wgs84>gcj02':
+      return wgs84ToGcj02(lng, lat, o);
+    case 'gcj02>wgs84':
+      return gcj02ToWgs84(lng, lat, o);
+    case 'gcj02>bd09':
+      return gcj02ToBd09(lng, lat, o);
+    case 'bd09>gcj02':
+      return bd09ToGcj02(lng, lat, o);
+    case 'wgs84>bd09':
+      return wgs84ToBd09(lng, lat, o);
+    default:
+      return bd09ToWgs84(lng, lat, o);
   }
 }

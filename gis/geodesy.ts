@@ -55,14 +55,14 @@ export function bearingDeg(lng1: number, lat1: number, lng2: number, lat2: numbe
  * [-180, 180] (conservative, never misses).
  */
 export function circleBounds(lng: number, lat: number, metres: number): [number, number, number, number] {
-  const dLat = (metres / EARTH_RADIUS_M) / D2R * (1 + 1e-9) + 1e-9;
+  const dLat = (metres / EARTH_RADIUS_M / D2R) * (1 + 1e-9) + 1e-9;
   const minLat = Math.max(-90, lat - dLat);
   const maxLat = Math.min(90, lat + dLat);
   const worstLat = Math.max(Math.abs(minLat), Math.abs(maxLat));
   if (worstLat >= 89.999) return [-180, minLat, 180, maxLat];
   const ratio = Math.sin(metres / EARTH_RADIUS_M) / Math.cos(worstLat * D2R);
   if (ratio >= 1) return [-180, minLat, 180, maxLat];
-  const dLng = Math.asin(ratio) / D2R * (1 + 1e-9) + 1e-9;
+  const dLng = (Math.asin(ratio) / D2R) * (1 + 1e-9) + 1e-9;
   if (lng - dLng < -180 || lng + dLng > 180) return [-180, minLat, 180, maxLat];
   return [lng - dLng, minLat, lng + dLng, maxLat];
 }

@@ -42,7 +42,8 @@ function ring(v: unknown, path: string): FlatRing {
     out[2 * i + 1] = y;
   });
   const n = out.length;
-  if (out[0] !== out[n - 2] || out[1] !== out[n - 1]) throw new GisInputError(path, 'must be closed (first position = last)', v[v.length - 1]);
+  if (out[0] !== out[n - 2] || out[1] !== out[n - 1])
+    throw new GisInputError(path, 'must be closed (first position = last)', v[v.length - 1]);
   const fault = ringFault(out);
   if (fault !== null) throw new GisInputError(path, fault, `${v.length} positions`);
   return out;
@@ -55,7 +56,6 @@ function polygon(v: unknown, path: string): CompiledPolygon {
   if (fault !== null) throw new GisInputError(`${path}[${fault.ring}]`, fault.message, `${rings.length} rings`);
   return { rings, bbox: ringBbox(rings[0] as FlatRing) };
 }
-
 
 /**
  * Validates a GeoJSON Polygon or MultiPolygon geometry (a Feature is accepted and unwrapped).
@@ -71,7 +71,8 @@ export function compileArea(geom: unknown, path = 'polygon'): CompiledArea {
   let polygons: CompiledPolygon[];
   if (geom.type === 'Polygon') polygons = [polygon(coords, cpath)];
   else if (geom.type === 'MultiPolygon') {
-    if (!Array.isArray(coords) || coords.length === 0) throw new GisInputError(cpath, 'must be a non-empty array of polygons', coords);
+    if (!Array.isArray(coords) || coords.length === 0)
+      throw new GisInputError(cpath, 'must be a non-empty array of polygons', coords);
     polygons = coords.map((p, i) => polygon(p, `${cpath}[${i}]`));
   } else throw new GisInputError(`${path}.type`, 'must be "Polygon" or "MultiPolygon"', geom.type);
   const bbox: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
@@ -94,7 +95,8 @@ export function compileLine(geom: unknown, path = 'line'): Float64Array {
   if (geom.type !== 'LineString') throw new GisInputError(`${path}.type`, 'must be "LineString"', geom.type);
   const coords = geom.coordinates;
   const cpath = `${path}.coordinates`;
-  if (!Array.isArray(coords) || coords.length < 2) throw new GisInputError(cpath, 'must have at least 2 positions', coords);
+  if (!Array.isArray(coords) || coords.length < 2)
+    throw new GisInputError(cpath, 'must have at least 2 positions', coords);
   const out = new Float64Array(coords.length * 2);
   coords.forEach((p, i) => {
     const [x, y] = position(p, `${cpath}[${i}]`);

@@ -17,7 +17,8 @@ export class FloatHeap {
 
   push(key: number, item: number): void {
     if (this.size === this.keys.length) this.grow();
-    const keys = this.keys, items = this.items;
+    const keys = this.keys,
+      items = this.items;
     let pos = this.size++;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
@@ -42,10 +43,12 @@ export class FloatHeap {
 
   /** Removes the top entry (read it first with peekKey/peekItem). */
   pop(): void {
-    const keys = this.keys, items = this.items;
+    const keys = this.keys,
+      items = this.items;
     const n = --this.size;
     if (n <= 0) return;
-    const key = keys[n] as number, item = items[n] as number;
+    const key = keys[n] as number,
+      item = items[n] as number;
     const half = n >> 1;
     let pos = 0;
     while (pos < half) {

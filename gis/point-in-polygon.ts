@@ -9,14 +9,12 @@ const BOUNDARY = 2;
 export function pointInRing(x: number, y: number, r: FlatRing): 0 | 1 | 2 {
   let inside = false;
   for (let i = 0; i < r.length - 2; i += 2) {
-    const xi = r[i] as number, yi = r[i + 1] as number;
-    const xj = r[i + 2] as number, yj = r[i + 3] as number;
+    const xi = r[i] as number,
+      yi = r[i + 1] as number;
+    const xj = r[i + 2] as number,
+      yj = r[i + 3] as number;
     const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
-    if (
-      cross === 0 &&
-      x >= Math.min(xi, xj) && x <= Math.max(xi, xj) &&
-      y >= Math.min(yi, yj) && y <= Math.max(yi, yj)
-    )
+    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj))
       return BOUNDARY;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }

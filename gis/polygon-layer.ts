@@ -25,7 +25,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 function ringArea(r: Float64Array): number {
   let a = 0;
-  for (let i = 0; i < r.length - 2; i += 2) a += (r[i] as number) * (r[i + 3] as number) - (r[i + 2] as number) * (r[i + 1] as number);
+  for (let i = 0; i < r.length - 2; i += 2)
+    a += (r[i] as number) * (r[i + 3] as number) - (r[i + 2] as number) * (r[i + 1] as number);
   return Math.abs(a / 2);
 }
 
@@ -43,7 +44,11 @@ export class PolygonLayer {
   /** Replaces the layer; throws GisInputError with a path such as "features[3].geometry.coordinates[0]". */
   load(collection: unknown, path = 'features'): void {
     if (!isObj(collection) || collection.type !== 'FeatureCollection' || !Array.isArray(collection.features))
-      throw new GisInputError(path, 'must be a GeoJSON FeatureCollection', isObj(collection) ? collection.type : collection);
+      throw new GisInputError(
+        path,
+        'must be a GeoJSON FeatureCollection',
+        isObj(collection) ? collection.type : collection,
+      );
     const places: Loaded[] = [];
     const byId = new Map<CameraId, Loaded>();
     collection.features.forEach((f: unknown, i: number) => {
@@ -51,13 +56,21 @@ export class PolygonLayer {
       if (!isObj(f) || f.type !== 'Feature') throw new GisInputError(fp, 'must be a GeoJSON Feature', f);
       const props = isObj(f.properties) ? f.properties : {};
       const id = (f.id ?? props.id) as unknown;
-      if (!(typeof id === 'number' || (typeof id === 'string' && id !== ''))) throw new GisInputError(`${fp}.id`, 'must be a number or non-empty string', id);
+      if (!(typeof id === 'number' || (typeof id === 'string' && id !== '')))
+        throw new GisInputError(`${fp}.id`, 'must be a number or non-empty string', id);
       if (byId.has(id)) throw new GisInputError(`${fp}.id`, 'is a duplicate', id);
       const area = compileArea(f.geometry, `${fp}.geometry`);
-      const areaDeg2 = area.polygons.reduce((sum, p) => sum + ringArea(p.rings[0] as Float64Array) - p.rings.slice(1).reduce((h, r) => h + ringArea(r), 0), 0);
+      const areaDeg2 = area.polygons.reduce(
+        (sum, p) => sum + ringArea(p.rings[0] as Float64Array) - p.rings.slice(1).reduce((h, r) => h + ringArea(r), 0),
+        0,
+      );
       const place: Loaded = {
-        id, name: typeof props.name === 'string' ? props.name : String(id), kind: typeof props.kind === 'string' ? props.kind : 'area',
-        geometry: f.geometry as AreaGeometry, areaDeg2, area,
+        id,
+        name: typeof props.name === 'string' ? props.name : String(id),
+        kind: typeof props.kind === 'string' ? props.kind : 'area',
+        geometry: f.geometry as AreaGeometry,
+        areaDeg2,
+        area,
       };
       places.push(place);
       byId.set(id, place);
@@ -105,7 +118,12 @@ export class PolygonLayer {
     for (const i of this.tree.search(lng, lat, lng, lat)) {
       const p = this.places[i] as Loaded;
       if (kind !== undefined && p.kind !== kind) continue;
-      if (best !== undefined && (p.areaDeg2 > best.areaDeg2 || (p.areaDeg2 === best.areaDeg2 && String(p.id).localeCompare(String(best.id)) >= 0))) continue;
+      if (
+        best !== undefined &&
+        (p.areaDeg2 > best.areaDeg2 ||
+          (p.areaDeg2 === best.areaDeg2 && String(p.id).localeCompare(String(best.id)) >= 0))
+      )
+        continue;
       if (pointInArea(lng, lat, p.area)) best = p;
     }
     return best?.id;

@@ -17,11 +17,17 @@ function within(ax: number, ay: number, bx: number, by: number, cx: number, cy: 
 
 /** Segments p1–p2 and p3–p4 share at least one point. */
 function meet(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
-  const d1 = orient(x3, y3, x4, y4, x1, y1), d2 = orient(x3, y3, x4, y4, x2, y2);
-  const d3 = orient(x1, y1, x2, y2, x3, y3), d4 = orient(x1, y1, x2, y2, x4, y4);
+  const d1 = orient(x3, y3, x4, y4, x1, y1),
+    d2 = orient(x3, y3, x4, y4, x2, y2);
+  const d3 = orient(x1, y1, x2, y2, x3, y3),
+    d4 = orient(x1, y1, x2, y2, x4, y4);
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  return (d1 === 0 && within(x3, y3, x4, y4, x1, y1)) || (d2 === 0 && within(x3, y3, x4, y4, x2, y2))
-    || (d3 === 0 && within(x1, y1, x2, y2, x3, y3)) || (d4 === 0 && within(x1, y1, x2, y2, x4, y4));
+  return (
+    (d1 === 0 && within(x3, y3, x4, y4, x1, y1)) ||
+    (d2 === 0 && within(x3, y3, x4, y4, x2, y2)) ||
+    (d3 === 0 && within(x1, y1, x2, y2, x3, y3)) ||
+    (d4 === 0 && within(x1, y1, x2, y2, x4, y4))
+  );
 }
 
 /**
@@ -33,9 +39,11 @@ function meet(x1: number, y1: number, x2: number, y2: number, x3: number, y3: nu
  */
 export function ringFault(ring: Float64Array): string | null {
   // drop repeated consecutive positions
-  const xs: number[] = [], ys: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [];
   for (let i = 0; i < ring.length; i += 2) {
-    const x = ring[i] as number, y = ring[i + 1] as number;
+    const x = ring[i] as number,
+      y = ring[i + 1] as number;
     if (xs.length === 0 || x !== xs[xs.length - 1] || y !== ys[ys.length - 1]) {
       xs.push(x);
       ys.push(y);
@@ -43,33 +51,52 @@ export function ringFault(ring: Float64Array): string | null {
   }
   const m = xs.length - 1; // edges; the last position repeats the first
   let area2 = 0;
-  for (let i = 0; i < m; i++) area2 += (xs[i] as number) * (ys[i + 1] as number) - (xs[i + 1] as number) * (ys[i] as number);
+  for (let i = 0; i < m; i++)
+    area2 += (xs[i] as number) * (ys[i + 1] as number) - (xs[i + 1] as number) * (ys[i] as number);
   const noArea = 'has no area (its positions are all on one line)';
   if (m < 3) return noArea;
   // a zero sum is a line, or lobes cancelling out (a bowtie): the sweep below names the latter
-  if (area2 === 0 && xs.every((x, i) => orient(xs[0] as number, ys[0] as number, xs[1] as number, ys[1] as number, x, ys[i] as number) === 0)) return noArea;
+  if (
+    area2 === 0 &&
+    xs.every(
+      (x, i) => orient(xs[0] as number, ys[0] as number, xs[1] as number, ys[1] as number, x, ys[i] as number) === 0,
+    )
+  )
+    return noArea;
   const order = Array.from({ length: m }, (_, i) => i);
   const minX = (i: number): number => Math.min(xs[i] as number, xs[i + 1] as number);
   order.sort((a, b) => minX(a) - minX(b));
   let checks = 0;
   for (let oi = 0; oi < m; oi++) {
     const i = order[oi] as number;
-    const ax = xs[i] as number, ay = ys[i] as number, bx = xs[i + 1] as number, by = ys[i + 1] as number;
-    const maxX = Math.max(ax, bx), loY = Math.min(ay, by), hiY = Math.max(ay, by);
+    const ax = xs[i] as number,
+      ay = ys[i] as number,
+      bx = xs[i + 1] as number,
+      by = ys[i + 1] as number;
+    const maxX = Math.max(ax, bx),
+      loY = Math.min(ay, by),
+      hiY = Math.max(ay, by);
     for (let oj = oi + 1; oj < m; oj++) {
       const j = order[oj] as number;
       if (minX(j) > maxX) break;
-      if (++checks > MAX_PAIR_CHECKS) return `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)`;
-      const cx = xs[j] as number, cy = ys[j] as number, dx = xs[j + 1] as number, dy = ys[j + 1] as number;
+      if (++checks > MAX_PAIR_CHECKS)
+        return `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)`;
+      const cx = xs[j] as number,
+        cy = ys[j] as number,
+        dx = xs[j + 1] as number,
+        dy = ys[j + 1] as number;
       if (Math.max(cy, dy) < loY || Math.min(cy, dy) > hiY) continue;
-      const next = (i + 1) % m === j, prev = (j + 1) % m === i;
+      const next = (i + 1) % m === j,
+        prev = (j + 1) % m === i;
       if (next || prev) {
         // neighbours share one vertex; they are wrong only when they fold back over each other
         const [sx, sy, px, py, qx, qy] = next ? [bx, by, ax, ay, dx, dy] : [ax, ay, bx, by, cx, cy];
-        if (orient(sx, sy, px, py, qx, qy) === 0 && (px - sx) * (qx - sx) + (py - sy) * (qy - sy) > 0) return `folds back on itself at position ${next ? j : i}`;
+        if (orient(sx, sy, px, py, qx, qy) === 0 && (px - sx) * (qx - sx) + (py - sy) * (qy - sy) > 0)
+          return `folds back on itself at position ${next ? j : i}`;
         continue;
       }
-      if (meet(ax, ay, bx, by, cx, cy, dx, dy)) return `crosses or touches itself (edges ${Math.min(i, j)} and ${Math.max(i, j)})`;
+      if (meet(ax, ay, bx, by, cx, cy, dx, dy))
+        return `crosses or touches itself (edges ${Math.min(i, j)} and ${Math.max(i, j)})`;
     }
   }
   return area2 === 0 ? noArea : null;
@@ -79,15 +106,27 @@ export function ringFault(ring: Float64Array): string | null {
  * How segments p1–p2 and p3–p4 meet: null (they do not), 'cross' (their interiors cross),
  * 'overlap' (collinear, sharing a stretch), or the one point they share.
  */
-function contact(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): null | 'cross' | 'overlap' | [number, number] {
-  const d1 = orient(x3, y3, x4, y4, x1, y1), d2 = orient(x3, y3, x4, y4, x2, y2);
-  const d3 = orient(x1, y1, x2, y2, x3, y3), d4 = orient(x1, y1, x2, y2, x4, y4);
+function contact(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  x3: number,
+  y3: number,
+  x4: number,
+  y4: number,
+): null | 'cross' | 'overlap' | [number, number] {
+  const d1 = orient(x3, y3, x4, y4, x1, y1),
+    d2 = orient(x3, y3, x4, y4, x2, y2);
+  const d3 = orient(x1, y1, x2, y2, x3, y3),
+    d4 = orient(x1, y1, x2, y2, x4, y4);
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return 'cross';
   if (d1 === 0 && d2 === 0) {
     // collinear: the shared stretch along the axis the segments spread on
     const alongX = Math.max(Math.abs(x2 - x1), Math.abs(x4 - x3)) >= Math.max(Math.abs(y2 - y1), Math.abs(y4 - y3));
     const [a1, a2, b1, b2] = alongX ? [x1, x2, x3, x4] : [y1, y2, y3, y4];
-    const lo = Math.max(Math.min(a1, a2), Math.min(b1, b2)), hi = Math.min(Math.max(a1, a2), Math.max(b1, b2));
+    const lo = Math.max(Math.min(a1, a2), Math.min(b1, b2)),
+      hi = Math.min(Math.max(a1, a2), Math.max(b1, b2));
     if (lo > hi) return null;
     if (lo < hi) return 'overlap';
   }
@@ -108,7 +147,8 @@ class Components {
   }
   /** Joins a and b; false when they were joined already (the link closes a cycle). */
   union(a: number, b: number): boolean {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return false;
     this.parent[ra] = rb;
     return true;
@@ -125,8 +165,15 @@ class Components {
  */
 export function holesFault(rings: readonly Float64Array[]): { ring: number; message: string } | null {
   if (rings.length < 2) return null;
-  const tooComplex = { ring: 0, message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)` };
-  const x1: number[] = [], y1: number[] = [], x2: number[] = [], y2: number[] = [], of: number[] = [];
+  const tooComplex = {
+    ring: 0,
+    message: `is too complex to check (more than ${MAX_PAIR_CHECKS} overlapping edge pairs)`,
+  };
+  const x1: number[] = [],
+    y1: number[] = [],
+    x2: number[] = [],
+    y2: number[] = [],
+    of: number[] = [];
   rings.forEach((r, k) => {
     for (let i = 0; i + 3 < r.length; i += 2) {
       x1.push(r[i] as number);
@@ -155,9 +202,19 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
       if (minX(b) > maxX) break;
       if (of[a] === of[b]) continue;
       if (++checks > MAX_PAIR_CHECKS) return tooComplex;
-      const c = contact(x1[a] as number, y1[a] as number, x2[a] as number, y2[a] as number, x1[b] as number, y1[b] as number, x2[b] as number, y2[b] as number);
+      const c = contact(
+        x1[a] as number,
+        y1[a] as number,
+        x2[a] as number,
+        y2[a] as number,
+        x1[b] as number,
+        y1[b] as number,
+        x2[b] as number,
+        y2[b] as number,
+      );
       if (c === null) continue;
-      const lo = Math.min(of[a] as number, of[b] as number), hi = Math.max(of[a] as number, of[b] as number);
+      const lo = Math.min(of[a] as number, of[b] as number),
+        hi = Math.max(of[a] as number, of[b] as number);
       if (c === 'cross') return { ring: hi, message: `crosses ring ${lo}` };
       if (c === 'overlap') return { ring: hi, message: `touches ring ${lo} along an edge` };
       const key = `${c[0]},${c[1]}`;
@@ -167,7 +224,8 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
       for (const k of [lo, hi]) {
         if (links.has(`${k}|${node}`)) continue;
         links.add(`${k}|${node}`);
-        if (!graph.union(k, node)) cut ??= { ring: hi, message: `touches other rings so that the interior is cut in two (at ${c[0]}, ${c[1]})` };
+        if (!graph.union(k, node))
+          cut ??= { ring: hi, message: `touches other rings so that the interior is cut in two (at ${c[0]}, ${c[1]})` };
       }
     }
   }
@@ -185,15 +243,18 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
     const r = rings[k] as Float64Array;
     if (touching.has(`0,${k}`)) {
       if ((checks += (r.length * shell.length) / 2) > MAX_PAIR_CHECKS) return tooComplex;
-      if (!positions(k, (x, y) => pointInRing(x, y, shell) !== 0)) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
+      if (!positions(k, (x, y) => pointInRing(x, y, shell) !== 0))
+        return { ring: k, message: 'lies outside the outer ring (ring 0)' };
       if (!positions(0, (x, y) => pointInRing(x, y, r) !== 1)) return { ring: k, message: 'crosses ring 0' };
-    } else if (pointInRing(r[0] as number, r[1] as number, shell) !== 1) return { ring: k, message: 'lies outside the outer ring (ring 0)' };
+    } else if (pointInRing(r[0] as number, r[1] as number, shell) !== 1)
+      return { ring: k, message: 'lies outside the outer ring (ring 0)' };
     for (let j = 1; j < rings.length; j++) {
       if (j === k) continue;
       const h = rings[j] as Float64Array;
       if (touching.has(`${Math.min(j, k)},${Math.max(j, k)}`)) {
         if ((checks += (r.length * h.length) / 2) > MAX_PAIR_CHECKS) return tooComplex;
-        if (!positions(k, (x, y) => pointInRing(x, y, h) !== 1)) return { ring: Math.max(j, k), message: `lies inside or across hole ${j}` };
+        if (!positions(k, (x, y) => pointInRing(x, y, h) !== 1))
+          return { ring: Math.max(j, k), message: `lies inside or across hole ${j}` };
         continue;
       }
       if (!boxInside(boxes[k] as Bbox, boxes[j] as Bbox)) continue;
@@ -206,9 +267,13 @@ export function holesFault(rings: readonly Float64Array[]): { ring: number; mess
 
 /** Bounding box of a flat ring or line. */
 export function ringBbox(r: Float64Array): Bbox {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   for (let i = 0; i < r.length; i += 2) {
-    const x = r[i] as number, y = r[i + 1] as number;
+    const x = r[i] as number,
+      y = r[i + 1] as number;
     if (x < w) w = x;
     if (x > e) e = x;
     if (y < s) s = y;

@@ -10,13 +10,22 @@ export interface RouteProjection {
   lat: number;
 }
 
-interface Vec { x: number; y: number; z: number }
+interface Vec {
+  x: number;
+  y: number;
+  z: number;
+}
 
 function toVec(lng: number, lat: number): Vec {
-  const p = toRad(lat), l = toRad(lng);
+  const p = toRad(lat),
+    l = toRad(lng);
   return { x: Math.cos(p) * Math.cos(l), y: Math.cos(p) * Math.sin(l), z: Math.sin(p) };
 }
-const cross = (a: Vec, b: Vec): Vec => ({ x: a.y * b.z - a.z * b.y, y: a.z * b.x - a.x * b.z, z: a.x * b.y - a.y * b.x });
+const cross = (a: Vec, b: Vec): Vec => ({
+  x: a.y * b.z - a.z * b.y,
+  y: a.z * b.x - a.x * b.z,
+  z: a.x * b.y - a.y * b.x,
+});
 const dot = (a: Vec, b: Vec): number => a.x * b.x + a.y * b.y + a.z * b.z;
 const norm = (a: Vec): Vec => {
   const m = Math.sqrt(Math.pow(a.x, 2) + Math.pow(a.y, 2) + Math.pow(a.z, 2));
@@ -44,8 +53,10 @@ export class Route {
     for (let i = 0; i < n; i++) this.vecs.push(toVec(coords[2 * i] as number, coords[2 * i + 1] as number));
     let total = 0;
     for (let i = 0; i + 1 < n; i++) {
-      const x0 = coords[2 * i] as number, y0 = coords[2 * i + 1] as number;
-      const x1 = coords[2 * i + 2] as number, y1 = coords[2 * i + 3] as number;
+      const x0 = coords[2 * i] as number,
+        y0 = coords[2 * i + 1] as number;
+      const x1 = coords[2 * i + 2] as number,
+        y1 = coords[2 * i + 3] as number;
       this.starts.push(total);
       const len = distanceM(x0, y0, x1, y1);
       total += len;
@@ -55,7 +66,12 @@ export class Route {
       const pad = reachM + ((len * len) / (8 * EARTH_RADIUS_M)) * (Math.tan(toRad(worst)) + 1) + 1;
       const dLat = (pad / EARTH_RADIUS_M) * (180 / Math.PI);
       const dLng = dLat / Math.cos(toRad(worst));
-      this.boxes.push([Math.min(x0, x1) - dLng, Math.min(y0, y1) - dLat, Math.max(x0, x1) + dLng, Math.max(y0, y1) + dLat]);
+      this.boxes.push([
+        Math.min(x0, x1) - dLng,
+        Math.min(y0, y1) - dLat,
+        Math.max(x0, x1) + dLng,
+        Math.max(y0, y1) + dLat,
+      ]);
     }
     this.lengthM = total;
   }
@@ -76,12 +92,18 @@ export class Route {
     for (let i = 0; i < this.boxes.length; i++) {
       const b = this.boxes[i] as Bbox;
       if (lng < b[0] || lng > b[2] || lat < b[1] || lat > b[3]) continue;
-      const x0 = c[2 * i] as number, y0 = c[2 * i + 1] as number;
-      const x1 = c[2 * i + 2] as number, y1 = c[2 * i + 3] as number;
+      const x0 = c[2 * i] as number,
+        y0 = c[2 * i + 1] as number;
+      const x1 = c[2 * i + 2] as number,
+        y1 = c[2 * i + 3] as number;
       let ix: number, iy: number;
-      if (x1 === lng && y1 === lat) { ix = x1; iy = y1; }
-      else if (x0 === lng && y0 === lat) { ix = x0; iy = y0; }
-      else {
+      if (x1 === lng && y1 === lat) {
+        ix = x1;
+        iy = y1;
+      } else if (x0 === lng && y0 === lat) {
+        ix = x0;
+        iy = y0;
+      } else {
         C ??= toVec(lng, lat);
         [ix, iy] = this.nearestOnSegment(i, C, lng, lat);
       }
@@ -94,7 +116,9 @@ export class Route {
 
   private nearestOnSegment(i: number, C: Vec, lng: number, lat: number): [number, number] {
     const c = this.coords;
-    const A = this.vecs[i] as Vec, B = this.vecs[i + 1] as Vec, axis = this.axes[i] as Vec;
+    const A = this.vecs[i] as Vec,
+      B = this.vecs[i + 1] as Vec,
+      axis = this.axes[i] as Vec;
     const start: [number, number] = [c[2 * i] as number, c[2 * i + 1] as number];
     const stop: [number, number] = [c[2 * i + 2] as number, c[2 * i + 3] as number];
     if (axis.x === 0 && axis.y === 0 && axis.z === 0) return dot(A, B) > 0 ? stop : [lng, lat];

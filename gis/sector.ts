@@ -32,7 +32,10 @@ export function effectiveRange(cam: GisCamera, defaults: SectorDefaults = {}): n
  * `distM` may be passed when already known (point → camera distance).
  */
 export function sectorContains(
-  cam: GisCamera, lng: number, lat: number, defaults: SectorDefaults = {},
+  cam: GisCamera,
+  lng: number,
+  lat: number,
+  defaults: SectorDefaults = {},
   distM: number = distanceM(lng, lat, cam.lng, cam.lat),
 ): boolean {
   if (distM > effectiveRange(cam, defaults)) return false;

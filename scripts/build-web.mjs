@@ -15,7 +15,8 @@ function copyStatic() {
   const leaflet = path.join(ROOT, 'node_modules', 'leaflet', 'dist');
   mkdirSync(path.join(OUT, 'leaflet', 'images'), { recursive: true });
   cpSync(path.join(leaflet, 'leaflet.css'), path.join(OUT, 'leaflet', 'leaflet.css'));
-  for (const f of readdirSync(path.join(leaflet, 'images'))) cpSync(path.join(leaflet, 'images', f), path.join(OUT, 'leaflet', 'images', f));
+  for (const f of readdirSync(path.join(leaflet, 'images')))
+    cpSync(path.join(leaflet, 'images', f), path.join(OUT, 'leaflet', 'images', f));
 }
 
 const options = {

@@ -14,5 +14,7 @@ if (spawnSync('npx', ['prettier', '--check', '.'], { stdio: 'inherit' }).status 
   process.exit(1);
 }
 run('node', ['scripts/build-web.mjs']);
-const specs = extra.length ? extra : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+const specs = extra.length
+  ? extra
+  : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 run('npx', ['mocha', '--reporter', './test/helpers/reporter.cjs', ...specs]);

@@ -5,7 +5,11 @@ import type { Knex } from 'knex';
  * Bench data: n random cameras generated inside PostgreSQL (one INSERT … SELECT per 200k rows),
  * spread over a square of `spanDeg` around `center`, departments cycled, 30 % offline.
  */
-export async function generateBenchCameras(knex: Knex, n: number, opts: { center: [number, number]; spanDeg: number; departmentIds: number[]; seed?: number }): Promise<number> {
+export async function generateBenchCameras(
+  knex: Knex,
+  n: number,
+  opts: { center: [number, number]; spanDeg: number; departmentIds: number[]; seed?: number },
+): Promise<number> {
   await knex.raw('SELECT setseed(?)', [((opts.seed ?? 42) % 1000) / 1000]);
   const chunk = 200_000;
   for (let start = 0; start < n; start += chunk) {
@@ -21,7 +25,16 @@ export async function generateBenchCameras(knex: Knex, n: number, opts: { center
               CASE WHEN random() < 0.3 THEN 'offline' ELSE 'online' END,
               '{"main":{"codec":"h264"}}'::jsonb
        FROM generate_series(?::bigint, ?::bigint) AS g`,
-      [opts.departmentIds, opts.departmentIds.length, opts.center[0], opts.spanDeg, opts.center[1], opts.spanDeg, start, start + count - 1],
+      [
+        opts.departmentIds,
+        opts.departmentIds.length,
+        opts.center[0],
+        opts.spanDeg,
+        opts.center[1],
+        opts.spanDeg,
+        start,
+        start + count - 1,
+      ],
     );
   }
   // Statistics for the new rows now, not when autovacuum gets to them: with the old ones the planner

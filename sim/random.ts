@@ -11,7 +11,8 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const testSeed = (): number => (process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31));
+export const testSeed = (): number =>
+  process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
 
 export function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;

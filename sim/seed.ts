@@ -49,27 +49,53 @@ export interface DemoSeedResult {
 }
 
 /** Idempotent: does nothing when the demo admin already exists. */
-export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTargets, count = 240): Promise<DemoSeedResult> {
+export async function seedDemo(
+  db: Database,
+  box: CredentialBox,
+  sims: DemoSimTargets,
+  count = 240,
+): Promise<DemoSeedResult> {
   const accounts = new AccountsRepo(db.knex);
   const org = new OrgRepo(db.knex);
   const cameras = new CamerasRepo(db.knex);
-  const users: DemoSeedResult['users'] = [{ username: 'admin', role: 'admin', department: null }, { username: 'auditor', role: 'auditor', department: null }];
-  for (const d of ['police', 'traffic', 'urban']) for (const role of ['admin', 'operator', 'viewer'] as Role[]) users.push({ username: `${d}.${role}`, role, department: d });
+  const users: DemoSeedResult['users'] = [
+    { username: 'admin', role: 'admin', department: null },
+    { username: 'auditor', role: 'auditor', department: null },
+  ];
+  for (const d of ['police', 'traffic', 'urban'])
+    for (const role of ['admin', 'operator', 'viewer'] as Role[])
+      users.push({ username: `${d}.${role}`, role, department: d });
   if (await accounts.userByName('admin')) {
     await repairDemoPtz(db, sims, count);
-    return { created: false, cameras: Number((await db.knex('cameras').count<{ n: string }[]>('* as n'))[0]!.n), users };
+    return {
+      created: false,
+      cameras: Number((await db.knex('cameras').count<{ n: string }[]>('* as n'))[0]!.n),
+      users,
+    };
   }
 
   const deps = new Map((await org.departments()).map((d) => [d.code, d.id]));
   const grids = await org.createGrids(demoGrids());
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const u of users)
-    await accounts.createUser({ username: u.username, displayName: u.username, passwordHash: hash, role: u.role, departmentId: u.department ? deps.get(u.department)! : null, areaGridId: null, locale: 'zh-CN' });
+    await accounts.createUser({
+      username: u.username,
+      displayName: u.username,
+      passwordHash: hash,
+      role: u.role,
+      departmentId: u.department ? deps.get(u.department)! : null,
+      areaGridId: null,
+      locale: 'zh-CN',
+    });
   // the simulated cameras are on loopback: each department's camera network is 127.0.0.1/32 (the
   // gateway's own ports there stay refused)
   for (const d of ['police', 'traffic', 'urban'])
     await org.createNetwork({
-      departmentId: deps.get(d)!, name: `${d}-lan`, interface: '127.0.0.1', cidrs: ['127.0.0.1/32'], hosts: [],
+      departmentId: deps.get(d)!,
+      name: `${d}-lan`,
+      interface: '127.0.0.1',
+      cidrs: ['127.0.0.1/32'],
+      hosts: [],
       defaultCredentialsEnc: box.sealCredentials({ username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD }),
     });
   const nets = new Map((await org.networks()).map((n) => [n.departmentId, n.id]));
@@ -89,7 +115,10 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
           subUri: `rtsp://${sims.rtspHost}:${sims.rtspPort}/cam/${i}/sub`,
           snapshotUri: sims.xaddr(i).replace(/\/onvif\/device_service$/, '/snapshot.jpg'),
           credentialsEnc: creds,
-          streams: { main: { codec, width: 640, height: 360, fps: 15 }, sub: { codec, width: 320, height: 180, fps: 15 } },
+          streams: {
+            main: { codec, width: 640, height: 360, fps: 15 },
+            sub: { codec, width: 320, height: 180, fps: 15 },
+          },
           lng: s.lng,
           lat: s.lat,
           bearing: s.bearing,
@@ -109,19 +138,55 @@ export async function seedDemo(db: Database, box: CredentialBox, sims: DemoSimTa
     );
   });
   const station = grids.find((g) => g.name === '常德站');
-  await org.createShare({ fromDepartmentId: deps.get('traffic')!, toDepartmentId: deps.get('police')!, kind: 'all', tags: [], cameraIds: [], polygon: null, note: '交通监控全部共享给公安', expiresAt: null, createdBy: null });
-  await org.createShare({ fromDepartmentId: deps.get('police')!, toDepartmentId: deps.get('traffic')!, kind: 'tags', tags: ['学校'], cameraIds: [], polygon: null, note: '校园周边', expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(), createdBy: null });
-  if (station) await org.createShare({ fromDepartmentId: deps.get('urban')!, toDepartmentId: deps.get('police')!, kind: 'polygon', tags: [], cameraIds: [], polygon: station.geometry, note: '常德站区域', expiresAt: null, createdBy: null });
+  await org.createShare({
+    fromDepartmentId: deps.get('traffic')!,
+    toDepartmentId: deps.get('police')!,
+    kind: 'all',
+    tags: [],
+    cameraIds: [],
+    polygon: null,
+    note: '交通监控全部共享给公安',
+    expiresAt: null,
+    createdBy: null,
+  });
+  await org.createShare({
+    fromDepartmentId: deps.get('police')!,
+    toDepartmentId: deps.get('traffic')!,
+    kind: 'tags',
+    tags: ['学校'],
+    cameraIds: [],
+    polygon: null,
+    note: '校园周边',
+    expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(),
+    createdBy: null,
+  });
+  if (station)
+    await org.createShare({
+      fromDepartmentId: deps.get('urban')!,
+      toDepartmentId: deps.get('police')!,
+      kind: 'polygon',
+      tags: [],
+      cameraIds: [],
+      polygon: station.geometry,
+      note: '常德站区域',
+      expiresAt: null,
+      createdBy: null,
+    });
   return { created: true, cameras: sites.length, users };
 }
 
 /** A demo city seeded before its PTZ records named their profile token (PTZ then answered 400): fills the token in. */
 async function repairDemoPtz(db: Database, sims: DemoSimTargets, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await db.knex('cameras')
+    await db
+      .knex('cameras')
       .where({ xaddr: sims.xaddr(i) })
       .whereRaw(`capabilities->>'ptz' = 'true' AND capabilities->>'profileToken' IS NULL`)
-      .update({ capabilities: db.knex.raw('capabilities || ?::jsonb', [JSON.stringify({ profileToken: demoProfileToken(i), mediaService: 2 })]) });
+      .update({
+        capabilities: db.knex.raw('capabilities || ?::jsonb', [
+          JSON.stringify({ profileToken: demoProfileToken(i), mediaService: 2 }),
+        ]),
+      });
   }
 }
 

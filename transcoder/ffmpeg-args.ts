@@ -5,7 +5,10 @@ import { buildSourceInput } from './source-input';
 import { needsTranscode, validateSpec, type StreamSpec } from './stream-spec';
 
 /** The options buildFfmpegArgs reads. */
-export type FfmpegArgOptions = Pick<TranscoderOptions, 'segmentSeconds' | 'listSize' | 'rtspTimeoutS' | 'maxHeight' | 'audio'>;
+export type FfmpegArgOptions = Pick<
+  TranscoderOptions,
+  'segmentSeconds' | 'listSize' | 'rtspTimeoutS' | 'maxHeight' | 'audio'
+>;
 
 /** An ffmpeg invocation: arguments (no secret in them) and the source script fed on SOURCE_FD. */
 export interface FfmpegCommand {
@@ -43,13 +46,25 @@ export const SEGMENT_PATTERN = 'seg%d.m4s';
  * (transcoded, optional map) under 'transcode'.
  */
 export function buildFfmpegArgs(
-  spec: StreamSpec, options: FfmpegArgOptions, outDir: string, run: RunNumbers = { generation: 0, startNumber: 0 },
+  spec: StreamSpec,
+  options: FfmpegArgOptions,
+  outDir: string,
+  run: RunNumbers = { generation: 0, startNumber: 0 },
 ): FfmpegCommand {
   const s = validateSpec(spec);
   const audio = audioPlan(s.audioCodec, options.audio);
   const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none' });
   // info: the input report names the codec the camera really sends (the worker keeps only errors as such)
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-progress', 'pipe:1', ...input.args];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'level+info',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    ...input.args,
+  ];
   args.push('-map', '0:v:0');
   if (audio !== 'none') args.push('-map', '0:a:0?');
   if (!needsTranscode(s)) {
@@ -58,9 +73,22 @@ export function buildFfmpegArgs(
   } else {
     const gop = String(options.segmentSeconds);
     args.push(
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-      '-vf', `scale=-2:'min(ih,${Math.floor(options.maxHeight)})'`,
-      '-force_key_frames', `expr:gte(t,n_forced*${gop})`, '-sc_threshold', '0',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-profile:v',
+      'high',
+      '-pix_fmt',
+      'yuv420p',
+      '-vf',
+      `scale=-2:'min(ih,${Math.floor(options.maxHeight)})'`,
+      '-force_key_frames',
+      `expr:gte(t,n_forced*${gop})`,
+      '-sc_threshold',
+      '0',
     );
   }
   if (audio === 'copy') args.push('-c:a', 'copy');
@@ -68,12 +96,22 @@ export function buildFfmpegArgs(
   const flags = ['delete_segments', 'omit_endlist', 'independent_segments'];
   if (run.generation > 0) flags.push('discont_start');
   args.push(
-    '-f', 'hls', '-hls_segment_type', 'fmp4',
-    '-hls_time', hlsTime(options.segmentSeconds), '-hls_list_size', String(options.listSize),
-    '-hls_flags', flags.join('+'),
-    '-start_number', String(run.startNumber),
-    '-hls_fmp4_init_filename', initName(run.generation),
-    '-hls_segment_filename', path.join(outDir, SEGMENT_PATTERN),
+    '-f',
+    'hls',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_time',
+    hlsTime(options.segmentSeconds),
+    '-hls_list_size',
+    String(options.listSize),
+    '-hls_flags',
+    flags.join('+'),
+    '-start_number',
+    String(run.startNumber),
+    '-hls_fmp4_init_filename',
+    initName(run.generation),
+    '-hls_segment_filename',
+    path.join(outDir, SEGMENT_PATTERN),
     path.join(outDir, FFMPEG_PLAYLIST_NAME),
   );
   return { args, sourceScript: input.script };
@@ -102,7 +140,11 @@ function audioPlan(codec: string | null | undefined, policy: FfmpegArgOptions['a
  * kernel kills the worker when the spawning process dies, even by SIGKILL. setprivPath null →
  * ffmpeg directly.
  */
-export function buildSpawnCommand(ffmpegPath: string, setprivPath: string | null, ffmpegArgs: string[]): { file: string; args: string[] } {
+export function buildSpawnCommand(
+  ffmpegPath: string,
+  setprivPath: string | null,
+  ffmpegArgs: string[],
+): { file: string; args: string[] } {
   if (setprivPath === null) return { file: ffmpegPath, args: ffmpegArgs };
   return { file: setprivPath, args: ['--pdeathsig', 'SIGKILL', '--', ffmpegPath, ...ffmpegArgs] };
 }

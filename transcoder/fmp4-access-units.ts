@@ -133,7 +133,12 @@ interface TrunPlan {
   firstFlags: number | null;
 }
 
-function rewriteMoof(buf: Buffer, moof: Box, codec: SliceCodec, trackId: number): { moof: Buffer; merged: number } | null {
+function rewriteMoof(
+  buf: Buffer,
+  moof: Box,
+  codec: SliceCodec,
+  trackId: number,
+): { moof: Buffer; merged: number } | null {
   const children = boxes(buf, moof.body, moof.start + moof.size);
   if (!children) return null;
   const plans = new Map<Box, TrunPlan[]>();

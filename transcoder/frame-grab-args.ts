@@ -12,9 +12,23 @@ export type GrabSpec = Pick<StreamSpec, 'cameraId' | 'profile' | 'url' | 'codec'
 export const GRAB_JPEG_QUALITY = 2;
 
 const jpegOut = (outFile: string): string[] => [
-  '-map', '0:v:0', '-an', '-frames:v', '1',
-  '-c:v', 'mjpeg', '-q:v', String(GRAB_JPEG_QUALITY), '-pix_fmt', 'yuvj420p',
-  '-f', 'image2', '-update', '1', '-y', outFile,
+  '-map',
+  '0:v:0',
+  '-an',
+  '-frames:v',
+  '1',
+  '-c:v',
+  'mjpeg',
+  '-q:v',
+  String(GRAB_JPEG_QUALITY),
+  '-pix_fmt',
+  'yuvj420p',
+  '-f',
+  'image2',
+  '-update',
+  '1',
+  '-y',
+  outFile,
 ];
 
 /**
@@ -24,11 +38,27 @@ const jpegOut = (outFile: string): string[] => [
  * unscaled, as a JPEG to `outFile`. Validates the spec first (throws TranscoderInputError), so a
  * URL refused for streaming is refused here with the same message.
  */
-export function buildFrameGrabArgs(spec: GrabSpec, options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>, outFile: string): FfmpegCommand {
+export function buildFrameGrabArgs(
+  spec: GrabSpec,
+  options: Pick<FfmpegArgOptions, 'rtspTimeoutS'>,
+  outFile: string,
+): FfmpegCommand {
   const s = validateSpec({ ...spec, audioCodec: null });
   const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: true });
   return {
-    args: ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-skip_frame', 'nokey', ...input.args, ...jpegOut(outFile)],
+    args: [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostats',
+      '-progress',
+      'pipe:1',
+      '-skip_frame',
+      'nokey',
+      ...input.args,
+      ...jpegOut(outFile),
+    ],
     sourceScript: input.script,
   };
 }
@@ -41,10 +71,24 @@ export function buildFrameGrabArgs(spec: GrabSpec, options: Pick<FfmpegArgOption
  */
 export function buildOutputGrabArgs(inFile: string, outFile: string): string[] {
   for (const f of [inFile, outFile])
-    if (!path.isAbsolute(f) || /[\u0000-\u001f]/.test(f)) throw new TranscoderInputError(`transcoder: grab file ${JSON.stringify(f)} must be an absolute path`);
+    if (!path.isAbsolute(f) || /[\u0000-\u001f]/.test(f))
+      throw new TranscoderInputError(`transcoder: grab file ${JSON.stringify(f)} must be an absolute path`);
   return [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
-    '-protocol_whitelist', 'file', '-f', 'mp4', '-skip_frame', 'nokey', '-i', `file:${inFile}`,
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    '-protocol_whitelist',
+    'file',
+    '-f',
+    'mp4',
+    '-skip_frame',
+    'nokey',
+    '-i',
+    `file:${inFile}`,
     ...jpegOut(outFile),
   ];
 }

@@ -101,7 +101,9 @@ export class FrameGrabber {
     const joined = this.pending.get(key);
     if (joined) return joined;
     if (this.pending.size >= this.opts.maxGrabs)
-      return Promise.reject(new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (${key})`, 1));
+      return Promise.reject(
+        new TranscoderCapacityError(`transcoder: frame grab limit ${this.opts.maxGrabs} reached (${key})`, 1),
+      );
     const jpeg: Promise<Buffer> = work().finally(() => {
       if (this.pending.get(key) === jpeg) this.pending.delete(key);
     });
@@ -120,11 +122,16 @@ export class FrameGrabber {
     const seg = list?.segments[list.segments.length - 1];
     const initFile = list?.initUri ? resolveStreamFile(hlsDir, key, list.initUri) : null;
     const segFile = seg ? resolveStreamFile(hlsDir, key, seg) : null;
-    if (!initFile || !segFile) throw new TranscoderGrabError(`transcoder: stream ${key} lists no segment to grab`, key, false);
+    if (!initFile || !segFile)
+      throw new TranscoderGrabError(`transcoder: stream ${key} lists no segment to grab`, key, false);
     try {
       return Buffer.concat([await readFile(initFile), await readFile(segFile)]);
     } catch (err) {
-      throw new TranscoderGrabError(`transcoder: segment ${seg} of stream ${key} is gone (${(err as Error).message})`, key, false);
+      throw new TranscoderGrabError(
+        `transcoder: segment ${seg} of stream ${key} is gone (${(err as Error).message})`,
+        key,
+        false,
+      );
     }
   }
 
@@ -140,15 +147,28 @@ export class FrameGrabber {
     }, this.opts.grabTimeoutS * 1000);
     try {
       const exit = await worker.exited;
-      if (timedOut) throw new TranscoderGrabError(`transcoder: frame grab of ${key} gave no picture within ${this.opts.grabTimeoutS} s`, key, true);
+      if (timedOut)
+        throw new TranscoderGrabError(
+          `transcoder: frame grab of ${key} gave no picture within ${this.opts.grabTimeoutS} s`,
+          key,
+          true,
+        );
       if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
-      if (exit.code !== 0) throw new TranscoderGrabError(`transcoder: frame grab of ${key} failed (${exit.reason})`, key, false);
+      if (exit.code !== 0)
+        throw new TranscoderGrabError(`transcoder: frame grab of ${key} failed (${exit.reason})`, key, false);
       const size = (await stat(file).catch(() => null))?.size ?? 0;
       // ffmpeg exits 0 when the RTSP socket times out before a frame: no file then
-      if (size === 0) throw new TranscoderGrabError(`transcoder: frame grab of ${key} gave no picture (${exit.reason})`, key, false);
-      if (size > MAX_GRAB_BYTES) throw new TranscoderGrabError(`transcoder: frame grab of ${key} is ${size} bytes, over ${MAX_GRAB_BYTES}`, key, false);
+      if (size === 0)
+        throw new TranscoderGrabError(`transcoder: frame grab of ${key} gave no picture (${exit.reason})`, key, false);
+      if (size > MAX_GRAB_BYTES)
+        throw new TranscoderGrabError(
+          `transcoder: frame grab of ${key} is ${size} bytes, over ${MAX_GRAB_BYTES}`,
+          key,
+          false,
+        );
       const jpeg = await readFile(file);
-      if (!isJpeg(jpeg)) throw new TranscoderGrabError(`transcoder: frame grab of ${key} did not produce a JPEG`, key, false);
+      if (!isJpeg(jpeg))
+        throw new TranscoderGrabError(`transcoder: frame grab of ${key} did not produce a JPEG`, key, false);
       return jpeg;
     } finally {
       clearTimeout(timer);

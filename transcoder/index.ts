@@ -1,10 +1,24 @@
 // Public surface of transcoder/: the Supervisor, its types and errors, and the pure helpers.
 export { Supervisor } from './supervisor';
 export type { GrabResult } from './supervisor';
-export type { AcquireResult, StreamRef, StreamStateEvent, StreamFailingEvent, StreamRecoveredEvent, StreamLogEvent } from './supervisor';
+export type {
+  AcquireResult,
+  StreamRef,
+  StreamStateEvent,
+  StreamFailingEvent,
+  StreamRecoveredEvent,
+  StreamLogEvent,
+} from './supervisor';
 export type { StreamCodecEvent, SupervisorEvents } from './supervisor';
 export type { StreamInfo, StreamState } from './stream';
-export { TranscoderError, TranscoderInputError, TranscoderCapacityError, TranscoderStartError, TranscoderStateError, TranscoderGrabError } from './errors';
+export {
+  TranscoderError,
+  TranscoderInputError,
+  TranscoderCapacityError,
+  TranscoderStartError,
+  TranscoderStateError,
+  TranscoderGrabError,
+} from './errors';
 export { DEFAULT_TRANSCODER_OPTIONS, resolveOptions } from './options';
 export type { TranscoderOptions, TranscoderConfig, AudioPolicy } from './options';
 export { buildFfmpegArgs, buildSpawnCommand, PLAYLIST_NAME } from './ffmpeg-args';

@@ -74,9 +74,19 @@ export const DEFAULT_TRANSCODER_OPTIONS: Readonly<Required<TranscoderOptions>> =
 });
 
 const POSITIVE: Array<keyof TranscoderOptions> = [
-  'idleTimeoutS', 'maxWorkers', 'segmentSeconds', 'listSize', 'stallTimeoutS', 'rtspTimeoutS',
-  'backoffInitialMs', 'backoffMaxMs', 'failuresBeforeOffline', 'killGraceMs', 'maxHeight',
-  'grabTimeoutS', 'maxGrabs',
+  'idleTimeoutS',
+  'maxWorkers',
+  'segmentSeconds',
+  'listSize',
+  'stallTimeoutS',
+  'rtspTimeoutS',
+  'backoffInitialMs',
+  'backoffMaxMs',
+  'failuresBeforeOffline',
+  'killGraceMs',
+  'maxHeight',
+  'grabTimeoutS',
+  'maxGrabs',
 ];
 
 /** Fills defaults and checks ranges; throws TranscoderInputError naming the key and value. */
@@ -88,11 +98,17 @@ export function resolveOptions(partial: Partial<TranscoderOptions>): Required<Tr
       throw new TranscoderInputError(`transcoder: option ${k} = ${JSON.stringify(v)}: must be a positive number`);
   }
   if (!Number.isInteger(o.maxTranscodes) || o.maxTranscodes < 0)
-    throw new TranscoderInputError(`transcoder: option maxTranscodes = ${JSON.stringify(o.maxTranscodes)}: must be an integer ≥ 0`);
+    throw new TranscoderInputError(
+      `transcoder: option maxTranscodes = ${JSON.stringify(o.maxTranscodes)}: must be an integer ≥ 0`,
+    );
   if (!['aac-or-drop', 'drop', 'transcode'].includes(o.audio))
-    throw new TranscoderInputError(`transcoder: option audio = ${JSON.stringify(o.audio)}: must be aac-or-drop, drop or transcode`);
+    throw new TranscoderInputError(
+      `transcoder: option audio = ${JSON.stringify(o.audio)}: must be aac-or-drop, drop or transcode`,
+    );
   if (typeof o.hlsDir !== 'string' || o.hlsDir.trim() === '' || o.hlsDir.trim() === '/')
-    throw new TranscoderInputError(`transcoder: option hlsDir = ${JSON.stringify(o.hlsDir)}: must be a dedicated directory`);
+    throw new TranscoderInputError(
+      `transcoder: option hlsDir = ${JSON.stringify(o.hlsDir)}: must be a dedicated directory`,
+    );
   return o;
 }
 

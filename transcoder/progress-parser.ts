@@ -42,7 +42,12 @@ export class ProgressParser {
       const n = Number.parseFloat(this.cur.get(key) ?? '');
       return Number.isFinite(n) ? n : dflt;
     };
-    this.onReport({ frame: num('frame', 0), outTimeUs: num('out_time_us', -1), speed: num('speed', Number.NaN), end: v === 'end' });
+    this.onReport({
+      frame: num('frame', 0),
+      outTimeUs: num('out_time_us', -1),
+      speed: num('speed', Number.NaN),
+      end: v === 'end',
+    });
     this.cur.clear();
   }
 }

@@ -42,14 +42,25 @@ export function ffconcatQuote(value: string): string {
  * (credentials percent-encoded into it) and the RTSP demuxer's options, so the command line shows
  * neither the password nor the camera's address. Pure: same input, same output.
  */
-export function buildSourceInput(spec: Pick<StreamSpec, 'url' | 'username' | 'password'>, options: SourceInputOptions): SourceInput {
+export function buildSourceInput(
+  spec: Pick<StreamSpec, 'url' | 'username' | 'password'>,
+  options: SourceInputOptions,
+): SourceInput {
   const url = sourceUrlWithCredentials(spec);
   const tls = /^rtsps:/.test(url);
   const args = [
-    '-protocol_whitelist', tls ? `pipe,rtsp,rtsps,rtp,udp,tcp,tls` : 'pipe,rtsp,rtp,udp,tcp',
-    '-f', 'concat', '-safe', '0',
-    '-probesize', PROBE_SIZE, '-analyzeduration', ANALYZE_US,
-    '-i', `pipe:${SOURCE_FD}`,
+    '-protocol_whitelist',
+    tls ? `pipe,rtsp,rtsps,rtp,udp,tcp,tls` : 'pipe,rtsp,rtp,udp,tcp',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-probesize',
+    PROBE_SIZE,
+    '-analyzeduration',
+    ANALYZE_US,
+    '-i',
+    `pipe:${SOURCE_FD}`,
   ];
   const lines = [
     'ffconcat version 1.0',

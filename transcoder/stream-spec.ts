@@ -76,22 +76,36 @@ export function validateSourceUrl(url: unknown): string {
 
 /** Validates a whole spec and returns it normalised (codec lower-cased). Throws TranscoderInputError. */
 export function validateSpec(spec: StreamSpec): StreamSpec {
-  if (typeof spec !== 'object' || spec === null) throw new TranscoderInputError(`transcoder: spec ${JSON.stringify(spec)} is not an object`);
+  if (typeof spec !== 'object' || spec === null)
+    throw new TranscoderInputError(`transcoder: spec ${JSON.stringify(spec)} is not an object`);
   if (typeof spec.cameraId !== 'string' || !CAMERA_ID.test(spec.cameraId))
-    throw new TranscoderInputError(`transcoder: cameraId ${JSON.stringify(spec.cameraId)} must be 1-64 of [A-Za-z0-9_-]`);
+    throw new TranscoderInputError(
+      `transcoder: cameraId ${JSON.stringify(spec.cameraId)} must be 1-64 of [A-Za-z0-9_-]`,
+    );
   if (spec.profile !== 'main' && spec.profile !== 'sub')
     throw new TranscoderInputError(`transcoder: profile ${JSON.stringify(spec.profile)} must be main or sub`);
   const codec = typeof spec.codec === 'string' ? spec.codec.toLowerCase() : spec.codec;
-  if (typeof codec !== 'string' || !TOKEN.test(codec)) throw new TranscoderInputError(`transcoder: codec ${JSON.stringify(spec.codec)} is not a codec name`);
-  if (spec.audioCodec !== undefined && spec.audioCodec !== null && (typeof spec.audioCodec !== 'string' || !TOKEN.test(spec.audioCodec.toLowerCase())))
+  if (typeof codec !== 'string' || !TOKEN.test(codec))
+    throw new TranscoderInputError(`transcoder: codec ${JSON.stringify(spec.codec)} is not a codec name`);
+  if (
+    spec.audioCodec !== undefined &&
+    spec.audioCodec !== null &&
+    (typeof spec.audioCodec !== 'string' || !TOKEN.test(spec.audioCodec.toLowerCase()))
+  )
     throw new TranscoderInputError(`transcoder: audioCodec ${JSON.stringify(spec.audioCodec)} is not a codec name`);
   for (const f of ['username', 'password'] as const) {
     const v = spec[f];
     if (v !== undefined && (typeof v !== 'string' || /[\u0000-\u001f\u007f]/.test(v)))
-      throw new TranscoderInputError(`transcoder: ${f} of camera ${spec.cameraId} has control characters or is not a string`);
+      throw new TranscoderInputError(
+        `transcoder: ${f} of camera ${spec.cameraId} has control characters or is not a string`,
+      );
   }
   validateSourceUrl(spec.url);
-  return { ...spec, codec, audioCodec: typeof spec.audioCodec === 'string' ? spec.audioCodec.toLowerCase() : spec.audioCodec };
+  return {
+    ...spec,
+    codec,
+    audioCodec: typeof spec.audioCodec === 'string' ? spec.audioCodec.toLowerCase() : spec.audioCodec,
+  };
 }
 
 /** The URL handed to ffmpeg: separately given credentials percent-encoded into it. */

@@ -4,7 +4,14 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backoffDelayMs } from './backoff';
 import { TranscoderStartError } from './errors';
-import { buildFfmpegArgs, buildSpawnCommand, FFMPEG_PLAYLIST_NAME, initName, PLAYLIST_NAME, type FfmpegCommand } from './ffmpeg-args';
+import {
+  buildFfmpegArgs,
+  buildSpawnCommand,
+  FFMPEG_PLAYLIST_NAME,
+  initName,
+  PLAYLIST_NAME,
+  type FfmpegCommand,
+} from './ffmpeg-args';
 import { sliceCodec } from './fmp4-access-units';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
@@ -126,10 +133,17 @@ export class Stream {
   /** Resolves when live; rejects with TranscoderStartError when the awaited run fails or the camera is failing. */
   waitLive(): Promise<void> {
     if (this.state === 'live') return Promise.resolve();
-    if (this.closing) return Promise.reject(new TranscoderStartError(`transcoder: stream ${this.key} is stopping`, this.key, 1));
+    if (this.closing)
+      return Promise.reject(new TranscoderStartError(`transcoder: stream ${this.key} is stopping`, this.key, 1));
     if (this.failingSince !== null) {
       const retryAfterS = Math.max(1, Math.ceil((this.nextRetryAt - performance.now()) / 1000));
-      return Promise.reject(new TranscoderStartError(`transcoder: camera ${this.key} is failing (${this.lastReason}); next attempt in ${retryAfterS} s`, this.key, retryAfterS));
+      return Promise.reject(
+        new TranscoderStartError(
+          `transcoder: camera ${this.key} is failing (${this.lastReason}); next attempt in ${retryAfterS} s`,
+          this.key,
+          retryAfterS,
+        ),
+      );
     }
     return new Promise((resolve, reject) => this.waiters.add({ resolve, reject, failedRuns: 0 }));
   }
@@ -151,10 +165,18 @@ export class Stream {
 
   info(now = performance.now()): StreamInfo {
     return {
-      key: this.key, cameraId: this.spec.cameraId, profile: this.spec.profile, state: this.state ?? 'starting',
-      pid: this.worker?.pid ?? null, runs: this.generation + 1, failures: this.failures,
-      failing: this.failingSince !== null, transcode: this.transcode, codec: this.codec,
-      idleMs: Math.round(now - this.lastTouch), dir: this.dir,
+      key: this.key,
+      cameraId: this.spec.cameraId,
+      profile: this.spec.profile,
+      state: this.state ?? 'starting',
+      pid: this.worker?.pid ?? null,
+      runs: this.generation + 1,
+      failures: this.failures,
+      failing: this.failingSince !== null,
+      transcode: this.transcode,
+      codec: this.codec,
+      idleMs: Math.round(now - this.lastTouch),
+      dir: this.dir,
     };
   }
 
@@ -192,7 +214,10 @@ export class Stream {
     if (this.closing) return;
     let command: FfmpegCommand;
     try {
-      command = buildFfmpegArgs({ ...this.spec, codec: this.codec }, this.o, this.dir, { generation: this.generation, startNumber: this.runFirstSegment });
+      command = buildFfmpegArgs({ ...this.spec, codec: this.codec }, this.o, this.dir, {
+        generation: this.generation,
+        startNumber: this.runFirstSegment,
+      });
     } catch (err) {
       this.runEnded((err as Error).message, false);
       return;
@@ -214,7 +239,10 @@ export class Stream {
     const pub = new SegmentPublisher(this.dir, this.transcode ? null : sliceCodec(this.codec), (seg, n) => {
       if (reported) return;
       reported = true;
-      this.hooks.log(this, `the camera splits pictures (parameter sets between slices): ${n} rejoined in ${seg}, more are not reported`);
+      this.hooks.log(
+        this,
+        `the camera splits pictures (parameter sets between slices): ${n} rejoined in ${seg}, more are not reported`,
+      );
     });
     this.publisher = pub;
     void w.exited.then((exit) => {
@@ -230,11 +258,15 @@ export class Stream {
       const stalled = this.stallReason;
       this.runEnded(stalled ?? exit.reason, stalled !== null);
     });
-    this.setState('starting', this.generation === 0 ? 'first viewer' : `run ${this.generation + 1} after: ${this.lastReason}`);
+    this.setState(
+      'starting',
+      this.generation === 0 ? 'first viewer' : `run ${this.generation + 1} after: ${this.lastReason}`,
+    );
     try {
       // for the whole run: each playlist ffmpeg writes is repaired and published at once
       this.watcher = watch(this.dir, (_event, name) => {
-        if (name === null || name === FFMPEG_PLAYLIST_NAME) void pub.sync().then(() => this.scheduleFirstSegmentCheck());
+        if (name === null || name === FFMPEG_PLAYLIST_NAME)
+          void pub.sync().then(() => this.scheduleFirstSegmentCheck());
       });
       this.watcher.on('error', () => this.closeWatcher());
     } catch {
@@ -285,7 +317,13 @@ export class Stream {
           const w = this.worker;
           const info = await readPlaylist(this.dir);
           // the playlist of an earlier run names an older init file: not ours
-          if (info && info.initUri === initName(this.generation) && w === this.worker && this.state === 'starting' && !this.closing) {
+          if (
+            info &&
+            info.initUri === initName(this.generation) &&
+            w === this.worker &&
+            this.state === 'starting' &&
+            !this.closing
+          ) {
             this.goLive();
             return;
           }
@@ -300,7 +338,12 @@ export class Stream {
     const now = performance.now();
     this.liveSince = now;
     this.lastSegmentAt = now;
-    this.setState('live', this.generation === 0 ? `first segment after ${Math.round(now - this.spawnedAt)} ms` : `recovered after ${Math.round(now - this.spawnedAt)} ms`);
+    this.setState(
+      'live',
+      this.generation === 0
+        ? `first segment after ${Math.round(now - this.spawnedAt)} ms`
+        : `recovered after ${Math.round(now - this.spawnedAt)} ms`,
+    );
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
     if (this.failingSince !== null) {
@@ -337,7 +380,8 @@ export class Stream {
 
   /** A run is over (exit, stall or spawn error): count it, report, schedule the next one. */
   private runEnded(reason: string, wasStall: boolean): void {
-    const wasStarting = this.state === 'starting' || this.state === null || (wasStall && this.liveSince < this.spawnedAt);
+    const wasStarting =
+      this.state === 'starting' || this.state === null || (wasStall && this.liveSince < this.spawnedAt);
     this.failures += 1;
     this.lastReason = maskUrl(reason);
     if (!wasStall) this.setState('failed', this.lastReason);

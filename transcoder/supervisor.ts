@@ -226,7 +226,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.phase = 'closing';
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.closing = (async () => {
-      await Promise.all([...[...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')), this.grabber.close()]);
+      await Promise.all([
+        ...[...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')),
+        this.grabber.close(),
+      ]);
       this.phase = 'closed';
     })();
     return this.closing;
@@ -235,11 +238,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private checkCapacity(spec: StreamSpec): void {
     const all = [...this.streams.values()];
     if (all.length >= this.options.maxWorkers)
-      throw new TranscoderCapacityError(`transcoder: worker limit ${this.options.maxWorkers} reached`, this.retryAfterS(all));
+      throw new TranscoderCapacityError(
+        `transcoder: worker limit ${this.options.maxWorkers} reached`,
+        this.retryAfterS(all),
+      );
     if (needsTranscode(spec)) {
       const tx = all.filter((s) => s.transcode);
       if (tx.length >= this.options.maxTranscodes)
-        throw new TranscoderCapacityError(`transcoder: transcode limit ${this.options.maxTranscodes} reached (codec ${spec.codec})`, this.retryAfterS(tx));
+        throw new TranscoderCapacityError(
+          `transcoder: transcode limit ${this.options.maxTranscodes} reached (codec ${spec.codec})`,
+          this.retryAfterS(tx),
+        );
     }
   }
 
@@ -275,7 +284,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const i = s.info();
       // a stopped stream is gone before anyone hears of it: a listener may acquire it afresh
       if (state === 'stopped' && this.streams.get(s.key) === s) this.streams.delete(s.key);
-      this.emit('state', { ...ref(s), state, previous, reason, pid: state === 'starting' || state === 'live' || state === 'stalled' ? i.pid : null, failures: i.failures });
+      this.emit('state', {
+        ...ref(s),
+        state,
+        previous,
+        reason,
+        pid: state === 'starting' || state === 'live' || state === 'stalled' ? i.pid : null,
+        failures: i.failures,
+      });
     },
     failing: (s: Stream, reason: string, retryInMs: number): void => {
       this.emit('failing', { ...ref(s), failures: s.info().failures, reason, retryInMs });
@@ -295,4 +311,3 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 function ref(s: Stream): StreamRef {
   return { key: s.key, cameraId: s.spec.cameraId, profile: s.spec.profile };
 }
-

@@ -146,7 +146,9 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
   private line(raw: string): void {
     const m = LEVEL_LINE.exec(raw.trimEnd());
     const text = m ? `${m[1]}${m[3]}` : raw;
-    const line = maskUrl(text.trim()).replace(/(rtsps?:\/\/[^/@:\s]*):[^/@\s]*@/gi, '$1:***@').slice(0, LINE_MAX);
+    const line = maskUrl(text.trim())
+      .replace(/(rtsps?:\/\/[^/@:\s]*):[^/@\s]*@/gi, '$1:***@')
+      .slice(0, LINE_MAX);
     if (!line) return;
     if (m && !['panic', 'fatal', 'error'].includes(m[2]!)) {
       this.emit('info', line);

@@ -1,6 +1,20 @@
 // Department administration: departments, networks, users, API keys, share grants, grids — policy-checked and audited.
 import type { z } from 'zod';
-import type { apiKeyCreate, departmentCreate, gridCreate, networkCreate, ShareCreate, userCreate, userUpdate, Department, Grid, Network, Share, User, ApiKey } from '../contract';
+import type {
+  apiKeyCreate,
+  departmentCreate,
+  gridCreate,
+  networkCreate,
+  ShareCreate,
+  userCreate,
+  userUpdate,
+  Department,
+  Grid,
+  Network,
+  Share,
+  User,
+  ApiKey,
+} from '../contract';
 import type { AccountsRepo } from '../db/accounts-repo';
 import { publicApiKey, publicUser } from '../db/accounts-repo';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
@@ -13,7 +27,13 @@ import { hashPassword } from '../auth/passwords';
 import { mayBeCityWide, type GlobalAction, type Principal } from '../auth/policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
-const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+const actor = (p: Principal, ip: string) => ({
+  actorType: p.kind,
+  actorId: p.id,
+  actorName: p.name,
+  departmentId: p.departmentId,
+  ip,
+});
 const publicNetwork = ({ defaultCredentialsEnc: _c, ...n }: NetworkRecord): Network => n;
 
 export class AdminService {
@@ -53,16 +73,34 @@ export class AdminService {
   async createDepartment(p: Principal, d: z.infer<typeof departmentCreate>, ip: string): Promise<Department> {
     this.access.assertDo(p, 'department-manage');
     const dep = await this.org.createDepartment(d);
-    await this.audit.append({ ...actor(p, ip), action: 'department.create', targetType: 'department', targetId: dep.id, detail: { code: dep.code } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'department.create',
+      targetType: 'department',
+      targetId: dep.id,
+      detail: { code: dep.code },
+    });
     return dep;
   }
 
   /** Names and settings (e.g. requireStreamReason): a city admin for any department, a department admin for its own. */
-  async updateDepartment(p: Principal, id: number, d: Partial<Omit<Department, 'id' | 'code'>>, ip: string): Promise<Department> {
-    if (!this.access.inDepartment(p, 'department-settings', id)) throw new ForbiddenError(`auth: ${p.name} may not change department ${id}`);
+  async updateDepartment(
+    p: Principal,
+    id: number,
+    d: Partial<Omit<Department, 'id' | 'code'>>,
+    ip: string,
+  ): Promise<Department> {
+    if (!this.access.inDepartment(p, 'department-settings', id))
+      throw new ForbiddenError(`auth: ${p.name} may not change department ${id}`);
     const dep = await this.org.updateDepartment(id, d);
     if (!dep) throw new NotFoundError(`department ${id} not found`);
-    await this.audit.append({ ...actor(p, ip), action: 'department.update', targetType: 'department', targetId: id, detail: { fields: Object.keys(d), settings: d.settings ?? null } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'department.update',
+      targetType: 'department',
+      targetId: id,
+      detail: { fields: Object.keys(d), settings: d.settings ?? null },
+    });
     return dep;
   }
 
@@ -80,9 +118,18 @@ export class AdminService {
       interface: n.interface,
       cidrs: n.cidrs,
       hosts: n.hosts,
-      defaultCredentialsEnc: n.username !== undefined || n.password !== undefined ? this.box.sealCredentials({ username: n.username ?? '', password: n.password ?? '' }) : null,
+      defaultCredentialsEnc:
+        n.username !== undefined || n.password !== undefined
+          ? this.box.sealCredentials({ username: n.username ?? '', password: n.password ?? '' })
+          : null,
     });
-    await this.audit.append({ ...actor(p, ip), action: 'network.create', targetType: 'network', targetId: net.id, detail: { name: net.name } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'network.create',
+      targetType: 'network',
+      targetId: net.id,
+      detail: { name: net.name },
+    });
     return publicNetwork(net);
   }
 
@@ -93,25 +140,59 @@ export class AdminService {
   async createUser(p: Principal, u: z.infer<typeof userCreate>, ip: string): Promise<User> {
     this.access.assertDo(p, 'user-manage');
     // a city-wide admin may create city-wide users; anyone else creates them in its own department
-    const departmentId = this.access.departmentScope(p, 'user-manage') === 'all' ? (u.departmentId ?? null) : this.access.actingDepartment(p, u.departmentId);
-    if (departmentId === null && !mayBeCityWide(u.role)) throw new ValidationError('user: only admins and auditors may have no department', [{ path: 'body.departmentId', message: 'required for this role' }]);
+    const departmentId =
+      this.access.departmentScope(p, 'user-manage') === 'all'
+        ? (u.departmentId ?? null)
+        : this.access.actingDepartment(p, u.departmentId);
+    if (departmentId === null && !mayBeCityWide(u.role))
+      throw new ValidationError('user: only admins and auditors may have no department', [
+        { path: 'body.departmentId', message: 'required for this role' },
+      ]);
     if (departmentId !== null) await this.requireDepartment(departmentId, 'body.departmentId');
-    if (u.areaGridId != null && !(await this.org.grid(u.areaGridId))) throw new ValidationError('user: area grid not found', [{ path: 'body.areaGridId', message: `no grid ${u.areaGridId}` }]);
-    const rec = await this.accounts.createUser({ username: u.username, displayName: u.displayName, passwordHash: await hashPassword(u.password), role: u.role, departmentId, areaGridId: u.areaGridId ?? null, locale: u.locale });
-    await this.audit.append({ ...actor(p, ip), action: 'user.create', targetType: 'user', targetId: rec.id, detail: { username: rec.username, role: rec.role, departmentId } });
+    if (u.areaGridId != null && !(await this.org.grid(u.areaGridId)))
+      throw new ValidationError('user: area grid not found', [
+        { path: 'body.areaGridId', message: `no grid ${u.areaGridId}` },
+      ]);
+    const rec = await this.accounts.createUser({
+      username: u.username,
+      displayName: u.displayName,
+      passwordHash: await hashPassword(u.password),
+      role: u.role,
+      departmentId,
+      areaGridId: u.areaGridId ?? null,
+      locale: u.locale,
+    });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'user.create',
+      targetType: 'user',
+      targetId: rec.id,
+      detail: { username: rec.username, role: rec.role, departmentId },
+    });
     return publicUser(rec);
   }
 
   async updateUser(p: Principal, id: number, u: z.infer<typeof userUpdate>, ip: string): Promise<User> {
     this.access.assertDo(p, 'user-manage');
     const existing = await this.accounts.user(id);
-    if (!existing || !this.access.inDepartment(p, 'user-manage', existing.departmentId)) throw new NotFoundError(`user ${id} not found`);
-    if (u.departmentId !== undefined && !this.access.inDepartment(p, 'user-manage', u.departmentId)) throw new ForbiddenError('auth: may not move a user to another department');
+    if (!existing || !this.access.inDepartment(p, 'user-manage', existing.departmentId))
+      throw new NotFoundError(`user ${id} not found`);
+    if (u.departmentId !== undefined && !this.access.inDepartment(p, 'user-manage', u.departmentId))
+      throw new ForbiddenError('auth: may not move a user to another department');
     const { password, ...rest } = u;
-    const rec = await this.accounts.updateUser(id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    const rec = await this.accounts.updateUser(id, {
+      ...rest,
+      ...(password ? { passwordHash: await hashPassword(password) } : {}),
+    });
     if (!rec) throw new NotFoundError(`user ${id} not found`);
     this.auth.invalidate();
-    await this.audit.append({ ...actor(p, ip), action: 'user.update', targetType: 'user', targetId: id, detail: { fields: Object.keys(u) } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'user.update',
+      targetType: 'user',
+      targetId: id,
+      detail: { fields: Object.keys(u) },
+    });
     return publicUser(rec);
   }
 
@@ -124,15 +205,29 @@ export class AdminService {
     const departmentId = this.access.actingDepartment(p, k.departmentId);
     await this.requireDepartment(departmentId, 'body.departmentId');
     const made = newApiKey();
-    const rec = await this.accounts.createApiKey({ departmentId, name: k.name, prefix: made.prefix, keyHash: made.hash, scopes: k.scopes, createdBy: p.kind === 'user' ? p.id : null });
-    await this.audit.append({ ...actor(p, ip), action: 'apikey.create', targetType: 'apikey', targetId: rec.id, detail: { name: rec.name } });
+    const rec = await this.accounts.createApiKey({
+      departmentId,
+      name: k.name,
+      prefix: made.prefix,
+      keyHash: made.hash,
+      scopes: k.scopes,
+      createdBy: p.kind === 'user' ? p.id : null,
+    });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'apikey.create',
+      targetType: 'apikey',
+      targetId: rec.id,
+      detail: { name: rec.name },
+    });
     return { ...publicApiKey(rec), key: made.key };
   }
 
   async revokeApiKey(p: Principal, id: number, ip: string): Promise<ApiKey> {
     this.access.assertDo(p, 'apikey-manage');
     const rec = await this.accounts.apiKey(id);
-    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId)) throw new NotFoundError(`API key ${id} not found`);
+    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId))
+      throw new NotFoundError(`API key ${id} not found`);
     const done = (await this.accounts.revokeApiKey(id)) ?? rec;
     this.auth.invalidate();
     await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
@@ -149,18 +244,41 @@ export class AdminService {
     const from = this.access.actingDepartment(p, s.fromDepartmentId);
     await this.requireDepartment(from, 'body.fromDepartmentId');
     await this.requireDepartment(s.toDepartmentId, 'body.toDepartmentId');
-    if (from === s.toDepartmentId) throw new ValidationError('share: a department cannot share with itself', [{ path: 'body.toDepartmentId', message: 'same as the source department' }]);
-    if (s.expiresAt && new Date(s.expiresAt).getTime() <= Date.now()) throw new ValidationError('share: expiry is in the past', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
-    const share = await this.org.createShare({ fromDepartmentId: from, toDepartmentId: s.toDepartmentId, kind: s.kind, tags: s.tags, cameraIds: s.cameraIds, polygon: s.polygon, note: s.note, expiresAt: s.expiresAt, createdBy: p.kind === 'user' ? p.id : null });
+    if (from === s.toDepartmentId)
+      throw new ValidationError('share: a department cannot share with itself', [
+        { path: 'body.toDepartmentId', message: 'same as the source department' },
+      ]);
+    if (s.expiresAt && new Date(s.expiresAt).getTime() <= Date.now())
+      throw new ValidationError('share: expiry is in the past', [
+        { path: 'body.expiresAt', message: 'must be in the future' },
+      ]);
+    const share = await this.org.createShare({
+      fromDepartmentId: from,
+      toDepartmentId: s.toDepartmentId,
+      kind: s.kind,
+      tags: s.tags,
+      cameraIds: s.cameraIds,
+      polygon: s.polygon,
+      note: s.note,
+      expiresAt: s.expiresAt,
+      createdBy: p.kind === 'user' ? p.id : null,
+    });
     await this.access.reload();
-    await this.audit.append({ ...actor(p, ip), action: 'share.create', targetType: 'share', targetId: share.id, detail: { to: share.toDepartmentId, kind: share.kind, expiresAt: share.expiresAt } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'share.create',
+      targetType: 'share',
+      targetId: share.id,
+      detail: { to: share.toDepartmentId, kind: share.kind, expiresAt: share.expiresAt },
+    });
     return share;
   }
 
   async revokeShare(p: Principal, id: number, ip: string): Promise<Share> {
     this.access.assertDo(p, 'share-manage');
     const s = await this.org.share(id);
-    if (!s || !this.access.inDepartment(p, 'share-manage', s.fromDepartmentId)) throw new NotFoundError(`share ${id} not found`);
+    if (!s || !this.access.inDepartment(p, 'share-manage', s.fromDepartmentId))
+      throw new NotFoundError(`share ${id} not found`);
     const done = (await this.org.revokeShare(id)) ?? s;
     await this.access.reload();
     await this.audit.append({ ...actor(p, ip), action: 'share.revoke', targetType: 'share', targetId: id });
@@ -174,7 +292,12 @@ export class AdminService {
   async createGrids(p: Principal, gs: Array<z.infer<typeof gridCreate>>, ip: string): Promise<Grid[]> {
     this.access.assertDo(p, 'grid-manage');
     const made = await this.org.createGrids(gs);
-    await this.audit.append({ ...actor(p, ip), action: 'grid.create', targetType: 'grid', detail: { count: made.length, ids: made.map((g) => g.id).slice(0, 50) } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'grid.create',
+      targetType: 'grid',
+      detail: { count: made.length, ids: made.map((g) => g.id).slice(0, 50) },
+    });
     for (const l of this.gridListeners) l();
     return made;
   }

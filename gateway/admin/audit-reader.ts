@@ -6,7 +6,11 @@ import { ForbiddenError } from '../errors';
 
 /** The audit store as the reader uses it. */
 export interface AuditStore {
-  query(f: AuditFilter & { departmentId?: number }, limit: number, cursor?: string): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
+  query(
+    f: AuditFilter & { departmentId?: number },
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
   names(entries: readonly AuditEntry[]): Promise<AuditNames>;
 }
 
@@ -32,12 +36,24 @@ export class AuditReader {
   ) {}
 
   /** A page of the rows `p` may read, newest first, each with targetName and actorDisplayName filled where allowed. */
-  async page(p: Principal, f: AuditFilter, limit: number, cursor?: string): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  async page(
+    p: Principal,
+    f: AuditFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
     const scope = this.policy.departmentScope(p, 'audit-read');
     if (scope === null) throw new ForbiddenError(`auth: role ${p.role} may not audit-read`);
     const page = await this.store.query(scope === 'all' ? f : { ...f, departmentId: scope }, limit, cursor);
     const names = await this.store.names(page.items);
-    return { ...page, items: page.items.map((e) => ({ ...e, targetName: this.targetName(p, e, names), actorDisplayName: this.actorName(e, names) })) };
+    return {
+      ...page,
+      items: page.items.map((e) => ({
+        ...e,
+        targetName: this.targetName(p, e, names),
+        actorDisplayName: this.actorName(e, names),
+      })),
+    };
   }
 
   private targetName(p: Principal, e: AuditEntry, names: AuditNames): string | null {

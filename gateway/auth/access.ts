@@ -121,7 +121,12 @@ export class AccessControl {
       const end = s.expiresAt?.getTime();
       if (end !== undefined && end > t && end < until) until = end;
     }
-    const entry: Compiled = { shares: this.shares, until, predicate: visibilityPredicate(p, this.shares, now), departments: visibleDepartments(p, this.shares, now) };
+    const entry: Compiled = {
+      shares: this.shares,
+      until,
+      predicate: visibilityPredicate(p, this.shares, now),
+      departments: visibleDepartments(p, this.shares, now),
+    };
     this.compiled.set(p, entry);
     return entry;
   }
@@ -160,7 +165,8 @@ export class AccessControl {
 
   /** Throws NotFound when the camera is invisible to p (existence is not revealed), Forbidden when visible but not allowed. */
   assertCamera(p: Principal, action: CameraAction, cam: PolicyCamera | null, id: string): asserts cam is PolicyCamera {
-    if (!cam || (!this.can(p, 'view', cam) && !(action !== 'view' && this.can(p, action, cam)))) throw new NotFoundError(`camera ${id} not found`);
+    if (!cam || (!this.can(p, 'view', cam) && !(action !== 'view' && this.can(p, action, cam))))
+      throw new NotFoundError(`camera ${id} not found`);
     if (!this.can(p, action, cam)) throw new ForbiddenError(`auth: ${p.role} ${p.name} may not ${action} camera ${id}`);
   }
 

@@ -76,7 +76,14 @@ export class AuthService {
     const pair = `u:${username}|ip:${ip}`;
     const wait = Math.max(this.perUserIp.retryAfterS(pair), this.perIp.retryAfterS(`ip:${ip}`));
     if (wait > 0) {
-      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'denied', ip, detail: { reason: 'rate-limited' } });
+      await this.audit.append({
+        actorType: 'anonymous',
+        actorName: username,
+        action: 'login',
+        outcome: 'denied',
+        ip,
+        detail: { reason: 'rate-limited' },
+      });
       throw new RateLimitError('auth: too many login attempts from this address, try again later', wait);
     }
     this.perIp.hit(`ip:${ip}`);
@@ -88,14 +95,33 @@ export class AuthService {
       this.perUserIp.hit(pair);
       this.perUserSlow.hit(`u:${username}`);
       const detail = { reason: user?.disabled ? 'disabled' : 'bad-credentials', ...(slowed ? { slowed: true } : {}) };
-      await this.audit.append({ actorType: 'anonymous', actorName: username, action: 'login', outcome: 'failed', ip, detail });
+      await this.audit.append({
+        actorType: 'anonymous',
+        actorName: username,
+        action: 'login',
+        outcome: 'failed',
+        ip,
+        detail,
+      });
       throw new AuthenticationError('auth: wrong user name or password');
     }
     this.perUserIp.reset(pair);
     const sid = randomUUID();
     const refreshToken = `${sid}.${randomBytes(32).toString('base64url')}`;
-    await this.accounts.createSession({ id: sid, userId: user.id, refreshHash: sha256(refreshToken), expiresAt: new Date(Date.now() + this.opts.refreshTtlS * 1000) });
-    await this.audit.append({ actorType: 'user', actorId: user.id, actorName: user.username, departmentId: user.departmentId, action: 'login', ip });
+    await this.accounts.createSession({
+      id: sid,
+      userId: user.id,
+      refreshHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.opts.refreshTtlS * 1000),
+    });
+    await this.audit.append({
+      actorType: 'user',
+      actorId: user.id,
+      actorName: user.username,
+      departmentId: user.departmentId,
+      action: 'login',
+      ip,
+    });
     return { accessToken: this.signFor(user, sid), refreshToken, expiresIn: this.opts.accessTtlS, user };
   }
 
@@ -108,7 +134,12 @@ export class AuthService {
     const sid = refreshToken.split('.')[0] ?? '';
     const s = await this.accounts.session(sid);
     const presented = Buffer.from(sha256(refreshToken));
-    if (!s || s.revokedAt || s.expiresAt.getTime() < Date.now() || !timingSafeEqual(presented, Buffer.from(s.refreshHash.padEnd(presented.length).slice(0, presented.length))))
+    if (
+      !s ||
+      s.revokedAt ||
+      s.expiresAt.getTime() < Date.now() ||
+      !timingSafeEqual(presented, Buffer.from(s.refreshHash.padEnd(presented.length).slice(0, presented.length)))
+    )
       throw new AuthenticationError('auth: refresh token is invalid, expired or revoked');
     const user = await this.accounts.user(s.userId);
     if (!user || user.disabled) throw new AuthenticationError('auth: user no longer active');
@@ -121,7 +152,14 @@ export class AuthService {
     this.revoked.add(sid);
     this.cache.delete(sid);
     await this.accounts.revokeSession(sid);
-    await this.audit.append({ actorType: 'user', actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'logout', ip });
+    await this.audit.append({
+      actorType: 'user',
+      actorId: p.id,
+      actorName: p.name,
+      departmentId: p.departmentId,
+      action: 'logout',
+      ip,
+    });
   }
 
   /** Principal of a Bearer access token; throws AuthenticationError for any bad token. */
@@ -178,7 +216,15 @@ export class AuthService {
 
   async userPrincipal(user: UserRecord): Promise<Principal> {
     const area = user.areaGridId ? ((await this.org.grid(user.areaGridId))?.geometry ?? null) : null;
-    return { kind: 'user', id: user.id, name: user.username, role: user.role, departmentId: user.departmentId, area, scopes: [] };
+    return {
+      kind: 'user',
+      id: user.id,
+      name: user.username,
+      role: user.role,
+      departmentId: user.departmentId,
+      area,
+      scopes: [],
+    };
   }
 
   /** Principal of an API key "ce_<prefix>_<secret>"; throws AuthenticationError when unknown or revoked. */
@@ -187,11 +233,22 @@ export class AuthService {
     if (!m) throw new AuthenticationError('auth: API key is malformed');
     const rec = await this.accounts.apiKeyByPrefix(m[1]!);
     const presented = Buffer.from(sha256(key));
-    if (!rec || !timingSafeEqual(presented, Buffer.from(rec.keyHash.padEnd(presented.length).slice(0, presented.length))))
+    if (
+      !rec ||
+      !timingSafeEqual(presented, Buffer.from(rec.keyHash.padEnd(presented.length).slice(0, presented.length)))
+    )
       throw new AuthenticationError('auth: API key is unknown');
     if (rec.revokedAt) throw new AuthenticationError('auth: API key has been revoked');
     void this.accounts.touchApiKey(rec.id).catch(() => undefined);
-    return { kind: 'apikey', id: rec.id, name: `apikey:${rec.name}`, role: 'integrator' as Role, departmentId: rec.departmentId, area: null, scopes: rec.scopes };
+    return {
+      kind: 'apikey',
+      id: rec.id,
+      name: `apikey:${rec.name}`,
+      role: 'integrator' as Role,
+      departmentId: rec.departmentId,
+      area: null,
+      scopes: rec.scopes,
+    };
   }
 
   /**
@@ -209,7 +266,16 @@ export class AuthService {
       if (user && !user.disabled) p = await this.userPrincipal(user);
     } else {
       const rec = await this.accounts.apiKey(Number(m[2]));
-      if (rec && !rec.revokedAt) p = { kind: 'apikey', id: rec.id, name: `apikey:${rec.name}`, role: 'integrator', departmentId: rec.departmentId, area: null, scopes: rec.scopes };
+      if (rec && !rec.revokedAt)
+        p = {
+          kind: 'apikey',
+          id: rec.id,
+          name: `apikey:${rec.name}`,
+          role: 'integrator',
+          departmentId: rec.departmentId,
+          area: null,
+          scopes: rec.scopes,
+        };
     }
     if (p) this.cache.set(sub, { p, until: Date.now() + CACHE_MS });
     else this.cache.delete(sub);

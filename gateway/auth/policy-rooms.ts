@@ -38,7 +38,13 @@ const areaPart = (key: string): string => `a:${key}|`;
  * active at `now`. `areaKey` names p.area in room names (default: the area's JSON); the caller
  * passes the same name as the key of that area in `cameraRooms`' `areas`. [] when p may see nothing.
  */
-export function principalRooms(p: Principal, action: CameraAction, shares: readonly ShareGrant[], now: Date, areaKey?: string): string[] {
+export function principalRooms(
+  p: Principal,
+  action: CameraAction,
+  shares: readonly ShareGrant[],
+  now: Date,
+  areaKey?: string,
+): string[] {
   if (!permits(p, action)) return [];
   const prefix = `${action}|${p.area ? areaPart(areaKey ?? JSON.stringify(p.area)) : ''}`;
   if (isCityAdmin(p)) return [`${prefix}*`];
@@ -61,14 +67,28 @@ export function principalRooms(p: Principal, action: CameraAction, shares: reado
  * at `now` and the area scopes in `areas` (key → area; only the areas of connected principals need
  * be given). Never empty.
  */
-export function cameraRooms(action: CameraAction, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date, areas: ReadonlyMap<string, Area>): string[] {
+export function cameraRooms(
+  action: CameraAction,
+  cam: PolicyCamera,
+  shares: readonly ShareGrant[],
+  now: Date,
+  areas: ReadonlyMap<string, Area>,
+): string[] {
   const d = cam.departmentId;
   const grants = ['*', `d:${d}`, `c:${d}:${cam.id}`, ...cam.tags.map((t) => `t:${d}:${t}`)];
   if (sharesGrant(action))
     for (const s of shares)
-      if (s.kind === 'polygon' && s.fromDepartmentId === d && s.polygon && shareActive(s, now) && inArea(s.polygon, cam.lng, cam.lat)) grants.push(`s:${s.id}`);
+      if (
+        s.kind === 'polygon' &&
+        s.fromDepartmentId === d &&
+        s.polygon &&
+        shareActive(s, now) &&
+        inArea(s.polygon, cam.lng, cam.lat)
+      )
+        grants.push(`s:${s.id}`);
   const out = grants.map((g) => `${action}|${g}`);
-  for (const [key, area] of areas) if (inArea(area, cam.lng, cam.lat)) for (const g of grants) out.push(`${action}|${areaPart(key)}${g}`);
+  for (const [key, area] of areas)
+    if (inArea(area, cam.lng, cam.lat)) for (const g of grants) out.push(`${action}|${areaPart(key)}${g}`);
   return out;
 }
 

@@ -164,7 +164,9 @@ export function isPublic(action: Action): boolean {
 /** The roles `permits` lets ask for an action (with every scope an API key can hold). Documentation. */
 export function rolesFor(action: Action): Role[] {
   if (isPublicAction(action)) return [...ROLES];
-  return ROLES.filter((role) => (isCameraAction(action) ? CAMERA_RIGHTS[role] : GLOBAL_RIGHTS[role]).includes(action as never));
+  return ROLES.filter((role) =>
+    (isCameraAction(action) ? CAMERA_RIGHTS[role] : GLOBAL_RIGHTS[role]).includes(action as never),
+  );
 }
 
 /** Global actions whose records these roles read in every department, not only their own. */
@@ -200,7 +202,10 @@ export function mayBeCityWide(role: Role): boolean {
  * The department a principal acts for when it creates records: its own, or, for a city-wide
  * admin, the one it names. `refused` says why otherwise (a foreign department; none named).
  */
-export function actingDepartment(p: Principal, requested: number | undefined | null): { departmentId: number } | { refused: string } {
+export function actingDepartment(
+  p: Principal,
+  requested: number | undefined | null,
+): { departmentId: number } | { refused: string } {
   if (p.departmentId === null) {
     if (requested == null) return { refused: 'a city-wide admin must name the departmentId' };
     return { departmentId: requested };
@@ -220,7 +225,8 @@ function inRing(ring: number[][], x: number, y: number): boolean {
     const [xi, yi] = ring[i] as [number, number];
     const [xj, yj] = ring[j] as [number, number];
     const cross = (x - xi) * (yj - yi) - (y - yi) * (xj - xi);
-    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return true;
+    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj))
+      return true;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -236,7 +242,14 @@ function onRingEdge(ring: number[][], x: number, y: number): boolean {
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i] as [number, number];
     const [xj, yj] = ring[j] as [number, number];
-    if ((x - xi) * (yj - yi) - (y - yi) * (xj - xi) === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return true;
+    if (
+      (x - xi) * (yj - yi) - (y - yi) * (xj - xi) === 0 &&
+      x >= Math.min(xi, xj) &&
+      x <= Math.max(xi, xj) &&
+      y >= Math.min(yi, yj) &&
+      y <= Math.max(yi, yj)
+    )
+      return true;
   }
   return false;
 }
@@ -265,25 +278,44 @@ function shareCovers(s: ShareGrant, cam: PolicyCamera): boolean {
  * The whole access decision. `shares` are the grants of the city (any order; inactive ones are
  * ignored here). `now` decides expiry.
  */
-export function can(p: Principal, action: CameraAction, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
+export function can(
+  p: Principal,
+  action: CameraAction,
+  cam: PolicyCamera,
+  shares: readonly ShareGrant[],
+  now: Date = new Date(),
+): boolean {
   if (!CAMERA_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   if (p.area && !inArea(p.area, cam.lng, cam.lat)) return false;
   if (isCityAdmin(p)) return true;
   if (p.departmentId === cam.departmentId) return true;
   if (OWNER_ONLY.has(action)) return false;
-  return shares.some((s) => s.toDepartmentId === p.departmentId && s.fromDepartmentId === cam.departmentId && shareActive(s, now) && shareCovers(s, cam));
+  return shares.some(
+    (s) =>
+      s.toDepartmentId === p.departmentId &&
+      s.fromDepartmentId === cam.departmentId &&
+      shareActive(s, now) &&
+      shareCovers(s, cam),
+  );
 }
 
 /**
  * A fast visibility predicate for one principal, for use inside index scans: the shares are
  * pre-sorted by source department so each camera costs a map lookup, not a scan of all shares.
  */
-export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): (cam: PolicyCamera) => boolean {
+export function visibilityPredicate(
+  p: Principal,
+  shares: readonly ShareGrant[],
+  now: Date = new Date(),
+): (cam: PolicyCamera) => boolean {
   if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return () => false;
   const area = p.area;
   const inScope = area ? (c: PolicyCamera) => inArea(area, c.lng, c.lat) : () => true;
   if (isCityAdmin(p)) return inScope;
-  const byDept = new Map<number, { all: boolean; tags: Set<string>; ids: Set<string>; polys: Array<Polygon | MultiPolygon> }>();
+  const byDept = new Map<
+    number,
+    { all: boolean; tags: Set<string>; ids: Set<string>; polys: Array<Polygon | MultiPolygon> }
+  >();
   for (const s of shares) {
     if (s.toDepartmentId !== p.departmentId || !shareActive(s, now)) continue;
     let e = byDept.get(s.fromDepartmentId);
@@ -312,7 +344,11 @@ export function visibilityPredicate(p: Principal, shares: readonly ShareGrant[],
  * visibilityPredicate accepts, which the spatial index checks on a dense column before it reads a
  * camera's record and runs the predicate.
  */
-export function visibleDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
+export function visibleDepartments(
+  p: Principal,
+  shares: readonly ShareGrant[],
+  now: Date = new Date(),
+): number[] | null {
   if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return [];
   if (isCityAdmin(p)) return null;
   const out = new Set<number>();
@@ -326,7 +362,10 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
   if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';
   const area = p.area ? JSON.stringify(p.area) : '';
   if (isCityAdmin(p)) return `all|${area}`;
-  const ids = shares.filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now)).map((s) => s.id).sort((a, b) => a - b);
+  const ids = shares
+    .filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now))
+    .map((s) => s.id)
+    .sort((a, b) => a - b);
   return `d${p.departmentId}|s${ids.join(',')}|${area}`;
 }
 
@@ -337,7 +376,12 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
  * the cameras; a department admin only the names of cameras it may see now (own, or shared to it), so a
  * refused call on another department's camera does not reveal it.
  */
-export function auditCameraNameVisible(p: Principal, cam: PolicyCamera, shares: readonly ShareGrant[], now: Date = new Date()): boolean {
+export function auditCameraNameVisible(
+  p: Principal,
+  cam: PolicyCamera,
+  shares: readonly ShareGrant[],
+  now: Date = new Date(),
+): boolean {
   const scope = departmentScope(p, 'audit-read');
   if (scope === null) return false;
   return scope === 'all' || can(p, 'view', cam, shares, now);
@@ -354,6 +398,7 @@ export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], no
   if (isCityAdmin(p)) return null;
   const out = new Set<number>();
   if (p.departmentId !== null) out.add(p.departmentId);
-  for (const s of shares) if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
+  for (const s of shares)
+    if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
   return [...out];
 }

@@ -42,7 +42,8 @@ export class CredentialBox {
 
   open(sealed: string): string {
     const [v, iv, tag, body] = sealed.split('.');
-    if (v !== 'v1' || !iv || !tag || body === undefined) throw new SecretError('secrets: sealed value has an unknown format');
+    if (v !== 'v1' || !iv || !tag || body === undefined)
+      throw new SecretError('secrets: sealed value has an unknown format');
     try {
       const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
       d.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -53,7 +54,9 @@ export class CredentialBox {
   }
 
   sealCredentials(c: { username: string; password: string } | null | undefined): string | null {
-    return c && (c.username || c.password) ? this.seal(JSON.stringify({ username: c.username, password: c.password })) : null;
+    return c && (c.username || c.password)
+      ? this.seal(JSON.stringify({ username: c.username, password: c.password }))
+      : null;
   }
 
   openCredentials(sealed: string | null | undefined): { username: string; password: string } | null {

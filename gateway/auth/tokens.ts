@@ -69,7 +69,8 @@ export class TokenService {
 
   verifyAccess(token: string): AccessClaims {
     const p = this.verify(token, this.accessKey, 'cloudeye-api');
-    if (typeof p.sid !== 'string' || typeof p.role !== 'string') throw new TokenError('auth: token claims are malformed', 'invalid');
+    if (typeof p.sid !== 'string' || typeof p.role !== 'string')
+      throw new TokenError('auth: token claims are malformed', 'invalid');
     return { sub: String(p.sub), sid: p.sid, role: p.role, dept: typeof p.dept === 'number' ? p.dept : null };
   }
 

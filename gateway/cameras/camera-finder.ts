@@ -6,8 +6,14 @@ import type { FinderRow } from '../db/camera-finder-repo';
 /** The reads the finder needs (CameraFinderRepo). */
 export interface FinderStore {
   search(text: string, departments: number[] | null, limit: number, offset: number): Promise<FinderRow[]>;
-  rows(departments: number[] | null, group?: { by: 'network' | 'grid'; id: number | null; departmentId: number }): Promise<FinderRow[]>;
-  countGroups(by: 'network' | 'grid', departments: number[] | null): Promise<Array<{ departmentId: number; group: number | null; count: number }>>;
+  rows(
+    departments: number[] | null,
+    group?: { by: 'network' | 'grid'; id: number | null; departmentId: number },
+  ): Promise<FinderRow[]>;
+  countGroups(
+    by: 'network' | 'grid',
+    departments: number[] | null,
+  ): Promise<Array<{ departmentId: number; group: number | null; count: number }>>;
   groupNames(by: 'network' | 'grid', ids: number[]): Promise<Map<number, string>>;
 }
 
@@ -23,7 +29,14 @@ const SEARCH_CHUNK = 200;
 const SEARCH_MAX_SCAN = 10_000;
 
 const summary = (r: FinderRow): Omit<CameraSearchHit, 'match'> => ({
-  id: r.id, name: r.name, departmentId: r.departmentId, status: r.status, lng: r.lng, lat: r.lat, address: r.address, tags: r.tags,
+  id: r.id,
+  name: r.name,
+  departmentId: r.departmentId,
+  status: r.status,
+  lng: r.lng,
+  lat: r.lat,
+  address: r.address,
+  tags: r.tags,
 });
 
 /** Which field of the camera made it a hit, in the order of the ranking. */
@@ -71,13 +84,15 @@ export class CameraFinder {
     };
     // departments seen whole are counted by the database; the others camera by camera through the policy
     const whole = this.access.wholeDepartments(p);
-    for (const c of whole === null || whole.length ? await this.store.countGroups(by, whole) : []) add(c.departmentId, c.group, c.count);
+    for (const c of whole === null || whole.length ? await this.store.countGroups(by, whole) : [])
+      add(c.departmentId, c.group, c.count);
     if (whole !== null) {
       // the rest of what p may see (null: any department, for a city admin with an area scope)
       const rest = departments === null ? null : departments.filter((d) => !whole.includes(d));
       const visible = this.access.predicate(p);
       for (const r of rest === null || rest.length ? await this.store.rows(rest) : []) {
-        if (!whole.includes(r.departmentId) && visible(r)) add(r.departmentId, by === 'network' ? r.networkId : r.gridId, 1);
+        if (!whole.includes(r.departmentId) && visible(r))
+          add(r.departmentId, by === 'network' ? r.networkId : r.gridId, 1);
       }
     }
     const ids = [...new Set([...counts.values()].flatMap((g) => [...g.keys()]).filter((k): k is number => k !== null))];
@@ -97,7 +112,13 @@ export class CameraFinder {
   }
 
   /** The visible cameras of one group of the tree, by name (at most `limit`; `total` counts them all). */
-  async leaves(p: Principal, by: 'network' | 'grid', departmentId: number, group: number | null, limit: number): Promise<CameraTreeLeaves> {
+  async leaves(
+    p: Principal,
+    by: 'network' | 'grid',
+    departmentId: number,
+    group: number | null,
+    limit: number,
+  ): Promise<CameraTreeLeaves> {
     const departments = this.access.departments(p);
     if (departments && !departments.includes(departmentId)) return { items: [], total: 0 };
     const visible = this.access.predicate(p);

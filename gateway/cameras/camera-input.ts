@@ -21,7 +21,14 @@ export function splitCredentials(uri: string): { uri: string; username?: string;
 }
 
 /** Normalises a validated create input: credentials lifted from URIs unless given explicitly. */
-export function liftCredentials<T extends { mainUri?: string | null | undefined; subUri?: string | null | undefined; username?: string | undefined; password?: string | undefined }>(input: T): T {
+export function liftCredentials<
+  T extends {
+    mainUri?: string | null | undefined;
+    subUri?: string | null | undefined;
+    username?: string | undefined;
+    password?: string | undefined;
+  },
+>(input: T): T {
   const out = { ...input };
   for (const key of ['mainUri', 'subUri'] as const) {
     const v = out[key];
@@ -36,8 +43,32 @@ export function liftCredentials<T extends { mainUri?: string | null | undefined;
   return out;
 }
 
-export const CSV_COLUMNS = ['name', 'department', 'network', 'source', 'main_uri', 'sub_uri', 'snapshot_uri', 'xaddr', 'username', 'password', 'lng', 'lat', 'bearing', 'fov', 'range_m', 'address', 'tags', 'codec'] as const;
-const EXPORT_FIELD: Record<string, string> = { main_uri: 'mainUri', sub_uri: 'subUri', snapshot_uri: 'snapshotUri', range_m: 'rangeM' };
+export const CSV_COLUMNS = [
+  'name',
+  'department',
+  'network',
+  'source',
+  'main_uri',
+  'sub_uri',
+  'snapshot_uri',
+  'xaddr',
+  'username',
+  'password',
+  'lng',
+  'lat',
+  'bearing',
+  'fov',
+  'range_m',
+  'address',
+  'tags',
+  'codec',
+] as const;
+const EXPORT_FIELD: Record<string, string> = {
+  main_uri: 'mainUri',
+  sub_uri: 'subUri',
+  snapshot_uri: 'snapshotUri',
+  range_m: 'rangeM',
+};
 
 export interface ImportRow {
   /** Where the row came from, for error messages: "line 7" or "feature 3". */
@@ -47,7 +78,8 @@ export interface ImportRow {
   camera: CameraCreate;
 }
 
-const emptyToUndef = (s: string | undefined): string | undefined => (s === undefined || s.trim() === '' ? undefined : s.trim());
+const emptyToUndef = (s: string | undefined): string | undefined =>
+  s === undefined || s.trim() === '' ? undefined : s.trim();
 const numOrNull = (s: string | undefined): number | null | undefined => {
   const v = emptyToUndef(s);
   return v === undefined ? undefined : Number(v);
@@ -69,15 +101,27 @@ export function camerasFromCsv(text: string): ImportRow[] {
   try {
     rows = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvError) throw new ValidationError(err.message, [{ path: `line ${err.line}`, message: err.message }]);
+    if (err instanceof CsvError)
+      throw new ValidationError(err.message, [{ path: `line ${err.line}`, message: err.message }]);
     throw err;
   }
   const [head, ...body] = rows;
   if (!head) throw new ValidationError('import: the CSV file is empty', [{ path: 'line 1', message: 'no header row' }]);
   const cols = head.cells.map((c) => c.trim().toLowerCase());
   const unknown = cols.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
-  if (unknown.length) throw new ValidationError('import: unknown CSV columns', unknown.map((c) => ({ path: `line ${head.line}: ${c}`, message: `unknown column; expected some of ${CSV_COLUMNS.join(',')}` })));
-  for (const req of ['name', 'main_uri', 'lng', 'lat']) if (!cols.includes(req)) throw new ValidationError(`import: CSV needs a ${req} column`, [{ path: `line ${head.line}: ${req}`, message: 'required column missing' }]);
+  if (unknown.length)
+    throw new ValidationError(
+      'import: unknown CSV columns',
+      unknown.map((c) => ({
+        path: `line ${head.line}: ${c}`,
+        message: `unknown column; expected some of ${CSV_COLUMNS.join(',')}`,
+      })),
+    );
+  for (const req of ['name', 'main_uri', 'lng', 'lat'])
+    if (!cols.includes(req))
+      throw new ValidationError(`import: CSV needs a ${req} column`, [
+        { path: `line ${head.line}: ${req}`, message: 'required column missing' },
+      ]);
   const issues: FieldIssue[] = [];
   const out: ImportRow[] = [];
   for (const row of body) {
@@ -103,7 +147,10 @@ export function camerasFromCsv(text: string): ImportRow[] {
       fov: numOrNull(v.fov) ?? null,
       rangeM: numOrNull(v.range_m) ?? null,
       address: v.address ?? '',
-      tags: (emptyToUndef(v.tags) ?? '').split('|').map((t) => t.trim()).filter(Boolean),
+      tags: (emptyToUndef(v.tags) ?? '')
+        .split('|')
+        .map((t) => t.trim())
+        .filter(Boolean),
       ...(codec ? { streams: { main: { codec } } } : {}),
     };
     for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
@@ -116,7 +163,13 @@ export function camerasFromCsv(text: string): ImportRow[] {
 
 const featureCollection = z.object({
   type: z.literal('FeatureCollection'),
-  features: z.array(z.object({ type: z.literal('Feature'), geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).rest(z.number()) }), properties: z.record(z.string(), z.unknown()).nullable() })),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).rest(z.number()) }),
+      properties: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
 });
 
 /** Parses a GeoJSON FeatureCollection of Point cameras; properties use the API's field names. */
@@ -125,19 +178,38 @@ export function camerasFromGeoJson(text: string): ImportRow[] {
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new ValidationError('import: the GeoJSON file is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+    throw new ValidationError('import: the GeoJSON file is not valid JSON', [
+      { path: 'body', message: 'malformed JSON' },
+    ]);
   }
   const fc = featureCollection.safeParse(doc);
   if (!fc.success)
-    throw new ValidationError('import: not a FeatureCollection of Point features', fc.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+    throw new ValidationError(
+      'import: not a FeatureCollection of Point features',
+      fc.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    );
   const issues: FieldIssue[] = [];
   const out: ImportRow[] = [];
   fc.data.features.forEach((f, i) => {
     const where = `feature ${i + 1}`;
-    const { department, network, id: _id, hasCredentials: _h, status: _s, ...props } = (f.properties ?? {}) as Record<string, unknown>;
-    for (const k of ['statusReason', 'lastSeen', 'createdAt', 'updatedAt', 'gridId', 'networkId', 'departmentId']) delete props[k];
+    const {
+      department,
+      network,
+      id: _id,
+      hasCredentials: _h,
+      status: _s,
+      ...props
+    } = (f.properties ?? {}) as Record<string, unknown>;
+    for (const k of ['statusReason', 'lastSeen', 'createdAt', 'updatedAt', 'gridId', 'networkId', 'departmentId'])
+      delete props[k];
     const cam = check(where, { ...props, lng: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }, issues);
-    if (cam) out.push({ where, ...(department != null ? { department: String(department) } : {}), ...(network != null ? { network: String(network) } : {}), camera: cam });
+    if (cam)
+      out.push({
+        where,
+        ...(department != null ? { department: String(department) } : {}),
+        ...(network != null ? { network: String(network) } : {}),
+        camera: cam,
+      });
   });
   if (issues.length) throw new ValidationError(`import: ${issues.length} problem(s); nothing was imported`, issues);
   return out;

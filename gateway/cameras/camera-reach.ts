@@ -69,14 +69,21 @@ export function inCidr(address: string, cidr: string): boolean {
   const n = bits === undefined ? 32 : Number(bits);
   if (a === null || b === null || !Number.isInteger(n) || n < 0 || n > 32) return false;
   const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }
 
 const normHost = (h: string): string => h.toLowerCase().replace(/^\[(.*)\]$/, '$1');
 
 /** True for an address of this host: loopback, unspecified, or one of its interfaces. */
 function isLocal(address: string): boolean {
-  if (inCidr(address, '127.0.0.0/8') || address === '0.0.0.0' || address === '::1' || address === '::' || address === '::ffff:127.0.0.1') return true;
+  if (
+    inCidr(address, '127.0.0.0/8') ||
+    address === '0.0.0.0' ||
+    address === '::1' ||
+    address === '::' ||
+    address === '::ffff:127.0.0.1'
+  )
+    return true;
   return Object.values(networkInterfaces()).some((list) => (list ?? []).some((i) => normHost(i.address) === address));
 }
 
@@ -94,7 +101,8 @@ export class CameraReach {
   private readonly recent = new Map<number, { at: number; nets: Promise<ReachNetwork[]> }>();
 
   constructor(private readonly opts: ReachOptions) {
-    this.resolve = opts.resolve ?? (async (host) => (await lookup(host, { all: true, verbatim: true })).map((r) => r.address));
+    this.resolve =
+      opts.resolve ?? (async (host) => (await lookup(host, { all: true, verbatim: true })).map((r) => r.address));
   }
 
   /**
@@ -131,8 +139,13 @@ export class CameraReach {
   }
 
   /** The CIDRs the camera may reach: its network's, or every network's of its department. */
-  async cidrsOf(cam: Pick<ReachCamera, 'departmentId' | 'networkId'>, maxAgeMs = 0): Promise<{ names: string; list: string[] }> {
-    const nets = (await this.networksOf(cam.departmentId, maxAgeMs)).filter((n) => cam.networkId == null || n.id === cam.networkId);
+  async cidrsOf(
+    cam: Pick<ReachCamera, 'departmentId' | 'networkId'>,
+    maxAgeMs = 0,
+  ): Promise<{ names: string; list: string[] }> {
+    const nets = (await this.networksOf(cam.departmentId, maxAgeMs)).filter(
+      (n) => cam.networkId == null || n.id === cam.networkId,
+    );
     return { names: nets.map((n) => n.name).join(', '), list: nets.flatMap((n) => n.cidrs) };
   }
 
@@ -149,7 +162,8 @@ export class CameraReach {
     return (this.opts.exceptions ?? []).some((e) => {
       if (e.includes('/')) return inCidr(address, e);
       const m = /^(.*):(\d{1,5})$/.exec(e);
-      if (m && !e.includes('::')) return (normHost(m[1]!) === address || normHost(m[1]!) === host) && Number(m[2]) === port;
+      if (m && !e.includes('::'))
+        return (normHost(m[1]!) === address || normHost(m[1]!) === host) && Number(m[2]) === port;
       return normHost(e) === address || normHost(e) === host;
     });
   }
@@ -163,7 +177,8 @@ export class CameraReach {
     }
     const host = normHost(u.hostname);
     const port = u.port ? Number(u.port) : DEFAULT_PORT[u.protocol];
-    if (!host || port === undefined) return `${u.protocol}//${host} has no host or a scheme the gateway does not connect to`;
+    if (!host || port === undefined)
+      return `${u.protocol}//${host} has no host or a scheme the gateway does not connect to`;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : await this.resolve(host);

@@ -19,7 +19,13 @@ export type CameraChange = { kind: 'upsert'; camera: CameraRecord } | { kind: 'r
 /** Runs a function inside one database transaction (declared here, provided by the wiring). */
 export type Transactor = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;
 
-const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+const actor = (p: Principal, ip: string) => ({
+  actorType: p.kind,
+  actorId: p.id,
+  actorName: p.name,
+  departmentId: p.departmentId,
+  ip,
+});
 
 export class CameraService {
   private readonly listeners = new Set<(c: CameraChange) => void>();
@@ -76,8 +82,14 @@ export class CameraService {
   private async checkNetwork(networkId: number | null | undefined, departmentId: number): Promise<void> {
     if (networkId == null) return;
     const n = await this.org.network(networkId);
-    if (!n) throw new ValidationError('camera: network not found', [{ path: 'body.networkId', message: `no network ${networkId}` }]);
-    if (n.departmentId !== departmentId) throw new ValidationError('camera: network belongs to another department', [{ path: 'body.networkId', message: 'network of another department' }]);
+    if (!n)
+      throw new ValidationError('camera: network not found', [
+        { path: 'body.networkId', message: `no network ${networkId}` },
+      ]);
+    if (n.departmentId !== departmentId)
+      throw new ValidationError('camera: network belongs to another department', [
+        { path: 'body.networkId', message: 'network of another department' },
+      ]);
   }
 
   /**
@@ -130,20 +142,30 @@ export class CameraService {
   private toWrite(input: Partial<CameraCreate>): CameraWrite {
     const { username, password, departmentId: _d, ...rest } = liftCredentials(input);
     const w: CameraWrite = { ...rest };
-    if (username !== undefined || password !== undefined) w.credentialsEnc = this.box.sealCredentials({ username: username ?? '', password: password ?? '' });
+    if (username !== undefined || password !== undefined)
+      w.credentialsEnc = this.box.sealCredentials({ username: username ?? '', password: password ?? '' });
     return w;
   }
 
   async create(p: Principal, input: CameraCreate, ip: string): Promise<Camera> {
     this.access.assertDo(p, 'camera-register');
     const departmentId = this.access.actingDepartment(p, input.departmentId);
-    if (!(await this.org.department(departmentId))) throw new ValidationError('camera: department not found', [{ path: 'body.departmentId', message: `no department ${departmentId}` }]);
+    if (!(await this.org.department(departmentId)))
+      throw new ValidationError('camera: department not found', [
+        { path: 'body.departmentId', message: `no department ${departmentId}` },
+      ]);
     await this.checkNetwork(input.networkId, departmentId);
     const write = this.toWrite(input);
     const issues = await this.addressIssues({ ...write, departmentId }, 'body');
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
     const cam = await this.repo.create({ ...write, departmentId, gridId: this.gridOf(input.lng, input.lat) });
-    await this.audit.append({ ...actor(p, ip), action: 'camera.create', targetType: 'camera', targetId: cam.id, detail: { name: cam.name } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'camera.create',
+      targetType: 'camera',
+      targetId: cam.id,
+      detail: { name: cam.name },
+    });
     this.emit({ kind: 'upsert', camera: cam });
     return publicCamera(cam);
   }
@@ -151,17 +173,27 @@ export class CameraService {
   async update(p: Principal, id: string, input: CameraUpdate, ip: string): Promise<Camera> {
     const before = await this.record(p, id, 'edit');
     await this.checkNetwork(input.networkId, before.departmentId);
-    const moved = input.lng !== undefined || input.lat !== undefined ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) } : {};
+    const moved =
+      input.lng !== undefined || input.lat !== undefined
+        ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) }
+        : {};
     const write = this.toWrite(input);
     const { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr } = before;
     const merged: ReachCamera = { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr };
-    for (const k of ['networkId', 'mainUri', 'subUri', 'snapshotUri', 'xaddr'] as const) if (write[k] !== undefined) Object.assign(merged, { [k]: write[k] });
+    for (const k of ['networkId', 'mainUri', 'subUri', 'snapshotUri', 'xaddr'] as const)
+      if (write[k] !== undefined) Object.assign(merged, { [k]: write[k] });
     const issues = await this.addressIssues(merged, 'body');
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
     const cam = await this.repo.update(id, { ...write, ...moved });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
     const changed = Object.keys(input).map((k) => (k === 'password' || k === 'username' ? 'credentials' : k));
-    await this.audit.append({ ...actor(p, ip), action: 'camera.update', targetType: 'camera', targetId: id, detail: { fields: [...new Set(changed)] } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'camera.update',
+      targetType: 'camera',
+      targetId: id,
+      detail: { fields: [...new Set(changed)] },
+    });
     this.emit({ kind: 'upsert', camera: cam });
     return publicCamera(cam);
   }
@@ -176,18 +208,32 @@ export class CameraService {
   async delete(p: Principal, id: string, ip: string): Promise<void> {
     const cam = await this.record(p, id, 'delete');
     await this.repo.delete(id);
-    await this.audit.append({ ...actor(p, ip), action: 'camera.delete', targetType: 'camera', targetId: id, detail: { name: cam.name } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'camera.delete',
+      targetType: 'camera',
+      targetId: id,
+      detail: { name: cam.name },
+    });
     this.emit({ kind: 'remove', id });
   }
 
   /** Imports every row in one transaction, or nothing. Returns the new ids. */
-  async import(p: Principal, format: 'csv' | 'geojson', text: string, ip: string): Promise<{ imported: number; ids: string[] }> {
+  async import(
+    p: Principal,
+    format: 'csv' | 'geojson',
+    text: string,
+    ip: string,
+  ): Promise<{ imported: number; ids: string[] }> {
     this.access.assertDo(p, 'camera-register');
     const rows = format === 'csv' ? camerasFromCsv(text) : camerasFromGeoJson(text);
     const writes = await this.resolveImportRows(p, rows);
     const ids = await this.transaction(async (trx) => {
       const ids = await this.repo.insertMany(writes, trx);
-      await this.audit.append({ ...actor(p, ip), action: 'camera.import', targetType: 'camera', detail: { format, count: ids.length } }, trx);
+      await this.audit.append(
+        { ...actor(p, ip), action: 'camera.import', targetType: 'camera', detail: { format, count: ids.length } },
+        trx,
+      );
       return ids;
     });
     for (const id of ids) {
@@ -203,7 +249,10 @@ export class CameraService {
     const issues: Array<{ path: string; message: string }> = [];
     const writes: CameraWrite[] = [];
     for (const r of rows) {
-      const dep = r.department === undefined ? undefined : departments.find((d) => d.code === r.department || String(d.id) === r.department);
+      const dep =
+        r.department === undefined
+          ? undefined
+          : departments.find((d) => d.code === r.department || String(d.id) === r.department);
       if (r.department !== undefined && !dep) {
         issues.push({ path: `${r.where}: department`, message: `unknown department ${JSON.stringify(r.department)}` });
         continue;
@@ -212,15 +261,27 @@ export class CameraService {
       try {
         departmentId = this.access.actingDepartment(p, dep?.id);
       } catch (err) {
-        issues.push({ path: `${r.where}: department`, message: err instanceof ForbiddenError ? err.message : String(err) });
+        issues.push({
+          path: `${r.where}: department`,
+          message: err instanceof ForbiddenError ? err.message : String(err),
+        });
         continue;
       }
-      const net = r.network === undefined ? undefined : networks.find((n) => n.name === r.network || String(n.id) === r.network);
+      const net =
+        r.network === undefined ? undefined : networks.find((n) => n.name === r.network || String(n.id) === r.network);
       if (r.network !== undefined && (!net || net.departmentId !== departmentId)) {
-        issues.push({ path: `${r.where}: network`, message: `unknown network ${JSON.stringify(r.network)} for this department` });
+        issues.push({
+          path: `${r.where}: network`,
+          message: `unknown network ${JSON.stringify(r.network)} for this department`,
+        });
         continue;
       }
-      const write: CameraWrite = { ...this.toWrite(r.camera), departmentId, networkId: net?.id ?? null, gridId: this.gridOf(r.camera.lng, r.camera.lat) };
+      const write: CameraWrite = {
+        ...this.toWrite(r.camera),
+        departmentId,
+        networkId: net?.id ?? null,
+        gridId: this.gridOf(r.camera.lng, r.camera.lat),
+      };
       const bad = await this.addressIssues({ ...write, departmentId }, r.where);
       if (bad.length) {
         issues.push(...bad);
@@ -249,7 +310,12 @@ export class CameraService {
     const cams = await this.visibleAll(p, filter);
     return {
       type: 'FeatureCollection',
-      features: cams.map(({ lng, lat, ...c }) => ({ type: 'Feature', id: c.id, geometry: { type: 'Point', coordinates: [lng, lat] }, properties: { ...c, department: codes.get(c.departmentId) } })),
+      features: cams.map(({ lng, lat, ...c }) => ({
+        type: 'Feature',
+        id: c.id,
+        geometry: { type: 'Point', coordinates: [lng, lat] },
+        properties: { ...c, department: codes.get(c.departmentId) },
+      })),
     };
   }
 
@@ -257,10 +323,48 @@ export class CameraService {
     const codes = new Map((await this.org.departments()).map((d) => [d.id, d.code]));
     const nets = new Map((await this.org.networks()).map((n) => [n.id, n.name]));
     const cams = await this.visibleAll(p, filter);
-    const header = ['id', 'name', 'department', 'network', 'source', 'main_uri', 'sub_uri', 'snapshot_uri', 'xaddr', 'lng', 'lat', 'bearing', 'fov', 'range_m', 'address', 'tags', 'codec', 'status'];
+    const header = [
+      'id',
+      'name',
+      'department',
+      'network',
+      'source',
+      'main_uri',
+      'sub_uri',
+      'snapshot_uri',
+      'xaddr',
+      'lng',
+      'lat',
+      'bearing',
+      'fov',
+      'range_m',
+      'address',
+      'tags',
+      'codec',
+      'status',
+    ];
     return toCsv(
       header,
-      cams.map((c) => [c.id, c.name, codes.get(c.departmentId), c.networkId ? nets.get(c.networkId) : '', c.source, c.mainUri, c.subUri, c.snapshotUri, c.xaddr, c.lng, c.lat, c.bearing, c.fov, c.rangeM, c.address, c.tags, c.streams.main?.codec ?? '', c.status]),
+      cams.map((c) => [
+        c.id,
+        c.name,
+        codes.get(c.departmentId),
+        c.networkId ? nets.get(c.networkId) : '',
+        c.source,
+        c.mainUri,
+        c.subUri,
+        c.snapshotUri,
+        c.xaddr,
+        c.lng,
+        c.lat,
+        c.bearing,
+        c.fov,
+        c.rangeM,
+        c.address,
+        c.tags,
+        c.streams.main?.codec ?? '',
+        c.status,
+      ]),
     );
   }
 }

@@ -32,7 +32,9 @@ export interface ParsedArgs {
 
 /** The usage text of a command (what --help prints). */
 export function usageOf(spec: CommandSpec): string {
-  const rows = Object.entries(spec.flags).map(([k, f]) => `  --${(f.kind === 'value' ? `${k} ${f.arg}` : k).padEnd(18)}${f.about}`);
+  const rows = Object.entries(spec.flags).map(
+    ([k, f]) => `  --${(f.kind === 'value' ? `${k} ${f.arg}` : k).padEnd(18)}${f.about}`,
+  );
   return `usage: ${spec.name} ${spec.synopsis}\n\n${[...rows, `  --${'help'.padEnd(18)}this text`].join('\n')}\n`;
 }
 
@@ -45,7 +47,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   const see = `(see ${spec.name} --help)`;
-  if (argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).some((a) => a === '--help' || a === '-h')) throw new HelpRequested(usageOf(spec));
+  if (argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).some((a) => a === '--help' || a === '-h'))
+    throw new HelpRequested(usageOf(spec));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -91,5 +94,9 @@ export function strFlag(p: ParsedArgs, name: string, def?: string): string | und
 
 /** The --config flag every command that reads the configuration takes. */
 export const CONFIG_FLAG = {
-  config: { kind: 'value', arg: 'FILE', about: 'YAML file layered over config/default.yaml (CLOUDEYE_* variables still apply)' },
+  config: {
+    kind: 'value',
+    arg: 'FILE',
+    about: 'YAML file layered over config/default.yaml (CLOUDEYE_* variables still apply)',
+  },
 } as const;

@@ -27,10 +27,12 @@ export const BENCH: CommandSpec = {
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const names = parseArgs(argv, BENCH).positional;
-  if (names.length === 0) throw new UsageError(`cloudeye bench: name one of ${Object.keys(BENCHES).join(', ')} (or all)`);
+  if (names.length === 0)
+    throw new UsageError(`cloudeye bench: name one of ${Object.keys(BENCHES).join(', ')} (or all)`);
   const list = names[0] === 'all' ? Object.keys(BENCHES) : names;
   const unknown = list.find((name) => !BENCHES[name]);
-  if (unknown !== undefined) throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
+  if (unknown !== undefined)
+    throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
   exposeGc();
   for (const name of list) {
     const mod = await BENCHES[name]!();

@@ -6,14 +6,35 @@ export type Command = (args: string[]) => Promise<number>;
 
 /** Loaded lazily so `cloudeye simcam` does not pay for the gateway's imports. */
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
-  demo: { about: 'gateway + demo city + simulated cameras (--port N --cameras N --rtsp-port P --onvif-port P)', load: async () => (await import('./demo')).demoCommand },
+  demo: {
+    about: 'gateway + demo city + simulated cameras (--port N --cameras N --rtsp-port P --onvif-port P)',
+    load: async () => (await import('./demo')).demoCommand,
+  },
   serve: { about: 'run the gateway (--port N)', load: async () => (await import('./serve')).serveCommand },
-  migrate: { about: 'run database migrations (up | down | status)', load: async () => (await import('./migrate')).migrateCommand },
-  seed: { about: 'seed demo [--cameras N] | bench --cameras N', load: async () => (await import('./seed')).seedCommand },
-  simcam: { about: 'simulated cameras (--count N --codec h264|h265)', load: async () => (await import('./simcam')).simcamCommand },
-  discover: { about: 'scan a network (--network NAME | --cidr CIDR) with a progress bar', load: async () => (await import('./discover')).discoverCommand },
-  bench: { about: 'run a benchmark: health | transcoder | gis | console | all', load: async () => (await import('./bench')).benchCommand },
-  user: { about: 'user add --name N --password P --role R [--department CODE]', load: async () => (await import('./user')).userCommand },
+  migrate: {
+    about: 'run database migrations (up | down | status)',
+    load: async () => (await import('./migrate')).migrateCommand,
+  },
+  seed: {
+    about: 'seed demo [--cameras N] | bench --cameras N',
+    load: async () => (await import('./seed')).seedCommand,
+  },
+  simcam: {
+    about: 'simulated cameras (--count N --codec h264|h265)',
+    load: async () => (await import('./simcam')).simcamCommand,
+  },
+  discover: {
+    about: 'scan a network (--network NAME | --cidr CIDR) with a progress bar',
+    load: async () => (await import('./discover')).discoverCommand,
+  },
+  bench: {
+    about: 'run a benchmark: health | transcoder | gis | console | all',
+    load: async () => (await import('./bench')).benchCommand,
+  },
+  user: {
+    about: 'user add --name N --password P --role R [--department CODE]',
+    load: async () => (await import('./user')).userCommand,
+  },
 };
 
 function usage(): string {
@@ -34,7 +55,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await entry.load())(rest);
+    return await (
+      await entry.load()
+    )(rest);
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(err.text);

@@ -3,7 +3,11 @@ import type { Config } from '../../config/load';
 import { Database } from '../db/database';
 import { EmbeddedDatabase } from '../db/embedded';
 
-export async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(
+  config: Config,
+  fn: (db: Database) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   let embedded: EmbeddedDatabase | null = null;
   let url = config.database.url;
   if (!url) {

@@ -15,7 +15,11 @@ export const DEMO: CommandSpec = {
     port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
     cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
     'rtsp-port': { kind: 'value', arg: 'P', about: `the simulated RTSP server's port (default ${DEMO_RTSP_PORT})` },
-    'onvif-port': { kind: 'value', arg: 'P', about: `first camera's ONVIF port, one per camera (default ${DEMO_ONVIF_BASE_PORT})` },
+    'onvif-port': {
+      kind: 'value',
+      arg: 'P',
+      about: `first camera's ONVIF port, one per camera (default ${DEMO_ONVIF_BASE_PORT})`,
+    },
     ...CONFIG_FLAG,
   },
 };
@@ -28,9 +32,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
   const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
   // the demo's cameras are all on loopback, so health checking is safe to switch on
-  const config = withDemoMap(loadConfig({ ...(file ? { file } : {}), overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) } }));
+  const config = withDemoMap(
+    loadConfig({
+      ...(file ? { file } : {}),
+      overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) },
+    }),
+  );
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
-  process.stdout.write(`starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`);
+  process.stdout.write(
+    `starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`,
+  );
   // stop signals are handled from here on: a Ctrl-C while the demo starts stops it too (within the deadline)
   const stop = waitForStop();
   const stops: Array<() => Promise<void>> = [];
@@ -39,8 +50,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
     stops.push(() => rtsp.close());
     await rtsp.start();
     const sims = await startSimCameras({
-      count, codec: codecs, host: '127.0.0.1', rtspPort, basePort: onvifPort,
-      username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(count),
+      count,
+      codec: codecs,
+      host: '127.0.0.1',
+      rtspPort,
+      basePort: onvifPort,
+      username: DEMO_CAMERA_USER,
+      password: DEMO_CAMERA_PASSWORD,
+      ...demoDeviceOptions(count),
     });
     stops.push(() => sims.close());
     const { startGateway } = await import('../main');

@@ -32,7 +32,10 @@ export async function discoverCommand(argv: string[]): Promise<number> {
   let iface = strFlag(args, 'interface');
   const name = strFlag(args, 'network');
   const cidr = strFlag(args, 'cidr');
-  if (!name && !cidr) throw new UsageError('cloudeye discover: give --network NAME or --cidr CIDR (and optionally --interface ADDR for multicast)');
+  if (!name && !cidr)
+    throw new UsageError(
+      'cloudeye discover: give --network NAME or --cidr CIDR (and optionally --interface ADDR for multicast)',
+    );
   if (name) {
     const net = await withDatabase(config, (db) => new OrgRepo(db.knex).networkByName(name));
     if (!net) throw new UsageError(`cloudeye discover: no network named ${name}`);
@@ -46,20 +49,30 @@ export async function discoverCommand(argv: string[]): Promise<number> {
   const found = new Map<string, DiscoveredDevice>();
   if (iface) {
     process.stderr.write(`multicast probe on ${iface} …\n`);
-    const m = await probeMulticast({ interfaceAddress: iface, repeats: config.discovery.probeRepeats, waitMs: config.discovery.probeWaitMs, signal: ac.signal });
+    const m = await probeMulticast({
+      interfaceAddress: iface,
+      repeats: config.discovery.probeRepeats,
+      waitMs: config.discovery.probeWaitMs,
+      signal: ac.signal,
+    });
     for (const d of m.devices) found.set(d.endpoint, d);
   }
   if (targets.length) {
     const r = await sweepUnicast({
-      hosts: targets, ports, concurrency: intFlag(args, 'concurrency', config.discovery.sweepConcurrency, 1, 4096), timeoutMs: config.discovery.requestTimeoutMs,
-      maxSweepPrefix: config.discovery.maxSweepPrefix, signal: ac.signal,
+      hosts: targets,
+      ports,
+      concurrency: intFlag(args, 'concurrency', config.discovery.sweepConcurrency, 1, 4096),
+      timeoutMs: config.discovery.requestTimeoutMs,
+      maxSweepPrefix: config.discovery.maxSweepPrefix,
+      signal: ac.signal,
       onProgress: (p) => process.stderr.write(bar(p.probed, p.total, found.size + p.found)),
     });
     process.stderr.write('\n');
     for (const d of r.devices) if (!found.has(d.endpoint)) found.set(d.endpoint, d);
     for (const f of r.failures) process.stderr.write(`  ${f.target}: ${f.error.message}\n`);
   }
-  for (const d of found.values()) process.stdout.write(`${d.xaddrs[0] ?? '-'}\t${d.name ?? ''}\t${d.hardware ?? ''}\t${d.via}\n`);
+  for (const d of found.values())
+    process.stdout.write(`${d.xaddrs[0] ?? '-'}\t${d.name ?? ''}\t${d.hardware ?? ''}\t${d.via}\n`);
   process.stderr.write(`${found.size} device(s)${ac.signal.aborted ? ' (cancelled)' : ''}\n`);
   return 0;
 }

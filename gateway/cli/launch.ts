@@ -23,7 +23,11 @@ const flagName = (f: string): string => f.split('=')[0]!;
  * than serve, demo and bench run here; so does a process that already has every flag, one under an
  * inspector (its port is taken by this process) and any with CE_NO_RELAUNCH=1.
  */
-export function relaunchArgs(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): string[] | null {
+export function relaunchArgs(
+  argv: readonly string[],
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): string[] | null {
   if (!LONG_RUNNING.has(argv[0] ?? '') || env.CE_NO_RELAUNCH === '1') return null;
   if (execArgv.some((a) => a.startsWith('--inspect'))) return null;
   const have = new Set(execArgv.map(flagName));
@@ -64,9 +68,17 @@ export function watchLauncher(env: NodeJS.ProcessEnv = process.env, everyMs = 50
  * number of signals). A child still running `killAfterMs` after the first signal is killed. Resolves with
  * the child's exit code; a child killed by a signal is reported as 128 + its number, as a shell does.
  */
-export function runRelaunched(nodeArgs: readonly string[], script: string, argv: readonly string[], killAfterMs = 9000): Promise<number> {
+export function runRelaunched(
+  nodeArgs: readonly string[],
+  script: string,
+  argv: readonly string[],
+  killAfterMs = 9000,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...argv], { stdio: 'inherit', env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) } });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) },
+    });
     let killTimer: NodeJS.Timeout | undefined;
     const running = (): boolean => child.exitCode === null && child.signalCode === null;
     const forward = (sig: NodeJS.Signals): void => {

@@ -22,7 +22,11 @@ export async function seedCommand(argv: string[]): Promise<number> {
     const count = intFlag(args, 'cameras', 240, 1, 5000);
     return withDatabase(config, async (db) => {
       const r = await seedDemo(db, new CredentialBox(loadMasterKey(config.security)), demoSimTargets(), count);
-      process.stdout.write(r.created ? `demo city seeded: ${r.cameras} cameras, users ${r.users.map((u) => u.username).join(', ')} (password ${DEMO_PASSWORD})\n` : 'demo city already present; nothing changed\n');
+      process.stdout.write(
+        r.created
+          ? `demo city seeded: ${r.cameras} cameras, users ${r.users.map((u) => u.username).join(', ')} (password ${DEMO_PASSWORD})\n`
+          : 'demo city already present; nothing changed\n',
+      );
       return 0;
     });
   }

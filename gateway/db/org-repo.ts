@@ -78,7 +78,9 @@ export class OrgRepo {
     return r ? departmentFromRow(r) : null;
   }
   async createDepartment(d: Omit<Department, 'id'>): Promise<Department> {
-    const [r] = (await this.knex('departments').insert({ code: d.code, name: d.name, name_en: d.nameEn, settings: JSON.stringify(d.settings) }).returning('*')) as Row[];
+    const [r] = (await this.knex('departments')
+      .insert({ code: d.code, name: d.name, name_en: d.nameEn, settings: JSON.stringify(d.settings) })
+      .returning('*')) as Row[];
     return departmentFromRow(r!);
   }
 
@@ -105,9 +107,23 @@ export class OrgRepo {
     const r = (await this.knex('networks').where({ name }).first()) as Row | undefined;
     return r ? networkFromRow(r) : null;
   }
-  async createNetwork(n: { departmentId: number; name: string; interface: string; cidrs: string[]; hosts: string[]; defaultCredentialsEnc: string | null }): Promise<NetworkRecord> {
+  async createNetwork(n: {
+    departmentId: number;
+    name: string;
+    interface: string;
+    cidrs: string[];
+    hosts: string[];
+    defaultCredentialsEnc: string | null;
+  }): Promise<NetworkRecord> {
     const [r] = (await this.knex('networks')
-      .insert({ department_id: n.departmentId, name: n.name, interface: n.interface, cidrs: n.cidrs, hosts: n.hosts, default_credentials_enc: n.defaultCredentialsEnc })
+      .insert({
+        department_id: n.departmentId,
+        name: n.name,
+        interface: n.interface,
+        cidrs: n.cidrs,
+        hosts: n.hosts,
+        default_credentials_enc: n.defaultCredentialsEnc,
+      })
       .returning('*')) as Row[];
     return networkFromRow(r!);
   }
@@ -127,7 +143,14 @@ export class OrgRepo {
   async createGrids(gs: Array<Omit<Grid, 'id'>>, db: Knex | Knex.Transaction = this.knex): Promise<Grid[]> {
     if (gs.length === 0) return [];
     const rows = (await db('grids')
-      .insert(gs.map((g) => ({ name: g.name, kind: g.kind, geometry: JSON.stringify(g.geometry), properties: JSON.stringify(g.properties) })))
+      .insert(
+        gs.map((g) => ({
+          name: g.name,
+          kind: g.kind,
+          geometry: JSON.stringify(g.geometry),
+          properties: JSON.stringify(g.properties),
+        })),
+      )
       .returning('*')) as Row[];
     return rows.map(gridFromRow);
   }
@@ -138,7 +161,9 @@ export class OrgRepo {
   async shares(filter: { departmentId?: number } = {}): Promise<Share[]> {
     const q = this.knex('shares').orderBy('id');
     if (filter.departmentId !== undefined)
-      q.where((w) => w.where({ from_department_id: filter.departmentId }).orWhere({ to_department_id: filter.departmentId }));
+      q.where((w) =>
+        w.where({ from_department_id: filter.departmentId }).orWhere({ to_department_id: filter.departmentId }),
+      );
     return ((await q) as Row[]).map(shareFromRow);
   }
   async share(id: number): Promise<Share | null> {
@@ -162,7 +187,11 @@ export class OrgRepo {
     return shareFromRow(r!);
   }
   async revokeShare(id: number): Promise<Share | null> {
-    const [r] = (await this.knex('shares').where({ id }).whereNull('revoked_at').update({ revoked_at: this.knex.fn.now() }).returning('*')) as Row[];
+    const [r] = (await this.knex('shares')
+      .where({ id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex.fn.now() })
+      .returning('*')) as Row[];
     return r ? shareFromRow(r) : null;
   }
 }

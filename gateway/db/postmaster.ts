@@ -50,14 +50,24 @@ export async function waitGone(pid: number, ms: number): Promise<boolean> {
  * (immediate: crash recovery at the next start) after `fastMs`, then SIGKILL after 3 s more.
  * Resolves once the process is gone; PostmasterError when it cannot be signalled (EPERM).
  */
-export async function stopServer(pid: number, fastMs = 10000, isGone: (ms: number) => Promise<boolean> = (ms) => waitGone(pid, ms)): Promise<void> {
-  for (const [sig, ms] of [['SIGINT', fastMs], ['SIGQUIT', 3000], ['SIGKILL', 3000]] as const) {
+export async function stopServer(
+  pid: number,
+  fastMs = 10000,
+  isGone: (ms: number) => Promise<boolean> = (ms) => waitGone(pid, ms),
+): Promise<void> {
+  for (const [sig, ms] of [
+    ['SIGINT', fastMs],
+    ['SIGQUIT', 3000],
+    ['SIGKILL', 3000],
+  ] as const) {
     try {
       process.kill(pid, sig);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ESRCH') return;
-      throw new PostmasterError(`db: cannot stop the PostgreSQL server ${pid} (${code}); stop it as its owner: kill -INT ${pid}`);
+      throw new PostmasterError(
+        `db: cannot stop the PostgreSQL server ${pid} (${code}); stop it as its owner: kill -INT ${pid}`,
+      );
     }
     if (await isGone(ms)) return;
   }
@@ -112,7 +122,13 @@ export function startPostmaster(o: PostmasterOptions): Promise<Postmaster> {
       failed = true;
       clearTimeout(timer);
       const log = tail.join('\n').trim();
-      void stop().finally(() => reject(new PostmasterError(`db: PostgreSQL in ${o.dataDir} on port ${o.port} ${why}${log ? `; its log:\n${log}` : ''}`)));
+      void stop().finally(() =>
+        reject(
+          new PostmasterError(
+            `db: PostgreSQL in ${o.dataDir} on port ${o.port} ${why}${log ? `; its log:\n${log}` : ''}`,
+          ),
+        ),
+      );
     };
     const timer = setTimeout(() => fail(`was not ready within ${timeoutMs / 1000} s (stopped it)`), timeoutMs);
     let recent = ''; // the line may arrive in two chunks

@@ -1,7 +1,18 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { OnvifAuthError, OnvifDevice, OnvifError, OnvifFaultError, OnvifHttpError, OnvifTimeoutError, OnvifUriError, probeMulticast, sweepUnicast, type DiscoveredDevice } from '../onvif/index';
+import {
+  OnvifAuthError,
+  OnvifDevice,
+  OnvifError,
+  OnvifFaultError,
+  OnvifHttpError,
+  OnvifTimeoutError,
+  OnvifUriError,
+  probeMulticast,
+  sweepUnicast,
+  type DiscoveredDevice,
+} from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
@@ -27,7 +38,10 @@ export interface DeviceOptions {
 }
 
 export interface ScanEvents {
-  progress(departmentId: number, m: { scanId: string; probed: number; total: number; found: number; done: boolean; error?: string }): void;
+  progress(
+    departmentId: number,
+    m: { scanId: string; probed: number; total: number; found: number; done: boolean; error?: string },
+  ): void;
 }
 
 export interface RegisterInput {
@@ -45,7 +59,13 @@ export interface RegisterInput {
   password?: string | undefined;
 }
 
-const actor = (p: Principal, ip: string) => ({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip });
+const actor = (p: Principal, ip: string) => ({
+  actorType: p.kind,
+  actorId: p.id,
+  actorName: p.name,
+  departmentId: p.departmentId,
+  ip,
+});
 
 export class DeviceService {
   private readonly scans = new Map<string, { info: ScanInfo; abort: AbortController; done: Promise<void> }>();
@@ -63,7 +83,8 @@ export class DeviceService {
 
   private async network(p: Principal, id: number): Promise<NetworkRecord> {
     const n = await this.org.network(id);
-    if (!n || !this.access.inDepartment(p, 'discover', n.departmentId)) throw new NotFoundError(`network ${id} not found`);
+    if (!n || !this.access.inDepartment(p, 'discover', n.departmentId))
+      throw new NotFoundError(`network ${id} not found`);
     return n;
   }
 
@@ -71,23 +92,55 @@ export class DeviceService {
   async startScan(p: Principal, networkId: number, ip: string): Promise<ScanInfo> {
     this.access.assertDo(p, 'discover');
     const net = await this.network(p, networkId);
-    for (const s of this.scans.values()) if (s.info.networkId === networkId && s.info.state === 'running') throw new ConflictError(`discovery: network ${net.name} is being scanned (scan ${s.info.id})`);
-    const info: ScanInfo = { id: randomUUID(), networkId, departmentId: net.departmentId, startedAt: new Date().toISOString(), finishedAt: null, state: 'running', probed: 0, total: 0, found: 0, error: null };
+    for (const s of this.scans.values())
+      if (s.info.networkId === networkId && s.info.state === 'running')
+        throw new ConflictError(`discovery: network ${net.name} is being scanned (scan ${s.info.id})`);
+    const info: ScanInfo = {
+      id: randomUUID(),
+      networkId,
+      departmentId: net.departmentId,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      state: 'running',
+      probed: 0,
+      total: 0,
+      found: 0,
+      error: null,
+    };
     const abort = new AbortController();
     // every probe in flight (sweepConcurrency of them) listens for cancellation
     setMaxListeners(this.opts.sweepConcurrency + 16, abort.signal);
     const done = this.run(net, info, abort.signal);
     this.scans.set(info.id, { info, abort, done });
-    await this.audit.append({ ...actor(p, ip), action: 'discovery.scan', targetType: 'network', targetId: networkId, detail: { scan: info.id } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'discovery.scan',
+      targetType: 'network',
+      targetId: networkId,
+      detail: { scan: info.id },
+    });
     return { ...info };
   }
 
   private async run(net: NetworkRecord, info: ScanInfo, signal: AbortSignal): Promise<void> {
     const seen = new Map<string, DiscoveredDevice>();
-    const progress = (): void => this.events.progress(net.departmentId, { scanId: info.id, probed: info.probed, total: info.total, found: info.found, done: info.state !== 'running', ...(info.error ? { error: info.error } : {}) });
+    const progress = (): void =>
+      this.events.progress(net.departmentId, {
+        scanId: info.id,
+        probed: info.probed,
+        total: info.total,
+        found: info.found,
+        done: info.state !== 'running',
+        ...(info.error ? { error: info.error } : {}),
+      });
     try {
       if (net.interface) {
-        const m = await probeMulticast({ interfaceAddress: net.interface, repeats: this.opts.probeRepeats, waitMs: this.opts.probeWaitMs, signal });
+        const m = await probeMulticast({
+          interfaceAddress: net.interface,
+          repeats: this.opts.probeRepeats,
+          waitMs: this.opts.probeWaitMs,
+          signal,
+        });
         for (const d of m.devices) seen.set(d.endpoint, d);
         info.found = seen.size;
         progress();
@@ -119,7 +172,16 @@ export class DeviceService {
     const now = new Date().toISOString();
     for (const d of seen.values()) {
       const xaddr = d.xaddrs[0];
-      if (xaddr) this.found.set(`${net.id}|${xaddr}`, { networkId: net.id, endpoint: d.endpoint, xaddr, name: d.name ?? null, hardware: d.hardware ?? null, via: d.via, lastSeen: now });
+      if (xaddr)
+        this.found.set(`${net.id}|${xaddr}`, {
+          networkId: net.id,
+          endpoint: d.endpoint,
+          xaddr,
+          name: d.name ?? null,
+          hardware: d.hardware ?? null,
+          via: d.via,
+          lastSeen: now,
+        });
     }
     info.found = seen.size;
     info.finishedAt = now;
@@ -128,7 +190,8 @@ export class DeviceService {
 
   async cancelScan(p: Principal, id: string): Promise<ScanInfo> {
     const s = this.scans.get(id);
-    if (!s || !this.access.inDepartment(p, 'discover', s.info.departmentId)) throw new NotFoundError(`scan ${id} not found`);
+    if (!s || !this.access.inDepartment(p, 'discover', s.info.departmentId))
+      throw new NotFoundError(`scan ${id} not found`);
     s.abort.abort();
     await s.done;
     return { ...s.info };
@@ -136,7 +199,9 @@ export class DeviceService {
 
   listScans(p: Principal): ScanInfo[] {
     this.access.assertDo(p, 'discover');
-    return [...this.scans.values()].map((s) => ({ ...s.info })).filter((s) => this.access.inDepartment(p, 'discover', s.departmentId));
+    return [...this.scans.values()]
+      .map((s) => ({ ...s.info }))
+      .filter((s) => this.access.inDepartment(p, 'discover', s.departmentId));
   }
 
   /** Waits for a scan to end (tests, CLI). */
@@ -151,18 +216,28 @@ export class DeviceService {
   async devices(p: Principal, registeredXaddrs: Set<string>): Promise<FoundDevice[]> {
     this.access.assertDo(p, 'discover');
     const scope = this.access.departmentScope(p, 'discover');
-    const nets = new Set((scope === null ? [] : await this.org.networks(scope === 'all' ? undefined : scope)).map((n) => n.id));
+    const nets = new Set(
+      (scope === null ? [] : await this.org.networks(scope === 'all' ? undefined : scope)).map((n) => n.id),
+    );
     return [...this.found.values()].filter((d) => nets.has(d.networkId) && !registeredXaddrs.has(d.xaddr));
   }
 
   /** Reads the device; its URIs may name another host than the device's inside `cidrs` (its network's). */
-  private inspect(xaddr: string, creds: { username: string; password: string } | null, cidrs: readonly string[]): Promise<InspectedDevice> {
+  private inspect(
+    xaddr: string,
+    creds: { username: string; password: string } | null,
+    cidrs: readonly string[],
+  ): Promise<InspectedDevice> {
     const allowHost = (host: string): boolean => CameraReach.hostInCidrs(host, cidrs);
     const opts = { timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, allowHost };
     return inspectDevice(xaddr, creds, opts).catch((err: unknown) => {
       // which field of the request was wrong is this service's to say; any other device failure is a DeviceError
-      if (err instanceof OnvifUriError) throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [{ path: 'body.xaddr', message: err.message }]);
-      if (err instanceof OnvifAuthError || err instanceof OnvifFaultError) throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);
+      if (err instanceof OnvifUriError)
+        throw new ValidationError(`registration: the device returned an unacceptable URI: ${err.message}`, [
+          { path: 'body.xaddr', message: err.message },
+        ]);
+      if (err instanceof OnvifAuthError || err instanceof OnvifFaultError)
+        throw new ValidationError(`registration: ${err.message}`, [{ path: 'body.password', message: err.message }]);
       throw deviceFailure('registration', xaddr, err);
     });
   }
@@ -171,55 +246,133 @@ export class DeviceService {
   async register(p: Principal, r: RegisterInput, ip: string): Promise<Camera> {
     this.access.assertDo(p, 'camera-register');
     const net = await this.network(p, r.networkId);
-    const creds = r.username !== undefined ? { username: r.username, password: r.password ?? '' } : this.box.openCredentials(net.defaultCredentialsEnc);
+    const creds =
+      r.username !== undefined
+        ? { username: r.username, password: r.password ?? '' }
+        : this.box.openCredentials(net.defaultCredentialsEnc);
     // the device is contacted only at an address the gateway may reach for this network
     await this.cameras.assertAddresses({ departmentId: net.departmentId, networkId: net.id, xaddr: r.xaddr }, 'body');
     const d = await this.inspect(r.xaddr, creds, net.cidrs);
     const cam = await this.cameras.create(
       p,
       {
-        name: r.name, departmentId: net.departmentId, networkId: net.id, source: 'onvif', xaddr: r.xaddr, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri,
+        name: r.name,
+        departmentId: net.departmentId,
+        networkId: net.id,
+        source: 'onvif',
+        xaddr: r.xaddr,
+        mainUri: d.mainUri,
+        subUri: d.subUri,
+        snapshotUri: d.snapshotUri,
         ...(creds ? { username: creds.username, password: creds.password } : {}),
-        streams: d.streams, lng: r.lng, lat: r.lat, bearing: r.bearing ?? null, fov: r.fov ?? null, rangeM: r.rangeM ?? null, address: r.address ?? '', tags: r.tags ?? [],
-        capabilities: { ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
+        streams: d.streams,
+        lng: r.lng,
+        lat: r.lat,
+        bearing: r.bearing ?? null,
+        fov: r.fov ?? null,
+        rangeM: r.rangeM ?? null,
+        address: r.address ?? '',
+        tags: r.tags ?? [],
+        capabilities: {
+          ptz: d.ptz,
+          events: d.events,
+          media2: d.media2,
+          vendor: d.vendor,
+          model: d.model,
+          serial: d.serial,
+          firmware: d.firmware,
+          profileToken: d.profileToken,
+          mediaService: d.mediaService,
+        },
       },
       ip,
     );
     for (const [k, v] of this.found) if (v.xaddr === r.xaddr) this.found.delete(k);
-    await this.audit.append({ ...actor(p, ip), action: 'camera.register', targetType: 'camera', targetId: cam.id, detail: { xaddr: r.xaddr, vendor: d.vendor, model: d.model } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'camera.register',
+      targetType: 'camera',
+      targetId: cam.id,
+      detail: { xaddr: r.xaddr, vendor: d.vendor, model: d.model },
+    });
     return cam;
   }
 
   /** Re-reads profiles and URIs of a registered ONVIF camera. */
   async resync(p: Principal, id: string, ip: string): Promise<Camera> {
     const rec = await this.cameras.record(p, id, 'resync');
-    if (rec.source !== 'onvif' || !rec.xaddr) throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [{ path: 'params.id', message: 'not an ONVIF camera' }]);
+    if (rec.source !== 'onvif' || !rec.xaddr)
+      throw new ValidationError(`camera ${id} is a plain RTSP camera: nothing to re-sync`, [
+        { path: 'params.id', message: 'not an ONVIF camera' },
+      ]);
     await this.cameras.assertReach(rec);
     const d = await this.inspect(rec.xaddr, this.cameras.credentials(rec), (await this.cameras.reachCidrs(rec)).list);
     // what the device reports now must be reachable like what it reported at registration
-    await this.cameras.assertAddresses({ ...rec, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri }, 'device');
+    await this.cameras.assertAddresses(
+      { ...rec, mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri },
+      'device',
+    );
     const cam = await this.cameras.systemUpdate(id, {
-      mainUri: d.mainUri, subUri: d.subUri, snapshotUri: d.snapshotUri, streams: d.streams,
-      capabilities: { ...rec.capabilities, ptz: d.ptz, events: d.events, media2: d.media2, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware, profileToken: d.profileToken, mediaService: d.mediaService },
+      mainUri: d.mainUri,
+      subUri: d.subUri,
+      snapshotUri: d.snapshotUri,
+      streams: d.streams,
+      capabilities: {
+        ...rec.capabilities,
+        ptz: d.ptz,
+        events: d.events,
+        media2: d.media2,
+        vendor: d.vendor,
+        model: d.model,
+        serial: d.serial,
+        firmware: d.firmware,
+        profileToken: d.profileToken,
+        mediaService: d.mediaService,
+      },
     });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
-    await this.audit.append({ ...actor(p, ip), action: 'camera.resync', targetType: 'camera', targetId: id, detail: { vendor: d.vendor, model: d.model } });
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'camera.resync',
+      targetType: 'camera',
+      targetId: id,
+      detail: { vendor: d.vendor, model: d.model },
+    });
     const { credentialsEnc: _c, ...pub } = cam;
     return pub;
   }
 
   /** One PTZ command; audited. */
-  async ptz(p: Principal, id: string, cmd: { action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets'; pan?: number | undefined; tilt?: number | undefined; zoom?: number | undefined; preset?: string | undefined; name?: string | undefined }, ip: string): Promise<unknown> {
+  async ptz(
+    p: Principal,
+    id: string,
+    cmd: {
+      action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets';
+      pan?: number | undefined;
+      tilt?: number | undefined;
+      zoom?: number | undefined;
+      preset?: string | undefined;
+      name?: string | undefined;
+    },
+    ip: string,
+  ): Promise<unknown> {
     const rec = await this.cameras.record(p, id, 'ptz');
-    if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken) throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
+    if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken)
+      throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
     await this.cameras.assertReach(rec);
     const creds = this.cameras.credentials(rec);
-    const dev = new OnvifDevice({ xaddr: rec.xaddr, timeoutMs: this.opts.requestTimeoutMs, maxResponseBytes: this.opts.maxResponseBytes, ...(creds ? { username: creds.username, password: creds.password } : {}) });
+    const dev = new OnvifDevice({
+      xaddr: rec.xaddr,
+      timeoutMs: this.opts.requestTimeoutMs,
+      maxResponseBytes: this.opts.maxResponseBytes,
+      ...(creds ? { username: creds.username, password: creds.password } : {}),
+    });
     const token = rec.capabilities.profileToken;
     let result: unknown = { ok: true };
     try {
       await dev.connect();
-      if (cmd.action === 'move') await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
+      if (cmd.action === 'move')
+        await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
       else if (cmd.action === 'stop') await dev.stop(token);
       else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
       else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
@@ -227,7 +380,14 @@ export class DeviceService {
     } catch (err) {
       throw deviceFailure(`ptz of camera ${id}`, rec.xaddr, err);
     }
-    if (cmd.action !== 'presets') await this.audit.append({ ...actor(p, ip), action: 'camera.ptz', targetType: 'camera', targetId: id, detail: { ...cmd } });
+    if (cmd.action !== 'presets')
+      await this.audit.append({
+        ...actor(p, ip),
+        action: 'camera.ptz',
+        targetType: 'camera',
+        targetId: id,
+        detail: { ...cmd },
+      });
     return result;
   }
 
@@ -245,6 +405,7 @@ export class DeviceService {
 function deviceFailure(what: string, xaddr: string, err: unknown): unknown {
   if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
     return new DeviceError(`${what}: device ${xaddr} did not answer: ${err.message}`, xaddr, false);
-  if (err instanceof OnvifError) return new DeviceError(`${what}: device ${xaddr} answered badly: ${err.message}`, xaddr);
+  if (err instanceof OnvifError)
+    return new DeviceError(`${what}: device ${xaddr} answered badly: ${err.message}`, xaddr);
   return err;
 }

@@ -27,12 +27,23 @@ export interface InspectedDevice {
 
 const CODEC: Record<string, StreamInfo['codec']> = { H264: 'h264', H265: 'h265', JPEG: 'mjpeg', MPEG4: 'mpeg4' };
 const pixels = (p: MediaProfile): number => (p.width ?? 0) * (p.height ?? 0);
-const info = (p: MediaProfile): StreamInfo => ({ codec: CODEC[p.encoding] ?? 'unknown', ...(p.width ? { width: p.width } : {}), ...(p.height ? { height: p.height } : {}), ...(p.fps ? { fps: p.fps } : {}) });
+const info = (p: MediaProfile): StreamInfo => ({
+  codec: CODEC[p.encoding] ?? 'unknown',
+  ...(p.width ? { width: p.width } : {}),
+  ...(p.height ? { height: p.height } : {}),
+  ...(p.fps ? { fps: p.fps } : {}),
+});
 
 /** Connects (clock skew first), lists profiles (Media2 when offered), picks main = largest, sub = smallest. */
-export async function inspectDevice(xaddr: string, creds: { username: string; password: string } | null, opts: InspectOptions): Promise<InspectedDevice> {
+export async function inspectDevice(
+  xaddr: string,
+  creds: { username: string; password: string } | null,
+  opts: InspectOptions,
+): Promise<InspectedDevice> {
   const dev = new OnvifDevice({
-    xaddr, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes,
+    xaddr,
+    timeoutMs: opts.timeoutMs,
+    maxResponseBytes: opts.maxResponseBytes,
     ...(opts.allowHost ? { allowHost: opts.allowHost } : {}),
     ...(creds ? { username: creds.username, password: creds.password } : {}),
   });

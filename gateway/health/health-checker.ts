@@ -1,5 +1,14 @@
 // Camera health checker: periodic ONVIF/RTSP liveness checks with jitter and bounded concurrency, batched change reports.
-import { OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifHttpError, OnvifTimeoutError, OnvifXmlError, OnvifTooLargeError, OnvifResponseError } from '../onvif/index';
+import {
+  OnvifAuthError,
+  OnvifDevice,
+  OnvifFaultError,
+  OnvifHttpError,
+  OnvifTimeoutError,
+  OnvifXmlError,
+  OnvifTooLargeError,
+  OnvifResponseError,
+} from '../onvif/index';
 import { probeRtsp } from './rtsp-probe';
 
 /** A camera as the checker needs it. */
@@ -50,10 +59,20 @@ export interface HealthCheckerOptions {
   checkRtspOfOnvif?: boolean;
 }
 
-interface Known { state: HealthState; reason: string; lastSeen: Date | null; key: string; device?: OnvifDevice; }
+interface Known {
+  state: HealthState;
+  reason: string;
+  lastSeen: Date | null;
+  key: string;
+  device?: OnvifDevice;
+}
 
 /** Result of one check. */
-interface Verdict { state: HealthState; reason: string; seen: boolean; }
+interface Verdict {
+  state: HealthState;
+  reason: string;
+  seen: boolean;
+}
 
 /**
  * Checks every listed camera once per interval. `start()` runs the first cycle at once; `close()`
@@ -69,8 +88,20 @@ export class HealthChecker {
   private closed?: Promise<void>;
   private stopping = false;
 
-  constructor(private readonly source: HealthSource, opts: HealthCheckerOptions = {}) {
-    this.o = { intervalMs: 30_000, jitter: 0.2, concurrency: 64, timeoutMs: 3000, slowMs: 2000, flushMs: 500, checkRtspOfOnvif: true, ...opts };
+  constructor(
+    private readonly source: HealthSource,
+    opts: HealthCheckerOptions = {},
+  ) {
+    this.o = {
+      intervalMs: 30_000,
+      jitter: 0.2,
+      concurrency: 64,
+      timeoutMs: 3000,
+      slowMs: 2000,
+      flushMs: 500,
+      checkRtspOfOnvif: true,
+      ...opts,
+    };
   }
 
   start(): void {
@@ -134,7 +165,12 @@ export class HealthChecker {
 
   private async checkOnvif(t: HealthTarget, k: Known): Promise<Verdict> {
     if (!t.xaddr) return { state: 'offline', reason: 'health: onvif camera without xaddr', seen: false };
-    k.device ??= new OnvifDevice({ xaddr: t.xaddr, ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}), timeoutMs: this.o.timeoutMs, maxResponseBytes: 64 * 1024 });
+    k.device ??= new OnvifDevice({
+      xaddr: t.xaddr,
+      ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}),
+      timeoutMs: this.o.timeoutMs,
+      maxResponseBytes: 64 * 1024,
+    });
     const t0 = Date.now();
     try {
       // With credentials, an authenticated call so a wrong password shows as unauthorized.
@@ -142,25 +178,43 @@ export class HealthChecker {
       else await k.device.getSystemDateAndTime();
     } catch (e) {
       if (e instanceof OnvifAuthError) return { state: 'unauthorized', reason: e.message, seen: true };
-      if (e instanceof OnvifTimeoutError || (e instanceof OnvifHttpError && e.status === undefined)) return { state: 'offline', reason: e.message, seen: false };
-      if (e instanceof OnvifFaultError || e instanceof OnvifXmlError || e instanceof OnvifTooLargeError || e instanceof OnvifResponseError || e instanceof OnvifHttpError) return { state: 'degraded', reason: e.message, seen: true };
+      if (e instanceof OnvifTimeoutError || (e instanceof OnvifHttpError && e.status === undefined))
+        return { state: 'offline', reason: e.message, seen: false };
+      if (
+        e instanceof OnvifFaultError ||
+        e instanceof OnvifXmlError ||
+        e instanceof OnvifTooLargeError ||
+        e instanceof OnvifResponseError ||
+        e instanceof OnvifHttpError
+      )
+        return { state: 'degraded', reason: e.message, seen: true };
       throw e;
     }
     const ms = Date.now() - t0;
     if (t.rtspUrl && this.o.checkRtspOfOnvif) {
-      const r = await probeRtsp(t.rtspUrl, { ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}), timeoutMs: this.o.timeoutMs });
-      if (r.outcome !== 'ok') return { state: 'degraded', reason: `health: ONVIF answers but RTSP does not: ${r.detail}`, seen: true };
+      const r = await probeRtsp(t.rtspUrl, {
+        ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}),
+        timeoutMs: this.o.timeoutMs,
+      });
+      if (r.outcome !== 'ok')
+        return { state: 'degraded', reason: `health: ONVIF answers but RTSP does not: ${r.detail}`, seen: true };
     }
-    if (ms > this.o.slowMs) return { state: 'degraded', reason: `health: ONVIF answered in ${ms} ms (> ${this.o.slowMs} ms)`, seen: true };
+    if (ms > this.o.slowMs)
+      return { state: 'degraded', reason: `health: ONVIF answered in ${ms} ms (> ${this.o.slowMs} ms)`, seen: true };
     return { state: 'online', reason: `ONVIF answered in ${ms} ms`, seen: true };
   }
 
   private async checkRtsp(t: HealthTarget): Promise<Verdict> {
     if (!t.rtspUrl) return { state: 'offline', reason: 'health: rtsp camera without rtspUrl', seen: false };
-    const r = await probeRtsp(t.rtspUrl, { ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}), timeoutMs: this.o.timeoutMs });
+    const r = await probeRtsp(t.rtspUrl, {
+      ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}),
+      timeoutMs: this.o.timeoutMs,
+    });
     switch (r.outcome) {
       case 'ok':
-        return r.ms > this.o.slowMs ? { state: 'degraded', reason: `health: RTSP answered in ${r.ms} ms`, seen: true } : { state: 'online', reason: `RTSP DESCRIBE in ${r.ms} ms`, seen: true };
+        return r.ms > this.o.slowMs
+          ? { state: 'degraded', reason: `health: RTSP answered in ${r.ms} ms`, seen: true }
+          : { state: 'online', reason: `RTSP DESCRIBE in ${r.ms} ms`, seen: true };
       case 'unauthorized':
         return { state: 'unauthorized', reason: r.detail, seen: true };
       case 'not-found':

@@ -49,7 +49,12 @@ export class HealthService {
             .catch((err: unknown) => this.log(`health: publish failed: ${String(err)}`));
         },
       },
-      { intervalMs: opts.intervalS * 1000, jitter: opts.jitter, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs },
+      {
+        intervalMs: opts.intervalS * 1000,
+        jitter: opts.jitter,
+        concurrency: opts.concurrency,
+        timeoutMs: opts.timeoutMs,
+      },
     );
   }
 

@@ -23,7 +23,10 @@ export interface RtspProbeOptions {
   maxResponseBytes?: number;
 }
 
-interface Resp { status: number; headers: Map<string, string[]>; }
+interface Resp {
+  status: number;
+  headers: Map<string, string[]>;
+}
 
 /**
  * Probes an rtsp:// or rtsps:// URL on one connection: OPTIONS, then DESCRIBE (retried once with
@@ -31,7 +34,12 @@ interface Resp { status: number; headers: Map<string, string[]>; }
  */
 export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promise<RtspProbeResult> {
   const t0 = Date.now();
-  const done = (outcome: RtspProbeResult['outcome'], detail: string, status?: number): RtspProbeResult => ({ outcome, ms: Date.now() - t0, detail, ...(status !== undefined ? { status } : {}) });
+  const done = (outcome: RtspProbeResult['outcome'], detail: string, status?: number): RtspProbeResult => ({
+    outcome,
+    ms: Date.now() - t0,
+    detail,
+    ...(status !== undefined ? { status } : {}),
+  });
   let u: URL;
   try {
     u = new URL(url);
@@ -47,7 +55,8 @@ export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promi
   const port = Number(u.port || (u.protocol === 'rtsps:' ? 322 : 554));
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const max = opts.maxResponseBytes ?? 64 * 1024;
-  const sock: net.Socket = u.protocol === 'rtsps:' ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
+  const sock: net.Socket =
+    u.protocol === 'rtsps:' ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
   let buf = Buffer.alloc(0);
   let waiter: ((r: Resp | Error) => void) | undefined;
   let cseq = 0;
@@ -68,7 +77,11 @@ export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promi
     const headers = new Map<string, string[]>();
     for (const l of lines.slice(1)) {
       const i = l.indexOf(':');
-      if (i > 0) headers.set(l.slice(0, i).trim().toLowerCase(), [...(headers.get(l.slice(0, i).trim().toLowerCase()) ?? []), l.slice(i + 1).trim()]);
+      if (i > 0)
+        headers.set(l.slice(0, i).trim().toLowerCase(), [
+          ...(headers.get(l.slice(0, i).trim().toLowerCase()) ?? []),
+          l.slice(i + 1).trim(),
+        ]);
     }
     const len = Number(headers.get('content-length')?.[0] ?? 0);
     if (buf.length < end + 4 + len) return;
@@ -81,8 +94,10 @@ export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promi
   const send = (method: string, auth?: string): Promise<Resp> =>
     new Promise((resolve, reject) => {
       waiter = (r) => (r instanceof Error ? reject(r) : resolve(r));
-      sock.write(`${method} ${target} RTSP/1.0\r\nCSeq: ${++cseq}\r\nUser-Agent: cloudeye-health\r\n` +
-        `${method === 'DESCRIBE' ? 'Accept: application/sdp\r\n' : ''}${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`);
+      sock.write(
+        `${method} ${target} RTSP/1.0\r\nCSeq: ${++cseq}\r\nUser-Agent: cloudeye-health\r\n` +
+          `${method === 'DESCRIBE' ? 'Accept: application/sdp\r\n' : ''}${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`,
+      );
     });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -97,16 +112,24 @@ export async function probeRtsp(url: string, opts: RtspProbeOptions = {}): Promi
       const ch = parseDigestChallenge(wa);
       const auth = ch
         ? digestAuthorization(ch, { method: 'DESCRIBE', uri: target, username, password, nc: 1 })
-        : offersBasic(wa) ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : undefined;
+        : offersBasic(wa)
+          ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+          : undefined;
       if (auth) d = await send('DESCRIBE', auth);
     }
     if (d.status === 200) return done('ok', 'DESCRIBE 200', 200);
-    if (d.status === 401 || d.status === 403) return done('unauthorized', `DESCRIBE ${d.status}${username ? ' with credentials' : ' without credentials'}`, d.status);
+    if (d.status === 401 || d.status === 403)
+      return done(
+        'unauthorized',
+        `DESCRIBE ${d.status}${username ? ' with credentials' : ' without credentials'}`,
+        d.status,
+      );
     if (d.status === 404) return done('not-found', 'DESCRIBE 404: no such stream', 404);
     return done('protocol-error', `DESCRIBE answered ${d.status}`, d.status);
   } catch (e) {
     const msg = (e as Error).message;
-    if (msg === 'timeout') return done('timeout', `rtsp-probe: no answer from ${host}:${port} within ${opts.timeoutMs ?? 3000} ms`);
+    if (msg === 'timeout')
+      return done('timeout', `rtsp-probe: no answer from ${host}:${port} within ${opts.timeoutMs ?? 3000} ms`);
     if (/^not RTSP|too large/.test(msg)) return done('protocol-error', `rtsp-probe: ${msg}`);
     return done('unreachable', `rtsp-probe: ${host}:${port}: ${msg}`);
   } finally {

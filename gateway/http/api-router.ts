@@ -85,8 +85,10 @@ export interface RouteGate {
  * always served through express; on any other route this throws (a programming error).
  */
 export function expressOf(ctx: { req: IncomingMessage; res: ServerResponse }): { req: Request; res: Response } {
-  const req = ctx.req as Request, res = ctx.res as Response;
-  if (typeof req.is !== 'function' || typeof res.type !== 'function') throw new Error('api-router: this route is not served through express (declare body or produces)');
+  const req = ctx.req as Request,
+    res = ctx.res as Response;
+  if (typeof req.is !== 'function' || typeof res.type !== 'function')
+    throw new Error('api-router: this route is not served through express (declare body or produces)');
   return { req, res };
 }
 
@@ -96,14 +98,25 @@ export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddre
 /** A GET route in the dispatch table, in registration order; `run` null = served by express only. */
 interface DispatchRoute {
   segments: Array<{ literal: string } | { param: string }>;
-  run: ((req: IncomingMessage, res: ServerResponse, params: Record<string, string>, query: Record<string, unknown>) => Promise<void>) | null;
+  run:
+    | ((
+        req: IncomingMessage,
+        res: ServerResponse,
+        params: Record<string, string>,
+        query: Record<string, unknown>,
+      ) => Promise<void>)
+    | null;
 }
 
 /** Route parameters when `parts` match `segments`; null when not; 'malformed' for bad percent-encoding. */
-function matchSegments(segments: DispatchRoute['segments'], parts: string[]): Record<string, string> | null | 'malformed' {
+function matchSegments(
+  segments: DispatchRoute['segments'],
+  parts: string[],
+): Record<string, string> | null | 'malformed' {
   let params: Record<string, string> | null = null;
   for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!, part = parts[i]!;
+    const seg = segments[i]!,
+      part = parts[i]!;
     if ('literal' in seg) {
       if (seg.literal !== part) return null;
     } else {
@@ -127,7 +140,8 @@ interface Operation {
 }
 
 const toExpressPath = (p: string): string => p.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
-const jsonSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+const jsonSchema = (s: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
 function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, prefix: string): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
@@ -166,23 +180,36 @@ export class ApiRouter {
       if (params === null) continue;
       if (params === 'malformed' || route.run === null) return false;
       // the same query object as express's "simple" query parser (node:querystring), copied as its router does
-      route.run(req, res, params, q < 0 ? {} : { ...parseQueryString(url.slice(q + 1)) }).catch((err: unknown) => sendProblem(res, err, this.log));
+      route
+        .run(req, res, params, q < 0 ? {} : { ...parseQueryString(url.slice(q + 1)) })
+        .catch((err: unknown) => sendProblem(res, err, this.log));
       return true;
     }
     return false;
   }
 
-  add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(def: RouteDef<P, Q, B>): void {
+  add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+    def: RouteDef<P, Q, B>,
+  ): void {
     this.operations.push({ method: def.method, path: def.path, action: def.action, spec: this.operationSpec(def) });
     const consumes = def.consumes ?? ['application/json'];
-    const run = async (req: IncomingMessage, res: ServerResponse, params: unknown, query: unknown, body: unknown): Promise<void> => {
-      let principal: Principal | null = null, sessionId: string | null = null;
+    const run = async (
+      req: IncomingMessage,
+      res: ServerResponse,
+      params: unknown,
+      query: unknown,
+      body: unknown,
+    ): Promise<void> => {
+      let principal: Principal | null = null,
+        sessionId: string | null = null;
       if (!this.gate.permits(null, def.action)) {
         const who = await this.auth.authenticate(req);
         if (!who) throw new AuthenticationError('auth: credentials required (Bearer token or X-API-Key)');
         ({ principal, sessionId } = who);
         if (!this.gate.permits(principal, def.action)) {
-          const err = new ForbiddenError(`auth: role ${principal.role} may not ${def.action} (${def.method.toUpperCase()} ${def.path})`);
+          const err = new ForbiddenError(
+            `auth: role ${principal.role} may not ${def.action} (${def.method.toUpperCase()} ${def.path})`,
+          );
           if (def.auditRefusal) {
             const id = (params as { id?: unknown } | undefined)?.id;
             const targetId = typeof id === 'string' ? id.slice(0, 64) : null;
@@ -193,7 +220,11 @@ export class ApiRouter {
       }
       if (def.body) {
         const type = req.headers['content-type'] ?? '';
-        if (!consumes.some((c) => expressOf({ req, res }).req.is(c))) throw new HttpError(415, `content type must be ${consumes.join(' or ')}, got ${type ? JSON.stringify(type.slice(0, 80)) : 'none'}`);
+        if (!consumes.some((c) => expressOf({ req, res }).req.is(c)))
+          throw new HttpError(
+            415,
+            `content type must be ${consumes.join(' or ')}, got ${type ? JSON.stringify(type.slice(0, 80)) : 'none'}`,
+          );
       }
       const ctx = {
         principal: principal as Principal,
@@ -217,7 +248,9 @@ export class ApiRouter {
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(out));
     };
-    this.router[def.method](toExpressPath(def.path), (req: Request, res: Response) => run(req, res, req.params, { ...(req.query as object) }, req.body));
+    this.router[def.method](toExpressPath(def.path), (req: Request, res: Response) =>
+      run(req, res, req.params, { ...(req.query as object) }, req.body),
+    );
     if (def.method === 'get') {
       const segments = def.path.split('/').map((seg) => {
         const m = /^\{([A-Za-z0-9_]+)\}$/.exec(seg);
@@ -225,7 +258,10 @@ export class ApiRouter {
       });
       const direct = !def.body && !def.produces;
       const list = this.getRoutes.get(segments.length) ?? [];
-      list.push({ segments, run: direct ? (req, res, params, query) => run(req, res, params, query, undefined) : null });
+      list.push({
+        segments,
+        run: direct ? (req, res, params, query) => run(req, res, params, query, undefined) : null,
+      });
       this.getRoutes.set(segments.length, list);
     }
   }
@@ -236,16 +272,30 @@ export class ApiRouter {
       if (!schema) return;
       const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {}))
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: s,
+        });
     };
     addParams(def.params, 'path');
     addParams(def.query, 'query');
     const ok = def.status ?? 200;
     const responses: Record<string, unknown> = {
       [ok]: def.response
-        ? { description: 'OK', content: { [def.produces ?? 'application/json']: { schema: jsonSchema(def.response, 'output') } } }
-        : { description: def.produces ? 'OK' : 'No content', ...(def.produces ? { content: { [def.produces]: {} } } : {}) },
-      default: { description: 'Problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        ? {
+            description: 'OK',
+            content: { [def.produces ?? 'application/json']: { schema: jsonSchema(def.response, 'output') } },
+          }
+        : {
+            description: def.produces ? 'OK' : 'No content',
+            ...(def.produces ? { content: { [def.produces]: {} } } : {}),
+          },
+      default: {
+        description: 'Problem details',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     };
     return {
       summary: def.summary,
@@ -256,7 +306,17 @@ export class ApiRouter {
       ...(isPublic(def.action) ? {} : { 'x-roles': rolesFor(def.action) }),
       ...(parameters.length ? { parameters } : {}),
       ...(def.body
-        ? { requestBody: { required: true, content: Object.fromEntries((def.consumes ?? ['application/json']).map((c) => [c, { schema: c.includes('json') ? jsonSchema(def.body!, 'input') : { type: 'string' } }])) } }
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                (def.consumes ?? ['application/json']).map((c) => [
+                  c,
+                  { schema: c.includes('json') ? jsonSchema(def.body!, 'input') : { type: 'string' } },
+                ]),
+              ),
+            },
+          }
         : {}),
       responses,
     };

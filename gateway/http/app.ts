@@ -32,7 +32,11 @@ function setSecurityHeaders(res: ServerResponse): void {
  * API straight from the route table (ApiRouter.dispatch), everything else through express.
  * Cross-origin requests go through express, whose CORS middleware answers them.
  */
-export function createRequestListener(app: Express, api: ApiRouter, corsOrigins: readonly string[] = []): RequestListener {
+export function createRequestListener(
+  app: Express,
+  api: ApiRouter,
+  corsOrigins: readonly string[] = [],
+): RequestListener {
   const cors = corsOrigins.length > 0;
   return (req, res) => {
     setSecurityHeaders(res);
@@ -49,7 +53,13 @@ export function createApp(opts: AppOptions): Express {
     const allowed = new Set(opts.corsOrigins);
     app.use((req, res, next) => {
       const origin = req.headers.origin;
-      if (origin && allowed.has(origin)) res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-API-Key', 'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE' });
+      if (origin && allowed.has(origin))
+        res.set({
+          'Access-Control-Allow-Origin': origin,
+          Vary: 'Origin',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-API-Key',
+          'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE',
+        });
       if (req.method === 'OPTIONS') res.status(204).end();
       else next();
     });
@@ -61,12 +71,16 @@ export function createApp(opts: AppOptions): Express {
     express.json({ limit: opts.bodyLimitBytes, strict: true, reviver: refuseProtoKey }),
     opts.api.router,
   );
-  app.use('/api', (req, _res, next) => next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+  );
   if (opts.webDir && existsSync(opts.webDir)) {
     // revalidated on every load (ETag/Last-Modified): bundle names carry no hash, and an upgraded
     // gateway must not meet an hour-old app.js in the browser
     app.use(express.static(opts.webDir, { index: 'index.html', maxAge: 0 }));
-    app.get(/^\/(?!api\/|hls\/).*/, (_req, res) => res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: opts.webDir! }));
+    app.get(/^\/(?!api\/|hls\/).*/, (_req, res) =>
+      res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: opts.webDir! }),
+    );
   }
   app.use((req: Request, res: Response) => sendProblem(res, new HttpError(404, `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(opts.log));

@@ -15,12 +15,26 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   return value;
 }
 import { GisInputError } from '../../gis/errors';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStartError, TranscoderStateError } from '../../transcoder/errors';
+import {
+  TranscoderCapacityError,
+  TranscoderGrabError,
+  TranscoderInputError,
+  TranscoderStartError,
+  TranscoderStateError,
+} from '../../transcoder/errors';
 import { TokenError } from '../auth/tokens';
 import { CsvError } from '../cameras/csv';
 import { ClusterWorkerLostError } from '../spatial/map-clusters';
 import {
-  AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
+  AddressPolicyError,
+  AuthenticationError,
+  ConflictError,
+  DeviceError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitError,
+  UnavailableError,
+  ValidationError,
   type FieldIssue,
 } from '../errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
@@ -62,7 +76,10 @@ const TITLES: Record<number, string> = {
 
 /** Formats a zod path as "body.items[2].name". */
 export function zodPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), prefix);
+  return path.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    prefix,
+  );
 }
 
 /** Field issues listed in one problem at most: a hostile body can hold a million bad values. */
@@ -70,10 +87,12 @@ export const MAX_ISSUES = 50;
 
 export function zodIssues(prefix: string, err: ZodError): FieldIssue[] {
   const out: FieldIssue[] = err.issues.slice(0, MAX_ISSUES).map((i) => {
-    if (i.code === 'unrecognized_keys') return { path: zodPath(prefix, i.path), message: `unknown field(s): ${i.keys.join(', ')}` };
+    if (i.code === 'unrecognized_keys')
+      return { path: zodPath(prefix, i.path), message: `unknown field(s): ${i.keys.join(', ')}` };
     return { path: zodPath(prefix, i.path), message: i.message };
   });
-  if (err.issues.length > MAX_ISSUES) out.push({ path: prefix, message: `and ${err.issues.length - MAX_ISSUES} more issues` });
+  if (err.issues.length > MAX_ISSUES)
+    out.push({ path: prefix, message: `and ${err.issues.length - MAX_ISSUES} more issues` });
   return out;
 }
 
@@ -94,7 +113,13 @@ const DEVICE_RETRY_AFTER_S = 10;
  */
 export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<string, string> } {
   const make = (status: number, detail?: string, errors?: FieldIssue[]) => ({
-    problem: { type: `https://cloudeye.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, ...(detail ? { detail } : {}), ...(errors?.length ? { errors } : {}) },
+    problem: {
+      type: `https://cloudeye.dev/problems/${status}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      ...(detail ? { detail } : {}),
+      ...(errors?.length ? { errors } : {}),
+    },
     headers: {} as Record<string, string>,
   });
   const retryLater = (status: number, detail: string, retryAfterS: number | null) => {
@@ -120,17 +145,20 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof RateLimitError) return retryLater(429, err.message, err.retryAfterS);
   if (err instanceof UnavailableError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof CsvError) return make(400, err.message, [{ path: `line ${err.line}`, message: err.message }]);
-  if (err instanceof ClusterWorkerLostError) return retryLater(503, 'map clusters are being rebuilt after a worker restart', 1);
+  if (err instanceof ClusterWorkerLostError)
+    return retryLater(503, 'map clusters are being rebuilt after a worker restart', 1);
   // the camera gave no picture: 503 when it may come back (down, timeout, grab limit), 502 when what it gave or holds is unusable
   if (err instanceof SnapshotUnavailableError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof SnapshotError) return make(502, err.message);
   // a device that did not answer may later; one that answered badly is a bad gateway
-  if (err instanceof DeviceError) return err.answered ? make(502, err.message) : retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof DeviceError)
+    return err.answered ? make(502, err.message) : retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   // the libraries' errors (gis, transcoder, onvif): they know nothing of HTTP
   if (err instanceof GisInputError) return make(400, err.message, [{ path: err.path, message: err.message }]);
   if (err instanceof TranscoderInputError) return make(400, err.message);
   if (err instanceof TranscoderCapacityError) return retryLater(503, err.message, err.retryAfterS);
-  if (err instanceof TranscoderStartError) return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
+  if (err instanceof TranscoderStartError)
+    return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
   if (err instanceof TranscoderStateError) return retryLater(503, err.message, null);
   if (err instanceof TranscoderGrabError) return retryLater(503, err.message, 5);
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
@@ -141,15 +169,19 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof OnvifError) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };
-  if (named?.type === 'entity.parse.failed') return make(400, named.message === PROTO_KEY ? PROTO_KEY : 'malformed JSON body');
+  if (named?.type === 'entity.parse.failed')
+    return make(400, named.message === PROTO_KEY ? PROTO_KEY : 'malformed JSON body');
   if (named?.type === 'entity.too.large') return make(413, 'request body is too large');
-  if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported') return make(415, String(named.message));
+  if (named?.type === 'encoding.unsupported' || named?.type === 'charset.unsupported')
+    return make(415, String(named.message));
   // a body that does not inflate under its Content-Encoding (zlib's own error, passed through by body-parser)
-  if (typeof (err as { errno?: unknown }).errno === 'number' && /^Z_/.test(String((err as { code?: unknown }).code))) return make(400, `the body does not decode as its Content-Encoding says (${(err as Error).message})`);
+  if (typeof (err as { errno?: unknown }).errno === 'number' && /^Z_/.test(String((err as { code?: unknown }).code)))
+    return make(400, `the body does not decode as its Content-Encoding says (${(err as Error).message})`);
   // PostgreSQL errors, told apart by SQLSTATE
   const pg = err as PgLikeError;
   if (pg?.code === '23505') return make(409, `already exists (${pg.constraint ?? 'unique'})`);
-  if (pg?.code === '23503') return make(409, `refers to a missing or still-referenced record (${pg.constraint ?? 'foreign key'})`);
+  if (pg?.code === '23503')
+    return make(409, `refers to a missing or still-referenced record (${pg.constraint ?? 'foreign key'})`);
   if (pg?.code === '23514') return make(400, `value violates a rule (${pg.constraint ?? 'check'})`);
   if (pg?.code === '22P02' || pg?.code === '22003') return make(400, 'a value has the wrong form or is out of range');
   // PostgreSQL text cannot hold NUL (U+0000): "invalid byte sequence" / "unsupported Unicode escape"

@@ -23,7 +23,8 @@ export function hlsRouter(streams: StreamService): Router {
     await new Promise<void>((resolve, reject) =>
       res.sendFile(path, { dotfiles: 'deny', acceptRanges: false, cacheControl: false, lastModified: false }, (err) => {
         if (!err) return resolve();
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !res.headersSent) reject(new HttpError(404, 'no such stream file (rotated out)'));
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !res.headersSent)
+          reject(new HttpError(404, 'no such stream file (rotated out)'));
         else if (res.headersSent) resolve();
         else reject(err);
       }),
@@ -35,10 +36,22 @@ export function hlsRouter(streams: StreamService): Router {
 /** Documents the HLS route in the OpenAPI document (served outside /api/v1). */
 export function documentHls(api: ApiRouter): void {
   api.document('get', '/hls/{token}/{key}/{file}', 'view', {
-    summary: 'HLS playlist (index.m3u8), init segment (init<n>.mp4) or media segment (seg<n>.m4s) of a called stream; the token comes from POST /cameras/{id}/streams',
+    summary:
+      'HLS playlist (index.m3u8), init segment (init<n>.mp4) or media segment (seg<n>.m4s) of a called stream; the token comes from POST /cameras/{id}/streams',
     tags: ['streams'],
     security: [],
-    parameters: ['token', 'key', 'file'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-    responses: { 200: { description: 'playlist or fMP4 segment' }, default: { description: 'Problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } },
+    parameters: ['token', 'key', 'file'].map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    responses: {
+      200: { description: 'playlist or fMP4 segment' },
+      default: {
+        description: 'Problem details',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
+    },
   });
 }

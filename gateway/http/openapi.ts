@@ -6,13 +6,15 @@ import type { ApiRouter } from './api-router';
 export function buildOpenApi(router: ApiRouter, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   // everything lives under /api/v1 except HLS delivery, whose URLs are handed out by the API
-  for (const op of router.operations) (paths[op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
+  for (const op of router.operations)
+    (paths[op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
   return {
     openapi: '3.1.0',
     info: {
       title: 'Cloud Eye (云眼) API',
       version,
-      description: 'Video-surveillance integration gateway: cameras, spatial queries, streams, shares, audit. Errors are RFC 9457 problem details.',
+      description:
+        'Video-surveillance integration gateway: cameras, spatial queries, streams, shares, audit. Errors are RFC 9457 problem details.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { apiKey: [] }],

@@ -12,7 +12,10 @@ export class BaseLayers {
    * Opens every mbtiles layer's file (read-only). A missing or unreadable file is an MbtilesError
    * naming the config key, so the gateway stops at start rather than serving a blank map.
    */
-  constructor(layers: readonly BaseLayerConfig[], log: (level: 'info' | 'warn', msg: string) => void = () => undefined) {
+  constructor(
+    layers: readonly BaseLayerConfig[],
+    log: (level: 'info' | 'warn', msg: string) => void = () => undefined,
+  ) {
     try {
       layers.forEach((cfg, i) => {
         if (cfg.type !== 'mbtiles') {
@@ -29,8 +32,15 @@ export class BaseLayers {
         this.files.set(cfg.id, file);
         const c = clientLayer(cfg, file);
         if (c) this.client.push(c);
-        else log('warn', `map: layer "${cfg.id}" holds ${file.format} tiles: served at its tile route, not drawn by the console`);
-        log('info', `map: layer "${cfg.id}" serves ${file.format} tiles z${file.minZoom}-${file.maxZoom} from ${cfg.path}`);
+        else
+          log(
+            'warn',
+            `map: layer "${cfg.id}" holds ${file.format} tiles: served at its tile route, not drawn by the console`,
+          );
+        log(
+          'info',
+          `map: layer "${cfg.id}" serves ${file.format} tiles z${file.minZoom}-${file.maxZoom} from ${cfg.path}`,
+        );
       });
     } catch (err) {
       this.close();

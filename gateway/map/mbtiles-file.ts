@@ -18,10 +18,18 @@ export const TILE_CONTENT_TYPE: Record<TileFormat, string> = {
 
 /** Format names and media types that MBTiles files write in their metadata, by the format they mean. */
 const FORMAT_NAMES: Record<string, TileFormat> = {
-  png: 'png', 'image/png': 'png',
-  jpg: 'jpg', jpeg: 'jpg', 'image/jpeg': 'jpg', 'image/jpg': 'jpg',
-  webp: 'webp', 'image/webp': 'webp',
-  pbf: 'pbf', mvt: 'pbf', 'application/x-protobuf': 'pbf', 'application/vnd.mapbox-vector-tile': 'pbf',
+  png: 'png',
+  'image/png': 'png',
+  jpg: 'jpg',
+  jpeg: 'jpg',
+  'image/jpeg': 'jpg',
+  'image/jpg': 'jpg',
+  webp: 'webp',
+  'image/webp': 'webp',
+  pbf: 'pbf',
+  mvt: 'pbf',
+  'application/x-protobuf': 'pbf',
+  'application/vnd.mapbox-vector-tile': 'pbf',
 };
 
 export interface Tile {
@@ -35,7 +43,11 @@ export interface Tile {
 export function sniffFormat(data: Uint8Array): TileFormat | null {
   if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'png';
   if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpg';
-  if (Buffer.from(data.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(data.subarray(8, 12)).toString('latin1') === 'WEBP') return 'webp';
+  if (
+    Buffer.from(data.subarray(0, 4)).toString('latin1') === 'RIFF' &&
+    Buffer.from(data.subarray(8, 12)).toString('latin1') === 'WEBP'
+  )
+    return 'webp';
   if (data[0] === 0x1f && data[1] === 0x8b) return 'pbf';
   return null;
 }
@@ -52,7 +64,9 @@ export class MbtilesFile {
 
   private constructor(readonly file: string) {
     const fail = (what: string, err?: unknown): MbtilesError =>
-      new MbtilesError(`mbtiles: ${file}: ${what}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`);
+      new MbtilesError(
+        `mbtiles: ${file}: ${what}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`,
+      );
     try {
       // read-only: the gateway never writes a map file, whoever else may own it
       this.db = new Database(file, { readonly: true, fileMustExist: true });
@@ -60,17 +74,30 @@ export class MbtilesFile {
       throw fail('cannot open', err);
     }
     try {
-      const tables = new Set(this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all().map((r) => r.name));
+      const tables = new Set(
+        this.db
+          .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+          .all()
+          .map((r) => r.name),
+      );
       if (!tables.has('tiles')) throw fail('has no tiles table (not an MBTiles file)');
       if (!tables.has('metadata')) throw fail('has no metadata table (not an MBTiles file)');
-      this.select = this.db.prepare('SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?');
+      this.select = this.db.prepare(
+        'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
+      );
       const meta: Record<string, string> = {};
-      for (const r of this.db.prepare<[], { name: unknown; value: unknown }>('SELECT name, value FROM metadata').all()) {
+      for (const r of this.db
+        .prepare<[], { name: unknown; value: unknown }>('SELECT name, value FROM metadata')
+        .all()) {
         if (typeof r.name === 'string' && r.value != null) meta[r.name] = String(r.value);
       }
       this.metadata = meta;
       this.format = this.readFormat(meta, fail);
-      const range = this.db.prepare<[], { lo: number | null; hi: number | null }>('SELECT MIN(zoom_level) AS lo, MAX(zoom_level) AS hi FROM tiles').get();
+      const range = this.db
+        .prepare<[], { lo: number | null; hi: number | null }>(
+          'SELECT MIN(zoom_level) AS lo, MAX(zoom_level) AS hi FROM tiles',
+        )
+        .get();
       const zoom = (v: string | undefined, fallback: number | null | undefined): number => {
         const n = v !== undefined && /^\d{1,2}$/.test(v.trim()) ? Number(v) : fallback;
         return n == null ? 0 : Math.max(0, Math.min(30, n));
@@ -111,7 +138,18 @@ export class MbtilesFile {
    */
   tile(z: number, x: number, y: number): Tile | null {
     const n = 2 ** z;
-    if (!Number.isInteger(z) || !Number.isInteger(x) || !Number.isInteger(y) || z < 0 || z > 30 || x < 0 || y < 0 || x >= n || y >= n) return null;
+    if (
+      !Number.isInteger(z) ||
+      !Number.isInteger(x) ||
+      !Number.isInteger(y) ||
+      z < 0 ||
+      z > 30 ||
+      x < 0 ||
+      y < 0 ||
+      x >= n ||
+      y >= n
+    )
+      return null;
     const row = this.select.get(z, x, n - 1 - y);
     if (!row) return null;
     const data = row.tile_data;

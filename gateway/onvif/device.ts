@@ -1,9 +1,24 @@
 // OnvifDevice: the project's narrow ONVIF client (device, media, media2, PTZ, events) for one camera.
 import { randomUUID } from 'node:crypto';
 import { OnvifAuthError, OnvifError, OnvifFaultError, OnvifHttpError, OnvifResponseError } from './errors';
-import { parseCapabilities, parseDeviceInformation, parseServices, parseSystemDateAndTime, type DeviceClock, type DeviceInformation, type ServiceAddresses } from './parse-device';
+import {
+  parseCapabilities,
+  parseDeviceInformation,
+  parseServices,
+  parseSystemDateAndTime,
+  type DeviceClock,
+  type DeviceInformation,
+  type ServiceAddresses,
+} from './parse-device';
 import { parseMediaUri, parseProfiles, type MediaProfile } from './parse-media';
-import { parsePresets, parsePtzStatus, parseSetPreset, type PtzPosition, type PtzPreset, type PtzStatus } from './parse-ptz';
+import {
+  parsePresets,
+  parsePtzStatus,
+  parseSetPreset,
+  type PtzPosition,
+  type PtzPreset,
+  type PtzStatus,
+} from './parse-ptz';
 import { PullPoint } from './pull-point';
 import { esc, envelope, usernameToken } from './soap';
 import { soapExchange, type DigestState, type SoapResponse } from './transport';
@@ -42,7 +57,8 @@ export interface PtzVector {
 }
 
 const vec = (v: PtzVector): string =>
-  (v.x !== undefined || v.y !== undefined ? `<tt:PanTilt x="${v.x ?? 0}" y="${v.y ?? 0}"/>` : '') + (v.zoom !== undefined ? `<tt:Zoom x="${v.zoom}"/>` : '');
+  (v.x !== undefined || v.y !== undefined ? `<tt:PanTilt x="${v.x ?? 0}" y="${v.y ?? 0}"/>` : '') +
+  (v.zoom !== undefined ? `<tt:Zoom x="${v.zoom}"/>` : '');
 
 /**
  * One ONVIF device. Stateless apart from the measured clock skew, the pinned service URLs and the
@@ -63,7 +79,8 @@ export class OnvifDevice {
 
   constructor(private readonly opts: OnvifDeviceOptions) {
     const u = new URL(opts.xaddr);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new OnvifError(`onvif: xaddr must be http(s): ${opts.xaddr}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new OnvifError(`onvif: xaddr must be http(s): ${opts.xaddr}`);
     this.xaddr = u.href;
     this.host = u.hostname.replace(/^\[(.*)\]$/, '$1');
     this.timeoutMs = opts.timeoutMs ?? 5000;
@@ -74,16 +91,26 @@ export class OnvifDevice {
    * Sends one SOAP body to `url` with WS-UsernameToken (when credentials are set) and any extra
    * header XML. A NotAuthorized answer before the clock was read triggers one clock sync and retry.
    */
-  async request(url: string, action: string, body: string, opts: { header?: string; auth?: boolean; extraTimeoutMs?: number; signal?: AbortSignal } = {}): Promise<SoapResponse> {
+  async request(
+    url: string,
+    action: string,
+    body: string,
+    opts: { header?: string; auth?: boolean; extraTimeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<SoapResponse> {
     const send = (): Promise<SoapResponse> => {
-      const auth = opts.auth !== false && this.opts.username !== undefined ? usernameToken(this.opts.username, this.opts.password ?? '', Date.now() + this.clockSkewMs) : '';
+      const auth =
+        opts.auth !== false && this.opts.username !== undefined
+          ? usernameToken(this.opts.username, this.opts.password ?? '', Date.now() + this.clockSkewMs)
+          : '';
       return soapExchange({
         url,
         action,
         body: envelope(body, auth + (opts.header ?? '')),
         timeoutMs: this.timeoutMs + (opts.extraTimeoutMs ?? 0),
         maxResponseBytes: this.maxResponseBytes,
-        ...(this.opts.username !== undefined ? { username: this.opts.username, password: this.opts.password ?? '' } : {}),
+        ...(this.opts.username !== undefined
+          ? { username: this.opts.username, password: this.opts.password ?? '' }
+          : {}),
         digest: this.digest,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
@@ -91,7 +118,8 @@ export class OnvifDevice {
     try {
       return await send();
     } catch (e) {
-      if (!(e instanceof OnvifAuthError) || this.clockKnown || opts.auth === false || this.opts.username === undefined) throw e;
+      if (!(e instanceof OnvifAuthError) || this.clockKnown || opts.auth === false || this.opts.username === undefined)
+        throw e;
       await this.getSystemDateAndTime(opts.signal);
       return send();
     }
@@ -100,7 +128,10 @@ export class OnvifDevice {
   /** Reads the device clock (unauthenticated) and stores the skew used for UsernameToken. */
   async getSystemDateAndTime(signal?: AbortSignal): Promise<DeviceClock & { skewMs: number }> {
     const t0 = Date.now();
-    const { doc } = await this.request(this.xaddr, `${A.device}/GetSystemDateAndTime`, '<tds:GetSystemDateAndTime/>', { auth: false, ...(signal ? { signal } : {}) });
+    const { doc } = await this.request(this.xaddr, `${A.device}/GetSystemDateAndTime`, '<tds:GetSystemDateAndTime/>', {
+      auth: false,
+      ...(signal ? { signal } : {}),
+    });
     const clock = parseSystemDateAndTime(doc);
     if (clock.utcMs !== undefined) {
       this.clockSkewMs = clock.utcMs - Math.round((t0 + Date.now()) / 2);
@@ -110,26 +141,40 @@ export class OnvifDevice {
   }
 
   async getDeviceInformation(signal?: AbortSignal): Promise<DeviceInformation> {
-    const { doc } = await this.request(this.xaddr, `${A.device}/GetDeviceInformation`, '<tds:GetDeviceInformation/>', signal ? { signal } : {});
+    const { doc } = await this.request(
+      this.xaddr,
+      `${A.device}/GetDeviceInformation`,
+      '<tds:GetDeviceInformation/>',
+      signal ? { signal } : {},
+    );
     return parseDeviceInformation(doc);
   }
 
   private pin(s: ServiceAddresses): ServiceAddresses {
     const out: ServiceAddresses = {};
-    for (const [k, v] of Object.entries(s) as Array<[keyof ServiceAddresses, string]>) out[k] = pinServiceUrl(this.xaddr, v);
+    for (const [k, v] of Object.entries(s) as Array<[keyof ServiceAddresses, string]>)
+      out[k] = pinServiceUrl(this.xaddr, v);
     return out;
   }
 
   /** GetServices (preferred: lists Media2), stored pinned to the device's host. */
   async getServices(): Promise<ServiceAddresses> {
-    const { doc } = await this.request(this.xaddr, `${A.device}/GetServices`, '<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>');
+    const { doc } = await this.request(
+      this.xaddr,
+      `${A.device}/GetServices`,
+      '<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>',
+    );
     this.services = { ...this.services, ...this.pin(parseServices(doc)) };
     return this.services;
   }
 
   /** GetCapabilities (older devices), stored pinned to the device's host. */
   async getCapabilities(): Promise<ServiceAddresses> {
-    const { doc } = await this.request(this.xaddr, `${A.device}/GetCapabilities`, '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>');
+    const { doc } = await this.request(
+      this.xaddr,
+      `${A.device}/GetCapabilities`,
+      '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>',
+    );
     this.services = { ...this.pin(parseCapabilities(doc)), ...this.services };
     return this.services;
   }
@@ -138,7 +183,12 @@ export class OnvifDevice {
   async connect(): Promise<ServiceAddresses> {
     await this.getSystemDateAndTime().catch((e: unknown) => {
       // Some devices fault here: carry on unsynced. A device that does not answer at all fails fast.
-      if (!(e instanceof OnvifFaultError || e instanceof OnvifResponseError || (e instanceof OnvifHttpError && e.status !== undefined))) throw e;
+      if (!(
+        e instanceof OnvifFaultError ||
+        e instanceof OnvifResponseError ||
+        (e instanceof OnvifHttpError && e.status !== undefined)
+      ))
+        throw e;
     });
     try {
       await this.getServices();
@@ -152,7 +202,11 @@ export class OnvifDevice {
 
   private mediaUrl(service: 1 | 2): string {
     const u = service === 2 ? this.services.media2 : this.services.media;
-    if (!u) throw new OnvifResponseError(service === 2 ? 'Media2' : 'Media', 'the device lists no such service (call connect() first)');
+    if (!u)
+      throw new OnvifResponseError(
+        service === 2 ? 'Media2' : 'Media',
+        'the device lists no such service (call connect() first)',
+      );
     return u;
   }
 
@@ -160,18 +214,23 @@ export class OnvifDevice {
   async getProfiles(service?: 1 | 2): Promise<MediaProfile[]> {
     const s = service ?? (this.services.media2 ? 2 : 1);
     const body = s === 2 ? '<tr2:GetProfiles><tr2:Type>All</tr2:Type></tr2:GetProfiles>' : '<trt:GetProfiles/>';
-    const { doc } = await this.request(this.mediaUrl(s), s === 2 ? `${A.media2}/GetProfiles` : `${A.media}/GetProfiles`, body);
+    const { doc } = await this.request(
+      this.mediaUrl(s),
+      s === 2 ? `${A.media2}/GetProfiles` : `${A.media}/GetProfiles`,
+      body,
+    );
     return parseProfiles(doc);
   }
 
   /** RTSP unicast stream URI of a profile, validated with validateStreamUri (throws OnvifUriError). */
   async getStreamUri(profileToken: string, service?: 1 | 2): Promise<string> {
     const s = service ?? (this.services.media2 ? 2 : 1);
-    const body = s === 2
-      ? `<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>${esc(profileToken)}</tr2:ProfileToken></tr2:GetStreamUri>`
-      : `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>` +
-        `<tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>` +
-        `<trt:ProfileToken>${esc(profileToken)}</trt:ProfileToken></trt:GetStreamUri>`;
+    const body =
+      s === 2
+        ? `<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>${esc(profileToken)}</tr2:ProfileToken></tr2:GetStreamUri>`
+        : `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>` +
+          `<tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>` +
+          `<trt:ProfileToken>${esc(profileToken)}</trt:ProfileToken></trt:GetStreamUri>`;
     const { doc } = await this.request(this.mediaUrl(s), `${s === 2 ? A.media2 : A.media}/GetStreamUri`, body);
     return validateStreamUri(parseMediaUri(doc, 'GetStreamUri'), this.uriPolicy());
   }
@@ -180,13 +239,21 @@ export class OnvifDevice {
   async getSnapshotUri(profileToken: string, service?: 1 | 2): Promise<string> {
     const s = service ?? (this.services.media2 ? 2 : 1);
     const ns = s === 2 ? 'tr2' : 'trt';
-    const { doc } = await this.request(this.mediaUrl(s), `${s === 2 ? A.media2 : A.media}/GetSnapshotUri`, `<${ns}:GetSnapshotUri><${ns}:ProfileToken>${esc(profileToken)}</${ns}:ProfileToken></${ns}:GetSnapshotUri>`);
+    const { doc } = await this.request(
+      this.mediaUrl(s),
+      `${s === 2 ? A.media2 : A.media}/GetSnapshotUri`,
+      `<${ns}:GetSnapshotUri><${ns}:ProfileToken>${esc(profileToken)}</${ns}:ProfileToken></${ns}:GetSnapshotUri>`,
+    );
     return validateSnapshotUri(parseMediaUri(doc, 'GetSnapshotUri'), this.uriPolicy());
   }
 
   /** What a URI the device reports may name: its own host, allowHosts, or what allowHost accepts. */
   private uriPolicy(): UriPolicy {
-    return { deviceHost: this.host, allowHosts: this.opts.allowHosts ?? [], ...(this.opts.allowHost ? { allowHost: this.opts.allowHost } : {}) };
+    return {
+      deviceHost: this.host,
+      allowHosts: this.opts.allowHosts ?? [],
+      ...(this.opts.allowHost ? { allowHost: this.opts.allowHost } : {}),
+    };
   }
 
   private ptzUrl(): string {
@@ -200,39 +267,61 @@ export class OnvifDevice {
 
   /** Starts moving at `velocity` (-1..1); `timeoutS` stops it automatically (device-side). */
   async continuousMove(profileToken: string, velocity: PtzVector, timeoutS?: number): Promise<void> {
-    await this.ptz('ContinuousMove', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Velocity>${vec(velocity)}</tptz:Velocity>` +
-      `${timeoutS !== undefined ? `<tptz:Timeout>PT${timeoutS}S</tptz:Timeout>` : ''}`);
+    await this.ptz(
+      'ContinuousMove',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Velocity>${vec(velocity)}</tptz:Velocity>` +
+        `${timeoutS !== undefined ? `<tptz:Timeout>PT${timeoutS}S</tptz:Timeout>` : ''}`,
+    );
   }
 
   async stop(profileToken: string): Promise<void> {
-    await this.ptz('Stop', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true</tptz:Zoom>`);
+    await this.ptz(
+      'Stop',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true</tptz:Zoom>`,
+    );
   }
 
   async absoluteMove(profileToken: string, position: PtzVector): Promise<void> {
-    await this.ptz('AbsoluteMove', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Position>${vec(position)}</tptz:Position>`);
+    await this.ptz(
+      'AbsoluteMove',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Position>${vec(position)}</tptz:Position>`,
+    );
   }
 
   async relativeMove(profileToken: string, translation: PtzVector): Promise<void> {
-    await this.ptz('RelativeMove', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Translation>${vec(translation)}</tptz:Translation>`);
+    await this.ptz(
+      'RelativeMove',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:Translation>${vec(translation)}</tptz:Translation>`,
+    );
   }
 
   async getStatus(profileToken: string): Promise<PtzStatus> {
-    return parsePtzStatus((await this.ptz('GetStatus', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken>`)).doc);
+    return parsePtzStatus(
+      (await this.ptz('GetStatus', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken>`)).doc,
+    );
   }
 
   async getPresets(profileToken: string): Promise<PtzPreset[]> {
-    return parsePresets((await this.ptz('GetPresets', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken>`)).doc);
+    return parsePresets(
+      (await this.ptz('GetPresets', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken>`)).doc,
+    );
   }
 
   /** Stores the current position as a preset; returns its token. */
   async setPreset(profileToken: string, name: string, presetToken?: string): Promise<string> {
-    const { doc } = await this.ptz('SetPreset', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetName>${esc(name)}</tptz:PresetName>` +
-      `${presetToken ? `<tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>` : ''}`);
+    const { doc } = await this.ptz(
+      'SetPreset',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetName>${esc(name)}</tptz:PresetName>` +
+        `${presetToken ? `<tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>` : ''}`,
+    );
     return parseSetPreset(doc);
   }
 
   async gotoPreset(profileToken: string, presetToken: string): Promise<void> {
-    await this.ptz('GotoPreset', `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>`);
+    await this.ptz(
+      'GotoPreset',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>`,
+    );
   }
 
   /**
@@ -241,7 +330,11 @@ export class OnvifDevice {
    */
   async createPullPoint(terminationS = 60): Promise<PullPoint> {
     if (!this.services.events) throw new OnvifResponseError('Events', 'the device lists no Events service');
-    const { doc, raw } = await this.request(this.services.events, `${A.events}/EventPortType/CreatePullPointSubscriptionRequest`, `<tev:CreatePullPointSubscription><tev:InitialTerminationTime>PT${terminationS}S</tev:InitialTerminationTime></tev:CreatePullPointSubscription>`);
+    const { doc, raw } = await this.request(
+      this.services.events,
+      `${A.events}/EventPortType/CreatePullPointSubscriptionRequest`,
+      `<tev:CreatePullPointSubscription><tev:InitialTerminationTime>PT${terminationS}S</tev:InitialTerminationTime></tev:CreatePullPointSubscription>`,
+    );
     const sub = parsePullPointSubscription(doc, raw);
     return new PullPoint(this, { ...sub, address: pinServiceUrl(this.xaddr, sub.address) }, randomUUID);
   }

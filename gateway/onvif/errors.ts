@@ -28,7 +28,10 @@ export class OnvifFaultError extends OnvifError {
 /** The device refused our credentials: HTTP 401 after the digest retry, or a NotAuthorized fault. */
 export class OnvifAuthError extends OnvifError {
   override name = 'OnvifAuthError';
-  constructor(readonly url: string, readonly detail: string) {
+  constructor(
+    readonly url: string,
+    readonly detail: string,
+  ) {
     super(`onvif: not authorized at ${clip(url)}: ${detail}`);
   }
 }
@@ -36,7 +39,10 @@ export class OnvifAuthError extends OnvifError {
 /** No complete answer within `timeoutMs` (connect, headers and body included). */
 export class OnvifTimeoutError extends OnvifError {
   override name = 'OnvifTimeoutError';
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
     super(`onvif: no answer from ${clip(url)} within ${timeoutMs} ms`);
   }
 }
@@ -44,7 +50,10 @@ export class OnvifTimeoutError extends OnvifError {
 /** The response body grew past `maxResponseBytes`; the read was aborted. */
 export class OnvifTooLargeError extends OnvifError {
   override name = 'OnvifTooLargeError';
-  constructor(readonly url: string, readonly limit: number) {
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+  ) {
     super(`onvif: response from ${clip(url)} exceeds ${limit} bytes`);
   }
 }
@@ -52,7 +61,11 @@ export class OnvifTooLargeError extends OnvifError {
 /** Transport failure (connection refused, reset, unexpected HTTP status). */
 export class OnvifHttpError extends OnvifError {
   override name = 'OnvifHttpError';
-  constructor(readonly url: string, readonly status: number | undefined, detail: string) {
+  constructor(
+    readonly url: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
     super(`onvif: request to ${clip(url)} failed: ${status !== undefined ? `HTTP ${status} ` : ''}${detail}`);
   }
 }
@@ -60,7 +73,10 @@ export class OnvifHttpError extends OnvifError {
 /** The document is not acceptable XML: malformed, truncated, or carrying a DOCTYPE/ENTITY (XXE, billion laughs). */
 export class OnvifXmlError extends OnvifError {
   override name = 'OnvifXmlError';
-  constructor(detail: string, readonly excerpt: string) {
+  constructor(
+    detail: string,
+    readonly excerpt: string,
+  ) {
     super(`onvif: bad XML (${detail}) near ${clip(excerpt, 60)}`);
   }
 }
@@ -68,7 +84,10 @@ export class OnvifXmlError extends OnvifError {
 /** The XML was fine but lacks what the operation must return (e.g. no Uri in GetStreamUriResponse). */
 export class OnvifResponseError extends OnvifError {
   override name = 'OnvifResponseError';
-  constructor(readonly operation: string, detail: string) {
+  constructor(
+    readonly operation: string,
+    detail: string,
+  ) {
     super(`onvif: ${operation}: ${detail}`);
   }
 }
@@ -76,7 +95,10 @@ export class OnvifResponseError extends OnvifError {
 /** A URI reported by a device was refused by validateStreamUri / validateSnapshotUri / service pinning. */
 export class OnvifUriError extends OnvifError {
   override name = 'OnvifUriError';
-  constructor(readonly uri: string, readonly why: string) {
+  constructor(
+    readonly uri: string,
+    readonly why: string,
+  ) {
     super(`onvif: refused URI ${clip(uri)}: ${why}`);
   }
 }
@@ -84,7 +106,10 @@ export class OnvifUriError extends OnvifError {
 /** A sweep target (CIDR, host or host:port) is malformed or too large. */
 export class OnvifTargetError extends OnvifError {
   override name = 'OnvifTargetError';
-  constructor(readonly target: string, readonly why: string) {
+  constructor(
+    readonly target: string,
+    readonly why: string,
+  ) {
     super(`onvif: bad sweep target ${clip(target)}: ${why}`);
   }
 }

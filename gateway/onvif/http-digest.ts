@@ -16,7 +16,8 @@ export interface DigestChallenge {
 function authParams(s: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) out.set(m[1]!.toLowerCase(), (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'));
+  for (let m = re.exec(s); m; m = re.exec(s))
+    out.set(m[1]!.toLowerCase(), (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'));
   return out;
 }
 
@@ -38,7 +39,13 @@ export function parseDigestChallenge(header: string | string[] | undefined): Dig
     if (realm === undefined || !nonce || !['MD5', 'MD5-SESS', 'SHA-256', 'SHA-256-SESS'].includes(algorithm)) continue;
     const qops = (p.get('qop') ?? '').split(',').map((q) => q.trim().toLowerCase());
     const opaque = p.get('opaque');
-    return { realm, nonce, algorithm, ...(opaque !== undefined ? { opaque } : {}), ...(qops.includes('auth') ? { qop: 'auth' as const } : {}) };
+    return {
+      realm,
+      nonce,
+      algorithm,
+      ...(opaque !== undefined ? { opaque } : {}),
+      ...(qops.includes('auth') ? { qop: 'auth' as const } : {}),
+    };
   }
   return undefined;
 }
@@ -49,7 +56,10 @@ export function offersBasic(header: string | string[] | undefined): boolean {
   return values.some((v) => /(^|,\s*)Basic(\s|$)/i.test(v));
 }
 
-const hash = (alg: string, s: string): string => createHash(alg.startsWith('SHA-256') ? 'sha256' : 'md5').update(s).digest('hex');
+const hash = (alg: string, s: string): string =>
+  createHash(alg.startsWith('SHA-256') ? 'sha256' : 'md5')
+    .update(s)
+    .digest('hex');
 
 /**
  * Builds the `Authorization: Digest …` value for one request. `nc` is the nonce count (1 for the
@@ -82,11 +92,28 @@ export function digestAuthorization(
 }
 
 /** Checks a Digest Authorization header (server side; used by the simulated cameras and tests). */
-export function verifyDigestAuthorization(header: string, method: string, users: { username: string; password: string; realm: string; nonce: string }): boolean {
+export function verifyDigestAuthorization(
+  header: string,
+  method: string,
+  users: { username: string; password: string; realm: string; nonce: string },
+): boolean {
   const p = authParams(header.replace(/^\s*Digest\s+/i, ''));
-  if (p.get('username') !== users.username || p.get('nonce') !== users.nonce || p.get('realm') !== users.realm) return false;
-  const ch: DigestChallenge = { realm: users.realm, nonce: users.nonce, algorithm: (p.get('algorithm') ?? 'MD5').toUpperCase(), ...(p.get('qop') ? { qop: 'auth' as const } : {}) };
+  if (p.get('username') !== users.username || p.get('nonce') !== users.nonce || p.get('realm') !== users.realm)
+    return false;
+  const ch: DigestChallenge = {
+    realm: users.realm,
+    nonce: users.nonce,
+    algorithm: (p.get('algorithm') ?? 'MD5').toUpperCase(),
+    ...(p.get('qop') ? { qop: 'auth' as const } : {}),
+  };
   const cnonce = p.get('cnonce');
-  const expected = digestAuthorization(ch, { method, uri: p.get('uri') ?? '', username: users.username, password: users.password, nc: parseInt(p.get('nc') ?? '1', 16), ...(cnonce !== undefined ? { cnonce } : {}) });
+  const expected = digestAuthorization(ch, {
+    method,
+    uri: p.get('uri') ?? '',
+    username: users.username,
+    password: users.password,
+    nc: parseInt(p.get('nc') ?? '1', 16),
+    ...(cnonce !== undefined ? { cnonce } : {}),
+  });
   return authParams(expected.slice(7)).get('response') === p.get('response');
 }

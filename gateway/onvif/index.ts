@@ -14,8 +14,29 @@ export { validateStreamUri, validateSnapshotUri, pinServiceUrl, type UriPolicy }
 export { parseXml } from './xml';
 export { readFault, usernameToken, envelope, type SoapFault } from './soap';
 export { soapExchange, type SoapRequest, type SoapResponse } from './transport';
-export { parseDigestChallenge, digestAuthorization, verifyDigestAuthorization, offersBasic, type DigestChallenge } from './http-digest';
+export {
+  parseDigestChallenge,
+  digestAuthorization,
+  verifyDigestAuthorization,
+  offersBasic,
+  type DigestChallenge,
+} from './http-digest';
 export { probeMulticast, type MulticastProbeOptions, type MulticastProbeResult } from './probe-multicast';
-export { sweepUnicast, type SweepOptions, type SweepResult, type SweepProgress, type SweepFailure } from './sweep-unicast';
+export {
+  sweepUnicast,
+  type SweepOptions,
+  type SweepResult,
+  type SweepProgress,
+  type SweepFailure,
+} from './sweep-unicast';
 export { expandCidr, parseTargets, type SweepTarget } from './targets';
-export { buildProbe, parseProbeMatches, MAX_WSD_DATAGRAM, WSD_GROUP, WSD_PORT, type DiscoveredDevice, type ProbeMatch, type DatagramStats } from './ws-discovery';
+export {
+  buildProbe,
+  parseProbeMatches,
+  MAX_WSD_DATAGRAM,
+  WSD_GROUP,
+  WSD_PORT,
+  type DiscoveredDevice,
+  type ProbeMatch,
+  type DatagramStats,
+} from './ws-discovery';

@@ -14,10 +14,18 @@ export function parseSystemDateAndTime(doc: XNode): DeviceClock {
   const sdt = kid(soapBody(doc), 'GetSystemDateAndTimeResponse', 'SystemDateAndTime');
   if (sdt === undefined) throw new OnvifResponseError('GetSystemDateAndTime', 'no SystemDateAndTime');
   const u = kid(sdt, 'UTCDateTime');
-  const [y, mo, d, h, mi, s] = [num(u, 'Date', 'Year'), num(u, 'Date', 'Month'), num(u, 'Date', 'Day'), num(u, 'Time', 'Hour'), num(u, 'Time', 'Minute'), num(u, 'Time', 'Second')];
-  const utcMs = y !== undefined && mo !== undefined && d !== undefined && h !== undefined && mi !== undefined && s !== undefined
-    ? Date.UTC(y, mo - 1, d, h, mi, s)
-    : undefined;
+  const [y, mo, d, h, mi, s] = [
+    num(u, 'Date', 'Year'),
+    num(u, 'Date', 'Month'),
+    num(u, 'Date', 'Day'),
+    num(u, 'Time', 'Hour'),
+    num(u, 'Time', 'Minute'),
+    num(u, 'Time', 'Second'),
+  ];
+  const utcMs =
+    y !== undefined && mo !== undefined && d !== undefined && h !== undefined && mi !== undefined && s !== undefined
+      ? Date.UTC(y, mo - 1, d, h, mi, s)
+      : undefined;
   const dateTimeType = text(sdt, 'DateTimeType');
   const timeZone = text(sdt, 'TimeZone', 'TZ');
   return { utcMs, ...(dateTimeType ? { dateTimeType } : {}), ...(timeZone ? { timeZone } : {}) };

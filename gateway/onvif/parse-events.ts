@@ -46,7 +46,12 @@ function referenceParameters(raw: string): string {
     if (d) decls.push(`xmlns:${p}="${d[1]}"`);
   }
   // Put the declarations on each top-level element so the headers stand alone.
-  return decls.length ? inner.replace(/<([A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+)(\s|>|\/>)/g, (_s, tag: string, end: string) => `<${tag} ${decls.join(' ')}${end}`) : inner;
+  return decls.length
+    ? inner.replace(
+        /<([A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+)(\s|>|\/>)/g,
+        (_s, tag: string, end: string) => `<${tag} ${decls.join(' ')}${end}`,
+      )
+    : inner;
 }
 
 /** Reads CreatePullPointSubscriptionResponse; `raw` is the response text (for ReferenceParameters). */
@@ -68,7 +73,8 @@ function items(node: unknown): Record<string, string> {
 }
 
 function classify(topic: string, data: Record<string, string>): Pick<OnvifEvent, 'kind' | 'active'> {
-  const bool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v.toLowerCase() === 'true' || v === '1');
+  const bool = (v: string | undefined): boolean | undefined =>
+    v === undefined ? undefined : v.toLowerCase() === 'true' || v === '1';
   if (/Tamper/i.test(topic)) {
     const active = bool(data.IsTamper ?? data.State ?? data.Tamper);
     return { kind: 'tamper', ...(active !== undefined ? { active } : {}) };
@@ -92,6 +98,13 @@ export function parseNotifications(doc: XNode): OnvifEvent[] {
     const source = items(kid(msg, 'Source'));
     const data = items(kid(msg, 'Data'));
     const operation = attr(msg, 'PropertyOperation');
-    return { topic, time: new Date(Number.isFinite(t) ? t : Date.now()), source, data, ...(operation ? { operation } : {}), ...classify(topic, data) };
+    return {
+      topic,
+      time: new Date(Number.isFinite(t) ? t : Date.now()),
+      source,
+      data,
+      ...(operation ? { operation } : {}),
+      ...classify(topic, data),
+    };
   });
 }

@@ -56,10 +56,16 @@ function profile(p: unknown, service: 1 | 2): MediaProfile {
 export function parseProfiles(doc: XNode): MediaProfile[] {
   const r = kid(soapBody(doc), 'GetProfilesResponse');
   if (r === undefined) throw new OnvifResponseError('GetProfiles', 'no GetProfilesResponse');
-  return kids(r, 'Profiles').map((p) => {
-    const media2 = kid(p, 'Configurations') !== undefined || (kid(p, 'VideoEncoderConfiguration') === undefined && kid(p, 'VideoSourceConfiguration') === undefined && kid(p, 'PTZConfiguration') === undefined);
-    return profile(p, media2 ? 2 : 1);
-  }).filter((p) => p.token !== '');
+  return kids(r, 'Profiles')
+    .map((p) => {
+      const media2 =
+        kid(p, 'Configurations') !== undefined ||
+        (kid(p, 'VideoEncoderConfiguration') === undefined &&
+          kid(p, 'VideoSourceConfiguration') === undefined &&
+          kid(p, 'PTZConfiguration') === undefined);
+      return profile(p, media2 ? 2 : 1);
+    })
+    .filter((p) => p.token !== '');
 }
 
 /** Reads the URI of GetStreamUri/GetSnapshotUri for Media1 (MediaUri/Uri) or Media2 (bare Uri). */

@@ -1,7 +1,17 @@
 // WS-Discovery multicast Probe on one interface: repeated sends, answers matched by RelatesTo, de-duplicated.
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { buildProbe, newStats, normId, screenDatagram, withHints, WSD_GROUP, WSD_PORT, type DatagramStats, type DiscoveredDevice } from './ws-discovery';
+import {
+  buildProbe,
+  newStats,
+  normId,
+  screenDatagram,
+  withHints,
+  WSD_GROUP,
+  WSD_PORT,
+  type DatagramStats,
+  type DiscoveredDevice,
+} from './ws-discovery';
 
 /** Options of probeMulticast. */
 export interface MulticastProbeOptions {

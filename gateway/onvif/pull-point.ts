@@ -5,7 +5,12 @@ import { parseNotifications, type OnvifEvent, type PullPointSubscription } from 
 
 /** The part of OnvifDevice a PullPoint uses. */
 export interface SoapRequester {
-  request(url: string, action: string, body: string, opts?: { header?: string; extraTimeoutMs?: number; signal?: AbortSignal }): Promise<SoapResponse>;
+  request(
+    url: string,
+    action: string,
+    body: string,
+    opts?: { header?: string; extraTimeoutMs?: number; signal?: AbortSignal },
+  ): Promise<SoapResponse>;
 }
 
 const EV = 'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription';
@@ -21,8 +26,10 @@ export class PullPoint {
   ) {}
 
   private header(action: string): string {
-    return `<wsa:Action>${action}</wsa:Action><wsa:MessageID>urn:uuid:${this.newId()}</wsa:MessageID>` +
-      `<wsa:To>${esc(this.subscription.address)}</wsa:To>${this.subscription.referenceParametersXml}`;
+    return (
+      `<wsa:Action>${action}</wsa:Action><wsa:MessageID>urn:uuid:${this.newId()}</wsa:MessageID>` +
+      `<wsa:To>${esc(this.subscription.address)}</wsa:To>${this.subscription.referenceParametersXml}`
+    );
   }
 
   /**
@@ -32,11 +39,16 @@ export class PullPoint {
   async pull(opts: { waitS?: number; limit?: number; signal?: AbortSignal } = {}): Promise<OnvifEvent[]> {
     const waitS = opts.waitS ?? 5;
     const action = `${EV}/PullMessagesRequest`;
-    const { doc } = await this.dev.request(this.subscription.address, action, `<tev:PullMessages><tev:Timeout>PT${waitS}S</tev:Timeout><tev:MessageLimit>${opts.limit ?? 32}</tev:MessageLimit></tev:PullMessages>`, {
-      header: this.header(action),
-      extraTimeoutMs: waitS * 1000,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    const { doc } = await this.dev.request(
+      this.subscription.address,
+      action,
+      `<tev:PullMessages><tev:Timeout>PT${waitS}S</tev:Timeout><tev:MessageLimit>${opts.limit ?? 32}</tev:MessageLimit></tev:PullMessages>`,
+      {
+        header: this.header(action),
+        extraTimeoutMs: waitS * 1000,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+    );
     return parseNotifications(doc);
   }
 
@@ -45,6 +57,8 @@ export class PullPoint {
     if (this.closed) return;
     this.closed = true;
     const action = 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest';
-    await this.dev.request(this.subscription.address, action, '<wsnt:Unsubscribe/>', { header: this.header(action) }).catch(() => undefined);
+    await this.dev
+      .request(this.subscription.address, action, '<wsnt:Unsubscribe/>', { header: this.header(action) })
+      .catch(() => undefined);
   }
 }

@@ -32,9 +32,16 @@ export function isoSeconds(ms: number): string {
  * WS-Security UsernameToken with PasswordDigest = Base64(SHA-1(nonce + created + password)).
  * `nowMs` must already be corrected for the device's clock (device time = our time + skew).
  */
-export function usernameToken(username: string, password: string, nowMs: number, nonce: Buffer = randomBytes(16)): string {
+export function usernameToken(
+  username: string,
+  password: string,
+  nowMs: number,
+  nonce: Buffer = randomBytes(16),
+): string {
   const created = isoSeconds(nowMs);
-  const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64');
+  const digest = createHash('sha1')
+    .update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)]))
+    .digest('base64');
   return (
     `<wsse:Security s:mustUnderstand="1"><wsse:UsernameToken>` +
     `<wsse:Username>${esc(username)}</wsse:Username>` +
@@ -47,7 +54,9 @@ export function usernameToken(username: string, password: string, nowMs: number,
 
 /** A full SOAP 1.2 envelope around `body` (already XML), with optional header XML. */
 export function envelope(body: string, header = ''): string {
-  const xmlns = Object.entries(NS).map(([p, u]) => ` xmlns:${p}="${u}"`).join('');
+  const xmlns = Object.entries(NS)
+    .map(([p, u]) => ` xmlns:${p}="${u}"`)
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope${xmlns}>${header ? `<s:Header>${header}</s:Header>` : ''}<s:Body>${body}</s:Body></s:Envelope>`;
 }
 
@@ -79,11 +88,12 @@ export function readFault(doc: XNode): SoapFault | undefined {
 
 /** True for faults that mean "wrong or missing credentials". */
 export function isAuthFault(f: SoapFault): boolean {
-  return [f.code, ...f.subcodes].some((c) => /^(NotAuthorized|FailedAuthentication|InvalidSecurity|SenderNotAuthorized)$/i.test(c));
+  return [f.code, ...f.subcodes].some((c) =>
+    /^(NotAuthorized|FailedAuthentication|InvalidSecurity|SenderNotAuthorized)$/i.test(c),
+  );
 }
 
 /** Turns a decoded fault into the OnvifFaultError to throw. */
 export function faultError(f: SoapFault, status?: number): OnvifFaultError {
   return new OnvifFaultError(f.code, f.subcodes[0], f.reason, status);
 }
-

@@ -6,7 +6,16 @@ import { parseSystemDateAndTime } from './parse-device';
 import { envelope } from './soap';
 import { parseTargets, type SweepTarget } from './targets';
 import { soapExchange } from './transport';
-import { buildProbe, newStats, normId, screenDatagram, withHints, WSD_PORT, type DatagramStats, type DiscoveredDevice } from './ws-discovery';
+import {
+  buildProbe,
+  newStats,
+  normId,
+  screenDatagram,
+  withHints,
+  WSD_PORT,
+  type DatagramStats,
+  type DiscoveredDevice,
+} from './ws-discovery';
 
 /** Progress after each host: hosts done out of total, devices found so far. */
 export interface SweepProgress {
@@ -72,7 +81,8 @@ export async function sweepUnicast(opts: SweepOptions): Promise<SweepResult> {
   const ours = new Map<string, string>();
   let sock: dgram.Socket | undefined;
   let lastSend = 0;
-  const count = (): number => wsd.size + [...http.keys()].filter((x) => ![...wsd.values()].some((d) => d.xaddrs.includes(x))).length;
+  const count = (): number =>
+    wsd.size + [...http.keys()].filter((x) => ![...wsd.values()].some((d) => d.xaddrs.includes(x))).length;
 
   if (methods.has('ws-discovery')) {
     const s = dgram.createSocket('udp4');
@@ -121,7 +131,10 @@ export async function sweepUnicast(opts: SweepOptions): Promise<SweepResult> {
       await new Promise<void>((r) => sock!.send(payload, opts.wsdPort ?? WSD_PORT, host, () => r()));
     }
     if (methods.has('http')) {
-      const ports = byHost.get(host)!.map((t) => t.port).filter((p): p is number => p !== undefined);
+      const ports = byHost
+        .get(host)!
+        .map((t) => t.port)
+        .filter((p): p is number => p !== undefined);
       await Promise.all((ports.length ? ports : (opts.ports ?? [80])).map((p) => probeHttp(host, p)));
     }
     stats.probed++;
@@ -137,10 +150,18 @@ export async function sweepUnicast(opts: SweepOptions): Promise<SweepResult> {
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 64, hosts.length) }, worker));
     if (sock && !opts.signal?.aborted) {
       const left = lastSend + timeoutMs - Date.now();
-      if (left > 0) await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        opts.signal?.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
-      });
+      if (left > 0)
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, left);
+          opts.signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              r();
+            },
+            { once: true },
+          );
+        });
     }
   } finally {
     if (sock) await new Promise<void>((r) => sock!.close(() => r()));

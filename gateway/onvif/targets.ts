@@ -8,7 +8,8 @@ export interface SweepTarget {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 const toInt = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 const toIp = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -22,10 +23,12 @@ export function expandCidr(cidr: string, maxSweepPrefix = 16): string[] {
   if (!m || !IPV4.test(m[1]!)) throw new OnvifTargetError(cidr, 'not an IPv4 CIDR like 10.1.0.0/24');
   const prefix = Number(m[2]);
   if (prefix > 32) throw new OnvifTargetError(cidr, `prefix /${prefix} is larger than /32`);
-  if (prefix < maxSweepPrefix) throw new OnvifTargetError(cidr, `prefix /${prefix} is wider than the limit /${maxSweepPrefix}`);
+  if (prefix < maxSweepPrefix)
+    throw new OnvifTargetError(cidr, `prefix /${prefix} is wider than the limit /${maxSweepPrefix}`);
   const size = 2 ** (32 - prefix);
   const base = (toInt(m[1]!) & (prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0)) >>> 0;
-  if ((toInt(m[1]!) >>> 0) !== base) throw new OnvifTargetError(cidr, `host bits set (network is ${toIp(base)}/${prefix})`);
+  if (toInt(m[1]!) >>> 0 !== base)
+    throw new OnvifTargetError(cidr, `host bits set (network is ${toIp(base)}/${prefix})`);
   const out: string[] = [];
   const [from, to] = size <= 2 ? [0, size - 1] : [1, size - 2];
   for (let i = from; i <= to; i++) out.push(toIp(base + i));
@@ -43,11 +46,13 @@ export function parseTargets(input: string | string[], maxSweepPrefix = 16): Swe
       continue;
     }
     const m = /^([^:]+)(?::(\d{1,5}))?$/.exec(t);
-    if (!m || !(IPV4.test(m[1]!) || (HOSTNAME.test(m[1]!) && !/^[\d.]+$/.test(m[1]!)))) throw new OnvifTargetError(raw, 'not an IPv4 address, host name, host:port or CIDR');
+    if (!m || !(IPV4.test(m[1]!) || (HOSTNAME.test(m[1]!) && !/^[\d.]+$/.test(m[1]!))))
+      throw new OnvifTargetError(raw, 'not an IPv4 address, host name, host:port or CIDR');
     const port = m[2] !== undefined ? Number(m[2]) : undefined;
     if (port !== undefined && (port < 1 || port > 65535)) throw new OnvifTargetError(raw, `port ${port} out of range`);
     out.push({ host: m[1]!, ...(port !== undefined ? { port } : {}) });
   }
-  if (out.length > 2 ** (32 - maxSweepPrefix)) throw new OnvifTargetError(String(list.length), `more than ${2 ** (32 - maxSweepPrefix)} targets`);
+  if (out.length > 2 ** (32 - maxSweepPrefix))
+    throw new OnvifTargetError(String(list.length), `more than ${2 ** (32 - maxSweepPrefix)} targets`);
   return out;
 }

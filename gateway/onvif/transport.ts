@@ -74,7 +74,9 @@ function once(req: SoapRequest, authorization: string | undefined, signal: Abort
           }
           chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
         res.on('aborted', () => reject(new OnvifHttpError(req.url, res.statusCode, 'response aborted')));
       },
@@ -101,13 +103,20 @@ export async function soapExchange(req: SoapRequest): Promise<SoapResponse> {
   })();
   const authFor = (): string | undefined =>
     state.challenge && req.username !== undefined
-      ? digestAuthorization(state.challenge, { method: 'POST', uri: path, username: req.username, password: req.password ?? '', nc: ++state.nc })
+      ? digestAuthorization(state.challenge, {
+          method: 'POST',
+          uri: path,
+          username: req.username,
+          password: req.password ?? '',
+          nc: ++state.nc,
+        })
       : undefined;
   try {
     let res = await once(req, authFor(), ac.signal);
     if (res.status === 401 && req.username !== undefined) {
       const ch = parseDigestChallenge(res.headers['www-authenticate']);
-      const stale = state.challenge === undefined || /stale\s*=\s*"?true/i.test(String(res.headers['www-authenticate']));
+      const stale =
+        state.challenge === undefined || /stale\s*=\s*"?true/i.test(String(res.headers['www-authenticate']));
       if (ch && (stale || ch.nonce !== state.challenge?.nonce)) {
         state.challenge = ch;
         state.nc = 0;
@@ -120,7 +129,7 @@ export async function soapExchange(req: SoapRequest): Promise<SoapResponse> {
       if (req.signal?.aborted) throw req.signal.reason ?? e;
       throw new OnvifTimeoutError(req.url, req.timeoutMs);
     }
-    if (e instanceof Error && !(e.name.startsWith('Onvif'))) throw new OnvifHttpError(req.url, undefined, e.message);
+    if (e instanceof Error && !e.name.startsWith('Onvif')) throw new OnvifHttpError(req.url, undefined, e.message);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -135,11 +144,15 @@ export interface SoapResponse {
 }
 
 function classify(url: string, res: RawResponse): SoapResponse {
-  const looksXml = /^\s*(<\?xml|<[A-Za-z])/.test(res.body) && /xml|soap/i.test(String(res.headers['content-type'] ?? 'xml'));
+  const looksXml =
+    /^\s*(<\?xml|<[A-Za-z])/.test(res.body) && /xml|soap/i.test(String(res.headers['content-type'] ?? 'xml'));
   if (res.status >= 200 && res.status < 300) {
     const doc = parseXml(res.body);
     const f = readFault(doc); // some devices send faults with HTTP 200
-    if (f) throw isAuthFault(f) ? new OnvifAuthError(url, `${f.code}/${f.subcodes.join('/')}: ${f.reason}`) : faultError(f, res.status);
+    if (f)
+      throw isAuthFault(f)
+        ? new OnvifAuthError(url, `${f.code}/${f.subcodes.join('/')}: ${f.reason}`)
+        : faultError(f, res.status);
     return { doc, raw: res.body };
   }
   if (looksXml) {
@@ -149,7 +162,10 @@ function classify(url: string, res: RawResponse): SoapResponse {
     } catch (e) {
       if (res.status !== 401) throw e; // a 401 stays an auth error even with a junk body
     }
-    if (f) throw isAuthFault(f) || res.status === 401 ? new OnvifAuthError(url, `HTTP ${res.status} ${f.code}/${f.subcodes.join('/')}: ${f.reason}`) : faultError(f, res.status);
+    if (f)
+      throw isAuthFault(f) || res.status === 401
+        ? new OnvifAuthError(url, `HTTP ${res.status} ${f.code}/${f.subcodes.join('/')}: ${f.reason}`)
+        : faultError(f, res.status);
   }
   if (res.status === 401 || res.status === 403) throw new OnvifAuthError(url, `HTTP ${res.status}`);
   throw new OnvifHttpError(url, res.status, res.body.slice(0, 80));

@@ -33,12 +33,15 @@ function check(uri: unknown, schemes: string[], policy: UriPolicy): URL {
   } catch {
     throw new OnvifUriError(uri, 'not an absolute URI');
   }
-  if (!schemes.includes(u.protocol.slice(0, -1))) throw new OnvifUriError(uri, `scheme ${u.protocol} not in ${schemes.join('/')}`);
+  if (!schemes.includes(u.protocol.slice(0, -1)))
+    throw new OnvifUriError(uri, `scheme ${u.protocol} not in ${schemes.join('/')}`);
   const host = normHost(u.hostname);
   if (!host) throw new OnvifUriError(uri, 'no host');
   const device = normHost(policy.deviceHost);
-  const allowed = host === device || (policy.allowHosts ?? []).some((h) => normHost(h) === host) || policy.allowHost?.(host) === true;
-  if ((u.username || u.password) && host !== device) throw new OnvifUriError(uri, `carries credentials for another host than the device ${device}`);
+  const allowed =
+    host === device || (policy.allowHosts ?? []).some((h) => normHost(h) === host) || policy.allowHost?.(host) === true;
+  if ((u.username || u.password) && host !== device)
+    throw new OnvifUriError(uri, `carries credentials for another host than the device ${device}`);
   if (!allowed) throw new OnvifUriError(uri, `host ${host} is not the device's host ${device}`);
   return u;
 }

@@ -117,7 +117,11 @@ export const newStats = (): DatagramStats => ({ received: 0, oversized: 0, garba
  * Screens one datagram: returns the matches when it is a ProbeMatches relating to one of `ours`
  * (normalised ids → a tag), else counts why it was dropped and returns undefined.
  */
-export function screenDatagram<T>(msg: Buffer, ours: Map<string, T>, stats: DatagramStats): { tag: T; matches: ProbeMatch[] } | undefined {
+export function screenDatagram<T>(
+  msg: Buffer,
+  ours: Map<string, T>,
+  stats: DatagramStats,
+): { tag: T; matches: ProbeMatch[] } | undefined {
   stats.received++;
   if (msg.length > MAX_WSD_DATAGRAM) {
     stats.oversized++;

@@ -24,7 +24,9 @@ export interface ServerEvents {
  * The policy action each server event asks for: a camera event needs its camera action on that
  * camera, scan progress its global action in the scanned network's department.
  */
-export const EVENT_ACTIONS: { readonly [E in keyof ServerEvents]: E extends 'scan:progress' ? GlobalAction : CameraAction } = {
+export const EVENT_ACTIONS: {
+  readonly [E in keyof ServerEvents]: E extends 'scan:progress' ? GlobalAction : CameraAction;
+} = {
   'camera:status': 'view',
   'camera:changed': 'view',
   'camera:removed': 'view',
@@ -104,7 +106,8 @@ export class Realtime {
     const old = socket.data.areaKey;
     const areaKey = p.area ? this.areas.acquire(p.area) : null;
     const want = new Set<string>();
-    for (const action of CAMERA_EVENT_ACTIONS) for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
+    for (const action of CAMERA_EVENT_ACTIONS)
+      for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
     for (const r of policy.scopeRooms(p, EVENT_ACTIONS['scan:progress'])) want.add(r);
     for (const r of [...socket.rooms]) if (r !== socket.id && !want.has(r)) socket.leave(r);
     socket.join([...want]);
@@ -194,7 +197,8 @@ export class Realtime {
     const bySocket = new Map<string, StatusChange[]>();
     for (const c of batch) {
       const reached = new Set<string>();
-      for (const room of this.roomsOf('camera:status', c.id) ?? []) for (const id of members.get(room) ?? []) reached.add(id);
+      for (const room of this.roomsOf('camera:status', c.id) ?? [])
+        for (const id of members.get(room) ?? []) reached.add(id);
       for (const id of reached) {
         const mine = bySocket.get(id);
         if (mine) mine.push(c);

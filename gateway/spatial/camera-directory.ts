@@ -11,9 +11,28 @@ export interface IndexedCamera extends GisCamera {
   name: string;
 }
 
-export type GisRowSource = () => AsyncIterable<Array<{ id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null }>>;
+export type GisRowSource = () => AsyncIterable<
+  Array<{
+    id: string;
+    name: string;
+    lng: number;
+    lat: number;
+    bearing: number | null;
+    fov: number | null;
+    rangeM: number | null;
+    status: string;
+    departmentId: number;
+    tags: string[];
+    gridId: number | null;
+  }>
+>;
 
-export const toIndexed = (c: Omit<Pick<CameraRecord, 'id' | 'name' | 'lng' | 'lat' | 'bearing' | 'fov' | 'rangeM' | 'departmentId' | 'tags'>, never> & { status: string; gridId?: number | null }): IndexedCamera => ({
+export const toIndexed = (
+  c: Omit<
+    Pick<CameraRecord, 'id' | 'name' | 'lng' | 'lat' | 'bearing' | 'fov' | 'rangeM' | 'departmentId' | 'tags'>,
+    never
+  > & { status: string; gridId?: number | null },
+): IndexedCamera => ({
   id: c.id,
   name: c.name,
   lng: c.lng,
@@ -44,7 +63,10 @@ export class CameraDirectory {
     private readonly rows: GisRowSource,
     private readonly opts: { defaultRangeM: number; maxDelta?: number; onError?: (what: string, err: unknown) => void },
   ) {
-    this.index = new CameraIndex({ defaultRangeM: opts.defaultRangeM, ...(opts.maxDelta !== undefined ? { maxDelta: opts.maxDelta } : {}) });
+    this.index = new CameraIndex({
+      defaultRangeM: opts.defaultRangeM,
+      ...(opts.maxDelta !== undefined ? { maxDelta: opts.maxDelta } : {}),
+    });
   }
 
   /**
@@ -150,14 +172,19 @@ export class CameraDirectory {
     if (this.compaction !== null || !this.index.needsCompact) return;
     const build = this.index.compactInSlices();
     this.compaction = build;
-    void stepThrough(build).then((steps) => {
-      this.lastSteps.compact = steps;
-    }, (err: unknown) => {
-      // the index keeps its current content; the next change past the threshold tries again
-      (this.opts.onError ?? ((what, e) => console.error(what, e)))('camera index compaction failed', err);
-    }).finally(() => {
-      if (this.compaction === build) this.compaction = null;
-    });
+    void stepThrough(build)
+      .then(
+        (steps) => {
+          this.lastSteps.compact = steps;
+        },
+        (err: unknown) => {
+          // the index keeps its current content; the next change past the threshold tries again
+          (this.opts.onError ?? ((what, e) => console.error(what, e)))('camera index compaction failed', err);
+        },
+      )
+      .finally(() => {
+        if (this.compaction === build) this.compaction = null;
+      });
   }
 }
 

@@ -1,6 +1,13 @@
 // The map clusters' worker thread: builds and queries cluster sets, so no build runs on the gateway's event loop.
 import { parentPort, threadId } from 'node:worker_threads';
-import { ClusterSet, packedBuffers, type Bbox, type ClusterOptions, type ClusterPoints, type PackedMarkers } from '../../gis/index';
+import {
+  ClusterSet,
+  packedBuffers,
+  type Bbox,
+  type ClusterOptions,
+  type ClusterPoints,
+  type PackedMarkers,
+} from '../../gis/index';
 
 export type ClusterRequest =
   | { op: 'build'; id: number; key: number; points: ClusterPoints; options: ClusterOptions }

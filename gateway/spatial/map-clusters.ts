@@ -2,7 +2,19 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PointCollector, checkViewport, pointBuffers, unpackMarkers, type Bbox, type CameraFilters, type CameraId, type CameraIndex, type CameraPredicate, type ClusterMarker, type PointMarker } from '../../gis/index';
+import {
+  PointCollector,
+  checkViewport,
+  pointBuffers,
+  unpackMarkers,
+  type Bbox,
+  type CameraFilters,
+  type CameraId,
+  type CameraIndex,
+  type CameraPredicate,
+  type ClusterMarker,
+  type PointMarker,
+} from '../../gis/index';
 import type { ClusterReply, ClusterRequest } from './cluster-worker';
 
 export interface MapClustersOptions {
@@ -46,9 +58,14 @@ interface Call {
 function spawn(): Worker {
   // Under mocha this module is loaded as CommonJS, where import.meta.resolve is missing and the
   // require path of tsx's API is its CommonJS build (which cannot register from a worker): take the ESM file.
-  const api = typeof import.meta.resolve === 'function'
-    ? import.meta.resolve('tsx/esm/api')
-    : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const api =
+    typeof import.meta.resolve === 'function'
+      ? import.meta.resolve('tsx/esm/api')
+      : pathToFileURL(
+          createRequire(import.meta.url)
+            .resolve('tsx/esm/api')
+            .replace(/\.cjs$/, '.mjs'),
+        ).href;
   const entry = new URL('./cluster-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, name: 'cloudeye-clusters' });
@@ -82,10 +99,19 @@ export class MapClusters {
   /** Builds finished, the last build's time in the worker, and the thread that ran it (tests, status). */
   readonly stats = { builds: 0, lastBuildMs: 0, buildThreadId: -1, workerStarts: 0 };
 
-  constructor(private readonly index: CameraIndex, private readonly opts: MapClustersOptions) {}
+  constructor(
+    private readonly index: CameraIndex,
+    private readonly opts: MapClustersOptions,
+  ) {}
 
   /** Markers of the signature's visible set inside the viewport; validates bbox and zoom first (GisInputError). */
-  async query(signature: string, predicate: CameraPredicate, filters: CameraFilters, bbox: Bbox, zoom: number): Promise<ClusterAnswer> {
+  async query(
+    signature: string,
+    predicate: CameraPredicate,
+    filters: CameraFilters,
+    bbox: Bbox,
+    zoom: number,
+  ): Promise<ClusterAnswer> {
     const box = checkViewport(bbox, zoom);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -96,7 +122,13 @@ export class MapClusters {
     }
   }
 
-  private async answer(signature: string, predicate: CameraPredicate, filters: CameraFilters, box: Bbox, zoom: number): Promise<ClusterAnswer> {
+  private async answer(
+    signature: string,
+    predicate: CameraPredicate,
+    filters: CameraFilters,
+    box: Bbox,
+    zoom: number,
+  ): Promise<ClusterAnswer> {
     let entry = this.entries.get(signature);
     if (entry === undefined) entry = await this.build(signature, predicate, filters);
     else {
@@ -106,7 +138,9 @@ export class MapClusters {
     }
     const reply = await this.call({ op: 'query', id: 0, key: entry.key, bbox: box, zoom });
     const ids = entry.ids;
-    const markers = reply.markers ? unpackMarkers(reply.markers).map((m) => (m.cluster ? m : { ...m, id: ids[m.point] as CameraId })) : [];
+    const markers = reply.markers
+      ? unpackMarkers(reply.markers).map((m) => (m.cluster ? m : { ...m, id: ids[m.point] as CameraId }))
+      : [];
     return { markers, version: entry.version, stale: entry.version !== this.index.version };
   }
 
@@ -171,7 +205,9 @@ export class MapClusters {
     const timer = setTimeout(() => {
       this.timers.delete(signature);
       if (this.entries.get(signature) !== entry) return; // evicted or rebuilt meanwhile
-      this.build(signature, predicate, filters).catch((err: unknown) => this.opts.onError?.(`map clusters: rebuild of a signature failed`, err));
+      this.build(signature, predicate, filters).catch((err: unknown) =>
+        this.opts.onError?.(`map clusters: rebuild of a signature failed`, err),
+      );
     }, wait);
     timer.unref();
     this.timers.set(signature, timer);
@@ -179,7 +215,8 @@ export class MapClusters {
 
   /** Drops least recently used signatures beyond maxSignatures or maxPoints (never the newest). */
   private evict(): void {
-    const maxSig = this.opts.maxSignatures ?? 32, maxPoints = this.opts.maxPoints ?? 8_000_000;
+    const maxSig = this.opts.maxSignatures ?? 32,
+      maxPoints = this.opts.maxPoints ?? 8_000_000;
     let points = 0;
     for (const e of this.entries.values()) points += e.ids.length;
     for (const [sig, e] of this.entries) {
@@ -206,7 +243,12 @@ export class MapClusters {
       this.calls.delete(reply.id);
       clearTimeout(call.timer);
       if (reply.ok) call.resolve(reply);
-      else call.reject(reply.gone ? new ClusterWorkerLostError(`map clusters: ${reply.error}`) : new Error(`map clusters: ${reply.error}`));
+      else
+        call.reject(
+          reply.gone
+            ? new ClusterWorkerLostError(`map clusters: ${reply.error}`)
+            : new Error(`map clusters: ${reply.error}`),
+        );
     });
     w.on('error', (err) => {
       this.opts.onError?.('map clusters: worker failed', err);
@@ -226,14 +268,21 @@ export class MapClusters {
     this.failCalls(`map clusters: the worker ${why}`);
   }
 
-  private call(req: ClusterRequest & { id: number }, transfer: ArrayBuffer[] = []): Promise<ClusterReply & { ok: true }> {
+  private call(
+    req: ClusterRequest & { id: number },
+    transfer: ArrayBuffer[] = [],
+  ): Promise<ClusterReply & { ok: true }> {
     const w = this.ensureWorker();
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const timeoutMs = this.opts.timeoutMs ?? 120_000;
       const timer = setTimeout(() => {
         this.calls.delete(id);
-        reject(new ClusterWorkerLostError(`map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`));
+        reject(
+          new ClusterWorkerLostError(
+            `map clusters: the worker did not answer a ${req.op} within ${timeoutMs} ms; restarting it`,
+          ),
+        );
         // let go of it now, not at its 'exit': a retry made before that event would be posted to the
         // dying worker and fail with "exited" instead of running on a new one
         this.lost(w, 'was ended after a timeout');

@@ -1,5 +1,18 @@
 // Policy-filtered spatial queries for the API: nearby, within, along, covering, clusters, grids; CRS at the edge.
-import { CameraIndex, PolygonLayer, compileArea, convert, sectorContains, type Crs, type CameraHit, type GisCamera, type RouteHit, type CameraFilters, type NearestOptions, type QueryOptions } from '../../gis/index';
+import {
+  CameraIndex,
+  PolygonLayer,
+  compileArea,
+  convert,
+  sectorContains,
+  type Crs,
+  type CameraHit,
+  type GisCamera,
+  type RouteHit,
+  type CameraFilters,
+  type NearestOptions,
+  type QueryOptions,
+} from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
 import type { CameraSummary, Grid, SpatialHit } from '../contract';
@@ -27,10 +40,18 @@ export class SpatialQueries {
   constructor(
     private readonly dir: CameraDirectory,
     private readonly access: AccessControl,
-    private readonly opts: { defaultRangeM: number; maxResults: number; onError?: (what: string, err: unknown) => void },
+    private readonly opts: {
+      defaultRangeM: number;
+      maxResults: number;
+      onError?: (what: string, err: unknown) => void;
+    },
   ) {
     // 80-px clusters: a full-HD viewport holds at most ~300 features, so a zoom redraws in well under 100 ms
-    this.clusters = new MapClusters(dir.index, { radius: 80, maxSignatures: 32, ...(opts.onError ? { onError: opts.onError } : {}) });
+    this.clusters = new MapClusters(dir.index, {
+      radius: 80,
+      maxSignatures: 32,
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
   }
 
   /** Ends the clusters' worker thread. */
@@ -54,7 +75,15 @@ export class SpatialQueries {
         return false;
       }
     });
-    this.grids.load({ type: 'FeatureCollection', features: good.map((g) => ({ type: 'Feature', id: g.id, geometry: g.geometry, properties: { name: g.name, kind: g.kind } })) });
+    this.grids.load({
+      type: 'FeatureCollection',
+      features: good.map((g) => ({
+        type: 'Feature',
+        id: g.id,
+        geometry: g.geometry,
+        properties: { name: g.name, kind: g.kind },
+      })),
+    });
     return bad;
   }
 
@@ -71,7 +100,9 @@ export class SpatialQueries {
   private predicate(p: Principal, f: Filters): (c: GisCamera) => boolean {
     const visible = this.access.predicate(p);
     const q = f.q?.toLowerCase();
-    return q ? (c) => visible(c as unknown as PolicyCamera) && (c.name ?? '').toLowerCase().includes(q) : (c) => visible(c as unknown as PolicyCamera);
+    return q
+      ? (c) => visible(c as unknown as PolicyCamera) && (c.name ?? '').toLowerCase().includes(q)
+      : (c) => visible(c as unknown as PolicyCamera);
   }
 
   /**
@@ -94,21 +125,39 @@ export class SpatialQueries {
   }
 
   private filters(f: Filters): CameraFilters {
-    return { ...(f.status?.length ? { status: f.status } : {}), ...(f.department?.length ? { departmentIds: f.department.map(Number) } : {}), ...(f.tag?.length ? { tagsAny: f.tag } : {}) };
+    return {
+      ...(f.status?.length ? { status: f.status } : {}),
+      ...(f.department?.length ? { departmentIds: f.department.map(Number) } : {}),
+      ...(f.tag?.length ? { tagsAny: f.tag } : {}),
+    };
   }
 
   private summary(c: GisCamera, crs: Crs): CameraSummary {
-    let lng = c.lng, lat = c.lat;
+    let lng = c.lng,
+      lat = c.lat;
     if (crs !== 'wgs84') [lng, lat] = convert(lng, lat, 'wgs84', crs);
     return {
-      id: String(c.id), name: c.name ?? '', departmentId: Number(c.departmentId), status: c.status, lng, lat,
-      bearing: c.bearing ?? null, fov: c.fovDeg ?? null, rangeM: c.rangeM ?? null, tags: c.tags, gridId: c.gridId == null ? null : Number(c.gridId),
+      id: String(c.id),
+      name: c.name ?? '',
+      departmentId: Number(c.departmentId),
+      status: c.status,
+      lng,
+      lat,
+      bearing: c.bearing ?? null,
+      fov: c.fovDeg ?? null,
+      rangeM: c.rangeM ?? null,
+      tags: c.tags,
+      gridId: c.gridId == null ? null : Number(c.gridId),
     };
   }
 
   /** One hit, built in one shape per query kind (no spreads: JSON.stringify walks them on its fast path). */
   private hit(h: CameraHit | RouteHit, crs: Crs, covering?: boolean): SpatialHit {
-    const out: SpatialHit = { camera: this.summary(h.camera, crs), distanceM: round(h.distanceM), bearingDeg: round(h.bearingDeg) };
+    const out: SpatialHit = {
+      camera: this.summary(h.camera, crs),
+      distanceM: round(h.distanceM),
+      bearingDeg: round(h.bearingDeg),
+    };
     if ('alongM' in h) out.alongM = round(h.alongM);
     if (covering !== undefined) out.covering = covering;
     return out;
@@ -119,7 +168,14 @@ export class SpatialQueries {
   }
 
   /** The `limit` nearest visible cameras within `radiusM`; `coveringFirst` lists those whose view sector holds the point first. */
-  nearby(p: Principal, at: { lng: number; lat: number; crs: Crs }, radiusM: number, limit: number, f: Filters, coveringFirst: boolean): SpatialHit[] {
+  nearby(
+    p: Principal,
+    at: { lng: number; lat: number; crs: Crs },
+    radiusM: number,
+    limit: number,
+    f: Filters,
+    coveringFirst: boolean,
+  ): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
     const { index, q } = this.scope(p, f);
     q.n = Math.min(limit, this.opts.maxResults);
@@ -138,38 +194,69 @@ export class SpatialQueries {
   covering(p: Principal, at: { lng: number; lat: number; crs: Crs }, limit: number, f: Filters): SpatialHit[] {
     const [lng, lat] = convert(at.lng, at.lat, at.crs, 'wgs84');
     const { index, q } = this.scope(p, f);
-    return index.covering(lng, lat, { ...q, defaultRangeM: this.opts.defaultRangeM }).slice(0, limit).map((h) => this.hit(h, at.crs, true));
+    return index
+      .covering(lng, lat, { ...q, defaultRangeM: this.opts.defaultRangeM })
+      .slice(0, limit)
+      .map((h) => this.hit(h, at.crs, true));
   }
 
-  withinCircle(p: Principal, c: { lng: number; lat: number; radiusM: number }, crs: Crs, limit: number, f: Filters): SpatialHit[] {
+  withinCircle(
+    p: Principal,
+    c: { lng: number; lat: number; radiusM: number },
+    crs: Crs,
+    limit: number,
+    f: Filters,
+  ): SpatialHit[] {
     const [lng, lat] = convert(c.lng, c.lat, crs, 'wgs84');
     const { index, q } = this.scope(p, f);
-    return index.withinCircle(lng, lat, c.radiusM, q).slice(0, limit).map((h) => this.hit(h, crs));
+    return index
+      .withinCircle(lng, lat, c.radiusM, q)
+      .slice(0, limit)
+      .map((h) => this.hit(h, crs));
   }
 
   withinBbox(p: Principal, bbox: [number, number, number, number], crs: Crs, limit: number, f: Filters): SpatialHit[] {
     const [w, s] = convert(bbox[0], bbox[1], crs, 'wgs84');
     const [e, n] = convert(bbox[2], bbox[3], crs, 'wgs84');
     const { index, q } = this.scope(p, f);
-    return index.withinBbox([w, s, e, n], q).slice(0, limit).map((h) => this.hit(h, crs));
+    return index
+      .withinBbox([w, s, e, n], q)
+      .slice(0, limit)
+      .map((h) => this.hit(h, crs));
   }
 
-  withinPolygon(p: Principal, geometry: unknown, crs: Crs, limit: number, f: Filters, path = 'body.polygon'): SpatialHit[] {
+  withinPolygon(
+    p: Principal,
+    geometry: unknown,
+    crs: Crs,
+    limit: number,
+    f: Filters,
+    path = 'body.polygon',
+  ): SpatialHit[] {
     const g = crs === 'wgs84' ? geometry : this.convertGeometry(geometry, crs);
     const { index, q } = this.scope(p, f);
-    return index.withinPolygon(g, { ...q, path }).slice(0, limit).map((h) => this.hit(h, crs));
+    return index
+      .withinPolygon(g, { ...q, path })
+      .slice(0, limit)
+      .map((h) => this.hit(h, crs));
   }
 
   along(p: Principal, line: unknown, distanceM: number, crs: Crs, limit: number, f: Filters): SpatialHit[] {
     const g = crs === 'wgs84' ? line : this.convertGeometry(line, crs);
     const { index, q } = this.scope(p, f);
-    return index.along(g, distanceM, { ...q, path: 'body.line' }).slice(0, limit).map((h) => this.hit(h, crs));
+    return index
+      .along(g, distanceM, { ...q, path: 'body.line' })
+      .slice(0, limit)
+      .map((h) => this.hit(h, crs));
   }
 
   gridCameras(p: Principal, gridId: number, limit: number, f: Filters, crs: Crs = 'wgs84'): SpatialHit[] {
     if (!this.grids.get(gridId)) throw new NotFoundError(`grid ${gridId} not found`);
     const { index, q } = this.scope(p, f);
-    return this.grids.camerasIn(gridId, index, q).slice(0, limit).map((h) => this.hit(h, crs));
+    return this.grids
+      .camerasIn(gridId, index, q)
+      .slice(0, limit)
+      .map((h) => this.hit(h, crs));
   }
 
   /**
@@ -179,7 +266,13 @@ export class SpatialQueries {
    * Single cameras carry their current attributes; one removed since the build, or no longer
    * visible to the caller, is left out.
    */
-  async mapClusters(p: Principal, viewport: [number, number, number, number], zoom: number, f: Filters, crs: Crs = 'wgs84'): Promise<Array<Record<string, unknown>>> {
+  async mapClusters(
+    p: Principal,
+    viewport: [number, number, number, number],
+    zoom: number,
+    f: Filters,
+    crs: Crs = 'wgs84',
+  ): Promise<Array<Record<string, unknown>>> {
     let bbox = viewport;
     if (crs !== 'wgs84') {
       const [w, s] = convert(viewport[0], viewport[1], crs, 'wgs84');
@@ -194,7 +287,17 @@ export class SpatialQueries {
       const coordinates = crs === 'wgs84' ? [m.lng, m.lat] : convert(m.lng, m.lat, 'wgs84', crs);
       const geometry = { type: 'Point', coordinates };
       if (m.cluster) {
-        out.push({ type: 'Feature', geometry, properties: { cluster: true, clusterId: m.clusterId, count: m.count, statusCounts: m.statusCounts, expansionZoom: m.expansionZoom } });
+        out.push({
+          type: 'Feature',
+          geometry,
+          properties: {
+            cluster: true,
+            clusterId: m.clusterId,
+            count: m.count,
+            statusCounts: m.statusCounts,
+            expansionZoom: m.expansionZoom,
+          },
+        });
         continue;
       }
       // a set served stale may hold a camera the caller can no longer see (moved to another
@@ -202,8 +305,18 @@ export class SpatialQueries {
       const cam = this.dir.lookup(String(m.id)) as IndexedCamera | undefined;
       if (!cam || !predicate(cam)) continue;
       out.push({
-        type: 'Feature', geometry,
-        properties: { cluster: false, id: String(cam.id), name: cam.name ?? '', status: cam.status, departmentId: Number(cam.departmentId), bearing: cam.bearing ?? null, fov: cam.fovDeg ?? null, rangeM: cam.rangeM ?? null },
+        type: 'Feature',
+        geometry,
+        properties: {
+          cluster: false,
+          id: String(cam.id),
+          name: cam.name ?? '',
+          status: cam.status,
+          departmentId: Number(cam.departmentId),
+          bearing: cam.bearing ?? null,
+          fov: cam.fovDeg ?? null,
+          rangeM: cam.rangeM ?? null,
+        },
       });
     }
     return out;
@@ -215,7 +328,13 @@ export class SpatialQueries {
 
   private convertGeometry(g: unknown, crs: Crs): unknown {
     const conv = (v: unknown): unknown =>
-      Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number' ? convert(v[0], v[1], crs, 'wgs84') : Array.isArray(v) ? v.map(conv) : v;
-    return g && typeof g === 'object' && 'coordinates' in g ? { ...(g as object), coordinates: conv((g as { coordinates: unknown }).coordinates) } : g;
+      Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number'
+        ? convert(v[0], v[1], crs, 'wgs84')
+        : Array.isArray(v)
+          ? v.map(conv)
+          : v;
+    return g && typeof g === 'object' && 'coordinates' in g
+      ? { ...(g as object), coordinates: conv((g as { coordinates: unknown }).coordinates) }
+      : g;
   }
 }

@@ -1,6 +1,11 @@
 // Snapshots: JPEG from the camera's snapshot URI (basic/digest auth) or one frame grabbed through the transcoder; cached briefly.
 import { digestAuthorization, offersBasic, parseDigestChallenge } from '../onvif/index';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderInputError, TranscoderStateError } from '../../transcoder/index';
+import {
+  TranscoderCapacityError,
+  TranscoderGrabError,
+  TranscoderInputError,
+  TranscoderStateError,
+} from '../../transcoder/index';
 import type { GrabResult, GrabSpec } from '../../transcoder/index';
 
 /** The camera did not give a usable picture (refused URI, HTTP error, not a JPEG, …): HTTP 502. */
@@ -85,10 +90,14 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
 
 /** The transcoder's refusals and failures as snapshot errors (502 / 503), the reason kept. */
 function fromTranscoder(cameraId: string, err: unknown): Error {
-  if (err instanceof TranscoderInputError) return new SnapshotError(`snapshot: camera ${cameraId}: stream URI refused (${err.message})`);
-  if (err instanceof TranscoderGrabError) return new SnapshotUnavailableError(`snapshot: camera ${cameraId} gave no picture (${err.message})`, RETRY_S);
-  if (err instanceof TranscoderCapacityError) return new SnapshotUnavailableError(`snapshot: camera ${cameraId}: ${err.message}`, err.retryAfterS);
-  if (err instanceof TranscoderStateError) return new SnapshotUnavailableError(`snapshot: camera ${cameraId}: ${err.message}`, RETRY_S);
+  if (err instanceof TranscoderInputError)
+    return new SnapshotError(`snapshot: camera ${cameraId}: stream URI refused (${err.message})`);
+  if (err instanceof TranscoderGrabError)
+    return new SnapshotUnavailableError(`snapshot: camera ${cameraId} gave no picture (${err.message})`, RETRY_S);
+  if (err instanceof TranscoderCapacityError)
+    return new SnapshotUnavailableError(`snapshot: camera ${cameraId}: ${err.message}`, err.retryAfterS);
+  if (err instanceof TranscoderStateError)
+    return new SnapshotUnavailableError(`snapshot: camera ${cameraId}: ${err.message}`, RETRY_S);
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -116,13 +125,21 @@ export class SnapshotService {
     snap.catch(() => {
       if (this.cache.get(key)?.snap === snap) this.cache.delete(key);
     });
-    if (this.cache.size > 5000) for (const [k, v] of this.cache) if (Date.now() - v.at > this.opts.cacheMs) this.cache.delete(k);
+    if (this.cache.size > 5000)
+      for (const [k, v] of this.cache) if (Date.now() - v.at > this.opts.cacheMs) this.cache.delete(k);
     return snap;
   }
 
   private async fetchFresh(src: SnapshotSource): Promise<Snapshot> {
-    const spec = (url: string): GrabSpec => ({ cameraId: src.cameraId, profile: src.profile, url, codec: src.codec ?? 'h264', ...(src.credentials ?? {}) });
-    const source = (r: GrabResult): Snapshot['source'] => (r.from === 'stream-output' ? 'live-stream' : 'camera-stream');
+    const spec = (url: string): GrabSpec => ({
+      cameraId: src.cameraId,
+      profile: src.profile,
+      url,
+      codec: src.codec ?? 'h264',
+      ...(src.credentials ?? {}),
+    });
+    const source = (r: GrabResult): Snapshot['source'] =>
+      r.from === 'stream-output' ? 'live-stream' : 'camera-stream';
     if (src.streamUri && this.frames.isLive(src.cameraId, src.profile)) {
       const r = await this.frames.grab(spec(src.streamUri)).catch((err: unknown) => {
         throw fromTranscoder(src.cameraId, err);
@@ -138,7 +155,8 @@ export class SnapshotService {
         httpFailure = err as Error;
       }
     }
-    if (!src.streamUri) throw new SnapshotError(`snapshot: camera ${src.cameraId} has neither a snapshot nor a stream URI`);
+    if (!src.streamUri)
+      throw new SnapshotError(`snapshot: camera ${src.cameraId} has neither a snapshot nor a stream URI`);
     try {
       const r = await this.frames.grab(spec(src.streamUri));
       return { jpeg: r.jpeg, source: source(r) };
@@ -151,13 +169,17 @@ export class SnapshotService {
 
   private async fromHttp(cameraId: string, uri: string, creds: SnapshotSource['credentials']): Promise<Buffer> {
     if (!/^https?:\/\/[^/]/.test(uri) || FORBIDDEN_CHARS.test(uri) || !URL.canParse(uri))
-      throw new SnapshotError(`snapshot: camera ${cameraId}: snapshot URI ${JSON.stringify(uri.slice(0, 200))} refused: must be a plain http(s) URL`);
+      throw new SnapshotError(
+        `snapshot: camera ${cameraId}: snapshot URI ${JSON.stringify(uri.slice(0, 200))} refused: must be a plain http(s) URL`,
+      );
     const get = async (authorization?: string): Promise<Response> => {
       const signal = AbortSignal.timeout(this.opts.timeoutMs);
       try {
         return await fetch(uri, { redirect: 'error', signal, headers: authorization ? { authorization } : {} });
       } catch (err) {
-        const why = signal.aborted ? `no answer within ${this.opts.timeoutMs} ms` : String((err as { cause?: unknown }).cause ?? err);
+        const why = signal.aborted
+          ? `no answer within ${this.opts.timeoutMs} ms`
+          : String((err as { cause?: unknown }).cause ?? err);
         throw new SnapshotUnavailableError(`snapshot: camera ${cameraId}: snapshot URI unreachable (${why})`, RETRY_S);
       }
     };
@@ -167,8 +189,18 @@ export class SnapshotService {
       await res.body?.cancel();
       const ch = parseDigestChallenge(header);
       const u = new URL(uri);
-      if (ch) res = await get(digestAuthorization(ch, { method: 'GET', uri: u.pathname + u.search, username: creds.username, password: creds.password, nc: 1 }));
-      else if (offersBasic(header)) res = await get(`Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`);
+      if (ch)
+        res = await get(
+          digestAuthorization(ch, {
+            method: 'GET',
+            uri: u.pathname + u.search,
+            username: creds.username,
+            password: creds.password,
+            nc: 1,
+          }),
+        );
+      else if (offersBasic(header))
+        res = await get(`Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`);
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -176,7 +208,10 @@ export class SnapshotService {
     }
     const body = await readLimited(res, this.opts.maxBytes).catch((err: unknown) => {
       if (err instanceof SnapshotError) throw err;
-      throw new SnapshotUnavailableError(`snapshot: camera ${cameraId}: snapshot URI answer cut off (${(err as Error).message})`, RETRY_S);
+      throw new SnapshotUnavailableError(
+        `snapshot: camera ${cameraId}: snapshot URI answer cut off (${(err as Error).message})`,
+        RETRY_S,
+      );
     });
     if (!isJpeg(body)) throw new SnapshotError(`snapshot: camera ${cameraId} did not send a JPEG`);
     return body;

@@ -47,8 +47,14 @@ export class StillService {
    */
   async take(p: Principal, cameraId: string, ip: string): Promise<Still> {
     const who: AuditWrite = {
-      actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, ip,
-      action: STILL_AUDIT_ACTION, targetType: 'camera', targetId: cameraId,
+      actorType: p.kind,
+      actorId: p.id,
+      actorName: p.name,
+      departmentId: p.departmentId,
+      ip,
+      action: STILL_AUDIT_ACTION,
+      targetType: 'camera',
+      targetId: cameraId,
     };
     let cam: CameraRecord;
     try {
@@ -72,10 +78,20 @@ export class StillService {
       };
       snap = await this.snapshots.get(src, STILL_MAX_AGE_MS);
     } catch (err) {
-      await this.audit.append({ ...who, outcome: 'failed', detail: { name: cam.name, error: err instanceof Error ? err.message : String(err) } });
+      await this.audit.append({
+        ...who,
+        outcome: 'failed',
+        detail: { name: cam.name, error: err instanceof Error ? err.message : String(err) },
+      });
       throw err;
     }
-    const detail = { name: cam.name, profile: 'main', source: snap.source, bytes: snap.jpeg.length, takenAt: takenAt.toISOString() };
+    const detail = {
+      name: cam.name,
+      profile: 'main',
+      source: snap.source,
+      bytes: snap.jpeg.length,
+      takenAt: takenAt.toISOString(),
+    };
     await this.audit.append({ ...who, detail });
     return { jpeg: snap.jpeg, filename: `cloudeye-${cam.id}-${stamp(takenAt)}.jpg`, takenAt, source: snap.source };
   }

@@ -11,7 +11,16 @@ import { AddressPolicyError, AuthenticationError, ForbiddenError, NotFoundError,
 
 /** What the stream service needs of the transcoder supervisor (declared here, STYLE §5). */
 export interface StreamBackend {
-  acquire(spec: { cameraId: string; profile: 'main' | 'sub'; url: string; codec: string; passthroughH265?: boolean; audioCodec?: string | null; username?: string; password?: string }): Promise<{ key: string; started: boolean }>;
+  acquire(spec: {
+    cameraId: string;
+    profile: 'main' | 'sub';
+    url: string;
+    codec: string;
+    passthroughH265?: boolean;
+    audioCodec?: string | null;
+    username?: string;
+    password?: string;
+  }): Promise<{ key: string; started: boolean }>;
   touch(key: string): boolean;
   resolveFile(key: string, name: string): string | null;
   stop(key: string, reason?: string): Promise<void>;
@@ -102,9 +111,21 @@ export class StreamService {
       const refusedBy = refusalOf(err);
       if (refusedBy) {
         await this.audit.append({
-          actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId,
-          action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip,
-          detail: { profile: req.profile, refusedBy, reason: (err as Error).message, ...(req.reason ? { callReason: req.reason } : {}) },
+          actorType: p.kind,
+          actorId: p.id,
+          actorName: p.name,
+          departmentId: p.departmentId,
+          action: 'stream.open',
+          targetType: 'camera',
+          targetId: cameraId,
+          outcome: 'denied',
+          ip,
+          detail: {
+            profile: req.profile,
+            refusedBy,
+            reason: (err as Error).message,
+            ...(req.reason ? { callReason: req.reason } : {}),
+          },
         });
       }
       throw err;
@@ -116,13 +137,25 @@ export class StreamService {
     // its network's CIDRs may have shrunk since registration
     await this.cameras.assertReach(cam);
     const uri = req.profile === 'sub' ? (cam.subUri ?? cam.mainUri) : cam.mainUri;
-    if (!uri) throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [{ path: 'body.profile', message: 'no such stream' }]);
+    if (!uri)
+      throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [
+        { path: 'body.profile', message: 'no such stream' },
+      ]);
     if (!req.reason && (await this.cameras.requireReason(cam.departmentId)))
-      throw new ValidationError('stream: this department requires a reason or incident id for every stream call', [{ path: 'body.reason', message: 'required by the department' }]);
+      throw new ValidationError('stream: this department requires a reason or incident id for every stream call', [
+        { path: 'body.reason', message: 'required by the department' },
+      ]);
     const info = (req.profile === 'sub' ? cam.streams.sub : cam.streams.main) ?? cam.streams.main;
     const creds = this.cameras.credentials(cam);
     let renewed = req.sessionId ? this.sessions.get(req.sessionId) : undefined;
-    if (renewed && (renewed.principal.kind !== p.kind || renewed.principal.id !== p.id || renewed.cameraId !== cam.id || renewed.profile !== req.profile)) renewed = undefined;
+    if (
+      renewed &&
+      (renewed.principal.kind !== p.kind ||
+        renewed.principal.id !== p.id ||
+        renewed.cameraId !== cam.id ||
+        renewed.profile !== req.profile)
+    )
+      renewed = undefined;
     let acquired: { key: string; started: boolean };
     try {
       acquired = await this.backend.acquire({
@@ -137,21 +170,60 @@ export class StreamService {
     } catch (err) {
       // audited here; its status (503 + Retry-After) is decided by the HTTP layer's error mapping
       if (err instanceof TranscoderStartError)
-        await this.audit.append({ actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.open', targetType: 'camera', targetId: cam.id, outcome: 'failed', ip, detail: { profile: req.profile, error: err.message } });
+        await this.audit.append({
+          actorType: p.kind,
+          actorId: p.id,
+          actorName: p.name,
+          departmentId: p.departmentId,
+          action: 'stream.open',
+          targetType: 'camera',
+          targetId: cam.id,
+          outcome: 'failed',
+          ip,
+          detail: { profile: req.profile, error: err.message },
+        });
       throw err;
     }
     const now = Date.now();
-    const session: Session = renewed ?? { id: randomUUID(), principal: p, cameraId: cam.id, profile: req.profile, key: acquired.key, openedAt: now, lastSeen: now, ip, reason: req.reason ?? '' };
+    const session: Session = renewed ?? {
+      id: randomUUID(),
+      principal: p,
+      cameraId: cam.id,
+      profile: req.profile,
+      key: acquired.key,
+      openedAt: now,
+      lastSeen: now,
+      ip,
+      reason: req.reason ?? '',
+    };
     session.lastSeen = now;
     if (!renewed) {
       this.sessions.set(session.id, session);
       await this.audit.append({
-        actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.open', targetType: 'camera', targetId: cam.id, ip,
-        detail: { profile: req.profile, session: session.id, reason: req.reason ?? null, incidentId: req.incidentId ?? null, cold: acquired.started },
+        actorType: p.kind,
+        actorId: p.id,
+        actorName: p.name,
+        departmentId: p.departmentId,
+        action: 'stream.open',
+        targetType: 'camera',
+        targetId: cam.id,
+        ip,
+        detail: {
+          profile: req.profile,
+          session: session.id,
+          reason: req.reason ?? null,
+          incidentId: req.incidentId ?? null,
+          cold: acquired.started,
+        },
       });
     }
     const token = this.tokens.signStream({ sub: principalKey(p), cam: cam.id, prof: req.profile, ssid: session.id });
-    return { url: `/hls/${token}/${acquired.key}/index.m3u8`, sessionId: session.id, expiresAt: new Date(now + this.opts.streamTtlS * 1000).toISOString(), started: acquired.started };
+    return {
+      url: `/hls/${token}/${acquired.key}/index.m3u8`,
+      sessionId: session.id,
+      expiresAt: new Date(now + this.opts.streamTtlS * 1000).toISOString(),
+      started: acquired.started,
+    };
   }
 
   /**
@@ -168,7 +240,8 @@ export class StreamService {
       }
       return await this.fileChecked(claims, key, name);
     } catch (err) {
-      const refused = err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError;
+      const refused =
+        err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError;
       if (refused) await this.auditTokenRefusal(token, claims, key, ip, err);
       throw err;
     }
@@ -178,8 +251,15 @@ export class StreamService {
    * Audits a refused playlist/segment request once per token (a player retries every second), and
    * once a minute per address, camera and cause for tokens that do not verify (anyone can send those).
    */
-  private async auditTokenRefusal(token: string, claims: StreamClaims | null, key: string, ip: string, err: Error): Promise<void> {
-    const refusedBy = err instanceof AuthenticationError || err.message.startsWith('stream: token') ? 'token' : 'policy';
+  private async auditTokenRefusal(
+    token: string,
+    claims: StreamClaims | null,
+    key: string,
+    ip: string,
+    err: Error,
+  ): Promise<void> {
+    const refusedBy =
+      err instanceof AuthenticationError || err.message.startsWith('stream: token') ? 'token' : 'policy';
     const cameraId = key.split('.')[0] ?? key;
     const dedupe = claims ? `t|${token}` : `a|${ip}|${cameraId}|${refusedBy}`;
     const now = Date.now();
@@ -191,16 +271,36 @@ export class StreamService {
     const name = m ? ((await this.principals.resolve(claims!.sub).catch(() => null))?.name ?? claims!.sub) : '';
     const kind = m?.[1] === 'u' ? ('user' as const) : ('apikey' as const);
     const who = m ? { actorType: kind, actorId: m[2]!, actorName: name } : { actorType: 'anonymous' as const };
-    const detail = { profile: key.split('.')[1] ?? null, refusedBy, reason: err.message, ...(claims ? { session: claims.ssid } : {}) };
+    const detail = {
+      profile: key.split('.')[1] ?? null,
+      refusedBy,
+      reason: err.message,
+      ...(claims ? { session: claims.ssid } : {}),
+    };
     await this.audit
-      .append({ ...who, action: 'stream.open', targetType: 'camera', targetId: cameraId, outcome: 'denied', ip, detail })
+      .append({
+        ...who,
+        action: 'stream.open',
+        targetType: 'camera',
+        targetId: cameraId,
+        outcome: 'denied',
+        ip,
+        detail,
+      })
       .catch(() => undefined);
   }
 
   private async fileChecked(claims: StreamClaims, key: string, name: string): Promise<string | null> {
-    if (key !== `${claims.cam}.${claims.prof}`) throw new ForbiddenError('stream: token is for another camera or profile');
+    if (key !== `${claims.cam}.${claims.prof}`)
+      throw new ForbiddenError('stream: token is for another camera or profile');
     const found = this.sessions.get(claims.ssid);
-    const session = found && principalKey(found.principal) === claims.sub && found.cameraId === claims.cam && found.profile === claims.prof ? found : undefined;
+    const session =
+      found &&
+      principalKey(found.principal) === claims.sub &&
+      found.cameraId === claims.cam &&
+      found.profile === claims.prof
+        ? found
+        : undefined;
     const principal = await this.principals.resolve(claims.sub);
     const cam = this.cameras.lookup(claims.cam);
     if (!principal || !cam || !this.access.can(principal, 'view', cam)) {
@@ -210,12 +310,20 @@ export class StreamService {
     }
     // a signed token is only as good as the stream session it names: one this gateway opened and
     // has not closed, for the same principal, camera and profile
-    if (!session) throw new AuthenticationError(`stream: stream session ${JSON.stringify(claims.ssid.slice(0, 40))} is unknown or closed`);
+    if (!session)
+      throw new AuthenticationError(
+        `stream: stream session ${JSON.stringify(claims.ssid.slice(0, 40))} is unknown or closed`,
+      );
     session.lastSeen = Date.now();
     let path = this.backend.resolveFile(key, name);
     if (!path && name === 'index.m3u8') {
       // the worker idled out while this viewer was paused: start it again for the same session
-      const r = await this.open(principal, claims.cam, { profile: claims.prof as 'main' | 'sub', sessionId: session.id }, session.ip);
+      const r = await this.open(
+        principal,
+        claims.cam,
+        { profile: claims.prof as 'main' | 'sub', sessionId: session.id },
+        session.ip,
+      );
       path = this.backend.resolveFile(r.url.split('/')[3] ?? key, name);
     }
     if (path) this.backend.touch(key);
@@ -246,12 +354,26 @@ export class StreamService {
     const p = s.principal;
     await this.audit
       .append({
-        actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId, action: 'stream.close', targetType: 'camera', targetId: s.cameraId, ip: s.ip,
-        detail: { profile: s.profile, session: s.id, reason, durationS: Math.round((Math.max(s.lastSeen, s.openedAt) - s.openedAt) / 100) / 10 },
+        actorType: p.kind,
+        actorId: p.id,
+        actorName: p.name,
+        departmentId: p.departmentId,
+        action: 'stream.close',
+        targetType: 'camera',
+        targetId: s.cameraId,
+        ip: s.ip,
+        detail: {
+          profile: s.profile,
+          session: s.id,
+          reason,
+          durationS: Math.round((Math.max(s.lastSeen, s.openedAt) - s.openedAt) / 100) / 10,
+        },
       })
       .catch((err: unknown) => {
         const why = err instanceof Error ? err.message : String(err);
-        this.logError(`stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`);
+        this.logError(
+          `stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`,
+        );
       });
   }
 

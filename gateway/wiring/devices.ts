@@ -7,7 +7,14 @@ import type { Closers } from './lifecycle';
 import type { Repositories } from './storage';
 
 /** `events` receives scan progress (pushed to the scanning department once realtime is up). */
-export function buildDevices(config: Config, repos: Repositories, cameras: CameraService, a: AuthParts, events: ScanEvents, closers: Closers): DeviceService {
+export function buildDevices(
+  config: Config,
+  repos: Repositories,
+  cameras: CameraService,
+  a: AuthParts,
+  events: ScanEvents,
+  closers: Closers,
+): DeviceService {
   const devices = new DeviceService(repos.org, cameras, repos.audit, a.access, a.box, events, {
     probeRepeats: config.discovery.probeRepeats,
     probeWaitMs: config.discovery.probeWaitMs,

@@ -9,7 +9,13 @@ import type { Repositories } from './storage';
 
 /** Follows camera changes; checks run (and are closed) only when `config.health.enabled`. */
 export async function buildHealth(
-  config: Config, repos: Repositories, cameras: CameraService, directory: CameraDirectory, rt: Realtime, closers: Closers, log: Log,
+  config: Config,
+  repos: Repositories,
+  cameras: CameraService,
+  directory: CameraDirectory,
+  rt: Realtime,
+  closers: Closers,
+  log: Log,
 ): Promise<HealthService> {
   const health = new HealthService(
     () => repos.cameras.all(),
@@ -18,10 +24,22 @@ export async function buildHealth(
       persist: (changes) => repos.cameras.setStatuses(changes),
       publish: (changes) => {
         for (const c of changes) directory.setStatus(c.id, c.state);
-        rt.publishStatus(changes.map((c) => ({ id: c.id, status: c.state, reason: c.reason, lastSeen: c.lastSeen?.toISOString() ?? null })));
+        rt.publishStatus(
+          changes.map((c) => ({
+            id: c.id,
+            status: c.state,
+            reason: c.reason,
+            lastSeen: c.lastSeen?.toISOString() ?? null,
+          })),
+        );
       },
     },
-    { intervalS: config.health.intervalS, jitter: config.health.jitter, concurrency: config.health.concurrency, timeoutMs: config.health.timeoutMs },
+    {
+      intervalS: config.health.intervalS,
+      jitter: config.health.jitter,
+      concurrency: config.health.concurrency,
+      timeoutMs: config.health.timeoutMs,
+    },
     (msg) => log('warn', msg),
     (c) => cameras.reachRefusal(c),
   );

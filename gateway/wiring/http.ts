@@ -66,8 +66,16 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   const { cameras } = d.cameras;
   const api = new ApiRouter(new RequestAuthenticator(d.auth.auth), access, logError, (r) =>
     repos.audit.append({
-      actorType: r.principal.kind, actorId: r.principal.id, actorName: r.principal.name, departmentId: r.principal.departmentId, ip: r.ip,
-      action: r.action, targetType: r.targetType, targetId: r.targetId, outcome: 'denied', detail: { refusedBy: 'policy', reason: r.reason },
+      actorType: r.principal.kind,
+      actorId: r.principal.id,
+      actorName: r.principal.name,
+      departmentId: r.principal.departmentId,
+      ip: r.ip,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      outcome: 'denied',
+      detail: { refusedBy: 'policy', reason: r.reason },
     }),
   );
   registerAuthRoutes(api, d.auth.auth);
@@ -79,10 +87,16 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   documentHls(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
   registerEventRoutes(api, new EventsRepo(d.db.knex), cameras, (e) => d.publishEvent(e));
-  registerGisRoutes(api, d.spatial.spatial, access, { maxRadiusM: config.gis.maxRadiusM, maxResults: config.gis.maxResults });
+  registerGisRoutes(api, d.spatial.spatial, access, {
+    maxRadiusM: config.gis.maxRadiusM,
+    maxResults: config.gis.maxResults,
+  });
   registerMapRoutes(api, baseLayers);
   const { center, zoom } = config.map;
-  registerMetaRoutes(api, d.version, () => ({ map: { center, zoom, baseLayers: baseLayers.client }, gis: { defaultRangeM: config.gis.defaultRangeM } }));
+  registerMetaRoutes(api, d.version, () => ({
+    map: { center, zoom, baseLayers: baseLayers.client },
+    gis: { defaultRangeM: config.gis.defaultRangeM },
+  }));
   return api;
 }
 

@@ -16,6 +16,7 @@ export class Closers {
 
   /** Runs every registered closer once, newest first; a failing one is logged and the rest still run. */
   async closeAll(): Promise<void> {
-    for (const c of this.list.splice(0).reverse()) await c().catch((err: unknown) => this.log('error', `close: ${String(err)}`));
+    for (const c of this.list.splice(0).reverse())
+      await c().catch((err: unknown) => this.log('error', `close: ${String(err)}`));
   }
 }

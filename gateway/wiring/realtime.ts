@@ -36,7 +36,9 @@ export function buildRealtime(
   cameras.onChange((c) => {
     if (c.kind === 'upsert') rt.publishCamera('changed', c.camera.id);
   });
-  supervisor.on('state', (e) => rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }));
+  supervisor.on('state', (e) =>
+    rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }),
+  );
   // a camera whose stream keeps failing is offline for everyone, not only for its viewers
   const streamHealth = (id: string, status: 'offline' | 'online', reason: string): void => {
     directory.setStatus(id, status);
@@ -46,6 +48,8 @@ export function buildRealtime(
       .catch((err: unknown) => log('warn', `status: ${String(err)}`));
   };
   supervisor.on('failing', (e) => streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));
-  supervisor.on('recovered', (e) => streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`));
+  supervisor.on('recovered', (e) =>
+    streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`),
+  );
   return rt;
 }

@@ -18,7 +18,13 @@ export interface SpatialParts {
 
 /** Loads the directory from the database, keeps it current on camera changes, and loads the grids. */
 export async function buildSpatial(
-  config: Config, db: Database, repos: Repositories, access: AccessControl, c: CameraParts, closers: Closers, log: Log,
+  config: Config,
+  db: Database,
+  repos: Repositories,
+  access: AccessControl,
+  c: CameraParts,
+  closers: Closers,
+  log: Log,
 ): Promise<SpatialParts> {
   const { cameras, admin } = c;
   const directory = new CameraDirectory(() => gisRows(db.knex), {
@@ -28,7 +34,10 @@ export async function buildSpatial(
   const loadStart = performance.now();
   await directory.start();
   const loadMs = Math.round(performance.now() - loadStart);
-  log('info', `camera index: ${directory.index.size} cameras in ${loadMs} ms (index built in ${directory.lastSteps.load} steps)`);
+  log(
+    'info',
+    `camera index: ${directory.index.size} cameras in ${loadMs} ms (index built in ${directory.lastSteps.load} steps)`,
+  );
   cameras.onChange((ch) => directory.apply(ch));
   const spatial = new SpatialQueries(directory, access, {
     defaultRangeM: config.gis.defaultRangeM,
@@ -37,7 +46,8 @@ export async function buildSpatial(
   });
   closers.add(() => spatial.close());
   const loadGrids = async (): Promise<void> => {
-    for (const g of spatial.loadGrids(await repos.org.grids())) log('warn', `grids: grid ${g.id} left out of the layer: ${g.error}`);
+    for (const g of spatial.loadGrids(await repos.org.grids()))
+      log('warn', `grids: grid ${g.id} left out of the layer: ${g.error}`);
   };
   const reloadGrids = async (): Promise<void> => {
     await loadGrids();

@@ -19,15 +19,32 @@ export interface Repositories {
  * Connects to `config.database.url`, or starts the embedded PostgreSQL when it is empty, then migrates.
  * `schema` isolates a gateway in its own schema (tests); default public. Returns the URL connected to.
  */
-export async function buildDatabase(config: Config, schema: string | undefined, closers: Closers, log: Log): Promise<{ db: Database; url: string }> {
+export async function buildDatabase(
+  config: Config,
+  schema: string | undefined,
+  closers: Closers,
+  log: Log,
+): Promise<{ db: Database; url: string }> {
   let url = config.database.url;
   if (!url) {
-    const embedded = new EmbeddedDatabase({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port, onWarn: (m) => log('warn', m) });
+    const embedded = new EmbeddedDatabase({
+      dataDir: config.database.embedded.dataDir,
+      port: config.database.embedded.port,
+      onWarn: (m) => log('warn', m),
+    });
     closers.add(() => embedded.close());
     url = await embedded.start();
-    log('info', `embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (${config.database.embedded.dataDir})`);
+    log(
+      'info',
+      `embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (${config.database.embedded.dataDir})`,
+    );
   }
-  const db = new Database({ url, poolMin: config.database.poolMin, poolMax: config.database.poolMax, ...(schema ? { schema } : {}) });
+  const db = new Database({
+    url,
+    poolMin: config.database.poolMin,
+    poolMax: config.database.poolMax,
+    ...(schema ? { schema } : {}),
+  });
   closers.add(() => db.close());
   if (schema) await db.ensureSchema();
   await db.migrateUp();
@@ -35,5 +52,10 @@ export async function buildDatabase(config: Config, schema: string | undefined, 
 }
 
 export function buildRepositories(db: Database): Repositories {
-  return { cameras: new CamerasRepo(db.knex), org: new OrgRepo(db.knex), accounts: new AccountsRepo(db.knex), audit: new AuditRepo(db.knex) };
+  return {
+    cameras: new CamerasRepo(db.knex),
+    org: new OrgRepo(db.knex),
+    accounts: new AccountsRepo(db.knex),
+    audit: new AuditRepo(db.knex),
+  };
 }

@@ -28,7 +28,14 @@ export async function buildTranscoder(config: Config, closers: Closers): Promise
 
 /** Stream calls stop with their camera's deletion and are re-checked when access changes. */
 export function buildStreams(
-  config: Config, supervisor: Supervisor, cameras: CameraService, directory: CameraDirectory, repos: Repositories, a: AuthParts, closers: Closers, log: Log,
+  config: Config,
+  supervisor: Supervisor,
+  cameras: CameraService,
+  directory: CameraDirectory,
+  repos: Repositories,
+  a: AuthParts,
+  closers: Closers,
+  log: Log,
 ): StreamParts {
   const streams = new StreamService(
     supervisor,
@@ -37,13 +44,18 @@ export function buildStreams(
       credentials: (cam) => cameras.credentials(cam),
       assertReach: (cam) => cameras.assertReach(cam),
       lookup: (id) => directory.lookup(id),
-      requireReason: async (departmentId) => (await repos.org.department(departmentId))?.settings.requireStreamReason === true,
+      requireReason: async (departmentId) =>
+        (await repos.org.department(departmentId))?.settings.requireStreamReason === true,
     },
     a.auth,
     a.access,
     a.tokens,
     repos.audit,
-    { streamTtlS: config.security.streamTokenTtlS, idleCloseS: Math.max(10, config.transcoder.idleTimeoutS), log: (msg) => log('error', msg) },
+    {
+      streamTtlS: config.security.streamTokenTtlS,
+      idleCloseS: Math.max(10, config.transcoder.idleTimeoutS),
+      log: (msg) => log('error', msg),
+    },
   );
   streams.start();
   closers.add(() => streams.closeAll());
@@ -58,7 +70,11 @@ export function buildStreams(
       return s?.state === 'live' && !s.transcode;
     },
   };
-  const snapshotService = new SnapshotService(frames, { timeoutMs: config.discovery.requestTimeoutMs, cacheMs: 5000, maxBytes: 8 * 1024 * 1024 });
+  const snapshotService = new SnapshotService(frames, {
+    timeoutMs: config.discovery.requestTimeoutMs,
+    cacheMs: 5000,
+    maxBytes: 8 * 1024 * 1024,
+  });
   const stills = new StillService(
     {
       // the policy, then the address check every contact with a camera passes
@@ -80,7 +96,14 @@ export function buildStreams(
       const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
       const streamUri = cam.subUri ?? cam.mainUri;
       const credentials = cameras.credentials(cam);
-      const snap = await snapshotService.get({ cameraId: cam.id, profile, snapshotUri: cam.snapshotUri, streamUri, codec, credentials });
+      const snap = await snapshotService.get({
+        cameraId: cam.id,
+        profile,
+        snapshotUri: cam.snapshotUri,
+        streamUri,
+        codec,
+        credentials,
+      });
       return snap.jpeg;
     },
   };

@@ -10,8 +10,15 @@ if (mode === 'multicast' && arg) {
 } else if (mode === 'sweep' && arg) {
   // ports '' = WS-Discovery datagrams only
   const ports = (extra ?? '80').split(',').filter(Boolean).map(Number);
-  const r = await sweepUnicast({ hosts: arg, ...(ports.length ? { ports } : { methods: ['ws-discovery' as const] }), timeoutMs: Number(extra2 ?? 1000), concurrency: 128 });
-  process.stdout.write(`${JSON.stringify({ devices: r.devices, stats: r.stats, failures: r.failures.map((f) => `${f.target}: ${f.error.message}`) })}\n`);
+  const r = await sweepUnicast({
+    hosts: arg,
+    ...(ports.length ? { ports } : { methods: ['ws-discovery' as const] }),
+    timeoutMs: Number(extra2 ?? 1000),
+    concurrency: 128,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ devices: r.devices, stats: r.stats, failures: r.failures.map((f) => `${f.target}: ${f.error.message}`) })}\n`,
+  );
 } else {
   process.stderr.write('usage: discover-cli.ts multicast <ifaceAddr> [waitMs] | sweep <targets> [ports] [timeoutMs]\n');
   process.exit(2);

@@ -36,8 +36,8 @@ export class WsdResponder {
   private static probeMatches(relatesTo: string, d: WsdDevice): Buffer {
     return Buffer.from(
       '<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope"' +
-      ' xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"' +
-      ' xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
+        ' xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"' +
+        ' xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
         `<SOAP-ENV:Header><wsa:MessageID>uuid:${randomUUID()}</wsa:MessageID><wsa:RelatesTo>${relatesTo}</wsa:RelatesTo>` +
         `<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>` +
         `<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header>` +
@@ -81,7 +81,13 @@ export class WsdResponder {
     const port = this.opts.port ?? 3702;
     for (const host of new Set(this.opts.devices.map((d) => d.host))) {
       const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-      s.on('message', (m, r) => this.onProbe(m, r, this.opts.devices.filter((d) => d.host === host)));
+      s.on('message', (m, r) =>
+        this.onProbe(
+          m,
+          r,
+          this.opts.devices.filter((d) => d.host === host),
+        ),
+      );
       await this.bind(s, host, port);
       this.sockets.set(host, s);
     }
@@ -96,13 +102,18 @@ export class WsdResponder {
 
   /** Closes every socket (idempotent). */
   close(): Promise<void> {
-    this.closed ??= Promise.all([...this.sockets.values(), ...(this.mcast ? [this.mcast] : [])].map((s) => new Promise<void>((r) => {
-      try {
-        s.close(() => r());
-      } catch {
-        r();
-      }
-    }))).then(() => undefined);
+    this.closed ??= Promise.all(
+      [...this.sockets.values(), ...(this.mcast ? [this.mcast] : [])].map(
+        (s) =>
+          new Promise<void>((r) => {
+            try {
+              s.close(() => r());
+            } catch {
+              r();
+            }
+          }),
+      ),
+    ).then(() => undefined);
     return this.closed;
   }
 }

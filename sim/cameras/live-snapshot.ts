@@ -43,19 +43,51 @@ export class LiveSnapshot {
   /** Kills a grab in flight (the camera is switched off) and waits for it to exit. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.children].map((c) => new Promise<void>((resolve) => {
-      c.once('close', () => resolve());
-      c.kill('SIGKILL');
-    })));
+    await Promise.all(
+      [...this.children].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.once('close', () => resolve());
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
   }
 
   private grab(): Promise<Buffer> {
     const timeoutMs = this.opts.timeoutMs ?? 15000;
     const args = [
-      '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtp,udp,tcp', '-rtsp_transport', 'tcp',
-      '-timeout', String(timeoutMs * 1000), '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
-      '-i', this.opts.rtspUrl, '-map', '0:v:0', '-frames:v', '1',
-      '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2pipe', 'pipe:1',
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-protocol_whitelist',
+      'rtsp,rtp,udp,tcp',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      String(timeoutMs * 1000),
+      '-probesize',
+      '32768',
+      '-analyzeduration',
+      '500000',
+      '-skip_frame',
+      'nokey',
+      '-i',
+      this.opts.rtspUrl,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      '-pix_fmt',
+      'yuvj420p',
+      '-f',
+      'image2pipe',
+      'pipe:1',
     ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,7 +104,9 @@ export class LiveSnapshot {
         const jpeg = Buffer.concat(out);
         if (code === 0 && jpeg.length > 4 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return resolve(jpeg);
         const url = this.opts.rtspUrl.replace(/\/\/[^@/]*@/, '//');
-        reject(new Error(`simcam: no picture from ${url} (${err.trim().split('\n').pop() || (signal ?? `exit ${code}`)})`));
+        reject(
+          new Error(`simcam: no picture from ${url} (${err.trim().split('\n').pop() || (signal ?? `exit ${code}`)})`),
+        );
       });
     });
   }

@@ -37,10 +37,15 @@ export interface SimCameraOptions {
   hostile?: HostileMode;
 }
 
-interface Sub { id: string; created: number; }
+interface Sub {
+  id: string;
+  created: number;
+}
 
-const op = (body: string): string => /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
-const tag = (body: string, name: string): string | undefined => new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
+const op = (body: string): string =>
+  /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
+const tag = (body: string, name: string): string | undefined =>
+  new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
 const clamp = (v: number): number => Math.max(-1, Math.min(1, v));
 
 /** A running simulated camera; `close()` is idempotent and waits for the server to stop. */
@@ -130,7 +135,11 @@ export class SimOnvifCamera {
 
   private position(): { x: number; y: number; z: number } {
     const dt = (Date.now() - this.movedAt) / 1000;
-    return { x: clamp(this.pos.x + this.vel.x * dt * 0.2), y: clamp(this.pos.y + this.vel.y * dt * 0.2), z: Math.max(0, Math.min(1, this.pos.z + this.vel.z * dt * 0.2)) };
+    return {
+      x: clamp(this.pos.x + this.vel.x * dt * 0.2),
+      y: clamp(this.pos.y + this.vel.y * dt * 0.2),
+      z: Math.max(0, Math.min(1, this.pos.z + this.vel.z * dt * 0.2)),
+    };
   }
 
   private setMotion(pos: { x: number; y: number; z: number }, vel = { x: 0, y: 0, z: 0 }): void {
@@ -146,7 +155,9 @@ export class SimOnvifCamera {
     const created = tag(body, 'Created');
     if (user !== this.opts.username || !digest || !nonce || !created) return false;
     if (Math.abs(Date.parse(created) - this.now()) > 300_000) return false; // real devices allow a few minutes
-    const want = createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(this.opts.password)])).digest('base64');
+    const want = createHash('sha1')
+      .update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(this.opts.password)]))
+      .digest('base64');
     return want === digest;
   }
 
@@ -175,8 +186,18 @@ export class SimOnvifCamera {
       };
       if (this.opts.auth === 'digest' && operation !== 'GetSystemDateAndTime') {
         const a = req.headers.authorization;
-        if (!a || !verifyDigestAuthorization(a, 'POST', { username: this.opts.username, password: this.opts.password, realm: 'simcam', nonce: this.nonce })) {
-          send(401, '', { 'www-authenticate': `Digest realm="simcam", qop="auth", nonce="${this.nonce}", algorithm=MD5` });
+        if (
+          !a ||
+          !verifyDigestAuthorization(a, 'POST', {
+            username: this.opts.username,
+            password: this.opts.password,
+            realm: 'simcam',
+            nonce: this.nonce,
+          })
+        ) {
+          send(401, '', {
+            'www-authenticate': `Digest realm="simcam", qop="auth", nonce="${this.nonce}", algorithm=MD5`,
+          });
           return;
         }
       } else if (operation !== 'GetSystemDateAndTime' && !this.wsseOk(body)) {
@@ -184,7 +205,11 @@ export class SimOnvifCamera {
         return;
       }
       const out = this.answer(operation, body, req.url ?? '/');
-      if (out === undefined) send(400, fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} is not supported by this device`));
+      if (out === undefined)
+        send(
+          400,
+          fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} is not supported by this device`),
+        );
       else send(200, wrap(this.vendor, out));
     });
   }
@@ -194,26 +219,35 @@ export class SimOnvifCamera {
   }
 
   private profileXml(media2: boolean): string {
-    const [w, h] = [[1920, 1080, 25], [640, 360, 15]] as const;
+    const [w, h] = [
+      [1920, 1080, 25],
+      [640, 360, 15],
+    ] as const;
     const enc = this.opts.codec === 'h265' ? 'H265' : 'H264';
-    return this.vendor.profiles.map(([token, name], i) => {
-      const [width, height, rate] = i === 0 ? w : h;
-      const ptz = this.ptz ? (media2 ? '<tr2:PTZ token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tr2:PTZ>' : '<tt:PTZConfiguration token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tt:PTZConfiguration>') : '';
-      return media2
-        ? `<tr2:Profiles token="${token}" fixed="true"><tr2:Name>${name}</tr2:Name>` +
-          `<tr2:Configurations><tr2:VideoSource token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tr2:VideoSource>` +
-          `<tr2:VideoEncoder token="VE${i}" GovLength="${rate}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc}</tt:Encoding>` +
-          `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
-          `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl></tr2:VideoEncoder>` +
-          `${ptz}</tr2:Configurations></tr2:Profiles>`
-        : `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name>` +
-          `<tt:VideoSourceConfiguration token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tt:VideoSourceConfiguration>` +
-          `<tt:VideoEncoderConfiguration token="VE${i}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc === 'H265' ? 'H265' : 'H264'}</tt:Encoding>` +
-          `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
-          `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit>` +
-          `</tt:RateControl></tt:VideoEncoderConfiguration>` +
-          `${ptz}</trt:Profiles>`;
-    }).join('');
+    return this.vendor.profiles
+      .map(([token, name], i) => {
+        const [width, height, rate] = i === 0 ? w : h;
+        const ptz = this.ptz
+          ? media2
+            ? '<tr2:PTZ token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tr2:PTZ>'
+            : '<tt:PTZConfiguration token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tt:PTZConfiguration>'
+          : '';
+        return media2
+          ? `<tr2:Profiles token="${token}" fixed="true"><tr2:Name>${name}</tr2:Name>` +
+              `<tr2:Configurations><tr2:VideoSource token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tr2:VideoSource>` +
+              `<tr2:VideoEncoder token="VE${i}" GovLength="${rate}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc}</tt:Encoding>` +
+              `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
+              `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl></tr2:VideoEncoder>` +
+              `${ptz}</tr2:Configurations></tr2:Profiles>`
+          : `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name>` +
+              `<tt:VideoSourceConfiguration token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tt:VideoSourceConfiguration>` +
+              `<tt:VideoEncoderConfiguration token="VE${i}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc === 'H265' ? 'H265' : 'H264'}</tt:Encoding>` +
+              `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
+              `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit>` +
+              `</tt:RateControl></tt:VideoEncoderConfiguration>` +
+              `${ptz}</trt:Profiles>`;
+      })
+      .join('');
   }
 
   private answer(operation: string, body: string, url: string): string | undefined {
@@ -223,29 +257,38 @@ export class SimOnvifCamera {
     const isSub = profileToken === v.profiles[1]?.[0];
     switch (operation) {
       case 'GetSystemDateAndTime':
-        return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>` +
+        return (
+          `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>` +
           `<tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>CST-8</tt:TZ></tt:TimeZone>` +
           `<tt:UTCDateTime><tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute>` +
           `<tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time>` +
           `<tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day>` +
-          `</tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
+          `</tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`
+        );
       case 'GetDeviceInformation':
-        return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${v.manufacturer}</tds:Manufacturer><tds:Model>${v.model}</tds:Model>` +
+        return (
+          `<tds:GetDeviceInformationResponse><tds:Manufacturer>${v.manufacturer}</tds:Manufacturer><tds:Model>${v.model}</tds:Model>` +
           `<tds:FirmwareVersion>${v.firmware}</tds:FirmwareVersion><tds:SerialNumber>SIM${String(this.opts.index).padStart(6, '0')}</tds:SerialNumber>` +
-          `<tds:HardwareId>${v.id}</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+          `<tds:HardwareId>${v.id}</tds:HardwareId></tds:GetDeviceInformationResponse>`
+        );
       case 'GetServices': {
-        const s = (ns: string, path: string): string => `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${this.svc(path)}</tds:XAddr>` +
+        const s = (ns: string, path: string): string =>
+          `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${this.svc(path)}</tds:XAddr>` +
           `<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`;
-        return `<tds:GetServicesResponse>${s('http://www.onvif.org/ver10/device/wsdl', v.paths.device)}` +
+        return (
+          `<tds:GetServicesResponse>${s('http://www.onvif.org/ver10/device/wsdl', v.paths.device)}` +
           `${s('http://www.onvif.org/ver10/media/wsdl', v.paths.media)}${s('http://www.onvif.org/ver20/media/wsdl', v.paths.media2)}` +
           `${this.ptz ? s('http://www.onvif.org/ver20/ptz/wsdl', v.paths.ptz) : ''}` +
-          `${s('http://www.onvif.org/ver10/events/wsdl', v.paths.events)}</tds:GetServicesResponse>`;
+          `${s('http://www.onvif.org/ver10/events/wsdl', v.paths.events)}</tds:GetServicesResponse>`
+        );
       }
       case 'GetCapabilities':
-        return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${this.svc(v.paths.device)}</tt:XAddr></tt:Device>` +
+        return (
+          `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${this.svc(v.paths.device)}</tt:XAddr></tt:Device>` +
           `<tt:Events><tt:XAddr>${this.svc(v.paths.events)}</tt:XAddr><tt:WSPullPointSupport>true</tt:WSPullPointSupport></tt:Events>` +
           `<tt:Media><tt:XAddr>${this.svc(v.paths.media)}</tt:XAddr></tt:Media>` +
-          `${this.ptz ? `<tt:PTZ><tt:XAddr>${this.svc(v.paths.ptz)}</tt:XAddr></tt:PTZ>` : ''}</tds:Capabilities></tds:GetCapabilitiesResponse>`;
+          `${this.ptz ? `<tt:PTZ><tt:XAddr>${this.svc(v.paths.ptz)}</tt:XAddr></tt:PTZ>` : ''}</tds:Capabilities></tds:GetCapabilitiesResponse>`
+        );
       case 'GetProfiles':
         return body.includes('ver20/media/wsdl') && /<tr2:GetProfiles/.test(body)
           ? `<tr2:GetProfilesResponse>${this.profileXml(true)}</tr2:GetProfilesResponse>`
@@ -255,19 +298,21 @@ export class SimOnvifCamera {
         return /<tr2:GetStreamUri/.test(body)
           ? `<tr2:GetStreamUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetStreamUriResponse>`
           : `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri>` +
-            `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
-            `<tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+              `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
+              `<tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
       }
       case 'GetSnapshotUri': {
         const uri = `http://${this.opts.host}:${this.port}/snapshot.jpg`;
         return /<tr2:GetSnapshotUri/.test(body)
           ? `<tr2:GetSnapshotUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetSnapshotUriResponse>`
           : `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri>` +
-            `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
-            `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
+              `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
+              `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       }
       default:
-        return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation) ? this.answerPtz(operation, body) : this.answerEvents(operation, body, url);
+        return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation)
+          ? this.answerPtz(operation, body)
+          : this.answerEvents(operation, body, url);
     }
   }
 
@@ -301,15 +346,22 @@ export class SimOnvifCamera {
       case 'GetStatus': {
         const p = this.position();
         const moving = this.vel.x !== 0 || this.vel.y !== 0 || this.vel.z !== 0;
-        return `<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="${p.x}" y="${p.y}"` +
+        return (
+          `<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="${p.x}" y="${p.y}"` +
           ` space="http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace"/>` +
           `<tt:Zoom x="${p.z}" space="http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace"/></tt:Position>` +
           `<tt:MoveStatus><tt:PanTilt>${moving ? 'MOVING' : 'IDLE'}</tt:PanTilt><tt:Zoom>IDLE</tt:Zoom></tt:MoveStatus>` +
-          `<tt:UtcTime>${new Date(this.now()).toISOString()}</tt:UtcTime></tptz:PTZStatus></tptz:GetStatusResponse>`;
+          `<tt:UtcTime>${new Date(this.now()).toISOString()}</tt:UtcTime></tptz:PTZStatus></tptz:GetStatusResponse>`
+        );
       }
       case 'GetPresets':
-        return `<tptz:GetPresetsResponse>${[...this.presets].map(([token, p]) => `<tptz:Preset token="${token}"><tt:Name>${p.name.replace(/[<&]/g, '')}</tt:Name>` +
-          `<tt:PTZPosition><tt:PanTilt x="${p.x}" y="${p.y}"/><tt:Zoom x="${p.z}"/></tt:PTZPosition></tptz:Preset>`).join('')}</tptz:GetPresetsResponse>`;
+        return `<tptz:GetPresetsResponse>${[...this.presets]
+          .map(
+            ([token, p]) =>
+              `<tptz:Preset token="${token}"><tt:Name>${p.name.replace(/[<&]/g, '')}</tt:Name>` +
+              `<tt:PTZPosition><tt:PanTilt x="${p.x}" y="${p.y}"/><tt:Zoom x="${p.z}"/></tt:PTZPosition></tptz:Preset>`,
+          )
+          .join('')}</tptz:GetPresetsResponse>`;
       case 'SetPreset': {
         const token = tag(body, 'PresetToken') ?? String(this.presets.size + 1);
         this.presets.set(token, { name: tag(body, 'PresetName') ?? token, ...this.position() });
@@ -333,16 +385,27 @@ export class SimOnvifCamera {
         const id = randomUUID().slice(0, 8);
         this.subs.set(id, { id, created: Date.now() });
         const term = new Date(this.now() + 60_000).toISOString();
-        const refs = this.vendor.id === 'axis' ? `<wsa5:ReferenceParameters>` +
-          `<dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${id}</dom0:SubscriptionId></wsa5:ReferenceParameters>` : '';
-        const addr = this.vendor.id === 'axis' ? this.svc(this.vendor.paths.events) : this.svc(`${this.vendor.subscriptionPath}${id}`);
-        return `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference>` +
+        const refs =
+          this.vendor.id === 'axis'
+            ? `<wsa5:ReferenceParameters>` +
+              `<dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${id}</dom0:SubscriptionId></wsa5:ReferenceParameters>`
+            : '';
+        const addr =
+          this.vendor.id === 'axis'
+            ? this.svc(this.vendor.paths.events)
+            : this.svc(`${this.vendor.subscriptionPath}${id}`);
+        return (
+          `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference>` +
           `<wsnt:CurrentTime>${new Date(this.now()).toISOString()}</wsnt:CurrentTime>` +
-          `<wsnt:TerminationTime>${term}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`;
+          `<wsnt:TerminationTime>${term}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
+        );
       }
       case 'PullMessages':
       case 'Unsubscribe': {
-        const id = this.vendor.id === 'axis' ? tag(body, 'SubscriptionId') : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
+        const id =
+          this.vendor.id === 'axis'
+            ? tag(body, 'SubscriptionId')
+            : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
         if (!id || !this.subs.has(id)) return undefined;
         if (operation === 'Unsubscribe') {
           this.subs.delete(id);
@@ -350,14 +413,17 @@ export class SimOnvifCamera {
         }
         const now = this.now();
         const active = Math.floor(now / period) % 2 === 1;
-        const msg = `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
+        const msg =
+          `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
           `tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic>` +
           `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed">` +
           `<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/>` +
           `<tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source>` +
           `<tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
-        return `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
-          `<tev:TerminationTime>${new Date(now + 60_000).toISOString()}</tev:TerminationTime>${msg}</tev:PullMessagesResponse>`;
+        return (
+          `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
+          `<tev:TerminationTime>${new Date(now + 60_000).toISOString()}</tev:TerminationTime>${msg}</tev:PullMessagesResponse>`
+        );
       }
       default:
         return undefined;

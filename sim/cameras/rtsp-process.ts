@@ -59,20 +59,39 @@ export class RtspProcess {
   /** rtsp://[user:password@]host:port/cam/<i>/<profile> */
   url(i: number, profile: 'main' | 'sub' = 'main', withCredentials = true): string {
     const o = this.opts;
-    const cred = withCredentials && o.user ? `${encodeURIComponent(o.user)}:${encodeURIComponent(o.password ?? '')}@` : '';
+    const cred =
+      withCredentials && o.user ? `${encodeURIComponent(o.user)}:${encodeURIComponent(o.password ?? '')}@` : '';
     return `rtsp://${cred}${o.host ?? '127.0.0.1'}:${this.port}/cam/${i}/${profile}`;
   }
 
   async start(): Promise<void> {
     const o = this.opts;
-    const args = [SCRIPT, '--port', String(o.port ?? 0), '--host', o.host ?? '127.0.0.1', '--count', String(o.count ?? 1), '--codec', o.codec ?? 'h264'];
-    for (const [flag, v] of [['--fps', o.fps], ['--width', o.width], ['--height', o.height], ['--gop', o.gop]] as const) if (v) args.push(flag, String(v));
+    const args = [
+      SCRIPT,
+      '--port',
+      String(o.port ?? 0),
+      '--host',
+      o.host ?? '127.0.0.1',
+      '--count',
+      String(o.count ?? 1),
+      '--codec',
+      o.codec ?? 'h264',
+    ];
+    for (const [flag, v] of [
+      ['--fps', o.fps],
+      ['--width', o.width],
+      ['--height', o.height],
+      ['--gop', o.gop],
+    ] as const)
+      if (v) args.push(flag, String(v));
     if (o.pattern) args.push('--pattern', o.pattern);
     if (o.repeatParameterSets) args.push('--repeat-parameter-sets');
     if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
     // in a process group of its own, so a terminal's Ctrl-C is for the process that started it to
     // handle, and with a parent-death signal, so the server never outlives that process
-    const [file, fileArgs] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', PYTHON, ...args]] : [PYTHON, args];
+    const [file, fileArgs] = existsSync(SETPRIV)
+      ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', PYTHON, ...args]]
+      : [PYTHON, args];
     const child = spawn(file, fileArgs, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     // writes to a server that died on its own fail with EPIPE: its exit is what matters
     child.stdin?.on('error', () => undefined);
@@ -89,9 +108,13 @@ export class RtspProcess {
         child.kill('SIGKILL');
         reject(e);
       };
-      const timer = setTimeout(() => fail(new Error(`simcam: rtsp_server.py not READY within ${timeout} ms; stderr: ${this.stderr}`)), timeout);
+      const timer = setTimeout(
+        () => fail(new Error(`simcam: rtsp_server.py not READY within ${timeout} ms; stderr: ${this.stderr}`)),
+        timeout,
+      );
       child.once('exit', (code) => {
-        if (!ready) fail(new Error(`simcam: rtsp_server.py exited with ${code} before READY: ${buf.trim() || this.stderr}`));
+        if (!ready)
+          fail(new Error(`simcam: rtsp_server.py exited with ${code} before READY: ${buf.trim() || this.stderr}`));
       });
       child.stdout?.on('data', (c: string) => {
         buf += c;

@@ -30,7 +30,13 @@ const sim = await startSimCameras({
   username: v.username!,
   password: v.password!,
   clockOffsetS: Number(v['clock-offset-s']),
-  discovery: v['discovery-port'] || v['multicast-interface'] ? { port: Number(v['discovery-port'] ?? 3702), ...(v['multicast-interface'] ? { multicastInterface: v['multicast-interface'] } : {}) } : false,
+  discovery:
+    v['discovery-port'] || v['multicast-interface']
+      ? {
+          port: Number(v['discovery-port'] ?? 3702),
+          ...(v['multicast-interface'] ? { multicastInterface: v['multicast-interface'] } : {}),
+        }
+      : false,
 });
 const info = sim.cameras.map(({ camera: _c, ...rest }) => rest);
 process.stdout.write(`READY ${JSON.stringify(info)}\n`);

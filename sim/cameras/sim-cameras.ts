@@ -63,16 +63,23 @@ export async function startSimCameras(o: SimCamerasOptions): Promise<SimCameras>
   const vendors = o.vendorMix ?? VENDOR_IDS;
   const started: { cameras: SimOnvifCamera[]; rtsp?: RtspProcess; discovery?: WsdResponder } = { cameras: [] };
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= (async () => {
-    await started.discovery?.close();
-    await Promise.all(started.cameras.map((c) => c.close()));
-    await started.rtsp?.close();
-  })());
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await started.discovery?.close();
+      await Promise.all(started.cameras.map((c) => c.close()));
+      await started.rtsp?.close();
+    })());
   try {
     let rtspPort = o.rtspPort ?? 8554;
     const rtspHost = o.rtspHost ?? hosts[0]!;
     if (o.rtsp !== false && o.rtspPort === undefined) {
-      started.rtsp = new RtspProcess({ count: o.count, codec: o.codec, host: rtspHost, port: 0, ...(o.rtspAuth ? { user: o.username, password: o.password } : {}) });
+      started.rtsp = new RtspProcess({
+        count: o.count,
+        codec: o.codec,
+        host: rtspHost,
+        port: 0,
+        ...(o.rtspAuth ? { user: o.username, password: o.password } : {}),
+      });
       await started.rtsp.start();
       rtspPort = started.rtsp.port;
     }
@@ -96,17 +103,43 @@ export async function startSimCameras(o: SimCamerasOptions): Promise<SimCameras>
       });
       started.cameras.push(cam);
       await cam.start();
-      infos.push({ index: i, host, port: cam.port, xaddr: cam.xaddr, endpoint: `urn:uuid:${randomUUID()}`, vendor: cam.vendor.id, codec: cam.opts.codec, rtspMain: cam.opts.rtspMain, rtspSub: cam.opts.rtspSub, ptz: cam.ptz, camera: cam });
+      infos.push({
+        index: i,
+        host,
+        port: cam.port,
+        xaddr: cam.xaddr,
+        endpoint: `urn:uuid:${randomUUID()}`,
+        vendor: cam.vendor.id,
+        codec: cam.opts.codec,
+        rtspMain: cam.opts.rtspMain,
+        rtspSub: cam.opts.rtspSub,
+        ptz: cam.ptz,
+        camera: cam,
+      });
     }
     if (o.discovery) {
       started.discovery = new WsdResponder({
-        devices: infos.map((c) => ({ endpoint: c.endpoint, host: c.host, xaddr: c.xaddr, scopes: ['onvif://www.onvif.org/Profile/Streaming', `onvif://www.onvif.org/name/${encodeURIComponent(`${c.camera.vendor.manufacturer} SIM-${c.index}`)}`, `onvif://www.onvif.org/hardware/${c.camera.vendor.model}`] })),
+        devices: infos.map((c) => ({
+          endpoint: c.endpoint,
+          host: c.host,
+          xaddr: c.xaddr,
+          scopes: [
+            'onvif://www.onvif.org/Profile/Streaming',
+            `onvif://www.onvif.org/name/${encodeURIComponent(`${c.camera.vendor.manufacturer} SIM-${c.index}`)}`,
+            `onvif://www.onvif.org/hardware/${c.camera.vendor.model}`,
+          ],
+        })),
         ...(o.discovery.port !== undefined ? { port: o.discovery.port } : {}),
         ...(o.discovery.multicastInterface ? { multicastInterface: o.discovery.multicastInterface } : {}),
       });
       await started.discovery.start();
     }
-    return { cameras: infos, ...(started.rtsp ? { rtsp: started.rtsp } : {}), ...(started.discovery ? { discovery: started.discovery } : {}), close };
+    return {
+      cameras: infos,
+      ...(started.rtsp ? { rtsp: started.rtsp } : {}),
+      ...(started.discovery ? { discovery: started.discovery } : {}),
+      close,
+    };
   } catch (e) {
     await close();
     throw e;

@@ -25,8 +25,17 @@ export const VENDORS: Record<Vendor['id'], Vendor> = {
     model: 'DS-2DE4425IW-DE',
     firmware: 'V5.6.15 build 200526',
     envPrefix: 'env',
-    paths: { device: '/onvif/device_service', media: '/onvif/Media', media2: '/onvif/Media2', ptz: '/onvif/PTZ', events: '/onvif/Events' },
-    profiles: [['Profile_1', 'mainStream'], ['Profile_2', 'subStream']],
+    paths: {
+      device: '/onvif/device_service',
+      media: '/onvif/Media',
+      media2: '/onvif/Media2',
+      ptz: '/onvif/PTZ',
+      events: '/onvif/Events',
+    },
+    profiles: [
+      ['Profile_1', 'mainStream'],
+      ['Profile_2', 'subStream'],
+    ],
     authFaultStatus: 401,
     subscriptionPath: '/onvif/Events/PullSubManager_',
   },
@@ -36,8 +45,17 @@ export const VENDORS: Record<Vendor['id'], Vendor> = {
     model: 'IPC-HFW2431S-S-S2',
     firmware: '2.800.0000000.22.R',
     envPrefix: 's',
-    paths: { device: '/onvif/device_service', media: '/onvif/media_service', media2: '/onvif/media2_service', ptz: '/onvif/ptz_service', events: '/onvif/event_service' },
-    profiles: [['MediaProfile00000', 'MediaProfile_Channel1_MainStream'], ['MediaProfile00001', 'MediaProfile_Channel1_SubStream1']],
+    paths: {
+      device: '/onvif/device_service',
+      media: '/onvif/media_service',
+      media2: '/onvif/media2_service',
+      ptz: '/onvif/ptz_service',
+      events: '/onvif/event_service',
+    },
+    profiles: [
+      ['MediaProfile00000', 'MediaProfile_Channel1_MainStream'],
+      ['MediaProfile00001', 'MediaProfile_Channel1_SubStream1'],
+    ],
     authFaultStatus: 400,
     subscriptionPath: '/onvif/event_service/subscription_',
   },
@@ -47,8 +65,17 @@ export const VENDORS: Record<Vendor['id'], Vendor> = {
     model: 'Q6045-E',
     firmware: '9.80.3.13',
     envPrefix: 'SOAP-ENV',
-    paths: { device: '/onvif/device_service', media: '/onvif/services', media2: '/onvif/services', ptz: '/onvif/services', events: '/onvif/services' },
-    profiles: [['profile_1_h264', 'profile_1 h264'], ['profile_2_h264', 'profile_2 h264']],
+    paths: {
+      device: '/onvif/device_service',
+      media: '/onvif/services',
+      media2: '/onvif/services',
+      ptz: '/onvif/services',
+      events: '/onvif/services',
+    },
+    profiles: [
+      ['profile_1_h264', 'profile_1 h264'],
+      ['profile_2_h264', 'profile_2 h264'],
+    ],
     authFaultStatus: 400,
     subscriptionPath: '/onvif/services?sub=',
   },
@@ -65,15 +92,20 @@ const NS =
 /** Wraps a body in the vendor's envelope. */
 export function wrap(v: Vendor, body: string): string {
   const p = v.envPrefix;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n` +
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<${p}:Envelope xmlns:${p}="http://www.w3.org/2003/05/soap-envelope" ${NS}>` +
-    `<${p}:Body>${body}</${p}:Body></${p}:Envelope>`;
+    `<${p}:Body>${body}</${p}:Body></${p}:Envelope>`
+  );
 }
 
 /** A SOAP 1.2 fault in the vendor's envelope. */
 export function fault(v: Vendor, code: string, subcode: string, reason: string): string {
   const p = v.envPrefix;
-  return wrap(v, `<${p}:Fault><${p}:Code><${p}:Value>${p}:${code}</${p}:Value>` +
-    `<${p}:Subcode><${p}:Value>ter:${subcode}</${p}:Value></${p}:Subcode></${p}:Code>` +
-    `<${p}:Reason><${p}:Text xml:lang="en">${reason}</${p}:Text></${p}:Reason></${p}:Fault>`);
+  return wrap(
+    v,
+    `<${p}:Fault><${p}:Code><${p}:Value>${p}:${code}</${p}:Value>` +
+      `<${p}:Subcode><${p}:Value>ter:${subcode}</${p}:Value></${p}:Subcode></${p}:Code>` +
+      `<${p}:Reason><${p}:Text xml:lang="en">${reason}</${p}:Text></${p}:Reason></${p}:Fault>`,
+  );
 }

@@ -9,14 +9,26 @@ import { assertOnScreen } from './screen-checks';
 
 /** A page whose browser speaks `locale` (the interface language is chosen in the console, zh-CN by default). */
 async function pageIn(browser: Browser, base: string, locale: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1600, height: 900 }, locale, timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1600, height: 900 },
+    locale,
+    timezoneId: 'Asia/Shanghai',
+  });
   return context.newPage();
 }
 
 /** The parts of an instant in UTC+8 (Asia/Shanghai has no daylight saving). */
 function shanghai(iso: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   const t = new Date(new Date(iso).getTime() + 8 * 3600_000);
-  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
+  return {
+    y: t.getUTCFullYear(),
+    mo: t.getUTCMonth() + 1,
+    d: t.getUTCDate(),
+    h: t.getUTCHours(),
+    mi: t.getUTCMinutes(),
+    s: t.getUTCSeconds(),
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -47,17 +59,41 @@ describe('audit page (e2e)', function () {
     await tg.addUser('paudit', 'auditor', 'police');
     const pview = await tg.addUser('pview', 'viewer', 'police');
     await tg.gw.repos.accounts.updateUser(pview, { displayName: '值班员张三' });
-    cams = await seedCity(tg, await tg.login('city'), CITY.filter((c) => ['天网-西门', '交通-大桥'].includes(c.name)));
+    cams = await seedCity(
+      tg,
+      await tg.login('city'),
+      CITY.filter((c) => ['天网-西门', '交通-大桥'].includes(c.name)),
+    );
     const west = cams.get('天网-西门')!;
     const bridge = cams.get('交通-大桥')!;
     // what the log holds after a viewer watched for 65 s, and after it asked for a traffic camera it may not see
     const audit = tg.gw.repos.audit;
     await tg.login('pview');
-    const by = { actorType: 'user', actorId: pview, actorName: 'pview', departmentId: tg.departments.police, ip: '127.0.0.1', targetType: 'camera' } as const;
-    await audit.append({ ...by, action: 'stream.open', targetId: bridge.id, outcome: 'denied', detail: { profile: 'sub' } });
+    const by = {
+      actorType: 'user',
+      actorId: pview,
+      actorName: 'pview',
+      departmentId: tg.departments.police,
+      ip: '127.0.0.1',
+      targetType: 'camera',
+    } as const;
+    await audit.append({
+      ...by,
+      action: 'stream.open',
+      targetId: bridge.id,
+      outcome: 'denied',
+      detail: { profile: 'sub' },
+    });
     const session = '0b7c6a1e-0000-4000-8000-000000000001';
-    await audit.append({ ...by, action: 'stream.close', targetId: west.id, detail: { profile: 'main', session, reason: 'viewer left', durationS: 65 } });
-    const wrong = await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pview', password: 'not-the-password' } });
+    await audit.append({
+      ...by,
+      action: 'stream.close',
+      targetId: west.id,
+      detail: { profile: 'main', session, reason: 'viewer left', durationS: 65 },
+    });
+    const wrong = await tg.api('POST', '/api/v1/auth/login', {
+      body: { username: 'pview', password: 'not-the-password' },
+    });
     assert.equal(wrong.status, 401);
     const read = await tg.api('GET', '/api/v1/audit?limit=50', { token: await tg.login('city') });
     const rows = read.body.items as Array<{ id: string; action: string; at: string; outcome: string }>;
@@ -91,7 +127,8 @@ describe('audit page (e2e)', function () {
     assert.match(target, /^摄像机 天网-西门 \(#\d+\)$/, `the camera by name: ${target}`);
     assert.equal(await p.textContent(cell(closeId, 'audit-actor')), '值班员张三 (pview)');
     const detail = (await p.textContent(`.audit-page tr[data-id="${closeId}"] .audit-detail`)) ?? '';
-    for (const words of ['码流 主码流', '原因 观看者离开', '时长 1 分 5 秒']) assert.ok(detail.includes(words), `detail has "${words}": ${detail}`);
+    for (const words of ['码流 主码流', '原因 观看者离开', '时长 1 分 5 秒'])
+      assert.ok(detail.includes(words), `detail has "${words}": ${detail}`);
     assert.doesNotMatch(detail, /[{}"]|durationS|session/, `no JSON or keys: ${detail}`);
     const at = (await p.textContent(cell(closeId, 'audit-at'))) ?? '';
     const z = shanghai(closeAt);
@@ -106,7 +143,8 @@ describe('audit page (e2e)', function () {
     assert.equal(await p.textContent(cell(closeId, 'audit-action')), 'Closed a stream');
     assert.match((await p.textContent(cell(closeId, 'audit-target'))) ?? '', /^Camera 天网-西门 \(#\d+\)$/);
     const en = (await p.textContent(`.audit-page tr[data-id="${closeId}"] .audit-detail`)) ?? '';
-    for (const words of ['Profile main stream', 'Reason the viewer left', 'Duration 1 min 5 s']) assert.ok(en.includes(words), `detail has "${words}": ${en}`);
+    for (const words of ['Profile main stream', 'Reason the viewer left', 'Duration 1 min 5 s'])
+      assert.ok(en.includes(words), `detail has "${words}": ${en}`);
     const enAt = ((await p.textContent(cell(closeId, 'audit-at'))) ?? '').replace(/\s/g, ' ');
     assert.equal(enAt, english(closeAt));
     const option = await p.textContent(`.audit-page select[name=action] option[value="stream.close"]`);
@@ -129,7 +167,11 @@ describe('audit page (e2e)', function () {
 
     await p.selectOption('.audit-page select[name=action]', { label: 'Closed a stream' });
     await p.click('.audit-page form button[type=submit]');
-    await p.waitForFunction(() => [...document.querySelectorAll('.audit-page tr[data-action]')].every((r) => r.getAttribute('data-action') === 'stream.close'));
+    await p.waitForFunction(() =>
+      [...document.querySelectorAll('.audit-page tr[data-action]')].every(
+        (r) => r.getAttribute('data-action') === 'stream.close',
+      ),
+    );
     assert.equal(await p.locator('.audit-page tr[data-action="stream.close"]').count(), 1);
     await assertOnScreen(p, cell(closeId, 'audit-detail'), 'the details of the row');
   });

@@ -3,15 +3,32 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 /** A fresh page of its own context (own sessionStorage/localStorage), collecting page errors. */
-export async function newPage(browser: Browser, base: string, opts: { width?: number; height?: number; timezoneId?: string } = {}): Promise<Page & { errors: string[] }> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 }, locale: 'zh-CN', ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}) });
+export async function newPage(
+  browser: Browser,
+  base: string,
+  opts: { width?: number; height?: number; timezoneId?: string } = {},
+): Promise<Page & { errors: string[] }> {
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 },
+    locale: 'zh-CN',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
+  });
   const page = (await context.newPage()) as Page & { errors: string[] };
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(String(err)));

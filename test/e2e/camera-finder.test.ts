@@ -30,13 +30,24 @@ describe('finding a camera (e2e)', function () {
     await tg.addUser('pview', 'viewer', 'police');
     await seedCity(tg, await tg.login('city'));
     const admin = await tg.login('padmin');
-    const net = await tg.api('POST', '/api/v1/networks', { token: admin, body: { name: '公安视频专网', cidrs: ['127.0.0.0/8'] } });
+    const net = await tg.api('POST', '/api/v1/networks', {
+      token: admin,
+      body: { name: '公安视频专网', cidrs: ['127.0.0.0/8'] },
+    });
     assert.equal(net.status, 201, net.text);
     netId = net.body.id;
     // 3 km from the city: far enough that finding it means flying there
     const [lng, lat] = offset(3000, 2000);
     const d = 0.002;
-    const square = [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]];
+    const square = [
+      [
+        [lng - d, lat - d],
+        [lng + d, lat - d],
+        [lng + d, lat + d],
+        [lng - d, lat + d],
+        [lng - d, lat - d],
+      ],
+    ];
     const grid = await tg.api('POST', '/api/v1/grids', {
       token: await tg.login('city'),
       body: { name: '解放街道网格', kind: 'grid', geometry: { type: 'Polygon', coordinates: square } },
@@ -45,9 +56,18 @@ describe('finding a camera (e2e)', function () {
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: admin,
       body: {
-        name: '模拟-解放路口', networkId: netId, mainUri: rtsp.url(0, 'main'), subUri: rtsp.url(0, 'sub'),
+        name: '模拟-解放路口',
+        networkId: netId,
+        mainUri: rtsp.url(0, 'main'),
+        subUri: rtsp.url(0, 'sub'),
         streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
-        lng, lat, bearing: 90, fov: 90, rangeM: 100, address: '解放路 18 号', tags: ['crossing', 'sim-cam'],
+        lng,
+        lat,
+        bearing: 90,
+        fov: 90,
+        rangeM: 100,
+        address: '解放路 18 号',
+        tags: ['crossing', 'sim-cam'],
       },
     });
     assert.equal(r.status, 201, r.text);
@@ -73,20 +93,29 @@ describe('finding a camera (e2e)', function () {
     await p.waitForFunction((want) => {
       const box = document.querySelector('.search-results');
       const typed = document.querySelector<HTMLInputElement>('.topbar input[name=camera-search]')?.value;
-      return !!box && !box.hasAttribute('hidden') && typed === want && box.querySelector('.search-hit, .search-none') !== null;
+      return (
+        !!box &&
+        !box.hasAttribute('hidden') &&
+        typed === want &&
+        box.querySelector('.search-hit, .search-none') !== null
+      );
     }, text);
     await p.waitForTimeout(400); // a later answer for the whole text replaces an earlier one
   }
 
   /** The map has flown to the camera (close zoom, camera in the middle, its marker on screen) and its pane plays. */
   async function flownAndPlaying(p: Page): Promise<void> {
-    await p.waitForFunction(([lng, lat]) => {
-      const { base } = window.cloudeye!;
-      const m = base.map;
-      const at = m.latLngToContainerPoint(base.toLatLng(lng as number, lat as number));
-      const size = m.getSize();
-      return m.getZoom() >= 18 && Math.abs(at.x - size.x / 2) < 3 && Math.abs(at.y - size.y / 2) < 3;
-    }, [cam.lng, cam.lat], { timeout: 10_000 });
+    await p.waitForFunction(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        const m = base.map;
+        const at = m.latLngToContainerPoint(base.toLatLng(lng as number, lat as number));
+        const size = m.getSize();
+        return m.getZoom() >= 18 && Math.abs(at.x - size.x / 2) < 3 && Math.abs(at.y - size.y / 2) < 3;
+      },
+      [cam.lng, cam.lat],
+      { timeout: 10_000 },
+    );
     await assertOnScreen(p, `.cam-marker[data-camera-id="${cam.id}"]`, 'the camera marker');
     const pane = `.video-wall .pane[data-camera-id="${cam.id}"]`;
     await p.waitForSelector(`${pane}[data-state=live]`, { timeout: 30_000 });
@@ -94,7 +123,10 @@ describe('finding a camera (e2e)', function () {
     assert.equal(await p.textContent(`${pane} .pane-name`), cam.name);
     const t0 = await p.$eval(`${pane} video`, (v) => (v as HTMLVideoElement).currentTime);
     await p.waitForTimeout(2500);
-    const v = await p.$eval(`${pane} video`, (el) => ({ t: (el as HTMLVideoElement).currentTime, w: (el as HTMLVideoElement).videoWidth }));
+    const v = await p.$eval(`${pane} video`, (el) => ({
+      t: (el as HTMLVideoElement).currentTime,
+      w: (el as HTMLVideoElement).videoWidth,
+    }));
     assert.ok(v.t - t0 > 1 && v.w > 0, `the video advances: ${t0} → ${v.t}, ${v.w} px wide`);
   }
 
@@ -108,13 +140,22 @@ describe('finding a camera (e2e)', function () {
     await searchFor(p, '解放路 18');
     await assertOnScreen(p, hit, 'the hit by address');
     const shown = (await p.textContent(hit)) ?? '';
-    for (const part of [cam.name, `#${cam.id}`, '解放路 18 号', 'crossing', 'sim-cam', '地址']) assert.ok(shown.includes(part), `the hit shows "${part}": ${shown}`);
+    for (const part of [cam.name, `#${cam.id}`, '解放路 18 号', 'crossing', 'sim-cam', '地址'])
+      assert.ok(shown.includes(part), `the hit shows "${part}": ${shown}`);
 
     await searchFor(p, cam.id);
-    assert.equal(await p.getAttribute('.search-results .search-hit >> nth=0', 'data-camera-id'), cam.id, 'by id: the camera first');
+    assert.equal(
+      await p.getAttribute('.search-results .search-hit >> nth=0', 'data-camera-id'),
+      cam.id,
+      'by id: the camera first',
+    );
     assert.match((await p.textContent(`${hit} .hit-match`)) ?? '', /编号/);
     await searchFor(p, 'sim-c');
-    assert.deepEqual(await p.$$eval('.search-results .search-hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId)), [cam.id], 'by tag');
+    assert.deepEqual(
+      await p.$$eval('.search-results .search-hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId)),
+      [cam.id],
+      'by tag',
+    );
     await searchFor(p, '没有这台');
     await assertOnScreen(p, '.search-results .search-none', 'the "nothing found" line');
 
@@ -140,7 +181,10 @@ describe('finding a camera (e2e)', function () {
     const group = `${dept} .tree-group[data-group="${netId}"]`;
     await assertOnScreen(p, `${group} > .tree-expand`, 'the network of the camera');
     assert.match((await p.textContent(`${group} > .tree-expand`)) ?? '', /公安视频专网 \(1\)/);
-    assert.match((await p.textContent(`${dept} .tree-group[data-group=none] > .tree-expand`)) ?? '', /未分配网络 \(\d+\)/);
+    assert.match(
+      (await p.textContent(`${dept} .tree-group[data-group=none] > .tree-expand`)) ?? '',
+      /未分配网络 \(\d+\)/,
+    );
     await p.click(`${group} > .tree-expand`);
     const leaf = `${group} .tree-cam[data-camera-id="${cam.id}"]`;
     await assertOnScreen(p, leaf, 'the camera in the directory');
@@ -153,7 +197,14 @@ describe('finding a camera (e2e)', function () {
     await gridNode.locator(`.tree-cam[data-camera-id="${cam.id}"]`).click();
     assert.equal(await p.locator('.camera-tree-panel').isVisible(), false, 'the directory closes');
     await assertOnScreen(p, '#map', 'the map');
-    assert.equal(await p.locator('.users-page').isVisible().catch(() => false), false, 'the users page is gone');
+    assert.equal(
+      await p
+        .locator('.users-page')
+        .isVisible()
+        .catch(() => false),
+      false,
+      'the users page is gone',
+    );
     await flownAndPlaying(p);
   });
 });

@@ -11,8 +11,10 @@ import { wgsToGcj } from '../../web/src/map/crs-shift';
 const bearingTo = (c: Camera, lng: number, lat: number): number => {
   const rad = Math.PI / 180;
   const y = Math.sin((lng - c.lng) * rad) * Math.cos(lat * rad);
-  const x = Math.cos(c.lat * rad) * Math.sin(lat * rad) - Math.sin(c.lat * rad) * Math.cos(lat * rad) * Math.cos((lng - c.lng) * rad);
-  return ((Math.atan2(y, x) / rad) + 360) % 360;
+  const x =
+    Math.cos(c.lat * rad) * Math.sin(lat * rad) -
+    Math.sin(c.lat * rad) * Math.cos(lat * rad) * Math.cos((lng - c.lng) * rad);
+  return (Math.atan2(y, x) / rad + 360) % 360;
 };
 const angleDiff = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
 
@@ -55,7 +57,11 @@ describe('console (e2e)', function () {
     await loginAs(p, 'pview');
     await waitRender(p, 0);
     const shown = await shownCameras(p);
-    assert.equal(shown.total, police().length, 'every police camera is on the map (as a marker or inside a cluster), no other');
+    assert.equal(
+      shown.total,
+      police().length,
+      'every police camera is on the map (as a marker or inside a cluster), no other',
+    );
     assert.deepEqual(p.errors, []);
     await screenshot(p, 'console-map');
   });
@@ -67,23 +73,47 @@ describe('console (e2e)', function () {
     await waitRender(p, 0);
     const byId = new Map(police().map((c) => [c.id, c]));
     const west = offset(-700, 20); // 天网-西门 alone: its marker is then reused for a camera in the centre
-    const views: Array<[[number, number], number]> = [[CENTRE, 17], [CENTRE, 12], [CENTRE, 16], [CENTRE, 14], [west, 17], [CENTRE, 18], [west, 18], [CENTRE, 13]];
+    const views: Array<[[number, number], number]> = [
+      [CENTRE, 17],
+      [CENTRE, 12],
+      [CENTRE, 16],
+      [CENTRE, 14],
+      [west, 17],
+      [CENTRE, 18],
+      [west, 18],
+      [CENTRE, 13],
+    ];
     for (const [[lng, lat], zoom] of views) {
       const before = await renderSeq(p);
-      await p.evaluate(([lng, lat, z]) => {
-        const { base } = window.cloudeye!;
-        base.map.setView(base.toLatLng(lng, lat), z, { animate: false });
-      }, [lng, lat, zoom] as const);
+      await p.evaluate(
+        ([lng, lat, z]) => {
+          const { base } = window.cloudeye!;
+          base.map.setView(base.toLatLng(lng, lat), z, { animate: false });
+        },
+        [lng, lat, zoom] as const,
+      );
       await waitRender(p, before);
       const shown = await shownCameras(p);
-      const inView = await p.evaluate((ids) => {
-        const { base } = window.cloudeye!;
-        const b = base.map.getBounds();
-        return ids.filter(([, lng, lat]) => b.contains(base.toLatLng(lng, lat))).map(([id]) => id);
-      }, police().map((c) => [c.id, c.lng, c.lat] as [string, number, number]));
+      const inView = await p.evaluate(
+        (ids) => {
+          const { base } = window.cloudeye!;
+          const b = base.map.getBounds();
+          return ids.filter(([, lng, lat]) => b.contains(base.toLatLng(lng, lat))).map(([id]) => id);
+        },
+        police().map((c) => [c.id, c.lng, c.lat] as [string, number, number]),
+      );
       assert.equal(new Set(shown.ids).size, shown.ids.length, `zoom ${zoom}: no camera drawn twice`);
-      assert.ok(shown.total >= inView.length && shown.total <= police().length, `zoom ${zoom}: ${shown.total} shown, ${inView.length} in view`);
-      const labels = await p.$$eval('.cam-marker[data-camera-id]', (els) => els.map((e) => ({ id: (e as HTMLElement).dataset.cameraId ?? '', status: (e as HTMLElement).dataset.status ?? '', title: e.closest('.leaflet-marker-icon')?.getAttribute('title') ?? '' })));
+      assert.ok(
+        shown.total >= inView.length && shown.total <= police().length,
+        `zoom ${zoom}: ${shown.total} shown, ${inView.length} in view`,
+      );
+      const labels = await p.$$eval('.cam-marker[data-camera-id]', (els) =>
+        els.map((e) => ({
+          id: (e as HTMLElement).dataset.cameraId ?? '',
+          status: (e as HTMLElement).dataset.status ?? '',
+          title: e.closest('.leaflet-marker-icon')?.getAttribute('title') ?? '',
+        })),
+      );
       for (const l of labels) {
         const c = byId.get(l.id);
         assert.ok(c, `zoom ${zoom}: ${l.id} is a police camera`);
@@ -93,10 +123,13 @@ describe('console (e2e)', function () {
       if (zoom >= 17) assert.equal(shown.ids.length, shown.total, `zoom ${zoom}: single markers only`);
     }
     // a marker that was recycled across those redraws still opens its own camera
-    await p.evaluate(([lng, lat]) => {
-      const { base } = window.cloudeye!;
-      base.map.setView(base.toLatLng(lng, lat), 17, { animate: false });
-    }, [CENTRE[0], CENTRE[1]] as const);
+    await p.evaluate(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng, lat), 17, { animate: false });
+      },
+      [CENTRE[0], CENTRE[1]] as const,
+    );
     const cam = cams.get('天网-人民路口北')!;
     await p.waitForSelector(`.cam-marker[data-camera-id="${cam.id}"]`);
     await p.click(`.cam-marker[data-camera-id="${cam.id}"]`);
@@ -130,24 +163,48 @@ describe('console (e2e)', function () {
     const expected = police()
       .map((c) => {
         const d = haversineM(c.lng, c.lat, lng, lat);
-        const covering = d <= (c.rangeM ?? defaultRangeM) && (c.fov === null || c.bearing === null || c.fov >= 360 || angleDiff(bearingTo(c, lng, lat), c.bearing) <= c.fov / 2);
+        const covering =
+          d <= (c.rangeM ?? defaultRangeM) &&
+          (c.fov === null ||
+            c.bearing === null ||
+            c.fov >= 360 ||
+            angleDiff(bearingTo(c, lng, lat), c.bearing) <= c.fov / 2);
         return { id: c.id, d, covering };
       })
       .filter((x) => x.d <= radius)
       .sort((a, b) => Number(b.covering) - Number(a.covering) || a.d - b.d);
-    assert.ok(expected.length >= 4 && expected.some((x) => x.covering) && expected.some((x) => !x.covering), 'the seeded city makes a discriminating case');
+    assert.ok(
+      expected.length >= 4 && expected.some((x) => x.covering) && expected.some((x) => !x.covering),
+      'the seeded city makes a discriminating case',
+    );
     const readHits = async (): Promise<Array<{ id: string; d: number; covering: boolean }>> => {
       await page!.waitForSelector('.incident-results .hit');
-      return page!.$$eval('.incident-results .hit', (els) => els.map((e) => ({ id: (e as HTMLElement).dataset.cameraId ?? '', d: Number((e as HTMLElement).dataset.distance), covering: e.classList.contains('covering') })));
+      return page!.$$eval('.incident-results .hit', (els) =>
+        els.map((e) => ({
+          id: (e as HTMLElement).dataset.cameraId ?? '',
+          d: Number((e as HTMLElement).dataset.distance),
+          covering: e.classList.contains('covering'),
+        })),
+      );
     };
     await page.selectOption('.incident-panel select[name=crs]', 'wgs84');
     await page.fill('.incident-panel input[name=lng]', String(lng));
     await page.fill('.incident-panel input[name=lat]', String(lat));
     await page.click('.incident-panel form.coords button[type=submit]');
     const hits = await readHits();
-    assert.deepEqual(hits.map((x) => x.id), expected.map((x) => x.id), 'covering first, then nearest first');
-    assert.deepEqual(hits.map((x) => x.covering), expected.map((x) => x.covering), 'covering cameras are flagged');
-    hits.forEach((x, i) => assert.ok(Math.abs(x.d - expected[i]!.d) < 1, `distance of ${x.id}: ${x.d} vs ${expected[i]!.d}`));
+    assert.deepEqual(
+      hits.map((x) => x.id),
+      expected.map((x) => x.id),
+      'covering first, then nearest first',
+    );
+    assert.deepEqual(
+      hits.map((x) => x.covering),
+      expected.map((x) => x.covering),
+      'covering cameras are flagged',
+    );
+    hits.forEach((x, i) =>
+      assert.ok(Math.abs(x.d - expected[i]!.d) < 1, `distance of ${x.id}: ${x.d} vs ${expected[i]!.d}`),
+    );
     await screenshot(page, 'console-incident');
 
     // the same point typed in GCJ-02 gives the same list
@@ -157,7 +214,10 @@ describe('console (e2e)', function () {
     await page.fill('.incident-panel input[name=lng]', gx.toFixed(7));
     await page.fill('.incident-panel input[name=lat]', gy.toFixed(7));
     await page.click('.incident-panel form.coords button[type=submit]');
-    assert.deepEqual((await readHits()).map((x) => x.id), expected.map((x) => x.id));
+    assert.deepEqual(
+      (await readHits()).map((x) => x.id),
+      expected.map((x) => x.id),
+    );
   });
 
   it('a traffic viewer sees police cameras only once a share is granted', async () => {
@@ -169,7 +229,15 @@ describe('console (e2e)', function () {
     await setFilter(page, 'department', String(tg.departments.police));
     assert.equal((await shownCameras(page)).total, 0, 'no police camera before the share');
 
-    const share = await tg.api('POST', '/api/v1/shares', { token: await tg.login('padmin'), body: { toDepartmentId: tg.departments.traffic, kind: 'tags', tags: ['crossing'], expiresAt: new Date(Date.now() + 3600_000).toISOString() } });
+    const share = await tg.api('POST', '/api/v1/shares', {
+      token: await tg.login('padmin'),
+      body: {
+        toDepartmentId: tg.departments.traffic,
+        kind: 'tags',
+        tags: ['crossing'],
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
     assert.equal(share.status, 201, share.text);
     const crossing = police().filter((c) => c.tags.includes('crossing'));
     await setFilter(page, 'department', '');
@@ -230,7 +298,9 @@ describe('console (e2e)', function () {
     // users page: a police operator (a department admin may only add users of its own department)
     await p.click('.nav-link[data-page=users]');
     await p.waitForSelector('.users-page tr[data-user=pview]');
-    const deptChoices = await p.$$eval('.users-page select[name=departmentId] option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    const deptChoices = await p.$$eval('.users-page select[name=departmentId] option', (els) =>
+      els.map((e) => (e as HTMLOptionElement).value),
+    );
     assert.deepEqual(deptChoices, [String(tg.departments.police)], 'only its own department is offered');
     await p.fill('.users-page input[name=username]', 'pnew');
     await p.fill('.users-page input[name=displayName]', '新值班员');
@@ -248,19 +318,34 @@ describe('console (e2e)', function () {
     assert.equal(me.body.name, 'pnew');
     assert.equal(me.body.role, 'operator');
     assert.equal(me.body.departmentId, tg.departments.police);
-    assert.equal((await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pnew', password: 'wrong-password' } })).status, 401);
+    assert.equal(
+      (await tg.api('POST', '/api/v1/auth/login', { body: { username: 'pnew', password: 'wrong-password' } })).status,
+      401,
+    );
 
     // shares page: the street-tagged police cameras to traffic until a set time (typed in the console's local time, UTC+8 here)
     await p.click('.nav-link[data-page=shares]');
     await p.waitForSelector('.shares-page form');
-    const before = new Set(((await tg.api('GET', '/api/v1/shares', { token: admin })).body as Array<{ id: number }>).map((s) => s.id));
+    const before = new Set(
+      ((await tg.api('GET', '/api/v1/shares', { token: admin })).body as Array<{ id: number }>).map((s) => s.id),
+    );
     await p.selectOption('.shares-page select[name=toDepartmentId]', String(tg.departments.traffic));
     await p.selectOption('.shares-page select[name=kind]', 'tags');
     await p.fill('.shares-page input[name=tags]', 'street');
     await p.fill('.shares-page input[name=expiresAt]', '2031-05-06T09:30');
     await p.fill('.shares-page input[name=note]', '春运保障');
     await p.click('.shares-page form button[type=submit]');
-    const listed = async (): Promise<Array<{ id: number; toDepartmentId: number; kind: string; tags: string[]; note: string; expiresAt: string | null; revokedAt: string | null }>> => {
+    const listed = async (): Promise<
+      Array<{
+        id: number;
+        toDepartmentId: number;
+        kind: string;
+        tags: string[];
+        note: string;
+        expiresAt: string | null;
+        revokedAt: string | null;
+      }>
+    > => {
       const r = await tg.api('GET', '/api/v1/shares', { token: admin });
       assert.equal(r.status, 200, r.text);
       return r.body;
@@ -297,7 +382,11 @@ describe('console (e2e)', function () {
     const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
     assert.deepEqual(pages, ['audit']);
     await page.waitForSelector('.audit-page tr[data-action]');
-    assert.ok((await page.locator('.audit-page tr[data-action^="auth.login"], .audit-page tr[data-action^="login"]').count()) > 0, 'logins are in the log');
+    assert.ok(
+      (await page.locator('.audit-page tr[data-action^="auth.login"], .audit-page tr[data-action^="login"]').count()) >
+        0,
+      'logins are in the log',
+    );
     await page.goto('/#/map');
     await page.waitForSelector('.audit-page');
     assert.equal(await page.locator('#map').count(), 0);

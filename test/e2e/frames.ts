@@ -15,8 +15,24 @@ export type Rgb = Uint8Array;
  */
 export function referenceFrame(url: string, timeoutMs = 15_000): Promise<Rgb> {
   return new Promise((resolve, reject) => {
-    const args = ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-vf', `select=gte(n\\,5),scale=${GRID_W}:${GRID_H}`,
-      '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+    const args = [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-rtsp_transport',
+      'tcp',
+      '-i',
+      url,
+      '-vf',
+      `select=gte(n\\,5),scale=${GRID_W}:${GRID_H}`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ];
     const ff = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
@@ -26,7 +42,8 @@ export function referenceFrame(url: string, timeoutMs = 15_000): Promise<Rgb> {
     ff.on('close', (code) => {
       clearTimeout(timer);
       const buf = Buffer.concat(out);
-      if (buf.length !== GRID_W * GRID_H * 3) reject(new Error(`reference frame of ${url}: ffmpeg exited ${code}, ${buf.length} bytes: ${err}`));
+      if (buf.length !== GRID_W * GRID_H * 3)
+        reject(new Error(`reference frame of ${url}: ffmpeg exited ${code}, ${buf.length} bytes: ${err}`));
       else resolve(new Uint8Array(buf));
     });
   });
@@ -37,16 +54,21 @@ export function referenceFrame(url: string, timeoutMs = 15_000): Promise<Rgb> {
  * (drawImage + getImageData), as RGB. Throws when the video has no decoded frame.
  */
 export async function paneFrame(page: Page, paneSelector: string): Promise<Rgb> {
-  const rgba = await page.$eval(`${paneSelector} video`, (el, [w, h]) => {
-    const v = el as HTMLVideoElement;
-    if (v.readyState < 2 || v.videoWidth === 0) throw new Error(`video not ready: readyState ${v.readyState}, ${v.videoWidth}x${v.videoHeight}`);
-    const c = document.createElement('canvas');
-    c.width = w!;
-    c.height = h!;
-    const g = c.getContext('2d', { willReadFrequently: true })!;
-    g.drawImage(v, 0, 0, w!, h!);
-    return Array.from(g.getImageData(0, 0, w!, h!).data);
-  }, [GRID_W, GRID_H]);
+  const rgba = await page.$eval(
+    `${paneSelector} video`,
+    (el, [w, h]) => {
+      const v = el as HTMLVideoElement;
+      if (v.readyState < 2 || v.videoWidth === 0)
+        throw new Error(`video not ready: readyState ${v.readyState}, ${v.videoWidth}x${v.videoHeight}`);
+      const c = document.createElement('canvas');
+      c.width = w!;
+      c.height = h!;
+      const g = c.getContext('2d', { willReadFrequently: true })!;
+      g.drawImage(v, 0, 0, w!, h!);
+      return Array.from(g.getImageData(0, 0, w!, h!).data);
+    },
+    [GRID_W, GRID_H],
+  );
   const rgb = new Uint8Array(GRID_W * GRID_H * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
     rgb[j] = rgba[i]!;
@@ -77,7 +99,8 @@ export function probes(ref: Rgb, exclude = { x: 0.5, y: 0.3 }, flat = 10): Probe
       let uniform = true;
       for (let dy = -2; dy <= 2 && uniform; dy++)
         for (let dx = -2; dx <= 2 && uniform; dx++)
-          for (let c = 0; c < 3; c++) if (Math.abs(px(ref, x + dx, y + dy, c) - px(ref, x, y, c)) > flat) uniform = false;
+          for (let c = 0; c < 3; c++)
+            if (Math.abs(px(ref, x + dx, y + dy, c) - px(ref, x, y, c)) > flat) uniform = false;
       if (uniform) out.push({ x, y, rgb: [px(ref, x, y, 0), px(ref, x, y, 1), px(ref, x, y, 2)] });
     }
   }
@@ -105,7 +128,8 @@ export function compareFrame(frame: Rgb, points: Probe[], tolerance = 40): Frame
     });
     if (mean.some((v, c) => Math.abs(v - p.rgb[c]!) > tolerance)) {
       wrong++;
-      if (examples.length < 4) examples.push(`(${p.x},${p.y}) drawn rgb(${p.rgb.join(',')}) shown rgb(${mean.join(',')})`);
+      if (examples.length < 4)
+        examples.push(`(${p.x},${p.y}) drawn rgb(${p.rgb.join(',')}) shown rgb(${mean.join(',')})`);
     }
   }
   return { probes: points.length, wrong, examples };
@@ -122,7 +146,8 @@ export async function expectPaneShows(
   opts: { samples?: number; everyMs?: number; maxWrong?: number } = {},
 ): Promise<FrameMatch> {
   const points = probes(ref);
-  if (points.length < 100) throw new Error(`reference has only ${points.length} uniform probes: not the colour-bar pattern?`);
+  if (points.length < 100)
+    throw new Error(`reference has only ${points.length} uniform probes: not the colour-bar pattern?`);
   let worst: FrameMatch | null = null;
   for (let i = 0; i < (opts.samples ?? 10); i++) {
     if (i > 0) await page.waitForTimeout(opts.everyMs ?? 500);
@@ -131,7 +156,9 @@ export async function expectPaneShows(
   }
   const limit = Math.floor(points.length * (opts.maxWrong ?? 0.03));
   if (worst!.wrong > limit)
-    throw new Error(`${paneSelector}: ${worst!.wrong} of ${worst!.probes} probes differ from what the camera drew (limit ${limit}): `
-      + worst!.examples.join('; '));
+    throw new Error(
+      `${paneSelector}: ${worst!.wrong} of ${worst!.probes} probes differ from what the camera drew (limit ${limit}): ` +
+        worst!.examples.join('; '),
+    );
   return worst!;
 }

@@ -9,19 +9,29 @@ export async function renderSeq(page: Page): Promise<number> {
 /** Waits until the cameras layer has redrawn after `after`. */
 export async function waitRender(page: Page, after: number, timeout = 10_000): Promise<void> {
   try {
-    await page.waitForFunction((n) => Number(document.getElementById('map')?.dataset.camerasRendered ?? 0) > n, after, { timeout });
+    await page.waitForFunction((n) => Number(document.getElementById('map')?.dataset.camerasRendered ?? 0) > n, after, {
+      timeout,
+    });
   } catch (err) {
     // say what the console showed (e.g. the cameras endpoint is missing) rather than only "timeout"
     const shown = await page.$$eval('.toast-error', (els) => els.map((e) => e.textContent).join(' | ')).catch(() => '');
-    throw new Error(`the cameras layer did not redraw within ${timeout} ms${shown ? `; the console showed: ${shown}` : ''}`, { cause: err });
+    throw new Error(
+      `the cameras layer did not redraw within ${timeout} ms${shown ? `; the console showed: ${shown}` : ''}`,
+      { cause: err },
+    );
   }
 }
 
 /** Cameras on screen: single markers plus the counts of cluster bubbles. */
 export async function shownCameras(page: Page): Promise<{ total: number; ids: string[] }> {
   return page.evaluate(() => {
-    const ids = [...document.querySelectorAll<HTMLElement>('.cam-marker[data-camera-id]')].map((e) => e.dataset.cameraId ?? '');
-    const inClusters = [...document.querySelectorAll<HTMLElement>('.cam-cluster[data-count]')].reduce((a, e) => a + Number(e.dataset.count), 0);
+    const ids = [...document.querySelectorAll<HTMLElement>('.cam-marker[data-camera-id]')].map(
+      (e) => e.dataset.cameraId ?? '',
+    );
+    const inClusters = [...document.querySelectorAll<HTMLElement>('.cam-cluster[data-count]')].reduce(
+      (a, e) => a + Number(e.dataset.count),
+      0,
+    );
     return { total: ids.length + inClusters, ids };
   });
 }

@@ -9,13 +9,21 @@ import { seedCity } from './seed';
 import { renderSeq, waitRender } from './map-helpers';
 
 /** A 1×1 transparent PNG: what the routed tile requests of the "reachable" case answer. */
-const BLANK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const BLANK_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const GCJ_NAME = 'GCJ tiles';
 const WGS_NAME = 'WGS tiles';
 const ZOOM = 16;
 
 /** The camera marker's centre in map-container pixels, and where Leaflet puts [lng, lat] (display coordinates) at the same moment. */
-async function markerVsPoint(page: Page, id: string, lng: number, lat: number): Promise<{ marker: { x: number; y: number }; point: { x: number; y: number } }> {
+async function markerVsPoint(
+  page: Page,
+  id: string,
+  lng: number,
+  lat: number,
+): Promise<{ marker: { x: number; y: number }; point: { x: number; y: number } }> {
   return page.evaluate(
     ([id, lng, lat]) => {
       const map = window.cloudeye!.base.map;
@@ -24,7 +32,10 @@ async function markerVsPoint(page: Page, id: string, lng: number, lat: number): 
       const r = icon.getBoundingClientRect();
       const m = map.getContainer().getBoundingClientRect();
       const p = map.latLngToContainerPoint([lat, lng]);
-      return { marker: { x: r.left + r.width / 2 - m.left, y: r.top + r.height / 2 - m.top }, point: { x: p.x, y: p.y } };
+      return {
+        marker: { x: r.left + r.width / 2 - m.left, y: r.top + r.height / 2 - m.top },
+        point: { x: p.x, y: p.y },
+      };
     },
     [id, lng, lat] as const,
   );
@@ -52,7 +63,9 @@ describe('map tiles and datums (e2e)', function () {
     });
     await tg.addUser('city', 'admin', null);
     await tg.addUser('pview', 'viewer', 'police');
-    const seeded = await seedCity(tg, await tg.login('city'), [{ name: '天网-定位', dept: 'police', east: 0, north: 0, bearing: 90, fov: 60, rangeM: 80, tags: [] }]);
+    const seeded = await seedCity(tg, await tg.login('city'), [
+      { name: '天网-定位', dept: 'police', east: 0, north: 0, bearing: 90, fov: 60, rangeM: 80, tags: [] },
+    ]);
     cam = seeded.get('天网-定位')!;
     const tile = await fetch(`${tg.base}/api/v1/no-such-tiles/gcj/${ZOOM}/1/1.png`);
     assert.equal(tile.status, 404, 'the configured tile address does not exist on the gateway');
@@ -72,10 +85,13 @@ describe('map tiles and datums (e2e)', function () {
   /** Centres the map on the camera (in the current tiles' datum) at ZOOM and waits for the redraw. */
   async function centreOnCamera(p: Page): Promise<void> {
     const before = await renderSeq(p);
-    await p.evaluate(([lng, lat, z]) => {
-      const { base } = window.cloudeye!;
-      base.map.setView(base.toLatLng(lng, lat), z, { animate: false });
-    }, [cam.lng, cam.lat, ZOOM] as const);
+    await p.evaluate(
+      ([lng, lat, z]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng, lat), z, { animate: false });
+      },
+      [cam.lng, cam.lat, ZOOM] as const,
+    );
     await waitRender(p, before);
     await p.waitForSelector(`.cam-marker[data-camera-id="${cam.id}"]`);
   }
@@ -96,9 +112,18 @@ describe('map tiles and datums (e2e)', function () {
     const [gx, gy] = wgs84ToGcj02(cam.lng, cam.lat);
     const onGcj = await markerVsPoint(p, cam.id, gx, gy);
     const unshifted = await markerVsPoint(p, cam.id, cam.lng, cam.lat);
-    assert.ok(px(unshifted.point, onGcj.point) > 100, `the datum shift is visible at zoom ${ZOOM} (${px(unshifted.point, onGcj.point).toFixed(0)} px)`);
-    assert.ok(px(onGcj.marker, onGcj.point) <= 2, `the marker sits on the camera's GCJ-02 position: marker ${JSON.stringify(onGcj.marker)}, GCJ-02 point ${JSON.stringify(onGcj.point)}`);
-    const gcjTiles = await p.$$eval('.leaflet-tile-loaded', (els) => els.filter((e) => (e as HTMLImageElement).src.includes('/no-such-tiles/gcj/')).length);
+    assert.ok(
+      px(unshifted.point, onGcj.point) > 100,
+      `the datum shift is visible at zoom ${ZOOM} (${px(unshifted.point, onGcj.point).toFixed(0)} px)`,
+    );
+    assert.ok(
+      px(onGcj.marker, onGcj.point) <= 2,
+      `the marker sits on the camera's GCJ-02 position: marker ${JSON.stringify(onGcj.marker)}, GCJ-02 point ${JSON.stringify(onGcj.point)}`,
+    );
+    const gcjTiles = await p.$$eval(
+      '.leaflet-tile-loaded',
+      (els) => els.filter((e) => (e as HTMLImageElement).src.includes('/no-such-tiles/gcj/')).length,
+    );
     assert.ok(gcjTiles > 0 && tiles > 0, 'the GCJ-02 tiles loaded');
     assert.equal(await p.evaluate(() => window.cloudeye!.base.offlineFallback), false, 'reachable tiles: no fallback');
     assert.equal(await p.locator('.offline-notice').count(), 0);
@@ -113,7 +138,10 @@ describe('map tiles and datums (e2e)', function () {
     await p.mouse.move(5, 5); // collapse the layers control
     await centreOnCamera(p);
     const onWgs = await markerVsPoint(p, cam.id, cam.lng, cam.lat);
-    assert.ok(px(onWgs.marker, onWgs.point) <= 2, `the marker sits on the stored WGS-84 position: marker ${JSON.stringify(onWgs.marker)}, point ${JSON.stringify(onWgs.point)}`);
+    assert.ok(
+      px(onWgs.marker, onWgs.point) <= 2,
+      `the marker sits on the stored WGS-84 position: marker ${JSON.stringify(onWgs.marker)}, point ${JSON.stringify(onWgs.point)}`,
+    );
     const shifted = await markerVsPoint(p, cam.id, gx, gy);
     assert.ok(px(shifted.marker, shifted.point) > 100, 'and not on the GCJ-02 one');
     assert.deepEqual(p.errors, []);
@@ -137,13 +165,22 @@ describe('map tiles and datums (e2e)', function () {
       layers: document.querySelectorAll('.leaflet-tile-pane > .leaflet-layer').length,
       tileImages: document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile').length,
     }));
-    assert.deepEqual(state, { crs: 'wgs84', fallback: true, layers: 1, tileImages: 0 }, 'only the offline grid is shown, in WGS-84');
-    const checked = await p.$$eval('.leaflet-control-layers-base label', (els) => els.filter((e) => e.querySelector('input')?.checked).map((e) => e.textContent?.trim()));
+    assert.deepEqual(
+      state,
+      { crs: 'wgs84', fallback: true, layers: 1, tileImages: 0 },
+      'only the offline grid is shown, in WGS-84',
+    );
+    const checked = await p.$$eval('.leaflet-control-layers-base label', (els) =>
+      els.filter((e) => e.querySelector('input')?.checked).map((e) => e.textContent?.trim()),
+    );
     assert.deepEqual(checked, ['离线网格底图'], 'the layers control shows the offline grid as the base layer');
 
     await centreOnCamera(p);
     const onGrid = await markerVsPoint(p, cam.id, cam.lng, cam.lat);
-    assert.ok(px(onGrid.marker, onGrid.point) <= 2, `on the grid the camera sits at its stored position: marker ${JSON.stringify(onGrid.marker)}, point ${JSON.stringify(onGrid.point)}`);
+    assert.ok(
+      px(onGrid.marker, onGrid.point) <= 2,
+      `on the grid the camera sits at its stored position: marker ${JSON.stringify(onGrid.marker)}, point ${JSON.stringify(onGrid.point)}`,
+    );
     await screenshot(p, 'tiles-offline-fallback');
 
     // picking a tile source again hides the notice (and falls back again when it fails too)

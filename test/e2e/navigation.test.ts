@@ -36,7 +36,11 @@ describe('console navigation (e2e)', function () {
   /** Clicks a menu item and checks that its page, and not the map, is what the screen shows. */
   async function openByMenu(p: Page, name: string): Promise<void> {
     await p.click(`.nav-link[data-page=${name}]`);
-    assert.equal(await p.getAttribute(`.nav-link[data-page=${name}]`, 'class').then((c) => c?.includes('active')), true, `${name} is highlighted`);
+    assert.equal(
+      await p.getAttribute(`.nav-link[data-page=${name}]`, 'class').then((c) => c?.includes('active')),
+      true,
+      `${name} is highlighted`,
+    );
     await assertOnScreen(p, `.${name}-page h1`, `the heading of ${name}`);
     await assertOnScreen(p, `.${name}-page`, `the ${name} page`);
     await assertNotShown(p, '#map', 'the map');
@@ -64,7 +68,7 @@ describe('console navigation (e2e)', function () {
     await assertOnScreen(p, '.users-page tr[data-user=pop]', 'the operator row of the users table');
   });
 
-  it("an operator reaches the discovery page from the menu after the map", async () => {
+  it('an operator reaches the discovery page from the menu after the map', async () => {
     const p = await newPage(browser, tg.base);
     page = p;
     await loginAs(p, 'pop');

@@ -20,12 +20,18 @@ async function hold(page: Page, selector: string, ms: number): Promise<void> {
 }
 
 /** Waits until the simulated camera's PTZ state satisfies `ok` (it is driven over ONVIF by the gateway). */
-async function until(cam: SimOnvifCamera, ok: (s: ReturnType<SimOnvifCamera['ptzStatus']>) => boolean, what: string): Promise<void> {
+async function until(
+  cam: SimOnvifCamera,
+  ok: (s: ReturnType<SimOnvifCamera['ptzStatus']>) => boolean,
+  what: string,
+): Promise<void> {
   for (let i = 0; i < 50; i++) {
     if (ok(cam.ptzStatus())) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`${what}: the camera reports ${JSON.stringify(cam.ptzStatus())}, PTZ calls ${cam.ptzLog.join(',') || 'none'}`);
+  assert.fail(
+    `${what}: the camera reports ${JSON.stringify(cam.ptzStatus())}, PTZ calls ${cam.ptzLog.join(',') || 'none'}`,
+  );
 }
 
 describe('console PTZ on the demo city (e2e)', function () {
@@ -41,9 +47,20 @@ describe('console PTZ on the demo city (e2e)', function () {
     this.timeout(120_000);
     // the demo's devices and records, as `cloudeye demo` starts and seeds them (free ports here)
     const credentials = { username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD };
-    sims = await startSimCameras({ count: COUNT, codec: 'h264', host: '127.0.0.1', ...credentials, ...demoDeviceOptions(COUNT) });
+    sims = await startSimCameras({
+      count: COUNT,
+      codec: 'h264',
+      host: '127.0.0.1',
+      ...credentials,
+      ...demoDeviceOptions(COUNT),
+    });
     tg = await startTestGateway();
-    const targets = { rtspHost: '127.0.0.1', rtspPort: sims.rtsp!.port, xaddr: (i: number) => sims.cameras[i]!.xaddr, codec: () => 'h264' as const };
+    const targets = {
+      rtspHost: '127.0.0.1',
+      rtspPort: sims.rtsp!.port,
+      xaddr: (i: number) => sims.cameras[i]!.xaddr,
+      codec: () => 'h264' as const,
+    };
     await seedDemo(tg.gw.db, tg.gw.services.box, targets, COUNT);
     await tg.gw.reload();
     const sites = demoSites(COUNT);
@@ -52,7 +69,10 @@ describe('console PTZ on the demo city (e2e)', function () {
       const row = await tg.gw.db.knex('cameras').where({ name: s.name }).first();
       domes.push({ index, id: row.id, lng: s.lng, lat: s.lat, device: sims.cameras[index]!.camera });
     }
-    assert.ok(domes.some((d) => sims.cameras[d.index]!.vendor === 'dahua'), 'a PTZ site on a Dahua-like device is among them');
+    assert.ok(
+      domes.some((d) => sims.cameras[d.index]!.vendor === 'dahua'),
+      'a PTZ site on a Dahua-like device is among them',
+    );
     browser = await launchBrowser();
   });
 
@@ -124,10 +144,13 @@ describe('console PTZ on the demo city (e2e)', function () {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'police.operator', DEMO_PASSWORD);
     await page.waitForFunction(() => 'cloudeye' in window);
-    await page.evaluate(([lng, lat]) => {
-      const { base } = window.cloudeye!;
-      base.map.setView(base.toLatLng(lng, lat), 18, { animate: false });
-    }, [dome.lng, dome.lat] as [number, number]);
+    await page.evaluate(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng, lat), 18, { animate: false });
+      },
+      [dome.lng, dome.lat] as [number, number],
+    );
     await page.click('.tab[data-tab=draw]');
     await page.click('.select-panel .draw-circle');
     const box = (await page.locator('#map').boundingBox())!;

@@ -17,21 +17,31 @@ export async function assertOnScreen(page: Page, selector: string, what = select
   const top = Math.max(0, box.y);
   const right = Math.min(vp.width, box.x + box.width);
   const bottom = Math.min(vp.height, box.y + box.height);
-  assert.ok(right > left && bottom > top, `${what} lies inside the ${vp.width}x${vp.height} viewport (its box: ${JSON.stringify(box)})`);
+  assert.ok(
+    right > left && bottom > top,
+    `${what} lies inside the ${vp.width}x${vp.height} viewport (its box: ${JSON.stringify(box)})`,
+  );
   const x = (left + Math.min(right, left + 40)) / 2;
   const y = (top + Math.min(bottom, top + 20)) / 2;
-  const hit = await page.evaluate(([sel, px, py]) => {
-    const el = document.querySelector(sel as string);
-    const at = document.elementFromPoint(px as number, py as number);
-    return { inside: !!el && !!at && (el === at || el.contains(at)), at: at ? `${at.tagName.toLowerCase()}.${[...at.classList].join('.')}` : 'nothing' };
-  }, [selector, x, y] as const);
+  const hit = await page.evaluate(
+    ([sel, px, py]) => {
+      const el = document.querySelector(sel as string);
+      const at = document.elementFromPoint(px as number, py as number);
+      return {
+        inside: !!el && !!at && (el === at || el.contains(at)),
+        at: at ? `${at.tagName.toLowerCase()}.${[...at.classList].join('.')}` : 'nothing',
+      };
+    },
+    [selector, x, y] as const,
+  );
   assert.ok(hit.inside, `${what} is on top at (${x}, ${y}); the point shows ${hit.at}`);
 }
 
 /** Asserts that no element matching `selector` is shown (absent, hidden, or of zero size). */
 export async function assertNotShown(page: Page, selector: string, what = selector): Promise<void> {
   const n = await page.locator(selector).count();
-  for (let i = 0; i < n; i++) assert.equal(await page.locator(selector).nth(i).isVisible(), false, `${what} is not shown`);
+  for (let i = 0; i < n; i++)
+    assert.equal(await page.locator(selector).nth(i).isVisible(), false, `${what} is not shown`);
 }
 
 export interface Box {

@@ -20,7 +20,13 @@ describe('console: save a still from a playing pane (e2e)', function () {
 
   before(async function () {
     this.timeout(120_000);
-    sims = await startSimCameras({ count: 1, codec: 'h264', username: 'admin', password: 'cam-pw', vendorMix: ['hikvision'] });
+    sims = await startSimCameras({
+      count: 1,
+      codec: 'h264',
+      username: 'admin',
+      password: 'cam-pw',
+      vendorMix: ['hikvision'],
+    });
     tg = await startTestGateway();
     await tg.addUser('still-admin', 'admin', 'police');
     await tg.addUser('still-view', 'viewer', 'police');
@@ -29,8 +35,15 @@ describe('console: save a still from a playing pane (e2e)', function () {
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: await tg.login('still-admin'),
       body: {
-        name: '截图-路口', mainUri: c.rtspMain, subUri: c.rtspSub, snapshotUri: `http://127.0.0.1:${c.port}/snapshot.jpg`,
-        username: 'admin', password: 'cam-pw', streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat,
+        name: '截图-路口',
+        mainUri: c.rtspMain,
+        subUri: c.rtspSub,
+        snapshotUri: `http://127.0.0.1:${c.port}/snapshot.jpg`,
+        username: 'admin',
+        password: 'cam-pw',
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+        lng,
+        lat,
       },
     });
     assert.equal(r.status, 201, r.text);
@@ -70,7 +83,8 @@ describe('console: save a still from a playing pane (e2e)', function () {
     assert.ok(await button.isVisible(), 'the save-still button is shown on the pane');
     const box = await button.boundingBox();
     const view = page.viewportSize()!;
-    const onScreen = box && box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width && box.y + box.height <= view.height;
+    const onScreen =
+      box && box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width && box.y + box.height <= view.height;
     assert.ok(onScreen, `the button is on screen: ${JSON.stringify(box)}`);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), button.click()]);
     assert.match(download.suggestedFilename(), new RegExp(`^cloudeye-${camId}-\\d{8}-\\d{6}\\.jpg$`));
@@ -79,10 +93,15 @@ describe('console: save a still from a playing pane (e2e)', function () {
     const still = await jpegLuma(jpeg);
     const ref = await jpegLuma(await grabReference(sims.cameras[0]!.rtspMain));
     assert.ok(hasContrast(still), `a picture, not a flat image: ${JSON.stringify(lumaStats(still))}`);
-    assert.ok(meanAbsDiff(still, ref) < 25, `the still looks like the camera's own frame (mean difference ${meanAbsDiff(still, ref).toFixed(1)})`);
+    assert.ok(
+      meanAbsDiff(still, ref) < 25,
+      `the still looks like the camera's own frame (mean difference ${meanAbsDiff(still, ref).toFixed(1)})`,
+    );
     await pane.getByRole('status').filter({ hasText: '截图已保存' }).waitFor({ timeout: 5000 });
     await screenshot(page, 'still-saved');
-    const rows = await tg.gw.db.knex('audit_log').where({ action: 'camera.still', target_id: camId, actor_name: 'still-view', outcome: 'ok' });
+    const rows = await tg.gw.db
+      .knex('audit_log')
+      .where({ action: 'camera.still', target_id: camId, actor_name: 'still-view', outcome: 'ok' });
     assert.equal(rows.length, 1, 'the still is audited');
   });
 
@@ -100,9 +119,14 @@ describe('console: save a still from a playing pane (e2e)', function () {
     await pane.getByRole('button', { name: '保存截图' }).click();
     const note = pane.getByRole('status').filter({ hasText: '截图失败' });
     await note.waitFor({ timeout: 15_000 });
-    assert.match((await note.textContent()) ?? '', /截图失败: snapshot: camera \d+ gave no picture .*Connection refused/);
+    assert.match(
+      (await note.textContent()) ?? '',
+      /截图失败: snapshot: camera \d+ gave no picture .*Connection refused/,
+    );
     assert.equal(downloads, 0, 'no download for a failed still');
-    const rows = await tg.gw.db.knex('audit_log').where({ action: 'camera.still', target_id: deadId, outcome: 'failed' });
+    const rows = await tg.gw.db
+      .knex('audit_log')
+      .where({ action: 'camera.still', target_id: deadId, outcome: 'failed' });
     assert.equal(rows.length, 1, 'the failed attempt is audited');
   });
 });

@@ -17,7 +17,8 @@ async function centreOf(page: Page, selector: string): Promise<{ x: number; y: n
 async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
+  for (let i = 1; i <= 8; i++)
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
   await page.mouse.up();
 }
 
@@ -44,13 +45,22 @@ async function showCity(page: Page): Promise<void> {
 /** The listed hits' camera ids (sorted) once the selection results are shown. */
 async function listedIds(page: Page): Promise<string[]> {
   await page.waitForSelector('.select-results .hit');
-  return (await page.$$eval('.select-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))).sort();
+  return (
+    await page.$$eval('.select-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))
+  ).sort();
 }
 
 /** The camera ids (sorted) of the GeoJSON export of the current selection. */
 async function exportedGeoJsonIds(page: Page): Promise<{ ids: string[]; positions: Map<string, [number, number]> }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('.select-results .export-geojson')]);
-  const fc = JSON.parse(await readFile((await download.path())!, 'utf8')) as { type: string; features: Array<{ type: string; geometry: { type: string; coordinates: [number, number] }; properties: { id: string } }> };
+  const fc = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+    type: string;
+    features: Array<{
+      type: string;
+      geometry: { type: string; coordinates: [number, number] };
+      properties: { id: string };
+    }>;
+  };
   assert.equal(fc.type, 'FeatureCollection');
   const positions = new Map(fc.features.map((f) => [f.properties.id, f.geometry.coordinates] as const));
   return { ids: fc.features.map((f) => f.properties.id).sort(), positions };
@@ -95,17 +105,26 @@ describe('console tools (e2e)', function () {
     const shape = await page.evaluate(() => window.cloudeye?.select.lastShape);
     assert.ok(shape && shape.kind === 'circle');
     const expected = [...cams.values()]
-      .filter((x) => x.departmentId === tg.departments.police && haversineM(x.lng, x.lat, shape.centre[0], shape.centre[1]) <= shape.radiusM)
+      .filter(
+        (x) =>
+          x.departmentId === tg.departments.police &&
+          haversineM(x.lng, x.lat, shape.centre[0], shape.centre[1]) <= shape.radiusM,
+      )
       .map((x) => x.id)
       .sort();
-    const listed = (await page.$$eval('.select-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))).sort();
+    const listed = (
+      await page.$$eval('.select-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))
+    ).sort();
     assert.ok(expected.length >= 3, `the circle (r=${shape.radiusM} m) holds several cameras`);
     assert.deepEqual(listed, expected);
     await screenshot(page, 'tools-circle');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.select-results .export-csv')]);
     const csv = await readFile((await download.path())!, 'utf8');
-    const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = csv
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     assert.equal(lines.length, expected.length + 1, 'a header and one line per camera');
     const odd = lines.find((l) => l.includes('HYPERLINK'));
     assert.ok(odd, 'the odd camera is exported');
@@ -114,7 +133,9 @@ describe('console tools (e2e)', function () {
 
   /** The police cameras as stored now (another test moves one), which is what a police viewer can select. */
   async function policeNow(): Promise<Camera[]> {
-    const r = await tg.api('GET', `/api/v1/cameras?limit=500&department=${tg.departments.police}`, { token: await tg.login('pview') });
+    const r = await tg.api('GET', `/api/v1/cameras?limit=500&department=${tg.departments.police}`, {
+      token: await tg.login('pview'),
+    });
     assert.equal(r.status, 200, r.text);
     const items = r.body.items as Camera[];
     assert.ok(items.length >= 6 && items.every((c) => c.departmentId === tg.departments.police));
@@ -128,8 +149,18 @@ describe('console tools (e2e)', function () {
     await page.click('.tab[data-tab=draw]');
     await page.click('.select-panel .draw-polygon');
     // an L shape (metres east/north of the centre) whose notch leaves out 人民路口北 (0, 90); traffic cameras inside are not visible to a police viewer
-    const corners: Array<[number, number]> = [[-350, -120], [120, -120], [120, 50], [-60, 50], [-60, 300], [-350, 300]];
-    const clicks = await toScreen(page, corners.map(([e, n]) => offset(e, n)));
+    const corners: Array<[number, number]> = [
+      [-350, -120],
+      [120, -120],
+      [120, 50],
+      [-60, 50],
+      [-60, 300],
+      [-350, 300],
+    ];
+    const clicks = await toScreen(
+      page,
+      corners.map(([e, n]) => offset(e, n)),
+    );
     for (const c of clicks.slice(0, -1)) await page.mouse.click(c.x, c.y);
     const last = clicks[clicks.length - 1]!;
     await page.mouse.dblclick(last.x, last.y);
@@ -142,50 +173,83 @@ describe('console tools (e2e)', function () {
     const visible = await policeNow();
     const inside = visible.filter((c) => booleanPointInPolygon(point([c.lng, c.lat]), area));
     const expected = inside.map((c) => c.id).sort();
-    assert.ok(inside.length >= 3 && inside.length < visible.length, `a discriminating polygon: ${inside.map((c) => c.name).join(', ')}`);
+    assert.ok(
+      inside.length >= 3 && inside.length < visible.length,
+      `a discriminating polygon: ${inside.map((c) => c.name).join(', ')}`,
+    );
     assert.ok(!inside.some((c) => c.name === '天网-人民路口北'), 'the camera in the notch is outside');
     // nothing sits within a pixel or two of an edge, where the drawn shape's rounding could decide
-    for (const c of visible) assert.ok(pointToLineDistance(point([c.lng, c.lat]), lineString(shape.ring), { units: 'meters' }) > 10, `${c.name} is clear of the edges`);
+    for (const c of visible)
+      assert.ok(
+        pointToLineDistance(point([c.lng, c.lat]), lineString(shape.ring), { units: 'meters' }) > 10,
+        `${c.name} is clear of the edges`,
+      );
     assert.deepEqual(listed, expected);
     await screenshot(page, 'tools-polygon');
 
     const exported = await exportedGeoJsonIds(page);
     assert.deepEqual(exported.ids, expected, 'the GeoJSON export holds the listed cameras');
-    for (const c of inside) assert.deepEqual(exported.positions.get(c.id), [c.lng, c.lat], `${c.name} exported at its WGS-84 position`);
+    for (const c of inside)
+      assert.deepEqual(exported.positions.get(c.id), [c.lng, c.lat], `${c.name} exported at its WGS-84 position`);
   });
 
-  it('a drawn route (finished with the button) lists exactly the visible cameras within ' +
-    'the buffer along it, and the GeoJSON export holds the same', async () => {
-    page = await newPage(browser, tg.base);
-    await loginAs(page, 'pview');
-    await showCity(page);
-    await page.click('.tab[data-tab=draw]');
-    const bufferM = 120;
-    await page.fill('.select-panel input[name=buffer]', String(bufferM));
-    await page.click('.select-panel .draw-route');
-    const vertices: Array<[number, number]> = [[-400, 240], [-100, 240], [-100, 0], [300, 0]];
-    for (const c of await toScreen(page, vertices.map(([e, n]) => offset(e, n)))) await page.mouse.click(c.x, c.y);
-    await page.click('.select-panel .draw-finish');
-    const listed = await listedIds(page);
+  it(
+    'a drawn route (finished with the button) lists exactly the visible cameras within ' +
+      'the buffer along it, and the GeoJSON export holds the same',
+    async () => {
+      page = await newPage(browser, tg.base);
+      await loginAs(page, 'pview');
+      await showCity(page);
+      await page.click('.tab[data-tab=draw]');
+      const bufferM = 120;
+      await page.fill('.select-panel input[name=buffer]', String(bufferM));
+      await page.click('.select-panel .draw-route');
+      const vertices: Array<[number, number]> = [
+        [-400, 240],
+        [-100, 240],
+        [-100, 0],
+        [300, 0],
+      ];
+      for (const c of await toScreen(
+        page,
+        vertices.map(([e, n]) => offset(e, n)),
+      ))
+        await page.mouse.click(c.x, c.y);
+      await page.click('.select-panel .draw-finish');
+      const listed = await listedIds(page);
 
-    const shape = await page.evaluate(() => window.cloudeye?.select.lastShape);
-    assert.ok(shape && shape.kind === 'route', 'a route was drawn');
-    assert.equal(shape.line.length, vertices.length);
-    const route = lineString(shape.line);
-    const visible = await policeNow();
-    const dist = new Map(visible.map((c) => [c.id, pointToLineDistance(point([c.lng, c.lat]), route, { units: 'meters' })]));
-    const along = visible.filter((c) => dist.get(c.id)! <= bufferM);
-    const expected = along.map((c) => c.id).sort();
-    assert.ok(along.length >= 3 && along.length < visible.length, `a discriminating route: ${along.map((c) => c.name).join(', ')}`);
-    assert.ok(visible.some((c) => dist.get(c.id)! > 50 && dist.get(c.id)! <= bufferM), 'the typed buffer (not the default 50 m) decides some cameras');
-    for (const c of visible) assert.ok(Math.abs(dist.get(c.id)! - bufferM) > 10, `${c.name} (${dist.get(c.id)!.toFixed(0)} m) is clear of the buffer's edge`);
-    assert.deepEqual(listed, expected);
-    await screenshot(page, 'tools-route');
+      const shape = await page.evaluate(() => window.cloudeye?.select.lastShape);
+      assert.ok(shape && shape.kind === 'route', 'a route was drawn');
+      assert.equal(shape.line.length, vertices.length);
+      const route = lineString(shape.line);
+      const visible = await policeNow();
+      const dist = new Map(
+        visible.map((c) => [c.id, pointToLineDistance(point([c.lng, c.lat]), route, { units: 'meters' })]),
+      );
+      const along = visible.filter((c) => dist.get(c.id)! <= bufferM);
+      const expected = along.map((c) => c.id).sort();
+      assert.ok(
+        along.length >= 3 && along.length < visible.length,
+        `a discriminating route: ${along.map((c) => c.name).join(', ')}`,
+      );
+      assert.ok(
+        visible.some((c) => dist.get(c.id)! > 50 && dist.get(c.id)! <= bufferM),
+        'the typed buffer (not the default 50 m) decides some cameras',
+      );
+      for (const c of visible)
+        assert.ok(
+          Math.abs(dist.get(c.id)! - bufferM) > 10,
+          `${c.name} (${dist.get(c.id)!.toFixed(0)} m) is clear of the buffer's edge`,
+        );
+      assert.deepEqual(listed, expected);
+      await screenshot(page, 'tools-route');
 
-    const exported = await exportedGeoJsonIds(page);
-    assert.deepEqual(exported.ids, expected, 'the GeoJSON export holds the listed cameras');
-    for (const c of along) assert.deepEqual(exported.positions.get(c.id), [c.lng, c.lat], `${c.name} exported at its WGS-84 position`);
-  });
+      const exported = await exportedGeoJsonIds(page);
+      assert.deepEqual(exported.ids, expected, 'the GeoJSON export holds the listed cameras');
+      for (const c of along)
+        assert.deepEqual(exported.positions.get(c.id), [c.lng, c.lat], `${c.name} exported at its WGS-84 position`);
+    },
+  );
 
   it('an admin moves and rotates a camera on the map, saved with PATCH', async () => {
     page = await newPage(browser, tg.base);
@@ -206,7 +270,8 @@ describe('console tools (e2e)', function () {
     await screenshot(page, 'tools-edit');
     await page.click('.edit-panel .save-camera');
     await page.waitForSelector('.edit-panel', { state: 'detached' });
-    const after = (await tg.api('GET', `/api/v1/cameras/${cam.id}`, { token: await tg.login('padmin') })).body as Camera;
+    const after = (await tg.api('GET', `/api/v1/cameras/${cam.id}`, { token: await tg.login('padmin') }))
+      .body as Camera;
     assert.ok(after.lng > cam.lng, `moved east: ${cam.lng} → ${after.lng}`);
     assert.ok(Math.abs(after.lat - cam.lat) < 1e-5, 'not moved north or south');
     assert.ok(after.bearing !== null && Math.abs(after.bearing - 90) <= 3, `faces east: ${after.bearing}`);

@@ -41,16 +41,34 @@ describe('console video frames (e2e): what the camera drew is what the pane show
       const east = gi === 0 ? -3000 : 3000;
       const [x0, y0] = offset(east - 150, -150);
       const [x1, y1] = offset(east + 150, 150);
-      const geometry = { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
-      const place = await tg.api('POST', '/api/v1/grids', { token: city, body: { name: places[g], kind: 'place', geometry } });
+      const geometry = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x0, y0],
+            [x1, y0],
+            [x1, y1],
+            [x0, y1],
+            [x0, y0],
+          ],
+        ],
+      };
+      const place = await tg.api('POST', '/api/v1/grids', {
+        token: city,
+        body: { name: places[g], kind: 'place', geometry },
+      });
       assert.equal(place.status, 201, place.text);
       for (let i = 0; i < 9; i++) {
         const [lng, lat] = offset(east - 60 + (i % 3) * 60, -60 + Math.floor(i / 3) * 60);
         const r = await tg.api('POST', '/api/v1/cameras', {
           token: admin,
           body: {
-            name: `彩条-${g}-${i}`, mainUri: sims[g]!.url(i, 'main'), subUri: sims[g]!.url(i, 'sub'),
-            streams: { main: { codec: g }, sub: { codec: g } }, lng, lat,
+            name: `彩条-${g}-${i}`,
+            mainUri: sims[g]!.url(i, 'main'),
+            subUri: sims[g]!.url(i, 'sub'),
+            streams: { main: { codec: g }, sub: { codec: g } },
+            lng,
+            lat,
           },
         });
         assert.equal(r.status, 201, r.text);
@@ -61,8 +79,12 @@ describe('console video frames (e2e): what the camera drew is what the pane show
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: admin,
       body: {
-        name: '彩条-重复参数集', mainUri: sims.split!.url(0, 'main'), subUri: sims.split!.url(0, 'sub'),
-        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat,
+        name: '彩条-重复参数集',
+        mainUri: sims.split!.url(0, 'main'),
+        subUri: sims.split!.url(0, 'sub'),
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+        lng,
+        lat,
       },
     });
     assert.equal(r.status, 201, r.text);
@@ -94,7 +116,13 @@ describe('console video frames (e2e): what the camera drew is what the pane show
     for (let attempt = 1; ; attempt++) {
       await page.click(`.cam-marker[data-camera-id="${id}"]`);
       await page.click('.cam-popup .play-btn');
-      if (await page.waitForSelector(pane, { timeout: 5000 }).then(() => true, () => attempt >= 2)) break;
+      if (
+        await page.waitForSelector(pane, { timeout: 5000 }).then(
+          () => true,
+          () => attempt >= 2,
+        )
+      )
+        break;
     }
     await page.waitForSelector(`${pane}[data-state=live]`, { timeout: 40_000 });
     assert.ok(await page.isVisible(`${pane} video`), 'the video is on screen');
@@ -108,26 +136,40 @@ describe('console video frames (e2e): what the camera drew is what the pane show
     await page.click('.tab[data-tab=incident]');
     await page.fill('.incident-panel input[name=radius]', '300');
     await page.waitForSelector('.incident-panel select[name=place] option:nth-child(2)', { state: 'attached' });
-    const value = await page.$eval('.incident-panel select[name=place]', (s, name) =>
-      [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith(name))?.value ?? '', places[g]);
+    const value = await page.$eval(
+      '.incident-panel select[name=place]',
+      (s, name) => [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith(name))?.value ?? '',
+      places[g],
+    );
     await page.selectOption('.incident-panel select[name=place]', value);
     await page.waitForSelector('.incident-results .hit');
     await page.click('.incident-results .play-all');
     await page.waitForSelector('.wall-grid.layout-9');
-    const shown = await page.$$eval('.video-wall .pane', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''));
+    const shown = await page.$$eval('.video-wall .pane', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''),
+    );
     assert.deepEqual([...shown].sort(), [...ids[g]].sort(), 'the nine cameras of the place on the wall');
-    for (const id of ids[g]) await page.waitForSelector(`.video-wall .pane[data-camera-id="${id}"][data-state=live]`, { timeout: 60_000 });
+    for (const id of ids[g])
+      await page.waitForSelector(`.video-wall .pane[data-camera-id="${id}"][data-state=live]`, { timeout: 60_000 });
   }
 
   it('one pane, H.264 copied: every probe of ten frames over 5 s shows the colour the camera drew', async () => {
     const pane = await playOne('彩条-h264-0', ids.h264[0]!);
-    assert.equal(tg.gw.services.supervisor.list().find((s) => s.cameraId === ids.h264[0])?.transcode, false, 'copied, not transcoded');
+    assert.equal(
+      tg.gw.services.supervisor.list().find((s) => s.cameraId === ids.h264[0])?.transcode,
+      false,
+      'copied, not transcoded',
+    );
     await expectPaneShows(page!, pane, refs.get('h264.main')!);
   });
 
   it('one pane, H.265 transcoded: the pane shows what the camera drew', async () => {
     const pane = await playOne('彩条-h265-0', ids.h265[0]!);
-    assert.equal(tg.gw.services.supervisor.list().find((s) => s.cameraId === ids.h265[0])?.transcode, true, 'transcoded for a browser without H.265');
+    assert.equal(
+      tg.gw.services.supervisor.list().find((s) => s.cameraId === ids.h265[0])?.transcode,
+      true,
+      'transcoded for a browser without H.265',
+    );
     await expectPaneShows(page!, pane, refs.get('h265.main')!);
   });
 
@@ -139,7 +181,11 @@ describe('console video frames (e2e): what the camera drew is what the pane show
   for (const g of ['h264', 'h265'] as const) {
     it(`a full wall of 9 ${g === 'h264' ? 'H.264 copied' : 'H.265 transcoded'} cameras: every pane shows what its camera drew`, async () => {
       await playWall(g);
-      for (const id of ids[g]) await expectPaneShows(page!, `.video-wall .pane[data-camera-id="${id}"]`, refs.get(`${g}.sub`)!, { samples: 3, everyMs: 400 });
+      for (const id of ids[g])
+        await expectPaneShows(page!, `.video-wall .pane[data-camera-id="${id}"]`, refs.get(`${g}.sub`)!, {
+          samples: 3,
+          everyMs: 400,
+        });
     });
   }
 });

@@ -27,7 +27,17 @@ describe('console video (e2e)', function () {
     const [lng, lat] = offset(30, 30);
     const r = await tg.api('POST', '/api/v1/cameras', {
       token: await tg.login('padmin'),
-      body: { name: '模拟-路口', mainUri: rtsp.url(0, 'main'), subUri: rtsp.url(0, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat, bearing: 90, fov: 90, rangeM: 100 },
+      body: {
+        name: '模拟-路口',
+        mainUri: rtsp.url(0, 'main'),
+        subUri: rtsp.url(0, 'sub'),
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+        lng,
+        lat,
+        bearing: 90,
+        fov: 90,
+        rangeM: 100,
+      },
     });
     assert.equal(r.status, 201, r.text);
     cam = r.body as Camera;
@@ -61,7 +71,12 @@ describe('console video (e2e)', function () {
     assert.ok(t1 - t0 > 1, `currentTime advances: ${t0} → ${t1}`);
     await screenshot(page, 'video-playing');
     const audit = await tg.api('GET', '/api/v1/audit?limit=50', { token: await tg.login('paudit') });
-    assert.ok((audit.body.items as Array<{ action: string; targetId: string | null }>).some((e) => e.action.startsWith('stream') && e.targetId === cam.id), 'the stream open is audited');
+    assert.ok(
+      (audit.body.items as Array<{ action: string; targetId: string | null }>).some(
+        (e) => e.action.startsWith('stream') && e.targetId === cam.id,
+      ),
+      'the stream open is audited',
+    );
   });
 
   it('a status change pushed over socket.io repaints the marker without a reload', async () => {
@@ -77,7 +92,9 @@ describe('console video (e2e)', function () {
     tg.gw.services.realtime.publishStatus([{ id: cam.id, status: 'offline', reason: 'test', lastSeen: null }]);
     await page.waitForSelector(`${marker}[data-status="offline"]`, { timeout: 5000 });
     tg.gw.services.directory.setStatus(cam.id, 'online');
-    tg.gw.services.realtime.publishStatus([{ id: cam.id, status: 'online', reason: 'test', lastSeen: new Date().toISOString() }]);
+    tg.gw.services.realtime.publishStatus([
+      { id: cam.id, status: 'online', reason: 'test', lastSeen: new Date().toISOString() },
+    ]);
     await page.waitForSelector(`${marker}[data-status="online"]`, { timeout: 5000 });
     assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), loads, 'no reload');
   });

@@ -12,12 +12,16 @@ const COUNT = 9;
 async function advancing(page: Page): Promise<string[]> {
   const at = (): Promise<Record<string, number>> =>
     page.$$eval('.video-wall .pane[data-state=live]', (els) =>
-      Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.cameraId ?? '', e.querySelector('video')?.currentTime ?? 0])),
+      Object.fromEntries(
+        els.map((e) => [(e as HTMLElement).dataset.cameraId ?? '', e.querySelector('video')?.currentTime ?? 0]),
+      ),
     );
   const t0 = await at();
   await page.waitForTimeout(1500);
   const t1 = await at();
-  return Object.keys(t1).filter((id) => t0[id] !== undefined && t1[id]! - t0[id]! > 0.5).sort();
+  return Object.keys(t1)
+    .filter((id) => t0[id] !== undefined && t1[id]! - t0[id]! > 0.5)
+    .sort();
 }
 
 /** Waits until `want` panes are on screen and every one of them plays. */
@@ -100,12 +104,18 @@ describe('console wall layouts, fullscreen and roles (e2e)', function () {
     await allPlaying(page, ids);
     await page.click('.wall-bar button[data-layout="4"]');
     assert.equal(await page.locator('.video-wall .pane').count(), 4, 'four panes shown');
-    const four = (await page.$$eval('.video-wall .pane', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))).sort();
+    const four = (
+      await page.$$eval('.video-wall .pane', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId ?? ''))
+    ).sort();
     await allPlaying(page, four);
     await page.click('.wall-bar button[data-layout="9"]');
     await page.waitForFunction(() => document.querySelectorAll('.video-wall .pane').length === 9);
     await allPlaying(page, ids);
-    for (const id of ids) assert.ok(await page.locator(`.video-wall .pane[data-camera-id="${id}"] video`).isVisible(), `pane ${id} visible`);
+    for (const id of ids)
+      assert.ok(
+        await page.locator(`.video-wall .pane[data-camera-id="${id}"] video`).isVisible(),
+        `pane ${id} visible`,
+      );
     await screenshot(page, 'wall-nine-again');
   });
 
@@ -117,37 +127,56 @@ describe('console wall layouts, fullscreen and roles (e2e)', function () {
     const pane = `.video-wall .pane[data-camera-id="${id}"]`;
     await page.waitForSelector(`${pane}[data-state=live]`, { timeout: 30_000 });
     await page.dblclick(`${pane} video`);
-    await page.waitForFunction(() => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null);
+    await page.waitForFunction(
+      () => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null,
+    );
     let full = await fullscreenOf(page);
     assert.equal(full?.id, id, 'the double-clicked pane is fullscreen');
     assert.ok(full.fills, 'and fills the screen');
-    assert.ok(await page.evaluate(() => document.fullscreenElement?.classList.contains('pane')), 'through the Fullscreen API');
+    assert.ok(
+      await page.evaluate(() => document.fullscreenElement?.classList.contains('pane')),
+      'through the Fullscreen API',
+    );
     assert.ok(await page.locator(`${pane} video`).isVisible());
     await screenshot(page, 'wall-pane-fullscreen');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => document.fullscreenElement === null && document.querySelector('.fill-window') === null);
+    await page.waitForFunction(
+      () => document.fullscreenElement === null && document.querySelector('.fill-window') === null,
+    );
     assert.equal(await page.locator('.video-wall .pane').count(), 9, 'back on the wall with its nine panes');
 
     await page.dblclick(`${pane} video`);
-    await page.waitForFunction(() => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null);
+    await page.waitForFunction(
+      () => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null,
+    );
     await page.dblclick(`${pane} video`);
-    await page.waitForFunction(() => document.fullscreenElement === null && document.querySelector('.fill-window') === null);
+    await page.waitForFunction(
+      () => document.fullscreenElement === null && document.querySelector('.fill-window') === null,
+    );
 
     // the pane's own button does the same
     await page.click(`${pane} .pane-fullscreen`);
-    await page.waitForFunction(() => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null);
+    await page.waitForFunction(
+      () => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null,
+    );
     assert.equal((await fullscreenOf(page))?.id, id);
     await page.click(`${pane} .pane-fullscreen`);
-    await page.waitForFunction(() => document.fullscreenElement === null && document.querySelector('.fill-window') === null);
+    await page.waitForFunction(
+      () => document.fullscreenElement === null && document.querySelector('.fill-window') === null,
+    );
 
     await page.click('.wall-bar .wall-fullscreen');
-    await page.waitForFunction(() => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null);
+    await page.waitForFunction(
+      () => document.fullscreenElement !== null || document.querySelector('.fill-window') !== null,
+    );
     full = await fullscreenOf(page);
     assert.ok(full?.cls.includes('video-wall') && full.fills, `the wall is fullscreen: ${JSON.stringify(full)}`);
     assert.equal(await page.locator('.video-wall .pane video').count(), 9);
     for (const v of await page.locator('.video-wall .pane video').all()) assert.ok(await v.isVisible());
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => document.fullscreenElement === null && document.querySelector('.fill-window') === null);
+    await page.waitForFunction(
+      () => document.fullscreenElement === null && document.querySelector('.fill-window') === null,
+    );
     assert.ok(await page.locator('#map').isVisible(), 'the map is back beside the wall');
   });
 
@@ -155,7 +184,15 @@ describe('console wall layouts, fullscreen and roles (e2e)', function () {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'laudit');
     await page.waitForSelector('.audit-page');
-    for (const sel of ['.density-switch', '.video-wall', '.wall-bar button', '.play-btn', '.hit-play', '.play-all', 'video']) {
+    for (const sel of [
+      '.density-switch',
+      '.video-wall',
+      '.wall-bar button',
+      '.play-btn',
+      '.hit-play',
+      '.play-all',
+      'video',
+    ]) {
       assert.equal(await page.locator(sel).count(), 0, `${sel} is not offered`);
     }
     await page.context().close();

@@ -26,18 +26,50 @@ describe('console wall, places and filters (e2e)', function () {
     const admin = await tg.login('wadmin');
     const [x0, y0] = offset(-100, -100);
     const [x1, y1] = offset(100, 100);
-    const place = await tg.api('POST', '/api/v1/grids', { token: await tg.login('wcity'), body: { name: '站前广场', kind: 'place', geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } } });
+    const place = await tg.api('POST', '/api/v1/grids', {
+      token: await tg.login('wcity'),
+      body: {
+        name: '站前广场',
+        kind: 'place',
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ],
+          ],
+        },
+      },
+    });
     assert.equal(place.status, 201, place.text);
     for (let i = 0; i < 5; i++) {
       const [lng, lat] = offset(-40 + i * 20, 10 * i);
-      const r = await tg.api('POST', '/api/v1/cameras', { token: admin, body: { name: `广场-${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } }, lng, lat, tags: i % 2 ? ['广场'] : ['路口'] } });
+      const r = await tg.api('POST', '/api/v1/cameras', {
+        token: admin,
+        body: {
+          name: `广场-${i}`,
+          mainUri: rtsp.url(i, 'main'),
+          subUri: rtsp.url(i, 'sub'),
+          streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+          lng,
+          lat,
+          tags: i % 2 ? ['广场'] : ['路口'],
+        },
+      });
       assert.equal(r.status, 201, r.text);
       ids.push(r.body.id);
     }
     await tg.gw.repos.cameras.setStatuses([{ id: ids[4]!, status: 'offline', reason: 'test', lastSeen: null }]);
     // a camera whose RTSP port has nobody behind it (loopback, port 9)
     const [dx, dy] = offset(400, 400);
-    const dead = await tg.api('POST', '/api/v1/cameras', { token: admin, body: { name: '断线-1', mainUri: 'rtsp://127.0.0.1:9/cam/0/main', lng: dx, lat: dy } });
+    const dead = await tg.api('POST', '/api/v1/cameras', {
+      token: admin,
+      body: { name: '断线-1', mainUri: 'rtsp://127.0.0.1:9/cam/0/main', lng: dx, lat: dy },
+    });
     assert.equal(dead.status, 201, dead.text);
     deadId = dead.body.id;
     await tg.gw.reload();
@@ -62,11 +94,16 @@ describe('console wall, places and filters (e2e)', function () {
     await page.fill('.incident-panel input[name=radius]', '150');
     await page.waitForSelector('.incident-panel select[name=place] option:nth-child(2)', { state: 'attached' });
     await page.selectOption('.incident-panel select[name=place]', { label: '站前广场 (重点场所)' }).catch(async () => {
-      const value = await page!.$eval('.incident-panel select[name=place]', (s) => [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith('站前广场'))?.value ?? '');
+      const value = await page!.$eval(
+        '.incident-panel select[name=place]',
+        (s) => [...(s as HTMLSelectElement).options].find((o) => o.textContent?.startsWith('站前广场'))?.value ?? '',
+      );
       await page!.selectOption('.incident-panel select[name=place]', value);
     });
     await page.waitForSelector('.incident-results .hit');
-    const listed = await page.$$eval('.incident-results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.cameraId));
+    const listed = await page.$$eval('.incident-results .hit', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.cameraId),
+    );
     assert.deepEqual([...listed].sort(), [...ids].sort(), 'every camera around the place, nothing else');
     await page.click('.incident-results .play-all');
     await page.waitForSelector('.wall-grid.layout-9');
@@ -82,11 +119,17 @@ describe('console wall, places and filters (e2e)', function () {
     await page.waitForFunction(() => document.querySelectorAll('.video-wall .pane').length === 0);
   });
 
-  it('a camera that delivers no video shows the server\'s reason on its pane and keeps retrying', async () => {
+  it("a camera that delivers no video shows the server's reason on its pane and keeps retrying", async () => {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'wview');
     await page.waitForFunction(() => 'cloudeye' in window);
-    await page.evaluate((id) => (window as unknown as { cloudeye: { play(c: Array<{ id: string; name: string }>): void } }).cloudeye.play([{ id, name: '断线-1' }]), deadId);
+    await page.evaluate(
+      (id) =>
+        (window as unknown as { cloudeye: { play(c: Array<{ id: string; name: string }>): void } }).cloudeye.play([
+          { id, name: '断线-1' },
+        ]),
+      deadId,
+    );
     const pane = `.video-wall .pane[data-camera-id="${deadId}"]`;
     // 503 + Retry-After: the pane says why and retries (reconnecting), or gives up (failed)
     await page.waitForSelector(`${pane}[data-state=reconnecting], ${pane}[data-state=failed]`, { timeout: 30_000 });
@@ -96,7 +139,10 @@ describe('console wall, places and filters (e2e)', function () {
       reasons.push((await page.textContent(`${pane} .pane-reason`)) ?? '');
       await page.waitForTimeout(250);
     }
-    assert.ok(reasons.some((r) => /did not deliver video|Connection refused|failing/.test(r)), `a reason was shown: ${[...new Set(reasons)].join(' | ')}`);
+    assert.ok(
+      reasons.some((r) => /did not deliver video|Connection refused|failing/.test(r)),
+      `a reason was shown: ${[...new Set(reasons)].join(' | ')}`,
+    );
   });
 
   it('status and tag filters narrow the map, the grids layer toggles, wall density enlarges the console', async () => {
@@ -104,7 +150,8 @@ describe('console wall, places and filters (e2e)', function () {
     await loginAs(page, 'wview');
     await waitRender(page, 0);
     assert.equal((await shownCameras(page)).total, 6);
-    const offline = (await tg.api('GET', '/api/v1/cameras?status=offline', { token: await tg.login('wview') })).body.items.length;
+    const offline = (await tg.api('GET', '/api/v1/cameras?status=offline', { token: await tg.login('wview') })).body
+      .items.length;
     assert.ok(offline >= 1 && offline < 6);
     await setFilter(page, 'status', 'offline');
     assert.equal((await shownCameras(page)).total, offline);

@@ -7,7 +7,11 @@ import path from 'node:path';
 
 /** The node processes started by `parent` (pgrep -P) and their command lines. */
 export function childrenOf(parent: number): Array<{ pid: number; cmdline: string[] }> {
-  const pids = spawnSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  const pids = spawnSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
   return pids.flatMap((pid) => {
     try {
       return [{ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) }];
@@ -84,7 +88,8 @@ export function consoleUrl(r: Running, ms = 90000): Promise<string> {
     const t = setInterval(() => {
       const m = /Cloud Eye console: (\S+)/.exec(r.out());
       if (m) (clearInterval(t), resolve(m[1]!));
-      else if (Date.now() - t0 > ms) (clearInterval(t), reject(new Error(`no console URL within ${ms} ms: ${r.out()}`)));
+      else if (Date.now() - t0 > ms)
+        (clearInterval(t), reject(new Error(`no console URL within ${ms} ms: ${r.out()}`)));
     }, 100);
     void r.exited.then((code) => (clearInterval(t), reject(new Error(`exited ${code}: ${r.out()}`))));
   });

@@ -48,7 +48,8 @@ export const RULES: Rule[] = [
   {
     // sim/ and bench/ may talk to PostgreSQL themselves (bench data, the PostGIS comparison)
     name: '5a. only gateway/db/ imports knex (of the product)',
-    broken: (r) => (r.target === 'knex' || r.target === 'pg') && !r.typeOnly && inProduct(r) && !under(r.file, 'gateway/db'),
+    broken: (r) =>
+      (r.target === 'knex' || r.target === 'pg') && !r.typeOnly && inProduct(r) && !under(r.file, 'gateway/db'),
   },
   {
     name: '5b. only http/, realtime/ and guards import express or socket.io',
@@ -63,7 +64,8 @@ export const RULES: Rule[] = [
     name: '6. web/ imports leaflet, hls.js, socket.io-client, gis/ and types from gateway/ only',
     broken: (r) => {
       if (!under(r.file, 'web')) return false;
-      if (isProject(r)) return !(under(r.target, 'web') || under(r.target, 'gis') || (under(r.target, 'gateway') && r.typeOnly));
+      if (isProject(r))
+        return !(under(r.target, 'web') || under(r.target, 'gis') || (under(r.target, 'gateway') && r.typeOnly));
       return !['leaflet', 'hls.js', 'socket.io-client'].includes(r.target);
     },
   },
@@ -89,6 +91,7 @@ export const RULES: Rule[] = [
 export function violations(refs: ImportRef[]): string[] {
   const out: string[] = [];
   for (const ref of refs)
-    for (const rule of RULES) if (rule.broken(ref)) out.push(`${ref.file}:${ref.line} imports '${ref.spec}' — ${rule.name}`);
+    for (const rule of RULES)
+      if (rule.broken(ref)) out.push(`${ref.file}:${ref.line} imports '${ref.spec}' — ${rule.name}`);
   return out;
 }

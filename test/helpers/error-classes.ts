@@ -4,7 +4,16 @@ import path from 'node:path';
 import { listSources, stripComments } from './imports';
 
 /** JavaScript's own error classes. */
-export const BUILTIN_ERRORS: ReadonlySet<string> = new Set(['Error', 'TypeError', 'RangeError', 'URIError', 'SyntaxError', 'EvalError', 'ReferenceError', 'AggregateError']);
+export const BUILTIN_ERRORS: ReadonlySet<string> = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'URIError',
+  'SyntaxError',
+  'EvalError',
+  'ReferenceError',
+  'AggregateError',
+]);
 
 export interface ErrorClassRef {
   name: string;
@@ -25,12 +34,14 @@ export function errorClassesIn(texts: ReadonlyArray<{ file: string; text: string
   for (const { file, text } of texts) {
     const code = stripComments(text);
     const lineOf = (i: number): number => code.slice(0, i).split('\n').length;
-    for (const m of code.matchAll(CLASS_RE)) decls.push({ name: m[1]!, base: m[2]!, where: `${file}:${lineOf(m.index)}` });
-    for (const m of code.matchAll(NEW_RE)) if (BUILTIN_ERRORS.has(m[1]!) && !builtinUses.has(m[1]!)) builtinUses.set(m[1]!, `${file}:${lineOf(m.index)}`);
+    for (const m of code.matchAll(CLASS_RE))
+      decls.push({ name: m[1]!, base: m[2]!, where: `${file}:${lineOf(m.index)}` });
+    for (const m of code.matchAll(NEW_RE))
+      if (BUILTIN_ERRORS.has(m[1]!) && !builtinUses.has(m[1]!)) builtinUses.set(m[1]!, `${file}:${lineOf(m.index)}`);
   }
   const family = new Set(BUILTIN_ERRORS);
   const out = new Map<string, ErrorClassRef>();
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const d of decls)
       if (!out.has(d.name) && family.has(d.base)) {
@@ -45,7 +56,9 @@ export function errorClassesIn(texts: ReadonlyArray<{ file: string; text: string
 
 /** errorClassesIn over every source file below `folders` of `root`. */
 export function scanErrorClasses(root: string, folders: string[]): ErrorClassRef[] {
-  return errorClassesIn(listSources(root, folders).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') })));
+  return errorClassesIn(
+    listSources(root, folders).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') })),
+  );
 }
 
 /** Places where code recognises an error by its name string (`e.name === 'XError'`) instead of its class. */
@@ -54,7 +67,8 @@ export function nameStringMatches(root: string, folders: string[]): string[] {
   for (const file of listSources(root, folders)) {
     const code = stripComments(readFileSync(path.join(root, file), 'utf8'));
     // `e.name === 'XError'`, `name === 'XError'` (destructured), `'XError' === e.name`, `/^Onvif\w*Error$/.test(e.name)`
-    const patterns = /\bname\s*[!=]==?\s*['"`](\w*Error)['"`]|['"`](\w*Error)['"`]\s*[!=]==?\s*[\w.?]*\bname\b|Error\$?\/\.test\([\w.?]*\bname\)/g;
+    const patterns =
+      /\bname\s*[!=]==?\s*['"`](\w*Error)['"`]|['"`](\w*Error)['"`]\s*[!=]==?\s*[\w.?]*\bname\b|Error\$?\/\.test\([\w.?]*\bname\)/g;
     for (const m of code.matchAll(patterns)) out.push(`${file}:${code.slice(0, m.index).split('\n').length} ${m[0]}`);
   }
   return out;

@@ -20,7 +20,18 @@ export interface TestGateway {
   addUser(username: string, role: Role, department: 'police' | 'traffic' | 'urban' | null): Promise<number>;
   /** Logs in through the API and returns the access token. */
   login(username: string): Promise<string>;
-  api(method: string, url: string, opts?: { token?: string; apiKey?: string; body?: unknown; raw?: string; type?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  api(
+    method: string,
+    url: string,
+    opts?: {
+      token?: string;
+      apiKey?: string;
+      body?: unknown;
+      raw?: string;
+      type?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -30,11 +41,25 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
   // test cameras live on loopback and made-up private addresses, mostly without a network: an admin's
   // exception lets them be registered; the reach tests set cameraAddressExceptions: [] to see the rules
   const exceptions = ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-  const security = { secretKey: randomBytes(32).toString('hex'), loginMaxPerUser: 50, loginMaxPerIp: 500, cameraAddressExceptions: exceptions };
-  const base = { server: { port: 0, host: '127.0.0.1' }, health: { enabled: false }, database: { url: TEST_DATABASE_URL }, security };
+  const security = {
+    secretKey: randomBytes(32).toString('hex'),
+    loginMaxPerUser: 50,
+    loginMaxPerIp: 500,
+    cameraAddressExceptions: exceptions,
+  };
+  const base = {
+    server: { port: 0, host: '127.0.0.1' },
+    health: { enabled: false },
+    database: { url: TEST_DATABASE_URL },
+    security,
+  };
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === 'object' && !Array.isArray(v) && typeof a[k] === 'object' ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
+    for (const [k, v] of Object.entries(b))
+      out[k] =
+        v && typeof v === 'object' && !Array.isArray(v) && typeof a[k] === 'object'
+          ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     return out;
   };
   return loadConfig({ env: {}, overrides: merge(base, overrides) });
@@ -47,7 +72,10 @@ export async function dropSchema(schema: string): Promise<void> {
   await c.end();
 }
 
-export async function startTestGateway(overrides: Record<string, unknown> = {}, opts: { onLog?: (level: string, msg: string) => void } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Record<string, unknown> = {},
+  opts: { onLog?: (level: string, msg: string) => void } = {},
+): Promise<TestGateway> {
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-hls-'));
   const config = testConfig({ transcoder: { hlsDir }, ...overrides });
@@ -61,7 +89,15 @@ export async function startTestGateway(overrides: Record<string, unknown> = {}, 
     schema,
     departments,
     async addUser(username, role, department) {
-      const u = await gw.repos.accounts.createUser({ username, displayName: username, passwordHash: await hashPassword(`pw-${username}`), role, departmentId: department ? departments[department] : null, areaGridId: null, locale: 'zh-CN' });
+      const u = await gw.repos.accounts.createUser({
+        username,
+        displayName: username,
+        passwordHash: await hashPassword(`pw-${username}`),
+        role,
+        departmentId: department ? departments[department] : null,
+        areaGridId: null,
+        locale: 'zh-CN',
+      });
       return u.id;
     },
     async login(username) {

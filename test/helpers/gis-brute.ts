@@ -36,7 +36,8 @@ export function visible(cams: readonly GisCamera[], predicate: CameraPredicate, 
 const near = (c: GisCamera, lng: number, lat: number, m: number): boolean =>
   !Number.isFinite(m) || (Math.abs(c.lat - lat) <= m / 100000 + 1e-6 && Math.abs(c.lng - lng) <= m / 85000 + 1e-6);
 
-const dist = (lng: number, lat: number, c: GisCamera): number => turf.distance([lng, lat], [c.lng, c.lat], { units: 'meters' });
+const dist = (lng: number, lat: number, c: GisCamera): number =>
+  turf.distance([lng, lat], [c.lng, c.lat], { units: 'meters' });
 const bear = (lng: number, lat: number, c: GisCamera): number => (turf.bearing([lng, lat], [c.lng, c.lat]) + 360) % 360;
 
 export function refCircle(cams: readonly GisCamera[], lng: number, lat: number, radiusM: number): RefHit[] {
@@ -76,20 +77,33 @@ export function refAlong(cams: readonly GisCamera[], line: LineStringGeometry, d
   const pts = line.coordinates as number[][];
   const boxes = pts.slice(1).map((b, i) => {
     const a = pts[i] as number[];
-    const dx = distanceM / 85000 + 1e-5, dy = distanceM / 100000 + 1e-5;
-    return [Math.min(a[0]!, b[0]!) - dx, Math.min(a[1]!, b[1]!) - dy, Math.max(a[0]!, b[0]!) + dx, Math.max(a[1]!, b[1]!) + dy];
+    const dx = distanceM / 85000 + 1e-5,
+      dy = distanceM / 100000 + 1e-5;
+    return [
+      Math.min(a[0]!, b[0]!) - dx,
+      Math.min(a[1]!, b[1]!) - dy,
+      Math.max(a[0]!, b[0]!) + dx,
+      Math.max(a[1]!, b[1]!) + dy,
+    ];
   });
   const out: RefHit[] = [];
   for (const c of cams) {
     if (!boxes.some(([w, s, e, n]) => c.lng >= w! && c.lng <= e! && c.lat >= s! && c.lat <= n!)) continue;
     const p = turf.nearestPointOnLine(feature, [c.lng, c.lat], { units: 'meters' });
-    if (p.properties.pointDistance <= distanceM) out.push({ id: c.id, distanceM: p.properties.pointDistance, alongM: p.properties.totalDistance });
+    if (p.properties.pointDistance <= distanceM)
+      out.push({ id: c.id, distanceM: p.properties.pointDistance, alongM: p.properties.totalDistance });
   }
   return out.sort((a, b) => (a.alongM as number) - (b.alongM as number) || byDistance(a, b));
 }
 
 /** Sector rule restated with Turf: within range, and bearing camera→point within fov/2 (wrapping), unknowns as documented. */
-export function refCovering(cams: readonly GisCamera[], lng: number, lat: number, defaultRangeM = 80, defaultFovDeg = 360): RefHit[] {
+export function refCovering(
+  cams: readonly GisCamera[],
+  lng: number,
+  lat: number,
+  defaultRangeM = 80,
+  defaultFovDeg = 360,
+): RefHit[] {
   const out: RefHit[] = [];
   for (const c of cams) {
     if (!near(c, lng, lat, 400)) {

@@ -1,5 +1,11 @@
 // Seeded random cameras, predicates and query shapes around Changde for the GIS property tests.
-import type { GisCamera, CameraPredicate, PolygonGeometry, MultiPolygonGeometry, LineStringGeometry } from '../../gis/types';
+import type {
+  GisCamera,
+  CameraPredicate,
+  PolygonGeometry,
+  MultiPolygonGeometry,
+  LineStringGeometry,
+} from '../../gis/types';
 
 /** mulberry32: seeded PRNG returning floats in [0, 1). */
 export { rng as prng } from '../../sim/random';
@@ -18,7 +24,10 @@ export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r
 export function randomPoint(r: () => number, spread = 1): [number, number] {
   const core = r() < 0.3 ? 0.1 : 1;
   const round = (v: number): number => Math.round(v * 1e7) / 1e7;
-  return [round(CHANGDE[0] + (r() * 2 - 1) * HALF[0] * core * spread), round(CHANGDE[1] + (r() * 2 - 1) * HALF[1] * core * spread)];
+  return [
+    round(CHANGDE[0] + (r() * 2 - 1) * HALF[0] * core * spread),
+    round(CHANGDE[1] + (r() * 2 - 1) * HALF[1] * core * spread),
+  ];
 }
 
 /**
@@ -69,7 +78,14 @@ export function randomPolicy(r: () => number, k: number): RandomPolicy {
 }
 
 /** A random star-shaped ring (closed, counter-clockwise) around (cx, cy) of roughly `radiusM`. */
-export function randomRing(r: () => number, cx: number, cy: number, radiusM: number, vertices: number, reverse = false): number[][] {
+export function randomRing(
+  r: () => number,
+  cx: number,
+  cy: number,
+  radiusM: number,
+  vertices: number,
+  reverse = false,
+): number[][] {
   const ring: number[][] = [];
   for (let i = 0; i < vertices; i++) {
     const ang = (i / vertices) * 2 * Math.PI;
@@ -88,11 +104,17 @@ export function randomArea(r: () => number): PolygonGeometry | MultiPolygonGeome
   const kind = r();
   if (kind < 0.34) return { type: 'Polygon', coordinates: [randomRing(r, cx, cy, size, 3 + Math.floor(r() * 12))] };
   if (kind < 0.67)
-    return { type: 'Polygon', coordinates: [randomRing(r, cx, cy, size, 8 + Math.floor(r() * 8)), randomRing(r, cx, cy, size * 0.35, 5, true)] };
+    return {
+      type: 'Polygon',
+      coordinates: [randomRing(r, cx, cy, size, 8 + Math.floor(r() * 8)), randomRing(r, cx, cy, size * 0.35, 5, true)],
+    };
   const [dx, dy] = randomPoint(r);
   return {
     type: 'MultiPolygon',
-    coordinates: [[randomRing(r, cx, cy, size, 6)], [randomRing(r, dx, dy, size * 0.6, 7), randomRing(r, dx, dy, size * 0.2, 4, true)]],
+    coordinates: [
+      [randomRing(r, cx, cy, size, 6)],
+      [randomRing(r, dx, dy, size * 0.6, 7), randomRing(r, dx, dy, size * 0.2, 4, true)],
+    ],
   };
 }
 

@@ -18,7 +18,10 @@ const IMPORT_RE =
 
 /** Blanks out comments (keeping newlines, so line numbers stay right); strings are left alone. */
 export function stripComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)/g, (m, str: string | undefined) => (str ? m : m.replace(/[^\n]/g, ' ')));
+  return text.replace(
+    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)/g,
+    (m, str: string | undefined) => (str ? m : m.replace(/[^\n]/g, ' ')),
+  );
 }
 
 /** Extracts imports from one file's text. `file` is project-relative. */
@@ -30,7 +33,9 @@ export function scanText(file: string, source: string): ImportRef[] {
     if (!spec) continue;
     const line = text.slice(0, m.index).split('\n').length;
     const typeOnly = Boolean(m[2]);
-    const target = spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)) : packageName(spec);
+    const target = spec.startsWith('.')
+      ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec))
+      : packageName(spec);
     out.push({ file, spec, target, typeOnly, line });
   }
   return out;

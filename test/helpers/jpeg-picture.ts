@@ -6,7 +6,11 @@ const run = promisify(execFile);
 
 /** Width and height of a JPEG as ffprobe decodes it. */
 export async function jpegSize(jpeg: Buffer): Promise<{ width: number; height: number }> {
-  const out = await pipeThrough('ffprobe', ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0'], jpeg);
+  const out = await pipeThrough(
+    'ffprobe',
+    ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0'],
+    jpeg,
+  );
   const [w, h] = out.toString().trim().split(',').map(Number);
   if (!w || !h) throw new Error(`jpeg-picture: ffprobe read no size: ${out.toString()}`);
   return { width: w, height: h };
@@ -14,7 +18,21 @@ export async function jpegSize(jpeg: Buffer): Promise<{ width: number; height: n
 
 /** The picture decoded by ffmpeg and scaled to w × h grey levels (0–255), one byte per pixel. */
 export async function jpegLuma(jpeg: Buffer, w = 160, h = 90): Promise<Uint8Array> {
-  const args = ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
+  const args = [
+    '-v',
+    'error',
+    '-f',
+    'jpeg_pipe',
+    '-i',
+    'pipe:0',
+    '-vf',
+    `scale=${w}:${h}`,
+    '-pix_fmt',
+    'gray',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ];
   const out = await pipeThrough('ffmpeg', args, jpeg);
   if (out.length !== w * h) throw new Error(`jpeg-picture: decoded ${out.length} bytes, expected ${w * h}`);
   return new Uint8Array(out);
@@ -22,7 +40,10 @@ export async function jpegLuma(jpeg: Buffer, w = 160, h = 90): Promise<Uint8Arra
 
 /** Mean, standard deviation and range (darkest, brightest) of grey levels. */
 export function lumaStats(px: Uint8Array): { mean: number; std: number; min: number; max: number } {
-  let sum = 0, sq = 0, min = 255, max = 0;
+  let sum = 0,
+    sq = 0,
+    min = 255,
+    max = 0;
   for (const v of px) {
     sum += v;
     sq += v * v;
@@ -50,8 +71,26 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 /** One keyframe of an RTSP stream as a JPEG, read straight from the simulated camera (not through the gateway). */
 export async function grabReference(rtspUrl: string): Promise<Buffer> {
   const args = [
-    '-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-probesize', '32768', '-analyzeduration', '500000', '-skip_frame', 'nokey',
-    '-i', rtspUrl, '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1',
+    '-nostdin',
+    '-v',
+    'error',
+    '-rtsp_transport',
+    'tcp',
+    '-probesize',
+    '32768',
+    '-analyzeduration',
+    '500000',
+    '-skip_frame',
+    'nokey',
+    '-i',
+    rtspUrl,
+    '-frames:v',
+    '1',
+    '-c:v',
+    'mjpeg',
+    '-f',
+    'image2pipe',
+    'pipe:1',
   ];
   const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', timeout: 15000, maxBuffer: 32 << 20 });
   return stdout;
@@ -65,7 +104,9 @@ function pipeThrough(cmd: string, args: string[], input: Buffer): Promise<Buffer
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`jpeg-picture: ${cmd} exit ${code}: ${err.trim()}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`jpeg-picture: ${cmd} exit ${code}: ${err.trim()}`)),
+    );
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });

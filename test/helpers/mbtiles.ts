@@ -34,5 +34,8 @@ export const flipRow = (z: number, row: number): number => 2 ** z - 1 - row;
 export function tileOf(lng: number, lat: number, z: number): { x: number; y: number } {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return { x: Math.floor(((lng + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+  return {
+    x: Math.floor(((lng + 180) / 360) * n),
+    y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  };
 }

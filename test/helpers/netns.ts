@@ -54,15 +54,21 @@ export async function departmentTopology(camerasPerDept = 5): Promise<Topology> 
   const children = new Set<ChildProcess>();
   const inNs = (n: string, ...args: string[]): Promise<string> => ip('netns', 'exec', n, ...args);
   let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => (closed ??= (async () => {
-    await Promise.all([...children].map((c) => new Promise<void>((r) => {
-      if (c.exitCode !== null || c.signalCode !== null) return r();
-      c.once('exit', () => r());
-      c.stdin?.end();
-      setTimeout(() => c.kill('SIGKILL'), 3000).unref();
-    })));
-    for (const n of Object.values(ns)) await ip('netns', 'del', n).catch(() => undefined); // deleting a namespace removes its veths
-  })());
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      await Promise.all(
+        [...children].map(
+          (c) =>
+            new Promise<void>((r) => {
+              if (c.exitCode !== null || c.signalCode !== null) return r();
+              c.once('exit', () => r());
+              c.stdin?.end();
+              setTimeout(() => c.kill('SIGKILL'), 3000).unref();
+            }),
+        ),
+      );
+      for (const n of Object.values(ns)) await ip('netns', 'del', n).catch(() => undefined); // deleting a namespace removes its veths
+    })());
   try {
     for (const n of Object.values(ns)) await ip('netns', 'add', n);
     const dept = async (key: 'a' | 'b', octet: number): Promise<Department> => {
@@ -71,7 +77,8 @@ export async function departmentTopology(camerasPerDept = 5): Promise<Topology> 
       await ip('link', 'add', inside, 'netns', ns[key], 'type', 'veth', 'peer', 'name', outside, 'netns', ns.r);
       const gateway = `10.201.${octet}.1`;
       const cameraHosts = Array.from({ length: camerasPerDept }, (_, i) => `10.201.${octet}.${10 + i}`);
-      for (const addr of [gateway, ...cameraHosts]) await inNs(ns[key], 'ip', 'addr', 'add', `${addr}/24`, 'dev', inside);
+      for (const addr of [gateway, ...cameraHosts])
+        await inNs(ns[key], 'ip', 'addr', 'add', `${addr}/24`, 'dev', inside);
       await inNs(ns[key], 'ip', 'link', 'set', 'lo', 'up');
       await inNs(ns[key], 'ip', 'link', 'set', inside, 'up');
       await inNs(ns.r, 'ip', 'addr', 'add', `10.201.${octet}.254/24`, 'dev', outside);
@@ -84,8 +91,12 @@ export async function departmentTopology(camerasPerDept = 5): Promise<Topology> 
     await inNs(ns.r, 'ip', 'link', 'set', 'lo', 'up');
     await inNs(ns.r, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
     return {
-      a, b, router: ns.r, close,
-      exec: async (n, cmd, timeoutMs = 30_000) => (await run('ip', ['netns', 'exec', n, ...cmd], { timeout: timeoutMs, maxBuffer: 16 << 20 })).stdout,
+      a,
+      b,
+      router: ns.r,
+      close,
+      exec: async (n, cmd, timeoutMs = 30_000) =>
+        (await run('ip', ['netns', 'exec', n, ...cmd], { timeout: timeoutMs, maxBuffer: 16 << 20 })).stdout,
       spawn: (n, cmd) => {
         const c = spawn('ip', ['netns', 'exec', n, ...cmd], { stdio: ['pipe', 'pipe', 'inherit'] });
         children.add(c);

@@ -40,7 +40,9 @@ export async function waitFor<T>(probe: () => T | Promise<T>, opts: WaitForOptio
       last = err;
     }
     if (performance.now() >= deadline)
-      throw new Error(`waitFor: ${opts.what ?? 'the condition'} did not hold within ${timeoutMs} ms (last seen: ${show(last)})`);
+      throw new Error(
+        `waitFor: ${opts.what ?? 'the condition'} did not hold within ${timeoutMs} ms (last seen: ${show(last)})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

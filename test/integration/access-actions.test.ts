@@ -36,7 +36,17 @@ describe('access: every route and socket event asks the policy for a named actio
     t = await startTestGateway();
     await t.addUser('walker', 'admin', null);
     admin = await t.login('walker');
-    const cam = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name: 'walked', departmentId: t.departments.police, mainUri: rtsp.url(0, 'main'), lng: 111.69, lat: 29.03, streams: { main: { codec: 'h264' } } } });
+    const cam = await t.api('POST', '/api/v1/cameras', {
+      token: admin,
+      body: {
+        name: 'walked',
+        departmentId: t.departments.police,
+        mainUri: rtsp.url(0, 'main'),
+        lng: 111.69,
+        lat: 29.03,
+        streams: { main: { codec: 'h264' } },
+      },
+    });
     assert.equal(cam.status, 201, cam.text);
     camId = cam.body.id;
     // a spy on the gateway's one AccessControl: every question is recorded; in 'deny' mode every answer is no
@@ -61,8 +71,15 @@ describe('access: every route and socket event asks the policy for a named actio
   const key = (method: string, p: string): string => `${method} ${p.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
 
   it('every /api route names an action of the policy, and is refused when the policy says no to it', async () => {
-    const declared = new Map(t.gw.api.operations.map((op) => [`${op.method} ${op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`}`, op.action]));
-    const served = expressRoutes(t.gw.app as unknown as { router: { stack: never[] } }).filter((r) => r.path.startsWith('/api/v1/'));
+    const declared = new Map(
+      t.gw.api.operations.map((op) => [
+        `${op.method} ${op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`}`,
+        op.action,
+      ]),
+    );
+    const served = expressRoutes(t.gw.app as unknown as { router: { stack: never[] } }).filter((r) =>
+      r.path.startsWith('/api/v1/'),
+    );
     assert.ok(served.length >= 40, `found only ${served.length} routes`);
     const problems: string[] = [];
     mode = 'deny';
@@ -74,9 +91,15 @@ describe('access: every route and socket event asks the policy for a named actio
           continue;
         }
         asked.length = 0;
-        const res = await t.api(r.method.toUpperCase(), fill(r.path), { token: admin, ...(r.method === 'get' || r.method === 'delete' ? {} : { body: {} }) });
+        const res = await t.api(r.method.toUpperCase(), fill(r.path), {
+          token: admin,
+          ...(r.method === 'get' || r.method === 'delete' ? {} : { body: {} }),
+        });
         // the policy is asked first without credentials (public actions), then for the caller
-        const want: Asked[] = [{ who: null, action }, { who: 'walker', action }];
+        const want: Asked[] = [
+          { who: null, action },
+          { who: 'walker', action },
+        ];
         if (res.status !== 403 || JSON.stringify(asked.slice(0, 2)) !== JSON.stringify(want))
           problems.push(`${key(r.method, r.path)} (${action}): ${res.status}, asked ${JSON.stringify(asked)}`);
       }
@@ -86,9 +109,14 @@ describe('access: every route and socket event asks the policy for a named actio
     assert.deepEqual(problems, []);
   });
 
-  it('the OpenAPI document names each operation\'s action, and the roles the policy lets take it', async () => {
+  it("the OpenAPI document names each operation's action, and the roles the policy lets take it", async () => {
     const doc = await t.api('GET', '/api/v1/openapi.json');
-    for (const [p, ops] of Object.entries(doc.body.paths as Record<string, Record<string, { 'x-action'?: string; 'x-roles'?: string[]; security?: unknown[] }>>))
+    for (const [p, ops] of Object.entries(
+      doc.body.paths as Record<
+        string,
+        Record<string, { 'x-action'?: string; 'x-roles'?: string[]; security?: unknown[] }>
+      >,
+    ))
       for (const [m, op] of Object.entries(ops)) {
         assert.ok(ACTIONS.includes(op['x-action'] as Action), `${m} ${p}: x-action ${op['x-action']}`);
         if (op.security === undefined) assert.ok(op['x-roles']?.length, `${m} ${p} lists its roles`);
@@ -100,8 +128,13 @@ describe('access: every route and socket event asks the policy for a named actio
   it('the HLS route asks the policy for its action on every request', async () => {
     const hls = t.gw.api.operations.find((op) => op.path.startsWith('/hls/'));
     assert.ok(hls, 'the HLS route is documented');
-    const served = expressRoutes(t.gw.app as unknown as { router: { stack: never[] } }).filter((r) => r.path.startsWith('/hls/'));
-    assert.deepEqual(served.map((r) => key(r.method, r.path)), [`${hls.method} ${hls.path}`]);
+    const served = expressRoutes(t.gw.app as unknown as { router: { stack: never[] } }).filter((r) =>
+      r.path.startsWith('/hls/'),
+    );
+    assert.deepEqual(
+      served.map((r) => key(r.method, r.path)),
+      [`${hls.method} ${hls.path}`],
+    );
     const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: admin, body: { profile: 'main' } });
     assert.equal(open.status, 201, open.text);
     assert.equal((await fetch(t.base + open.body.url)).status, 200);
@@ -113,7 +146,10 @@ describe('access: every route and socket event asks the policy for a named actio
     } finally {
       mode = 'pass';
     }
-    assert.ok(asked.some((a) => a.who === 'walker' && a.action === hls.action), `asked ${JSON.stringify(asked)}`);
+    assert.ok(
+      asked.some((a) => a.who === 'walker' && a.action === hls.action),
+      `asked ${JSON.stringify(asked)}`,
+    );
   });
 
   /** Makes the gateway publish one event of each kind about the walked camera; `n` tells two apart. */
@@ -124,9 +160,24 @@ describe('access: every route and socket event asks the policy for a named actio
     },
     'camera:changed': () => t.gw.services.realtime.publishCamera('changed', camId),
     'camera:removed': () => t.gw.services.realtime.publishCamera('removed', camId),
-    'stream:state': (n) => t.gw.services.realtime.publishStreamState({ cameraId: camId, profile: 'main', state: `s${n}` }),
-    'camera:event': (n) => t.gw.services.realtime.publishEvent({ id: String(n), cameraId: camId, type: 'walk', at: new Date().toISOString(), data: { n } }),
-    'scan:progress': (n) => t.gw.services.realtime.publishScan(t.departments.police, { scanId: `scan-${n}`, probed: n, total: 2, found: 0, done: false }),
+    'stream:state': (n) =>
+      t.gw.services.realtime.publishStreamState({ cameraId: camId, profile: 'main', state: `s${n}` }),
+    'camera:event': (n) =>
+      t.gw.services.realtime.publishEvent({
+        id: String(n),
+        cameraId: camId,
+        type: 'walk',
+        at: new Date().toISOString(),
+        data: { n },
+      }),
+    'scan:progress': (n) =>
+      t.gw.services.realtime.publishScan(t.departments.police, {
+        scanId: `scan-${n}`,
+        probed: n,
+        total: 2,
+        found: 0,
+        done: false,
+      }),
   };
 
   it('every server event the hub declares names an action of the policy and has a trigger here', () => {
@@ -138,7 +189,9 @@ describe('access: every route and socket event asks the policy for a named actio
     assert.deepEqual(Object.keys(TRIGGERS).sort(), [...declared].sort());
     for (const action of Object.values(EVENT_ACTIONS)) assert.ok(ACTIONS.includes(action), action);
     // nothing in the gateway emits to sockets outside the hub, where the table is applied
-    const emitters = listSources(ROOT, ['gateway']).filter((f) => /\.emit\(\s*'[a-z]+:[a-z]+'/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    const emitters = listSources(ROOT, ['gateway']).filter((f) =>
+      /\.emit\(\s*'[a-z]+:[a-z]+'/.test(readFileSync(path.join(ROOT, f), 'utf8')),
+    );
     assert.deepEqual(emitters, ['gateway/realtime/realtime.ts']);
   });
 
@@ -158,7 +211,10 @@ describe('access: every route and socket event asks the policy for a named actio
         } finally {
           mode = 'pass';
         }
-        assert.ok(asked.some((a) => a.who === 'walker' && a.action === EVENT_ACTIONS[event]), `asked ${JSON.stringify(asked)}`);
+        assert.ok(
+          asked.some((a) => a.who === 'walker' && a.action === EVENT_ACTIONS[event]),
+          `asked ${JSON.stringify(asked)}`,
+        );
         // the same event once the policy says yes: one connection delivers in order, so a denied
         // message would have arrived before this one
         t.gw.services.realtime.invalidate();
@@ -174,14 +230,16 @@ describe('access: every route and socket event asks the policy for a named actio
 
   // a role compared with a role name, a role looked up in a list, a list of roles
   const NAME = `['"](?:${ROLES.join('|')})['"]`;
-  const BY_ROLE = new RegExp(`\\brole\\s*[!=]==\\s*${NAME}|${NAME}\\s*[!=]==|\\.includes\\([^()]*\\.role\\)|\\broles\\s*[:=]`, 'g');
+  const BY_ROLE = new RegExp(
+    `\\brole\\s*[!=]==\\s*${NAME}|${NAME}\\s*[!=]==|\\.includes\\([^()]*\\.role\\)|\\broles\\s*[:=]`,
+    'g',
+  );
   it('no code outside the policy decides by role', () => {
     const hits: string[] = [];
     for (const f of listSources(ROOT, ['gateway'])) {
       if (f === 'gateway/auth/policy.ts') continue;
       const code = stripComments(readFileSync(path.join(ROOT, f), 'utf8'));
-      for (const m of code.matchAll(BY_ROLE))
-        hits.push(`${f}:${code.slice(0, m.index).split('\n').length} ${m[0]}`);
+      for (const m of code.matchAll(BY_ROLE)) hits.push(`${f}:${code.slice(0, m.index).split('\n').length} ${m[0]}`);
     }
     assert.deepEqual(hits, []);
   });

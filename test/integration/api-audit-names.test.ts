@@ -17,24 +17,48 @@ describe('api: audit rows with names', function () {
     trafficUser = await t.addUser('tview', 'viewer', 'traffic');
     await t.gw.repos.accounts.updateUser(trafficUser, { displayName: '交通查看员' });
     const padmin = await t.login('padmin');
-    const net = await t.api('POST', '/api/v1/networks', { token: padmin, body: { name: '公安视频专网', cidrs: ['127.0.0.0/8'] } });
+    const net = await t.api('POST', '/api/v1/networks', {
+      token: padmin,
+      body: { name: '公安视频专网', cidrs: ['127.0.0.0/8'] },
+    });
     assert.equal(net.status, 201, net.text);
-    const body = { name: '天网-港口', networkId: net.body.id, mainUri: 'rtsp://127.0.0.1:20001/stream', lng: 111.69, lat: 29.03, tags: ['port'] };
+    const body = {
+      name: '天网-港口',
+      networkId: net.body.id,
+      mainUri: 'rtsp://127.0.0.1:20001/stream',
+      lng: 111.69,
+      lat: 29.03,
+      tags: ['port'],
+    };
     const r = await t.api('POST', '/api/v1/cameras', { token: padmin, body });
     assert.equal(r.status, 201, r.text);
     policeCam = r.body.id;
     // a traffic viewer asked for the police camera and was refused (a row of the traffic department)
     await t.gw.repos.audit.append({
-      actorType: 'user', actorId: trafficUser, actorName: 'tview', departmentId: t.departments.traffic,
-      action: 'stream.open', targetType: 'camera', targetId: policeCam, outcome: 'denied', detail: { profile: 'main' },
+      actorType: 'user',
+      actorId: trafficUser,
+      actorName: 'tview',
+      departmentId: t.departments.traffic,
+      action: 'stream.open',
+      targetType: 'camera',
+      targetId: policeCam,
+      outcome: 'denied',
+      detail: { profile: 'main' },
     });
   });
   after(async () => t?.close());
 
-  async function refusedRow(user: string): Promise<{ targetName: string | null; actorDisplayName: string | null } | undefined> {
+  async function refusedRow(
+    user: string,
+  ): Promise<{ targetName: string | null; actorDisplayName: string | null } | undefined> {
     const r = await t.api('GET', '/api/v1/audit?action=stream.open', { token: await t.login(user) });
     assert.equal(r.status, 200, r.text);
-    const items = r.body.items as Array<{ targetId: string; outcome: string; targetName: string | null; actorDisplayName: string | null }>;
+    const items = r.body.items as Array<{
+      targetId: string;
+      outcome: string;
+      targetName: string | null;
+      actorDisplayName: string | null;
+    }>;
     return items.find((e) => e.targetId === policeCam && e.outcome === 'denied');
   }
 

@@ -13,7 +13,9 @@ describe('API: authentication and bad input', function () {
   const cam = { name: '测试摄像机', mainUri: 'rtsp://10.1.2.3/stream1', lng: 111.69, lat: 29.03 };
 
   before(async () => {
-    t = await startTestGateway({ security: { loginMaxPerUser: 3, loginSlowPerUser: 4, loginSlowDelayMs: 600, loginWindowS: 60 } });
+    t = await startTestGateway({
+      security: { loginMaxPerUser: 3, loginSlowPerUser: 4, loginSlowDelayMs: 600, loginWindowS: 60 },
+    });
     await t.addUser('padmin', 'admin', 'police');
     await t.addUser('tviewer', 'viewer', 'traffic');
     adminToken = await t.login('padmin');
@@ -45,15 +47,29 @@ describe('API: authentication and bad input', function () {
   });
 
   /** POST /auth/login from a given loopback source address; status, Retry-After and milliseconds taken. */
-  const loginFrom = (from: string, username: string, password: string): Promise<{ status: number; retryAfter: number; ms: number }> => {
+  const loginFrom = (
+    from: string,
+    username: string,
+    password: string,
+  ): Promise<{ status: number; retryAfter: number; ms: number }> => {
     const t0 = performance.now();
     const body = JSON.stringify({ username, password });
     return new Promise((resolve, reject) => {
       const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-      const req = http.request(`${t.base}/api/v1/auth/login`, { method: 'POST', localAddress: from, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0), ms: performance.now() - t0 }));
-      });
+      const req = http.request(
+        `${t.base}/api/v1/auth/login`,
+        { method: 'POST', localAddress: from, headers },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: Number(res.headers['retry-after'] ?? 0),
+              ms: performance.now() - t0,
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -67,7 +83,9 @@ describe('API: authentication and bad input', function () {
     const again = await loginFrom('127.0.0.9', 'victim', 'pw-victim');
     assert.equal(again.status, 429, 'the guessing address stays refused, even with the right password');
     assert.ok(again.retryAfter > 0);
-    const denied = await t.gw.db.knex('audit_log').where({ action: 'login', outcome: 'denied', actor_name: 'victim', ip: '127.0.0.9' });
+    const denied = await t.gw.db
+      .knex('audit_log')
+      .where({ action: 'login', outcome: 'denied', actor_name: 'victim', ip: '127.0.0.9' });
     assert.equal(denied.length, 2);
   });
 
@@ -88,28 +106,106 @@ describe('API: authentication and bad input', function () {
     const real = await loginFrom('127.0.0.1', 'target', 'pw-target');
     assert.equal(real.status, 200, 'the real user is never locked out');
     assert.ok(real.ms >= delay, `the delay does not tell right from wrong: ${Math.round(real.ms)} ms`);
-    const slowed = await t.gw.db.knex('audit_log').where({ action: 'login', outcome: 'failed', actor_name: 'target' }).whereRaw("detail->>'slowed' = 'true'");
+    const slowed = await t.gw.db
+      .knex('audit_log')
+      .where({ action: 'login', outcome: 'failed', actor_name: 'target' })
+      .whereRaw("detail->>'slowed' = 'true'");
     assert.equal(slowed.length, 1);
   });
 
   const key = (t: TestGateway) => deriveKey(Buffer.from(t.gw.config.security.secretKey, 'hex'), 'jwt-access');
   const forged: Array<[string, (t: TestGateway, good: string) => string, RegExp]> = [
-    ['expired', (t) => jwt.sign({ sid: '00000000-0000-0000-0000-000000000000', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: -60 }), /expired/],
-    ['tampered payload', (_t, good) => { const [h, p, s] = good.split('.'); const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()); claims.role = 'admin'; claims.dept = null; return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`; }, /invalid signature|rejected/],
-    ['alg none', (_t, good) => { const p = good.split('.')[1]; return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`; }, /rejected/],
-    ['signed with another key', () => jwt.sign({ sid: 'x', role: 'admin', dept: null }, 'attacker-secret', { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' }), /invalid signature|rejected/],
-    ['wrong issuer', (t) => jwt.sign({ sid: 'x', role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'evil', audience: 'cloudeye-api' }), /rejected/],
+    [
+      'expired',
+      (t) =>
+        jwt.sign({ sid: '00000000-0000-0000-0000-000000000000', role: 'admin', dept: null }, key(t), {
+          algorithm: 'HS256',
+          subject: '1',
+          issuer: 'cloudeye',
+          audience: 'cloudeye-api',
+          expiresIn: -60,
+        }),
+      /expired/,
+    ],
+    [
+      'tampered payload',
+      (_t, good) => {
+        const [h, p, s] = good.split('.');
+        const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+        claims.role = 'admin';
+        claims.dept = null;
+        return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
+      },
+      /invalid signature|rejected/,
+    ],
+    [
+      'alg none',
+      (_t, good) => {
+        const p = good.split('.')[1];
+        return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+      },
+      /rejected/,
+    ],
+    [
+      'signed with another key',
+      () =>
+        jwt.sign({ sid: 'x', role: 'admin', dept: null }, 'attacker-secret', {
+          algorithm: 'HS256',
+          subject: '1',
+          issuer: 'cloudeye',
+          audience: 'cloudeye-api',
+        }),
+      /invalid signature|rejected/,
+    ],
+    [
+      'wrong issuer',
+      (t) =>
+        jwt.sign({ sid: 'x', role: 'admin', dept: null }, key(t), {
+          algorithm: 'HS256',
+          subject: '1',
+          issuer: 'evil',
+          audience: 'cloudeye-api',
+        }),
+      /rejected/,
+    ],
     ['garbage', () => 'not.a.jwt', /rejected/],
     // the gateway's own key, a real user, valid claims — but a session id no login ever opened
-    ['correctly signed JWT of an unknown session', (t, good) => {
-      const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sub: string; role: string; dept: number | null };
-      const opts = { algorithm: 'HS256', subject: claims.sub, issuer: 'cloudeye', audience: 'cloudeye-api', expiresIn: 300 } as const;
-      return jwt.sign({ sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept }, key(t), opts);
-    }, /session .* is unknown or has ended/],
-    ['correctly signed JWT naming another user\'s session', (t, good) => {
-      const sid = (JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
-      return jwt.sign({ sid, role: 'admin', dept: null }, key(t), { algorithm: 'HS256', subject: '1', issuer: 'cloudeye', audience: 'cloudeye-api' });
-    }, /session .* is unknown or has ended/],
+    [
+      'correctly signed JWT of an unknown session',
+      (t, good) => {
+        const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as {
+          sub: string;
+          role: string;
+          dept: number | null;
+        };
+        const opts = {
+          algorithm: 'HS256',
+          subject: claims.sub,
+          issuer: 'cloudeye',
+          audience: 'cloudeye-api',
+          expiresIn: 300,
+        } as const;
+        return jwt.sign(
+          { sid: '7d0c1f7e-5b7a-4c55-9a0e-2f6d3e4b5a69', role: claims.role, dept: claims.dept },
+          key(t),
+          opts,
+        );
+      },
+      /session .* is unknown or has ended/,
+    ],
+    [
+      "correctly signed JWT naming another user's session",
+      (t, good) => {
+        const sid = (JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+        return jwt.sign({ sid, role: 'admin', dept: null }, key(t), {
+          algorithm: 'HS256',
+          subject: '1',
+          issuer: 'cloudeye',
+          audience: 'cloudeye-api',
+        });
+      },
+      /session .* is unknown or has ended/,
+    ],
   ];
   for (const [name, make, re] of forged) {
     it(`401 for a ${name} JWT`, async () => {
@@ -154,7 +250,10 @@ describe('API: authentication and bad input', function () {
   });
 
   it('403 when a viewer calls an admin route', async () => {
-    const r = await t.api('POST', '/api/v1/users', { token: viewerToken, body: { username: 'x1', password: 'password1', role: 'viewer' } });
+    const r = await t.api('POST', '/api/v1/users', {
+      token: viewerToken,
+      body: { username: 'x1', password: 'password1', role: 'viewer' },
+    });
     assert.equal(r.status, 403);
     assert.equal((await t.api('GET', '/api/v1/audit', { token: viewerToken })).status, 403);
   });
@@ -169,20 +268,32 @@ describe('API: authentication and bad input', function () {
   });
 
   it('413 for an oversized body', async () => {
-    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, raw: JSON.stringify({ ...cam, address: 'x'.repeat(2_000_000) }) });
+    const r = await t.api('POST', '/api/v1/cameras', {
+      token: adminToken,
+      raw: JSON.stringify({ ...cam, address: 'x'.repeat(2_000_000) }),
+    });
     assert.equal(r.status, 413);
   });
 
   it('415 for a wrong content type', async () => {
-    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, raw: JSON.stringify(cam), type: 'text/plain' });
+    const r = await t.api('POST', '/api/v1/cameras', {
+      token: adminToken,
+      raw: JSON.stringify(cam),
+      type: 'text/plain',
+    });
     assert.equal(r.status, 415);
   });
 
   it('400 naming the field for unknown and mistyped fields', async () => {
     const r1 = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, colour: 'red' } });
     assert.equal(r1.status, 400);
-    assert.ok(r1.body.errors.some((e: { path: string; message: string }) => e.path === 'body' && /colour/.test(e.message)));
-    const r2 = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, lat: 'north', tags: ['ok', 5] } });
+    assert.ok(
+      r1.body.errors.some((e: { path: string; message: string }) => e.path === 'body' && /colour/.test(e.message)),
+    );
+    const r2 = await t.api('POST', '/api/v1/cameras', {
+      token: adminToken,
+      body: { ...cam, lat: 'north', tags: ['ok', 5] },
+    });
     assert.equal(r2.status, 400);
     const paths = r2.body.errors.map((e: { path: string }) => e.path);
     assert.ok(paths.includes('body.lat'), JSON.stringify(paths));
@@ -191,14 +302,20 @@ describe('API: authentication and bad input', function () {
 
   it('stores SQL metacharacters and Chinese text verbatim', async () => {
     const name = `Robert'); DROP TABLE cameras;-- 南门广场 "东" \\ %_`;
-    const r = await t.api('POST', '/api/v1/cameras', { token: adminToken, body: { ...cam, name, address: '常德市武陵区朗州路1号', tags: ["o'neil", '路口'] } });
+    const r = await t.api('POST', '/api/v1/cameras', {
+      token: adminToken,
+      body: { ...cam, name, address: '常德市武陵区朗州路1号', tags: ["o'neil", '路口'] },
+    });
     assert.equal(r.status, 201);
     const back = await t.api('GET', `/api/v1/cameras/${r.body.id}`, { token: adminToken });
     assert.equal(back.body.name, name);
     assert.equal(back.body.address, '常德市武陵区朗州路1号');
     assert.deepEqual(back.body.tags, ["o'neil", '路口']);
     const search = await t.api('GET', `/api/v1/cameras?q=${encodeURIComponent("'); DROP")}`, { token: adminToken });
-    assert.deepEqual(search.body.items.map((c: { id: string }) => c.id), [r.body.id]);
+    assert.deepEqual(
+      search.body.items.map((c: { id: string }) => c.id),
+      [r.body.id],
+    );
   });
 
   it('a share pointing at a missing department is refused and nothing is stored', async () => {

@@ -12,7 +12,10 @@ describe('API: camera credentials stay secret', function () {
 
   before(async () => {
     rtsp = await RtspProcess.start({ count: 1, codec: 'h264', user: 'cam', password: PASSWORD });
-    t = await startTestGateway({ transcoder: { failuresBeforeOffline: 2, backoffInitialMs: 200, backoffMaxMs: 500 } }, { onLog: (level, msg) => logs.push(`${level} ${msg}`) });
+    t = await startTestGateway(
+      { transcoder: { failuresBeforeOffline: 2, backoffInitialMs: 200, backoffMaxMs: 500 } },
+      { onLog: (level, msg) => logs.push(`${level} ${msg}`) },
+    );
     t.gw.services.supervisor.on('log', (e) => logs.push(`ffmpeg ${e.line}`));
     t.gw.services.supervisor.on('state', (e) => logs.push(`state ${e.state} ${e.reason}`));
     await t.addUser('sadm', 'admin', 'police');
@@ -30,11 +33,23 @@ describe('API: camera credentials stay secret', function () {
       texts.push(r.text);
       return r;
     };
-    const wrong = await call('POST', '/api/v1/cameras', { name: 'wrong', mainUri: rtsp.url(0, 'main', false), username: 'cam', password: 'not-it', lng: 111.69, lat: 29.03 });
+    const wrong = await call('POST', '/api/v1/cameras', {
+      name: 'wrong',
+      mainUri: rtsp.url(0, 'main', false),
+      username: 'cam',
+      password: 'not-it',
+      lng: 111.69,
+      lat: 29.03,
+    });
     const bad = await call('POST', `/api/v1/cameras/${wrong.body.id}/streams`, { profile: 'main' });
     assert.equal(bad.status, 503, bad.text);
     assert.match(bad.body.detail, /401|[Uu]nauthori[sz]ed|authori[sz]ation/);
-    const good = await call('POST', '/api/v1/cameras', { name: 'right', mainUri: rtsp.url(0, 'main'), lng: 111.69, lat: 29.03 });
+    const good = await call('POST', '/api/v1/cameras', {
+      name: 'right',
+      mainUri: rtsp.url(0, 'main'),
+      lng: 111.69,
+      lat: 29.03,
+    });
     assert.equal(good.status, 201, good.text);
     assert.equal(good.body.mainUri, rtsp.url(0, 'main', false), 'credentials lifted out of the URI');
     assert.equal(good.body.hasCredentials, true);
@@ -43,11 +58,22 @@ describe('API: camera credentials stay secret', function () {
     texts.push(await (await fetch(t.base + s.body.url)).text());
     await call('GET', `/api/v1/cameras/${good.body.id}`);
     await call('GET', '/api/v1/cameras?limit=10');
-    texts.push((await t.api('GET', '/api/v1/cameras/export.csv', { token: tok })).text, (await t.api('GET', '/api/v1/cameras/export.geojson', { token: tok })).text);
+    texts.push(
+      (await t.api('GET', '/api/v1/cameras/export.csv', { token: tok })).text,
+      (await t.api('GET', '/api/v1/cameras/export.geojson', { token: tok })).text,
+    );
     const audit = JSON.stringify(await t.gw.db.knex('audit_log').select('*'));
     const rows = JSON.stringify(await t.gw.db.knex('cameras').select('*'));
-    for (const [where, text] of [['responses', texts.join('\n')], ['logs', logs.join('\n')], ['audit', audit], ['camera rows', rows]] as const) {
-      assert.ok(!text.includes(PASSWORD) && !text.includes(encodeURIComponent(PASSWORD)), `the password leaked into ${where}`);
+    for (const [where, text] of [
+      ['responses', texts.join('\n')],
+      ['logs', logs.join('\n')],
+      ['audit', audit],
+      ['camera rows', rows],
+    ] as const) {
+      assert.ok(
+        !text.includes(PASSWORD) && !text.includes(encodeURIComponent(PASSWORD)),
+        `the password leaked into ${where}`,
+      );
     }
     assert.ok(logs.length > 0, 'there were log lines to check');
   });

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
-const SECURITY = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer' };
+const SECURITY = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'referrer-policy': 'no-referrer',
+};
 
 describe('API: JSON GET routes answered from the route table', function () {
   this.timeout(60000);
@@ -21,7 +25,20 @@ describe('API: JSON GET routes answered from the route table', function () {
     admin = await t.login('d-admin');
     viewer = await t.login('d-viewer');
     for (let i = 0; i < 3; i++) {
-      const r = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name: `路口 ${i}`, departmentId: t.departments.police, mainUri: `rtsp://10.1.0.${i}/main`, lng: 111.69 + i * 0.001, lat: 29.03, bearing: 90, fov: 60, rangeM: 200, tags: ['crossing'] } });
+      const r = await t.api('POST', '/api/v1/cameras', {
+        token: admin,
+        body: {
+          name: `路口 ${i}`,
+          departmentId: t.departments.police,
+          mainUri: `rtsp://10.1.0.${i}/main`,
+          lng: 111.69 + i * 0.001,
+          lat: 29.03,
+          bearing: 90,
+          fov: 60,
+          rangeM: 200,
+          tags: ['crossing'],
+        },
+      });
       assert.equal(r.status, 201, r.text);
       cameraId ??= r.body.id;
     }
@@ -103,7 +120,10 @@ describe('API: JSON GET routes answered from the route table', function () {
 
   it('HEAD, other methods, cross-origin requests and unknown paths go through express', async () => {
     offered.length = 0;
-    const head = await fetch(`${t.base}/api/v1/auth/me`, { method: 'HEAD', headers: { authorization: `Bearer ${viewer}` } });
+    const head = await fetch(`${t.base}/api/v1/auth/me`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), '');
     assert.deepEqual(offered, [false]);

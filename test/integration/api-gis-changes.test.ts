@@ -5,8 +5,25 @@ import { bearingDeg, distanceM, wgs84ToBd09, wgs84ToGcj02 } from '../../gis/inde
 import { waitFor } from '../../bench/transcoder-proc';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
-type Hit = { camera: { id: string; name: string; lng: number; lat: number; gridId: number | null }; distanceM: number; bearingDeg: number; covering?: boolean; alongM?: number };
+const square = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
+type Hit = {
+  camera: { id: string; name: string; lng: number; lat: number; gridId: number | null };
+  distanceM: number;
+  bearingDeg: number;
+  covering?: boolean;
+  alongM?: number;
+};
 const names = (r: { body: { items: Hit[] } }): string[] => r.body.items.map((h) => h.camera.name);
 
 describe('API: GIS after changes', function () {
@@ -15,8 +32,8 @@ describe('API: GIS after changes', function () {
   let admin: string;
   let police: string;
   const logs: string[] = [];
-  const W = square(111.60, 29.00, 111.70, 29.05); // west grid
-  const E = square(111.70, 29.00, 111.80, 29.05); // east grid (shares an edge with W)
+  const W = square(111.6, 29.0, 111.7, 29.05); // west grid
+  const E = square(111.7, 29.0, 111.8, 29.05); // east grid (shares an edge with W)
   let grids: Record<string, number> = {};
 
   before(async () => {
@@ -28,8 +45,23 @@ describe('API: GIS after changes', function () {
   });
   after(async () => t?.close());
 
-  const camera = async (name: string, lng: number, lat: number, extra: Record<string, unknown> = {}): Promise<string> => {
-    const r = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, departmentId: t.departments.police, mainUri: `rtsp://10.1.0.${name.length}/${name}`, lng, lat, ...extra } });
+  const camera = async (
+    name: string,
+    lng: number,
+    lat: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> => {
+    const r = await t.api('POST', '/api/v1/cameras', {
+      token: admin,
+      body: {
+        name,
+        departmentId: t.departments.police,
+        mainUri: `rtsp://10.1.0.${name.length}/${name}`,
+        lng,
+        lat,
+        ...extra,
+      },
+    });
     assert.equal(r.status, 201, r.text);
     return r.body.id as string;
   };
@@ -37,12 +69,20 @@ describe('API: GIS after changes', function () {
 
   it('imports grids and key places from a GeoJSON FeatureCollection', async () => {
     const r = await t.api('POST', '/api/v1/grids', {
-      token: admin, type: 'application/json',
-      body: { type: 'FeatureCollection', features: [
-        { type: 'Feature', geometry: W, properties: { name: '西网格', kind: 'grid' } },
-        { type: 'Feature', geometry: E, properties: { name: '东网格', kind: 'grid' } },
-        { type: 'Feature', geometry: square(111.74, 29.02, 111.76, 29.04), properties: { name: '常德站', kind: 'place', code: 'CDZ' } },
-      ] },
+      token: admin,
+      type: 'application/json',
+      body: {
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', geometry: W, properties: { name: '西网格', kind: 'grid' } },
+          { type: 'Feature', geometry: E, properties: { name: '东网格', kind: 'grid' } },
+          {
+            type: 'Feature',
+            geometry: square(111.74, 29.02, 111.76, 29.04),
+            properties: { name: '常德站', kind: 'place', code: 'CDZ' },
+          },
+        ],
+      },
     });
     assert.equal(r.status, 201, r.text);
     grids = Object.fromEntries(r.body.map((g: { name: string; id: number }) => [g.name, g.id]));
@@ -52,43 +92,131 @@ describe('API: GIS after changes', function () {
   });
 
   const badGrids: Array<[string, unknown, string]> = [
-    ['an unclosed ring', { name: 'x', kind: 'grid', geometry: { type: 'Polygon', coordinates: [[[111, 29], [112, 29], [112, 30], [111, 30]]] } }, 'body.geometry.coordinates[0]'],
-    ['a latitude of 95', { name: 'x', kind: 'grid', geometry: square(111, 29, 112, 95) }, 'body.geometry.coordinates[0]'],
-    ['a ring of 3 positions', { name: 'x', kind: 'grid', geometry: { type: 'Polygon', coordinates: [[[111, 29], [112, 29], [111, 29]]] } }, 'body.geometry.coordinates[0]'],
-    ['one bad feature among good ones', { type: 'FeatureCollection', features: [
-      { type: 'Feature', geometry: square(111, 29, 111.1, 29.1), properties: { name: 'ok', kind: 'grid' } },
-      { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[111, 29], [112, 29], [112, 30], [111, 30]]] }, properties: { name: 'bad', kind: 'grid' } },
-    ] }, 'body.features[1].geometry.coordinates[0]'],
+    [
+      'an unclosed ring',
+      {
+        name: 'x',
+        kind: 'grid',
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [111, 29],
+              [112, 29],
+              [112, 30],
+              [111, 30],
+            ],
+          ],
+        },
+      },
+      'body.geometry.coordinates[0]',
+    ],
+    [
+      'a latitude of 95',
+      { name: 'x', kind: 'grid', geometry: square(111, 29, 112, 95) },
+      'body.geometry.coordinates[0]',
+    ],
+    [
+      'a ring of 3 positions',
+      {
+        name: 'x',
+        kind: 'grid',
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [111, 29],
+              [112, 29],
+              [111, 29],
+            ],
+          ],
+        },
+      },
+      'body.geometry.coordinates[0]',
+    ],
+    [
+      'one bad feature among good ones',
+      {
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', geometry: square(111, 29, 111.1, 29.1), properties: { name: 'ok', kind: 'grid' } },
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [111, 29],
+                  [112, 29],
+                  [112, 30],
+                  [111, 30],
+                ],
+              ],
+            },
+            properties: { name: 'bad', kind: 'grid' },
+          },
+        ],
+      },
+      'body.features[1].geometry.coordinates[0]',
+    ],
   ];
   for (const [name, body, path] of badGrids) {
     it(`a grid with ${name} is a 400 naming ${path}, and nothing is stored`, async () => {
       const before = (await t.api('GET', '/api/v1/grids', { token: admin })).body.length;
       const r = await t.api('POST', '/api/v1/grids', { token: admin, body });
       assert.equal(r.status, 400, r.text);
-      assert.ok(r.body.errors.some((e: { path: string }) => e.path.startsWith(path)), JSON.stringify(r.body.errors));
+      assert.ok(
+        r.body.errors.some((e: { path: string }) => e.path.startsWith(path)),
+        JSON.stringify(r.body.errors),
+      );
       assert.equal((await t.api('GET', '/api/v1/grids', { token: admin })).body.length, before);
     });
   }
 
   it('a non-admin cannot add grids', async () => {
-    assert.equal((await t.api('POST', '/api/v1/grids', { token: police, body: { name: 'x', kind: 'grid', geometry: W } })).status, 403);
+    assert.equal(
+      (await t.api('POST', '/api/v1/grids', { token: police, body: { name: 'x', kind: 'grid', geometry: W } })).status,
+      403,
+    );
   });
 
-  it('an invalid grid stored behind the gateway\'s back is left out with a warning; the others keep working', async () => {
-    await t.gw.db.knex('grids').insert({ name: 'broken', kind: 'grid', geometry: JSON.stringify({ type: 'Polygon', coordinates: [[[111, 29], [112, 29], [112, 30], [111, 30]]] }) });
+  it("an invalid grid stored behind the gateway's back is left out with a warning; the others keep working", async () => {
+    await t.gw.db.knex('grids').insert({
+      name: 'broken',
+      kind: 'grid',
+      geometry: JSON.stringify({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [111, 29],
+            [112, 29],
+            [112, 30],
+            [111, 30],
+          ],
+        ],
+      }),
+    });
     await t.gw.reload();
-    assert.ok(logs.some((l) => /^warn grids: grid \d+ left out of the layer: .*closed/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /^warn grids: grid \d+ left out of the layer: .*closed/.test(l)),
+      logs.join('\n'),
+    );
     const loc = await t.api('GET', '/api/v1/gis/locate?lng=111.65&lat=29.02', { token: police });
-    assert.deepEqual(loc.body.items.map((g: { name: string }) => g.name), ['西网格']);
+    assert.deepEqual(
+      loc.body.items.map((g: { name: string }) => g.name),
+      ['西网格'],
+    );
     await t.gw.db.knex('grids').where({ name: 'broken' }).delete();
     await t.gw.reload();
   });
 
   it('a camera added, moved and removed through the API: every query follows, and so does its grid', async () => {
     const id = await camera('mover', 111.65, 29.02, { bearing: 90, fov: 60, rangeM: 200 });
-    const cam = async () => (await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body as { gridId: number | null };
+    const cam = async () =>
+      (await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body as { gridId: number | null };
     await settle('the grid of the new camera', async () => (await cam()).gridId === grids['西网格']);
-    const near = (lng: number, lat: number) => t.api('GET', `/api/v1/gis/nearby?lng=${lng}&lat=${lat}&radius=300`, { token: police });
+    const near = (lng: number, lat: number) =>
+      t.api('GET', `/api/v1/gis/nearby?lng=${lng}&lat=${lat}&radius=300`, { token: police });
     assert.deepEqual(names(await near(111.65, 29.02)), ['mover']);
 
     const moved = await t.api('PATCH', `/api/v1/cameras/${id}`, { token: admin, body: { lng: 111.78, lat: 29.04 } });
@@ -105,25 +233,47 @@ describe('API: GIS after changes', function () {
       await t.api('GET', '/api/v1/gis/covering?lng=111.781&lat=29.04', { token: police }),
       await t.api('POST', '/api/v1/gis/within', { token: police, body: { bbox: [111.6, 29, 111.8, 29.05] } }),
       await t.api('POST', '/api/v1/gis/within', { token: police, body: { polygon: E } }),
-      await t.api('POST', '/api/v1/gis/along', { token: police, body: { line: { type: 'LineString', coordinates: [[111.77, 29.04], [111.79, 29.04]] }, distanceM: 100 } }),
+      await t.api('POST', '/api/v1/gis/along', {
+        token: police,
+        body: {
+          line: {
+            type: 'LineString',
+            coordinates: [
+              [111.77, 29.04],
+              [111.79, 29.04],
+            ],
+          },
+          distanceM: 100,
+        },
+      }),
       await t.api('GET', `/api/v1/grids/${grids['东网格']}/cameras`, { token: police }),
     ];
     for (const r of all) assert.deepEqual(names(r), [], r.text);
   });
 
   it('cameras already in place take a grid drawn over them, and lose it when it is removed, in every answer', async () => {
-    const id = await camera('before-the-grid', 111.90, 29.02);
+    const id = await camera('before-the-grid', 111.9, 29.02);
     const hitGrid = async (): Promise<number | null | undefined> => {
       const r = await t.api('GET', '/api/v1/gis/nearby?lng=111.90&lat=29.02&radius=10', { token: police });
       return (r.body.items as Hit[]).find((h) => h.camera.id === id)?.camera.gridId;
     };
     assert.equal(await hitGrid(), null);
-    const g = await t.api('POST', '/api/v1/grids', { token: admin, body: { name: '北网格', kind: 'grid', geometry: square(111.85, 29.00, 111.95, 29.05) } });
+    const g = await t.api('POST', '/api/v1/grids', {
+      token: admin,
+      body: { name: '北网格', kind: 'grid', geometry: square(111.85, 29.0, 111.95, 29.05) },
+    });
     assert.equal(g.status, 201, g.text);
     const gridId = (Array.isArray(g.body) ? g.body[0] : g.body).id as number;
     await settle('the nearby answer names the new grid', async () => (await hitGrid()) === gridId);
-    assert.equal((await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body.gridId, gridId, 'the camera record agrees');
-    const within = await t.api('POST', '/api/v1/gis/within', { token: police, body: { circle: { lng: 111.90, lat: 29.02, radiusM: 10 } } });
+    assert.equal(
+      (await t.api('GET', `/api/v1/cameras/${id}`, { token: police })).body.gridId,
+      gridId,
+      'the camera record agrees',
+    );
+    const within = await t.api('POST', '/api/v1/gis/within', {
+      token: police,
+      body: { circle: { lng: 111.9, lat: 29.02, radiusM: 10 } },
+    });
     assert.equal((within.body.items as Hit[])[0]?.camera.gridId, gridId);
     assert.equal((await t.api('DELETE', `/api/v1/grids/${gridId}`, { token: admin })).status, 204);
     await settle('the grid is gone from the nearby answer', async () => (await hitGrid()) === null);
@@ -132,88 +282,175 @@ describe('API: GIS after changes', function () {
   });
 
   it('covering and along name the right cameras, in order, with distance and bearing from the point', async () => {
-    const a = await camera('looks-east', 111.7200, 29.0300, { bearing: 90, fov: 40, rangeM: 300 });
-    const b = await camera('looks-west', 111.7230, 29.0300, { bearing: 270, fov: 40, rangeM: 300 });
-    await camera('looks-north', 111.7215, 29.0290, { bearing: 0, fov: 20, rangeM: 50 }); // its 50 m do not reach the point
-    const P = [111.7212, 29.0300] as const;
+    const a = await camera('looks-east', 111.72, 29.03, { bearing: 90, fov: 40, rangeM: 300 });
+    const b = await camera('looks-west', 111.723, 29.03, { bearing: 270, fov: 40, rangeM: 300 });
+    await camera('looks-north', 111.7215, 29.029, { bearing: 0, fov: 20, rangeM: 50 }); // its 50 m do not reach the point
+    const P = [111.7212, 29.03] as const;
     const c = await t.api('GET', `/api/v1/gis/covering?lng=${P[0]}&lat=${P[1]}`, { token: police });
     const hits = c.body.items as Hit[];
     // nearest first: looks-east is 1.2e-3 deg away, looks-west 1.8e-3 deg; looks-north does not reach
-    assert.deepEqual(hits.map((h) => h.camera.id), [a, b], c.text);
+    assert.deepEqual(
+      hits.map((h) => h.camera.id),
+      [a, b],
+      c.text,
+    );
     for (const h of hits) {
       assert.ok(Math.abs(h.distanceM - distanceM(P[0], P[1], h.camera.lng, h.camera.lat)) < 0.1);
-      assert.ok(Math.abs(h.bearingDeg - bearingDeg(P[0], P[1], h.camera.lng, h.camera.lat)) < 0.1, `${h.camera.name} bearing ${h.bearingDeg}`);
+      assert.ok(
+        Math.abs(h.bearingDeg - bearingDeg(P[0], P[1], h.camera.lng, h.camera.lat)) < 0.1,
+        `${h.camera.name} bearing ${h.bearingDeg}`,
+      );
     }
-    assert.ok(Math.abs(hits[0]!.bearingDeg - 270) < 0.5 && Math.abs(hits[1]!.bearingDeg - 90) < 0.5, 'west of the point, then east of it');
-    const along = await t.api('POST', '/api/v1/gis/along', { token: police, body: { line: { type: 'LineString', coordinates: [[111.7190, 29.0300], [111.7240, 29.0300]] }, distanceM: 120 } });
-    assert.deepEqual(along.body.items.map((h: Hit) => h.camera.name), ['looks-east', 'looks-north', 'looks-west'], along.text);
+    assert.ok(
+      Math.abs(hits[0]!.bearingDeg - 270) < 0.5 && Math.abs(hits[1]!.bearingDeg - 90) < 0.5,
+      'west of the point, then east of it',
+    );
+    const along = await t.api('POST', '/api/v1/gis/along', {
+      token: police,
+      body: {
+        line: {
+          type: 'LineString',
+          coordinates: [
+            [111.719, 29.03],
+            [111.724, 29.03],
+          ],
+        },
+        distanceM: 120,
+      },
+    });
+    assert.deepEqual(
+      along.body.items.map((h: Hit) => h.camera.name),
+      ['looks-east', 'looks-north', 'looks-west'],
+      along.text,
+    );
     const at = along.body.items.map((h: Hit) => h.alongM!);
     assert.ok(at[0]! < at[1]! && at[1]! < at[2]!, `alongM ${at}`);
   });
 
   it('accepts and returns BD-09 on request, and takes a polygon in GCJ-02', async () => {
-    const [bx, by] = wgs84ToBd09(111.7200, 29.0300);
-    const r = await t.api('GET', `/api/v1/gis/nearby?lng=${bx}&lat=${by}&radius=50&crs=bd09&order=distance`, { token: police });
+    const [bx, by] = wgs84ToBd09(111.72, 29.03);
+    const r = await t.api('GET', `/api/v1/gis/nearby?lng=${bx}&lat=${by}&radius=50&crs=bd09&order=distance`, {
+      token: police,
+    });
     assert.equal(r.status, 200, r.text);
     const first = r.body.items[0] as Hit;
     assert.equal(first.camera.name, 'looks-east');
     assert.ok(first.distanceM < 1, 'the BD-09 point was converted before the query');
-    assert.ok(Math.abs(first.camera.lng - bx) < 1e-6 && Math.abs(first.camera.lat - by) < 1e-6, 'result coordinates are BD-09');
-    const ring = [[111.7195, 29.0295], [111.7205, 29.0295], [111.7205, 29.0305], [111.7195, 29.0305], [111.7195, 29.0295]].map(([x, y]) => wgs84ToGcj02(x!, y!));
-    const w = await t.api('POST', '/api/v1/gis/within', { token: police, body: { polygon: { type: 'Polygon', coordinates: [ring] }, crs: 'gcj02' } });
+    assert.ok(
+      Math.abs(first.camera.lng - bx) < 1e-6 && Math.abs(first.camera.lat - by) < 1e-6,
+      'result coordinates are BD-09',
+    );
+    const ring = [
+      [111.7195, 29.0295],
+      [111.7205, 29.0295],
+      [111.7205, 29.0305],
+      [111.7195, 29.0305],
+      [111.7195, 29.0295],
+    ].map(([x, y]) => wgs84ToGcj02(x!, y!));
+    const w = await t.api('POST', '/api/v1/gis/within', {
+      token: police,
+      body: { polygon: { type: 'Polygon', coordinates: [ring] }, crs: 'gcj02' },
+    });
     assert.equal(w.status, 200, w.text);
     assert.deepEqual(names(w), ['looks-east']);
   });
 
   it('map clusters and grid camera lists take and return GCJ-02 / BD-09 on request', async () => {
-    const wgs = await t.api('GET', '/api/v1/map/clusters?bbox=111.719,29.029,111.721,29.031&zoom=20', { token: police });
+    const wgs = await t.api('GET', '/api/v1/map/clusters?bbox=111.719,29.029,111.721,29.031&zoom=20', {
+      token: police,
+    });
     const one = wgs.body.features.find((f: { properties: { name: string } }) => f.properties.name === 'looks-east');
     assert.deepEqual(one.geometry.coordinates, [111.72, 29.03]);
-    for (const [crs, to] of [['gcj02', wgs84ToGcj02], ['bd09', wgs84ToBd09]] as const) {
+    for (const [crs, to] of [
+      ['gcj02', wgs84ToGcj02],
+      ['bd09', wgs84ToBd09],
+    ] as const) {
       const [w, s0] = to(111.719, 29.029);
       const [e, n] = to(111.721, 29.031);
-      const r = await t.api('GET', `/api/v1/map/clusters?bbox=${w},${s0},${e},${n}&zoom=20&crs=${crs}`, { token: police });
+      const r = await t.api('GET', `/api/v1/map/clusters?bbox=${w},${s0},${e},${n}&zoom=20&crs=${crs}`, {
+        token: police,
+      });
       assert.equal(r.status, 200, r.text);
       const f = r.body.features.find((x: { properties: { name: string } }) => x.properties.name === 'looks-east');
       const [x, y] = to(111.72, 29.03);
-      assert.ok(f && Math.abs(f.geometry.coordinates[0] - x) < 1e-9 && Math.abs(f.geometry.coordinates[1] - y) < 1e-9, `${crs}: ${JSON.stringify(f?.geometry)}`);
+      assert.ok(
+        f && Math.abs(f.geometry.coordinates[0] - x) < 1e-9 && Math.abs(f.geometry.coordinates[1] - y) < 1e-9,
+        `${crs}: ${JSON.stringify(f?.geometry)}`,
+      );
       const g = await t.api('GET', `/api/v1/grids/${grids['东网格']}/cameras?crs=${crs}`, { token: police });
       const cam = (g.body.items as Hit[]).find((h) => h.camera.name === 'looks-east')!;
-      assert.ok(Math.abs(cam.camera.lng - x) < 1e-9 && Math.abs(cam.camera.lat - y) < 1e-9, `${crs}: ${JSON.stringify(cam.camera)}`);
+      assert.ok(
+        Math.abs(cam.camera.lng - x) < 1e-9 && Math.abs(cam.camera.lat - y) < 1e-9,
+        `${crs}: ${JSON.stringify(cam.camera)}`,
+      );
     }
   });
 
   it('a user whose area scope is a grid sees only the cameras inside it, in every query', async () => {
-    const made = await t.api('POST', '/api/v1/users', { token: admin, body: { username: 'west-only', password: 'pw-west-only', role: 'operator', departmentId: t.departments.police, areaGridId: grids['西网格'] } });
+    const made = await t.api('POST', '/api/v1/users', {
+      token: admin,
+      body: {
+        username: 'west-only',
+        password: 'pw-west-only',
+        role: 'operator',
+        departmentId: t.departments.police,
+        areaGridId: grids['西网格'],
+      },
+    });
     assert.equal(made.status, 201, made.text);
-    await camera('in-west', 111.6990, 29.0300);
+    await camera('in-west', 111.699, 29.03);
     const scoped = await t.login('west-only');
     const box = { bbox: [111.6, 29, 111.8, 29.05] };
     const full = names(await t.api('POST', '/api/v1/gis/within', { token: police, body: box })).sort();
     assert.ok(full.includes('in-west') && full.includes('looks-east'), full.join());
     assert.deepEqual(names(await t.api('POST', '/api/v1/gis/within', { token: scoped, body: box })), ['in-west']);
-    assert.deepEqual(names(await t.api('GET', '/api/v1/gis/nearby?lng=111.70&lat=29.03&radius=5000', { token: scoped })), ['in-west']);
+    assert.deepEqual(
+      names(await t.api('GET', '/api/v1/gis/nearby?lng=111.70&lat=29.03&radius=5000', { token: scoped })),
+      ['in-west'],
+    );
     const list = await t.api('GET', '/api/v1/cameras?limit=100', { token: scoped });
-    assert.deepEqual(list.body.items.map((c: { name: string }) => c.name), ['in-west']);
+    assert.deepEqual(
+      list.body.items.map((c: { name: string }) => c.name),
+      ['in-west'],
+    );
     const clusters = await t.api('GET', '/api/v1/map/clusters?bbox=111.6,29,111.8,29.05&zoom=20', { token: scoped });
-    assert.deepEqual(clusters.body.features.map((f: { properties: { name: string } }) => f.properties.name), ['in-west']);
+    assert.deepEqual(
+      clusters.body.features.map((f: { properties: { name: string } }) => f.properties.name),
+      ['in-west'],
+    );
   });
 
   it('map clusters follow camera changes and share changes', async () => {
-    const traffic = await (async () => { await t.addUser('chg-traffic', 'viewer', 'traffic'); return t.login('chg-traffic'); })();
+    const traffic = await (async () => {
+      await t.addUser('chg-traffic', 'viewer', 'traffic');
+      return t.login('chg-traffic');
+    })();
     const count = async (token: string): Promise<number> => {
       const r = await t.api('GET', '/api/v1/map/clusters?bbox=111.6,29,111.8,29.05&zoom=8', { token });
       assert.equal(r.status, 200, r.text);
-      return r.body.features.reduce((s: number, f: { properties: { cluster: boolean; count?: number } }) => s + (f.properties.cluster ? f.properties.count! : 1), 0);
+      return r.body.features.reduce(
+        (s: number, f: { properties: { cluster: boolean; count?: number } }) =>
+          s + (f.properties.cluster ? f.properties.count! : 1),
+        0,
+      );
     };
     // the truth, from the uncached query: clusters may serve a stale set while they rebuild
-    const visible = async (): Promise<number> => (await t.api('POST', '/api/v1/gis/within', { token: police, body: { bbox: [111.6, 29, 111.8, 29.05], limit: 500 } })).body.items.length;
+    const visible = async (): Promise<number> =>
+      (
+        await t.api('POST', '/api/v1/gis/within', {
+          token: police,
+          body: { bbox: [111.6, 29, 111.8, 29.05], limit: 500 },
+        })
+      ).body.items.length;
     const police0 = await visible();
     await settle('clusters of the current set', async () => (await count(police)) === police0);
     assert.equal(await count(traffic), 0);
     await camera('late', 111.75, 29.01);
     await settle('clusters with the new camera', async () => (await count(police)) === police0 + 1);
-    const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'all' } });
+    const share = await t.api('POST', '/api/v1/shares', {
+      token: admin,
+      body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'all' },
+    });
     assert.equal(share.status, 201, share.text);
     await settle('clusters of the new share', async () => (await count(traffic)) === police0 + 1);
     const revoked = await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: admin });
@@ -225,12 +462,22 @@ describe('API: GIS after changes', function () {
     await t.addUser('chg-traffic2', 'viewer', 'traffic');
     const traffic = await t.login('chg-traffic2');
     const id = await camera('tagged-school', 111.655, 29.045, { tags: ['school'] });
-    const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['school'] } });
+    const share = await t.api('POST', '/api/v1/shares', {
+      token: admin,
+      body: {
+        fromDepartmentId: t.departments.police,
+        toDepartmentId: t.departments.traffic,
+        kind: 'tags',
+        tags: ['school'],
+      },
+    });
     assert.equal(share.status, 201, share.text);
     const leaves = async (): Promise<string[]> => {
       const r = await t.api('GET', '/api/v1/map/clusters?bbox=111.65,29.04,111.66,29.05&zoom=20', { token: traffic });
       assert.equal(r.status, 200, r.text);
-      return r.body.features.filter((f: { properties: { cluster: boolean } }) => !f.properties.cluster).map((f: { properties: { id: string } }) => f.properties.id);
+      return r.body.features
+        .filter((f: { properties: { cluster: boolean } }) => !f.properties.cluster)
+        .map((f: { properties: { id: string } }) => f.properties.id);
     };
     assert.deepEqual(await leaves(), [id]);
     // the tag goes: the set built a moment ago is stale for a second, and must not show the camera meanwhile
@@ -252,7 +499,16 @@ describe('API: GIS after changes', function () {
       return r.body.items.map((h: Hit) => h.camera.id);
     };
     const share = async (expiresAt: string | null): Promise<number> => {
-      const r = await t.api('POST', '/api/v1/shares', { token: admin, body: { fromDepartmentId: t.departments.police, toDepartmentId: t.departments.traffic, kind: 'cameras', cameraIds: [id], expiresAt } });
+      const r = await t.api('POST', '/api/v1/shares', {
+        token: admin,
+        body: {
+          fromDepartmentId: t.departments.police,
+          toDepartmentId: t.departments.traffic,
+          kind: 'cameras',
+          cameraIds: [id],
+          expiresAt,
+        },
+      });
       assert.equal(r.status, 201, r.text);
       return r.body.id as number;
     };

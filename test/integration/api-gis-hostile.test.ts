@@ -26,19 +26,36 @@ describe('API: GIS hostile input', function () {
   };
 
   const explosive: Array<[string, string, string]> = [
-    ['a ring of 200,000 bad positions', `{"polygon":{"type":"Polygon","coordinates":[[${new Array(200_000).fill('0').join(',')}]]}}`, 'body.polygon.coordinates[0]'],
-    ['a MultiPolygon of 450,000 bad parts', `{"polygon":{"type":"MultiPolygon","coordinates":[${new Array(450_000).fill('0').join(',')}]}}`, 'body.polygon.coordinates'],
-    ['a ring of 40,000 bad positions (under the cap)', `{"polygon":{"type":"Polygon","coordinates":[[${new Array(40_000).fill('[]').join(',')}]]}}`, 'body.polygon.coordinates[0]'],
+    [
+      'a ring of 200,000 bad positions',
+      `{"polygon":{"type":"Polygon","coordinates":[[${new Array(200_000).fill('0').join(',')}]]}}`,
+      'body.polygon.coordinates[0]',
+    ],
+    [
+      'a MultiPolygon of 450,000 bad parts',
+      `{"polygon":{"type":"MultiPolygon","coordinates":[${new Array(450_000).fill('0').join(',')}]}}`,
+      'body.polygon.coordinates',
+    ],
+    [
+      'a ring of 40,000 bad positions (under the cap)',
+      `{"polygon":{"type":"Polygon","coordinates":[[${new Array(40_000).fill('[]').join(',')}]]}}`,
+      'body.polygon.coordinates[0]',
+    ],
   ];
   for (const [name, raw, path] of explosive) {
     it(`${name}: a 400 with a bounded list of issues, and the server stays responsive`, async () => {
-      const bodies = Array.from({ length: 6 }, () => t.api('POST', '/api/v1/gis/within', { token: user, raw, type: 'application/json' }));
+      const bodies = Array.from({ length: 6 }, () =>
+        t.api('POST', '/api/v1/gis/within', { token: user, raw, type: 'application/json' }),
+      );
       const pings = [ping(), ping()];
       const answers = await Promise.all(bodies);
       for (const r of answers) {
         assert.equal(r.status, 400, r.text.slice(0, 300));
         assert.ok(r.text.length < 20_000, `answer of ${r.text.length} bytes`);
-        assert.ok(r.body.errors.length <= 51 && r.body.errors.some((e: { path: string }) => e.path.startsWith(path)), JSON.stringify(r.body.errors.slice(0, 3)));
+        assert.ok(
+          r.body.errors.length <= 51 && r.body.errors.some((e: { path: string }) => e.path.startsWith(path)),
+          JSON.stringify(r.body.errors.slice(0, 3)),
+        );
       }
       for (const ms of await Promise.all(pings)) assert.ok(ms < 2000, `a simple query waited ${ms.toFixed(0)} ms`);
     });
@@ -57,25 +74,51 @@ describe('API: GIS hostile input', function () {
     it(`${name} is a 400 naming ${path}, not a zero`, async () => {
       const r = await t.api('GET', url, { token: user });
       assert.equal(r.status, 400, r.text);
-      assert.ok(r.body.errors.some((e: { path: string }) => e.path === path), JSON.stringify(r.body.errors));
+      assert.ok(
+        r.body.errors.some((e: { path: string }) => e.path === path),
+        JSON.stringify(r.body.errors),
+      );
     });
   }
 
   it('a body that does not inflate under its Content-Encoding is a 400, not a 500', async () => {
     for (const enc of ['gzip', 'deflate']) {
-      const r = await t.api('POST', '/api/v1/gis/within', { token: user, raw: '{"bbox":[111,29,112,30]}', type: 'application/json', headers: { 'content-encoding': enc } });
+      const r = await t.api('POST', '/api/v1/gis/within', {
+        token: user,
+        raw: '{"bbox":[111,29,112,30]}',
+        type: 'application/json',
+        headers: { 'content-encoding': enc },
+      });
       assert.equal(r.status, 400, `${enc}: ${r.text}`);
       assert.match(r.body.detail, /Content-Encoding/);
     }
     // and a body that does inflate is read
-    const ok = await fetch(new URL('/api/v1/gis/within', t.gw.url), { method: 'POST', body: gzipSync('{"bbox":[111,29,112,30]}'), headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const ok = await fetch(new URL('/api/v1/gis/within', t.gw.url), {
+      method: 'POST',
+      body: gzipSync('{"bbox":[111,29,112,30]}'),
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
     assert.equal(ok.status, 200, await ok.text());
   });
 
   it('NUL characters in text are a 400, and nothing is stored', async () => {
     const before = (await t.api('GET', '/api/v1/grids', { token: admin })).body.length;
-    const square = { type: 'Polygon', coordinates: [[[111, 29], [111.1, 29], [111.1, 29.1], [111, 29.1], [111, 29]]] };
-    for (const body of [{ name: 'a\u0000b', kind: 'grid', geometry: square }, { name: 'ok', kind: 'grid', geometry: square, properties: { note: 'x\u0000' } }]) {
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [111, 29],
+          [111.1, 29],
+          [111.1, 29.1],
+          [111, 29.1],
+          [111, 29],
+        ],
+      ],
+    };
+    for (const body of [
+      { name: 'a\u0000b', kind: 'grid', geometry: square },
+      { name: 'ok', kind: 'grid', geometry: square, properties: { note: 'x\u0000' } },
+    ]) {
       const r = await t.api('POST', '/api/v1/grids', { token: admin, body });
       assert.equal(r.status, 400, r.text);
       assert.match(r.body.detail, /NUL/);
@@ -98,22 +141,37 @@ describe('API: GIS hostile input', function () {
     }
     assert.equal((await t.api('GET', '/api/v1/grids', { token: admin })).body.length, before);
     // the same key as an ordinary name is fine
-    const ok = await t.api('POST', '/api/v1/grids', { token: admin, raw: `{"name":"proto ok","kind":"grid","geometry":${square},"properties":{"proto":1}}`, type: 'application/json' });
+    const ok = await t.api('POST', '/api/v1/grids', {
+      token: admin,
+      raw: `{"name":"proto ok","kind":"grid","geometry":${square},"properties":{"proto":1}}`,
+      type: 'application/json',
+    });
     assert.equal(ok.status, 201, ok.text);
-    const stored = (await t.api('GET', '/api/v1/grids', { token: admin })).body.find((g: { name: string }) => g.name === 'proto ok');
+    const stored = (await t.api('GET', '/api/v1/grids', { token: admin })).body.find(
+      (g: { name: string }) => g.name === 'proto ok',
+    );
     assert.deepEqual(stored?.properties, { proto: 1 });
   });
 
   it('a box with minLat > maxLat, or out of range, is a 400 naming the field where it came from', async () => {
     const body = await t.api('POST', '/api/v1/gis/within', { token: user, body: { bbox: [111, 30, 112, 29] } });
     assert.equal(body.status, 400);
-    assert.deepEqual(body.body.errors.map((e: { path: string }) => e.path), ['body.bbox[1]']);
+    assert.deepEqual(
+      body.body.errors.map((e: { path: string }) => e.path),
+      ['body.bbox[1]'],
+    );
     const range = await t.api('POST', '/api/v1/gis/within', { token: user, body: { bbox: [-500, -100, 500, 100] } });
     assert.equal(range.status, 400);
-    assert.ok(range.body.errors.every((e: { path: string }) => e.path.startsWith('body.bbox[')), JSON.stringify(range.body.errors));
+    assert.ok(
+      range.body.errors.every((e: { path: string }) => e.path.startsWith('body.bbox[')),
+      JSON.stringify(range.body.errors),
+    );
     const query = await t.api('GET', '/api/v1/map/clusters?bbox=111,30,112,29&zoom=10', { token: user });
     assert.equal(query.status, 400);
-    assert.deepEqual(query.body.errors.map((e: { path: string }) => e.path), ['query.bbox[1]']);
+    assert.deepEqual(
+      query.body.errors.map((e: { path: string }) => e.path),
+      ['query.bbox[1]'],
+    );
     const across = await t.api('POST', '/api/v1/gis/within', { token: user, body: { bbox: [179, -10, -179, 10] } });
     assert.equal(across.status, 200, 'minLng > maxLng crosses the antimeridian');
   });

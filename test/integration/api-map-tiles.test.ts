@@ -24,7 +24,21 @@ const BLUE = solidTile([30, 30, 220]);
 const MVT = Buffer.from([0x1a, 0x0c, 0x78, 0x02, 0x0a, 0x05, ...Buffer.from('roads'), 0x28, 0x80, 0x20]);
 
 function jpegTile(): Buffer {
-  const args = ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=green:s=256x256', '-frames:v', '1', '-c:v', 'mjpeg', '-f', 'image2', 'pipe:1'];
+  const args = [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=green:s=256x256',
+    '-frames:v',
+    '1',
+    '-c:v',
+    'mjpeg',
+    '-f',
+    'image2',
+    'pipe:1',
+  ];
   const r = spawnSync('ffmpeg', args, { maxBuffer: 1 << 20 });
   assert.equal(r.status, 0, `ffmpeg made a JPEG: ${String(r.stderr)}`);
   return r.stdout;
@@ -56,19 +70,39 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ce-mbtiles-'));
     pngFile = path.join(dir, 'city.mbtiles');
-    writeMbtiles(pngFile, { name: 'city', format: 'png', minzoom: '2', maxzoom: '4', attribution: '<a href="javascript:alert(1)">Survey</a> office' }, [
-      { z: Z, x: X, row: 2, data: RED },
-      { z: Z, x: X, row: 5, data: BLUE },
+    writeMbtiles(
+      pngFile,
+      {
+        name: 'city',
+        format: 'png',
+        minzoom: '2',
+        maxzoom: '4',
+        attribution: '<a href="javascript:alert(1)">Survey</a> office',
+      },
+      [
+        { z: Z, x: X, row: 2, data: RED },
+        { z: Z, x: X, row: 5, data: BLUE },
+      ],
+    );
+    writeMbtiles(path.join(dir, 'photo.mbtiles'), { name: 'photo', format: 'jpg' }, [
+      { z: 1, x: 0, row: 0, data: jpegTile() },
     ]);
-    writeMbtiles(path.join(dir, 'photo.mbtiles'), { name: 'photo', format: 'jpg' }, [{ z: 1, x: 0, row: 0, data: jpegTile() }]);
-    writeMbtiles(path.join(dir, 'roads.mbtiles'), { name: 'roads', format: 'pbf' }, [{ z: 0, x: 0, row: 0, data: gzipSync(MVT) }]);
+    writeMbtiles(path.join(dir, 'roads.mbtiles'), { name: 'roads', format: 'pbf' }, [
+      { z: 0, x: 0, row: 0, data: gzipSync(MVT) },
+    ]);
     pngHash = sha(pngFile);
     pngMtime = statSync(pngFile).mtimeMs;
     tg = await startTestGateway({
       map: {
         baseLayers: [
           { type: 'mbtiles', id: 'city', name: '城市', nameEn: 'City', path: pngFile },
-          { type: 'mbtiles', id: 'photo', name: '影像', path: path.join(dir, 'photo.mbtiles'), attribution: 'Own survey' },
+          {
+            type: 'mbtiles',
+            id: 'photo',
+            name: '影像',
+            path: path.join(dir, 'photo.mbtiles'),
+            attribution: 'Own survey',
+          },
           { type: 'mbtiles', id: 'roads', name: '道路', path: path.join(dir, 'roads.mbtiles') },
         ],
       },
@@ -138,7 +172,10 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
       const r = await rawGet(tg.gw.port, a);
       assert.ok(r.status === 400 || r.status === 404, `${a} → ${r.status}`);
       const text = r.body.toString('latin1');
-      assert.ok(!text.includes('root:') && !text.includes('SECRET-CONTENT') && !text.includes('SQLite format'), `${a} leaked a file`);
+      assert.ok(
+        !text.includes('root:') && !text.includes('SECRET-CONTENT') && !text.includes('SQLite format'),
+        `${a} leaked a file`,
+      );
     }
   });
 
@@ -147,15 +184,31 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.map.baseLayers, [
       {
-        id: 'city', name: '城市', nameEn: 'City', kind: 'raster', urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'], subdomains: '',
-        attribution: 'Survey office', minZoom: 2, maxZoom: 4, crs: 'wgs84',
+        id: 'city',
+        name: '城市',
+        nameEn: 'City',
+        kind: 'raster',
+        urls: ['/api/v1/map/tiles/city/{z}/{x}/{y}'],
+        subdomains: '',
+        attribution: 'Survey office',
+        minZoom: 2,
+        maxZoom: 4,
+        crs: 'wgs84',
       },
       {
-        id: 'photo', name: '影像', nameEn: '影像', kind: 'raster', urls: ['/api/v1/map/tiles/photo/{z}/{x}/{y}'], subdomains: '',
-        attribution: 'Own survey', minZoom: 1, maxZoom: 1, crs: 'wgs84',
+        id: 'photo',
+        name: '影像',
+        nameEn: '影像',
+        kind: 'raster',
+        urls: ['/api/v1/map/tiles/photo/{z}/{x}/{y}'],
+        subdomains: '',
+        attribution: 'Own survey',
+        minZoom: 1,
+        maxZoom: 1,
+        crs: 'wgs84',
       },
     ]);
-    assert.ok(!r.text.includes(dir), 'the files\' paths stay on the server');
+    assert.ok(!r.text.includes(dir), "the files' paths stay on the server");
   });
 
   it('a file whose metadata names no format is served as its tiles show (older MBTiles)', () => {
@@ -182,12 +235,20 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
     const starts: Array<[string, (file: string) => void, RegExp]> = [
       ['missing', () => undefined, /cannot open/],
       ['not SQLite', (f) => writeFileSync(f, randomBytes(4096)), /not a readable MBTiles/],
-      ['SQLite without tiles', (f) => {
-        const db = new Database(f);
-        db.exec('CREATE TABLE metadata (name TEXT, value TEXT)');
-        db.close();
-      }, /has no tiles table/],
-      ['an unknown tile format', (f) => writeMbtiles(f, { format: 'tiff' }, [{ z: 0, x: 0, row: 0, data: RED }]), /metadata format "tiff"/],
+      [
+        'SQLite without tiles',
+        (f) => {
+          const db = new Database(f);
+          db.exec('CREATE TABLE metadata (name TEXT, value TEXT)');
+          db.close();
+        },
+        /has no tiles table/,
+      ],
+      [
+        'an unknown tile format',
+        (f) => writeMbtiles(f, { format: 'tiff' }, [{ z: 0, x: 0, row: 0, data: RED }]),
+        /metadata format "tiff"/,
+      ],
     ];
     for (const [name, make, message] of starts)
       it(name, async () => {
@@ -198,12 +259,15 @@ describe('MBTiles base layers served by the gateway (integration)', function () 
           { type: 'mbtiles', id: 'bad', name: '坏', path: file },
         ];
         const config = testConfig({ map: { baseLayers: layers } });
-        await assert.rejects(startGateway(config, { schema: `t_bad_${process.pid}`, log: () => undefined }), (err: Error) => {
-          assert.equal(err.name, 'MbtilesError');
-          assert.ok(err.message.includes('map.baseLayers.1.path') && err.message.includes(file), err.message);
-          assert.match(err.message, message);
-          return true;
-        });
+        await assert.rejects(
+          startGateway(config, { schema: `t_bad_${process.pid}`, log: () => undefined }),
+          (err: Error) => {
+            assert.equal(err.name, 'MbtilesError');
+            assert.ok(err.message.includes('map.baseLayers.1.path') && err.message.includes(file), err.message);
+            assert.match(err.message, message);
+            return true;
+          },
+        );
       });
   });
 });

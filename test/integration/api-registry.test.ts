@@ -22,14 +22,20 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     assert.equal(r.status, 200);
     assert.equal(r.body.openapi, '3.1.0');
     const documented = new Set<string>();
-    for (const [p, ops] of Object.entries(r.body.paths as Record<string, Record<string, unknown>>)) for (const m of Object.keys(ops)) documented.add(`${m} ${p}`);
+    for (const [p, ops] of Object.entries(r.body.paths as Record<string, Record<string, unknown>>))
+      for (const m of Object.keys(ops)) documented.add(`${m} ${p}`);
     const app = t.gw.app as unknown as { router: { stack: never[] } };
     const served = expressRoutes(app).filter((x) => x.path.startsWith('/api') || x.path.startsWith('/hls'));
     assert.ok(served.length >= 30, `found only ${served.length} routes`);
-    const missing = served.map((x) => `${x.method} ${x.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).filter((k) => !documented.has(k));
+    const missing = served
+      .map((x) => `${x.method} ${x.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
+      .filter((k) => !documented.has(k));
     assert.deepEqual(missing, []);
     const login = r.body.paths['/api/v1/auth/login'].post;
-    assert.ok(login.requestBody.content['application/json'].schema.properties.username, 'request schemas come from the validators');
+    assert.ok(
+      login.requestBody.content['application/json'].schema.properties.username,
+      'request schemas come from the validators',
+    );
   });
 
   it('serves a local docs page', async () => {
@@ -68,14 +74,21 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     const gj = await t.api('GET', '/api/v1/cameras/export.geojson', { token: admin });
     assert.equal(gj.body.features.length, 2);
     // re-import the GeoJSON export: same names, positions and tags
-    const again = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: gj.text, type: 'application/geo+json' });
+    const again = await t.api('POST', '/api/v1/cameras/import', {
+      token: admin,
+      raw: gj.text,
+      type: 'application/geo+json',
+    });
     assert.equal(again.status, 201, again.text);
     const all = await t.api('GET', '/api/v1/cameras?limit=10', { token: admin });
     const byName = (n: string) => all.body.items.filter((c: { name: string }) => c.name === n);
     for (const name of ['人民路口 1', '=HYPERLINK("http://evil")']) {
       const [a, b] = byName(name);
       assert.ok(a && b, name);
-      assert.deepEqual([a.lng, a.lat, a.tags, a.bearing, a.address, a.streams], [b.lng, b.lat, b.tags, b.bearing, b.address, b.streams]);
+      assert.deepEqual(
+        [a.lng, a.lat, a.tags, a.bearing, a.address, a.streams],
+        [b.lng, b.lat, b.tags, b.bearing, b.address, b.streams],
+      );
     }
   });
 
@@ -91,7 +104,11 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
   });
 
   it('an import row for another department is refused for a department admin', async () => {
-    const r = await t.api('POST', '/api/v1/cameras/import', { token: admin, raw: 'name,department,main_uri,lng,lat\nx,police,rtsp://1.2.3.4/a,111,29\n', type: 'text/csv' });
+    const r = await t.api('POST', '/api/v1/cameras/import', {
+      token: admin,
+      raw: 'name,department,main_uri,lng,lat\nx,police,rtsp://1.2.3.4/a,111,29\n',
+      type: 'text/csv',
+    });
     assert.equal(r.status, 400);
     assert.equal(r.body.errors[0].path, 'line 2: department');
   });
@@ -109,7 +126,11 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     assert.equal(r.status, 200);
     const actions = new Set(r.body.items.map((e: { action: string }) => e.action));
     for (const a of ['login', 'camera.import']) assert.ok(actions.has(a), `${a} in ${[...actions].join(',')}`);
-    assert.equal((await t.api('GET', '/api/v1/cameras', { token: tok })).body.items.length, 0, 'auditors see no cameras');
+    assert.equal(
+      (await t.api('GET', '/api/v1/cameras', { token: tok })).body.items.length,
+      0,
+      'auditors see no cameras',
+    );
   });
 
   it('migrations go down and up again', async () => {
@@ -118,10 +139,16 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     try {
       await db.ensureSchema();
       assert.deepEqual(await db.migrateUp(), ['001-schema']);
-      assert.equal((await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','), 'police,traffic,urban');
+      assert.equal(
+        (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
+        'police,traffic,urban',
+      );
       assert.deepEqual(await db.migrateDown(), ['001-schema']);
-      const left = await db.knex.raw("select count(*)::int as n from information_schema.tables where table_schema = ?" +
-        " and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'", [schema]);
+      const left = await db.knex.raw(
+        'select count(*)::int as n from information_schema.tables where table_schema = ?' +
+          " and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'",
+        [schema],
+      );
       assert.equal(left.rows[0].n, 0);
       assert.deepEqual(await db.migrateUp(), ['001-schema']);
     } finally {
@@ -141,15 +168,33 @@ describe('API: camera list filters and conflicts', function () {
     t = await startTestGateway();
     await t.addUser('fadmin', 'admin', null);
     admin = await t.login('fadmin');
-    const net = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'traffic-lan', departmentId: t.departments.traffic, cidrs: ['10.20.0.0/24'] } });
+    const net = await t.api('POST', '/api/v1/networks', {
+      token: admin,
+      body: { name: 'traffic-lan', departmentId: t.departments.traffic, cidrs: ['10.20.0.0/24'] },
+    });
     assert.equal(net.status, 201, net.text);
     const mk = async (name: string, body: Record<string, unknown>) => {
-      const r = await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, mainUri: 'rtsp://10.20.0.9/m', lng: 111.69, lat: 29.03, ...body } });
+      const r = await t.api('POST', '/api/v1/cameras', {
+        token: admin,
+        body: { name, mainUri: 'rtsp://10.20.0.9/m', lng: 111.69, lat: 29.03, ...body },
+      });
       assert.equal(r.status, 201, r.text);
       ids[name] = r.body.id;
     };
-    await mk('北门 road', { departmentId: t.departments.traffic, networkId: net.body.id, tags: ['road'], lng: 111.70, lat: 29.04 });
-    await mk('南门 school', { departmentId: t.departments.police, tags: ['school'], lng: 111.60, lat: 28.90, address: '学校路 8 号' });
+    await mk('北门 road', {
+      departmentId: t.departments.traffic,
+      networkId: net.body.id,
+      tags: ['road'],
+      lng: 111.7,
+      lat: 29.04,
+    });
+    await mk('南门 school', {
+      departmentId: t.departments.police,
+      tags: ['school'],
+      lng: 111.6,
+      lat: 28.9,
+      address: '学校路 8 号',
+    });
     await mk('东门', { departmentId: t.departments.urban, tags: ['road', 'river'], lng: 111.75, lat: 29.05 });
     await t.gw.repos.cameras.setStatuses([{ id: ids['东门']!, status: 'offline', reason: 'test', lastSeen: null }]);
   });
@@ -180,9 +225,15 @@ describe('API: camera list filters and conflicts', function () {
   });
 
   it('409 for a duplicate user name or network name, and nothing changes', async () => {
-    const u = await t.api('POST', '/api/v1/users', { token: admin, body: { username: 'fadmin', password: 'password-1', role: 'viewer', departmentId: t.departments.police } });
+    const u = await t.api('POST', '/api/v1/users', {
+      token: admin,
+      body: { username: 'fadmin', password: 'password-1', role: 'viewer', departmentId: t.departments.police },
+    });
     assert.equal(u.status, 409, u.text);
-    const n = await t.api('POST', '/api/v1/networks', { token: admin, body: { name: 'traffic-lan', departmentId: t.departments.traffic } });
+    const n = await t.api('POST', '/api/v1/networks', {
+      token: admin,
+      body: { name: 'traffic-lan', departmentId: t.departments.traffic },
+    });
     assert.equal(n.status, 409, n.text);
     assert.equal((await t.gw.db.knex('networks').count<{ c: string }[]>('* as c'))[0]!.c, '1');
   });

@@ -18,14 +18,23 @@ describe('API: saved stills and snapshots', function () {
   const cam = { onvif: '', rtsp: '', down: '', silent: '', hostile: '', badSnapshot: '' };
 
   before(async () => {
-    sims = await startSimCameras({ count: 2, codec: 'h264', username: 'admin', password: 'cam-pw', vendorMix: ['hikvision'] });
+    sims = await startSimCameras({
+      count: 2,
+      codec: 'h264',
+      username: 'admin',
+      password: 'cam-pw',
+      vendorMix: ['hikvision'],
+    });
     hang = net.createServer((s) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const hangPort = (hang.address() as net.AddressInfo).port;
-    t = await startTestGateway({ transcoder: { rtspTimeoutS: 30, grabTimeoutS: 2 }, discovery: { requestTimeoutMs: 10000 } });
+    t = await startTestGateway({
+      transcoder: { rtspTimeoutS: 30, grabTimeoutS: 2 },
+      discovery: { requestTimeoutMs: 10000 },
+    });
     await t.addUser('sop', 'operator', 'police');
     await t.addUser('saud', 'auditor', 'police');
     await t.addUser('tview', 'viewer', 'traffic');
@@ -44,7 +53,13 @@ describe('API: saved stills and snapshots', function () {
     };
     const [c0, c1] = sims.cameras;
     const snapshotUri = `http://127.0.0.1:${c0!.port}/snapshot.jpg`;
-    cam.onvif = await mk('站前 ONVIF', { mainUri: c0!.rtspMain, subUri: c0!.rtspSub, snapshotUri, username: 'admin', password: 'cam-pw' });
+    cam.onvif = await mk('站前 ONVIF', {
+      mainUri: c0!.rtspMain,
+      subUri: c0!.rtspSub,
+      snapshotUri,
+      username: 'admin',
+      password: 'cam-pw',
+    });
     cam.rtsp = await mk('站前 RTSP', { mainUri: c1!.rtspMain });
     cam.down = await mk('断线', { mainUri: 'rtsp://127.0.0.1:9/cam/0/main' });
     cam.silent = await mk('无应答', { mainUri: `rtsp://127.0.0.1:${hangPort}/cam/0/main` });
@@ -52,7 +67,10 @@ describe('API: saved stills and snapshots', function () {
     cam.badSnapshot = await mk('恶意抓图', { mainUri: c1!.rtspMain });
     // URIs the registration checks would refuse, as a device or an old database could still hold them
     await t.gw.db.knex('cameras').where({ id: cam.hostile }).update({ main_uri: 'rtsp://127.0.0.1/$(reboot)' });
-    await t.gw.db.knex('cameras').where({ id: cam.badSnapshot }).update({ main_uri: null, snapshot_uri: 'http://127.0.0.1/`id`' });
+    await t.gw.db
+      .knex('cameras')
+      .where({ id: cam.badSnapshot })
+      .update({ main_uri: null, snapshot_uri: 'http://127.0.0.1/`id`' });
   });
   after(async () => {
     await t?.close();
@@ -63,7 +81,8 @@ describe('API: saved stills and snapshots', function () {
 
   const post = (id: string, token: string): Promise<Response> =>
     fetch(`${t.base}/api/v1/cameras/${id}/stills`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  const auditRows = (id: string) => t.gw.db.knex('audit_log').where({ action: 'camera.still', target_id: id }).orderBy('id');
+  const auditRows = (id: string) =>
+    t.gw.db.knex('audit_log').where({ action: 'camera.still', target_id: id }).orderBy('id');
 
   /** Checks `jpeg` is a full-resolution picture that looks like what simulated camera `i` shows now. */
   async function looksLikeCamera(jpeg: Buffer, i: number): Promise<void> {
@@ -87,7 +106,10 @@ describe('API: saved stills and snapshots', function () {
     const r = await post(cam.onvif, operator);
     assert.equal(r.status, 200, await r.clone().text());
     assert.equal(r.headers.get('content-type'), 'image/jpeg');
-    assert.match(r.headers.get('content-disposition') ?? '', new RegExp(`^attachment; filename="cloudeye-${cam.onvif}-\\d{8}-\\d{6}\\.jpg"$`));
+    assert.match(
+      r.headers.get('content-disposition') ?? '',
+      new RegExp(`^attachment; filename="cloudeye-${cam.onvif}-\\d{8}-\\d{6}\\.jpg"$`),
+    );
     assert.equal(r.headers.get('cache-control'), 'no-store');
     await looksLikeCamera(Buffer.from(await r.arrayBuffer()), 0);
     const rows = await auditRows(cam.onvif);
@@ -110,7 +132,10 @@ describe('API: saved stills and snapshots', function () {
   });
 
   it('while the main stream plays, the still is its newest picture (the stream viewers get), not a new request to the camera', async () => {
-    const open = await t.api('POST', `/api/v1/cameras/${cam.onvif}/streams`, { token: operator, body: { profile: 'main' } });
+    const open = await t.api('POST', `/api/v1/cameras/${cam.onvif}/streams`, {
+      token: operator,
+      body: { profile: 'main' },
+    });
     assert.equal(open.status, 201, open.text);
     const cameraRequests = sims.cameras[0]!.camera.requests;
     const r = await post(cam.onvif, operator);
@@ -121,10 +146,13 @@ describe('API: saved stills and snapshots', function () {
     assert.equal(rows[rows.length - 1].detail.source, 'live-stream');
   });
 
-  it('403 from the route\'s gate for a role that may never save stills (auditor), audited as denied', async () => {
+  it("403 from the route's gate for a role that may never save stills (auditor), audited as denied", async () => {
     const r = await post(cam.onvif, auditor);
     assert.equal(r.status, 403);
-    assert.match(((await r.json()) as { detail: string }).detail, /role auditor may not snapshot \(POST \/cameras\/\{id\}\/stills\)/);
+    assert.match(
+      ((await r.json()) as { detail: string }).detail,
+      /role auditor may not snapshot \(POST \/cameras\/\{id\}\/stills\)/,
+    );
     const rows = await t.gw.db.knex('audit_log').where({ action: 'camera.still', actor_name: 'saud' });
     assert.equal(rows.length, 1);
     assert.equal(rows[0].outcome, 'denied');
@@ -137,14 +165,32 @@ describe('API: saved stills and snapshots', function () {
     const r = await post(cam.onvif, trafficViewer);
     assert.equal(r.status, 404);
     const rows = await t.gw.db.knex('audit_log').where({ action: 'camera.still', actor_name: 'tview' });
-    assert.deepEqual(rows.map((x: { outcome: string }) => x.outcome), ['denied']);
+    assert.deepEqual(
+      rows.map((x: { outcome: string }) => x.outcome),
+      ['denied'],
+    );
   });
 
   const failures: Array<{ name: string; id: () => string; status: number; reason: RegExp }> = [
     { name: 'a camera that is down', id: () => cam.down, status: 503, reason: /gave no picture .*Connection refused/ },
-    { name: 'a camera that never answers (timeout)', id: () => cam.silent, status: 503, reason: /gave no picture within 2 s/ },
-    { name: 'a hostile stream URI', id: () => cam.hostile, status: 502, reason: /stream URI refused .*shell metacharacter/ },
-    { name: 'a hostile snapshot URI', id: () => cam.badSnapshot, status: 502, reason: /snapshot URI "http:\/\/127\.0\.0\.1\/`id`" refused/ },
+    {
+      name: 'a camera that never answers (timeout)',
+      id: () => cam.silent,
+      status: 503,
+      reason: /gave no picture within 2 s/,
+    },
+    {
+      name: 'a hostile stream URI',
+      id: () => cam.hostile,
+      status: 502,
+      reason: /stream URI refused .*shell metacharacter/,
+    },
+    {
+      name: 'a hostile snapshot URI',
+      id: () => cam.badSnapshot,
+      status: 502,
+      reason: /snapshot URI "http:\/\/127\.0\.0\.1\/`id`" refused/,
+    },
   ];
   for (const f of failures) {
     it(`${f.name}: still and snapshot answer ${f.status} with the reason (never 500), the failure is audited`, async () => {
@@ -155,7 +201,9 @@ describe('API: saved stills and snapshots', function () {
       const body = (await still.json()) as { detail: string };
       assert.match(body.detail, f.reason);
       if (f.status === 503) assert.ok(Number(still.headers.get('retry-after')) >= 1);
-      const snap = await fetch(`${t.base}/api/v1/cameras/${f.id()}/snapshot`, { headers: { authorization: `Bearer ${operator}` } });
+      const snap = await fetch(`${t.base}/api/v1/cameras/${f.id()}/snapshot`, {
+        headers: { authorization: `Bearer ${operator}` },
+      });
       assert.equal(snap.status, f.status);
       assert.match(((await snap.json()) as { detail: string }).detail, f.reason);
       const [row] = await auditRows(f.id());

@@ -11,7 +11,16 @@ describe('API: stream failures mark the camera offline', function () {
   before(async () => {
     rtsp = new RtspProcess({ count: 1, codec: 'h264', port: 0 });
     await rtsp.start();
-    t = await startTestGateway({ transcoder: { failuresBeforeOffline: 2, backoffInitialMs: 200, backoffMaxMs: 1000, stallTimeoutS: 2, rtspTimeoutS: 1, idleTimeoutS: 30 } });
+    t = await startTestGateway({
+      transcoder: {
+        failuresBeforeOffline: 2,
+        backoffInitialMs: 200,
+        backoffMaxMs: 1000,
+        stallTimeoutS: 2,
+        rtspTimeoutS: 1,
+        idleTimeoutS: 30,
+      },
+    });
     await t.addUser('op', 'operator', 'police');
     await t.addUser('adm', 'admin', 'police');
   });
@@ -22,7 +31,10 @@ describe('API: stream failures mark the camera offline', function () {
 
   it('goes offline while the source is gone and online when it is back, the viewer still watching', async () => {
     const tok = await t.login('op');
-    const cam = await t.api('POST', '/api/v1/cameras', { token: await t.login('adm'), body: { name: 'flaky', mainUri: rtsp.url(0, 'main'), lng: 111.69, lat: 29.03 } });
+    const cam = await t.api('POST', '/api/v1/cameras', {
+      token: await t.login('adm'),
+      body: { name: 'flaky', mainUri: rtsp.url(0, 'main'), lng: 111.69, lat: 29.03 },
+    });
     assert.equal(cam.status, 201, cam.text);
     const id = cam.body.id as string;
     const s = await t.api('POST', `/api/v1/cameras/${id}/streams`, { token: tok, body: { profile: 'main' } });
@@ -30,7 +42,9 @@ describe('API: stream failures mark the camera offline', function () {
     let watching = true;
     const viewer = (async () => {
       while (watching) {
-        await fetch(t.base + s.body.url).then((r) => r.arrayBuffer()).catch(() => undefined);
+        await fetch(t.base + s.body.url)
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -45,7 +59,10 @@ describe('API: stream failures mark the camera offline', function () {
     try {
       await rtsp.down(0);
       await waitFor('offline', 30000);
-      assert.equal(t.gw.services.supervisor.list().filter((x) => x.cameraId === id && x.pid !== null).length <= 1, true);
+      assert.equal(
+        t.gw.services.supervisor.list().filter((x) => x.cameraId === id && x.pid !== null).length <= 1,
+        true,
+      );
       await rtsp.up(0);
       await waitFor('online', 30000);
     } finally {
@@ -72,10 +89,19 @@ describe('API: a full node answers 503 with Retry-After', function () {
 
   it('refuses a second camera while the only worker slot is taken, and audits the refusal with its reason', async () => {
     const tok = await t.login('cadm');
-    const mk = async (i: number) => (await t.api('POST', '/api/v1/cameras', { token: tok, body: { name: `c${i}`, mainUri: rtsp.url(i, 'main'), lng: 111.69, lat: 29.03 } })).body.id as string;
+    const mk = async (i: number) =>
+      (
+        await t.api('POST', '/api/v1/cameras', {
+          token: tok,
+          body: { name: `c${i}`, mainUri: rtsp.url(i, 'main'), lng: 111.69, lat: 29.03 },
+        })
+      ).body.id as string;
     const a = await mk(0);
     const b = await mk(1);
-    assert.equal((await t.api('POST', `/api/v1/cameras/${a}/streams`, { token: tok, body: { profile: 'main' } })).status, 201);
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${a}/streams`, { token: tok, body: { profile: 'main' } })).status,
+      201,
+    );
     const full = await t.api('POST', `/api/v1/cameras/${b}/streams`, { token: tok, body: { profile: 'main' } });
     assert.equal(full.status, 503, full.text);
     assert.ok(Number(full.headers.get('retry-after')) >= 1);

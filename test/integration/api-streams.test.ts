@@ -18,14 +18,31 @@ describe('API: streams and HLS delivery', function () {
   before(async () => {
     rtsp = new RtspProcess({ count: 2, codec: 'h264', port: 0 });
     await rtsp.start();
-    t = await startTestGateway({ transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } }, { onLog: (level, msg) => logs.push(`${level} ${msg}`) });
+    t = await startTestGateway(
+      { transcoder: { idleTimeoutS: 5, stallTimeoutS: 6 } },
+      { onLog: (level, msg) => logs.push(`${level} ${msg}`) },
+    );
     await t.addUser('sop', 'operator', 'police');
     await t.addUser('tview', 'viewer', 'traffic');
     await t.addUser('padm', 'admin', 'police');
     police = await t.login('sop');
     trafficViewer = await t.login('tview');
     const admin = await t.login('padm');
-    const mk = async (name: string, uri: string, tags: string[]) => (await t.api('POST', '/api/v1/cameras', { token: admin, body: { name, mainUri: uri, subUri: uri.replace('/main', '/sub'), lng: 111.69, lat: 29.03, tags, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } })).body.id as string;
+    const mk = async (name: string, uri: string, tags: string[]) =>
+      (
+        await t.api('POST', '/api/v1/cameras', {
+          token: admin,
+          body: {
+            name,
+            mainUri: uri,
+            subUri: uri.replace('/main', '/sub'),
+            lng: 111.69,
+            lat: 29.03,
+            tags,
+            streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+          },
+        })
+      ).body.id as string;
     camId = await mk('站前 1', rtsp.url(0, 'main'), ['station']);
     offId = await mk('nowhere', 'rtsp://127.0.0.1:9/cam/0/main', []);
   });
@@ -36,7 +53,10 @@ describe('API: streams and HLS delivery', function () {
 
   let url = '';
   it('a stream call returns a signed playlist URL once a segment is playable, and is audited', async () => {
-    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '测试' } });
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, {
+      token: police,
+      body: { profile: 'main', reason: '测试' },
+    });
     assert.equal(r.status, 201, r.text);
     url = r.body.url;
     assert.match(url, new RegExp(`^/hls/[^/]+/${camId}\\.main/index\\.m3u8$`));
@@ -66,7 +86,11 @@ describe('API: streams and HLS delivery', function () {
   });
 
   const bad: Array<[string, (u: string) => string, number]> = [
-    ['a tampered token', (u) => u.replace(/\/hls\/([^/]+)\//, (_m, tok: string) => `/hls/${tok.slice(0, -3)}abc/`), 401],
+    [
+      'a tampered token',
+      (u) => u.replace(/\/hls\/([^/]+)\//, (_m, tok: string) => `/hls/${tok.slice(0, -3)}abc/`),
+      401,
+    ],
     ['a token for another camera', (u) => u.replace(`/${camId}.main/`, `/${offId}.main/`), 403],
     ['a token for another profile', (u) => u.replace(`/${camId}.main/`, `/${camId}.sub/`), 403],
     ['.. in the segment name', (u) => u.replace('index.m3u8', '..%2f..%2fetc%2fpasswd'), 404],
@@ -81,14 +105,22 @@ describe('API: streams and HLS delivery', function () {
   }
 
   it('refuses an expired stream token', async () => {
-    const tok = t.gw.services.tokens.signStream({ sub: 'u:1', cam: camId, prof: 'main', ssid: '00000000-0000-4000-8000-000000000000' }, -10);
+    const tok = t.gw.services.tokens.signStream(
+      { sub: 'u:1', cam: camId, prof: 'main', ssid: '00000000-0000-4000-8000-000000000000' },
+      -10,
+    );
     const r = await fetch(`${t.base}/hls/${tok}/${camId}.main/index.m3u8`);
     assert.equal(r.status, 401);
   });
 
   it('refuses a correctly signed stream token whose stream session is unknown', async () => {
     const sop = (await t.gw.repos.accounts.userByName('sop'))!;
-    const tok = t.gw.services.tokens.signStream({ sub: `u:${sop.id}`, cam: camId, prof: 'main', ssid: '3f1e2d4c-5b6a-4789-8abc-def012345678' });
+    const tok = t.gw.services.tokens.signStream({
+      sub: `u:${sop.id}`,
+      cam: camId,
+      prof: 'main',
+      ssid: '3f1e2d4c-5b6a-4789-8abc-def012345678',
+    });
     const r = await fetch(`${t.base}/hls/${tok}/${camId}.main/index.m3u8`);
     assert.equal(r.status, 401);
     assert.match(((await r.json()) as { detail: string }).detail, /stream session .* is unknown or closed/);
@@ -96,57 +128,102 @@ describe('API: streams and HLS delivery', function () {
     const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(open.status, 201, open.text);
     const padm = (await t.gw.repos.accounts.userByName('padm'))!;
-    const other = t.gw.services.tokens.signStream({ sub: `u:${padm.id}`, cam: camId, prof: 'main', ssid: open.body.sessionId });
+    const other = t.gw.services.tokens.signStream({
+      sub: `u:${padm.id}`,
+      cam: camId,
+      prof: 'main',
+      ssid: open.body.sessionId,
+    });
     assert.equal((await fetch(`${t.base}/hls/${other}/${camId}.main/index.m3u8`)).status, 401);
     assert.equal((await fetch(t.base + open.body.url)).status, 200, 'the real token still plays');
   });
 
   it('a department that requires a reason gets 400 without one, and the reason is audited', async () => {
     const admin = await t.login('padm');
-    const set = await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: true } } });
+    const set = await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, {
+      token: admin,
+      body: { settings: { requireStreamReason: true } },
+    });
     assert.equal(set.status, 200, set.text);
     const no = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(no.status, 400);
     assert.equal(no.body.errors[0].path, 'body.reason');
-    const refused = await t.gw.db.knex('audit_log')
+    const refused = await t.gw.db
+      .knex('audit_log')
       .where({ action: 'stream.open', outcome: 'denied', target_id: camId })
       .whereRaw("detail->>'refusedBy' = 'reason-required'");
     assert.equal(refused.length, 1, 'the call without a reason is audited as refused');
-    const yes = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main', reason: '警情 2026-1122-001', incidentId: 'JQ-001' } });
+    const yes = await t.api('POST', `/api/v1/cameras/${camId}/streams`, {
+      token: police,
+      body: { profile: 'main', reason: '警情 2026-1122-001', incidentId: 'JQ-001' },
+    });
     assert.equal(yes.status, 201, yes.text);
     const row = await t.gw.db.knex('audit_log').where({ action: 'stream.open' }).orderBy('id', 'desc').first();
     assert.equal(row.detail.incidentId, 'JQ-001');
-    await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, { token: admin, body: { settings: { requireStreamReason: false } } });
-    assert.equal((await t.api('PATCH', `/api/v1/departments/${t.departments.traffic}`, { token: admin, body: { name: 'x' } })).status, 403);
+    await t.api('PATCH', `/api/v1/departments/${t.departments.police}`, {
+      token: admin,
+      body: { settings: { requireStreamReason: false } },
+    });
+    assert.equal(
+      (await t.api('PATCH', `/api/v1/departments/${t.departments.traffic}`, { token: admin, body: { name: 'x' } }))
+        .status,
+      403,
+    );
   });
 
   it('400 for an unknown profile, 404 for an unknown or invisible camera', async () => {
-    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'hd' } })).status, 400);
-    assert.equal((await t.api('POST', '/api/v1/cameras/424242/streams', { token: police, body: { profile: 'main' } })).status, 404);
-    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } })).status, 404);
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'hd' } })).status,
+      400,
+    );
+    assert.equal(
+      (await t.api('POST', '/api/v1/cameras/424242/streams', { token: police, body: { profile: 'main' } })).status,
+      404,
+    );
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } }))
+        .status,
+      404,
+    );
   });
 
   it('refused stream calls are audited: who, which camera, refused by what and why', async () => {
-    const denied = (q: Record<string, unknown>) => t.gw.db.knex('audit_log').where({ action: 'stream.open', outcome: 'denied', ...q });
+    const denied = (q: Record<string, unknown>) =>
+      t.gw.db.knex('audit_log').where({ action: 'stream.open', outcome: 'denied', ...q });
     // by the policy: the traffic viewer has no share of the police camera
-    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'sub', reason: '好奇' } })).status, 404);
+    assert.equal(
+      (
+        await t.api('POST', `/api/v1/cameras/${camId}/streams`, {
+          token: trafficViewer,
+          body: { profile: 'sub', reason: '好奇' },
+        })
+      ).status,
+      404,
+    );
     const byPolicy = await denied({ actor_name: 'tview', target_id: camId }).whereRaw("detail->>'profile' = 'sub'");
     assert.equal(byPolicy.length, 1);
     assert.equal(byPolicy[0].actor_type, 'user');
     assert.equal(byPolicy[0].ip, '127.0.0.1');
-    assert.deepEqual({ ...byPolicy[0].detail, reason: undefined }, { profile: 'sub', refusedBy: 'policy', reason: undefined, callReason: '好奇' });
+    assert.deepEqual(
+      { ...byPolicy[0].detail, reason: undefined },
+      { profile: 'sub', refusedBy: 'policy', reason: undefined, callReason: '好奇' },
+    );
     assert.match(byPolicy[0].detail.reason, new RegExp(`camera ${camId} not found`));
     // by the token check, with a verified token of the wrong profile: once per token, however often the player asks
     const open = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
     assert.equal(open.status, 201, open.text);
-    for (let i = 0; i < 3; i++) assert.equal((await fetch(t.base + open.body.url.replace(`/${camId}.main/`, `/${camId}.sub/`))).status, 403);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await fetch(t.base + open.body.url.replace(`/${camId}.main/`, `/${camId}.sub/`))).status, 403);
     const byToken = await denied({ target_id: camId }).whereRaw("detail->>'session' = ?", [open.body.sessionId]);
     assert.equal(byToken.length, 1);
     assert.equal(byToken[0].actor_name, 'sop');
     assert.equal(byToken[0].detail.refusedBy, 'token');
     assert.match(byToken[0].detail.reason, /another camera or profile/);
     // a token that does not verify: anonymous, once a minute per address, camera and cause
-    const forged = open.body.url.replace(/\/hls\/([^/]+)\//, (_m: string, tok: string) => `/hls/${tok.slice(0, -3)}xyz/`);
+    const forged = open.body.url.replace(
+      /\/hls\/([^/]+)\//,
+      (_m: string, tok: string) => `/hls/${tok.slice(0, -3)}xyz/`,
+    );
     for (let i = 0; i < 3; i++) assert.equal((await fetch(t.base + forged)).status, 401);
     const anon = await denied({ actor_type: 'anonymous', target_id: camId });
     assert.equal(anon.length, 1, JSON.stringify(anon));
@@ -155,7 +232,10 @@ describe('API: streams and HLS delivery', function () {
     // by the role's gate, before any camera is looked up: an auditor never watches video
     await t.addUser('saud', 'auditor', 'police');
     const auditor = await t.login('saud');
-    assert.equal((await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: auditor, body: { profile: 'main' } })).status, 403);
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: auditor, body: { profile: 'main' } })).status,
+      403,
+    );
     const byGate = await denied({ actor_name: 'saud', target_id: camId });
     assert.equal(byGate.length, 1);
     assert.equal(byGate[0].detail.refusedBy, 'policy');
@@ -173,9 +253,15 @@ describe('API: streams and HLS delivery', function () {
 
   it('a share lets the traffic viewer watch; revoking it cuts the open stream', async () => {
     const admin = await t.login('padm');
-    const share = await t.api('POST', '/api/v1/shares', { token: admin, body: { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['station'] } });
+    const share = await t.api('POST', '/api/v1/shares', {
+      token: admin,
+      body: { toDepartmentId: t.departments.traffic, kind: 'tags', tags: ['station'] },
+    });
     assert.equal(share.status, 201, share.text);
-    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: trafficViewer, body: { profile: 'main' } });
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, {
+      token: trafficViewer,
+      body: { profile: 'main' },
+    });
     assert.equal(r.status, 201, r.text);
     assert.equal((await fetch(t.base + r.body.url)).status, 200);
     assert.equal((await t.api('DELETE', `/api/v1/shares/${share.body.id}`, { token: admin })).status, 200);
@@ -183,10 +269,13 @@ describe('API: streams and HLS delivery', function () {
     assert.equal(cut.status, 403);
     // the revocation's re-check writes the close record; it may land just after the 403
     type Close = { detail: { reason: string; durationS: unknown } };
-    const closes: Close[] = await waitFor(async () => {
-      const rows: Close[] = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
-      return rows.length > 0 && rows;
-    }, { what: 'the close record of the revoked stream', timeoutMs: 2000 });
+    const closes: Close[] = await waitFor(
+      async () => {
+        const rows: Close[] = await t.gw.db.knex('audit_log').where({ action: 'stream.close', actor_name: 'tview' });
+        return rows.length > 0 && rows;
+      },
+      { what: 'the close record of the revoked stream', timeoutMs: 2000 },
+    );
     assert.equal(closes.length, 1);
     assert.equal(closes[0]!.detail.reason, 'access revoked');
     assert.equal(typeof closes[0]!.detail.durationS, 'number');
@@ -196,7 +285,11 @@ describe('API: streams and HLS delivery', function () {
     const seen: Record<string, string[]> = { police: [], traffic: [] };
     const sockets = await Promise.all(
       (['police', 'traffic'] as const).map(async (who) => {
-        const s = io(t.base, { path: '/socket.io', auth: { token: who === 'police' ? police : trafficViewer }, transports: ['websocket'] });
+        const s = io(t.base, {
+          path: '/socket.io',
+          auth: { token: who === 'police' ? police : trafficViewer },
+          transports: ['websocket'],
+        });
         s.on('stream:state', (m: { cameraId: string; profile: string; state: string }) => {
           if (m.cameraId === camId && m.profile === 'sub') seen[who]!.push(m.state);
         });
@@ -207,7 +300,10 @@ describe('API: streams and HLS delivery', function () {
     try {
       const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'sub' } });
       assert.equal(r.status, 201, r.text);
-      await waitFor(() => seen.police!.includes('live'), { what: "the police socket's 'live' stream state", timeoutMs: 5000 }).catch(() => undefined);
+      await waitFor(() => seen.police!.includes('live'), {
+        what: "the police socket's 'live' stream state",
+        timeoutMs: 5000,
+      }).catch(() => undefined);
       assert.deepEqual(seen.police!.slice(0, 2), ['starting', 'live']);
       assert.deepEqual(seen.traffic, [], 'the traffic viewer cannot see this camera any more');
     } finally {
@@ -216,12 +312,21 @@ describe('API: streams and HLS delivery', function () {
   });
 
   it('a snapshot is a JPEG, policy-checked', async () => {
-    const r = await fetch(`${t.base}/api/v1/cameras/${camId}/snapshot`, { headers: { authorization: `Bearer ${police}` } });
+    const r = await fetch(`${t.base}/api/v1/cameras/${camId}/snapshot`, {
+      headers: { authorization: `Bearer ${police}` },
+    });
     assert.equal(r.status, 200);
     const b = Buffer.from(await r.arrayBuffer());
     assert.equal(b[0], 0xff);
     assert.equal(b[1], 0xd8);
-    assert.equal((await fetch(`${t.base}/api/v1/cameras/${offId}/snapshot`, { headers: { authorization: `Bearer ${trafficViewer}` } })).status, 404);
+    assert.equal(
+      (
+        await fetch(`${t.base}/api/v1/cameras/${offId}/snapshot`, {
+          headers: { authorization: `Bearer ${trafficViewer}` },
+        })
+      ).status,
+      404,
+    );
   });
 
   it('a stream close whose audit entry the database refuses is logged, not dropped', async () => {
@@ -234,7 +339,9 @@ describe('API: streams and HLS delivery', function () {
       `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
         `IF NEW.action = 'stream.close' THEN RAISE EXCEPTION 'audit write refused'; END IF; RETURN NEW; END $$`,
     );
-    await knex.raw(`CREATE TRIGGER refuse_stream_close BEFORE INSERT ON "${t.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    await knex.raw(
+      `CREATE TRIGGER refuse_stream_close BEFORE INSERT ON "${t.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    );
     try {
       await t.gw.services.streams.stopCamera(camId, 'camera edited');
     } finally {

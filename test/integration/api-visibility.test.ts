@@ -7,7 +7,18 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { pick, rng, testSeed } from '../../sim/random';
 
 const TAGS = ['road', 'school', 'bridge', 'square', 'station', '医院'];
-const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
 
 describe('API: list visibility property', function () {
   this.timeout(120000);
@@ -36,22 +47,35 @@ describe('API: list visibility property', function () {
     // random shares between random departments
     for (let i = 0; i < 8; i++) {
       const from = pick(r, deps);
-      const to = pick(r, deps.filter((d) => d !== from));
+      const to = pick(
+        r,
+        deps.filter((d) => d !== from),
+      );
       const kind = pick(r, ['all', 'tags', 'cameras', 'polygon'] as const);
       const x = 111.6 + r() * 0.15;
       const y = 28.95 + r() * 0.1;
       await t.gw.repos.org.createShare({
-        fromDepartmentId: from, toDepartmentId: to, kind, note: '',
+        fromDepartmentId: from,
+        toDepartmentId: to,
+        kind,
+        note: '',
         tags: kind === 'tags' ? [pick(r, TAGS)] : [],
         cameraIds: kind === 'cameras' ? ids.filter(() => r() < 0.1) : [],
         polygon: kind === 'polygon' ? square(x, y, x + 0.05, y + 0.05) : null,
-        expiresAt: r() < 0.2 ? new Date(Date.now() - 3600_000).toISOString() : r() < 0.3 ? new Date(Date.now() + 3600_000).toISOString() : null,
+        expiresAt:
+          r() < 0.2
+            ? new Date(Date.now() - 3600_000).toISOString()
+            : r() < 0.3
+              ? new Date(Date.now() + 3600_000).toISOString()
+              : null,
         createdBy: null,
       });
       if (r() < 0.15) await t.gw.repos.org.revokeShare(i + 1);
     }
     await t.gw.reload(); // shares, and the spatial index over the rows inserted above
-    const area = await t.gw.repos.org.createGrids([{ name: 'scope', kind: 'grid', geometry: square(111.62, 28.97, 111.72, 29.05), properties: {} }]);
+    const area = await t.gw.repos.org.createGrids([
+      { name: 'scope', kind: 'grid', geometry: square(111.62, 28.97, 111.72, 29.05), properties: {} },
+    ]);
     const roles: Role[] = ['admin', 'operator', 'viewer', 'integrator', 'auditor'];
     const shares = (await t.gw.repos.org.shares()).map(grantFromShare);
     const all = await t.gw.repos.cameras.all();
@@ -60,13 +84,29 @@ describe('API: list visibility property', function () {
       const role = pick(r, roles);
       const dept = u === 0 ? null : pick(r, deps);
       const name = `prop${u}`;
-      const user = await t.gw.repos.accounts.createUser({ username: name, displayName: name, passwordHash: (await t.gw.repos.accounts.userByName('nobody'))?.passwordHash ?? '', role: dept === null ? 'admin' : role, departmentId: dept, areaGridId: r() < 0.3 ? area[0]!.id : null, locale: 'en' });
+      const user = await t.gw.repos.accounts.createUser({
+        username: name,
+        displayName: name,
+        passwordHash: (await t.gw.repos.accounts.userByName('nobody'))?.passwordHash ?? '',
+        role: dept === null ? 'admin' : role,
+        departmentId: dept,
+        areaGridId: r() < 0.3 ? area[0]!.id : null,
+        locale: 'en',
+      });
       const id = user.id;
       const p: Principal = await t.gw.services.auth.userPrincipal(user);
       const sid = '00000000-0000-4000-8000-00000000000' + u;
-      await t.gw.repos.accounts.createSession({ id: sid, userId: id, refreshHash: 'x', expiresAt: new Date(Date.now() + 3600_000) });
+      await t.gw.repos.accounts.createSession({
+        id: sid,
+        userId: id,
+        refreshHash: 'x',
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
       const token = t.gw.services.tokens.signAccess({ sub: String(id), sid, role: user.role, dept: user.departmentId });
-      const expected = all.filter((c) => can(p, 'view', c, shares)).map((c) => c.id).sort();
+      const expected = all
+        .filter((c) => can(p, 'view', c, shares))
+        .map((c) => c.id)
+        .sort();
       const got: string[] = [];
       let cursor = '';
       for (let pages = 0; pages < 100; pages++) {
@@ -84,11 +124,22 @@ describe('API: list visibility property', function () {
       if (role === 'auditor' && dept !== null) assert.equal(within.status, 403, within.text);
       else {
         assert.equal(within.status, 200, within.text);
-        assert.deepEqual(within.body.items.map((h: { camera: { id: string } }) => h.camera.id).sort(), expected, `gis/within ${name}`);
+        assert.deepEqual(
+          within.body.items.map((h: { camera: { id: string } }) => h.camera.id).sort(),
+          expected,
+          `gis/within ${name}`,
+        );
         const d = pick(r, deps);
         const inDept = new Set(all.filter((c) => c.departmentId === d).map((c) => c.id));
-        const filtered = await t.api('POST', '/api/v1/gis/within', { token, body: { ...box, department: [String(d)] } });
-        assert.deepEqual(filtered.body.items.map((h: { camera: { id: string } }) => h.camera.id).sort(), expected.filter((id) => inDept.has(id)), `gis/within department ${d} ${name}`);
+        const filtered = await t.api('POST', '/api/v1/gis/within', {
+          token,
+          body: { ...box, department: [String(d)] },
+        });
+        assert.deepEqual(
+          filtered.body.items.map((h: { camera: { id: string } }) => h.camera.id).sort(),
+          expected.filter((id) => inDept.has(id)),
+          `gis/within department ${d} ${name}`,
+        );
       }
       checked += expected.length;
     }

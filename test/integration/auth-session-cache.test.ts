@@ -72,14 +72,17 @@ describe('auth: session principal cache', function () {
     assert.equal(reads, 2, 'read again after the invalidation');
   });
 
-  it('a user disabled behind the gateway\'s back is refused within 2 s, however busy the session', async () => {
+  it("a user disabled behind the gateway's back is refused within 2 s, however busy the session", async () => {
     const token = await session('cache-d');
     await principal(token);
     await t.gw.db.knex('users').where({ username: 'cache-d' }).update({ disabled: true });
     const t0 = Date.now();
     let refused: Error | null = null;
     while (Date.now() - t0 < 3000 && !refused) {
-      refused = await principal(token).then(() => null, (e: Error) => e);
+      refused = await principal(token).then(
+        () => null,
+        (e: Error) => e,
+      );
       await sleep(20);
     }
     assert.ok(refused, 'refused');

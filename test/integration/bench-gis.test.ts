@@ -5,9 +5,24 @@ import { exposeGc } from '../../gateway/cli/bench';
 import { run } from '../../bench/gis';
 import { TEST_DATABASE_URL } from '../helpers/gateway';
 
-const FIGURES = ['index_build_ms', 'mem_mb_per_million', 'nearest10_us', 'naive_ratio', 'postgis_nearest10_us', 'postgis_ratio', 'cluster_query_ms',
-  'cluster_build_block_ms', 'cluster_block_ratio', 'compact_full_ms', 'compact_step_p99_ms', 'compact_block_ratio',
-  'http_nearby_p99_ms', 'http_nearby_rps', 'http_bare_p99_ms', 'http_nearby_p99_ratio'];
+const FIGURES = [
+  'index_build_ms',
+  'mem_mb_per_million',
+  'nearest10_us',
+  'naive_ratio',
+  'postgis_nearest10_us',
+  'postgis_ratio',
+  'cluster_query_ms',
+  'cluster_build_block_ms',
+  'cluster_block_ratio',
+  'compact_full_ms',
+  'compact_step_p99_ms',
+  'compact_block_ratio',
+  'http_nearby_p99_ms',
+  'http_nearby_rps',
+  'http_bare_p99_ms',
+  'http_nearby_p99_ratio',
+];
 
 describe('bench gis (smoke, 20,000 cameras)', function () {
   this.timeout(180_000);
@@ -15,7 +30,12 @@ describe('bench gis (smoke, 20,000 cameras)', function () {
   it('prints every figure once, each a positive number, and no cross-check fails', async () => {
     exposeGc(); // as `cloudeye bench` does: the memory figure is measured between collections
     const lines: string[] = [];
-    await run({ cameras: 20_000, databaseUrl: TEST_DATABASE_URL, httpSeconds: { durationS: 1, warmupS: 1 }, log: (l) => lines.push(l) });
+    await run({
+      cameras: 20_000,
+      databaseUrl: TEST_DATABASE_URL,
+      httpSeconds: { durationS: 1, warmupS: 1 },
+      log: (l) => lines.push(l),
+    });
     const text = lines.join('\n');
     assert.doesNotMatch(text, /skipped|WARNING/, text);
     for (const name of FIGURES) {

@@ -17,13 +17,18 @@ describe('bench camera seeding', function () {
     const deps = Object.values(t.departments);
     await generateBenchCameras(t.gw.db.knex, 30_000, { center: [111.69, 29.03], spanDeg: 0.5, departmentIds: deps });
     // reltuples is the planner's row count: -1 (never analyzed) or stale without an ANALYZE after the load
-    const stats = await t.gw.db.knex.raw(`SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)`, [`"${t.schema}".cameras`]);
+    const stats = await t.gw.db.knex.raw(`SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)`, [
+      `"${t.schema}".cameras`,
+    ]);
     const rows = Number(stats.rows[0].reltuples);
     assert.ok(rows >= 27_000 && rows <= 33_000, `planner row estimate ${rows} for ${before + 30_000} rows`);
     await t.gw.reload();
     assert.equal(t.gw.services.directory.index.size, before + 30_000);
     const byDept = new Map<number, number>();
-    t.gw.services.directory.index.forEach((c) => byDept.set(Number(c.departmentId), (byDept.get(Number(c.departmentId)) ?? 0) + 1));
-    for (const d of deps) assert.ok((byDept.get(d) ?? 0) >= 30_000 / deps.length - 1, `department ${d}: ${byDept.get(d)}`);
+    t.gw.services.directory.index.forEach((c) =>
+      byDept.set(Number(c.departmentId), (byDept.get(Number(c.departmentId)) ?? 0) + 1),
+    );
+    for (const d of deps)
+      assert.ok((byDept.get(d) ?? 0) >= 30_000 / deps.length - 1, `department ${d}: ${byDept.get(d)}`);
   });
 });

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { freePortRange } from '../helpers/ports';
-import { alive, consoleUrl, embeddedEnv, portOpen, processesMatching, run, tempDir, within } from '../helpers/cli-processes';
+import {
+  alive,
+  consoleUrl,
+  embeddedEnv,
+  portOpen,
+  processesMatching,
+  run,
+  tempDir,
+  within,
+} from '../helpers/cli-processes';
 
 const CAMERAS = 8;
 
@@ -14,10 +23,23 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
   const base = await freePortRange(CAMERAS + 2);
   const ports = { pg: base, rtsp: base + 1, onvif: Array.from({ length: CAMERAS }, (_, i) => base + 2 + i) };
   // detached: npm leads a process group of its own, like a shell's foreground job
-  const flags = ['--port', '0', '--cameras', String(CAMERAS), '--rtsp-port', String(ports.rtsp), '--onvif-port', String(ports.onvif[0])];
+  const flags = [
+    '--port',
+    '0',
+    '--cameras',
+    String(CAMERAS),
+    '--rtsp-port',
+    String(ports.rtsp),
+    '--onvif-port',
+    String(ports.onvif[0]),
+  ];
   const demo = run('npm', ['run', 'demo', '--', ...flags], { env: embeddedEnv(dir, ports.pg), detached: true });
   const npmPid = demo.child.pid!;
-  const left = (): string[] => [...processesMatching(dir), ...processesMatching(`--port ${ports.rtsp}`), ...processesMatching(`127.0.0.1:${ports.rtsp}/`)];
+  const left = (): string[] => [
+    ...processesMatching(dir),
+    ...processesMatching(`--port ${ports.rtsp}`),
+    ...processesMatching(`127.0.0.1:${ports.rtsp}/`),
+  ];
   try {
     const url = await consoleUrl(demo, 120000);
     const post = (p: string, body: unknown, token?: string): Promise<Response> => {
@@ -31,7 +53,10 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
     const open = await post('/api/v1/cameras/1/streams', { profile: 'main' }, token);
     assert.equal(open.status, 201, await open.text());
     const ffmpeg = processesMatching(path.join(dir, 'hls'));
-    assert.ok(ffmpeg.some((l) => l.includes('ffmpeg')), `an ffmpeg worker runs: ${ffmpeg.join('\n')}`);
+    assert.ok(
+      ffmpeg.some((l) => l.includes('ffmpeg')),
+      `an ffmpeg worker runs: ${ffmpeg.join('\n')}`,
+    );
     const group = run('pgrep', ['-g', String(npmPid)], {});
     await group.exited;
     const members = group.out().trim().split('\n').filter(Boolean).map(Number);
@@ -49,7 +74,10 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
     const took = Date.now() - t0;
     const still = [...members.filter(alive).map((p) => `pid ${p} (group)`), ...left()];
     for (const p of [ports.pg, ports.rtsp, httpPort, ...ports.onvif]) if (await portOpen(p)) still.push(`port ${p}`);
-    assert.ok(gone, `within 10 s of one SIGINT everything is gone; after ${took} ms still: ${still.join(', ')}\n${demo.out().slice(-1500)}`);
+    assert.ok(
+      gone,
+      `within 10 s of one SIGINT everything is gone; after ${took} ms still: ${still.join(', ')}\n${demo.out().slice(-1500)}`,
+    );
     assert.equal(await demo.exited, 0, demo.out());
     const afterStart = demo.out().slice(demo.out().indexOf('Cloud Eye console:'));
     assert.doesNotMatch(afterStart, /Error|error|\n\s+at /, `stopped quietly:\n${afterStart}`);
@@ -63,7 +91,8 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
 describe('npm run demo: stopping', function () {
   this.timeout(240000);
 
-  it('a Ctrl-C to the whole process group stops every process and port within 10 s, quietly', () => demoThenStop('group'));
+  it('a Ctrl-C to the whole process group stops every process and port within 10 s, quietly', () =>
+    demoThenStop('group'));
 
   it('SIGINT to npm alone stops every process and port within 10 s, quietly', () => demoThenStop('npm'));
 });

@@ -7,15 +7,30 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/cli/launch';
 import { freePortRange } from '../helpers/ports';
-import { alive, childrenOf, consoleUrl, embeddedEnv, processesMatching, run, tempDir, type Running } from '../helpers/cli-processes';
+import {
+  alive,
+  childrenOf,
+  consoleUrl,
+  embeddedEnv,
+  processesMatching,
+  run,
+  tempDir,
+  type Running,
+} from '../helpers/cli-processes';
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync('node', ['gateway/cli/bin.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30000 });
+  spawnSync('node', ['gateway/cli/bin.mjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30000,
+  });
 
 /** `cloudeye serve --port 0` on its own embedded database in a new directory; output collected. */
 async function spawnServe(prefix: string): Promise<{ dir: string } & Running> {
   const dir = tempDir(prefix);
-  const r = run('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, await freePortRange(1)) });
+  const r = run('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], {
+    env: embeddedEnv(dir, await freePortRange(1)),
+  });
   return { dir, ...r };
 }
 
@@ -27,8 +42,16 @@ describe('cloudeye CLI', function () {
   const usage: Array<[string, string[], RegExp]> = [
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
     ['seed without a target', ['seed'], /say what to seed/],
-    ['a short password', ['user', 'add', '--name', 'x', '--password', 'short', '--role', 'viewer'], /at least 8 characters/],
-    ['an unknown role', ['user', 'add', '--name', 'x', '--password', 'long-enough', '--role', 'boss'], /--role must be one of/],
+    [
+      'a short password',
+      ['user', 'add', '--name', 'x', '--password', 'short', '--role', 'viewer'],
+      /at least 8 characters/,
+    ],
+    [
+      'an unknown role',
+      ['user', 'add', '--name', 'x', '--password', 'long-enough', '--role', 'boss'],
+      /--role must be one of/,
+    ],
     ['a bad port', ['serve', '--port', '99999'], /--port must be an integer from 0 to 65535/],
     ['an unknown benchmark', ['bench', 'nope'], /unknown benchmark nope/],
     ['a bad codec', ['simcam', '--codec', 'vp9'], /--codec must be/],
@@ -90,7 +113,8 @@ describe('cloudeye CLI', function () {
       assert.equal((await fetch(new URL('/api/v1/openapi.json', url))).status, 200);
       const [gateway, ...others] = childrenOf(child.pid!);
       assert.ok(gateway && others.length === 0, `one child node: ${JSON.stringify(childrenOf(child.pid!))}`);
-      for (const f of GATEWAY_NODE_FLAGS) assert.ok(gateway.cmdline.includes(f), `child node has ${f}: ${gateway.cmdline.join(' ')}`);
+      for (const f of GATEWAY_NODE_FLAGS)
+        assert.ok(gateway.cmdline.includes(f), `child node has ${f}: ${gateway.cmdline.join(' ')}`);
       assert.equal(gateway.cmdline.at(-3), 'serve');
       // a terminal sends SIGINT to the whole foreground group: the gateway gets it twice (directly
       // and passed on); it must close once, not die on the second

@@ -1,7 +1,14 @@
 // The demo city's records agree with its simulated devices: PTZ where a device has it, with its profile token; old data repaired.
 import assert from 'node:assert/strict';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
-import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo, type DemoSimTargets } from '../../sim/seed';
+import {
+  DEMO_CAMERA_PASSWORD,
+  DEMO_CAMERA_USER,
+  DEMO_PASSWORD,
+  demoDeviceOptions,
+  seedDemo,
+  type DemoSimTargets,
+} from '../../sim/seed';
 import { inspectDevice } from '../../gateway/devices/inspect-device';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -18,7 +25,14 @@ describe('demo city PTZ', function () {
 
   before(async () => {
     // no video is needed here: ONVIF only
-    sims = await startSimCameras({ count: COUNT, codec: 'h264', rtsp: false, username: DEMO_CAMERA_USER, password: DEMO_CAMERA_PASSWORD, ...demoDeviceOptions(COUNT) });
+    sims = await startSimCameras({
+      count: COUNT,
+      codec: 'h264',
+      rtsp: false,
+      username: DEMO_CAMERA_USER,
+      password: DEMO_CAMERA_PASSWORD,
+      ...demoDeviceOptions(COUNT),
+    });
     t = await startTestGateway();
     targets = { rtspHost: '127.0.0.1', rtspPort: 8554, xaddr: (i) => sims.cameras[i]!.xaddr, codec: () => 'h264' };
     const seeded = await seedDemo(t.gw.db, t.gw.services.box, targets, COUNT);
@@ -35,7 +49,8 @@ describe('demo city PTZ', function () {
     await sims?.close();
   });
 
-  const ptzCall = (id: string, body: Record<string, unknown>) => t.api('POST', `/api/v1/cameras/${id}/ptz`, { token: admin, body });
+  const ptzCall = (id: string, body: Record<string, unknown>) =>
+    t.api('POST', `/api/v1/cameras/${id}/ptz`, { token: admin, body });
 
   it('each seeded record says what its device says: PTZ and the main profile token', async () => {
     const vendors = new Set<string>();
@@ -65,7 +80,10 @@ describe('demo city PTZ', function () {
       assert.equal(sim.ptzStatus().moving, false, 'and stops');
       const presets = await ptzCall(row.id, { action: 'presets' });
       assert.equal(presets.status, 200, presets.text);
-      assert.deepEqual(presets.body.presets.map((p: { name: string }) => p.name), ['Gate']);
+      assert.deepEqual(
+        presets.body.presets.map((p: { name: string }) => p.name),
+        ['Gate'],
+      );
     }
   });
 
@@ -76,7 +94,8 @@ describe('demo city PTZ', function () {
     const again = await seedDemo(t.gw.db, t.gw.services.box, targets, COUNT);
     assert.equal(again.created, false);
     const now = await t.gw.db.knex('cameras').select('id', 'capabilities');
-    for (const row of rows) assert.equal(now.find((n) => n.id === row.id)?.capabilities.profileToken, row.capabilities.profileToken);
+    for (const row of rows)
+      assert.equal(now.find((n) => n.id === row.id)?.capabilities.profileToken, row.capabilities.profileToken);
     assert.equal((await ptzCall(stripped.id, { action: 'stop' })).status, 200);
   });
 });

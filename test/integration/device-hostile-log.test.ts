@@ -14,13 +14,24 @@ describe('API: hostile device answers are warnings, not crashes', function () {
   before(async () => {
     // camera 0 answers every ONVIF call with an XXE document; camera 1 is a normal PTZ camera
     sims = await startSimCameras({
-      count: 2, codec: 'h264', username: 'admin', password: 'cam-pass', rtsp: false, vendorMix: ['hikvision'],
+      count: 2,
+      codec: 'h264',
+      username: 'admin',
+      password: 'cam-pass',
+      rtsp: false,
+      vendorMix: ['hikvision'],
       perCamera: (i) => (i === 0 ? { hostile: 'xxe' } : {}),
     });
     t = await startTestGateway({}, { onLog: (level, msg) => logs.push({ level, msg }) });
     await t.addUser('hadm', 'admin', 'urban');
     admin = await t.login('hadm');
-    const lan = { name: 'hostile-lan', cidrs: ['127.0.0.0/8'], hosts: sims.cameras.map((c) => `${c.host}:${c.port}`), username: 'admin', password: 'cam-pass' };
+    const lan = {
+      name: 'hostile-lan',
+      cidrs: ['127.0.0.0/8'],
+      hosts: sims.cameras.map((c) => `${c.host}:${c.port}`),
+      username: 'admin',
+      password: 'cam-pass',
+    };
     const net = await t.api('POST', '/api/v1/networks', { token: admin, body: lan });
     assert.equal(net.status, 201, net.text);
     networkId = net.body.id;
@@ -31,10 +42,17 @@ describe('API: hostile device answers are warnings, not crashes', function () {
   });
 
   const register = (xaddr: string, name: string) =>
-    t.api('POST', '/api/v1/discovery/devices/register', { token: admin, body: { xaddr, networkId, name, lng: 111.7, lat: 29.03 } });
+    t.api('POST', '/api/v1/discovery/devices/register', {
+      token: admin,
+      body: { xaddr, networkId, name, lng: 111.7, lat: 29.03 },
+    });
   const noStacks = (): void => {
     for (const l of logs) assert.doesNotMatch(l.msg, /\n\s+at /, `a stack trace was logged: ${l.msg}`);
-    assert.deepEqual(logs.filter((l) => l.level === 'error').map((l) => l.msg), [], 'nothing logged as a gateway error');
+    assert.deepEqual(
+      logs.filter((l) => l.level === 'error').map((l) => l.msg),
+      [],
+      'nothing logged as a gateway error',
+    );
   };
 
   it('registering a device that answers with an XXE document: 502 naming the reason, one warning, no stack', async () => {
@@ -45,19 +63,29 @@ describe('API: hostile device answers are warnings, not crashes', function () {
     assert.ok(warn, `a warning with the reason: ${JSON.stringify(logs)}`);
     assert.ok(warn.msg.includes(sims.cameras[0]!.xaddr), 'the warning names the device');
     noStacks();
-    assert.equal((await t.gw.db.knex('cameras').count<Array<{ count: string }>>('* as count'))[0]!.count, '0', 'nothing registered');
+    assert.equal(
+      (await t.gw.db.knex('cameras').count<Array<{ count: string }>>('* as count'))[0]!.count,
+      '0',
+      'nothing registered',
+    );
   });
 
   it('a registered PTZ camera that turns hostile: PTZ answers 502 with the reason, a warning, no stack', async () => {
     const good = sims.cameras[1]!;
     const reg = await register(good.xaddr, 'ptz');
     assert.equal(reg.status, 201, reg.text);
-    assert.equal((await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } })).status, 200);
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } })).status,
+      200,
+    );
     good.camera.opts.hostile = 'truncated';
     const r = await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } });
     assert.equal(r.status, 502, r.text);
     assert.match(r.body.detail, /ptz of camera \d+: device .* answered badly: onvif: bad XML/);
-    assert.ok(logs.some((l) => l.level === 'warn' && /ptz of camera .*bad XML/.test(l.msg)), JSON.stringify(logs));
+    assert.ok(
+      logs.some((l) => l.level === 'warn' && /ptz of camera .*bad XML/.test(l.msg)),
+      JSON.stringify(logs),
+    );
     noStacks();
   });
 });

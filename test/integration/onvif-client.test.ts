@@ -18,12 +18,21 @@ describe('onvif client against simulated cameras', function () {
       username: USER,
       password: PASS,
       clockOffsetS: 3 * 3600, // device clock 3 h ahead: UsernameToken only works with skew correction
-      perCamera: (i) => (i === 3 ? { auth: 'digest', vendor: 'hikvision' } : i === 4 ? { reportHost: '192.168.1.64', vendor: 'axis' } : {}),
+      perCamera: (i) =>
+        i === 3
+          ? { auth: 'digest', vendor: 'hikvision' }
+          : i === 4
+            ? { reportHost: '192.168.1.64', vendor: 'axis' }
+            : {},
     });
   });
   after(async () => sim?.close());
 
-  for (const [i, vendor, codec] of [[0, 'hikvision', 'H264'], [1, 'dahua', 'H265'], [2, 'axis', 'H264']] as const) {
+  for (const [i, vendor, codec] of [
+    [0, 'hikvision', 'H264'],
+    [1, 'dahua', 'H265'],
+    [2, 'axis', 'H264'],
+  ] as const) {
     it(`${vendor}-like: services, Media2 + Media1 profiles, stream/snapshot URIs`, async () => {
       const c = sim.cameras[i]!;
       assert.equal(c.vendor, vendor);
@@ -36,7 +45,13 @@ describe('onvif client against simulated cameras', function () {
       assert.equal(info.serialNumber, `SIM${String(i).padStart(6, '0')}`);
       for (const service of [2, 1] as const) {
         const profiles = await dev.getProfiles(service);
-        assert.deepEqual(profiles.map((p) => [p.encoding, p.width, p.height, p.fps, p.ptz, p.service]), [[codec, 1920, 1080, 25, c.ptz, service], [codec, 640, 360, 15, c.ptz, service]]);
+        assert.deepEqual(
+          profiles.map((p) => [p.encoding, p.width, p.height, p.fps, p.ptz, p.service]),
+          [
+            [codec, 1920, 1080, 25, c.ptz, service],
+            [codec, 640, 360, 15, c.ptz, service],
+          ],
+        );
         assert.equal(await dev.getStreamUri(profiles[0]!.token, service), c.rtspMain);
         assert.equal(await dev.getStreamUri(profiles[1]!.token, service), c.rtspSub);
         const snap = await dev.getSnapshotUri(profiles[0]!.token, service);
@@ -55,10 +70,13 @@ describe('onvif client against simulated cameras', function () {
     await dev.absoluteMove(token, { x: 0, y: 0, zoom: 0 });
     await dev.continuousMove(token, { x: 1, y: 0 });
     // moving, and far enough to tell a move from rounding
-    const moving = await waitFor(async () => {
-      const s = await dev.getStatus(token);
-      return s.moving && s.position.pan! > 0.03 && s;
-    }, { what: 'the camera panning past 0.03' });
+    const moving = await waitFor(
+      async () => {
+        const s = await dev.getStatus(token);
+        return s.moving && s.position.pan! > 0.03 && s;
+      },
+      { what: 'the camera panning past 0.03' },
+    );
     assert.equal(moving.moving, true);
     await dev.stop(token);
     const stopped = await dev.getStatus(token);
@@ -86,13 +104,16 @@ describe('onvif client against simulated cameras', function () {
         const seen = new Set<boolean>();
         const events: Array<Awaited<ReturnType<typeof pp.pull>>[number]> = [];
         // each pull waits up to a second on the device for the next notifications
-        await waitFor(async () => {
-          for (const e of await pp.pull({ waitS: 1 })) {
-            events.push(e);
-            seen.add(e.active!);
-          }
-          return seen.size === 2;
-        }, { what: 'a motion start and a motion end', timeoutMs: 12000, intervalMs: 0 }).catch(() => undefined);
+        await waitFor(
+          async () => {
+            for (const e of await pp.pull({ waitS: 1 })) {
+              events.push(e);
+              seen.add(e.active!);
+            }
+            return seen.size === 2;
+          },
+          { what: 'a motion start and a motion end', timeoutMs: 12000, intervalMs: 0 },
+        ).catch(() => undefined);
         for (const e of events) {
           assert.equal(e.kind, 'motion');
           assert.equal(e.topic, 'RuleEngine/CellMotionDetector/Motion');
@@ -118,7 +139,10 @@ describe('onvif client against simulated cameras', function () {
   it('wrong WS-UsernameToken password → OnvifAuthError (NotAuthorized fault, HTTP 400/401)', async () => {
     for (const c of sim.cameras.slice(0, 3)) {
       const dev = new OnvifDevice({ xaddr: c.xaddr, username: USER, password: 'wrong' });
-      await assert.rejects(dev.getDeviceInformation(), (e: unknown) => e instanceof OnvifAuthError && /NotAuthorized/.test(e.message));
+      await assert.rejects(
+        dev.getDeviceInformation(),
+        (e: unknown) => e instanceof OnvifAuthError && /NotAuthorized/.test(e.message),
+      );
     }
   });
 

@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import {
-  OnvifAuthError, OnvifDevice, OnvifFaultError, OnvifTimeoutError, OnvifTooLargeError, OnvifUriError, OnvifXmlError, sweepUnicast, buildProbe, parseXml,
+  OnvifAuthError,
+  OnvifDevice,
+  OnvifFaultError,
+  OnvifTimeoutError,
+  OnvifTooLargeError,
+  OnvifUriError,
+  OnvifXmlError,
+  sweepUnicast,
+  buildProbe,
+  parseXml,
 } from '../../gateway/onvif/index';
 import { kid, text } from '../../gateway/onvif/xml';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
@@ -14,12 +23,14 @@ const HOSTILE_HOST = '127.0.0.2'; // hostile devices live on another loopback ad
 
 /** Registers several devices at once (what the gateway does after discovery); returns per-device outcome. */
 async function registerAll(xaddrs: string[], password = PASS): Promise<Array<PromiseSettledResult<string>>> {
-  return Promise.allSettled(xaddrs.map(async (xaddr) => {
-    const d = new OnvifDevice({ xaddr, username: USER, password, timeoutMs: 800, maxResponseBytes: 256 * 1024 });
-    await d.connect();
-    const [p] = await d.getProfiles(1);
-    return d.getStreamUri(p!.token, 1);
-  }));
+  return Promise.allSettled(
+    xaddrs.map(async (xaddr) => {
+      const d = new OnvifDevice({ xaddr, username: USER, password, timeoutMs: 800, maxResponseBytes: 256 * 1024 });
+      await d.connect();
+      const [p] = await d.getProfiles(1);
+      return d.getStreamUri(p!.token, 1);
+    }),
+  );
 }
 
 describe('onvif hostile devices', function () {
@@ -45,9 +56,26 @@ describe('onvif hostile devices', function () {
   let bad: SimCameras;
 
   before(async () => {
-    good = await startSimCameras({ count: 2, codec: 'h264', username: USER, password: PASS, rtsp: false, rtspPort: 8554 });
+    good = await startSimCameras({
+      count: 2,
+      codec: 'h264',
+      username: USER,
+      password: PASS,
+      rtsp: false,
+      rtspPort: 8554,
+    });
     const modes: HostileMode[] = [...hostile.map((h) => h.mode), ...uris.map((u) => u[1])];
-    bad = await startSimCameras({ count: modes.length, codec: 'h264', host: HOSTILE_HOST, username: USER, password: PASS, rtsp: false, rtspPort: 8554, rtspHost: HOSTILE_HOST, perCamera: (i) => ({ hostile: modes[i]! }) });
+    bad = await startSimCameras({
+      count: modes.length,
+      codec: 'h264',
+      host: HOSTILE_HOST,
+      username: USER,
+      password: PASS,
+      rtsp: false,
+      rtspPort: 8554,
+      rtspHost: HOSTILE_HOST,
+      perCamera: (i) => ({ hostile: modes[i]! }),
+    });
   });
   after(async () => {
     await bad?.close();
@@ -61,13 +89,19 @@ describe('onvif hostile devices', function () {
       await assert.rejects(dev.getSystemDateAndTime(), (e: unknown) => e instanceof h.error && h.re.test(e.message));
       const targets = [good.cameras[0]!, target, good.cameras[1]!].map((c) => `${c.host}:${c.port}`);
       const r = await sweepUnicast({ hosts: targets, methods: ['http'], timeoutMs: 800, maxResponseBytes: 256 * 1024 });
-      assert.deepEqual(r.devices.map((d) => d.xaddrs[0]).sort(), [good.cameras[0]!.xaddr, good.cameras[1]!.xaddr].sort());
+      assert.deepEqual(
+        r.devices.map((d) => d.xaddrs[0]).sort(),
+        [good.cameras[0]!.xaddr, good.cameras[1]!.xaddr].sort(),
+      );
       assert.equal(r.stats.probed, 2, 'two hosts: 127.0.0.1 (two good cameras) and 127.0.0.2');
       assert.equal(r.failures.length, 1);
       assert.equal(r.failures[0]!.target, targets[1]);
       assert.ok(r.failures[0]!.error instanceof h.error, r.failures[0]!.error.message);
       const reg = await registerAll([good.cameras[0]!.xaddr, target.xaddr, good.cameras[1]!.xaddr]);
-      assert.deepEqual(reg.map((x) => x.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(
+        reg.map((x) => x.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
     });
   });
 
@@ -79,7 +113,10 @@ describe('onvif hostile devices', function () {
       assert.equal(reg[2]!.status, 'fulfilled');
       assert.equal((reg[0] as PromiseFulfilledResult<string>).value, good.cameras[0]!.rtspMain);
       const r1 = reg[1]!;
-      assert.ok(r1.status === 'rejected' && r1.reason instanceof OnvifUriError, String((r1 as PromiseRejectedResult).reason));
+      assert.ok(
+        r1.status === 'rejected' && r1.reason instanceof OnvifUriError,
+        String((r1 as PromiseRejectedResult).reason),
+      );
     });
   });
 
@@ -106,15 +143,35 @@ describe('onvif hostile devices', function () {
       reply('<not-xml');
       reply(Buffer.alloc(60_000, 'A'));
       reply(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>`);
-      const pm = (rel: string, ep: string, xaddr: string): string => buildProbe('x').replace(/<s:Header>[\s\S]*<\/s:Header>/, `<s:Header><a:RelatesTo>${rel}</a:RelatesTo></s:Header>`).replace(/<s:Body>[\s\S]*<\/s:Body>/, `<s:Body><d:ProbeMatches><d:ProbeMatch>` +
-        `<a:EndpointReference><a:Address>${ep}</a:Address></a:EndpointReference><d:XAddrs>${xaddr}</d:XAddrs></d:ProbeMatch></d:ProbeMatches></s:Body>`);
+      const pm = (rel: string, ep: string, xaddr: string): string =>
+        buildProbe('x')
+          .replace(/<s:Header>[\s\S]*<\/s:Header>/, `<s:Header><a:RelatesTo>${rel}</a:RelatesTo></s:Header>`)
+          .replace(
+            /<s:Body>[\s\S]*<\/s:Body>/,
+            `<s:Body><d:ProbeMatches><d:ProbeMatch>` +
+              `<a:EndpointReference><a:Address>${ep}</a:Address></a:EndpointReference><d:XAddrs>${xaddr}</d:XAddrs></d:ProbeMatch></d:ProbeMatches></s:Body>`,
+          );
       reply(pm('uuid:someone-else', 'urn:uuid:intruder', 'http://10.6.6.6/onvif/device_service'));
-      reply(pm(id.replace(/^uuid:/, 'urn:uuid:'), 'urn:uuid:real', `http://${HOSTILE_HOST}/onvif/device_service file:///etc/passwd`));
+      reply(
+        pm(
+          id.replace(/^uuid:/, 'urn:uuid:'),
+          'urn:uuid:real',
+          `http://${HOSTILE_HOST}/onvif/device_service file:///etc/passwd`,
+        ),
+      );
       reply(pm(id, 'urn:uuid:real', `http://${HOSTILE_HOST}/onvif/device_service`)); // duplicate (repeat) → merged
     });
     try {
-      const r = await sweepUnicast({ hosts: [HOSTILE_HOST, good.cameras[0]!.host], methods: ['ws-discovery'], wsdPort: port, timeoutMs: 500 });
-      assert.deepEqual(r.devices.map((d) => [d.endpoint, d.xaddrs]), [['urn:uuid:real', [`http://${HOSTILE_HOST}/onvif/device_service`]]]);
+      const r = await sweepUnicast({
+        hosts: [HOSTILE_HOST, good.cameras[0]!.host],
+        methods: ['ws-discovery'],
+        wsdPort: port,
+        timeoutMs: 500,
+      });
+      assert.deepEqual(
+        r.devices.map((d) => [d.endpoint, d.xaddrs]),
+        [['urn:uuid:real', [`http://${HOSTILE_HOST}/onvif/device_service`]]],
+      );
       assert.equal(r.stats.oversized, 1);
       assert.equal(r.stats.garbage, 3);
       assert.equal(r.stats.unrelated, 1);
@@ -128,8 +185,16 @@ describe('onvif hostile devices', function () {
     const seen: number[] = [];
     const ac = new AbortController();
     const r = await sweepUnicast({
-      hosts: ['127.0.3.0/24'], methods: ['http'], ports: [9], concurrency: 4, timeoutMs: 300, signal: ac.signal,
-      onProgress: (p) => { seen.push(p.probed); if (p.probed >= 20) ac.abort(); },
+      hosts: ['127.0.3.0/24'],
+      methods: ['http'],
+      ports: [9],
+      concurrency: 4,
+      timeoutMs: 300,
+      signal: ac.signal,
+      onProgress: (p) => {
+        seen.push(p.probed);
+        if (p.probed >= 20) ac.abort();
+      },
     });
     assert.equal(r.stats.aborted, true);
     assert.ok(r.stats.probed >= 20 && r.stats.probed < 254, `probed ${r.stats.probed}`);

@@ -28,9 +28,18 @@ describe('simulated camera snapshots (integration)', function () {
   });
 
   const camera = (rtspMain: string): SimOnvifCamera =>
-    new SimOnvifCamera({ index: 0, host: '127.0.0.1', port: 0, codec: 'h264', rtspMain, rtspSub: rtspMain, username: 'admin', password: 'pw' });
+    new SimOnvifCamera({
+      index: 0,
+      host: '127.0.0.1',
+      port: 0,
+      codec: 'h264',
+      rtspMain,
+      rtspSub: rtspMain,
+      username: 'admin',
+      password: 'pw',
+    });
 
-  it('GET /snapshot.jpg is a JPEG of the camera\'s main stream; a camera whose stream is down answers 503 with the reason', async () => {
+  it("GET /snapshot.jpg is a JPEG of the camera's main stream; a camera whose stream is down answers 503 with the reason", async () => {
     const up = camera(rtsp.url(0, 'main'));
     const down = camera('rtsp://127.0.0.1:9/cam/0/main');
     await up.start();
@@ -53,8 +62,15 @@ describe('simulated camera snapshots (integration)', function () {
   it('a camera whose RTSP server wants credentials sends them for its snapshot', async () => {
     const guarded = await SimCam.start({ count: 1, codec: 'h264', user: 'admin', password: 'pw' });
     const cam = new SimOnvifCamera({
-      index: 0, host: '127.0.0.1', port: 0, codec: 'h264', rtspMain: guarded.url(0, 'main', false), rtspSub: guarded.url(0, 'sub', false),
-      username: 'admin', password: 'pw', rtspAuth: true,
+      index: 0,
+      host: '127.0.0.1',
+      port: 0,
+      codec: 'h264',
+      rtspMain: guarded.url(0, 'main', false),
+      rtspSub: guarded.url(0, 'sub', false),
+      username: 'admin',
+      password: 'pw',
+      rtspAuth: true,
     });
     await cam.start();
     try {
@@ -68,8 +84,14 @@ describe('simulated camera snapshots (integration)', function () {
   });
 
   it('close() kills a snapshot grab in flight at once', async () => {
-    const snap = new LiveSnapshot({ rtspUrl: `rtsp://127.0.0.1:${(silent.address() as net.AddressInfo).port}/x`, timeoutMs: 30000 });
-    const pending = snap.jpeg().then(() => null, (e: Error) => e);
+    const snap = new LiveSnapshot({
+      rtspUrl: `rtsp://127.0.0.1:${(silent.address() as net.AddressInfo).port}/x`,
+      timeoutMs: 30000,
+    });
+    const pending = snap.jpeg().then(
+      () => null,
+      (e: Error) => e,
+    );
     await waitFor('the grab to run', () => ffmpegChildren().length === 1, 3000);
     const t0 = performance.now();
     await snap.close();

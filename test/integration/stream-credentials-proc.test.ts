@@ -60,11 +60,22 @@ describe('streams: camera credentials are not in the process list', function () 
     const ids: string[] = [];
     for (const i of [0, 1]) {
       // one camera with the credentials in its URI, one with them given apart
-      const body = i === 0
-        ? { name: `cam ${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), lng: 111.69, lat: 29.03 }
-        : { name: `cam ${i}`, mainUri: rtsp.url(i, 'main', false), subUri: rtsp.url(i, 'sub', false), username: USER, password: PASSWORD,
-          lng: 111.69, lat: 29.03 };
-      const r = await t.api('POST', '/api/v1/cameras', { token: tok, body: { ...body, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } });
+      const body =
+        i === 0
+          ? { name: `cam ${i}`, mainUri: rtsp.url(i, 'main'), subUri: rtsp.url(i, 'sub'), lng: 111.69, lat: 29.03 }
+          : {
+              name: `cam ${i}`,
+              mainUri: rtsp.url(i, 'main', false),
+              subUri: rtsp.url(i, 'sub', false),
+              username: USER,
+              password: PASSWORD,
+              lng: 111.69,
+              lat: 29.03,
+            };
+      const r = await t.api('POST', '/api/v1/cameras', {
+        token: tok,
+        body: { ...body, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } },
+      });
       assert.equal(r.status, 201, r.text);
       ids.push(r.body.id);
     }
@@ -78,10 +89,14 @@ describe('streams: camera credentials are not in the process list', function () 
     }
     const secrets = [PASSWORD, encodeURIComponent(PASSWORD), 'Zk41vq'];
     const cmdlines = await procFiles('cmdline');
-    for (const [file, map] of [['cmdline', cmdlines], ['environ', await procFiles('environ')]] as const) {
+    for (const [file, map] of [
+      ['cmdline', cmdlines],
+      ['environ', await procFiles('environ')],
+    ] as const) {
       for (const [pid, text] of map) {
         if (pid === rtsp.pid) continue; // the simulated camera itself is told its password on its command line
-        for (const s of secrets) assert.ok(!text.includes(s), `/proc/${pid}/${file} shows the camera password: ${text.slice(0, 300)}`);
+        for (const s of secrets)
+          assert.ok(!text.includes(s), `/proc/${pid}/${file} shows the camera password: ${text.slice(0, 300)}`);
       }
     }
     const mine = await ourChildren();
@@ -89,8 +104,18 @@ describe('streams: camera credentials are not in the process list', function () 
     const ffmpegs = [...cmdlines.values()].filter((c) => c.includes('ffmpeg')).join('\n');
     assert.equal(workers.length, 4, `one ffmpeg per stream, reading its source on fd 3:\n${ffmpegs}`);
     // as another local user (nobody): every command line and environment it can read
-    const other = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c',
-      'for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'], { maxBuffer: 64 << 20 });
+    const other = await run(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'sh',
+        '-c',
+        'for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do tr "\\0" " " < "$f" 2>/dev/null; echo; done',
+      ],
+      { maxBuffer: 64 << 20 },
+    );
     assert.match(other.stdout, /-i pipe:3/, 'the other user does see the workers');
     const seen = other.stdout.split('\n').filter((l) => !l.includes('rtsp_server.py'));
     for (const s of secrets) assert.ok(!seen.some((l) => l.includes(s)), `another user reads the password: ${s}`);
@@ -99,8 +124,19 @@ describe('streams: camera credentials are not in the process list', function () 
   it('a snapshot grabbed from the stream by ffmpeg shows no password either', async () => {
     const tok = await t.login('cadm');
     // a camera whose streams do not run: a running stream's snapshot is read from its own output, not the camera
-    const cam = await t.api('POST', '/api/v1/cameras', { token: tok, body: { name: 'cam idle', mainUri: rtsp.url(1, 'main', false), subUri: rtsp.url(1, 'sub', false),
-      username: USER, password: PASSWORD, lng: 111.69, lat: 29.03, streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } } } });
+    const cam = await t.api('POST', '/api/v1/cameras', {
+      token: tok,
+      body: {
+        name: 'cam idle',
+        mainUri: rtsp.url(1, 'main', false),
+        subUri: rtsp.url(1, 'sub', false),
+        username: USER,
+        password: PASSWORD,
+        lng: 111.69,
+        lat: 29.03,
+        streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
+      },
+    });
     const id = cam.body.id as string;
     const seen = new Set<string>();
     let polling = true;
@@ -108,7 +144,8 @@ describe('streams: camera credentials are not in the process list', function () 
       while (polling) {
         const cmdlines = await procFiles('cmdline');
         const mine = await ourChildren();
-        for (const [pid, text] of cmdlines) if (pid !== rtsp.pid && text.includes('ffmpeg')) seen.add(`${mine.has(pid) ? 'ours' : 'other'} ${text}`);
+        for (const [pid, text] of cmdlines)
+          if (pid !== rtsp.pid && text.includes('ffmpeg')) seen.add(`${mine.has(pid) ? 'ours' : 'other'} ${text}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
@@ -118,7 +155,14 @@ describe('streams: camera credentials are not in the process list', function () 
     assert.equal(r.status, 200, r.text);
     const grabs = [...seen].filter((c) => c.startsWith('ours ') && c.includes('image2'));
     assert.ok(grabs.length > 0, `the snapshot's ffmpeg was seen: ${[...seen].join('\n')}`);
-    for (const c of seen) assert.ok(!c.includes(PASSWORD) && !c.includes(encodeURIComponent(PASSWORD)) && !c.includes('Zk41vq'), `password in ${c}`);
-    assert.ok(grabs.every((c) => c.includes('-i pipe:3')), grabs.join('\n'));
+    for (const c of seen)
+      assert.ok(
+        !c.includes(PASSWORD) && !c.includes(encodeURIComponent(PASSWORD)) && !c.includes('Zk41vq'),
+        `password in ${c}`,
+      );
+    assert.ok(
+      grabs.every((c) => c.includes('-i pipe:3')),
+      grabs.join('\n'),
+    );
   });
 });

@@ -13,7 +13,17 @@ import { SimCam } from '../helpers/simcam-rtsp';
 function servedCodec(bytes: Buffer, dir: string): { name: string; tag: string } {
   const file = path.join(dir, `probe-${Date.now()}-${Math.random().toString(36).slice(2)}.mp4`);
   writeFileSync(file, bytes);
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,codec_tag_string', '-of', 'csv=p=0', file];
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,codec_tag_string',
+    '-of',
+    'csv=p=0',
+    file,
+  ];
   const out = execFileSync('ffprobe', args, { encoding: 'utf8' }).trim();
   const [name, tag] = out.split(',');
   return { name: name ?? '', tag: tag ?? '' };
@@ -51,27 +61,37 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
     {
       name: 'registered H.264, sends H.265, viewer without H.265 → transcoded to H.264',
       spec: () => ({ cameraId: 'c1', url: h265.url(0), codec: 'h264' }),
-      transcode: true, served: avc1, event: { registered: 'h264', actual: 'h265', restarted: true },
+      transcode: true,
+      served: avc1,
+      event: { registered: 'h264', actual: 'h265', restarted: true },
     },
     {
       name: 'registered H.264, sends H.265, viewer with H.265 → copied, tagged hvc1',
       spec: () => ({ cameraId: 'c2', url: h265.url(0), codec: 'h264', passthroughH265: true }),
-      transcode: false, served: { name: 'hevc', tag: 'hvc1' }, event: { registered: 'h264', actual: 'h265', restarted: true },
+      transcode: false,
+      served: { name: 'hevc', tag: 'hvc1' },
+      event: { registered: 'h264', actual: 'h265', restarted: true },
     },
     {
       name: 'registered H.265, sends H.264 → copied, not transcoded',
       spec: () => ({ cameraId: 'c3', url: h264.url(0), codec: 'h265' }),
-      transcode: false, served: avc1, event: { registered: 'h265', actual: 'h264', restarted: true },
+      transcode: false,
+      served: avc1,
+      event: { registered: 'h265', actual: 'h264', restarted: true },
     },
     {
       name: 'registered MJPEG, sends H.265 → transcoded either way, not restarted',
       spec: () => ({ cameraId: 'c4', url: h265.url(0), codec: 'mjpeg' }),
-      transcode: true, served: avc1, event: { registered: 'mjpeg', actual: 'h265', restarted: false },
+      transcode: true,
+      served: avc1,
+      event: { registered: 'mjpeg', actual: 'h265', restarted: false },
     },
     {
       name: 'registered H.264, sends H.264 → one run, no event',
       spec: () => ({ cameraId: 'c5', url: h264.url(0), codec: 'h264' }),
-      transcode: false, served: avc1, event: null,
+      transcode: false,
+      served: avc1,
+      event: null,
     },
   ];
 
@@ -90,9 +110,14 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
         const info = sup.get(r.key)!;
         assert.equal(info.transcode, c.transcode, `transcode (${states.join('; ')})`);
         const list = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
-        const bytes = Buffer.concat([list.initUri!, list.segments[0]!].map((n) => readFileSync(sup.resolveFile(r.key, n)!)));
+        const bytes = Buffer.concat(
+          [list.initUri!, list.segments[0]!].map((n) => readFileSync(sup.resolveFile(r.key, n)!)),
+        );
         assert.deepEqual(servedCodec(bytes, root), c.served, 'what the viewer is served');
-        assert.deepEqual(events.map(({ registered, actual, restarted }) => ({ registered, actual, restarted })), c.event ? [c.event] : []);
+        assert.deepEqual(
+          events.map(({ registered, actual, restarted }) => ({ registered, actual, restarted })),
+          c.event ? [c.event] : [],
+        );
         assert.ok(!states.some((s) => s.startsWith('failed')), `no failed run: ${states.join('; ')}`);
         if (!c.event || !c.event.restarted) assert.equal(info.runs, 1, 'a single run');
         await sup.stop(r.key);
@@ -126,14 +151,26 @@ describe('API: a device whose two profiles share one H.265 address (integration)
     await t.addUser('cview', 'viewer', 'police');
     const admin = await t.login('cadm');
     const one = cam.url(0, 'main');
-    const body = { name: '同址双码流', mainUri: one, subUri: one, streams: { main: { codec: 'h265' }, sub: { codec: 'h264' } }, lng: 111.69, lat: 29.03 };
+    const body = {
+      name: '同址双码流',
+      mainUri: one,
+      subUri: one,
+      streams: { main: { codec: 'h265' }, sub: { codec: 'h264' } },
+      lng: 111.69,
+      lat: 29.03,
+    };
     const c = await t.api('POST', '/api/v1/cameras', { token: admin, body });
     assert.equal(c.status, 201, c.text);
-    const r = await t.api('POST', `/api/v1/cameras/${c.body.id}/streams`, { token: await t.login('cview'), body: { profile: 'sub', h265: false } });
+    const r = await t.api('POST', `/api/v1/cameras/${c.body.id}/streams`, {
+      token: await t.login('cview'),
+      body: { profile: 'sub', h265: false },
+    });
     assert.equal(r.status, 201, r.text);
     const base = t.base + String(r.body.url).replace(/index\.m3u8$/, '');
     const list = parsePlaylist(await (await fetch(`${base}index.m3u8`)).text());
-    const parts = await Promise.all([list.initUri!, list.segments[0]!].map(async (n) => Buffer.from(await (await fetch(base + n)).arrayBuffer())));
+    const parts = await Promise.all(
+      [list.initUri!, list.segments[0]!].map(async (n) => Buffer.from(await (await fetch(base + n)).arrayBuffer())),
+    );
     assert.deepEqual(servedCodec(Buffer.concat(parts), root), { name: 'h264', tag: 'avc1' });
   });
 });

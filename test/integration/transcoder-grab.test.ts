@@ -68,7 +68,10 @@ describe('transcoder frame grabs (integration)', function () {
       assert.deepEqual(await jpegSize(jpeg), { width: 640, height: 360 });
       const [a, b] = [await jpegLuma(jpeg), await jpegLuma(ref)];
       assert.ok(hasContrast(a), `a picture, not a flat image: ${JSON.stringify(lumaStats(a))}`);
-      assert.ok(meanAbsDiff(a, b) < 25, `the grab looks like the camera's own frame (mean difference ${meanAbsDiff(a, b).toFixed(1)})`);
+      assert.ok(
+        meanAbsDiff(a, b) < 25,
+        `the grab looks like the camera's own frame (mean difference ${meanAbsDiff(a, b).toFixed(1)})`,
+      );
       assert.deepEqual(sup.grabPids(), []);
       assert.deepEqual(ffmpegChildren(), []);
     } finally {
@@ -100,9 +103,16 @@ describe('transcoder frame grabs (integration)', function () {
       assert.deepEqual(await jpegSize(jpeg), { width: 640, height: 360 });
       const [a, b] = [await jpegLuma(jpeg), await jpegLuma(await grabReference(cam.url(0)))];
       assert.ok(hasContrast(a), `a picture, not a flat image: ${JSON.stringify(lumaStats(a))}`);
-      assert.ok(meanAbsDiff(a, b) < 25, `the grab looks like the camera's own frame (mean difference ${meanAbsDiff(a, b).toFixed(1)})`);
+      assert.ok(
+        meanAbsDiff(a, b) < 25,
+        `the grab looks like the camera's own frame (mean difference ${meanAbsDiff(a, b).toFixed(1)})`,
+      );
       await sup.stop('live.main');
-      assert.equal((await sup.grab({ cameraId: 'live', profile: 'main', url, codec: 'h264' })).from, 'camera', 'no stream: the camera is asked');
+      assert.equal(
+        (await sup.grab({ cameraId: 'live', profile: 'main', url, codec: 'h264' })).from,
+        'camera',
+        'no stream: the camera is asked',
+      );
       assert.equal(connections, 2);
       // a transcoded stream is scaled (maxHeight 180 here): the full-resolution picture comes from the camera
       await sup.acquire({ cameraId: 'tx', profile: 'main', url, codec: 'mjpeg', audioCodec: null });
@@ -123,8 +133,14 @@ describe('transcoder frame grabs (integration)', function () {
     try {
       for (const url of HOSTILE_URLS) {
         const spec = { cameraId: 'h1', profile: 'main' as const, url, codec: 'h264' };
-        const streamErr = await sup.acquire({ ...spec, audioCodec: null }).then(() => null, (e: unknown) => e);
-        const grabErr = await sup.grab(spec).then(() => null, (e: unknown) => e);
+        const streamErr = await sup.acquire({ ...spec, audioCodec: null }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        const grabErr = await sup.grab(spec).then(
+          () => null,
+          (e: unknown) => e,
+        );
         assert.ok(streamErr instanceof TranscoderInputError, `stream refuses ${JSON.stringify(url)}`);
         assert.ok(grabErr instanceof TranscoderInputError, `grab refuses ${JSON.stringify(url)}: ${String(grabErr)}`);
         assert.equal(grabErr.message, streamErr.message);
@@ -141,7 +157,10 @@ describe('transcoder frame grabs (integration)', function () {
     try {
       const t0 = performance.now();
       const spec = { cameraId: 'slow', profile: 'main' as const, url: `rtsp://127.0.0.1:${hangPort}/x`, codec: 'h264' };
-      const err = await sup.grab(spec).then(() => null, (e: unknown) => e);
+      const err = await sup.grab(spec).then(
+        () => null,
+        (e: unknown) => e,
+      );
       const ms = performance.now() - t0;
       assert.ok(err instanceof TranscoderGrabError, String(err));
       assert.equal(err.timedOut, true);
@@ -171,18 +190,27 @@ describe('transcoder frame grabs (integration)', function () {
   });
 
   /** A node process (via tsx) whose supervisor runs a grab against the silent camera; resolves its pid and the grab's ffmpeg pid. */
-  async function gatewayGrabbing(setprivPath: string | null, name: string): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
+  async function gatewayGrabbing(
+    setprivPath: string | null,
+    name: string,
+  ): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
     const script = path.join(root, `${name}.mts`);
-    writeFileSync(script, [
-      `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
-      `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)},`,
-      '  rtspTimeoutS: 120, grabTimeoutS: 120 });',
-      'await sup.start();',
-      `sup.grab({ cameraId: 'long', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${hangPort}/long`)}, codec: 'h264' }).catch(() => undefined);`,
-      'console.log(`FFMPEG ${sup.grabPids()[0]}`);',
-      'setInterval(() => undefined, 1000);',
-    ].join('\n'));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    writeFileSync(
+      script,
+      [
+        `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
+        `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)},`,
+        '  rtspTimeoutS: 120, grabTimeoutS: 120 });',
+        'await sup.start();',
+        `sup.grab({ cameraId: 'long', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${hangPort}/long`)}, codec: 'h264' }).catch(() => undefined);`,
+        'console.log(`FFMPEG ${sup.grabPids()[0]}`);',
+        'setInterval(() => undefined, 1000);',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const ffmpegPid = await new Promise<number>((resolve, reject) => {
@@ -201,7 +229,11 @@ describe('transcoder frame grabs (integration)', function () {
 
   it('gateway SIGKILLed during a long grab: the grab’s ffmpeg dies with it (setpriv --pdeathsig SIGKILL)', async () => {
     const g = await gatewayGrabbing('/usr/bin/setpriv', 'pdeathsig');
-    await waitFor('the grab to be running', () => processesNamed('ffmpeg', g.childPid).some((p) => p.pid === g.ffmpegPid), 5000);
+    await waitFor(
+      'the grab to be running',
+      () => processesNamed('ffmpeg', g.childPid).some((p) => p.pid === g.ffmpegPid),
+      5000,
+    );
     g.kill();
     await waitFor('the orphaned grab ffmpeg to die', () => !isAlive(g.ffmpegPid), 3000);
   });
@@ -209,7 +241,11 @@ describe('transcoder frame grabs (integration)', function () {
   it('control: without setpriv the same grab would outlive its gateway (so the test above can fail)', async () => {
     const g = await gatewayGrabbing(null, 'control');
     try {
-      await waitFor('the grab to be running', () => processesNamed('ffmpeg', g.childPid).some((p) => p.pid === g.ffmpegPid), 5000);
+      await waitFor(
+        'the grab to be running',
+        () => processesNamed('ffmpeg', g.childPid).some((p) => p.pid === g.ffmpegPid),
+        5000,
+      );
       g.kill();
       await sleep(1500);
       assert.equal(isAlive(g.ffmpegPid), true, 'without pdeathsig the grab survives');

@@ -26,9 +26,21 @@ describe('transcoder leaks (integration)', function () {
   });
 
   it('100 start/stop cycles (stopped at random points, every 10th once live) leak no process and no fd', async () => {
-    const sup = new Supervisor({ hlsDir: path.join(root, 'cycles'), idleTimeoutS: 30, stallTimeoutS: 5, rtspTimeoutS: 2, killGraceMs: 1000 });
+    const sup = new Supervisor({
+      hlsDir: path.join(root, 'cycles'),
+      idleTimeoutS: 30,
+      stallTimeoutS: 5,
+      rtspTimeoutS: 2,
+      killGraceMs: 1000,
+    });
     await sup.start();
-    const spec = (i: number): StreamSpec => ({ cameraId: `cam${i}`, profile: 'main', url: cam.url(i), codec: 'h264', audioCodec: null });
+    const spec = (i: number): StreamSpec => ({
+      cameraId: `cam${i}`,
+      profile: 'main',
+      url: cam.url(i),
+      codec: 'h264',
+      audioCodec: null,
+    });
     const cycle = async (i: number, n: number): Promise<void> => {
       const p = sup.acquire(spec(i));
       if (n % 10 === 0) await p;
@@ -44,34 +56,48 @@ describe('transcoder leaks (integration)', function () {
     const fdsBefore = openFds();
     let cycles = 0;
     // 4 cameras in parallel, 25 cycles each
-    await Promise.all([0, 1, 2, 3].map(async (i) => {
-      for (let n = 0; n < 25; n++) {
-        await cycle(i, n);
-        cycles++;
-      }
-    }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        for (let n = 0; n < 25; n++) {
+          await cycle(i, n);
+          cycles++;
+        }
+      }),
+    );
     assert.equal(cycles, 100);
     assert.deepEqual(ffmpegChildren(), [], 'no ffmpeg child left');
     assert.equal(sup.list().length, 0);
     await sleep(300);
     const fdsAfter = openFds();
     const leaked = fdsAfter.filter((f) => !fdsBefore.includes(f));
-    assert.ok(fdsAfter.length <= fdsBefore.length, `fds ${fdsBefore.length} → ${fdsAfter.length}; new: ${leaked.join(', ')}`);
+    assert.ok(
+      fdsAfter.length <= fdsBefore.length,
+      `fds ${fdsBefore.length} → ${fdsAfter.length}; new: ${leaked.join(', ')}`,
+    );
     await sup.close();
   });
 
   /** Runs a node process (via tsx) that owns a supervisor with one live stream; resolves its pid and its ffmpeg's pid. */
-  async function gatewayChild(setprivPath: string | null, name: string): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
+  async function gatewayChild(
+    setprivPath: string | null,
+    name: string,
+  ): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
     const script = path.join(root, `${name}.mts`);
-    writeFileSync(script, [
-      `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
-      `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)} });`,
-      'await sup.start();',
-      `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
-      'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
-      'setInterval(() => sup.touch(r.key), 1000);',
-    ].join('\n'));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    writeFileSync(
+      script,
+      [
+        `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
+        `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)} });`,
+        'await sup.start();',
+        `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
+        'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
+        'setInterval(() => sup.touch(r.key), 1000);',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const ffmpegPid = await new Promise<number>((resolve, reject) => {

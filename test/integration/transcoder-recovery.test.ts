@@ -8,15 +8,33 @@ import path from 'node:path';
 import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
 import { parsePlaylist } from '../../transcoder/hls-files';
 import {
-  Supervisor, TranscoderStartError,
-  type StreamFailingEvent, type StreamSpec, type StreamStateEvent, type SupervisorEvents, type TranscoderOptions,
+  Supervisor,
+  TranscoderStartError,
+  type StreamFailingEvent,
+  type StreamSpec,
+  type StreamStateEvent,
+  type SupervisorEvents,
+  type TranscoderOptions,
 } from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';
 
-const FAST: Partial<TranscoderOptions> = { idleTimeoutS: 2, stallTimeoutS: 3, rtspTimeoutS: 1, backoffInitialMs: 200, backoffMaxMs: 1000, failuresBeforeOffline: 3, killGraceMs: 1000 };
+const FAST: Partial<TranscoderOptions> = {
+  idleTimeoutS: 2,
+  stallTimeoutS: 3,
+  rtspTimeoutS: 1,
+  backoffInitialMs: 200,
+  backoffMaxMs: 1000,
+  failuresBeforeOffline: 3,
+  killGraceMs: 1000,
+};
 
 /** Resolves with the first `event` payload satisfying `pred`. */
-function next<K extends keyof SupervisorEvents>(sup: Supervisor, event: K, pred: (e: SupervisorEvents[K][0]) => boolean, timeoutMs: number): Promise<SupervisorEvents[K][0]> {
+function next<K extends keyof SupervisorEvents>(
+  sup: Supervisor,
+  event: K,
+  pred: (e: SupervisorEvents[K][0]) => boolean,
+  timeoutMs: number,
+): Promise<SupervisorEvents[K][0]> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       sup.off(event, on as never);
@@ -33,7 +51,9 @@ function next<K extends keyof SupervisorEvents>(sup: Supervisor, event: K, pred:
 }
 
 /** A loopback TCP server that either writes random bytes to every client or never answers. */
-async function hostileServer(kind: 'garbage' | 'silent'): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+async function hostileServer(
+  kind: 'garbage' | 'silent',
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let count = 0;
   const server = net.createServer((s) => {
@@ -64,7 +84,14 @@ describe('transcoder recovery (integration)', function () {
   let root: string;
   let sup: Supervisor | null = null;
   let keepTouching: NodeJS.Timeout | null = null;
-  const spec = (i: number, over: Partial<StreamSpec> = {}): StreamSpec => ({ cameraId: `cam${i}`, profile: 'main', url: cam.url(i), codec: 'h264', audioCodec: null, ...over });
+  const spec = (i: number, over: Partial<StreamSpec> = {}): StreamSpec => ({
+    cameraId: `cam${i}`,
+    profile: 'main',
+    url: cam.url(i),
+    codec: 'h264',
+    audioCodec: null,
+    ...over,
+  });
   async function newSup(over: Partial<TranscoderOptions> = {}): Promise<Supervisor> {
     sup = new Supervisor({ ...FAST, hlsDir: path.join(root, 'hls'), ...over });
     await sup.start();
@@ -110,17 +137,24 @@ describe('transcoder recovery (integration)', function () {
     s.on('state', (e) => seen.push(e.state));
     const t0 = performance.now();
     process.kill(pid, 'SIGKILL');
-    await waitFor('a new segment after the kill', () => {
-      const l = lastSegment(r.playlistPath);
-      return l !== undefined && l !== before && s.get(r.key)?.state === 'live';
-    }, 5000);
+    await waitFor(
+      'a new segment after the kill',
+      () => {
+        const l = lastSegment(r.playlistPath);
+        return l !== undefined && l !== before && s.get(r.key)?.state === 'live';
+      },
+      5000,
+    );
     const ms = performance.now() - t0;
     assert.ok(ms < 5000, `recovered in ${ms.toFixed(0)} ms`);
     assert.deepEqual(seen, ['failed', 'restarting', 'starting', 'live']);
     assert.notEqual(s.get(r.key)?.pid, pid);
     const pl = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
     assert.equal(pl.initUri, 'init1.mp4', 'second run writes its own init segment');
-    assert.ok(readFileSync(r.playlistPath, 'utf8').includes('#EXT-X-DISCONTINUITY'), 'restart marked as a discontinuity');
+    assert.ok(
+      readFileSync(r.playlistPath, 'utf8').includes('#EXT-X-DISCONTINUITY'),
+      'restart marked as a discontinuity',
+    );
     const n = Number(/seg(\d+)/.exec(pl.segments[0] ?? '')?.[1]);
     assert.ok(n > Number(/seg(\d+)/.exec(before ?? '')?.[1]), 'segment numbering continues across runs');
   });
@@ -138,11 +172,17 @@ describe('transcoder recovery (integration)', function () {
     assert.match(f.reason, /404 Not Found|no new segment|timed out/);
     assert.ok(f.retryInMs >= 900 && f.retryInMs <= 1000, `retried at the ceiling: ${f.retryInMs}`);
     // whichever notices first: our stall watch, or ffmpeg's RTSP socket timeout (rtspTimeoutS)
-    assert.ok(states[0]?.state === 'stalled' || (states[0]?.state === 'failed' && /timed out/.test(states[0].reason)), JSON.stringify(states[0]));
+    assert.ok(
+      states[0]?.state === 'stalled' || (states[0]?.state === 'failed' && /timed out/.test(states[0].reason)),
+      JSON.stringify(states[0]),
+    );
     const delays = states.filter((e) => e.state === 'restarting').map((e) => Number(/in (\d+) ms/.exec(e.reason)?.[1]));
     assert.ok(delays.length >= 3 && (delays[1] ?? 0) > (delays[0] ?? 0), `backoff grows: ${delays.join(', ')}`);
     // an acquire now is refused at once, with the time to the next attempt
-    await assert.rejects(s.acquire(spec(1)), (e: unknown) => e instanceof TranscoderStartError && /is failing/.test(e.message) && (e.retryAfterS ?? 0) >= 1);
+    await assert.rejects(
+      s.acquire(spec(1)),
+      (e: unknown) => e instanceof TranscoderStartError && /is failing/.test(e.message) && (e.retryAfterS ?? 0) >= 1,
+    );
     stopTouching();
     const stopped = await next(s, 'state', (e) => e.key === r.key && e.state === 'stopped', 8000);
     assert.equal(stopped.reason, 'idle while failing');
@@ -181,10 +221,19 @@ describe('transcoder recovery (integration)', function () {
         const s = await newSup({ stallTimeoutS: 2 });
         const failed: StreamStateEvent[] = [];
         const restarting: StreamStateEvent[] = [];
-        s.on('state', (e) => void (e.state === 'failed' || e.state === 'stalled' ? failed.push(e) : e.state === 'restarting' && restarting.push(e)));
+        s.on(
+          'state',
+          (e) =>
+            void (e.state === 'failed' || e.state === 'stalled'
+              ? failed.push(e)
+              : e.state === 'restarting' && restarting.push(e)),
+        );
         const sp = spec(0, { cameraId: `hostile_${kind}`, url: `rtsp://127.0.0.1:${srv.port}/cam` });
         const t0 = performance.now();
-        await assert.rejects(s.acquire(sp), (e: unknown) => e instanceof TranscoderStartError && /failed to start/.test(e.message));
+        await assert.rejects(
+          s.acquire(sp),
+          (e: unknown) => e instanceof TranscoderStartError && /failed to start/.test(e.message),
+        );
         const rejectMs = performance.now() - t0;
         assert.ok(rejectMs < 7000, `acquire rejected after ${rejectMs.toFixed(0)} ms`);
         assert.match(failed[0]?.reason ?? '', reasonRe);
@@ -203,7 +252,10 @@ describe('transcoder recovery (integration)', function () {
 
   it('a pending acquire fails when the camera is missing from the start', async () => {
     const s = await newSup();
-    await assert.rejects(s.acquire(spec(0, { url: cam.url(0).replace('/cam/0/', '/cam/99/') })), (e: unknown) => e instanceof TranscoderStartError && /404 Not Found/.test(e.message));
+    await assert.rejects(
+      s.acquire(spec(0, { url: cam.url(0).replace('/cam/0/', '/cam/99/') })),
+      (e: unknown) => e instanceof TranscoderStartError && /404 Not Found/.test(e.message),
+    );
     await sleep(100);
     assert.ok(ffmpegChildren().every(isAlive));
   });

@@ -11,11 +11,18 @@ import { SimCam } from '../helpers/simcam-rtsp';
 
 /** ffprobe's packets (dts seconds, key flag) of init + the listed segments joined in one file. */
 function packets(file: string): Array<{ t: number; key: boolean }> {
-  const csv = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=dts_time,flags', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  return csv.trim().split('\n').map((l) => {
-    const [t, flags] = l.split(',');
-    return { t: Number(t), key: (flags ?? '').startsWith('K') };
-  });
+  const csv = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'packet=dts_time,flags', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  return csv
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [t, flags] = l.split(',');
+      return { t: Number(t), key: (flags ?? '').startsWith('K') };
+    });
 }
 
 describe('transcoder: pictures split by the camera are served whole (integration)', function () {
@@ -31,28 +38,47 @@ describe('transcoder: pictures split by the camera are served whole (integration
     rmSync(root, { recursive: true, force: true });
   });
 
-  for (const c of [{ repeat: true, what: 'parameter sets before every slice' }, { repeat: false, what: 'parameter sets once a keyframe' }]) {
+  for (const c of [
+    { repeat: true, what: 'parameter sets before every slice' },
+    { repeat: false, what: 'parameter sets once a keyframe' },
+  ]) {
     it(`H.264 copied from a camera sending ${c.what}: one key packet per keyframe, none split`, async () => {
       // 640×360: x264's sliced threads make two slices a frame
       const cam = await SimCam.start({ count: 1, codec: 'h264', repeatParameterSets: c.repeat });
       open.push(cam);
-      const sup = new Supervisor({ hlsDir: path.join(root, c.repeat ? 'rep' : 'once'), segmentSeconds: 1, listSize: 6 });
+      const sup = new Supervisor({
+        hlsDir: path.join(root, c.repeat ? 'rep' : 'once'),
+        segmentSeconds: 1,
+        listSize: 6,
+      });
       open.push(sup);
       await sup.start();
       const spec: StreamSpec = { cameraId: 'cam0', profile: 'main', url: cam.url(0), codec: 'h264', audioCodec: null };
       const states: string[] = [];
       sup.on('state', (e) => states.push(`${e.state}: ${e.reason}`));
       const r = await sup.acquire(spec);
-      await waitFor('three segments listed', () => (sup.touch(r.key), parsePlaylist(readFileSync(r.playlistPath, 'utf8')).segments.length >= 3), 15_000);
+      await waitFor(
+        'three segments listed',
+        () => (sup.touch(r.key), parsePlaylist(readFileSync(r.playlistPath, 'utf8')).segments.length >= 3),
+        15_000,
+      );
       const list = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
       const joined = path.join(root, `joined-${c.repeat}.mp4`);
-      writeFileSync(joined, Buffer.concat([list.initUri!, ...list.segments].map((n) => readFileSync(sup.resolveFile(r.key, n)!))));
-      const keys = packets(joined).filter((p) => p.key).map((p) => p.t);
+      writeFileSync(
+        joined,
+        Buffer.concat([list.initUri!, ...list.segments].map((n) => readFileSync(sup.resolveFile(r.key, n)!))),
+      );
+      const keys = packets(joined)
+        .filter((p) => p.key)
+        .map((p) => p.t);
       assert.ok(keys.length >= 3, `keyframes: ${keys.join(' ')}`);
       // a split picture shows as two key packets a tick apart; whole ones are a GOP apart (a new
       // session or a restarted run may bring its keyframe earlier, never within half a second)
       for (let i = 1; i < keys.length; i++)
-        assert.ok(keys[i]! - keys[i - 1]! > 0.5, `one key packet per keyframe: ${keys.map((k) => k.toFixed(6)).join(' ')} (${states.join('; ')})`);
+        assert.ok(
+          keys[i]! - keys[i - 1]! > 0.5,
+          `one key packet per keyframe: ${keys.map((k) => k.toFixed(6)).join(' ')} (${states.join('; ')})`,
+        );
     });
   }
 });

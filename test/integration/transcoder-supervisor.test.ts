@@ -5,17 +5,40 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
 import { parsePlaylist } from '../../transcoder/hls-files';
-import { Supervisor, TranscoderCapacityError, TranscoderInputError, TranscoderStateError, type StreamSpec, type StreamStateEvent, type TranscoderOptions } from '../../transcoder/index';
+import {
+  Supervisor,
+  TranscoderCapacityError,
+  TranscoderInputError,
+  TranscoderStateError,
+  type StreamSpec,
+  type StreamStateEvent,
+  type TranscoderOptions,
+} from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';
 
-const FAST: Partial<TranscoderOptions> = { idleTimeoutS: 2, stallTimeoutS: 4, rtspTimeoutS: 2, backoffInitialMs: 200, backoffMaxMs: 1000, failuresBeforeOffline: 3, killGraceMs: 1000 };
+const FAST: Partial<TranscoderOptions> = {
+  idleTimeoutS: 2,
+  stallTimeoutS: 4,
+  rtspTimeoutS: 2,
+  backoffInitialMs: 200,
+  backoffMaxMs: 1000,
+  failuresBeforeOffline: 3,
+  killGraceMs: 1000,
+};
 
 describe('transcoder supervisor (integration)', function () {
   this.timeout(30000);
   let cam: SimCam;
   let root: string;
   const sups: Supervisor[] = [];
-  const spec = (i: number, over: Partial<StreamSpec> = {}): StreamSpec => ({ cameraId: `cam${i}`, profile: 'main', url: cam.url(i), codec: 'h264', audioCodec: null, ...over });
+  const spec = (i: number, over: Partial<StreamSpec> = {}): StreamSpec => ({
+    cameraId: `cam${i}`,
+    profile: 'main',
+    url: cam.url(i),
+    codec: 'h264',
+    audioCodec: null,
+    ...over,
+  });
   async function newSup(over: Partial<TranscoderOptions> = {}): Promise<Supervisor> {
     const s = new Supervisor({ ...FAST, hlsDir: path.join(root, `hls${sups.length}`), ...over });
     sups.push(s);
@@ -119,7 +142,13 @@ describe('transcoder supervisor (integration)', function () {
 
   it('transcode limit: a codec needing a transcode is refused when maxTranscodes is used up', async () => {
     const sup = await newSup({ maxTranscodes: 0 });
-    await assert.rejects(sup.acquire(spec(0, { codec: 'mjpeg' })), (e: unknown) => e instanceof TranscoderCapacityError && /transcode limit 0 reached \(codec mjpeg\)/.test(e.message) && e.retryAfterS >= 1);
+    await assert.rejects(
+      sup.acquire(spec(0, { codec: 'mjpeg' })),
+      (e: unknown) =>
+        e instanceof TranscoderCapacityError &&
+        /transcode limit 0 reached \(codec mjpeg\)/.test(e.message) &&
+        e.retryAfterS >= 1,
+    );
     await sup.acquire(spec(0)); // remuxing is not limited by maxTranscodes
     assert.equal(ffmpegChildren().length, 1);
   });
@@ -159,7 +188,13 @@ describe('transcoder supervisor (integration)', function () {
     const dir = path.dirname(r.playlistPath);
     assert.equal(sup.resolveFile(r.key, 'index.m3u8'), r.playlistPath);
     assert.equal(sup.resolveFile(r.key, 'seg3.m4s'), path.join(dir, 'seg3.m4s'));
-    for (const bad of ['../index.m3u8', '..%2F..%2Fetc%2Fpasswd', 'seg1.m4s/..', 'index.m3u8\u0000.png', 'index.m3u8.tmp'])
+    for (const bad of [
+      '../index.m3u8',
+      '..%2F..%2Fetc%2Fpasswd',
+      'seg1.m4s/..',
+      'index.m3u8\u0000.png',
+      'index.m3u8.tmp',
+    ])
       assert.equal(sup.resolveFile(r.key, bad), null, bad);
     assert.equal(sup.resolveFile('cam9.main', 'index.m3u8'), null, 'not running');
   });

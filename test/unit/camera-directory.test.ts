@@ -3,8 +3,32 @@ import assert from 'node:assert/strict';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import { CameraDirectory } from '../../gateway/spatial/camera-directory';
 
-type Row = { id: string; name: string; lng: number; lat: number; bearing: number | null; fov: number | null; rangeM: number | null; status: string; departmentId: number; tags: string[]; gridId: number | null };
-const row = (id: string, lng: number, lat = 29.03): Row => ({ id, name: `cam ${id}`, lng, lat, bearing: null, fov: null, rangeM: null, status: 'online', departmentId: 1, tags: [], gridId: null });
+type Row = {
+  id: string;
+  name: string;
+  lng: number;
+  lat: number;
+  bearing: number | null;
+  fov: number | null;
+  rangeM: number | null;
+  status: string;
+  departmentId: number;
+  tags: string[];
+  gridId: number | null;
+};
+const row = (id: string, lng: number, lat = 29.03): Row => ({
+  id,
+  name: `cam ${id}`,
+  lng,
+  lat,
+  bearing: null,
+  fov: null,
+  rangeM: null,
+  status: 'online',
+  departmentId: 1,
+  tags: [],
+  gridId: null,
+});
 // a change carries the whole camera record; the directory reads these fields of it
 const record = (r: Row): CameraRecord => ({ ...r }) as unknown as CameraRecord;
 
@@ -19,14 +43,17 @@ describe('camera directory loads', () => {
     const table = [[row('a', 111.6), row('b', 111.61)], [row('c', 111.62)]];
     // the read pauses after its first page when `pause` is set, until the test releases it
     let pause: { reached: () => void; release: Promise<void> } | null = null;
-    const dir = new CameraDirectory(async function* () {
-      yield table[0]!;
-      if (pause) {
-        pause.reached();
-        await pause.release;
-      }
-      yield table[1]!;
-    }, { defaultRangeM: 80 });
+    const dir = new CameraDirectory(
+      async function* () {
+        yield table[0]!;
+        if (pause) {
+          pause.reached();
+          await pause.release;
+        }
+        yield table[1]!;
+      },
+      { defaultRangeM: 80 },
+    );
     await dir.start();
     assert.deepEqual(sortedIds(dir), ['a', 'b', 'c']);
 
@@ -60,11 +87,14 @@ describe('camera directory loads', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let reads = 0;
-    const dir = new CameraDirectory(async function* () {
-      const snapshot = table; // what a cursor would see when the read begins
-      if (reads++ === 0) await gate;
-      yield snapshot;
-    }, { defaultRangeM: 80 });
+    const dir = new CameraDirectory(
+      async function* () {
+        const snapshot = table; // what a cursor would see when the read begins
+        if (reads++ === 0) await gate;
+        yield snapshot;
+      },
+      { defaultRangeM: 80 },
+    );
     const first = dir.start();
     await new Promise((r) => setImmediate(r));
     table = [row('old', 111.6), row('new', 111.61)]; // rows written behind the gateway's back, then a reload
@@ -77,10 +107,13 @@ describe('camera directory loads', () => {
 
   it('a failed load does not block the next one', async () => {
     let fail = true;
-    const dir = new CameraDirectory(async function* () {
-      if (fail) throw new Error('database went away');
-      yield [row('a', 111.6)];
-    }, { defaultRangeM: 80 });
+    const dir = new CameraDirectory(
+      async function* () {
+        if (fail) throw new Error('database went away');
+        yield [row('a', 111.6)];
+      },
+      { defaultRangeM: 80 },
+    );
     await assert.rejects(dir.start(), /database went away/);
     fail = false;
     await dir.start();
@@ -89,10 +122,14 @@ describe('camera directory loads', () => {
 
   it('the index is loaded and compacted a step at a time: other work runs between the steps, and no change is lost', async () => {
     const rows: Row[] = [];
-    for (let i = 0; i < 70_000; i++) rows.push(row(`c${i}`, 111.5 + (i % 300) * 0.001, 29 + Math.floor(i / 300) * 0.001));
-    const dir = new CameraDirectory(async function* () {
-      yield rows;
-    }, { defaultRangeM: 80, maxDelta: 100 });
+    for (let i = 0; i < 70_000; i++)
+      rows.push(row(`c${i}`, 111.5 + (i % 300) * 0.001, 29 + Math.floor(i / 300) * 0.001));
+    const dir = new CameraDirectory(
+      async function* () {
+        yield rows;
+      },
+      { defaultRangeM: 80, maxDelta: 100 },
+    );
     await dir.start();
     assert.ok(dir.lastSteps.load > 10, `70,000 cameras load in many steps (${dir.lastSteps.load})`);
     const expected = new Set(rows.map((r) => r.id));
@@ -116,7 +153,8 @@ describe('camera directory loads', () => {
     assert.ok(turns > 10, `the compaction yielded to other work ${turns} times`);
     assert.ok(dir.lastSteps.compact > 10);
     assert.deepEqual(sortedIds(dir), [...expected].sort());
-    for (let i = 0; i < turns; i++) assert.equal(dir.lookup(`c${i + 1000}`)?.lng, 111.4, 'moves made during the compaction survive it');
+    for (let i = 0; i < turns; i++)
+      assert.equal(dir.lookup(`c${i + 1000}`)?.lng, 111.4, 'moves made during the compaction survive it');
     assert.ok(dir.index.deltaSize < 4 * turns + 10, 'the compaction folded the earlier delta in');
   });
 });

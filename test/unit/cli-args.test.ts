@@ -31,12 +31,20 @@ describe('cloudeye flag parser', () => {
     ['one name too many', ['a', 'b'], "cloudeye thing: unexpected argument 'b' (see cloudeye thing --help)"],
   ];
   for (const [name, argv, message] of bad) {
-    it(`refuses ${name}`, () => assert.throws(() => parseArgs(argv, SPEC), (e: Error) => e instanceof UsageError && e.message === message));
+    it(`refuses ${name}`, () =>
+      assert.throws(
+        () => parseArgs(argv, SPEC),
+        (e: Error) => e instanceof UsageError && e.message === message,
+      ));
   }
 
   it('answers --help or -h anywhere before -- with the usage, even beside bad flags', () => {
     for (const argv of [['--help'], ['-h'], ['--port', '80', '--help'], ['--colour', '--help']]) {
-      assert.throws(() => parseArgs(argv, SPEC), (e: Error) => e instanceof HelpRequested && e.text === usageOf(SPEC), argv.join(' '));
+      assert.throws(
+        () => parseArgs(argv, SPEC),
+        (e: Error) => e instanceof HelpRequested && e.text === usageOf(SPEC),
+        argv.join(' '),
+      );
     }
     assert.equal(
       usageOf(SPEC),
@@ -48,7 +56,11 @@ describe('cloudeye flag parser', () => {
     assert.equal(intFlag(parseArgs(['--port', '80'], SPEC), 'port', 1, 0, 65535), 80);
     assert.equal(intFlag(parseArgs([], SPEC), 'port', 8080, 0, 65535), 8080);
     for (const v of ['-1', '65536', '1.5', 'x', '']) {
-      assert.throws(() => intFlag(parseArgs(['--port', v], SPEC), 'port', 1, 0, 65535), /--port must be an integer from 0 to 65535/, v);
+      assert.throws(
+        () => intFlag(parseArgs(['--port', v], SPEC), 'port', 1, 0, 65535),
+        /--port must be an integer from 0 to 65535/,
+        v,
+      );
     }
   });
 });

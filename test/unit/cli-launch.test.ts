@@ -4,12 +4,23 @@ import { GATEWAY_NODE_FLAGS, LAUNCHER_ENV, relaunchArgs, watchLauncher } from '.
 
 describe('cloudeye launcher', () => {
   it('runs serve, demo and bench in a child node with the flags, keeping the node arguments given', () => {
-    for (const cmd of ['serve', 'demo', 'bench']) assert.deepEqual(relaunchArgs([cmd, '--port', '0'], [], {}), [...GATEWAY_NODE_FLAGS]);
+    for (const cmd of ['serve', 'demo', 'bench'])
+      assert.deepEqual(relaunchArgs([cmd, '--port', '0'], [], {}), [...GATEWAY_NODE_FLAGS]);
     assert.deepEqual(relaunchArgs(['bench', 'gis'], ['--expose-gc'], {}), [...GATEWAY_NODE_FLAGS, '--expose-gc']);
   });
 
   it('runs everything else here', () => {
-    for (const argv of [[], ['--help'], ['migrate'], ['seed', 'demo'], ['user', 'add'], ['simcam'], ['discover'], ['servex'], ['--port', 'serve']])
+    for (const argv of [
+      [],
+      ['--help'],
+      ['migrate'],
+      ['seed', 'demo'],
+      ['user', 'add'],
+      ['simcam'],
+      ['discover'],
+      ['servex'],
+      ['--port', 'serve'],
+    ])
       assert.equal(relaunchArgs(argv, [], {}), null, argv.join(' '));
   });
 

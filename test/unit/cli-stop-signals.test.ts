@@ -23,11 +23,15 @@ function stopper(closeMs: number) {
     console.log('CLOSED');
     stop.done();
     process.exit(0);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (b) => (out += b));
   child.stderr.on('data', (b) => (out += b));
-  const exited = new Promise<{ code: number | null; at: number }>((r) => child.once('exit', (c) => r({ code: c, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((r) =>
+    child.once('exit', (c) => r({ code: c, at: Date.now() })),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     const t = setInterval(() => out.includes('READY') && (clearInterval(t), resolve()), 20);
     void exited.then(() => (clearInterval(t), reject(new Error(`exited early: ${out}`))));

@@ -16,7 +16,12 @@ describe('config', () => {
 
   it('applies CLOUDEYE_* env overrides with types, and DATABASE_URL', () => {
     const c = loadConfig({
-      env: { CLOUDEYE_SERVER__PORT: '9090', CLOUDEYE_TRANSCODER__MAX_WORKERS: '7', DATABASE_URL: 'postgres://x/y', CLOUDEYE_SECURITY__JWT_ISSUER: '0123' },
+      env: {
+        CLOUDEYE_SERVER__PORT: '9090',
+        CLOUDEYE_TRANSCODER__MAX_WORKERS: '7',
+        DATABASE_URL: 'postgres://x/y',
+        CLOUDEYE_SECURITY__JWT_ISSUER: '0123',
+      },
     });
     assert.equal(c.server.port, 9090);
     assert.equal(c.transcoder.maxWorkers, 7);
@@ -40,7 +45,10 @@ describe('config', () => {
   ];
   for (const [name, env, re] of bad) {
     it(`rejects ${name} naming the key and value`, () => {
-      assert.throws(() => loadConfig({ env }), (e: unknown) => e instanceof ConfigError && re.test(e.message));
+      assert.throws(
+        () => loadConfig({ env }),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
     });
   }
 

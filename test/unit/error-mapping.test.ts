@@ -12,7 +12,15 @@ import { HelpRequested, UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
 import { PostmasterError } from '../../gateway/db/postmaster';
 import {
-  AddressPolicyError, AuthenticationError, ConflictError, DeviceError, ForbiddenError, NotFoundError, RateLimitError, UnavailableError, ValidationError,
+  AddressPolicyError,
+  AuthenticationError,
+  ConflictError,
+  DeviceError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitError,
+  UnavailableError,
+  ValidationError,
 } from '../../gateway/errors';
 import { HttpError, PROTO_KEY, toProblem } from '../../gateway/http/errors';
 import {
@@ -58,20 +66,54 @@ interface Row {
 // Written out by hand, one row per class: a new error class fails the scan below until it has its row here.
 const BY_CLASS: Record<string, Row> = {
   // the gateway's domain errors
-  ValidationError: { make: () => new ValidationError('camera: bad', [{ path: 'body.lng', message: 'out of range' }]), status: 400, paths: ['body.lng'] },
-  AuthenticationError: { make: () => new AuthenticationError('auth: no'), status: 401, headers: { 'WWW-Authenticate': /^Bearer realm=/ } },
-  TokenError: { make: () => new TokenError('auth: token expired', 'expired'), status: 401, headers: { 'WWW-Authenticate': /^Bearer/ }, detail: /expired/ },
+  ValidationError: {
+    make: () => new ValidationError('camera: bad', [{ path: 'body.lng', message: 'out of range' }]),
+    status: 400,
+    paths: ['body.lng'],
+  },
+  AuthenticationError: {
+    make: () => new AuthenticationError('auth: no'),
+    status: 401,
+    headers: { 'WWW-Authenticate': /^Bearer realm=/ },
+  },
+  TokenError: {
+    make: () => new TokenError('auth: token expired', 'expired'),
+    status: 401,
+    headers: { 'WWW-Authenticate': /^Bearer/ },
+    detail: /expired/,
+  },
   ForbiddenError: { make: () => new ForbiddenError('auth: may not'), status: 403 },
-  AddressPolicyError: { make: () => new AddressPolicyError('camera 4: mainUri 127.0.0.1:5432 is the database port', 'mainUri'), status: 403, detail: /5432/ },
+  AddressPolicyError: {
+    make: () => new AddressPolicyError('camera 4: mainUri 127.0.0.1:5432 is the database port', 'mainUri'),
+    status: 403,
+    detail: /5432/,
+  },
   NotFoundError: { make: () => new NotFoundError('camera 9 not found'), status: 404, detail: /camera 9/ },
   ConflictError: { make: () => new ConflictError('discovery: busy'), status: 409 },
-  RateLimitError: { make: () => new RateLimitError('auth: slow down', 2.2), status: 429, headers: { 'Retry-After': /^3$/ } },
+  RateLimitError: {
+    make: () => new RateLimitError('auth: slow down', 2.2),
+    status: 429,
+    headers: { 'Retry-After': /^3$/ },
+  },
   UnavailableError: { make: () => new UnavailableError('busy', 7), status: 503, headers: { 'Retry-After': /^7$/ } },
   CsvError: { make: () => new CsvError('csv: line 4: unterminated quoted field', 4), status: 400, paths: ['line 4'] },
   HttpError: { make: () => new HttpError(415, 'content type must be text/csv'), status: 415 },
-  ClusterWorkerLostError: { make: () => new ClusterWorkerLostError('map clusters: worker gone'), status: 503, headers: { 'Retry-After': /^1$/ } },
-  DeviceError: { make: () => new DeviceError('ptz of camera 3: device http://10.1.1.1/onvif answered badly: DOCTYPE', 'http://10.1.1.1/onvif'), status: 502, detail: /DOCTYPE/ },
-  SnapshotError: { make: () => new SnapshotError('snapshot: camera answered HTTP 500'), status: 502, detail: /HTTP 500/ },
+  ClusterWorkerLostError: {
+    make: () => new ClusterWorkerLostError('map clusters: worker gone'),
+    status: 503,
+    headers: { 'Retry-After': /^1$/ },
+  },
+  DeviceError: {
+    make: () =>
+      new DeviceError('ptz of camera 3: device http://10.1.1.1/onvif answered badly: DOCTYPE', 'http://10.1.1.1/onvif'),
+    status: 502,
+    detail: /DOCTYPE/,
+  },
+  SnapshotError: {
+    make: () => new SnapshotError('snapshot: camera answered HTTP 500'),
+    status: 502,
+    detail: /HTTP 500/,
+  },
   SnapshotUnavailableError: {
     make: () => new SnapshotUnavailableError('snapshot: camera 7 gave no picture', 4.2),
     status: 503,
@@ -79,11 +121,28 @@ const BY_CLASS: Record<string, Row> = {
     detail: /camera 7 gave no picture/,
   },
   // the libraries' errors
-  GisInputError: { make: () => new GisInputError('radiusM', 'must be finite', Infinity), status: 400, paths: ['radiusM'] },
+  GisInputError: {
+    make: () => new GisInputError('radiusM', 'must be finite', Infinity),
+    status: 400,
+    paths: ['radiusM'],
+  },
   TranscoderInputError: { make: () => new TranscoderInputError('transcoder: url must be rtsp'), status: 400 },
-  TranscoderCapacityError: { make: () => new TranscoderCapacityError('transcoder: worker limit 2 reached', 12), status: 503, headers: { 'Retry-After': /^12$/ } },
-  TranscoderStartError: { make: () => new TranscoderStartError('transcoder: ffmpeg exited', '7.main'), status: 503, headers: { 'Retry-After': /^5$/ }, detail: /7\.main did not deliver video/ },
-  TranscoderStateError: { make: () => new TranscoderStateError('transcoder: supervisor is closed'), status: 503, headers: { 'Retry-After': /^5$/ } },
+  TranscoderCapacityError: {
+    make: () => new TranscoderCapacityError('transcoder: worker limit 2 reached', 12),
+    status: 503,
+    headers: { 'Retry-After': /^12$/ },
+  },
+  TranscoderStartError: {
+    make: () => new TranscoderStartError('transcoder: ffmpeg exited', '7.main'),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+    detail: /7\.main did not deliver video/,
+  },
+  TranscoderStateError: {
+    make: () => new TranscoderStateError('transcoder: supervisor is closed'),
+    status: 503,
+    headers: { 'Retry-After': /^5$/ },
+  },
   TranscoderGrabError: {
     make: () => new TranscoderGrabError('transcoder: frame grab of 7.main failed', '7.main', false),
     status: 503,
@@ -94,10 +153,17 @@ const BY_CLASS: Record<string, Row> = {
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },
   OnvifUriError: { make: () => new OnvifUriError('file:///etc/passwd', 'scheme'), status: 400 },
   OnvifTargetError: { make: () => new OnvifTargetError('10.0.0.0/4', 'too large'), status: 400 },
-  OnvifTimeoutError: { make: () => new OnvifTimeoutError('http://10.1.1.1/onvif', 3000), status: 503, headers: { 'Retry-After': /^10$/ } },
+  OnvifTimeoutError: {
+    make: () => new OnvifTimeoutError('http://10.1.1.1/onvif', 3000),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
   OnvifAuthError: { make: () => new OnvifAuthError('http://10.1.1.1/onvif', 'HTTP 401'), status: 502 },
   OnvifFaultError: { make: () => new OnvifFaultError('Receiver', 'ActionNotSupported', 'no'), status: 502 },
-  OnvifHttpError: { make: () => new OnvifHttpError('http://10.1.1.1/onvif', 500, 'Internal Server Error'), status: 502 },
+  OnvifHttpError: {
+    make: () => new OnvifHttpError('http://10.1.1.1/onvif', 500, 'Internal Server Error'),
+    status: 502,
+  },
   OnvifXmlError: { make: () => new OnvifXmlError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
   OnvifResponseError: { make: () => new OnvifResponseError('GetProfiles', 'no profile'), status: 502 },
   OnvifTooLargeError: { make: () => new OnvifTooLargeError('http://10.1.1.1/onvif', 1024), status: 502 },
@@ -120,20 +186,48 @@ const BY_CLASS: Record<string, Row> = {
 const FOREIGN: Record<string, Row> = {
   'URIError of express decoding a path': { make: () => new URIError('URI malformed'), status: 400 },
   ZodError: { make: () => z.object({ a: z.number() }).safeParse({ a: 'x' }).error, status: 400, paths: ['a'] },
-  'body-parser entity.parse.failed': { make: () => Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }), status: 400, detail: /malformed JSON/ },
-  'body-parser "__proto__" key': { make: () => Object.assign(new SyntaxError(PROTO_KEY), { type: 'entity.parse.failed' }), status: 400, detail: /__proto__/ },
-  'body-parser entity.too.large': { make: () => Object.assign(new Error('too large'), { type: 'entity.too.large' }), status: 413 },
-  'body-parser encoding.unsupported': { make: () => Object.assign(new Error('unsupported content encoding "br"'), { type: 'encoding.unsupported' }), status: 415 },
-  'zlib Z_DATA_ERROR': { make: () => Object.assign(new Error('incorrect header check'), { errno: -3, code: 'Z_DATA_ERROR' }), status: 400 },
-  'pg unique_violation 23505': { make: () => Object.assign(new Error('dup'), { code: '23505', constraint: 'users_username_unique' }), status: 409, detail: /users_username_unique/ },
+  'body-parser entity.parse.failed': {
+    make: () => Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }),
+    status: 400,
+    detail: /malformed JSON/,
+  },
+  'body-parser "__proto__" key': {
+    make: () => Object.assign(new SyntaxError(PROTO_KEY), { type: 'entity.parse.failed' }),
+    status: 400,
+    detail: /__proto__/,
+  },
+  'body-parser entity.too.large': {
+    make: () => Object.assign(new Error('too large'), { type: 'entity.too.large' }),
+    status: 413,
+  },
+  'body-parser encoding.unsupported': {
+    make: () => Object.assign(new Error('unsupported content encoding "br"'), { type: 'encoding.unsupported' }),
+    status: 415,
+  },
+  'zlib Z_DATA_ERROR': {
+    make: () => Object.assign(new Error('incorrect header check'), { errno: -3, code: 'Z_DATA_ERROR' }),
+    status: 400,
+  },
+  'pg unique_violation 23505': {
+    make: () => Object.assign(new Error('dup'), { code: '23505', constraint: 'users_username_unique' }),
+    status: 409,
+    detail: /users_username_unique/,
+  },
   'pg foreign_key_violation 23503': { make: () => Object.assign(new Error('fk'), { code: '23503' }), status: 409 },
   'pg check_violation 23514': { make: () => Object.assign(new Error('check'), { code: '23514' }), status: 400 },
-  'pg invalid_text_representation 22P02': { make: () => Object.assign(new Error('bad'), { code: '22P02' }), status: 400 },
-  'pg character_not_in_repertoire 22021': { make: () => Object.assign(new Error('nul'), { code: '22021' }), status: 400 },
+  'pg invalid_text_representation 22P02': {
+    make: () => Object.assign(new Error('bad'), { code: '22P02' }),
+    status: 400,
+  },
+  'pg character_not_in_repertoire 22021': {
+    make: () => Object.assign(new Error('nul'), { code: '22021' }),
+    status: 400,
+  },
   'a thrown non-error': { make: () => 'boom', status: 500 },
   // a second case of a class: a device that did not answer at all may later
   'DeviceError of a device that did not answer': {
-    make: () => new DeviceError('registration: device http://10.1.1.1/onvif did not answer', 'http://10.1.1.1/onvif', false),
+    make: () =>
+      new DeviceError('registration: device http://10.1.1.1/onvif did not answer', 'http://10.1.1.1/onvif', false),
     status: 503,
     headers: { 'Retry-After': /^10$/ },
   },
@@ -152,10 +246,16 @@ function check(name: string, row: Row): void {
   assert.equal(problem.status, row.status, `${name}: ${JSON.stringify(problem)}`);
   assert.equal(problem.type, `https://cloudeye.dev/problems/${row.status}`);
   assert.notEqual(problem.title, 'Error', 'every status has its title');
-  for (const [h, want] of Object.entries(row.headers ?? {})) assert.match(headers[h] ?? '', want, `${name}: header ${h}`);
-  if (row.status === 503 || row.status === 429) assert.ok(headers['Retry-After'], `${name}: a ${row.status} says when to retry`);
+  for (const [h, want] of Object.entries(row.headers ?? {}))
+    assert.match(headers[h] ?? '', want, `${name}: header ${h}`);
+  if (row.status === 503 || row.status === 429)
+    assert.ok(headers['Retry-After'], `${name}: a ${row.status} says when to retry`);
   if (row.detail) assert.match(problem.detail ?? '', row.detail);
-  if (row.paths) assert.deepEqual(problem.errors?.map((e) => e.path), row.paths);
+  if (row.paths)
+    assert.deepEqual(
+      problem.errors?.map((e) => e.path),
+      row.paths,
+    );
   // internal errors stay opaque: no message, no stack
   if (row.status === 500) assert.equal(problem.detail, 'internal error');
 }
@@ -165,7 +265,15 @@ describe('error mapping: every error class to its HTTP status, in http/errors.ts
 
   it('the scan finds the error classes of every module', () => {
     const names = found.map((c) => c.name);
-    for (const n of ['GisInputError', 'TranscoderStartError', 'OnvifUriError', 'SnapshotError', 'ValidationError', 'Error']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    for (const n of [
+      'GisInputError',
+      'TranscoderStartError',
+      'OnvifUriError',
+      'SnapshotError',
+      'ValidationError',
+      'Error',
+    ])
+      assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
   });
 
   it('every error class the code declares or throws has its row in the table', () => {
@@ -184,7 +292,16 @@ describe('error mapping: every error class to its HTTP status, in http/errors.ts
 
   it('the scanner follows subclasses of subclasses and built-ins constructed directly', () => {
     const got = errorClassesIn([
-      { file: 'a.ts', text: ['export class A extends Error {}', 'class B extends A {}', 'class C extends Map {}', '// class D extends Error {}', 'throw new RangeError("x"); new Date();'].join('\n') },
+      {
+        file: 'a.ts',
+        text: [
+          'export class A extends Error {}',
+          'class B extends A {}',
+          'class C extends Map {}',
+          '// class D extends Error {}',
+          'throw new RangeError("x"); new Date();',
+        ].join('\n'),
+      },
       { file: 'b.ts', text: 'export class E extends B {}' },
     ]).map((c) => c.name);
     assert.deepEqual(got, ['A', 'B', 'E', 'RangeError']);

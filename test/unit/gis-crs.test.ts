@@ -118,6 +118,9 @@ describe('gis CRS conversion', () => {
   ];
   for (const [name, lng, lat, path] of bad)
     it(`rejects ${name} with GisInputError at "${path}"`, () => {
-      assert.throws(() => wgs84ToGcj02(lng, lat), (e: unknown) => e instanceof GisInputError && e.path === path);
+      assert.throws(
+        () => wgs84ToGcj02(lng, lat),
+        (e: unknown) => e instanceof GisInputError && e.path === path,
+      );
     });
 });

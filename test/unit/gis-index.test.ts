@@ -8,10 +8,20 @@ import { refCircle, refNearest, visible } from '../helpers/gis-brute';
 import { randomCameras, prng, randomPoint } from '../helpers/gis-random';
 
 const cam = (id: GisCamera['id'], lng: number, lat: number, extra: Partial<GisCamera> = {}): GisCamera => ({
-  id, lng, lat, status: 'online', departmentId: 1, tags: [], bearing: null, fovDeg: null, rangeM: null, ...extra,
+  id,
+  lng,
+  lat,
+  status: 'online',
+  departmentId: 1,
+  tags: [],
+  bearing: null,
+  fovDeg: null,
+  rangeM: null,
+  ...extra,
 });
 const ids = (hits: CameraHit[]): Array<GisCamera['id']> => hits.map((h) => h.camera.id);
-const X = 111.69, Y = 29.03;
+const X = 111.69,
+  Y = 29.03;
 const M_LAT = 1 / 111195; // degrees of latitude per metre (R = 6371008.8)
 
 describe('gis view sectors', () => {
@@ -67,8 +77,31 @@ describe('gis view sectors', () => {
 
 describe('gis polygon edges, radius 0, empties', () => {
   const index = new CameraIndex();
-  const square = { type: 'Polygon', coordinates: [[[111.6, 29.0], [111.7, 29.0], [111.7, 29.1], [111.6, 29.1], [111.6, 29.0]]] };
-  const withHole = { type: 'Polygon', coordinates: [square.coordinates[0], [[111.62, 29.02], [111.62, 29.08], [111.68, 29.08], [111.68, 29.02], [111.62, 29.02]]] };
+  const square = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [111.6, 29.0],
+        [111.7, 29.0],
+        [111.7, 29.1],
+        [111.6, 29.1],
+        [111.6, 29.0],
+      ],
+    ],
+  };
+  const withHole = {
+    type: 'Polygon',
+    coordinates: [
+      square.coordinates[0],
+      [
+        [111.62, 29.02],
+        [111.62, 29.08],
+        [111.68, 29.08],
+        [111.68, 29.02],
+        [111.62, 29.02],
+      ],
+    ],
+  };
   index.load([
     cam('on-edge', 111.65, 29.0),
     cam('on-vertex', 111.7, 29.1),
@@ -89,7 +122,12 @@ describe('gis polygon edges, radius 0, empties', () => {
     assert.deepEqual(polyIds(withHole), ['inside', 'on-edge', 'on-hole-edge', 'on-vertex']);
   });
   it('bbox edges are inclusive', () => {
-    assert.deepEqual(ids(index.withinBbox([111.6, 29.0, 111.7, 29.1])).map(String).sort(), ['in-hole', 'inside', 'on-edge', 'on-hole-edge', 'on-vertex']);
+    assert.deepEqual(
+      ids(index.withinBbox([111.6, 29.0, 111.7, 29.1]))
+        .map(String)
+        .sort(),
+      ['in-hole', 'inside', 'on-edge', 'on-hole-edge', 'on-vertex'],
+    );
   });
   it('radius 0 returns only cameras exactly at the point, ties by id', () => {
     assert.deepEqual(ids(index.nearest(111.5, 28.9, { n: 10, radiusM: 0 })), [3, 7, 8]);
@@ -98,13 +136,28 @@ describe('gis polygon edges, radius 0, empties', () => {
   });
   it('n larger than the visible set returns the whole visible set', () => {
     assert.equal(index.nearest(111.65, 29.05, { n: 1000 }).length, 9);
-    assert.deepEqual(ids(index.nearest(111.65, 29.05, { n: 1000, predicate: (c) => typeof c.id === 'number' })), [3, 7, 8]);
+    assert.deepEqual(
+      ids(index.nearest(111.65, 29.05, { n: 1000, predicate: (c) => typeof c.id === 'number' })),
+      [3, 7, 8],
+    );
   });
   it('empty results are empty arrays', () => {
     assert.deepEqual(index.withinCircle(0, 0, 1000), []);
     assert.deepEqual(index.nearest(111.65, 29.05, { predicate: () => false }), []);
     assert.deepEqual(new CameraIndex().nearest(1, 1), []);
-    assert.deepEqual(new CameraIndex().along({ type: 'LineString', coordinates: [[1, 1], [2, 2]] }, 100), []);
+    assert.deepEqual(
+      new CameraIndex().along(
+        {
+          type: 'LineString',
+          coordinates: [
+            [1, 1],
+            [2, 2],
+          ],
+        },
+        100,
+      ),
+      [],
+    );
   });
   it('hits carry distance and bearing from the query point', () => {
     const [h] = index.nearest(111.65, 29.0 - 100 * M_LAT, { n: 1 });
@@ -117,7 +170,12 @@ describe('gis polygon edges, radius 0, empties', () => {
 describe('gis input validation → GisInputError with a field path', () => {
   const index = new CameraIndex();
   index.load([cam(1, X, Y)]);
-  const ring = [[111.6, 29.0], [111.7, 29.0], [111.7, 29.1], [111.6, 29.0]];
+  const ring = [
+    [111.6, 29.0],
+    [111.7, 29.0],
+    [111.7, 29.1],
+    [111.6, 29.0],
+  ];
   const cases: Array<[string, () => unknown, string]> = [
     ['longitude out of range', () => index.nearest(181, 29), 'lng'],
     ['latitude NaN', () => index.nearest(111, Number.NaN), 'lat'],
@@ -126,20 +184,136 @@ describe('gis input validation → GisInputError with a field path', () => {
     ['n = 2.5', () => index.nearest(X, Y, { n: 2.5 }), 'n'],
     ['polygon of wrong type', () => index.withinPolygon({ type: 'Point', coordinates: [1, 2] }), 'polygon.type'],
     ['polygon not an object', () => index.withinPolygon('POLYGON((1 2))'), 'polygon'],
-    ['unclosed ring', () => index.withinPolygon({ type: 'Polygon', coordinates: [[[111.6, 29], [111.7, 29], [111.7, 29.1], [111.6, 29.1]]] }), 'polygon.coordinates[0]'],
-    ['ring of 3 positions', () => index.withinPolygon({ type: 'Polygon', coordinates: [[[111.6, 29], [111.7, 29], [111.6, 29]]] }), 'polygon.coordinates[0]'],
-    ['non-numeric coordinate', () => index.withinPolygon({ type: 'Polygon', coordinates: [[[111.6, 29], ['111.7', 29], [111.7, 29.1], [111.6, 29]]] }), 'polygon.coordinates[0][1][0]'],
-    ['hole unclosed', () => index.withinPolygon({ type: 'Polygon', coordinates: [ring, [[111.62, 29.02], [111.63, 29.02], [111.63, 29.03], [111.62, 29.021]]] }), 'polygon.coordinates[1]'],
-    ['multipolygon with a bad ring', () => index.withinPolygon({ type: 'MultiPolygon', coordinates: [[ring], [[[1, 2], [3, 4]]]] }), 'polygon.coordinates[1][0]'],
-    ['line with one position', () => index.along({ type: 'LineString', coordinates: [[1, 2]] }, 10), 'line.coordinates'],
-    ['line with NaN', () => index.along({ type: 'LineString', coordinates: [[1, 2], [Number.NaN, 3]] }, 10), 'line.coordinates[1][0]'],
+    [
+      'unclosed ring',
+      () =>
+        index.withinPolygon({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [111.6, 29],
+              [111.7, 29],
+              [111.7, 29.1],
+              [111.6, 29.1],
+            ],
+          ],
+        }),
+      'polygon.coordinates[0]',
+    ],
+    [
+      'ring of 3 positions',
+      () =>
+        index.withinPolygon({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [111.6, 29],
+              [111.7, 29],
+              [111.6, 29],
+            ],
+          ],
+        }),
+      'polygon.coordinates[0]',
+    ],
+    [
+      'non-numeric coordinate',
+      () =>
+        index.withinPolygon({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [111.6, 29],
+              ['111.7', 29],
+              [111.7, 29.1],
+              [111.6, 29],
+            ],
+          ],
+        }),
+      'polygon.coordinates[0][1][0]',
+    ],
+    [
+      'hole unclosed',
+      () =>
+        index.withinPolygon({
+          type: 'Polygon',
+          coordinates: [
+            ring,
+            [
+              [111.62, 29.02],
+              [111.63, 29.02],
+              [111.63, 29.03],
+              [111.62, 29.021],
+            ],
+          ],
+        }),
+      'polygon.coordinates[1]',
+    ],
+    [
+      'multipolygon with a bad ring',
+      () =>
+        index.withinPolygon({
+          type: 'MultiPolygon',
+          coordinates: [
+            [ring],
+            [
+              [
+                [1, 2],
+                [3, 4],
+              ],
+            ],
+          ],
+        }),
+      'polygon.coordinates[1][0]',
+    ],
+    [
+      'line with one position',
+      () => index.along({ type: 'LineString', coordinates: [[1, 2]] }, 10),
+      'line.coordinates',
+    ],
+    [
+      'line with NaN',
+      () =>
+        index.along(
+          {
+            type: 'LineString',
+            coordinates: [
+              [1, 2],
+              [Number.NaN, 3],
+            ],
+          },
+          10,
+        ),
+      'line.coordinates[1][0]',
+    ],
     ['line of wrong type', () => index.along({ type: 'Polygon', coordinates: [] }, 10), 'line.type'],
-    ['along distance negative', () => index.along({ type: 'LineString', coordinates: [[1, 2], [1, 3]] }, -1), 'distanceM'],
+    [
+      'along distance negative',
+      () =>
+        index.along(
+          {
+            type: 'LineString',
+            coordinates: [
+              [1, 2],
+              [1, 3],
+            ],
+          },
+          -1,
+        ),
+      'distanceM',
+    ],
     ['bbox with 3 numbers', () => index.withinBbox([1, 2, 3] as unknown as [number, number, number, number]), 'bbox'],
     ['bbox upside down', () => index.withinBbox([1, 5, 2, 4]), 'bbox[1]'],
     ['camera with lat 95', () => index.upsert(cam(2, X, 95)), 'camera.lat'],
-    ['load with bad tags', () => index.load([cam(1, X, Y), { ...cam(2, X, Y), tags: 'a' as unknown as string[] }]), 'cameras[1].tags'],
-    ['camera with an object for a grid id', () => index.upsert({ ...cam(2, X, Y), gridId: {} as unknown as number }), 'camera.gridId'],
+    [
+      'load with bad tags',
+      () => index.load([cam(1, X, Y), { ...cam(2, X, Y), tags: 'a' as unknown as string[] }]),
+      'cameras[1].tags',
+    ],
+    [
+      'camera with an object for a grid id',
+      () => index.upsert({ ...cam(2, X, Y), gridId: {} as unknown as number }),
+      'camera.gridId',
+    ],
     ['load with an empty grid id', () => index.load([{ ...cam(1, X, Y), gridId: '' }]), 'cameras[0].gridId'],
   ];
   for (const [name, fn, path] of cases)
@@ -199,10 +373,33 @@ describe('gis index updates', () => {
     assert.equal(index.remove(1), true);
     assert.equal(index.remove(3), true);
     assert.equal(index.remove(99), false);
-    const line = { type: 'LineString', coordinates: [[X - 0.01, Y], [X + 0.01, Y]] };
-    const poly = { type: 'Polygon', coordinates: [[[X - 0.01, Y - 0.01], [X + 0.01, Y - 0.01], [X + 0.01, Y + 0.01], [X - 0.01, Y + 0.01], [X - 0.01, Y - 0.01]]] };
-    for (const hits of [index.nearest(X, Y, { n: 10 }), index.withinCircle(X, Y, 100), index.withinBbox([X - 1, Y - 1, X + 1, Y + 1]),
-      index.withinPolygon(poly), index.along(line, 50), index.covering(X, Y)])
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [X - 0.01, Y],
+        [X + 0.01, Y],
+      ],
+    };
+    const poly = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [X - 0.01, Y - 0.01],
+          [X + 0.01, Y - 0.01],
+          [X + 0.01, Y + 0.01],
+          [X - 0.01, Y + 0.01],
+          [X - 0.01, Y - 0.01],
+        ],
+      ],
+    };
+    for (const hits of [
+      index.nearest(X, Y, { n: 10 }),
+      index.withinCircle(X, Y, 100),
+      index.withinBbox([X - 1, Y - 1, X + 1, Y + 1]),
+      index.withinPolygon(poly),
+      index.along(line, 50),
+      index.covering(X, Y),
+    ])
       assert.deepEqual(ids(hits), [2]);
     assert.equal(index.get(1), undefined);
     assert.equal(index.size, 1);
@@ -227,12 +424,23 @@ describe('gis index updates', () => {
       const cams = [...live.values()];
       for (let i = 0; i < 60; i++) {
         const [x, y] = randomPoint(r);
-        const departmentIds = [depts[Math.floor(r() * depts.length)] as GisCamera['id'], depts[Math.floor(r() * depts.length)] as GisCamera['id']];
+        const departmentIds = [
+          depts[Math.floor(r() * depts.length)] as GisCamera['id'],
+          depts[Math.floor(r() * depts.length)] as GisCamera['id'],
+        ];
         const predicate = (c: GisCamera): boolean => Number(c.id) % 2 === 0 || typeof c.id === 'string';
         const vis = visible(cams, predicate, { departmentIds });
         const want = refNearest(vis, x, y, 8, 3000).map((h) => h.id);
-        assert.deepEqual(ids(index.nearest(x, y, { n: 8, radiusM: 3000, predicate, departmentIds })), want, `${label} nearest ${departmentIds}`);
-        assert.deepEqual(ids(index.withinCircle(x, y, 800, { predicate, departmentIds })), refCircle(vis, x, y, 800).map((h) => h.id), `${label} circle`);
+        assert.deepEqual(
+          ids(index.nearest(x, y, { n: 8, radiusM: 3000, predicate, departmentIds })),
+          want,
+          `${label} nearest ${departmentIds}`,
+        );
+        assert.deepEqual(
+          ids(index.withinCircle(x, y, 800, { predicate, departmentIds })),
+          refCircle(vis, x, y, 800).map((h) => h.id),
+          `${label} circle`,
+        );
       }
     };
     check('loaded');
@@ -280,12 +488,24 @@ describe('gis index updates', () => {
     }
     assert.ok(index.needsCompact);
     const queries = Array.from({ length: 200 }, () => randomPoint(r));
-    const run = (): unknown => queries.map(([x, y]) => [
-      ids(index.nearest(x, y, { n: 7, radiusM: 2000, predicate: (c) => c.status !== 'fault' })),
-      ids(index.withinCircle(x, y, 500)),
-      ids(index.covering(x, y)),
-      ids(index.along({ type: 'LineString', coordinates: [[x, y], [x + 0.01, y + 0.005]] }, 100)),
-    ]);
+    const run = (): unknown =>
+      queries.map(([x, y]) => [
+        ids(index.nearest(x, y, { n: 7, radiusM: 2000, predicate: (c) => c.status !== 'fault' })),
+        ids(index.withinCircle(x, y, 500)),
+        ids(index.covering(x, y)),
+        ids(
+          index.along(
+            {
+              type: 'LineString',
+              coordinates: [
+                [x, y],
+                [x + 0.01, y + 0.005],
+              ],
+            },
+            100,
+          ),
+        ),
+      ]);
     const before = run();
     index.compact();
     assert.equal(index.deltaSize, 0);
@@ -296,7 +516,12 @@ describe('gis index updates', () => {
 
 describe('gis index builds in steps (load and compaction while serving)', () => {
   /** A random change to `live` and the index: remove, move, change in place, or add. */
-  const randomChange = (r: () => number, index: CameraIndex, live: Map<GisCamera['id'], GisCamera>, tag: string): void => {
+  const randomChange = (
+    r: () => number,
+    index: CameraIndex,
+    live: Map<GisCamera['id'], GisCamera>,
+    tag: string,
+  ): void => {
     const all = [...live.keys()];
     const c = live.get(all[Math.floor(r() * all.length)] as GisCamera['id']) as GisCamera;
     const u = r();
@@ -318,13 +543,27 @@ describe('gis index builds in steps (load and compaction while serving)', () => 
     }
   };
   const online = (c: GisCamera): boolean => c.status === 'online';
-  const sameAsScan = (index: CameraIndex, live: Map<GisCamera['id'], GisCamera>, r: () => number, label: string, queries = 15): void => {
+  const sameAsScan = (
+    index: CameraIndex,
+    live: Map<GisCamera['id'], GisCamera>,
+    r: () => number,
+    label: string,
+    queries = 15,
+  ): void => {
     const cams = [...live.values()];
     const vis = visible(cams, online);
     for (let q = 0; q < queries; q++) {
       const [x, y] = randomPoint(r);
-      assert.deepEqual(ids(index.nearest(x, y, { n: 6, radiusM: 1500, predicate: online })), refNearest(vis, x, y, 6, 1500).map((h) => h.id), `${label}: nearest`);
-      assert.deepEqual(ids(index.withinCircle(x, y, 300)), refCircle(cams, x, y, 300).map((h) => h.id), `${label}: circle`);
+      assert.deepEqual(
+        ids(index.nearest(x, y, { n: 6, radiusM: 1500, predicate: online })),
+        refNearest(vis, x, y, 6, 1500).map((h) => h.id),
+        `${label}: nearest`,
+      );
+      assert.deepEqual(
+        ids(index.withinCircle(x, y, 300)),
+        refCircle(cams, x, y, 300).map((h) => h.id),
+        `${label}: circle`,
+      );
     }
   };
 
@@ -347,8 +586,15 @@ describe('gis index builds in steps (load and compaction while serving)', () => 
     }
     assert.equal(build.status, 'landed');
     assert.ok(build.steps >= 15, `a compaction of 80k cameras takes many steps (took ${build.steps})`);
-    assert.equal(index.version, versionBefore + changes, 'the compaction itself changes no content, only the changes made meanwhile count');
-    assert.ok(index.deltaSize <= 2 * changes, `only the changes made meanwhile are left in the delta (${index.deltaSize} for ${changes} changes)`);
+    assert.equal(
+      index.version,
+      versionBefore + changes,
+      'the compaction itself changes no content, only the changes made meanwhile count',
+    );
+    assert.ok(
+      index.deltaSize <= 2 * changes,
+      `only the changes made meanwhile are left in the delta (${index.deltaSize} for ${changes} changes)`,
+    );
     assert.equal(index.size, live.size);
     sameAsScan(index, live, r, 'after landing', 40);
     // and the same as a fresh load of the live cameras
@@ -366,7 +612,8 @@ describe('gis index builds in steps (load and compaction while serving)', () => 
     const index = new CameraIndex();
     index.load([cam('old-only', X, Y)]);
     const next = randomCameras(70_000, 49);
-    const moved = next[100] as GisCamera, removed = next[200] as GisCamera;
+    const moved = next[100] as GisCamera,
+      removed = next[200] as GisCamera;
     const build = index.loadInSlices(next);
     assert.equal(build.step(), false);
     assert.equal(index.size, 1, 'the old content answers until the new one lands');
@@ -408,7 +655,10 @@ describe('gis index builds in steps (load and compaction while serving)', () => 
     const bad = [...base];
     bad[35_000] = { ...(base[35_000] as GisCamera), lat: 91 };
     const failing = index.loadInSlices(bad);
-    assert.throws(() => failing.finish(), (e: unknown) => e instanceof GisInputError && /cameras\[35000\]\.lat/.test(e.message));
+    assert.throws(
+      () => failing.finish(),
+      (e: unknown) => e instanceof GisInputError && /cameras\[35000\]\.lat/.test(e.message),
+    );
     assert.equal(failing.status, 'failed');
     assert.equal(failing.step(), true);
     assert.equal(index.size, 2, 'the content before the failed load stays');

@@ -11,7 +11,14 @@ import { randomCameras } from '../helpers/gis-random';
 import { prng } from '../../bench/gis-data';
 
 const grids: unknown = JSON.parse(readFileSync(new URL('../fixtures/gis/grids.geojson', import.meta.url), 'utf8'));
-const cam = (id: number, lng: number, lat: number, status = 'online', departmentId = 1): GisCamera => ({ id, lng, lat, status, departmentId, tags: [] });
+const cam = (id: number, lng: number, lat: number, status = 'online', departmentId = 1): GisCamera => ({
+  id,
+  lng,
+  lat,
+  status,
+  departmentId,
+  tags: [],
+});
 
 describe('gis PolygonLayer', () => {
   const layer = new PolygonLayer();
@@ -26,10 +33,17 @@ describe('gis PolygonLayer', () => {
     ['nowhere', 112.5, 30.5, []],
   ];
   for (const [name, lng, lat, want] of cases)
-    it(`locate: ${name}`, () => assert.deepEqual(layer.locate(lng, lat).map((p) => p.id), want));
+    it(`locate: ${name}`, () =>
+      assert.deepEqual(
+        layer.locate(lng, lat).map((p) => p.id),
+        want,
+      ));
 
   it('locate by kind, and place attributes', () => {
-    assert.deepEqual(layer.locate(111.695, 29.025, 'grid').map((p) => p.name), ['武陵区网格']);
+    assert.deepEqual(
+      layer.locate(111.695, 29.025, 'grid').map((p) => p.name),
+      ['武陵区网格'],
+    );
     assert.equal(layer.get(17)?.kind, 'key-place');
     assert.equal(layer.size, 4);
   });
@@ -38,7 +52,8 @@ describe('gis PolygonLayer', () => {
     let found = 0;
     for (let i = 0; i < 5000; i++) {
       // around the fixture's polygons, with points exactly on their vertices and edges among them
-      const lng = i % 10 === 0 ? 111.68 : 111.6 + r() * 0.2, lat = i % 10 === 0 ? 29.0 + r() * 0.05 : 28.93 + r() * 0.14;
+      const lng = i % 10 === 0 ? 111.68 : 111.6 + r() * 0.2,
+        lat = i % 10 === 0 ? 29.0 + r() * 0.05 : 28.93 + r() * 0.14;
       for (const kind of [undefined, 'grid', 'key-place', 'nothing']) {
         const want = layer.locate(lng, lat, kind)[0]?.id;
         assert.equal(layer.smallestContaining(lng, lat, kind), want, `${lng},${lat} ${kind}`);
@@ -47,7 +62,10 @@ describe('gis PolygonLayer', () => {
     }
     assert.ok(found > 4000, `points inside polygons: ${found}`);
     assert.equal(new PolygonLayer().smallestContaining(111.7, 29), undefined);
-    assert.throws(() => layer.smallestContaining(200, 29), (e: unknown) => e instanceof GisInputError);
+    assert.throws(
+      () => layer.smallestContaining(200, 29),
+      (e: unknown) => e instanceof GisInputError,
+    );
   });
 
   it('index records carry the grid id given (null when none), for result lists', () => {
@@ -61,19 +79,64 @@ describe('gis PolygonLayer', () => {
 
   it('camerasIn uses the polygon and the predicate', () => {
     const index = new CameraIndex();
-    index.load([cam(1, 111.695, 29.025), cam(2, 111.695, 29.025, 'online', 2), cam(3, 111.71, 29.05), cam(4, 111.9, 29.9)]);
-    assert.deepEqual(layer.camerasIn(17, index).map((h) => h.camera.id), [1, 2]);
-    assert.deepEqual(layer.camerasIn('grid-wuling', index, { predicate: (c) => c.departmentId === 1 }).map((h) => h.camera.id), [1, 3]);
-    assert.throws(() => layer.camerasIn('nope', index), (e: unknown) => e instanceof GisInputError && e.path === 'polygonId');
+    index.load([
+      cam(1, 111.695, 29.025),
+      cam(2, 111.695, 29.025, 'online', 2),
+      cam(3, 111.71, 29.05),
+      cam(4, 111.9, 29.9),
+    ]);
+    assert.deepEqual(
+      layer.camerasIn(17, index).map((h) => h.camera.id),
+      [1, 2],
+    );
+    assert.deepEqual(
+      layer.camerasIn('grid-wuling', index, { predicate: (c) => c.departmentId === 1 }).map((h) => h.camera.id),
+      [1, 3],
+    );
+    assert.throws(
+      () => layer.camerasIn('nope', index),
+      (e: unknown) => e instanceof GisInputError && e.path === 'polygonId',
+    );
   });
   const bad: Array<[string, unknown, string]> = [
     ['not a collection', { type: 'Feature' }, 'features'],
-    ['feature without id', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: null }] }, 'features[0].id'],
-    ['unclosed ring', { type: 'FeatureCollection', features: [{ type: 'Feature', id: 1, properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } }] }, 'features[0].geometry.coordinates[0]'],
+    [
+      'feature without id',
+      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: null }] },
+      'features[0].id',
+    ],
+    [
+      'unclosed ring',
+      {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            id: 1,
+            properties: {},
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 1],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      'features[0].geometry.coordinates[0]',
+    ],
   ];
   for (const [name, input, path] of bad)
     it(`load rejects ${name} at "${path}"`, () => {
-      assert.throws(() => new PolygonLayer().load(input), (e: unknown) => e instanceof GisInputError && e.path === path);
+      assert.throws(
+        () => new PolygonLayer().load(input),
+        (e: unknown) => e instanceof GisInputError && e.path === path,
+      );
     });
 });
 
@@ -85,7 +148,10 @@ describe('gis map clusters (PointCollector + ClusterSet)', () => {
   const visibleCount = cams.filter(own).length;
   const world: [number, number, number, number] = [-180, -85, 180, 85];
   const total = (ms: Marker[]): number => ms.reduce((n, m) => n + (m.cluster ? m.count : 1), 0);
-  const build = (predicate: (c: GisCamera) => boolean, filters = {}): { set: ClusterSet; ids: Array<GisCamera['id']> } => {
+  const build = (
+    predicate: (c: GisCamera) => boolean,
+    filters = {},
+  ): { set: ClusterSet; ids: Array<GisCamera['id']> } => {
     const { points, ids } = new PointCollector(index, predicate, filters).finish().result();
     return { set: new ClusterSet(points, { radius: 80 }), ids };
   };
@@ -97,7 +163,11 @@ describe('gis map clusters (PointCollector + ClusterSet)', () => {
       const markers = set.query(world, z);
       assert.equal(total(markers), visibleCount, `zoom ${z}`);
       for (const m of markers)
-        if (m.cluster) assert.equal(Object.values(m.statusCounts).reduce((a, b) => a + b, 0), m.count);
+        if (m.cluster)
+          assert.equal(
+            Object.values(m.statusCounts).reduce((a, b) => a + b, 0),
+            m.count,
+          );
     }
     // and the per-status counts add up to the visible set's statuses
     const byStatus: Record<string, number> = {};
@@ -125,7 +195,12 @@ describe('gis map clusters (PointCollector + ClusterSet)', () => {
   it('filters (status, department, tags) narrow the set like the queries do', () => {
     const { set } = build(() => true, { status: ['offline'], departmentIds: [1, 3], tagsAny: ['school'] });
     assert.ok(set.size > 0);
-    assert.equal(set.size, cams.filter((c) => c.status === 'offline' && [1, 3].includes(c.departmentId as number) && c.tags.includes('school')).length);
+    assert.equal(
+      set.size,
+      cams.filter(
+        (c) => c.status === 'offline' && [1, 3].includes(c.departmentId as number) && c.tags.includes('school'),
+      ).length,
+    );
   });
   it('the collector walks in slices, starts over when a compaction renumbers the slots, and reports the version it began at', () => {
     const big = new CameraIndex({ maxDelta: 10 });
@@ -147,18 +222,31 @@ describe('gis map clusters (PointCollector + ClusterSet)', () => {
     const c = set.query(world, 8).find((m): m is ClusterMarker => m.cluster);
     assert.ok(c);
     assert.ok(c.expansionZoom > 8);
-    assert.ok(set.query([c.lng - 0.5, c.lat - 0.5, c.lng + 0.5, c.lat + 0.5], c.expansionZoom).length > 1, 'it breaks apart at its expansion zoom');
+    assert.ok(
+      set.query([c.lng - 0.5, c.lat - 0.5, c.lng + 0.5, c.lat + 0.5], c.expansionZoom).length > 1,
+      'it breaks apart at its expansion zoom',
+    );
   });
   it("expansion zooms equal supercluster's own getClusterExpansionZoom walk, for every cluster at every zoom", () => {
     const { points } = new PointCollector(index).finish().result();
     const set = new ClusterSet(points, { radius: 80, maxZoom: 17 });
     const oracle = new Supercluster({ radius: 80, maxZoom: 17 });
-    oracle.load(Array.from(points.lngs, (lng, i) => ({ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [lng, points.lats[i] as number] } })));
+    oracle.load(
+      Array.from(points.lngs, (lng, i) => ({
+        type: 'Feature' as const,
+        properties: {},
+        geometry: { type: 'Point' as const, coordinates: [lng, points.lats[i] as number] },
+      })),
+    );
     let checked = 0;
     for (let z = 0; z <= 18; z++) {
       for (const m of set.query(world, z)) {
         if (!m.cluster) continue;
-        assert.equal(m.expansionZoom, oracle.getClusterExpansionZoom(m.clusterId), `cluster ${m.clusterId} at zoom ${z}`);
+        assert.equal(
+          m.expansionZoom,
+          oracle.getClusterExpansionZoom(m.clusterId),
+          `cluster ${m.clusterId} at zoom ${z}`,
+        );
         checked++;
       }
     }
@@ -166,9 +254,27 @@ describe('gis map clusters (PointCollector + ClusterSet)', () => {
   });
   it('rejects a bad zoom or bbox with GisInputError', () => {
     const { set } = build(own);
-    assert.throws(() => set.query(world, 99), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
-    assert.throws(() => set.query(world, Number.NaN), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
-    assert.throws(() => set.query([0, 10, 1, 5], 3), (e: unknown) => e instanceof GisInputError && /^bbox/.test(e.path));
-    assert.throws(() => new ClusterSet({ lngs: new Float64Array(2), lats: new Float64Array(1), status: new Uint8Array(2), statuses: ['online'] }), (e: unknown) => e instanceof GisInputError && e.path === 'points');
+    assert.throws(
+      () => set.query(world, 99),
+      (e: unknown) => e instanceof GisInputError && e.path === 'zoom',
+    );
+    assert.throws(
+      () => set.query(world, Number.NaN),
+      (e: unknown) => e instanceof GisInputError && e.path === 'zoom',
+    );
+    assert.throws(
+      () => set.query([0, 10, 1, 5], 3),
+      (e: unknown) => e instanceof GisInputError && /^bbox/.test(e.path),
+    );
+    assert.throws(
+      () =>
+        new ClusterSet({
+          lngs: new Float64Array(2),
+          lats: new Float64Array(1),
+          status: new Uint8Array(2),
+          statuses: ['online'],
+        }),
+      (e: unknown) => e instanceof GisInputError && e.path === 'points',
+    );
   });
 });

@@ -3,8 +3,25 @@ import assert from 'node:assert/strict';
 import type { Polygon, MultiPolygon } from 'geojson';
 import { CameraIndex } from '../../gis/camera-index';
 import type { Bbox, CameraFilters, CameraHit, GisCamera, QueryOptions } from '../../gis/types';
-import { refAlong, refBbox, refCircle, refCovering, refNearest, refPolygon, visible, type RefHit } from '../helpers/gis-brute';
-import { prng, randomArea, randomCameras, randomPoint, randomPolicy, randomRoute, type RandomPolicy } from '../helpers/gis-random';
+import {
+  refAlong,
+  refBbox,
+  refCircle,
+  refCovering,
+  refNearest,
+  refPolygon,
+  visible,
+  type RefHit,
+} from '../helpers/gis-brute';
+import {
+  prng,
+  randomArea,
+  randomCameras,
+  randomPoint,
+  randomPolicy,
+  randomRoute,
+  type RandomPolicy,
+} from '../helpers/gis-random';
 
 const SEED = Number(process.env.GIS_SEED ?? 20240611);
 const CAMERAS = 10_000;
@@ -25,13 +42,23 @@ interface Case {
 
 function sameHits(got: CameraHit[], want: RefHit[], what: string): void {
   const ids = got.map((h) => h.camera.id);
-  assert.deepEqual(ids, want.map((h) => h.id), `${what}: ids/order differ`);
+  assert.deepEqual(
+    ids,
+    want.map((h) => h.id),
+    `${what}: ids/order differ`,
+  );
   got.forEach((h, i) => {
     const w = want[i] as RefHit;
-    assert.ok(Math.abs(h.distanceM - w.distanceM) <= 1e-6, `${what}: distance of ${h.camera.id} ${h.distanceM} vs ${w.distanceM}`);
+    assert.ok(
+      Math.abs(h.distanceM - w.distanceM) <= 1e-6,
+      `${what}: distance of ${h.camera.id} ${h.distanceM} vs ${w.distanceM}`,
+    );
     if (w.bearingDeg !== undefined && w.distanceM > 0.01) {
       const diff = Math.abs(h.bearingDeg - w.bearingDeg) % 360;
-      assert.ok(Math.min(diff, 360 - diff) <= 1e-6, `${what}: bearing of ${h.camera.id} ${h.bearingDeg} vs ${w.bearingDeg}`);
+      assert.ok(
+        Math.min(diff, 360 - diff) <= 1e-6,
+        `${what}: bearing of ${h.camera.id} ${h.bearingDeg} vs ${w.bearingDeg}`,
+      );
     }
     if (w.alongM !== undefined) {
       const along = (h as CameraHit & { alongM: number }).alongM;
@@ -50,7 +77,12 @@ describe(`gis property tests vs Turf brute force (seed ${SEED}, ${CAMERAS} camer
   policies.push({ name: 'everything', predicate: () => true });
   const cases: Case[] = [];
   for (const p of policies)
-    for (const f of FILTERS) cases.push({ opts: { ...f, predicate: p.predicate }, vis: visible(cams, p.predicate, f), label: `${p.name} ${JSON.stringify(f)}` });
+    for (const f of FILTERS)
+      cases.push({
+        opts: { ...f, predicate: p.predicate },
+        vis: visible(cams, p.predicate, f),
+        label: `${p.name} ${JSON.stringify(f)}`,
+      });
   const nextCase = (q: () => number): Case => cases[Math.floor(q() * cases.length)] as Case;
 
   it('visible sets are neither empty nor everything (the predicates discriminate)', () => {
@@ -109,7 +141,11 @@ describe(`gis property tests vs Turf brute force (seed ${SEED}, ${CAMERAS} camer
       const c = nextCase(q);
       const area = randomArea(q);
       const got = index.withinPolygon(area, c.opts);
-      sameHits(got, refPolygon(c.vis, area as Polygon | MultiPolygon), `polygon #${i} ${JSON.stringify(area).slice(0, 120)} ${c.label}`);
+      sameHits(
+        got,
+        refPolygon(c.vis, area as Polygon | MultiPolygon),
+        `polygon #${i} ${JSON.stringify(area).slice(0, 120)} ${c.label}`,
+      );
       total += got.length;
     }
     assert.ok(total > QUERIES, `too few hits overall: ${total}`);

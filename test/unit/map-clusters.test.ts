@@ -9,7 +9,8 @@ import { randomCameras } from '../helpers/gis-random';
 import { waitFor } from '../helpers/wait-for';
 
 const world: [number, number, number, number] = [-180, -85, 180, 85];
-const total = (markers: Array<{ cluster: boolean; count?: number }>): number => markers.reduce((n, m) => n + (m.cluster ? (m.count as number) : 1), 0);
+const total = (markers: Array<{ cluster: boolean; count?: number }>): number =>
+  markers.reduce((n, m) => n + (m.cluster ? (m.count as number) : 1), 0);
 const all = (): boolean => true;
 
 describe('map clusters on a worker thread', function () {
@@ -43,7 +44,8 @@ describe('map clusters on a worker thread', function () {
     const big = new CameraIndex();
     big.load(randomCameras(300_000, 19));
     clusters = new MapClusters(big, { radius: 80 });
-    let turns = 0, done = false;
+    let turns = 0,
+      done = false;
     const spin = (): void => {
       turns++;
       if (!done) setImmediate(spin);
@@ -65,10 +67,13 @@ describe('map clusters on a worker thread', function () {
     assert.equal(stale.stale, true);
     assert.equal(total(stale.markers), cams.length, 'the previous set, at once');
     assert.equal(stale.version, before.version);
-    await waitFor(async () => {
-      const r = await clusters!.query('all', all, {}, world, 0);
-      return !r.stale && total(r.markers) === cams.length + 1;
-    }, { what: 'the rebuilt set' });
+    await waitFor(
+      async () => {
+        const r = await clusters!.query('all', all, {}, world, 0);
+        return !r.stale && total(r.markers) === cams.length + 1;
+      },
+      { what: 'the rebuilt set' },
+    );
   });
 
   it('a lost worker is replaced: the query in flight is retried and later ones rebuild', async () => {
@@ -130,8 +135,14 @@ describe('map clusters on a worker thread', function () {
 
   it('rejects a bad viewport before any work, and fails once closed', async () => {
     clusters = new MapClusters(index, { radius: 80 });
-    await assert.rejects(clusters.query('a', all, {}, world, 25), (e: unknown) => e instanceof GisInputError && e.path === 'zoom');
-    await assert.rejects(clusters.query('a', all, {}, [10, 5, 11, 4], 3), (e: unknown) => e instanceof GisInputError && /^bbox/.test(e.path));
+    await assert.rejects(
+      clusters.query('a', all, {}, world, 25),
+      (e: unknown) => e instanceof GisInputError && e.path === 'zoom',
+    );
+    await assert.rejects(
+      clusters.query('a', all, {}, [10, 5, 11, 4], 3),
+      (e: unknown) => e instanceof GisInputError && /^bbox/.test(e.path),
+    );
     assert.equal(clusters.stats.workerStarts, 0, 'no worker started for bad input');
     await clusters.close();
     await assert.rejects(clusters.query('a', all, {}, world, 3), /closed/);

@@ -26,15 +26,30 @@ describe('onvif sweep targets', () => {
     ['IPv6', 'fd00::/64', /not an IPv4 CIDR/],
     ['garbage', 'ten/8', /not an IPv4 CIDR/],
   ];
-  for (const [name, cidr, re] of bad) it(`refuses ${name}`, () => assert.throws(() => expandCidr(cidr), (e: unknown) => e instanceof OnvifTargetError && re.test(e.message) && e.message.includes(cidr)));
+  for (const [name, cidr, re] of bad)
+    it(`refuses ${name}`, () =>
+      assert.throws(
+        () => expandCidr(cidr),
+        (e: unknown) => e instanceof OnvifTargetError && re.test(e.message) && e.message.includes(cidr),
+      ));
   it('maxSweepPrefix can be tightened', () => assert.throws(() => expandCidr('10.0.0.0/23', 24), OnvifTargetError));
 
   it('parses hosts, host:port and CIDRs together', () => {
     assert.deepEqual(parseTargets(['127.0.0.1:8001', 'cam-1.dept.local', '10.0.0.0/30']), [
-      { host: '127.0.0.1', port: 8001 }, { host: 'cam-1.dept.local' }, { host: '10.0.0.1' }, { host: '10.0.0.2' },
+      { host: '127.0.0.1', port: 8001 },
+      { host: 'cam-1.dept.local' },
+      { host: '10.0.0.1' },
+      { host: '10.0.0.2' },
     ]);
     assert.deepEqual(parseTargets('10.0.0.1, 10.0.0.2:80'), [{ host: '10.0.0.1' }, { host: '10.0.0.2', port: 80 }]);
   });
-  const badTargets: Array<[string, string]> = [['port 0', '10.0.0.1:0'], ['port too big', '10.0.0.1:70000'], ['shell junk', '10.0.0.1;id'], ['bad IPv4', '300.1.1.1'], ['empty label', 'a..b']];
-  for (const [name, t] of badTargets) it(`refuses target: ${name}`, () => assert.throws(() => parseTargets([t]), OnvifTargetError));
+  const badTargets: Array<[string, string]> = [
+    ['port 0', '10.0.0.1:0'],
+    ['port too big', '10.0.0.1:70000'],
+    ['shell junk', '10.0.0.1;id'],
+    ['bad IPv4', '300.1.1.1'],
+    ['empty label', 'a..b'],
+  ];
+  for (const [name, t] of badTargets)
+    it(`refuses target: ${name}`, () => assert.throws(() => parseTargets([t]), OnvifTargetError));
 });

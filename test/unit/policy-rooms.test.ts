@@ -3,14 +3,29 @@ import assert from 'node:assert/strict';
 import type { Polygon } from 'geojson';
 import { CAMERA_ACTIONS, GLOBAL_ACTIONS, ROLES, can, departmentScope, inDepartment } from '../../gateway/auth/policy';
 import type { CameraAction, PolicyCamera, Principal, Role, ShareGrant } from '../../gateway/auth/policy';
-import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from '../../gateway/auth/policy-rooms';
+import {
+  cameraRooms,
+  principalRooms,
+  recordRooms,
+  roomsValidUntil,
+  scopeRooms,
+  type Area,
+} from '../../gateway/auth/policy-rooms';
 import { pick, rng, testSeed } from '../../sim/random';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const HOUR = 3600_000;
 const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
 });
 const TAGS = ['road', 'school', 'a:b', 'x|y'];
 
@@ -51,7 +66,11 @@ function randomCity(r: () => number): City {
       tags: subset(TAGS),
       cameraIds: subset(cams.map((c) => c.id)),
       polygon: r() < 0.9 ? box() : null,
-      expiresAt: pick(r, [null, new Date(NOW.getTime() - HOUR), new Date(NOW.getTime() + HOUR * (1 + Math.floor(r() * 3)))]),
+      expiresAt: pick(r, [
+        null,
+        new Date(NOW.getTime() - HOUR),
+        new Date(NOW.getTime() + HOUR * (1 + Math.floor(r() * 3))),
+      ]),
       revokedAt: r() < 0.15 ? new Date(NOW.getTime() - HOUR) : null,
     };
   });
@@ -87,7 +106,8 @@ function disagreements(c: City, joined: Date, at: Date): string[] {
       const mine = principalRooms(p, action, c.shares, joined, c.keys.get(i));
       c.cams.forEach((cam, j) => {
         const want = can(p, action, cam, c.shares, at);
-        if (meet(mine, camRooms[j]!) !== want) out.push(`${p.role}/d${p.departmentId}/${p.area ? 'area' : '-'}/${p.kind} ${action} ${cam.id}: can=${want}`);
+        if (meet(mine, camRooms[j]!) !== want)
+          out.push(`${p.role}/d${p.departmentId}/${p.area ? 'area' : '-'}/${p.kind} ${action} ${cam.id}: can=${want}`);
       });
     });
   }
@@ -114,9 +134,17 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
       const expiring = city.shares.find((s) => s.expiresAt?.getTime() === until);
       if (until === Infinity) continue;
       assert.ok(expiring, `seed ${seed}: ${until} is a share's expiry`);
-      assert.deepEqual(disagreements(city, NOW, new Date(until - 1)).slice(0, 5), [], `seed ${seed}, city ${n}: just before the expiry`);
+      assert.deepEqual(
+        disagreements(city, NOW, new Date(until - 1)).slice(0, 5),
+        [],
+        `seed ${seed}, city ${n}: just before the expiry`,
+      );
       // recomputed at the expiry they are right again
-      assert.deepEqual(disagreements(city, new Date(until), new Date(until)).slice(0, 5), [], `seed ${seed}, city ${n}: recomputed`);
+      assert.deepEqual(
+        disagreements(city, new Date(until), new Date(until)).slice(0, 5),
+        [],
+        `seed ${seed}, city ${n}: recomputed`,
+      );
       stale += disagreements(city, NOW, new Date(until)).length > 0 ? 1 : 0;
     }
     assert.ok(stale > 0, `seed ${seed}: some expiry changed what a principal may see`);
@@ -134,7 +162,13 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
     area,
     scopes: [],
   });
-  const camAt = (id: string, lng: number, lat: number, tags: string[] = []): PolicyCamera => ({ id, departmentId: POLICE, tags, lng, lat });
+  const camAt = (id: string, lng: number, lat: number, tags: string[] = []): PolicyCamera => ({
+    id,
+    departmentId: POLICE,
+    tags,
+    lng,
+    lat,
+  });
   const tagShare: ShareGrant = {
     id: 5,
     fromDepartmentId: POLICE,
@@ -146,7 +180,14 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
     expiresAt: null,
     revokedAt: null,
   };
-  const polyShare: ShareGrant = { ...tagShare, id: 6, toDepartmentId: URBAN, kind: 'polygon', tags: [], polygon: square(0, 0, 1, 1) };
+  const polyShare: ShareGrant = {
+    ...tagShare,
+    id: 6,
+    toDepartmentId: URBAN,
+    kind: 'polygon',
+    tags: [],
+    polygon: square(0, 0, 1, 1),
+  };
   const school = camAt('s', 0.5, 0.5, ['school']);
   const road = camAt('r', 5, 5, ['road']);
   const cases: Array<[string, Principal, PolicyCamera, boolean]> = [
@@ -164,16 +205,41 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
   ];
   for (const [name, p, cam, want] of cases)
     it(`${name}: ${want ? 'receives' : 'does not receive'} the camera's events`, () => {
-      const areas = new Map<string, Area>(p.area ? [['1', p.area], ['2', square(0, 0, 10, 10)]] : [['2', square(0, 0, 10, 10)]]);
+      const areas = new Map<string, Area>(
+        p.area
+          ? [
+              ['1', p.area],
+              ['2', square(0, 0, 10, 10)],
+            ]
+          : [['2', square(0, 0, 10, 10)]],
+      );
       const shares = [tagShare, polyShare];
       assert.equal(can(p, 'view', cam, shares, NOW), want, 'the policy agrees with the case');
-      assert.equal(meet(principalRooms(p, 'view', shares, NOW, p.area ? '1' : undefined), cameraRooms('view', cam, shares, NOW, areas)), want);
+      assert.equal(
+        meet(
+          principalRooms(p, 'view', shares, NOW, p.area ? '1' : undefined),
+          cameraRooms('view', cam, shares, NOW, areas),
+        ),
+        want,
+      );
     });
 
   it('a share grants no owner-only action: edit reaches the owners only', () => {
     const shares = [{ ...tagShare, kind: 'all' as const }];
-    assert.equal(meet(principalRooms(user('admin', TRAFFIC), 'edit', shares, NOW), cameraRooms('edit', road, shares, NOW, new Map())), false);
-    assert.equal(meet(principalRooms(user('admin', POLICE), 'edit', shares, NOW), cameraRooms('edit', road, shares, NOW, new Map())), true);
+    assert.equal(
+      meet(
+        principalRooms(user('admin', TRAFFIC), 'edit', shares, NOW),
+        cameraRooms('edit', road, shares, NOW, new Map()),
+      ),
+      false,
+    );
+    assert.equal(
+      meet(
+        principalRooms(user('admin', POLICE), 'edit', shares, NOW),
+        cameraRooms('edit', road, shares, NOW, new Map()),
+      ),
+      true,
+    );
   });
 
   it('department records (scan progress) reach exactly whom inDepartment allows', () => {
@@ -193,6 +259,9 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
   it('room names of one action never serve another', () => {
     const a: CameraAction = 'view';
     const b: CameraAction = 'snapshot';
-    assert.equal(meet(principalRooms(user('viewer', POLICE), a, [], NOW), cameraRooms(b, road, [], NOW, new Map())), false);
+    assert.equal(
+      meet(principalRooms(user('viewer', POLICE), a, [], NOW), cameraRooms(b, road, [], NOW, new Map())),
+      false,
+    );
   });
 });

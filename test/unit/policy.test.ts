@@ -27,11 +27,41 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;
 const TRAFFIC = 2;
 const URBAN = 3;
-const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const square = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
 
 const cam = { id: '7', departmentId: POLICE, tags: ['road', 'school'], lng: 111.7, lat: 29.03 };
-const share = (over: Partial<ShareGrant>): ShareGrant => ({ id: 1, fromDepartmentId: POLICE, toDepartmentId: TRAFFIC, kind: 'all', tags: [], cameraIds: [], polygon: null, expiresAt: null, revokedAt: null, ...over });
-const principal = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({ kind: 'user', id: 1, name: 'u', role, departmentId, area, scopes: [] });
+const share = (over: Partial<ShareGrant>): ShareGrant => ({
+  id: 1,
+  fromDepartmentId: POLICE,
+  toDepartmentId: TRAFFIC,
+  kind: 'all',
+  tags: [],
+  cameraIds: [],
+  polygon: null,
+  expiresAt: null,
+  revokedAt: null,
+  ...over,
+});
+const principal = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({
+  kind: 'user',
+  id: 1,
+  name: 'u',
+  role,
+  departmentId,
+  area,
+  scopes: [],
+});
 
 // Expected rights, written out by hand from DESIGN.md's access model (not derived from the code).
 const RIGHTS: Record<Role, CameraAction[]> = {
@@ -57,11 +87,21 @@ const SITUATIONS: Array<[string, number, ShareGrant[], boolean]> = [
   ['list share without it', TRAFFIC, [share({ kind: 'cameras', cameraIds: ['8'] })], false],
   ['polygon share around it', TRAFFIC, [share({ kind: 'polygon', polygon: square(111.6, 29.0, 111.8, 29.1) })], true],
   ['polygon share elsewhere', TRAFFIC, [share({ kind: 'polygon', polygon: square(112.6, 29.0, 112.8, 29.1) })], false],
-  ['polygon with the camera on its edge', TRAFFIC, [share({ kind: 'polygon', polygon: square(111.7, 29.0, 111.8, 29.1) })], true],
+  [
+    'polygon with the camera on its edge',
+    TRAFFIC,
+    [share({ kind: 'polygon', polygon: square(111.7, 29.0, 111.8, 29.1) })],
+    true,
+  ],
   ['expired share', TRAFFIC, [share({ expiresAt: new Date('2026-11-22T11:59:59Z') })], false],
   ['share expiring later', TRAFFIC, [share({ expiresAt: new Date('2026-11-23T00:00:00Z') })], true],
   ['revoked share', TRAFFIC, [share({ revokedAt: new Date('2026-11-01T00:00:00Z') })], false],
-  ['revoked plus an active tag share', TRAFFIC, [share({ revokedAt: NOW }), share({ id: 2, kind: 'tags', tags: ['road'] })], true],
+  [
+    'revoked plus an active tag share',
+    TRAFFIC,
+    [share({ revokedAt: NOW }), share({ id: 2, kind: 'tags', tags: ['road'] })],
+    true,
+  ],
 ];
 
 describe('access policy matrix', () => {
@@ -76,14 +116,18 @@ describe('access policy matrix', () => {
         assert.equal(visibilityPredicate(p, shares, NOW)(cam), want.includes('view'));
         // the department pre-filter of the spatial index never hides a visible camera
         const depts = visibleDepartments(p, shares, NOW);
-        if (want.includes('view')) assert.ok(depts !== null && depts.includes(cam.departmentId), `departments ${depts}`);
+        if (want.includes('view'))
+          assert.ok(depts !== null && depts.includes(cam.departmentId), `departments ${depts}`);
       });
     }
   }
 
   it('a city-wide admin (no department) may do everything everywhere', () => {
     const p = principal('admin', null);
-    assert.deepEqual(ACTIONS.filter((a) => can(p, a, cam, [], NOW)), ACTIONS);
+    assert.deepEqual(
+      ACTIONS.filter((a) => can(p, a, cam, [], NOW)),
+      ACTIONS,
+    );
     assert.equal(canDo(p, 'department-manage'), true);
     assert.equal(canDo(principal('admin', POLICE), 'department-manage'), false);
   });
@@ -102,23 +146,49 @@ describe('access policy matrix', () => {
   }
 
   it('polygon holes are outside', () => {
-    const holed: Polygon = { type: 'Polygon', coordinates: [square(111.6, 29.0, 111.8, 29.1).coordinates[0]!, square(111.69, 29.02, 111.71, 29.04).coordinates[0]!] };
-    assert.equal(can(principal('viewer', TRAFFIC), 'view', cam, [share({ kind: 'polygon', polygon: holed })], NOW), false);
+    const holed: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        square(111.6, 29.0, 111.8, 29.1).coordinates[0]!,
+        square(111.69, 29.02, 111.71, 29.04).coordinates[0]!,
+      ],
+    };
+    assert.equal(
+      can(principal('viewer', TRAFFIC), 'view', cam, [share({ kind: 'polygon', polygon: holed })], NOW),
+      false,
+    );
   });
 
   it('global actions follow the role', () => {
     const table: Array<[Role, Parameters<typeof canDo>[1], boolean]> = [
-      ['auditor', 'audit-read', true], ['viewer', 'audit-read', false], ['operator', 'discover', true], ['viewer', 'discover', false],
-      ['admin', 'user-manage', true], ['operator', 'user-manage', false], ['integrator', 'spatial-query', true], ['auditor', 'spatial-query', false],
+      ['auditor', 'audit-read', true],
+      ['viewer', 'audit-read', false],
+      ['operator', 'discover', true],
+      ['viewer', 'discover', false],
+      ['admin', 'user-manage', true],
+      ['operator', 'user-manage', false],
+      ['integrator', 'spatial-query', true],
+      ['auditor', 'spatial-query', false],
       // registering a camera decides where the gateway connects: an admin action
-      ['admin', 'camera-register', true], ['operator', 'camera-register', false],
-      ['viewer', 'camera-register', false], ['integrator', 'camera-register', false],
+      ['admin', 'camera-register', true],
+      ['operator', 'camera-register', false],
+      ['viewer', 'camera-register', false],
+      ['integrator', 'camera-register', false],
     ];
-    for (const [role, action, want] of table) assert.equal(canDo(principal(role, POLICE), action, ), want, `${role} ${action}`);
+    for (const [role, action, want] of table)
+      assert.equal(canDo(principal(role, POLICE), action), want, `${role} ${action}`);
   });
 
   it('API key scopes limit what an integrator key may do', () => {
-    const key = (scopes: string[]): Principal => ({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes });
+    const key = (scopes: string[]): Principal => ({
+      kind: 'apikey',
+      id: 9,
+      name: 'k',
+      role: 'integrator',
+      departmentId: POLICE,
+      area: null,
+      scopes,
+    });
     assert.equal(can(key(['view']), 'view', cam, [], NOW), true);
     assert.equal(can(key(['spatial']), 'view', cam, [], NOW), false);
     assert.equal(visibilityPredicate(key(['events']), [], NOW)(cam), false);
@@ -129,11 +199,32 @@ describe('access policy matrix', () => {
   });
 
   it('visible departments: own plus sources of active shares; none without view; all for a city admin', () => {
-    assert.deepEqual(visibleDepartments(principal('viewer', TRAFFIC), [share({}), share({ id: 2, fromDepartmentId: URBAN, kind: 'tags', tags: ['x'] })], NOW), [TRAFFIC, POLICE, URBAN]);
-    assert.deepEqual(visibleDepartments(principal('viewer', TRAFFIC), [share({ expiresAt: NOW }), share({ id: 2, revokedAt: NOW })], NOW), [TRAFFIC]);
+    assert.deepEqual(
+      visibleDepartments(
+        principal('viewer', TRAFFIC),
+        [share({}), share({ id: 2, fromDepartmentId: URBAN, kind: 'tags', tags: ['x'] })],
+        NOW,
+      ),
+      [TRAFFIC, POLICE, URBAN],
+    );
+    assert.deepEqual(
+      visibleDepartments(
+        principal('viewer', TRAFFIC),
+        [share({ expiresAt: NOW }), share({ id: 2, revokedAt: NOW })],
+        NOW,
+      ),
+      [TRAFFIC],
+    );
     assert.deepEqual(visibleDepartments(principal('viewer', URBAN), [share({})], NOW), [URBAN]);
     assert.deepEqual(visibleDepartments(principal('auditor', POLICE), [share({})], NOW), []);
-    assert.deepEqual(visibleDepartments({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes: ['spatial'] }, [], NOW), []);
+    assert.deepEqual(
+      visibleDepartments(
+        { kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes: ['spatial'] },
+        [],
+        NOW,
+      ),
+      [],
+    );
     assert.equal(visibleDepartments(principal('admin', null), [], NOW), null);
   });
 
@@ -151,10 +242,38 @@ describe('access policy matrix', () => {
   const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
   const GATE: Record<Role, Action[]> = {
     admin: [
-      ...EVERYONE, 'view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'camera-register', 'discover', 'audit-read', 'user-manage',
-      'apikey-manage', 'share-read', 'share-manage', 'network-manage', 'department-settings', 'spatial-query', 'event-read',
+      ...EVERYONE,
+      'view',
+      'snapshot',
+      'ptz',
+      'edit',
+      'delete',
+      'share',
+      'resync',
+      'post-event',
+      'camera-register',
+      'discover',
+      'audit-read',
+      'user-manage',
+      'apikey-manage',
+      'share-read',
+      'share-manage',
+      'network-manage',
+      'department-settings',
+      'spatial-query',
+      'event-read',
     ],
-    operator: [...EVERYONE, 'view', 'snapshot', 'ptz', 'resync', 'post-event', 'discover', 'spatial-query', 'event-read'],
+    operator: [
+      ...EVERYONE,
+      'view',
+      'snapshot',
+      'ptz',
+      'resync',
+      'post-event',
+      'discover',
+      'spatial-query',
+      'event-read',
+    ],
     viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
     auditor: [...EVERYONE, 'audit-read', 'share-read'],
     integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'spatial-query', 'event-read'],
@@ -182,17 +301,42 @@ describe('access policy matrix', () => {
   }
 
   it('without credentials only the public actions pass the gate', () => {
-    assert.deepEqual(ALL_ACTIONS.filter((a) => permits(null, a)), PUBLIC);
-    for (const role of ROLES) assert.deepEqual(PUBLIC.filter((a) => permits(principal(role, POLICE), a)), PUBLIC, `${role} too`);
+    assert.deepEqual(
+      ALL_ACTIONS.filter((a) => permits(null, a)),
+      PUBLIC,
+    );
+    for (const role of ROLES)
+      assert.deepEqual(
+        PUBLIC.filter((a) => permits(principal(role, POLICE), a)),
+        PUBLIC,
+        `${role} too`,
+      );
   });
 
   it('API key scopes narrow the gate of an integrator key', () => {
-    const key = (scopes: string[]): Principal => ({ kind: 'apikey', id: 9, name: 'k', role: 'integrator', departmentId: POLICE, area: null, scopes });
+    const key = (scopes: string[]): Principal => ({
+      kind: 'apikey',
+      id: 9,
+      name: 'k',
+      role: 'integrator',
+      departmentId: POLICE,
+      area: null,
+      scopes,
+    });
     const allowed = (scopes: string[]) => ALL_ACTIONS.filter((a) => permits(key(scopes), a));
     assert.deepEqual([...allowed([])].sort(), [...EVERYONE].sort());
-    assert.deepEqual(allowed(['view']).filter((a) => !EVERYONE.includes(a)), ['view', 'snapshot']);
-    assert.deepEqual(allowed(['events']).filter((a) => !EVERYONE.includes(a)), ['post-event', 'event-read']);
-    assert.deepEqual(allowed(['spatial']).filter((a) => !EVERYONE.includes(a)), ['spatial-query']);
+    assert.deepEqual(
+      allowed(['view']).filter((a) => !EVERYONE.includes(a)),
+      ['view', 'snapshot'],
+    );
+    assert.deepEqual(
+      allowed(['events']).filter((a) => !EVERYONE.includes(a)),
+      ['post-event', 'event-read'],
+    );
+    assert.deepEqual(
+      allowed(['spatial']).filter((a) => !EVERYONE.includes(a)),
+      ['spatial-query'],
+    );
   });
 
   // [who, action, departmentScope]: whose records each department-scoped action reaches
@@ -213,7 +357,8 @@ describe('access policy matrix', () => {
   for (const [name, p, action, want] of SCOPES) {
     it(`department scope: ${name} → ${want}`, () => {
       assert.equal(departmentScope(p, action), want);
-      for (const d of [POLICE, TRAFFIC, URBAN, null]) assert.equal(inDepartment(p, action, d), want === 'all' || (want !== null && want === d), `department ${d}`);
+      for (const d of [POLICE, TRAFFIC, URBAN, null])
+        assert.equal(inDepartment(p, action, d), want === 'all' || (want !== null && want === d), `department ${d}`);
     });
   }
 
@@ -229,4 +374,3 @@ describe('access policy matrix', () => {
     assert.deepEqual(ROLES.filter(mayBeCityWide), ['admin', 'auditor']);
   });
 });
-

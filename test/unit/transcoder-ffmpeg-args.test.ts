@@ -1,30 +1,115 @@
 // Expected ffmpeg command lines of buildFfmpegArgs / buildSpawnCommand, as pure data.
 import assert from 'node:assert/strict';
-import { buildFfmpegArgs, buildSpawnCommand, type FfmpegArgOptions, type FfmpegCommand } from '../../transcoder/ffmpeg-args';
+import {
+  buildFfmpegArgs,
+  buildSpawnCommand,
+  type FfmpegArgOptions,
+  type FfmpegCommand,
+} from '../../transcoder/ffmpeg-args';
 import type { StreamSpec } from '../../transcoder/stream-spec';
 
-const OPTS: FfmpegArgOptions = { segmentSeconds: 1, listSize: 6, rtspTimeoutS: 5, maxHeight: 720, audio: 'aac-or-drop' };
+const OPTS: FfmpegArgOptions = {
+  segmentSeconds: 1,
+  listSize: 6,
+  rtspTimeoutS: 5,
+  maxHeight: 720,
+  audio: 'aac-or-drop',
+};
 const OUT = '/var/hls/cam1.main';
 const URL = 'rtsp://admin:pw@10.0.0.5:554/Streaming/Channels/101';
 
 /** The expected command: argv without any URL; the URL and RTSP options in the script read on fd 3. */
-const cmd = (url: string, videoOnly: boolean, output: string[], o: { whitelist?: string; timeout?: string } = {}): FfmpegCommand => ({
+const cmd = (
+  url: string,
+  videoOnly: boolean,
+  output: string[],
+  o: { whitelist?: string; timeout?: string } = {},
+): FfmpegCommand => ({
   args: [
-    '-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-progress', 'pipe:1',
-    '-protocol_whitelist', o.whitelist ?? 'pipe,rtsp,rtp,udp,tcp', '-f', 'concat', '-safe', '0',
-    '-probesize', '32768', '-analyzeduration', '500000', '-i', 'pipe:3',
-    '-map', '0:v:0', ...(videoOnly ? [] : ['-map', '0:a:0?']), ...output,
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'level+info',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    '-protocol_whitelist',
+    o.whitelist ?? 'pipe,rtsp,rtp,udp,tcp',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-probesize',
+    '32768',
+    '-analyzeduration',
+    '500000',
+    '-i',
+    'pipe:3',
+    '-map',
+    '0:v:0',
+    ...(videoOnly ? [] : ['-map', '0:a:0?']),
+    ...output,
   ],
-  sourceScript: ['ffconcat version 1.0', `file '${url}'`, 'option rtsp_transport tcp', `option timeout ${o.timeout ?? '5000000'}`,
-    'option probesize 32768', 'option analyzeduration 500000', ...(videoOnly ? ['option allowed_media_types video'] : []), ''].join('\n'),
+  sourceScript: [
+    'ffconcat version 1.0',
+    `file '${url}'`,
+    'option rtsp_transport tcp',
+    `option timeout ${o.timeout ?? '5000000'}`,
+    'option probesize 32768',
+    'option analyzeduration 500000',
+    ...(videoOnly ? ['option allowed_media_types video'] : []),
+    '',
+  ].join('\n'),
 });
-const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-  '-vf', "scale=-2:'min(ih,720)'", '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0'];
-const hls = (flags = 'delete_segments+omit_endlist+independent_segments', start = '0', init = 'init0.mp4'): string[] => [
-  '-f', 'hls', '-hls_segment_type', 'fmp4', '-hls_time', '0.9', '-hls_list_size', '6', '-hls_flags', flags,
-  '-start_number', start, '-hls_fmp4_init_filename', init, '-hls_segment_filename', `${OUT}/seg%d.m4s`, `${OUT}/ffmpeg.m3u8`,
+const X264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-tune',
+  'zerolatency',
+  '-profile:v',
+  'high',
+  '-pix_fmt',
+  'yuv420p',
+  '-vf',
+  "scale=-2:'min(ih,720)'",
+  '-force_key_frames',
+  'expr:gte(t,n_forced*1)',
+  '-sc_threshold',
+  '0',
 ];
-const spec = (over: Partial<StreamSpec>): StreamSpec => ({ cameraId: 'cam1', profile: 'main', url: URL, codec: 'h264', audioCodec: null, ...over });
+const hls = (
+  flags = 'delete_segments+omit_endlist+independent_segments',
+  start = '0',
+  init = 'init0.mp4',
+): string[] => [
+  '-f',
+  'hls',
+  '-hls_segment_type',
+  'fmp4',
+  '-hls_time',
+  '0.9',
+  '-hls_list_size',
+  '6',
+  '-hls_flags',
+  flags,
+  '-start_number',
+  start,
+  '-hls_fmp4_init_filename',
+  init,
+  '-hls_segment_filename',
+  `${OUT}/seg%d.m4s`,
+  `${OUT}/ffmpeg.m3u8`,
+];
+const spec = (over: Partial<StreamSpec>): StreamSpec => ({
+  cameraId: 'cam1',
+  profile: 'main',
+  url: URL,
+  codec: 'h264',
+  audioCodec: null,
+  ...over,
+});
 
 interface Case {
   name: string;
@@ -39,7 +124,8 @@ const CASES: Case[] = [
   { name: 'h265 transcoded to h264', spec: spec({ codec: 'h265' }), expected: cmd(URL, true, [...X264, ...hls()]) },
   { name: 'hevc alias transcoded', spec: spec({ codec: 'HEVC' }), expected: cmd(URL, true, [...X264, ...hls()]) },
   {
-    name: 'h265 passthrough tagged hvc1', spec: spec({ codec: 'h265', passthroughH265: true }),
+    name: 'h265 passthrough tagged hvc1',
+    spec: spec({ codec: 'h265', passthroughH265: true }),
     expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...hls()]),
   },
   { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: cmd(URL, true, [...X264, ...hls()]) },
@@ -49,13 +135,35 @@ const CASES: Case[] = [
     opts: { maxHeight: 480, segmentSeconds: 2 },
     expected: cmd(URL, true, [
       ...X264.map((a) => a.replace('720', '480').replace('n_forced*1', 'n_forced*2')),
-      ...hls().map((a) => (a === '0.9' ? '1.8' : a))]),
+      ...hls().map((a) => (a === '0.9' ? '1.8' : a)),
+    ]),
   },
-  { name: 'aac audio copied', spec: spec({ audioCodec: 'aac' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },
-  { name: 'AAC upper case copied', spec: spec({ audioCodec: 'AAC' }), expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]) },
-  { name: 'pcm_alaw dropped under aac-or-drop', spec: spec({ audioCodec: 'pcm_alaw' }), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
-  { name: 'unknown audio dropped under aac-or-drop', spec: spec({ audioCodec: undefined }), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
-  { name: 'aac dropped under drop', spec: spec({ audioCodec: 'aac' }), opts: { audio: 'drop' }, expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
+  {
+    name: 'aac audio copied',
+    spec: spec({ audioCodec: 'aac' }),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]),
+  },
+  {
+    name: 'AAC upper case copied',
+    spec: spec({ audioCodec: 'AAC' }),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]),
+  },
+  {
+    name: 'pcm_alaw dropped under aac-or-drop',
+    spec: spec({ audioCodec: 'pcm_alaw' }),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+  },
+  {
+    name: 'unknown audio dropped under aac-or-drop',
+    spec: spec({ audioCodec: undefined }),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+  },
+  {
+    name: 'aac dropped under drop',
+    spec: spec({ audioCodec: 'aac' }),
+    opts: { audio: 'drop' },
+    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+  },
   {
     name: 'pcm_mulaw transcoded to aac under transcode',
     spec: spec({ audioCodec: 'pcm_mulaw' }),
@@ -69,13 +177,17 @@ const CASES: Case[] = [
     expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
   },
   {
-    name: 'no audio stays dropped under transcode', spec: spec({ audioCodec: null }), opts: { audio: 'transcode' },
+    name: 'no audio stays dropped under transcode',
+    spec: spec({ audioCodec: null }),
+    opts: { audio: 'transcode' },
     expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
   },
   {
     name: 'rtsps adds tls and rtsps to the whitelist',
     spec: spec({ url: 'rtsps://cam.example:322/live' }),
-    expected: cmd('rtsps://cam.example:322/live', true, ['-c:v', 'copy', ...hls()], { whitelist: 'pipe,rtsp,rtsps,rtp,udp,tcp,tls' }),
+    expected: cmd('rtsps://cam.example:322/live', true, ['-c:v', 'copy', ...hls()], {
+      whitelist: 'pipe,rtsp,rtsps,rtp,udp,tcp,tls',
+    }),
   },
   {
     name: 'separate credentials percent-encoded into the url',
@@ -86,10 +198,16 @@ const CASES: Case[] = [
     name: 'restart run continues numbering with a new init and a discontinuity',
     spec: spec({}),
     run: { generation: 3, startNumber: 42 },
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4')]),
+    expected: cmd(URL, true, [
+      '-c:v',
+      'copy',
+      ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4'),
+    ]),
   },
   {
-    name: 'rtsp timeout in microseconds', spec: spec({}), opts: { rtspTimeoutS: 2.5 },
+    name: 'rtsp timeout in microseconds',
+    spec: spec({}),
+    opts: { rtspTimeoutS: 2.5 },
     expected: cmd(URL, true, ['-c:v', 'copy', ...hls()], { timeout: '2500000' }),
   },
 ];
@@ -126,19 +244,31 @@ describe('transcoder buildFfmpegArgs', () => {
     const s = spec({ url: 'rtsp://10.0.0.5/live', username: 'admin', password: "it's S3cret" });
     const { args, sourceScript } = buildFfmpegArgs(s, OPTS, OUT);
     const argv = args.join(' ');
-    for (const secret of ['S3cret', 'admin', '10.0.0.5', 'rtsp://']) assert.ok(!argv.includes(secret), `${secret} in argv: ${argv}`);
+    for (const secret of ['S3cret', 'admin', '10.0.0.5', 'rtsp://'])
+      assert.ok(!argv.includes(secret), `${secret} in argv: ${argv}`);
     assert.ok(sourceScript.includes("file 'rtsp://admin:it'\\''s%20S3cret@10.0.0.5/live'"), sourceScript);
   });
 
   it('rejects a bad url before building anything', () => {
-    assert.throws(() => buildFfmpegArgs(spec({ url: 'file:///etc/passwd' }), OPTS, OUT), { name: 'TranscoderInputError' });
+    assert.throws(() => buildFfmpegArgs(spec({ url: 'file:///etc/passwd' }), OPTS, OUT), {
+      name: 'TranscoderInputError',
+    });
   });
 });
 
 describe('transcoder buildSpawnCommand', () => {
   const CMD_CASES: Array<{ name: string; setpriv: string | null; expected: { file: string; args: string[] } }> = [
-    { name: 'wrapped in setpriv --pdeathsig SIGKILL', setpriv: '/usr/bin/setpriv', expected: { file: '/usr/bin/setpriv', args: ['--pdeathsig', 'SIGKILL', '--', '/usr/bin/ffmpeg', '-x', '1'] } },
-    { name: 'bare ffmpeg when setpriv is null', setpriv: null, expected: { file: '/usr/bin/ffmpeg', args: ['-x', '1'] } },
+    {
+      name: 'wrapped in setpriv --pdeathsig SIGKILL',
+      setpriv: '/usr/bin/setpriv',
+      expected: { file: '/usr/bin/setpriv', args: ['--pdeathsig', 'SIGKILL', '--', '/usr/bin/ffmpeg', '-x', '1'] },
+    },
+    {
+      name: 'bare ffmpeg when setpriv is null',
+      setpriv: null,
+      expected: { file: '/usr/bin/ffmpeg', args: ['-x', '1'] },
+    },
   ];
-  for (const c of CMD_CASES) it(c.name, () => assert.deepEqual(buildSpawnCommand('/usr/bin/ffmpeg', c.setpriv, ['-x', '1']), c.expected));
+  for (const c of CMD_CASES)
+    it(c.name, () => assert.deepEqual(buildSpawnCommand('/usr/bin/ffmpeg', c.setpriv, ['-x', '1']), c.expected));
 });

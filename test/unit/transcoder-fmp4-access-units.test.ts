@@ -15,7 +15,8 @@ const u32 = (...v: number[]): Buffer => {
   return b;
 };
 /** Length-prefixed NAL units (4-byte lengths), as ffmpeg's mp4 muxer writes them. */
-const nals = (...units: number[][]): Buffer => Buffer.concat(units.map((u) => Buffer.concat([u32(u.length), Buffer.from(u)])));
+const nals = (...units: number[][]): Buffer =>
+  Buffer.concat(units.map((u) => Buffer.concat([u32(u.length), Buffer.from(u)])));
 
 // H.264: AUD, SPS, PPS, IDR slice starting the picture (first_mb_in_slice 0 → first bit 1), IDR slice at MB 40 (first bit 0)
 const AUD = [0x09, 0xf0, 0x00];
@@ -39,12 +40,22 @@ interface S {
 /** One fragment (styp, moof with one traf per track, mdat) the way ffmpeg's hls muxer lays it out. */
 function segment(tracks: Array<{ id: number; samples: S[] }>): Buffer {
   const build = (offsets: number[]): Buffer =>
-    box('moof', box('mfhd', u32(0, 7)), ...tracks.map((t, i) =>
-      box('traf',
-        box('tfhd', u32(0x020000, t.id)),
-        box('tfdt', u32(0x01000000, 0, 9000)),
-        box('trun', u32(0x000f01, t.samples.length, offsets[i]!), ...t.samples.map((s) => u32(s.duration, s.data.length, s.flags ?? 0x01010000, 0)))),
-    ));
+    box(
+      'moof',
+      box('mfhd', u32(0, 7)),
+      ...tracks.map((t, i) =>
+        box(
+          'traf',
+          box('tfhd', u32(0x020000, t.id)),
+          box('tfdt', u32(0x01000000, 0, 9000)),
+          box(
+            'trun',
+            u32(0x000f01, t.samples.length, offsets[i]!),
+            ...t.samples.map((s) => u32(s.duration, s.data.length, s.flags ?? 0x01010000, 0)),
+          ),
+        ),
+      ),
+    );
   const sizing = build(tracks.map(() => 0));
   const offsets: number[] = [];
   let at = sizing.length + 8;
@@ -110,35 +121,98 @@ const CASES: Case[] = [
   {
     name: 'H.264 keyframe split after its first slice (SPS/PPS repeated) → one sample, durations added',
     codec: 'h264',
-    tracks: [{ id: 1, samples: [{ data: key, duration: 1 }, { data: keyRest, duration: 1023, flags: 0x02000000 }, { data: p, duration: 1024 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: key, duration: 1 },
+          { data: keyRest, duration: 1023, flags: 0x02000000 },
+          { data: p, duration: 1024 },
+        ],
+      },
+    ],
     merged: 1,
-    expected: { 1: [[cat(key, keyRest), 1024], [p, 1024]] },
+    expected: {
+      1: [
+        [cat(key, keyRest), 1024],
+        [p, 1024],
+      ],
+    },
   },
   {
     name: 'H.264 picture split in three → one sample',
     codec: 'h264',
-    tracks: [{ id: 1, samples: [{ data: key, duration: 1 }, { data: keyRest, duration: 1 }, { data: keyRest, duration: 1022 }, { data: p, duration: 1024 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: key, duration: 1 },
+          { data: keyRest, duration: 1 },
+          { data: keyRest, duration: 1022 },
+          { data: p, duration: 1024 },
+        ],
+      },
+    ],
     merged: 2,
-    expected: { 1: [[cat(key, keyRest, keyRest), 1024], [p, 1024]] },
+    expected: {
+      1: [
+        [cat(key, keyRest, keyRest), 1024],
+        [p, 1024],
+      ],
+    },
   },
   {
     name: 'H.264 slices of one picture in one sample (the normal case) → untouched',
     codec: 'h264',
-    tracks: [{ id: 1, samples: [{ data: nals(AUD, SPS, PPS, IDR_FIRST, IDR_REST), duration: 1024 }, { data: p, duration: 1024 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: nals(AUD, SPS, PPS, IDR_FIRST, IDR_REST), duration: 1024 },
+          { data: p, duration: 1024 },
+        ],
+      },
+    ],
     merged: 0,
-    expected: { 1: [[nals(AUD, SPS, PPS, IDR_FIRST, IDR_REST), 1024], [p, 1024]] },
+    expected: {
+      1: [
+        [nals(AUD, SPS, PPS, IDR_FIRST, IDR_REST), 1024],
+        [p, 1024],
+      ],
+    },
   },
   {
     name: 'a continuation as the first sample of the fragment has nothing to join → kept',
     codec: 'h264',
-    tracks: [{ id: 1, samples: [{ data: keyRest, duration: 1024 }, { data: p, duration: 1024 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: keyRest, duration: 1024 },
+          { data: p, duration: 1024 },
+        ],
+      },
+    ],
     merged: 0,
-    expected: { 1: [[keyRest, 1024], [p, 1024]] },
+    expected: {
+      1: [
+        [keyRest, 1024],
+        [p, 1024],
+      ],
+    },
   },
   {
     name: 'H.265 keyframe split (VPS/SPS/PPS repeated before the second slice segment) → one sample',
     codec: 'h265',
-    tracks: [{ id: 1, samples: [{ data: nals(H5_VPS, H5_IDR_FIRST), duration: 2 }, { data: nals(H5_VPS, H5_IDR_REST), duration: 1022 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: nals(H5_VPS, H5_IDR_FIRST), duration: 2 },
+          { data: nals(H5_VPS, H5_IDR_REST), duration: 1022 },
+        ],
+      },
+    ],
     merged: 1,
     expected: { 1: [[cat(nals(H5_VPS, H5_IDR_FIRST), nals(H5_VPS, H5_IDR_REST)), 1024]] },
   },
@@ -146,18 +220,53 @@ const CASES: Case[] = [
     name: 'video merged, the audio track after it still addresses its own bytes (data offsets moved)',
     codec: 'h264',
     tracks: [
-      { id: 1, samples: [{ data: key, duration: 1 }, { data: keyRest, duration: 1023 }, { data: p, duration: 1024 }] },
-      { id: 2, samples: [{ data: Buffer.from('audio-frame-1'), duration: 1024 }, { data: Buffer.from('audio-frame-2'), duration: 1024 }] },
+      {
+        id: 1,
+        samples: [
+          { data: key, duration: 1 },
+          { data: keyRest, duration: 1023 },
+          { data: p, duration: 1024 },
+        ],
+      },
+      {
+        id: 2,
+        samples: [
+          { data: Buffer.from('audio-frame-1'), duration: 1024 },
+          { data: Buffer.from('audio-frame-2'), duration: 1024 },
+        ],
+      },
     ],
     merged: 1,
-    expected: { 1: [[cat(key, keyRest), 1024], [p, 1024]], 2: [[Buffer.from('audio-frame-1'), 1024], [Buffer.from('audio-frame-2'), 1024]] },
+    expected: {
+      1: [
+        [cat(key, keyRest), 1024],
+        [p, 1024],
+      ],
+      2: [
+        [Buffer.from('audio-frame-1'), 1024],
+        [Buffer.from('audio-frame-2'), 1024],
+      ],
+    },
   },
   {
     name: 'a sample whose NAL lengths do not tile it is not read as a continuation',
     codec: 'h264',
-    tracks: [{ id: 1, samples: [{ data: key, duration: 1 }, { data: Buffer.concat([u32(999), Buffer.from(IDR_REST)]), duration: 1023 }] }],
+    tracks: [
+      {
+        id: 1,
+        samples: [
+          { data: key, duration: 1 },
+          { data: Buffer.concat([u32(999), Buffer.from(IDR_REST)]), duration: 1023 },
+        ],
+      },
+    ],
     merged: 0,
-    expected: { 1: [[key, 1], [Buffer.concat([u32(999), Buffer.from(IDR_REST)]), 1023]] },
+    expected: {
+      1: [
+        [key, 1],
+        [Buffer.concat([u32(999), Buffer.from(IDR_REST)]), 1023],
+      ],
+    },
   },
 ];
 
@@ -172,14 +281,21 @@ describe('transcoder fMP4 split pictures (mergeSplitPictures)', () => {
       for (const [id, samples] of Object.entries(c.expected)) {
         const list = got.get(Number(id));
         assert.ok(list, `track ${id} present`);
-        assert.deepEqual(list.map((s) => s.duration), samples.map((s) => s[1]), `track ${id} durations`);
+        assert.deepEqual(
+          list.map((s) => s.duration),
+          samples.map((s) => s[1]),
+          `track ${id} durations`,
+        );
         list.forEach((s, i) => assert.ok(s.data.equals(samples[i]![0]), `track ${id} sample ${i} bytes`));
       }
     });
   }
 
   it('the keyframe flags of the merged sample are those of its first part', () => {
-    const samples = [{ data: key, duration: 1, flags: 0x02000000 }, { data: keyRest, duration: 1023, flags: 0x01010000 }];
+    const samples = [
+      { data: key, duration: 1, flags: 0x02000000 },
+      { data: keyRest, duration: 1023, flags: 0x01010000 },
+    ];
     const r = mergeSplitPictures(segment([{ id: 1, samples }]), 'h264');
     const trun = r.segment.indexOf('trun') - 4;
     assert.equal(r.segment.readUInt32BE(trun + 12), 1, 'one sample');
@@ -187,7 +303,15 @@ describe('transcoder fMP4 split pictures (mergeSplitPictures)', () => {
   });
 
   it('truncated or foreign input comes back unchanged', () => {
-    const whole = segment([{ id: 1, samples: [{ data: key, duration: 1 }, { data: keyRest, duration: 1023 }] }]);
+    const whole = segment([
+      {
+        id: 1,
+        samples: [
+          { data: key, duration: 1 },
+          { data: keyRest, duration: 1023 },
+        ],
+      },
+    ]);
     for (const bad of [whole.subarray(0, whole.length - 30), Buffer.from('not an mp4 at all'), Buffer.alloc(0)]) {
       const r = mergeSplitPictures(bad, 'h264');
       assert.equal(r.merged, 0);

@@ -22,7 +22,11 @@ const CASES: Array<{ name: string; lines: string[]; expected: string[] }> = [
   },
   {
     name: 'audio before video: the video is named',
-    lines: ["Input #0, rtsp, from 'x':", '  Stream #0:0: Audio: pcm_alaw, 8000 Hz, mono', '  Stream #0:1: Video: mjpeg (Baseline), yuvj420p'],
+    lines: [
+      "Input #0, rtsp, from 'x':",
+      '  Stream #0:0: Audio: pcm_alaw, 8000 Hz, mono',
+      '  Stream #0:1: Video: mjpeg (Baseline), yuvj420p',
+    ],
     expected: ['mjpeg'],
   },
   { name: 'only the output names a codec: nothing', lines: COPY.filter((l) => !l.includes('hevc')), expected: [] },
@@ -34,10 +38,19 @@ describe('transcoder input report', () => {
   for (const c of CASES) {
     it(c.name, () => {
       const r = new InputReportReader();
-      assert.deepEqual(c.lines.map((l) => r.push(l)).filter((x) => x !== null), c.expected);
+      assert.deepEqual(
+        c.lines.map((l) => r.push(l)).filter((x) => x !== null),
+        c.expected,
+      );
     });
   }
   it('normalizeCodec: hevc/HEVC → h265, others lower-cased', () => {
-    assert.deepEqual(['hevc', 'HEVC', 'H264', 'h265', 'mjpeg'].map(normalizeCodec), ['h265', 'h265', 'h264', 'h265', 'mjpeg']);
+    assert.deepEqual(['hevc', 'HEVC', 'H264', 'h265', 'mjpeg'].map(normalizeCodec), [
+      'h265',
+      'h265',
+      'h264',
+      'h265',
+      'mjpeg',
+    ]);
   });
 });

@@ -46,17 +46,23 @@ const GOOD_URLS = [
 describe('transcoder validateSourceUrl', () => {
   for (const [name, url] of BAD_URLS) {
     it(`rejects ${name}`, () => {
-      assert.throws(() => validateSourceUrl(url), (e: unknown) => {
-        assert.ok(e instanceof TranscoderInputError);
-        assert.match(e.message, /^transcoder: source url .* rejected: /);
-        return true;
-      });
+      assert.throws(
+        () => validateSourceUrl(url),
+        (e: unknown) => {
+          assert.ok(e instanceof TranscoderInputError);
+          assert.match(e.message, /^transcoder: source url .* rejected: /);
+          return true;
+        },
+      );
     });
   }
   for (const url of GOOD_URLS) it(`accepts ${url}`, () => assert.equal(validateSourceUrl(url), url));
 
   it('masks the password in the error message', () => {
-    assert.throws(() => validateSourceUrl('http://admin:topsecret@10.0.0.1/'), (e: Error) => !e.message.includes('topsecret') && e.message.includes('admin:***@'));
+    assert.throws(
+      () => validateSourceUrl('http://admin:topsecret@10.0.0.1/'),
+      (e: Error) => !e.message.includes('topsecret') && e.message.includes('admin:***@'),
+    );
   });
 });
 
@@ -74,7 +80,11 @@ describe('transcoder validateSpec', () => {
     ['bad url', { url: 'concat:a|b' }, /source url "concat:a\|b"/],
   ];
   for (const [name, over, re] of BAD) {
-    it(`rejects ${name}`, () => assert.throws(() => validateSpec({ ...ok, ...over } as StreamSpec), (e: Error) => e instanceof TranscoderInputError && re.test(e.message)));
+    it(`rejects ${name}`, () =>
+      assert.throws(
+        () => validateSpec({ ...ok, ...over } as StreamSpec),
+        (e: Error) => e instanceof TranscoderInputError && re.test(e.message),
+      ));
   }
   it('normalises codec names to lower case', () => {
     assert.deepEqual(validateSpec({ ...ok, audioCodec: 'AAC' }), { ...ok, codec: 'h264', audioCodec: 'aac' });

@@ -17,7 +17,13 @@ describe('transcoder backoffDelayMs', () => {
     ['failing: ceiling, low jitter', 5, 0, 27000],
     ['failing: ceiling, high jitter', 9, 0.999999, 30000],
   ];
-  for (const [name, f, r, expected] of CASES) it(name, () => assert.equal(backoffDelayMs(f, O, () => r), expected));
+  for (const [name, f, r, expected] of CASES)
+    it(name, () =>
+      assert.equal(
+        backoffDelayMs(f, O, () => r),
+        expected,
+      ),
+    );
 
   it('never exceeds the ceiling before failing', () => {
     const o = { backoffInitialMs: 1000, backoffMaxMs: 3000, failuresBeforeOffline: 50 };
@@ -49,7 +55,10 @@ describe('transcoder ProgressParser', () => {
     const p = new ProgressParser((r) => got.push(r));
     p.push('x'.repeat(5000));
     p.push('\nframe=1\nprogress=continue\n');
-    assert.deepEqual(got.map((r) => r.frame), [1]);
+    assert.deepEqual(
+      got.map((r) => r.frame),
+      [1],
+    );
   });
 });
 
@@ -68,5 +77,10 @@ describe('transcoder resolveOptions', () => {
     ['bad audio', { audio: 'mp3' }, /option audio = "mp3"/],
     ['root hlsDir', { hlsDir: '/' }, /option hlsDir = "\/"/],
   ];
-  for (const [name, o, re] of BAD) it(`rejects ${name}`, () => assert.throws(() => resolveOptions(o), (e: Error) => e instanceof TranscoderInputError && re.test(e.message)));
+  for (const [name, o, re] of BAD)
+    it(`rejects ${name}`, () =>
+      assert.throws(
+        () => resolveOptions(o),
+        (e: Error) => e instanceof TranscoderInputError && re.test(e.message),
+      ));
 });

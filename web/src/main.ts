@@ -14,7 +14,10 @@ const root = document.getElementById('app') ?? document.body;
 let shell: Shell | null = null;
 let realtime: Realtime | null = null;
 
-const FALLBACK_CONFIG: ClientConfig = { map: { center: [116.397, 39.909], zoom: 12, baseLayers: [] }, gis: { defaultRangeM: 80 } };
+const FALLBACK_CONFIG: ClientConfig = {
+  map: { center: [116.397, 39.909], zoom: 12, baseLayers: [] },
+  gis: { defaultRangeM: 80 },
+};
 
 async function clientConfig(): Promise<ClientConfig> {
   try {
@@ -37,7 +40,11 @@ function showLogin(): void {
 
 async function showConsole(): Promise<void> {
   try {
-    const [me, departments, config] = await Promise.all([api<Me>('GET', '/auth/me'), api<Department[]>('GET', '/departments'), clientConfig()]);
+    const [me, departments, config] = await Promise.all([
+      api<Me>('GET', '/auth/me'),
+      api<Department[]>('GET', '/departments'),
+      clientConfig(),
+    ]);
     realtime = new Realtime();
     realtime.start();
     const ctx: AppContext = { me, departments, realtime, config, play: () => undefined };

@@ -67,7 +67,9 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw('CREATE INDEX cameras_tags_gin ON cameras USING gin (tags)');
   await knex.raw("ALTER TABLE cameras ADD CONSTRAINT cameras_source_chk CHECK (source IN ('onvif','rtsp'))");
-  await knex.raw('ALTER TABLE cameras ADD CONSTRAINT cameras_lnglat_chk CHECK (lng BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90)');
+  await knex.raw(
+    'ALTER TABLE cameras ADD CONSTRAINT cameras_lnglat_chk CHECK (lng BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90)',
+  );
 
   await knex.schema.createTable('users', (t) => {
     t.increments('id');
@@ -81,7 +83,9 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('disabled').notNullable().defaultTo(false);
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw("ALTER TABLE users ADD CONSTRAINT users_role_chk CHECK (role IN ('admin','operator','viewer','auditor','integrator'))");
+  await knex.raw(
+    "ALTER TABLE users ADD CONSTRAINT users_role_chk CHECK (role IN ('admin','operator','viewer','auditor','integrator'))",
+  );
 
   await knex.schema.createTable('sessions', (t) => {
     t.uuid('id').primary();
@@ -119,8 +123,12 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('created_by').references('users.id').onDelete('SET NULL');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw("ALTER TABLE shares ADD CONSTRAINT shares_kind_chk CHECK (kind IN ('all','tags','cameras','polygon'))");
-  await knex.raw('ALTER TABLE shares ADD CONSTRAINT shares_not_self_chk CHECK (from_department_id <> to_department_id)');
+  await knex.raw(
+    "ALTER TABLE shares ADD CONSTRAINT shares_kind_chk CHECK (kind IN ('all','tags','cameras','polygon'))",
+  );
+  await knex.raw(
+    'ALTER TABLE shares ADD CONSTRAINT shares_not_self_chk CHECK (from_department_id <> to_department_id)',
+  );
 
   await knex.schema.createTable('events', (t) => {
     t.bigIncrements('id');
@@ -169,7 +177,18 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   // dropping the table is the one deletion the trigger cannot and should not block
-  for (const table of ['audit_log', 'events', 'shares', 'api_keys', 'sessions', 'users', 'cameras', 'grids', 'networks', 'departments'])
+  for (const table of [
+    'audit_log',
+    'events',
+    'shares',
+    'api_keys',
+    'sessions',
+    'users',
+    'cameras',
+    'grids',
+    'networks',
+    'departments',
+  ])
     await knex.schema.dropTableIfExists(table);
   await knex.raw('DROP FUNCTION IF EXISTS audit_log_append_only()');
 }

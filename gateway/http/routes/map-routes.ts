@@ -19,7 +19,12 @@ const tileParams = z.strictObject({
 
 export function registerMapRoutes(api: ApiRouter, tiles: TileSource): void {
   api.add({
-    method: 'get', path: '/map/tiles/{id}/{z}/{x}/{y}', tag: 'meta', action: 'base-map-read', params: tileParams, produces: 'image/png',
+    method: 'get',
+    path: '/map/tiles/{id}/{z}/{x}/{y}',
+    tag: 'meta',
+    action: 'base-map-read',
+    params: tileParams,
+    produces: 'image/png',
     summary:
       'A tile of an offline MBTiles base layer (XYZ address, row 0 at the top): png, jpeg, webp or gzip protobuf ' +
       'as the file holds; 404 when the file has none',

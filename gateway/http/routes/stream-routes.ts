@@ -19,32 +19,55 @@ export interface SnapshotProvider {
   snapshot(principal: Parameters<StreamService['open']>[0], cameraId: string): Promise<Buffer>;
 }
 
-export function registerStreamRoutes(api: ApiRouter, streams: StreamService, snapshots: SnapshotProvider, stills: Pick<StillService, 'take'>): void {
+export function registerStreamRoutes(
+  api: ApiRouter,
+  streams: StreamService,
+  snapshots: SnapshotProvider,
+  stills: Pick<StillService, 'take'>,
+): void {
   api.add({
-    method: 'post', path: '/cameras/{id}/streams', tag: 'streams', action: 'view', status: 201,
-    summary: 'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token ' +
+    method: 'post',
+    path: '/cameras/{id}/streams',
+    tag: 'streams',
+    action: 'view',
+    status: 201,
+    summary:
+      'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token ' +
       '(renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
-    params: idParam, body: streamRequest, auditRefusal: { action: 'stream.open', targetType: 'camera' },
+    params: idParam,
+    body: streamRequest,
+    auditRefusal: { action: 'stream.open', targetType: 'camera' },
     response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
   });
   api.add({
-    method: 'get', path: '/cameras/{id}/snapshot', tag: 'streams', action: 'snapshot', summary: 'A current JPEG of the camera (cached a few seconds)', params: idParam, produces: 'image/jpeg',
+    method: 'get',
+    path: '/cameras/{id}/snapshot',
+    tag: 'streams',
+    action: 'snapshot',
+    summary: 'A current JPEG of the camera (cached a few seconds)',
+    params: idParam,
+    produces: 'image/jpeg',
     handler: async (ctx) => {
       const jpeg = await snapshots.snapshot(ctx.principal, ctx.params.id);
       expressOf(ctx).res.set('Cache-Control', 'private, max-age=5').type('image/jpeg').send(jpeg);
     },
   });
   api.add({
-    method: 'post', path: '/cameras/{id}/stills', tag: 'streams', action: 'snapshot', params: idParam, produces: 'image/jpeg',
+    method: 'post',
+    path: '/cameras/{id}/stills',
+    tag: 'streams',
+    action: 'snapshot',
+    params: idParam,
+    produces: 'image/jpeg',
     auditRefusal: { action: STILL_AUDIT_ACTION, targetType: 'camera' },
     summary:
       'Save a still: a JPEG of the camera taken now at full resolution (main profile), as a download; needs viewing rights ' +
       'and is audited (camera.still). 502/503 with the reason when the camera gives no picture.',
     handler: async (ctx) => {
       const still = await stills.take(ctx.principal, ctx.params.id, ctx.ip);
-      expressOf(ctx).res
-        .set({
+      expressOf(ctx)
+        .res.set({
           'Cache-Control': 'no-store',
           'Content-Disposition': `attachment; filename="${still.filename}"`,
           'X-Still-Taken-At': still.takenAt.toISOString(),

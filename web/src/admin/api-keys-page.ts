@@ -23,7 +23,13 @@ export function apiKeysPage(): HTMLElement {
             (k) =>
               k.revokedAt
                 ? label(h('span', { class: 'muted' }), 'common.revoked')
-                : h('button', { class: 'btn small danger', i18n: 'common.revoke', onclick: async () => { if (await attempt(() => api('DELETE', `/api-keys/${k.id}`))) await reload(); } }),
+                : h('button', {
+                    class: 'btn small danger',
+                    i18n: 'common.revoke',
+                    onclick: async () => {
+                      if (await attempt(() => api('DELETE', `/api-keys/${k.id}`))) await reload();
+                    },
+                  }),
           ],
         ],
         keys,
@@ -32,7 +38,9 @@ export function apiKeysPage(): HTMLElement {
     );
   };
   const name = h('input', { name: 'name', required: true });
-  const scopes = ['view', 'spatial', 'events'].map((s) => h('input', { type: 'checkbox', name: 'scope', value: s, checked: true }));
+  const scopes = ['view', 'spatial', 'events'].map((s) =>
+    h('input', { type: 'checkbox', name: 'scope', value: s, checked: true }),
+  );
   const form = h(
     'form',
     {
@@ -44,12 +52,32 @@ export function apiKeysPage(): HTMLElement {
         if (!created) return;
         form.reset();
         // the only time the key exists in clear: shown once, never stored
-        shown.replaceChildren(label(h('strong'), 'apiKey.copyNow'), h('code', { class: 'key-value' }, created.key), h('button', { class: 'btn small', i18n: 'common.copy', type: 'button', onclick: () => void navigator.clipboard?.writeText(created.key) }), h('button', { class: 'btn small', type: 'button', i18n: 'common.dismiss', onclick: () => shown.replaceChildren() }));
+        shown.replaceChildren(
+          label(h('strong'), 'apiKey.copyNow'),
+          h('code', { class: 'key-value' }, created.key),
+          h('button', {
+            class: 'btn small',
+            i18n: 'common.copy',
+            type: 'button',
+            onclick: () => void navigator.clipboard?.writeText(created.key),
+          }),
+          h('button', {
+            class: 'btn small',
+            type: 'button',
+            i18n: 'common.dismiss',
+            onclick: () => shown.replaceChildren(),
+          }),
+        );
         await reload();
       },
     },
     field('apiKey.name', name),
-    h('fieldset', {}, label(h('legend'), 'apiKey.scopes'), ...scopes.map((s) => h('label', { class: 'check' }, s, t(`scope.${s.value}` as 'scope.view')))),
+    h(
+      'fieldset',
+      {},
+      label(h('legend'), 'apiKey.scopes'),
+      ...scopes.map((s) => h('label', { class: 'check' }, s, t(`scope.${s.value}` as 'scope.view'))),
+    ),
     h('button', { class: 'btn primary', type: 'submit', i18n: 'apiKey.create' }),
   );
   void reload();

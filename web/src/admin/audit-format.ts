@@ -7,9 +7,29 @@ import { departmentName, type AppContext } from '../core/context';
 
 /** The actions the gateway writes, in the order the filter offers them. */
 export const AUDIT_ACTIONS = [
-  'login', 'logout', 'stream.open', 'stream.close', 'camera.ptz', 'camera.create', 'camera.update', 'camera.delete', 'camera.import',
-  'camera.register', 'camera.resync', 'discovery.scan', 'share.create', 'share.revoke', 'user.create', 'user.update',
-  'apikey.create', 'apikey.revoke', 'network.create', 'department.create', 'department.update', 'grid.create', 'grid.delete',
+  'login',
+  'logout',
+  'stream.open',
+  'stream.close',
+  'camera.ptz',
+  'camera.create',
+  'camera.update',
+  'camera.delete',
+  'camera.import',
+  'camera.register',
+  'camera.resync',
+  'discovery.scan',
+  'share.create',
+  'share.revoke',
+  'user.create',
+  'user.update',
+  'apikey.create',
+  'apikey.revoke',
+  'network.create',
+  'department.create',
+  'department.update',
+  'grid.create',
+  'grid.delete',
 ] as const;
 
 /** A label for `key` when the dictionary has it, else `fallback`. */
@@ -41,7 +61,9 @@ export function targetText(ctx: Pick<AppContext, 'departments'>, e: AuditEntry):
 
 function duration(s: number): string {
   const whole = Math.round(s);
-  return whole < 60 ? t('detail.seconds', { s: Math.round(s * 10) / 10 }) : t('detail.duration', { m: Math.floor(whole / 60), s: whole % 60 });
+  return whole < 60
+    ? t('detail.seconds', { s: Math.round(s * 10) / 10 })
+    : t('detail.duration', { m: Math.floor(whole / 60), s: whole % 60 });
 }
 
 /** Camera fields named by a camera.update row, as the camera form calls them. */
@@ -59,7 +81,11 @@ const FIELD_KEYS: Record<string, MsgKey> = {
 function plain(v: unknown): string {
   if (typeof v === 'boolean') return t(v ? 'detail.yes' : 'detail.no');
   if (Array.isArray(v)) return v.map(plain).join(', ');
-  if (v && typeof v === 'object') return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${k}: ${plain(x)}`).join(', ');
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => `${k}: ${plain(x)}`)
+      .join(', ');
   return String(v);
 }
 
@@ -84,7 +110,9 @@ function value(ctx: Pick<AppContext, 'departments'>, key: string, v: unknown): s
     case 'expiresAt':
       return typeof v === 'string' ? formatDateTime(v) : t('share.never');
     case 'fields':
-      return Array.isArray(v) ? [...new Set(v.map((f) => (FIELD_KEYS[String(f)] ? t(FIELD_KEYS[String(f)]!) : String(f))))].join(', ') : plain(v);
+      return Array.isArray(v)
+        ? [...new Set(v.map((f) => (FIELD_KEYS[String(f)] ? t(FIELD_KEYS[String(f)]!) : String(f))))].join(', ')
+        : plain(v);
     default:
       return plain(v);
   }
@@ -99,7 +127,15 @@ export function detailView(ctx: Pick<AppContext, 'departments'>, e: AuditEntry):
   for (const [key, v] of Object.entries(e.detail)) {
     if (HIDDEN.has(key) || v === null || v === undefined || v === '') continue;
     if (typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length) continue;
-    box.append(h('span', { class: 'detail-item', 'data-key': key }, h('span', { class: 'detail-key' }, tr(`detail.${key}`, key)), ' ', value(ctx, key, v)));
+    box.append(
+      h(
+        'span',
+        { class: 'detail-item', 'data-key': key },
+        h('span', { class: 'detail-key' }, tr(`detail.${key}`, key)),
+        ' ',
+        value(ctx, key, v),
+      ),
+    );
   }
   return box;
 }

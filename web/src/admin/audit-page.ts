@@ -18,7 +18,10 @@ export function auditPage(ctx: AppContext): { el: HTMLElement; close: () => void
   let cursor: string | null = null;
   const fillActions = (): void => {
     const v = action.value;
-    action.replaceChildren(h('option', { value: '' }, t('audit.allActions')), ...AUDIT_ACTIONS.map((a) => h('option', { value: a }, actionText(a))));
+    action.replaceChildren(
+      h('option', { value: '' }, t('audit.allActions')),
+      ...AUDIT_ACTIONS.map((a) => h('option', { value: a }, actionText(a))),
+    );
     action.value = v;
   };
   const render = (): void => {
@@ -44,7 +47,14 @@ export function auditPage(ctx: AppContext): { el: HTMLElement; close: () => void
       rows = [];
       cursor = null;
     }
-    const q = qs({ action: action.value, actor: actor.value.trim(), from: iso(from.value), to: iso(to.value), limit: 100, cursor: cursor ?? undefined });
+    const q = qs({
+      action: action.value,
+      actor: actor.value.trim(),
+      from: iso(from.value),
+      to: iso(to.value),
+      limit: 100,
+      cursor: cursor ?? undefined,
+    });
     const page = await attempt(() => api<{ items: AuditEntry[]; nextCursor: string | null }>('GET', `/audit${q}`));
     if (!page) return;
     rows = rows.concat(page.items);
@@ -56,7 +66,13 @@ export function auditPage(ctx: AppContext): { el: HTMLElement; close: () => void
   fillActions();
   const form = h(
     'form',
-    { class: 'card form-grid', onsubmit: (e: Event) => { e.preventDefault(); void load(true); } },
+    {
+      class: 'card form-grid',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void load(true);
+      },
+    },
     field('audit.action', action),
     field('audit.actor', actor),
     field('audit.from', from),
@@ -68,5 +84,8 @@ export function auditPage(ctx: AppContext): { el: HTMLElement; close: () => void
     render();
   });
   void load(true);
-  return { el: h('div', { class: 'page admin-page audit-page' }, label(h('h1'), 'nav.audit'), form, list, more), close: off };
+  return {
+    el: h('div', { class: 'page admin-page audit-page' }, label(h('h1'), 'nav.audit'), form, list, more),
+    close: off,
+  };
 }

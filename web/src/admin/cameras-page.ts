@@ -17,7 +17,12 @@ export function camerasPage(ctx: AppContext, locate: (cam: Camera) => void): HTM
       rows = [];
       cursor = null;
     }
-    const page = await attempt(() => api<{ items: Camera[]; nextCursor: string | null }>('GET', `/cameras${qs({ q: q.value.trim(), limit: 100, cursor: cursor ?? undefined })}`));
+    const page = await attempt(() =>
+      api<{ items: Camera[]; nextCursor: string | null }>(
+        'GET',
+        `/cameras${qs({ q: q.value.trim(), limit: 100, cursor: cursor ?? undefined })}`,
+      ),
+    );
     if (!page) return;
     rows = rows.concat(page.items);
     cursor = page.nextCursor;
@@ -31,7 +36,10 @@ export function camerasPage(ctx: AppContext, locate: (cam: Camera) => void): HTM
           ['camera.position', (c) => `${c.lng.toFixed(5)}, ${c.lat.toFixed(5)}`],
           ['camera.bearing', (c) => (c.bearing === null ? '' : `${c.bearing}° / ${c.fov ?? '–'}°`)],
           ['camera.tags', (c) => c.tags.join(', ')],
-          ['common.actions', (c) => h('button', { class: 'btn small', i18n: 'camera.editOnMap', onclick: () => locate(c) })],
+          [
+            'common.actions',
+            (c) => h('button', { class: 'btn small', i18n: 'camera.editOnMap', onclick: () => locate(c) }),
+          ],
         ],
         rows,
         (c) => ({ 'data-camera-id': c.id }),
@@ -55,14 +63,22 @@ export function camerasPage(ctx: AppContext, locate: (cam: Camera) => void): HTM
   });
   const exportAs = async (ext: 'csv' | 'geojson'): Promise<void> => {
     const res = await attempt(() => request('GET', `/cameras/export.${ext}${qs({ q: q.value.trim() })}`));
-    if (res) download(`cameras.${ext}`, ext === 'csv' ? 'text/csv;charset=utf-8' : 'application/geo+json', await res.text());
+    if (res)
+      download(`cameras.${ext}`, ext === 'csv' ? 'text/csv;charset=utf-8' : 'application/geo+json', await res.text());
   };
   void load(true);
   return h(
     'div',
     { class: 'page admin-page cameras-page' },
     label(h('h1'), 'nav.cameras'),
-    h('div', { class: 'card row' }, q, h('label', { class: 'btn' }, label(h('span'), 'camera.import'), file), h('button', { class: 'btn', i18n: 'hits.exportCsv', onclick: () => void exportAs('csv') }), h('button', { class: 'btn', i18n: 'hits.exportGeoJson', onclick: () => void exportAs('geojson') })),
+    h(
+      'div',
+      { class: 'card row' },
+      q,
+      h('label', { class: 'btn' }, label(h('span'), 'camera.import'), file),
+      h('button', { class: 'btn', i18n: 'hits.exportCsv', onclick: () => void exportAs('csv') }),
+      h('button', { class: 'btn', i18n: 'hits.exportGeoJson', onclick: () => void exportAs('geojson') }),
+    ),
     label(h('p', { class: 'muted' }), 'camera.editHint'),
     list,
     more,

@@ -22,13 +22,35 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
   };
   const paint = (el: HTMLElement, s: Partial<Scan>): void => {
     const pct = s.total ? Math.round(((s.probed ?? 0) / s.total) * 100) : 0;
-    el.replaceChildren(h('progress', { max: 100, value: pct }), h('span', {}, t('discovery.progress', { probed: s.probed ?? 0, total: s.total ?? 0, found: s.found ?? 0 })), s.done ? label(h('span', { class: 'badge' }), 'discovery.done') : '');
+    el.replaceChildren(
+      h('progress', { max: 100, value: pct }),
+      h('span', {}, t('discovery.progress', { probed: s.probed ?? 0, total: s.total ?? 0, found: s.found ?? 0 })),
+      s.done ? label(h('span', { class: 'badge' }), 'discovery.done') : '',
+    );
   };
   const loadScans = async (): Promise<void> => {
     const r = await attempt(() => api<Scan[] | { items: Scan[] }>('GET', '/discovery/scans'));
     const scans = Array.isArray(r) ? r : (r?.items ?? []);
     progress.clear();
-    scansBox.replaceChildren(...scans.map((s) => h('div', { class: 'scan card' }, h('span', {}, `#${s.id} · ${when(s.startedAt ?? null)}`), bar(s), s.state !== 'running' ? null : h('button', { class: 'btn small', i18n: 'discovery.cancel', onclick: async () => { if (await attempt(() => api('DELETE', `/discovery/scans/${s.id}`))) await loadScans(); } }))));
+    scansBox.replaceChildren(
+      ...scans.map((s) =>
+        h(
+          'div',
+          { class: 'scan card' },
+          h('span', {}, `#${s.id} · ${when(s.startedAt ?? null)}`),
+          bar(s),
+          s.state !== 'running'
+            ? null
+            : h('button', {
+                class: 'btn small',
+                i18n: 'discovery.cancel',
+                onclick: async () => {
+                  if (await attempt(() => api('DELETE', `/discovery/scans/${s.id}`))) await loadScans();
+                },
+              }),
+        ),
+      ),
+    );
   };
   const loadDevices = async (): Promise<void> => {
     const r = await attempt(() => api<FoundDevice[] | { items: FoundDevice[] }>('GET', '/discovery/devices'));
@@ -58,14 +80,25 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
         class: 'register-form',
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          const body = { xaddr: d.xaddr, networkId: d.networkId, name: name.value.trim(), lng: Number(lngIn.value), lat: Number(latIn.value), ...(user.value ? { username: user.value, password: pass.value } : {}) };
+          const body = {
+            xaddr: d.xaddr,
+            networkId: d.networkId,
+            name: name.value.trim(),
+            lng: Number(lngIn.value),
+            lat: Number(latIn.value),
+            ...(user.value ? { username: user.value, password: pass.value } : {}),
+          };
           if (await attempt(() => api('POST', '/discovery/devices/register', { body }))) {
             toast(t('discovery.registered'));
             await loadDevices();
           }
         },
       },
-      field('camera.name', name), field('incident.lng', lngIn), field('incident.lat', latIn), field('discovery.username', user), field('discovery.password', pass),
+      field('camera.name', name),
+      field('incident.lng', lngIn),
+      field('incident.lat', latIn),
+      field('discovery.username', user),
+      field('discovery.password', pass),
       h('button', { class: 'btn small primary', type: 'submit', i18n: 'discovery.register' }),
     );
     return form;
@@ -78,7 +111,18 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
           ['discovery.network', (n) => n.name],
           ['discovery.cidrs', (n) => n.cidrs.join(', ')],
           ['discovery.interface', (n) => n.interface],
-          ['common.actions', (n) => h('button', { class: 'btn small primary', i18n: 'discovery.scan', onclick: async () => { if (await attempt(() => api('POST', '/discovery/scans', { body: { networkId: n.id } }))) await loadScans(); } })],
+          [
+            'common.actions',
+            (n) =>
+              h('button', {
+                class: 'btn small primary',
+                i18n: 'discovery.scan',
+                onclick: async () => {
+                  if (await attempt(() => api('POST', '/discovery/scans', { body: { networkId: n.id } })))
+                    await loadScans();
+                },
+              }),
+          ],
         ],
         nets,
       ),
@@ -93,6 +137,16 @@ export function discoveryPage(ctx: AppContext): { el: HTMLElement; close: () => 
   void loadNetworks();
   void loadScans();
   void loadDevices();
-  const el = h('div', { class: 'page admin-page discovery-page' }, label(h('h1'), 'nav.discovery'), label(h('h2'), 'discovery.networks'), networksBox, label(h('h2'), 'discovery.scans'), scansBox, label(h('h2'), 'discovery.devices'), devicesBox);
+  const el = h(
+    'div',
+    { class: 'page admin-page discovery-page' },
+    label(h('h1'), 'nav.discovery'),
+    label(h('h2'), 'discovery.networks'),
+    networksBox,
+    label(h('h2'), 'discovery.scans'),
+    scansBox,
+    label(h('h2'), 'discovery.devices'),
+    devicesBox,
+  );
   return { el, close: off };
 }

@@ -19,7 +19,17 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
           ['share.from', (s) => departmentName(ctx, s.fromDepartmentId)],
           ['share.to', (s) => departmentName(ctx, s.toDepartmentId)],
           ['share.kind', (s) => t(`share.kind.${s.kind}` as 'share.kind.all')],
-          ['share.what', (s) => (s.kind === 'tags' ? s.tags.join(', ') : s.kind === 'cameras' ? s.cameraIds.join(', ') : s.kind === 'polygon' ? t('share.kind.polygon') : '')],
+          [
+            'share.what',
+            (s) =>
+              s.kind === 'tags'
+                ? s.tags.join(', ')
+                : s.kind === 'cameras'
+                  ? s.cameraIds.join(', ')
+                  : s.kind === 'polygon'
+                    ? t('share.kind.polygon')
+                    : '',
+          ],
           ['share.expires', (s) => (s.expiresAt ? when(s.expiresAt) : t('share.never'))],
           ['share.note', (s) => s.note],
           [
@@ -28,7 +38,13 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
               s.revokedAt
                 ? label(h('span', { class: 'muted' }), 'common.revoked')
                 : ctx.me.role === 'admin'
-                  ? h('button', { class: 'btn small danger', i18n: 'common.revoke', onclick: async () => { if (await attempt(() => api('DELETE', `/shares/${s.id}`))) await reload(); } })
+                  ? h('button', {
+                      class: 'btn small danger',
+                      i18n: 'common.revoke',
+                      onclick: async () => {
+                        if (await attempt(() => api('DELETE', `/shares/${s.id}`))) await reload();
+                      },
+                    })
                   : null,
           ],
         ],
@@ -37,8 +53,15 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
       ),
     );
   };
-  const to = select('toDepartmentId', ctx.departments.filter((d) => d.id !== ctx.me.departmentId).map((d) => [String(d.id), departmentName(ctx, d.id)]));
-  const kind = select('kind', KINDS.map((k) => [k, t(`share.kind.${k}` as 'share.kind.all')]), 'tags');
+  const to = select(
+    'toDepartmentId',
+    ctx.departments.filter((d) => d.id !== ctx.me.departmentId).map((d) => [String(d.id), departmentName(ctx, d.id)]),
+  );
+  const kind = select(
+    'kind',
+    KINDS.map((k) => [k, t(`share.kind.${k}` as 'share.kind.all')]),
+    'tags',
+  );
   const tags = h('input', { name: 'tags', 'i18n-placeholder': 'share.tagsHint' });
   const ids = h('input', { name: 'cameraIds', 'i18n-placeholder': 'share.idsHint' });
   const polygon = h('textarea', { name: 'polygon', rows: 3, 'i18n-placeholder': 'share.polygonHint' });
@@ -54,7 +77,11 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
   });
   const expires = h('input', { name: 'expiresAt', type: 'datetime-local' });
   const note = h('input', { name: 'note' });
-  const split = (s: string): string[] => s.split(/[,，;\s]+/).map((x) => x.trim()).filter(Boolean);
+  const split = (s: string): string[] =>
+    s
+      .split(/[,，;\s]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
   const form = h(
     'form',
     {
@@ -96,5 +123,11 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
     h('button', { class: 'btn primary', type: 'submit', i18n: 'share.create' }),
   );
   void reload();
-  return h('div', { class: 'page admin-page shares-page' }, label(h('h1'), 'nav.shares'), ctx.me.role === 'admin' ? form : null, list);
+  return h(
+    'div',
+    { class: 'page admin-page shares-page' },
+    label(h('h1'), 'nav.shares'),
+    ctx.me.role === 'admin' ? form : null,
+    list,
+  );
 }

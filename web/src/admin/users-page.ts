@@ -18,7 +18,10 @@ export function usersPage(ctx: AppContext): HTMLElement {
           ['user.username', (u) => u.username],
           ['user.displayName', (u) => u.displayName],
           ['user.role', (u) => roleName(u.role)],
-          ['camera.department', (u) => (u.departmentId === null ? t('user.cityWide') : departmentName(ctx, u.departmentId))],
+          [
+            'camera.department',
+            (u) => (u.departmentId === null ? t('user.cityWide') : departmentName(ctx, u.departmentId)),
+          ],
           ['user.state', (u) => (u.disabled ? t('user.disabled') : t('user.active'))],
           [
             'common.actions',
@@ -27,7 +30,8 @@ export function usersPage(ctx: AppContext): HTMLElement {
                 class: 'btn small',
                 i18n: u.disabled ? 'user.enable' : 'user.disable',
                 onclick: async () => {
-                  if (await attempt(() => api('PATCH', `/users/${u.id}`, { body: { disabled: !u.disabled } }))) await reload();
+                  if (await attempt(() => api('PATCH', `/users/${u.id}`, { body: { disabled: !u.disabled } })))
+                    await reload();
                 },
               }),
           ],
@@ -39,17 +43,39 @@ export function usersPage(ctx: AppContext): HTMLElement {
   };
   const username = h('input', { name: 'username', required: true, minlength: 2 });
   const displayName = h('input', { name: 'displayName' });
-  const password = h('input', { name: 'password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
-  const role = select('role', ROLES.map((r) => [r, roleName(r)]), 'viewer');
+  const password = h('input', {
+    name: 'password',
+    type: 'password',
+    required: true,
+    minlength: 8,
+    autocomplete: 'new-password',
+  });
+  const role = select(
+    'role',
+    ROLES.map((r) => [r, roleName(r)]),
+    'viewer',
+  );
   const deps: Array<[string, string]> = ctx.departments.map((d) => [String(d.id), departmentName(ctx, d.id)]);
-  const dept = select('departmentId', ctx.me.departmentId === null ? [['', t('user.cityWide')], ...deps] : deps.filter(([id]) => id === String(ctx.me.departmentId)), String(ctx.me.departmentId ?? ''));
+  const dept = select(
+    'departmentId',
+    ctx.me.departmentId === null
+      ? [['', t('user.cityWide')], ...deps]
+      : deps.filter(([id]) => id === String(ctx.me.departmentId)),
+    String(ctx.me.departmentId ?? ''),
+  );
   const form = h(
     'form',
     {
       class: 'card form-grid',
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        const body = { username: username.value.trim(), password: password.value, displayName: displayName.value.trim(), role: role.value, departmentId: dept.value ? Number(dept.value) : null };
+        const body = {
+          username: username.value.trim(),
+          password: password.value,
+          displayName: displayName.value.trim(),
+          role: role.value,
+          departmentId: dept.value ? Number(dept.value) : null,
+        };
         if (await attempt(() => api('POST', '/users', { body }))) {
           toast(t('common.created'));
           form.reset();

@@ -27,7 +27,9 @@ export class ApiError extends Error {
   /** A one-line message for the user, with the first field error. */
   describe(): string {
     const e = this.problem.errors?.[0];
-    return [this.problem.detail ?? this.problem.title ?? `HTTP ${this.status}`, e ? `${e.path}: ${e.message}` : ''].filter(Boolean).join(' — ');
+    return [this.problem.detail ?? this.problem.title ?? `HTTP ${this.status}`, e ? `${e.path}: ${e.message}` : '']
+      .filter(Boolean)
+      .join(' — ');
   }
 }
 
@@ -77,7 +79,11 @@ async function refresh(): Promise<boolean> {
   if (!tokens) return false;
   refreshing ??= (async () => {
     try {
-      const res = await fetch(`${BASE}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: tokens?.refreshToken }) });
+      const res = await fetch(`${BASE}/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: tokens?.refreshToken }),
+      });
       if (!res.ok) return false;
       const body = (await res.json()) as LoginResponse;
       saveTokens({ accessToken: body.accessToken, refreshToken: body.refreshToken });
@@ -110,7 +116,12 @@ export interface RequestOptions {
 }
 
 /** Sends an authenticated request; returns the raw Response when ok, throws ApiError otherwise. */
-export async function request(method: string, path: string, opts: RequestOptions = {}, retried = false): Promise<Response> {
+export async function request(
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+  retried = false,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
   let body: string | undefined;
@@ -121,7 +132,12 @@ export async function request(method: string, path: string, opts: RequestOptions
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const res = await fetch(BASE + path, { method, headers, ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const res = await fetch(BASE + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   if (res.status === 401 && !retried && tokens) {
     if (await refresh()) return request(method, path, opts, true);
     saveTokens(null);
@@ -148,7 +164,11 @@ export function qs(params: Record<string, string | number | undefined | null>): 
 }
 
 export async function login(username: string, password: string): Promise<LoginResponse> {
-  const res = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (!res.ok) throw await toError(res);
   const body = (await res.json()) as LoginResponse;
   saveTokens({ accessToken: body.accessToken, refreshToken: body.refreshToken });

@@ -48,8 +48,12 @@ export function applyLang(root: Document | Element): void {
   document.documentElement.lang = lang;
   document.title = t('app.title');
   root.querySelectorAll<HTMLElement>('[data-i18n]').forEach((el) => (el.textContent = t(el.dataset.i18n as MsgKey)));
-  root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]').forEach((el) => el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder as MsgKey)));
-  root.querySelectorAll<HTMLElement>('[data-i18n-title]').forEach((el) => el.setAttribute('title', t(el.dataset.i18nTitle as MsgKey)));
+  root
+    .querySelectorAll<HTMLElement>('[data-i18n-placeholder]')
+    .forEach((el) => el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder as MsgKey)));
+  root
+    .querySelectorAll<HTMLElement>('[data-i18n-title]')
+    .forEach((el) => el.setAttribute('title', t(el.dataset.i18nTitle as MsgKey)));
 }
 
 /** Subscribes to language changes; returns the unsubscribe. */

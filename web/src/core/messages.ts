@@ -104,8 +104,14 @@ export const MESSAGES = {
   'camera.edit': ['调整位置', 'Edit position'],
   'camera.editOnMap': ['在地图上调整', 'Edit on map'],
   'camera.editing': ['调整', 'Editing'],
-  'camera.editHelp': ['拖动圆点移动摄像机；蓝色手柄设置朝向与距离，橙色手柄设置视场角。', 'Drag the dot to move the camera; the blue handle sets bearing and range, the orange one the field of view.'],
-  'camera.editHint': ['在地图上点击摄像机，选择“调整位置”即可拖动与旋转。', 'Click a camera on the map and choose “Edit position” to drag and rotate it.'],
+  'camera.editHelp': [
+    '拖动圆点移动摄像机；蓝色手柄设置朝向与距离，橙色手柄设置视场角。',
+    'Drag the dot to move the camera; the blue handle sets bearing and range, the orange one the field of view.',
+  ],
+  'camera.editHint': [
+    '在地图上点击摄像机，选择“调整位置”即可拖动与旋转。',
+    'Click a camera on the map and choose “Edit position” to drag and rotate it.',
+  ],
   'camera.saved': ['已保存', 'Saved'],
   'camera.import': ['导入 CSV/GeoJSON', 'Import CSV/GeoJSON'],
   'camera.imported': ['已导入 {n} 台摄像机', '{n} cameras imported'],
@@ -167,7 +173,10 @@ export const MESSAGES = {
   'draw.polygon': ['多边形', 'Polygon'],
   'draw.route': ['路线', 'Route'],
   'draw.buffer': ['路线两侧距离（米）', 'Distance from the route (m)'],
-  'draw.help': ['单击加点，双击或“完成”结束，Esc 取消。画圆：从圆心按住拖到边缘，或先点圆心再点边缘。', 'Click to add points, double-click or Finish to end, Esc to cancel. Circle: press at the centre and drag to the edge, or click the centre, then the edge.'],
+  'draw.help': [
+    '单击加点，双击或“完成”结束，Esc 取消。画圆：从圆心按住拖到边缘，或先点圆心再点边缘。',
+    'Click to add points, double-click or Finish to end, Esc to cancel. Circle: press at the centre and drag to the edge, or click the centre, then the edge.',
+  ],
   'draw.finish': ['完成', 'Finish'],
   'draw.clear': ['清除', 'Clear'],
 

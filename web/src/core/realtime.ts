@@ -9,7 +9,13 @@ export interface ServerEvents {
   'camera:changed': (e: { id: string }) => void;
   'camera:removed': (e: { id: string }) => void;
   'stream:state': (e: { cameraId: string; profile: 'main' | 'sub'; state: StreamState; reason?: string }) => void;
-  'scan:progress': (e: { scanId: number | string; probed: number; total: number; found: number; done: boolean }) => void;
+  'scan:progress': (e: {
+    scanId: number | string;
+    probed: number;
+    total: number;
+    found: number;
+    done: boolean;
+  }) => void;
 }
 
 type Handler<K extends keyof ServerEvents> = ServerEvents[K];
@@ -21,7 +27,12 @@ export class Realtime {
 
   start(): void {
     if (this.socket) return;
-    this.socket = io({ path: '/socket.io', auth: (cb) => cb({ token: accessToken() ?? '' }), transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+    this.socket = io({
+      path: '/socket.io',
+      auth: (cb) => cb({ token: accessToken() ?? '' }),
+      transports: ['websocket', 'polling'],
+      reconnectionDelayMax: 10_000,
+    });
     // a fresh access token is only read on the next handshake: reconnect so the server sees it
     this.stopToken = onToken(() => {
       if (this.socket && !this.socket.connected) this.socket.connect();

@@ -20,7 +20,8 @@ export interface BuiltBaseLayer {
 export function buildBaseLayer(src: MapBaseLayer, onError: (err: Error) => void): BuiltBaseLayer {
   // Leaflet writes attributions as HTML: configured text and MBTiles metadata are shown as text only
   const attribution = escapeHtml(src.attribution);
-  if (src.kind === 'vector') return { layer: new VectorBaseLayer(src.urls[0] ?? '', { attribution, onError }), tiles: null };
+  if (src.kind === 'vector')
+    return { layer: new VectorBaseLayer(src.urls[0] ?? '', { attribution, onError }), tiles: null };
   const tileLayers = src.urls.map((url, i) =>
     L.tileLayer(url, {
       // one credit per base map, on its bottom layer

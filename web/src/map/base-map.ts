@@ -26,9 +26,19 @@ export class BaseMap {
   /** The layer switcher (more than one base map configured), rebuilt when the language changes. */
   private switcher: L.Control.Layers | null = null;
 
-  constructor(el: HTMLElement, readonly config: ClientConfig) {
+  constructor(
+    el: HTMLElement,
+    readonly config: ClientConfig,
+  ) {
     const [lng, lat] = config.map.center;
-    this.map = L.map(el, { center: [lat, lng], zoom: config.map.zoom, zoomControl: true, preferCanvas: false, worldCopyJump: false, maxZoom: MAP_MAX_ZOOM });
+    this.map = L.map(el, {
+      center: [lat, lng],
+      zoom: config.map.zoom,
+      zoomControl: true,
+      preferCanvas: false,
+      worldCopyJump: false,
+      maxZoom: MAP_MAX_ZOOM,
+    });
     this.offline = createGraticuleLayer();
     const sources = config.map.baseLayers ?? [];
     const crsOf = new Map<L.Layer, TileCrs>([[this.offline, 'wgs84']]);
@@ -83,7 +93,8 @@ export class BaseMap {
     tiles.on('tileload', () => loaded++);
     tiles.on('tileerror', () => {
       failed++;
-      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer)) this.fallBack(layer, `${failed} tiles failed`);
+      if (loaded === 0 && failed === FAILED_TILES_BEFORE_FALLBACK && this.map.hasLayer(layer))
+        this.fallBack(layer, `${failed} tiles failed`);
     });
   }
 

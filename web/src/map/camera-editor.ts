@@ -9,7 +9,13 @@ import { angleDiff } from '../../../gis/sector';
 import type { BaseMap } from './base-map';
 import { destination, sectorRing } from './view-cone';
 
-const handleIcon = (cls: string): L.DivIcon => L.divIcon({ className: 'cam-icon-wrap', html: `<div class="edit-handle ${cls}"></div>`, iconSize: [16, 16], iconAnchor: [8, 8] });
+const handleIcon = (cls: string): L.DivIcon =>
+  L.divIcon({
+    className: 'cam-icon-wrap',
+    html: `<div class="edit-handle ${cls}"></div>`,
+    iconSize: [16, 16],
+    iconAnchor: [8, 8],
+  });
 
 export class CameraEditor {
   private readonly group = L.layerGroup();
@@ -38,9 +44,19 @@ export class CameraEditor {
     this.fov = cam.fov ?? 90;
     this.rangeM = cam.rangeM ?? defaultRangeM;
     this.cone = L.polygon([], { color: '#0b63c5', weight: 2, fillOpacity: 0.2, interactive: false }).addTo(this.group);
-    this.pos = L.marker(base.toLatLng(this.lng, this.lat), { draggable: true, icon: handleIcon('edit-pos'), zIndexOffset: 1000 }).addTo(this.group);
-    this.bearingHandle = L.marker([0, 0], { draggable: true, icon: handleIcon('edit-bearing'), zIndexOffset: 1000 }).addTo(this.group);
-    this.fovHandle = L.marker([0, 0], { draggable: true, icon: handleIcon('edit-fov'), zIndexOffset: 1000 }).addTo(this.group);
+    this.pos = L.marker(base.toLatLng(this.lng, this.lat), {
+      draggable: true,
+      icon: handleIcon('edit-pos'),
+      zIndexOffset: 1000,
+    }).addTo(this.group);
+    this.bearingHandle = L.marker([0, 0], {
+      draggable: true,
+      icon: handleIcon('edit-bearing'),
+      zIndexOffset: 1000,
+    }).addTo(this.group);
+    this.fovHandle = L.marker([0, 0], { draggable: true, icon: handleIcon('edit-fov'), zIndexOffset: 1000 }).addTo(
+      this.group,
+    );
     this.pos.on('drag', () => {
       [this.lng, this.lat] = base.toWgs(this.pos.getLatLng());
       this.redraw(false);
@@ -53,7 +69,10 @@ export class CameraEditor {
     });
     this.fovHandle.on('drag', () => {
       const [x, y] = base.toWgs(this.fovHandle.getLatLng());
-      this.fov = Math.max(1, Math.min(360, Math.round(2 * angleDiff(bearingDeg(this.lng, this.lat, x, y), this.bearing))));
+      this.fov = Math.max(
+        1,
+        Math.min(360, Math.round(2 * angleDiff(bearingDeg(this.lng, this.lat, x, y), this.bearing))),
+      );
       this.redraw(true);
     });
     this.bearingHandle.on('dragstart', () => (this.dragging = 'bearing'));
@@ -70,7 +89,12 @@ export class CameraEditor {
       h('strong', {}, `${t('camera.editing')}: ${cam.name}`),
       label(h('p', { class: 'muted' }), 'camera.editHelp'),
       this.readout,
-      h('div', { class: 'row' }, h('button', { class: 'btn primary save-camera', i18n: 'common.save', onclick: () => void this.save() }), h('button', { class: 'btn', i18n: 'common.cancel', onclick: () => this.close(null) })),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn primary save-camera', i18n: 'common.save', onclick: () => void this.save() }),
+        h('button', { class: 'btn', i18n: 'common.cancel', onclick: () => this.close(null) }),
+      ),
     );
   }
 
@@ -89,14 +113,21 @@ export class CameraEditor {
     // the handle being dragged keeps following the pointer; only the other one snaps
     if (!fromHandle || this.dragging !== 'bearing') this.bearingHandle.setLatLng(this.base.toLatLng(bx, by));
     if (!fromHandle || this.dragging !== 'fov') this.fovHandle.setLatLng(this.base.toLatLng(fx, fy));
-    this.readout.textContent = `${t('camera.position')} ${this.lng.toFixed(6)}, ${this.lat.toFixed(6)} · ${t('camera.bearing')} ${this.bearing}° · ` +
+    this.readout.textContent =
+      `${t('camera.position')} ${this.lng.toFixed(6)}, ${this.lat.toFixed(6)} · ${t('camera.bearing')} ${this.bearing}° · ` +
       `${t('camera.fov')} ${this.fov}° · ${t('camera.range')} ${this.rangeM} m`;
   }
 
   private async save(): Promise<void> {
     try {
       const saved = await api<Camera>('PATCH', `/cameras/${encodeURIComponent(this.cam.id)}`, {
-        body: { lng: Number(this.lng.toFixed(7)), lat: Number(this.lat.toFixed(7)), bearing: this.bearing % 360, fov: this.fov, rangeM: this.rangeM },
+        body: {
+          lng: Number(this.lng.toFixed(7)),
+          lat: Number(this.lat.toFixed(7)),
+          bearing: this.bearing % 360,
+          fov: this.fov,
+          rangeM: this.rangeM,
+        },
       });
       toast(t('camera.saved'));
       this.close(saved);

@@ -58,7 +58,11 @@ interface Entry {
  */
 class FlatMarker extends L.Marker {
   _setPos(pos: L.Point): void {
-    const self = this as unknown as { _icon?: HTMLElement & { _leaflet_pos?: L.Point }; _zIndex: number; _resetZIndex(): void };
+    const self = this as unknown as {
+      _icon?: HTMLElement & { _leaflet_pos?: L.Point };
+      _zIndex: number;
+      _resetZIndex(): void;
+    };
     const el = self._icon;
     if (el) {
       el._leaflet_pos = pos;
@@ -84,7 +88,11 @@ export class CameraLayer {
 
   constructor(
     private readonly base: BaseMap,
-    private readonly opts: { defaultRangeM: number; onCameraClick: (p: PointProps, at: L.LatLng) => void; onError: (err: unknown) => void },
+    private readonly opts: {
+      defaultRangeM: number;
+      onCameraClick: (p: PointProps, at: L.LatLng) => void;
+      onError: (err: unknown) => void;
+    },
   ) {}
 
   start(): void {
@@ -133,7 +141,10 @@ export class CameraLayer {
     this.inflight = ctrl;
     const map = this.base.map;
     const zoom = Math.round(map.getZoom());
-    const bbox = this.base.wgsBbox().map((v) => v.toFixed(6)).join(',');
+    const bbox = this.base
+      .wgsBbox()
+      .map((v) => v.toFixed(6))
+      .join(',');
     const query = qs({ bbox, zoom, ...this.filters });
     const askedAt = performance.now();
     api<{ features: ClusterFeature[] }>('GET', `/map/clusters${query}`, { signal: ctrl.signal })
@@ -156,7 +167,9 @@ export class CameraLayer {
   private sigOf(f: ClusterFeature): string {
     const p = f.properties;
     const [x, y] = f.geometry.coordinates;
-    return p.cluster ? `${x},${y},${p.count},${JSON.stringify(p.statusCounts)},${this.base.crs}` : `${x},${y},${p.status},${p.departmentId},${this.base.crs},${p.id === this.selectedId}`;
+    return p.cluster
+      ? `${x},${y},${p.count},${JSON.stringify(p.statusCounts)},${this.base.crs}`
+      : `${x},${y},${p.status},${p.departmentId},${this.base.crs},${p.id === this.selectedId}`;
   }
 
   private render(features: ClusterFeature[], zoom: number, askedAt: number): void {
@@ -192,7 +205,12 @@ export class CameraLayer {
     const el = this.base.map.getContainer();
     el.dataset.camerasRendered = String(this.seq);
     el.dataset.camerasCount = String(features.length);
-    el.dispatchEvent(new CustomEvent('cloudeye:cameras-rendered', { bubbles: true, detail: { seq: this.seq, features: features.length, at: performance.now(), askedAt, renderAt } }));
+    el.dispatchEvent(
+      new CustomEvent('cloudeye:cameras-rendered', {
+        bubbles: true,
+        detail: { seq: this.seq, features: features.length, at: performance.now(), askedAt, renderAt },
+      }),
+    );
   }
 
   /** Paints `f` into the element of `e` and moves its marker (the entry keeps its kind). */
@@ -235,19 +253,38 @@ export class CameraLayer {
     const el = document.createElement('div');
     if (p.cluster) {
       const size = paintCluster(el, p.count, p.statusCounts);
-      const icon = L.divIcon({ className: 'cam-icon-wrap', html: el, iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
+      const icon = L.divIcon({
+        className: 'cam-icon-wrap',
+        html: el,
+        iconSize: [size, size],
+        iconAnchor: [size / 2, size / 2],
+      });
       const e: Entry = { marker: new FlatMarker(at, { icon, keyboard: false }), el, kind: 'c', sig, feature: f, size };
       e.marker.on('click', () => {
         const q = e.feature.properties;
-        if (q.cluster) this.base.map.setView(e.marker.getLatLng(), Math.min(q.expansionZoom, this.base.map.getMaxZoom()));
+        if (q.cluster)
+          this.base.map.setView(e.marker.getLatLng(), Math.min(q.expansionZoom, this.base.map.getMaxZoom()));
       });
       this.group.addLayer(e.marker);
       return e;
     }
     paintCamera(el, p.id, p.status, p.departmentId, p.id === this.selectedId);
     const half = CAMERA_SIZE / 2;
-    const icon = L.divIcon({ className: 'cam-icon-wrap', html: el, iconSize: [CAMERA_SIZE, CAMERA_SIZE], iconAnchor: [half, half], popupAnchor: [0, -8] });
-    const e: Entry = { marker: new FlatMarker(at, { icon, title: p.name, riseOnHover: true }), el, kind: 'p', sig, feature: f, size: CAMERA_SIZE };
+    const icon = L.divIcon({
+      className: 'cam-icon-wrap',
+      html: el,
+      iconSize: [CAMERA_SIZE, CAMERA_SIZE],
+      iconAnchor: [half, half],
+      popupAnchor: [0, -8],
+    });
+    const e: Entry = {
+      marker: new FlatMarker(at, { icon, title: p.name, riseOnHover: true }),
+      el,
+      kind: 'p',
+      sig,
+      feature: f,
+      size: CAMERA_SIZE,
+    };
     e.marker.on('click', () => {
       const q = e.feature.properties;
       if (!q.cluster) this.opts.onCameraClick(q, e.marker.getLatLng());
@@ -264,7 +301,16 @@ export class CameraLayer {
       if (p.cluster || p.bearing === null) continue;
       const [lng, lat] = feature.geometry.coordinates;
       const ring = sectorRing(lng, lat, p.bearing, p.fov ?? 360, p.rangeM ?? this.opts.defaultRangeM);
-      L.polygon(ring.map(([x, y]) => this.base.toLatLng(x, y)), { color: statusColour(p.status), weight: 1, fillOpacity: 0.15, interactive: false, ...(this.conesRenderer ? { renderer: this.conesRenderer } : {}) }).addTo(this.cones);
+      L.polygon(
+        ring.map(([x, y]) => this.base.toLatLng(x, y)),
+        {
+          color: statusColour(p.status),
+          weight: 1,
+          fillOpacity: 0.15,
+          interactive: false,
+          ...(this.conesRenderer ? { renderer: this.conesRenderer } : {}),
+        },
+      ).addTo(this.cones);
     }
   }
 

@@ -20,7 +20,12 @@ async function snapshotUrl(id: string, signal: AbortSignal): Promise<string> {
 /** Room (px) the popup keeps from the map's edges: the map's own controls (zoom, layers, scale) sit in its corners. */
 function clearance(map: L.Map): { tl: L.Point; br: L.Point; maxHeight: number } {
   const box = (sel: string): DOMRect | undefined => map.getContainer().querySelector(sel)?.getBoundingClientRect();
-  const corners = ['.leaflet-top.leaflet-left', '.leaflet-top.leaflet-right', '.leaflet-bottom.leaflet-left', '.leaflet-bottom.leaflet-right'];
+  const corners = [
+    '.leaflet-top.leaflet-left',
+    '.leaflet-top.leaflet-right',
+    '.leaflet-bottom.leaflet-left',
+    '.leaflet-bottom.leaflet-right',
+  ];
   const [tl, tr, bl, brc] = corners.map(box);
   const gap = 8;
   const top = Math.max(tl?.height ?? 0, tr?.height ?? 0) + gap;
@@ -34,11 +39,21 @@ function clearance(map: L.Map): { tl: L.Point; br: L.Point; maxHeight: number } 
 }
 
 export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppContext, actions: PopupActions): L.Popup {
-  const body = h('div', { class: 'cam-popup', 'data-camera-id': id }, label(h('div', { class: 'muted' }), 'common.loading'));
+  const body = h(
+    'div',
+    { class: 'cam-popup', 'data-camera-id': id },
+    label(h('div', { class: 'muted' }), 'common.loading'),
+  );
   const room = clearance(map);
   const popup = L.popup({
-    minWidth: 260, maxWidth: 340, maxHeight: room.maxHeight, className: 'cam-popup-wrap',
-    autoPan: true, keepInView: true, autoPanPaddingTopLeft: room.tl, autoPanPaddingBottomRight: room.br,
+    minWidth: 260,
+    maxWidth: 340,
+    maxHeight: room.maxHeight,
+    className: 'cam-popup-wrap',
+    autoPan: true,
+    keepInView: true,
+    autoPanPaddingTopLeft: room.tl,
+    autoPanPaddingBottomRight: room.br,
   })
     .setLatLng(at)
     .setContent(body)
@@ -53,15 +68,29 @@ export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppCo
     .then((cam) => {
       body.replaceChildren(
         h('h3', { class: 'cam-name' }, cam.name),
-        h('dl', {},
-          label(h('dt'), 'camera.department'), h('dd', { class: 'cam-dept' }, departmentName(ctx, cam.departmentId)),
-          label(h('dt'), 'camera.status'), h('dd', {}, h('span', { class: `status-dot status-${cam.status}` }), h('span', { class: 'cam-status', 'data-status': cam.status }, statusName(cam.status))),
-          cam.address ? label(h('dt'), 'camera.address') : null, cam.address ? h('dd', {}, cam.address) : null,
+        h(
+          'dl',
+          {},
+          label(h('dt'), 'camera.department'),
+          h('dd', { class: 'cam-dept' }, departmentName(ctx, cam.departmentId)),
+          label(h('dt'), 'camera.status'),
+          h(
+            'dd',
+            {},
+            h('span', { class: `status-dot status-${cam.status}` }),
+            h('span', { class: 'cam-status', 'data-status': cam.status }, statusName(cam.status)),
+          ),
+          cam.address ? label(h('dt'), 'camera.address') : null,
+          cam.address ? h('dd', {}, cam.address) : null,
         ),
       );
       if (canWatch(ctx.me)) {
         const img = h('img', { class: 'cam-snapshot', alt: t('camera.snapshot') });
-        const holder = h('div', { class: 'snapshot-box' }, label(h('span', { class: 'muted' }), 'camera.snapshotLoading'));
+        const holder = h(
+          'div',
+          { class: 'snapshot-box' },
+          label(h('span', { class: 'muted' }), 'camera.snapshotLoading'),
+        );
         body.append(holder);
         snapshotUrl(cam.id, ctrl.signal)
           .then((u) => {
@@ -74,8 +103,21 @@ export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppCo
           });
       }
       const buttons = h('div', { class: 'row' });
-      if (canWatch(ctx.me)) buttons.append(h('button', { class: 'btn primary play-btn', i18n: 'camera.play', onclick: () => ctx.play([cam]) }));
-      if (canEditCamera(ctx.me, cam.departmentId)) buttons.append(h('button', { class: 'btn edit-btn', i18n: 'camera.edit', onclick: () => { map.closePopup(popup); actions.onEdit(cam); } }));
+      if (canWatch(ctx.me))
+        buttons.append(
+          h('button', { class: 'btn primary play-btn', i18n: 'camera.play', onclick: () => ctx.play([cam]) }),
+        );
+      if (canEditCamera(ctx.me, cam.departmentId))
+        buttons.append(
+          h('button', {
+            class: 'btn edit-btn',
+            i18n: 'camera.edit',
+            onclick: () => {
+              map.closePopup(popup);
+              actions.onEdit(cam);
+            },
+          }),
+        );
       body.append(buttons);
       popup.update();
     })

@@ -2,7 +2,9 @@
 import * as L from 'leaflet';
 import { LabelPlacer, textWidth } from './label-placer';
 
-const STEPS = [10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001];
+const STEPS = [
+  10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001,
+];
 const FONT = '11px system-ui, sans-serif';
 const LABEL_HEIGHT = 14;
 /** Pixels between the ends of two neighbouring labels on one edge. */
@@ -28,7 +30,13 @@ class GraticuleLayer extends L.GridLayer {
     super.onAdd(map);
     // labels live over the view, not in the tiles: a tile edge would cut them, and neighbouring tiles cannot see each other's
     this.labels = L.DomUtil.create('div', 'graticule-labels', map.getContainer());
-    Object.assign(this.labels.style, { position: 'absolute', inset: '0', pointerEvents: 'none', zIndex: '450', overflow: 'hidden' });
+    Object.assign(this.labels.style, {
+      position: 'absolute',
+      inset: '0',
+      pointerEvents: 'none',
+      zIndex: '450',
+      overflow: 'hidden',
+    });
     map.on('move zoomend resize', this.drawLabels, this);
     this.drawLabels();
     return this;
@@ -54,7 +62,8 @@ class GraticuleLayer extends L.GridLayer {
     const nw = map.unproject([coords.x * 256, coords.y * 256], coords.z);
     const se = map.unproject([(coords.x + 1) * 256, (coords.y + 1) * 256], coords.z);
     const step = stepFor(coords.z);
-    const toPx = (lat: number, lng: number): L.Point => map.project([lat, lng], coords.z).subtract([coords.x * 256, coords.y * 256]);
+    const toPx = (lat: number, lng: number): L.Point =>
+      map.project([lat, lng], coords.z).subtract([coords.x * 256, coords.y * 256]);
     const line = (x0: number, y0: number, x1: number, y1: number, major: boolean): void => {
       ctx.strokeStyle = major ? '#b7c0ca' : '#d5dbe1';
       ctx.beginPath();
@@ -92,7 +101,9 @@ class GraticuleLayer extends L.GridLayer {
       placer.block({ x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top });
     }
     const b = map.getBounds();
-    const spacing = map.latLngToContainerPoint([b.getCenter().lat, b.getWest() + step]).x - map.latLngToContainerPoint([b.getCenter().lat, b.getWest()]).x;
+    const spacing =
+      map.latLngToContainerPoint([b.getCenter().lat, b.getWest() + step]).x -
+      map.latLngToContainerPoint([b.getCenter().lat, b.getWest()]).x;
     const widest = textWidth(`-${(180).toFixed(dec)}°`, FONT) + 8;
     const every = Math.max(1, Math.ceil((widest + LABEL_GAP) / Math.max(1, spacing)));
     const out: HTMLElement[] = [];
@@ -102,8 +113,15 @@ class GraticuleLayer extends L.GridLayer {
       el.textContent = text;
       el.dataset.value = text.replace('°', '');
       Object.assign(el.style, {
-        position: 'absolute', left: `${x}px`, top: `${y}px`, font: FONT, lineHeight: `${LABEL_HEIGHT}px`, padding: '0 3px',
-        color: '#5f6b77', background: 'rgba(238,241,244,.85)', whiteSpace: 'nowrap',
+        position: 'absolute',
+        left: `${x}px`,
+        top: `${y}px`,
+        font: FONT,
+        lineHeight: `${LABEL_HEIGHT}px`,
+        padding: '0 3px',
+        color: '#5f6b77',
+        background: 'rgba(238,241,244,.85)',
+        whiteSpace: 'nowrap',
       });
       out.push(el);
     };
@@ -123,5 +141,10 @@ class GraticuleLayer extends L.GridLayer {
 }
 
 export function createGraticuleLayer(): L.GridLayer {
-  return new GraticuleLayer({ tileSize: 256, maxZoom: 22, className: 'graticule-layer', attribution: 'Cloud Eye offline grid' });
+  return new GraticuleLayer({
+    tileSize: 256,
+    maxZoom: 22,
+    className: 'graticule-layer',
+    attribution: 'Cloud Eye offline grid',
+  });
 }

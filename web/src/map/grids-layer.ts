@@ -40,7 +40,9 @@ export class GridsLayer {
       const polys = g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
       for (const poly of polys) {
         const rings = poly.map((ring) => ring.map((p) => this.base.toLatLng(p[0] ?? 0, p[1] ?? 0)));
-        L.polygon(rings, { ...(STYLE[g.kind] ?? STYLE.grid), className: `grid-shape grid-${g.kind}` }).bindTooltip(g.name, { sticky: true }).addTo(this.layer);
+        L.polygon(rings, { ...(STYLE[g.kind] ?? STYLE.grid), className: `grid-shape grid-${g.kind}` })
+          .bindTooltip(g.name, { sticky: true })
+          .addTo(this.layer);
       }
     }
   }

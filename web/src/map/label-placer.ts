@@ -64,11 +64,16 @@ export interface LinePoint {
  * Points along a polyline (pixels) where a label `length` px long lies on one straight segment,
  * every `spacing` px, starting half a spacing in (so short roads get one label in the middle).
  */
-export function labelPointsAlong(points: ReadonlyArray<{ x: number; y: number }>, length: number, spacing: number): LinePoint[] {
+export function labelPointsAlong(
+  points: ReadonlyArray<{ x: number; y: number }>,
+  length: number,
+  spacing: number,
+): LinePoint[] {
   const segs: Array<{ a: { x: number; y: number }; b: { x: number; y: number }; from: number; len: number }> = [];
   let total = 0;
   for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!, b = points[i]!;
+    const a = points[i - 1]!,
+      b = points[i]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y);
     segs.push({ a, b, from: total, len });
     total += len;
@@ -92,9 +97,16 @@ type Pt = { x: number; y: number };
 
 /** Clips segment a→b to the rectangle [0, w] × [0, h] (Liang–Barsky); null when it lies outside. */
 function clipSegment(a: Pt, b: Pt, w: number, h: number): [Pt, Pt] | null {
-  let t0 = 0, t1 = 1;
-  const dx = b.x - a.x, dy = b.y - a.y;
-  const edges: Array<[number, number]> = [[-dx, a.x], [dx, w - a.x], [-dy, a.y], [dy, h - a.y]];
+  let t0 = 0,
+    t1 = 1;
+  const dx = b.x - a.x,
+    dy = b.y - a.y;
+  const edges: Array<[number, number]> = [
+    [-dx, a.x],
+    [dx, w - a.x],
+    [-dy, a.y],
+    [dy, h - a.y],
+  ];
   for (const [p, q] of edges) {
     if (p === 0) {
       if (q < 0) return null;
@@ -105,7 +117,10 @@ function clipSegment(a: Pt, b: Pt, w: number, h: number): [Pt, Pt] | null {
       if (t0 > t1) return null;
     }
   }
-  return [{ x: a.x + dx * t0, y: a.y + dy * t0 }, { x: a.x + dx * t1, y: a.y + dy * t1 }];
+  return [
+    { x: a.x + dx * t0, y: a.y + dy * t0 },
+    { x: a.x + dx * t1, y: a.y + dy * t1 },
+  ];
 }
 
 /**

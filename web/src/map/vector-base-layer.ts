@@ -22,7 +22,15 @@ type RoadClass = 'primary' | 'secondary' | 'minor';
 /** Road width in pixels at zoom 15 (fill; the casing is 2 px wider), about 1.5 times per zoom level in. */
 const ROAD_WIDTH: Record<RoadClass, number> = { primary: 9, secondary: 7, minor: 4 };
 /** Lowest zoom at which a kind of name is shown. */
-const LABEL_MIN_ZOOM = { district: 11, primary: 12, secondary: 13, landmark: 14, water: 13, park: 15, minor: 15 } as const;
+const LABEL_MIN_ZOOM = {
+  district: 11,
+  primary: 12,
+  secondary: 13,
+  landmark: 14,
+  water: 13,
+  park: 15,
+  minor: 15,
+} as const;
 /** District names give way to street names once the streets fill the view. */
 const DISTRICT_MAX_ZOOM = 15;
 const FONT = '12px system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
@@ -32,7 +40,12 @@ const LINE_HEIGHT = 16;
 const ROAD_LABEL_SPACING = 360;
 
 /** Text colours of the names by kind; a white halo keeps them readable over roads and water. */
-const LABEL_COLOUR: Record<string, string> = { district: '#5d4f86', water: '#2f6f9f', park: '#3f7a34', landmark: '#8a2f27' };
+const LABEL_COLOUR: Record<string, string> = {
+  district: '#5d4f86',
+  water: '#2f6f9f',
+  park: '#3f7a34',
+  landmark: '#8a2f27',
+};
 const HALO = '0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff';
 
 type Props = { kind?: string; class?: string; name?: string; nameEn?: string };
@@ -149,13 +162,26 @@ export class VectorBaseLayer extends L.Layer {
     const renderer = this.renderer!;
     const of = (kind: string): Feature[] => fc.features.filter((f) => (f.properties as Props | null)?.kind === kind);
     const geo = (features: Feature[], style: L.PathOptions | ((f?: Feature) => L.PathOptions)): L.GeoJSON =>
-      L.geoJSON({ type: 'FeatureCollection', features } as unknown as GeoJsonInput, {
-        interactive: false,
-        style,
-        pointToLayer: (_f, at) =>
-          L.circleMarker(at, { renderer, radius: 4, color: '#fff', weight: 1.5, fillColor: VECTOR_COLOURS.landmark, fillOpacity: 1, interactive: false }),
-      } as L.GeoJSONOptions);
-    this.group.addLayer(geo(of('district'), { renderer, color: VECTOR_COLOURS.district, weight: 1.5, dashArray: '6 4', fill: false }));
+      L.geoJSON(
+        { type: 'FeatureCollection', features } as unknown as GeoJsonInput,
+        {
+          interactive: false,
+          style,
+          pointToLayer: (_f, at) =>
+            L.circleMarker(at, {
+              renderer,
+              radius: 4,
+              color: '#fff',
+              weight: 1.5,
+              fillColor: VECTOR_COLOURS.landmark,
+              fillOpacity: 1,
+              interactive: false,
+            }),
+        } as L.GeoJSONOptions,
+      );
+    this.group.addLayer(
+      geo(of('district'), { renderer, color: VECTOR_COLOURS.district, weight: 1.5, dashArray: '6 4', fill: false }),
+    );
     this.group.addLayer(geo(of('water'), { renderer, stroke: false, fillColor: VECTOR_COLOURS.water, fillOpacity: 1 }));
     this.group.addLayer(geo(of('park'), { renderer, stroke: false, fillColor: VECTOR_COLOURS.park, fillOpacity: 1 }));
     const roads = of('road');
@@ -165,7 +191,10 @@ export class VectorBaseLayer extends L.Layer {
     for (const casing of [true, false])
       for (const cls of classes) {
         const colour = casing ? VECTOR_COLOURS[`${cls}Casing`] : VECTOR_COLOURS[cls];
-        const layer = geo(roads.filter((f) => roadClass(f.properties as Props) === cls), { renderer, color: colour, lineCap: 'round', lineJoin: 'round' });
+        const layer = geo(
+          roads.filter((f) => roadClass(f.properties as Props) === cls),
+          { renderer, color: colour, lineCap: 'round', lineJoin: 'round' },
+        );
         this.roads.push({ cls, casing, layer });
         this.group.addLayer(layer);
       }
@@ -192,7 +221,8 @@ export class VectorBaseLayer extends L.Layer {
     const zoom = map.getZoom();
     const placer = new LabelPlacer(size.x, size.y);
     for (const c of map.getContainer().querySelectorAll('.leaflet-control')) {
-      const r = c.getBoundingClientRect(), m = map.getContainer().getBoundingClientRect();
+      const r = c.getBoundingClientRect(),
+        m = map.getContainer().getBoundingClientRect();
       placer.block({ x0: r.left - m.left, y0: r.top - m.top, x1: r.right - m.left, y1: r.bottom - m.top });
     }
     const en = currentLang() === 'en';
@@ -206,16 +236,26 @@ export class VectorBaseLayer extends L.Layer {
       const span = document.createElement('span');
       span.textContent = text;
       Object.assign(span.style, {
-        position: 'absolute', left: '0', top: '0', display: 'block', whiteSpace: 'nowrap', font, lineHeight: `${LINE_HEIGHT}px`,
-        color: LABEL_COLOUR[kind] ?? '#333', textShadow: HALO, transform: `translate(-50%, -50%) rotate(${angle}rad)`,
+        position: 'absolute',
+        left: '0',
+        top: '0',
+        display: 'block',
+        whiteSpace: 'nowrap',
+        font,
+        lineHeight: `${LINE_HEIGHT}px`,
+        color: LABEL_COLOUR[kind] ?? '#333',
+        textShadow: HALO,
+        transform: `translate(-50%, -50%) rotate(${angle}rad)`,
       });
       el.append(span);
       labels.push(el);
     };
-    const features = (kind: string): Feature[] => fc.features.filter((f) => (f.properties as Props | null)?.kind === kind && nameOf(f.properties as Props));
+    const features = (kind: string): Feature[] =>
+      fc.features.filter((f) => (f.properties as Props | null)?.kind === kind && nameOf(f.properties as Props));
     const bounds = map.getBounds();
 
-    if (zoom >= LABEL_MIN_ZOOM.district && zoom < DISTRICT_MAX_ZOOM) this.areaLabels(features('district'), 'district', placer, put, FONT_BOLD, nameOf, bounds);
+    if (zoom >= LABEL_MIN_ZOOM.district && zoom < DISTRICT_MAX_ZOOM)
+      this.areaLabels(features('district'), 'district', placer, put, FONT_BOLD, nameOf, bounds);
     if (zoom >= LABEL_MIN_ZOOM.landmark) {
       for (const f of features('landmark')) {
         const [lng, lat] = f.geometry.coordinates as [number, number];
@@ -253,16 +293,22 @@ export class VectorBaseLayer extends L.Layer {
 
   /** A name in the middle of the visible part of each area's bounding box. */
   private areaLabels(
-    features: Feature[], kind: string, placer: LabelPlacer,
+    features: Feature[],
+    kind: string,
+    placer: LabelPlacer,
     put: (text: string, kind: string, cx: number, cy: number, angle?: number, font?: string) => void,
-    font: string, nameOf: (p: Props) => string, view: L.LatLngBounds,
+    font: string,
+    nameOf: (p: Props) => string,
+    view: L.LatLngBounds,
   ): void {
     const map = this._map!;
     for (const f of features) {
       const b = L.geoJSON(f as unknown as GeoJsonInput).getBounds();
       if (!b.isValid() || !b.intersects(view)) continue;
-      const south = Math.max(b.getSouth(), view.getSouth()), north = Math.min(b.getNorth(), view.getNorth());
-      const west = Math.max(b.getWest(), view.getWest()), east = Math.min(b.getEast(), view.getEast());
+      const south = Math.max(b.getSouth(), view.getSouth()),
+        north = Math.min(b.getNorth(), view.getNorth());
+      const west = Math.max(b.getWest(), view.getWest()),
+        east = Math.min(b.getEast(), view.getEast());
       const p = map.latLngToContainerPoint([(south + north) / 2, (west + east) / 2]);
       const text = nameOf(f.properties as Props);
       const box = rotatedBox(p.x, p.y, textWidth(text, font), LINE_HEIGHT, 0);

@@ -19,7 +19,14 @@ export function destination(lng: number, lat: number, bearing: number, metres: n
  * The sector ring [lng, lat][] of a camera: apex at the camera, arc at `rangeM` metres from
  * bearing − fov/2 to bearing + fov/2 (fov ≥ 360 gives a full circle without the apex).
  */
-export function sectorRing(lng: number, lat: number, bearing: number, fov: number, rangeM: number, stepDeg = 5): Array<[number, number]> {
+export function sectorRing(
+  lng: number,
+  lat: number,
+  bearing: number,
+  fov: number,
+  rangeM: number,
+  stepDeg = 5,
+): Array<[number, number]> {
   const full = fov >= 360;
   const span = full ? 360 : fov;
   const start = bearing - span / 2;

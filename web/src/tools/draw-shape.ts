@@ -9,7 +9,13 @@ export type Shape =
   | { kind: 'polygon'; ring: Array<[number, number]> }
   | { kind: 'route'; line: Array<[number, number]> };
 
-const STYLE: L.PathOptions = { color: '#6b46c1', weight: 3, fillOpacity: 0.1, interactive: false, className: 'drawn-shape' };
+const STYLE: L.PathOptions = {
+  color: '#6b46c1',
+  weight: 3,
+  fillOpacity: 0.1,
+  interactive: false,
+  className: 'drawn-shape',
+};
 
 /** One drawing session; the finished shape (WGS-84) goes to `done`, a cancel gives null. */
 export class ShapeDrawer {
@@ -91,7 +97,8 @@ export class ShapeDrawer {
   private readonly onUp = (e: L.LeafletMouseEvent): void => {
     const press = this.press;
     this.press = null;
-    if (!press || this.finished || this.points.length || press.px.distanceTo(e.containerPoint) < ShapeDrawer.DRAG_PX) return;
+    if (!press || this.finished || this.points.length || press.px.distanceTo(e.containerPoint) < ShapeDrawer.DRAG_PX)
+      return;
     this.points.push(press.at, e.latlng);
     L.circleMarker(press.at, { radius: 4, color: '#6b46c1', fillOpacity: 1, interactive: false }).addTo(this.layer);
     // the click that follows this release finds the drawing finished and adds nothing

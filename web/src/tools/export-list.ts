@@ -11,13 +11,43 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-const COLUMNS = ['id', 'name', 'departmentId', 'status', 'lng', 'lat', 'bearing', 'fov', 'rangeM', 'gridId', 'tags', 'distanceM', 'covering', 'alongM'] as const;
+const COLUMNS = [
+  'id',
+  'name',
+  'departmentId',
+  'status',
+  'lng',
+  'lat',
+  'bearing',
+  'fov',
+  'rangeM',
+  'gridId',
+  'tags',
+  'distanceM',
+  'covering',
+  'alongM',
+] as const;
 
 export function hitsToCsv(hits: Hit[]): string {
   const lines = [COLUMNS.join(',')];
   for (const hit of hits) {
     const c = hit.camera;
-    const row = [c.id, c.name, c.departmentId, c.status, c.lng, c.lat, c.bearing, c.fov, c.rangeM, c.gridId, c.tags.join(';'), hit.distanceM === undefined ? '' : hit.distanceM.toFixed(1), hit.covering === undefined ? '' : hit.covering, hit.alongM === undefined ? '' : hit.alongM.toFixed(1)];
+    const row = [
+      c.id,
+      c.name,
+      c.departmentId,
+      c.status,
+      c.lng,
+      c.lat,
+      c.bearing,
+      c.fov,
+      c.rangeM,
+      c.gridId,
+      c.tags.join(';'),
+      hit.distanceM === undefined ? '' : hit.distanceM.toFixed(1),
+      hit.covering === undefined ? '' : hit.covering,
+      hit.alongM === undefined ? '' : hit.alongM.toFixed(1),
+    ];
     lines.push(row.map(csvCell).join(','));
   }
   // BOM: spreadsheet programs then read the Chinese names as UTF-8

@@ -24,7 +24,12 @@ export class FilterPanel {
     this.status = h('select', { name: 'status' });
     this.tag = h('input', { type: 'text', name: 'tag', 'i18n-placeholder': 'filter.tagHint' });
     this.q = h('input', { type: 'search', name: 'q', 'i18n-placeholder': 'filter.searchHint' });
-    const gridsBox = h('input', { type: 'checkbox', name: 'grids', checked: true, onchange: () => onGrids(gridsBox.checked) });
+    const gridsBox = h('input', {
+      type: 'checkbox',
+      name: 'grids',
+      checked: true,
+      onchange: () => onGrids(gridsBox.checked),
+    });
     this.fillOptions();
     for (const s of [this.dept, this.status]) s.addEventListener('change', () => this.emit());
     for (const i of [this.tag, this.q]) i.addEventListener('input', () => this.emitSoon());
@@ -45,15 +50,29 @@ export class FilterPanel {
   private fillOptions(): void {
     const d = this.dept.value;
     const s = this.status.value;
-    this.dept.replaceChildren(h('option', { value: '' }, t('filter.all')), ...this.ctx.departments.map((x) => h('option', { value: String(x.id) }, departmentName(this.ctx, x.id))));
-    this.status.replaceChildren(h('option', { value: '' }, t('filter.all')), ...STATUSES.map((x) => h('option', { value: x }, statusName(x))));
+    this.dept.replaceChildren(
+      h('option', { value: '' }, t('filter.all')),
+      ...this.ctx.departments.map((x) => h('option', { value: String(x.id) }, departmentName(this.ctx, x.id))),
+    );
+    this.status.replaceChildren(
+      h('option', { value: '' }, t('filter.all')),
+      ...STATUSES.map((x) => h('option', { value: x }, statusName(x))),
+    );
     this.dept.value = d;
     this.status.value = s;
   }
 
   private legend(): HTMLElement {
     const box = h('div', { class: 'legend' });
-    for (const s of STATUSES) box.append(h('span', { class: 'legend-item' }, h('span', { class: `status-dot status-${s}` }), label(h('span'), `status.${s}` as 'status.online')));
+    for (const s of STATUSES)
+      box.append(
+        h(
+          'span',
+          { class: 'legend-item' },
+          h('span', { class: `status-dot status-${s}` }),
+          label(h('span'), `status.${s}` as 'status.online'),
+        ),
+      );
     return box;
   }
 
@@ -63,7 +82,12 @@ export class FilterPanel {
   }
 
   private emit(): void {
-    this.onFilters({ department: this.dept.value, status: this.status.value, tag: this.tag.value.trim(), q: this.q.value.trim() });
+    this.onFilters({
+      department: this.dept.value,
+      status: this.status.value,
+      tag: this.tag.value.trim(),
+      q: this.q.value.trim(),
+    });
   }
 
   close(): void {

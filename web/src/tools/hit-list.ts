@@ -12,12 +12,31 @@ function metres(m: number): string {
 /** Renders `hits` into a fresh element; `onLocate` pans the map to one camera. */
 export function hitList(ctx: AppContext, hits: Hit[], onLocate: (hit: Hit) => void): HTMLElement {
   const watch = canWatch(ctx.me);
-  const head = h('div', { class: 'hits-head' }, h('span', { class: 'hits-count' }, t('hits.count', { n: hits.length })));
+  const head = h(
+    'div',
+    { class: 'hits-head' },
+    h('span', { class: 'hits-count' }, t('hits.count', { n: hits.length })),
+  );
   if (hits.length) {
-    if (watch) head.append(h('button', { class: 'btn primary small play-all', i18n: 'hits.playAll', onclick: () => ctx.play(hits.slice(0, 9).map((x) => x.camera)) }));
+    if (watch)
+      head.append(
+        h('button', {
+          class: 'btn primary small play-all',
+          i18n: 'hits.playAll',
+          onclick: () => ctx.play(hits.slice(0, 9).map((x) => x.camera)),
+        }),
+      );
     head.append(
-      h('button', { class: 'btn small export-csv', i18n: 'hits.exportCsv', onclick: () => download('cameras.csv', 'text/csv;charset=utf-8', hitsToCsv(hits)) }),
-      h('button', { class: 'btn small export-geojson', i18n: 'hits.exportGeoJson', onclick: () => download('cameras.geojson', 'application/geo+json', hitsToGeoJson(hits)) }),
+      h('button', {
+        class: 'btn small export-csv',
+        i18n: 'hits.exportCsv',
+        onclick: () => download('cameras.csv', 'text/csv;charset=utf-8', hitsToCsv(hits)),
+      }),
+      h('button', {
+        class: 'btn small export-geojson',
+        i18n: 'hits.exportGeoJson',
+        onclick: () => download('cameras.geojson', 'application/geo+json', hitsToGeoJson(hits)),
+      }),
     );
   }
   const list = h('ol', { class: 'hits' });
@@ -28,11 +47,22 @@ export function hitList(ctx: AppContext, hits: Hit[], onLocate: (hit: Hit) => vo
     if (hit.alongM !== undefined) facts.push(`${t('hits.along')} ${metres(hit.alongM)}`);
     const row = h(
       'li',
-      { class: `hit${hit.covering ? ' covering' : ''}`, 'data-camera-id': c.id, 'data-distance': hit.distanceM ?? '', 'data-rank': i + 1 },
-      h('div', { class: 'hit-title' }, h('button', { class: 'link hit-name', onclick: () => onLocate(hit), title: c.tags.join(' · ') }, c.name), hit.covering ? label(h('span', { class: 'badge covering-badge' }), 'hits.covering') : null),
+      {
+        class: `hit${hit.covering ? ' covering' : ''}`,
+        'data-camera-id': c.id,
+        'data-distance': hit.distanceM ?? '',
+        'data-rank': i + 1,
+      },
+      h(
+        'div',
+        { class: 'hit-title' },
+        h('button', { class: 'link hit-name', onclick: () => onLocate(hit), title: c.tags.join(' · ') }, c.name),
+        hit.covering ? label(h('span', { class: 'badge covering-badge' }), 'hits.covering') : null,
+      ),
       h('div', { class: 'hit-facts muted' }, facts.join(' · ')),
     );
-    if (watch) row.append(h('button', { class: 'btn small hit-play', i18n: 'camera.play', onclick: () => ctx.play([c]) }));
+    if (watch)
+      row.append(h('button', { class: 'btn small hit-play', i18n: 'camera.play', onclick: () => ctx.play([c]) }));
     list.append(row);
   });
   if (!hits.length) list.append(label(h('li', { class: 'muted empty' }), 'hits.none'));

@@ -32,12 +32,27 @@ export class IncidentPanel {
     private readonly base: BaseMap,
     private readonly grids: GridsLayer,
   ) {
-    this.radius = h('input', { type: 'number', name: 'radius', min: 10, max: 5000, step: 10, value: String(Math.max(200, ctx.config.gis.defaultRangeM * 5)) });
+    this.radius = h('input', {
+      type: 'number',
+      name: 'radius',
+      min: 10,
+      max: 5000,
+      step: 10,
+      value: String(Math.max(200, ctx.config.gis.defaultRangeM * 5)),
+    });
     this.lngIn = h('input', { type: 'text', name: 'lng', inputmode: 'decimal', 'i18n-placeholder': 'incident.lng' });
     this.latIn = h('input', { type: 'text', name: 'lat', inputmode: 'decimal', 'i18n-placeholder': 'incident.lat' });
-    this.crsSel = select('crs', [['wgs84', 'WGS-84'], ['gcj02', 'GCJ-02'], ['bd09', 'BD-09']]);
+    this.crsSel = select('crs', [
+      ['wgs84', 'WGS-84'],
+      ['gcj02', 'GCJ-02'],
+      ['bd09', 'BD-09'],
+    ]);
     this.placeSel = h('select', { name: 'place' });
-    this.armBtn = h('button', { class: 'btn arm-click', i18n: 'incident.clickMap', onclick: () => this.arm(!this.armed) });
+    this.armBtn = h('button', {
+      class: 'btn arm-click',
+      i18n: 'incident.clickMap',
+      onclick: () => this.arm(!this.armed),
+    });
     this.results = h('div', { class: 'incident-results' });
     this.el = h(
       'div',
@@ -45,12 +60,30 @@ export class IncidentPanel {
       label(h('h2'), 'incident.title'),
       h('label', { class: 'field' }, label(h('span'), 'incident.radius'), this.radius),
       this.armBtn,
-      h('form', { class: 'coords', onsubmit: (e: Event) => { e.preventDefault(); this.fromInputs(); } }, this.crsSel, this.lngIn, this.latIn, h('button', { class: 'btn', type: 'submit', i18n: 'incident.search' })),
+      h(
+        'form',
+        {
+          class: 'coords',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            this.fromInputs();
+          },
+        },
+        this.crsSel,
+        this.lngIn,
+        this.latIn,
+        h('button', { class: 'btn', type: 'submit', i18n: 'incident.search' }),
+      ),
       h('label', { class: 'field' }, label(h('span'), 'incident.place'), this.placeSel),
       this.results,
     );
     this.placeSel.addEventListener('change', () => this.fromPlace());
-    this.offs.push(onLang(() => { this.fillPlaces(); this.renderHits(); }));
+    this.offs.push(
+      onLang(() => {
+        this.fillPlaces();
+        this.renderHits();
+      }),
+    );
   }
 
   start(): void {
@@ -68,7 +101,8 @@ export class IncidentPanel {
 
   fillPlaces(): void {
     this.placeSel.replaceChildren(h('option', { value: '' }, t('incident.pickPlace')));
-    for (const g of this.grids.grids) this.placeSel.append(h('option', { value: String(g.id) }, `${g.name} (${t(`grid.${g.kind}` as 'grid.place')})`));
+    for (const g of this.grids.grids)
+      this.placeSel.append(h('option', { value: String(g.id) }, `${g.name} (${t(`grid.${g.kind}` as 'grid.place')})`));
   }
 
   arm(on: boolean): void {
@@ -113,17 +147,28 @@ export class IncidentPanel {
     L.circleMarker(at, { radius: 6, color: '#c53030', fillOpacity: 1, className: 'incident-point' }).addTo(this.marks);
     this.results.replaceChildren(label(h('div', { class: 'muted' }), 'common.loading'));
     try {
-      const r = await api<{ items: Hit[] }>('GET', `/gis/nearby${qs({ lng, lat, radius, crs, limit: 100 })}`, { signal: ctrl.signal });
+      const r = await api<{ items: Hit[] }>('GET', `/gis/nearby${qs({ lng, lat, radius, crs, limit: 100 })}`, {
+        signal: ctrl.signal,
+      });
       this.hits = r.items;
       this.renderHits();
     } catch (err) {
       if (ctrl.signal.aborted) return;
-      this.results.replaceChildren(h('div', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)));
+      this.results.replaceChildren(
+        h('div', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)),
+      );
     }
   }
 
   private renderHits(): void {
     if (!this.ctrl) return;
-    this.results.replaceChildren(hitList(this.ctx, this.hits, (hit) => this.base.map.setView(this.base.toLatLng(hit.camera.lng, hit.camera.lat), Math.max(this.base.map.getZoom(), 17))));
+    this.results.replaceChildren(
+      hitList(this.ctx, this.hits, (hit) =>
+        this.base.map.setView(
+          this.base.toLatLng(hit.camera.lng, hit.camera.lat),
+          Math.max(this.base.map.getZoom(), 17),
+        ),
+      ),
+    );
   }
 }

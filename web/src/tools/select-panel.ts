@@ -26,7 +26,13 @@ export class SelectPanel {
   ) {
     this.buffer = h('input', { type: 'number', name: 'buffer', min: 1, max: 2000, value: '50' });
     this.results = h('div', { class: 'select-results' });
-    const tool = (kind: ShapeKind): HTMLButtonElement => h('button', { class: `btn draw-${kind}`, 'data-kind': kind, i18n: `draw.${kind}`, onclick: () => this.draw(kind) });
+    const tool = (kind: ShapeKind): HTMLButtonElement =>
+      h('button', {
+        class: `btn draw-${kind}`,
+        'data-kind': kind,
+        i18n: `draw.${kind}`,
+        onclick: () => this.draw(kind),
+      });
     this.el = h(
       'div',
       { class: 'tool select-panel' },
@@ -34,7 +40,12 @@ export class SelectPanel {
       h('div', { class: 'row' }, tool('circle'), tool('polygon'), tool('route')),
       h('label', { class: 'field' }, label(h('span'), 'draw.buffer'), this.buffer),
       label(h('p', { class: 'muted' }), 'draw.help'),
-      h('div', { class: 'row' }, h('button', { class: 'btn small draw-finish', i18n: 'draw.finish', onclick: () => this.drawer?.finish() }), h('button', { class: 'btn small draw-clear', i18n: 'draw.clear', onclick: () => this.reset() })),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { class: 'btn small draw-finish', i18n: 'draw.finish', onclick: () => this.drawer?.finish() }),
+        h('button', { class: 'btn small draw-clear', i18n: 'draw.clear', onclick: () => this.reset() }),
+      ),
       this.results,
     );
     this.offs.push(onLang(() => this.render()));
@@ -42,7 +53,9 @@ export class SelectPanel {
 
   draw(kind: ShapeKind): void {
     this.drawer?.clear();
-    this.el.querySelectorAll<HTMLElement>('[data-kind]').forEach((b) => b.classList.toggle('active', b.dataset.kind === kind));
+    this.el
+      .querySelectorAll<HTMLElement>('[data-kind]')
+      .forEach((b) => b.classList.toggle('active', b.dataset.kind === kind));
     this.drawer = new ShapeDrawer(this.base, kind, (shape) => {
       this.el.querySelectorAll<HTMLElement>('[data-kind]').forEach((b) => b.classList.remove('active'));
       if (shape) void this.query(shape);
@@ -67,20 +80,40 @@ export class SelectPanel {
     this.results.replaceChildren(label(h('div', { class: 'muted' }), 'common.loading'));
     try {
       let r: { items: Hit[] };
-      if (shape.kind === 'circle') r = await api('POST', '/gis/within', { body: { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM }, limit: 500 } });
+      if (shape.kind === 'circle')
+        r = await api('POST', '/gis/within', {
+          body: { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM }, limit: 500 },
+        });
       else if (shape.kind === 'polygon') {
         this.lastPolygon = shape.ring;
-        r = await api('POST', '/gis/within', { body: { polygon: { type: 'Polygon', coordinates: [shape.ring] }, limit: 500 } });
-      } else r = await api('POST', '/gis/along', { body: { line: { type: 'LineString', coordinates: shape.line }, distanceM: Math.max(1, Number(this.buffer.value) || 50) } });
+        r = await api('POST', '/gis/within', {
+          body: { polygon: { type: 'Polygon', coordinates: [shape.ring] }, limit: 500 },
+        });
+      } else
+        r = await api('POST', '/gis/along', {
+          body: {
+            line: { type: 'LineString', coordinates: shape.line },
+            distanceM: Math.max(1, Number(this.buffer.value) || 50),
+          },
+        });
       this.hits = r.items;
       this.render();
     } catch (err) {
-      this.results.replaceChildren(h('div', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)));
+      this.results.replaceChildren(
+        h('div', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)),
+      );
     }
   }
 
   private render(): void {
     if (!this.hits) return;
-    this.results.replaceChildren(hitList(this.ctx, this.hits, (hit) => this.base.map.setView(this.base.toLatLng(hit.camera.lng, hit.camera.lat), Math.max(this.base.map.getZoom(), 17))));
+    this.results.replaceChildren(
+      hitList(this.ctx, this.hits, (hit) =>
+        this.base.map.setView(
+          this.base.toLatLng(hit.camera.lng, hit.camera.lat),
+          Math.max(this.base.map.getZoom(), 17),
+        ),
+      ),
+    );
   }
 }

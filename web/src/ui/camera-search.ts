@@ -19,8 +19,13 @@ export class CameraSearch {
 
   constructor(private readonly onPick: (hit: CameraSearchHit) => void) {
     this.input = h('input', {
-      type: 'search', name: 'camera-search', autocomplete: 'off', role: 'combobox', 'aria-expanded': 'false',
-      'i18n-placeholder': 'search.placeholder', 'i18n-title': 'search.label',
+      type: 'search',
+      name: 'camera-search',
+      autocomplete: 'off',
+      role: 'combobox',
+      'aria-expanded': 'false',
+      'i18n-placeholder': 'search.placeholder',
+      'i18n-title': 'search.label',
     });
     this.list = h('ul', { class: 'search-results', role: 'listbox', hidden: true });
     this.el = h('div', { class: 'camera-search' }, this.input, this.list);
@@ -72,14 +77,18 @@ export class CameraSearch {
     const ctrl = new AbortController();
     this.ctrl = ctrl;
     try {
-      const r = await api<{ items: CameraSearchHit[] }>('GET', `/cameras/search${qs({ q: text, limit: 20 })}`, { signal: ctrl.signal });
+      const r = await api<{ items: CameraSearchHit[] }>('GET', `/cameras/search${qs({ q: text, limit: 20 })}`, {
+        signal: ctrl.signal,
+      });
       this.hits = r.items;
       this.active = -1;
       this.render();
     } catch (err) {
       if (ctrl.signal.aborted) return;
       this.hits = [];
-      this.list.replaceChildren(h('li', { class: 'search-error error' }, err instanceof ApiError ? err.describe() : String(err)));
+      this.list.replaceChildren(
+        h('li', { class: 'search-error error' }, err instanceof ApiError ? err.describe() : String(err)),
+      );
     }
     this.show(true);
   }
@@ -94,7 +103,9 @@ export class CameraSearch {
         h(
           'li',
           {
-            class: `search-hit${i === this.active ? ' active' : ''}`, role: 'option', 'data-camera-id': hit.id,
+            class: `search-hit${i === this.active ? ' active' : ''}`,
+            role: 'option',
+            'data-camera-id': hit.id,
             // keep the focus in the input: the list stays open until the click lands
             onmousedown: (e: Event) => e.preventDefault(),
             onclick: () => this.pick(hit),
@@ -108,7 +119,9 @@ export class CameraSearch {
             h('span', { class: 'badge hit-match' }, t(`search.match.${hit.match}`)),
           ),
           hit.address ? h('div', { class: 'hit-address muted' }, hit.address) : null,
-          hit.tags.length ? h('div', { class: 'hit-tags' }, ...hit.tags.map((tag) => h('span', { class: 'badge' }, tag))) : null,
+          hit.tags.length
+            ? h('div', { class: 'hit-tags' }, ...hit.tags.map((tag) => h('span', { class: 'badge' }, tag)))
+            : null,
         ),
       ),
     );

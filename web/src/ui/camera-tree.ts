@@ -21,19 +21,29 @@ export class CameraTree {
     private readonly onPick: (cam: TreeCamera) => void,
   ) {
     const toggle = h('button', {
-      class: 'btn small tree-toggle', type: 'button', i18n: 'tree.open', 'aria-expanded': 'false', onclick: () => this.open(this.panel.hidden),
+      class: 'btn small tree-toggle',
+      type: 'button',
+      i18n: 'tree.open',
+      'aria-expanded': 'false',
+      onclick: () => this.open(this.panel.hidden),
     });
     this.bySel = h('select', { name: 'tree-by', onchange: () => void this.load() });
     this.fillBy();
     this.body = h('div', { class: 'tree-body' });
-    const dismiss = h('button', { class: 'icon-btn tree-close', type: 'button', 'i18n-title': 'common.dismiss', onclick: () => this.open(false) }, '×');
+    const dismiss = h(
+      'button',
+      { class: 'icon-btn tree-close', type: 'button', 'i18n-title': 'common.dismiss', onclick: () => this.open(false) },
+      '×',
+    );
     const head = h('div', { class: 'tree-head' }, label(h('strong'), 'tree.title'), this.bySel, dismiss);
     this.panel = h('div', { class: 'camera-tree-panel card', hidden: true, role: 'tree' }, head, this.body);
     this.el = h('div', { class: 'camera-tree' }, toggle, this.panel);
-    this.offs.push(onLang(() => {
-      this.fillBy();
-      this.render();
-    }));
+    this.offs.push(
+      onLang(() => {
+        this.fillBy();
+        this.render();
+      }),
+    );
   }
 
   close(): void {
@@ -42,7 +52,10 @@ export class CameraTree {
 
   private fillBy(): void {
     const v = this.bySel.value || 'network';
-    this.bySel.replaceChildren(h('option', { value: 'network' }, t('tree.byNetwork')), h('option', { value: 'grid' }, t('tree.byGrid')));
+    this.bySel.replaceChildren(
+      h('option', { value: 'network' }, t('tree.byNetwork')),
+      h('option', { value: 'grid' }, t('tree.byGrid')),
+    );
     this.bySel.value = v;
   }
 
@@ -72,43 +85,79 @@ export class CameraTree {
     }
     const by = tree.by;
     this.body.replaceChildren(
-      h('ul', { class: 'tree-level' }, ...tree.departments.map((d) => {
-        const groups = h('ul', { class: 'tree-level', hidden: true }, ...d.groups.map((g) => this.groupNode(by, d.id, g)));
-        return this.node('tree-dept', { 'data-department': String(d.id) }, `${departmentName(this.ctx, d.id)} (${d.count})`, groups, () => undefined);
-      })),
+      h(
+        'ul',
+        { class: 'tree-level' },
+        ...tree.departments.map((d) => {
+          const groups = h(
+            'ul',
+            { class: 'tree-level', hidden: true },
+            ...d.groups.map((g) => this.groupNode(by, d.id, g)),
+          );
+          return this.node(
+            'tree-dept',
+            { 'data-department': String(d.id) },
+            `${departmentName(this.ctx, d.id)} (${d.count})`,
+            groups,
+            () => undefined,
+          );
+        }),
+      ),
     );
   }
 
   private groupNode(by: By, departmentId: number, g: Tree['departments'][number]['groups'][number]): HTMLElement {
     const leaves = h('ul', { class: 'tree-level', hidden: true });
     const name = g.id === null ? t(by === 'network' ? 'tree.noNetwork' : 'tree.noGrid') : g.name;
-    return this.node('tree-group', { 'data-group': g.id === null ? 'none' : String(g.id) }, `${name} (${g.count})`, leaves, async () => {
-      leaves.replaceChildren(label(h('li', { class: 'muted' }), 'common.loading'));
-      try {
-        const r = await api<CameraTreeLeaves>('GET', `/cameras/tree/cameras${qs({ by, department: departmentId, group: g.id === null ? 'none' : g.id })}`);
-        const leaf = (c: TreeCamera): HTMLElement =>
-          h(
-            'li',
-            { class: 'tree-cam-item' },
-            h(
-              'button',
-              { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) },
-              h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }),
-              c.name,
-            ),
+    return this.node(
+      'tree-group',
+      { 'data-group': g.id === null ? 'none' : String(g.id) },
+      `${name} (${g.count})`,
+      leaves,
+      async () => {
+        leaves.replaceChildren(label(h('li', { class: 'muted' }), 'common.loading'));
+        try {
+          const r = await api<CameraTreeLeaves>(
+            'GET',
+            `/cameras/tree/cameras${qs({ by, department: departmentId, group: g.id === null ? 'none' : g.id })}`,
           );
-        leaves.replaceChildren(...r.items.map(leaf));
-        if (r.total > r.items.length) leaves.append(h('li', { class: 'muted' }, t('tree.more', { n: r.total - r.items.length })));
-      } catch (err) {
-        leaves.replaceChildren(h('li', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)));
-      }
-    });
+          const leaf = (c: TreeCamera): HTMLElement =>
+            h(
+              'li',
+              { class: 'tree-cam-item' },
+              h(
+                'button',
+                { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) },
+                h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }),
+                c.name,
+              ),
+            );
+          leaves.replaceChildren(...r.items.map(leaf));
+          if (r.total > r.items.length)
+            leaves.append(h('li', { class: 'muted' }, t('tree.more', { n: r.total - r.items.length })));
+        } catch (err) {
+          leaves.replaceChildren(h('li', { class: 'error' }, err instanceof ApiError ? err.describe() : String(err)));
+        }
+      },
+    );
   }
 
   /** A row that opens and closes its children; `firstOpen` fills them the first time. */
-  private node(cls: string, attrs: Record<string, string>, text: string, children: HTMLElement, firstOpen: () => unknown): HTMLElement {
+  private node(
+    cls: string,
+    attrs: Record<string, string>,
+    text: string,
+    children: HTMLElement,
+    firstOpen: () => unknown,
+  ): HTMLElement {
     let filled = false;
-    const btn = h('button', { class: 'link tree-expand', type: 'button', 'aria-expanded': 'false' }, h('span', { class: 'caret' }, '▸'), ' ', text);
+    const btn = h(
+      'button',
+      { class: 'link tree-expand', type: 'button', 'aria-expanded': 'false' },
+      h('span', { class: 'caret' }, '▸'),
+      ' ',
+      text,
+    );
     btn.addEventListener('click', () => {
       const on = children.hidden;
       children.hidden = !on;

@@ -21,7 +21,12 @@ export function loginPage(onDone: () => void): HTMLElement {
           await login(user.value.trim(), pass.value);
           onDone();
         } catch (err) {
-          error.textContent = err instanceof ApiError && err.status === 401 ? t('login.failed') : err instanceof ApiError ? err.describe() : t('login.unreachable');
+          error.textContent =
+            err instanceof ApiError && err.status === 401
+              ? t('login.failed')
+              : err instanceof ApiError
+                ? err.describe()
+                : t('login.unreachable');
         } finally {
           submit.disabled = false;
         }

@@ -36,8 +36,21 @@ export class MapPage {
   private editor: CameraEditor | null = null;
 
   constructor(private readonly ctx: AppContext) {
-    this.wall = canWatch(ctx.me) ? new VideoWall({ realtime: ctx.realtime, ptz: canPtz(ctx.me), onEmpty: () => this.layout(), onChange: () => this.layout() }) : null;
-    this.el = h('div', { class: 'page map-page' }, this.side, h('div', { class: 'map-wrap' }, this.mapEl), this.wall?.el ?? null);
+    this.wall = canWatch(ctx.me)
+      ? new VideoWall({
+          realtime: ctx.realtime,
+          ptz: canPtz(ctx.me),
+          onEmpty: () => this.layout(),
+          onChange: () => this.layout(),
+        })
+      : null;
+    this.el = h(
+      'div',
+      { class: 'page map-page' },
+      this.side,
+      h('div', { class: 'map-wrap' }, this.mapEl),
+      this.wall?.el ?? null,
+    );
     ctx.play = (cams: Camera[]) => {
       if (!this.wall) return;
       if (cams.length === 1) this.wall.play(cams[0]!);
@@ -66,11 +79,20 @@ export class MapPage {
     this.closers.push(ctx.realtime.on('camera:changed', () => this.cameras.schedule(300)));
     this.closers.push(ctx.realtime.on('camera:removed', () => this.cameras.schedule(300)));
 
-    const filters = new FilterPanel(ctx, (f) => this.cameras.setFilters(f), (on) => grids.setVisible(on));
+    const filters = new FilterPanel(
+      ctx,
+      (f) => this.cameras.setFilters(f),
+      (on) => grids.setVisible(on),
+    );
     const incident = new IncidentPanel(ctx, this.base, grids);
     this.select = new SelectPanel(ctx, this.base);
     incident.start();
-    this.closers.push(() => filters.close(), () => incident.close(), () => this.select.close(), () => grids.close());
+    this.closers.push(
+      () => filters.close(),
+      () => incident.close(),
+      () => this.select.close(),
+      () => grids.close(),
+    );
     grids
       .load()
       .then(() => {
@@ -83,16 +105,26 @@ export class MapPage {
     const tabs = h('nav', { class: 'tabs', role: 'tablist' });
     const body = h('div', { class: 'tab-body' });
     const show = (tab: Tab): void => {
-      tabs.querySelectorAll<HTMLElement>('[data-tab]').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
+      tabs
+        .querySelectorAll<HTMLElement>('[data-tab]')
+        .forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
       body.replaceChildren(panels[tab]);
       incident.arm(tab === 'incident');
       if (tab !== 'draw') this.select.reset();
     };
-    for (const tab of ['filter', 'incident', 'draw'] as Tab[]) tabs.append(h('button', { class: 'tab', role: 'tab', 'data-tab': tab, i18n: `tab.${tab}`, onclick: () => show(tab) }));
+    for (const tab of ['filter', 'incident', 'draw'] as Tab[])
+      tabs.append(
+        h('button', { class: 'tab', role: 'tab', 'data-tab': tab, i18n: `tab.${tab}`, onclick: () => show(tab) }),
+      );
     this.side.append(tabs, body);
     show('filter');
     this.layout();
-    window.cloudeye = { base: this.base, cameras: this.cameras, select: this.select, play: (cams) => this.ctx.play(cams) };
+    window.cloudeye = {
+      base: this.base,
+      cameras: this.cameras,
+      select: this.select,
+      play: (cams) => this.ctx.play(cams),
+    };
   }
 
   private layout(): void {
@@ -137,4 +169,3 @@ export class MapPage {
     this.base?.map.remove();
   }
 }
-

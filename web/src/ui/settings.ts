@@ -6,7 +6,12 @@ const DENSITY_KEY = 'cloudeye.density';
 export type Density = 'normal' | 'wall';
 
 export function langSwitch(): HTMLSelectElement {
-  const s = h('select', { class: 'lang-switch', name: 'lang', 'aria-label': 'Language / 语言' }, h('option', { value: 'zh-CN' }, '中文'), h('option', { value: 'en' }, 'English'));
+  const s = h(
+    'select',
+    { class: 'lang-switch', name: 'lang', 'aria-label': 'Language / 语言' },
+    h('option', { value: 'zh-CN' }, '中文'),
+    h('option', { value: 'en' }, 'English'),
+  );
   s.value = currentLang();
   s.addEventListener('change', () => setLang(s.value as Lang));
   return s;

@@ -29,9 +29,23 @@ export class Shell {
     private readonly onLogout: () => void,
   ) {
     this.pages = pagesFor(ctx.me);
-    for (const p of this.pages) this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
-    const user = h('span', { class: 'user-chip', title: ctx.me.role }, ctx.me.name, ' · ', label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`));
-    const out = h('button', { class: 'btn small logout', i18n: 'nav.logout', onclick: async () => { await logout(); this.onLogout(); } });
+    for (const p of this.pages)
+      this.nav.append(h('a', { href: `#/${p}`, class: 'nav-link', 'data-page': p, i18n: `nav.${p}` }));
+    const user = h(
+      'span',
+      { class: 'user-chip', title: ctx.me.role },
+      ctx.me.name,
+      ' · ',
+      label(h('span', { class: 'role-name' }), `role.${ctx.me.role}`),
+    );
+    const out = h('button', {
+      class: 'btn small logout',
+      i18n: 'nav.logout',
+      onclick: async () => {
+        await logout();
+        this.onLogout();
+      },
+    });
     // finding a camera is part of the map: offered to the roles that have it
     let find: HTMLElement | null = null;
     if (this.pages.includes('map')) {
@@ -46,7 +60,18 @@ export class Shell {
     // the wall density sizes the video wall: only for roles that may watch video
     const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
     const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
-    const top = h('header', { class: 'topbar' }, brand, this.nav, find, h('div', { class: 'spacer' }), density, langSwitch(), user, out);
+    const top = h(
+      'header',
+      { class: 'topbar' },
+      brand,
+      this.nav,
+      find,
+      h('div', { class: 'spacer' }),
+      density,
+      langSwitch(),
+      user,
+      out,
+    );
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
   }
 
@@ -82,7 +107,9 @@ export class Shell {
   };
 
   private show(page: Page): void {
-    this.nav.querySelectorAll<HTMLElement>('[data-page]').forEach((a) => a.classList.toggle('active', a.dataset.page === page));
+    this.nav
+      .querySelectorAll<HTMLElement>('[data-page]')
+      .forEach((a) => a.classList.toggle('active', a.dataset.page === page));
     if (this.current?.page === page) return;
     if (this.current && this.current.page !== 'map') {
       this.current.close?.();
@@ -106,7 +133,10 @@ export class Shell {
   private build(page: Exclude<Page, 'map'>): { el: HTMLElement; close?: () => void } {
     const locate = (cam: Camera): void => {
       location.hash = '#/map';
-      setTimeout(() => (canEditCamera(this.ctx.me, cam.departmentId) ? this.mapPage?.edit(cam) : this.mapPage?.locate(cam)), 50);
+      setTimeout(
+        () => (canEditCamera(this.ctx.me, cam.departmentId) ? this.mapPage?.edit(cam) : this.mapPage?.locate(cam)),
+        50,
+      );
     };
     switch (page) {
       case 'cameras':

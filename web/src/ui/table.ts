@@ -7,7 +7,11 @@ import { formatDateTime } from '../core/dates';
 
 export type Column<T> = [MsgKey, (row: T) => Node | string | number | null];
 
-export function table<T>(columns: Array<Column<T>>, rows: T[], rowAttrs: (row: T) => Record<string, string> = () => ({})): HTMLTableElement {
+export function table<T>(
+  columns: Array<Column<T>>,
+  rows: T[],
+  rowAttrs: (row: T) => Record<string, string> = () => ({}),
+): HTMLTableElement {
   const head = h('tr');
   for (const [key] of columns) head.append(label(h('th'), key));
   const body = h('tbody');
@@ -19,7 +23,8 @@ export function table<T>(columns: Array<Column<T>>, rows: T[], rowAttrs: (row: T
     }
     body.append(tr);
   }
-  if (!rows.length) body.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted', i18n: 'common.empty' })));
+  if (!rows.length)
+    body.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted', i18n: 'common.empty' })));
   return h('table', { class: 'data' }, h('thead', {}, head), body);
 }
 

@@ -43,7 +43,13 @@ export function ptzControls(cameraId: string, pane: HTMLElement): HTMLElement {
     });
     box.append(b);
   }
-  box.append(h('button', { class: 'icon-btn ptz-presets-btn', 'i18n-title': 'ptz.presets', onclick: () => togglePresets(pane, cameraId) }, '★'));
+  box.append(
+    h(
+      'button',
+      { class: 'icon-btn ptz-presets-btn', 'i18n-title': 'ptz.presets', onclick: () => togglePresets(pane, cameraId) },
+      '★',
+    ),
+  );
   return box;
 }
 

@@ -12,7 +12,8 @@ interface Preset {
 /** Longest preset name the API accepts (characters). */
 const MAX_NAME = 64;
 
-const describe = (err: unknown): string => (err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err));
+const describe = (err: unknown): string =>
+  err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err);
 
 function call<T>(cameraId: string, body: Record<string, unknown>): Promise<T> {
   return api<T>('POST', `/cameras/${encodeURIComponent(cameraId)}/ptz`, { body });
@@ -27,7 +28,12 @@ export function togglePresets(pane: HTMLElement, cameraId: string): void {
   }
   const list = h('ul', { class: 'preset-list' });
   const status = h('div', { class: 'preset-status', role: 'status' });
-  const name = h('input', { type: 'text', name: 'presetName', maxlength: MAX_NAME, 'i18n-placeholder': 'ptz.presetName' });
+  const name = h('input', {
+    type: 'text',
+    name: 'presetName',
+    maxlength: MAX_NAME,
+    'i18n-placeholder': 'ptz.presetName',
+  });
   const say = (text: string, error = false): void => {
     status.textContent = text;
     status.classList.toggle('error', error);
@@ -48,7 +54,16 @@ export function togglePresets(pane: HTMLElement, cameraId: string): void {
             say(describe(err), true);
           }
         };
-        const button = h('button', { class: 'link preset-goto', 'data-token': p.token, 'i18n-title': 'ptz.presetGoto', onclick: () => void go() }, shown);
+        const button = h(
+          'button',
+          {
+            class: 'link preset-goto',
+            'data-token': p.token,
+            'i18n-title': 'ptz.presetGoto',
+            onclick: () => void go(),
+          },
+          shown,
+        );
         list.append(h('li', {}, button));
       }
       if (!presets.length) list.append(label(h('li', { class: 'muted empty' }), 'ptz.noPresets'));
@@ -77,7 +92,11 @@ export function togglePresets(pane: HTMLElement, cameraId: string): void {
     }
   };
 
-  const close = h('button', { class: 'icon-btn preset-close', 'i18n-title': 'wall.close', onclick: () => panel.remove() }, '×');
+  const close = h(
+    'button',
+    { class: 'icon-btn preset-close', 'i18n-title': 'wall.close', onclick: () => panel.remove() },
+    '×',
+  );
   const submit = h('button', { class: 'btn small', type: 'submit', i18n: 'ptz.presetSave' });
   const panel = h(
     'div',

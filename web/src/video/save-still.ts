@@ -43,7 +43,11 @@ const NOTE_MS = 6000;
  */
 export function saveStillControl(cameraId: string): HTMLElement {
   const note = h('span', { class: 'still-note', role: 'status' });
-  const button = h('button', { type: 'button', class: 'icon-btn pane-still', 'i18n-title': 'still.save' }, cameraGlyph());
+  const button = h(
+    'button',
+    { type: 'button', class: 'icon-btn pane-still', 'i18n-title': 'still.save' },
+    cameraGlyph(),
+  );
   let noteTimer: ReturnType<typeof setTimeout> | null = null;
   const report = (text: string, failed: boolean): void => {
     note.textContent = text;
@@ -66,7 +70,9 @@ export function saveStillControl(cameraId: string): HTMLElement {
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
         report(t('still.saved'), false);
       })
-      .catch((err: unknown) => report(`${t('still.failed')}: ${err instanceof ApiError ? err.describe() : String(err)}`, true))
+      .catch((err: unknown) =>
+        report(`${t('still.failed')}: ${err instanceof ApiError ? err.describe() : String(err)}`, true),
+      )
       .finally(() => (button.disabled = false));
   });
   return h('span', { class: 'pane-still-wrap' }, note, button);

@@ -48,14 +48,33 @@ export class StreamPane {
     this.video.muted = true;
     this.badge = h('span', { class: 'pane-state' });
     this.reasonEl = h('span', { class: 'pane-reason' });
-    const close = h('button', { class: 'icon-btn pane-close', 'i18n-title': 'wall.close', onclick: () => opts.onClose(this) }, '×');
-    const full = h('button', { class: 'icon-btn pane-fullscreen', 'i18n-title': 'wall.paneFullscreen', onclick: () => toggleFullscreen(this.el) }, '⛶');
+    const close = h(
+      'button',
+      { class: 'icon-btn pane-close', 'i18n-title': 'wall.close', onclick: () => opts.onClose(this) },
+      '×',
+    );
+    const full = h(
+      'button',
+      {
+        class: 'icon-btn pane-fullscreen',
+        'i18n-title': 'wall.paneFullscreen',
+        onclick: () => toggleFullscreen(this.el),
+      },
+      '⛶',
+    );
     // the pane's tools (fullscreen; room for more beside it), then close
     const tools = h('span', { class: 'pane-tools' }, saveStillControl(camera.id), full);
     this.el = h(
       'div',
       { class: 'pane', 'data-camera-id': camera.id },
-      h('div', { class: 'pane-head' }, h('span', { class: 'pane-name', title: camera.name }, camera.name), this.badge, tools, close),
+      h(
+        'div',
+        { class: 'pane-head' },
+        h('span', { class: 'pane-name', title: camera.name }, camera.name),
+        this.badge,
+        tools,
+        close,
+      ),
       this.video,
       h('div', { class: 'pane-foot' }, this.reasonEl),
     );
@@ -88,7 +107,12 @@ export class StreamPane {
     if (this.closed) return;
     try {
       const renewing = Boolean(this.hls && this.url);
-      const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, renewing ? this.sessionId : undefined);
+      const grant = await requestStream(
+        this.camera.id,
+        this.opts.profile,
+        this.opts.reason,
+        renewing ? this.sessionId : undefined,
+      );
       if (this.closed) return;
       this.sessionId = grant.sessionId;
       this.attempt = 0;
@@ -96,7 +120,9 @@ export class StreamPane {
       if (this.hls && this.url) {
         // same stream, fresh token: rewrite the token in the URLs hls.js already knows
         const pairs = tokenRewrites(this.url, grant.url);
-        this.rewrites = this.rewrites.map(([o, n]): [string, string] => [o, pairs.find((p) => p[0] === n)?.[1] ?? n]).concat(pairs);
+        this.rewrites = this.rewrites
+          .map(([o, n]): [string, string] => [o, pairs.find((p) => p[0] === n)?.[1] ?? n])
+          .concat(pairs);
         this.url = grant.url;
         return;
       }
@@ -123,10 +149,13 @@ export class StreamPane {
     }
     this.setState('reconnecting', reason);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.teardown();
-      void this.start();
-    }, retryDelayMs(err, this.attempt - 1));
+    this.retryTimer = setTimeout(
+      () => {
+        this.teardown();
+        void this.start();
+      },
+      retryDelayMs(err, this.attempt - 1),
+    );
   }
 
   private attach(url: string): void {

@@ -17,8 +17,15 @@ export function canDecodeH265(): boolean {
 }
 
 /** Calls a stream; with the `sessionId` of an earlier grant, renews it (a fresh token for the same session). */
-export async function requestStream(cameraId: string, profile: 'main' | 'sub', reason?: string, sessionId?: string): Promise<StreamGrant> {
-  return api<StreamGrant>('POST', `/cameras/${encodeURIComponent(cameraId)}/streams`, { body: { profile, h265: canDecodeH265(), ...(reason ? { reason } : {}), ...(sessionId ? { sessionId } : {}) } });
+export async function requestStream(
+  cameraId: string,
+  profile: 'main' | 'sub',
+  reason?: string,
+  sessionId?: string,
+): Promise<StreamGrant> {
+  return api<StreamGrant>('POST', `/cameras/${encodeURIComponent(cameraId)}/streams`, {
+    body: { profile, h265: canDecodeH265(), ...(reason ? { reason } : {}), ...(sessionId ? { sessionId } : {}) },
+  });
 }
 
 /** Milliseconds to wait before asking again after `err` (Retry-After for a full node, else backoff). */

@@ -21,9 +21,15 @@ export class VideoWall {
   constructor(private readonly opts: { realtime: Realtime; ptz: boolean; onEmpty: () => void; onChange?: () => void }) {
     this.grid = h('div', { class: 'wall-grid layout-1' });
     const bar = h('div', { class: 'wall-bar' }, label(h('strong'), 'wall.title'));
-    for (const n of LAYOUTS) bar.append(h('button', { class: 'btn small', 'data-layout': n, onclick: () => this.setLayout(n) }, `${n}`));
+    for (const n of LAYOUTS)
+      bar.append(h('button', { class: 'btn small', 'data-layout': n, onclick: () => this.setLayout(n) }, `${n}`));
     bar.append(
-      h('button', { class: 'btn small wall-fullscreen', i18n: 'wall.fullscreen', 'i18n-title': 'wall.fullscreenHint', onclick: () => this.fullscreen() }),
+      h('button', {
+        class: 'btn small wall-fullscreen',
+        i18n: 'wall.fullscreen',
+        'i18n-title': 'wall.fullscreenHint',
+        onclick: () => this.fullscreen(),
+      }),
       h('button', { class: 'btn small', i18n: 'wall.stopAll', onclick: () => this.clear() }),
     );
     this.el = h('section', { class: 'video-wall', 'aria-label': 'video wall' }, bar, this.grid);
@@ -38,7 +44,9 @@ export class VideoWall {
   setLayout(n: Layout): void {
     this.layout = n;
     this.grid.className = `wall-grid layout-${n}`;
-    this.el.querySelectorAll<HTMLElement>('[data-layout]').forEach((b) => b.classList.toggle('active', b.dataset.layout === String(n)));
+    this.el
+      .querySelectorAll<HTMLElement>('[data-layout]')
+      .forEach((b) => b.classList.toggle('active', b.dataset.layout === String(n)));
     this.sync();
   }
 
@@ -83,7 +91,12 @@ export class VideoWall {
       let pane = this.panes.get(cam.id);
       if (!pane) {
         const profile = this.layout === 1 ? 'main' : 'sub';
-        pane = new StreamPane(cam, { profile, realtime: this.opts.realtime, ptz: this.opts.ptz, onClose: (p) => this.remove(p) });
+        pane = new StreamPane(cam, {
+          profile,
+          realtime: this.opts.realtime,
+          ptz: this.opts.ptz,
+          onClose: (p) => this.remove(p),
+        });
         this.panes.set(cam.id, pane);
         // inserted, never moved: moving a playing <video> in the document would disturb it
         this.grid.insertBefore(pane.el, before);
