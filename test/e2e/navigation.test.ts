@@ -36,11 +36,12 @@ describe('console navigation (e2e)', function () {
   /** Clicks a menu item and checks that its page, and not the map, is what the screen shows. */
   async function openByMenu(p: Page, name: string): Promise<void> {
     await p.click(`.nav-link[data-page=${name}]`);
-    assert.equal(
-      await p.getAttribute(`.nav-link[data-page=${name}]`, 'class').then((c) => c?.includes('active')),
-      true,
-      `${name} is highlighted`,
-    );
+    // the page follows the hashchange the click causes, an event later
+    const highlighted = await p
+      .waitForSelector(`.nav-link.active[data-page=${name}]`, { timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    assert.equal(highlighted, true, `${name} is highlighted`);
     await assertOnScreen(p, `.${name}-page h1`, `the heading of ${name}`);
     await assertOnScreen(p, `.${name}-page`, `the ${name} page`);
     await assertNotShown(p, '#map', 'the map');

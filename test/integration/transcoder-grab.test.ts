@@ -114,12 +114,18 @@ describe('transcoder frame grabs (integration)', function () {
         'no stream: the camera is asked',
       );
       assert.equal(connections, 2);
-      // a transcoded stream is scaled (maxHeight 180 here): the full-resolution picture comes from the camera
-      await sup.acquire({ cameraId: 'tx', profile: 'main', url, codec: 'mjpeg', audioCodec: null });
-      const tx = await sup.grab({ cameraId: 'tx', profile: 'main', url, codec: 'mjpeg' });
-      assert.equal(tx.from, 'camera');
-      assert.deepEqual(await jpegSize(tx.jpeg), { width: 640, height: 360 });
-      await sup.stop('tx.main');
+      // a transcoded stream (an H.265 camera: the stream checks the codec it really receives) is scaled
+      // (maxHeight 180 here): the full-resolution picture comes from the camera
+      const hevc = await SimCam.start({ count: 1, codec: 'h265', width: 640, height: 360 });
+      try {
+        await sup.acquire({ cameraId: 'tx', profile: 'main', url: hevc.url(0), codec: 'h265', audioCodec: null });
+        const tx = await sup.grab({ cameraId: 'tx', profile: 'main', url: hevc.url(0), codec: 'h265' });
+        assert.equal(tx.from, 'camera');
+        assert.deepEqual(await jpegSize(tx.jpeg), { width: 640, height: 360 });
+        await sup.stop('tx.main');
+      } finally {
+        await hevc.close();
+      }
       assert.deepEqual(ffmpegChildren(), []);
     } finally {
       await sup.close();
