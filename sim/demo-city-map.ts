@@ -199,8 +199,9 @@ export function demoCityMap(): FeatureCollection {
 
 /** The file's text: one feature per line, so a change to the city reads as a small diff. */
 export function demoCityMapText(): string {
-  const fc = demoCityMap();
-  return `{"type":"FeatureCollection","features":[\n${fc.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
+  // indented, with each [lng, lat] pair on a line of its own: short lines a reader (and a diff) can follow
+  const text = JSON.stringify(demoCityMap(), null, 1).replace(/\[\n\s*(-?[\d.e-]+),\n\s*(-?[\d.e-]+)\n\s*\]/g, '[$1, $2]');
+  return `${text}\n`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
