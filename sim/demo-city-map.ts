@@ -200,7 +200,10 @@ export function demoCityMap(): FeatureCollection {
 /** The file's text: one feature per line, so a change to the city reads as a small diff. */
 export function demoCityMapText(): string {
   // indented, with each [lng, lat] pair on a line of its own: short lines a reader (and a diff) can follow
-  const text = JSON.stringify(demoCityMap(), null, 1).replace(/\[\n\s*(-?[\d.e-]+),\n\s*(-?[\d.e-]+)\n\s*\]/g, '[$1, $2]');
+  const text = JSON.stringify(demoCityMap(), null, 1).replace(
+    /\[\n\s*(-?[\d.e-]+),\n\s*(-?[\d.e-]+)\n\s*\]/g,
+    '[$1, $2]',
+  );
   return `${text}\n`;
 }
 
