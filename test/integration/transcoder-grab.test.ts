@@ -1,17 +1,14 @@
 // Frame grabs through the transcoder: a real JPEG of the camera, the streams' URL checks, pdeathsig, timeout, limits.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ffmpegChildren, isAlive, processesNamed, sleep, waitFor } from '../../bench/transcoder-proc';
 import { Supervisor, TranscoderCapacityError, TranscoderGrabError, TranscoderInputError } from '../../transcoder/index';
 import { grabReference, hasContrast, jpegLuma, jpegSize, lumaStats, meanAbsDiff } from '../helpers/jpeg-picture';
 import { SimCam } from '../helpers/simcam-rtsp';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { startSupervisorChild, type SupervisorChild } from '../helpers/supervisor-child';
 
 /** URLs a stream refuses before spawning anything; a grab must refuse each of them the same way. */
 const HOSTILE_URLS = [
@@ -196,41 +193,14 @@ describe('transcoder frame grabs (integration)', function () {
   });
 
   /** A node process (via tsx) whose supervisor runs a grab against the silent camera; resolves its pid and the grab's ffmpeg pid. */
-  async function gatewayGrabbing(
-    setprivPath: string | null,
-    name: string,
-  ): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
-    const script = path.join(root, `${name}.mts`);
-    writeFileSync(
-      script,
-      [
-        `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
-        `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)},`,
-        '  rtspTimeoutS: 120, grabTimeoutS: 120 });',
-        'await sup.start();',
-        `sup.grab({ cameraId: 'long', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${hangPort}/long`)}, codec: 'h264' }).catch(() => undefined);`,
-        'console.log(`FFMPEG ${sup.grabPids()[0]}`);',
-        'setInterval(() => undefined, 1000);',
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const ffmpegPid = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`child printed no FFMPEG line: ${out}`)), 20000);
-      child.stdout.on('data', () => {
-        const m = /FFMPEG (\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('exit', (c) => reject(new Error(`child exited ${c}: ${out}`)));
-    });
-    return { childPid: child.pid ?? -1, ffmpegPid, kill: () => child.kill('SIGKILL') };
+  async function gatewayGrabbing(setprivPath: string | null, name: string): Promise<SupervisorChild> {
+    const options = { hlsDir: path.join(root, name), setprivPath, rtspTimeoutS: 120, grabTimeoutS: 120 };
+    return startSupervisorChild(root, name, options, [
+      `sup.grab({ cameraId: 'long', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${hangPort}/long`)}, codec: 'h264' })` +
+        '.catch(() => undefined);',
+      'console.log(`FFMPEG ${sup.grabPids()[0]}`);',
+      'setInterval(() => undefined, 1000);',
+    ]);
   }
 
   it('gateway SIGKILLed during a long grab: the grab’s ffmpeg dies with it (setpriv --pdeathsig SIGKILL)', async () => {

@@ -1,15 +1,12 @@
 // No leaks: 100 start/stop cycles leave no ffmpeg and no file descriptor; a SIGKILLed gateway takes its workers along.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ffmpegChildren, isAlive, openFds, procStat, sleep, waitFor } from '../../bench/transcoder-proc';
 import { Supervisor, type StreamSpec } from '../../transcoder/index';
 import { SimCam } from '../helpers/simcam-rtsp';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { startSupervisorChild, type SupervisorChild } from '../helpers/supervisor-child';
 
 describe('transcoder leaks (integration)', function () {
   this.timeout(120000);
@@ -78,40 +75,12 @@ describe('transcoder leaks (integration)', function () {
   });
 
   /** Runs a node process (via tsx) that owns a supervisor with one live stream; resolves its pid and its ffmpeg's pid. */
-  async function gatewayChild(
-    setprivPath: string | null,
-    name: string,
-  ): Promise<{ childPid: number; ffmpegPid: number; kill: () => void }> {
-    const script = path.join(root, `${name}.mts`);
-    writeFileSync(
-      script,
-      [
-        `import { Supervisor } from ${JSON.stringify(path.join(REPO, 'transcoder/index.ts'))};`,
-        `const sup = new Supervisor({ hlsDir: ${JSON.stringify(path.join(root, name))}, setprivPath: ${JSON.stringify(setprivPath)} });`,
-        'await sup.start();',
-        `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
-        'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
-        'setInterval(() => sup.touch(r.key), 1000);',
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const ffmpegPid = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`child printed no FFMPEG line: ${out}`)), 20000);
-      child.stdout.on('data', () => {
-        const m = /FFMPEG (\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('exit', (c) => reject(new Error(`child exited ${c}: ${out}`)));
-    });
-    return { childPid: child.pid ?? -1, ffmpegPid, kill: () => child.kill('SIGKILL') };
+  async function gatewayChild(setprivPath: string | null, name: string): Promise<SupervisorChild> {
+    return startSupervisorChild(root, name, { hlsDir: path.join(root, name), setprivPath }, [
+      `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
+      'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
+      'setInterval(() => sup.touch(r.key), 1000);',
+    ]);
   }
 
   it('gateway SIGKILLed: its ffmpeg dies with it (setpriv --pdeathsig SIGKILL)', async () => {
