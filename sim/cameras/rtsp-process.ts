@@ -1,5 +1,6 @@
-// Runs sim/cameras/rtsp_server.py as a child process: READY handshake, down/up of cameras, orderly stop.
+// Runs sim/cameras/rtsp_server.py as a child process: READY handshake, RTSP session counts, down/up of cameras, orderly stop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,10 @@ export interface RtspProcessOptions {
   fps?: number;
   width?: number;
   height?: number;
-  /** Keyframe interval in frames (default: fps, i.e. 1 s). */
-  gop?: number;
+  /** Seconds between the encoder's keyframes (a keyframe every gopS × fps frames). Default 1. */
+  gopS?: number;
+  /** Draw the capture time (ms since the epoch) into every picture (bench/clock-pattern.ts reads it). */
+  clock?: boolean;
   /** 'ball' (default: a moving ball) or 'bars' (SMPTE colour bars, still but for the clock at the top left). */
   pattern?: 'ball' | 'bars';
   /** Send parameter sets before every keyframe slice, as some cameras wrongly do (frames have several slices). */
@@ -35,15 +38,20 @@ export interface RtspProcessOptions {
 }
 
 /** The simulated RTSP server. `close()` is idempotent and waits for the process to exit. */
-export class RtspProcess {
+export class RtspProcess extends EventEmitter<{ sessions: [path: string, count: number] }> {
   private child?: ChildProcess;
   private exited: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private waiters: Array<{ expect: string; resolve: () => void }> = [];
   private stderr = '';
+  /** Open RTSP sessions: id → mount path. */
+  private readonly open = new Map<string, string>();
+  private peaks = new Map<string, number>();
   port = 0;
 
-  constructor(readonly opts: RtspProcessOptions = {}) {}
+  constructor(readonly opts: RtspProcessOptions = {}) {
+    super();
+  }
 
   /** Starts a server with these options and resolves once it listens. */
   static async start(opts: RtspProcessOptions = {}): Promise<RtspProcess> {
@@ -81,10 +89,11 @@ export class RtspProcess {
       ['--fps', o.fps],
       ['--width', o.width],
       ['--height', o.height],
-      ['--gop', o.gop],
+      ['--gop', o.gopS],
     ] as const)
       if (v) args.push(flag, String(v));
     if (o.pattern) args.push('--pattern', o.pattern);
+    if (o.clock) args.push('--clock');
     if (o.repeatParameterSets) args.push('--repeat-parameter-sets');
     if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
     // in a process group of its own, so a terminal's Ctrl-C is for the process that started it to
@@ -128,6 +137,7 @@ export class RtspProcess {
             clearTimeout(timer);
             resolve(Number(m[1]));
           } else if (/^ERROR/.test(line)) fail(new Error(`simcam: ${line}`));
+          else if (line.startsWith('SESSION ')) this.onSession(line);
           else {
             const i = this.waiters.findIndex((w) => w.expect === line);
             if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve();
@@ -135,6 +145,40 @@ export class RtspProcess {
         }
       });
     });
+  }
+
+  private onSession(line: string): void {
+    const m = /^SESSION (open|close) (\S+) (\S+)$/.exec(line);
+    if (!m) return;
+    const [, what, id, mount] = m as unknown as [string, string, string, string];
+    if (what === 'open') this.open.set(id, mount);
+    else if (!this.open.delete(id)) return;
+    const n = this.sessions(mount);
+    this.peaks.set(mount, Math.max(this.peaks.get(mount) ?? 0, n));
+    this.emit('sessions', mount, n);
+  }
+
+  /** The mount path of camera i's profile, as sessions are counted: /cam/<i>/<profile>. */
+  static mount(i: number, profile: 'main' | 'sub' = 'main'): string {
+    return `/cam/${i}/${profile}`;
+  }
+
+  /** RTSP sessions open now: on one mount (see mount()), or on every mount when none is named. */
+  sessions(mount?: string): number {
+    let n = 0;
+    for (const m of this.open.values()) if (mount === undefined || m === mount) n++;
+    return n;
+  }
+
+  /** The most sessions open at once on a mount since the start or the last resetPeak(). */
+  peakSessions(mount: string): number {
+    return this.peaks.get(mount) ?? 0;
+  }
+
+  /** Starts counting peaks again from the sessions open now. */
+  resetPeak(): void {
+    this.peaks = new Map();
+    for (const m of this.open.values()) this.peaks.set(m, this.sessions(m));
   }
 
   private command(cmd: string): Promise<void> {

@@ -1,16 +1,20 @@
 #!/usr/bin/python3
 """Simulated cameras' RTSP server (GStreamer gst-rtsp-server through python3-gi).
 
-One live test-pattern encoder per (codec, profile) feeds every mount through appsrc, so a
+One always-running test-pattern encoder per (codec, profile) (sim_feed.py) feeds every mount, so a
 hundred simulated cameras cost two encoders, not two hundred. Mounts: /cam/<i>/main and
-/cam/<i>/sub for i in 0..count-1. Each mount is a shared media: many clients, one pipeline.
+/cam/<i>/sub for i in 0..count-1. Each mount is a shared media (many clients, one pipeline) that
+relays the encoder's access units: appsrc → payloader.
 
-As a real camera: a new client's stream starts at a keyframe the encoder makes at once for it
-(GstForceKeyUnit), never with frames whose references it did not get; every access unit leaves
-as the encoder made it (parameter sets once, before the first slice of a keyframe; frames may
-have several slices), in order, stamped when it leaves.
+As a real camera: DESCRIBE is answered at once (parameter sets known); a new client joins the
+running encoder and its first decodable frame is the encoder's next natural keyframe (every
+--gop seconds), never a keyframe made for it, never a replay of older frames; every access unit
+leaves as the encoder made it (parameter sets in band before each keyframe; frames may have several
+slices), in order, stamped when it leaves. --clock draws the capture time into each picture
+(clock_band.py).
 
-stdout: "READY <port>" once listening. stdin commands, one per line:
+stdout: "READY <port>" once listening; "SESSION open <id> <path>" / "SESSION close <id> <path>" as
+RTSP sessions are set up and end. stdin commands, one per line:
   down <i>   remove camera i's mounts and drop its sessions (the camera "vanishes")
   up <i>     bring camera i back
   quit       stop
@@ -24,84 +28,16 @@ import gi
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtspServer', '1.0')
 gi.require_version('GstRtsp', '1.0')
-gi.require_version('GstVideo', '1.0')
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer, GstVideo  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
-# ball: a moving ball (the demo); bars: SMPTE colour bars, still except the clock drawn over the
-# top-left corner, so a test can compare a decoded frame's regions with what was drawn
-PATTERNS = {'ball': 'ball', 'bars': 'smpte'}
+from sim_feed import PATTERNS, Feed  # noqa: E402
 
-ENCODERS = {
-    # The parsers put the parameter sets before each keyframe; the payloaders must not add them
-    # again: with config-interval=-1 they insert them before EVERY keyframe slice, and x264
-    # (tune=zerolatency: sliced threads) makes several slices per frame, so a receiver saw a
-    # second access unit start inside the keyframe (H.264 7.4.1.2.3) and split it in two.
-    'h264': ('x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} '
-             'bframes=0 ! video/x-h264,profile=baseline ! h264parse config-interval=-1 ! '
-             'video/x-h264,stream-format=byte-stream,alignment=au',
-             'h264parse ! rtph264pay name=pay0 pt=96'),
-    'h265': ('x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} ! '
-             'h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au',
-             'h265parse ! rtph265pay name=pay0 pt=96'),
-    'mjpeg': ('jpegenc quality=60 ! image/jpeg', 'jpegparse ! rtpjpegpay name=pay0 pt=26'),
-}
+_out = threading.Lock()
 
 
-class Feed:
-    """One live encoder whose access units are copied into every attached appsrc."""
-
-    def __init__(self, codec, width, height, fps, gop, kbps, pattern='ball', repeat_parameter_sets=False):
-        enc, self.depay_caps = ENCODERS[codec]
-        if repeat_parameter_sets and codec != 'mjpeg':
-            # the fault of some cameras, kept to test receivers: parameter sets before every slice
-            self.depay_caps += ' config-interval=-1'
-        desc = (f'videotestsrc is-live=true pattern={PATTERNS[pattern]} ! video/x-raw,width={width},height={height},'
-                f'framerate={fps}/1 ! timeoverlay font-desc="Sans 14" ! videoconvert ! '
-                # 8-bit 4:2:0 like a real camera: without it x265 picks 4:4:4 12-bit (Rext,
-                # undecodable by browsers) and rtpjpegpay rejects the JPEG ("Invalid component")
-                'video/x-raw,format=I420 ! '
-                + enc.format(kbps=kbps, gop=gop) + ' ! appsink name=sink emit-signals=true sync=false '
-                'max-buffers=4 drop=true')
-        self.codec = codec
-        self.pipeline = Gst.parse_launch(desc)
-        self.caps = None
-        self.sinks = {}  # appsrc -> waiting_for_keyframe
-        self.lock = threading.Lock()
-        self.sink = self.pipeline.get_by_name('sink')
-        self.sink.connect('new-sample', self.on_sample)
-        self.pipeline.set_state(Gst.State.PLAYING)
-
-    def on_sample(self, sink):
-        # Only this streaming thread pushes into the appsrcs, so each client gets the frames in the
-        # encoder's order; a client attached mid-GOP starts at the next keyframe.
-        sample = sink.emit('pull-sample')
-        buf = sample.get_buffer()
-        if self.caps is None:
-            self.caps = sample.get_caps()
-        key = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
-        with self.lock:
-            targets = [src for src, waiting in self.sinks.items() if key or not waiting]
-            if key:
-                for src in targets:
-                    self.sinks[src] = False
-        for src in targets:
-            out = buf.copy()
-            out.pts = out.dts = Gst.CLOCK_TIME_NONE  # appsrc do-timestamp stamps it
-            src.emit('push-buffer', out)
-        return Gst.FlowReturn.OK
-
-    def attach(self, src):
-        if self.caps is not None:
-            src.set_property('caps', self.caps)
-        with self.lock:
-            self.sinks[src] = True
-        # as real cameras do for a new session: a keyframe now rather than at the end of the GOP,
-        # so a DESCRIBE is answered within a frame or two
-        self.sink.send_event(GstVideo.video_event_new_upstream_force_key_unit(Gst.CLOCK_TIME_NONE, True, 0))
-
-    def detach(self, src):
-        with self.lock:
-            self.sinks.pop(src, None)
+def say(line):
+    with _out:
+        print(line, flush=True)
 
 
 class Factory(GstRtspServer.RTSPMediaFactory):
@@ -112,16 +48,47 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         self.connect('media-configure', self.on_configure)
 
     def do_create_element(self, url):
+        # the newest two frames at most wait here (a client's PLAY unblocks the media): no backlog
         return Gst.parse_launch(
-            'appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 ! '
-            + self.feed.depay_caps)
+            'appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 max-buffers=2 '
+            'leaky-type=downstream ! ' + self.feed.pay)
 
     def on_configure(self, _factory, media):
         src = media.get_element().get_child_by_name('src')
-        if self.feed.caps is not None:
-            src.set_property('caps', self.feed.caps)
         self.feed.attach(src)
         media.connect('unprepared', lambda _m: self.feed.detach(src))
+
+
+class Sessions:
+    """Logs RTSP sessions as they are set up and end (rtsp-process.ts counts them per mount)."""
+
+    def __init__(self, server):
+        self.paths = {}
+        self.lock = threading.Lock()
+        server.connect('client-connected', self.on_client)
+        server.get_session_pool().connect('session-removed', lambda _p, s: self.close(s.get_sessionid()))
+
+    def on_client(self, _server, client):
+        client.connect('setup-request', self.on_setup)
+        client.connect('teardown-request', lambda _c, ctx: ctx.session and self.close(ctx.session.get_sessionid()))
+
+    def on_setup(self, _client, ctx):
+        if ctx.session is None or ctx.uri is None:
+            return
+        sid = ctx.session.get_sessionid()
+        # the path of the mount: the setup URI less the stream part (…/stream=0)
+        path = ctx.uri.abspath.rsplit('/stream=', 1)[0]
+        with self.lock:
+            if sid in self.paths:
+                return
+            self.paths[sid] = path
+        say(f'SESSION open {sid} {path}')
+
+    def close(self, sid):
+        with self.lock:
+            path = self.paths.pop(sid, None)
+        if path is not None:
+            say(f'SESSION close {sid} {path}')
 
 
 def main():
@@ -133,15 +100,18 @@ def main():
     ap.add_argument('--width', type=int, default=640)
     ap.add_argument('--height', type=int, default=360)
     ap.add_argument('--fps', type=int, default=15)
-    ap.add_argument('--gop', type=int, default=0, help='keyframe interval in frames (default: fps = 1 s)')
+    ap.add_argument('--gop', type=float, default=1.0, help='seconds between keyframes (a keyframe every gop×fps frames)')
     ap.add_argument('--pattern', default='ball', choices=sorted(PATTERNS))
+    ap.add_argument('--clock', action='store_true', help='draw the capture time (ms since the epoch) into the picture')
     ap.add_argument('--repeat-parameter-sets', action='store_true',
                     help='send SPS/PPS (VPS) before every keyframe slice, as some cameras wrongly do')
     ap.add_argument('--user', default='')
     ap.add_argument('--password', default='')
     args = ap.parse_args()
+    gop = round(args.gop * args.fps)
+    if gop < 1:
+        ap.error(f'--gop {args.gop} is less than one frame at {args.fps} fps')
     Gst.init(None)
-    gop = args.gop or args.fps
     codecs = args.codec.split(',')
     feeds = {}
 
@@ -150,7 +120,7 @@ def main():
         if k not in feeds:
             w, h = (args.width, args.height) if profile == 'main' else (args.width // 2, args.height // 2)
             feeds[k] = Feed(codec, w - w % 2, h - h % 2, args.fps, gop, 800 if profile == 'main' else 250, args.pattern,
-                            args.repeat_parameter_sets)
+                            args.repeat_parameter_sets, args.clock)
         return feeds[k]
 
     server = GstRtspServer.RTSPServer()
@@ -170,6 +140,7 @@ def main():
         auth.add_basic(basic, token)
         server.set_auth(auth)
     mounts = server.get_mount_points()
+    Sessions(server)
 
     def up(i):
         codec = codecs[i % len(codecs)]
@@ -198,16 +169,19 @@ def main():
             return GstRtspServer.RTSPFilterResult.KEEP
         pool.filter(sess_filter)
 
-    for i in range(args.count):
-        up(i)
     for codec in set(codecs):
         feed(codec, 'main')
         feed(codec, 'sub')
+    # a mount's appsrc is given the encoder's caps (parameter sets) when a client asks for it
+    for f in feeds.values():
+        f.wait_caps()
+    for i in range(args.count):
+        up(i)
     if server.attach(None) == 0:
         print(f'ERROR cannot listen on {args.host}:{args.port}', flush=True)
         sys.exit(2)
     loop = GLib.MainLoop()
-    print(f'READY {server.get_bound_port()}', flush=True)
+    say(f'READY {server.get_bound_port()}')
 
     def on_stdin(channel, _cond):
         line = channel.readline()
@@ -217,7 +191,7 @@ def main():
         parts = line.split()
         if len(parts) == 2 and parts[0] in ('up', 'down') and parts[1].isdigit():
             (up if parts[0] == 'up' else down)(int(parts[1]))
-            print(f'OK {parts[0]} {parts[1]}', flush=True)
+            say(f'OK {parts[0]} {parts[1]}')
         elif parts == ['quit']:
             loop.quit()
             return False
@@ -228,7 +202,7 @@ def main():
         loop.run()
     finally:
         for f in feeds.values():
-            f.pipeline.set_state(Gst.State.NULL)
+            f.stop()
 
 
 if __name__ == '__main__':
