@@ -60,29 +60,45 @@ class Factory(GstRtspServer.RTSPMediaFactory):
 
 
 class Sessions:
-    """Logs RTSP sessions as they are set up and end (rtsp-process.ts counts them per mount)."""
+    """Logs RTSP sessions as they are set up and end (rtsp-process.ts counts them per mount).
+
+    A session ends at TEARDOWN, when the pool drops it (down <i>, timeout) or when the connection of
+    the client that set it up closes: the session is then removed, as an interleaved (TCP) session
+    cannot outlive its connection.
+    """
 
     def __init__(self, server):
         self.paths = {}
         self.lock = threading.Lock()
+        self.pool = server.get_session_pool()
         server.connect('client-connected', self.on_client)
-        server.get_session_pool().connect('session-removed', lambda _p, s: self.close(s.get_sessionid()))
+        self.pool.connect('session-removed', lambda _p, s: self.close(s.get_sessionid()))
 
     def on_client(self, _server, client):
-        client.connect('setup-request', self.on_setup)
+        mine = set()
+        client.connect('setup-request', lambda _c, ctx: self.on_setup(ctx, mine))
         client.connect('teardown-request', lambda _c, ctx: ctx.session and self.close(ctx.session.get_sessionid()))
+        client.connect('closed', lambda _c: self.on_closed(mine))
 
-    def on_setup(self, _client, ctx):
+    def on_setup(self, ctx, mine):
         if ctx.session is None or ctx.uri is None:
             return
         sid = ctx.session.get_sessionid()
         # the path of the mount: the setup URI less the stream part (…/stream=0)
         path = ctx.uri.abspath.rsplit('/stream=', 1)[0]
         with self.lock:
+            mine.add(sid)
             if sid in self.paths:
                 return
             self.paths[sid] = path
         say(f'SESSION open {sid} {path}')
+
+    def on_closed(self, mine):
+        for sid in list(mine):
+            session = self.pool.find(sid)
+            if session is not None:
+                self.pool.remove(session)
+            self.close(sid)
 
     def close(self, sid):
         with self.lock:
