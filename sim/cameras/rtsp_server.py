@@ -6,9 +6,10 @@ hundred simulated cameras cost two encoders, not two hundred. Mounts: /cam/<i>/m
 /cam/<i>/sub for i in 0..count-1. Each mount is a shared media (many clients, one pipeline) that
 relays the encoder's access units: appsrc → payloader.
 
-As a real camera: DESCRIBE is answered at once (parameter sets known); a new client joins the
-running encoder and its first decodable frame is the encoder's next natural keyframe (every
---gop seconds), never a keyframe made for it, never a replay of older frames; every access unit
+As a real camera: a new client joins the running encoder and its first decodable frame is the
+encoder's next natural keyframe (every --gop seconds), never a keyframe made for it, never a replay
+of older frames (the first client of a mount gets its DESCRIBE answered at that keyframe, then the
+keyframe itself at PLAY); every access unit
 leaves as the encoder made it (parameter sets in band before each keyframe; frames may have several
 slices), in order, stamped when it leaves. --clock draws the capture time into each picture
 (clock_band.py).
@@ -48,10 +49,11 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         self.connect('media-configure', self.on_configure)
 
     def do_create_element(self, url):
-        # the newest two frames at most wait here (a client's PLAY unblocks the media): no backlog
+        # The media prerolls on the keyframe that starts its feed and holds it until the first client's
+        # PLAY (a few ms after its DESCRIBE): that client's first frame is the keyframe that came after
+        # it asked, as from a camera that answers DESCRIBE at once and sends its next keyframe.
         return Gst.parse_launch(
-            'appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 max-buffers=2 '
-            'leaky-type=downstream ! ' + self.feed.pay)
+            'appsrc name=src is-live=true format=time do-timestamp=true min-latency=0 ! ' + self.feed.pay)
 
     def on_configure(self, _factory, media):
         src = media.get_element().get_child_by_name('src')

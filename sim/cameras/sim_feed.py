@@ -1,9 +1,10 @@
 """A simulated camera's encoder: always running in a pipeline of its own; mounts relay its access units.
 
-As a real camera: the encoder never restarts and never makes a keyframe for a client. Every access
-unit goes, as the encoder made it and as it is made (no backlog), to every attached mount; a client
-that joins gets the frames from then on and can decode from the encoder's next natural keyframe, one
-every gop frames (parameter sets in band before it, and in the SDP from the caps' codec_data).
+As a real camera: the encoder never restarts and never makes a keyframe for a client. A mount that
+attaches (its first client's DESCRIBE) gets the access units as the encoder makes them from its next
+natural keyframe on (one every gop frames; parameter sets in band before it, and in the SDP from the
+caps' codec_data), so its first client's first frame is that keyframe; later clients of the running
+mount join mid-GOP and decode from the next keyframe, as with a camera.
 """
 import threading
 import time
@@ -33,7 +34,7 @@ ENCODERS = {
     'h265': ('x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} '
              'option-string="scenecut=0:min-keyint={gop}" ! '
              'h265parse config-interval=-1 ! video/x-h265,stream-format=hev1,alignment=au',
-             'rtph265pay name=pay0 pt=96'),
+             'h265parse ! rtph265pay name=pay0 pt=96'),
     'mjpeg': ('jpegenc quality=60 ! image/jpeg', 'jpegparse ! rtpjpegpay name=pay0 pt=26'),
 }
 
@@ -58,7 +59,7 @@ class Feed:
                                                     'max-buffers=4 drop=true')
         self.codec = codec
         self.caps = None
-        self.sinks = set()
+        self.sinks = {}  # appsrc -> waiting for a keyframe
         self.lock = threading.Lock()
         self.pipelines = []
         if clock:
@@ -78,21 +79,30 @@ class Feed:
 
     def on_raw(self, sink):
         sample = sink.emit('pull-sample')
-        ms = int(time.time() * 1000)
-        frame = bytearray(sample.get_buffer().extract_dup(0, sample.get_buffer().get_size()))
+        buf = sample.get_buffer()
+        # the capture time: the wall clock at the frame's timestamp (the running time at which the
+        # live source made it), not when this callback got to run
+        pipeline = self.pipelines[1]
+        age_ns = pipeline.get_clock().get_time() - (pipeline.get_base_time() + buf.pts)
+        ms = (time.time_ns() - age_ns) // 1_000_000
+        frame = bytearray(buf.extract_dup(0, buf.get_size()))
         self.band.paint(frame, ms)
         self.rawsrc.emit('push-buffer', Gst.Buffer.new_wrapped(bytes(frame)))
         return Gst.FlowReturn.OK
 
     def on_sample(self, sink):
         # Only this streaming thread pushes into the appsrcs, so each client gets the frames in the
-        # encoder's order, from the moment it attached.
+        # encoder's order; a mount attached mid-GOP starts at the encoder's next keyframe.
         sample = sink.emit('pull-sample')
         buf = sample.get_buffer()
         if self.caps is None:
             self.caps = sample.get_caps()
+        key = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
         with self.lock:
-            targets = list(self.sinks)
+            targets = [src for src, waiting in self.sinks.items() if key or not waiting]
+            if key:
+                for src in targets:
+                    self.sinks[src] = False
         for src in targets:
             out = buf.copy()
             out.pts = out.dts = Gst.CLOCK_TIME_NONE  # appsrc do-timestamp stamps it
@@ -108,11 +118,11 @@ class Feed:
         if self.caps is not None:
             src.set_property('caps', self.caps)
         with self.lock:
-            self.sinks.add(src)
+            self.sinks[src] = True
 
     def detach(self, src):
         with self.lock:
-            self.sinks.discard(src)
+            self.sinks.pop(src, None)
 
     def stop(self):
         for p in self.pipelines:

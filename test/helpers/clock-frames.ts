@@ -32,7 +32,7 @@ export function clientFrames(
 ): Promise<ClientRun> {
   return new Promise((resolve, reject) => {
     const connectAt = Date.now();
-    const args = ['-nostdin', '-loglevel', 'info', '-probesize', '32768', '-analyzeduration', '500000'];
+    const args = ['-nostdin', '-hide_banner', '-loglevel', 'info', '-probesize', '32768', '-analyzeduration', '500000'];
     args.push(
       '-rtsp_transport',
       'tcp',

@@ -31,7 +31,7 @@ describe('clock pattern decoder (simulated camera --clock, H.264 encoded, decode
         // captured after the client asked (no replay), before the frame arrived, not long before
         assert.ok(f.clock! >= run.connectAt - 1000, `captured ${run.connectAt - f.clock!} ms before the connect`);
         assert.ok(f.clock! <= f.at, `captured ${f.clock! - f.at} ms after it arrived`);
-        assert.ok(f.at - f.clock! < 3000, `${f.at - f.clock!} ms old`);
+        assert.ok(f.at - f.clock! < 10_000, `${f.at - f.clock!} ms old`);
       }
       const steps = run.frames.slice(1).map((f, i) => f.clock! - run.frames[i]!.clock!);
       // 15 fps: 66.7 ms apart (a late frame of the source may stretch one step)
@@ -40,7 +40,7 @@ describe('clock pattern decoder (simulated camera --clock, H.264 encoded, decode
 
   it('the sub profile (320×180 encode) is readable too', async () => {
     const run = await clientFrames(clock.url(0, 'sub'), 3, 320, 180);
-    assert.ok(run.frames.every((f) => f.clock !== null && Math.abs(f.at - f.clock) < 3000));
+    assert.ok(run.frames.every((f) => f.clock !== null && Math.abs(f.at - f.clock) < 10_000));
   });
 
   it('a picture without the clock, or with a cell flipped, reads as null (markers, parity)', async () => {

@@ -1,0 +1,23 @@
+// The live bench's statistics and phase list: percentiles, spread, --only parsing and its refusal of unknown phases.
+import assert from 'node:assert/strict';
+import { median, parsePhases, percentile, PHASES, spread } from '../../bench/live-stats';
+
+describe('bench live statistics', () => {
+  it('median and percentiles interpolate between ranks', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.equal(percentile([10, 20, 30, 40, 50], 95), 48);
+    assert.equal(percentile([7], 95), 7);
+    assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  it('spread names the range and the quartiles', () => {
+    assert.equal(spread([100, 200, 300, 400, 500]), '100–500 ms (p25–p75 200–400)');
+  });
+
+  it('--only picks phases; none means all; an unknown phase is refused by name', () => {
+    assert.deepEqual([...parsePhases(undefined)], [...PHASES]);
+    assert.deepEqual([...parsePhases('first-frame, latency')], ['first-frame', 'latency']);
+    assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
+  });
+});
