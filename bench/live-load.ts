@@ -1,10 +1,175 @@
-// The live bench's load phases: CPU of the gateway + its ffmpeg for N WebSocket-viewed streams against raw ffmpeg, and many plain WebSocket viewers.
-export async function measureCpu(_log: (l: string) => void, _o: { streams: number; windowS: number }): Promise<void> {
-  throw new Error('pending');
+// The live bench's load phases: gateway + ffmpeg CPU for N WebSocket-viewed streams against raw ffmpeg with the same arguments, and many plain WebSocket viewers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RtspProcess } from '../sim/cameras/rtsp-process';
+import { buildSourceInput, SOURCE_FD } from '../transcoder/source-input';
+import { startRig, type Rig, type RigCamera } from './live-rig';
+import { procStat, processesNamed, sleep } from './transcoder-proc';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Plain WebSocket viewers in a child process (so they do not share the gateway's event loop or CPU). */
+class Viewers {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly lines: AsyncIterator<string>,
+  ) {}
+
+  static async start(urls: string[], holdS: number, maxBehindS = 2): Promise<{ viewers: Viewers; open: number }> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(HERE, 'live-viewers.ts'), JSON.stringify({ urls, holdS, maxBehindS })],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const lines = (async function* () {
+      let buf = '';
+      for await (const c of child.stdout!) {
+        buf += String(c);
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          yield buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+        }
+      }
+    })();
+    const v = new Viewers(child, lines);
+    const first = await v.next();
+    const m = /^OPEN (\d+)$/.exec(first);
+    if (!m) throw new Error(`bench live: the viewers said '${first}'`);
+    return { viewers: v, open: Number(m[1]) };
+  }
+
+  private async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('bench live: the viewers process ended without a result');
+    return r.value;
+  }
+
+  /** The result line, once the hold is over. */
+  async result(): Promise<{
+    viewers: number;
+    held: number;
+    reasons: Record<string, number>;
+    worstBehindS: number;
+    bytes: number;
+  }> {
+    const line = await this.next();
+    await new Promise<void>((r) => (this.child.exitCode !== null ? r() : this.child.once('close', () => r())));
+    return JSON.parse(line);
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
 }
+
+/** A live WebSocket URL for one camera (a stream call of its own: its own session and token). */
+async function liveUrl(rig: Rig, cam: RigCamera): Promise<string> {
+  const r = await rig.api('POST', `/api/v1/cameras/${encodeURIComponent(cam.id)}/streams`, { profile: 'main' });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`bench live: stream call failed: ${r.status} ${r.text}`);
+  const live = r.body?.live as string | undefined;
+  if (!live)
+    throw new Error('bench live: the stream call answers no `live` WebSocket path (the gateway has no live viewers)');
+  return `${rig.base.replace(/^http/, 'ws')}${live}`;
+}
+
+/** CPU of `pids` over windowS; the pids are read again at the end so one that died is seen. */
+async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number; lost: number }> {
+  const before = new Map(pids.map((p) => [p, procStat(p)?.cpuS ?? 0]));
+  await sleep(windowS * 1000);
+  let cpuS = 0;
+  let lost = 0;
+  for (const [p, c0] of before) {
+    const s = procStat(p);
+    if (!s) lost++;
+    else cpuS += s.cpuS - c0;
+  }
+  return { cpuS, lost };
+}
+
+/** live_cpu_ratio: (gateway + its ffmpeg) with one WebSocket viewer a stream, over raw ffmpeg with the same arguments. */
+export async function measureCpu(log: (l: string) => void, o: { streams: number; windowS: number }): Promise<void> {
+  const sim = await RtspProcess.start({ count: o.streams, codec: 'h264', gopS: 1 });
+  const rig = await startRig([sim], { idleTimeoutS: 30 });
+  let viewers: Viewers | null = null;
+  let argv: string[][] = [];
+  let rtspTimeoutS = 5;
+  try {
+    const cams = await rig.register('cpu', sim, o.streams);
+    const urls = await Promise.all(cams.map((c) => liveUrl(rig, c)));
+    const started = await Viewers.start(urls, o.windowS + 15);
+    viewers = started.viewers;
+    if (started.open < o.streams) throw new Error(`bench live: only ${started.open} of ${o.streams} viewers got video`);
+    await sleep(5000); // past the starts
+    const ffmpeg = processesNamed('ffmpeg', process.pid).map((s) => s.pid);
+    argv = ffmpeg.map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    rtspTimeoutS =
+      (rig.gw.services.supervisor as unknown as { options?: { rtspTimeoutS?: number } }).options?.rtspTimeoutS ?? 5;
+    const [gwCpu, ffCpu] = await Promise.all([cpuOver([process.pid], o.windowS), cpuOver(ffmpeg, o.windowS)]);
+    const ours = { cpuS: gwCpu.cpuS + ffCpu.cpuS, lost: ffCpu.lost };
+    const result = await viewers.result();
+    log(
+      `# cpu ours: ${ours.cpuS.toFixed(2)} s over ${o.windowS} s (gateway process ${gwCpu.cpuS.toFixed(2)} s` +
+        ` + ${ffmpeg.length} ffmpeg ${ffCpu.cpuS.toFixed(2)} s,` +
+        ` ${ours.lost} lost); viewers held ${result.held} of ${result.viewers}, ${(result.bytes / 1e6).toFixed(1)} MB`,
+    );
+    viewers = null;
+    await rig.gw.services.supervisor.close();
+    // raw: the same argv, the same source script on fd 3, fMP4 to /dev/null
+    const devnull = openSync('/dev/null', 'w');
+    const raws: ChildProcess[] = [];
+    try {
+      for (let i = 0; i < argv.length; i++) {
+        const [file, ...args] = argv[i]!;
+        const child = spawn(file!, args, {
+          stdio: ['ignore', devnull, devnull, 'pipe', devnull, devnull, devnull],
+        });
+        const src = child.stdio[SOURCE_FD] as NodeJS.WritableStream | null;
+        src?.on('error', () => undefined);
+        src?.end(buildSourceInput({ url: sim.url(cams[i % cams.length]!.index) }, { rtspTimeoutS }).script);
+        raws.push(child);
+      }
+      await sleep(5000);
+      const alive = raws.filter((c) => c.exitCode === null).map((c) => c.pid!);
+      const raw = await cpuOver(alive, o.windowS);
+      log(`# cpu raw: ${raw.cpuS.toFixed(2)} s over ${o.windowS} s (${alive.length} ffmpeg, ${raw.lost} lost)`);
+      log(`# raw ffmpeg argv: ${argv[0]?.join(' ')}`);
+      log(`bench live_cpu_ratio ${(ours.cpuS / raw.cpuS).toFixed(3)} x`);
+    } finally {
+      for (const c of raws) c.kill('SIGKILL');
+      closeSync(devnull);
+    }
+  } finally {
+    viewers?.kill();
+    await rig.close();
+  }
+}
+
+/** live_ws_viewers: plain WebSocket viewers of `cameras` cameras held holdS, each within 2 s of live. */
 export async function measureViewers(
-  _log: (l: string) => void,
-  _o: { viewers: number; cameras: number; holdS: number },
+  log: (l: string) => void,
+  o: { viewers: number; cameras: number; holdS: number },
 ): Promise<void> {
-  throw new Error('pending');
+  const sim = await RtspProcess.start({ count: o.cameras, codec: 'h264', gopS: 1 });
+  const rig = await startRig([sim], { idleTimeoutS: 30 });
+  let viewers: Viewers | null = null;
+  try {
+    const cams = await rig.register('ws', sim, o.cameras);
+    const urls: string[] = [];
+    for (let i = 0; i < o.viewers; i++) urls.push(await liveUrl(rig, cams[i % cams.length]!));
+    const started = await Viewers.start(urls, o.holdS);
+    viewers = started.viewers;
+    const r = await viewers.result();
+    viewers = null;
+    log(
+      `# ws viewers: ${started.open} got video, ${r.held} of ${r.viewers} held ${o.holdS} s within 2 s of live;` +
+        ` worst behind ${r.worstBehindS.toFixed(2)} s; failures ${JSON.stringify(r.reasons)}`,
+    );
+    log(`bench live_ws_viewers ${r.held} viewers`);
+  } finally {
+    viewers?.kill();
+    await rig.close();
+  }
 }

@@ -1,7 +1,7 @@
 // cloudeye bench NAME: runs a benchmark of bench/ and prints its "bench <name> <value> <unit>" lines.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { parseArgs, UsageError, type CommandSpec } from './args';
+import { parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 
 /** Benchmarks collect garbage between phases (memory figures, steady state): expose gc() unless node already did. */
 export function exposeGc(): void {
@@ -11,22 +11,35 @@ export function exposeGc(): void {
   g.gc = vm.runInNewContext('gc') as () => void;
 }
 
-const BENCHES: Record<string, () => Promise<{ run(opts: { log: (line: string) => void }): Promise<void> }>> = {
+type BenchRun = (opts: { log: (line: string) => void; quick?: boolean; only?: string }) => Promise<void>;
+
+const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   health: () => import('../../bench/health'),
   transcoder: () => import('../../bench/transcoder'),
   gis: () => import('../../bench/gis'),
   console: () => import('../../bench/console'),
+  live: () => import('../../bench/live'),
 };
 
 export const BENCH: CommandSpec = {
   name: 'cloudeye bench',
   synopsis: `NAME… | all  (NAME: ${Object.keys(BENCHES).join(', ')})`,
-  flags: {},
+  flags: {
+    quick: { kind: 'switch', about: 'fewer runs and shorter windows: a smoke test, not a measurement' },
+    only: {
+      kind: 'value',
+      arg: 'PHASES',
+      about: 'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers',
+    },
+  },
   maxPositional: Infinity,
 };
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const names = parseArgs(argv, BENCH).positional;
+  const parsed = parseArgs(argv, BENCH);
+  const names = parsed.positional;
+  const quick = parsed.flags.quick === true;
+  const only = strFlag(parsed, 'only');
   if (names.length === 0)
     throw new UsageError(`cloudeye bench: name one of ${Object.keys(BENCHES).join(', ')} (or all)`);
   const list = names[0] === 'all' ? Object.keys(BENCHES) : names;
@@ -36,7 +49,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   exposeGc();
   for (const name of list) {
     const mod = await BENCHES[name]!();
-    await mod.run({ log: (line) => process.stdout.write(`${line}\n`) });
+    await mod.run({ log: (line) => process.stdout.write(`${line}\n`), quick, ...(only !== undefined ? { only } : {}) });
   }
   return 0;
 }

@@ -28,7 +28,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
     load: async () => (await import('./discover')).discoverCommand,
   },
   bench: {
-    about: 'run a benchmark: health | transcoder | gis | console | all',
+    about: 'run a benchmark: health | transcoder | gis | console | live | all',
     load: async () => (await import('./bench')).benchCommand,
   },
   user: {
