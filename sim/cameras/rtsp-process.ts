@@ -24,6 +24,8 @@ export interface RtspProcessOptions {
   height?: number;
   /** Seconds between the encoder's keyframes (a keyframe every gopS × fps frames). Default 1. */
   gopS?: number;
+  /** The same in frames (a keyframe every gop frames), for callers that think in frames; gopS wins. */
+  gop?: number;
   /** Draw the capture time (ms since the epoch) into every picture (bench/clock-pattern.ts reads it). */
   clock?: boolean;
   /** 'ball' (default: a moving ball) or 'bars' (SMPTE colour bars, still but for the clock at the top left). */
@@ -89,7 +91,7 @@ export class RtspProcess extends EventEmitter<{ sessions: [path: string, count: 
       ['--fps', o.fps],
       ['--width', o.width],
       ['--height', o.height],
-      ['--gop', o.gopS],
+      ['--gop', o.gopS ?? (o.gop ? o.gop / (o.fps ?? 15) : undefined)],
     ] as const)
       if (v) args.push(flag, String(v));
     if (o.pattern) args.push('--pattern', o.pattern);

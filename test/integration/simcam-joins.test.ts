@@ -136,6 +136,19 @@ describe('simulated camera joins (gst-rtsp-server, encoder in its own pipeline)'
     assert.notEqual(run.frames[0]!.clock, null, 'plays again');
   });
 
+  it('gop in frames (callers that think in frames): a keyframe every 8 frames at 16 fps, 500 ms', async () => {
+    const sim = await RtspProcess.start({ count: 1, codec: 'h264', clock: true, fps: 16, gop: 8 });
+    try {
+      const run = await clientFrames(sim.url(0), 18);
+      const idx = run.frames.map((f, i) => (f.key ? i : -1)).filter((i) => i >= 0);
+      assert.deepEqual(idx.slice(0, 3), [0, 8, 16], `keyframe indexes ${idx.join(' ')}`);
+      const keys = keyClocks(run);
+      assert.ok(Math.abs(keys[1]! - keys[0]! - 500) <= 2, `keyframes at ${keys.join(', ')}`);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('refuses a --gop shorter than a frame with a clear error', async () => {
     await assert.rejects(RtspProcess.start({ gopS: 0.01 }), /--gop 0\.01 is less than one frame/);
   });
