@@ -11,13 +11,16 @@ export interface PaneProbe {
   firstFrameMs: number;
   /** Glass-to-glass of that first frame: Date.now() at presentation − capture clock, ms. */
   firstLatencyMs: number;
+  /** Capture clock of that first frame − Date.now() at the click: how long the camera's next keyframe was coming, ms. */
+  keyframeWaitMs: number;
   /** The pane's transport as it shows it (data-transport), '' when the console does not say. */
   transport: string;
 }
 
 interface PageBench {
   clickAt: number | null;
-  first: { at: number; latency: number } | null;
+  clickWall: number;
+  first: { at: number; latency: number; clock: number } | null;
   sampling: boolean;
   samples: number[];
   stop: boolean;
@@ -78,12 +81,15 @@ export async function playAndMeasure(
       __bench: PageBench;
       __decodeClock: (img: { data: ArrayLike<number>; width: number; height: number }) => number | null;
     };
-    const b: PageBench = { clickAt: null, first: null, sampling: false, samples: [], stop: false };
+    const b: PageBench = { clickAt: null, clickWall: 0, first: null, sampling: false, samples: [], stop: false };
     w.__bench = b;
     document.addEventListener(
       'click',
       (e) => {
-        if (b.clickAt === null && (e.target as Element | null)?.closest?.('.play-btn')) b.clickAt = performance.now();
+        if (b.clickAt === null && (e.target as Element | null)?.closest?.('.play-btn')) {
+          b.clickAt = performance.now();
+          b.clickWall = Date.now();
+        }
       },
       true,
     );
@@ -102,7 +108,7 @@ export async function playAndMeasure(
           const clock = w.__decodeClock(g.getImageData(0, 0, canvas.width, canvas.height));
           const wall = Date.now();
           if (clock !== null) {
-            if (!b.first) b.first = { at: performance.now(), latency: wall - clock };
+            if (!b.first) b.first = { at: performance.now(), latency: wall - clock, clock };
             if (b.sampling) b.samples.push(wall - clock);
           }
         }
@@ -151,10 +157,11 @@ export async function playAndMeasure(
       at: b.first!.at,
       click: b.clickAt ?? NaN,
       latency: b.first!.latency,
+      wait: b.first!.clock - b.clickWall,
       transport: el?.dataset.transport ?? '',
     };
   }, pane);
-  return { firstFrameMs: r.at - r.click, firstLatencyMs: r.latency, transport: r.transport };
+  return { firstFrameMs: r.at - r.click, firstLatencyMs: r.latency, keyframeWaitMs: r.wait, transport: r.transport };
 }
 
 /** Glass-to-glass latency of every frame the pane presents over `ms` (after the probe's first frame). */
