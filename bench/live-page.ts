@@ -13,6 +13,8 @@ export interface PaneProbe {
   firstLatencyMs: number;
   /** Capture clock of that first frame − Date.now() at the click: how long the camera's next keyframe was coming, ms. */
   keyframeWaitMs: number;
+  /** Date.now() at the click. */
+  clickWall: number;
   /** The pane's transport as it shows it (data-transport), '' when the console does not say. */
   transport: string;
 }
@@ -158,10 +160,17 @@ export async function playAndMeasure(
       click: b.clickAt ?? NaN,
       latency: b.first!.latency,
       wait: b.first!.clock - b.clickWall,
+      clickWall: b.clickWall,
       transport: el?.dataset.transport ?? '',
     };
   }, pane);
-  return { firstFrameMs: r.at - r.click, firstLatencyMs: r.latency, keyframeWaitMs: r.wait, transport: r.transport };
+  return {
+    firstFrameMs: r.at - r.click,
+    firstLatencyMs: r.latency,
+    keyframeWaitMs: r.wait,
+    clickWall: r.clickWall,
+    transport: r.transport,
+  };
 }
 
 /** Glass-to-glass latency of every frame the pane presents over `ms` (after the probe's first frame). */

@@ -89,15 +89,23 @@ async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, 
         const cam = rig.cameras[group]![k]!;
         const page = await consolePage(browser, rig.base, transport);
         const phase = Math.random() * gop * 1000;
+        const mount = RtspProcess.mount(cam.index, 'main');
+        let askedAt = NaN;
+        const onDescribe = (m: string, at: number): void => {
+          if (m === mount && Number.isNaN(askedAt)) askedAt = at;
+        };
+        cam.sim.on('describe', onDescribe);
         try {
           const r = await playAndMeasure(page, cam, () => sleep(phase));
           (figures[group] ??= []).push(r.firstFrameMs);
           log(
             `# cold ${gop} s GOP ${transport === 'mse' ? 'live' : 'hls '} run ${k + 1}: ${r.firstFrameMs.toFixed(0)} ms` +
-              ` (pane transport '${r.transport}'; first frame captured ${r.keyframeWaitMs} ms after the click,` +
+              ` (pane transport '${r.transport}'; the camera asked ${(askedAt - r.clickWall).toFixed(0)} ms after the click,` +
+              ` first frame captured ${r.keyframeWaitMs} ms after the click,` +
               ` shown ${r.firstLatencyMs} ms after its capture)`,
           );
         } finally {
+          cam.sim.off('describe', onDescribe);
           await closePage(page);
         }
       }

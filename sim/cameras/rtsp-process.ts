@@ -40,7 +40,11 @@ export interface RtspProcessOptions {
 }
 
 /** The simulated RTSP server. `close()` is idempotent and waits for the process to exit. */
-export class RtspProcess extends EventEmitter<{ sessions: [path: string, count: number] }> {
+export class RtspProcess extends EventEmitter<{
+  sessions: [path: string, count: number];
+  /** A client asked for a mount's description (the start of a session), at ms since the epoch. */
+  describe: [path: string, at: number];
+}> {
   private child?: ChildProcess;
   private exited: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
@@ -140,7 +144,10 @@ export class RtspProcess extends EventEmitter<{ sessions: [path: string, count: 
             resolve(Number(m[1]));
           } else if (/^ERROR/.test(line)) fail(new Error(`simcam: ${line}`));
           else if (line.startsWith('SESSION ')) this.onSession(line);
-          else {
+          else if (line.startsWith('DESCRIBE ')) {
+            const [, at, mount] = line.split(' ');
+            if (at && mount) this.emit('describe', mount, Number(at));
+          } else {
             const i = this.waiters.findIndex((w) => w.expect === line);
             if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve();
           }

@@ -15,7 +15,7 @@ slices), in order, stamped when it leaves. --clock draws the capture time into e
 (clock_band.py).
 
 stdout: "READY <port>" once listening; "SESSION open <id> <path>" / "SESSION close <id> <path>" as
-RTSP sessions are set up and end. stdin commands, one per line:
+RTSP sessions are set up and end; "DESCRIBE <ms since the epoch> <path>" as a client asks. stdin commands, one per line:
   down <i>   remove camera i's mounts and drop its sessions (the camera "vanishes")
   up <i>     bring camera i back
   quit       stop
@@ -23,6 +23,7 @@ RTSP sessions are set up and end. stdin commands, one per line:
 import argparse
 import sys
 import threading
+import time
 
 import gi
 
@@ -79,8 +80,15 @@ class Sessions:
     def on_client(self, _server, client):
         mine = set()
         client.connect('setup-request', lambda _c, ctx: self.on_setup(ctx, mine))
+        client.connect('pre-describe-request', self.on_describe)
         client.connect('teardown-request', lambda _c, ctx: ctx.session and self.close(ctx.session.get_sessionid()))
         client.connect('closed', lambda _c: self.on_closed(mine))
+
+    def on_describe(self, _client, ctx):
+        # when a client asked, before the answer waits for a keyframe (a bench splits its first frame)
+        if ctx.uri is not None:
+            say(f'DESCRIBE {int(time.time() * 1000)} {ctx.uri.abspath}')
+        return GstRtsp.RTSPStatusCode.OK
 
     def on_setup(self, ctx, mine):
         if ctx.session is None or ctx.uri is None:

@@ -86,6 +86,10 @@ describe('simulated camera joins (gst-rtsp-server, encoder in its own pipeline)'
     const sub1 = RtspProcess.mount(1, 'sub');
     sim.resetPeak();
     const before = sim.sessions();
+    const asked: Array<[string, number]> = [];
+    const onDescribe = (m: string, at: number): void => void asked.push([m, at]);
+    sim.on('describe', onDescribe);
+    const askedFrom = Date.now();
     const hold = (url: string): { done: Promise<number | null>; stop: () => void } => {
       const ff = spawn(
         'ffmpeg',
@@ -103,6 +107,13 @@ describe('simulated camera joins (gst-rtsp-server, encoder in its own pipeline)'
     assert.equal(sim.sessions(main0), 2, 'two clients on /cam/0/main');
     assert.equal(sim.sessions(sub1), 1, 'one client on /cam/1/sub');
     assert.equal(sim.sessions(RtspProcess.mount(1)), 0, 'none on /cam/1/main');
+    sim.off('describe', onDescribe);
+    // each client's DESCRIBE is said with when it came (the bench splits a first frame with it)
+    assert.equal(asked.filter(([m]) => m === main0).length, 2, JSON.stringify(asked));
+    assert.ok(
+      asked.every(([, at]) => at >= askedFrom - 5 && at <= Date.now()),
+      JSON.stringify(asked),
+    );
     clients.forEach((c) => c.stop());
     await Promise.all(clients.map((c) => c.done));
     const t1 = Date.now();
