@@ -18,11 +18,12 @@ class Viewers {
   ) {}
 
   static async start(urls: string[], holdS: number, maxBehindS = 2): Promise<{ viewers: Viewers; open: number }> {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(HERE, 'live-viewers.ts'), JSON.stringify({ urls, holdS, maxBehindS })],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    // the URLs go on stdin: 500 signed URLs are more than one argument may hold (E2BIG)
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'live-viewers.ts')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(`${JSON.stringify({ urls, holdS, maxBehindS })}\n`);
     const lines = (async function* () {
       let buf = '';
       for await (const c of child.stdout!) {

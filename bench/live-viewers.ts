@@ -1,5 +1,5 @@
 // Child process of the live bench: plain WebSocket viewers of /live/<token>/<key>, held a while, each checked to stay within maxBehindS of live.
-// argv[2]: JSON { urls: string[], holdS: number, maxBehindS: number }. stdout: "OPEN <n>" once every viewer had a fragment (or gave up), then one JSON result line.
+// stdin: JSON { urls: string[], holdS: number, maxBehindS: number }. stdout: "OPEN <n>" once every viewer had a fragment (or gave up), then one JSON result line.
 import { WebSocket } from 'ws';
 import { fragmentStartS, initTimescale } from './live-fmp4-time';
 
@@ -16,7 +16,7 @@ interface Viewer {
   failed: string | null;
 }
 
-const cfg = JSON.parse(process.argv[2] ?? '{}') as { urls: string[]; holdS: number; maxBehindS: number };
+let cfg: { urls: string[]; holdS: number; maxBehindS: number } = { urls: [], holdS: 0, maxBehindS: 2 };
 const viewers: Viewer[] = [];
 let holding = false;
 
@@ -70,6 +70,9 @@ function open(url: string): Viewer {
 }
 
 async function main(): Promise<void> {
+  let input = '';
+  for await (const c of process.stdin) input += String(c);
+  cfg = JSON.parse(input) as typeof cfg;
   for (const url of cfg.urls) viewers.push(open(url));
   const t0 = Date.now();
   while (viewers.some((v) => v.fragments === 0 && v.failed === null) && Date.now() - t0 < 30_000)
