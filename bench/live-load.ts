@@ -164,6 +164,7 @@ export async function measureViewers(
     viewers = started.viewers;
     const r = await viewers.result();
     viewers = null;
+    await sleep(2000); // the gateway closes 500 sessions (audited) before it stops
     log(
       `# ws viewers: ${started.open} got video, ${r.held} of ${r.viewers} held ${o.holdS} s within 2 s of live;` +
         ` worst behind ${r.worstBehindS.toFixed(2)} s; failures ${JSON.stringify(r.reasons)}`,

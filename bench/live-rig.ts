@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { loadConfig } from '../config/load';
 import { startGateway, type Gateway } from '../gateway/main';
 import { hashPassword } from '../gateway/auth/passwords';
@@ -56,8 +57,11 @@ export async function startRig(sims: RtspProcess[], transcoder: Record<string, u
   const gw = await startGateway(config, { schema, log: () => undefined });
   const base = `http://127.0.0.1:${gw.port}`;
   const close = async (): Promise<void> => {
-    await gw.db.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    // the gateway first (its last audit writes land), then its schema
     await gw.close();
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
     await Promise.all(sims.map((s) => s.close()));
     rmSync(hlsDir, { recursive: true, force: true });
   };
