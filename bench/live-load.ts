@@ -1,4 +1,4 @@
-// The live bench's load phases: gateway + ffmpeg CPU for N WebSocket-viewed streams against raw ffmpeg with the same arguments, and many plain WebSocket viewers.
+// The live bench's load phases: gateway + ffmpeg CPU for N WebSocket-viewed streams against raw ffmpeg, and many WebSocket viewers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';

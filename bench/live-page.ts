@@ -1,4 +1,4 @@
-// The live bench in Chromium: the console's click path (search, marker, Play) and, inside the page, the first decoded frame and glass-to-glass latency read from a canvas.
+// The live bench in Chromium: the console's click path (search, marker, Play); in the page, first decoded frame and latency from a canvas.
 import type { Browser, Page } from 'playwright-core';
 import { decodeClock } from './clock-pattern';
 import { BENCH_PASSWORD, BENCH_USER, type RigCamera } from './live-rig';

@@ -1,5 +1,5 @@
 // Child process of the live bench: plain WebSocket viewers of /live/<token>/<key>, held a while, each checked to stay within maxBehindS of live.
-// stdin: JSON { urls: string[], holdS: number, maxBehindS: number }. stdout: "OPEN <n>" once every viewer had a fragment (or gave up), then one JSON result line.
+// stdin: JSON { urls, holdS, maxBehindS }. stdout: "OPEN <n>" once every viewer had a fragment (or gave up), then one JSON result line.
 import { WebSocket } from 'ws';
 import { fragmentStartS, initTimescale } from './live-fmp4-time';
 

@@ -1,4 +1,4 @@
-// Live video benchmark (cloudeye bench live): first frame cold/warm, glass-to-glass latency (MSE and the HLS baseline), RTSP sessions per camera, CPU, WebSocket viewers.
+// Live video benchmark (cloudeye bench live): first frame cold and warm, glass-to-glass latency (MSE, HLS baseline), RTSP sessions, CPU, viewers.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -34,8 +34,11 @@ describe('clock pattern decoder (simulated camera --clock, H.264 encoded, decode
         assert.ok(f.at - f.clock! < 10_000, `${f.at - f.clock!} ms old`);
       }
       const steps = run.frames.slice(1).map((f, i) => f.clock! - run.frames[i]!.clock!);
-      // 15 fps: 66.7 ms apart (a late frame of the source may stretch one step)
-      for (const s of steps) assert.ok(s >= 40 && s <= 200, `clock steps ${steps.join(' ')}`);
+      // 15 fps: 66.7 ms apart; a loaded machine may drop a frame at the source now and then
+      for (const s of steps) assert.ok(s > 0 && s <= 1000, `clock steps ${steps.join(' ')}`);
+      const sorted = [...steps].sort((a, b) => a - b);
+      const mid = sorted[sorted.length >> 1]!;
+      assert.ok(mid >= 60 && mid <= 73, `clock steps ${steps.join(' ')}`);
     });
 
   it('the sub profile (320×180 encode) is readable too', async () => {
