@@ -1,5 +1,5 @@
 // Splits a byte stream (chunks cut anywhere) into whole top-level ISO-BMFF boxes, refusing hostile sizes.
-import { Fmp4Error } from '../errors';
+import { Fmp4Error, TranscoderInputError } from '../errors';
 
 /** Largest box accepted by default (bytes): a 4K keyframe is well under it. */
 export const DEFAULT_MAX_BOX_BYTES = 16 * 1024 * 1024;
@@ -50,7 +50,7 @@ export class BoxReader {
   constructor(private readonly o: BoxReaderOptions) {
     this.max = o.maxBoxBytes ?? DEFAULT_MAX_BOX_BYTES;
     if (!Number.isInteger(this.max) || this.max < 16)
-      throw new RangeError(`transcoder: fmp4: maxBoxBytes must be an integer ≥ 16, got ${this.max}`);
+      throw new TranscoderInputError(`transcoder: fmp4: maxBoxBytes must be an integer ≥ 16, got ${this.max}`);
   }
 
   /** True once a bad box was seen: nothing more is reported. */
