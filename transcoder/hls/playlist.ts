@@ -47,7 +47,7 @@ export function renderPlaylist(v: PlaylistView): string {
   // Parts of a complete segment are listed while less than 3 target durations of media follow it.
   const withParts = new Set<number>();
   let after = v.current?.durationS ?? 0;
-  for (let i = v.segments.length - 1; i >= 0 && after < 3 * td; i--) {
+  for (let i = v.segments.length - 1; i >= 0 && after < 3 * td - 0.001; i--) {
     withParts.add(v.segments[i]!.msn);
     after += v.segments[i]!.durationS;
   }
