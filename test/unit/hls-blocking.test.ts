@@ -42,15 +42,27 @@ describe('hls packager: blocking playlist reload', function () {
     rec = await recordPattern({ seconds: 6, gopFrames: 25 });
   });
 
-  it('has no playlist before the first segment is complete, and answers once it is', async () => {
+  it('a first playlist request waits for the first complete segment', async () => {
     const f = feeder(rec);
     f.next(25);
-    assert.equal(await f.pk.playlist(), null);
-    const waiting = f.pk.playlist({ msn: 0 });
-    assert.equal(await settled(waiting), false);
+    const plain = f.pk.playlist();
+    const blocking = f.pk.playlist({ msn: 0 });
+    assert.equal(await settled(plain), false);
+    assert.equal(await settled(blocking), false);
     f.next(1); // the keyframe at 1 s closes segment 0
-    const text = await waiting;
-    assert.ok(text?.includes('seg0.m4s'));
+    for (const text of await Promise.all([plain, blocking])) assert.ok(text?.includes('seg0.m4s'));
+  });
+
+  it('no segment within 3 target durations, or a closed packager: null', async () => {
+    const f = feeder(rec);
+    f.next(10);
+    const t0 = performance.now();
+    assert.equal(await f.pk.playlist(), null);
+    const waited = performance.now() - t0;
+    assert.ok(waited >= 2900 && waited < 6000, `waited ${waited} ms for 3 × 1 s`);
+    f.pk.close();
+    assert.equal(await settled(f.pk.playlist()), true);
+    assert.equal(await f.pk.playlist(), null);
   });
 
   it('holds a request for the next part until it exists, then lists it', async () => {

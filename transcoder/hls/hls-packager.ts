@@ -79,9 +79,10 @@ export class HlsPackager implements Tap {
   }
 
   /**
-   * The media playlist; null while no segment is complete (or after close()). With `msn` (and
-   * `part`), a blocking reload: answers once segment msn is complete (or its part `part` exists),
-   * after at most 3 target durations anyway. A request more than two segments (or the Advance
+   * The media playlist. Without directives: at once, or, while no segment is complete yet (a stream
+   * starting), once the first one is — null if none is within 3 target durations, or after close().
+   * With `msn` (and `part`), a blocking reload: answers once segment msn is complete (or its part
+   * `part` exists), after at most 3 target durations anyway. A request more than two segments (or the Advance
    * Part Limit of parts) beyond the edge, or malformed, is refused at once with
    * TranscoderInputError (HTTP 400). `signal` aborted → rejects with the signal's reason.
    */
@@ -98,8 +99,7 @@ export class HlsPackager implements Tap {
       return Promise.reject(err);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.closed || directives.msn === undefined || this.available(directives))
-      return Promise.resolve(this.render());
+    if (this.closed || this.available(directives)) return Promise.resolve(this.render());
     return new Promise<string | null>((resolve, reject) => {
       const onAbort = (): void => {
         finish();
@@ -163,11 +163,14 @@ export class HlsPackager implements Tap {
     return null;
   }
 
-  /** Segment msn is complete, or its part `part` exists (a part index past a complete segment's end counts). */
+  /**
+   * A playlist exists (a first segment is complete) and, for a blocking request, segment msn is
+   * complete or its part `part` exists (a part index past a complete segment's end counts).
+   */
   private available(r: BlockingRequest): boolean {
-    const msn = r.msn!;
     if (this.seg.segments.length === 0) return false;
-    if (msn <= this.seg.lastCompleteMsn) return true;
+    const msn = r.msn;
+    if (msn === undefined || msn <= this.seg.lastCompleteMsn) return true;
     const cur = this.seg.current;
     return r.part !== undefined && cur !== null && cur.msn === msn && cur.parts.length > r.part;
   }
