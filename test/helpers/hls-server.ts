@@ -22,14 +22,16 @@ export interface HlsTestServer {
 /**
  * Serves `pk` under /live/ the way the gateway's HLS route does: `index.m3u8` with _HLS_msn/_HLS_part
  * passed to playlist() (aborted when the client goes away; bad directives → 400; nothing yet → 404),
- * other names through file() (null → 404). `/` is a page with a muted <video>, `/hls.min.js` the
+ * other names through fileWhenReady() (null → 404). `/` is a page with a muted <video>, `/hls.min.js` the
  * repository's hls.js.
  */
 export async function serveHls(pk: HlsPackager): Promise<HlsTestServer> {
   const hlsJs = readFileSync(path.resolve('node_modules/hls.js/dist/hls.min.js'));
   const playlistStatuses: number[] = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const ac = new AbortController();
+    res.on('close', () => ac.abort());
     const send = (status: number, type: string, body: string | Buffer): void => {
       res.writeHead(status, {
         'content-type': type,
@@ -42,8 +44,6 @@ export async function serveHls(pk: HlsPackager): Promise<HlsTestServer> {
     if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE);
     if (url.pathname === '/hls.min.js') return send(200, 'text/javascript', hlsJs);
     if (url.pathname === '/live/index.m3u8') {
-      const ac = new AbortController();
-      res.on('close', () => ac.abort());
       let directives;
       try {
         directives = parseHlsQuery(Object.fromEntries(url.searchParams));
@@ -67,7 +67,8 @@ export async function serveHls(pk: HlsPackager): Promise<HlsTestServer> {
       return;
     }
     if (url.pathname.startsWith('/live/')) {
-      const data = pk.file(url.pathname.slice('/live/'.length));
+      const data = await pk.fileWhenReady(url.pathname.slice('/live/'.length), { signal: ac.signal }).catch(() => null);
+      if (ac.signal.aborted) return;
       return data ? send(200, 'video/mp4', data) : send(404, 'text/plain', 'not found');
     }
     send(404, 'text/plain', 'not found');

@@ -164,6 +164,41 @@ describe('hls packager: blocking playlist reload', function () {
     f.pk.close();
   });
 
+  it('the preload-hinted part is awaited by fileWhenReady; other missing names are not', async () => {
+    const f = feeder(rec);
+    f.next(25 + 7); // segment 1: part 1.0 closed, 2 frames open
+    const hint = parsePlaylist((await f.pk.playlist())!).preloadHint;
+    assert.equal(hint, 'part1.1.m4s');
+    const hinted = f.pk.fileWhenReady('part1.1.m4s');
+    const nextSegment = f.pk.fileWhenReady('part2.0.m4s');
+    assert.equal(await f.pk.fileWhenReady('part1.2.m4s'), null, 'not the hinted part');
+    assert.equal(await f.pk.fileWhenReady('part5.0.m4s'), null, 'far ahead');
+    assert.equal(await f.pk.fileWhenReady('../part1.1.m4s'), null);
+    assert.ok((await f.pk.fileWhenReady('part1.0.m4s'))!.equals(f.pk.file('part1.0.m4s')!), 'existing: at once');
+    assert.equal(await settled(hinted), false);
+    f.next(3);
+    assert.ok((await hinted)!.equals(f.pk.file('part1.1.m4s')!));
+    assert.equal(await settled(nextSegment), false);
+    f.next(15 + 5); // segment 1 completes at the keyframe of 2 s, part 2.0 closes four frames later
+    assert.ok((await nextSegment)!.equals(f.pk.file('part2.0.m4s')!));
+    assert.equal(f.pk.stats().waiters, 0);
+  });
+
+  it('a hinted part that never comes gives null: the segment ended first, or the request was aborted', async () => {
+    const f = feeder(rec);
+    f.next(25 + 24); // segment 1: parts 1.0–1.3 closed, 4 frames open
+    f.next(1); // part 1.4 closed; the hint is now part 1.5, but a keyframe follows
+    const never = f.pk.fileWhenReady('part1.5.m4s');
+    assert.equal(await settled(never), false);
+    f.next(1);
+    assert.equal(await never, null);
+    const ac = new AbortController();
+    const aborted = f.pk.fileWhenReady('part2.0.m4s', { signal: ac.signal });
+    ac.abort();
+    await assert.rejects(aborted, { name: 'AbortError' });
+    assert.equal(f.pk.stats().waiters, 0);
+  });
+
   describe('parseHlsQuery', () => {
     const good: Array<[Record<string, unknown>, object]> = [
       [{}, {}],

@@ -18,9 +18,9 @@ export interface HlsPackagerOptions {
   maxSegmentBytes?: number;
 }
 
+/** A pending request: check() answers it if what it waits for is there. */
 interface Waiter {
-  req: BlockingRequest;
-  done(answer: string | null): void;
+  check(): void;
 }
 
 /**
@@ -98,27 +98,11 @@ export class HlsPackager implements Tap {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.closed || this.available(directives)) return Promise.resolve(this.render());
-    return new Promise<string | null>((resolve, reject) => {
-      const onAbort = (): void => {
-        finish();
-        reject(signal!.reason);
-      };
-      const timer = setTimeout(() => done(this.render()), 3 * this.targetDurationS * 1000);
-      const finish = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.waiters.delete(waiter);
-      };
-      const done = (answer: string | null): void => {
-        finish();
-        resolve(answer);
-      };
-      const waiter: Waiter = { req: directives, done };
-      this.waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.wait(
+      () => (this.closed || this.available(directives) ? this.render() : undefined),
+      () => this.render(),
+      signal,
+    );
   }
 
   /**
@@ -133,6 +117,30 @@ export class HlsPackager implements Tap {
     if (!s) return null;
     if (f.kind === 'segment') return s.data;
     return s.parts[f.index]?.data ?? null;
+  }
+
+  /**
+   * file(name), except for the part named by EXT-X-PRELOAD-HINT (the next part of the segment in
+   * progress, or the first of the next segment): that one is awaited (≤ 3 target durations) as
+   * RFC 8216bis asks of a server, so a player may request it ahead. null when it does not come
+   * (the segment ended before it, timeout, close()). `signal` aborted → rejects with its reason.
+   */
+  fileWhenReady(name: string, opts: { signal?: AbortSignal } = {}): Promise<Buffer | null> {
+    const now = this.file(name);
+    const f = parseFileName(name);
+    if (now || !f || f.kind !== 'part' || this.closed) return Promise.resolve(now);
+    const edge = this.seg.edgeMsn;
+    const hinted = (f.msn === edge && f.index === this.seg.nextPartIndex) || (f.msn === edge + 1 && f.index === 0);
+    if (!hinted) return Promise.resolve(null);
+    return this.wait(
+      () => {
+        if (this.closed) return null;
+        // Its segment completed (or another began) without it: it will never exist.
+        return this.file(name) ?? (this.seg.edgeMsn > f.msn + (f.index === 0 ? 1 : 0) ? null : undefined);
+      },
+      () => this.file(name),
+      opts.signal,
+    );
   }
 
   /** What is held, for monitoring and tests. */
@@ -152,7 +160,7 @@ export class HlsPackager implements Tap {
     this.closed = true;
     this.seg.clear();
     this.cached = null;
-    for (const w of [...this.waiters]) w.done(null);
+    for (const w of [...this.waiters]) w.check();
   }
 
   private segment(msn: number): { data: Buffer | null; parts: { data: Buffer }[] } | null {
@@ -190,6 +198,44 @@ export class HlsPackager implements Tap {
 
   private changed(): void {
     this.cached = null;
-    for (const w of [...this.waiters]) if (this.available(w.req)) w.done(this.render());
+    for (const w of [...this.waiters]) w.check();
+  }
+
+  /**
+   * Resolves with ready()'s value as soon as it is not undefined (checked now and after each
+   * change), or with timedOut() after 3 target durations; rejects when `signal` aborts.
+   */
+  private wait<T>(ready: () => T | undefined, timedOut: () => T, signal: AbortSignal | undefined): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const first = ready();
+    if (first !== undefined) return Promise.resolve(first);
+    return new Promise<T>((resolve, reject) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.delete(waiter);
+      };
+      const onAbort = (): void => {
+        finish();
+        reject(signal!.reason);
+      };
+      const timer = setTimeout(
+        () => {
+          finish();
+          resolve(timedOut());
+        },
+        3 * this.targetDurationS * 1000,
+      );
+      const waiter: Waiter = {
+        check: () => {
+          const v = ready();
+          if (v === undefined) return;
+          finish();
+          resolve(v);
+        },
+      };
+      this.waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
