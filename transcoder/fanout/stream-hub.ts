@@ -251,6 +251,7 @@ export class StreamHub {
       if (open !== undefined) t.open = open;
     } catch {
       this.counts.tapErrors++;
+      t.open = false;
       this.taps.delete(t);
     }
   }
