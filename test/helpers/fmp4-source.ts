@@ -16,6 +16,8 @@ export interface PatternOptions {
   size?: string;
   /** Pace output at the frame rate (-re), as a camera does. Default false. */
   realtime?: boolean;
+  /** Move each frame's timestamp by up to ± this fraction of a frame, at random (a camera's clock jitter). */
+  jitter?: number;
 }
 
 /** ffmpeg's arguments: testsrc2 → H.264 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
@@ -32,6 +34,16 @@ export function patternArgs(o: PatternOptions): string[] {
     '-i',
     `testsrc2=size=${o.size ?? '320x240'}:rate=${fps}`,
     ...(o.seconds !== undefined ? ['-t', String(o.seconds)] : []),
+    ...(o.jitter
+      ? [
+          '-vf',
+          `settb=1/90000,setpts='(N+${2 * o.jitter}*(random(0)-0.5))/(${fps}*TB)'`,
+          '-fps_mode',
+          'passthrough',
+          '-enc_time_base',
+          '1/90000',
+        ]
+      : []),
     '-c:v',
     'libx264',
     '-preset',

@@ -73,9 +73,12 @@ export class HlsPackager implements Tap {
     return targetDuration(this.o.targetSegmentS, this.seg.longestSegmentS);
   }
 
-  /** PART-TARGET: the configured one, or the longest single fragment seen when fragments are longer. */
+  /**
+   * PART-TARGET, seconds: a whole number of the stream's frames near the configured target (see
+   * Segmenter.partTargetS), or the longest single fragment seen when one is longer.
+   */
   get partTargetS(): number {
-    return Math.max(this.o.partTargetS, this.seg.longestFragmentS);
+    return Math.max(this.seg.partTargetS, this.seg.longestFragmentS);
   }
 
   /**
