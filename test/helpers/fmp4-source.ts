@@ -18,6 +18,41 @@ export interface PatternOptions {
   realtime?: boolean;
   /** Move each frame's timestamp by up to ± this fraction of a frame, at random (a camera's clock jitter). */
   jitter?: number;
+  /**
+   * 'testsrc2' (default): ffmpeg's busy test pattern. 'bars': still SMPTE HD colour bars with a white
+   * square moving along the top left only (where frame comparisons look away), for decoded-frame checks.
+   */
+  picture?: 'testsrc2' | 'bars';
+}
+
+/** The lavfi graph drawing the picture. */
+export function patternGraph(o: PatternOptions): string {
+  const size = o.size ?? '320x240';
+  const fps = o.fps ?? 25;
+  if (o.picture !== 'bars') return `testsrc2=size=${size}:rate=${fps}`;
+  return (
+    `smptehdbars=size=${size}:rate=${fps}[b];color=c=white:s=36x36:r=${fps}[w];` +
+    `[b][w]overlay=x='mod(n*6,250)':y=20:shortest=1`
+  );
+}
+
+/** Frame `n` of the picture as drawn (no encoder), scaled to w × h, RGB: the reference for decoded-frame checks. */
+export function patternFrame(o: PatternOptions, n: number, w: number, h: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const vf = `select=eq(n\\,${n}),scale=${w}:${h}`;
+    const args = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', patternGraph(o), '-vf', vf, '-frames:v', '1'];
+    const ff = spawn('ffmpeg', [...args, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+    const out: Buffer[] = [];
+    let err = '';
+    ff.stdout.on('data', (c: Buffer) => out.push(c));
+    ff.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    ff.on('error', reject);
+    ff.on('close', () => {
+      const buf = Buffer.concat(out);
+      if (buf.length === w * h * 3) resolve(new Uint8Array(buf));
+      else reject(new Error(`pattern frame ${n}: ${buf.length} bytes: ${err}`));
+    });
+  });
 }
 
 /** ffmpeg's arguments: testsrc2 → H.264 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
@@ -32,7 +67,7 @@ export function patternArgs(o: PatternOptions): string[] {
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${o.size ?? '320x240'}:rate=${fps}`,
+    patternGraph(o),
     ...(o.seconds !== undefined ? ['-t', String(o.seconds)] : []),
     ...(o.jitter
       ? [
