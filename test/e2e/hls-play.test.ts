@@ -1,4 +1,4 @@
-// The HLS packager played by the repository's hls.js in real Chromium, fed by a live ffmpeg: LL-HLS and plain, frames as drawn and moving, latency low, across a restart.
+// hls.js in real Chromium plays the HLS packager fed by a live ffmpeg: LL-HLS and plain, frames as drawn and moving, low latency, across a restart.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { StreamHub } from '../../transcoder/fanout/stream-hub';
