@@ -23,6 +23,8 @@ export interface PatternOptions {
    * square moving along the top left only (where frame comparisons look away), for decoded-frame checks.
    */
   picture?: 'testsrc2' | 'bars';
+  /** Encoder: libx264 (default) or libx265 (tagged hvc1). */
+  codec?: 'h264' | 'h265';
 }
 
 /** The lavfi graph drawing the picture. */
@@ -55,7 +57,7 @@ export function patternFrame(o: PatternOptions, n: number, w: number, h: number)
   });
 }
 
-/** ffmpeg's arguments: testsrc2 → H.264 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
+/** ffmpeg's arguments: the picture → H.264/H.265 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
 export function patternArgs(o: PatternOptions): string[] {
   const fps = o.fps ?? 25;
   const gop = o.keyframesAt ? 100_000 : (o.gopFrames ?? fps);
@@ -79,20 +81,22 @@ export function patternArgs(o: PatternOptions): string[] {
           '1/90000',
         ]
       : []),
-    '-c:v',
-    'libx264',
+    ...(o.codec === 'h265'
+      ? [
+          '-c:v',
+          'libx265',
+          '-tag:v',
+          'hvc1',
+          '-x265-params',
+          `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=0:log-level=error`,
+        ]
+      : ['-c:v', 'libx264', '-tune', 'zerolatency', '-keyint_min', String(gop), '-sc_threshold', '0']),
     '-preset',
     'ultrafast',
-    '-tune',
-    'zerolatency',
     '-pix_fmt',
     'yuv420p',
     '-g',
     String(gop),
-    '-keyint_min',
-    String(gop),
-    '-sc_threshold',
-    '0',
     '-forced-idr',
     '1',
     ...(o.keyframesAt ? ['-force_key_frames', o.keyframesAt.join(',')] : []),
