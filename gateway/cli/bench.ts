@@ -46,6 +46,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const unknown = list.find((name) => !BENCHES[name]);
   if (unknown !== undefined)
     throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
+  if (only !== undefined && list.some((name) => name !== 'live'))
+    throw new UsageError(
+      'cloudeye bench: --only picks phases of the live benchmark; run `cloudeye bench live --only …`',
+    );
   exposeGc();
   for (const name of list) {
     const mod = await BENCHES[name]!();

@@ -1,6 +1,8 @@
 // The live bench's statistics and phase list: percentiles, spread, --only parsing and its refusal of unknown phases.
 import assert from 'node:assert/strict';
 import { median, parsePhases, percentile, PHASES, spread } from '../../bench/live-stats';
+import { benchCommand } from '../../gateway/cli/bench';
+import { UsageError } from '../../gateway/cli/args';
 
 describe('bench live statistics', () => {
   it('median and percentiles interpolate between ranks', () => {
@@ -19,5 +21,13 @@ describe('bench live statistics', () => {
     assert.deepEqual([...parsePhases(undefined)], [...PHASES]);
     assert.deepEqual([...parsePhases('first-frame, latency')], ['first-frame', 'latency']);
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
+  });
+
+  it('cloudeye bench: --only is for the live benchmark; an unknown live phase stops it before anything starts', async () => {
+    await assert.rejects(
+      benchCommand(['gis', '--only', 'cpu']),
+      (e: unknown) => e instanceof UsageError && /--only picks phases/.test(e.message),
+    );
+    await assert.rejects(benchCommand(['live', '--only', 'nope']), /unknown phase 'nope' in --only/);
   });
 });
