@@ -24,6 +24,16 @@ export interface FragmentReaderOptions {
   onError(err: Fmp4Error): void;
 }
 
+/** Runs a parse step: an unexpected failure inside it (a layout no check foresaw) is an Fmp4Error too. */
+function parse<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof Fmp4Error) throw err;
+    throw new Fmp4Error(`transcoder: fmp4: unreadable box data (${(err as Error).message})`);
+  }
+}
+
 /** Boxes that may stand before a moof (kept with the fragment). */
 const PREFIX = new Set(['styp', 'sidx', 'ssix', 'prft', 'emsg']);
 /** Boxes that carry nothing a consumer needs (dropped). */
@@ -108,7 +118,8 @@ export class FragmentReader {
   private beforeInit(box: TopBox): void {
     if (box.type === 'ftyp' && !this.ftyp) this.ftyp = box.data;
     else if (box.type === 'moov' && this.ftyp) {
-      this.info = readInit(Buffer.concat([this.ftyp, box.data]), this.o.generation);
+      const init = Buffer.concat([this.ftyp, box.data]);
+      this.info = parse(() => readInit(init, this.o.generation));
       this.ftyp = null;
       this.o.onInit(this.info.init);
     } else if (!IGNORED.has(box.type))
@@ -138,17 +149,16 @@ export class FragmentReader {
     const receivedAt = Date.now();
     const info = this.info!;
     const start = this.prefixBytes;
+    const moofBytes = this.moof!.length;
     const data = Buffer.concat([...this.prefix, this.moof!, mdat]);
     this.prefix = [];
     this.prefixBytes = 0;
     this.moof = null;
-    const moof = children(data, start, start + this.moofSize(data, start), 'fragment')[0]!;
-    const frag: HeldFragment = { data, moof, parsed: readFragment(data, moof, info), receivedAt };
+    const frag = parse(() => {
+      const moof = children(data, start, start + moofBytes, 'fragment')[0]!;
+      return { data, moof, parsed: readFragment(data, moof, info), receivedAt };
+    });
     this.route(frag);
-  }
-
-  private moofSize(data: Buffer, start: number): number {
-    return data.readUInt32BE(start) === 1 ? Number(data.readBigUInt64BE(start + 8)) : data.readUInt32BE(start);
   }
 
   /** Applies the split-picture rule: emit, hold, or fold into the held fragment. */
@@ -159,10 +169,11 @@ export class FragmentReader {
     const mid =
       !!first &&
       first.offset >= 0 &&
-      startsMidPicture(frag.data.subarray(first.offset, first.offset + first.size), codec);
+      parse(() => startsMidPicture(frag.data.subarray(first.offset, first.offset + first.size), codec));
     if (mid) {
       this.splitSeen = true;
-      const joined = this.held && joinSplit(this.held, frag, this.info!);
+      const held = this.held;
+      const joined = held && parse(() => joinSplit(held, frag, this.info!));
       if (joined) {
         this.held = joined;
         return;
