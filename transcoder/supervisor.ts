@@ -7,6 +7,7 @@ import type { StreamRef, SupervisorEvents } from './events';
 import type { StreamHub } from './fanout/stream-hub';
 import type { GrabSpec } from './frame-grab-args';
 import { FrameGrabber } from './frame-grabber';
+import { HlsPackager } from './hls/hls-packager';
 import { normalizeCodec } from './input-report';
 import { resolveOptions, type TranscoderOptions } from './options';
 import { CameraPull } from './pull/camera-pull';
@@ -46,6 +47,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Resolved options (defaults of config/default.yaml filled in). */
   readonly options: Readonly<Required<TranscoderOptions>>;
   private readonly outputs = new Map<StreamKey, SupervisedOutput>();
+  /** Each output's LL-HLS packager (a tap of its hub), created with it, closed when it stops. */
+  private readonly packagers = new Map<SupervisedOutput, HlsPackager>();
   private readonly hlsDir: string;
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
@@ -119,6 +122,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   hub(key: StreamKey): StreamHub | undefined {
     const o = this.outputs.get(key);
     return o && !o.isClosing ? o.hub : undefined;
+  }
+
+  /** The LL-HLS packager of output `key` (playlist, segments and parts from memory), or undefined when it does not run. */
+  hls(key: StreamKey): HlsPackager | undefined {
+    const o = this.outputs.get(key);
+    return o && !o.isClosing ? this.packagers.get(o) : undefined;
   }
 
   /**
@@ -215,6 +224,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private add(o: SupervisedOutput): SupervisedOutput {
     this.outputs.set(o.key, o);
+    const hls = new HlsPackager({
+      targetSegmentS: this.options.segmentSeconds,
+      partTargetS: this.options.partSeconds,
+      listSize: this.options.listSize,
+    });
+    o.hub.addTap(hls);
+    this.packagers.set(o, hls);
     o.start();
     return o;
   }
@@ -269,7 +285,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     state: (o: OutputRef, state: StreamState, previous: StreamState | null, reason: string): void => {
       const i = o.info();
       // a stopped output is gone before anyone hears of it: a listener may acquire it afresh
-      if (state === 'stopped' && this.outputs.get(o.key) === o) this.outputs.delete(o.key);
+      if (state === 'stopped') {
+        if (this.outputs.get(o.key) === o) this.outputs.delete(o.key);
+        const hls = this.packagers.get(o as SupervisedOutput);
+        this.packagers.delete(o as SupervisedOutput);
+        hls?.close();
+      }
       this.emit('state', {
         ...ref(o),
         state,

@@ -53,6 +53,7 @@ export abstract class SupervisedOutput {
   private switchReason: string | null = null;
   protected waiters = new Set<Waiter>();
   private closing: Promise<void> | null = null;
+  private closeReason: string | null = null;
   private splitSeen = false;
 
   constructor(
@@ -154,6 +155,7 @@ export abstract class SupervisedOutput {
   /** Stops for good: cancels any retry, stops the worker (SIGINT, SIGKILL after killGraceMs), closes the hub. Idempotent. */
   close(reason: string): Promise<void> {
     if (this.closing) return this.closing;
+    this.closeReason = reason;
     this.closing = (async () => {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
@@ -205,6 +207,7 @@ export abstract class SupervisedOutput {
       generation,
       sliceCodec: slices,
       assumeSplitPictures: this.splitSeen,
+      holdFirstFragment: slices !== null,
       onInit: (init) => this.worker === w && this.hub.publishInit(init),
       onFragment: (f) => this.worker === w && this.onFragment(f, reader.splitPictures),
       onError: (err) => {
@@ -219,7 +222,9 @@ export abstract class SupervisedOutput {
       reader.end();
       if (this.worker !== w) return;
       this.worker = null;
-      const reason = maskUrl(this.switchReason ?? this.stallReason ?? this.failReason ?? exit.reason);
+      const reason = maskUrl(
+        this.closeReason ?? this.switchReason ?? this.stallReason ?? this.failReason ?? exit.reason,
+      );
       this.hub.endRun(reason);
       if (this.closing) return;
       if (this.switchReason !== null) {
