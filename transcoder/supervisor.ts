@@ -49,6 +49,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly outputs = new Map<StreamKey, SupervisedOutput>();
   /** Each output's LL-HLS packager (a tap of its hub), created with it, closed when it stops. */
   private readonly packagers = new Map<SupervisedOutput, HlsPackager>();
+  /**
+   * Per pull key: whether the camera splits pictures, as its last pull showed. A cold start of a camera
+   * not seen yet holds its first keyframe one frame (to rejoin a split one); later ones need not.
+   */
+  private readonly splitPictures = new Map<StreamKey, boolean>();
   private readonly hlsDir: string;
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
@@ -96,7 +101,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const registered = normalizeCodec(s.codec);
       // a viewer without H.265 of an H.265 camera needs a derived transcode: refused before the pull starts
       this.checkCapacity(pullTranscodes(registered) || (registered === 'h265' && wantsH264));
-      pull = this.add(new CameraPull(s, this.options, this.hooks));
+      pull = this.add(new CameraPull(s, this.options, this.hooks, this.splitPictures.get(pullKey) ?? null));
       started = true;
     }
     pull.touch();
@@ -305,6 +310,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     recovered: (o, downForMs) => this.emit('recovered', { ...ref(o), downForMs: Math.round(downForMs) }),
     log: (o, line) => this.emit('log', { ...ref(o), line }),
     codec: (o, registered, actual, restarted) => this.emit('codec', { ...ref(o), registered, actual, restarted }),
+    split: (o, split) => void this.splitPictures.set(o.pullKey, split),
   };
 }
 

@@ -76,7 +76,7 @@ describe('transcoder frame grabs (integration)', function () {
     }
   });
 
-  it('while a copied stream is live, a grab decodes its newest keyframe from the hub (no new connection to the camera); a transcoded one asks the camera', async () => {
+  it('a live copied stream: a grab decodes its newest keyframe (no new camera connection); a transcoded one asks the camera', async () => {
     // a TCP relay in front of the camera counts the connections made to it
     let connections = 0;
     const relay = net.createServer((s) => {

@@ -112,7 +112,8 @@ describe('transcoder leaks (integration)', function () {
   async function gatewayWaiting(setprivPath: string | null, name: string): Promise<SupervisorChild> {
     const options = { hlsDir: path.join(root, name), setprivPath, rtspTimeoutS: 120, stallTimeoutS: 120 };
     return startSupervisorChild(root, name, options, [
-      `sup.acquire({ cameraId: 'quiet', profile: 'main', url: ${JSON.stringify(`rtsp://127.0.0.1:${silentPort}/x`)}, codec: 'h264', audioCodec: null }).catch(() => undefined);`,
+      `const url = ${JSON.stringify(`rtsp://127.0.0.1:${silentPort}/x`)};`,
+      "sup.acquire({ cameraId: 'quiet', profile: 'main', url, codec: 'h264', audioCodec: null }).catch(() => undefined);",
       'while (!sup.list()[0]?.pid) await new Promise((r) => setTimeout(r, 20));',
       'console.log(`FFMPEG ${sup.list()[0]?.pid}`);',
       'setInterval(() => sup.touch("quiet.main"), 1000);',

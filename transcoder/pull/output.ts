@@ -54,7 +54,9 @@ export abstract class SupervisedOutput {
   protected waiters = new Set<Waiter>();
   private closing: Promise<void> | null = null;
   private closeReason: string | null = null;
-  private splitSeen = false;
+  /** Whether the source splits pictures (see fmp4/access-units.ts): null until a run has shown it, either way. */
+  protected splitPictures: boolean | null = null;
+  private holdingFirst = false;
 
   constructor(
     readonly key: StreamKey,
@@ -206,8 +208,9 @@ export abstract class SupervisedOutput {
     const reader = new FragmentReader({
       generation,
       sliceCodec: slices,
-      assumeSplitPictures: this.splitSeen,
-      holdFirstFragment: slices !== null,
+      assumeSplitPictures: this.splitPictures === true,
+      // not known yet: the first keyframe waits one frame, so a split one is rejoined before anyone sees it
+      holdFirstFragment: (this.holdingFirst = slices !== null && this.splitPictures === null),
       onInit: (init) => this.worker === w && this.hub.publishInit(init),
       onFragment: (f) => this.worker === w && this.onFragment(f, reader.splitPictures),
       onError: (err) => {
@@ -247,9 +250,14 @@ export abstract class SupervisedOutput {
   }
 
   private onFragment(f: Omit<Fragment, 'seq'>, split: boolean): void {
-    if (split && !this.splitSeen) {
-      this.splitSeen = true;
+    if (split && this.splitPictures !== true) {
+      this.splitPictures = true;
       this.hooks.log(this, 'the camera splits pictures (parameter sets between slices): they are rejoined');
+      this.hooks.split(this, true);
+    } else if (!split && this.holdingFirst && f.keyframe && this.splitPictures === null) {
+      // the held first keyframe was followed by a fragment that does not continue it
+      this.splitPictures = false;
+      this.hooks.split(this, false);
     }
     this.hub.publishFragment(f);
     this.lastFragmentAt = performance.now();
