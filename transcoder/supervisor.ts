@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
+import { TranscoderGrabError, TranscoderStateError } from './errors';
 import type { StreamRef, SupervisorEvents } from './events';
 import type { StreamHub } from './fanout/stream-hub';
 import type { GrabSpec } from './frame-grab-args';
@@ -10,6 +10,7 @@ import { FrameGrabber } from './frame-grabber';
 import { HlsPackager } from './hls/hls-packager';
 import { normalizeCodec } from './input-report';
 import { resolveOptions, type TranscoderOptions } from './options';
+import { checkCapacity } from './pull/capacity';
 import { CameraPull } from './pull/camera-pull';
 import { DerivedH264 } from './pull/derived-h264';
 import type { SupervisedOutput } from './pull/output';
@@ -100,7 +101,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!pull) {
       const registered = normalizeCodec(s.codec);
       // a viewer without H.265 of an H.265 camera needs a derived transcode: refused before the pull starts
-      this.checkCapacity(pullTranscodes(registered) || (registered === 'h265' && wantsH264));
+      checkCapacity(
+        [...this.outputs.values()],
+        pullTranscodes(registered) || (registered === 'h265' && wantsH264),
+        this.options,
+      );
       pull = this.add(new CameraPull(s, this.options, this.hooks, this.splitPictures.get(pullKey) ?? null));
       started = true;
     }
@@ -114,7 +119,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!derived) {
       if (!(pull instanceof CameraPull) || pull.isClosing)
         throw new TranscoderStateError(`transcoder: ${pullKey} stopped while starting ${key}`);
-      this.checkCapacity(true);
+      checkCapacity([...this.outputs.values()], true, this.options);
       derived = this.add(new DerivedH264(pull, this.options, this.hooks));
       started = true;
     }
@@ -238,33 +243,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.packagers.set(o, hls);
     o.start();
     return o;
-  }
-
-  /** Throws TranscoderCapacityError when one more worker (a transcoding one when `transcode`) would exceed a limit. */
-  private checkCapacity(transcode: boolean): void {
-    const all = [...this.outputs.values()];
-    if (all.length >= this.options.maxWorkers)
-      throw new TranscoderCapacityError(
-        `transcoder: worker limit ${this.options.maxWorkers} reached`,
-        this.retryAfterS(all),
-      );
-    const tx = all.filter((o) => o.transcode);
-    if (transcode && tx.length >= this.options.maxTranscodes)
-      throw new TranscoderCapacityError(
-        `transcoder: transcode limit ${this.options.maxTranscodes} reached`,
-        this.retryAfterS(tx),
-      );
-  }
-
-  /** Seconds until the first of `outputs` could free its slot (idle timeout or ongoing stop), ≥ 1. */
-  private retryAfterS(outputs: SupervisedOutput[]): number {
-    const now = performance.now();
-    let best = Infinity;
-    for (const o of outputs) {
-      const ms = o.isClosing ? this.options.killGraceMs : o.lastTouch + this.options.idleTimeoutS * 1000 - now;
-      best = Math.min(best, ms);
-    }
-    return Math.max(1, Math.ceil((Number.isFinite(best) ? best : this.options.idleTimeoutS * 1000) / 1000));
   }
 
   private tick(): void {
