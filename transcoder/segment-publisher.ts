@@ -2,7 +2,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FFMPEG_PLAYLIST_NAME, PLAYLIST_NAME } from './ffmpeg-args';
-import { mergeSplitPictures, type SliceCodec } from './fmp4-access-units';
+import { mergeSplitPictures, type SliceCodec } from './fmp4/access-units';
 import { parsePlaylist } from './hls-files';
 
 /**

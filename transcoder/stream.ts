@@ -12,7 +12,7 @@ import {
   PLAYLIST_NAME,
   type FfmpegCommand,
 } from './ffmpeg-args';
-import { sliceCodec } from './fmp4-access-units';
+import { sliceCodec } from './fmp4/access-units';
 import { readPlaylist, removeOldRunFiles, segmentNumber } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { maskUrl, needsTranscode, type StreamKey, type StreamSpec } from './stream-spec';
