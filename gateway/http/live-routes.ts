@@ -7,7 +7,7 @@ import type { StreamGrant, StreamService } from '../streams/stream-service';
 import type { LiveViewers } from '../streams/live-viewers';
 import type { LiveSocket } from '../streams/live-viewer';
 import type { LiveHub } from '../streams/stream-backend';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { HttpError, toProblem } from './errors';
 import { clientIp, type ApiRouter } from './api-router';
 
@@ -48,9 +48,13 @@ export function checkOrigin(req: IncomingMessage, allowed: readonly string[]): v
   throw new ForbiddenError(`live: Origin ${JSON.stringify(origin.slice(0, 100))} is not allowed`);
 }
 
-/** Splits /live/<token>/<key>[/<rest>] (query dropped); null when it is not a live path. */
+/** Splits /live/<token>/<key> (query dropped); null when it is not a live path. */
 function livePath(url: string): { token: string; key: string } | null {
-  const m = /^\/live\/([^/?]+)\/([^/?]+)(\?.*)?$/.exec(url);
+  const path = url.split('?')[0]!;
+  // /live/<key> or /live//<key>: the token is missing
+  if (/^\/live\/\/?[^/]*$/.test(path))
+    throw new AuthenticationError('live: a stream token is required (/live/<token>/<key>)');
+  const m = /^\/live\/([^/]+)\/([^/]+)$/.exec(path);
   if (!m) return null;
   if (!TOKEN.test(m[1]!) || !KEY.test(m[2]!)) throw new HttpError(404, 'no such live stream');
   return { token: m[1]!, key: m[2]! };

@@ -64,11 +64,15 @@ export class LiveViewers {
     return viewer;
   }
 
-  /** Open viewers, and the hubs they watch. */
-  stats(): { viewers: number; streams: number } {
+  /** Open viewers, the hubs they watch, and the bytes queued in their sockets (all of them). */
+  stats(): { viewers: number; streams: number; bufferedBytes: number } {
     let viewers = 0;
-    for (const w of this.watches.values()) viewers += w.viewers.size;
-    return { viewers, streams: this.watches.size };
+    let bufferedBytes = 0;
+    for (const w of this.watches.values()) {
+      viewers += w.viewers.size;
+      for (const v of w.viewers) bufferedBytes += v.bufferedBytes();
+    }
+    return { viewers, streams: this.watches.size, bufferedBytes };
   }
 
   /** Closes every viewer (1001), waits for nothing else: the sessions' audit follows in StreamService. */

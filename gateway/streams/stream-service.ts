@@ -10,10 +10,11 @@ import { TranscoderStartError } from '../../transcoder/errors';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Acquired, StreamBackend } from './stream-backend';
 import { isTokenRefusal, RefusalAudit, refusalOf } from './refusal-audit';
-import { LIVE_CLOSE } from './live-protocol';
+import { actorOf as actor, StreamSessions, type SessionViewer, type StreamSession } from './stream-sessions';
 
 export type { StreamBackend } from './stream-backend';
 export { refusalOf } from './refusal-audit';
+export type { SessionViewer, StreamSession } from './stream-sessions';
 
 /** Camera facts the service needs. */
 export interface StreamCameras {
@@ -30,28 +31,6 @@ export interface StreamCameras {
 export interface PrincipalResolver {
   /** The current principal behind "u:<id>" / "k:<id>", or null when disabled/revoked/unknown. */
   resolve(sub: string): Promise<Principal | null>;
-}
-
-/** A WebSocket viewer as a session sees it: closed with a protocol close code when the session ends. */
-export interface SessionViewer {
-  end(code: number, reason: string): void;
-}
-
-/** One stream session: opened by a stream call, used by its HLS requests and WebSockets, closed once (audited). */
-export interface StreamSession {
-  readonly id: string;
-  readonly principal: Principal;
-  readonly cameraId: string;
-  readonly profile: 'main' | 'sub';
-  key: string;
-  openedAt: number;
-  lastSeen: number;
-  ip: string;
-  reason: string;
-  /** Open WebSockets: while there is one, the session never idles out. */
-  readonly viewers: Set<SessionViewer>;
-  /** Transports the session served, for the close's audit. */
-  readonly transports: Set<'hls' | 'ws'>;
 }
 
 export interface OpenRequest {
@@ -87,9 +66,8 @@ export interface StreamGrant {
 const principalKey = (p: Principal): string => `${p.kind === 'user' ? 'u' : 'k'}:${p.id}`;
 
 export class StreamService {
-  private readonly sessions = new Map<string, StreamSession>();
+  private readonly sessions: StreamSessions;
   private readonly refusals: RefusalAudit;
-  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     readonly backend: StreamBackend,
@@ -106,11 +84,11 @@ export class StreamService {
     },
   ) {
     this.refusals = new RefusalAudit(audit, principals);
+    this.sessions = new StreamSessions(audit, opts);
   }
 
   start(): void {
-    this.sweeper = setInterval(() => void this.sweep(), 2000);
-    this.sweeper.unref();
+    this.sessions.start();
   }
 
   /**
@@ -208,7 +186,7 @@ export class StreamService {
     session.lastSeen = now;
     session.key = acquired.key;
     if (!renewed) {
-      this.sessions.set(session.id, session);
+      this.sessions.add(session);
       await this.audit.append({
         ...actor(p),
         action: 'stream.open',
@@ -275,7 +253,7 @@ export class StreamService {
     const principal = await this.principals.resolve(claims.sub);
     const cam = this.cameras.lookup(claims.cam);
     if (!principal || !cam || !this.access.can(principal, 'view', cam)) {
-      if (session) await this.close(session, principal ? 'access revoked' : 'principal disabled');
+      if (session) await this.sessions.close(session, principal ? 'access revoked' : 'principal disabled');
       if (!cam) throw new NotFoundError(`camera ${claims.cam} not found`);
       throw new ForbiddenError('stream: access to this camera was withdrawn');
     }
@@ -305,20 +283,14 @@ export class StreamService {
     if (!r.live.endsWith(`/${key}`)) throw new NotFoundError(`stream: no output ${key} for this camera`);
   }
 
-  /** A WebSocket joins its session (the session no longer idles out). */
+  /** A WebSocket joins its session (the session no longer idles out); false when the session closed. */
   join(session: StreamSession, viewer: SessionViewer): boolean {
-    if (this.sessions.get(session.id) !== session) return false;
-    session.viewers.add(viewer);
-    session.transports.add('ws');
-    session.lastSeen = Date.now();
-    return true;
+    return this.sessions.join(session, viewer);
   }
 
   /** A WebSocket left: the last one closes the session (audited with its duration). */
-  async leave(session: StreamSession, viewer: SessionViewer, reason: string): Promise<void> {
-    if (!session.viewers.delete(viewer) || session.viewers.size > 0) return;
-    session.lastSeen = Date.now();
-    await this.close(session, reason);
+  leave(session: StreamSession, viewer: SessionViewer, reason: string): Promise<void> {
+    return this.sessions.leave(session, viewer, reason);
   }
 
   /** Marks an HLS request on the session. */
@@ -329,20 +301,20 @@ export class StreamService {
 
   /** Closes sessions of a camera (deleted or edited): audited, worker stopped. */
   async stopCamera(cameraId: string, reason: string): Promise<void> {
-    for (const s of [...this.sessions.values()]) if (s.cameraId === cameraId) await this.close(s, reason);
+    for (const s of this.sessions.all()) if (s.cameraId === cameraId) await this.sessions.close(s, reason);
     const keys = (['main', 'sub'] as const).flatMap((p) => [`${cameraId}.${p}.h264`, `${cameraId}.${p}`]);
     for (const k of keys) await this.backend.stop(k, reason);
   }
 
   /** Re-checks every open session (all: after a share change; live: the WebSockets' once-a-second check). */
   async recheck(only: 'all' | 'live' = 'all'): Promise<void> {
-    for (const s of [...this.sessions.values()]) {
+    for (const s of this.sessions.all()) {
       if (only === 'live' && s.viewers.size === 0) continue;
       const p = await this.principals.resolve(principalKey(s.principal));
       const cam = this.cameras.lookup(s.cameraId);
-      if (!cam) await this.close(s, 'camera deleted');
-      else if (!p) await this.close(s, 'principal disabled');
-      else if (!this.access.can(p, 'view', cam)) await this.close(s, 'access revoked');
+      if (!cam) await this.sessions.close(s, 'camera deleted');
+      else if (!p) await this.sessions.close(s, 'principal disabled');
+      else if (!this.access.can(p, 'view', cam)) await this.sessions.close(s, 'access revoked');
     }
   }
 
@@ -352,67 +324,10 @@ export class StreamService {
 
   /** Sessions with at least one open WebSocket. */
   liveSessions(): StreamSession[] {
-    return [...this.sessions.values()].filter((s) => s.viewers.size > 0);
+    return this.sessions.all().filter((s) => s.viewers.size > 0);
   }
 
-  private async close(s: StreamSession, reason: string, code: number = closeCodeOf(reason)): Promise<void> {
-    if (!this.sessions.delete(s.id)) return;
-    const end = Math.max(s.viewers.size > 0 ? Date.now() : s.lastSeen, s.openedAt);
-    for (const v of [...s.viewers]) v.end(code, reason);
-    s.viewers.clear();
-    await this.audit
-      .append({
-        ...actor(s.principal),
-        action: 'stream.close',
-        targetType: 'camera',
-        targetId: s.cameraId,
-        ip: s.ip,
-        detail: {
-          profile: s.profile,
-          session: s.id,
-          reason,
-          durationS: Math.round((end - s.openedAt) / 100) / 10,
-          transport: s.transports.has('ws') ? 'ws' : 'hls',
-        },
-      })
-      .catch((err: unknown) => {
-        const why = err instanceof Error ? err.message : String(err);
-        this.logError(
-          `stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`,
-        );
-      });
+  closeAll(): Promise<void> {
+    return this.sessions.closeAll();
   }
-
-  private logError(msg: string): void {
-    if (this.opts.log) this.opts.log(msg);
-    else process.stderr.write(`[error] ${msg}\n`);
-  }
-
-  private async sweep(): Promise<void> {
-    const now = Date.now();
-    const cutoff = now - this.opts.idleCloseS * 1000;
-    for (const s of [...this.sessions.values()]) {
-      if (s.viewers.size > 0) s.lastSeen = now;
-      else if (s.lastSeen < cutoff) await this.close(s, 'viewer left');
-    }
-  }
-
-  async closeAll(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    for (const s of [...this.sessions.values()]) await this.close(s, 'gateway stopped', LIVE_CLOSE.goingAway);
-  }
-}
-
-/** The close code a session's WebSockets get for the reason it ends. */
-function closeCodeOf(reason: string): number {
-  return reason === 'gateway stopped' ? LIVE_CLOSE.goingAway : LIVE_CLOSE.accessWithdrawn;
-}
-
-function actor(p: Principal): {
-  actorType: Principal['kind'];
-  actorId: number;
-  actorName: string;
-  departmentId: number | null;
-} {
-  return { actorType: p.kind, actorId: p.id, actorName: p.name, departmentId: p.departmentId };
 }

@@ -69,6 +69,8 @@ export function buildStreams(
     if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
   });
   a.access.onChange(() => void streams.recheck());
+  // a disabled user or revoked API key: its open streams end now, not at the next once-a-second check
+  a.auth.onInvalidate(() => void streams.recheck());
   const frames = {
     grab: (s: GrabSpec) => supervisor.grab(s),
     isLive: (id: string, profile: Profile) => {
