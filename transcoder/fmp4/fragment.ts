@@ -17,6 +17,8 @@ const TRUN_FLAGS = 0x400;
 const TRUN_CTS = 0x800;
 /** sample_is_non_sync_sample in sample flags (ISO 14496-12 8.8.3.1). */
 export const NON_SYNC = 0x10000;
+/** Most samples one trun may claim (ffmpeg's 10 s fragments at 60 fps hold 600). */
+const MAX_SAMPLES = 100_000;
 
 /** One sample as the moof describes it. */
 export interface Sample {
@@ -87,9 +89,10 @@ function readTraf(buf: Buffer, traf: Box, moof: Box, implicitBase: number, info:
     }
     const first = flags & TRUN_FIRST_FLAGS ? r.u32() : null;
     const per = [TRUN_DURATION, TRUN_SIZE, TRUN_FLAGS, TRUN_CTS].filter((f) => flags & f).length * 4;
-    if (count * per > r.left)
-      fail(`trun of track ${trackId} claims ${count} samples, more than its ${r.left} bytes hold`);
-    if (per === 0 && count > 1_000_000) fail(`trun of track ${trackId} claims ${count} samples`);
+    if (count * per > r.left || count > MAX_SAMPLES)
+      fail(
+        `trun of track ${trackId} claims ${count} samples (its ${r.left} bytes hold ${per ? r.left / per : 'any number'})`,
+      );
     for (let i = 0; i < count; i++) {
       const duration = flags & TRUN_DURATION ? r.u32() : defDuration;
       const size = flags & TRUN_SIZE ? r.u32() : defSize;
