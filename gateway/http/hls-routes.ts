@@ -41,14 +41,14 @@ export function hlsRouter(streams: StreamService): Router {
     // a blocking reload ends when its client goes away
     const abort = new AbortController();
     res.once('close', () => abort.abort());
-    const answer = await deliverHls(streams, {
-      token,
-      key,
-      name: file,
-      ...reload,
-      signal: abort.signal,
-      ip: clientIp(req),
-    });
+    let answer: Awaited<ReturnType<typeof deliverHls>>;
+    try {
+      answer = await deliverHls(streams, { token, key, name: file, ...reload, signal: abort.signal, ip: clientIp(req) });
+    } catch (err) {
+      // the client left during a blocking request: nobody to answer
+      if (abort.signal.aborted) return;
+      throw err;
+    }
     if (!answer) throw new HttpError(404, 'no such stream file (rotated out or stream stopped)');
     res.set({
       'Cache-Control': playlist ? 'no-cache, no-store' : 'private, max-age=3600, immutable',

@@ -79,6 +79,9 @@ function refuse(socket: Duplex, err: unknown, log: (err: unknown) => void): void
 
 /** A `ws` WebSocket as the viewer's transport. */
 function adapt(ws: WebSocket): LiveSocket {
+  // a protocol error of the client (oversized frame: 1009, bad framing: 1002) is closed by ws itself,
+  // and reported here first; unhandled, it would throw in the gateway
+  ws.on('error', () => undefined);
   return {
     send: (data) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(data, { binary: typeof data !== 'string' });

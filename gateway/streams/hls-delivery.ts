@@ -34,7 +34,7 @@ export async function deliverHls(streams: StreamService, r: HlsRequest): Promise
   }
   if (!source) return null;
   if (!playlist) {
-    const body = source.file(r.name);
+    const body = await source.fileWhenReady(r.name, r.signal ? { signal: r.signal } : {});
     return body ? { kind: 'media', body } : null;
   }
   const signal = r.signal;

@@ -45,8 +45,11 @@ export interface LiveHub {
 export interface HlsSource {
   /** The playlist; with msn/part it waits (a few target durations at most) for that part. null: nothing yet. */
   playlist(req?: { msn?: number; part?: number; signal?: AbortSignal }): Promise<string | null>;
-  /** 'init<g>.mp4' | 'seg<n>.m4s' | 'part<n>.<i>.m4s' → bytes, or null (unknown or rotated out). */
-  file(name: string): Buffer | null;
+  /**
+   * 'init<g>.mp4' | 'seg<n>.m4s' | 'part<n>.<i>.m4s' → bytes, or null (unknown or rotated out); the part
+   * named by the playlist's preload hint is awaited (a few target durations at most).
+   */
+  fileWhenReady(name: string, opts?: { signal?: AbortSignal }): Promise<Buffer | null>;
 }
 
 /** The transcoder's supervisor, as the stream service uses it. */

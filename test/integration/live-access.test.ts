@@ -112,14 +112,18 @@ describe('live WebSocket: access re-checked while open', function () {
 
   it('a disabled user is closed with 4403 within 2 s', async () => {
     const id = await t.addUser('tv3', 'viewer', 'traffic');
-    const { c, shareId } = await watchThroughShare('tv3');
+    const { c, shareId, sessionId } = await watchThroughShare('tv3');
     const t0 = Date.now();
-    const r = await t.api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { disabled: true } });
+    // the traffic department's own administrator disables its user
+    await t.addUser('tadm', 'admin', 'traffic');
+    const tadm = await t.login('tadm');
+    const r = await t.api('PATCH', `/api/v1/users/${id}`, { token: tadm, body: { disabled: true } });
     assert.equal(r.status, 200, r.text);
     const closed = await c.whenClosed();
     console.log(`      disabled user → closed in ${closed.at - t0} ms`);
     assert.equal(closed.code, LIVE_CLOSE.accessWithdrawn);
     assert.ok(closed.at - t0 < WITHIN_MS);
+    assert.equal((await closeRow(sessionId)).detail.reason, 'principal disabled');
     await t.api('DELETE', `/api/v1/shares/${shareId}`, { token: admin });
   });
 

@@ -150,23 +150,38 @@ describe('live WebSocket: stream call, refusals, protocol, audit, replay', funct
     ['an unknown profile', () => ({ path: live.replace(`/${camId}.main`, `/${camId}.hd`) }), 404],
     ['a path below a stream', () => ({ path: `${live}/x` }), 404],
   ];
-  for (const [name, make, status] of refusals) {
-    it(`refuses ${name} with ${status} before upgrading, leaving nothing behind`, async () => {
-      const sessions = t.gw.services.streams.openSessions();
-      const sinks = hubOf(`${camId}.main`)?.sinkCount ?? 0;
-      const { path, origin } = make();
-      const refused = await refusedUpgrade(wsUrl(path), origin ? { origin } : {});
-      assert.equal(refused.status, status, refused.body);
-      assert.equal(JSON.parse(refused.body).status, status);
-      assert.equal(t.gw.services.streams.openSessions(), sessions, 'no session opened or lost');
-      assert.equal(hubOf(`${camId}.main`)?.sinkCount ?? 0, sinks, 'no sink attached');
-      assert.equal(t.gw.services.live.stats().viewers, 0, 'no viewer left');
+  describe('refusals before the upgrade', () => {
+    // an open session whose token is good: each case changes one thing about it
+    before(async () => {
+      const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+      assert.equal(r.status, 201, r.text);
+      opened = r.body;
+      live = r.body.live;
     });
-  }
+    for (const [name, make, status] of refusals) {
+      it(`refuses ${name} with ${status} before upgrading, leaving nothing behind`, async () => {
+        const sessions = t.gw.services.streams.openSessions();
+        const sinks = hubOf(`${camId}.main`)?.sinkCount ?? 0;
+        const { path, origin } = make();
+        const refused = await refusedUpgrade(wsUrl(path), origin ? { origin } : {});
+        assert.equal(refused.status, status, refused.body);
+        assert.equal(JSON.parse(refused.body).status, status);
+        assert.equal(t.gw.services.streams.openSessions(), sessions, 'no session opened or lost');
+        assert.equal(hubOf(`${camId}.main`)?.sinkCount ?? 0, sinks, 'no sink attached');
+        assert.equal(t.gw.services.live.stats().viewers, 0, 'no viewer left');
+      });
+    }
+    it('while the unchanged token opens the stream', async () => {
+      const c = await LiveClient.open(wsUrl(live));
+      await c.until(() => c.fragments.length > 0, 8000, 'a fragment');
+      await c.close();
+    });
+  });
 
   it('lets in the gateway’s own origin and the allowed ones', async () => {
     for (const origin of [t.base, 'https://wall.example:8443']) {
-      const c = await LiveClient.open(wsUrl(live), { origin });
+      const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+      const c = await LiveClient.open(wsUrl(r.body.live), { origin });
       await c.until(() => c.fragments.length > 0, 8000, `a fragment (${origin})`);
       await c.close();
     }
