@@ -1,4 +1,5 @@
 // A plain WebSocket viewer of /live/<token>/<key> for tests: records every message with its arrival time, parses fragments.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
@@ -17,8 +18,6 @@ export interface LiveClientOptions {
   origin?: string;
   /** Parse fragments (keyframe, decode times). Default true. */
   parse?: boolean;
-  /** Never read from the socket after the upgrade (a stalled viewer). */
-  stalled?: boolean;
 }
 
 /** Why an upgrade was refused: the HTTP status and problem document. */
@@ -68,10 +67,6 @@ export class LiveClient {
         res.on('error', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
       });
       ws.once('error', (err) => reject(err));
-      ws.once('upgrade', () => {
-        // a stalled viewer: nothing is read from the kernel from now on
-        if (opts.stalled) (ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
-      });
       ws.once('open', () => resolve(new LiveClient(ws, opts.parse !== false)));
     });
   }
@@ -161,4 +156,49 @@ export async function refusedUpgrade(url: string, opts: LiveClientOptions = {}):
     throw err;
   }
   throw new Error(`upgrade of ${url} was not refused`);
+}
+
+/**
+ * The stalled viewer: a tiny receive buffer and segment size (on loopback the sender's kernel buffer
+ * otherwise grows to megabytes, sized by the 64 KiB MSS), a handshake, no reads.
+ */
+const STALLED_PY = `
+import socket, sys, base64, os
+host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 536)
+s.connect((host, port))
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(('GET %s HTTP/1.1\\r\\nHost: %s:%d\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n'
+           'Sec-WebSocket-Key: %s\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n' % (path, host, port, key)).encode())
+head = b''
+while b'\\r\\n\\r\\n' not in head:
+    c = s.recv(1)
+    if not c: break
+    head += c
+print(head.split(b'\\r\\n')[0].decode(), flush=True)
+sys.stdin.read()
+`;
+
+/**
+ * A viewer that upgrades and then never reads, with kernel buffers of a few KiB so the gateway's own
+ * queue grows at once (a Node socket cannot set them): a python3 child holding the connection until
+ * killed. Resolves once upgraded.
+ */
+export function stalledViewer(url: string): Promise<ChildProcess> {
+  const u = new URL(url);
+  const child = spawn('/usr/bin/python3', ['-c', STALLED_PY, u.hostname, u.port, u.pathname], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (!out.includes('\n')) return;
+      if (/^HTTP\/1\.1 101 /.test(out)) resolve(child);
+      else reject(new Error(`stalled viewer: not upgraded: ${out.trim()}`));
+    });
+    child.once('exit', (code) => reject(new Error(`stalled viewer exited (${code}): ${out.trim()}`)));
+  });
 }

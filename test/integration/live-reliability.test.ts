@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
-import { LiveClient } from '../helpers/live-client';
+import { LiveClient, stalledViewer } from '../helpers/live-client';
 import { waitFor } from '../helpers/wait-for';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
-const SKIP_ABOVE = 256 * 1024;
+const SKIP_ABOVE = 64 * 1024;
 
 describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
   this.timeout(180000);
@@ -73,7 +73,7 @@ describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
   it('a viewer that never reads is skipped, then closed; the gateway’s memory for it stays bounded', async () => {
     const { live, sessionId } = await call();
     const watcher = await LiveClient.open(wsUrl((await call()).live));
-    const stalled = await LiveClient.open(wsUrl(live), { stalled: true });
+    const stalled = await stalledViewer(wsUrl(live));
     const hub = t.gw.services.supervisor.hub(key())!;
     let maxBuffered = 0;
     let maxHubBytes = 0;
@@ -90,7 +90,7 @@ describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
             .where({ action: 'stream.close' })
             .whereRaw("detail->>'session' = ?", [sessionId])
             .first()) ?? false,
-        { what: 'the stalled viewer closed', timeoutMs: 90000, intervalMs: 250 },
+        { what: 'the stalled viewer closed', timeoutMs: 60000, intervalMs: 250 },
       );
       assert.equal(row.detail.reason, 'viewer too slow');
     } finally {
@@ -103,20 +103,14 @@ describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
     assert.ok(s.closedSlow >= 1, 'the hub closed a slow sink');
     assert.ok(s.skipped >= 1, 'it was skipped forward first');
     // its queue is bounded by the skip threshold plus what was queued between two checks (a GOP at most)
-    assert.ok(maxBuffered < SKIP_ABOVE + 2 * 1024 * 1024, `queued ${maxBuffered} bytes`);
+    assert.ok(maxBuffered < SKIP_ABOVE + 512 * 1024, `queued ${maxBuffered} bytes`);
     assert.ok(maxHubBytes < 16 * 1024 * 1024 + 48 * 1024 * 1024);
     await waitFor(() => t.gw.services.live.stats().viewers === 1, { what: 'only the watcher left', timeoutMs: 3000 });
     // the reading viewer never noticed
     const n = watcher.fragments.length;
     await watcher.until(() => watcher.fragments.length > n + 10, 5000, 'the watcher goes on');
     assert.equal(watcher.closed, null);
-    // once the stalled client reads again it finds its connection closed
-    (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket.resume();
-    const closed = await Promise.race([
-      stalled.whenClosed(),
-      new Promise<null>((r) => setTimeout(() => r(null), 10000)),
-    ]);
-    assert.ok(closed, 'the stalled client’s connection was closed');
+    stalled.kill();
     await watcher.close();
   });
 
@@ -127,6 +121,27 @@ describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
     const fds = (): number => readdirSync('/proc/self/fd').length;
     const connections = (): Promise<number> =>
       new Promise((res, rej) => t.gw.server.getConnections((e, n) => (e ? rej(e) : res(n))));
+    const cycles = (rounds: number): Promise<void[][]> =>
+      (async () => {
+        const out: void[][] = [];
+        for (let round = 0; round < rounds; round++)
+          out.push(
+            await Promise.all(
+              Array.from({ length: 10 }, async (_x, i) => {
+                const c = await LiveClient.open(wsUrl((await call()).live));
+                // half leave before their first fragment, half after; a third drop the connection
+                if (i % 2 === 0) await c.until(() => c.fragments.length > 0, 10000, 'a fragment');
+                if (i % 3 === 0) c.ws.terminate();
+                else await c.close();
+                await c.whenClosed();
+              }),
+            ),
+          );
+        return out;
+      })();
+    // a first round opens the HTTP keep-alive connections of the stream calls: they are no leak
+    await cycles(1);
+    await waitFor(() => t.gw.services.live.stats().viewers === 1, { what: 'one viewer', timeoutMs: 5000 });
     const base = {
       sinks: hub.stats().sinks,
       taps: hub.stats().taps,
@@ -135,18 +150,11 @@ describe('live WebSocket: warm joins, stalled viewers, leaks', function () {
       upgradeListeners: t.gw.server.listenerCount('upgrade'),
       fds: fds(),
     };
-    for (let round = 0; round < 10; round++)
-      await Promise.all(
-        Array.from({ length: 10 }, async (_x, i) => {
-          const c = await LiveClient.open(wsUrl((await call()).live));
-          // half leave before their first fragment, half after
-          if (i % 2 === 0) await c.until(() => c.fragments.length > 0, 10000, 'a fragment');
-          if (i % 3 === 0) c.ws.terminate();
-          else await c.close();
-          await c.whenClosed();
-        }),
-      );
-    await waitFor(() => t.gw.services.live.stats().viewers === 1, { what: 'back to one viewer', timeoutMs: 5000 });
+    await cycles(10);
+    await waitFor(() => t.gw.services.live.stats().viewers === 1 && t.gw.services.live.stats(), {
+      what: 'back to one viewer',
+      timeoutMs: 5000,
+    });
     await waitFor(() => t.gw.services.streams.openSessions() === base.sessions, {
       what: 'sessions back to the baseline',
       timeoutMs: 5000,
