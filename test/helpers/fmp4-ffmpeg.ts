@@ -82,6 +82,18 @@ function onFile<T>(data: Buffer, f: (file: string) => T): T {
   }
 }
 
+/** key_frame of each decoded video frame (in output order), as ffprobe's decoder sees the bitstream. */
+export function keyFrames(data: Buffer): boolean[] {
+  return onFile(data, (file) => {
+    const out = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=key_frame', '-of', 'json', file],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    return (JSON.parse(out) as { frames: Array<{ key_frame: number }> }).frames.map((f) => f.key_frame === 1);
+  });
+}
+
 /** ffprobe's streams and packets of an MP4 held in memory. */
 export function probe(data: Buffer): { streams: ProbeStream[]; packets: ProbePacket[] } {
   return onFile(data, (file) => {

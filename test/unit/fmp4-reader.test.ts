@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { parseInit } from '../../transcoder/fmp4/init-segment';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { chunks, decodeVideo, ffmpegFmp4, probe, type Fmp4Source } from '../helpers/fmp4-ffmpeg';
+import { chunks, decodeVideo, ffmpegFmp4, keyFrames, probe, type Fmp4Source } from '../helpers/fmp4-ffmpeg';
 
 type Out = { init: InitSegment | null; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
 
@@ -95,6 +95,16 @@ describe('fmp4: FragmentReader on real ffmpeg output', function () {
             assert.ok(Math.abs(vf[i - 1]!.startS + vf[i - 1]!.durationS - vf[i]!.startS) < 0.03, `contiguous at ${i}`);
         });
       }
+
+      it("keyframe flags match the decoder's key_frame of each picture (no B-frames: decode order = output order)", () => {
+        const { fragments } = read(buf, 6);
+        const decoded = keyFrames(buf);
+        assert.deepEqual(
+          fragments.filter((f) => f.durationS > 0).map((f) => f.keyframe),
+          decoded,
+        );
+        assert.equal(decoded.filter(Boolean).length, 2);
+      });
 
       it('every fragment decodes, from the start and from the second keyframe on', () => {
         const { init, fragments } = read(buf, 5);

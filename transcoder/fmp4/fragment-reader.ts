@@ -1,7 +1,7 @@
 // Turns ffmpeg's fMP4 byte stream into an init segment and fragments (moof + mdat), rejoining split pictures.
 import { Fmp4Error } from '../errors';
 import { startsMidPicture, type SliceCodec } from './access-units';
-import { BoxReader, type TopBox } from './box-reader';
+import { BoxReader, DEFAULT_MAX_BOX_BYTES, type TopBox } from './box-reader';
 import { children } from './boxes';
 import { readFragment } from './fragment';
 import { readInit, type InitInfo } from './init-segment';
@@ -22,6 +22,16 @@ export interface FragmentReaderOptions {
   onInit(init: InitSegment): void;
   onFragment(f: Omit<Fragment, 'seq'>): void;
   onError(err: Fmp4Error): void;
+}
+
+/** Runs a parse step: an unexpected failure inside it (a layout no check foresaw) is an Fmp4Error too. */
+function parse<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof Fmp4Error) throw err;
+    throw new Fmp4Error(`transcoder: fmp4: unreadable box data (${(err as Error).message})`);
+  }
 }
 
 /** Boxes that may stand before a moof (kept with the fragment). */
@@ -108,13 +118,20 @@ export class FragmentReader {
   private beforeInit(box: TopBox): void {
     if (box.type === 'ftyp' && !this.ftyp) this.ftyp = box.data;
     else if (box.type === 'moov' && this.ftyp) {
-      this.info = readInit(Buffer.concat([this.ftyp, box.data]), this.o.generation);
+      const init = Buffer.concat([this.ftyp, box.data]);
+      this.info = parse(() => readInit(init, this.o.generation));
       this.ftyp = null;
       this.o.onInit(this.info.init);
-    } else if (!IGNORED.has(box.type))
-      this.fail(
-        `box "${box.type}" at offset ${this.boxes.position - box.data.length} before the init segment (ftyp, moov)`,
-      );
+    } else if (!IGNORED.has(box.type)) {
+      const at = this.boxes.position - box.data.length;
+      const why =
+        box.type === 'moov'
+          ? 'without an ftyp before it'
+          : box.type === 'ftyp'
+            ? 'twice'
+            : 'before the init segment (ftyp, moov)';
+      this.fail(`box "${box.type}" at offset ${at} ${why}`);
+    }
   }
 
   private afterInit(box: TopBox): void {
@@ -126,7 +143,7 @@ export class FragmentReader {
     else if (box.type === 'moof') this.moof = box.data;
     else if (PREFIX.has(box.type)) {
       this.prefixBytes += box.data.length;
-      if (this.prefixBytes > (this.o.maxBoxBytes ?? 16 * 1024 * 1024))
+      if (this.prefixBytes > (this.o.maxBoxBytes ?? DEFAULT_MAX_BOX_BYTES))
         return this.fail(`${this.prefixBytes} bytes of boxes before a moof at offset ${at}`);
       this.prefix.push(box.data);
     } else if (box.type === 'ftyp' || box.type === 'moov')
@@ -138,17 +155,16 @@ export class FragmentReader {
     const receivedAt = Date.now();
     const info = this.info!;
     const start = this.prefixBytes;
+    const moofBytes = this.moof!.length;
     const data = Buffer.concat([...this.prefix, this.moof!, mdat]);
     this.prefix = [];
     this.prefixBytes = 0;
     this.moof = null;
-    const moof = children(data, start, start + this.moofSize(data, start), 'fragment')[0]!;
-    const frag: HeldFragment = { data, moof, parsed: readFragment(data, moof, info), receivedAt };
+    const frag = parse(() => {
+      const moof = children(data, start, start + moofBytes, 'fragment')[0]!;
+      return { data, moof, parsed: readFragment(data, moof, info), receivedAt };
+    });
     this.route(frag);
-  }
-
-  private moofSize(data: Buffer, start: number): number {
-    return data.readUInt32BE(start) === 1 ? Number(data.readBigUInt64BE(start + 8)) : data.readUInt32BE(start);
   }
 
   /** Applies the split-picture rule: emit, hold, or fold into the held fragment. */
@@ -159,10 +175,11 @@ export class FragmentReader {
     const mid =
       !!first &&
       first.offset >= 0 &&
-      startsMidPicture(frag.data.subarray(first.offset, first.offset + first.size), codec);
+      parse(() => startsMidPicture(frag.data.subarray(first.offset, first.offset + first.size), codec));
     if (mid) {
       this.splitSeen = true;
-      const joined = this.held && joinSplit(this.held, frag, this.info!);
+      const held = this.held;
+      const joined = held && parse(() => joinSplit(held, frag, this.info!));
       if (joined) {
         this.held = joined;
         return;

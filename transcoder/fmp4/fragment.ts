@@ -91,7 +91,7 @@ function readTraf(buf: Buffer, traf: Box, moof: Box, implicitBase: number, info:
     const per = [TRUN_DURATION, TRUN_SIZE, TRUN_FLAGS, TRUN_CTS].filter((f) => flags & f).length * 4;
     if (count * per > r.left || count > MAX_SAMPLES)
       fail(
-        `trun of track ${trackId} claims ${count} samples (its ${r.left} bytes hold ${per ? r.left / per : 'any number'})`,
+        `trun of track ${trackId} claims ${count} samples (its ${r.left} bytes hold ${per ? Math.floor(r.left / per) : 'any number'})`,
       );
     for (let i = 0; i < count; i++) {
       const duration = flags & TRUN_DURATION ? r.u32() : defDuration;

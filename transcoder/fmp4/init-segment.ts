@@ -122,13 +122,13 @@ function readTrack(buf: Buffer, trak: Box, n: number): Track {
   const kind = handler === 'vide' ? 'video' : handler === 'soun' ? 'audio' : 'other';
   const info: TrackInfo = { id, kind, timescale, defaultDuration: 0, defaultSize: 0, defaultFlags: 0 };
   if (kind === 'other') return { info, codec: '', videoCodec: null, width: 0, height: 0 };
+  const stblPath = `${where}/mdia/minf/stbl`;
   const minf = inside(buf, need(mdia, 'minf', `${where}/mdia`), `${where}/mdia/minf`);
-  const stbl = inside(buf, need(minf, 'stbl', `${where}/minf`), `${where}/stbl`);
-  const stsd = need(stbl, 'stsd', `${where}/stbl`);
-  const entries = inside(buf, stsd, `${where}/stsd`, 8);
+  const stbl = inside(buf, need(minf, 'stbl', `${where}/mdia/minf`), stblPath);
+  const entries = inside(buf, need(stbl, 'stsd', stblPath), `${stblPath}/stsd`, 8);
   const entry = entries[0];
-  if (!entry) fail(`${where}/stsd: no sample entry`);
-  const ew = `${where}/stsd/${entry.type}`;
+  if (!entry) fail(`${stblPath}/stsd: no sample entry`);
+  const ew = `${stblPath}/stsd/${entry.type}`;
   if (kind === 'video') {
     const e = new Fields(buf, entry, ew);
     e.skip(24);
