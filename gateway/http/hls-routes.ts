@@ -43,7 +43,14 @@ export function hlsRouter(streams: StreamService): Router {
     res.once('close', () => abort.abort());
     let answer: Awaited<ReturnType<typeof deliverHls>>;
     try {
-      answer = await deliverHls(streams, { token, key, name: file, ...reload, signal: abort.signal, ip: clientIp(req) });
+      answer = await deliverHls(streams, {
+        token,
+        key,
+        name: file,
+        ...reload,
+        signal: abort.signal,
+        ip: clientIp(req),
+      });
     } catch (err) {
       // the client left during a blocking request: nobody to answer
       if (abort.signal.aborted) return;
