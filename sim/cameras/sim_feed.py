@@ -65,9 +65,11 @@ class Feed:
         if clock:
             # the source hands each raw frame over here, the clock is drawn, then it is encoded
             self.band = ClockBand(width, height)
-            src = Gst.parse_launch(f'{source} ! appsink name=raw emit-signals=true sync=false max-buffers=2 drop=true')
+            # no frame is dropped between the source and the encoder (a loaded machine would move the
+            # keyframes off their grid): a late frame waits, its capture time comes from its timestamp
+            src = Gst.parse_launch(f'{source} ! appsink name=raw emit-signals=true sync=false max-buffers=60 drop=true')
             encode = Gst.parse_launch(f'appsrc name=rawsrc is-live=true format=time do-timestamp=true caps="{raw}" '
-                                      f'max-buffers=2 leaky-type=downstream ! {encoder}')
+                                      f'max-buffers=60 ! {encoder}')
             self.rawsrc = encode.get_by_name('rawsrc')
             src.get_by_name('raw').connect('new-sample', self.on_raw)
             self.pipelines = [encode, src]
