@@ -147,6 +147,8 @@ export class LivePlayer implements Player {
     }
     this.buffer?.destroy();
     this.generation = init.generation;
+    // which run the picture comes from, for integrators' checks
+    this.video.dataset.generation = String(init.generation);
     this.fragments = 0;
     this.buffer = new MseBuffer(this.video, mime, {
       error: (reason) => this.end(`decode: ${reason}`, true),
