@@ -95,10 +95,6 @@ export class HlsPlayer implements Player {
   }
 
   destroy(): void {
-    if (this.ended && !this.hls) {
-      this.video.removeAttribute('src');
-      return;
-    }
     this.stop();
     this.video.removeAttribute('src');
     this.video.load();

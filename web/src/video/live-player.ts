@@ -7,7 +7,13 @@ import { liveSocketUrl, type StreamGrant } from './stream-source';
 type ServerMessage =
   | { type: 'init'; mime: string; codecs?: string; width?: number; height?: number; generation: number }
   | { type: 'state'; state: 'live' | 'reconnecting'; reason?: string }
-  | { type: 'clock'; serverTime: number; edgeReceivedAt: number; edgeS: number; generation: number }
+  | {
+      type: 'clock';
+      serverTime: number;
+      edgeReceivedAt: number | null;
+      edgeS: number | null;
+      generation: number | null;
+    }
   | { type: 'pong'; serverTime: number };
 
 /** Close codes the gateway uses (contract of the live WebSocket). */
@@ -126,6 +132,8 @@ export class LivePlayer implements Player {
         break;
       case 'clock':
         this.armSilence();
+        // null before the stream's first fragment
+        if (msg.edgeS === null || msg.edgeReceivedAt === null || msg.generation === null) break;
         this.clock = {
           behindEdgeS: Number(Math.max(0, msg.edgeS - this.video.currentTime).toFixed(3)),
           edgeAgeS: Number((Math.max(0, (msg.serverTime - msg.edgeReceivedAt) / 1000) + this.transitS).toFixed(3)),

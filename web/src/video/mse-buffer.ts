@@ -7,6 +7,9 @@ const KEEP_BEHIND_S = 4;
 const TRIM_ABOVE_S = 8;
 /** Further behind the newest frame than this: jump to it. */
 const JUMP_BEHIND_S = 1.0;
+/** Right after the first picture (a warm join receives the cached GOP in a burst): jump already beyond this. */
+const JOIN_JUMP_BEHIND_S = 0.3;
+const JOIN_MS = 1500;
 /** Where a jump lands, before the newest frame (a little room so playback does not stall at once). */
 const JUMP_TO_S = 0.1;
 /** Between these: play slightly faster until caught up. */
@@ -35,8 +38,8 @@ export class MseBuffer {
   private readonly ticker: ReturnType<typeof setInterval>;
   private destroyed = false;
   private failed = false;
-  /** Whether playback was placed on the first fragment (a warm join starts at a cached keyframe). */
-  private placed = false;
+  /** When playback was placed on the first fragment (a warm join starts at a cached keyframe); 0: not yet. */
+  private placedAt = 0;
 
   /** Whether this browser's MediaSource accepts `mime` (checked before anything is created). */
   static supports(mime: string): boolean {
@@ -107,6 +110,8 @@ export class MseBuffer {
   private readonly pump = (): void => {
     const sb = this.sb;
     if (!sb || sb.updating || this.destroyed || this.failed || this.ms.readyState !== 'open') return;
+    // the first picture is placed as soon as it is buffered, not at the next tick
+    if (!this.placedAt) this.followEdge();
     if (this.trim(sb)) return;
     const next = this.queue.shift();
     if (!next) return;
@@ -143,8 +148,9 @@ export class MseBuffer {
     const end = b.end(b.length - 1);
     const lastStart = b.start(b.length - 1);
     const behind = end - v.currentTime;
-    if (!this.placed || v.currentTime < lastStart || behind > JUMP_BEHIND_S) {
-      this.placed = true;
+    const joining = performance.now() - this.placedAt < JOIN_MS;
+    if (!this.placedAt || v.currentTime < lastStart || behind > (joining ? JOIN_JUMP_BEHIND_S : JUMP_BEHIND_S)) {
+      this.placedAt ||= performance.now();
       const to = Math.max(lastStart, end - JUMP_TO_S);
       if (Math.abs(v.currentTime - to) > 0.05) v.currentTime = to;
       v.playbackRate = 1;

@@ -125,6 +125,8 @@ export class StreamPane {
   }
 
   private onServerState(state: StreamState, reason?: string): void {
+    // a hidden pane runs no transport: what the stream does shows when it plays again
+    if (this.state === 'paused') return;
     if (state === 'live' && this.state !== 'live' && this.player && !this.video.paused) this.setState('live');
     else if (state === 'stalled' || state === 'restarting') this.setState('reconnecting', reason ?? '');
     else if (state === 'failed') this.setState('failed', reason ?? t('stream.serverFailed'));
@@ -156,7 +158,7 @@ export class StreamPane {
     this.connecting = true;
     try {
       const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, this.grant?.sessionId, {
-        ...(this.noH265 || this.transport === 'hls' ? { h265: false } : {}),
+        ...(this.noH265 ? { h265: false } : {}),
       });
       if (this.closed || !this.visible) return;
       this.grant = grant;
@@ -209,7 +211,7 @@ export class StreamPane {
     if (this.closed || !this.grant || !this.player) return;
     try {
       const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, this.grant.sessionId, {
-        ...(this.noH265 || this.transport === 'hls' ? { h265: false } : {}),
+        ...(this.noH265 ? { h265: false } : {}),
       });
       if (this.closed) return;
       this.grant = grant;
