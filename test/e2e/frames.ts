@@ -216,3 +216,21 @@ export async function expectMoving(page: Page, pane: string, ms = 2000, minS = m
   const t1 = await videoTime(page, pane);
   assert.ok(t1 - t0 >= minS, `${pane}: currentTime advances by ≥ ${minS} s in ${ms} ms: ${t0} → ${t1}`);
 }
+
+/**
+ * Waits until the pane is live and its video advances by at least 1 s within 1.5 s (a stream that
+ * recovers may play a few frames and stall again before it really runs); throws after `timeoutMs`.
+ */
+export async function waitMoving(page: Page, pane: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const seen: string[] = [];
+  while (Date.now() < deadline) {
+    const a = await videoTime(page, pane);
+    await page.waitForTimeout(1500);
+    const b = await videoTime(page, pane);
+    const state = await page.getAttribute(pane, 'data-state');
+    if (state === 'live' && b - a >= 1) return;
+    seen.push(`${state} ${a.toFixed(2)}→${b.toFixed(2)}`);
+  }
+  throw new Error(`${pane}: not live and moving within ${timeoutMs} ms: ${seen.slice(-6).join(', ')}`);
+}

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { endPage, launchBrowser, loginAs, newPage } from './browser';
-import { clickPlay, expectMoving } from './frames';
+import { clickPlay, expectMoving, waitMoving } from './frames';
 import { offset } from './seed';
 
 /** Samples of the pane's video every 50 ms: [Date.now(), currentTime, src] (a new run of the stream is a new MediaSource, a new src). */
@@ -112,8 +112,7 @@ describe('live pane recovery (e2e): drops are recovered without a click', functi
     await page.waitForTimeout(2000);
     assert.notEqual(await page.getAttribute(pane, 'data-state'), 'live', 'not live while the camera is away');
     await sim.up(0);
-    await page.waitForSelector(`${pane}[data-state=live]`, { timeout: 45_000 });
-    await expectMoving(page, pane);
+    await waitMoving(page, pane, 45_000);
     assert.ok(await samePane(page, pane), 'the same pane, nobody clicked');
   });
 });
