@@ -7,6 +7,9 @@ import { endPage, launchBrowser, loginAs, newPage } from './browser';
 import { clickPlay, expectMoving, expectPaneShows, referenceFrame, type Rgb } from './frames';
 import { offset } from './seed';
 
+/** Stream token lifetime in this file, seconds. */
+const TOKEN_TTL_S = 30;
+
 describe('console video frames over HLS (e2e): the fallback shows what the camera drew', function () {
   this.timeout(90_000);
   let tg: TestGateway;
@@ -25,7 +28,8 @@ describe('console video frames over HLS (e2e): the fallback shows what the camer
     ]);
     refs.set('h264', await referenceFrame(sim264.url(0, 'main')));
     refs.set('h265', await referenceFrame(sim265.url(0, 'main')));
-    tg = await startTestGateway({ transcoder: { maxTranscodes: 4 } });
+    // short stream tokens: the console renews its grant every 10 s (the last test plays beyond the first token's life)
+    tg = await startTestGateway({ transcoder: { maxTranscodes: 4 }, security: { streamTokenTtlS: TOKEN_TTL_S } });
     await tg.addUser('hadmin', 'admin', 'police');
     await tg.addUser('hview', 'viewer', 'police');
     const admin = await tg.login('hadmin');
@@ -119,5 +123,44 @@ describe('console video frames over HLS (e2e): the fallback shows what the camer
     const why = (await page.getAttribute(`${pane} .pane-transport`, 'title')) ?? '';
     assert.match(why, /decode/, `the pane names the decode error: ${why}`);
     await expectPaneShows(page, pane, refs.get('h264')!);
+  });
+
+  it('an HLS pane plays beyond its first token: the grant is renewed (same session) and hls.js asks with the new token', async function () {
+    this.timeout(90_000);
+    page = await newPage(browser, tg.base);
+    await page.addInitScript(() => localStorage.setItem('cloudeye.transport', 'hls'));
+    const renewals: string[] = [];
+    page.on('request', (r) => {
+      if (
+        r.method() === 'POST' &&
+        r.url().endsWith(`/cameras/${ids.h264}/streams`) &&
+        /sessionId/.test(r.postData() ?? '')
+      )
+        renewals.push(r.postData() ?? '');
+    });
+    const hls: Array<{ at: number; token: string; status: number }> = [];
+    page.on('response', (r) => {
+      const m = /\/hls\/([^/]+)\//.exec(r.url());
+      if (m) hls.push({ at: Date.now(), token: m[1]!, status: r.status() });
+    });
+    await loginAs(page, 'hview');
+    const { pane, grant } = await clickPlay(page, '彩条回退-h264', ids.h264);
+    const first = /\/hls\/([^/]+)\//.exec(grant.url)?.[1];
+    const expired = Date.now() + TOKEN_TTL_S * 1000;
+    await page.waitForTimeout(expired - Date.now() + 4000);
+    await expectMoving(page, pane);
+    assert.equal(await page.getAttribute(pane, 'data-state'), 'live');
+    assert.ok(renewals.length >= 2, `renewed with the session id: ${renewals.length} times`);
+    const late = hls.filter((h) => h.at > expired);
+    assert.ok(late.length > 0, 'hls.js kept loading after the first token expired');
+    assert.ok(
+      late.every((h) => h.token !== first),
+      'after the first token expired, every request carries a renewed one',
+    );
+    assert.deepEqual(
+      hls.filter((h) => h.status >= 400).map((h) => `${h.status} ${h.token.slice(0, 8)}`),
+      [],
+      'no refused HLS request',
+    );
   });
 });
