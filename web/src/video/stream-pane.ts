@@ -164,7 +164,7 @@ export class StreamPane {
       this.grant = grant;
       this.scheduleRenew(grant.expiresAt);
       this.stopPlayer();
-      if (this.state !== 'reconnecting') this.setState('starting');
+      if (this.state !== 'reconnecting' && this.state !== 'starting') this.setState('starting');
       const events = this.playerEvents();
       this.player =
         this.transport === 'mse' ? new LivePlayer(this.video, grant, events) : new HlsPlayer(this.video, grant, events);
@@ -189,6 +189,8 @@ export class StreamPane {
         if (/decode/.test(reason) && this.grant?.codec === 'h265') this.noH265 = true;
         this.transport = 'hls';
         this.fallbackReason = reason;
+        // not live until HLS plays
+        this.setState('starting', t('pane.fallback', { reason }));
         this.showTransport();
         void this.connect();
       },
