@@ -1,4 +1,4 @@
-// End-to-end: an MSE pane on hover shows transport, resolution and latency; a hidden pane closes its WebSocket and plays again when shown; instant replay plays the last seconds.
+// End-to-end: an MSE pane shows transport, resolution and latency on hover; a hidden pane closes its WebSocket, plays again when shown; instant replay.
 import assert from 'node:assert/strict';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';

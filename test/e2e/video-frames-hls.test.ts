@@ -1,4 +1,4 @@
-// End-to-end: the HLS fallback shows what the camera drew (canvas vs ffmpeg's decode): forced by the integrators' switch, after a refused WebSocket, after a decode error in MSE.
+// End-to-end: the HLS fallback shows what the camera drew: forced by the integrators' switch, after a refused WebSocket, after an MSE decode error.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
@@ -83,7 +83,7 @@ describe('console video frames over HLS (e2e): the fallback shows what the camer
     assert.deepEqual(sockets, [], 'no live WebSocket was opened');
   });
 
-  it('the gateway refuses the WebSocket (a tampered token: 401 at upgrade): the pane falls back to HLS on its own and shows the H.265 camera as H.264', async () => {
+  it('the WebSocket refused (tampered token: 401 at upgrade): the pane falls back to HLS on its own, the H.265 camera as H.264', async () => {
     page = await newPage(browser, tg.base);
     // the grant's live path carries a broken token; the playlist URL stays as the gateway made it
     await page.route(`**/api/v1/cameras/${ids.h265}/streams`, async (route) => {
