@@ -60,3 +60,12 @@ export class TranscoderGrabError extends TranscoderError {
     super(message);
   }
 }
+
+/**
+ * The fMP4 byte stream from ffmpeg is not one the reader accepts: a box with a hostile or
+ * malformed size, a truncated or unknown layout, garbage. The reader stops at the first one.
+ * It reaches HTTP only as a failed upstream: 502.
+ */
+export class Fmp4Error extends TranscoderError {
+  override name = 'Fmp4Error';
+}

@@ -16,6 +16,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
 }
 import { GisInputError } from '../../gis/errors';
 import {
+  Fmp4Error,
   TranscoderCapacityError,
   TranscoderGrabError,
   TranscoderInputError,
@@ -161,6 +162,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     return retryLater(503, `stream ${err.key} did not deliver video: ${err.message}`, err.retryAfterS);
   if (err instanceof TranscoderStateError) return retryLater(503, err.message, null);
   if (err instanceof TranscoderGrabError) return retryLater(503, err.message, 5);
+  // the camera's stream through ffmpeg was not readable fMP4: what the upstream gave is unusable
+  if (err instanceof Fmp4Error) return make(502, err.message);
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
   // a device that does not answer (timeout, refused connection) may later; one that answers badly
   // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway

@@ -39,6 +39,7 @@ import { MbtilesError } from '../../gateway/map/mbtiles-file';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
 import {
+  Fmp4Error,
   TranscoderCapacityError,
   TranscoderError,
   TranscoderGrabError,
@@ -148,6 +149,11 @@ const BY_CLASS: Record<string, Row> = {
     status: 503,
     headers: { 'Retry-After': /^5$/ },
     detail: /7\.main/,
+  },
+  Fmp4Error: {
+    make: () => new Fmp4Error('transcoder: fmp4: box "moof" of 4294967295 bytes is above the limit'),
+    status: 502,
+    detail: /moof/,
   },
   // a base class nothing throws by itself
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },

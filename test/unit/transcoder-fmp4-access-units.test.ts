@@ -1,6 +1,6 @@
 // mergeSplitPictures: pictures split into two samples are rejoined; everything else is left byte for byte.
 import assert from 'node:assert/strict';
-import { mergeSplitPictures, startsMidPicture, type SliceCodec } from '../../transcoder/fmp4-access-units';
+import { mergeSplitPictures, startsMidPicture, type SliceCodec } from '../../transcoder/fmp4/access-units';
 
 const box = (type: string, ...body: Buffer[]): Buffer => {
   const b = Buffer.concat(body);
