@@ -52,6 +52,7 @@ export const configSchema = z.strictObject({
     maxWorkers: posInt,
     maxTranscodes: z.number().int().min(0),
     segmentSeconds: positive,
+    partSeconds: positive,
     listSize: posInt,
     stallTimeoutS: positive,
     rtspTimeoutS: positive,
@@ -63,6 +64,13 @@ export const configSchema = z.strictObject({
     audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
     grabTimeoutS: positive,
     maxGrabs: posInt,
+    hub: z.strictObject({
+      skipAboveBytes: posInt,
+      closeAfterMs: posInt,
+      maxGopBytes: posInt,
+      replaySeconds: positive,
+      maxReplayBytes: posInt,
+    }),
   }),
   discovery: z.strictObject({
     probeRepeats: z.number().int().min(1).max(10),

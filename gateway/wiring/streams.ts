@@ -37,8 +37,16 @@ export function buildStreams(
   closers: Closers,
   log: Log,
 ): StreamParts {
+  // Temporary adapter while the stream service still serves HLS from files: the transcoder keeps
+  // HLS in memory now (supervisor.hls(key)); until the HLS routes read it, no file resolves.
+  const backend = {
+    acquire: (s: Parameters<Supervisor['acquire']>[0]) => supervisor.acquire(s),
+    touch: (key: string) => supervisor.touch(key),
+    stop: (key: string, reason?: string) => supervisor.stop(key, reason),
+    resolveFile: (): string | null => null,
+  };
   const streams = new StreamService(
-    supervisor,
+    backend,
     {
       record: (p, id, action) => cameras.record(p, id, action),
       credentials: (cam) => cameras.credentials(cam),
