@@ -92,6 +92,11 @@ export class SegmentWriter implements Tap {
     return this.failure;
   }
 
+  /** True while on standby (paused, or created inactive): fragments are watched, not written. */
+  get standby(): boolean {
+    return !this.active;
+  }
+
   /** True while fragments are written (not on standby, not failed, not closed). */
   get writing(): boolean {
     return this.active && !this.failure && !this.closed;
