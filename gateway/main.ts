@@ -14,6 +14,7 @@ import type { DeviceService } from './devices/device-service';
 import type { HealthService } from './health/health-service';
 import type { Realtime } from './realtime/realtime';
 import type { StreamService } from './streams/stream-service';
+import type { RecordingService } from './recordings/recording-service';
 import type { Supervisor } from '../transcoder/index';
 import type { ApiRouter } from './http/api-router';
 import type { createApp } from './http/app';
@@ -28,6 +29,7 @@ import { buildDevices } from './wiring/devices';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
+import { buildRecordings } from './wiring/recordings';
 
 export const VERSION = '0.1.0';
 
@@ -57,6 +59,7 @@ export interface Gateway {
     realtime: Realtime;
     streams: StreamService;
     supervisor: Supervisor;
+    recordings: RecordingService;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -69,7 +72,7 @@ export interface Gateway {
 }
 
 /**
- * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams →
+ * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams → recordings →
  * devices → http → realtime → health, each registering its close as it is built. `close()` (or a failed start)
  * closes them in reverse order.
  */
@@ -97,6 +100,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { directory, spatial } = spatialParts;
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
+    const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const devices = buildDevices(
       config,
       repos,
@@ -117,7 +121,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         spatial: spatialParts,
         streams: streamParts,
         devices,
-        publishEvent: (e) => realtime?.publishEvent(e),
+        publishEvent: (e) => {
+          realtime?.publishEvent(e);
+          if (e.cameraId) recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
+        },
       },
       closers,
       log,
@@ -147,6 +154,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         realtime: rt,
         streams: streamParts.streams,
         supervisor,
+        recordings,
       },
       repos,
       api,
