@@ -43,8 +43,15 @@ export class Retention {
       const target = Math.floor(limit * this.lowWater);
       while (volume.indexedBytes > target) {
         const batch = await this.repo.quotaCandidates(volume.path, 64);
-        if (!batch.length) break;
-        const r = await this.remove(volume, batch, `volume over its limit (${volume.indexedBytes} > ${limit} bytes)`);
+        // only as many of the oldest as bring the volume to the low-water mark
+        const take: SegmentRecord[] = [];
+        for (let over = volume.indexedBytes - target; over > 0 && take.length < batch.length;) {
+          const s = batch[take.length]!;
+          take.push(s);
+          if (!s.missing) over -= s.bytes;
+        }
+        if (!take.length) break;
+        const r = await this.remove(volume, take, `volume over its limit (${volume.indexedBytes} > ${limit} bytes)`);
         report.deleted += r.deleted;
         report.freedBytes += r.freedBytes;
         if (r.deleted === 0) break;

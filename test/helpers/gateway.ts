@@ -81,8 +81,8 @@ export async function startTestGateway(
   const recDir = mkdtempSync(path.join(tmpdir(), 'ce-rec-'));
   const config = testConfig({
     transcoder: { hlsDir },
-    recording: { volumes: [{ path: recDir, quotaBytes: 0 }], reserveBytes: 0 },
     ...overrides,
+    recording: { volumes: [{ path: recDir, quotaBytes: 0 }], reserveBytes: 0, ...(overrides.recording ?? {}) },
   });
   const gw = await startGateway(config, { schema, log: opts.onLog ?? (() => undefined) });
   const base = `http://127.0.0.1:${gw.port}`;

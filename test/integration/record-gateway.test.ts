@@ -74,6 +74,7 @@ describe('recording: a gateway records its cameras', function () {
   it('a continuous plan records keyframe-aligned segments that pass ffprobe, through the one pull of the camera', async () => {
     await rec.setPlan({ scope: 'camera', cameraId: cam, mode: 'continuous' }, SYSTEM);
     await waitFor(async () => (await segs()).length >= 3, { what: 'three segments', timeoutMs: 30_000 });
+    await waitFor(() => rec.status()[0]?.state === 'recording', { what: 'recording state' });
     assert.deepEqual(
       rec.status().map((s) => [s.cameraId, s.state]),
       [[cam, 'recording']],
