@@ -1,4 +1,4 @@
-// The recording index: segment rows (insert, spans, retention candidates, reconciliation) and evidence holds.
+// The recording index: segment rows (insert, spans, retention candidates, reconciliation).
 import type { Knex } from 'knex';
 
 export type SegmentKind = 'continuous' | 'event';
@@ -34,19 +34,6 @@ export interface SpanRecord {
   event: boolean;
 }
 
-export interface HoldRecord {
-  id: string;
-  cameraId: string;
-  startMs: number;
-  endMs: number;
-  reason: string;
-  createdBy: string;
-  createdByName: string;
-  createdAt: string;
-  releasedAt: string | null;
-  releasedBy: string | null;
-}
-
 type Row = Record<string, unknown>;
 const ms = (v: unknown): number => (v instanceof Date ? v.getTime() : new Date(String(v)).getTime());
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
@@ -66,19 +53,6 @@ const segmentFromRow = (r: Row): SegmentRecord => ({
   generation: Number(r.generation),
   holdId: r.hold_id == null ? null : String(r.hold_id),
   missing: r.missing === true,
-});
-
-const holdFromRow = (r: Row): HoldRecord => ({
-  id: String(r.id),
-  cameraId: String(r.camera_id),
-  startMs: ms(r.start_at),
-  endMs: ms(r.end_at),
-  reason: String(r.reason),
-  createdBy: String(r.created_by),
-  createdByName: String(r.created_by_name),
-  createdAt: iso(r.created_at)!,
-  releasedAt: iso(r.released_at),
-  releasedBy: r.released_by == null ? null : String(r.released_by),
 });
 
 /** An active hold of the segment's camera overlapping it (SQL fragment over alias s). */
@@ -122,6 +96,11 @@ export class RecordingsRepo {
       .orderBy('start_at');
     if (profile) q.where('profile', profile);
     return ((await q) as Row[]).map(segmentFromRow);
+  }
+
+  async byPath(volume: string, path: string): Promise<SegmentRecord | null> {
+    const r = (await this.knex('recording_segments').where({ volume, path }).first()) as Row | undefined;
+    return r ? segmentFromRow(r) : null;
   }
 
   async segment(id: string): Promise<SegmentRecord | null> {
@@ -270,56 +249,5 @@ export class RecordingsRepo {
       .where('start_at', '>=', new Date(dayMs))
       .where('start_at', '<', new Date(dayMs + 86_400_000))
       .update({ missing: true });
-  }
-
-  /** Places a hold and holds the segments it covers. */
-  async hold(h: {
-    cameraId: string;
-    startMs: number;
-    endMs: number;
-    reason: string;
-    by: string;
-    byName: string;
-  }): Promise<HoldRecord> {
-    return this.knex.transaction(async (trx) => {
-      const [r] = (await trx('evidence_holds')
-        .insert({
-          camera_id: h.cameraId,
-          start_at: new Date(h.startMs),
-          end_at: new Date(h.endMs),
-          reason: h.reason,
-          created_by: h.by,
-          created_by_name: h.byName,
-        })
-        .returning('*')) as Row[];
-      const hold = holdFromRow(r!);
-      await trx('recording_segments')
-        .where('camera_id', h.cameraId)
-        .whereNull('hold_id')
-        .where('start_at', '<', new Date(h.endMs))
-        .where('end_at', '>', new Date(h.startMs))
-        .update({ hold_id: hold.id });
-      return hold;
-    });
-  }
-
-  /** Releases a hold (its segments fall back to retention unless another hold covers them); null when unknown or released. */
-  async release(id: string, by: string): Promise<HoldRecord | null> {
-    if (!/^\d{1,18}$/.test(id)) return null;
-    return this.knex.transaction(async (trx) => {
-      const [r] = (await trx('evidence_holds')
-        .where('id', id)
-        .whereNull('released_at')
-        .update({ released_at: trx.fn.now(), released_by: by })
-        .returning('*')) as Row[];
-      if (!r) return null;
-      await trx('recording_segments').where('hold_id', id).update({ hold_id: null });
-      return holdFromRow(r);
-    });
-  }
-
-  async holds(cameraId: string): Promise<HoldRecord[]> {
-    const rows = (await this.knex('evidence_holds').where('camera_id', cameraId).orderBy('start_at')) as Row[];
-    return rows.map(holdFromRow);
   }
 }

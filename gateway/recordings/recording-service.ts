@@ -1,16 +1,16 @@
 // Recording: recorders per plan, the index of closed segments, spans, evidence holds, plans, reconciliation at start and retention.
 import { mkdir } from 'node:fs/promises';
-import { resolveSegmentPath } from '../../transcoder/record/segment-names';
 import type { ClosedSegment } from '../../transcoder/record/segment-writer';
 import type { StreamSpec } from '../../transcoder/stream-spec';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { PlanRecord, RecordingPlansRepo } from '../db/recording-plans-repo';
-import type { HoldRecord, RecordingsRepo, SegmentRecord, SpanRecord } from '../db/recordings-repo';
+import type { RecordingsRepo } from '../db/recordings-repo';
+import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
+import { auditAs, Footage, type RecordingActor, type RecordingAudit } from './footage';
 import { checkPlan, resolvePlan, type EffectivePlan, type PlanDefaults } from './plan-rules';
 import { reconcileVolume, type ReconcileReport } from './reconcile';
 import { Recorder, type RecorderStatus, type RecordingSource } from './recorder';
 import { Retention, type RetentionReport } from './retention';
-import { checkRange } from './time-range';
 import { Volume, type VolumeConfig } from './volume';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -28,27 +28,7 @@ export interface RecordingCameras {
   all(): Promise<RecordingCamera[]>;
 }
 
-/** Who did something (holds, plans), as the audit names them. */
-export interface RecordingActor {
-  kind: 'user' | 'apikey' | 'system';
-  id: number | string;
-  name: string;
-  departmentId: number | null;
-}
-
-/** What the service needs of the audit log. */
-export interface RecordingAudit {
-  append(e: {
-    actorType: 'user' | 'apikey' | 'system';
-    actorId: string | number;
-    actorName: string;
-    departmentId: number | null;
-    action: string;
-    targetType: string;
-    targetId: string;
-    detail: Record<string, unknown>;
-  }): Promise<void>;
-}
+export type { RecordingActor, RecordingAudit } from './footage';
 
 export interface RecordingOptions {
   enabled: boolean;
@@ -74,6 +54,8 @@ export interface RecordingOptions {
  */
 export class RecordingService {
   readonly volumes = new Map<string, Volume>();
+  /** Spans, segments, files and evidence holds, from the index. */
+  readonly footage: Footage;
   private readonly recorders = new Map<string, Recorder>();
   private readonly retention: Retention;
   private readonly listeners = new Set<(s: RecorderStatus) => void>();
@@ -91,6 +73,7 @@ export class RecordingService {
     private readonly source: RecordingSource,
     private readonly cameraSource: RecordingCameras,
     private readonly repo: RecordingsRepo,
+    holdsRepo: EvidenceHoldsRepo,
     private readonly plansRepo: RecordingPlansRepo,
     private readonly audit: RecordingAudit,
     private readonly o: RecordingOptions,
@@ -101,6 +84,7 @@ export class RecordingService {
       this.volumes.set(vol.path, vol);
     }
     this.retention = new Retention(repo, o.lowWater, log);
+    this.footage = new Footage(repo, holdsRepo, [...this.volumes.keys()], audit, o);
   }
 
   async start(): Promise<ReconcileReport[]> {
@@ -166,43 +150,6 @@ export class RecordingService {
     });
   }
 
-  /** Contiguous footage of a camera over [from, to) (ISO 8601 with offsets), from the index; gaps > spanGapMs split spans. */
-  async spans(cameraId: string, from: unknown, to: unknown, profile: unknown = 'main'): Promise<SpanRecord[]> {
-    const id = checkCameraId(cameraId);
-    const p = checkProfile(profile);
-    const r = checkRange(from, to, { maxDays: this.o.maxRangeDays, nowMs: Date.now() });
-    return this.repo.spans(id, r.fromMs, r.toMs, this.o.spanGapMs, p);
-  }
-
-  /** Segment rows of a camera over [from, to). */
-  async segments(cameraId: string, from: unknown, to: unknown, profile?: 'main' | 'sub'): Promise<SegmentRecord[]> {
-    const r = checkRange(from, to, { maxDays: this.o.maxRangeDays, nowMs: Date.now() });
-    return this.repo.segments(checkCameraId(cameraId), r.fromMs, r.toMs, profile);
-  }
-
-  /** The file of a segment of a camera, by its relative path; a path that is not a segment's (traversal …) is a 400. */
-  async segmentFile(cameraId: string, relPath: unknown): Promise<{ file: string; segment: SegmentRecord }> {
-    const id = checkCameraId(cameraId);
-    for (const v of this.volumes.values()) {
-      let file: string;
-      try {
-        file = resolveSegmentPath(v.path, String(relPath));
-      } catch (err) {
-        throw new ValidationError(`recording: ${(err as Error).message.replace(/^transcoder: record: /, '')}`, [
-          { path: 'path', message: 'not a segment path' },
-        ]);
-      }
-      if (!String(relPath).startsWith(`${id}/`))
-        throw new ValidationError(`recording: segment path ${JSON.stringify(relPath)} is not camera ${id}'s`, [
-          { path: 'path', message: 'another camera' },
-        ]);
-      const rows = await this.repo.segments(id, 0, 8.64e15);
-      const seg = rows.find((s) => s.volume === v.path && s.path === relPath && !s.missing);
-      if (seg) return { file, segment: seg };
-    }
-    throw new NotFoundError(`recording: no segment ${JSON.stringify(relPath)} of camera ${id}`);
-  }
-
   async listPlans(): Promise<PlanRecord[]> {
     return this.plansRepo.all();
   }
@@ -210,52 +157,15 @@ export class RecordingService {
   /** Creates or replaces a plan (checked, audited); recorders follow within one evaluation. */
   async setPlan(input: Record<string, unknown>, actor: RecordingActor): Promise<PlanRecord> {
     const plan = await this.plansRepo.upsert(checkPlan(input, this.o.maxPreRollS, String(actor.id)));
-    await this.auditAs(actor, 'recording.plan', 'recording_plan', String(plan.id), { ...plan });
+    await auditAs(this.audit, actor, 'recording.plan', { type: 'recording_plan', id: String(plan.id) }, { ...plan });
     this.invalidate();
     return plan;
   }
 
   async removePlan(id: number, actor: RecordingActor): Promise<void> {
     if (!(await this.plansRepo.remove(id))) throw new NotFoundError(`recording: no plan ${id}`);
-    await this.auditAs(actor, 'recording.plan.remove', 'recording_plan', String(id), {});
+    await auditAs(this.audit, actor, 'recording.plan.remove', { type: 'recording_plan', id: String(id) }, {});
     this.invalidate();
-  }
-
-  /** Places an evidence hold (who and why, audited) over a camera's footage in [from, to): retention never deletes it. */
-  async hold(
-    input: { cameraId: unknown; from: unknown; to: unknown; reason: unknown },
-    actor: RecordingActor,
-  ): Promise<HoldRecord> {
-    const id = checkCameraId(input.cameraId);
-    const r = checkRange(input.from, input.to, { maxDays: this.o.maxRangeDays, nowMs: Date.now(), prefix: 'body' });
-    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-    if (reason.length < 3 || reason.length > 400)
-      throw new ValidationError('recording: an evidence hold needs a reason (3–400 characters)', [
-        { path: 'body.reason', message: 'required, 3–400 characters' },
-      ]);
-    const hold = await this.repo.hold({
-      cameraId: id,
-      startMs: r.fromMs,
-      endMs: r.toMs,
-      reason,
-      by: String(actor.id),
-      byName: actor.name,
-    });
-    await this.auditAs(actor, 'recording.hold', 'camera', id, {
-      holdId: hold.id,
-      from: new Date(r.fromMs).toISOString(),
-      to: new Date(r.toMs).toISOString(),
-      reason,
-    });
-    return hold;
-  }
-
-  async releaseHold(holdId: string, actor: RecordingActor): Promise<HoldRecord> {
-    const h = await this.repo.release(String(holdId), String(actor.id));
-    if (!h)
-      throw new NotFoundError(`recording: no active evidence hold ${JSON.stringify(String(holdId)).slice(0, 40)}`);
-    await this.auditAs(actor, 'recording.release', 'camera', h.cameraId, { holdId: h.id, reason: h.reason });
-    return h;
   }
 
   /** An event on a camera: records from pre-roll before to post-roll after it when the camera's plan records events. */
@@ -371,42 +281,7 @@ export class RecordingService {
     this.pendingIndex.add(p);
   }
 
-  private async auditAs(
-    a: RecordingActor,
-    action: string,
-    targetType: string,
-    targetId: string,
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    await this.audit.append({
-      actorType: a.kind,
-      actorId: a.id,
-      actorName: a.name,
-      departmentId: a.departmentId,
-      action,
-      targetType,
-      targetId,
-      detail,
-    });
-  }
-
   private fail(what: string, err: unknown): void {
     this.log('error', `recording: ${what} failed: ${(err as Error)?.message ?? String(err)}`);
   }
-}
-
-function checkCameraId(id: unknown): string {
-  if (typeof id !== 'string' || !/^\d{1,18}$/.test(id))
-    throw new ValidationError(`recording: camera id ${JSON.stringify(String(id)).slice(0, 40)} is not a camera id`, [
-      { path: 'cameraId', message: 'not a camera id' },
-    ]);
-  return id;
-}
-
-function checkProfile(p: unknown): 'main' | 'sub' {
-  if (p !== 'main' && p !== 'sub')
-    throw new ValidationError(`recording: profile ${JSON.stringify(String(p)).slice(0, 40)} is not main or sub`, [
-      { path: 'query.profile', message: 'main or sub' },
-    ]);
-  return p;
 }

@@ -5,6 +5,7 @@ import type { CameraService } from '../cameras/camera-service';
 import type { Database } from '../db/database';
 import { RecordingPlansRepo } from '../db/recording-plans-repo';
 import { RecordingsRepo } from '../db/recordings-repo';
+import { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
 import type { CameraRecord } from '../db/cameras-repo';
 import { RecordingService, type RecordingCamera } from '../recordings/recording-service';
 import type { Closers, Log } from './lifecycle';
@@ -49,6 +50,7 @@ export async function buildRecordings(
     supervisor,
     { all: async () => Promise.all((await repos.cameras.all()).map(toRecording)) },
     new RecordingsRepo(db.knex),
+    new EvidenceHoldsRepo(db.knex),
     new RecordingPlansRepo(db.knex),
     repos.audit,
     {

@@ -37,7 +37,8 @@ describe('recording: a gateway records its cameras', function () {
   let volume: string;
   const logs: string[] = [];
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const segs = (): Promise<SegmentRecord[]> => rec.segments(cam, iso(Date.now() - 3_600_000), iso(Date.now() + 1000));
+  const segs = (): Promise<SegmentRecord[]> =>
+    rec.footage.segments(cam, iso(Date.now() - 3_600_000), iso(Date.now() + 1000));
 
   before(async () => {
     rtsp = new RtspProcess({ count: 1, codec: 'h264', port: 0, width: 320, height: 240, fps: 25 });
@@ -91,7 +92,7 @@ describe('recording: a gateway records its cameras', function () {
       assert.ok(s.endMs - s.startMs >= 1900 && s.endMs - s.startMs < 4500, `${s.path}: ${s.endMs - s.startMs} ms`);
       assert.equal(s.kind, 'continuous');
     }
-    const spans = await rec.spans(cam, iso(Date.now() - 600_000), iso(Date.now()));
+    const spans = await rec.footage.spans(cam, iso(Date.now() - 600_000), iso(Date.now()));
     assert.equal(spans.length, 1, JSON.stringify(spans));
     assert.equal(spans[0]!.segments, rows.length);
   });
@@ -128,7 +129,7 @@ describe('recording: a gateway records its cameras', function () {
       what: 'segments after the camera came back',
       timeoutMs: 40_000,
     });
-    const spans = await rec.spans(cam, iso(t0 - 60_000), iso(Date.now()));
+    const spans = await rec.footage.spans(cam, iso(t0 - 60_000), iso(Date.now()));
     const gaps = spans.slice(1).map((s, i) => s.startMs - spans[i]!.endMs);
     const big = gaps.filter((g) => g > 5000);
     assert.equal(big.length, 1, `gaps ${JSON.stringify(gaps)}`);
@@ -138,19 +139,19 @@ describe('recording: a gateway records its cameras', function () {
   it('bad input: reversed, future, too long and zone-less ranges, bad ids, traversal in segment paths, bad plans', async () => {
     const now = Date.now();
     const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
-      ['reversed', () => rec.spans(cam, iso(now), iso(now - 1000)), /range reversed or empty/],
-      ['future', () => rec.spans(cam, iso(now + 3_600_000), iso(now + 7_200_000)), /in the future/],
-      ['years', () => rec.spans(cam, '2020-01-01T00:00:00Z', iso(now)), /longer than 400 days/],
-      ['no zone', () => rec.spans(cam, '2026-12-06T10:00:00', iso(now)), /has no time zone/],
-      ['bad offset', () => rec.spans(cam, '2026-12-06T10:00:00+25:00', iso(now)), /offset outside/],
-      ['not a date', () => rec.spans(cam, '2026-02-30T10:00:00Z', iso(now)), /not a real date/],
-      ['camera id', () => rec.spans('1; drop table', iso(now - 1000), iso(now)), /not a camera id/],
-      ['profile', () => rec.spans(cam, iso(now - 1000), iso(now), 'x'), /not main or sub/],
-      ['traversal', () => rec.segmentFile(cam, `../../etc/passwd`), /segment path .* rejected/],
-      ['encoded traversal', () => rec.segmentFile(cam, `${cam}/2026-12-06/..%2f..%2fmain-1.mp4`), /rejected/],
+      ['reversed', () => rec.footage.spans(cam, iso(now), iso(now - 1000)), /range reversed or empty/],
+      ['future', () => rec.footage.spans(cam, iso(now + 3_600_000), iso(now + 7_200_000)), /in the future/],
+      ['years', () => rec.footage.spans(cam, '2020-01-01T00:00:00Z', iso(now)), /longer than 400 days/],
+      ['no zone', () => rec.footage.spans(cam, '2026-12-06T10:00:00', iso(now)), /has no time zone/],
+      ['bad offset', () => rec.footage.spans(cam, '2026-12-06T10:00:00+25:00', iso(now)), /offset outside/],
+      ['not a date', () => rec.footage.spans(cam, '2026-02-30T10:00:00Z', iso(now)), /not a real date/],
+      ['camera id', () => rec.footage.spans('1; drop table', iso(now - 1000), iso(now)), /not a camera id/],
+      ['profile', () => rec.footage.spans(cam, iso(now - 1000), iso(now), 'x'), /not main or sub/],
+      ['traversal', () => rec.footage.segmentFile(cam, `../../etc/passwd`), /segment path .* rejected/],
+      ['encoded traversal', () => rec.footage.segmentFile(cam, `${cam}/2026-12-06/..%2f..%2fmain-1.mp4`), /rejected/],
       [
         'other camera',
-        () => rec.segmentFile(cam, `9${cam}/2026-12-06/main-${Date.UTC(2026, 11, 6)}.mp4`),
+        () => rec.footage.segmentFile(cam, `9${cam}/2026-12-06/main-${Date.UTC(2026, 11, 6)}.mp4`),
         /not camera/,
       ],
       [
@@ -189,7 +190,7 @@ describe('recording: a gateway records its cameras', function () {
       ],
       [
         'hold reason',
-        () => rec.hold({ cameraId: cam, from: iso(now - 60_000), to: iso(now), reason: '' }, SYSTEM),
+        () => rec.footage.hold({ cameraId: cam, from: iso(now - 60_000), to: iso(now), reason: '' }, SYSTEM),
         /needs a reason/,
       ],
     ];
@@ -202,12 +203,12 @@ describe('recording: a gateway records its cameras', function () {
       assert.equal(err.name, 'ValidationError', `${name}: ${err.name} ${err.message}`);
       assert.match(err.message, why, name);
     }
-    const missing = await rec
+    const missing = await rec.footage
       .segmentFile(cam, `${cam}/2026-12-06/main-${Date.UTC(2026, 11, 6)}.mp4`)
       .catch((e: Error) => e);
     assert.equal((missing as Error).name, 'NotFoundError');
     const rows = await segs();
-    const found = await rec.segmentFile(cam, rows[0]!.path);
+    const found = await rec.footage.segmentFile(cam, rows[0]!.path);
     assert.equal(found.file, path.join(volume, rows[0]!.path));
   });
 
@@ -242,5 +243,40 @@ describe('recording: a gateway records its cameras', function () {
     });
     await waitFor(() => rec.status()[0]?.state === 'recording', { what: 'state recording' });
     att.detach();
+  });
+  it('an event plan waits on standby, then records from the pull’s pre-roll to the post-roll of an event posted to the API', async () => {
+    await rec.setPlan({ scope: 'camera', cameraId: cam, mode: 'event', preRollS: 3, postRollS: 3 }, SYSTEM);
+    await waitFor(() => rec.status()[0]?.state === 'standby', { what: 'standby' });
+    await new Promise((r) => setTimeout(r, 1500));
+    await rec.settled();
+    const quiet = (await segs()).length;
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal((await segs()).length, quiet, 'nothing written on standby');
+    const admin = await t.login('padm');
+    const at = Date.now();
+    const ev = await t.api('POST', '/api/v1/events', { token: admin, body: { cameraId: cam, type: 'motion' } });
+    assert.equal(ev.status, 201, ev.text);
+    await waitFor(() => rec.status()[0]?.state === 'recording', { what: 'recording on the event', timeoutMs: 3000 });
+    await waitFor(() => rec.status()[0]?.state === 'standby', {
+      what: 'standby after the post-roll',
+      timeoutMs: 15_000,
+    });
+    await rec.settled();
+    const evSegs = (await segs()).slice(quiet);
+    assert.ok(evSegs.length >= 2, JSON.stringify(evSegs));
+    for (const s of evSegs) {
+      assert.equal(s.kind, 'event');
+      assert.deepEqual(s.eventIds, [String(ev.body.id)]);
+      assert.equal(probeKeys(path.join(volume, s.path))[0], true, s.path);
+    }
+    const start = evSegs[0]!.startMs;
+    const end = evSegs.at(-1)!.endMs;
+    assert.ok(start <= at - 2500 && start >= at - 6000, `pre-roll from ${at - start} ms before the event`);
+    assert.ok(end >= at + 2500, `post-roll to ${end - at} ms after the event`);
+    const spans = await rec.footage.spans(cam, iso(at - 10_000), iso(Date.now()));
+    assert.ok(
+      spans.some((sp) => sp.event && sp.startMs <= start && sp.endMs >= end),
+      JSON.stringify(spans),
+    );
   });
 });

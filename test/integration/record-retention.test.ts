@@ -126,7 +126,7 @@ describe('recording: reconciliation and retention', function () {
         [path.basename(segs[0]!.path), path.basename(segs[2]!.path), 'notes.txt'].sort(),
       );
       // missing footage is a gap in the spans
-      const spans = await rec.spans('777', new Date(t0 - 1000).toISOString(), new Date().toISOString());
+      const spans = await rec.footage.spans('777', new Date(t0 - 1000).toISOString(), new Date().toISOString());
       assert.equal(spans.length, 2, JSON.stringify(spans));
     } finally {
       await gw?.close();
@@ -153,7 +153,7 @@ describe('recording: reconciliation and retention', function () {
       await repo.insert(row(volume, '503', e100!, 'event'));
       await repo.insert(row(volume, '504', h100!));
       await repo.insert(row(volume, '505', c1!));
-      const hold = await rec.hold(
+      const hold = await rec.footage.hold(
         {
           cameraId: '504',
           from: new Date(now - 101 * DAY).toISOString(),
@@ -180,10 +180,10 @@ describe('recording: reconciliation and retention', function () {
       assert.deepEqual(left.map(String), ['502', '504', '505']);
       assert.equal(logs.filter((m) => /retention deleted camera 50[13] /.test(m)).length, 2);
       // released: the held footage falls to retention at the next pass
-      await rec.releaseHold(hold.id, SYSTEM);
+      await rec.footage.releaseHold(hold.id, SYSTEM);
       assert.equal((await rec.enforceRetention()).deleted, 1);
       assert.equal(existsSync(h100!.path), false);
-      await assert.rejects(rec.releaseHold(hold.id, SYSTEM), /no active evidence hold/);
+      await assert.rejects(rec.footage.releaseHold(hold.id, SYSTEM), /no active evidence hold/);
     } finally {
       await t.close();
     }
@@ -215,7 +215,7 @@ describe('recording: reconciliation and retention', function () {
       const [held] = await writeSegments(volume, '602', now - 3 * DAY, 1);
       await repo.insert(row(volume, '601', ev!, 'event'));
       await repo.insert(row(volume, '602', held!));
-      await rec.hold(
+      await rec.footage.hold(
         {
           cameraId: '602',
           from: new Date(now - 4 * DAY).toISOString(),
@@ -262,7 +262,7 @@ describe('recording: reconciliation and retention', function () {
       );
       assert.ok(existsSync(ev!.path) && existsSync(held!.path), 'event and held footage kept');
       // the oldest continuous went first: what is left is the newest
-      const rows = await rec.segments(
+      const rows = await rec.footage.segments(
         cam,
         new Date(now - 600_000).toISOString(),
         new Date(Date.now() + 1000).toISOString(),
