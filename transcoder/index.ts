@@ -42,3 +42,4 @@ export { backoffDelayMs } from './backoff';
 export type { InitSegment, Fragment } from './fmp4/types';
 export type { Sink, AttachOptions, Attachment, Tap, HubLimits, SinkCloseReason } from './fanout/types';
 export type { StreamHub } from './fanout/stream-hub';
+export type { HlsPackager } from './hls/hls-packager';

@@ -2,13 +2,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
+import { TranscoderGrabError, TranscoderStateError } from './errors';
 import type { StreamRef, SupervisorEvents } from './events';
 import type { StreamHub } from './fanout/stream-hub';
 import type { GrabSpec } from './frame-grab-args';
 import { FrameGrabber } from './frame-grabber';
+import { HlsPackager } from './hls/hls-packager';
 import { normalizeCodec } from './input-report';
 import { resolveOptions, type TranscoderOptions } from './options';
+import { checkCapacity } from './pull/capacity';
 import { CameraPull } from './pull/camera-pull';
 import { DerivedH264 } from './pull/derived-h264';
 import type { SupervisedOutput } from './pull/output';
@@ -46,6 +48,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Resolved options (defaults of config/default.yaml filled in). */
   readonly options: Readonly<Required<TranscoderOptions>>;
   private readonly outputs = new Map<StreamKey, SupervisedOutput>();
+  /** Each output's LL-HLS packager (a tap of its hub), created with it, closed when it stops. */
+  private readonly packagers = new Map<SupervisedOutput, HlsPackager>();
+  /**
+   * Per pull key: whether the camera splits pictures, as its last pull showed. A cold start of a camera
+   * not seen yet holds its first keyframe one frame (to rejoin a split one); later ones need not.
+   */
+  private readonly splitPictures = new Map<StreamKey, boolean>();
   private readonly hlsDir: string;
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
@@ -92,8 +101,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!pull) {
       const registered = normalizeCodec(s.codec);
       // a viewer without H.265 of an H.265 camera needs a derived transcode: refused before the pull starts
-      this.checkCapacity(pullTranscodes(registered) || (registered === 'h265' && wantsH264));
-      pull = this.add(new CameraPull(s, this.options, this.hooks));
+      checkCapacity(
+        [...this.outputs.values()],
+        pullTranscodes(registered) || (registered === 'h265' && wantsH264),
+        this.options,
+      );
+      pull = this.add(new CameraPull(s, this.options, this.hooks, this.splitPictures.get(pullKey) ?? null));
       started = true;
     }
     pull.touch();
@@ -106,7 +119,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!derived) {
       if (!(pull instanceof CameraPull) || pull.isClosing)
         throw new TranscoderStateError(`transcoder: ${pullKey} stopped while starting ${key}`);
-      this.checkCapacity(true);
+      checkCapacity([...this.outputs.values()], true, this.options);
       derived = this.add(new DerivedH264(pull, this.options, this.hooks));
       started = true;
     }
@@ -119,6 +132,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   hub(key: StreamKey): StreamHub | undefined {
     const o = this.outputs.get(key);
     return o && !o.isClosing ? o.hub : undefined;
+  }
+
+  /** The LL-HLS packager of output `key` (playlist, segments and parts from memory), or undefined when it does not run. */
+  hls(key: StreamKey): HlsPackager | undefined {
+    const o = this.outputs.get(key);
+    return o && !o.isClosing ? this.packagers.get(o) : undefined;
   }
 
   /**
@@ -215,35 +234,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private add(o: SupervisedOutput): SupervisedOutput {
     this.outputs.set(o.key, o);
+    const hls = new HlsPackager({
+      targetSegmentS: this.options.segmentSeconds,
+      partTargetS: this.options.partSeconds,
+      listSize: this.options.listSize,
+    });
+    o.hub.addTap(hls);
+    this.packagers.set(o, hls);
     o.start();
     return o;
-  }
-
-  /** Throws TranscoderCapacityError when one more worker (a transcoding one when `transcode`) would exceed a limit. */
-  private checkCapacity(transcode: boolean): void {
-    const all = [...this.outputs.values()];
-    if (all.length >= this.options.maxWorkers)
-      throw new TranscoderCapacityError(
-        `transcoder: worker limit ${this.options.maxWorkers} reached`,
-        this.retryAfterS(all),
-      );
-    const tx = all.filter((o) => o.transcode);
-    if (transcode && tx.length >= this.options.maxTranscodes)
-      throw new TranscoderCapacityError(
-        `transcoder: transcode limit ${this.options.maxTranscodes} reached`,
-        this.retryAfterS(tx),
-      );
-  }
-
-  /** Seconds until the first of `outputs` could free its slot (idle timeout or ongoing stop), ≥ 1. */
-  private retryAfterS(outputs: SupervisedOutput[]): number {
-    const now = performance.now();
-    let best = Infinity;
-    for (const o of outputs) {
-      const ms = o.isClosing ? this.options.killGraceMs : o.lastTouch + this.options.idleTimeoutS * 1000 - now;
-      best = Math.min(best, ms);
-    }
-    return Math.max(1, Math.ceil((Number.isFinite(best) ? best : this.options.idleTimeoutS * 1000) / 1000));
   }
 
   private tick(): void {
@@ -269,7 +268,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     state: (o: OutputRef, state: StreamState, previous: StreamState | null, reason: string): void => {
       const i = o.info();
       // a stopped output is gone before anyone hears of it: a listener may acquire it afresh
-      if (state === 'stopped' && this.outputs.get(o.key) === o) this.outputs.delete(o.key);
+      if (state === 'stopped') {
+        if (this.outputs.get(o.key) === o) this.outputs.delete(o.key);
+        const hls = this.packagers.get(o as SupervisedOutput);
+        this.packagers.delete(o as SupervisedOutput);
+        hls?.close();
+      }
       this.emit('state', {
         ...ref(o),
         state,
@@ -284,6 +288,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     recovered: (o, downForMs) => this.emit('recovered', { ...ref(o), downForMs: Math.round(downForMs) }),
     log: (o, line) => this.emit('log', { ...ref(o), line }),
     codec: (o, registered, actual, restarted) => this.emit('codec', { ...ref(o), registered, actual, restarted }),
+    split: (o, split) => void this.splitPictures.set(o.pullKey, split),
   };
 }
 

@@ -124,7 +124,12 @@ describe('transcoder supervisor (integration)', function () {
     assert.equal(e.reason, 'idle');
     assert.equal(isAlive(pid), false);
     assert.equal(sup.hub(r.key), undefined);
-    assert.ok(rec.ends.includes('idle'), `the hub's taps were ended: ${rec.ends.join(', ')}`);
+    assert.deepEqual(rec.ends, ['idle'], "the hub's taps were ended");
+    assert.throws(
+      () => hub.attach({ write: () => undefined, bufferedBytes: () => 0, close: () => undefined }),
+      TranscoderStateError,
+      'the hub is closed',
+    );
     assert.equal(sup.touch(r.key), false);
     assert.equal(sup.list().length, 0);
   });

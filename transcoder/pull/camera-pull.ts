@@ -19,14 +19,17 @@ export class CameraPull extends SupervisedOutput {
   private actualCodec: string;
   private probe: ProbeWindow = 'small';
 
+  /** `splitPictures`: what an earlier pull of this camera profile showed (null: unknown, see SupervisedOutput). */
   constructor(
     readonly spec: StreamSpec,
     o: Required<TranscoderOptions>,
     hooks: OutputHooks,
+    splitPictures: boolean | null = null,
   ) {
     const key = streamKey(spec.cameraId, spec.profile);
     super(key, key, spec.cameraId, spec.profile, o, hooks);
     this.actualCodec = normalizeCodec(spec.codec);
+    this.splitPictures = splitPictures;
   }
 
   get transcode(): boolean {

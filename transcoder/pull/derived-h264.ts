@@ -121,7 +121,7 @@ export class DerivedH264 extends SupervisedOutput implements Tap {
   override tick(now: number): void {
     super.tick(now);
     if (!this.sourceInit && !this.worker && now - this.waitingSince > this.o.stallTimeoutS * 1000)
-      this.rejectWaiters(`transcoder: stream ${this.key} failed to start: ${this.parent.key} is not live`, 1);
+      this.waiters.reject(`transcoder: stream ${this.key} failed to start: ${this.parent.key} is not live`, 1);
   }
 
   protected command(): RunCommand {

@@ -8,6 +8,7 @@ import type { Fragment } from '../fmp4/types';
 import type { TranscoderOptions } from '../options';
 import { maskUrl, type StreamKey } from '../stream-spec';
 import { FfmpegWorker } from '../worker';
+import { LiveWaiters } from './live-waiters';
 import type { OutputHooks, StreamInfo, StreamState } from './types';
 
 /** What a run spawns: the executable and arguments (setpriv applied), the source script, a stdin pipe or not. */
@@ -17,14 +18,6 @@ export interface RunCommand {
   sourceScript?: string;
   stdin?: 'ignore' | 'pipe';
 }
-
-type Waiter = { resolve: () => void; reject: (e: Error) => void; failedRuns: number };
-
-/**
- * Runs an acquire() sits through before it is rejected: one quick retry absorbs a transient
- * refusal (measured: ~7 % of immediate reconnects to the simulated cameras time out once).
- */
-export const RUNS_PER_ACQUIRE = 2;
 
 /**
  * The supervision every output shares (a camera pull, a derived transcode): each run is one ffmpeg
@@ -37,6 +30,7 @@ export abstract class SupervisedOutput {
   state: StreamState | null = null;
   lastTouch = performance.now();
   readonly hub: StreamHub;
+  protected readonly waiters: LiveWaiters;
   protected failures = 0;
   protected generation = -1;
   protected worker: FfmpegWorker | null = null;
@@ -51,9 +45,11 @@ export abstract class SupervisedOutput {
   private stallReason: string | null = null;
   private failReason: string | null = null;
   private switchReason: string | null = null;
-  protected waiters = new Set<Waiter>();
   private closing: Promise<void> | null = null;
-  private splitSeen = false;
+  private closeReason: string | null = null;
+  /** Whether the source splits pictures (see fmp4/access-units.ts): null until a run has shown it, either way. */
+  protected splitPictures: boolean | null = null;
+  private holdingFirst = false;
 
   constructor(
     readonly key: StreamKey,
@@ -64,6 +60,7 @@ export abstract class SupervisedOutput {
     protected readonly hooks: OutputHooks,
   ) {
     this.hub = new StreamHub(key, o.hub);
+    this.waiters = new LiveWaiters(key);
   }
 
   /** True for the H.264 derived from a pull, false for the pull itself. */
@@ -116,7 +113,7 @@ export abstract class SupervisedOutput {
         ),
       );
     }
-    return new Promise((resolve, reject) => this.waiters.add({ resolve, reject, failedRuns: 0 }));
+    return this.waiters.add();
   }
 
   /** Periodic check (supervisor tick): stall before the first keyframe or between fragments, failure-count reset. */
@@ -154,10 +151,11 @@ export abstract class SupervisedOutput {
   /** Stops for good: cancels any retry, stops the worker (SIGINT, SIGKILL after killGraceMs), closes the hub. Idempotent. */
   close(reason: string): Promise<void> {
     if (this.closing) return this.closing;
+    this.closeReason = reason;
     this.closing = (async () => {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
-      this.rejectWaiters(`transcoder: stream ${this.key} stopped (${reason})`, 1);
+      this.waiters.reject(`transcoder: stream ${this.key} stopped (${reason})`, 1);
       this.closed();
       const w = this.worker;
       if (w) await w.stop(this.o.killGraceMs);
@@ -204,7 +202,9 @@ export abstract class SupervisedOutput {
     const reader = new FragmentReader({
       generation,
       sliceCodec: slices,
-      assumeSplitPictures: this.splitSeen,
+      assumeSplitPictures: this.splitPictures === true,
+      // not known yet: the first keyframe waits one frame, so a split one is rejoined before anyone sees it
+      holdFirstFragment: (this.holdingFirst = slices !== null && this.splitPictures === null),
       onInit: (init) => this.worker === w && this.hub.publishInit(init),
       onFragment: (f) => this.worker === w && this.onFragment(f, reader.splitPictures),
       onError: (err) => {
@@ -219,7 +219,9 @@ export abstract class SupervisedOutput {
       reader.end();
       if (this.worker !== w) return;
       this.worker = null;
-      const reason = maskUrl(this.switchReason ?? this.stallReason ?? this.failReason ?? exit.reason);
+      const reason = maskUrl(
+        this.closeReason ?? this.switchReason ?? this.stallReason ?? this.failReason ?? exit.reason,
+      );
       this.hub.endRun(reason);
       if (this.closing) return;
       if (this.switchReason !== null) {
@@ -242,9 +244,14 @@ export abstract class SupervisedOutput {
   }
 
   private onFragment(f: Omit<Fragment, 'seq'>, split: boolean): void {
-    if (split && !this.splitSeen) {
-      this.splitSeen = true;
+    if (split && this.splitPictures !== true) {
+      this.splitPictures = true;
       this.hooks.log(this, 'the camera splits pictures (parameter sets between slices): they are rejoined');
+      this.hooks.split(this, true);
+    } else if (!split && this.holdingFirst && f.keyframe && this.splitPictures === null) {
+      // the held first keyframe was followed by a fragment that does not continue it
+      this.splitPictures = false;
+      this.hooks.split(this, false);
     }
     this.hub.publishFragment(f);
     this.lastFragmentAt = performance.now();
@@ -257,8 +264,7 @@ export abstract class SupervisedOutput {
     this.liveSince = now;
     const ms = Math.round(now - this.spawnedAt);
     this.setState('live', this.generation === 0 ? `first keyframe after ${ms} ms` : `recovered after ${ms} ms`);
-    for (const w of this.waiters) w.resolve();
-    this.waiters.clear();
+    this.waiters.resolveAll();
     if (this.failingSince !== null) {
       const down = now - this.failingSince;
       this.failingSince = null;
@@ -282,28 +288,18 @@ export abstract class SupervisedOutput {
     this.lastReason = reason;
     if (!wasStall) this.setState('failed', reason);
     if (wasStarting) {
-      for (const w of this.waiters) w.failedRuns += 1;
-      this.rejectWaiters(`transcoder: stream ${this.key} failed to start: ${reason}`, null, RUNS_PER_ACQUIRE);
+      this.waiters.runFailed(reason);
     }
     this.runLive = false;
     const delay = backoffDelayMs(this.failures, this.o);
     if (this.failures >= this.o.failuresBeforeOffline && this.failingSince === null) {
       this.failingSince = performance.now();
       this.hooks.failing(this, reason, delay);
-      this.rejectWaiters(`transcoder: camera ${this.key} is failing: ${reason}`, Math.ceil(delay / 1000));
+      this.waiters.reject(`transcoder: camera ${this.key} is failing: ${reason}`, Math.ceil(delay / 1000));
     }
     this.nextRetryAt = performance.now() + delay;
     this.setState('restarting', `attempt ${this.failures + 1} in ${delay} ms`);
     this.retryTimer = setTimeout(() => this.spawnRun(), delay);
-  }
-
-  /** Rejects the waiters that sat through at least `minFailedRuns` failed runs (default: all). */
-  protected rejectWaiters(message: string, retryAfterS: number | null, minFailedRuns = 0): void {
-    for (const w of this.waiters) {
-      if (w.failedRuns < minFailedRuns) continue;
-      w.reject(new TranscoderStartError(message, this.key, retryAfterS));
-      this.waiters.delete(w);
-    }
   }
 
   protected setState(state: StreamState, reason: string): void {

@@ -56,4 +56,6 @@ export interface OutputHooks {
   log(s: OutputRef, line: string): void;
   /** ffmpeg reported a video codec other than the registered one; `restart`: the run is redone to copy/transcode. */
   codec(s: OutputRef, registered: string, actual: string, restart: boolean): void;
+  /** A run showed whether the source splits pictures (remembered for the camera's next pulls). */
+  split(s: OutputRef, split: boolean): void;
 }
