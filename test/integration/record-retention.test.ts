@@ -189,8 +189,8 @@ describe('recording: reconciliation and retention', function () {
     }
   });
 
-  it('quota reached: oldest continuous deleted first, held and event footage kept, never above quota + one segment', async () => {
-    const rtsp = new RtspProcess({ count: 1, codec: 'h264', port: 0, width: 320, height: 240, fps: 25 });
+  it('quota reached: oldest continuous deleted first, held and event footage kept, never above quota + one segment per camera', async () => {
+    const rtsp = new RtspProcess({ count: 2, codec: 'h264', port: 0, width: 320, height: 240, fps: 25 });
     await rtsp.start();
     const volume = mkdtempSync(path.join(tmpdir(), 'ce-recq-'));
     const quota = 600_000;
@@ -227,22 +227,29 @@ describe('recording: reconciliation and retention', function () {
       rec.volumes.get(volume)!.indexedBytes = await repo.volumeBytes(volume);
       await t.addUser('padm', 'admin', 'police');
       const admin = await t.login('padm');
-      const c = await t.api('POST', '/api/v1/cameras', {
-        token: admin,
-        body: {
-          name: 'quota',
-          mainUri: rtsp.url(0, 'main'),
-          lng: 111.69,
-          lat: 29.03,
-          streams: { main: { codec: 'h264' } },
-        },
-      });
-      const cam = c.body.id as string;
-      await rec.setPlan({ scope: 'camera', cameraId: cam, mode: 'continuous' }, SYSTEM);
+      const cams: string[] = [];
+      for (const i of [0, 1]) {
+        const c = await t.api('POST', '/api/v1/cameras', {
+          token: admin,
+          body: {
+            name: `quota ${i}`,
+            mainUri: rtsp.url(i, 'main'),
+            lng: 111.69,
+            lat: 29.03,
+            streams: { main: { codec: 'h264' } },
+          },
+        });
+        cams.push(c.body.id as string);
+      }
+      // a department default: both cameras record
+      await rec.setPlan({ scope: 'department', departmentId: t.departments.police, mode: 'continuous' }, SYSTEM);
       let maxSeg = 0;
       let worst = 0;
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && logs.filter((m) => m.includes(`retention deleted camera ${cam} `)).length < 6) {
+      while (
+        Date.now() < deadline &&
+        cams.some((cam) => logs.filter((m) => m.includes(`retention deleted camera ${cam} `)).length < 4)
+      ) {
         let final = 0;
         for (const f of readdirSync(volume, { recursive: true, withFileTypes: true }))
           if (f.isFile() && f.name.endsWith('.mp4')) {
@@ -254,22 +261,32 @@ describe('recording: reconciliation and retention', function () {
         await new Promise((r) => setTimeout(r, 50));
       }
       const deletions = logs.filter((m) => m.includes('retention deleted'));
-      assert.ok(deletions.length >= 6, `deletions: ${deletions.length}`);
-      assert.ok(worst <= quota + maxSeg, `disk ${worst} bytes, quota ${quota} + one segment ${maxSeg}`);
+      assert.ok(deletions.length >= 8, `deletions: ${deletions.length}`);
       assert.ok(
-        deletions.every((m) => m.includes(`camera ${cam} continuous`)),
+        worst <= quota + 2 * maxSeg,
+        `disk ${worst} bytes, quota ${quota} + one segment (${maxSeg}) per camera`,
+      );
+      assert.ok(
+        deletions.every((m) => cams.some((cam) => m.includes(`camera ${cam} continuous`))),
         deletions.join('\n'),
       );
       assert.ok(existsSync(ev!.path) && existsSync(held!.path), 'event and held footage kept');
-      // the oldest continuous went first: what is left is the newest
-      const rows = await rec.footage.segments(
-        cam,
-        new Date(now - 600_000).toISOString(),
-        new Date(Date.now() + 1000).toISOString(),
-      );
-      const firstLeft = rows[0]!.startMs;
-      assert.ok(rows.every((r) => r.startMs >= firstLeft));
-      assert.ok(firstLeft > now, 'the first recorded segments were deleted');
+      // the oldest continuous went first: what is left of each camera is its newest footage
+      for (const cam of cams) {
+        const rows = await rec.footage.segments(
+          cam,
+          new Date(now - 600_000).toISOString(),
+          new Date(Date.now() + 1000).toISOString(),
+        );
+        const gone = deletions
+          .filter((m) => m.includes(`camera ${cam} `))
+          .map((m) => Date.parse(/\((\S+), \d+ bytes\)/.exec(m)![1]!));
+        assert.ok(rows.length > 0 && gone.length > 0);
+        assert.ok(
+          Math.max(...gone) < rows[0]!.startMs,
+          `camera ${cam}: deleted up to ${Math.max(...gone)}, kept from ${rows[0]!.startMs}`,
+        );
+      }
     } finally {
       await t.close();
       await rtsp.close();
