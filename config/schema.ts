@@ -101,7 +101,7 @@ export const configSchema = z.strictObject({
     retentionIntervalS: positive,
     planIntervalS: positive,
     retryS: positive,
-    spanGapMs: z.number().int().min(0).max(60_000),
+    spanGapMs: z.number().int().min(1000).max(60_000),
     maxRangeDays: posInt,
     defaultPlan: z.strictObject({
       mode: z.enum(['off', 'continuous', 'event']),

@@ -1,5 +1,8 @@
 // The recording index: segment rows (insert, spans, retention candidates, reconciliation).
 import type { Knex } from 'knex';
+import { querySpans, refreshAround, refreshSpanGaps, type SpanRecord } from './recording-spans';
+
+export type { SpanRecord } from './recording-spans';
 
 export type SegmentKind = 'continuous' | 'event';
 
@@ -22,16 +25,6 @@ export interface SegmentRecord extends SegmentWrite {
   id: string;
   holdId: string | null;
   missing: boolean;
-}
-
-/** Contiguous footage: segments whose gaps are at most the span gap merged into one. */
-export interface SpanRecord {
-  startMs: number;
-  endMs: number;
-  bytes: number;
-  segments: number;
-  /** True when any segment of the span is event footage. */
-  event: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -84,6 +77,7 @@ export class RecordingsRepo {
         ),
       })
       .returning('*')) as Row[];
+    await refreshSpanGaps(this.knex, s.cameraId, s.profile, s.startMs, s.startMs);
     return segmentFromRow(r!);
   }
 
@@ -109,38 +103,15 @@ export class RecordingsRepo {
     return r ? segmentFromRow(r) : null;
   }
 
-  /**
-   * Spans of a camera's footage overlapping [fromMs, toMs): present segments (not missing) ordered by start,
-   * a new span wherever the gap to the previous segment's end exceeds `maxGapMs`. Computed in PostgreSQL
-   * (window functions over the (camera_id, start_at) index), so 30 days answer without shipping rows.
-   */
-  async spans(
+  /** Spans of a camera's present footage overlapping [fromMs, toMs) (see recording-spans.ts). */
+  spans(
     cameraId: string,
     fromMs: number,
     toMs: number,
     maxGapMs: number,
     profile: 'main' | 'sub',
   ): Promise<SpanRecord[]> {
-    const r = await this.knex.raw(
-      `WITH s AS (
-         SELECT start_at, end_at, bytes, kind,
-           CASE WHEN start_at - lag(end_at) OVER (ORDER BY start_at) <= make_interval(secs => ?::double precision / 1000)
-             THEN 0 ELSE 1 END AS brk
-         FROM recording_segments
-         WHERE camera_id = ? AND profile = ? AND NOT missing AND start_at < ? AND end_at > ?
-       ), g AS (SELECT *, sum(brk) OVER (ORDER BY start_at) AS grp FROM s)
-       SELECT min(start_at) AS start_at, max(end_at) AS end_at, sum(bytes) AS bytes, count(*) AS segments,
-         bool_or(kind = 'event') AS event
-       FROM g GROUP BY grp ORDER BY min(start_at)`,
-      [maxGapMs, cameraId, profile, new Date(toMs), new Date(fromMs)],
-    );
-    return (r.rows as Row[]).map((x) => ({
-      startMs: ms(x.start_at),
-      endMs: ms(x.end_at),
-      bytes: Number(x.bytes),
-      segments: Number(x.segments),
-      event: x.event === true,
-    }));
+    return querySpans(this.knex, cameraId, profile, fromMs, toMs, maxGapMs);
   }
 
   /** Indexed bytes of a volume (present segments). */
@@ -212,7 +183,11 @@ export class RecordingsRepo {
 
   async delete(ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    return this.knex('recording_segments').whereIn('id', ids).del();
+    const gone = (await this.knex('recording_segments')
+      .whereIn('id', ids)
+      .del(['camera_id', 'profile', 'start_at'])) as Row[];
+    await refreshAround(this.knex, gone);
+    return gone.length;
   }
 
   /** Rows of one camera's day directory (start in [dayMs, dayMs + 1 day)) of a volume: path → row. */
@@ -239,15 +214,21 @@ export class RecordingsRepo {
 
   async markMissing(ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    return this.knex('recording_segments').whereIn('id', ids).update({ missing: true });
+    const rows = (await this.knex('recording_segments')
+      .whereIn('id', ids)
+      .update({ missing: true }, ['camera_id', 'profile', 'start_at'])) as Row[];
+    await refreshAround(this.knex, rows);
+    return rows.length;
   }
 
   /** Marks every present segment of a camera's day on a volume missing (its directory is gone). */
   async markDayMissing(volume: string, cameraId: string, dayMs: number): Promise<number> {
-    return this.knex('recording_segments')
+    const rows = (await this.knex('recording_segments')
       .where({ volume, camera_id: cameraId, missing: false })
       .where('start_at', '>=', new Date(dayMs))
       .where('start_at', '<', new Date(dayMs + 86_400_000))
-      .update({ missing: true });
+      .update({ missing: true }, ['camera_id', 'profile', 'start_at'])) as Row[];
+    await refreshAround(this.knex, rows);
+    return rows.length;
   }
 }

@@ -35,6 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('hold_id').references('evidence_holds.id').onDelete('SET NULL');
     t.boolean('missing').notNullable().defaultTo(false);
     t.integer('generation').notNullable().defaultTo(0);
+    // ms from the end of the camera's previous present segment (same profile) to this start; null: none before.
+    // Spans start where it is null or over the span gap (see recording-spans.ts).
+    t.bigInteger('prev_gap_ms');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['volume', 'path']);
     t.index(['camera_id', 'start_at']);
@@ -43,6 +46,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     "ALTER TABLE recording_segments ADD CONSTRAINT recording_segments_kind_chk CHECK (kind IN ('continuous','event'))",
   );
+  // span starts: few rows per camera, whatever the number of segments (span gaps of at least 1 s; recording-spans.ts)
+  await knex.raw(`CREATE INDEX recording_segments_span_starts ON recording_segments (camera_id, profile, start_at)
+    WHERE NOT missing AND (prev_gap_ms IS NULL OR prev_gap_ms > 1000)`);
   await knex.raw(
     "ALTER TABLE recording_segments ADD CONSTRAINT recording_segments_profile_chk CHECK (profile IN ('main','sub'))",
   );
