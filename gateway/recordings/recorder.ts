@@ -136,7 +136,8 @@ export class Recorder {
   }
 
   private async attach(spec: StreamSpec, plan: EffectivePlan): Promise<boolean> {
-    this.set('starting', `acquiring ${plan.profile}`);
+    // a retry after a failure stays 'failed' until it succeeds (no starting/failed flapping in the log)
+    if (this.st.state !== 'failed') this.set('starting', `acquiring ${plan.profile}`);
     try {
       // the pull's own output: H.265 kept as the camera sends it, nothing transcoded for recording
       const { key } = await this.deps.source.acquire({ ...spec, profile: plan.profile, passthroughH265: true });
