@@ -44,6 +44,9 @@ export const configSchema = z.strictObject({
           ),
       )
       .max(256),
+    allowedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: "http(s)://host[:port]"'))
+      .max(64),
   }),
   transcoder: z.strictObject({
     ffmpegPath: z.string().min(1),

@@ -15,6 +15,7 @@ import type { HealthService } from './health/health-service';
 import type { Realtime } from './realtime/realtime';
 import type { StreamService } from './streams/stream-service';
 import type { RecordingService } from './recordings/recording-service';
+import type { LiveViewers } from './streams/live-viewers';
 import type { Supervisor } from '../transcoder/index';
 import type { ApiRouter } from './http/api-router';
 import type { createApp } from './http/app';
@@ -58,6 +59,8 @@ export interface Gateway {
     health: HealthService;
     realtime: Realtime;
     streams: StreamService;
+    /** WebSocket viewers of live streams. */
+    live: LiveViewers;
     supervisor: Supervisor;
     recordings: RecordingService;
   };
@@ -153,6 +156,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         health,
         realtime: rt,
         streams: streamParts.streams,
+        live: streamParts.live,
         supervisor,
         recordings,
       },

@@ -15,6 +15,7 @@ import type { BaseLayers } from '../map/base-layers';
 import { ApiRouter } from '../http/api-router';
 import { logLevelOf } from '../http/errors';
 import { documentHls, hlsRouter } from '../http/hls-routes';
+import { documentLive, liveRouter, liveUpgrade } from '../http/live-routes';
 import { createApp, createRequestListener } from '../http/app';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
@@ -85,6 +86,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerAuditRoutes(api, new AuditReader(repos.audit, access));
   registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills);
   documentHls(api);
+  documentLive(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
   registerEventRoutes(api, new EventsRepo(d.db.knex), cameras, (e) => d.publishEvent(e));
   registerGisRoutes(api, d.spatial.spatial, access, {
@@ -108,9 +110,13 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
   };
   const api = buildApi(config, d, logError);
+  const live = { allowedOrigins: config.security.allowedOrigins };
   const app = createApp({
     api,
-    mounts: [{ path: '/hls', router: hlsRouter(d.streams.streams) }],
+    mounts: [
+      { path: '/hls', router: hlsRouter(d.streams.streams) },
+      { path: '/live', router: liveRouter(d.streams.streams, live) },
+    ],
     bodyLimitBytes: config.server.bodyLimitBytes,
     importLimitBytes: config.server.importLimitBytes,
     webDir: path.join(ROOT, 'web', 'dist'),
@@ -124,6 +130,9 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     server.listen(config.server.port, config.server.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // WebSocket viewers: checked, then upgraded (socket.io keeps /socket.io/)
+  const upgrade = liveUpgrade(d.streams.streams, d.streams.live, live, logError);
+  server.on('upgrade', upgrade.listener);
   closers.add(
     () =>
       new Promise<void>((resolve) => {
@@ -131,5 +140,11 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
         server.closeAllConnections();
       }),
   );
+  // closed first (reverse order): viewers get 1001 before the server goes
+  closers.add(async () => {
+    server.off('upgrade', upgrade.listener);
+    await d.streams.live.close();
+    upgrade.close();
+  });
   return { api, app, server, port };
 }

@@ -1,15 +1,18 @@
-// The HLS packager played by the repository's hls.js in real Chromium, fed by a live ffmpeg: LL-HLS and plain, frames move, latency low, across a restart.
+// hls.js in real Chromium plays the HLS packager fed by a live ffmpeg: LL-HLS and plain, frames as drawn and moving, low latency, across a restart.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { StreamHub } from '../../transcoder/fanout/stream-hub';
 import { HlsPackager } from '../../transcoder/hls/hls-packager';
-import { patternArgs, runFmp4 } from '../helpers/fmp4-source';
+import { patternArgs, patternFrame, runFmp4, type PatternOptions } from '../helpers/fmp4-source';
 import { serveHls, type HlsTestServer } from '../helpers/hls-server';
 import { waitFor } from '../helpers/wait-for';
 import { endPage, launchBrowser, newPage } from './browser';
-import { GRID_H, GRID_W, paneFrame, type Rgb } from './frames';
+import { expectPaneShows, GRID_H, GRID_W, paneFrame, type Rgb } from './frames';
 
 type Live = ReturnType<typeof runFmp4>;
+
+/** Colour bars with a square moving in the top left (which the frame comparison leaves out). */
+const PICTURE: PatternOptions = { realtime: true, gopFrames: 25, size: '640x360', picture: 'bars' };
 
 /** Starts hls.js on the page's <video> (window.hls), collecting its errors in window.hlsErrors. */
 async function play(page: Page, lowLatencyMode: boolean): Promise<void> {
@@ -88,10 +91,12 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
   let live: Live;
   let page: (Page & { errors: string[] }) | undefined;
   let generation = 0;
+  /** What the source drew (frame 5, no encoder), for the decoded-frame comparison. */
+  let drawn: Rgb;
 
   const startLive = (): void => {
     live = runFmp4(
-      patternArgs({ realtime: true, gopFrames: 25, size: '640x360' }),
+      patternArgs(PICTURE),
       {
         init: (i) => hub.publishInit(i),
         fragment: (f) => hub.publishFragment(f),
@@ -103,6 +108,7 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
 
   before(async () => {
     browser = await launchBrowser();
+    drawn = await patternFrame(PICTURE, 5, GRID_W, GRID_H);
     hub = new StreamHub('cam.main');
     pk = new HlsPackager({ targetSegmentS: 1, partTargetS: 0.2, listSize: 6 });
     hub.addTap(pk);
@@ -121,7 +127,7 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
     await browser?.close();
   });
 
-  it('LL-HLS (lowLatencyMode): frames move and the latency behind the live edge stays low', async () => {
+  it('LL-HLS (lowLatencyMode): frames as drawn, moving, and the latency behind the live edge stays low', async () => {
     page = await newPage(browser, server.url);
     await play(page, true);
     await waitFor(() => playing(page!, 0.5), { what: 'hls.js playing', timeoutMs: 20_000 });
@@ -143,9 +149,11 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
       server.playlistStatuses.every((s) => s === 200),
       `playlist statuses ${[...new Set(server.playlistStatuses)]}`,
     );
+    const m = await expectPaneShows(page, 'body', drawn, { samples: 6 });
+    console.log(`      decoded frames vs drawn: worst ${m.wrong} of ${m.probes} probes differ`);
   });
 
-  it('plain HLS (lowLatencyMode false) plays the full segments', async () => {
+  it('plain HLS (lowLatencyMode false) plays the full segments, frames as drawn', async () => {
     page = await newPage(browser, server.url);
     await play(page, false);
     await waitFor(() => playing(page!, 0.5), { what: 'hls.js playing', timeoutMs: 25_000 });
@@ -166,6 +174,7 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
       !loaded.some((n) => n.startsWith('part')),
       `no parts loaded: ${loaded.filter((n) => n.startsWith('part'))}`,
     );
+    await expectPaneShows(page, 'body', drawn, { samples: 4 });
   });
 
   it('keeps playing across a restart of ffmpeg (a new run after a discontinuity)', async () => {
@@ -189,5 +198,6 @@ describe('hls packager in Chromium with hls.js (live ffmpeg source)', function (
     assert.ok(!w.errors.some((e) => e.endsWith('FATAL')), w.errors.join(', '));
     assert.ok(w.moved >= w.pairs * 0.75, `the picture moved in ${w.moved} of ${w.pairs} half-second steps`);
     assert.ok(w.advancedS > 3, `played ${w.advancedS.toFixed(2)} s in 4 s`);
+    await expectPaneShows(page, 'body', drawn, { samples: 4 });
   });
 });

@@ -16,9 +16,48 @@ export interface PatternOptions {
   size?: string;
   /** Pace output at the frame rate (-re), as a camera does. Default false. */
   realtime?: boolean;
+  /** Move each frame's timestamp by up to ± this fraction of a frame, at random (a camera's clock jitter). */
+  jitter?: number;
+  /**
+   * 'testsrc2' (default): ffmpeg's busy test pattern. 'bars': still SMPTE HD colour bars with a white
+   * square moving along the top left only (where frame comparisons look away), for decoded-frame checks.
+   */
+  picture?: 'testsrc2' | 'bars';
+  /** Encoder: libx264 (default) or libx265 (tagged hvc1). */
+  codec?: 'h264' | 'h265';
 }
 
-/** ffmpeg's arguments: testsrc2 → H.264 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
+/** The lavfi graph drawing the picture. */
+export function patternGraph(o: PatternOptions): string {
+  const size = o.size ?? '320x240';
+  const fps = o.fps ?? 25;
+  if (o.picture !== 'bars') return `testsrc2=size=${size}:rate=${fps}`;
+  return (
+    `smptehdbars=size=${size}:rate=${fps}[b];color=c=white:s=36x36:r=${fps}[w];` +
+    `[b][w]overlay=x='mod(n*6,250)':y=20:shortest=1`
+  );
+}
+
+/** Frame `n` of the picture as drawn (no encoder), scaled to w × h, RGB: the reference for decoded-frame checks. */
+export function patternFrame(o: PatternOptions, n: number, w: number, h: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const vf = `select=eq(n\\,${n}),scale=${w}:${h}`;
+    const args = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', patternGraph(o), '-vf', vf, '-frames:v', '1'];
+    const ff = spawn('ffmpeg', [...args, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+    const out: Buffer[] = [];
+    let err = '';
+    ff.stdout.on('data', (c: Buffer) => out.push(c));
+    ff.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    ff.on('error', reject);
+    ff.on('close', () => {
+      const buf = Buffer.concat(out);
+      if (buf.length === w * h * 3) resolve(new Uint8Array(buf));
+      else reject(new Error(`pattern frame ${n}: ${buf.length} bytes: ${err}`));
+    });
+  });
+}
+
+/** ffmpeg's arguments: the picture → H.264/H.265 (no B-frames, no scene-cut keyframes) → fMP4 with a fragment per frame on stdout. */
 export function patternArgs(o: PatternOptions): string[] {
   const fps = o.fps ?? 25;
   const gop = o.keyframesAt ? 100_000 : (o.gopFrames ?? fps);
@@ -30,22 +69,34 @@ export function patternArgs(o: PatternOptions): string[] {
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${o.size ?? '320x240'}:rate=${fps}`,
+    patternGraph(o),
     ...(o.seconds !== undefined ? ['-t', String(o.seconds)] : []),
-    '-c:v',
-    'libx264',
+    ...(o.jitter
+      ? [
+          '-vf',
+          `settb=1/90000,setpts='(N+${2 * o.jitter}*(random(0)-0.5))/(${fps}*TB)'`,
+          '-fps_mode',
+          'passthrough',
+          '-enc_time_base',
+          '1/90000',
+        ]
+      : []),
+    ...(o.codec === 'h265'
+      ? [
+          '-c:v',
+          'libx265',
+          '-tag:v',
+          'hvc1',
+          '-x265-params',
+          `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=0:log-level=error`,
+        ]
+      : ['-c:v', 'libx264', '-tune', 'zerolatency', '-keyint_min', String(gop), '-sc_threshold', '0']),
     '-preset',
     'ultrafast',
-    '-tune',
-    'zerolatency',
     '-pix_fmt',
     'yuv420p',
     '-g',
     String(gop),
-    '-keyint_min',
-    String(gop),
-    '-sc_threshold',
-    '0',
     '-forced-idr',
     '1',
     ...(o.keyframesAt ? ['-force_key_frames', o.keyframesAt.join(',')] : []),

@@ -46,7 +46,10 @@ export async function serveHls(pk: HlsPackager): Promise<HlsTestServer> {
     if (url.pathname === '/live/index.m3u8') {
       let directives;
       try {
-        directives = parseHlsQuery(Object.fromEntries(url.searchParams));
+        // Repeated keys become arrays, as in express's req.query.
+        const query: Record<string, string | string[]> = {};
+        for (const [k, v] of url.searchParams) query[k] = k in query ? [query[k]!, v].flat() : v;
+        directives = parseHlsQuery(query);
       } catch (err) {
         playlistStatuses.push(400);
         return send(400, 'text/plain', (err as Error).message);

@@ -132,4 +132,30 @@ describe('hls packager output decodes with ffmpeg', function () {
       }
     }
   });
+
+  it('H.265 (hvc1): init + segments and init + parts decode to the frames encoded', async () => {
+    const h265 = await recordPattern({ seconds: 4, gopFrames: 25, codec: 'h265' });
+    assert.match(h265.init.codecs, /^hvc1\./);
+    const ref = await decode(Buffer.concat([h265.init.data, ...h265.fragments.map((f) => f.data)]));
+    assert.equal(ref.md5s.length, 100);
+    const hevc = new HlsPackager({ targetSegmentS: 1, partTargetS: 0.2, listSize: 6 });
+    const hub = new StreamHub('cam.main');
+    hub.addTap(hevc);
+    hub.publishInit(h265.init);
+    for (const f of h265.fragments) hub.publishFragment(f);
+    hub.endRun('ffmpeg exited');
+    const list = parsePlaylist((await hevc.playlist())!);
+    assert.equal(list.segments.length, 4);
+    const init = hevc.file('init0.mp4')!;
+    const bySegments = await decode(Buffer.concat([init, ...list.segments.map((s) => hevc.file(s.uri)!)]));
+    assert.equal(bySegments.errors, '');
+    assert.deepEqual(bySegments.md5s, ref.md5s);
+    const withParts = list.segments.filter((s) => s.parts.length > 0);
+    const byParts = await decode(
+      Buffer.concat([init, ...withParts.flatMap((s) => s.parts.map((x) => hevc.file(x.uri)!))]),
+    );
+    assert.equal(byParts.errors, '');
+    assert.deepEqual(byParts.md5s, ref.md5s.slice(100 - byParts.md5s.length));
+    assert.ok(byParts.md5s.length >= 50);
+  });
 });

@@ -1,7 +1,7 @@
 // Supervisor recovery against real ffmpeg: killed worker, vanished/returning camera, hostile sources and hostile fMP4.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -245,6 +245,24 @@ describe('transcoder recovery (integration)', function () {
       }
     });
   }
+
+  it('a run that failed before its first fragment is followed by one with the wide probe window', async () => {
+    const srv = await hostileServer('silent');
+    try {
+      const s = await newSup({ stallTimeoutS: 2 });
+      const probes: string[] = [];
+      s.on('state', (e) => {
+        if (e.state !== 'starting' || e.pid === null) return;
+        const argv = readFileSync(`/proc/${e.pid}/cmdline`, 'utf8').split('\0');
+        probes.push(argv[argv.indexOf('-probesize') + 1] ?? '?');
+      });
+      const sp = spec(0, { cameraId: 'probe_fallback', url: `rtsp://127.0.0.1:${srv.port}/cam` });
+      await assert.rejects(s.acquire(sp), TranscoderStartError);
+      assert.deepEqual(probes.slice(0, 2), ['32', '32768'], 'small first, wide after a failure');
+    } finally {
+      await srv.close();
+    }
+  });
 
   it('hostile fMP4 from the pipe (a box of 4 GiB): the run fails clearly and is retried; other streams are unaffected', async () => {
     // a stand-in "ffmpeg" that writes a valid ftyp, then a moov box claiming 0xfffffff0 bytes, and hangs

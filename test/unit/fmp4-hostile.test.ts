@@ -147,6 +147,8 @@ describe('fmp4: hostile input', () => {
 
   it('boxes out of order: a fragment before the init, mdat without moof, moof then moof, a second init', () => {
     refuses([FRAGS[0]!], /box "moof" at offset 0 before the init segment/);
+    refuses([MOOV], /box "moov" at offset 0 without an ftyp before it/);
+    refuses([FTYP, FTYP], /box "ftyp" at offset \d+ twice/);
     refuses([FTYP, MOOV, FRAGS[1]!], /mdat at offset \d+ without a moof/);
     refuses([FTYP, MOOV, FRAGS[0]!, FRAGS[2]!], /box "moof" at offset \d+ between a moof and its mdat/);
     refuses([FTYP, MOOV, FRAGS[0]!, FRAGS[1]!, FTYP, MOOV], /a second init segment/);

@@ -77,7 +77,7 @@ describe('hls packager: segments and parts from real fragments', function () {
         c.durations,
       );
       assert.equal(p.targetDuration, c.td);
-      assert.equal(p.partTarget, 0.2);
+      assert.equal(p.partTarget, 0.22, 'five 40 ms frames + 10 %');
       // Every segment's bytes are its fragments, in order, from a keyframe; its parts are the same bytes.
       let at = 0;
       const frags = c.rec().fragments;
@@ -108,6 +108,37 @@ describe('hls packager: segments and parts from real fragments', function () {
       assert.ok(p.partial && p.partial.parts.length > 0, 'parts of the segment in progress');
       assert.equal(p.preloadHint, `part${p.partial.msn}.${p.partial.parts.length}.m4s`);
     });
+
+  it('parts hold a whole number of frames at any frame rate, and keep to PART-TARGET under timestamp jitter', async () => {
+    const [slow, jittery] = await Promise.all([
+      recordPattern({ seconds: 6, fps: 12.5, gopFrames: 25 }),
+      recordPattern({ seconds: 6, gopFrames: 25, jitter: 0.1 }),
+    ]);
+    const durations = jittery.fragments.map((f) => f.durationS);
+    assert.ok(Math.max(...durations) - Math.min(...durations) > 0.008, 'the jittery source jitters');
+    for (const [rec, framesPerPart, partTarget] of [
+      [slow, 2, 0.176], // 0.2 s holds two 80 ms frames: PART-TARGET 2 × 0.08 + 10 %
+      [jittery, 5, 0.22],
+    ] as const) {
+      const pk = new HlsPackager({ targetSegmentS: 1, partTargetS: 0.2, listSize: 10 });
+      pk.init(rec.init);
+      rec.fragments.forEach((f, i) => pk.fragment({ ...f, seq: i }));
+      const p = await playlistOf(pk);
+      assert.deepEqual(llHlsViolations(p), []);
+      assert.equal(p.partTarget, partTarget);
+      let checked = 0;
+      for (const s of [...p.segments, p.partial!])
+        s.parts.forEach((part, i) => {
+          const frames = pk.file(part.uri)!.toString('latin1').split('moof').length - 1;
+          const last = s === p.partial ? false : i === s.parts.length - 1;
+          // The last part of a segment ends at the keyframe, whatever it holds.
+          if (last) assert.ok(frames <= framesPerPart, part.uri);
+          else assert.equal(frames, framesPerPart, `${part.uri}: ${frames} fragments, ${part.duration} s`);
+          checked++;
+        });
+      assert.ok(checked >= 10);
+    }
+  });
 
   it('lists parts only near the live edge, and full segments for every player', async () => {
     const hub = new StreamHub('cam.main');

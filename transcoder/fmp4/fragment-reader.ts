@@ -1,7 +1,7 @@
 // Turns ffmpeg's fMP4 byte stream into an init segment and fragments (moof + mdat), rejoining split pictures.
 import { Fmp4Error } from '../errors';
 import { startsMidPicture, type SliceCodec } from './access-units';
-import { BoxReader, type TopBox } from './box-reader';
+import { BoxReader, DEFAULT_MAX_BOX_BYTES, type TopBox } from './box-reader';
 import { children } from './boxes';
 import { readFragment } from './fragment';
 import { readInit, type InitInfo } from './init-segment';
@@ -129,10 +129,16 @@ export class FragmentReader {
       this.info = parse(() => readInit(init, this.o.generation));
       this.ftyp = null;
       this.o.onInit(this.info.init);
-    } else if (!IGNORED.has(box.type))
-      this.fail(
-        `box "${box.type}" at offset ${this.boxes.position - box.data.length} before the init segment (ftyp, moov)`,
-      );
+    } else if (!IGNORED.has(box.type)) {
+      const at = this.boxes.position - box.data.length;
+      const why =
+        box.type === 'moov'
+          ? 'without an ftyp before it'
+          : box.type === 'ftyp'
+            ? 'twice'
+            : 'before the init segment (ftyp, moov)';
+      this.fail(`box "${box.type}" at offset ${at} ${why}`);
+    }
   }
 
   private afterInit(box: TopBox): void {
@@ -144,7 +150,7 @@ export class FragmentReader {
     else if (box.type === 'moof') this.moof = box.data;
     else if (PREFIX.has(box.type)) {
       this.prefixBytes += box.data.length;
-      if (this.prefixBytes > (this.o.maxBoxBytes ?? 16 * 1024 * 1024))
+      if (this.prefixBytes > (this.o.maxBoxBytes ?? DEFAULT_MAX_BOX_BYTES))
         return this.fail(`${this.prefixBytes} bytes of boxes before a moof at offset ${at}`);
       this.prefix.push(box.data);
     } else if (box.type === 'ftyp' || box.type === 'moov')

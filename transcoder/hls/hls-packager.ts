@@ -10,7 +10,10 @@ import { Segmenter } from './segmenter';
 export interface HlsPackagerOptions {
   /** Seconds a segment holds at least (it ends at the first keyframe after); > 0. A 1 s or 2 s GOP gives segments of one GOP. */
   targetSegmentS: number;
-  /** Seconds of a partial segment at most (whole fragments); > 0 and ≤ targetSegmentS. 0.2 suits 25 fps fragments. */
+  /**
+   * Seconds of a partial segment, about; > 0 and ≤ targetSegmentS. Parts hold the whole frames that fit
+   * (at least one); PART-TARGET is their length + 10 % (0.2 at 25 fps: 5 frames, PART-TARGET 0.22).
+   */
   partTargetS: number;
   /** Complete segments kept and listed (whole number ≥ 1; plain players want ≥ 4). */
   listSize: number;
@@ -73,17 +76,20 @@ export class HlsPackager implements Tap {
     return targetDuration(this.o.targetSegmentS, this.seg.longestSegmentS);
   }
 
-  /** PART-TARGET: the configured one, or the longest single fragment seen when fragments are longer. */
+  /**
+   * PART-TARGET, seconds: a whole number of the stream's frames near the configured target (see
+   * Segmenter.partTargetS), or the longest single fragment seen when one is longer.
+   */
   get partTargetS(): number {
-    return Math.max(this.o.partTargetS, this.seg.longestFragmentS);
+    return Math.max(this.seg.partTargetS, this.seg.longestFragmentS);
   }
 
   /**
    * The media playlist. Without directives: at once, or, while no segment is complete yet (a stream
    * starting), once the first one is — null if none is within 3 target durations, or after close().
    * With `msn` (and `part`), a blocking reload: answers once segment msn is complete (or its part
-   * `part` exists), after at most 3 target durations anyway. A request more than two segments (or the Advance
-   * Part Limit of parts) beyond the edge, or malformed, is refused at once with
+   * `part` exists), after at most 3 target durations anyway. A request more than two segments (or
+   * the Advance Part Limit of parts) beyond the edge, or malformed, is refused at once with
    * TranscoderInputError (HTTP 400). `signal` aborted → rejects with the signal's reason.
    */
   playlist(req: BlockingRequest & { signal?: AbortSignal } = {}): Promise<string | null> {

@@ -62,6 +62,12 @@ export class Segmenter {
   longestSegmentS = 0;
   /** Longest single fragment so far, seconds (a part cannot be shorter than its one fragment). */
   longestFragmentS = 0;
+  /**
+   * PART-TARGET in use, seconds: from the first fragment on, a whole number of its frames (as many
+   * as fit in the configured target, at least one) plus 10 % for timestamp jitter, so parts hold
+   * the same number of frames and none falls under 85 % of the target.
+   */
+  partTargetS: number;
   /** Media sequence number of the newest complete segment, -1 before the first. */
   lastCompleteMsn = -1;
 
@@ -69,6 +75,7 @@ export class Segmenter {
   private nextMsn = 0;
   private discontinuityNext = false;
   private waitingKeyframe = true;
+  private partTargetFixed = false;
   private open: Fragment[] = [];
   private openS = 0;
   private segmentBytes = 0;
@@ -76,7 +83,9 @@ export class Segmenter {
   constructor(
     private readonly o: SegmenterOptions,
     private readonly onChange: () => void,
-  ) {}
+  ) {
+    this.partTargetS = o.partTargetS;
+  }
 
   /** Bytes held: complete segments plus the one in progress (parts share their segment's buffer). */
   get bytes(): number {
@@ -109,6 +118,10 @@ export class Segmenter {
     if (!this.init_ || f.generation !== this.init_.generation) return;
     const d = seconds(f.durationS);
     if (d > this.longestFragmentS) this.longestFragmentS = d;
+    if (!this.partTargetFixed && d > 0) {
+      this.partTargetS = Math.max(1, Math.floor(this.o.partTargetS / d + EPS)) * d * 1.1;
+      this.partTargetFixed = true;
+    }
     let changed = false;
     if (this.waitingKeyframe || !this.current) {
       if (!f.keyframe) return;
@@ -127,12 +140,12 @@ export class Segmenter {
       this.onChange();
       return;
     }
-    if (this.open.length > 0 && this.openS + d > this.o.partTargetS + EPS) changed = this.closePart() || changed;
+    if (this.open.length > 0 && this.openS + d > this.partTargetS) changed = this.closePart() || changed;
     this.open.push(f);
     this.openS += d;
     this.segmentBytes += f.data.length;
     // Close now when a fragment as long as this one would not fit: the part is available without waiting.
-    if (this.openS + d > this.o.partTargetS + EPS) changed = this.closePart() || changed;
+    if (this.openS + d > this.partTargetS) changed = this.closePart() || changed;
     if (changed) this.onChange();
   }
 
