@@ -59,6 +59,7 @@ export class Recorder {
   private events: Array<{ id: string; fromMs: number; toMs: number }> = [];
   private st: RecorderStatus;
   private plan: EffectivePlan | null = null;
+  private inflight: Promise<void> | null = null;
 
   constructor(
     readonly cameraId: string,
@@ -69,6 +70,12 @@ export class Recorder {
 
   get status(): RecorderStatus {
     return this.st;
+  }
+
+  /** Starts an update unless one runs (an acquire may take seconds); resolves when the running one ends. */
+  poke(plan: EffectivePlan, spec: StreamSpec | null, nowMs: number): Promise<void> {
+    this.inflight ??= this.update(plan, spec, nowMs).finally(() => (this.inflight = null));
+    return this.inflight;
   }
 
   /** Brings the recorder in line with `plan` now (spec null: the camera has no stream for the plan's profile). */
@@ -131,6 +138,7 @@ export class Recorder {
   }
 
   async close(): Promise<void> {
+    await this.inflight?.catch(() => undefined);
     await this.detach();
     this.set('off', 'closed');
   }

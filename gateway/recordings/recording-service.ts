@@ -219,8 +219,8 @@ export class RecordingService {
         if (plan.mode === 'off') continue;
         rec = this.newRecorder(cam.id);
       }
-      await rec.update(plan, cam.spec(plan.profile), now);
-      if (this.closed) return;
+      // not awaited: a camera slow to answer never holds up the others' schedules and post-rolls
+      void rec.poke(plan, cam.spec(plan.profile), now).catch((e) => this.fail(`camera ${cam.id}`, e));
     }
     for (const [id, rec] of this.recorders)
       if (!present.has(id)) {
