@@ -293,4 +293,75 @@ describe('recording: reconciliation and retention', function () {
       rmSync(volume, { recursive: true, force: true });
     }
   });
+  it('a volume full of held footage stops recording instead of filling, and recording resumes once the hold is released', async () => {
+    const rtsp = new RtspProcess({ count: 1, codec: 'h264', port: 0, width: 320, height: 240, fps: 25 });
+    await rtsp.start();
+    const volume = mkdtempSync(path.join(tmpdir(), 'ce-recfull-'));
+    const logs: string[] = [];
+    const t: TestGateway = await startTestGateway(
+      {
+        recording: {
+          volumes: [{ path: volume, quotaBytes: 40_000 }],
+          reserveBytes: 0,
+          segmentSeconds: 1,
+          planIntervalS: 0.5,
+          retryS: 1,
+        },
+      },
+      { onLog: (l, m) => logs.push(`${l} ${m}`) },
+    );
+    try {
+      const rec = t.gw.services.recordings;
+      const repo = new RecordingsRepo(t.gw.db.knex);
+      const now = Date.now();
+      const held = await writeSegments(volume, '701', now - 2 * DAY, 4);
+      for (const s of held) await repo.insert(row(volume, '701', s));
+      const hold = await rec.footage.hold(
+        {
+          cameraId: '701',
+          from: new Date(now - 3 * DAY).toISOString(),
+          to: new Date(now - DAY).toISOString(),
+          reason: 'evidence',
+        },
+        SYSTEM,
+      );
+      rec.volumes.get(volume)!.indexedBytes = await repo.volumeBytes(volume);
+      assert.ok(rec.volumes.get(volume)!.indexedBytes > 40_000);
+      await rec.enforceRetention();
+      assert.equal(rec.volumes.get(volume)!.full, true);
+      await t.addUser('padm', 'admin', 'police');
+      const c = await t.api('POST', '/api/v1/cameras', {
+        token: await t.login('padm'),
+        body: {
+          name: 'full',
+          mainUri: rtsp.url(0, 'main'),
+          lng: 111.69,
+          lat: 29.03,
+          streams: { main: { codec: 'h264' } },
+        },
+      });
+      const cam = c.body.id as string;
+      await rec.setPlan({ scope: 'camera', cameraId: cam, mode: 'continuous' }, SYSTEM);
+      await waitFor(() => rec.status()[0]?.state === 'failed', { what: 'recording refused' });
+      assert.match(rec.status()[0]!.reason, /full of held footage/);
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal(existsSync(path.join(volume, cam)), false, 'nothing written for the camera');
+      assert.ok(
+        held.every((s) => existsSync(s.path)),
+        'held footage kept',
+      );
+      assert.ok(logs.some((m) => /error recording: volume .* is full of held footage/.test(m)));
+      await rec.footage.releaseHold(hold.id, SYSTEM);
+      await rec.enforceRetention();
+      assert.equal(rec.volumes.get(volume)!.full, false);
+      await waitFor(() => rec.status()[0]?.state === 'recording', {
+        what: 'recording after the release',
+        timeoutMs: 15_000,
+      });
+    } finally {
+      await t.close();
+      await rtsp.close();
+      rmSync(volume, { recursive: true, force: true });
+    }
+  });
 });
