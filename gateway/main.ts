@@ -14,6 +14,7 @@ import type { DeviceService } from './devices/device-service';
 import type { HealthService } from './health/health-service';
 import type { Realtime } from './realtime/realtime';
 import type { StreamService } from './streams/stream-service';
+import type { RecordingService } from './recordings/recording-service';
 import type { LiveViewers } from './streams/live-viewers';
 import type { Supervisor } from '../transcoder/index';
 import type { ApiRouter } from './http/api-router';
@@ -29,6 +30,7 @@ import { buildDevices } from './wiring/devices';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
+import { buildRecordings } from './wiring/recordings';
 
 export const VERSION = '0.1.0';
 
@@ -60,6 +62,7 @@ export interface Gateway {
     /** WebSocket viewers of live streams. */
     live: LiveViewers;
     supervisor: Supervisor;
+    recordings: RecordingService;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -72,7 +75,7 @@ export interface Gateway {
 }
 
 /**
- * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams →
+ * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams → recordings →
  * devices → http → realtime → health, each registering its close as it is built. `close()` (or a failed start)
  * closes them in reverse order.
  */
@@ -100,6 +103,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { directory, spatial } = spatialParts;
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
+    const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const devices = buildDevices(
       config,
       repos,
@@ -120,7 +124,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         spatial: spatialParts,
         streams: streamParts,
         devices,
-        publishEvent: (e) => realtime?.publishEvent(e),
+        publishEvent: (e) => {
+          realtime?.publishEvent(e);
+          if (e.cameraId) recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
+        },
       },
       closers,
       log,
@@ -151,6 +158,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         streams: streamParts.streams,
         live: streamParts.live,
         supervisor,
+        recordings,
       },
       repos,
       api,
