@@ -106,10 +106,15 @@ export class Recorder {
       w.retry();
     }
     if (wantWrite && w.standby) w.resume(desired === 'standby' ? this.att!.hub.replay(plan.preRollS) : null);
-    else if (!wantWrite && !w.standby) w.pause();
+    // an event's post-roll ends when the footage reaches it (the writer pauses itself then)
+    else if (!wantWrite && !w.standby) {
+      if (desired === 'standby' && this.eventUntil > 0) w.pauseAfter(this.eventUntil);
+      else w.pause();
+    }
+    const writing = wantWrite || !w.standby;
     this.set(
-      wantWrite ? 'recording' : 'standby',
-      wantWrite ? (desired === 'standby' ? 'event' : `plan ${plan.source}`) : 'waiting for events',
+      writing ? 'recording' : 'standby',
+      writing ? (desired === 'standby' ? 'event' : `plan ${plan.source}`) : 'waiting for events',
     );
   }
 

@@ -44,7 +44,8 @@ describe('simulated camera joins (gst-rtsp-server, encoder in its own pipeline)'
       assert.ok(keys.length >= 2, `keyframes at ${keys.join(', ')}`);
       for (let i = 1; i < keys.length; i++)
         assert.ok(
-          Math.abs(keys[i]! - keys[i - 1]! - gopMs) <= 70,
+          // a tenth of a GOP: a loaded machine delays the odd frame of the live source
+          Math.abs(keys[i]! - keys[i - 1]! - gopMs) <= gopMs / 10,
           `keyframes ${keys.join(', ')} not ${gopMs} ms apart`,
         );
       // a keyframe every gop × fps frames: the frames between two keyframes are deltas

@@ -78,6 +78,7 @@ export class SegmentWriter implements Tap {
   private failure: WriteFailure | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private pauseAtMs: number | null = null;
 
   constructor(private readonly o: SegmentWriterOptions) {
     this.segmentS = o.segmentSeconds ?? 10;
@@ -123,6 +124,7 @@ export class SegmentWriter implements Tap {
     this.seg.fragments++;
     this.seg.lastEndS = f.startS + f.durationS;
     this.lastWrittenSeq = f.seq;
+    if (this.pauseAtMs !== null && this.anchorMs + (f.startS + f.durationS) * 1000 >= this.pauseAtMs) this.pause();
   }
 
   /** The run ended: the open segment is closed with the complete fragments it has; the next run starts after a gap. */
@@ -133,6 +135,7 @@ export class SegmentWriter implements Tap {
 
   /** Starts writing (event recording): first the pre-roll (hub.replay(), whole GOPs), then what the hub sends. */
   resume(preRoll?: { init: InitSegment; fragments: Fragment[] } | null): void {
+    this.pauseAtMs = null;
     if (this.closed || this.active) return;
     this.active = true;
     if (!preRoll) return;
@@ -142,8 +145,18 @@ export class SegmentWriter implements Tap {
 
   /** Stops writing (post-roll over): the open segment is closed; fragments are still watched for the clock. */
   pause(): void {
+    this.pauseAtMs = null;
     this.closeSegment();
     this.active = false;
+  }
+
+  /**
+   * Stops writing once the footage reaches wall clock `atMs` (a post-roll ends by the camera's clock, not by
+   * when its fragments arrive: a gateway running behind still writes the whole post-roll). Until then, or
+   * until resume()/pause(), fragments are written as before.
+   */
+  pauseAfter(atMs: number): void {
+    if (this.active) this.pauseAtMs = atMs;
   }
 
   /** After a failure: writing starts again at the next keyframe. */
