@@ -28,6 +28,7 @@ import { buildDevices } from './wiring/devices';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
+import { buildEvents, type EventParts } from './wiring/events';
 
 export const VERSION = '0.1.0';
 
@@ -57,6 +58,7 @@ export interface Gateway {
     realtime: Realtime;
     streams: StreamService;
     supervisor: Supervisor;
+    events: EventParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -105,6 +107,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
+    const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
+    // every stored event with a camera goes to the sockets that may see that camera
+    events.writer.onAccepted((e) => {
+      if (e.cameraId) realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
+    });
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -117,7 +124,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         spatial: spatialParts,
         streams: streamParts,
         devices,
-        publishEvent: (e) => realtime?.publishEvent(e),
+        events,
       },
       closers,
       log,
@@ -147,6 +154,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         realtime: rt,
         streams: streamParts.streams,
         supervisor,
+        events,
       },
       repos,
       api,

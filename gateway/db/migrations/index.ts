@@ -1,13 +1,17 @@
 // The ordered list of migrations, handed to knex as an in-memory migration source.
 import type { Knex } from 'knex';
 import * as m001 from './001-schema';
+import * as m002 from './002-events';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-const MIGRATIONS: Array<[string, Migration]> = [['001-schema', m001]];
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['001-schema', m001],
+  ['002-events', m002],
+];
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),
