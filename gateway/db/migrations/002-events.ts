@@ -73,7 +73,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX events_kind_at_idx ON events (kind, at DESC)');
   await knex.raw('CREATE INDEX events_camera_at_idx ON events (camera_id, at DESC) WHERE camera_id IS NOT NULL');
   await knex.raw('CREATE INDEX events_point_at_idx ON events (point_id, at DESC) WHERE point_id IS NOT NULL');
-  await knex.raw('CREATE INDEX events_plate_idx ON events (plate_norm, at DESC) WHERE plate_norm IS NOT NULL');
+  await knex.raw('CREATE INDEX events_plate_idx ON events (plate_norm, at DESC)');
   await knex.raw(
     `CREATE INDEX events_plate_trgm_idx ON events USING gin (plate_norm "${trgm}".gin_trgm_ops) WHERE plate_norm IS NOT NULL`,
   );
