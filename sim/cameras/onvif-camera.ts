@@ -40,6 +40,21 @@ export interface SimCameraOptions {
 interface Sub {
   id: string;
   created: number;
+  /** When the subscription ends unless renewed (our clock), ms. */
+  expires: number;
+  /** The motion state last told to this subscription (undefined: none told yet). */
+  motion?: boolean;
+  /** Notifications injected by tests, waiting for the next PullMessages. */
+  queue: string[];
+}
+
+/** Seconds of an xs:duration "PT<n>S" / "PT<n>M", or of an absolute time from now; default 60. */
+function termSeconds(body: string, el: string, now: number): number {
+  const v = new RegExp(`<(?:[A-Za-z0-9_]+:)?${el}\\b[^>]*>([^<]*)<`).exec(body)?.[1]?.trim() ?? '';
+  const d = /^PT(\d+)([SM])$/.exec(v);
+  if (d) return Number(d[1]) * (d[2] === 'M' ? 60 : 1);
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? Math.max(1, Math.round((t - now) / 1000)) : 60;
 }
 
 const op = (body: string): string =>
@@ -66,6 +81,10 @@ export class SimOnvifCamera {
   requests = 0;
   /** PTZ operations received (ContinuousMove, Stop, GotoPreset, …), oldest first; the last 100 are kept. */
   readonly ptzLog: string[] = [];
+  /** Event service counts (tests): subscriptions created, renewals, unsubscribes. */
+  readonly eventStats = { created: 0, renewed: 0, unsubscribed: 0 };
+  /** When set, PullMessages answers with this document instead (hostile event XML). */
+  hostileEvents?: string;
 
   constructor(readonly opts: SimCameraOptions) {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
@@ -110,8 +129,39 @@ export class SimOnvifCamera {
     return this.closing;
   }
 
-  /** Starts again on the same port after close() (a camera coming back). */
+  /** Subscriptions alive now. */
+  get subscriptions(): number {
+    return this.subs.size;
+  }
+
+  /**
+   * Queues a notification for every live subscription (next PullMessages), e.g.
+   * emitEvent('tns1:RuleEngine/LineDetector/Crossed', { ObjectId: '7' }).
+   */
+  emitEvent(
+    topic: string,
+    data: Record<string, string>,
+    source: Record<string, string> = { VideoSourceConfigurationToken: 'VideoSource_1' },
+  ): void {
+    const items = (o: Record<string, string>) =>
+      Object.entries(o)
+        .map(([k, v]) => `<tt:SimpleItem Name="${k.replace(/[<&"]/g, '')}" Value="${v.replace(/[<&"]/g, '')}"/>`)
+        .join('');
+    const msg = (now: number) =>
+      `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${topic}</wsnt:Topic>` +
+      `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed">` +
+      `<tt:Source>${items(source)}</tt:Source><tt:Data>${items(data)}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+    for (const sub of this.subs.values()) sub.queue.push(msg(this.now()));
+  }
+
+  /** Every subscription ends now, as if the device dropped them (PullMessages then faults). */
+  dropSubscriptions(): void {
+    this.subs.clear();
+  }
+
+  /** Starts again on the same port after close() (a camera coming back, its subscriptions forgotten). */
   async restart(): Promise<void> {
+    this.subs.clear();
     await this.close();
     this.closing = undefined;
     this.snapshot = this.snapshot.reopened();
@@ -204,6 +254,11 @@ export class SimOnvifCamera {
         send(this.vendor.authFaultStatus, fault(this.vendor, 'Sender', 'NotAuthorized', 'Sender not authorized'));
         return;
       }
+      if (operation === 'PullMessages' && this.hostileEvents !== undefined) {
+        send(200, this.hostileEvents);
+        return;
+      }
+      if (this.holdPull(body, req.url ?? '/', (xml) => send(200, xml))) return;
       const out = this.answer(operation, body, req.url ?? '/');
       if (out === undefined)
         send(
@@ -379,12 +434,13 @@ export class SimOnvifCamera {
   }
 
   private answerEvents(operation: string, body: string, url: string): string | undefined {
-    const period = this.opts.motionPeriodMs ?? 1000;
     switch (operation) {
       case 'CreatePullPointSubscription': {
         const id = randomUUID().slice(0, 8);
-        this.subs.set(id, { id, created: Date.now() });
-        const term = new Date(this.now() + 60_000).toISOString();
+        const now = this.now();
+        const lifeS = termSeconds(body, 'InitialTerminationTime', now);
+        this.subs.set(id, { id, created: Date.now(), expires: Date.now() + lifeS * 1000, queue: [] });
+        this.eventStats.created++;
         const refs =
           this.vendor.id === 'axis'
             ? `<wsa5:ReferenceParameters>` +
@@ -396,37 +452,105 @@ export class SimOnvifCamera {
             : this.svc(`${this.vendor.subscriptionPath}${id}`);
         return (
           `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference>` +
-          `<wsnt:CurrentTime>${new Date(this.now()).toISOString()}</wsnt:CurrentTime>` +
-          `<wsnt:TerminationTime>${term}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
+          `<wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime>` +
+          `<wsnt:TerminationTime>${new Date(now + lifeS * 1000).toISOString()}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
         );
       }
       case 'PullMessages':
+      case 'Renew':
       case 'Unsubscribe': {
-        const id =
-          this.vendor.id === 'axis'
-            ? tag(body, 'SubscriptionId')
-            : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
-        if (!id || !this.subs.has(id)) return undefined;
+        const sub = this.subscription(body, url);
+        if (!sub) return undefined;
         if (operation === 'Unsubscribe') {
-          this.subs.delete(id);
+          this.subs.delete(sub.id);
+          this.eventStats.unsubscribed++;
           return '<wsnt:UnsubscribeResponse/>';
         }
         const now = this.now();
-        const active = Math.floor(now / period) % 2 === 1;
-        const msg =
-          `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
-          `tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic>` +
-          `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed">` +
-          `<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/>` +
-          `<tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source>` +
-          `<tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
-        return (
-          `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
-          `<tev:TerminationTime>${new Date(now + 60_000).toISOString()}</tev:TerminationTime>${msg}</tev:PullMessagesResponse>`
-        );
+        if (operation === 'Renew') {
+          const lifeS = termSeconds(body, 'TerminationTime', now);
+          sub.expires = Date.now() + lifeS * 1000;
+          this.eventStats.renewed++;
+          return (
+            `<wsnt:RenewResponse><wsnt:TerminationTime>${new Date(now + lifeS * 1000).toISOString()}</wsnt:TerminationTime>` +
+            `<wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime></wsnt:RenewResponse>`
+          );
+        }
+        return this.pullResponse(sub, now);
       }
       default:
         return undefined;
     }
+  }
+
+  /** A live subscription named by the request (Axis: SubscriptionId header; others: the address path). */
+  private subscription(body: string, url: string): Sub | undefined {
+    const id =
+      this.vendor.id === 'axis'
+        ? tag(body, 'SubscriptionId')
+        : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
+    const sub = id ? this.subs.get(id) : undefined;
+    if (sub && sub.expires < Date.now()) {
+      this.subs.delete(sub.id);
+      return undefined;
+    }
+    return sub;
+  }
+
+  /** Messages due for `sub` now: a motion state change (toggling every motionPeriodMs) and queued ones; null when none. */
+  private due(sub: Sub, now: number): string | null {
+    const period = this.opts.motionPeriodMs ?? 1000;
+    const active = Math.floor(now / period) % 2 === 1;
+    const msgs = sub.queue.splice(0);
+    if (sub.motion !== active) {
+      const op = sub.motion === undefined ? 'Initialized' : 'Changed';
+      sub.motion = active;
+      msgs.unshift(
+        `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
+          `tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic>` +
+          `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="${op}">` +
+          `<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/>` +
+          `<tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source>` +
+          `<tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`,
+      );
+    }
+    return msgs.length ? msgs.join('') : null;
+  }
+
+  private pullResponse(sub: Sub, now: number): string {
+    return (
+      `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
+      `<tev:TerminationTime>${new Date(now + Math.max(0, sub.expires - Date.now())).toISOString()}</tev:TerminationTime>` +
+      `${this.due(sub, now) ?? ''}</tev:PullMessagesResponse>`
+    );
+  }
+
+  /**
+   * PullMessages as devices do it: answered at once when something is due, else held until something is
+   * or the request's Timeout (at most 10 s) passes. Returns false when the request is not a PullMessages.
+   */
+  private holdPull(body: string, url: string, send: (xml: string) => void): boolean {
+    if (op(body) !== 'PullMessages' || this.hostileEvents !== undefined) return false;
+    const sub = this.subscription(body, url);
+    if (!sub) return false;
+    const waitMs = Math.min(10_000, termSeconds(body, 'Timeout', 0) * 1000);
+    const end = Date.now() + waitMs;
+    const tick = (): void => {
+      if (this.closing || !this.subs.has(sub.id)) return send(wrap(this.vendor, this.pullResponse(sub, this.now())));
+      const now = this.now();
+      const msgs = this.due(sub, now);
+      if (msgs !== null || Date.now() >= end)
+        return send(
+          wrap(
+            this.vendor,
+            `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
+              `<tev:TerminationTime>${new Date(now + Math.max(0, sub.expires - Date.now())).toISOString()}</tev:TerminationTime>` +
+              `${msgs ?? ''}</tev:PullMessagesResponse>`,
+          ),
+        );
+      setTimeout(tick, 25);
+    };
+    tick();
+    return true;
   }
 }

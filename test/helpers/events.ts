@@ -59,7 +59,7 @@ export async function postWebhook(
       [WEBHOOK_HEADERS.signature]: signWebhook(src.secret, ts, body),
       ...o.headers,
     },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await res.text();
   let parsed: unknown = null;
