@@ -80,7 +80,7 @@ const KINDS: Array<[RegExp, OnvifEvent['kind'], string[]]> = [
     'intrusion',
     ['IsInside', 'ObjectsInside', 'State', 'active', 'state'],
   ],
-  [/Motion/i, 'motion', ['IsMotion', 'State', 'Motion', 'active', 'state']],
+  [/Motion|Sensor\/PIR/i, 'motion', ['IsMotion', 'State', 'Motion', 'active', 'state']],
 ];
 
 function classify(topic: string, data: Record<string, string>): Pick<OnvifEvent, 'kind' | 'active'> {
@@ -89,7 +89,9 @@ function classify(topic: string, data: Record<string, string>): Pick<OnvifEvent,
     const v = names.map((n) => data[n]).find((x) => x !== undefined);
     return v === undefined ? { kind } : { kind, active: v.toLowerCase() === 'true' || v === '1' };
   }
-  return { kind: 'other' };
+  // other topics with a boolean state (digital inputs, relays) keep it
+  const v = ['State', 'state', 'LogicalState', 'active'].map((n) => data[n]).find((x) => x !== undefined);
+  return v === undefined ? { kind: 'other' } : { kind: 'other', active: v.toLowerCase() === 'true' || v === '1' };
 }
 
 /** One wsnt:NotificationMessage → OnvifEvent; `fallback` is the time used when the message has none. */
