@@ -1,11 +1,12 @@
 // One simulated ONVIF camera: a node:http SOAP server (Device, Media, Media2, PTZ, Events) with checked auth.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
 import { fault, VENDORS, wrap, type Vendor } from './vendors';
 import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
+import { SimPullPoints } from './sim-pull-points';
 
 /** Options of one simulated camera. */
 export interface SimCameraOptions {
@@ -37,26 +38,6 @@ export interface SimCameraOptions {
   hostile?: HostileMode;
 }
 
-interface Sub {
-  id: string;
-  created: number;
-  /** When the subscription ends unless renewed (our clock), ms. */
-  expires: number;
-  /** The motion state last told to this subscription (undefined: none told yet). */
-  motion?: boolean;
-  /** Notifications injected by tests, waiting for the next PullMessages. */
-  queue: string[];
-}
-
-/** Seconds of an xs:duration "PT<n>S" / "PT<n>M", or of an absolute time from now; default 60. */
-function termSeconds(body: string, el: string, now: number): number {
-  const v = new RegExp(`<(?:[A-Za-z0-9_]+:)?${el}\\b[^>]*>([^<]*)<`).exec(body)?.[1]?.trim() ?? '';
-  const d = /^PT(\d+)([SM])$/.exec(v);
-  if (d) return Number(d[1]) * (d[2] === 'M' ? 60 : 1);
-  const t = Date.parse(v);
-  return Number.isFinite(t) ? Math.max(1, Math.round((t - now) / 1000)) : 60;
-}
-
 const op = (body: string): string =>
   /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
 const tag = (body: string, name: string): string | undefined =>
@@ -73,7 +54,6 @@ export class SimOnvifCamera {
   private vel = { x: 0, y: 0, z: 0 };
   private movedAt = Date.now();
   private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
-  private readonly subs = new Map<string, Sub>();
   private closing?: Promise<void>;
   private snapshot: LiveSnapshot;
   port = 0;
@@ -81,10 +61,8 @@ export class SimOnvifCamera {
   requests = 0;
   /** PTZ operations received (ContinuousMove, Stop, GotoPreset, …), oldest first; the last 100 are kept. */
   readonly ptzLog: string[] = [];
-  /** Event service counts (tests): subscriptions created, renewals, unsubscribes. */
-  readonly eventStats = { created: 0, renewed: 0, unsubscribed: 0 };
-  /** When set, PullMessages answers with this document instead (hostile event XML). */
-  hostileEvents?: string;
+  /** The Events service (PullPoint subscriptions). */
+  readonly events: SimPullPoints;
 
   constructor(readonly opts: SimCameraOptions) {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
@@ -98,6 +76,13 @@ export class SimOnvifCamera {
       rtsp.password = encodeURIComponent(opts.password);
     }
     this.snapshot = new LiveSnapshot({ rtspUrl: rtsp.toString() });
+    this.events = new SimPullPoints({
+      vendor: this.vendor,
+      svc: (p) => this.svc(p),
+      now: () => this.now(),
+      motionPeriodMs: opts.motionPeriodMs ?? 1000,
+      closed: () => this.closing !== undefined,
+    });
   }
 
   get xaddr(): string {
@@ -131,37 +116,38 @@ export class SimOnvifCamera {
 
   /** Subscriptions alive now. */
   get subscriptions(): number {
-    return this.subs.size;
+    return this.events.size;
+  }
+
+  /** Subscriptions created, renewals, unsubscribes. */
+  get eventStats(): SimPullPoints['stats'] {
+    return this.events.stats;
+  }
+
+  /** When set, PullMessages answers with this document instead (hostile event XML). */
+  get hostileEvents(): string | undefined {
+    return this.events.hostile;
+  }
+  set hostileEvents(doc: string | undefined) {
+    this.events.hostile = doc;
   }
 
   /**
    * Queues a notification for every live subscription (next PullMessages), e.g.
    * emitEvent('tns1:RuleEngine/LineDetector/Crossed', { ObjectId: '7' }).
    */
-  emitEvent(
-    topic: string,
-    data: Record<string, string>,
-    source: Record<string, string> = { VideoSourceConfigurationToken: 'VideoSource_1' },
-  ): void {
-    const items = (o: Record<string, string>) =>
-      Object.entries(o)
-        .map(([k, v]) => `<tt:SimpleItem Name="${k.replace(/[<&"]/g, '')}" Value="${v.replace(/[<&"]/g, '')}"/>`)
-        .join('');
-    const msg = (now: number) =>
-      `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${topic}</wsnt:Topic>` +
-      `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed">` +
-      `<tt:Source>${items(source)}</tt:Source><tt:Data>${items(data)}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
-    for (const sub of this.subs.values()) sub.queue.push(msg(this.now()));
+  emitEvent(topic: string, data: Record<string, string>, source?: Record<string, string>): void {
+    this.events.emit(topic, data, source);
   }
 
   /** Every subscription ends now, as if the device dropped them (PullMessages then faults). */
   dropSubscriptions(): void {
-    this.subs.clear();
+    this.events.clear();
   }
 
   /** Starts again on the same port after close() (a camera coming back, its subscriptions forgotten). */
   async restart(): Promise<void> {
-    this.subs.clear();
+    this.events.clear();
     await this.close();
     this.closing = undefined;
     this.snapshot = this.snapshot.reopened();
@@ -258,7 +244,7 @@ export class SimOnvifCamera {
         send(200, this.hostileEvents);
         return;
       }
-      if (this.holdPull(body, req.url ?? '/', (xml) => send(200, xml))) return;
+      if (this.events.hold(body, req.url ?? '/', (xml) => send(200, xml))) return;
       const out = this.answer(operation, body, req.url ?? '/');
       if (out === undefined)
         send(
@@ -367,7 +353,7 @@ export class SimOnvifCamera {
       default:
         return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation)
           ? this.answerPtz(operation, body)
-          : this.answerEvents(operation, body, url);
+          : this.events.answer(operation, body, url);
     }
   }
 
@@ -431,126 +417,5 @@ export class SimOnvifCamera {
       default:
         return undefined;
     }
-  }
-
-  private answerEvents(operation: string, body: string, url: string): string | undefined {
-    switch (operation) {
-      case 'CreatePullPointSubscription': {
-        const id = randomUUID().slice(0, 8);
-        const now = this.now();
-        const lifeS = termSeconds(body, 'InitialTerminationTime', now);
-        this.subs.set(id, { id, created: Date.now(), expires: Date.now() + lifeS * 1000, queue: [] });
-        this.eventStats.created++;
-        const refs =
-          this.vendor.id === 'axis'
-            ? `<wsa5:ReferenceParameters>` +
-              `<dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${id}</dom0:SubscriptionId></wsa5:ReferenceParameters>`
-            : '';
-        const addr =
-          this.vendor.id === 'axis'
-            ? this.svc(this.vendor.paths.events)
-            : this.svc(`${this.vendor.subscriptionPath}${id}`);
-        return (
-          `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference>` +
-          `<wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime>` +
-          `<wsnt:TerminationTime>${new Date(now + lifeS * 1000).toISOString()}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
-        );
-      }
-      case 'PullMessages':
-      case 'Renew':
-      case 'Unsubscribe': {
-        const sub = this.subscription(body, url);
-        if (!sub) return undefined;
-        if (operation === 'Unsubscribe') {
-          this.subs.delete(sub.id);
-          this.eventStats.unsubscribed++;
-          return '<wsnt:UnsubscribeResponse/>';
-        }
-        const now = this.now();
-        if (operation === 'Renew') {
-          const lifeS = termSeconds(body, 'TerminationTime', now);
-          sub.expires = Date.now() + lifeS * 1000;
-          this.eventStats.renewed++;
-          return (
-            `<wsnt:RenewResponse><wsnt:TerminationTime>${new Date(now + lifeS * 1000).toISOString()}</wsnt:TerminationTime>` +
-            `<wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime></wsnt:RenewResponse>`
-          );
-        }
-        return this.pullResponse(sub, now);
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  /** A live subscription named by the request (Axis: SubscriptionId header; others: the address path). */
-  private subscription(body: string, url: string): Sub | undefined {
-    const id =
-      this.vendor.id === 'axis'
-        ? tag(body, 'SubscriptionId')
-        : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
-    const sub = id ? this.subs.get(id) : undefined;
-    if (sub && sub.expires < Date.now()) {
-      this.subs.delete(sub.id);
-      return undefined;
-    }
-    return sub;
-  }
-
-  /** Messages due for `sub` now: a motion state change (toggling every motionPeriodMs) and queued ones; null when none. */
-  private due(sub: Sub, now: number): string | null {
-    const period = this.opts.motionPeriodMs ?? 1000;
-    const active = Math.floor(now / period) % 2 === 1;
-    const msgs = sub.queue.splice(0);
-    if (sub.motion !== active) {
-      const op = sub.motion === undefined ? 'Initialized' : 'Changed';
-      sub.motion = active;
-      msgs.unshift(
-        `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
-          `tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic>` +
-          `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="${op}">` +
-          `<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/>` +
-          `<tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source>` +
-          `<tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`,
-      );
-    }
-    return msgs.length ? msgs.join('') : null;
-  }
-
-  private pullResponse(sub: Sub, now: number): string {
-    return (
-      `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
-      `<tev:TerminationTime>${new Date(now + Math.max(0, sub.expires - Date.now())).toISOString()}</tev:TerminationTime>` +
-      `${this.due(sub, now) ?? ''}</tev:PullMessagesResponse>`
-    );
-  }
-
-  /**
-   * PullMessages as devices do it: answered at once when something is due, else held until something is
-   * or the request's Timeout (at most 10 s) passes. Returns false when the request is not a PullMessages.
-   */
-  private holdPull(body: string, url: string, send: (xml: string) => void): boolean {
-    if (op(body) !== 'PullMessages' || this.hostileEvents !== undefined) return false;
-    const sub = this.subscription(body, url);
-    if (!sub) return false;
-    const waitMs = Math.min(10_000, termSeconds(body, 'Timeout', 0) * 1000);
-    const end = Date.now() + waitMs;
-    const tick = (): void => {
-      if (this.closing || !this.subs.has(sub.id)) return send(wrap(this.vendor, this.pullResponse(sub, this.now())));
-      const now = this.now();
-      const msgs = this.due(sub, now);
-      if (msgs !== null || Date.now() >= end)
-        return send(
-          wrap(
-            this.vendor,
-            `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
-              `<tev:TerminationTime>${new Date(now + Math.max(0, sub.expires - Date.now())).toISOString()}</tev:TerminationTime>` +
-              `${msgs ?? ''}</tev:PullMessagesResponse>`,
-          ),
-        );
-      setTimeout(tick, 25);
-    };
-    tick();
-    return true;
   }
 }
