@@ -145,6 +145,10 @@ export class SourceService {
   ): Promise<IngestResult[]> {
     const s = await this.webhookSource(sourceId);
     verifyWebhook(s.secret!, h, body, { windowS: this.opts.webhookWindowS });
+    if (h.eventId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(h.eventId))
+      throw new ValidationError('events: X-Cloudeye-Event-Id must be 1 to 128 printable ASCII characters', [
+        { path: 'headers.x-cloudeye-event-id', message: 'printable ASCII without spaces, at most 128' },
+      ]);
     const settings = s.rec.settings as { point?: string; cameraId?: string; utcOffsetMinutes?: number };
     const inputs = adapt(s.rec.format as SourceFormat, body, settings);
     if (!inputs.length)

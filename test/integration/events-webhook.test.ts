@@ -110,6 +110,15 @@ describe('events: webhook ingest', function () {
       401,
       /not an enabled webhook source/,
     ],
+    [
+      'an idempotency key of 200 characters',
+      () =>
+        postWebhook(t, src, anpr('x9').replace('"id":"x9",', ''), {
+          headers: { [WEBHOOK_HEADERS.eventId]: 'k'.repeat(200) },
+        }),
+      400,
+      /X-Cloudeye-Event-Id/,
+    ],
     ['malformed JSON', () => postWebhook(t, src, '{"kind": "anpr",'), 400, /malformed JSON/],
     ['a "__proto__" key', () => postWebhook(t, src, '{"__proto__": {"x": 1}, "kind": "custom"}'), 400, /__proto__/],
     [
