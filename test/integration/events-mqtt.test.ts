@@ -1,7 +1,7 @@
 // MQTT sources on real brokers: QoS 1 events stored, garbage counted and dropped, a broker restart recovered without loss.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,11 +29,21 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20
 class Broker {
   private proc?: ChildProcess;
   readonly dir = mkdtempSync(path.join(tmpdir(), 'ce-mqtt-'));
-  constructor(readonly port: number) {
-    writeFileSync(
-      path.join(this.dir, 'm.conf'),
-      `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`,
-    );
+  /** `user`: the broker wants this user name and password, anonymous clients are refused. */
+  constructor(
+    readonly port: number,
+    user?: { username: string; password: string },
+  ) {
+    let conf = `listener ${port} 127.0.0.1\npersistence false\n`;
+    if (user) {
+      const pw = path.join(this.dir, 'passwd');
+      execFileSync('mosquitto_passwd', ['-b', '-c', pw, user.username, user.password]);
+      // mosquitto started as root reads it as the mosquitto user
+      chmodSync(this.dir, 0o755);
+      chmodSync(pw, 0o644);
+      conf += `allow_anonymous false\npassword_file ${pw}\n`;
+    } else conf += 'allow_anonymous true\n';
+    writeFileSync(path.join(this.dir, 'm.conf'), conf);
   }
   async start(): Promise<void> {
     this.proc = spawn('mosquitto', ['-c', path.join(this.dir, 'm.conf')], { stdio: 'ignore' });
@@ -136,6 +146,41 @@ describe('events: MQTT sources', function () {
     await until('all 100 stored', async () => (await countEvents(t, { source_id: src.id })) === 100);
     assert.equal(sub().stats.connects, 2);
     await pub.endAsync();
+  });
+
+  it('per-source broker credentials, sealed at rest: right ones subscribe, wrong ones are refused and logged', async () => {
+    const secure = new Broker(await freePort(), { username: 'gw', password: 's3cret-pw' });
+    await secure.start();
+    try {
+      const url = `mqtt://127.0.0.1:${secure.port}`;
+      const good = await addSource(t, w.admin, {
+        kind: 'mqtt',
+        name: 'secure',
+        settings: { url, topics: ['ce/s'] },
+        credentials: { username: 'gw', password: 's3cret-pw' },
+      });
+      const row = await t.gw.db.knex('event_sources').where({ id: good.id }).first();
+      assert.ok(row.credentials_enc && !row.credentials_enc.includes('s3cret-pw'), 'sealed');
+      const listed = await t.api('GET', '/api/v1/event-sources', { token: w.admin });
+      assert.ok(!listed.text.includes('s3cret-pw'));
+      await until('subscribed with credentials', () => subscriber(good.id)?.stats.subscribed === 1);
+      const bad = await addSource(t, w.admin, {
+        kind: 'mqtt',
+        name: 'wrong-pw',
+        settings: { url, topics: ['ce/s'] },
+        credentials: { username: 'gw', password: 'nope' },
+      });
+      await until('refusal logged', () => logs.some((l) => l.includes(`MQTT source ${bad.id}: Connection refused`)));
+      assert.equal(subscriber(bad.id)!.connected, false);
+      const pub = await mqtt.connectAsync(url, { username: 'gw', password: 's3cret-pw' });
+      await pub.publishAsync('ce/s', alarm('sec-1'), { qos: 1 });
+      await until('stored', async () => (await countEvents(t, { source_id: good.id })) === 1);
+      await pub.endAsync();
+      for (const id of [good.id, bad.id]) await t.api('DELETE', `/api/v1/event-sources/${id}`, { token: w.admin });
+    } finally {
+      await secure.kill();
+      rmSync(secure.dir, { recursive: true, force: true });
+    }
   });
 
   it('the machine-wide Mosquitto on 127.0.0.1:1883 works as a source; removing the source stops its subscriber', async () => {
