@@ -18,14 +18,11 @@ export class MqttSources {
   ) {}
 
   async start(): Promise<void> {
+    // the subscriber exists when the source's registration returns
     this.unsubscribe = this.sources.onChange((s, removed) => {
       if (s.kind !== 'mqtt' || this.closed) return;
       if (removed) void this.stop(s.id);
-      else
-        void this.sources.running('mqtt').then((all) => {
-          const found = all.find((x) => x.rec.id === s.id);
-          if (found && !this.closed) this.add(found.rec, found.credentials);
-        });
+      else if (s.enabled) this.add(s, this.sources.credentialsOf(s));
     });
     for (const { rec, credentials } of await this.sources.running('mqtt')) this.add(rec, credentials);
   }

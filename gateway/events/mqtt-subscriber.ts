@@ -35,8 +35,15 @@ export class MqttSubscriber {
 
   constructor(private readonly o: MqttSubscriberOptions) {}
 
+  private subscribedNow = false;
+
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** Connected, and the broker acknowledged the subscriptions on this connection. */
+  get ready(): boolean {
+    return this.connected && this.subscribedNow;
   }
 
   start(): void {
@@ -67,8 +74,10 @@ export class MqttSubscriber {
             `events: MQTT source ${this.o.sourceId}: broker refused ${refused.map((g) => g.topic).join(', ')}`,
           );
         this.stats.subscribed++;
+        this.subscribedNow = true;
       });
     });
+    c.on('close', () => (this.subscribedNow = false));
     c.on('error', (err) => this.o.log('warn', `events: MQTT source ${this.o.sourceId}: ${err.message}`));
   }
 

@@ -96,13 +96,18 @@ export class SourceService {
     return (await this.repo.sources(this.scope(p))).map(publicSource);
   }
 
+  /** A source's broker credentials, opened. */
+  credentialsOf(rec: EventSourceRecord): { username: string; password: string } | null {
+    return this.box.openCredentials(rec.credentialsEnc);
+  }
+
   /** Every source of a kind with its credentials opened (the subscribers' wiring). */
   async running(
     kind: SourceKind,
   ): Promise<Array<{ rec: EventSourceRecord; credentials: { username: string; password: string } | null }>> {
     return (await this.repo.sources(null, kind))
       .filter((s) => s.enabled)
-      .map((rec) => ({ rec, credentials: this.box.openCredentials(rec.credentialsEnc) }));
+      .map((rec) => ({ rec, credentials: this.credentialsOf(rec) }));
   }
 
   async remove(p: Principal, id: number): Promise<void> {
