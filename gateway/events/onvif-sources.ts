@@ -33,6 +33,8 @@ export class OnvifSources {
     private readonly sources: SourceService,
     private readonly ingest: EventIngest,
     private readonly cameras: () => Promise<OnvifCameraRef[]>,
+    /** May the source post events for the camera (its department sees it)? Others are not subscribed. */
+    private readonly may: (source: EventSourceRecord, cameraId: string) => boolean,
     private readonly timing: PullPointTiming,
     private readonly log: (level: 'info' | 'warn' | 'error', msg: string) => void,
   ) {}
@@ -54,9 +56,18 @@ export class OnvifSources {
   private async addSource(rec: EventSourceRecord): Promise<void> {
     const listed = Array.isArray(rec.settings.cameraIds) ? (rec.settings.cameraIds as unknown[]).map(String) : [];
     const all = await this.cameras();
-    const chosen = listed.length
-      ? all.filter((c) => listed.includes(c.id))
-      : all.filter((c) => c.departmentId === rec.departmentId && c.events);
+    const chosen = (
+      listed.length
+        ? all.filter((c) => listed.includes(c.id))
+        : all.filter((c) => c.departmentId === rec.departmentId && c.events)
+    ).filter((c) => {
+      if (this.may(rec, c.id)) return true;
+      this.log(
+        'warn',
+        `events: ONVIF source ${rec.id} may not take events of camera ${c.id} (not visible to its department)`,
+      );
+      return false;
+    });
     const sender = this.sources.sender(rec);
     for (const cam of chosen) {
       const key = `${rec.id}:${cam.id}`;

@@ -1,5 +1,6 @@
 // Wiring of events: the write queue, ingest, search, sources and points, partitions, MQTT and ONVIF subscribers.
 import type { Config } from '../../config/load';
+import { sourcePrincipal } from '../auth/policy';
 import type { Database } from '../db/database';
 import { EventsRepo } from '../db/events-repo';
 import { EventSourcesRepo } from '../db/event-sources-repo';
@@ -94,6 +95,10 @@ export async function buildEvents(
           credentials: auth.box.openCredentials(cam.credentialsEnc),
           events: Boolean(cam.capabilities.events),
         })),
+    (rec, cameraId) => {
+      const cam = directory.lookup(cameraId);
+      return cam !== undefined && access.can(sourcePrincipal(rec), 'post-event', cam);
+    },
     c.onvif,
     log,
   );

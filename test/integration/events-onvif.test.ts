@@ -19,6 +19,7 @@ describe('events: ONVIF PullPoint sources', function () {
   const cams: SimOnvifCamera[] = [];
   const ids: string[] = [];
   let src: number;
+  const logs: string[] = [];
 
   before(async () => {
     for (const [i, vendor] of (['hikvision', 'axis'] as const).entries()) {
@@ -37,9 +38,10 @@ describe('events: ONVIF PullPoint sources', function () {
       await c.start();
       cams.push(c);
     }
-    t = await startTestGateway({
-      events: { onvif: { terminationS: 10, pullWaitS: 1, timeoutMs: 3000, backoffMs: [200, 1000] } },
-    });
+    t = await startTestGateway(
+      { events: { onvif: { terminationS: 10, pullWaitS: 1, timeoutMs: 3000, backoffMs: [200, 1000] } } },
+      { onLog: (_l, m) => logs.push(m) },
+    );
     w = await eventWorld(t);
     const net = await t.api('POST', '/api/v1/networks', {
       token: w.admin,
@@ -148,4 +150,24 @@ describe('events: ONVIF PullPoint sources', function () {
       await until('subscribed again', () => cams[0]!.eventStats.created > created);
       assert.ok((await countEvents(t, { camera_id: ids[0] })) >= stored);
     });
+
+  it('a source of another department naming these cameras is not subscribed to them', async () => {
+    const created = cams.map((c) => c.eventStats.created);
+    const other = await addSource(t, w.city, {
+      kind: 'onvif',
+      name: 'police-cams',
+      departmentId: t.departments.police,
+      settings: { cameraIds: ids },
+    });
+    await until('refusal logged', () =>
+      logs.some((l) => l.includes(`ONVIF source ${other.id} may not take events of camera ${ids[1]}`)),
+    );
+    for (const id of ids) assert.equal(t.gw.services.events.onvif.get(other.id, id), undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      cams.map((c) => c.eventStats.created),
+      created,
+      'the cameras were not touched',
+    );
+  });
 });
