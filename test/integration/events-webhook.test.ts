@@ -1,5 +1,6 @@
 // Webhook ingest on a real gateway: signatures, replay window, idempotency, bad payloads and locations, each a clear 4xx.
 import assert from 'node:assert/strict';
+import { io } from 'socket.io-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, countEvents, eventWorld, postWebhook, type EventWorld } from '../helpers/events';
 import { WEBHOOK_HEADERS } from '../../gateway/events/webhook-signature';
@@ -211,5 +212,34 @@ describe('events: webhook ingest', function () {
       (await t.api('POST', '/api/v1/events', { token: w.admin, body: { cameraId: w.foreign, type: 'x' } })).status,
       404,
     );
+  });
+
+  it('every stored event with a camera is pushed after its commit to the sockets that may see the camera', async () => {
+    await t.addUser('evurban', 'operator', 'urban');
+    const sockets = [w.admin, await t.login('evurban')].map((token) =>
+      io(t.base, { path: '/socket.io', auth: { token }, transports: ['websocket'] }),
+    );
+    try {
+      const got: string[][] = [[], []];
+      await Promise.all(sockets.map((s) => new Promise((r) => s.on('connect', () => r(null)))));
+      sockets.forEach((s, i) =>
+        s.on('camera:event', (e: { id: string; type: string }) => got[i]!.push(`${e.type}:${e.id}`)),
+      );
+      const body = JSON.stringify({
+        kind: 'camera',
+        location: { cameraId: w.own },
+        camera: { event: 'tamper', topic: 'x/Tamper', active: true },
+      });
+      const r = await postWebhook(t, src, body);
+      assert.equal(r.status, 200, r.text);
+      const want = `camera.tamper:${r.body.events[0].id}`;
+      const end = Date.now() + 5000;
+      while (!got[0]!.includes(want) && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+      assert.deepEqual(got[0], [want], 'the camera owner is told');
+      await new Promise((res) => setTimeout(res, 300));
+      assert.deepEqual(got[1], [], 'another department is not');
+    } finally {
+      for (const s of sockets) s.close();
+    }
   });
 });
