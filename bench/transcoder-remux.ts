@@ -1,10 +1,6 @@
 // Remux overhead for the transcoder bench: supervised ffmpeg vs raw ffmpeg with the same arguments, over many streams and enough CPU ticks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { watch } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { buildFfmpegArgs } from '../transcoder/ffmpeg-args';
-import { readPlaylist } from '../transcoder/hls-files';
 import type { Supervisor, StreamSpec, TranscoderOptions } from '../transcoder/index';
 import { SOURCE_FD } from '../transcoder/source-input';
 import { procStat, rssKb, sleep } from './transcoder-proc';
@@ -14,44 +10,43 @@ export const TICK_S = 0.01;
 
 /** A raw ffmpeg started by hand with the supervisor's own arguments. */
 export interface RawRun {
-  /** Milliseconds from spawn to a playable playlist. */
+  /** Milliseconds from spawn to the first fragment (moof + mdat) on its stdout. */
   ms: number;
   pid: number;
   stop: () => Promise<void>;
 }
 
-/** Spawns ffmpeg by hand with the supervisor's own arguments; resolves once its playlist is playable. */
-export async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>, dir: string): Promise<RawRun> {
-  await mkdir(dir, { recursive: true });
+/**
+ * Spawns ffmpeg by hand with the supervisor's own arguments; resolves at the first fragment on its
+ * stdout (a copy starts at a keyframe), read with a bare box scan and drained after.
+ */
+export async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptions>): Promise<RawRun> {
   const t0 = performance.now();
-  const cmd = buildFfmpegArgs(spec, o, dir);
-  const child: ChildProcess = spawn(o.ffmpegPath, cmd.args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const cmd = buildFfmpegArgs(spec, o);
+  const child: ChildProcess = spawn(o.ffmpegPath, cmd.args, { stdio: ['ignore', 'pipe', 'ignore', 'pipe'] });
   // the camera URL goes on the pipe the arguments name, as the supervisor's worker sends it
   const source = child.stdio[SOURCE_FD] as NodeJS.WritableStream | null;
   source?.on('error', () => undefined);
   source?.end(cmd.sourceScript);
   const closed = new Promise<void>((r) => child.once('close', () => r()));
-  // ffmpeg's own playlist: the raw run has no publisher
   const ms = await new Promise<number>((resolve, reject) => {
-    let busy = false;
-    const check = async (): Promise<void> => {
-      if (busy) return;
-      busy = true;
-      const info = await readPlaylist(dir, 'ffmpeg.m3u8');
-      busy = false;
-      if (info) {
-        w.close();
-        clearInterval(poll);
-        resolve(performance.now() - t0);
+    let buf = Buffer.alloc(0);
+    let done = false;
+    child.stdout?.on('data', (c: Buffer) => {
+      if (done) return;
+      buf = Buffer.concat([buf, c]);
+      for (let p = 0; p + 8 <= buf.length;) {
+        const size = buf.readUInt32BE(p);
+        if (size < 8 || p + size > buf.length) break;
+        if (buf.toString('latin1', p + 4, p + 8) === 'mdat') {
+          done = true;
+          buf = Buffer.alloc(0);
+          return resolve(performance.now() - t0);
+        }
+        p += size;
       }
-    };
-    const w = watch(dir, () => void check());
-    const poll = setInterval(() => void check(), 250);
-    child.once('exit', (c) => {
-      w.close();
-      clearInterval(poll);
-      reject(new Error(`raw ffmpeg exited ${c}`));
     });
+    child.once('exit', (c) => !done && reject(new Error(`raw ffmpeg exited ${c}`)));
   });
   return {
     ms,
@@ -59,7 +54,6 @@ export async function rawColdStart(spec: StreamSpec, o: Required<TranscoderOptio
     stop: async () => {
       child.kill('SIGINT');
       await closed;
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -74,7 +68,7 @@ export interface RemuxFigures {
   oursCpuS: number;
   /** The same for the raw ffmpegs. */
   rawCpuS: number;
-  /** CPU seconds of this (the supervising) process over the window: watch, publish, touch. */
+  /** CPU seconds of this (the supervising) process over the window: fMP4 reading, hub, touch. */
   supervisorCpuS: number;
   /** Median over the window of the summed RSS of each arm, kB. */
   oursRssKb: number;
@@ -99,7 +93,6 @@ const rssOf = (pids: number[]): number => pids.reduce((n, p) => n + (rssKb(p) ??
 export async function measureRemux(
   sup: Supervisor,
   spec: (i: number) => StreamSpec,
-  root: string,
   o: { first: number; streams: number; minCpuS: number; minWindowS: number; maxWindowS: number },
 ): Promise<RemuxFigures> {
   const opts = sup.options as Required<TranscoderOptions>;
@@ -110,10 +103,10 @@ export async function measureRemux(
   const keep = setInterval(() => keys.forEach((k) => sup.touch(k)), 1000);
   // as the supervisor does, a raw run refused once (the simulated cameras refuse a few of many
   // simultaneous connects) is retried
-  const startRaw = async (s: StreamSpec, k: number): Promise<RawRun> => {
+  const startRaw = async (s: StreamSpec): Promise<RawRun> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await rawColdStart(s, opts, path.join(root, `raw-cpu-${k}-${attempt}`));
+        return await rawColdStart(s, opts);
       } catch (err) {
         if (attempt >= 3) throw err;
       }
@@ -126,7 +119,7 @@ export async function measureRemux(
     // died in the window in both runs (a burst of 40 cold starts stalled the simulated cameras'
     // running sessions past -timeout; the supervisor restarts its own, a raw run just exits)
     const gotOurs = await Promise.allSettled(ours.map((s) => sup.acquire(s)));
-    const started = await Promise.allSettled(raws.map(startRaw));
+    const started = await Promise.allSettled(raws.map((s) => startRaw(s)));
     acquired = gotOurs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     rawRuns = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = [...gotOurs, ...started].find((r) => r.status === 'rejected');

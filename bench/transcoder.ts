@@ -1,5 +1,5 @@
 // Transcoder benchmark: cold/warm start, remux overhead vs raw ffmpeg, 100 concurrent streams, fan-out.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +62,7 @@ export async function run(opts: BenchOptions): Promise<void> {
         return () => sup.stop(r.key);
       };
       const startRaw = async (): Promise<() => Promise<void>> => {
-        const r = await rawColdStart(spec(b), o, path.join(root, `raw${k}`));
+        const r = await rawColdStart(spec(b), o);
         raw.push(r.ms);
         return r.stop;
       };
@@ -93,7 +93,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     // used 6-7 ticks: the ratio moved by 1/6 with one tick). A remuxing ffmpeg uses ~0.2 % of a
     // core here: 40 streams reach 2.5 s in ~30 s.
     const minCpuS = quick ? 0.2 : TICK_S / 0.004;
-    const rx = await measureRemux(sup, spec, root, {
+    const rx = await measureRemux(sup, spec, {
       first: 10,
       streams: quick ? 4 : 40,
       minCpuS,
@@ -122,24 +122,27 @@ export async function run(opts: BenchOptions): Promise<void> {
     const results = await Promise.allSettled(keys.map((_, i) => sup.acquire(spec(i))));
     results.forEach((r, i) => r.status === 'rejected' && broken.add(keys[i] ?? ''));
     sup.on('state', onState);
-    const lastChange = new Map<string, { mtime: number; at: number }>();
+    // each stream's fragment flow, seen through a tap of its hub
+    const lastFragment = new Map<string, number>();
     const maxGap = new Map<string, number>();
     const t0 = performance.now();
+    const removers = keys.flatMap((k) => {
+      const hub = sup.hub(k);
+      if (!hub) return [];
+      const seen = (): void => {
+        const now = performance.now();
+        maxGap.set(k, Math.max(maxGap.get(k) ?? 0, now - (lastFragment.get(k) ?? t0)));
+        lastFragment.set(k, now);
+      };
+      return [hub.addTap({ init: () => undefined, fragment: seen, end: () => undefined })];
+    });
     while (performance.now() - t0 < holdS * 1000) {
-      const now = performance.now();
-      await Promise.all(
-        keys.map(async (k) => {
-          sup.touch(k);
-          const file = sup.resolveFile(k, 'index.m3u8');
-          const st = file ? await stat(file).catch(() => null) : null;
-          const prev = lastChange.get(k);
-          if (st && (!prev || st.mtimeMs !== prev.mtime)) lastChange.set(k, { mtime: st.mtimeMs, at: now });
-          const since = now - (lastChange.get(k)?.at ?? t0);
-          maxGap.set(k, Math.max(maxGap.get(k) ?? 0, since));
-        }),
-      );
+      for (const k of keys) sup.touch(k);
       await sleep(500);
     }
+    const end = performance.now();
+    for (const k of keys) maxGap.set(k, Math.max(maxGap.get(k) ?? Infinity, end - (lastFragment.get(k) ?? t0)));
+    removers.forEach((r) => r());
     sup.off('state', onState);
     const ok = keys.filter((k) => !broken.has(k) && (maxGap.get(k) ?? Infinity) <= o.stallTimeoutS * 1000).length;
     opts.log(`bench concurrent_streams ${ok} streams`);
@@ -149,21 +152,16 @@ export async function run(opts: BenchOptions): Promise<void> {
     const viewers = 200;
     const fanKey = 'cam2.main';
     const counted = new Set<number>();
-    let reads = 0;
     const viewer = async (): Promise<void> => {
       await sup.acquire(spec(2));
+      // a viewer: a sink of the hub that takes everything at once
+      const a = sup.hub(fanKey)?.attach({ write: () => undefined, bufferedBytes: () => 0, close: () => undefined });
       const until = performance.now() + (quick ? 2000 : 5000);
       while (performance.now() < until) {
-        sup.touch(fanKey);
-        const f = sup.resolveFile(fanKey, 'index.m3u8');
-        if (f)
-          await readFile(f, 'utf8').then(
-            () => reads++,
-            () => undefined,
-          );
         for (const p of ffmpegChildren()) counted.add(p);
         await sleep(200 + Math.random() * 100);
       }
+      a?.detach();
     };
     await Promise.all(Array.from({ length: viewers }, viewer));
     opts.log(`bench fanout_ffmpeg_count ${counted.size} processes`);

@@ -44,6 +44,9 @@ export const configSchema = z.strictObject({
           ),
       )
       .max(256),
+    allowedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: "http(s)://host[:port]"'))
+      .max(64),
   }),
   transcoder: z.strictObject({
     ffmpegPath: z.string().min(1),
@@ -52,6 +55,7 @@ export const configSchema = z.strictObject({
     maxWorkers: posInt,
     maxTranscodes: z.number().int().min(0),
     segmentSeconds: positive,
+    partSeconds: positive,
     listSize: posInt,
     stallTimeoutS: positive,
     rtspTimeoutS: positive,
@@ -63,6 +67,13 @@ export const configSchema = z.strictObject({
     audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
     grabTimeoutS: positive,
     maxGrabs: posInt,
+    hub: z.strictObject({
+      skipAboveBytes: posInt,
+      closeAfterMs: posInt,
+      maxGopBytes: posInt,
+      replaySeconds: positive,
+      maxReplayBytes: posInt,
+    }),
   }),
   discovery: z.strictObject({
     probeRepeats: z.number().int().min(1).max(10),

@@ -14,6 +14,7 @@ import type { DeviceService } from './devices/device-service';
 import type { HealthService } from './health/health-service';
 import type { Realtime } from './realtime/realtime';
 import type { StreamService } from './streams/stream-service';
+import type { LiveViewers } from './streams/live-viewers';
 import type { Supervisor } from '../transcoder/index';
 import type { ApiRouter } from './http/api-router';
 import type { createApp } from './http/app';
@@ -57,6 +58,8 @@ export interface Gateway {
     health: HealthService;
     realtime: Realtime;
     streams: StreamService;
+    /** WebSocket viewers of live streams. */
+    live: LiveViewers;
     supervisor: Supervisor;
     events: EventParts;
   };
@@ -153,6 +156,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         health,
         realtime: rt,
         streams: streamParts.streams,
+        live: streamParts.live,
         supervisor,
         events,
       },

@@ -1,14 +1,10 @@
-// Pure construction of the ffmpeg argument array (and its setpriv wrapper) for one stream.
-import path from 'node:path';
+// Pure construction of the ffmpeg argument arrays (and their setpriv wrapper): a camera pull, a derived H.264 transcode.
 import type { TranscoderOptions } from './options';
-import { buildSourceInput } from './source-input';
-import { needsTranscode, validateSpec, type StreamSpec } from './stream-spec';
+import { buildSourceInput, type ProbeWindow } from './source-input';
+import { pullTranscodes, validateSpec, type StreamSpec } from './stream-spec';
 
 /** The options buildFfmpegArgs reads. */
-export type FfmpegArgOptions = Pick<
-  TranscoderOptions,
-  'segmentSeconds' | 'listSize' | 'rtspTimeoutS' | 'maxHeight' | 'audio'
->;
+export type FfmpegArgOptions = Pick<TranscoderOptions, 'segmentSeconds' | 'rtspTimeoutS' | 'maxHeight' | 'audio'>;
 
 /** An ffmpeg invocation: arguments (no secret in them) and the source script fed on SOURCE_FD. */
 export interface FfmpegCommand {
@@ -17,114 +13,114 @@ export interface FfmpegCommand {
   sourceScript: string;
 }
 
-/** Per-run values: a restarted worker continues the segment numbering with a new init file. */
-export interface RunNumbers {
-  /** Run number of this stream, 0 for the first spawn; names the init file `init<generation>.mp4`. */
-  generation: number;
-  /** Number of the first segment written (`seg<startNumber>.m4s`) and the playlist's media sequence. */
-  startNumber: number;
-}
+/**
+ * The output of every streaming ffmpeg: fragmented MP4 on stdout, one fragment (moof+mdat) per frame.
+ * - empty_moov: the init segment (ftyp+moov, no samples) is written as soon as the header is, before
+ *   any frame; default_base_moof: each fragment is self-contained (what MSE and the HLS parts want).
+ * - frag_every_frame: the mp4 muxer closes a fragment at every packet, the lowest latency it offers
+ *   (ffmpeg 5.1's movenc writes a sample once it knows its duration, i.e. when the next frame arrives:
+ *   one frame interval, ~40–66 ms, is the floor; frag_keyframe would hold a whole GOP, -frag_duration
+ *   only coarser pieces). Measured here: the first keyframe fragment leaves ffmpeg ~0.25–0.3 s after
+ *   spawn on a 1 s-GOP camera that starts its stream with a keyframe (see source-input.ts).
+ * - -flush_packets 1: every fragment is written to the pipe at once, not held in avio's 32 KiB buffer.
+ * No progress report: the fragments themselves are the liveness signal (stall = none for stallTimeoutS).
+ */
+export const FMP4_PIPE_OUTPUT: readonly string[] = Object.freeze([
+  '-f',
+  'mp4',
+  '-movflags',
+  'empty_moov+default_base_moof+frag_every_frame',
+  '-flush_packets',
+  '1',
+  'pipe:1',
+]);
 
-/** Playlist file name inside a stream directory (published by SegmentPublisher, served). */
-export const PLAYLIST_NAME = 'index.m3u8';
-/** The playlist ffmpeg writes; never served (see SegmentPublisher). */
-export const FFMPEG_PLAYLIST_NAME = 'ffmpeg.m3u8';
-/** Init segment name of a run. */
-export const initName = (generation: number): string => `init${generation}.mp4`;
-/** Segment file name pattern handed to ffmpeg (%d = sequence number). */
-export const SEGMENT_PATTERN = 'seg%d.m4s';
+/** ffmpeg's report options: level-tagged lines (info names the input's codecs), no stats on stderr. */
+const REPORT = ['-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats'];
 
 /**
- * The ffmpeg arguments (without the executable) that read `spec` over RTSP/TCP and write a live
- * fMP4 HLS playlist `outDir/ffmpeg.m3u8` (published as index.m3u8 by SegmentPublisher), and the source
- * script that names the camera (read by ffmpeg on a pipe, so no credential is in the command line).
- * Pure: same input, same output. Validates the spec first
- * (throws TranscoderInputError). H.264 is copied; H.265 is copied (tag hvc1) when passthroughH265,
- * else it and every other codec are transcoded to H.264 (libx264 veryfast/zerolatency, a keyframe
- * every segmentSeconds, height capped at maxHeight). Audio: AAC copied; others dropped, or
- * transcoded to AAC when options.audio = 'transcode'; unknown (undefined) audio is only taken
- * (transcoded, optional map) under 'transcode'.
+ * The ffmpeg arguments (without the executable) that pull `spec` over RTSP/TCP and write fragmented
+ * MP4 to stdout (FMP4_PIPE_OUTPUT), and the source script naming the camera (read by ffmpeg on a
+ * pipe, so no credential is in the command line). Pure: same input, same output. Validates the spec
+ * first (throws TranscoderInputError). H.264 is copied; H.265 is copied tagged hvc1 (viewers without
+ * H.265 get a derived output, see buildDerivedH264Args); every other codec is transcoded to H.264
+ * (libx264 veryfast/zerolatency, a keyframe every segmentSeconds, height capped at maxHeight).
+ * Audio: AAC copied; others dropped, or transcoded to AAC when options.audio = 'transcode'; unknown
+ * (undefined) audio is only taken (transcoded, optional map) under 'transcode'.
  */
 export function buildFfmpegArgs(
   spec: StreamSpec,
   options: FfmpegArgOptions,
-  outDir: string,
-  run: RunNumbers = { generation: 0, startNumber: 0 },
+  probe: ProbeWindow = 'small',
 ): FfmpegCommand {
   const s = validateSpec(spec);
   const audio = audioPlan(s.audioCodec, options.audio);
-  const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none' });
-  // info: the input report names the codec the camera really sends (the worker keeps only errors as such)
-  const args = [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'level+info',
-    '-nostats',
-    '-progress',
-    'pipe:1',
-    ...input.args,
-  ];
-  args.push('-map', '0:v:0');
+  const input = buildSourceInput(s, { rtspTimeoutS: options.rtspTimeoutS, videoOnly: audio === 'none', probe });
+  const args = [...REPORT, ...input.args, '-map', '0:v:0'];
   if (audio !== 'none') args.push('-map', '0:a:0?');
-  if (!needsTranscode(s)) {
+  if (!pullTranscodes(s.codec)) {
     args.push('-c:v', 'copy');
     if (s.codec === 'h265' || s.codec === 'hevc') args.push('-tag:v', 'hvc1');
-  } else {
-    const gop = String(options.segmentSeconds);
-    args.push(
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-tune',
-      'zerolatency',
-      '-profile:v',
-      'high',
-      '-pix_fmt',
-      'yuv420p',
-      '-vf',
-      `scale=-2:'min(ih,${Math.floor(options.maxHeight)})'`,
-      '-force_key_frames',
-      `expr:gte(t,n_forced*${gop})`,
-      '-sc_threshold',
-      '0',
-    );
-  }
+  } else args.push(...h264Encode(options));
   if (audio === 'copy') args.push('-c:a', 'copy');
   if (audio === 'aac') args.push('-c:a', 'aac', '-b:a', '64k', '-ac', '1');
-  const flags = ['delete_segments', 'omit_endlist', 'independent_segments'];
-  if (run.generation > 0) flags.push('discont_start');
-  args.push(
-    '-f',
-    'hls',
-    '-hls_segment_type',
-    'fmp4',
-    '-hls_time',
-    hlsTime(options.segmentSeconds),
-    '-hls_list_size',
-    String(options.listSize),
-    '-hls_flags',
-    flags.join('+'),
-    '-start_number',
-    String(run.startNumber),
-    '-hls_fmp4_init_filename',
-    initName(run.generation),
-    '-hls_segment_filename',
-    path.join(outDir, SEGMENT_PATTERN),
-    path.join(outDir, FFMPEG_PLAYLIST_NAME),
-  );
+  args.push(...FMP4_PIPE_OUTPUT);
   return { args, sourceScript: input.script };
 }
 
 /**
- * ffmpeg cuts a segment at the first keyframe at least hls_time after the first timestamped packet;
- * the first packet of an RTSP pull (the keyframe) has none, so with a GOP of exactly segmentSeconds
- * the first segment would end at the second keyframe, a GOP later (measured: first playlist after
- * 2.36 s at 1, 1.26 s at 0.9). 90 % of the length still cuts later segments at every GOP boundary.
+ * The ffmpeg arguments of a derived output: the fragmented MP4 of an H.265 pull on stdin (init, then
+ * fragments from a keyframe on) transcoded to H.264 fragmented MP4 on stdout, as buildFfmpegArgs
+ * transcodes; audio copied. Only the pipe protocol: this ffmpeg never talks to a camera.
  */
-function hlsTime(segmentSeconds: number): string {
-  return String(Math.round(segmentSeconds * 0.9 * 1000) / 1000);
+export function buildDerivedH264Args(options: Pick<FfmpegArgOptions, 'segmentSeconds' | 'maxHeight'>): string[] {
+  return [
+    ...REPORT,
+    '-protocol_whitelist',
+    'pipe',
+    '-f',
+    'mp4',
+    // the init segment names the codec and its parameters: nothing to probe (see source-input.ts)
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '1',
+    '-fpsprobesize',
+    '0',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    ...h264Encode(options),
+    '-c:a',
+    'copy',
+    ...FMP4_PIPE_OUTPUT,
+  ];
+}
+
+/** libx264 for live viewing: low latency, a keyframe every segmentSeconds (HLS segments cut there), height capped. */
+function h264Encode(options: Pick<FfmpegArgOptions, 'segmentSeconds' | 'maxHeight'>): string[] {
+  const gop = String(options.segmentSeconds);
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'high',
+    '-pix_fmt',
+    'yuv420p',
+    '-vf',
+    `scale=-2:'min(ih,${Math.floor(options.maxHeight)})'`,
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${gop})`,
+    '-sc_threshold',
+    '0',
+  ];
 }
 
 type AudioPlan = 'none' | 'copy' | 'aac';

@@ -52,8 +52,6 @@ export function buildFrameGrabArgs(
       '-loglevel',
       'error',
       '-nostats',
-      '-progress',
-      'pipe:1',
       '-skip_frame',
       'nokey',
       ...input.args,
@@ -64,31 +62,32 @@ export function buildFrameGrabArgs(
 }
 
 /**
- * The ffmpeg arguments that write the first keyframe of `inFile` — a running stream's init segment
- * followed by its newest media segment, written by the grabber itself — as a JPEG to `outFile`.
- * Only the `file` protocol and the mp4 demuxer: nothing from a camera reaches this command line.
- * Both paths must be absolute (throws TranscoderInputError otherwise).
+ * The ffmpeg arguments that write the first keyframe of the fragmented MP4 on stdin — a running pull's
+ * init segment and its newest keyframe fragment, fed by the grabber — as a JPEG to `outFile`. Only
+ * the pipe protocol and the mp4 demuxer on the input: nothing from a camera reaches this command
+ * line. `outFile` must be absolute (throws TranscoderInputError otherwise).
  */
-export function buildOutputGrabArgs(inFile: string, outFile: string): string[] {
-  for (const f of [inFile, outFile])
-    if (!path.isAbsolute(f) || /[\u0000-\u001f]/.test(f))
-      throw new TranscoderInputError(`transcoder: grab file ${JSON.stringify(f)} must be an absolute path`);
+export function buildOutputGrabArgs(outFile: string): string[] {
+  if (!path.isAbsolute(outFile) || /[\u0000-\u001f]/.test(outFile))
+    throw new TranscoderInputError(`transcoder: grab file ${JSON.stringify(outFile)} must be an absolute path`);
   return [
     '-nostdin',
     '-hide_banner',
     '-loglevel',
     'error',
     '-nostats',
-    '-progress',
-    'pipe:1',
     '-protocol_whitelist',
-    'file',
+    'pipe',
     '-f',
     'mp4',
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '1',
     '-skip_frame',
     'nokey',
     '-i',
-    `file:${inFile}`,
+    'pipe:0',
     ...jpegOut(outFile),
   ];
 }

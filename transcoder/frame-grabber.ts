@@ -1,10 +1,9 @@
 // Frame grabs: one supervised ffmpeg per (camera, profile) that writes a single JPEG, bounded, timed out, reaped.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
 import { buildSpawnCommand } from './ffmpeg-args';
 import { buildFrameGrabArgs, buildOutputGrabArgs, type GrabSpec } from './frame-grab-args';
-import { readPlaylist, resolveStreamFile } from './hls-files';
 import type { TranscoderOptions } from './options';
 import { streamKey, validateSpec, type StreamKey } from './stream-spec';
 import { FfmpegWorker } from './worker';
@@ -18,6 +17,9 @@ export type FrameGrabberOptions = Required<Pick<TranscoderOptions, GrabKeys>> & 
 
 /** Largest JPEG accepted from ffmpeg, bytes (a 4K frame at the best quality is ~3 MB). */
 export const MAX_GRAB_BYTES = 16 * 1024 * 1024;
+
+/** A grab's ffmpeg: its arguments, the source script (camera grabs) or the bytes fed on stdin (output grabs). */
+type GrabCommand = { args: string[]; sourceScript?: string; stdin?: Buffer };
 
 const isJpeg = (b: Buffer): boolean => b.length > 4 && b[0] === 0xff && b[1] === 0xd8;
 
@@ -55,7 +57,7 @@ export class FrameGrabber {
    */
   grab(spec: GrabSpec): Promise<Buffer> {
     let key: StreamKey;
-    let args: { args: string[]; sourceScript?: string };
+    let args: GrabCommand;
     const file = path.join(this.opts.dir, `${++this.seq}.jpg`);
     try {
       const s = validateSpec({ ...spec, audioCodec: null });
@@ -68,23 +70,19 @@ export class FrameGrabber {
   }
 
   /**
-   * One JPEG of the newest segment of running stream `key`, whose HLS output is in `hlsDir/key`: the
-   * picture its viewers are being sent, at the stream's resolution, without a connection to the
-   * camera. Same limits and errors as grab(); TranscoderGrabError when the playlist lists no segment
-   * or the segment rotated away meanwhile.
+   * One JPEG of the first keyframe in `fmp4` (a running pull's init segment and keyframe fragment)
+   * fed to a grab ffmpeg's stdin: the picture its viewers are being sent, at the stream's
+   * resolution, without a connection to the camera. Same limits and errors as grab().
    */
-  grabOutput(hlsDir: string, key: StreamKey): Promise<Buffer> {
-    const n = ++this.seq;
-    const input = path.join(this.opts.dir, `${n}.mp4`);
-    const file = path.join(this.opts.dir, `${n}.jpg`);
-    return this.track(key, async () => {
-      try {
-        await writeFile(input, await this.newestSegment(hlsDir, key));
-        return await this.run(key, { args: buildOutputGrabArgs(input, file) }, file);
-      } finally {
-        await rm(input, { force: true });
-      }
-    });
+  grabOutput(key: StreamKey, fmp4: Buffer): Promise<Buffer> {
+    const file = path.join(this.opts.dir, `${++this.seq}.jpg`);
+    let args: string[];
+    try {
+      args = buildOutputGrabArgs(file);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.track(key, () => this.run(key, { args, stdin: fmp4 }, file));
   }
 
   /** Stops every running grab (their callers get TranscoderStateError) and waits for them. Idempotent. */
@@ -111,32 +109,17 @@ export class FrameGrabber {
     return jpeg;
   }
 
-  private spawn(command: { args: string[]; sourceScript?: string }): FfmpegWorker {
+  private spawn(command: GrabCommand): FfmpegWorker {
     const cmd = buildSpawnCommand(this.opts.ffmpegPath, this.opts.setprivPath, command.args);
-    return new FfmpegWorker(cmd.file, cmd.args, command.sourceScript);
-  }
-
-  /** The init segment and the newest media segment of stream `key`, one after the other (a playable fMP4). */
-  private async newestSegment(hlsDir: string, key: StreamKey): Promise<Buffer> {
-    const list = await readPlaylist(path.join(hlsDir, key));
-    const seg = list?.segments[list.segments.length - 1];
-    const initFile = list?.initUri ? resolveStreamFile(hlsDir, key, list.initUri) : null;
-    const segFile = seg ? resolveStreamFile(hlsDir, key, seg) : null;
-    if (!initFile || !segFile)
-      throw new TranscoderGrabError(`transcoder: stream ${key} lists no segment to grab`, key, false);
-    try {
-      return Buffer.concat([await readFile(initFile), await readFile(segFile)]);
-    } catch (err) {
-      throw new TranscoderGrabError(
-        `transcoder: segment ${seg} of stream ${key} is gone (${(err as Error).message})`,
-        key,
-        false,
-      );
-    }
+    const w = new FfmpegWorker(cmd.file, cmd.args, command.sourceScript, {
+      stdin: command.stdin ? 'pipe' : 'ignore',
+    });
+    w.stdin?.end(command.stdin);
+    return w;
   }
 
   /** Spawns ffmpeg with `args`, waits (at most grabTimeoutS) and reads the JPEG it wrote to `file`. */
-  private async run(key: StreamKey, args: { args: string[]; sourceScript?: string }, file: string): Promise<Buffer> {
+  private async run(key: StreamKey, args: GrabCommand, file: string): Promise<Buffer> {
     if (this.closed) throw new TranscoderStateError(`transcoder: frame grab of ${key} stopped: closing`);
     const worker = this.spawn(args);
     this.workers.set(key, worker);

@@ -1,6 +1,7 @@
 // Transcoder options: the `transcoder:` section of config/default.yaml plus a few test hooks.
 import type { Config } from '../config/schema';
 import { TranscoderInputError } from './errors';
+import type { HubLimits } from './fanout/types';
 
 /** Audio policy: copy AAC and drop others, always drop, or transcode non-AAC to AAC. */
 export type AudioPolicy = 'aac-or-drop' | 'drop' | 'transcode';
@@ -12,19 +13,21 @@ export type TranscoderConfig = Config['transcoder'];
 export interface TranscoderOptions {
   /** ffmpeg executable, name on PATH or absolute path. Default "ffmpeg". */
   ffmpegPath: string;
-  /** Directory holding one sub-directory per stream; stale stream dirs are removed at start(). */
+  /** Scratch directory of frame grabs (emptied at start()); nothing of the live streams is written to disk. */
   hlsDir: string;
-  /** Stop a stream when not touched for this many seconds. Default 30. */
+  /** Stop an output when not touched, with no viewer and nothing subscribed, for this many seconds. Default 30. */
   idleTimeoutS: number;
-  /** Most streams (ffmpeg workers, running or in backoff) on this node. Default 150. */
+  /** Most outputs (ffmpeg workers: camera pulls and derived transcodes, running or in backoff) on this node. Default 150. */
   maxWorkers: number;
-  /** Most of those that transcode rather than remux. Default 4. */
+  /** Most of those that transcode rather than remux (pulls of MJPEG and others, H.264 derived from H.265). Default 4. */
   maxTranscodes: number;
   /** HLS target segment duration, seconds (also the GOP of transcoded output). Default 1. */
   segmentSeconds: number;
+  /** LL-HLS partial segment target, seconds. Default 0.25. */
+  partSeconds: number;
   /** Segments listed in the live playlist. Default 6. */
   listSize: number;
-  /** No new segment for this many seconds (or none this long after spawn) → stalled → restart. Default 10. */
+  /** No fragment for this many seconds (or no keyframe this long after spawn) → stalled → restart. Default 10. */
   stallTimeoutS: number;
   /** RTSP socket I/O timeout handed to ffmpeg, seconds. Default 5. */
   rtspTimeoutS: number;
@@ -49,6 +52,8 @@ export interface TranscoderOptions {
   grabTimeoutS?: number;
   /** Most frame grabs running at once on this node (beyond: TranscoderCapacityError). Default 8. */
   maxGrabs?: number;
+  /** Bounds of every output's hub (viewers' backpressure, keyframe cache, instant replay); missing keys: defaults. */
+  hub?: Partial<HubLimits>;
 }
 
 /** Defaults: the values shipped in config/default.yaml. */
@@ -59,7 +64,15 @@ export const DEFAULT_TRANSCODER_OPTIONS: Readonly<Required<TranscoderOptions>> =
   maxWorkers: 150,
   maxTranscodes: 4,
   segmentSeconds: 1,
+  partSeconds: 0.25,
   listSize: 6,
+  hub: Object.freeze<HubLimits>({
+    skipAboveBytes: 2 * 1024 * 1024,
+    closeAfterMs: 5000,
+    maxGopBytes: 16 * 1024 * 1024,
+    replaySeconds: 30,
+    maxReplayBytes: 48 * 1024 * 1024,
+  }),
   stallTimeoutS: 10,
   rtspTimeoutS: 5,
   backoffInitialMs: 500,
@@ -77,6 +90,7 @@ const POSITIVE: Array<keyof TranscoderOptions> = [
   'idleTimeoutS',
   'maxWorkers',
   'segmentSeconds',
+  'partSeconds',
   'listSize',
   'stallTimeoutS',
   'rtspTimeoutS',
@@ -91,7 +105,18 @@ const POSITIVE: Array<keyof TranscoderOptions> = [
 
 /** Fills defaults and checks ranges; throws TranscoderInputError naming the key and value. */
 export function resolveOptions(partial: Partial<TranscoderOptions>): Required<TranscoderOptions> {
-  const o: Required<TranscoderOptions> = { ...DEFAULT_TRANSCODER_OPTIONS, ...stripUndefined(partial) };
+  const o: Required<TranscoderOptions> = {
+    ...DEFAULT_TRANSCODER_OPTIONS,
+    ...stripUndefined(partial),
+    hub: { ...DEFAULT_TRANSCODER_OPTIONS.hub, ...stripUndefined(partial.hub ?? {}) },
+  };
+  for (const [k, v] of Object.entries(o.hub))
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw new TranscoderInputError(`transcoder: option hub.${k} = ${JSON.stringify(v)}: must be a positive number`);
+  if (o.partSeconds > o.segmentSeconds)
+    throw new TranscoderInputError(
+      `transcoder: option partSeconds = ${o.partSeconds}: must not exceed segmentSeconds (${o.segmentSeconds})`,
+    );
   for (const k of POSITIVE) {
     const v = o[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)

@@ -14,7 +14,12 @@ export interface SourceInputOptions {
   rtspTimeoutS: number;
   /** Ask the camera for video only (`allowed_media_types video`). Default false. */
   videoOnly?: boolean;
+  /** 'small' (default): the click path's probe window; 'wide': the fallback after a run failed before its first fragment. */
+  probe?: ProbeWindow;
 }
+
+/** How much ffmpeg probes a source before its output starts (see PROBE). */
+export type ProbeWindow = 'small' | 'wide';
 
 /** The input half of an ffmpeg command: its arguments (no secret in them) and the script fed on SOURCE_FD. */
 export interface SourceInput {
@@ -24,12 +29,21 @@ export interface SourceInput {
   script: string;
 }
 
-// Measured on ffmpeg 5.1 against the simulated cameras: 32 KiB / 0.5 s opens h264, h265 and MJPEG
-// (4 KiB never opens MJPEG: a frame is larger); defaults (5 MB / 5 s) cost ~0.7 s more on h264 copy.
-/** ffmpeg's probesize for a source, bytes. */
-export const PROBE_SIZE = '32768';
-/** ffmpeg's analyzeduration for a source, µs. */
-export const ANALYZE_US = '500000';
+// The codec is known from registration and the RTSP SDP carries the parameter sets (sprop-*), so
+// ffmpeg needs no probing to copy or decode: ffmpeg's probe window sets most of the time to the
+// first fragment. Measured on ffmpeg 5.1 against the simulated 640×360 cameras (spawn → first
+// keyframe fragment on the pipe, median of 5, a keyframe at once): probesize 32 KiB /
+// analyzeduration 0.5 s 836 ms, 32 KiB / 0.1 s 469 ms, 32 B / 1 µs 282 ms, plus fpsprobesize 0
+// 253 ms; h264 and h265 copy and MJPEG → H.264 all open with it and report their real size.
+// analyzeduration 0 would mean ffmpeg's 5 s default, hence 1 µs. Both the concat demuxer and the
+// RTSP demuxer inside it probe, so both get the window. A camera that sends its parameter sets only
+// in band may need more: after a run fails before its first fragment, the next run probes 'wide'
+// (the former 32 KiB / 0.5 s, which opens MJPEG with 4 KiB frames too).
+/** probesize (bytes), analyzeduration (µs) and fpsprobesize (frames) of each probe window. */
+export const PROBE: Readonly<Record<ProbeWindow, { size: string; analyzeUs: string; fpsFrames: string }>> = {
+  small: { size: '32', analyzeUs: '1', fpsFrames: '0' },
+  wide: { size: '32768', analyzeUs: '500000', fpsFrames: '-1' },
+};
 
 /** Quotes a value for an ffconcat line: single quotes, an embedded ' written as '\''. */
 export function ffconcatQuote(value: string): string {
@@ -47,6 +61,7 @@ export function buildSourceInput(
   options: SourceInputOptions,
 ): SourceInput {
   const url = sourceUrlWithCredentials(spec);
+  const probe = PROBE[options.probe ?? 'small'];
   const tls = /^rtsps:/.test(url);
   const args = [
     '-protocol_whitelist',
@@ -56,9 +71,11 @@ export function buildSourceInput(
     '-safe',
     '0',
     '-probesize',
-    PROBE_SIZE,
+    probe.size,
     '-analyzeduration',
-    ANALYZE_US,
+    probe.analyzeUs,
+    '-fpsprobesize',
+    probe.fpsFrames,
     '-i',
     `pipe:${SOURCE_FD}`,
   ];
@@ -67,8 +84,9 @@ export function buildSourceInput(
     `file ${ffconcatQuote(url)}`,
     'option rtsp_transport tcp',
     `option timeout ${Math.round(options.rtspTimeoutS * 1_000_000)}`,
-    `option probesize ${PROBE_SIZE}`,
-    `option analyzeduration ${ANALYZE_US}`,
+    `option probesize ${probe.size}`,
+    `option analyzeduration ${probe.analyzeUs}`,
+    `option fpsprobesize ${probe.fpsFrames}`,
   ];
   if (options.videoOnly === true) lines.push('option allowed_media_types video');
   return { args, script: `${lines.join('\n')}\n` };

@@ -22,12 +22,16 @@ export interface StreamSpec {
   password?: string;
 }
 
-/** Identifies one stream: `${cameraId}.${profile}` (also its directory name under hlsDir). */
+/**
+ * Identifies one output: `${cameraId}.${profile}` for what the camera pull emits, `${cameraId}.${profile}.h264`
+ * for the H.264 derived from an H.265 pull (see outputKey).
+ */
 export type StreamKey = string;
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TOKEN = /^[a-z0-9_]{1,32}$/;
 const KEY = /^[A-Za-z0-9_-]{1,64}\.(main|sub)$/;
+const OUTPUT_KEY = /^[A-Za-z0-9_-]{1,64}\.(main|sub)(\.h264)?$/;
 // Not dangerous without a shell, but never legitimate in a camera URL: reject rather than pass on.
 const FORBIDDEN_CHARS = /[\u0000-\u0020\u007f-\uffff|`$<>\\"'{}^]/;
 
@@ -41,7 +45,22 @@ export function isStreamKey(key: string): boolean {
   return KEY.test(key);
 }
 
-/** True when the spec's video is transcoded to H.264 (counts against maxTranscodes). */
+/** The key of an output of (cameraId, profile): the pull's own (`h264` false) or the H.264 derived from it. */
+export function outputKey(cameraId: string, profile: Profile, h264: boolean): StreamKey {
+  return h264 ? `${streamKey(cameraId, profile)}.h264` : streamKey(cameraId, profile);
+}
+
+/** True when `key` has the shape produced by outputKey for a valid camera id. */
+export function isOutputKey(key: string): boolean {
+  return OUTPUT_KEY.test(key);
+}
+
+/** True when a pull of a camera sending `codec` transcodes it to H.264 itself: anything but H.264 and H.265. */
+export function pullTranscodes(codec: string): boolean {
+  return !['h264', 'h265', 'hevc'].includes(codec);
+}
+
+/** True when a viewer of the spec gets H.264 transcoded from the source (pulled or derived; counts against maxTranscodes). */
 export function needsTranscode(spec: Pick<StreamSpec, 'codec' | 'passthroughH265'>): boolean {
   if (spec.codec === 'h264') return false;
   if ((spec.codec === 'h265' || spec.codec === 'hevc') && spec.passthroughH265 === true) return false;

@@ -1,98 +1,60 @@
-// The supervisor: one shared ffmpeg per (camera, profile), started on demand, bounded, restarted, reaped.
+// The supervisor: one camera pull per (camera, profile) feeding a hub, derived H.264 on demand, bounded, restarted, reaped.
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscoderCapacityError, TranscoderGrabError, TranscoderStateError } from './errors';
-import { PLAYLIST_NAME } from './ffmpeg-args';
+import { TranscoderGrabError, TranscoderStateError } from './errors';
+import type { StreamRef, SupervisorEvents } from './events';
+import type { StreamHub } from './fanout/stream-hub';
 import type { GrabSpec } from './frame-grab-args';
 import { FrameGrabber } from './frame-grabber';
-import { removeStaleStreamDirs, resolveStreamFile } from './hls-files';
+import { HlsPackager } from './hls/hls-packager';
+import { normalizeCodec } from './input-report';
 import { resolveOptions, type TranscoderOptions } from './options';
-import { Stream, type StreamInfo, type StreamState } from './stream';
-import { needsTranscode, streamKey, validateSpec, type Profile, type StreamKey, type StreamSpec } from './stream-spec';
-
-/** Identifies the stream an event is about. */
-export interface StreamRef {
-  key: StreamKey;
-  cameraId: string;
-  profile: Profile;
-}
-
-/** `state`: a stream changed state. Every stream ends with exactly one `stopped`. */
-export interface StreamStateEvent extends StreamRef {
-  state: StreamState;
-  previous: StreamState | null;
-  /** Why: ffmpeg's last error line, "idle", "no new segment for 10 s", "attempt 3 in 2000 ms", … */
-  reason: string;
-  /** Pid of the current ffmpeg (starting/live/stalled), else null. */
-  pid: number | null;
-  /** Consecutive failed runs so far. */
-  failures: number;
-}
-
-/** `failing`: failuresBeforeOffline runs in a row failed; from now on retried at backoffMaxMs only. */
-export interface StreamFailingEvent extends StreamRef {
-  failures: number;
-  reason: string;
-  /** Delay before the next attempt, milliseconds. */
-  retryInMs: number;
-}
-
-/** `recovered`: a failing stream is live again. */
-export interface StreamRecoveredEvent extends StreamRef {
-  /** Milliseconds between the `failing` event and now. */
-  downForMs: number;
-}
-
-/** `log`: one ffmpeg stderr line (loglevel error), passwords masked. */
-export interface StreamLogEvent extends StreamRef {
-  line: string;
-}
-
-/** `codec`: ffmpeg's input report names another video codec than the registered one. */
-export interface StreamCodecEvent extends StreamRef {
-  /** Codec the stream was acquired with (normalized: h265, not hevc). */
-  registered: string;
-  /** Codec the camera sends, from ffmpeg's input report. */
-  actual: string;
-  /** True when the run was redone (copy ↔ transcode, or another copied codec); false: transcoded either way. */
-  restarted: boolean;
-}
-
-/** The events of a Supervisor (typed EventEmitter map). */
-export interface SupervisorEvents {
-  state: [StreamStateEvent];
-  failing: [StreamFailingEvent];
-  recovered: [StreamRecoveredEvent];
-  log: [StreamLogEvent];
-  codec: [StreamCodecEvent];
-}
+import { checkCapacity } from './pull/capacity';
+import { CameraPull } from './pull/camera-pull';
+import { DerivedH264 } from './pull/derived-h264';
+import type { SupervisedOutput } from './pull/output';
+import type { OutputHooks, OutputRef, StreamInfo, StreamState } from './pull/types';
+import { outputKey, pullTranscodes, streamKey, validateSpec, type StreamKey, type StreamSpec } from './stream-spec';
 
 /** What grab() resolves with: the JPEG and where the picture came from. */
 export interface GrabResult {
   jpeg: Buffer;
-  /** 'stream-output': the newest segment of the running stream; 'camera': a new connection to the camera. */
+  /** 'stream-output': the newest keyframe of the running pull; 'camera': a new connection to the camera. */
   from: 'stream-output' | 'camera';
 }
 
 /** What acquire() resolves with. */
 export interface AcquireResult {
+  /** Output key the viewer is served from: hub(key), hls(key). */
   key: StreamKey;
-  /** Absolute path of the live playlist (lists at least one playable segment when resolved). */
-  playlistPath: string;
-  /** True when this call started the stream (cold), false when it joined a running one. */
+  /** Key of the camera pull behind it. */
+  pullKey: StreamKey;
+  /** True when this call started the pull or the derived output (cold), false when it joined running ones. */
   started: boolean;
+  /** Video codec the viewer gets. */
+  codec: 'h264' | 'h265';
+  /** True when that video is transcoded (by the pull, for MJPEG and others, or by the derived output). */
+  transcoded: boolean;
 }
 
 /**
- * Supervises ffmpeg workers turning RTSP cameras into fMP4 HLS, one per (cameraId, profile)
- * shared by every viewer. Lifecycle: `new Supervisor(opts)` → `await start()` → acquire/touch/
- * resolveFile … → `await close()`. Reports through events (see SupervisorEvents).
+ * Supervises ffmpeg workers turning RTSP cameras into fragmented MP4 in memory: one pull per
+ * (cameraId, profile), the only connection to the camera, shared by every output (viewers through
+ * the hub, HLS, snapshots). Lifecycle: `new Supervisor(opts)` → `await start()` → acquire/hub/touch …
+ * → `await close()`. Reports through events (see SupervisorEvents).
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Resolved options (defaults of config/default.yaml filled in). */
   readonly options: Readonly<Required<TranscoderOptions>>;
-  private readonly streams = new Map<StreamKey, Stream>();
+  private readonly outputs = new Map<StreamKey, SupervisedOutput>();
+  /** Each output's LL-HLS packager (a tap of its hub), created with it, closed when it stops. */
+  private readonly packagers = new Map<SupervisedOutput, HlsPackager>();
+  /**
+   * Per pull key: whether the camera splits pictures, as its last pull showed. A cold start of a camera
+   * not seen yet holds its first keyframe one frame (to rejoin a split one); later ones need not.
+   */
+  private readonly splitPictures = new Map<StreamKey, boolean>();
   private readonly hlsDir: string;
   private phase: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private tickTimer: NodeJS.Timeout | null = null;
@@ -104,15 +66,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.options = resolveOptions(options);
     this.hlsDir = path.resolve(this.options.hlsDir);
-    // not a stream key (no dot), so neither served nor taken for a stale stream directory
     this.grabber = new FrameGrabber({ ...this.options, dir: path.join(this.hlsDir, 'grabs') });
   }
 
-  /** Creates hlsDir, removes stale stream directories left by an earlier process, starts the watchdog. */
+  /** Creates the grabs' scratch directory (emptied), starts the watchdog. */
   async start(): Promise<void> {
     if (this.phase !== 'new') throw new TranscoderStateError(`transcoder: start() called when ${this.phase}`);
     await mkdir(this.hlsDir, { recursive: true });
-    await removeStaleStreamDirs(this.hlsDir);
     await this.grabber.start();
     this.phase = 'started';
     const every = Math.min(1000, Math.max(100, this.options.stallTimeoutS * 250));
@@ -121,58 +81,85 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Makes sure the stream of `spec` runs and resolves once its playlist lists a playable segment
-   * (immediately when already live). Counts as a touch. Concurrent calls for one cold stream share
-   * one ffmpeg. Rejects with TranscoderInputError (bad spec/URL, nothing spawned),
-   * TranscoderCapacityError (maxWorkers/maxTranscodes reached; has retryAfterS),
-   * TranscoderStartError (two runs in a row failed or stalled before their first segment — one
-   * quick retry absorbs transient refusals — or the camera is failing; has retryAfterS when known) or TranscoderStateError (not started / closed).
-   * A running stream keeps the spec it was started with until it stops.
+   * Makes sure the output a viewer of `spec` gets runs, and resolves at its first keyframe fragment
+   * (at once when live). The pull copies H.264/H.265; a viewer without H.265 (passthroughH265 false)
+   * of a camera that sends H.265 gets `<cam>.<profile>.h264`, derived from the pull by a second
+   * ffmpeg (the camera still sees one session). Counts as a touch. Concurrent calls share one pull.
+   * Rejects with TranscoderInputError (bad spec/URL, nothing spawned), TranscoderCapacityError
+   * (maxWorkers/maxTranscodes reached; has retryAfterS), TranscoderStartError (two runs in a row
+   * failed or stalled before their first keyframe, or the camera is failing; has retryAfterS when
+   * known) or TranscoderStateError (not started / closed). A running pull keeps its spec until it stops.
    */
   async acquire(spec: StreamSpec): Promise<AcquireResult> {
-    if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: acquire() when ${this.phase}`);
+    this.assertStarted('acquire');
     const s = validateSpec(spec);
-    const key = streamKey(s.cameraId, s.profile);
-    let stream = this.streams.get(key);
-    // a stream being stopped is replaced once it is gone
-    while (stream?.isClosing) {
-      await stream.close('');
-      if (this.streams.get(key) === stream) this.streams.delete(key);
-      if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: acquire() when ${this.phase}`);
-      stream = this.streams.get(key);
-    }
+    const pullKey = streamKey(s.cameraId, s.profile);
+    const wantsH264 = s.passthroughH265 !== true;
+    await this.settle(pullKey);
+    let pull = this.running(pullKey);
     let started = false;
-    if (!stream) {
-      this.checkCapacity(s);
-      stream = new Stream(key, s, path.join(this.hlsDir, key), this.options, this.hooks);
-      this.streams.set(key, stream);
-      stream.start();
+    if (!pull) {
+      const registered = normalizeCodec(s.codec);
+      // a viewer without H.265 of an H.265 camera needs a derived transcode: refused before the pull starts
+      checkCapacity(
+        [...this.outputs.values()],
+        pullTranscodes(registered) || (registered === 'h265' && wantsH264),
+        this.options,
+      );
+      pull = this.add(new CameraPull(s, this.options, this.hooks, this.splitPictures.get(pullKey) ?? null));
       started = true;
     }
-    stream.touch();
-    await stream.waitLive();
-    return { key, playlistPath: path.join(stream.dir, PLAYLIST_NAME), started };
+    pull.touch();
+    await pull.waitLive();
+    const codec = pull.hub.init?.videoCodec ?? 'h264';
+    if (codec === 'h264' || !wantsH264) return { key: pullKey, pullKey, started, codec, transcoded: pull.transcode };
+    const key = outputKey(s.cameraId, s.profile, true);
+    await this.settle(key);
+    let derived = this.running(key);
+    if (!derived) {
+      if (!(pull instanceof CameraPull) || pull.isClosing)
+        throw new TranscoderStateError(`transcoder: ${pullKey} stopped while starting ${key}`);
+      checkCapacity([...this.outputs.values()], true, this.options);
+      derived = this.add(new DerivedH264(pull, this.options, this.hooks));
+      started = true;
+    }
+    derived.touch();
+    await derived.waitLive();
+    return { key, pullKey, started, codec: 'h264', transcoded: true };
+  }
+
+  /** The hub of output `key` (live viewers attach here), or undefined when it does not run. */
+  hub(key: StreamKey): StreamHub | undefined {
+    const o = this.outputs.get(key);
+    return o && !o.isClosing ? o.hub : undefined;
+  }
+
+  /** The LL-HLS packager of output `key` (playlist, segments and parts from memory), or undefined when it does not run. */
+  hls(key: StreamKey): HlsPackager | undefined {
+    const o = this.outputs.get(key);
+    return o && !o.isClosing ? this.packagers.get(o) : undefined;
   }
 
   /**
    * One JPEG of what camera `spec.cameraId`'s `spec.profile` shows now, at the camera's resolution.
-   * While that stream is live here and copied (not transcoded, so not scaled), the first keyframe of
-   * its newest segment (`from: 'stream-output'`: what its viewers are sent, no connection to the
-   * camera); otherwise, or when that fails, one keyframe grabbed from the camera (`from: 'camera'`). Supervised like the workers (see FrameGrabber: the
-   * spec is validated and the command line built as for a stream, dies with this process, killed
-   * after grabTimeoutS, at most maxGrabs at once). Rejects with TranscoderInputError,
-   * TranscoderCapacityError, TranscoderGrabError or TranscoderStateError.
+   * While its pull is live and copies (not scaled), decoded from the pull's newest keyframe (init +
+   * keyframe fragment on a grab ffmpeg's stdin: `from: 'stream-output'`, no connection to the
+   * camera); otherwise, or when that fails, one keyframe grabbed from the camera (`from: 'camera'`).
+   * Supervised like the workers (FrameGrabber: dies with this process, killed after grabTimeoutS, at
+   * most maxGrabs at once). Rejects with TranscoderInputError, TranscoderCapacityError,
+   * TranscoderGrabError or TranscoderStateError.
    */
   async grab(spec: GrabSpec): Promise<GrabResult> {
-    if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: grab() when ${this.phase}`);
+    this.assertStarted('grab');
     const s = validateSpec({ ...spec, audioCodec: null });
-    const key = streamKey(s.cameraId, s.profile);
-    const live = this.streams.get(key);
-    if (live && live.state === 'live' && !live.isClosing && !live.transcode) {
+    const pull = this.outputs.get(streamKey(s.cameraId, s.profile));
+    const kf = pull && pull.state === 'live' && !pull.isClosing && !pull.transcode ? pull.hub.keyframe() : null;
+    if (pull && kf) {
       try {
-        return { jpeg: await this.grabber.grabOutput(this.hlsDir, key), from: 'stream-output' };
+        const bytes = Buffer.concat([kf.init.data, kf.fragment.data]);
+        return { jpeg: await this.grabber.grabOutput(pull.key, bytes), from: 'stream-output' };
       } catch (err) {
-        // the segment may have rotated away or the stream stopped meanwhile: ask the camera instead
+        // undecodable or stopped meanwhile: ask the camera instead
         if (!(err instanceof TranscoderGrabError)) throw err;
       }
     }
@@ -184,50 +171,39 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.grabber.pids();
   }
 
-  /** Records viewer activity on `key` (every playlist/segment request). False when no such stream runs. */
+  /** Records viewer activity on output `key`. False when no such output runs. */
   touch(key: StreamKey): boolean {
-    const s = this.streams.get(key);
-    if (!s || s.isClosing) return false;
-    s.touch();
+    const o = this.outputs.get(key);
+    if (!o || o.isClosing) return false;
+    o.touch();
     return true;
   }
 
-  /**
-   * Absolute path of file `name` of running stream `key`, or null unless the stream runs and `name`
-   * is `index.m3u8`, `init<digits>.mp4` or `seg<digits>.m4s` exactly (no '..', '%2e', '/', '\\',
-   * NUL). Does not check existence (the file may rotate away: answer 404 then).
-   */
-  resolveFile(key: StreamKey, name: string): string | null {
-    const s = this.streams.get(key);
-    if (!s || s.isClosing) return null;
-    return resolveStreamFile(this.hlsDir, key, name);
-  }
-
-  /** Stops one stream now (camera edited/deleted, share revoked); resolves when its worker is gone. */
+  /** Stops one output now (a pull takes its derived output along); resolves when their workers are gone. */
   async stop(key: StreamKey, reason = 'stop()'): Promise<void> {
-    const s = this.streams.get(key);
-    if (s) await this.reap(s, reason);
+    const o = this.outputs.get(key);
+    if (o) await this.reap(o, reason);
   }
 
-  /** Snapshot of every stream (including ones being stopped). */
+  /** Snapshot of every output (including ones being stopped). */
   list(): StreamInfo[] {
     const now = performance.now();
-    return [...this.streams.values()].map((s) => s.info(now));
+    return [...this.outputs.values()].map((o) => o.info(now));
   }
 
-  /** Snapshot of one stream, or undefined. */
+  /** Snapshot of one output, or undefined. */
   get(key: StreamKey): StreamInfo | undefined {
-    return this.streams.get(key)?.info();
+    return this.outputs.get(key)?.info();
   }
 
-  /** Stops every worker (SIGINT, SIGKILL after killGraceMs), removes their directories, waits. Idempotent. */
+  /** Stops every worker (SIGINT, SIGKILL after killGraceMs) and grab, closes the hubs, waits. Idempotent. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.phase = 'closing';
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.closing = (async () => {
       await Promise.all([
-        ...[...this.streams.values()].map((s) => this.reap(s, 'supervisor closed')),
+        ...[...this.outputs.values()].map((o) => this.reap(o, 'supervisor closed')),
         this.grabber.close(),
       ]);
       this.phase = 'closed';
@@ -235,57 +211,71 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.closing;
   }
 
-  private checkCapacity(spec: StreamSpec): void {
-    const all = [...this.streams.values()];
-    if (all.length >= this.options.maxWorkers)
-      throw new TranscoderCapacityError(
-        `transcoder: worker limit ${this.options.maxWorkers} reached`,
-        this.retryAfterS(all),
-      );
-    if (needsTranscode(spec)) {
-      const tx = all.filter((s) => s.transcode);
-      if (tx.length >= this.options.maxTranscodes)
-        throw new TranscoderCapacityError(
-          `transcoder: transcode limit ${this.options.maxTranscodes} reached (codec ${spec.codec})`,
-          this.retryAfterS(tx),
-        );
+  private assertStarted(what: string): void {
+    if (this.phase !== 'started') throw new TranscoderStateError(`transcoder: ${what}() when ${this.phase}`);
+  }
+
+  /** Waits until output `key` is not being stopped (a stopping one is then replaced by the caller). */
+  private async settle(key: StreamKey): Promise<void> {
+    let o = this.outputs.get(key);
+    while (o?.isClosing) {
+      await o.close('');
+      if (this.outputs.get(key) === o) this.outputs.delete(key);
+      this.assertStarted('acquire');
+      o = this.outputs.get(key);
     }
   }
 
-  /** Seconds until the first of `streams` could free its slot (idle timeout or ongoing stop), ≥ 1. */
-  private retryAfterS(streams: Stream[]): number {
-    const now = performance.now();
-    let best = Infinity;
-    for (const s of streams) {
-      const ms = s.isClosing ? this.options.killGraceMs : s.lastTouch + this.options.idleTimeoutS * 1000 - now;
-      best = Math.min(best, ms);
-    }
-    return Math.max(1, Math.ceil((Number.isFinite(best) ? best : this.options.idleTimeoutS * 1000) / 1000));
+  /** The output `key` unless it is absent or being stopped; synchronous, so concurrent callers share one. */
+  private running(key: StreamKey): SupervisedOutput | undefined {
+    const o = this.outputs.get(key);
+    return o && !o.isClosing ? o : undefined;
+  }
+
+  private add(o: SupervisedOutput): SupervisedOutput {
+    this.outputs.set(o.key, o);
+    const hls = new HlsPackager({
+      targetSegmentS: this.options.segmentSeconds,
+      partTargetS: this.options.partSeconds,
+      listSize: this.options.listSize,
+    });
+    o.hub.addTap(hls);
+    this.packagers.set(o, hls);
+    o.start();
+    return o;
   }
 
   private tick(): void {
     const now = performance.now();
     const idleMs = this.options.idleTimeoutS * 1000;
-    for (const s of this.streams.values()) {
-      if (s.isClosing) continue;
-      if (s.hasWaiters) s.touch();
-      if (now - s.lastTouch > idleMs) void this.reap(s, s.isFailing ? 'idle while failing' : 'idle');
-      else s.tick(now);
+    for (const o of this.outputs.values()) {
+      if (o.isClosing) continue;
+      // an acquire waiting, a viewer attached or a derived output subscribed: never idle
+      if (o.busy) o.touch();
+      if (now - o.lastTouch > idleMs) void this.reap(o, o.isFailing ? 'idle while failing' : 'idle');
+      else o.tick(now);
     }
   }
 
-  private async reap(s: Stream, reason: string): Promise<void> {
-    await s.close(reason);
-    if (this.streams.get(s.key) === s) this.streams.delete(s.key);
+  private async reap(o: SupervisedOutput, reason: string): Promise<void> {
+    const children = [...this.outputs.values()].filter((d) => d.derived && d.pullKey === o.key && d !== o);
+    await Promise.all(children.map((d) => this.reap(d, reason)));
+    await o.close(reason);
+    if (this.outputs.get(o.key) === o) this.outputs.delete(o.key);
   }
 
-  private readonly hooks = {
-    state: (s: Stream, state: StreamState, previous: StreamState | null, reason: string): void => {
-      const i = s.info();
-      // a stopped stream is gone before anyone hears of it: a listener may acquire it afresh
-      if (state === 'stopped' && this.streams.get(s.key) === s) this.streams.delete(s.key);
+  private readonly hooks: OutputHooks = {
+    state: (o: OutputRef, state: StreamState, previous: StreamState | null, reason: string): void => {
+      const i = o.info();
+      // a stopped output is gone before anyone hears of it: a listener may acquire it afresh
+      if (state === 'stopped') {
+        if (this.outputs.get(o.key) === o) this.outputs.delete(o.key);
+        const hls = this.packagers.get(o as SupervisedOutput);
+        this.packagers.delete(o as SupervisedOutput);
+        hls?.close();
+      }
       this.emit('state', {
-        ...ref(s),
+        ...ref(o),
         state,
         previous,
         reason,
@@ -293,21 +283,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         failures: i.failures,
       });
     },
-    failing: (s: Stream, reason: string, retryInMs: number): void => {
-      this.emit('failing', { ...ref(s), failures: s.info().failures, reason, retryInMs });
-    },
-    recovered: (s: Stream, downForMs: number): void => {
-      this.emit('recovered', { ...ref(s), downForMs: Math.round(downForMs) });
-    },
-    log: (s: Stream, line: string): void => {
-      this.emit('log', { ...ref(s), line });
-    },
-    codec: (s: Stream, registered: string, actual: string, restarted: boolean): void => {
-      this.emit('codec', { ...ref(s), registered, actual, restarted });
-    },
+    failing: (o, reason, retryInMs) =>
+      this.emit('failing', { ...ref(o), failures: o.info().failures, reason, retryInMs }),
+    recovered: (o, downForMs) => this.emit('recovered', { ...ref(o), downForMs: Math.round(downForMs) }),
+    log: (o, line) => this.emit('log', { ...ref(o), line }),
+    codec: (o, registered, actual, restarted) => this.emit('codec', { ...ref(o), registered, actual, restarted }),
+    split: (o, split) => void this.splitPictures.set(o.pullKey, split),
   };
 }
 
-function ref(s: Stream): StreamRef {
-  return { key: s.key, cameraId: s.spec.cameraId, profile: s.spec.profile };
+function ref(o: OutputRef): StreamRef {
+  return { key: o.key, pullKey: o.pullKey, derived: o.derived, cameraId: o.cameraId, profile: o.profile };
 }

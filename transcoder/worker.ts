@@ -1,7 +1,7 @@
-// One ffmpeg process: spawned from an argument array (no shell), progress parsed, stopped SIGINT→SIGKILL.
+// One ffmpeg process: spawned from an argument array (no shell), its stdout handed on as bytes, stopped SIGINT→SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { ProgressParser, type ProgressReport } from './progress-parser';
+import type { Writable } from 'node:stream';
 import { SOURCE_FD } from './source-input';
 import { maskUrl } from './stream-spec';
 
@@ -16,7 +16,8 @@ export interface WorkerExit {
 
 /** Events of a worker. */
 export interface WorkerEvents {
-  progress: [ProgressReport];
+  /** A chunk of ffmpeg's stdout (the fMP4 stream of a pull; ignored by frame grabs). */
+  data: [Buffer];
   /** One ffmpeg stderr line of level error or worse, level prefix removed, password masked. */
   stderr: [string];
   /** One ffmpeg report line of level warning, info or verbose (the input report among them), password masked. */
@@ -38,24 +39,22 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
   readonly pid: number | undefined;
   /** Resolves with how the process ended. */
   readonly exited: Promise<WorkerExit>;
-  /** performance.now() of the last progress report, or of the spawn. */
-  lastProgressAt: number;
-  /** The last progress report, or null. */
-  lastProgress: ProgressReport | null = null;
+  /** ffmpeg's stdin when spawned with `stdin: 'pipe'` (a derived output's source, a grab's input), else null. */
+  readonly stdin: Writable | null;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];
   private done = false;
   private stopping: Promise<WorkerExit> | null = null;
 
   /**
-   * Spawns `file args` with stdin ignored, stdout = progress, stderr = errors, own process group.
-   * `sourceScript` (the source URL with credentials, see source-input.ts) is written into a pipe on
-   * descriptor SOURCE_FD, which is then closed: ffmpeg reads it from there, not from its arguments.
+   * Spawns `file args` with stdin ignored (or a pipe: `opts.stdin`), stdout = data events, stderr =
+   * report lines, own process group. `sourceScript` (the source URL with credentials, see
+   * source-input.ts) is written into a pipe on descriptor SOURCE_FD, which is then closed: ffmpeg
+   * reads it from there, not from its arguments.
    */
-  constructor(file: string, args: string[], sourceScript?: string) {
+  constructor(file: string, args: string[], sourceScript?: string, opts: { stdin?: 'ignore' | 'pipe' } = {}) {
     super();
-    this.lastProgressAt = performance.now();
-    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+    const stdio: Array<'ignore' | 'pipe'> = [opts.stdin ?? 'ignore', 'pipe', 'pipe'];
     if (sourceScript !== undefined) while (stdio.length <= SOURCE_FD) stdio.push('pipe');
     this.child = spawn(file, args, { stdio, detached: true, shell: false, windowsHide: true });
     this.pid = this.child.pid;
@@ -65,12 +64,11 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
       source.on('error', () => undefined);
       source.end(sourceScript);
     }
-    const parser = new ProgressParser((r) => {
-      this.lastProgressAt = performance.now();
-      this.lastProgress = r;
-      this.emit('progress', r);
-    });
-    this.child.stdout?.setEncoding('utf8').on('data', (c: string) => parser.push(c));
+    const stdin = opts.stdin === 'pipe' ? this.child.stdin : null;
+    // EPIPE when ffmpeg exits while being fed: its exit says why
+    stdin?.on('error', () => undefined);
+    this.stdin = stdin;
+    this.child.stdout?.on('data', (c: Buffer) => this.emit('data', c));
     let errBuf = '';
     this.child.stderr?.setEncoding('utf8').on('data', (c: string) => {
       errBuf += c;
@@ -110,7 +108,7 @@ export class FfmpegWorker extends EventEmitter<WorkerEvents> {
   }
 
   /**
-   * Stops the process: SIGINT (ffmpeg finishes the current segment), SIGKILL after graceMs.
+   * Stops the process: SIGINT (ffmpeg finishes the current fragment), SIGKILL after graceMs.
    * Idempotent; resolves when it has exited.
    */
   stop(graceMs: number): Promise<WorkerExit> {

@@ -5,9 +5,10 @@ import type { ApiRouter } from './api-router';
 
 export function buildOpenApi(router: ApiRouter, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  // everything lives under /api/v1 except HLS delivery, whose URLs are handed out by the API
+  // everything lives under /api/v1 except video delivery (HLS, live WebSocket, replay), whose URLs the API hands out
+  const outside = (p: string): boolean => p.startsWith('/hls/') || p.startsWith('/live/');
   for (const op of router.operations)
-    (paths[op.path.startsWith('/hls/') ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
+    (paths[outside(op.path) ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
   return {
     openapi: '3.1.0',
     info: {

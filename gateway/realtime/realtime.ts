@@ -75,7 +75,13 @@ export class Realtime {
     server: http.Server,
     private readonly deps: RealtimeDeps,
   ) {
-    this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+    // other upgrades (/live/) are answered by the gateway's own upgrade listener, not ended by engine.io
+    this.io = new Server(server, {
+      path: '/socket.io',
+      serveClient: false,
+      cors: { origin: false },
+      destroyUpgrade: false,
+    });
     this.io.use((socket, next) => {
       const version = this.principalsVersion;
       deps

@@ -1,4 +1,4 @@
-// Stream calls: policy → audit → supervisor.acquire → signed playlist URL; per-request re-checks; audited close.
+// Stream calls: policy → audit → backend.acquire → signed URLs (HLS, WebSocket, replay); per-request re-checks; audited close.
 import { randomUUID } from 'node:crypto';
 import type { CameraRecord } from '../db/cameras-repo';
 import type { AuditRepo } from '../db/audit-repo';
@@ -6,25 +6,15 @@ import type { AccessControl } from '../auth/access';
 import type { TokenService, StreamClaims } from '../auth/tokens';
 import { TokenError } from '../auth/tokens';
 import type { PolicyCamera, Principal } from '../auth/policy';
-import { TranscoderCapacityError, TranscoderInputError, TranscoderStartError } from '../../transcoder/errors';
-import { AddressPolicyError, AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { TranscoderStartError } from '../../transcoder/errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { Acquired, StreamBackend } from './stream-backend';
+import { isTokenRefusal, RefusalAudit, refusalOf } from './refusal-audit';
+import { actorOf as actor, StreamSessions, type SessionViewer, type StreamSession } from './stream-sessions';
 
-/** What the stream service needs of the transcoder supervisor (declared here, STYLE §5). */
-export interface StreamBackend {
-  acquire(spec: {
-    cameraId: string;
-    profile: 'main' | 'sub';
-    url: string;
-    codec: string;
-    passthroughH265?: boolean;
-    audioCodec?: string | null;
-    username?: string;
-    password?: string;
-  }): Promise<{ key: string; started: boolean }>;
-  touch(key: string): boolean;
-  resolveFile(key: string, name: string): string | null;
-  stop(key: string, reason?: string): Promise<void>;
-}
+export type { StreamBackend } from './stream-backend';
+export { refusalOf } from './refusal-audit';
+export type { SessionViewer, StreamSession } from './stream-sessions';
 
 /** Camera facts the service needs. */
 export interface StreamCameras {
@@ -43,18 +33,6 @@ export interface PrincipalResolver {
   resolve(sub: string): Promise<Principal | null>;
 }
 
-interface Session {
-  id: string;
-  principal: Principal;
-  cameraId: string;
-  profile: 'main' | 'sub';
-  key: string;
-  openedAt: number;
-  lastSeen: number;
-  ip: string;
-  reason: string;
-}
-
 export interface OpenRequest {
   profile: 'main' | 'sub';
   reason?: string | undefined;
@@ -65,22 +43,34 @@ export interface OpenRequest {
 }
 
 export interface OpenResult {
+  /** HLS playlist. */
   url: string;
+  /** WebSocket path of the low-latency live stream. */
+  live: string;
+  /** Instant replay (fragmented MP4 of the last seconds). */
+  replay: string;
   sessionId: string;
   expiresAt: string;
   started: boolean;
+  codec: 'h264' | 'h265';
+  transcoded: boolean;
+}
+
+/** A request that passed every check: its session and current principal. */
+export interface StreamGrant {
+  session: StreamSession;
+  principal: Principal;
+  key: string;
 }
 
 const principalKey = (p: Principal): string => `${p.kind === 'user' ? 'u' : 'k'}:${p.id}`;
 
 export class StreamService {
-  private readonly sessions = new Map<string, Session>();
-  /** Refused HLS requests already audited: token (or address|camera|cause) → when. */
-  private readonly refusalsAudited = new Map<string, number>();
-  private sweeper: NodeJS.Timeout | null = null;
+  private readonly sessions: StreamSessions;
+  private readonly refusals: RefusalAudit;
 
   constructor(
-    private readonly backend: StreamBackend,
+    readonly backend: StreamBackend,
     private readonly cameras: StreamCameras,
     private readonly principals: PrincipalResolver,
     private readonly access: AccessControl,
@@ -92,17 +82,19 @@ export class StreamService {
       /** Where failures nobody waits for go (an audit entry that could not be written). Default: stderr. */
       log?: (msg: string) => void;
     },
-  ) {}
+  ) {
+    this.refusals = new RefusalAudit(audit, principals);
+    this.sessions = new StreamSessions(audit, opts);
+  }
 
   start(): void {
-    this.sweeper = setInterval(() => void this.sweep(), 2000);
-    this.sweeper.unref();
+    this.sessions.start();
   }
 
   /**
-   * Opens (or renews) a stream session and returns its signed playlist URL. A refusal — by the
-   * policy, by the department's reason rule, by the node's capacity, or a source address refused
-   * at play time — is audited (`stream.open`, outcome denied, detail.refusedBy and the reason) and rethrown.
+   * Opens (or renews) a stream session and returns its signed URLs. A refusal — by the policy, by
+   * the department's reason rule, by the node's capacity, or a source address refused at play time —
+   * is audited (`stream.open`, outcome denied, detail.refusedBy and the reason) and rethrown.
    */
   async open(p: Principal, cameraId: string, req: OpenRequest, ip: string): Promise<OpenResult> {
     try {
@@ -111,10 +103,7 @@ export class StreamService {
       const refusedBy = refusalOf(err);
       if (refusedBy) {
         await this.audit.append({
-          actorType: p.kind,
-          actorId: p.id,
-          actorName: p.name,
-          departmentId: p.departmentId,
+          ...actor(p),
           action: 'stream.open',
           targetType: 'camera',
           targetId: cameraId,
@@ -150,13 +139,12 @@ export class StreamService {
     let renewed = req.sessionId ? this.sessions.get(req.sessionId) : undefined;
     if (
       renewed &&
-      (renewed.principal.kind !== p.kind ||
-        renewed.principal.id !== p.id ||
+      (principalKey(renewed.principal) !== principalKey(p) ||
         renewed.cameraId !== cam.id ||
         renewed.profile !== req.profile)
     )
       renewed = undefined;
-    let acquired: { key: string; started: boolean };
+    let acquired: Acquired;
     try {
       acquired = await this.backend.acquire({
         cameraId: cam.id,
@@ -171,10 +159,7 @@ export class StreamService {
       // audited here; its status (503 + Retry-After) is decided by the HTTP layer's error mapping
       if (err instanceof TranscoderStartError)
         await this.audit.append({
-          actorType: p.kind,
-          actorId: p.id,
-          actorName: p.name,
-          departmentId: p.departmentId,
+          ...actor(p),
           action: 'stream.open',
           targetType: 'camera',
           targetId: cam.id,
@@ -185,7 +170,7 @@ export class StreamService {
       throw err;
     }
     const now = Date.now();
-    const session: Session = renewed ?? {
+    const session: StreamSession = renewed ?? {
       id: randomUUID(),
       principal: p,
       cameraId: cam.id,
@@ -195,15 +180,15 @@ export class StreamService {
       lastSeen: now,
       ip,
       reason: req.reason ?? '',
+      viewers: new Set(),
+      transports: new Set(),
     };
     session.lastSeen = now;
+    session.key = acquired.key;
     if (!renewed) {
-      this.sessions.set(session.id, session);
+      this.sessions.add(session);
       await this.audit.append({
-        actorType: p.kind,
-        actorId: p.id,
-        actorName: p.name,
-        departmentId: p.departmentId,
+        ...actor(p),
         action: 'stream.open',
         targetType: 'camera',
         targetId: cam.id,
@@ -214,23 +199,31 @@ export class StreamService {
           reason: req.reason ?? null,
           incidentId: req.incidentId ?? null,
           cold: acquired.started,
+          codec: acquired.codec,
+          transcoded: acquired.transcoded,
         },
       });
     }
     const token = this.tokens.signStream({ sub: principalKey(p), cam: cam.id, prof: req.profile, ssid: session.id });
     return {
       url: `/hls/${token}/${acquired.key}/index.m3u8`,
+      live: `/live/${token}/${acquired.key}`,
+      replay: `/live/${token}/${acquired.key}/replay.mp4`,
       sessionId: session.id,
       expiresAt: new Date(now + this.opts.streamTtlS * 1000).toISOString(),
       started: acquired.started,
+      codec: acquired.codec,
+      transcoded: acquired.transcoded,
     };
   }
 
   /**
-   * Authorizes one playlist/segment request and returns the file's absolute path (or null: 404).
-   * Re-checks the token, the principal and the camera's visibility on every request.
+   * Checks one request carrying a stream token (playlist, segment, WebSocket upgrade, replay): the
+   * token's signature and expiry, the key against the token's camera and profile, the principal and
+   * the camera's current visibility, and the stream session it names. Refusals are audited and thrown
+   * (AuthenticationError 401, ForbiddenError 403, NotFoundError 404).
    */
-  async file(token: string, key: string, name: string, ip = ''): Promise<string | null> {
+  async authorize(token: string, key: string, ip: string, transport: 'hls' | 'ws' | 'replay'): Promise<StreamGrant> {
     let claims: StreamClaims | null = null;
     try {
       try {
@@ -238,60 +231,16 @@ export class StreamService {
       } catch (err) {
         throw new AuthenticationError(err instanceof TokenError ? err.message : 'stream: token rejected');
       }
-      return await this.fileChecked(claims, key, name);
+      return await this.authorizeClaims(claims, key);
     } catch (err) {
-      const refused =
-        err instanceof AuthenticationError || err instanceof ForbiddenError || err instanceof NotFoundError;
-      if (refused) await this.auditTokenRefusal(token, claims, key, ip, err);
+      if (isTokenRefusal(err)) await this.refusals.record(token, claims, key, ip, err, transport);
       throw err;
     }
   }
 
-  /**
-   * Audits a refused playlist/segment request once per token (a player retries every second), and
-   * once a minute per address, camera and cause for tokens that do not verify (anyone can send those).
-   */
-  private async auditTokenRefusal(
-    token: string,
-    claims: StreamClaims | null,
-    key: string,
-    ip: string,
-    err: Error,
-  ): Promise<void> {
-    const refusedBy =
-      err instanceof AuthenticationError || err.message.startsWith('stream: token') ? 'token' : 'policy';
-    const cameraId = key.split('.')[0] ?? key;
-    const dedupe = claims ? `t|${token}` : `a|${ip}|${cameraId}|${refusedBy}`;
-    const now = Date.now();
-    const last = this.refusalsAudited.get(dedupe);
-    if (last !== undefined && (claims || now - last < 60_000)) return;
-    if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
-    this.refusalsAudited.set(dedupe, now);
-    const m = claims ? /^([uk]):(\d+)$/.exec(claims.sub) : null;
-    const name = m ? ((await this.principals.resolve(claims!.sub).catch(() => null))?.name ?? claims!.sub) : '';
-    const kind = m?.[1] === 'u' ? ('user' as const) : ('apikey' as const);
-    const who = m ? { actorType: kind, actorId: m[2]!, actorName: name } : { actorType: 'anonymous' as const };
-    const detail = {
-      profile: key.split('.')[1] ?? null,
-      refusedBy,
-      reason: err.message,
-      ...(claims ? { session: claims.ssid } : {}),
-    };
-    await this.audit
-      .append({
-        ...who,
-        action: 'stream.open',
-        targetType: 'camera',
-        targetId: cameraId,
-        outcome: 'denied',
-        ip,
-        detail,
-      })
-      .catch(() => undefined);
-  }
-
-  private async fileChecked(claims: StreamClaims, key: string, name: string): Promise<string | null> {
-    if (key !== `${claims.cam}.${claims.prof}`)
+  private async authorizeClaims(claims: StreamClaims, key: string): Promise<StreamGrant> {
+    const base = `${claims.cam}.${claims.prof}`;
+    if (key !== base && key !== `${base}.h264`)
       throw new ForbiddenError('stream: token is for another camera or profile');
     const found = this.sessions.get(claims.ssid);
     const session =
@@ -304,7 +253,7 @@ export class StreamService {
     const principal = await this.principals.resolve(claims.sub);
     const cam = this.cameras.lookup(claims.cam);
     if (!principal || !cam || !this.access.can(principal, 'view', cam)) {
-      if (session) await this.close(session, principal ? 'access revoked' : 'principal disabled');
+      if (session) await this.sessions.close(session, principal ? 'access revoked' : 'principal disabled');
       if (!cam) throw new NotFoundError(`camera ${claims.cam} not found`);
       throw new ForbiddenError('stream: access to this camera was withdrawn');
     }
@@ -315,33 +264,57 @@ export class StreamService {
         `stream: stream session ${JSON.stringify(claims.ssid.slice(0, 40))} is unknown or closed`,
       );
     session.lastSeen = Date.now();
-    let path = this.backend.resolveFile(key, name);
-    if (!path && name === 'index.m3u8') {
-      // the worker idled out while this viewer was paused: start it again for the same session
-      const r = await this.open(
-        principal,
-        claims.cam,
-        { profile: claims.prof as 'main' | 'sub', sessionId: session.id },
-        session.ip,
-      );
-      path = this.backend.resolveFile(r.url.split('/')[3] ?? key, name);
-    }
-    if (path) this.backend.touch(key);
-    return path;
+    return { session, principal, key };
+  }
+
+  /**
+   * Starts the output again for a granted request when it stopped (idled out while the viewer was
+   * paused, or a reconnect after the last viewer left): same session, no new audit entry.
+   */
+  async ensureRunning(grant: StreamGrant): Promise<void> {
+    const { session, principal, key } = grant;
+    if (this.backend.hub(key)) return;
+    const r = await this.open(
+      principal,
+      session.cameraId,
+      { profile: session.profile, sessionId: session.id, h265: !key.endsWith('.h264') },
+      session.ip,
+    );
+    if (!r.live.endsWith(`/${key}`)) throw new NotFoundError(`stream: no output ${key} for this camera`);
+  }
+
+  /** A WebSocket joins its session (the session no longer idles out); false when the session closed. */
+  join(session: StreamSession, viewer: SessionViewer): boolean {
+    return this.sessions.join(session, viewer);
+  }
+
+  /** A WebSocket left: the last one closes the session (audited with its duration). */
+  leave(session: StreamSession, viewer: SessionViewer, reason: string): Promise<void> {
+    return this.sessions.leave(session, viewer, reason);
+  }
+
+  /** Marks an HLS request on the session. */
+  sawHls(session: StreamSession): void {
+    session.transports.add('hls');
+    this.backend.touch(session.key);
   }
 
   /** Closes sessions of a camera (deleted or edited): audited, worker stopped. */
   async stopCamera(cameraId: string, reason: string): Promise<void> {
-    for (const s of [...this.sessions.values()]) if (s.cameraId === cameraId) await this.close(s, reason);
-    await Promise.all((['main', 'sub'] as const).map((p) => this.backend.stop(`${cameraId}.${p}`, reason)));
+    for (const s of this.sessions.all()) if (s.cameraId === cameraId) await this.sessions.close(s, reason);
+    const keys = (['main', 'sub'] as const).flatMap((p) => [`${cameraId}.${p}.h264`, `${cameraId}.${p}`]);
+    for (const k of keys) await this.backend.stop(k, reason);
   }
 
-  /** Re-checks every open session against the current policy (after a share is revoked). */
-  async recheck(): Promise<void> {
-    for (const s of [...this.sessions.values()]) {
+  /** Re-checks every open session (all: after a share change; live: the WebSockets' once-a-second check). */
+  async recheck(only: 'all' | 'live' = 'all'): Promise<void> {
+    for (const s of this.sessions.all()) {
+      if (only === 'live' && s.viewers.size === 0) continue;
       const p = await this.principals.resolve(principalKey(s.principal));
       const cam = this.cameras.lookup(s.cameraId);
-      if (!p || !cam || !this.access.can(p, 'view', cam)) await this.close(s, 'access revoked');
+      if (!cam) await this.sessions.close(s, 'camera deleted');
+      else if (!p) await this.sessions.close(s, 'principal disabled');
+      else if (!this.access.can(p, 'view', cam)) await this.sessions.close(s, 'access revoked');
     }
   }
 
@@ -349,59 +322,12 @@ export class StreamService {
     return this.sessions.size;
   }
 
-  private async close(s: Session, reason: string): Promise<void> {
-    if (!this.sessions.delete(s.id)) return;
-    const p = s.principal;
-    await this.audit
-      .append({
-        actorType: p.kind,
-        actorId: p.id,
-        actorName: p.name,
-        departmentId: p.departmentId,
-        action: 'stream.close',
-        targetType: 'camera',
-        targetId: s.cameraId,
-        ip: s.ip,
-        detail: {
-          profile: s.profile,
-          session: s.id,
-          reason,
-          durationS: Math.round((Math.max(s.lastSeen, s.openedAt) - s.openedAt) / 100) / 10,
-        },
-      })
-      .catch((err: unknown) => {
-        const why = err instanceof Error ? err.message : String(err);
-        this.logError(
-          `stream: the audit entry of closing session ${s.id} (camera ${s.cameraId}, ${reason}) was not written: ${why}`,
-        );
-      });
+  /** Sessions with at least one open WebSocket. */
+  liveSessions(): StreamSession[] {
+    return this.sessions.all().filter((s) => s.viewers.size > 0);
   }
 
-  private logError(msg: string): void {
-    if (this.opts.log) this.opts.log(msg);
-    else process.stderr.write(`[error] ${msg}\n`);
+  closeAll(): Promise<void> {
+    return this.sessions.closeAll();
   }
-
-  private async sweep(): Promise<void> {
-    const cutoff = Date.now() - this.opts.idleCloseS * 1000;
-    for (const s of [...this.sessions.values()]) if (s.lastSeen < cutoff) await this.close(s, 'viewer left');
-  }
-
-  async closeAll(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    for (const s of [...this.sessions.values()]) await this.close(s, 'gateway stopped');
-  }
-}
-
-/**
- * Why a stream call was refused, for the audit: 'policy' (camera invisible or not allowed),
- * 'reason-required' (the department wants a reason), 'capacity' (node full), 'address' (the source
- * URI was refused at play time); null for anything else (bad input, camera failure, bugs).
- */
-export function refusalOf(err: unknown): 'policy' | 'reason-required' | 'capacity' | 'address' | null {
-  if (err instanceof ForbiddenError || err instanceof NotFoundError) return 'policy';
-  if (err instanceof ValidationError && err.issues.some((i) => i.path === 'body.reason')) return 'reason-required';
-  if (err instanceof TranscoderCapacityError) return 'capacity';
-  if (err instanceof TranscoderInputError || err instanceof AddressPolicyError) return 'address';
-  return null;
 }

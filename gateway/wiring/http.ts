@@ -14,6 +14,7 @@ import type { BaseLayers } from '../map/base-layers';
 import { ApiRouter } from '../http/api-router';
 import { logLevelOf } from '../http/errors';
 import { documentHls, hlsRouter } from '../http/hls-routes';
+import { documentLive, liveRouter, liveUpgrade } from '../http/live-routes';
 import { createApp, createRequestListener } from '../http/app';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
@@ -86,6 +87,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerAuditRoutes(api, new AuditReader(repos.audit, access));
   registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills);
   documentHls(api);
+  documentLive(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
@@ -111,10 +113,12 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
   };
   const api = buildApi(config, d, logError);
+  const live = { allowedOrigins: config.security.allowedOrigins };
   const app = createApp({
     api,
     mounts: [
       { path: '/hls', router: hlsRouter(d.streams.streams) },
+      { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: `/api/v1${WEBHOOK_PATH}`, router: webhookBodyParser(config.events.webhook.maxBodyBytes) },
     ],
     bodyLimitBytes: config.server.bodyLimitBytes,
@@ -130,6 +134,9 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     server.listen(config.server.port, config.server.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // WebSocket viewers: checked, then upgraded (socket.io keeps /socket.io/)
+  const upgrade = liveUpgrade(d.streams.streams, d.streams.live, live, logError);
+  server.on('upgrade', upgrade.listener);
   closers.add(
     () =>
       new Promise<void>((resolve) => {
@@ -137,5 +144,11 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
         server.closeAllConnections();
       }),
   );
+  // closed first (reverse order): viewers get 1001 before the server goes
+  closers.add(async () => {
+    server.off('upgrade', upgrade.listener);
+    await d.streams.live.close();
+    upgrade.close();
+  });
   return { api, app, server, port };
 }

@@ -36,8 +36,12 @@ export function buildRealtime(
   cameras.onChange((c) => {
     if (c.kind === 'upsert') rt.publishCamera('changed', c.camera.id);
   });
+  // a derived output (the H.264 of an H.265 pull) is not the camera's stream: its idle stop and its
+  // failures say nothing of the camera, whose own pull reports those
   supervisor.on('state', (e) =>
-    rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }),
+    e.derived
+      ? undefined
+      : rt.publishStreamState({ cameraId: e.cameraId, profile: e.profile, state: e.state, reason: e.reason }),
   );
   // a camera whose stream keeps failing is offline for everyone, not only for its viewers
   const streamHealth = (id: string, status: 'offline' | 'online', reason: string): void => {
@@ -47,9 +51,11 @@ export function buildRealtime(
       .setStatuses([{ id, status, reason, lastSeen: status === 'online' ? new Date() : null }])
       .catch((err: unknown) => log('warn', `status: ${String(err)}`));
   };
-  supervisor.on('failing', (e) => streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));
+  supervisor.on('failing', (e) => !e.derived && streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));
   supervisor.on('recovered', (e) =>
-    streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`),
+    e.derived
+      ? undefined
+      : streamHealth(e.cameraId, 'online', `stream recovered after ${Math.round(e.downForMs / 1000)} s`),
   );
   return rt;
 }

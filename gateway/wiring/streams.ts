@@ -4,6 +4,7 @@ import { Supervisor, streamKey, type GrabSpec, type Profile } from '../../transc
 import { StreamService } from '../streams/stream-service';
 import { SnapshotService } from '../streams/snapshot-service';
 import { StillService } from '../streams/still-service';
+import { LiveViewers } from '../streams/live-viewers';
 import type { SnapshotProvider } from '../http/routes/stream-routes';
 import type { CameraService } from '../cameras/camera-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
@@ -13,6 +14,8 @@ import type { Repositories } from './storage';
 
 export interface StreamParts {
   streams: StreamService;
+  /** WebSocket viewers (admitted by the HTTP layer's upgrade handler). */
+  live: LiveViewers;
   stills: StillService;
   /** The map popup's picture: policy, address check, then a (cached) frame of the sub stream when there is one. */
   snapshots: SnapshotProvider;
@@ -59,10 +62,15 @@ export function buildStreams(
   );
   streams.start();
   closers.add(() => streams.closeAll());
+  const live = new LiveViewers(streams, { log: (msg) => log('error', msg) });
+  live.start();
+  closers.add(() => live.close());
   cameras.onChange((c) => {
     if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
   });
   a.access.onChange(() => void streams.recheck());
+  // a disabled user or revoked API key: its open streams end now, not at the next once-a-second check
+  a.auth.onInvalidate(() => void streams.recheck());
   const frames = {
     grab: (s: GrabSpec) => supervisor.grab(s),
     isLive: (id: string, profile: Profile) => {
@@ -107,5 +115,5 @@ export function buildStreams(
       return snap.jpeg;
     },
   };
-  return { streams, stills, snapshots };
+  return { streams, live, stills, snapshots };
 }

@@ -61,6 +61,10 @@ export const RULES: Rule[] = [
       !under(r.file, 'gateway/auth/guards'),
   },
   {
+    name: '5c. only http/ imports ws (the live WebSocket server)',
+    broken: (r) => r.target === 'ws' && !r.typeOnly && inProduct(r) && !under(r.file, 'gateway/http'),
+  },
+  {
     name: '6. web/ imports leaflet, hls.js, socket.io-client, gis/ and types from gateway/ only',
     broken: (r) => {
       if (!under(r.file, 'web')) return false;

@@ -25,12 +25,14 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     for (const [p, ops] of Object.entries(r.body.paths as Record<string, Record<string, unknown>>))
       for (const m of Object.keys(ops)) documented.add(`${m} ${p}`);
     const app = t.gw.app as unknown as { router: { stack: never[] } };
-    const served = expressRoutes(app).filter((x) => x.path.startsWith('/api') || x.path.startsWith('/hls'));
+    const served = expressRoutes(app).filter((x) => /^\/(api|hls|live)\//.test(x.path));
     assert.ok(served.length >= 30, `found only ${served.length} routes`);
     const missing = served
       .map((x) => `${x.method} ${x.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
       .filter((k) => !documented.has(k));
     assert.deepEqual(missing, []);
+    // the WebSocket upgrade is no express route, and is documented all the same
+    assert.ok(r.body.paths['/live/{token}/{key}'].get, 'the live WebSocket is documented');
     const login = r.body.paths['/api/v1/auth/login'].post;
     assert.ok(
       login.requestBody.content['application/json'].schema.properties.username,

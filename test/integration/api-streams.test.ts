@@ -1,4 +1,4 @@
-// Stream calls end to end: policy, audit, signed HLS URLs, per-request re-checks, revocation, bad input.
+// Stream calls end to end: policy, audit, signed URLs, LL-HLS from memory, per-request re-checks, revocation, bad input.
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
@@ -74,6 +74,53 @@ describe('API: streams and HLS delivery', function () {
     const audit = await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: camId });
     assert.equal(audit.length, 1);
     assert.equal(audit[0].detail.reason, '测试');
+  });
+
+  it('LL-HLS from memory: init, parts, a blocking reload, the preload-hinted part, bad reload parameters', async () => {
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token: police, body: { profile: 'main' } });
+    assert.equal(r.status, 201, r.text);
+    const at = (name: string): string => t.base + r.body.url.replace('index.m3u8', name);
+    const text = await (await fetch(t.base + r.body.url)).text();
+    assert.match(text, /#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES/);
+    const init = /#EXT-X-MAP:URI="(init\d+\.mp4)"/.exec(text)?.[1];
+    assert.ok(init, text);
+    const initRes = await fetch(at(init));
+    assert.equal(initRes.status, 200);
+    assert.equal(
+      Buffer.from(await initRes.arrayBuffer())
+        .subarray(4, 8)
+        .toString(),
+      'ftyp',
+    );
+    const part = /URI="(part\d+\.\d+\.m4s)"/.exec(text)?.[1];
+    assert.ok(part, text);
+    const partRes = await fetch(at(part));
+    assert.equal(partRes.status, 200);
+    assert.equal(partRes.headers.get('content-type'), 'video/mp4');
+    assert.match(partRes.headers.get('cache-control') ?? '', /immutable/);
+    // a blocking reload for the next segment answers once its first part exists
+    const segs = [...text.matchAll(/^seg(\d+)\.m4s$/gm)].map((m) => Number(m[1]));
+    const next = (segs.length ? Math.max(...segs) : -1) + 1;
+    const blocked = await fetch(`${t.base}${r.body.url}?_HLS_msn=${next}&_HLS_part=0`);
+    assert.equal(blocked.status, 200);
+    assert.ok((await blocked.text()).includes(`part${next}.0.m4s`));
+    // the preload-hinted part is held until it exists
+    const later = await (await fetch(t.base + r.body.url)).text();
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(later)?.[1];
+    assert.ok(hint, later);
+    const hinted = await fetch(at(hint));
+    assert.equal(hinted.status, 200);
+    assert.ok((await hinted.arrayBuffer()).byteLength > 100);
+    for (const [q, why] of [
+      ['?_HLS_msn=abc', 'not a number'],
+      ['?_HLS_msn=-1', 'negative'],
+      ['?_HLS_part=1', 'a part without msn'],
+      ['?_HLS_msn=999999', 'far beyond the edge'],
+    ]) {
+      const bad = await fetch(t.base + r.body.url + q);
+      assert.equal(bad.status, 400, `${why}: ${await bad.text()}`);
+    }
+    assert.equal((await fetch(at('part999999.0.m4s'))).status, 404, 'a part not hinted is not waited for');
   });
 
   it('a second viewer joins the same ffmpeg (warm start)', async () => {

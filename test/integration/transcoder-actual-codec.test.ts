@@ -4,10 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parsePlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamCodecEvent, type StreamSpec } from '../../transcoder/index';
+import { HubRecorder, probeVideo } from '../helpers/hub-recorder';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { SimCam } from '../helpers/simcam-rtsp';
+
+/** The init (EXT-X-MAP) and the segment URIs of a media playlist. */
+function parsePlaylist(text: string): { initUri: string | null; segments: string[] } {
+  const lines = text.split('\n').map((l) => l.trim());
+  const initUri = lines.map((l) => /^#EXT-X-MAP:.*URI="([^"]*)"/.exec(l)?.[1]).find((u) => u !== undefined) ?? null;
+  return { initUri, segments: lines.filter((l) => l !== '' && !l.startsWith('#')) };
+}
 
 /** Codec name and tag of the video in init + first segment (ffprobe). */
 function servedCodec(bytes: Buffer, dir: string): { name: string; tag: string } {
@@ -33,63 +40,73 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
   this.timeout(60_000);
   let root: string;
   let h264: SimCam;
-  let h265: SimCam;
+  let other: SimCam;
   let sup: Supervisor;
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ce-codec-'));
-    const start = (codec: string): Promise<SimCam> => SimCam.start({ count: 1, codec, width: 320, height: 180 });
-    [h264, h265] = await Promise.all([start('h264'), start('h265')]);
+    const start = (codec: string, count: number): Promise<SimCam> =>
+      SimCam.start({ count, codec, width: 320, height: 180 });
+    // other: camera 0 sends H.265, camera 1 MJPEG
+    [h264, other] = await Promise.all([start('h264', 1), start('h265,mjpeg', 2)]);
     sup = new Supervisor({ hlsDir: path.join(root, 'hls'), maxTranscodes: 4 });
     await sup.start();
   });
   after(async () => {
     await sup?.close();
-    await Promise.all([h264?.close(), h265?.close()]);
+    await Promise.all([h264?.close(), other?.close()]);
     rmSync(root, { recursive: true, force: true });
   });
 
   interface Case {
     name: string;
     spec: () => Omit<StreamSpec, 'profile' | 'audioCodec'>;
-    transcode: boolean;
+    /** What acquire() answers: the output the viewer gets. */
+    result: { derived: boolean; codec: 'h264' | 'h265'; transcoded: boolean };
     served: { name: string; tag: string };
     event: Pick<StreamCodecEvent, 'registered' | 'actual' | 'restarted'> | null;
   }
   const avc1 = { name: 'h264', tag: 'avc1' };
   const CASES: Case[] = [
     {
-      name: 'registered H.264, sends H.265, viewer without H.265 → transcoded to H.264',
-      spec: () => ({ cameraId: 'c1', url: h265.url(0), codec: 'h264' }),
-      transcode: true,
+      name: 'registered H.264, sends H.265, viewer without H.265 → the pull copies H.265, H.264 derived from it',
+      spec: () => ({ cameraId: 'c1', url: other.url(0), codec: 'h264' }),
+      result: { derived: true, codec: 'h264', transcoded: true },
       served: avc1,
       event: { registered: 'h264', actual: 'h265', restarted: true },
     },
     {
       name: 'registered H.264, sends H.265, viewer with H.265 → copied, tagged hvc1',
-      spec: () => ({ cameraId: 'c2', url: h265.url(0), codec: 'h264', passthroughH265: true }),
-      transcode: false,
+      spec: () => ({ cameraId: 'c2', url: other.url(0), codec: 'h264', passthroughH265: true }),
+      result: { derived: false, codec: 'h265', transcoded: false },
       served: { name: 'hevc', tag: 'hvc1' },
       event: { registered: 'h264', actual: 'h265', restarted: true },
     },
     {
       name: 'registered H.265, sends H.264 → copied, not transcoded',
       spec: () => ({ cameraId: 'c3', url: h264.url(0), codec: 'h265' }),
-      transcode: false,
+      result: { derived: false, codec: 'h264', transcoded: false },
       served: avc1,
       event: { registered: 'h265', actual: 'h264', restarted: true },
     },
     {
-      name: 'registered MJPEG, sends H.265 → transcoded either way, not restarted',
-      spec: () => ({ cameraId: 'c4', url: h265.url(0), codec: 'mjpeg' }),
-      transcode: true,
+      name: 'registered MJPEG, sends H.265 → the pull is redone as a copy; a viewer without H.265 gets H.264 derived',
+      spec: () => ({ cameraId: 'c4', url: other.url(0), codec: 'mjpeg' }),
+      result: { derived: true, codec: 'h264', transcoded: true },
       served: avc1,
-      event: { registered: 'mjpeg', actual: 'h265', restarted: false },
+      event: { registered: 'mjpeg', actual: 'h265', restarted: true },
+    },
+    {
+      name: 'registered MPEG-4, sends MJPEG → transcoded by the pull either way, not restarted',
+      spec: () => ({ cameraId: 'c6', url: other.url(1), codec: 'mpeg4' }),
+      result: { derived: false, codec: 'h264', transcoded: true },
+      served: avc1,
+      event: { registered: 'mpeg4', actual: 'mjpeg', restarted: false },
     },
     {
       name: 'registered H.264, sends H.264 → one run, no event',
       spec: () => ({ cameraId: 'c5', url: h264.url(0), codec: 'h264' }),
-      transcode: false,
+      result: { derived: false, codec: 'h264', transcoded: false },
       served: avc1,
       event: null,
     },
@@ -101,26 +118,36 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
       const events: StreamCodecEvent[] = [];
       const states: string[] = [];
       const onCodec = (e: StreamCodecEvent): void => void (e.cameraId === spec.cameraId && events.push(e));
-      const onState = (e: { cameraId: string; state: string; reason: string }): void =>
-        void (e.cameraId === spec.cameraId && states.push(`${e.state}: ${e.reason}`));
+      const onState = (e: { cameraId: string; key: string; state: string; reason: string }): void =>
+        void (e.cameraId === spec.cameraId && states.push(`${e.key} ${e.state}: ${e.reason}`));
       sup.on('codec', onCodec);
       sup.on('state', onState);
       try {
         const r = await sup.acquire(spec);
-        const info = sup.get(r.key)!;
-        assert.equal(info.transcode, c.transcode, `transcode (${states.join('; ')})`);
-        const list = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
-        const bytes = Buffer.concat(
-          [list.initUri!, list.segments[0]!].map((n) => readFileSync(sup.resolveFile(r.key, n)!)),
+        const pullKey = `${spec.cameraId}.main`;
+        assert.deepEqual(
+          { key: r.key, pullKey: r.pullKey, codec: r.codec, transcoded: r.transcoded },
+          {
+            key: c.result.derived ? `${pullKey}.h264` : pullKey,
+            pullKey,
+            codec: c.result.codec,
+            transcoded: c.result.transcoded,
+          },
+          states.join('; '),
         );
-        assert.deepEqual(servedCodec(bytes, root), c.served, 'what the viewer is served');
+        const rec = new HubRecorder(sup.hub(r.key)!);
+        await rec.waitFragments(2, 5000);
+        const v = probeVideo(rec.bytes(), root);
+        assert.deepEqual({ name: v.codec, tag: v.tag }, c.served, 'what the viewer is served');
+        rec.remove();
         assert.deepEqual(
           events.map(({ registered, actual, restarted }) => ({ registered, actual, restarted })),
           c.event ? [c.event] : [],
         );
-        assert.ok(!states.some((s) => s.startsWith('failed')), `no failed run: ${states.join('; ')}`);
-        if (!c.event || !c.event.restarted) assert.equal(info.runs, 1, 'a single run');
-        await sup.stop(r.key);
+        assert.ok(!states.some((s) => / failed/.test(s)), `no failed run: ${states.join('; ')}`);
+        if (!c.event || !c.event.restarted) assert.equal(sup.get(pullKey)?.runs, 1, 'a single run');
+        await sup.stop(pullKey);
+        assert.equal(sup.list().length, 0, 'stopping the pull stops its derived output');
       } finally {
         sup.off('codec', onCodec);
         sup.off('state', onState);

@@ -1,36 +1,12 @@
-// Real ffmpeg output per source codec: H.265/MJPEG transcoded to H.264, H.265 passed through as hvc1.
+// Real ffmpeg output per source codec: MJPEG transcoded by the pull, H.265 copied as hvc1 with H.264 derived for viewers without it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ffmpegChildren } from '../../bench/transcoder-proc';
-import { readPlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamSpec } from '../../transcoder/index';
+import { HubRecorder, probeVideo } from '../helpers/hub-recorder';
 import { SimCam } from '../helpers/simcam-rtsp';
-
-/** codec_name and codec_tag_string of the video stream of init + first segment. */
-function probe(init: string, seg: string): { codec: string; tag: string; height: number } {
-  const r = spawnSync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=codec_name,codec_tag_string,height',
-      '-of',
-      'json',
-      `concat:${init}|${seg}`,
-    ],
-    { encoding: 'utf8' },
-  );
-  const s = (
-    JSON.parse(r.stdout) as { streams: Array<{ codec_name: string; codec_tag_string: string; height: number }> }
-  ).streams[0];
-  return { codec: s?.codec_name ?? '', tag: s?.codec_tag_string ?? '', height: s?.height ?? 0 };
-}
 
 describe('transcoder codecs (integration)', function () {
   this.timeout(30000);
@@ -61,21 +37,25 @@ describe('transcoder codecs (integration)', function () {
   const CASES: Array<{
     name: string;
     spec: Omit<StreamSpec, 'url'> & { cam: number };
+    result: { key: string; codec: 'h264' | 'h265'; transcoded: boolean };
     expected: { codec: string; tag: string; height: number };
   }> = [
     {
-      name: 'h265 transcoded to h264, height capped at maxHeight',
+      name: 'h265 for a viewer without H.265: the derived output, H.264 with its height capped at maxHeight',
       spec: { cam: 0, cameraId: 'c0', profile: 'main', codec: 'h265' },
+      result: { key: 'c0.main.h264', codec: 'h264', transcoded: true },
       expected: { codec: 'h264', tag: 'avc1', height: 180 },
     },
     {
-      name: 'mjpeg transcoded to h264',
+      name: 'mjpeg transcoded to h264 by the pull itself',
       spec: { cam: 1, cameraId: 'c1', profile: 'main', codec: 'mjpeg' },
+      result: { key: 'c1.main', codec: 'h264', transcoded: true },
       expected: { codec: 'h264', tag: 'avc1', height: 180 },
     },
     {
       name: 'h265 passed through as hvc1 (sub profile)',
       spec: { cam: 0, cameraId: 'c0', profile: 'sub', codec: 'h265', passthroughH265: true },
+      result: { key: 'c0.sub', codec: 'h265', transcoded: false },
       expected: { codec: 'hevc', tag: 'hvc1', height: 120 },
     },
   ];
@@ -83,12 +63,26 @@ describe('transcoder codecs (integration)', function () {
     it(c.name, async () => {
       const { cam: i, ...rest } = c.spec;
       const r = await sup.acquire({ ...rest, url: cam.url(i, rest.profile), audioCodec: null });
-      const info = sup.get(r.key);
-      assert.equal(info?.transcode, c.expected.codec === 'h264');
-      const dir = path.dirname(r.playlistPath);
-      const pl = await readPlaylist(dir);
-      assert.ok(pl?.initUri && pl.segments[0]);
-      assert.deepEqual(probe(path.join(dir, pl.initUri), path.join(dir, pl.segments[0])), c.expected);
+      assert.deepEqual({ key: r.key, codec: r.codec, transcoded: r.transcoded }, c.result);
+      assert.equal(sup.get(r.key)?.transcode, c.result.transcoded);
+      const rec = new HubRecorder(sup.hub(r.key)!);
+      await rec.waitFragments(2, 5000);
+      const v = probeVideo(rec.bytes(), root);
+      assert.deepEqual({ codec: v.codec, tag: v.tag, height: v.height }, c.expected);
+      assert.equal(sup.hub(r.key)?.init?.videoCodec, c.result.codec);
+      rec.remove();
     });
   }
+
+  it('the pull of an H.265 camera stays a copy (hvc1, full height) while its derived output runs', async () => {
+    const r = await sup.acquire({ cameraId: 'c0', profile: 'main', url: cam.url(0), codec: 'h265', audioCodec: null });
+    assert.equal(r.pullKey, 'c0.main');
+    const rec = new HubRecorder(sup.hub(r.pullKey)!);
+    await rec.waitFragments(2, 5000);
+    const v = probeVideo(rec.bytes(), root);
+    assert.deepEqual({ codec: v.codec, tag: v.tag, height: v.height }, { codec: 'hevc', tag: 'hvc1', height: 240 });
+    assert.equal(sup.get(r.pullKey)?.transcode, false);
+    assert.equal(sup.get(r.key)?.derived, true);
+    rec.remove();
+  });
 });

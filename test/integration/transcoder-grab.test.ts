@@ -76,7 +76,7 @@ describe('transcoder frame grabs (integration)', function () {
     }
   });
 
-  it('while a copied stream is live, a grab is its newest segment (no new connection to the camera); a transcoded one asks the camera', async () => {
+  it('a live copied stream: a grab decodes its newest keyframe (no new camera connection); a transcoded one asks the camera', async () => {
     // a TCP relay in front of the camera counts the connections made to it
     let connections = 0;
     const relay = net.createServer((s) => {
@@ -111,17 +111,23 @@ describe('transcoder frame grabs (integration)', function () {
         'no stream: the camera is asked',
       );
       assert.equal(connections, 2);
-      // a transcoded stream (an H.265 camera: the stream checks the codec it really receives) is scaled
-      // (maxHeight 180 here): the full-resolution picture comes from the camera
-      const hevc = await SimCam.start({ count: 1, codec: 'h265', width: 640, height: 360 });
+      // an H.265 pull is a copy too (viewers without H.265 get a derived output): its keyframe is decoded
+      // a pull transcoding MJPEG is scaled (maxHeight 180 here): the full-resolution picture comes from the camera
+      const more = await SimCam.start({ count: 2, codec: 'h265,mjpeg', width: 640, height: 360 });
       try {
-        await sup.acquire({ cameraId: 'tx', profile: 'main', url: hevc.url(0), codec: 'h265', audioCodec: null });
-        const tx = await sup.grab({ cameraId: 'tx', profile: 'main', url: hevc.url(0), codec: 'h265' });
+        await sup.acquire({ cameraId: 'hevc', profile: 'main', url: more.url(0), codec: 'h265', audioCodec: null });
+        const hevc = await sup.grab({ cameraId: 'hevc', profile: 'main', url: more.url(0), codec: 'h265' });
+        assert.equal(hevc.from, 'stream-output');
+        assert.deepEqual(await jpegSize(hevc.jpeg), { width: 640, height: 360 });
+        assert.ok(hasContrast(await jpegLuma(hevc.jpeg)), 'a picture, not a flat image');
+        await sup.acquire({ cameraId: 'tx', profile: 'main', url: more.url(1), codec: 'mjpeg', audioCodec: null });
+        const tx = await sup.grab({ cameraId: 'tx', profile: 'main', url: more.url(1), codec: 'mjpeg' });
         assert.equal(tx.from, 'camera');
         assert.deepEqual(await jpegSize(tx.jpeg), { width: 640, height: 360 });
+        await sup.stop('hevc.main');
         await sup.stop('tx.main');
       } finally {
-        await hevc.close();
+        await more.close();
       }
       assert.deepEqual(ffmpegChildren(), []);
     } finally {

@@ -1,6 +1,7 @@
 // No leaks: 100 start/stop cycles leave no ffmpeg and no file descriptor; a SIGKILLed gateway takes its workers along.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ffmpegChildren, isAlive, openFds, procStat, sleep, waitFor } from '../../bench/transcoder-proc';
@@ -12,12 +13,24 @@ describe('transcoder leaks (integration)', function () {
   this.timeout(120000);
   let cam: SimCam;
   let root: string;
+  // a "camera" that accepts the RTSP connection and never answers
+  let silent: net.Server;
+  let silentPort: number;
+  const sockets = new Set<net.Socket>();
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ce-leak-'));
     cam = await SimCam.start({ count: 4, codec: 'h264', width: 320, height: 180 });
+    silent = net.createServer((c) => {
+      sockets.add(c);
+      c.on('close', () => sockets.delete(c));
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    silentPort = (silent.address() as net.AddressInfo).port;
   });
   after(async () => {
+    for (const c of sockets) c.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
     await cam?.close();
     rmSync(root, { recursive: true, force: true });
   });
@@ -91,9 +104,33 @@ describe('transcoder leaks (integration)', function () {
     await waitFor('the orphaned ffmpeg to die', () => !isAlive(g.ffmpegPid), 3000);
   });
 
+  /**
+   * A gateway whose stream waits on a camera that accepts the connection and never answers: its ffmpeg
+   * writes nothing, so a dead parent's pipes do not end it (a live stream's ffmpeg dies of the broken
+   * stdout pipe by itself); only the parent-death signal does.
+   */
+  async function gatewayWaiting(setprivPath: string | null, name: string): Promise<SupervisorChild> {
+    const options = { hlsDir: path.join(root, name), setprivPath, rtspTimeoutS: 120, stallTimeoutS: 120 };
+    return startSupervisorChild(root, name, options, [
+      `const url = ${JSON.stringify(`rtsp://127.0.0.1:${silentPort}/x`)};`,
+      "sup.acquire({ cameraId: 'quiet', profile: 'main', url, codec: 'h264', audioCodec: null }).catch(() => undefined);",
+      'while (!sup.list()[0]?.pid) await new Promise((r) => setTimeout(r, 20));',
+      'console.log(`FFMPEG ${sup.list()[0]?.pid}`);',
+      'setInterval(() => sup.touch("quiet.main"), 1000);',
+    ]);
+  }
+
+  it('gateway SIGKILLed while its ffmpeg waits silently on a camera: the ffmpeg dies with it (setpriv --pdeathsig SIGKILL)', async () => {
+    const g = await gatewayWaiting('/usr/bin/setpriv', 'pdeathsig-quiet');
+    await waitFor('ffmpeg to run', () => procStat(g.ffmpegPid)?.comm === 'ffmpeg', 3000);
+    g.kill();
+    await waitFor('the orphaned ffmpeg to die', () => !isAlive(g.ffmpegPid), 3000);
+  });
+
   it('control: without setpriv the same ffmpeg would outlive its gateway (so the test above can fail)', async () => {
-    const g = await gatewayChild(null, 'control');
+    const g = await gatewayWaiting(null, 'control');
     try {
+      await waitFor('ffmpeg to run', () => procStat(g.ffmpegPid)?.comm === 'ffmpeg', 3000);
       g.kill();
       await sleep(1500);
       assert.equal(isAlive(g.ffmpegPid), true, 'without pdeathsig the worker survives');

@@ -1,12 +1,11 @@
-// Supervisor recovery against real ffmpeg: killed worker, vanished/returning camera, hostile sources.
+// Supervisor recovery against real ffmpeg: killed worker, vanished/returning camera, hostile sources and hostile fMP4.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
-import { parsePlaylist } from '../../transcoder/hls-files';
+import { ffmpegChildren, isAlive, processesNamed, sleep, waitFor } from '../../bench/transcoder-proc';
 import {
   Supervisor,
   TranscoderStartError,
@@ -16,6 +15,7 @@ import {
   type SupervisorEvents,
   type TranscoderOptions,
 } from '../../transcoder/index';
+import { HubRecorder } from '../helpers/hub-recorder';
 import { SimCam } from '../helpers/simcam-rtsp';
 
 const FAST: Partial<TranscoderOptions> = {
@@ -104,13 +104,6 @@ describe('transcoder recovery (integration)', function () {
     if (keepTouching) clearInterval(keepTouching);
     keepTouching = null;
   };
-  const lastSegment = (file: string): string | undefined => {
-    try {
-      return parsePlaylist(readFileSync(file, 'utf8')).segments.at(-1);
-    } catch {
-      return undefined;
-    }
-  };
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ce-rec-'));
@@ -127,36 +120,39 @@ describe('transcoder recovery (integration)', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('ffmpeg SIGKILLed: restarted, the playlist advances again within 5 s', async () => {
-    const s = await newSup();
+  it('ffmpeg SIGKILLed: restarted, a new init and a keyframe fragment in the hub within 3 s', async () => {
+    const s = await newSup({ backoffInitialMs: 500 });
     const r = await s.acquire(spec(0));
     touchEvery(s, r.key);
+    const rec = new HubRecorder(s.hub(r.key)!);
+    const gen = rec.inits.at(-1)?.generation ?? -1;
+    await rec.waitFragments(3, 3000);
     const pid = s.get(r.key)?.pid ?? -1;
-    const before = lastSegment(r.playlistPath);
     const seen: string[] = [];
     s.on('state', (e) => seen.push(e.state));
     const t0 = performance.now();
     process.kill(pid, 'SIGKILL');
     await waitFor(
-      'a new segment after the kill',
-      () => {
-        const l = lastSegment(r.playlistPath);
-        return l !== undefined && l !== before && s.get(r.key)?.state === 'live';
-      },
-      5000,
+      'a new init and a keyframe fragment after the kill',
+      () => rec.inits.at(-1)!.generation > gen && rec.playable().length > 0,
+      3000,
+      10,
     );
     const ms = performance.now() - t0;
-    assert.ok(ms < 5000, `recovered in ${ms.toFixed(0)} ms`);
+    console.log(`      ffmpeg killed → new init + keyframe after ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 3000, `recovered in ${ms.toFixed(0)} ms`);
+    await waitFor('live', () => s.get(r.key)?.state === 'live', 1000);
     assert.deepEqual(seen, ['failed', 'restarting', 'starting', 'live']);
     assert.notEqual(s.get(r.key)?.pid, pid);
-    const pl = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
-    assert.equal(pl.initUri, 'init1.mp4', 'second run writes its own init segment');
-    assert.ok(
-      readFileSync(r.playlistPath, 'utf8').includes('#EXT-X-DISCONTINUITY'),
-      'restart marked as a discontinuity',
+    assert.equal(rec.ends.length, 1, 'the first run was ended in the hub');
+    assert.match(rec.ends[0] ?? '', /killed by SIGKILL/);
+    assert.equal(rec.inits.at(-1)!.generation, gen + 1, 'the second run has its own init');
+    const seqs = rec.fragments.map((f) => f.seq);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0]! + i),
+      'fragment numbering continues across runs',
     );
-    const n = Number(/seg(\d+)/.exec(pl.segments[0] ?? '')?.[1]);
-    assert.ok(n > Number(/seg(\d+)/.exec(before ?? '')?.[1]), 'segment numbering continues across runs');
   });
 
   it('camera vanishes: stalled, retried with backoff, reported failing; nobody watching → no process left', async () => {
@@ -169,7 +165,7 @@ describe('transcoder recovery (integration)', function () {
     await cam.down(1);
     const f: StreamFailingEvent = await failing;
     assert.equal(f.failures, 3);
-    assert.match(f.reason, /404 Not Found|no new segment|timed out/);
+    assert.match(f.reason, /404 Not Found|no new fragment|timed out/);
     assert.ok(f.retryInMs >= 900 && f.retryInMs <= 1000, `retried at the ceiling: ${f.retryInMs}`);
     // whichever notices first: our stall watch, or ffmpeg's RTSP socket timeout (rtspTimeoutS)
     assert.ok(
@@ -191,7 +187,7 @@ describe('transcoder recovery (integration)', function () {
     await cam.up(1);
   });
 
-  it('camera comes back: the failing stream recovers and the playlist advances', async () => {
+  it('camera comes back: the failing stream recovers and fragments flow again', async () => {
     const s = await newSup();
     const r = await s.acquire(spec(2));
     touchEvery(s, r.key);
@@ -203,16 +199,16 @@ describe('transcoder recovery (integration)', function () {
     const rec = await recovered;
     assert.ok(rec.downForMs > 0);
     assert.equal(s.get(r.key)?.state, 'live');
-    const before = lastSegment(r.playlistPath);
-    await waitFor('the playlist to advance after recovery', () => lastSegment(r.playlistPath) !== before, 4000);
+    const flow = new HubRecorder(s.hub(r.key)!);
+    await flow.waitFragments(5, 4000);
     await s.acquire(spec(2)); // served again
   });
 
   const HOSTILE: Array<['garbage' | 'silent', RegExp]> = [
     // random bytes keep the socket busy, so ffmpeg's I/O timeout never fires: the stall bound does
-    ['garbage', /Invalid data|no first segment within 2 s|exit code/i],
+    ['garbage', /Invalid data|no keyframe fragment within 2 s|exit code/i],
     // ffmpeg 5.1 words its RTSP reply timeout as "Invalid data found when processing input"
-    ['silent', /Invalid data found|timed out|no first segment within 2 s/],
+    ['silent', /Invalid data found|timed out|no keyframe fragment within 2 s/],
   ];
   for (const [kind, reasonRe] of HOSTILE) {
     it(`a source that ${kind === 'garbage' ? 'sends random bytes' : 'never answers'}: clear failure, backoff, no leak`, async () => {
@@ -249,6 +245,58 @@ describe('transcoder recovery (integration)', function () {
       }
     });
   }
+
+  it('a run that failed before its first fragment is followed by one with the wide probe window', async () => {
+    const srv = await hostileServer('silent');
+    try {
+      const s = await newSup({ stallTimeoutS: 2 });
+      const probes: string[] = [];
+      s.on('state', (e) => {
+        if (e.state !== 'starting' || e.pid === null) return;
+        const argv = readFileSync(`/proc/${e.pid}/cmdline`, 'utf8').split('\0');
+        probes.push(argv[argv.indexOf('-probesize') + 1] ?? '?');
+      });
+      const sp = spec(0, { cameraId: 'probe_fallback', url: `rtsp://127.0.0.1:${srv.port}/cam` });
+      await assert.rejects(s.acquire(sp), TranscoderStartError);
+      assert.deepEqual(probes.slice(0, 2), ['32', '32768'], 'small first, wide after a failure');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('hostile fMP4 from the pipe (a box of 4 GiB): the run fails clearly and is retried; other streams are unaffected', async () => {
+    // a stand-in "ffmpeg" that writes a valid ftyp, then a moov box claiming 0xfffffff0 bytes, and hangs
+    const fake = path.join(root, 'hostile-ffmpeg.sh');
+    writeFileSync(
+      fake,
+      "#!/bin/sh\nprintf '\\000\\000\\000\\030ftypisom\\000\\000\\002\\000isomiso2\\377\\377\\377\\360moov'\nexec sleep 60\n",
+    );
+    chmodSync(fake, 0o755);
+    const good = await newSup();
+    const bad = new Supervisor({ ...FAST, hlsDir: path.join(root, 'hostile-fmp4'), ffmpegPath: fake });
+    await bad.start();
+    try {
+      const r = await good.acquire(spec(0));
+      touchEvery(good, r.key);
+      const rec = new HubRecorder(good.hub(r.key)!);
+      const failed: StreamStateEvent[] = [];
+      bad.on('state', (e) => void (e.state === 'failed' && failed.push(e)));
+      await assert.rejects(
+        bad.acquire(spec(1, { cameraId: 'hostile_fmp4' })),
+        (e: unknown) => e instanceof TranscoderStartError && /failed to start: .*fmp4/.test(e.message),
+      );
+      assert.ok(failed.length >= 2, `two runs failed: ${failed.map((e) => e.reason).join('; ')}`);
+      for (const e of failed) assert.match(e.reason, /^transcoder: fmp4: .*4294967280/);
+      await next(bad, 'state', (e) => e.state === 'starting', 5000); // retried with backoff
+      assert.equal(bad.hub('hostile_fmp4.main')?.init ?? null, null, 'nothing was published');
+      assert.equal(good.get(r.key)?.state, 'live');
+      const before = rec.fragments.length;
+      await waitFor('the good stream to flow on', () => rec.fragments.length > before + 5, 3000);
+    } finally {
+      await bad.close();
+    }
+    assert.ok(processesNamed('sleep', process.pid).length === 0, 'the hostile worker was killed');
+  });
 
   it('a pending acquire fails when the camera is missing from the start', async () => {
     const s = await newSup();

@@ -1,15 +1,14 @@
-// A camera that repeats parameter sets before every slice: the served segments hold each picture as one sample, keyframes a GOP apart.
+// A camera that repeats parameter sets before every slice: the hub's fragments hold each picture as one sample, keyframes a GOP apart.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitFor } from '../../bench/transcoder-proc';
-import { parsePlaylist } from '../../transcoder/hls-files';
 import { Supervisor, type StreamSpec } from '../../transcoder/index';
+import { HubRecorder } from '../helpers/hub-recorder';
 import { SimCam } from '../helpers/simcam-rtsp';
 
-/** ffprobe's packets (dts seconds, key flag) of init + the listed segments joined in one file. */
+/** ffprobe's packets (dts seconds, key flag) of a fragmented MP4 file. */
 function packets(file: string): Array<{ t: number; key: boolean }> {
   const csv = execFileSync(
     'ffprobe',
@@ -46,39 +45,33 @@ describe('transcoder: pictures split by the camera are served whole (integration
       // 640×360: x264's sliced threads make two slices a frame
       const cam = await SimCam.start({ count: 1, codec: 'h264', repeatParameterSets: c.repeat });
       open.push(cam);
-      const sup = new Supervisor({
-        hlsDir: path.join(root, c.repeat ? 'rep' : 'once'),
-        segmentSeconds: 1,
-        listSize: 6,
-      });
+      const sup = new Supervisor({ hlsDir: path.join(root, c.repeat ? 'rep' : 'once') });
       open.push(sup);
       await sup.start();
       const spec: StreamSpec = { cameraId: 'cam0', profile: 'main', url: cam.url(0), codec: 'h264', audioCodec: null };
       const states: string[] = [];
       sup.on('state', (e) => states.push(`${e.state}: ${e.reason}`));
-      const r = await sup.acquire(spec);
-      await waitFor(
-        'three segments listed',
-        () => (sup.touch(r.key), parsePlaylist(readFileSync(r.playlistPath, 'utf8')).segments.length >= 3),
-        15_000,
-      );
-      const list = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
-      const joined = path.join(root, `joined-${c.repeat}.mp4`);
-      writeFileSync(
-        joined,
-        Buffer.concat([list.initUri!, ...list.segments].map((n) => readFileSync(sup.resolveFile(r.key, n)!))),
-      );
-      const keys = packets(joined)
-        .filter((p) => p.key)
-        .map((p) => p.t);
-      assert.ok(keys.length >= 3, `keyframes: ${keys.join(' ')}`);
-      // a split picture shows as two key packets a tick apart; whole ones are a GOP apart (a new
-      // session or a restarted run may bring its keyframe earlier, never within half a second)
-      for (let i = 1; i < keys.length; i++)
-        assert.ok(
-          keys[i]! - keys[i - 1]! > 0.5,
-          `one key packet per keyframe: ${keys.map((k) => k.toFixed(6)).join(' ')} (${states.join('; ')})`,
-        );
+      // the second cold start knows from the first whether the camera splits pictures
+      for (const round of [1, 2]) {
+        const r = await sup.acquire(spec);
+        const rec = new HubRecorder(sup.hub(r.key)!);
+        // three GOPs and a bit (15 fps, 1 s GOP)
+        await rec.waitFragments(50, 15_000);
+        const joined = path.join(root, `joined-${c.repeat}-${round}.mp4`);
+        writeFileSync(joined, rec.bytes());
+        const keys = packets(joined)
+          .filter((p) => p.key)
+          .map((p) => p.t);
+        assert.ok(keys.length >= 3, `keyframes: ${keys.join(' ')}`);
+        // a split picture shows as two key packets a tick apart; whole ones are a GOP apart (a new
+        // session or a restarted run may bring its keyframe earlier, never within half a second)
+        for (let i = 1; i < keys.length; i++)
+          assert.ok(
+            keys[i]! - keys[i - 1]! > 0.5,
+            `cold start ${round}: one key packet per keyframe: ${keys.map((k) => k.toFixed(6)).join(' ')} (${states.join('; ')})`,
+          );
+        await sup.stop(r.key);
+      }
     });
   }
 });

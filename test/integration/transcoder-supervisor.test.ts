@@ -1,10 +1,9 @@
-// Supervisor against real ffmpeg and simulated RTSP cameras: live, sharing, idle, capacity, input, close.
+// Supervisor against real ffmpeg and simulated RTSP cameras: live into a hub, sharing, idle, capacity, input, close.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ffmpegChildren, isAlive, sleep, waitFor } from '../../bench/transcoder-proc';
-import { parsePlaylist } from '../../transcoder/hls-files';
 import {
   Supervisor,
   TranscoderCapacityError,
@@ -14,6 +13,7 @@ import {
   type StreamStateEvent,
   type TranscoderOptions,
 } from '../../transcoder/index';
+import { HubRecorder } from '../helpers/hub-recorder';
 import { SimCam } from '../helpers/simcam-rtsp';
 
 const FAST: Partial<TranscoderOptions> = {
@@ -59,22 +59,33 @@ describe('transcoder supervisor (integration)', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('goes live with a playable segment, then the playlist advances', async () => {
+  it('goes live at a keyframe fragment in its hub (printing the cold acquire time), then fragments keep coming', async () => {
     const sup = await newSup();
     const states: string[] = [];
     sup.on('state', (e) => states.push(e.state));
+    const t0 = performance.now();
     const r = await sup.acquire(spec(0));
-    assert.equal(r.started, true);
-    const first = parsePlaylist(readFileSync(r.playlistPath, 'utf8'));
-    assert.ok(first.segments.length >= 1);
-    // init<run>.mp4: run 0, or run 1 when the simulated camera refused the very first connect (acquire sits through one failed run)
-    assert.match(first.initUri ?? '', /^init[01]\.mp4$/);
-    const seg = sup.resolveFile(r.key, first.segments[0] ?? '');
-    assert.ok(seg && statSync(seg).size > 0, 'first listed segment exists and is not empty');
-    assert.ok(statSync(sup.resolveFile(r.key, first.initUri ?? '') ?? '').size > 0, 'init segment exists');
-    const last = (): string | undefined => parsePlaylist(readFileSync(r.playlistPath, 'utf8')).segments.at(-1);
-    const before = last();
-    await waitFor('a newer segment', () => (sup.touch(r.key), last() !== before), 4000);
+    const coldMs = performance.now() - t0;
+    console.log(`      cold acquire (spawn → first keyframe fragment): ${coldMs.toFixed(0)} ms`);
+    assert.ok(coldMs < 15000, `cold acquire took ${coldMs.toFixed(0)} ms`);
+    assert.deepEqual(r, { key: 'cam0.main', pullKey: 'cam0.main', started: true, codec: 'h264', transcoded: false });
+    const hub = sup.hub(r.key);
+    assert.ok(hub, 'the output has a hub');
+    // run 0, or run 1 when the simulated camera refused the very first connect (acquire sits through one failed run)
+    assert.ok([0, 1].includes(hub.init?.generation ?? -1), `generation ${hub.init?.generation}`);
+    assert.match(hub.init?.codecs ?? '', /^avc1\./);
+    assert.deepEqual([hub.init?.width, hub.init?.height], [320, 180]);
+    const kf = hub.keyframe();
+    assert.ok(kf && kf.fragment.keyframe && kf.fragment.data.length > 0, 'a keyframe fragment is cached');
+    const rec = new HubRecorder(hub);
+    await rec.waitFragments(5, 4000);
+    const seqs = rec.fragments.map((f) => f.seq);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+      'fragments in order',
+    );
+    rec.remove();
     assert.equal(states[0], 'starting');
     assert.equal(states.at(-1), 'live');
     assert.ok(states.filter((x) => x === 'live').length === 1, `live once: ${states.join(' → ')}`);
@@ -102,19 +113,42 @@ describe('transcoder supervisor (integration)', function () {
     assert.ok(ms < 100, `warm acquire took ${ms.toFixed(1)} ms`);
   });
 
-  it('stops a stream nobody touches after idleTimeoutS and removes its directory', async () => {
+  it('stops a stream nobody touches after idleTimeoutS and closes its hub', async () => {
     const sup = await newSup();
     const r = await sup.acquire(spec(2));
     const pid = sup.get(r.key)?.pid ?? -1;
-    const dir = path.dirname(r.playlistPath);
+    const hub = sup.hub(r.key)!;
+    const rec = new HubRecorder(hub);
     const stopped = new Promise<StreamStateEvent>((res) => sup.on('state', (e) => e.state === 'stopped' && res(e)));
     const e = await stopped;
     assert.equal(e.reason, 'idle');
     assert.equal(isAlive(pid), false);
-    assert.equal(existsSync(dir), false);
-    assert.equal(sup.resolveFile(r.key, 'index.m3u8'), null);
+    assert.equal(sup.hub(r.key), undefined);
+    assert.deepEqual(rec.ends, ['idle'], "the hub's taps were ended");
+    assert.throws(
+      () => hub.attach({ write: () => undefined, bufferedBytes: () => 0, close: () => undefined }),
+      TranscoderStateError,
+      'the hub is closed',
+    );
     assert.equal(sup.touch(r.key), false);
     assert.equal(sup.list().length, 0);
+  });
+
+  it('a hub with a viewer (sink) or a keepAlive tap is never idle; without them the stream stops', async () => {
+    const sup = await newSup();
+    const r = await sup.acquire(spec(1));
+    const hub = sup.hub(r.key)!;
+    let closed = '';
+    const a = hub.attach({ write: () => undefined, bufferedBytes: () => 0, close: (why) => void (closed = why) });
+    await sleep(3000); // > idleTimeoutS (2 s) without a touch
+    assert.equal(sup.get(r.key)?.state, 'live', 'a viewer keeps it running');
+    a.detach();
+    const rec = new HubRecorder(hub, { keepAlive: true });
+    await sleep(3000);
+    assert.equal(sup.get(r.key)?.state, 'live', 'a keepAlive tap keeps it running');
+    rec.remove();
+    await waitFor('the stream to idle out', () => sup.get(r.key) === undefined, 5000);
+    assert.equal(closed, '', 'a detached sink is not closed by the hub');
   });
 
   it('touch() keeps a stream alive past idleTimeoutS', async () => {
@@ -145,9 +179,7 @@ describe('transcoder supervisor (integration)', function () {
     await assert.rejects(
       sup.acquire(spec(0, { codec: 'mjpeg' })),
       (e: unknown) =>
-        e instanceof TranscoderCapacityError &&
-        /transcode limit 0 reached \(codec mjpeg\)/.test(e.message) &&
-        e.retryAfterS >= 1,
+        e instanceof TranscoderCapacityError && /transcode limit 0 reached/.test(e.message) && e.retryAfterS >= 1,
     );
     await sup.acquire(spec(0)); // remuxing is not limited by maxTranscodes
     assert.equal(ffmpegChildren().length, 1);
@@ -172,31 +204,23 @@ describe('transcoder supervisor (integration)', function () {
     });
   }
 
-  it('start() removes stale stream directories and nothing else', async () => {
-    const hlsDir = path.join(root, 'stale');
-    mkdirSync(path.join(hlsDir, 'old.main'), { recursive: true });
-    writeFileSync(path.join(hlsDir, 'old.main', 'seg7.m4s'), 'stale');
-    mkdirSync(path.join(hlsDir, 'not-a-stream'));
-    await newSup({ hlsDir });
-    assert.equal(existsSync(path.join(hlsDir, 'old.main')), false);
-    assert.equal(existsSync(path.join(hlsDir, 'not-a-stream')), true);
+  it('writes nothing to disk: hlsDir holds only the grabs’ (empty) scratch directory', async () => {
+    const hlsDir = path.join(root, 'nothing');
+    const sup = await newSup({ hlsDir });
+    const r = await sup.acquire(spec(0));
+    await new HubRecorder(sup.hub(r.key)!).waitFragments(10, 5000);
+    assert.deepEqual(readdirSync(hlsDir), ['grabs']);
+    assert.deepEqual(readdirSync(path.join(hlsDir, 'grabs')), []);
   });
 
-  it('resolveFile: whitelisted names of running streams only', async () => {
+  it('hub(key): running outputs only', async () => {
     const sup = await newSup();
     const r = await sup.acquire(spec(0));
-    const dir = path.dirname(r.playlistPath);
-    assert.equal(sup.resolveFile(r.key, 'index.m3u8'), r.playlistPath);
-    assert.equal(sup.resolveFile(r.key, 'seg3.m4s'), path.join(dir, 'seg3.m4s'));
-    for (const bad of [
-      '../index.m3u8',
-      '..%2F..%2Fetc%2Fpasswd',
-      'seg1.m4s/..',
-      'index.m3u8\u0000.png',
-      'index.m3u8.tmp',
-    ])
-      assert.equal(sup.resolveFile(r.key, bad), null, bad);
-    assert.equal(sup.resolveFile('cam9.main', 'index.m3u8'), null, 'not running');
+    assert.ok(sup.hub(r.key));
+    for (const bad of ['cam9.main', 'cam0.sub', 'cam0.main.h264', '../cam0.main', ''])
+      assert.equal(sup.hub(bad), undefined, bad);
+    await sup.stop(r.key);
+    assert.equal(sup.hub(r.key), undefined);
   });
 
   it('close() stops every worker, waits, is idempotent; acquire afterwards is refused', async () => {

@@ -1,21 +1,21 @@
 // Expected ffmpeg command lines of buildFfmpegArgs / buildSpawnCommand, as pure data.
 import assert from 'node:assert/strict';
 import {
+  buildDerivedH264Args,
   buildFfmpegArgs,
   buildSpawnCommand,
   type FfmpegArgOptions,
   type FfmpegCommand,
 } from '../../transcoder/ffmpeg-args';
+import type { ProbeWindow } from '../../transcoder/source-input';
 import type { StreamSpec } from '../../transcoder/stream-spec';
 
 const OPTS: FfmpegArgOptions = {
   segmentSeconds: 1,
-  listSize: 6,
   rtspTimeoutS: 5,
   maxHeight: 720,
   audio: 'aac-or-drop',
 };
-const OUT = '/var/hls/cam1.main';
 const URL = 'rtsp://admin:pw@10.0.0.5:554/Streaming/Channels/101';
 
 /** The expected command: argv without any URL; the URL and RTSP options in the script read on fd 3. */
@@ -23,7 +23,7 @@ const cmd = (
   url: string,
   videoOnly: boolean,
   output: string[],
-  o: { whitelist?: string; timeout?: string } = {},
+  o: { whitelist?: string; timeout?: string; wide?: boolean } = {},
 ): FfmpegCommand => ({
   args: [
     '-nostdin',
@@ -31,8 +31,6 @@ const cmd = (
     '-loglevel',
     'level+info',
     '-nostats',
-    '-progress',
-    'pipe:1',
     '-protocol_whitelist',
     o.whitelist ?? 'pipe,rtsp,rtp,udp,tcp',
     '-f',
@@ -40,9 +38,11 @@ const cmd = (
     '-safe',
     '0',
     '-probesize',
-    '32768',
+    o.wide ? '32768' : '32',
     '-analyzeduration',
-    '500000',
+    o.wide ? '500000' : '1',
+    '-fpsprobesize',
+    o.wide ? '-1' : '0',
     '-i',
     'pipe:3',
     '-map',
@@ -55,8 +55,9 @@ const cmd = (
     `file '${url}'`,
     'option rtsp_transport tcp',
     `option timeout ${o.timeout ?? '5000000'}`,
-    'option probesize 32768',
-    'option analyzeduration 500000',
+    `option probesize ${o.wide ? '32768' : '32'}`,
+    `option analyzeduration ${o.wide ? '500000' : '1'}`,
+    `option fpsprobesize ${o.wide ? '-1' : '0'}`,
     ...(videoOnly ? ['option allowed_media_types video'] : []),
     '',
   ].join('\n'),
@@ -79,28 +80,15 @@ const X264 = [
   '-sc_threshold',
   '0',
 ];
-const hls = (
-  flags = 'delete_segments+omit_endlist+independent_segments',
-  start = '0',
-  init = 'init0.mp4',
-): string[] => [
+/** The fMP4-on-stdout output of every streaming ffmpeg. */
+const FMP4 = [
   '-f',
-  'hls',
-  '-hls_segment_type',
-  'fmp4',
-  '-hls_time',
-  '0.9',
-  '-hls_list_size',
-  '6',
-  '-hls_flags',
-  flags,
-  '-start_number',
-  start,
-  '-hls_fmp4_init_filename',
-  init,
-  '-hls_segment_filename',
-  `${OUT}/seg%d.m4s`,
-  `${OUT}/ffmpeg.m3u8`,
+  'mp4',
+  '-movflags',
+  'empty_moov+default_base_moof+frag_every_frame',
+  '-flush_packets',
+  '1',
+  'pipe:1',
 ];
 const spec = (over: Partial<StreamSpec>): StreamSpec => ({
   cameraId: 'cam1',
@@ -115,122 +103,126 @@ interface Case {
   name: string;
   spec: StreamSpec;
   opts?: Partial<FfmpegArgOptions>;
-  run?: { generation: number; startNumber: number };
+  probe?: ProbeWindow;
   expected: FfmpegCommand;
 }
 
 const CASES: Case[] = [
-  { name: 'h264 remux, no audio', spec: spec({}), expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]) },
-  { name: 'h265 transcoded to h264', spec: spec({ codec: 'h265' }), expected: cmd(URL, true, [...X264, ...hls()]) },
-  { name: 'hevc alias transcoded', spec: spec({ codec: 'HEVC' }), expected: cmd(URL, true, [...X264, ...hls()]) },
+  { name: 'h264 remux, no audio', spec: spec({}), expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4]) },
   {
-    name: 'h265 passthrough tagged hvc1',
-    spec: spec({ codec: 'h265', passthroughH265: true }),
-    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...hls()]),
+    name: 'h265 copied tagged hvc1 (viewers without H.265 get a derived output)',
+    spec: spec({ codec: 'h265' }),
+    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...FMP4]),
   },
-  { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: cmd(URL, true, [...X264, ...hls()]) },
+  {
+    name: 'hevc alias copied tagged hvc1',
+    spec: spec({ codec: 'HEVC' }),
+    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...FMP4]),
+  },
+  {
+    name: 'h265 passthrough: the same copy',
+    spec: spec({ codec: 'h265', passthroughH265: true }),
+    expected: cmd(URL, true, ['-c:v', 'copy', '-tag:v', 'hvc1', ...FMP4]),
+  },
+  { name: 'mjpeg transcoded', spec: spec({ codec: 'mjpeg' }), expected: cmd(URL, true, [...X264, ...FMP4]) },
   {
     name: 'transcode honours maxHeight and segmentSeconds',
     spec: spec({ codec: 'mjpeg' }),
     opts: { maxHeight: 480, segmentSeconds: 2 },
     expected: cmd(URL, true, [
       ...X264.map((a) => a.replace('720', '480').replace('n_forced*1', 'n_forced*2')),
-      ...hls().map((a) => (a === '0.9' ? '1.8' : a)),
+      ...FMP4,
     ]),
   },
   {
     name: 'aac audio copied',
     spec: spec({ audioCodec: 'aac' }),
-    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...FMP4]),
   },
   {
     name: 'AAC upper case copied',
     spec: spec({ audioCodec: 'AAC' }),
-    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...hls()]),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'copy', ...FMP4]),
   },
   {
     name: 'pcm_alaw dropped under aac-or-drop',
     spec: spec({ audioCodec: 'pcm_alaw' }),
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4]),
   },
   {
     name: 'unknown audio dropped under aac-or-drop',
     spec: spec({ audioCodec: undefined }),
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4]),
   },
   {
     name: 'aac dropped under drop',
     spec: spec({ audioCodec: 'aac' }),
     opts: { audio: 'drop' },
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4]),
   },
   {
     name: 'pcm_mulaw transcoded to aac under transcode',
     spec: spec({ audioCodec: 'pcm_mulaw' }),
     opts: { audio: 'transcode' },
-    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...FMP4]),
   },
   {
     name: 'unknown audio transcoded (optional map) under transcode',
     spec: spec({ audioCodec: undefined }),
     opts: { audio: 'transcode' },
-    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...hls()]),
+    expected: cmd(URL, false, ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', ...FMP4]),
   },
   {
     name: 'no audio stays dropped under transcode',
     spec: spec({ audioCodec: null }),
     opts: { audio: 'transcode' },
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()]),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4]),
   },
   {
     name: 'rtsps adds tls and rtsps to the whitelist',
     spec: spec({ url: 'rtsps://cam.example:322/live' }),
-    expected: cmd('rtsps://cam.example:322/live', true, ['-c:v', 'copy', ...hls()], {
+    expected: cmd('rtsps://cam.example:322/live', true, ['-c:v', 'copy', ...FMP4], {
       whitelist: 'pipe,rtsp,rtsps,rtp,udp,tcp,tls',
     }),
   },
   {
     name: 'separate credentials percent-encoded into the url',
     spec: spec({ url: 'rtsp://10.0.0.5/live', username: 'ad min', password: 'p@ss:w/rd' }),
-    expected: cmd('rtsp://ad%20min:p%40ss%3Aw%2Frd@10.0.0.5/live', true, ['-c:v', 'copy', ...hls()]),
+    expected: cmd('rtsp://ad%20min:p%40ss%3Aw%2Frd@10.0.0.5/live', true, ['-c:v', 'copy', ...FMP4]),
   },
   {
-    name: 'restart run continues numbering with a new init and a discontinuity',
+    name: 'after a run failed before its first fragment: the wide probe window',
     spec: spec({}),
-    run: { generation: 3, startNumber: 42 },
-    expected: cmd(URL, true, [
-      '-c:v',
-      'copy',
-      ...hls('delete_segments+omit_endlist+independent_segments+discont_start', '42', 'init3.mp4'),
-    ]),
+    probe: 'wide',
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4], { wide: true }),
   },
   {
     name: 'rtsp timeout in microseconds',
     spec: spec({}),
     opts: { rtspTimeoutS: 2.5 },
-    expected: cmd(URL, true, ['-c:v', 'copy', ...hls()], { timeout: '2500000' }),
+    expected: cmd(URL, true, ['-c:v', 'copy', ...FMP4], { timeout: '2500000' }),
   },
 ];
 
 describe('transcoder buildFfmpegArgs', () => {
   for (const c of CASES) {
     it(c.name, () => {
-      assert.deepEqual(buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, OUT, c.run), c.expected);
+      assert.deepEqual(buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, c.probe), c.expected);
     });
   }
 
   it('is pure: same input, same output, input untouched', () => {
     const s = spec({ codec: 'H265', audioCodec: 'AAC', username: 'u', password: 'p' });
     const frozen = JSON.stringify(s);
-    const a = buildFfmpegArgs(s, OPTS, OUT);
-    const b = buildFfmpegArgs(s, OPTS, OUT);
+    const a = buildFfmpegArgs(s, OPTS);
+    const b = buildFfmpegArgs(s, OPTS);
     assert.deepEqual(a, b);
     assert.equal(JSON.stringify(s), frozen);
   });
 
   it('never whitelists file, http or the concat protocol, and reads the source on fd 3 with -nostdin', () => {
     for (const c of CASES) {
-      const { args, sourceScript } = buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, OUT, c.run);
+      const { args, sourceScript } = buildFfmpegArgs(c.spec, { ...OPTS, ...c.opts }, c.probe);
       const wl = args[args.indexOf('-protocol_whitelist') + 1] ?? '';
       assert.doesNotMatch(wl, /file|http|concat|data/, c.name);
       assert.equal(args[args.indexOf('-i') + 1], 'pipe:3', c.name);
@@ -242,7 +234,7 @@ describe('transcoder buildFfmpegArgs', () => {
 
   it('puts neither the URL nor any credential in the arguments', () => {
     const s = spec({ url: 'rtsp://10.0.0.5/live', username: 'admin', password: "it's S3cret" });
-    const { args, sourceScript } = buildFfmpegArgs(s, OPTS, OUT);
+    const { args, sourceScript } = buildFfmpegArgs(s, OPTS);
     const argv = args.join(' ');
     for (const secret of ['S3cret', 'admin', '10.0.0.5', 'rtsp://'])
       assert.ok(!argv.includes(secret), `${secret} in argv: ${argv}`);
@@ -250,9 +242,45 @@ describe('transcoder buildFfmpegArgs', () => {
   });
 
   it('rejects a bad url before building anything', () => {
-    assert.throws(() => buildFfmpegArgs(spec({ url: 'file:///etc/passwd' }), OPTS, OUT), {
+    assert.throws(() => buildFfmpegArgs(spec({ url: 'file:///etc/passwd' }), OPTS), {
       name: 'TranscoderInputError',
     });
+  });
+});
+
+describe('transcoder buildDerivedH264Args', () => {
+  it('reads fMP4 on stdin (pipe protocol only, no probing), encodes H.264 as a pull transcodes, fMP4 on stdout', () => {
+    assert.deepEqual(buildDerivedH264Args(OPTS), [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'level+info',
+      '-nostats',
+      '-protocol_whitelist',
+      'pipe',
+      '-f',
+      'mp4',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '1',
+      '-fpsprobesize',
+      '0',
+      '-i',
+      'pipe:0',
+      '-map',
+      '0:v:0',
+      '-map',
+      '0:a:0?',
+      ...X264,
+      '-c:a',
+      'copy',
+      ...FMP4,
+    ]);
+  });
+  it('honours maxHeight and segmentSeconds', () => {
+    const args = buildDerivedH264Args({ maxHeight: 360, segmentSeconds: 2 });
+    assert.ok(args.includes("scale=-2:'min(ih,360)'") && args.includes('expr:gte(t,n_forced*2)'), args.join(' '));
   });
 });
 

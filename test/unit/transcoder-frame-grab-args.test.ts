@@ -6,7 +6,6 @@ import { TranscoderInputError } from '../../transcoder/errors';
 
 const OPTS: FfmpegArgOptions = {
   segmentSeconds: 1,
-  listSize: 6,
   rtspTimeoutS: 5,
   maxHeight: 720,
   audio: 'aac-or-drop',
@@ -49,8 +48,6 @@ describe('transcoder buildFrameGrabArgs', () => {
       '-loglevel',
       'error',
       '-nostats',
-      '-progress',
-      'pipe:1',
       '-skip_frame',
       'nokey',
       '-protocol_whitelist',
@@ -60,9 +57,11 @@ describe('transcoder buildFrameGrabArgs', () => {
       '-safe',
       '0',
       '-probesize',
-      '32768',
+      '32',
       '-analyzeduration',
-      '500000',
+      '1',
+      '-fpsprobesize',
+      '0',
       '-i',
       'pipe:3',
       ...JPEG_OUT,
@@ -79,7 +78,7 @@ describe('transcoder buildFrameGrabArgs', () => {
       codec: 'h265',
     });
     const grab = buildFrameGrabArgs(s, { rtspTimeoutS: 2.5 }, OUT);
-    const stream = buildFfmpegArgs({ ...s, audioCodec: null }, { ...OPTS, rtspTimeoutS: 2.5 }, '/var/hls/cam1.main');
+    const stream = buildFfmpegArgs({ ...s, audioCodec: null }, { ...OPTS, rtspTimeoutS: 2.5 });
     // the stream logs at info (its input report names the real codec); a grab only errors
     const upToInput = (a: string[]): string[] =>
       a
@@ -101,7 +100,7 @@ describe('transcoder buildFrameGrabArgs', () => {
   for (const url of hostile) {
     it(`refuses ${JSON.stringify(url)} with the stream's own message`, () => {
       let streamMsg = '';
-      const asStream = (): unknown => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS, '/x');
+      const asStream = (): unknown => buildFfmpegArgs({ ...spec({ url }), audioCodec: null }, OPTS);
       assert.throws(asStream, (e: Error) => ((streamMsg = e.message), e instanceof TranscoderInputError));
       assert.throws(
         () => buildFrameGrabArgs(spec({ url }), OPTS, OUT),
@@ -110,31 +109,32 @@ describe('transcoder buildFrameGrabArgs', () => {
     });
   }
 
-  it("a running stream's output: the file protocol and the mp4 demuxer only, the first keyframe as a JPEG", () => {
-    assert.deepEqual(buildOutputGrabArgs('/var/hls/grabs/7.mp4', OUT), [
+  it("a running pull's keyframe on stdin: the pipe protocol and the mp4 demuxer only, the first keyframe as a JPEG", () => {
+    assert.deepEqual(buildOutputGrabArgs(OUT), [
       '-nostdin',
       '-hide_banner',
       '-loglevel',
       'error',
       '-nostats',
-      '-progress',
-      'pipe:1',
       '-protocol_whitelist',
-      'file',
+      'pipe',
       '-f',
       'mp4',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '1',
       '-skip_frame',
       'nokey',
       '-i',
-      'file:/var/hls/grabs/7.mp4',
+      'pipe:0',
       ...JPEG_OUT,
     ]);
   });
 
-  for (const bad of ['grabs/7.mp4', '-i', '/var/hls/a\nb.mp4']) {
+  for (const bad of ['grabs/7.jpg', '-i', '/var/hls/a\nb.jpg']) {
     it(`refuses the output grab file ${JSON.stringify(bad)}`, () => {
-      assert.throws(() => buildOutputGrabArgs(bad, OUT), TranscoderInputError);
-      assert.throws(() => buildOutputGrabArgs('/var/hls/grabs/7.mp4', bad), TranscoderInputError);
+      assert.throws(() => buildOutputGrabArgs(bad), TranscoderInputError);
     });
   }
 

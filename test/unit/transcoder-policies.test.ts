@@ -1,9 +1,8 @@
-// Backoff delays, -progress parsing and option resolution of the transcoder.
+// Backoff delays and option resolution of the transcoder.
 import assert from 'node:assert/strict';
 import { backoffDelayMs } from '../../transcoder/backoff';
 import { TranscoderInputError } from '../../transcoder/errors';
 import { DEFAULT_TRANSCODER_OPTIONS, resolveOptions } from '../../transcoder/options';
-import { ProgressParser, type ProgressReport } from '../../transcoder/progress-parser';
 
 describe('transcoder backoffDelayMs', () => {
   const O = { backoffInitialMs: 500, backoffMaxMs: 30000, failuresBeforeOffline: 5 };
@@ -36,38 +35,16 @@ describe('transcoder backoffDelayMs', () => {
   });
 });
 
-describe('transcoder ProgressParser', () => {
-  it('reports complete blocks across chunk boundaries', () => {
-    const got: ProgressReport[] = [];
-    const p = new ProgressParser((r) => got.push(r));
-    p.push('frame=15\nfps=15.0\nout_time_us=1000000\nspeed=1.0');
-    assert.equal(got.length, 0);
-    p.push('1x\nprogress=continue\nframe=30\nout_time_us=N/A\nspeed=N/A\nprogress=end\n');
-    assert.equal(got.length, 2);
-    assert.deepEqual(got[0], { frame: 15, outTimeUs: 1000000, speed: 1.01, end: false });
-    assert.equal(got[1]?.frame, 30);
-    assert.equal(got[1]?.outTimeUs, -1);
-    assert.ok(Number.isNaN(got[1]?.speed));
-    assert.equal(got[1]?.end, true);
-  });
-  it('drops an over-long line without a newline', () => {
-    const got: ProgressReport[] = [];
-    const p = new ProgressParser((r) => got.push(r));
-    p.push('x'.repeat(5000));
-    p.push('\nframe=1\nprogress=continue\n');
-    assert.deepEqual(
-      got.map((r) => r.frame),
-      [1],
-    );
-  });
-});
-
 describe('transcoder resolveOptions', () => {
   it('fills the shipped defaults', () => assert.deepEqual(resolveOptions({}), DEFAULT_TRANSCODER_OPTIONS));
   it('keeps given values and ignores undefined ones', () => {
     const o = resolveOptions({ maxWorkers: 3, idleTimeoutS: undefined });
     assert.equal(o.maxWorkers, 3);
     assert.equal(o.idleTimeoutS, 30);
+  });
+  it('merges a partial hub section over the default limits', () => {
+    const o = resolveOptions({ hub: { replaySeconds: 10 } });
+    assert.deepEqual(o.hub, { ...DEFAULT_TRANSCODER_OPTIONS.hub, replaySeconds: 10 });
   });
   const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
     ['zero workers', { maxWorkers: 0 }, /option maxWorkers = 0/],
@@ -76,6 +53,8 @@ describe('transcoder resolveOptions', () => {
     ['fractional transcodes', { maxTranscodes: 1.5 }, /option maxTranscodes = 1.5/],
     ['bad audio', { audio: 'mp3' }, /option audio = "mp3"/],
     ['root hlsDir', { hlsDir: '/' }, /option hlsDir = "\/"/],
+    ['zero hub bytes', { hub: { skipAboveBytes: 0 } }, /option hub\.skipAboveBytes = 0/],
+    ['parts longer than segments', { partSeconds: 2, segmentSeconds: 1 }, /option partSeconds = 2: must not exceed/],
   ];
   for (const [name, o, re] of BAD)
     it(`rejects ${name}`, () =>

@@ -17,6 +17,12 @@ export interface FragmentReaderOptions {
    * to split pictures, e.g. from an earlier run): its first keyframe then arrives whole too.
    */
   assumeSplitPictures?: boolean;
+  /**
+   * Hold the run's first fragment until the next one shows whether it continues it (one frame of
+   * delay on the first keyframe only): a camera that splits pictures is not known to before its first
+   * keyframe, and a viewer starting there would decode half a picture.
+   */
+  holdFirstFragment?: boolean;
   /** Largest box accepted (default 16 MiB); a larger or malformed size → onError(Fmp4Error), input ignored after. */
   maxBoxBytes?: number;
   onInit(init: InitSegment): void;
@@ -61,6 +67,7 @@ export class FragmentReader {
   private moof: Buffer | null = null;
   private held: HeldFragment | null = null;
   private splitSeen: boolean;
+  private emitted = false;
   private ended = false;
 
   constructor(private readonly o: FragmentReaderOptions) {
@@ -190,7 +197,7 @@ export class FragmentReader {
       return this.emit(frag);
     }
     this.release();
-    if (this.splitSeen) this.held = frag;
+    if (this.splitSeen || (!this.emitted && this.o.holdFirstFragment)) this.held = frag;
     else this.emit(frag);
   }
 
@@ -201,6 +208,7 @@ export class FragmentReader {
   }
 
   private emit(f: HeldFragment): void {
+    this.emitted = true;
     const p = f.parsed;
     this.o.onFragment({
       data: f.data,

@@ -1,4 +1,4 @@
-// Stream calls and pictures: POST /cameras/{id}/streams → signed HLS URL; GET …/snapshot; POST …/stills (saved, audited).
+// Stream calls and pictures: POST /cameras/{id}/streams → signed live/HLS/replay URLs; GET …/snapshot; POST …/stills (saved, audited).
 import { z } from 'zod';
 import { PROFILE } from '../../contract';
 import type { StreamService } from '../../streams/stream-service';
@@ -32,12 +32,24 @@ export function registerStreamRoutes(
     action: 'view',
     status: 201,
     summary:
-      'Call a live stream: policy-checked and audited; returns an HLS playlist URL with a short-lived signed token ' +
-      '(renew before expiresAt by posting again with sessionId). 503 + Retry-After when the node is full.',
+      'Call a live stream: policy-checked and audited; returns, with one short-lived signed token, the WebSocket path ' +
+      'of the low-latency stream (live), the LL-HLS playlist URL (url) and the instant replay (replay), and what the ' +
+      'viewer receives (codec, transcoded). Renew before expiresAt by posting again with sessionId. h265: true asks ' +
+      'for an H.265 camera as is (the player can decode it); otherwise it is transcoded once per camera. ' +
+      '503 + Retry-After when the node is full.',
     params: idParam,
     body: streamRequest,
     auditRefusal: { action: 'stream.open', targetType: 'camera' },
-    response: z.object({ url: z.string(), sessionId: z.string(), expiresAt: z.string(), started: z.boolean() }),
+    response: z.object({
+      url: z.string().describe('LL-HLS playlist'),
+      live: z.string().describe('WebSocket path: /live/<token>/<key>'),
+      replay: z.string().describe('instant replay: /live/<token>/<key>/replay.mp4'),
+      sessionId: z.string(),
+      expiresAt: z.string(),
+      started: z.boolean().describe('true when this call started the camera pull (cold)'),
+      codec: z.enum(['h264', 'h265']).describe('codec the viewer receives'),
+      transcoded: z.boolean().describe("true when the viewer receives a transcode, not the camera's bitstream"),
+    }),
     handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
   });
   api.add({
