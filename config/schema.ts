@@ -90,6 +90,29 @@ export const configSchema = z.strictObject({
     concurrency: posInt,
     timeoutMs: posInt,
   }),
+  recording: z.strictObject({
+    enabled: z.boolean(),
+    volumes: z
+      .array(z.strictObject({ path: z.string().min(1), quotaBytes: z.number().int().min(0) }))
+      .min(1)
+      .max(64),
+    reserveBytes: z.number().int().min(0),
+    lowWater: z.number().min(0.5).max(1),
+    segmentSeconds: z.number().min(1).max(600),
+    retentionDays: posInt,
+    eventRetentionDays: posInt,
+    retentionIntervalS: positive,
+    planIntervalS: positive,
+    retryS: positive,
+    spanGapMs: z.number().int().min(1000).max(60_000),
+    maxRangeDays: posInt,
+    defaultPlan: z.strictObject({
+      mode: z.enum(['off', 'continuous', 'event']),
+      profile: z.enum(['main', 'sub']),
+      preRollS: z.number().int().min(0).max(300),
+      postRollS: z.number().int().min(0).max(3600),
+    }),
+  }),
   gis: z.strictObject({
     defaultRangeM: positive,
     maxRadiusM: positive,

@@ -14,6 +14,7 @@ import type { DeviceService } from './devices/device-service';
 import type { HealthService } from './health/health-service';
 import type { Realtime } from './realtime/realtime';
 import type { StreamService } from './streams/stream-service';
+import type { RecordingService } from './recordings/recording-service';
 import type { LiveViewers } from './streams/live-viewers';
 import type { Supervisor } from '../transcoder/index';
 import type { ApiRouter } from './http/api-router';
@@ -29,6 +30,7 @@ import { buildDevices } from './wiring/devices';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
+import { buildRecordings } from './wiring/recordings';
 import { buildEvents, type EventParts } from './wiring/events';
 
 export const VERSION = '0.1.0';
@@ -61,6 +63,7 @@ export interface Gateway {
     /** WebSocket viewers of live streams. */
     live: LiveViewers;
     supervisor: Supervisor;
+    recordings: RecordingService;
     events: EventParts;
   };
   repos: Repositories;
@@ -74,7 +77,7 @@ export interface Gateway {
 }
 
 /**
- * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams →
+ * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams → recordings →
  * devices → http → realtime → health, each registering its close as it is built. `close()` (or a failed start)
  * closes them in reverse order.
  */
@@ -102,6 +105,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { directory, spatial } = spatialParts;
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
+    const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const devices = buildDevices(
       config,
       repos,
@@ -111,9 +115,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       closers,
     );
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
-    // every stored event with a camera goes to the sockets that may see that camera
+    // every stored event with a camera goes to the sockets that may see that camera, and records it when its plan says
     events.writer.onAccepted((e) => {
-      if (e.cameraId) realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
+      if (!e.cameraId) return;
+      realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
+      recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
     });
     const { api, app, server, port } = await buildHttp(
       config,
@@ -158,6 +164,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         streams: streamParts.streams,
         live: streamParts.live,
         supervisor,
+        recordings,
         events,
       },
       repos,

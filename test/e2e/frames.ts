@@ -1,6 +1,8 @@
-// Decoded frames compared with what a simulated camera drew: ffmpeg's decode of the camera as reference, a pane's <video> read through a canvas.
+// Decoded frames in the console's panes vs what a simulated camera drew (ffmpeg's decode, the <video> via a canvas); a pane started by clicks.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
+import { setFilter, waitRender } from './map-helpers';
 
 /** Size both pictures are scaled to before they are compared (16:9, like the simulated cameras). */
 export const GRID_W = 96;
@@ -161,4 +163,74 @@ export async function expectPaneShows(
         worst!.examples.join('; '),
     );
   return worst!;
+}
+
+/** The stream grant the console received (POST /cameras/{id}/streams), as far as the tests read it. */
+export interface SeenGrant {
+  url: string;
+  live?: string;
+  replay?: string;
+  codec?: string;
+  transcoded?: boolean;
+}
+
+/**
+ * As a person does: filters the map by `name`, clicks the camera's marker, then Play in its popup
+ * (again once when the popup went away under the click: markers are redrawn on status pushes).
+ * Resolves with the pane's selector and the grant the console got, once the pane plays.
+ */
+export async function clickPlay(page: Page, name: string, id: string): Promise<{ pane: string; grant: SeenGrant }> {
+  await waitRender(page, 0);
+  await setFilter(page, 'q', name);
+  const pane = `.video-wall .pane[data-camera-id="${id}"]`;
+  const granted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith(`/cameras/${id}/streams`) && r.ok(),
+    { timeout: 45_000 },
+  );
+  for (let attempt = 1; ; attempt++) {
+    await page.click(`.cam-marker[data-camera-id="${id}"]`);
+    await page.click('.cam-popup .play-btn');
+    if (
+      await page.waitForSelector(pane, { timeout: 5000 }).then(
+        () => true,
+        () => attempt >= 2,
+      )
+    )
+      break;
+  }
+  const grant = (await (await granted).json()) as SeenGrant;
+  await page.waitForSelector(`${pane}[data-state=live]`, { timeout: 40_000 });
+  assert.ok(await page.isVisible(`${pane} video`), 'the video is on screen');
+  return { pane, grant };
+}
+
+/** The pane video's currentTime, seconds. */
+export function videoTime(page: Page, pane: string): Promise<number> {
+  return page.$eval(`${pane} video`, (v) => (v as HTMLVideoElement).currentTime);
+}
+
+/** Asserts the pane's video advances by at least `minS` over `ms` (a picture that moves, not a still). */
+export async function expectMoving(page: Page, pane: string, ms = 2000, minS = ms / 2000): Promise<void> {
+  const t0 = await videoTime(page, pane);
+  await page.waitForTimeout(ms);
+  const t1 = await videoTime(page, pane);
+  assert.ok(t1 - t0 >= minS, `${pane}: currentTime advances by ≥ ${minS} s in ${ms} ms: ${t0} → ${t1}`);
+}
+
+/**
+ * Waits until the pane is live and its video advances by at least 1 s within 1.5 s (a stream that
+ * recovers may play a few frames and stall again before it really runs); throws after `timeoutMs`.
+ */
+export async function waitMoving(page: Page, pane: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const seen: string[] = [];
+  while (Date.now() < deadline) {
+    const a = await videoTime(page, pane);
+    await page.waitForTimeout(1500);
+    const b = await videoTime(page, pane);
+    const state = await page.getAttribute(pane, 'data-state');
+    if (state === 'live' && b - a >= 1) return;
+    seen.push(`${state} ${a.toFixed(2)}→${b.toFixed(2)}`);
+  }
+  throw new Error(`${pane}: not live and moving within ${timeoutMs} ms: ${seen.slice(-6).join(', ')}`);
 }

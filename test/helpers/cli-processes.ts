@@ -36,6 +36,16 @@ export function processesMatching(text: string): string[] {
   return out.filter((line) => alive(Number(line.split(' ')[0])) && Number(line.split(' ')[0]) !== process.pid);
 }
 
+/** Pids of the live processes named `name` (comm) whose parent is one of `parents`. */
+export function childrenNamed(parents: number[], name: string): number[] {
+  const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  return ps
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, comm]) => comm === name && parents.includes(Number(ppid)))
+    .map(([pid]) => Number(pid))
+    .filter(alive);
+}
+
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
 export const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -78,7 +78,12 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-hls-'));
-  const config = testConfig({ transcoder: { hlsDir }, ...overrides });
+  const recDir = mkdtempSync(path.join(tmpdir(), 'ce-rec-'));
+  const config = testConfig({
+    transcoder: { hlsDir },
+    ...overrides,
+    recording: { volumes: [{ path: recDir, quotaBytes: 0 }], reserveBytes: 0, ...(overrides.recording ?? {}) },
+  });
   const gw = await startGateway(config, { schema, log: opts.onLog ?? (() => undefined) });
   const base = `http://127.0.0.1:${gw.port}`;
   const deps = await gw.repos.org.departments();
@@ -131,6 +136,7 @@ export async function startTestGateway(
       await gw.close();
       await dropSchema(schema);
       rmSync(hlsDir, { recursive: true, force: true });
+      rmSync(recDir, { recursive: true, force: true });
     },
   };
   return t;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { freePortRange } from '../helpers/ports';
 import {
   alive,
+  childrenNamed,
   consoleUrl,
   embeddedEnv,
   portOpen,
@@ -35,6 +36,7 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
   ];
   const demo = run('npm', ['run', 'demo', '--', ...flags], { env: embeddedEnv(dir, ports.pg), detached: true });
   const npmPid = demo.child.pid!;
+  const spawnedWorkers: number[] = [];
   const left = (): string[] => [
     ...processesMatching(dir),
     ...processesMatching(`--port ${ports.rtsp}`),
@@ -48,31 +50,34 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
     };
     const login = await post('/api/v1/auth/login', { username: 'admin', password: 'cloudeye-demo' });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
-    // a stream plays: an ffmpeg worker reads the simulated camera (answered once a segment is ready);
-    // its camera URL travels on a pipe, so it is found by the HLS directory it writes into
+    // a stream plays: an ffmpeg worker reads the simulated camera (answered once its first keyframe is
+    // out); its camera URL travels on a pipe and its output on another, so it is found as a child of
+    // the gateway (its own process group, for the SIGINT-then-SIGKILL of a stop)
     const open = await post('/api/v1/cameras/1/streams', { profile: 'main' }, token);
     assert.equal(open.status, 201, await open.text());
-    const ffmpeg = processesMatching(path.join(dir, 'hls'));
-    assert.ok(
-      ffmpeg.some((l) => l.includes('ffmpeg')),
-      `an ffmpeg worker runs: ${ffmpeg.join('\n')}`,
-    );
     const group = run('pgrep', ['-g', String(npmPid)], {});
     await group.exited;
     const members = group.out().trim().split('\n').filter(Boolean).map(Number);
     assert.ok(members.length >= 3, `npm, the launcher and the gateway node in the group: ${members.join(' ')}`);
+    const workers = childrenNamed(members, 'ffmpeg');
+    spawnedWorkers.push(...workers);
+    assert.ok(workers.length >= 1, `an ffmpeg worker runs under the gateway (group ${members.join(' ')})`);
     const httpPort = Number(new URL(url).port);
 
     const t0 = Date.now();
     if (target === 'group') process.kill(-npmPid, 'SIGINT');
     else process.kill(npmPid, 'SIGINT');
     const gone = await within(10000, async () => {
-      if (members.some(alive) || left().length > 0) return false;
+      if (members.some(alive) || workers.some(alive) || left().length > 0) return false;
       for (const p of [ports.pg, ports.rtsp, httpPort, ...ports.onvif]) if (await portOpen(p)) return false;
       return true;
     });
     const took = Date.now() - t0;
-    const still = [...members.filter(alive).map((p) => `pid ${p} (group)`), ...left()];
+    const still = [
+      ...members.filter(alive).map((p) => `pid ${p} (group)`),
+      ...workers.filter(alive).map((p) => `ffmpeg ${p}`),
+      ...left(),
+    ];
     for (const p of [ports.pg, ports.rtsp, httpPort, ...ports.onvif]) if (await portOpen(p)) still.push(`port ${p}`);
     assert.ok(
       gone,
@@ -84,6 +89,7 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
   } finally {
     if (alive(npmPid)) process.kill(-npmPid, 'SIGKILL');
     for (const line of left()) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    for (const p of spawnedWorkers) if (alive(p)) process.kill(p, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }

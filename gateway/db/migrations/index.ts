@@ -1,7 +1,8 @@
 // The ordered list of migrations, handed to knex as an in-memory migration source.
 import type { Knex } from 'knex';
 import * as m001 from './001-schema';
-import * as m002 from './002-events';
+import * as m002 from './002-recordings';
+import * as m003 from './003-events';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -10,7 +11,8 @@ interface Migration {
 
 const MIGRATIONS: Array<[string, Migration]> = [
   ['001-schema', m001],
-  ['002-events', m002],
+  ['002-recordings', m002],
+  ['003-events', m003],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -118,11 +118,27 @@ export const MESSAGES = {
 
   'stream.starting': ['连接中', 'Starting'],
   'stream.live': ['直播', 'Live'],
-  'stream.reconnecting': ['重连中', 'Reconnecting'],
+  'stream.reconnecting': ['重新连接中', 'Reconnecting'],
   'stream.failed': ['失败', 'Failed'],
   'stream.stopped': ['已停止', 'Stopped'],
   'stream.buffering': ['缓冲中', 'Buffering'],
   'stream.serverFailed': ['网关无法拉取视频流', 'The gateway could not pull the stream'],
+  'stream.paused': ['已暂停（画面不可见）', 'Paused (not visible)'],
+
+  'pane.transport': ['传输', 'Transport'],
+  'pane.resolution': ['分辨率', 'Resolution'],
+  'pane.noPicture': ['尚无画面', 'No picture yet'],
+  'pane.latency': ['延迟', 'Latency'],
+  'pane.latencyDetail': [
+    '落后网关最新画面 {behind} 秒，最新画面已过 {age} 秒',
+    "{behind} s behind the gateway's newest frame, which is {age} s old",
+  ],
+  'pane.fallback': ['已改用 HLS：{reason}', 'Switched to HLS: {reason}'],
+  'pane.replayHint': ['即时回放（最近 30 秒）', 'Instant replay (the last 30 s)'],
+  'pane.replaying': ['即时回放', 'Instant replay'],
+  'pane.backToLive': ['回到直播', 'Back to live'],
+  'pane.replayNone': ['暂无可回放的画面', 'Nothing to replay yet'],
+  'pane.replayFailed': ['回放失败（{status}）', 'Replay failed ({status})'],
 
   'wall.title': ['视频墙', 'Video wall'],
   'wall.stopAll': ['全部停止', 'Stop all'],

@@ -1,19 +1,28 @@
-// One live stream in a video-wall pane: hls.js tuned for low latency, visible state, automatic re-request on expiry or failure.
-import Hls from 'hls.js';
+// One live stream in a video-wall pane: MSE or HLS, fallback and reconnects on its own, paused while hidden, info on hover, instant replay.
 import type { PlayableCamera } from '../core/context';
 import { h, label } from '../core/dom';
 import { t, type MsgKey } from '../core/i18n';
 import { ApiError } from '../core/api';
 import type { Realtime, StreamState } from '../core/realtime';
-import { requestStream, retryable, retryDelayMs, tokenRewrites } from './stream-source';
+import { requestStream, retryable, retryDelayMs, type StreamGrant } from './stream-source';
+import { chooseTransport, type Player, type PlayerEvents, type Transport } from './transport';
+import { LivePlayer } from './live-player';
+import { HlsPlayer } from './hls-player';
+import { watchVisibility } from './pane-visibility';
+import { paneOverlay } from './pane-overlay';
+import { instantReplay } from './instant-replay';
 import { attachPtz } from './ptz-controls';
 import { fullscreenOnDoubleClick, toggleFullscreen } from './fullscreen';
 import { saveStillControl } from './save-still';
 
-export type PaneState = 'starting' | 'live' | 'reconnecting' | 'failed' | 'stopped';
+export type PaneState = 'starting' | 'live' | 'reconnecting' | 'paused' | 'failed' | 'stopped';
 const MAX_ATTEMPTS = 6;
-/** Renew the stream URL this long before its token expires. */
+/** Renew the stream grant this long before its token expires. */
 const RENEW_BEFORE_MS = 20_000;
+/** First reconnect after a drop comes quickly (a warm join from the gateway's keyframe cache). */
+const FIRST_RECONNECT_MS = 300;
+/** A stall shorter than this is not shown as buffering (frame-by-frame live MSE waits briefly). */
+const WAITING_SHOWN_AFTER_MS = 1500;
 
 export interface PaneOptions {
   profile: 'main' | 'sub';
@@ -27,15 +36,23 @@ export class StreamPane {
   readonly el: HTMLElement;
   private readonly video: HTMLVideoElement;
   private readonly badge: HTMLElement;
+  private readonly transportTag: HTMLElement;
   private readonly reasonEl: HTMLElement;
-  private hls: Hls | null = null;
-  private url = '';
-  private sessionId: string | undefined;
-  private rewrites: Array<[string, string]> = [];
+  private transport: Transport;
+  /** Why the pane plays HLS ('' on MSE). */
+  private fallbackReason: string;
+  /** After an H.265 decode error, ask for H.264. */
+  private noH265 = false;
+  private player: Player | null = null;
+  private grant: StreamGrant | null = null;
   private attempt = 0;
+  private visible: boolean | null = null;
+  private connecting = false;
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private waitingTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private started = false;
   private readonly offs: Array<() => void> = [];
   private readonly ptzAbort = new AbortController();
   state: PaneState = 'starting';
@@ -44,9 +61,11 @@ export class StreamPane {
     readonly camera: PlayableCamera,
     private readonly opts: PaneOptions,
   ) {
+    ({ transport: this.transport, reason: this.fallbackReason } = chooseTransport());
     this.video = h('video', { muted: true, autoplay: true, playsinline: true, class: 'pane-video' });
     this.video.muted = true;
     this.badge = h('span', { class: 'pane-state' });
+    this.transportTag = h('span', { class: 'pane-transport' });
     this.reasonEl = h('span', { class: 'pane-reason' });
     const close = h(
       'button',
@@ -62,22 +81,19 @@ export class StreamPane {
       },
       '⛶',
     );
-    // the pane's tools (fullscreen; room for more beside it), then close
-    const tools = h('span', { class: 'pane-tools' }, saveStillControl(camera.id), full);
-    this.el = h(
-      'div',
-      { class: 'pane', 'data-camera-id': camera.id },
-      h(
-        'div',
-        { class: 'pane-head' },
-        h('span', { class: 'pane-name', title: camera.name }, camera.name),
-        this.badge,
-        tools,
-        close,
-      ),
-      this.video,
-      h('div', { class: 'pane-foot' }, this.reasonEl),
-    );
+    this.el = h('div', { class: 'pane', 'data-camera-id': camera.id });
+    const replay = instantReplay(this.el, () => this.grant?.replay ?? null);
+    const overlay = paneOverlay(this.el, this.video, {
+      transport: () => this.player?.label() ?? null,
+      latency: () => this.player?.latency() ?? null,
+    });
+    this.offs.push(replay.close, overlay.close);
+    // the pane's tools (replay, still, fullscreen), then close
+    const tools = h('span', { class: 'pane-tools' }, replay.note, replay.button, saveStillControl(camera.id), full);
+    const head = h('div', { class: 'pane-head' });
+    head.append(h('span', { class: 'pane-name', title: camera.name }, camera.name), this.transportTag, this.badge);
+    head.append(tools, close);
+    this.el.append(head, this.video, overlay.el, h('div', { class: 'pane-foot' }, this.reasonEl));
     fullscreenOnDoubleClick(this.el);
     if (opts.ptz) attachPtz(this.el, camera, this.ptzAbort.signal);
     this.offs.push(
@@ -85,8 +101,12 @@ export class StreamPane {
         if (e.cameraId !== camera.id || e.profile !== opts.profile) return;
         this.onServerState(e.state, e.reason);
       }),
+      watchVisibility(this.el, (v) => this.onVisible(v)),
     );
+    this.video.addEventListener('waiting', this.onWaiting);
+    this.video.addEventListener('playing', this.onVideoPlaying);
     this.setState('starting');
+    this.showTransport();
   }
 
   private setState(state: PaneState, reason = ''): void {
@@ -97,137 +117,160 @@ export class StreamPane {
     this.reasonEl.textContent = reason;
   }
 
+  private showTransport(): void {
+    const shown = this.player?.label() ?? (this.transport === 'mse' ? 'MSE' : 'HLS');
+    this.el.dataset.transport = shown.toLowerCase();
+    this.transportTag.textContent = shown;
+    this.transportTag.title = this.fallbackReason ? t('pane.fallback', { reason: this.fallbackReason }) : '';
+  }
+
   private onServerState(state: StreamState, reason?: string): void {
-    if (state === 'live' && this.state !== 'live' && !this.video.paused) this.setState('live');
+    // a hidden pane runs no transport: what the stream does shows when it plays again
+    if (this.state === 'paused') return;
+    if (state === 'live' && this.state !== 'live' && this.player && !this.video.paused) this.setState('live');
     else if (state === 'stalled' || state === 'restarting') this.setState('reconnecting', reason ?? '');
     else if (state === 'failed') this.setState('failed', reason ?? t('stream.serverFailed'));
   }
 
+  /** Starts playing once the pane is visible (a hidden pane waits). */
   async start(): Promise<void> {
-    if (this.closed) return;
+    this.started = true;
+    if (this.visible) await this.connect();
+  }
+
+  private onVisible(visible: boolean): void {
+    this.visible = visible;
+    if (this.closed || !this.started) return;
+    if (visible) {
+      if (!this.player && !this.connecting && !this.retryTimer && this.state !== 'failed') void this.connect();
+      return;
+    }
+    // hidden: no transport runs (the WebSocket closes, hls.js stops); the grant is renewed on return
+    this.stopPlayer();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.state !== 'failed') this.setState('paused');
+  }
+
+  /** Asks the gateway for a grant (renewing the session when there is one) and starts the player. */
+  private async connect(): Promise<void> {
+    if (this.closed || this.connecting) return;
+    this.connecting = true;
     try {
-      const renewing = Boolean(this.hls && this.url);
-      const grant = await requestStream(
-        this.camera.id,
-        this.opts.profile,
-        this.opts.reason,
-        renewing ? this.sessionId : undefined,
-      );
-      if (this.closed) return;
-      this.sessionId = grant.sessionId;
-      this.attempt = 0;
+      const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, this.grant?.sessionId, {
+        ...(this.noH265 ? { h265: false } : {}),
+      });
+      if (this.closed || !this.visible) return;
+      this.grant = grant;
       this.scheduleRenew(grant.expiresAt);
-      if (this.hls && this.url) {
-        // same stream, fresh token: rewrite the token in the URLs hls.js already knows
-        const pairs = tokenRewrites(this.url, grant.url);
-        this.rewrites = this.rewrites
-          .map(([o, n]): [string, string] => [o, pairs.find((p) => p[0] === n)?.[1] ?? n])
-          .concat(pairs);
-        this.url = grant.url;
-        return;
-      }
-      this.url = grant.url;
-      this.attach(grant.url);
+      this.stopPlayer();
+      if (this.state !== 'reconnecting' && this.state !== 'starting') this.setState('starting');
+      const events = this.playerEvents();
+      this.player =
+        this.transport === 'mse' ? new LivePlayer(this.video, grant, events) : new HlsPlayer(this.video, grant, events);
+      this.showTransport();
     } catch (err) {
       this.retry(err);
+    } finally {
+      this.connecting = false;
     }
+  }
+
+  private playerEvents(): PlayerEvents {
+    return {
+      playing: () => {
+        this.attempt = 0;
+        this.setState('live');
+        this.showTransport();
+      },
+      recovering: (reason) => this.setState('reconnecting', reason),
+      fallback: (reason) => {
+        this.stopPlayer();
+        if (/decode/.test(reason) && this.grant?.codec === 'h265') this.noH265 = true;
+        this.transport = 'hls';
+        this.fallbackReason = reason;
+        // not live until HLS plays
+        this.setState('starting', t('pane.fallback', { reason }));
+        this.showTransport();
+        void this.connect();
+      },
+      dropped: (reason, retry) => {
+        this.stopPlayer();
+        if (!retry) this.setState('failed', reason);
+        else this.retry(new Error(reason), FIRST_RECONNECT_MS);
+      },
+    };
   }
 
   private scheduleRenew(expiresAt: string): void {
     if (this.renewTimer) clearTimeout(this.renewTimer);
     const ms = Math.max(5_000, Date.parse(expiresAt) - Date.now() - RENEW_BEFORE_MS);
-    this.renewTimer = setTimeout(() => void this.start(), ms);
+    this.renewTimer = setTimeout(() => void this.renew(), ms);
   }
 
-  private retry(err: unknown): void {
+  /** A fresh token for the same session before the old one expires; the player keeps playing. */
+  private async renew(): Promise<void> {
+    if (this.closed || !this.grant || !this.player) return;
+    try {
+      const grant = await requestStream(this.camera.id, this.opts.profile, this.opts.reason, this.grant.sessionId, {
+        ...(this.noH265 ? { h265: false } : {}),
+      });
+      if (this.closed) return;
+      this.grant = grant;
+      this.player?.renew(grant);
+      this.scheduleRenew(grant.expiresAt);
+    } catch (err) {
+      this.retry(err);
+    }
+  }
+
+  private retry(err: unknown, firstDelayMs?: number): void {
     if (this.closed) return;
     this.attempt++;
     const reason = err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err);
     if (!retryable(err) || this.attempt > MAX_ATTEMPTS) {
+      this.stopPlayer();
       this.setState('failed', reason);
       return;
     }
     this.setState('reconnecting', reason);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(
-      () => {
-        this.teardown();
-        void this.start();
-      },
-      retryDelayMs(err, this.attempt - 1),
-    );
+    const delay = this.attempt === 1 && firstDelayMs !== undefined ? firstDelayMs : retryDelayMs(err, this.attempt - 1);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.visible) void this.connect();
+    }, delay);
   }
 
-  private attach(url: string): void {
-    if (!Hls.isSupported()) {
-      // Safari plays HLS natively
-      this.video.src = url;
-      void this.video.play().catch(() => undefined);
-      return;
-    }
-    const hls = new Hls({
-      lowLatencyMode: true,
-      liveSyncDuration: 1.5,
-      liveMaxLatencyDuration: 5,
-      maxLiveSyncPlaybackRate: 1.5,
-      maxBufferLength: 4,
-      maxMaxBufferLength: 8,
-      backBufferLength: 10,
-      enableWorker: false,
-      manifestLoadingMaxRetry: 2,
-      fragLoadingMaxRetry: 3,
-      xhrSetup: (xhr, reqUrl) => {
-        let u = reqUrl;
-        for (const [from, to] of this.rewrites) u = u.split(from).join(to);
-        if (u !== reqUrl) xhr.open('GET', u, true);
-      },
-    });
-    this.hls = hls;
-    hls.on(Hls.Events.MANIFEST_PARSED, () => void this.video.play().catch(() => undefined));
-    hls.on(Hls.Events.ERROR, (_e, data) => {
-      if (!data.fatal) return;
-      if (data.type === Hls.ErrorTypes.MEDIA_ERROR && this.attempt === 0) {
-        this.attempt++;
-        hls.recoverMediaError();
-        return;
-      }
-      const code = data.response?.code;
-      this.retry(new Error(`${data.details}${code ? ` (HTTP ${code})` : ''}`));
-    });
-    this.video.addEventListener('playing', this.onPlaying);
-    this.video.addEventListener('waiting', this.onWaiting);
-    hls.loadSource(url);
-    hls.attachMedia(this.video);
-  }
-
-  private readonly onPlaying = (): void => {
-    this.attempt = 0;
-    this.setState('live');
+  private readonly onVideoPlaying = (): void => {
+    if (this.waitingTimer) clearTimeout(this.waitingTimer);
+    this.waitingTimer = null;
   };
 
   private readonly onWaiting = (): void => {
-    if (this.state === 'live') this.setState('reconnecting', t('stream.buffering'));
+    if (this.state !== 'live' || this.waitingTimer) return;
+    this.waitingTimer = setTimeout(() => {
+      this.waitingTimer = null;
+      if (this.state === 'live' && this.video.readyState < 3) this.setState('reconnecting', t('stream.buffering'));
+    }, WAITING_SHOWN_AFTER_MS);
   };
 
-  private teardown(): void {
-    this.video.removeEventListener('playing', this.onPlaying);
-    this.video.removeEventListener('waiting', this.onWaiting);
-    this.hls?.destroy();
-    this.hls = null;
-    this.url = '';
-    this.rewrites = [];
+  private stopPlayer(): void {
+    this.player?.destroy();
+    this.player = null;
   }
 
   /** Stops playback and timers; idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.renewTimer) clearTimeout(this.renewTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const tm of [this.renewTimer, this.retryTimer, this.waitingTimer]) if (tm) clearTimeout(tm);
     for (const off of this.offs.splice(0)) off();
     this.ptzAbort.abort();
     if (document.fullscreenElement === this.el) void document.exitFullscreen().catch(() => undefined);
-    this.teardown();
+    this.video.removeEventListener('waiting', this.onWaiting);
+    this.video.removeEventListener('playing', this.onVideoPlaying);
+    this.stopPlayer();
     this.video.removeAttribute('src');
     this.setState('stopped');
     this.el.remove();

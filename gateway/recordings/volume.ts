@@ -1,0 +1,42 @@
+// A storage volume for footage: its path, quota, the bytes the index holds on it, and what statfs says is free.
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface VolumeConfig {
+  path: string;
+  /** Most indexed bytes kept; 0 = no quota. */
+  quotaBytes: number;
+}
+
+export class Volume {
+  /** Absolute path: what the index stores as the segment's volume. */
+  readonly path: string;
+  readonly quotaBytes: number;
+  /** Bytes of present segments indexed on this volume (loaded at start, then kept up to date). */
+  indexedBytes = 0;
+  /** True while retention could not bring the volume under its limit (everything left is held): recorders stop. */
+  full = false;
+
+  constructor(
+    c: VolumeConfig,
+    private readonly reserveBytes: number,
+  ) {
+    this.path = path.resolve(c.path);
+    this.quotaBytes = c.quotaBytes;
+  }
+
+  /** Bytes available to this process on the volume's filesystem. */
+  async freeBytes(): Promise<number> {
+    const s = await statfs(this.path);
+    return s.bavail * s.bsize;
+  }
+
+  /**
+   * Most bytes of footage the volume may hold now: the quota, and never more than leaves `reserveBytes`
+   * free on the filesystem (whatever else writes to it).
+   */
+  async limitBytes(): Promise<number> {
+    const bySpace = this.indexedBytes + (await this.freeBytes()) - this.reserveBytes;
+    return Math.max(0, this.quotaBytes > 0 ? Math.min(this.quotaBytes, bySpace) : bySpace);
+  }
+}
