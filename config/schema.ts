@@ -123,6 +123,22 @@ export const configSchema = z.strictObject({
     zoom: z.number().int().min(1).max(22),
     baseLayers: baseLayersSchema,
   }),
+  events: z.strictObject({
+    retentionDays: z.number().int().min(1).max(3650),
+    partitionsAheadDays: z.number().int().min(1).max(60),
+    maintenanceIntervalS: posInt,
+    maxFutureS: z.number().int().min(0).max(86_400),
+    keysRetentionDays: z.number().int().min(1).max(365),
+    webhook: z.strictObject({ windowS: z.number().int().min(10).max(3600), maxBodyBytes: posInt }),
+    queue: z.strictObject({ maxEvents: posInt, batchSize: z.number().int().min(1).max(5000), retryAfterS: posInt }),
+    mqtt: z.strictObject({ reconnectMs: posInt }),
+    onvif: z.strictObject({
+      terminationS: z.number().int().min(10).max(3600),
+      pullWaitS: z.number().int().min(1).max(60),
+      timeoutMs: posInt,
+      backoffMs: z.tuple([posInt, posInt]),
+    }),
+  }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });
 

@@ -31,6 +31,7 @@ import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
 import { buildRecordings } from './wiring/recordings';
+import { buildEvents, type EventParts } from './wiring/events';
 
 export const VERSION = '0.1.0';
 
@@ -63,6 +64,7 @@ export interface Gateway {
     live: LiveViewers;
     supervisor: Supervisor;
     recordings: RecordingService;
+    events: EventParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -112,6 +114,13 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
+    const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
+    // every stored event with a camera goes to the sockets that may see that camera, and records it when its plan says
+    events.writer.onAccepted((e) => {
+      if (!e.cameraId) return;
+      realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
+      recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
+    });
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -124,10 +133,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         spatial: spatialParts,
         streams: streamParts,
         devices,
-        publishEvent: (e) => {
-          realtime?.publishEvent(e);
-          if (e.cameraId) recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
-        },
+        events,
       },
       closers,
       log,
@@ -159,6 +165,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         live: streamParts.live,
         supervisor,
         recordings,
+        events,
       },
       repos,
       api,

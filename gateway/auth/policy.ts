@@ -28,12 +28,18 @@ export const GLOBAL_ACTIONS = [
   'department-settings',
   'spatial-query',
   'event-read',
+  /** Register, list and remove event sources (webhook, MQTT, ONVIF) and checkpoints/alarm points of a department. */
+  'event-source-manage',
   'session',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
-/** Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles. */
-export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read'] as const;
+/**
+ * Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles,
+ * and posting to an event source's webhook, whose credential is the source's HMAC signature (checked by the
+ * event service), and whose events are then checked per camera and point by `sourcePrincipal`.
+ */
+export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'] as const;
 export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
 
 /** Every action a route or socket event may name. */
@@ -106,6 +112,7 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
     'department-settings',
     'spatial-query',
     'event-read',
+    'event-source-manage',
   ],
   operator: [...EVERYONE, 'discover', 'spatial-query', 'event-read'],
   viewer: [...EVERYONE, 'spatial-query', 'event-read'],
@@ -401,4 +408,47 @@ export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], no
   for (const s of shares)
     if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
   return [...out];
+}
+
+/** An event source as the policy sees it: a department's sender of events. */
+export interface PolicySource {
+  id: number;
+  name: string;
+  departmentId: number;
+}
+
+/**
+ * The principal an event source acts as: an integrator of its department (action 'post-event' per camera),
+ * so a source may post events only for cameras and points its department may see (own, or shared to it).
+ */
+export function sourcePrincipal(s: PolicySource): Principal {
+  return {
+    kind: 'user',
+    id: -s.id,
+    name: `source:${s.name}`,
+    role: 'integrator',
+    departmentId: s.departmentId,
+    area: null,
+    scopes: [],
+  };
+}
+
+/**
+ * What decides who may see an event: its camera when it has one (as the camera is now), else its point or
+ * its own position with the department that owns it, as a camera without tags (so whole-department and
+ * polygon shares reach it, tag and camera-list shares do not).
+ */
+export function eventSubject(
+  e: { cameraId: string | null; departmentId: number; lng: number; lat: number },
+  camera?: PolicyCamera,
+): PolicyCamera {
+  return (
+    camera ?? {
+      id: e.cameraId ? `gone:${e.cameraId}` : '',
+      departmentId: e.departmentId,
+      tags: [],
+      lng: e.lng,
+      lat: e.lat,
+    }
+  );
 }

@@ -15,6 +15,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   return value;
 }
 import { GisInputError } from '../../gis/errors';
+import { WebhookAuthError } from '../events/errors';
 import {
   Fmp4Error,
   TranscoderCapacityError,
@@ -140,6 +141,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
     return r;
   }
+  // a webhook proves itself by its signature, not by a bearer token: no WWW-Authenticate challenge
+  if (err instanceof WebhookAuthError) return make(401, err.message);
   if (err instanceof ForbiddenError || err instanceof AddressPolicyError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);

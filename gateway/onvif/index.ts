@@ -9,7 +9,7 @@ export type { OnvifEvent, PullPointSubscription } from './parse-events';
 export { parseSystemDateAndTime, parseDeviceInformation, parseServices, parseCapabilities } from './parse-device';
 export { parseProfiles, parseMediaUri, normEncoding } from './parse-media';
 export { parsePresets, parsePtzStatus, parseSetPreset } from './parse-ptz';
-export { parseNotifications, parsePullPointSubscription } from './parse-events';
+export { parseNotifications, parsePullPointSubscription, parseRenew, parseMetadataEvents } from './parse-events';
 export { validateStreamUri, validateSnapshotUri, pinServiceUrl, type UriPolicy } from './uri';
 export { parseXml } from './xml';
 export { readFault, usernameToken, envelope, type SoapFault } from './soap';

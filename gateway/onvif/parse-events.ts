@@ -25,9 +25,9 @@ export interface OnvifEvent {
   data: Record<string, string>;
   /** "Initialized" | "Changed" | "Deleted" when given. */
   operation?: string;
-  /** motion / tamper recognised from the topic; other for everything else. */
-  kind: 'motion' | 'tamper' | 'other';
-  /** For motion and tamper: the state the event reports (IsMotion/State/IsTamper). */
+  /** Recognised from the topic (ONVIF, Axis, Hikvision names); other for everything else. */
+  kind: 'motion' | 'tamper' | 'line-crossing' | 'intrusion' | 'other';
+  /** The state the event reports (IsMotion/IsTamper/State/active/…), when it reports one. */
   active?: boolean;
 }
 
@@ -72,18 +72,58 @@ function items(node: unknown): Record<string, string> {
   return out;
 }
 
+const KINDS: Array<[RegExp, OnvifEvent['kind'], string[]]> = [
+  [/Tamper/i, 'tamper', ['IsTamper', 'State', 'Tamper', 'active', 'state']],
+  [/LineDetector|LineCross|FenceGuard|LineDetection/i, 'line-crossing', ['Crossed', 'State', 'active', 'state']],
+  [
+    /FieldDetector|FieldDetection|Intrusion|ObjectAnalytics/i,
+    'intrusion',
+    ['IsInside', 'ObjectsInside', 'State', 'active', 'state'],
+  ],
+  [/Motion|Sensor\/PIR/i, 'motion', ['IsMotion', 'State', 'Motion', 'active', 'state']],
+];
+
 function classify(topic: string, data: Record<string, string>): Pick<OnvifEvent, 'kind' | 'active'> {
-  const bool = (v: string | undefined): boolean | undefined =>
-    v === undefined ? undefined : v.toLowerCase() === 'true' || v === '1';
-  if (/Tamper/i.test(topic)) {
-    const active = bool(data.IsTamper ?? data.State ?? data.Tamper);
-    return { kind: 'tamper', ...(active !== undefined ? { active } : {}) };
+  for (const [re, kind, names] of KINDS) {
+    if (!re.test(topic)) continue;
+    const v = names.map((n) => data[n]).find((x) => x !== undefined);
+    return v === undefined ? { kind } : { kind, active: v.toLowerCase() === 'true' || v === '1' };
   }
-  if (/Motion/i.test(topic)) {
-    const active = bool(data.IsMotion ?? data.State ?? data.Motion);
-    return { kind: 'motion', ...(active !== undefined ? { active } : {}) };
-  }
-  return { kind: 'other' };
+  // other topics with a boolean state (digital inputs, relays) keep it
+  const v = ['State', 'state', 'LogicalState', 'active'].map((n) => data[n]).find((x) => x !== undefined);
+  return v === undefined ? { kind: 'other' } : { kind: 'other', active: v.toLowerCase() === 'true' || v === '1' };
+}
+
+/** One wsnt:NotificationMessage → OnvifEvent; `fallback` is the time used when the message has none. */
+function notification(nm: unknown, fallback: string | undefined): OnvifEvent {
+  const topic = (text(nm, 'Topic') ?? '').replace(/\s+/g, '').replace(LOCAL, '$1');
+  const msg = kid(nm, 'Message', 'Message');
+  const t = Date.parse(attr(msg, 'UtcTime') ?? fallback ?? '');
+  const source = items(kid(msg, 'Source'));
+  const data = items(kid(msg, 'Data'));
+  const operation = attr(msg, 'PropertyOperation');
+  return {
+    topic,
+    time: new Date(Number.isFinite(t) ? t : Date.now()),
+    source,
+    data,
+    ...(operation ? { operation } : {}),
+    ...classify(topic, data),
+  };
+}
+
+/** Reads a RenewResponse: the new TerminationTime (ISO), when the device says. */
+export function parseRenew(doc: XNode): string | undefined {
+  const r = kid(soapBody(doc), 'RenewResponse');
+  if (r === undefined) throw new OnvifResponseError('Renew', 'no RenewResponse');
+  return text(r, 'TerminationTime');
+}
+
+/** Reads the events of a metadata stream document (tt:MetadataStream/tt:Event/wsnt:NotificationMessage), as Axis sends them. */
+export function parseMetadataEvents(doc: XNode): OnvifEvent[] {
+  const root = kid(doc, 'MetadataStream');
+  if (root === undefined) throw new OnvifResponseError('MetadataStream', 'no MetadataStream element');
+  return kids(root, 'Event').flatMap((ev) => kids(ev, 'NotificationMessage').map((nm) => notification(nm, undefined)));
 }
 
 /** Reads the NotificationMessages of a PullMessagesResponse (envelope or Body fragment). */
@@ -91,20 +131,5 @@ export function parseNotifications(doc: XNode): OnvifEvent[] {
   const r = kid(soapBody(doc), 'PullMessagesResponse');
   if (r === undefined) throw new OnvifResponseError('PullMessages', 'no PullMessagesResponse');
   const fallback = text(r, 'CurrentTime');
-  return kids(r, 'NotificationMessage').map((nm) => {
-    const topic = (text(nm, 'Topic') ?? '').replace(/\s+/g, '').replace(LOCAL, '$1');
-    const msg = kid(nm, 'Message', 'Message');
-    const t = Date.parse(attr(msg, 'UtcTime') ?? fallback ?? '');
-    const source = items(kid(msg, 'Source'));
-    const data = items(kid(msg, 'Data'));
-    const operation = attr(msg, 'PropertyOperation');
-    return {
-      topic,
-      time: new Date(Number.isFinite(t) ? t : Date.now()),
-      source,
-      data,
-      ...(operation ? { operation } : {}),
-      ...classify(topic, data),
-    };
-  });
+  return kids(r, 'NotificationMessage').map((nm) => notification(nm, fallback));
 }

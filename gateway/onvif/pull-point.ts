@@ -1,7 +1,7 @@
-// PullPoint: one Events subscription of an OnvifDevice (PullMessages, Unsubscribe).
+// PullPoint: one Events subscription of an OnvifDevice (PullMessages, Renew, Unsubscribe).
 import type { SoapResponse } from './transport';
 import { esc } from './soap';
-import { parseNotifications, type OnvifEvent, type PullPointSubscription } from './parse-events';
+import { parseNotifications, parseRenew, type OnvifEvent, type PullPointSubscription } from './parse-events';
 
 /** The part of OnvifDevice a PullPoint uses. */
 export interface SoapRequester {
@@ -50,6 +50,21 @@ export class PullPoint {
       },
     );
     return parseNotifications(doc);
+  }
+
+  /**
+   * Renew: asks the device to keep the subscription `terminationS` more seconds (default 60). Returns the
+   * termination time the device reports (ISO), or undefined when it reports none.
+   */
+  async renew(terminationS = 60, opts: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+    const action = 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest';
+    const { doc } = await this.dev.request(
+      this.subscription.address,
+      action,
+      `<wsnt:Renew><wsnt:TerminationTime>PT${Math.max(1, Math.round(terminationS))}S</wsnt:TerminationTime></wsnt:Renew>`,
+      { header: this.header(action), ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+    return parseRenew(doc);
   }
 
   /** Unsubscribe once; later calls return immediately. */

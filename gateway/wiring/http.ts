@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../config/load';
 import type { Database } from '../db/database';
-import { EventsRepo, type EventRecord } from '../db/events-repo';
 import { CameraFinderRepo } from '../db/camera-finder-repo';
 import { RequestAuthenticator } from '../auth/guards';
 import { CameraFinder } from '../cameras/camera-finder';
@@ -25,11 +24,14 @@ import { registerAuditRoutes } from '../http/routes/audit-routes';
 import { registerStreamRoutes } from '../http/routes/stream-routes';
 import { registerDeviceRoutes } from '../http/routes/device-routes';
 import { registerEventRoutes } from '../http/routes/event-routes';
+import { registerEventSourceRoutes } from '../http/routes/event-source-routes';
+import { registerEventWebhookRoutes, WEBHOOK_PATH, webhookBodyParser } from '../http/routes/event-webhook-routes';
 import { registerGisRoutes } from '../http/routes/gis-routes';
 import { registerMapRoutes } from '../http/routes/map-routes';
 import { registerMetaRoutes } from '../http/routes/meta-routes';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
+import type { EventParts } from './events';
 import type { SpatialParts } from './spatial';
 import type { StreamParts } from './streams';
 import type { Closers, Log } from './lifecycle';
@@ -48,8 +50,7 @@ export interface HttpDeps {
   spatial: SpatialParts;
   streams: StreamParts;
   devices: DeviceService;
-  /** Pushes a posted event to the sockets that may see it (once realtime is up). */
-  publishEvent(e: EventRecord): void;
+  events: EventParts;
 }
 
 export interface HttpParts {
@@ -88,7 +89,9 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   documentHls(api);
   documentLive(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
-  registerEventRoutes(api, new EventsRepo(d.db.knex), cameras, (e) => d.publishEvent(e));
+  registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
+  registerEventSourceRoutes(api, d.events.sources);
+  registerEventWebhookRoutes(api, d.events.sources);
   registerGisRoutes(api, d.spatial.spatial, access, {
     maxRadiusM: config.gis.maxRadiusM,
     maxResults: config.gis.maxResults,
@@ -116,6 +119,7 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     mounts: [
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
+      { path: `/api/v1${WEBHOOK_PATH}`, router: webhookBodyParser(config.events.webhook.maxBodyBytes) },
     ],
     bodyLimitBytes: config.server.bodyLimitBytes,
     importLimitBytes: config.server.importLimitBytes,

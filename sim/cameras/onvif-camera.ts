@@ -1,11 +1,12 @@
 // One simulated ONVIF camera: a node:http SOAP server (Device, Media, Media2, PTZ, Events) with checked auth.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyDigestAuthorization } from '../../gateway/onvif/http-digest';
 import { fault, VENDORS, wrap, type Vendor } from './vendors';
 import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
+import { SimPullPoints } from './sim-pull-points';
 
 /** Options of one simulated camera. */
 export interface SimCameraOptions {
@@ -37,11 +38,6 @@ export interface SimCameraOptions {
   hostile?: HostileMode;
 }
 
-interface Sub {
-  id: string;
-  created: number;
-}
-
 const op = (body: string): string =>
   /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
 const tag = (body: string, name: string): string | undefined =>
@@ -58,7 +54,6 @@ export class SimOnvifCamera {
   private vel = { x: 0, y: 0, z: 0 };
   private movedAt = Date.now();
   private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
-  private readonly subs = new Map<string, Sub>();
   private closing?: Promise<void>;
   private snapshot: LiveSnapshot;
   port = 0;
@@ -66,6 +61,8 @@ export class SimOnvifCamera {
   requests = 0;
   /** PTZ operations received (ContinuousMove, Stop, GotoPreset, …), oldest first; the last 100 are kept. */
   readonly ptzLog: string[] = [];
+  /** The Events service (PullPoint subscriptions). */
+  readonly events: SimPullPoints;
 
   constructor(readonly opts: SimCameraOptions) {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
@@ -79,6 +76,13 @@ export class SimOnvifCamera {
       rtsp.password = encodeURIComponent(opts.password);
     }
     this.snapshot = new LiveSnapshot({ rtspUrl: rtsp.toString() });
+    this.events = new SimPullPoints({
+      vendor: this.vendor,
+      svc: (p) => this.svc(p),
+      now: () => this.now(),
+      motionPeriodMs: opts.motionPeriodMs ?? 1000,
+      closed: () => this.closing !== undefined,
+    });
   }
 
   get xaddr(): string {
@@ -110,8 +114,40 @@ export class SimOnvifCamera {
     return this.closing;
   }
 
-  /** Starts again on the same port after close() (a camera coming back). */
+  /** Subscriptions alive now. */
+  get subscriptions(): number {
+    return this.events.size;
+  }
+
+  /** Subscriptions created, renewals, unsubscribes. */
+  get eventStats(): SimPullPoints['stats'] {
+    return this.events.stats;
+  }
+
+  /** When set, PullMessages answers with this document instead (hostile event XML). */
+  get hostileEvents(): string | undefined {
+    return this.events.hostile;
+  }
+  set hostileEvents(doc: string | undefined) {
+    this.events.hostile = doc;
+  }
+
+  /**
+   * Queues a notification for every live subscription (next PullMessages), e.g.
+   * emitEvent('tns1:RuleEngine/LineDetector/Crossed', { ObjectId: '7' }).
+   */
+  emitEvent(topic: string, data: Record<string, string>, source?: Record<string, string>): void {
+    this.events.emit(topic, data, source);
+  }
+
+  /** Every subscription ends now, as if the device dropped them (PullMessages then faults). */
+  dropSubscriptions(): void {
+    this.events.clear();
+  }
+
+  /** Starts again on the same port after close() (a camera coming back, its subscriptions forgotten). */
   async restart(): Promise<void> {
+    this.events.clear();
     await this.close();
     this.closing = undefined;
     this.snapshot = this.snapshot.reopened();
@@ -204,6 +240,11 @@ export class SimOnvifCamera {
         send(this.vendor.authFaultStatus, fault(this.vendor, 'Sender', 'NotAuthorized', 'Sender not authorized'));
         return;
       }
+      if (operation === 'PullMessages' && this.hostileEvents !== undefined) {
+        send(200, this.hostileEvents);
+        return;
+      }
+      if (this.events.hold(body, req.url ?? '/', (xml) => send(200, xml))) return;
       const out = this.answer(operation, body, req.url ?? '/');
       if (out === undefined)
         send(
@@ -312,7 +353,7 @@ export class SimOnvifCamera {
       default:
         return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation)
           ? this.answerPtz(operation, body)
-          : this.answerEvents(operation, body, url);
+          : this.events.answer(operation, body, url);
     }
   }
 
@@ -372,58 +413,6 @@ export class SimOnvifCamera {
         if (!p) return undefined;
         this.setMotion({ x: p.x, y: p.y, z: p.z });
         return '<tptz:GotoPresetResponse/>';
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  private answerEvents(operation: string, body: string, url: string): string | undefined {
-    const period = this.opts.motionPeriodMs ?? 1000;
-    switch (operation) {
-      case 'CreatePullPointSubscription': {
-        const id = randomUUID().slice(0, 8);
-        this.subs.set(id, { id, created: Date.now() });
-        const term = new Date(this.now() + 60_000).toISOString();
-        const refs =
-          this.vendor.id === 'axis'
-            ? `<wsa5:ReferenceParameters>` +
-              `<dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${id}</dom0:SubscriptionId></wsa5:ReferenceParameters>`
-            : '';
-        const addr =
-          this.vendor.id === 'axis'
-            ? this.svc(this.vendor.paths.events)
-            : this.svc(`${this.vendor.subscriptionPath}${id}`);
-        return (
-          `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>${addr}</wsa5:Address>${refs}</tev:SubscriptionReference>` +
-          `<wsnt:CurrentTime>${new Date(this.now()).toISOString()}</wsnt:CurrentTime>` +
-          `<wsnt:TerminationTime>${term}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
-        );
-      }
-      case 'PullMessages':
-      case 'Unsubscribe': {
-        const id =
-          this.vendor.id === 'axis'
-            ? tag(body, 'SubscriptionId')
-            : /(?:PullSubManager_|subscription_)([\w-]+)/.exec(url)?.[1];
-        if (!id || !this.subs.has(id)) return undefined;
-        if (operation === 'Unsubscribe') {
-          this.subs.delete(id);
-          return '<wsnt:UnsubscribeResponse/>';
-        }
-        const now = this.now();
-        const active = Math.floor(now / period) % 2 === 1;
-        const msg =
-          `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">` +
-          `tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic>` +
-          `<wsnt:Message><tt:Message UtcTime="${new Date(now).toISOString()}" PropertyOperation="Changed">` +
-          `<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="VideoSource_1"/>` +
-          `<tt:SimpleItem Name="Rule" Value="MyMotionDetectorRule"/></tt:Source>` +
-          `<tt:Data><tt:SimpleItem Name="IsMotion" Value="${active}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
-        return (
-          `<tev:PullMessagesResponse><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime>` +
-          `<tev:TerminationTime>${new Date(now + 60_000).toISOString()}</tev:TerminationTime>${msg}</tev:PullMessagesResponse>`
-        );
       }
       default:
         return undefined;

@@ -36,6 +36,7 @@ import {
   OnvifXmlError,
 } from '../../gateway/onvif/errors';
 import { MbtilesError } from '../../gateway/map/mbtiles-file';
+import { WebhookAuthError } from '../../gateway/events/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
 import {
@@ -76,6 +77,10 @@ const BY_CLASS: Record<string, Row> = {
     make: () => new AuthenticationError('auth: no'),
     status: 401,
     headers: { 'WWW-Authenticate': /^Bearer realm=/ },
+  },
+  WebhookAuthError: {
+    make: () => new WebhookAuthError('events: signature does not match the body'),
+    status: 401,
   },
   TokenError: {
     make: () => new TokenError('auth: token expired', 'expired'),

@@ -292,6 +292,7 @@ const CASES: Record<string, Check> = {
       ['motion', 'VideoSource/MotionAlarm', false],
       ['motion', 'RuleEngine/CellMotionDetector/Motion', false],
       ['tamper', 'RuleEngine/TamperDetector/Tamper', false],
+      ['intrusion', 'RuleEngine/FieldDetector/ObjectsInside', false],
     ],
     '2025-04-18T20:34:05.000Z',
   ),

@@ -238,7 +238,7 @@ describe('access policy matrix', () => {
 
   // The gate every route and socket event asks, for every action × role, written out by hand from
   // DESIGN.md's access model: [role, actions a department member of that role may ask for].
-  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read'];
+  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'];
   const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
   const GATE: Record<Role, Action[]> = {
     admin: [
@@ -262,6 +262,7 @@ describe('access policy matrix', () => {
       'department-settings',
       'spatial-query',
       'event-read',
+      'event-source-manage',
     ],
     operator: [
       ...EVERYONE,

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import * as m001 from './001-schema';
 import * as m002 from './002-recordings';
+import * as m003 from './003-events';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,6 +12,7 @@ interface Migration {
 const MIGRATIONS: Array<[string, Migration]> = [
   ['001-schema', m001],
   ['002-recordings', m002],
+  ['003-events', m003],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

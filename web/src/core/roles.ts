@@ -55,6 +55,8 @@ export const ROLES_FOR = {
   'department-settings': null,
   'spatial-query': null,
   'event-read': null,
+  'event-source-manage': null,
+  'event-ingest': null,
   session: null,
   'sign-in': null,
   'api-describe': null,
