@@ -114,7 +114,8 @@ export async function measureCpu(log: (l: string) => void, o: { streams: number;
     log(
       `# cpu ours: ${ours.cpuS.toFixed(2)} s over ${o.windowS} s (gateway process ${gwCpu.cpuS.toFixed(2)} s` +
         ` + ${ffmpeg.length} ffmpeg ${ffCpu.cpuS.toFixed(2)} s,` +
-        ` ${ours.lost} lost); viewers held ${result.held} of ${result.viewers}, ${(result.bytes / 1e6).toFixed(1)} MB`,
+        ` ${ours.lost} lost); viewers held ${result.held} of ${result.viewers}, ${(result.bytes / 1e6).toFixed(1)} MB;` +
+        ` worst behind ${result.worstBehindS.toFixed(2)} s; failures ${JSON.stringify(result.reasons)}`,
     );
     viewers = null;
     await rig.gw.services.supervisor.close();

@@ -48,8 +48,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Resolved options (defaults of config/default.yaml filled in). */
   readonly options: Readonly<Required<TranscoderOptions>>;
   private readonly outputs = new Map<StreamKey, SupervisedOutput>();
-  /** Each output's LL-HLS packager (a tap of its hub), created with it, closed when it stops. */
-  private readonly packagers = new Map<SupervisedOutput, HlsPackager>();
+  /**
+   * Each output's LL-HLS packager (a tap of its hub), created on its first hls() call (seeded with the
+   * hub's replay GOPs), dropped once hls() has not been called for idleTimeoutS (no request pending) or when the output stops:
+   * an output nobody watches over HLS spends nothing on segmenting.
+   */
+  private readonly packagers = new Map<SupervisedOutput, { hls: HlsPackager; remove: () => void; used: number }>();
   /**
    * Per pull key: whether the camera splits pictures, as its last pull showed. A cold start of a camera
    * not seen yet holds its first keyframe one frame (to rejoin a split one); later ones need not.
@@ -134,10 +138,34 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return o && !o.isClosing ? o.hub : undefined;
   }
 
-  /** The LL-HLS packager of output `key` (playlist, segments and parts from memory), or undefined when it does not run. */
+  /**
+   * The LL-HLS packager of output `key` (playlist, segments and parts from memory), or undefined when
+   * it does not run. Created on the first call, seeded with the GOPs the hub holds (a playlist at
+   * once when it holds two), and kept while called at least every idleTimeoutS.
+   */
   hls(key: StreamKey): HlsPackager | undefined {
-    const o = this.outputs.get(key);
-    return o && !o.isClosing ? this.packagers.get(o) : undefined;
+    const o = this.running(key);
+    if (!o) return undefined;
+    let p = this.packagers.get(o);
+    if (!p) {
+      const { segmentSeconds, partSeconds, listSize } = this.options;
+      const hls = new HlsPackager({ targetSegmentS: segmentSeconds, partTargetS: partSeconds, listSize });
+      const remove = o.hub.addTap(hls, { replayS: (listSize + 1) * segmentSeconds });
+      p = { hls, remove, used: 0 };
+      this.packagers.set(o, p);
+    }
+    p.used = performance.now();
+    return p.hls;
+  }
+
+  /** Packagers of running outputs (for monitoring and tests). */
+  get hlsPackagers(): number {
+    return this.packagers.size;
+  }
+
+  /** How long a packager is kept without an hls() call (and no blocking request pending): idleTimeoutS. */
+  private get hlsIdleMs(): number {
+    return this.options.idleTimeoutS * 1000;
   }
 
   /**
@@ -234,20 +262,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private add(o: SupervisedOutput): SupervisedOutput {
     this.outputs.set(o.key, o);
-    const hls = new HlsPackager({
-      targetSegmentS: this.options.segmentSeconds,
-      partTargetS: this.options.partSeconds,
-      listSize: this.options.listSize,
-    });
-    o.hub.addTap(hls);
-    this.packagers.set(o, hls);
     o.start();
     return o;
+  }
+
+  private dropHls(o: SupervisedOutput): void {
+    const p = this.packagers.get(o);
+    if (!p) return;
+    this.packagers.delete(o);
+    p.remove();
+    p.hls.close();
   }
 
   private tick(): void {
     const now = performance.now();
     const idleMs = this.options.idleTimeoutS * 1000;
+    const hlsIdleMs = this.hlsIdleMs;
+    for (const [o, p] of this.packagers) if (now - p.used > hlsIdleMs && p.hls.stats().waiters === 0) this.dropHls(o);
     for (const o of this.outputs.values()) {
       if (o.isClosing) continue;
       // an acquire waiting, a viewer attached or a derived output subscribed: never idle
@@ -270,9 +301,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // a stopped output is gone before anyone hears of it: a listener may acquire it afresh
       if (state === 'stopped') {
         if (this.outputs.get(o.key) === o) this.outputs.delete(o.key);
-        const hls = this.packagers.get(o as SupervisedOutput);
-        this.packagers.delete(o as SupervisedOutput);
-        hls?.close();
+        this.dropHls(o as SupervisedOutput);
       }
       this.emit('state', {
         ...ref(o),

@@ -111,16 +111,12 @@ export class CameraReach {
    * recently; 0 (default) reads them now.
    */
   async problems(cam: ReachCamera, maxAgeMs = 0): Promise<ReachProblem[]> {
-    const out: ReachProblem[] = [];
-    let cidrs: { names: string; list: string[] } | null = null;
-    for (const field of FIELDS) {
-      const uri = cam[field];
-      if (!uri) continue;
-      cidrs ??= await this.cidrsOf(cam, maxAgeMs);
-      const why = await this.refusal(uri, cidrs);
-      if (why) out.push({ field, message: why });
-    }
-    return out;
+    const fields = FIELDS.filter((f) => cam[f]);
+    if (!fields.length) return [];
+    const cidrs = await this.cidrsOf(cam, maxAgeMs);
+    // every URI's host resolved at once (DNS lookups in parallel), reported in field order
+    const whys = await Promise.all(fields.map((f) => this.refusal(cam[f]!, cidrs)));
+    return fields.flatMap((field, i) => (whys[i] ? [{ field, message: whys[i] }] : []));
   }
 
   /** Throws AddressPolicyError naming the first refused address of camera `label`. */

@@ -123,14 +123,20 @@ export class StreamService {
 
   private async openChecked(p: Principal, cameraId: string, req: OpenRequest, ip: string): Promise<OpenResult> {
     const cam = await this.cameras.record(p, cameraId, 'view');
-    // its network's CIDRs may have shrunk since registration
-    await this.cameras.assertReach(cam);
+    // its network's CIDRs may have shrunk since registration; the department's reason rule: both read
+    // at once (they are independent), both must pass before anything is spawned, reach refusals first
+    const [reach, reasonRule] = await Promise.allSettled([
+      this.cameras.assertReach(cam),
+      req.reason ? Promise.resolve(false) : this.cameras.requireReason(cam.departmentId),
+    ]);
+    if (reach.status === 'rejected') throw reach.reason;
     const uri = req.profile === 'sub' ? (cam.subUri ?? cam.mainUri) : cam.mainUri;
     if (!uri)
       throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [
         { path: 'body.profile', message: 'no such stream' },
       ]);
-    if (!req.reason && (await this.cameras.requireReason(cam.departmentId)))
+    if (reasonRule.status === 'rejected') throw reasonRule.reason;
+    if (reasonRule.value)
       throw new ValidationError('stream: this department requires a reason or incident id for every stream call', [
         { path: 'body.reason', message: 'required by the department' },
       ]);

@@ -98,6 +98,15 @@ describe('fanout: StreamHub', function () {
     hub.addTap(late);
     assert.deepEqual(late.events.slice(0, 2), ['init0', 'K25']);
     assert.equal(late.seqs.length, 15);
+    // with replayS: whole replay GOPs covering it (here 1.5 s of 1 s GOPs: the one before and the current)
+    const seeded = new TestTap();
+    const removeSeeded = hub.addTap(seeded, { replayS: 1.5 });
+    assert.deepEqual(seeded.events.slice(0, 2), ['init0', 'K0']);
+    assert.deepEqual(
+      seeded.seqs,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    removeSeeded();
     removeKeep();
     removeKeep();
     assert.equal(hub.keepAliveTaps, 0);

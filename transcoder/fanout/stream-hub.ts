@@ -145,15 +145,20 @@ export class StreamHub {
     };
   }
 
-  /** A lossless consumer: gets the current init and cached GOP first (when a run is live), then everything in order. */
-  addTap(tap: Tap, opts: { keepAlive?: boolean } = {}): () => void {
+  /**
+   * A lossless consumer: gets the current init and cached GOP first (when a run is live), then
+   * everything in order. With `replayS`, the whole GOPs held for replay covering ≥ replayS seconds
+   * of the run come first instead of the current GOP alone (a packager added late starts full).
+   */
+  addTap(tap: Tap, opts: { keepAlive?: boolean; replayS?: number } = {}): () => void {
     if (this.closed) throw new TranscoderStateError(`transcoder: hub ${this.key} is closed`);
     const t: TapState = { tap, keepAlive: !!opts.keepAlive, open: false };
     this.taps.add(t);
     if (this.live && this.run) {
       const init = this.run;
       this.toTap(t, (x) => x.init(init), true);
-      for (const f of this.gops.current()) if (t.open) this.toTap(t, (x) => x.fragment(f));
+      const seed = opts.replayS ? this.gops.replay(opts.replayS) : this.gops.current();
+      for (const f of seed) if (t.open) this.toTap(t, (x) => x.fragment(f));
     }
     return () => void this.taps.delete(t);
   }

@@ -113,7 +113,9 @@ export class MseBuffer {
     // the first picture is placed as soon as it is buffered, not at the next tick
     if (!this.placedAt) this.followEdge();
     if (this.trim(sb)) return;
-    const next = this.queue.shift();
+    // everything waiting goes in one append (a warm join's init + cached GOP arrive in a burst):
+    // one SourceBuffer round trip instead of one per fragment
+    const next = this.queue.length > 1 ? joinBuffers(this.queue.splice(0)) : this.queue.shift();
     if (!next) return;
     try {
       sb.appendBuffer(next);
@@ -184,4 +186,17 @@ export class MseBuffer {
     URL.revokeObjectURL(this.objectUrl);
     this.video.playbackRate = 1;
   }
+}
+
+/** The buffers end to end in one (fMP4 init and fragments may be appended together). */
+function joinBuffers(parts: ArrayBuffer[]): ArrayBuffer {
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p), at);
+    at += p.byteLength;
+  }
+  return out.buffer;
 }
