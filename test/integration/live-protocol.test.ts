@@ -162,9 +162,11 @@ describe('live WebSocket: stream call, refusals, protocol, audit, replay', funct
     ],
     [
       'a signed token of an unknown session',
-      () => ({
-        path: `/live/${t.gw.services.tokens.signStream({ sub: 'u:1', cam: camId, prof: 'main', ssid: '3f1e2d4c-5b6a-4789-8abc-def012345678' })}/${camId}.main`,
-      }),
+      () => {
+        const ssid = '3f1e2d4c-5b6a-4789-8abc-def012345678';
+        const token = t.gw.services.tokens.signStream({ sub: 'u:1', cam: camId, prof: 'main', ssid });
+        return { path: `/live/${token}/${camId}.main` };
+      },
       401,
     ],
     ["another camera's key", () => ({ path: live.replace(`/${camId}.main`, `/${otherId}.main`) }), 403],
