@@ -1,6 +1,6 @@
 // Pure construction of the ffmpeg argument arrays (and their setpriv wrapper): a camera pull, a derived H.264 transcode.
 import type { TranscoderOptions } from './options';
-import { buildSourceInput, type ProbeWindow } from './source-input';
+import { buildSourceInput, fmp4StdinInput, PROBE, type ProbeWindow } from './source-input';
 import { pullTranscodes, validateSpec, type StreamSpec } from './stream-spec';
 
 /** The options buildFfmpegArgs reads. */
@@ -76,19 +76,7 @@ export function buildFfmpegArgs(
 export function buildDerivedH264Args(options: Pick<FfmpegArgOptions, 'segmentSeconds' | 'maxHeight'>): string[] {
   return [
     ...REPORT,
-    '-protocol_whitelist',
-    'pipe',
-    '-f',
-    'mp4',
-    // the init segment names the codec and its parameters: nothing to probe (see source-input.ts)
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '1',
-    '-fpsprobesize',
-    '0',
-    '-i',
-    'pipe:0',
+    ...fmp4StdinInput(['-fpsprobesize', PROBE.small.fpsFrames]),
     '-map',
     '0:v:0',
     '-map',

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { TranscoderInputError } from './errors';
 import type { FfmpegArgOptions, FfmpegCommand } from './ffmpeg-args';
-import { buildSourceInput } from './source-input';
+import { buildSourceInput, fmp4StdinInput } from './source-input';
 import { validateSpec, type StreamSpec } from './stream-spec';
 
 /** What a frame grab needs of a stream spec: no audio, nothing passed through. */
@@ -76,18 +76,7 @@ export function buildOutputGrabArgs(outFile: string): string[] {
     '-loglevel',
     'error',
     '-nostats',
-    '-protocol_whitelist',
-    'pipe',
-    '-f',
-    'mp4',
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '1',
-    '-skip_frame',
-    'nokey',
-    '-i',
-    'pipe:0',
+    ...fmp4StdinInput(['-skip_frame', 'nokey']),
     ...jpegOut(outFile),
   ];
 }

@@ -45,6 +45,28 @@ export const PROBE: Readonly<Record<ProbeWindow, { size: string; analyzeUs: stri
   wide: { size: '32768', analyzeUs: '500000', fpsFrames: '-1' },
 };
 
+/**
+ * The input of an ffmpeg fed fragmented MP4 on stdin by the gateway (a derived output, a grab of a
+ * running stream): the pipe protocol only, and no probing, since the init segment names the codec and
+ * its parameters. `beforeInput`: input options of the caller's own, placed before `-i`.
+ */
+export function fmp4StdinInput(beforeInput: string[] = []): string[] {
+  const p = PROBE.small;
+  return [
+    '-protocol_whitelist',
+    'pipe',
+    '-f',
+    'mp4',
+    '-probesize',
+    p.size,
+    '-analyzeduration',
+    p.analyzeUs,
+    ...beforeInput,
+    '-i',
+    'pipe:0',
+  ];
+}
+
 /** Quotes a value for an ffconcat line: single quotes, an embedded ' written as '\''. */
 export function ffconcatQuote(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
