@@ -33,11 +33,12 @@ export class RtspReader {
   constructor(
     private readonly maxMessageBytes: number,
     private readonly maxFrameBytes: number,
-    private readonly onFrame: (channel: number, payload: Buffer) => void,
+    private readonly onFrame: (channel: number, payload: Buffer, now: number) => void,
     private readonly onMessage: (msg: RtspMessage) => void,
   ) {}
 
-  push(chunk: Buffer): void {
+  /** A chunk read at `now` (Date.now(), handed to onFrame: one clock read per chunk, not per packet). */
+  push(chunk: Buffer, now: number): void {
     // one copy per read at most, and only when a frame straddles two reads
     const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     this.rest = null;
@@ -53,7 +54,7 @@ export class RtspReader {
             `transcoder: rtsp: hostile interleaved frame of ${size} bytes (limit ${this.maxFrameBytes})`,
           );
         if (off + 4 + size > len) break;
-        this.onFrame(buf[off + 1]!, buf.subarray(off + 4, off + 4 + size));
+        this.onFrame(buf[off + 1]!, buf.subarray(off + 4, off + 4 + size), now);
         off += 4 + size;
       } else if (c === 0x0d || c === 0x0a) {
         off++; // blank lines between messages
