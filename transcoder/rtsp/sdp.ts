@@ -55,8 +55,9 @@ export function parseSdp(text: string, baseUrl: string): { track: VideoTrack; ot
         if (cur) cur.control = arg;
         else sessionControl = arg;
       } else if (cur && name === 'rtpmap') {
-        const m = /^(\d+)\s+([^/\s]+)\/(\d+)/.exec(arg);
-        if (m) cur.rtpmap.set(m[1]!, { encoding: m[2]!.toUpperCase(), clockRate: Number(m[3]) });
+        // the clock rate is missing in some (application) media: "a=rtpmap:98 MetaData"
+        const m = /^(\d+)\s+([^/\s]+)(?:\/(\d+))?/.exec(arg);
+        if (m) cur.rtpmap.set(m[1]!, { encoding: m[2]!.toUpperCase(), clockRate: Number(m[3] ?? 0) });
       } else if (cur && name === 'fmtp') {
         const m = /^(\d+)\s+(.*)$/.exec(arg);
         if (m) cur.fmtp.set(m[1]!, parseFmtp(m[2]!));
@@ -177,6 +178,6 @@ export function resolveControl(control: string, base: string): string {
   if (control === '' || control === '*') return base;
   if (/^rtsps?:\/\//i.test(control)) return control;
   // an absolute path: on the base's host
-  if (control.startsWith('/')) return /^rtsps?:\/\/[^/]*/i.exec(base)![0] + control;
+  if (control.startsWith('/')) return (/^rtsps?:\/\/[^/]*/i.exec(base)?.[0] ?? '') + control;
   return base.endsWith('/') ? base + control : `${base}/${control}`;
 }
