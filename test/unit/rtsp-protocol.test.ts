@@ -155,7 +155,11 @@ describe('RTSP reader', () => {
     ['a head without an end', `RTSP/1.0 200 OK\r\nX: ${'y'.repeat(2000)}`, /head longer than 1024 bytes/],
     ['a header line without a colon', 'RTSP/1.0 200 OK\r\nnonsense\r\n\r\n', /garbled header line "nonsense"/],
     ['a garbled status line', 'RTSP/1.0 abc\r\n\r\n', /garbled status line/],
-    ['too many header lines', `RTSP/1.0 200 OK\r\n${'a:b\r\n'.repeat(200)}\r\n`, /hostile answer with 20\d header lines \(limit 128\)/],
+    [
+      'too many header lines',
+      `RTSP/1.0 200 OK\r\n${'a:b\r\n'.repeat(200)}\r\n`,
+      /hostile answer with 20\d header lines \(limit 128\)/,
+    ],
     [
       'a frame over the limit',
       Buffer.from([0x24, 0, 0xff, 0xff]),
