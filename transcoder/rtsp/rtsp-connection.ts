@@ -44,6 +44,8 @@ export class RtspConnection {
 
   /** Connects (≤ timeoutMs). */
   connect(): Promise<void> {
+    if (!URL.canParse(this.opts.url))
+      return Promise.reject(new RtspError(`transcoder: rtsp: not a URL: ${maskUrl(this.opts.url).slice(0, 200)}`));
     const u = new URL(this.opts.url);
     const secure = u.protocol === 'rtsps:';
     const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -116,8 +118,9 @@ export class RtspConnection {
     if (this.socket?.writable) this.socket.write(buf);
   }
 
+  /** The socket can still take a request (even after hostile input: TEARDOWN is still worth sending). */
   get writable(): boolean {
-    return !this.failed && !!this.socket?.writable;
+    return !!this.socket?.writable;
   }
 
   /** Destroys the socket; pending requests reject. Idempotent. */

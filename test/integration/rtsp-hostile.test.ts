@@ -1,0 +1,246 @@
+// Hostile or broken RTSP peers on 127.0.0.1: each ends in one 'closed' with a clear reason, the socket gone, no timer left.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
+import { RtspSession, type RtspSessionOptions } from '../../transcoder/rtsp/rtsp-session';
+import { answer, FakeCamera, goodAnswer, type Script } from '../helpers/rtsp-fake-camera';
+import { waitFor } from '../helpers/wait-for';
+
+const TIMEOUT_MS = 400;
+
+/** One interleaved RTP packet on channel 0: an H.264 NAL unit of `type`, marker set. */
+function rtpFrame(seq: number, ts: number, type: number, size = 20): Buffer {
+  const pkt = Buffer.alloc(12 + size, 0x11);
+  pkt[0] = 0x80;
+  pkt[1] = 0x80 | 96;
+  pkt.writeUInt16BE(seq, 2);
+  pkt.writeUInt32BE(ts, 4);
+  pkt.writeUInt32BE(0xcafe, 8);
+  pkt[12] = 0x60 | type;
+  return Buffer.concat([Buffer.from([0x24, 0, pkt.length >> 8, pkt.length & 0xff]), pkt]);
+}
+
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+interface Outcome {
+  reason: string;
+  events: string[];
+  logs: string[];
+  cam: FakeCamera;
+}
+
+/** Runs a session against a scripted peer to its 'closed', and checks what every case must hold. */
+async function against(
+  script: Script,
+  opts: Partial<RtspSessionOptions> = {},
+  onSession?: (s: RtspSession) => void,
+): Promise<Outcome> {
+  const cam = await FakeCamera.start(script);
+  const before = timers();
+  const session = new RtspSession({ url: cam.url(), timeoutMs: TIMEOUT_MS, ...opts });
+  const events: string[] = [];
+  const logs: string[] = [];
+  session.on('described', () => events.push('described'));
+  session.on('playing', () => events.push('playing'));
+  session.on('log', (l) => logs.push(l));
+  onSession?.(session);
+  const closed = once(session, 'closed');
+  session.on('closed', () => events.push('closed'));
+  session.start();
+  const [reason] = (await closed) as [string];
+  try {
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([
+      cam.disconnected,
+      new Promise((_, reject) => (t = setTimeout(() => reject(new Error('socket still open')), 2000))),
+    ]);
+    clearTimeout(t);
+    await waitFor(() => timers() <= before, { what: 'no timer of the session left', timeoutMs: 1000 });
+    // a second close is a no-op that resolves
+    await session.close('again');
+    assert.equal(events.filter((e) => e === 'closed').length, 1);
+  } finally {
+    await cam.close();
+  }
+  return { reason, events, logs, cam };
+}
+
+describe('RTSP session against hostile peers', function () {
+  this.timeout(15000);
+
+  it('a camera that never answers: "timeout" after timeoutMs', async () => {
+    const t0 = Date.now();
+    const o = await against(() => undefined);
+    assert.equal(o.reason, `timeout: no answer to DESCRIBE within ${TIMEOUT_MS} ms`);
+    assert.ok(Date.now() - t0 < TIMEOUT_MS + 1000);
+  });
+
+  it('nothing listening: a connection error', async () => {
+    const free = net.createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+    const port = (free.address() as net.AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const s = new RtspSession({ url: `rtsp://u:secret@127.0.0.1:${port}/x`, timeoutMs: TIMEOUT_MS });
+    const closed = once(s, 'closed');
+    s.start();
+    assert.match(String((await closed)[0]), /^connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+  });
+
+  it('an unparsable URL: closed, no throw', async () => {
+    const s = new RtspSession({ url: 'rtsp://user:pw@[bad/x', timeoutMs: TIMEOUT_MS });
+    const closed = once(s, 'closed');
+    s.start();
+    assert.deepEqual(await closed, ['not a URL: rtsp://[bad/x']);
+  });
+
+  it('a huge Content-Length: "hostile", nothing buffered', async () => {
+    const o = await against((req, sock) =>
+      sock.write(`RTSP/1.0 200 OK\r\nCSeq: ${req.cseq}\r\nContent-Length: 2000000000\r\n\r\nv=0`),
+    );
+    assert.equal(o.reason, 'hostile Content-Length 2000000000: the answer would exceed the 65536-byte limit');
+  });
+
+  it('garbage instead of RTSP (an HTTP server)', async () => {
+    const o = await against((_req, sock) => sock.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    assert.equal(o.reason, 'hostile or garbled answer (not RTSP): "HTTP/1.1"');
+  });
+
+  it('an endless head without a blank line: "hostile" at maxMessageBytes', async () => {
+    const o = await against(
+      (req, sock) => sock.write(`RTSP/1.0 200 OK\r\nCSeq: ${req.cseq}\r\nX: ${'a'.repeat(10000)}`),
+      { maxMessageBytes: 4096 },
+    );
+    assert.equal(o.reason, 'hostile answer head longer than 4096 bytes');
+  });
+
+  it('a 301 redirect is refused, credentials in its Location masked', async () => {
+    const o = await against((req, sock) =>
+      sock.write(answer(req, '301 Moved Permanently', { Location: 'rtsp://admin:hunter2@10.9.9.9/other' })),
+    );
+    assert.equal(
+      o.reason,
+      'DESCRIBE redirected (301 Moved Permanently) to rtsp://admin:***@10.9.9.9/other: redirects are refused',
+    );
+    assert.deepEqual(o.cam.methods(), ['DESCRIBE']);
+  });
+
+  it('401 forever: answered once, then "unauthorized"', async () => {
+    const o = await against(
+      (req, sock) =>
+        sock.write(
+          answer(req, '401 Unauthorized', { 'WWW-Authenticate': 'Digest realm="cam", nonce="n0", qop="auth"' }),
+        ),
+      { username: 'admin', password: 'hunter2' },
+    );
+    assert.equal(o.reason, 'unauthorized: DESCRIBE answered 401 Unauthorized to the digest credentials');
+    assert.deepEqual(o.cam.methods(), ['DESCRIBE', 'DESCRIBE']);
+    assert.match(
+      o.cam.requests[1]!.headers.authorization!,
+      /^Digest username="admin", realm="cam", nonce="n0", uri="rtsp:\/\/127\.0\.0\.1:\d+\/stream", response="[0-9a-f]{32}", qop=auth, nc=00000001, cnonce="/,
+    );
+    assert.ok(!o.logs.join('').includes('hunter2'));
+  });
+
+  it('a 404: closed with the status and reason phrase', async () => {
+    const o = await against((req, sock) => sock.write(answer(req, '404 Stream Not Found')));
+    assert.equal(o.reason, 'DESCRIBE answered 404 Stream Not Found');
+  });
+
+  it('an SDP without video', async () => {
+    const sdp = 'v=0\r\nm=audio 0 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n';
+    const o = await against((req, sock) =>
+      sock.write(answer(req, '200 OK', { 'Content-Type': 'application/sdp' }, sdp)),
+    );
+    assert.equal(o.reason, 'SDP offers no H.264/H.265 video at 90000 Hz (media: audio PCMA)');
+  });
+
+  it('a SETUP answered with UDP transport', async () => {
+    const o = await against((req, sock) =>
+      sock.write(
+        req.method === 'SETUP'
+          ? answer(req, '200 OK', { Transport: 'RTP/AVP;unicast;client_port=5000-5001', Session: '1' })
+          : goodAnswer(req),
+      ),
+    );
+    assert.equal(
+      o.reason,
+      'SETUP answered a transport other than TCP interleaved: "RTP/AVP;unicast;client_port=5000-5001"',
+    );
+  });
+
+  it('an interleaved frame longer than the limit after PLAY: "hostile"; TEARDOWN still tried', async () => {
+    const o = await against(
+      (req, sock) => {
+        sock.write(goodAnswer(req));
+        if (req.method === 'PLAY')
+          sock.write(Buffer.concat([Buffer.from([0x24, 0, 0x40, 0x00]), Buffer.alloc(0x4000)]));
+      },
+      { maxMessageBytes: 4096 },
+    );
+    assert.equal(o.reason, 'hostile interleaved frame of 16384 bytes (limit 4096)');
+    assert.deepEqual(o.cam.methods(), ['DESCRIBE', 'SETUP', 'PLAY', 'TEARDOWN']);
+  });
+
+  it('silence after PLAY: "timeout" while playing, then TEARDOWN with the session', async () => {
+    const o = await against((req, sock) => sock.write(goodAnswer(req)));
+    assert.match(o.reason, /^timeout: nothing received for \d+ ms while playing$/);
+    assert.deepEqual(o.events, ['described', 'playing', 'closed']);
+    const teardown = o.cam.requests.at(-1)!;
+    assert.deepEqual([teardown.method, teardown.headers.session], ['TEARDOWN', '12345678']);
+  });
+
+  it('the camera hangs up mid-session', async () => {
+    const o = await against((req, sock) =>
+      req.method === 'PLAY' ? sock.end(goodAnswer(req)) : sock.write(goodAnswer(req)),
+    );
+    assert.equal(o.reason, 'connection closed by the camera');
+  });
+
+  it('an accessUnit listener that throws: closed with its message, nothing escapes', async () => {
+    const o = await against(
+      (req, sock) => {
+        sock.write(goodAnswer(req));
+        if (req.method === 'PLAY') sock.write(Buffer.concat([rtpFrame(1, 0, 5), rtpFrame(2, 3000, 1)]));
+      },
+      {},
+      (s) =>
+        s.on('accessUnit', () => {
+          throw new Error('muxer broke');
+        }),
+    );
+    assert.equal(o.reason, 'muxer broke');
+  });
+
+  it('keepalives (GET_PARAMETER, then OPTIONS after a 501) and RTCP receiver reports while playing', async function () {
+    this.timeout(20000);
+    let feed: NodeJS.Timeout | undefined;
+    const cam = await FakeCamera.start((req, sock) => {
+      if (req.method === 'GET_PARAMETER') return sock.write(answer(req, '501 Not Implemented'));
+      sock.write(goodAnswer(req, 2));
+      if (req.method === 'PLAY') {
+        let seq = 0;
+        feed = setInterval(() => sock.writable && sock.write(rtpFrame(seq++, seq * 3000, seq % 10 === 1 ? 5 : 1)), 40);
+      }
+    });
+    const s = new RtspSession({ url: cam.url(), timeoutMs: 2000 });
+    const aus: number[] = [];
+    s.on('accessUnit', (au) => aus.push(au.timestamp));
+    s.start();
+    try {
+      await waitFor(() => cam.frames.length > 0 && cam.methods().includes('OPTIONS'), {
+        what: 'an RTCP report and an OPTIONS',
+        timeoutMs: 8000,
+      });
+      const rr = cam.frames[0]!;
+      assert.equal(rr.channel, 1);
+      assert.deepEqual([rr.data[0], rr.data[1], rr.data.readUInt32BE(8)], [0x81, 201, 0xcafe]);
+      assert.deepEqual(cam.methods().slice(0, 5), ['DESCRIBE', 'SETUP', 'PLAY', 'GET_PARAMETER', 'OPTIONS']);
+      assert.ok(aus.length > 50);
+    } finally {
+      clearInterval(feed);
+      await s.close('done');
+      await cam.close();
+    }
+    assert.equal(cam.methods().at(-1), 'TEARDOWN');
+  });
+});
