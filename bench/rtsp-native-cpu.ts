@@ -77,8 +77,9 @@ async function main(): Promise<void> {
   if (!WITH_FFMPEG)
     console.log(`  access units ${aus - aus0} (${((aus - aus0) / (wall / 1000) / CAMERAS).toFixed(1)}/s per camera)`);
   console.log(`  bytes ${((bytes - bytes0) / 1e6).toFixed(1)} MB`);
+  const share = ((ownMs / wall) * 100).toFixed(2);
   console.log(
-    `  this process: user ${(cpu.user / 1000).toFixed(0)} ms + system ${(cpu.system / 1000).toFixed(0)} ms = ${((ownMs / wall) * 100).toFixed(2)} % of one core`,
+    `  this process: user ${(cpu.user / 1000).toFixed(0)} ms + system ${(cpu.system / 1000).toFixed(0)} ms = ${share} % of one core`,
   );
   if (WITH_FFMPEG)
     console.log(`  ffmpeg children: ${kids.toFixed(0)} ms = ${((kids / wall) * 100).toFixed(2)} % of one core`);
