@@ -109,7 +109,8 @@ export class RtspReader {
     const body = Buffer.from(buf.subarray(off + headLen, off + headLen + bodyLen));
     this.onMessage({
       status: status ? Number(status[1]) : 0,
-      reason: status ? (status[2] ?? '') : first,
+      // the reason phrase ends up in 'closed' reasons and logs: printable and short
+      reason: (status ? (status[2] ?? '') : first).replace(/[^\x20-\x7e]/g, '?').slice(0, 200),
       headers,
       body,
     });
