@@ -1,5 +1,6 @@
 // A scripted RTSP peer on 127.0.0.1 for hostile-camera tests: parses the client's requests, answers as each test says.
 import net from 'node:net';
+import tls from 'node:tls';
 
 export interface FakeRequest {
   method: string;
@@ -32,6 +33,18 @@ export function goodAnswer(req: FakeRequest, timeoutS = 60): string {
   return answer(req, '200 OK');
 }
 
+/** One interleaved RTP packet on channel 0: an H.264 NAL unit of `type`, marker set. */
+export function rtpFrame(seq: number, ts: number, type: number, size = 20): Buffer {
+  const pkt = Buffer.alloc(12 + size, 0x11);
+  pkt[0] = 0x80;
+  pkt[1] = 0x80 | 96;
+  pkt.writeUInt16BE(seq, 2);
+  pkt.writeUInt32BE(ts, 4);
+  pkt.writeUInt32BE(0xcafe, 8);
+  pkt[12] = 0x60 | type;
+  return Buffer.concat([Buffer.from([0x24, 0, pkt.length >> 8, pkt.length & 0xff]), pkt]);
+}
+
 export class FakeCamera {
   private readonly server: net.Server;
   readonly requests: FakeRequest[] = [];
@@ -43,20 +56,26 @@ export class FakeCamera {
   private onDisconnect: () => void = () => undefined;
   port = 0;
 
-  constructor(private readonly script: Script) {
+  constructor(
+    private readonly script: Script,
+    private readonly secure?: { key: string; cert: string },
+  ) {
     this.disconnected = new Promise((r) => (this.onDisconnect = r));
-    this.server = net.createServer((sock) => this.serve(sock));
+    this.server = secure
+      ? tls.createServer(secure, (sock) => this.serve(sock))
+      : net.createServer((sock) => this.serve(sock));
   }
 
-  static async start(script: Script): Promise<FakeCamera> {
-    const cam = new FakeCamera(script);
+  /** Listens on 127.0.0.1 (TLS with this key and certificate when given: rtsps). */
+  static async start(script: Script, secure?: { key: string; cert: string }): Promise<FakeCamera> {
+    const cam = new FakeCamera(script, secure);
     await new Promise<void>((r) => cam.server.listen(0, '127.0.0.1', () => r()));
     cam.port = (cam.server.address() as net.AddressInfo).port;
     return cam;
   }
 
   url(path = '/stream', credentials = ''): string {
-    return `rtsp://${credentials}127.0.0.1:${this.port}${path}`;
+    return `${this.secure ? 'rtsps' : 'rtsp'}://${credentials}127.0.0.1:${this.port}${path}`;
   }
 
   methods(): string[] {

@@ -106,6 +106,17 @@ export class RtspConnection {
     return res;
   }
 
+  /**
+   * A 401 to a request sent without waiting (a keepalive): the camera's nonce expired. The new
+   * challenge is answered from the next request on; false when it offers nothing usable.
+   */
+  renewAuth(res: RtspMessage): boolean {
+    const challenges = res.headers.filter(([k]) => k === 'www-authenticate').map(([, v]) => v);
+    const auth = this.username ? Authenticator.from(challenges, this.opts.username, this.opts.password) : null;
+    if (auth) this.auth = auth;
+    return auth !== null;
+  }
+
   /** Sends a request whose answer (if any) goes to `onAnswer`, with no time limit (keepalives, TEARDOWN). */
   sendOnly(method: string, url: string, onAnswer: (msg: RtspMessage) => void): void {
     const cseq = ++this.cseq;

@@ -138,6 +138,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
     await this.conn.request('PLAY', this.playUrl, { Range: 'npt=0.000-' });
     if (this.closing) return;
     this.lastDataAt = Date.now();
+    this.emit('log', `playing ${track.codec} (payload type ${track.payloadType}) from ${maskUrl(track.controlUrl)}`);
     this.emit('playing');
     this.tick(this.lastDataAt, this.lastDataAt);
   }
@@ -181,6 +182,10 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
         this.keepaliveMethod = 'OPTIONS';
         if (method === 'GET_PARAMETER')
           this.emit('log', `keepalive: GET_PARAMETER answered ${res.status}; OPTIONS from now on`);
+      } else if (res.status === 401) {
+        // Digest nonces expire on some cameras: answer the fresh challenge from the next request on
+        if (!this.conn.renewAuth(res)) this.fail(`unauthorized: keepalive ${method} answered 401 ${res.reason}`);
+        else this.emit('log', `keepalive: ${method} answered 401; credentials renewed for the next one`);
       } else if (res.status === 454) this.fail(`keepalive: the camera lost the session (454 ${res.reason})`);
     });
   }
