@@ -156,6 +156,20 @@ describe('RTSP session against hostile peers', function () {
     );
   });
 
+  it('a SETUP answer without Transport: channels 0-1 assumed, pictures arrive', async () => {
+    let n = 0;
+    const o = await against(
+      (req, sock) => {
+        sock.write(req.method === 'SETUP' ? answer(req, '200 OK', { Session: '77' }) : goodAnswer(req));
+        if (req.method === 'PLAY') sock.write(Buffer.concat([rtpFrame(1, 0, 5), rtpFrame(2, 3000, 1)]));
+      },
+      {},
+      (s) => s.on('accessUnit', () => ++n === 2 && void s.close('two pictures')),
+    );
+    assert.equal(o.reason, 'two pictures');
+    assert.ok(o.logs.some((l) => /interleaved channels 0-1 assumed/.test(l)));
+  });
+
   it('an interleaved frame longer than the limit after PLAY: "hostile"; TEARDOWN still tried', async () => {
     const o = await against(
       (req, sock) => {

@@ -206,8 +206,8 @@ describe('RTP depacketizer (H.264, RFC 6184)', () => {
     assert.ok(aus[0]!.nals[0]!.equals(n));
   });
 
-  it('ignores other payload types and duplicated packets', () => {
-    const { d, aus } = make('h264');
+  it('ignores other payload types (logged once) and duplicated packets', () => {
+    const { d, aus, logs } = make('h264');
     d.push(rtp({ seq: 1, ts: 0, payload: nal264(5), marker: true }), 0);
     d.push(rtp({ seq: 2, ts: 3000, payload: nal264(1), pt: 0, marker: true }), 0);
     d.push(rtp({ seq: 1, ts: 0, payload: nal264(5), marker: true }), 0);
@@ -216,6 +216,7 @@ describe('RTP depacketizer (H.264, RFC 6184)', () => {
       aus.map((a) => a.timestamp),
       [0, 3000],
     );
+    assert.deepEqual(logs, ['rtp: ignoring packets of payload type 0 (the track is 96)']);
   });
 
   const hostile: Array<[string, Buffer]> = [

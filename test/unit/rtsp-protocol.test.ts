@@ -143,6 +143,16 @@ describe('RTSP reader', () => {
     }
   });
 
+  it('reads answers whose lines end with LF alone, as a few cameras send them', () => {
+    const { r, frames, messages } = reader();
+    r.push(Buffer.concat([Buffer.from('RTSP/1.0 200 OK\nCSeq: 2\nContent-Length: 3\n\nv=0'), frame(0, 'x')]), 0);
+    assert.deepEqual(
+      messages.map((m) => [m.status, header(m, 'cseq'), m.body.toString()]),
+      [[200, '2', 'v=0']],
+    );
+    assert.deepEqual(frames, [[0, 'x']]);
+  });
+
   const hostile: Array<[string, string | Buffer, RegExp]> = [
     ['an HTTP answer', 'HTTP/1.1 200 OK\r\n\r\n', /hostile or garbled answer \(not RTSP\): "HTTP\/1\.1"/],
     ['binary garbage', Buffer.from([0x16, 3, 1, 0, 0xa5]), /not RTSP/],

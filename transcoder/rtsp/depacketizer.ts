@@ -50,6 +50,7 @@ export class RtpDepacketizer implements NalSink {
   private readonly unpack: (payload: Buffer, sink: NalSink) => void;
   readonly stats: RtpStats = { ssrc: 0, received: 0, extendedSeq: -1, baseSeq: 0 };
   private receivedAt = 0;
+  private otherPtSeen = false;
 
   constructor(private readonly opts: DepacketizerOptions) {
     this.maxAu = opts.maxAccessUnitBytes ?? 8 * 1024 * 1024;
@@ -62,7 +63,12 @@ export class RtpDepacketizer implements NalSink {
     if (pkt.length < 12 || pkt[0]! >> 6 !== 2) return this.damaged(`malformed RTP packet of ${pkt.length} bytes`);
     const b0 = pkt[0]!;
     const b1 = pkt[1]!;
-    if ((b1 & 0x7f) !== this.opts.payloadType) return;
+    if ((b1 & 0x7f) !== this.opts.payloadType) {
+      if (!this.otherPtSeen)
+        this.opts.onLog(`rtp: ignoring packets of payload type ${b1 & 0x7f} (the track is ${this.opts.payloadType})`);
+      this.otherPtSeen = true;
+      return;
+    }
     let start = 12 + (b0 & 0x0f) * 4;
     let end = pkt.length;
     if (b0 & 0x10) {

@@ -20,6 +20,7 @@ export function header(msg: RtspMessage, name: string): string | undefined {
 
 const MAX_HEADER_LINES = 128;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
 
 /**
  * Feed it the socket's chunks; it calls `onFrame` for each interleaved frame (the payload is a
@@ -74,13 +75,17 @@ export class RtspReader {
     // "RTSP/1.0 200" or a request line "GET_PARAMETER rtsp://…": anything else is not RTSP
     if (!/^(RTSP\/|[A-Z_]{1,8}$|[A-Z_]+ )/.test(start) && !'RTSP/'.startsWith(start))
       throw new RtspError(`transcoder: rtsp: hostile or garbled answer (not RTSP): ${JSON.stringify(start)}`);
-    const end = buf.indexOf(CRLFCRLF, off);
+    // the head ends at a blank line: CRLF CRLF, or LF LF from the few cameras that end lines with LF alone
+    const crlf = buf.indexOf(CRLFCRLF, off);
+    const lf = buf.indexOf(LFLF, off);
+    const end = lf >= 0 && (crlf < 0 || lf < crlf) ? lf : crlf;
+    const sepLen = end === lf && end >= 0 ? 2 : 4;
     if (end < 0 || end - off > this.maxMessageBytes) {
       if (buf.length - off > this.maxMessageBytes || (end >= 0 && end - off > this.maxMessageBytes))
         throw new RtspError(`transcoder: rtsp: hostile answer head longer than ${this.maxMessageBytes} bytes`);
       return 0;
     }
-    const lines = buf.toString('latin1', off, end).split('\r\n');
+    const lines = buf.toString('latin1', off, end).split(/\r?\n/);
     if (lines.length > MAX_HEADER_LINES)
       throw new RtspError(
         `transcoder: rtsp: hostile answer with ${lines.length} header lines (limit ${MAX_HEADER_LINES})`,
@@ -96,7 +101,7 @@ export class RtspReader {
       if (colon <= 0) throw new RtspError(`transcoder: rtsp: garbled header line ${JSON.stringify(line.slice(0, 80))}`);
       headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
     }
-    const headLen = end + 4 - off;
+    const headLen = end + sepLen - off;
     const cl = headers.find(([k]) => k === 'content-length')?.[1] ?? '0';
     if (!/^\d{1,10}$/.test(cl))
       throw new RtspError(`transcoder: rtsp: garbled Content-Length ${JSON.stringify(cl.slice(0, 20))}`);

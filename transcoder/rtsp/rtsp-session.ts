@@ -123,12 +123,16 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
       Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1',
     });
     const transport = header(setup, 'transport') ?? '';
-    const inter = /interleaved=(\d{1,3})(?:-(\d{1,3}))?/.exec(transport);
-    if (!inter || !/RTP\/AVP\/TCP/i.test(transport))
+    // an answer without Transport, or TCP without channels, means what was asked (some cameras)
+    if (transport && !/RTP\/AVP\/TCP/i.test(transport))
       throw new RtspError(
         `transcoder: rtsp: SETUP answered a transport other than TCP interleaved: ${JSON.stringify(transport.slice(0, 120))}`,
       );
-    this.channels = { rtp: Number(inter[1]), rtcp: inter[2] === undefined ? Number(inter[1]) + 1 : Number(inter[2]) };
+    const inter = /interleaved=(\d{1,3})(?:-(\d{1,3}))?/.exec(transport);
+    if (inter)
+      this.channels = { rtp: Number(inter[1]), rtcp: inter[2] === undefined ? Number(inter[1]) + 1 : Number(inter[2]) };
+    else
+      this.emit('log', `SETUP answered ${JSON.stringify(transport.slice(0, 120))}: interleaved channels 0-1 assumed`);
     const session = header(setup, 'session');
     if (!session) throw new RtspError('transcoder: rtsp: SETUP answer without a Session header');
     const [id = '', ...params] = session.split(';');
