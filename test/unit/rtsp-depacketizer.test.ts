@@ -198,6 +198,12 @@ describe('RTP depacketizer (H.264, RFC 6184)', () => {
     assert.match(logs.join('\n'), /without its end/);
   });
 
+  it('takes zero bytes after the last NAL unit of a STAP-A as padding', () => {
+    const { send, aus } = make('h264');
+    send(0, [Buffer.concat([stapA(nal264(7, 12), nal264(8, 4), nal264(5, 30)), Buffer.alloc(3)])]);
+    assert.deepEqual(aus.map(types264), [[7, 8, 5]]);
+  });
+
   it('reads payloads behind CSRCs and an extension, and without padding', () => {
     const { d, aus } = make('h264');
     const n = nal264(5, 40);
@@ -241,6 +247,7 @@ describe('RTP depacketizer (H.264, RFC 6184)', () => {
     ],
     ['STAP-A size past the end', rtp({ seq: 1, ts: 0, payload: Buffer.from([24, 0xff, 0xff, 0x65, 1, 2]) })],
     ['STAP-A with a zero size', rtp({ seq: 1, ts: 0, payload: Buffer.from([24, 0, 0, 0, 2, 0x65, 1]) })],
+    ['STAP-A with stray bytes', rtp({ seq: 1, ts: 0, payload: Buffer.from([24, 0, 2, 0x65, 1, 7]) })],
     ['FU-A of two bytes', rtp({ seq: 1, ts: 0, payload: Buffer.from([28, 0x85]) })],
   ];
   for (const [name, pkt] of hostile)

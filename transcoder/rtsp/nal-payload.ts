@@ -44,18 +44,23 @@ export function unpackH265(p: Buffer, sink: NalSink): void {
   // 50 (PACI) and 51-63 (undefined) are ignored
 }
 
-/** STAP-A / AP: after the payload header, NAL units each behind a 16-bit size. */
+/** STAP-A / AP: after the payload header, NAL units each behind a 16-bit size; zero bytes at the end are padding. */
 function aggregate(p: Buffer, headerLen: number, sink: NalSink, typeOf: (nal: Buffer) => number, name: string): void {
   let off = headerLen;
+  let count = 0;
   // check the whole layout before handing any NAL unit on: a truncated aggregate is lost entirely
   while (off + 2 <= p.length) {
     const size = p.readUInt16BE(off);
-    if (size === 0 || off + 2 + size > p.length)
-      return sink.damaged(`${name} with a NAL unit size ${size} past its end`);
+    if (size === 0) break; // padding (some cameras), or nothing
+    if (off + 2 + size > p.length) return sink.damaged(`${name} with a NAL unit size ${size} past its end`);
     off += 2 + size;
+    count++;
   }
-  if (off !== p.length) return sink.damaged(`${name} with ${p.length - off} stray byte(s) at its end`);
-  for (off = headerLen; off < p.length;) {
+  const end = off;
+  for (; off < p.length; off++)
+    if (p[off] !== 0) return sink.damaged(`${name} with ${p.length - end} stray byte(s) at its end`);
+  if (count === 0) return sink.damaged(`${name} without a NAL unit`);
+  for (off = headerLen; off < end;) {
     const size = p.readUInt16BE(off);
     const nal = p.subarray(off + 2, off + 2 + size);
     sink.nal(nal, typeOf(nal));
