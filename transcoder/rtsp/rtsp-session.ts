@@ -57,6 +57,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
   private timer: NodeJS.Timeout | null = null;
   private lastDataAt = 0;
   private closing: Promise<void> | null = null;
+  private started = false;
 
   constructor(private readonly opts: RtspSessionOptions) {
     super();
@@ -85,8 +86,10 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
     });
   }
 
-  /** Connects and plays; the outcome is reported by events only. */
+  /** Connects and plays; the outcome is reported by events only. A second call does nothing. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.run().catch((e: unknown) => this.fail(e instanceof Error ? e.message : String(e)));
   }
 
