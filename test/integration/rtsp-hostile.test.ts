@@ -183,6 +183,20 @@ describe('RTSP session against hostile peers', function () {
     assert.deepEqual(o.cam.methods(), ['DESCRIBE', 'SETUP', 'PLAY', 'TEARDOWN']);
   });
 
+  it('a picture over maxAccessUnitBytes: closed, nothing handed on', async () => {
+    let n = 0;
+    const o = await against(
+      (req, sock) => {
+        sock.write(goodAnswer(req));
+        if (req.method === 'PLAY') sock.write(rtpFrame(1, 0, 5, 5000));
+      },
+      { maxAccessUnitBytes: 4000 },
+      (s) => s.on('accessUnit', () => n++),
+    );
+    assert.equal(o.reason, 'picture larger than the 4000-byte limit (hostile or broken stream)');
+    assert.equal(n, 0);
+  });
+
   it('silence after PLAY: "timeout" while playing, then TEARDOWN with the session', async () => {
     const o = await against((req, sock) => sock.write(goodAnswer(req)));
     assert.match(o.reason, /^timeout: nothing received for \d+ ms while playing$/);
