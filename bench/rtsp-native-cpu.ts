@@ -1,5 +1,5 @@
 // CPU of pulling N simulated cameras with the native RTSP client (this process), or with one ffmpeg per camera, over a window.
-// Usage: node --import tsx bench/rtsp-native-cpu.ts [--cameras 20] [--seconds 20] [--fps 25] [--ffmpeg]
+// Usage: node --import tsx bench/rtsp-native-cpu.ts [--cameras 20] [--seconds 20] [--fps 25] [--width 640 --height 360] [--ffmpeg]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { RtspProcess } from '../sim/cameras/rtsp-process';
@@ -12,6 +12,8 @@ const arg = (name: string, dflt: number): number => {
 const CAMERAS = arg('cameras', 20);
 const SECONDS = arg('seconds', 20);
 const FPS = arg('fps', 25);
+const WIDTH = arg('width', 640);
+const HEIGHT = arg('height', 360);
 const WITH_FFMPEG = process.argv.includes('--ffmpeg');
 const TICKS = 100; // USER_HZ on Linux
 
@@ -22,7 +24,7 @@ function procCpuMs(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const sim = await RtspProcess.start({ count: CAMERAS, fps: FPS, codec: 'h264' });
+  const sim = await RtspProcess.start({ count: CAMERAS, fps: FPS, codec: 'h264', width: WIDTH, height: HEIGHT });
   let aus = 0;
   let bytes = 0;
   const sessions: RtspSession[] = [];
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
   const kids = children.reduce((sum, c, k) => sum + procCpuMs(c.pid!) - kids0[k]!, 0);
   const ownMs = (cpu.user + cpu.system) / 1000;
   const mode = WITH_FFMPEG ? 'ffmpeg per camera' : 'native client';
-  console.log(`${mode}: ${CAMERAS} cameras at ${FPS} fps for ${(wall / 1000).toFixed(1)} s`);
+  console.log(`${mode}: ${CAMERAS} cameras ${WIDTH}x${HEIGHT} at ${FPS} fps for ${(wall / 1000).toFixed(1)} s`);
   if (!WITH_FFMPEG)
     console.log(`  access units ${aus - aus0} (${((aus - aus0) / (wall / 1000) / CAMERAS).toFixed(1)}/s per camera)`);
   console.log(`  bytes ${((bytes - bytes0) / 1e6).toFixed(1)} MB`);
