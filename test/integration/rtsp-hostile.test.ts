@@ -199,7 +199,7 @@ describe('RTSP session against hostile peers', function () {
 
   it('silence after PLAY: "timeout" while playing, then TEARDOWN with the session', async () => {
     const o = await against((req, sock) => sock.write(goodAnswer(req)));
-    assert.match(o.reason, /^timeout: nothing received for \d+ ms while playing$/);
+    assert.match(o.reason, /^timeout: no RTP or RTCP received for \d+ ms while playing$/);
     assert.deepEqual(o.events, ['described', 'playing', 'closed']);
     const teardown = o.cam.requests.at(-1)!;
     assert.deepEqual([teardown.method, teardown.headers.session], ['TEARDOWN', '12345678']);

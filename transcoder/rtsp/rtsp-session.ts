@@ -112,6 +112,8 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
     );
     if (base) this.playUrl = stripCredentials(base);
     const { track, others } = parseSdp(desc.body.toString('utf8'), this.playUrl);
+    // an absolute a=control could carry credentials: requests never do
+    track.controlUrl = stripCredentials(track.controlUrl);
     if (this.closing) return;
     this.emit('described', track, others);
     if (this.closing) return;
@@ -165,7 +167,7 @@ export class RtspSession extends EventEmitter<RtspSessionEvents> {
       if (this.closing) return;
       const now = Date.now();
       if (now - this.lastDataAt > this.opts.timeoutMs)
-        return this.fail(`timeout: nothing received for ${now - this.lastDataAt} ms while playing`);
+        return this.fail(`timeout: no RTP or RTCP received for ${now - this.lastDataAt} ms while playing`);
       if (now - lastRtcp >= RTCP_INTERVAL_MS) {
         lastRtcp = now;
         const rr = this.depack && this.rtcp.report(this.depack.stats, now);
