@@ -183,6 +183,24 @@ describe('RTSP session against hostile peers', function () {
     assert.deepEqual(o.cam.methods(), ['DESCRIBE', 'SETUP', 'PLAY', 'TEARDOWN']);
   });
 
+  it('requests from the camera are answered (OPTIONS 200, others 501), logged only at first', async () => {
+    const o = await against((req, sock) => {
+      if (req.method.startsWith('RTSP/')) return;
+      sock.write(goodAnswer(req));
+      if (req.method === 'PLAY') {
+        for (let i = 0; i < 5; i++) sock.write(`OPTIONS * RTSP/1.0\r\nCSeq: ${100 + i}\r\n\r\n`);
+        sock.write('ANNOUNCE rtsp://127.0.0.1/x RTSP/1.0\r\nCSeq: 200\r\n\r\n');
+      }
+    });
+    assert.match(o.reason, /^timeout: no RTP/);
+    const answers = o.cam.requests.filter((r) => r.method.startsWith('RTSP/'));
+    assert.deepEqual(
+      answers.map((r) => `${r.url} ${r.cseq}`),
+      ['200 100', '200 101', '200 102', '200 103', '200 104', '501 200'],
+    );
+    assert.equal(o.logs.filter((l) => l.startsWith('the camera sent')).length, 3);
+  });
+
   it('a picture over maxAccessUnitBytes: closed, nothing handed on', async () => {
     let n = 0;
     const o = await against(

@@ -35,6 +35,8 @@ export class RtspConnection {
   private cseq = 0;
   private pending: Pending[] = [];
   private failed = false;
+  /** requests the camera sent us (logged for the first few only) */
+  private requestsSeen = 0;
   /** rejecters of the waits in progress: destroy() ends them */
   private readonly aborts = new Set<(e: Error) => void>();
   /** The Session header value to send (set after SETUP). */
@@ -161,12 +163,22 @@ export class RtspConnection {
   }
 
   private onMessage(msg: RtspMessage): void {
-    if (msg.status === 0) return this.opts.onLog(`ignored a request from the camera: ${msg.reason.slice(0, 80)}`);
+    if (msg.status === 0) return this.onRequest(msg);
     const cseq = Number(header(msg, 'cseq'));
     const i = this.pending.findIndex((p) => p.cseq === cseq);
     // an answer without a CSeq (some cameras) is the oldest request's
     const p = i >= 0 || !header(msg, 'cseq') ? this.pending.splice(Math.max(i, 0), 1)[0] : undefined;
     p?.resolve(msg);
+  }
+
+  /** A request from the camera (a keepalive of its own, rarely): OPTIONS and GET_PARAMETER get 200, the rest 501. */
+  private onRequest(msg: RtspMessage): void {
+    const method = msg.reason.split(' ')[0] ?? '';
+    const ok = method === 'OPTIONS' || method === 'GET_PARAMETER';
+    if (this.requestsSeen++ < 3) this.opts.onLog(`the camera sent ${method}: answered ${ok ? 200 : 501}`);
+    const cseq = (header(msg, 'cseq') ?? '0').replace(/[^0-9]/g, '').slice(0, 10) || '0';
+    if (this.socket?.writable)
+      this.socket.write(`RTSP/1.0 ${ok ? '200 OK' : '501 Not Implemented'}\r\nCSeq: ${cseq}\r\n\r\n`);
   }
 
   private send(method: string, url: string, headers: Record<string, string>): Promise<RtspMessage> {
