@@ -2,7 +2,7 @@
 import { Fmp4Error } from '../errors';
 import type { AccessUnit, VideoTrack } from '../rtsp/types';
 import { parseInit } from './init-segment';
-import { TRACK_ID, writeInit, type ParameterSets } from './init-writer';
+import { TRACK_ID, writeInit, type ParameterSets, type WrittenInit } from './init-writer';
 import type { Fragment, InitSegment } from './types';
 
 /** Sample flags (ISO 14496-12 8.8.3.1): depends on no other sample; depends on others and is not a sync sample. */
@@ -102,7 +102,7 @@ export class Fmp4Muxer {
     if (!this.sets) {
       if (!au.keyframe) return {};
       this.sets = this.parameterSets(au);
-      const written = writeInit(this.track.codec, this.track.clockRate, this.sets);
+      const written = this.writeInit(this.sets);
       init = parseInit(written.data, this.generation);
       this.firstTimestamp = ts;
       duration = Math.round(this.track.clockRate / 25) || 1;
@@ -124,6 +124,16 @@ export class Fmp4Muxer {
       receivedAt: au.receivedAt,
     };
     return init ? { init, fragment } : { fragment };
+  }
+
+  /** writeInit, its SPS errors named as the muxer's. */
+  private writeInit(sets: ParameterSets): WrittenInit {
+    try {
+      return writeInit(this.track.codec, this.track.clockRate, sets);
+    } catch (err) {
+      if (!(err instanceof Fmp4Error) || err.message.startsWith('transcoder: fmp4: muxer:')) throw err;
+      fail(`the SPS does not parse (${err.message.replace(/^transcoder: fmp4: /, '')})`);
+    }
   }
 
   /** The parameter sets of the init: in band in the first keyframe, else the SDP's, per kind. */
