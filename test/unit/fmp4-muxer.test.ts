@@ -235,7 +235,7 @@ describe('fmp4: muxer', () => {
     const h = new Fmp4Muxer({ codec: 'h265', clockRate: 90000, vps: [VPS_H265], sps: [SPS_H265], pps: [PPS_H265] }, 0);
     h.push(au(0, true, [hex('2601af0011')]));
     const vps2 = Buffer.from(VPS_H265);
-    vps2[vps2.length - 2] ^= 1;
+    vps2.writeUInt8(vps2.readUInt8(vps2.length - 2) ^ 1, vps2.length - 2);
     refuses(
       () => h.push(au(3600, true, [vps2, SPS_H265, PPS_H265, hex('2601af0011')])),
       /parameter sets changed: a new VPS/,
