@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { children, inside, need } from '../../transcoder/fmp4/boxes';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
@@ -35,6 +36,15 @@ function pictureMd5s(file: string): string[] {
     .split('\n')
     .filter((l) => /^\d+,/.test(l))
     .map((l) => l.split(',').pop()!.trim());
+}
+
+/** The avcC or hvcC box of an init segment (moov/trak/mdia/minf/stbl/stsd/<entry>/<config>), bytes as written. */
+function decoderConfig(init: Buffer): Buffer {
+  let list = children(init, 0, init.length, 'init');
+  for (const type of ['moov', 'trak', 'mdia', 'minf', 'stbl']) list = inside(init, need(list, type, type), type);
+  const entry = inside(init, need(list, 'stsd', 'stsd'), 'stsd', 8)[0]!;
+  const config = inside(init, entry, entry.type, 78).find((b) => b.type === 'avcC' || b.type === 'hvcC')!;
+  return init.subarray(config.start, config.end);
 }
 
 interface Probed {
@@ -100,7 +110,7 @@ describe('fmp4: muxer against ffmpeg', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const [n, c] of CASES.entries())
-    it(`${c.name}: ffprobe, framemd5, codec string and FragmentReader agree`, () => {
+    it(`${c.name}: ffprobe, framemd5, avcC/hvcC bytes, codec string and FragmentReader agree`, () => {
       const es = encodeElementary(c.src);
       const esFile = path.join(dir, `${n}.${c.src.codec === 'h264' ? 'h264' : 'hevc'}`);
       writeFileSync(esFile, es);
@@ -149,6 +159,11 @@ describe('fmp4: muxer against ffmpeg', function () {
       );
       assert.equal(theirs.inits[0]!.codecs, c.codecs, "ffmpeg's codec string");
       assert.deepEqual([init.codecs, init.width, init.height], [c.codecs, w, h]);
+      assert.equal(
+        decoderConfig(init.data).toString('hex'),
+        decoderConfig(theirs.inits[0]!.data).toString('hex'),
+        'avcC/hvcC as ffmpeg writes it',
+      );
 
       const mine = read(mp4, n + 1);
       assert.deepEqual(mine.errors, []);
