@@ -223,14 +223,20 @@ describe('fmp4: muxer', () => {
     refuses(() => new Fmp4Muxer(SDP, 0).push({ ...au(0, true), nals: [] }), /access unit at 0 has no NAL units/);
   });
 
-  it('a different SPS (or VPS) in band mid-run → "parameter sets changed"; the same one repeated is fine', () => {
+  it('a new SPS (other size/profile) or VPS in band mid-run → "parameter sets changed"; the same one repeated is fine', () => {
     const m = new Fmp4Muxer(SDP, 0);
     m.push(au(0, true, [SPS_642, PPS_642, IDR]));
     m.push(au(3600, true, [SPS_642, PPS_642, IDR]));
     m.push(au(7200, false, [PPS_1080, SLICE]));
     refuses(
       () => m.push(au(10_800, true, [SPS_1080, PPS_1080, IDR])),
-      /parameter sets changed: a new SPS in band at timestamp 10800/,
+      /parameter sets changed: a new SPS in band at timestamp 10800 \(avc1\.640028 1920x1080\)/,
+    );
+    const broken = new Fmp4Muxer(SDP, 0);
+    broken.push(au(0, true));
+    refuses(
+      () => broken.push(au(3600, true, [SPS_642.subarray(0, 8), IDR])),
+      /parameter sets changed: a new SPS .*H\.264 SPS: truncated/,
     );
     const h = new Fmp4Muxer({ codec: 'h265', clockRate: 90000, vps: [VPS_H265], sps: [SPS_H265], pps: [PPS_H265] }, 0);
     h.push(au(0, true, [hex('2601af0011')]));
@@ -240,6 +246,18 @@ describe('fmp4: muxer', () => {
       () => h.push(au(3600, true, [vps2, SPS_H265, PPS_H265, hex('2601af0011')])),
       /parameter sets changed: a new VPS/,
     );
+  });
+
+  it('an SPS in band that differs from the SDP’s in VUI only is passed on, not a change', () => {
+    // the SDP's SPS says 50 fields/s in its VUI timing, the stream's 25: same sample entry
+    const vui = hex(SPS_642.toString('hex').replace('0300c83c58b920', '0300643c58b920'));
+    const { inits, fragments } = mux(SDP, [
+      au(0, false, [vui, PPS_642, SLICE]),
+      au(3600, true),
+      au(7200, true, [vui, PPS_642, IDR]),
+    ]);
+    assert.equal(inits[0]!.width, 642);
+    assert.deepEqual(samples(fragments[1]!.data), [vui, PPS_642, IDR]);
   });
 
   it('refuses a clock rate it cannot write', () => {

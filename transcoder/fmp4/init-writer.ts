@@ -101,6 +101,17 @@ function sampleEntry(type: string, width: number, height: number, config: Buffer
   );
 }
 
+/**
+ * What the sample entry takes from an SPS (profile, level, constraint flags, size, chroma format,
+ * bit depths), as a comparable string: two SPSs with the same one differ only in what the decoder
+ * reads from the SPS in band (VUI, reference counts, …), not in what the init describes.
+ */
+export function sampleEntryOf(codec: 'h264' | 'h265', sps: Buffer): string {
+  if (codec === 'h264') return JSON.stringify(parseH264Sps(sps));
+  const s = parseH265Sps(sps);
+  return JSON.stringify({ ...s, ptl: { ...s.ptl, constraintFlags: s.ptl.constraintFlags.toString('hex') } });
+}
+
 /** ftyp + moov for one video track at `timescale` ticks per second (the RTP clock rate). */
 export function writeInit(codec: 'h264' | 'h265', timescale: number, p: ParameterSets): WrittenInit {
   const { entry, width, height } = codec === 'h264' ? avcC(p) : hvcC(p);

@@ -2,7 +2,7 @@
 import { Fmp4Error } from '../errors';
 import type { AccessUnit, VideoTrack } from '../rtsp/types';
 import { parseInit } from './init-segment';
-import { TRACK_ID, writeInit, type ParameterSets, type WrittenInit } from './init-writer';
+import { sampleEntryOf, TRACK_ID, writeInit, type ParameterSets, type WrittenInit } from './init-writer';
 import type { Fragment, InitSegment } from './types';
 
 /** Sample flags (ISO 14496-12 8.8.3.1): depends on no other sample; depends on others and is not a sync sample. */
@@ -59,13 +59,18 @@ function fail(why: string): never {
  * - Each fragment is emitted at once: tfdt = timestamp − the first keyframe's timestamp (exact);
  *   the sample's duration is not known yet, so it is the interval before it (clockRate/25 for the
  *   first), capped at 2^32 − 1 ticks. In-band SPS/PPS/VPS/SEI stay in the sample, as ffmpeg's copy.
- * - A timestamp that does not advance (B-frame reordering, a reset) or an SPS/VPS in band that
- *   differs from the init's (a new resolution or profile needs a new init: a new run) → Fmp4Error;
- *   the muxer is then spent and every later push throws the same error.
+ * - A timestamp that does not advance (B-frame reordering, a reset), a VPS in band that differs from
+ *   the init's, or an SPS that describes another sample entry (size, profile, level, chroma, bit
+ *   depth: a new init, so a new run) → Fmp4Error; the muxer is then spent and every later push
+ *   throws the same error. An SPS that differs in VUI only is passed on in the sample.
  */
 export class Fmp4Muxer {
   private readonly types: (typeof TYPES)['h264' | 'h265'];
   private sets: ParameterSets | null = null;
+  /** In-band SPSs seen mid-run that differ from the init's in bytes only, not in what the init describes (at most 4). */
+  private equivalentSps: Buffer[] = [];
+  /** sampleEntryOf the init's first SPS. */
+  private entry = '';
   private firstTimestamp = 0;
   private lastTimestamp = 0;
   private sequence = 0;
@@ -101,8 +106,10 @@ export class Fmp4Muxer {
     let duration: number;
     if (!this.sets) {
       if (!au.keyframe) return {};
-      this.sets = this.parameterSets(au);
-      const written = this.writeInit(this.sets);
+      const sets = this.parameterSets(au);
+      const written = this.writeInit(sets);
+      this.entry = sampleEntryOf(this.track.codec, sets.sps[0]!);
+      this.sets = sets;
       init = parseInit(written.data, this.generation);
       this.firstTimestamp = ts;
       duration = Math.round(this.track.clockRate / 25) || 1;
@@ -159,16 +166,40 @@ export class Fmp4Muxer {
     return sets;
   }
 
-  /** An SPS or VPS in band must be one of the init's: a new one changes what the init describes. */
+  /**
+   * An SPS or VPS in band must be one of the init's. An SPS whose bytes differ but whose sample entry
+   * fields (profile, level, size, chroma, bit depths) are the init's is accepted: cameras whose SDP
+   * SPS differs from the in-band one in VUI only would otherwise restart at every in-band SPS.
+   */
   private checkSets(au: AccessUnit): void {
     const t = this.types;
     for (const nal of au.nals) {
       if (nal.length === 0) continue;
       const type = t.of(nal);
-      const known = type === t.sps ? this.sets!.sps : type === t.vps ? this.sets!.vps : null;
-      if (known && !known.some((k) => k.equals(nal)))
-        fail(`parameter sets changed: a new ${type === t.sps ? 'SPS' : 'VPS'} in band at timestamp ${au.timestamp}`);
+      if (type === t.vps && !this.sets!.vps.some((k) => k.equals(nal)))
+        fail(`parameter sets changed: a new VPS in band at timestamp ${au.timestamp}`);
+      if (type !== t.sps || this.sets!.sps.some((k) => k.equals(nal)) || this.equivalentSps.some((k) => k.equals(nal)))
+        continue;
+      let entry: string;
+      try {
+        entry = sampleEntryOf(this.track.codec, nal);
+      } catch (err) {
+        if (!(err instanceof Fmp4Error)) throw err;
+        fail(
+          `parameter sets changed: a new SPS in band at timestamp ${au.timestamp} (${err.message.replace(/^transcoder: fmp4: /, '')})`,
+        );
+      }
+      if (entry !== this.entry)
+        fail(`parameter sets changed: a new SPS in band at timestamp ${au.timestamp} (${this.describe(nal)})`);
+      this.equivalentSps = [nal, ...this.equivalentSps.slice(0, 3)];
     }
+  }
+
+  /** The new SPS's size and codec, for the error message. */
+  private describe(sps: Buffer): string {
+    const init = writeInit(this.track.codec, this.track.clockRate, { ...this.sets!, sps: [sps] });
+    const i = parseInit(init.data, this.generation);
+    return `${i.codecs} ${i.width}x${i.height}`;
   }
 
   /** moof + mdat of one sample: one allocation, the header from a template, the NALs copied once. */
