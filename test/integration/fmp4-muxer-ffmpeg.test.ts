@@ -1,0 +1,180 @@
+// Fmp4Muxer on real x264/x265 streams: ffprobe and ffmpeg read what it writes (same pictures, same times) and its codec strings are ffmpeg's.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { children, inside, need } from '../../transcoder/fmp4/boxes';
+import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
+import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
+import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
+import { accessUnits, encodeElementary, type ElementarySource } from '../helpers/annexb';
+import { chunks, FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
+
+type Read = { inits: InitSegment[]; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
+
+function read(bytes: Buffer, seed: number): Read {
+  const out: Read = { inits: [], fragments: [], errors: [] };
+  const r = new FragmentReader({
+    generation: 2,
+    sliceCodec: null,
+    onInit: (i) => out.inits.push(i),
+    onFragment: (f) => out.fragments.push(f),
+    onError: (e) => out.errors.push(e),
+  });
+  for (const c of chunks(bytes, seed)) r.push(c);
+  return out;
+}
+
+/** The md5 of each decoded picture (framemd5's last column), in output order. */
+function pictureMd5s(file: string): string[] {
+  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return out
+    .split('\n')
+    .filter((l) => /^\d+,/.test(l))
+    .map((l) => l.split(',').pop()!.trim());
+}
+
+/** The avcC or hvcC box of an init segment (moov/trak/mdia/minf/stbl/stsd/<entry>/<config>), bytes as written. */
+function decoderConfig(init: Buffer): Buffer {
+  let list = children(init, 0, init.length, 'init');
+  for (const type of ['moov', 'trak', 'mdia', 'minf', 'stbl']) list = inside(init, need(list, type, type), type);
+  const entry = inside(init, need(list, 'stsd', 'stsd'), 'stsd', 8)[0]!;
+  const config = inside(init, entry, entry.type, 78).find((b) => b.type === 'avcC' || b.type === 'hvcC')!;
+  return init.subarray(config.start, config.end);
+}
+
+interface Probed {
+  codec_name: string;
+  width: number;
+  height: number;
+  time_base: string;
+}
+
+function ffprobe(file: string): { stream: Probed; packets: Array<{ pts: number; key: boolean }> } {
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,time_base:packet=pts,flags', '-of', 'json', file],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const j = JSON.parse(out) as { streams: Probed[]; packets: Array<{ pts: number; flags: string }> };
+  assert.equal(j.streams.length, 1);
+  return { stream: j.streams[0]!, packets: j.packets.map((p) => ({ pts: p.pts, key: p.flags.startsWith('K') })) };
+}
+
+const CASES: Array<{ name: string; src: ElementarySource; codecs: string }> = [
+  {
+    name: 'H.264 Constrained Baseline 642x362',
+    src: { codec: 'h264', profile: 'baseline', size: '642x362', frames: 40, gop: 10 },
+    codecs: 'avc1.42c01e',
+  },
+  {
+    name: 'H.264 Main 320x240',
+    src: { codec: 'h264', profile: 'main', size: '320x240', frames: 40, gop: 12 },
+    codecs: 'avc1.4d400d',
+  },
+  {
+    name: 'H.264 High 1920x1080',
+    src: { codec: 'h264', profile: 'high', size: '1920x1080', frames: 16, gop: 8 },
+    codecs: 'avc1.640028',
+  },
+  {
+    name: 'H.264 High 4:2:2 642x362',
+    src: { codec: 'h264', profile: 'high422', size: '642x362', frames: 20, gop: 10, pixFmt: 'yuv422p' },
+    codecs: 'avc1.7a001e',
+  },
+  {
+    name: 'H.265 Main 642x362',
+    src: { codec: 'h265', size: '642x362', frames: 40, gop: 10 },
+    codecs: 'hvc1.1.6.L63.90',
+  },
+  {
+    name: 'H.265 Main 2560x1440',
+    src: { codec: 'h265', size: '2560x1440', frames: 8, gop: 4 },
+    codecs: 'hvc1.1.6.L150.90',
+  },
+  {
+    name: 'H.265 Main 10 640x360',
+    src: { codec: 'h265', size: '640x360', frames: 20, gop: 10, pixFmt: 'yuv420p10le' },
+    codecs: 'hvc1.2.4.L63.90',
+  },
+];
+
+describe('fmp4: muxer against ffmpeg', function () {
+  this.timeout(120_000);
+  let dir = '';
+  before(() => (dir = mkdtempSync(path.join(tmpdir(), 'ce-mux-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [n, c] of CASES.entries())
+    it(`${c.name}: ffprobe, framemd5, avcC/hvcC bytes, codec string and FragmentReader agree`, () => {
+      const es = encodeElementary(c.src);
+      const esFile = path.join(dir, `${n}.${c.src.codec === 'h264' ? 'h264' : 'hevc'}`);
+      writeFileSync(esFile, es);
+      // extended RTP time crossing 2^32, 25 fps with jitter so that only tfdt can carry the true times
+      const t0 = 2 ** 32 - 5 * 3600;
+      const aus = accessUnits(c.src.codec, es, (i) => t0 + i * 3600 + (i % 4) * 11);
+      assert.equal(aus.length, c.src.frames);
+      const muxer = new Fmp4Muxer({ codec: c.src.codec, clockRate: 90000, vps: [], sps: [], pps: [] }, 2);
+      let init: InitSegment | undefined;
+      const fragments: Array<Omit<Fragment, 'seq'>> = [];
+      for (const au of aus) {
+        const r = muxer.push(au);
+        init ??= r.init;
+        if (r.fragment) fragments.push(r.fragment);
+      }
+      assert.ok(init);
+      const mp4 = Buffer.concat([init.data, ...fragments.map((f) => f.data)]);
+      const file = path.join(dir, `${n}.mp4`);
+      writeFileSync(file, mp4);
+
+      const [w, h] = c.src.size.split('x').map(Number);
+      const p = ffprobe(file);
+      assert.deepEqual(
+        [p.stream.codec_name, p.stream.width, p.stream.height, p.stream.time_base],
+        [c.src.codec === 'h264' ? 'h264' : 'hevc', w, h, '1/90000'],
+      );
+      assert.deepEqual(
+        p.packets.map((x) => [x.pts, x.key]),
+        aus.map((a) => [a.timestamp - t0, a.keyframe]),
+      );
+      assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile), 'the same pictures as the elementary stream');
+
+      const theirs = read(
+        execFileSync(
+          'ffmpeg',
+          ['-v', 'error', '-i', esFile, '-c', 'copy', ...(c.src.codec === 'h265' ? ['-tag:v', 'hvc1'] : [])].concat([
+            '-f',
+            'mp4',
+            '-movflags',
+            FRAG_FLAGS,
+            'pipe:1',
+          ]),
+          { maxBuffer: 256 * 1024 * 1024 },
+        ),
+        7,
+      );
+      assert.equal(theirs.inits[0]!.codecs, c.codecs, "ffmpeg's codec string");
+      assert.deepEqual([init.codecs, init.width, init.height], [c.codecs, w, h]);
+      assert.equal(
+        decoderConfig(init.data).toString('hex'),
+        decoderConfig(theirs.inits[0]!.data).toString('hex'),
+        'avcC/hvcC as ffmpeg writes it',
+      );
+
+      const mine = read(mp4, n + 1);
+      assert.deepEqual(mine.errors, []);
+      assert.deepEqual(mine.inits, [init]);
+      assert.deepEqual(
+        mine.fragments.map((f) => [f.keyframe, f.startS, f.durationS, f.data.length, f.generation]),
+        fragments.map((f) => [f.keyframe, f.startS, f.durationS, f.data.length, 2]),
+      );
+      assert.deepEqual(
+        mine.fragments.map((f) => Math.round(f.startS * 90000)),
+        aus.map((a) => a.timestamp - t0),
+      );
+    });
+});
