@@ -8,7 +8,7 @@ import { children, inside, need } from '../../transcoder/fmp4/boxes';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { accessUnits, encodeElementary, type ElementarySource } from '../helpers/annexb';
+import { accessUnits, encodeElementary, nalType, type ElementarySource } from '../helpers/annexb';
 import { chunks, FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
 
 type Read = { inits: InitSegment[]; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
@@ -176,5 +176,34 @@ describe('fmp4: muxer against ffmpeg', function () {
         mine.fragments.map((f) => Math.round(f.startS * 90000)),
         aus.map((a) => a.timestamp - t0),
       );
+    });
+  for (const codec of ['h264', 'h265'] as const)
+    it(`${codec}: parameter sets only in the SDP (none in band) → the same pictures, decoded from the ${codec === 'h264' ? 'avcC' : 'hvcC'} alone`, () => {
+      const es = encodeElementary({ codec, size: '642x362', frames: 20, gop: 10 });
+      const esFile = path.join(dir, `sdp-only.${codec === 'h264' ? 'h264' : 'hevc'}`);
+      writeFileSync(esFile, es);
+      const [vps, sps, pps] = codec === 'h264' ? [-1, 7, 8] : [32, 33, 34];
+      const aus = accessUnits(codec, es, (i) => i * 3600);
+      const first = aus[0]!.nals;
+      const track = {
+        codec,
+        clockRate: 90000,
+        vps: first.filter((n) => nalType(codec, n) === vps),
+        sps: first.filter((n) => nalType(codec, n) === sps),
+        pps: first.filter((n) => nalType(codec, n) === pps),
+      };
+      assert.deepEqual([track.sps.length, track.pps.length, track.vps.length], [1, 1, codec === 'h264' ? 0 : 1]);
+      const muxer = new Fmp4Muxer(track, 0);
+      const parts: Buffer[] = [];
+      for (const au of aus) {
+        const nals = au.nals.filter((n) => ![vps, sps, pps].includes(nalType(codec, n)));
+        const r = muxer.push({ ...au, nals });
+        if (r.init) parts.push(r.init.data);
+        if (r.fragment) parts.push(r.fragment.data);
+      }
+      const file = path.join(dir, `sdp-only-${codec}.mp4`);
+      writeFileSync(file, Buffer.concat(parts));
+      assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
+      assert.equal(pictureMd5s(file).length, 20);
     });
 });

@@ -101,7 +101,7 @@ export class Fmp4Muxer {
   private mux(au: AccessUnit): { init?: InitSegment; fragment?: Omit<Fragment, 'seq'> } {
     const ts = au.timestamp;
     if (!Number.isSafeInteger(ts) || ts < 0) fail(`timestamp ${ts} is not a non-negative integer`);
-    if (au.nals.length === 0) fail(`access unit at ${ts} has no NAL units`);
+    if (!au.nals.some((n) => n.length > 0)) fail(`access unit at ${ts} has no NAL units`);
     let init: InitSegment | undefined;
     let duration: number;
     if (!this.sets) {
