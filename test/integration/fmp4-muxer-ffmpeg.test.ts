@@ -87,6 +87,11 @@ const CASES: Array<{ name: string; src: ElementarySource; codecs: string }> = [
     codecs: 'avc1.7a001e',
   },
   {
+    name: 'H.264 High 4:4:4 Predictive 642x362',
+    src: { codec: 'h264', profile: 'high444', size: '642x362', frames: 20, gop: 10, pixFmt: 'yuv444p' },
+    codecs: 'avc1.f4001e',
+  },
+  {
     name: 'H.265 Main 642x362',
     src: { codec: 'h265', size: '642x362', frames: 40, gop: 10 },
     codecs: 'hvc1.1.6.L63.90',

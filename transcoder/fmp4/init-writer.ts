@@ -32,8 +32,12 @@ function lengthPrefixed(nals: Buffer[], what: string): Buffer[] {
   });
 }
 
-/** H.264 high profiles whose avcC carries chroma format and bit depths (ISO 14496-15 5.3.3.1). */
-const AVCC_EXT_PROFILES = new Set([100, 110, 122, 144]);
+/**
+ * Profiles whose avcC gets no chroma format / bit depth extension. ISO 14496-15 5.3.3.1 requires it
+ * for 100, 110, 122 and 144; ffmpeg writes it for every profile but these three (244 included), and
+ * so does this writer, so that its avcC is ffmpeg's byte for byte.
+ */
+const AVCC_NO_EXT_PROFILES = new Set([66, 77, 88]);
 
 function avcC(p: ParameterSets): { entry: Buffer; width: number; height: number } {
   const s = parseH264Sps(p.sps[0]!);
@@ -44,7 +48,7 @@ function avcC(p: ParameterSets): { entry: Buffer; width: number; height: number 
     fields([p.pps.length, 1]),
     ...lengthPrefixed(p.pps, 'a PPS'),
   ];
-  if (AVCC_EXT_PROFILES.has(s.profileIdc))
+  if (!AVCC_NO_EXT_PROFILES.has(s.profileIdc))
     parts.push(
       fields(
         [0xfc | s.chromaFormatIdc, 1],
