@@ -8,7 +8,16 @@ import { children, inside, need } from '../../transcoder/fmp4/boxes';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { accessUnits, encodeElementary, nalType, type ElementarySource } from '../helpers/annexb';
+import { unescapeRbsp } from '../../transcoder/fmp4/bit-reader';
+import {
+  accessUnits,
+  annexB,
+  encodeElementary,
+  escapeRbsp,
+  nalType,
+  nalUnits,
+  type ElementarySource,
+} from '../helpers/annexb';
 import { chunks, FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
 
 type Read = { inits: InitSegment[]; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
@@ -211,4 +220,50 @@ describe('fmp4: muxer against ffmpeg', function () {
       assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
       assert.equal(pictureMd5s(file).length, 20);
     });
+  it('H.265 whose VPS has another level and fewer compatibility flags than its SPS: hvcC merges them as ffmpeg does', () => {
+    // RBSP after the 2-byte header: 4 bytes of VPS fields, then profile_tier_level: 1 byte, compat (4), constraints (6), level
+    const es = annexB(
+      nalUnits(encodeElementary({ codec: 'h265', size: '642x362', frames: 10, gop: 5 })).map((n) => {
+        if (nalType('h265', n) !== 32) return n;
+        const rbsp = Buffer.from(unescapeRbsp(n, 0, 'VPS'));
+        rbsp.writeUInt32BE(0x40000000, 2 + 5);
+        rbsp[2 + 15] = 120;
+        return escapeRbsp(rbsp);
+      }),
+    );
+    const esFile = path.join(dir, 'vps.hevc');
+    writeFileSync(esFile, es);
+    const muxer = new Fmp4Muxer({ codec: 'h265', clockRate: 90000, vps: [], sps: [], pps: [] }, 0);
+    const parts: Buffer[] = [];
+    for (const au of accessUnits('h265', es, (i) => i * 3600)) {
+      const r = muxer.push(au);
+      if (r.init) parts.push(r.init.data);
+      if (r.fragment) parts.push(r.fragment.data);
+    }
+    const theirs = read(
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-i',
+        esFile,
+        '-c',
+        'copy',
+        '-tag:v',
+        'hvc1',
+        '-f',
+        'mp4',
+        '-movflags',
+        FRAG_FLAGS,
+        'pipe:1',
+      ]),
+      3,
+    ).inits[0]!;
+    const mine = read(Buffer.concat(parts), 4).inits[0]!;
+    assert.equal(theirs.codecs, 'hvc1.1.2.L120.90');
+    assert.equal(mine.codecs, theirs.codecs);
+    assert.equal(decoderConfig(mine.data).toString('hex'), decoderConfig(theirs.data).toString('hex'));
+    const file = path.join(dir, 'vps.mp4');
+    writeFileSync(file, Buffer.concat(parts));
+    assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
+  });
 });

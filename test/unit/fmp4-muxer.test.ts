@@ -198,11 +198,11 @@ describe('fmp4: muxer', () => {
   it('an SPS that does not parse → Fmp4Error naming the muxer and the SPS', () => {
     refuses(
       () => mux({ ...SDP, sps: [SPS_642.subarray(0, 6)] }, [au(0, true)]),
-      /the SPS does not parse \(H\.264 SPS: truncated/,
+      /a parameter set does not parse \(H\.264 SPS: truncated/,
     );
     refuses(
       () => mux({ ...SDP, sps: [hex('6764001f' + '00'.repeat(20))] }, [au(0, true)]),
-      /the SPS does not parse \(H\.264 SPS: exp-Golomb/,
+      /a parameter set does not parse \(H\.264 SPS: exp-Golomb/,
     );
   });
 

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { Fmp4Error } from '../../transcoder/errors';
 import { parseH264Sps } from '../../transcoder/fmp4/h264-sps';
-import { parseH265Sps } from '../../transcoder/fmp4/h265-sps';
+import {
+  mergeProfileTierLevels,
+  parseH265Sps,
+  parseH265Vps,
+  type H265ProfileTierLevel,
+} from '../../transcoder/fmp4/h265-sps';
 import { BitWriter } from '../helpers/bit-writer';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -234,6 +239,35 @@ describe('fmp4: SPS parsing', () => {
     assert.equal(s.ptl.constraintFlags.toString('hex'), 'b00000000000');
   });
 
+  it('H.265 VPS: its profile_tier_level, merged with the SPS’s as ffmpeg merges them for hvcC', () => {
+    const v = parseH265Vps(hex('40010c01ffff016000000300900000030000030096959809'));
+    assert.deepEqual(
+      [v.maxSubLayers, v.ptl.profileIdc, v.ptl.levelIdc, v.ptl.compatibilityFlags],
+      [1, 1, 150, 0x60000000],
+    );
+    const ptl = (
+      tierFlag: number,
+      profileIdc: number,
+      levelIdc: number,
+      compat: number,
+      c0: number,
+    ): H265ProfileTierLevel => ({
+      profileSpace: 0,
+      tierFlag,
+      profileIdc,
+      compatibilityFlags: compat,
+      constraintFlags: Buffer.from([c0, 0, 0, 0, 0, 0]),
+      levelIdc,
+    });
+    const m = mergeProfileTierLevels([ptl(0, 1, 153, 0x60000000, 0xb0), ptl(0, 2, 120, 0x20000000, 0x90)]);
+    assert.deepEqual(
+      [m.tierFlag, m.profileIdc, m.levelIdc, m.compatibilityFlags, m.constraintFlags[0]],
+      [0, 2, 153, 0x20000000, 0x90],
+    );
+    const high = mergeProfileTierLevels([ptl(0, 1, 153, 0x60000000, 0x90), ptl(1, 1, 120, 0x60000000, 0x90)]);
+    assert.deepEqual([high.tierFlag, high.levelIdc], [1, 120], 'a higher tier brings its own level');
+  });
+
   describe('hostile SPSs → Fmp4Error', () => {
     it('every truncation of a real SPS: an error or the same picture size, never anything else', () => {
       for (const [, sps, want] of [...REAL_H264, ...REAL_H265]) {
@@ -300,6 +334,14 @@ describe('fmp4: SPS parsing', () => {
         () => parseH265Sps(h265Sps({ subLayers: sevenSubLayers, width: 64, height: 64 })),
         /sps_max_sub_layers_minus1 7 is above 6/,
       );
+    });
+
+    it('hostile VPSs', () => {
+      const vps = hex('40010c01ffff016000000300900000030000030096959809');
+      for (let n = 0; n < 21; n++)
+        refuses(() => parseH265Vps(vps.subarray(0, n)), /H\.265 VPS: (\d+ bytes, too short|truncated)/);
+      refuses(() => parseH265Vps(hex('4201' + '00'.repeat(20))), /NAL unit type 33, not 32/);
+      refuses(() => parseH265Vps(hex('40010c0fffff' + '00'.repeat(20))), /vps_max_sub_layers_minus1 7 is above 6/);
     });
 
     it('wrong NAL unit types and oversized NAL units', () => {

@@ -133,13 +133,13 @@ export class Fmp4Muxer {
     return init ? { init, fragment } : { fragment };
   }
 
-  /** writeInit, its SPS errors named as the muxer's. */
+  /** writeInit, its parameter set errors named as the muxer's. */
   private writeInit(sets: ParameterSets): WrittenInit {
     try {
       return writeInit(this.track.codec, this.track.clockRate, sets);
     } catch (err) {
       if (!(err instanceof Fmp4Error) || err.message.startsWith('transcoder: fmp4: muxer:')) throw err;
-      fail(`the SPS does not parse (${err.message.replace(/^transcoder: fmp4: /, '')})`);
+      fail(`a parameter set does not parse (${err.message.replace(/^transcoder: fmp4: /, '')})`);
     }
   }
 
