@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Fmp4Error } from '../../transcoder/errors';
 import { children, inside, need } from '../../transcoder/fmp4/boxes';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
@@ -265,5 +266,41 @@ describe('fmp4: muxer against ffmpeg', function () {
     const file = path.join(dir, 'vps.mp4');
     writeFileSync(file, Buffer.concat(parts));
     assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
+  });
+
+  it('B-frames (RTP timestamps are presentation times, out of order in decode order) → Fmp4Error at the first one', () => {
+    // x264 with B-frames into an mp4 (which keeps each picture's presentation time), then its pictures in decode order
+    const mp4File = path.join(dir, 'bframes.mp4');
+    const args = (line: string) => line.split(' ');
+    const encode = args(
+      '-v error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 12 -pix_fmt yuv420p -c:v libx264 -bf 2 -g 12',
+    );
+    execFileSync('ffmpeg', [...encode, '-x264-params', 'aud=1', mp4File]);
+    const es = execFileSync('ffmpeg', [
+      ...args('-v error -i'),
+      mp4File,
+      ...args('-c copy -bsf:v h264_mp4toannexb -f h264 pipe:1'),
+    ]);
+    const probed = execFileSync('ffprobe', [...args('-v error -show_entries packet=pts_time -of csv=p=0'), mp4File], {
+      encoding: 'utf8',
+    });
+    // the presentation time of each picture in decode order: what a camera stamps its RTP packets with
+    const pts = probed
+      .trim()
+      .split('\n')
+      .map((l) => Math.round(Number(l) * 90000));
+    const aus = accessUnits('h264', es, (i) => 90_000 + pts[i]!);
+    assert.equal(aus.length, 12);
+    const firstBack = pts.findIndex((t, i) => i > 0 && t <= pts[i - 1]!);
+    assert.ok(firstBack > 0, `the stream has reordered pictures: ${pts.join(' ')}`);
+    const muxer = new Fmp4Muxer({ codec: 'h264', clockRate: 90000, vps: [], sps: [], pps: [] }, 0);
+    for (let i = 0; i < firstBack; i++) assert.ok(muxer.push(aus[i]!).fragment);
+    assert.throws(
+      () => muxer.push(aus[firstBack]!),
+      (e: unknown) =>
+        e instanceof Fmp4Error &&
+        e.message ===
+          `transcoder: fmp4: muxer: timestamp ${aus[firstBack]!.timestamp} does not advance past ${aus[firstBack - 1]!.timestamp} (reordered or reset stream)`,
+    );
   });
 });
