@@ -4,76 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Fmp4Error } from '../../transcoder/errors';
-import { children, inside, need } from '../../transcoder/fmp4/boxes';
-import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { unescapeRbsp } from '../../transcoder/fmp4/bit-reader';
-import {
-  accessUnits,
-  annexB,
-  encodeElementary,
-  escapeRbsp,
-  nalType,
-  nalUnits,
-  type ElementarySource,
-} from '../helpers/annexb';
-import { chunks, FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
-
-type Read = { inits: InitSegment[]; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
-
-function read(bytes: Buffer, seed: number): Read {
-  const out: Read = { inits: [], fragments: [], errors: [] };
-  const r = new FragmentReader({
-    generation: 2,
-    sliceCodec: null,
-    onInit: (i) => out.inits.push(i),
-    onFragment: (f) => out.fragments.push(f),
-    onError: (e) => out.errors.push(e),
-  });
-  for (const c of chunks(bytes, seed)) r.push(c);
-  return out;
-}
-
-/** The md5 of each decoded picture (framemd5's last column), in output order. */
-function pictureMd5s(file: string): string[] {
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return out
-    .split('\n')
-    .filter((l) => /^\d+,/.test(l))
-    .map((l) => l.split(',').pop()!.trim());
-}
-
-/** The avcC or hvcC box of an init segment (moov/trak/mdia/minf/stbl/stsd/<entry>/<config>), bytes as written. */
-function decoderConfig(init: Buffer): Buffer {
-  let list = children(init, 0, init.length, 'init');
-  for (const type of ['moov', 'trak', 'mdia', 'minf', 'stbl']) list = inside(init, need(list, type, type), type);
-  const entry = inside(init, need(list, 'stsd', 'stsd'), 'stsd', 8)[0]!;
-  const config = inside(init, entry, entry.type, 78).find((b) => b.type === 'avcC' || b.type === 'hvcC')!;
-  return init.subarray(config.start, config.end);
-}
-
-interface Probed {
-  codec_name: string;
-  width: number;
-  height: number;
-  time_base: string;
-}
-
-function ffprobe(file: string): { stream: Probed; packets: Array<{ pts: number; key: boolean }> } {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,time_base:packet=pts,flags', '-of', 'json', file],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const j = JSON.parse(out) as { streams: Probed[]; packets: Array<{ pts: number; flags: string }> };
-  assert.equal(j.streams.length, 1);
-  return { stream: j.streams[0]!, packets: j.packets.map((p) => ({ pts: p.pts, key: p.flags.startsWith('K') })) };
-}
+import { accessUnits, encodeElementary, nalType, type ElementarySource } from '../helpers/annexb';
+import { FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
+import { decoderConfig, ffprobe, pictureMd5s, read } from '../helpers/fmp4-inspect';
 
 const CASES: Array<{ name: string; src: ElementarySource; codecs: string }> = [
   {
@@ -221,86 +156,4 @@ describe('fmp4: muxer against ffmpeg', function () {
       assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
       assert.equal(pictureMd5s(file).length, 20);
     });
-  it('H.265 whose VPS has another level and fewer compatibility flags than its SPS: hvcC merges them as ffmpeg does', () => {
-    // RBSP after the 2-byte header: 4 bytes of VPS fields, then profile_tier_level: 1 byte, compat (4), constraints (6), level
-    const es = annexB(
-      nalUnits(encodeElementary({ codec: 'h265', size: '642x362', frames: 10, gop: 5 })).map((n) => {
-        if (nalType('h265', n) !== 32) return n;
-        const rbsp = Buffer.from(unescapeRbsp(n, 0, 'VPS'));
-        rbsp.writeUInt32BE(0x40000000, 2 + 5);
-        rbsp[2 + 15] = 120;
-        return escapeRbsp(rbsp);
-      }),
-    );
-    const esFile = path.join(dir, 'vps.hevc');
-    writeFileSync(esFile, es);
-    const muxer = new Fmp4Muxer({ codec: 'h265', clockRate: 90000, vps: [], sps: [], pps: [] }, 0);
-    const parts: Buffer[] = [];
-    for (const au of accessUnits('h265', es, (i) => i * 3600)) {
-      const r = muxer.push(au);
-      if (r.init) parts.push(r.init.data);
-      if (r.fragment) parts.push(r.fragment.data);
-    }
-    const theirs = read(
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-i',
-        esFile,
-        '-c',
-        'copy',
-        '-tag:v',
-        'hvc1',
-        '-f',
-        'mp4',
-        '-movflags',
-        FRAG_FLAGS,
-        'pipe:1',
-      ]),
-      3,
-    ).inits[0]!;
-    const mine = read(Buffer.concat(parts), 4).inits[0]!;
-    assert.equal(theirs.codecs, 'hvc1.1.2.L120.90');
-    assert.equal(mine.codecs, theirs.codecs);
-    assert.equal(decoderConfig(mine.data).toString('hex'), decoderConfig(theirs.data).toString('hex'));
-    const file = path.join(dir, 'vps.mp4');
-    writeFileSync(file, Buffer.concat(parts));
-    assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
-  });
-
-  it('B-frames (RTP timestamps are presentation times, out of order in decode order) → Fmp4Error at the first one', () => {
-    // x264 with B-frames into an mp4 (which keeps each picture's presentation time), then its pictures in decode order
-    const mp4File = path.join(dir, 'bframes.mp4');
-    const args = (line: string) => line.split(' ');
-    const encode = args(
-      '-v error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 12 -pix_fmt yuv420p -c:v libx264 -bf 2 -g 12',
-    );
-    execFileSync('ffmpeg', [...encode, '-x264-params', 'aud=1', mp4File]);
-    const es = execFileSync('ffmpeg', [
-      ...args('-v error -i'),
-      mp4File,
-      ...args('-c copy -bsf:v h264_mp4toannexb -f h264 pipe:1'),
-    ]);
-    const probed = execFileSync('ffprobe', [...args('-v error -show_entries packet=pts_time -of csv=p=0'), mp4File], {
-      encoding: 'utf8',
-    });
-    // the presentation time of each picture in decode order: what a camera stamps its RTP packets with
-    const pts = probed
-      .trim()
-      .split('\n')
-      .map((l) => Math.round(Number(l) * 90000));
-    const aus = accessUnits('h264', es, (i) => 90_000 + pts[i]!);
-    assert.equal(aus.length, 12);
-    const firstBack = pts.findIndex((t, i) => i > 0 && t <= pts[i - 1]!);
-    assert.ok(firstBack > 0, `the stream has reordered pictures: ${pts.join(' ')}`);
-    const muxer = new Fmp4Muxer({ codec: 'h264', clockRate: 90000, vps: [], sps: [], pps: [] }, 0);
-    for (let i = 0; i < firstBack; i++) assert.ok(muxer.push(aus[i]!).fragment);
-    assert.throws(
-      () => muxer.push(aus[firstBack]!),
-      (e: unknown) =>
-        e instanceof Fmp4Error &&
-        e.message ===
-          `transcoder: fmp4: muxer: timestamp ${aus[firstBack]!.timestamp} does not advance past ${aus[firstBack - 1]!.timestamp} (reordered or reset stream)`,
-    );
-  });
 });
