@@ -76,6 +76,11 @@ export class Fmp4Muxer {
   private sequence = 0;
   private error: Fmp4Error | null = null;
 
+  /**
+   * @param track the DESCRIBE answer's video track: codec, clockRate (the init's timescale: ticks per
+   *   second, 1..2^32−1) and the SDP's parameter sets (empty when the camera sends them only in band)
+   * @param generation the run's number, set on the init and every fragment
+   */
   constructor(
     private readonly track: Pick<VideoTrack, 'codec' | 'clockRate' | 'vps' | 'sps' | 'pps'>,
     private readonly generation: number,
@@ -87,7 +92,11 @@ export class Fmp4Muxer {
     this.types = TYPES[track.codec];
   }
 
-  /** Feeds one AU: { init, fragment } at the first keyframe, { fragment } after, {} before it. */
+  /**
+   * Feeds one AU: { init, fragment } at the first keyframe, { fragment } after, {} before it. The
+   * fragment's startS is its tfdt in seconds from the first keyframe, durationS its sample duration,
+   * receivedAt the AU's. Throws an Fmp4Error (see the class) and then on every later call.
+   */
   push(au: AccessUnit): { init?: InitSegment; fragment?: Omit<Fragment, 'seq'> } {
     if (this.error) throw this.error;
     try {
