@@ -72,3 +72,24 @@ export function accessUnits(codec: 'h264' | 'h265', stream: Buffer, timestamps: 
     receivedAt: 1_700_000_000_000 + i * 40,
   }));
 }
+
+/** A NAL unit's bytes with emulation prevention added (00 00 0x → 00 00 03 0x for x ≤ 3). */
+export function escapeRbsp(rbsp: Buffer): Buffer {
+  const out: number[] = [];
+  let zeros = 0;
+  for (const b of rbsp) {
+    if (zeros >= 2 && b <= 3) {
+      out.push(3);
+      zeros = 0;
+    }
+    out.push(b);
+    zeros = b === 0 ? zeros + 1 : 0;
+  }
+  return Buffer.from(out);
+}
+
+/** An Annex B stream of these NAL units (3-byte start codes: ffmpeg 5.1 keeps a 4-byte one's zero_byte at the end of the NAL before it in extradata). */
+export function annexB(nals: Buffer[]): Buffer {
+  const start = Buffer.from([0, 0, 1]);
+  return Buffer.concat(nals.flatMap((n) => [start, n]));
+}

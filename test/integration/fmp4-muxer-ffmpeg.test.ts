@@ -4,66 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { children, inside, need } from '../../transcoder/fmp4/boxes';
-import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
 import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { accessUnits, encodeElementary, type ElementarySource } from '../helpers/annexb';
-import { chunks, FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
-
-type Read = { inits: InitSegment[]; fragments: Array<Omit<Fragment, 'seq'>>; errors: Error[] };
-
-function read(bytes: Buffer, seed: number): Read {
-  const out: Read = { inits: [], fragments: [], errors: [] };
-  const r = new FragmentReader({
-    generation: 2,
-    sliceCodec: null,
-    onInit: (i) => out.inits.push(i),
-    onFragment: (f) => out.fragments.push(f),
-    onError: (e) => out.errors.push(e),
-  });
-  for (const c of chunks(bytes, seed)) r.push(c);
-  return out;
-}
-
-/** The md5 of each decoded picture (framemd5's last column), in output order. */
-function pictureMd5s(file: string): string[] {
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return out
-    .split('\n')
-    .filter((l) => /^\d+,/.test(l))
-    .map((l) => l.split(',').pop()!.trim());
-}
-
-/** The avcC or hvcC box of an init segment (moov/trak/mdia/minf/stbl/stsd/<entry>/<config>), bytes as written. */
-function decoderConfig(init: Buffer): Buffer {
-  let list = children(init, 0, init.length, 'init');
-  for (const type of ['moov', 'trak', 'mdia', 'minf', 'stbl']) list = inside(init, need(list, type, type), type);
-  const entry = inside(init, need(list, 'stsd', 'stsd'), 'stsd', 8)[0]!;
-  const config = inside(init, entry, entry.type, 78).find((b) => b.type === 'avcC' || b.type === 'hvcC')!;
-  return init.subarray(config.start, config.end);
-}
-
-interface Probed {
-  codec_name: string;
-  width: number;
-  height: number;
-  time_base: string;
-}
-
-function ffprobe(file: string): { stream: Probed; packets: Array<{ pts: number; key: boolean }> } {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,time_base:packet=pts,flags', '-of', 'json', file],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const j = JSON.parse(out) as { streams: Probed[]; packets: Array<{ pts: number; flags: string }> };
-  assert.equal(j.streams.length, 1);
-  return { stream: j.streams[0]!, packets: j.packets.map((p) => ({ pts: p.pts, key: p.flags.startsWith('K') })) };
-}
+import { accessUnits, encodeElementary, nalType, type ElementarySource } from '../helpers/annexb';
+import { FRAG_FLAGS } from '../helpers/fmp4-ffmpeg';
+import { decoderConfig, ffprobe, pictureMd5s, read } from '../helpers/fmp4-inspect';
 
 const CASES: Array<{ name: string; src: ElementarySource; codecs: string }> = [
   {
@@ -85,6 +30,11 @@ const CASES: Array<{ name: string; src: ElementarySource; codecs: string }> = [
     name: 'H.264 High 4:2:2 642x362',
     src: { codec: 'h264', profile: 'high422', size: '642x362', frames: 20, gop: 10, pixFmt: 'yuv422p' },
     codecs: 'avc1.7a001e',
+  },
+  {
+    name: 'H.264 High 4:4:4 Predictive 642x362',
+    src: { codec: 'h264', profile: 'high444', size: '642x362', frames: 20, gop: 10, pixFmt: 'yuv444p' },
+    codecs: 'avc1.f4001e',
   },
   {
     name: 'H.265 Main 642x362',
@@ -176,5 +126,34 @@ describe('fmp4: muxer against ffmpeg', function () {
         mine.fragments.map((f) => Math.round(f.startS * 90000)),
         aus.map((a) => a.timestamp - t0),
       );
+    });
+  for (const codec of ['h264', 'h265'] as const)
+    it(`${codec}: parameter sets only in the SDP (none in band) → the same pictures, decoded from the ${codec === 'h264' ? 'avcC' : 'hvcC'} alone`, () => {
+      const es = encodeElementary({ codec, size: '642x362', frames: 20, gop: 10 });
+      const esFile = path.join(dir, `sdp-only.${codec === 'h264' ? 'h264' : 'hevc'}`);
+      writeFileSync(esFile, es);
+      const [vps, sps, pps] = codec === 'h264' ? [-1, 7, 8] : [32, 33, 34];
+      const aus = accessUnits(codec, es, (i) => i * 3600);
+      const first = aus[0]!.nals;
+      const track = {
+        codec,
+        clockRate: 90000,
+        vps: first.filter((n) => nalType(codec, n) === vps),
+        sps: first.filter((n) => nalType(codec, n) === sps),
+        pps: first.filter((n) => nalType(codec, n) === pps),
+      };
+      assert.deepEqual([track.sps.length, track.pps.length, track.vps.length], [1, 1, codec === 'h264' ? 0 : 1]);
+      const muxer = new Fmp4Muxer(track, 0);
+      const parts: Buffer[] = [];
+      for (const au of aus) {
+        const nals = au.nals.filter((n) => ![vps, sps, pps].includes(nalType(codec, n)));
+        const r = muxer.push({ ...au, nals });
+        if (r.init) parts.push(r.init.data);
+        if (r.fragment) parts.push(r.fragment.data);
+      }
+      const file = path.join(dir, `sdp-only-${codec}.mp4`);
+      writeFileSync(file, Buffer.concat(parts));
+      assert.deepEqual(pictureMd5s(file), pictureMd5s(esFile));
+      assert.equal(pictureMd5s(file).length, 20);
     });
 });

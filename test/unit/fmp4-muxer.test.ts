@@ -198,11 +198,11 @@ describe('fmp4: muxer', () => {
   it('an SPS that does not parse → Fmp4Error naming the muxer and the SPS', () => {
     refuses(
       () => mux({ ...SDP, sps: [SPS_642.subarray(0, 6)] }, [au(0, true)]),
-      /the SPS does not parse \(H\.264 SPS: truncated/,
+      /a parameter set does not parse \(H\.264 SPS: truncated/,
     );
     refuses(
       () => mux({ ...SDP, sps: [hex('6764001f' + '00'.repeat(20))] }, [au(0, true)]),
-      /the SPS does not parse \(H\.264 SPS: exp-Golomb/,
+      /a parameter set does not parse \(H\.264 SPS: exp-Golomb/,
     );
   });
 
@@ -221,6 +221,10 @@ describe('fmp4: muxer', () => {
     refuses(() => new Fmp4Muxer(SDP, 0).push(au(-1, true)), /timestamp -1 is not a non-negative integer/);
     refuses(() => new Fmp4Muxer(SDP, 0).push(au(1.5, true)), /timestamp 1.5 is not a non-negative integer/);
     refuses(() => new Fmp4Muxer(SDP, 0).push({ ...au(0, true), nals: [] }), /access unit at 0 has no NAL units/);
+    refuses(
+      () => new Fmp4Muxer(SDP, 0).push({ ...au(7, false), nals: [Buffer.alloc(0)] }),
+      /access unit at 7 has no NAL units/,
+    );
   });
 
   it('a new SPS (other size/profile) or VPS in band mid-run → "parameter sets changed"; the same one repeated is fine', () => {

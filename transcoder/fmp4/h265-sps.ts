@@ -94,3 +94,49 @@ export function parseH265Sps(nal: Buffer): H265Sps {
     height,
   };
 }
+
+/** What hvcC takes from a VPS (ITU-T H.265 7.3.2.1): its profile_tier_level and sub-layer count. */
+export interface H265Vps {
+  ptl: H265ProfileTierLevel;
+  maxSubLayers: number;
+}
+
+/** Parses an H.265 VPS NAL unit up to its profile_tier_level; an Fmp4Error for anything it cannot read. */
+export function parseH265Vps(nal: Buffer): H265Vps {
+  const what = 'H.265 VPS';
+  if (nal.length < 6) throw new Fmp4Error(`transcoder: fmp4: ${what}: ${nal.length} bytes, too short`);
+  const type = (nal[0]! >> 1) & 0x3f;
+  if (type !== 32) throw new Fmp4Error(`transcoder: fmp4: ${what}: NAL unit type ${type}, not 32`);
+  const r = new BitReader(unescapeRbsp(nal, 2, what), what);
+  r.skip(4 + 1 + 1 + 6); // vps_video_parameter_set_id, base layer flags, vps_max_layers_minus1
+  const maxSubLayersMinus1 = r.u(3);
+  if (maxSubLayersMinus1 > 6)
+    throw new Fmp4Error(`transcoder: fmp4: ${what}: vps_max_sub_layers_minus1 ${maxSubLayersMinus1} is above 6`);
+  r.skip(1 + 16); // vps_temporal_id_nesting_flag, vps_reserved_0xffff_16bits
+  return { ptl: profileTierLevel(r, maxSubLayersMinus1), maxSubLayers: maxSubLayersMinus1 + 1 };
+}
+
+/**
+ * The general profile_tier_level of hvcC from those of every VPS and SPS, in order, as ffmpeg
+ * combines them: highest tier, profile and level (a higher tier takes its level), compatibility and
+ * constraint flags common to all, profile space of the last.
+ */
+export function mergeProfileTierLevels(list: H265ProfileTierLevel[]): H265ProfileTierLevel {
+  const out: H265ProfileTierLevel = {
+    profileSpace: 0,
+    tierFlag: 0,
+    profileIdc: 0,
+    compatibilityFlags: 0xffffffff,
+    constraintFlags: Buffer.alloc(6, 0xff),
+    levelIdc: 0,
+  };
+  for (const p of list) {
+    out.profileSpace = p.profileSpace;
+    out.levelIdc = out.tierFlag < p.tierFlag ? p.levelIdc : Math.max(out.levelIdc, p.levelIdc);
+    out.tierFlag = Math.max(out.tierFlag, p.tierFlag);
+    out.profileIdc = Math.max(out.profileIdc, p.profileIdc);
+    out.compatibilityFlags = (out.compatibilityFlags & p.compatibilityFlags) >>> 0;
+    for (let i = 0; i < 6; i++) out.constraintFlags[i]! &= p.constraintFlags[i]!;
+  }
+  return out;
+}

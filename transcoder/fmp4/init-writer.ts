@@ -2,7 +2,7 @@
 import { Fmp4Error } from '../errors';
 import { box, fields, fullBox, UNITY_MATRIX } from './box-writer';
 import { parseH264Sps } from './h264-sps';
-import { parseH265Sps, type H265Sps } from './h265-sps';
+import { mergeProfileTierLevels, parseH265Sps, parseH265Vps } from './h265-sps';
 
 /** The track id of the one video track (ffmpeg numbers it 1 too). */
 export const TRACK_ID = 1;
@@ -32,8 +32,12 @@ function lengthPrefixed(nals: Buffer[], what: string): Buffer[] {
   });
 }
 
-/** H.264 high profiles whose avcC carries chroma format and bit depths (ISO 14496-15 5.3.3.1). */
-const AVCC_EXT_PROFILES = new Set([100, 110, 122, 144]);
+/**
+ * Profiles whose avcC gets no chroma format / bit depth extension. ISO 14496-15 5.3.3.1 requires it
+ * for 100, 110, 122 and 144; ffmpeg writes it for every profile but these three (244 included), and
+ * so does this writer, so that its avcC is ffmpeg's byte for byte.
+ */
+const AVCC_NO_EXT_PROFILES = new Set([66, 77, 88]);
 
 function avcC(p: ParameterSets): { entry: Buffer; width: number; height: number } {
   const s = parseH264Sps(p.sps[0]!);
@@ -44,7 +48,7 @@ function avcC(p: ParameterSets): { entry: Buffer; width: number; height: number 
     fields([p.pps.length, 1]),
     ...lengthPrefixed(p.pps, 'a PPS'),
   ];
-  if (AVCC_EXT_PROFILES.has(s.profileIdc))
+  if (!AVCC_NO_EXT_PROFILES.has(s.profileIdc))
     parts.push(
       fields(
         [0xfc | s.chromaFormatIdc, 1],
@@ -57,8 +61,12 @@ function avcC(p: ParameterSets): { entry: Buffer; width: number; height: number 
 }
 
 function hvcC(p: ParameterSets): { entry: Buffer; width: number; height: number } {
-  const s: H265Sps = parseH265Sps(p.sps[0]!);
-  const t = s.ptl;
+  const vps = p.vps.map(parseH265Vps);
+  const spss = p.sps.map(parseH265Sps);
+  const s = spss[0]!;
+  const last = spss[spss.length - 1]!;
+  const t = mergeProfileTierLevels([...vps.map((v) => v.ptl), ...spss.map((x) => x.ptl)]);
+  const layers = Math.max(...vps.map((v) => v.maxSubLayers), ...spss.map((x) => x.maxSubLayers));
   const arrays = (
     [
       [32, p.vps],
@@ -73,11 +81,11 @@ function hvcC(p: ParameterSets): { entry: Buffer; width: number; height: number 
       [t.levelIdc, 1],
       [0xf000, 2], // min_spatial_segmentation_idc 0: not known
       [0xfc, 1], // parallelismType 0: not known
-      [0xfc | s.chromaFormatIdc, 1],
-      [0xf8 | (s.bitDepthLuma - 8), 1],
-      [0xf8 | (s.bitDepthChroma - 8), 1],
+      [0xfc | last.chromaFormatIdc, 1],
+      [0xf8 | (last.bitDepthLuma - 8), 1],
+      [0xf8 | (last.bitDepthChroma - 8), 1],
       [0, 2], // avgFrameRate 0: not given
-      [(s.maxSubLayers << 3) | (s.temporalIdNesting << 2) | 3, 1],
+      [(layers << 3) | (last.temporalIdNesting << 2) | 3, 1],
       [arrays.length, 1],
     ),
     ...arrays.flatMap(([type, list]) => {

@@ -76,6 +76,11 @@ export class Fmp4Muxer {
   private sequence = 0;
   private error: Fmp4Error | null = null;
 
+  /**
+   * @param track the DESCRIBE answer's video track: codec, clockRate (the init's timescale: ticks per
+   *   second, 1..2^32−1) and the SDP's parameter sets (empty when the camera sends them only in band)
+   * @param generation the run's number, set on the init and every fragment
+   */
   constructor(
     private readonly track: Pick<VideoTrack, 'codec' | 'clockRate' | 'vps' | 'sps' | 'pps'>,
     private readonly generation: number,
@@ -87,7 +92,11 @@ export class Fmp4Muxer {
     this.types = TYPES[track.codec];
   }
 
-  /** Feeds one AU: { init, fragment } at the first keyframe, { fragment } after, {} before it. */
+  /**
+   * Feeds one AU: { init, fragment } at the first keyframe, { fragment } after, {} before it. The
+   * fragment's startS is its tfdt in seconds from the first keyframe, durationS its sample duration,
+   * receivedAt the AU's. Throws an Fmp4Error (see the class) and then on every later call.
+   */
   push(au: AccessUnit): { init?: InitSegment; fragment?: Omit<Fragment, 'seq'> } {
     if (this.error) throw this.error;
     try {
@@ -101,7 +110,7 @@ export class Fmp4Muxer {
   private mux(au: AccessUnit): { init?: InitSegment; fragment?: Omit<Fragment, 'seq'> } {
     const ts = au.timestamp;
     if (!Number.isSafeInteger(ts) || ts < 0) fail(`timestamp ${ts} is not a non-negative integer`);
-    if (au.nals.length === 0) fail(`access unit at ${ts} has no NAL units`);
+    if (!au.nals.some((n) => n.length > 0)) fail(`access unit at ${ts} has no NAL units`);
     let init: InitSegment | undefined;
     let duration: number;
     if (!this.sets) {
@@ -133,13 +142,13 @@ export class Fmp4Muxer {
     return init ? { init, fragment } : { fragment };
   }
 
-  /** writeInit, its SPS errors named as the muxer's. */
+  /** writeInit, its parameter set errors named as the muxer's. */
   private writeInit(sets: ParameterSets): WrittenInit {
     try {
       return writeInit(this.track.codec, this.track.clockRate, sets);
     } catch (err) {
       if (!(err instanceof Fmp4Error) || err.message.startsWith('transcoder: fmp4: muxer:')) throw err;
-      fail(`the SPS does not parse (${err.message.replace(/^transcoder: fmp4: /, '')})`);
+      fail(`a parameter set does not parse (${err.message.replace(/^transcoder: fmp4: /, '')})`);
     }
   }
 
