@@ -8,6 +8,7 @@ import { RtspProcess } from '../sim/cameras/rtsp-process';
 import { closePage, consolePage, playAndMeasure, sampleLatency, type Transport } from './live-page';
 import { startRig, type Rig } from './live-rig';
 import { median, parsePhases, percentile, spread, type Phase } from './live-stats';
+import type { PullEngine } from '../transcoder/options';
 import { measureCpu, measureViewers } from './live-load';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +28,8 @@ export interface LiveBenchOptions {
   quick?: boolean;
   /** Comma list of phases (live-stats.ts PHASES); all when absent. */
   only?: string;
+  /** Who pulls the cameras; the configured default (native) when absent. */
+  engine?: PullEngine;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +53,7 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
       RtspProcess.start({ count: 2 * runs + 4, codec: 'h264', clock: true, gopS: 1 }),
       RtspProcess.start({ count: 2 * runs, codec: 'h264', clock: true, gopS: 2 }),
     ]);
-    const rig = await startRig([g1, g2]);
+    const rig = await startRig([g1, g2], opts.engine ? { pullEngine: opts.engine } : {});
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
@@ -73,9 +76,10 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
       await rig.close();
     }
   }
-  if (phases.has('cpu')) await measureCpu(log, { streams: quick ? 5 : 50, windowS: quick ? 5 : 60 });
+  const engine = opts.engine ? { engine: opts.engine } : {};
+  if (phases.has('cpu')) await measureCpu(log, { streams: quick ? 5 : 50, windowS: quick ? 5 : 60, ...engine });
   if (phases.has('viewers'))
-    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: 10, holdS: quick ? 5 : 60 });
+    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: 10, holdS: quick ? 5 : 60, ...engine });
 }
 
 /** Cold first frames, 1 s and 2 s GOP, the console's live transport and HLS interleaved, at random GOP phases. */
@@ -201,10 +205,12 @@ async function sessions(rig: Rig, browser: Browser, log: (l: string) => void): P
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--only');
+  const e = process.argv.indexOf('--engine');
   run({
     log: (l) => process.stdout.write(`${l}\n`),
     quick: process.argv.includes('--quick'),
     ...(i > 0 ? { only: process.argv[i + 1] } : {}),
+    ...(e > 0 ? { engine: process.argv[e + 1] as PullEngine } : {}),
   }).catch((e: unknown) => {
     process.stderr.write(`bench live: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
