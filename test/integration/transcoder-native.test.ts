@@ -174,4 +174,22 @@ describe('transcoder: the native pull (integration)', function () {
     await sup.close();
     assert.ok((await pending) instanceof Error);
   });
+
+  it('a camera that answers PLAY and then sends nothing: the native run ends on its silence limit, a failure retried with backoff', async () => {
+    const fake = await FakeCamera.start((req, sock) => sock.write(goodAnswer(req)));
+    fakes.push(fake);
+    const sup = await newSup({ rtspTimeoutS: 1, failuresBeforeOffline: 10 });
+    const states: StreamStateEvent[] = [];
+    sup.on('state', (e) => states.push(e));
+    const t0 = performance.now();
+    const pending = sup.acquire(spec(fake.url())).catch((e: Error) => e);
+    await waitFor('the native run to fail', () => states.some((e) => e.state === 'failed'), 8000);
+    const failed = states.find((e) => e.state === 'failed')!;
+    assert.match(failed.reason, /timeout: no RTP or RTCP received for \d+ ms while playing/);
+    assert.ok(performance.now() - t0 < 4000, 'within the silence limit and a little');
+    assert.ok(fake.methods().includes('PLAY'), fake.methods().join(' '));
+    assert.ok(states.some((e) => e.state === 'restarting' && /attempt 2 in \d+ ms/.test(e.reason)));
+    await sup.close();
+    assert.ok((await pending) instanceof Error);
+  });
 });
