@@ -1,7 +1,8 @@
 // cloudeye bench NAME: runs a benchmark of bench/ and prints its "bench <name> <value> <unit>" lines.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { parseArgs, strFlag, UsageError, type CommandSpec } from './args';
+import { parseFigure, summarize, type Figure } from '../../bench/repeat';
+import { intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 
 /** Benchmarks collect garbage between phases (memory figures, steady state): expose gc() unless node already did. */
 export function exposeGc(): void {
@@ -36,6 +37,11 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about: 'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers',
     },
+    runs: {
+      kind: 'value',
+      arg: 'N',
+      about: "run each benchmark N times: every run's lines as comments, then each figure's runs, spread and median",
+    },
     engine: {
       kind: 'value',
       arg: 'native|ffmpeg',
@@ -51,6 +57,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const quick = parsed.flags.quick === true;
   const only = strFlag(parsed, 'only');
   const engine = strFlag(parsed, 'engine');
+  const runs = intFlag(parsed, 'runs', 1, 1, 100);
   if (engine !== undefined && engine !== 'native' && engine !== 'ffmpeg')
     throw new UsageError(`cloudeye bench: --engine ${engine}: native or ffmpeg`);
   if (names.length === 0)
@@ -64,14 +71,32 @@ export async function benchCommand(argv: string[]): Promise<number> {
       'cloudeye bench: --only and --engine are options of the live benchmark; run `cloudeye bench live --only …`',
     );
   exposeGc();
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
   for (const name of list) {
     const mod = await BENCHES[name]!();
-    await mod.run({
-      log: (line) => process.stdout.write(`${line}\n`),
-      quick,
-      ...(only !== undefined ? { only } : {}),
-      ...(engine !== undefined ? { engine } : {}),
-    });
+    const figures: Figure[][] = [];
+    const raw: string[][] = [];
+    for (let k = 1; k <= runs; k++) {
+      const mine: Figure[] = [];
+      const lines: string[] = [];
+      await mod.run({
+        // with several runs, each run's figures are comments; the medians are the figures
+        log: (line) => {
+          const f = runs > 1 ? parseFigure(line) : null;
+          if (f) {
+            mine.push(f);
+            lines.push(line);
+          }
+          print(f ? `# run ${k}/${runs}: ${line}` : line);
+        },
+        quick,
+        ...(only !== undefined ? { only } : {}),
+        ...(engine !== undefined ? { engine } : {}),
+      });
+      figures.push(mine);
+      raw.push(lines);
+    }
+    if (runs > 1) for (const line of summarize(figures, raw)) print(line);
   }
   return 0;
 }
