@@ -1,6 +1,7 @@
 // HLS VOD of a playback session for integrators: a playlist of the segment files (index rows only), their inits and fragments.
 import { readFile } from 'node:fs/promises';
-import { splitInit } from '../../transcoder/record/segment-media';
+import { parseSegmentMedia, splitInit } from '../../transcoder/record/segment-media';
+import { retime } from '../../transcoder/fmp4/retime';
 import { NotFoundError } from '../errors';
 import type { SegmentRecord } from '../db/recordings-repo';
 import type { PlaybackGrant } from './playback-access';
@@ -9,6 +10,8 @@ import type { PlaybackService } from './playback-service';
 /** Two segments closer than this (ms) and of the same run continue each other's timeline; otherwise a discontinuity. */
 const CONTIGUOUS_MS = 250;
 const FILE = /^(init|seg)-(\d{1,18})\.(mp4|m4s)$/;
+/** Media time of the session's first segment, seconds: room for audio that starts before the first video sample. */
+const HLS_START_S = 10;
 
 /**
  * The playlist of a session's window from the index: EXT-X-MAP (the segment file's own init) at the start and after
@@ -53,6 +56,8 @@ export function isHlsFileName(name: string): boolean {
 /**
  * The bytes of `init-<id>.mp4` (the segment file's ftyp + moov) or `seg-<id>.m4s` (its fragments): the segment must
  * be an index row of the session's camera and profile overlapping its window, and present. 404 otherwise.
+ * Fragments are re-timed onto the playlist's timeline (HLS_START_S + the EXTINF durations before the segment), so
+ * decode times never go back at a discontinuity, whatever the player does with the tag.
  */
 export async function hlsFile(
   pb: PlaybackService,
@@ -70,8 +75,16 @@ export async function hlsFile(
   const data = await readFile(pb.fileOf(seg)).catch(() => {
     throw new NotFoundError(`playback: segment ${m[2]} is no longer there`);
   });
-  const parts = splitInit(data);
-  return m[1] === 'init' ? parts.init : parts.fragments;
+  if (m[1] === 'init') return splitInit(data).init;
+  const list = await pb.present(cam, prof as 'main' | 'sub', start, end);
+  const at = list.findIndex((s) => s.id === seg.id);
+  if (at < 0) throw new NotFoundError(`playback: segment ${m[2]} is not part of this session`);
+  const offsetMs = list.slice(0, at).reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
+  const media = parseSegmentMedia(data, `segment ${seg.id}`);
+  const v0 = media.fragments.find((f) => f.video)!;
+  const shiftS = HLS_START_S + offsetMs / 1000 - v0.startS;
+  const deltas = new Map([...media.info.tracks].map(([id, t]) => [id, Math.round(shiftS * t.timescale)]));
+  return Buffer.concat(media.fragments.map((f) => retime(f.data, deltas)));
 }
 
 /** The index lookup hlsFile needs (RecordingsRepo provides it). */
