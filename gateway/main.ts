@@ -108,7 +108,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
-    const playback = buildPlayback(config, db, recordings, directory, repos, authParts);
+    const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
     const devices = buildDevices(
       config,
       repos,

@@ -16,8 +16,8 @@ import { spanKinds, type SpanAnswer } from './span-kinds';
 /** What playback writes to the audit log (AuditRepo provides it). */
 export interface PlaybackAudit {
   append(e: {
-    actorType: Principal['kind'];
-    actorId: number;
+    actorType: Principal['kind'] | 'system';
+    actorId: number | string;
     actorName: string;
     departmentId: number | null;
     action: string;

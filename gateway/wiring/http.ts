@@ -31,6 +31,8 @@ import { registerMapRoutes } from '../http/routes/map-routes';
 import { registerMetaRoutes } from '../http/routes/meta-routes';
 import { registerRecordingRoutes } from '../http/routes/recording-routes';
 import { documentPlayback, playbackRouter } from '../http/playback-routes';
+import { registerExportRoutes } from '../http/routes/export-routes';
+import { documentExportDownload, exportDownloadRouter } from '../http/export-download';
 import type { PlaybackParts } from './playback';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
@@ -94,6 +96,8 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   documentLive(api);
   registerRecordingRoutes(api, d.playback.playback);
   documentPlayback(api);
+  registerExportRoutes(api, d.playback.exports);
+  documentExportDownload(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
@@ -126,6 +130,7 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
+      { path: '/exports', router: exportDownloadRouter(d.playback.exports) },
       { path: `/api/v1${WEBHOOK_PATH}`, router: webhookBodyParser(config.events.webhook.maxBodyBytes) },
     ],
     bodyLimitBytes: config.server.bodyLimitBytes,

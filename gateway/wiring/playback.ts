@@ -1,28 +1,36 @@
-// Wiring of playback: footage access over the policy and the camera directory, playback sessions over the index and volumes.
+// Wiring of playback and exports: footage access over the policy and camera directory, sessions, export jobs and their expiry.
 import type { Config } from '../../config/load';
 import type { Database } from '../db/database';
 import { RecordingsRepo } from '../db/recordings-repo';
+import { ExportsRepo } from '../db/exports-repo';
+import { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
+import { ExportService } from '../recordings/export-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import { FootageAccess } from '../recordings/playback-access';
 import { PlaybackService } from '../recordings/playback-service';
 import type { RecordingService } from '../recordings/recording-service';
 import type { AuthParts } from './auth';
+import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
 
 export interface PlaybackParts {
   playback: PlaybackService;
   access: FootageAccess;
   repo: RecordingsRepo;
+  exports: ExportService;
 }
 
-export function buildPlayback(
+/** Exports left unfinished by a stopped gateway are failed; expired ones are removed now and every 10 minutes. */
+export async function buildPlayback(
   config: Config,
   db: Database,
   recordings: RecordingService,
   directory: CameraDirectory,
   repos: Repositories,
   a: AuthParts,
-): PlaybackParts {
+  closers: Closers,
+  log: Log,
+): Promise<PlaybackParts> {
   const repo = new RecordingsRepo(db.knex);
   const access = new FootageAccess({
     access: a.access,
@@ -39,5 +47,26 @@ export function buildPlayback(
     spanGapMs: r.spanGapMs,
     volumes: [...recordings.volumes.keys()],
   });
-  return { playback, access, repo };
+  const e = r.export;
+  const exports = new ExportService(
+    new ExportsRepo(db.knex),
+    new EvidenceHoldsRepo(db.knex),
+    playback,
+    access,
+    a.tokens,
+    (sub) => a.auth.resolve(sub),
+    repos.audit,
+    { ...e, spanGapMs: r.spanGapMs, volume: [...recordings.volumes.keys()][0]!, log },
+  );
+  await exports.start();
+  const expire = (): void =>
+    void exports.expire().catch((err: unknown) => log('error', `export expiry failed: ${(err as Error).message}`));
+  expire();
+  const timer = setInterval(expire, 600_000);
+  timer.unref();
+  closers.add(async () => {
+    clearInterval(timer);
+    await exports.close();
+  });
+  return { playback, access, repo, exports };
 }
