@@ -337,6 +337,18 @@ export function can(
 }
 
 /**
+ * Whether p may read a clip export (its status, files and links): the principal that made it, or an admin, city-wide
+ * or of the department the exporter acted for.
+ */
+export function canReadExport(
+  p: Principal,
+  e: { actorType: Principal['kind']; actorId: string; departmentId: number | null },
+): boolean {
+  if (e.actorType === p.kind && e.actorId === String(p.id)) return true;
+  return p.role === 'admin' && (isCityAdmin(p) || (p.departmentId !== null && p.departmentId === e.departmentId));
+}
+
+/**
  * Footage of a camera that no longer exists (deleted; its segments stay until retention): only an admin,
  * city-wide or of the department it was recorded for, and without an area scope (its position is gone).
  */

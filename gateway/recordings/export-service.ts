@@ -1,7 +1,7 @@
 // Clip exports: checked and audited requests, bounded concurrent jobs, evidence holds while kept, signed expiring downloads.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Principal } from '../auth/policy';
+import { canReadExport, type Principal } from '../auth/policy';
 import { TokenError, type TokenService } from '../auth/tokens';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
@@ -115,7 +115,7 @@ export class ExportService {
   /** An export as its reader sees it: status, files and their signed download links. */
   async get(p: Principal, id: string) {
     const e = await this.repo.get(id);
-    if (!e || !this.mayRead(p, e)) throw new NotFoundError(`export ${id} not found`);
+    if (!e || !canReadExport(p, e)) throw new NotFoundError(`export ${id} not found`);
     return this.view(p, e);
   }
 
@@ -175,11 +175,6 @@ export class ExportService {
     this.closed = true;
     this.queue.length = 0;
     await Promise.all([...this.jobs]);
-  }
-
-  private mayRead(p: Principal, e: ExportRecord): boolean {
-    if (e.actorType === p.kind && e.actorId === String(p.id)) return true;
-    return p.role === 'admin' && (p.departmentId === null || p.departmentId === e.departmentId);
   }
 
   private view(p: Principal, e: ExportRecord) {

@@ -7,6 +7,7 @@ import {
   can,
   canDo,
   canGoneFootage,
+  canReadExport,
   departmentScope,
   inDepartment,
   mayBeCityWide,
@@ -404,6 +405,17 @@ describe('access policy matrix', () => {
     assert.equal(can(key(['view']), 'playback', cam, [], NOW), false);
     assert.equal(can(key(['view', 'playback']), 'playback', cam, [], NOW), true);
     assert.equal(can(key(['view', 'playback']), 'export', cam, [], NOW), false);
+  });
+
+  it('an export is read by whoever made it, and by admins (city-wide, or of its department)', () => {
+    const e = { actorType: 'user' as const, actorId: '1', departmentId: POLICE };
+    assert.equal(canReadExport(principal('operator', POLICE), e), true);
+    assert.equal(canReadExport({ ...principal('operator', POLICE), id: 2 }, e), false);
+    assert.equal(canReadExport({ ...principal('operator', POLICE), kind: 'apikey' }, e), false);
+    assert.equal(canReadExport({ ...principal('admin', POLICE), id: 2 }, e), true);
+    assert.equal(canReadExport({ ...principal('admin', TRAFFIC), id: 2 }, e), false);
+    assert.equal(canReadExport({ ...principal('admin', null), id: 2 }, e), true);
+    assert.equal(canReadExport({ ...principal('auditor', null), id: 2 }, e), false);
   });
 
   it("a deleted camera's footage: admins only (city-wide, or of the department it was recorded for), no area scope", () => {
