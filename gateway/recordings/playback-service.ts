@@ -24,6 +24,7 @@ export interface PlaybackAudit {
     targetType: string;
     targetId: string;
     ip: string;
+    outcome?: 'ok' | 'denied' | 'failed';
     detail: Record<string, unknown>;
   }): Promise<void>;
 }
@@ -94,7 +95,22 @@ export class PlaybackService {
       throw new ValidationError(`playback: body.start ${req.start} is in the future: nothing is recorded yet`, [
         { path: 'body.start', message: 'is in the future' },
       ]);
-    const departmentId = await this.access.assert(p, 'playback', id);
+    const departmentId = await this.access.assert(p, 'playback', id).catch(async (err: unknown) => {
+      // a refusal by the policy (not seen: 404, seen but no playback: 403) is audited as the gate's are
+      await this.audit.append({
+        actorType: p.kind,
+        actorId: p.id,
+        actorName: p.name,
+        departmentId: p.departmentId,
+        action: 'playback.open',
+        targetType: 'camera',
+        targetId: id,
+        ip,
+        outcome: 'denied',
+        detail: { refusedBy: 'policy', reason: (err as Error).message, from: iso(startMs) },
+      });
+      throw err;
+    });
     const endMs = startMs + this.o.windowS * 1000;
     const segs = await this.present(id, req.profile, startMs, endMs);
     if (!segs.length)

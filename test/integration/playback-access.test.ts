@@ -99,6 +99,28 @@ describe('playback API: access and bad input', function () {
     assert.equal((await fetch(t.base + s.body.stream)).status, 403);
     // the live share still shows the camera, and still grants no footage
     assert.equal(await spans('top'), 403);
+    const denied = await t.gw.repos.audit.query({ action: 'playback.open', actor: 'top' }, 10);
+    assert.ok(denied.items.some((a) => a.outcome === 'denied' && a.detail.refusedBy === 'policy'));
+  });
+
+  it('an integrator plays back with an API key holding the playback scope, not with a view-only key', async () => {
+    const key = async (scopes: string[]) => {
+      const r = await t.api('POST', '/api/v1/api-keys', { token: admin, body: { name: `k ${scopes}`, scopes } });
+      assert.equal(r.status, 201, r.text);
+      return r.body.key as string;
+    };
+    const body = { start: iso(t0) };
+    const viewOnly = await key(['view']);
+    assert.equal((await t.api('POST', `/api/v1/cameras/${cam}/playback`, { apiKey: viewOnly, body })).status, 403);
+    const pb = await key(['view', 'playback']);
+    const r = await t.api('POST', `/api/v1/cameras/${cam}/playback`, { apiKey: pb, body });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await t.api('GET', r.body.hls)).status, 200);
+    const ex = await t.api('POST', '/api/v1/exports', {
+      apiKey: pb,
+      body: { cameras: [cam], from: iso(t0), to: iso(t0 + 60_000), reason: 'integrator test' },
+    });
+    assert.equal(ex.status, 403);
   });
 
   it("a deleted camera's footage: admins only (city-wide, or its department's), others 404", async () => {
