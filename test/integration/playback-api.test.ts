@@ -182,4 +182,30 @@ describe('playback API: spans, a continuous stream across a gap, HLS VOD', funct
     assert.equal(d.frames, 14 * 25);
     assert.equal(d.errors, '');
   });
+
+  it('HLS of a window still being recorded: playlist type EVENT, no ENDLIST, the segments there so far', async () => {
+    const volume = [...t.gw.services.recordings.volumes.keys()][0]!;
+    const recent = await recordFootage(
+      t.gw.services.playback.repo,
+      volume,
+      cam,
+      t.departments.police,
+      Date.now() - 30_000,
+      2,
+      2,
+    );
+    const r = await t.api('POST', `/api/v1/cameras/${cam}/playback`, {
+      token: admin,
+      body: { start: iso(recent[0]!.startMs) },
+    });
+    assert.equal(r.status, 201, r.text);
+    const pl = await t.api('GET', r.body.hls);
+    assert.equal(pl.status, 200);
+    assert.ok(pl.text.includes('#EXT-X-PLAYLIST-TYPE:EVENT'));
+    assert.ok(!pl.text.includes('#EXT-X-ENDLIST'));
+    assert.equal(pl.text.split('\n').filter((l) => /^seg-\d+\.m4s$/.test(l)).length, 2);
+    const map = await t.api('GET', r.body.map);
+    assert.equal(map.body.endedBy, 'footage');
+    assert.equal(map.body.end, iso(recent.at(-1)!.endMs));
+  });
 });
