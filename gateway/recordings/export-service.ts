@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { canReadExport, type Principal } from '../auth/policy';
 import { TokenError, type TokenService } from '../auth/tokens';
-import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
 import type { ExportRecord, ExportsRepo } from '../db/exports-repo';
 import { checkCameraId } from './footage';
@@ -25,9 +25,12 @@ export interface ExportOptions {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** Exports waiting for a slot, at most: past it a request is a 503 (Retry-After), not a growing queue. */
+const MAX_QUEUED = 64;
 
 export class ExportService {
   private running = 0;
+  private peak = 0;
   private readonly queue: string[] = [];
   private readonly jobs = new Set<Promise<void>>();
   private closed = false;
@@ -71,6 +74,8 @@ export class ExportService {
         { path: 'body.to', message: `range longer than ${this.o.maxRangeS} s` },
       ]);
     for (const id of ids) await this.access.assert(p, 'export', id);
+    if (this.queue.length >= MAX_QUEUED)
+      throw new UnavailableError(`export: ${this.queue.length} exports are waiting; try again shortly`, 30);
     let any = false;
     for (const id of ids) any ||= (await this.playback.present(id, 'main', r.fromMs, r.toMs)).length > 0;
     if (!any)
@@ -166,6 +171,11 @@ export class ExportService {
     return due.length;
   }
 
+  /** Jobs running and waiting now, and the most that ever ran at once (never over recording.export.concurrency). */
+  jobStatus(): { running: number; queued: number; peak: number } {
+    return { running: this.running, queued: this.queue.length, peak: this.peak };
+  }
+
   /** Resolves when every queued and running export has finished (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.jobs.size || this.queue.length) await Promise.all([...this.jobs]);
@@ -199,6 +209,7 @@ export class ExportService {
     while (!this.closed && this.running < this.o.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
       this.running++;
+      this.peak = Math.max(this.peak, this.running);
       const job: Promise<void> = this.run(id)
         .catch((err: unknown) => this.o.log('error', `export ${id} failed: ${(err as Error).message}`))
         .finally(() => {

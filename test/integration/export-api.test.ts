@@ -26,7 +26,7 @@ describe('clip export: files, manifest, holds, expiry, bad input', function () {
   const t0 = Date.now() - 3 * 3600_000;
 
   before(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ recording: { export: { concurrency: 1 } } });
     await t.addUser('padm', 'admin', 'police');
     await t.addUser('pop', 'operator', 'police');
     await t.addUser('pview', 'viewer', 'police');
@@ -187,5 +187,22 @@ describe('clip export: files, manifest, holds, expiry, bad input', function () {
     await rec.enforceRetention(later);
     assert.equal(await left(cams[0]!), 0);
     assert.equal(await left(cams[1]!), 0);
+  });
+
+  it('jobs run one at a time here (recording.export.concurrency 1); the others wait their turn and all finish', async () => {
+    const exports = t.gw.services.playback.exports;
+    const t1 = t0 - 3600_000;
+    await recordFootage(t.gw.services.playback.repo, volume, cams[1]!, t.departments.police, t1, 2, 2);
+    const ids: string[] = [];
+    for (const reason of ['case a', 'case b', 'case c']) {
+      const r = await post(op, { cameras: [cams[1]], from: iso(t1 - 10_000), to: iso(t1 + 60_000), reason });
+      assert.equal(r.status, 202, r.text);
+      ids.push(r.body.id);
+    }
+    assert.ok(exports.jobStatus().running <= 1);
+    await exports.settled();
+    assert.equal(exports.jobStatus().peak, 1);
+    for (const id of ids)
+      assert.equal((await t.api('GET', `/api/v1/exports/${id}`, { token: op })).body.status, 'done');
   });
 });
