@@ -208,4 +208,21 @@ describe('playback API: spans, a continuous stream across a gap, HLS VOD', funct
     assert.equal(map.body.endedBy, 'footage');
     assert.equal(map.body.end, iso(recent.at(-1)!.endMs));
   });
+
+  it('the OpenAPI document describes the footage routes with their actions', async () => {
+    const doc = (await t.api('GET', '/api/v1/openapi.json')).body;
+    const op = (p: string, m: string) => doc.paths[p]?.[m];
+    assert.equal(op('/api/v1/cameras/{id}/recordings', 'get')?.['x-action'], 'playback');
+    assert.equal(op('/api/v1/cameras/{id}/playback', 'post')?.['x-action'], 'playback');
+    assert.deepEqual(op('/api/v1/cameras/{id}/playback', 'post')?.['x-roles'], ['admin', 'operator', 'integrator']);
+    assert.deepEqual(op('/api/v1/exports', 'post')?.['x-roles'], ['admin', 'operator']);
+    assert.ok(op('/api/v1/exports/{id}', 'get'));
+    for (const p of [
+      '/playback/{token}/stream.mp4',
+      '/playback/{token}/map',
+      '/playback/{token}/{file}',
+      '/exports/{token}/{file}',
+    ])
+      assert.ok(op(p, 'get'), p);
+  });
 });
