@@ -1,10 +1,12 @@
 // The live bench's load phases: gateway + ffmpeg CPU for N WebSocket-viewed streams against raw ffmpeg, and many WebSocket viewers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RtspProcess } from '../sim/cameras/rtsp-process';
-import { buildSourceInput, SOURCE_FD } from '../transcoder/source-input';
+import { buildFfmpegArgs, buildSpawnCommand } from '../transcoder/ffmpeg-args';
+import { DEFAULT_TRANSCODER_OPTIONS, type PullEngine } from '../transcoder/options';
+import { SOURCE_FD } from '../transcoder/source-input';
 import { startRig, type Rig, type RigCamera } from './live-rig';
 import { procStat, processesNamed, sleep } from './transcoder-proc';
 
@@ -91,12 +93,14 @@ async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number;
 }
 
 /** live_cpu_ratio: (gateway + its ffmpeg) with one WebSocket viewer a stream, over raw ffmpeg with the same arguments. */
-export async function measureCpu(log: (l: string) => void, o: { streams: number; windowS: number }): Promise<void> {
+export async function measureCpu(
+  log: (l: string) => void,
+  o: { streams: number; windowS: number; engine?: PullEngine },
+): Promise<void> {
   const sim = await RtspProcess.start({ count: o.streams, codec: 'h264', gopS: 1 });
-  const rig = await startRig([sim], { idleTimeoutS: 30 });
+  const engine = o.engine ?? DEFAULT_TRANSCODER_OPTIONS.pullEngine;
+  const rig = await startRig([sim], { idleTimeoutS: 30, pullEngine: engine });
   let viewers: Viewers | null = null;
-  let argv: string[][] = [];
-  let rtspTimeoutS = 5;
   try {
     const cams = await rig.register('cpu', sim, o.streams);
     const urls = await Promise.all(cams.map((c) => liveUrl(rig, c)));
@@ -105,39 +109,46 @@ export async function measureCpu(log: (l: string) => void, o: { streams: number;
     if (started.open < o.streams) throw new Error(`bench live: only ${started.open} of ${o.streams} viewers got video`);
     await sleep(5000); // past the starts
     const ffmpeg = processesNamed('ffmpeg', process.pid).map((s) => s.pid);
-    argv = ffmpeg.map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean));
-    rtspTimeoutS =
-      (rig.gw.services.supervisor as unknown as { options?: { rtspTimeoutS?: number } }).options?.rtspTimeoutS ?? 5;
     const [gwCpu, ffCpu] = await Promise.all([cpuOver([process.pid], o.windowS), cpuOver(ffmpeg, o.windowS)]);
     const ours = { cpuS: gwCpu.cpuS + ffCpu.cpuS, lost: ffCpu.lost };
     const result = await viewers.result();
     log(
-      `# cpu ours: ${ours.cpuS.toFixed(2)} s over ${o.windowS} s (gateway process ${gwCpu.cpuS.toFixed(2)} s` +
+      `# cpu ours (${engine} pull): ${ours.cpuS.toFixed(2)} s over ${o.windowS} s (gateway process ${gwCpu.cpuS.toFixed(2)} s` +
         ` + ${ffmpeg.length} ffmpeg ${ffCpu.cpuS.toFixed(2)} s,` +
         ` ${ours.lost} lost); viewers held ${result.held} of ${result.viewers}, ${(result.bytes / 1e6).toFixed(1)} MB;` +
         ` worst behind ${result.worstBehindS.toFixed(2)} s; failures ${JSON.stringify(result.reasons)}`,
     );
     viewers = null;
     await rig.gw.services.supervisor.close();
-    // raw: the same argv, the same source script on fd 3, fMP4 to /dev/null
+    // raw: the gateway's own ffmpeg pull command (argv and source script on fd 3) for each camera, fMP4 to /dev/null
     const devnull = openSync('/dev/null', 'w');
     const raws: ChildProcess[] = [];
+    let argv: string[] = [];
     try {
-      for (let i = 0; i < argv.length; i++) {
-        const [file, ...args] = argv[i]!;
-        const child = spawn(file!, args, {
+      for (const cam of cams) {
+        const spec = {
+          cameraId: 'raw',
+          profile: 'main' as const,
+          url: sim.url(cam.index),
+          codec: 'h264',
+          audioCodec: null,
+        };
+        const c = buildFfmpegArgs(spec, DEFAULT_TRANSCODER_OPTIONS);
+        const cmd = buildSpawnCommand('ffmpeg', DEFAULT_TRANSCODER_OPTIONS.setprivPath, c.args);
+        argv = [cmd.file, ...cmd.args];
+        const child = spawn(cmd.file, cmd.args, {
           stdio: ['ignore', devnull, devnull, 'pipe', devnull, devnull, devnull],
         });
         const src = child.stdio[SOURCE_FD] as NodeJS.WritableStream | null;
         src?.on('error', () => undefined);
-        src?.end(buildSourceInput({ url: sim.url(cams[i % cams.length]!.index) }, { rtspTimeoutS }).script);
+        src?.end(c.sourceScript);
         raws.push(child);
       }
       await sleep(5000);
       const alive = raws.filter((c) => c.exitCode === null).map((c) => c.pid!);
       const raw = await cpuOver(alive, o.windowS);
       log(`# cpu raw: ${raw.cpuS.toFixed(2)} s over ${o.windowS} s (${alive.length} ffmpeg, ${raw.lost} lost)`);
-      log(`# raw ffmpeg argv: ${argv[0]?.join(' ')}`);
+      log(`# raw ffmpeg argv: ${argv.join(' ')}`);
       log(`bench live_cpu_ratio ${(ours.cpuS / raw.cpuS).toFixed(3)} x`);
     } finally {
       for (const c of raws) c.kill('SIGKILL');
@@ -152,10 +163,10 @@ export async function measureCpu(log: (l: string) => void, o: { streams: number;
 /** live_ws_viewers: plain WebSocket viewers of `cameras` cameras held holdS, each within 2 s of live. */
 export async function measureViewers(
   log: (l: string) => void,
-  o: { viewers: number; cameras: number; holdS: number },
+  o: { viewers: number; cameras: number; holdS: number; engine?: PullEngine },
 ): Promise<void> {
   const sim = await RtspProcess.start({ count: o.cameras, codec: 'h264', gopS: 1 });
-  const rig = await startRig([sim], { idleTimeoutS: 30 });
+  const rig = await startRig([sim], { idleTimeoutS: 30, ...(o.engine ? { pullEngine: o.engine } : {}) });
   let viewers: Viewers | null = null;
   try {
     const cams = await rig.register('ws', sim, o.cameras);

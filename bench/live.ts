@@ -8,6 +8,7 @@ import { RtspProcess } from '../sim/cameras/rtsp-process';
 import { closePage, consolePage, playAndMeasure, sampleLatency, type Transport } from './live-page';
 import { startRig, type Rig } from './live-rig';
 import { median, parsePhases, percentile, spread, type Phase } from './live-stats';
+import type { PullEngine } from '../transcoder/options';
 import { measureCpu, measureViewers } from './live-load';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +28,8 @@ export interface LiveBenchOptions {
   quick?: boolean;
   /** Comma list of phases (live-stats.ts PHASES); all when absent. */
   only?: string;
+  /** Who pulls the cameras; the configured default (native) when absent. */
+  engine?: PullEngine;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +53,7 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
       RtspProcess.start({ count: 2 * runs + 4, codec: 'h264', clock: true, gopS: 1 }),
       RtspProcess.start({ count: 2 * runs, codec: 'h264', clock: true, gopS: 2 }),
     ]);
-    const rig = await startRig([g1, g2]);
+    const rig = await startRig([g1, g2], opts.engine ? { pullEngine: opts.engine } : {});
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
@@ -73,22 +76,37 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
       await rig.close();
     }
   }
-  if (phases.has('cpu')) await measureCpu(log, { streams: quick ? 5 : 50, windowS: quick ? 5 : 60 });
+  const engine = opts.engine ? { engine: opts.engine } : {};
+  if (phases.has('cpu')) await measureCpu(log, { streams: quick ? 5 : 50, windowS: quick ? 5 : 60, ...engine });
   if (phases.has('viewers'))
-    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: 10, holdS: quick ? 5 : 60 });
+    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: 10, holdS: quick ? 5 : 60, ...engine });
 }
 
-/** Cold first frames, 1 s and 2 s GOP, the console's live transport and HLS interleaved, at random GOP phases. */
+/**
+ * Cold first frames, 1 s and 2 s GOP, the console's live transport and HLS interleaved, at random GOP
+ * phases, stratified: every camera of a simulator shares its encoder's keyframe times, read from the
+ * clock of the first run's first frame; run k of a transport then clicks at a uniformly random point
+ * of its own N-th of the GOP (the N-ths in shuffled order), so that N runs cover the GOP evenly and
+ * their median is the median over all phases without the sampling noise of N independent draws.
+ */
 async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, runs: number): Promise<void> {
   const figures: Record<string, number[]> = {};
   for (const gop of [1, 2]) {
+    const gopMs = gop * 1000;
+    /** A keyframe's capture time (ms since the epoch), once a run has shown one. */
+    let keyframeAt: number | null = null;
+    const strata: Record<Transport, number[]> = { mse: shuffled(runs), hls: shuffled(runs) };
     for (let k = 0; k < runs; k++) {
       const order: Transport[] = k % 2 === 0 ? ['mse', 'hls'] : ['hls', 'mse'];
       for (const transport of order) {
         const group = `g${gop}-${transport === 'mse' ? 'live' : 'hls'}`;
         const cam = rig.cameras[group]![k]!;
         const page = await consolePage(browser, rig.base, transport);
-        const phase = Math.random() * gop * 1000;
+        const target = ((strata[transport][k]! + Math.random()) / runs) * gopMs;
+        const untilPhase = (): Promise<void> =>
+          keyframeAt === null
+            ? sleep(Math.random() * gopMs)
+            : sleep((((target - (Date.now() - keyframeAt)) % gopMs) + gopMs) % gopMs);
         const mount = RtspProcess.mount(cam.index, 'main');
         let askedAt = NaN;
         const onDescribe = (m: string, at: number): void => {
@@ -96,7 +114,8 @@ async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, 
         };
         cam.sim.on('describe', onDescribe);
         try {
-          const r = await playAndMeasure(page, cam, () => sleep(phase));
+          const r = await playAndMeasure(page, cam, untilPhase);
+          keyframeAt ??= r.clickWall + r.keyframeWaitMs;
           (figures[group] ??= []).push(r.firstFrameMs);
           log(
             `# cold ${gop} s GOP ${transport === 'mse' ? 'live' : 'hls '} run ${k + 1}: ${r.firstFrameMs.toFixed(0)} ms` +
@@ -120,6 +139,16 @@ async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, 
   log(`bench live_first_frame_ratio ${(live1 / hls1).toFixed(3)} x`);
   log(`bench live_first_frame_cold_2s_gop_ms ${median(figures['g2-live']!).toFixed(0)} ms`);
   log(`bench hls_first_frame_cold_2s_gop_ms ${median(figures['g2-hls']!).toFixed(0)} ms`);
+}
+
+/** 0 … n−1 in random order. */
+function shuffled(n: number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }
 
 /** Warm joins: a second viewer of a stream another viewer already watches. */
@@ -201,10 +230,12 @@ async function sessions(rig: Rig, browser: Browser, log: (l: string) => void): P
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--only');
+  const e = process.argv.indexOf('--engine');
   run({
     log: (l) => process.stdout.write(`${l}\n`),
     quick: process.argv.includes('--quick'),
     ...(i > 0 ? { only: process.argv[i + 1] } : {}),
+    ...(e > 0 ? { engine: process.argv[e + 1] as PullEngine } : {}),
   }).catch((e: unknown) => {
     process.stderr.write(`bench live: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;

@@ -65,6 +65,7 @@ export const configSchema = z.strictObject({
     killGraceMs: posInt,
     maxHeight: z.number().int().min(144).max(4320),
     audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
+    pullEngine: z.enum(['native', 'ffmpeg']),
     grabTimeoutS: positive,
     maxGrabs: posInt,
     hub: z.strictObject({

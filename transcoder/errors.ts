@@ -69,3 +69,12 @@ export class TranscoderGrabError extends TranscoderError {
 export class Fmp4Error extends TranscoderError {
   override name = 'Fmp4Error';
 }
+
+/**
+ * The native RTSP pull met something it does not accept: a refusal or unexpected answer of the
+ * camera, a hostile or malformed message, an SDP without usable H.264/H.265 video, an RTP payload
+ * it does not support. The message starts with "transcoder: rtsp:" and carries the bad value.
+ */
+export class RtspError extends TranscoderError {
+  override name = 'RtspError';
+}

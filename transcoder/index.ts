@@ -19,6 +19,7 @@ export {
   TranscoderStateError,
   TranscoderGrabError,
   Fmp4Error,
+  RtspError,
 } from './errors';
 export { DEFAULT_TRANSCODER_OPTIONS, resolveOptions } from './options';
 export type { TranscoderOptions, TranscoderConfig, AudioPolicy } from './options';

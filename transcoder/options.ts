@@ -6,6 +6,9 @@ import type { HubLimits } from './fanout/types';
 /** Audio policy: copy AAC and drop others, always drop, or transcode non-AAC to AAC. */
 export type AudioPolicy = 'aac-or-drop' | 'drop' | 'transcode';
 
+/** Who pulls H.264/H.265 cameras: the gateway's own RTSP client (one socket, no process) or an ffmpeg per pull. */
+export type PullEngine = 'native' | 'ffmpeg';
+
 /** The config section as validated by config/ (same key names and units). */
 export type TranscoderConfig = Config['transcoder'];
 
@@ -44,6 +47,13 @@ export interface TranscoderOptions {
   /** Audio policy. Default "aac-or-drop". */
   audio: AudioPolicy;
   /**
+   * Pull engine of H.264/H.265 cameras (MJPEG and others are always ffmpeg's, to transcode). "native":
+   * the gateway's RTSP client and fMP4 muxer; a pull falls back to ffmpeg for a camera it cannot carry
+   * (audio to keep, B-frames, an unsupported packetization) and after a native run fails before its
+   * first keyframe. Default "native".
+   */
+  pullEngine?: PullEngine;
+  /**
    * Wrapper that makes workers die with this process: `setpriv --pdeathsig SIGKILL -- ffmpeg …`.
    * Default "/usr/bin/setpriv"; null spawns ffmpeg directly (non-Linux only; workers may then leak).
    */
@@ -81,6 +91,7 @@ export const DEFAULT_TRANSCODER_OPTIONS: Readonly<Required<TranscoderOptions>> =
   killGraceMs: 3000,
   maxHeight: 720,
   audio: 'aac-or-drop',
+  pullEngine: 'native',
   setprivPath: '/usr/bin/setpriv',
   grabTimeoutS: 10,
   maxGrabs: 8,
@@ -129,6 +140,10 @@ export function resolveOptions(partial: Partial<TranscoderOptions>): Required<Tr
   if (!['aac-or-drop', 'drop', 'transcode'].includes(o.audio))
     throw new TranscoderInputError(
       `transcoder: option audio = ${JSON.stringify(o.audio)}: must be aac-or-drop, drop or transcode`,
+    );
+  if (!['native', 'ffmpeg'].includes(o.pullEngine))
+    throw new TranscoderInputError(
+      `transcoder: option pullEngine = ${JSON.stringify(o.pullEngine)}: must be native or ffmpeg`,
     );
   if (typeof o.hlsDir !== 'string' || o.hlsDir.trim() === '' || o.hlsDir.trim() === '/')
     throw new TranscoderInputError(

@@ -11,7 +11,12 @@ export function exposeGc(): void {
   g.gc = vm.runInNewContext('gc') as () => void;
 }
 
-type BenchRun = (opts: { log: (line: string) => void; quick?: boolean; only?: string }) => Promise<void>;
+type BenchRun = (opts: {
+  log: (line: string) => void;
+  quick?: boolean;
+  only?: string;
+  engine?: 'native' | 'ffmpeg';
+}) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   health: () => import('../../bench/health'),
@@ -31,6 +36,11 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about: 'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers',
     },
+    engine: {
+      kind: 'value',
+      arg: 'native|ffmpeg',
+      about: 'live: who pulls the cameras (default: the configured default, native)',
+    },
   },
   maxPositional: Infinity,
 };
@@ -40,20 +50,28 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const names = parsed.positional;
   const quick = parsed.flags.quick === true;
   const only = strFlag(parsed, 'only');
+  const engine = strFlag(parsed, 'engine');
+  if (engine !== undefined && engine !== 'native' && engine !== 'ffmpeg')
+    throw new UsageError(`cloudeye bench: --engine ${engine}: native or ffmpeg`);
   if (names.length === 0)
     throw new UsageError(`cloudeye bench: name one of ${Object.keys(BENCHES).join(', ')} (or all)`);
   const list = names[0] === 'all' ? Object.keys(BENCHES) : names;
   const unknown = list.find((name) => !BENCHES[name]);
   if (unknown !== undefined)
     throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
-  if (only !== undefined && list.some((name) => name !== 'live'))
+  if ((only !== undefined || engine !== undefined) && list.some((name) => name !== 'live'))
     throw new UsageError(
-      'cloudeye bench: --only picks phases of the live benchmark; run `cloudeye bench live --only …`',
+      'cloudeye bench: --only and --engine are options of the live benchmark; run `cloudeye bench live --only …`',
     );
   exposeGc();
   for (const name of list) {
     const mod = await BENCHES[name]!();
-    await mod.run({ log: (line) => process.stdout.write(`${line}\n`), quick, ...(only !== undefined ? { only } : {}) });
+    await mod.run({
+      log: (line) => process.stdout.write(`${line}\n`),
+      quick,
+      ...(only !== undefined ? { only } : {}),
+      ...(engine !== undefined ? { engine } : {}),
+    });
   }
   return 0;
 }

@@ -18,6 +18,7 @@ import { GisInputError } from '../../gis/errors';
 import { WebhookAuthError } from '../events/errors';
 import {
   Fmp4Error,
+  RtspError,
   TranscoderCapacityError,
   TranscoderGrabError,
   TranscoderInputError,
@@ -167,6 +168,8 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof TranscoderGrabError) return retryLater(503, err.message, 5);
   // the camera's stream through ffmpeg was not readable fMP4: what the upstream gave is unusable
   if (err instanceof Fmp4Error) return make(502, err.message);
+  // the camera's RTSP answers or RTP payload were refused by the native pull: a bad upstream too
+  if (err instanceof RtspError) return make(502, err.message);
   if (err instanceof OnvifUriError || err instanceof OnvifTargetError) return make(400, err.message);
   // a device that does not answer (timeout, refused connection) may later; one that answers badly
   // (refused credentials, a fault, bad or oversized XML, an HTTP error status) is a bad gateway

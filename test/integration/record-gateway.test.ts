@@ -45,7 +45,14 @@ describe('recording: a gateway records its cameras', function () {
     await rtsp.start();
     t = await startTestGateway(
       {
-        transcoder: { idleTimeoutS: 5, stallTimeoutS: 2, backoffInitialMs: 300, backoffMaxMs: 1500 },
+        // ffmpeg pulls here, so a run can be killed mid-segment; the recorder reads the hub whatever pulls (record-crash: native)
+        transcoder: {
+          pullEngine: 'ffmpeg',
+          idleTimeoutS: 5,
+          stallTimeoutS: 2,
+          backoffInitialMs: 300,
+          backoffMaxMs: 1500,
+        },
         recording: { segmentSeconds: 2, planIntervalS: 0.5, retryS: 1 },
       },
       { onLog: (level, msg) => logs.push(`${level} ${msg}`) },

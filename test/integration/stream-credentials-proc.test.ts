@@ -47,7 +47,8 @@ describe('streams: camera credentials are not in the process list', function () 
 
   before(async () => {
     rtsp = await RtspProcess.start({ count: 2, codec: 'h264', user: USER, password: PASSWORD });
-    t = await startTestGateway();
+    // ffmpeg pulls here: the test reads its command lines (a native pull runs no process at all: transcoder-native)
+    t = await startTestGateway({ transcoder: { pullEngine: 'ffmpeg' } });
     await t.addUser('cadm', 'admin', 'police');
   });
   after(async () => {

@@ -89,7 +89,7 @@ describe('transcoder leaks (integration)', function () {
 
   /** Runs a node process (via tsx) that owns a supervisor with one live stream; resolves its pid and its ffmpeg's pid. */
   async function gatewayChild(setprivPath: string | null, name: string): Promise<SupervisorChild> {
-    return startSupervisorChild(root, name, { hlsDir: path.join(root, name), setprivPath }, [
+    return startSupervisorChild(root, name, { hlsDir: path.join(root, name), setprivPath, pullEngine: 'ffmpeg' }, [
       `const r = await sup.acquire({ cameraId: 'cam0', profile: 'main', url: ${JSON.stringify(cam.url(0))}, codec: 'h264', audioCodec: null });`,
       'console.log(`FFMPEG ${sup.get(r.key)?.pid}`);',
       'setInterval(() => sup.touch(r.key), 1000);',
@@ -110,7 +110,13 @@ describe('transcoder leaks (integration)', function () {
    * stdout pipe by itself); only the parent-death signal does.
    */
   async function gatewayWaiting(setprivPath: string | null, name: string): Promise<SupervisorChild> {
-    const options = { hlsDir: path.join(root, name), setprivPath, rtspTimeoutS: 120, stallTimeoutS: 120 };
+    const options = {
+      hlsDir: path.join(root, name),
+      setprivPath,
+      rtspTimeoutS: 120,
+      stallTimeoutS: 120,
+      pullEngine: 'ffmpeg',
+    };
     return startSupervisorChild(root, name, options, [
       `const url = ${JSON.stringify(`rtsp://127.0.0.1:${silentPort}/x`)};`,
       "sup.acquire({ cameraId: 'quiet', profile: 'main', url, codec: 'h264', audioCodec: null }).catch(() => undefined);",

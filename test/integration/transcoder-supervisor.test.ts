@@ -17,6 +17,8 @@ import { HubRecorder } from '../helpers/hub-recorder';
 import { SimCam } from '../helpers/simcam-rtsp';
 
 const FAST: Partial<TranscoderOptions> = {
+  // these tests are about the ffmpeg pull (its process, its kill, its arguments); transcoder-native.test.ts tests the native one
+  pullEngine: 'ffmpeg',
   idleTimeoutS: 2,
   stallTimeoutS: 4,
   rtspTimeoutS: 2,

@@ -41,6 +41,7 @@ import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/s
 import { GisInputError } from '../../gis/errors';
 import {
   Fmp4Error,
+  RtspError,
   TranscoderCapacityError,
   TranscoderError,
   TranscoderGrabError,
@@ -159,6 +160,11 @@ const BY_CLASS: Record<string, Row> = {
     make: () => new Fmp4Error('transcoder: fmp4: box "moof" of 4294967295 bytes is above the limit'),
     status: 502,
     detail: /moof/,
+  },
+  RtspError: {
+    make: () => new RtspError('transcoder: rtsp: DESCRIBE answered 404 Not Found'),
+    status: 502,
+    detail: /404 Not Found/,
   },
   // a base class nothing throws by itself
   TranscoderError: { make: () => new TranscoderError('transcoder: x'), status: 500 },

@@ -1,23 +1,33 @@
-// The one RTSP session of a (camera, profile): a supervised ffmpeg copying (or, for MJPEG and others, transcoding) to fMP4.
+// The one RTSP session of a (camera, profile): the native pull or a supervised ffmpeg copying (MJPEG and others: transcoding) to fMP4.
 import { buildFfmpegArgs, buildSpawnCommand } from '../ffmpeg-args';
 import { sliceCodec, type SliceCodec } from '../fmp4/access-units';
 import { InputReportReader, normalizeCodec } from '../input-report';
-import type { TranscoderOptions } from '../options';
+import type { PullEngine, TranscoderOptions } from '../options';
+import type { OtherMedia, VideoTrack } from '../rtsp/types';
 import type { ProbeWindow } from '../source-input';
 import { pullTranscodes, streamKey, type StreamSpec } from '../stream-spec';
 import type { FfmpegWorker } from '../worker';
+import { NativeRun } from './native-run';
 import { SupervisedOutput, type RunCommand } from './output';
+import type { OutputRun, RunSink } from './run';
 import type { OutputHooks } from './types';
 
 /**
- * A camera pull: output key `<cam>.<profile>`, the only process that talks to the camera for that
- * profile. H.264 and H.265 are copied (split pictures rejoined), anything else is transcoded to
- * H.264 by this ffmpeg. The codec rules follow what the camera really sends (ffmpeg's input report).
+ * A camera pull: output key `<cam>.<profile>`, the only thing that talks to the camera for that
+ * profile. H.264 and H.265 are copied: by the native pull (pullEngine 'native': the gateway's RTSP
+ * client and muxer) or by ffmpeg (split pictures rejoined); anything else is transcoded to H.264 by
+ * ffmpeg. The codec rules follow what the camera really sends (its SDP, or ffmpeg's input report).
+ * Engines: a camera the native pull cannot carry (audio to keep, B-frames) goes to ffmpeg for the
+ * pull's lifetime; a run that fails before its first keyframe is followed by one of the other engine
+ * (ffmpeg then probing wide), so neither a native quirk nor a probe window keeps a camera dark.
  */
 export class CameraPull extends SupervisedOutput {
   readonly derived = false;
   private actualCodec: string;
   private probe: ProbeWindow = 'small';
+  private nextEngine: PullEngine;
+  /** The native pull cannot carry this camera (see `described`): ffmpeg from now on. */
+  private nativeRefused = false;
 
   /** `splitPictures`: what an earlier pull of this camera profile showed (null: unknown, see SupervisedOutput). */
   constructor(
@@ -30,6 +40,11 @@ export class CameraPull extends SupervisedOutput {
     super(key, key, spec.cameraId, spec.profile, o, hooks);
     this.actualCodec = normalizeCodec(spec.codec);
     this.splitPictures = splitPictures;
+    this.nextEngine = o.pullEngine;
+  }
+
+  override get engine(): PullEngine {
+    return this.usesNative() ? 'native' : 'ffmpeg';
   }
 
   get transcode(): boolean {
@@ -38,6 +53,58 @@ export class CameraPull extends SupervisedOutput {
 
   get codec(): string {
     return this.actualCodec;
+  }
+
+  protected override begin(generation: number, sink: RunSink): OutputRun {
+    if (!this.usesNative()) return super.begin(generation, sink);
+    return new NativeRun(
+      {
+        url: this.spec.url,
+        username: this.spec.username,
+        password: this.spec.password,
+        timeoutMs: this.o.rtspTimeoutS * 1000,
+        generation,
+        described: (track, others) => this.described(track, others),
+        unsupported: (why) => this.handOver(`the native pull cannot carry it (${why})`),
+        changed: (why) => this.redo(why),
+      },
+      sink,
+    );
+  }
+
+  private usesNative(): boolean {
+    return (
+      this.nextEngine === 'native' && !this.nativeRefused && !this.transcode && !this.keepsAudio(this.spec.audioCodec)
+    );
+  }
+
+  /** True when the audio policy keeps audio of this codec (AAC copied, or anything under 'transcode'): ffmpeg's job. */
+  private keepsAudio(codec: string | null | undefined): boolean {
+    if (codec === null || codec === undefined || this.o.audio === 'drop') return false;
+    return this.o.audio === 'transcode' || codec === 'aac';
+  }
+
+  /** The DESCRIBE answer of a native run: the codec rules, and audio the policy keeps (ffmpeg carries it). */
+  private described(track: VideoTrack, others: OtherMedia[]): boolean {
+    const audio = others.find((m) => m.media === 'audio' && this.keepsAudio(audioCodecOf(m.encoding)));
+    if (audio) {
+      this.handOver(`the camera sends ${audio.encoding} audio, which the audio policy keeps`);
+      return false;
+    }
+    if (track.codec !== this.actualCodec) {
+      const registered = this.actualCodec;
+      this.actualCodec = track.codec;
+      // the native pull copies either codec as described: only outputs derived from it need to know
+      this.hooks.codec(this, registered, track.codec, false);
+    }
+    return true;
+  }
+
+  /** Ends this run and carries on with ffmpeg (not a failure). */
+  private handOver(reason: string): void {
+    this.nativeRefused = true;
+    this.hooks.log(this, `${reason}: pulled by ffmpeg from now on`);
+    this.redo(`handed to ffmpeg: ${reason}`);
   }
 
   protected command(): RunCommand {
@@ -58,9 +125,19 @@ export class CameraPull extends SupervisedOutput {
     });
   }
 
-  /** A camera whose parameter sets are not in its SDP may need a longer look: the next run probes wide. */
+  /**
+   * A run that failed before its first keyframe is followed by one of the other engine: after a
+   * native run, ffmpeg; after an ffmpeg run (a camera whose parameter sets are not in its SDP may
+   * need a longer look), the native pull again if configured, and ffmpeg's next run probes wide.
+   */
   protected override runFailed(beforeLive: boolean): void {
-    if (beforeLive) this.probe = 'wide';
+    if (!beforeLive) return;
+    if (this.usesNative()) {
+      this.nextEngine = 'ffmpeg';
+      return;
+    }
+    this.probe = 'wide';
+    this.nextEngine = this.o.pullEngine;
   }
 
   /**
@@ -81,4 +158,9 @@ export class CameraPull extends SupervisedOutput {
         `the camera sends ${actual}, registered as ${registered}: redone as ${this.transcode ? 'transcode to h264' : `copy of ${actual}`}`,
       );
   }
+}
+
+/** The codec name the audio policy knows, from an SDP encoding name. */
+function audioCodecOf(encoding: string): string {
+  return /^(MPEG4-GENERIC|MP4A-LATM)$/i.test(encoding) ? 'aac' : encoding.toLowerCase();
 }

@@ -65,7 +65,7 @@ export class DerivedH264 extends SupervisedOutput implements Tap {
     this.sourceInit = init;
     this.clearPending();
     this.waitKeyframe = true;
-    if (this.worker) {
+    if (this.run) {
       // the old ffmpeg cannot take a second init: what follows waits for the next run
       this.stdin = null;
       this.redo(`${this.parent.key} restarted (run ${init.generation + 1})`);
@@ -91,7 +91,7 @@ export class DerivedH264 extends SupervisedOutput implements Tap {
   end(reason: string): void {
     this.sourceInit = null;
     this.clearPending();
-    if (this.worker) {
+    if (this.run) {
       this.stdin = null;
       this.redo(`${this.parent.key} run ended: ${reason}`);
     }
@@ -120,7 +120,7 @@ export class DerivedH264 extends SupervisedOutput implements Tap {
   /** Beyond the common checks: an acquire() waiting for a source that does not come back within stallTimeoutS is rejected. */
   override tick(now: number): void {
     super.tick(now);
-    if (!this.sourceInit && !this.worker && now - this.waitingSince > this.o.stallTimeoutS * 1000)
+    if (!this.sourceInit && !this.run && now - this.waitingSince > this.o.stallTimeoutS * 1000)
       this.waiters.reject(`transcoder: stream ${this.key} failed to start: ${this.parent.key} is not live`, 1);
   }
 

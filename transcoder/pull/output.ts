@@ -1,28 +1,23 @@
-// One supervised output: runs of an ffmpeg writing fMP4 to its stdout into a StreamHub, liveness watch, restarts with backoff.
+// One supervised output: runs (ffmpeg, or the native RTSP pull) publishing fMP4 into a StreamHub, liveness watch, restarts with backoff.
 import { backoffDelayMs } from '../backoff';
 import { TranscoderStartError } from '../errors';
 import { StreamHub } from '../fanout/stream-hub';
-import { FragmentReader } from '../fmp4/fragment-reader';
 import type { SliceCodec } from '../fmp4/access-units';
 import type { Fragment } from '../fmp4/types';
 import type { TranscoderOptions } from '../options';
 import { maskUrl, type StreamKey } from '../stream-spec';
-import { FfmpegWorker } from '../worker';
+import type { FfmpegWorker } from '../worker';
+import { FfmpegRun, type RunCommand } from './ffmpeg-run';
 import { LiveWaiters } from './live-waiters';
+import type { OutputRun, RunSink } from './run';
 import type { OutputHooks, StreamInfo, StreamState } from './types';
 
-/** What a run spawns: the executable and arguments (setpriv applied), the source script, a stdin pipe or not. */
-export interface RunCommand {
-  file: string;
-  args: string[];
-  sourceScript?: string;
-  stdin?: 'ignore' | 'pipe';
-}
+export type { RunCommand } from './ffmpeg-run';
 
 /**
- * The supervision every output shares (a camera pull, a derived transcode): each run is one ffmpeg
- * whose stdout goes through a FragmentReader into `hub` (a new run publishes a new init; its end
- * ends the hub's run). 'live' at the run's first keyframe fragment; stall = no fragment for
+ * The supervision every output shares (a camera pull, a derived transcode): each run (an ffmpeg
+ * whose stdout goes through a FragmentReader, or the native RTSP pull) publishes into `hub` (a new
+ * run publishes a new init; its end ends the hub's run). 'live' at the run's first keyframe fragment; stall = no fragment for
  * stallTimeoutS (or no keyframe that long after spawn); a failed run is retried with backoff, and
  * failuresBeforeOffline of them in a row make the output `failing`. Internal to the supervisor.
  */
@@ -33,7 +28,7 @@ export abstract class SupervisedOutput {
   protected readonly waiters: LiveWaiters;
   protected failures = 0;
   protected generation = -1;
-  protected worker: FfmpegWorker | null = null;
+  protected run: OutputRun | null = null;
   protected lastReason = '';
   private failingSince: number | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -69,11 +64,16 @@ export abstract class SupervisedOutput {
   abstract get transcode(): boolean;
   /** Video codec of the source (normalized: h265, not hevc). */
   abstract get codec(): string;
-  /** The command of the next run; throws (TranscoderInputError) when none can be built. */
+
+  /** What runs (or runs next): ffmpeg here; a camera pull may run natively. */
+  get engine(): 'native' | 'ffmpeg' {
+    return 'ffmpeg';
+  }
+  /** The command of the next ffmpeg run; throws (TranscoderInputError) when none can be built. */
   protected abstract command(): RunCommand;
   /** Codec whose split pictures the reader rejoins (copied video), or null (ffmpeg's own encoder output). */
   protected abstract sliceCodec(): SliceCodec | null;
-  /** A run's worker was spawned: subclasses read its report or feed its stdin. */
+  /** An ffmpeg run's worker was spawned: subclasses read its report or feed its stdin. */
   protected abstract spawned(w: FfmpegWorker): void;
 
   get isClosing(): boolean {
@@ -118,7 +118,7 @@ export abstract class SupervisedOutput {
 
   /** Periodic check (supervisor tick): stall before the first keyframe or between fragments, failure-count reset. */
   tick(now: number): void {
-    if (this.closing || !this.worker || this.stallReason) return;
+    if (this.closing || !this.run || this.stallReason) return;
     const stallMs = this.o.stallTimeoutS * 1000;
     if (!this.runLive) {
       if (now - this.spawnedAt > stallMs) this.stall(`no keyframe fragment within ${this.o.stallTimeoutS} s`);
@@ -136,7 +136,8 @@ export abstract class SupervisedOutput {
       cameraId: this.cameraId,
       profile: this.profile,
       state: this.state ?? 'starting',
-      pid: this.worker?.pid ?? null,
+      pid: this.run?.pid ?? null,
+      engine: this.engine,
       runs: this.generation + 1,
       failures: this.failures,
       failing: this.failingSince !== null,
@@ -157,9 +158,9 @@ export abstract class SupervisedOutput {
       this.retryTimer = null;
       this.waiters.reject(`transcoder: stream ${this.key} stopped (${reason})`, 1);
       this.closed();
-      const w = this.worker;
-      if (w) await w.stop(this.o.killGraceMs);
-      this.worker = null;
+      const r = this.run;
+      if (r) await r.stop(this.o.killGraceMs);
+      this.run = null;
       this.hub.close(reason);
       this.setState('stopped', reason);
     })();
@@ -177,50 +178,41 @@ export abstract class SupervisedOutput {
     return true;
   }
 
-  /** Spawns the next run unless closing or not possible yet. */
+  /** Starts the next run unless closing or not possible yet. */
   protected spawnRun(): void {
     this.retryTimer = null;
-    if (this.closing || this.worker || !this.canSpawn()) return;
-    let cmd: RunCommand;
+    if (this.closing || this.run || !this.canSpawn()) return;
+    this.generation += 1;
+    const generation = this.generation;
+    let run: OutputRun | null = null;
+    const sink: RunSink = {
+      init: (init) => this.run === run && this.hub.publishInit(init),
+      fragment: (f, split) => this.run === run && this.onFragment(f, split),
+      fail: (reason) => {
+        if (this.run !== run || !run || this.failReason) return;
+        this.failReason = reason;
+        void run.kill();
+      },
+      log: (line) => this.hooks.log(this, line),
+    };
     try {
-      cmd = this.command();
+      run = this.begin(generation, sink);
     } catch (err) {
-      this.generation += 1;
       this.runEnded((err as Error).message, false);
       return;
     }
-    this.generation += 1;
-    const generation = this.generation;
-    const w = new FfmpegWorker(cmd.file, cmd.args, cmd.sourceScript, { stdin: cmd.stdin ?? 'ignore' });
-    this.worker = w;
+    const r = run;
+    this.run = r;
     this.spawnedAt = performance.now();
     this.runLive = false;
     this.stallReason = null;
     this.failReason = null;
     this.switchReason = null;
-    const slices = this.sliceCodec();
-    const reader = new FragmentReader({
-      generation,
-      sliceCodec: slices,
-      assumeSplitPictures: this.splitPictures === true,
-      // not known yet: the first keyframe waits one frame, so a split one is rejoined before anyone sees it
-      holdFirstFragment: (this.holdingFirst = slices !== null && this.splitPictures === null),
-      onInit: (init) => this.worker === w && this.hub.publishInit(init),
-      onFragment: (f) => this.worker === w && this.onFragment(f, reader.splitPictures),
-      onError: (err) => {
-        if (this.worker !== w || this.failReason) return;
-        this.failReason = err.message;
-        void w.kill();
-      },
-    });
-    w.on('data', (chunk) => reader.push(chunk));
-    w.on('stderr', (line) => this.hooks.log(this, line));
-    void w.exited.then((exit) => {
-      reader.end();
-      if (this.worker !== w) return;
-      this.worker = null;
+    void r.exited.then((exitReason) => {
+      if (this.run !== r) return;
+      this.run = null;
       const reason = maskUrl(
-        this.closeReason ?? this.switchReason ?? this.stallReason ?? this.failReason ?? exit.reason,
+        this.closeReason ?? this.switchReason ?? this.stallReason ?? this.failReason ?? exitReason,
       );
       this.hub.endRun(reason);
       if (this.closing) return;
@@ -232,15 +224,34 @@ export abstract class SupervisedOutput {
       this.runEnded(reason, this.stallReason !== null);
     });
     this.setState('starting', generation === 0 ? 'first viewer' : `run ${generation + 1} after: ${this.lastReason}`);
-    this.spawned(w);
+  }
+
+  /** Starts run `generation` delivering to `sink`: an ffmpeg by default; throws (TranscoderInputError) when none can be built. */
+  protected begin(generation: number, sink: RunSink): OutputRun {
+    const cmd = this.command();
+    const slices = this.sliceCodec();
+    // not known yet: the first keyframe waits one frame, so a split one is rejoined before anyone sees it
+    this.holdingFirst = slices !== null && this.splitPictures === null;
+    const r = new FfmpegRun(
+      cmd,
+      {
+        generation,
+        sliceCodec: slices,
+        assumeSplitPictures: this.splitPictures === true,
+        holdFirstFragment: this.holdingFirst,
+      },
+      sink,
+    );
+    this.spawned(r.worker);
+    return r;
   }
 
   /** Ends the current run at once and starts the next without counting a failure (codec redo, source restarted). */
   protected redo(reason: string): void {
-    const w = this.worker;
-    if (!w || this.switchReason !== null) return;
+    const r = this.run;
+    if (!r || this.switchReason !== null) return;
     this.switchReason = reason;
-    void w.kill();
+    void r.kill();
   }
 
   private onFragment(f: Omit<Fragment, 'seq'>, split: boolean): void {
@@ -273,11 +284,11 @@ export abstract class SupervisedOutput {
   }
 
   private stall(reason: string): void {
-    const w = this.worker;
-    if (!w || this.stallReason) return;
+    const r = this.run;
+    if (!r || this.stallReason) return;
     this.stallReason = reason;
     this.setState('stalled', reason);
-    void w.kill();
+    void r.kill();
   }
 
   /** A run is over (exit, stall, garbled output or no command): count it, report, schedule the next one. */

@@ -19,8 +19,10 @@ export interface StreamInfo {
   cameraId: string;
   profile: Profile;
   state: StreamState;
-  /** Pid of the current ffmpeg, or null between runs. */
+  /** Pid of the current ffmpeg, or null between runs and while the native pull runs. */
   pid: number | null;
+  /** What runs (or will run next): the gateway's own RTSP pull, or ffmpeg. */
+  engine: 'native' | 'ffmpeg';
   /** Runs started so far (1 = never restarted). */
   runs: number;
   /** Consecutive failed runs. */
