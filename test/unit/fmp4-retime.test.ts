@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Fmp4Error } from '../../transcoder/errors';
 import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
 import { readInit, type InitInfo } from '../../transcoder/fmp4/init-segment';
-import { baseTimes, retime } from '../../transcoder/fmp4/retime';
+import { baseTimes, retime, setSampleDuration } from '../../transcoder/fmp4/retime';
 import type { Fragment } from '../../transcoder/fmp4/types';
 import { decodeVideo, ffmpegFmp4, probe } from '../helpers/fmp4-ffmpeg';
 
@@ -97,5 +97,23 @@ describe('fmp4 retime', function () {
     assert.throws(() => retime(f.subarray(0, f.length - 3), both), Fmp4Error);
     assert.throws(() => retime(Buffer.from('not a fragment at all'), both), Fmp4Error);
     assert.throws(() => retime(info.init.data, both), /no moof/);
+  });
+
+  it('sets the duration of a one-sample keyframe fragment (keyframes-only playback), refusing anything else', () => {
+    const key = frags.find((f) => f.keyframe && baseTimes(f.data).has(info.videoTrackId))!;
+    const long = setSampleDuration(key.data, info.videoTrackId, 3 * videoScale);
+    assert.equal(long.length, key.data.length);
+    const seen: number[] = [];
+    new FragmentReader({
+      generation: 0,
+      sliceCodec: null,
+      onInit: () => undefined,
+      onFragment: (f) => seen.push(f.durationS),
+      onError: (e) => assert.fail(e),
+    }).push(Buffer.concat([info.init.data, long]));
+    assert.deepEqual(seen, [3]);
+    assert.throws(() => setSampleDuration(key.data, audioId, 100), /no sample duration/);
+    assert.throws(() => setSampleDuration(key.data, info.videoTrackId, 0), /out of range/);
+    assert.throws(() => setSampleDuration(key.data.subarray(0, 20), info.videoTrackId, 100), Fmp4Error);
   });
 });

@@ -62,3 +62,51 @@ export function retime(fragment: Buffer, deltas: ReadonlyMap<number, number>, se
   }
   return out;
 }
+
+const TFHD_BASE_OFFSET = 0x1;
+const TFHD_DESCRIPTION = 0x2;
+const TFHD_DURATION = 0x8;
+const TRUN_DATA_OFFSET = 0x1;
+const TRUN_FIRST_FLAGS = 0x4;
+const TRUN_DURATION = 0x100;
+
+/**
+ * A copy of a one-sample fragment of track `trackId` (a keyframe, for keyframes-only playback) whose sample lasts
+ * `ticks`: the trun's per-sample duration, else the tfhd's default. Throws Fmp4Error when the track's traf holds more
+ * than one sample or its duration is only in the init's trex (it cannot be changed in place).
+ */
+export function setSampleDuration(fragment: Buffer, trackId: number, ticks: number): Buffer {
+  if (!Number.isInteger(ticks) || ticks < 1 || ticks > MAX_U32) fail(`sample duration ${ticks} out of range`);
+  const out = Buffer.from(fragment);
+  let done = false;
+  for (const moof of children(out, 0, out.length, 'fragment').filter((b) => b.type === 'moof'))
+    for (const traf of inside(out, moof, 'moof').filter((b) => b.type === 'traf')) {
+      const kids = inside(out, traf, 'moof/traf');
+      const h = new Fields(out, need(kids, 'tfhd', 'moof/traf'), 'moof/traf/tfhd');
+      const tf = h.full().flags;
+      if (h.u32() !== trackId) continue;
+      const runs = kids.filter((b) => b.type === 'trun');
+      let count = 0;
+      for (const trun of runs) {
+        const r = new Fields(out, trun, 'moof/traf/trun');
+        const { flags } = r.full();
+        const n = r.u32();
+        count += n;
+        if (flags & TRUN_DATA_OFFSET) r.skip(4);
+        if (flags & TRUN_FIRST_FLAGS) r.skip(4);
+        if (n === 1 && flags & TRUN_DURATION) {
+          out.writeUInt32BE(ticks, r.pos);
+          done = true;
+        }
+      }
+      if (count !== 1) fail(`track ${trackId}: ${count} samples where one is expected`);
+      if (!done && tf & TFHD_DURATION) {
+        if (tf & TFHD_BASE_OFFSET) h.skip(8);
+        if (tf & TFHD_DESCRIPTION) h.skip(4);
+        out.writeUInt32BE(ticks, h.pos);
+        done = true;
+      }
+    }
+  if (!done) fail(`track ${trackId}: no sample duration in the fragment to set`);
+  return out;
+}
