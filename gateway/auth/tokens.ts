@@ -46,6 +46,8 @@ export interface PlaybackClaims {
   end: number;
   /** Playback session id (audit). */
   psid: string;
+  /** Speed asked for (above 8: the server serves keyframes only). */
+  spd: number;
 }
 
 /** A download link of an export's file. */
@@ -128,16 +130,26 @@ export class TokenService {
 
   verifyPlayback(token: string): PlaybackClaims & { exp: number } {
     const p = this.verify(token, this.playbackKey, 'cloudeye-playback');
-    const { cam, prof, start, end, psid } = p as Record<string, unknown>;
+    const { cam, prof, start, end, psid, spd } = p as Record<string, unknown>;
     if (
       typeof cam !== 'string' ||
       typeof prof !== 'string' ||
       typeof psid !== 'string' ||
       !Number.isSafeInteger(start) ||
-      !Number.isSafeInteger(end)
+      !Number.isSafeInteger(end) ||
+      !Number.isSafeInteger(spd)
     )
       throw new TokenError('auth: playback token claims are malformed', 'invalid');
-    return { sub: String(p.sub), cam, prof, start: start as number, end: end as number, psid, exp: Number(p.exp) };
+    return {
+      sub: String(p.sub),
+      cam,
+      prof,
+      start: start as number,
+      end: end as number,
+      psid,
+      spd: spd as number,
+      exp: Number(p.exp),
+    };
   }
 
   signExport(c: ExportClaims, ttlS: number): string {

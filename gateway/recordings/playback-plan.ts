@@ -22,7 +22,14 @@ export interface PlanItem {
   wallEndMs: number;
   /** Footage jumped over before it (ms); for the first item, from the requested start to the first frame. */
   gapBeforeMs: number;
+  /** Wall-clock seconds per media second (1; the speed when only keyframes are served). */
+  rate: number;
+  /** Keyframes-only: the keyframe fragments served, each moved by `delta` video ticks and lasting `ticks`. */
+  keyframes?: Array<{ index: number; delta: number; ticks: number }>;
 }
+
+/** Speeds above this are served as keyframes only (each shown for its GOP's time divided by the speed). */
+export const MAX_FULL_SPEED = 8;
 
 export interface PlaybackPlan {
   items: PlanItem[];
@@ -42,7 +49,12 @@ export interface PlaybackPlan {
  * init differs from the first's (another resolution or codec) ends the plan: `nextMs` says where to resume.
  * `windowEndMs`: the session's window end (its footage may go on past the last segment given).
  */
-export function planPlayback(segments: readonly PlannedInput[], startMs: number, windowEndMs: number): PlaybackPlan {
+export function planPlayback(
+  segments: readonly PlannedInput[],
+  startMs: number,
+  windowEndMs: number,
+  speed = 1,
+): PlaybackPlan {
   const first = segments[0];
   if (!first) throw new Error('recording: nothing to plan');
   const vid = first.media.info.videoTrackId;
@@ -83,19 +95,23 @@ export function planPlayback(segments: readonly PlannedInput[], startMs: number,
     for (const [track, t] of seg.media.info.tracks)
       deltas.set(track, track === vid ? cursorTicks - v0.bases.get(vid)! : Math.round(shiftS * t.timescale));
     const wallStartMs = wallOf(v0.startS);
-    const durationS = durTicks / vScale;
+    const realS = durTicks / vScale;
+    const keyframes = speed > MAX_FULL_SPEED ? keyframesOnly(served, from, vid, vScale, speed, cursorTicks) : undefined;
+    const shownTicks = keyframes ? keyframes.reduce((n, k) => n + k.ticks, 0) : durTicks;
     items.push({
       segmentId: seg.id,
       from,
       deltas,
       mediaStartS: cursorTicks / vScale,
-      durationS,
+      durationS: shownTicks / vScale,
       wallStartMs,
-      wallEndMs: wallStartMs + Math.round(durationS * 1000),
+      wallEndMs: wallStartMs + Math.round(realS * 1000),
       gapBeforeMs: Math.max(0, wallStartMs - prevEnd),
+      rate: keyframes ? realS / (shownTicks / vScale) : 1,
+      ...(keyframes ? { keyframes } : {}),
     });
-    prevEnd = wallStartMs + Math.round(durationS * 1000);
-    cursorTicks += durTicks;
+    prevEnd = wallStartMs + Math.round(realS * 1000);
+    cursorTicks += shownTicks;
   }
   if (endedBy === 'footage' && prevEnd < windowEndMs) nextMs = null;
   else if (endedBy === 'footage') {
@@ -103,4 +119,29 @@ export function planPlayback(segments: readonly PlannedInput[], startMs: number,
     nextMs = prevEnd;
   }
   return { items, init: first.media.init, mime: first.media.info.init.mime, nextMs, endedBy };
+}
+
+/**
+ * The keyframe fragments of a segment's served part, each laid at the cursor and shown for the time until the next
+ * keyframe (or the segment's end) divided by `speed`.
+ */
+function keyframesOnly(
+  served: SegmentMedia['fragments'],
+  from: number,
+  vid: number,
+  vScale: number,
+  speed: number,
+  cursorTicks: number,
+): Array<{ index: number; delta: number; ticks: number }> {
+  const video = served.filter((f) => f.video);
+  const endS = video.at(-1)!.startS + video.at(-1)!.durationS;
+  const keys = served.map((f, i) => ({ f, index: from + i })).filter(({ f }) => f.video && f.keyframe);
+  let at = cursorTicks;
+  return keys.map(({ f, index }, k) => {
+    const nextS = keys[k + 1]?.f.startS ?? endS;
+    const ticks = Math.max(1, Math.round(((nextS - f.startS) * vScale) / speed));
+    const out = { index, delta: at - f.bases.get(vid)!, ticks };
+    at += ticks;
+    return out;
+  });
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveSegmentPath } from '../../transcoder/record/segment-names';
 import { readSegmentMedia } from '../../transcoder/record/segment-media';
-import { retime } from '../../transcoder/fmp4/retime';
+import { retime, setSampleDuration } from '../../transcoder/fmp4/retime';
 import type { Principal } from '../auth/policy';
 import type { TokenService } from '../auth/tokens';
 import { NotFoundError, ValidationError } from '../errors';
@@ -38,7 +38,8 @@ export interface PlaybackOptions {
   volumes: readonly string[];
 }
 
-export const SPEEDS = [1, 2, 4, 8] as const;
+/** 1–8: applied by the player (playbackRate); 16 and 32: the server serves keyframes only. */
+export const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
 
 export interface PlaybackRequest {
   start: string;
@@ -53,7 +54,16 @@ export interface PlaybackMap {
   profile: string;
   start: string;
   mime: string;
-  segments: Array<{ id: string; mediaStartS: number; durationS: number; wallStart: string; wallEnd: string }>;
+  segments: Array<{
+    id: string;
+    mediaStartS: number;
+    durationS: number;
+    wallStart: string;
+    wallEnd: string;
+    /** Wall-clock seconds per media second: 1, or the speed when keyframes only are served. */
+    rate: number;
+  }>;
+  keyframesOnly: boolean;
   gaps: Array<{ from: string; to: string; atMediaS: number; seconds: number }>;
   end: string;
   next: string | null;
@@ -119,7 +129,7 @@ export class PlaybackService {
       );
     const psid = randomUUID();
     const token = this.tokens.signPlayback(
-      { sub: principalKey(p), cam: id, prof: req.profile, start: startMs, end: endMs, psid },
+      { sub: principalKey(p), cam: id, prof: req.profile, start: startMs, end: endMs, psid, spd: req.speed },
       this.o.tokenTtlS,
     );
     await this.audit.append({
@@ -193,7 +203,7 @@ export class PlaybackService {
       files.push(file);
     }
     if (!inputs.length) throw new NotFoundError(`playback: the footage of this session is no longer there`);
-    return { plan: planPlayback(inputs, start, end), files };
+    return { plan: planPlayback(inputs, start, end, g.claims.spd), files };
   }
 
   async map(g: PlaybackGrant): Promise<PlaybackMap> {
@@ -219,7 +229,9 @@ export class PlaybackService {
         durationS: it.durationS,
         wallStart: iso(it.wallStartMs),
         wallEnd: iso(it.wallEndMs),
+        rate: it.rate,
       })),
+      keyframesOnly: plan.items.some((it) => it.keyframes),
       gaps,
       end: iso(plan.items.at(-1)!.wallEndMs),
       next: plan.nextMs === null ? null : iso(plan.nextMs),
@@ -239,7 +251,15 @@ export class PlaybackService {
       await stillAllowed();
       const media = await readSegmentMedia(files[i]!).catch(() => null);
       if (!media) return;
-      for (const f of media.fragments.slice(item.from)) yield retime(f.data, item.deltas, seq++);
+      if (item.keyframes) {
+        const vid = media.info.videoTrackId;
+        for (const k of item.keyframes)
+          yield setSampleDuration(
+            retime(media.fragments[k.index]!.data, new Map([[vid, k.delta]]), seq++),
+            vid,
+            k.ticks,
+          );
+      } else for (const f of media.fragments.slice(item.from)) yield retime(f.data, item.deltas, seq++);
     }
   }
 }

@@ -157,6 +157,35 @@ describe('playback API: spans, a continuous stream across a gap, HLS VOD', funct
     assert.equal(map.body.next, null);
   });
 
+  it('above 8×: keyframes only, each shown for its GOP time over the speed; the map gives the rate', async () => {
+    const start = runA[0]!.startMs + 2500;
+    const r = await t.api('POST', `/api/v1/cameras/${cam}/playback`, {
+      token: admin,
+      body: { start: iso(start), speed: 16 },
+    });
+    assert.equal(r.status, 201, r.text);
+    const res = await fetch(t.base + r.body.stream);
+    const file = path.join(dir, 'fast.mp4');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const { packets, duration } = ffprobePackets(file);
+    // 6 s of A and 6 s of B at one keyframe a second: 12 pictures of 1/16 s each
+    assert.equal(packets.length, 12);
+    assert.ok(packets.every((p) => p.key));
+    assert.ok(Math.abs(duration - 12 / 16) < 0.02, `duration ${duration}`);
+    const d = await decode(file);
+    assert.equal(d.frames, 12);
+    assert.equal(d.errors, '');
+    const map = await t.api('GET', r.body.map);
+    assert.equal(map.body.keyframesOnly, true);
+    for (const s of map.body.segments) assert.ok(Math.abs(s.rate - 16) < 0.5, `rate ${s.rate}`);
+    assert.ok(Math.abs(map.body.gaps[0].atMediaS - 6 / 16) < 0.02, `jump at ${map.body.gaps[0].atMediaS}`);
+    assert.equal(
+      (await t.api('POST', `/api/v1/cameras/${cam}/playback`, { token: admin, body: { start: iso(start), speed: 12 } }))
+        .status,
+      400,
+    );
+  });
+
   it('HLS VOD: a valid playlist (map, discontinuity at the gap, program date-times, endlist) that ffmpeg plays', async () => {
     const r = await t.api('POST', `/api/v1/cameras/${cam}/playback`, {
       token: admin,

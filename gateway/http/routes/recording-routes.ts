@@ -20,9 +20,12 @@ export const playbackRequest = z.strictObject({
   start: instant.describe('wall-clock time to play from; the stream starts at the keyframe at or before it'),
   profile: PROFILE.default('main'),
   speed: z
-    .union([z.literal(SPEEDS[0]), z.literal(SPEEDS[1]), z.literal(SPEEDS[2]), z.literal(SPEEDS[3])])
+    .union(SPEEDS.map((v) => z.literal(v)) as [z.ZodLiteral<1>, ...Array<z.ZodLiteral<(typeof SPEEDS)[number]>>])
     .default(1)
-    .describe('1, 2, 4 or 8: echoed back; the player applies it (HTMLMediaElement.playbackRate)'),
+    .describe(
+      '1, 2, 4 or 8: the player applies it (HTMLMediaElement.playbackRate); 16 or 32: stream.mp4 carries keyframes ' +
+        'only, each shown for its GOP time divided by the speed (the map gives each segment its rate)',
+    ),
   reason: z.string().min(1).max(400).optional().describe('why the footage is watched (audited)'),
 });
 
@@ -63,7 +66,8 @@ export function registerRecordingRoutes(api: ApiRouter, playback: PlaybackServic
       'timeline) with its map (wall-clock time of every served segment on that timeline, and the gaps jumped), and (b) ' +
       'HLS VOD (index.m3u8: EXT-X-PROGRAM-DATE-TIME per segment, EXT-X-DISCONTINUITY at gaps). A session covers ' +
       'recording.playback.windowS of footage; the map says where the next one starts. Seek: open a new session. ' +
-      'Speed: applied by the player (playbackRate). 404 when there is no footage there.',
+      'Speed 1–8: applied by the player (playbackRate); 16 and 32: keyframes only, by the server (stream.mp4). ' +
+      '404 when there is no footage there.',
     params: idParam,
     body: playbackRequest,
     response: z.object({
