@@ -93,9 +93,29 @@ describe('playback API: access and bad input', function () {
     const s = await open('top');
     assert.equal(s.status, 201, s.text);
     assert.equal((await t.api('GET', s.body.map)).status, 200);
+    // a stream being read when the share goes: it ends at the next segment, with the access refusal
+    const token = (s.body.stream as string).split('/')[2]!;
+    const { playback } = t.gw.services.playback;
+    const chunks = playback.stream(await playback.access.authorize(token), async () => {
+      await playback.access.authorize(token);
+    });
+    let got = 0;
+    for (let i = 0; i < 2; i++) got += (await chunks.next()).done ? 0 : 1;
     assert.equal((await t.api('DELETE', `/api/v1/shares/${both.id}`, { token: admin })).status, 200);
     assert.equal((await t.api('GET', s.body.map)).status, 403);
     assert.equal((await t.api('GET', s.body.hls)).status, 403);
+    await assert.rejects(
+      (async () => {
+        for (;;) {
+          if ((await chunks.next()).done) return;
+          got++;
+        }
+      })(),
+      /access to this camera was withdrawn/,
+    );
+    // init + the first segment's 50 fragments at most: nothing of the second segment
+    assert.ok(got <= 51, `${got} chunks after the revocation`);
+
     assert.equal((await fetch(t.base + s.body.stream)).status, 403);
     // the live share still shows the camera, and still grants no footage
     assert.equal(await spans('top'), 403);
