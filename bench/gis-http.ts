@@ -117,6 +117,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<LoadResult> {
       cameraIds: [],
       polygon: null,
       note: 'bench',
+      grants: 'live',
       expiresAt: null,
       createdBy: null,
     });

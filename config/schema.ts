@@ -113,6 +113,26 @@ export const configSchema = z.strictObject({
       preRollS: z.number().int().min(0).max(300),
       postRollS: z.number().int().min(0).max(3600),
     }),
+    playback: z.strictObject({
+      windowS: z.number().int().min(30).max(86_400),
+      tokenTtlS: z.number().int().min(60).max(86_400),
+      maxSpanDays: z.number().int().min(1).max(400),
+    }),
+    export: z.strictObject({
+      keepDays: z.number().int().min(1).max(3650),
+      maxRangeS: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 86_400),
+      maxCameras: z.number().int().min(1).max(256),
+      concurrency: z.number().int().min(1).max(16),
+      linkTtlS: z
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 86_400),
+    }),
   }),
   gis: z.strictObject({
     defaultRangeM: positive,

@@ -1,7 +1,7 @@
 // The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
 import { z } from 'zod';
 import { holesFault, ringFault } from '../gis/ring-validity';
-import { ROLES } from './auth/policy';
+import { ROLES, SHARE_GRANTS } from './auth/policy';
 
 /** The roles of the access policy (auth/policy.ts owns the list). */
 export const ROLE = z.enum(ROLES);
@@ -287,7 +287,8 @@ export const apiKey = z.object({
 export const apiKeyCreate = z.strictObject({
   name: z.string().min(1).max(120),
   departmentId: id.optional(),
-  scopes: z.array(z.enum(['view', 'spatial', 'events'])).default(['view', 'spatial', 'events']),
+  // 'playback' (recorded footage) is never a default: a key is given it explicitly
+  scopes: z.array(z.enum(['view', 'spatial', 'events', 'playback'])).default(['view', 'spatial', 'events']),
 });
 
 export const share = z.object({
@@ -298,6 +299,9 @@ export const share = z.object({
   tags: z.array(z.string()),
   cameraIds: z.array(z.string()),
   polygon: polygonGeometry.nullable(),
+  grants: z
+    .enum(SHARE_GRANTS)
+    .describe("'live': live viewing only; 'live+playback': also recorded footage (playback, export)"),
   note: z.string(),
   expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
@@ -311,6 +315,7 @@ export const shareCreate = z
     tags: z.array(tag).max(50).default([]),
     cameraIds: z.array(z.string().regex(/^\d+$/)).max(10000).default([]),
     polygon: polygonGeometry.nullable().default(null),
+    grants: z.enum(SHARE_GRANTS).default('live'),
     note: text(400).default(''),
     expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
   })

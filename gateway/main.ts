@@ -31,6 +31,7 @@ import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
 import { buildRecordings } from './wiring/recordings';
+import { buildPlayback, type PlaybackParts } from './wiring/playback';
 import { buildEvents, type EventParts } from './wiring/events';
 
 export const VERSION = '0.1.0';
@@ -64,6 +65,7 @@ export interface Gateway {
     live: LiveViewers;
     supervisor: Supervisor;
     recordings: RecordingService;
+    playback: PlaybackParts;
     events: EventParts;
   };
   repos: Repositories;
@@ -106,6 +108,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const supervisor = await buildTranscoder(config, closers);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
+    const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
     const devices = buildDevices(
       config,
       repos,
@@ -134,6 +137,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         streams: streamParts,
         devices,
         events,
+        playback,
       },
       closers,
       log,
@@ -165,6 +169,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         live: streamParts.live,
         supervisor,
         recordings,
+        playback,
         events,
       },
       repos,

@@ -146,6 +146,7 @@ export async function seedDemo(
     cameraIds: [],
     polygon: null,
     note: '交通监控全部共享给公安',
+    grants: 'live',
     expiresAt: null,
     createdBy: null,
   });
@@ -157,6 +158,7 @@ export async function seedDemo(
     cameraIds: [],
     polygon: null,
     note: '校园周边',
+    grants: 'live',
     expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(),
     createdBy: null,
   });
@@ -169,6 +171,7 @@ export async function seedDemo(
       cameraIds: [],
       polygon: station.geometry,
       note: '常德站区域',
+      grants: 'live',
       expiresAt: null,
       createdBy: null,
     });

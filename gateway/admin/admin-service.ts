@@ -259,6 +259,7 @@ export class AdminService {
       tags: s.tags,
       cameraIds: s.cameraIds,
       polygon: s.polygon,
+      grants: s.grants,
       note: s.note,
       expiresAt: s.expiresAt,
       createdBy: p.kind === 'user' ? p.id : null,
@@ -269,7 +270,7 @@ export class AdminService {
       action: 'share.create',
       targetType: 'share',
       targetId: share.id,
-      detail: { to: share.toDepartmentId, kind: share.kind, expiresAt: share.expiresAt },
+      detail: { to: share.toDepartmentId, kind: share.kind, grants: share.grants, expiresAt: share.expiresAt },
     });
     return share;
   }

@@ -6,6 +6,7 @@ import {
   isCityAdmin,
   permits,
   shareActive,
+  shareGrantsAction,
   sharesGrant,
   type CameraAction,
   type GlobalAction,
@@ -52,7 +53,7 @@ export function principalRooms(
   const rooms = new Set([`${prefix}d:${p.departmentId}`]);
   if (!sharesGrant(action)) return [...rooms];
   for (const s of shares) {
-    if (s.toDepartmentId !== p.departmentId || !shareActive(s, now)) continue;
+    if (s.toDepartmentId !== p.departmentId || !shareActive(s, now) || !shareGrantsAction(s, action)) continue;
     const from = s.fromDepartmentId;
     if (s.kind === 'all') rooms.add(`${prefix}d:${from}`);
     else if (s.kind === 'tags') for (const t of s.tags) rooms.add(`${prefix}t:${from}:${t}`);
@@ -83,6 +84,7 @@ export function cameraRooms(
         s.fromDepartmentId === d &&
         s.polygon &&
         shareActive(s, now) &&
+        shareGrantsAction(s, action) &&
         inArea(s.polygon, cam.lng, cam.lat)
       )
         grants.push(`s:${s.id}`);

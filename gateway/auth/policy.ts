@@ -6,7 +6,20 @@ export const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'] as
 export type Role = (typeof ROLES)[number];
 
 /** Actions on one camera: answered per camera by `can` (ownership, shares, area scope). */
-export const CAMERA_ACTIONS = ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'] as const;
+export const CAMERA_ACTIONS = [
+  'view',
+  'snapshot',
+  'ptz',
+  'edit',
+  'delete',
+  'share',
+  'resync',
+  'post-event',
+  /** Recorded footage: spans and playback sessions. */
+  'playback',
+  /** Clip export of recorded footage (always with a reason). */
+  'export',
+] as const;
 export type CameraAction = (typeof CAMERA_ACTIONS)[number];
 
 /** Actions not tied to one camera: answered by `canDo`, some then narrowed to departments by `departmentScope`. */
@@ -56,7 +69,13 @@ export interface ShareGrant {
   polygon: Polygon | MultiPolygon | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** What the share grants on the cameras it covers: live viewing only, or live and recorded footage. */
+  grants: ShareGrants;
 }
+
+/** What a share grants: 'live' (view, snapshot, events) or 'live+playback' (also playback and export). */
+export const SHARE_GRANTS = ['live', 'live+playback'] as const;
+export type ShareGrants = (typeof SHARE_GRANTS)[number];
 
 export interface Principal {
   kind: 'user' | 'apikey';
@@ -80,19 +99,28 @@ export interface PolicyCamera {
 }
 
 const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
-  admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'],
-  operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event'],
+  admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'playback', 'export'],
+  operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event', 'playback', 'export'],
+  // live only by default: recorded footage is a right of its own
   viewer: ['view', 'snapshot'],
   auditor: [],
-  integrator: ['view', 'snapshot', 'post-event'],
+  integrator: ['view', 'snapshot', 'post-event', 'playback'],
 };
 
 /** Actions a role may take only on its own department's cameras (never through a share). */
 const OWNER_ONLY: ReadonlySet<CameraAction> = new Set(['edit', 'delete', 'share', 'resync']);
 
+/** Actions on recorded footage: a share grants them only when it says 'live+playback'. */
+const FOOTAGE: ReadonlySet<CameraAction> = new Set(['playback', 'export']);
+
 /** Whether a share can grant `action` on the cameras it covers (false: only the owning department may take it). */
 export function sharesGrant(action: CameraAction): boolean {
   return !OWNER_ONLY.has(action);
+}
+
+/** Whether share `s` (active or not) grants `action` on the cameras it covers: footage actions need 'live+playback'. */
+export function shareGrantsAction(s: ShareGrant, action: CameraAction): boolean {
+  return sharesGrant(action) && (!FOOTAGE.has(action) || s.grants === 'live+playback');
 }
 
 const EVERYONE: readonly GlobalAction[] = ['camera-list', 'department-read', 'grid-read', 'session'];
@@ -127,6 +155,7 @@ const CITY_ONLY: ReadonlySet<GlobalAction> = new Set(['department-manage', 'grid
 const SCOPE_OF: Partial<Record<Action, string>> = {
   view: 'view',
   snapshot: 'view',
+  playback: 'playback',
   'post-event': 'events',
   'event-read': 'events',
   'spatial-query': 'spatial',
@@ -302,8 +331,30 @@ export function can(
       s.toDepartmentId === p.departmentId &&
       s.fromDepartmentId === cam.departmentId &&
       shareActive(s, now) &&
+      shareGrantsAction(s, action) &&
       shareCovers(s, cam),
   );
+}
+
+/**
+ * Whether p may read a clip export (its status, files and links): the principal that made it, or an admin, city-wide
+ * or of the department the exporter acted for.
+ */
+export function canReadExport(
+  p: Principal,
+  e: { actorType: Principal['kind']; actorId: string; departmentId: number | null },
+): boolean {
+  if (e.actorType === p.kind && e.actorId === String(p.id)) return true;
+  return p.role === 'admin' && (isCityAdmin(p) || (p.departmentId !== null && p.departmentId === e.departmentId));
+}
+
+/**
+ * Footage of a camera that no longer exists (deleted; its segments stay until retention): only an admin,
+ * city-wide or of the department it was recorded for, and without an area scope (its position is gone).
+ */
+export function canGoneFootage(p: Principal, action: 'playback' | 'export', departmentId: number | null): boolean {
+  if (p.role !== 'admin' || p.area || !CAMERA_RIGHTS.admin.includes(action)) return false;
+  return isCityAdmin(p) || (departmentId !== null && p.departmentId === departmentId);
 }
 
 /**

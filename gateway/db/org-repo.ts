@@ -45,6 +45,7 @@ export const shareFromRow = (r: Row): Share => ({
   tags: (r.tags as string[]) ?? [],
   cameraIds: ((r.camera_ids as Array<string | number>) ?? []).map(String),
   polygon: (r.polygon as Share['polygon']) ?? null,
+  grants: r.grants === 'live+playback' ? 'live+playback' : 'live',
   note: String(r.note ?? ''),
   expiresAt: iso(r.expires_at),
   revokedAt: iso(r.revoked_at),
@@ -59,6 +60,7 @@ export const grantFromShare = (s: Share): ShareGrant => ({
   tags: s.tags,
   cameraIds: s.cameraIds,
   polygon: s.polygon,
+  grants: s.grants,
   expiresAt: s.expiresAt ? new Date(s.expiresAt) : null,
   revokedAt: s.revokedAt ? new Date(s.revokedAt) : null,
 });
@@ -179,6 +181,7 @@ export class OrgRepo {
         tags: s.tags,
         camera_ids: s.cameraIds,
         polygon: s.polygon ? JSON.stringify(s.polygon) : null,
+        grants: s.grants,
         note: s.note,
         expires_at: s.expiresAt,
         created_by: s.createdBy,

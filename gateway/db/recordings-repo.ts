@@ -114,6 +114,34 @@ export class RecordingsRepo {
     return querySpans(this.knex, cameraId, profile, fromMs, toMs, maxGapMs);
   }
 
+  /** The department a camera's newest indexed segment was recorded for; undefined when the index has none. */
+  async recordedDepartment(cameraId: string): Promise<number | null | undefined> {
+    if (!/^\d{1,18}$/.test(cameraId)) return undefined;
+    const r = (await this.knex('recording_segments')
+      .where('camera_id', cameraId)
+      .orderBy('start_at', 'desc')
+      .first('department_id')) as Row | undefined;
+    return r ? (r.department_id == null ? null : Number(r.department_id)) : undefined;
+  }
+
+  /** Start and end of a camera's present event segments overlapping [fromMs, toMs), oldest first, at most `limit`. */
+  async eventTimes(
+    cameraId: string,
+    profile: 'main' | 'sub',
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): Promise<Array<{ startMs: number; endMs: number }>> {
+    const rows = (await this.knex('recording_segments')
+      .select('start_at', 'end_at')
+      .where({ camera_id: cameraId, profile, kind: 'event', missing: false })
+      .where('start_at', '<', new Date(toMs))
+      .where('end_at', '>', new Date(fromMs))
+      .orderBy('start_at')
+      .limit(limit)) as Row[];
+    return rows.map((r) => ({ startMs: ms(r.start_at), endMs: ms(r.end_at) }));
+  }
+
   /** Indexed bytes of a volume (present segments). */
   async volumeBytes(volume: string): Promise<number> {
     const r = (await this.knex('recording_segments').where({ volume, missing: false }).sum({ b: 'bytes' }).first()) as

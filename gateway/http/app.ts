@@ -78,7 +78,7 @@ export function createApp(opts: AppOptions): Express {
     // revalidated on every load (ETag/Last-Modified): bundle names carry no hash, and an upgraded
     // gateway must not meet an hour-old app.js in the browser
     app.use(express.static(opts.webDir, { index: 'index.html', maxAge: 0 }));
-    app.get(/^\/(?!api\/|hls\/|live\/).*/, (_req, res) =>
+    app.get(/^\/(?!api\/|hls\/|live\/|playback\/|exports\/).*/, (_req, res) =>
       res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: opts.webDir! }),
     );
   }

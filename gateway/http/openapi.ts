@@ -5,8 +5,10 @@ import type { ApiRouter } from './api-router';
 
 export function buildOpenApi(router: ApiRouter, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  // everything lives under /api/v1 except video delivery (HLS, live WebSocket, replay), whose URLs the API hands out
-  const outside = (p: string): boolean => p.startsWith('/hls/') || p.startsWith('/live/');
+  // everything lives under /api/v1 except video delivery (HLS, live WebSocket, replay, playback) and export
+  // downloads, whose signed URLs the API hands out
+  const outside = (p: string): boolean =>
+    p.startsWith('/hls/') || p.startsWith('/live/') || p.startsWith('/playback/') || p.startsWith('/exports/{token}/');
   for (const op of router.operations)
     (paths[outside(op.path) ? op.path : `/api/v1${op.path}`] ??= {})[op.method] = op.spec;
   return {

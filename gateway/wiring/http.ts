@@ -29,6 +29,11 @@ import { registerEventWebhookRoutes, WEBHOOK_PATH, webhookBodyParser } from '../
 import { registerGisRoutes } from '../http/routes/gis-routes';
 import { registerMapRoutes } from '../http/routes/map-routes';
 import { registerMetaRoutes } from '../http/routes/meta-routes';
+import { registerRecordingRoutes } from '../http/routes/recording-routes';
+import { documentPlayback, playbackRouter } from '../http/playback-routes';
+import { registerExportRoutes } from '../http/routes/export-routes';
+import { documentExportDownload, exportDownloadRouter } from '../http/export-download';
+import type { PlaybackParts } from './playback';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
 import type { EventParts } from './events';
@@ -51,6 +56,7 @@ export interface HttpDeps {
   streams: StreamParts;
   devices: DeviceService;
   events: EventParts;
+  playback: PlaybackParts;
 }
 
 export interface HttpParts {
@@ -88,6 +94,10 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills);
   documentHls(api);
   documentLive(api);
+  registerRecordingRoutes(api, d.playback.playback);
+  documentPlayback(api);
+  registerExportRoutes(api, d.playback.exports);
+  documentExportDownload(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
@@ -119,6 +129,8 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     mounts: [
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
+      { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
+      { path: '/exports', router: exportDownloadRouter(d.playback.exports) },
       { path: `/api/v1${WEBHOOK_PATH}`, router: webhookBodyParser(config.events.webhook.maxBodyBytes) },
     ],
     bodyLimitBytes: config.server.bodyLimitBytes,

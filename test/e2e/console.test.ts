@@ -334,6 +334,7 @@ describe('console (e2e)', function () {
     await p.fill('.shares-page input[name=tags]', 'street');
     await p.fill('.shares-page input[name=expiresAt]', '2031-05-06T09:30');
     await p.fill('.shares-page input[name=note]', '春运保障');
+    await p.selectOption('.shares-page select[name=grants]', 'live+playback');
     await p.click('.shares-page form button[type=submit]');
     const listed = async (): Promise<
       Array<{
@@ -342,6 +343,7 @@ describe('console (e2e)', function () {
         kind: string;
         tags: string[];
         note: string;
+        grants: string;
         expiresAt: string | null;
         revokedAt: string | null;
       }>
@@ -360,6 +362,7 @@ describe('console (e2e)', function () {
     assert.equal(created.kind, 'tags');
     assert.deepEqual(created.tags, ['street']);
     assert.equal(created.note, '春运保障');
+    assert.equal(created.grants, 'live+playback', 'the share grants recordings too');
     assert.ok(created.expiresAt, 'it has an expiry');
     assert.equal(new Date(created.expiresAt).toISOString(), '2031-05-06T01:30:00.000Z', '09:30 in UTC+8');
     assert.equal(created.revokedAt, null);

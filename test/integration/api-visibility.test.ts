@@ -68,6 +68,7 @@ describe('API: list visibility property', function () {
             : r() < 0.3
               ? new Date(Date.now() + 3600_000).toISOString()
               : null,
+        grants: 'live',
         createdBy: null,
       });
       if (r() < 0.15) await t.gw.repos.org.revokeShare(i + 1);

@@ -31,6 +31,7 @@ const share = (over: Partial<ShareGrant>): ShareGrant => ({
   polygon: null,
   expiresAt: null,
   revokedAt: null,
+  grants: 'live',
   ...over,
 });
 

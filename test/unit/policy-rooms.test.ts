@@ -72,6 +72,7 @@ function randomCity(r: () => number): City {
         new Date(NOW.getTime() + HOUR * (1 + Math.floor(r() * 3))),
       ]),
       revokedAt: r() < 0.15 ? new Date(NOW.getTime() - HOUR) : null,
+      grants: pick(r, ['live', 'live+playback'] as const),
     };
   });
   const principals: Principal[] = [];
@@ -85,7 +86,7 @@ function randomCity(r: () => number): City {
           role,
           departmentId,
           area,
-          scopes: subset(['view', 'events', 'spatial']),
+          scopes: subset(['view', 'events', 'spatial', 'playback']),
         });
   const keys = new Map<number, string>();
   const areas = new Map<string, Area>();
@@ -177,6 +178,7 @@ describe('policy rooms: a socket receives exactly what `can` allows', () => {
     tags: ['school'],
     cameraIds: [],
     polygon: null,
+    grants: 'live',
     expiresAt: null,
     revokedAt: null,
   };

@@ -38,6 +38,7 @@ const share = (over: Partial<ShareGrant>): ShareGrant => ({
   polygon: null,
   expiresAt: null,
   revokedAt: null,
+  grants: 'live',
   ...over,
 });
 

@@ -6,6 +6,8 @@ import {
   actingDepartment,
   can,
   canDo,
+  canGoneFootage,
+  canReadExport,
   departmentScope,
   inDepartment,
   mayBeCityWide,
@@ -51,6 +53,7 @@ const share = (over: Partial<ShareGrant>): ShareGrant => ({
   polygon: null,
   expiresAt: null,
   revokedAt: null,
+  grants: 'live',
   ...over,
 });
 const principal = (role: Role, departmentId: number | null, area: Polygon | null = null): Principal => ({
@@ -64,15 +67,29 @@ const principal = (role: Role, departmentId: number | null, area: Polygon | null
 });
 
 // Expected rights, written out by hand from DESIGN.md's access model (not derived from the code).
+// Recorded footage (playback, export): admin and operator; integrator playback only; viewer live only; auditor nothing.
 const RIGHTS: Record<Role, CameraAction[]> = {
-  admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'],
-  operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event'],
+  admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'playback', 'export'],
+  operator: ['view', 'snapshot', 'ptz', 'resync', 'post-event', 'playback', 'export'],
   viewer: ['view', 'snapshot'],
   auditor: [],
-  integrator: ['view', 'snapshot', 'post-event'],
+  integrator: ['view', 'snapshot', 'post-event', 'playback'],
 };
-const ACTIONS: CameraAction[] = ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event'];
+const ACTIONS: CameraAction[] = [
+  'view',
+  'snapshot',
+  'ptz',
+  'edit',
+  'delete',
+  'share',
+  'resync',
+  'post-event',
+  'playback',
+  'export',
+];
 const OWNER_ONLY = new Set<CameraAction>(['edit', 'delete', 'share', 'resync']);
+/** Granted through a share only when the share says 'live+playback'. */
+const FOOTAGE = new Set<CameraAction>(['playback', 'export']);
 
 // [name, principal department, shares, does a share cover the camera?]
 const SITUATIONS: Array<[string, number, ShareGrant[], boolean]> = [
@@ -103,15 +120,53 @@ const SITUATIONS: Array<[string, number, ShareGrant[], boolean]> = [
     true,
   ],
 ];
+const PLAYBACK = { grants: 'live+playback' as const };
+// [name, principal department, shares, covered for live, covered for footage]
+const FOOTAGE_SITUATIONS: Array<[string, number, ShareGrant[], boolean, boolean]> = [
+  ...SITUATIONS.map(([n, d, s, c]): [string, number, ShareGrant[], boolean, boolean] => [n, d, s, c, d === POLICE]),
+  ['share all with playback', TRAFFIC, [share(PLAYBACK)], true, true],
+  ['tag share with playback', TRAFFIC, [share({ ...PLAYBACK, kind: 'tags', tags: ['school'] })], true, true],
+  [
+    'tag share with playback not matching',
+    TRAFFIC,
+    [share({ ...PLAYBACK, kind: 'tags', tags: ['bridge'] })],
+    false,
+    false,
+  ],
+  ['revoked share with playback', TRAFFIC, [share({ ...PLAYBACK, revokedAt: NOW })], false, false],
+  [
+    'expired share with playback',
+    TRAFFIC,
+    [share({ ...PLAYBACK, expiresAt: new Date('2026-11-01T00:00:00Z') })],
+    false,
+    false,
+  ],
+  [
+    'live share all plus a playback share of a tag',
+    TRAFFIC,
+    [share({}), share({ ...PLAYBACK, id: 2, kind: 'tags', tags: ['road'] })],
+    true,
+    true,
+  ],
+  [
+    'live share all plus a playback share of another camera',
+    TRAFFIC,
+    [share({}), share({ ...PLAYBACK, id: 2, kind: 'cameras', cameraIds: ['8'] })],
+    true,
+    false,
+  ],
+  ['playback share to a third department', URBAN, [share(PLAYBACK)], false, false],
+];
 
 describe('access policy matrix', () => {
   for (const role of Object.keys(RIGHTS) as Role[]) {
-    for (const [situation, dept, shares, covered] of SITUATIONS) {
+    for (const [situation, dept, shares, covered, footage] of FOOTAGE_SITUATIONS) {
       const own = dept === POLICE;
       it(`${role} · ${situation}`, () => {
         const p = principal(role, dept);
         const got = ACTIONS.filter((a) => can(p, a, cam, shares, NOW));
-        const want = ACTIONS.filter((a) => RIGHTS[role].includes(a) && (own || (covered && !OWNER_ONLY.has(a))));
+        const reach = (a: CameraAction): boolean => (FOOTAGE.has(a) ? footage : covered && !OWNER_ONLY.has(a));
+        const want = ACTIONS.filter((a) => RIGHTS[role].includes(a) && (own || reach(a)));
         assert.deepEqual(got, want);
         assert.equal(visibilityPredicate(p, shares, NOW)(cam), want.includes('view'));
         // the department pre-filter of the spatial index never hides a visible camera
@@ -251,6 +306,8 @@ describe('access policy matrix', () => {
       'share',
       'resync',
       'post-event',
+      'playback',
+      'export',
       'camera-register',
       'discover',
       'audit-read',
@@ -271,13 +328,15 @@ describe('access policy matrix', () => {
       'ptz',
       'resync',
       'post-event',
+      'playback',
+      'export',
       'discover',
       'spatial-query',
       'event-read',
     ],
     viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
     auditor: [...EVERYONE, 'audit-read', 'share-read'],
-    integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'spatial-query', 'event-read'],
+    integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'playback', 'spatial-query', 'event-read'],
   };
   /** Only a city-wide admin: the department admin of GATE lacks them. */
   const CITY_ADMIN_ONLY: Action[] = ['department-manage', 'grid-manage'];
@@ -338,6 +397,36 @@ describe('access policy matrix', () => {
       allowed(['spatial']).filter((a) => !EVERYONE.includes(a)),
       ['spatial-query'],
     );
+    // recorded footage needs a scope of its own: a view key plays nothing back, and an integrator never exports
+    assert.deepEqual(
+      allowed(['playback']).filter((a) => !EVERYONE.includes(a)),
+      ['playback'],
+    );
+    assert.equal(can(key(['view']), 'playback', cam, [], NOW), false);
+    assert.equal(can(key(['view', 'playback']), 'playback', cam, [], NOW), true);
+    assert.equal(can(key(['view', 'playback']), 'export', cam, [], NOW), false);
+  });
+
+  it('an export is read by whoever made it, and by admins (city-wide, or of its department)', () => {
+    const e = { actorType: 'user' as const, actorId: '1', departmentId: POLICE };
+    assert.equal(canReadExport(principal('operator', POLICE), e), true);
+    assert.equal(canReadExport({ ...principal('operator', POLICE), id: 2 }, e), false);
+    assert.equal(canReadExport({ ...principal('operator', POLICE), kind: 'apikey' }, e), false);
+    assert.equal(canReadExport({ ...principal('admin', POLICE), id: 2 }, e), true);
+    assert.equal(canReadExport({ ...principal('admin', TRAFFIC), id: 2 }, e), false);
+    assert.equal(canReadExport({ ...principal('admin', null), id: 2 }, e), true);
+    assert.equal(canReadExport({ ...principal('auditor', null), id: 2 }, e), false);
+  });
+
+  it("a deleted camera's footage: admins only (city-wide, or of the department it was recorded for), no area scope", () => {
+    assert.equal(canGoneFootage(principal('admin', null), 'playback', POLICE), true);
+    assert.equal(canGoneFootage(principal('admin', null), 'export', null), true);
+    assert.equal(canGoneFootage(principal('admin', POLICE), 'playback', POLICE), true);
+    assert.equal(canGoneFootage(principal('admin', TRAFFIC), 'playback', POLICE), false);
+    assert.equal(canGoneFootage(principal('admin', POLICE), 'export', null), false);
+    assert.equal(canGoneFootage(principal('admin', null, square(0, 0, 1, 1)), 'playback', POLICE), false);
+    for (const role of ['operator', 'viewer', 'auditor', 'integrator'] as const)
+      assert.equal(canGoneFootage(principal(role, POLICE), 'playback', POLICE), false, role);
   });
 
   // [who, action, departmentScope]: whose records each department-scoped action reaches

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import * as m001 from './001-schema';
 import * as m002 from './002-recordings';
 import * as m003 from './003-events';
+import * as m004 from './004-share-grants';
+import * as m005 from './005-exports';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +15,8 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['001-schema', m001],
   ['002-recordings', m002],
   ['003-events', m003],
+  ['004-share-grants', m004],
+  ['005-exports', m005],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

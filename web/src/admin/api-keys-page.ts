@@ -38,8 +38,9 @@ export function apiKeysPage(): HTMLElement {
     );
   };
   const name = h('input', { name: 'name', required: true });
-  const scopes = ['view', 'spatial', 'events'].map((s) =>
-    h('input', { type: 'checkbox', name: 'scope', value: s, checked: true }),
+  // recorded footage is never granted by default
+  const scopes = ['view', 'spatial', 'events', 'playback'].map((s) =>
+    h('input', { type: 'checkbox', name: 'scope', value: s, checked: s !== 'playback' }),
   );
   const form = h(
     'form',

@@ -30,6 +30,7 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
                     ? t('share.kind.polygon')
                     : '',
           ],
+          ['share.grants', (s) => t(`share.grants.${s.grants}` as 'share.grants.live')],
           ['share.expires', (s) => (s.expiresAt ? when(s.expiresAt) : t('share.never'))],
           ['share.note', (s) => s.note],
           [
@@ -75,6 +76,11 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
       else toast(t('share.noDrawn'), 'error');
     },
   });
+  const grants = select(
+    'grants',
+    (['live', 'live+playback'] as const).map((g) => [g, t(`share.grants.${g}` as 'share.grants.live')]),
+    'live',
+  );
   const expires = h('input', { name: 'expiresAt', type: 'datetime-local' });
   const note = h('input', { name: 'note' });
   const split = (s: string): string[] =>
@@ -103,6 +109,7 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
           tags: kind.value === 'tags' ? split(tags.value) : [],
           cameraIds: kind.value === 'cameras' ? split(ids.value) : [],
           polygon: poly,
+          grants: grants.value,
           note: note.value,
           expiresAt: expires.value ? new Date(expires.value).toISOString() : null,
         };
@@ -118,6 +125,7 @@ export function sharesPage(ctx: AppContext, lastPolygon: () => Array<[number, nu
     field('share.tags', tags),
     field('share.cameraIds', ids),
     h('div', { class: 'field' }, field('share.polygon', polygon), useDrawn),
+    field('share.grants', grants),
     field('share.expires', expires),
     field('share.note', note),
     h('button', { class: 'btn primary', type: 'submit', i18n: 'share.create' }),

@@ -217,6 +217,7 @@ export const MESSAGES = {
   'scope.view': ['查看', 'view'],
   'scope.spatial': ['空间查询', 'spatial queries'],
   'scope.events': ['事件', 'events'],
+  'scope.playback': ['录像回放', 'playback of recordings'],
 
   'share.from': ['共享方', 'From'],
   'share.to': ['接收部门', 'To'],
@@ -235,6 +236,9 @@ export const MESSAGES = {
   'share.useDrawn': ['使用地图上最近绘制的多边形', 'Use the polygon last drawn on the map'],
   'share.noDrawn': ['请先在地图“圈选”中绘制多边形', 'Draw a polygon on the map (Select tab) first'],
   'share.badPolygon': ['区域不是有效的 GeoJSON', 'The area is not valid GeoJSON'],
+  'share.grants': ['授权内容', 'Grants'],
+  'share.grants.live': ['仅实时视频', 'Live only'],
+  'share.grants.live+playback': ['实时视频与录像回放', 'Live and recordings'],
   'share.expires': ['有效期至', 'Expires'],
   'share.never': ['长期', 'Never'],
   'share.note': ['备注', 'Note'],

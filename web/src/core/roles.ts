@@ -39,6 +39,8 @@ export const ROLES_FOR = {
   share: null,
   resync: null,
   'post-event': null,
+  playback: ['admin', 'operator', 'integrator'],
+  export: ['admin', 'operator'],
   'camera-register': ['admin'],
   'camera-list': null,
   discover: ['admin', 'operator'],

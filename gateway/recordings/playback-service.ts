@@ -1,0 +1,265 @@
+// Playback of footage: spans of a camera, playback sessions (signed, audited), the re-timed fMP4 stream and its wall-clock map.
+import { randomUUID } from 'node:crypto';
+import { resolveSegmentPath } from '../../transcoder/record/segment-names';
+import { readSegmentMedia } from '../../transcoder/record/segment-media';
+import { retime, setSampleDuration } from '../../transcoder/fmp4/retime';
+import type { Principal } from '../auth/policy';
+import type { TokenService } from '../auth/tokens';
+import { NotFoundError, ValidationError } from '../errors';
+import type { RecordingsRepo, SegmentRecord } from '../db/recordings-repo';
+import { checkCameraId } from './footage';
+import { planPlayback, type PlaybackPlan, type PlannedInput } from './playback-plan';
+import { FootageAccess, principalKey, type PlaybackGrant } from './playback-access';
+import { checkRange, parseInstant } from './time-range';
+import { spanKinds, type SpanAnswer } from './span-kinds';
+
+/** What playback writes to the audit log (AuditRepo provides it). */
+export interface PlaybackAudit {
+  append(e: {
+    actorType: Principal['kind'] | 'system';
+    actorId: number | string;
+    actorName: string;
+    departmentId: number | null;
+    action: string;
+    targetType: string;
+    targetId: string;
+    ip: string;
+    outcome?: 'ok' | 'denied' | 'failed';
+    detail: Record<string, unknown>;
+  }): Promise<void>;
+}
+
+export interface PlaybackOptions {
+  windowS: number;
+  tokenTtlS: number;
+  maxSpanDays: number;
+  spanGapMs: number;
+  /** Recording volumes (absolute paths): a segment is served only from one of them. */
+  volumes: readonly string[];
+}
+
+/** 1–8: applied by the player (playbackRate); 16 and 32: the server serves keyframes only. */
+export const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
+
+export interface PlaybackRequest {
+  start: string;
+  profile: 'main' | 'sub';
+  speed: (typeof SPEEDS)[number];
+  reason?: string | undefined;
+}
+
+/** The wall-clock map of a session's stream: where each segment sits on the media timeline and which gaps were jumped. */
+export interface PlaybackMap {
+  camera: string;
+  profile: string;
+  start: string;
+  mime: string;
+  segments: Array<{
+    id: string;
+    mediaStartS: number;
+    durationS: number;
+    wallStart: string;
+    wallEnd: string;
+    /** Wall-clock seconds per media second: 1, or the speed when keyframes only are served. */
+    rate: number;
+  }>;
+  keyframesOnly: boolean;
+  gaps: Array<{ from: string; to: string; atMediaS: number; seconds: number }>;
+  end: string;
+  next: string | null;
+  endedBy: PlaybackPlan['endedBy'];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export class PlaybackService {
+  private readonly plans = new Map<string, { at: number; plan: Promise<{ plan: PlaybackPlan; files: string[] }> }>();
+
+  constructor(
+    private readonly repo: RecordingsRepo,
+    readonly access: FootageAccess,
+    private readonly tokens: TokenService,
+    private readonly audit: PlaybackAudit,
+    private readonly o: PlaybackOptions,
+  ) {}
+
+  /** Spans of footage of a camera over [from, to) with their kind, and the gaps between them (from the index). */
+  async spans(
+    p: Principal,
+    cameraId: string,
+    q: { from: unknown; to: unknown; profile: 'main' | 'sub' },
+  ): Promise<SpanAnswer> {
+    const id = checkCameraId(cameraId);
+    const r = checkRange(q.from, q.to, { maxDays: this.o.maxSpanDays, nowMs: Date.now() });
+    await this.access.assert(p, 'playback', id);
+    const spans = await this.repo.spans(id, r.fromMs, r.toMs, this.o.spanGapMs, q.profile);
+    const events = await this.repo.eventTimes(id, q.profile, r.fromMs, r.toMs, 20_000);
+    return spanKinds(id, q.profile, r, spans, events, this.o.spanGapMs);
+  }
+
+  /** Opens a playback session at `start`: signed URLs of the stream, its map and HLS; audited with the time range. */
+  async open(p: Principal, cameraId: string, req: PlaybackRequest, ip: string) {
+    const id = checkCameraId(cameraId);
+    const startMs = parseInstant(req.start, 'body.start');
+    if (startMs > Date.now())
+      throw new ValidationError(`playback: body.start ${req.start} is in the future: nothing is recorded yet`, [
+        { path: 'body.start', message: 'is in the future' },
+      ]);
+    const departmentId = await this.access.assert(p, 'playback', id).catch(async (err: unknown) => {
+      // a refusal by the policy (not seen: 404, seen but no playback: 403) is audited as the gate's are
+      await this.audit.append({
+        actorType: p.kind,
+        actorId: p.id,
+        actorName: p.name,
+        departmentId: p.departmentId,
+        action: 'playback.open',
+        targetType: 'camera',
+        targetId: id,
+        ip,
+        outcome: 'denied',
+        detail: { refusedBy: 'policy', reason: (err as Error).message, from: iso(startMs) },
+      });
+      throw err;
+    });
+    const endMs = startMs + this.o.windowS * 1000;
+    const segs = await this.present(id, req.profile, startMs, endMs);
+    if (!segs.length)
+      throw new NotFoundError(
+        `playback: camera ${id} has no ${req.profile} footage from ${iso(startMs)} to ${iso(endMs)} (see its recordings)`,
+      );
+    const psid = randomUUID();
+    const token = this.tokens.signPlayback(
+      { sub: principalKey(p), cam: id, prof: req.profile, start: startMs, end: endMs, psid, spd: req.speed },
+      this.o.tokenTtlS,
+    );
+    await this.audit.append({
+      actorType: p.kind,
+      actorId: p.id,
+      actorName: p.name,
+      departmentId: p.departmentId,
+      action: 'playback.open',
+      targetType: 'camera',
+      targetId: id,
+      ip,
+      detail: {
+        session: psid,
+        profile: req.profile,
+        from: iso(startMs),
+        to: iso(endMs),
+        speed: req.speed,
+        reason: req.reason ?? null,
+        cameraDepartmentId: departmentId,
+      },
+    });
+    const base = `/playback/${token}`;
+    return {
+      sessionId: psid,
+      stream: `${base}/stream.mp4`,
+      map: `${base}/map`,
+      hls: `${base}/index.m3u8`,
+      start: iso(startMs),
+      windowEnd: iso(endMs),
+      firstSegmentStart: iso(segs[0]!.startMs),
+      speed: req.speed,
+      expiresAt: iso(Date.now() + this.o.tokenTtlS * 1000),
+    };
+  }
+
+  /** Present segments of a camera's profile overlapping [fromMs, toMs), oldest first. */
+  async present(cameraId: string, profile: 'main' | 'sub', fromMs: number, toMs: number): Promise<SegmentRecord[]> {
+    return (await this.repo.segments(cameraId, fromMs, toMs, profile)).filter((s) => !s.missing);
+  }
+
+  /** The absolute file of an indexed segment: only under a configured volume, only a segment name. */
+  fileOf(seg: SegmentRecord): string {
+    if (!this.o.volumes.includes(seg.volume)) throw new NotFoundError(`recording: segment ${seg.id} is on no volume`);
+    return resolveSegmentPath(seg.volume, seg.path);
+  }
+
+  /** The session's plan (read from the segment files once per token, kept a few minutes). */
+  async plan(g: PlaybackGrant): Promise<{ plan: PlaybackPlan; files: string[] }> {
+    const key = `${g.claims.psid}/${g.claims.start}`;
+    const now = Date.now();
+    for (const [k, v] of this.plans) if (now - v.at > 300_000 || this.plans.size > 64) this.plans.delete(k);
+    let hit = this.plans.get(key);
+    if (!hit) {
+      hit = { at: now, plan: this.buildPlan(g) };
+      hit.plan.catch(() => this.plans.delete(key));
+      this.plans.set(key, hit);
+    }
+    return hit.plan;
+  }
+
+  private async buildPlan(g: PlaybackGrant): Promise<{ plan: PlaybackPlan; files: string[] }> {
+    const { cam, prof, start, end } = g.claims;
+    const inputs: PlannedInput[] = [];
+    const files: string[] = [];
+    for (const seg of await this.present(cam, prof as 'main' | 'sub', start, end)) {
+      const file = this.fileOf(seg);
+      // a file unreadable now (removed by retention since, damaged) is one more gap
+      const media = await readSegmentMedia(file).catch(() => null);
+      if (!media) continue;
+      inputs.push({ id: seg.id, startMs: seg.startMs, endMs: seg.endMs, media });
+      files.push(file);
+    }
+    if (!inputs.length) throw new NotFoundError(`playback: the footage of this session is no longer there`);
+    return { plan: planPlayback(inputs, start, end, g.claims.spd), files };
+  }
+
+  async map(g: PlaybackGrant): Promise<PlaybackMap> {
+    const { plan } = await this.plan(g);
+    const gaps: PlaybackMap['gaps'] = [];
+    plan.items.forEach((it, i) => {
+      if (i > 0 && it.gapBeforeMs > 0)
+        gaps.push({
+          from: iso(it.wallStartMs - it.gapBeforeMs),
+          to: iso(it.wallStartMs),
+          atMediaS: it.mediaStartS,
+          seconds: it.gapBeforeMs / 1000,
+        });
+    });
+    return {
+      camera: g.claims.cam,
+      profile: g.claims.prof,
+      start: iso(g.claims.start),
+      mime: plan.mime,
+      segments: plan.items.map((it) => ({
+        id: it.segmentId,
+        mediaStartS: it.mediaStartS,
+        durationS: it.durationS,
+        wallStart: iso(it.wallStartMs),
+        wallEnd: iso(it.wallEndMs),
+        rate: it.rate,
+      })),
+      keyframesOnly: plan.items.some((it) => it.keyframes),
+      gaps,
+      end: iso(plan.items.at(-1)!.wallEndMs),
+      next: plan.nextMs === null ? null : iso(plan.nextMs),
+      endedBy: plan.endedBy,
+    };
+  }
+
+  /**
+   * The session's fMP4 stream: the init, then each planned segment's fragments re-timed onto one continuous timeline.
+   * `stillAllowed` runs before each segment (a revoked share or disabled user ends the stream there).
+   */
+  async *stream(g: PlaybackGrant, stillAllowed: () => Promise<void>): AsyncGenerator<Buffer> {
+    const { plan, files } = await this.plan(g);
+    yield plan.init;
+    let seq = 1;
+    for (const [i, item] of plan.items.entries()) {
+      await stillAllowed();
+      const media = await readSegmentMedia(files[i]!).catch(() => null);
+      if (!media) return;
+      if (item.keyframes) {
+        const vid = media.info.videoTrackId;
+        for (const k of item.keyframes)
+          yield setSampleDuration(
+            retime(media.fragments[k.index]!.data, new Map([[vid, k.delta]]), seq++),
+            vid,
+            k.ticks,
+          );
+      } else for (const f of media.fragments.slice(item.from)) yield retime(f.data, item.deltas, seq++);
+    }
+  }
+}
