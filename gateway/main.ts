@@ -32,6 +32,7 @@ import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
 import { buildRecordings } from './wiring/recordings';
 import { buildEvents, type EventParts } from './wiring/events';
+import { buildAlarms, type AlarmParts } from './wiring/alarms';
 
 export const VERSION = '0.1.0';
 
@@ -65,6 +66,7 @@ export interface Gateway {
     supervisor: Supervisor;
     recordings: RecordingService;
     events: EventParts;
+    alarms: AlarmParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -121,6 +123,19 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
       recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
     });
+    // linkage rules: matching events raise alarms, record the cameras that see them and notify the operators
+    const alarms = await buildAlarms(
+      config,
+      db,
+      repos,
+      authParts,
+      spatialParts,
+      events,
+      recordings,
+      (dept, m) => realtime?.publishAlarm(dept, m),
+      closers,
+      log,
+    );
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -134,6 +149,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         streams: streamParts,
         devices,
         events,
+        alarms,
       },
       closers,
       log,
@@ -166,6 +182,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         supervisor,
         recordings,
         events,
+        alarms,
       },
       repos,
       api,

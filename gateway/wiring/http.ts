@@ -31,6 +31,9 @@ import { registerMapRoutes } from '../http/routes/map-routes';
 import { registerMetaRoutes } from '../http/routes/meta-routes';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
+import type { AlarmParts } from './alarms';
+import { registerAlarmRoutes } from '../http/routes/alarm-routes';
+import { registerAlarmRuleRoutes } from '../http/routes/alarm-rule-routes';
 import type { EventParts } from './events';
 import type { SpatialParts } from './spatial';
 import type { StreamParts } from './streams';
@@ -51,6 +54,7 @@ export interface HttpDeps {
   streams: StreamParts;
   devices: DeviceService;
   events: EventParts;
+  alarms: AlarmParts;
 }
 
 export interface HttpParts {
@@ -92,6 +96,8 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
   registerEventWebhookRoutes(api, d.events.sources);
+  registerAlarmRuleRoutes(api, d.alarms.rules);
+  registerAlarmRoutes(api, d.alarms.alarms);
   registerGisRoutes(api, d.spatial.spatial, access, {
     maxRadiusM: config.gis.maxRadiusM,
     maxResults: config.gis.maxResults,

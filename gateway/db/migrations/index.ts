@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001-schema';
 import * as m002 from './002-recordings';
 import * as m003 from './003-events';
+import * as m004 from './004-alarms';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['001-schema', m001],
   ['002-recordings', m002],
   ['003-events', m003],
+  ['004-alarms', m004],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
