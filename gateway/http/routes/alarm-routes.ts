@@ -72,7 +72,6 @@ export function registerAlarmRoutes(api: ApiRouter, alarms: AlarmService): void 
       action: 'alarm-handle',
       summary: `${summary}; 409 when the alarm's state does not allow it`,
       params,
-      body: z.strictObject({}).optional(),
       response: alarmSchema,
       handler: async ({ principal, params }) => alarms.step(principal, params.id, step),
     });
