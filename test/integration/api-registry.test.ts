@@ -140,19 +140,19 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
     const db = new Database({ url: TEST_DATABASE_URL, schema });
     try {
       await db.ensureSchema();
-      assert.deepEqual(await db.migrateUp(), ['001-schema', '002-recordings', '003-events']);
+      assert.deepEqual(await db.migrateUp(), ['001-schema', '002-recordings', '003-events', '004-alarms']);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
         'police,traffic,urban',
       );
-      assert.deepEqual((await db.migrateDown()).sort(), ['001-schema', '002-recordings', '003-events']);
+      assert.deepEqual((await db.migrateDown()).sort(), ['001-schema', '002-recordings', '003-events', '004-alarms']);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
           " and table_name <> 'knex_migrations' and table_name <> 'knex_migrations_lock'",
         [schema],
       );
       assert.equal(left.rows[0].n, 0);
-      assert.deepEqual(await db.migrateUp(), ['001-schema', '002-recordings', '003-events']);
+      assert.deepEqual(await db.migrateUp(), ['001-schema', '002-recordings', '003-events', '004-alarms']);
     } finally {
       await db.close();
       await dropSchema(schema);
