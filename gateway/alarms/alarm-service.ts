@@ -112,7 +112,7 @@ export class AlarmService {
     return { alarm, event: await this.d.event(alarm.eventId), cameras };
   }
 
-  /** The alarm when p may work on it: NotFound when p may not read it, Forbidden-free (read-only callers are refused by the route's gate). */
+  /** The alarm when p may work on it (alarm-handle in its department); NotFound otherwise, as for reading. */
   private async workable(p: Principal, id: string): Promise<Alarm> {
     const a = await this.readable(p, id);
     if (!this.d.policy.inDepartment(p, 'alarm-handle', a.departmentId))
