@@ -155,4 +155,32 @@ describe('alarms: linkage from a webhook event to cameras, recording and operato
       '2',
     );
   });
+
+  it('twenty alarms in a row: webhook POST → operator socket.io, p99 under 300 ms', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const zone = `lat-${i}`;
+      const body = JSON.stringify({
+        id: zone,
+        kind: 'alarm',
+        location: { position: P },
+        alarm: { alarmType: 'button', zone, severity: 4 },
+      });
+      const t0 = performance.now();
+      const [res, m] = await Promise.all([
+        postWebhook(t, w.source, body),
+        traffic.next((x) => x.reason === 'raised' && x.event?.data.zone === zone, 3000),
+      ]);
+      times.push(performance.now() - t0);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(m.alarm.cameras.length, 2);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const [p50, p99] = [sorted[9]!, sorted[19]!];
+    console.log(
+      `      alarm webhook POST → operator socket.io over 20: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    );
+    assert.ok(p99 < 300, `p99 ${p99} ms`);
+    assert.deepEqual(police.got, []);
+  });
 });
