@@ -159,6 +159,7 @@ export const configSchema = z.strictObject({
       timeoutMs: posInt,
       backoffMs: z.tuple([posInt, posInt]),
     }),
+    alarms: z.strictObject({ sweepIntervalMs: z.number().int().min(50).max(600_000) }),
   }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });

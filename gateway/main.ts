@@ -33,6 +33,7 @@ import { buildHealth } from './wiring/health';
 import { buildRecordings } from './wiring/recordings';
 import { buildPlayback, type PlaybackParts } from './wiring/playback';
 import { buildEvents, type EventParts } from './wiring/events';
+import { buildAlarms, type AlarmParts } from './wiring/alarms';
 
 export const VERSION = '0.1.0';
 
@@ -67,6 +68,7 @@ export interface Gateway {
     recordings: RecordingService;
     playback: PlaybackParts;
     events: EventParts;
+    alarms: AlarmParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -124,6 +126,19 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
       recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
     });
+    // linkage rules: matching events raise alarms, record the cameras that see them and notify the operators
+    const alarms = await buildAlarms(
+      config,
+      db,
+      repos,
+      authParts,
+      spatialParts,
+      events,
+      recordings,
+      (dept, m) => realtime?.publishAlarm(dept, m),
+      closers,
+      log,
+    );
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -138,6 +153,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         devices,
         events,
         playback,
+        alarms,
       },
       closers,
       log,
@@ -171,6 +187,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         recordings,
         playback,
         events,
+        alarms,
       },
       repos,
       api,

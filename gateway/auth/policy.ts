@@ -43,6 +43,12 @@ export const GLOBAL_ACTIONS = [
   'event-read',
   /** Register, list and remove event sources (webhook, MQTT, ONVIF) and checkpoints/alarm points of a department. */
   'event-source-manage',
+  /** Read a department's alarms and be notified of them (socket.io `alarm`). */
+  'alarm-read',
+  /** Acknowledge, assign, annotate, handle and close a department's alarms. */
+  'alarm-handle',
+  /** Create, change and remove a department's linkage rules (event → alarm → cameras). */
+  'alarm-rule-manage',
   'session',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
@@ -141,8 +147,11 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
     'spatial-query',
     'event-read',
     'event-source-manage',
+    'alarm-read',
+    'alarm-handle',
+    'alarm-rule-manage',
   ],
-  operator: [...EVERYONE, 'discover', 'spatial-query', 'event-read'],
+  operator: [...EVERYONE, 'discover', 'spatial-query', 'event-read', 'alarm-read', 'alarm-handle'],
   viewer: [...EVERYONE, 'spatial-query', 'event-read'],
   auditor: [...EVERYONE, 'audit-read', 'share-read'],
   integrator: [...EVERYONE, 'spatial-query', 'event-read'],
@@ -479,6 +488,22 @@ export function sourcePrincipal(s: PolicySource): Principal {
     name: `source:${s.name}`,
     role: 'integrator',
     departmentId: s.departmentId,
+    area: null,
+    scopes: [],
+  };
+}
+
+/**
+ * The principal a linkage rule chooses cameras as: an operator of the rule's department, so an alarm is given
+ * only cameras its department may view (its own, or shared to it), whoever in the department later opens it.
+ */
+export function alarmPrincipal(rule: { id: number; name: string; departmentId: number }): Principal {
+  return {
+    kind: 'user',
+    id: -rule.id,
+    name: `alarm-rule:${rule.name}`,
+    role: 'operator',
+    departmentId: rule.departmentId,
     area: null,
     scopes: [],
   };

@@ -16,6 +16,7 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
 }
 import { GisInputError } from '../../gis/errors';
 import { WebhookAuthError } from '../events/errors';
+import { AlarmStateError } from '../alarms/errors';
 import {
   Fmp4Error,
   RtspError,
@@ -147,6 +148,7 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof ForbiddenError || err instanceof AddressPolicyError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
   if (err instanceof ConflictError) return make(409, err.message);
+  if (err instanceof AlarmStateError) return make(409, err.message);
   if (err instanceof RateLimitError) return retryLater(429, err.message, err.retryAfterS);
   if (err instanceof UnavailableError) return retryLater(503, err.message, err.retryAfterS);
   if (err instanceof CsvError) return make(400, err.message, [{ path: `line ${err.line}`, message: err.message }]);

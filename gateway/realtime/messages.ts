@@ -1,4 +1,7 @@
 // The messages the realtime hub sends to sockets (the console's realtime module mirrors them).
+import type { Alarm } from '../alarms/alarm-model';
+import type { CameraSummary } from '../contract';
+import type { StoredEvent } from '../events/event-model';
 
 export interface StatusChange {
   id: string;
@@ -30,4 +33,15 @@ export interface CameraEventMessage {
   type: string;
   at: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * An alarm raised by a linkage rule, escalated (not acknowledged in time) or reopened: the alarm, the event that
+ * raised it and the cameras chosen for it (nearest first), to the operators of its department.
+ */
+export interface AlarmMessage {
+  reason: 'raised' | 'escalated' | 'reopened';
+  alarm: Alarm;
+  event: StoredEvent | null;
+  cameras: CameraSummary[];
 }

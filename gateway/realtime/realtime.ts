@@ -4,10 +4,22 @@ import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
 import { AreaKeys } from './area-keys';
-import type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+import type {
+  AlarmMessage,
+  CameraEventMessage,
+  ScanProgressMessage,
+  StatusChange,
+  StreamStateMessage,
+} from './messages';
 import type { RealtimeDeps } from './realtime-deps';
 
-export type { CameraEventMessage, ScanProgressMessage, StatusChange, StreamStateMessage } from './messages';
+export type {
+  AlarmMessage,
+  CameraEventMessage,
+  ScanProgressMessage,
+  StatusChange,
+  StreamStateMessage,
+} from './messages';
 export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 
 /** Server → client events (the console's realtime module mirrors these names). */
@@ -18,14 +30,18 @@ export interface ServerEvents {
   'stream:state': (m: StreamStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
   'camera:event': (m: CameraEventMessage) => void;
+  'alarm:notify': (m: AlarmMessage) => void;
 }
+
+/** The server events about a department's records (each needs a global action in that department). */
+type RecordEvent = 'scan:progress' | 'alarm:notify';
 
 /**
  * The policy action each server event asks for: a camera event needs its camera action on that
  * camera, scan progress its global action in the scanned network's department.
  */
 export const EVENT_ACTIONS: {
-  readonly [E in keyof ServerEvents]: E extends 'scan:progress' ? GlobalAction : CameraAction;
+  readonly [E in keyof ServerEvents]: E extends RecordEvent ? GlobalAction : CameraAction;
 } = {
   'camera:status': 'view',
   'camera:changed': 'view',
@@ -33,13 +49,19 @@ export const EVENT_ACTIONS: {
   'stream:state': 'view',
   'camera:event': 'view',
   'scan:progress': 'discover',
+  'alarm:notify': 'alarm-read',
 };
 
-type CameraEvent = Exclude<keyof ServerEvents, 'scan:progress'>;
+type CameraEvent = Exclude<keyof ServerEvents, RecordEvent>;
+const RECORD_EVENTS: readonly RecordEvent[] = ['scan:progress', 'alarm:notify'];
 
 /** The camera actions of the camera events (each socket joins the rooms of each). */
 const CAMERA_EVENT_ACTIONS: readonly CameraAction[] = [
-  ...new Set(Object.entries(EVENT_ACTIONS).flatMap(([e, a]) => (e === 'scan:progress' ? [] : [a as CameraAction]))),
+  ...new Set(
+    Object.entries(EVENT_ACTIONS).flatMap(([e, a]) =>
+      RECORD_EVENTS.includes(e as RecordEvent) ? [] : [a as CameraAction],
+    ),
+  ),
 ];
 
 interface SocketData {
@@ -114,7 +136,7 @@ export class Realtime {
     const want = new Set<string>();
     for (const action of CAMERA_EVENT_ACTIONS)
       for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
-    for (const r of policy.scopeRooms(p, EVENT_ACTIONS['scan:progress'])) want.add(r);
+    for (const e of RECORD_EVENTS) for (const r of policy.scopeRooms(p, EVENT_ACTIONS[e])) want.add(r);
     for (const r of [...socket.rooms]) if (r !== socket.id && !want.has(r)) socket.leave(r);
     socket.join([...want]);
     socket.data.areaKey = areaKey;
@@ -250,6 +272,12 @@ export class Realtime {
   publishScan(departmentId: number, m: ScanProgressMessage): void {
     const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['scan:progress'], departmentId);
     if (rooms.length) this.io.to(rooms).emit('scan:progress', m);
+  }
+
+  /** An alarm goes to the principals the policy lets read the alarms of its department. */
+  publishAlarm(departmentId: number, m: AlarmMessage): void {
+    const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['alarm:notify'], departmentId);
+    if (rooms.length) this.io.to(rooms).emit('alarm:notify', m);
   }
 
   get connections(): number {

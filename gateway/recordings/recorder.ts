@@ -120,17 +120,19 @@ export class Recorder {
 
   /**
    * An event on this camera: recording runs until post-roll after it, from pre-roll before it (what the hub holds).
-   * Returns false when the camera does not record events now (plan off, not attached).
+   * Returns false when the camera does not record events now (plan off, not attached). `roll` replaces the plan's
+   * pre-roll and post-roll (seconds; an alarm rule's), the pre-roll at most what the hub holds.
    */
-  trigger(eventId: string, atMs: number, nowMs: number): boolean {
+  trigger(eventId: string, atMs: number, nowMs: number, roll?: { preRollS: number; postRollS: number }): boolean {
     const plan = this.plan;
     if (!plan || !this.att) return false;
-    const until = Math.max(atMs, nowMs) + plan.postRollS * 1000;
+    const preRollS = roll?.preRollS ?? plan.preRollS;
+    const until = Math.max(atMs, nowMs) + (roll?.postRollS ?? plan.postRollS) * 1000;
     this.eventUntil = Math.max(this.eventUntil, until);
-    this.events.push({ id: eventId, fromMs: atMs - plan.preRollS * 1000, toMs: until });
+    this.events.push({ id: eventId, fromMs: atMs - preRollS * 1000, toMs: until });
     const w = this.att.writer;
     if (w.standby && !w.failed && !this.att.volume.full) {
-      w.resume(this.att.hub.replay(plan.preRollS));
+      w.resume(this.att.hub.replay(preRollS));
       this.set('recording', 'event');
     }
     return true;

@@ -168,9 +168,18 @@ export class RecordingService {
     this.invalidate();
   }
 
-  /** An event on a camera: records from pre-roll before to post-roll after it when the camera's plan records events. */
-  trigger(cameraId: string, eventId: string, atMs = Date.now()): boolean {
-    return this.recorders.get(cameraId)?.trigger(eventId, atMs, Date.now()) ?? false;
+  /**
+   * An event on a camera: records from pre-roll before to post-roll after it when the camera's plan records events.
+   * `roll` (seconds) replaces the plan's rolls (an alarm rule's); the pre-roll is capped at `maxPreRollS`.
+   */
+  trigger(
+    cameraId: string,
+    eventId: string,
+    atMs = Date.now(),
+    roll?: { preRollS: number; postRollS: number },
+  ): boolean {
+    const r = roll && { preRollS: Math.min(roll.preRollS, this.o.maxPreRollS), postRollS: roll.postRollS };
+    return this.recorders.get(cameraId)?.trigger(eventId, atMs, Date.now(), r) ?? false;
   }
 
   /** One retention pass: by age for every camera with footage, then by limit on every volume. */

@@ -36,6 +36,9 @@ import { documentExportDownload, exportDownloadRouter } from '../http/export-dow
 import type { PlaybackParts } from './playback';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
+import type { AlarmParts } from './alarms';
+import { registerAlarmRoutes } from '../http/routes/alarm-routes';
+import { registerAlarmRuleRoutes } from '../http/routes/alarm-rule-routes';
 import type { EventParts } from './events';
 import type { SpatialParts } from './spatial';
 import type { StreamParts } from './streams';
@@ -57,6 +60,7 @@ export interface HttpDeps {
   devices: DeviceService;
   events: EventParts;
   playback: PlaybackParts;
+  alarms: AlarmParts;
 }
 
 export interface HttpParts {
@@ -102,6 +106,8 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
   registerEventWebhookRoutes(api, d.events.sources);
+  registerAlarmRuleRoutes(api, d.alarms.rules);
+  registerAlarmRoutes(api, d.alarms.alarms);
   registerGisRoutes(api, d.spatial.spatial, access, {
     maxRadiusM: config.gis.maxRadiusM,
     maxResults: config.gis.maxResults,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { ACTIONS, ROLES, type Action, type Principal } from '../../gateway/auth/policy';
-import { EVENT_ACTIONS, type ServerEvents } from '../../gateway/realtime/realtime';
+import { EVENT_ACTIONS, type AlarmMessage, type ServerEvents } from '../../gateway/realtime/realtime';
 import { expressRoutes } from '../helpers/express-routes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { listSources, stripComments } from '../helpers/imports';
@@ -177,6 +177,13 @@ describe('access: every route and socket event asks the policy for a named actio
         total: 2,
         found: 0,
         done: false,
+      }),
+    'alarm:notify': (n) =>
+      t.gw.services.realtime.publishAlarm(t.departments.police, {
+        reason: 'raised',
+        alarm: { id: `alarm-${n}` } as AlarmMessage['alarm'],
+        event: null,
+        cameras: [],
       }),
   };
 

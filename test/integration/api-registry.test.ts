@@ -146,6 +146,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '003-events',
         '004-share-grants',
         '005-exports',
+        '006-alarms',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -157,6 +158,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '003-events',
         '004-share-grants',
         '005-exports',
+        '006-alarms',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -170,6 +172,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '003-events',
         '004-share-grants',
         '005-exports',
+        '006-alarms',
       ]);
     } finally {
       await db.close();

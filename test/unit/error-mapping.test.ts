@@ -37,6 +37,7 @@ import {
 } from '../../gateway/onvif/errors';
 import { MbtilesError } from '../../gateway/map/mbtiles-file';
 import { WebhookAuthError } from '../../gateway/events/errors';
+import { AlarmStateError } from '../../gateway/alarms/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
 import {
@@ -97,6 +98,11 @@ const BY_CLASS: Record<string, Row> = {
   },
   NotFoundError: { make: () => new NotFoundError('camera 9 not found'), status: 404, detail: /camera 9/ },
   ConflictError: { make: () => new ConflictError('discovery: busy'), status: 409 },
+  AlarmStateError: {
+    make: () => new AlarmStateError('7', 'handle', 'new', 'may not handle an alarm that is new'),
+    status: 409,
+    detail: /alarm 7: may not handle an alarm that is new/,
+  },
   RateLimitError: {
     make: () => new RateLimitError('auth: slow down', 2.2),
     status: 429,

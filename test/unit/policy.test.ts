@@ -320,6 +320,9 @@ describe('access policy matrix', () => {
       'spatial-query',
       'event-read',
       'event-source-manage',
+      'alarm-read',
+      'alarm-handle',
+      'alarm-rule-manage',
     ],
     operator: [
       ...EVERYONE,
@@ -333,6 +336,8 @@ describe('access policy matrix', () => {
       'discover',
       'spatial-query',
       'event-read',
+      'alarm-read',
+      'alarm-handle',
     ],
     viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
     auditor: [...EVERYONE, 'audit-read', 'share-read'],

@@ -5,6 +5,7 @@ import * as m002 from './002-recordings';
 import * as m003 from './003-events';
 import * as m004 from './004-share-grants';
 import * as m005 from './005-exports';
+import * as m006 from './006-alarms';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['003-events', m003],
   ['004-share-grants', m004],
   ['005-exports', m005],
+  ['006-alarms', m006],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
