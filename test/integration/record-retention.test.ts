@@ -7,51 +7,13 @@ import path from 'node:path';
 import { startGateway, type Gateway } from '../../gateway/main';
 import { RecordingsRepo, type SegmentWrite } from '../../gateway/db/recordings-repo';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
-import { StreamHub } from '../../transcoder/fanout/stream-hub';
-import { FragmentReader } from '../../transcoder/fmp4/fragment-reader';
-import type { Fragment, InitSegment } from '../../transcoder/fmp4/types';
-import { SegmentWriter, type ClosedSegment } from '../../transcoder/record/segment-writer';
+import type { ClosedSegment } from '../../transcoder/record/segment-writer';
+import { writeSegments } from '../helpers/footage';
 import { dropSchema, startTestGateway, testConfig, type TestGateway } from '../helpers/gateway';
-import { ffmpegFmp4 } from '../helpers/fmp4-ffmpeg';
 import { waitFor } from '../helpers/wait-for';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 const DAY = 86_400_000;
-
-/** Real segments of `seconds` each (1 s GOPs) for camera `cam`, as if recorded from `t0`. */
-async function writeSegments(
-  root: string,
-  cam: string,
-  t0: number,
-  count: number,
-  seconds = 1,
-): Promise<ClosedSegment[]> {
-  let init: InitSegment | null = null;
-  const frags: Array<Omit<Fragment, 'seq'>> = [];
-  new FragmentReader({
-    generation: 0,
-    sliceCodec: 'h264',
-    onInit: (i) => (init = i),
-    onFragment: (f) => frags.push({ ...f, receivedAt: t0 + (f.startS + f.durationS) * 1000 }),
-    onError: (e) => assert.fail(e),
-  }).push(ffmpegFmp4({ codec: 'h264', seconds: count * seconds, gop: 25, size: '160x120' }));
-  const out: ClosedSegment[] = [];
-  const w = new SegmentWriter({
-    root,
-    cameraId: cam,
-    profile: 'main',
-    segmentSeconds: seconds,
-    onSegment: (s) => out.push(s),
-    onError: (e) => assert.fail(e.message),
-  });
-  const hub = new StreamHub(`${cam}.main`);
-  hub.addTap(w);
-  hub.publishInit(init!);
-  for (const f of frags) hub.publishFragment(f);
-  hub.endRun('done');
-  await w.close();
-  return out;
-}
 
 const row = (
   volume: string,

@@ -23,10 +23,19 @@ describe('bench live statistics', () => {
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
   });
 
-  it('cloudeye bench: --only is for the live benchmark; an unknown live phase stops it before anything starts', async () => {
+  it('cloudeye bench: --only and --engine are for the live benchmark; an unknown live phase or engine stops it before anything starts', async () => {
     await assert.rejects(
       benchCommand(['gis', '--only', 'cpu']),
-      (e: unknown) => e instanceof UsageError && /--only picks phases/.test(e.message),
+      (e: unknown) =>
+        e instanceof UsageError && /--only and --engine are options of the live benchmark/.test(e.message),
+    );
+    await assert.rejects(
+      benchCommand(['gis', '--engine', 'ffmpeg']),
+      (e: unknown) => e instanceof UsageError && /options of the live benchmark/.test(e.message),
+    );
+    await assert.rejects(
+      benchCommand(['live', '--engine', 'gstreamer']),
+      (e: unknown) => e instanceof UsageError && /--engine gstreamer: native or ffmpeg/.test(e.message),
     );
     await assert.rejects(benchCommand(['live', '--only', 'nope']), /unknown phase 'nope' in --only/);
   });
