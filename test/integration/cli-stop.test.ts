@@ -50,10 +50,17 @@ async function demoThenStop(target: 'group' | 'npm'): Promise<void> {
     };
     const login = await post('/api/v1/auth/login', { username: 'admin', password: 'cloudeye-demo' });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
-    // a stream plays: an ffmpeg worker reads the simulated camera (answered once its first keyframe is
-    // out); its camera URL travels on a pipe and its output on another, so it is found as a child of
+    // a stream plays that needs an ffmpeg worker: an H.265 camera for a viewer without H.265 (the
+    // camera is pulled natively, its H.264 made by an ffmpeg fed from the pull), found as a child of
     // the gateway (its own process group, for the SIGINT-then-SIGKILL of a stop)
-    const open = await post('/api/v1/cameras/1/streams', { profile: 'main' }, token);
+    const list = await fetch(new URL('/api/v1/cameras?limit=50', url), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const cams = ((await list.json()) as { items: Array<{ id: string; streams: { main?: { codec?: string } } }> })
+      .items;
+    const h265 = cams.find((c) => c.streams.main?.codec === 'h265');
+    assert.ok(h265, `the demo city has an H.265 camera: ${JSON.stringify(cams.map((c) => c.streams))}`);
+    const open = await post(`/api/v1/cameras/${h265.id}/streams`, { profile: 'main', h265: false }, token);
     assert.equal(open.status, 201, await open.text());
     const group = run('pgrep', ['-g', String(npmPid)], {});
     await group.exited;

@@ -49,7 +49,8 @@ describe('transcoder: the codec a viewer gets follows what the camera sends (int
       SimCam.start({ count, codec, width: 320, height: 180 });
     // other: camera 0 sends H.265, camera 1 MJPEG
     [h264, other] = await Promise.all([start('h264', 1), start('h265,mjpeg', 2)]);
-    sup = new Supervisor({ hlsDir: path.join(root, 'hls'), maxTranscodes: 4 });
+    // ffmpeg pulls here: these rules read ffmpeg's input report (transcoder-native.test.ts: the SDP's codec)
+    sup = new Supervisor({ hlsDir: path.join(root, 'hls'), maxTranscodes: 4, pullEngine: 'ffmpeg' });
     await sup.start();
   });
   after(async () => {

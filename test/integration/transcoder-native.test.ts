@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ffmpegChildren, sleep, waitFor } from '../../bench/transcoder-proc';
-import { Supervisor, type StreamSpec, type StreamStateEvent, type TranscoderOptions } from '../../transcoder/index';
+import {
+  Supervisor,
+  type StreamCodecEvent,
+  type StreamSpec,
+  type StreamStateEvent,
+  type TranscoderOptions,
+} from '../../transcoder/index';
 import { HubRecorder, probeVideo } from '../helpers/hub-recorder';
 import { answer, FakeCamera, goodAnswer, H264_SDP } from '../helpers/rtsp-fake-camera';
 import { SimCam } from '../helpers/simcam-rtsp';
@@ -111,6 +117,21 @@ describe('transcoder: the native pull (integration)', function () {
     const rec = new HubRecorder(sup.hub(derived.key)!);
     await rec.waitFragments(5, 10_000);
     assert.equal(probeVideo(rec.bytes(), root).codec, 'h264');
+  });
+
+  it('a camera registered H.264 that describes H.265: copied as described (no redo), a viewer without H.265 gets H.264 derived', async () => {
+    const sup = await newSup();
+    const events: StreamCodecEvent[] = [];
+    sup.on('codec', (e) => events.push(e));
+    const r = await sup.acquire(spec(cam.url(1), { cameraId: 'mislabelled', codec: 'h264' }));
+    assert.equal(r.codec, 'h264');
+    assert.equal(r.key, 'mislabelled.main.h264', 'the derived output');
+    assert.match(sup.hub(r.pullKey)!.init!.codecs, /^hvc1\./, 'the pull copies what the camera sends');
+    assert.deepEqual(
+      events.map((e) => [e.registered, e.actual, e.restarted]),
+      [['h264', 'h265', false]],
+    );
+    assert.equal(sup.get(r.pullKey)?.runs, 1, 'one run: nothing redone');
   });
 
   it('the camera vanishes: the pull keeps retrying, and is live again soon after it returns', async () => {
