@@ -95,7 +95,7 @@ async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number;
 /** live_cpu_ratio: (gateway + its ffmpeg) with one WebSocket viewer a stream, over raw ffmpeg with the same arguments. */
 export async function measureCpu(
   log: (l: string) => void,
-  o: { streams: number; windowS: number; engine?: PullEngine },
+  o: { streams: number; windowS: number; engine?: PullEngine; settleS?: number },
 ): Promise<void> {
   const sim = await RtspProcess.start({ count: o.streams, codec: 'h264', gopS: 1 });
   const engine = o.engine ?? DEFAULT_TRANSCODER_OPTIONS.pullEngine;
@@ -107,7 +107,7 @@ export async function measureCpu(
     const started = await Viewers.start(urls, o.windowS + 15);
     viewers = started.viewers;
     if (started.open < o.streams) throw new Error(`bench live: only ${started.open} of ${o.streams} viewers got video`);
-    await sleep(5000); // past the starts
+    await sleep((o.settleS ?? 5) * 1000); // past the starts
     const ffmpeg = processesNamed('ffmpeg', process.pid).map((s) => s.pid);
     const [gwCpu, ffCpu] = await Promise.all([cpuOver([process.pid], o.windowS), cpuOver(ffmpeg, o.windowS)]);
     const ours = { cpuS: gwCpu.cpuS + ffCpu.cpuS, lost: ffCpu.lost };
@@ -144,7 +144,7 @@ export async function measureCpu(
         src?.end(c.sourceScript);
         raws.push(child);
       }
-      await sleep(5000);
+      await sleep((o.settleS ?? 5) * 1000);
       const alive = raws.filter((c) => c.exitCode === null).map((c) => c.pid!);
       const raw = await cpuOver(alive, o.windowS);
       log(`# cpu raw: ${raw.cpuS.toFixed(2)} s over ${o.windowS} s (${alive.length} ffmpeg, ${raw.lost} lost)`);

@@ -38,7 +38,7 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
   const { log } = opts;
   const quick = opts.quick === true;
   const phases = parsePhases(opts.only);
-  const runs = quick ? 3 : 10;
+  const runs = quick ? 2 : 10;
   const browserPhases: Phase[] = ['first-frame', 'warm', 'latency', 'sessions'];
   const needBrowser = browserPhases.some((p) => phases.has(p));
   if (
@@ -68,8 +68,8 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
       await rig.register('g2-hls', g2, runs, runs);
       await rig.gw.reload();
       if (phases.has('first-frame')) await firstFrame(rig, browser, log, runs);
-      if (phases.has('warm')) await warm(rig, browser, log, quick ? 3 : 10);
-      if (phases.has('latency')) await latency(rig, browser, log, quick ? 3000 : 20_000);
+      if (phases.has('warm')) await warm(rig, browser, log, quick ? 2 : 10);
+      if (phases.has('latency')) await latency(rig, browser, log, quick ? 2000 : 20_000);
       if (phases.has('sessions')) await sessions(rig, browser, log);
     } finally {
       await browser.close();
@@ -77,9 +77,10 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
     }
   }
   const engine = opts.engine ? { engine: opts.engine } : {};
-  if (phases.has('cpu')) await measureCpu(log, { streams: quick ? 5 : 50, windowS: quick ? 5 : 60, ...engine });
+  if (phases.has('cpu'))
+    await measureCpu(log, { streams: quick ? 3 : 50, windowS: quick ? 3 : 60, settleS: quick ? 2 : 5, ...engine });
   if (phases.has('viewers'))
-    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: 10, holdS: quick ? 5 : 60, ...engine });
+    await measureViewers(log, { viewers: quick ? 20 : 500, cameras: quick ? 4 : 10, holdS: quick ? 3 : 60, ...engine });
 }
 
 /**
