@@ -9,6 +9,7 @@ import { closePage, consolePage, playAndMeasure, sampleLatency, type Transport }
 import { startRig, type Rig } from './live-rig';
 import { median, parsePhases, percentile, spread, type Phase } from './live-stats';
 import type { PullEngine } from '../transcoder/options';
+import { GATEWAY_NODE_FLAGS } from '../gateway/cli/launch';
 import { measureViewers } from './live-load';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -149,7 +150,9 @@ async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, 
 
 /** Runs `script` (of bench/) with `options` in a node process of its own, its output lines handed to `log`. */
 async function inChild(script: string, options: unknown, log: (l: string) => void): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, script), JSON.stringify(options)], {
+  // with the V8 flags a gateway runs with (cloudeye serve relaunches node with them)
+  const args = [...GATEWAY_NODE_FLAGS, '--import', 'tsx', path.join(HERE, script), JSON.stringify(options)];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let buf = '';
