@@ -1,4 +1,4 @@
-// The live CPU phase in a process of its own, so the gateway measured is a fresh process like a real one (not the bench's, which holds browsers' clients and earlier rigs).
+// The live CPU phase in a process of its own: the gateway measured is a fresh process, as a real one is (not the bench's, with its browser clients).
 import { measureCpu } from './live-load';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof measureCpu>[1];
