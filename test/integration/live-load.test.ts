@@ -1,4 +1,5 @@
 // 500 WebSocket viewers of 10 cameras for 60 s beside HLS and snapshots: nobody > 2 s behind, one RTSP session per camera.
+// @serial: it asserts how far behind 500 viewers fall, which another test file beside it would distort (scripts/test.mjs runs it alone).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
