@@ -160,6 +160,14 @@ export const configSchema = z.strictObject({
       backoffMs: z.tuple([posInt, posInt]),
     }),
     alarms: z.strictObject({ sweepIntervalMs: z.number().int().min(50).max(600_000) }),
+    video: z.strictObject({
+      preS: z.number().int().min(0).max(600),
+      postS: z.number().int().min(1).max(600),
+      cameraCount: z.number().int().min(1).max(16),
+      radiusM: z.number().min(1).max(10_000),
+      trackMaxDays: z.number().int().min(1).max(366),
+      trackMaxPoints: z.number().int().min(1).max(5000),
+    }),
   }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
 });
