@@ -215,6 +215,18 @@ describe('event → video API: linked cameras, playback windows, plate tracks', 
       });
       assert.equal(s.status, 201, s.text);
       assert.equal(s.body.windowEnd, p2.camera.clip.to);
+      // a clip's end: after its start and within recording.playback.windowS (600 s) of it
+      for (const end of [iso(E - 10_000), iso(E - 10_000 + 601_000), 'yesterday'])
+        assert.equal(
+          (
+            await t.api('POST', `/api/v1/cameras/${p2.camera.id}/playback`, {
+              token: w.tokens.top,
+              body: { start: p2.camera.clip.from, end },
+            })
+          ).status,
+          400,
+          end,
+        );
     });
 
     it('an unknown plate is an empty track; another department sees none of these reads', async () => {
