@@ -1,4 +1,5 @@
-// "Play video" of an event: its linked cameras (GET /events/{id}/video), each played back over the event's window or live.
+// "Play video" of an event or alarm: its linked cameras (GET /events|alarms/{id}/video), each played back over the event's
+// window or live.
 import type { AppContext } from '../core/context';
 import { api, ApiError } from '../core/api';
 import { h, label } from '../core/dom';
@@ -16,15 +17,20 @@ interface LinkedCamera {
 }
 
 /**
- * The linked cameras of event `eventId`: a row per camera with "play back" (the session of the event's window, when the
+ * The linked cameras of an event (`{ event: id }`) or an alarm (`{ alarm: id }`): a row per camera with "play back" (the session of the event's window, when the
  * caller has the right and there is footage) and "live" (the video wall). `close()` stops a clip being played.
  */
-export function eventVideoView(ctx: AppContext, eventId: string): { el: HTMLElement; close(): void } {
+export function eventVideoView(
+  ctx: AppContext,
+  of: { event: string } | { alarm: string },
+): { el: HTMLElement; close(): void } {
+  const path =
+    'event' in of ? `/events/${encodeURIComponent(of.event)}/video` : `/alarms/${encodeURIComponent(of.alarm)}/video`;
   const list = h('ul', { class: 'event-video-cams' });
   const player = h('div', { class: 'event-video-player' });
   const el = h(
     'div',
-    { class: 'event-video', 'data-event-id': eventId },
+    { class: 'event-video', ...('event' in of ? { 'data-event-id': of.event } : { 'data-alarm-id': of.alarm }) },
     label(h('h4'), 'video.cameras'),
     list,
     player,
@@ -38,7 +44,7 @@ export function eventVideoView(ctx: AppContext, eventId: string): { el: HTMLElem
     player.replaceChildren(c.el);
     clip = c;
   };
-  api<{ cameras: LinkedCamera[] }>('GET', `/events/${encodeURIComponent(eventId)}/video`, { signal: abort.signal })
+  api<{ cameras: LinkedCamera[] }>('GET', path, { signal: abort.signal })
     .then(({ cameras }) => {
       if (!cameras.length) list.append(label(h('li', { class: 'muted' }), 'video.noCameras'));
       for (const cam of cameras) {

@@ -133,7 +133,7 @@ export class TrackLayer {
         class: 'btn small play-event',
         i18n: 'video.playEvent',
         onclick: () => {
-          const v = eventVideoView(this.ctx, r.eventId);
+          const v = eventVideoView(this.ctx, { event: r.eventId });
           this.playing.push(v);
           linked.replaceChildren(v.el);
         },
