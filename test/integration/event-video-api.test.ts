@@ -167,6 +167,17 @@ describe('event → video API: linked cameras, playback windows, plate tracks', 
     });
   });
 
+  it('the three routes are in the OpenAPI document with their parameters and answers', async () => {
+    const doc = (await t.api('GET', '/api/v1/openapi.json')).body;
+    for (const p of ['/api/v1/events/{id}/video', '/api/v1/alarms/{id}/video', '/api/v1/plates/{plate}/track']) {
+      const op = doc.paths[p]?.get;
+      assert.ok(op, `${p} documented`);
+      assert.ok(JSON.stringify(op.responses).includes('cameras') || p.includes('plates'), p);
+    }
+    const track = JSON.stringify(doc.paths['/api/v1/plates/{plate}/track'].get);
+    for (const word of ['"from"', '"to"', 'LineString', 'clip', 'imageUrl']) assert.ok(track.includes(word), word);
+  });
+
   describe('GET /plates/{plate}/track', () => {
     const range = `from=${encodeURIComponent(iso(E - 3600_000))}&to=${encodeURIComponent(iso(E + 3600_000))}`;
     const track = (token: string, plate: string, q = range) =>
