@@ -17,8 +17,9 @@ interface LinkedCamera {
 }
 
 /**
- * The linked cameras of an event (`{ event: id }`) or an alarm (`{ alarm: id }`): a row per camera with "play back" (the session of the event's window, when the
- * caller has the right and there is footage) and "live" (the video wall). `close()` stops a clip being played.
+ * The linked cameras of an event (`{ event: id }`) or an alarm (`{ alarm: id }`): a row per camera with "play back"
+ * (the session of the event's window, when the caller has the right and there is footage) and "live" (the video
+ * wall). `close()` stops a clip being played.
  */
 export function eventVideoView(
   ctx: AppContext,
