@@ -6,182 +6,182 @@ const port = z.number().int().min(0).max(65535);
 const positive = z.number().positive();
 const posInt = z.number().int().positive();
 
-export const configSchema = z
-  .strictObject({
-    server: z.strictObject({
-      host: z.string().min(1),
-      port,
-      publicUrl: z.string(),
-      corsOrigins: z.array(z.string()),
-      bodyLimitBytes: posInt,
-      importLimitBytes: posInt,
+const configShape = z.strictObject({
+  server: z.strictObject({
+    host: z.string().min(1),
+    port,
+    publicUrl: z.string(),
+    corsOrigins: z.array(z.string()),
+    bodyLimitBytes: posInt,
+    importLimitBytes: posInt,
+  }),
+  database: z.strictObject({
+    url: z.string(),
+    poolMin: z.number().int().min(0),
+    // a reader holding a cursor (the camera index load, grid reassignment) writes on a second connection
+    poolMax: z.number().int().min(2, 'must be at least 2'),
+    embedded: z.strictObject({ dataDir: z.string().min(1), port }),
+  }),
+  security: z.strictObject({
+    secretKeyFile: z.string().min(1),
+    secretKey: z.string().regex(/^([0-9a-fA-F]{64})?$/, 'must be empty or 64 hex characters'),
+    jwtIssuer: z.string().min(1),
+    accessTokenTtlS: posInt,
+    refreshTokenTtlS: posInt,
+    streamTokenTtlS: posInt,
+    loginMaxPerUser: posInt,
+    loginMaxPerIp: posInt,
+    loginSlowPerUser: posInt,
+    loginSlowDelayMs: z.number().int().min(0).max(60_000),
+    loginWindowS: posInt,
+    cameraAddressExceptions: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[A-Za-z0-9.-]+:\d{1,5})$/,
+            'must be "a.b.c.d/nn", "a.b.c.d" or "host:port"',
+          ),
+      )
+      .max(256),
+    allowedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: "http(s)://host[:port]"'))
+      .max(64),
+  }),
+  transcoder: z.strictObject({
+    ffmpegPath: z.string().min(1),
+    hlsDir: z.string().min(1),
+    idleTimeoutS: positive,
+    maxWorkers: posInt,
+    maxTranscodes: z.number().int().min(0),
+    segmentSeconds: positive,
+    partSeconds: positive,
+    listSize: posInt,
+    stallTimeoutS: positive,
+    rtspTimeoutS: positive,
+    backoffInitialMs: posInt,
+    backoffMaxMs: posInt,
+    failuresBeforeOffline: posInt,
+    killGraceMs: posInt,
+    maxHeight: z.number().int().min(144).max(4320),
+    audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
+    pullEngine: z.enum(['native', 'ffmpeg']),
+    grabTimeoutS: positive,
+    maxGrabs: posInt,
+    hub: z.strictObject({
+      skipAboveBytes: posInt,
+      closeAfterMs: posInt,
+      maxGopBytes: posInt,
+      replaySeconds: positive,
+      maxReplayBytes: posInt,
     }),
-    database: z.strictObject({
-      url: z.string(),
-      poolMin: z.number().int().min(0),
-      // a reader holding a cursor (the camera index load, grid reassignment) writes on a second connection
-      poolMax: z.number().int().min(2, 'must be at least 2'),
-      embedded: z.strictObject({ dataDir: z.string().min(1), port }),
+  }),
+  discovery: z.strictObject({
+    probeRepeats: z.number().int().min(1).max(10),
+    probeWaitMs: posInt,
+    sweepConcurrency: posInt,
+    maxSweepPrefix: z.number().int().min(8).max(32),
+    requestTimeoutMs: posInt,
+    maxResponseBytes: posInt,
+  }),
+  health: z.strictObject({
+    enabled: z.boolean(),
+    intervalS: positive,
+    jitter: z.number().min(0).max(0.9),
+    concurrency: posInt,
+    timeoutMs: posInt,
+  }),
+  recording: z.strictObject({
+    enabled: z.boolean(),
+    volumes: z
+      .array(z.strictObject({ path: z.string().min(1), quotaBytes: z.number().int().min(0) }))
+      .min(1)
+      .max(64),
+    reserveBytes: z.number().int().min(0),
+    lowWater: z.number().min(0.5).max(1),
+    segmentSeconds: z.number().min(1).max(600),
+    retentionDays: posInt,
+    eventRetentionDays: posInt,
+    retentionIntervalS: positive,
+    planIntervalS: positive,
+    retryS: positive,
+    spanGapMs: z.number().int().min(1000).max(60_000),
+    maxRangeDays: posInt,
+    defaultPlan: z.strictObject({
+      mode: z.enum(['off', 'continuous', 'event']),
+      profile: z.enum(['main', 'sub']),
+      preRollS: z.number().int().min(0).max(300),
+      postRollS: z.number().int().min(0).max(3600),
     }),
-    security: z.strictObject({
-      secretKeyFile: z.string().min(1),
-      secretKey: z.string().regex(/^([0-9a-fA-F]{64})?$/, 'must be empty or 64 hex characters'),
-      jwtIssuer: z.string().min(1),
-      accessTokenTtlS: posInt,
-      refreshTokenTtlS: posInt,
-      streamTokenTtlS: posInt,
-      loginMaxPerUser: posInt,
-      loginMaxPerIp: posInt,
-      loginSlowPerUser: posInt,
-      loginSlowDelayMs: z.number().int().min(0).max(60_000),
-      loginWindowS: posInt,
-      cameraAddressExceptions: z
-        .array(
-          z
-            .string()
-            .regex(
-              /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[A-Za-z0-9.-]+:\d{1,5})$/,
-              'must be "a.b.c.d/nn", "a.b.c.d" or "host:port"',
-            ),
-        )
-        .max(256),
-      allowedOrigins: z
-        .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: "http(s)://host[:port]"'))
-        .max(64),
+    playback: z.strictObject({
+      windowS: z.number().int().min(30).max(86_400),
+      tokenTtlS: z.number().int().min(60).max(86_400),
+      maxSpanDays: z.number().int().min(1).max(400),
     }),
-    transcoder: z.strictObject({
-      ffmpegPath: z.string().min(1),
-      hlsDir: z.string().min(1),
-      idleTimeoutS: positive,
-      maxWorkers: posInt,
-      maxTranscodes: z.number().int().min(0),
-      segmentSeconds: positive,
-      partSeconds: positive,
-      listSize: posInt,
-      stallTimeoutS: positive,
-      rtspTimeoutS: positive,
-      backoffInitialMs: posInt,
-      backoffMaxMs: posInt,
-      failuresBeforeOffline: posInt,
-      killGraceMs: posInt,
-      maxHeight: z.number().int().min(144).max(4320),
-      audio: z.enum(['aac-or-drop', 'drop', 'transcode']),
-      pullEngine: z.enum(['native', 'ffmpeg']),
-      grabTimeoutS: positive,
-      maxGrabs: posInt,
-      hub: z.strictObject({
-        skipAboveBytes: posInt,
-        closeAfterMs: posInt,
-        maxGopBytes: posInt,
-        replaySeconds: positive,
-        maxReplayBytes: posInt,
-      }),
-    }),
-    discovery: z.strictObject({
-      probeRepeats: z.number().int().min(1).max(10),
-      probeWaitMs: posInt,
-      sweepConcurrency: posInt,
-      maxSweepPrefix: z.number().int().min(8).max(32),
-      requestTimeoutMs: posInt,
-      maxResponseBytes: posInt,
-    }),
-    health: z.strictObject({
-      enabled: z.boolean(),
-      intervalS: positive,
-      jitter: z.number().min(0).max(0.9),
-      concurrency: posInt,
-      timeoutMs: posInt,
-    }),
-    recording: z.strictObject({
-      enabled: z.boolean(),
-      volumes: z
-        .array(z.strictObject({ path: z.string().min(1), quotaBytes: z.number().int().min(0) }))
+    export: z.strictObject({
+      keepDays: z.number().int().min(1).max(3650),
+      maxRangeS: z
+        .number()
+        .int()
         .min(1)
-        .max(64),
-      reserveBytes: z.number().int().min(0),
-      lowWater: z.number().min(0.5).max(1),
-      segmentSeconds: z.number().min(1).max(600),
-      retentionDays: posInt,
-      eventRetentionDays: posInt,
-      retentionIntervalS: positive,
-      planIntervalS: positive,
-      retryS: positive,
-      spanGapMs: z.number().int().min(1000).max(60_000),
-      maxRangeDays: posInt,
-      defaultPlan: z.strictObject({
-        mode: z.enum(['off', 'continuous', 'event']),
-        profile: z.enum(['main', 'sub']),
-        preRollS: z.number().int().min(0).max(300),
-        postRollS: z.number().int().min(0).max(3600),
-      }),
-      playback: z.strictObject({
-        windowS: z.number().int().min(30).max(86_400),
-        tokenTtlS: z.number().int().min(60).max(86_400),
-        maxSpanDays: z.number().int().min(1).max(400),
-      }),
-      export: z.strictObject({
-        keepDays: z.number().int().min(1).max(3650),
-        maxRangeS: z
-          .number()
-          .int()
-          .min(1)
-          .max(7 * 86_400),
-        maxCameras: z.number().int().min(1).max(256),
-        concurrency: z.number().int().min(1).max(16),
-        linkTtlS: z
-          .number()
-          .int()
-          .min(60)
-          .max(7 * 86_400),
-      }),
+        .max(7 * 86_400),
+      maxCameras: z.number().int().min(1).max(256),
+      concurrency: z.number().int().min(1).max(16),
+      linkTtlS: z
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 86_400),
     }),
-    gis: z.strictObject({
-      defaultRangeM: positive,
-      maxRadiusM: positive,
-      maxResults: posInt,
+  }),
+  gis: z.strictObject({
+    defaultRangeM: positive,
+    maxRadiusM: positive,
+    maxResults: posInt,
+  }),
+  map: z.strictObject({
+    center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+    zoom: z.number().int().min(1).max(22),
+    baseLayers: baseLayersSchema,
+  }),
+  events: z.strictObject({
+    retentionDays: z.number().int().min(1).max(3650),
+    partitionsAheadDays: z.number().int().min(1).max(60),
+    maintenanceIntervalS: posInt,
+    maxFutureS: z.number().int().min(0).max(86_400),
+    keysRetentionDays: z.number().int().min(1).max(365),
+    webhook: z.strictObject({ windowS: z.number().int().min(10).max(3600), maxBodyBytes: posInt }),
+    queue: z.strictObject({ maxEvents: posInt, batchSize: z.number().int().min(1).max(5000), retryAfterS: posInt }),
+    mqtt: z.strictObject({ reconnectMs: posInt }),
+    onvif: z.strictObject({
+      terminationS: z.number().int().min(10).max(3600),
+      pullWaitS: z.number().int().min(1).max(60),
+      timeoutMs: posInt,
+      backoffMs: z.tuple([posInt, posInt]),
     }),
-    map: z.strictObject({
-      center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
-      zoom: z.number().int().min(1).max(22),
-      baseLayers: baseLayersSchema,
+    alarms: z.strictObject({ sweepIntervalMs: z.number().int().min(50).max(600_000) }),
+    video: z.strictObject({
+      preS: z.number().int().min(0).max(600),
+      postS: z.number().int().min(1).max(600),
+      cameraCount: z.number().int().min(1).max(16),
+      radiusM: z.number().min(1).max(10_000),
+      trackMaxDays: z.number().int().min(1).max(366),
+      trackMaxPoints: z.number().int().min(1).max(5000),
     }),
-    events: z.strictObject({
-      retentionDays: z.number().int().min(1).max(3650),
-      partitionsAheadDays: z.number().int().min(1).max(60),
-      maintenanceIntervalS: posInt,
-      maxFutureS: z.number().int().min(0).max(86_400),
-      keysRetentionDays: z.number().int().min(1).max(365),
-      webhook: z.strictObject({ windowS: z.number().int().min(10).max(3600), maxBodyBytes: posInt }),
-      queue: z.strictObject({ maxEvents: posInt, batchSize: z.number().int().min(1).max(5000), retryAfterS: posInt }),
-      mqtt: z.strictObject({ reconnectMs: posInt }),
-      onvif: z.strictObject({
-        terminationS: z.number().int().min(10).max(3600),
-        pullWaitS: z.number().int().min(1).max(60),
-        timeoutMs: posInt,
-        backoffMs: z.tuple([posInt, posInt]),
-      }),
-      alarms: z.strictObject({ sweepIntervalMs: z.number().int().min(50).max(600_000) }),
-      video: z.strictObject({
-        preS: z.number().int().min(0).max(600),
-        postS: z.number().int().min(1).max(600),
-        cameraCount: z.number().int().min(1).max(16),
-        radiusM: z.number().min(1).max(10_000),
-        trackMaxDays: z.number().int().min(1).max(366),
-        trackMaxPoints: z.number().int().min(1).max(5000),
-      }),
-    }),
-    log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
-  })
-  .superRefine((c, ctx) => {
-    // an event's clip is one playback session: it must fit a session's window
-    const { preS, postS } = c.events.video;
-    if (preS + postS > c.recording.playback.windowS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['events', 'video', 'postS'],
-        message: `preS + postS (${preS + postS} s) must fit recording.playback.windowS (${c.recording.playback.windowS} s)`,
-      });
-  });
+  }),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+});
+
+export const configSchema = configShape.superRefine((c, ctx) => {
+  // an event's clip is one playback session: it must fit a session's window
+  const { preS, postS } = c.events.video;
+  if (preS + postS > c.recording.playback.windowS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['events', 'video', 'postS'],
+      message: `preS + postS (${preS + postS} s) must fit recording.playback.windowS (${c.recording.playback.windowS} s)`,
+    });
+});
 
 export type Config = z.infer<typeof configSchema>;
 export type { BaseLayerConfig } from './base-layers-schema';
