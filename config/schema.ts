@@ -6,7 +6,7 @@ const port = z.number().int().min(0).max(65535);
 const positive = z.number().positive();
 const posInt = z.number().int().positive();
 
-export const configSchema = z.strictObject({
+const configShape = z.strictObject({
   server: z.strictObject({
     host: z.string().min(1),
     port,
@@ -160,8 +160,27 @@ export const configSchema = z.strictObject({
       backoffMs: z.tuple([posInt, posInt]),
     }),
     alarms: z.strictObject({ sweepIntervalMs: z.number().int().min(50).max(600_000) }),
+    video: z.strictObject({
+      preS: z.number().int().min(0).max(600),
+      postS: z.number().int().min(1).max(600),
+      cameraCount: z.number().int().min(1).max(16),
+      radiusM: z.number().min(1).max(10_000),
+      trackMaxDays: z.number().int().min(1).max(366),
+      trackMaxPoints: z.number().int().min(1).max(5000),
+    }),
   }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+});
+
+export const configSchema = configShape.superRefine((c, ctx) => {
+  // an event's clip is one playback session: it must fit a session's window
+  const { preS, postS } = c.events.video;
+  if (preS + postS > c.recording.playback.windowS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['events', 'video', 'postS'],
+      message: `preS + postS (${preS + postS} s) must fit recording.playback.windowS (${c.recording.playback.windowS} s)`,
+    });
 });
 
 export type Config = z.infer<typeof configSchema>;

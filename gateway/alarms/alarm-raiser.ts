@@ -42,17 +42,21 @@ export interface RaiserDeps {
   log(level: 'warn' | 'error', msg: string): void;
 }
 
-/** The cameras an alarm of `rule` at (lng, lat) is given, and how they were found. */
+/**
+ * The cameras that see a place, as `p` may see them: the `cameraCount` nearest whose view sector holds it; when none
+ * does, the nearest within `radiusM` (metres). Alarms choose as their rule's department (`alarmPrincipal`); the
+ * event → video links choose as their caller.
+ */
 export function chooseCameras(
   chooser: CameraChooser,
-  rule: AlarmRule,
+  p: Principal,
+  o: { cameraCount: number; radiusM: number },
   at: { lng: number; lat: number },
 ): { hits: SpatialHit[]; selection: Selection } {
-  const p = alarmPrincipal(rule);
   const where = { lng: at.lng, lat: at.lat, crs: 'wgs84' as const };
-  const covering = chooser.covering(p, where, rule.cameraCount, {});
+  const covering = chooser.covering(p, where, o.cameraCount, {});
   if (covering.length) return { hits: covering, selection: 'covering' };
-  const near = chooser.nearby(p, where, rule.radiusM, rule.cameraCount, {}, false);
+  const near = chooser.nearby(p, where, o.radiusM, o.cameraCount, {}, false);
   return { hits: near, selection: near.length ? 'nearest' : 'none' };
 }
 
@@ -75,7 +79,7 @@ export class AlarmRaiser {
 
   /** Raises the alarm of `rule` for `e`; null when this rule already raised one for the event. */
   async raise(rule: AlarmRule, e: StoredEvent): Promise<Alarm | null> {
-    const { hits, selection } = chooseCameras(this.d.chooser, rule, e);
+    const { hits, selection } = chooseCameras(this.d.chooser, alarmPrincipal(rule), rule, e);
     const atMs = Date.parse(e.at);
     const roll = { preRollS: rule.preRollS, postRollS: rule.postRollS };
     const cameras: AlarmCamera[] = hits.map((h) => ({

@@ -33,6 +33,7 @@ export const publicSource = ({ secretEnc: _s, credentialsEnc, ...rest }: EventSo
 
 export class SourceService {
   private points = new Map<string, EventPointRecord[]>();
+  private pointIds = new Map<number, EventPointRecord>();
   private readonly cache = new Map<number, { rec: EventSourceRecord; secret: string | null; sender: Sender }>();
   private readonly listeners = new Set<(s: EventSourceRecord, removed: boolean) => void>();
 
@@ -58,10 +59,20 @@ export class SourceService {
     return this.points.get(code) ?? [];
   }
 
+  /** A registered point by its id; undefined when there is none (removed). */
+  pointById(id: number): EventPointRecord | undefined {
+    return this.pointIds.get(id);
+  }
+
   private async reloadPoints(): Promise<void> {
     const next = new Map<string, EventPointRecord[]>();
-    for (const p of await this.repo.points()) next.set(p.code, [...(next.get(p.code) ?? []), p]);
+    const ids = new Map<number, EventPointRecord>();
+    for (const p of await this.repo.points()) {
+      next.set(p.code, [...(next.get(p.code) ?? []), p]);
+      ids.set(p.id, p);
+    }
     this.points = next;
+    this.pointIds = ids;
   }
 
   /** The sender a source's events are stored and checked as. */

@@ -46,6 +46,8 @@ export interface PlaybackRequest {
   profile: 'main' | 'sub';
   speed: (typeof SPEEDS)[number];
   reason?: string | undefined;
+  /** Where the session ends (a clip); after start, at most `windowS` after it. Default: start + `windowS`. */
+  end?: string | undefined;
 }
 
 /** The wall-clock map of a session's stream: where each segment sits on the media timeline and which gaps were jumped. */
@@ -121,7 +123,7 @@ export class PlaybackService {
       });
       throw err;
     });
-    const endMs = startMs + this.o.windowS * 1000;
+    const endMs = this.endOf(req, startMs);
     const segs = await this.present(id, req.profile, startMs, endMs);
     if (!segs.length)
       throw new NotFoundError(
@@ -163,6 +165,19 @@ export class PlaybackService {
       speed: req.speed,
       expiresAt: iso(Date.now() + this.o.tokenTtlS * 1000),
     };
+  }
+
+  /** The end of a session asked to start at `startMs`: its `end` when given (checked), else the full window. */
+  private endOf(req: PlaybackRequest, startMs: number): number {
+    const full = startMs + this.o.windowS * 1000;
+    if (req.end === undefined) return full;
+    const endMs = parseInstant(req.end, 'body.end');
+    if (endMs <= startMs || endMs > full)
+      throw new ValidationError(
+        `playback: body.end ${req.end} must lie after body.start and at most ${this.o.windowS} s after it`,
+        [{ path: 'body.end', message: `after start, at most ${this.o.windowS} s after it` }],
+      );
+    return endMs;
   }
 
   /** Present segments of a camera's profile overlapping [fromMs, toMs), oldest first. */

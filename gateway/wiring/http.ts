@@ -39,6 +39,8 @@ import type { CameraParts } from './cameras';
 import type { AlarmParts } from './alarms';
 import { registerAlarmRoutes } from '../http/routes/alarm-routes';
 import { registerAlarmRuleRoutes } from '../http/routes/alarm-rule-routes';
+import { registerEventVideoRoutes } from '../http/routes/event-video-routes';
+import { buildEventVideo } from './event-video';
 import type { EventParts } from './events';
 import type { SpatialParts } from './spatial';
 import type { StreamParts } from './streams';
@@ -108,6 +110,8 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerEventWebhookRoutes(api, d.events.sources);
   registerAlarmRuleRoutes(api, d.alarms.rules);
   registerAlarmRoutes(api, d.alarms.alarms);
+  const video = buildEventVideo(config, d.auth, d.spatial, d.events, d.playback, d.alarms);
+  registerEventVideoRoutes(api, video.links, video.tracks);
   registerGisRoutes(api, d.spatial.spatial, access, {
     maxRadiusM: config.gis.maxRadiusM,
     maxResults: config.gis.maxResults,

@@ -42,6 +42,11 @@ describe('config', () => {
     ['bad enum', { CLOUDEYE_TRANSCODER__AUDIO: 'mp3' }, /transcoder\.audio = "mp3"/],
     ['bad secret', { CLOUDEYE_SECURITY__SECRET_KEY: 'abc' }, /security\.secretKey = "abc": must be empty or 64 hex/],
     ['a one-connection pool', { CLOUDEYE_DATABASE__POOL_MAX: '1' }, /database\.poolMax = 1: must be at least 2/],
+    [
+      "an event clip longer than a playback session's window",
+      { CLOUDEYE_EVENTS__VIDEO__POST_S: '595' },
+      /events\.video\.postS = 595: preS \+ postS \(605 s\) must fit recording\.playback\.windowS \(600 s\)/,
+    ],
   ];
   for (const [name, env, re] of bad) {
     it(`rejects ${name} naming the key and value`, () => {

@@ -27,6 +27,11 @@ export const playbackRequest = z.strictObject({
         'only, each shown for its GOP time divided by the speed (the map gives each segment its rate)',
     ),
   reason: z.string().min(1).max(400).optional().describe('why the footage is watched (audited)'),
+  end: instant
+    .optional()
+    .describe(
+      'where the session ends (a clip): after start, at most recording.playback.windowS after it; default the window',
+    ),
 });
 
 const span = z.object({ start: z.string(), end: z.string(), kind: z.enum(['continuous', 'event', 'mixed']) });

@@ -14,8 +14,9 @@ import { VideoWall } from '../video/video-wall';
 import { FilterPanel } from '../tools/filter-panel';
 import { IncidentPanel } from '../tools/incident-panel';
 import { SelectPanel } from '../tools/select-panel';
+import { PlateTrackPanel } from '../events/plate-track';
 
-type Tab = 'filter' | 'incident' | 'draw';
+type Tab = 'filter' | 'incident' | 'draw' | 'track';
 
 declare global {
   interface Window {
@@ -101,7 +102,14 @@ export class MapPage {
       })
       .catch(() => undefined);
 
-    const panels: Record<Tab, HTMLElement> = { filter: filters.el, incident: incident.el, draw: this.select.el };
+    const track = new PlateTrackPanel(ctx, this.base);
+    this.closers.push(() => track.close());
+    const panels: Record<Tab, HTMLElement> = {
+      filter: filters.el,
+      incident: incident.el,
+      draw: this.select.el,
+      track: track.el,
+    };
     const tabs = h('nav', { class: 'tabs', role: 'tablist' });
     const body = h('div', { class: 'tab-body' });
     const show = (tab: Tab): void => {
@@ -112,7 +120,7 @@ export class MapPage {
       incident.arm(tab === 'incident');
       if (tab !== 'draw') this.select.reset();
     };
-    for (const tab of ['filter', 'incident', 'draw'] as Tab[])
+    for (const tab of ['filter', 'incident', 'draw', 'track'] as Tab[])
       tabs.append(
         h('button', { class: 'tab', role: 'tab', 'data-tab': tab, i18n: `tab.${tab}`, onclick: () => show(tab) }),
       );
