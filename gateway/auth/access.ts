@@ -9,9 +9,6 @@ import {
   departmentScope,
   inDepartment,
   permits,
-  visibilityPredicate,
-  visibilitySignature,
-  visibleDepartments,
   type Action,
   type CameraAction,
   type GlobalAction,
@@ -19,7 +16,8 @@ import {
   type Principal,
   type ShareGrant,
 } from './policy';
-import { auditCameraNameVisible, wholeDepartments } from './policy';
+import { auditCameraNameVisible } from './policy';
+import { visibilityPredicate, visibilitySignature, visibleDepartments, wholeDepartments } from './policy-visibility';
 import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from './policy-rooms';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */

@@ -1,108 +1,21 @@
 // Access policy: the one pure module that answers every access question (route and socket gate, can per camera, department scopes). No I/O.
-import type { Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { Geometry } from 'geojson';
+import { inArea } from './policy-area';
+import type {
+  Action,
+  CameraAction,
+  GlobalAction,
+  PolicyCamera,
+  Principal,
+  PublicAction,
+  Role,
+  ShareGrant,
+} from './policy-terms';
+import { CAMERA_ACTIONS, PUBLIC_ACTIONS, ROLES } from './policy-terms';
 
-/** Every role, in the order the console lists them; the API contract's role enum is built from this. */
-export const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Actions on one camera: answered per camera by `can` (ownership, shares, area scope). */
-export const CAMERA_ACTIONS = [
-  'view',
-  'snapshot',
-  'ptz',
-  'edit',
-  'delete',
-  'share',
-  'resync',
-  'post-event',
-  /** Recorded footage: spans and playback sessions. */
-  'playback',
-  /** Clip export of recorded footage (always with a reason). */
-  'export',
-] as const;
-export type CameraAction = (typeof CAMERA_ACTIONS)[number];
-
-/** Actions not tied to one camera: answered by `canDo`, some then narrowed to departments by `departmentScope`. */
-export const GLOBAL_ACTIONS = [
-  /** Register a camera (API, CSV/GeoJSON import, ONVIF registration): it decides where the gateway connects. */
-  'camera-register',
-  'camera-list',
-  'discover',
-  'audit-read',
-  'user-manage',
-  'apikey-manage',
-  'share-read',
-  'share-manage',
-  'network-manage',
-  'grid-read',
-  'grid-manage',
-  'department-read',
-  'department-manage',
-  'department-settings',
-  'spatial-query',
-  'event-read',
-  /** Register, list and remove event sources (webhook, MQTT, ONVIF) and checkpoints/alarm points of a department. */
-  'event-source-manage',
-  /** Read a department's alarms and be notified of them (socket.io `alarm`). */
-  'alarm-read',
-  /** Acknowledge, assign, annotate, handle and close a department's alarms. */
-  'alarm-handle',
-  /** Create, change and remove a department's linkage rules (event → alarm → cameras). */
-  'alarm-rule-manage',
-  'session',
-] as const;
-export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
-
-/**
- * Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles,
- * and posting to an event source's webhook, whose credential is the source's HMAC signature (checked by the
- * event service), and whose events are then checked per camera and point by `sourcePrincipal`.
- */
-export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'] as const;
-export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
-
-/** Every action a route or socket event may name. */
-export type Action = CameraAction | GlobalAction | PublicAction;
-export const ACTIONS: readonly Action[] = [...CAMERA_ACTIONS, ...GLOBAL_ACTIONS, ...PUBLIC_ACTIONS];
-
-export interface ShareGrant {
-  id: number;
-  fromDepartmentId: number;
-  toDepartmentId: number;
-  kind: 'all' | 'tags' | 'cameras' | 'polygon';
-  tags: string[];
-  cameraIds: string[];
-  polygon: Polygon | MultiPolygon | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  /** What the share grants on the cameras it covers: live viewing only, or live and recorded footage. */
-  grants: ShareGrants;
-}
-
-/** What a share grants: 'live' (view, snapshot, events) or 'live+playback' (also playback and export). */
-export const SHARE_GRANTS = ['live', 'live+playback'] as const;
-export type ShareGrants = (typeof SHARE_GRANTS)[number];
-
-export interface Principal {
-  kind: 'user' | 'apikey';
-  id: number;
-  name: string;
-  role: Role;
-  /** null only for a city-wide admin */
-  departmentId: number | null;
-  /** Optional area scope: the principal sees only cameras inside it. */
-  area: Polygon | MultiPolygon | null;
-  /** API key scopes (empty for users). */
-  scopes: string[];
-}
-
-export interface PolicyCamera {
-  id: string;
-  departmentId: number;
-  tags: readonly string[];
-  lng: number;
-  lat: number;
-}
+export * from './policy-terms';
+export { inArea } from './policy-area';
+export { alarmPrincipal, eventSubject, sourcePrincipal, type PolicySource } from './policy-subjects';
 
 const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
   admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'playback', 'export'],
@@ -259,51 +172,13 @@ export function actingDepartment(
   return { departmentId: p.departmentId };
 }
 
+/** Whether p's role and scopes allow viewing cameras at all (before departments, shares and areas). */
+export function mayViewAny(p: Principal): boolean {
+  return CAMERA_RIGHTS[p.role].includes('view') && scopeAllows(p, 'view');
+}
+
 export function shareActive(s: ShareGrant, now: Date): boolean {
   return s.revokedAt === null && (s.expiresAt === null || s.expiresAt.getTime() > now.getTime());
-}
-
-/** Ray casting over one ring; points on an edge count as inside. */
-function inRing(ring: number[][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as [number, number];
-    const [xj, yj] = ring[j] as [number, number];
-    const cross = (x - xi) * (yj - yi) - (y - yi) * (xj - xi);
-    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj))
-      return true;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function inPolygonRings(rings: number[][][], x: number, y: number): boolean {
-  const [outer, ...holes] = rings;
-  if (!outer || !inRing(outer, x, y)) return false;
-  return !holes.some((h) => inRing(h, x, y) && !onRingEdge(h, x, y));
-}
-
-function onRingEdge(ring: number[][], x: number, y: number): boolean {
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as [number, number];
-    const [xj, yj] = ring[j] as [number, number];
-    if (
-      (x - xi) * (yj - yi) - (y - yi) * (xj - xi) === 0 &&
-      x >= Math.min(xi, xj) &&
-      x <= Math.max(xi, xj) &&
-      y >= Math.min(yi, yj) &&
-      y <= Math.max(yi, yj)
-    )
-      return true;
-  }
-  return false;
-}
-
-/** True when (lng, lat) lies inside the Polygon / MultiPolygon (holes excluded, edges included). */
-export function inArea(g: Geometry, lng: number, lat: number): boolean {
-  if (g.type === 'Polygon') return inPolygonRings(g.coordinates, lng, lat);
-  if (g.type === 'MultiPolygon') return g.coordinates.some((rings) => inPolygonRings(rings, lng, lat));
-  return false;
 }
 
 function shareCovers(s: ShareGrant, cam: PolicyCamera): boolean {
@@ -367,76 +242,6 @@ export function canGoneFootage(p: Principal, action: 'playback' | 'export', depa
 }
 
 /**
- * A fast visibility predicate for one principal, for use inside index scans: the shares are
- * pre-sorted by source department so each camera costs a map lookup, not a scan of all shares.
- */
-export function visibilityPredicate(
-  p: Principal,
-  shares: readonly ShareGrant[],
-  now: Date = new Date(),
-): (cam: PolicyCamera) => boolean {
-  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return () => false;
-  const area = p.area;
-  const inScope = area ? (c: PolicyCamera) => inArea(area, c.lng, c.lat) : () => true;
-  if (isCityAdmin(p)) return inScope;
-  const byDept = new Map<
-    number,
-    { all: boolean; tags: Set<string>; ids: Set<string>; polys: Array<Polygon | MultiPolygon> }
-  >();
-  for (const s of shares) {
-    if (s.toDepartmentId !== p.departmentId || !shareActive(s, now)) continue;
-    let e = byDept.get(s.fromDepartmentId);
-    if (!e) byDept.set(s.fromDepartmentId, (e = { all: false, tags: new Set(), ids: new Set(), polys: [] }));
-    if (s.kind === 'all') e.all = true;
-    else if (s.kind === 'tags') s.tags.forEach((t) => e.tags.add(t));
-    else if (s.kind === 'cameras') s.cameraIds.forEach((id) => e.ids.add(id));
-    else if (s.polygon) e.polys.push(s.polygon);
-  }
-  const own = p.departmentId;
-  return (c) => {
-    if (!inScope(c)) return false;
-    if (c.departmentId === own) return true;
-    const e = byDept.get(c.departmentId);
-    if (!e) return false;
-    if (e.all || e.ids.has(c.id)) return true;
-    for (const t of c.tags) if (e.tags.has(t)) return true;
-    for (const g of e.polys) if (inArea(g, c.lng, c.lat)) return true;
-    return false;
-  };
-}
-
-/**
- * The departments any of whose cameras `p` may see: its own and the sources of active shares to it,
- * [] when it may see none, null when any department's (a city-wide admin). A superset of what
- * visibilityPredicate accepts, which the spatial index checks on a dense column before it reads a
- * camera's record and runs the predicate.
- */
-export function visibleDepartments(
-  p: Principal,
-  shares: readonly ShareGrant[],
-  now: Date = new Date(),
-): number[] | null {
-  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return [];
-  if (isCityAdmin(p)) return null;
-  const out = new Set<number>();
-  if (p.departmentId !== null) out.add(p.departmentId);
-  for (const s of shares) if (s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
-  return [...out];
-}
-
-/** A stable string naming everything that decides visibility for `p` (cluster cache key). */
-export function visibilitySignature(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): string {
-  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view')) return 'none';
-  const area = p.area ? JSON.stringify(p.area) : '';
-  if (isCityAdmin(p)) return `all|${area}`;
-  const ids = shares
-    .filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now))
-    .map((s) => s.id)
-    .sort((a, b) => a - b);
-  return `d${p.departmentId}|s${ids.join(',')}|${area}`;
-}
-
-/**
  * Whether `p`, reading an audit row it may read (departmentScope 'audit-read'), is shown the name of the
  * camera the row names. Whoever reads every department's rows (an auditor, whose work is to read who
  * watched what, and a city-wide admin) is shown every name in them, though an auditor still may not view
@@ -452,79 +257,4 @@ export function auditCameraNameVisible(
   const scope = departmentScope(p, 'audit-read');
   if (scope === null) return false;
   return scope === 'all' || can(p, 'view', cam, shares, now);
-}
-
-/**
- * The departments every camera of which `p` may see: null for all of them (a city-wide admin without an area
- * scope), else its own and the sources of active whole-department ("all") shares to it; [] when it has an area
- * scope or may see no camera. A subset of visibleDepartments: cameras of these departments need no check one
- * by one (the camera tree counts them in the database).
- */
-export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
-  if (!CAMERA_RIGHTS[p.role].includes('view') || !scopeAllows(p, 'view') || p.area) return [];
-  if (isCityAdmin(p)) return null;
-  const out = new Set<number>();
-  if (p.departmentId !== null) out.add(p.departmentId);
-  for (const s of shares)
-    if (s.kind === 'all' && s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
-  return [...out];
-}
-
-/** An event source as the policy sees it: a department's sender of events. */
-export interface PolicySource {
-  id: number;
-  name: string;
-  departmentId: number;
-}
-
-/**
- * The principal an event source acts as: an integrator of its department (action 'post-event' per camera),
- * so a source may post events only for cameras and points its department may see (own, or shared to it).
- */
-export function sourcePrincipal(s: PolicySource): Principal {
-  return {
-    kind: 'user',
-    id: -s.id,
-    name: `source:${s.name}`,
-    role: 'integrator',
-    departmentId: s.departmentId,
-    area: null,
-    scopes: [],
-  };
-}
-
-/**
- * The principal a linkage rule chooses cameras as: an operator of the rule's department, so an alarm is given
- * only cameras its department may view (its own, or shared to it), whoever in the department later opens it.
- */
-export function alarmPrincipal(rule: { id: number; name: string; departmentId: number }): Principal {
-  return {
-    kind: 'user',
-    id: -rule.id,
-    name: `alarm-rule:${rule.name}`,
-    role: 'operator',
-    departmentId: rule.departmentId,
-    area: null,
-    scopes: [],
-  };
-}
-
-/**
- * What decides who may see an event: its camera when it has one (as the camera is now), else its point or
- * its own position with the department that owns it, as a camera without tags (so whole-department and
- * polygon shares reach it, tag and camera-list shares do not).
- */
-export function eventSubject(
-  e: { cameraId: string | null; departmentId: number; lng: number; lat: number },
-  camera?: PolicyCamera,
-): PolicyCamera {
-  return (
-    camera ?? {
-      id: e.cameraId ? `gone:${e.cameraId}` : '',
-      departmentId: e.departmentId,
-      tags: [],
-      lng: e.lng,
-      lat: e.lat,
-    }
-  );
 }

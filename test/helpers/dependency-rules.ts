@@ -36,11 +36,11 @@ export const RULES: Rule[] = [
       under(r.file, 'transcoder') && !isBuiltin(r) && !r.typeOnly && !(isProject(r) && under(r.target, 'transcoder')),
   },
   {
-    name: '4. gateway/onvif/ and gateway/auth/policy (with policy-rooms) import nothing else of gateway/',
+    name: '4. gateway/onvif/ and the policy module (gateway/auth/policy and its policy-*) import nothing else of gateway/',
     broken: (r) => {
       if (!isProject(r) || !under(r.target, 'gateway')) return false;
       if (under(r.file, 'gateway/onvif')) return !under(r.target, 'gateway/onvif');
-      const policy = (p: string): boolean => under(p, 'gateway/auth/policy') || under(p, 'gateway/auth/policy-rooms');
+      const policy = (p: string): boolean => /^gateway\/auth\/policy(-[a-z]+)?(\.ts)?$/.test(p);
       if (policy(r.file)) return !policy(r.target);
       return false;
     },

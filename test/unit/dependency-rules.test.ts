@@ -27,6 +27,13 @@ describe('dependency rules (DESIGN.md)', () => {
     ['policy importing http', 'gateway/auth/policy.ts', "import { x } from '../http/errors';", true],
     ['policy rooms importing access', 'gateway/auth/policy-rooms.ts', "import { x } from './access';", true],
     ['policy rooms importing the policy', 'gateway/auth/policy-rooms.ts', "import { can } from './policy';", false],
+    [
+      'policy visibility importing the policy terms',
+      'gateway/auth/policy-visibility.ts',
+      "import { x } from './policy-terms';",
+      false,
+    ],
+    ['policy area importing access', 'gateway/auth/policy-area.ts', "import { x } from './access';", true],
     ['cameras importing knex', 'gateway/cameras/service.ts', "import knex from 'knex';", true],
     ['db importing knex', 'gateway/db/knex.ts', "import knex from 'knex';", false],
     ['streams importing express', 'gateway/streams/service.ts', "import express from 'express';", true],

@@ -1,7 +1,8 @@
 // policy.wholeDepartments: the departments every camera of which a principal may see (counted without a check per camera).
 import assert from 'node:assert/strict';
 import type { Polygon } from 'geojson';
-import { wholeDepartments, type Principal, type Role, type ShareGrant } from '../../gateway/auth/policy';
+import type { Principal, Role, ShareGrant } from '../../gateway/auth/policy';
+import { wholeDepartments } from '../../gateway/auth/policy-visibility';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;

@@ -14,9 +14,6 @@ import {
   permits,
   rolesFor,
   ROLES,
-  visibilityPredicate,
-  visibilitySignature,
-  visibleDepartments,
   type Action,
   type CameraAction,
   type GlobalAction,
@@ -24,6 +21,7 @@ import {
   type Role,
   type ShareGrant,
 } from '../../gateway/auth/policy';
+import { visibilityPredicate, visibilitySignature, visibleDepartments } from '../../gateway/auth/policy-visibility';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const POLICE = 1;

@@ -1,0 +1,105 @@
+// Access policy, its terms: roles, actions, principals, shares and cameras as every access decision names them.
+import type { MultiPolygon, Polygon } from 'geojson';
+
+/** Every role, in the order the console lists them; the API contract's role enum is built from this. */
+export const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Actions on one camera: answered per camera by `can` (ownership, shares, area scope). */
+export const CAMERA_ACTIONS = [
+  'view',
+  'snapshot',
+  'ptz',
+  'edit',
+  'delete',
+  'share',
+  'resync',
+  'post-event',
+  /** Recorded footage: spans and playback sessions. */
+  'playback',
+  /** Clip export of recorded footage (always with a reason). */
+  'export',
+] as const;
+export type CameraAction = (typeof CAMERA_ACTIONS)[number];
+
+/** Actions not tied to one camera: answered by `canDo`, some then narrowed to departments by `departmentScope`. */
+export const GLOBAL_ACTIONS = [
+  /** Register a camera (API, CSV/GeoJSON import, ONVIF registration): it decides where the gateway connects. */
+  'camera-register',
+  'camera-list',
+  'discover',
+  'audit-read',
+  'user-manage',
+  'apikey-manage',
+  'share-read',
+  'share-manage',
+  'network-manage',
+  'grid-read',
+  'grid-manage',
+  'department-read',
+  'department-manage',
+  'department-settings',
+  'spatial-query',
+  'event-read',
+  /** Register, list and remove event sources (webhook, MQTT, ONVIF) and checkpoints/alarm points of a department. */
+  'event-source-manage',
+  /** Read a department's alarms and be notified of them (socket.io `alarm`). */
+  'alarm-read',
+  /** Acknowledge, assign, annotate, handle and close a department's alarms. */
+  'alarm-handle',
+  /** Create, change and remove a department's linkage rules (event → alarm → cameras). */
+  'alarm-rule-manage',
+  'session',
+] as const;
+export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
+
+/**
+ * Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles,
+ * and posting to an event source's webhook, whose credential is the source's HMAC signature (checked by the
+ * event service), and whose events are then checked per camera and point by `sourcePrincipal`.
+ */
+export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'] as const;
+export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
+
+/** Every action a route or socket event may name. */
+export type Action = CameraAction | GlobalAction | PublicAction;
+export const ACTIONS: readonly Action[] = [...CAMERA_ACTIONS, ...GLOBAL_ACTIONS, ...PUBLIC_ACTIONS];
+
+export interface ShareGrant {
+  id: number;
+  fromDepartmentId: number;
+  toDepartmentId: number;
+  kind: 'all' | 'tags' | 'cameras' | 'polygon';
+  tags: string[];
+  cameraIds: string[];
+  polygon: Polygon | MultiPolygon | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** What the share grants on the cameras it covers: live viewing only, or live and recorded footage. */
+  grants: ShareGrants;
+}
+
+/** What a share grants: 'live' (view, snapshot, events) or 'live+playback' (also playback and export). */
+export const SHARE_GRANTS = ['live', 'live+playback'] as const;
+export type ShareGrants = (typeof SHARE_GRANTS)[number];
+
+export interface Principal {
+  kind: 'user' | 'apikey';
+  id: number;
+  name: string;
+  role: Role;
+  /** null only for a city-wide admin */
+  departmentId: number | null;
+  /** Optional area scope: the principal sees only cameras inside it. */
+  area: Polygon | MultiPolygon | null;
+  /** API key scopes (empty for users). */
+  scopes: string[];
+}
+
+export interface PolicyCamera {
+  id: string;
+  departmentId: number;
+  tags: readonly string[];
+  lng: number;
+  lat: number;
+}
