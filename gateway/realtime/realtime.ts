@@ -7,6 +7,7 @@ import { AreaKeys } from './area-keys';
 import type {
   AlarmMessage,
   CameraEventMessage,
+  RecordingStateMessage,
   ScanProgressMessage,
   StatusChange,
   StreamStateMessage,
@@ -16,6 +17,7 @@ import type { RealtimeDeps } from './realtime-deps';
 export type {
   AlarmMessage,
   CameraEventMessage,
+  RecordingStateMessage,
   ScanProgressMessage,
   StatusChange,
   StreamStateMessage,
@@ -28,6 +30,7 @@ export interface ServerEvents {
   'camera:changed': (m: { id: string }) => void;
   'camera:removed': (m: { id: string }) => void;
   'stream:state': (m: StreamStateMessage) => void;
+  'recording:state': (m: RecordingStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
   'camera:event': (m: CameraEventMessage) => void;
   'alarm:notify': (m: AlarmMessage) => void;
@@ -47,6 +50,7 @@ export const EVENT_ACTIONS: {
   'camera:changed': 'view',
   'camera:removed': 'view',
   'stream:state': 'view',
+  'recording:state': 'view',
   'camera:event': 'view',
   'scan:progress': 'discover',
   'alarm:notify': 'alarm-read',
@@ -261,6 +265,12 @@ export class Realtime {
   publishStreamState(m: StreamStateMessage): void {
     const rooms = this.roomsOf('stream:state', m.cameraId);
     if (rooms?.length) this.io.to(rooms).emit('stream:state', m);
+  }
+
+  /** A recorder's state (failed with why, recording again, …), to the rooms that may view its camera. */
+  publishRecordingState(m: RecordingStateMessage): void {
+    const rooms = this.roomsOf('recording:state', m.cameraId);
+    if (rooms?.length) this.io.to(rooms).emit('recording:state', m);
   }
 
   publishEvent(e: CameraEventMessage): void {

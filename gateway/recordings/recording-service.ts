@@ -218,6 +218,8 @@ export class RecordingService {
 
   private async evaluate(): Promise<void> {
     if (this.stale) await this.reload();
+    // a volume that refused writes is tried again here, so it is reported writable without a recorder on it
+    for (const v of this.volumes.values()) if (v.writeFailure) await v.probe();
     const now = Date.now();
     const present = new Set<string>();
     for (const cam of this.cameras) {
@@ -254,10 +256,12 @@ export class RecordingService {
     return rec;
   }
 
+  /** The volume with the most room, one that takes writes first (a failing one is tried again when all fail). */
   private async pickVolume(): Promise<Volume> {
     let best: { v: Volume; free: number } | null = null;
     for (const v of this.volumes.values()) {
-      const free = (await v.limitBytes()) - v.indexedBytes;
+      // a volume that refuses writes may also refuse statfs (gone): it ranks last
+      const free = (await v.limitBytes().catch(() => 0)) - v.indexedBytes - (v.writeFailure ? 2 ** 60 : 0);
       if (!v.full && (!best || free > best.free)) best = { v, free };
     }
     if (!best) throw new Error('every recording volume is full of held footage');
