@@ -63,6 +63,10 @@ export class Recorder {
   private nextTryAt = 0;
   private failedAt = 0;
   private eventUntil = 0;
+  /** End of an alarm's recording, which holds whatever the plan says (0: none). */
+  private forcedUntil = 0;
+  /** The pre-roll of an alarm that came before the writer was attached (replayed when it starts writing). */
+  private pendingPreRollS: number | null = null;
   private events: Array<{ id: string; fromMs: number; toMs: number }> = [];
   private st: RecorderStatus;
   private plan: EffectivePlan | null = null;
@@ -92,10 +96,15 @@ export class Recorder {
   /** Brings the recorder in line with `plan` now (spec null: the camera has no stream for the plan's profile). */
   async update(plan: EffectivePlan, spec: StreamSpec | null, nowMs: number): Promise<void> {
     this.plan = plan;
-    const desired = spec ? desiredNow(plan, nowMs) : 'off';
+    let desired = spec ? desiredNow(plan, nowMs) : 'off';
+    // an alarm records whatever the plan says, until its post-roll is written (the writer pauses itself then)
+    if (desired === 'off' && spec && (this.forcedUntil > nowMs || (this.forcedUntil > 0 && this.att?.writer.writing)))
+      desired = 'standby';
     if (desired === 'off') {
       await this.detach();
       this.recovering = false;
+      this.forcedUntil = 0;
+      this.pendingPreRollS = null;
       return this.set('off', spec ? `plan ${plan.source}: ${plan.mode}` : `no ${plan.profile} stream`);
     }
     const a = this.att;
@@ -127,12 +136,14 @@ export class Recorder {
       if (!ok) return;
     }
     const wr = this.att!.writer;
-    if (wantWrite && wr.standby) wr.resume(desired === 'standby' ? this.att!.hub.replay(plan.preRollS) : null);
+    if (wantWrite && wr.standby)
+      wr.resume(desired === 'standby' ? this.att!.hub.replay(this.pendingPreRollS ?? plan.preRollS) : null);
     // an event's post-roll ends when the footage reaches it (the writer pauses itself then)
     else if (!wantWrite && !wr.standby) {
       if (desired === 'standby' && this.eventUntil > 0) wr.pauseAfter(this.eventUntil);
       else wr.pause();
     }
+    this.pendingPreRollS = null;
     const writing = wantWrite || !wr.standby;
     this.writingReason = desired === 'standby' ? 'event' : `plan ${plan.source}`;
     if (writing && this.recovering) return; // 'failed' until a segment is stored again (onSegment)
@@ -143,15 +154,27 @@ export class Recorder {
   /**
    * An event on this camera: recording runs until post-roll after it, from pre-roll before it (what the hub holds).
    * Returns false when the camera does not record events now (plan off, not attached). `roll` replaces the plan's
-   * pre-roll and post-roll (seconds; an alarm rule's), the pre-roll at most what the hub holds.
+   * pre-roll and post-roll (seconds; an alarm rule's), the pre-roll at most what the hub holds. `force` (an alarm):
+   * recorded whatever the plan says; when not attached, the next update() attaches and replays what the hub holds.
    */
-  trigger(eventId: string, atMs: number, nowMs: number, roll?: { preRollS: number; postRollS: number }): boolean {
+  trigger(
+    eventId: string,
+    atMs: number,
+    nowMs: number,
+    roll?: { preRollS: number; postRollS: number },
+    force = false,
+  ): boolean {
     const plan = this.plan;
-    if (!plan || !this.att) return false;
-    const preRollS = roll?.preRollS ?? plan.preRollS;
-    const until = Math.max(atMs, nowMs) + (roll?.postRollS ?? plan.postRollS) * 1000;
+    if (!force && (!plan || !this.att)) return false;
+    const preRollS = roll?.preRollS ?? plan?.preRollS ?? 0;
+    const until = Math.max(atMs, nowMs) + (roll?.postRollS ?? plan?.postRollS ?? 0) * 1000;
     this.eventUntil = Math.max(this.eventUntil, until);
+    if (force) this.forcedUntil = Math.max(this.forcedUntil, until);
     this.events.push({ id: eventId, fromMs: atMs - preRollS * 1000, toMs: until });
+    if (!this.att) {
+      this.pendingPreRollS = Math.max(this.pendingPreRollS ?? 0, preRollS);
+      return true;
+    }
     const w = this.att.writer;
     if (w.standby && !w.failed && !this.att.volume.full) {
       w.resume(this.att.hub.replay(preRollS));

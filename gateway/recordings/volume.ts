@@ -60,3 +60,15 @@ export class Volume {
     return Math.max(0, this.quotaBytes > 0 ? Math.min(this.quotaBytes, bySpace) : bySpace);
   }
 }
+
+/** The volume with the most room, one that takes writes first (a failing one is tried again when all fail). */
+export async function pickVolume(volumes: Iterable<Volume>): Promise<Volume> {
+  let best: { v: Volume; free: number } | null = null;
+  for (const v of volumes) {
+    // a volume that refuses writes may also refuse statfs (gone): it ranks last
+    const free = (await v.limitBytes().catch(() => 0)) - v.indexedBytes - (v.writeFailure ? 2 ** 60 : 0);
+    if (!v.full && (!best || free > best.free)) best = { v, free };
+  }
+  if (!best) throw new Error('every recording volume is full of held footage');
+  return best.v;
+}
