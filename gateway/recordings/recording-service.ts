@@ -172,6 +172,7 @@ export class RecordingService {
    * An event on a camera: records from pre-roll before to post-roll after it when the camera's plan records events.
    * `alarm` (an alarm rule's rolls, seconds): recorded whatever the camera's plan says (off, outside its schedule),
    * the pre-roll capped at `maxPreRollS` and at what the pull holds (nothing when nobody pulled the camera).
+   * False when the camera cannot be recorded: no stream, its address refused, or its recorder failing to reach it.
    */
   trigger(
     cameraId: string,
@@ -189,7 +190,8 @@ export class RecordingService {
     const rec = this.recorders.get(cameraId) ?? this.newRecorder(cameraId);
     rec.trigger(eventId, atMs, Date.now(), r, true);
     void rec.poke(plan, spec, Date.now()).catch((e) => this.fail(`camera ${cameraId}`, e));
-    return true;
+    // a recorder that cannot reach its camera now records the alarm only if the camera comes back in time
+    return !(rec.status.state === 'failed' && rec.status.cause === 'stream');
   }
 
   /** One retention pass: by age for every camera with footage, then by limit on every volume. */
