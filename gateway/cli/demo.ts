@@ -70,7 +70,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (recorded.length)
       process.stdout.write(
         `recording ${recorded.length} cameras (sub stream) into ${config.recording.volumes[0]!.path}: ` +
-          'their timelines fill from the first minute\n',
+          'their timelines hold footage from the first minute\n',
       );
     process.stdout.write(
       `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +
