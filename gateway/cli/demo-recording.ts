@@ -1,5 +1,6 @@
 // The demo records from its first minute: footage under ./data/recordings within a small quota, and continuous plans
 // on a few cameras of each department (its sub stream), so each department's users see a timeline.
+import path from 'node:path';
 import type { Config } from '../../config/load';
 import type { RecordingService } from '../recordings/recording-service';
 
@@ -8,12 +9,16 @@ export const DEMO_QUOTA_BYTES = 1024 ** 3;
 /** Cameras recorded by default (`--record N`): each is one more pull and one more encoder of the simulator. */
 export const DEMO_RECORDED = 12;
 
-/** The demo's recording settings, over the configuration's (a --config file's volumes are left as they are). */
-export function demoRecordingOverrides(hasFile: boolean): Partial<Config['recording']> {
-  return {
-    enabled: true,
-    ...(hasFile ? {} : { volumes: [{ path: './data/recordings', quotaBytes: DEMO_QUOTA_BYTES }] }),
-  };
+/**
+ * The demo's recording settings over `config`'s: recording on and, unless a --config file gives volumes, one volume
+ * `recordings` beside the embedded database's directory (./data/pg → ./data/recordings) with a small quota.
+ */
+export function withDemoRecording(config: Config, hasFile: boolean): Config {
+  const data = path.dirname(config.database.embedded.dataDir);
+  const volumes = hasFile
+    ? config.recording.volumes
+    : [{ path: path.join(data, 'recordings'), quotaBytes: DEMO_QUOTA_BYTES }];
+  return { ...config, recording: { ...config.recording, enabled: true, volumes } };
 }
 
 /**

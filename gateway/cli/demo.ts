@@ -7,7 +7,7 @@ import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './ar
 import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 import { withDemoMap } from './demo-map';
-import { DEMO_RECORDED, demoRecordingOverrides, seedDemoRecording } from './demo-recording';
+import { DEMO_RECORDED, seedDemoRecording, withDemoRecording } from './demo-recording';
 
 export const DEMO: CommandSpec = {
   name: 'cloudeye demo',
@@ -88,17 +88,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
 /**
  * The demo's configuration: the file's (or the defaults), the demo map, health checks (its cameras are all on
- * loopback, so checking them is safe) and recording on, into ./data/recordings with a small quota.
+ * loopback, so checking them is safe) and recording on, beside the embedded database (./data/recordings) with a
+ * small quota.
  */
 export function demoConfig(file: string | undefined, port = -1): Config {
-  return withDemoMap(
-    loadConfig({
-      ...(file ? { file } : {}),
-      overrides: {
-        health: { enabled: true },
-        recording: demoRecordingOverrides(!!file),
-        ...(port >= 0 ? { server: { port } } : {}),
-      },
-    }),
-  );
+  const config = loadConfig({
+    ...(file ? { file } : {}),
+    overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) },
+  });
+  return withDemoMap(withDemoRecording(config, !!file));
 }

@@ -80,7 +80,8 @@ export class Recorder {
     readonly cameraId: string,
     private readonly deps: RecorderDeps,
   ) {
-    this.st = { ...this.stEmpty(cameraId), reason: 'not started' };
+    const st = { cameraId, state: 'off' as const, reason: 'not started', profile: 'main' as const, volume: null };
+    this.st = { ...st, since: Date.now(), cause: null, code: null };
   }
 
   get status(): RecorderStatus {
@@ -254,18 +255,5 @@ export class Recorder {
     if (this.st.state === state && this.st.reason === reason) return;
     this.st = { ...this.st, state, reason, since: Date.now(), cause, code };
     this.deps.onStatus(this.st);
-  }
-
-  private stEmpty(cameraId: string): RecorderStatus {
-    return {
-      cameraId,
-      state: 'off',
-      reason: '',
-      profile: 'main',
-      volume: null,
-      since: Date.now(),
-      cause: null,
-      code: null,
-    };
   }
 }

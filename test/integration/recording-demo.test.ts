@@ -11,11 +11,18 @@ import { waitFor } from '../helpers/wait-for';
 describe('cloudeye demo: recording by default', function () {
   this.timeout(120_000);
 
-  it('the demo configuration records into ./data/recordings with a small quota', () => {
-    const r = demoConfig(undefined).recording;
+  it('the demo configuration records beside its database (./data/recordings) with a small quota', () => {
+    const c = demoConfig(undefined);
+    const r = c.recording;
     assert.equal(r.enabled, true);
     assert.equal(r.volumes.length, 1);
-    assert.equal(path.resolve(r.volumes[0]!.path), path.resolve('data/recordings'));
+    // beside the embedded database: ./data/recordings unless its directory was moved
+    assert.equal(
+      path.resolve(r.volumes[0]!.path),
+      path.resolve(path.dirname(c.database.embedded.dataDir), 'recordings'),
+    );
+    if (!process.env.CLOUDEYE_DATABASE__EMBEDDED__DATA_DIR)
+      assert.equal(path.resolve(r.volumes[0]!.path), path.resolve('data/recordings'));
     assert.equal(r.volumes[0]!.quotaBytes, DEMO_QUOTA_BYTES);
     assert.ok(DEMO_QUOTA_BYTES > 0 && DEMO_QUOTA_BYTES <= 2 * 1024 ** 3, 'small');
     assert.ok(r.segmentSeconds <= 20, 'a first segment well within a minute');
