@@ -1,5 +1,5 @@
-// socket.io: authenticated on connect; camera status, camera changes, stream states and scan progress, each sent
-// to the rooms the policy names for it, which the policy also chose for each socket; status changes batched.
+// socket.io: authenticated on connect; camera status and changes, stream and recorder states, events, scan progress and
+// alarms, each sent to the rooms the policy names for it, which the policy also chose for each socket; status batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
@@ -14,14 +14,7 @@ import type {
 } from './messages';
 import type { RealtimeDeps } from './realtime-deps';
 
-export type {
-  AlarmMessage,
-  CameraEventMessage,
-  RecordingStateMessage,
-  ScanProgressMessage,
-  StatusChange,
-  StreamStateMessage,
-} from './messages';
+export type * from './messages';
 export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 
 /** Server → client events (the console's realtime module mirrors these names). */
