@@ -161,6 +161,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     cameraParts.httpListening(port);
     const rt = buildRealtime(server, authParts, cameras, directory, supervisor, repos, closers, log);
     realtime = rt;
+    // a recorder failing (its volume refuses writes) or recording again, to whoever may view the camera
+    recordings.onStatus((s) => rt.publishRecordingState({ ...s, since: new Date(s.since).toISOString() }));
     const health = await buildHealth(config, repos, cameras, directory, rt, closers, log);
 
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;

@@ -27,7 +27,10 @@ export interface CameraChooser {
 
 /** What starting event recording needs (recordings/recording-service.ts RecordingService answers). */
 export interface AlarmRecorder {
-  /** False when the camera does not record events now (its plan is off, or it is not attached). */
+  /**
+   * Records the camera from pre-roll before to post-roll after the event whatever its recording plan (off included;
+   * the pre-roll is what its pull holds). False when it cannot be recorded (no stream, its address refused).
+   */
   trigger(cameraId: string, eventId: string, atMs: number, roll: { preRollS: number; postRollS: number }): boolean;
 }
 

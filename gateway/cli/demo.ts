@@ -1,5 +1,5 @@
 // cloudeye demo: simulated cameras + gateway on the embedded database + the demo city, one command.
-import { loadConfig } from '../../config/load';
+import { loadConfig, type Config } from '../../config/load';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startSimCameras } from '../../sim/cameras/sim-cameras';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, demoDeviceOptions, seedDemo } from '../../sim/seed';
@@ -7,13 +7,19 @@ import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './ar
 import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 import { withDemoMap } from './demo-map';
+import { DEMO_RECORDED, seedDemoRecording, withDemoRecording } from './demo-recording';
 
 export const DEMO: CommandSpec = {
   name: 'cloudeye demo',
-  synopsis: '[--port N] [--cameras N] [--rtsp-port P] [--onvif-port P] [--config FILE]',
+  synopsis: '[--port N] [--cameras N] [--record N] [--rtsp-port P] [--onvif-port P] [--config FILE]',
   flags: {
     port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
     cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
+    record: {
+      kind: 'value',
+      arg: 'N',
+      about: `cameras recorded continuously into ./data/recordings, 1 GiB quota (default ${DEMO_RECORDED}; 0 = none)`,
+    },
     'rtsp-port': { kind: 'value', arg: 'P', about: `the simulated RTSP server's port (default ${DEMO_RTSP_PORT})` },
     'onvif-port': {
       kind: 'value',
@@ -29,15 +35,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const port = intFlag(args, 'port', -1, 0, 65535);
   const count = intFlag(args, 'cameras', 240, 1, 2000);
   const file = strFlag(args, 'config');
+  const record = intFlag(args, 'record', DEMO_RECORDED, 0, 2000);
   const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
   const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
-  // the demo's cameras are all on loopback, so health checking is safe to switch on
-  const config = withDemoMap(
-    loadConfig({
-      ...(file ? { file } : {}),
-      overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) },
-    }),
-  );
+  const config = demoConfig(file, port);
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(
     `starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`,
@@ -65,6 +66,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
     stops.push(() => gw.close());
     const seeded = await seedDemo(gw.db, gw.services.box, demoSimTargets(rtspPort, onvifPort), count);
     if (seeded.created) await gw.reload();
+    const recorded = await seedDemoRecording(gw.services.recordings, await gw.repos.cameras.all(), record);
+    if (recorded.length)
+      process.stdout.write(
+        `recording ${recorded.length} cameras (sub stream) into ${config.recording.volumes[0]!.path}: ` +
+          'their timelines hold footage from the first minute\n',
+      );
     process.stdout.write(
       `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
@@ -77,4 +84,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
     stop.done();
   }
+}
+
+/**
+ * The demo's configuration: the file's (or the defaults), the demo map, health checks (its cameras are all on
+ * loopback, so checking them is safe) and recording on, beside the embedded database (./data/recordings) with a
+ * small quota.
+ */
+export function demoConfig(file: string | undefined, port = -1): Config {
+  const config = loadConfig({
+    ...(file ? { file } : {}),
+    overrides: { health: { enabled: true }, ...(port >= 0 ? { server: { port } } : {}) },
+  });
+  return withDemoMap(withDemoRecording(config, !!file));
 }

@@ -93,7 +93,9 @@ export function documentPlayback(api: ApiRouter): void {
   doc(
     'map',
     'Wall clock of the stream: for each served segment its media start (s), duration, wall-clock start and end; the ' +
-      'gaps jumped (wall-clock from/to, media time where the jump is); end; next (where to open the next session).',
+      'gaps jumped (wall-clock from/to, media time where the jump is); end; next (where to open the next session); ' +
+      'endedBy: window, footage, or init-change (the camera was reconfigured: the next footage has other codec ' +
+      'parameters or another size, so the stream ends with one init and the next session, at next, brings the new one).',
     'application/json',
   );
   doc(

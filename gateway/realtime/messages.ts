@@ -17,6 +17,16 @@ export interface StreamStateMessage {
   reason?: string;
 }
 
+/** A recorder's state changed: failed (cause write: its volume refuses writes; why in reason), recording again, … */
+export interface RecordingStateMessage {
+  cameraId: string;
+  state: string;
+  reason: string;
+  cause: string | null;
+  volume: string | null;
+  since: string;
+}
+
 export interface ScanProgressMessage {
   scanId: string;
   probed: number;

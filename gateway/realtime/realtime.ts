@@ -1,5 +1,5 @@
-// socket.io: authenticated on connect; camera status, camera changes, stream states and scan progress, each sent
-// to the rooms the policy names for it, which the policy also chose for each socket; status changes batched.
+// socket.io: authenticated on connect; camera status and changes, stream and recorder states, events, scan progress and
+// alarms, each sent to the rooms the policy names for it, which the policy also chose for each socket; status batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
@@ -7,19 +7,14 @@ import { AreaKeys } from './area-keys';
 import type {
   AlarmMessage,
   CameraEventMessage,
+  RecordingStateMessage,
   ScanProgressMessage,
   StatusChange,
   StreamStateMessage,
 } from './messages';
 import type { RealtimeDeps } from './realtime-deps';
 
-export type {
-  AlarmMessage,
-  CameraEventMessage,
-  ScanProgressMessage,
-  StatusChange,
-  StreamStateMessage,
-} from './messages';
+export type * from './messages';
 export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 
 /** Server → client events (the console's realtime module mirrors these names). */
@@ -28,6 +23,7 @@ export interface ServerEvents {
   'camera:changed': (m: { id: string }) => void;
   'camera:removed': (m: { id: string }) => void;
   'stream:state': (m: StreamStateMessage) => void;
+  'recording:state': (m: RecordingStateMessage) => void;
   'scan:progress': (m: ScanProgressMessage) => void;
   'camera:event': (m: CameraEventMessage) => void;
   'alarm:notify': (m: AlarmMessage) => void;
@@ -47,6 +43,7 @@ export const EVENT_ACTIONS: {
   'camera:changed': 'view',
   'camera:removed': 'view',
   'stream:state': 'view',
+  'recording:state': 'view',
   'camera:event': 'view',
   'scan:progress': 'discover',
   'alarm:notify': 'alarm-read',
@@ -261,6 +258,12 @@ export class Realtime {
   publishStreamState(m: StreamStateMessage): void {
     const rooms = this.roomsOf('stream:state', m.cameraId);
     if (rooms?.length) this.io.to(rooms).emit('stream:state', m);
+  }
+
+  /** A recorder's state (failed with why, recording again, …), to the rooms that may view its camera. */
+  publishRecordingState(m: RecordingStateMessage): void {
+    const rooms = this.roomsOf('recording:state', m.cameraId);
+    if (rooms?.length) this.io.to(rooms).emit('recording:state', m);
   }
 
   publishEvent(e: CameraEventMessage): void {

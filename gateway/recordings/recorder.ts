@@ -21,6 +21,9 @@ export interface RecordingHub {
 
 export type RecorderState = 'off' | 'starting' | 'recording' | 'standby' | 'failed';
 
+/** Why a recorder failed: its volume refused a write, its volume is full of held footage, or its stream could not be had. */
+export type RecorderCause = 'write' | 'volume-full' | 'stream';
+
 export interface RecorderStatus {
   cameraId: string;
   state: RecorderState;
@@ -29,6 +32,10 @@ export interface RecorderStatus {
   /** Volume written to while attached. */
   volume: string | null;
   since: number;
+  /** While failed: why (null otherwise). */
+  cause: RecorderCause | null;
+  /** A write failure's errno code (EROFS, ENOSPC, EACCES, ENOTDIR, …). */
+  code: string | null;
 }
 
 export interface RecorderDeps {
@@ -56,16 +63,25 @@ export class Recorder {
   private nextTryAt = 0;
   private failedAt = 0;
   private eventUntil = 0;
+  /** End of an alarm's recording, which holds whatever the plan says (0: none). */
+  private forcedUntil = 0;
+  /** The pre-roll of an alarm that came before the writer was attached (replayed when it starts writing). */
+  private pendingPreRollS: number | null = null;
   private events: Array<{ id: string; fromMs: number; toMs: number }> = [];
   private st: RecorderStatus;
   private plan: EffectivePlan | null = null;
   private inflight: Promise<void> | null = null;
+  /** After a write failure: the state stays 'failed' until a segment is stored again. */
+  private recovering = false;
+  /** The reason of the 'recording' state the last evaluation chose. */
+  private writingReason = 'recording';
 
   constructor(
     readonly cameraId: string,
     private readonly deps: RecorderDeps,
   ) {
-    this.st = { cameraId, state: 'off', reason: 'not started', profile: 'main', volume: null, since: Date.now() };
+    const st = { cameraId, state: 'off' as const, reason: 'not started', profile: 'main' as const, volume: null };
+    this.st = { ...st, since: Date.now(), cause: null, code: null };
   }
 
   get status(): RecorderStatus {
@@ -81,9 +97,15 @@ export class Recorder {
   /** Brings the recorder in line with `plan` now (spec null: the camera has no stream for the plan's profile). */
   async update(plan: EffectivePlan, spec: StreamSpec | null, nowMs: number): Promise<void> {
     this.plan = plan;
-    const desired = spec ? desiredNow(plan, nowMs) : 'off';
+    let desired = spec ? desiredNow(plan, nowMs) : 'off';
+    // an alarm records whatever the plan says, until its post-roll is written (the writer pauses itself then)
+    if (desired === 'off' && spec && (this.forcedUntil > nowMs || (this.forcedUntil > 0 && this.att?.writer.writing)))
+      desired = 'standby';
     if (desired === 'off') {
       await this.detach();
+      this.recovering = false;
+      this.forcedUntil = 0;
+      this.pendingPreRollS = null;
       return this.set('off', spec ? `plan ${plan.source}: ${plan.mode}` : `no ${plan.profile} stream`);
     }
     const a = this.att;
@@ -99,37 +121,61 @@ export class Recorder {
     const wantWrite = desired === 'continuous' || this.eventUntil > nowMs;
     if (this.att!.volume.full) {
       if (!w.standby) w.pause();
-      return this.set('failed', `volume ${this.att!.volume.path} is full of held footage`);
+      return this.set('failed', `volume ${this.att!.volume.path} is full of held footage`, 'volume-full');
     }
     if (w.failed) {
-      if (nowMs - this.failedAt < this.deps.retryS * 1000) return this.set('failed', w.failed.message);
-      w.retry();
+      if (nowMs - this.failedAt < this.deps.retryS * 1000)
+        return this.set('failed', w.failed.message, 'write', w.failed.code);
+      // a new writer on the volume picked now: another volume when one is writable, else this one again
+      // (the new tap added before the old one goes, so the pull never loses its keepAlive in between)
+      this.recovering = true;
+      const old = this.att!;
+      this.att = null;
+      const ok = await this.attach(spec!, plan);
+      old.removeTap();
+      await old.writer.close();
+      if (!ok) return;
     }
-    if (wantWrite && w.standby) w.resume(desired === 'standby' ? this.att!.hub.replay(plan.preRollS) : null);
+    const wr = this.att!.writer;
+    if (wantWrite && wr.standby)
+      wr.resume(desired === 'standby' ? this.att!.hub.replay(this.pendingPreRollS ?? plan.preRollS) : null);
     // an event's post-roll ends when the footage reaches it (the writer pauses itself then)
-    else if (!wantWrite && !w.standby) {
-      if (desired === 'standby' && this.eventUntil > 0) w.pauseAfter(this.eventUntil);
-      else w.pause();
+    else if (!wantWrite && !wr.standby) {
+      if (desired === 'standby' && this.eventUntil > 0) wr.pauseAfter(this.eventUntil);
+      else wr.pause();
     }
-    const writing = wantWrite || !w.standby;
-    this.set(
-      writing ? 'recording' : 'standby',
-      writing ? (desired === 'standby' ? 'event' : `plan ${plan.source}`) : 'waiting for events',
-    );
+    this.pendingPreRollS = null;
+    const writing = wantWrite || !wr.standby;
+    this.writingReason = desired === 'standby' ? 'event' : `plan ${plan.source}`;
+    if (writing && this.recovering) return; // 'failed' until a segment is stored again (onSegment)
+    this.recovering = false;
+    this.set(writing ? 'recording' : 'standby', writing ? this.writingReason : 'waiting for events');
   }
 
   /**
    * An event on this camera: recording runs until post-roll after it, from pre-roll before it (what the hub holds).
    * Returns false when the camera does not record events now (plan off, not attached). `roll` replaces the plan's
-   * pre-roll and post-roll (seconds; an alarm rule's), the pre-roll at most what the hub holds.
+   * pre-roll and post-roll (seconds; an alarm rule's), the pre-roll at most what the hub holds. `force` (an alarm):
+   * recorded whatever the plan says; when not attached, the next update() attaches and replays what the hub holds.
    */
-  trigger(eventId: string, atMs: number, nowMs: number, roll?: { preRollS: number; postRollS: number }): boolean {
+  trigger(
+    eventId: string,
+    atMs: number,
+    nowMs: number,
+    roll?: { preRollS: number; postRollS: number },
+    force = false,
+  ): boolean {
     const plan = this.plan;
-    if (!plan || !this.att) return false;
-    const preRollS = roll?.preRollS ?? plan.preRollS;
-    const until = Math.max(atMs, nowMs) + (roll?.postRollS ?? plan.postRollS) * 1000;
+    if (!force && (!plan || !this.att)) return false;
+    const preRollS = roll?.preRollS ?? plan?.preRollS ?? 0;
+    const until = Math.max(atMs, nowMs) + (roll?.postRollS ?? plan?.postRollS ?? 0) * 1000;
     this.eventUntil = Math.max(this.eventUntil, until);
+    if (force) this.forcedUntil = Math.max(this.forcedUntil, until);
     this.events.push({ id: eventId, fromMs: atMs - preRollS * 1000, toMs: until });
+    if (!this.att) {
+      this.pendingPreRollS = Math.max(this.pendingPreRollS ?? 0, preRollS);
+      return true;
+    }
     const w = this.att.writer;
     if (w.standby && !w.failed && !this.att.volume.full) {
       w.resume(this.att.hub.replay(preRollS));
@@ -153,11 +199,13 @@ export class Recorder {
   private async attach(spec: StreamSpec, plan: EffectivePlan): Promise<boolean> {
     // a retry after a failure stays 'failed' until it succeeds (no starting/failed flapping in the log)
     if (this.st.state !== 'failed') this.set('starting', `acquiring ${plan.profile}`);
+    let stage: RecorderCause = 'stream';
     try {
       // the pull's own output: H.265 kept as the camera sends it, nothing transcoded for recording
       const { key } = await this.deps.source.acquire({ ...spec, profile: plan.profile, passthroughH265: true });
       const hub = this.deps.source.hub(key);
       if (!hub) throw new Error(`stream ${key} stopped while starting`);
+      stage = 'volume-full';
       const volume = await this.deps.pickVolume();
       const profile = plan.profile;
       const writer: SegmentWriter = new SegmentWriter({
@@ -166,10 +214,17 @@ export class Recorder {
         profile,
         segmentSeconds: this.deps.segmentSeconds,
         active: false,
-        onSegment: (seg) => this.deps.onSegment(this.cameraId, seg, volume, profile),
+        onSegment: (seg) => {
+          volume.writeFailure = null;
+          this.deps.onSegment(this.cameraId, seg, volume, profile);
+          if (!this.recovering || this.att?.writer !== writer) return;
+          this.recovering = false;
+          this.set('recording', this.writingReason);
+        },
         onError: (f) => {
           this.failedAt = Date.now();
-          this.set('failed', f.message);
+          void volume.probe(); // the volume, or only this camera's directory?
+          this.set('failed', f.message, 'write', f.code);
         },
       });
       const removeTap = hub.addTap(writer, { keepAlive: true });
@@ -178,7 +233,7 @@ export class Recorder {
       return true;
     } catch (err) {
       this.nextTryAt = Date.now() + this.deps.retryS * 1000;
-      this.set('failed', `recording: camera ${this.cameraId}: ${(err as Error).message}`);
+      this.set('failed', `recording: camera ${this.cameraId}: ${(err as Error).message}`, stage);
       return false;
     }
   }
@@ -191,9 +246,14 @@ export class Recorder {
     await a.writer.close();
   }
 
-  private set(state: RecorderState, reason: string): void {
+  private set(
+    state: RecorderState,
+    reason: string,
+    cause: RecorderCause | null = null,
+    code: string | null = null,
+  ): void {
     if (this.st.state === state && this.st.reason === reason) return;
-    this.st = { ...this.st, state, reason, since: Date.now() };
+    this.st = { ...this.st, state, reason, since: Date.now(), cause, code };
     this.deps.onStatus(this.st);
   }
 }

@@ -11,7 +11,7 @@ import { checkPlan, resolvePlan, type EffectivePlan, type PlanDefaults } from '.
 import { reconcileVolume, type ReconcileReport } from './reconcile';
 import { Recorder, type RecorderStatus, type RecordingSource } from './recorder';
 import { Retention, type RetentionReport } from './retention';
-import { Volume, type VolumeConfig } from './volume';
+import { pickVolume, Volume, type VolumeConfig } from './volume';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -170,16 +170,28 @@ export class RecordingService {
 
   /**
    * An event on a camera: records from pre-roll before to post-roll after it when the camera's plan records events.
-   * `roll` (seconds) replaces the plan's rolls (an alarm rule's); the pre-roll is capped at `maxPreRollS`.
+   * `alarm` (an alarm rule's rolls, seconds): recorded whatever the camera's plan says (off, outside its schedule),
+   * the pre-roll capped at `maxPreRollS` and at what the pull holds (nothing when nobody pulled the camera).
+   * False when the camera cannot be recorded: no stream, its address refused, or its recorder failing to reach it.
    */
   trigger(
     cameraId: string,
     eventId: string,
     atMs = Date.now(),
-    roll?: { preRollS: number; postRollS: number },
+    alarm?: { preRollS: number; postRollS: number },
   ): boolean {
-    const r = roll && { preRollS: Math.min(roll.preRollS, this.o.maxPreRollS), postRollS: roll.postRollS };
-    return this.recorders.get(cameraId)?.trigger(eventId, atMs, Date.now(), r) ?? false;
+    const r = alarm && { preRollS: Math.min(alarm.preRollS, this.o.maxPreRollS), postRollS: alarm.postRollS };
+    if (!alarm) return this.recorders.get(cameraId)?.trigger(eventId, atMs, Date.now(), r) ?? false;
+    const cam = this.cameras.find((c) => c.id === cameraId);
+    if (!cam || this.closed) return false;
+    const plan = this.planOf(cam);
+    const spec = cam.spec(plan.profile);
+    if (!spec) return false;
+    const rec = this.recorders.get(cameraId) ?? this.newRecorder(cameraId);
+    rec.trigger(eventId, atMs, Date.now(), r, true);
+    void rec.poke(plan, spec, Date.now()).catch((e) => this.fail(`camera ${cameraId}`, e));
+    // a recorder that cannot reach its camera now records the alarm only if the camera comes back in time
+    return !(rec.status.state === 'failed' && rec.status.cause === 'stream');
   }
 
   /** One retention pass: by age for every camera with footage, then by limit on every volume. */
@@ -218,6 +230,8 @@ export class RecordingService {
 
   private async evaluate(): Promise<void> {
     if (this.stale) await this.reload();
+    // a volume that refused writes is tried again here, so it is reported writable without a recorder on it
+    for (const v of this.volumes.values()) if (v.writeFailure) await v.probe();
     const now = Date.now();
     const present = new Set<string>();
     for (const cam of this.cameras) {
@@ -241,7 +255,7 @@ export class RecordingService {
   private newRecorder(cameraId: string): Recorder {
     const rec = new Recorder(cameraId, {
       source: this.source,
-      pickVolume: () => this.pickVolume(),
+      pickVolume: () => pickVolume(this.volumes.values()),
       segmentSeconds: this.o.segmentSeconds,
       retryS: this.o.retryS,
       onSegment: (cam, seg, vol, profile) => this.index(cam, seg, vol, profile),
@@ -252,16 +266,6 @@ export class RecordingService {
     });
     this.recorders.set(cameraId, rec);
     return rec;
-  }
-
-  private async pickVolume(): Promise<Volume> {
-    let best: { v: Volume; free: number } | null = null;
-    for (const v of this.volumes.values()) {
-      const free = (await v.limitBytes()) - v.indexedBytes;
-      if (!v.full && (!best || free > best.free)) best = { v, free };
-    }
-    if (!best) throw new Error('every recording volume is full of held footage');
-    return best.v;
   }
 
   private index(cameraId: string, seg: ClosedSegment, volume: Volume, profile: 'main' | 'sub'): void {

@@ -1,5 +1,5 @@
 // A storage volume for footage: its path, quota, the bytes the index holds on it, and what statfs says is free.
-import { statfs } from 'node:fs/promises';
+import { statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface VolumeConfig {
@@ -16,6 +16,8 @@ export class Volume {
   indexedBytes = 0;
   /** True while retention could not bring the volume under its limit (everything left is held): recorders stop. */
   full = false;
+  /** Since a write to the volume failed (errno code), until a segment is stored on it again. */
+  writeFailure: { code: string | null; at: number } | null = null;
 
   constructor(
     c: VolumeConfig,
@@ -23,6 +25,24 @@ export class Volume {
   ) {
     this.path = path.resolve(c.path);
     this.quotaBytes = c.quotaBytes;
+  }
+
+  /**
+   * Whether a small file can be written and removed at the volume's root now: sets `writeFailure` when it cannot
+   * (a recorder's failure may be its camera's directory only), clears it when it can.
+   */
+  async probe(): Promise<boolean> {
+    const file = path.join(this.path, '.cloudeye-probe');
+    try {
+      await writeFile(file, 'probe');
+      await unlink(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.writeFailure ??= { code: typeof code === 'string' ? code : null, at: Date.now() };
+      return false;
+    }
+    this.writeFailure = null;
+    return true;
   }
 
   /** Bytes available to this process on the volume's filesystem. */
@@ -39,4 +59,16 @@ export class Volume {
     const bySpace = this.indexedBytes + (await this.freeBytes()) - this.reserveBytes;
     return Math.max(0, this.quotaBytes > 0 ? Math.min(this.quotaBytes, bySpace) : bySpace);
   }
+}
+
+/** The volume with the most room, one that takes writes first (a failing one is tried again when all fail). */
+export async function pickVolume(volumes: Iterable<Volume>): Promise<Volume> {
+  let best: { v: Volume; free: number } | null = null;
+  for (const v of volumes) {
+    // a volume that refuses writes may also refuse statfs (gone): it ranks last
+    const free = (await v.limitBytes().catch(() => 0)) - v.indexedBytes - (v.writeFailure ? 2 ** 60 : 0);
+    if (!v.full && (!best || free > best.free)) best = { v, free };
+  }
+  if (!best) throw new Error('every recording volume is full of held footage');
+  return best.v;
 }

@@ -29,6 +29,7 @@ import { registerEventWebhookRoutes, WEBHOOK_PATH, webhookBodyParser } from '../
 import { registerGisRoutes } from '../http/routes/gis-routes';
 import { registerMapRoutes } from '../http/routes/map-routes';
 import { registerMetaRoutes } from '../http/routes/meta-routes';
+import { registerHealthRoutes } from '../http/routes/health-routes';
 import { registerRecordingRoutes } from '../http/routes/recording-routes';
 import { documentPlayback, playbackRouter } from '../http/playback-routes';
 import { registerExportRoutes } from '../http/routes/export-routes';
@@ -117,6 +118,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
     maxResults: config.gis.maxResults,
   });
   registerMapRoutes(api, baseLayers);
+  registerHealthRoutes(api, d.playback.health);
   const { center, zoom } = config.map;
   registerMetaRoutes(api, d.version, () => ({
     map: { center, zoom, baseLayers: baseLayers.client },

@@ -8,6 +8,7 @@ import { ExportService } from '../recordings/export-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import { FootageAccess } from '../recordings/playback-access';
 import { PlaybackService } from '../recordings/playback-service';
+import { RecordingHealth } from '../recordings/recording-health';
 import type { RecordingService } from '../recordings/recording-service';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
@@ -18,6 +19,8 @@ export interface PlaybackParts {
   access: FootageAccess;
   repo: RecordingsRepo;
   exports: ExportService;
+  /** Volumes and recorders for GET /health. */
+  health: RecordingHealth;
 }
 
 /** Exports left unfinished by a stopped gateway are failed; expired ones are removed now and every 10 minutes. */
@@ -68,5 +71,11 @@ export async function buildPlayback(
     clearInterval(timer);
     await exports.close();
   });
-  return { playback, access, repo, exports };
+  const health = new RecordingHealth({
+    status: () => recordings.status(),
+    volumes: recordings.volumes,
+    lookup: (id) => directory.lookup(id),
+    can: (p, action, cam) => a.access.can(p, action, cam),
+  });
+  return { playback, access, repo, exports, health };
 }

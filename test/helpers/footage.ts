@@ -15,16 +15,18 @@ export async function writeSegments(
   count: number,
   seconds = 1,
   audio = false,
+  /** Picture size (default 160x120) and run number (default 0: a reconfigured camera's pull starts a new run). */
+  o: { size?: string; generation?: number } = {},
 ): Promise<ClosedSegment[]> {
   let init: InitSegment | null = null;
   const frags: Array<Omit<Fragment, 'seq'>> = [];
   new FragmentReader({
-    generation: 0,
+    generation: o.generation ?? 0,
     sliceCodec: 'h264',
     onInit: (i) => (init = i),
     onFragment: (f) => frags.push({ ...f, receivedAt: t0 + (f.startS + f.durationS) * 1000 }),
     onError: (e) => assert.fail(e),
-  }).push(ffmpegFmp4({ codec: 'h264', seconds: count * seconds, gop: 25, size: '160x120', audio }));
+  }).push(ffmpegFmp4({ codec: 'h264', seconds: count * seconds, gop: 25, size: o.size ?? '160x120', audio }));
   const out: ClosedSegment[] = [];
   const w = new SegmentWriter({
     root,
@@ -52,9 +54,10 @@ export async function recordFootage(
   t0: number,
   count: number,
   seconds = 1,
+  o: { size?: string; generation?: number } = {},
 ): Promise<SegmentRecord[]> {
   const rows: SegmentRecord[] = [];
-  for (const s of await writeSegments(volume, cam, t0, count, seconds))
+  for (const s of await writeSegments(volume, cam, t0, count, seconds, false, o))
     rows.push(
       await repo.insert({
         cameraId: cam,

@@ -162,6 +162,15 @@ describe('access: every route and socket event asks the policy for a named actio
     'camera:removed': () => t.gw.services.realtime.publishCamera('removed', camId),
     'stream:state': (n) =>
       t.gw.services.realtime.publishStreamState({ cameraId: camId, profile: 'main', state: `s${n}` }),
+    'recording:state': (n) =>
+      t.gw.services.realtime.publishRecordingState({
+        cameraId: camId,
+        state: `s${n}`,
+        reason: 'walk',
+        cause: null,
+        volume: null,
+        since: new Date().toISOString(),
+      }),
     'camera:event': (n) =>
       t.gw.services.realtime.publishEvent({
         id: String(n),

@@ -9,6 +9,14 @@ export interface ServerEvents {
   'camera:changed': (e: { id: string }) => void;
   'camera:removed': (e: { id: string }) => void;
   'stream:state': (e: { cameraId: string; profile: 'main' | 'sub'; state: StreamState; reason?: string }) => void;
+  'recording:state': (e: {
+    cameraId: string;
+    state: 'off' | 'starting' | 'recording' | 'standby' | 'failed';
+    reason: string;
+    cause: 'write' | 'volume-full' | 'stream' | null;
+    volume: string | null;
+    since: string;
+  }) => void;
   'scan:progress': (e: {
     scanId: number | string;
     probed: number;
