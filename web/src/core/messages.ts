@@ -1,4 +1,5 @@
 // The label dictionary: every console label as [zh-CN, en].
+import { ALARM_MESSAGES } from './messages-alarms';
 
 export const MESSAGES = {
   'app.title': ['云眼 · 视频监控联网平台', 'Cloud Eye · Video Gateway'],
@@ -356,6 +357,7 @@ export const MESSAGES = {
   'reason.bad-credentials': ['用户名或密码错误', 'wrong user name or password'],
   'reason.disabled': ['账号已停用', 'account disabled'],
   'reason.rate-limited': ['尝试过于频繁', 'too many attempts'],
+  ...ALARM_MESSAGES,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MsgKey = keyof typeof MESSAGES;
