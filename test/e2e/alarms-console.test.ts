@@ -1,0 +1,275 @@
+// End-to-end: a department admin writes a linkage rule in the console and an event raises an alarm by it; a signed
+// webhook event reaches an operator's alarm panel live, with a beep (Web Audio) and a blinking marker at its place;
+// the operator works it by clicking (ack, assign, note, close) and plays a linked camera; event search by a partial
+// plate; an operator is offered no rule editing.
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { waitFor } from '../helpers/wait-for';
+import { postWebhook } from '../helpers/events';
+import { alarmWorld, at, P, postAlarmEvent, type AlarmWorld } from '../helpers/alarms';
+import { endPage, launchBrowser, loginAs, newPage, screenshot } from './browser';
+import { expectPaneShows, referenceFrame } from './frames';
+
+/** Counts the oscillators the page's code starts (headless Chromium has no speakers to listen to). */
+const AUDIO_HOOK = `
+  window.__oscillators = [];
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) {
+    window.__oscillators.push({ hz: this.frequency.value, state: this.context.state });
+    return start.apply(this, args);
+  };
+`;
+
+/** Screen pixels of a WGS-84 position on the console's map as drawn now. */
+async function toScreen(page: Page, lng: number, lat: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([lng, lat]) => {
+      const { base } = window.cloudeye!;
+      const r = base.map.getContainer().getBoundingClientRect();
+      const p = base.map.latLngToContainerPoint(base.toLatLng(lng!, lat!));
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    [lng, lat],
+  );
+}
+
+describe('alarm console (e2e): rules, live alarms, workflow, event search', function () {
+  this.timeout(60_000);
+  let sim: RtspProcess;
+  let t: TestGateway;
+  let w: AlarmWorld;
+  let browser: Browser;
+  let page: (Page & { errors: string[] }) | undefined;
+  const alarmOf = async (eventId: string) =>
+    waitFor(async () => t.gw.db.knex('alarms').where({ event_id: eventId }).first(), { what: `alarm of ${eventId}` });
+  const get = async (token: string, url: string) => {
+    const r = await t.api('GET', url, { token });
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+
+  before(async function () {
+    this.timeout(90_000);
+    sim = await RtspProcess.start({ count: 1, codec: 'h264' });
+    t = await startTestGateway();
+    w = await alarmWorld(t, { west: sim.url(0, 'main') });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+  });
+  afterEach(async function () {
+    await endPage(this, 'alarms-console', page);
+    page = undefined;
+  });
+
+  it('a department admin creates and edits a rule in the form; an event then raises an alarm by it', async () => {
+    page = await newPage(browser, t.base);
+    await loginAs(page, 'tadm');
+    await page.click('.main-nav [data-page=rules]');
+    await page.waitForSelector('.rules-page .rule-form');
+    await page.fill('.rule-form input[name=name]', '报警箱联动');
+    await page.check('.rule-form input[name=kinds][value=alarm]');
+    await page.fill('.rule-form input[name=cameraCount]', '2');
+    await page.fill('.rule-form input[name=minSeverity]', '3');
+    await page.fill('.rule-form textarea[name=windows]', '0-6 00:00-24:00');
+    await page.fill('.rule-form input[name=ackTimeoutS]', '600');
+    await page.click('.rule-form .rule-save');
+    const row = page.locator('.rules-list tr[data-rule]', { hasText: '报警箱联动' });
+    await row.waitFor();
+    const rules = (await get(w.tokens.tadm, '/api/v1/alarm-rules')).items;
+    assert.equal(rules.length, 1);
+    const r = rules[0];
+    assert.deepEqual(
+      [r.name, r.kinds, r.cameraCount, r.minSeverity, r.ackTimeoutS, r.departmentId, r.windows],
+      [
+        '报警箱联动',
+        ['alarm'],
+        2,
+        3,
+        600,
+        t.departments.traffic,
+        [{ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' }],
+      ],
+    );
+    await screenshot(page, 'alarms-console-rules');
+    // edit: the form is filled from the row; a changed field is saved
+    await row.locator('.rule-edit').click();
+    assert.equal(await page.inputValue('.rule-form input[name=name]'), '报警箱联动');
+    await page.fill('.rule-form input[name=postRollS]', '30');
+    await page.click('.rule-form .rule-save');
+    await waitFor(async () => (await get(w.tokens.tadm, `/api/v1/alarm-rules/${r.id}`)).postRollS === 30, {
+      what: 'the edited post-roll saved',
+    });
+    // delete: a second rule, removed by its row's button
+    const extra = await t.api('POST', '/api/v1/alarm-rules', {
+      token: w.tokens.tadm,
+      body: { name: 'tmp', kinds: ['camera'] },
+    });
+    assert.equal(extra.status, 201, extra.text);
+    await page.reload();
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('.rules-list tr[data-rule]', { hasText: 'tmp' }).locator('.rule-delete').click();
+    await page.locator('.rules-list tr[data-rule]', { hasText: 'tmp' }).waitFor({ state: 'detached' });
+    assert.deepEqual(
+      (await get(w.tokens.tadm, '/api/v1/alarm-rules')).items.map((x: { name: string }) => x.name),
+      ['报警箱联动'],
+    );
+    // the rule works: an alarm event in the department raises an alarm named after it, with 2 cameras
+    const alarm = await alarmOf(await postAlarmEvent(t, w, 'rule-check', at(-10, 5)));
+    assert.equal(alarm.rule_name, '报警箱联动');
+    assert.equal(alarm.cameras.length, 2);
+  });
+
+  it('an operator is offered no rule editing, and the server refuses it', async () => {
+    page = await newPage(browser, t.base);
+    await loginAs(page, 'top');
+    assert.equal(await page.locator('.main-nav [data-page=rules]').count(), 0);
+    await page.evaluate(() => (location.hash = '#/rules'));
+    await page.waitForSelector('.map-page');
+    assert.equal(await page.locator('.rules-page').count(), 0);
+    const r = await t.api('POST', '/api/v1/alarm-rules', {
+      token: w.tokens.top,
+      body: { name: 'x', kinds: ['alarm'] },
+    });
+    assert.equal(r.status, 403);
+  });
+
+  it('a webhook alarm appears live with a beep and a blinking marker; acknowledged, assigned, noted, closed by clicks', async () => {
+    page = await newPage(browser, t.base);
+    await page.addInitScript(AUDIO_HOOK);
+    await loginAs(page, 'top');
+    await page.click('.tab[data-tab=alarms]');
+    await page.waitForSelector('.alarm-panel .alarm-item');
+    await page.evaluate(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng!, lat!), 17, { animate: false });
+      },
+      [P.lng, P.lat],
+    );
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __oscillators: unknown[] }).__oscillators.length),
+      0,
+    );
+
+    const eventId = await postAlarmEvent(t, w, 'live-1', P);
+    const id = String((await alarmOf(eventId)).id);
+    const item = `.alarm-item[data-alarm="${id}"]`;
+    await page.waitForSelector(item, { timeout: 5000 });
+    assert.equal(await page.textContent(`${item} .alarm-state`), '新告警');
+    // the sound: the page's code started oscillators, in a running audio context
+    const oscs = await page.evaluate(
+      () => (window as unknown as { __oscillators: Array<{ hz: number; state: string }> }).__oscillators,
+    );
+    assert.ok(oscs.length >= 2, JSON.stringify(oscs));
+    assert.deepEqual([...new Set(oscs.map((o) => o.hz))].sort(), [660, 880]);
+    // the marker: at P on screen, and blinking (its opacity alternates)
+    const marker = `.alarm-marker[data-alarm="${id}"]`;
+    const box = (await page.locator(marker).boundingBox())!;
+    const want = await toScreen(page, P.lng, P.lat);
+    assert.ok(
+      Math.hypot(box.x + box.width / 2 - want.x, box.y + box.height / 2 - want.y) <= 2,
+      JSON.stringify({ box, want }),
+    );
+    assert.equal(await page.$eval(marker, (el) => getComputedStyle(el).animationName), 'alarm-blink');
+    const seen = new Set<string>();
+    for (let i = 0; i < 12 && seen.size < 2; i++) {
+      seen.add(await page.$eval(marker, (el) => Number(getComputedStyle(el).opacity).toFixed(2)));
+      await page.waitForTimeout(110);
+    }
+    await screenshot(page, 'alarms-console-new');
+    assert.ok(seen.size >= 2, `opacity changes: ${[...seen].join()}`);
+
+    // open it: the event and the linked cameras; a click plays the west camera live in the wall
+    await page.click(item);
+    await page.waitForSelector('.alarm-detail .alarm-camera');
+    assert.match((await page.textContent('.alarm-detail .alarm-event')) ?? '', /button · Z1/);
+    const cams = page.locator('.alarm-detail .alarm-camera');
+    await page.waitForFunction(
+      () => document.querySelector('.alarm-detail .alarm-camera-name')?.textContent === 'west',
+    );
+    assert.deepEqual(await cams.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cameraId)), [
+      w.cams.west,
+      w.cams.south,
+    ]);
+    await page.click(`.alarm-camera[data-camera-id="${w.cams.west}"] .alarm-camera-play`);
+    const pane = `.video-wall .pane[data-camera-id="${w.cams.west}"]`;
+    await page.waitForSelector(`${pane}[data-state=live]`, { timeout: 30_000 });
+    await expectPaneShows(page, pane, await referenceFrame(sim.url(0, 'main')), { samples: 3 });
+
+    await screenshot(page, 'alarms-console-detail');
+    const state = async () => (await get(w.tokens.top, `/api/v1/alarms/${id}`)).alarm;
+    await page.click('.alarm-detail .alarm-ack');
+    await page.waitForSelector('.alarm-detail .alarm-state[data-state=acknowledged]');
+    assert.equal(await page.textContent('.alarm-detail .alarm-state'), '已确认');
+    assert.equal((await state()).state, 'acknowledged');
+    assert.equal(await page.$eval(marker, (el) => getComputedStyle(el).animationName), 'none', 'no longer blinking');
+
+    await page.selectOption('.alarm-detail select[name=assignee]', String(w.users.top2));
+    await page.click('.alarm-detail .alarm-assign-btn');
+    await page.locator('.alarm-detail .facts dd', { hasText: 'top2' }).waitFor();
+    assert.equal((await state()).assigneeId, w.users.top2);
+
+    await page.fill('.alarm-detail input[name=note]', '已派警');
+    await page.press('.alarm-detail input[name=note]', 'Enter');
+    await page.locator('.alarm-notes li', { hasText: '已派警' }).waitFor();
+    assert.deepEqual(
+      (await state()).notes.map((n: { text: string }) => n.text),
+      ['已派警'],
+    );
+
+    await page.click('.alarm-detail .alarm-close');
+    await page.waitForSelector('.alarm-detail .alarm-state[data-state=closed]');
+    assert.equal(await page.textContent('.alarm-detail .alarm-state'), '已关闭');
+    assert.equal((await state()).state, 'closed');
+    await page.waitForSelector(marker, { state: 'detached' });
+    await page.click('.alarm-detail .alarm-back');
+    await page.waitForSelector('.alarm-list');
+    assert.equal(await page.locator(item).count(), 0, 'the open list no longer holds it');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('event search by a partial plate typed in lists exactly the matching reads; a row centres the map on it', async () => {
+    const plates = ['湘J12845', '湘J80000', '湘J12345', '湘A18888', '湘J98765', '粤J18000'];
+    const ids = new Map<string, { plate: string; lng: number; lat: number }>();
+    for (const [i, plate] of plates.entries()) {
+      const pos = at(30 * i, 200);
+      const body = JSON.stringify({ id: `read-${i}`, kind: 'anpr', location: { position: pos }, anpr: { plate } });
+      const r = await postWebhook(t, w.source, body);
+      assert.equal(r.status, 200, r.text);
+      ids.set(String(r.body.events[0].id), { plate, ...pos });
+    }
+    const expected = [...ids].filter(([, e]) => /^湘J.*8.*$/.test(e.plate)).map(([id]) => id);
+    assert.equal(expected.length, 3);
+    page = await newPage(browser, t.base);
+    await loginAs(page, 'top');
+    await page.click('.tab[data-tab=events]');
+    await page.selectOption('.event-search select[name=kind]', 'anpr');
+    await page.locator('.event-search input[name=plate]').pressSequentially('湘J*8*');
+    await page.click('.event-search .event-go');
+    await page.waitForSelector('.event-search .event-row');
+    const listed = await page.$$eval('.event-search .event-row', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.event),
+    );
+    assert.deepEqual([...listed].sort(), [...expected].sort());
+    const target = ids.get(expected[1]!)!;
+    assert.match((await page.textContent(`.event-row[data-event="${expected[1]}"]`)) ?? '', new RegExp(target.plate));
+    await page.click(`.event-row[data-event="${expected[1]}"]`);
+    await page.waitForSelector('.event-point');
+    await screenshot(page, 'alarms-console-events');
+    const centre = await page.evaluate(() => {
+      const { base } = window.cloudeye!;
+      return base.toWgs(base.map.getCenter());
+    });
+    assert.ok(
+      Math.abs(centre[0] - target.lng) < 1e-6 && Math.abs(centre[1] - target.lat) < 1e-6,
+      JSON.stringify(centre),
+    );
+    assert.deepEqual(page.errors, []);
+  });
+});
