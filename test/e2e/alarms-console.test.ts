@@ -11,6 +11,7 @@ import { postWebhook } from '../helpers/events';
 import { alarmWorld, at, P, postAlarmEvent, type AlarmWorld } from '../helpers/alarms';
 import { endPage, launchBrowser, loginAs, newPage, screenshot } from './browser';
 import { expectPaneShows, referenceFrame } from './frames';
+import { haversineM } from './seed';
 
 /** Counts the oscillators the page's code starts (headless Chromium has no speakers to listen to). */
 const AUDIO_HOOK = `
@@ -21,6 +22,8 @@ const AUDIO_HOOK = `
     return start.apply(this, args);
   };
 `;
+
+const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 
 /** Screen pixels of a WGS-84 position on the console's map as drawn now. */
 async function toScreen(page: Page, lng: number, lat: number): Promise<{ x: number; y: number }> {
@@ -53,8 +56,15 @@ describe('alarm console (e2e): rules, live alarms, workflow, event search', func
   before(async function () {
     this.timeout(90_000);
     sim = await RtspProcess.start({ count: 1, codec: 'h264' });
-    t = await startTestGateway();
+    t = await startTestGateway({ recording: { segmentSeconds: 2, planIntervalS: 0.5, retryS: 1 } });
     w = await alarmWorld(t, { west: sim.url(0, 'main') });
+    // traffic records on events: the west camera's recorder waits on standby (south's address answers nobody)
+    const rec = t.gw.services.recordings;
+    await rec.setPlan({ scope: 'department', departmentId: t.departments.traffic, mode: 'event' }, SYSTEM);
+    await waitFor(() => rec.status().find((x) => x.cameraId === w.cams.west)?.state === 'standby', {
+      what: 'the west recorder on standby',
+      timeoutMs: 30_000,
+    });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -231,6 +241,28 @@ describe('alarm console (e2e): rules, live alarms, workflow, event search', func
     await page.click('.alarm-detail .alarm-back');
     await page.waitForSelector('.alarm-list');
     assert.equal(await page.locator(item).count(), 0, 'the open list no longer holds it');
+
+    // its footage: the west camera recorded it (south could not); reopened from the full list, the index has it
+    await page.selectOption('.alarm-panel select[name=alarm-scope]', 'all');
+    const clip = `.alarm-clip[data-camera-id="${w.cams.west}"] .clip-held`;
+    let held = '';
+    for (let i = 0; i < 10 && !/^\d+ 段录像$/.test(held); i++) {
+      if (i) await page.click('.alarm-detail .alarm-back');
+      await page.click(item);
+      await page.waitForFunction((sel) => !!document.querySelector(sel)?.textContent, clip);
+      held = (await page.textContent(clip)) ?? '';
+      if (!/段录像/.test(held)) await page.waitForTimeout(1000);
+    }
+    assert.match(held, /^\d+ 段录像$/);
+    assert.equal(await page.locator('.alarm-clip').count(), 1, 'only the camera that recorded it');
+    const spans = await get(
+      w.tokens.top,
+      `/api/v1/cameras/${w.cams.west}/recordings?${new URLSearchParams({
+        from: (await state()).eventAt,
+        to: new Date(Date.now() + 60_000).toISOString(),
+      })}`,
+    );
+    assert.ok(spans.spans.length >= 1);
     assert.deepEqual(page.errors, []);
   });
 
@@ -262,6 +294,51 @@ describe('alarm console (e2e): rules, live alarms, workflow, event search', func
     await page.click(`.event-row[data-event="${expected[1]}"]`);
     await page.waitForSelector('.event-point');
     await screenshot(page, 'alarms-console-events');
+
+    // the same search within a circle drawn with the Select tool around the first three reads
+    await page.evaluate(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng!, lat!), 17, { animate: false });
+      },
+      [at(30, 200).lng, at(30, 200).lat],
+    );
+    await page.click('.tab[data-tab=draw]');
+    await page.click('.select-panel .draw-circle');
+    const c = at(0, 200);
+    const edge = at(75, 200);
+    const [p0, p1] = [await toScreen(page, c.lng, c.lat), await toScreen(page, edge.lng, edge.lat)];
+    await page.mouse.click(p0.x, p0.y);
+    await page.mouse.click(p1.x, p1.y);
+    await page.waitForFunction(() => window.cloudeye?.select.lastShape?.kind === 'circle');
+    const shape = (await page.evaluate(() => window.cloudeye!.select.lastShape))!;
+    assert.ok(shape.kind === 'circle');
+    const inside = expected.filter((id) => {
+      const e = ids.get(id)!;
+      return haversineM(e.lng, e.lat, shape.centre[0], shape.centre[1]) <= shape.radiusM;
+    });
+    assert.equal(inside.length, 2, `the circle (r=${shape.radiusM} m) holds two matching reads`);
+    await page.click('.tab[data-tab=events]');
+    await page.check('.event-search input[name=area]');
+    await page.click('.event-search .event-go');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.event-search .event-row').length === n,
+      inside.length,
+    );
+    const within = await page.$$eval('.event-search .event-row', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.event),
+    );
+    assert.deepEqual([...within].sort(), [...inside].sort());
+    // in English: the tabs, the table and its rows are relabelled in place
+    await page.selectOption('.lang-switch', 'en');
+    assert.equal(await page.textContent('.tab[data-tab=events] span'), 'Events');
+    assert.equal(await page.textContent('.tab[data-tab=alarms] span'), 'Alarms');
+    assert.deepEqual(await page.$$eval('.event-search table.events th', (els) => els.map((e) => e.textContent)), [
+      'Time',
+      'Kind',
+      'What',
+    ]);
+    assert.match((await page.textContent('.event-search .event-row')) ?? '', /Checkpoint read/);
     const centre = await page.evaluate(() => {
       const { base } = window.cloudeye!;
       return base.toWgs(base.map.getCenter());

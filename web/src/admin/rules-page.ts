@@ -45,8 +45,8 @@ export function rulesPage(ctx: AppContext, lastPolygon: () => Array<[number, num
             (r) => (r.windows.length ? r.windows.map(formatWindow).join('; ') : t('rule.windowsAlways')),
           ],
           ['rule.minSeverity', (r) => r.minSeverity],
-          ['rule.cameraCount', (r) => `${r.cameraCount} / ${r.radiusM} m`],
-          ['rule.preRollS', (r) => `${r.preRollS} s / ${r.postRollS} s`],
+          ['rule.camerasRadius', (r) => `${r.cameraCount} / ${r.radiusM} m`],
+          ['rule.rolls', (r) => `${r.preRollS} s / ${r.postRollS} s`],
           ['rule.ackTimeoutS', (r) => `${r.ackTimeoutS} s`],
           [
             'common.actions',
