@@ -83,7 +83,14 @@ describe('alarm console (e2e): rules, live alarms, workflow, event search', func
     await page.click('.main-nav [data-page=rules]');
     await page.waitForSelector('.rules-page .rule-form');
     await page.fill('.rule-form input[name=name]', '报警箱联动');
+    // bad input: no kind (the server's field error), a window that does not read (the form's): nothing stored
+    await page.click('.rule-form .rule-save');
+    await page.locator('.toast-error', { hasText: 'body.kinds' }).waitFor();
     await page.check('.rule-form input[name=kinds][value=alarm]');
+    await page.fill('.rule-form textarea[name=windows]', 'weekdays 8-18');
+    await page.click('.rule-form .rule-save');
+    await page.locator('.toast-error', { hasText: '生效时段格式错误：weekdays 8-18' }).waitFor();
+    assert.deepEqual((await get(w.tokens.tadm, '/api/v1/alarm-rules')).items, []);
     await page.fill('.rule-form input[name=cameraCount]', '2');
     await page.fill('.rule-form input[name=minSeverity]', '3');
     await page.fill('.rule-form textarea[name=windows]', '0-6 00:00-24:00');
