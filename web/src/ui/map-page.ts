@@ -1,4 +1,4 @@
-// The map page: sidebar tools (filters, incident, draw), the Leaflet map with cameras and grids, and the video wall.
+// The map page: sidebar tools (filters, incident, draw, alarms, event search), the Leaflet map with cameras and grids, and the video wall.
 import type { Camera } from '../../../gateway/contract';
 import { h, label, toast } from '../core/dom';
 import { api, ApiError } from '../core/api';
