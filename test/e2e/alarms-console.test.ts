@@ -18,6 +18,7 @@ const AUDIO_HOOK = `
   const start = OscillatorNode.prototype.start;
   OscillatorNode.prototype.start = function (...args) {
     window.__oscillators.push({ hz: this.frequency.value, state: this.context.state });
+    window.__audio = this.context;
     return start.apply(this, args);
   };
 `;
@@ -157,7 +158,7 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     const eventId = await postAlarmEvent(t, w, 'live-1', P);
     const id = String((await alarmOf(eventId)).id);
     const item = `.alarm-item[data-alarm="${id}"]`;
-    await page.waitForSelector(item, { timeout: 5000 });
+    await page.waitForSelector(item, { timeout: 10_000 });
     assert.equal(await page.textContent(`${item} .alarm-state`), '新告警');
     // the sound: the page's code started oscillators, in a running audio context
     const oscs = await page.evaluate(
@@ -165,6 +166,8 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     );
     assert.ok(oscs.length >= 2, JSON.stringify(oscs));
     assert.deepEqual([...new Set(oscs.map((o) => o.hz))].sort(), [660, 880]);
+    // the context runs (the sign-in click was the user gesture the autoplay policy asks for)
+    await page.waitForFunction(() => (window as unknown as { __audio?: AudioContext }).__audio?.state === 'running');
     // the marker: at P on screen, and blinking (its opacity alternates)
     const marker = `.alarm-marker[data-alarm="${id}"]`;
     const box = (await page.locator(marker).boundingBox())!;
