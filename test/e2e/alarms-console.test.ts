@@ -228,6 +228,19 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     assert.equal(await page.textContent('.alarm-detail .alarm-state'), '已关闭');
     assert.equal((await state()).state, 'closed');
     await page.waitForSelector(marker, { state: 'detached' });
+    // another operator reopens it: the panel is told (alarm:notify, reopened), it shows new and blinks again
+    const other = await t.api('POST', `/api/v1/alarms/${id}/reopen`, { token: w.tokens.top2 });
+    assert.equal(other.status, 200, other.text);
+    await page.waitForSelector('.alarm-detail .alarm-state[data-state=new]');
+    await page.waitForSelector(`${marker}.blinking`);
+    // and acknowledges it (not pushed): this one's Acknowledge is refused (409, said), the alarm shown as it is now
+    assert.equal((await t.api('POST', `/api/v1/alarms/${id}/ack`, { token: w.tokens.top2 })).status, 200);
+    await page.click('.alarm-detail .alarm-ack');
+    await page.locator('.toast-error', { hasText: 'may not ack an alarm that is acknowledged' }).waitFor();
+    await page.waitForSelector('.alarm-detail .alarm-state[data-state=acknowledged]');
+    await page.click('.alarm-detail .alarm-close');
+    await page.waitForSelector('.alarm-detail .alarm-state[data-state=closed]');
+    await page.waitForSelector(marker, { state: 'detached' });
     await page.click('.alarm-detail .alarm-back');
     await page.waitForSelector('.alarm-list');
     assert.equal(await page.locator(item).count(), 0, 'the open list no longer holds it');

@@ -83,9 +83,20 @@ export class AlarmDetailView {
     this.ctrl.abort();
   }
 
+  /** Draws the alarm again (the interface language changed). */
+  redraw(): void {
+    this.render();
+  }
+
   private async act(fn: () => Promise<Alarm>): Promise<void> {
     const a = await attempt(fn);
-    if (!a || !this.detail) return;
+    // refused (another operator moved it meanwhile: 409): the problem is toasted, the alarm shown as it is now
+    if (!a) {
+      await this.load();
+      if (this.detail) this.hooks.changed(this.detail.alarm);
+      return;
+    }
+    if (!this.detail) return;
     this.detail = { ...this.detail, alarm: a };
     this.hooks.changed(a);
     this.render();

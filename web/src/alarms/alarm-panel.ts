@@ -67,6 +67,7 @@ export class AlarmPanel {
       onLang(() => {
         this.renderMute();
         this.renderList();
+        this.detail?.redraw();
       }),
     );
     void this.reload();
