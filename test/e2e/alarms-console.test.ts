@@ -1,7 +1,7 @@
 // End-to-end: a department admin writes a linkage rule in the console and an event raises an alarm by it; a signed
 // webhook event reaches an operator's alarm panel live, with a beep (Web Audio) and a blinking marker at its place;
 // the operator works it by clicking (ack, assign, note, close), plays a linked camera and sees the footage recorded for
-// it; an operator is offered no rule editing.
+// it; an alarm raised while the link is down is listed once it is back; an operator is offered no rule editing.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
@@ -266,6 +266,16 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
       })}`,
     );
     assert.ok(spans.spans.length >= 1);
+
+    // the link drops: an alarm raised meanwhile is not pushed, and is listed once the link is back
+    await page.click('.alarm-detail .alarm-back');
+    await page.waitForSelector(item);
+    await page.context().setOffline(true);
+    const missed = String((await alarmOf(await postAlarmEvent(t, w, 'while-offline', at(-10, 10)))).id);
+    await page.waitForTimeout(1000);
+    assert.equal(await page.locator(`.alarm-item[data-alarm="${missed}"]`).count(), 0, 'not pushed while offline');
+    await page.context().setOffline(false);
+    await page.waitForSelector(`.alarm-item[data-alarm="${missed}"]`, { timeout: 20_000 });
     assert.deepEqual(page.errors, []);
   });
 });

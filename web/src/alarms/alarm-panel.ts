@@ -64,6 +64,8 @@ export class AlarmPanel {
     this.markers.start();
     this.offs.push(
       this.ctx.realtime.on('alarm:notify', (m) => this.arrived(m.alarm, m.reason)),
+      // alarms raised while the link was down were not pushed: the list is read again
+      this.ctx.realtime.onReconnect(() => void this.reload()),
       onLang(() => {
         this.renderMute();
         this.renderList();

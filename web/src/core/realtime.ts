@@ -49,6 +49,14 @@ export class Realtime {
     return () => (s as unknown as { off(e: string, f: unknown): void }).off(event, fn);
   }
 
+  /** Called each time the link is back after a drop (what was pushed meanwhile was missed: reload it). */
+  onReconnect(fn: () => void): () => void {
+    const m = this.socket?.io;
+    if (!m) return () => undefined;
+    m.on('reconnect', fn);
+    return () => m.off('reconnect', fn);
+  }
+
   emit(event: string, payload: unknown): void {
     (this.socket as unknown as { emit(e: string, p: unknown): void } | null)?.emit(event, payload);
   }
