@@ -24,6 +24,8 @@ export interface AlarmServiceDeps {
   camera(id: string): PolicyCamera | undefined;
   /** The principal of an enabled user; null when there is none. */
   user(id: number): Promise<Principal | null>;
+  /** The enabled users of a department as principals (the candidates an alarm may be assigned to). */
+  departmentUsers(departmentId: number): Promise<Principal[]>;
   notify(departmentId: number, m: AlarmMessage): void;
   log(level: 'warn' | 'error', msg: string): void;
 }
@@ -41,6 +43,13 @@ export interface AlarmClip {
   recording: boolean;
   from: string;
   to: string;
+}
+
+/** A user an alarm may be assigned to. */
+export interface Assignee {
+  id: number;
+  name: string;
+  role: string;
 }
 
 export class AlarmService {
@@ -156,6 +165,15 @@ export class AlarmService {
     const out = (await this.d.repo.assign(a.id, userId))!;
     await this.actor(p, out, 'alarm.assign', { from: a.assigneeId, to: userId });
     return out;
+  }
+
+  /** The users the alarm may be assigned to: its department's users who may handle its alarms, by name. */
+  async assignees(p: Principal, id: string): Promise<Assignee[]> {
+    const a = await this.workable(p, id);
+    return (await this.d.departmentUsers(a.departmentId))
+      .filter((u) => this.d.policy.inDepartment(u, 'alarm-handle', a.departmentId))
+      .map((u) => ({ id: u.id, name: u.name, role: u.role }))
+      .sort((x, y) => x.name.localeCompare(y.name));
   }
 
   /** Appends a note (notes are never changed or removed). */

@@ -60,6 +60,10 @@ export async function buildAlarms(
         const u = await repos.accounts.user(id);
         return u && !u.disabled ? auth.auth.userPrincipal(u) : null;
       },
+      departmentUsers: async (departmentId) =>
+        Promise.all(
+          (await repos.accounts.users(departmentId)).filter((u) => !u.disabled).map((u) => auth.auth.userPrincipal(u)),
+        ),
       notify,
       log,
     },

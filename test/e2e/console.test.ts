@@ -284,7 +284,7 @@ describe('console (e2e)', function () {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'padmin');
     const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
-    assert.deepEqual(pages, ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'audit']);
+    assert.deepEqual(pages, ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit']);
     await page.click('.nav-link[data-page=users]');
     await page.waitForSelector('.users-page tr[data-user=pview]');
   });

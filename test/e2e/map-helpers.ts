@@ -43,3 +43,27 @@ export async function setFilter(page: Page, name: 'q' | 'department' | 'status' 
   else await page.fill(`.filter-panel input[name=${name}]`, value);
   await waitRender(page, before);
 }
+
+/** Screen (page) pixels of a WGS-84 position on the console's map as it is drawn now. */
+export async function toScreen(page: Page, lng: number, lat: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([lng, lat]) => {
+      const { base } = window.cloudeye!;
+      const r = base.map.getContainer().getBoundingClientRect();
+      const p = base.map.latLngToContainerPoint(base.toLatLng(lng!, lat!));
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    [lng, lat],
+  );
+}
+
+/** Centres the console's map on a WGS-84 position at a zoom, without animation. */
+export async function showAt(page: Page, lng: number, lat: number, zoom: number): Promise<void> {
+  await page.evaluate(
+    ([lng, lat, zoom]) => {
+      const { base } = window.cloudeye!;
+      base.map.setView(base.toLatLng(lng!, lat!), zoom!, { animate: false });
+    },
+    [lng, lat, zoom],
+  );
+}

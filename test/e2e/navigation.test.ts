@@ -53,7 +53,7 @@ describe('console navigation (e2e)', function () {
     await loginAs(p, 'padmin');
     await waitRender(p, 0);
     await assertOnScreen(p, '#map', 'the map');
-    for (const name of ['cameras', 'users', 'api-keys', 'shares', 'discovery', 'audit']) {
+    for (const name of ['cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit']) {
       await openByMenu(p, name);
       // a long page scrolls inside its box: its last part can be brought into view
       const scrolls = await p.$eval(`.${name}-page`, (el) => getComputedStyle(el).overflowY);

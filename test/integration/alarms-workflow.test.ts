@@ -185,6 +185,22 @@ describe('alarms: rules, workflow, escalation', function () {
         assert.equal((await auditRows(t, `alarm.${a}`)).filter((r) => r.target_id === id).length, 1, a);
     });
 
+    it('the assignees offered are the department users who may handle its alarms; not to police, not to viewers', async () => {
+      const r = await t.api('GET', `/api/v1/alarms/${id}/assignees`, { token: w.tokens.top });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(
+        r.body.items.map((u: { name: string; role: string }) => [u.name, u.role]),
+        [
+          ['tadm', 'admin'],
+          ['top', 'operator'],
+          ['top2', 'operator'],
+        ],
+      );
+      assert.equal((await t.api('GET', `/api/v1/alarms/${id}/assignees`, { token: w.tokens.pop })).status, 404);
+      assert.equal((await t.api('GET', `/api/v1/alarms/${id}/assignees`, { token: w.tokens.tview })).status, 403);
+      assert.equal((await t.api('GET', '/api/v1/alarms/x/assignees', { token: w.tokens.top })).status, 400);
+    });
+
     it('assignment to a user of the department; notes are appended; bad input is 400 and changes nothing', async () => {
       const r = await step('assign', w.tokens.top, { userId: w.users.top2 });
       assert.equal(r.status, 200, r.text);

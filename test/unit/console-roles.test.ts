@@ -83,7 +83,7 @@ describe('console roles mirror the access policy', () => {
     const pages = (role: Role): Page[] =>
       pagesFor({ kind: 'user', id: 1, name: 'u', role, departmentId: 1, hasArea: false, scopes: [] });
     assert.deepEqual(Object.fromEntries(ROLES.map((r) => [r, pages(r)])), {
-      admin: ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'audit'],
+      admin: ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit'],
       operator: ['map', 'discovery'],
       viewer: ['map'],
       auditor: ['audit'],

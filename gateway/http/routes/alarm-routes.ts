@@ -87,6 +87,16 @@ export function registerAlarmRoutes(api: ApiRouter, alarms: AlarmService): void 
     handler: async ({ principal, params, body }) => alarms.assign(principal, params.id, body.userId),
   });
   api.add({
+    method: 'get',
+    path: '/alarms/{id}/assignees',
+    tag: 'alarms',
+    action: 'alarm-handle',
+    summary: "The users an alarm may be assigned to: its department's users who may handle its alarms, by name",
+    params,
+    response: z.object({ items: z.array(z.object({ id: z.number(), name: z.string(), role: z.string() })) }),
+    handler: async ({ principal, params }) => ({ items: await alarms.assignees(principal, params.id) }),
+  });
+  api.add({
     method: 'post',
     path: '/alarms/{id}/notes',
     tag: 'alarms',

@@ -1,5 +1,6 @@
 // The label dictionary: every console label as [zh-CN, en].
 import { EVENT_VIDEO_MESSAGES } from '../events/messages';
+import { ALARM_MESSAGES } from './messages-alarms';
 
 export const MESSAGES = {
   ...EVENT_VIDEO_MESSAGES,
@@ -358,6 +359,7 @@ export const MESSAGES = {
   'reason.bad-credentials': ['用户名或密码错误', 'wrong user name or password'],
   'reason.disabled': ['账号已停用', 'account disabled'],
   'reason.rate-limited': ['尝试过于频繁', 'too many attempts'],
+  ...ALARM_MESSAGES,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MsgKey = keyof typeof MESSAGES;

@@ -1,5 +1,6 @@
 // The realtime link: socket.io at /socket.io authenticated with the access token; typed server events.
 import { io, type Socket } from 'socket.io-client';
+import type { AlarmMessage } from '../../../gateway/realtime/messages';
 import { accessToken, onToken } from './api';
 
 export type StreamState = 'starting' | 'live' | 'stalled' | 'restarting' | 'stopped' | 'failed';
@@ -24,6 +25,7 @@ export interface ServerEvents {
     found: number;
     done: boolean;
   }) => void;
+  'alarm:notify': (m: AlarmMessage) => void;
 }
 
 type Handler<K extends keyof ServerEvents> = ServerEvents[K];
@@ -53,6 +55,14 @@ export class Realtime {
     // socket.io's typed-event overloads do not narrow through a generic key
     (s as unknown as { on(e: string, f: unknown): void }).on(event, fn);
     return () => (s as unknown as { off(e: string, f: unknown): void }).off(event, fn);
+  }
+
+  /** Called each time the link is back after a drop (what was pushed meanwhile was missed: reload it). */
+  onReconnect(fn: () => void): () => void {
+    const m = this.socket?.io;
+    if (!m) return () => undefined;
+    m.on('reconnect', fn);
+    return () => m.off('reconnect', fn);
   }
 
   emit(event: string, payload: unknown): void {

@@ -3,7 +3,7 @@ import type { Action, Role } from '../../../gateway/contract';
 import type { Me } from './api';
 import type { MsgKey } from './messages';
 
-export type Page = 'map' | 'cameras' | 'users' | 'api-keys' | 'shares' | 'discovery' | 'audit';
+export type Page = 'map' | 'cameras' | 'users' | 'api-keys' | 'shares' | 'discovery' | 'rules' | 'audit';
 
 /**
  * Every role with its label, in the order the console lists them (the policy's ROLES order).
@@ -56,11 +56,11 @@ export const ROLES_FOR = {
   'department-manage': null,
   'department-settings': null,
   'spatial-query': null,
-  'event-read': null,
+  'event-read': ['admin', 'operator', 'viewer', 'integrator'],
   'event-source-manage': null,
-  'alarm-read': null,
-  'alarm-handle': null,
-  'alarm-rule-manage': null,
+  'alarm-read': ['admin', 'operator'],
+  'alarm-handle': ['admin', 'operator'],
+  'alarm-rule-manage': ['admin'],
   'event-ingest': null,
   session: null,
   'sign-in': null,
@@ -84,6 +84,7 @@ export const PAGE_ACTIONS = {
   'api-keys': 'apikey-manage',
   shares: 'share-manage',
   discovery: 'discover',
+  rules: 'alarm-rule-manage',
   audit: 'audit-read',
 } as const satisfies Record<Page, ConsoleAction>;
 

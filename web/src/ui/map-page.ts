@@ -1,8 +1,8 @@
-// The map page: sidebar tools (filters, incident, draw), the Leaflet map with cameras and grids, and the video wall.
+// The map page: sidebar tools (filters, incident, draw, alarms, event search), the Leaflet map with cameras and grids, and the video wall.
 import type { Camera } from '../../../gateway/contract';
-import { h, toast } from '../core/dom';
+import { h, label, toast } from '../core/dom';
 import { api, ApiError } from '../core/api';
-import { canPtz, canWatch } from '../core/roles';
+import { allows, canPtz, canWatch } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { BaseMap } from '../map/base-map';
 import { translateAttribution } from '../map/attribution';
@@ -15,8 +15,10 @@ import { FilterPanel } from '../tools/filter-panel';
 import { IncidentPanel } from '../tools/incident-panel';
 import { SelectPanel } from '../tools/select-panel';
 import { PlateTrackPanel } from '../events/plate-track';
+import { AlarmPanel } from '../alarms/alarm-panel';
+import { EventSearch } from '../events/event-search';
 
-type Tab = 'filter' | 'incident' | 'draw' | 'track';
+type Tab = 'filter' | 'incident' | 'draw' | 'alarms' | 'events' | 'track';
 
 declare global {
   interface Window {
@@ -102,27 +104,44 @@ export class MapPage {
       })
       .catch(() => undefined);
 
-    const track = new PlateTrackPanel(ctx, this.base);
-    this.closers.push(() => track.close());
-    const panels: Record<Tab, HTMLElement> = {
+    const panels: Partial<Record<Tab, HTMLElement>> = {
       filter: filters.el,
       incident: incident.el,
       draw: this.select.el,
-      track: track.el,
     };
+    // alarms and event search, for the roles the policy lets read them
+    const alarms = allows(ctx.me.role, 'alarm-read') ? new AlarmPanel(ctx, this.base, () => show('alarms')) : null;
+    const events = allows(ctx.me.role, 'event-read') ? new EventSearch(this.base, () => this.select.lastShape) : null;
+    for (const tool of [alarms, events]) {
+      tool?.start();
+      if (tool) this.closers.push(() => tool.close());
+    }
+    if (alarms) panels.alarms = alarms.el;
+    if (events) panels.events = events.el;
+    // the plate track: checkpoint reads, which event readers may search
+    if (allows(ctx.me.role, 'event-read')) {
+      const track = new PlateTrackPanel(ctx, this.base);
+      this.closers.push(() => track.close());
+      panels.track = track.el;
+    }
     const tabs = h('nav', { class: 'tabs', role: 'tablist' });
     const body = h('div', { class: 'tab-body' });
     const show = (tab: Tab): void => {
       tabs
         .querySelectorAll<HTMLElement>('[data-tab]')
         .forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
-      body.replaceChildren(panels[tab]);
+      body.replaceChildren(panels[tab] ?? '');
       incident.arm(tab === 'incident');
       if (tab !== 'draw') this.select.reset();
     };
-    for (const tab of ['filter', 'incident', 'draw', 'track'] as Tab[])
+    for (const tab of Object.keys(panels) as Tab[])
       tabs.append(
-        h('button', { class: 'tab', role: 'tab', 'data-tab': tab, i18n: `tab.${tab}`, onclick: () => show(tab) }),
+        h(
+          'button',
+          { class: 'tab', role: 'tab', 'data-tab': tab, onclick: () => show(tab) },
+          label(h('span'), `tab.${tab}`),
+          tab === 'alarms' ? (alarms?.badge ?? null) : null,
+        ),
       );
     this.side.append(tabs, body);
     show('filter');

@@ -12,6 +12,7 @@ import { apiKeysPage } from '../admin/api-keys-page';
 import { sharesPage } from '../admin/shares-page';
 import { discoveryPage } from '../admin/discovery-page';
 import { auditPage } from '../admin/audit-page';
+import { rulesPage } from '../admin/rules-page';
 import { CameraSearch } from './camera-search';
 import { CameraTree } from './camera-tree';
 
@@ -149,6 +150,8 @@ export class Shell {
         return { el: sharesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'discovery':
         return discoveryPage(this.ctx);
+      case 'rules':
+        return { el: rulesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'audit':
         return auditPage(this.ctx);
     }
