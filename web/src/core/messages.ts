@@ -1,5 +1,5 @@
 // The label dictionary: every console label as [zh-CN, en].
-import { EVENT_VIDEO_MESSAGES } from '../events/messages';
+import { EVENT_VIDEO_MESSAGES } from './messages-events';
 import { ALARM_MESSAGES } from './messages-alarms';
 
 export const MESSAGES = {
