@@ -34,6 +34,7 @@ import { buildRecordings } from './wiring/recordings';
 import { buildPlayback, type PlaybackParts } from './wiring/playback';
 import { buildEvents, type EventParts } from './wiring/events';
 import { buildAlarms, type AlarmParts } from './wiring/alarms';
+import { buildWall, type WallParts } from './wiring/wall';
 
 export const VERSION = '0.1.0';
 
@@ -69,6 +70,7 @@ export interface Gateway {
     playback: PlaybackParts;
     events: EventParts;
     alarms: AlarmParts;
+    wall: WallParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -139,6 +141,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       closers,
       log,
     );
+    const wall = buildWall(db, repos, authParts, directory, (dept, id, m) => realtime?.publishScreen(dept, id, m));
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -154,6 +157,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         events,
         playback,
         alarms,
+        wall,
       },
       closers,
       log,
@@ -190,6 +194,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         playback,
         events,
         alarms,
+        wall,
       },
       repos,
       api,

@@ -17,6 +17,7 @@ import {
   type ShareGrant,
 } from './policy';
 import { auditCameraNameVisible } from './policy';
+import { screenRoom, screenRooms } from './policy-wall';
 import { visibilityPredicate, visibilitySignature, visibleDepartments, wholeDepartments } from './policy-visibility';
 import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from './policy-rooms';
 
@@ -150,6 +151,16 @@ export class AccessControl {
   /** The socket rooms an event about department `departmentId`'s records of `action` goes to. */
   recordRooms(action: GlobalAction, departmentId: number): string[] {
     return recordRooms(action, departmentId);
+  }
+
+  /** The socket rooms p joins as a wall screen (policy-wall.ts; [] for anyone else). */
+  screenRooms(p: Principal): string[] {
+    return screenRooms(p);
+  }
+
+  /** The socket room of wall screen `screenId`. */
+  screenRoom(screenId: number): string {
+    return screenRoom(screenId);
   }
 
   /** Epoch ms until which rooms computed now stay right unless the shares change (the next expiry). */

@@ -30,6 +30,12 @@ export interface LoginResult {
   user: UserRecord;
 }
 
+/** Wall screens' own credentials (wall/screen-credentials.ts ScreenCredentials answers). */
+export interface ScreenAuthenticator {
+  authenticate(token: string): Promise<Principal>;
+  resolve(id: number): Promise<Principal | null>;
+}
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const API_KEY_RE = /^ce_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 const CACHE_MS = 2000;
@@ -258,10 +264,11 @@ export class AuthService {
   async resolve(sub: string): Promise<Principal | null> {
     const hit = this.cache.get(sub);
     if (hit && hit.until > Date.now()) return hit.p;
-    const m = /^([uk]):(\d{1,12})$/.exec(sub);
+    const m = /^([uks]):(\d{1,12})$/.exec(sub);
     if (!m) return null;
     let p: Principal | null = null;
-    if (m[1] === 'u') {
+    if (m[1] === 's') p = (await this.screens?.resolve(Number(m[2]))) ?? null;
+    else if (m[1] === 'u') {
       const user = await this.accounts.user(Number(m[2]));
       if (user && !user.disabled) p = await this.userPrincipal(user);
     } else {
@@ -280,6 +287,19 @@ export class AuthService {
     if (p) this.cache.set(sub, { p, until: Date.now() + CACHE_MS });
     else this.cache.delete(sub);
     return p;
+  }
+
+  private screens: ScreenAuthenticator | null = null;
+
+  /** Lets screen tokens in (the wall's screen credentials; wired once the wall is built). */
+  useScreens(screens: ScreenAuthenticator): void {
+    this.screens = screens;
+  }
+
+  /** Principal of a wall screen's token; throws AuthenticationError when unknown, replaced or the wall is not wired. */
+  async fromScreenToken(token: string): Promise<Principal> {
+    if (!this.screens) throw new AuthenticationError('auth: screen tokens are not accepted here');
+    return this.screens.authenticate(token);
   }
 
   /** Drops cached principals (after a user or grid change). */

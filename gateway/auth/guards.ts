@@ -1,8 +1,9 @@
-// HTTP authentication: Bearer access token or X-API-Key header → Principal (and the token's session).
+// HTTP authentication: Bearer access token or screen token, or X-API-Key header → Principal (and the token's session).
 import type { IncomingMessage } from 'node:http';
 import { AuthenticationError } from '../errors';
 import type { AuthService } from './auth-service';
 import type { Principal } from './policy';
+import { isScreenToken } from '../wall/screen-credentials';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -17,6 +18,7 @@ export class RequestAuthenticator {
     if (!h) return null;
     const m = BEARER.exec(h);
     if (!m) throw new AuthenticationError('auth: Authorization header must be "Bearer <token>"');
+    if (isScreenToken(m[1]!)) return { principal: await this.auth.fromScreenToken(m[1]!), sessionId: null };
     const { principal, sid } = await this.auth.fromAccessToken(m[1]!);
     return { principal, sessionId: sid };
   }

@@ -49,6 +49,14 @@ export const GLOBAL_ACTIONS = [
   'alarm-handle',
   /** Create, change and remove a department's linkage rules (event → alarm → cameras). */
   'alarm-rule-manage',
+  /** See a department's wall: its screens, their panes, and the saved views one may open. */
+  'wall-read',
+  /** Drive a department's wall: put cameras on panes, clear panes, set layouts, apply views; keep saved views. */
+  'wall-drive',
+  /** Register, change and remove a department's wall screens and issue their pairing secrets. */
+  'wall-manage',
+  /** What a wall screen does with its own credential: read its state and follow its pushes. Screens only. */
+  'wall-show',
   'session',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
@@ -56,9 +64,10 @@ export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 /**
  * Actions anyone may take without credentials: signing in, reading the API's own description, base-map tiles,
  * and posting to an event source's webhook, whose credential is the source's HMAC signature (checked by the
- * event service), and whose events are then checked per camera and point by `sourcePrincipal`.
+ * event service), and whose events are then checked per camera and point by `sourcePrincipal`; and a wall screen's
+ * pairing, whose credential is the one-time pairing secret an admin was given (checked by the screen credentials).
  */
-export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'] as const;
+export const PUBLIC_ACTIONS = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest', 'screen-pair'] as const;
 export type PublicAction = (typeof PUBLIC_ACTIONS)[number];
 
 /** Every action a route or socket event may name. */
@@ -84,7 +93,8 @@ export const SHARE_GRANTS = ['live', 'live+playback'] as const;
 export type ShareGrants = (typeof SHARE_GRANTS)[number];
 
 export interface Principal {
-  kind: 'user' | 'apikey';
+  /** 'screen': a wall screen with its own credential (role viewer, its department; see policy `permits`). */
+  kind: 'user' | 'apikey' | 'screen';
   id: number;
   name: string;
   role: Role;
@@ -94,6 +104,11 @@ export interface Principal {
   area: Polygon | MultiPolygon | null;
   /** API key scopes (empty for users). */
   scopes: string[];
+}
+
+/** A principal as the subject of a token or a cache key: "u:<userId>", "k:<apiKeyId>" or "s:<screenId>". */
+export function principalKey(p: Pick<Principal, 'kind' | 'id'>): string {
+  return `${p.kind === 'user' ? 'u' : p.kind === 'screen' ? 's' : 'k'}:${p.id}`;
 }
 
 export interface PolicyCamera {

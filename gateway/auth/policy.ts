@@ -16,6 +16,15 @@ import { CAMERA_ACTIONS, PUBLIC_ACTIONS, ROLES } from './policy-terms';
 export * from './policy-terms';
 export { inArea } from './policy-area';
 export { alarmPrincipal, eventSubject, sourcePrincipal, type PolicySource } from './policy-subjects';
+export {
+  canEditView,
+  canReadView,
+  screenPrincipal,
+  screenRoom,
+  screenRooms,
+  type PolicyScreen,
+  type PolicyView,
+} from './policy-wall';
 
 const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
   admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'playback', 'export'],
@@ -63,9 +72,21 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
     'alarm-read',
     'alarm-handle',
     'alarm-rule-manage',
+    'wall-read',
+    'wall-drive',
+    'wall-manage',
   ],
-  operator: [...EVERYONE, 'discover', 'spatial-query', 'event-read', 'alarm-read', 'alarm-handle'],
-  viewer: [...EVERYONE, 'spatial-query', 'event-read'],
+  operator: [
+    ...EVERYONE,
+    'discover',
+    'spatial-query',
+    'event-read',
+    'alarm-read',
+    'alarm-handle',
+    'wall-read',
+    'wall-drive',
+  ],
+  viewer: [...EVERYONE, 'spatial-query', 'event-read', 'wall-read'],
   auditor: [...EVERYONE, 'audit-read', 'share-read'],
   integrator: [...EVERYONE, 'spatial-query', 'event-read'],
 };
@@ -83,7 +104,14 @@ const SCOPE_OF: Partial<Record<Action, string>> = {
   'spatial-query': 'spatial',
 };
 
+/**
+ * A wall screen (kind 'screen') acts only as a screen: it reads its own state and views the cameras put on it,
+ * live, within what its department may see (it carries role viewer and its department). Nothing else.
+ */
+const SCREEN_ACTIONS: ReadonlySet<Action> = new Set<Action>(['wall-show', 'view']);
+
 function scopeAllows(p: Principal, action: Action): boolean {
+  if (p.kind === 'screen') return SCREEN_ACTIONS.has(action);
   if (p.kind !== 'apikey') return true;
   const need = SCOPE_OF[action];
   return need === undefined || p.scopes.includes(need);
@@ -95,6 +123,7 @@ export function isCityAdmin(p: Principal): boolean {
 
 /** Whether p may take a global action at all (its role, API key scope, and city-wide-only actions). */
 export function canDo(p: Principal, action: GlobalAction): boolean {
+  if (action === 'wall-show' || p.kind === 'screen') return p.kind === 'screen' && action === 'wall-show';
   if (!GLOBAL_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   return !CITY_ONLY.has(action) || isCityAdmin(p);
 }

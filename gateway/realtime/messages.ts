@@ -2,6 +2,10 @@
 import type { Alarm } from '../alarms/alarm-model';
 import type { CameraSummary } from '../contract';
 import type { StoredEvent } from '../events/event-model';
+import type { Screen } from '../wall/wall-model';
+
+/** A wall screen's state (its layout and the cameras on its panes), or the news that it was closed, and why. */
+export type WallScreenMessage = Screen | { id: number; departmentId: number; closed: 'removed' | 'replaced' };
 
 export interface StatusChange {
   id: string;

@@ -15,6 +15,10 @@ export interface RealtimePolicy {
   scopeRooms(p: Principal, action: GlobalAction): string[];
   /** Rooms an event about department `departmentId`'s records of `action` goes to. */
   recordRooms(action: GlobalAction, departmentId: number): string[];
+  /** Rooms p's socket joins as a wall screen ([] for anyone else). */
+  screenRooms(p: Principal): string[];
+  /** The room of wall screen `screenId`'s own sockets. */
+  screenRoom(screenId: number): string;
   /** Epoch ms until which rooms computed now stay right unless invalidate() is called (next share expiry). */
   roomsValidUntil(): number;
 }

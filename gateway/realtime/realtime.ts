@@ -11,6 +11,7 @@ import type {
   ScanProgressMessage,
   StatusChange,
   StreamStateMessage,
+  WallScreenMessage,
 } from './messages';
 import type { RealtimeDeps } from './realtime-deps';
 
@@ -27,10 +28,15 @@ export interface ServerEvents {
   'scan:progress': (m: ScanProgressMessage) => void;
   'camera:event': (m: CameraEventMessage) => void;
   'alarm:notify': (m: AlarmMessage) => void;
+  /**
+   * A wall screen's state, to the screen and its department's wall; or its closing (`closed`): removed (to both), or
+   * replaced (to the screen's older page only, when its credential connected from another browser).
+   */
+  'wall:screen': (m: WallScreenMessage) => void;
 }
 
 /** The server events about a department's records (each needs a global action in that department). */
-type RecordEvent = 'scan:progress' | 'alarm:notify';
+type RecordEvent = 'scan:progress' | 'alarm:notify' | 'wall:screen';
 
 /**
  * The policy action each server event asks for: a camera event needs its camera action on that
@@ -47,10 +53,11 @@ export const EVENT_ACTIONS: {
   'camera:event': 'view',
   'scan:progress': 'discover',
   'alarm:notify': 'alarm-read',
+  'wall:screen': 'wall-read',
 };
 
 type CameraEvent = Exclude<keyof ServerEvents, RecordEvent>;
-const RECORD_EVENTS: readonly RecordEvent[] = ['scan:progress', 'alarm:notify'];
+const RECORD_EVENTS: readonly RecordEvent[] = ['scan:progress', 'alarm:notify', 'wall:screen'];
 
 /** The camera actions of the camera events (each socket joins the rooms of each). */
 const CAMERA_EVENT_ACTIONS: readonly CameraAction[] = [
@@ -115,7 +122,12 @@ export class Realtime {
     });
     this.io.on('connection', (socket) => {
       this.fresh();
+      // one page per screen: the same screen credential connecting again closes the older page
+      const older = deps.policy
+        .screenRooms(socket.data.principal)
+        .flatMap((r) => [...(this.io.sockets.adapter.rooms.get(r) ?? [])]);
       this.join(socket);
+      for (const id of older) this.closeScreenSocket(id, socket.data.principal, 'replaced');
       if (socket.data.version !== this.principalsVersion) void this.refreshPrincipals();
       socket.on('disconnect', () => {
         if (socket.data.areaKey !== null) this.areas.release(socket.data.areaKey);
@@ -134,6 +146,7 @@ export class Realtime {
     for (const action of CAMERA_EVENT_ACTIONS)
       for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
     for (const e of RECORD_EVENTS) for (const r of policy.scopeRooms(p, EVENT_ACTIONS[e])) want.add(r);
+    for (const r of policy.screenRooms(p)) want.add(r);
     for (const r of [...socket.rooms]) if (r !== socket.id && !want.has(r)) socket.leave(r);
     socket.join([...want]);
     socket.data.areaKey = areaKey;
@@ -281,6 +294,34 @@ export class Realtime {
   publishAlarm(departmentId: number, m: AlarmMessage): void {
     const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['alarm:notify'], departmentId);
     if (rooms.length) this.io.to(rooms).emit('alarm:notify', m);
+  }
+
+  /**
+   * A wall screen changed (state: as the screen itself may see it) or was removed (null): to the screen's page and to the
+   * principals the policy lets read its department's wall; a removed screen's page is told and closed.
+   */
+  publishScreen(departmentId: number, screenId: number, state: WallScreenMessage | null): void {
+    const wall = this.deps.policy.recordRooms(EVENT_ACTIONS['wall:screen'], departmentId);
+    const own = this.deps.policy.screenRoom(screenId);
+    if (state) {
+      this.io.to([...wall, own]).emit('wall:screen', state);
+      return;
+    }
+    if (wall.length) this.io.to(wall).emit('wall:screen', { id: screenId, departmentId, closed: 'removed' });
+    for (const id of [...(this.io.sockets.adapter.rooms.get(own) ?? [])])
+      this.closeScreenSocket(id, { id: screenId, departmentId }, 'removed');
+  }
+
+  /** Tells a screen's page why it is closed, then disconnects it (its client does not reconnect by itself). */
+  private closeScreenSocket(
+    id: string,
+    screen: { id: number; departmentId: number | null },
+    closed: 'replaced' | 'removed',
+  ): void {
+    const s = this.io.sockets.sockets.get(id);
+    if (!s) return;
+    s.emit('wall:screen', { id: screen.id, departmentId: screen.departmentId ?? 0, closed });
+    s.disconnect(true);
   }
 
   get connections(): number {

@@ -1,5 +1,5 @@
 // Who may see a camera's footage: the policy for cameras that exist, admins only for a deleted camera's; playback tokens checked.
-import { canGoneFootage, type PolicyCamera, type Principal } from '../auth/policy';
+import { canGoneFootage, principalKey, type PolicyCamera, type Principal } from '../auth/policy';
 import { TokenError, type PlaybackClaims, type TokenService } from '../auth/tokens';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../errors';
 
@@ -25,7 +25,7 @@ export interface PlaybackGrant {
   principal: Principal;
 }
 
-export const principalKey = (p: Principal): string => `${p.kind === 'user' ? 'u' : 'k'}:${p.id}`;
+export { principalKey };
 
 export class FootageAccess {
   constructor(private readonly d: FootageAccessDeps) {}

@@ -5,7 +5,7 @@ import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { TokenService, StreamClaims } from '../auth/tokens';
 import { TokenError } from '../auth/tokens';
-import type { PolicyCamera, Principal } from '../auth/policy';
+import { principalKey, type PolicyCamera, type Principal } from '../auth/policy';
 import { TranscoderStartError } from '../../transcoder/errors';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Acquired, StreamBackend } from './stream-backend';
@@ -62,8 +62,6 @@ export interface StreamGrant {
   principal: Principal;
   key: string;
 }
-
-const principalKey = (p: Principal): string => `${p.kind === 'user' ? 'u' : 'k'}:${p.id}`;
 
 export class StreamService {
   private readonly sessions: StreamSessions;

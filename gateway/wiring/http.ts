@@ -38,6 +38,9 @@ import type { PlaybackParts } from './playback';
 import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
 import type { AlarmParts } from './alarms';
+import type { WallParts } from './wall';
+import { registerWallRoutes } from '../http/routes/wall-routes';
+import { registerViewRoutes } from '../http/routes/view-routes';
 import { registerAlarmRoutes } from '../http/routes/alarm-routes';
 import { registerAlarmRuleRoutes } from '../http/routes/alarm-rule-routes';
 import { registerEventVideoRoutes } from '../http/routes/event-video-routes';
@@ -64,6 +67,7 @@ export interface HttpDeps {
   events: EventParts;
   playback: PlaybackParts;
   alarms: AlarmParts;
+  wall: WallParts;
 }
 
 export interface HttpParts {
@@ -111,6 +115,8 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerEventWebhookRoutes(api, d.events.sources);
   registerAlarmRuleRoutes(api, d.alarms.rules);
   registerAlarmRoutes(api, d.alarms.alarms);
+  registerWallRoutes(api, d.wall.wall, d.wall.views, d.wall.credentials);
+  registerViewRoutes(api, d.wall.views);
   const video = buildEventVideo(config, d.auth, d.spatial, d.events, d.playback, d.alarms);
   registerEventVideoRoutes(api, video.links, video.tracks);
   registerGisRoutes(api, d.spatial.spatial, access, {

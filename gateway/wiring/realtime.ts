@@ -2,6 +2,8 @@
 import type http from 'node:http';
 import type { Supervisor } from '../../transcoder/index';
 import { Realtime } from '../realtime/realtime';
+import { principalKey } from '../auth/policy';
+import { isScreenToken } from '../wall/screen-credentials';
 import type { CameraService } from '../cameras/camera-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import type { AuthParts } from './auth';
@@ -24,8 +26,10 @@ export function buildRealtime(
     authenticate: async (a) =>
       typeof a.apiKey === 'string'
         ? auth.fromApiKey(a.apiKey)
-        : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal,
-    reauthenticate: (p) => auth.resolve(`${p.kind === 'user' ? 'u' : 'k'}:${p.id}`),
+        : typeof a.token === 'string' && isScreenToken(a.token)
+          ? auth.fromScreenToken(a.token)
+          : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal,
+    reauthenticate: (p) => auth.resolve(principalKey(p)),
     policy: access,
     lookup: (id) => directory.lookup(id),
   });

@@ -194,6 +194,12 @@ describe('access: every route and socket event asks the policy for a named actio
         event: null,
         cameras: [],
       }),
+    'wall:screen': (n) =>
+      t.gw.services.realtime.publishScreen(t.departments.police, n, {
+        id: n,
+        departmentId: t.departments.police,
+        closed: 'removed',
+      }),
   };
 
   it('every server event the hub declares names an action of the policy and has a trigger here', () => {

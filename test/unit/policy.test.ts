@@ -291,7 +291,7 @@ describe('access policy matrix', () => {
 
   // The gate every route and socket event asks, for every action × role, written out by hand from
   // DESIGN.md's access model: [role, actions a department member of that role may ask for].
-  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest'];
+  const PUBLIC: Action[] = ['sign-in', 'api-describe', 'base-map-read', 'event-ingest', 'screen-pair'];
   const EVERYONE: Action[] = [...PUBLIC, 'camera-list', 'department-read', 'grid-read', 'session'];
   const GATE: Record<Role, Action[]> = {
     admin: [
@@ -321,6 +321,9 @@ describe('access policy matrix', () => {
       'alarm-read',
       'alarm-handle',
       'alarm-rule-manage',
+      'wall-read',
+      'wall-drive',
+      'wall-manage',
     ],
     operator: [
       ...EVERYONE,
@@ -336,14 +339,18 @@ describe('access policy matrix', () => {
       'event-read',
       'alarm-read',
       'alarm-handle',
+      'wall-read',
+      'wall-drive',
     ],
-    viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read'],
+    viewer: [...EVERYONE, 'view', 'snapshot', 'spatial-query', 'event-read', 'wall-read'],
     auditor: [...EVERYONE, 'audit-read', 'share-read'],
     integrator: [...EVERYONE, 'view', 'snapshot', 'post-event', 'playback', 'spatial-query', 'event-read'],
   };
   /** Only a city-wide admin: the department admin of GATE lacks them. */
   const CITY_ADMIN_ONLY: Action[] = ['department-manage', 'grid-manage'];
-  const MATRIX_ACTIONS = [...new Set([...Object.values(GATE).flat(), ...CITY_ADMIN_ONLY])];
+  /** Only a wall screen (test/unit/policy-wall.test.ts): no role's users. */
+  const SCREEN_ONLY: Action[] = ['wall-show'];
+  const MATRIX_ACTIONS = [...new Set([...Object.values(GATE).flat(), ...CITY_ADMIN_ONLY, ...SCREEN_ONLY])];
 
   it('the matrix names every action of the policy, and the policy every role', () => {
     assert.deepEqual([...ALL_ACTIONS].sort(), [...MATRIX_ACTIONS].sort());
