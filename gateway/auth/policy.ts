@@ -143,6 +143,11 @@ export function permits(p: Principal | null, action: Action): boolean {
   return canDo(p, action);
 }
 
+/** True for the actions only a wall screen takes, with its own token (no role's users: `rolesFor` is empty). */
+export function isScreenOnly(action: Action): boolean {
+  return action === 'wall-show';
+}
+
 /** True for the actions a request may take without credentials. */
 export function isPublic(action: Action): boolean {
   return isPublicAction(action);

@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { z } from 'zod';
-import { isPublic, rolesFor, type Action, type Principal } from '../auth/policy';
+import { isPublic, isScreenOnly, rolesFor, type Action, type Principal } from '../auth/policy';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../errors';
 import { HttpError, sendProblem, zodIssues } from './errors';
 
@@ -301,9 +301,13 @@ export class ApiRouter {
       summary: def.summary,
       tags: [def.tag],
       operationId: `${def.method}${def.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      ...(isPublic(def.action) ? { security: [] } : {}),
+      ...(isPublic(def.action)
+        ? { security: [] }
+        : isScreenOnly(def.action)
+          ? { security: [{ screenToken: [] }] }
+          : {}),
       'x-action': def.action,
-      ...(isPublic(def.action) ? {} : { 'x-roles': rolesFor(def.action) }),
+      ...(isPublic(def.action) || isScreenOnly(def.action) ? {} : { 'x-roles': rolesFor(def.action) }),
       ...(parameters.length ? { parameters } : {}),
       ...(def.body
         ? {

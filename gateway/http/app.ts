@@ -78,6 +78,8 @@ export function createApp(opts: AppOptions): Express {
     // revalidated on every load (ETag/Last-Modified): bundle names carry no hash, and an upgraded
     // gateway must not meet an hour-old app.js in the browser
     app.use(express.static(opts.webDir, { index: 'index.html', maxAge: 0 }));
+    // the wall screen page, /screen/<id>, is index.html too: its relative asset URLs resolve below /screen/
+    app.use('/screen', express.static(opts.webDir, { index: false, maxAge: 0 }));
     app.get(/^\/(?!api\/|hls\/|live\/|playback\/|exports\/).*/, (_req, res) =>
       res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: opts.webDir! }),
     );

@@ -25,6 +25,8 @@ export function buildOpenApi(router: ApiRouter, version: string): Record<string,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        // a wall screen's own long-lived token (ces_<id>_…), from POST /wall/screens/{id}/pair
+        screenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'screen token' },
       },
       schemas: { Problem: z.toJSONSchema(problem, { io: 'output' }) },
     },

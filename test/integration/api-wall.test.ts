@@ -28,9 +28,9 @@ describe('API: wall screens and saved views', function () {
     await t.addUser('w.operator', 'operator', 'police');
     await t.addUser('w.viewer', 'viewer', 'police');
     await t.addUser('w.traffic', 'operator', 'traffic');
-    [admin, operator, viewer, traffic] = await Promise.all(
+    [admin, operator, viewer, traffic] = (await Promise.all(
       ['w.admin', 'w.operator', 'w.viewer', 'w.traffic'].map((u) => t.login(u)),
-    );
+    )) as [string, string, string, string];
     const cam = (name: string, dept: number) => ({
       department_id: dept,
       name,
@@ -49,7 +49,7 @@ describe('API: wall screens and saved views', function () {
         cam('t-one', t.departments.traffic),
       ])
       .returning('id');
-    [police1, police2, trafficCam] = ids.map((x: { id: string }) => String(x.id));
+    [police1, police2, trafficCam] = ids.map((x: { id: string }) => String(x.id)) as [string, string, string];
     await t.gw.reload();
   });
   after(async () => {

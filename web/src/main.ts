@@ -9,6 +9,7 @@ import type { ClientConfig } from './map/base-map';
 import { loginPage } from './ui/login-page';
 import { Shell } from './ui/shell';
 import { applyDensity, currentDensity } from './ui/settings';
+import { ScreenPage, screenIdOf } from './screen/screen-page';
 
 const root = document.getElementById('app') ?? document.body;
 let shell: Shell | null = null;
@@ -59,8 +60,12 @@ async function showConsole(): Promise<void> {
 
 applyDensity(currentDensity());
 applyLang(document);
-onSessionExpired(showLogin);
-if (hasSession()) {
-  root.replaceChildren(label(h('p', { class: 'muted boot' }), 'common.loading'));
-  void showConsole();
-} else showLogin();
+const screenId = screenIdOf(location.pathname);
+if (screenId !== null) new ScreenPage(root, screenId).start();
+else {
+  onSessionExpired(showLogin);
+  if (hasSession()) {
+    root.replaceChildren(label(h('p', { class: 'muted boot' }), 'common.loading'));
+    void showConsole();
+  } else showLogin();
+}

@@ -59,6 +59,11 @@ function saveTokens(next: Tokens | null): void {
   if (next) for (const l of tokenListeners) l(next.accessToken);
 }
 
+/** Authenticates every request and the realtime socket with a fixed credential (a wall screen's token; not stored). */
+export function useFixedToken(token: string | null): void {
+  tokens = token ? { accessToken: token, refreshToken: '' } : null;
+}
+
 export function accessToken(): string | null {
   return tokens?.accessToken ?? null;
 }

@@ -3,7 +3,7 @@ import type { Action, Role } from '../../../gateway/contract';
 import type { Me } from './api';
 import type { MsgKey } from './messages';
 
-export type Page = 'map' | 'cameras' | 'users' | 'api-keys' | 'shares' | 'discovery' | 'rules' | 'audit';
+export type Page = 'map' | 'wall' | 'cameras' | 'users' | 'api-keys' | 'shares' | 'discovery' | 'rules' | 'audit';
 
 /**
  * Every role with its label, in the order the console lists them (the policy's ROLES order).
@@ -84,6 +84,7 @@ export function allows(role: Role, action: ConsoleAction): boolean {
 /** The action each page stands for, in menu order (the camera registry edits cameras). */
 export const PAGE_ACTIONS = {
   map: 'view',
+  wall: 'wall-read',
   cameras: 'edit',
   users: 'user-manage',
   'api-keys': 'apikey-manage',

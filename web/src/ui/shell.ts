@@ -13,6 +13,7 @@ import { sharesPage } from '../admin/shares-page';
 import { discoveryPage } from '../admin/discovery-page';
 import { auditPage } from '../admin/audit-page';
 import { rulesPage } from '../admin/rules-page';
+import { wallPage } from '../wall/wall-page';
 import { CameraSearch } from './camera-search';
 import { CameraTree } from './camera-tree';
 
@@ -150,6 +151,8 @@ export class Shell {
         return { el: sharesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'discovery':
         return discoveryPage(this.ctx);
+      case 'wall':
+        return wallPage(this.ctx);
       case 'rules':
         return { el: rulesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'audit':
