@@ -12,7 +12,8 @@ function profileOf(p: PaneRect, grid: number): 'main' | 'sub' {
 
 interface Cell {
   el: HTMLElement;
-  cameraId: string | null;
+  /** The camera shown (null: empty; undefined: nothing drawn yet). */
+  cameraId: string | null | undefined;
   profile: 'main' | 'sub' | null;
   pane: StreamPane | null;
 }
@@ -36,7 +37,12 @@ export class ScreenGrid {
     layout.panes.forEach((rect, i) => {
       let cell = this.cells[i];
       if (!cell) {
-        cell = { el: h('div', { class: 'screen-pane', 'data-pane': i }), cameraId: null, profile: null, pane: null };
+        cell = {
+          el: h('div', { class: 'screen-pane', 'data-pane': i }),
+          cameraId: undefined,
+          profile: null,
+          pane: null,
+        };
         this.cells.push(cell);
         this.el.append(cell.el);
       }
