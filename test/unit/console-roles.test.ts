@@ -79,13 +79,13 @@ describe('console roles mirror the access policy', () => {
       }
     });
 
-  it('offers each role the pages it had', () => {
+  it('offers each role the pages it had, and the wall to those who may read it', () => {
     const pages = (role: Role): Page[] =>
       pagesFor({ kind: 'user', id: 1, name: 'u', role, departmentId: 1, hasArea: false, scopes: [] });
     assert.deepEqual(Object.fromEntries(ROLES.map((r) => [r, pages(r)])), {
-      admin: ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit'],
-      operator: ['map', 'discovery'],
-      viewer: ['map'],
+      admin: ['map', 'wall', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit'],
+      operator: ['map', 'wall', 'discovery'],
+      viewer: ['map', 'wall'],
       auditor: ['audit'],
       integrator: ['map'],
     });

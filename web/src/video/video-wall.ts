@@ -4,6 +4,7 @@ import { h, label } from '../core/dom';
 import type { Realtime } from '../core/realtime';
 import { StreamPane } from './stream-pane';
 import { toggleFullscreen } from './fullscreen';
+import { paneGridArea, wallLayout } from '../../../gis/wall-layout';
 
 const LAYOUTS = [1, 4, 9] as const;
 type Layout = (typeof LAYOUTS)[number];
@@ -48,6 +49,18 @@ export class VideoWall {
       .querySelectorAll<HTMLElement>('[data-layout]')
       .forEach((b) => b.classList.toggle('active', b.dataset.layout === String(n)));
     this.sync();
+  }
+
+  /** Places the playing panes, in wall order, on the cells of the layout's geometry (gis/wall-layout.ts, as on the wall screens). */
+  private place(): void {
+    const geometry = wallLayout(String(this.layout));
+    if (!geometry) return;
+    this.grid.style.gridTemplate = `repeat(${geometry.grid}, 1fr) / repeat(${geometry.grid}, 1fr)`;
+    this.cams.slice(0, this.layout).forEach((c, i) => {
+      const el = this.panes.get(c.id)?.el;
+      const rect = geometry.panes[i];
+      if (el && rect) el.style.gridArea = paneGridArea(rect);
+    });
   }
 
   /** Plays one camera (already playing: kept). Grows the layout up to 9, then replaces the oldest pane. */
@@ -104,6 +117,7 @@ export class VideoWall {
       }
       before = pane.el;
     }
+    this.place();
     this.opts.onChange?.();
   }
 
