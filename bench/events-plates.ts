@@ -66,7 +66,7 @@ export async function seedPlates(schema: string, rows: number, log: (l: string) 
                    (ARRAY[${PREFIXES.map(q).join(',')}])[1 + p % 100] ||
                    substr(${q(LETTERS)}, 1 + (p / 100) % 24, 1) || substr(${q(ALNUM)}, 1 + (p / 2400) % 34, 1) ||
                    lpad(((p / 81600) % 1000)::text, 3, '0') AS plate
-            FROM (SELECT g, ((g::bigint * 2654435761) % 4294967291) % ${pool} * 7919 % 81600000 AS p
+            FROM (SELECT g, (((g::bigint * 2654435761) % 4294967291) % ${pool} * 7919 % 81600000)::int AS p
                   FROM generate_series(1, ${rows}) g) s) r`);
     const loadS = (performance.now() - t0) / 1000;
     await c.query(`SET maintenance_work_mem = '512MB'`);

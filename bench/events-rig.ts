@@ -55,7 +55,10 @@ export async function startEventsRig(
   o: Omit<EventsGatewayOptions, 'dbUrl'> & { keepSchema?: boolean },
 ): Promise<EventsRig> {
   const opts: EventsGatewayOptions = { dbUrl: BENCH_DB_URL, schema: o.schema, users: o.users };
-  const args = [...GATEWAY_NODE_FLAGS, '--import', 'tsx', path.join(HERE, 'events-gateway.ts'), JSON.stringify(opts)];
+  // BENCH_CPU_PROF=DIR: the gateway process writes a V8 CPU profile there (where its time goes)
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const script = path.join(HERE, 'events-gateway.ts');
+  const args = [...GATEWAY_NODE_FLAGS, ...prof, '--import', 'tsx', script, JSON.stringify(opts)];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const port = await new Promise<number>((resolve, reject) => {

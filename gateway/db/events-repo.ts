@@ -141,8 +141,10 @@ export class EventsRepo {
           else firstOf.set(k, x.i);
           return first === undefined;
         });
+        // in one order in every batch: concurrent writers (EventWriter's) then wait on each other, never deadlock
+        const ordered = [...unique].sort((a, b) => a.r.sourceId! - b.r.sourceId! || (a.r.key! < b.r.key! ? -1 : 1));
         const won = (await trx('event_keys')
-          .insert(unique.map((x) => ({ source_id: x.r.sourceId, key: x.r.key, event_id: x.id })))
+          .insert(ordered.map((x) => ({ source_id: x.r.sourceId, key: x.r.key, event_id: x.id })))
           .onConflict(['source_id', 'key'])
           .ignore()
           .returning(['source_id', 'key'])) as Row[];
