@@ -16,6 +16,9 @@ const PREFIXES = [
   ...['湘D', '湘D', '湘D', '湘G', '湘G', '湘C', '湘C', '湘F', '湘F', '湘E', '鄂A', '鄂A', '渝A', '粤B', '贵A'],
 ];
 
+/** The kept schema holds rows of another size or version, or a seed that did not finish: it is made anew. */
+export class StaleSeed extends Error {}
+
 export const plateSchemaName = (rows: number): string => `bench_event_plates_${rows}`;
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -38,9 +41,9 @@ export async function seedPlates(schema: string, rows: number, log: (l: string) 
       );
       return 0;
     }
+    if (have || (await c.query('SELECT 1 FROM events LIMIT 1')).rows.length)
+      throw new StaleSeed(`bench events: schema ${schema} holds another seed, or one that did not finish`);
     const t0 = performance.now();
-    await c.query('DELETE FROM bench_seed');
-    await c.query('TRUNCATE events');
     const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     for (let d = today - DAYS * 86_400_000; d <= today; d += 86_400_000) await c.query(partitionDdl(d));
     // indexes are built once after the load, far faster than kept up row by row (GIN above all)
