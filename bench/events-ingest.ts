@@ -114,7 +114,35 @@ export async function benchWebhook(
   );
   if (r.requests! + warm.requests! > total) log('# webhook: the signed requests wrapped around: raise maxRate');
   log(`bench events_webhook_rps ${Math.round(rps)} events/s`);
+  await batched(w, base, o.seconds, fleet, log);
   return stored;
+}
+
+/** The same path with 100 reads a request: what storage takes when the HTTP cost per event is a hundredth (a comment, no figure). */
+async function batched(
+  w: IngestWorld,
+  base: string,
+  seconds: number,
+  fleet: PlateFleet,
+  log: (l: string) => void,
+): Promise<void> {
+  const ts = Math.floor(Date.now() / 1000);
+  const lines: string[] = [];
+  for (let k = 0; k < 400; k++) {
+    const body = JSON.stringify({
+      events: Array.from({ length: 100 }, (_, i) => read(k * 100 + i, fleet, w.points, 'wb')),
+    });
+    lines.push(`${w.webhook.id}\t${ts}\t${signWebhook(w.webhook.secret, ts, body)}\t${body}`);
+  }
+  const file = path.join(w.dir, 'webhook-batches.tsv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const before = await countRows(w.schema);
+  const r = await wrk(file, base, Math.max(2, Math.round(seconds / 3)), 0);
+  const stored = (await countRows(w.schema)) - before;
+  log(
+    `# webhook batched: ${r.requests} requests of 100 reads in ${r.seconds!.toFixed(1)} s, ${stored} rows stored: ` +
+      `${Math.round(stored / r.seconds!)} events/s, p50 ${r.p50Ms} ms`,
+  );
 }
 
 /** events_insert_baseline_rps: `rows` reads of the same shape by plain INSERT … SELECT FROM unnest, 500 a batch. */

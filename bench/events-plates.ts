@@ -92,14 +92,17 @@ export async function seedPlates(schema: string, rows: number, log: (l: string) 
 }
 
 /** Plates of the seed to search for (spread over the pool). */
-export async function samplePlates(schema: string, n: number): Promise<string[]> {
+export async function samplePlates(schema: string, n: number, rows: number): Promise<string[]> {
   const c = new pg.Client({ connectionString: BENCH_DB_URL });
   await c.connect();
   try {
+    // about 20 × n rows drawn, n of them kept: plates spread over the whole seed
+    const pct = Math.min(100, (n * 20 * 100) / rows);
     const r = await c.query(
-      `SELECT plate_norm FROM "${schema}".events TABLESAMPLE SYSTEM (1) WHERE plate_norm IS NOT NULL LIMIT $1`,
+      `SELECT plate_norm FROM "${schema}".events TABLESAMPLE BERNOULLI (${pct}) REPEATABLE (7) WHERE plate_norm IS NOT NULL LIMIT $1`,
       [n],
     );
+    if (r.rows.length < n) throw new Error(`bench events: only ${r.rows.length} plates sampled of ${n}`);
     return r.rows.map((x: { plate_norm: string }) => x.plate_norm);
   } finally {
     await c.end();

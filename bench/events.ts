@@ -32,7 +32,11 @@ async function ingestAndAlarms(
 ): Promise<void> {
   const schema = `bench_events_${process.pid}_${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'ce-bench-ev-'));
-  const broker = new Mosquitto({ dir: path.join(dir, 'mqtt') });
+  // Mosquitto's defaults hold 20 QoS 1 messages in flight to a subscriber and queue 1000 more, dropping the
+  // rest: a burst of 50,000 at once would mostly be dropped by the broker, and 20 in flight make the rate one
+  // commit per 20 messages. A broker fed by many devices is set up for bursts:
+  const brokerConf = ['max_inflight_messages 1000', 'max_queued_messages 200000'];
+  const broker = new Mosquitto({ dir: path.join(dir, 'mqtt'), extra: brokerConf });
   const rig = await startEventsRig({
     schema,
     users: [
@@ -97,6 +101,7 @@ async function ingestAndAlarms(
       settings: { url: broker.url, topics: [`${topic}/#`] },
     });
     await subscribed(broker.url, `${topic}/probe`, points[0]!, schema);
+    log(`# mqtt broker: mosquitto with ${brokerConf.join(', ')}`);
     await benchMqtt({ ...world, brokerUrl: broker.url, topic: `${topic}/reads` }, size.mqtt, log);
 
     const op = await rig.as('bev-op');
@@ -153,7 +158,7 @@ async function plates(
       return plates(log, size, false);
     }
     const city = await rig.as('bev-city');
-    const sample = await samplePlates(schema, size.samples);
+    const sample = await samplePlates(schema, size.samples, size.plates);
     await benchPlateSearch((url) => city.api('GET', url), sample, size.plates, log);
   } finally {
     await rig.close();
