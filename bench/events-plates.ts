@@ -144,7 +144,8 @@ export async function benchPlateSearch(
     found += r.n;
   }
   log(
-    `# plates exact: ${plates.length} plates, ${(found / plates.length).toFixed(1)} reads each; median ${median(exact).toFixed(1)} ms, p95 ${p95(exact).toFixed(1)} ms`,
+    `# plates exact: ${plates.length} plates, ${(found / plates.length).toFixed(1)} reads each; ` +
+      `median ${median(exact).toFixed(1)} ms, p95 ${p95(exact).toFixed(1)} ms`,
   );
   log(`bench plate_search_exact_ms ${median(exact).toFixed(1)} ms`);
   // partial: prefix, suffix, the issue's 湘J*8* shape (office, wildcard, a digit, wildcard), a middle run
