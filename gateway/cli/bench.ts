@@ -25,6 +25,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   gis: () => import('../../bench/gis'),
   console: () => import('../../bench/console'),
   live: () => import('../../bench/live'),
+  events: () => import('../../bench/events'),
 };
 
 export const BENCH: CommandSpec = {

@@ -13,8 +13,8 @@ describe('events: webhook under a flood and across a restart', function () {
     JSON.stringify({ id, kind: 'alarm', location: { cameraId: w.own }, alarm: { alarmType: 'alarm-box', zone: 'Z' } });
 
   before(async () => {
-    // a small queue and small batches, so a burst of a few hundred requests fills it
-    t = await startTestGateway({ events: { queue: { maxEvents: 30, batchSize: 5, retryAfterS: 2 } } });
+    // a small queue, small batches and one writer, so a burst of a few hundred requests fills it
+    t = await startTestGateway({ events: { queue: { maxEvents: 30, batchSize: 5, retryAfterS: 2, writers: 1 } } });
     w = await eventWorld(t);
     src = await addSource(t, w.admin, { kind: 'webhook', name: 'flood' });
   });
