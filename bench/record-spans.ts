@@ -14,7 +14,10 @@ export interface RecordSpansOptions {
   queries: number;
 }
 
-/** A camera's segments: 10 s each, back to back, with a 60 s gap every 6 h (four spans a day). */
+/**
+ * A camera's segments: 10 s each, back to back, with a 60 s gap every 6 h (four spans a day); the first minute of
+ * every hour is event footage (1.7 % of the rows, 24 event stretches a day).
+ */
 const SEG_MS = 10_000;
 const PER_SPAN = 2160;
 const GAP_MS = 60_000;
@@ -66,7 +69,7 @@ export async function measureSpans(log: (l: string) => void, o: RecordSpansOptio
              generation, prev_gap_ms)
            SELECT ?::bigint, ?, 'main', to_timestamp(s / 1000.0), to_timestamp((s + ?) / 1000.0), 250000, ?,
                   ? || '/' || to_char(to_timestamp(s / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '/main-' || s || '.mp4',
-                  'continuous', 0, CASE WHEN g = 0 THEN NULL WHEN g % ? = 0 THEN ? ELSE 0 END
+                  CASE WHEN g % 360 < 6 THEN 'event' ELSE 'continuous' END, 0, CASE WHEN g = 0 THEN NULL WHEN g % ? = 0 THEN ? ELSE 0 END
            FROM (SELECT g, ?::bigint + g * ? + (g / ?) * ? AS s FROM generate_series(?::bigint, ?::bigint) AS g) x`,
           [
             cam,
@@ -101,7 +104,13 @@ export async function measureSpans(log: (l: string) => void, o: RecordSpansOptio
       const r = await rig.api('GET', `/api/v1/cameras/${cam}/recordings?from=${from}&to=${to}`);
       const ms = performance.now() - t;
       if (r.status !== 200) throw new Error(`bench record: spans query failed: ${r.status} ${r.text.slice(0, 300)}`);
-      const spans = (r.body.spans as unknown[]).length;
+      const answer = r.body.spans as Array<{ kind: string }>;
+      const spans = answer.length;
+      // every span holds event footage (an hour's first minute): the answer marks each mixed
+      if (answer.some((x) => x.kind !== 'mixed'))
+        throw new Error(
+          `bench record: a span of continuous and event footage not marked mixed: ${r.text.slice(0, 300)}`,
+        );
       if (Math.abs(spans - expect) > 1)
         throw new Error(`bench record: ${spans} spans over 30 days, expected ${expect}`);
       if (k === 0) log(`# spans: the first query (cold) ${ms.toFixed(1)} ms, ${spans} spans over 30 days`);
