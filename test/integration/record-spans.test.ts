@@ -107,7 +107,8 @@ describe('recording: spans from the index', function () {
     // 60,000 continuous segments of 20 cameras on one volume (camera 7 among them), and 4 event segments of camera 7
     await db.knex.raw(
       `INSERT INTO recording_segments (camera_id, profile, start_at, end_at, bytes, volume, path, kind, prev_gap_ms)
-       SELECT CASE WHEN g % 20 = 0 THEN 7 ELSE 1000 + g % 20 END, 'main', to_timestamp((? + (g / 20) * 10000) / 1000.0), to_timestamp((? + (g / 20) * 10000 + 10000) / 1000.0),
+       SELECT CASE WHEN g % 20 = 0 THEN 7 ELSE 1000 + g % 20 END, 'main',
+              to_timestamp((? + (g / 20) * 10000) / 1000.0), to_timestamp((? + (g / 20) * 10000 + 10000) / 1000.0),
               1, '/ev', 'c-' || g, 'continuous', 0
        FROM generate_series(0::bigint, 59999::bigint) AS g`,
       [t0, t0],
