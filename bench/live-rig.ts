@@ -35,7 +35,11 @@ export interface Rig {
 }
 
 /** Starts the gateway (fresh schema) and logs the bench user in; sims are started by the caller and closed here. */
-export async function startRig(sims: RtspProcess[], transcoder: Record<string, unknown> = {}): Promise<Rig> {
+export async function startRig(
+  sims: RtspProcess[],
+  transcoder: Record<string, unknown> = {},
+  more: { config?: Record<string, unknown>; log?: (level: 'info' | 'warn' | 'error', msg: string) => void } = {},
+): Promise<Rig> {
   const dbUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_live_${process.pid}_${randomBytes(3).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-bench-live-'));
@@ -52,9 +56,10 @@ export async function startRig(sims: RtspProcess[], transcoder: Record<string, u
       },
       transcoder: { hlsDir, idleTimeoutS: 8, maxWorkers: 200, ...transcoder },
       health: { enabled: false },
+      ...more.config,
     },
   });
-  const gw = await startGateway(config, { schema, log: () => undefined });
+  const gw = await startGateway(config, { schema, log: more.log ?? (() => undefined) });
   const base = `http://127.0.0.1:${gw.port}`;
   const close = async (): Promise<void> => {
     // the gateway first (its last audit writes land), then its schema
