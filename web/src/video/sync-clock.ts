@@ -1,0 +1,131 @@
+// One clock for the playback panes of a wall: a seek in one pane seeks them all; a pane that drifts is held or re-seeked to the leader's time.
+
+/** A pane's playback as the clock drives it. */
+export interface SyncMember {
+  readonly cameraId: string;
+  /** Whether the pane plays back recorded footage now (not live). */
+  active(): boolean;
+  /** Plays from wall-clock `ms` (opening playback when live), without asking the clock again. */
+  playAt(ms: number): void;
+  /** The wall-clock time of the frame shown, or null. */
+  wallNow(): number | null;
+  /** Pauses (true) or resumes (false) the picture. */
+  hold(on: boolean): void;
+  /** Returns to the live picture, without asking the clock again. */
+  toLive(): void;
+}
+
+/** A pane more than this ahead of the leader waits for it (ms). */
+const AHEAD_MS = 800;
+/** A pane more than this behind the leader is re-seeked to the leader's time (ms). */
+const BEHIND_MS = 2500;
+/** No second re-seek of a pane within this (ms): its new session needs time to show a picture. */
+const RESEEK_PAUSE_MS = 5000;
+const TICK_MS = 400;
+
+export class SyncClock {
+  private readonly members: SyncMember[] = [];
+  private readonly held = new Set<SyncMember>();
+  private readonly reseekedAt = new Map<SyncMember, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private on = false;
+  private readonly listeners = new Set<(on: boolean) => void>();
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Adds a pane; returns its removal. */
+  join(m: SyncMember): () => void {
+    this.members.push(m);
+    return () => {
+      const i = this.members.indexOf(m);
+      if (i >= 0) this.members.splice(i, 1);
+      this.held.delete(m);
+      this.reseekedAt.delete(m);
+    };
+  }
+
+  /** Turns the common clock on (the panes already playing back follow the first one's time) or off. */
+  setEnabled(on: boolean): void {
+    this.on = on;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = on ? setInterval(this.tick, TICK_MS) : null;
+    if (!on) for (const m of this.held) m.hold(false);
+    this.held.clear();
+    for (const l of this.listeners) l(on);
+    const t = on ? this.now() : null;
+    if (t !== null) for (const m of this.members) if (m.wallNow() === null) m.playAt(t);
+  }
+
+  onChange(fn: (on: boolean) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** A pane's seek: with the clock on, every pane plays from `ms`; false when the clock is off (the pane seeks alone). */
+  seek(ms: number): boolean {
+    if (!this.on) return false;
+    this.held.clear();
+    const now = Date.now();
+    for (const m of this.members) {
+      this.reseekedAt.set(m, now);
+      m.playAt(ms);
+    }
+    return true;
+  }
+
+  /** A pane's return to live: with the clock on, every pane returns; false when off. */
+  live(): boolean {
+    if (!this.on) return false;
+    for (const m of this.members) if (m.active()) m.toLive();
+    return true;
+  }
+
+  /** The common time: the first pane that shows a recorded frame; null when none does. */
+  now(): number | null {
+    for (const m of this.members) {
+      const t = m.active() ? m.wallNow() : null;
+      if (t !== null) return t;
+    }
+    return null;
+  }
+
+  /** Camera ids of the panes playing back on the clock. */
+  cameras(): string[] {
+    return this.members.filter((m) => m.active()).map((m) => m.cameraId);
+  }
+
+  private readonly tick = (): void => {
+    const playing = this.members.filter((m) => m.active());
+    const leader = playing.find((m) => m.wallNow() !== null);
+    if (!leader) return;
+    const lead = leader.wallNow()!;
+    const now = Date.now();
+    for (const m of playing) {
+      if (m === leader) continue;
+      const t = m.wallNow();
+      if (t === null) continue;
+      const d = t - lead;
+      if (d > AHEAD_MS) {
+        if (!this.held.has(m)) m.hold(true);
+        this.held.add(m);
+      } else if (this.held.has(m) && d <= 100) {
+        this.held.delete(m);
+        m.hold(false);
+      } else if (d < -BEHIND_MS && now - (this.reseekedAt.get(m) ?? 0) > RESEEK_PAUSE_MS) {
+        this.reseekedAt.set(m, now);
+        m.playAt(lead);
+      }
+    }
+  };
+
+  /** Stops the clock; idempotent. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.on = false;
+    this.members.length = 0;
+    this.listeners.clear();
+  }
+}
