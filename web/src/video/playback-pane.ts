@@ -37,6 +37,8 @@ export class PlaybackPane implements SyncMember {
     when: HTMLInputElement;
     timers: Array<ReturnType<typeof setInterval>>;
     load: AbortController | null;
+    /** The time asked for until the seek's first picture shows (the cursor stays there meanwhile). */
+    seeking: number | null;
   } | null = null;
   private readonly leave: () => void;
 
@@ -58,7 +60,7 @@ export class PlaybackPane implements SyncMember {
   }
 
   wallNow(): number | null {
-    return this.ui?.player.wallNow() ?? null;
+    return this.ui && this.ui.seeking === null ? this.ui.player.wallNow() : null;
   }
 
   hold(on: boolean): void {
@@ -73,6 +75,7 @@ export class PlaybackPane implements SyncMember {
   playAt(ms: number): void {
     const ui = this.ui ?? this.build(ms);
     ui.status.textContent = t('playback.loading');
+    ui.seeking = ms;
     ui.when.value = localInput(ms);
     ui.timeline.setCursor(ms);
     void ui.player.seek(ms);
@@ -83,9 +86,14 @@ export class PlaybackPane implements SyncMember {
     video.muted = true;
     const status = h('span', { class: 'pb-status' });
     const player = new PlaybackPlayer(video, this.cameraId, {
-      playing: () => (status.textContent = ''),
-      failed: (reason) =>
-        (status.textContent = /^404/.test(reason) ? t('playback.noFootage') : t('playback.failed', { reason })),
+      playing: () => {
+        status.textContent = '';
+        if (this.ui) this.ui.seeking = null;
+      },
+      failed: (reason) => {
+        status.textContent = /^404/.test(reason) ? t('playback.noFootage') : t('playback.failed', { reason });
+        if (this.ui) this.ui.seeking = null;
+      },
     });
     const timeline = new Timeline(
       {
@@ -146,6 +154,7 @@ export class PlaybackPane implements SyncMember {
       when,
       timers: [],
       load: null,
+      seeking: null,
     };
     this.ui = ui;
     ui.timers.push(
@@ -161,8 +170,9 @@ export class PlaybackPane implements SyncMember {
   /** The cursor and the readout follow the wall-clock time of the frame shown. */
   private follow(): void {
     const ui = this.ui;
-    const at = ui?.player.wallNow() ?? null;
-    if (!ui || at === null) return;
+    if (!ui) return;
+    const at = ui.seeking ?? ui.player.wallNow();
+    if (at === null) return;
     ui.timeline.setCursor(at);
     ui.overlay.dataset.wallMs = String(Math.round(at));
     ui.readout.textContent = formatDateTime(new Date(at).toISOString());

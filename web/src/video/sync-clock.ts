@@ -15,18 +15,24 @@ export interface SyncMember {
   toLive(): void;
 }
 
-/** A pane more than this ahead of the leader waits for it (ms). */
-const AHEAD_MS = 800;
-/** A pane more than this behind the leader is re-seeked to the leader's time (ms). */
-const BEHIND_MS = 2500;
+/** A pane more than this ahead of the slowest waits for it (ms)... */
+const AHEAD_MS = 300;
+/** ...until it is this close (ms). */
+const RELEASE_MS = 80;
+/** A pane more than this behind the most advanced is re-seeked to its time (ms). */
+const BEHIND_MS = 4000;
+/** A picture that has not moved for this long (ms), unless held, is not waited for. */
+const STALL_MS = 2000;
 /** No second re-seek of a pane within this (ms): its new session needs time to show a picture. */
 const RESEEK_PAUSE_MS = 5000;
-const TICK_MS = 400;
+const TICK_MS = 200;
 
 export class SyncClock {
   private readonly members: SyncMember[] = [];
   private readonly held = new Set<SyncMember>();
   private readonly reseekedAt = new Map<SyncMember, number>();
+  /** Each pane's last time seen to change, and when. */
+  private readonly moved = new Map<SyncMember, { t: number; at: number }>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private on = false;
   private readonly listeners = new Set<(on: boolean) => void>();
@@ -43,6 +49,7 @@ export class SyncClock {
       if (i >= 0) this.members.splice(i, 1);
       this.held.delete(m);
       this.reseekedAt.delete(m);
+      this.moved.delete(m);
     };
   }
 
@@ -70,6 +77,7 @@ export class SyncClock {
     const now = Date.now();
     for (const m of this.members) {
       this.reseekedAt.set(m, now);
+      this.moved.delete(m);
       m.playAt(ms);
     }
     return true;
@@ -96,26 +104,42 @@ export class SyncClock {
     return this.members.filter((m) => m.active()).map((m) => m.cameraId);
   }
 
+  /**
+   * Keeps the panes on one time: the reference is the slowest pane still playing (a pane whose picture has not moved
+   * for STALL_MS, e.g. at the end of its footage, is left out); a pane ahead of it waits, one far behind the others is
+   * re-seeked to them.
+   */
   private readonly tick = (): void => {
-    const playing = this.members.filter((m) => m.active());
-    const leader = playing.find((m) => m.wallNow() !== null);
-    if (!leader) return;
-    const lead = leader.wallNow()!;
     const now = Date.now();
-    for (const m of playing) {
-      if (m === leader) continue;
-      const t = m.wallNow();
-      if (t === null) continue;
-      const d = t - lead;
-      if (d > AHEAD_MS) {
-        if (!this.held.has(m)) m.hold(true);
+    const shown = this.members
+      .filter((m) => m.active())
+      .map((m) => ({ m, t: m.wallNow() }))
+      .filter((x): x is { m: SyncMember; t: number } => x.t !== null);
+    for (const { m, t } of shown) {
+      const prev = this.moved.get(m);
+      if (!prev || Math.abs(t - prev.t) > 50) this.moved.set(m, { t, at: now });
+    }
+    const going = shown.filter(({ m }) => this.held.has(m) || now - (this.moved.get(m)?.at ?? 0) < STALL_MS);
+    if (!going.length) return;
+    const lead = Math.max(...going.map((x) => x.t));
+    const behind = going.filter(
+      ({ m, t }) => lead - t > BEHIND_MS && now - (this.reseekedAt.get(m) ?? 0) > RESEEK_PAUSE_MS,
+    );
+    for (const { m } of behind) {
+      this.reseekedAt.set(m, now);
+      m.playAt(lead);
+    }
+    const rest = going.filter((x) => !behind.includes(x));
+    if (!rest.length) return;
+    const ref = Math.min(...rest.map((x) => x.t));
+    for (const { m, t } of rest) {
+      const d = t - ref;
+      if (d > AHEAD_MS && !this.held.has(m)) {
         this.held.add(m);
-      } else if (this.held.has(m) && d <= 100) {
+        m.hold(true);
+      } else if (d <= RELEASE_MS && this.held.has(m)) {
         this.held.delete(m);
         m.hold(false);
-      } else if (d < -BEHIND_MS && now - (this.reseekedAt.get(m) ?? 0) > RESEEK_PAUSE_MS) {
-        this.reseekedAt.set(m, now);
-        m.playAt(lead);
       }
     }
   };
