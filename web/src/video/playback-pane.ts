@@ -1,4 +1,4 @@
-// Playback in a wall pane: recorded footage over the live picture, its timeline, a date/time picker, speed, back 30 s, live, clip export; one clock with the other panes when synchronized.
+// Playback in a wall pane: footage over the live picture, its timeline, date/time jump, speed, back 30 s, live, clip export, sync.
 import { h, label } from '../core/dom';
 import { formatDateTime } from '../core/dates';
 import { t } from '../core/i18n';

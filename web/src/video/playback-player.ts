@@ -38,6 +38,10 @@ export class PlaybackPlayer {
   private epoch = 0;
   private speed = 1;
   private closed = false;
+  /** Playback stuck at a hole in the buffered media (between two sessions' streams) is moved past it. */
+  private readonly watchdog = setInterval(() => this.unstick(), 500);
+  private lastTime = -1;
+  private stuckSince = 0;
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -129,6 +133,7 @@ export class PlaybackPlayer {
           this.events.playing();
         }
         while (epoch === this.epoch && this.bufferedEnd() - this.video.currentTime > AHEAD_S) await sleep(250);
+        if (epoch !== this.epoch) return void reader.cancel().catch(() => undefined);
         await this.trim();
       }
       session = await this.next(epoch, signal);
@@ -203,6 +208,23 @@ export class PlaybackPlayer {
     });
   }
 
+  private unstick(): void {
+    const v = this.video;
+    if (v.paused || !this.sb) return;
+    if (v.currentTime !== this.lastTime) {
+      this.lastTime = v.currentTime;
+      this.stuckSince = performance.now();
+      return;
+    }
+    if (performance.now() - this.stuckSince < 1000) return;
+    const b = v.buffered;
+    for (let i = 0; i < b.length; i++)
+      if (b.start(i) > v.currentTime && b.start(i) - v.currentTime < 2) {
+        v.currentTime = b.start(i) + 0.001;
+        return;
+      }
+  }
+
   /** Pauses (true) or resumes (false) the picture, e.g. while other panes of a synchronized wall catch up. */
   hold(on: boolean): void {
     if (on) this.video.pause();
@@ -223,6 +245,7 @@ export class PlaybackPlayer {
   /** Stops reading and frees the MediaSource; idempotent. */
   close(): void {
     this.closed = true;
+    clearInterval(this.watchdog);
     this.epoch++;
     this.abort?.abort();
     this.detach();

@@ -57,7 +57,23 @@ const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
 /** Tick intervals the timeline labels by, shortest first. */
-export const TICK_STEPS = [S, 5 * S, 10 * S, 30 * S, M, 5 * M, 10 * M, 30 * M, H, 3 * H, 6 * H, 12 * H, D, 2 * D, 7 * D];
+export const TICK_STEPS = [
+  S,
+  5 * S,
+  10 * S,
+  30 * S,
+  M,
+  5 * M,
+  10 * M,
+  30 * M,
+  H,
+  3 * H,
+  6 * H,
+  12 * H,
+  D,
+  2 * D,
+  7 * D,
+];
 
 /** The shortest tick interval whose ticks are at least `minPx` apart. */
 export function tickStep(s: TimeScale, minPx = 80): number {

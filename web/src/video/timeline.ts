@@ -1,4 +1,4 @@
-// The timeline under a playback pane: recorded spans, gaps and event marks as positioned elements, a cursor, zoom (wheel, ±), click/drag to seek or to pick a range.
+// The timeline under a playback pane: spans, gaps and event marks as placed elements, a cursor, zoom (wheel, ±), click/drag to seek or pick.
 import { h } from '../core/dom';
 import { currentLang } from '../core/i18n';
 import {
