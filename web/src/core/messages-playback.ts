@@ -37,5 +37,4 @@ export const PLAYBACK_MESSAGES = {
   'export.failed': ['导出失败：{reason}', 'Export failed: {reason}'],
   'export.needReason': ['请填写导出原因（至少 3 个字）', 'Enter the reason (at least 3 characters)'],
   'export.needRange': ['请选择开始早于结束的时段', 'Choose a range whose start is before its end'],
-  'export.cameras': ['{count} 路摄像机', '{count} camera(s)'],
 } as const satisfies Record<string, readonly [string, string]>;
