@@ -77,6 +77,7 @@ export class PlaybackPane implements SyncMember {
     ui.status.textContent = t('playback.loading');
     ui.seeking = ms;
     ui.when.value = localInput(ms);
+    ui.timeline.reveal(ms);
     ui.timeline.setCursor(ms);
     void ui.player.seek(ms);
   }

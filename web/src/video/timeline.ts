@@ -79,10 +79,14 @@ export class Timeline {
     this.draw();
   }
 
-  /** Moves the cursor to the wall-clock time shown (null hides it); the view follows a cursor that leaves it. */
+  /**
+   * Moves the cursor to the wall-clock time shown (null hides it). The view follows a cursor that playback carries
+   * out of it, not one the viewer has moved the view away from.
+   */
   setCursor(ms: number | null): void {
+    const was = this.cursorMs;
     this.cursorMs = ms;
-    if (ms !== null && !this.drag && (ms < this.scale.startMs || ms > this.scale.startMs + this.scale.spanMs)) {
+    if (ms !== null && was !== null && !this.drag && this.inView(was) && !this.inView(ms)) {
       this.setView(centreOn(this.scale, ms));
       return;
     }
@@ -92,6 +96,15 @@ export class Timeline {
   /** Shows `ms` in the middle of the view. */
   centre(ms: number): void {
     this.setView(centreOn(this.scale, ms));
+  }
+
+  /** Brings `ms` into the view (centred) when it is outside. */
+  reveal(ms: number): void {
+    if (!this.inView(ms)) this.centre(ms);
+  }
+
+  private inView(ms: number): boolean {
+    return ms >= this.scale.startMs && ms <= this.scale.startMs + this.scale.spanMs;
   }
 
   /** Picking a range: drags on the track select instead of seeking (ended by setPicking(false)). */
