@@ -10,6 +10,7 @@ import { decodeClock } from '../../bench/clock-pattern';
 import type { RecordingService } from '../../gateway/recordings/recording-service';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
+import { addSource, postWebhook } from '../helpers/events';
 import { endPage, launchBrowser, loginAs, newPage } from './browser';
 import { clickPlay } from './frames';
 import { offset } from './seed';
@@ -91,7 +92,7 @@ async function clickAt(page: Page, pane: string, ms: number): Promise<void> {
   await page.mouse.click(l.track.left + x, l.track.top + l.track.height / 2);
 }
 
-describe('playback timeline (e2e): spans and gaps, seek by click, back 30 s, 2×2 sync, clip export', function () {
+describe('playback timeline (e2e): spans, gaps and event marks, seek by click, back 30 s, 2×2 sync, clip export', function () {
   this.timeout(60_000);
   let tg: TestGateway;
   let sim: RtspProcess;
@@ -101,6 +102,7 @@ describe('playback timeline (e2e): spans and gaps, seek by click, back 30 s, 2×
   const cams: string[] = [];
   let downAt = 0;
   let upAt = 0;
+  let eventAt = 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'ce-pb-e2e-'));
 
   async function open(): Promise<Page> {
@@ -145,6 +147,19 @@ describe('playback timeline (e2e): spans and gaps, seek by click, back 30 s, 2×
       what: 'footage before the drop',
       timeoutMs: 30_000,
     });
+    // an event of camera 0 (a door opened), posted through a signed webhook source: a mark on its timeline
+    const source = await addSource(tg, token, { kind: 'webhook', name: 'door-sensors' });
+    eventAt = Date.now() - 1500;
+    const ev = {
+      id: 'door-1',
+      kind: 'custom',
+      type: 'door.open',
+      at: iso(eventAt),
+      location: { cameraId: cams[0] },
+      data: {},
+    };
+    const posted = await postWebhook(tg, source, JSON.stringify({ events: [ev] }));
+    assert.equal(posted.body?.accepted, 1, posted.text);
     downAt = Date.now();
     await sim.down(0);
     await new Promise((r) => setTimeout(r, DOWN_MS));
@@ -168,7 +183,7 @@ describe('playback timeline (e2e): spans and gaps, seek by click, back 30 s, 2×
     page = undefined;
   });
 
-  it('spans and the gap on the timeline; a click plays that time, across the gap; the cursor follows the frames', async () => {
+  it('spans, the gap and an event mark on the timeline; a click plays that time, across the gap; the cursor follows the frames', async () => {
     page = await open();
     const { pane } = await clickPlay(page, NAMES[0]!, cams[0]!);
     await page.click(`${pane} .pane-playback-btn`);
@@ -204,6 +219,12 @@ describe('playback timeline (e2e): spans and gaps, seek by click, back 30 s, 2×
     near(before.left + before.width, gap.left, 'the span ends where the gap begins');
     near(gap.left + gap.width, after.left, 'the gap ends where the next span begins');
     near(gap.left - l.track.left, (gap.start - l.startMs) * pxPerMs, 'the gap sits at its time');
+    const marks = await page.$$eval(`${pane} .tl-event`, (els) =>
+      els.map((e) => ({ at: Number((e as HTMLElement).dataset.start), left: e.getBoundingClientRect().left })),
+    );
+    const mark = marks.find((m) => Math.abs(m.at - eventAt) <= 1);
+    assert.ok(mark, `the event's mark at ${iso(eventAt)}: ${JSON.stringify(marks)}`);
+    near(mark.left + 1 - l.track.left, (eventAt - l.startMs) * pxPerMs, 'the event mark sits at its time');
 
     // a click 2 s before the gap: those frames, then the cursor jumps the gap with the picture
     const t1 = gap.start - 2000;
