@@ -1,9 +1,10 @@
 // `cloudeye bench events --quick`: every figure of the events issue is printed once with a sane value (a smoke test: no floor is asserted).
 import assert from 'node:assert/strict';
+import { assertFigures, type Figure } from '../helpers/bench-figures';
 import { run } from '../../bench/events';
 
 /** Each figure, its unit and the range a working run lands in on any machine (not the issue's floors). */
-const FIGURES: Array<[string, string, number, number]> = [
+const FIGURES: Figure[] = [
   ['events_webhook_rps', 'events/s', 10, 1_000_000],
   ['events_insert_baseline_rps', 'events/s', 100, 10_000_000],
   ['events_mqtt_rps', 'events/s', 10, 1_000_000],
@@ -18,15 +19,7 @@ describe('bench events (smoke, --quick)', function () {
   it('prints every figure once, each a number in a sane range, with what it measured', async () => {
     const lines: string[] = [];
     await run({ quick: true, log: (l) => lines.push(l) });
-    const text = lines.join('\n');
-    for (const [name, unit, lo, hi] of FIGURES) {
-      const found = lines.filter((l) => l.startsWith(`bench ${name} `));
-      assert.equal(found.length, 1, `one line for ${name}:\n${text}`);
-      const m = new RegExp(`^bench ${name} (-?[\\d.]+) ${unit.replace('/', '\\/')}$`).exec(found[0]!);
-      assert.ok(m, `bench ${name} <number> ${unit}: ${found[0]}`);
-      const v = Number(m[1]);
-      assert.ok(v >= lo && v <= hi, `${name} ${v} outside ${lo}..${hi}:\n${text}`);
-    }
+    const text = assertFigures(lines, FIGURES);
     // nothing refused, every MQTT message stored, the alarms came with cameras, the plates were found
     assert.match(text, /# webhook: \d+ requests in [\d.]+ s \(0 answered >= 400, 0 socket errors\)/);
     assert.match(text, /# mqtt: 1000 messages, 1000 acknowledged by the broker, 1000 stored/);

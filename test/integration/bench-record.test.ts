@@ -1,9 +1,10 @@
 // `cloudeye bench record --quick`: every figure of the recording issue is printed once with a sane value (a smoke test: no floor is asserted).
 import assert from 'node:assert/strict';
+import { assertFigures, type Figure } from '../helpers/bench-figures';
 import { run } from '../../bench/record';
 
 /** Each figure, its unit and the range a working smoke run lands in on any machine (not the issue's floors). */
-const FIGURES: Array<[string, string, number, number]> = [
+const FIGURES: Figure[] = [
   ['record_streams', 'streams', 1, 3],
   ['record_cpu_ratio', 'x', 0.01, 100],
   ['playback_first_frame_ms', 'ms', 1, 30_000],
@@ -17,15 +18,7 @@ describe('bench record (smoke, --quick)', function () {
   it('prints every figure once, each a number in a sane range, with what each phase saw', async () => {
     const lines: string[] = [];
     await run({ quick: true, log: (l) => lines.push(l) });
-    const text = lines.join('\n');
-    for (const [name, unit, lo, hi] of FIGURES) {
-      const found = lines.filter((l) => l.startsWith(`bench ${name} `));
-      assert.equal(found.length, 1, `one line for ${name}:\n${text}`);
-      const m = new RegExp(`^bench ${name} (-?[\\d.]+) ${unit}$`).exec(found[0]!);
-      assert.ok(m, `bench ${name} <number> ${unit}: ${found[0]}`);
-      const v = Number(m[1]);
-      assert.ok(v >= lo && v <= hi, `${name} ${v} outside ${lo}..${hi}:\n${text}`);
-    }
+    const text = assertFigures(lines, FIGURES);
     // the streams phase counted gaps in the index and its live viewers got video
     assert.match(
       text,
