@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiCall, type ApiAnswer } from './api-call';
 import pg from 'pg';
 import { GATEWAY_NODE_FLAGS } from '../gateway/cli/launch';
 import type { EventsGatewayOptions } from './events-gateway';
@@ -9,12 +10,6 @@ import type { EventsGatewayOptions } from './events-gateway';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const BENCH_DB_URL =
   process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface ApiAnswer {
-  status: number;
-  body: any;
-  text: string;
-}
 
 export interface EventsRig {
   base: string;
@@ -26,22 +21,6 @@ export interface EventsRig {
   ): Promise<{ token: string; api(method: string, url: string, body?: unknown): Promise<ApiAnswer> }>;
   /** Stops the gateway; drops the schema unless it is kept. */
   close(): Promise<void>;
-}
-
-async function call(base: string, token: string, method: string, url: string, body?: unknown): Promise<ApiAnswer> {
-  const r = await fetch(`${base}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await r.text();
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
-  return { status: r.status, body: parsed, text };
 }
 
 export async function dropSchema(schema: string): Promise<void> {
@@ -78,10 +57,10 @@ export async function startEventsRig(
     child,
     schema: o.schema,
     async as(username) {
-      const login = await call(base, '', 'POST', '/api/v1/auth/login', { username, password: `pw-${username}` });
+      const login = await apiCall(base, '', 'POST', '/api/v1/auth/login', { username, password: `pw-${username}` });
       if (login.status !== 200) throw new Error(`bench events: login ${username}: ${login.status} ${login.text}`);
       const token = login.body.accessToken as string;
-      return { token, api: (method, url, body) => call(base, token, method, url, body) };
+      return { token, api: (method, url, body) => apiCall(base, token, method, url, body) };
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load';
 import { startGateway, type Gateway } from '../gateway/main';
 import { hashPassword } from '../gateway/auth/passwords';
 import { RtspProcess } from '../sim/cameras/rtsp-process';
+import { apiCall, type ApiAnswer } from './api-call';
 
 export const BENCH_USER = 'bench-live';
 export const BENCH_PASSWORD = 'pw-bench-live';
@@ -28,7 +29,7 @@ export interface Rig {
   sims: RtspProcess[];
   /** Cameras by group name, in order. */
   cameras: Record<string, RigCamera[]>;
-  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  api(method: string, url: string, body?: unknown): Promise<ApiAnswer>;
   /** Registers `count` cameras of `sim` (from camera index `from`) as group `group`. */
   register(group: string, sim: RtspProcess, count: number, from?: number): Promise<RigCamera[]>;
   close(): Promise<void>;
@@ -82,21 +83,7 @@ export async function startRig(
       locale: 'zh-CN',
     });
     let token = '';
-    const api: Rig['api'] = async (method, url, body) => {
-      const r = await fetch(`${base}${url}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await r.text();
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
-      return { status: r.status, body: parsed, text };
-    };
+    const api: Rig['api'] = (method, url, body) => apiCall(base, token, method, url, body);
     const login = await api('POST', '/api/v1/auth/login', { username: BENCH_USER, password: BENCH_PASSWORD });
     if (login.status !== 200) throw new Error(`bench live: login failed: ${login.status} ${login.text}`);
     token = login.body.accessToken as string;

@@ -1,14 +1,11 @@
 // Recording benchmark (cloudeye bench record): streams recorded without a gap, CPU against raw ffmpeg, playback first frame, spans, retention.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_NODE_FLAGS } from '../gateway/cli/launch';
+import { inChild } from './child';
 import { measurePlayback } from './record-playback';
 import { measureRetention } from './record-retention';
 import { measureSpans } from './record-spans';
 import type { RecordStreamsOptions } from './record-streams';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 export const RECORD_PHASES = ['streams', 'playback', 'spans', 'retention'] as const;
 type RecordPhase = (typeof RECORD_PHASES)[number];
@@ -42,7 +39,7 @@ export async function run(opts: RecordBenchOptions): Promise<void> {
     const o: RecordStreamsOptions = quick
       ? { streams: 3, cpuS: 2, holdS: 4, segmentS: 1, settleS: 1 }
       : { streams: 100, cpuS: 60, holdS: 120, segmentS: 10, settleS: 10 };
-    tasks.push(() => inChild('record-child.ts', o, log));
+    tasks.push(() => inChild('record', 'record-child.ts', o, log));
   }
   if (phases.has('playback'))
     tasks.push(() =>
@@ -68,23 +65,6 @@ export async function run(opts: RecordBenchOptions): Promise<void> {
   // a smoke run's phases at once (nothing of it is a measurement); a measurement's one after another
   if (quick) await Promise.all(tasks.map((t) => t()));
   else for (const t of tasks) await t();
-}
-
-/** Runs `script` (of bench/) with `options` in a node process with the gateway's V8 flags, its output lines to `log`. */
-async function inChild(script: string, options: unknown, log: (l: string) => void): Promise<void> {
-  const args = [...GATEWAY_NODE_FLAGS, '--import', 'tsx', path.join(HERE, script), JSON.stringify(options)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let buf = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    buf += c;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      log(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`bench record: ${script} exited with code ${code}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
