@@ -13,7 +13,7 @@ import { procStat, processesNamed, sleep } from './transcoder-proc';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** Plain WebSocket viewers in a child process (so they do not share the gateway's event loop or CPU). */
-class Viewers {
+export class Viewers {
   private constructor(
     private readonly child: ChildProcess,
     private readonly lines: AsyncIterator<string>,
@@ -69,7 +69,7 @@ class Viewers {
 }
 
 /** A live WebSocket URL for one camera (a stream call of its own: its own session and token). */
-async function liveUrl(rig: Rig, cam: RigCamera): Promise<string> {
+export async function liveUrl(rig: Rig, cam: RigCamera): Promise<string> {
   const r = await rig.api('POST', `/api/v1/cameras/${encodeURIComponent(cam.id)}/streams`, { profile: 'main' });
   if (r.status !== 200 && r.status !== 201) throw new Error(`bench live: stream call failed: ${r.status} ${r.text}`);
   const live = r.body?.live as string | undefined;

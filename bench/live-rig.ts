@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load';
 import { startGateway, type Gateway } from '../gateway/main';
 import { hashPassword } from '../gateway/auth/passwords';
 import { RtspProcess } from '../sim/cameras/rtsp-process';
+import { apiCall, type ApiAnswer } from './api-call';
 
 export const BENCH_USER = 'bench-live';
 export const BENCH_PASSWORD = 'pw-bench-live';
@@ -28,14 +29,18 @@ export interface Rig {
   sims: RtspProcess[];
   /** Cameras by group name, in order. */
   cameras: Record<string, RigCamera[]>;
-  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  api(method: string, url: string, body?: unknown): Promise<ApiAnswer>;
   /** Registers `count` cameras of `sim` (from camera index `from`) as group `group`. */
   register(group: string, sim: RtspProcess, count: number, from?: number): Promise<RigCamera[]>;
   close(): Promise<void>;
 }
 
 /** Starts the gateway (fresh schema) and logs the bench user in; sims are started by the caller and closed here. */
-export async function startRig(sims: RtspProcess[], transcoder: Record<string, unknown> = {}): Promise<Rig> {
+export async function startRig(
+  sims: RtspProcess[],
+  transcoder: Record<string, unknown> = {},
+  more: { config?: Record<string, unknown>; log?: (level: 'info' | 'warn' | 'error', msg: string) => void } = {},
+): Promise<Rig> {
   const dbUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_live_${process.pid}_${randomBytes(3).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-bench-live-'));
@@ -52,9 +57,10 @@ export async function startRig(sims: RtspProcess[], transcoder: Record<string, u
       },
       transcoder: { hlsDir, idleTimeoutS: 8, maxWorkers: 200, ...transcoder },
       health: { enabled: false },
+      ...more.config,
     },
   });
-  const gw = await startGateway(config, { schema, log: () => undefined });
+  const gw = await startGateway(config, { schema, log: more.log ?? (() => undefined) });
   const base = `http://127.0.0.1:${gw.port}`;
   const close = async (): Promise<void> => {
     // the gateway first (its last audit writes land), then its schema
@@ -77,21 +83,7 @@ export async function startRig(sims: RtspProcess[], transcoder: Record<string, u
       locale: 'zh-CN',
     });
     let token = '';
-    const api: Rig['api'] = async (method, url, body) => {
-      const r = await fetch(`${base}${url}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await r.text();
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
-      return { status: r.status, body: parsed, text };
-    };
+    const api: Rig['api'] = (method, url, body) => apiCall(base, token, method, url, body);
     const login = await api('POST', '/api/v1/auth/login', { username: BENCH_USER, password: BENCH_PASSWORD });
     if (login.status !== 200) throw new Error(`bench live: login failed: ${login.status} ${login.text}`);
     token = login.body.accessToken as string;

@@ -1,6 +1,6 @@
 // Live video benchmark (cloudeye bench live): first frame cold and warm, glass-to-glass latency (MSE, HLS baseline), RTSP sessions, CPU, viewers.
 import { existsSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -9,7 +9,7 @@ import { closePage, consolePage, playAndMeasure, sampleLatency, type Transport }
 import { startRig, type Rig } from './live-rig';
 import { median, parsePhases, percentile, spread, type Phase } from './live-stats';
 import type { PullEngine } from '../transcoder/options';
-import { GATEWAY_NODE_FLAGS } from '../gateway/cli/launch';
+import { inChild } from './child';
 import { measureViewers } from './live-load';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -81,6 +81,7 @@ export async function run(opts: LiveBenchOptions): Promise<void> {
   const engine = opts.engine ? { engine: opts.engine } : {};
   if (phases.has('cpu'))
     await inChild(
+      'live',
       'live-cpu-child.ts',
       { streams: quick ? 3 : 50, windowS: quick ? 3 : 60, settleS: quick ? 2 : 5, ...engine },
       log,
@@ -146,26 +147,6 @@ async function firstFrame(rig: Rig, browser: Browser, log: (l: string) => void, 
   log(`bench live_first_frame_ratio ${(live1 / hls1).toFixed(3)} x`);
   log(`bench live_first_frame_cold_2s_gop_ms ${median(figures['g2-live']!).toFixed(0)} ms`);
   log(`bench hls_first_frame_cold_2s_gop_ms ${median(figures['g2-hls']!).toFixed(0)} ms`);
-}
-
-/** Runs `script` (of bench/) with `options` in a node process of its own, its output lines handed to `log`. */
-async function inChild(script: string, options: unknown, log: (l: string) => void): Promise<void> {
-  // with the V8 flags a gateway runs with (cloudeye serve relaunches node with them)
-  const args = [...GATEWAY_NODE_FLAGS, '--import', 'tsx', path.join(HERE, script), JSON.stringify(options)];
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let buf = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    buf += c;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      log(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`bench live: ${script} exited with code ${code}`);
 }
 
 /** 0 … n−1 in random order. */

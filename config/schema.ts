@@ -151,7 +151,12 @@ const configShape = z.strictObject({
     maxFutureS: z.number().int().min(0).max(86_400),
     keysRetentionDays: z.number().int().min(1).max(365),
     webhook: z.strictObject({ windowS: z.number().int().min(10).max(3600), maxBodyBytes: posInt }),
-    queue: z.strictObject({ maxEvents: posInt, batchSize: z.number().int().min(1).max(5000), retryAfterS: posInt }),
+    queue: z.strictObject({
+      maxEvents: posInt,
+      batchSize: z.number().int().min(1).max(5000),
+      retryAfterS: posInt,
+      writers: z.number().int().min(1).max(16),
+    }),
     mqtt: z.strictObject({ reconnectMs: posInt }),
     onvif: z.strictObject({
       terminationS: z.number().int().min(10).max(3600),

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(ffmpeg chromium postgresql-15-postgis-3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
       gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
-      gstreamer1.0-libav gstreamer1.0-x iproute2 fonts-noto-cjk wrk
+      gstreamer1.0-libav gstreamer1.0-x iproute2 fonts-noto-cjk wrk mosquitto
       g++ make python3)  # g++, make, python3: node-gyp builds better-sqlite3 when its prebuilt binary is out of reach
 missing=()
 for p in "${PKGS[@]}"; do

@@ -25,6 +25,8 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   gis: () => import('../../bench/gis'),
   console: () => import('../../bench/console'),
   live: () => import('../../bench/live'),
+  events: () => import('../../bench/events'),
+  record: () => import('../../bench/record'),
 };
 
 export const BENCH: CommandSpec = {
@@ -35,7 +37,8 @@ export const BENCH: CommandSpec = {
     only: {
       kind: 'value',
       arg: 'PHASES',
-      about: 'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers',
+      about:
+        'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention',
     },
     runs: {
       kind: 'value',
@@ -66,9 +69,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const unknown = list.find((name) => !BENCHES[name]);
   if (unknown !== undefined)
     throw new UsageError(`cloudeye bench: unknown benchmark ${unknown}; known: ${Object.keys(BENCHES).join(', ')}`);
-  if ((only !== undefined || engine !== undefined) && list.some((name) => name !== 'live'))
+  if (engine !== undefined && list.some((name) => name !== 'live'))
     throw new UsageError(
-      'cloudeye bench: --only and --engine are options of the live benchmark; run `cloudeye bench live --only …`',
+      'cloudeye bench: --engine is an option of the live benchmark; run `cloudeye bench live --engine …`',
+    );
+  if (only !== undefined && (list.length !== 1 || (list[0] !== 'live' && list[0] !== 'record')))
+    throw new UsageError(
+      'cloudeye bench: --only is an option of the live and record benchmarks; run `cloudeye bench live --only …`',
     );
   exposeGc();
   const print = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -3,15 +3,19 @@ import { loadConfig, type Config } from '../../config/load';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startSimCameras } from '../../sim/cameras/sim-cameras';
 import { DEMO_PASSWORD, DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, demoDeviceOptions, seedDemo } from '../../sim/seed';
-import { CONFIG_FLAG, intFlag, parseArgs, strFlag, type CommandSpec } from './args';
+import path from 'node:path';
+import { CONFIG_FLAG, intFlag, parseArgs, strFlag, UsageError, type CommandSpec } from './args';
 import { waitForStop } from './stop-signals';
 import { DEMO_ONVIF_BASE_PORT, DEMO_RTSP_PORT, demoCodec, demoSimTargets } from './demo-sims';
 import { withDemoMap } from './demo-map';
 import { DEMO_RECORDED, seedDemoRecording, withDemoRecording } from './demo-recording';
+import { startDemoEvents } from '../../sim/events/demo-events';
+import { DEMO_ALARM_POINTS, DEMO_CHECKPOINTS } from '../../sim/events/demo-points';
+import { Mosquitto } from '../../sim/events/mosquitto';
 
 export const DEMO: CommandSpec = {
   name: 'cloudeye demo',
-  synopsis: '[--port N] [--cameras N] [--record N] [--rtsp-port P] [--onvif-port P] [--config FILE]',
+  synopsis: '[--port N] [--cameras N] [--record N] [--rtsp-port P] [--onvif-port P] [--broker URL] [--config FILE]',
   flags: {
     port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
     cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
@@ -26,6 +30,11 @@ export const DEMO: CommandSpec = {
       arg: 'P',
       about: `first camera's ONVIF port, one per camera (default ${DEMO_ONVIF_BASE_PORT})`,
     },
+    broker: {
+      kind: 'value',
+      arg: 'URL',
+      about: "the alarm boxes' MQTT broker (default: a Mosquitto of the demo's own on a free port)",
+    },
     ...CONFIG_FLAG,
   },
 };
@@ -38,6 +47,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const record = intFlag(args, 'record', DEMO_RECORDED, 0, 2000);
   const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
   const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
+  const brokerUrl = strFlag(args, 'broker');
+  if (brokerUrl !== undefined && !/^mqtts?:\/\/[^\s]+$/.test(brokerUrl))
+    throw new UsageError(`cloudeye demo: --broker ${brokerUrl}: an mqtt:// or mqtts:// URL`);
   const config = demoConfig(file, port);
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(
@@ -61,6 +73,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
       ...demoDeviceOptions(count),
     });
     stops.push(() => sims.close());
+    // the alarm boxes' broker outlives the gateway in the stop order, so its MQTT sources close quietly
+    let broker = brokerUrl;
+    if (broker === undefined) {
+      const own = new Mosquitto({
+        dir: path.join(path.dirname(path.resolve(config.database.embedded.dataDir)), 'mqtt'),
+      });
+      stops.push(() => own.close());
+      await own.start();
+      broker = own.url;
+    }
     const { startGateway } = await import('../main');
     const gw = await startGateway(config);
     stops.push(() => gw.close());
@@ -72,9 +94,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `recording ${recorded.length} cameras (sub stream) into ${config.recording.volumes[0]!.path}: ` +
           'their timelines hold footage from the first minute\n',
       );
+    const events = await startDemoEvents({
+      base: gw.url,
+      brokerUrl: broker,
+      password: () => DEMO_PASSWORD,
+      log: (level, msg) => void process.stderr.write(`${level}: ${msg}\n`),
+    });
+    stops.push(() => events.close());
     process.stdout.write(
       `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
+        `event simulators: ${DEMO_CHECKPOINTS.length} ANPR checkpoints (signed webhooks), ` +
+        `${DEMO_ALARM_POINTS.length} alarm boxes (MQTT, ${broker})\n` +
         `Cloud Eye console: ${gw.url}\n`,
     );
     await stop.requested;

@@ -1,6 +1,7 @@
 // Events in time partitions: batched inserts with idempotency keys, daily partitions ahead and retention, filtered pages.
 import type { Knex } from 'knex';
 import type { EventKind, StoredEvent } from '../events/event-model';
+import { insertEvents } from './events-insert';
 
 /** A row to store; `key` (with sourceId) makes a repeat a duplicate instead of a second row. */
 export interface EventRow {
@@ -119,78 +120,12 @@ export class EventsRepo {
   }
 
   /**
-   * Stores a batch in one transaction: keys first (ON CONFLICT DO NOTHING), then the rows whose key was
-   * new. Outcomes are in the batch's order. A key repeated inside the batch is a duplicate of its first row.
+   * Stores a batch in one statement (events-insert.ts): keys first (ON CONFLICT DO NOTHING), then the rows
+   * whose key was new. Outcomes are in the batch's order. A key repeated inside the batch is a duplicate of
+   * its first row.
    */
   async insertBatch(rows: EventRow[]): Promise<InsertOutcome[]> {
-    return this.knex.transaction(async (trx) => {
-      const ids = (
-        await trx.raw(`SELECT nextval('event_ids') AS id FROM generate_series(1, ?)`, [rows.length])
-      ).rows.map((r: { id: string }) => String(r.id)) as string[];
-      const keyed = rows
-        .map((r, i) => ({ r, i, id: ids[i]! }))
-        .filter((x) => x.r.key !== null && x.r.sourceId !== null);
-      const fresh = new Set<number>();
-      const dupOf = new Map<number, string>();
-      if (keyed.length) {
-        const firstOf = new Map<string, number>();
-        const unique = keyed.filter((x) => {
-          const k = `${x.r.sourceId}\u0000${x.r.key}`;
-          const first = firstOf.get(k);
-          if (first !== undefined) dupOf.set(x.i, ids[first]!);
-          else firstOf.set(k, x.i);
-          return first === undefined;
-        });
-        const won = (await trx('event_keys')
-          .insert(unique.map((x) => ({ source_id: x.r.sourceId, key: x.r.key, event_id: x.id })))
-          .onConflict(['source_id', 'key'])
-          .ignore()
-          .returning(['source_id', 'key'])) as Row[];
-        const wonKeys = new Set(won.map((w) => `${w.source_id}\u0000${w.key}`));
-        const lost: typeof unique = [];
-        for (const x of unique)
-          if (wonKeys.has(`${x.r.sourceId}\u0000${x.r.key}`)) fresh.add(x.i);
-          else lost.push(x);
-        if (lost.length) {
-          const q = trx('event_keys').select('source_id', 'key', 'event_id');
-          for (const x of lost) q.orWhere({ source_id: x.r.sourceId, key: x.r.key });
-          const prior = new Map(((await q) as Row[]).map((p) => [`${p.source_id}\u0000${p.key}`, String(p.event_id)]));
-          for (const x of lost) dupOf.set(x.i, prior.get(`${x.r.sourceId}\u0000${x.r.key}`) ?? '');
-        }
-      }
-      const toStore = rows
-        .map((r, i) => ({ r, i }))
-        .filter(({ r, i }) => r.key === null || r.sourceId === null || fresh.has(i));
-      const stored = new Map<number, StoredEvent>();
-      if (toStore.length) {
-        const out = (await trx('events')
-          .insert(
-            toStore.map(({ r, i }) => ({
-              id: ids[i],
-              at: r.at,
-              kind: r.kind,
-              type: r.type,
-              source_id: r.sourceId,
-              source: r.source,
-              camera_id: r.cameraId,
-              point_id: r.pointId,
-              department_id: r.departmentId,
-              lng: r.lng,
-              lat: r.lat,
-              plate: r.plate,
-              plate_norm: r.plateNorm,
-              data: JSON.stringify(r.data),
-            })),
-          )
-          .returning('*')) as Row[];
-        const byId = new Map(out.map((o) => [String(o.id), eventFromRow(o)]));
-        for (const { i } of toStore) stored.set(i, byId.get(ids[i]!)!);
-      }
-      return rows.map((_r, i) => {
-        const s = stored.get(i);
-        return s ? { stored: s } : { duplicateOf: dupOf.get(i) ?? '' };
-      });
-    });
+    return insertEvents(this.knex, rows);
   }
 
   /** Newest first after `after`; at most `limit` rows of the SQL filter. */

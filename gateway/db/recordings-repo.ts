@@ -124,7 +124,11 @@ export class RecordingsRepo {
     return r ? (r.department_id == null ? null : Number(r.department_id)) : undefined;
   }
 
-  /** Start and end of a camera's present event segments overlapping [fromMs, toMs), oldest first, at most `limit`. */
+  /**
+   * Stretches of a camera's present event footage overlapping [fromMs, toMs), oldest first, at most `limit`: event
+   * segments that touch or overlap merged into one (their union is unchanged), so the answer follows the events, not
+   * the segments (an hour of event footage is 360 segments of 10 s, one stretch).
+   */
   async eventTimes(
     cameraId: string,
     profile: 'main' | 'sub',
@@ -132,14 +136,17 @@ export class RecordingsRepo {
     toMs: number,
     limit: number,
   ): Promise<Array<{ startMs: number; endMs: number }>> {
-    const rows = (await this.knex('recording_segments')
-      .select('start_at', 'end_at')
-      .where({ camera_id: cameraId, profile, kind: 'event', missing: false })
-      .where('start_at', '<', new Date(toMs))
-      .where('end_at', '>', new Date(fromMs))
-      .orderBy('start_at')
-      .limit(limit)) as Row[];
-    return rows.map((r) => ({ startMs: ms(r.start_at), endMs: ms(r.end_at) }));
+    const r = await this.knex.raw(
+      `SELECT min(start_at) AS start_at, max(end_at) AS end_at FROM (
+         SELECT start_at, end_at, sum(brk) OVER (ORDER BY start_at, id) AS stretch FROM (
+           SELECT id, start_at, end_at, CASE WHEN start_at <= max(end_at) OVER (ORDER BY start_at, id
+             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END AS brk
+           FROM recording_segments
+           WHERE camera_id = ? AND profile = ? AND kind = 'event' AND NOT missing AND start_at < ? AND end_at > ?) e
+       ) s GROUP BY stretch ORDER BY 1 LIMIT ?`,
+      [cameraId, profile, new Date(toMs), new Date(fromMs), limit],
+    );
+    return (r.rows as Row[]).map((x) => ({ startMs: ms(x.start_at), endMs: ms(x.end_at) }));
   }
 
   /** Indexed bytes of a volume (present segments). */

@@ -16,6 +16,11 @@ export interface WriterOptions {
   batchSize: number;
   /** Retry-After of a refusal, in seconds. */
   retryAfterS: number;
+  /**
+   * Batches written at once, each a transaction on a connection of its own (default 1). While one commit
+   * waits for the disk, the next batch is written: the rate is no longer one batch per commit round trip.
+   */
+  writers?: number;
 }
 
 interface Job {
@@ -33,9 +38,8 @@ const NO_PARTITION = '23514'; // check_violation: "no partition of relation "eve
 export class EventWriter {
   private readonly jobs: Job[] = [];
   private queued = 0;
-  private running = false;
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
-  private idle: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(e: StoredEvent) => void>();
   readonly stats = { stored: 0, duplicates: 0, refused: 0, batches: 0 };
 
@@ -50,7 +54,10 @@ export class EventWriter {
     return this.queued;
   }
 
-  /** Every stored event, after its commit, in order (rules and realtime subscribe here); returns unsubscribe. */
+  /**
+   * Every stored event, after its commit (rules and realtime subscribe here), in order within a batch;
+   * with several writers, batches committed at once may be heard in either order. Returns unsubscribe.
+   */
   onAccepted(fn: (e: StoredEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -69,50 +76,56 @@ export class EventWriter {
     }
     this.queued += rows.length;
     const p = new Promise<InsertOutcome[]>((resolve, reject) => this.jobs.push({ rows, resolve, reject }));
-    if (!this.running) this.idle = this.drain();
+    this.kick();
     return p;
   }
 
+  /** Starts writers while jobs wait and fewer than `writers` run. */
+  private kick(): void {
+    while (this.jobs.length && this.running.size < (this.opts.writers ?? 1)) {
+      const w: Promise<void> = this.drain().finally(() => {
+        this.running.delete(w);
+        this.kick();
+      });
+      this.running.add(w);
+    }
+  }
+
   private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.jobs.length) {
-        const batch: Job[] = [];
-        let n = 0;
-        while (this.jobs.length && (n === 0 || n + this.jobs[0]!.rows.length <= this.opts.batchSize)) {
-          const j = this.jobs.shift()!;
-          batch.push(j);
-          n += j.rows.length;
-        }
-        const rows = batch.flatMap((j) => j.rows);
-        try {
-          const out = await this.write(rows);
-          this.stats.batches++;
-          let i = 0;
-          for (const j of batch) {
-            const mine = out.slice(i, i + j.rows.length);
-            i += j.rows.length;
-            j.resolve(mine);
-          }
-          for (const o of out)
-            if ('stored' in o) {
-              this.stats.stored++;
-              for (const fn of this.listeners) {
-                try {
-                  fn(o.stored);
-                } catch (err) {
-                  this.log('error', `events: an accepted-event listener failed: ${String(err)}`);
-                }
-              }
-            } else this.stats.duplicates++;
-        } catch (err) {
-          for (const j of batch) j.reject(err);
-        } finally {
-          this.queued -= n;
-        }
+    while (this.jobs.length) {
+      const batch: Job[] = [];
+      let n = 0;
+      while (this.jobs.length && (n === 0 || n + this.jobs[0]!.rows.length <= this.opts.batchSize)) {
+        const j = this.jobs.shift()!;
+        batch.push(j);
+        n += j.rows.length;
       }
-    } finally {
-      this.running = false;
+      const rows = batch.flatMap((j) => j.rows);
+      try {
+        const out = await this.write(rows);
+        this.stats.batches++;
+        let i = 0;
+        for (const j of batch) {
+          const mine = out.slice(i, i + j.rows.length);
+          i += j.rows.length;
+          j.resolve(mine);
+        }
+        for (const o of out)
+          if ('stored' in o) {
+            this.stats.stored++;
+            for (const fn of this.listeners) {
+              try {
+                fn(o.stored);
+              } catch (err) {
+                this.log('error', `events: an accepted-event listener failed: ${String(err)}`);
+              }
+            }
+          } else this.stats.duplicates++;
+      } catch (err) {
+        for (const j of batch) j.reject(err);
+      } finally {
+        this.queued -= n;
+      }
     }
   }
 
@@ -131,6 +144,6 @@ export class EventWriter {
   /** Refuses new rows and waits for the queued ones to be written. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.idle;
+    while (this.running.size) await Promise.all([...this.running]);
   }
 }

@@ -1,6 +1,7 @@
 // One MQTT source: a QoS 1 subscription to its topics that reconnects and resubscribes; a PUBACK only once stored.
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { ForbiddenError, RateLimitError, ValidationError } from '../errors';
+import { AckPipeline } from './mqtt-ack-pipeline';
 
 export interface MqttSettings {
   /** mqtt:// or mqtts:// URL of the broker. */
@@ -19,13 +20,23 @@ export interface MqttSubscriberOptions {
   log(level: 'info' | 'warn' | 'error', msg: string): void;
   /** Delay between reconnect attempts, ms (default 1000). */
   reconnectMs?: number;
+  /** QoS 1 messages read ahead of their PUBACK at most (default 1000; the broker's in-flight window also bounds them). */
+  maxUnacked?: number;
 }
 
+/** mqtt.js sends a PUBACK only when handleMessage calls back, and reads nothing else until then: its packet writer is used instead. */
+interface PacketSender {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number }, cb?: () => void): void;
+}
+/** Handed to mqtt.js' handleMessage callback: it then sends no PUBACK of its own and reads the next packet. */
+const ACK_DEFERRED = new Error('PUBACK deferred until stored');
+
 /**
- * QoS 1 end to end: the PUBACK of a message goes out only after its events are stored (mqtt.js sends it
- * when handleMessage calls back), so a crash before that makes the broker deliver it again; storage
- * failures that may pass (a full queue, the database away) are retried before the PUBACK. A message that
- * cannot become an event (garbage, an unknown or foreign camera) is counted, logged and acknowledged.
+ * QoS 1 end to end: the PUBACK of a message goes out only after its events are stored, so a crash before
+ * that makes the broker deliver it again; storage failures that may pass (a full queue, the database away)
+ * are retried before the PUBACK. A message that cannot become an event (garbage, an unknown or foreign
+ * camera) is counted, logged and acknowledged. Messages are stored concurrently (the write queue batches
+ * them) and acknowledged in arrival order (AckPipeline).
  */
 export class MqttSubscriber {
   private client?: MqttClient;
@@ -36,6 +47,12 @@ export class MqttSubscriber {
   constructor(private readonly o: MqttSubscriberOptions) {}
 
   private subscribedNow = false;
+  private acks?: AckPipeline;
+
+  /** QoS 1 messages read and not yet acknowledged. */
+  get unacked(): number {
+    return this.acks?.pending ?? 0;
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -59,8 +76,18 @@ export class MqttSubscriber {
       ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
     });
     this.client = c;
+    const acks = new AckPipeline(
+      (messageId) => (c as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId }),
+      this.o.maxUnacked ?? 1000,
+    );
+    this.acks = acks;
     c.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
-      void this.onMessage(packet).then(() => done());
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        void this.onMessage(packet).then(() => done());
+        return;
+      }
+      const settled = acks.add(packet.messageId, () => done(ACK_DEFERRED));
+      void this.onMessage(packet).then((ok) => ok && settled());
     };
     c.on('connect', () => {
       this.stats.connects++;
@@ -77,18 +104,22 @@ export class MqttSubscriber {
         this.subscribedNow = true;
       });
     });
-    c.on('close', () => (this.subscribedNow = false));
+    c.on('close', () => {
+      this.subscribedNow = false;
+      acks.reset();
+    });
     c.on('error', (err) => this.o.log('warn', `events: MQTT source ${this.o.sourceId}: ${err.message}`));
   }
 
-  private async onMessage(packet: IPublishPacket): Promise<void> {
+  /** Stores a message's events; true once it is settled (stored or dropped), false when closing first. */
+  private async onMessage(packet: IPublishPacket): Promise<boolean> {
     this.stats.received++;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : Buffer.from(packet.payload);
     for (let attempt = 0; !this.closed; attempt++) {
       try {
         await this.o.handle(packet.topic, payload);
         this.stats.stored++;
-        return;
+        return true;
       } catch (err) {
         if (err instanceof ValidationError || err instanceof ForbiddenError) {
           if (err instanceof ValidationError) this.stats.garbage++;
@@ -99,7 +130,7 @@ export class MqttSubscriber {
               'warn',
               `events: MQTT source ${this.o.sourceId} dropped a message on ${packet.topic.slice(0, 120)}: ${err.message.slice(0, 300)}`,
             );
-          return;
+          return true;
         }
         const waitMs = err instanceof RateLimitError ? err.retryAfterS * 1000 : Math.min(5000, 200 * 2 ** attempt);
         if (attempt === 0)
@@ -107,6 +138,7 @@ export class MqttSubscriber {
         await new Promise((r) => setTimeout(r, waitMs));
       }
     }
+    return false;
   }
 
   /** Disconnects (idempotent); a message being stored is not acknowledged, so the broker keeps it. */

@@ -55,29 +55,60 @@ export function planPlayback(
   windowEndMs: number,
   speed = 1,
 ): PlaybackPlan {
-  const first = segments[0];
-  if (!first) throw new Error('recording: nothing to plan');
-  const vid = first.media.info.videoTrackId;
-  const vScale = first.media.info.tracks.get(vid)!.timescale;
-  const items: PlanItem[] = [];
-  let cursorTicks = 0;
-  let lead = 0;
-  let prevEnd = startMs;
-  let endedBy: PlaybackPlan['endedBy'] = 'footage';
-  let nextMs: number | null = null;
-  for (const [i, seg] of segments.entries()) {
-    if (i > 0 && !seg.media.init.equals(first.media.init)) {
-      endedBy = 'init-change';
-      nextMs = seg.startMs;
-      break;
+  if (!segments[0]) throw new Error('recording: nothing to plan');
+  const b = new PlanBuilder(startMs, speed);
+  for (const seg of segments) if (!b.add(seg)) break;
+  return b.finish(windowEndMs);
+}
+
+/**
+ * The same plan one segment at a time (planPlayback is its fold): a stream serves each segment as soon as it is read,
+ * so its first bytes wait for the first segment's file, not for the whole window's.
+ */
+export class PlanBuilder {
+  readonly items: PlanItem[] = [];
+  private first: PlannedInput | null = null;
+  private vid = 0;
+  private vScale = 1;
+  private cursorTicks = 0;
+  private prevEnd: number;
+  private endedBy: PlaybackPlan['endedBy'] = 'footage';
+  private nextMs: number | null = null;
+
+  constructor(
+    private readonly startMs: number,
+    private readonly speed = 1,
+  ) {
+    this.prevEnd = startMs;
+  }
+
+  /** The init segment every served fragment decodes against (the first segment's); throws before the first add. */
+  get init(): Buffer {
+    if (!this.first) throw new Error('recording: nothing planned yet');
+    return this.first.media.init;
+  }
+
+  /** Plans the next segment: its item, or null when its init differs from the first's (the plan ends before it). */
+  add(seg: PlannedInput): PlanItem | null {
+    if (this.endedBy === 'init-change') return null;
+    const i = this.items.length;
+    if (!this.first) {
+      this.first = seg;
+      this.vid = seg.media.info.videoTrackId;
+      this.vScale = seg.media.info.tracks.get(this.vid)!.timescale;
+    } else if (!seg.media.init.equals(this.first.media.init)) {
+      this.endedBy = 'init-change';
+      this.nextMs = seg.startMs;
+      return null;
     }
+    const { vid, vScale, speed } = this;
     const frags = seg.media.fragments;
     const firstV = frags.find((f) => f.video)!.startS;
     const wallOf = (s: number): number => seg.startMs + Math.round((s - firstV) * 1000);
     let from = 0;
     if (i === 0) {
       const keys = frags.map((f, k) => ({ f, k })).filter(({ f }) => f.video && f.keyframe);
-      const at = keys.filter(({ f }) => wallOf(f.startS) <= startMs).at(-1) ?? keys[0];
+      const at = keys.filter(({ f }) => wallOf(f.startS) <= this.startMs).at(-1) ?? keys[0];
       from = at ? at.k : frags.findIndex((f) => f.video);
     }
     const served = frags.slice(from);
@@ -85,11 +116,13 @@ export function planPlayback(
     const durTicks = served.filter((f) => f.video).reduce((s, f) => s + Math.round(f.durationS * vScale), 0);
     if (i === 0) {
       // samples of other tracks that begin before the first video sample keep their lead, so none falls below 0
+      let lead = 0;
       for (const f of served)
         for (const [track, base] of f.bases)
           lead = Math.max(lead, v0.startS - base / seg.media.info.tracks.get(track)!.timescale);
-      cursorTicks = Math.ceil(lead * vScale);
+      this.cursorTicks = Math.ceil(lead * vScale);
     }
+    const cursorTicks = this.cursorTicks;
     const shiftS = cursorTicks / vScale - v0.startS;
     const deltas = new Map<number, number>();
     for (const [track, t] of seg.media.info.tracks)
@@ -98,7 +131,7 @@ export function planPlayback(
     const realS = durTicks / vScale;
     const keyframes = speed > MAX_FULL_SPEED ? keyframesOnly(served, from, vid, vScale, speed, cursorTicks) : undefined;
     const shownTicks = keyframes ? keyframes.reduce((n, k) => n + k.ticks, 0) : durTicks;
-    items.push({
+    const item: PlanItem = {
       segmentId: seg.id,
       from,
       deltas,
@@ -106,19 +139,28 @@ export function planPlayback(
       durationS: shownTicks / vScale,
       wallStartMs,
       wallEndMs: wallStartMs + Math.round(realS * 1000),
-      gapBeforeMs: Math.max(0, wallStartMs - prevEnd),
+      gapBeforeMs: Math.max(0, wallStartMs - this.prevEnd),
       rate: keyframes ? realS / (shownTicks / vScale) : 1,
       ...(keyframes ? { keyframes } : {}),
-    });
-    prevEnd = wallStartMs + Math.round(realS * 1000);
-    cursorTicks += shownTicks;
+    };
+    this.items.push(item);
+    this.prevEnd = wallStartMs + Math.round(realS * 1000);
+    this.cursorTicks += shownTicks;
+    return item;
   }
-  if (endedBy === 'footage' && prevEnd < windowEndMs) nextMs = null;
-  else if (endedBy === 'footage') {
-    endedBy = 'window';
-    nextMs = prevEnd;
+
+  /** The plan of the segments added; `windowEndMs` is the session's window end. */
+  finish(windowEndMs: number): PlaybackPlan {
+    if (!this.first) throw new Error('recording: nothing to plan');
+    let { endedBy, nextMs } = this;
+    if (endedBy === 'footage' && this.prevEnd < windowEndMs) nextMs = null;
+    else if (endedBy === 'footage') {
+      endedBy = 'window';
+      nextMs = this.prevEnd;
+    }
+    const media = this.first.media;
+    return { items: this.items, init: media.init, mime: media.info.init.mime, nextMs, endedBy };
   }
-  return { items, init: first.media.init, mime: first.media.info.init.mime, nextMs, endedBy };
 }
 
 /**

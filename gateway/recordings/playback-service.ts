@@ -8,7 +8,7 @@ import type { TokenService } from '../auth/tokens';
 import { NotFoundError, ValidationError } from '../errors';
 import type { RecordingsRepo, SegmentRecord } from '../db/recordings-repo';
 import { checkCameraId } from './footage';
-import { planPlayback, type PlaybackPlan, type PlannedInput } from './playback-plan';
+import { PlanBuilder, planPlayback, type PlaybackPlan, type PlannedInput } from './playback-plan';
 import { FootageAccess, principalKey, type PlaybackGrant } from './playback-access';
 import { checkRange, parseInstant } from './time-range';
 import { spanKinds, type SpanAnswer } from './span-kinds';
@@ -255,17 +255,23 @@ export class PlaybackService {
   }
 
   /**
-   * The session's fMP4 stream: the init, then each planned segment's fragments re-timed onto one continuous timeline.
+   * The session's fMP4 stream: the init, then each segment's fragments re-timed onto one continuous timeline, each
+   * segment served as soon as its file is read (the first bytes wait for one file, not the window's). The same plan
+   * as the map's (PlanBuilder is planPlayback one segment at a time); a file unreadable now is one more gap.
    * `stillAllowed` runs before each segment (a revoked share or disabled user ends the stream there).
    */
   async *stream(g: PlaybackGrant, stillAllowed: () => Promise<void>): AsyncGenerator<Buffer> {
-    const { plan, files } = await this.plan(g);
-    yield plan.init;
+    const { cam, prof, start, end, spd } = g.claims;
+    const b = new PlanBuilder(start, spd);
     let seq = 1;
-    for (const [i, item] of plan.items.entries()) {
+    for (const seg of await this.present(cam, prof as 'main' | 'sub', start, end)) {
+      const file = this.fileOf(seg);
+      const media = await readSegmentMedia(file).catch(() => null);
+      if (!media) continue;
       await stillAllowed();
-      const media = await readSegmentMedia(files[i]!).catch(() => null);
-      if (!media) return;
+      const item = b.add({ id: seg.id, startMs: seg.startMs, endMs: seg.endMs, media });
+      if (!item) return;
+      if (b.items.length === 1) yield b.init;
       if (item.keyframes) {
         const vid = media.info.videoTrackId;
         for (const k of item.keyframes)
@@ -276,5 +282,6 @@ export class PlaybackService {
           );
       } else for (const f of media.fragments.slice(item.from)) yield retime(f.data, item.deltas, seq++);
     }
+    if (!b.items.length) throw new NotFoundError(`playback: the footage of this session is no longer there`);
   }
 }

@@ -53,7 +53,12 @@ export async function buildEvents(
   closers.add(() => keeper.close());
   const writer = new EventWriter(
     repo,
-    { maxQueue: c.queue.maxEvents, batchSize: c.queue.batchSize, retryAfterS: c.queue.retryAfterS },
+    {
+      maxQueue: c.queue.maxEvents,
+      batchSize: c.queue.batchSize,
+      retryAfterS: c.queue.retryAfterS,
+      writers: c.queue.writers,
+    },
     log,
   );
   closers.add(() => writer.close());

@@ -258,6 +258,19 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     }
     assert.match(held, /^\d+ 段录像$/);
     assert.equal(await page.locator('.alarm-clip').count(), 1, 'only the camera that recorded it');
+    // played back over the event's window from the alarm itself: what the camera drew, through the recording
+    const linked = `.alarm-detail .event-video-cam[data-camera-id="${w.cams.west}"]`;
+    await page.click(`${linked} .replay`);
+    const clipPane = `.alarm-detail .event-video-player .clip[data-camera-id="${w.cams.west}"]`;
+    await page.waitForFunction(
+      (sel) => {
+        const v = document.querySelector(`${sel} video`) as HTMLVideoElement | null;
+        return !!v && v.readyState >= 2 && v.currentTime > 0.5;
+      },
+      clipPane,
+      { timeout: 20_000 },
+    );
+    await expectPaneShows(page, clipPane, await referenceFrame(sim.url(0, 'main')), { samples: 2, everyMs: 400 });
     const spans = await get(
       w.tokens.top,
       `/api/v1/cameras/${w.cams.west}/recordings?${new URLSearchParams({

@@ -1,9 +1,10 @@
 // `cloudeye bench live --quick`: every figure of the live issue is printed once with a sane value (a smoke test: no floor is asserted).
 import assert from 'node:assert/strict';
+import { assertFigures, type Figure } from '../helpers/bench-figures';
 import { run } from '../../bench/live';
 
 /** Each figure, its unit and the range a working run lands in on any machine (not the issue's floors). */
-const FIGURES: Array<[string, string, number, number]> = [
+const FIGURES: Figure[] = [
   ['live_first_frame_cold_ms', 'ms', 30, 20_000],
   ['hls_first_frame_cold_ms', 'ms', 30, 30_000],
   ['live_first_frame_ratio', 'x', 0.01, 20],
@@ -25,15 +26,7 @@ describe('bench live (smoke, --quick)', function () {
   it('prints every figure once, each a number in a sane range, every run said', async () => {
     const lines: string[] = [];
     await run({ quick: true, log: (l) => lines.push(l) });
-    const text = lines.join('\n');
-    for (const [name, unit, lo, hi] of FIGURES) {
-      const found = lines.filter((l) => l.startsWith(`bench ${name} `));
-      assert.equal(found.length, 1, `one line for ${name}:\n${text}`);
-      const m = new RegExp(`^bench ${name} (-?[\\d.]+) ${unit}$`).exec(found[0]!);
-      assert.ok(m, `bench ${name} <number> ${unit}: ${found[0]}`);
-      const v = Number(m[1]);
-      assert.ok(v >= lo && v <= hi, `${name} ${v} outside ${lo}..${hi}:\n${text}`);
-    }
+    const text = assertFigures(lines, FIGURES);
     // every cold run is printed, at its GOP phase
     assert.equal(lines.filter((l) => /^# cold [12] s GOP (live|hls ) run \d+: \d+ ms/.test(l)).length, 8, text);
     // the run said which transport each pane used, and the live one was not HLS

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startGateway } from '../../gateway/main';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, countEvents, eventWorld, postWebhook, type EventWorld } from '../helpers/events';
+import { waitFor } from '../helpers/wait-for';
 
 describe('events: webhook under a flood and across a restart', function () {
   this.timeout(120000);
@@ -13,8 +14,8 @@ describe('events: webhook under a flood and across a restart', function () {
     JSON.stringify({ id, kind: 'alarm', location: { cameraId: w.own }, alarm: { alarmType: 'alarm-box', zone: 'Z' } });
 
   before(async () => {
-    // a small queue and small batches, so a burst of a few hundred requests fills it
-    t = await startTestGateway({ events: { queue: { maxEvents: 30, batchSize: 5, retryAfterS: 2 } } });
+    // a small queue, small batches and one writer, so a burst of a few hundred requests fills it
+    t = await startTestGateway({ events: { queue: { maxEvents: 30, batchSize: 5, retryAfterS: 2, writers: 1 } } });
     w = await eventWorld(t);
     src = await addSource(t, w.admin, { kind: 'webhook', name: 'flood' });
   });
@@ -22,9 +23,17 @@ describe('events: webhook under a flood and across a restart', function () {
 
   it('a burst of 600 requests: some 429 with Retry-After, every 200 stored once, nothing else stored', async () => {
     const heapBefore = process.memoryUsage().heapUsed;
-    const answers = await Promise.all(
-      Array.from({ length: 600 }, (_v, i) => postWebhook(t, src, body(`f-${i}`)).then((r) => ({ i, r }))),
+    // the database stalls (its events table locked) while the burst arrives: the queue fills whatever the write rate,
+    // and an answer 200 (given once the event is committed) waits until the lock is released
+    const stall = await t.gw.db.knex.transaction();
+    await stall.raw('LOCK TABLE events IN EXCLUSIVE MODE');
+    let refused = 0;
+    const sent = Array.from({ length: 600 }, (_v, i) =>
+      postWebhook(t, src, body(`f-${i}`)).then((r) => ((refused += r.status === 429 ? 1 : 0), { i, r })),
     );
+    await waitFor(() => refused > 0, { timeoutMs: 30_000 });
+    await stall.commit();
+    const answers = await Promise.all(sent);
     const ok = answers.filter((a) => a.r.status === 200);
     const busy = answers.filter((a) => a.r.status === 429);
     assert.equal(ok.length + busy.length, 600, `only 200 and 429: ${[...new Set(answers.map((a) => a.r.status))]}`);

@@ -212,6 +212,26 @@ describe('playback API: spans, a continuous stream across a gap, HLS VOD', funct
     assert.equal(d.errors, '');
   });
 
+  it('a segment file gone after the session opened is one more gap: the stream serves the rest, on one timeline', async () => {
+    const volume = [...t.gw.services.recordings.volumes.keys()][0]!;
+    const t1 = runB.at(-1)!.endMs + 3_600_000;
+    const run = await recordFootage(t.gw.services.playback.repo, volume, cam, t.departments.police, t1, 4, 2);
+    const r = await t.api('POST', `/api/v1/cameras/${cam}/playback`, { token: admin, body: { start: iso(t1) } });
+    assert.equal(r.status, 201, r.text);
+    rmSync(path.join(volume, run[1]!.path));
+    const res = await fetch(t.base + r.body.stream);
+    assert.equal(res.status, 200);
+    const file = path.join(dir, 'holed.mp4');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const { packets } = ffprobePackets(file);
+    assert.equal(packets.length, 3 * 2 * 25, 'three segments of four');
+    for (let i = 1; i < packets.length; i++) {
+      const step = packets[i]!.dts - packets[i - 1]!.dts;
+      assert.ok(step > 0 && step < 0.07, `packet ${i}: step ${step} s`);
+    }
+    assert.equal((await decode(file)).errors, '');
+  });
+
   it('HLS of a window still being recorded: playlist type EVENT, no ENDLIST, the segments there so far', async () => {
     const volume = [...t.gw.services.recordings.volumes.keys()][0]!;
     const recent = await recordFootage(

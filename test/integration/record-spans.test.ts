@@ -1,6 +1,7 @@
 // Spans from the index against a brute-force merge of the same rows, through inserts in any order, deletions and missing marks.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
 import { Database } from '../../gateway/db/database';
 import { RecordingsRepo, type SegmentRecord } from '../../gateway/db/recordings-repo';
 import { dropSchema, TEST_DATABASE_URL } from '../helpers/gateway';
@@ -100,5 +101,52 @@ describe('recording: spans from the index', function () {
     await check('after missing marks');
     await repo.markDayMissing('/v', '12', t0);
     await check('after a day marked missing');
+  });
+  it("a camera's event times come from its event segments alone, touching ones as one stretch", async () => {
+    const t0 = Date.UTC(2026, 10, 1);
+    // 60,000 continuous segments of 20 cameras on one volume (camera 7 among them), and 4 event segments of camera 7
+    await db.knex.raw(
+      `INSERT INTO recording_segments (camera_id, profile, start_at, end_at, bytes, volume, path, kind, prev_gap_ms)
+       SELECT CASE WHEN g % 20 = 0 THEN 7 ELSE 1000 + g % 20 END, 'main',
+              to_timestamp((? + (g / 20) * 10000) / 1000.0), to_timestamp((? + (g / 20) * 10000 + 10000) / 1000.0),
+              1, '/ev', 'c-' || g, 'continuous', 0
+       FROM generate_series(0::bigint, 59999::bigint) AS g`,
+      [t0, t0],
+    );
+    // an hour apart, the first hour's followed by a second segment touching it
+    for (const at of [1, 2, 3].map((k) => k * 3_600_000).concat(3_610_000))
+      await repo.insert({
+        cameraId: '7',
+        departmentId: null,
+        profile: 'main',
+        startMs: t0 + at,
+        endMs: t0 + at + 10_000,
+        bytes: 1,
+        volume: '/ev',
+        path: `7/2026-11-01/main-${t0 + at}.mp4`,
+        kind: 'event',
+        eventIds: [String(at)],
+        generation: 0,
+      });
+    await db.knex.raw('ANALYZE recording_segments');
+    let asked: { sql: string; bindings: Knex.Value[] } | null = null;
+    const onQuery = (q: { sql: string; bindings: Knex.Value[] }): void => void (asked = q);
+    db.knex.on('query', onQuery);
+    const times = await repo.eventTimes('7', 'main', t0, t0 + 30 * 86_400_000, 20_000);
+    db.knex.off('query', onQuery);
+    // touching event segments are one stretch
+    assert.deepEqual(
+      times.map((t) => [t.startMs - t0, t.endMs - t0]),
+      [
+        [3_600_000, 3_620_000],
+        [7_200_000, 7_210_000],
+        [10_800_000, 10_810_000],
+      ],
+    );
+    const q = asked as unknown as { sql: string; bindings: Knex.Value[] };
+    const plan = JSON.stringify(
+      (await db.knex.raw(`EXPLAIN (FORMAT JSON) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings)).rows[0],
+    );
+    assert.match(plan, /"Index Name":"recording_segments_event_starts"/, plan);
   });
 });

@@ -66,7 +66,10 @@ describe('recording: a volume that becomes unwritable', function () {
     assert.equal(r.status, 201, r.text);
     cam = r.body.id;
     await rec.setPlan({ scope: 'camera', cameraId: cam, mode: 'continuous' }, SYSTEM);
-    await waitFor(async () => (await indexedSince(Date.now() - 600_000)) >= 1, { what: 'a first segment', timeoutMs: 30_000 });
+    await waitFor(async () => (await indexedSince(Date.now() - 600_000)) >= 1, {
+      what: 'a first segment',
+      timeoutMs: 30_000,
+    });
   });
   after(async () => {
     for (const s of sockets) s.close();

@@ -23,20 +23,28 @@ describe('bench live statistics', () => {
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
   });
 
-  it('cloudeye bench: --only and --engine are for the live benchmark; an unknown live phase or engine stops it before anything starts', async () => {
+  it('cloudeye bench: --engine is for the live benchmark, --only for live and record; an unknown phase or engine stops it before anything starts', async () => {
     await assert.rejects(
       benchCommand(['gis', '--only', 'cpu']),
       (e: unknown) =>
-        e instanceof UsageError && /--only and --engine are options of the live benchmark/.test(e.message),
+        e instanceof UsageError && /--only is an option of the live and record benchmarks/.test(e.message),
     );
     await assert.rejects(
       benchCommand(['gis', '--engine', 'ffmpeg']),
-      (e: unknown) => e instanceof UsageError && /options of the live benchmark/.test(e.message),
+      (e: unknown) => e instanceof UsageError && /--engine is an option of the live benchmark/.test(e.message),
     );
     await assert.rejects(
       benchCommand(['live', '--engine', 'gstreamer']),
       (e: unknown) => e instanceof UsageError && /--engine gstreamer: native or ffmpeg/.test(e.message),
     );
     await assert.rejects(benchCommand(['live', '--only', 'nope']), /unknown phase 'nope' in --only/);
+    await assert.rejects(
+      benchCommand(['record', '--only', 'streams,nope']),
+      /bench record: unknown phase 'nope' in --only; known: streams, playback, spans, retention/,
+    );
+    await assert.rejects(
+      benchCommand(['record', '--engine', 'ffmpeg']),
+      (e: unknown) => e instanceof UsageError && /--engine is an option of the live benchmark/.test(e.message),
+    );
   });
 });

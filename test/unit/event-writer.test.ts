@@ -126,4 +126,26 @@ describe('events: write queue', () => {
     assert.equal((await q).length, 1);
     await assert.rejects(w.submit([row('z')]), /stopping/);
   });
+
+  it('with several writers, the next batch is written while one waits for its commit; close waits for all', async () => {
+    const store = new GatedStore();
+    let writing = 0;
+    const insert = store.insertBatch.bind(store);
+    store.insertBatch = (rows) => (writing++, insert(rows));
+    const w = new EventWriter(store, { maxQueue: 100, batchSize: 2, retryAfterS: 1, writers: 2 }, () => undefined);
+    const a = w.submit([row('a1'), row('a2')]);
+    const b = w.submit([row('b1')]);
+    const c = w.submit([row('c1')]);
+    await tick();
+    assert.equal(writing, 2, 'two batches in flight, the third waits for a writer');
+    const closing = w.close();
+    store.open();
+    await Promise.all([a, b]);
+    await tick();
+    assert.equal(writing, 3);
+    store.open();
+    await closing;
+    assert.equal((await c).length, 1);
+    assert.deepEqual(store.batches.flat().sort(), ['a1', 'a2', 'b1', 'c1']);
+  });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planPlayback, type PlannedInput } from '../../gateway/recordings/playback-plan';
+import { PlanBuilder, planPlayback, type PlannedInput } from '../../gateway/recordings/playback-plan';
 import { spanKinds } from '../../gateway/recordings/span-kinds';
 import { retime } from '../../transcoder/fmp4/retime';
 import { readSegmentMedia } from '../../transcoder/record/segment-media';
@@ -91,6 +91,26 @@ describe('playback plan', function () {
     const plan = planPlayback(a, a[0]!.startMs, a[1]!.endMs - 500);
     assert.equal(plan.endedBy, 'window');
     assert.equal(plan.nextMs, plan.items.at(-1)!.wallEndMs);
+  });
+
+  it('one segment at a time (as a stream serves them) gives the plan planPlayback gives, and stops at another init', async () => {
+    const a = await inputs(T0 + 7200_000, 3, 30);
+    const other = await writeSegments(dir, '8', a.at(-1)!.endMs + 5000, 1, 2, false); // no audio: another init
+    const c = {
+      id: '40',
+      startMs: other[0]!.startTime,
+      endMs: other[0]!.endTime,
+      media: await readSegmentMedia(other[0]!.path),
+    };
+    const start = a[0]!.startMs + 1200;
+    const whole = planPlayback([...a, c], start, start + 600_000);
+    const b = new PlanBuilder(start);
+    const items = a.map((x) => b.add(x));
+    assert.equal(b.add(c), null, 'another init ends the plan');
+    assert.deepEqual(items, whole.items);
+    assert.deepEqual(b.finish(start + 600_000), whole);
+    assert.equal(whole.endedBy, 'init-change');
+    assert.equal(whole.nextMs, c.startMs);
   });
 
   it('span kinds and gaps: continuous, event, mixed; gaps before, between and after', () => {

@@ -6,6 +6,7 @@ import * as m003 from './003-events';
 import * as m004 from './004-share-grants';
 import * as m005 from './005-exports';
 import * as m006 from './006-alarms';
+import * as m007 from './007-recording-event-index';
 import * as m009 from './009-wall';
 
 interface Migration {
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['004-share-grants', m004],
   ['005-exports', m005],
   ['006-alarms', m006],
+  ['007-recording-event-index', m007],
   ['009-wall', m009],
 ];
 

@@ -1,5 +1,6 @@
 // One opened alarm: its state and workflow buttons, assignee and notes, the event that raised it, the linked cameras
-// (a click plays one live) and, for the cameras that recorded it, the footage indexed around the event time.
+// (a click plays one live), for the cameras that recorded it the footage indexed around the event time, and the
+// event's window played back (events/event-video-view).
 import type { Camera } from '../../../gateway/contract';
 import { api, ApiError, qs } from '../core/api';
 import { h, label } from '../core/dom';
@@ -8,6 +9,7 @@ import { canWatch } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { attempt, when } from '../ui/table';
 import { eventSummary, kindLabel, position } from '../events/event-format';
+import { eventVideoView } from '../events/event-video-view';
 import {
   assignAlarm,
   assignees,
@@ -49,6 +51,8 @@ export class AlarmDetailView {
   private detail: AlarmDetail | null = null;
   private readonly ctrl = new AbortController();
   private names = new Map<number, string>();
+  /** Its cameras played back over the event's window or live (made once: a redraw keeps a clip playing). */
+  private video: { el: HTMLElement; close(): void } | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -81,6 +85,7 @@ export class AlarmDetailView {
 
   close(): void {
     this.ctrl.abort();
+    this.video?.close();
   }
 
   /** Draws the alarm again (the interface language changed). */
@@ -141,6 +146,7 @@ export class AlarmDetailView {
       this.notes(a),
       this.eventBlock(d),
       this.camerasBlock(d.cameras),
+      (this.video ??= eventVideoView(this.ctx, { alarm: this.id })).el,
     );
   }
 

@@ -1,6 +1,7 @@
 // The label dictionary: every console label as [zh-CN, en].
 import { EVENT_VIDEO_MESSAGES } from './messages-events';
 import { ALARM_MESSAGES } from './messages-alarms';
+import { PLAYBACK_MESSAGES } from './messages-playback';
 import { WALL_MESSAGES } from './messages-wall';
 
 export const MESSAGES = {
@@ -362,6 +363,7 @@ export const MESSAGES = {
   'reason.disabled': ['账号已停用', 'account disabled'],
   'reason.rate-limited': ['尝试过于频繁', 'too many attempts'],
   ...ALARM_MESSAGES,
+  ...PLAYBACK_MESSAGES,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MsgKey = keyof typeof MESSAGES;

@@ -63,7 +63,7 @@ export class ScreenGrid {
       }
       const pane = new StreamPane(
         { id: want, name: s.panes[i]?.cameraName ?? want },
-        { profile, realtime: this.realtime, ptz: false, onClose: () => undefined },
+        { profile, realtime: this.realtime, ptz: false, playback: null, onClose: () => undefined },
       );
       cell.pane = pane;
       cell.el.replaceChildren(pane.el);

@@ -43,6 +43,8 @@ export class MapPage {
       ? new VideoWall({
           realtime: ctx.realtime,
           ptz: canPtz(ctx.me),
+          playback: allows(ctx.me.role, 'playback'),
+          exports: allows(ctx.me.role, 'export'),
           onEmpty: () => this.layout(),
           onChange: () => this.layout(),
         })

@@ -1,4 +1,4 @@
-// One live stream in a video-wall pane: MSE or HLS, fallback and reconnects on its own, paused while hidden, info on hover, instant replay.
+// One live stream in a video-wall pane: MSE or HLS, fallback and reconnects on its own, paused while hidden, info on hover, replay, playback.
 import type { PlayableCamera } from '../core/context';
 import { h, label } from '../core/dom';
 import { t, type MsgKey } from '../core/i18n';
@@ -14,6 +14,7 @@ import { instantReplay } from './instant-replay';
 import { attachPtz } from './ptz-controls';
 import { fullscreenOnDoubleClick, toggleFullscreen } from './fullscreen';
 import { saveStillControl } from './save-still';
+import { PlaybackPane, type PlaybackPaneOptions } from './playback-pane';
 
 export type PaneState = 'starting' | 'live' | 'reconnecting' | 'paused' | 'failed' | 'stopped';
 const MAX_ATTEMPTS = 6;
@@ -29,6 +30,8 @@ export interface PaneOptions {
   realtime: Realtime;
   ptz: boolean;
   reason?: string;
+  /** Recorded footage in the pane (timeline, back 30 s, export); null when the role has no playback. */
+  playback: PlaybackPaneOptions | null;
   onClose: (pane: StreamPane) => void;
 }
 
@@ -87,9 +90,11 @@ export class StreamPane {
       transport: () => this.player?.label() ?? null,
       latency: () => this.player?.latency() ?? null,
     });
-    this.offs.push(replay.close, overlay.close);
-    // the pane's tools (replay, still, fullscreen), then close
-    const tools = h('span', { class: 'pane-tools' }, replay.note, replay.button, saveStillControl(camera.id), full);
+    const playback = opts.playback ? new PlaybackPane(this.el, camera.id, opts.playback) : null;
+    this.offs.push(replay.close, overlay.close, () => playback?.close());
+    // the pane's tools (replay, playback, still, fullscreen), then close
+    const tools = h('span', { class: 'pane-tools' }, replay.note, replay.button, ...(playback?.buttons ?? []));
+    tools.append(saveStillControl(camera.id), full);
     const head = h('div', { class: 'pane-head' });
     head.append(h('span', { class: 'pane-name', title: camera.name }, camera.name), this.transportTag, this.badge);
     head.append(tools, close);

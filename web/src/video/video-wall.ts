@@ -4,6 +4,7 @@ import { h, label } from '../core/dom';
 import type { Realtime } from '../core/realtime';
 import { StreamPane } from './stream-pane';
 import { toggleFullscreen } from './fullscreen';
+import { SyncClock } from './sync-clock';
 import { paneGridArea, wallLayout } from '../../../gis/wall-layout';
 
 const LAYOUTS = [1, 4, 9] as const;
@@ -18,8 +19,20 @@ export class VideoWall {
   /** Playing panes by camera id (only cameras within the layout have one). */
   private readonly panes = new Map<string, StreamPane>();
   private layout: Layout = 1;
+  /** One clock for the panes' playback when "sync playback" is on. */
+  private readonly clock = new SyncClock();
 
-  constructor(private readonly opts: { realtime: Realtime; ptz: boolean; onEmpty: () => void; onChange?: () => void }) {
+  constructor(
+    private readonly opts: {
+      realtime: Realtime;
+      ptz: boolean;
+      /** The role may play recorded footage back / export clips of it. */
+      playback?: boolean;
+      exports?: boolean;
+      onEmpty: () => void;
+      onChange?: () => void;
+    },
+  ) {
     this.grid = h('div', { class: 'wall-grid layout-1' });
     const bar = h('div', { class: 'wall-bar' }, label(h('strong'), 'wall.title'));
     for (const n of LAYOUTS)
@@ -33,6 +46,16 @@ export class VideoWall {
       }),
       h('button', { class: 'btn small', i18n: 'wall.stopAll', onclick: () => this.clear() }),
     );
+    if (opts.playback) {
+      const sync = h('button', {
+        class: 'btn small wall-sync',
+        i18n: 'playback.sync',
+        'i18n-title': 'playback.syncHint',
+      });
+      sync.onclick = () => this.clock.setEnabled(!this.clock.enabled);
+      this.clock.onChange((on) => sync.classList.toggle('active', on));
+      bar.insertBefore(sync, bar.querySelector('.wall-fullscreen'));
+    }
     this.el = h('section', { class: 'video-wall', 'aria-label': 'video wall' }, bar, this.grid);
   }
 
@@ -108,6 +131,7 @@ export class VideoWall {
           profile,
           realtime: this.opts.realtime,
           ptz: this.opts.ptz,
+          playback: this.opts.playback ? { sync: this.clock, canExport: this.opts.exports === true } : null,
           onClose: (p) => this.remove(p),
         });
         this.panes.set(cam.id, pane);
