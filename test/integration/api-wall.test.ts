@@ -104,6 +104,13 @@ describe('API: wall screens and saved views', function () {
     assert.equal((await t.api('GET', `/api/v1/cameras/${police1}`, { token: screenToken })).status, 200);
     assert.equal((await t.api('GET', `/api/v1/cameras/${trafficCam}`, { token: screenToken })).status, 404);
     assert.equal((await t.api('GET', '/api/v1/audit', { token: screenToken })).status, 403);
+    const foreign = await t.api('POST', `/api/v1/cameras/${trafficCam}/streams`, {
+      token: screenToken,
+      body: { profile: 'main' },
+    });
+    assert.equal(foreign.status, 404, 'a stream of a camera its department may not see: not revealed');
+    const snapshot = await t.api('GET', `/api/v1/cameras/${police1}/snapshot`, { token: screenToken });
+    assert.equal(snapshot.status, 403, 'a screen views live and does nothing else');
   });
 
   it('an operator puts a camera on a pane: the screen follows at once, the change is audited', async () => {

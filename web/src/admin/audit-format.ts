@@ -30,6 +30,12 @@ export const AUDIT_ACTIONS = [
   'department.update',
   'grid.create',
   'grid.delete',
+  'wall.pane.set',
+  'wall.pane.clear',
+  'wall.layout.set',
+  'wall.view.apply',
+  'wall.screen.create',
+  'wall.screen.remove',
 ] as const;
 
 /** A label for `key` when the dictionary has it, else `fallback`. */
