@@ -141,7 +141,15 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       closers,
       log,
     );
-    const wall = buildWall(db, repos, authParts, directory, (dept, id, m) => realtime?.publishScreen(dept, id, m));
+    const wall = buildWall(
+      db,
+      repos,
+      authParts,
+      directory,
+      cameras,
+      (dept, id, m) => realtime?.publishScreen(dept, id, m),
+      log,
+    );
     const { api, app, server, port } = await buildHttp(
       config,
       {

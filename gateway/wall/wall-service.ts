@@ -183,6 +183,16 @@ export class WallService {
     return this.changed(p, id, 'wall.view.apply', { layout, ...detail });
   }
 
+  /**
+   * A camera was removed: its panes are gone with it (the database cascades), so every screen (a screen may show cameras
+   * shared from other departments) is pushed its state again, and stops playing it. Screens are few; an unchanged pane
+   * keeps playing.
+   */
+  async cameraRemoved(): Promise<void> {
+    for (const s of await this.d.repo.screens(null))
+      this.d.notify(s.departmentId, s.id, this.present(s, screenPrincipal(s)));
+  }
+
   private checkPane(s: ScreenRecord, pane: number): void {
     const n = paneCount(s.layout) ?? 0;
     if (pane < 0 || pane >= n)

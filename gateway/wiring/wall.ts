@@ -6,7 +6,9 @@ import type { CameraDirectory } from '../spatial/camera-directory';
 import { ScreenCredentials } from '../wall/screen-credentials';
 import { ViewService } from '../wall/view-service';
 import { WallService } from '../wall/wall-service';
+import type { CameraService } from '../cameras/camera-service';
 import type { AuthParts } from './auth';
+import type { Log } from './lifecycle';
 import type { Repositories } from './storage';
 
 export interface WallParts {
@@ -21,7 +23,9 @@ export function buildWall(
   repos: Repositories,
   auth: AuthParts,
   directory: CameraDirectory,
+  cameras: CameraService,
   notify: (departmentId: number, screenId: number, state: WallScreenMessage | null) => void,
+  log: Log,
 ): WallParts {
   const repo = new WallRepo(db.knex);
   const credentials = new ScreenCredentials(repo);
@@ -29,5 +33,9 @@ export function buildWall(
   const camera = (id: string) => directory.lookup(id);
   const wall = new WallService({ repo, credentials, policy: auth.access, audit: repos.audit, camera, notify });
   const views = new ViewService({ repo, policy: auth.access, wall, audit: repos.audit, camera });
+  // a removed camera leaves its panes: the screens are told
+  cameras.onChange((c) => {
+    if (c.kind === 'remove') wall.cameraRemoved().catch((err: unknown) => log('warn', `wall: ${String(err)}`));
+  });
   return { wall, views, credentials };
 }

@@ -227,6 +227,23 @@ describe('API: wall screens and saved views', function () {
     assert.equal((await t.gw.db.knex('audit_log').where({ action: 'wall.view.apply' })).length, 1);
   });
 
+  it('a removed camera leaves the panes it was on, and the screen is told', async () => {
+    const page = await connect(screenToken);
+    const admin2 = await t.api('PUT', `/api/v1/wall/screens/${screenId}/panes/0`, {
+      token: operator,
+      body: { cameraId: police2 },
+    });
+    assert.equal(admin2.status, 200);
+    await waitFor(() => page.got.some((m) => m.panes?.[0]?.cameraId === police2), { what: 'the camera on pane 0' });
+    page.got.length = 0;
+    assert.equal((await t.api('DELETE', `/api/v1/cameras/${police2}`, { token: admin })).status, 204);
+    await waitFor(() => page.got.some((m) => m.panes && m.panes[0].cameraId === null), { what: 'pane 0 emptied' });
+    const own = await t.api('GET', '/api/v1/wall/screen', { token: screenToken });
+    assert.equal(own.body.panes[0].cameraId, null);
+    assert.equal(own.body.panes[2].cameraId, null, 'its other pane of that camera is empty too');
+    page.socket.close();
+  });
+
   it('the same screen credential from a second browser closes the first, which is told why', async () => {
     const first = await connect(screenToken);
     const second = await connect(screenToken);
