@@ -324,6 +324,14 @@ export class OnvifDevice {
     );
   }
 
+  /** Deletes a stored preset. */
+  async removePreset(profileToken: string, presetToken: string): Promise<void> {
+    await this.ptz(
+      'RemovePreset',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>`,
+    );
+  }
+
   /**
    * CreatePullPointSubscription on the Events service. `terminationS` (default 60) is the initial
    * lifetime; the returned PullPoint renews nothing by itself: pull() keeps it alive on most devices.

@@ -6,6 +6,7 @@ import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
 import { AreaKeys } from './area-keys';
 import type {
   AlarmMessage,
+  PtzControlMessage,
   CameraEventMessage,
   RecordingStateMessage,
   ScanProgressMessage,
@@ -27,6 +28,7 @@ export interface ServerEvents {
   'scan:progress': (m: ScanProgressMessage) => void;
   'camera:event': (m: CameraEventMessage) => void;
   'alarm:notify': (m: AlarmMessage) => void;
+  'ptz:control': (m: PtzControlMessage) => void;
 }
 
 /** The server events about a department's records (each needs a global action in that department). */
@@ -47,6 +49,7 @@ export const EVENT_ACTIONS: {
   'camera:event': 'view',
   'scan:progress': 'discover',
   'alarm:notify': 'alarm-read',
+  'ptz:control': 'view',
 };
 
 type CameraEvent = Exclude<keyof ServerEvents, RecordEvent>;
@@ -281,6 +284,12 @@ export class Realtime {
   publishAlarm(departmentId: number, m: AlarmMessage): void {
     const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['alarm:notify'], departmentId);
     if (rooms.length) this.io.to(rooms).emit('alarm:notify', m);
+  }
+
+  /** Who controls a camera's PTZ now (and whom it was taken from), to the rooms that may view the camera. */
+  publishPtzControl(m: PtzControlMessage): void {
+    const rooms = this.roomsOf('ptz:control', m.cameraId);
+    if (rooms?.length) this.io.to(rooms).emit('ptz:control', m);
   }
 
   get connections(): number {

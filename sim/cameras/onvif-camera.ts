@@ -42,6 +42,9 @@ const op = (body: string): string =>
   /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
 const tag = (body: string, name: string): string | undefined =>
   new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
+const escapeXml = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const unescapeXml = (v: string): string =>
+  v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 const clamp = (v: number): number => Math.max(-1, Math.min(1, v));
 
 /** A running simulated camera; `close()` is idempotent and waits for the server to stop. */
@@ -399,14 +402,24 @@ export class SimOnvifCamera {
         return `<tptz:GetPresetsResponse>${[...this.presets]
           .map(
             ([token, p]) =>
-              `<tptz:Preset token="${token}"><tt:Name>${p.name.replace(/[<&]/g, '')}</tt:Name>` +
+              `<tptz:Preset token="${token}"><tt:Name>${escapeXml(p.name)}</tt:Name>` +
               `<tt:PTZPosition><tt:PanTilt x="${p.x}" y="${p.y}"/><tt:Zoom x="${p.z}"/></tt:PTZPosition></tptz:Preset>`,
           )
           .join('')}</tptz:GetPresetsResponse>`;
       case 'SetPreset': {
-        const token = tag(body, 'PresetToken') ?? String(this.presets.size + 1);
-        this.presets.set(token, { name: tag(body, 'PresetName') ?? token, ...this.position() });
+        // overwriting names an existing preset; a new one gets the lowest free numeric token
+        const given = tag(body, 'PresetToken');
+        if (given !== undefined && !this.presets.has(given)) return undefined;
+        let n = 1;
+        while (this.presets.has(String(n))) n++;
+        const token = given ?? String(n);
+        const name = unescapeXml(tag(body, 'PresetName') ?? token);
+        this.presets.set(token, { name, ...this.position() });
         return `<tptz:SetPresetResponse><tptz:PresetToken>${token}</tptz:PresetToken></tptz:SetPresetResponse>`;
+      }
+      case 'RemovePreset': {
+        if (!this.presets.delete(tag(body, 'PresetToken') ?? '')) return undefined;
+        return '<tptz:RemovePresetResponse/>';
       }
       case 'GotoPreset': {
         const p = this.presets.get(tag(body, 'PresetToken') ?? '');

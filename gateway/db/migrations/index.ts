@@ -6,6 +6,7 @@ import * as m003 from './003-events';
 import * as m004 from './004-share-grants';
 import * as m005 from './005-exports';
 import * as m006 from './006-alarms';
+import * as m010 from './010-ptz';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['004-share-grants', m004],
   ['005-exports', m005],
   ['006-alarms', m006],
+  ['010-ptz', m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
