@@ -147,6 +147,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '004-share-grants',
         '005-exports',
         '006-alarms',
+        '010-ptz',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -159,6 +160,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '004-share-grants',
         '005-exports',
         '006-alarms',
+        '010-ptz',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -173,6 +175,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '004-share-grants',
         '005-exports',
         '006-alarms',
+        '010-ptz',
       ]);
     } finally {
       await db.close();
