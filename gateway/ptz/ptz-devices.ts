@@ -20,6 +20,8 @@ export interface PtzDeviceOptions {
 export interface PtzHandle {
   dev: OnvifDevice;
   profile: string;
+  /** Its PTZ node lists a relative pan/tilt space: click-to-centre works (false when GetNodes fails). */
+  relative: boolean;
 }
 
 /** The camera's PTZ profile token; ValidationError (400) when the camera has no PTZ. */
@@ -54,7 +56,11 @@ export class PtzDevices {
       maxResponseBytes: this.opts.maxResponseBytes,
       ...(creds ? { username: creds.username, password: creds.password } : {}),
     });
-    const handle = dev.connect().then(() => ({ dev, profile }));
+    const handle = dev.connect().then(async () => {
+      // a device that faults GetNodes still moves; it is only not offered click-to-centre
+      const nodes = await dev.getNodes().catch(() => []);
+      return { dev, profile, relative: nodes.some((n) => n.relativePanTilt) };
+    });
     this.cache.set(rec.id, { key, at: Date.now(), handle });
     handle.catch(() => this.cache.delete(rec.id));
     return handle;

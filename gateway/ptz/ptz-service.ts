@@ -104,9 +104,19 @@ export class PtzService {
     const hfov = rec.fov && rec.fov < 180 ? rec.fov : DEFAULT_FOV;
     const vfov = (hfov * 9) / 16;
     const t = { x: (c.x * hfov) / 180, y: (-c.y * vfov) / 180, zoom: c.zoom ?? 0 };
+    if (!(await this.devices.run(rec, 'capabilities', async (h) => h.relative)))
+      throw new ValidationError(`ptz: camera ${id} has no relative move (click-to-centre)`, [
+        { path: 'params.id', message: 'its PTZ node lists no relative pan/tilt space' },
+      ]);
     await this.command(p, rec, ip, { command: 'centre', x: c.x, y: c.y, translation: t }, (h) =>
       h.dev.relativeMove(h.profile, t),
     );
+  }
+
+  /** What the camera's PTZ offers the console: click-to-centre (ONVIF RelativeMove) or not. */
+  async capabilities(p: Principal, id: string): Promise<{ relativeMove: boolean }> {
+    const rec = await this.deps.record(p, id);
+    return { relativeMove: await this.devices.run(rec, 'capabilities', async (h) => h.relative) };
   }
 
   async presets(p: Principal, id: string): Promise<PtzPreset[]> {

@@ -32,6 +32,8 @@ export interface SimCameraOptions {
   reportHost?: string;
   /** Has PTZ. Default true for hikvision/axis, false for dahua. */
   ptz?: boolean;
+  /** Its PTZ node lists relative translation spaces and answers RelativeMove (read per request). Default true. */
+  relativeMove?: boolean;
   /** Motion event toggle period in ms for PullMessages. Default 1000. */
   motionPeriodMs?: number;
   /** Misbehave on purpose (tests of the client's defences). */
@@ -44,7 +46,12 @@ const tag = (body: string, name: string): string | undefined =>
   new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
 const escapeXml = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unescapeXml = (v: string): string =>
-  v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  v
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const clamp = (v: number): number => Math.max(-1, Math.min(1, v));
 
 /** A running simulated camera; `close()` is idempotent and waits for the server to stop. */
@@ -354,7 +361,7 @@ export class SimOnvifCamera {
               `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       }
       default:
-        return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation)
+        return this.ptz && /Move|Stop|GetStatus|Preset|GetNodes/.test(operation)
           ? this.answerPtz(operation, body)
           : this.events.answer(operation, body, url);
     }
@@ -381,7 +388,22 @@ export class SimOnvifCamera {
         this.setMotion({ x: clamp(p.x), y: clamp(p.y), z: Math.max(0, Math.min(1, p.z)) });
         return '<tptz:AbsoluteMoveResponse/>';
       }
+      case 'GetNodes': {
+        const rel =
+          this.opts.relativeMove === false
+            ? ''
+            : '<tt:RelativePanTiltTranslationSpace><tt:URI>http://www.onvif.org/ver10/tptz/PanTiltSpaces/TranslationGenericSpace</tt:URI>' +
+              '<tt:XRange><tt:Min>-1</tt:Min><tt:Max>1</tt:Max></tt:XRange><tt:YRange><tt:Min>-1</tt:Min><tt:Max>1</tt:Max></tt:YRange>' +
+              '</tt:RelativePanTiltTranslationSpace>';
+        return (
+          '<tptz:GetNodesResponse><tptz:PTZNode token="PTZNode"><tt:Name>PTZ</tt:Name>' +
+          `<tt:SupportedPTZSpaces>${rel}</tt:SupportedPTZSpaces>` +
+          '<tt:MaximumNumberOfPresets>255</tt:MaximumNumberOfPresets><tt:HomeSupported>true</tt:HomeSupported>' +
+          '</tptz:PTZNode></tptz:GetNodesResponse>'
+        );
+      }
       case 'RelativeMove': {
+        if (this.opts.relativeMove === false) return undefined;
         const p = xy('Translation');
         const c = this.position();
         this.setMotion({ x: clamp(c.x + p.x), y: clamp(c.y + p.y), z: Math.max(0, Math.min(1, c.z + p.z)) });

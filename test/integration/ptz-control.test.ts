@@ -39,6 +39,7 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
   let cam: { id: string; sim: SimOnvifCamera };
   let other: { id: string; sim: SimOnvifCamera };
   let plain: string;
+  let flat: { id: string; sim: SimOnvifCamera };
   const sockets: Socket[] = [];
 
   before(async () => {
@@ -72,6 +73,10 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
     const second = ptz.find((r) => r.id !== first.id)!;
     other = { id: String(second.id), sim: sim(second.xaddr) };
     plain = String(rows.find((r) => !r.capabilities.ptz)!.id);
+    const third = ptz.find((r) => r.id !== first.id && r.id !== second.id)!;
+    flat = { id: String(third.id), sim: sim(third.xaddr) };
+    // a PTZ camera whose node lists no relative space: no click-to-centre
+    flat.sim.opts.relativeMove = false;
     // two operators of the camera's department; the second has a priority of its own above the role's
     await t.addUser('op.low', 'operator', first.code);
     const hid = await t.addUser('op.high', 'operator', first.code);
@@ -148,6 +153,14 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
         /validation/,
       ],
     ];
+    cases.push([
+      'centre without RelativeMove',
+      'POST',
+      `/cameras/${flat.id}/ptz/centre`,
+      { x: 0.2, y: 0 },
+      400,
+      /no relative move/,
+    ]);
     for (const [what, method, path, body, status, detail] of cases) {
       const r = await call(admin, method, path, body);
       assert.equal(r.status, status, `${what}: ${r.text}`);
@@ -164,6 +177,21 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
     assert.equal((await call(viewer, 'POST', `${c}/stop`)).status, 403);
     await call(admin, 'DELETE', `/cameras/${other.id}/ptz/control`);
     await call(admin, 'DELETE', `${c}/control`);
+  });
+
+  it('click-to-centre: a relative move by the click offset times the field of view, where the camera offers it', async () => {
+    const caps = await call(admin, 'GET', `/cameras/${cam.id}/ptz/capabilities`);
+    assert.deepEqual(caps.body, { relativeMove: true });
+    assert.deepEqual((await call(admin, 'GET', `/cameras/${flat.id}/ptz/capabilities`)).body, { relativeMove: false });
+    const fov = (await t.gw.db.knex('cameras').where({ id: cam.id }).first('fov')).fov ?? 60;
+    const before = cam.sim.ptzStatus();
+    const r = await call(admin, 'POST', `/cameras/${cam.id}/ptz/centre`, { x: 0.25, y: 0 });
+    assert.equal(r.status, 204, r.text);
+    const after = cam.sim.ptzStatus();
+    const want = Math.min(1, before.x + (0.25 * fov) / 180);
+    assert.ok(Math.abs(after.x - want) < 1e-6, `pan ${before.x} → ${after.x}, want ${want} (fov ${fov}°)`);
+    assert.equal(cam.sim.ptzLog.at(-1), 'RelativeMove');
+    await call(admin, 'DELETE', `/cameras/${cam.id}/ptz/control`);
   });
 
   it('two operators fight over the camera: the higher priority takes it, the lower is refused and told (socket.io)', async () => {

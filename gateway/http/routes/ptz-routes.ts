@@ -59,6 +59,14 @@ export function registerPtzRoutes(
   api.add({
     ...cam,
     method: 'get',
+    path: '/cameras/{id}/ptz/capabilities',
+    summary: "What the camera's PTZ offers: relativeMove (click-to-centre) when its PTZ node lists a relative space",
+    response: z.object({ relativeMove: z.boolean() }),
+    handler: ({ principal, params }) => ptz.capabilities(principal, params.id),
+  });
+  api.add({
+    ...cam,
+    method: 'get',
     path: '/cameras/{id}/ptz/control',
     summary: "Who controls the camera's PTZ now (null: nobody)",
     response: holder.nullable(),

@@ -29,6 +29,7 @@ export const ptzApi = {
   move: (id: string, v: PtzAxes) => api<void>('POST', ptzPath(id, 'move'), { body: v }),
   stop: (id: string) => api<void>('POST', ptzPath(id, 'stop')),
   centre: (id: string, x: number, y: number) => api<void>('POST', ptzPath(id, 'centre'), { body: { x, y } }),
+  capabilities: (id: string) => api<{ relativeMove: boolean }>('GET', ptzPath(id, 'capabilities')),
   presets: (id: string) => api<Preset[]>('GET', ptzPath(id, 'presets')),
   gotoPreset: (id: string, token: string) =>
     api<void>('POST', ptzPath(id, `presets/${encodeURIComponent(token)}/goto`)),

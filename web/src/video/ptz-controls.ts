@@ -72,6 +72,12 @@ function ptzControls(d: PtzDriver, pane: HTMLElement, video: HTMLElement | null)
     { class: 'icon-btn ptz-centre-btn', 'i18n-title': 'ptz.centreMode', 'aria-pressed': 'false' },
     '⌖',
   );
+  // offered only where the camera's PTZ node lists a relative pan/tilt space (ONVIF RelativeMove)
+  centre.hidden = true;
+  ptzApi
+    .capabilities(d.cameraId)
+    .then((c) => (centre.hidden = !c.relativeMove))
+    .catch(() => undefined);
   centre.addEventListener('click', () => {
     const on = centre.getAttribute('aria-pressed') !== 'true';
     centre.setAttribute('aria-pressed', String(on));
