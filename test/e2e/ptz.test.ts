@@ -172,6 +172,30 @@ describe('console PTZ on the demo city (e2e)', function () {
     );
     await page.locator(`${pane} .ptz-banner.mine`).waitFor({ state: 'visible' });
 
+    // a patrol made in the console runs on the server; an arrow key (manual control) stops it
+    await page.click(`${pane} .ptz-patrols-btn`);
+    const pp = `${pane} .ptz-patrols`;
+    await page.fill(`${pp} input[name=patrolName]`, '夜间巡航');
+    await page.click(`${pp} .patrol-add-step`);
+    await page.locator(`${pp} select[name=stepPreset] option[value="1"]`).waitFor({ state: 'attached' });
+    await page.fill(`${pp} input[name=stepDwell]`, '3');
+    await page.click(`${pp} .patrol-new button[type=submit]`);
+    await page.click(`${pp} li[data-patrol-id] .patrol-start`);
+    await page.locator(`${pp} .patrol-running`).waitFor({ state: 'visible' });
+    await until(
+      dome.device,
+      (s) => Math.abs(s.x - 0.5) < 1e-9 && Math.abs(s.y - 0.1) < 1e-9,
+      'the patrol went to Gate',
+    );
+    await page.mouse.click(video.x + video.width / 2, video.y + video.height / 2);
+    await page.keyboard.press('ArrowLeft');
+    await page.click(`${pane} .ptz-patrols-btn`);
+    await page.click(`${pane} .ptz-patrols-btn`);
+    await page.locator(`${pp} li[data-patrol-id] .patrol-start`).waitFor({ state: 'visible' });
+    const row = await tg.gw.db.knex('ptz_patrols').where({ camera_id: dome.id }).first();
+    assert.equal(row.running_since, null, 'stopped by manual control');
+    await page.click(`${pane} .ptz-patrols-btn`);
+
     // click-to-centre: with the mode on, a click right of the centre turns the camera right by a relative move
     await page.click(`${pane} .ptz-centre-btn`);
     const x1 = dome.device.ptzStatus().x;
