@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import type { SimOnvifCamera } from '../../sim/cameras/onvif-camera';
 import { DEMO_CAMERA_PASSWORD, DEMO_CAMERA_USER, DEMO_PASSWORD, demoDeviceOptions, seedDemo } from '../../sim/seed';
+import { startGateway } from '../../gateway/main';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const COUNT = 8;
@@ -273,5 +274,27 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
     assert.equal(gotos(), g1, 'no more steps');
     const audit = await t.gw.db.knex('audit_log').where({ action: 'camera.ptz-patrol', target_id: cam.id });
     assert.ok(audit.some((r) => r.detail.change === 'stop' && /manual control by op.low/.test(r.detail.reason)));
+  });
+
+  it('a running patrol goes on after a gateway restart', async () => {
+    const p = await call(admin, 'POST', `/cameras/${other.id}/ptz/patrols`, {
+      name: 'restart',
+      steps: [{ preset: '1', dwellS: 3 }],
+    });
+    assert.equal(p.status, 201, p.text);
+    assert.equal((await call(admin, 'POST', `/ptz/patrols/${p.body.id}/start`)).status, 200);
+    const gotos = () => other.sim.ptzLog.filter((x) => x === 'GotoPreset').length;
+    await until(() => gotos() > 0, 'the first step');
+    for (const s of sockets.splice(0)) s.close();
+    await t.gw.close();
+    const stopped = gotos();
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal(gotos(), stopped, 'nothing runs while the gateway is down');
+    const second = await startGateway(t.gw.config, { schema: t.schema, log: () => undefined });
+    try {
+      await until(() => gotos() > stopped, 'resumed by the new gateway', 8000);
+    } finally {
+      await second.close();
+    }
   });
 });
