@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import {
   OnvifAuthError,
-  OnvifDevice,
   OnvifError,
   OnvifFaultError,
   OnvifHttpError,
