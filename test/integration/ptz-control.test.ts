@@ -195,6 +195,14 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
     await call(admin, 'DELETE', `/cameras/${cam.id}/ptz/control`);
   });
 
+  it('a move whose stop never comes ends by itself after ptz.moveTimeoutS (the ONVIF Timeout)', async () => {
+    assert.equal((await call(admin, 'POST', `/cameras/${flat.id}/ptz/move`, { pan: 0.2 })).status, 204);
+    assert.equal(flat.sim.ptzStatus().moving, true);
+    await until(() => !flat.sim.ptzStatus().moving, 'stopped by the device', 6000);
+    assert.equal(flat.sim.ptzLog.includes('Stop'), false, 'no Stop was sent');
+    await call(admin, 'DELETE', `/cameras/${flat.id}/ptz/control`);
+  });
+
   it('two operators fight over the camera: the higher priority takes it, the lower is refused and told (socket.io)', async () => {
     const c = `/cameras/${cam.id}/ptz`;
     const lowRt = await listen(t, low);

@@ -20,15 +20,25 @@ const MOVES: Array<[string, string, PtzAxes]> = [
   ['ptz.zoomOut', '−', { zoom: -0.5 }],
 ];
 
+/**
+ * A held move is sent again this often (ms): the gateway's moves stop by themselves after ptz.moveTimeoutS
+ * (2 s by default) so that a lost release cannot leave a camera turning.
+ */
+const RESEND_MS = 1000;
+
 /** One camera's PTZ calls, each reported to the banner (held by this console, or refused with who holds it). */
 export interface PtzDriver {
   cameraId: string;
   banner: PtzBanner;
   run(call: Promise<unknown>): Promise<boolean>;
+  /** Starts moving (a button or key held down) until release(). */
+  press(v: PtzAxes): void;
+  release(): void;
 }
 
 function driver(cameraId: string, banner: PtzBanner): PtzDriver {
-  return {
+  let resend: ReturnType<typeof setInterval> | undefined;
+  const d: PtzDriver = {
     cameraId,
     banner,
     async run(call) {
@@ -41,14 +51,27 @@ function driver(cameraId: string, banner: PtzBanner): PtzDriver {
         return false;
       }
     },
+    press(v) {
+      clearInterval(resend);
+      void d.run(ptzApi.move(cameraId, v));
+      resend = setInterval(() => void d.run(ptzApi.move(cameraId, v)), RESEND_MS);
+    },
+    release() {
+      // only a move this console started is stopped (closing an idle pane must not take control)
+      if (resend === undefined) return;
+      clearInterval(resend);
+      resend = undefined;
+      void d.run(ptzApi.stop(cameraId));
+    },
   };
+  return d;
 }
 
 /** The PTZ buttons of one camera; the presets and patrols buttons open their panels inside `pane`. */
 function ptzControls(d: PtzDriver, pane: HTMLElement, video: HTMLElement | null): HTMLElement {
   const box = h('div', { class: 'ptz' });
-  const move = (v: PtzAxes) => void d.run(ptzApi.move(d.cameraId, v));
-  const stop = () => void d.run(ptzApi.stop(d.cameraId));
+  const move = (v: PtzAxes) => d.press(v);
+  const stop = () => d.release();
   for (const [key, glyph, v] of MOVES) {
     const b = h('button', { class: 'icon-btn', 'data-ptz': key.slice(4), 'i18n-title': key }, glyph);
     b.addEventListener('pointerdown', () => move(v));
@@ -118,14 +141,10 @@ export function attachPtz(pane: HTMLElement, camera: PlayableCamera, signal: Abo
   const add = (): void => {
     const banner = ptzBanner(camera.id, realtime);
     const d = driver(camera.id, banner);
-    const offKeys = ptzKeys(
-      pane,
-      (v) => void d.run(ptzApi.move(camera.id, v)),
-      () => void d.run(ptzApi.stop(camera.id)),
-    );
+    const offKeys = ptzKeys(pane, d.press, d.release);
     pane.classList.add('has-ptz');
     pane.append(banner.el, ptzControls(d, pane, pane.querySelector('video')));
-    signal.addEventListener('abort', () => (banner.close(), offKeys()), { once: true });
+    signal.addEventListener('abort', () => (banner.close(), offKeys(), d.release()), { once: true });
   };
   if (camera.capabilities) {
     if (camera.capabilities.ptz) add();
