@@ -84,6 +84,18 @@ const configShape = z.strictObject({
     requestTimeoutMs: posInt,
     maxResponseBytes: posInt,
   }),
+  ptz: z.strictObject({
+    priorities: z.strictObject(
+      Object.fromEntries(
+        (['admin', 'operator', 'viewer', 'auditor', 'integrator'] as const).map((r) => [
+          r,
+          z.number().int().min(0).max(32000),
+        ]),
+      ) as Record<'admin' | 'operator' | 'viewer' | 'auditor' | 'integrator', z.ZodNumber>,
+    ),
+    lapseS: z.number().int().min(5).max(3600),
+    moveTimeoutS: z.number().int().min(1).max(60),
+  }),
   health: z.strictObject({
     enabled: z.boolean(),
     intervalS: positive,

@@ -27,6 +27,7 @@ import { buildCameras } from './wiring/cameras';
 import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
+import { buildPtz } from './wiring/ptz';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -121,6 +122,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
+    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log);
+    // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
+    ptz.control.onChange((c) => realtime?.publishPtzControl(c));
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
     // every stored event with a camera goes to the sockets that may see that camera, and records it when its plan says
     events.writer.onAccepted((e) => {
@@ -162,6 +166,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         spatial: spatialParts,
         streams: streamParts,
         devices,
+        ptz,
         events,
         playback,
         alarms,

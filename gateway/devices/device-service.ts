@@ -1,9 +1,8 @@
-// Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync, PTZ.
+// Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync (PTZ: gateway/ptz/).
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import {
   OnvifAuthError,
-  OnvifDevice,
   OnvifError,
   OnvifFaultError,
   OnvifHttpError,
@@ -340,55 +339,6 @@ export class DeviceService {
     });
     const { credentialsEnc: _c, ...pub } = cam;
     return pub;
-  }
-
-  /** One PTZ command; audited. */
-  async ptz(
-    p: Principal,
-    id: string,
-    cmd: {
-      action: 'move' | 'stop' | 'goto-preset' | 'set-preset' | 'presets';
-      pan?: number | undefined;
-      tilt?: number | undefined;
-      zoom?: number | undefined;
-      preset?: string | undefined;
-      name?: string | undefined;
-    },
-    ip: string,
-  ): Promise<unknown> {
-    const rec = await this.cameras.record(p, id, 'ptz');
-    if (!rec.capabilities.ptz || !rec.xaddr || !rec.capabilities.profileToken)
-      throw new ValidationError(`camera ${id} has no PTZ`, [{ path: 'params.id', message: 'no PTZ capability' }]);
-    await this.cameras.assertReach(rec);
-    const creds = this.cameras.credentials(rec);
-    const dev = new OnvifDevice({
-      xaddr: rec.xaddr,
-      timeoutMs: this.opts.requestTimeoutMs,
-      maxResponseBytes: this.opts.maxResponseBytes,
-      ...(creds ? { username: creds.username, password: creds.password } : {}),
-    });
-    const token = rec.capabilities.profileToken;
-    let result: unknown = { ok: true };
-    try {
-      await dev.connect();
-      if (cmd.action === 'move')
-        await dev.continuousMove(token, { x: cmd.pan ?? 0, y: cmd.tilt ?? 0, zoom: cmd.zoom ?? 0 }, 2);
-      else if (cmd.action === 'stop') await dev.stop(token);
-      else if (cmd.action === 'goto-preset') await dev.gotoPreset(token, cmd.preset ?? '');
-      else if (cmd.action === 'set-preset') result = { preset: await dev.setPreset(token, cmd.name ?? 'preset') };
-      else result = { presets: await dev.getPresets(token) };
-    } catch (err) {
-      throw deviceFailure(`ptz of camera ${id}`, rec.xaddr, err);
-    }
-    if (cmd.action !== 'presets')
-      await this.audit.append({
-        ...actor(p, ip),
-        action: 'camera.ptz',
-        targetType: 'camera',
-        targetId: id,
-        detail: { ...cmd },
-      });
-    return result;
   }
 
   async close(): Promise<void> {

@@ -43,6 +43,7 @@ import {
 } from '../errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-service';
+import { PtzControlError } from '../ptz/errors';
 
 export interface ProblemDoc {
   type: string;
@@ -50,6 +51,9 @@ export interface ProblemDoc {
   status: number;
   detail?: string;
   errors?: FieldIssue[];
+  /** 409 of PTZ control: who holds the camera and when its control lapses. */
+  holder?: { name: string; priority: number };
+  until?: string;
 }
 
 /** Raised by the HTTP layer itself (content type, body size, unknown route). */
@@ -147,6 +151,11 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof WebhookAuthError) return make(401, err.message);
   if (err instanceof ForbiddenError || err instanceof AddressPolicyError) return make(403, err.message);
   if (err instanceof NotFoundError) return make(404, err.message);
+  // who holds the camera and until when, as fields the console shows
+  if (err instanceof PtzControlError) {
+    const r = make(409, err.message);
+    return { ...r, problem: { ...r.problem, holder: err.holder, until: err.until } };
+  }
   if (err instanceof ConflictError) return make(409, err.message);
   if (err instanceof AlarmStateError) return make(409, err.message);
   if (err instanceof RateLimitError) return retryLater(429, err.message, err.retryAfterS);

@@ -13,8 +13,10 @@ import {
 import { parseMediaUri, parseProfiles, type MediaProfile } from './parse-media';
 import {
   parsePresets,
+  parsePtzNodes,
   parsePtzStatus,
   parseSetPreset,
+  type PtzNode,
   type PtzPosition,
   type PtzPreset,
   type PtzStatus,
@@ -320,6 +322,19 @@ export class OnvifDevice {
   async gotoPreset(profileToken: string, presetToken: string): Promise<void> {
     await this.ptz(
       'GotoPreset',
+      `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>`,
+    );
+  }
+
+  /** The device's PTZ nodes and the spaces they support. */
+  async getNodes(): Promise<PtzNode[]> {
+    return parsePtzNodes((await this.ptz('GetNodes', '')).doc);
+  }
+
+  /** Deletes a stored preset. */
+  async removePreset(profileToken: string, presetToken: string): Promise<void> {
+    await this.ptz(
+      'RemovePreset',
       `<tptz:ProfileToken>${esc(profileToken)}</tptz:ProfileToken><tptz:PresetToken>${esc(presetToken)}</tptz:PresetToken>`,
     );
   }

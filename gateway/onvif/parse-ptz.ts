@@ -59,6 +59,31 @@ export function parsePtzStatus(doc: XNode): PtzStatus {
   return { position: position(kid(s, 'Position')) ?? {}, moving };
 }
 
+/** A PTZ node (GetNodes): what it supports that callers choose by. */
+export interface PtzNode {
+  token: string;
+  /** It lists a relative pan/tilt translation space (RelativeMove of pan/tilt works). */
+  relativePanTilt: boolean;
+  relativeZoom: boolean;
+  /** Most presets it stores, when it says. */
+  maxPresets?: number;
+}
+
+export function parsePtzNodes(doc: XNode): PtzNode[] {
+  const r = kid(soapBody(doc), 'GetNodesResponse');
+  if (r === undefined) throw new OnvifResponseError('GetNodes', 'no GetNodesResponse');
+  return kids(r, 'PTZNode').map((n) => {
+    const spaces = kid(n, 'SupportedPTZSpaces');
+    const max = f(text(n, 'MaximumNumberOfPresets'));
+    return {
+      token: attr(n, 'token') ?? '',
+      relativePanTilt: kids(spaces, 'RelativePanTiltTranslationSpace').length > 0,
+      relativeZoom: kids(spaces, 'RelativeZoomTranslationSpace').length > 0,
+      ...(max !== undefined ? { maxPresets: max } : {}),
+    };
+  });
+}
+
 /** SetPreset returns the token of the (new) preset. */
 export function parseSetPreset(doc: XNode): string {
   const t = text(soapBody(doc), 'SetPresetResponse', 'PresetToken');

@@ -59,3 +59,10 @@ export interface AlarmMessage {
   event: StoredEvent | null;
   cameras: CameraSummary[];
 }
+
+/** The PTZ controller of a camera changed: who holds it now (null: nobody) and who lost it and why. */
+export interface PtzControlMessage {
+  cameraId: string;
+  holder: { name: string; priority: number; until: string } | null;
+  lost: { name: string; reason: 'taken' | 'lapsed' | 'released' } | null;
+}

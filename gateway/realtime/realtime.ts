@@ -6,6 +6,7 @@ import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
 import { AreaKeys } from './area-keys';
 import type {
   AlarmMessage,
+  PtzControlMessage,
   CameraEventMessage,
   RecordingStateMessage,
   ScanProgressMessage,
@@ -33,6 +34,7 @@ export interface ServerEvents {
    * replaced (to the screen's older page only, when its credential connected from another browser).
    */
   'wall:screen': (m: WallScreenMessage) => void;
+  'ptz:control': (m: PtzControlMessage) => void;
 }
 
 /** The server events about a department's records (each needs a global action in that department). */
@@ -54,6 +56,7 @@ export const EVENT_ACTIONS: {
   'scan:progress': 'discover',
   'alarm:notify': 'alarm-read',
   'wall:screen': 'wall-read',
+  'ptz:control': 'view',
 };
 
 type CameraEvent = Exclude<keyof ServerEvents, RecordEvent>;
@@ -322,6 +325,12 @@ export class Realtime {
     if (!s) return;
     s.emit('wall:screen', { id: screen.id, departmentId: screen.departmentId ?? 0, closed });
     s.disconnect(true);
+  }
+
+  /** Who controls a camera's PTZ now (and whom it was taken from), to the rooms that may view the camera. */
+  publishPtzControl(m: PtzControlMessage): void {
+    const rooms = this.roomsOf('ptz:control', m.cameraId);
+    if (rooms?.length) this.io.to(rooms).emit('ptz:control', m);
   }
 
   get connections(): number {

@@ -10,6 +10,8 @@ import { RequestAuthenticator } from '../auth/guards';
 import { CameraFinder } from '../cameras/camera-finder';
 import { AuditReader } from '../admin/audit-reader';
 import type { DeviceService } from '../devices/device-service';
+import { registerPtzRoutes } from '../http/routes/ptz-routes';
+import type { PtzParts } from './ptz';
 import type { BaseLayers } from '../map/base-layers';
 import { ApiRouter } from '../http/api-router';
 import { logLevelOf } from '../http/errors';
@@ -64,6 +66,7 @@ export interface HttpDeps {
   spatial: SpatialParts;
   streams: StreamParts;
   devices: DeviceService;
+  ptz: PtzParts;
   events: EventParts;
   playback: PlaybackParts;
   alarms: AlarmParts;
@@ -110,6 +113,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerExportRoutes(api, d.playback.exports);
   documentExportDownload(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
+  registerPtzRoutes(api, d.ptz.ptz, d.ptz.patrols, d.ptz.setPriority);
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
   registerEventWebhookRoutes(api, d.events.sources);

@@ -7,6 +7,7 @@ import { fault, VENDORS, wrap, type Vendor } from './vendors';
 import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
 import { SimPullPoints } from './sim-pull-points';
+import { PTZ_NO_TOKEN, SimPtzHead } from './sim-ptz';
 
 /** Options of one simulated camera. */
 export interface SimCameraOptions {
@@ -32,6 +33,8 @@ export interface SimCameraOptions {
   reportHost?: string;
   /** Has PTZ. Default true for hikvision/axis, false for dahua. */
   ptz?: boolean;
+  /** Its PTZ node lists relative translation spaces and answers RelativeMove (read per request). Default true. */
+  relativeMove?: boolean;
   /** Motion event toggle period in ms for PullMessages. Default 1000. */
   motionPeriodMs?: number;
   /** Misbehave on purpose (tests of the client's defences). */
@@ -42,7 +45,6 @@ const op = (body: string): string =>
   /<(?:[A-Za-z0-9_]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(body)?.[1] ?? '';
 const tag = (body: string, name: string): string | undefined =>
   new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b[^>]*>([^<]*)<`).exec(body)?.[1];
-const clamp = (v: number): number => Math.max(-1, Math.min(1, v));
 
 /** A running simulated camera; `close()` is idempotent and waits for the server to stop. */
 export class SimOnvifCamera {
@@ -50,24 +52,24 @@ export class SimOnvifCamera {
   readonly ptz: boolean;
   private server?: http.Server;
   private readonly nonce = randomBytes(12).toString('hex');
-  private pos = { x: 0, y: 0, z: 0 };
-  private vel = { x: 0, y: 0, z: 0 };
-  private movedAt = Date.now();
-  private readonly presets = new Map<string, { name: string; x: number; y: number; z: number }>();
   private closing?: Promise<void>;
   private snapshot: LiveSnapshot;
   port = 0;
   /** Requests served (tests use it to prove a call reached the camera). */
   requests = 0;
+  /** The PTZ head (position, moves, presets) its PTZ service drives. */
+  private readonly head: SimPtzHead;
   /** PTZ operations received (ContinuousMove, Stop, GotoPreset, …), oldest first; the last 100 are kept. */
-  readonly ptzLog: string[] = [];
+  get ptzLog(): string[] {
+    return this.head.log;
+  }
   /** The Events service (PullPoint subscriptions). */
   readonly events: SimPullPoints;
 
   constructor(readonly opts: SimCameraOptions) {
     this.vendor = VENDORS[opts.vendor ?? 'hikvision'];
     this.ptz = opts.ptz ?? this.vendor.id !== 'dahua';
-    this.presets.set('1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 });
+    this.head = new SimPtzHead({ now: () => this.now(), relativeMove: () => this.opts.relativeMove !== false });
     // the snapshot is what the camera's main stream shows; credentials only when its RTSP server wants
     // them (a URL with a password would show in the process list)
     const rtsp = new URL(opts.rtspMain);
@@ -161,27 +163,12 @@ export class SimOnvifCamera {
 
   /** Where the PTZ head points now (pan, tilt -1..1; zoom 0..1) and whether it is moving. */
   ptzStatus(): { x: number; y: number; z: number; moving: boolean } {
-    return { ...this.position(), moving: this.vel.x !== 0 || this.vel.y !== 0 || this.vel.z !== 0 };
+    return this.head.status();
   }
 
   /** The presets stored in the camera, by token. */
   ptzPresets(): Array<{ token: string; name: string; x: number; y: number; z: number }> {
-    return [...this.presets].map(([token, p]) => ({ token, ...p }));
-  }
-
-  private position(): { x: number; y: number; z: number } {
-    const dt = (Date.now() - this.movedAt) / 1000;
-    return {
-      x: clamp(this.pos.x + this.vel.x * dt * 0.2),
-      y: clamp(this.pos.y + this.vel.y * dt * 0.2),
-      z: Math.max(0, Math.min(1, this.pos.z + this.vel.z * dt * 0.2)),
-    };
-  }
-
-  private setMotion(pos: { x: number; y: number; z: number }, vel = { x: 0, y: 0, z: 0 }): void {
-    this.pos = pos;
-    this.vel = vel;
-    this.movedAt = Date.now();
+    return this.head.presetList();
   }
 
   private wsseOk(body: string): boolean {
@@ -246,7 +233,9 @@ export class SimOnvifCamera {
       }
       if (this.events.hold(body, req.url ?? '/', (xml) => send(200, xml))) return;
       const out = this.answer(operation, body, req.url ?? '/');
-      if (out === undefined)
+      if (out === PTZ_NO_TOKEN)
+        send(400, fault(this.vendor, 'Sender', 'NoToken', `The requested token does not exist (${operation})`));
+      else if (out === undefined)
         send(
           400,
           fault(this.vendor, 'Receiver', 'ActionNotSupported', `Action ${operation} is not supported by this device`),
@@ -351,71 +340,9 @@ export class SimOnvifCamera {
               `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       }
       default:
-        return this.ptz && /Move|Stop|GetStatus|Preset/.test(operation)
-          ? this.answerPtz(operation, body)
+        return this.ptz && /Move|Stop|GetStatus|Preset|GetNodes/.test(operation)
+          ? this.head.answer(operation, body)
           : this.events.answer(operation, body, url);
-    }
-  }
-
-  private answerPtz(operation: string, body: string): string | undefined {
-    const xy = (el: string): { x: number; y: number; z: number } => {
-      const part = new RegExp(`<(?:\\w+:)?${el}\\b[\\s\\S]*?</(?:\\w+:)?${el}>`).exec(body)?.[0] ?? '';
-      const pt = /PanTilt[^>]*\bx="([-\d.eE]+)"[^>]*\by="([-\d.eE]+)"/.exec(part);
-      const z = /Zoom[^>]*\bx="([-\d.eE]+)"/.exec(part);
-      return { x: Number(pt?.[1] ?? 0), y: Number(pt?.[2] ?? 0), z: Number(z?.[1] ?? 0) };
-    };
-    this.ptzLog.push(operation);
-    if (this.ptzLog.length > 100) this.ptzLog.shift();
-    switch (operation) {
-      case 'ContinuousMove':
-        this.setMotion(this.position(), xy('Velocity'));
-        return '<tptz:ContinuousMoveResponse/>';
-      case 'Stop':
-        this.setMotion(this.position());
-        return '<tptz:StopResponse/>';
-      case 'AbsoluteMove': {
-        const p = xy('Position');
-        this.setMotion({ x: clamp(p.x), y: clamp(p.y), z: Math.max(0, Math.min(1, p.z)) });
-        return '<tptz:AbsoluteMoveResponse/>';
-      }
-      case 'RelativeMove': {
-        const p = xy('Translation');
-        const c = this.position();
-        this.setMotion({ x: clamp(c.x + p.x), y: clamp(c.y + p.y), z: Math.max(0, Math.min(1, c.z + p.z)) });
-        return '<tptz:RelativeMoveResponse/>';
-      }
-      case 'GetStatus': {
-        const p = this.position();
-        const moving = this.vel.x !== 0 || this.vel.y !== 0 || this.vel.z !== 0;
-        return (
-          `<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="${p.x}" y="${p.y}"` +
-          ` space="http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace"/>` +
-          `<tt:Zoom x="${p.z}" space="http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace"/></tt:Position>` +
-          `<tt:MoveStatus><tt:PanTilt>${moving ? 'MOVING' : 'IDLE'}</tt:PanTilt><tt:Zoom>IDLE</tt:Zoom></tt:MoveStatus>` +
-          `<tt:UtcTime>${new Date(this.now()).toISOString()}</tt:UtcTime></tptz:PTZStatus></tptz:GetStatusResponse>`
-        );
-      }
-      case 'GetPresets':
-        return `<tptz:GetPresetsResponse>${[...this.presets]
-          .map(
-            ([token, p]) =>
-              `<tptz:Preset token="${token}"><tt:Name>${p.name.replace(/[<&]/g, '')}</tt:Name>` +
-              `<tt:PTZPosition><tt:PanTilt x="${p.x}" y="${p.y}"/><tt:Zoom x="${p.z}"/></tt:PTZPosition></tptz:Preset>`,
-          )
-          .join('')}</tptz:GetPresetsResponse>`;
-      case 'SetPreset': {
-        const token = tag(body, 'PresetToken') ?? String(this.presets.size + 1);
-        this.presets.set(token, { name: tag(body, 'PresetName') ?? token, ...this.position() });
-        return `<tptz:SetPresetResponse><tptz:PresetToken>${token}</tptz:PresetToken></tptz:SetPresetResponse>`;
-      }
-      case 'GotoPreset': {
-        const p = this.presets.get(tag(body, 'PresetToken') ?? '');
-        if (!p) return undefined;
-        this.setMotion({ x: p.x, y: p.y, z: p.z });
-        return '<tptz:GotoPresetResponse/>';
-      }
-      default:
-        return undefined;
     }
   }
 }

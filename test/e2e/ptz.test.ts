@@ -139,6 +139,112 @@ describe('console PTZ on the demo city (e2e)', function () {
     assert.ok(audit.length >= 4, `PTZ commands are audited (${audit.length})`);
   });
 
+  it('arrow keys on a focused pane move the camera (ONVIF ContinuousMove/Stop); a higher priority takes control and the pane says so', async () => {
+    const dome = domes[1] ?? domes[0]!;
+    page = await newPage(browser, tg.base);
+    await loginAs(page, 'police.operator', DEMO_PASSWORD);
+    await page.click('.tab[data-tab=incident]');
+    await page.fill('.incident-panel input[name=radius]', '60');
+    await page.fill('.incident-panel input[name=lng]', String(dome.lng));
+    await page.fill('.incident-panel input[name=lat]', String(dome.lat));
+    await page.click('.incident-panel form.coords button[type=submit]');
+    await page.click(`.incident-results .hit[data-camera-id="${dome.id}"] .hit-play`);
+    const pane = `.video-wall .pane[data-camera-id="${dome.id}"]`;
+    await page.locator(`${pane} .ptz`).waitFor({ state: 'visible', timeout: 10_000 });
+    // the operator clicks into the picture (the pane takes focus) and holds the right arrow
+    const video = (await page.locator(`${pane} video`).boundingBox())!;
+    await page.mouse.click(video.x + video.width / 2, video.y + video.height / 2);
+    assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), pane), true);
+    const log0 = dome.device.ptzLog.length;
+    const x0 = dome.device.ptzStatus().x;
+    await page.keyboard.down('ArrowRight');
+    await until(dome.device, (s) => s.moving && s.x > x0, 'moving right while the key is held');
+    await page.waitForTimeout(400);
+    await page.keyboard.up('ArrowRight');
+    await until(dome.device, (s) => !s.moving, 'stopped on release');
+    const calls = dome.device.ptzLog.slice(log0);
+    // ContinuousMove (sent again each second while held), then Stop
+    const stopAt = calls.indexOf('Stop');
+    assert.ok(
+      stopAt > 0 && calls.slice(0, stopAt).every((c) => c === 'ContinuousMove'),
+      `the camera received ${calls.join(',')}`,
+    );
+    await page.keyboard.press('+');
+    await until(
+      dome.device,
+      (s) => !s.moving && dome.device.ptzLog.slice(log0 + stopAt + 1).join() === 'ContinuousMove,Stop',
+      'zoom key',
+    );
+    await page.locator(`${pane} .ptz-banner.mine`).waitFor({ state: 'visible' });
+
+    // a patrol made in the console runs on the server; an arrow key (manual control) stops it
+    await page.click(`${pane} .ptz-patrols-btn`);
+    const pp = `${pane} .ptz-patrols`;
+    await page.fill(`${pp} input[name=patrolName]`, '夜间巡航');
+    await page.click(`${pp} .patrol-add-step`);
+    await page.locator(`${pp} select[name=stepPreset] option[value="1"]`).waitFor({ state: 'attached' });
+    await page.fill(`${pp} input[name=stepDwell]`, '3');
+    await page.click(`${pp} .patrol-new button[type=submit]`);
+    await page.click(`${pp} li[data-patrol-id] .patrol-start`);
+    await page.locator(`${pp} .patrol-running`).waitFor({ state: 'visible' });
+    await until(
+      dome.device,
+      (s) => Math.abs(s.x - 0.5) < 1e-9 && Math.abs(s.y - 0.1) < 1e-9,
+      'the patrol went to Gate',
+    );
+    await page.mouse.click(video.x + video.width / 2, video.y + video.height / 2);
+    await page.keyboard.press('ArrowLeft');
+    await page.click(`${pane} .ptz-patrols-btn`);
+    await page.click(`${pane} .ptz-patrols-btn`);
+    await page.locator(`${pp} li[data-patrol-id] .patrol-start`).waitFor({ state: 'visible' });
+    const row = await tg.gw.db.knex('ptz_patrols').where({ camera_id: dome.id }).first();
+    assert.equal(row.running_since, null, 'stopped by manual control');
+    await page.click(`${pane} .ptz-patrols-btn`);
+
+    // click-to-centre: with the mode on, a click right of the centre turns the camera right by a relative move
+    await page.click(`${pane} .ptz-centre-btn`);
+    const x1 = dome.device.ptzStatus().x;
+    await page.mouse.click(video.x + video.width * 0.9, video.y + video.height / 2);
+    await until(
+      dome.device,
+      (s) => s.x > x1 + 0.05 && dome.device.ptzLog.at(-1) === 'RelativeMove',
+      'centred on the click',
+    );
+
+    // presets: rename and delete from the panel (the browser's prompt and confirm answered as a person does)
+    await page.click(`${pane} .ptz-presets-btn`);
+    const item = `${pane} .ptz-presets li[data-token="1"]`;
+    await page.locator(item).waitFor({ state: 'visible' });
+    page.once('dialog', (d) => void d.accept('正门'));
+    await page.click(`${item} .preset-rename`);
+    await page.locator(`${item} .preset-goto`, { hasText: '正门' }).waitFor({ state: 'visible' });
+    assert.equal(dome.device.ptzPresets().find((p) => p.token === '1')?.name, '正门');
+    page.once('dialog', (d) => void d.accept());
+    await page.click(`${item} .preset-delete`);
+    await page.locator(item).waitFor({ state: 'detached' });
+    assert.equal(
+      dome.device.ptzPresets().some((p) => p.token === '1'),
+      false,
+      'deleted in the camera',
+    );
+    await page.click(`${pane} .ptz-presets-btn`);
+
+    // the admin (a higher priority) takes control: the operator's pane says so, and its next key is refused
+    const login = await tg.api('POST', '/api/v1/auth/login', { body: { username: 'admin', password: DEMO_PASSWORD } });
+    const took = await tg.api('POST', `/api/v1/cameras/${dome.id}/ptz/control`, { token: login.body.accessToken });
+    assert.equal(took.status, 200, took.text);
+    await page
+      .locator(`${pane} .ptz-banner.taken`, { hasText: '云台控制权已被 admin 接管' })
+      .waitFor({ state: 'visible' });
+    const log1 = dome.device.ptzLog.length;
+    await page.keyboard.down('ArrowUp');
+    await page.locator(`${pane} .ptz-banner.taken`, { hasText: '正被 admin 控制' }).waitFor({ state: 'visible' });
+    await page.keyboard.up('ArrowUp');
+    assert.equal(dome.device.ptzLog.length, log1, 'nothing reached the camera');
+    await screenshot(page, 'ptz-taken');
+    await tg.api('DELETE', `/api/v1/cameras/${dome.id}/ptz/control`, { token: login.body.accessToken });
+  });
+
   it('a PTZ camera played from a drawn selection shows PTZ buttons that move the camera', async () => {
     const dome = domes.find((d) => sims.cameras[d.index]!.vendor === 'dahua')!;
     page = await newPage(browser, tg.base);

@@ -200,6 +200,12 @@ describe('access: every route and socket event asks the policy for a named actio
         departmentId: t.departments.police,
         closed: 'removed',
       }),
+    'ptz:control': (n) =>
+      t.gw.services.realtime.publishPtzControl({
+        cameraId: camId,
+        holder: { name: `h${n}`, priority: n, until: new Date().toISOString() },
+        lost: null,
+      }),
   };
 
   it('every server event the hub declares names an action of the policy and has a trigger here', () => {

@@ -135,19 +135,13 @@ describe('API: discovery, registration, health', function () {
     const rs = await t.api('POST', `/api/v1/cameras/${first.id}/resync`, { token: operator });
     assert.equal(rs.status, 200, rs.text);
     const ptzCam = registered.find((r) => sims.cameras[r.index]!.ptz)!;
-    const mv = await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz`, {
+    const mv = await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz/move`, {
       token: operator,
-      body: { action: 'move', pan: 0.5, tilt: 0 },
+      body: { pan: 0.5, tilt: 0 },
     });
-    assert.equal(mv.status, 200, mv.text);
-    assert.equal(
-      (await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz`, { token: operator, body: { action: 'stop' } })).status,
-      200,
-    );
-    assert.equal(
-      (await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz`, { token: viewer, body: { action: 'stop' } })).status,
-      403,
-    );
+    assert.equal(mv.status, 204, mv.text);
+    assert.equal((await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz/stop`, { token: operator })).status, 204);
+    assert.equal((await t.api('POST', `/api/v1/cameras/${ptzCam.id}/ptz/stop`, { token: viewer })).status, 403);
     const audit = await t.gw.db
       .knex('audit_log')
       .whereIn('action', ['camera.ptz', 'camera.resync', 'camera.register', 'discovery.scan']);

@@ -74,14 +74,11 @@ describe('API: hostile device answers are warnings, not crashes', function () {
     const good = sims.cameras[1]!;
     const reg = await register(good.xaddr, 'ptz');
     assert.equal(reg.status, 201, reg.text);
-    assert.equal(
-      (await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } })).status,
-      200,
-    );
+    assert.equal((await t.api('GET', `/api/v1/cameras/${reg.body.id}/ptz/presets`, { token: admin })).status, 200);
     good.camera.opts.hostile = 'truncated';
-    const r = await t.api('POST', `/api/v1/cameras/${reg.body.id}/ptz`, { token: admin, body: { action: 'presets' } });
+    const r = await t.api('GET', `/api/v1/cameras/${reg.body.id}/ptz/presets`, { token: admin });
     assert.equal(r.status, 502, r.text);
-    assert.match(r.body.detail, /ptz of camera \d+: device .* answered badly: onvif: bad XML/);
+    assert.match(r.body.detail, /ptz of camera \d+ \(presets\): device .* answered badly: onvif: bad XML/);
     assert.ok(
       logs.some((l) => l.level === 'warn' && /ptz of camera .*bad XML/.test(l.msg)),
       JSON.stringify(logs),

@@ -38,6 +38,7 @@ import {
 import { MbtilesError } from '../../gateway/map/mbtiles-file';
 import { WebhookAuthError } from '../../gateway/events/errors';
 import { AlarmStateError } from '../../gateway/alarms/errors';
+import { PtzControlError } from '../../gateway/ptz/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
 import {
@@ -98,6 +99,10 @@ const BY_CLASS: Record<string, Row> = {
   },
   NotFoundError: { make: () => new NotFoundError('camera 9 not found'), status: 404, detail: /camera 9/ },
   ConflictError: { make: () => new ConflictError('discovery: busy'), status: 409 },
+  PtzControlError: {
+    make: () => new PtzControlError('7', { name: 'op', priority: 200 }, '2026-01-01T00:00:00.000Z'),
+    status: 409,
+  },
   AlarmStateError: {
     make: () => new AlarmStateError('7', 'handle', 'new', 'may not handle an alarm that is new'),
     status: 409,

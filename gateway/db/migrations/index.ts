@@ -8,6 +8,7 @@ import * as m005 from './005-exports';
 import * as m006 from './006-alarms';
 import * as m007 from './007-recording-event-index';
 import * as m009 from './009-wall';
+import * as m010 from './010-ptz';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['006-alarms', m006],
   ['007-recording-event-index', m007],
   ['009-wall', m009],
+  ['010-ptz', m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,4 @@
-// Discovery scans, found devices, ONVIF registration, re-sync and PTZ.
+// Discovery scans, found devices, ONVIF registration and re-sync (PTZ: ptz-routes.ts).
 import { z } from 'zod';
 import { camera, foundDevice, httpUri, scanInfo } from '../../contract';
 import type { DeviceService } from '../../devices/device-service';
@@ -87,23 +87,5 @@ export function registerDeviceRoutes(
     params: camId,
     response: camera,
     handler: ({ principal, params, ip }) => devices.resync(principal, params.id, ip),
-  });
-  api.add({
-    method: 'post',
-    path: '/cameras/{id}/ptz',
-    tag: 'cameras',
-    action: 'ptz',
-    summary: 'PTZ: move (continuous, pan/tilt/zoom in -1..1), stop, goto-preset, set-preset, presets',
-    params: camId,
-    body: z.strictObject({
-      action: z.enum(['move', 'stop', 'goto-preset', 'set-preset', 'presets']),
-      pan: z.number().min(-1).max(1).optional(),
-      tilt: z.number().min(-1).max(1).optional(),
-      zoom: z.number().min(-1).max(1).optional(),
-      preset: z.string().max(64).optional(),
-      name: z.string().max(64).optional(),
-    }),
-    response: z.unknown(),
-    handler: ({ principal, params, body, ip }) => devices.ptz(principal, params.id, body, ip),
   });
 }

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'stream.open',
   'stream.close',
   'camera.ptz',
+  'camera.ptz-patrol',
   'camera.create',
   'camera.update',
   'camera.delete',

@@ -1,6 +1,6 @@
 // The realtime link: socket.io at /socket.io authenticated with the access token; typed server events.
 import { io, type Socket } from 'socket.io-client';
-import type { AlarmMessage, WallScreenMessage } from '../../../gateway/realtime/messages';
+import type { AlarmMessage, PtzControlMessage, WallScreenMessage } from '../../../gateway/realtime/messages';
 import { accessToken, onToken } from './api';
 
 export type StreamState = 'starting' | 'live' | 'stalled' | 'restarting' | 'stopped' | 'failed';
@@ -27,6 +27,7 @@ export interface ServerEvents {
   }) => void;
   'alarm:notify': (m: AlarmMessage) => void;
   'wall:screen': (m: WallScreenMessage) => void;
+  'ptz:control': (m: PtzControlMessage) => void;
 }
 
 type Handler<K extends keyof ServerEvents> = ServerEvents[K];

@@ -100,7 +100,7 @@ export class StreamPane {
     head.append(tools, close);
     this.el.append(head, this.video, overlay.el, h('div', { class: 'pane-foot' }, this.reasonEl));
     fullscreenOnDoubleClick(this.el);
-    if (opts.ptz) attachPtz(this.el, camera, this.ptzAbort.signal);
+    if (opts.ptz) attachPtz(this.el, camera, this.ptzAbort.signal, opts.realtime);
     this.offs.push(
       opts.realtime.on('stream:state', (e) => {
         if (e.cameraId !== camera.id || e.profile !== opts.profile) return;

@@ -1,0 +1,38 @@
+// Labels of PTZ control (presets, patrols, keyboard, who controls a camera), as [zh-CN, en]; spread into the dictionary.
+
+export const PTZ_MESSAGES = {
+  'act.camera.ptz-patrol': ['云台巡航', 'PTZ patrol'],
+  'ptz.presetRename': ['重命名', 'Rename'],
+  'ptz.presetRenamePrompt': ['预置位“{name}”的新名称', 'New name of preset "{name}"'],
+  'ptz.presetRenamed': ['预置位已改名为“{name}”', 'Preset renamed to "{name}"'],
+  'ptz.presetDelete': ['删除', 'Delete'],
+  'ptz.presetDeleteConfirm': ['删除预置位“{name}”？', 'Delete preset "{name}"?'],
+  'ptz.presetDeleted': ['已删除预置位“{name}”', 'Preset "{name}" deleted'],
+  'ptz.presetOverwrite': ['用当前位置覆盖', 'Store the current position here'],
+  'ptz.heldBy': [
+    '{name} 正在控制云台（优先级 {priority}，至 {until}）',
+    '{name} controls this camera (priority {priority}, until {until})',
+  ],
+  'ptz.heldByYou': ['您正在控制云台（至 {until}）', 'You control this camera (until {until})'],
+  'ptz.taken': ['云台控制权已被 {name} 接管', '{name} took PTZ control from you'],
+  'ptz.refused': [
+    '云台正被 {name} 控制（优先级 {priority}），至 {until} 前无法操作',
+    'The camera is controlled by {name} (priority {priority}) until {until}',
+  ],
+  'ptz.lapsed': ['云台控制已超时释放', 'PTZ control lapsed'],
+  'ptz.centreMode': ['点击画面居中（开/关）', 'Click in the picture to centre (on/off)'],
+  'ptz.keysHint': ['方向键转动，+/- 变焦', 'Arrow keys pan/tilt, +/- zoom'],
+  'ptz.patrols': ['巡航', 'Patrols'],
+  'ptz.patrolName': ['巡航名称', 'Patrol name'],
+  'ptz.patrolDwell': ['停留（秒）', 'Dwell (s)'],
+  'ptz.patrolAddStep': ['添加预置位', 'Add preset'],
+  'ptz.patrolSave': ['保存巡航', 'Save patrol'],
+  'ptz.patrolStart': ['开始', 'Start'],
+  'ptz.patrolStop': ['停止', 'Stop'],
+  'ptz.patrolDelete': ['删除', 'Delete'],
+  'ptz.patrolRunning': ['巡航中', 'Running'],
+  'ptz.patrolNone': ['还没有巡航', 'No patrols yet'],
+  'ptz.patrolNeedSteps': ['请至少添加一个预置位', 'Add at least one preset'],
+  'ptz.patrolSaved': ['已保存巡航“{name}”', 'Patrol "{name}" saved'],
+  'ptz.patrolRemoveStep': ['移除', 'Remove'],
+} as const;
