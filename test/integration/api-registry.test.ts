@@ -148,7 +148,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
-        '010-ptz',
+        '009-ptz',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -162,7 +162,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
-        '010-ptz',
+        '009-ptz',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -178,7 +178,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
-        '010-ptz',
+        '009-ptz',
       ]);
     } finally {
       await db.close();

@@ -7,8 +7,8 @@ import * as m004 from './004-share-grants';
 import * as m005 from './005-exports';
 import * as m006 from './006-alarms';
 import * as m007 from './007-recording-event-index';
-import * as m009 from './009-wall';
-import * as m010 from './010-ptz';
+import * as m008 from './008-wall';
+import * as m009 from './009-ptz';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,8 +23,8 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['005-exports', m005],
   ['006-alarms', m006],
   ['007-recording-event-index', m007],
-  ['009-wall', m009],
-  ['010-ptz', m010],
+  ['008-wall', m008],
+  ['009-ptz', m009],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
