@@ -269,11 +269,11 @@ describe('console (e2e)', function () {
     assert.equal((await page.textContent('.nav-link[data-page=map]'))?.trim(), '地图');
   });
 
-  it('a viewer is offered no admin pages', async () => {
+  it('a viewer is offered no admin pages (the map and the wall)', async () => {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'pview');
     const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
-    assert.deepEqual(pages, ['map']);
+    assert.deepEqual(pages, ['map', 'wall']);
     await page.goto('/#/users');
     await page.waitForSelector('.shell');
     assert.equal(await page.locator('.users-page').count(), 0, 'typing the admin URL does not open it');
@@ -284,7 +284,7 @@ describe('console (e2e)', function () {
     page = await newPage(browser, tg.base);
     await loginAs(page, 'padmin');
     const pages = await page.$$eval('.nav-link', (els) => els.map((e) => (e as HTMLElement).dataset.page));
-    assert.deepEqual(pages, ['map', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit']);
+    assert.deepEqual(pages, ['map', 'wall', 'cameras', 'users', 'api-keys', 'shares', 'discovery', 'rules', 'audit']);
     await page.click('.nav-link[data-page=users]');
     await page.waitForSelector('.users-page tr[data-user=pview]');
   });

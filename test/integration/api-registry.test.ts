@@ -148,6 +148,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
+        '008-wall',
         '009-ptz',
       ]);
       assert.equal(
@@ -162,6 +163,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
+        '008-wall',
         '009-ptz',
       ]);
       const left = await db.knex.raw(
@@ -178,6 +180,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '005-exports',
         '006-alarms',
         '007-recording-event-index',
+        '008-wall',
         '009-ptz',
       ]);
     } finally {
