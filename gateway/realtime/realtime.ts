@@ -2,7 +2,7 @@
 // alarms, each sent to the rooms the policy names for it, which the policy also chose for each socket; status batched.
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { CameraAction, GlobalAction, Principal } from '../auth/policy';
+import type { Principal } from '../auth/policy';
 import { AreaKeys } from './area-keys';
 import type {
   AlarmMessage,
@@ -15,61 +15,18 @@ import type {
   WallScreenMessage,
 } from './messages';
 import type { RealtimeDeps } from './realtime-deps';
+import {
+  CAMERA_EVENT_ACTIONS,
+  EVENT_ACTIONS,
+  RECORD_EVENTS,
+  type CameraEvent,
+  type RecordEvent,
+  type ServerEvents,
+} from './server-events';
 
 export type * from './messages';
 export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
-
-/** Server → client events (the console's realtime module mirrors these names). */
-export interface ServerEvents {
-  'camera:status': (changes: StatusChange[]) => void;
-  'camera:changed': (m: { id: string }) => void;
-  'camera:removed': (m: { id: string }) => void;
-  'stream:state': (m: StreamStateMessage) => void;
-  'recording:state': (m: RecordingStateMessage) => void;
-  'scan:progress': (m: ScanProgressMessage) => void;
-  'camera:event': (m: CameraEventMessage) => void;
-  'alarm:notify': (m: AlarmMessage) => void;
-  /**
-   * A wall screen's state, to the screen and its department's wall; or its closing (`closed`): removed (to both), or
-   * replaced (to the screen's older page only, when its credential connected from another browser).
-   */
-  'wall:screen': (m: WallScreenMessage) => void;
-  'ptz:control': (m: PtzControlMessage) => void;
-}
-
-/** The server events about a department's records (each needs a global action in that department). */
-type RecordEvent = 'scan:progress' | 'alarm:notify' | 'wall:screen';
-
-/**
- * The policy action each server event asks for: a camera event needs its camera action on that
- * camera, scan progress its global action in the scanned network's department.
- */
-export const EVENT_ACTIONS: {
-  readonly [E in keyof ServerEvents]: E extends RecordEvent ? GlobalAction : CameraAction;
-} = {
-  'camera:status': 'view',
-  'camera:changed': 'view',
-  'camera:removed': 'view',
-  'stream:state': 'view',
-  'recording:state': 'view',
-  'camera:event': 'view',
-  'scan:progress': 'discover',
-  'alarm:notify': 'alarm-read',
-  'wall:screen': 'wall-read',
-  'ptz:control': 'view',
-};
-
-type CameraEvent = Exclude<keyof ServerEvents, RecordEvent>;
-const RECORD_EVENTS: readonly RecordEvent[] = ['scan:progress', 'alarm:notify', 'wall:screen'];
-
-/** The camera actions of the camera events (each socket joins the rooms of each). */
-const CAMERA_EVENT_ACTIONS: readonly CameraAction[] = [
-  ...new Set(
-    Object.entries(EVENT_ACTIONS).flatMap(([e, a]) =>
-      RECORD_EVENTS.includes(e as RecordEvent) ? [] : [a as CameraAction],
-    ),
-  ),
-];
+export { EVENT_ACTIONS, type ServerEvents } from './server-events';
 
 interface SocketData {
   principal: Principal;

@@ -209,7 +209,7 @@ describe('access: every route and socket event asks the policy for a named actio
   };
 
   it('every server event the hub declares names an action of the policy and has a trigger here', () => {
-    const source = stripComments(readFileSync(path.join(ROOT, 'gateway/realtime/realtime.ts'), 'utf8'));
+    const source = stripComments(readFileSync(path.join(ROOT, 'gateway/realtime/server-events.ts'), 'utf8'));
     const block = /export interface ServerEvents \{([\s\S]*?)\n\}/.exec(source)?.[1] ?? '';
     const declared = [...block.matchAll(/'([a-z]+:[a-z]+)'\s*:/g)].map((m) => m[1]!);
     assert.ok(declared.length >= 6, `found ${declared.join(', ')}`);
