@@ -23,6 +23,9 @@ export interface PushProbe {
   transport: string;
 }
 
+/** What the screen page's probes keep on its window, by pane and camera. */
+type PushWindow = { __push: Record<string, { first: { wall: number; clock: number } | null }> };
+
 const INIT = `window.__name = (f) => f; window.__decodeClock = ${decodeClock.toString()};`;
 
 /** A screen page in a browser context of its own, paired as a person does: the one-time secret typed, 配对 clicked. */
@@ -117,7 +120,10 @@ export async function pushAndMeasure(
   const clickWall = await console.evaluate(() => (window as unknown as { __pushClick: number | null }).__pushClick);
   if (clickWall === null) throw new Error(`bench wall: the click on ${send} did not reach the button`);
   await screen.page
-    .waitForFunction((k) => (window as any).__push[k]?.first !== null, key, { timeout: timeoutMs, polling: 20 })
+    .waitForFunction((k) => (window as unknown as PushWindow).__push[k]?.first !== null, key, {
+      timeout: timeoutMs,
+      polling: 20,
+    })
     .catch((e: unknown) => {
       throw new Error(`bench wall: no frame of ${cam.name} with a readable clock on screen ${screen.id} pane ${pane}`, {
         cause: e,
@@ -125,7 +131,7 @@ export async function pushAndMeasure(
     });
   const r = await screen.page.evaluate(
     ([k, p]) => {
-      const f = (window as any).__push[k!].first as { wall: number; clock: number };
+      const f = (window as unknown as PushWindow).__push[k!]!.first!;
       const el = document.querySelector<HTMLElement>(`.screen-pane[data-pane="${p}"] .pane`);
       return { ...f, transport: el?.dataset.transport ?? '' };
     },
