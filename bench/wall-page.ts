@@ -110,10 +110,17 @@ export async function pushAndMeasure(
   );
   const send = `.wall-screen[data-screen-id="${screen.id}"] .wall-pane[data-pane="${pane}"] .wall-pane-send`;
   await console.evaluate((sel) => {
-    const w = window as unknown as { __pushClick: number | null };
+    const w = window as unknown as { __pushClick: number | null; __pushSel: string };
     w.__pushClick = null;
-    const target = document.querySelector(sel);
-    target?.addEventListener('click', () => (w.__pushClick ??= Date.now()), { capture: true, once: true });
+    w.__pushSel = sel;
+    // on the document, so a pane redrawn between now and the click is still seen
+    if (!('__pushListening' in w)) {
+      Object.assign(w, { __pushListening: true });
+      const note = (e: Event): void => {
+        if (w.__pushClick === null && (e.target as Element | null)?.closest?.(w.__pushSel)) w.__pushClick = Date.now();
+      };
+      document.addEventListener('click', note, true);
+    }
   }, send);
   await beforeClick();
   await console.click(send);
