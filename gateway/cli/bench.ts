@@ -27,6 +27,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   live: () => import('../../bench/live'),
   events: () => import('../../bench/events'),
   record: () => import('../../bench/record'),
+  wall: () => import('../../bench/wall'),
 };
 
 export const BENCH: CommandSpec = {
@@ -38,7 +39,8 @@ export const BENCH: CommandSpec = {
       kind: 'value',
       arg: 'PHASES',
       about:
-        'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention',
+        'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention;' +
+        ' wall: of push-cold, push-warm, ptz',
     },
     runs: {
       kind: 'value',
@@ -73,9 +75,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     throw new UsageError(
       'cloudeye bench: --engine is an option of the live benchmark; run `cloudeye bench live --engine …`',
     );
-  if (only !== undefined && (list.length !== 1 || (list[0] !== 'live' && list[0] !== 'record')))
+  if (only !== undefined && (list.length !== 1 || !['live', 'record', 'wall'].includes(list[0]!)))
     throw new UsageError(
-      'cloudeye bench: --only is an option of the live and record benchmarks; run `cloudeye bench live --only …`',
+      'cloudeye bench: --only is an option of the live, record and wall benchmarks; run `cloudeye bench live --only …`',
     );
   exposeGc();
   const print = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -63,6 +63,10 @@ export class SimOnvifCamera {
   get ptzLog(): string[] {
     return this.head.log;
   }
+  /** The same with the time each request reached the camera (Date.now(), ms), for benchmarks. */
+  get ptzReceived(): ReadonlyArray<{ operation: string; at: number }> {
+    return this.head.received;
+  }
   /** The Events service (PullPoint subscriptions). */
   readonly events: SimPullPoints;
 
@@ -186,6 +190,7 @@ export class SimOnvifCamera {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
+    const receivedAt = Date.now();
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
       this.snapshot.jpeg().then(
         (jpeg) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg),
@@ -232,7 +237,7 @@ export class SimOnvifCamera {
         return;
       }
       if (this.events.hold(body, req.url ?? '/', (xml) => send(200, xml))) return;
-      const out = this.answer(operation, body, req.url ?? '/');
+      const out = this.answer(operation, body, req.url ?? '/', receivedAt);
       if (out === PTZ_NO_TOKEN)
         send(400, fault(this.vendor, 'Sender', 'NoToken', `The requested token does not exist (${operation})`));
       else if (out === undefined)
@@ -280,7 +285,7 @@ export class SimOnvifCamera {
       .join('');
   }
 
-  private answer(operation: string, body: string, url: string): string | undefined {
+  private answer(operation: string, body: string, url: string, receivedAt: number): string | undefined {
     const v = this.vendor;
     const t = new Date(this.now());
     const profileToken = tag(body, 'ProfileToken');
@@ -341,7 +346,7 @@ export class SimOnvifCamera {
       }
       default:
         return this.ptz && /Move|Stop|GetStatus|Preset|GetNodes/.test(operation)
-          ? this.head.answer(operation, body)
+          ? this.head.answer(operation, body, receivedAt)
           : this.events.answer(operation, body, url);
     }
   }

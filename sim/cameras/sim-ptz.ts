@@ -33,6 +33,8 @@ export class SimPtzHead {
   private readonly presets = new Map<string, { name: string } & Xyz>([['1', { name: 'Gate', x: 0.5, y: 0.1, z: 0 }]]);
   /** PTZ operations received, oldest first; the last 100 are kept. */
   readonly log: string[] = [];
+  /** The same operations with the time each request reached the camera (Date.now(), ms); the last 100 are kept. */
+  readonly received: Array<{ operation: string; at: number }> = [];
 
   constructor(private readonly opts: SimPtzOptions) {}
 
@@ -69,8 +71,11 @@ export class SimPtzHead {
     this.stopTimer.unref();
   }
 
-  /** The answer body to a PTZ operation; PTZ_NO_TOKEN for a preset it lacks, undefined for one it does not offer. */
-  answer(operation: string, body: string): string | undefined {
+  /**
+   * The answer body to a PTZ operation; PTZ_NO_TOKEN for a preset it lacks, undefined for one it does not offer.
+   * `receivedAt`: when the request reached the camera (benchmarks read it from `received`).
+   */
+  answer(operation: string, body: string, receivedAt = Date.now()): string | undefined {
     const xy = (el: string): { x: number; y: number; z: number } => {
       const part = new RegExp(`<(?:\\w+:)?${el}\\b[\\s\\S]*?</(?:\\w+:)?${el}>`).exec(body)?.[0] ?? '';
       const pt = /PanTilt[^>]*\bx="([-\d.eE]+)"[^>]*\by="([-\d.eE]+)"/.exec(part);
@@ -79,6 +84,8 @@ export class SimPtzHead {
     };
     this.log.push(operation);
     if (this.log.length > 100) this.log.shift();
+    this.received.push({ operation, at: receivedAt });
+    if (this.received.length > 100) this.received.shift();
     switch (operation) {
       case 'ContinuousMove': {
         this.setMotion(this.position(), xy('Velocity'));

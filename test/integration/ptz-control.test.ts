@@ -186,8 +186,13 @@ describe('PTZ presets, control by priority and audit (simulated ONVIF cameras)',
     assert.deepEqual((await call(admin, 'GET', `/cameras/${flat.id}/ptz/capabilities`)).body, { relativeMove: false });
     const fov = (await t.gw.db.knex('cameras').where({ id: cam.id }).first('fov')).fov ?? 60;
     const before = cam.sim.ptzStatus();
+    const t0 = Date.now();
     const r = await call(admin, 'POST', `/cameras/${cam.id}/ptz/centre`, { x: 0.25, y: 0 });
     assert.equal(r.status, 204, r.text);
+    // the camera notes when each request reached it (the wall bench reads it)
+    const got = cam.sim.ptzReceived.at(-1)!;
+    assert.equal(got.operation, 'RelativeMove');
+    assert.ok(got.at >= t0 && got.at <= Date.now(), `received at ${got.at}, the call ran from ${t0}`);
     const after = cam.sim.ptzStatus();
     const want = Math.min(1, before.x + (0.25 * fov) / 180);
     assert.ok(Math.abs(after.x - want) < 1e-6, `pan ${before.x} → ${after.x}, want ${want} (fov ${fov}°)`);

@@ -23,11 +23,11 @@ describe('bench live statistics', () => {
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
   });
 
-  it('cloudeye bench: --engine is for the live benchmark, --only for live and record; an unknown phase or engine stops it before anything starts', async () => {
+  it('cloudeye bench: --engine is for the live benchmark, --only for live, record and wall; an unknown phase or engine stops it before anything starts', async () => {
     await assert.rejects(
       benchCommand(['gis', '--only', 'cpu']),
       (e: unknown) =>
-        e instanceof UsageError && /--only is an option of the live and record benchmarks/.test(e.message),
+        e instanceof UsageError && /--only is an option of the live, record and wall benchmarks/.test(e.message),
     );
     await assert.rejects(
       benchCommand(['gis', '--engine', 'ffmpeg']),
@@ -41,6 +41,10 @@ describe('bench live statistics', () => {
     await assert.rejects(
       benchCommand(['record', '--only', 'streams,nope']),
       /bench record: unknown phase 'nope' in --only; known: streams, playback, spans, retention/,
+    );
+    await assert.rejects(
+      benchCommand(['wall', '--only', 'push-cold,tour']),
+      /bench wall: unknown phase 'tour' in --only; known: push-cold, push-warm, ptz/,
     );
     await assert.rejects(
       benchCommand(['record', '--engine', 'ffmpeg']),
