@@ -38,7 +38,8 @@ export const BENCH: CommandSpec = {
       kind: 'value',
       arg: 'PHASES',
       about:
-        'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention',
+        'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention; ' +
+        'events: of webhook, mqtt, alarm, plates',
     },
     runs: {
       kind: 'value',
@@ -73,9 +74,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     throw new UsageError(
       'cloudeye bench: --engine is an option of the live benchmark; run `cloudeye bench live --engine …`',
     );
-  if (only !== undefined && (list.length !== 1 || (list[0] !== 'live' && list[0] !== 'record')))
+  if (only !== undefined && (list.length !== 1 || !['live', 'record', 'events'].includes(list[0]!)))
     throw new UsageError(
-      'cloudeye bench: --only is an option of the live and record benchmarks; run `cloudeye bench live --only …`',
+      'cloudeye bench: --only is an option of the live, record and events benchmarks; run `cloudeye bench live --only …`',
     );
   exposeGc();
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
