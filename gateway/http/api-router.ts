@@ -1,6 +1,6 @@
 // Route registry: each route's zod schemas validate the request AND produce its OpenAPI operation.
-// Every route is registered in express; JSON GET routes are also answered straight from node's
-// request (`dispatch`), ahead of express: express 5 re-prototypes req/res and walks its layer stack
+// Every route is registered in express; JSON GET routes and raw-body POST routes (the signed webhook)
+// are also answered straight from node's request (`dispatch`), ahead of express: express 5 re-prototypes req/res and walks its layer stack
 // per request, which cost ~100 µs here, several times the spatial query itself.
 import express, { type Request, type Response, type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
