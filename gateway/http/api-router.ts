@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isPublic, isScreenOnly, rolesFor, type Action, type Principal } from '../auth/policy';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../errors';
 import { HttpError, sendProblem, zodIssues } from './errors';
+import { mediaTypeOf, readRawBody } from './raw-body';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -113,34 +114,6 @@ interface DispatchRoute {
       ) => Promise<void>)
     | null;
 }
-
-/** Reads the whole body as bytes, refusing more than `limit` (413) as body-parser does; undefined when there is none. */
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
-  if (declared !== undefined && Number(declared) > limit)
-    return Promise.reject(new HttpError(413, 'request body is too large'));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    const onData = (c: Buffer): void => {
-      n += c.length;
-      if (n > limit) {
-        req.off('data', onData);
-        reject(new HttpError(413, 'request body is too large'));
-      } else chunks.push(c);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n)));
-    req.once('error', reject);
-  });
-}
-
-/** The media type of a Content-Type header, lower case, without parameters ("" when none). */
-const mediaTypeOf = (h: string): string => {
-  const semi = h.indexOf(';');
-  return (semi < 0 ? h : h.slice(0, semi)).trim().toLowerCase();
-};
 
 /** Route parameters when `parts` match `segments`; null when not; 'malformed' for bad percent-encoding. */
 function matchSegments(
