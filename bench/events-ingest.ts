@@ -2,6 +2,8 @@
 // INSERT, and MQTT QoS 1 (publisher → Mosquitto → the gateway's subscriber → stored).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
@@ -114,8 +116,33 @@ export async function benchWebhook(
   );
   if (r.requests! + warm.requests! > total) log('# webhook: the signed requests wrapped around: raise maxRate');
   log(`bench events_webhook_rps ${Math.round(rps)} events/s`);
+  const bare = await bareHttp(file, o.seconds);
+  log(
+    `# webhook ceiling: a bare node:http server reading the same requests and answering 200 (one process, no ` +
+      `signature, no storage): ${Math.round(bare)} requests/s; the gateway stores ${Math.round((100 * rps) / bare)} % of that`,
+  );
   await batched(w, base, o.seconds, fleet, log);
   return stored;
+}
+
+/** Requests per second of a node:http server that reads each body and answers 200: what HTTP alone costs here. */
+async function bareHttp(file: string, seconds: number): Promise<number> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(`{"accepted":1,"duplicates":0,"bytes":${Buffer.concat(chunks).length}}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const r = await wrk(file, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seconds, 0);
+    return r.requests! / r.seconds!;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** The same path with 100 reads a request: what storage takes when the HTTP cost per event is a hundredth (a comment, no figure). */

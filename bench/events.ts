@@ -16,19 +16,35 @@ const M_LAT = 1 / 111_320;
 const M_LNG = 1 / (111_320 * Math.cos((CENTER.lat * Math.PI) / 180));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function run(opts: { log: (line: string) => void; quick?: boolean }): Promise<void> {
+export const EVENTS_PHASES = ['webhook', 'mqtt', 'alarm', 'plates'] as const;
+export type EventsPhase = (typeof EVENTS_PHASES)[number];
+
+function phasesOf(only: string | undefined): Set<EventsPhase> {
+  if (only === undefined || only === '') return new Set(EVENTS_PHASES);
+  const out = new Set<EventsPhase>();
+  for (const p of only.split(',').map((s) => s.trim())) {
+    if (!(EVENTS_PHASES as readonly string[]).includes(p))
+      throw new Error(`bench events: unknown phase '${p}' in --only; known: ${EVENTS_PHASES.join(', ')}`);
+    out.add(p as EventsPhase);
+  }
+  return out;
+}
+
+export async function run(opts: { log: (line: string) => void; quick?: boolean; only?: string }): Promise<void> {
   const { log } = opts;
   const quick = opts.quick ?? false;
+  const phases = phasesOf(opts.only);
   const size = quick
     ? { webhookS: 2, warmupS: 1, maxRate: 4000, mqtt: 1000, alarms: 10, plates: 20_000, samples: 10 }
     : { webhookS: 15, warmupS: 3, maxRate: 12_000, mqtt: 50_000, alarms: 200, plates: 10_000_000, samples: 40 };
-  await ingestAndAlarms(log, size);
-  await plates(log, size);
+  if (phases.has('webhook') || phases.has('mqtt') || phases.has('alarm')) await ingestAndAlarms(log, size, phases);
+  if (phases.has('plates')) await plates(log, size);
 }
 
 async function ingestAndAlarms(
   log: (l: string) => void,
   size: { webhookS: number; warmupS: number; maxRate: number; mqtt: number; alarms: number },
+  phases: Set<EventsPhase>,
 ): Promise<void> {
   const schema = `bench_events_${process.pid}_${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'ce-bench-ev-'));
@@ -86,13 +102,16 @@ async function ingestAndAlarms(
     const webhook = { id: created.source.id as number, secret: created.secret as string };
     const world = { schema, points, webhook, dir };
 
-    const stored = await benchWebhook(
-      world,
-      rig.base,
-      { seconds: size.webhookS, warmupS: size.warmupS, maxRate: size.maxRate },
-      log,
-    );
-    await benchInsertBaseline(world, Math.max(1000, Math.min(stored, 100_000)), log);
+    if (phases.has('webhook')) {
+      const stored = await benchWebhook(
+        world,
+        rig.base,
+        { seconds: size.webhookS, warmupS: size.warmupS, maxRate: size.maxRate },
+        log,
+      );
+      await benchInsertBaseline(world, Math.max(1000, Math.min(stored, 100_000)), log);
+    }
+    if (!phases.has('mqtt') && !phases.has('alarm')) return;
 
     const topic = `bench/events/${process.pid}`;
     await must('POST', '/api/v1/event-sources', {
@@ -102,7 +121,9 @@ async function ingestAndAlarms(
     });
     await subscribed(broker.url, `${topic}/probe`, points[0]!, schema);
     log(`# mqtt broker: mosquitto with ${brokerConf.join(', ')}`);
-    await benchMqtt({ ...world, brokerUrl: broker.url, topic: `${topic}/reads` }, size.mqtt, log);
+    if (phases.has('mqtt'))
+      await benchMqtt({ ...world, brokerUrl: broker.url, topic: `${topic}/reads` }, size.mqtt, log);
+    if (!phases.has('alarm')) return;
 
     const op = await rig.as('bev-op');
     await benchAlarmLatency(

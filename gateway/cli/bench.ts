@@ -40,7 +40,7 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about:
         'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention;' +
-        ' wall: of push-cold, push-warm, ptz',
+        ' wall: of push-cold, push-warm, ptz; events: of webhook, mqtt, alarm, plates',
     },
     runs: {
       kind: 'value',
@@ -75,9 +75,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     throw new UsageError(
       'cloudeye bench: --engine is an option of the live benchmark; run `cloudeye bench live --engine …`',
     );
-  if (only !== undefined && (list.length !== 1 || !['live', 'record', 'wall'].includes(list[0]!)))
+  if (only !== undefined && (list.length !== 1 || !['live', 'record', 'wall', 'events'].includes(list[0]!)))
     throw new UsageError(
-      'cloudeye bench: --only is an option of the live, record and wall benchmarks; run `cloudeye bench live --only …`',
+      'cloudeye bench: --only is an option of the live, record, wall and events benchmarks; run `cloudeye bench live --only …`',
     );
   exposeGc();
   const print = (line: string): void => void process.stdout.write(`${line}\n`);

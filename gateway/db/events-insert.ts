@@ -52,27 +52,32 @@ export async function insertEvents(knex: Knex, rows: EventRow[]): Promise<Insert
   const col = <T>(f: (r: EventRow) => T): T[] => rows.map(f);
   // the pg connection itself: knex would spread each array parameter into a list of values
   const conn = (await knex.client.acquireConnection()) as {
-    query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+    query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
   };
   let res: { rows: unknown[] };
   try {
-    res = await conn.query(SQL, [
-      rows.map((_r, i) => i),
-      col((r) => r.at.toISOString()),
-      col((r) => r.kind),
-      col((r) => r.type),
-      col((r) => r.sourceId),
-      col((r) => r.source),
-      col((r) => r.cameraId),
-      col((r) => r.pointId),
-      col((r) => r.departmentId),
-      col((r) => r.lng),
-      col((r) => r.lat),
-      col((r) => r.plate),
-      col((r) => r.plateNorm),
-      col((r) => JSON.stringify(r.data)),
-      col((r) => r.key),
-    ]);
+    // a named statement: parsed and planned once per connection (planning was a third of a small batch's time)
+    res = await conn.query({
+      name: 'cloudeye_events_insert',
+      text: SQL,
+      values: [
+        rows.map((_r, i) => i),
+        col((r) => r.at.toISOString()),
+        col((r) => r.kind),
+        col((r) => r.type),
+        col((r) => r.sourceId),
+        col((r) => r.source),
+        col((r) => r.cameraId),
+        col((r) => r.pointId),
+        col((r) => r.departmentId),
+        col((r) => r.lng),
+        col((r) => r.lat),
+        col((r) => r.plate),
+        col((r) => r.plateNorm),
+        col((r) => JSON.stringify(r.data)),
+        col((r) => r.key),
+      ],
+    });
   } finally {
     await knex.client.releaseConnection(conn);
   }

@@ -1,6 +1,6 @@
 // Route registry: each route's zod schemas validate the request AND produce its OpenAPI operation.
-// Every route is registered in express; JSON GET routes are also answered straight from node's
-// request (`dispatch`), ahead of express: express 5 re-prototypes req/res and walks its layer stack
+// Every route is registered in express; JSON GET routes and raw-body POST routes (the signed webhook)
+// are also answered straight from node's request (`dispatch`), ahead of express: express 5 re-prototypes req/res and walks its layer stack
 // per request, which cost ~100 µs here, several times the spatial query itself.
 import express, { type Request, type Response, type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isPublic, isScreenOnly, rolesFor, type Action, type Principal } from '../auth/policy';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../errors';
 import { HttpError, sendProblem, zodIssues } from './errors';
+import { mediaTypeOf, readRawBody } from './raw-body';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -54,6 +55,12 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
    * routes whose refused calls belong in the audit log (who tried to see what). Default: not audited.
    */
   auditRefusal?: { action: string; targetType: string };
+  /**
+   * A POST route whose body is bytes (a Buffer, up to this many; 413 beyond), answered by `dispatch`
+   * straight from node's request: no express layers, no body parsers. A request with a Content-Encoding
+   * goes through express (whose parser inflates it), which must then read the body as bytes too.
+   */
+  rawBodyLimit?: number;
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown> | unknown;
 }
 
@@ -155,6 +162,8 @@ export class ApiRouter {
   readonly operations: Operation[] = [];
   /** GET routes by path segment count, in registration order (a fixed path registered first wins, as in express). */
   private readonly getRoutes = new Map<number, DispatchRoute[]>();
+  /** POST routes with a raw body (RouteDef.rawBodyLimit), by path segment count. */
+  private readonly postRoutes = new Map<number, DispatchRoute[]>();
 
   constructor(
     private readonly auth: Authenticator,
@@ -172,10 +181,17 @@ export class ApiRouter {
    */
   dispatch(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
-    if (req.method !== 'GET' || !url.startsWith('/api/v1/')) return false;
+    if (!url.startsWith('/api/v1/')) return false;
+    let table: Map<number, DispatchRoute[]>;
+    if (req.method === 'GET') table = this.getRoutes;
+    else if (req.method === 'POST' && this.postRoutes.size > 0) {
+      const enc = req.headers['content-encoding'];
+      if (enc !== undefined && enc.toLowerCase() !== 'identity') return false;
+      table = this.postRoutes;
+    } else return false;
     const q = url.indexOf('?');
     const parts = (q < 0 ? url.slice(7) : url.slice(7, q)).split('/');
-    for (const route of this.getRoutes.get(parts.length) ?? []) {
+    for (const route of table.get(parts.length) ?? []) {
       const params = matchSegments(route.segments, parts);
       if (params === null) continue;
       if (params === 'malformed' || route.run === null) return false;
@@ -220,7 +236,9 @@ export class ApiRouter {
       }
       if (def.body) {
         const type = req.headers['content-type'] ?? '';
-        if (!consumes.some((c) => expressOf({ req, res }).req.is(c)))
+        const viaExpress = typeof (req as Partial<Request>).is === 'function';
+        const media = mediaTypeOf(type);
+        if (!consumes.some((c) => (viaExpress ? (req as Request).is(c) : media === c)))
           throw new HttpError(
             415,
             `content type must be ${consumes.join(' or ')}, got ${type ? JSON.stringify(type.slice(0, 80)) : 'none'}`,
@@ -251,6 +269,19 @@ export class ApiRouter {
     this.router[def.method](toExpressPath(def.path), (req: Request, res: Response) =>
       run(req, res, req.params, { ...(req.query as object) }, req.body),
     );
+    if (def.method === 'post' && def.rawBodyLimit !== undefined) {
+      const limit = def.rawBodyLimit;
+      const segments = def.path.split('/').map((seg) => {
+        const m = /^\{([A-Za-z0-9_]+)\}$/.exec(seg);
+        return m ? { param: m[1]! } : { literal: seg };
+      });
+      const list = this.postRoutes.get(segments.length) ?? [];
+      list.push({
+        segments,
+        run: async (req, res, params, query) => run(req, res, params, query, await readRawBody(req, limit)),
+      });
+      this.postRoutes.set(segments.length, list);
+    }
     if (def.method === 'get') {
       const segments = def.path.split('/').map((seg) => {
         const m = /^\{([A-Za-z0-9_]+)\}$/.exec(seg);

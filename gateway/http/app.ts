@@ -28,8 +28,8 @@ function setSecurityHeaders(res: ServerResponse): void {
 }
 
 /**
- * The server's request listener: the security headers on every answer, then JSON GET routes of the
- * API straight from the route table (ApiRouter.dispatch), everything else through express.
+ * The server's request listener: the security headers on every answer, then JSON GET routes and raw-body
+ * POST routes of the API straight from the route table (ApiRouter.dispatch), everything else through express.
  * Cross-origin requests go through express, whose CORS middleware answers them.
  */
 export function createRequestListener(

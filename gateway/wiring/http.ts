@@ -116,7 +116,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerPtzRoutes(api, d.ptz.ptz, d.ptz.patrols, d.ptz.setPriority);
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
-  registerEventWebhookRoutes(api, d.events.sources);
+  registerEventWebhookRoutes(api, d.events.sources, config.events.webhook.maxBodyBytes);
   registerAlarmRuleRoutes(api, d.alarms.rules);
   registerAlarmRoutes(api, d.alarms.alarms);
   registerWallRoutes(api, d.wall.wall, d.wall.views, d.wall.credentials);

@@ -1,9 +1,10 @@
 // Webhook ingest on a real gateway: signatures, replay window, idempotency, bad payloads and locations, each a clear 4xx.
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { io } from 'socket.io-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, countEvents, eventWorld, postWebhook, type EventWorld } from '../helpers/events';
-import { WEBHOOK_HEADERS } from '../../gateway/events/webhook-signature';
+import { signWebhook, WEBHOOK_HEADERS } from '../../gateway/events/webhook-signature';
 
 describe('events: webhook ingest', function () {
   this.timeout(60000);
@@ -187,6 +188,12 @@ describe('events: webhook ingest', function () {
       /./,
     ],
     [
+      'a body of another media type',
+      () => postWebhook(t, src, anpr('ct-1'), { type: 'text/html' }),
+      415,
+      /content type/,
+    ],
+    [
       'a batch with one bad event',
       () => postWebhook(t, src, JSON.stringify({ events: [JSON.parse(anpr('ok-1')), { kind: 'anpr' }] })),
       400,
@@ -202,6 +209,25 @@ describe('events: webhook ingest', function () {
       if (status === 400) assert.ok(r.body.errors.length > 0, 'field paths');
       assert.equal(await countEvents(t), before);
     });
+
+  it('a gzip body (Content-Encoding) is inflated and checked against the signature of the bytes inflated', async () => {
+    const body = anpr('gz-1');
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${t.base}/api/v1/events/webhook/${src.id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        [WEBHOOK_HEADERS.timestamp]: String(ts),
+        [WEBHOOK_HEADERS.signature]: signWebhook(src.secret, ts, body),
+      },
+      body: new Uint8Array(gzipSync(Buffer.from(body))),
+    });
+    const answer = (await res.json()) as { accepted: number; events: Array<{ id: string }> };
+    assert.equal(res.status, 200, JSON.stringify(answer));
+    assert.equal(answer.accepted, 1);
+    assert.equal(await countEvents(t, { id: answer.events[0]!.id }), 1);
+  });
 
   it('the API still takes per-camera events from callers, folded into the same store', async () => {
     const r = await t.api('POST', '/api/v1/events', { token: w.admin, body: { cameraId: w.own, type: 'door.open' } });

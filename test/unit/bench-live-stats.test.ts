@@ -23,11 +23,12 @@ describe('bench live statistics', () => {
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
   });
 
-  it('cloudeye bench: --engine is for the live benchmark, --only for live, record and wall; an unknown phase or engine stops it before anything starts', async () => {
+  it('cloudeye bench: --engine is for the live benchmark, --only for live, record, wall and events; an unknown phase or engine stops it before anything starts', async () => {
     await assert.rejects(
       benchCommand(['gis', '--only', 'cpu']),
       (e: unknown) =>
-        e instanceof UsageError && /--only is an option of the live, record and wall benchmarks/.test(e.message),
+        e instanceof UsageError &&
+        /--only is an option of the live, record, wall and events benchmarks/.test(e.message),
     );
     await assert.rejects(
       benchCommand(['gis', '--engine', 'ffmpeg']),
@@ -38,6 +39,7 @@ describe('bench live statistics', () => {
       (e: unknown) => e instanceof UsageError && /--engine gstreamer: native or ffmpeg/.test(e.message),
     );
     await assert.rejects(benchCommand(['live', '--only', 'nope']), /unknown phase 'nope' in --only/);
+    await assert.rejects(benchCommand(['events', '--only', 'nope']), /unknown phase 'nope' in --only; known: webhook/);
     await assert.rejects(
       benchCommand(['record', '--only', 'streams,nope']),
       /bench record: unknown phase 'nope' in --only; known: streams, playback, spans, retention/,

@@ -20,7 +20,11 @@ export function webhookBodyParser(limitBytes: number): express.Router {
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-export function registerEventWebhookRoutes(api: ApiRouter, sources: SourceService): void {
+/**
+ * `limitBytes`: the largest body. The route is answered ahead of express (ApiRouter.dispatch, the body
+ * read once as bytes); webhookBodyParser serves the requests express still gets (a Content-Encoding).
+ */
+export function registerEventWebhookRoutes(api: ApiRouter, sources: SourceService, limitBytes: number): void {
   api.add({
     method: 'post',
     path: `${WEBHOOK_PATH}/{sourceId}`,
@@ -36,6 +40,7 @@ export function registerEventWebhookRoutes(api: ApiRouter, sources: SourceServic
       '403 a camera/point the source may not see, 413 too large, 429 queue full (Retry-After).',
     params: z.strictObject({ sourceId: z.string().regex(/^\d{1,9}$/, 'a numeric source id') }),
     consumes: TYPES,
+    rawBodyLimit: limitBytes,
     body: z.custom<Buffer>((b) => Buffer.isBuffer(b) && b.length > 0, 'a non-empty body'),
     response: z.object({
       accepted: z.number(),
