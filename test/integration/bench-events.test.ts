@@ -21,7 +21,7 @@ describe('bench events (smoke, --quick)', function () {
     await run({ quick: true, log: (l) => lines.push(l) });
     const text = assertFigures(lines, FIGURES);
     // nothing refused, every MQTT message stored, the alarms came with cameras, the plates were found
-    assert.match(text, /# webhook: \d+ requests in [\d.]+ s \(0 answered >= 400, 0 socket errors\)/);
+    assert.match(text, /# webhook: 256 senders, \d+ requests in [\d.]+ s \(0 answered >= 400, 0 socket errors\)/);
     assert.match(text, /# mqtt: 1000 messages, 1000 acknowledged by the broker, 1000 stored/);
     assert.match(text, /# alarms: 10, [1-9][\d.]* cameras each/);
     assert.match(text, /# plates exact: 10 plates, [1-9][\d.]* reads each/);
