@@ -108,8 +108,7 @@ export class CameraSearch {
               class: `search-hit${i === this.active ? ' active' : ''}`,
               role: 'option',
               'data-camera-id': hit.id,
-              // keep the focus in the input: the list stays open until the click lands
-              onmousedown: (e: Event) => e.preventDefault(),
+              // no preventDefault on mousedown: it would keep a hit from being dragged onto a wall pane
               onclick: () => this.pick(hit),
             },
             h(

@@ -8,6 +8,8 @@ export const CAMERA_MIME = 'application/x-cloudeye-camera';
 export function dragCamera<E extends HTMLElement>(el: E, id: string, name: string): E {
   el.draggable = true;
   el.dataset.dragCamera = id;
+  // a press on a source is its own: the map pans on a press below it and blocks native drags while it does
+  el.addEventListener('mousedown', (e) => e.stopPropagation());
   el.addEventListener('dragstart', (e) => {
     if (!e.dataTransfer) return;
     e.dataTransfer.setData(CAMERA_MIME, id);

@@ -60,7 +60,7 @@ export class WallAdmin {
         i18n: 'wall.remove',
         onclick: async () => {
           if (!confirm(t('wall.removeConfirm', { name: s.name }))) return;
-          if ((await attempt(() => api('DELETE', `/wall/screens/${s.id}`))) === undefined) return;
+          if (!(await attempt(() => api('DELETE', `/wall/screens/${s.id}`).then(() => true)))) return;
           this.picture.screens.delete(s.id);
           this.picture.draw();
           toast(t('wall.removed'));

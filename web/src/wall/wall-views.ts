@@ -81,7 +81,7 @@ export class WallViews {
           i18n: 'wall.remove',
           onclick: async () => {
             if (!confirm(t('wall.removeConfirm', { name: v.name }))) return;
-            if ((await attempt(() => api('DELETE', `/wall/views/${v.id}`))) === undefined) return;
+            if (!(await attempt(() => api('DELETE', `/wall/views/${v.id}`).then(() => true)))) return;
             await this.picture.reload();
           },
         }),
