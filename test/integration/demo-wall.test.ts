@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { DEMO_WALL, seedDemoWall } from '../../gateway/cli/demo-wall';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { launchBrowser, newPage } from '../e2e/browser';
 
 describe('cloudeye demo: the command-center wall', function () {
   this.timeout(60_000);
@@ -68,6 +69,22 @@ describe('cloudeye demo: the command-center wall', function () {
     );
     const again = await t.api('POST', `/api/v1/wall/screens/${s.id}/pair`, { body: { secret } });
     assert.equal(again.status, 401, 'the secret is valid once');
+  });
+
+  it('opening the other pairing link in Chromium pairs that browser: the screen page shows its panes', async () => {
+    const s = first[1]!;
+    const browser = await launchBrowser();
+    try {
+      const page = await newPage(browser, t.base, { width: 960, height: 540 });
+      await page.goto(s.url.slice(t.base.length));
+      await page.waitForSelector(`.screen-page[data-screen-id="${s.id}"] .screen-pane[data-pane="12"]`);
+      assert.equal(new URL(page.url()).hash, '', 'the secret is taken out of the address bar');
+      assert.match((await page.evaluate((id) => localStorage.getItem(`cloudeye.screen.${id}`), s.id)) ?? '', /^ces_/);
+      assert.equal(await page.locator('.screen-pane .pane').count(), 4, 'its four cameras');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a second start keeps the wall as the operator left it and gives new pairing links', async () => {
