@@ -12,6 +12,7 @@ import { DEMO_RECORDED, seedDemoRecording, withDemoRecording } from './demo-reco
 import { startDemoEvents } from '../../sim/events/demo-events';
 import { DEMO_ALARM_POINTS, DEMO_CHECKPOINTS } from '../../sim/events/demo-points';
 import { Mosquitto } from '../../sim/events/mosquitto';
+import { seedDemoWall } from './demo-wall';
 
 export const DEMO: CommandSpec = {
   name: 'cloudeye demo',
@@ -101,6 +102,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
       log: (level, msg) => void process.stderr.write(`${level}: ${msg}\n`),
     });
     stops.push(() => events.close());
+    const screens = await seedDemoWall(gw.db.knex, gw.services.wall.wall, gw.url);
+    process.stdout.write(
+      `command-center wall (police): open each link once in the browser of its wall monitor (pairs it):\n` +
+        screens.map((s) => `  ${s.name}: ${s.url}\n`).join('') +
+        `  drive it from the console's 大屏墙 / Wall page as police.operator\n`,
+    );
     process.stdout.write(
       `${seeded.created ? 'demo city seeded' : 'demo city already present'}: ${seeded.cameras} cameras around Changde 常德\n` +
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +

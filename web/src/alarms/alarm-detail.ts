@@ -10,6 +10,7 @@ import type { AppContext } from '../core/context';
 import { attempt, when } from '../ui/table';
 import { eventSummary, kindLabel, position } from '../events/event-format';
 import { eventVideoView } from '../events/event-video-view';
+import { dragCamera } from '../wall/camera-drag';
 import {
   assignAlarm,
   assignees,
@@ -223,16 +224,20 @@ export class AlarmDetailView {
         ? h('button', { class: 'btn small alarm-camera-play', i18n: 'alarm.playLive', disabled: true })
         : null;
       list.append(
-        h(
-          'li',
-          { class: 'alarm-camera', 'data-camera-id': c.cameraId },
-          name,
+        dragCamera(
           h(
-            'span',
-            { class: 'muted' },
-            ` · ${t('alarm.metres', { n: Math.round(c.distanceM) })} · ${t(c.covering ? 'alarm.covering' : 'alarm.nearest')}`,
+            'li',
+            { class: 'alarm-camera', 'data-camera-id': c.cameraId },
+            name,
+            h(
+              'span',
+              { class: 'muted' },
+              ` · ${t('alarm.metres', { n: Math.round(c.distanceM) })} · ${t(c.covering ? 'alarm.covering' : 'alarm.nearest')}`,
+            ),
+            play,
           ),
-          play,
+          c.cameraId,
+          `#${c.cameraId}`,
         ),
       );
       api<Camera>('GET', `/cameras/${encodeURIComponent(c.cameraId)}`, { signal: this.ctrl.signal })

@@ -4,6 +4,7 @@ import { api, qs } from '../core/api';
 import type { BaseMap } from './base-map';
 import { CAMERA_SIZE, paintCamera, paintCluster, statusColour } from './camera-icons';
 import { sectorRing } from './view-cone';
+import { dragCamera } from '../wall/camera-drag';
 
 export interface ClusterProps {
   cluster: true;
@@ -269,6 +270,8 @@ export class CameraLayer {
       return e;
     }
     paintCamera(el, p.id, p.status, p.departmentId, p.id === this.selectedId);
+    // a marker is a drag source: dropped on a wall pane (the map's wall panel), its camera goes there
+    dragCamera(el, p.id, p.name);
     const half = CAMERA_SIZE / 2;
     const icon = L.divIcon({
       className: 'cam-icon-wrap',

@@ -4,8 +4,10 @@ import type { Camera } from '../../../gateway/contract';
 import { api, request, ApiError } from '../core/api';
 import { h, label } from '../core/dom';
 import { t } from '../core/i18n';
-import { canEditCamera, canWatch } from '../core/roles';
+import { allows, canEditCamera, canWatch } from '../core/roles';
 import { departmentName, statusName, type AppContext } from '../core/context';
+import { dragCamera } from '../wall/camera-drag';
+import { sendToScreen } from '../wall/send-to-screen';
 
 export interface PopupActions {
   onEdit(cam: Camera): void;
@@ -67,7 +69,8 @@ export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppCo
   api<Camera>('GET', `/cameras/${encodeURIComponent(id)}`, { signal: ctrl.signal })
     .then((cam) => {
       body.replaceChildren(
-        h('h3', { class: 'cam-name' }, cam.name),
+        // the name is a drag handle: dropped on a wall pane, the camera goes there
+        dragCamera(h('h3', { class: 'cam-name', title: t('wall.dragHint') }, cam.name), cam.id, cam.name),
         h(
           'dl',
           {},
@@ -119,6 +122,7 @@ export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppCo
           }),
         );
       body.append(buttons);
+      if (allows(ctx.me.role, 'wall-drive') && canWatch(ctx.me)) body.append(sendToScreen(cam.id));
       popup.update();
     })
     .catch((err: unknown) => {

@@ -29,8 +29,12 @@ export class ScreenPage {
   start(): void {
     document.body.classList.add('screen-mode');
     this.offs.push(onSessionExpired(() => this.unpaired()));
+    // a pairing link (/screen/<id>#pair=<secret>) pairs at once; the fragment never reaches the server or its logs
+    const linked = /^#pair=([^&]+)$/.exec(location.hash)?.[1];
+    if (linked) history.replaceState(null, '', location.pathname);
     const token = localStorage.getItem(storeKey(this.id));
-    if (token) void this.run(token);
+    if (linked) void this.pair(decodeURIComponent(linked));
+    else if (token) void this.run(token);
     else this.showPairing();
   }
 

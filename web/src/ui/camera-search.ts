@@ -4,6 +4,7 @@ import { api, qs, ApiError } from '../core/api';
 import { h, label } from '../core/dom';
 import { t } from '../core/i18n';
 import { statusName } from '../core/context';
+import { dragCamera } from '../wall/camera-drag';
 
 /** Waits this long after the last key before asking the gateway (ms). */
 const DEBOUNCE_MS = 250;
@@ -100,28 +101,31 @@ export class CameraSearch {
     }
     this.list.replaceChildren(
       ...this.hits.map((hit, i) =>
-        h(
-          'li',
-          {
-            class: `search-hit${i === this.active ? ' active' : ''}`,
-            role: 'option',
-            'data-camera-id': hit.id,
-            // keep the focus in the input: the list stays open until the click lands
-            onmousedown: (e: Event) => e.preventDefault(),
-            onclick: () => this.pick(hit),
-          },
+        dragCamera(
           h(
-            'div',
-            { class: 'hit-line' },
-            h('span', { class: `status-dot status-${hit.status}`, title: statusName(hit.status) }),
-            h('strong', { class: 'hit-name' }, hit.name),
-            h('span', { class: 'hit-id muted' }, `#${hit.id}`),
-            h('span', { class: 'badge hit-match' }, t(`search.match.${hit.match}`)),
+            'li',
+            {
+              class: `search-hit${i === this.active ? ' active' : ''}`,
+              role: 'option',
+              'data-camera-id': hit.id,
+              // no preventDefault on mousedown: it would keep a hit from being dragged onto a wall pane
+              onclick: () => this.pick(hit),
+            },
+            h(
+              'div',
+              { class: 'hit-line' },
+              h('span', { class: `status-dot status-${hit.status}`, title: statusName(hit.status) }),
+              h('strong', { class: 'hit-name' }, hit.name),
+              h('span', { class: 'hit-id muted' }, `#${hit.id}`),
+              h('span', { class: 'badge hit-match' }, t(`search.match.${hit.match}`)),
+            ),
+            hit.address ? h('div', { class: 'hit-address muted' }, hit.address) : null,
+            hit.tags.length
+              ? h('div', { class: 'hit-tags' }, ...hit.tags.map((tag) => h('span', { class: 'badge' }, tag)))
+              : null,
           ),
-          hit.address ? h('div', { class: 'hit-address muted' }, hit.address) : null,
-          hit.tags.length
-            ? h('div', { class: 'hit-tags' }, ...hit.tags.map((tag) => h('span', { class: 'badge' }, tag)))
-            : null,
+          hit.id,
+          hit.name,
         ),
       ),
     );

@@ -4,6 +4,7 @@ import { api, qs, ApiError } from '../core/api';
 import { h, label } from '../core/dom';
 import { onLang, t } from '../core/i18n';
 import { departmentName, statusName, type AppContext } from '../core/context';
+import { dragCamera } from '../wall/camera-drag';
 
 type By = 'network' | 'grid';
 export type TreeCamera = CameraTreeLeaves['items'][number];
@@ -125,10 +126,14 @@ export class CameraTree {
             h(
               'li',
               { class: 'tree-cam-item' },
-              h(
-                'button',
-                { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) },
-                h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }),
+              dragCamera(
+                h(
+                  'button',
+                  { class: 'link tree-cam', type: 'button', 'data-camera-id': c.id, onclick: () => this.onPick(c) },
+                  h('span', { class: `status-dot status-${c.status}`, title: statusName(c.status) }),
+                  c.name,
+                ),
+                c.id,
                 c.name,
               ),
             );

@@ -17,6 +17,7 @@ import { SelectPanel } from '../tools/select-panel';
 import { PlateTrackPanel } from '../events/plate-track';
 import { AlarmPanel } from '../alarms/alarm-panel';
 import { EventSearch } from '../events/event-search';
+import { WallPanel } from '../wall/wall-panel';
 
 type Tab = 'filter' | 'incident' | 'draw' | 'alarms' | 'events' | 'track';
 
@@ -37,8 +38,11 @@ export class MapPage {
   private readonly wall: VideoWall | null;
   private readonly closers: Array<() => void> = [];
   private editor: CameraEditor | null = null;
+  /** The department's wall beside the map (drivers only): cameras are dragged onto its panes. */
+  private readonly wallPanel: WallPanel | null;
 
   constructor(private readonly ctx: AppContext) {
+    this.wallPanel = allows(ctx.me.role, 'wall-drive') && canWatch(ctx.me) ? new WallPanel(ctx) : null;
     this.wall = canWatch(ctx.me)
       ? new VideoWall({
           realtime: ctx.realtime,
@@ -53,7 +57,7 @@ export class MapPage {
       'div',
       { class: 'page map-page' },
       this.side,
-      h('div', { class: 'map-wrap' }, this.mapEl),
+      h('div', { class: 'map-wrap' }, this.mapEl, this.wallPanel?.el ?? null),
       this.wall?.el ?? null,
     );
     ctx.play = (cams: Camera[]) => {
@@ -195,6 +199,7 @@ export class MapPage {
     this.editor?.close(null);
     this.wall?.clear(false);
     for (const c of this.closers.splice(0)) c();
+    this.wallPanel?.close();
     this.base?.map.remove();
   }
 }
