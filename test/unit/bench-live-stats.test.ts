@@ -23,7 +23,7 @@ describe('bench live statistics', () => {
     assert.throws(() => parsePhases('first-frame,speed'), /unknown phase 'speed' in --only; known: first-frame/);
   });
 
-  it('cloudeye bench: --engine is for the live benchmark, --only for live, record, wall and events; an unknown phase or engine stops it before anything starts', async () => {
+  it('cloudeye bench: --engine is for live, --only for live, record, wall and events; an unknown phase or engine stops it before anything starts', async () => {
     await assert.rejects(
       benchCommand(['gis', '--only', 'cpu']),
       (e: unknown) =>
