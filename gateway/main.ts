@@ -36,6 +36,8 @@ import { buildPlayback, type PlaybackParts } from './wiring/playback';
 import { buildEvents, type EventParts } from './wiring/events';
 import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
+import { buildTours } from './wiring/tours';
+import type { TourService } from './wall/tour-service';
 
 export const VERSION = '0.1.0';
 
@@ -72,6 +74,7 @@ export interface Gateway {
     events: EventParts;
     alarms: AlarmParts;
     wall: WallParts;
+    tours: TourService;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -154,6 +157,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (dept, id, m) => realtime?.publishScreen(dept, id, m),
       log,
     );
+    // tours run by the server on screens, those that ran at the last stop started again where they were
+    const { tours } = await buildTours(db, repos, authParts, directory, streamParts.streams, wall, closers, log);
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -171,6 +176,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         playback,
         alarms,
         wall,
+        tours,
       },
       closers,
       log,
@@ -208,6 +214,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         events,
         alarms,
         wall,
+        tours,
       },
       repos,
       api,
