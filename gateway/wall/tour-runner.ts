@@ -124,17 +124,20 @@ export class TourRunner {
     return !cam || cam.status === 'offline' || run.failed.has(id);
   }
 
-  /** Starts the streams of step `i` (a failure marks the camera offline for its turn). */
-  private async prestartStep(run: Run, i: number): Promise<void> {
+  /**
+   * Starts the streams of step `i` (a failure marks the camera offline for its turn); a step whose cameras are all
+   * offline will be skipped, so the step after it is started instead (at most one round).
+   */
+  private async prestartStep(run: Run, i: number, hops = 0): Promise<void> {
     const r = await this.resolve(run.tour.steps[i % run.tour.steps.length]!).catch(() => null);
-    if (!r) return;
+    const live = (r?.cameras ?? []).map((id, pane) => ({ id, pane })).filter((c) => c.id && !this.offline(run, c.id));
+    if (!live.length && hops < run.tour.steps.length - 1) return this.prestartStep(run, i + 1, hops + 1);
     await Promise.all(
-      r.cameras.map(async (id, pane) => {
-        if (!id || this.offline(run, id)) return;
+      live.map(async ({ id, pane }) => {
         try {
-          await this.d.prestart(run.screenId, id, r.profiles[pane] ?? 'sub');
+          await this.d.prestart(run.screenId, id!, r!.profiles[pane] ?? 'sub');
         } catch (err) {
-          run.failed.add(id);
+          run.failed.add(id!);
           this.d.log(
             'warn',
             `wall: tour ${run.tour.id} on screen ${run.screenId}: camera ${id} skipped: ${String(err)}`,
@@ -160,8 +163,8 @@ export class TourRunner {
       return null;
     });
     if (!cameras.some((c) => c !== null) && hops < steps.length - 1) {
+      // the step after it was started before this one's turn (prestartStep skips alike)
       run.step = (run.step + 1) % steps.length;
-      await this.prestartStep(run, run.step);
       return this.show(run, [...carried, ...[...skipped.values()].flat()], hops + 1);
     }
     if (carried.length) {
