@@ -70,7 +70,9 @@ export class TourRunner {
       paused: false,
     };
     this.runs.set(screenId, run);
-    void this.prestartStep(run, run.step).then(() => this.show(run, []));
+    // the first step's streams get a head start, bounded: a slow camera does not hold the screen
+    const headStart = new Promise<void>((res) => setTimeout(res, PRESTART_S * 1000).unref());
+    void Promise.race([this.prestartStep(run, run.step), headStart]).then(() => this.show(run, []));
   }
 
   /** Stops the screen's tour; true when one ran. */
