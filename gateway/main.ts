@@ -38,6 +38,7 @@ import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import type { TourService } from './wall/tour-service';
+import type { WallAlarms } from './wall/wall-alarms';
 
 export const VERSION = '0.1.0';
 
@@ -107,6 +108,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { cameras, admin } = cameraParts;
     // realtime needs the listening server; what is built before it pushes through this late binding
     let realtime: Realtime | null = null;
+    // alarms shown on wall screens, built with the tours (after the alarms they follow)
+    let wallAlarms: WallAlarms | null = null;
     // a removal is told before the directory forgets the camera: its record names who may hear of it
     cameras.onChange((c) => {
       if (c.kind === 'remove') realtime?.publishCamera('removed', c.id);
@@ -144,7 +147,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       spatialParts,
       events,
       recordings,
-      (dept, m) => realtime?.publishAlarm(dept, m),
+      (dept, m) => {
+        realtime?.publishAlarm(dept, m);
+        if (m.reason === 'raised') wallAlarms?.raised(m.alarm, m.cameras);
+      },
       closers,
       log,
     );
@@ -158,7 +164,19 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       log,
     );
     // tours run by the server on screens, those that ran at the last stop started again where they were
-    const { tours } = await buildTours(db, repos, authParts, directory, streamParts.streams, wall, closers, log);
+    const tourParts = await buildTours(
+      db,
+      repos,
+      authParts,
+      directory,
+      streamParts.streams,
+      wall,
+      alarms,
+      closers,
+      log,
+    );
+    const { tours } = tourParts;
+    wallAlarms = tourParts.wallAlarms;
     const { api, app, server, port } = await buildHttp(
       config,
       {

@@ -1,5 +1,6 @@
 // Wiring of wall tours: the runner (its next streams started through the stream service, as a live viewer's are), the
-// service, and the tours that ran when the gateway stopped, started again where they were.
+// service, and the tours that ran when the gateway stopped, started again where they were; and alarms on the wall (a
+// rule's screen shows its alarms' cameras until they are closed), hooked to the alarm side here.
 import { screenPrincipal } from '../auth/policy';
 import type { Database } from '../db/database';
 import { TourRepo } from '../db/tour-repo';
@@ -9,6 +10,8 @@ import type { CameraDirectory } from '../spatial/camera-directory';
 import type { StreamService } from '../streams/stream-service';
 import { TourRunner } from '../wall/tour-runner';
 import { TourService } from '../wall/tour-service';
+import { WallAlarms } from '../wall/wall-alarms';
+import type { AlarmParts } from './alarms';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
@@ -21,9 +24,10 @@ export async function buildTours(
   directory: CameraDirectory,
   streams: StreamService,
   wall: WallParts,
+  alarms: AlarmParts,
   closers: Closers,
   log: Log,
-): Promise<{ tours: TourService; runner: TourRunner }> {
+): Promise<{ tours: TourService; runner: TourRunner; wallAlarms: WallAlarms }> {
   const repo = new TourRepo(db.knex);
   const walls = new WallRepo(db.knex);
   const camera = (id: string) => directory.lookup(id);
@@ -53,5 +57,18 @@ export async function buildTours(
     log,
   });
   await tours.resume();
-  return { tours, runner };
+  const wallAlarms = new WallAlarms({
+    wall: wall.wall,
+    runner,
+    audit: repos.audit,
+    ruleScreen: (id) => alarms.rules.rules.find((r) => r.rule.id === id)?.rule.screenId ?? null,
+    content: async (id) => {
+      const s = await walls.screen(id);
+      if (!s) return null;
+      return { layout: s.layout, cameras: Array.from({ length: 36 }, (_, i) => s.panes.get(i) ?? null) };
+    },
+    log,
+  });
+  alarms.alarms.onMoved((a) => wallAlarms.moved(a));
+  return { tours, runner, wallAlarms };
 }
