@@ -154,24 +154,32 @@ describe('API: wall tours', function () {
     await t.gw.close();
     restarted = await startGateway(config, { schema: t.schema, log: () => undefined });
     const base = `http://127.0.0.1:${restarted.port}`;
-    const got = await connect(base);
-    const seen = await waitFor(() => got.find((m) => m.tour?.id === tourId && m.panes[0].cameraId), {
-      timeoutMs: 15000,
-      what: 'the tour pushed again after the restart',
-    });
-    assert.equal(seen.tour.step, stored.tour_step, 'resumed at the step it showed');
-    assert.equal(seen.panes[0].cameraId, seen.tour.step === 0 ? cam1 : cam2);
-    const next = await waitFor(
-      () => got.find((m) => m.at > seen.at && m.panes[0].cameraId && m.panes[0].cameraId !== seen.panes[0].cameraId),
-      { timeoutMs: 15000, what: 'the next step after the restart' },
-    );
-    assert.ok(next.tour.step !== seen.tour.step);
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 't.operator', password: 'pw-t.operator' }),
     });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
+    const state = async (): Promise<any> =>
+      (
+        await fetch(`${base}/api/v1/wall/screens/${screenId}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json();
+    const seen = await waitFor(
+      async () => {
+        const s = await state();
+        return s.tour?.id === tourId && s.panes[0].cameraId && s;
+      },
+      { timeoutMs: 15000, what: 'the tour on the screen after the restart' },
+    );
+    assert.equal(seen.tour.step, stored.tour_step, 'resumed at the step it showed');
+    assert.equal(seen.panes[0].cameraId, seen.tour.step === 0 ? cam1 : cam2);
+    await waitFor(
+      async () => {
+        const s = await state();
+        return s.tour?.step !== seen.tour.step && s.panes[0].cameraId && s.panes[0].cameraId !== seen.panes[0].cameraId;
+      },
+      { timeoutMs: 15000, what: 'the next step after the restart' },
+    );
     const stop = await fetch(`${base}/api/v1/wall/screens/${screenId}/tour`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${token}` },
