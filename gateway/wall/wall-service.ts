@@ -199,8 +199,9 @@ export class WallService {
   async drive(id: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void> {
     const s = await this.d.repo.screen(id);
     if (!s) return;
-    this.overlays.set(id, overlay);
     await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
+    // set with the panes it goes with: a read in between sees the old panes with the old overlay
+    this.overlays.set(id, overlay);
     const now = await this.d.repo.screen(id);
     if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
   }
