@@ -36,6 +36,9 @@ import { buildPlayback, type PlaybackParts } from './wiring/playback';
 import { buildEvents, type EventParts } from './wiring/events';
 import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
+import { buildTours } from './wiring/tours';
+import type { TourService } from './wall/tour-service';
+import type { WallAlarms } from './wall/wall-alarms';
 
 export const VERSION = '0.1.0';
 
@@ -72,6 +75,7 @@ export interface Gateway {
     events: EventParts;
     alarms: AlarmParts;
     wall: WallParts;
+    tours: TourService;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -104,6 +108,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { cameras, admin } = cameraParts;
     // realtime needs the listening server; what is built before it pushes through this late binding
     let realtime: Realtime | null = null;
+    // alarms shown on wall screens, built with the tours (after the alarms they follow)
+    let wallAlarms: WallAlarms | null = null;
     // a removal is told before the directory forgets the camera: its record names who may hear of it
     cameras.onChange((c) => {
       if (c.kind === 'remove') realtime?.publishCamera('removed', c.id);
@@ -141,7 +147,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       spatialParts,
       events,
       recordings,
-      (dept, m) => realtime?.publishAlarm(dept, m),
+      (dept, m) => {
+        realtime?.publishAlarm(dept, m);
+        if (m.reason === 'raised') wallAlarms?.raised(m.alarm, m.cameras);
+      },
       closers,
       log,
     );
@@ -154,6 +163,20 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       (dept, id, m) => realtime?.publishScreen(dept, id, m),
       log,
     );
+    // tours run by the server on screens, those that ran at the last stop started again where they were
+    const tourParts = await buildTours(
+      db,
+      repos,
+      authParts,
+      directory,
+      streamParts.streams,
+      wall,
+      alarms,
+      closers,
+      log,
+    );
+    const { tours } = tourParts;
+    wallAlarms = tourParts.wallAlarms;
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -171,6 +194,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         playback,
         alarms,
         wall,
+        tours,
       },
       closers,
       log,
@@ -208,6 +232,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         events,
         alarms,
         wall,
+        tours,
       },
       repos,
       api,

@@ -130,6 +130,13 @@ export class AlarmService {
   }
 
   /** Takes a workflow step: AlarmStateError (HTTP 409) when the alarm's state does not allow it. */
+  private readonly movedListeners: Array<(a: Alarm) => void> = [];
+
+  /** Calls `l` with every alarm an operator moved (acknowledged, closed, reopened …), in its new state. */
+  onMoved(l: (a: Alarm) => void): void {
+    this.movedListeners.push(l);
+  }
+
   async step(p: Principal, id: string, step: AlarmStep): Promise<Alarm> {
     const a = await this.workable(p, id);
     const why = refusal(step, a.state);
@@ -143,6 +150,7 @@ export class AlarmService {
       throw new AlarmStateError(a.id, step, now, refusal(step, now as AlarmState) ?? `the alarm changed to ${now}`);
     }
     await this.actor(p, moved, `alarm.${step}`, { from: a.state, to: moved.state });
+    for (const l of this.movedListeners) l(moved);
     if (step === 'reopen')
       this.d.notify(moved.departmentId, {
         reason: 'reopened',

@@ -47,6 +47,8 @@ export const ruleFields = {
   postRollS: z.number().int().min(0).max(3600),
   /** Seconds an alarm may stay unacknowledged before it is escalated (1 … 86400). */
   ackTimeoutS: z.number().int().min(1).max(86_400),
+  /** A wall screen of the rule's department its alarms' cameras are shown on (null: none). */
+  screenId: z.number().int().positive().nullable(),
 };
 
 export const RULE_DEFAULTS = {
@@ -60,6 +62,7 @@ export const RULE_DEFAULTS = {
   preRollS: 10,
   postRollS: 20,
   ackTimeoutS: 120,
+  screenId: null,
 } as const;
 
 export const ruleCreateSchema = z.strictObject({
@@ -76,6 +79,7 @@ export const ruleCreateSchema = z.strictObject({
   preRollS: ruleFields.preRollS.optional(),
   postRollS: ruleFields.postRollS.optional(),
   ackTimeoutS: ruleFields.ackTimeoutS.optional(),
+  screenId: ruleFields.screenId.optional(),
 });
 export type RuleCreate = z.infer<typeof ruleCreateSchema>;
 
@@ -104,6 +108,7 @@ export interface AlarmRule {
   preRollS: number;
   postRollS: number;
   ackTimeoutS: number;
+  screenId: number | null;
   createdAt: string;
   updatedAt: string;
 }

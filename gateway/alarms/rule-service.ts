@@ -26,6 +26,8 @@ export class RuleService {
     private readonly repo: AlarmRulesRepo,
     private readonly policy: RulePolicy,
     private readonly audit: RuleAudit,
+    /** The department of a wall screen (null: no such screen). */
+    private readonly screenDepartment: (id: number) => Promise<number | null> = async () => null,
   ) {}
 
   /** Loads every rule for matching. */
@@ -67,6 +69,7 @@ export class RuleService {
     const departmentId = this.policy.actingDepartment(p, input.departmentId);
     const w: RuleWrite = { ...RULE_DEFAULTS, ...stripUndefined(input), departmentId } as RuleWrite;
     checkArea(w.area);
+    await this.checkScreen(w.screenId, departmentId);
     let rule: AlarmRule | null;
     try {
       rule = await this.repo.create(w);
@@ -84,9 +87,10 @@ export class RuleService {
   }
 
   async update(p: Principal, id: number, input: RuleUpdate): Promise<AlarmRule> {
-    await this.mine(p, id);
+    const old = await this.mine(p, id);
     const w = stripUndefined(input) as Partial<RuleWrite>;
     if (w.area !== undefined) checkArea(w.area);
+    await this.checkScreen(w.screenId, old.departmentId);
     const rule = await this.repo.update(id, w);
     if (rule === 'duplicate') throw new ConflictError(`alarms: the department already has a rule named "${w.name}"`);
     if (!rule) throw new NotFoundError(`alarms: no rule ${id}`);
@@ -100,6 +104,15 @@ export class RuleService {
     if (!(await this.repo.remove(id))) throw new NotFoundError(`alarms: no rule ${id}`);
     await this.reload();
     await this.write(p, 'alarm.rule.remove', rule, { name: rule.name });
+  }
+
+  /** A rule's screen must be one of its department's wall (not revealed otherwise). */
+  private async checkScreen(screenId: number | null | undefined, departmentId: number): Promise<void> {
+    if (screenId === null || screenId === undefined) return;
+    if ((await this.screenDepartment(screenId)) !== departmentId)
+      throw new ValidationError(`alarms: no screen ${screenId} in the wall of department ${departmentId}`, [
+        { path: 'body.screenId', message: `no screen ${screenId} of the rule's department` },
+      ]);
   }
 
   private write(p: Principal, action: string, rule: AlarmRule, detail: Record<string, unknown>): Promise<void> {

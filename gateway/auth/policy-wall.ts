@@ -56,3 +56,18 @@ export function canEditView(p: Principal, v: PolicyView): boolean {
     (owns(p, v) && inDepartment(p, 'wall-drive', v.departmentId)) || inDepartment(p, 'wall-manage', v.departmentId)
   );
 }
+
+/** A wall tour as the policy sees it: its department. */
+export interface PolicyTour {
+  departmentId: number;
+}
+
+/** Whether p may list and read a tour: the department's wall is p's to read. */
+export function canReadTour(p: Principal, t: PolicyTour): boolean {
+  return inDepartment(p, 'wall-read', t.departmentId);
+}
+
+/** Whether p may change or remove a tour, or start it on a screen of that wall: p drives the department's wall. */
+export function canEditTour(p: Principal, t: PolicyTour): boolean {
+  return inDepartment(p, 'wall-drive', t.departmentId);
+}

@@ -17,12 +17,15 @@ export * from './policy-terms';
 export { inArea } from './policy-area';
 export { alarmPrincipal, eventSubject, sourcePrincipal, type PolicySource } from './policy-subjects';
 export {
+  canEditTour,
   canEditView,
+  canReadTour,
   canReadView,
   screenPrincipal,
   screenRoom,
   screenRooms,
   type PolicyScreen,
+  type PolicyTour,
   type PolicyView,
 } from './policy-wall';
 

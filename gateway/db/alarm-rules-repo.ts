@@ -24,6 +24,7 @@ const fromRow = (r: Row): AlarmRule => ({
   preRollS: Number(r.pre_roll_s),
   postRollS: Number(r.post_roll_s),
   ackTimeoutS: Number(r.ack_timeout_s),
+  screenId: r.screen_id === null || r.screen_id === undefined ? null : Number(r.screen_id),
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
 });
@@ -43,6 +44,7 @@ const toRow = (w: Partial<RuleWrite>): Row => {
   if (w.preRollS !== undefined) row.pre_roll_s = w.preRollS;
   if (w.postRollS !== undefined) row.post_roll_s = w.postRollS;
   if (w.ackTimeoutS !== undefined) row.ack_timeout_s = w.ackTimeoutS;
+  if (w.screenId !== undefined) row.screen_id = w.screenId;
   return row;
 };
 

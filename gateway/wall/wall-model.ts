@@ -12,11 +12,17 @@ export const layoutSchema = z
   })
   .describe('Wall layout (gis/wall-layout.ts): fixed pane counts or one large pane of span×span cells in a grid');
 
+const skippedSchema = z.object({ cameraId: z.string(), cameraName: z.string() });
+
 /** One pane of a screen: its index in the layout and the camera on it (null: empty). */
 export const paneSchema = z.object({
   pane: z.number().int(),
   cameraId: z.string().nullable(),
   cameraName: z.string().nullable(),
+  skipped: z
+    .array(skippedSchema)
+    .optional()
+    .describe('cameras of a tour that were offline and skipped: shown as a marker on this pane'),
 });
 export type Pane = z.infer<typeof paneSchema>;
 
@@ -30,6 +36,18 @@ export const screenSchema = z.object({
   /** Panes in order, as many as the layout has; cameras the caller may not see are shown as empty. */
   panes: z.array(paneSchema),
   paired: z.boolean().describe('whether a browser holds this screen’s token'),
+  tour: z
+    .object({
+      id: z.number().int(),
+      name: z.string(),
+      step: z.number().int(),
+      steps: z.number().int(),
+      paused: z.boolean(),
+    })
+    .nullable()
+    .optional()
+    .describe('the tour running on the screen (paused while an alarm is shown)'),
+  alarm: z.string().nullable().optional().describe('the alarm whose cameras the screen shows'),
   updatedAt: z.string(),
 });
 export type Screen = z.infer<typeof screenSchema>;

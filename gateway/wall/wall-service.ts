@@ -30,7 +30,17 @@ export interface WallDeps {
 
 const FOREIGN_KEY = '23503';
 
+/** What a screen shows besides its panes, set by the server (a running tour, skipped cameras' markers, an alarm). */
+export interface ScreenOverlay {
+  tour: NonNullable<Screen['tour']> | null;
+  /** Markers of offline cameras skipped, by pane. */
+  skipped: Map<number, Array<{ cameraId: string; cameraName: string }>>;
+  alarm: string | null;
+}
+
 export class WallService {
+  private readonly overlays = new Map<number, ScreenOverlay>();
+
   constructor(private readonly d: WallDeps) {}
 
   private scope(p: Principal, action: WallAction): number[] | null {
@@ -53,10 +63,17 @@ export class WallService {
       const id = s.panes.get(pane);
       const cam = id === undefined ? undefined : this.d.camera(id);
       const shown = cam && this.d.policy.can(viewer, 'view', cam);
-      return { pane, cameraId: shown ? cam.id : null, cameraName: shown ? cam.name : null };
+      const skipped = this.overlays.get(s.id)?.skipped.get(pane);
+      return {
+        pane,
+        cameraId: shown ? cam.id : null,
+        cameraName: shown ? cam.name : null,
+        ...(skipped ? { skipped } : {}),
+      };
     });
     const { panes: _, ...rest } = s;
-    return { ...rest, panes };
+    const o = this.overlays.get(s.id);
+    return { ...rest, panes, tour: o?.tour ?? null, alarm: o?.alarm ?? null };
   }
 
   async list(p: Principal): Promise<Screen[]> {
@@ -171,16 +188,53 @@ export class WallService {
     detail: Record<string, unknown>,
   ): Promise<Screen> {
     const s = await this.mine(p, id, 'wall-drive');
+    await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, p), layout);
+    return this.changed(p, id, 'wall.view.apply', { layout, ...detail });
+  }
+
+  /**
+   * Shows a layout and its cameras on a screen for the server (a tour's step, an alarm), with what it shows besides
+   * (overlay): cameras the screen may not see are left out. Not audited (starting the tour or the alarm was).
+   */
+  async drive(id: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void> {
+    const s = await this.d.repo.screen(id);
+    if (!s) return;
+    await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
+    // set with the panes it goes with: a read in between sees the old panes with the old overlay
+    this.overlays.set(id, overlay);
+    const now = await this.d.repo.screen(id);
+    if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
+  }
+
+  /** What the server set besides a screen's panes (a copy), or a blank one. */
+  overlay(id: number): ScreenOverlay {
+    const o = this.overlays.get(id);
+    return { tour: o?.tour ?? null, skipped: new Map(o?.skipped ?? []), alarm: o?.alarm ?? null };
+  }
+
+  /** Changes what a screen shows besides its panes and pushes its state. */
+  async setOverlay(id: number, overlay: ScreenOverlay): Promise<void> {
+    this.overlays.set(id, overlay);
+    const s = await this.d.repo.screen(id);
+    if (s) this.d.notify(s.departmentId, id, this.present(s, screenPrincipal(s)));
+  }
+
+  /** The panes for `layout` and `cameras`: only cameras the screen (and p, when given) may see; extra panes emptied. */
+  private panesFor(
+    s: ScreenRecord,
+    layout: string,
+    cameras: Array<string | null>,
+    p: Principal | null,
+  ): Array<[number, string | null]> {
     const n = paneCount(layout) ?? 0;
     const sp = screenPrincipal(s);
     const changes: Array<[number, string | null]> = [];
     for (let pane = 0; pane < Math.max(n, ...[...s.panes.keys()].map((k) => k + 1)); pane++) {
       const cam = pane < n && cameras[pane] ? this.d.camera(cameras[pane]!) : undefined;
-      const ok = cam && this.d.policy.can(p, 'view', cam) && this.d.policy.can(sp, 'view', cam);
+      const ok = cam && (!p || this.d.policy.can(p, 'view', cam)) && this.d.policy.can(sp, 'view', cam);
       changes.push([pane, ok ? cam.id : null]);
     }
-    await this.d.repo.setPanes(id, changes, layout);
-    return this.changed(p, id, 'wall.view.apply', { layout, ...detail });
+    return changes;
   }
 
   /**

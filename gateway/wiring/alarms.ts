@@ -6,6 +6,7 @@ import { RuleService } from '../alarms/rule-service';
 import type { Database } from '../db/database';
 import { AlarmRulesRepo } from '../db/alarm-rules-repo';
 import { AlarmsRepo } from '../db/alarms-repo';
+import { WallRepo } from '../db/wall-repo';
 import type { AlarmMessage } from '../realtime/messages';
 import type { RecordingService } from '../recordings/recording-service';
 import type { AuthParts } from './auth';
@@ -38,7 +39,10 @@ export async function buildAlarms(
 ): Promise<AlarmParts> {
   const { access } = auth;
   const repo = new AlarmsRepo(db.knex);
-  const rules = new RuleService(new AlarmRulesRepo(db.knex), access, repos.audit);
+  const walls = new WallRepo(db.knex);
+  // a rule may name a wall screen of its department (its alarms are shown there)
+  const screenDepartment = async (id: number) => (await walls.screen(id))?.departmentId ?? null;
+  const rules = new RuleService(new AlarmRulesRepo(db.knex), access, repos.audit, screenDepartment);
   await rules.start();
   const raiser = new AlarmRaiser({
     rules: () => rules.rules,

@@ -41,6 +41,8 @@ import type { AuthParts } from './auth';
 import type { CameraParts } from './cameras';
 import type { AlarmParts } from './alarms';
 import type { WallParts } from './wall';
+import type { TourService } from '../wall/tour-service';
+import { registerTourRoutes } from '../http/routes/tour-routes';
 import { registerWallRoutes } from '../http/routes/wall-routes';
 import { registerViewRoutes } from '../http/routes/view-routes';
 import { registerAlarmRoutes } from '../http/routes/alarm-routes';
@@ -71,6 +73,7 @@ export interface HttpDeps {
   playback: PlaybackParts;
   alarms: AlarmParts;
   wall: WallParts;
+  tours: TourService;
 }
 
 export interface HttpParts {
@@ -121,6 +124,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerAlarmRoutes(api, d.alarms.alarms);
   registerWallRoutes(api, d.wall.wall, d.wall.views, d.wall.credentials);
   registerViewRoutes(api, d.wall.views);
+  registerTourRoutes(api, d.tours);
   const video = buildEventVideo(config, d.auth, d.spatial, d.events, d.playback, d.alarms);
   registerEventVideoRoutes(api, video.links, video.tracks);
   registerGisRoutes(api, d.spatial.spatial, access, {

@@ -150,6 +150,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '007-recording-event-index',
         '008-wall',
         '009-ptz',
+        '010-wall-tours',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -165,6 +166,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '007-recording-event-index',
         '008-wall',
         '009-ptz',
+        '010-wall-tours',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -182,6 +184,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '007-recording-event-index',
         '008-wall',
         '009-ptz',
+        '010-wall-tours',
       ]);
     } finally {
       await db.close();

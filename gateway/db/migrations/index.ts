@@ -9,6 +9,7 @@ import * as m006 from './006-alarms';
 import * as m007 from './007-recording-event-index';
 import * as m008 from './008-wall';
 import * as m009 from './009-ptz';
+import * as m010 from './010-wall-tours';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['007-recording-event-index', m007],
   ['008-wall', m008],
   ['009-ptz', m009],
+  ['010-wall-tours', m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

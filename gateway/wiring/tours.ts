@@ -1,0 +1,74 @@
+// Wiring of wall tours: the runner (its next streams started through the stream service, as a live viewer's are), the
+// service, and the tours that ran when the gateway stopped, started again where they were; and alarms on the wall (a
+// rule's screen shows its alarms' cameras until they are closed), hooked to the alarm side here.
+import { screenPrincipal } from '../auth/policy';
+import type { Database } from '../db/database';
+import { TourRepo } from '../db/tour-repo';
+import { WallRepo } from '../db/wall-repo';
+import { NotFoundError } from '../errors';
+import type { CameraDirectory } from '../spatial/camera-directory';
+import type { StreamService } from '../streams/stream-service';
+import { TourRunner } from '../wall/tour-runner';
+import { TourService } from '../wall/tour-service';
+import { WallAlarms } from '../wall/wall-alarms';
+import type { AlarmParts } from './alarms';
+import type { AuthParts } from './auth';
+import type { Closers, Log } from './lifecycle';
+import type { Repositories } from './storage';
+import type { WallParts } from './wall';
+
+export async function buildTours(
+  db: Database,
+  repos: Repositories,
+  auth: AuthParts,
+  directory: CameraDirectory,
+  streams: StreamService,
+  wall: WallParts,
+  alarms: AlarmParts,
+  closers: Closers,
+  log: Log,
+): Promise<{ tours: TourService; runner: TourRunner; wallAlarms: WallAlarms }> {
+  const repo = new TourRepo(db.knex);
+  const walls = new WallRepo(db.knex);
+  const camera = (id: string) => directory.lookup(id);
+  const runner = new TourRunner({
+    tour: (id) => repo.tour(id),
+    view: (id) => walls.view(id),
+    camera,
+    show: (screenId, layout, cameras, overlay) => wall.wall.drive(screenId, layout, cameras, overlay),
+    prestart: async (screenId, cameraId, profile) => {
+      const s = await walls.screen(screenId);
+      if (!s) throw new NotFoundError(`wall: no screen ${screenId}`);
+      // a session of the screen's own: the output runs (and idles out as any unwatched one) until the screen plays it
+      await streams.open(screenPrincipal(s), cameraId, { profile }, '');
+    },
+    saveStep: (screenId, step) => repo.step(screenId, step),
+    log,
+  });
+  closers.add(async () => runner.close());
+  const tours = new TourService({
+    repo,
+    walls,
+    wall: wall.wall,
+    runner,
+    policy: auth.access,
+    audit: repos.audit,
+    camera,
+    log,
+  });
+  await tours.resume();
+  const wallAlarms = new WallAlarms({
+    wall: wall.wall,
+    runner,
+    audit: repos.audit,
+    ruleScreen: (id) => alarms.rules.rules.find((r) => r.rule.id === id)?.rule.screenId ?? null,
+    content: async (id) => {
+      const s = await walls.screen(id);
+      if (!s) return null;
+      return { layout: s.layout, cameras: Array.from({ length: 36 }, (_, i) => s.panes.get(i) ?? null) };
+    },
+    log,
+  });
+  alarms.alarms.onMoved((a) => wallAlarms.moved(a));
+  return { tours, runner, wallAlarms };
+}
