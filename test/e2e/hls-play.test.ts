@@ -1,4 +1,5 @@
 // hls.js in real Chromium plays the HLS packager fed by a live ffmpeg: LL-HLS and plain, frames as drawn and moving, low latency, across a restart.
+// @serial: it asserts hls.js's latency behind the live edge, which another test file beside it would distort (scripts/test.mjs runs it alone).
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { StreamHub } from '../../transcoder/fanout/stream-hub';
