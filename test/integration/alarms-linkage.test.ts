@@ -1,7 +1,7 @@
 // Linkage on a real gateway with simulated RTSP cameras and real recording: a signed webhook alarm event → an alarm
-// @serial: it times webhook → operator (p99 under 300 ms), which another test file beside it would distort (scripts/test.mjs runs it alone).
 // with the cameras covering its place (nearest first, only those its department may see), event recording started on
 // them with the rule's rolls, and the alarm on the department operator's socket (timed), not on another department's.
+// @serial: it times webhook → operator (p99 under 300 ms), which another test file beside it would distort (scripts/test.mjs runs it alone).
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
