@@ -17,6 +17,8 @@ export interface RecordBenchOptions {
   quick?: boolean;
   /** Comma list of phases (streams covers record_streams and record_cpu_ratio); all when absent. */
   only?: string;
+  /** This run's place in a series: the spans phase seeds its index once and keeps it until the last run. */
+  run?: { index: number; of: number };
 }
 
 function phasesOf(only: string | undefined): Set<RecordPhase> {
@@ -53,6 +55,7 @@ export async function run(opts: RecordBenchOptions): Promise<void> {
       measureSpans(
         log,
         quick ? { cameras: 3, queried: 1, days: 2, queries: 5 } : { cameras: 100, queried: 3, days: 30, queries: 21 },
+        opts.run === undefined || opts.run.index >= opts.run.of,
       ),
     );
   if (phases.has('retention'))

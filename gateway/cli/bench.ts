@@ -17,6 +17,8 @@ type BenchRun = (opts: {
   quick?: boolean;
   only?: string;
   engine?: 'native' | 'ffmpeg';
+  /** This run's place in a `--runs N` series (1-based), so a benchmark may keep costly fixtures for the next run. */
+  run?: { index: number; of: number };
 }) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
@@ -99,6 +101,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
           print(f ? `# run ${k}/${runs}: ${line}` : line);
         },
         quick,
+        run: { index: k, of: runs },
         ...(only !== undefined ? { only } : {}),
         ...(engine !== undefined ? { engine } : {}),
       });
