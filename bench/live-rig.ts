@@ -32,6 +32,8 @@ export interface Rig {
   api(method: string, url: string, body?: unknown): Promise<ApiAnswer>;
   /** Registers `count` cameras of `sim` (from camera index `from`) as group `group`. */
   register(group: string, sim: RtspProcess, count: number, from?: number): Promise<RigCamera[]>;
+  /** Logs the bench user in again (a rig kept across runs outlives its access token). */
+  login(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,9 +86,13 @@ export async function startRig(
     });
     let token = '';
     const api: Rig['api'] = (method, url, body) => apiCall(base, token, method, url, body);
-    const login = await api('POST', '/api/v1/auth/login', { username: BENCH_USER, password: BENCH_PASSWORD });
-    if (login.status !== 200) throw new Error(`bench live: login failed: ${login.status} ${login.text}`);
-    token = login.body.accessToken as string;
+    const login = async (): Promise<void> => {
+      token = '';
+      const r = await api('POST', '/api/v1/auth/login', { username: BENCH_USER, password: BENCH_PASSWORD });
+      if (r.status !== 200) throw new Error(`bench live: login failed: ${r.status} ${r.text}`);
+      token = r.body.accessToken as string;
+    };
+    await login();
     const [lng0, lat0] = config.map.center as [number, number];
     const cameras: Record<string, RigCamera[]> = {};
     let placed = 0;
@@ -111,7 +117,7 @@ export async function startRig(
       (cameras[group] ??= []).push(...out);
       return out;
     };
-    return { gw, base, token, sims, cameras, api, register, close };
+    return { gw, base, token, sims, cameras, api, register, login, close };
   } catch (e) {
     await close();
     throw e;

@@ -42,8 +42,10 @@ export async function measureSpans(log: (l: string) => void, o: RecordSpansOptio
   if (kept && kept.key !== key) await release(kept);
   let seeded = kept;
   kept = null;
-  if (seeded) log(`# spans: the index seeded by the previous run, ${seeded.ids.length} cameras × ${o.days} days`);
-  else seeded = await seed(log, o, key);
+  if (seeded) {
+    log(`# spans: the index seeded by the previous run, ${seeded.ids.length} cameras × ${o.days} days`);
+    await seeded.rig.login();
+  } else seeded = await seed(log, o, key);
   try {
     await query(log, o, seeded);
   } catch (e) {
