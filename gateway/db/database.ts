@@ -4,6 +4,14 @@ import { migrationSource } from './migrations/index';
 
 export type { Knex } from 'knex';
 
+/** The part of knex's pool (tarn) the statistics read. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
+}
+
 export interface DatabaseOptions {
   /** postgres:// URL of a PostgreSQL ≥ 15. */
   url: string;
@@ -59,6 +67,16 @@ export class Database {
       Array<string | { file: string }>,
     ];
     return { done: done.map((d) => d.name), pending: pending.map((p) => (typeof p === 'string' ? p : p.file)) };
+  }
+
+  /**
+   * The connection pool now: connections lent out (used), open and free (idle), requests waiting for one
+   * (waiting), and the most it opens (max). Zeros once closed.
+   */
+  poolStats(): { used: number; idle: number; waiting: number; max: number } {
+    const pool = (this.knex.client as { pool?: TarnPool }).pool;
+    if (!pool || this.closed) return { used: 0, idle: 0, waiting: 0, max: 0 };
+    return { used: pool.numUsed(), idle: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max };
   }
 
   /** Creates the schema when it does not exist (public always does). */
