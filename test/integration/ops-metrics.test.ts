@@ -1,5 +1,6 @@
 // /metrics on a running gateway with a simulated camera: the values move as a viewer watches, plays HLS, records, posts.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { LiveClient } from '../helpers/live-client';
 import { waitFor } from '../helpers/wait-for';
@@ -77,6 +78,27 @@ describe('metrics: /metrics of a running gateway', function () {
     ];
     for (const [name, type] of expected) assert.equal(families.get(name), type, `${name} is a ${type}`);
     for (const name of families.keys()) assert.match(text, new RegExp(`^# HELP ${name} \\S`, 'm'));
+  });
+
+  it('the Grafana dashboard (docs/grafana-dashboard.json) queries only metrics a gateway exposes', async () => {
+    const families = familiesOf((await scrape()).text);
+    const dashboard = JSON.parse(
+      readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8'),
+    ) as {
+      panels: Array<{ targets?: Array<{ expr: string }> }>;
+    };
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    assert.ok(exprs.length >= 20, `${exprs.length} queries`);
+    const names = new Set(
+      exprs.flatMap((e) => [...e.matchAll(/\b(?:cloudeye|nodejs|process)_[a-z0-9_]+/g)].map((m) => m[0])),
+    );
+    for (const name of names) {
+      const family = name.replace(/_(bucket|sum|count)$/, '');
+      assert.ok(families.has(name) || (families.get(family) === 'histogram' && family !== name), `${name} is exposed`);
+    }
+    for (const family of families.keys())
+      if (family.startsWith('cloudeye_') && ![...names].some((n) => n.startsWith(family)))
+        assert.fail(`${family} has no panel`);
   });
 
   it('a WebSocket viewer appears in viewers by transport, the first-frame count grows, fragments are measured', async () => {
