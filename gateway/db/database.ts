@@ -19,6 +19,19 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Schema to work in (tests isolate themselves in a throw-away schema). Default: public. */
   schema?: string;
+  /** Where knex's own warnings go (a connection lost, an acquire failing); default: knex's, the console. */
+  log?: (level: 'warn' | 'error', msg: string) => void;
+}
+
+/** knex's logger over a log sink: its debug output is dropped, deprecations are warnings. */
+function knexLog(log: (level: 'warn' | 'error', msg: string) => void): Knex.Logger {
+  const text = (m: unknown): string => `database: ${typeof m === 'string' ? m : JSON.stringify(m)}`;
+  return {
+    warn: (m) => log('warn', text(m)),
+    error: (m) => log('error', text(m)),
+    deprecate: (method, alternative) => log('warn', text(`${method} is deprecated, use ${alternative}`)),
+    debug: () => undefined,
+  };
 }
 
 export class Database {
@@ -46,6 +59,7 @@ export class Database {
         },
       },
       migrations: { migrationSource, schemaName: this.schema, tableName: 'knex_migrations' },
+      ...(opts.log ? { log: knexLog(opts.log) } : {}),
     });
   }
 
