@@ -159,7 +159,7 @@ describe('metrics: /metrics of a running gateway', function () {
     for (let i = 0; i < 3; i++)
       assert.equal((await t.api('GET', `/api/v1/cameras/${cam}`, { token: admin })).status, 200);
     assert.equal((await t.api('GET', '/api/v1/cameras/987654321', { token: admin })).status, 404);
-    assert.equal((await t.api('GET', `/no/such/${cam}/page.css`)).status, 404);
+    assert.equal((await t.api('GET', `/api/no/such/${cam}`)).status, 404);
     const ev0 = await value('cloudeye_events_ingested_total', { kind: 'custom' });
     const post = await t.api('POST', '/api/v1/events', {
       token: admin,
