@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestGateway, TEST_DATABASE_URL, type TestGateway } from '../helpers/gateway';
 import { TcpRelay } from '../helpers/tcp-relay';
+import { freePortRange } from '../helpers/ports';
 import { waitFor } from '../helpers/wait-for';
 import { parseExposition, valueOf } from '../helpers/prom-text';
 
@@ -32,6 +33,7 @@ describe('operations: readiness, liveness, scrape credentials, request ids', fun
         metrics: { auth: 'bearer', token: TOKEN },
         probes: { databaseTimeoutMs: 1000, maxLoopLagMs: 800, livenessWindowS: 2 },
         log: { requests: true },
+        transcoder: { backoffInitialMs: 100, backoffMaxMs: 500, stallTimeoutS: 3 },
       },
       { onLog: (level, msg, fields) => logs.push({ level, msg, ...(fields ? { fields } : {}) }) },
     );
@@ -160,6 +162,33 @@ describe('operations: readiness, liveness, scrape credentials, request ids', fun
       { route: '/api/v1/openapi.json', status: 200, method: 'GET' },
     );
     assert.ok(logs.some((l) => l.fields?.requestId === given && l.fields.route === '/livez'));
+  });
+
+  it("a failure's log line carries the request id its answer echoed", async () => {
+    await t.addUser('probe-admin', 'admin', 'police');
+    const admin = await t.login('probe-admin');
+    const closed = await freePortRange(1);
+    const cam = await t.api('POST', '/api/v1/cameras', {
+      token: admin,
+      body: {
+        name: 'dark',
+        mainUri: `rtsp://127.0.0.1:${closed}/none`,
+        lng: 111.69,
+        lat: 29.03,
+        streams: { main: { codec: 'h264' } },
+      },
+    });
+    assert.equal(cam.status, 201, cam.text);
+    const r = await t.api('POST', `/api/v1/cameras/${cam.body.id}/streams`, {
+      token: admin,
+      body: { profile: 'main' },
+      headers: { 'x-request-id': 'open-dark-camera-1' },
+    });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.headers.get('x-request-id'), 'open-dark-camera-1');
+    const line = logs.find((l) => l.level === 'warn' && l.fields?.requestId === 'open-dark-camera-1');
+    assert.ok(line, 'a warning line with the request id');
+    assert.match(line.msg, /did not deliver video|failing|refused/);
   });
 
   it('drain: readiness answers 503 from then on while the node still serves', async () => {
