@@ -12,6 +12,13 @@ export interface DatabaseProbe {
 /** Why the database could not be probed: unreachable, refused the login, or did not answer in time. */
 export class DatabaseProbeError extends Error {
   override name = 'DatabaseProbeError';
+  constructor(
+    message: string,
+    /** True when the database did not answer within the time limit (rather than failing). */
+    readonly timeout = false,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -22,8 +29,9 @@ export async function probeDatabase(url: string, schema: string, timeoutMs: numb
   const t0 = performance.now();
   const client = new pg.Client({
     connectionString: url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
+    // backstops behind the probe's own limit below (which answers first, as a timeout): nothing lingers after it
+    connectionTimeoutMillis: timeoutMs + 1000,
+    query_timeout: timeoutMs + 1000,
     statement_timeout: timeoutMs,
   });
   // a connection that dies after the probe's own error handling must not become an uncaught 'error'
@@ -40,7 +48,10 @@ export async function probeDatabase(url: string, schema: string, timeoutMs: numb
     // lost to the time limit: its late failure is not an unhandled rejection
     work.catch(() => undefined);
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DatabaseProbeError(`database: no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new DatabaseProbeError(`database: no answer within ${timeoutMs} ms`, true)),
+        timeoutMs,
+      );
     });
     const done = await Promise.race([work, limit]);
     return { pending: MIGRATION_NAMES.filter((n) => !done.has(n)), ms: performance.now() - t0 };

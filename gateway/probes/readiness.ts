@@ -20,8 +20,16 @@ export interface ReadinessReport {
 export class Readiness {
   private draining = false;
   private inflight: Promise<ReadinessReport> | null = null;
+  private lastReady: boolean | null = null;
 
-  constructor(private readonly database: DatabaseCheck) {}
+  /**
+   * `onChange` hears each change between ready and not ready with the full reason (the log gets it; the answer,
+   * which anyone reaching the port may read, says only which check failed and how).
+   */
+  constructor(
+    private readonly database: DatabaseCheck,
+    private readonly onChange: (ready: boolean, why: string) => void = () => undefined,
+  ) {}
 
   drain(): void {
     this.draining = true;
@@ -39,15 +47,25 @@ export class Readiness {
   private async run(): Promise<ReadinessReport> {
     let database: ReadinessReport['checks']['database'];
     let migrations: ReadinessReport['checks']['migrations'];
+    let why: string | undefined;
     try {
       const { pending } = await this.database();
       database = { ok: true };
       migrations = pending.length ? { ok: false, pending } : { ok: true };
     } catch (err) {
-      database = { ok: false, detail: err instanceof Error ? err.message : String(err) };
+      const timeout = (err as { timeout?: unknown }).timeout === true;
+      database = { ok: false, detail: timeout ? 'no answer in time' : 'unreachable or refused' };
       migrations = { ok: false };
+      why = err instanceof Error ? err.message : String(err);
     }
     const draining = this.draining;
-    return { ready: database.ok && migrations.ok && !draining, checks: { database, migrations, draining } };
+    const ready = database.ok && migrations.ok && !draining;
+    if (ready !== this.lastReady) {
+      this.lastReady = ready;
+      if (ready) this.onChange(true, 'ready');
+      else
+        this.onChange(false, why ?? (draining ? 'draining' : `migrations pending: ${migrations.pending?.join(', ')}`));
+    }
+    return { ready, checks: { database, migrations, draining } };
   }
 }

@@ -56,7 +56,10 @@ export function buildOps(config: Config, d: OpsDeps, closers: Closers, log: Log)
   const timeoutMs = config.probes.databaseTimeoutMs;
   const offEvents = registerEventMetrics(registry, d.events.writer, () => alarms.openCounts(), timeoutMs);
   registerDbMetrics(registry, d.db);
-  const readiness = new Readiness(() => probeDatabase(d.url, d.db.schema, timeoutMs));
+  const readiness = new Readiness(
+    () => probeDatabase(d.url, d.db.schema, timeoutMs),
+    (ready, why) => (ready ? log('info', 'readiness: ready') : log('warn', `readiness: not ready: ${why}`)),
+  );
   const liveness = new Liveness({
     maxLagMs: config.probes.maxLoopLagMs,
     windowMs: config.probes.livenessWindowS * 1000,

@@ -4,6 +4,8 @@ import net from 'node:net';
 export class TcpRelay {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  /** While true, new connections are accepted and then left without an answer (a server that hangs). */
+  private hanging = false;
   port = 0;
 
   constructor(
@@ -14,6 +16,12 @@ export class TcpRelay {
   /** Listens (on `port`, or any free one the first time). */
   async open(): Promise<void> {
     const server = net.createServer((client) => {
+      if (this.hanging) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = net.connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -39,6 +47,20 @@ export class TcpRelay {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** As if the server hung: open connections are reset, new ones accepted and never answered, until resume(). */
+  hang(): void {
+    this.hanging = true;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  /** Relays again; the connections left hanging are reset (their clients see an error and retry). */
+  resume(): void {
+    this.hanging = false;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
   }
 
   close(): Promise<void> {

@@ -63,7 +63,9 @@ describe('operations: readiness, liveness, scrape credentials, request ids', fun
     assert.ok(Date.now() - t0 < 3000, `answered in ${Date.now() - t0} ms`);
     assert.equal(down.body.ready, false);
     assert.equal(down.body.checks.database.ok, false);
-    assert.match(down.body.checks.database.detail, /^database: /);
+    // the answer names the failed check only; the log has the reason
+    assert.equal(down.body.checks.database.detail, 'unreachable or refused');
+    assert.ok(logs.some((l) => l.level === 'warn' && /^readiness: not ready: database: .*ECONNREFUSED/.test(l.msg)));
     // the live side does not depend on the database: a load balancer keeps the node, the supervisor does not restart it
     assert.equal((await get('/livez')).status, 200);
     const m = await get('/metrics', { authorization: `Bearer ${TOKEN}` });
@@ -82,6 +84,21 @@ describe('operations: readiness, liveness, scrape credentials, request ids', fun
       timeoutMs: 10_000,
       what: 'the API',
     });
+  });
+
+  it('goes 503 within its time limit while PostgreSQL accepts connections but does not answer', async () => {
+    relay.hang();
+    try {
+      const t0 = Date.now();
+      const r = await get('/readyz');
+      const ms = Date.now() - t0;
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.body.checks.database.detail, 'no answer in time');
+      assert.ok(ms >= 900 && ms < 3000, `answered after ${ms} ms (limit 1000)`);
+    } finally {
+      relay.resume();
+    }
+    await waitFor(async () => (await get('/readyz')).status === 200, { timeoutMs: 10_000, what: 'ready again' });
   });
 
   it('goes 503 while a migration the gateway knows is missing from the database', async () => {
