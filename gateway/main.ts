@@ -190,7 +190,12 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     const { tours } = tourParts;
     wallAlarms = tourParts.wallAlarms;
-    ops = buildOps(config, { db, url, supervisor, streams: streamParts, recordings, events }, closers, log);
+    ops = buildOps(
+      config,
+      { db, url, supervisor, streams: streamParts, recordings, events, auth: authParts },
+      closers,
+      log,
+    );
     const { api, app, server, port } = await buildHttp(
       config,
       {

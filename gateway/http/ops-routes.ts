@@ -1,6 +1,6 @@
 // Operations endpoints: GET /metrics (Prometheus text, behind the scrape credential), /readyz and /livez for load balancers.
 import express, { type Router } from 'express';
-import { scrapeDecision } from '../auth/policy';
+import type { ScrapeAuth, ScrapeCaller } from '../auth/policy';
 import { scrapeCaller, type ScrapeCredentialConfig } from '../auth/scrape-credential';
 import { AuthenticationError } from '../errors';
 import type { ReadinessReport } from '../probes/readiness';
@@ -8,6 +8,8 @@ import type { LivenessReport } from '../probes/liveness';
 import { HttpError } from './errors';
 
 export interface OpsEndpoints {
+  /** The policy's decision on a scrape (auth/access.ts AccessControl.scrape). */
+  gate: { scrape(auth: ScrapeAuth, caller: ScrapeCaller): { allowed: true } | { allowed: false; reason: string } };
   metrics: {
     enabled: boolean;
     credential: ScrapeCredentialConfig;
@@ -27,7 +29,7 @@ export function opsRouter(o: OpsEndpoints): Router {
   const r = express.Router();
   r.get('/metrics', async (req, res) => {
     if (!o.metrics.enabled) throw new HttpError(404, 'metrics are off on this node (metrics.enabled)');
-    const decision = scrapeDecision(o.metrics.credential.auth, scrapeCaller(req, o.metrics.credential));
+    const decision = o.gate.scrape(o.metrics.credential.auth, scrapeCaller(req, o.metrics.credential));
     if (!decision.allowed) throw new AuthenticationError(decision.reason);
     const { contentType, body } = await o.metrics.scrape();
     res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' }).send(body);

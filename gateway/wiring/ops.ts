@@ -18,6 +18,7 @@ import { Readiness } from '../probes/readiness';
 import type { RecordingService } from '../recordings/recording-service';
 import type { EventParts } from './events';
 import type { StreamParts } from './streams';
+import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 
 export interface OpsParts {
@@ -39,6 +40,7 @@ export interface OpsDeps {
   streams: StreamParts;
   recordings: RecordingService;
   events: EventParts;
+  auth: AuthParts;
 }
 
 /** Builds the collectors (closed before the parts they follow) and the probes; nothing listens yet. */
@@ -78,6 +80,7 @@ export function buildOps(config: Config, d: OpsDeps, closers: Closers, log: Log)
     readiness,
     liveness,
     endpoints: {
+      gate: d.auth.access,
       metrics: {
         enabled: m.enabled,
         credential: { auth: m.auth, token: m.token, username: m.username, password: m.password },

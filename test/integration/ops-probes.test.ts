@@ -159,6 +159,22 @@ describe('operations: readiness, liveness, scrape credentials, request ids', fun
     assert.equal((await get('/metrics', { authorization: `bearer  ${TOKEN}` })).status, 200, 'scheme case-insensitive');
   });
 
+  it('asks the policy (AccessControl.scrape) about each scrape: a right token is refused when it says no', async () => {
+    const access = t.gw.services.access as unknown as { scrape: (...a: unknown[]) => unknown };
+    const real = access.scrape.bind(access);
+    const asked: unknown[][] = [];
+    access.scrape = (...a: unknown[]) => (asked.push(a), { allowed: false, reason: 'metrics: refused by the policy' });
+    try {
+      const r = await get('/metrics', { authorization: `Bearer ${TOKEN}` });
+      assert.equal(r.status, 401);
+      assert.equal(r.body.detail, 'metrics: refused by the policy');
+      assert.deepEqual(asked, [['bearer', 'scraper']]);
+    } finally {
+      access.scrape = real;
+    }
+    assert.equal((await get('/metrics', { authorization: `Bearer ${TOKEN}` })).status, 200);
+  });
+
   it('echoes a well-formed X-Request-Id, replaces a malformed one, and logs it with the request', async () => {
     const given = 'req-7f3a:2026.12.06_a';
     const ok = await get('/livez', { 'x-request-id': given });
