@@ -96,8 +96,8 @@ export interface Gateway {
 
 /**
  * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams → recordings →
- * devices → http → realtime → health, each registering its close as it is built. `close()` (or a failed start)
- * closes them in reverse order.
+ * devices → … → ops (metrics, probes) → http → realtime → health, each registering its close as it is built. `close()`
+ * (or a failed start) first drains (/readyz 503), then closes them in reverse order.
  */
 export async function startGateway(config: Config, opts: GatewayOptions = {}): Promise<Gateway> {
   const log: Log =
