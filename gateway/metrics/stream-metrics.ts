@@ -6,7 +6,8 @@ import { FragmentLagTap } from './fragment-lag';
 /** What the collector reads of the supervisor: its state events, its outputs, and a pull's hub (for the lag tap). */
 export type StreamSource = Pick<Supervisor, 'on' | 'off' | 'list' | 'hub' | 'get'>;
 
-const STATES: readonly StreamState[] = ['starting', 'live', 'stalled', 'restarting', 'failed', 'stopped'];
+/** The states an output is listed in ('stopped' ones are gone from the supervisor's list). */
+const STATES: readonly StreamState[] = ['starting', 'live', 'stalled', 'restarting', 'failed'];
 
 /** Seconds from a pull's first request to its first keyframe: ~0.3 s native, ~1.2 s ffmpeg, a GOP more on a cold camera. */
 export const FIRST_FRAME_BUCKETS = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20];
@@ -41,7 +42,8 @@ export class StreamMetrics {
       registers: [registry],
       collect() {
         for (const kind of ['pull', 'derived']) for (const state of STATES) this.set({ state, kind }, 0);
-        for (const s of list()) this.inc({ state: s.state, kind: s.derived ? 'derived' : 'pull' });
+        for (const s of list())
+          if (s.state !== 'stopped') this.inc({ state: s.state, kind: s.derived ? 'derived' : 'pull' });
       },
     });
     new Gauge({
