@@ -14,6 +14,7 @@ const configShape = z.strictObject({
     corsOrigins: z.array(z.string()),
     bodyLimitBytes: posInt,
     importLimitBytes: posInt,
+    nodeName: z.string().regex(/^[A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, ".", "_" or "-" (at most 63)'),
   }),
   database: z.strictObject({
     url: z.string(),
@@ -186,7 +187,25 @@ const configShape = z.strictObject({
       trackMaxPoints: z.number().int().min(1).max(5000),
     }),
   }),
-  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']) }),
+  log: z.strictObject({
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    format: z.enum(['auto', 'json', 'text']),
+    requests: z.boolean(),
+  }),
+  metrics: z.strictObject({
+    enabled: z.boolean(),
+    auth: z.enum(['bearer', 'basic', 'none']),
+    token: z.string().refine((t) => t === '' || t.length >= 16, 'must be empty or at least 16 characters'),
+    username: z.string().regex(/^[^:]{0,128}$/, 'must have no ":" and at most 128 characters'),
+    password: z.string().max(256),
+  }),
+  probes: z.strictObject({
+    databaseTimeoutMs: z.number().int().min(100).max(60_000),
+    maxLoopLagMs: z.number().int().min(100).max(600_000),
+    livenessWindowS: z.number().int().min(1).max(3600),
+    // the launcher (cli/launch.ts) kills a child still running 9 s after the first signal
+    drainS: z.number().min(0).max(5),
+  }),
 });
 
 export const configSchema = configShape.superRefine((c, ctx) => {

@@ -37,6 +37,8 @@ import { buildEvents, type EventParts } from './wiring/events';
 import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
+import { buildOps, type OpsParts } from './wiring/ops';
+import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
 
@@ -45,8 +47,8 @@ export const VERSION = '0.1.0';
 export interface GatewayOptions {
   /** Database schema to use (tests isolate themselves); default public. */
   schema?: string;
-  /** Log sink for warnings and errors; default stderr. */
-  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Log sink; default: stderr as config.log says (JSON lines or text). */
+  log?: Log;
 }
 
 export interface Gateway {
@@ -76,6 +78,8 @@ export interface Gateway {
     alarms: AlarmParts;
     wall: WallParts;
     tours: TourService;
+    /** Metrics registry, readiness and liveness. */
+    ops: OpsParts;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -84,18 +88,27 @@ export interface Gateway {
   server: http.Server;
   /** Re-reads in-memory state (shares, spatial index) after data was written behind the gateway's back (seeds). */
   reload(): Promise<void>;
+  /** From now on /readyz answers 503 (the node is stopping; a load balancer sends new requests elsewhere). */
+  drain(): void;
+  /** Drains, then closes every part in reverse order. */
   close(): Promise<void>;
 }
 
 /**
  * Starts a gateway: map layers → database → repositories → auth → cameras → spatial → transcoder → streams → recordings →
- * devices → http → realtime → health, each registering its close as it is built. `close()` (or a failed start)
- * closes them in reverse order.
+ * devices → … → ops (metrics, probes) → http → realtime → health, each registering its close as it is built. `close()`
+ * (or a failed start) first drains (/readyz 503), then closes them in reverse order.
  */
 export async function startGateway(config: Config, opts: GatewayOptions = {}): Promise<Gateway> {
-  const log: Log = opts.log ?? ((level, msg) => process.stderr.write(`[${level}] ${msg}\n`));
+  const log: Log =
+    opts.log ?? createLogSink({ level: config.log.level, format: config.log.format, node: config.server.nodeName });
   const closers = new Closers(log);
-  const close = (): Promise<void> => closers.closeAll();
+  let ops: OpsParts | null = null;
+  const drain = (): void => ops?.readiness.drain();
+  const close = (): Promise<void> => {
+    drain();
+    return closers.closeAll();
+  };
   try {
     // first: a missing map file stops the start before anything else is brought up
     const baseLayers = new BaseLayers(config.map.baseLayers, log);
@@ -177,6 +190,12 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     const { tours } = tourParts;
     wallAlarms = tourParts.wallAlarms;
+    ops = buildOps(
+      config,
+      { db, url, supervisor, streams: streamParts, recordings, events, auth: authParts },
+      closers,
+      log,
+    );
     const { api, app, server, port } = await buildHttp(
       config,
       {
@@ -195,6 +214,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         alarms,
         wall,
         tours,
+        ops,
       },
       closers,
       log,
@@ -233,6 +253,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         alarms,
         wall,
         tours,
+        ops,
       },
       repos,
       api,
@@ -244,6 +265,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         await spatialParts.reloadGrids();
         if (config.health.enabled) await health.reload();
       },
+      drain,
       close,
     };
   } catch (err) {

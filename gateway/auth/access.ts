@@ -14,8 +14,11 @@ import {
   type GlobalAction,
   type PolicyCamera,
   type Principal,
+  type ScrapeAuth,
+  type ScrapeCaller,
   type ShareGrant,
 } from './policy';
+import { scrapeDecision } from './policy';
 import { auditCameraNameVisible } from './policy';
 import { screenRoom, screenRooms } from './policy-wall';
 import { visibilityPredicate, visibilitySignature, visibleDepartments, wholeDepartments } from './policy-visibility';
@@ -84,6 +87,11 @@ export class AccessControl {
   /** The gate of routes and socket events (policy.permits); p null = no credentials. */
   permits(p: Principal | null, action: Action): boolean {
     return permits(p, action);
+  }
+
+  /** May a scrape of /metrics read the node's metrics (policy.scrapeDecision)? A refusal says why. */
+  scrape(auth: ScrapeAuth, caller: ScrapeCaller): { allowed: true } | { allowed: false; reason: string } {
+    return scrapeDecision(auth, caller);
   }
 
   /** Whose records a global action reaches for p (policy.departmentScope). */

@@ -28,6 +28,7 @@ export {
   type PolicyTour,
   type PolicyView,
 } from './policy-wall';
+export { scrapeDecision, type ScrapeAuth, type ScrapeCaller } from './policy-metrics';
 
 const CAMERA_RIGHTS: Record<Role, readonly CameraAction[]> = {
   admin: ['view', 'snapshot', 'ptz', 'edit', 'delete', 'share', 'resync', 'post-event', 'playback', 'export'],

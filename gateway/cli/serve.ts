@@ -25,6 +25,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // a terminal's Ctrl-C reaches both this process and the cloudeye launcher, which passes it on:
     // that is one request to stop (see stop-signals.ts)
     await stop.requested;
+    // not ready from now on: a load balancer stops sending new requests while the open ones finish
+    gw.drain();
+    if (config.probes.drainS > 0) await new Promise((r) => setTimeout(r, config.probes.drainS * 1000));
     await gw.close();
     return 0;
   } finally {

@@ -45,6 +45,18 @@ const fromRow = (r: Row): Alarm => ({
 export class AlarmsRepo {
   constructor(private readonly knex: Knex) {}
 
+  /** Alarms not closed, by state (new, acknowledged, handled), over every department. */
+  async openCounts(): Promise<Record<'new' | 'acknowledged' | 'handled', number>> {
+    const rows = (await this.knex('alarms')
+      .select('state')
+      .count<Array<{ state: string; n: string }>>({ n: '*' })
+      .whereNot('state', 'closed')
+      .groupBy('state')) as Array<{ state: string; n: string }>;
+    const out = { new: 0, acknowledged: 0, handled: 0 };
+    for (const r of rows) if (r.state in out) out[r.state as keyof typeof out] = Number(r.n);
+    return out;
+  }
+
   /** Stores a new alarm; null when this rule already raised one for this event (a replayed event). */
   async insert(a: AlarmWrite): Promise<Alarm | null> {
     const [r] = await this.knex('alarms')

@@ -4,6 +4,14 @@ import { migrationSource } from './migrations/index';
 
 export type { Knex } from 'knex';
 
+/** The part of knex's pool (tarn) the statistics read. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
+}
+
 export interface DatabaseOptions {
   /** postgres:// URL of a PostgreSQL ≥ 15. */
   url: string;
@@ -11,6 +19,19 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Schema to work in (tests isolate themselves in a throw-away schema). Default: public. */
   schema?: string;
+  /** Where knex's own warnings go (a connection lost, an acquire failing); default: knex's, the console. */
+  log?: (level: 'warn' | 'error', msg: string) => void;
+}
+
+/** knex's logger over a log sink: its debug output is dropped, deprecations are warnings. */
+function knexLog(log: (level: 'warn' | 'error', msg: string) => void): Knex.Logger {
+  const text = (m: unknown): string => `database: ${typeof m === 'string' ? m : JSON.stringify(m)}`;
+  return {
+    warn: (m) => log('warn', text(m)),
+    error: (m) => log('error', text(m)),
+    deprecate: (method, alternative) => log('warn', text(`${method} is deprecated, use ${alternative}`)),
+    debug: () => undefined,
+  };
 }
 
 export class Database {
@@ -38,6 +59,7 @@ export class Database {
         },
       },
       migrations: { migrationSource, schemaName: this.schema, tableName: 'knex_migrations' },
+      ...(opts.log ? { log: knexLog(opts.log) } : {}),
     });
   }
 
@@ -59,6 +81,16 @@ export class Database {
       Array<string | { file: string }>,
     ];
     return { done: done.map((d) => d.name), pending: pending.map((p) => (typeof p === 'string' ? p : p.file)) };
+  }
+
+  /**
+   * The connection pool now: connections lent out (used), open and free (idle), requests waiting for one
+   * (waiting), and the most it opens (max). Zeros once closed.
+   */
+  poolStats(): { used: number; idle: number; waiting: number; max: number } {
+    const pool = (this.knex.client as { pool?: TarnPool }).pool;
+    if (!pool || this.closed) return { used: 0, idle: 0, waiting: 0, max: 0 };
+    return { used: pool.numUsed(), idle: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max };
   }
 
   /** Creates the schema when it does not exist (public always does). */

@@ -10,6 +10,7 @@ import { isPublic, isScreenOnly, rolesFor, type Action, type Principal } from '.
 import { AuthenticationError, ForbiddenError, ValidationError } from '../errors';
 import { HttpError, sendProblem, zodIssues } from './errors';
 import { mediaTypeOf, readRawBody } from './raw-body';
+import { markRoute } from './route-label';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -105,6 +106,8 @@ export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddre
 /** A GET route in the dispatch table, in registration order; `run` null = served by express only. */
 interface DispatchRoute {
   segments: Array<{ literal: string } | { param: string }>;
+  /** The route's pattern below the API's mount ("/api/v1/cameras/:id"): the label of its HTTP metrics. */
+  pattern: string;
   run:
     | ((
         req: IncomingMessage,
@@ -168,7 +171,8 @@ export class ApiRouter {
   constructor(
     private readonly auth: Authenticator,
     private readonly gate: RouteGate,
-    private readonly log: (err: unknown) => void = () => {},
+    /** Where failures of the gateway itself go (5xx), with the response (its X-Request-Id). */
+    private readonly log: (err: unknown, res?: ServerResponse) => void = () => {},
     /** Where refusals of routes with `auditRefusal` go (the audit log). */
     private readonly refused: (call: RefusedCall) => Promise<void> = async () => {},
   ) {}
@@ -195,6 +199,7 @@ export class ApiRouter {
       const params = matchSegments(route.segments, parts);
       if (params === null) continue;
       if (params === 'malformed' || route.run === null) return false;
+      markRoute(res, route.pattern);
       // the same query object as express's "simple" query parser (node:querystring), copied as its router does
       route
         .run(req, res, params, q < 0 ? {} : { ...parseQueryString(url.slice(q + 1)) })
@@ -266,9 +271,11 @@ export class ApiRouter {
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(out));
     };
-    this.router[def.method](toExpressPath(def.path), (req: Request, res: Response) =>
-      run(req, res, req.params, { ...(req.query as object) }, req.body),
-    );
+    const pattern = `/api/v1${toExpressPath(def.path)}`;
+    this.router[def.method](toExpressPath(def.path), (req: Request, res: Response) => {
+      markRoute(res, pattern);
+      return run(req, res, req.params, { ...(req.query as object) }, req.body);
+    });
     if (def.method === 'post' && def.rawBodyLimit !== undefined) {
       const limit = def.rawBodyLimit;
       const segments = def.path.split('/').map((seg) => {
@@ -278,6 +285,7 @@ export class ApiRouter {
       const list = this.postRoutes.get(segments.length) ?? [];
       list.push({
         segments,
+        pattern,
         run: async (req, res, params, query) => run(req, res, params, query, await readRawBody(req, limit)),
       });
       this.postRoutes.set(segments.length, list);
@@ -291,6 +299,7 @@ export class ApiRouter {
       const list = this.getRoutes.get(segments.length) ?? [];
       list.push({
         segments,
+        pattern,
         run: direct ? (req, res, params, query) => run(req, res, params, query, undefined) : null,
       });
       this.getRoutes.set(segments.length, list);

@@ -4,6 +4,17 @@ import { existsSync } from 'node:fs';
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { ApiRouter } from './api-router';
 import { errorHandler, HttpError, refuseProtoKey, sendProblem } from './errors';
+import { assignRequestId } from '../logging/request-id';
+import { markMount, routeOf } from './route-label';
+
+/** What is told of every answered request (HTTP metrics, the request log). */
+export interface RequestObserver {
+  /**
+   * A request ended (its answer sent, or its connection closed first): `route` is the pattern that served it
+   * (route-label.ts), `status` the answer's code, `seconds` from the request's arrival to then.
+   */
+  finished(r: { method: string; route: string; status: number; seconds: number; requestId: string }): void;
+}
 
 export interface AppOptions {
   api: ApiRouter;
@@ -14,7 +25,8 @@ export interface AppOptions {
   /** Built console (web/dist); served at / when present. */
   webDir?: string;
   corsOrigins?: string[];
-  log: (err: unknown) => void;
+  /** Where failures of the gateway itself go (5xx), with the response (its X-Request-Id). */
+  log: (err: unknown, res?: ServerResponse) => void;
 }
 
 const SECURITY_HEADERS: ReadonlyArray<[string, string]> = [
@@ -28,18 +40,33 @@ function setSecurityHeaders(res: ServerResponse): void {
 }
 
 /**
- * The server's request listener: the security headers on every answer, then JSON GET routes and raw-body
- * POST routes of the API straight from the route table (ApiRouter.dispatch), everything else through express.
- * Cross-origin requests go through express, whose CORS middleware answers them.
+ * The server's request listener: the security headers and the request id (X-Request-Id) on every answer, then
+ * JSON GET routes and raw-body POST routes of the API straight from the route table (ApiRouter.dispatch),
+ * everything else through express. Cross-origin requests go through express, whose CORS middleware answers them.
+ * `observer` hears of every request when it ends.
  */
 export function createRequestListener(
   app: Express,
   api: ApiRouter,
   corsOrigins: readonly string[] = [],
+  observer?: RequestObserver,
 ): RequestListener {
   const cors = corsOrigins.length > 0;
   return (req, res) => {
     setSecurityHeaders(res);
+    const requestId = assignRequestId(req, res);
+    if (observer) {
+      const t0 = performance.now();
+      res.once('close', () =>
+        observer.finished({
+          method: req.method ?? 'GET',
+          route: routeOf(req, res),
+          status: res.statusCode,
+          seconds: (performance.now() - t0) / 1000,
+          requestId,
+        }),
+      );
+    }
     if (!(cors && req.headers.origin) && api.dispatch(req, res)) return;
     void app(req, res);
   };
@@ -64,7 +91,15 @@ export function createApp(opts: AppOptions): Express {
       else next();
     });
   }
-  for (const m of opts.mounts ?? []) app.use(m.path, m.router);
+  for (const m of opts.mounts ?? [])
+    app.use(
+      m.path,
+      (_req, res, next) => {
+        markMount(res, m.path);
+        next();
+      },
+      m.router,
+    );
   app.use(
     '/api/v1',
     express.text({ type: ['text/csv', 'application/geo+json'], limit: opts.importLimitBytes }),

@@ -219,9 +219,13 @@ export function logLevelOf(err: unknown): 'error' | 'warn' | null {
   return status === 500 ? 'error' : status >= 500 ? 'warn' : null;
 }
 
-export function sendProblem(res: ServerResponse, err: unknown, log?: (err: unknown) => void): void {
+export function sendProblem(
+  res: ServerResponse,
+  err: unknown,
+  log?: (err: unknown, res?: ServerResponse) => void,
+): void {
   const { problem, headers } = toProblem(err);
-  if (problem.status >= 500 && log) log(err);
+  if (problem.status >= 500 && log) log(err, res);
   if (res.headersSent) {
     res.end();
     return;
@@ -232,6 +236,6 @@ export function sendProblem(res: ServerResponse, err: unknown, log?: (err: unkno
   res.end(JSON.stringify(problem));
 }
 
-export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+export function errorHandler(log: (err: unknown, res?: ServerResponse) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => sendProblem(res, err, log);
 }

@@ -59,6 +59,7 @@ export class RecordingService {
   private readonly recorders = new Map<string, Recorder>();
   private readonly retention: Retention;
   private readonly listeners = new Set<(s: RecorderStatus) => void>();
+  private readonly written = new Set<(s: { cameraId: string; bytes: number; volume: string }) => void>();
   private cameras: RecordingCamera[] = [];
   private plans: PlanRecord[] = [];
   private stale = true;
@@ -139,6 +140,12 @@ export class RecordingService {
   onStatus(fn: (s: RecorderStatus) => void): () => void {
     this.listeners.add(fn);
     return () => void this.listeners.delete(fn);
+  }
+
+  /** Each segment written (closed, renamed): its camera, bytes and volume path. Returns the unsubscribe. */
+  onSegment(fn: (s: { cameraId: string; bytes: number; volume: string }) => void): () => void {
+    this.written.add(fn);
+    return () => void this.written.delete(fn);
   }
 
   /** The plan in force for a camera. */
@@ -258,7 +265,10 @@ export class RecordingService {
       pickVolume: () => pickVolume(this.volumes.values()),
       segmentSeconds: this.o.segmentSeconds,
       retryS: this.o.retryS,
-      onSegment: (cam, seg, vol, profile) => this.index(cam, seg, vol, profile),
+      onSegment: (cam, seg, vol, profile) => {
+        for (const fn of this.written) fn({ cameraId: cam, bytes: seg.bytes, volume: vol.path });
+        this.index(cam, seg, vol, profile);
+      },
       onStatus: (s) => {
         if (s.state === 'failed') this.log('error', `recording: camera ${s.cameraId} failed: ${s.reason}`);
         for (const fn of this.listeners) fn(s);

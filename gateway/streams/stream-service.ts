@@ -326,6 +326,11 @@ export class StreamService {
     return this.sessions.size;
   }
 
+  /** Open sessions served over HLS and by no WebSocket now: HLS viewers (until their session idles out). */
+  hlsViewers(): number {
+    return this.sessions.all().filter((s) => s.viewers.size === 0 && s.transports.has('hls')).length;
+  }
+
   /** Sessions with at least one open WebSocket. */
   liveSessions(): StreamSession[] {
     return this.sessions.all().filter((s) => s.viewers.size > 0);

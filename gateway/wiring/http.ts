@@ -18,6 +18,9 @@ import { logLevelOf } from '../http/errors';
 import { documentHls, hlsRouter } from '../http/hls-routes';
 import { documentLive, liveRouter, liveUpgrade } from '../http/live-routes';
 import { createApp, createRequestListener } from '../http/app';
+import { opsRouter } from '../http/ops-routes';
+import { requestIdOf } from '../logging/request-id';
+import type { OpsParts } from './ops';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
 import { registerCameraRoutes } from '../http/routes/camera-routes';
@@ -74,6 +77,7 @@ export interface HttpDeps {
   alarms: AlarmParts;
   wall: WallParts;
   tours: TourService;
+  ops: OpsParts;
 }
 
 export interface HttpParts {
@@ -143,16 +147,19 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
 
 /** Builds the routes and the app, and listens on `config.server` (host, port). */
 export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, log: Log): Promise<HttpParts> {
-  const logError = (err: unknown): void => {
+  const logError = (err: unknown, res?: http.ServerResponse): void => {
+    const requestId = requestIdOf(res?.req);
+    const fields = requestId ? { requestId } : undefined;
     // a device's bad answer is the outside world failing, not a bug: its reason, no stack
-    if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err));
-    else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    if (logLevelOf(err) === 'warn') log('warn', err instanceof Error ? err.message : String(err), fields);
+    else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err), fields);
   };
   const api = buildApi(config, d, logError);
   const live = { allowedOrigins: config.security.allowedOrigins };
   const app = createApp({
     api,
     mounts: [
+      { path: '/', router: opsRouter(d.ops.endpoints) },
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
@@ -165,7 +172,7 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     corsOrigins: config.server.corsOrigins,
     log: logError,
   });
-  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins));
+  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins, d.ops.requests));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

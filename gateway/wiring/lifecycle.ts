@@ -1,7 +1,10 @@
 // The gateway's closers: each component registers its close where it is built, and they run in reverse.
 
-/** Log sink for warnings and errors. */
-export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
+/** Values a log line may carry besides its message (a JSON line holds them as keys; gateway/logging/log-sink.ts). */
+export type LogFields = Record<string, string | number | boolean | null>;
+
+/** Log sink for warnings and errors; `fields` (optional) are structured values such as the HTTP request id. */
+export type Log = (level: 'info' | 'warn' | 'error', msg: string, fields?: LogFields) => void;
 
 /** An ordered list of close functions; the newest runs first. */
 export class Closers {

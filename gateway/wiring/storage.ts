@@ -44,6 +44,7 @@ export async function buildDatabase(
     poolMin: config.database.poolMin,
     poolMax: config.database.poolMax,
     ...(schema ? { schema } : {}),
+    log,
   });
   closers.add(() => db.close());
   if (schema) await db.ensureSchema();

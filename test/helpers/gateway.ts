@@ -74,7 +74,9 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export async function startTestGateway(
   overrides: Record<string, unknown> = {},
-  opts: { onLog?: (level: string, msg: string) => void } = {},
+  opts: {
+    onLog?: (level: string, msg: string, fields?: Record<string, string | number | boolean | null>) => void;
+  } = {},
 ): Promise<TestGateway> {
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-hls-'));

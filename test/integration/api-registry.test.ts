@@ -151,6 +151,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '008-wall',
         '009-ptz',
         '010-wall-tours',
+        '011-alarms-open-index',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -167,6 +168,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '008-wall',
         '009-ptz',
         '010-wall-tours',
+        '011-alarms-open-index',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -185,6 +187,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '008-wall',
         '009-ptz',
         '010-wall-tours',
+        '011-alarms-open-index',
       ]);
     } finally {
       await db.close();

@@ -110,7 +110,15 @@ describe('cloudeye CLI', function () {
     const { dir, child, out, exited } = await spawnServe('ce-serve-');
     try {
       const url = await consoleUrl({ child, out, exited });
-      assert.equal((await fetch(new URL('/api/v1/openapi.json', url))).status, 200);
+      const doc = await fetch(new URL('/api/v1/openapi.json', url));
+      assert.equal(doc.status, 200);
+      assert.match(doc.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      // a load balancer's probes; no scrape credential is configured, so /metrics refuses everyone
+      assert.equal((await fetch(new URL('/readyz', url))).status, 200);
+      assert.equal((await fetch(new URL('/livez', url))).status, 200);
+      const metrics = await fetch(new URL('/metrics', url));
+      assert.equal(metrics.status, 401);
+      assert.match(((await metrics.json()) as { detail: string }).detail, /no scrape credential is configured/);
       const [gateway, ...others] = childrenOf(child.pid!);
       assert.ok(gateway && others.length === 0, `one child node: ${JSON.stringify(childrenOf(child.pid!))}`);
       for (const f of GATEWAY_NODE_FLAGS)
@@ -124,6 +132,16 @@ describe('cloudeye CLI', function () {
       assert.equal(alive(gateway.pid), false, 'the gateway node is gone');
       assert.deepEqual(processesMatching(dir), [], 'its embedded PostgreSQL stopped with it');
       assert.doesNotMatch(out(), /Error|\n\s+at /, 'stopped quietly');
+      // stderr is no terminal here: log.format auto writes one JSON object per line
+      const lines = out()
+        .split('\n')
+        .filter((l) => l && !l.startsWith('Cloud Eye console: '));
+      assert.ok(lines.length > 0, 'some log lines');
+      for (const l of lines) {
+        const o = JSON.parse(l) as Record<string, unknown>;
+        assert.deepEqual(Object.keys(o).slice(0, 4), ['time', 'level', 'msg', 'node'], l);
+        assert.ok(!Number.isNaN(Date.parse(String(o.time))), l);
+      }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

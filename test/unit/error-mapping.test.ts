@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load';
+import { DatabaseProbeError } from '../../gateway/db/db-probe';
 import { SecretError } from '../../gateway/auth/secrets';
 import { TokenError } from '../../gateway/auth/tokens';
 import { CsvError } from '../../gateway/cameras/csv';
@@ -204,6 +205,8 @@ const BY_CLASS: Record<string, Row> = {
   EmbeddedPostgresError: { make: () => new EmbeddedPostgresError('embedded: no'), status: 500 },
   SecretError: { make: () => new SecretError('secrets: sealed value failed authentication'), status: 500 },
   MbtilesError: { make: () => new MbtilesError('map.baseLayers.0.path: /srv/x.mbtiles is not SQLite'), status: 500 },
+  // caught by the readiness check, which answers its own 503 report: never thrown to HTTP
+  DatabaseProbeError: { make: () => new DatabaseProbeError('database: no answer within 2000 ms'), status: 500 },
   // JavaScript's own: programming errors, opaque
   Error: { make: () => new Error('map clusters are closed'), status: 500 },
   // thrown only inside body-parser's JSON.parse, which reports it as entity.parse.failed (below)
