@@ -3,41 +3,16 @@ import { CameraStore, type Packed } from './camera-store';
 import { GisInputError } from './errors';
 import { compileArea, compileLine } from './geojson';
 import { bearingDeg, circleBounds, distanceM, haversineA, haversineToMetres, metresToHaversineBound } from './geodesy';
-import { compareHits, compareRouteHits } from './ids';
+import { compareHits, compareRouteHits, sortShort } from './ids';
 import { knn, knnOut } from './knn';
 import { pointInArea } from './point-in-polygon';
 import { Route } from './route';
 import { DEFAULT_FOV_DEG, DEFAULT_RANGE_M, sectorContains, type SectorDefaults } from './sector';
+import { IndexBuild } from './index-build';
+import type { AreaOptions, CameraIndexOptions, CoveringOptions, NearestOptions, RouteOptions } from './query-options';
+import { acceptSlot, compileFilter } from './slot-filter';
 import { checkBbox, checkCount, checkLngLat, checkMetres } from './validate';
 import type { Bbox, CameraHit, CameraId, GisCamera, QueryOptions, RouteHit } from './types';
-
-export interface CameraIndexOptions extends SectorDefaults {
-  /** Average cameras per grid cell (the grid adapts its edges to where cameras cluster). Default 8. */
-  perCell?: number;
-  /** Pending changes (delta slots + tombstones) above which `needsCompact` turns true. Default 20,000. */
-  maxDelta?: number;
-}
-
-export interface NearestOptions extends QueryOptions {
-  /** How many cameras at most (integer >= 1). Default 10. */
-  n?: number;
-  /** Search radius in metres (>= 0; 0 = only cameras exactly at the point). Default unlimited. */
-  radiusM?: number;
-}
-
-export interface AreaOptions extends QueryOptions {
-  /** Point the hits' distanceM/bearingDeg are measured from and sorted by. Default: centre of the area's bbox. */
-  origin?: [number, number];
-  /** Field path of the area in error messages. Default "polygon" (or "bbox"). */
-  path?: string;
-}
-
-export interface RouteOptions extends QueryOptions {
-  /** Field path of the line in error messages. Default "line". */
-  path?: string;
-}
-
-export type CoveringOptions = QueryOptions & SectorDefaults;
 
 /**
  * In-memory index of all cameras. `load()` sorts them into a cell grid (1M cameras < 1 s);
@@ -191,7 +166,7 @@ export class CameraIndex {
     const n = checkCount(options.n ?? 10, 'n');
     const radius = checkMetres(options.radiusM ?? Infinity, 'radiusM', true);
     const maxA = Number.isFinite(radius) ? metresToHaversineBound(radius) : 1;
-    const { mask, test } = this.compile(options);
+    const { mask, test } = compileFilter(this.store, options);
     const found = knn(this.store, lng, lat, n, maxA, test, mask);
     const hits: CameraHit[] = [];
     const { lngs, lats } = this.store;
@@ -215,7 +190,7 @@ export class CameraIndex {
     checkLngLat(lng, lat);
     const radius = checkMetres(radiusM, 'radiusM');
     const maxA = metresToHaversineBound(radius);
-    const accept = this.accept(options);
+    const accept = acceptSlot(this.store, options);
     const { lngs, lats } = this.store;
     const hits: CameraHit[] = [];
     const [w, s, e, n] = circleBounds(lng, lat, radius);
@@ -236,7 +211,7 @@ export class CameraIndex {
     const [w, s, e, n] = checkBbox(bbox, options.path ?? 'bbox');
     const cx = w <= e ? (w + e) / 2 : (w + e + 360) / 2 > 180 ? (w + e + 360) / 2 - 360 : (w + e + 360) / 2;
     const [ox, oy] = this.origin(options, cx, (s + n) / 2);
-    const accept = this.accept(options);
+    const accept = acceptSlot(this.store, options);
     const hits: CameraHit[] = [];
     const visit = (slot: number): void => {
       if (accept(slot)) hits.push(this.hit(slot, ox, oy));
@@ -258,7 +233,7 @@ export class CameraIndex {
     const area = compileArea(geometry, options.path ?? 'polygon');
     const [w, s, e, n] = area.bbox;
     const [ox, oy] = this.origin(options, (w + e) / 2, (s + n) / 2);
-    const accept = this.accept(options);
+    const accept = acceptSlot(this.store, options);
     const { lngs, lats } = this.store;
     const hits: CameraHit[] = [];
     this.store.forEachInBox(w, s, e, n, (slot) => {
@@ -277,7 +252,7 @@ export class CameraIndex {
     const coords = compileLine(line, options.path ?? 'line');
     const reach = checkMetres(distM, 'distanceM');
     const route = new Route(coords, reach);
-    const accept = this.accept(options);
+    const accept = acceptSlot(this.store, options);
     const { lngs, lats } = this.store;
     const seen = new Set<number>();
     const hits: RouteHit[] = [];
@@ -307,7 +282,7 @@ export class CameraIndex {
       defaultFovDeg: checkMetres(options.defaultFovDeg ?? this.defaults.defaultFovDeg, 'defaultFovDeg'),
     };
     const reach = Math.max(this.store.maxRangeM, defaults.defaultRangeM);
-    const accept = this.accept(options);
+    const accept = acceptSlot(this.store, options);
     const hits: CameraHit[] = [];
     const [w, s, e, n] = circleBounds(lng, lat, reach);
     this.store.forEachInBox(w, s, e, n, (slot) => {
@@ -333,138 +308,7 @@ export class CameraIndex {
       y = this.store.lats[slot] as number;
     return { camera, distanceM: d ?? distanceM(lng, lat, x, y), bearingDeg: bearingDeg(lng, lat, x, y) };
   }
-
-  /** Compiles filters + predicate into one slot test; tombstones never pass. */
-  private accept(o: QueryOptions): (slot: number) => boolean {
-    const { mask, test } = this.compile(o);
-    if (mask === null) return test;
-    const depts = this.store.depts;
-    return (slot) => mask[depts[slot] as number] === 1 && test(slot);
-  }
-
-  /**
-   * Splits filters + predicate into the department filter as a mask over the store's dense
-   * department column (null = any department; tombstones never pass it), and `test`: the rest,
-   * which reads the record (tombstones never pass it either).
-   */
-  private compile(o: QueryOptions): { mask: Uint8Array | null; test: (slot: number) => boolean } {
-    const cams = this.store.cams;
-    const status = listSet(o.status, 'status');
-    const depts = listOf(o.departmentIds, 'departmentIds');
-    const tags = listSet(o.tagsAny, 'tagsAny');
-    const pred = o.predicate;
-    if (pred !== undefined && typeof pred !== 'function')
-      throw new GisInputError('predicate', 'must be a function', pred);
-    const mask = depts ? this.store.departmentMask(depts) : null;
-    if (!status && !tags) {
-      return {
-        mask,
-        test: pred
-          ? (slot) => {
-              const c = cams[slot];
-              return c !== undefined && pred(c);
-            }
-          : (slot) => cams[slot] !== undefined,
-      };
-    }
-    return {
-      mask,
-      test: (slot) => {
-        const c = cams[slot];
-        if (c === undefined) return false;
-        if (status && !status.has(c.status)) return false;
-        if (tags && !c.tags.some((t) => tags.has(t))) return false;
-        return pred ? pred(c) : true;
-      },
-    };
-  }
 }
 
-/**
- * Sorts in place; a short list (a k-nearest answer: ~10 hits, nearly in order already) by insertion,
- * without the scratch array Array.prototype.sort allocates on every call. Stable, as that is.
- */
-function sortShort<T>(a: T[], cmp: (x: T, y: T) => number): void {
-  if (a.length > 32) {
-    a.sort(cmp);
-    return;
-  }
-  for (let i = 1; i < a.length; i++) {
-    const v = a[i] as T;
-    let j = i - 1;
-    for (; j >= 0 && cmp(a[j] as T, v) > 0; j--) a[j + 1] = a[j] as T;
-    a[j + 1] = v;
-  }
-}
-
-/** A filter list: null when absent or empty (no filter); throws when not an array. */
-function listOf<T>(v: readonly T[] | undefined, path: string): readonly T[] | null {
-  if (v === undefined || v === null) return null;
-  if (!Array.isArray(v)) throw new GisInputError(path, 'must be an array', v);
-  return v.length === 0 ? null : v;
-}
-
-function listSet<T>(v: readonly T[] | undefined, path: string): Set<T> | null {
-  const list = listOf(v, path);
-  return list && new Set(list);
-}
-
-/**
- * A load or compaction in progress, run a slice at a time: each `step()` does at most SLICE
- * (32,768) cameras' worth of one phase, a few milliseconds, so a server can yield to its requests
- * between steps. The new content lands, with the changes made meanwhile replayed onto it, in the
- * step that returns true. A newer build on the same index abandons this one (step returns true
- * with nothing landed).
- */
-export class IndexBuild {
-  /** Ids upserted or removed since the build began. */
-  readonly changed = new Set<CameraId>();
-  private state: 'running' | 'landed' | 'abandoned' | 'failed' = 'running';
-  /** Steps taken so far. */
-  steps = 0;
-
-  constructor(
-    private readonly gen: Generator<void, Packed>,
-    private readonly onLand: (p: Packed) => void,
-  ) {}
-
-  /** 'running' until the last step; 'landed', 'abandoned' (a newer build took over) or 'failed' (threw) after. */
-  get status(): 'running' | 'landed' | 'abandoned' | 'failed' {
-    return this.state;
-  }
-
-  /** Notes a change made while the build runs, to replay when it lands. */
-  record(id: CameraId): void {
-    if (this.state === 'running') this.changed.add(id);
-  }
-
-  /** Runs one slice; true once the build has landed or been abandoned. Throws what the build threw. */
-  step(): boolean {
-    if (this.state !== 'running') return true;
-    this.steps++;
-    let r: IteratorResult<void, Packed>;
-    try {
-      r = this.gen.next();
-    } catch (err) {
-      this.state = 'failed';
-      this.changed.clear();
-      throw err;
-    }
-    if (!r.done) return false;
-    this.onLand(r.value);
-    this.state = 'landed';
-    return true;
-  }
-
-  /** Runs the remaining slices now. */
-  finish(): void {
-    while (!this.step());
-  }
-
-  /** Stops the build; nothing of it lands. */
-  abandon(): void {
-    if (this.state === 'running') this.state = 'abandoned';
-    this.changed.clear();
-    this.gen.return(undefined as unknown as Packed);
-  }
-}
+export { IndexBuild };
+export type { AreaOptions, CameraIndexOptions, CoveringOptions, NearestOptions, RouteOptions };

@@ -17,3 +17,20 @@ export function compareHits(a: CameraHit, b: CameraHit): number {
 export function compareRouteHits(a: RouteHit, b: RouteHit): number {
   return a.alongM - b.alongM || a.distanceM - b.distanceM || compareIds(a.camera.id, b.camera.id);
 }
+
+/**
+ * Sorts in place; a short list (a k-nearest answer: ~10 hits, nearly in order already) by insertion,
+ * without the scratch array Array.prototype.sort allocates on every call. Stable, as that is.
+ */
+export function sortShort<T>(a: T[], cmp: (x: T, y: T) => number): void {
+  if (a.length > 32) {
+    a.sort(cmp);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const v = a[i] as T;
+    let j = i - 1;
+    for (; j >= 0 && cmp(a[j] as T, v) > 0; j--) a[j + 1] = a[j] as T;
+    a[j + 1] = v;
+  }
+}
