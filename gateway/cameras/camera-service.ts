@@ -12,7 +12,7 @@ import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from 
 import { validateSourceUrl } from '../../transcoder/index';
 import { camerasFromCsv, camerasFromGeoJson, liftCredentials, type ImportRow } from './camera-input';
 import type { CameraReach, ReachCamera } from './camera-reach';
-import { toCsv } from './csv';
+import { camerasToCsv, camerasToGeoJson } from './camera-export';
 
 export type CameraChange = { kind: 'upsert'; camera: CameraRecord } | { kind: 'remove'; id: string };
 
@@ -305,66 +305,13 @@ export class CameraService {
     }
   }
 
+  /** The cameras visible to p matching the filter as GeoJSON (department codes as properties). */
   async exportGeoJson(p: Principal, filter: Omit<CameraListQuery, 'limit' | 'cursor'>): Promise<unknown> {
-    const codes = new Map((await this.org.departments()).map((d) => [d.id, d.code]));
-    const cams = await this.visibleAll(p, filter);
-    return {
-      type: 'FeatureCollection',
-      features: cams.map(({ lng, lat, ...c }) => ({
-        type: 'Feature',
-        id: c.id,
-        geometry: { type: 'Point', coordinates: [lng, lat] },
-        properties: { ...c, department: codes.get(c.departmentId) },
-      })),
-    };
+    return camerasToGeoJson(await this.visibleAll(p, filter), await this.org.departments());
   }
 
+  /** The cameras visible to p matching the filter as CSV (the import's columns). */
   async exportCsv(p: Principal, filter: Omit<CameraListQuery, 'limit' | 'cursor'>): Promise<string> {
-    const codes = new Map((await this.org.departments()).map((d) => [d.id, d.code]));
-    const nets = new Map((await this.org.networks()).map((n) => [n.id, n.name]));
-    const cams = await this.visibleAll(p, filter);
-    const header = [
-      'id',
-      'name',
-      'department',
-      'network',
-      'source',
-      'main_uri',
-      'sub_uri',
-      'snapshot_uri',
-      'xaddr',
-      'lng',
-      'lat',
-      'bearing',
-      'fov',
-      'range_m',
-      'address',
-      'tags',
-      'codec',
-      'status',
-    ];
-    return toCsv(
-      header,
-      cams.map((c) => [
-        c.id,
-        c.name,
-        codes.get(c.departmentId),
-        c.networkId ? nets.get(c.networkId) : '',
-        c.source,
-        c.mainUri,
-        c.subUri,
-        c.snapshotUri,
-        c.xaddr,
-        c.lng,
-        c.lat,
-        c.bearing,
-        c.fov,
-        c.rangeM,
-        c.address,
-        c.tags,
-        c.streams.main?.codec ?? '',
-        c.status,
-      ]),
-    );
+    return camerasToCsv(await this.visibleAll(p, filter), await this.org.departments(), await this.org.networks());
   }
 }
