@@ -1,27 +1,10 @@
 // Camera export: the registry's cameras as GeoJSON or as CSV with the columns the import reads.
 import type { Camera } from '../contract';
+import { CSV_COLUMNS } from './camera-input';
 import { toCsv } from './csv';
 
-const CSV_HEADER = [
-  'id',
-  'name',
-  'department',
-  'network',
-  'source',
-  'main_uri',
-  'sub_uri',
-  'snapshot_uri',
-  'xaddr',
-  'lng',
-  'lat',
-  'bearing',
-  'fov',
-  'range_m',
-  'address',
-  'tags',
-  'codec',
-  'status',
-];
+/** The import's columns without the credentials (never exported), with the id before and the status after. */
+const CSV_HEADER = ['id', ...CSV_COLUMNS.filter((c) => c !== 'username' && c !== 'password'), 'status'];
 
 /** A FeatureCollection of points, each camera's fields and its department's code as properties. */
 export function camerasToGeoJson(
