@@ -8,6 +8,7 @@ import { waitFor } from '../helpers/wait-for';
 import { alarmWorld, P, postAlarmEvent, type AlarmWorld } from '../helpers/alarms';
 import { endPage, launchBrowser, loginAs, newPage, screenshot } from './browser';
 import { AUDIO_HOOK, audioRuns, oscillators } from './alarm-audio';
+import { toScreen } from './map-helpers';
 
 describe('alarms on every page, reopened alarms, rule screens (e2e)', function () {
   this.timeout(60_000);
@@ -80,6 +81,14 @@ describe('alarms on every page, reopened alarms, rule screens (e2e)', function (
       alarm.cameras.map((c: { id: string }) => c.id),
     );
     assert.ok(shown.includes(w.cams.west));
+    // the map centred on the alarm's place, its marker blinking there
+    const box = (await page.locator('#map').boundingBox())!;
+    const p = await toScreen(page, P.lng, P.lat);
+    assert.ok(
+      Math.hypot(p.x - (box.x + box.width / 2), p.y - (box.y + box.height / 2)) <= 2,
+      JSON.stringify({ p, box }),
+    );
+    await page.waitForSelector(`.alarm-marker.blinking[data-alarm="${id}"]`);
     await page.waitForSelector('.alarm-popup', { state: 'hidden' });
     assert.equal(await page.locator('.wall-page').count(), 0);
     assert.deepEqual(page.errors, []);

@@ -33,7 +33,7 @@ export class AlarmFeed {
   /** `open` shows the alarm on the map (the shell switches to the map page). */
   constructor(
     private readonly ctx: AppContext,
-    private readonly open: (alarmId: string) => void,
+    private readonly open: (a: Alarm) => void,
   ) {
     this.el.append(
       h(
@@ -104,7 +104,7 @@ export class AlarmFeed {
               class: 'alarm-popup-open',
               onclick: () => {
                 this.seen(a.id);
-                this.open(a.id);
+                this.open(a);
               },
             },
             t(HEADLINE[reason], { what: `${kindLabel(a.kind)} · ${a.type} · ${a.ruleName}` }),

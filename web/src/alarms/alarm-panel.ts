@@ -153,6 +153,15 @@ export class AlarmPanel {
     return a.state === 'new' && this.fresh.has(a.id);
   }
 
+  /** Opens an alarm announced elsewhere (the console's popup), listed and marked even before the list is read. */
+  openAnnounced(a: Alarm): void {
+    if (!this.alarms.has(a.id)) {
+      this.alarms.set(a.id, a);
+      this.markers.show(a);
+    }
+    this.open(a.id);
+  }
+
   /** Opens an alarm: its detail replaces the list, and the map centres on its place. */
   open(id: string): void {
     this.detail?.close();

@@ -17,6 +17,7 @@ import { SelectPanel } from '../tools/select-panel';
 import { PlateTrackPanel } from '../events/plate-track';
 import { AlarmPanel } from '../alarms/alarm-panel';
 import type { AlarmFeed } from '../alarms/alarm-feed';
+import type { Alarm } from '../alarms/alarm-api';
 import { EventSearch } from '../events/event-search';
 import { WallPanel } from '../wall/wall-panel';
 
@@ -200,11 +201,11 @@ export class MapPage {
   }
 
   /** Opens an alarm in the alarm tab (from the console's alarm popup): its cameras listed, the map at its place. */
-  openAlarm(id: string): void {
+  openAlarm(a: Alarm): void {
     if (!this.alarms) return;
     this.showTab?.('alarms');
     this.base.map.invalidateSize();
-    this.alarms.open(id);
+    this.alarms.openAnnounced(a);
   }
 
   /** Centres the map on a camera (from the admin cameras table). */

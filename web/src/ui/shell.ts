@@ -17,6 +17,7 @@ import { wallPage } from '../wall/wall-page';
 import { CameraSearch } from './camera-search';
 import { CameraTree } from './camera-tree';
 import { AlarmFeed } from '../alarms/alarm-feed';
+import type { Alarm } from '../alarms/alarm-api';
 
 export class Shell {
   readonly el: HTMLElement;
@@ -79,7 +80,7 @@ export class Shell {
     );
     // an alarm opens on the map, where its cameras are (roles that read alarms have the map)
     const mapped = this.pages.includes('map') && allows(ctx.me.role, 'alarm-read');
-    this.alarms = mapped ? new AlarmFeed(ctx, (id) => this.openAlarm(id)) : null;
+    this.alarms = mapped ? new AlarmFeed(ctx, (a) => this.openAlarm(a)) : null;
     this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main, this.alarms?.el ?? null);
   }
 
@@ -107,10 +108,10 @@ export class Shell {
   }
 
   /** Shows the map (from any page) with the alarm opened in its panel. */
-  private openAlarm(id: string): void {
+  private openAlarm(a: Alarm): void {
     if (location.hash !== '#/map') history.pushState(null, '', '#/map');
     this.show('map');
-    this.mapPage?.openAlarm(id);
+    this.mapPage?.openAlarm(a);
   }
 
   private readonly route = (): void => {
