@@ -11,17 +11,7 @@ import { alarmWorld, at, P, postAlarmEvent, type AlarmWorld } from '../helpers/a
 import { endPage, launchBrowser, loginAs, newPage, screenshot } from './browser';
 import { expectPaneShows, referenceFrame } from './frames';
 import { showAt, toScreen } from './map-helpers';
-
-/** Counts the oscillators the page's code starts (headless Chromium has no speakers to listen to). */
-const AUDIO_HOOK = `
-  window.__oscillators = [];
-  const start = OscillatorNode.prototype.start;
-  OscillatorNode.prototype.start = function (...args) {
-    window.__oscillators.push({ hz: this.frequency.value, state: this.context.state });
-    window.__audio = this.context;
-    return start.apply(this, args);
-  };
-`;
+import { AUDIO_HOOK, audioRuns, oscillators } from './alarm-audio';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 
@@ -150,10 +140,7 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     await page.click('.tab[data-tab=alarms]');
     await page.waitForSelector('.alarm-panel .alarm-item');
     await showAt(page, P.lng, P.lat, 17);
-    assert.equal(
-      await page.evaluate(() => (window as unknown as { __oscillators: unknown[] }).__oscillators.length),
-      0,
-    );
+    assert.equal((await oscillators(page)).length, 0);
 
     const eventId = await postAlarmEvent(t, w, 'live-1', P);
     const id = String((await alarmOf(eventId)).id);
@@ -161,13 +148,11 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     await page.waitForSelector(item, { timeout: 10_000 });
     assert.equal(await page.textContent(`${item} .alarm-state`), '新告警');
     // the sound: the page's code started oscillators, in a running audio context
-    const oscs = await page.evaluate(
-      () => (window as unknown as { __oscillators: Array<{ hz: number; state: string }> }).__oscillators,
-    );
+    const oscs = await oscillators(page);
     assert.ok(oscs.length >= 2, JSON.stringify(oscs));
     assert.deepEqual([...new Set(oscs.map((o) => o.hz))].sort(), [660, 880]);
     // the context runs (the sign-in click was the user gesture the autoplay policy asks for)
-    await page.waitForFunction(() => (window as unknown as { __audio?: AudioContext }).__audio?.state === 'running');
+    await audioRuns(page);
     // the marker: at P on screen, and blinking (its opacity alternates)
     const marker = `.alarm-marker[data-alarm="${id}"]`;
     const box = (await page.locator(marker).boundingBox())!;

@@ -1,6 +1,9 @@
 // The linkage-rule form: name, kinds, area (GeoJSON or the polygon drawn on the map), weekly windows, severity,
-// cameras, radius, rolls and acknowledgement timeout; filled from a rule to edit it, read back as the API's body.
+// cameras, radius, rolls, acknowledgement timeout and the wall screen its alarms go to; filled from a rule to edit it,
+// read back as the API's body.
 import type { AlarmRule, RuleWindow } from '../../../gateway/alarms/rule-model';
+import type { Screen } from '../../../gateway/wall/wall-model';
+import { api } from '../core/api';
 import { h, label, select, toast } from '../core/dom';
 import { t } from '../core/i18n';
 import { departmentName, type AppContext } from '../core/context';
@@ -42,6 +45,10 @@ export interface RuleForm {
   fill(rule: AlarmRule | null): void;
   /** The rule being edited, or null for a new one. */
   editing(): AlarmRule | null;
+  /** A screen's name (the department's screens, read once), or `#id`. */
+  screenName(id: number): string;
+  /** Resolves once the screens are read (or could not be). */
+  screensRead: Promise<void>;
 }
 
 /** `submit` gets the API body (or null when the form does not read: the problem is toasted). */
@@ -67,6 +74,24 @@ export function ruleForm(
           ctx.departments.map((d) => [String(d.id), departmentName(ctx, d.id)]),
         )
       : null;
+  // the wall screen: those of the rule's department (the department picked, or the rule's when editing)
+  const screen = h('select', { name: 'screenId' });
+  let screens: Screen[] = [];
+  let wantScreen: number | null = null;
+  const departmentOf = (): number | null => current?.departmentId ?? (dept ? Number(dept.value) : ctx.me.departmentId);
+  const renderScreens = (): void => {
+    const d = departmentOf();
+    screen.replaceChildren(label(h('option', { value: '' }), 'rule.screenNone'));
+    for (const s of screens.filter((x) => x.departmentId === d))
+      screen.append(h('option', { value: String(s.id), selected: s.id === wantScreen }, s.name));
+  };
+  dept?.addEventListener('change', renderScreens);
+  const screensRead = api<{ items: Screen[] }>('GET', '/wall/screens')
+    .then((r) => {
+      screens = r.items;
+      renderScreens();
+    })
+    .catch(() => undefined);
   const heading = label(h('h2'), 'rule.new');
   const useDrawn = h('button', {
     type: 'button',
@@ -107,6 +132,7 @@ export function ruleForm(
       timeZone: timeZone.value.trim(),
     };
     for (const [k] of NUMBERS) body[k] = Number(nums[k].value);
+    body.screenId = screen.value ? Number(screen.value) : null;
     if (dept && !current) body.departmentId = Number(dept.value);
     return body;
   };
@@ -139,6 +165,12 @@ export function ruleForm(
     ...NUMBERS.map(([k]) => field(`rule.${k}`, nums[k])),
     h(
       'div',
+      { class: 'field' },
+      field('rule.screen', screen),
+      label(h('small', { class: 'muted' }), 'rule.screenHint'),
+    ),
+    h(
+      'div',
       { class: 'row' },
       h('button', { class: 'btn primary rule-save', type: 'submit', i18n: 'common.save' }),
       h('button', { class: 'btn rule-cancel', type: 'button', i18n: 'common.cancel', onclick: () => fill(null) }),
@@ -156,7 +188,10 @@ export function ruleForm(
     windows.value = (rule?.windows ?? []).map(formatWindow).join('\n');
     if (rule) timeZone.value = rule.timeZone;
     for (const [k] of NUMBERS) nums[k].value = String(rule ? rule[k] : DEFAULTS[k]);
+    wantScreen = rule?.screenId ?? null;
+    renderScreens();
     el.dataset.editing = rule ? String(rule.id) : '';
   };
-  return { el, fill, editing: () => current };
+  const screenName = (id: number): string => screens.find((x) => x.id === id)?.name ?? `#${id}`;
+  return { el, fill, editing: () => current, screenName, screensRead };
 }

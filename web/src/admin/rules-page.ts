@@ -25,6 +25,7 @@ export function rulesPage(ctx: AppContext, lastPolygon: () => Array<[number, num
   });
 
   const reload = async (): Promise<void> => {
+    await form.screensRead;
     const rules = (await attempt(() => api<{ items: AlarmRule[] }>('GET', '/alarm-rules')))?.items ?? [];
     list.replaceChildren(
       table<AlarmRule>(
@@ -48,6 +49,10 @@ export function rulesPage(ctx: AppContext, lastPolygon: () => Array<[number, num
           ['rule.camerasRadius', (r) => `${r.cameraCount} / ${r.radiusM} m`],
           ['rule.rolls', (r) => `${r.preRollS} s / ${r.postRollS} s`],
           ['rule.ackTimeoutS', (r) => `${r.ackTimeoutS} s`],
+          [
+            'rule.screen',
+            (r) => (r.screenId === null ? label(h('span'), 'rule.screenNone') : form.screenName(r.screenId)),
+          ],
           [
             'common.actions',
             (r) =>

@@ -1,16 +1,17 @@
-// The alarm panel: the department's alarms with their states, live over socket.io (`alarm:notify`) with a beep and a
-// blinking marker at the alarm's place; opening one shows it (alarm-detail.ts) and centres the map on it.
+// The alarm panel: the department's alarms with their states, live from the console's alarm feed (alarm-feed.ts: the
+// beep and the popup), a blinking marker at the alarm's place; an alarm announced (raised, reopened, escalated) is listed
+// first and highlighted until opened; opening one shows it (alarm-detail.ts) and centres the map on it.
 import { ApiError } from '../core/api';
-import { h, label, toast } from '../core/dom';
-import { onLang, t } from '../core/i18n';
+import { h, label } from '../core/dom';
+import { onLang } from '../core/i18n';
 import type { AppContext } from '../core/context';
 import type { BaseMap } from '../map/base-map';
 import { when } from '../ui/table';
 import { kindLabel } from '../events/event-format';
 import { listAlarms, type Alarm } from './alarm-api';
 import { AlarmDetailView, stateBadge } from './alarm-detail';
+import type { AlarmFeed } from './alarm-feed';
 import { AlarmMarkers } from './alarm-marker';
-import { AlarmSound } from './alarm-sound';
 
 export class AlarmPanel {
   readonly el: HTMLElement;
@@ -21,7 +22,8 @@ export class AlarmPanel {
   private readonly scope: HTMLSelectElement;
   private readonly mute: HTMLButtonElement;
   private readonly alarms = new Map<string, Alarm>();
-  private readonly sound = new AlarmSound();
+  /** Alarms announced and not opened yet, with when (ms): highlighted, listed first. */
+  private readonly fresh = new Map<string, number>();
   private readonly markers: AlarmMarkers;
   private detail: AlarmDetailView | null = null;
   private readonly offs: Array<() => void> = [];
@@ -31,6 +33,7 @@ export class AlarmPanel {
     private readonly ctx: AppContext,
     private readonly base: BaseMap,
     private readonly reveal: () => void,
+    private readonly feed: AlarmFeed,
   ) {
     this.markers = new AlarmMarkers(base, (id) => {
       this.reveal();
@@ -46,7 +49,7 @@ export class AlarmPanel {
       class: 'btn small alarm-mute',
       'aria-pressed': 'false',
       onclick: () => {
-        this.sound.setMuted(!this.sound.isMuted);
+        this.feed.sound.setMuted(!this.feed.sound.isMuted);
         this.renderMute();
       },
     });
@@ -63,7 +66,7 @@ export class AlarmPanel {
   start(): void {
     this.markers.start();
     this.offs.push(
-      this.ctx.realtime.on('alarm:notify', (m) => this.arrived(m.alarm, m.reason)),
+      this.feed.on((a) => this.arrived(a)),
       // alarms raised while the link was down were not pushed: the list is read again
       this.ctx.realtime.onReconnect(() => void this.reload()),
       onLang(() => {
@@ -79,7 +82,6 @@ export class AlarmPanel {
     this.detail?.close();
     for (const off of this.offs.splice(0)) off();
     this.markers.close();
-    this.sound.close();
   }
 
   /** Reloads the list from the server (the panel's scope: open alarms, or all of them). */
@@ -98,19 +100,17 @@ export class AlarmPanel {
   }
 
   private renderMute(): void {
-    label(this.mute, this.sound.isMuted ? 'alarm.unmute' : 'alarm.mute');
-    this.mute.setAttribute('aria-pressed', String(this.sound.isMuted));
+    label(this.mute, this.feed.sound.isMuted ? 'alarm.unmute' : 'alarm.mute');
+    this.mute.setAttribute('aria-pressed', String(this.feed.sound.isMuted));
   }
 
-  private arrived(a: Alarm, reason: 'raised' | 'escalated' | 'reopened'): void {
+  /** An alarm announced by the feed (it beeps and pops it up): listed first and highlighted until opened. */
+  private arrived(a: Alarm): void {
     this.alarms.set(a.id, a);
+    if (this.detail?.alarmId === a.id) this.detail.update(a);
+    else this.fresh.set(a.id, Date.now());
     this.markers.show(a);
     this.renderList();
-    if (this.detail?.alarmId === a.id) this.detail.update(a);
-    if (reason === 'reopened') return;
-    this.sound.beep();
-    const what = `${kindLabel(a.kind)} · ${a.type} · ${a.ruleName}`;
-    toast(t(reason === 'raised' ? 'alarm.new' : 'alarm.escalatedToast', { what }), 'error');
   }
 
   private changed(a: Alarm): void {
@@ -123,14 +123,14 @@ export class AlarmPanel {
     const open = this.scope.value === 'open';
     const rows = [...this.alarms.values()]
       .filter((a) => !open || a.state !== 'closed')
-      .sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : Number(y.id) - Number(x.id)));
+      .sort((x, y) => this.since(y) - this.since(x) || Number(y.id) - Number(x.id));
     this.list.replaceChildren();
     for (const a of rows)
       this.list.append(
         h(
           'li',
           {
-            class: `alarm-item state-${a.state}${this.detail?.alarmId === a.id ? ' selected' : ''}`,
+            class: `alarm-item state-${a.state}${this.isFresh(a) ? ' fresh' : ''}${this.detail?.alarmId === a.id ? ' selected' : ''}`,
             'data-alarm': a.id,
             onclick: () => this.open(a.id),
           },
@@ -144,9 +144,29 @@ export class AlarmPanel {
     this.badge.hidden = fresh === 0;
   }
 
+  /** When the alarm was raised, or announced again (reopened, escalated) while this panel was open: the list's order. */
+  private since(a: Alarm): number {
+    return this.fresh.get(a.id) ?? Date.parse(a.createdAt);
+  }
+
+  private isFresh(a: Alarm): boolean {
+    return a.state === 'new' && this.fresh.has(a.id);
+  }
+
+  /** Opens an alarm announced elsewhere (the console's popup), listed and marked even before the list is read. */
+  openAnnounced(a: Alarm): void {
+    if (!this.alarms.has(a.id)) {
+      this.alarms.set(a.id, a);
+      this.markers.show(a);
+    }
+    this.open(a.id);
+  }
+
   /** Opens an alarm: its detail replaces the list, and the map centres on its place. */
   open(id: string): void {
     this.detail?.close();
+    this.fresh.delete(id);
+    this.feed.seen(id);
     const view = new AlarmDetailView(this.ctx, id, {
       changed: (a) => this.changed(a),
       locate: (lng, lat) => this.centre(lng, lat),
@@ -164,6 +184,8 @@ export class AlarmPanel {
     this.detail?.close();
     this.detail = null;
     this.markers.highlight(null);
+    // drawn at once (the alarm just opened is no longer highlighted), then read again
+    this.renderList();
     this.body.replaceChildren(this.list);
     void this.reload();
   }

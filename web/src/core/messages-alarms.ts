@@ -12,6 +12,9 @@ export const ALARM_MESSAGES = {
   'alarm.mute': ['静音', 'Mute'],
   'alarm.unmute': ['取消静音', 'Unmute'],
   'alarm.new': ['新告警：{what}', 'New alarm: {what}'],
+  'alarm.reopenedToast': ['告警重新打开：{what}', 'Alarm reopened: {what}'],
+  'alarm.dismiss': ['不再提示', 'Dismiss'],
+  'alarm.dismissAll': ['全部清除', 'Dismiss all'],
   'alarm.escalatedToast': ['告警超时未确认：{what}', 'Alarm not acknowledged in time: {what}'],
   'alarm.state.new': ['新告警', 'New'],
   'alarm.state.acknowledged': ['已确认', 'Acknowledged'],
@@ -104,4 +107,10 @@ export const ALARM_MESSAGES = {
   'rule.camerasRadius': ['摄像机数 / 半径', 'Cameras / radius'],
   'rule.rolls': ['预录 / 延录', 'Pre / post-roll'],
   'rule.ackTimeoutS': ['确认超时（秒）', 'Acknowledge within (s)'],
+  'rule.screen': ['联动大屏', 'Wall screen'],
+  'rule.screenNone': ['不上墙', 'None'],
+  'rule.screenHint': [
+    '告警的摄像机显示在此大屏上，直到告警关闭',
+    "The alarm's cameras are shown on this screen until it is closed",
+  ],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -16,6 +16,8 @@ import { IncidentPanel } from '../tools/incident-panel';
 import { SelectPanel } from '../tools/select-panel';
 import { PlateTrackPanel } from '../events/plate-track';
 import { AlarmPanel } from '../alarms/alarm-panel';
+import type { AlarmFeed } from '../alarms/alarm-feed';
+import type { Alarm } from '../alarms/alarm-api';
 import { EventSearch } from '../events/event-search';
 import { WallPanel } from '../wall/wall-panel';
 
@@ -40,8 +42,14 @@ export class MapPage {
   private editor: CameraEditor | null = null;
   /** The department's wall beside the map (drivers only): cameras are dragged onto its panes. */
   private readonly wallPanel: WallPanel | null;
+  private alarms: AlarmPanel | null = null;
+  private showTab: ((tab: Tab) => void) | null = null;
 
-  constructor(private readonly ctx: AppContext) {
+  /** `feed`: the console's alarm feed (null for roles that may not read alarms: no alarm panel). */
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly feed: AlarmFeed | null,
+  ) {
     this.wallPanel = allows(ctx.me.role, 'wall-drive') && canWatch(ctx.me) ? new WallPanel(ctx) : null;
     this.wall = canWatch(ctx.me)
       ? new VideoWall({
@@ -116,7 +124,8 @@ export class MapPage {
       draw: this.select.el,
     };
     // alarms and event search, for the roles the policy lets read them
-    const alarms = allows(ctx.me.role, 'alarm-read') ? new AlarmPanel(ctx, this.base, () => show('alarms')) : null;
+    const alarms = this.feed ? new AlarmPanel(ctx, this.base, () => show('alarms'), this.feed) : null;
+    this.alarms = alarms;
     const events = allows(ctx.me.role, 'event-read') ? new EventSearch(this.base, () => this.select.lastShape) : null;
     for (const tool of [alarms, events]) {
       tool?.start();
@@ -150,6 +159,7 @@ export class MapPage {
         ),
       );
     this.side.append(tabs, body);
+    this.showTab = show;
     show('filter');
     this.layout();
     window.cloudeye = {
@@ -188,6 +198,14 @@ export class MapPage {
     api<Camera>('GET', `/cameras/${encodeURIComponent(cam.id)}`)
       .then((full) => this.ctx.play([full]))
       .catch((err: unknown) => toast(err instanceof ApiError ? err.describe() : String(err), 'error'));
+  }
+
+  /** Opens an alarm in the alarm tab (from the console's alarm popup): its cameras listed, the map at its place. */
+  openAlarm(a: Alarm): void {
+    if (!this.alarms) return;
+    this.showTab?.('alarms');
+    this.base.map.invalidateSize();
+    this.alarms.openAnnounced(a);
   }
 
   /** Centres the map on a camera (from the admin cameras table). */

@@ -2,7 +2,7 @@
 import type { Camera } from '../../../gateway/contract';
 import { h, label } from '../core/dom';
 import { logout } from '../core/api';
-import { canEditCamera, canWatch, pagesFor, type Page } from '../core/roles';
+import { allows, canEditCamera, canWatch, pagesFor, type Page } from '../core/roles';
 import type { AppContext } from '../core/context';
 import { MapPage } from './map-page';
 import { langSwitch, densitySwitch } from './settings';
@@ -16,6 +16,8 @@ import { rulesPage } from '../admin/rules-page';
 import { wallPage } from '../wall/wall-page';
 import { CameraSearch } from './camera-search';
 import { CameraTree } from './camera-tree';
+import { AlarmFeed } from '../alarms/alarm-feed';
+import type { Alarm } from '../alarms/alarm-api';
 
 export class Shell {
   readonly el: HTMLElement;
@@ -25,6 +27,8 @@ export class Shell {
   private mapPage: MapPage | null = null;
   private current: { page: Page; el: HTMLElement; close?: () => void } | null = null;
   private readonly finders: Array<{ close(): void }> = [];
+  /** Alarms reach the operator on every page (null for roles that may not read them). */
+  private readonly alarms: AlarmFeed | null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -74,10 +78,14 @@ export class Shell {
       user,
       out,
     );
-    this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main);
+    // an alarm opens on the map, where its cameras are (roles that read alarms have the map)
+    const mapped = this.pages.includes('map') && allows(ctx.me.role, 'alarm-read');
+    this.alarms = mapped ? new AlarmFeed(ctx, (a) => this.openAlarm(a)) : null;
+    this.el = h('div', { class: `shell role-${ctx.me.role}` }, top, this.main, this.alarms?.el ?? null);
   }
 
   start(): void {
+    this.alarms?.start();
     window.addEventListener('hashchange', this.route);
     this.route();
   }
@@ -87,6 +95,7 @@ export class Shell {
     for (const f of this.finders.splice(0)) f.close();
     this.current?.close?.();
     this.mapPage?.close();
+    this.alarms?.close();
     this.el.remove();
   }
 
@@ -96,6 +105,13 @@ export class Shell {
     if (location.hash !== '#/map') history.pushState(null, '', '#/map');
     this.show('map');
     this.mapPage?.focus(cam);
+  }
+
+  /** Shows the map (from any page) with the alarm opened in its panel. */
+  private openAlarm(a: Alarm): void {
+    if (location.hash !== '#/map') history.pushState(null, '', '#/map');
+    this.show('map');
+    this.mapPage?.openAlarm(a);
   }
 
   private readonly route = (): void => {
@@ -120,7 +136,7 @@ export class Shell {
     if (this.mapPage) this.mapPage.el.hidden = page !== 'map';
     if (page === 'map') {
       if (!this.mapPage) {
-        this.mapPage = new MapPage(this.ctx);
+        this.mapPage = new MapPage(this.ctx, this.alarms);
         this.main.append(this.mapPage.el);
         this.mapPage.start();
       } else this.mapPage.base.map.invalidateSize();
