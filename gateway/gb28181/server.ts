@@ -1,0 +1,367 @@
+// The GB/T 28181 platform side (SIP server): REGISTER with digest, expiry, keepalive tracking, MESSAGE dispatch, queries, PTZ and INVITE.
+import { EventEmitter } from 'node:events';
+import { DigestServer } from './digest';
+import { invite, type GbDialog, type MediaTarget } from './dialog';
+import { GbDeviceError, SipStatusError, SipTimeoutError } from './errors';
+import { RateLimiter } from './flood';
+import { CatalogCollector, readCatalog, type CatalogItem } from './manscdp-catalog';
+import { buildPtzControl, buildQuery, buildRecordInfoQuery } from './manscdp-build';
+import { parseManscdp, readAlarm, readDeviceInfo, readDeviceStatus, readKeepalive, readRecordInfo, type DeviceInfo, type DeviceStatus, type ManscdpDoc, type RecordItem } from './manscdp';
+import { encodePtzCmd, type PtzCommand } from './ptz';
+import { parseNameAddr } from './sip-headers';
+import { header, type SipResponse } from './sip-message';
+import { SipEndpoint, newCallId, newTag, type IncomingRequest, type SipEndpointOptions, type SipPeer } from './sip-endpoint';
+import { MANSCDP, buildRequest } from './sip-request';
+
+export interface GbServerOptions extends SipEndpointOptions {
+  /** The platform's 20-digit SIP id. */
+  id: string;
+  /** SIP domain / digest realm (the 10-digit domain code, usually the id's first 10 digits). */
+  realm: string;
+  /** Password of a device: one per-domain string, or a lookup per device id (undefined = unknown device, refused). */
+  password: string | ((deviceId: string) => string | undefined);
+  /** Seconds between a device's keepalives (its configuration). Default 60. */
+  keepaliveIntervalS?: number;
+  /** Keepalives missed in a row before the device is offline. Default 3. */
+  keepaliveMisses?: number;
+  /** Longest registration granted, seconds. Default 3600. */
+  maxExpiresS?: number;
+  /** REGISTER per second per source address, and the burst allowed. Default 5 and 20. */
+  registerRate?: { ratePerSecond: number; burst: number };
+  /** Most devices registered at once; more get 503. Default 100000. */
+  maxDevices?: number;
+  /** How long a query waits for the device's answer(s), ms. Default 10000. */
+  queryTimeoutMs?: number;
+  /** How often registration expiry and keepalive misses are checked, ms. Default 1000. */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+export interface GbDevice {
+  id: string;
+  peer: SipPeer;
+  registeredAt: number;
+  expiresAt: number;
+  /** Date.now() of the last message from the device (REGISTER, Keepalive or any MESSAGE). */
+  lastSeen: number;
+  online: boolean;
+  userAgent?: string;
+}
+
+interface Pending {
+  deviceId: string;
+  resolve: (doc: ManscdpDoc[]) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  docs: ManscdpDoc[];
+  catalog?: CatalogCollector;
+}
+
+const DEVICE_ID = /^\d{20}$/;
+
+/**
+ * Events: 'registered' (device, { moved }), 'unregistered' (device, 'unregister' | 'expired'), 'online' (device),
+ * 'offline' (device), 'keepalive' (device), 'alarm' (AlarmNotify, device), 'notify' (ManscdpDoc, device),
+ * 'auth-failed' ({ deviceId, address, verdict }), 'dropped' ({ peer, reason }) for refused input, 'bye' (GbDialog).
+ */
+export class Gb28181Server extends EventEmitter {
+  readonly endpoint: SipEndpoint;
+  private readonly digest: DigestServer;
+  private readonly table = new Map<string, GbDevice>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly dialogs = new Map<string, GbDialog>();
+  private readonly limiter: RateLimiter;
+  private readonly now: () => number;
+  private sweep: NodeJS.Timeout | null = null;
+  private sn = 1;
+  private ssrcSeq = 0;
+
+  constructor(readonly opts: GbServerOptions) {
+    super();
+    this.now = opts.now ?? Date.now;
+    this.endpoint = new SipEndpoint(opts);
+    this.digest = new DigestServer({ realm: opts.realm, now: this.now });
+    this.limiter = new RateLimiter({ ...(opts.registerRate ?? { ratePerSecond: 5, burst: 20 }), now: this.now });
+    this.endpoint.on('request', (r: IncomingRequest) => this.onRequest(r));
+    this.endpoint.on('dropped', (d) => this.emit('dropped', d));
+    this.endpoint.on('stray-2xx', (res: SipResponse) => this.dialogs.get(header(res, 'Call-ID') ?? '')?.ack());
+  }
+
+  async start(): Promise<void> {
+    await this.endpoint.start();
+    this.sweep = setInterval(() => this.check(), this.opts.sweepMs ?? 1000);
+    this.sweep.unref();
+  }
+
+  devices(): GbDevice[] {
+    return [...this.table.values()];
+  }
+
+  device(id: string): GbDevice | undefined {
+    return this.table.get(id);
+  }
+
+  private onRequest(r: IncomingRequest): void {
+    const m = r.req.method;
+    if (m === 'REGISTER') return this.onRegister(r);
+    if (m === 'MESSAGE' || m === 'NOTIFY') return this.onMessage(r);
+    if (m === 'BYE') {
+      const d = this.dialogs.get(header(r.req, 'Call-ID') ?? '');
+      if (!d) return r.reply(481, 'Call/Transaction Does Not Exist');
+      r.reply(200, 'OK');
+      this.dialogs.delete(d.callId);
+      d.remoteBye();
+      this.emit('bye', d);
+      return;
+    }
+    if (m === 'ACK') return;
+    if (m === 'OPTIONS') return r.reply(200, 'OK');
+    r.reply(405, 'Method Not Allowed', [{ name: 'Allow', value: 'REGISTER, MESSAGE, NOTIFY, BYE, ACK, OPTIONS' }]);
+  }
+
+  private fromId(r: IncomingRequest): string {
+    try {
+      return parseNameAddr(header(r.req, 'From') ?? '').uri.user;
+    } catch {
+      return '';
+    }
+  }
+
+  private onRegister(r: IncomingRequest): void {
+    if (!this.limiter.take(r.peer.address)) {
+      this.emit('dropped', { peer: r.peer, reason: `gb28181: REGISTER flood from ${r.peer.address}, dropped` });
+      return;
+    }
+    const id = this.fromId(r);
+    if (!DEVICE_ID.test(id)) return r.reply(400, 'Bad Request: device id is not 20 digits');
+    const password = typeof this.opts.password === 'string' ? this.opts.password : this.opts.password(id);
+    if (password === undefined) {
+      this.emit('auth-failed', { deviceId: id, address: r.peer.address, verdict: 'unknown-device' });
+      return r.reply(403, 'Forbidden');
+    }
+    const auth = header(r.req, 'Authorization');
+    if (!auth) return r.reply(401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: this.digest.challenge() }]);
+    const verdict = this.digest.verify(auth, 'REGISTER', password);
+    if (verdict === 'stale' || verdict === 'bad-nonce')
+      return r.reply(401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: this.digest.challenge(verdict === 'stale') }]);
+    if (verdict !== 'ok') {
+      this.emit('auth-failed', { deviceId: id, address: r.peer.address, verdict });
+      return r.reply(403, 'Forbidden');
+    }
+    const expires = this.expiresOf(r);
+    const now = this.now();
+    const old = this.table.get(id);
+    if (expires === 0) {
+      if (old) {
+        this.table.delete(id);
+        this.emit('unregistered', old, 'unregister');
+      }
+      return r.reply(200, 'OK', [{ name: 'Expires', value: '0' }]);
+    }
+    if (!old && this.table.size >= (this.opts.maxDevices ?? 100_000)) return r.reply(503, 'Service Unavailable');
+    const moved = !!old && (old.peer.address !== r.peer.address || old.peer.port !== r.peer.port || old.peer.transport !== r.peer.transport);
+    const ua = header(r.req, 'User-Agent');
+    const dev: GbDevice = {
+      id,
+      peer: r.peer,
+      registeredAt: old?.registeredAt ?? now,
+      expiresAt: now + expires * 1000,
+      lastSeen: now,
+      online: true,
+      ...(ua ? { userAgent: ua } : {}),
+    };
+    this.table.set(id, dev);
+    r.reply(200, 'OK', [
+      { name: 'Date', value: new Date(now + 8 * 3600_000).toISOString().slice(0, 23) },
+      { name: 'Expires', value: String(expires) },
+      ...(header(r.req, 'Contact') ? [{ name: 'Contact', value: header(r.req, 'Contact') ?? '' }] : []),
+    ]);
+    this.emit('registered', dev, { moved, renewed: !!old });
+    if (old && !old.online) this.emit('online', dev);
+  }
+
+  private expiresOf(r: IncomingRequest): number {
+    let v = header(r.req, 'Expires');
+    if (v === undefined) {
+      const contact = header(r.req, 'Contact');
+      try {
+        v = contact ? parseNameAddr(contact).params.expires : undefined;
+      } catch {
+        v = undefined;
+      }
+    }
+    const n = v === undefined || !/^\d{1,10}$/.test(v.trim()) ? 3600 : Number(v);
+    return Math.min(n, this.opts.maxExpiresS ?? 3600);
+  }
+
+  private onMessage(r: IncomingRequest): void {
+    const id = this.fromId(r);
+    const dev = this.table.get(id);
+    if (!dev) {
+      this.emit('dropped', { peer: r.peer, reason: `gb28181: ${r.req.method} from unregistered device ${JSON.stringify(id.slice(0, 40))}` });
+      return r.reply(403, 'Forbidden');
+    }
+    let doc: ManscdpDoc;
+    try {
+      doc = parseManscdp(r.req.body);
+    } catch (e) {
+      this.emit('dropped', { peer: r.peer, reason: (e as Error).message });
+      return r.reply(400, 'Bad Request');
+    }
+    r.reply(200, 'OK');
+    dev.lastSeen = this.now();
+    if (doc.cmdType === 'Keepalive' && doc.root === 'Notify') {
+      readKeepalive(doc);
+      const wasOnline = dev.online;
+      dev.online = true;
+      this.emit('keepalive', dev);
+      if (!wasOnline) this.emit('online', dev);
+      return;
+    }
+    if (doc.root === 'Response') return this.onResponse(dev, doc);
+    if (doc.cmdType === 'Alarm') return void this.emit('alarm', readAlarm(doc), dev);
+    this.emit('notify', doc, dev);
+  }
+
+  private onResponse(dev: GbDevice, doc: ManscdpDoc): void {
+    const key = `${dev.id}|${doc.cmdType}|${doc.sn}`;
+    const p = this.pending.get(key);
+    if (!p) return void this.emit('notify', doc, dev);
+    p.docs.push(doc);
+    if (p.catalog) {
+      try {
+        p.catalog.add(readCatalog(doc));
+      } catch (e) {
+        return this.settle(key, e as Error);
+      }
+      if (!p.catalog.complete) return;
+    } else if (doc.cmdType === 'RecordInfo') {
+      const got = p.docs.reduce((a, d) => a + readRecordInfo(d).items.length, 0);
+      if (got < readRecordInfo(doc).sumNum) return;
+    }
+    this.settle(key);
+  }
+
+  private settle(key: string, err?: Error): void {
+    const p = this.pending.get(key);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(key);
+    if (err) p.reject(err);
+    else p.resolve(p.docs);
+  }
+
+  private requireDevice(id: string): GbDevice {
+    const d = this.table.get(id);
+    if (!d) throw new GbDeviceError(id, 'not registered');
+    return d;
+  }
+
+  /** Sends a MESSAGE to a registered device; resolves once it answers 200. */
+  async sendMessage(deviceId: string, targetId: string, body: Buffer): Promise<void> {
+    const dev = this.requireDevice(deviceId);
+    const req = buildRequest({
+      method: 'MESSAGE',
+      uri: `sip:${targetId}@${dev.peer.address}:${dev.peer.port}`,
+      from: `<sip:${this.opts.id}@${this.opts.realm}>;tag=${newTag()}`,
+      to: `<sip:${targetId}@${this.opts.realm}>`,
+      callId: newCallId(this.opts.host),
+      cseq: 1,
+      body,
+      contentType: MANSCDP,
+    });
+    const res = await this.endpoint.request(dev.peer, req);
+    if (res.status >= 300) throw new SipStatusError(`MESSAGE to ${targetId}`, res.status, res.reason);
+  }
+
+  private async query(deviceId: string, cmdType: string, body: (sn: number) => Buffer, catalog = false): Promise<ManscdpDoc[]> {
+    this.requireDevice(deviceId);
+    const sn = this.sn++;
+    const key = `${deviceId}|${cmdType}|${sn}`;
+    const ms = this.opts.queryTimeoutMs ?? 10_000;
+    const done = new Promise<ManscdpDoc[]>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(key, new SipTimeoutError(`${cmdType} query to ${deviceId}`, ms)), ms);
+      this.pending.set(key, { deviceId, resolve, reject, timer, docs: [], ...(catalog ? { catalog: new CatalogCollector() } : {}) });
+    });
+    try {
+      await this.sendMessage(deviceId, deviceId, body(sn));
+    } catch (e) {
+      this.settle(key, e as Error);
+    }
+    return done;
+  }
+
+  /** The device's whole catalog, its pages put together (by SumNum). */
+  async queryCatalog(deviceId: string): Promise<CatalogItem[]> {
+    const docs = await this.query(deviceId, 'Catalog', (sn) => buildQuery('Catalog', sn, deviceId), true);
+    const c = new CatalogCollector();
+    for (const d of docs) c.add(readCatalog(d));
+    return c.list();
+  }
+
+  async queryDeviceInfo(deviceId: string): Promise<DeviceInfo> {
+    const [doc] = await this.query(deviceId, 'DeviceInfo', (sn) => buildQuery('DeviceInfo', sn, deviceId));
+    return readDeviceInfo(doc as ManscdpDoc);
+  }
+
+  async queryDeviceStatus(deviceId: string): Promise<DeviceStatus> {
+    const [doc] = await this.query(deviceId, 'DeviceStatus', (sn) => buildQuery('DeviceStatus', sn, deviceId));
+    return readDeviceStatus(doc as ManscdpDoc);
+  }
+
+  /** Recordings of a channel between two local times (YYYY-MM-DDTHH:mm:ss). */
+  async queryRecordInfo(deviceId: string, channelId: string, start: string, end: string): Promise<RecordItem[]> {
+    const docs = await this.query(deviceId, 'RecordInfo', (sn) => buildRecordInfoQuery(sn, channelId, start, end));
+    return docs.flatMap((d) => readRecordInfo(d).items);
+  }
+
+  /** Sends a PTZCmd DeviceControl to a channel; resolves when the device accepts the MESSAGE. */
+  async ptz(deviceId: string, channelId: string, cmd: PtzCommand): Promise<void> {
+    await this.sendMessage(deviceId, channelId, buildPtzControl(this.sn++, channelId, encodePtzCmd(cmd)));
+  }
+
+  /** A y= SSRC for live play: 0, digits 4–8 of the domain, a 4-digit sequence (GB/T 28181 annex F). */
+  newSsrc(): string {
+    this.ssrcSeq = (this.ssrcSeq % 9999) + 1;
+    return `0${this.opts.realm.slice(3, 8).padEnd(5, '0')}${String(this.ssrcSeq).padStart(4, '0')}`;
+  }
+
+  /** INVITEs a channel of a registered device to send its live stream to `media`; resolves with the ACKed dialog. */
+  async invite(deviceId: string, channelId: string, media: Omit<MediaTarget, 'ssrc'> & { ssrc?: string }): Promise<GbDialog> {
+    const dev = this.requireDevice(deviceId);
+    const d = await invite({
+      endpoint: this.endpoint,
+      peer: dev.peer,
+      localId: this.opts.id,
+      realm: this.opts.realm,
+      channelId,
+      media: { ...media, ssrc: media.ssrc ?? this.newSsrc() },
+      contactHostPort: this.endpoint.hostPort(dev.peer.transport),
+    });
+    this.dialogs.set(d.callId, d);
+    d.once('ended', () => this.dialogs.delete(d.callId));
+    return d;
+  }
+
+  private check(): void {
+    const now = this.now();
+    const limit = (this.opts.keepaliveIntervalS ?? 60) * (this.opts.keepaliveMisses ?? 3) * 1000;
+    for (const dev of [...this.table.values()]) {
+      if (now >= dev.expiresAt) {
+        this.table.delete(dev.id);
+        this.emit('unregistered', dev, 'expired');
+      } else if (dev.online && now - dev.lastSeen > limit) {
+        dev.online = false;
+        this.emit('offline', dev);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = null;
+    for (const key of [...this.pending.keys()]) this.settle(key, new SipTimeoutError('server closed', 0));
+    await Promise.all([...this.dialogs.values()].map((d) => d.bye()));
+    await this.endpoint.close();
+  }
+}
