@@ -36,3 +36,12 @@ export function wireBytes(file: string): Buffer {
   if (!text.includes('\r\n\r\n')) text += text.endsWith('\r\n') ? '\r\n' : '\r\n\r\n';
   return Buffer.from(text, 'utf8');
 }
+
+/** Log captures that lost trailing line ends, so their Content-Length runs past the printed body by this many bytes. */
+export const SHORT_BODY: Record<string, number> = { 'gbtsipserver-invite-udp.sip': 1, 'gbtsipserver-keepalive.sip': 3 };
+
+/** The wire bytes with the line ends a log capture lost put back (CRLF pairs, as many bytes as are missing). */
+export function completeWireBytes(file: string): Buffer {
+  const short = SHORT_BODY[file] ?? 0;
+  return Buffer.concat([wireBytes(file), Buffer.from('\r\n\r\n').subarray(0, short)]);
+}
