@@ -31,9 +31,13 @@ export class PsDemuxer {
   private buf: Buffer = Buffer.alloc(0);
   private codec: VideoCodec | undefined;
   private videoIds = new Set<number>();
-  private cur: { pts: number; chunks: Buffer[]; size: number } | null = null;
+  private cur: { pts: number; codec: VideoCodec | undefined; chunks: Buffer[]; size: number } | null = null;
   /** Skip video payload until a PES with a PTS starts a new picture (after loss or an oversized picture). */
   private skipping = false;
+  /** A pack header came after the picture's last PES: the picture is whole (GB/T 28181 starts each picture with a pack). */
+  private packSinceData = false;
+  /** Offset in buf up to which the video PES being awaited was searched for a pack start code. */
+  private scanned = 0;
   /** PTS of a picture dropped by discard(): its later PES packets are skipped too. */
   private droppedPts = -1;
   private readonly maxAu: number;
@@ -52,20 +56,28 @@ export class PsDemuxer {
       at += used;
     }
     this.buf = at >= this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(at));
+    this.scanned = Math.max(0, this.scanned - at);
   }
 
   /** Loss upstream (an RTP sequence gap): the picture being assembled is dropped and the stream resynced. */
   discard(): void {
+    this.giveUp();
+    this.scanned = 0;
+    this.resyncFrom(0);
+  }
+
+  /** Drops the picture being assembled unless a pack header already closed it (then it is whole and handed on). */
+  private giveUp(): void {
+    if (this.cur && this.packSinceData) this.emit();
     if (this.cur) {
       this.stats.droppedUnits++;
       this.droppedPts = this.cur.pts;
     }
     this.cur = null;
     this.skipping = true;
-    this.resyncFrom(0);
   }
 
-  /** Hands on the picture being assembled (end of stream). */
+  /** Hands on the picture being assembled: at the end of the stream, or on the RTP marker bit that closes a picture. */
   flush(): void {
     this.emit();
   }
@@ -79,6 +91,7 @@ export class PsDemuxer {
     if (id === 0xba) {
       if (b.length - at < 14) return 0;
       if (((b[at + 4] ?? 0) & 0xc4) !== 0x44) return this.bad(at);
+      this.packSinceData = true;
       return 14 + ((b[at + 13] ?? 0) & 7);
     }
     if (id === 0xb9) return 4;
@@ -86,7 +99,22 @@ export class PsDemuxer {
     if (b.length - at < 6) return 0;
     const len = b.readUInt16BE(at + 4);
     if (len === 0) return this.bad(at); // unbounded PES is a transport-stream form, never valid in PS
+    if (id >= 0xe0 && id <= 0xef) {
+      // 00 00 01 BA cannot occur inside H.264/H.265 (forbidden_zero_bit set): a pack start inside a video PES means its
+      // length is a lie (corruption, or a hostile size); the picture is given up and the stream resyncs there.
+      const end = Math.min(b.length, at + 6 + len);
+      const inner = b.indexOf(PACK, Math.max(at + 6, this.scanned - 3));
+      this.scanned = end;
+      if (inner >= 0 && inner < end) {
+        this.stats.malformed++;
+        this.giveUp();
+        this.scanned = 0;
+        this.stats.skippedBytes += inner - at;
+        return inner - at;
+      }
+    }
     if (b.length - at < 6 + len) return 0;
+    this.scanned = 0;
     const body = b.subarray(at + 6, at + 6 + len);
     if (id === 0xbc) this.psm(body);
     else if (id >= 0xe0 && id <= 0xef && (this.videoIds.size === 0 || this.videoIds.has(id))) {
@@ -133,7 +161,7 @@ export class PsDemuxer {
     if (pts !== undefined && (!this.cur || this.cur.pts !== pts)) {
       this.emit();
       this.skipping = false;
-      this.cur = { pts, chunks: [], size: 0 };
+      this.cur = { pts, codec: this.codec, chunks: [], size: 0 };
     }
     if (this.skipping) return true;
     if (!this.cur) {
@@ -149,6 +177,7 @@ export class PsDemuxer {
       return true;
     }
     this.cur.chunks.push(Buffer.from(payload));
+    this.packSinceData = false;
     return true;
   }
 
@@ -156,11 +185,12 @@ export class PsDemuxer {
     const cur = this.cur;
     this.cur = null;
     if (!cur || !cur.size) return;
-    if (!this.codec) return void this.stats.droppedUnits++;
+    const codec = cur.codec; // as the PSM said when the picture began
+    if (!codec) return void this.stats.droppedUnits++;
     const nals = splitAnnexB(Buffer.concat(cur.chunks));
     if (!nals.length) return void this.stats.droppedUnits++;
     this.stats.accessUnits++;
-    this.opts.onAccessUnit({ codec: this.codec, nals, pts: cur.pts, keyframe: isKeyframe(this.codec, nals) });
+    this.opts.onAccessUnit({ codec, nals, pts: cur.pts, keyframe: isKeyframe(codec, nals) });
   }
 
   private bad(at: number): number {
