@@ -51,7 +51,14 @@ export class GbDialog extends EventEmitter {
   ack(): void {
     this.endpoint.sendRequest(
       this.peer,
-      buildRequest({ method: 'ACK', uri: this.remoteTarget, from: this.from, to: this.to, callId: this.callId, cseq: this.cseq }),
+      buildRequest({
+        method: 'ACK',
+        uri: this.remoteTarget,
+        from: this.from,
+        to: this.to,
+        callId: this.callId,
+        cseq: this.cseq,
+      }),
     );
   }
 
@@ -60,7 +67,14 @@ export class GbDialog extends EventEmitter {
     if (this.ended) return;
     this.ended = true;
     this.emit('ended', 'bye-sent');
-    const req = buildRequest({ method: 'BYE', uri: this.remoteTarget, from: this.from, to: this.to, callId: this.callId, cseq: ++this.cseq });
+    const req = buildRequest({
+      method: 'BYE',
+      uri: this.remoteTarget,
+      from: this.from,
+      to: this.to,
+      callId: this.callId,
+      cseq: ++this.cseq,
+    });
     await this.endpoint.request(this.peer, req).catch(() => undefined);
   }
 
@@ -79,7 +93,14 @@ export async function invite(p: InviteParts, onProvisional?: (r: SipResponse) =>
   const from = `<sip:${p.localId}@${p.realm}>;tag=${newTag()}`;
   const to = `<sip:${p.channelId}@${p.realm}>`;
   const uri = `sip:${p.channelId}@${p.peer.address}:${p.peer.port}`;
-  const sdp = buildSdp({ origin: p.localId, address: media.address, port: media.port, transport: media.transport, ssrc: media.ssrc, direction: 'recvonly' });
+  const sdp = buildSdp({
+    origin: p.localId,
+    address: media.address,
+    port: media.port,
+    transport: media.transport,
+    ssrc: media.ssrc,
+    direction: 'recvonly',
+  });
   const req = buildRequest({
     method: 'INVITE',
     uri,
@@ -101,7 +122,17 @@ export async function invite(p: InviteParts, onProvisional?: (r: SipResponse) =>
   } catch {
     // a malformed Contact: keep the request URI as the remote target
   }
-  const dialog = new GbDialog(p.endpoint, p.peer, callId, from, header(res, 'To') ?? to, target, media, parseAnswer(res), 1);
+  const dialog = new GbDialog(
+    p.endpoint,
+    p.peer,
+    callId,
+    from,
+    header(res, 'To') ?? to,
+    target,
+    media,
+    parseAnswer(res),
+    1,
+  );
   dialog.ack();
   return dialog;
 }

@@ -45,11 +45,22 @@ export function authorizationHeader(
 ): string {
   const realm = challenge.realm ?? '';
   const nonce = challenge.nonce ?? '';
-  const qop = challenge.qop?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = challenge.qop
+    ?.split(',')
+    .map((q) => q.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
   const nc = '00000001';
   const cnonce = randomBytes(8).toString('hex');
   const response = digestResponse({ ...a, realm, nonce, ...(qop ? { qop, nc, cnonce } : {}) });
-  const parts = [`username="${a.username}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${a.uri}"`, `response="${response}"`];
+  const parts = [
+    `username="${a.username}"`,
+    `realm="${realm}"`,
+    `nonce="${nonce}"`,
+    `uri="${a.uri}"`,
+    `response="${response}"`,
+  ];
   parts.push('algorithm=MD5');
   if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
   if (challenge.opaque !== undefined) parts.push(`opaque="${challenge.opaque}"`);
@@ -126,9 +137,18 @@ export class DigestServer {
     if (state === 'foreign') return 'bad-nonce';
     if (password === undefined) return 'bad-response';
     if (d.qop && (d.qop !== 'auth' || !/^[0-9a-fA-F]{8}$/.test(d.nc ?? '') || !d.cnonce)) return 'malformed';
-    const expected = digestResponse({ ...d, username: d.username, realm: d.realm, password, method, uri: d.uri, nonce: d.nonce });
+    const expected = digestResponse({
+      ...d,
+      username: d.username,
+      realm: d.realm,
+      password,
+      method,
+      uri: d.uri,
+      nonce: d.nonce,
+    });
     const got = d.response.toLowerCase();
-    if (got.length !== expected.length || !timingSafeEqual(Buffer.from(got), Buffer.from(expected))) return 'bad-response';
+    if (got.length !== expected.length || !timingSafeEqual(Buffer.from(got), Buffer.from(expected)))
+      return 'bad-response';
     if (state === 'stale') return 'stale';
     if (d.qop) {
       const nc = parseInt(d.nc ?? '0', 16);

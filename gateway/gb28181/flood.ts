@@ -26,7 +26,8 @@ export class RateLimiter {
     b.at = now;
     this.buckets.delete(address);
     this.buckets.set(address, b);
-    if (this.buckets.size > (this.opts.maxAddresses ?? 10_000)) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (this.buckets.size > (this.opts.maxAddresses ?? 10_000))
+      this.buckets.delete(this.buckets.keys().next().value as string);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;

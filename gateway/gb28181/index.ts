@@ -14,12 +14,30 @@ export {
   type SipHeader,
   type SipLimits,
 } from './sip-message';
-export { parseUri, parseNameAddr, parseVia, parseCSeq, parseParams, formatUri, formatNameAddr, formatVia } from './sip-headers';
+export {
+  parseUri,
+  parseNameAddr,
+  parseVia,
+  parseCSeq,
+  parseParams,
+  formatUri,
+  formatNameAddr,
+  formatVia,
+} from './sip-headers';
 export type { SipUri, NameAddr, Via, CSeq } from './sip-headers';
 export { SipStreamFramer } from './sip-framing';
 export { DigestServer, parseDigest, digestResponse, authorizationHeader, type DigestVerdict } from './digest';
 export { RateLimiter } from './flood';
-export { SipEndpoint, responseTo, newBranch, newTag, newCallId, type SipPeer, type IncomingRequest, type SipEndpointOptions } from './sip-endpoint';
+export {
+  SipEndpoint,
+  responseTo,
+  newBranch,
+  newTag,
+  newCallId,
+  type SipPeer,
+  type IncomingRequest,
+  type SipEndpointOptions,
+} from './sip-endpoint';
 export { buildRequest, MANSCDP } from './sip-request';
 export { decodeBody, declaredCharset, parseXml } from './xml';
 export { encodeGb2312 } from './gb2312';
@@ -45,6 +63,6 @@ export { parseSdp, buildSdp, type GbSdp, type SdpOffer, type MediaTransport } fr
 export { parseRtp, buildRtp, frame4571, Rfc4571Framer, RtpReceiver, RtpPacketizer, type RtpPacket } from './rtp';
 export { PsDemuxer, type PsDemuxOptions, type PsDemuxStats } from './ps-demux';
 export { muxPicture, packHeader, systemHeader, programStreamMap, crc32Mpeg } from './ps-mux';
-export { splitAnnexB, joinAnnexB, isKeyframe, nalType, type VideoAccessUnit, type VideoCodec } from './nal';
+export { splitAnnexB, joinAnnexB, isKeyframe, isAud, nalType, type VideoAccessUnit, type VideoCodec } from './nal';
 export { GbDialog, invite, type MediaTarget } from './dialog';
 export { Gb28181Server, type GbServerOptions, type GbDevice } from './server';

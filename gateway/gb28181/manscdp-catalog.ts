@@ -86,7 +86,12 @@ export function readCatalog(d: ManscdpDoc): CatalogPage {
     items.push(item);
   }
   const n = Number(attr(list, 'Num') ?? items.length);
-  return { deviceId: d.deviceId, sumNum: num(d.node, 'SumNum') ?? items.length, num: Number.isFinite(n) ? n : items.length, items };
+  return {
+    deviceId: d.deviceId,
+    sumNum: num(d.node, 'SumNum') ?? items.length,
+    num: Number.isFinite(n) ? n : items.length,
+    items,
+  };
 }
 
 /**
@@ -100,7 +105,8 @@ export class CatalogCollector {
   constructor(private readonly maxItems = 100_000) {}
 
   add(page: CatalogPage): void {
-    if (page.sumNum > this.maxItems) throw new ManscdpError(`SumNum ${page.sumNum} over ${this.maxItems}`, page.deviceId);
+    if (page.sumNum > this.maxItems)
+      throw new ManscdpError(`SumNum ${page.sumNum} over ${this.maxItems}`, page.deviceId);
     this.sumNum = Math.max(this.sumNum, page.sumNum);
     for (const item of page.items) {
       if (this.items.size >= this.maxItems && !this.items.has(item.deviceId)) break;

@@ -86,7 +86,10 @@ export interface DeviceStatus {
 
 export function readDeviceStatus(d: ManscdpDoc): DeviceStatus {
   const n = d.node;
-  const alarms = kids(n.Alarmstatus, 'Item').map((i) => ({ deviceId: text(i, 'DeviceID') ?? '', status: text(i, 'DutyStatus') ?? '' }));
+  const alarms = kids(n.Alarmstatus, 'Item').map((i) => ({
+    deviceId: text(i, 'DeviceID') ?? '',
+    status: text(i, 'DutyStatus') ?? '',
+  }));
   const out: DeviceStatus = { deviceId: d.deviceId, alarms };
   for (const [k, tag] of [
     ['result', 'Result'],

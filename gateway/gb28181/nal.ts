@@ -38,7 +38,8 @@ export function joinAnnexB(nals: Buffer[]): Buffer {
   return Buffer.concat(nals.flatMap((n) => [START, n]));
 }
 
-export const nalType = (codec: VideoCodec, nal: Buffer): number => (codec === 'h264' ? (nal[0] ?? 0) & 0x1f : ((nal[0] ?? 0) >> 1) & 0x3f);
+export const nalType = (codec: VideoCodec, nal: Buffer): number =>
+  codec === 'h264' ? (nal[0] ?? 0) & 0x1f : ((nal[0] ?? 0) >> 1) & 0x3f;
 
 export function isKeyframe(codec: VideoCodec, nals: Buffer[]): boolean {
   return nals.some((n) => {

@@ -154,7 +154,10 @@ export class PsDemuxer {
     if ((body[1] ?? 0) & 0x80) {
       if (hdr < 5) return false;
       const t = body.subarray(3, 8);
-      pts = ((t[0] ?? 0) >> 1 & 7) * 2 ** 30 + (((t[1] ?? 0) << 7) | ((t[2] ?? 0) >> 1)) * 2 ** 15 + (((t[3] ?? 0) << 7) | ((t[4] ?? 0) >> 1));
+      pts =
+        (((t[0] ?? 0) >> 1) & 7) * 2 ** 30 +
+        (((t[1] ?? 0) << 7) | ((t[2] ?? 0) >> 1)) * 2 ** 15 +
+        (((t[3] ?? 0) << 7) | ((t[4] ?? 0) >> 1));
     }
     const payload = body.subarray(3 + hdr);
     if (pts !== undefined && pts === this.droppedPts && !this.cur) return true;

@@ -23,7 +23,13 @@ function timestamp5(prefix: number, t: number): Buffer {
   const hi = Math.floor(v / 2 ** 30) & 7;
   const mid = Math.floor(v / 2 ** 15) & 0x7fff;
   const lo = v & 0x7fff;
-  return Buffer.from([(prefix << 4) | (hi << 1) | 1, mid >> 7, ((mid & 0x7f) << 1) | 1, lo >> 7, ((lo & 0x7f) << 1) | 1]);
+  return Buffer.from([
+    (prefix << 4) | (hi << 1) | 1,
+    mid >> 7,
+    ((mid & 0x7f) << 1) | 1,
+    lo >> 7,
+    ((lo & 0x7f) << 1) | 1,
+  ]);
 }
 
 export function packHeader(scr: number, muxRate = 6106): Buffer {
@@ -32,7 +38,10 @@ export function packHeader(scr: number, muxRate = 6106): Buffer {
   const mid = Math.floor(v / 2 ** 15) & 0x7fff;
   const lo = v & 0x7fff;
   return Buffer.from([
-    0, 0, 1, 0xba,
+    0,
+    0,
+    1,
+    0xba,
     0x44 | (hi << 3) | (mid >> 13),
     (mid >> 5) & 0xff,
     ((mid & 0x1f) << 3) | 0x04 | (lo >> 13),
@@ -48,9 +57,15 @@ export function packHeader(scr: number, muxRate = 6106): Buffer {
 
 export function systemHeader(muxRate = 6106): Buffer {
   const body = Buffer.from([
-    0x80 | ((muxRate >> 15) & 0x7f), (muxRate >> 7) & 0xff, ((muxRate & 0x7f) << 1) | 1,
-    0x04, 0xe1, 0xff,
-    VIDEO_ID, 0xe0 | 0x20 | (0x3e8 >> 8), 0x3e8 & 0xff,
+    0x80 | ((muxRate >> 15) & 0x7f),
+    (muxRate >> 7) & 0xff,
+    ((muxRate & 0x7f) << 1) | 1,
+    0x04,
+    0xe1,
+    0xff,
+    VIDEO_ID,
+    0xe0 | 0x20 | (0x3e8 >> 8),
+    0x3e8 & 0xff,
   ]);
   const len = Buffer.alloc(2);
   len.writeUInt16BE(body.length);
@@ -83,6 +98,7 @@ export function muxPicture(codec: VideoCodec, nals: Buffer[], pts: number, keyfr
   const es = joinAnnexB(nals);
   const parts = [packHeader(pts)];
   if (keyframe) parts.push(systemHeader(), programStreamMap(codec));
-  for (let at = 0; at < es.length; at += PES_CHUNK) parts.push(pes(es.subarray(at, at + PES_CHUNK), at === 0 ? pts : undefined));
+  for (let at = 0; at < es.length; at += PES_CHUNK)
+    parts.push(pes(es.subarray(at, at + PES_CHUNK), at === 0 ? pts : undefined));
   return Buffer.concat(parts);
 }

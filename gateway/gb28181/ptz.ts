@@ -4,7 +4,15 @@ import { PtzCmdError } from './errors';
 /** A decoded front-end command. Speeds are 0–255 (zoom 0–15); presets 1–255. */
 export type PtzCommand =
   | { kind: 'stop' }
-  | { kind: 'move'; pan: -1 | 0 | 1; tilt: -1 | 0 | 1; zoom: -1 | 0 | 1; panSpeed: number; tiltSpeed: number; zoomSpeed: number }
+  | {
+      kind: 'move';
+      pan: -1 | 0 | 1;
+      tilt: -1 | 0 | 1;
+      zoom: -1 | 0 | 1;
+      panSpeed: number;
+      tiltSpeed: number;
+      zoomSpeed: number;
+    }
   | { kind: 'fi'; focus: -1 | 0 | 1; iris: -1 | 0 | 1; focusSpeed: number; irisSpeed: number }
   | { kind: 'preset'; op: 'set' | 'goto' | 'delete'; preset: number };
 
@@ -68,11 +76,25 @@ export function decodePtzCmd(hex: string): { address: number; command: PtzComman
   if (code < 0x40) {
     const dir = (pos: number, neg: number): -1 | 0 | 1 => (code & pos ? 1 : code & neg ? -1 : 0);
     const zoomSpeed = at(6) >> 4;
-    return { address, command: { kind: 'move', pan: dir(0x01, 0x02), tilt: dir(0x08, 0x04), zoom: dir(0x10, 0x20), panSpeed: at(4), tiltSpeed: at(5), zoomSpeed } };
+    return {
+      address,
+      command: {
+        kind: 'move',
+        pan: dir(0x01, 0x02),
+        tilt: dir(0x08, 0x04),
+        zoom: dir(0x10, 0x20),
+        panSpeed: at(4),
+        tiltSpeed: at(5),
+        zoomSpeed,
+      },
+    };
   }
   if (code < 0x50) {
     const fi = (pos: number, neg: number): -1 | 0 | 1 => (code & pos ? 1 : code & neg ? -1 : 0);
-    return { address, command: { kind: 'fi', focus: fi(0x01, 0x02), iris: fi(0x04, 0x08), focusSpeed: at(4), irisSpeed: at(5) } };
+    return {
+      address,
+      command: { kind: 'fi', focus: fi(0x01, 0x02), iris: fi(0x04, 0x08), focusSpeed: at(4), irisSpeed: at(5) },
+    };
   }
   const op = (Object.entries(PRESET_OPS).find(([, v]) => v === code)?.[0] ?? null) as 'set' | 'goto' | 'delete' | null;
   if (op) return { address, command: { kind: 'preset', op, preset: at(5) } };

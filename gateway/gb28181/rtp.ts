@@ -136,7 +136,16 @@ export class RtpPacketizer {
     for (let at = 0; at < payload.length; at += this.mtu) {
       const part = payload.subarray(at, at + this.mtu);
       const marker = at + this.mtu >= payload.length;
-      out.push(buildRtp({ payloadType: this.payloadType, marker, sequence: this.seq, timestamp, ssrc: this.ssrc, payload: part }));
+      out.push(
+        buildRtp({
+          payloadType: this.payloadType,
+          marker,
+          sequence: this.seq,
+          timestamp,
+          ssrc: this.ssrc,
+          payload: part,
+        }),
+      );
       this.seq = (this.seq + 1) & 0xffff;
     }
     return out;

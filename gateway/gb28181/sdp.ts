@@ -58,9 +58,21 @@ export function parseSdp(text: string): GbSdp {
   if (sdp.port === undefined || !Number.isInteger(sdp.port) || sdp.port < 0 || sdp.port > 65535)
     throw new GbMediaError('SDP has no usable m=video port', text.slice(0, 200));
   if (!sdp.address) throw new GbMediaError('SDP has no c= address', text.slice(0, 200));
-  if (sdp.ssrc !== undefined && !/^\d{1,10}$/.test(sdp.ssrc)) throw new GbMediaError('SDP y= is not a decimal SSRC', sdp.ssrc);
-  const transport: MediaTransport = proto.startsWith('TCP') ? (setup === 'active' ? 'tcp-active' : 'tcp-passive') : 'udp';
-  return { origin: sdp.origin ?? '', session: sdp.session ?? '', address: sdp.address, port: sdp.port, transport, ...sdp } as GbSdp;
+  if (sdp.ssrc !== undefined && !/^\d{1,10}$/.test(sdp.ssrc))
+    throw new GbMediaError('SDP y= is not a decimal SSRC', sdp.ssrc);
+  const transport: MediaTransport = proto.startsWith('TCP')
+    ? setup === 'active'
+      ? 'tcp-active'
+      : 'tcp-passive'
+    : 'udp';
+  return {
+    origin: sdp.origin ?? '',
+    session: sdp.session ?? '',
+    address: sdp.address,
+    port: sdp.port,
+    transport,
+    ...sdp,
+  } as GbSdp;
 }
 
 export interface SdpOffer {

@@ -6,11 +6,29 @@ import { GbDeviceError, SipStatusError, SipTimeoutError } from './errors';
 import { RateLimiter } from './flood';
 import { CatalogCollector, readCatalog, type CatalogItem } from './manscdp-catalog';
 import { buildPtzControl, buildQuery, buildRecordInfoQuery } from './manscdp-build';
-import { parseManscdp, readAlarm, readDeviceInfo, readDeviceStatus, readKeepalive, readRecordInfo, type DeviceInfo, type DeviceStatus, type ManscdpDoc, type RecordItem } from './manscdp';
+import {
+  parseManscdp,
+  readAlarm,
+  readDeviceInfo,
+  readDeviceStatus,
+  readKeepalive,
+  readRecordInfo,
+  type DeviceInfo,
+  type DeviceStatus,
+  type ManscdpDoc,
+  type RecordItem,
+} from './manscdp';
 import { encodePtzCmd, type PtzCommand } from './ptz';
 import { parseNameAddr } from './sip-headers';
 import { header, type SipResponse } from './sip-message';
-import { SipEndpoint, newCallId, newTag, type IncomingRequest, type SipEndpointOptions, type SipPeer } from './sip-endpoint';
+import {
+  SipEndpoint,
+  newCallId,
+  newTag,
+  type IncomingRequest,
+  type SipEndpointOptions,
+  type SipPeer,
+} from './sip-endpoint';
 import { MANSCDP, buildRequest } from './sip-request';
 
 export interface GbServerOptions extends SipEndpointOptions {
@@ -143,7 +161,9 @@ export class Gb28181Server extends EventEmitter {
     if (!auth) return r.reply(401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: this.digest.challenge() }]);
     const verdict = this.digest.verify(auth, 'REGISTER', password);
     if (verdict === 'stale' || verdict === 'bad-nonce')
-      return r.reply(401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: this.digest.challenge(verdict === 'stale') }]);
+      return r.reply(401, 'Unauthorized', [
+        { name: 'WWW-Authenticate', value: this.digest.challenge(verdict === 'stale') },
+      ]);
     if (verdict !== 'ok') {
       this.emit('auth-failed', { deviceId: id, address: r.peer.address, verdict });
       return r.reply(403, 'Forbidden');
@@ -159,7 +179,9 @@ export class Gb28181Server extends EventEmitter {
       return r.reply(200, 'OK', [{ name: 'Expires', value: '0' }]);
     }
     if (!old && this.table.size >= (this.opts.maxDevices ?? 100_000)) return r.reply(503, 'Service Unavailable');
-    const moved = !!old && (old.peer.address !== r.peer.address || old.peer.port !== r.peer.port || old.peer.transport !== r.peer.transport);
+    const moved =
+      !!old &&
+      (old.peer.address !== r.peer.address || old.peer.port !== r.peer.port || old.peer.transport !== r.peer.transport);
     const ua = header(r.req, 'User-Agent');
     const dev: GbDevice = {
       id,
@@ -198,7 +220,10 @@ export class Gb28181Server extends EventEmitter {
     const id = this.fromId(r);
     const dev = this.table.get(id);
     if (!dev) {
-      this.emit('dropped', { peer: r.peer, reason: `gb28181: ${r.req.method} from unregistered device ${JSON.stringify(id.slice(0, 40))}` });
+      this.emit('dropped', {
+        peer: r.peer,
+        reason: `gb28181: ${r.req.method} from unregistered device ${JSON.stringify(id.slice(0, 40))}`,
+      });
       return r.reply(403, 'Forbidden');
     }
     let doc: ManscdpDoc;
@@ -274,14 +299,26 @@ export class Gb28181Server extends EventEmitter {
     if (res.status >= 300) throw new SipStatusError(`MESSAGE to ${targetId}`, res.status, res.reason);
   }
 
-  private async query(deviceId: string, cmdType: string, body: (sn: number) => Buffer, catalog = false): Promise<ManscdpDoc[]> {
+  private async query(
+    deviceId: string,
+    cmdType: string,
+    body: (sn: number) => Buffer,
+    catalog = false,
+  ): Promise<ManscdpDoc[]> {
     this.requireDevice(deviceId);
     const sn = this.sn++;
     const key = `${deviceId}|${cmdType}|${sn}`;
     const ms = this.opts.queryTimeoutMs ?? 10_000;
     const done = new Promise<ManscdpDoc[]>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(key, new SipTimeoutError(`${cmdType} query to ${deviceId}`, ms)), ms);
-      this.pending.set(key, { deviceId, resolve, reject, timer, docs: [], ...(catalog ? { catalog: new CatalogCollector() } : {}) });
+      this.pending.set(key, {
+        deviceId,
+        resolve,
+        reject,
+        timer,
+        docs: [],
+        ...(catalog ? { catalog: new CatalogCollector() } : {}),
+      });
     });
     try {
       await this.sendMessage(deviceId, deviceId, body(sn));
@@ -327,7 +364,11 @@ export class Gb28181Server extends EventEmitter {
   }
 
   /** INVITEs a channel of a registered device to send its live stream to `media`; resolves with the ACKed dialog. */
-  async invite(deviceId: string, channelId: string, media: Omit<MediaTarget, 'ssrc'> & { ssrc?: string }): Promise<GbDialog> {
+  async invite(
+    deviceId: string,
+    channelId: string,
+    media: Omit<MediaTarget, 'ssrc'> & { ssrc?: string },
+  ): Promise<GbDialog> {
     const dev = this.requireDevice(deviceId);
     const d = await invite({
       endpoint: this.endpoint,

@@ -6,7 +6,17 @@ import net from 'node:net';
 import { SipTimeoutError } from './errors';
 import { parseCSeq, parseVia } from './sip-headers';
 import { SipStreamFramer } from './sip-framing';
-import { DEFAULT_LIMITS, header, parseSip, serializeSip, type SipHeader, type SipLimits, type SipMessage, type SipRequest, type SipResponse } from './sip-message';
+import {
+  DEFAULT_LIMITS,
+  header,
+  parseSip,
+  serializeSip,
+  type SipHeader,
+  type SipLimits,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from './sip-message';
 
 /** Where a message came from or goes to. TCP peers carry their connection. */
 export interface SipPeer {
@@ -90,7 +100,9 @@ export class SipEndpoint extends EventEmitter {
     if (this.opts.udpPort !== undefined) {
       const udp = dgram.createSocket('udp4');
       this.udp = udp;
-      udp.on('message', (msg, rinfo) => this.receive(msg, { transport: 'udp', address: rinfo.address, port: rinfo.port }));
+      udp.on('message', (msg, rinfo) =>
+        this.receive(msg, { transport: 'udp', address: rinfo.address, port: rinfo.port }),
+      );
       udp.on('error', (e) => this.emit('dropped', { peer: null, reason: `udp: ${e.message}` }));
       await new Promise<void>((res, rej) => {
         udp.once('error', rej);
@@ -246,7 +258,15 @@ export class SipEndpoint extends EventEmitter {
     const invite = req.method === 'INVITE';
     const key = `${branch}|${req.method}`;
     return new Promise<SipResponse>((resolve, reject) => {
-      const tx: ClientTx = { resolve, reject, timers: [], invite, req: msg, peer, ...(onProvisional ? { onProvisional } : {}) };
+      const tx: ClientTx = {
+        resolve,
+        reject,
+        timers: [],
+        invite,
+        req: msg,
+        peer,
+        ...(onProvisional ? { onProvisional } : {}),
+      };
       this.clientTx.set(key, tx);
       const fail = setTimeout(() => {
         this.finish(key);
@@ -315,13 +335,21 @@ export class SipEndpoint extends EventEmitter {
 }
 
 /** A response to `req`: Vias (top one with received/rport for UDP), From, To (tagged), Call-ID, CSeq copied. */
-export function responseTo(req: SipRequest, status: number, reason: string, extra: SipHeader[], body: Buffer, peer?: SipPeer): SipResponse {
+export function responseTo(
+  req: SipRequest,
+  status: number,
+  reason: string,
+  extra: SipHeader[],
+  body: Buffer,
+  peer?: SipPeer,
+): SipResponse {
   const headers: SipHeader[] = [];
   let first = true;
   for (const h of req.headers) {
     if (h.name === 'Via') {
       let value = h.value;
-      if (first && peer?.transport === 'udp') value = value.replace(/;rport(?=;|$)/, `;rport=${peer.port}`) + `;received=${peer.address}`;
+      if (first && peer?.transport === 'udp')
+        value = value.replace(/;rport(?=;|$)/, `;rport=${peer.port}`) + `;received=${peer.address}`;
       first = false;
       headers.push({ name: 'Via', value });
     }

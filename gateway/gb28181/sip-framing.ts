@@ -34,13 +34,15 @@ export class SipStreamFramer {
       const head = parseHead(this.buf.toString('utf8', 0, end[0]), this.limits);
       const len = contentLength(head) ?? 0;
       const total = end[0] + end[1] + len;
-      if (total > this.limits.maxMessageBytes) throw new SipTooLargeError('the message', total, this.limits.maxMessageBytes);
+      if (total > this.limits.maxMessageBytes)
+        throw new SipTooLargeError('the message', total, this.limits.maxMessageBytes);
       if (this.buf.length < total) break;
       const body = Buffer.from(this.buf.subarray(end[0] + end[1], total));
       out.push({ ...head, body } as SipMessage);
       this.buf = this.buf.subarray(total);
     }
-    if (this.buf.length > this.limits.maxMessageBytes) throw new SipParseError('unframed bytes', this.buf.toString('latin1', 0, 40));
+    if (this.buf.length > this.limits.maxMessageBytes)
+      throw new SipParseError('unframed bytes', this.buf.toString('latin1', 0, 40));
     return out;
   }
 }

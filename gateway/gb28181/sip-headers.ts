@@ -66,8 +66,15 @@ export function parseNameAddr(v: string): NameAddr {
   if (lt >= 0) {
     const gt = s.indexOf('>', lt);
     if (gt < 0) throw new SipParseError('unclosed <', v);
-    const display = s.slice(0, lt).trim().replace(/^"(.*)"$/, '$1');
-    return { ...(display ? { display } : {}), uri: parseUri(s.slice(lt + 1, gt)), params: parseParams(s.slice(gt + 1)) };
+    const display = s
+      .slice(0, lt)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    return {
+      ...(display ? { display } : {}),
+      uri: parseUri(s.slice(lt + 1, gt)),
+      params: parseParams(s.slice(gt + 1)),
+    };
   }
   const semi = s.indexOf(';');
   const uri = parseUri(semi < 0 ? s : s.slice(0, semi));

@@ -53,9 +53,29 @@ const COMPACT: Record<string, string> = {
 };
 const CANONICAL = new Map(
   [
-    'Call-ID', 'CSeq', 'WWW-Authenticate', 'Authorization', 'Content-Length', 'Content-Type', 'Max-Forwards',
-    'User-Agent', 'Via', 'From', 'To', 'Contact', 'Expires', 'Subject', 'Route', 'Record-Route', 'Date',
-    'Allow', 'Supported', 'Event', 'Subscription-State', 'Proxy-Authenticate', 'Proxy-Authorization',
+    'Call-ID',
+    'CSeq',
+    'WWW-Authenticate',
+    'Authorization',
+    'Content-Length',
+    'Content-Type',
+    'Max-Forwards',
+    'User-Agent',
+    'Via',
+    'From',
+    'To',
+    'Contact',
+    'Expires',
+    'Subject',
+    'Route',
+    'Record-Route',
+    'Date',
+    'Allow',
+    'Supported',
+    'Event',
+    'Subscription-State',
+    'Proxy-Authenticate',
+    'Proxy-Authorization',
   ].map((n) => [n.toLowerCase(), n]),
 );
 const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
@@ -109,13 +129,17 @@ export function headerEnd(buf: Buffer, from = 0): [number, number] | null {
 }
 
 /** Parses the start line and headers (text before the blank line); the body is attached by the caller. */
-export function parseHead(text: string, limits: SipLimits = DEFAULT_LIMITS): Omit<SipRequest, 'body'> | Omit<SipResponse, 'body'> {
+export function parseHead(
+  text: string,
+  limits: SipLimits = DEFAULT_LIMITS,
+): Omit<SipRequest, 'body'> | Omit<SipResponse, 'body'> {
   const lines = text.split(/\r?\n/);
   const start = lines.shift() ?? '';
   const headers: SipHeader[] = [];
   for (const line of lines) {
     if (line === '') continue;
-    if (line.length > limits.maxHeaderBytes) throw new SipTooLargeError('a header line', line.length, limits.maxHeaderBytes);
+    if (line.length > limits.maxHeaderBytes)
+      throw new SipTooLargeError('a header line', line.length, limits.maxHeaderBytes);
     if (line[0] === ' ' || line[0] === '\t') {
       const last = headers[headers.length - 1];
       if (!last) throw new SipParseError('continuation line before any header', line);
@@ -127,7 +151,8 @@ export function parseHead(text: string, limits: SipLimits = DEFAULT_LIMITS): Omi
     const name = line.slice(0, colon).trim();
     if (!TOKEN.test(name)) throw new SipParseError('header name is not a token', line);
     headers.push({ name: canonicalName(name), value: line.slice(colon + 1).trim() });
-    if (headers.length > limits.maxHeaders) throw new SipTooLargeError('the header count', headers.length, limits.maxHeaders);
+    if (headers.length > limits.maxHeaders)
+      throw new SipTooLargeError('the header count', headers.length, limits.maxHeaders);
   }
   const res = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/.exec(start);
   if (res) return { kind: 'response', status: Number(res[1]), reason: res[2] ?? '', headers };
@@ -152,7 +177,8 @@ export function contentLength(head: { headers: SipHeader[] }): number | undefine
  * are ignored; a body shorter than Content-Length is an error (RFC 3261 §18.3).
  */
 export function parseSip(buf: Buffer, limits: SipLimits = DEFAULT_LIMITS): SipMessage {
-  if (buf.length > limits.maxMessageBytes) throw new SipTooLargeError('the message', buf.length, limits.maxMessageBytes);
+  if (buf.length > limits.maxMessageBytes)
+    throw new SipTooLargeError('the message', buf.length, limits.maxMessageBytes);
   let at = 0;
   while (at < buf.length && (buf[at] === 0x0d || buf[at] === 0x0a)) at++;
   const end = headerEnd(buf, at);
@@ -161,7 +187,8 @@ export function parseSip(buf: Buffer, limits: SipLimits = DEFAULT_LIMITS): SipMe
   const bodyAt = end[0] + end[1];
   const len = contentLength(head);
   const rest = buf.length - bodyAt;
-  if (len !== undefined && len > rest) throw new SipParseError(`Content-Length ${len} but ${rest} bytes follow`, `Content-Length: ${len}`);
+  if (len !== undefined && len > rest)
+    throw new SipParseError(`Content-Length ${len} but ${rest} bytes follow`, `Content-Length: ${len}`);
   const body = Buffer.from(buf.subarray(bodyAt, bodyAt + (len ?? rest)));
   return { ...head, body } as SipMessage;
 }

@@ -3,19 +3,35 @@ import assert from 'node:assert/strict';
 import { PtzCmdError, decodePtzCmd, encodePtzCmd, type PtzCommand } from '../../gateway/gb28181/index';
 
 const move = (pan: -1 | 0 | 1, tilt: -1 | 0 | 1, zoom: -1 | 0 | 1, s = 0x1f, z = 0): PtzCommand => ({
-  kind: 'move', pan, tilt, zoom, panSpeed: s, tiltSpeed: s, zoomSpeed: z,
+  kind: 'move',
+  pan,
+  tilt,
+  zoom,
+  panSpeed: s,
+  tiltSpeed: s,
+  zoomSpeed: z,
 });
 
 describe('gb28181 PTZCmd', () => {
   const vectors: Array<[string, PtzCommand, number, string]> = [
     ['stop', { kind: 'stop' }, 1, 'A50F0100000000B5'],
-    ['left at pan speed 0x1F', { ...move(-1, 0, 0), tiltSpeed: 0 }, 1, 'A50F01021F0000D6'],
+    [
+      'left at pan speed 0x1F',
+      { kind: 'move', pan: -1, tilt: 0, zoom: 0, panSpeed: 0x1f, tiltSpeed: 0, zoomSpeed: 0 },
+      1,
+      'A50F01021F0000D6',
+    ],
     ['right', move(1, 0, 0), 1, 'A50F01011F1F00F4'],
     ['up', move(0, 1, 0), 1, 'A50F01081F1F00FB'],
     ['down-left', move(-1, -1, 0), 1, 'A50F01061F1F00F9'],
     ['zoom in at speed 5', move(0, 0, 1, 0, 5), 1, 'A50F011000005015'],
     ['zoom out', move(0, 0, -1, 0, 1), 1, 'A50F0120000010E5'],
-    ['focus far, iris open', { kind: 'fi', focus: 1, iris: 1, focusSpeed: 0x10, irisSpeed: 0x10 }, 1, 'A50F01451010001A'],
+    [
+      'focus far, iris open',
+      { kind: 'fi', focus: 1, iris: 1, focusSpeed: 0x10, irisSpeed: 0x10 },
+      1,
+      'A50F01451010001A',
+    ],
     ['set preset 3', { kind: 'preset', op: 'set', preset: 3 }, 1, 'A50F018100030039'],
     ['goto preset 3', { kind: 'preset', op: 'goto', preset: 3 }, 1, 'A50F01820003003A'],
     ['delete preset 255', { kind: 'preset', op: 'delete', preset: 255 }, 1, 'A50F018300FF0037'],
@@ -50,5 +66,7 @@ describe('gb28181 PTZCmd', () => {
 });
 
 function encodeRaw(b: number[]): string {
-  return Buffer.from([...b, b.reduce((a, v) => a + v, 0) & 0xff]).toString('hex').toUpperCase();
+  return Buffer.from([...b, b.reduce((a, v) => a + v, 0) & 0xff])
+    .toString('hex')
+    .toUpperCase();
 }

@@ -36,12 +36,17 @@ function pictures(codec: VideoCodec, n: number): VideoAccessUnit[] {
   const [sps, pps, idr, p] = codec === 'h264' ? [7, 8, 5, 1] : [33, 34, 19, 1];
   return Array.from({ length: n }, (_, i) => {
     const key = i % 10 === 0;
-    const nals = key ? [nal(codec, sps, 20, i), nal(codec, pps, 6, i + 1), nal(codec, idr, 150_000, i + 2)] : [nal(codec, p, 300 + i * 97, i)];
+    const nals = key
+      ? [nal(codec, sps, 20, i), nal(codec, pps, 6, i + 1), nal(codec, idr, 150_000, i + 2)]
+      : [nal(codec, p, 300 + i * 97, i)];
     return { codec, nals, pts: 90_000 * 100 + i * 3600, keyframe: key };
   });
 }
 
-function demuxAll(chunks: Buffer[], opts: Partial<ConstructorParameters<typeof PsDemuxer>[0]> = {}): { got: VideoAccessUnit[]; d: PsDemuxer } {
+function demuxAll(
+  chunks: Buffer[],
+  opts: Partial<ConstructorParameters<typeof PsDemuxer>[0]> = {},
+): { got: VideoAccessUnit[]; d: PsDemuxer } {
   const got: VideoAccessUnit[] = [];
   const d = new PsDemuxer({ onAccessUnit: (au) => got.push(au), ...opts });
   for (const c of chunks) d.push(c);
@@ -49,13 +54,25 @@ function demuxAll(chunks: Buffer[], opts: Partial<ConstructorParameters<typeof P
   return { got, d };
 }
 
-const strip = (aus: VideoAccessUnit[]): unknown[] => aus.map((a) => ({ ...a, nals: a.nals.map((n) => n.toString('hex')) }));
+const strip = (aus: VideoAccessUnit[]): unknown[] =>
+  aus.map((a) => ({ ...a, nals: a.nals.map((n) => n.toString('hex')) }));
 
 describe('gb28181 RTP', () => {
   it('parses what it builds; CSRCs, extension and padding are skipped', () => {
-    const p = { payloadType: 96, marker: true, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0x0bebc201, payload: Buffer.from('abc') };
+    const p = {
+      payloadType: 96,
+      marker: true,
+      sequence: 65535,
+      timestamp: 0xfffffff0,
+      ssrc: 0x0bebc201,
+      payload: Buffer.from('abc'),
+    };
     assert.deepEqual(parseRtp(buildRtp(p)), p);
-    const ext = Buffer.concat([Buffer.from([0xb1, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xbe, 0xde, 0, 1, 9, 9, 9, 9]), Buffer.from('xyz'), Buffer.from([0, 0, 3])]);
+    const ext = Buffer.concat([
+      Buffer.from([0xb1, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xbe, 0xde, 0, 1, 9, 9, 9, 9]),
+      Buffer.from('xyz'),
+      Buffer.from([0, 0, 3]),
+    ]);
     assert.deepEqual(parseRtp(ext).payload, Buffer.from('xyz'));
   });
 
@@ -83,9 +100,15 @@ describe('gb28181 RTP', () => {
   it('the receiver drops other SSRCs, malformed packets and duplicates, and reports gaps', () => {
     const seen: Array<[number, boolean]> = [];
     const r = new RtpReceiver((p, gap) => seen.push([p.sequence, gap]), 1234);
-    const pk = (seq: number, ssrc = 1234): Buffer => buildRtp({ payloadType: 96, marker: false, sequence: seq, timestamp: 0, ssrc, payload: Buffer.alloc(1) });
+    const pk = (seq: number, ssrc = 1234): Buffer =>
+      buildRtp({ payloadType: 96, marker: false, sequence: seq, timestamp: 0, ssrc, payload: Buffer.alloc(1) });
     for (const b of [pk(65534), pk(65535), pk(65535), pk(0, 999), Buffer.from('junk'), pk(0), pk(3), pk(2)]) r.push(b);
-    assert.deepEqual(seen, [[65534, false], [65535, false], [0, false], [3, true]]);
+    assert.deepEqual(seen, [
+      [65534, false],
+      [65535, false],
+      [0, false],
+      [3, true],
+    ]);
     assert.deepEqual(r.stats, { packets: 6, malformed: 1, wrongSsrc: 1, lost: 2 });
   });
 });
@@ -122,13 +145,16 @@ describe('gb28181 PS mux and demux', () => {
   it('garbage between packs is skipped and the stream resyncs on the next pack start code', () => {
     const pics = pictures('h264', 20);
     const junk = Buffer.from([0, 0, 1, 0x42, 0xde, 0xad, 0, 0, 0, 1, 0xff, 0, 0]);
-    const chunks = pics.flatMap((p, i) => [muxPicture('h264', p.nals, p.pts, p.keyframe), ...(i % 3 === 1 ? [junk] : [])]);
+    const chunks = pics.flatMap((p, i) => [
+      muxPicture('h264', p.nals, p.pts, p.keyframe),
+      ...(i % 3 === 1 ? [junk] : []),
+    ]);
     const { got, d } = demuxAll(chunks);
     assert.deepEqual(strip(got), strip(pics));
     assert.ok(d.stats.skippedBytes >= junk.length * 6);
   });
 
-  const hostile = (name: string, mutate: (ps: Buffer) => Buffer): void =>
+  const hostile = (name: string, mutate: (ps: Buffer) => Buffer): unknown =>
     it(`a picture with ${name} is dropped, the following ones come through`, () => {
       const pics = pictures('h264', 12);
       const chunks = pics.map((p, i) => {
@@ -159,7 +185,10 @@ describe('gb28181 PS mux and demux', () => {
 
   it('a picture over maxAccessUnitBytes is dropped whole', () => {
     const pics = pictures('h264', 12);
-    const { got, d } = demuxAll(pics.map((p) => muxPicture('h264', p.nals, p.pts, p.keyframe)), { maxAccessUnitBytes: 100_000 });
+    const { got, d } = demuxAll(
+      pics.map((p) => muxPicture('h264', p.nals, p.pts, p.keyframe)),
+      { maxAccessUnitBytes: 100_000 },
+    );
     assert.deepEqual(strip(got), strip(pics.slice(1, 10).concat(pics.slice(11))));
     assert.equal(d.stats.droppedUnits, 2);
   });
@@ -167,7 +196,9 @@ describe('gb28181 PS mux and demux', () => {
   it('RTP loss mid-picture: discard() drops that picture, the rest are intact', () => {
     const pics = pictures('h264', 12);
     const tx = new RtpPacketizer(7);
-    const packets = pics.flatMap((p, i) => tx.packetize(muxPicture('h264', p.nals, p.pts, p.keyframe), p.pts).map((b) => [i, b] as const));
+    const packets = pics.flatMap((p, i) =>
+      tx.packetize(muxPicture('h264', p.nals, p.pts, p.keyframe), p.pts).map((b) => [i, b] as const),
+    );
     const got: VideoAccessUnit[] = [];
     const d = new PsDemuxer({ onAccessUnit: (au) => got.push(au) });
     const rx = new RtpReceiver((p, gap) => {
@@ -184,7 +215,7 @@ describe('gb28181 PS mux and demux', () => {
     let x = 42;
     const d = new PsDemuxer({ onAccessUnit: () => undefined, defaultCodec: 'h264' });
     for (let round = 0; round < 300; round++) {
-      const b = Buffer.alloc(1 + (round * 7919) % 5000);
+      const b = Buffer.alloc(1 + ((round * 7919) % 5000));
       for (let i = 0; i < b.length; i++) {
         x = (x * 1103515245 + 12345) >>> 0;
         b[i] = round % 2 ? (x >>> 24) & 0x03 : x >>> 24; // also runs of 00 00 01 xx
