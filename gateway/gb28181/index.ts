@@ -66,3 +66,4 @@ export { muxPicture, packHeader, systemHeader, programStreamMap, crc32Mpeg } fro
 export { splitAnnexB, joinAnnexB, isKeyframe, isAud, nalType, type VideoAccessUnit, type VideoCodec } from './nal';
 export { GbDialog, invite, type MediaTarget } from './dialog';
 export { Gb28181Server, type GbServerOptions, type GbDevice } from './server';
+export { openMediaReceiver, type MediaReceiver, type MediaReceiverOptions } from './media-receiver';
