@@ -1,9 +1,9 @@
 // The GB/T 28181 platform side (SIP server): REGISTER with digest, expiry, keepalive tracking, MESSAGE dispatch, queries, PTZ and INVITE.
 import { EventEmitter } from 'node:events';
-import { DigestServer } from './digest';
+import { QueryTracker } from './query-tracker';
+import { Registrar, fromId, type GbDevice } from './registrar';
 import { invite, type GbDialog, type MediaTarget } from './dialog';
 import { GbDeviceError, SipStatusError, SipTimeoutError } from './errors';
-import { RateLimiter } from './flood';
 import { CatalogCollector, readCatalog, type CatalogItem } from './manscdp-catalog';
 import { buildPtzControl, buildQuery, buildRecordInfoQuery } from './manscdp-build';
 import {
@@ -19,7 +19,6 @@ import {
   type RecordItem,
 } from './manscdp';
 import { encodePtzCmd, type PtzCommand } from './ptz';
-import { parseNameAddr } from './sip-headers';
 import { header, type SipResponse } from './sip-message';
 import {
   SipEndpoint,
@@ -30,6 +29,8 @@ import {
   type SipPeer,
 } from './sip-endpoint';
 import { MANSCDP, buildRequest } from './sip-request';
+
+export type { GbDevice } from './registrar';
 
 export interface GbServerOptions extends SipEndpointOptions {
   /** The platform's 20-digit SIP id. */
@@ -55,28 +56,6 @@ export interface GbServerOptions extends SipEndpointOptions {
   now?: () => number;
 }
 
-export interface GbDevice {
-  id: string;
-  peer: SipPeer;
-  registeredAt: number;
-  expiresAt: number;
-  /** Date.now() of the last message from the device (REGISTER, Keepalive or any MESSAGE). */
-  lastSeen: number;
-  online: boolean;
-  userAgent?: string;
-}
-
-interface Pending {
-  deviceId: string;
-  resolve: (doc: ManscdpDoc[]) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-  docs: ManscdpDoc[];
-  catalog?: CatalogCollector;
-}
-
-const DEVICE_ID = /^\d{20}$/;
-
 /**
  * Events: 'registered' (device, { moved }), 'unregistered' (device, 'unregister' | 'expired'), 'online' (device),
  * 'offline' (device), 'keepalive' (device), 'alarm' (AlarmNotify, device), 'notify' (ManscdpDoc, device),
@@ -84,11 +63,10 @@ const DEVICE_ID = /^\d{20}$/;
  */
 export class Gb28181Server extends EventEmitter {
   readonly endpoint: SipEndpoint;
-  private readonly digest: DigestServer;
-  private readonly table = new Map<string, GbDevice>();
-  private readonly pending = new Map<string, Pending>();
+  private readonly registrar: Registrar;
+  private readonly table: Map<string, GbDevice>;
+  private readonly queries: QueryTracker;
   private readonly dialogs = new Map<string, GbDialog>();
-  private readonly limiter: RateLimiter;
   private readonly now: () => number;
   private sweep: NodeJS.Timeout | null = null;
   private sn = 1;
@@ -98,8 +76,9 @@ export class Gb28181Server extends EventEmitter {
     super();
     this.now = opts.now ?? Date.now;
     this.endpoint = new SipEndpoint(opts);
-    this.digest = new DigestServer({ realm: opts.realm, now: this.now });
-    this.limiter = new RateLimiter({ ...(opts.registerRate ?? { ratePerSecond: 5, burst: 20 }), now: this.now });
+    this.queries = new QueryTracker(opts.queryTimeoutMs ?? 10_000);
+    this.registrar = new Registrar({ ...opts, now: this.now }, (event, ...args) => this.emit(event, ...args));
+    this.table = this.registrar.table;
     this.endpoint.on('request', (r: IncomingRequest) => this.onRequest(r));
     this.endpoint.on('dropped', (d) => this.emit('dropped', d));
     this.endpoint.on('stray-2xx', (res: SipResponse) => this.dialogs.get(header(res, 'Call-ID') ?? '')?.ack());
@@ -121,7 +100,7 @@ export class Gb28181Server extends EventEmitter {
 
   private onRequest(r: IncomingRequest): void {
     const m = r.req.method;
-    if (m === 'REGISTER') return this.onRegister(r);
+    if (m === 'REGISTER') return this.registrar.handle(r);
     if (m === 'MESSAGE' || m === 'NOTIFY') return this.onMessage(r);
     if (m === 'BYE') {
       const d = this.dialogs.get(header(r.req, 'Call-ID') ?? '');
@@ -137,87 +116,8 @@ export class Gb28181Server extends EventEmitter {
     r.reply(405, 'Method Not Allowed', [{ name: 'Allow', value: 'REGISTER, MESSAGE, NOTIFY, BYE, ACK, OPTIONS' }]);
   }
 
-  private fromId(r: IncomingRequest): string {
-    try {
-      return parseNameAddr(header(r.req, 'From') ?? '').uri.user;
-    } catch {
-      return '';
-    }
-  }
-
-  private onRegister(r: IncomingRequest): void {
-    if (!this.limiter.take(r.peer.address)) {
-      this.emit('dropped', { peer: r.peer, reason: `gb28181: REGISTER flood from ${r.peer.address}, dropped` });
-      return;
-    }
-    const id = this.fromId(r);
-    if (!DEVICE_ID.test(id)) return r.reply(400, 'Bad Request: device id is not 20 digits');
-    const password = typeof this.opts.password === 'string' ? this.opts.password : this.opts.password(id);
-    if (password === undefined) {
-      this.emit('auth-failed', { deviceId: id, address: r.peer.address, verdict: 'unknown-device' });
-      return r.reply(403, 'Forbidden');
-    }
-    const auth = header(r.req, 'Authorization');
-    if (!auth) return r.reply(401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: this.digest.challenge() }]);
-    const verdict = this.digest.verify(auth, 'REGISTER', password);
-    if (verdict === 'stale' || verdict === 'bad-nonce')
-      return r.reply(401, 'Unauthorized', [
-        { name: 'WWW-Authenticate', value: this.digest.challenge(verdict === 'stale') },
-      ]);
-    if (verdict !== 'ok') {
-      this.emit('auth-failed', { deviceId: id, address: r.peer.address, verdict });
-      return r.reply(403, 'Forbidden');
-    }
-    const expires = this.expiresOf(r);
-    const now = this.now();
-    const old = this.table.get(id);
-    if (expires === 0) {
-      if (old) {
-        this.table.delete(id);
-        this.emit('unregistered', old, 'unregister');
-      }
-      return r.reply(200, 'OK', [{ name: 'Expires', value: '0' }]);
-    }
-    if (!old && this.table.size >= (this.opts.maxDevices ?? 100_000)) return r.reply(503, 'Service Unavailable');
-    const moved =
-      !!old &&
-      (old.peer.address !== r.peer.address || old.peer.port !== r.peer.port || old.peer.transport !== r.peer.transport);
-    const ua = header(r.req, 'User-Agent');
-    const dev: GbDevice = {
-      id,
-      peer: r.peer,
-      registeredAt: old?.registeredAt ?? now,
-      expiresAt: now + expires * 1000,
-      lastSeen: now,
-      online: true,
-      ...(ua ? { userAgent: ua } : {}),
-    };
-    this.table.set(id, dev);
-    r.reply(200, 'OK', [
-      { name: 'Date', value: new Date(now + 8 * 3600_000).toISOString().slice(0, 23) },
-      { name: 'Expires', value: String(expires) },
-      ...(header(r.req, 'Contact') ? [{ name: 'Contact', value: header(r.req, 'Contact') ?? '' }] : []),
-    ]);
-    this.emit('registered', dev, { moved, renewed: !!old });
-    if (old && !old.online) this.emit('online', dev);
-  }
-
-  private expiresOf(r: IncomingRequest): number {
-    let v = header(r.req, 'Expires');
-    if (v === undefined) {
-      const contact = header(r.req, 'Contact');
-      try {
-        v = contact ? parseNameAddr(contact).params.expires : undefined;
-      } catch {
-        v = undefined;
-      }
-    }
-    const n = v === undefined || !/^\d{1,10}$/.test(v.trim()) ? 3600 : Number(v);
-    return Math.min(n, this.opts.maxExpiresS ?? 3600);
-  }
-
   private onMessage(r: IncomingRequest): void {
-    const id = this.fromId(r);
+    const id = fromId(r);
     const dev = this.table.get(id);
     if (!dev) {
       this.emit('dropped', {
@@ -249,31 +149,7 @@ export class Gb28181Server extends EventEmitter {
   }
 
   private onResponse(dev: GbDevice, doc: ManscdpDoc): void {
-    const key = `${dev.id}|${doc.cmdType}|${doc.sn}`;
-    const p = this.pending.get(key);
-    if (!p) return void this.emit('notify', doc, dev);
-    p.docs.push(doc);
-    if (p.catalog) {
-      try {
-        p.catalog.add(readCatalog(doc));
-      } catch (e) {
-        return this.settle(key, e as Error);
-      }
-      if (!p.catalog.complete) return;
-    } else if (doc.cmdType === 'RecordInfo') {
-      const got = p.docs.reduce((a, d) => a + readRecordInfo(d).items.length, 0);
-      if (got < readRecordInfo(doc).sumNum) return;
-    }
-    this.settle(key);
-  }
-
-  private settle(key: string, err?: Error): void {
-    const p = this.pending.get(key);
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending.delete(key);
-    if (err) p.reject(err);
-    else p.resolve(p.docs);
+    if (!this.queries.offer(dev.id, doc)) this.emit('notify', doc, dev);
   }
 
   private requireDevice(id: string): GbDevice {
@@ -299,38 +175,21 @@ export class Gb28181Server extends EventEmitter {
     if (res.status >= 300) throw new SipStatusError(`MESSAGE to ${targetId}`, res.status, res.reason);
   }
 
-  private async query(
-    deviceId: string,
-    cmdType: string,
-    body: (sn: number) => Buffer,
-    catalog = false,
-  ): Promise<ManscdpDoc[]> {
+  private async query(deviceId: string, cmdType: string, body: (sn: number) => Buffer): Promise<ManscdpDoc[]> {
     this.requireDevice(deviceId);
     const sn = this.sn++;
-    const key = `${deviceId}|${cmdType}|${sn}`;
-    const ms = this.opts.queryTimeoutMs ?? 10_000;
-    const done = new Promise<ManscdpDoc[]>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(key, new SipTimeoutError(`${cmdType} query to ${deviceId}`, ms)), ms);
-      this.pending.set(key, {
-        deviceId,
-        resolve,
-        reject,
-        timer,
-        docs: [],
-        ...(catalog ? { catalog: new CatalogCollector() } : {}),
-      });
-    });
+    const done = this.queries.expect(deviceId, cmdType, sn);
     try {
       await this.sendMessage(deviceId, deviceId, body(sn));
     } catch (e) {
-      this.settle(key, e as Error);
+      this.queries.fail(deviceId, cmdType, sn, e as Error);
     }
     return done;
   }
 
   /** The device's whole catalog, its pages put together (by SumNum). */
   async queryCatalog(deviceId: string): Promise<CatalogItem[]> {
-    const docs = await this.query(deviceId, 'Catalog', (sn) => buildQuery('Catalog', sn, deviceId), true);
+    const docs = await this.query(deviceId, 'Catalog', (sn) => buildQuery('Catalog', sn, deviceId));
     const c = new CatalogCollector();
     for (const d of docs) c.add(readCatalog(d));
     return c.list();
@@ -401,7 +260,7 @@ export class Gb28181Server extends EventEmitter {
   async close(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
     this.sweep = null;
-    for (const key of [...this.pending.keys()]) this.settle(key, new SipTimeoutError('server closed', 0));
+    this.queries.close(new SipTimeoutError('server closed', 0));
     await Promise.all([...this.dialogs.values()].map((d) => d.bye()));
     await this.endpoint.close();
   }
