@@ -40,6 +40,8 @@ export interface SipEndpointOptions {
   t2Ms?: number;
   /** Most TCP connections held at once; more are refused. Default 2000. */
   maxTcpConnections?: number;
+  /** UDP receive buffer asked of the kernel (capped by net.core.rmem_max), for bursts of many devices. Default 4 MiB. */
+  udpRecvBufferBytes?: number;
   /** Most answered requests remembered to replay their response to retransmissions. Default 20000. */
   maxServerTransactions?: number;
 }
@@ -108,6 +110,11 @@ export class SipEndpoint extends EventEmitter {
         udp.once('error', rej);
         udp.bind(this.opts.udpPort, this.opts.host, () => res());
       });
+      try {
+        udp.setRecvBufferSize(this.opts.udpRecvBufferBytes ?? 4 * 1024 * 1024);
+      } catch {
+        // the kernel refused the size: the default buffer stays, retransmissions cover bursts
+      }
     }
     if (this.opts.tcpPort !== undefined) {
       const tcp = net.createServer((s) => this.adopt(s));

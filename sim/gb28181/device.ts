@@ -46,6 +46,8 @@ export interface SimGbDeviceOptions {
   model?: string;
   channels: SimChannel[];
   server: { host: string; port: number; id: string; realm: string };
+  /** Loopback address the device sends from (many devices on one machine each get their own). Default 127.0.0.1. */
+  host?: string;
   password: string;
   transport?: 'udp' | 'tcp';
   /** Seconds between keepalives. Default 60. */
@@ -72,12 +74,16 @@ export class SimGbDevice extends EventEmitter {
   constructor(readonly opts: SimGbDeviceOptions) {
     super();
     const tcp = opts.transport === 'tcp';
-    this.endpoint = new SipEndpoint({ host: '127.0.0.1', ...(tcp ? {} : { udpPort: 0 }) });
-    this.callId = newCallId('127.0.0.1');
+    this.endpoint = new SipEndpoint({ host: this.host, ...(tcp ? {} : { udpPort: 0 }), udpRecvBufferBytes: 65536 });
+    this.callId = newCallId(this.host);
     this.endpoint.on(
       'request',
       (r: IncomingRequest) => void this.onRequest(r).catch((e: Error) => this.emit('error-log', e.message)),
     );
+  }
+
+  private get host(): string {
+    return this.opts.host ?? '127.0.0.1';
   }
 
   private get realm(): string {
@@ -101,7 +107,7 @@ export class SimGbDevice extends EventEmitter {
 
   private contact(): string {
     const port = this.opts.transport === 'tcp' ? (this.peer?.socket?.localPort ?? 0) : this.endpoint.udpPort;
-    return `<sip:${this.opts.id}@127.0.0.1:${port}>`;
+    return `<sip:${this.opts.id}@${this.host}:${port}>`;
   }
 
   /** REGISTER, answering the 401 challenge with digest. Resolves with the final response. */
@@ -164,7 +170,7 @@ export class SimGbDevice extends EventEmitter {
       uri: `sip:${s.id}@${this.realm}`,
       from: `${this.me};tag=${newTag()}`,
       to: `<sip:${s.id}@${this.realm}>`,
-      callId: newCallId('127.0.0.1'),
+      callId: newCallId(this.host),
       cseq: 20,
       body,
       contentType: MANSCDP,

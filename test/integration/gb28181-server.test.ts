@@ -348,6 +348,31 @@ describe('gb28181 server over loopback', function () {
     assert.equal((await (await raw(ipc(1))).register('secret')).status, 200, 'a known one still renews');
   });
 
+  it('1,000 simulated devices registering at once, each from its own address: all registered, none refused', async function () {
+    this.timeout(60_000);
+    await start({ t1Ms: 500 });
+    const refused: string[] = [];
+    server.on('auth-failed', (f: { deviceId: string }) => refused.push(f.deviceId));
+    const devices = Array.from({ length: 1000 }, (_, i) => {
+      const d = new SimGbDevice({
+        id: ipc(10_000 + i),
+        host: `127.1.${i >> 7}.${(i & 127) + 1}`,
+        channels: [],
+        server: { host: '127.0.0.1', port: server.endpoint.udpPort, id: SERVER_ID, realm: REALM },
+        password: 'secret',
+      });
+      sims.push(d);
+      return d;
+    });
+    await Promise.all(devices.map((d) => d.start()));
+    assert.equal(server.devices().length, 1000);
+    assert.deepEqual(refused, []);
+    assert.deepEqual(
+      dropped.filter((d) => /flood/.test(d)),
+      [],
+    );
+  });
+
   it('closing the server releases its ports', async () => {
     await start();
     const { udpPort, tcpPort } = server.endpoint;
