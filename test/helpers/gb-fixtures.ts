@@ -15,7 +15,10 @@ export function classOf(file: string): GbClass {
   throw new Error(`no class for fixture ${file}`);
 }
 
-export const sipFixtures = (): string[] => readdirSync(GB_DIR).filter((f) => f.endsWith('.sip')).sort();
+export const sipFixtures = (): string[] =>
+  readdirSync(GB_DIR)
+    .filter((f) => f.endsWith('.sip'))
+    .sort();
 
 export const readGb = (file: string): Buffer => readFileSync(path.join(GB_DIR, file));
 

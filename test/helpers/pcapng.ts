@@ -22,7 +22,7 @@ export function readPcapng(file: Buffer): CapturedPayload[] {
   const links: number[] = [];
   const out: CapturedPayload[] = [];
   let index = 0;
-  for (let at = 0; at + 12 <= file.length; ) {
+  for (let at = 0; at + 12 <= file.length;) {
     const type = u32(at);
     const len = u32(at + 4);
     if (len < 12 || at + len > file.length) throw new Error(`pcapng: block at ${at} has length ${len}`);
@@ -59,11 +59,27 @@ function decode(pkt: Buffer, link: number, index: number): CapturedPayload | nul
   const end = at + total;
   if (proto === 17) {
     const udpLen = pkt.readUInt16BE(l4 + 4);
-    return { index, proto: 'udp', src, dst, srcPort: pkt.readUInt16BE(l4), dstPort: pkt.readUInt16BE(l4 + 2), payload: pkt.subarray(l4 + 8, l4 + udpLen) };
+    return {
+      index,
+      proto: 'udp',
+      src,
+      dst,
+      srcPort: pkt.readUInt16BE(l4),
+      dstPort: pkt.readUInt16BE(l4 + 2),
+      payload: pkt.subarray(l4 + 8, l4 + udpLen),
+    };
   }
   if (proto === 6) {
     const off = ((pkt[l4 + 12] ?? 0) >> 4) * 4;
-    return { index, proto: 'tcp', src, dst, srcPort: pkt.readUInt16BE(l4), dstPort: pkt.readUInt16BE(l4 + 2), payload: pkt.subarray(l4 + off, end) };
+    return {
+      index,
+      proto: 'tcp',
+      src,
+      dst,
+      srcPort: pkt.readUInt16BE(l4),
+      dstPort: pkt.readUInt16BE(l4 + 2),
+      payload: pkt.subarray(l4 + off, end),
+    };
   }
   return null;
 }

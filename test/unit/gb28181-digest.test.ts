@@ -1,6 +1,14 @@
 // Digest authentication of REGISTER: the captures' 401/REGISTER pairs verify, and the server's own nonces expire and refuse replays.
 import assert from 'node:assert/strict';
-import { DigestServer, authorizationHeader, digestResponse, header, parseDigest, parseSip, RateLimiter } from '../../gateway/gb28181/index';
+import {
+  DigestServer,
+  authorizationHeader,
+  digestResponse,
+  header,
+  parseDigest,
+  parseSip,
+  RateLimiter,
+} from '../../gateway/gb28181/index';
 import { wireBytes } from '../helpers/gb-fixtures';
 
 /**
@@ -21,7 +29,13 @@ describe('gb28181 digest authentication', () => {
       assert.ok(challenge && auth);
       assert.equal(auth.nonce, challenge.nonce);
       assert.equal(auth.realm, challenge.realm);
-      const input = { username: auth.username ?? '', realm: auth.realm ?? '', method: 'REGISTER', uri: auth.uri ?? '', nonce: auth.nonce ?? '' };
+      const input = {
+        username: auth.username ?? '',
+        realm: auth.realm ?? '',
+        method: 'REGISTER',
+        uri: auth.uri ?? '',
+        nonce: auth.nonce ?? '',
+      };
       assert.equal(digestResponse({ ...input, password }), auth.response);
       assert.notEqual(digestResponse({ ...input, password: `${password}x` }), auth.response);
     });
@@ -30,7 +44,14 @@ describe('gb28181 digest authentication', () => {
   it('the unregister capture (Expires: 0) carries a valid digest too', () => {
     const reg = parseSip(wireBytes('gbsolution-unregister-digest.sip'));
     const a = parseDigest(header(reg, 'Authorization') ?? '') ?? {};
-    const r = digestResponse({ username: a.username ?? '', realm: a.realm ?? '', password: '12345678', method: 'REGISTER', uri: a.uri ?? '', nonce: a.nonce ?? '' });
+    const r = digestResponse({
+      username: a.username ?? '',
+      realm: a.realm ?? '',
+      password: '12345678',
+      method: 'REGISTER',
+      uri: a.uri ?? '',
+      nonce: a.nonce ?? '',
+    });
     assert.equal(r, a.response);
     assert.equal(header(reg, 'Expires'), '0');
   });
@@ -44,7 +65,12 @@ describe('gb28181 digest authentication', () => {
   const answer = (server: DigestServer, password: string, qop: boolean, stale = false): string => {
     const c = parseDigest(server.challenge(stale)) ?? {};
     if (!qop) delete c.qop;
-    return authorizationHeader(c, { username: '34020000001320000001', password, method: 'REGISTER', uri: 'sip:34020000002000000001@3402000000' });
+    return authorizationHeader(c, {
+      username: '34020000001320000001',
+      password,
+      method: 'REGISTER',
+      uri: 'sip:34020000002000000001@3402000000',
+    });
   };
 
   it('qop=auth and no qop both verify; a wrong password, realm or method does not', () => {
@@ -67,7 +93,10 @@ describe('gb28181 digest authentication', () => {
     t += 61_000;
     assert.equal(server.verify(auth, 'REGISTER', 'pw'), 'stale');
     assert.equal(server.verify(auth, 'REGISTER', 'bad'), 'bad-response');
-    assert.equal(server.verify(auth.replace(/nonce="[0-9a-f]{12}/, 'nonce="000000000001'), 'REGISTER', 'pw'), 'bad-nonce');
+    assert.equal(
+      server.verify(auth.replace(/nonce="[0-9a-f]{12}/, 'nonce="000000000001'), 'REGISTER', 'pw'),
+      'bad-nonce',
+    );
     assert.match(server.challenge(true), /stale=true/);
   });
 
@@ -80,7 +109,13 @@ describe('gb28181 digest authentication', () => {
 
   it('malformed Authorization headers are refused, not thrown', () => {
     const server = new DigestServer({ realm: 'r' });
-    for (const bad of ['', 'Basic abc', 'Digest', 'Digest username="a"', 'Digest username="a", nonce="n", uri="u", response="r", algorithm=SHA-256'])
+    for (const bad of [
+      '',
+      'Basic abc',
+      'Digest',
+      'Digest username="a"',
+      'Digest username="a", nonce="n", uri="u", response="r", algorithm=SHA-256',
+    ])
       assert.equal(server.verify(bad, 'REGISTER', 'pw'), 'malformed', bad);
   });
 

@@ -32,12 +32,21 @@ const body = (file: string): Buffer => parseSip(completeWireBytes(file)).body;
 describe('gb28181 MANSCDP captures', () => {
   it('gbsolution Catalog response: one item, "null" fields absent, no position', () => {
     const doc = parseManscdp(body('gbsolution-catalog-response.sip'));
-    assert.deepEqual([doc.root, doc.cmdType, doc.sn, doc.deviceId], ['Response', 'Catalog', 248, '34010000001310000001']);
+    assert.deepEqual(
+      [doc.root, doc.cmdType, doc.sn, doc.deviceId],
+      ['Response', 'Catalog', 248, '34010000001310000001'],
+    );
     const page = readCatalog(doc);
     assert.deepEqual([page.sumNum, page.num, page.items.length], [1, 1, 1]);
     assert.deepEqual(page.items[0], {
-      deviceId: '34010000001310000001', name: 'Camera01', parental: 0, secrecy: 0, registerWay: 1,
-      ipAddress: '192.168.230.100', port: 5060, status: 'ON',
+      deviceId: '34010000001310000001',
+      name: 'Camera01',
+      parental: 0,
+      secrecy: 0,
+      registerWay: 1,
+      ipAddress: '192.168.230.100',
+      port: 5060,
+      status: 'ON',
     });
   });
 
@@ -60,22 +69,43 @@ describe('gb28181 MANSCDP captures', () => {
     const r = readRecordInfo(parseManscdp(readGb('lunasaw-recordinfo-response.xml')));
     assert.deepEqual([r.deviceId, r.sumNum, r.num, r.items.length], ['33010602010002719420', 130, 130, 1]);
     assert.deepEqual(r.items[0], {
-      startTime: '2023-10-16T00:05:00', endTime: '2023-10-16T00:10:03', secrecy: 0, fileSize: 6245911,
-      filePath: '/home/www/ZLMediaKit/release/linux/Debug/www/record/onvif/037a00020053fafd470f__D01_CH01_Main/2023-10-16/000500-001003.mp4',
+      startTime: '2023-10-16T00:05:00',
+      endTime: '2023-10-16T00:10:03',
+      secrecy: 0,
+      fileSize: 6245911,
+      filePath:
+        '/home/www/ZLMediaKit/release/linux/Debug/www/record/onvif/037a00020053fafd470f__D01_CH01_Main/2023-10-16/000500-001003.mp4',
     });
   });
 
   const alarms: Array<[string, object]> = [
-    ['wvp-alarm-notify-no-alarmtype.xml', { method: 7, longitude: 0, latitude: 0, description: '1001,1780623964994529058,55123456781381000010,25123456781381000050,55LCPCweb10' }],
-    ['wvp-alarm-notify-videoloss.xml', { method: 2, type: 1, longitude: 116.397, latitude: 39.908, description: 'Video loss alarm' }],
-    ['wvp-alarm-notify-info-alarmtype.xml', { method: 5, type: 2, longitude: 116.397, latitude: 39.908, description: 'Motion detection' }],
+    [
+      'wvp-alarm-notify-no-alarmtype.xml',
+      {
+        method: 7,
+        longitude: 0,
+        latitude: 0,
+        description: '1001,1780623964994529058,55123456781381000010,25123456781381000050,55LCPCweb10',
+      },
+    ],
+    [
+      'wvp-alarm-notify-videoloss.xml',
+      { method: 2, type: 1, longitude: 116.397, latitude: 39.908, description: 'Video loss alarm' },
+    ],
+    [
+      'wvp-alarm-notify-info-alarmtype.xml',
+      { method: 5, type: 2, longitude: 116.397, latitude: 39.908, description: 'Motion detection' },
+    ],
   ];
   for (const [file, want] of alarms)
     it(`wvp alarm ${file}`, () => {
       const doc = parseManscdp(readGb(file));
       assert.equal(doc.cmdType, '');
       const a = readAlarm(doc);
-      assert.deepEqual({ ...a, deviceId: undefined, priority: undefined, time: undefined }, { ...want, deviceId: undefined, priority: undefined, time: undefined });
+      assert.deepEqual(
+        { ...a, deviceId: undefined, priority: undefined, time: undefined },
+        { ...want, deviceId: undefined, priority: undefined, time: undefined },
+      );
       assert.equal(a.priority, 1);
     });
 });
@@ -116,7 +146,10 @@ describe('gb28181 MANSCDP built and read back', () => {
       c.add(page);
     }
     assert.equal(c.complete, true);
-    assert.deepEqual(c.list().sort((a, b) => a.deviceId.localeCompare(b.deviceId)), all.map((i) => ({ ...i, parental: 0, registerWay: 1, secrecy: 0 })));
+    assert.deepEqual(
+      c.list().sort((a, b) => a.deviceId.localeCompare(b.deviceId)),
+      all.map((i) => ({ ...i, parental: 0, registerWay: 1, secrecy: 0 })),
+    );
   });
 
   it('a catalog claiming more items than the bound is refused', () => {
@@ -129,41 +162,94 @@ describe('gb28181 MANSCDP built and read back', () => {
       const q = parseManscdp(buildQuery('DeviceInfo', 3, '34020000001320000001', [], cs));
       assert.deepEqual([q.root, q.cmdType, q.sn], ['Query', 'DeviceInfo', 3]);
       assert.equal(readKeepalive(parseManscdp(buildKeepalive(4, '34020000001320000001', cs))).status, 'OK');
-      const info = { deviceId: '34020000001320000001', deviceName: '模拟 IPC', manufacturer: 'CloudEye', model: 'SIM-1', firmware: '1.0', channels: 1, result: 'OK' };
+      const info = {
+        deviceId: '34020000001320000001',
+        deviceName: '模拟 IPC',
+        manufacturer: 'CloudEye',
+        model: 'SIM-1',
+        firmware: '1.0',
+        channels: 1,
+        result: 'OK',
+      };
       assert.deepEqual(readDeviceInfo(parseManscdp(buildDeviceInfoResponse(5, info, cs))), info);
-      const st = readDeviceStatus(parseManscdp(buildDeviceStatusResponse(6, { deviceId: info.deviceId, alarms: [{ deviceId: info.deviceId, status: 'ONDUTY' }] }, cs)));
-      assert.deepEqual([st.online, st.status, st.result, st.alarms], ['ONLINE', 'OK', 'OK', [{ deviceId: info.deviceId, status: 'ONDUTY' }]]);
+      const st = readDeviceStatus(
+        parseManscdp(
+          buildDeviceStatusResponse(
+            6,
+            { deviceId: info.deviceId, alarms: [{ deviceId: info.deviceId, status: 'ONDUTY' }] },
+            cs,
+          ),
+        ),
+      );
+      assert.deepEqual(
+        [st.online, st.status, st.result, st.alarms],
+        ['ONLINE', 'OK', 'OK', [{ deviceId: info.deviceId, status: 'ONDUTY' }]],
+      );
       const rq = parseManscdp(buildRecordInfoQuery(8, info.deviceId, '2026-12-06T00:00:00', '2026-12-06T23:59:59', cs));
       assert.equal(rq.node.StartTime, '2026-12-06T00:00:00');
       const rec = [{ startTime: '2026-12-06T01:00:00', endTime: '2026-12-06T01:10:00', fileSize: 1000 }];
       const rr = readRecordInfo(parseManscdp(buildRecordInfoResponse(8, info.deviceId, '通道1', rec, cs)));
       assert.deepEqual([rr.sumNum, rr.name, rr.items[0]?.fileSize, rr.items[0]?.name], [1, '通道1', 1000, '通道1']);
-      const al = readAlarm(parseManscdp(buildAlarmNotify(9, { deviceId: info.deviceId, priority: 1, method: 5, type: 2, description: '移动侦测' }, cs)));
+      const al = readAlarm(
+        parseManscdp(
+          buildAlarmNotify(
+            9,
+            { deviceId: info.deviceId, priority: 1, method: 5, type: 2, description: '移动侦测' },
+            cs,
+          ),
+        ),
+      );
       assert.deepEqual([al.type, al.description], [2, '移动侦测']);
-      assert.equal(parseManscdp(buildPtzControl(10, info.deviceId, 'A50F01021F0000D6', cs)).node.PTZCmd, 'A50F01021F0000D6');
+      assert.equal(
+        parseManscdp(buildPtzControl(10, info.deviceId, 'A50F01021F0000D6', cs)).node.PTZCmd,
+        'A50F01021F0000D6',
+      );
     }
   });
 });
 
 describe('gb28181 MANSCDP hostile bodies', () => {
-  const gbDecl = (xml: string): Buffer => Buffer.concat([Buffer.from('<?xml version="1.0" encoding="GB2312"?>'), encodeGb2312(xml)]);
+  const gbDecl = (xml: string): Buffer =>
+    Buffer.concat([Buffer.from('<?xml version="1.0" encoding="GB2312"?>'), encodeGb2312(xml)]);
   const cases: Array<[string, Buffer | string]> = [
-    ['an external entity (XXE)', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Notify><CmdType>&e;</CmdType></Notify>'],
-    ['billion laughs', `<!DOCTYPE l [<!ENTITY a "aaaa">${'<!ENTITY b "&a;&a;&a;">'}]><Notify><CmdType>&b;</CmdType></Notify>`],
+    [
+      'an external entity (XXE)',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Notify><CmdType>&e;</CmdType></Notify>',
+    ],
+    [
+      'billion laughs',
+      `<!DOCTYPE l [<!ENTITY a "aaaa">${'<!ENTITY b "&a;&a;&a;">'}]><Notify><CmdType>&b;</CmdType></Notify>`,
+    ],
     ['a lone ENTITY', '<Notify><!ENTITY x "y"><CmdType>Keepalive</CmdType></Notify>'],
     ['a huge document', `<Response><CmdType>Catalog</CmdType>${'<Item></Item>'.repeat(30_000)}</Response>`],
     ['truncated XML', '<?xml version="1.0"?><Response><CmdType>Catalog</CmdType><DeviceList>'],
     ['an unknown root', '<?xml version="1.0"?><Envelope><CmdType>Catalog</CmdType></Envelope>'],
-    ['GBK bytes declared UTF-8', Buffer.concat([Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Notify><CmdType>Keepalive</CmdType><Name>'), encodeGb2312('天网'), Buffer.from('</Name></Notify>')])],
-    ['an unsupported charset', '<?xml version="1.0" encoding="EBCDIC-CP-US"?><Notify><CmdType>Keepalive</CmdType></Notify>'],
+    [
+      'GBK bytes declared UTF-8',
+      Buffer.concat([
+        Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Notify><CmdType>Keepalive</CmdType><Name>'),
+        encodeGb2312('天网'),
+        Buffer.from('</Name></Notify>'),
+      ]),
+    ],
+    [
+      'an unsupported charset',
+      '<?xml version="1.0" encoding="EBCDIC-CP-US"?><Notify><CmdType>Keepalive</CmdType></Notify>',
+    ],
     ['an empty body', ''],
   ];
   for (const [name, input] of cases)
-    it(`refuses ${name}`, () => assert.throws(() => parseManscdp(typeof input === 'string' ? Buffer.from(input) : input), ManscdpError));
+    it(`refuses ${name}`, () =>
+      assert.throws(() => parseManscdp(typeof input === 'string' ? Buffer.from(input) : input), ManscdpError));
 
   it('a GB2312 body without a declaration is read as GB18030 when it is not valid UTF-8', () => {
-    const bytes = encodeGb2312('<Notify><CmdType>Keepalive</CmdType><SN>1</SN><DeviceID>1</DeviceID><Status>正常</Status></Notify>');
+    const bytes = encodeGb2312(
+      '<Notify><CmdType>Keepalive</CmdType><SN>1</SN><DeviceID>1</DeviceID><Status>正常</Status></Notify>',
+    );
     assert.equal(decodeBody(bytes).includes('正常'), true);
-    assert.equal(readKeepalive(parseManscdp(gbDecl('<Notify><CmdType>Keepalive</CmdType><Status>正常</Status></Notify>'))).status, '正常');
+    assert.equal(
+      readKeepalive(parseManscdp(gbDecl('<Notify><CmdType>Keepalive</CmdType><Status>正常</Status></Notify>'))).status,
+      '正常',
+    );
   });
 });

@@ -37,7 +37,11 @@ const EXPECT: Record<string, [string, string, string]> = {
   'gbsolution-unregister-digest.sip': ['REGISTER', '', '3 REGISTER'],
   'gbtsipserver-ack.sip': ['ACK', '87CA42974A4542FBABA739D962039D58@192.168.3.139:5060', '2 INVITE'],
   'gbtsipserver-bye.sip': ['BYE', '', ''],
-  'gbtsipserver-devicestatus-query.sip': ['MESSAGE', '5891C49C3F594284AAF5E50F9892BDEA@192.168.3.139:5060', '1 MESSAGE'],
+  'gbtsipserver-devicestatus-query.sip': [
+    'MESSAGE',
+    '5891C49C3F594284AAF5E50F9892BDEA@192.168.3.139:5060',
+    '1 MESSAGE',
+  ],
   'gbtsipserver-invite-200ok-udp.sip': ['200', '', '2 INVITE'],
   'gbtsipserver-invite-udp.sip': ['INVITE', '87CA42974A4542FBABA739D962039D58@192.168.3.139:5060', '2 INVITE'],
   'gbtsipserver-keepalive.sip': ['MESSAGE', '00004AE100006784@192.168.3.139', '1 MESSAGE'],
@@ -60,7 +64,10 @@ function parseFixture(file: string): SipMessage {
   const bytes = wireBytes(file);
   const short = SHORT_BODY[file];
   if (!short) return parseSip(bytes);
-  assert.throws(() => parseSip(bytes), (e: unknown) => e instanceof SipParseError && /Content-Length/.test(e.message));
+  assert.throws(
+    () => parseSip(bytes),
+    (e: unknown) => e instanceof SipParseError && /Content-Length/.test(e.message),
+  );
   return parseSip(completeWireBytes(file));
 }
 
@@ -73,7 +80,10 @@ function checkStructure(m: SipMessage): void {
   if (type.includes('sdp')) assert.ok(parseSdp(m.body.toString()).port > 0);
   if (type.includes('manscdp') || m.body.toString().startsWith('<?xml')) assert.ok(parseManscdp(m.body).cmdType);
   const round = parseSip(serializeSip(m));
-  assert.deepEqual(round.headers.filter((h) => h.name !== 'Content-Length'), m.headers.filter((h) => h.name !== 'Content-Length'));
+  assert.deepEqual(
+    round.headers.filter((h) => h.name !== 'Content-Length'),
+    m.headers.filter((h) => h.name !== 'Content-Length'),
+  );
   assert.deepEqual(round.body, m.body);
 }
 
@@ -113,13 +123,19 @@ describe('gb28181 SIP messages', () => {
     const r401 = parseFixture('gbsolution-register-401.sip');
     assert.match(header(r401, 'WWW-Authenticate') ?? '', /nonce="9450c474d1150064"/);
     const via = parseVia(header(r401, 'Via') ?? '');
-    assert.deepEqual([via.params.rport, via.params.received, via.params.branch], ['5060', '192.168.230.100', 'z9hG4bK982903573']);
+    assert.deepEqual(
+      [via.params.rport, via.params.received, via.params.branch],
+      ['5060', '192.168.230.100', 'z9hG4bK982903573'],
+    );
     const dahua = parseFixture('thinkgos-dahua-invite-tcp-passive.sip');
     assert.equal(header(dahua, 'Supported'), '');
     const sdp = parseSdp(dahua.body.toString());
     assert.deepEqual([sdp.transport, sdp.ssrc, sdp.port, sdp.rtpmap[96]], ['tcp-passive', '0200000001', 10000, 'PS']);
     const answer = parseSdp(parseFixture('thinkgos-dahua-invite-200ok-tcp-active.sip').body.toString());
-    assert.deepEqual([answer.transport, answer.direction, answer.format], ['tcp-active', 'sendonly', 'v/0/0/0/0/0a/0/0/0']);
+    assert.deepEqual(
+      [answer.transport, answer.direction, answer.format],
+      ['tcp-active', 'sendonly', 'v/0/0/0/0/0a/0/0/0'],
+    );
     const gbt = parseSdp(parseFixture('gbtsipserver-invite-udp.sip').body.toString());
     assert.deepEqual([gbt.address, gbt.rtpmap[99], gbt.ssrc], ['127.0.0.1', 'HEVC', undefined]);
   });
@@ -128,7 +144,11 @@ describe('gb28181 SIP messages', () => {
     it(`every SIP payload of ${pcap} parses, and each matches its extracted .sip file byte for byte`, () => {
       const packets = readPcapng(readGb(pcap));
       assert.equal(packets.length, pcap.includes('reg') ? 8 : 12);
-      const files = new Map(sipFixtures().filter((f) => f.startsWith('gbsolution-')).map((f) => [readGb(f).toString('latin1'), f]));
+      const files = new Map(
+        sipFixtures()
+          .filter((f) => f.startsWith('gbsolution-'))
+          .map((f) => [readGb(f).toString('latin1'), f]),
+      );
       let matched = 0;
       for (const p of packets) {
         const m = parseSip(p.payload);
@@ -145,15 +165,31 @@ describe('gb28181 SIP hostile and edge input', () => {
   const reg = readGb('gbsolution-register-noauth.sip');
   const cases: Array<[string, () => unknown, RegExp | (new (...a: never[]) => Error)]> = [
     ['an oversized datagram', () => parseSip(Buffer.concat([reg, Buffer.alloc(70_000, 0x41)])), SipTooLargeError],
-    ['too many headers', () => parseSip(Buffer.from(`OPTIONS sip:a@b SIP/2.0\r\n${'X-A: 1\r\n'.repeat(100)}\r\n`)), SipTooLargeError],
-    ['one huge header line', () => parseSip(Buffer.from(`OPTIONS sip:a@b SIP/2.0\r\nX-A: ${'a'.repeat(5000)}\r\n\r\n`)), SipTooLargeError],
+    [
+      'too many headers',
+      () => parseSip(Buffer.from(`OPTIONS sip:a@b SIP/2.0\r\n${'X-A: 1\r\n'.repeat(100)}\r\n`)),
+      SipTooLargeError,
+    ],
+    [
+      'one huge header line',
+      () => parseSip(Buffer.from(`OPTIONS sip:a@b SIP/2.0\r\nX-A: ${'a'.repeat(5000)}\r\n\r\n`)),
+      SipTooLargeError,
+    ],
     ['no blank line', () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nVia: x')), SipParseError],
     ['binary garbage', () => parseSip(Buffer.from([0, 1, 2, 0xff, 13, 10, 13, 10])), SipParseError],
     ['an http request', () => parseSip(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')), SipParseError],
     ['a tel: request URI', () => parseSip(Buffer.from('INVITE tel:110 SIP/2.0\r\n\r\n')), SipParseError],
     ['a header without a colon', () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nVia\r\n\r\n')), SipParseError],
-    ['a negative Content-Length', () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: -5\r\n\r\n')), SipParseError],
-    ['a body short of Content-Length', () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 50\r\n\r\nabc')), /Content-Length 50/],
+    [
+      'a negative Content-Length',
+      () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: -5\r\n\r\n')),
+      SipParseError,
+    ],
+    [
+      'a body short of Content-Length',
+      () => parseSip(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 50\r\n\r\nabc')),
+      /Content-Length 50/,
+    ],
     ['status 999', () => parseSip(Buffer.from('SIP/2.0 999 What\r\n\r\n')), SipParseError],
     ['a CSeq that is not one', () => parseCSeq('x REGISTER'), SipParseError],
     ['a Via that is not one', () => parseVia('HTTP/1.1 host'), SipParseError],
@@ -161,10 +197,20 @@ describe('gb28181 SIP hostile and edge input', () => {
   for (const [name, fn, err] of cases) it(`refuses ${name}`, () => assert.throws(fn, err as RegExp));
 
   it('compact forms are expanded and folded lines joined', () => {
-    const m = parseSip(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\ni: abc\r\nf: <sip:1@d>;tag=1\r\nt: <sip:2@d>\r\n' +
-      'm: <sip:1@h:5060>\r\nc: Application/MANSCDP+xml\r\ns: x,\r\n y\r\nl: 2\r\n\r\nhi'));
-    assert.deepEqual([header(m, 'Call-ID'), header(m, 'Contact'), header(m, 'Subject'), m.body.toString()], ['abc', '<sip:1@h:5060>', 'x, y', 'hi']);
-    assert.deepEqual(m.headers.map((h) => h.name), ['Via', 'Call-ID', 'From', 'To', 'Contact', 'Content-Type', 'Subject', 'Content-Length']);
+    const m = parseSip(
+      Buffer.from(
+        'MESSAGE sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\ni: abc\r\nf: <sip:1@d>;tag=1\r\nt: <sip:2@d>\r\n' +
+          'm: <sip:1@h:5060>\r\nc: Application/MANSCDP+xml\r\ns: x,\r\n y\r\nl: 2\r\n\r\nhi',
+      ),
+    );
+    assert.deepEqual(
+      [header(m, 'Call-ID'), header(m, 'Contact'), header(m, 'Subject'), m.body.toString()],
+      ['abc', '<sip:1@h:5060>', 'x, y', 'hi'],
+    );
+    assert.deepEqual(
+      m.headers.map((h) => h.name),
+      ['Via', 'Call-ID', 'From', 'To', 'Contact', 'Content-Type', 'Subject', 'Content-Length'],
+    );
   });
 
   it('TCP framing: messages split anywhere and several per chunk come out whole, by Content-Length', () => {
@@ -186,6 +232,9 @@ describe('gb28181 SIP hostile and edge input', () => {
     const f = new SipStreamFramer();
     assert.throws(() => f.push(Buffer.alloc(70_000, 0x41)), SipTooLargeError);
     const g = new SipStreamFramer();
-    assert.throws(() => g.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 999999\r\n\r\n')), SipTooLargeError);
+    assert.throws(
+      () => g.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 999999\r\n\r\n')),
+      SipTooLargeError,
+    );
   });
 });
