@@ -122,6 +122,13 @@ export async function invite(p: InviteParts, onProvisional?: (r: SipResponse) =>
   } catch {
     // a malformed Contact: keep the request URI as the remote target
   }
+  let answer: GbSdp | null = null;
+  let bad: unknown = null;
+  try {
+    answer = parseSdp(res.body.toString('utf8'));
+  } catch (e) {
+    bad = e;
+  }
   const dialog = new GbDialog(
     p.endpoint,
     p.peer,
@@ -130,13 +137,13 @@ export async function invite(p: InviteParts, onProvisional?: (r: SipResponse) =>
     header(res, 'To') ?? to,
     target,
     media,
-    parseAnswer(res),
+    answer as GbSdp,
     1,
   );
   dialog.ack();
+  if (bad) {
+    await dialog.bye(); // an answer we cannot use: the session the device opened is closed again
+    throw bad;
+  }
   return dialog;
-}
-
-function parseAnswer(res: SipResponse): GbSdp {
-  return parseSdp(res.body.toString('utf8'));
 }

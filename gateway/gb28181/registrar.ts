@@ -101,6 +101,7 @@ export class Registrar {
     };
     this.table.set(id, dev);
     r.reply(200, 'OK', [
+      // GB/T 28181 §9.10: devices set their clock from this Date, local time of China (UTC+8) without a zone
       { name: 'Date', value: new Date(now + 8 * 3600_000).toISOString().slice(0, 23) },
       { name: 'Expires', value: String(expires) },
       ...(header(r.req, 'Contact') ? [{ name: 'Contact', value: header(r.req, 'Contact') ?? '' }] : []),
