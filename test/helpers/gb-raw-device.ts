@@ -10,6 +10,7 @@ import {
   parseSip,
   responseTo,
   serializeSip,
+  type SipHeader,
   type SipMessage,
   type SipRequest,
   type SipResponse,
@@ -55,8 +56,8 @@ export class RawGbDevice {
     return bytes;
   }
 
-  reply(req: SipRequest, status: number, reason: string): void {
-    this.sendRaw(serializeSip(responseTo(req, status, reason, [], Buffer.alloc(0))));
+  reply(req: SipRequest, status: number, reason: string, extra: SipHeader[] = [], body = Buffer.alloc(0)): void {
+    this.sendRaw(serializeSip(responseTo(req, status, reason, extra, body)));
   }
 
   /** Waits for a response whose CSeq is `cseq` (e.g. "2 REGISTER"). */

@@ -239,6 +239,31 @@ describe('gb28181 server over loopback', function () {
     await assert.rejects(server.queryCatalog(ipc(9)), { name: 'GbDeviceError' });
   });
 
+  it('INVITE: a 2xx whose SDP is unusable is ACKed and BYEd, and the INVITE fails with GbMediaError; a 486 fails with SipStatusError', async () => {
+    await start();
+    const r = await raw(ipc(1));
+    await r.register('secret');
+    r.got.length = 0;
+    const inviting = server.invite(ipc(1), ipc(1), { address: '127.0.0.1', port: 30000, transport: 'udp' });
+    const inv = (await waitFor(() => r.got.find((m) => m.kind === 'request' && m.method === 'INVITE'))) as SipRequest;
+    assert.match(header(inv, 'Subject') ?? '', new RegExp(`^${ipc(1)}:0\\d{9},${SERVER_ID}:0$`));
+    assert.match(inv.body.toString(), /^y=0\d{9}\r$/m);
+    r.reply(inv, 200, 'OK', [{ name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from('v=0\r\ns=Play\r\n'));
+    const bye = (await waitFor(() => r.got.find((m) => m.kind === 'request' && m.method === 'BYE'))) as SipRequest;
+    assert.ok(r.got.some((m) => m.kind === 'request' && m.method === 'ACK'));
+    r.reply(bye, 200, 'OK');
+    await assert.rejects(inviting, { name: 'GbMediaError' });
+    const busy = server.invite(ipc(1), ipc(1), { address: '127.0.0.1', port: 30000, transport: 'udp' });
+    const inv2 = (await waitFor(() =>
+      r.got.find((m) => m.kind === 'request' && m.method === 'INVITE' && m !== inv),
+    )) as SipRequest;
+    r.reply(inv2, 486, 'Busy Here');
+    await assert.rejects(busy, { name: 'SipStatusError', status: 486 });
+    await waitFor(() => r.got.filter((m) => m.kind === 'request' && m.method === 'ACK').length === 2, {
+      what: 'the ACK of the 486',
+    });
+  });
+
   it('a retransmitted REGISTER gets the same response again from the transaction, not a second registration', async () => {
     await start();
     const r = await raw(ipc(1));
