@@ -19,6 +19,8 @@ import { waitFor } from './wait-for';
 
 export class RawGbDevice {
   readonly got: SipMessage[] = [];
+  /** Date.now() at which each message of `got` arrived. */
+  readonly gotAt: number[] = [];
   private readonly sock = dgram.createSocket('udp4');
 
   constructor(
@@ -29,6 +31,7 @@ export class RawGbDevice {
     this.sock.on('message', (m) => {
       try {
         this.got.push(parseSip(m));
+        this.gotAt.push(Date.now());
       } catch {
         // not SIP: ignored
       }
@@ -86,6 +89,7 @@ export class RawGbDevice {
   async register(password: string, expires = 3600): Promise<SipResponse> {
     const callId = newCallId(this.bindAddress);
     this.got.length = 0;
+    this.gotAt.length = 0;
     this.send(this.registerRequest(1, callId, expires));
     const challenge = await this.response('1 REGISTER');
     if (challenge.status !== 401) return challenge;
