@@ -81,6 +81,7 @@ export class Gb28181Server extends EventEmitter {
     this.table = this.registrar.table;
     this.endpoint.on('request', (r: IncomingRequest) => this.onRequest(r));
     this.endpoint.on('dropped', (d) => this.emit('dropped', d));
+    this.endpoint.on('tcp-closed', (peer: SipPeer) => this.onTcpClosed(peer));
     this.endpoint.on('stray-2xx', (res: SipResponse) => this.dialogs.get(header(res, 'Call-ID') ?? '')?.ack());
   }
 
@@ -241,6 +242,15 @@ export class Gb28181Server extends EventEmitter {
     this.dialogs.set(d.callId, d);
     d.once('ended', () => this.dialogs.delete(d.callId));
     return d;
+  }
+
+  /** A device registered over TCP whose connection ends is offline until it reconnects and registers again. */
+  private onTcpClosed(peer: SipPeer): void {
+    for (const dev of this.table.values())
+      if (dev.peer.socket && dev.peer.socket === peer.socket && dev.online) {
+        dev.online = false;
+        this.emit('offline', dev);
+      }
   }
 
   private check(): void {

@@ -369,6 +369,20 @@ describe('gb28181 server over loopback', function () {
     assert.equal(server.device(ipc(1))?.peer.transport, 'tcp');
   });
 
+  it('a device registered over TCP is offline as soon as its connection ends, online again when it re-registers', async () => {
+    await start();
+    const events: string[] = [];
+    server.on('offline', (d: GbDevice) => events.push(`offline:${d.id}`));
+    server.on('online', (d: GbDevice) => events.push(`online:${d.id}`));
+    const d = await sim({ id: ipc(1), transport: 'tcp' });
+    server.device(ipc(1))?.peer.socket?.destroy();
+    await waitFor(() => events.length === 1);
+    await d.close();
+    await sim({ id: ipc(1), transport: 'tcp' });
+    assert.deepEqual(events, [`offline:${ipc(1)}`, `online:${ipc(1)}`]);
+    assert.equal(server.device(ipc(1))?.online, true);
+  });
+
   it('the device table is bounded: past maxDevices a new device gets 503', async () => {
     await start({ maxDevices: 2 });
     for (const n of [1, 2]) assert.equal((await (await raw(ipc(n))).register('secret')).status, 200);
