@@ -1,5 +1,6 @@
 // End to end over loopback: the library's server registers a simulated IPC (UDP) and NVR (TCP), reads their catalogs and plays channels over UDP and TCP.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import {
   Gb28181Server,
   joinAnnexB,
@@ -130,6 +131,30 @@ describe('gb28181 simulated devices played through the server', function () {
       assert.equal(decoded.md5s.length, fromKey.length);
       assert.equal(new Set(decoded.md5s).size, decoded.md5s.length, 'testsrc2 moves: every picture differs');
     });
+
+  it('the command-line simulator (sim/gb28181/run.ts) registers an NVR, logs PTZ, and leaves when stdin closes', async () => {
+    const id = '43070200001110000009';
+    const args = [
+      'tsx',
+      'sim/gb28181/run.ts',
+      '--server',
+      `127.0.0.1:${server.endpoint.udpPort}`,
+      '--server-id',
+      SERVER_ID,
+    ];
+    args.push('--id', id, '--channels', '3', '--password', 'ipc-pass');
+    const child = spawn('npx', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const ready = await waitFor(() => /^READY (.*)$/m.exec(out)?.[1], { timeoutMs: 20_000, what: 'READY' });
+    const { channels } = JSON.parse(ready) as { channels: string[] };
+    assert.deepEqual((await server.queryCatalog(id)).map((i) => i.deviceId).sort(), channels);
+    await server.ptz(id, channels[1]!, { kind: 'stop' });
+    await waitFor(() => out.includes('PTZ '));
+    const exited = new Promise((res) => child.once('exit', res));
+    child.stdin.end();
+    assert.equal(await exited, 0);
+  });
 
   it('an INVITE for a channel the device does not have is answered 404 (SipStatusError)', async () => {
     await assert.rejects(
