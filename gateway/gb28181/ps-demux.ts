@@ -159,9 +159,14 @@ export class PsDemuxer {
         (((t[1] ?? 0) << 7) | ((t[2] ?? 0) >> 1)) * 2 ** 15 +
         (((t[3] ?? 0) << 7) | ((t[4] ?? 0) >> 1));
     }
-    const payload = body.subarray(3 + hdr);
+    let payload = body.subarray(3 + hdr);
     if (pts !== undefined && pts === this.droppedPts && !this.cur) return true;
     if (pts !== undefined && (!this.cur || this.cur.pts !== pts)) {
+      // The PTS is that of the first picture starting in this PES; bytes before it end the previous one
+      // (GB/T 28181 devices align pictures to PES packets, generic muxers such as DVD/VOB do not).
+      const cut = this.pictureStart(payload);
+      if (cut > 0 && this.cur && !this.skipping) this.append(payload.subarray(0, cut));
+      payload = payload.subarray(cut);
       this.emit();
       this.skipping = false;
       this.cur = { pts, codec: this.codec, chunks: [], size: 0 };
@@ -172,16 +177,35 @@ export class PsDemuxer {
       this.skipping = true;
       return true;
     }
+    this.append(payload);
+    return true;
+  }
+
+  private append(payload: Buffer): void {
+    if (!this.cur || !payload.length) return;
     this.cur.size += payload.length;
     if (this.cur.size > this.maxAu) {
       this.stats.droppedUnits++;
       this.cur = null;
       this.skipping = true;
-      return true;
+      return;
     }
     this.cur.chunks.push(Buffer.from(payload));
     this.packSinceData = false;
-    return true;
+  }
+
+  /** Where a new picture begins in a PES payload: 0 when it starts with a start code, else at its access unit delimiter or first start code. */
+  private pictureStart(payload: Buffer): number {
+    const sc = (at: number): boolean => payload[at] === 0 && payload[at + 1] === 0 && payload[at + 2] === 1;
+    if (sc(0) || (payload[0] === 0 && sc(1))) return 0;
+    const audByte = this.codec === 'h265' ? 0x46 : 0x09;
+    let first = -1;
+    for (let i = payload.indexOf(START3); i >= 0; i = payload.indexOf(START3, i + 3)) {
+      const at = i > 0 && payload[i - 1] === 0 ? i - 1 : i;
+      if (first < 0) first = at;
+      if (payload[i + 3] === audByte) return at;
+    }
+    return first < 0 ? payload.length : first;
   }
 
   private emit(): void {
@@ -226,3 +250,4 @@ export class PsDemuxer {
 }
 
 const PACK = Buffer.from([0, 0, 1, 0xba]);
+const START3 = Buffer.from([0, 0, 1]);

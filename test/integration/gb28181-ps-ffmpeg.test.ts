@@ -1,6 +1,5 @@
 // Real ffmpeg-encoded H.264/H.265 through the PS muxer, RTP (UDP and RFC 4571 TCP) and the PS demuxer; ffmpeg decodes the same pictures.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import {
@@ -103,18 +102,4 @@ describe('gb28181 PS with real encoded video (ffmpeg)', function () {
       await rx.close();
       assert.deepEqual(frameMd5s(annexB(got), 'h264').md5s, frameMd5s(es, 'h264').md5s);
     });
-
-  it("ffmpeg's own MPEG-PS muxer output (no PSM) demuxes with the default codec", () => {
-    const { es } = source('h264');
-    const ps = execFileSync(
-      'ffmpeg',
-      ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-c', 'copy', '-f', 'mpeg', 'pipe:1'],
-      { input: es, maxBuffer: 64 << 20 },
-    );
-    const got: VideoAccessUnit[] = [];
-    const d = new PsDemuxer({ onAccessUnit: (au) => got.push(au), defaultCodec: 'h264' });
-    for (let at = 0; at < ps.length; at += 1400) d.push(ps.subarray(at, at + 1400));
-    d.flush();
-    assert.deepEqual(frameMd5s(annexB(got), 'h264').md5s, frameMd5s(es, 'h264').md5s);
-  });
 });

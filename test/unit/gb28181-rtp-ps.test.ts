@@ -8,7 +8,9 @@ import {
   RtpReceiver,
   buildRtp,
   frame4571,
+  joinAnnexB,
   muxPicture,
+  packHeader,
   parseRtp,
   programStreamMap,
   type VideoAccessUnit,
@@ -211,6 +213,35 @@ describe('gb28181 PS mux and demux', () => {
     assert.deepEqual(strip(got), strip(pics.filter((_, i) => i !== 10)));
   });
 
+  it('fixed-size PES packets (2 kB) that end one picture and start the next: the PTS starts its picture at the AUD', () => {
+    // every picture over 2 kB, so no PES starts two pictures (that packing is not split: GB/T 28181 never uses it)
+    const pics = pictures('h264', 12).map((p, i) => ({
+      ...p,
+      nals: [Buffer.from([0x09, 0xf0]), ...(p.keyframe ? p.nals : [nal('h264', 1, 2100 + i * 37, i)])],
+    }));
+    const es: Buffer[] = [];
+    const starts: Array<[number, number]> = [];
+    let offset = 0;
+    for (const p of pics) {
+      starts.push([offset, p.pts]);
+      const b = joinAnnexB(p.nals);
+      es.push(b);
+      offset += b.length;
+    }
+    const all = Buffer.concat(es);
+    const chunks: Buffer[] = [programStreamMap('h264')];
+    for (let at = 0; at < all.length; at += 2000) {
+      const pts = starts.find(([o]) => o >= at && o < at + 2000)?.[1];
+      const payload = all.subarray(at, at + 2000);
+      const opt = pts === undefined ? Buffer.alloc(0) : ptsBytes(pts);
+      const head = Buffer.from([0, 0, 1, 0xe0, 0, 0, 0x80, pts === undefined ? 0 : 0x80, opt.length]);
+      head.writeUInt16BE(3 + opt.length + payload.length, 4);
+      chunks.push(packHeader(at), head, opt, payload);
+    }
+    const { got } = demuxAll([Buffer.concat(chunks)]);
+    assert.deepEqual(strip(got), strip(pics));
+  });
+
   it('random bytes never throw and never hold more than one PS packet', () => {
     let x = 42;
     const d = new PsDemuxer({ onAccessUnit: () => undefined, defaultCodec: 'h264' });
@@ -225,3 +256,11 @@ describe('gb28181 PS mux and demux', () => {
     }
   });
 });
+
+/** A PES PTS field ('0010' prefix, 33 bits with marker bits). */
+function ptsBytes(t: number): Buffer {
+  const hi = Math.floor(t / 2 ** 30) & 7;
+  const mid = Math.floor(t / 2 ** 15) & 0x7fff;
+  const lo = t & 0x7fff;
+  return Buffer.from([0x21 | (hi << 1), mid >> 7, ((mid & 0x7f) << 1) | 1, lo >> 7, ((lo & 0x7f) << 1) | 1]);
+}
