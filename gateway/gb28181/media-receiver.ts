@@ -17,6 +17,8 @@ export interface MediaReceiverOptions {
   /** Called once for a TCP stream that ends or fails (the session is then over). */
   onClose?: (why: string) => void;
   maxAccessUnitBytes?: number;
+  /** No picture for this long (from the start, or since the last one): onClose('no media …') and the receiver closes itself. */
+  noMediaTimeoutMs?: number;
 }
 
 export interface MediaReceiver {
@@ -33,8 +35,21 @@ export interface MediaReceiver {
  * a sequence gap drops the picture it damaged. A TCP listener accepts one connection and refuses the rest.
  */
 export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaReceiver> {
+  let watchdog: NodeJS.Timeout | null = null;
+  let self: MediaReceiver | null = null;
+  const arm = (): void => {
+    if (!o.noMediaTimeoutMs) return;
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      ended(`no media for ${o.noMediaTimeoutMs} ms`);
+      void self?.close();
+    }, o.noMediaTimeoutMs);
+  };
   const demux = new PsDemuxer({
-    onAccessUnit: o.onAccessUnit,
+    onAccessUnit: (au) => {
+      arm();
+      o.onAccessUnit(au);
+    },
     ...(o.maxAccessUnitBytes ? { maxAccessUnitBytes: o.maxAccessUnitBytes } : {}),
   });
   const rtp = new RtpReceiver((p, gap) => {
@@ -45,8 +60,11 @@ export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaR
   let bytes = 0;
   let closed = false;
   const closers: Array<() => Promise<void> | void> = [];
+  let reported = false;
   const ended = (why: string): void => {
-    if (!closed) o.onClose?.(why);
+    if (closed || reported) return;
+    reported = true;
+    o.onClose?.(why);
   };
   const feedTcp = (s: net.Socket): void => {
     const framer = new Rfc4571Framer();
@@ -79,7 +97,8 @@ export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaR
     port = (server.address() as net.AddressInfo).port;
     closers.push(() => new Promise<void>((res) => server.close(() => res())));
   }
-  return {
+  arm();
+  self = {
     port,
     async connect(address, devicePort) {
       if (o.transport !== 'tcp-active') return;
@@ -91,7 +110,9 @@ export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaR
     async close() {
       if (closed) return;
       closed = true;
+      if (watchdog) clearTimeout(watchdog);
       for (const c of closers.reverse()) await c();
     },
   };
+  return self;
 }

@@ -1,10 +1,13 @@
 // The GB/T 28181 server over real loopback sockets: digest REGISTER, expiry, keepalive misses, queries, retransmission, floods and hostile input.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
 import {
   Gb28181Server,
   buildKeepalive,
+  buildSdp,
+  openMediaReceiver,
   buildRequest,
   header,
   parseSip,
@@ -265,6 +268,45 @@ describe('gb28181 server over loopback', function () {
     await waitFor(() => r.got.filter((m) => m.kind === 'request' && m.method === 'ACK').length === 2, {
       what: 'the ACK of the 486',
     });
+  });
+
+  it('INVITE answered but no media: the receiver reports it within its timeout and releases its port; BYE ends the session', async () => {
+    await start();
+    const r = await raw(ipc(1));
+    await r.register('secret');
+    r.got.length = 0;
+    let why = '';
+    const rx = await openMediaReceiver({
+      transport: 'udp',
+      host: '127.0.0.1',
+      noMediaTimeoutMs: 400,
+      onAccessUnit: () => undefined,
+      onClose: (w) => (why = w),
+    });
+    const openedAt = Date.now();
+    const playing = server.invite(ipc(1), ipc(1), { address: '127.0.0.1', port: rx.port, transport: 'udp' });
+    const inv = (await waitFor(() => r.got.find((m) => m.kind === 'request' && m.method === 'INVITE'))) as SipRequest;
+    const answer = buildSdp({
+      origin: ipc(1),
+      address: '127.0.0.1',
+      port: 9,
+      transport: 'udp',
+      ssrc: '0100000001',
+      direction: 'sendonly',
+    });
+    r.reply(inv, 200, 'OK', [{ name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from(answer));
+    const dialog = await playing;
+    await waitFor(() => why, { timeoutMs: 2000 });
+    assert.match(why, /no media for 400 ms/);
+    assert.ok(Date.now() - openedAt >= 390);
+    const again = dgram.createSocket('udp4');
+    await new Promise<void>((res) => again.bind(rx.port, '127.0.0.1', () => res())); // the port is free again
+    again.close();
+    const byeSent = dialog.bye();
+    const bye = (await waitFor(() => r.got.find((m) => m.kind === 'request' && m.method === 'BYE'))) as SipRequest;
+    r.reply(bye, 200, 'OK');
+    await byeSent;
+    assert.equal(dialog.ended, true);
   });
 
   it('a retransmitted REGISTER gets the same response again from the transaction, not a second registration', async () => {

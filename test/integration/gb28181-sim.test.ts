@@ -102,11 +102,14 @@ describe('gb28181 simulated devices played through the server', function () {
     it(`INVITE plays ${name}: decodable H.264 arrives, BYE stops it`, async () => {
       const got: VideoAccessUnit[] = [];
       const ssrc = server.newSsrc();
+      const closedWhy: string[] = [];
       const rx = await openMediaReceiver({
         transport,
         host: '127.0.0.1',
         ssrc: Number(ssrc),
         onAccessUnit: (au) => got.push(au),
+        noMediaTimeoutMs: 3000,
+        onClose: (why) => closedWhy.push(why),
       });
       const sim = deviceId === IPC ? ipc : nvr;
       const dialog = await server.invite(deviceId, channelId, { address: '127.0.0.1', port: rx.port, transport, ssrc });
@@ -118,10 +121,12 @@ describe('gb28181 simulated devices played through the server', function () {
         what: 'two keyframes of H.264',
       });
       assert.deepEqual(sim.playing(), [channelId]);
+      const closedWhilePlaying = [...closedWhy];
       await dialog.bye();
       await waitFor(() => sim.playing().length === 0);
       const stats = rx.stats();
       await rx.close();
+      assert.deepEqual(closedWhilePlaying, [], 'media kept flowing: the no-media watchdog never fired');
       assert.equal(stats.rtp.wrongSsrc, 0);
       assert.equal(stats.ps.malformed, 0);
       const fromKey = got.slice(got.findIndex((a) => a.keyframe));
