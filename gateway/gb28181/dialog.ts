@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import { SipStatusError } from './errors';
 import { parseNameAddr } from './sip-headers';
 import { header, type SipResponse } from './sip-message';
-import { newCallId, newTag, type SipEndpoint, type SipPeer } from './sip-endpoint';
-import { buildRequest } from './sip-request';
+import type { SipEndpoint, SipPeer } from './sip-endpoint';
+import { buildRequest, newCallId, newTag } from './sip-request';
 import { buildSdp, parseSdp, type GbSdp, type MediaTransport } from './sdp';
 
 /** Where the platform wants the media: its RTP address and port and how (UDP, or TCP with the platform passive or active). */

@@ -28,17 +28,8 @@ export type { SipUri, NameAddr, Via, CSeq } from './sip-headers';
 export { SipStreamFramer } from './sip-framing';
 export { DigestServer, parseDigest, digestResponse, authorizationHeader, type DigestVerdict } from './digest';
 export { RateLimiter } from './flood';
-export {
-  SipEndpoint,
-  responseTo,
-  newBranch,
-  newTag,
-  newCallId,
-  type SipPeer,
-  type IncomingRequest,
-  type SipEndpointOptions,
-} from './sip-endpoint';
-export { buildRequest, MANSCDP } from './sip-request';
+export { SipEndpoint, type SipPeer, type IncomingRequest, type SipEndpointOptions } from './sip-endpoint';
+export { buildRequest, responseTo, newBranch, newTag, newCallId, MANSCDP } from './sip-request';
 export { decodeBody, declaredCharset, parseXml } from './xml';
 export { encodeGb2312 } from './gb2312';
 export {

@@ -20,15 +20,8 @@ import {
 } from './manscdp';
 import { encodePtzCmd, type PtzCommand } from './ptz';
 import { header, type SipResponse } from './sip-message';
-import {
-  SipEndpoint,
-  newCallId,
-  newTag,
-  type IncomingRequest,
-  type SipEndpointOptions,
-  type SipPeer,
-} from './sip-endpoint';
-import { MANSCDP, buildRequest } from './sip-request';
+import { SipEndpoint, type IncomingRequest, type SipEndpointOptions, type SipPeer } from './sip-endpoint';
+import { MANSCDP, buildRequest, newCallId, newTag } from './sip-request';
 
 export type { GbDevice } from './registrar';
 

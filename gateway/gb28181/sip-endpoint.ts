@@ -1,11 +1,11 @@
 // A SIP endpoint over UDP and TCP: listeners, client transactions with RFC 3261 retransmission timers, server transaction replay.
-import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { SipTimeoutError } from './errors';
 import { parseCSeq, parseVia } from './sip-headers';
 import { SipStreamFramer } from './sip-framing';
+import { ackFor, newBranch, responseTo } from './sip-request';
 import {
   DEFAULT_LIMITS,
   header,
@@ -62,10 +62,6 @@ interface ClientTx {
   req: SipRequest;
   peer: SipPeer;
 }
-
-export const newBranch = (): string => `z9hG4bK${randomBytes(10).toString('hex')}`;
-export const newTag = (): string => randomBytes(6).toString('hex');
-export const newCallId = (host: string): string => `${randomBytes(12).toString('hex')}@${host}`;
 
 /**
  * Emits 'request' (IncomingRequest) for each new request, 'dropped' ({ peer, reason }) for input
@@ -339,46 +335,4 @@ export class SipEndpoint extends EventEmitter {
     if (tcp) await new Promise<void>((res) => tcp.close(() => res()));
     this.serverTx.clear();
   }
-}
-
-/** A response to `req`: Vias (top one with received/rport for UDP), From, To (tagged), Call-ID, CSeq copied. */
-export function responseTo(
-  req: SipRequest,
-  status: number,
-  reason: string,
-  extra: SipHeader[],
-  body: Buffer,
-  peer?: SipPeer,
-): SipResponse {
-  const headers: SipHeader[] = [];
-  let first = true;
-  for (const h of req.headers) {
-    if (h.name === 'Via') {
-      let value = h.value;
-      if (first && peer?.transport === 'udp')
-        value = value.replace(/;rport(?=;|$)/, `;rport=${peer.port}`) + `;received=${peer.address}`;
-      first = false;
-      headers.push({ name: 'Via', value });
-    }
-  }
-  for (const name of ['From', 'To', 'Call-ID', 'CSeq']) {
-    let value = header(req, name) ?? '';
-    if (name === 'To' && status > 100 && !/;\s*tag=/i.test(value)) value += `;tag=${newTag()}`;
-    headers.push({ name, value });
-  }
-  return { kind: 'response', status, reason, headers: [...headers, ...extra], body };
-}
-
-/** The ACK of a non-2xx final response: same branch and Call-ID, the response's To (RFC 3261 §17.1.1.3). */
-function ackFor(req: SipRequest, res: SipResponse): SipRequest {
-  const cseq = parseCSeq(header(req, 'CSeq') ?? '1 INVITE');
-  const headers: SipHeader[] = [
-    { name: 'Via', value: header(req, 'Via') ?? '' },
-    { name: 'From', value: header(req, 'From') ?? '' },
-    { name: 'To', value: header(res, 'To') ?? '' },
-    { name: 'Call-ID', value: header(req, 'Call-ID') ?? '' },
-    { name: 'CSeq', value: `${cseq.seq} ACK` },
-    { name: 'Max-Forwards', value: '70' },
-  ];
-  return { kind: 'request', method: 'ACK', uri: req.uri, headers, body: Buffer.alloc(0) };
 }
