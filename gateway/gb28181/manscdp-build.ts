@@ -79,24 +79,26 @@ function catalogItem(i: CatalogItem): string {
     ['Status', i.status ?? 'ON'],
     ['Longitude', i.longitude],
     ['Latitude', i.latitude],
+    ['Event', i.event],
   ];
   const info = i.ptzType !== undefined ? `\r\n<Info>\r\n${el('PTZType', i.ptzType)}\r\n</Info>` : '';
   return `<Item>\r\n${fields(f)}${info}\r\n</Item>`;
 }
 
-/** Catalog Response pages of at most `perPage` items each (SumNum the total, DeviceList Num the page's count). */
+/** Catalog Response (or, for a subscription, NOTIFY with each item's Event) pages of at most `perPage` items each (SumNum the total, DeviceList Num the page's count). */
 export function buildCatalogPages(
   sn: number,
   deviceId: string,
   items: CatalogItem[],
   perPage = 4,
   charset?: BodyCharset,
+  root: 'Response' | 'Notify' = 'Response',
 ): Buffer[] {
   const pages: Buffer[] = [];
   for (let at = 0; at < Math.max(items.length, 1); at += perPage) {
     const page = items.slice(at, at + perPage);
     const inner = `${el('SumNum', items.length)}\r\n<DeviceList Num="${page.length}">\r\n${page.map(catalogItem).join('\r\n')}\r\n</DeviceList>`;
-    pages.push(manscdpDocument('Response', 'Catalog', sn, deviceId, inner, charset));
+    pages.push(manscdpDocument(root, 'Catalog', sn, deviceId, inner, charset));
   }
   return pages;
 }

@@ -51,7 +51,7 @@ export interface GbServerOptions extends SipEndpointOptions {
 
 /**
  * Events: 'registered' (device, { moved }), 'unregistered' (device, 'unregister' | 'expired'), 'online' (device),
- * 'offline' (device), 'keepalive' (device), 'alarm' (AlarmNotify, device), 'notify' (ManscdpDoc, device),
+ * 'offline' (device), 'keepalive' (device), 'alarm' (AlarmNotify, device), 'catalog-notify' (CatalogPage, device), 'notify' (ManscdpDoc, device),
  * 'auth-failed' ({ deviceId, address, verdict }), 'dropped' ({ peer, reason }) for refused input, 'bye' (GbDialog).
  */
 export class Gb28181Server extends EventEmitter {
@@ -139,6 +139,8 @@ export class Gb28181Server extends EventEmitter {
     }
     if (doc.root === 'Response') return this.onResponse(dev, doc);
     if (doc.cmdType === 'Alarm') return void this.emit('alarm', readAlarm(doc), dev);
+    if (doc.cmdType === 'Catalog' && doc.root === 'Notify')
+      return void this.emit('catalog-notify', readCatalog(doc), dev);
     this.emit('notify', doc, dev);
   }
 
@@ -203,6 +205,32 @@ export class Gb28181Server extends EventEmitter {
   async queryRecordInfo(deviceId: string, channelId: string, start: string, end: string): Promise<RecordItem[]> {
     const docs = await this.query(deviceId, 'RecordInfo', (sn) => buildRecordInfoQuery(sn, channelId, start, end));
     return docs.flatMap((d) => readRecordInfo(d).items);
+  }
+
+  /**
+   * Subscribes to a device's catalog changes (SUBSCRIBE, Event: Catalog, GB/T 28181 §9.11); the device's
+   * NOTIFYs arrive as 'catalog-notify' (CatalogPage with each item's Event: ADD, DEL, UPDATE, ON, OFF…).
+   */
+  async subscribeCatalog(deviceId: string, expiresS = 3600): Promise<void> {
+    const dev = this.requireDevice(deviceId);
+    const sn = this.sn++;
+    const req = buildRequest({
+      method: 'SUBSCRIBE',
+      uri: `sip:${deviceId}@${dev.peer.address}:${dev.peer.port}`,
+      from: `<sip:${this.opts.id}@${this.opts.realm}>;tag=${newTag()}`,
+      to: `<sip:${deviceId}@${this.opts.realm}>`,
+      callId: newCallId(this.opts.host),
+      cseq: 1,
+      contact: `<sip:${this.opts.id}@${this.endpoint.hostPort(dev.peer.transport)}>`,
+      extra: [
+        { name: 'Event', value: `Catalog;id=${sn}` },
+        { name: 'Expires', value: String(expiresS) },
+      ],
+      body: buildQuery('Catalog', sn, deviceId),
+      contentType: MANSCDP,
+    });
+    const res = await this.endpoint.request(dev.peer, req);
+    if (res.status >= 300) throw new SipStatusError(`SUBSCRIBE Catalog of ${deviceId}`, res.status, res.reason);
   }
 
   /** Sends a PTZCmd DeviceControl to a channel; resolves when the device accepts the MESSAGE. */

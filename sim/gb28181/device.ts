@@ -69,6 +69,7 @@ export class SimGbDevice extends EventEmitter {
   private cseq = 1;
   private sn = 1;
   private keepalive: NodeJS.Timeout | null = null;
+  private subscribed = false;
   private readonly sessions = new Map<string, { channelId: string; media: MediaSession }>();
 
   constructor(readonly opts: SimGbDeviceOptions) {
@@ -178,6 +179,44 @@ export class SimGbDevice extends EventEmitter {
     return this.endpoint.request(this.mustPeer(), req);
   }
 
+  /** Sends catalog changes to a subscribed platform as NOTIFY (no-op without a subscription). */
+  async notifyCatalog(items: CatalogItem[]): Promise<void> {
+    if (!this.subscribed) return;
+    const s = this.opts.server;
+    const pages = buildCatalogPages(
+      this.sn++,
+      this.opts.id,
+      items,
+      this.opts.catalogPageSize ?? 4,
+      this.opts.charset,
+      'Notify',
+    );
+    for (const body of pages) {
+      const req = buildRequest({
+        method: 'NOTIFY',
+        uri: `sip:${s.id}@${this.realm}`,
+        from: `${this.me};tag=${newTag()}`,
+        to: `<sip:${s.id}@${this.realm}>`,
+        callId: newCallId(this.host),
+        cseq: 1,
+        extra: [
+          { name: 'Event', value: 'Catalog' },
+          { name: 'Subscription-State', value: 'active' },
+        ],
+        body,
+        contentType: MANSCDP,
+      });
+      await this.endpoint.request(this.mustPeer(), req);
+    }
+  }
+
+  /** A channel going off or on line, told to a subscribed platform. */
+  setChannelStatus(channelId: string, on: boolean): Promise<void> {
+    const item = this.catalog().find((i) => i.deviceId === channelId);
+    if (!item) return Promise.resolve();
+    return this.notifyCatalog([{ ...item, status: on ? 'ON' : 'OFF', event: on ? 'ON' : 'OFF' }]);
+  }
+
   private catalog(): CatalogItem[] {
     return this.opts.channels.map((c) => ({
       deviceId: c.id,
@@ -211,6 +250,20 @@ export class SimGbDevice extends EventEmitter {
       return this.onManscdp(doc);
     }
     if (req.method === 'INVITE') return this.onInvite(r);
+    if (req.method === 'SUBSCRIBE') {
+      let doc: ManscdpDoc;
+      try {
+        doc = parseManscdp(req.body);
+      } catch {
+        return r.reply(400, 'Bad Request');
+      }
+      this.subscribed = doc.cmdType === 'Catalog';
+      r.reply(this.subscribed ? 200 : 489, this.subscribed ? 'OK' : 'Bad Event', [
+        { name: 'Expires', value: header(req, 'Expires') ?? '3600' },
+      ]);
+      if (this.subscribed) await this.notifyCatalog(this.catalog().map((i) => ({ ...i, event: 'ADD' })));
+      return;
+    }
     if (req.method === 'ACK') return this.sessions.get(header(req, 'Call-ID') ?? '')?.media.start();
     if (req.method === 'BYE') {
       const id = header(req, 'Call-ID') ?? '';

@@ -5,6 +5,7 @@ import {
   Gb28181Server,
   joinAnnexB,
   openMediaReceiver,
+  type CatalogPage,
   type MediaTransport,
   type VideoAccessUnit,
 } from '../../gateway/gb28181/index';
@@ -85,6 +86,23 @@ describe('gb28181 simulated devices played through the server', function () {
     const nvrItems = await server.queryCatalog(NVR);
     assert.deepEqual(nvrItems.map((i) => i.deviceId).sort(), [1, 2, 3, 4].map(nvrChannel));
     assert.equal((await server.queryDeviceInfo(NVR)).channels, 4);
+  });
+
+  it('a Catalog subscription: the NVR NOTIFYs its channels (ADD), then a channel going off line (OFF)', async () => {
+    const pages: CatalogPage[] = [];
+    server.on('catalog-notify', (p: CatalogPage) => pages.push(p));
+    await server.subscribeCatalog(NVR, 600);
+    await waitFor(() => pages.flatMap((p) => p.items).length === 4);
+    assert.deepEqual(
+      pages.flatMap((p) => p.items.map((i) => [i.deviceId, i.event])).sort(),
+      [1, 2, 3, 4].map((i) => [nvrChannel(i), 'ADD']),
+    );
+    await nvr.setChannelStatus(nvrChannel(4), false);
+    await waitFor(() => pages.length === 3);
+    assert.deepEqual(
+      pages[2]?.items.map((i) => [i.deviceId, i.status, i.event]),
+      [[nvrChannel(4), 'OFF', 'OFF']],
+    );
   });
 
   it('PTZ on the IPC reaches the device as the decoded command', async () => {
