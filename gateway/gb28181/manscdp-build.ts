@@ -85,7 +85,10 @@ function catalogItem(i: CatalogItem): string {
   return `<Item>\r\n${fields(f)}${info}\r\n</Item>`;
 }
 
-/** Catalog Response (or, for a subscription, NOTIFY with each item's Event) pages of at most `perPage` items each (SumNum the total, DeviceList Num the page's count). */
+/**
+ * Catalog Response pages (or, for a subscription, Notify pages with each item's Event) of at most
+ * `perPage` items each: SumNum the total, DeviceList Num the page's count.
+ */
 export function buildCatalogPages(
   sn: number,
   deviceId: string,
