@@ -46,6 +46,14 @@ export const RULES: Rule[] = [
     },
   },
   {
+    name: '4b. gateway/gb28181/ (a library like onvif/) imports Node built-ins, fast-xml-parser and itself only',
+    broken: (r) =>
+      under(r.file, 'gateway/gb28181') &&
+      !isBuiltin(r) &&
+      r.target !== 'fast-xml-parser' &&
+      !(isProject(r) && under(r.target, 'gateway/gb28181')),
+  },
+  {
     // sim/ and bench/ may talk to PostgreSQL themselves (bench data, the PostGIS comparison)
     name: '5a. only gateway/db/ imports knex (of the product)',
     broken: (r) =>

@@ -1,0 +1,104 @@
+// A live encoded source for the simulated GB/T 28181 device: ffmpeg's testsrc2 encoded in real time, cut into pictures at each AUD.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isAud, isKeyframe, splitAnnexB, type VideoAccessUnit, type VideoCodec } from '../../gateway/gb28181/index';
+
+export interface MediaSourceOptions {
+  codec?: VideoCodec;
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** Keyframe interval in frames. Default fps (1 s GOP). */
+  gop?: number;
+}
+
+/**
+ * Spawns ffmpeg (lavfi testsrc2, real time, no B-frames, an AUD before each picture, parameter sets
+ * repeated before each keyframe) and calls `onPicture` with each picture and its 90 kHz PTS.
+ */
+export class MediaSource {
+  private proc: ChildProcess | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private frame = 0;
+  readonly codec: VideoCodec;
+
+  constructor(
+    private readonly opts: MediaSourceOptions,
+    private readonly onPicture: (au: VideoAccessUnit) => void,
+  ) {
+    this.codec = opts.codec ?? 'h264';
+  }
+
+  start(): void {
+    const fps = this.opts.fps ?? 25;
+    const gop = String(this.opts.gop ?? fps);
+    const size = `${this.opts.width ?? 320}x${this.opts.height ?? 240}`;
+    const args = [
+      '-nostdin',
+      '-v',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=${fps}`,
+      '-pix_fmt',
+      'yuv420p',
+    ];
+    args.push('-g', gop, '-keyint_min', gop, '-bf', '0');
+    if (this.codec === 'h264') {
+      args.push(
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-tune',
+        'zerolatency',
+        '-x264-params',
+        'aud=1:repeat-headers=1:scenecut=0',
+      );
+      args.push('-f', 'h264', 'pipe:1');
+    } else {
+      args.push(
+        '-c:v',
+        'libx265',
+        '-preset',
+        'ultrafast',
+        '-tune',
+        'zerolatency',
+        '-x265-params',
+        'aud=1:repeat-headers=1:scenecut=0:log-level=error',
+      );
+      args.push('-f', 'hevc', 'pipe:1');
+    }
+    const proc = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.proc = proc;
+    proc.stdout?.on('data', (chunk: Buffer) => this.push(chunk));
+  }
+
+  private push(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const aud = this.codec === 'h264' ? Buffer.from([0, 0, 1, 0x09]) : Buffer.from([0, 0, 1, 0x46, 0x01]);
+    for (;;) {
+      const first = this.buf.indexOf(aud);
+      if (first < 0) return;
+      const next = this.buf.indexOf(aud, first + aud.length);
+      if (next < 0) return;
+      const nals = splitAnnexB(this.buf.subarray(first, next)).filter((n) => !isAud(this.codec, n));
+      this.buf = Buffer.from(this.buf.subarray(next - (this.buf[next - 1] === 0 ? 1 : 0)));
+      const fps = this.opts.fps ?? 25;
+      const pts = Math.round((this.frame++ * 90_000) / fps);
+      if (nals.length)
+        this.onPicture({
+          codec: this.codec,
+          nals: nals.map((n) => Buffer.from(n)),
+          pts,
+          keyframe: isKeyframe(this.codec, nals),
+        });
+    }
+  }
+
+  stop(): void {
+    this.proc?.kill('SIGKILL');
+    this.proc = null;
+  }
+}
