@@ -36,6 +36,8 @@ export interface ScreenOverlay {
   /** Markers of offline cameras skipped, by pane. */
   skipped: Map<number, Array<{ cameraId: string; cameraName: string }>>;
   alarm: string | null;
+  /** A tour's next step once its streams are started (a screen page may start playing it hidden); absent: none. */
+  next?: { layout: string; cameras: Array<string | null> } | null;
 }
 
 export class WallService {
@@ -73,7 +75,17 @@ export class WallService {
     });
     const { panes: _, ...rest } = s;
     const o = this.overlays.get(s.id);
-    return { ...rest, panes, tour: o?.tour ?? null, alarm: o?.alarm ?? null };
+    const next = o?.next ? { layout: o.next.layout, panes: this.visiblePanes(o.next.cameras, viewer) } : null;
+    return { ...rest, panes, tour: o?.tour ?? null, alarm: o?.alarm ?? null, ...(next ? { next } : {}) };
+  }
+
+  /** Cameras by pane as `viewer` may see them (others: an empty pane). */
+  private visiblePanes(cameras: Array<string | null>, viewer: Principal): Screen['panes'] {
+    return cameras.map((id, pane) => {
+      const cam = id ? this.d.camera(id) : undefined;
+      const shown = cam && this.d.policy.can(viewer, 'view', cam);
+      return { pane, cameraId: shown ? cam.id : null, cameraName: shown ? cam.name : null };
+    });
   }
 
   async list(p: Principal): Promise<Screen[]> {
@@ -209,7 +221,12 @@ export class WallService {
   /** What the server set besides a screen's panes (a copy), or a blank one. */
   overlay(id: number): ScreenOverlay {
     const o = this.overlays.get(id);
-    return { tour: o?.tour ?? null, skipped: new Map(o?.skipped ?? []), alarm: o?.alarm ?? null };
+    return {
+      tour: o?.tour ?? null,
+      skipped: new Map(o?.skipped ?? []),
+      alarm: o?.alarm ?? null,
+      next: o?.next ?? null,
+    };
   }
 
   /** Changes what a screen shows besides its panes and pushes its state. */
