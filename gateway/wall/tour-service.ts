@@ -123,6 +123,9 @@ export class TourService {
       ]);
     await this.d.repo.setRun(screenId, tourId, 0, p.name);
     this.d.runner.start(screenId, t, 0);
+    // the screen names its tour at once; its first step follows once its streams run (a bounded head start)
+    const tour = { id: t.id, name: t.name, step: 0, steps: t.steps.length, paused: false };
+    await this.d.wall.setOverlay(screenId, { ...this.d.wall.overlay(screenId), tour, skipped: new Map(), next: null });
     await this.write(p, 'wall.tour.start', s.departmentId, 'wall_screen', screenId, { tourId, name: t.name });
     return this.d.wall.get(p, screenId);
   }

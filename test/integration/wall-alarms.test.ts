@@ -205,6 +205,9 @@ describe('alarms on the wall', function () {
     );
     assert.equal(back.panes[0].cameraId, w.cams.west);
     assert.equal(back.tour.paused, false, 'the tour goes on');
-    assert.equal((await auditRows(t, 'wall.alarm.restore')).length, restores + 1);
+    // audited just after the screen is set
+    await waitFor(async () => (await auditRows(t, 'wall.alarm.restore')).length === restores + 1, {
+      what: 'the restore audited',
+    });
   });
 });
