@@ -47,7 +47,8 @@ async function watchPane(page: Page): Promise<void> {
     };
     const timer = setInterval(() => {
       if (probe.stop) return clearInterval(timer);
-      for (const v of document.querySelectorAll<HTMLVideoElement>('.screen-pane[data-pane="0"] video'))
+      // every video of the screen, those played hidden too: a frame counts once its pane is the one shown
+      for (const v of document.querySelectorAll<HTMLVideoElement>('.screen-grid video'))
         if (!seen.has(v)) {
           seen.add(v);
           watch(v);
