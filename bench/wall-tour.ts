@@ -14,16 +14,22 @@ interface Switch {
   to: string;
   lastAt: number;
   firstAt: number;
+  /** The longest time between two frames of the new camera in the SETTLE_MS after its first one (ms). */
+  stallMs: number;
 }
+
+/** How long after a switch the new camera's frames still count towards the switch (a picture that stutters on). */
+const SETTLE_MS = 1000;
 
 type TourWindow = { __tour: { switches: Switch[]; intervals: number[]; stop: boolean } };
 
 /**
  * Watches pane 0 of the screen page: every frame presented by the video of the pane shown there (not one kept
- * hidden for the next step) is noted; a frame of another camera than the last one closes a switch.
+ * hidden for the next step) is noted; a frame of another camera than the last one makes a switch, and the frames of
+ * the next SETTLE_MS its stall.
  */
 async function watchPane(page: Page): Promise<void> {
-  await page.evaluate(() => {
+  await page.evaluate((settleMs) => {
     const w = window as unknown as TourWindow;
     if (w.__tour) w.__tour.stop = true;
     const probe: TourWindow['__tour'] = { switches: [], intervals: [], stop: false };
@@ -33,11 +39,15 @@ async function watchPane(page: Page): Promise<void> {
     const watch = (v: HTMLVideoElement): void => {
       const onFrame = (now: number): void => {
         if (probe.stop || !v.isConnected) return;
-        // only the pane on the screen: its element is the cell's own child
-        const pane = v.closest<HTMLElement>('.screen-pane[data-pane="0"] > .pane');
+        // only the pane on the screen: the cell's own child, not the next one playing under it
+        const pane = v.closest<HTMLElement>('.screen-pane[data-pane="0"] > .pane:not(.screen-pane-next)');
         const cam = pane?.dataset.cameraId;
         if (cam) {
-          if (last && last.cam !== cam) probe.switches.push({ from: last.cam, to: cam, lastAt: last.at, firstAt: now });
+          const sw = probe.switches.at(-1);
+          if (last && last.cam !== cam)
+            probe.switches.push({ from: last.cam, to: cam, lastAt: last.at, firstAt: now, stallMs: 0 });
+          else if (last && sw && sw.to === cam && now - sw.firstAt <= settleMs)
+            sw.stallMs = Math.max(sw.stallMs, now - last.at);
           else if (last) probe.intervals.push(now - last.at);
           last = { cam, at: now };
         }
@@ -54,13 +64,15 @@ async function watchPane(page: Page): Promise<void> {
           watch(v);
         }
     }, 10);
-  });
+  }, SETTLE_MS);
 }
 
 /**
  * Runs a tour of `cams` (TOUR_DWELL_S each) on `screen` and measures `switches` switches after the first step
- * (the tour's start, from whatever the screen showed, is not counted). Prints each switch's gap, the median as
- * `bench tour_switch_gap_ms` and, as the baseline of the same run, the median frame interval of a steady pane.
+ * (the tour's start, from whatever the screen showed, is not counted). A switch's gap is the longer of the time from
+ * the old camera's last frame to the new one's first and the longest frame interval of the new one in the SETTLE_MS
+ * after. Prints each, the median as `bench tour_switch_gap_ms` and, as the baseline of the same run, the median
+ * frame interval of a steady pane.
  */
 export async function measureTourSwitch(
   rig: Rig,
@@ -99,9 +111,13 @@ export async function measureTourSwitch(
   const gaps: number[] = [];
   const between = r.switches.filter((s) => ids.includes(s.from) && ids.includes(s.to)).slice(0, switches);
   for (const [k, s] of between.entries()) {
-    const gap = s.firstAt - s.lastAt;
+    const blank = s.firstAt - s.lastAt;
+    const gap = Math.max(blank, s.stallMs);
     gaps.push(gap);
-    log(`# tour switch ${k + 1}: ${name(s.from)} → ${name(s.to)}: gap ${gap.toFixed(0)} ms`);
+    log(
+      `# tour switch ${k + 1}: ${name(s.from)} → ${name(s.to)}: gap ${gap.toFixed(0)} ms (last frame → first frame` +
+        ` ${blank.toFixed(0)} ms, longest frame interval in the next ${SETTLE_MS} ms ${s.stallMs.toFixed(0)} ms)`,
+    );
   }
   log(`# tour switch gaps: ${gaps.map((g) => g.toFixed(0)).join(' ')}; spread ${spread(gaps)}`);
   log(`bench tour_switch_gap_ms ${median(gaps).toFixed(0)} ms`);

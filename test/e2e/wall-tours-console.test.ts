@@ -95,7 +95,9 @@ describe('wall tours driven from the console (e2e)', function () {
     // sent to the screen by clicks
     await op.selectOption(`${header} select[name=tour]`, tourId!);
     await op.click(`${header} .wall-tour-start`);
-    const shown = (cam: string): string => `.screen-pane[data-pane="0"] > .pane[data-camera-id="${cam}"]`;
+    // the pane on the screen, not the next one playing hidden under it
+    const shown = (cam: string): string =>
+      `.screen-pane[data-pane="0"] > .pane:not(.screen-pane-next)[data-camera-id="${cam}"]`;
     await page.waitForSelector(`${shown(camA)}[data-state=live]`, { timeout: 20_000 });
     await expectPaneShows(page, shown(camA), refA, { samples: 3, everyMs: 300 });
     assert.equal(await page.getAttribute('.screen-grid', 'data-layout'), '1', 'a camera step fills the screen');

@@ -29,7 +29,9 @@ describe('bench wall (smoke, --quick)', function () {
     assert.equal(lines.filter((l) => /^# warm run \d+: push \d+ ms .*; console \d+ ms$/.test(l)).length, 2, text);
     // each tour switch between the tour's two cameras was seen on the screen page's frames
     assert.equal(
-      lines.filter((l) => /^# tour switch \d+: blv-w-tour-\d+ → blv-w-tour-\d+: gap \d+ ms$/.test(l)).length,
+      lines.filter((l) =>
+        /^# tour switch \d+: blv-w-tour-\d+ → blv-w-tour-\d+: gap \d+ ms \(last frame → first frame \d+ ms, /.test(l),
+      ).length,
       2,
       text,
     );

@@ -79,17 +79,23 @@ export class ScreenGrid {
       cell.el.dataset.cameraId = want ?? '';
       if (!want) {
         old?.close();
-        cell.el.replaceChildren(
-          h('span', { class: 'screen-pane-empty' }, `${i + 1} `, label(h('span'), 'screen.empty')),
-        );
+        for (const c of [...cell.el.children]) if (!c.classList.contains('screen-pane-next')) c.remove();
+        cell.el.append(h('span', { class: 'screen-pane-empty' }, `${i + 1} `, label(h('span'), 'screen.empty')));
         return;
       }
       const key = keyOf(want, profile);
       const ready = this.ready.get(key);
       this.ready.delete(key);
       cell.pane = ready ?? this.newPane(want, s.panes[i]?.cameraName ?? want, profile);
-      // moved, not re-created: a media element moved within the document keeps playing
-      cell.el.replaceChildren(cell.pane.el);
+      if (ready?.el.parentElement === cell.el) {
+        // it played under this pane: shown where it is (a moved video stutters while it is laid out again)
+        ready.el.classList.remove('screen-pane-next');
+        for (const c of [...cell.el.children])
+          if (c !== ready.el && !c.classList.contains('screen-pane-next')) c.remove();
+      } else {
+        for (const c of [...cell.el.children]) if (!c.classList.contains('screen-pane-next')) c.remove();
+        cell.el.append(cell.pane.el);
+      }
       old?.close();
     });
     this.prepare(s);
@@ -97,7 +103,7 @@ export class ScreenGrid {
 
   /** Plays the next step's cameras hidden (those not on the screen already); drops panes no longer next. */
   private prepare(s: Screen): void {
-    const want = new Map<string, { cameraId: string; name: string; profile: Profile }>();
+    const want = new Map<string, { cameraId: string; name: string; profile: Profile; pane: number }>();
     const next = s.next ? wallLayout(s.next.layout) : null;
     if (s.next && next)
       next.panes.forEach((rect, i) => {
@@ -106,19 +112,30 @@ export class ScreenGrid {
         const profile = profileOf(rect, next.grid);
         const shown = this.cells[i];
         if (shown?.cameraId === p.cameraId && shown.profile === profile) return;
-        want.set(keyOf(p.cameraId, profile), { cameraId: p.cameraId, name: p.cameraName ?? p.cameraId, profile });
+        want.set(keyOf(p.cameraId, profile), {
+          cameraId: p.cameraId,
+          name: p.cameraName ?? p.cameraId,
+          profile,
+          pane: i,
+        });
       });
     for (const [key, pane] of this.ready)
       if (!want.has(key)) {
         pane.close();
         this.ready.delete(key);
       }
-    for (const [key, w] of want)
-      if (!this.ready.has(key)) {
-        const pane = this.newPane(w.cameraId, w.name, w.profile);
+    for (const [key, w] of want) {
+      let pane = this.ready.get(key);
+      if (pane?.el.isConnected) continue;
+      if (!pane) {
+        pane = this.newPane(w.cameraId, w.name, w.profile);
         this.ready.set(key, pane);
-        this.nextEl.append(pane.el);
       }
+      // under the pane it will replace when the layout stays, else over the whole screen (moved in at its turn)
+      const cell = s.next!.layout === s.layout ? this.cells[w.pane] : undefined;
+      pane.el.classList.toggle('screen-pane-next', cell !== undefined);
+      (cell?.el ?? this.nextEl).append(pane.el);
+    }
   }
 
   private drop(cell: Cell): void {
