@@ -12,8 +12,14 @@ export interface TourRunnerDeps {
   /** A saved view's layout and cameras (null when gone). */
   view(id: number): Promise<{ layout: string; cameras: Array<string | null> } | null>;
   camera(id: string): { id: string; name: string; status?: string } | undefined;
-  /** Shows a step on the screen. */
-  show(screenId: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void>;
+  /** Shows a step on the screen, unless `valid()` says no once it is the screen's turn (the tour stopped or paused). */
+  show(
+    screenId: number,
+    layout: string,
+    cameras: Array<string | null>,
+    overlay: ScreenOverlay,
+    valid: () => boolean,
+  ): Promise<void>;
   /** Starts a camera's stream for the screen (as its live viewers do); rejects when it cannot be played. */
   prestart(screenId: number, cameraId: string, profile: 'main' | 'sub'): Promise<void>;
   /** Tells a screen the step it shows next, once that step's streams are started (its page may play them hidden). */
@@ -201,7 +207,9 @@ export class TourRunner {
       skipped,
       alarm: null,
     };
-    await this.d.show(run.screenId, r?.layout ?? '1', cameras, overlay);
+    const current = (): boolean => this.runs.get(run.screenId) === run && !run.paused;
+    await this.d.show(run.screenId, r?.layout ?? '1', cameras, overlay, current);
+    if (!current()) return;
     await this.d.saveStep(run.screenId, run.step).catch((err: unknown) => this.d.log('warn', `wall: ${String(err)}`));
     const dwellMs = step.dwellS * 1000;
     const next = (run.step + 1) % steps.length;

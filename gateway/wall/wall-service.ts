@@ -42,6 +42,8 @@ export interface ScreenOverlay {
 
 export class WallService {
   private readonly overlays = new Map<number, ScreenOverlay>();
+  /** Each screen's last drive (the next one waits for it). */
+  private readonly driving = new Map<number, Promise<void>>();
 
   constructor(private readonly d: WallDeps) {}
 
@@ -206,16 +208,32 @@ export class WallService {
 
   /**
    * Shows a layout and its cameras on a screen for the server (a tour's step, an alarm), with what it shows besides
-   * (overlay): cameras the screen may not see are left out. Not audited (starting the tour or the alarm was).
+   * (overlay): cameras the screen may not see are left out. Not audited (starting the tour or the alarm was). A
+   * screen's drives run one after the other (panes and overlay of one never mixed with another's); `valid` is asked
+   * when its turn comes (a tour step whose tour was stopped or paused meanwhile is not shown).
    */
-  async drive(id: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void> {
-    const s = await this.d.repo.screen(id);
-    if (!s) return;
-    await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
-    // set with the panes it goes with: a read in between sees the old panes with the old overlay
-    this.overlays.set(id, overlay);
-    const now = await this.d.repo.screen(id);
-    if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
+  drive(
+    id: number,
+    layout: string,
+    cameras: Array<string | null>,
+    overlay: ScreenOverlay,
+    valid: () => boolean = () => true,
+  ): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (!valid()) return;
+      const s = await this.d.repo.screen(id);
+      if (!s) return;
+      await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
+      // set with the panes it goes with: a read in between sees the old panes with the old overlay
+      this.overlays.set(id, overlay);
+      const now = await this.d.repo.screen(id);
+      if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
+    };
+    const done = (this.driving.get(id) ?? Promise.resolve()).then(run);
+    const tail = done.catch(() => undefined);
+    this.driving.set(id, tail);
+    void tail.then(() => this.driving.get(id) === tail && this.driving.delete(id));
+    return done;
   }
 
   /** What the server set besides a screen's panes (a copy), or a blank one. */

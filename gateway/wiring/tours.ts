@@ -37,7 +37,7 @@ export async function buildTours(
     tour: (id) => repo.tour(id),
     view: (id) => walls.view(id),
     camera,
-    show: (screenId, layout, cameras, overlay) => wall.wall.drive(screenId, layout, cameras, overlay),
+    show: (screenId, layout, cameras, overlay, valid) => wall.wall.drive(screenId, layout, cameras, overlay, valid),
     prestart: async (screenId, cameraId, profile) => {
       const s = await walls.screen(screenId);
       if (!s) throw new NotFoundError(`wall: no screen ${screenId}`);
