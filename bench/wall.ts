@@ -1,5 +1,6 @@
 // Wall benchmark (cloudeye bench wall): a console and two paired wall screens in headless Chromium; a camera pushed
-// to a screen cold and warm (console click → first decoded frame on the screen), and keyboard PTZ to an ONVIF dome.
+// to a screen cold and warm (console click → first decoded frame on the screen), the gap in the picture when a tour
+// switches cameras on a screen, and keyboard PTZ to an ONVIF dome.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { startRig, type Rig } from './live-rig';
 import { median, spread } from './live-stats';
 import { clearPane, pairScreen, pushAndMeasure, wallConsole, type BenchScreen } from './wall-page';
 import { addDome, measurePtz, type BenchDome } from './wall-ptz';
+import { measureTourSwitch } from './wall-tour';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -23,10 +25,10 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * The phases `--only` may name, in the order they run. The tour phase (tour_switch_gap_ms: the time without a
- * moving picture when a screen's tour switches cameras) belongs between push-warm and ptz once wall tours exist.
+ * The phases `--only` may name, in the order they run; tour: the time without a moving picture when a screen's tour
+ * switches cameras (tour_switch_gap_ms).
  */
-export const WALL_PHASES = ['push-cold', 'push-warm', 'ptz'] as const;
+export const WALL_PHASES = ['push-cold', 'push-warm', 'tour', 'ptz'] as const;
 export type WallPhase = (typeof WALL_PHASES)[number];
 
 export interface WallBenchOptions {
@@ -61,8 +63,9 @@ export async function run(opts: WallBenchOptions): Promise<void> {
     const b = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
     if (b.status !== 0) throw new Error('bench wall: building the console failed');
   }
-  // cameras 0…runs−1 pushed cold, runs…2·runs−1 their console baseline, then the warm one and the dome's picture
-  const sim = await RtspProcess.start({ count: 2 * runs + 2, codec: 'h264', clock: true, gopS: 1 });
+  // cameras 0…runs−1 pushed cold, runs…2·runs−1 their console baseline, then the warm one, the dome's picture and
+  // the tour's two
+  const sim = await RtspProcess.start({ count: 2 * runs + 4, codec: 'h264', clock: true, gopS: 1 });
   const rig = await startRig([sim]);
   let dome: BenchDome | undefined;
   const browser = await chromium.launch({
@@ -75,6 +78,7 @@ export async function run(opts: WallBenchOptions): Promise<void> {
     await rig.register('w-base', sim, runs, runs);
     await rig.register('w-warm', sim, 1, 2 * runs);
     if (phases.has('ptz')) dome = await addDome(rig, sim, 2 * runs + 1);
+    if (phases.has('tour')) await rig.register('w-tour', sim, 2, 2 * runs + 2);
     const made: Array<{ id: number; secret: string }> = [];
     for (const [col, name] of ['bench-left', 'bench-right'].entries()) {
       const r = await rig.api('POST', '/api/v1/wall/screens', { name, col, row: 0, layout: '4' });
@@ -91,6 +95,7 @@ export async function run(opts: WallBenchOptions): Promise<void> {
     pages.push(wall);
     if (phases.has('push-cold')) await pushCold(rig, browser, wall, screens, log, runs);
     if (phases.has('push-warm')) await pushWarm(rig, browser, wall, screens, log, runs);
+    if (phases.has('tour')) await measureTourSwitch(rig, screens[1]!, rig.cameras['w-tour']!, log, quick ? 2 : 8);
     if (phases.has('ptz')) await measurePtz(rig, browser, dome!, log, quick ? 5 : 40);
   } finally {
     for (const p of pages)

@@ -42,7 +42,7 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about:
         'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention;' +
-        ' wall: of push-cold, push-warm, ptz; events: of webhook, mqtt, alarm, plates',
+        ' wall: of push-cold, push-warm, tour, ptz; events: of webhook, mqtt, alarm, plates',
     },
     runs: {
       kind: 'value',

@@ -82,10 +82,12 @@ export class Realtime {
     });
     this.io.on('connection', (socket) => {
       this.fresh();
-      // one page per screen: the same screen credential connecting again closes the older page
+      // one page per screen: the same screen credential connecting again closes the older page. Not this socket:
+      // fresh() may have put it in its rooms already (the first connection after a start, or after a share expired)
       const older = deps.policy
         .screenRooms(socket.data.principal)
-        .flatMap((r) => [...(this.io.sockets.adapter.rooms.get(r) ?? [])]);
+        .flatMap((r) => [...(this.io.sockets.adapter.rooms.get(r) ?? [])])
+        .filter((id) => id !== socket.id);
       this.join(socket);
       for (const id of older) this.closeScreenSocket(id, socket.data.principal, 'replaced');
       if (socket.data.version !== this.principalsVersion) void this.refreshPrincipals();
@@ -298,8 +300,9 @@ export class Realtime {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    this.io.disconnectSockets(true);
-    // the HTTP server is closed by its owner; only the engine is shut here
+    // the connections end without a socket.io "disconnect" packet: clients read that as "the server sent me away" and
+    // never reconnect, where a closed transport makes them (a screen page) come back to the gateway when it is up again;
+    // the HTTP server is closed by its owner, only the engine is shut here
     this.io.engine.close();
   }
 }

@@ -12,10 +12,18 @@ export interface TourRunnerDeps {
   /** A saved view's layout and cameras (null when gone). */
   view(id: number): Promise<{ layout: string; cameras: Array<string | null> } | null>;
   camera(id: string): { id: string; name: string; status?: string } | undefined;
-  /** Shows a step on the screen. */
-  show(screenId: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void>;
+  /** Shows a step on the screen, unless `valid()` says no once it is the screen's turn (the tour stopped or paused). */
+  show(
+    screenId: number,
+    layout: string,
+    cameras: Array<string | null>,
+    overlay: ScreenOverlay,
+    valid: () => boolean,
+  ): Promise<void>;
   /** Starts a camera's stream for the screen (as its live viewers do); rejects when it cannot be played. */
   prestart(screenId: number, cameraId: string, profile: 'main' | 'sub'): Promise<void>;
+  /** Tells a screen the step it shows next, once that step's streams are started (its page may play them hidden). */
+  preview(screenId: number, next: { layout: string; cameras: Array<string | null> }): Promise<void>;
   /** Records the step shown (resumed from there after a restart). */
   saveStep(screenId: number, step: number): Promise<void>;
   log(level: 'warn', msg: string): void;
@@ -46,7 +54,11 @@ function profiles(layout: string): Array<'main' | 'sub'> {
 
 export class TourRunner {
   private readonly runs = new Map<number, Run>();
+  private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  private ended: () => void = () => undefined;
+  /** Settles at close: nothing waits for a head start then. */
+  private readonly closing = new Promise<void>((res) => (this.ended = res));
 
   constructor(private readonly d: TourRunnerDeps) {}
 
@@ -56,8 +68,11 @@ export class TourRunner {
     return r ? { tourId: r.tour.id, step: r.step, paused: r.paused } : null;
   }
 
-  /** Starts `tour` on a screen at `step` (replacing a tour running there). */
-  start(screenId: number, tour: TourRecord, step = 0): void {
+  /**
+   * Starts `tour` on a screen at `step` (replacing a tour running there); `paused`: held until `resume` (an alarm
+   * shown on the screen when the gateway stopped).
+   */
+  start(screenId: number, tour: TourRecord, step = 0, paused = false): void {
     if (this.closed) return;
     this.stop(screenId);
     const run: Run = {
@@ -67,12 +82,15 @@ export class TourRunner {
       timer: null,
       prestartTimer: null,
       failed: new Set(),
-      paused: false,
+      paused,
     };
     this.runs.set(screenId, run);
+    if (paused) return;
     // the first step's streams get a head start, bounded: a slow camera does not hold the screen
     const headStart = new Promise<void>((res) => setTimeout(res, PRESTART_S * 1000).unref());
-    void Promise.race([this.prestartStep(run, run.step), headStart]).then(() => this.show(run, []));
+    const first = this.prestartStep(run, run.step);
+    this.track(first);
+    this.track(Promise.race([first, headStart, this.closing]).then(() => this.show(run, [])));
   }
 
   /** Stops the screen's tour; true when one ran. */
@@ -97,7 +115,7 @@ export class TourRunner {
     const run = this.runs.get(screenId);
     if (!run || !run.paused) return;
     run.paused = false;
-    void this.show(run, []);
+    this.track(this.show(run, []));
   }
 
   /** A tour changed: the screens running it go on with the new steps (removed: they stop). */
@@ -128,12 +146,18 @@ export class TourRunner {
 
   /**
    * Starts the streams of step `i` (a failure marks the camera offline for its turn); a step whose cameras are all
-   * offline will be skipped, so the step after it is started instead (at most one round).
+   * offline will be skipped, so the step after it is started instead (at most one round). Resolves with the layout
+   * and the cameras started by pane (null: none or offline), or null when nothing was.
    */
-  private async prestartStep(run: Run, i: number, hops = 0): Promise<void> {
+  private async prestartStep(
+    run: Run,
+    i: number,
+    hops = 0,
+  ): Promise<{ layout: string; cameras: Array<string | null> } | null> {
     const r = await this.resolve(run.tour.steps[i % run.tour.steps.length]!).catch(() => null);
     const live = (r?.cameras ?? []).map((id, pane) => ({ id, pane })).filter((c) => c.id && !this.offline(run, c.id));
     if (!live.length && hops < run.tour.steps.length - 1) return this.prestartStep(run, i + 1, hops + 1);
+    if (!r || !live.length) return null;
     await Promise.all(
       live.map(async ({ id, pane }) => {
         try {
@@ -147,6 +171,7 @@ export class TourRunner {
         }
       }),
     );
+    return { layout: r.layout, cameras: r.cameras.map((id) => (id && !this.offline(run, id) ? id : null)) };
   }
 
   /**
@@ -182,31 +207,49 @@ export class TourRunner {
       skipped,
       alarm: null,
     };
-    await this.d.show(run.screenId, r?.layout ?? '1', cameras, overlay);
+    const current = (): boolean => this.runs.get(run.screenId) === run && !run.paused;
+    await this.d.show(run.screenId, r?.layout ?? '1', cameras, overlay, current);
+    if (!current()) return;
     await this.d.saveStep(run.screenId, run.step).catch((err: unknown) => this.d.log('warn', `wall: ${String(err)}`));
     const dwellMs = step.dwellS * 1000;
     const next = (run.step + 1) % steps.length;
     run.prestartTimer = setTimeout(
       () => {
         run.failed.clear();
-        void this.prestartStep(run, next);
+        this.track(
+          this.prestartStep(run, next).then(async (started) => {
+            if (!started || this.runs.get(run.screenId) !== run || run.paused || run.step === next) return;
+            await this.d.preview(run.screenId, started);
+          }),
+        );
       },
       Math.max(0, dwellMs - PRESTART_S * 1000),
     );
     run.timer = setTimeout(() => {
       run.step = next;
-      void this.show(run, []).catch((err: unknown) => this.d.log('warn', `wall: tour ${run.tour.id}: ${String(err)}`));
+      this.track(this.show(run, []));
     }, dwellMs);
     run.prestartTimer.unref();
     run.timer.unref();
   }
 
-  close(): void {
+  /** Keeps a step's work (showing it, starting streams) until it settles: close() waits for it; failures are logged. */
+  private track(p: Promise<unknown>): void {
+    const done = p
+      .catch((err: unknown) => this.d.log('warn', `wall: tour: ${String(err)}`))
+      .finally(() => this.inflight.delete(done));
+    this.inflight.add(done);
+  }
+
+  /** Stops every tour (their state stays stored) and waits for the step work under way; idempotent. */
+  async close(): Promise<void> {
     this.closed = true;
+    this.ended();
     for (const id of [...this.runs.keys()]) {
       const run = this.runs.get(id)!;
       this.clear(run);
       this.runs.delete(id);
     }
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 }

@@ -123,6 +123,9 @@ export class TourService {
       ]);
     await this.d.repo.setRun(screenId, tourId, 0, p.name);
     this.d.runner.start(screenId, t, 0);
+    // the screen names its tour at once; its first step follows once its streams run (a bounded head start)
+    const tour = { id: t.id, name: t.name, step: 0, steps: t.steps.length, paused: false };
+    await this.d.wall.setOverlay(screenId, { ...this.d.wall.overlay(screenId), tour, skipped: new Map(), next: null });
     await this.write(p, 'wall.tour.start', s.departmentId, 'wall_screen', screenId, { tourId, name: t.name });
     return this.d.wall.get(p, screenId);
   }
@@ -140,14 +143,22 @@ export class TourService {
   private async stopRun(screenId: number): Promise<void> {
     await this.d.repo.setRun(screenId, null, 0, null);
     this.d.runner.stop(screenId);
-    await this.d.wall.setOverlay(screenId, { ...this.d.wall.overlay(screenId), tour: null, skipped: new Map() });
+    await this.d.wall.setOverlay(screenId, {
+      ...this.d.wall.overlay(screenId),
+      tour: null,
+      skipped: new Map(),
+      next: null,
+    });
   }
 
-  /** Starts again the tours that ran when the gateway stopped, each at the step it showed. */
-  async resume(): Promise<void> {
+  /**
+   * Starts again the tours that ran when the gateway stopped, each at the step it showed; those of `paused` screens
+   * (an alarm shown there) held until the alarm is closed.
+   */
+  async resume(paused: ReadonlySet<number> = new Set()): Promise<void> {
     for (const run of await this.d.repo.runs()) {
       const t = await this.d.repo.tour(run.tourId);
-      if (t) this.d.runner.start(run.screenId, t, run.step);
+      if (t) this.d.runner.start(run.screenId, t, run.step, paused.has(run.screenId));
       else this.d.log('warn', `wall: screen ${run.screenId} ran tour ${run.tourId}, which is gone`);
     }
   }

@@ -48,6 +48,10 @@ export const screenSchema = z.object({
     .optional()
     .describe('the tour running on the screen (paused while an alarm is shown)'),
   alarm: z.string().nullable().optional().describe('the alarm whose cameras the screen shows'),
+  next: z
+    .object({ layout: z.string(), panes: z.array(paneSchema.omit({ skipped: true })) })
+    .optional()
+    .describe("a tour's next step, once its streams are started: the screen page may start playing it hidden"),
   updatedAt: z.string(),
 });
 export type Screen = z.infer<typeof screenSchema>;

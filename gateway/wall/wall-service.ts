@@ -36,10 +36,14 @@ export interface ScreenOverlay {
   /** Markers of offline cameras skipped, by pane. */
   skipped: Map<number, Array<{ cameraId: string; cameraName: string }>>;
   alarm: string | null;
+  /** A tour's next step once its streams are started (a screen page may start playing it hidden); absent: none. */
+  next?: { layout: string; cameras: Array<string | null> } | null;
 }
 
 export class WallService {
   private readonly overlays = new Map<number, ScreenOverlay>();
+  /** Each screen's last drive (the next one waits for it). */
+  private readonly driving = new Map<number, Promise<void>>();
 
   constructor(private readonly d: WallDeps) {}
 
@@ -73,7 +77,17 @@ export class WallService {
     });
     const { panes: _, ...rest } = s;
     const o = this.overlays.get(s.id);
-    return { ...rest, panes, tour: o?.tour ?? null, alarm: o?.alarm ?? null };
+    const next = o?.next ? { layout: o.next.layout, panes: this.visiblePanes(o.next.cameras, viewer) } : null;
+    return { ...rest, panes, tour: o?.tour ?? null, alarm: o?.alarm ?? null, ...(next ? { next } : {}) };
+  }
+
+  /** Cameras by pane as `viewer` may see them (others: an empty pane). */
+  private visiblePanes(cameras: Array<string | null>, viewer: Principal): Screen['panes'] {
+    return cameras.map((id, pane) => {
+      const cam = id ? this.d.camera(id) : undefined;
+      const shown = cam && this.d.policy.can(viewer, 'view', cam);
+      return { pane, cameraId: shown ? cam.id : null, cameraName: shown ? cam.name : null };
+    });
   }
 
   async list(p: Principal): Promise<Screen[]> {
@@ -194,22 +208,43 @@ export class WallService {
 
   /**
    * Shows a layout and its cameras on a screen for the server (a tour's step, an alarm), with what it shows besides
-   * (overlay): cameras the screen may not see are left out. Not audited (starting the tour or the alarm was).
+   * (overlay): cameras the screen may not see are left out. Not audited (starting the tour or the alarm was). A
+   * screen's drives run one after the other (panes and overlay of one never mixed with another's); `valid` is asked
+   * when its turn comes (a tour step whose tour was stopped or paused meanwhile is not shown).
    */
-  async drive(id: number, layout: string, cameras: Array<string | null>, overlay: ScreenOverlay): Promise<void> {
-    const s = await this.d.repo.screen(id);
-    if (!s) return;
-    await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
-    // set with the panes it goes with: a read in between sees the old panes with the old overlay
-    this.overlays.set(id, overlay);
-    const now = await this.d.repo.screen(id);
-    if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
+  drive(
+    id: number,
+    layout: string,
+    cameras: Array<string | null>,
+    overlay: ScreenOverlay,
+    valid: () => boolean = () => true,
+  ): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (!valid()) return;
+      const s = await this.d.repo.screen(id);
+      if (!s) return;
+      await this.d.repo.setPanes(id, this.panesFor(s, layout, cameras, null), layout);
+      // set with the panes it goes with: a read in between sees the old panes with the old overlay
+      this.overlays.set(id, overlay);
+      const now = await this.d.repo.screen(id);
+      if (now) this.d.notify(now.departmentId, id, this.present(now, screenPrincipal(now)));
+    };
+    const done = (this.driving.get(id) ?? Promise.resolve()).then(run);
+    const tail = done.catch(() => undefined);
+    this.driving.set(id, tail);
+    void tail.then(() => this.driving.get(id) === tail && this.driving.delete(id));
+    return done;
   }
 
   /** What the server set besides a screen's panes (a copy), or a blank one. */
   overlay(id: number): ScreenOverlay {
     const o = this.overlays.get(id);
-    return { tour: o?.tour ?? null, skipped: new Map(o?.skipped ?? []), alarm: o?.alarm ?? null };
+    return {
+      tour: o?.tour ?? null,
+      skipped: new Map(o?.skipped ?? []),
+      alarm: o?.alarm ?? null,
+      next: o?.next ?? null,
+    };
   }
 
   /** Changes what a screen shows besides its panes and pushes its state. */

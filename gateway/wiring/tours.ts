@@ -1,9 +1,11 @@
 // Wiring of wall tours: the runner (its next streams started through the stream service, as a live viewer's are), the
 // service, and the tours that ran when the gateway stopped, started again where they were; and alarms on the wall (a
-// rule's screen shows its alarms' cameras until they are closed), hooked to the alarm side here.
+// rule's screen shows its alarms' cameras until they are closed, also across a restart), hooked to the alarm side here.
 import { screenPrincipal } from '../auth/policy';
 import type { Database } from '../db/database';
+import { AlarmsRepo } from '../db/alarms-repo';
 import { TourRepo } from '../db/tour-repo';
+import { WallAlarmRepo } from '../db/wall-alarm-repo';
 import { WallRepo } from '../db/wall-repo';
 import { NotFoundError } from '../errors';
 import type { CameraDirectory } from '../spatial/camera-directory';
@@ -35,17 +37,18 @@ export async function buildTours(
     tour: (id) => repo.tour(id),
     view: (id) => walls.view(id),
     camera,
-    show: (screenId, layout, cameras, overlay) => wall.wall.drive(screenId, layout, cameras, overlay),
+    show: (screenId, layout, cameras, overlay, valid) => wall.wall.drive(screenId, layout, cameras, overlay, valid),
     prestart: async (screenId, cameraId, profile) => {
       const s = await walls.screen(screenId);
       if (!s) throw new NotFoundError(`wall: no screen ${screenId}`);
       // a session of the screen's own: the output runs (and idles out as any unwatched one) until the screen plays it
       await streams.open(screenPrincipal(s), cameraId, { profile }, '');
     },
+    preview: (screenId, next) => wall.wall.setOverlay(screenId, { ...wall.wall.overlay(screenId), next }),
     saveStep: (screenId, step) => repo.step(screenId, step),
     log,
   });
-  closers.add(async () => runner.close());
+  closers.add(() => runner.close());
   const tours = new TourService({
     repo,
     walls,
@@ -56,11 +59,16 @@ export async function buildTours(
     camera,
     log,
   });
-  await tours.resume();
+  const alarmRepo = new AlarmsRepo(db.knex);
   const wallAlarms = new WallAlarms({
     wall: wall.wall,
     runner,
     audit: repos.audit,
+    store: new WallAlarmRepo(db.knex),
+    alarm: async (id) => {
+      const a = await alarmRepo.get(id);
+      return a ? { state: a.state, departmentId: a.departmentId } : null;
+    },
     ruleScreen: (id) => alarms.rules.rules.find((r) => r.rule.id === id)?.rule.screenId ?? null,
     content: async (id) => {
       const s = await walls.screen(id);
@@ -69,6 +77,11 @@ export async function buildTours(
     },
     log,
   });
+  closers.add(() => wallAlarms.close());
+  // the alarms screens showed at the last stop are shown again, their tours held; those closed meanwhile restored
+  const held = await wallAlarms.restore();
+  await tours.resume(held);
+  wallAlarms.settle();
   alarms.alarms.onMoved((a) => wallAlarms.moved(a));
   return { tours, runner, wallAlarms };
 }

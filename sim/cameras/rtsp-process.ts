@@ -28,8 +28,11 @@ export interface RtspProcessOptions {
   gop?: number;
   /** Draw the capture time (ms since the epoch) into every picture (bench/clock-pattern.ts reads it). */
   clock?: boolean;
-  /** 'ball' (default: a moving ball) or 'bars' (SMPTE colour bars, still but for the clock at the top left). */
-  pattern?: 'ball' | 'bars';
+  /**
+   * 'ball' (default: a moving ball), 'bars' (SMPTE colour bars, still but for the clock at the top left) or 'bars100'
+   * (100% colour bars, likewise still: a picture other than 'bars', to tell two cameras apart).
+   */
+  pattern?: 'ball' | 'bars' | 'bars100';
   /** Send parameter sets before every keyframe slice, as some cameras wrongly do (frames have several slices). */
   repeatParameterSets?: boolean;
   /** Require RTSP auth with these credentials. */

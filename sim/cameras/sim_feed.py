@@ -18,7 +18,8 @@ from clock_band import ClockBand  # noqa: E402
 
 # ball: a moving ball (the demo); bars: SMPTE colour bars, still except the time drawn over the
 # top-left corner, so a test can compare a decoded frame's regions with what was drawn
-PATTERNS = {'ball': 'ball', 'bars': 'smpte'}
+# bars: SMPTE 75% bars; bars100: 100% bars (a second still picture that tells two cameras apart)
+PATTERNS = {'ball': 'ball', 'bars': 'smpte', 'bars100': 'smpte100'}
 
 ENCODERS = {
     # The parsers put the parameter sets before each keyframe; the payloaders must not add them

@@ -3,12 +3,13 @@
 // page's list, the top bar's search and the map (a marker, into the map's wall panel), uses "send to screen", saves,
 // renames, shows and removes a view; a screen cut off from the network comes back to the state the server holds.
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { endPage, launchBrowser, loginAs, newPage } from './browser';
+import { endPage, launchBrowser } from './browser';
 import { expectPaneShows, referenceFrame, type Rgb } from './frames';
 import { offset } from './seed';
+import { addSimCamera, openWallPage, pairScreenPage, type TestPage } from './wall-rig';
 
 /** How long the screen is offline: its reconnect does not depend on it (socket.io retries, then the page reads its
  * state again), so the default is shorter than the issue's 30 s to keep the suite quick; WALL_OFFLINE_MS=30000 for it. */
@@ -22,10 +23,10 @@ describe('the wall driven from the console: forms, drag and drop, views, a netwo
   let ref: Rgb;
   const cams: string[] = [];
   let screenId = 0;
-  let screen: Page & { errors: string[] };
-  let admin: Page & { errors: string[] };
-  let op: Page & { errors: string[] };
-  const pages: Array<Page & { errors: string[] }> = [];
+  let screen: TestPage;
+  let admin: TestPage;
+  let op: TestPage;
+  const pages: TestPage[] = [];
 
   before(async function () {
     this.timeout(120_000);
@@ -35,22 +36,7 @@ describe('the wall driven from the console: forms, drag and drop, views, a netwo
     await tg.addUser('wcadmin', 'admin', 'police');
     await tg.addUser('wcop', 'operator', 'police');
     const token = await tg.login('wcadmin');
-    for (let i = 0; i < 2; i++) {
-      const [lng, lat] = offset(40 * i, 0);
-      const r = await tg.api('POST', '/api/v1/cameras', {
-        token,
-        body: {
-          name: `墙彩条-${i}`,
-          mainUri: rtsp.url(i, 'main'),
-          subUri: rtsp.url(i, 'sub'),
-          streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
-          lng,
-          lat,
-        },
-      });
-      assert.equal(r.status, 201, r.text);
-      cams.push(r.body.id);
-    }
+    for (let i = 0; i < 2; i++) cams.push(await addSimCamera(tg, token, rtsp, i, `墙彩条-${i}`, 40 * i));
     await tg.gw.reload();
     browser = await launchBrowser();
   });
@@ -63,14 +49,7 @@ describe('the wall driven from the console: forms, drag and drop, views, a netwo
     if (this.currentTest?.state === 'failed') for (const p of pages) await endPage(this, 'wall-console', p);
   });
 
-  const open = async (user: string): Promise<Page & { errors: string[] }> => {
-    const p = await newPage(browser, tg.base);
-    pages.push(p);
-    await loginAs(p, user);
-    await p.click('.nav-link[data-page=wall]');
-    await p.waitForSelector('.wall-page .wall-picture');
-    return p;
-  };
+  const open = (user: string): Promise<TestPage> => openWallPage(browser, tg.base, user, pages);
   const consolePane = (n: number): string =>
     `.wall-page .wall-screen[data-screen-id="${screenId}"] .wall-pane[data-pane="${n}"]`;
   const screenPane = (n: number): string => `.screen-pane[data-pane="${n}"]`;
@@ -93,11 +72,7 @@ describe('the wall driven from the console: forms, drag and drop, views, a netwo
     screenId = Number(await admin.getAttribute('.wall-screen:has-text("指挥左屏")', 'data-screen-id'));
     assert.match((await admin.textContent('.wall-pair-link')) ?? '', new RegExp(`/screen/${screenId}#pair=`));
 
-    screen = await newPage(browser, tg.base, { width: 960, height: 540 });
-    pages.push(screen);
-    await screen.goto(`/screen/${screenId}`);
-    await screen.fill('form.screen-pair input[name=secret]', secret);
-    await screen.click('form.screen-pair button[type=submit]');
+    screen = await pairScreenPage(browser, tg.base, { id: screenId, secret }, pages);
     await screen.waitForSelector(`.screen-page ${screenPane(3)}`);
 
     // layout 4 → 6 with the edit form: the screen follows

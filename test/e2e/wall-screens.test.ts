@@ -1,12 +1,12 @@
 // End-to-end: two wall screens paired in their own browsers, an operator's console sending a camera to a pane by clicks;
 // the screen shows what the camera drew, shows it again after a reload, and a second browser with its credential closes it.
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { endPage, launchBrowser, loginAs, newPage } from './browser';
+import { endPage, launchBrowser, newPage } from './browser';
 import { expectPaneShows, referenceFrame, type Rgb } from './frames';
-import { offset } from './seed';
+import { addScreen, addSimCamera, openWallPage, pairScreenPage, type NewScreen, type TestPage } from './wall-rig';
 
 describe('wall screens driven from the console (e2e)', function () {
   this.timeout(90_000);
@@ -15,8 +15,8 @@ describe('wall screens driven from the console (e2e)', function () {
   let browser: Browser;
   let ref: Rgb;
   let cameraId = '';
-  const screens: Array<{ id: number; secret: string }> = [];
-  const pages: Array<Page & { errors: string[] }> = [];
+  const screens: NewScreen[] = [];
+  const pages: TestPage[] = [];
 
   before(async function () {
     this.timeout(120_000);
@@ -27,30 +27,9 @@ describe('wall screens driven from the console (e2e)', function () {
     await tg.addUser('sadmin', 'admin', 'police');
     await tg.addUser('sop', 'operator', 'police');
     const admin = await tg.login('sadmin');
-    for (let i = 0; i < 2; i++) {
-      const [lng, lat] = offset(20 * i, 0);
-      const r = await tg.api('POST', '/api/v1/cameras', {
-        token: admin,
-        body: {
-          name: `大屏彩条-${i}`,
-          mainUri: rtsp.url(i, 'main'),
-          subUri: rtsp.url(i, 'sub'),
-          streams: { main: { codec: 'h264' }, sub: { codec: 'h264' } },
-          lng,
-          lat,
-        },
-      });
-      assert.equal(r.status, 201, r.text);
-      if (i === 0) cameraId = r.body.id;
-    }
-    for (const [col, name] of ['左屏', '右屏'].entries()) {
-      const r = await tg.api('POST', '/api/v1/wall/screens', {
-        token: admin,
-        body: { name, col, row: 0, layout: '4' },
-      });
-      assert.equal(r.status, 201, r.text);
-      screens.push({ id: r.body.screen.id, secret: r.body.pairing.secret });
-    }
+    cameraId = await addSimCamera(tg, admin, rtsp, 0, '大屏彩条-0', 0);
+    await addSimCamera(tg, admin, rtsp, 1, '大屏彩条-1', 20);
+    for (const [col, name] of ['左屏', '右屏'].entries()) screens.push(await addScreen(tg, admin, { name, col }));
     await tg.gw.reload();
     browser = await launchBrowser();
   });
@@ -65,24 +44,16 @@ describe('wall screens driven from the console (e2e)', function () {
     if (this.currentTest?.state === 'failed') for (const p of pages) await endPage(this, 'wall-screens', p);
   });
 
-  /** A screen page in a browser of its own, paired by typing the secret and clicking 配对. */
-  async function pairScreen(s: { id: number; secret: string }): Promise<Page & { errors: string[] }> {
-    const page = await newPage(browser, tg.base, { width: 960, height: 540 });
-    pages.push(page);
-    await page.goto(`/screen/${s.id}`);
-    await page.fill('form.screen-pair input[name=secret]', s.secret);
-    await page.click('form.screen-pair button[type=submit]');
+  const pairScreen = async (s: NewScreen): Promise<TestPage> => {
+    const page = await pairScreenPage(browser, tg.base, s, pages);
     await page.waitForSelector('.screen-page .screen-pane[data-pane="3"]');
     return page;
-  }
+  };
 
   it('an operator clicks a camera and a pane; the screen shows what the camera drew, again after a reload', async () => {
     const [left, right] = [await pairScreen(screens[0]!), await pairScreen(screens[1]!)];
     assert.equal(await left.locator('.screen-pane-empty').count(), 4, 'a new screen: four empty panes');
-    const console = await newPage(browser, tg.base);
-    pages.push(console);
-    await loginAs(console, 'sop');
-    await console.click('.nav-link[data-page=wall]');
+    const console = await openWallPage(browser, tg.base, 'sop', pages);
     await console.waitForSelector(`.wall-screen[data-screen-id="${screens[1]!.id}"] .wall-pane[data-pane="3"]`);
     await console.click(`.wall-camera[data-camera-id="${cameraId}"]`);
     const t0 = Date.now();

@@ -32,6 +32,11 @@ export interface TestGateway {
       headers?: Record<string, string>;
     },
   ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  /**
+   * Closes the gateway and starts it again on the same schema and config (tokens stay valid); `samePort`: on the port
+   * it had, so browsers and sockets connect to it again; `whileDown` runs in between (the database is reachable).
+   */
+  restart(opts?: { samePort?: boolean; whileDown?: () => Promise<void> }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,7 +101,7 @@ export async function startTestGateway(
     schema,
     departments,
     async addUser(username, role, department) {
-      const u = await gw.repos.accounts.createUser({
+      const u = await t.gw.repos.accounts.createUser({
         username,
         displayName: username,
         passwordHash: await hashPassword(`pw-${username}`),
@@ -124,7 +129,7 @@ export async function startTestGateway(
         body = JSON.stringify(opts.body);
         headers['content-type'] = opts.type ?? 'application/json';
       }
-      const res = await fetch(base + url, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await fetch(t.base + url, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
       let parsed: unknown = undefined;
       try {
@@ -134,8 +139,16 @@ export async function startTestGateway(
       }
       return { status: res.status, body: parsed, text, headers: res.headers };
     },
+    async restart(o = {}) {
+      const cfg = t.gw.config;
+      const config = o.samePort ? { ...cfg, server: { ...cfg.server, port: t.gw.port } } : cfg;
+      await t.gw.close();
+      await o.whileDown?.();
+      t.gw = await startGateway(config, { schema, log: opts.onLog ?? (() => undefined) });
+      t.base = `http://127.0.0.1:${t.gw.port}`;
+    },
     async close() {
-      await gw.close();
+      await t.gw.close();
       await dropSchema(schema);
       rmSync(hlsDir, { recursive: true, force: true });
       rmSync(recDir, { recursive: true, force: true });

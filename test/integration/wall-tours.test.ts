@@ -1,5 +1,6 @@
-// Wall tours run by the server: dwell order, the next camera's stream started before its turn, an offline camera
-// skipped with a marker in the state pushed to the screen, the tour resumed after a gateway restart; bad input.
+// Wall tours run by the server: dwell order, the next camera's stream started (and announced to the screen) before its
+// turn, an offline camera skipped with a marker in the state pushed to the screen, the tour resumed after a gateway
+// restart; bad input.
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
 import { startGateway, type Gateway } from '../../gateway/main';
@@ -132,6 +133,10 @@ describe('API: wall tours', function () {
       assert.deepEqual(second.panes[0].skipped, [{ cameraId: off, cameraName: '断线' }], 'marked on the pane');
       assert.ok(!got.some((m) => m.panes.some((p: any) => p.cameraId === off)), 'never a black pane of it');
       assert.ok(cam2LiveAt > 0 && cam2LiveAt < second.at, 'the next stream was live before its turn');
+      // the screen was told the step after the offline one once its stream ran, so its page could play it hidden
+      const told = got.find((m) => m.at > first.at && m.at < second.at && m.next);
+      assert.deepEqual(told?.next, { layout: '1', panes: [{ pane: 0, cameraId: cam2, cameraName: '广场' }] });
+      assert.equal(second.next, undefined, 'nothing announced once the step shows');
       const back = await waitFor(() => got.find((m) => m.at > second.at && m.panes[0].cameraId === cam1), {
         timeoutMs: 15000,
       });

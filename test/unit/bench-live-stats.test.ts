@@ -45,8 +45,8 @@ describe('bench live statistics', () => {
       /bench record: unknown phase 'nope' in --only; known: streams, playback, spans, retention/,
     );
     await assert.rejects(
-      benchCommand(['wall', '--only', 'push-cold,tour']),
-      /bench wall: unknown phase 'tour' in --only; known: push-cold, push-warm, ptz/,
+      benchCommand(['wall', '--only', 'push-cold,tours']),
+      /bench wall: unknown phase 'tours' in --only; known: push-cold, push-warm, tour, ptz/,
     );
     await assert.rejects(
       benchCommand(['record', '--engine', 'ffmpeg']),

@@ -3,11 +3,13 @@ import { EVENT_VIDEO_MESSAGES } from './messages-events';
 import { PTZ_MESSAGES } from './messages-ptz';
 import { ALARM_MESSAGES } from './messages-alarms';
 import { PLAYBACK_MESSAGES } from './messages-playback';
+import { TOUR_MESSAGES } from './messages-tours';
 import { WALL_MESSAGES } from './messages-wall';
 
 export const MESSAGES = {
   ...EVENT_VIDEO_MESSAGES,
   ...WALL_MESSAGES,
+  ...TOUR_MESSAGES,
   ...PTZ_MESSAGES,
   'app.title': ['云眼 · 视频监控联网平台', 'Cloud Eye · Video Gateway'],
   'login.subtitle': ['请使用平台账号登录', 'Sign in with your platform account'],

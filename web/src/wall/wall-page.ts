@@ -1,6 +1,7 @@
 // The console's wall page: a picture of the department's screens (placed as on the wall) and their panes. An operator
 // drags a camera from the list (or its search, the top bar's tree and search) onto a pane, or picks one and clicks a
-// pane; clears panes, sets layouts, shows and saves views. Admins register, change, re-pair and remove screens.
+// pane; clears panes, sets layouts, shows and saves views, keeps tours and starts and stops them on screens. Admins
+// register, change, re-pair and remove screens.
 import type { Camera } from '../../../gateway/contract';
 import type { Screen } from '../../../gateway/wall/wall-model';
 import { api, qs } from '../core/api';
@@ -13,6 +14,7 @@ import { dragCamera } from './camera-drag';
 import { WallAdmin } from './wall-admin';
 import { WALL_LAYOUTS } from './wall-layouts';
 import { WallPicture } from './wall-picture';
+import { WallTours } from './wall-tours';
 import { WallViews } from './wall-views';
 
 export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void } {
@@ -26,6 +28,9 @@ export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void 
 
   let admin: WallAdmin | null = null;
   let views: WallViews | null = null;
+  let tours: WallTours | null = null;
+  /** Names of the cameras the page has seen (its list, the screens' panes), for the tour editor. */
+  const names = new Map<string, string>();
   /** Layout, views and (admins) screen controls in each screen's header. */
   const tools = (s: Screen): HTMLElement[] => {
     if (!drive) return [];
@@ -49,6 +54,7 @@ export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void 
       viewSel,
       apply,
       ...(views ? [views.saveTool(s)] : []),
+      ...(tours ? [tours.tool(s)] : []),
       ...(admin ? admin.tools(s) : []),
     ];
   };
@@ -56,10 +62,19 @@ export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void 
     drive,
     picked: () => picked?.id ?? null,
     tools,
-    changed: () => views?.draw(),
+    changed: () => {
+      for (const s of picture.screens.values())
+        for (const p of s.panes) if (p.cameraId && p.cameraName) names.set(p.cameraId, p.cameraName);
+      views?.draw();
+      tours?.draw();
+    },
   });
   if (manage) admin = new WallAdmin(picture);
-  if (drive) views = new WallViews(picture, ctx.me.id);
+  if (drive) {
+    views = new WallViews(picture, ctx.me.id);
+    tours = new WallTours(picture, { picked: () => picked, cameraName: (id) => names.get(id) ?? null });
+    void tours.reload();
+  }
 
   const pick = (c: Camera): void => {
     picked = { id: c.id, name: c.name };
@@ -73,6 +88,7 @@ export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void 
     const page = await attempt(() =>
       api<{ items: Camera[] }>('GET', `/cameras${qs({ q: q || undefined, limit: 50 })}`),
     );
+    for (const c of page?.items ?? []) names.set(c.id, c.name);
     list.replaceChildren(
       ...(page?.items ?? []).map((c) => {
         const b = h(
@@ -108,7 +124,14 @@ export function wallPage(ctx: AppContext): { el: HTMLElement; close: () => void 
     'div',
     { class: 'page wall-page' },
     side,
-    h('div', { class: 'wall-main' }, label(h('h1'), 'wall.pageTitle'), picture.el, admin?.el ?? null),
+    h(
+      'div',
+      { class: 'wall-main' },
+      label(h('h1'), 'wall.pageTitle'),
+      picture.el,
+      tours?.el ?? null,
+      admin?.el ?? null,
+    ),
   );
   return { el, close: () => picture.close() };
 }
