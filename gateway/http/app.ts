@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { ApiRouter } from './api-router';
 import { errorHandler, HttpError, refuseProtoKey, sendProblem } from './errors';
+import { answerEmbedCors } from './embed-cors';
 
 export interface AppOptions {
   api: ApiRouter;
@@ -30,16 +31,19 @@ function setSecurityHeaders(res: ServerResponse): void {
 /**
  * The server's request listener: the security headers on every answer, then JSON GET routes and raw-body
  * POST routes of the API straight from the route table (ApiRouter.dispatch), everything else through express.
- * Cross-origin requests go through express, whose CORS middleware answers them.
+ * Cross-origin requests go through express, whose CORS middleware answers them; those from an origin an API key
+ * allows for its embed tokens get their CORS headers (and preflight answer) first (embed-cors.ts).
  */
 export function createRequestListener(
   app: Express,
   api: ApiRouter,
   corsOrigins: readonly string[] = [],
+  embedOrigins: () => ReadonlySet<string> = () => new Set(),
 ): RequestListener {
   const cors = corsOrigins.length > 0;
   return (req, res) => {
     setSecurityHeaders(res);
+    if (answerEmbedCors(req, res, embedOrigins())) return;
     if (!(cors && req.headers.origin) && api.dispatch(req, res)) return;
     void app(req, res);
   };

@@ -19,6 +19,7 @@ import { documentHls, hlsRouter } from '../http/hls-routes';
 import { documentLive, liveRouter, liveUpgrade } from '../http/live-routes';
 import { createApp, createRequestListener } from '../http/app';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
+import { registerEmbedRoutes } from '../http/routes/embed-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
 import { registerCameraRoutes } from '../http/routes/camera-routes';
 import { registerAdminRoutes } from '../http/routes/admin-routes';
@@ -89,7 +90,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   const { repos, baseLayers } = d;
   const { access } = d.auth;
   const { cameras } = d.cameras;
-  const api = new ApiRouter(new RequestAuthenticator(d.auth.auth), access, logError, (r) =>
+  const api = new ApiRouter(new RequestAuthenticator(d.auth.auth, d.auth.embeds), access, logError, (r) =>
     repos.audit.append({
       actorType: r.principal.kind,
       actorId: r.principal.id,
@@ -104,6 +105,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
     }),
   );
   registerAuthRoutes(api, d.auth.auth);
+  registerEmbedRoutes(api, d.auth.embeds);
   registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(d.db.knex), access));
   registerCameraRoutes(api, cameras);
   registerAdminRoutes(api, d.cameras.admin);
@@ -165,7 +167,8 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     corsOrigins: config.server.corsOrigins,
     log: logError,
   });
-  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins));
+  const embeds = d.auth.embeds;
+  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins, () => embeds.origins));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

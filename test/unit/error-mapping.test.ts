@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/load';
 import { SecretError } from '../../gateway/auth/secrets';
 import { TokenError } from '../../gateway/auth/tokens';
+import { EmbedTokenError } from '../../gateway/auth/embed-tokens';
 import { CsvError } from '../../gateway/cameras/csv';
 import { ClusterWorkerLostError } from '../../gateway/spatial/map-clusters';
 import { HelpRequested, UsageError } from '../../gateway/cli/args';
@@ -87,6 +88,12 @@ const BY_CLASS: Record<string, Row> = {
   },
   TokenError: {
     make: () => new TokenError('auth: token expired', 'expired'),
+    status: 401,
+    headers: { 'WWW-Authenticate': /^Bearer/ },
+    detail: /expired/,
+  },
+  EmbedTokenError: {
+    make: () => new EmbedTokenError('embed: the token has expired', 'expired'),
     status: 401,
     headers: { 'WWW-Authenticate': /^Bearer/ },
     detail: /expired/,

@@ -10,6 +10,7 @@ import * as m007 from './007-recording-event-index';
 import * as m008 from './008-wall';
 import * as m009 from './009-ptz';
 import * as m010 from './010-wall-tours';
+import * as m011 from './011-embed';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['008-wall', m008],
   ['009-ptz', m009],
   ['010-wall-tours', m010],
+  ['011-embed', m011],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
