@@ -156,6 +156,21 @@ export class EmbedTokens {
     return p;
   }
 
+  /**
+   * The origins that may frame a page showing token `token`: its own (within its key's) whether or not it is still
+   * valid, so an expired or revoked token's page can say why inside the host's frame; [] for anything else.
+   */
+  async framingOrigins(token: string): Promise<string[]> {
+    const m = TOKEN_RE.exec(token);
+    const rec = m ? await this.repo.byPrefix(m[1]!) : null;
+    if (!rec) return [];
+    const presented = Buffer.from(sha256(token));
+    if (!timingSafeEqual(presented, Buffer.from(rec.tokenHash.padEnd(presented.length).slice(0, presented.length))))
+      return [];
+    const key = await this.accounts.apiKey(rec.apiKeyId);
+    return rec.origins.filter((o) => key?.origins.includes(o));
+  }
+
   /** What the token is, for its widget. */
   session(p: Principal): EmbedSession {
     if (!p.embed) throw new NotFoundError('embed: this credential is not an embed token');

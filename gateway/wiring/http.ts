@@ -18,6 +18,7 @@ import { logLevelOf } from '../http/errors';
 import { documentHls, hlsRouter } from '../http/hls-routes';
 import { documentLive, liveRouter, liveUpgrade } from '../http/live-routes';
 import { createApp, createRequestListener } from '../http/app';
+import { sdkRouter } from '../http/sdk-routes';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
 import { registerEmbedRoutes } from '../http/routes/embed-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
@@ -155,6 +156,7 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
   const app = createApp({
     api,
     mounts: [
+      { path: '/', router: sdkRouter(path.join(ROOT, 'web', 'sdk', 'dist'), d.auth.embeds) },
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
