@@ -91,11 +91,16 @@ function page(name: string, gateway: string): string | null {
   window.cycle = async (camera, n, waitPlaying) => {
     const slot = document.getElementById('slot');
     for (let i = 0; i < n; i++) {
+      // a map (its realtime socket) and a player (its stream), mounted and removed together
+      const map = document.createElement('cloudeye-map');
       const el = document.createElement('cloudeye-player');
-      el.setAttribute('gateway', '${gateway}'); el.setAttribute('token', token); el.setAttribute('camera', camera);
+      for (const w of [map, el]) { w.setAttribute('gateway', '${gateway}'); w.setAttribute('token', token); }
+      el.setAttribute('camera', camera);
       const playing = new Promise((r) => el.addEventListener('stream-state', (e) => e.detail.state === 'playing' && r()));
-      slot.append(el);
-      await (waitPlaying(i) ? Promise.race([playing, new Promise((r) => setTimeout(r, 15000))]) : new Promise((r) => setTimeout(r, 30)));
+      slot.append(map, el);
+      const wait = waitPlaying(i) ? Promise.race([playing, new Promise((r) => setTimeout(r, 15000))]) : new Promise((r) => setTimeout(r, 30));
+      await wait;
+      map.remove();
       el.remove();
     }
   };

@@ -36,13 +36,29 @@ abstract class CloudEyeElement extends HTMLElement {
   private offs: Array<() => void> = [];
   /** Bumped by each mount/unmount: an unmount during an open cancels the mount. */
   private generation = 0;
+  /** The gateway and token mounted with ("gateway|token"), null when not mounted. */
+  private mounted: string | null = null;
 
   protected abstract mountWidget(conn: Connection, root: ShadowRoot): HTMLElement;
   protected abstract unmountWidget(): void;
 
+  static observedAttributes = ['gateway', 'token'];
+
+  /** A new gateway or token remounts the widget; the first pair of them mounts it. */
+  attributeChangedCallback(name: string, old: string | null, next: string | null): void {
+    if ((name !== 'gateway' && name !== 'token') || old === next || !this.isConnected) return;
+    if (this.mounted === `${this.getAttribute('gateway') ?? ''}|${this.getAttribute('token') ?? ''}`) return;
+    this.disconnectedCallback();
+    this.connectedCallback();
+  }
+
   connectedCallback(): void {
     const gateway = this.getAttribute('gateway') ?? '';
     const token = this.getAttribute('token') ?? '';
+    // an element made before its attributes (innerHTML, createElement) mounts when they come
+    if (!gateway || !token || this.mounted === `${gateway}|${token}`) return;
+    if (this.mounted !== null) this.disconnectedCallback();
+    this.mounted = `${gateway}|${token}`;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const gen = ++this.generation;
     let held: { conn: Connection; opened: Promise<void> };
@@ -54,16 +70,19 @@ abstract class CloudEyeElement extends HTMLElement {
     }
     this.conn = held.conn;
     root.replaceChildren(Object.assign(document.createElement('style'), { textContent: widgetCss(held.conn.gateway) }));
-    for (const name of EVENTS) this.offs.push(held.conn.on(name, (d) => this.dispatch(name, d)));
+    let told = false;
+    for (const name of EVENTS)
+      this.offs.push(held.conn.on(name, (d) => ((told ||= name === 'error'), this.dispatch(name, d))));
     // a token refused before this element came: it is told too
     void held.opened.then(() => {
       if (gen !== this.generation) return;
-      if (held.conn.failure) this.dispatch('error', held.conn.failure);
+      if (held.conn.failure && !told) this.dispatch('error', held.conn.failure);
       root.append(this.mountWidget(held.conn, root));
     });
   }
 
   disconnectedCallback(): void {
+    this.mounted = null;
     this.generation++;
     this.unmountWidget();
     for (const off of this.offs.splice(0)) off();
@@ -114,7 +133,7 @@ export class CloudEyeMapElement extends CloudEyeElement {
 
 /** <cloudeye-player gateway="…" token="…" camera="id"> */
 export class CloudEyePlayerElement extends CloudEyeElement {
-  static observedAttributes = ['camera'];
+  static override observedAttributes = ['gateway', 'token', 'camera'];
   private widget: PlayerWidget | null = null;
 
   get widgetOrNull(): PlayerWidget | null {
@@ -133,8 +152,9 @@ export class CloudEyePlayerElement extends CloudEyeElement {
     this.widget = null;
   }
 
-  attributeChangedCallback(name: string, old: string | null, next: string | null): void {
-    if (name === 'camera' && old !== next && this.widget) void (next ? this.widget.play(next) : this.widget.stop());
+  override attributeChangedCallback(name: string, old: string | null, next: string | null): void {
+    if (name !== 'camera') return super.attributeChangedCallback(name, old, next);
+    if (old !== next && this.widget) void (next ? this.widget.play(next) : this.widget.stop());
   }
 
   play(cameraId: string): Promise<void> {
