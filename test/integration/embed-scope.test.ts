@@ -143,6 +143,11 @@ describe('embed tokens: a tag-scoped token sees only its cameras, everywhere', f
     assert.equal(r.status, 201, r.text);
     // the stream token is bound to the embed token's origins too
     await assert.rejects(LiveClient.open(wsUrl(r.body.live), { origin: 'http://evil.example' }));
+    // and so are its HLS playlist and instant replay
+    for (const u of [r.body.url, `${r.body.replay}?seconds=5`]) {
+      const evil = await fetch(t.base + u, { headers: { origin: 'http://evil.example' } });
+      assert.equal(evil.status, 403, `${u}: ${await evil.text()}`);
+    }
     const c = await LiveClient.open(wsUrl(r.body.live), { origin: HOST });
     await c.until(() => c.fragments.length > 0, 10_000, 'a fragment');
     const audit = await t.gw.db.knex('audit_log').where({ action: 'stream.open', target_id: cams.road });
