@@ -134,6 +134,23 @@ describe('embed tokens: a tag-scoped token sees only its cameras, everywhere', f
     assert.ok([403, 404].includes(spans.status), spans.text);
   });
 
+  it('reaches PTZ only when its key and its own actions allow it', async () => {
+    const k = await t.api('POST', '/api/v1/api-keys', {
+      token: admin,
+      body: { name: 'traffic-ops', departmentId: t.departments.police, embedActions: ['live', 'ptz'], origins: [HOST] },
+    });
+    const issue = async (actions: string[]) =>
+      (await t.api('POST', '/api/v1/embed/tokens', { apiKey: k.body.key, body: { label: '调度员 钱七', actions } }))
+        .body.token as string;
+    const stop = (tok: string) => t.api('POST', `/api/v1/cameras/${cams.road}/ptz/stop`, { token: tok, body: {} });
+    // a token without ptz is refused by the policy; with it, the call passes the policy and reaches the device
+    // layer, which answers that this camera has no PTZ service
+    assert.equal((await stop(await issue(['live']))).status, 403);
+    const r = await stop(await issue(['live', 'ptz']));
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.body.detail, /has no PTZ/);
+  });
+
   it('plays its camera live from its origin only, audited under its end user, and is cut when revoked', async () => {
     const r = await t.api('POST', `/api/v1/cameras/${cams.road}/streams`, {
       token,
