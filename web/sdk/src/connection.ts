@@ -61,7 +61,7 @@ export class Connection {
   session: EmbedSession | null = null;
   config: ClientConfig | null = null;
   private rt: Realtime | null = null;
-  private readonly listeners = new Map<EventName, Set<(d: never) => void>>();
+  private readonly listeners = new Map<EventName, Set<(d: never, source: object | undefined) => void>>();
   private closed = false;
   /** The first refusal of the token: every later widget shows it too. */
   failure: CloudEyeError | null = null;
@@ -109,22 +109,25 @@ export class Connection {
     return this.rt;
   }
 
-  on<K extends EventName>(event: K, fn: (detail: EventMap[K]) => void): () => void {
+  /** `fn` hears every widget's events; `source` is the widget that emitted one (undefined: the connection's own). */
+  on<K extends EventName>(event: K, fn: (detail: EventMap[K], source: object | undefined) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(fn as (d: never) => void);
-    return () => set!.delete(fn as (d: never) => void);
+    const f = fn as (d: never, source: object | undefined) => void;
+    set.add(f);
+    return () => set!.delete(f);
   }
 
-  emit<K extends EventName>(event: K, detail: EventMap[K]): void {
-    for (const fn of this.listeners.get(event) ?? []) (fn as (d: EventMap[K]) => void)(detail);
+  emit<K extends EventName>(event: K, detail: EventMap[K], source?: object): void {
+    for (const fn of this.listeners.get(event) ?? [])
+      (fn as (d: EventMap[K], s: object | undefined) => void)(detail, source);
   }
 
-  /** Records and emits a refusal; returns it for throwing. */
-  fail(err: unknown): CloudEyeError {
+  /** Records and emits a refusal (`source`: the widget it happened in); returns it for throwing. */
+  fail(err: unknown, source?: object): CloudEyeError {
     const e = toCloudEyeError(err);
     if (e.status === 401 || e.reason === 'origin') this.failure ??= e;
-    this.emit('error', e);
+    this.emit('error', e, source);
     return e;
   }
 

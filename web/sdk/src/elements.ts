@@ -41,6 +41,8 @@ abstract class CloudEyeElement extends HTMLElement {
 
   protected abstract mountWidget(conn: Connection, root: ShadowRoot): HTMLElement;
   protected abstract unmountWidget(): void;
+  /** The mounted widget (the source of the events this element re-dispatches). */
+  protected abstract widgetObject(): object | null;
 
   static observedAttributes = ['gateway', 'token'];
 
@@ -71,8 +73,15 @@ abstract class CloudEyeElement extends HTMLElement {
     this.conn = held.conn;
     root.replaceChildren(Object.assign(document.createElement('style'), { textContent: widgetCss(held.conn.gateway) }));
     let told = false;
+    // the element's own widget's events, and the connection's own (a refused token)
     for (const name of EVENTS)
-      this.offs.push(held.conn.on(name, (d) => ((told ||= name === 'error'), this.dispatch(name, d))));
+      this.offs.push(
+        held.conn.on(name, (d, source) => {
+          if (source !== undefined && source !== this.widgetObject()) return;
+          told ||= name === 'error';
+          this.dispatch(name, d);
+        }),
+      );
     // a token refused before this element came: it is told too
     void held.opened.then(() => {
       if (gen !== this.generation) return;
@@ -99,6 +108,10 @@ abstract class CloudEyeElement extends HTMLElement {
 /** <cloudeye-map gateway="…" token="…" player="id of a cloudeye-player"> */
 export class CloudEyeMapElement extends CloudEyeElement {
   private widget: MapWidget | null = null;
+
+  protected widgetObject(): object | null {
+    return this.widget;
+  }
 
   protected mountWidget(conn: Connection): HTMLElement {
     // the player is looked up at each click: it may mount after the map, or be replaced
@@ -137,6 +150,10 @@ export class CloudEyePlayerElement extends CloudEyeElement {
   private widget: PlayerWidget | null = null;
 
   get widgetOrNull(): PlayerWidget | null {
+    return this.widget;
+  }
+
+  protected widgetObject(): object | null {
     return this.widget;
   }
 

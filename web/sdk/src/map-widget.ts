@@ -68,7 +68,7 @@ export class MapWidget {
     this.offs.push(rt.on('camera:status', (changes) => void layer.applyStatus(changes)));
     this.offs.push(
       rt.on('camera:event', (m: CameraEventMessage) =>
-        this.conn.emit('alarm', { cameraId: m.cameraId, kind: m.type, at: m.at, detail: m.data }),
+        this.conn.emit('alarm', { cameraId: m.cameraId, kind: m.type, at: m.at, detail: m.data }, this),
       ),
     );
     this.status.dataset.state = 'ready';
@@ -126,7 +126,7 @@ export class MapWidget {
         this.call(() => api<{ items: Hit[] }>('POST', '/gis/within', { body }))
           .then((r) => {
             const cameras = r.items.map((x) => ({ ...x.camera, distanceM: x.distanceM }));
-            this.conn.emit('selection', { shape, cameras: cameras.map(({ id, name }) => ({ id, name })) });
+            this.conn.emit('selection', { shape, cameras: cameras.map(({ id, name }) => ({ id, name })) }, this);
             resolve(cameras);
           })
           .catch(() => resolve([]));
@@ -138,7 +138,7 @@ export class MapWidget {
 
   private clicked(p: PointProps, lng: number, lat: number): void {
     this.layer?.select(p.id);
-    this.conn.emit('camera-click', { id: p.id, name: p.name, status: p.status, lng, lat });
+    this.conn.emit('camera-click', { id: p.id, name: p.name, status: p.status, lng, lat }, this);
     const player = typeof this.player === 'function' ? this.player() : this.player;
     if (player && this.conn.allows('live')) void player.play(p.id);
   }
@@ -153,7 +153,7 @@ export class MapWidget {
   }
 
   private failed(err: unknown): void {
-    const e = this.conn.fail(err);
+    const e = this.conn.fail(err, this);
     if (e.status === 401 || e.reason === 'origin') showProblem(this.status, e);
   }
 

@@ -161,14 +161,17 @@ export class PlayerWidget {
 
   private failed(err: unknown, reason?: 'forbidden' | 'network'): void {
     const plain = reason && !(err instanceof ApiError);
-    const e = this.conn.fail(plain ? new CloudEyeError(err instanceof Error ? err.message : String(err), reason) : err);
+    const e = this.conn.fail(
+      plain ? new CloudEyeError(err instanceof Error ? err.message : String(err), reason) : err,
+      this,
+    );
     showProblem(this.status, e);
     this.status.dataset.state = 'failed';
     if (this.cameraId) this.emit({ cameraId: this.cameraId, state: 'failed', reason: e.message });
   }
 
   private emit(d: EventMap['stream-state']): void {
-    this.conn.emit('stream-state', d);
+    this.conn.emit('stream-state', d, this);
   }
 
   /** Pan/tilt/zoom buttons: pressed moves, released stops (shown when the token allows PTZ). */
@@ -185,7 +188,7 @@ export class PlayerWidget {
       const b = h('button', { type: 'button', class: `ce-ptz-${name}`, title: name }, text);
       b.addEventListener(
         'pointerdown',
-        () => this.cameraId && void ptzApi.move(this.cameraId, v).catch((e: unknown) => this.conn.fail(e)),
+        () => this.cameraId && void ptzApi.move(this.cameraId, v).catch((e: unknown) => this.conn.fail(e, this)),
       );
       b.addEventListener('pointerup', () => this.cameraId && void ptzApi.stop(this.cameraId).catch(() => undefined));
       this.ptz.append(b);
