@@ -122,7 +122,7 @@ export class MapWidget {
         const body =
           shape.kind === 'circle'
             ? { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM } }
-            : { polygon: { type: 'Polygon', coordinates: [[...shape.ring, shape.ring[0]!]] } };
+            : { polygon: { type: 'Polygon', coordinates: [shape.ring] } };
         this.call(() => api<{ items: Hit[] }>('POST', '/gis/within', { body }))
           .then((r) => {
             const cameras = r.items.map((x) => ({ ...x.camera, distanceM: x.distanceM }));
