@@ -36,6 +36,8 @@ export class EmbedTokens {
   private readonly cache = new Map<number, { p: Principal | null; rec: EmbedTokenRecord; until: number }>();
   private allowed = new Set<string>();
   private readonly revokedListeners = new Set<() => void>();
+  /** A timer per live token at its expiry: its streams and sockets are re-checked then, not at their next request. */
+  private readonly expiries = new Map<number, NodeJS.Timeout>();
 
   constructor(
     private readonly repo: EmbedRepo,
@@ -57,7 +59,7 @@ export class EmbedTokens {
     this.allowed = new Set(await this.accounts.apiKeyOrigins());
   }
 
-  /** Called after a token or a key's tokens are revoked (to re-check open streams and sockets). */
+  /** Called after a token or a key's tokens are revoked, or a token expired (to re-check open streams and sockets). */
   onRevoke(fn: () => void): () => void {
     this.revokedListeners.add(fn);
     return () => this.revokedListeners.delete(fn);
@@ -153,7 +155,25 @@ export class EmbedTokens {
       key && !key.revokedAt && !rec.revokedAt && Date.parse(rec.expiresAt) > now ? embedPrincipal(key, rec) : null;
     if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(id, { p, rec, until: now + CACHE_MS });
+    if (p && !this.expiries.has(id) && this.expiries.size < 10_000) {
+      const t = setTimeout(() => this.expired(id), Date.parse(rec.expiresAt) - now + 50);
+      t.unref();
+      this.expiries.set(id, t);
+    }
     return p;
+  }
+
+  /** A token lapsed: forgotten, and whoever re-checks principals is told (its sockets close, its streams end). */
+  private expired(id: number): void {
+    this.expiries.delete(id);
+    this.cache.delete(id);
+    for (const l of this.revokedListeners) l();
+  }
+
+  /** Stops the expiry timers. Idempotent. */
+  close(): void {
+    for (const t of this.expiries.values()) clearTimeout(t);
+    this.expiries.clear();
   }
 
   /**

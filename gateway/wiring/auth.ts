@@ -8,6 +8,7 @@ import { EmbedTokens } from '../auth/embed-tokens';
 import { EmbedRepo } from '../db/embed-repo';
 import type { Database } from '../db/database';
 import type { Repositories } from './storage';
+import type { Closers } from './lifecycle';
 
 export interface AuthParts {
   box: CredentialBox;
@@ -18,7 +19,12 @@ export interface AuthParts {
 }
 
 /** Builds and starts access control (shares loaded) and the sign-in service. */
-export async function buildAuth(config: Config, db: Database, repos: Repositories): Promise<AuthParts> {
+export async function buildAuth(
+  config: Config,
+  db: Database,
+  repos: Repositories,
+  closers: Closers,
+): Promise<AuthParts> {
   const master = loadMasterKey(config.security);
   const box = new CredentialBox(master);
   const tokens = new TokenService(master, {
@@ -41,6 +47,7 @@ export async function buildAuth(config: Config, db: Database, repos: Repositorie
   // embed tokens: re-checked with their keys; a revoked token or key closes its streams and sockets
   const embeds = new EmbedTokens(new EmbedRepo(db.knex), repos.accounts, repos.audit);
   await embeds.start();
+  closers.add(async () => embeds.close());
   auth.useEmbeds(embeds);
   auth.onInvalidate(() => void embeds.invalidate());
   embeds.onRevoke(() => auth.invalidate());

@@ -207,4 +207,27 @@ describe('embed tokens: a tag-scoped token sees only its cameras, everywhere', f
     await waitFor(() => batches.length > 0, { what: 'a status batch', timeoutMs: 5000 });
     assert.deepEqual(batches, [[cams.road]]);
   });
+
+  it('closes the socket of a token when it expires, without a request to notice it', async function () {
+    this.timeout(60_000);
+    const e = await t.api('POST', '/api/v1/embed/tokens', { apiKey: key, body: { label: 'short', ttlS: 30 } });
+    const s = io(t.base, {
+      path: '/socket.io',
+      auth: { token: e.body.token },
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { origin: HOST },
+    });
+    sockets.push(s);
+    await new Promise<void>((res, rej) => (s.once('connect', () => res()), s.once('connect_error', rej)));
+    const gone = await new Promise<{ reason: string; at: number }>((res) =>
+      s.once('disconnect', (reason) => res({ reason, at: Date.now() })),
+    );
+    assert.equal(gone.reason, 'io server disconnect');
+    assert.ok(gone.at >= Date.parse(e.body.expiresAt), 'not before its expiry');
+    assert.ok(
+      gone.at - Date.parse(e.body.expiresAt) < 5000,
+      `${gone.at - Date.parse(e.body.expiresAt)} ms after expiry`,
+    );
+  });
 });
