@@ -145,7 +145,7 @@ describe('web SDK (e2e): a host page on another origin embeds the map and the pl
   });
 
   for (const why of ['expired', 'revoked'] as const)
-    it(`an ${why} token: the widget says why and the host's error callback fires`, async () => {
+    it(`${why === 'expired' ? 'an' : 'a'} ${why} token: the widget says why and the host's error callback fires`, async () => {
       const { token: tok, id } = await token();
       if (why === 'revoked') await t.api('DELETE', `/api/v1/embed/tokens/${id}`, { apiKey: key });
       else
@@ -206,10 +206,16 @@ describe('web SDK (e2e): a host page on another origin embeds the map and the pl
     );
   });
 
-  it('100 mount/unmount cycles of a player leave no viewer, stream session or socket open', async () => {
+  it('100 mount/unmount cycles of a map and a player leave no live viewer or socket open', async () => {
     const { token: tok } = await token({ ttlS: 3600 });
     const p = await open(app.origin, `/cycles?token=${tok}`);
     await p.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    // what was open at most while the widgets came and went (polled on the server)
+    const most = { viewers: 0, sockets: 0 };
+    const poll = setInterval(() => {
+      most.viewers = Math.max(most.viewers, t.gw.services.live.stats().viewers);
+      most.sockets = Math.max(most.sockets, t.gw.services.realtime.connections);
+    }, 10);
     // every 10th mount plays before it is removed; the others are removed while starting
     await p.evaluate(
       (camera) =>
@@ -220,6 +226,8 @@ describe('web SDK (e2e): a host page on another origin embeds the map and the pl
         ),
       cams.road,
     );
+    clearInterval(poll);
+    assert.ok(most.viewers >= 1 && most.sockets >= 1, JSON.stringify(most));
     await waitFor(() => t.gw.services.live.stats().viewers === 0, { what: 'no live viewers', timeoutMs: 10_000 });
     await waitFor(() => t.gw.services.realtime.connections === 0, { what: 'no sockets', timeoutMs: 10_000 });
     const opened = await t.gw.db
