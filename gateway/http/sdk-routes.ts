@@ -3,6 +3,7 @@
 import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { frameAncestors } from '../auth/guards';
+import { HttpError } from './errors';
 
 /** What the embed pages need to know of a token: which origins may frame them (auth/embed-tokens.ts answers). */
 export interface EmbedFraming {
@@ -47,8 +48,10 @@ export function sdkRouter(dir: string, embeds: EmbedFraming): Router {
     res.send(page(kind, origins));
   };
   r.get('/embed/map', serve('map'));
-  r.get('/embed/player/:camera', (req, res, next) =>
-    CAMERA.test(req.params.camera) ? serve('player')(req, res) : next(),
-  );
+  r.get('/embed/player/:camera', async (req, res) => {
+    if (!CAMERA.test(req.params.camera))
+      throw new HttpError(404, 'embed: no such camera page (/embed/player/<camera id>)');
+    await serve('player')(req, res);
+  });
   return r;
 }

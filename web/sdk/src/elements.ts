@@ -83,12 +83,21 @@ abstract class CloudEyeElement extends HTMLElement {
         }),
       );
     // a token refused before this element came: it is told too
+    // a player starts its stream at once (a refused token answers that call too); a map needs the map's configuration
+    if (!this.waitsForOpen) root.append(this.mountWidget(held.conn, root));
     void held.opened.then(() => {
       if (gen !== this.generation) return;
       if (held.conn.failure && !told) this.dispatch('error', held.conn.failure);
-      root.append(this.mountWidget(held.conn, root));
+      if (this.waitsForOpen) root.append(this.mountWidget(held.conn, root));
+      else this.sessionKnown();
     });
   }
+
+  /** The token's session was read (what it may do is known now). */
+  protected sessionKnown(): void {}
+
+  /** Whether the widget mounts only once the connection read its session and configuration. */
+  protected readonly waitsForOpen: boolean = true;
 
   disconnectedCallback(): void {
     this.mounted = null;
@@ -146,6 +155,11 @@ export class CloudEyeMapElement extends CloudEyeElement {
 
 /** <cloudeye-player gateway="…" token="…" camera="id"> */
 export class CloudEyePlayerElement extends CloudEyeElement {
+  protected override readonly waitsForOpen = false;
+
+  protected override sessionKnown(): void {
+    this.widget?.actionsKnown();
+  }
   static override observedAttributes = ['gateway', 'token', 'camera'];
   private widget: PlayerWidget | null = null;
 

@@ -89,6 +89,11 @@ export class PlayerWidget {
     }
   }
 
+  /** The token's actions are known (its session was read after playing began): PTZ shown when allowed. */
+  actionsKnown(): void {
+    this.ptz.hidden = !(this.cameraId && this.conn.allows('ptz'));
+  }
+
   /** Stops playing: the stream's WebSocket (or hls.js, or the playback session) is closed now. */
   stop(): void {
     const had = this.cameraId;
