@@ -206,6 +206,23 @@ describe('web SDK (e2e): a host page on another origin embeds the map and the pl
     );
   });
 
+  it('runs the live example of the documentation page at /sdk/ with a pasted token', async () => {
+    const { token: tok } = await token({ origins: [app.origin] });
+    const p = await open(t.base, '/sdk/');
+    await p.fill('input[name=token]', tok);
+    await p.click('#go button');
+    await p.waitForSelector('#demo cloudeye-map .cam-marker', { timeout: 20_000 });
+    await p.click('#demo cloudeye-map .cam-marker');
+    await p.waitForFunction(
+      () => /stream-state .*"playing"/.test(document.getElementById('log')!.textContent ?? ''),
+      null,
+      {
+        timeout: 20_000,
+      },
+    );
+    assert.match(await p.$eval('#log', (e) => e.textContent ?? ''), new RegExp(`camera-click \\{"id":"${cams.road}"`));
+  });
+
   it('100 mount/unmount cycles of a map and a player leave no live viewer or socket open', async () => {
     const { token: tok } = await token({ ttlS: 3600 });
     const p = await open(app.origin, `/cycles?token=${tok}`);
