@@ -119,6 +119,33 @@ describe('web SDK (e2e): a host page on another origin embeds the map and the pl
     assert.deepEqual(p.errors, []);
   });
 
+  it('loads the HLS fallback only for a player that needs it, and plays through it', async () => {
+    type Ev = { ev: string; detail: { state?: string; transport?: string } };
+    const played = (p: Page) =>
+      p.waitForFunction(
+        () => (window as unknown as { hostEvents: Ev[] }).hostEvents.some((e) => e.detail.state === 'playing'),
+        null,
+        { timeout: 30_000 },
+      );
+    const hlsLoaded = (p: Page) =>
+      p.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('cloudeye-hls.mjs')));
+    const mse = await open(app.origin, `/elements?token=${(await token()).token}&camera=${cams.road}`);
+    await played(mse);
+    assert.equal(await hlsLoaded(mse), false);
+    await mse.context().close();
+    // the console's own switch forces HLS (?transport=hls): the fallback bundle is fetched from the gateway
+    const hls = await open(app.origin, `/elements?token=${(await token()).token}&camera=${cams.road}&transport=hls`);
+    await played(hls);
+    assert.equal(await hlsLoaded(hls), true);
+    const transports = await hls.evaluate(() =>
+      (window as unknown as { hostEvents: Ev[] }).hostEvents
+        .filter((e) => e.detail.state === 'playing')
+        .map((e) => e.detail.transport),
+    );
+    assert.match(String(transports[0]), /HLS/);
+    await expectPaneShows(hls, 'cloudeye-player', ref, { samples: 3 });
+  });
+
   it("shows only the token's cameras on the map, and plays a clicked one", async () => {
     const { token: tok } = await token();
     const p = await open(app.origin, `/elements?token=${tok}`);
