@@ -1,7 +1,7 @@
 // The API contract: zod schemas that validate requests and generate the OpenAPI document, and their types.
 import { z } from 'zod';
 import { holesFault, ringFault } from '../gis/ring-validity';
-import { ROLES, SHARE_GRANTS } from './auth/policy';
+import { EMBED_ACTIONS, ROLES, SHARE_GRANTS } from './auth/policy';
 
 /** The roles of the access policy (auth/policy.ts owns the list). */
 export const ROLE = z.enum(ROLES);
@@ -274,12 +274,36 @@ export const userCreate = z.strictObject({
 });
 export const userUpdate = userCreate.partial().omit({ username: true }).extend({ disabled: z.boolean().optional() });
 
+/** A browser origin as a browser sends it: scheme, host and optional port, nothing after. */
+export const webOrigin = z
+  .string()
+  .max(200)
+  .regex(
+    /^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/,
+    'an origin: scheme://host[:port], no path',
+  );
+export const EMBED_ACTION = z.enum(EMBED_ACTIONS);
+
+/** Which cameras an API key or an embed token may reach: every criterion given must hold (empty: no limit). */
+export const cameraScope = z.strictObject({
+  departments: z.array(id).max(100).optional(),
+  tags: z.array(tag).max(100).optional(),
+  cameraIds: z
+    .array(z.string().regex(/^\d{1,19}$/, 'a camera id'))
+    .max(10_000)
+    .optional(),
+  area: polygonGeometry.nullable().optional(),
+});
+
 export const apiKey = z.object({
   id: z.number(),
   departmentId: z.number(),
   name: z.string(),
   prefix: z.string(),
   scopes: z.array(z.string()),
+  cameraScope: cameraScope.describe('narrows the key and every embed token it issues'),
+  embedActions: z.array(EMBED_ACTION).describe('what its embed tokens may be given'),
+  origins: z.array(z.string()).describe('browser origins its embed tokens may be used from'),
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
@@ -289,6 +313,41 @@ export const apiKeyCreate = z.strictObject({
   departmentId: id.optional(),
   // 'playback' (recorded footage) is never a default: a key is given it explicitly
   scopes: z.array(z.enum(['view', 'spatial', 'events', 'playback'])).default(['view', 'spatial', 'events']),
+  cameraScope: cameraScope.default({}),
+  embedActions: z.array(EMBED_ACTION).max(3).default([]),
+  origins: z.array(webOrigin).max(50).default([]),
+});
+
+/** An integrator's server asks for an embed token for one end user (X-API-Key; never from a browser). */
+export const embedTokenCreate = z.strictObject({
+  label: z.string().trim().min(1).max(200).describe('the end user, as the audit log names them'),
+  ttlS: z.number().int().min(30).max(86_400).default(900),
+  cameraScope: cameraScope.default({}).describe("intersected with the key's scope"),
+  actions: z.array(EMBED_ACTION).min(1).max(3).default(['live']).describe("a subset of the key's embedActions"),
+  origins: z
+    .array(webOrigin)
+    .min(1)
+    .max(50)
+    .optional()
+    .describe("a subset of the key's origins (default: all of them)"),
+});
+export const embedToken = z.object({
+  id: z.number(),
+  apiKeyId: z.number(),
+  label: z.string(),
+  cameraScope,
+  actions: z.array(EMBED_ACTION),
+  origins: z.array(z.string()),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+/** What an embed token is, for the widget that holds it (GET /embed/session). */
+export const embedSession = z.object({
+  label: z.string(),
+  actions: z.array(EMBED_ACTION),
+  origins: z.array(z.string()),
+  expiresAt: z.string(),
 });
 
 export const share = z.object({
@@ -501,6 +560,9 @@ export type Department = z.infer<typeof department>;
 export type Network = z.infer<typeof network>;
 export type User = z.infer<typeof user>;
 export type ApiKey = z.infer<typeof apiKey>;
+export type CameraScopeInput = z.infer<typeof cameraScope>;
+export type EmbedToken = z.infer<typeof embedToken>;
+export type EmbedSession = z.infer<typeof embedSession>;
 export type Share = z.infer<typeof share>;
 export type ShareCreate = z.infer<typeof shareCreate>;
 export type Grid = z.infer<typeof grid>;

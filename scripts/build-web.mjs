@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Builds the console: bundles web/src/main.ts into web/dist/app.js and copies static files and Leaflet's CSS/images (all local).
+// Builds the console: bundles web/src/main.ts into web/dist/app.js and copies static files and Leaflet's CSS/images (all local);
+// then the web SDK (scripts/build-sdk.mjs).
 import { build, context } from 'esbuild';
 import { cpSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSdk } from './build-sdk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'web', 'dist');
@@ -41,5 +43,6 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await build(options);
-  process.stdout.write(`build-web: web/dist built in ${Date.now() - t0} ms\n`);
+  await buildSdk();
+  process.stdout.write(`build-web: web/dist and web/sdk/dist built in ${Date.now() - t0} ms\n`);
 }

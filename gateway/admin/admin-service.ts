@@ -211,8 +211,12 @@ export class AdminService {
       prefix: made.prefix,
       keyHash: made.hash,
       scopes: k.scopes,
+      cameraScope: k.cameraScope,
+      embedActions: k.embedActions,
+      origins: k.origins,
       createdBy: p.kind === 'user' ? p.id : null,
     });
+    this.auth.invalidate();
     await this.audit.append({
       ...actor(p, ip),
       action: 'apikey.create',

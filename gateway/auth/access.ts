@@ -22,7 +22,16 @@ import { scrapeDecision } from './policy';
 import { auditCameraNameVisible } from './policy';
 import { screenRoom, screenRooms } from './policy-wall';
 import { visibilityPredicate, visibilitySignature, visibleDepartments, wholeDepartments } from './policy-visibility';
-import { cameraRooms, principalRooms, recordRooms, roomsValidUntil, scopeRooms, type Area } from './policy-rooms';
+import {
+  cameraRooms,
+  principalRooms,
+  roomScopeOf,
+  recordRooms,
+  roomsValidUntil,
+  scopeRooms,
+  type Area,
+  type NarrowScope,
+} from './policy-rooms';
 
 /** A principal's compiled visibility, valid for one share list until `until` (epoch ms). */
 interface Compiled {
@@ -146,8 +155,13 @@ export class AccessControl {
     return this.permits(p, action) ? principalRooms(p, action, this.shares, new Date(), areaKey) : [];
   }
 
+  /** What confines p's camera rooms: its area and the camera scopes narrowing it (policy-rooms roomScopeOf). */
+  roomScope(p: Principal): Area | NarrowScope | null {
+    return roomScopeOf(p);
+  }
+
   /** The socket rooms an event about `cam` needing `action` goes to (`areas`: connected area scopes by key). */
-  cameraRooms(action: CameraAction, cam: PolicyCamera, areas: ReadonlyMap<string, Area>): string[] {
+  cameraRooms(action: CameraAction, cam: PolicyCamera, areas: ReadonlyMap<string, Area | NarrowScope>): string[] {
     return cameraRooms(action, cam, this.shares, new Date(), areas);
   }
 

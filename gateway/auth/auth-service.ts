@@ -1,6 +1,6 @@
 // Authentication: password login with sessions (JWT + rotating refresh token), logout, API keys, principals.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AccountsRepo, UserRecord } from '../db/accounts-repo';
+import type { AccountsRepo, ApiKeyRecord, UserRecord } from '../db/accounts-repo';
 import type { OrgRepo } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import { AuthenticationError, RateLimitError } from '../errors';
@@ -28,6 +28,11 @@ export interface LoginResult {
   refreshToken: string;
   expiresIn: number;
   user: UserRecord;
+}
+
+/** Embed tokens, resolved by id (auth/embed-tokens.ts EmbedTokens answers; null when revoked or expired). */
+export interface EmbedResolver {
+  resolve(id: number): Promise<Principal | null>;
 }
 
 /** Wall screens' own credentials (wall/screen-credentials.ts ScreenCredentials answers). */
@@ -246,43 +251,27 @@ export class AuthService {
       throw new AuthenticationError('auth: API key is unknown');
     if (rec.revokedAt) throw new AuthenticationError('auth: API key has been revoked');
     void this.accounts.touchApiKey(rec.id).catch(() => undefined);
-    return {
-      kind: 'apikey',
-      id: rec.id,
-      name: `apikey:${rec.name}`,
-      role: 'integrator' as Role,
-      departmentId: rec.departmentId,
-      area: null,
-      scopes: rec.scopes,
-    };
+    return keyPrincipal(rec);
   }
 
   /**
-   * The current principal behind a stream token's subject ("u:<userId>" or "k:<apiKeyId>"), or null
+   * The current principal behind a stream token's subject ("u:<userId>", "k:<apiKeyId>", "e:<embedId>"), or null
    * when the user is disabled or the key revoked. Cached for 2 s: each HLS request re-checks it.
    */
   async resolve(sub: string): Promise<Principal | null> {
     const hit = this.cache.get(sub);
     if (hit && hit.until > Date.now()) return hit.p;
-    const m = /^([uks]):(\d{1,12})$/.exec(sub);
+    const m = /^([ukse]):(\d{1,12})$/.exec(sub);
     if (!m) return null;
     let p: Principal | null = null;
     if (m[1] === 's') p = (await this.screens?.resolve(Number(m[2]))) ?? null;
+    else if (m[1] === 'e') p = (await this.embeds?.resolve(Number(m[2]))) ?? null;
     else if (m[1] === 'u') {
       const user = await this.accounts.user(Number(m[2]));
       if (user && !user.disabled) p = await this.userPrincipal(user);
     } else {
       const rec = await this.accounts.apiKey(Number(m[2]));
-      if (rec && !rec.revokedAt)
-        p = {
-          kind: 'apikey',
-          id: rec.id,
-          name: `apikey:${rec.name}`,
-          role: 'integrator',
-          departmentId: rec.departmentId,
-          area: null,
-          scopes: rec.scopes,
-        };
+      if (rec && !rec.revokedAt) p = keyPrincipal(rec);
     }
     if (p) this.cache.set(sub, { p, until: Date.now() + CACHE_MS });
     else this.cache.delete(sub);
@@ -290,6 +279,12 @@ export class AuthService {
   }
 
   private screens: ScreenAuthenticator | null = null;
+  private embeds: EmbedResolver | null = null;
+
+  /** Lets embed tokens' principals be resolved again (stream and socket re-checks; wired with the embed tokens). */
+  useEmbeds(embeds: EmbedResolver): void {
+    this.embeds = embeds;
+  }
 
   /** Lets screen tokens in (the wall's screen credentials; wired once the wall is built). */
   useScreens(screens: ScreenAuthenticator): void {
@@ -317,6 +312,20 @@ export class AuthService {
     this.invalidated.add(fn);
     return () => this.invalidated.delete(fn);
   }
+}
+
+/** The principal of an API key: an integrator of its department, narrowed by the key's camera scope. */
+export function keyPrincipal(rec: ApiKeyRecord): Principal {
+  return {
+    kind: 'apikey',
+    id: rec.id,
+    name: `apikey:${rec.name}`,
+    role: 'integrator' as Role,
+    departmentId: rec.departmentId,
+    area: null,
+    scopes: rec.scopes,
+    narrow: [rec.cameraScope],
+  };
 }
 
 /** Creates a new API key string and what is stored of it. */

@@ -14,9 +14,33 @@ import {
   type Principal,
   type ShareGrant,
 } from './policy';
+import { inCameraScope, narrowingOf, type CameraScope } from './policy-embed';
 
 /** A principal's area scope. */
 export type Area = Polygon | MultiPolygon;
+
+/** A principal's area scope together with the camera scopes narrowing it (API key, embed token). */
+export interface NarrowScope {
+  area: Area | null;
+  narrow: readonly CameraScope[];
+}
+
+/**
+ * What confines p's rooms to the cameras inside it: its area (an Area) when only that, a NarrowScope when
+ * camera scopes narrow it too, null when nothing does. Interned by the hub like an area (its JSON).
+ */
+export function roomScopeOf(p: Principal): Area | NarrowScope | null {
+  const narrow = narrowingOf(p);
+  if (narrow.length === 0) return p.area;
+  return { area: p.area, narrow };
+}
+
+/** Whether `cam` lies inside a room scope. */
+function inRoomScope(scope: Area | NarrowScope, cam: PolicyCamera): boolean {
+  if ('type' in scope) return inArea(scope, cam.lng, cam.lat);
+  if (scope.area && !inArea(scope.area, cam.lng, cam.lat)) return false;
+  return scope.narrow.every((s) => inCameraScope(s, cam));
+}
 
 /*
  * Room names for camera action A, one per kind of grant; a principal joins the rooms of its grants
@@ -47,7 +71,8 @@ export function principalRooms(
   areaKey?: string,
 ): string[] {
   if (!permits(p, action)) return [];
-  const prefix = `${action}|${p.area ? areaPart(areaKey ?? JSON.stringify(p.area)) : ''}`;
+  const scope = roomScopeOf(p);
+  const prefix = `${action}|${scope ? areaPart(areaKey ?? JSON.stringify(scope)) : ''}`;
   if (isCityAdmin(p)) return [`${prefix}*`];
   if (p.departmentId === null) return [];
   const rooms = new Set([`${prefix}d:${p.departmentId}`]);
@@ -73,7 +98,7 @@ export function cameraRooms(
   cam: PolicyCamera,
   shares: readonly ShareGrant[],
   now: Date,
-  areas: ReadonlyMap<string, Area>,
+  areas: ReadonlyMap<string, Area | NarrowScope>,
 ): string[] {
   const d = cam.departmentId;
   const grants = ['*', `d:${d}`, `c:${d}:${cam.id}`, ...cam.tags.map((t) => `t:${d}:${t}`)];
@@ -90,7 +115,7 @@ export function cameraRooms(
         grants.push(`s:${s.id}`);
   const out = grants.map((g) => `${action}|${g}`);
   for (const [key, area] of areas)
-    if (inArea(area, cam.lng, cam.lat)) for (const g of grants) out.push(`${action}|${areaPart(key)}${g}`);
+    if (inRoomScope(area, cam)) for (const g of grants) out.push(`${action}|${areaPart(key)}${g}`);
   return out;
 }
 

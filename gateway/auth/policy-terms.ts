@@ -1,5 +1,6 @@
 // Access policy, its terms: roles, actions, principals, shares and cameras as every access decision names them.
 import type { MultiPolygon, Polygon } from 'geojson';
+import type { CameraScope, EmbedGrant } from './policy-embed';
 
 /** Every role, in the order the console lists them; the API contract's role enum is built from this. */
 export const ROLES = ['admin', 'operator', 'viewer', 'auditor', 'integrator'] as const;
@@ -57,6 +58,10 @@ export const GLOBAL_ACTIONS = [
   'wall-manage',
   /** What a wall screen does with its own credential: read its state and follow its pushes. Screens only. */
   'wall-show',
+  /** Exchange an API key for an embed token (API keys only, from their integrator's server). */
+  'embed-issue',
+  /** Revoke embed tokens: the key's own, or, for an admin, those of its department's keys. */
+  'embed-revoke',
   'session',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
@@ -93,8 +98,11 @@ export const SHARE_GRANTS = ['live', 'live+playback'] as const;
 export type ShareGrants = (typeof SHARE_GRANTS)[number];
 
 export interface Principal {
-  /** 'screen': a wall screen with its own credential (role viewer, its department; see policy `permits`). */
-  kind: 'user' | 'apikey' | 'screen';
+  /**
+   * 'screen': a wall screen with its own credential (role viewer, its department; see policy `permits`).
+   * 'embed': an embed token, narrowed from the API key that issued it (`embed`, `narrow`; policy-embed.ts).
+   */
+  kind: 'user' | 'apikey' | 'screen' | 'embed';
   id: number;
   name: string;
   role: Role;
@@ -104,11 +112,17 @@ export interface Principal {
   area: Polygon | MultiPolygon | null;
   /** API key scopes (empty for users). */
   scopes: string[];
+  /** Camera scopes that must all admit a camera (an API key's scope; an embed token's and its key's). */
+  narrow?: readonly CameraScope[];
+  /** Present on embed tokens only: their actions, origins and end-user label. */
+  embed?: EmbedGrant;
 }
 
-/** A principal as the subject of a token or a cache key: "u:<userId>", "k:<apiKeyId>" or "s:<screenId>". */
+const KEY_LETTER: Record<Principal['kind'], string> = { user: 'u', screen: 's', apikey: 'k', embed: 'e' };
+
+/** A principal as the subject of a token or a cache key: "u:<userId>", "k:<apiKeyId>", "s:<screenId>", "e:<embedId>". */
 export function principalKey(p: Pick<Principal, 'kind' | 'id'>): string {
-  return `${p.kind === 'user' ? 'u' : p.kind === 'screen' ? 's' : 'k'}:${p.id}`;
+  return `${KEY_LETTER[p.kind]}:${p.id}`;
 }
 
 export interface PolicyCamera {

@@ -4,6 +4,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { isCityAdmin, mayViewAny, shareActive } from './policy';
 import type { PolicyCamera, Principal, ShareGrant } from './policy-terms';
 import { inArea } from './policy-area';
+import { narrowedDepartments, narrowingOf, withinNarrowing } from './policy-embed';
 
 /**
  * A fast visibility predicate for one principal, for use inside index scans: the shares are
@@ -16,7 +17,9 @@ export function visibilityPredicate(
 ): (cam: PolicyCamera) => boolean {
   if (!mayViewAny(p)) return () => false;
   const area = p.area;
-  const inScope = area ? (c: PolicyCamera) => inArea(area, c.lng, c.lat) : () => true;
+  const narrowed = narrowingOf(p).length > 0;
+  const inScope =
+    area || narrowed ? (c: PolicyCamera) => (!area || inArea(area, c.lng, c.lat)) && withinNarrowing(p, c) : () => true;
   if (isCityAdmin(p)) return inScope;
   const byDept = new Map<
     number,
@@ -56,17 +59,19 @@ export function visibleDepartments(
   now: Date = new Date(),
 ): number[] | null {
   if (!mayViewAny(p)) return [];
-  if (isCityAdmin(p)) return null;
+  const only = narrowedDepartments(p);
+  if (isCityAdmin(p)) return only;
   const out = new Set<number>();
   if (p.departmentId !== null) out.add(p.departmentId);
   for (const s of shares) if (s.toDepartmentId === p.departmentId && shareActive(s, now)) out.add(s.fromDepartmentId);
-  return [...out];
+  return [...out].filter((d) => only === null || only.includes(d));
 }
 
 /** A stable string naming everything that decides visibility for `p` (cluster cache key). */
 export function visibilitySignature(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): string {
   if (!mayViewAny(p)) return 'none';
-  const area = p.area ? JSON.stringify(p.area) : '';
+  const narrow = narrowingOf(p);
+  const area = (p.area ? JSON.stringify(p.area) : '') + (narrow.length ? `|n${JSON.stringify(narrow)}` : '');
   if (isCityAdmin(p)) return `all|${area}`;
   const ids = shares
     .filter((s) => s.toDepartmentId === p.departmentId && shareActive(s, now))
@@ -82,7 +87,7 @@ export function visibilitySignature(p: Principal, shares: readonly ShareGrant[],
  * by one (the camera tree counts them in the database).
  */
 export function wholeDepartments(p: Principal, shares: readonly ShareGrant[], now: Date = new Date()): number[] | null {
-  if (!mayViewAny(p) || p.area) return [];
+  if (!mayViewAny(p) || p.area || narrowingOf(p).length > 0) return [];
   if (isCityAdmin(p)) return null;
   const out = new Set<number>();
   if (p.departmentId !== null) out.add(p.departmentId);

@@ -12,9 +12,11 @@ import type {
   ShareGrant,
 } from './policy-terms';
 import { CAMERA_ACTIONS, PUBLIC_ACTIONS, ROLES } from './policy-terms';
+import { embedCameraRights, embedMayDo, withinNarrowing } from './policy-embed';
 
 export * from './policy-terms';
 export { inArea } from './policy-area';
+export * from './policy-embed';
 export { alarmPrincipal, eventSubject, sourcePrincipal, type PolicySource } from './policy-subjects';
 export {
   canEditTour,
@@ -79,6 +81,7 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
     'wall-read',
     'wall-drive',
     'wall-manage',
+    'embed-revoke',
   ],
   operator: [
     ...EVERYONE,
@@ -92,7 +95,7 @@ const GLOBAL_RIGHTS: Record<Role, readonly GlobalAction[]> = {
   ],
   viewer: [...EVERYONE, 'spatial-query', 'event-read', 'wall-read'],
   auditor: [...EVERYONE, 'audit-read', 'share-read'],
-  integrator: [...EVERYONE, 'spatial-query', 'event-read'],
+  integrator: [...EVERYONE, 'spatial-query', 'event-read', 'embed-issue', 'embed-revoke'],
 };
 
 /** Global actions only a city-wide admin (no department) may take. */
@@ -114,8 +117,14 @@ const SCOPE_OF: Partial<Record<Action, string>> = {
  */
 const SCREEN_ACTIONS: ReadonlySet<Action> = new Set<Action>(['wall-show', 'view']);
 
+/** The camera actions p's role holds; an embed token's are those its actions grant, whatever its role. */
+function cameraRights(p: Principal): readonly CameraAction[] {
+  return p.embed ? embedCameraRights(p.embed.actions) : CAMERA_RIGHTS[p.role];
+}
+
 function scopeAllows(p: Principal, action: Action): boolean {
   if (p.kind === 'screen') return SCREEN_ACTIONS.has(action);
+  if (p.kind === 'embed') return true;
   if (p.kind !== 'apikey') return true;
   const need = SCOPE_OF[action];
   return need === undefined || p.scopes.includes(need);
@@ -128,6 +137,10 @@ export function isCityAdmin(p: Principal): boolean {
 /** Whether p may take a global action at all (its role, API key scope, and city-wide-only actions). */
 export function canDo(p: Principal, action: GlobalAction): boolean {
   if (action === 'wall-show' || p.kind === 'screen') return p.kind === 'screen' && action === 'wall-show';
+  if (p.kind === 'embed') return embedMayDo(action);
+  // a key's own server trades it for embed tokens and revokes them; an integrator user never does
+  if ((action === 'embed-issue' || (action === 'embed-revoke' && p.role === 'integrator')) && p.kind !== 'apikey')
+    return false;
   if (!GLOBAL_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
   return !CITY_ONLY.has(action) || isCityAdmin(p);
 }
@@ -143,7 +156,7 @@ const isPublicAction = (a: Action): a is PublicAction => (PUBLIC_ACTIONS as read
 export function permits(p: Principal | null, action: Action): boolean {
   if (isPublicAction(action)) return true;
   if (p === null) return false;
-  if (isCameraAction(action)) return CAMERA_RIGHTS[p.role].includes(action) && scopeAllows(p, action);
+  if (isCameraAction(action)) return cameraRights(p).includes(action) && scopeAllows(p, action);
   return canDo(p, action);
 }
 
@@ -212,7 +225,7 @@ export function actingDepartment(
 
 /** Whether p's role and scopes allow viewing cameras at all (before departments, shares and areas). */
 export function mayViewAny(p: Principal): boolean {
-  return CAMERA_RIGHTS[p.role].includes('view') && scopeAllows(p, 'view');
+  return cameraRights(p).includes('view') && scopeAllows(p, 'view');
 }
 
 export function shareActive(s: ShareGrant, now: Date): boolean {
@@ -243,8 +256,9 @@ export function can(
   shares: readonly ShareGrant[],
   now: Date = new Date(),
 ): boolean {
-  if (!CAMERA_RIGHTS[p.role].includes(action) || !scopeAllows(p, action)) return false;
+  if (!cameraRights(p).includes(action) || !scopeAllows(p, action)) return false;
   if (p.area && !inArea(p.area, cam.lng, cam.lat)) return false;
+  if (!withinNarrowing(p, cam)) return false;
   if (isCityAdmin(p)) return true;
   if (p.departmentId === cam.departmentId) return true;
   if (OWNER_ONLY.has(action)) return false;

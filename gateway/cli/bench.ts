@@ -30,6 +30,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   events: () => import('../../bench/events'),
   record: () => import('../../bench/record'),
   wall: () => import('../../bench/wall'),
+  sdk: () => import('../../bench/sdk'),
 };
 
 export const BENCH: CommandSpec = {

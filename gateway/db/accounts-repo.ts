@@ -1,7 +1,7 @@
 // Users, login sessions (refresh tokens) and API keys.
 import type { Knex } from 'knex';
-import type { ApiKey, User } from '../contract';
-import type { Role } from '../auth/policy';
+import type { ApiKey, CameraScopeInput, User } from '../contract';
+import type { CameraScope, EmbedAction, Role } from '../auth/policy';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
@@ -33,6 +33,9 @@ export const apiKeyFromRow = (r: Row): ApiKeyRecord => ({
   name: String(r.name),
   prefix: String(r.prefix),
   scopes: (r.scopes as string[]) ?? [],
+  cameraScope: (r.camera_scope as CameraScopeInput) ?? {},
+  embedActions: (r.embed_actions as EmbedAction[]) ?? [],
+  origins: (r.origins as string[]) ?? [],
   createdAt: iso(r.created_at) ?? '',
   revokedAt: iso(r.revoked_at),
   lastUsedAt: iso(r.last_used_at),
@@ -148,6 +151,9 @@ export class AccountsRepo {
     prefix: string;
     keyHash: string;
     scopes: string[];
+    cameraScope: CameraScope;
+    embedActions: readonly EmbedAction[];
+    origins: readonly string[];
     createdBy: number | null;
   }): Promise<ApiKeyRecord> {
     const [r] = (await this.knex('api_keys')
@@ -157,6 +163,9 @@ export class AccountsRepo {
         prefix: k.prefix,
         key_hash: k.keyHash,
         scopes: k.scopes,
+        camera_scope: JSON.stringify(k.cameraScope),
+        embed_actions: [...k.embedActions],
+        origins: [...k.origins],
         created_by: k.createdBy,
       })
       .returning('*')) as Row[];
@@ -182,6 +191,11 @@ export class AccountsRepo {
       .update({ revoked_at: this.knex.fn.now() })
       .returning('*')) as Row[];
     return r ? apiKeyFromRow(r) : null;
+  }
+  /** The origins of every unrevoked API key (the origins the gateway answers cross-origin). */
+  async apiKeyOrigins(): Promise<string[]> {
+    const rows = (await this.knex('api_keys').whereNull('revoked_at').select('origins')) as Row[];
+    return [...new Set(rows.flatMap((r) => (r.origins as string[]) ?? []))];
   }
   async touchApiKey(id: number): Promise<void> {
     await this.knex('api_keys').where({ id }).update({ last_used_at: this.knex.fn.now() });

@@ -4,7 +4,7 @@ import type { AuditEntry } from '../contract';
 import { decodeCursor, encodeCursor } from './cameras-repo';
 
 export interface AuditWrite {
-  actorType: 'user' | 'apikey' | 'screen' | 'system' | 'anonymous';
+  actorType: 'user' | 'apikey' | 'screen' | 'embed' | 'system' | 'anonymous';
   actorId?: string | number | null;
   actorName?: string;
   departmentId?: number | null;

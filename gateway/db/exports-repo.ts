@@ -17,7 +17,7 @@ export interface ExportRecord {
   fromMs: number;
   toMs: number;
   reason: string;
-  actorType: 'user' | 'apikey' | 'screen';
+  actorType: 'user' | 'apikey' | 'screen' | 'embed';
   actorId: string;
   actorName: string;
   departmentId: number | null;
@@ -41,7 +41,7 @@ const fromRow = (r: Row): ExportRecord => ({
   fromMs: ms(r.from_at),
   toMs: ms(r.to_at),
   reason: String(r.reason),
-  actorType: r.actor_type as 'user' | 'apikey' | 'screen',
+  actorType: r.actor_type as 'user' | 'apikey' | 'screen' | 'embed',
   actorId: String(r.actor_id),
   actorName: String(r.actor_name ?? ''),
   departmentId: r.department_id == null ? null : Number(r.department_id),
@@ -62,7 +62,7 @@ export class ExportsRepo {
     fromMs: number;
     toMs: number;
     reason: string;
-    actorType: 'user' | 'apikey' | 'screen';
+    actorType: 'user' | 'apikey' | 'screen' | 'embed';
     actorId: string;
     actorName: string;
     departmentId: number | null;

@@ -66,7 +66,11 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
 }
 
 export interface Authenticator {
-  authenticate(req: IncomingMessage): Promise<{ principal: Principal; sessionId: string | null } | null>;
+  /** `res`: the answer, for headers that depend on the credential (an embed token's frame-ancestors). */
+  authenticate(
+    req: IncomingMessage,
+    res?: ServerResponse,
+  ): Promise<{ principal: Principal; sessionId: string | null } | null>;
 }
 
 /** A call the gate refused, for the audit log (see RouteDef.auditRefusal). */
@@ -224,7 +228,7 @@ export class ApiRouter {
       let principal: Principal | null = null,
         sessionId: string | null = null;
       if (!this.gate.permits(null, def.action)) {
-        const who = await this.auth.authenticate(req);
+        const who = await this.auth.authenticate(req, res);
         if (!who) throw new AuthenticationError('auth: credentials required (Bearer token or X-API-Key)');
         ({ principal, sessionId } = who);
         if (!this.gate.permits(principal, def.action)) {

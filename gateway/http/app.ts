@@ -15,6 +15,7 @@ export interface RequestObserver {
    */
   finished(r: { method: string; route: string; status: number; seconds: number; requestId: string }): void;
 }
+import { answerEmbedCors } from './embed-cors';
 
 export interface AppOptions {
   api: ApiRouter;
@@ -42,14 +43,16 @@ function setSecurityHeaders(res: ServerResponse): void {
 /**
  * The server's request listener: the security headers and the request id (X-Request-Id) on every answer, then
  * JSON GET routes and raw-body POST routes of the API straight from the route table (ApiRouter.dispatch),
- * everything else through express. Cross-origin requests go through express, whose CORS middleware answers them.
- * `observer` hears of every request when it ends.
+ * everything else through express. Cross-origin requests go through express, whose CORS middleware answers them;
+ * those from an origin an API key allows for its embed tokens get their CORS headers (and preflight answer) first
+ * (embed-cors.ts). `observer` hears of every request when it ends.
  */
 export function createRequestListener(
   app: Express,
   api: ApiRouter,
   corsOrigins: readonly string[] = [],
   observer?: RequestObserver,
+  embedOrigins: () => ReadonlySet<string> = () => new Set(),
 ): RequestListener {
   const cors = corsOrigins.length > 0;
   return (req, res) => {
@@ -67,6 +70,7 @@ export function createRequestListener(
         }),
       );
     }
+    if (answerEmbedCors(req, res, embedOrigins())) return;
     if (!(cors && req.headers.origin) && api.dispatch(req, res)) return;
     void app(req, res);
   };

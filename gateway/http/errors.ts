@@ -27,6 +27,7 @@ import {
   TranscoderStateError,
 } from '../../transcoder/errors';
 import { TokenError } from '../auth/tokens';
+import { EmbedTokenError } from '../auth/embed-tokens';
 import { CsvError } from '../cameras/csv';
 import { ClusterWorkerLostError } from '../spatial/map-clusters';
 import {
@@ -54,6 +55,8 @@ export interface ProblemDoc {
   /** 409 of PTZ control: who holds the camera and when its control lapses. */
   holder?: { name: string; priority: number };
   until?: string;
+  /** 401/403 of an embed token: why (malformed, unknown, expired, revoked, origin), for the widget to show. */
+  reason?: string;
 }
 
 /** Raised by the HTTP layer itself (content type, body size, unknown route). */
@@ -142,6 +145,11 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   // express's router decoding a path parameter such as "%E0%A4%A"
   if (err instanceof URIError) return make(400, 'malformed percent-encoding in the request path');
   // the gateway's domain errors
+  if (err instanceof EmbedTokenError) {
+    const r = make(err.reason === 'origin' ? 403 : 401, err.message);
+    if (r.problem.status === 401) r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';
+    return { ...r, problem: { ...r.problem, reason: err.reason } };
+  }
   if (err instanceof AuthenticationError || err instanceof TokenError) {
     const r = make(401, err.message);
     r.headers['WWW-Authenticate'] = 'Bearer realm="cloudeye"';

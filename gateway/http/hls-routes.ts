@@ -5,6 +5,7 @@ import { deliverHls } from '../streams/hls-delivery';
 import { ValidationError } from '../errors';
 import { HttpError } from './errors';
 import { clientIp, type ApiRouter } from './api-router';
+import { checkGrantOrigin } from './live-routes';
 
 const KEY = /^\d{1,19}\.(main|sub)(\.h264)?$/;
 const FILE = /^(index\.m3u8|init\d{1,9}\.mp4|seg\d{1,12}\.m4s|part\d{1,12}\.\d{1,4}\.m4s)$/;
@@ -50,6 +51,8 @@ export function hlsRouter(streams: StreamService): Router {
         ...reload,
         signal: abort.signal,
         ip: clientIp(req),
+        // an embed token's stream only to its own origins (hls.js sends the host page's Origin)
+        check: (g) => checkGrantOrigin(req, [], g.principal, true),
       });
     } catch (err) {
       // the client left during a blocking request: nobody to answer

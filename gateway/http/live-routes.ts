@@ -10,6 +10,7 @@ import type { LiveHub } from '../streams/stream-backend';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { HttpError, toProblem } from './errors';
 import { clientIp, type ApiRouter } from './api-router';
+import { embedOriginAllowed, type Principal } from '../auth/policy';
 
 /** Output keys: `<camera>.<profile>` or `<camera>.<profile>.h264` (the transcode of an H.265 camera). */
 const KEY = /^\d{1,19}\.(main|sub)(\.h264)?$/;
@@ -46,6 +47,23 @@ export function checkOrigin(req: IncomingMessage, allowed: readonly string[]): v
   }
   if (host && host === req.headers.host) return;
   throw new ForbiddenError(`live: Origin ${JSON.stringify(origin.slice(0, 100))} is not allowed`);
+}
+
+/**
+ * The Origin rule once the stream token's principal is known: an embed token's stream may be opened only from
+ * the token's origins (or the gateway itself: its embed pages); any other principal by checkOrigin's rule.
+ */
+export function checkGrantOrigin(
+  req: IncomingMessage,
+  allowed: readonly string[],
+  p: Principal,
+  onlyEmbed = false,
+): void {
+  if (!p.embed) return onlyEmbed ? undefined : checkOrigin(req, allowed);
+  if (!embedOriginAllowed(p, req.headers.origin, req.headers.host))
+    throw new ForbiddenError(
+      `live: the embed token was not issued for Origin ${JSON.stringify(String(req.headers.origin).slice(0, 100))}`,
+    );
 }
 
 /** Splits /live/<token>/<key> (query dropped); null when it is not a live path. */
@@ -130,8 +148,8 @@ export function liveUpgrade(
         if (!where) throw new HttpError(404, `no WebSocket at ${JSON.stringify(url.split('?')[0]!.slice(0, 80))}`);
         if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
           throw new HttpError(400, 'live: only WebSocket upgrades are served here');
-        checkOrigin(req, opts.allowedOrigins);
         const grant = await streams.authorize(where.token, where.key, clientIp(req), 'ws');
+        checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
         const hub = await runningHub(streams, grant);
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => viewers.admit(grant, hub, adapt(ws)));
@@ -163,8 +181,8 @@ export function liveRouter(streams: StreamService, opts: LiveRouteOptions): Rout
       throw new ValidationError(`replay: seconds must be an integer from 1 to ${REPLAY_MAX_S}`, [
         { path: 'query.seconds', message: `an integer from 1 to ${REPLAY_MAX_S}` },
       ]);
-    checkOrigin(req, opts.allowedOrigins);
     const grant = await streams.authorize(token, key, clientIp(req), 'replay');
+    checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
     const held = streams.backend.hub(grant.key)?.replay(seconds);
     if (!held || held.fragments.length === 0) throw new NotFoundError(`replay: no recent video of ${key} is held`);
     const first = held.fragments[0]!;

@@ -20,13 +20,15 @@ export function buildOpenApi(router: ApiRouter, version: string): Record<string,
         'Video-surveillance integration gateway: cameras, spatial queries, streams, shares, audit. Errors are RFC 9457 problem details.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }, { apiKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { embedToken: [] }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         // a wall screen's own long-lived token (ces_<id>_…), from POST /wall/screens/{id}/pair
         screenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'screen token' },
+        // an embed token (cee_<id>_…) from POST /embed/tokens: a browser widget's credential, from its origins only
+        embedToken: { type: 'http', scheme: 'bearer', bearerFormat: 'embed token' },
       },
       schemas: { Problem: z.toJSONSchema(problem, { io: 'output' }) },
     },

@@ -1,10 +1,11 @@
 // Playback delivery: /playback/<token>/{stream.mp4, map, index.m3u8, init-<id>.mp4, seg-<id>.m4s}; token and access checked each time.
 import express, { type Router } from 'express';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlaybackService } from '../recordings/playback-service';
 import { hlsFile, hlsPlaylist, isHlsFileName, type SegmentLookup } from '../recordings/playback-hls';
 import { HttpError } from './errors';
 import type { ApiRouter } from './api-router';
+import { checkGrantOrigin } from './live-routes';
 
 const TOKEN = /^[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{2,4000}\.[A-Za-z0-9_-]{10,200}$/;
 
@@ -22,13 +23,16 @@ function drained(res: ServerResponse): Promise<void> {
 
 export function playbackRouter(playback: PlaybackService, repo: SegmentLookup): Router {
   const r = express.Router();
-  const grant = (token: string) => {
+  const grant = async (token: string, req: IncomingMessage) => {
     if (!TOKEN.test(token)) throw new HttpError(401, 'playback: malformed token');
-    return playback.access.authorize(token);
+    const g = await playback.access.authorize(token);
+    // an embed token's footage only to its own origins
+    checkGrantOrigin(req, [], g.principal, true);
+    return g;
   };
   r.get('/:token/stream.mp4', async (req, res) => {
-    const g = await grant(req.params.token);
-    const chunks = playback.stream(g, async () => void (await grant(req.params.token)));
+    const g = await grant(req.params.token, req);
+    const chunks = playback.stream(g, async () => void (await grant(req.params.token, req)));
     // the first chunk (init) before any header: a plan that cannot be made is still a clean error
     const first = await chunks.next();
     res.set({ 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store' });
@@ -47,13 +51,13 @@ export function playbackRouter(playback: PlaybackService, repo: SegmentLookup): 
     }
   });
   r.get('/:token/map', async (req, res) => {
-    const g = await grant(req.params.token);
+    const g = await grant(req.params.token, req);
     res.set('Cache-Control', 'no-store').json(await playback.map(g));
   });
   r.get('/:token/:file', async (req, res) => {
     const { token, file } = req.params as { token: string; file: string };
     if (file !== 'index.m3u8' && !isHlsFileName(file)) throw new HttpError(404, 'no such playback file');
-    const g = await grant(token);
+    const g = await grant(token, req);
     if (file === 'index.m3u8') {
       res.set({ 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
       res.send(await hlsPlaylist(playback, g));

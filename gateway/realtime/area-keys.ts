@@ -1,5 +1,5 @@
-// Short room keys for the area scopes of connected principals: equal areas share one key while any socket holds it.
-import type { Area } from '../auth/policy-rooms';
+// Short room keys for the area (and camera) scopes of connected principals: equal areas share one key while any socket holds it.
+import type { Area, NarrowScope } from '../auth/policy-rooms';
 
 interface Entry {
   key: string;
@@ -14,16 +14,16 @@ interface Entry {
 export class AreaKeys {
   private readonly byText = new Map<string, Entry>();
   private readonly byKey = new Map<string, Entry>();
-  private readonly areas = new Map<string, Area>();
+  private readonly areas = new Map<string, Area | NarrowScope>();
   private next = 1;
 
   /** The areas held now, by key: what `cameraRooms` tests a camera against. */
-  get active(): ReadonlyMap<string, Area> {
+  get active(): ReadonlyMap<string, Area | NarrowScope> {
     return this.areas;
   }
 
   /** The key of `area`, held once more; give it back with release(). */
-  acquire(area: Area): string {
+  acquire(area: Area | NarrowScope): string {
     const text = JSON.stringify(area);
     let e = this.byText.get(text);
     if (!e) {

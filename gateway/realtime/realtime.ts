@@ -71,7 +71,11 @@ export class Realtime {
     this.io.use((socket, next) => {
       const version = this.principalsVersion;
       deps
-        .authenticate((socket.handshake.auth ?? {}) as Record<string, unknown>)
+        .authenticate(
+          (socket.handshake.auth ?? {}) as Record<string, unknown>,
+          socket.handshake.headers.origin,
+          socket.handshake.headers.host,
+        )
         .then((p) => {
           socket.data.principal = p;
           socket.data.areaKey = null;
@@ -103,7 +107,8 @@ export class Realtime {
     const p = socket.data.principal;
     const policy = this.deps.policy;
     const old = socket.data.areaKey;
-    const areaKey = p.area ? this.areas.acquire(p.area) : null;
+    const scope = policy.roomScope(p);
+    const areaKey = scope ? this.areas.acquire(scope) : null;
     const want = new Set<string>();
     for (const action of CAMERA_EVENT_ACTIONS)
       for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);

@@ -1,6 +1,6 @@
 // HLS from memory: a stream token's playlist (LL-HLS blocking reload), init, segment and part bytes from the packager.
 import { UnavailableError } from '../errors';
-import type { StreamService } from './stream-service';
+import type { StreamGrant, StreamService } from './stream-service';
 
 export interface HlsRequest {
   token: string;
@@ -13,6 +13,8 @@ export interface HlsRequest {
   /** Aborted when the client goes away (ends a blocking reload). */
   signal?: AbortSignal;
   ip: string;
+  /** Further checks of the grant by the caller (an embed token's origin); throws to refuse. */
+  check?: (grant: StreamGrant) => void;
 }
 
 /** What to send: the playlist text or a file's bytes; null: 404 (unknown or rotated out, or the stream stopped). */
@@ -25,6 +27,7 @@ export type HlsAnswer = { kind: 'playlist'; body: string } | { kind: 'media'; bo
  */
 export async function deliverHls(streams: StreamService, r: HlsRequest): Promise<HlsAnswer> {
   const grant = await streams.authorize(r.token, r.key, r.ip, 'hls');
+  r.check?.(grant);
   streams.sawHls(grant.session);
   const playlist = r.name === 'index.m3u8';
   let source = streams.backend.hls(r.key);

@@ -21,7 +21,9 @@ import { createApp, createRequestListener } from '../http/app';
 import { opsRouter } from '../http/ops-routes';
 import { requestIdOf } from '../logging/request-id';
 import type { OpsParts } from './ops';
+import { sdkRouter } from '../http/sdk-routes';
 import { registerAuthRoutes } from '../http/routes/auth-routes';
+import { registerEmbedRoutes } from '../http/routes/embed-routes';
 import { registerCameraFinderRoutes } from '../http/routes/camera-finder-routes';
 import { registerCameraRoutes } from '../http/routes/camera-routes';
 import { registerAdminRoutes } from '../http/routes/admin-routes';
@@ -93,7 +95,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   const { repos, baseLayers } = d;
   const { access } = d.auth;
   const { cameras } = d.cameras;
-  const api = new ApiRouter(new RequestAuthenticator(d.auth.auth), access, logError, (r) =>
+  const api = new ApiRouter(new RequestAuthenticator(d.auth.auth, d.auth.embeds), access, logError, (r) =>
     repos.audit.append({
       actorType: r.principal.kind,
       actorId: r.principal.id,
@@ -108,6 +110,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
     }),
   );
   registerAuthRoutes(api, d.auth.auth);
+  registerEmbedRoutes(api, d.auth.embeds);
   registerCameraFinderRoutes(api, new CameraFinder(new CameraFinderRepo(d.db.knex), access));
   registerCameraRoutes(api, cameras);
   registerAdminRoutes(api, d.cameras.admin);
@@ -160,6 +163,7 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     api,
     mounts: [
       { path: '/', router: opsRouter(d.ops.endpoints) },
+      { path: '/', router: sdkRouter(path.join(ROOT, 'web', 'sdk', 'dist'), d.auth.embeds) },
       { path: '/hls', router: hlsRouter(d.streams.streams) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
@@ -172,7 +176,10 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     corsOrigins: config.server.corsOrigins,
     log: logError,
   });
-  const server = http.createServer(createRequestListener(app, api, config.server.corsOrigins, d.ops.requests));
+  const embeds = d.auth.embeds;
+  const server = http.createServer(
+    createRequestListener(app, api, config.server.corsOrigins, d.ops.requests, () => embeds.origins),
+  );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

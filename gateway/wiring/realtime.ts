@@ -4,6 +4,7 @@ import type { Supervisor } from '../../transcoder/index';
 import { Realtime } from '../realtime/realtime';
 import { principalKey } from '../auth/policy';
 import { isScreenToken } from '../wall/screen-credentials';
+import { isEmbedToken } from '../auth/embed-tokens';
 import type { CameraService } from '../cameras/camera-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import type { AuthParts } from './auth';
@@ -23,12 +24,14 @@ export function buildRealtime(
 ): Realtime {
   const { auth, access } = authParts;
   const rt = new Realtime(server, {
-    authenticate: async (a) =>
+    authenticate: async (a, origin, host) =>
       typeof a.apiKey === 'string'
         ? auth.fromApiKey(a.apiKey)
         : typeof a.token === 'string' && isScreenToken(a.token)
           ? auth.fromScreenToken(a.token)
-          : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal,
+          : typeof a.token === 'string' && isEmbedToken(a.token)
+            ? authParts.embeds.authenticate(a.token, origin, host)
+            : (await auth.fromAccessToken(typeof a.token === 'string' ? a.token : '')).principal,
     reauthenticate: (p) => auth.resolve(principalKey(p)),
     policy: access,
     lookup: (id) => directory.lookup(id),

@@ -153,6 +153,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '010-wall-tours',
         '011-alarms-open-index',
         '012-wall-alarm-display',
+        '013-embed',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -171,6 +172,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '010-wall-tours',
         '011-alarms-open-index',
         '012-wall-alarm-display',
+        '013-embed',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -191,6 +193,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '010-wall-tours',
         '011-alarms-open-index',
         '012-wall-alarm-display',
+        '013-embed',
       ]);
     } finally {
       await db.close();

@@ -7,6 +7,7 @@ import { ConfigError } from '../../config/load';
 import { DatabaseProbeError } from '../../gateway/db/db-probe';
 import { SecretError } from '../../gateway/auth/secrets';
 import { TokenError } from '../../gateway/auth/tokens';
+import { EmbedTokenError } from '../../gateway/auth/embed-tokens';
 import { CsvError } from '../../gateway/cameras/csv';
 import { ClusterWorkerLostError } from '../../gateway/spatial/map-clusters';
 import { HelpRequested, UsageError } from '../../gateway/cli/args';
@@ -88,6 +89,12 @@ const BY_CLASS: Record<string, Row> = {
   },
   TokenError: {
     make: () => new TokenError('auth: token expired', 'expired'),
+    status: 401,
+    headers: { 'WWW-Authenticate': /^Bearer/ },
+    detail: /expired/,
+  },
+  EmbedTokenError: {
+    make: () => new EmbedTokenError('embed: the token has expired', 'expired'),
     status: 401,
     headers: { 'WWW-Authenticate': /^Bearer/ },
     detail: /expired/,

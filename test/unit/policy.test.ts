@@ -324,6 +324,7 @@ describe('access policy matrix', () => {
       'wall-read',
       'wall-drive',
       'wall-manage',
+      'embed-revoke',
     ],
     operator: [
       ...EVERYONE,
@@ -350,7 +351,9 @@ describe('access policy matrix', () => {
   const CITY_ADMIN_ONLY: Action[] = ['department-manage', 'grid-manage'];
   /** Only a wall screen (test/unit/policy-wall.test.ts): no role's users. */
   const SCREEN_ONLY: Action[] = ['wall-show'];
-  const MATRIX_ACTIONS = [...new Set([...Object.values(GATE).flat(), ...CITY_ADMIN_ONLY, ...SCREEN_ONLY])];
+  /** Only an API key (the integrator's server; test/unit/policy-embed.test.ts): no role's users. */
+  const KEY_ONLY: Action[] = ['embed-issue'];
+  const MATRIX_ACTIONS = [...new Set([...Object.values(GATE).flat(), ...CITY_ADMIN_ONLY, ...SCREEN_ONLY, ...KEY_ONLY])];
 
   it('the matrix names every action of the policy, and the policy every role', () => {
     assert.deepEqual([...ALL_ACTIONS].sort(), [...MATRIX_ACTIONS].sort());
@@ -365,7 +368,12 @@ describe('access policy matrix', () => {
         // a city-wide principal of the role: the city-only actions open to an admin, nothing else changes
         const cityWide = role === 'admin' && CITY_ADMIN_ONLY.includes(action) ? true : want;
         assert.equal(permits(principal(role, null), action), cityWide);
-        assert.equal(rolesFor(action).includes(role), want || (role === 'admin' && CITY_ADMIN_ONLY.includes(action)));
+        // the integrator role's embed actions are its API keys' (documented for the role; refused to its users)
+        const keyOnly = role === 'integrator' && (action === 'embed-issue' || action === 'embed-revoke');
+        assert.equal(
+          rolesFor(action).includes(role),
+          want || keyOnly || (role === 'admin' && CITY_ADMIN_ONLY.includes(action)),
+        );
       });
     }
   }
@@ -393,8 +401,11 @@ describe('access policy matrix', () => {
       area: null,
       scopes,
     });
-    const allowed = (scopes: string[]) => ALL_ACTIONS.filter((a) => permits(key(scopes), a));
-    assert.deepEqual([...allowed([])].sort(), [...EVERYONE].sort());
+    const allowed = (scopes: string[]) =>
+      ALL_ACTIONS.filter((a) => permits(key(scopes), a) && a !== 'embed-issue' && a !== 'embed-revoke');
+    // a key also trades itself for embed tokens and revokes them, whatever its scopes
+    const KEY: Action[] = ['embed-issue', 'embed-revoke'];
+    assert.deepEqual([...allowed([]), ...KEY.filter((a) => permits(key([]), a))].sort(), [...EVERYONE, ...KEY].sort());
     assert.deepEqual(
       allowed(['view']).filter((a) => !EVERYONE.includes(a)),
       ['view', 'snapshot'],

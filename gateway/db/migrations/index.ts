@@ -12,6 +12,7 @@ import * as m009 from './009-ptz';
 import * as m010 from './010-wall-tours';
 import * as m011 from './011-alarms-open-index';
 import * as m012 from './012-wall-alarm-display';
+import * as m013 from './013-embed';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['010-wall-tours', m010],
   ['011-alarms-open-index', m011],
   ['012-wall-alarm-display', m012],
+  ['013-embed', m013],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */

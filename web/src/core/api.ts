@@ -1,7 +1,8 @@
 // REST client for /api/v1: bearer token, one refresh on 401, problem+json errors, aborts.
 import type { LoginResponse, Problem, Role } from '../../../gateway/contract';
 
-const BASE = '/api/v1';
+/** The API's address: this page's gateway, or another one an embedded widget talks to (useGateway). */
+let BASE = '/api/v1';
 const STORE = 'cloudeye.session';
 
 export interface Me {
@@ -62,6 +63,24 @@ function saveTokens(next: Tokens | null): void {
 /** Authenticates every request and the realtime socket with a fixed credential (a wall screen's token; not stored). */
 export function useFixedToken(token: string | null): void {
   tokens = token ? { accessToken: token, refreshToken: '' } : null;
+}
+
+/** An embed token refused (401): no refresh is tried, nothing is stored; the listeners hear why. */
+let embedded = false;
+
+/**
+ * Talks to the gateway at `origin` (e.g. "https://gw.example") with an embed token: the SDK's widgets on a host
+ * page of another origin. A refused token is reported to onSessionExpired's listeners, never refreshed or stored.
+ */
+export function useGateway(origin: string, embedToken: string): void {
+  BASE = `${origin.replace(/\/+$/, '')}/api/v1`;
+  tokens = { accessToken: embedToken, refreshToken: '' };
+  embedded = true;
+}
+
+/** The gateway's origin the API is called on ('' for this page's own). */
+export function gatewayOrigin(): string {
+  return BASE.slice(0, -'/api/v1'.length);
 }
 
 export function accessToken(): string | null {
@@ -143,6 +162,11 @@ export async function request(
     ...(body !== undefined ? { body } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  if (res.status === 401 && embedded) {
+    const err = await toError(res);
+    for (const l of expiredListeners) l();
+    throw err;
+  }
   if (res.status === 401 && !retried && tokens) {
     if (await refresh()) return request(method, path, opts, true);
     saveTokens(null);

@@ -1,6 +1,7 @@
 // The label dictionary: every console label as [zh-CN, en].
 import { EVENT_VIDEO_MESSAGES } from './messages-events';
 import { PTZ_MESSAGES } from './messages-ptz';
+import { SDK_MESSAGES } from './messages-sdk';
 import { ALARM_MESSAGES } from './messages-alarms';
 import { PLAYBACK_MESSAGES } from './messages-playback';
 import { TOUR_MESSAGES } from './messages-tours';
@@ -11,6 +12,7 @@ export const MESSAGES = {
   ...WALL_MESSAGES,
   ...TOUR_MESSAGES,
   ...PTZ_MESSAGES,
+  ...SDK_MESSAGES,
   'app.title': ['云眼 · 视频监控联网平台', 'Cloud Eye · Video Gateway'],
   'login.subtitle': ['请使用平台账号登录', 'Sign in with your platform account'],
   'login.username': ['用户名', 'User name'],

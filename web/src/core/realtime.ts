@@ -1,6 +1,11 @@
 // The realtime link: socket.io at /socket.io authenticated with the access token; typed server events.
 import { io, type Socket } from 'socket.io-client';
-import type { AlarmMessage, PtzControlMessage, WallScreenMessage } from '../../../gateway/realtime/messages';
+import type {
+  AlarmMessage,
+  CameraEventMessage,
+  PtzControlMessage,
+  WallScreenMessage,
+} from '../../../gateway/realtime/messages';
 import { accessToken, onToken } from './api';
 
 export type StreamState = 'starting' | 'live' | 'stalled' | 'restarting' | 'stopped' | 'failed';
@@ -9,6 +14,7 @@ export interface ServerEvents {
   'camera:status': (changes: Array<{ id: string; status: string; reason: string; lastSeen: string | null }>) => void;
   'camera:changed': (e: { id: string }) => void;
   'camera:removed': (e: { id: string }) => void;
+  'camera:event': (m: CameraEventMessage) => void;
   'stream:state': (e: { cameraId: string; profile: 'main' | 'sub'; state: StreamState; reason?: string }) => void;
   'recording:state': (e: {
     cameraId: string;
@@ -37,14 +43,18 @@ export class Realtime {
   private socket: Socket<ServerEvents> | null = null;
   private stopToken: (() => void) | null = null;
 
+  /** `url`: the gateway's origin when it is not this page's (an embedded widget: WebSocket only, no CORS polling). */
+  constructor(private readonly url?: string) {}
+
   start(): void {
     if (this.socket) return;
-    this.socket = io({
+    const opts = {
       path: '/socket.io',
-      auth: (cb) => cb({ token: accessToken() ?? '' }),
-      transports: ['websocket', 'polling'],
+      auth: (cb: (a: Record<string, string>) => void) => cb({ token: accessToken() ?? '' }),
+      transports: this.url ? ['websocket'] : ['websocket', 'polling'],
       reconnectionDelayMax: 10_000,
-    });
+    };
+    this.socket = this.url ? io(this.url, opts) : io(opts);
     // a fresh access token is only read on the next handshake: reconnect so the server sees it
     this.stopToken = onToken(() => {
       if (this.socket && !this.socket.connected) this.socket.connect();

@@ -65,6 +65,8 @@ export const ROLES_FOR = {
   'wall-drive': ['admin', 'operator'],
   'wall-manage': ['admin'],
   'wall-show': null,
+  'embed-issue': null,
+  'embed-revoke': null,
   'screen-pair': null,
   'event-ingest': null,
   session: null,

@@ -1,5 +1,5 @@
 // Stream grants: POST /cameras/{id}/streams (HLS URL, live WebSocket path, replay path), renewal, retry rules, token rewriting for hls.js.
-import { api, ApiError } from '../core/api';
+import { api, ApiError, gatewayOrigin } from '../core/api';
 
 /** What the gateway answers to a stream call (contract of POST /cameras/{id}/streams). */
 export interface StreamGrant {
@@ -47,9 +47,17 @@ export async function requestStream(
   opts: { h265?: boolean } = {},
 ): Promise<StreamGrant> {
   const h265 = opts.h265 ?? canDecodeH265();
-  return api<StreamGrant>('POST', `/cameras/${encodeURIComponent(cameraId)}/streams`, {
+  const g = await api<StreamGrant>('POST', `/cameras/${encodeURIComponent(cameraId)}/streams`, {
     body: { profile, h265, ...(reason ? { reason } : {}), ...(sessionId ? { sessionId } : {}) },
   });
+  // an embedded widget's gateway is not its page's origin: its paths are made absolute
+  const at = (p: string): string => (p.startsWith('/') ? gatewayOrigin() + p : p);
+  return {
+    ...g,
+    url: at(g.url),
+    ...(g.live ? { live: at(g.live) } : {}),
+    ...(g.replay ? { replay: at(g.replay) } : {}),
+  };
 }
 
 /** Milliseconds to wait before asking again after `err` (Retry-After for a full node, else backoff). */

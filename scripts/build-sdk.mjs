@@ -1,0 +1,48 @@
+// Builds the web SDK (web/sdk) into web/sdk/dist: ES module and classic script bundles, the lazily loaded HLS fallback,
+// the iframe page script and the documentation page. Leaflet is bundled (taken off window.L at load), hls.js is not.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SDK = path.join(ROOT, 'web', 'sdk');
+export const SDK_DIST = path.join(SDK, 'dist');
+
+const common = {
+  bundle: true,
+  minify: true,
+  target: ['chrome100', 'firefox100', 'safari15'],
+  legalComments: 'none',
+  logLevel: 'warning',
+  loader: { '.css': 'text' },
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+/** Builds every SDK file; returns the output directory. */
+export async function buildSdk() {
+  rmSync(SDK_DIST, { recursive: true, force: true });
+  mkdirSync(SDK_DIST, { recursive: true });
+  const src = (f) => path.join(SDK, 'src', f);
+  const out = (f) => path.join(SDK_DIST, f);
+  await Promise.all([
+    build({ ...common, entryPoints: [src('index.ts')], outfile: out('cloudeye.mjs'), format: 'esm' }),
+    build({
+      ...common,
+      entryPoints: [src('index.ts')],
+      outfile: out('cloudeye.js'),
+      format: 'iife',
+      globalName: 'CloudEye',
+    }),
+    build({ ...common, entryPoints: [src('hls-lazy.ts')], outfile: out('cloudeye-hls.mjs'), format: 'esm' }),
+    build({ ...common, entryPoints: [src('embed-page.ts')], outfile: out('embed-page.mjs'), format: 'esm' }),
+  ]);
+  cpSync(path.join(SDK, 'docs'), SDK_DIST, { recursive: true });
+  return SDK_DIST;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = Date.now();
+  await buildSdk();
+  process.stdout.write(`build-sdk: web/sdk/dist built in ${Date.now() - t0} ms\n`);
+}
