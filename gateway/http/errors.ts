@@ -42,6 +42,7 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../errors';
+import { GbError, PtzCmdError, SipTimeoutError } from '../gb28181/errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-service';
 import { PtzControlError } from '../ptz/errors';
@@ -195,6 +196,11 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
     return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   if (err instanceof OnvifError) return make(502, err.message);
+  // GB/T 28181 the same way: a device silent past its timers may answer later; a PTZ value out of range is the
+  // caller's; anything else (a bad message, a refusal, unusable media) is the device's
+  if (err instanceof SipTimeoutError) return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof PtzCmdError) return make(400, err.message);
+  if (err instanceof GbError) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };
   if (named?.type === 'entity.parse.failed')

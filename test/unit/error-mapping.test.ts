@@ -26,6 +26,17 @@ import {
 } from '../../gateway/errors';
 import { HttpError, PROTO_KEY, toProblem } from '../../gateway/http/errors';
 import {
+  GbDeviceError,
+  GbError,
+  GbMediaError,
+  ManscdpError,
+  PtzCmdError,
+  SipParseError,
+  SipStatusError,
+  SipTimeoutError,
+  SipTooLargeError,
+} from '../../gateway/gb28181/errors';
+import {
   OnvifAuthError,
   OnvifError,
   OnvifFaultError,
@@ -204,6 +215,19 @@ const BY_CLASS: Record<string, Row> = {
   OnvifResponseError: { make: () => new OnvifResponseError('GetProfiles', 'no profile'), status: 502 },
   OnvifTooLargeError: { make: () => new OnvifTooLargeError('http://10.1.1.1/onvif', 1024), status: 502 },
   OnvifError: { make: () => new OnvifError('onvif: xaddr must be http(s)'), status: 502 },
+  GbError: { make: () => new GbError('gb28181: no dialog'), status: 502 },
+  SipParseError: { make: () => new SipParseError('start line', 'HELLO'), status: 502, detail: /bad SIP message/ },
+  SipTooLargeError: { make: () => new SipTooLargeError('message', 70_000, 65_535), status: 502 },
+  ManscdpError: { make: () => new ManscdpError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
+  SipTimeoutError: {
+    make: () => new SipTimeoutError('INVITE 34020000001320000001', 5000),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
+  SipStatusError: { make: () => new SipStatusError('INVITE', 486, 'Busy Here'), status: 502, detail: /486/ },
+  GbDeviceError: { make: () => new GbDeviceError('3402', 'not registered'), status: 502 },
+  GbMediaError: { make: () => new GbMediaError('RTP version', 0), status: 502 },
+  PtzCmdError: { make: () => new PtzCmdError('speed out of range', 300), status: 400 },
   // the command line and start-up only: they never reach HTTP, and would be internal errors there
   ConfigError: { make: () => new ConfigError('config: server.port must be a number'), status: 500 },
   UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },
