@@ -56,6 +56,16 @@ export type LostReason = 'released' | 'gone' | 'fenced' | 'closing' | 'evicted';
 type Listener<T> = (e: T) => void;
 const keyOf = (k: LeaseKey): string => `${k.cameraId}\u0000${k.profile}`;
 
+/** `p`, or a rejection after `ms` (p's late outcome is dropped). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  p.catch(() => undefined);
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
 /** One node. `start()` registers (or throws NodeNameInUseError); `close()` leaves, handing its leases over at once. */
 export class ClusterNode {
   readonly bootId = randomUUID();
@@ -179,12 +189,14 @@ export class ClusterNode {
   private async beat(): Promise<void> {
     const sentAt = performance.now();
     try {
-      const r = await this.store.heartbeat(this.name, this.bootId, this.o.load?.() ?? this.held.size, this.ttlMs);
+      const load = this.o.load?.() ?? this.held.size;
+      // a hung connection must not hold the next heartbeats back: past the TTL the answer is of no use anyway
+      const r = await within(this.store.heartbeat(this.name, this.bootId, load, this.ttlMs), this.ttlMs);
       if (this.closed) return;
       if (!r.registered) return this.evicted();
       if (!this.arm(sentAt)) throw new Error(`heartbeat answered after ${Math.round(performance.now() - sentAt)} ms`);
       this.apply(r.leases, sentAt);
-      const moved = await this.store.takeOverExpired(this.ttlMs, this.o.takeoverBatch ?? 500);
+      const moved = await within(this.store.takeOverExpired(this.ttlMs, this.o.takeoverBatch ?? 500), this.ttlMs);
       if (moved.some((m) => m.node === this.name)) this.again = true;
       this.lastError = '';
     } catch (err) {

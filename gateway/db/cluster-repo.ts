@@ -31,11 +31,16 @@ export interface NameHolder {
 
 const TTL = `(?::numeric * interval '1 millisecond')`;
 
-/** SQL over cluster_nodes and stream_leases; `channel` is where a lease placed on a node is announced (payload: its name). */
+/**
+ * SQL over cluster_nodes and stream_leases; `channel` is where a lease placed on a node is announced (payload: its name).
+ * Heartbeats, take-overs and leaving run on `beatKnex` (a small pool of their own): a burst of acquires or any other
+ * work queued on the main pool must not delay a renewal past the TTL.
+ */
 export class ClusterRepo {
   constructor(
     private readonly knex: Knex,
     private readonly channel: string,
+    private readonly beatKnex: Knex = knex,
   ) {}
 
   /**
@@ -74,7 +79,7 @@ export class ClusterRepo {
     load: number,
     ttlMs: number,
   ): Promise<{ registered: boolean; leases: LeaseKey[] }> {
-    const r = await this.knex.raw(
+    const r = await this.beatKnex.raw(
       `WITH me AS (
          UPDATE cluster_nodes SET heartbeat_at = now(), expires_at = now() + ${TTL}, load = ?
          WHERE name = ? AND boot_id = ? RETURNING name
@@ -93,7 +98,7 @@ export class ClusterRepo {
 
   /** Orderly leave: the node's leases and its row expire now (survivors take the leases over, the name is free). */
   async leave(name: string, bootId: string): Promise<void> {
-    await this.knex.transaction(async (trx) => {
+    await this.beatKnex.transaction(async (trx) => {
       await trx.raw('UPDATE stream_leases SET expires_at = now() WHERE node = ? AND boot_id = ?', [name, bootId]);
       await trx.raw('UPDATE cluster_nodes SET expires_at = now() WHERE name = ? AND boot_id = ?', [name, bootId]);
     });
@@ -171,7 +176,7 @@ export class ClusterRepo {
    * notified on commit. Resolves with the leases moved and where to.
    */
   async takeOverExpired(ttlMs: number, limit: number): Promise<Array<LeaseKey & { node: string }>> {
-    return this.knex.transaction(async (trx) => {
+    return this.beatKnex.transaction(async (trx) => {
       const expired = (
         await trx.raw(
           `SELECT camera_id, profile FROM stream_leases WHERE expires_at <= now()

@@ -1,7 +1,7 @@
 // Wiring of the cluster: this node's registration and leases, and the change feed, over the cluster rows and one LISTEN.
 import { hostname } from 'node:os';
 import type { Config } from '../../config/load';
-import type { Database } from '../db/database';
+import { Database } from '../db/database';
 import { ClusterRepo } from '../db/cluster-repo';
 import { NotifyListener } from '../db/notify-listener';
 import { ClusterNode, type ClusterNodeOptions } from '../cluster/cluster-node';
@@ -31,7 +31,8 @@ export async function startClusterNode(
   log: Log,
 ): Promise<ClusterParts> {
   const channels = clusterChannels(db.schema);
-  const repo = new ClusterRepo(db.knex, channels.leases);
+  const beatDb = new Database({ url: db.url, schema: db.schema, poolMax: 2, log: (level, msg) => log(level, msg) });
+  const repo = new ClusterRepo(db.knex, channels.leases, beatDb.knex);
   const node = new ClusterNode(repo, o);
   const changes = new ChangeFeed(
     o.name,
@@ -60,6 +61,7 @@ export async function startClusterNode(
   } catch (err) {
     await node.close();
     await listener.close();
+    await beatDb.close();
     throw err;
   }
   let closing: Promise<void> | null = null;
@@ -67,6 +69,7 @@ export async function startClusterNode(
     (closing ??= (async () => {
       await node.close();
       await listener.close();
+      await beatDb.close();
     })());
   return { node, changes, close };
 }
