@@ -84,6 +84,8 @@ export class ClusterNode {
   private fenceTimer: NodeJS.Timeout | null = null;
   /** Monotonic time until which every held lease is known unexpired; 0 when fenced. */
   private validUntil = 0;
+  /** Monotonic time the last successful renewal was sent. */
+  private renewSentAt = 0;
   private beating: Promise<void> | null = null;
   private again = false;
   private closed = false;
@@ -153,8 +155,12 @@ export class ClusterNode {
   async acquire(key: LeaseKey): Promise<LeaseHolder | null> {
     const sentAt = performance.now();
     const r = await this.store.acquire(key, this.ttlMs);
-    // a lease written after sentAt outlives sentAt + ttl: it is as safe as one renewed then
-    if (r && r.holder.node === this.name && r.holder.bootId === this.bootId && !this.fenced) this.gain(key, sentAt);
+    if (r && r.holder.node === this.name && r.holder.bootId === this.bootId) {
+      // a lease written after sentAt outlives sentAt + ttl: covered by the fence deadline when sent after the last
+      // renewal was; else (or fenced) the next renewal, sent now that it is committed, reports it
+      if (!this.fenced && sentAt >= this.renewSentAt) this.gain(key, sentAt);
+      else void this.sync();
+    }
     return r?.holder ?? null;
   }
 
@@ -213,6 +219,7 @@ export class ClusterNode {
     if (left <= 0) return false;
     if (until <= this.validUntil) return true;
     this.validUntil = until;
+    this.renewSentAt = sentAt;
     if (this.fenceTimer) clearTimeout(this.fenceTimer);
     this.fenceTimer = setTimeout(() => this.fence(), left);
     return true;
