@@ -38,6 +38,7 @@ import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
+import { buildCluster, type ClusterParts } from './wiring/cluster';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -82,6 +83,8 @@ export interface Gateway {
     ops: OpsParts;
   };
   repos: Repositories;
+  /** This node in the cluster (registration, leases, change feed); null unless `cluster.enabled`. */
+  cluster: ClusterParts | null;
   api: ApiRouter;
   /** The express application (route listing in tests). */
   app: ReturnType<typeof createApp>;
@@ -115,6 +118,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     closers.add(async () => baseLayers.close());
     const { db, url } = await buildDatabase(config, opts.schema, closers, log);
     const repos = buildRepositories(db);
+    // early: a node started with the name of a live node stops here, before it serves anything
+    const cluster = await buildCluster(config, db, closers, log);
     const authParts = await buildAuth(config, repos);
     const { access, auth, tokens, box } = authParts;
     const cameraParts = buildCameras(config, db, url, repos, authParts);
@@ -256,6 +261,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         ops,
       },
       repos,
+      cluster,
       api,
       app,
       server,
