@@ -38,7 +38,7 @@ import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
-import { buildCluster, type ClusterParts } from './wiring/cluster';
+import { buildCluster, linkClusterChanges, type ClusterParts } from './wiring/cluster';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -230,6 +230,18 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     // a recorder failing (its volume refuses writes) or recording again, to whoever may view the camera
     recordings.onStatus((s) => rt.publishRecordingState({ ...s, since: new Date(s.since).toISOString() }));
     const health = await buildHealth(config, repos, cameras, directory, rt, closers, log);
+    const reloadAll = async (origin: 'local' | 'remote'): Promise<void> => {
+      await access.reload(origin);
+      await directory.start();
+      await spatialParts.reloadGrids();
+      if (config.health.enabled) await health.reload();
+    };
+    if (cluster)
+      linkClusterChanges(
+        cluster,
+        { cameras, access, camera: (id) => repos.cameras.get(id), resync: () => reloadAll('remote') },
+        log,
+      );
 
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     return {
@@ -265,12 +277,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       api,
       app,
       server,
-      reload: async () => {
-        await access.reload();
-        await directory.start();
-        await spatialParts.reloadGrids();
-        if (config.health.enabled) await health.reload();
-      },
+      reload: () => reloadAll('local'),
       drain,
       close,
     };

@@ -6,6 +6,8 @@ import { ClusterRepo } from '../db/cluster-repo';
 import { NotifyListener } from '../db/notify-listener';
 import { ClusterNode, type ClusterNodeOptions } from '../cluster/cluster-node';
 import { ChangeFeed } from '../cluster/change-feed';
+import type { CameraChange } from '../cameras/camera-service';
+import type { CameraRecord } from '../db/cameras-repo';
 import type { Closers, Log } from './lifecycle';
 
 export interface ClusterParts {
@@ -93,4 +95,53 @@ export async function buildCluster(
   closers.add(() => parts.close());
   log('info', `cluster: node ${name} (${address}) joined`);
   return parts;
+}
+
+/** What the change feed keeps current on this node, declared narrowly (gateway/cameras, gateway/auth/access). */
+export interface ChangeTargets {
+  cameras: { onChange(fn: (c: CameraChange) => void): () => void; emit(c: CameraChange): void };
+  access: { onChange(fn: (origin: 'local' | 'remote') => void): () => void; reload(origin: 'remote'): Promise<void> };
+  /** The stored camera, or null once deleted. */
+  camera(id: string): Promise<CameraRecord | null>;
+  /** Re-reads cameras and shares whole (notifications were missed while the LISTEN connection was down). */
+  resync(): Promise<void>;
+}
+
+/**
+ * Tells the other nodes of this node's camera and share changes, and follows theirs: a camera is re-read by id and
+ * emitted as a remote change (the spatial index, realtime and health follow it as a local one; it is not told on
+ * again), shares are re-read whole. Re-reads of one camera run one at a time in arrival order, so an older read
+ * never lands after a newer one.
+ */
+export function linkClusterChanges(parts: ClusterParts, t: ChangeTargets, log: Log): void {
+  const fail =
+    (what: string) =>
+    (err: unknown): void =>
+      log('warn', `cluster: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  t.cameras.onChange((c) => {
+    if (c.remote) return;
+    const id = c.kind === 'upsert' ? c.camera.id : c.id;
+    parts.changes.publish('camera', id).catch(fail(`telling the change of camera ${id}`));
+  });
+  t.access.onChange((origin) => {
+    if (origin === 'local') parts.changes.publish('share', 'all').catch(fail('telling a share change'));
+  });
+  const queues = new Map<string, Promise<void>>();
+  const follow = (id: string): void => {
+    const next = (queues.get(id) ?? Promise.resolve())
+      .then(async () => {
+        const camera = await t.camera(id);
+        t.cameras.emit(camera ? { kind: 'upsert', camera, remote: true } : { kind: 'remove', id, remote: true });
+      })
+      .catch(fail(`following camera ${id}`))
+      .finally(() => {
+        if (queues.get(id) === next) queues.delete(id);
+      });
+    queues.set(id, next);
+  };
+  parts.changes.onChange((ch) => {
+    if (ch.kind === 'camera') follow(ch.id);
+    else t.access.reload('remote').catch(fail('re-reading shares'));
+  });
+  parts.changes.onResync(() => void t.resync().catch(fail('resync')));
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startGateway, type Gateway } from '../../gateway/main';
 import { NodeNameInUseError } from '../../gateway/cluster/errors';
 import { dropSchema, testConfig } from '../helpers/gateway';
+import { hashPassword } from '../../gateway/auth/passwords';
 import { waitFor } from '../helpers/wait-for';
 
 describe('cluster: gateways as nodes', function () {
@@ -67,6 +68,82 @@ describe('cluster: gateways as nodes', function () {
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(one.cluster!.node.fenced, false);
     assert.ok((await one.cluster!.node.liveNodes()).some((n) => n.bootId === one.cluster!.node.bootId));
+  });
+
+  it('shows camera and share changes made on one node in the other node’s spatial answers within a second', async () => {
+    const [one, two] = ['gw-1', 'gw-2'].map((n) => running.find((g) => g.cluster?.node.name === n)!) as [
+      Gateway,
+      Gateway,
+    ];
+    const deps = Object.fromEntries((await one.repos.org.departments()).map((d) => [d.code, d.id]));
+    const user = async (username: string, role: 'admin' | 'operator', dept: string): Promise<void> => {
+      await one.repos.accounts.createUser({
+        username,
+        displayName: username,
+        passwordHash: await hashPassword(`pw-${username}`),
+        role,
+        departmentId: deps[dept]!,
+        areaGridId: null,
+        locale: 'zh-CN',
+      });
+    };
+    await user('c-police', 'admin', 'police');
+    await user('c-traffic', 'operator', 'traffic');
+    const call = async (gw: Gateway, method: string, url: string, token?: string, body?: unknown) => {
+      const r = await fetch(`http://127.0.0.1:${gw.port}${url}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await r.text();
+      return { status: r.status, text, body: text ? JSON.parse(text) : undefined };
+    };
+    const login = async (gw: Gateway, u: string): Promise<string> =>
+      (await call(gw, 'POST', '/api/v1/auth/login', undefined, { username: u, password: `pw-${u}` })).body.accessToken;
+    const police1 = await login(one, 'c-police');
+    const police2 = await login(two, 'c-police');
+    const traffic2 = await login(two, 'c-traffic');
+    const nearby = async (gw: Gateway, token: string, lng: number): Promise<string[]> => {
+      const r = await call(gw, 'GET', `/api/v1/gis/nearby?lng=${lng}&lat=29.02&radius=50`, token);
+      assert.equal(r.status, 200, r.text);
+      return (r.body.items as Array<{ camera: { name: string } }>).map((h) => h.camera.name);
+    };
+    const seen = async (what: string, check: () => Promise<boolean>): Promise<number> => {
+      const t0 = performance.now();
+      await waitFor(check, { what, timeoutMs: 5000, intervalMs: 10 });
+      const ms = performance.now() - t0;
+      console.log(`      ${what}: ${Math.round(ms)} ms`);
+      assert.ok(ms < 1000, `${what} after ${Math.round(ms)} ms`);
+      return ms;
+    };
+    const created = await call(one, 'POST', '/api/v1/cameras', police1, {
+      name: 'cluster-cam',
+      departmentId: deps.police,
+      mainUri: 'rtsp://10.1.0.9/main',
+      lng: 111.9,
+      lat: 29.02,
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    await seen('created on gw-1, found near its place on gw-2', async () =>
+      (await nearby(two, police2, 111.9)).includes('cluster-cam'),
+    );
+    assert.equal(two.services.directory.lookup(id)?.lng, 111.9);
+    const moved = await call(one, 'PATCH', `/api/v1/cameras/${id}`, police1, { lng: 111.95 });
+    assert.equal(moved.status, 200, moved.text);
+    await seen(
+      'moved on gw-1, at its new place on gw-2',
+      async () => two.services.directory.lookup(id)?.lng === 111.95,
+    );
+    // shares: traffic sees nothing of police until police shares, on gw-1, with traffic
+    assert.deepEqual(await nearby(two, traffic2, 111.95), []);
+    const share = await call(one, 'POST', '/api/v1/shares', police1, { toDepartmentId: deps.traffic, kind: 'all' });
+    assert.equal(share.status, 201, share.text);
+    await seen('shared on gw-1, visible to traffic on gw-2', async () =>
+      (await nearby(two, traffic2, 111.95)).includes('cluster-cam'),
+    );
+    assert.equal((await call(one, 'DELETE', `/api/v1/cameras/${id}`, police1)).status, 204);
+    await seen('deleted on gw-1, gone from gw-2', async () => two.services.directory.lookup(id) === undefined);
   });
 
   it('frees the name when a gateway closes: it may start again at once', async () => {
