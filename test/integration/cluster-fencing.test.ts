@@ -97,4 +97,25 @@ describe('cluster: self-fencing when the database is out of reach', function () 
     partition('cut', 'cut'));
 
   it('does the same when its connection hangs (the server accepts and never answers)', () => partition('hang', 'hang'));
+
+  it('gives up its registration when, cut off past its TTL, its name was taken by a new node', async () => {
+    await relay.cut();
+    await waitFor(() => a.node.fenced, { what: 'node-a fenced' });
+    // node-a's heartbeat expired: its name is free, and a new process takes it
+    await new Promise((r) => setTimeout(r, TTL));
+    const successor = await f.node('node-a');
+    await relay.open();
+    await waitFor(() => f.logs.some((l) => /node-a lost its registration/.test(l)), {
+      what: 'node-a told that it lost its name',
+      timeoutMs: 10_000,
+    });
+    assert.equal(a.node.fenced, true);
+    assert.deepEqual(a.node.leases(), []);
+    await new Promise((r) => setTimeout(r, 3 * BEAT));
+    const live = await successor.node.liveNodes();
+    assert.deepEqual(
+      live.filter((n) => n.name === 'node-a').map((n) => n.bootId),
+      [successor.node.bootId],
+    );
+  });
 });
