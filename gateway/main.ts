@@ -38,7 +38,7 @@ import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
-import { buildCluster, linkClusterChanges, type ClusterParts } from './wiring/cluster';
+import { buildCluster, healthPartition, linkClusterChanges, type ClusterParts } from './wiring/cluster';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -229,7 +229,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     realtime = rt;
     // a recorder failing (its volume refuses writes) or recording again, to whoever may view the camera
     recordings.onStatus((s) => rt.publishRecordingState({ ...s, since: new Date(s.since).toISOString() }));
-    const health = await buildHealth(config, repos, cameras, directory, rt, closers, log);
+    const partition = cluster ? healthPartition(cluster, log) : null;
+    const health = await buildHealth(config, repos, cameras, directory, rt, closers, log, partition);
     const reloadAll = async (origin: 'local' | 'remote'): Promise<void> => {
       await access.reload(origin);
       await directory.start();
@@ -239,7 +240,16 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     if (cluster)
       linkClusterChanges(
         cluster,
-        { cameras, access, camera: (id) => repos.cameras.get(id), resync: () => reloadAll('remote') },
+        {
+          cameras,
+          access,
+          camera: (id) => repos.cameras.get(id),
+          status: (c) => {
+            directory.setStatus(c.id, c.status);
+            rt.publishStatus([{ id: c.id, status: c.status, reason: c.statusReason, lastSeen: c.lastSeen }]);
+          },
+          resync: () => reloadAll('remote'),
+        },
         log,
       );
 

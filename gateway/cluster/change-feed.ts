@@ -1,13 +1,16 @@
 // Camera and share changes made on any node, told to every other node (PostgreSQL NOTIFY; receivers reload by id).
 
-/** What changed: a camera (by id) or a share (by id); `origin` is the node that made the change. */
+/**
+ * What changed: a camera (by id), a camera's health state (by camera id, from the node that checks it) or the shares;
+ * `origin` is the node that made the change.
+ */
 export interface ClusterChange {
-  kind: 'camera' | 'share';
+  kind: 'camera' | 'status' | 'share';
   id: string;
   origin: string;
 }
 
-const KINDS = new Set(['camera', 'share']);
+const KINDS = new Set(['camera', 'status', 'share']);
 /** NOTIFY payloads are limited to 8000 bytes; ids are far shorter. */
 const MAX_ID = 200;
 
@@ -26,7 +29,7 @@ export class ChangeFeed {
     private readonly onError: (msg: string) => void = () => undefined,
   ) {}
 
-  /** Tells every other node that camera or share `id` changed (created, updated or deleted). */
+  /** Tells every other node that camera, status or share `id` changed (created, updated or deleted). */
   async publish(kind: ClusterChange['kind'], id: string): Promise<void> {
     if (!KINDS.has(kind) || id.length === 0 || id.length > MAX_ID)
       throw new Error(`cluster: cannot publish a change of ${kind} "${id.slice(0, 40)}"`);

@@ -26,7 +26,7 @@ export interface ClusterStore {
     bootId: string,
     load: number,
     ttlMs: number,
-  ): Promise<{ registered: boolean; leases: LeaseKey[] }>;
+  ): Promise<{ registered: boolean; leases: LeaseKey[]; nodes: string[] }>;
   leave(name: string, bootId: string): Promise<void>;
   liveNodes(): Promise<NodeInfo[]>;
   acquire(key: LeaseKey, ttlMs: number): Promise<{ holder: LeaseHolder; placed: boolean } | null>;
@@ -80,6 +80,8 @@ export class ClusterNode {
   private readonly gained = new Set<Listener<LeaseKey>>();
   private readonly lost = new Set<Listener<LeaseKey & { reason: LostReason }>>();
   private readonly errors = new Set<Listener<string>>();
+  private readonly memberships = new Set<Listener<readonly string[]>>();
+  private nodes: readonly string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private fenceTimer: NodeJS.Timeout | null = null;
   /** Monotonic time until which every held lease is known unexpired; 0 when fenced. */
@@ -112,6 +114,15 @@ export class ClusterNode {
   onLost(fn: Listener<LeaseKey & { reason: LostReason }>): () => void {
     this.lost.add(fn);
     return () => this.lost.delete(fn);
+  }
+  /** The live nodes' names as of the last heartbeat (sorted), on each change of the set. */
+  onMembers(fn: Listener<readonly string[]>): () => void {
+    this.memberships.add(fn);
+    return () => this.memberships.delete(fn);
+  }
+  /** The live nodes' names as of the last heartbeat, sorted (empty before the first). */
+  members(): readonly string[] {
+    return this.nodes;
   }
   /** Failures of a heartbeat or take-over, each told once until the next success. */
   onError(fn: Listener<string>): () => void {
@@ -202,6 +213,10 @@ export class ClusterNode {
       if (!r.registered) return this.evicted();
       if (!this.arm(sentAt)) throw new Error(`heartbeat answered after ${Math.round(performance.now() - sentAt)} ms`);
       this.apply(r.leases, sentAt);
+      if (r.nodes.join('\n') !== this.nodes.join('\n')) {
+        this.nodes = r.nodes;
+        for (const fn of this.memberships) fn(r.nodes);
+      }
       const moved = await within(this.store.takeOverExpired(this.ttlMs, this.o.takeoverBatch ?? 500), this.ttlMs);
       if (moved.some((m) => m.node === this.name)) this.again = true;
       this.lastError = '';

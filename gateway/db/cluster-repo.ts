@@ -70,15 +70,15 @@ export class ClusterRepo {
   }
 
   /**
-   * One heartbeat, one statement: the node's row and every unexpired lease it holds are extended by `ttlMs`.
-   * `registered` is false when the row is no longer this boot's (its name was taken after it expired).
+   * One heartbeat, one statement: the node's row and every unexpired lease it holds are extended by `ttlMs`; the
+   * names of the live nodes come back with it. `registered` is false when the row is no longer this boot's (its name was taken after it expired).
    */
   async heartbeat(
     name: string,
     bootId: string,
     load: number,
     ttlMs: number,
-  ): Promise<{ registered: boolean; leases: LeaseKey[] }> {
+  ): Promise<{ registered: boolean; leases: LeaseKey[]; nodes: string[] }> {
     const r = await this.beatKnex.raw(
       `WITH me AS (
          UPDATE cluster_nodes SET heartbeat_at = now(), expires_at = now() + ${TTL}, load = ?
@@ -89,11 +89,18 @@ export class ClusterRepo {
          RETURNING camera_id, profile
        )
        SELECT (SELECT count(*) FROM me)::int AS registered,
-         coalesce((SELECT json_agg(json_build_array(camera_id, profile)) FROM renewed), '[]'::json) AS leases`,
+         coalesce((SELECT json_agg(json_build_array(camera_id, profile)) FROM renewed), '[]'::json) AS leases,
+         coalesce((SELECT json_agg(name ORDER BY name) FROM cluster_nodes WHERE expires_at > now()), '[]'::json) AS nodes`,
       [ttlMs, load, name, bootId, ttlMs, name, bootId],
     );
-    const row = r.rows[0] as { registered: number; leases: Array<[string, string]> };
-    return { registered: row.registered > 0, leases: row.leases.map(([cameraId, profile]) => ({ cameraId, profile })) };
+    const row = r.rows[0] as { registered: number; leases: Array<[string, string]>; nodes: string[] };
+    // the statement's snapshot predates its own update: this node is live when the update found its row
+    const nodes = row.registered > 0 && !row.nodes.includes(name) ? [...row.nodes, name].sort() : row.nodes;
+    return {
+      registered: row.registered > 0,
+      leases: row.leases.map(([cameraId, profile]) => ({ cameraId, profile })),
+      nodes,
+    };
   }
 
   /** Orderly leave: the node's leases and its row expire now (survivors take the leases over, the name is free). */

@@ -6,6 +6,8 @@ import { ClusterRepo } from '../db/cluster-repo';
 import { NotifyListener } from '../db/notify-listener';
 import { ClusterNode, type ClusterNodeOptions } from '../cluster/cluster-node';
 import { ChangeFeed } from '../cluster/change-feed';
+import { rendezvousOwner } from '../cluster/rendezvous';
+import type { HealthPartition } from './health';
 import type { CameraChange } from '../cameras/camera-service';
 import type { CameraRecord } from '../db/cameras-repo';
 import type { Closers, Log } from './lifecycle';
@@ -103,6 +105,8 @@ export interface ChangeTargets {
   access: { onChange(fn: (origin: 'local' | 'remote') => void): () => void; reload(origin: 'remote'): Promise<void> };
   /** The stored camera, or null once deleted. */
   camera(id: string): Promise<CameraRecord | null>;
+  /** A camera's health state, checked on another node, re-read: into the index and pushed to this node's sockets. */
+  status(camera: CameraRecord): void;
   /** Re-reads cameras and shares whole (notifications were missed while the LISTEN connection was down). */
   resync(): Promise<void>;
 }
@@ -139,9 +143,33 @@ export function linkClusterChanges(parts: ClusterParts, t: ChangeTargets, log: L
       });
     queues.set(id, next);
   };
+  const status = (id: string): void => {
+    t.camera(id).then((c) => c && t.status(c), fail(`re-reading the state of camera ${id}`));
+  };
   parts.changes.onChange((ch) => {
     if (ch.kind === 'camera') follow(ch.id);
+    else if (ch.kind === 'status') status(ch.id);
     else t.access.reload('remote').catch(fail('re-reading shares'));
   });
   parts.changes.onResync(() => void t.resync().catch(fail('resync')));
+}
+
+/**
+ * Health checks split by rendezvous hashing over the live nodes: each camera is checked by one node, and a node
+ * joining or leaving moves only the cameras it takes or leaves. Before the first heartbeat (no members known) a node
+ * checks everything.
+ */
+export function healthPartition(parts: ClusterParts, log: Log): HealthPartition {
+  const { node, changes } = parts;
+  return {
+    owns: (id) => {
+      const members = node.members();
+      return members.length === 0 || rendezvousOwner(id, members) === node.name;
+    },
+    onChange: (fn) => node.onMembers(() => fn()),
+    told: (ids) => {
+      for (const id of ids)
+        changes.publish('status', id).catch((err: unknown) => log('warn', `cluster: telling a state: ${String(err)}`));
+    },
+  };
 }
