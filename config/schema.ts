@@ -206,9 +206,24 @@ const configShape = z.strictObject({
     // the launcher (cli/launch.ts) kills a child still running 9 s after the first signal
     drainS: z.number().min(0).max(5),
   }),
+  cluster: z.strictObject({
+    enabled: z.boolean(),
+    advertisedAddress: z.string().regex(/^(https?:\/\/[^\s/]+)?$/, 'must be empty or "http(s)://host[:port]"'),
+    heartbeatMs: z.number().int().min(50).max(60_000),
+    ttlMs: z.number().int().min(200).max(600_000),
+    fenceMarginMs: z.number().int().min(10).max(60_000),
+  }),
 });
 
 export const configSchema = configShape.superRefine((c, ctx) => {
+  // a lease must survive one lost heartbeat, and the fence must fall before it can expire
+  const { heartbeatMs, ttlMs, fenceMarginMs } = c.cluster;
+  if (heartbeatMs * 2 > ttlMs - fenceMarginMs)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'ttlMs'],
+      message: `must be at least 2 × heartbeatMs + fenceMarginMs (${heartbeatMs * 2 + fenceMarginMs})`,
+    });
   // an event's clip is one playback session: it must fit a session's window
   const { preS, postS } = c.events.video;
   if (preS + postS > c.recording.playback.windowS)

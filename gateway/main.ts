@@ -38,6 +38,7 @@ import { buildAlarms, type AlarmParts } from './wiring/alarms';
 import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
+import { buildCluster, healthPartition, linkClusterChanges, type ClusterParts } from './wiring/cluster';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -82,6 +83,8 @@ export interface Gateway {
     ops: OpsParts;
   };
   repos: Repositories;
+  /** This node in the cluster (registration, leases, change feed); null unless `cluster.enabled`. */
+  cluster: ClusterParts | null;
   api: ApiRouter;
   /** The express application (route listing in tests). */
   app: ReturnType<typeof createApp>;
@@ -115,6 +118,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     closers.add(async () => baseLayers.close());
     const { db, url } = await buildDatabase(config, opts.schema, closers, log);
     const repos = buildRepositories(db);
+    // early: a node started with the name of a live node stops here, before it serves anything
+    const cluster = await buildCluster(config, db, closers, log);
     const authParts = await buildAuth(config, db, repos, closers);
     const { access, auth, tokens, box } = authParts;
     const cameraParts = buildCameras(config, db, url, repos, authParts);
@@ -224,7 +229,29 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     realtime = rt;
     // a recorder failing (its volume refuses writes) or recording again, to whoever may view the camera
     recordings.onStatus((s) => rt.publishRecordingState({ ...s, since: new Date(s.since).toISOString() }));
-    const health = await buildHealth(config, repos, cameras, directory, rt, closers, log);
+    const partition = cluster ? healthPartition(cluster, log) : null;
+    const health = await buildHealth(config, repos, cameras, directory, rt, closers, log, partition);
+    const reloadAll = async (origin: 'local' | 'remote'): Promise<void> => {
+      await access.reload(origin);
+      await directory.start();
+      await spatialParts.reloadGrids();
+      if (config.health.enabled) await health.reload();
+    };
+    if (cluster)
+      linkClusterChanges(
+        cluster,
+        {
+          cameras,
+          access,
+          camera: (id) => repos.cameras.get(id),
+          status: (c) => {
+            directory.setStatus(c.id, c.status);
+            rt.publishStatus([{ id: c.id, status: c.status, reason: c.statusReason, lastSeen: c.lastSeen }]);
+          },
+          resync: () => reloadAll('remote'),
+        },
+        log,
+      );
 
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     return {
@@ -256,15 +283,11 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         ops,
       },
       repos,
+      cluster,
       api,
       app,
       server,
-      reload: async () => {
-        await access.reload();
-        await directory.start();
-        await spatialParts.reloadGrids();
-        if (config.health.enabled) await health.reload();
-      },
+      reload: () => reloadAll('local'),
       drain,
       close,
     };

@@ -50,7 +50,7 @@ export class AccessControl {
    * sets and closures each time.
    */
   private readonly compiled = new WeakMap<Principal, Compiled>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(origin: 'local' | 'remote') => void>();
 
   constructor(private readonly org: OrgRepo) {}
 
@@ -58,15 +58,15 @@ export class AccessControl {
     await this.reload();
   }
 
-  /** Re-reads every share grant; called after any share change. */
-  async reload(): Promise<void> {
+  /** Re-reads every share grant; called after any share change (`remote`: one another cluster node made). */
+  async reload(origin: 'local' | 'remote' = 'local'): Promise<void> {
     this.shares = (await this.org.shares()).map(grantFromShare);
     this.version++;
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) l(origin);
   }
 
-  /** Called after each reload (e.g. to drop cached cluster sets). Returns the unsubscribe. */
-  onChange(fn: () => void): () => void {
+  /** Called after each reload (e.g. to drop cached cluster sets), with its origin. Returns the unsubscribe. */
+  onChange(fn: (origin: 'local' | 'remote') => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }

@@ -14,7 +14,9 @@ import { camerasFromCsv, camerasFromGeoJson, liftCredentials, type ImportRow } f
 import type { CameraReach, ReachCamera } from './camera-reach';
 import { camerasToCsv, camerasToGeoJson } from './camera-export';
 
-export type CameraChange = { kind: 'upsert'; camera: CameraRecord } | { kind: 'remove'; id: string };
+/** A camera written or removed; `remote` when another cluster node made the change (this node only follows it). */
+export type CameraChange =
+  { kind: 'upsert'; camera: CameraRecord; remote?: true } | { kind: 'remove'; id: string; remote?: true };
 
 /** Runs a function inside one database transaction (declared here, provided by the wiring). */
 export type Transactor = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;

@@ -5,18 +5,35 @@ import { waitForStop } from './stop-signals';
 
 export const SERVE: CommandSpec = {
   name: 'cloudeye serve',
-  synopsis: '[--port N] [--config FILE]',
+  synopsis: '[--port N] [--node NAME] [--advertise URL] [--config FILE]',
   flags: {
     port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
+    node: { kind: 'value', arg: 'NAME', about: 'name of this node (server.nodeName; a live node’s name is refused)' },
+    advertise: {
+      kind: 'value',
+      arg: 'URL',
+      about: 'join the cluster, reachable by other nodes at URL (cluster.enabled, cluster.advertisedAddress)',
+    },
     ...CONFIG_FLAG,
   },
 };
 
-export async function serveCommand(argv: string[]): Promise<number> {
+/** The configuration overrides serve's flags make (validated with the rest of the configuration). */
+export function serveOverrides(argv: string[]): { file?: string; overrides: Record<string, Record<string, unknown>> } {
   const args = parseArgs(argv, SERVE);
   const port = intFlag(args, 'port', -1, 0, 65535);
+  const node = strFlag(args, 'node');
+  const advertise = strFlag(args, 'advertise');
   const file = strFlag(args, 'config');
-  const config = loadConfig({ ...(file ? { file } : {}), ...(port >= 0 ? { overrides: { server: { port } } } : {}) });
+  const server = { ...(port >= 0 ? { port } : {}), ...(node !== undefined ? { nodeName: node } : {}) };
+  const overrides: Record<string, Record<string, unknown>> = {};
+  if (Object.keys(server).length > 0) overrides.server = server;
+  if (advertise !== undefined) overrides.cluster = { enabled: true, advertisedAddress: advertise };
+  return { ...(file ? { file } : {}), overrides };
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const config = loadConfig(serveOverrides(argv));
   const stop = waitForStop();
   try {
     const { startGateway } = await import('../main');

@@ -37,10 +37,13 @@ function knexLog(log: (level: 'warn' | 'error', msg: string) => void): Knex.Logg
 export class Database {
   readonly knex: Knex;
   readonly schema: string;
+  /** The URL it connects to (a connection of one's own, e.g. a LISTEN, goes there too). */
+  readonly url: string;
   private closed = false;
 
   constructor(opts: DatabaseOptions) {
     this.schema = opts.schema ?? 'public';
+    this.url = opts.url;
     this.knex = knexFactory({
       client: 'pg',
       connection: opts.url,

@@ -94,6 +94,11 @@ export class HealthService {
     await this.checker.checkAll();
   }
 
+  /** Ids of the cameras this service checks. */
+  checked(): string[] {
+    return [...this.targets.keys()];
+  }
+
   state(id: string): string | undefined {
     return this.checker.state(id)?.state;
   }

@@ -154,6 +154,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '011-alarms-open-index',
         '012-wall-alarm-display',
         '013-embed',
+        '014-cluster',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -173,6 +174,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '011-alarms-open-index',
         '012-wall-alarm-display',
         '013-embed',
+        '014-cluster',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -194,6 +196,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '011-alarms-open-index',
         '012-wall-alarm-display',
         '013-embed',
+        '014-cluster',
       ]);
     } finally {
       await db.close();

@@ -13,6 +13,7 @@ import { ClusterWorkerLostError } from '../../gateway/spatial/map-clusters';
 import { HelpRequested, UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
 import { PostmasterError } from '../../gateway/db/postmaster';
+import { NodeNameInUseError } from '../../gateway/cluster/errors';
 import {
   AddressPolicyError,
   AuthenticationError,
@@ -234,6 +235,8 @@ const BY_CLASS: Record<string, Row> = {
   HelpRequested: { make: () => new HelpRequested('usage: cloudeye demo [--port N]'), status: 500 },
   PostmasterError: { make: () => new PostmasterError('embedded PostgreSQL did not start within 60 s'), status: 500 },
   EmbeddedPostgresError: { make: () => new EmbeddedPostgresError('embedded: no'), status: 500 },
+  // refuses a node's start (cloudeye serve), never an HTTP request
+  NodeNameInUseError: { make: () => new NodeNameInUseError('node-a', 'http://10.0.0.5:8080', 400), status: 500 },
   SecretError: { make: () => new SecretError('secrets: sealed value failed authentication'), status: 500 },
   MbtilesError: { make: () => new MbtilesError('map.baseLayers.0.path: /srv/x.mbtiles is not SQLite'), status: 500 },
   // caught by the readiness check, which answers its own 503 report: never thrown to HTTP

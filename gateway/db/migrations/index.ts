@@ -13,6 +13,7 @@ import * as m010 from './010-wall-tours';
 import * as m011 from './011-alarms-open-index';
 import * as m012 from './012-wall-alarm-display';
 import * as m013 from './013-embed';
+import * as m014 from './014-cluster';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['011-alarms-open-index', m011],
   ['012-wall-alarm-display', m012],
   ['013-embed', m013],
+  ['014-cluster', m014],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */

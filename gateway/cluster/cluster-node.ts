@@ -1,0 +1,309 @@
+// This gateway as a cluster node: registration, heartbeats that renew its leases, lease events, take-over and self-fencing.
+import { randomUUID } from 'node:crypto';
+import { NodeNameInUseError } from './errors';
+
+export interface LeaseKey {
+  cameraId: string;
+  profile: string;
+}
+export interface LeaseHolder {
+  node: string;
+  address: string;
+  bootId: string;
+}
+export interface NodeInfo {
+  name: string;
+  address: string;
+  bootId: string;
+  load: number;
+}
+
+/** What the node needs of the database (gateway/db/cluster-repo.ts), every time taken from PostgreSQL's clock. */
+export interface ClusterStore {
+  register(n: NodeInfo, ttlMs: number): Promise<{ address: string; heartbeatAgeMs: number } | null>;
+  heartbeat(
+    name: string,
+    bootId: string,
+    load: number,
+    ttlMs: number,
+  ): Promise<{ registered: boolean; leases: LeaseKey[]; nodes: string[] }>;
+  leave(name: string, bootId: string): Promise<void>;
+  liveNodes(): Promise<NodeInfo[]>;
+  acquire(key: LeaseKey, ttlMs: number): Promise<{ holder: LeaseHolder; placed: boolean } | null>;
+  holder(key: LeaseKey): Promise<LeaseHolder | null>;
+  release(key: LeaseKey, name: string, bootId: string): Promise<boolean>;
+  takeOverExpired(ttlMs: number, limit: number): Promise<Array<LeaseKey & { node: string }>>;
+}
+
+export interface ClusterNodeOptions {
+  name: string;
+  /** Where other nodes and viewers reach this node (e.g. http://10.0.0.5:8080). */
+  address: string;
+  /** Milliseconds between heartbeats. Default 1000. */
+  heartbeatMs?: number;
+  /** Milliseconds a heartbeat keeps the node and its leases alive. Default 3000. */
+  ttlMs?: number;
+  /** Milliseconds before a lease could expire at which an unrenewed node stops its pulls. Default 500. */
+  fenceMarginMs?: number;
+  /** Load reported with each heartbeat (running pulls). Default: the leases held. */
+  load?: () => number;
+  /** Expired leases moved per heartbeat at most. Default 500. */
+  takeoverBatch?: number;
+}
+
+/** Why a lease was lost: given up here, found gone at a renewal, unrenewable in time, or the node closing or evicted. */
+export type LostReason = 'released' | 'gone' | 'fenced' | 'closing' | 'evicted';
+type Listener<T> = (e: T) => void;
+const keyOf = (k: LeaseKey): string => `${k.cameraId}\u0000${k.profile}`;
+
+/** `p`, or a rejection after `ms` (p's late outcome is dropped). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  p.catch(() => undefined);
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+/** One node. `start()` registers (or throws NodeNameInUseError); `close()` leaves, handing its leases over at once. */
+export class ClusterNode {
+  readonly bootId = randomUUID();
+  readonly name: string;
+  readonly heartbeatMs: number;
+  readonly ttlMs: number;
+  private readonly marginMs: number;
+  /** Held leases, each with the monotonic time it was gained (a renewal sent before then cannot know it). */
+  private readonly held = new Map<string, { key: LeaseKey; at: number }>();
+  /** Keys released here, with when: a renewal sent before then may still list them. */
+  private readonly releasedAt = new Map<string, number>();
+  private readonly gained = new Set<Listener<LeaseKey>>();
+  private readonly lost = new Set<Listener<LeaseKey & { reason: LostReason }>>();
+  private readonly errors = new Set<Listener<string>>();
+  private readonly memberships = new Set<Listener<readonly string[]>>();
+  private nodes: readonly string[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private fenceTimer: NodeJS.Timeout | null = null;
+  /** Monotonic time until which every held lease is known unexpired; 0 when fenced. */
+  private validUntil = 0;
+  /** Monotonic time the last successful renewal was sent. */
+  private renewSentAt = 0;
+  private beating: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private lastError = '';
+
+  constructor(
+    private readonly store: ClusterStore,
+    private readonly o: ClusterNodeOptions,
+  ) {
+    this.name = o.name;
+    this.heartbeatMs = o.heartbeatMs ?? 1000;
+    this.ttlMs = o.ttlMs ?? 3000;
+    this.marginMs = o.fenceMarginMs ?? 500;
+    if (this.heartbeatMs * 2 > this.ttlMs - this.marginMs)
+      throw new Error(
+        `cluster: ttlMs (${this.ttlMs}) must leave two heartbeats (${this.heartbeatMs} ms) before the margin`,
+      );
+  }
+
+  onGained(fn: Listener<LeaseKey>): () => void {
+    this.gained.add(fn);
+    return () => this.gained.delete(fn);
+  }
+  onLost(fn: Listener<LeaseKey & { reason: LostReason }>): () => void {
+    this.lost.add(fn);
+    return () => this.lost.delete(fn);
+  }
+  /** The live nodes' names as of the last heartbeat (sorted), on each change of the set. */
+  onMembers(fn: Listener<readonly string[]>): () => void {
+    this.memberships.add(fn);
+    return () => this.memberships.delete(fn);
+  }
+  /** The live nodes' names as of the last heartbeat, sorted (empty before the first). */
+  members(): readonly string[] {
+    return this.nodes;
+  }
+  /** Failures of a heartbeat or take-over, each told once until the next success. */
+  onError(fn: Listener<string>): () => void {
+    this.errors.add(fn);
+    return () => this.errors.delete(fn);
+  }
+
+  /** Registers and runs the first heartbeat; rejects with NodeNameInUseError when a live node has the name. */
+  async start(): Promise<void> {
+    const info = { name: this.name, address: this.o.address, bootId: this.bootId, load: 0 };
+    const holder = await this.store.register(info, this.ttlMs);
+    if (holder) throw new NodeNameInUseError(this.name, holder.address, holder.heartbeatAgeMs);
+    await this.sync();
+    this.timer = setInterval(() => void this.sync(), this.heartbeatMs);
+  }
+
+  /** True while this node holds `key` (its pull should run here). */
+  holds(key: LeaseKey): boolean {
+    return this.validUntil > 0 && this.held.has(keyOf(key));
+  }
+  /** The leases held now. */
+  leases(): LeaseKey[] {
+    return [...this.held.values()].map((h) => h.key);
+  }
+  /** True between a renewal that failed for too long and the next one that succeeds. */
+  get fenced(): boolean {
+    return this.validUntil === 0;
+  }
+
+  liveNodes(): Promise<NodeInfo[]> {
+    return this.store.liveNodes();
+  }
+  holder(key: LeaseKey): Promise<LeaseHolder | null> {
+    return this.store.holder(key);
+  }
+
+  /**
+   * Where `key`'s pull runs: its holder, or the least loaded live node on which this call places it. Placed here,
+   * the lease is gained (event) before this resolves; placed elsewhere, that node is woken by a notification.
+   */
+  async acquire(key: LeaseKey): Promise<LeaseHolder | null> {
+    const sentAt = performance.now();
+    const r = await this.store.acquire(key, this.ttlMs);
+    if (r && r.holder.node === this.name && r.holder.bootId === this.bootId) {
+      // a lease written after sentAt outlives sentAt + ttl: covered by the fence deadline when sent after the last
+      // renewal was; else (or fenced) the next renewal, sent now that it is committed, reports it
+      if (!this.fenced && sentAt >= this.renewSentAt) this.gain(key, sentAt);
+      else void this.sync();
+    }
+    return r?.holder ?? null;
+  }
+
+  /** Gives `key` up (the pull stopped here): lost with reason 'released', free for the next acquire. */
+  async release(key: LeaseKey): Promise<boolean> {
+    const had = this.held.delete(keyOf(key));
+    this.releasedAt.set(keyOf(key), performance.now());
+    if (had) this.emitLost(key, 'released');
+    return this.store.release(key, this.name, this.bootId);
+  }
+
+  /**
+   * A heartbeat now (also what a lease notification for this node triggers): renews, reports gains and losses,
+   * then moves expired leases of dead nodes. Calls during one run fold into one more run.
+   */
+  sync(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.beating) {
+      this.again = true;
+      return this.beating;
+    }
+    this.beating = this.beat().finally(() => {
+      this.beating = null;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.sync();
+      }
+    });
+    return this.beating;
+  }
+
+  private async beat(): Promise<void> {
+    const sentAt = performance.now();
+    try {
+      const load = this.o.load?.() ?? this.held.size;
+      // a hung connection must not hold the next heartbeats back: past the TTL the answer is of no use anyway
+      const r = await within(this.store.heartbeat(this.name, this.bootId, load, this.ttlMs), this.ttlMs);
+      if (this.closed) return;
+      if (!r.registered) return this.evicted();
+      if (!this.arm(sentAt)) throw new Error(`heartbeat answered after ${Math.round(performance.now() - sentAt)} ms`);
+      this.apply(r.leases, sentAt);
+      if (r.nodes.join('\n') !== this.nodes.join('\n')) {
+        this.nodes = r.nodes;
+        for (const fn of this.memberships) fn(r.nodes);
+      }
+      const moved = await within(this.store.takeOverExpired(this.ttlMs, this.o.takeoverBatch ?? 500), this.ttlMs);
+      if (moved.some((m) => m.node === this.name)) this.again = true;
+      this.lastError = '';
+    } catch (err) {
+      const msg = `cluster: heartbeat of ${this.name} failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (msg !== this.lastError) for (const fn of this.errors) fn(msg);
+      this.lastError = msg;
+    }
+  }
+
+  /** A renewal sent at `sentAt` succeeded: every held lease lives until at least sentAt + ttl on the database's clock. */
+  private arm(sentAt: number): boolean {
+    const until = sentAt + this.ttlMs - this.marginMs;
+    const left = until - performance.now();
+    if (left <= 0) return false;
+    if (until <= this.validUntil) return true;
+    this.validUntil = until;
+    this.renewSentAt = sentAt;
+    if (this.fenceTimer) clearTimeout(this.fenceTimer);
+    this.fenceTimer = setTimeout(() => this.fence(), left);
+    return true;
+  }
+
+  /** The leases a renewal sent at `sentAt` found: gains and losses, leaving out what changed here since it was sent. */
+  private apply(leases: LeaseKey[], sentAt: number): void {
+    const now = new Map(leases.map((k) => [keyOf(k), k]));
+    for (const [id, h] of this.held)
+      if (!now.has(id) && h.at < sentAt) {
+        this.held.delete(id);
+        this.emitLost(h.key, 'gone');
+      }
+    for (const [id, k] of now) {
+      const released = this.releasedAt.get(id);
+      if (released !== undefined && released >= sentAt) continue;
+      if (!this.held.has(id)) {
+        this.held.set(id, { key: k, at: sentAt });
+        this.emitGained(k);
+      }
+    }
+    for (const [id, at] of this.releasedAt) if (at < sentAt) this.releasedAt.delete(id);
+  }
+
+  private gain(key: LeaseKey, sentAt: number): void {
+    if (this.held.has(keyOf(key)) || sentAt + this.ttlMs - this.marginMs <= performance.now()) return;
+    this.held.set(keyOf(key), { key, at: performance.now() });
+    this.releasedAt.delete(keyOf(key));
+    this.emitGained(key);
+  }
+
+  /** No renewal in time: every pull stops here before any lease can expire for another node. */
+  private fence(): void {
+    this.fenceTimer = null;
+    this.validUntil = 0;
+    this.dropAll('fenced');
+  }
+
+  private evicted(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.validUntil = 0;
+    this.dropAll('evicted');
+    const msg = `cluster: node ${this.name} lost its registration (its name was taken after its heartbeat expired)`;
+    for (const fn of this.errors) fn(msg);
+  }
+
+  private dropAll(reason: LostReason): void {
+    const all = [...this.held.values()].map((h) => h.key);
+    this.held.clear();
+    for (const k of all) this.emitLost(k, reason);
+  }
+
+  private emitGained(k: LeaseKey): void {
+    for (const fn of this.gained) fn(k);
+  }
+  private emitLost(k: LeaseKey, reason: LostReason): void {
+    for (const fn of this.lost) fn({ ...k, reason });
+  }
+
+  /** Stops heartbeats, loses every lease ('closing') and leaves: its leases expire now for the others to take. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.fenceTimer) clearTimeout(this.fenceTimer);
+    await this.beating?.catch(() => undefined);
+    this.validUntil = 0;
+    this.dropAll('closing');
+    await this.store.leave(this.name, this.bootId).catch(() => undefined);
+  }
+}
