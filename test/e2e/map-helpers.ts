@@ -59,10 +59,15 @@ export async function toScreen(page: Page, lng: number, lat: number): Promise<{ 
 
 /** Centres the console's map on a WGS-84 position at a zoom, without animation. */
 export async function showAt(page: Page, lng: number, lat: number, zoom: number): Promise<void> {
+  // a zoom animation still running (a click that centred the map) would land its own view after this one: wait it out
+  await page.waitForFunction(
+    () => !(window.cloudeye!.base.map as unknown as { _animatingZoom?: boolean })._animatingZoom,
+  );
   await page.evaluate(
-    ([lng, lat, zoom]) => {
+    async ([lng, lat, zoom]) => {
       const { base } = window.cloudeye!;
       base.map.setView(base.toLatLng(lng!, lat!), zoom!, { animate: false });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     },
     [lng, lat, zoom],
   );

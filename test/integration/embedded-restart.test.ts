@@ -100,7 +100,8 @@ describe('embedded PostgreSQL across a killed gateway', function () {
     assert.match(
       second.out(),
       new RegExp(
-        `\\[warn\\] db: stopping the PostgreSQL server ${stale.pid} left running on ${cluster} by a gateway that is gone`,
+        // a log line of the gateway's (JSON, its output being a pipe)
+        `"level":"warn","msg":"db: stopping the PostgreSQL server ${stale.pid} left running on ${cluster} by a gateway that is gone"`,
       ),
     );
     assert.equal(alive(stale.pid!), false, 'the stale server is gone');
