@@ -156,7 +156,10 @@ export const camera = z.object({
   departmentId: z.number(),
   networkId: z.number().nullable(),
   name: z.string(),
-  source: z.enum(['onvif', 'rtsp']),
+  source: z.enum(['onvif', 'rtsp', 'gb28181']),
+  /** GB/T 28181 channels: the registered device's id and the channel's id (20 digits each); null for other sources. */
+  gbDeviceId: z.string().nullable(),
+  gbChannelId: z.string().nullable(),
   xaddr: z.string().nullable(),
   mainUri: z.string().nullable(),
   subUri: z.string().nullable(),

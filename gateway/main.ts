@@ -28,6 +28,7 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
+import { buildGb28181, type GbParts } from './wiring/gb28181';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -80,6 +81,8 @@ export interface Gateway {
     tours: TourService;
     /** Metrics registry, readiness and liveness. */
     ops: OpsParts;
+    /** The GB/T 28181 platform (SIP server and channel sync), null unless gb28181.enabled. */
+    gb: GbParts | null;
   };
   repos: Repositories;
   api: ApiRouter;
@@ -144,6 +147,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log);
     // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
     ptz.control.onChange((c) => realtime?.publishPtzControl(c));
+    // GB/T 28181 devices register; their channels are registry cameras like any other
+    const gb = await buildGb28181(config, repos, cameras, closers, log);
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
     // every stored event with a camera goes to the sockets that may see that camera, and records it when its plan says
     events.writer.onAccepted((e) => {
@@ -254,6 +259,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         wall,
         tours,
         ops,
+        gb,
       },
       repos,
       api,

@@ -46,6 +46,11 @@ export class CameraService {
     this.gridOf = fn;
   }
 
+  /** The grid (网格) a position lies in, for writes made by the gateway itself. */
+  gridAt(lng: number, lat: number): number | null {
+    return this.gridOf(lng, lat);
+  }
+
   /** Subscribes to camera changes (GIS index, realtime). Returns the unsubscribe. */
   onChange(fn: (c: CameraChange) => void): () => void {
     this.listeners.add(fn);

@@ -152,6 +152,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '009-ptz',
         '010-wall-tours',
         '011-alarms-open-index',
+        '012-gb28181-cameras',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -169,6 +170,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '009-ptz',
         '010-wall-tours',
         '011-alarms-open-index',
+        '012-gb28181-cameras',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -188,6 +190,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '009-ptz',
         '010-wall-tours',
         '011-alarms-open-index',
+        '012-gb28181-cameras',
       ]);
     } finally {
       await db.close();

@@ -11,6 +11,7 @@ import * as m008 from './008-wall';
 import * as m009 from './009-ptz';
 import * as m010 from './010-wall-tours';
 import * as m011 from './011-alarms-open-index';
+import * as m012 from './012-gb28181-cameras';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['009-ptz', m009],
   ['010-wall-tours', m010],
   ['011-alarms-open-index', m011],
+  ['012-gb28181-cameras', m012],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */
