@@ -132,7 +132,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     const spatialParts = await buildSpatial(config, db, repos, access, cameraParts, closers, log);
     const { directory, spatial } = spatialParts;
-    const supervisor = await buildTranscoder(config, closers);
+    // GB/T 28181 devices register; their channels are registry cameras like any other, pulled by the transcoder
+    const gb = await buildGb28181(config, repos, cameras, closers, log);
+    const supervisor = await buildTranscoder(config, closers, gb ? [gb.media] : []);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
@@ -147,8 +149,6 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log);
     // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
     ptz.control.onChange((c) => realtime?.publishPtzControl(c));
-    // GB/T 28181 devices register; their channels are registry cameras like any other
-    const gb = await buildGb28181(config, repos, cameras, closers, log);
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
     // every stored event with a camera goes to the sockets that may see that camera, and records it when its plan says
     events.writer.onAccepted((e) => {

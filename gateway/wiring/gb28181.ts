@@ -3,12 +3,15 @@ import type { Config } from '../../config/load';
 import { Gb28181Server, type CatalogPage, type GbDevice } from '../gb28181/index';
 import type { CameraService } from '../cameras/camera-service';
 import { ChannelSync, type ChannelStore } from '../gb-platform/channel-sync';
+import { GbMediaSource } from '../gb-platform/gb-media-source';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
 
 export interface GbParts {
   server: Gb28181Server;
   sync: ChannelSync;
+  /** The transcoder's external source of gb28181:// pulls (INVITE, RTP/PS). */
+  media: GbMediaSource;
 }
 
 /** The registry side of the sync: rows through the repository, every change told to the camera listeners. */
@@ -124,5 +127,6 @@ export async function buildGb28181(
     await server.close();
     await sync.settled();
   });
-  return { server, sync };
+  const media = new GbMediaSource(server, { host: g.host, transport: g.mediaTransport, ports: g.mediaPorts });
+  return { server, sync, media };
 }

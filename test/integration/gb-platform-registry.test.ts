@@ -1,4 +1,5 @@
-// A simulated GB/T 28181 NVR registers with a real gateway: its channels become cameras (API, positions, departments), follow catalog changes and go offline with the device.
+// A simulated GB/T 28181 NVR registers with a real gateway: its channels become cameras (API, positions, departments),
+// follow catalog changes and go offline with the device.
 import assert from 'node:assert/strict';
 import { SimGbDevice } from '../../sim/gb28181/device';
 import { gcj02ToWgs84 } from '../../gateway/gb-platform/gcj02';

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../config/load';
 import { ChannelRefused, channelCamera, departmentFor, isChannel } from '../../gateway/gb-platform/channel-camera';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../../gateway/gb-platform/gcj02';
-import type { CatalogItem } from '../../gateway/gb28181/index';
+import { Gb28181Server, type CatalogItem } from '../../gateway/gb28181/index';
+import { GbMediaSource } from '../../gateway/gb-platform/gb-media-source';
+import { TranscoderInputError, validateSpec } from '../../transcoder/index';
 
 const rules = {
   coordinates: 'WGS-84' as const,
@@ -96,5 +98,30 @@ describe('gb-platform channels', () => {
         () => loadConfig({ env: {}, overrides: { gb28181: over } }),
         (e: Error) => e instanceof ConfigError && re.test(e.message),
       );
+  });
+
+  it('refuses a gb28181:// stream address that is not a device and channel id, before anything is opened', () => {
+    const server = new Gb28181Server({
+      id: '34020000002000000001',
+      realm: '3402000000',
+      host: '127.0.0.1',
+      password: 'x',
+    });
+    const media = new GbMediaSource(server, { host: '127.0.0.1', transport: 'udp', ports: [30000, 30001] });
+    const spec = { cameraId: '7', profile: 'main' as const, codec: 'h264' };
+    const ok = `gb28181://${'1'.repeat(20)}/${'2'.repeat(20)}`;
+    assert.equal(validateSpec({ ...spec, url: ok }, [media]).url, ok);
+    for (const url of [
+      'gb28181://123/456',
+      `gb28181://${'1'.repeat(20)}/${'2'.repeat(20)}/../x`,
+      `gb28181://${'1'.repeat(20)}/a`,
+    ])
+      assert.throws(
+        () => validateSpec({ ...spec, url }, [media]),
+        (e: Error) => e instanceof TranscoderInputError && /not gb28181:\/\/<20-digit device id>/.test(e.message),
+      );
+    // without the source (GB/T 28181 disabled) the scheme is no stream address at all
+    assert.throws(() => validateSpec({ ...spec, url: ok }), TranscoderInputError);
+    assert.equal(media.sessions.size, 0);
   });
 });
