@@ -146,7 +146,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
-    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log);
+    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb);
     // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
     ptz.control.onChange((c) => realtime?.publishPtzControl(c));
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
