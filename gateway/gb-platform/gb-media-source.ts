@@ -132,7 +132,9 @@ export class GbMediaSession implements ExternalSession {
     this.closed = true;
     this.source.sessions.delete(this);
     const d = this.dialog;
-    if (d && !d.ended) await d.bye().catch(() => undefined);
+    // the BYE's answer is waited for 2 s at most: a device that went away does not hold the pull's stop
+    if (d && !d.ended)
+      await Promise.race([d.bye().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.receiver?.close();
   }
 }

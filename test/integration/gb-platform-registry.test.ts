@@ -155,4 +155,13 @@ describe('gb28181 channels in the camera registry', function () {
     const cams = await gbCameras();
     assert.match(cams[1].statusReason, /keepalives missed/);
   });
+
+  it('refuses a request to a device whose TCP connection is gone at once, not after the SIP timers', async () => {
+    await nvr.close();
+    const server = t.gw.services.gb!.server;
+    await waitFor(() => server.device(NVR)?.peer.socket?.destroyed, { what: 'the TCP connection closed' });
+    const t0 = Date.now();
+    await assert.rejects(server.queryCatalog(NVR), /TCP connection is closed \(MESSAGE not sent\)/);
+    assert.ok(Date.now() - t0 < 1000, `${Date.now() - t0} ms`);
+  });
 });
