@@ -44,6 +44,7 @@ describe('gb28181 channels played through the gateway', function () {
         mediaPorts: [40000 + (process.pid % 200) * 100, 40099 + (process.pid % 200) * 100],
       },
       transcoder: { backoffInitialMs: 200, backoffMaxMs: 1000 },
+      recording: { segmentSeconds: 2 },
     });
     await t.addUser('gbview', 'admin', null);
     token = await t.login('gbview');
@@ -69,12 +70,14 @@ describe('gb28181 channels played through the gateway', function () {
     await t?.close();
   });
 
-  it('plays the channel over the live WebSocket as decodable fMP4, two viewers on one INVITE, BYE at stop', async () => {
+  it('plays the channel over the live WebSocket as decodable fMP4; a second viewer, HLS and recording on one INVITE; BYE at stop', async () => {
     const camId = await cameraOf(CHANNEL);
+    let hls = '';
     const open = async (): Promise<LiveClient> => {
       const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token, body: { profile: 'main' } });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.body.codec, 'h264');
+      hls = r.body.url;
       return LiveClient.open(wsUrl(r.body.live), { keep: true });
     };
     const a = await open();
@@ -85,7 +88,23 @@ describe('gb28181 channels played through the gateway', function () {
     );
     const b = await open();
     await b.until(() => b.fragments.length >= 10, 10_000, 'the second viewer gets fragments');
-    assert.deepEqual(invites, [CHANNEL], 'one INVITE for both viewers');
+    const playlist = await fetch(t.base + hls);
+    assert.equal(playlist.status, 200);
+    assert.match(await playlist.text(), /^#EXTM3U/);
+    // continuous recording of the main stream: the same pull
+    const system = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
+    const plan = await t.gw.services.recordings.setPlan(
+      { scope: 'camera', cameraId: camId, mode: 'continuous' },
+      system,
+    );
+    await waitFor(
+      async () =>
+        (await t.gw.db.knex('recording_segments').where({ camera_id: camId }).count<{ n: string }[]>('* as n'))[0]!
+          .n !== '0',
+      { timeoutMs: 20_000, what: 'a recorded segment' },
+    );
+    await t.gw.services.recordings.removePlan(plan.id, system);
+    assert.deepEqual(invites, [CHANNEL], 'one INVITE for both viewers, HLS and the recording');
     assert.equal(t.gw.services.gb!.media.sessions.size, 1);
     const dec = decodeVideo(Buffer.concat(a.binaries));
     assert.ok(dec.frames >= 40, `decoded ${dec.frames} frames`);
