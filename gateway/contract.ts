@@ -149,7 +149,17 @@ export const cameraCreate = z.strictObject({
   tags: z.array(tag).max(50).default([]),
   capabilities: capabilities.default({}),
 });
-export const cameraUpdate = cameraCreate.partial().omit({ departmentId: true });
+/** A change: only the fields given (the create's defaults would reset source, streams, address, tags and capabilities). */
+export const cameraUpdate = cameraCreate
+  .extend({
+    source: z.enum(['onvif', 'rtsp']),
+    streams: z.strictObject({ main: streamInfo.optional(), sub: streamInfo.optional() }),
+    address: text(400),
+    tags: z.array(tag).max(50),
+    capabilities,
+  })
+  .partial()
+  .omit({ departmentId: true });
 
 export const camera = z.object({
   id: z.string(),

@@ -177,6 +177,13 @@ export class CameraService {
 
   async update(p: Principal, id: string, input: CameraUpdate, ip: string): Promise<Camera> {
     const before = await this.record(p, id, 'edit');
+    const fixed = (['source', 'mainUri', 'subUri', 'xaddr', 'snapshotUri'] as const).filter(
+      (k) => input[k] !== undefined,
+    );
+    if (before.source === 'gb28181' && fixed.length)
+      throw new ValidationError(`camera: a GB/T 28181 channel's source and addresses come from its device`, [
+        { path: `body.${fixed[0]}`, message: 'set by the GB/T 28181 device' },
+      ]);
     await this.checkNetwork(input.networkId, before.departmentId);
     const moved =
       input.lng !== undefined || input.lat !== undefined

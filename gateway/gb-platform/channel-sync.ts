@@ -59,7 +59,9 @@ export class ChannelSync {
     return out;
   }
 
-  private async write(deviceId: string, ch: ChannelCamera): Promise<CameraWrite> {
+  private async write(deviceId: string, ch: ChannelCamera, known?: CameraRecord): Promise<CameraWrite> {
+    // tags given in the console (shares by tag) stay; the sync owns its own two
+    const own = (known?.tags ?? []).filter((t) => t !== 'gb28181' && t !== NO_POSITION);
     return {
       name: ch.name,
       source: 'gb28181',
@@ -69,16 +71,17 @@ export class ChannelSync {
       lng: ch.lng,
       lat: ch.lat,
       address: ch.address,
-      tags: ch.positioned ? ['gb28181'] : ['gb28181', NO_POSITION],
+      tags: [...(ch.positioned ? ['gb28181'] : ['gb28181', NO_POSITION]), ...own],
       capabilities: { ptz: ch.ptz },
     };
   }
 
   private async upsert(deviceId: string, ch: ChannelCamera, known: CameraRecord | undefined): Promise<string> {
-    const w = await this.write(deviceId, ch);
+    const w = await this.write(deviceId, ch, known);
     if (known) {
       const changed =
         known.name !== w.name ||
+        known.tags.join() !== w.tags!.join() ||
         known.lng !== w.lng ||
         known.lat !== w.lat ||
         known.address !== w.address ||

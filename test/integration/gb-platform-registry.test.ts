@@ -126,6 +126,17 @@ describe('gb28181 channels in the camera registry', function () {
   it('follows catalog changes: a channel added, one renamed, one removed, one off line', async () => {
     const items = (await gbCameras()).length;
     assert.equal(items, 3);
+    // a tag given in the console (a share by tag) survives the catalog's changes
+    const cam2 = (await gbCameras())[1];
+    const tagged = await t.api('PATCH', `/api/v1/cameras/${cam2.id}`, { token, body: { tags: ['重点'] } });
+    assert.equal(tagged.status, 200, tagged.text);
+    assert.equal(tagged.body.source, 'gb28181', 'a change of tags leaves the rest as it was');
+    const moved = await t.api('PATCH', `/api/v1/cameras/${cam2.id}`, {
+      token,
+      body: { mainUri: 'rtsp://127.0.0.1:8554/x' },
+    });
+    assert.equal(moved.status, 400, moved.text);
+    assert.match(moved.text, /GB\/T 28181 channel's source and addresses come from its device/);
     const base = { manufacturer: 'CloudEye', parentId: NVR, parental: 0, civilCode: '430702', status: 'ON' };
     await nvr.notifyCatalog([
       { ...base, deviceId: ch(4), name: '新增 通道', longitude: 111.72, latitude: 29.06, event: 'ADD' },
@@ -140,6 +151,7 @@ describe('gb28181 channels in the camera registry', function () {
     });
     const cams = await gbCameras();
     assert.equal(cams[1].name, '人民路 枪机 改名');
+    assert.deepEqual(cams[1].tags, ['gb28181', '重点']);
     await waitFor(async () => (await gbCameras())[0].status === 'offline', {
       timeoutMs: 5_000,
       what: 'channel 1 off line',
