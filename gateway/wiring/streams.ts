@@ -1,4 +1,5 @@
 // Wiring of video: the transcoder's supervisor, stream calls, snapshots and stills, all through one ffmpeg owner.
+import { streamUrl } from '../cameras/stream-url';
 import type { Config } from '../../config/load';
 import { Supervisor, streamKey, type ExternalSource, type GrabSpec, type Profile } from '../../transcoder/index';
 import { StreamService } from '../streams/stream-service';
@@ -111,7 +112,7 @@ export function buildStreams(
       await cameras.assertReach(cam);
       const profile = cam.subUri ? 'sub' : 'main';
       const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
-      const streamUri = cam.subUri ?? cam.mainUri;
+      const streamUri = streamUrl(cam, profile, true);
       const credentials = cameras.credentials(cam);
       const snap = await snapshotService.get({
         cameraId: cam.id,

@@ -106,6 +106,12 @@ describe('gb28181 channels played through the gateway', function () {
     await t.gw.services.recordings.removePlan(plan.id, system);
     assert.deepEqual(invites, [CHANNEL], 'one INVITE for both viewers, HLS and the recording');
     assert.equal(t.gw.services.gb!.media.sessions.size, 1);
+    // a snapshot while it plays: decoded from the pull's newest keyframe
+    const snap = await fetch(`${t.base}/api/v1/cameras/${camId}/snapshot`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(snap.status, 200);
+    assert.deepEqual([...Buffer.from(await snap.arrayBuffer()).subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
     const dec = decodeVideo(Buffer.concat(a.binaries));
     assert.ok(dec.frames >= 40, `decoded ${dec.frames} frames`);
     assert.equal(dec.errors, '');
@@ -119,6 +125,10 @@ describe('gb28181 channels played through the gateway', function () {
 
   it('a channel whose media never arrives is a clear error, retried with backoff, no session left behind', async () => {
     const camId = await cameraOf(SILENT);
+    // not playing: a still is refused with the reason (no picture is grabbed from a GB/T 28181 channel outside a pull)
+    const still = await t.api('POST', `/api/v1/cameras/${camId}/stills`, { token });
+    assert.ok(still.status >= 400 && still.status !== 500, `${still.status} ${still.text.slice(0, 300)}`);
+    assert.match(still.text, /gb28181/);
     const started = Date.now();
     const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token, body: { profile: 'main' } });
     assert.equal(r.status, 503, r.text);
