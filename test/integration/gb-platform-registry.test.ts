@@ -166,6 +166,12 @@ describe('gb28181 channels in the camera registry', function () {
     });
     const cams = await gbCameras();
     assert.match(cams[1].statusReason, /keepalives missed/);
+    // keepalives again: the device is back, its catalog read again, its channels on line
+    nvr.startKeepalives();
+    await waitFor(async () => (await gbCameras()).every((c) => c.status === 'online'), {
+      timeoutMs: 10_000,
+      what: 'all channels online again',
+    });
   });
 
   it('refuses a request to a device whose TCP connection is gone at once, not after the SIP timers', async () => {
