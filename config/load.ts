@@ -73,7 +73,10 @@ export function envOverrides(env: NodeJS.ProcessEnv): Tree {
     });
     const leaf = keys[keys.length - 1];
     // a string-typed key keeps the raw text ("0123" must not become 123)
-    if (leaf) node[leaf] = /(url|path|dir|file|host|key|issuer|name|token|password)$/i.test(leaf) ? raw : envValue(raw);
+    if (leaf)
+      node[leaf] = /(url|path|dir|file|host|key|issuer|name|token|password|realm|department)$|^id$/i.test(leaf)
+        ? raw
+        : envValue(raw);
   }
   if (env.DATABASE_URL && !(isTree(out.database) && 'url' in out.database)) {
     out.database = { ...(isTree(out.database) ? out.database : {}), url: env.DATABASE_URL };

@@ -97,6 +97,24 @@ const configShape = z.strictObject({
     lapseS: z.number().int().min(5).max(3600),
     moveTimeoutS: z.number().int().min(1).max(60),
   }),
+  gb28181: z.strictObject({
+    enabled: z.boolean(),
+    id: z.string().regex(/^\d{20}$/, 'must be 20 digits'),
+    realm: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+    host: z.string().min(1),
+    udpPort: port,
+    tcpPort: port,
+    password: z.string().max(128),
+    devicePasswords: z.record(z.string().regex(/^\d{20}$/, 'device ids must be 20 digits'), z.string().min(1).max(128)),
+    keepaliveIntervalS: z.number().int().min(1).max(3600),
+    keepaliveMisses: z.number().int().min(1).max(100),
+    mediaPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]),
+    mediaTimeoutS: z.number().min(1).max(120),
+    mediaTransport: z.enum(['udp', 'tcp-passive']),
+    coordinates: z.enum(['WGS-84', 'GCJ-02']),
+    defaultDepartment: z.string().max(64),
+    civilCodes: z.record(z.string().regex(/^\d{2,8}$/, 'civil codes must be 2–8 digits'), z.string().min(1).max(64)),
+  }),
   health: z.strictObject({
     enabled: z.boolean(),
     intervalS: positive,
@@ -223,6 +241,13 @@ export const configSchema = configShape.superRefine((c, ctx) => {
       code: 'custom',
       path: ['cluster', 'ttlMs'],
       message: `must be at least 2 × heartbeatMs + fenceMarginMs (${heartbeatMs * 2 + fenceMarginMs})`,
+    });
+  const [first, last] = c.gb28181.mediaPorts;
+  if (first > last)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gb28181', 'mediaPorts'],
+      message: `first port ${first} is above last ${last}`,
     });
   // an event's clip is one playback session: it must fit a session's window
   const { preS, postS } = c.events.video;

@@ -149,14 +149,27 @@ export const cameraCreate = z.strictObject({
   tags: z.array(tag).max(50).default([]),
   capabilities: capabilities.default({}),
 });
-export const cameraUpdate = cameraCreate.partial().omit({ departmentId: true });
+/** A change: only the fields given (the create's defaults would reset source, streams, address, tags and capabilities). */
+export const cameraUpdate = cameraCreate
+  .extend({
+    source: z.enum(['onvif', 'rtsp']),
+    streams: z.strictObject({ main: streamInfo.optional(), sub: streamInfo.optional() }),
+    address: text(400),
+    tags: z.array(tag).max(50),
+    capabilities,
+  })
+  .partial()
+  .omit({ departmentId: true });
 
 export const camera = z.object({
   id: z.string(),
   departmentId: z.number(),
   networkId: z.number().nullable(),
   name: z.string(),
-  source: z.enum(['onvif', 'rtsp']),
+  source: z.enum(['onvif', 'rtsp', 'gb28181']),
+  /** GB/T 28181 channels: the registered device's id and the channel's id (20 digits each); null for other sources. */
+  gbDeviceId: z.string().nullable(),
+  gbChannelId: z.string().nullable(),
   xaddr: z.string().nullable(),
   mainUri: z.string().nullable(),
   subUri: z.string().nullable(),

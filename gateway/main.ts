@@ -28,6 +28,7 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
+import { buildGb28181, type GbParts } from './wiring/gb28181';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -81,6 +82,8 @@ export interface Gateway {
     tours: TourService;
     /** Metrics registry, readiness and liveness. */
     ops: OpsParts;
+    /** The GB/T 28181 platform (SIP server and channel sync), null unless gb28181.enabled. */
+    gb: GbParts | null;
   };
   repos: Repositories;
   /** This node in the cluster (registration, leases, change feed); null unless `cluster.enabled`. */
@@ -134,7 +137,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     });
     const spatialParts = await buildSpatial(config, db, repos, access, cameraParts, closers, log);
     const { directory, spatial } = spatialParts;
-    const supervisor = await buildTranscoder(config, closers);
+    // GB/T 28181 devices register; their channels are registry cameras like any other, pulled by the transcoder
+    const gb = await buildGb28181(config, repos, cameras, closers, log);
+    const supervisor = await buildTranscoder(config, closers, gb ? [gb.media] : []);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
@@ -146,7 +151,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
-    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log);
+    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb);
     // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
     ptz.control.onChange((c) => realtime?.publishPtzControl(c));
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
@@ -281,6 +286,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         wall,
         tours,
         ops,
+        gb,
       },
       repos,
       cluster,

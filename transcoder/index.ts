@@ -11,6 +11,7 @@ export type {
   SupervisorEvents,
 } from './events';
 export type { StreamInfo, StreamState } from './pull/types';
+export type { ExternalSource, ExternalFeed, ExternalSession, ExternalAccessUnit } from './pull/external';
 export {
   TranscoderError,
   TranscoderInputError,

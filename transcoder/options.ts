@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema';
 import { TranscoderInputError } from './errors';
 import type { HubLimits } from './fanout/types';
+import type { ExternalSource } from './pull/external';
 
 /** Audio policy: copy AAC and drop others, always drop, or transcode non-AAC to AAC. */
 export type AudioPolicy = 'aac-or-drop' | 'drop' | 'transcode';
@@ -62,6 +63,13 @@ export interface TranscoderOptions {
   grabTimeoutS?: number;
   /** Most frame grabs running at once on this node (beyond: TranscoderCapacityError). Default 8. */
   maxGrabs?: number;
+  /**
+   * Sources the gateway feeds (GB/T 28181 channels): a camera pull whose URL has one's scheme is that
+   * source's session, muxed like the native pull. Default none.
+   */
+  externalSources?: readonly ExternalSource[];
+  /** An external source's stream that has not arrived after this many seconds ends the run (retried with backoff). Default 10. */
+  externalTimeoutS?: number;
   /** Bounds of every output's hub (viewers' backpressure, keyframe cache, instant replay); missing keys: defaults. */
   hub?: Partial<HubLimits>;
 }
@@ -95,6 +103,8 @@ export const DEFAULT_TRANSCODER_OPTIONS: Readonly<Required<TranscoderOptions>> =
   setprivPath: '/usr/bin/setpriv',
   grabTimeoutS: 10,
   maxGrabs: 8,
+  externalSources: Object.freeze([]) as readonly ExternalSource[],
+  externalTimeoutS: 10,
 });
 
 const POSITIVE: Array<keyof TranscoderOptions> = [
@@ -112,6 +122,7 @@ const POSITIVE: Array<keyof TranscoderOptions> = [
   'maxHeight',
   'grabTimeoutS',
   'maxGrabs',
+  'externalTimeoutS',
 ];
 
 /** Fills defaults and checks ranges; throws TranscoderInputError naming the key and value. */

@@ -1,5 +1,6 @@
 // What a caller asks to stream (StreamSpec), its key, and the checks run before anything is spawned.
 import { TranscoderInputError } from './errors';
+import { externalFor, type ExternalSource } from './pull/external';
 
 /** Stream profile of a camera: main (full resolution) or sub (low resolution). */
 export type Profile = 'main' | 'sub';
@@ -94,7 +95,7 @@ export function validateSourceUrl(url: unknown): string {
 }
 
 /** Validates a whole spec and returns it normalised (codec lower-cased). Throws TranscoderInputError. */
-export function validateSpec(spec: StreamSpec): StreamSpec {
+export function validateSpec(spec: StreamSpec, external: readonly ExternalSource[] = []): StreamSpec {
   if (typeof spec !== 'object' || spec === null)
     throw new TranscoderInputError(`transcoder: spec ${JSON.stringify(spec)} is not an object`);
   if (typeof spec.cameraId !== 'string' || !CAMERA_ID.test(spec.cameraId))
@@ -119,7 +120,16 @@ export function validateSpec(spec: StreamSpec): StreamSpec {
         `transcoder: ${f} of camera ${spec.cameraId} has control characters or is not a string`,
       );
   }
-  validateSourceUrl(spec.url);
+  const source = typeof spec.url === 'string' ? externalFor(spec.url, external) : undefined;
+  if (source) {
+    try {
+      source.validate(spec.url);
+    } catch (err) {
+      throw new TranscoderInputError(
+        `transcoder: source url ${JSON.stringify(spec.url.slice(0, 200))} rejected: ${(err as Error).message}`,
+      );
+    }
+  } else validateSourceUrl(spec.url);
   return {
     ...spec,
     codec,

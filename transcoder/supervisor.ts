@@ -96,7 +96,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async acquire(spec: StreamSpec): Promise<AcquireResult> {
     this.assertStarted('acquire');
-    const s = validateSpec(spec);
+    const s = validateSpec(spec, this.options.externalSources);
     const pullKey = streamKey(s.cameraId, s.profile);
     const wantsH264 = s.passthroughH265 !== true;
     await this.settle(pullKey);
@@ -179,7 +179,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async grab(spec: GrabSpec): Promise<GrabResult> {
     this.assertStarted('grab');
-    const s = validateSpec({ ...spec, audioCodec: null });
+    const s = validateSpec({ ...spec, audioCodec: null }, this.options.externalSources);
     const pull = this.outputs.get(streamKey(s.cameraId, s.profile));
     const kf = pull && pull.state === 'live' && !pull.isClosing && !pull.transcode ? pull.hub.keyframe() : null;
     if (pull && kf) {

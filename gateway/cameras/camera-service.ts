@@ -48,6 +48,11 @@ export class CameraService {
     this.gridOf = fn;
   }
 
+  /** The grid (网格) a position lies in, for writes made by the gateway itself. */
+  gridAt(lng: number, lat: number): number | null {
+    return this.gridOf(lng, lat);
+  }
+
   /** Subscribes to camera changes (GIS index, realtime). Returns the unsubscribe. */
   onChange(fn: (c: CameraChange) => void): () => void {
     this.listeners.add(fn);
@@ -174,6 +179,13 @@ export class CameraService {
 
   async update(p: Principal, id: string, input: CameraUpdate, ip: string): Promise<Camera> {
     const before = await this.record(p, id, 'edit');
+    const fixed = (['source', 'mainUri', 'subUri', 'xaddr', 'snapshotUri'] as const).filter(
+      (k) => input[k] !== undefined,
+    );
+    if (before.source === 'gb28181' && fixed.length)
+      throw new ValidationError(`camera: a GB/T 28181 channel's source and addresses come from its device`, [
+        { path: `body.${fixed[0]}`, message: 'set by the GB/T 28181 device' },
+      ]);
     await this.checkNetwork(input.networkId, before.departmentId);
     const moved =
       input.lng !== undefined || input.lat !== undefined

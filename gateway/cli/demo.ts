@@ -13,10 +13,12 @@ import { startDemoEvents } from '../../sim/events/demo-events';
 import { DEMO_ALARM_POINTS, DEMO_CHECKPOINTS } from '../../sim/events/demo-points';
 import { Mosquitto } from '../../sim/events/mosquitto';
 import { seedDemoWall } from './demo-wall';
+import { DEMO_GB_SIP_PORT, startDemoNvr, withDemoGb } from './demo-gb';
 
 export const DEMO: CommandSpec = {
   name: 'cloudeye demo',
-  synopsis: '[--port N] [--cameras N] [--record N] [--rtsp-port P] [--onvif-port P] [--broker URL] [--config FILE]',
+  synopsis:
+    '[--port N] [--cameras N] [--record N] [--rtsp-port P] [--onvif-port P] [--gb-port P] [--broker URL] [--config FILE]',
   flags: {
     port: { kind: 'value', arg: 'N', about: 'HTTP port (default: server.port, 8080; 0 = any free port)' },
     cameras: { kind: 'value', arg: 'N', about: 'simulated cameras in the demo city (default 240)' },
@@ -26,6 +28,11 @@ export const DEMO: CommandSpec = {
       about: `cameras recorded continuously into ./data/recordings, 1 GiB quota (default ${DEMO_RECORDED}; 0 = none)`,
     },
     'rtsp-port': { kind: 'value', arg: 'P', about: `the simulated RTSP server's port (default ${DEMO_RTSP_PORT})` },
+    'gb-port': {
+      kind: 'value',
+      arg: 'P',
+      about: `the GB/T 28181 SIP port (UDP and TCP) the demo NVR registers with (default ${DEMO_GB_SIP_PORT})`,
+    },
     'onvif-port': {
       kind: 'value',
       arg: 'P',
@@ -48,10 +55,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const record = intFlag(args, 'record', DEMO_RECORDED, 0, 2000);
   const rtspPort = intFlag(args, 'rtsp-port', DEMO_RTSP_PORT, 1, 65535);
   const onvifPort = intFlag(args, 'onvif-port', DEMO_ONVIF_BASE_PORT, 1, 65535 - count);
+  const gbPort = intFlag(args, 'gb-port', DEMO_GB_SIP_PORT, 0, 65535);
   const brokerUrl = strFlag(args, 'broker');
   if (brokerUrl !== undefined && !/^mqtts?:\/\/[^\s]+$/.test(brokerUrl))
     throw new UsageError(`cloudeye demo: --broker ${brokerUrl}: an mqtt:// or mqtts:// URL`);
-  const config = demoConfig(file, port);
+  const config = withDemoGb(demoConfig(file, port), gbPort);
   const codecs = Array.from({ length: 8 }, (_, i) => demoCodec(i)).join(',');
   process.stdout.write(
     `starting ${count} simulated cameras (RTSP 127.0.0.1:${rtspPort}, ONVIF from port ${onvifPort}) …\n`,
@@ -102,6 +110,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
       log: (level, msg) => void process.stderr.write(`${level}: ${msg}\n`),
     });
     stops.push(() => events.close());
+    // a simulated GB/T 28181 NVR: its channels join the map as cameras and play like the others
+    const sip = gw.services.gb!.server.endpoint;
+    const nvr = await startDemoNvr(config, config.gb28181.tcpPort || sip.tcpPort);
+    stops.push(() => nvr.close());
     const screens = await seedDemoWall(gw.db.knex, gw.services.wall.wall, gw.url);
     process.stdout.write(
       `command-center wall (police): open each link once in the browser of its wall monitor (pairs it):\n` +
@@ -113,6 +125,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `users (password "${DEMO_PASSWORD}"): ${seeded.users.map((u) => u.username).join(', ')}\n` +
         `event simulators: ${DEMO_CHECKPOINTS.length} ANPR checkpoints (signed webhooks), ` +
         `${DEMO_ALARM_POINTS.length} alarm boxes (MQTT, ${broker})\n` +
+        `GB/T 28181: platform ${config.gb28181.id} on 127.0.0.1:${sip.tcpPort}, ` +
+        `NVR ${nvr.opts.id} with ${nvr.opts.channels.length} channels registered\n` +
         `Cloud Eye console: ${gw.url}\n`,
     );
     await stop.requested;

@@ -11,7 +11,9 @@ export interface CameraWrite {
   departmentId?: number;
   networkId?: number | null;
   name?: string;
-  source?: 'onvif' | 'rtsp';
+  source?: 'onvif' | 'rtsp' | 'gb28181';
+  gbDeviceId?: string | null;
+  gbChannelId?: string | null;
   xaddr?: string | null;
   mainUri?: string | null;
   subUri?: string | null;
@@ -40,7 +42,9 @@ export function cameraFromRow(r: Row): CameraRecord {
     departmentId: Number(r.department_id),
     networkId: num(r.network_id),
     name: String(r.name),
-    source: r.source as 'onvif' | 'rtsp',
+    source: r.source as Camera['source'],
+    gbDeviceId: (r.gb_device_id as string | null) ?? null,
+    gbChannelId: (r.gb_channel_id as string | null) ?? null,
     xaddr: (r.xaddr as string | null) ?? null,
     mainUri: (r.main_uri as string | null) ?? null,
     subUri: (r.sub_uri as string | null) ?? null,
@@ -76,6 +80,8 @@ const COLUMNS: Record<keyof CameraWrite, string> = {
   networkId: 'network_id',
   name: 'name',
   source: 'source',
+  gbDeviceId: 'gb_device_id',
+  gbChannelId: 'gb_channel_id',
   xaddr: 'xaddr',
   mainUri: 'main_uri',
   subUri: 'sub_uri',
@@ -171,6 +177,11 @@ export class CamerasRepo {
     return new Set(
       ((await this.knex('cameras').whereNotNull('xaddr').select('xaddr')) as Row[]).map((r) => String(r.xaddr)),
     );
+  }
+
+  /** The cameras of a GB/T 28181 device's channels. */
+  async gbCameras(deviceId: string): Promise<CameraRecord[]> {
+    return ((await this.knex('cameras').where({ gb_device_id: deviceId }).orderBy('id')) as Row[]).map(cameraFromRow);
   }
 
   async all(): Promise<CameraRecord[]> {

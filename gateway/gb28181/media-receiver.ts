@@ -11,6 +11,8 @@ export interface MediaReceiverOptions {
   transport: MediaTransport;
   /** Address to bind/listen on. */
   host: string;
+  /** Local port to bind (udp) or listen on (tcp-passive); default any free one. A port in use rejects (EADDRINUSE). */
+  port?: number;
   /** Expected SSRC (the y= value as a number); packets of another SSRC are dropped. */
   ssrc?: number;
   onAccessUnit: (au: VideoAccessUnit) => void;
@@ -79,7 +81,14 @@ export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaR
   let port = 0;
   if (o.transport === 'udp') {
     const sock = dgram.createSocket('udp4');
-    await new Promise<void>((res, rej) => sock.once('error', rej).bind(0, o.host, () => res()));
+    await new Promise<void>((res, rej) =>
+      sock
+        .once('error', (e) => {
+          sock.close();
+          rej(e);
+        })
+        .bind(o.port ?? 0, o.host, () => res()),
+    );
     sock.on('message', (m) => {
       bytes += m.length;
       rtp.push(m);
@@ -93,7 +102,7 @@ export async function openMediaReceiver(o: MediaReceiverOptions): Promise<MediaR
       taken = true;
       feedTcp(s);
     });
-    await new Promise<void>((res, rej) => server.once('error', rej).listen(0, o.host, () => res()));
+    await new Promise<void>((res, rej) => server.once('error', rej).listen(o.port ?? 0, o.host, () => res()));
     port = (server.address() as net.AddressInfo).port;
     closers.push(() => new Promise<void>((res) => server.close(() => res())));
   }

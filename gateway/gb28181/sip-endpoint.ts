@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { SipTimeoutError } from './errors';
+import { GbDeviceError, SipTimeoutError } from './errors';
 import { parseCSeq, parseVia } from './sip-headers';
 import { SipStreamFramer } from './sip-framing';
 import { ackFor, newBranch, responseTo } from './sip-request';
@@ -270,6 +270,11 @@ export class SipEndpoint extends EventEmitter {
         peer,
         ...(onProvisional ? { onProvisional } : {}),
       };
+      // a TCP peer whose connection is gone cannot answer: refused now, not after Timer B/F
+      if (peer.transport === 'tcp' && (!peer.socket || peer.socket.destroyed))
+        return reject(
+          new GbDeviceError(`${peer.address}:${peer.port}`, `its TCP connection is closed (${req.method} not sent)`),
+        );
       this.clientTx.set(key, tx);
       const fail = setTimeout(() => {
         this.finish(key);

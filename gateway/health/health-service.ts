@@ -79,13 +79,15 @@ export class HealthService {
   /** Re-reads every target (after cameras were written behind the gateway's back, e.g. a seed). */
   async reload(): Promise<void> {
     const fresh = new Map<string, HealthTarget>();
-    for (const c of await this.load()) fresh.set(c.id, this.target(c));
+    // a GB/T 28181 channel's status follows its device's registration and keepalives (gateway/gb-platform)
+    for (const c of await this.load()) if (c.source !== 'gb28181') fresh.set(c.id, this.target(c));
     this.targets.clear();
     for (const [k, v] of fresh) this.targets.set(k, v);
   }
 
   apply(change: CameraChange): void {
-    if (change.kind === 'remove') this.targets.delete(change.id);
+    if (change.kind === 'remove' || change.camera.source === 'gb28181')
+      this.targets.delete(change.kind === 'remove' ? change.id : change.camera.id);
     else this.targets.set(change.camera.id, this.target(change.camera));
   }
 

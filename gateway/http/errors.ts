@@ -42,10 +42,11 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../errors';
-import { GbError, PtzCmdError, SipTimeoutError } from '../gb28181/errors';
 import { OnvifError, OnvifHttpError, OnvifTargetError, OnvifTimeoutError, OnvifUriError } from '../onvif/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-service';
 import { PtzControlError } from '../ptz/errors';
+import { GbDeviceError, GbError, PtzCmdError, SipTimeoutError } from '../gb28181/errors';
+import { ChannelRefused } from '../gb-platform/channel-camera';
 
 export interface ProblemDoc {
   type: string;
@@ -196,11 +197,13 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
     return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   if (err instanceof OnvifError) return make(502, err.message);
-  // GB/T 28181 the same way: a device silent past its timers may answer later; a PTZ value out of range is the
-  // caller's; anything else (a bad message, a refusal, unusable media) is the device's
-  if (err instanceof SipTimeoutError) return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  // GB/T 28181: a value that makes no PTZCmd is the caller's; a device not registered (or its connection
+  // gone) or silent may answer later; one that answered badly (status, malformed SIP/MANSCDP/PS) or a
+  // catalog entry refused is a bad upstream
   if (err instanceof PtzCmdError) return make(400, err.message);
-  if (err instanceof GbError) return make(502, err.message);
+  if (err instanceof GbDeviceError || err instanceof SipTimeoutError)
+    return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof GbError || err instanceof ChannelRefused) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };
   if (named?.type === 'entity.parse.failed')

@@ -1,4 +1,5 @@
-// The ONVIF PTZ sessions of cameras: a connected client per camera, kept a minute so a key press costs one SOAP call.
+// The PTZ sessions of cameras: a connected ONVIF client per camera, kept a minute so a key press costs one SOAP call;
+// GB/T 28181 channels through the device their catalog came from.
 import { OnvifDevice, OnvifError, OnvifHttpError, OnvifTimeoutError } from '../onvif/index';
 import type { CameraRecord } from '../db/cameras-repo';
 import { DeviceError, ValidationError } from '../errors';
@@ -16,9 +17,15 @@ export interface PtzDeviceOptions {
   keepMs?: number;
 }
 
-/** A camera's PTZ: the ONVIF client and the media profile its commands name. */
+/** The PTZ calls of a device: an ONVIF client, or a GB/T 28181 device (PTZCmd). */
+export type PtzDevice = Pick<
+  OnvifDevice,
+  'continuousMove' | 'stop' | 'relativeMove' | 'getStatus' | 'getPresets' | 'setPreset' | 'gotoPreset' | 'removePreset'
+>;
+
+/** A camera's PTZ: the device and the media profile (GB/T 28181: the channel id) its commands name. */
 export interface PtzHandle {
-  dev: OnvifDevice;
+  dev: PtzDevice;
   profile: string;
   /** Its PTZ node lists a relative pan/tilt space: click-to-centre works (false when GetNodes fails). */
   relative: boolean;
@@ -26,6 +33,13 @@ export interface PtzHandle {
 
 /** The camera's PTZ profile token; ValidationError (400) when the camera has no PTZ. */
 export function ptzProfile(rec: CameraRecord): string {
+  if (rec.source === 'gb28181') {
+    if (!rec.capabilities.ptz || !rec.gbChannelId)
+      throw new ValidationError(`ptz: camera ${rec.id} has no PTZ`, [
+        { path: 'params.id', message: 'its catalog entry names no PTZ type that moves' },
+      ]);
+    return rec.gbChannelId;
+  }
   const token = rec.capabilities.profileToken;
   if (!rec.capabilities.ptz || !rec.xaddr || typeof token !== 'string' || !token)
     throw new ValidationError(`ptz: camera ${rec.id} has no PTZ`, [
@@ -37,14 +51,21 @@ export function ptzProfile(rec: CameraRecord): string {
 export class PtzDevices {
   private readonly cache = new Map<string, { key: string; at: number; handle: Promise<PtzHandle> }>();
 
+  /** `gb`: the PTZ device of a GB/T 28181 device id (undefined when GB/T 28181 is not enabled). */
   constructor(
     private readonly cameras: PtzCameraAccess,
     private readonly opts: PtzDeviceOptions,
+    private readonly gb?: (deviceId: string) => PtzDevice,
   ) {}
 
   /** A connected client for the camera (checked for PTZ and reachability). */
   async handle(rec: CameraRecord): Promise<PtzHandle> {
     const profile = ptzProfile(rec);
+    if (rec.source === 'gb28181') {
+      if (!this.gb || !rec.gbDeviceId)
+        throw new DeviceError(`ptz: camera ${rec.id}: GB/T 28181 is not enabled on this gateway`, '', false);
+      return { dev: this.gb(rec.gbDeviceId), profile, relative: false };
+    }
     await this.cameras.assertReach(rec);
     const creds = this.cameras.credentials(rec);
     const key = `${rec.xaddr}|${profile}|${creds?.username ?? ''}|${creds?.password ?? ''}`;

@@ -175,6 +175,8 @@ export class PtzService {
 
   /** The camera's preset `token`, or NotFoundError (404) naming it. */
   async known(rec: CameraRecord, token: string): Promise<PtzPreset> {
+    // GB/T 28181-2016 devices list no presets: a preset is its number, 1–255
+    if (rec.source === 'gb28181' && /^(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$/.test(token)) return { token, name: token };
     const list = await this.presetsOf(rec);
     const found = list.find((x) => x.token === token);
     if (!found) throw new NotFoundError(`ptz: camera ${rec.id} has no preset ${JSON.stringify(token.slice(0, 80))}`);

@@ -1,4 +1,5 @@
 // Saved stills: a fresh full-resolution JPEG of a camera for the operator to keep; policy-checked and audited.
+import { streamUrl } from '../cameras/stream-url';
 import type { CameraRecord } from '../db/cameras-repo';
 import type { AuditWrite } from '../db/audit-repo';
 import type { Principal } from '../auth/policy';
@@ -72,7 +73,7 @@ export class StillService {
         cameraId: cam.id,
         profile: 'main',
         snapshotUri: cam.snapshotUri,
-        streamUri: cam.mainUri,
+        streamUri: streamUrl(cam, 'main', false),
         codec: cam.streams.main?.codec ?? 'h264',
         credentials: this.cameras.credentials(cam),
       };

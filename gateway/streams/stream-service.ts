@@ -1,4 +1,5 @@
 // Stream calls: policy → audit → backend.acquire → signed URLs (HLS, WebSocket, replay); per-request re-checks; audited close.
+import { streamUrl } from '../cameras/stream-url';
 import { randomUUID } from 'node:crypto';
 import type { CameraRecord } from '../db/cameras-repo';
 import type { AuditRepo } from '../db/audit-repo';
@@ -128,7 +129,7 @@ export class StreamService {
       req.reason ? Promise.resolve(false) : this.cameras.requireReason(cam.departmentId),
     ]);
     if (reach.status === 'rejected') throw reach.reason;
-    const uri = req.profile === 'sub' ? (cam.subUri ?? cam.mainUri) : cam.mainUri;
+    const uri = streamUrl(cam, req.profile, true);
     if (!uri)
       throw new ValidationError(`stream: camera ${cameraId} has no ${req.profile} stream URI`, [
         { path: 'body.profile', message: 'no such stream' },

@@ -14,6 +14,8 @@ import { NotFoundError } from '../errors';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
+import type { GbParts } from './gb28181';
+import { GbPtzDevice } from '../gb-platform/gb-ptz';
 
 export interface PtzParts {
   ptz: PtzService;
@@ -30,14 +32,26 @@ export async function buildPtz(
   a: AuthParts,
   closers: Closers,
   log: Log,
+  gb: GbParts | null = null,
 ): Promise<PtzParts> {
   const repo = new PtzRepo(db.knex);
   const audit = (w: Parameters<Repositories['audit']['append']>[0]) => repos.audit.append(w);
   const record = (p: Principal, id: string) => cameras.record(p, id, 'ptz');
-  const devices = new PtzDevices(cameras, {
-    requestTimeoutMs: config.discovery.requestTimeoutMs,
-    maxResponseBytes: config.discovery.maxResponseBytes,
-  });
+  // one PTZ device per GB/T 28181 device: its move timers stop what the console's lost release would not
+  const gbDevices = new Map<string, GbPtzDevice>();
+  closers.add(async () => gbDevices.forEach((d) => d.close()));
+  const gbPtz = gb
+    ? (deviceId: string): GbPtzDevice => {
+        let d = gbDevices.get(deviceId);
+        if (!d) gbDevices.set(deviceId, (d = new GbPtzDevice(gb.server, deviceId)));
+        return d;
+      }
+    : undefined;
+  const devices = new PtzDevices(
+    cameras,
+    { requestTimeoutMs: config.discovery.requestTimeoutMs, maxResponseBytes: config.discovery.maxResponseBytes },
+    gbPtz,
+  );
   const control = new PtzControl({ lapseMs: config.ptz.lapseS * 1000 });
   closers.add(() => control.close());
   const runner = new PatrolRunner(async (cameraId, preset) => {

@@ -1,4 +1,5 @@
 // Wiring of recording: the recording service over the supervisor's hubs, the camera registry, the index and the audit log.
+import { streamUrl } from '../cameras/stream-url';
 import type { Config } from '../../config/load';
 import type { Supervisor } from '../../transcoder/index';
 import type { CameraService } from '../cameras/camera-service';
@@ -30,7 +31,7 @@ export async function buildRecordings(
       departmentId: cam.departmentId,
       tags: cam.tags,
       spec: (profile) => {
-        const url = profile === 'sub' ? cam.subUri : cam.mainUri;
+        const url = streamUrl(cam, profile, false);
         if (!url || refusal) return null;
         const info = profile === 'sub' ? cam.streams.sub : cam.streams.main;
         const creds = cameras.credentials(cam);

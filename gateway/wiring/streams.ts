@@ -1,6 +1,7 @@
 // Wiring of video: the transcoder's supervisor, stream calls, snapshots and stills, all through one ffmpeg owner.
+import { streamUrl } from '../cameras/stream-url';
 import type { Config } from '../../config/load';
-import { Supervisor, streamKey, type GrabSpec, type Profile } from '../../transcoder/index';
+import { Supervisor, streamKey, type ExternalSource, type GrabSpec, type Profile } from '../../transcoder/index';
 import { StreamService } from '../streams/stream-service';
 import { SnapshotService } from '../streams/snapshot-service';
 import { StillService } from '../streams/still-service';
@@ -22,8 +23,17 @@ export interface StreamParts {
 }
 
 /** Starts the ffmpeg supervisor (`config.transcoder`). */
-export async function buildTranscoder(config: Config, closers: Closers): Promise<Supervisor> {
-  const supervisor = new Supervisor(config.transcoder);
+/** `external`: sources the gateway feeds (GB/T 28181 channels), pulled like RTSP cameras. */
+export async function buildTranscoder(
+  config: Config,
+  closers: Closers,
+  external: readonly ExternalSource[] = [],
+): Promise<Supervisor> {
+  const supervisor = new Supervisor({
+    ...config.transcoder,
+    externalSources: external,
+    externalTimeoutS: config.gb28181.mediaTimeoutS,
+  });
   await supervisor.start();
   closers.add(() => supervisor.close());
   return supervisor;
@@ -102,7 +112,7 @@ export function buildStreams(
       await cameras.assertReach(cam);
       const profile = cam.subUri ? 'sub' : 'main';
       const codec = (profile === 'sub' ? cam.streams.sub : cam.streams.main)?.codec ?? cam.streams.main?.codec;
-      const streamUri = cam.subUri ?? cam.mainUri;
+      const streamUri = streamUrl(cam, profile, true);
       const credentials = cameras.credentials(cam);
       const snap = await snapshotService.get({
         cameraId: cam.id,

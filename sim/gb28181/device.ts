@@ -57,6 +57,8 @@ export interface SimGbDeviceOptions {
   catalogPageSize?: number;
   charset?: BodyCharset;
   video?: MediaSourceOptions;
+  /** Channels that answer INVITE but never send media (a firewalled media path: the play-timeout case). */
+  silentChannels?: string[];
 }
 
 /** Events: 'registered', 'ptz' ({ channelId, command }), 'invite' ({ channelId, transport }), 'bye' (channelId). */
@@ -264,7 +266,11 @@ export class SimGbDevice extends EventEmitter {
       if (this.subscribed) await this.notifyCatalog(this.catalog().map((i) => ({ ...i, event: 'ADD' })));
       return;
     }
-    if (req.method === 'ACK') return this.sessions.get(header(req, 'Call-ID') ?? '')?.media.start();
+    if (req.method === 'ACK') {
+      const session = this.sessions.get(header(req, 'Call-ID') ?? '');
+      if (session && !this.opts.silentChannels?.includes(session.channelId)) session.media.start();
+      return;
+    }
     if (req.method === 'BYE') {
       const id = header(req, 'Call-ID') ?? '';
       const s = this.sessions.get(id);

@@ -18,6 +18,8 @@ export interface LiveClientOptions {
   origin?: string;
   /** Parse fragments (keyframe, decode times). Default true. */
   parse?: boolean;
+  /** Keep every binary message's bytes in `binaries` (to decode what was received). Default false. */
+  keep?: boolean;
 }
 
 /** Why an upgrade was refused: the HTTP status and problem document. */
@@ -36,6 +38,8 @@ export class LiveClient {
   readonly inits: Array<{ at: number; init: InitSegment | null; bytes: number }> = [];
   /** Messages in arrival order: 'text:<type>' or 'binary'. */
   readonly order: string[] = [];
+  /** Binary messages (init segments and fragments) in arrival order, when opened with `keep`. */
+  readonly binaries: Buffer[] = [];
   readonly opened: number;
   closed: { code: number; reason: string; at: number } | null = null;
   private readonly closedP: Promise<{ code: number; reason: string; at: number }>;
@@ -45,6 +49,7 @@ export class LiveClient {
   private constructor(
     readonly ws: WebSocket,
     private readonly parse: boolean,
+    private readonly keep = false,
   ) {
     this.opened = Date.now();
     this.closedP = new Promise((resolve) =>
@@ -67,7 +72,7 @@ export class LiveClient {
         res.on('error', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
       });
       ws.once('error', (err) => reject(err));
-      ws.once('open', () => resolve(new LiveClient(ws, opts.parse !== false)));
+      ws.once('open', () => resolve(new LiveClient(ws, opts.parse !== false, opts.keep === true)));
     });
   }
 
@@ -105,6 +110,7 @@ export class LiveClient {
       return;
     }
     this.order.push('binary');
+    if (this.keep) this.binaries.push(Buffer.from(data));
     if (this.expectInit) {
       this.expectInit = false;
       let init: InitSegment | null = null;

@@ -155,6 +155,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '012-wall-alarm-display',
         '013-embed',
         '014-cluster',
+        '015-gb28181-cameras',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -175,6 +176,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '012-wall-alarm-display',
         '013-embed',
         '014-cluster',
+        '015-gb28181-cameras',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -197,6 +199,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '012-wall-alarm-display',
         '013-embed',
         '014-cluster',
+        '015-gb28181-cameras',
       ]);
     } finally {
       await db.close();

@@ -27,17 +27,6 @@ import {
 } from '../../gateway/errors';
 import { HttpError, PROTO_KEY, toProblem } from '../../gateway/http/errors';
 import {
-  GbDeviceError,
-  GbError,
-  GbMediaError,
-  ManscdpError,
-  PtzCmdError,
-  SipParseError,
-  SipStatusError,
-  SipTimeoutError,
-  SipTooLargeError,
-} from '../../gateway/gb28181/errors';
-import {
   OnvifAuthError,
   OnvifError,
   OnvifFaultError,
@@ -55,6 +44,18 @@ import { AlarmStateError } from '../../gateway/alarms/errors';
 import { PtzControlError } from '../../gateway/ptz/errors';
 import { SnapshotError, SnapshotUnavailableError } from '../../gateway/streams/snapshot-service';
 import { GisInputError } from '../../gis/errors';
+import {
+  GbDeviceError,
+  GbError,
+  GbMediaError,
+  ManscdpError,
+  PtzCmdError,
+  SipParseError,
+  SipStatusError,
+  SipTimeoutError,
+  SipTooLargeError,
+} from '../../gateway/gb28181/errors';
+import { ChannelRefused } from '../../gateway/gb-platform/channel-camera';
 import {
   Fmp4Error,
   RtspError,
@@ -216,19 +217,25 @@ const BY_CLASS: Record<string, Row> = {
   OnvifResponseError: { make: () => new OnvifResponseError('GetProfiles', 'no profile'), status: 502 },
   OnvifTooLargeError: { make: () => new OnvifTooLargeError('http://10.1.1.1/onvif', 1024), status: 502 },
   OnvifError: { make: () => new OnvifError('onvif: xaddr must be http(s)'), status: 502 },
-  GbError: { make: () => new GbError('gb28181: no dialog'), status: 502 },
-  SipParseError: { make: () => new SipParseError('start line', 'HELLO'), status: 502, detail: /bad SIP message/ },
-  SipTooLargeError: { make: () => new SipTooLargeError('message', 70_000, 65_535), status: 502 },
-  ManscdpError: { make: () => new ManscdpError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
-  SipTimeoutError: {
-    make: () => new SipTimeoutError('INVITE 34020000001320000001', 5000),
+  // GB/T 28181 (gateway/gb28181 and the channel sync)
+  PtzCmdError: { make: () => new PtzCmdError('pan speed out of 0–255', 300), status: 400 },
+  GbDeviceError: {
+    make: () => new GbDeviceError('34020000001320000001', 'not registered'),
     status: 503,
     headers: { 'Retry-After': /^10$/ },
   },
-  SipStatusError: { make: () => new SipStatusError('INVITE', 486, 'Busy Here'), status: 502, detail: /486/ },
-  GbDeviceError: { make: () => new GbDeviceError('3402', 'not registered'), status: 502 },
-  GbMediaError: { make: () => new GbMediaError('RTP version', 0), status: 502 },
-  PtzCmdError: { make: () => new PtzCmdError('speed out of range', 300), status: 400 },
+  SipTimeoutError: {
+    make: () => new SipTimeoutError('MESSAGE sip:34020000001320000001@3402000000', 32000),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
+  SipStatusError: { make: () => new SipStatusError('INVITE of 34020000001310000001', 486, 'Busy Here'), status: 502 },
+  SipParseError: { make: () => new SipParseError('no start line', 'garbage'), status: 502 },
+  SipTooLargeError: { make: () => new SipTooLargeError('message', 70000, 65535), status: 502 },
+  ManscdpError: { make: () => new ManscdpError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
+  GbMediaError: { make: () => new GbMediaError('PES length past the packet', 9999), status: 502 },
+  GbError: { make: () => new GbError('gb28181: device answered badly'), status: 502 },
+  ChannelRefused: { make: () => new ChannelRefused('gb28181: channel 1: name has forbidden characters'), status: 502 },
   // the command line and start-up only: they never reach HTTP, and would be internal errors there
   ConfigError: { make: () => new ConfigError('config: server.port must be a number'), status: 500 },
   UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },

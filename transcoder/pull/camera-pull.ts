@@ -8,6 +8,7 @@ import type { ProbeWindow } from '../source-input';
 import { pullTranscodes, streamKey, type StreamSpec } from '../stream-spec';
 import type { FfmpegWorker } from '../worker';
 import { NativeRun } from './native-run';
+import { ExternalRun, externalFor, type ExternalSource } from './external';
 import { SupervisedOutput, type RunCommand } from './output';
 import type { OutputRun, RunSink } from './run';
 import type { OutputHooks } from './types';
@@ -44,7 +45,12 @@ export class CameraPull extends SupervisedOutput {
   }
 
   override get engine(): PullEngine {
-    return this.usesNative() ? 'native' : 'ffmpeg';
+    return this.external || this.usesNative() ? 'native' : 'ffmpeg';
+  }
+
+  /** The external source feeding this pull (its URL's scheme is the source's), if any. */
+  private get external(): ExternalSource | undefined {
+    return externalFor(this.spec.url, this.o.externalSources);
   }
 
   get transcode(): boolean {
@@ -56,6 +62,19 @@ export class CameraPull extends SupervisedOutput {
   }
 
   protected override begin(generation: number, sink: RunSink): OutputRun {
+    const source = this.external;
+    if (source)
+      return new ExternalRun(
+        {
+          source,
+          url: this.spec.url,
+          timeoutMs: this.o.externalTimeoutS * 1000,
+          generation,
+          described: (codec) => this.described({ codec } as VideoTrack, []),
+          changed: (why) => this.redo(why),
+        },
+        sink,
+      );
     if (!this.usesNative()) return super.begin(generation, sink);
     return new NativeRun(
       {
@@ -131,7 +150,7 @@ export class CameraPull extends SupervisedOutput {
    * need a longer look), the native pull again if configured, and ffmpeg's next run probes wide.
    */
   protected override runFailed(beforeLive: boolean): void {
-    if (!beforeLive) return;
+    if (!beforeLive || this.external) return;
     if (this.usesNative()) {
       this.nextEngine = 'ffmpeg';
       return;

@@ -14,6 +14,7 @@ import * as m011 from './011-alarms-open-index';
 import * as m012 from './012-wall-alarm-display';
 import * as m013 from './013-embed';
 import * as m014 from './014-cluster';
+import * as m015 from './015-gb28181-cameras';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -35,6 +36,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['012-wall-alarm-display', m012],
   ['013-embed', m013],
   ['014-cluster', m014],
+  ['015-gb28181-cameras', m015],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */
