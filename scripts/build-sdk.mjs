@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stagingOf, swapInto } from './swap-dir.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SDK = path.join(ROOT, 'web', 'sdk');
@@ -21,10 +22,11 @@ const common = {
 
 /** Builds every SDK file; returns the output directory. */
 export async function buildSdk() {
-  rmSync(SDK_DIST, { recursive: true, force: true });
-  mkdirSync(SDK_DIST, { recursive: true });
+  const staging = stagingOf(SDK_DIST);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
   const src = (f) => path.join(SDK, 'src', f);
-  const out = (f) => path.join(SDK_DIST, f);
+  const out = (f) => path.join(staging, f);
   await Promise.all([
     build({ ...common, entryPoints: [src('index.ts')], outfile: out('cloudeye.mjs'), format: 'esm' }),
     build({
@@ -37,7 +39,8 @@ export async function buildSdk() {
     build({ ...common, entryPoints: [src('hls-lazy.ts')], outfile: out('cloudeye-hls.mjs'), format: 'esm' }),
     build({ ...common, entryPoints: [src('embed-page.ts')], outfile: out('embed-page.mjs'), format: 'esm' }),
   ]);
-  cpSync(path.join(SDK, 'docs'), SDK_DIST, { recursive: true });
+  cpSync(path.join(SDK, 'docs'), staging, { recursive: true });
+  swapInto(staging, SDK_DIST);
   return SDK_DIST;
 }
 

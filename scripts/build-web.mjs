@@ -6,10 +6,13 @@ import { cpSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSdk } from './build-sdk.mjs';
+import { stagingOf, swapInto } from './swap-dir.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'web', 'dist');
+const DIST = path.join(ROOT, 'web', 'dist');
 const watch = process.argv.includes('--watch');
+// a build writes a staging directory that then takes web/dist's place at once; --watch rebuilds web/dist in place
+const OUT = watch ? DIST : stagingOf(DIST);
 
 function copyStatic() {
   mkdirSync(OUT, { recursive: true });
@@ -43,6 +46,7 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await build(options);
+  swapInto(OUT, DIST);
   await buildSdk();
   process.stdout.write(`build-web: web/dist and web/sdk/dist built in ${Date.now() - t0} ms\n`);
 }

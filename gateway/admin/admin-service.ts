@@ -37,7 +37,7 @@ const actor = (p: Principal, ip: string) => ({
 const publicNetwork = ({ defaultCredentialsEnc: _c, ...n }: NetworkRecord): Network => n;
 
 export class AdminService {
-  private readonly gridListeners = new Set<() => void>();
+  private readonly gridListeners = new Set<() => Promise<void>>();
 
   constructor(
     private readonly org: OrgRepo,
@@ -48,9 +48,14 @@ export class AdminService {
     private readonly box: CredentialBox,
   ) {}
 
-  onGridsChange(fn: () => void): () => void {
+  /** Subscribes to grid changes; a change's answer waits for every listener (the grid layer is current when it comes). */
+  onGridsChange(fn: () => Promise<void>): () => void {
     this.gridListeners.add(fn);
     return () => this.gridListeners.delete(fn);
+  }
+
+  private async gridsChanged(): Promise<void> {
+    await Promise.all([...this.gridListeners].map((l) => l()));
   }
 
   /** The department filter of a listing under `action` (undefined: every department); Forbidden when none. */
@@ -303,7 +308,7 @@ export class AdminService {
       targetType: 'grid',
       detail: { count: made.length, ids: made.map((g) => g.id).slice(0, 50) },
     });
-    for (const l of this.gridListeners) l();
+    await this.gridsChanged();
     return made;
   }
 
@@ -312,6 +317,6 @@ export class AdminService {
     if (!(await this.org.deleteGrid(id))) throw new NotFoundError(`grid ${id} not found`);
     await this.audit.append({ ...actor(p, ip), action: 'grid.delete', targetType: 'grid', targetId: id });
     this.auth.invalidate();
-    for (const l of this.gridListeners) l();
+    await this.gridsChanged();
   }
 }

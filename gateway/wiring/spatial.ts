@@ -60,6 +60,7 @@ export async function buildSpatial(
   };
   await loadGrids();
   cameras.setGridLocator((lng, lat) => spatial.gridOf(lng, lat));
-  admin.onGridsChange(() => void reloadGrids().catch((err: unknown) => log('error', `grids: ${String(err)}`)));
+  // the grid change's answer waits for the layer; a failed reload is logged, the change itself is stored
+  admin.onGridsChange(() => reloadGrids().catch((err: unknown) => log('error', `grids: ${String(err)}`)));
   return { directory, spatial, reloadGrids };
 }
