@@ -1,6 +1,6 @@
 // A GB/T 28181 catalog item as a registry camera: which items are channels, their name, position, department and PTZ.
 import type { CatalogItem } from '../gb28181/index';
-import { gcj02ToWgs84 } from './gcj02';
+import { gcj02ToWgs84 } from '../../gis/index';
 
 export interface ChannelRules {
   coordinates: 'WGS-84' | 'GCJ-02';

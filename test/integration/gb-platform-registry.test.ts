@@ -2,7 +2,7 @@
 // follow catalog changes and go offline with the device.
 import assert from 'node:assert/strict';
 import { SimGbDevice } from '../../sim/gb28181/device';
-import { gcj02ToWgs84 } from '../../gateway/gb-platform/gcj02';
+import { gcj02ToWgs84 } from '../../gis/index';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
 

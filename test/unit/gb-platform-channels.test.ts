@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../config/load';
 import { ChannelRefused, channelCamera, departmentFor, isChannel } from '../../gateway/gb-platform/channel-camera';
-import { gcj02ToWgs84, wgs84ToGcj02 } from '../../gateway/gb-platform/gcj02';
+import { gcj02ToWgs84, wgs84ToGcj02 } from '../../gis/index';
 import { Gb28181Server, type CatalogItem } from '../../gateway/gb28181/index';
 import { GbMediaSource } from '../../gateway/gb-platform/gb-media-source';
 import { TranscoderInputError, validateSpec } from '../../transcoder/index';
