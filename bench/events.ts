@@ -1,5 +1,6 @@
 // cloudeye bench events: webhook and MQTT ingest rates (with a plain INSERT baseline), alarm → operator latency,
 // plate search over stored reads. The gateway measured runs in a process of its own (bench/events-gateway.ts).
+import { parsePhaseList } from './phases';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,15 +20,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const EVENTS_PHASES = ['webhook', 'mqtt', 'alarm', 'plates'] as const;
 export type EventsPhase = (typeof EVENTS_PHASES)[number];
 
+/** Parses `--only a,b`; every phase when absent; throws naming an unknown phase. */
 function phasesOf(only: string | undefined): Set<EventsPhase> {
-  if (only === undefined || only === '') return new Set(EVENTS_PHASES);
-  const out = new Set<EventsPhase>();
-  for (const p of only.split(',').map((s) => s.trim())) {
-    if (!(EVENTS_PHASES as readonly string[]).includes(p))
-      throw new Error(`bench events: unknown phase '${p}' in --only; known: ${EVENTS_PHASES.join(', ')}`);
-    out.add(p as EventsPhase);
-  }
-  return out;
+  return parsePhaseList('events', EVENTS_PHASES, only);
 }
 
 export async function run(opts: { log: (line: string) => void; quick?: boolean; only?: string }): Promise<void> {

@@ -1,18 +1,12 @@
 // Small statistics for the live bench: median, percentiles, spread, and the phases `--only` may name.
+import { parsePhaseList } from './phases';
 
 export const PHASES = ['first-frame', 'warm', 'latency', 'sessions', 'cpu', 'viewers'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Parses `--only a,b` into phases; every phase when absent; throws naming an unknown phase. */
 export function parsePhases(only: string | undefined): Set<Phase> {
-  if (only === undefined || only === '') return new Set(PHASES);
-  const out = new Set<Phase>();
-  for (const p of only.split(',').map((s) => s.trim())) {
-    if (!(PHASES as readonly string[]).includes(p))
-      throw new Error(`bench live: unknown phase '${p}' in --only; known: ${PHASES.join(', ')}`);
-    out.add(p as Phase);
-  }
-  return out;
+  return parsePhaseList('live', PHASES, only);
 }
 
 /** Linear-interpolated percentile (0..100) of xs; NaN when empty. */

@@ -1,4 +1,5 @@
 // Recording benchmark (cloudeye bench record): streams recorded without a gap, CPU against raw ffmpeg, playback first frame, spans, retention.
+import { parsePhaseList } from './phases';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inChild } from './child';
@@ -21,15 +22,9 @@ export interface RecordBenchOptions {
   run?: { index: number; of: number };
 }
 
+/** Parses `--only a,b`; every phase when absent; throws naming an unknown phase. */
 function phasesOf(only: string | undefined): Set<RecordPhase> {
-  if (only === undefined || only === '') return new Set(RECORD_PHASES);
-  const out = new Set<RecordPhase>();
-  for (const p of only.split(',').map((s) => s.trim())) {
-    if (!(RECORD_PHASES as readonly string[]).includes(p))
-      throw new Error(`bench record: unknown phase '${p}' in --only; known: ${RECORD_PHASES.join(', ')}`);
-    out.add(p as RecordPhase);
-  }
-  return out;
+  return parsePhaseList('record', RECORD_PHASES, only);
 }
 
 export async function run(opts: RecordBenchOptions): Promise<void> {

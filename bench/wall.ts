@@ -1,6 +1,7 @@
 // Wall benchmark (cloudeye bench wall): a console and two paired wall screens in headless Chromium; a camera pushed
 // to a screen cold and warm (console click → first decoded frame on the screen), the gap in the picture when a tour
 // switches cameras on a screen, and keyboard PTZ to an ONVIF dome.
+import { parsePhaseList } from './phases';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -44,14 +45,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Parses `--only a,b`; every phase when absent; throws naming an unknown phase. */
 export function parseWallPhases(only: string | undefined): Set<WallPhase> {
-  if (only === undefined || only === '') return new Set(WALL_PHASES);
-  const out = new Set<WallPhase>();
-  for (const p of only.split(',').map((s) => s.trim())) {
-    if (!(WALL_PHASES as readonly string[]).includes(p))
-      throw new Error(`bench wall: unknown phase '${p}' in --only; known: ${WALL_PHASES.join(', ')}`);
-    out.add(p as WallPhase);
-  }
-  return out;
+  return parsePhaseList('wall', WALL_PHASES, only);
 }
 
 export async function run(opts: WallBenchOptions): Promise<void> {
