@@ -35,7 +35,14 @@ export interface TourDeps {
 }
 
 export class TourService {
+  private readonly stopped = new Set<(screenId: number) => void>();
+
   constructor(private readonly d: TourDeps) {}
+
+  /** Told of every screen whose tour an operator stopped (or whose tour was removed). */
+  onStopped(f: (screenId: number) => void): void {
+    this.stopped.add(f);
+  }
 
   /** The tour as p may see it: cameras p may not see are null. */
   private present(t: TourRecord, p: Principal): Tour {
@@ -143,6 +150,7 @@ export class TourService {
   private async stopRun(screenId: number): Promise<void> {
     await this.d.repo.setRun(screenId, null, 0, null);
     this.d.runner.stop(screenId);
+    for (const f of this.stopped) f(screenId);
     await this.d.wall.setOverlay(screenId, {
       ...this.d.wall.overlay(screenId),
       tour: null,

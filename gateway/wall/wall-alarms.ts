@@ -121,6 +121,20 @@ export class WallAlarms {
     });
   }
 
+  /**
+   * The screen's tour was stopped while it showed an alarm: closing the alarm brings back the screen's content without
+   * the tour (the overlay would otherwise name a tour that no longer runs).
+   */
+  tourStopped(screenId: number): void {
+    this.run(async () => {
+      const s = this.shown.get(screenId);
+      if (!s || (!s.tourPaused && !s.before.overlay.tour)) return;
+      const next = { ...s, tourPaused: false, before: { ...s.before, overlay: { ...s.before.overlay, tour: null } } };
+      this.shown.set(screenId, next);
+      await this.d.store.set(screenId, next);
+    });
+  }
+
   private async restoreScreen(screenId: number, s: Omit<AlarmDisplay, 'screenId'>, departmentId: number) {
     this.shown.delete(screenId);
     await this.d.store.set(screenId, null);

@@ -83,5 +83,6 @@ export async function buildTours(
   await tours.resume(held);
   wallAlarms.settle();
   alarms.alarms.onMoved((a) => wallAlarms.moved(a));
+  tours.onStopped((screenId) => wallAlarms.tourStopped(screenId));
   return { tours, runner, wallAlarms };
 }

@@ -210,4 +210,27 @@ describe('alarms on the wall', function () {
       what: 'the restore audited',
     });
   });
+
+  it('a tour stopped while an alarm is shown stays stopped when the alarm is closed', async () => {
+    // the tour still runs on the screen (the previous test left it going on)
+    await waitFor(async () => (await screen()).tour?.paused === false, { what: 'the tour running' });
+    await postAlarmEvent(t, w, 'wall-5', P);
+    const alarm = await waitFor(async () => t.gw.db.knex('alarms').where({ rule_id: ruleId, state: 'new' }).first());
+    await waitFor(async () => (await screen()).alarm === String(alarm.id), { what: 'the alarm shown' });
+    assert.equal((await t.api('DELETE', `/api/v1/wall/screens/${screenId}/tour`, { token: w.tokens.top })).status, 200);
+    assert.equal((await screen()).tour, null, 'the screen names no tour');
+    assert.equal((await t.api('POST', `/api/v1/alarms/${alarm.id}/close`, { token: w.tokens.top })).status, 200);
+    const back = await waitFor(
+      async () => {
+        const s = await screen();
+        return s.alarm === null && s;
+      },
+      { what: 'the previous content back' },
+    );
+    assert.equal(back.tour, null, 'no overlay naming the stopped tour');
+    assert.equal(back.panes[0].cameraId, w.cams.west, 'the last step shown before the alarm comes back');
+    // and it does not start again by itself
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await screen()).tour, null);
+  });
 });
