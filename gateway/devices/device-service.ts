@@ -1,17 +1,7 @@
 // Device layer: discovery scans per network (multicast + unicast sweep), found devices, ONVIF registration, re-sync (PTZ: gateway/ptz/).
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import {
-  OnvifAuthError,
-  OnvifError,
-  OnvifFaultError,
-  OnvifHttpError,
-  OnvifTimeoutError,
-  OnvifUriError,
-  probeMulticast,
-  sweepUnicast,
-  type DiscoveredDevice,
-} from '../onvif/index';
+import { OnvifAuthError, OnvifFaultError, OnvifUriError } from '../onvif/index';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
@@ -19,9 +9,10 @@ import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
 import type { Camera, FoundDevice, ScanInfo } from '../contract';
 import { CameraReach } from '../cameras/camera-reach';
-import { ConflictError, DeviceError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { CameraService } from '../cameras/camera-service';
-import { inspectDevice, type InspectedDevice } from './inspect-device';
+import { deviceCapabilities, deviceFailure, inspectDevice, type InspectedDevice } from './inspect-device';
+import { runScan } from './scan-run';
 
 export type { FoundDevice, ScanInfo } from '../contract';
 
@@ -109,7 +100,7 @@ export class DeviceService {
     const abort = new AbortController();
     // every probe in flight (sweepConcurrency of them) listens for cancellation
     setMaxListeners(this.opts.sweepConcurrency + 16, abort.signal);
-    const done = this.run(net, info, abort.signal);
+    const done = runScan(net, info, abort.signal, this.opts, this.events, this.found);
     this.scans.set(info.id, { info, abort, done });
     await this.audit.append({
       ...actor(p, ip),
@@ -119,72 +110,6 @@ export class DeviceService {
       detail: { scan: info.id },
     });
     return { ...info };
-  }
-
-  private async run(net: NetworkRecord, info: ScanInfo, signal: AbortSignal): Promise<void> {
-    const seen = new Map<string, DiscoveredDevice>();
-    const progress = (): void =>
-      this.events.progress(net.departmentId, {
-        scanId: info.id,
-        probed: info.probed,
-        total: info.total,
-        found: info.found,
-        done: info.state !== 'running',
-        ...(info.error ? { error: info.error } : {}),
-      });
-    try {
-      if (net.interface) {
-        const m = await probeMulticast({
-          interfaceAddress: net.interface,
-          repeats: this.opts.probeRepeats,
-          waitMs: this.opts.probeWaitMs,
-          signal,
-        });
-        for (const d of m.devices) seen.set(d.endpoint, d);
-        info.found = seen.size;
-        progress();
-      }
-      const targets = [...net.cidrs, ...net.hosts];
-      if (targets.length && !signal.aborted) {
-        const r = await sweepUnicast({
-          hosts: targets,
-          concurrency: this.opts.sweepConcurrency,
-          timeoutMs: this.opts.requestTimeoutMs,
-          maxResponseBytes: this.opts.maxResponseBytes,
-          maxSweepPrefix: this.opts.maxSweepPrefix,
-          ...(this.opts.sweepPorts ? { ports: this.opts.sweepPorts } : {}),
-          signal,
-          onProgress: (pr) => {
-            info.probed = pr.probed;
-            info.total = pr.total;
-            info.found = seen.size + pr.found;
-            progress();
-          },
-        });
-        for (const d of r.devices) if (!seen.has(d.endpoint)) seen.set(d.endpoint, d);
-      }
-      info.state = signal.aborted ? 'cancelled' : 'done';
-    } catch (err) {
-      info.state = signal.aborted ? 'cancelled' : 'failed';
-      info.error = err instanceof Error ? err.message : String(err);
-    }
-    const now = new Date().toISOString();
-    for (const d of seen.values()) {
-      const xaddr = d.xaddrs[0];
-      if (xaddr)
-        this.found.set(`${net.id}|${xaddr}`, {
-          networkId: net.id,
-          endpoint: d.endpoint,
-          xaddr,
-          name: d.name ?? null,
-          hardware: d.hardware ?? null,
-          via: d.via,
-          lastSeen: now,
-        });
-    }
-    info.found = seen.size;
-    info.finishedAt = now;
-    progress();
   }
 
   async cancelScan(p: Principal, id: string): Promise<ScanInfo> {
@@ -272,17 +197,7 @@ export class DeviceService {
         rangeM: r.rangeM ?? null,
         address: r.address ?? '',
         tags: r.tags ?? [],
-        capabilities: {
-          ptz: d.ptz,
-          events: d.events,
-          media2: d.media2,
-          vendor: d.vendor,
-          model: d.model,
-          serial: d.serial,
-          firmware: d.firmware,
-          profileToken: d.profileToken,
-          mediaService: d.mediaService,
-        },
+        capabilities: deviceCapabilities(d),
       },
       ip,
     );
@@ -316,18 +231,7 @@ export class DeviceService {
       subUri: d.subUri,
       snapshotUri: d.snapshotUri,
       streams: d.streams,
-      capabilities: {
-        ...rec.capabilities,
-        ptz: d.ptz,
-        events: d.events,
-        media2: d.media2,
-        vendor: d.vendor,
-        model: d.model,
-        serial: d.serial,
-        firmware: d.firmware,
-        profileToken: d.profileToken,
-        mediaService: d.mediaService,
-      },
+      capabilities: { ...rec.capabilities, ...deviceCapabilities(d) },
     });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
     await this.audit.append({
@@ -345,17 +249,4 @@ export class DeviceService {
     for (const s of this.scans.values()) s.abort.abort();
     await Promise.all([...this.scans.values()].map((s) => s.done));
   }
-}
-
-/**
- * The error for a device that failed a call: a DeviceError saying whether it answered at all (a
- * timeout or refused connection: it may later) or answered badly (hostile or malformed XML, a fault,
- * too large). Errors that are not the device's (a bug) pass unchanged.
- */
-function deviceFailure(what: string, xaddr: string, err: unknown): unknown {
-  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
-    return new DeviceError(`${what}: device ${xaddr} did not answer: ${err.message}`, xaddr, false);
-  if (err instanceof OnvifError)
-    return new DeviceError(`${what}: device ${xaddr} answered badly: ${err.message}`, xaddr);
-  return err;
 }

@@ -1,5 +1,13 @@
 // Reads what registration needs from an ONVIF device: identity, main/sub profiles, validated URIs, PTZ.
-import { OnvifDevice, OnvifResponseError, type MediaProfile } from '../onvif/index';
+import {
+  OnvifDevice,
+  OnvifError,
+  OnvifHttpError,
+  OnvifResponseError,
+  OnvifTimeoutError,
+  type MediaProfile,
+} from '../onvif/index';
+import { DeviceError } from '../errors';
 import type { StreamInfo } from '../contract';
 
 export interface InspectOptions {
@@ -74,4 +82,23 @@ export async function inspectDevice(
     profileToken: main.token,
     mediaService: service,
   };
+}
+
+/** The camera capabilities read from a device. */
+export function deviceCapabilities(d: InspectedDevice) {
+  const { ptz, events, media2, vendor, model, serial, firmware, profileToken, mediaService } = d;
+  return { ptz, events, media2, vendor, model, serial, firmware, profileToken, mediaService };
+}
+
+/**
+ * The error for a device that failed a call: a DeviceError saying whether it answered at all (a
+ * timeout or refused connection: it may later) or answered badly (hostile or malformed XML, a fault,
+ * too large). Errors that are not the device's (a bug) pass unchanged.
+ */
+export function deviceFailure(what: string, xaddr: string, err: unknown): unknown {
+  if (err instanceof OnvifTimeoutError || (err instanceof OnvifHttpError && err.status === undefined))
+    return new DeviceError(`${what}: device ${xaddr} did not answer: ${err.message}`, xaddr, false);
+  if (err instanceof OnvifError)
+    return new DeviceError(`${what}: device ${xaddr} answered badly: ${err.message}`, xaddr);
+  return err;
 }
