@@ -8,6 +8,7 @@ import { LiveSnapshot } from './live-snapshot';
 import { hostileAnswer, type HostileMode } from './hostile';
 import { SimPullPoints } from './sim-pull-points';
 import { PTZ_NO_TOKEN, SimPtzHead } from './sim-ptz';
+import { deviceAnswer } from './onvif-answers';
 
 /** Options of one simulated camera. */
 export interface SimCameraOptions {
@@ -253,101 +254,21 @@ export class SimOnvifCamera {
     return `http://${this.opts.reportHost ?? this.opts.host}:${this.port}${path}`;
   }
 
-  private profileXml(media2: boolean): string {
-    const [w, h] = [
-      [1920, 1080, 25],
-      [640, 360, 15],
-    ] as const;
-    const enc = this.opts.codec === 'h265' ? 'H265' : 'H264';
-    return this.vendor.profiles
-      .map(([token, name], i) => {
-        const [width, height, rate] = i === 0 ? w : h;
-        const ptz = this.ptz
-          ? media2
-            ? '<tr2:PTZ token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tr2:PTZ>'
-            : '<tt:PTZConfiguration token="PTZToken"><tt:Name>PTZ</tt:Name><tt:NodeToken>PTZNode</tt:NodeToken></tt:PTZConfiguration>'
-          : '';
-        return media2
-          ? `<tr2:Profiles token="${token}" fixed="true"><tr2:Name>${name}</tr2:Name>` +
-              `<tr2:Configurations><tr2:VideoSource token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tr2:VideoSource>` +
-              `<tr2:VideoEncoder token="VE${i}" GovLength="${rate}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc}</tt:Encoding>` +
-              `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
-              `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl></tr2:VideoEncoder>` +
-              `${ptz}</tr2:Configurations></tr2:Profiles>`
-          : `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name>` +
-              `<tt:VideoSourceConfiguration token="VSC"><tt:Name>VSC</tt:Name><tt:SourceToken>VideoSource_1</tt:SourceToken></tt:VideoSourceConfiguration>` +
-              `<tt:VideoEncoderConfiguration token="VE${i}"><tt:Name>VE${i}</tt:Name><tt:Encoding>${enc === 'H265' ? 'H265' : 'H264'}</tt:Encoding>` +
-              `<tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution>` +
-              `<tt:RateControl><tt:FrameRateLimit>${rate}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit>` +
-              `</tt:RateControl></tt:VideoEncoderConfiguration>` +
-              `${ptz}</trt:Profiles>`;
-      })
-      .join('');
-  }
-
   private answer(operation: string, body: string, url: string, receivedAt: number): string | undefined {
-    const v = this.vendor;
-    const t = new Date(this.now());
     const profileToken = tag(body, 'ProfileToken');
-    const isSub = profileToken === v.profiles[1]?.[0];
-    switch (operation) {
-      case 'GetSystemDateAndTime':
-        return (
-          `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>` +
-          `<tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>CST-8</tt:TZ></tt:TimeZone>` +
-          `<tt:UTCDateTime><tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute>` +
-          `<tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time>` +
-          `<tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day>` +
-          `</tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`
-        );
-      case 'GetDeviceInformation':
-        return (
-          `<tds:GetDeviceInformationResponse><tds:Manufacturer>${v.manufacturer}</tds:Manufacturer><tds:Model>${v.model}</tds:Model>` +
-          `<tds:FirmwareVersion>${v.firmware}</tds:FirmwareVersion><tds:SerialNumber>SIM${String(this.opts.index).padStart(6, '0')}</tds:SerialNumber>` +
-          `<tds:HardwareId>${v.id}</tds:HardwareId></tds:GetDeviceInformationResponse>`
-        );
-      case 'GetServices': {
-        const s = (ns: string, path: string): string =>
-          `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${this.svc(path)}</tds:XAddr>` +
-          `<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`;
-        return (
-          `<tds:GetServicesResponse>${s('http://www.onvif.org/ver10/device/wsdl', v.paths.device)}` +
-          `${s('http://www.onvif.org/ver10/media/wsdl', v.paths.media)}${s('http://www.onvif.org/ver20/media/wsdl', v.paths.media2)}` +
-          `${this.ptz ? s('http://www.onvif.org/ver20/ptz/wsdl', v.paths.ptz) : ''}` +
-          `${s('http://www.onvif.org/ver10/events/wsdl', v.paths.events)}</tds:GetServicesResponse>`
-        );
-      }
-      case 'GetCapabilities':
-        return (
-          `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${this.svc(v.paths.device)}</tt:XAddr></tt:Device>` +
-          `<tt:Events><tt:XAddr>${this.svc(v.paths.events)}</tt:XAddr><tt:WSPullPointSupport>true</tt:WSPullPointSupport></tt:Events>` +
-          `<tt:Media><tt:XAddr>${this.svc(v.paths.media)}</tt:XAddr></tt:Media>` +
-          `${this.ptz ? `<tt:PTZ><tt:XAddr>${this.svc(v.paths.ptz)}</tt:XAddr></tt:PTZ>` : ''}</tds:Capabilities></tds:GetCapabilitiesResponse>`
-        );
-      case 'GetProfiles':
-        return body.includes('ver20/media/wsdl') && /<tr2:GetProfiles/.test(body)
-          ? `<tr2:GetProfilesResponse>${this.profileXml(true)}</tr2:GetProfilesResponse>`
-          : `<trt:GetProfilesResponse>${this.profileXml(false)}</trt:GetProfilesResponse>`;
-      case 'GetStreamUri': {
-        const uri = isSub ? this.opts.rtspSub : this.opts.rtspMain;
-        return /<tr2:GetStreamUri/.test(body)
-          ? `<tr2:GetStreamUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetStreamUriResponse>`
-          : `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri>` +
-              `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
-              `<tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
-      }
-      case 'GetSnapshotUri': {
-        const uri = `http://${this.opts.host}:${this.port}/snapshot.jpg`;
-        return /<tr2:GetSnapshotUri/.test(body)
-          ? `<tr2:GetSnapshotUriResponse><tr2:Uri>${uri}</tr2:Uri></tr2:GetSnapshotUriResponse>`
-          : `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri>` +
-              `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
-              `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
-      }
-      default:
-        return this.ptz && /Move|Stop|GetStatus|Preset|GetNodes/.test(operation)
-          ? this.head.answer(operation, body, receivedAt)
-          : this.events.answer(operation, body, url);
-    }
+    const device = deviceAnswer(operation, body, {
+      vendor: this.vendor,
+      ptz: this.ptz,
+      codec: this.opts.codec,
+      index: this.opts.index,
+      now: new Date(this.now()),
+      svc: (path) => this.svc(path),
+      streamUri: profileToken === this.vendor.profiles[1]?.[0] ? this.opts.rtspSub : this.opts.rtspMain,
+      snapshotUri: `http://${this.opts.host}:${this.port}/snapshot.jpg`,
+    });
+    if (device !== undefined) return device;
+    return this.ptz && /Move|Stop|GetStatus|Preset|GetNodes/.test(operation)
+      ? this.head.answer(operation, body, receivedAt)
+      : this.events.answer(operation, body, url);
   }
 }
