@@ -6,18 +6,17 @@ import {
   convert,
   sectorContains,
   type Crs,
-  type CameraHit,
   type GisCamera,
-  type RouteHit,
   type CameraFilters,
   type NearestOptions,
   type QueryOptions,
 } from '../../gis/index';
 import type { AccessControl } from '../auth/access';
 import type { Principal, PolicyCamera } from '../auth/policy';
-import type { CameraSummary, Grid, SpatialHit } from '../contract';
+import type { Grid, SpatialHit } from '../contract';
 import { NotFoundError } from '../errors';
 import { MapClusters } from './map-clusters';
+import { cameraSummary, spatialHit, toWgs84Geometry } from './hit-shape';
 import type { CameraDirectory, IndexedCamera } from './camera-directory';
 
 export type { CameraSummary, SpatialHit } from '../contract';
@@ -31,7 +30,6 @@ export interface Filters {
 
 /** Where the queries of a principal who can see no camera run: the same validation, nothing to scan. */
 const NO_CAMERAS = new CameraIndex();
-const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 
 export class SpatialQueries {
   private readonly clusters: MapClusters;
@@ -132,37 +130,6 @@ export class SpatialQueries {
     };
   }
 
-  private summary(c: GisCamera, crs: Crs): CameraSummary {
-    let lng = c.lng,
-      lat = c.lat;
-    if (crs !== 'wgs84') [lng, lat] = convert(lng, lat, 'wgs84', crs);
-    return {
-      id: String(c.id),
-      name: c.name ?? '',
-      departmentId: Number(c.departmentId),
-      status: c.status,
-      lng,
-      lat,
-      bearing: c.bearing ?? null,
-      fov: c.fovDeg ?? null,
-      rangeM: c.rangeM ?? null,
-      tags: c.tags,
-      gridId: c.gridId == null ? null : Number(c.gridId),
-    };
-  }
-
-  /** One hit, built in one shape per query kind (no spreads: JSON.stringify walks them on its fast path). */
-  private hit(h: CameraHit | RouteHit, crs: Crs, covering?: boolean): SpatialHit {
-    const out: SpatialHit = {
-      camera: this.summary(h.camera, crs),
-      distanceM: round(h.distanceM),
-      bearingDeg: round(h.bearingDeg),
-    };
-    if ('alongM' in h) out.alongM = round(h.alongM);
-    if (covering !== undefined) out.covering = covering;
-    return out;
-  }
-
   private covers(c: GisCamera, lng: number, lat: number): boolean {
     return sectorContains(c, lng, lat, { defaultRangeM: this.opts.defaultRangeM });
   }
@@ -185,7 +152,7 @@ export class SpatialQueries {
     const later: SpatialHit[] = [];
     for (const h of hits) {
       const covering = this.covers(h.camera, lng, lat);
-      (covering || !coveringFirst ? out : later).push(this.hit(h, at.crs, covering));
+      (covering || !coveringFirst ? out : later).push(spatialHit(h, at.crs, covering));
     }
     for (const h of later) out.push(h);
     return out;
@@ -197,7 +164,7 @@ export class SpatialQueries {
     return index
       .covering(lng, lat, { ...q, defaultRangeM: this.opts.defaultRangeM })
       .slice(0, limit)
-      .map((h) => this.hit(h, at.crs, true));
+      .map((h) => spatialHit(h, at.crs, true));
   }
 
   withinCircle(
@@ -212,7 +179,7 @@ export class SpatialQueries {
     return index
       .withinCircle(lng, lat, c.radiusM, q)
       .slice(0, limit)
-      .map((h) => this.hit(h, crs));
+      .map((h) => spatialHit(h, crs));
   }
 
   withinBbox(p: Principal, bbox: [number, number, number, number], crs: Crs, limit: number, f: Filters): SpatialHit[] {
@@ -222,7 +189,7 @@ export class SpatialQueries {
     return index
       .withinBbox([w, s, e, n], q)
       .slice(0, limit)
-      .map((h) => this.hit(h, crs));
+      .map((h) => spatialHit(h, crs));
   }
 
   withinPolygon(
@@ -233,21 +200,21 @@ export class SpatialQueries {
     f: Filters,
     path = 'body.polygon',
   ): SpatialHit[] {
-    const g = crs === 'wgs84' ? geometry : this.convertGeometry(geometry, crs);
+    const g = crs === 'wgs84' ? geometry : toWgs84Geometry(geometry, crs);
     const { index, q } = this.scope(p, f);
     return index
       .withinPolygon(g, { ...q, path })
       .slice(0, limit)
-      .map((h) => this.hit(h, crs));
+      .map((h) => spatialHit(h, crs));
   }
 
   along(p: Principal, line: unknown, distanceM: number, crs: Crs, limit: number, f: Filters): SpatialHit[] {
-    const g = crs === 'wgs84' ? line : this.convertGeometry(line, crs);
+    const g = crs === 'wgs84' ? line : toWgs84Geometry(line, crs);
     const { index, q } = this.scope(p, f);
     return index
       .along(g, distanceM, { ...q, path: 'body.line' })
       .slice(0, limit)
-      .map((h) => this.hit(h, crs));
+      .map((h) => spatialHit(h, crs));
   }
 
   gridCameras(p: Principal, gridId: number, limit: number, f: Filters, crs: Crs = 'wgs84'): SpatialHit[] {
@@ -256,7 +223,7 @@ export class SpatialQueries {
     return this.grids
       .camerasIn(gridId, index, q)
       .slice(0, limit)
-      .map((h) => this.hit(h, crs));
+      .map((h) => spatialHit(h, crs));
   }
 
   /**
@@ -324,17 +291,5 @@ export class SpatialQueries {
 
   toWgs84(lng: number, lat: number, from: Crs): [number, number] {
     return convert(lng, lat, from, 'wgs84');
-  }
-
-  private convertGeometry(g: unknown, crs: Crs): unknown {
-    const conv = (v: unknown): unknown =>
-      Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number'
-        ? convert(v[0], v[1], crs, 'wgs84')
-        : Array.isArray(v)
-          ? v.map(conv)
-          : v;
-    return g && typeof g === 'object' && 'coordinates' in g
-      ? { ...(g as object), coordinates: conv((g as { coordinates: unknown }).coordinates) }
-      : g;
   }
 }
