@@ -1,6 +1,7 @@
 // Config schema: the typed shape of config/default.yaml, validated with zod.
 import { z } from 'zod';
 import { baseLayersSchema } from './base-layers-schema';
+import { cascadeSchema } from './cascade-schema';
 
 const port = z.number().int().min(0).max(65535);
 const positive = z.number().positive();
@@ -231,6 +232,7 @@ const configShape = z.strictObject({
     ttlMs: z.number().int().min(200).max(600_000),
     fenceMarginMs: z.number().int().min(10).max(60_000),
   }),
+  cascade: cascadeSchema,
 });
 
 export const configSchema = configShape.superRefine((c, ctx) => {

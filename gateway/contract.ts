@@ -166,10 +166,13 @@ export const camera = z.object({
   departmentId: z.number(),
   networkId: z.number().nullable(),
   name: z.string(),
-  source: z.enum(['onvif', 'rtsp', 'gb28181']),
+  source: z.enum(['onvif', 'rtsp', 'gb28181', 'cascade']),
   /** GB/T 28181 channels: the registered device's id and the channel's id (20 digits each); null for other sources. */
   gbDeviceId: z.string().nullable(),
   gbChannelId: z.string().nullable(),
+  /** Cameras of a lower Cloud Eye platform (cascade): the peer's name and the camera's id there; null otherwise. */
+  cascadePeer: z.string().nullable(),
+  cascadeCameraId: z.string().nullable(),
   xaddr: z.string().nullable(),
   mainUri: z.string().nullable(),
   subUri: z.string().nullable(),

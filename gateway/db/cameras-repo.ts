@@ -11,9 +11,11 @@ export interface CameraWrite {
   departmentId?: number;
   networkId?: number | null;
   name?: string;
-  source?: 'onvif' | 'rtsp' | 'gb28181';
+  source?: 'onvif' | 'rtsp' | 'gb28181' | 'cascade';
   gbDeviceId?: string | null;
   gbChannelId?: string | null;
+  cascadePeer?: string | null;
+  cascadeCameraId?: string | null;
   xaddr?: string | null;
   mainUri?: string | null;
   subUri?: string | null;
@@ -45,6 +47,8 @@ export function cameraFromRow(r: Row): CameraRecord {
     source: r.source as Camera['source'],
     gbDeviceId: (r.gb_device_id as string | null) ?? null,
     gbChannelId: (r.gb_channel_id as string | null) ?? null,
+    cascadePeer: (r.cascade_peer as string | null) ?? null,
+    cascadeCameraId: (r.cascade_camera_id as string | null) ?? null,
     xaddr: (r.xaddr as string | null) ?? null,
     mainUri: (r.main_uri as string | null) ?? null,
     subUri: (r.sub_uri as string | null) ?? null,
@@ -82,6 +86,8 @@ const COLUMNS: Record<keyof CameraWrite, string> = {
   source: 'source',
   gbDeviceId: 'gb_device_id',
   gbChannelId: 'gb_channel_id',
+  cascadePeer: 'cascade_peer',
+  cascadeCameraId: 'cascade_camera_id',
   xaddr: 'xaddr',
   mainUri: 'main_uri',
   subUri: 'sub_uri',
@@ -182,6 +188,11 @@ export class CamerasRepo {
   /** The cameras of a GB/T 28181 device's channels. */
   async gbCameras(deviceId: string): Promise<CameraRecord[]> {
     return ((await this.knex('cameras').where({ gb_device_id: deviceId }).orderBy('id')) as Row[]).map(cameraFromRow);
+  }
+
+  /** The cameras of a lower platform (cascade peer). */
+  async cascadeCameras(peer: string): Promise<CameraRecord[]> {
+    return ((await this.knex('cameras').where({ cascade_peer: peer }).orderBy('id')) as Row[]).map(cameraFromRow);
   }
 
   async all(): Promise<CameraRecord[]> {
