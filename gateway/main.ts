@@ -29,6 +29,7 @@ import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
 import { buildGb28181, type GbParts } from './wiring/gb28181';
+import { buildCascadeLower, buildCascadeUpper, type CascadeLower, type CascadeUpper } from './wiring/cascade';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -84,6 +85,8 @@ export interface Gateway {
     ops: OpsParts;
     /** The GB/T 28181 platform (SIP server and channel sync), null unless gb28181.enabled. */
     gb: GbParts | null;
+    /** Cascade between platforms: the upper side (peers' port) and the lower side (link up), each null unless enabled. */
+    cascade: { upper: CascadeUpper | null; lower: CascadeLower | null };
   };
   repos: Repositories;
   /** This node in the cluster (registration, leases, change feed); null unless `cluster.enabled`. */
@@ -139,7 +142,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const { directory, spatial } = spatialParts;
     // GB/T 28181 devices register; their channels are registry cameras like any other, pulled by the transcoder
     const gb = await buildGb28181(config, repos, cameras, closers, log);
-    const supervisor = await buildTranscoder(config, closers, gb ? [gb.media] : []);
+    // lower Cloud Eye platforms link here; their cameras are registry cameras pulled through their links
+    const upper = await buildCascadeUpper(config, repos, cameras, closers, log);
+    const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
+    const supervisor = await buildTranscoder(config, closers, external);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
@@ -151,7 +157,15 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       { progress: (dept, m) => realtime?.publishScan(dept, m) },
       closers,
     );
-    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb);
+    const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb, upper?.ptz);
+    // this platform's link up to its upper platform, publishing what is shared with the upper platform's account
+    const lower = buildCascadeLower(
+      config,
+      repos,
+      { auth: authParts, directory, streams: streamParts.streams, live: streamParts.live, ptz: ptz.ptz },
+      closers,
+      log,
+    );
     // who controls a camera's PTZ, to whoever may view it (the one it was taken from among them)
     ptz.control.onChange((c) => realtime?.publishPtzControl(c));
     const events = await buildEvents(config, db, repos, authParts, spatialParts, closers, log);
@@ -287,6 +301,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
         tours,
         ops,
         gb,
+        cascade: { upper, lower },
       },
       repos,
       cluster,

@@ -80,13 +80,14 @@ export class HealthService {
   async reload(): Promise<void> {
     const fresh = new Map<string, HealthTarget>();
     // a GB/T 28181 channel's status follows its device's registration and keepalives (gateway/gb-platform)
-    for (const c of await this.load()) if (c.source !== 'gb28181') fresh.set(c.id, this.target(c));
+    for (const c of await this.load())
+      if (c.source !== 'gb28181' && c.source !== 'cascade') fresh.set(c.id, this.target(c));
     this.targets.clear();
     for (const [k, v] of fresh) this.targets.set(k, v);
   }
 
   apply(change: CameraChange): void {
-    if (change.kind === 'remove' || change.camera.source === 'gb28181')
+    if (change.kind === 'remove' || change.camera.source === 'gb28181' || change.camera.source === 'cascade')
       this.targets.delete(change.kind === 'remove' ? change.id : change.camera.id);
     else this.targets.set(change.camera.id, this.target(change.camera));
   }

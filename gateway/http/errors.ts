@@ -47,6 +47,7 @@ import { SnapshotError, SnapshotUnavailableError } from '../streams/snapshot-ser
 import { PtzControlError } from '../ptz/errors';
 import { GbDeviceError, GbError, PtzCmdError, SipTimeoutError } from '../gb28181/errors';
 import { ChannelRefused } from '../gb-platform/channel-camera';
+import { CascadeRefused, CascadeRemoteError, CascadeUnavailable } from '../cascade/errors';
 
 export interface ProblemDoc {
   type: string;
@@ -204,6 +205,11 @@ export function toProblem(err: unknown): { problem: ProblemDoc; headers: Record<
   if (err instanceof GbDeviceError || err instanceof SipTimeoutError)
     return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
   if (err instanceof GbError || err instanceof ChannelRefused) return make(502, err.message);
+  // cascade: a lower platform not linked (or silent) may answer later; its refusals keep their status
+  if (err instanceof CascadeUnavailable) return retryLater(503, err.message, DEVICE_RETRY_AFTER_S);
+  if (err instanceof CascadeRemoteError)
+    return err.status >= 400 && err.status < 600 ? make(err.status, err.message) : make(502, err.message);
+  if (err instanceof CascadeRefused) return make(502, err.message);
   // body-parser errors (http-errors objects, told apart by their type)
   const named = err as { type?: unknown; message?: unknown };
   if (named?.type === 'entity.parse.failed')

@@ -33,6 +33,13 @@ export interface PtzHandle {
 
 /** The camera's PTZ profile token; ValidationError (400) when the camera has no PTZ. */
 export function ptzProfile(rec: CameraRecord): string {
+  if (rec.source === 'cascade') {
+    if (!rec.capabilities.ptz || !rec.cascadeCameraId)
+      throw new ValidationError(`ptz: camera ${rec.id} has no PTZ`, [
+        { path: 'params.id', message: 'its lower platform publishes it without PTZ' },
+      ]);
+    return rec.cascadeCameraId;
+  }
   if (rec.source === 'gb28181') {
     if (!rec.capabilities.ptz || !rec.gbChannelId)
       throw new ValidationError(`ptz: camera ${rec.id} has no PTZ`, [
@@ -51,16 +58,25 @@ export function ptzProfile(rec: CameraRecord): string {
 export class PtzDevices {
   private readonly cache = new Map<string, { key: string; at: number; handle: Promise<PtzHandle> }>();
 
-  /** `gb`: the PTZ device of a GB/T 28181 device id (undefined when GB/T 28181 is not enabled). */
+  /**
+   * `gb`: the PTZ device of a GB/T 28181 device id (undefined when GB/T 28181 is not enabled); `cascade`: the PTZ of
+   * a lower platform's camera as the named operator (undefined when no lower platform links here).
+   */
   constructor(
     private readonly cameras: PtzCameraAccess,
     private readonly opts: PtzDeviceOptions,
     private readonly gb?: (deviceId: string) => PtzDevice,
+    private readonly cascade?: (peer: string, operator: string) => PtzDevice,
   ) {}
 
-  /** A connected client for the camera (checked for PTZ and reachability). */
-  async handle(rec: CameraRecord): Promise<PtzHandle> {
+  /** A connected client for the camera (checked for PTZ and reachability); `by`: who asks (cascaded cameras). */
+  async handle(rec: CameraRecord, by = ''): Promise<PtzHandle> {
     const profile = ptzProfile(rec);
+    if (rec.source === 'cascade') {
+      if (!this.cascade || !rec.cascadePeer)
+        throw new DeviceError(`ptz: camera ${rec.id}: no cascade server on this gateway`, '', false);
+      return { dev: this.cascade(rec.cascadePeer, by), profile, relative: false };
+    }
     if (rec.source === 'gb28181') {
       if (!this.gb || !rec.gbDeviceId)
         throw new DeviceError(`ptz: camera ${rec.id}: GB/T 28181 is not enabled on this gateway`, '', false);
@@ -88,9 +104,9 @@ export class PtzDevices {
   }
 
   /** Runs one PTZ call on the camera; device failures become DeviceError naming the camera and device. */
-  async run<T>(rec: CameraRecord, what: string, fn: (h: PtzHandle) => Promise<T>): Promise<T> {
+  async run<T>(rec: CameraRecord, what: string, fn: (h: PtzHandle) => Promise<T>, by = ''): Promise<T> {
     try {
-      return await fn(await this.handle(rec));
+      return await fn(await this.handle(rec, by));
     } catch (err) {
       if (err instanceof OnvifError) this.cache.delete(rec.id);
       throw deviceFailure(`ptz of camera ${rec.id} (${what})`, rec.xaddr ?? '', err);

@@ -116,12 +116,12 @@ export class PtzService {
   /** What the camera's PTZ offers the console: click-to-centre (ONVIF RelativeMove) or not. */
   async capabilities(p: Principal, id: string): Promise<{ relativeMove: boolean }> {
     const rec = await this.deps.record(p, id);
-    return { relativeMove: await this.devices.run(rec, 'capabilities', async (h) => h.relative) };
+    return { relativeMove: await this.devices.run(rec, 'capabilities', async (h) => h.relative, p.name) };
   }
 
   async presets(p: Principal, id: string): Promise<PtzPreset[]> {
     const rec = await this.deps.record(p, id);
-    return this.devices.run(rec, 'presets', (h) => h.dev.getPresets(h.profile));
+    return this.devices.run(rec, 'presets', (h) => h.dev.getPresets(h.profile), p.name);
   }
 
   async gotoPreset(p: Principal, id: string, token: string, ip: string): Promise<void> {
@@ -214,7 +214,7 @@ export class PtzService {
     }
     await this.deps.manual(rec.id, p.name);
     try {
-      await this.devices.run(rec, String(detail.command), fn);
+      await this.devices.run(rec, String(detail.command), fn, p.name);
     } catch (err) {
       await audit('failed', { error: err instanceof Error ? err.message : String(err) });
       throw err;

@@ -6,7 +6,7 @@ import { PtzRepo } from '../db/ptz-repo';
 import { PatrolRunner } from '../ptz/patrol-runner';
 import { PatrolService } from '../ptz/patrol-service';
 import { PtzControl } from '../ptz/ptz-control';
-import { PtzDevices } from '../ptz/ptz-devices';
+import { PtzDevices, type PtzDevice } from '../ptz/ptz-devices';
 import { setUserPtzPriority } from '../ptz/ptz-priorities';
 import { PtzService } from '../ptz/ptz-service';
 import type { Principal } from '../auth/policy-terms';
@@ -33,6 +33,7 @@ export async function buildPtz(
   closers: Closers,
   log: Log,
   gb: GbParts | null = null,
+  cascade?: (peer: string, operator: string) => PtzDevice,
 ): Promise<PtzParts> {
   const repo = new PtzRepo(db.knex);
   const audit = (w: Parameters<Repositories['audit']['append']>[0]) => repos.audit.append(w);
@@ -51,6 +52,7 @@ export async function buildPtz(
     cameras,
     { requestTimeoutMs: config.discovery.requestTimeoutMs, maxResponseBytes: config.discovery.maxResponseBytes },
     gbPtz,
+    cascade,
   );
   const control = new PtzControl({ lapseMs: config.ptz.lapseS * 1000 });
   closers.add(() => control.close());

@@ -69,8 +69,13 @@ export const RULES: Rule[] = [
       !under(r.file, 'gateway/auth/guards'),
   },
   {
-    name: '5c. only http/ imports ws (the live WebSocket server)',
-    broken: (r) => r.target === 'ws' && !r.typeOnly && inProduct(r) && !under(r.file, 'gateway/http'),
+    name: '5c. only http/ and cascade/ import ws (the live WebSocket server; the link between platforms)',
+    broken: (r) =>
+      r.target === 'ws' &&
+      !r.typeOnly &&
+      inProduct(r) &&
+      !under(r.file, 'gateway/http') &&
+      !under(r.file, 'gateway/cascade'),
   },
   {
     name: '6. web/ imports leaflet, hls.js, socket.io-client, gis/ and types from gateway/ only',

@@ -47,6 +47,7 @@ describe('dependency rules (DESIGN.md)', () => {
     ['http importing express', 'gateway/http/app.ts', "import express from 'express';", false],
     ['streams importing ws', 'gateway/streams/live.ts', "import { WebSocket } from 'ws';", true],
     ['http importing ws', 'gateway/http/live-routes.ts', "import { WebSocketServer } from 'ws';", false],
+    ['the cascade link importing ws', 'gateway/cascade/link.ts', "import { WebSocket } from 'ws';", false],
     ['web importing gateway runtime', 'web/src/main.ts', "import { x } from '../../gateway/db/knex';", true],
     ['web importing gateway types', 'web/src/main.ts', "import type { Camera } from '../../gateway/contract';", false],
     ['web importing leaflet', 'web/src/main.ts', "import L from 'leaflet';", false],

@@ -56,6 +56,7 @@ import {
   SipTooLargeError,
 } from '../../gateway/gb28181/errors';
 import { ChannelRefused } from '../../gateway/gb-platform/channel-camera';
+import { CascadeRefused, CascadeRemoteError, CascadeUnavailable } from '../../gateway/cascade/errors';
 import {
   Fmp4Error,
   RtspError,
@@ -236,6 +237,14 @@ const BY_CLASS: Record<string, Row> = {
   GbMediaError: { make: () => new GbMediaError('PES length past the packet', 9999), status: 502 },
   GbError: { make: () => new GbError('gb28181: device answered badly'), status: 502 },
   ChannelRefused: { make: () => new ChannelRefused('gb28181: channel 1: name has forbidden characters'), status: 502 },
+  // cascade between platforms (gateway/cascade)
+  CascadeRefused: { make: () => new CascadeRefused('cascade: camera 7: name has forbidden characters'), status: 502 },
+  CascadeUnavailable: {
+    make: () => new CascadeUnavailable('cascade: peer town-a is not linked'),
+    status: 503,
+    headers: { 'Retry-After': /^10$/ },
+  },
+  CascadeRemoteError: { make: () => new CascadeRemoteError('cascade: town-a: camera 7 not found', 404), status: 404 },
   // the command line and start-up only: they never reach HTTP, and would be internal errors there
   ConfigError: { make: () => new ConfigError('config: server.port must be a number'), status: 500 },
   UsageError: { make: () => new UsageError('cloudeye: unknown flag'), status: 500 },

@@ -1,0 +1,321 @@
+// Wiring of the cascade between Cloud Eye platforms: the upper side (peers' TLS port, their cameras in the registry,
+// their streams and PTZ through their links) and the lower side (the link up, the published catalog, the answers).
+import { readFileSync } from 'node:fs';
+import type { WebSocket } from 'ws';
+import type { Config } from '../../config/load';
+import type { CameraService } from '../cameras/camera-service';
+import type { CameraDirectory } from '../spatial/camera-directory';
+import type { StreamService } from '../streams/stream-service';
+import type { LiveViewers } from '../streams/live-viewers';
+import type { PtzService } from '../ptz/ptz-service';
+import type { Principal } from '../auth/policy-terms';
+import type { PtzDevice } from '../ptz/ptz-devices';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { toProblem } from '../http/errors';
+import { Link } from '../cascade/link';
+import { PeerServer, type PeerAccount } from '../cascade/peer-server';
+import { PeerCatalog, type PeerCameraStore } from '../cascade/peer-catalog';
+import { CascadeMediaSource } from '../cascade/cascade-media';
+import { CascadePtzDevice } from '../cascade/cascade-ptz';
+import { UpstreamClient } from '../cascade/upstream-client';
+import { CatalogPublisher } from '../cascade/publisher';
+import { LowerRequests, type LowerServices } from '../cascade/lower-requests';
+import { LINK_CLOSE, type CatalogItem } from '../cascade/protocol';
+import type { AuthParts } from './auth';
+import type { Closers, Log } from './lifecycle';
+import type { Repositories } from './storage';
+
+/** The upper platform's side: null unless `cascade.server.enabled`. */
+export interface CascadeUpper {
+  server: PeerServer;
+  /** The transcoder's source of cascade:// pulls. */
+  media: CascadeMediaSource;
+  /** Peers linked now, by name. */
+  links: Map<string, Link>;
+  catalogs: Map<string, PeerCatalog>;
+  /** PTZ device of a peer's cameras as an operator. */
+  ptz: (peer: string, operator: string) => PtzDevice;
+}
+
+/** The lower platform's side: null unless `cascade.upstream.enabled`. */
+export interface CascadeLower {
+  client: UpstreamClient;
+  publisher: CatalogPublisher;
+}
+
+const pem = (path: string, key: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`config: ${key}: cannot read ${path}: ${(err as Error).message}`);
+  }
+};
+
+/** The registry side of a peer's catalog: rows through the repository, every change told to the camera listeners. */
+function peerStore(repos: Repositories, cameras: CameraService, peer: string): PeerCameraStore {
+  return {
+    list: () => repos.cameras.cascadeCameras(peer),
+    async create(w) {
+      const cam = await repos.cameras.create({ ...w, gridId: cameras.gridAt(w.lng ?? 0, w.lat ?? 0) });
+      cameras.emit({ kind: 'upsert', camera: cam });
+      return cam;
+    },
+    async update(id, w) {
+      const grid = w.lng !== undefined && w.lat !== undefined ? { gridId: cameras.gridAt(w.lng, w.lat) } : {};
+      await cameras.systemUpdate(id, { ...w, ...grid });
+    },
+    async remove(id) {
+      if (await repos.cameras.delete(id)) cameras.emit({ kind: 'remove', id });
+    },
+    async setStatuses(s) {
+      const list = [...s].map(([id, status]) => ({
+        id,
+        status,
+        reason: `as lower platform ${peer} reports`,
+        lastSeen: status === 'online' ? new Date() : null,
+      }));
+      await repos.cameras.setStatuses(list);
+      for (const { id } of list) {
+        const cam = await repos.cameras.get(id);
+        if (cam) cameras.emit({ kind: 'upsert', camera: cam });
+      }
+    },
+    audit: (action, cameraId, detail) =>
+      repos.audit.append({
+        actorType: 'system',
+        actorId: null,
+        actorName: `cascade:${peer}`,
+        departmentId: null,
+        ip: '',
+        action,
+        targetType: 'camera',
+        ...(cameraId ? { targetId: cameraId } : {}),
+        detail,
+      }),
+  };
+}
+
+/** Starts the cascade port when `cascade.server.enabled` (null otherwise); registers its close. */
+export async function buildCascadeUpper(
+  config: Config,
+  repos: Repositories,
+  cameras: CameraService,
+  closers: Closers,
+  log: Log,
+): Promise<CascadeUpper | null> {
+  const s = config.cascade.server;
+  if (!s.enabled) return null;
+  const departments = new Map<string, number>();
+  for (const p of s.peers) {
+    const d = await repos.org.departmentByCode(p.department);
+    if (!d)
+      throw new Error(
+        `config: cascade.server.peers names department ${JSON.stringify(p.department)}, which does not exist`,
+      );
+    departments.set(p.name, d.id);
+  }
+  const links = new Map<string, Link>();
+  const catalogs = new Map<string, PeerCatalog>();
+  const media = new CascadeMediaSource({
+    link: (peer) => links.get(peer) ?? null,
+    requestTimeoutMs: s.requestTimeoutMs,
+  });
+  const unlinked = async (peer: string): Promise<void> => {
+    media.unlinked(peer);
+    const cams = await repos.cameras.cascadeCameras(peer);
+    await peerStore(repos, cameras, peer).setStatuses(new Map(cams.map((c) => [c.id, 'offline'])));
+  };
+  const accepted = (peer: PeerAccount, ws: WebSocket, address: string): void => {
+    const catalog =
+      catalogs.get(peer.name) ??
+      new PeerCatalog(peer.name, departments.get(peer.name)!, peerStore(repos, cameras, peer.name), log);
+    catalogs.set(peer.name, catalog);
+    const link: Link = new Link(ws, `peer ${peer.name}`, {
+      catalog: (m) => void catalog.apply(m),
+      live: (m) => media.live(peer.name, m.ch, m.msg, m.end),
+      media: (ch, payload) => media.media(peer.name, ch, payload),
+      refused: (why) => log('warn', `cascade: peer ${peer.name}: ${why}`),
+      closed: (code, reason) => {
+        if (links.get(peer.name) !== link) return;
+        links.delete(peer.name);
+        log('warn', `cascade: peer ${peer.name} unlinked (${code} ${reason})`);
+        void unlinked(peer.name).catch((err: unknown) => log('error', `cascade: ${String(err)}`));
+      },
+    });
+    // a peer linking again (it restarted, or its old connection is half-open) replaces its old link
+    const old = links.get(peer.name);
+    links.set(peer.name, link);
+    old?.close(LINK_CLOSE.replaced, 'replaced by a new link of the same peer');
+    if (old) media.unlinked(peer.name);
+    log('info', `cascade: peer ${peer.name} linked from ${address}`);
+    void repos.audit.append({
+      actorType: 'system',
+      actorId: null,
+      actorName: `cascade:${peer.name}`,
+      departmentId: null,
+      ip: address,
+      action: 'cascade.link',
+      targetType: 'peer',
+      targetId: peer.name,
+      detail: {},
+    });
+  };
+  const server = new PeerServer({
+    host: s.host,
+    port: s.port,
+    cert: pem(s.cert, 'cascade.server.cert'),
+    key: pem(s.key, 'cascade.server.key'),
+    ca: pem(s.ca, 'cascade.server.ca'),
+    peers: s.peers,
+    accepted,
+    refused: (claimed, address, status, why) => {
+      log('warn', `${why} (from ${address})`);
+      void repos.audit.append({
+        actorType: 'system',
+        actorId: null,
+        actorName: `cascade:${claimed.slice(0, 64) || '?'}`,
+        departmentId: null,
+        ip: address,
+        action: 'cascade.link',
+        targetType: 'peer',
+        targetId: claimed.slice(0, 64),
+        outcome: 'denied',
+        detail: { status, reason: why },
+      });
+    },
+  });
+  await server.start();
+  log('info', `cascade: peers' port on ${s.host}:${server.port}`);
+  closers.add(async () => {
+    for (const l of links.values()) l.close(LINK_CLOSE.goingAway, 'gateway stopping');
+    await server.close();
+    await Promise.all([...catalogs.values()].map((c) => c.settled()));
+  });
+  const ptz = (peer: string, operator: string): PtzDevice =>
+    new CascadePtzDevice(() => links.get(peer) ?? null, peer, operator, s.requestTimeoutMs);
+  return { server, media, links, catalogs, ptz };
+}
+
+/** What the lower side acts with. */
+export interface LowerDeps {
+  auth: AuthParts;
+  directory: CameraDirectory;
+  streams: StreamService;
+  live: LiveViewers;
+  ptz: PtzService;
+}
+
+/** Opens the link up when `cascade.upstream.enabled` (null otherwise); registers its close. */
+export function buildCascadeLower(
+  config: Config,
+  repos: Repositories,
+  d: LowerDeps,
+  closers: Closers,
+  log: Log,
+): CascadeLower | null {
+  const u = config.cascade.upstream;
+  if (!u.enabled) return null;
+  const ip = `cascade:${u.url.replace(/^wss:\/\//, '').split('/')[0]}`;
+  /** The upper platform's account, named after the operator who acts through it. */
+  const principal = async (operator: string): Promise<Principal> => {
+    const user = await repos.accounts.userByName(u.actAs);
+    const p = user ? await d.auth.auth.resolve(`u:${user.id}`) : null;
+    if (!p)
+      throw new ForbiddenError(
+        `cascade: account ${JSON.stringify(u.actAs)} (cascade.upstream.actAs) is missing or disabled`,
+      );
+    return operator ? { ...p, name: `${p.name} (upper platform: ${operator})` } : p;
+  };
+  const { access } = d.auth;
+  const publisher = new CatalogPublisher(
+    {
+      visible: async () => {
+        const p = await principal('');
+        const out: CatalogItem[] = [];
+        for (const c of await repos.cameras.all()) {
+          // cameras of this platform's own lower platforms are not passed further up (no loops)
+          if (c.source === 'cascade' || !access.can(p, 'view', c)) continue;
+          out.push({
+            id: c.id,
+            name: c.name,
+            lng: c.lng,
+            lat: c.lat,
+            bearing: c.bearing,
+            fov: c.fov,
+            rangeM: c.rangeM,
+            address: c.address,
+            status: (d.directory.lookup(c.id)?.status ?? c.status) as CatalogItem['status'],
+            ptz: c.capabilities.ptz === true && access.can(p, 'ptz', c),
+            playback: access.can(p, 'playback', c),
+            codec: c.streams.main?.codec === 'h265' ? 'h265' : 'h264',
+          });
+        }
+        return out;
+      },
+    },
+    { intervalMs: u.catalogIntervalS * 1000, log },
+  );
+  const services: LowerServices = {
+    live: async (cameraId, profile, operator, socket) => {
+      const p = await principal(operator);
+      const r = await d.streams.open(
+        p,
+        cameraId,
+        { profile, h265: true, reason: operator ? `cascade: ${operator}` : 'cascade' },
+        ip,
+      );
+      const m = /^\/live\/([^/]+)\/([^/]+)$/.exec(r.live);
+      if (!m) throw new NotFoundError(`cascade: no live stream of camera ${cameraId}`);
+      const grant = await d.streams.authorize(m[1]!, m[2]!, ip, 'ws');
+      await d.streams.ensureRunning(grant);
+      const hub = d.streams.backend.hub(grant.key);
+      if (!hub) throw new NotFoundError(`cascade: stream ${grant.key} is not running`);
+      if (!d.live.admit(grant, hub, socket)) throw new NotFoundError(`cascade: stream ${grant.key} closed`);
+      return { codec: r.codec };
+    },
+    ptz: async (cameraId, op, args, operator) => {
+      const p = await principal(operator);
+      const n = (v: unknown): number =>
+        typeof v === 'number' && Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
+      if (op === 'move') return d.ptz.move(p, cameraId, { pan: n(args.x), tilt: n(args.y), zoom: n(args.zoom) }, ip);
+      if (op === 'stop') return d.ptz.stop(p, cameraId, ip);
+      if (op === 'presets') return d.ptz.presets(p, cameraId);
+      if (op === 'capabilities') return d.ptz.capabilities(p, cameraId);
+      return d.ptz.gotoPreset(p, cameraId, String(args.token ?? '').slice(0, 64), ip);
+    },
+  };
+  const status = (err: unknown): number => toProblem(err).problem.status;
+  let requests: LowerRequests | null = null;
+  const client = new UpstreamClient({
+    url: u.url,
+    name: u.name,
+    token: u.token,
+    cert: pem(u.cert, 'cascade.upstream.cert'),
+    key: pem(u.key, 'cascade.upstream.key'),
+    ca: pem(u.ca, 'cascade.upstream.ca'),
+    retryMinMs: u.retryMinMs,
+    retryMaxMs: u.retryMaxMs,
+    status,
+    handlers: () => ({
+      request: (m) => (requests ? requests.handle(m) : Promise.reject(new Error('cascade: link not ready'))),
+      refused: (why) => log('warn', `cascade: upper platform: ${why}`),
+      closed: () => requests?.close(),
+    }),
+    linked: (link) => {
+      requests = new LowerRequests(link, services);
+      publisher.linked(link);
+    },
+    log,
+  });
+  d.directory.onChange(() => publisher.changed());
+  access.onChange(() => publisher.changed());
+  d.auth.auth.onInvalidate(() => publisher.changed());
+  publisher.start();
+  client.start();
+  closers.add(async () => {
+    publisher.close();
+    requests?.close();
+    await client.close();
+  });
+  return { client, publisher };
+}
