@@ -120,8 +120,11 @@ export async function buildCascadeUpper(
     link: (peer) => links.get(peer) ?? null,
     requestTimeoutMs: s.requestTimeoutMs,
   });
+  let closing = false;
   const unlinked = async (peer: string): Promise<void> => {
     media.unlinked(peer);
+    // at stop the cameras keep their state: the next start's links tell it again
+    if (closing) return;
     const cams = await repos.cameras.cascadeCameras(peer);
     await peerStore(repos, cameras, peer).setStatuses(new Map(cams.map((c) => [c.id, 'offline'])));
   };
@@ -187,6 +190,7 @@ export async function buildCascadeUpper(
   await server.start();
   log('info', `cascade: peers' port on ${s.host}:${server.port}`);
   closers.add(async () => {
+    closing = true;
     for (const l of links.values()) l.close(LINK_CLOSE.goingAway, 'gateway stopping');
     await server.close();
     await Promise.all([...catalogs.values()].map((c) => c.settled()));

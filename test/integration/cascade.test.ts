@@ -128,7 +128,7 @@ describe('cascade: a township gateway linked to a city gateway', function () {
     unshared = other.body.id as string;
     const share = await town.api('POST', '/api/v1/shares', {
       token: townAdmin,
-      body: { toDepartmentId: town.departments.traffic, kind: 'cameras', cameraIds: [Number(shared)] },
+      body: { toDepartmentId: town.departments.traffic, kind: 'cameras', cameraIds: [shared] },
     });
     assert.equal(share.status, 201, share.text);
     shareId = share.body.id as number;
@@ -213,11 +213,17 @@ describe('cascade: a township gateway linked to a city gateway', function () {
       'status' in token && token.status === 401 && /wrong token for peer town-b/.test(token.detail),
       JSON.stringify(token),
     );
-    const denied = await city.gw.db
-      .knex('audit_log')
-      .where({ action: 'cascade.link', outcome: 'denied' })
-      .count({ n: '*' });
-    assert.ok(Number(denied[0]!.n) >= 3);
+    const denied = await waitFor(
+      async () => {
+        const rows = await city.gw.db
+          .knex('audit_log')
+          .where({ action: 'cascade.link', outcome: 'denied' })
+          .select('detail');
+        return rows.length >= 3 ? rows : null;
+      },
+      { what: 'the refusals audited' },
+    );
+    assert.equal(denied.length, 3, JSON.stringify(denied));
   });
 
   it('a hostile catalog is refused item by item; the valid items are stored', async () => {
@@ -297,7 +303,7 @@ describe('cascade: a township gateway linked to a city gateway', function () {
   it('the link comes back after the township restarts, and after the city restarts', async () => {
     const share = await town.api('POST', '/api/v1/shares', {
       token: townAdmin,
-      body: { toDepartmentId: town.departments.traffic, kind: 'cameras', cameraIds: [Number(shared)] },
+      body: { toDepartmentId: town.departments.traffic, kind: 'cameras', cameraIds: [shared] },
     });
     assert.equal(share.status, 201, share.text);
     await waitFor(cityCamera, { timeoutMs: 10_000, what: 'published again' });

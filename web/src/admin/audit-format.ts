@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = [
   'wall.view.apply',
   'wall.screen.create',
   'wall.screen.remove',
+  'cascade.link',
+  'cascade.refused',
 ] as const;
 
 /** A label for `key` when the dictionary has it, else `fallback`. */

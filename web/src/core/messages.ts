@@ -297,6 +297,8 @@ export const MESSAGES = {
   'act.camera.register': ['注册发现的设备', 'Registered a found device'],
   'act.camera.resync': ['重新读取设备信息', 'Re-read a device'],
   'act.camera.ptz': ['云台控制', 'PTZ control'],
+  'act.cascade.link': ['下级平台接入', 'Lower platform link'],
+  'act.cascade.refused': ['下级平台目录项被拒', 'Lower platform catalog item refused'],
   'act.camera.still': ['保存截图', 'Saved a still'],
   'act.discovery.scan': ['扫描网络', 'Scanned a network'],
   'act.department.create': ['添加部门', 'Added a department'],
