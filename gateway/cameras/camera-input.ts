@@ -202,8 +202,10 @@ export function camerasFromGeoJson(text: string): ImportRow[] {
     } = (f.properties ?? {}) as Record<string, unknown>;
     for (const k of ['statusReason', 'lastSeen', 'createdAt', 'updatedAt', 'gridId', 'networkId', 'departmentId'])
       delete props[k];
-    // a GB/T 28181 channel's ids are null on other cameras; a channel itself is refused (its device registers it)
-    for (const k of ['gbDeviceId', 'gbChannelId']) if (props[k] === null) delete props[k];
+    // a GB/T 28181 channel's ids (a lower platform's camera's) are null on other cameras; a channel (a cascaded
+    // camera) itself is refused: its device (its platform) registers it
+    for (const k of ['gbDeviceId', 'gbChannelId', 'cascadePeer', 'cascadeCameraId'])
+      if (props[k] === null) delete props[k];
     const cam = check(where, { ...props, lng: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }, issues);
     if (cam)
       out.push({

@@ -186,6 +186,10 @@ export class CameraService {
       throw new ValidationError(`camera: a GB/T 28181 channel's source and addresses come from its device`, [
         { path: `body.${fixed[0]}`, message: 'set by the GB/T 28181 device' },
       ]);
+    if (before.source === 'cascade' && fixed.length)
+      throw new ValidationError(`camera: a cascaded camera's source and addresses are its lower platform's`, [
+        { path: `body.${fixed[0]}`, message: `set by lower platform ${before.cascadePeer ?? ''}` },
+      ]);
     await this.checkNetwork(input.networkId, before.departmentId);
     const moved =
       input.lng !== undefined || input.lat !== undefined

@@ -153,6 +153,13 @@ describe('cascade: a township gateway linked to a city gateway', function () {
       'the city operator sees it',
     );
     assert.ok(city.gw.services.directory.lookup(cam.id), 'the map index holds it');
+    await city.addUser('cadm', 'admin', 'urban');
+    const edit = await city.api('PATCH', `/api/v1/cameras/${cam.id}`, {
+      token: await city.login('cadm'),
+      body: { mainUri: 'rtsp://10.0.0.1/x' },
+    });
+    assert.equal(edit.status, 400, edit.text);
+    assert.match(edit.body.detail, /cascaded camera's source and addresses are its lower platform's/);
   });
 
   it('the city operator plays it live through the township (never from the camera), audited at the township', async () => {
