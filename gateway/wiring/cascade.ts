@@ -1,27 +1,16 @@
-// Wiring of the cascade between Cloud Eye platforms: the upper side (peers' TLS port, their cameras in the registry,
-// their streams and PTZ through their links) and the lower side (the link up, the published catalog, the answers).
+// Wiring of the cascade between Cloud Eye platforms, the upper side: the peers' TLS port, their cameras in the registry,
+// their streams and PTZ through their links (the lower side: cascade-lower.ts).
 import { readFileSync } from 'node:fs';
 import type { WebSocket } from 'ws';
 import type { Config } from '../../config/load';
 import type { CameraService } from '../cameras/camera-service';
-import type { CameraDirectory } from '../spatial/camera-directory';
-import type { StreamService } from '../streams/stream-service';
-import type { LiveViewers } from '../streams/live-viewers';
-import type { PtzService } from '../ptz/ptz-service';
-import type { Principal } from '../auth/policy-terms';
 import type { PtzDevice } from '../ptz/ptz-devices';
-import { ForbiddenError, NotFoundError } from '../errors';
-import { toProblem } from '../http/errors';
 import { Link } from '../cascade/link';
 import { PeerServer, type PeerAccount } from '../cascade/peer-server';
 import { PeerCatalog, type PeerCameraStore } from '../cascade/peer-catalog';
 import { CascadeMediaSource } from '../cascade/cascade-media';
 import { CascadePtzDevice } from '../cascade/cascade-ptz';
-import { UpstreamClient } from '../cascade/upstream-client';
-import { CatalogPublisher } from '../cascade/publisher';
-import { LowerRequests, type LowerServices } from '../cascade/lower-requests';
-import { LINK_CLOSE, type CatalogItem } from '../cascade/protocol';
-import type { AuthParts } from './auth';
+import { LINK_CLOSE } from '../cascade/protocol';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
 
@@ -37,13 +26,8 @@ export interface CascadeUpper {
   ptz: (peer: string, operator: string) => PtzDevice;
 }
 
-/** The lower platform's side: null unless `cascade.upstream.enabled`. */
-export interface CascadeLower {
-  client: UpstreamClient;
-  publisher: CatalogPublisher;
-}
-
-const pem = (path: string, key: string): string => {
+/** The text of a PEM file named by config key `key`; a start error naming both when it cannot be read. */
+export const pem = (path: string, key: string): string => {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
@@ -198,128 +182,4 @@ export async function buildCascadeUpper(
   const ptz = (peer: string, operator: string): PtzDevice =>
     new CascadePtzDevice(() => links.get(peer) ?? null, peer, operator, s.requestTimeoutMs);
   return { server, media, links, catalogs, ptz };
-}
-
-/** What the lower side acts with. */
-export interface LowerDeps {
-  auth: AuthParts;
-  directory: CameraDirectory;
-  streams: StreamService;
-  live: LiveViewers;
-  ptz: PtzService;
-}
-
-/** Opens the link up when `cascade.upstream.enabled` (null otherwise); registers its close. */
-export function buildCascadeLower(
-  config: Config,
-  repos: Repositories,
-  d: LowerDeps,
-  closers: Closers,
-  log: Log,
-): CascadeLower | null {
-  const u = config.cascade.upstream;
-  if (!u.enabled) return null;
-  const ip = `cascade:${u.url.replace(/^wss:\/\//, '').split('/')[0]}`;
-  /** The upper platform's account, named after the operator who acts through it. */
-  const principal = async (operator: string): Promise<Principal> => {
-    const user = await repos.accounts.userByName(u.actAs);
-    const p = user ? await d.auth.auth.resolve(`u:${user.id}`) : null;
-    if (!p)
-      throw new ForbiddenError(
-        `cascade: account ${JSON.stringify(u.actAs)} (cascade.upstream.actAs) is missing or disabled`,
-      );
-    return operator ? { ...p, name: `${p.name} (upper platform: ${operator})` } : p;
-  };
-  const { access } = d.auth;
-  const publisher = new CatalogPublisher(
-    {
-      visible: async () => {
-        const p = await principal('');
-        const out: CatalogItem[] = [];
-        for (const c of await repos.cameras.all()) {
-          // cameras of this platform's own lower platforms are not passed further up (no loops)
-          if (c.source === 'cascade' || !access.can(p, 'view', c)) continue;
-          out.push({
-            id: c.id,
-            name: c.name,
-            lng: c.lng,
-            lat: c.lat,
-            bearing: c.bearing,
-            fov: c.fov,
-            rangeM: c.rangeM,
-            address: c.address,
-            status: (d.directory.lookup(c.id)?.status ?? c.status) as CatalogItem['status'],
-            ptz: c.capabilities.ptz === true && access.can(p, 'ptz', c),
-            playback: access.can(p, 'playback', c),
-            codec: c.streams.main?.codec === 'h265' ? 'h265' : 'h264',
-          });
-        }
-        return out;
-      },
-    },
-    { intervalMs: u.catalogIntervalS * 1000, log },
-  );
-  const services: LowerServices = {
-    live: async (cameraId, profile, operator, socket) => {
-      const p = await principal(operator);
-      const r = await d.streams.open(
-        p,
-        cameraId,
-        { profile, h265: true, reason: operator ? `cascade: ${operator}` : 'cascade' },
-        ip,
-      );
-      const m = /^\/live\/([^/]+)\/([^/]+)$/.exec(r.live);
-      if (!m) throw new NotFoundError(`cascade: no live stream of camera ${cameraId}`);
-      const grant = await d.streams.authorize(m[1]!, m[2]!, ip, 'ws');
-      await d.streams.ensureRunning(grant);
-      const hub = d.streams.backend.hub(grant.key);
-      if (!hub) throw new NotFoundError(`cascade: stream ${grant.key} is not running`);
-      if (!d.live.admit(grant, hub, socket)) throw new NotFoundError(`cascade: stream ${grant.key} closed`);
-      return { codec: r.codec };
-    },
-    ptz: async (cameraId, op, args, operator) => {
-      const p = await principal(operator);
-      const n = (v: unknown): number =>
-        typeof v === 'number' && Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
-      if (op === 'move') return d.ptz.move(p, cameraId, { pan: n(args.x), tilt: n(args.y), zoom: n(args.zoom) }, ip);
-      if (op === 'stop') return d.ptz.stop(p, cameraId, ip);
-      if (op === 'presets') return d.ptz.presets(p, cameraId);
-      if (op === 'capabilities') return d.ptz.capabilities(p, cameraId);
-      return d.ptz.gotoPreset(p, cameraId, String(args.token ?? '').slice(0, 64), ip);
-    },
-  };
-  const status = (err: unknown): number => toProblem(err).problem.status;
-  let requests: LowerRequests | null = null;
-  const client = new UpstreamClient({
-    url: u.url,
-    name: u.name,
-    token: u.token,
-    cert: pem(u.cert, 'cascade.upstream.cert'),
-    key: pem(u.key, 'cascade.upstream.key'),
-    ca: pem(u.ca, 'cascade.upstream.ca'),
-    retryMinMs: u.retryMinMs,
-    retryMaxMs: u.retryMaxMs,
-    status,
-    handlers: () => ({
-      request: (m) => (requests ? requests.handle(m) : Promise.reject(new Error('cascade: link not ready'))),
-      refused: (why) => log('warn', `cascade: upper platform: ${why}`),
-      closed: () => requests?.close(),
-    }),
-    linked: (link) => {
-      requests = new LowerRequests(link, services);
-      publisher.linked(link);
-    },
-    log,
-  });
-  d.directory.onChange(() => publisher.changed());
-  access.onChange(() => publisher.changed());
-  d.auth.auth.onInvalidate(() => publisher.changed());
-  publisher.start();
-  client.start();
-  closers.add(async () => {
-    publisher.close();
-    requests?.close();
-    await client.close();
-  });
-  return { client, publisher };
 }
