@@ -17,6 +17,10 @@ describe('bench cascade (smoke, --quick)', function () {
     const lines: string[] = [];
     await run({ quick: true, log: (l) => lines.push(l) });
     const text = assertFigures(lines, FIGURES);
-    assert.equal(lines.filter((l) => /^# call \d: township \d+ ms, city \d+ ms$/.test(l)).length, 2, text);
+    assert.equal(
+      lines.filter((l) => /^# call \d \(after \d+ ms\): township \d+ ms, city \d+ ms$/.test(l)).length,
+      2,
+      text,
+    );
   });
 });
