@@ -111,6 +111,7 @@ const configShape = z.strictObject({
     mediaPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]),
     mediaTimeoutS: z.number().min(1).max(120),
     mediaTransport: z.enum(['udp', 'tcp-passive']),
+    deviceUtcOffsetMin: z.number().int().min(-720).max(840),
     coordinates: z.enum(['WGS-84', 'GCJ-02']),
     defaultDepartment: z.string().max(64),
     civilCodes: z.record(z.string().regex(/^\d{2,8}$/, 'civil codes must be 2–8 digits'), z.string().min(1).max(64)),

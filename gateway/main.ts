@@ -28,7 +28,7 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
-import { buildGb28181, type GbParts } from './wiring/gb28181';
+import { buildGb28181, deviceFootagePort, type GbParts } from './wiring/gb28181';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -142,7 +142,17 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const supervisor = await buildTranscoder(config, closers, gb ? [gb.media] : []);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
-    const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
+    const playback = await buildPlayback(
+      config,
+      db,
+      recordings,
+      directory,
+      repos,
+      authParts,
+      closers,
+      log,
+      gb ? deviceFootagePort(gb, repos) : undefined,
+    );
     const devices = buildDevices(
       config,
       repos,
