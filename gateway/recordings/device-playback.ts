@@ -76,7 +76,8 @@ export async function deviceWindow(
     throw new ValidationError(`playback: device footage plays at 1–8×, not ${speed}×`, [
       { path: 'body.speed', message: 'device footage: 1, 2, 4 or 8' },
     ]);
-  return { startMs: Math.max(first.startMs, startMs), endMs: Math.min(first.endMs, endMs) };
+  // whole seconds: a Playback INVITE's t= range is in seconds, and the map must say where the device starts
+  return { startMs: Math.ceil(Math.max(first.startMs, startMs) / 1000) * 1000, endMs: Math.min(first.endMs, endMs) };
 }
 
 /** A device session's map: one piece of footage from its start, its mime known once the device's first picture came. */
