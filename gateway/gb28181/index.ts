@@ -68,3 +68,5 @@ export {
   type MediaStatus,
 } from './manscdp-record';
 export { buildMansrtsp, parseMansrtsp, type MansrtspCommand } from './mansrtsp';
+export { openMediaSender, type MediaSender, type MediaSenderOptions } from './media-sender';
+export { GbUpstream, UpstreamRefusal, type UpstreamOptions, type UpstreamState, type UpstreamMedia } from './upstream';
