@@ -29,6 +29,7 @@ import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
 import { buildGb28181, deviceFootagePort, type GbParts } from './wiring/gb28181';
+import { buildCascade } from './gb-platform/cascade';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
 import { buildHealth } from './wiring/health';
@@ -140,6 +141,12 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     // GB/T 28181 devices register; their channels are registry cameras like any other, pulled by the transcoder
     const gb = await buildGb28181(config, repos, cameras, closers, log);
     const supervisor = await buildTranscoder(config, closers, gb ? [gb.media] : []);
+    // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
+    if (config.gb28181.upstream.enabled) {
+      const upstream = buildCascade(config, { cameras: () => repos.cameras.all(), service: cameras, supervisor, log });
+      await upstream.start();
+      closers.add(async () => upstream.stop());
+    }
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const playback = await buildPlayback(

@@ -196,7 +196,9 @@ describe('gb28181 upward cascade: a lower platform registered with a superior', 
     await first.close();
     superiors.splice(superiors.indexOf(first), 1);
     const second = await superior(port);
-    await waitFor(() => second.device(LOWER), { what: 'registered with the restarted superior', timeoutMs: 10_000 });
-    assert.equal(up.state, 'registered');
+    await waitFor(() => second.device(LOWER) && up.state === 'registered', {
+      what: 'registered with the restarted superior',
+      timeoutMs: 10_000,
+    });
   });
 });
