@@ -28,7 +28,8 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
-import { buildGb28181, type GbParts } from './wiring/gb28181';
+import { buildGb28181, deviceFootagePort, type GbParts } from './wiring/gb28181';
+import { buildCascade } from './gb-platform/cascade';
 import { buildCascadeUpper, type CascadeUpper } from './wiring/cascade';
 import { buildCascadeLower, type CascadeLower } from './wiring/cascade-lower';
 import { buildHttp } from './wiring/http';
@@ -147,9 +148,25 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const upper = await buildCascadeUpper(config, repos, cameras, closers, log);
     const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
     const supervisor = await buildTranscoder(config, closers, external);
+    // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
+    if (config.gb28181.upstream.enabled) {
+      const upstream = buildCascade(config, { cameras: () => repos.cameras.all(), service: cameras, supervisor, log });
+      await upstream.start();
+      closers.add(async () => upstream.stop());
+    }
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
-    const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log);
+    const playback = await buildPlayback(
+      config,
+      db,
+      recordings,
+      directory,
+      repos,
+      authParts,
+      closers,
+      log,
+      gb ? deviceFootagePort(gb, repos) : undefined,
+    );
     const devices = buildDevices(
       config,
       repos,

@@ -5,7 +5,7 @@ import { parseNameAddr } from './sip-headers';
 import { header, type SipResponse } from './sip-message';
 import type { SipEndpoint, SipPeer } from './sip-endpoint';
 import { buildRequest, newCallId, newTag } from './sip-request';
-import { buildSdp, parseSdp, type GbSdp, type MediaTransport } from './sdp';
+import { buildSdp, parseSdp, type GbSdp, type MediaTransport, type RecordedRange } from './sdp';
 
 /** Where the platform wants the media: its RTP address and port and how (UDP, or TCP with the platform passive or active). */
 export interface MediaTarget {
@@ -25,6 +25,8 @@ export interface InviteParts {
   channelId: string;
   media: MediaTarget;
   contactHostPort: string;
+  /** Playback or Download of the channel's footage (s=, u=, t=); live Play when absent. */
+  recorded?: RecordedRange;
 }
 
 /** Emits 'ended' (reason: 'bye-sent' | 'bye-received') once. */
@@ -78,6 +80,26 @@ export class GbDialog extends EventEmitter {
     await this.endpoint.request(this.peer, req).catch(() => undefined);
   }
 
+  /**
+   * Sends an in-dialog INFO with a MANSRTSP body (GB/T 28181 annex B: PLAY/PAUSE with Range or Scale during
+   * Playback); resolves once the device answers 2xx, rejects with SipStatusError otherwise.
+   */
+  async info(mansrtsp: string): Promise<void> {
+    if (this.ended) throw new SipStatusError('INFO on an ended session', 481, 'Call/Transaction Does Not Exist');
+    const req = buildRequest({
+      method: 'INFO',
+      uri: this.remoteTarget,
+      from: this.from,
+      to: this.to,
+      callId: this.callId,
+      cseq: ++this.cseq,
+      body: Buffer.from(mansrtsp),
+      contentType: 'Application/MANSRTSP',
+    });
+    const res = await this.endpoint.request(this.peer, req);
+    if (res.status >= 300) throw new SipStatusError('INFO (MANSRTSP)', res.status, res.reason);
+  }
+
   /** The device sent BYE. */
   remoteBye(): void {
     if (this.ended) return;
@@ -100,6 +122,7 @@ export async function invite(p: InviteParts, onProvisional?: (r: SipResponse) =>
     transport: media.transport,
     ssrc: media.ssrc,
     direction: 'recvonly',
+    ...(p.recorded ? { recorded: p.recorded } : {}),
   });
   const req = buildRequest({
     method: 'INVITE',

@@ -50,7 +50,7 @@ export {
 export { readCatalog, CatalogCollector, type CatalogItem, type CatalogPage } from './manscdp-catalog';
 export * from './manscdp-build';
 export { encodePtzCmd, decodePtzCmd, type PtzCommand } from './ptz';
-export { parseSdp, buildSdp, type GbSdp, type SdpOffer, type MediaTransport } from './sdp';
+export { parseSdp, buildSdp, type GbSdp, type SdpOffer, type MediaTransport, type RecordedRange } from './sdp';
 export { parseRtp, buildRtp, frame4571, Rfc4571Framer, RtpReceiver, RtpPacketizer, type RtpPacket } from './rtp';
 export { PsDemuxer, type PsDemuxOptions, type PsDemuxStats } from './ps-demux';
 export { muxPicture, packHeader, systemHeader, programStreamMap, crc32Mpeg } from './ps-mux';
@@ -58,3 +58,15 @@ export { splitAnnexB, joinAnnexB, isKeyframe, isAud, nalType, type VideoAccessUn
 export { GbDialog, invite, type MediaTarget } from './dialog';
 export { Gb28181Server, type GbServerOptions, type GbDevice } from './server';
 export { openMediaReceiver, type MediaReceiver, type MediaReceiverOptions } from './media-receiver';
+export {
+  buildRecordInfoPages,
+  collectRecordItems,
+  gbTimeToMs,
+  msToGbTime,
+  buildMediaStatusNotify,
+  readMediaStatus,
+  type MediaStatus,
+} from './manscdp-record';
+export { buildMansrtsp, parseMansrtsp, type MansrtspCommand } from './mansrtsp';
+export { openMediaSender, type MediaSender, type MediaSenderOptions } from './media-sender';
+export { GbUpstream, UpstreamRefusal, type UpstreamOptions, type UpstreamState, type UpstreamMedia } from './upstream';

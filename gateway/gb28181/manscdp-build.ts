@@ -140,6 +140,7 @@ export function buildRecordInfoResponse(
   name: string,
   items: RecordItem[],
   charset?: BodyCharset,
+  sumNum = items.length,
 ): Buffer {
   const list = items
     .map((r) => {
@@ -157,7 +158,7 @@ export function buildRecordInfoResponse(
       return `<Item>\r\n${fields(f)}\r\n</Item>`;
     })
     .join('\r\n');
-  const inner = `${el('Name', name)}\r\n${el('SumNum', items.length)}\r\n<RecordList Num="${items.length}">\r\n${list}\r\n</RecordList>`;
+  const inner = `${el('Name', name)}\r\n${el('SumNum', sumNum)}\r\n<RecordList Num="${items.length}">\r\n${list}\r\n</RecordList>`;
   return manscdpDocument('Response', 'RecordInfo', sn, deviceId, inner, charset);
 }
 

@@ -12,14 +12,15 @@ import {
   readDeviceInfo,
   readDeviceStatus,
   readKeepalive,
-  readRecordInfo,
   type DeviceInfo,
   type DeviceStatus,
   type ManscdpDoc,
   type RecordItem,
 } from './manscdp';
+import { collectRecordItems } from './manscdp-record';
 import { encodePtzCmd, type PtzCommand } from './ptz';
 import { header, type SipResponse } from './sip-message';
+import type { RecordedRange } from './sdp';
 import { SipEndpoint, type IncomingRequest, type SipEndpointOptions, type SipPeer } from './sip-endpoint';
 import { MANSCDP, buildRequest, newCallId, newTag } from './sip-request';
 
@@ -204,7 +205,7 @@ export class Gb28181Server extends EventEmitter {
   /** Recordings of a channel between two local times (YYYY-MM-DDTHH:mm:ss). */
   async queryRecordInfo(deviceId: string, channelId: string, start: string, end: string): Promise<RecordItem[]> {
     const docs = await this.query(deviceId, 'RecordInfo', (sn) => buildRecordInfoQuery(sn, channelId, start, end));
-    return docs.flatMap((d) => readRecordInfo(d).items);
+    return collectRecordItems(docs);
   }
 
   /**
@@ -238,17 +239,21 @@ export class Gb28181Server extends EventEmitter {
     await this.sendMessage(deviceId, channelId, buildPtzControl(this.sn++, channelId, encodePtzCmd(cmd)));
   }
 
-  /** A y= SSRC for live play: 0, digits 4–8 of the domain, a 4-digit sequence (GB/T 28181 annex F). */
-  newSsrc(): string {
+  /** A y= SSRC: 0 (live) or 1 (playback, download), digits 4–8 of the domain, a 4-digit sequence (GB/T 28181 annex F). */
+  newSsrc(recorded = false): string {
     this.ssrcSeq = (this.ssrcSeq % 9999) + 1;
-    return `0${this.opts.realm.slice(3, 8).padEnd(5, '0')}${String(this.ssrcSeq).padStart(4, '0')}`;
+    return `${recorded ? 1 : 0}${this.opts.realm.slice(3, 8).padEnd(5, '0')}${String(this.ssrcSeq).padStart(4, '0')}`;
   }
 
-  /** INVITEs a channel of a registered device to send its live stream to `media`; resolves with the ACKed dialog. */
+  /**
+   * INVITEs a channel of a registered device to send its live stream (or, with `recorded`, its footage: Playback or
+   * Download) to `media`; resolves with the ACKed dialog.
+   */
   async invite(
     deviceId: string,
     channelId: string,
     media: Omit<MediaTarget, 'ssrc'> & { ssrc?: string },
+    recorded?: RecordedRange,
   ): Promise<GbDialog> {
     const dev = this.requireDevice(deviceId);
     const d = await invite({
@@ -257,8 +262,9 @@ export class Gb28181Server extends EventEmitter {
       localId: this.opts.id,
       realm: this.opts.realm,
       channelId,
-      media: { ...media, ssrc: media.ssrc ?? this.newSsrc() },
+      media: { ...media, ssrc: media.ssrc ?? this.newSsrc(!!recorded) },
       contactHostPort: this.endpoint.hostPort(dev.peer.transport),
+      ...(recorded ? { recorded } : {}),
     });
     this.dialogs.set(d.callId, d);
     d.once('ended', () => this.dialogs.delete(d.callId));

@@ -12,6 +12,7 @@ import { PlanBuilder, planPlayback, type PlaybackPlan, type PlannedInput } from 
 import { FootageAccess, principalKey, type PlaybackGrant } from './playback-access';
 import { checkRange, parseInstant } from './time-range';
 import { spanKinds, type SpanAnswer } from './span-kinds';
+import { DEVICE_PROFILE, deviceMap, deviceWindow, withDeviceSpans, type DeviceFootagePort } from './device-playback';
 
 /** What playback writes to the audit log (AuditRepo provides it). */
 export interface PlaybackAudit {
@@ -83,6 +84,7 @@ export class PlaybackService {
     private readonly tokens: TokenService,
     private readonly audit: PlaybackAudit,
     private readonly o: PlaybackOptions,
+    private readonly device?: DeviceFootagePort,
   ) {}
 
   /** Spans of footage of a camera over [from, to) with their kind, and the gaps between them (from the index). */
@@ -99,13 +101,13 @@ export class PlaybackService {
       this.repo.spans(id, r.fromMs, r.toMs, this.o.spanGapMs, q.profile),
       this.repo.eventTimes(id, q.profile, r.fromMs, r.toMs, 20_000),
     ]);
-    return spanKinds(id, q.profile, r, spans, events, this.o.spanGapMs);
+    return withDeviceSpans(spanKinds(id, q.profile, r, spans, events, this.o.spanGapMs), r, this.device);
   }
 
   /** Opens a playback session at `start`: signed URLs of the stream, its map and HLS; audited with the time range. */
   async open(p: Principal, cameraId: string, req: PlaybackRequest, ip: string) {
     const id = checkCameraId(cameraId);
-    const startMs = parseInstant(req.start, 'body.start');
+    let startMs = parseInstant(req.start, 'body.start');
     if (startMs > Date.now())
       throw new ValidationError(`playback: body.start ${req.start} is in the future: nothing is recorded yet`, [
         { path: 'body.start', message: 'is in the future' },
@@ -126,15 +128,19 @@ export class PlaybackService {
       });
       throw err;
     });
-    const endMs = this.endOf(req, startMs);
+    let endMs = this.endOf(req, startMs);
     const segs = await this.present(id, req.profile, startMs, endMs);
-    if (!segs.length)
+    // no footage of our own there: the camera's device may have some (played from it)
+    const dev = segs.length ? null : await deviceWindow(this.device, id, startMs, endMs, req.speed);
+    if (!segs.length && !dev)
       throw new NotFoundError(
         `playback: camera ${id} has no ${req.profile} footage from ${iso(startMs)} to ${iso(endMs)} (see its recordings)`,
       );
+    if (dev) [startMs, endMs] = [dev.startMs, dev.endMs];
+    const prof = dev ? DEVICE_PROFILE : req.profile;
     const psid = randomUUID();
     const token = this.tokens.signPlayback(
-      { sub: principalKey(p), cam: id, prof: req.profile, start: startMs, end: endMs, psid, spd: req.speed },
+      { sub: principalKey(p), cam: id, prof, start: startMs, end: endMs, psid, spd: req.speed },
       this.o.tokenTtlS,
     );
     await this.audit.append({
@@ -148,7 +154,7 @@ export class PlaybackService {
       ip,
       detail: {
         session: psid,
-        profile: req.profile,
+        profile: prof,
         from: iso(startMs),
         to: iso(endMs),
         speed: req.speed,
@@ -164,7 +170,7 @@ export class PlaybackService {
       hls: `${base}/index.m3u8`,
       start: iso(startMs),
       windowEnd: iso(endMs),
-      firstSegmentStart: iso(segs[0]!.startMs),
+      firstSegmentStart: iso(segs[0]?.startMs ?? startMs),
       speed: req.speed,
       expiresAt: iso(Date.now() + this.o.tokenTtlS * 1000),
     };
@@ -210,6 +216,7 @@ export class PlaybackService {
 
   private async buildPlan(g: PlaybackGrant): Promise<{ plan: PlaybackPlan; files: string[] }> {
     const { cam, prof, start, end } = g.claims;
+    if (prof === DEVICE_PROFILE) throw new NotFoundError('playback: device footage is served as stream.mp4 only');
     const inputs: PlannedInput[] = [];
     const files: string[] = [];
     for (const seg of await this.present(cam, prof as 'main' | 'sub', start, end)) {
@@ -225,6 +232,7 @@ export class PlaybackService {
   }
 
   async map(g: PlaybackGrant): Promise<PlaybackMap> {
+    if (g.claims.prof === DEVICE_PROFILE) return deviceMap(this.device, g.claims);
     const { plan } = await this.plan(g);
     const gaps: PlaybackMap['gaps'] = [];
     plan.items.forEach((it, i) => {
@@ -265,6 +273,10 @@ export class PlaybackService {
    */
   async *stream(g: PlaybackGrant, stillAllowed: () => Promise<void>): AsyncGenerator<Buffer> {
     const { cam, prof, start, end, spd } = g.claims;
+    if (prof === DEVICE_PROFILE) {
+      if (!this.device) throw new NotFoundError('playback: device footage is not served here');
+      return yield* this.device.stream(g.claims.psid, cam, start, end);
+    }
     const b = new PlanBuilder(start, spd);
     let seq = 1;
     for (const seg of await this.present(cam, prof as 'main' | 'sub', start, end)) {

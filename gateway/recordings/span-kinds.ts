@@ -7,9 +7,12 @@ export interface SpanAnswer {
   profile: 'main' | 'sub';
   from: string;
   to: string;
-  spans: Array<{ start: string; end: string; kind: 'continuous' | 'event' | 'mixed' }>;
+  /** 'device': footage kept by the camera's own device (a GB/T 28181 NVR), played from it. */
+  spans: Array<{ start: string; end: string; kind: 'continuous' | 'event' | 'mixed' | 'device' }>;
   /** Time between two spans (and before the first / after the last inside the range) with no footage. */
   gaps: Array<{ start: string; end: string; seconds: number }>;
+  /** Why the camera's device could not list its footage (its spans are then missing). */
+  deviceError?: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -4,6 +4,8 @@ import { Gb28181Server, type CatalogPage, type GbDevice } from '../gb28181/index
 import type { CameraService } from '../cameras/camera-service';
 import { ChannelSync, type ChannelStore } from '../gb-platform/channel-sync';
 import { GbMediaSource } from '../gb-platform/gb-media-source';
+import { DeviceFootage } from '../gb-platform/device-footage';
+import type { DeviceFootagePort } from '../recordings/device-playback';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
 
@@ -12,6 +14,8 @@ export interface GbParts {
   sync: ChannelSync;
   /** The transcoder's external source of gb28181:// pulls (INVITE, RTP/PS). */
   media: GbMediaSource;
+  /** The devices' own recordings (RecordInfo, Playback INVITE → fMP4). */
+  footage: DeviceFootage;
 }
 
 /** The registry side of the sync: rows through the repository, every change told to the camera listeners. */
@@ -128,5 +132,35 @@ export async function buildGb28181(
     await sync.settled();
   });
   const media = new GbMediaSource(server, { host: g.host, transport: g.mediaTransport, ports: g.mediaPorts });
-  return { server, sync, media };
+  const footage = new DeviceFootage(media, {
+    utcOffsetMin: g.deviceUtcOffsetMin,
+    mediaTimeoutMs: g.mediaTimeoutS * 1000,
+  });
+  closers.add(async () => footage.close());
+  return { server, sync, media, footage };
+}
+
+/** Device footage for playback: a camera that is a GB/T 28181 channel has its device's recordings. */
+export function deviceFootagePort(gb: GbParts, repos: Repositories): DeviceFootagePort {
+  const ref = async (cameraId: string) => {
+    const cam = await repos.cameras.get(cameraId);
+    return cam?.gbDeviceId && cam.gbChannelId ? { deviceId: cam.gbDeviceId, channelId: cam.gbChannelId } : null;
+  };
+  const must = async (cameraId: string) => {
+    const r = await ref(cameraId);
+    if (!r) throw new Error(`camera ${cameraId} is no GB/T 28181 channel`);
+    return r;
+  };
+  return {
+    async spans(cameraId, fromMs, toMs) {
+      const r = await ref(cameraId);
+      return r ? gb.footage.spans(r, fromMs, toMs) : null;
+    },
+    async open(psid, cameraId, startMs, endMs) {
+      return { mime: (await gb.footage.open(psid, await must(cameraId), startMs, endMs)).mime };
+    },
+    async *stream(psid, cameraId, startMs, endMs) {
+      yield* gb.footage.stream(psid, await must(cameraId), startMs, endMs);
+    },
+  };
 }

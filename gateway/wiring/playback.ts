@@ -10,6 +10,7 @@ import { FootageAccess } from '../recordings/playback-access';
 import { PlaybackService } from '../recordings/playback-service';
 import { RecordingHealth } from '../recordings/recording-health';
 import type { RecordingService } from '../recordings/recording-service';
+import type { DeviceFootagePort } from '../recordings/device-playback';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
@@ -33,6 +34,7 @@ export async function buildPlayback(
   a: AuthParts,
   closers: Closers,
   log: Log,
+  device?: DeviceFootagePort,
 ): Promise<PlaybackParts> {
   const repo = new RecordingsRepo(db.knex);
   const access = new FootageAccess({
@@ -43,13 +45,20 @@ export async function buildPlayback(
     tokens: a.tokens,
   });
   const r = config.recording;
-  const playback = new PlaybackService(repo, access, a.tokens, repos.audit, {
-    windowS: r.playback.windowS,
-    tokenTtlS: r.playback.tokenTtlS,
-    maxSpanDays: r.playback.maxSpanDays,
-    spanGapMs: r.spanGapMs,
-    volumes: [...recordings.volumes.keys()],
-  });
+  const playback = new PlaybackService(
+    repo,
+    access,
+    a.tokens,
+    repos.audit,
+    {
+      windowS: r.playback.windowS,
+      tokenTtlS: r.playback.tokenTtlS,
+      maxSpanDays: r.playback.maxSpanDays,
+      spanGapMs: r.spanGapMs,
+      volumes: [...recordings.volumes.keys()],
+    },
+    device,
+  );
   const e = r.export;
   const exports = new ExportService(
     new ExportsRepo(db.knex),

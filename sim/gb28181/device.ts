@@ -8,7 +8,8 @@ import {
   buildDeviceInfoResponse,
   buildDeviceStatusResponse,
   buildKeepalive,
-  buildRecordInfoResponse,
+  buildMediaStatusNotify,
+  buildRecordInfoPages,
   buildRequest,
   buildSdp,
   decodePtzCmd,
@@ -29,6 +30,7 @@ import {
 } from '../../gateway/gb28181/index';
 import type { MediaSourceOptions } from './media-source';
 import { openMediaSession, type MediaSession } from './media-sender';
+import { FootageSession, cutFor, recordItemsFor, type SimRecording } from './recordings';
 
 export interface SimChannel {
   id: string;
@@ -59,6 +61,12 @@ export interface SimGbDeviceOptions {
   video?: MediaSourceOptions;
   /** Channels that answer INVITE but never send media (a firewalled media path: the play-timeout case). */
   silentChannels?: string[];
+  /** The NVR's own footage, answered to RecordInfo and sent on Playback/Download INVITEs. */
+  recordings?: SimRecording[];
+  /** RecordInfo items per MESSAGE. Default 10. */
+  recordPageSize?: number;
+  /** The device clock's UTC offset in minutes (MANSCDP times are local). Default 480 (China Standard Time). */
+  utcOffsetMin?: number;
 }
 
 /** Events: 'registered', 'ptz' ({ channelId, command }), 'invite' ({ channelId, transport }), 'bye' (channelId). */
@@ -72,7 +80,7 @@ export class SimGbDevice extends EventEmitter {
   private sn = 1;
   private keepalive: NodeJS.Timeout | null = null;
   private subscribed = false;
-  private readonly sessions = new Map<string, { channelId: string; media: MediaSession }>();
+  private readonly sessions = new Map<string, { channelId: string; media: MediaSession; footage?: FootageSession }>();
 
   constructor(readonly opts: SimGbDeviceOptions) {
     super();
@@ -268,8 +276,19 @@ export class SimGbDevice extends EventEmitter {
     }
     if (req.method === 'ACK') {
       const session = this.sessions.get(header(req, 'Call-ID') ?? '');
-      if (session && !this.opts.silentChannels?.includes(session.channelId)) session.media.start();
+      if (session && !this.opts.silentChannels?.includes(session.channelId)) (session.footage ?? session.media).start();
       return;
+    }
+    if (req.method === 'INFO') {
+      const footage = this.sessions.get(header(req, 'Call-ID') ?? '')?.footage;
+      if (!footage) return r.reply(481, 'Call/Transaction Does Not Exist');
+      try {
+        const cmd = footage.control(req.body.toString('utf8'));
+        this.emit('mansrtsp', cmd);
+        return r.reply(200, 'OK');
+      } catch {
+        return r.reply(400, 'Bad Request');
+      }
     }
     if (req.method === 'BYE') {
       const id = header(req, 'Call-ID') ?? '';
@@ -312,13 +331,17 @@ export class SimGbDevice extends EventEmitter {
         buildDeviceStatusResponse(doc.sn, { deviceId: this.opts.id, recording: 'OFF', alarms: [] }, cs),
       );
     } else if (doc.cmdType === 'RecordInfo') {
-      const day = String(doc.node.StartTime ?? '2026-01-01T00:00:00').slice(0, 10);
-      const items = [1, 2].map((h) => ({
-        startTime: `${day}T0${h}:00:00`,
-        endTime: `${day}T0${h}:10:00`,
-        fileSize: 1_000_000 * h,
-      }));
-      await this.message(buildRecordInfoResponse(doc.sn, doc.deviceId, 'record', items, cs));
+      const q = (k: string): string => (typeof doc.node[k] === 'string' ? (doc.node[k] as string) : '');
+      const items = recordItemsFor(
+        this.opts.recordings ?? [],
+        doc.deviceId,
+        q('StartTime'),
+        q('EndTime'),
+        this.opts.utcOffsetMin ?? 480,
+      );
+      const name = this.opts.channels.find((c) => c.id === doc.deviceId)?.name ?? this.opts.name ?? 'SimGB';
+      for (const page of buildRecordInfoPages(doc.sn, doc.deviceId, name, items, this.opts.recordPageSize ?? 10, cs))
+        await this.message(page);
     }
   }
 
@@ -331,11 +354,26 @@ export class SimGbDevice extends EventEmitter {
     } catch {
       return r.reply(488, 'Not Acceptable Here');
     }
+    const recorded = /^(playback|download)$/i.test(offer.session);
+    const cut = recorded ? cutFor(this.opts.recordings ?? [], channelId, offer) : null;
+    if (recorded && !cut) return r.reply(404, 'Not Found');
     r.reply(100, 'Trying');
     const ssrc = Number(offer.ssrc ?? '0');
-    const media = await openMediaSession(offer.transport, offer.address, offer.port, ssrc, this.opts.video ?? {});
-    this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media });
-    this.emit('invite', { channelId, transport: offer.transport });
+    const video = this.opts.video ?? {};
+    const source = cut ? { ...video, startS: cut.offsetS, durationS: cut.durationS, rate: cut.speed } : video;
+    const onEnd = (): void =>
+      void this.message(buildMediaStatusNotify(this.sn++, channelId, 121, this.opts.charset)).catch(() => undefined);
+    const media = await openMediaSession(
+      offer.transport,
+      offer.address,
+      offer.port,
+      ssrc,
+      source,
+      cut ? onEnd : undefined,
+    );
+    const footage = cut ? new FootageSession(cut, media, video) : undefined;
+    this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media, ...(footage ? { footage } : {}) });
+    this.emit('invite', { channelId, transport: offer.transport, session: offer.session, time: offer.time });
     const answer = buildSdp({
       origin: channelId,
       address: '127.0.0.1',

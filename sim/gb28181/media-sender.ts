@@ -15,6 +15,10 @@ export interface MediaSession {
   localPort: number;
   /** Starts encoding and sending (after the platform's ACK). */
   start(): void;
+  /** Footage only: stops the encoder, keeping the connection and RTP sequence (MANSRTSP PAUSE). */
+  pause(): void;
+  /** Footage only: a new encoder on the same connection (MANSRTSP PLAY with Range or Scale). */
+  restart(source: MediaSourceOptions): void;
   stop(): void;
   /** RTP packets sent so far. */
   sent(): number;
@@ -30,6 +34,7 @@ export async function openMediaSession(
   port: number,
   ssrc: number,
   source: MediaSourceOptions,
+  onEnd?: () => void,
 ): Promise<MediaSession> {
   const rtp = new RtpPacketizer(ssrc, 96, 1400);
   let sent = 0;
@@ -41,7 +46,7 @@ export async function openMediaSession(
     sent += pkts.length;
     write(pkts);
   };
-  const media = new MediaSource(source, onPicture);
+  let media = new MediaSource(source, onPicture, onEnd);
   let localPort = 0;
   if (transport === 'udp') {
     const sock = dgram.createSocket('udp4');
@@ -74,6 +79,12 @@ export async function openMediaSession(
   return {
     localPort,
     start: () => media.start(),
+    pause: () => media.stop(),
+    restart: (next) => {
+      media.stop();
+      media = new MediaSource(next, onPicture, onEnd);
+      media.start();
+    },
     stop: () => {
       media.stop();
       write = null;

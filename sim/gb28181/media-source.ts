@@ -9,6 +9,15 @@ export interface MediaSourceOptions {
   fps?: number;
   /** Keyframe interval in frames. Default fps (1 s GOP). */
   gop?: number;
+  /**
+   * Recorded footage instead of live: the pattern from `startS` seconds into it (testsrc2 at that time, so a
+   * given instant of a recording always shows the same picture), PTS counted from the footage's start.
+   */
+  startS?: number;
+  /** Stop after this many seconds of footage (then `onEnd`). */
+  durationS?: number;
+  /** Footage seconds sent per second (1 real time, 4 a Download at 4×); 0 as fast as it encodes. Default 1. */
+  rate?: number;
 }
 
 /**
@@ -24,6 +33,7 @@ export class MediaSource {
   constructor(
     private readonly opts: MediaSourceOptions,
     private readonly onPicture: (au: VideoAccessUnit) => void,
+    private readonly onEnd?: () => void,
   ) {
     this.codec = opts.codec ?? 'h264';
   }
@@ -32,15 +42,20 @@ export class MediaSource {
     const fps = this.opts.fps ?? 25;
     const gop = String(this.opts.gop ?? fps);
     const size = `${this.opts.width ?? 320}x${this.opts.height ?? 240}`;
+    const rate = this.opts.rate ?? 1;
+    const start = this.opts.startS ?? 0;
+    this.frame = Math.round(start * fps);
     const args = [
       '-nostdin',
       '-v',
       'error',
-      '-re',
+      ...(rate > 0 ? ['-readrate', String(rate)] : []),
+      ...(start > 0 ? ['-ss', String(start)] : []),
       '-f',
       'lavfi',
       '-i',
       `testsrc2=size=${size}:rate=${fps}`,
+      ...(this.opts.durationS !== undefined ? ['-t', String(this.opts.durationS)] : []),
       '-pix_fmt',
       'yuv420p',
     ];
@@ -73,10 +88,25 @@ export class MediaSource {
     const proc = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
     this.proc = proc;
     proc.stdout?.on('data', (chunk: Buffer) => this.push(chunk));
+    proc.stdout?.on('end', () => {
+      if (this.proc !== proc) return;
+      this.flushLast();
+      this.onEnd?.();
+    });
+  }
+
+  /** The last picture (no AUD follows it) once the encoder has finished. */
+  private flushLast(): void {
+    const aud = this.codec === 'h264' ? Buffer.from([0, 0, 1, 0x09]) : Buffer.from([0, 0, 1, 0x46, 0x01]);
+    if (this.buf.indexOf(aud) < 0) return;
+    this.buf = Buffer.concat([this.buf, Buffer.from([0, 0, 0]), aud]);
+    this.push(Buffer.alloc(0));
+    this.buf = Buffer.alloc(0);
   }
 
   private push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    if (!this.buf.length) return;
     const aud = this.codec === 'h264' ? Buffer.from([0, 0, 1, 0x09]) : Buffer.from([0, 0, 1, 0x46, 0x01]);
     for (;;) {
       const first = this.buf.indexOf(aud);

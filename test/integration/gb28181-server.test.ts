@@ -165,7 +165,21 @@ describe('gb28181 server over loopback', function () {
         latitude: 29.03,
         ptzType: 1,
       }));
-      const nvr = await sim({ id: '34020000001110000001', transport, channels, catalogPageSize: 3, model: 'SIM-NVR' });
+      // two recordings of channel 1 at 01:00 and 02:00 of 2026-12-06, the NVR's clock at UTC+8
+      const recordings = [1, 2].map((h) => ({
+        channelId: channels[0]!.id,
+        startMs: Date.parse(`2026-12-06T0${h}:00:00+08:00`),
+        endMs: Date.parse(`2026-12-06T0${h}:10:00+08:00`),
+      }));
+      const nvr = await sim({
+        id: '34020000001110000001',
+        transport,
+        channels,
+        catalogPageSize: 3,
+        model: 'SIM-NVR',
+        recordings,
+        recordPageSize: 1,
+      });
       await waitFor(() => server.device('34020000001110000001'));
       assert.equal(server.device('34020000001110000001')?.peer.transport, transport);
       const items = await server.queryCatalog('34020000001110000001');

@@ -34,7 +34,13 @@ export const playbackRequest = z.strictObject({
     ),
 });
 
-const span = z.object({ start: z.string(), end: z.string(), kind: z.enum(['continuous', 'event', 'mixed']) });
+const span = z.object({
+  start: z.string(),
+  end: z.string(),
+  kind: z
+    .enum(['continuous', 'event', 'mixed', 'device'])
+    .describe("device: kept by the camera's own device (a GB/T 28181 NVR; RecordInfo), played from it"),
+});
 
 export function registerRecordingRoutes(api: ApiRouter, playback: PlaybackService): void {
   api.add({
@@ -55,6 +61,7 @@ export function registerRecordingRoutes(api: ApiRouter, playback: PlaybackServic
       to: z.string(),
       spans: z.array(span),
       gaps: z.array(z.object({ start: z.string(), end: z.string(), seconds: z.number() })),
+      deviceError: z.string().optional().describe("why the camera's device could not list its footage"),
     }),
     handler: ({ principal, params, query }) => playback.spans(principal, params.id, query),
   });

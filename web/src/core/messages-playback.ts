@@ -4,6 +4,10 @@ export const PLAYBACK_MESSAGES = {
   'timeline.zoomIn': ['放大（或滚轮）', 'Zoom in (or the wheel)'],
   'timeline.zoomOut': ['缩小（或滚轮）', 'Zoom out (or the wheel)'],
   'timeline.panHint': ['拖动刻度平移时间轴', 'Drag the scale to move along the timeline'],
+  'timeline.deviceFootage': [
+    '设备录像（在 NVR 上，从设备回放）',
+    'Device footage (on the NVR, played from the device)',
+  ],
   'playback.open': ['录像回放（时间轴）', 'Playback (timeline)'],
   'playback.back30': ['后退 30 秒', 'Back 30 s'],
   'playback.back30Hint': ['回放 30 秒前的录像', 'Play the footage of 30 s ago'],

@@ -2,7 +2,8 @@
 import { api, gatewayOrigin, qs } from '../core/api';
 import type { PlaybackMapView } from './playback-time';
 
-export type SpanKind = 'continuous' | 'event' | 'mixed';
+/** device: footage kept by the camera's own device (a GB/T 28181 NVR), played from it. */
+export type SpanKind = 'continuous' | 'event' | 'mixed' | 'device';
 
 /** Footage of a camera over a range, in ms since the epoch. */
 export interface FootageView {

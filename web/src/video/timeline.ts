@@ -1,6 +1,6 @@
 // The timeline under a playback pane: spans, gaps and event marks as placed elements, a cursor, zoom (wheel, ±), click/drag to seek or pick.
 import { h } from '../core/dom';
-import { currentLang } from '../core/i18n';
+import { currentLang, t } from '../core/i18n';
 import {
   centreOn,
   msAt,
@@ -242,6 +242,7 @@ export class Timeline {
 
   private box(cls: string, x: number, w: number, a: number, b: number, kind?: string): HTMLElement {
     const el = h('div', { class: cls, 'data-start': Math.round(a), 'data-end': Math.round(b), 'data-kind': kind });
+    if (kind === 'device') el.title = t('timeline.deviceFootage');
     el.style.left = `${x}px`;
     if (cls !== 'tl-event') el.style.width = `${w}px`;
     return el;

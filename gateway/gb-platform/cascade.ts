@@ -1,0 +1,129 @@
+// The upward cascade in the gateway: Cloud Eye registers with a superior GB/T 28181 platform (gb28181.upstream),
+// shares the cameras chosen by id or tag as channels, and sends a channel's stream as PS over RTP from the camera's one
+// shared pull (a lossless tap on its live fMP4), until the superior's BYE.
+import type { Config } from '../../config/load';
+import type { Supervisor } from '../../transcoder/index';
+import { streamUrl } from '../cameras/stream-url';
+import type { CameraService } from '../cameras/camera-service';
+import type { CameraRecord } from '../db/cameras-repo';
+import {
+  GbUpstream,
+  UpstreamRefusal,
+  openMediaSender,
+  type CatalogItem,
+  type MediaTransport,
+  type UpstreamState,
+} from '../gb28181/index';
+import { PictureTap } from './picture-tap';
+
+export interface CascadeDeps {
+  cameras: () => Promise<CameraRecord[]>;
+  service: CameraService;
+  supervisor: Supervisor;
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+const OFF_STATUSES = new Set<string>(['offline', 'unauthorized']);
+
+/** The channel id a camera has upward: its own for a GB/T 28181 channel, else our domain, type 131 and its id. */
+export function channelIdOf(localId: string, cam: CameraRecord): string | null {
+  if (cam.gbChannelId) return cam.gbChannelId;
+  return /^\d{1,7}$/.test(cam.id) ? `${localId.slice(0, 10)}131${cam.id.padStart(7, '0')}` : null;
+}
+
+export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
+  const u = config.gb28181.upstream;
+  const shared = async (): Promise<Array<{ cam: CameraRecord; channelId: string }>> =>
+    (await d.cameras())
+      .filter((c) => u.shareCameras.includes(c.id) || c.tags.some((t) => u.shareTags.includes(t)))
+      .map((cam) => ({ cam, channelId: channelIdOf(u.localId, cam) }))
+      .filter((x): x is { cam: CameraRecord; channelId: string } => x.channelId !== null);
+  const catalog = async (): Promise<CatalogItem[]> =>
+    (await shared()).map(({ cam, channelId }) => ({
+      deviceId: channelId,
+      name: cam.name,
+      manufacturer: 'CloudEye',
+      model: 'CloudEye',
+      owner: 'CloudEye',
+      civilCode: u.localId.slice(0, 6),
+      address: cam.address || cam.name,
+      parental: 0,
+      parentId: u.localId,
+      registerWay: 1,
+      secrecy: 0,
+      // a camera not yet checked is shared as ON: the superior's INVITE finds out
+      status: OFF_STATUSES.has(cam.status) ? 'OFF' : 'ON',
+      longitude: cam.lng,
+      latitude: cam.lat,
+    }));
+  const upstream = new GbUpstream({
+    localId: u.localId,
+    host: u.localHost,
+    superior: {
+      id: u.superiorId,
+      domain: u.superiorDomain,
+      address: u.superiorHost,
+      port: u.superiorPort,
+      transport: u.transport,
+    },
+    password: u.password,
+    registerExpiresS: u.registerExpiresS,
+    keepaliveS: u.keepaliveS,
+    name: 'Cloud Eye',
+    catalog,
+    async play(channelId, offer, ssrc) {
+      const hit = (await shared()).find((x) => x.channelId === channelId);
+      if (!hit) throw new UpstreamRefusal(404, `channel ${channelId} is not shared`);
+      const { cam } = hit;
+      const url = streamUrl(cam, 'main', false);
+      if (!url || (await d.service.reachRefusal(cam))) throw new UpstreamRefusal(404, `camera ${cam.id} has no stream`);
+      const creds = d.service.credentials(cam);
+      const { key } = await d.supervisor.acquire({
+        cameraId: cam.id,
+        profile: 'main',
+        url,
+        codec: cam.streams.main?.codec ?? 'h264',
+        ...(creds ? { username: creds.username, password: creds.password } : {}),
+      });
+      const hub = d.supervisor.hub(key);
+      if (!hub) throw new UpstreamRefusal(503, `the stream of camera ${cam.id} stopped`);
+      const sender = await openMediaSender({
+        transport: offer.transport,
+        address: offer.address,
+        port: offer.port,
+        ssrc,
+        host: u.localHost,
+      });
+      let removeTap: (() => void) | null = null;
+      const ours: MediaTransport =
+        offer.transport === 'udp' ? 'udp' : offer.transport === 'tcp-passive' ? 'tcp-active' : 'tcp-passive';
+      return {
+        localPort: sender.localPort,
+        transport: ours,
+        start: () => {
+          const tap = new PictureTap(
+            (au) => sender.send(au),
+            (why) => d.log('warn', `gb28181 upstream: camera ${cam.id} to the superior: ${why}`),
+          );
+          // the init and the current GOP first: the superior's first picture is a keyframe without waiting
+          removeTap = hub.addTap(tap, { keepAlive: true });
+        },
+        stop: () => {
+          removeTap?.();
+          sender.close();
+        },
+      };
+    },
+  });
+  upstream.on('state', (s: UpstreamState, detail: string) =>
+    d.log(s === 'registered' ? 'info' : 'warn', `gb28181 upstream: ${s}: ${detail}`),
+  );
+  upstream.on('error-log', (m: string) => d.log('warn', m));
+  upstream.on('ptz', (p: { channelId: string; command: { kind: string } }) =>
+    d.log(
+      'warn',
+      `gb28181 upstream: PTZ ${p.command.kind} of ${p.channelId} from the superior is not applied (not wired yet)`,
+    ),
+  );
+  return upstream;
+}
