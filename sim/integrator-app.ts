@@ -144,13 +144,14 @@ export async function startIntegratorApp(o: IntegratorOptions): Promise<Integrat
         const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
         res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
       } else if (url.pathname === '/player') {
-        // the plainest integration: the server asks for a token and writes it into the element (no script of its own)
+        // the plainest integration: the server asks for a token and writes it into the element (no script of its own;
+        // the player-only bundle, as a page with video and no map loads it)
         const r = await issueToken(o, url.searchParams);
         if (r.status !== 201) return void res.writeHead(502, { 'content-type': 'application/json' }).end(r.body);
         const token = (JSON.parse(r.body) as { token: string }).token;
         const camera = (url.searchParams.get('camera') ?? '').replace(/[^0-9]/g, '');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>player</title><script src="${o.gateway}/sdk/cloudeye.js"></script></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>player</title><script src="${o.gateway}/sdk/cloudeye-player.js"></script></head>
 <body><cloudeye-player gateway="${o.gateway}" token="${token}" camera="${camera}" style="width:640px;height:360px">
 </cloudeye-player></body></html>`);
       } else {

@@ -8,6 +8,7 @@ import { BaseMap } from '../../src/map/base-map';
 import { CameraLayer, type CameraFilters, type PointProps } from '../../src/map/camera-layer';
 import { ShapeDrawer, type Shape, type ShapeKind } from '../../src/tools/draw-shape';
 import { h } from '../../src/core/dom';
+import { Realtime } from '../../src/core/realtime';
 import type { Connection } from './connection';
 import type { PlayerWidget } from './player-widget';
 import { showProblem } from './problem-view';
@@ -64,7 +65,11 @@ export class MapWidget {
     });
     this.layer = layer;
     layer.start();
-    const rt = this.conn.realtime();
+    const rt = this.conn.part('realtime', () => {
+      const r = new Realtime(this.conn.gateway);
+      r.start();
+      return r;
+    });
     this.offs.push(rt.on('camera:status', (changes) => void layer.applyStatus(changes)));
     this.offs.push(
       rt.on('camera:event', (m: CameraEventMessage) =>

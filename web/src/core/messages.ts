@@ -114,6 +114,8 @@ export const MESSAGES = {
   'still.failed': ['截图失败', 'Could not save a still'],
   'camera.play': ['播放', 'Play'],
   'camera.edit': ['调整位置', 'Edit position'],
+  'camera.copyLink': ['复制链接', 'Copy link'],
+  'camera.linkCopied': ['链接已复制：{link}', 'Link copied: {link}'],
   'camera.editOnMap': ['在地图上调整', 'Edit on map'],
   'camera.editing': ['调整', 'Editing'],
   'camera.editHelp': [
