@@ -308,6 +308,7 @@ export const MESSAGES = {
   'act.user.update': ['修改用户', 'Changed a user'],
   'act.apikey.create': ['创建 API 密钥', 'Created an API key'],
   'act.apikey.revoke': ['撤销 API 密钥', 'Revoked an API key'],
+  'act.apikey.update': ['修改 API 密钥的嵌入设置', "Changed an API key's embed settings"],
   'act.share.create': ['授权共享', 'Granted a share'],
   'act.share.revoke': ['撤销共享', 'Revoked a share'],
   'act.grid.create': ['添加网格', 'Added grids'],

@@ -169,7 +169,7 @@ export class Shell {
       case 'users':
         return { el: usersPage(this.ctx) };
       case 'api-keys':
-        return { el: apiKeysPage() };
+        return { el: apiKeysPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'shares':
         return { el: sharesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'discovery':
