@@ -62,7 +62,7 @@ function page(name: string, gateway: string): string | null {
   slot.innerHTML = '<cloudeye-map id="map" player="player"></cloudeye-map><cloudeye-player id="player"></cloudeye-player>';
   for (const el of slot.children) {
     el.setAttribute('gateway', '${gateway}'); el.setAttribute('token', token);
-    for (const ev of ['camera-click', 'stream-state', 'error'])
+    for (const ev of ['camera-click', 'stream-state', 'selection', 'alarm', 'error'])
       el.addEventListener(ev, (e) => (ev === 'error' ? window.hostErrors : window.hostEvents).push({ ev, detail: e.detail }));
   }
   if (q.get('camera')) document.getElementById('player').setAttribute('camera', q.get('camera'));

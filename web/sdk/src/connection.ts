@@ -1,6 +1,6 @@
 // A connection to one gateway with one embed token: its session, what its widgets share (the map's realtime link),
 // events out to the host page.
-import { ApiError, api, useGateway } from '../../src/core/api';
+import { ApiError, api, type ApiAuth } from '../../src/core/api';
 import type { ClientConfig } from '../../src/map/base-map';
 import type { EmbedSession } from '../../../gateway/contract';
 
@@ -58,6 +58,8 @@ export function toCloudEyeError(err: unknown): CloudEyeError {
 export class Connection {
   readonly gateway: string;
   readonly token: string;
+  /** Every call of this connection's widgets carries it: widgets of two tokens on one page keep their own. */
+  readonly auth: ApiAuth;
   session: EmbedSession | null = null;
   config: ClientConfig | null = null;
   /** What the widgets share on this connection, by name (closed with it). */
@@ -79,13 +81,13 @@ export class Connection {
     this.gateway = origin;
     this.token = opts.token;
     if (opts.onError) this.on('error', opts.onError);
-    useGateway(origin, opts.token);
+    this.auth = { origin, token: opts.token };
   }
 
   /** Reads the token's session; rejects (and emits `error`) when refused. */
   async open(): Promise<void> {
     try {
-      this.session = await api<EmbedSession>('GET', '/embed/session');
+      this.session = await api<EmbedSession>('GET', '/embed/session', { auth: this.auth });
     } catch (err) {
       throw this.fail(err);
     }
@@ -95,7 +97,7 @@ export class Connection {
 
   /** Reads the map's configuration once (a player never needs it); rejects (and emits `error`) when refused. */
   loadConfig(): Promise<ClientConfig> {
-    this.configuring ??= api<ClientConfig>('GET', '/client-config').then(
+    this.configuring ??= api<ClientConfig>('GET', '/client-config', { auth: this.auth }).then(
       (config) => {
         const at = (u: string): string => (u.startsWith('/') ? this.gateway + u : u);
         for (const b of config.map.baseLayers ?? []) b.urls = b.urls.map(at);
