@@ -15,6 +15,8 @@ export interface IntegratorOptions {
   apiKey: string;
   host?: string;
   port?: number;
+  /** The directory of the page's own Leaflet (leaflet.js, leaflet.css); default the repository's (node_modules). */
+  leafletDir?: string;
 }
 
 /** What /token asks the gateway for (query: label, ttl, tags, actions). */
@@ -140,7 +142,8 @@ export async function startIntegratorApp(o: IntegratorOptions): Promise<Integrat
         const r = await issueToken(o, url.searchParams);
         res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);
       } else if (url.pathname === '/leaflet/leaflet.js' || url.pathname === '/leaflet/leaflet.css') {
-        const file = path.join(ROOT, 'node_modules', 'leaflet', 'dist', path.basename(url.pathname));
+        const dir = o.leafletDir ?? path.join(ROOT, 'node_modules', 'leaflet', 'dist');
+        const file = path.join(dir, path.basename(url.pathname));
         const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
         res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
       } else if (url.pathname === '/player') {

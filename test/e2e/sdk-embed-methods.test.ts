@@ -1,7 +1,9 @@
-// End-to-end: a host page on another origin drives the embedded widgets: two widgets with two tokens side by side,
-// the map's methods in (flyTo, filter, select → the `selection` event out), playback at a time and PTZ as the token
-// allows them (refused with a visible reason when not). Frames are compared with what the simulated camera drew.
+// End-to-end: a host page on another origin (with its own, older Leaflet) drives the embedded widgets: two widgets with
+// two tokens side by side, the map's methods in (flyTo, filter, select → the `selection` event out), playback at a
+// time and PTZ as the token allows them (refused with a visible reason when not). Frames are compared with what the
+// simulated camera drew.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
@@ -96,7 +98,13 @@ describe('web SDK (e2e): methods in, events out, two tokens, playback and PTZ as
     });
     assert.equal(k.status, 201, k.text);
     key = k.body.key;
-    app = await startIntegratorApp({ gateway: t.base, apiKey: key, port: Number(new URL(pending.origin).port) });
+    // the host page brings its own, older Leaflet (1.7.1; the SDK bundles 1.9)
+    app = await startIntegratorApp({
+      gateway: t.base,
+      apiKey: key,
+      port: Number(new URL(pending.origin).port),
+      leafletDir: path.resolve('test/fixtures/leaflet-1.7.1'),
+    });
     browser = await launchBrowser();
     const iso = (ms: number) => new Date(ms).toISOString();
     await waitFor(
@@ -192,6 +200,12 @@ describe('web SDK (e2e): methods in, events out, two tokens, playback and PTZ as
     await expectPaneShows(p, '#player', ref, { samples: 3 });
     await expectPaneShows(p, '#player-b', ref, { samples: 3 });
     assert.deepEqual(await errors(p), []);
+    // the host's own Leaflet 1.7.1 is still window.L, and its map still works beside the SDK's 1.9 maps
+    const host = await p.evaluate(() => {
+      const w = window as unknown as { L: { version: string }; hostMapAlive: boolean; sdkTookL: boolean };
+      return { version: w.L.version, alive: w.hostMapAlive, took: w.sdkTookL };
+    });
+    assert.deepEqual(host, { version: '1.7.1', alive: true, took: false });
     // one realtime socket per token, and a live viewer per player
     await waitFor(() => t.gw.services.realtime.connections === 2, { what: 'two sockets', timeoutMs: 5000 });
     assert.equal(t.gw.services.live.stats().viewers, 2);
