@@ -334,6 +334,15 @@ export const apiKeyCreate = z.strictObject({
   origins: z.array(webOrigin).max(50).default([]),
 });
 
+/** An API key's embed settings changed by an admin; its tokens are narrowed at once (they never exceed their key). */
+export const apiKeyEmbedUpdate = z
+  .strictObject({
+    cameraScope: cameraScope.optional(),
+    embedActions: z.array(EMBED_ACTION).max(3).optional(),
+    origins: z.array(webOrigin).max(50).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give cameraScope, embedActions or origins');
+
 /** An integrator's server asks for an embed token for one end user (X-API-Key; never from a browser). */
 export const embedTokenCreate = z.strictObject({
   label: z.string().trim().min(1).max(200).describe('the end user, as the audit log names them'),

@@ -1,4 +1,5 @@
-// Builds the web SDK (web/sdk) into web/sdk/dist: ES module and classic script bundles, the lazily loaded HLS fallback,
+// Builds the web SDK (web/sdk) into web/sdk/dist: ES module and classic script bundles (all, and the player alone), the
+// lazily loaded HLS fallback,
 // the iframe page script and the documentation page. Leaflet is bundled (taken off window.L at load), hls.js is not.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -35,6 +36,15 @@ export async function buildSdk() {
       outfile: out('cloudeye.js'),
       format: 'iife',
       globalName: 'CloudEye',
+    }),
+    // the player alone (no map, no Leaflet): a page that only shows video starts sooner
+    build({ ...common, entryPoints: [src('player-entry.ts')], outfile: out('cloudeye-player.mjs'), format: 'esm' }),
+    build({
+      ...common,
+      entryPoints: [src('player-entry.ts')],
+      outfile: out('cloudeye-player.js'),
+      format: 'iife',
+      globalName: 'CloudEyePlayer',
     }),
     build({ ...common, entryPoints: [src('hls-lazy.ts')], outfile: out('cloudeye-hls.mjs'), format: 'esm' }),
     build({ ...common, entryPoints: [src('embed-page.ts')], outfile: out('embed-page.mjs'), format: 'esm' }),

@@ -15,6 +15,8 @@ export interface IntegratorOptions {
   apiKey: string;
   host?: string;
   port?: number;
+  /** The directory of the page's own Leaflet (leaflet.js, leaflet.css); default the repository's (node_modules). */
+  leafletDir?: string;
 }
 
 /** What /token asks the gateway for (query: label, ttl, tags, actions). */
@@ -62,7 +64,7 @@ function page(name: string, gateway: string): string | null {
   slot.innerHTML = '<cloudeye-map id="map" player="player"></cloudeye-map><cloudeye-player id="player"></cloudeye-player>';
   for (const el of slot.children) {
     el.setAttribute('gateway', '${gateway}'); el.setAttribute('token', token);
-    for (const ev of ['camera-click', 'stream-state', 'error'])
+    for (const ev of ['camera-click', 'stream-state', 'selection', 'alarm', 'error'])
       el.addEventListener(ev, (e) => (ev === 'error' ? window.hostErrors : window.hostEvents).push({ ev, detail: e.detail }));
   }
   if (q.get('camera')) document.getElementById('player').setAttribute('camera', q.get('camera'));
@@ -140,17 +142,19 @@ export async function startIntegratorApp(o: IntegratorOptions): Promise<Integrat
         const r = await issueToken(o, url.searchParams);
         res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);
       } else if (url.pathname === '/leaflet/leaflet.js' || url.pathname === '/leaflet/leaflet.css') {
-        const file = path.join(ROOT, 'node_modules', 'leaflet', 'dist', path.basename(url.pathname));
+        const dir = o.leafletDir ?? path.join(ROOT, 'node_modules', 'leaflet', 'dist');
+        const file = path.join(dir, path.basename(url.pathname));
         const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
         res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
       } else if (url.pathname === '/player') {
-        // the plainest integration: the server asks for a token and writes it into the element (no script of its own)
+        // the plainest integration: the server asks for a token and writes it into the element (no script of its own;
+        // the player-only bundle, as a page with video and no map loads it)
         const r = await issueToken(o, url.searchParams);
         if (r.status !== 201) return void res.writeHead(502, { 'content-type': 'application/json' }).end(r.body);
         const token = (JSON.parse(r.body) as { token: string }).token;
         const camera = (url.searchParams.get('camera') ?? '').replace(/[^0-9]/g, '');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>player</title><script src="${o.gateway}/sdk/cloudeye.js"></script></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>player</title><script src="${o.gateway}/sdk/cloudeye-player.js"></script></head>
 <body><cloudeye-player gateway="${o.gateway}" token="${token}" camera="${camera}" style="width:640px;height:360px">
 </cloudeye-player></body></html>`);
       } else {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type {
   apiKeyCreate,
+  apiKeyEmbedUpdate,
   departmentCreate,
   gridCreate,
   networkCreate,
@@ -240,6 +241,26 @@ export class AdminService {
     const done = (await this.accounts.revokeApiKey(id)) ?? rec;
     this.auth.invalidate();
     await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
+    return publicApiKey(done);
+  }
+
+  /** Changes API key `id`'s embed settings (camera scope, actions, origins); its tokens are narrowed at once. */
+  async updateApiKeyEmbed(p: Principal, id: number, u: z.infer<typeof apiKeyEmbedUpdate>, ip: string): Promise<ApiKey> {
+    this.access.assertDo(p, 'apikey-manage');
+    const rec = await this.accounts.apiKey(id);
+    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId))
+      throw new NotFoundError(`API key ${id} not found`);
+    const done = await this.accounts.updateApiKeyEmbed(id, u);
+    if (!done) throw new ValidationError(`API key ${id} has been revoked`, [{ path: 'params.id', message: 'revoked' }]);
+    // cached principals and the CORS origins are read again: a removed origin or camera is refused from now on
+    this.auth.invalidate();
+    await this.audit.append({
+      ...actor(p, ip),
+      action: 'apikey.update',
+      targetType: 'apikey',
+      targetId: id,
+      detail: { fields: Object.keys(u), embedActions: done.embedActions, origins: done.origins },
+    });
     return publicApiKey(done);
   }
 

@@ -49,14 +49,18 @@ export class EmbedTokens {
     await this.reloadOrigins();
   }
 
-  /** Every origin some unrevoked API key allows: the only origins answered cross-origin (CORS preflight, /sdk/). */
+  /**
+   * Every origin some unrevoked API key allows, and those of live tokens (an origin taken off its key since: the
+   * widget there is refused, and can read why): the only origins answered cross-origin (CORS preflight, /sdk/).
+   */
   get origins(): ReadonlySet<string> {
     return this.allowed;
   }
 
-  /** Re-reads the allowed origins (after an API key is created or revoked). */
+  /** Re-reads the allowed origins (after an API key is created, changed or revoked). */
   async reloadOrigins(): Promise<void> {
-    this.allowed = new Set(await this.accounts.apiKeyOrigins());
+    const [keys, tokens] = await Promise.all([this.accounts.apiKeyOrigins(), this.repo.activeOrigins()]);
+    this.allowed = new Set([...keys, ...tokens]);
   }
 
   /** Called after a token or a key's tokens are revoked, or a token expired (to re-check open streams and sockets). */

@@ -192,6 +192,22 @@ export class AccountsRepo {
       .returning('*')) as Row[];
     return r ? apiKeyFromRow(r) : null;
   }
+  /** Changes an unrevoked key's embed settings (the fields given); null when there is no such key. */
+  async updateApiKeyEmbed(
+    id: number,
+    u: { cameraScope?: CameraScope; embedActions?: readonly EmbedAction[]; origins?: readonly string[] },
+  ): Promise<ApiKeyRecord | null> {
+    const [r] = (await this.knex('api_keys')
+      .where({ id })
+      .whereNull('revoked_at')
+      .update({
+        ...(u.cameraScope ? { camera_scope: JSON.stringify(u.cameraScope) } : {}),
+        ...(u.embedActions ? { embed_actions: [...new Set(u.embedActions)] } : {}),
+        ...(u.origins ? { origins: [...new Set(u.origins)] } : {}),
+      })
+      .returning('*')) as Row[];
+    return r ? apiKeyFromRow(r) : null;
+  }
   /** The origins of every unrevoked API key (the origins the gateway answers cross-origin). */
   async apiKeyOrigins(): Promise<string[]> {
     const rows = (await this.knex('api_keys').whereNull('revoked_at').select('origins')) as Row[];

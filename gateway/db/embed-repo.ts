@@ -76,6 +76,15 @@ export class EmbedRepo {
     return rows.map(fromRow);
   }
 
+  /** The origins of every unrevoked, unexpired token (a widget there may read why it is refused). */
+  async activeOrigins(): Promise<string[]> {
+    const rows = (await this.knex('embed_tokens')
+      .whereNull('revoked_at')
+      .where('expires_at', '>', this.knex.fn.now())
+      .distinct(this.knex.raw('unnest(origins) as origin'))) as Array<{ origin: string }>;
+    return rows.map((r) => r.origin);
+  }
+
   async revoke(id: number): Promise<EmbedTokenRecord | null> {
     const [r] = (await this.knex('embed_tokens')
       .where({ id })

@@ -1,4 +1,5 @@
-// End-to-end: finding a camera from the top bar (search results list, department → network/grid directory); a pick flies the map there and plays it.
+// End-to-end: finding a camera from the top bar (search results list, department → network/grid directory) or by its link;
+// a pick flies the map there and plays it.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -163,6 +164,29 @@ describe('finding a camera (e2e)', function () {
     await p.click(hit);
     await assertOnScreen(p, '#map', 'the map');
     assert.equal(await p.locator('.search-results').isVisible(), false, 'the list closes');
+    await flownAndPlaying(p);
+  });
+
+  it("a camera's link (the popup's Copy link) opens the console on the camera, playing, from page load", async () => {
+    const p = await newPage(browser, tg.base);
+    page = p;
+    await loginAs(p, 'pview');
+    await waitRender(p, 0);
+    await p.evaluate(
+      ([lng, lat]) => {
+        const { base } = window.cloudeye!;
+        base.map.setView(base.toLatLng(lng!, lat!), 18, { animate: false });
+      },
+      [cam.lng, cam.lat],
+    );
+    await p.click(`.cam-marker[data-camera-id="${cam.id}"]`);
+    await p.click('.cam-popup .link-btn');
+    const told = (await p.textContent('.toast')) ?? '';
+    const link = /https?:\/\/\S+/.exec(told)?.[0];
+    assert.equal(link, `${tg.base}/#/map?camera=${cam.id}`, told);
+    // the link loaded in the signed-in tab: the map opens on the camera and plays it
+    await p.goto('about:blank');
+    await p.goto(link);
     await flownAndPlaying(p);
   });
 

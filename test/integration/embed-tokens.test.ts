@@ -168,6 +168,60 @@ describe('embed tokens: exchange, refusal and revocation', function () {
     assert.equal(r.headers.get('access-control-allow-origin'), HOST, 'the widget can read why');
   });
 
+  it("changes a key's embed settings (PATCH): its tokens are narrowed at once; bad input named", async () => {
+    const made = await t.api('POST', '/api/v1/api-keys', {
+      token: admin,
+      body: { name: 'traffic-portal', embedActions: ['live', 'ptz'], origins: [HOST, OTHER] },
+    });
+    assert.equal(made.status, 201, made.text);
+    const k2 = made.body as { id: number; key: string };
+    const tok = await t.api('POST', '/api/v1/embed/tokens', {
+      apiKey: k2.key,
+      body: { label: 'p', actions: ['live', 'ptz'], origins: [HOST, OTHER] },
+    });
+    assert.equal(tok.status, 201, tok.text);
+    assert.deepEqual((await session(tok.body.token, OTHER)).body.actions, ['live', 'ptz']);
+    const patch = (body: unknown, id = k2.id) => t.api('PATCH', `/api/v1/api-keys/${id}`, { token: admin, body });
+    const bad: Array<[string, unknown, number, RegExp]> = [
+      ['nothing to change', {}, 400, /cameraScope, embedActions or origins/],
+      ['origin with a path', { origins: ['https://a.example/app'] }, 400, /body\.origins\[0\]/],
+      ['unknown action', { embedActions: ['export'] }, 400, /body\.embedActions\[0\]/],
+      ['unknown field', { name: 'renamed' }, 400, /name/],
+    ];
+    for (const [name, body, status, why] of bad) {
+      const r = await patch(body);
+      assert.equal(r.status, status, `${name}: ${r.text}`);
+      assert.match(r.text, why, name);
+    }
+    assert.equal((await patch({ origins: [HOST] }, 999_999)).status, 404);
+    // another department's admin does not see the key
+    await t.addUser('tadmin2', 'admin', 'traffic');
+    const foreign = await t.api('PATCH', `/api/v1/api-keys/${k2.id}`, {
+      token: await t.login('tadmin2'),
+      body: { origins: [] },
+    });
+    assert.equal(foreign.status, 404);
+    const ok = await patch({ origins: [HOST], embedActions: ['live'], cameraScope: { tags: ['road'] } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(
+      [ok.body.origins, ok.body.embedActions, ok.body.cameraScope],
+      [[HOST], ['live'], { tags: ['road'] }],
+    );
+    // the token issued before: the removed origin is refused, the removed action gone, at once
+    const gone = await session(tok.body.token, OTHER);
+    assert.equal(gone.status, 403);
+    assert.equal(gone.body.reason, 'origin');
+    // the first key still allows OTHER: its pages may read why
+    assert.equal(gone.headers.get('access-control-allow-origin'), OTHER);
+    const still = await session(tok.body.token, HOST);
+    assert.equal(still.status, 200, still.text);
+    assert.deepEqual(still.body.actions, ['live']);
+    const audit = await t.gw.db.knex('audit_log').where({ action: 'apikey.update', target_id: String(k2.id) });
+    assert.equal(audit.length, 1);
+    assert.equal((await t.api('DELETE', `/api/v1/api-keys/${k2.id}`, { token: admin })).status, 200);
+    assert.equal((await patch({ origins: [HOST] })).status, 400, 'a revoked key is not changed');
+  });
+
   it("revokes a token by id (the key or an admin), all of a key's tokens, and every token with its key", async () => {
     const a = (await issue({ label: 'a' })).body;
     const b = (await issue({ label: 'b' })).body;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   apiKey,
   apiKeyCreate,
+  apiKeyEmbedUpdate,
   department,
   departmentCreate,
   grid,
@@ -147,6 +148,19 @@ export function registerAdminRoutes(api: ApiRouter, admin: AdminService): void {
     body: apiKeyCreate,
     response: apiKey.extend({ key: z.string() }),
     handler: ({ principal, body, ip }) => admin.createApiKey(principal, body, ip),
+  });
+  api.add({
+    method: 'patch',
+    path: '/api-keys/{id}',
+    tag: 'api-keys',
+    summary:
+      "Change an API key's embed settings: camera scope, embed actions, origins. Its embed tokens are narrowed at once " +
+      '(a removed origin is refused, a removed action or camera no longer allowed).',
+    action: 'apikey-manage',
+    params: numId,
+    body: apiKeyEmbedUpdate,
+    response: apiKey,
+    handler: ({ principal, params, body, ip }) => admin.updateApiKeyEmbed(principal, params.id, body, ip),
   });
   api.add({
     method: 'delete',

@@ -1,6 +1,6 @@
-// A connection to one gateway with one embed token: its session, the realtime link, events out to the host page.
-import { ApiError, api, useGateway } from '../../src/core/api';
-import { Realtime } from '../../src/core/realtime';
+// A connection to one gateway with one embed token: its session, what its widgets share (the map's realtime link),
+// events out to the host page.
+import { ApiError, api, type ApiAuth } from '../../src/core/api';
 import type { ClientConfig } from '../../src/map/base-map';
 import type { EmbedSession } from '../../../gateway/contract';
 
@@ -58,9 +58,12 @@ export function toCloudEyeError(err: unknown): CloudEyeError {
 export class Connection {
   readonly gateway: string;
   readonly token: string;
+  /** Every call of this connection's widgets carries it: widgets of two tokens on one page keep their own. */
+  readonly auth: ApiAuth;
   session: EmbedSession | null = null;
   config: ClientConfig | null = null;
-  private rt: Realtime | null = null;
+  /** What the widgets share on this connection, by name (closed with it). */
+  private readonly parts = new Map<string, { close(): void }>();
   private readonly listeners = new Map<EventName, Set<(d: never, source: object | undefined) => void>>();
   private closed = false;
   /** The first refusal of the token: every later widget shows it too. */
@@ -78,21 +81,34 @@ export class Connection {
     this.gateway = origin;
     this.token = opts.token;
     if (opts.onError) this.on('error', opts.onError);
-    useGateway(origin, opts.token);
+    this.auth = { origin, token: opts.token };
   }
 
-  /** Reads the token's session and the map's configuration; rejects (and emits `error`) when refused. */
+  /** Reads the token's session; rejects (and emits `error`) when refused. */
   async open(): Promise<void> {
     try {
-      [this.session, this.config] = await Promise.all([
-        api<EmbedSession>('GET', '/embed/session'),
-        api<ClientConfig>('GET', '/client-config'),
-      ]);
+      this.session = await api<EmbedSession>('GET', '/embed/session', { auth: this.auth });
     } catch (err) {
       throw this.fail(err);
     }
-    const at = (u: string): string => (u.startsWith('/') ? this.gateway + u : u);
-    for (const b of this.config.map.baseLayers ?? []) b.urls = b.urls.map(at);
+  }
+
+  private configuring: Promise<ClientConfig> | null = null;
+
+  /** Reads the map's configuration once (a player never needs it); rejects (and emits `error`) when refused. */
+  loadConfig(): Promise<ClientConfig> {
+    this.configuring ??= api<ClientConfig>('GET', '/client-config', { auth: this.auth }).then(
+      (config) => {
+        const at = (u: string): string => (u.startsWith('/') ? this.gateway + u : u);
+        for (const b of config.map.baseLayers ?? []) b.urls = b.urls.map(at);
+        this.config = config;
+        return config;
+      },
+      (err: unknown) => {
+        throw this.fail(err);
+      },
+    );
+    return this.configuring;
   }
 
   /** Whether the token allows an action on its cameras. */
@@ -100,13 +116,14 @@ export class Connection {
     return this.session?.actions.includes(action) ?? false;
   }
 
-  /** The realtime link (WebSocket only), opened on first use. */
-  realtime(): Realtime {
-    if (!this.rt) {
-      this.rt = new Realtime(this.gateway);
-      this.rt.start();
-    }
-    return this.rt;
+  /**
+   * The connection's shared `name` (made by `make` on first use, closed with the connection): the map's realtime
+   * link lives here, so a page with only a player never loads socket.io.
+   */
+  part<T extends { close(): void }>(name: string, make: () => T): T {
+    let p = this.parts.get(name) as T | undefined;
+    if (!p) this.parts.set(name, (p = make()));
+    return p;
   }
 
   /** `fn` hears every widget's events; `source` is the widget that emitted one (undefined: the connection's own). */
@@ -126,17 +143,20 @@ export class Connection {
   /** Records and emits a refusal (`source`: the widget it happened in); returns it for throwing. */
   fail(err: unknown, source?: object): CloudEyeError {
     const e = toCloudEyeError(err);
-    if (e.status === 401 || e.reason === 'origin') this.failure ??= e;
+    const refused = e.status === 401 || e.reason === 'origin';
+    // the token's refusal is told once, however many calls it answered (session, map configuration, stream)
+    if (refused && this.failure) return this.failure;
+    if (refused) this.failure = e;
     this.emit('error', e, source);
     return e;
   }
 
-  /** Closes the realtime link and forgets the listeners. Idempotent. */
+  /** Closes the shared parts (the realtime link) and forgets the listeners. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.rt?.close();
-    this.rt = null;
+    for (const p of this.parts.values()) p.close();
+    this.parts.clear();
     this.listeners.clear();
   }
 }

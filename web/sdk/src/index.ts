@@ -5,7 +5,7 @@ import { CloudEyeError, Connection, type ConnectOptions, type EventMap, type Eve
 import { CloudEyeMapElement, CloudEyePlayerElement, defineElements } from './elements';
 import { MapWidget, type FoundCamera } from './map-widget';
 import { PlayerWidget } from './player-widget';
-import { widgetCss } from './styles';
+import { mapCss } from './styles';
 
 export { CloudEyeError, CloudEyeMapElement, CloudEyePlayerElement };
 export type { ConnectOptions, EventMap, EventName, FoundCamera };
@@ -18,7 +18,7 @@ function shadowHost(container: HTMLElement, gateway: string): { host: HTMLElemen
   host.className = 'cloudeye-widget';
   host.style.cssText = 'position:relative;width:100%;height:100%';
   const root = host.attachShadow({ mode: 'open' });
-  root.append(Object.assign(document.createElement('style'), { textContent: widgetCss(gateway) }));
+  root.append(Object.assign(document.createElement('style'), { textContent: mapCss(gateway) }));
   container.append(host);
   return { host, root };
 }
@@ -116,7 +116,7 @@ export class CloudEyeClient {
  */
 export async function connect(opts: ConnectOptions): Promise<CloudEyeClient> {
   const conn = new Connection(opts);
-  await conn.open().catch(() => undefined);
+  await Promise.all([conn.open(), conn.loadConfig()]).catch(() => undefined);
   return new CloudEyeClient(conn);
 }
 

@@ -8,6 +8,7 @@ import { BaseMap } from '../../src/map/base-map';
 import { CameraLayer, type CameraFilters, type PointProps } from '../../src/map/camera-layer';
 import { ShapeDrawer, type Shape, type ShapeKind } from '../../src/tools/draw-shape';
 import { h } from '../../src/core/dom';
+import { Realtime } from '../../src/core/realtime';
 import type { Connection } from './connection';
 import type { PlayerWidget } from './player-widget';
 import { showProblem } from './problem-view';
@@ -61,10 +62,15 @@ export class MapWidget {
       defaultRangeM: this.conn.config.gis.defaultRangeM,
       onCameraClick: (p: PointProps, at) => this.clicked(p, at.lng, at.lat),
       onError: (err) => this.failed(err),
+      auth: this.conn.auth,
     });
     this.layer = layer;
     layer.start();
-    const rt = this.conn.realtime();
+    const rt = this.conn.part('realtime', () => {
+      const r = new Realtime(this.conn.gateway, this.conn.token);
+      r.start();
+      return r;
+    });
     this.offs.push(rt.on('camera:status', (changes) => void layer.applyStatus(changes)));
     this.offs.push(
       rt.on('camera:event', (m: CameraEventMessage) =>
@@ -99,7 +105,9 @@ export class MapWidget {
   /** The visible cameras within `radiusM` of a point, nearest first (incident search); drawn on the map. */
   async searchAround(lng: number, lat: number, radiusM = 500): Promise<FoundCamera[]> {
     const r = await this.call(() =>
-      api<{ items: Hit[] }>('GET', `/gis/nearby?lng=${lng}&lat=${lat}&radius=${radiusM}&order=distance&limit=50`),
+      api<{ items: Hit[] }>('GET', `/gis/nearby?lng=${lng}&lat=${lat}&radius=${radiusM}&order=distance&limit=50`, {
+        auth: this.conn.auth,
+      }),
     );
     this.marks.clearLayers();
     if (this.base) {
@@ -123,7 +131,7 @@ export class MapWidget {
           shape.kind === 'circle'
             ? { circle: { lng: shape.centre[0], lat: shape.centre[1], radiusM: shape.radiusM } }
             : { polygon: { type: 'Polygon', coordinates: [shape.ring] } };
-        this.call(() => api<{ items: Hit[] }>('POST', '/gis/within', { body }))
+        this.call(() => api<{ items: Hit[] }>('POST', '/gis/within', { body, auth: this.conn.auth }))
           .then((r) => {
             const cameras = r.items.map((x) => ({ ...x.camera, distanceM: x.distanceM }));
             this.conn.emit('selection', { shape, cameras: cameras.map(({ id, name }) => ({ id, name })) }, this);

@@ -3,10 +3,10 @@
 import { h } from '../../src/core/dom';
 import { LivePlayer } from '../../src/video/live-player';
 import { PlaybackPlayer } from '../../src/video/playback-player';
-import { ptzApi } from '../../src/video/ptz-api';
+import { ptzPath } from '../../src/video/ptz-api';
 import { requestStream, type StreamGrant } from '../../src/video/stream-source';
 import { chooseTransport, type Player, type PlayerEvents } from '../../src/video/transport';
-import { ApiError } from '../../src/core/api';
+import { api, ApiError } from '../../src/core/api';
 import { CloudEyeError, type Connection, type EventMap } from './connection';
 import { showProblem } from './problem-view';
 
@@ -60,7 +60,7 @@ export class PlayerWidget {
     if (this.conn.failure) return void showProblem(this.status, this.conn.failure);
     this.state('starting');
     try {
-      const grant = await requestStream(id, 'main');
+      const grant = await requestStream(id, 'main', undefined, undefined, { auth: this.conn.auth });
       if (epoch !== this.epoch) return;
       const events = this.events(epoch, id);
       const { transport } = chooseTransport();
@@ -77,10 +77,15 @@ export class PlayerWidget {
       return this.failed(new Error('this token does not allow playback'), 'forbidden');
     }
     this.state('starting');
-    const p = new PlaybackPlayer(this.video, id, {
-      playing: () => epoch === this.epoch && this.state('playing', 'playback'),
-      failed: (reason) => epoch === this.epoch && this.failed(new Error(reason), 'forbidden'),
-    });
+    const p = new PlaybackPlayer(
+      this.video,
+      id,
+      {
+        playing: () => epoch === this.epoch && this.state('playing', 'playback'),
+        failed: (reason) => epoch === this.epoch && this.failed(new Error(reason), 'forbidden'),
+      },
+      this.conn.auth,
+    );
     this.playback = p;
     try {
       await p.seek(typeof at === 'number' ? at : at.getTime());
@@ -140,7 +145,7 @@ export class PlayerWidget {
       fallback: (reason) => {
         if (!live()) return;
         this.player?.destroy();
-        void requestStream(id, 'main', undefined, undefined, { h265: false })
+        void requestStream(id, 'main', undefined, undefined, { h265: false, auth: this.conn.auth })
           .then(async (g) => {
             if (live()) this.player = await this.hls(g, this.events(epoch, id));
           })
@@ -179,6 +184,12 @@ export class PlayerWidget {
     this.conn.emit('stream-state', d, this);
   }
 
+  /** A PTZ call on the camera playing, with this widget's token. */
+  private ptzCall(what: 'move' | 'stop', v?: { pan?: number; tilt?: number; zoom?: number }): Promise<void> {
+    const body = v ?? {};
+    return api<void>('POST', ptzPath(this.cameraId!, what), { body, auth: this.conn.auth });
+  }
+
   /** Pan/tilt/zoom buttons: pressed moves, released stops (shown when the token allows PTZ). */
   private buildPtz(): void {
     const dirs: Array<[string, string, { pan?: number; tilt?: number; zoom?: number }]> = [
@@ -193,9 +204,9 @@ export class PlayerWidget {
       const b = h('button', { type: 'button', class: `ce-ptz-${name}`, title: name }, text);
       b.addEventListener(
         'pointerdown',
-        () => this.cameraId && void ptzApi.move(this.cameraId, v).catch((e: unknown) => this.conn.fail(e, this)),
+        () => this.cameraId && void this.ptzCall('move', v).catch((e: unknown) => this.conn.fail(e, this)),
       );
-      b.addEventListener('pointerup', () => this.cameraId && void ptzApi.stop(this.cameraId).catch(() => undefined));
+      b.addEventListener('pointerup', () => this.cameraId && void this.ptzCall('stop').catch(() => undefined));
       this.ptz.append(b);
     }
   }

@@ -1,24 +1,13 @@
-// The widgets' styles, scoped to their shadow roots: Leaflet's and the console's (its page rules match nothing there).
+// The widgets' styles, scoped to their shadow roots: the map's are Leaflet's and the console's (its page rules match
+// nothing there) and the SDK's own (player-styles.ts).
 import leafletCss from 'leaflet/dist/leaflet.css';
 import consoleCss from '../../static/app.css';
-
-const OWN = `
-:host { display: block; position: relative; min-height: 240px; contain: content; font: 14px/1.4 system-ui, sans-serif; }
-.ce-map, .ce-map-canvas, .ce-player { position: absolute; inset: 0; }
-.ce-video { width: 100%; height: 100%; background: #000; object-fit: contain; display: block; }
-.ce-status { position: absolute; left: 8px; bottom: 8px; z-index: 1000; padding: 2px 8px; border-radius: 4px;
-  background: rgba(0, 0, 0, 0.6); color: #fff; font-size: 13px; pointer-events: none; }
-.ce-status:empty { display: none; }
-.ce-status[data-state='failed'] { background: #b42318; }
-.ce-ptz { position: absolute; right: 8px; bottom: 8px; display: grid; grid-template-columns: repeat(3, 28px); gap: 2px; }
-.ce-ptz[hidden] { display: none; }
-.ce-ptz button { width: 28px; height: 28px; border: 0; border-radius: 4px; background: rgba(0, 0, 0, 0.55); color: #fff; }
-`;
+import { OWN } from './player-styles';
 
 let cached = '';
 
-/** Every rule a widget needs, with Leaflet's images taken from `gateway` and the console's :root read as :host. */
-export function widgetCss(gateway: string): string {
+/** Every rule the map needs, with Leaflet's images taken from `gateway` and the console's :root read as :host. */
+export function mapCss(gateway: string): string {
   cached ||=
     leafletCss.replace(/url\(images\//g, `url(${gateway}/leaflet/images/`) +
     consoleCss.replace(/:root/g, ':host') +

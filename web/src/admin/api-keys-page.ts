@@ -1,12 +1,24 @@
-// Admin: integrator API keys: list, create (the key is shown once), revoke.
+// Admin: integrator API keys: list, create (the key is shown once), revoke; each key's embed settings and tokens.
 import type { ApiKey } from '../../../gateway/contract';
 import { api } from '../core/api';
 import { h, label } from '../core/dom';
 import { t } from '../core/i18n';
 import { attempt, field, table, when } from '../ui/table';
+import type { AppContext } from '../core/context';
+import { apiKeyEmbedEditor } from './api-key-embed';
 
-export function apiKeysPage(): HTMLElement {
+/** `lastPolygon`: the polygon last drawn on the map (an embed area), if any. */
+export function apiKeysPage(ctx: AppContext, lastPolygon: () => Array<[number, number]> | null): HTMLElement {
   const list = h('div');
+  const editor = h('div', { class: 'embed-editor' });
+  const edit = (k: ApiKey): void => {
+    editor.replaceChildren(
+      apiKeyEmbedEditor(ctx, k, lastPolygon, (done) => {
+        edit(done);
+        void reload();
+      }),
+    );
+  };
   const shown = h('div', { class: 'new-key' });
   const reload = async (): Promise<void> => {
     const keys = (await attempt(() => api<ApiKey[]>('GET', '/api-keys'))) ?? [];
@@ -16,6 +28,7 @@ export function apiKeysPage(): HTMLElement {
           ['apiKey.name', (k) => k.name],
           ['apiKey.prefix', (k) => h('code', {}, `${k.prefix}…`)],
           ['apiKey.scopes', (k) => k.scopes.join(', ')],
+          ['embed.originList', (k) => k.origins.join(' ')],
           ['common.createdAt', (k) => when(k.createdAt)],
           ['apiKey.lastUsed', (k) => when(k.lastUsedAt)],
           [
@@ -23,13 +36,18 @@ export function apiKeysPage(): HTMLElement {
             (k) =>
               k.revokedAt
                 ? label(h('span', { class: 'muted' }), 'common.revoked')
-                : h('button', {
-                    class: 'btn small danger',
-                    i18n: 'common.revoke',
-                    onclick: async () => {
-                      if (await attempt(() => api('DELETE', `/api-keys/${k.id}`))) await reload();
-                    },
-                  }),
+                : h(
+                    'span',
+                    { class: 'row' },
+                    h('button', { class: 'btn small embed-btn', i18n: 'embed.settings', onclick: () => edit(k) }),
+                    h('button', {
+                      class: 'btn small danger',
+                      i18n: 'common.revoke',
+                      onclick: async () => {
+                        if (await attempt(() => api('DELETE', `/api-keys/${k.id}`))) await reload();
+                      },
+                    }),
+                  ),
           ],
         ],
         keys,
@@ -82,5 +100,13 @@ export function apiKeysPage(): HTMLElement {
     h('button', { class: 'btn primary', type: 'submit', i18n: 'apiKey.create' }),
   );
   void reload();
-  return h('div', { class: 'page admin-page api-keys-page' }, label(h('h1'), 'nav.api-keys'), form, shown, list);
+  return h(
+    'div',
+    { class: 'page admin-page api-keys-page' },
+    label(h('h1'), 'nav.api-keys'),
+    form,
+    shown,
+    list,
+    editor,
+  );
 }

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'user.update',
   'apikey.create',
   'apikey.revoke',
+  'apikey.update',
   'network.create',
   'department.create',
   'department.update',

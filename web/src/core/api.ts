@@ -132,8 +132,20 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, problem, Number.isFinite(ra) && ra > 0 ? ra : null);
 }
 
+/**
+ * A gateway and embed token one embedded widget talks to (web/sdk): given on a call, it is used instead of the page's
+ * session, so widgets with different tokens on one page never borrow each other's. Never refreshed or stored.
+ */
+export interface ApiAuth {
+  /** The gateway's origin, e.g. "https://gw.example". */
+  origin: string;
+  token: string;
+}
+
 export interface RequestOptions {
   body?: unknown;
+  /** Another gateway's embed token for this call (an SDK widget's), instead of the page's session. */
+  auth?: ApiAuth;
   /** Raw body with its content type (CSV import). */
   raw?: { type: string; text: string };
   signal?: AbortSignal;
@@ -147,7 +159,8 @@ export async function request(
   retried = false,
 ): Promise<Response> {
   const headers: Record<string, string> = {};
-  if (tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
+  const bearer = opts.auth ? opts.auth.token : tokens?.accessToken;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   let body: string | undefined;
   if (opts.raw) {
     headers['content-type'] = opts.raw.type;
@@ -156,12 +169,18 @@ export async function request(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const res = await fetch(BASE + path, {
+  const base = opts.auth ? `${opts.auth.origin}/api/v1` : BASE;
+  const res = await fetch(base + path, {
     method,
     headers,
     ...(body !== undefined ? { body } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  // a widget's own token: its refusal is the widget's to show; the page's session is not touched
+  if (opts.auth) {
+    if (!res.ok) throw await toError(res);
+    return res;
+  }
   if (res.status === 401 && embedded) {
     const err = await toError(res);
     for (const l of expiredListeners) l();

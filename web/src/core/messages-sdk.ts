@@ -1,4 +1,5 @@
-// Labels of the embedded widgets (web/sdk: map, player, iframe pages), as [zh-CN, en]; spread into the dictionary.
+// Labels of the embedded widgets (web/sdk: map, player, iframe pages) and of an API key's embed settings in the console,
+// as [zh-CN, en]; spread into the dictionary.
 
 export const SDK_MESSAGES = {
   'sdk.why.expired': ['访问令牌已过期', 'The access token has expired'],
@@ -12,4 +13,35 @@ export const SDK_MESSAGES = {
   'sdk.search': ['事件点周边搜索', 'Search around a point'],
   'sdk.select': ['框选摄像机', 'Select cameras in an area'],
   'sdk.found': ['找到 {count} 台摄像机', '{count} cameras found'],
+  'embed.settings': ['嵌入设置', 'Embed settings'],
+  'embed.title': ['“{name}”的嵌入设置', 'Embed settings of “{name}”'],
+  'embed.scope': ['摄像机范围（留空为不限）', 'Camera scope (empty: no limit)'],
+  'embed.departments': ['部门', 'Departments'],
+  'embed.tags': ['标签（逗号分隔）', 'Tags (comma separated)'],
+  'embed.cameraIds': ['摄像机编号（逗号分隔）', 'Camera ids (comma separated)'],
+  'embed.area': ['区域', 'Area'],
+  'embed.areaSet': ['已限定为一个区域', 'Limited to an area'],
+  'embed.areaNone': ['不限区域', 'No area limit'],
+  'embed.areaUse': ['使用地图上最后绘制的多边形', 'Use the polygon last drawn on the map'],
+  'embed.areaClear': ['清除区域', 'Clear the area'],
+  'embed.areaMissing': ['请先在地图的“绘制”工具中画一个多边形', 'Draw a polygon with the map’s Draw tool first'],
+  'embed.actions': ['允许的操作', 'Allowed actions'],
+  'embed.action.live': ['实时视频', 'live video'],
+  'embed.action.playback': ['录像回放', 'playback'],
+  'embed.action.ptz': ['云台控制', 'PTZ'],
+  'embed.origins': [
+    '允许的网站来源（每行一个，如 https://grid.example.gov.cn）',
+    'Allowed origins (one a line, e.g. https://grid.example.gov.cn)',
+  ],
+  'embed.originList': ['允许的来源', 'Origins'],
+  'embed.save': ['保存嵌入设置', 'Save embed settings'],
+  'embed.saved': [
+    '嵌入设置已保存，现有令牌已按新设置收窄',
+    'Embed settings saved; existing tokens are narrowed to them',
+  ],
+  'embed.tokens': ['有效的嵌入令牌', 'Active embed tokens'],
+  'embed.label': ['最终用户', 'End user'],
+  'embed.expires': ['到期', 'Expires'],
+  'embed.revokeAll': ['撤销全部令牌', 'Revoke every token'],
+  'embed.revokedCount': ['已撤销 {count} 个令牌', '{count} tokens revoked'],
 } as const;

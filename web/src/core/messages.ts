@@ -114,6 +114,8 @@ export const MESSAGES = {
   'still.failed': ['截图失败', 'Could not save a still'],
   'camera.play': ['播放', 'Play'],
   'camera.edit': ['调整位置', 'Edit position'],
+  'camera.copyLink': ['复制链接', 'Copy link'],
+  'camera.linkCopied': ['链接已复制：{link}', 'Link copied: {link}'],
   'camera.editOnMap': ['在地图上调整', 'Edit on map'],
   'camera.editing': ['调整', 'Editing'],
   'camera.editHelp': [
@@ -308,6 +310,7 @@ export const MESSAGES = {
   'act.user.update': ['修改用户', 'Changed a user'],
   'act.apikey.create': ['创建 API 密钥', 'Created an API key'],
   'act.apikey.revoke': ['撤销 API 密钥', 'Revoked an API key'],
+  'act.apikey.update': ['修改 API 密钥的嵌入设置', "Changed an API key's embed settings"],
   'act.share.create': ['授权共享', 'Granted a share'],
   'act.share.revoke': ['撤销共享', 'Revoked a share'],
   'act.grid.create': ['添加网格', 'Added grids'],

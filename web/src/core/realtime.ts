@@ -44,13 +44,17 @@ export class Realtime {
   private stopToken: (() => void) | null = null;
 
   /** `url`: the gateway's origin when it is not this page's (an embedded widget: WebSocket only, no CORS polling). */
-  constructor(private readonly url?: string) {}
+  /** `token`: an embedded widget's own token (several on one page), instead of the page's session. */
+  constructor(
+    private readonly url?: string,
+    private readonly token?: string,
+  ) {}
 
   start(): void {
     if (this.socket) return;
     const opts = {
       path: '/socket.io',
-      auth: (cb: (a: Record<string, string>) => void) => cb({ token: accessToken() ?? '' }),
+      auth: (cb: (a: Record<string, string>) => void) => cb({ token: this.token ?? accessToken() ?? '' }),
       transports: this.url ? ['websocket'] : ['websocket', 'polling'],
       reconnectionDelayMax: 10_000,
     };

@@ -1,6 +1,6 @@
 // The cameras layer: /map/clusters per viewport (debounced, stale requests aborted), clusters, markers, view cones, live status.
 import * as L from 'leaflet';
-import { api, qs } from '../core/api';
+import { api, qs, type ApiAuth } from '../core/api';
 import type { BaseMap } from './base-map';
 import { CAMERA_SIZE, paintCamera, paintCluster, statusColour } from './camera-icons';
 import { sectorRing } from './view-cone';
@@ -93,6 +93,8 @@ export class CameraLayer {
       defaultRangeM: number;
       onCameraClick: (p: PointProps, at: L.LatLng) => void;
       onError: (err: unknown) => void;
+      /** An embedded widget's gateway and token (web/sdk); the page's session when absent. */
+      auth?: ApiAuth;
     },
   ) {}
 
@@ -148,7 +150,10 @@ export class CameraLayer {
       .join(',');
     const query = qs({ bbox, zoom, ...this.filters });
     const askedAt = performance.now();
-    api<{ features: ClusterFeature[] }>('GET', `/map/clusters${query}`, { signal: ctrl.signal })
+    api<{ features: ClusterFeature[] }>('GET', `/map/clusters${query}`, {
+      signal: ctrl.signal,
+      ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+    })
       .then((r) => {
         if (ctrl.signal.aborted) return;
         this.inflight = null;

@@ -1,8 +1,9 @@
-// The camera popup: name, department, status, a snapshot fetched with the token, Play (and Edit for the owning admin).
+// The camera popup: name, department, status, a snapshot fetched with the token, Play, a link to the camera (and Edit
+// for the owning admin).
 import * as L from 'leaflet';
 import type { Camera } from '../../../gateway/contract';
 import { api, request, ApiError } from '../core/api';
-import { h, label } from '../core/dom';
+import { h, label, toast } from '../core/dom';
 import { t } from '../core/i18n';
 import { allows, canEditCamera, canWatch } from '../core/roles';
 import { departmentName, statusName, type AppContext } from '../core/context';
@@ -38,6 +39,19 @@ function clearance(map: L.Map): { tl: L.Point; br: L.Point; maxHeight: number } 
     br: L.point((tr?.width ?? 0) + gap, bottom),
     maxHeight: Math.max(160, map.getSize().y - top - bottom - 30),
   };
+}
+
+/** The console's link to camera `id` (opens the map and plays it); copied to the clipboard where the page may. */
+export function cameraLink(id: string): string {
+  return `${location.origin}${location.pathname}#/map?camera=${encodeURIComponent(id)}`;
+}
+
+function copyLink(id: string): void {
+  const link = cameraLink(id);
+  const told = (): void => toast(t('camera.linkCopied', { link }));
+  // the clipboard needs a secure context (https or localhost): elsewhere the link is shown to copy by hand
+  if (navigator.clipboard) navigator.clipboard.writeText(link).then(told, told);
+  else told();
 }
 
 export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppContext, actions: PopupActions): L.Popup {
@@ -109,6 +123,11 @@ export function openCameraPopup(map: L.Map, at: L.LatLng, id: string, ctx: AppCo
       if (canWatch(ctx.me))
         buttons.append(
           h('button', { class: 'btn primary play-btn', i18n: 'camera.play', onclick: () => ctx.play([cam]) }),
+        );
+      // a link that opens the console on this camera, playing (#/map?camera=<id>): for a colleague, or a bookmark
+      if (canWatch(ctx.me))
+        buttons.append(
+          h('button', { class: 'btn link-btn', i18n: 'camera.copyLink', onclick: () => copyLink(cam.id) }),
         );
       if (canEditCamera(ctx.me, cam.departmentId))
         buttons.append(

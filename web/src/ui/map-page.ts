@@ -200,6 +200,18 @@ export class MapPage {
       .catch((err: unknown) => toast(err instanceof ApiError ? err.describe() : String(err), 'error'));
   }
 
+  /** Opens the camera of a link (#/map?camera=<id>): flies to it and plays it (roles that watch video). */
+  openLinked(id: string): void {
+    api<Camera>('GET', `/cameras/${encodeURIComponent(id)}`)
+      .then((cam) => {
+        const map = this.base.map;
+        this.cameras.select(cam.id);
+        map.setView(this.base.toLatLng(cam.lng, cam.lat), Math.max(map.getZoom(), 18));
+        this.ctx.play([cam]);
+      })
+      .catch((err: unknown) => toast(err instanceof ApiError ? err.describe() : String(err), 'error'));
+  }
+
   /** Opens an alarm in the alarm tab (from the console's alarm popup): its cameras listed, the map at its place. */
   openAlarm(a: Alarm): void {
     if (!this.alarms) return;

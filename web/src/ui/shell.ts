@@ -27,6 +27,8 @@ export class Shell {
   private mapPage: MapPage | null = null;
   private current: { page: Page; el: HTMLElement; close?: () => void } | null = null;
   private readonly finders: Array<{ close(): void }> = [];
+  /** The camera of the link last opened (#/map?camera=<id>): opened once, not again on each route. */
+  private linked: string | null = null;
   /** Alarms reach the operator on every page (null for roles that may not read them). */
   private readonly alarms: AlarmFeed | null;
 
@@ -115,13 +117,18 @@ export class Shell {
   }
 
   private readonly route = (): void => {
-    const want = location.hash.replace(/^#\/?/, '').split('?')[0] as Page;
+    const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
+    const want = path as Page;
     const page = this.pages.includes(want) ? want : this.pages[0];
     if (!page) {
       this.main.replaceChildren(label(h('p', { class: 'muted' }), 'common.nothingHere'));
       return;
     }
     this.show(page);
+    // a camera's link (#/map?camera=<id>, the popup's Copy link): the map opens on it, playing
+    const camera = page === 'map' ? new URLSearchParams(query ?? '').get('camera') : null;
+    if (camera && camera !== this.linked) this.mapPage?.openLinked(camera);
+    this.linked = camera;
   };
 
   private show(page: Page): void {
@@ -162,7 +169,7 @@ export class Shell {
       case 'users':
         return { el: usersPage(this.ctx) };
       case 'api-keys':
-        return { el: apiKeysPage() };
+        return { el: apiKeysPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'shares':
         return { el: sharesPage(this.ctx, () => this.mapPage?.select?.lastPolygon ?? null) };
       case 'discovery':

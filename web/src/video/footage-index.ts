@@ -1,5 +1,5 @@
 // What the console asks the gateway about recorded footage: spans and gaps of a camera, its events, playback sessions.
-import { api, gatewayOrigin, qs } from '../core/api';
+import { api, gatewayOrigin, qs, type ApiAuth } from '../core/api';
 import type { PlaybackMapView } from './playback-time';
 
 /** device: footage kept by the camera's own device (a GB/T 28181 NVR), played from it. */
@@ -66,12 +66,20 @@ export async function loadEventTimes(cameraId: string, fromMs: number, toMs: num
 }
 
 /** Opens a playback session of `cameraId` at wall-clock `startMs` (404 when there is no footage from there). */
-export async function openSession(cameraId: string, startMs: number, speed: number, profile: 'main' | 'sub' = 'main') {
+export async function openSession(
+  cameraId: string,
+  startMs: number,
+  speed: number,
+  profile: 'main' | 'sub' = 'main',
+  auth?: ApiAuth,
+) {
   const r = await api<PlaybackSession>('POST', `/cameras/${cameraId}/playback`, {
     body: { start: iso(Math.min(startMs, Date.now() - 1)), speed, profile },
+    ...(auth ? { auth } : {}),
   });
   // an embedded widget's gateway is not its page's origin: its paths are made absolute
-  const at = (p: string): string => (p.startsWith('/') ? gatewayOrigin() + p : p);
+  const origin = auth?.origin ?? gatewayOrigin();
+  const at = (p: string): string => (p.startsWith('/') ? origin + p : p);
   return { ...r, stream: at(r.stream), map: at(r.map), hls: at(r.hls) };
 }
 

@@ -1,6 +1,7 @@
 // Plays recorded footage in a <video>: each session's stream.mp4 read as it arrives into MSE, one session after the next, and the wall clock shown.
 import { mediaSourceClass } from './stream-source';
 import { fetchMap, openSession, type PlaybackSession } from './footage-index';
+import type { ApiAuth } from '../core/api';
 import { mediaAt, wallAt, type PlaybackMapView } from './playback-time';
 
 /** Media kept buffered ahead of playback before reading more (s). */
@@ -47,6 +48,8 @@ export class PlaybackPlayer {
     private readonly video: HTMLVideoElement,
     private readonly cameraId: string,
     private readonly events: PlaybackPlayerEvents,
+    /** An embedded widget's gateway and token (web/sdk); the page's session when absent. */
+    private readonly auth?: ApiAuth,
   ) {}
 
   /** The wall-clock time (ms) of the frame shown, from the session maps; null before the first picture. */
@@ -81,7 +84,7 @@ export class PlaybackPlayer {
     const abort = (this.abort = new AbortController());
     this.speed = speed;
     try {
-      const session = await openSession(this.cameraId, startMs, speed);
+      const session = await openSession(this.cameraId, startMs, speed, 'main', this.auth);
       const map = await fetchMap(session, abort.signal);
       if (epoch !== this.epoch) return;
       await this.attach(map.mime);
@@ -148,7 +151,7 @@ export class PlaybackPlayer {
       if (epoch !== this.epoch || this.closed) return null;
       if (!last.next) await sleep(FOLLOW_MS);
       try {
-        const session = await openSession(this.cameraId, fromMs, this.speed);
+        const session = await openSession(this.cameraId, fromMs, this.speed, 'main', this.auth);
         const map = await fetchMap(session, signal);
         if (epoch !== this.epoch) return null;
         const sb = this.sb!;

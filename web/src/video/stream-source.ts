@@ -1,5 +1,5 @@
 // Stream grants: POST /cameras/{id}/streams (HLS URL, live WebSocket path, replay path), renewal, retry rules, token rewriting for hls.js.
-import { api, ApiError, gatewayOrigin } from '../core/api';
+import { api, ApiError, gatewayOrigin, type ApiAuth } from '../core/api';
 
 /** What the gateway answers to a stream call (contract of POST /cameras/{id}/streams). */
 export interface StreamGrant {
@@ -44,14 +44,16 @@ export async function requestStream(
   profile: 'main' | 'sub',
   reason?: string,
   sessionId?: string,
-  opts: { h265?: boolean } = {},
+  opts: { h265?: boolean; auth?: ApiAuth } = {},
 ): Promise<StreamGrant> {
   const h265 = opts.h265 ?? canDecodeH265();
   const g = await api<StreamGrant>('POST', `/cameras/${encodeURIComponent(cameraId)}/streams`, {
     body: { profile, h265, ...(reason ? { reason } : {}), ...(sessionId ? { sessionId } : {}) },
+    ...(opts.auth ? { auth: opts.auth } : {}),
   });
   // an embedded widget's gateway is not its page's origin: its paths are made absolute
-  const at = (p: string): string => (p.startsWith('/') ? gatewayOrigin() + p : p);
+  const origin = opts.auth?.origin ?? gatewayOrigin();
+  const at = (p: string): string => (p.startsWith('/') ? origin + p : p);
   return {
     ...g,
     url: at(g.url),
