@@ -138,6 +138,22 @@ export function compareFrame(frame: Rgb, points: Probe[], tolerance = 40): Frame
 }
 
 /**
+ * paneFrame, waiting up to 10 s for a decoded frame: a stream that stalls for a moment on a loaded machine
+ * (buffering) shows its picture again once it has data.
+ */
+async function readyFrame(page: Page, paneSelector: string): Promise<Rgb> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await paneFrame(page, paneSelector);
+    } catch (err) {
+      if (Date.now() > until || !/video not ready/.test(String(err))) throw err;
+      await page.waitForTimeout(200);
+    }
+  }
+}
+
+/**
  * Reads `samples` frames of a pane `everyMs` apart and checks each against the reference:
  * at most `maxWrong` (fraction) of the probes may differ. Returns the worst frame's match.
  */
@@ -153,7 +169,7 @@ export async function expectPaneShows(
   let worst: FrameMatch | null = null;
   for (let i = 0; i < (opts.samples ?? 10); i++) {
     if (i > 0) await page.waitForTimeout(opts.everyMs ?? 500);
-    const m = compareFrame(await paneFrame(page, paneSelector), points);
+    const m = compareFrame(await readyFrame(page, paneSelector), points);
     if (!worst || m.wrong > worst.wrong) worst = m;
   }
   const limit = Math.floor(points.length * (opts.maxWrong ?? 0.03));
