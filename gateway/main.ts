@@ -28,8 +28,7 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
-import { buildGb28181, deviceFootagePort, type GbParts } from './wiring/gb28181';
-import { buildCascade } from './gb-platform/cascade';
+import { buildGb28181, deviceFootagePort, startGbUpstream, type GbParts } from './wiring/gb28181';
 import { buildCascadeUpper, type CascadeUpper } from './wiring/cascade';
 import { buildCascadeLower, type CascadeLower } from './wiring/cascade-lower';
 import { buildHttp } from './wiring/http';
@@ -149,11 +148,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
     const supervisor = await buildTranscoder(config, closers, external);
     // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
-    if (config.gb28181.upstream.enabled) {
-      const upstream = buildCascade(config, { cameras: () => repos.cameras.all(), service: cameras, supervisor, log });
-      await upstream.start();
-      closers.add(async () => upstream.stop());
-    }
+    await startGbUpstream(config, repos, cameras, supervisor, closers, log);
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
     const playback = await buildPlayback(

@@ -5,6 +5,7 @@ import type { CameraService } from '../cameras/camera-service';
 import { ChannelSync, type ChannelStore } from '../gb-platform/channel-sync';
 import { GbMediaSource } from '../gb-platform/gb-media-source';
 import { DeviceFootage } from '../gb-platform/device-footage';
+import { buildCascade, type CascadeDeps } from '../gb-platform/cascade';
 import type { DeviceFootagePort } from '../recordings/device-playback';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
@@ -163,4 +164,19 @@ export function deviceFootagePort(gb: GbParts, repos: Repositories): DeviceFoota
       yield* gb.footage.stream(psid, await must(cameraId), startMs, endMs);
     },
   };
+}
+
+/** With `gb28181.upstream` on: Cloud Eye registers as a lower platform with a superior one, stopped at close. */
+export async function startGbUpstream(
+  config: Config,
+  repos: Repositories,
+  cameras: CameraService,
+  supervisor: CascadeDeps['supervisor'],
+  closers: Closers,
+  log: Log,
+): Promise<void> {
+  if (!config.gb28181.upstream.enabled) return;
+  const upstream = buildCascade(config, { cameras: () => repos.cameras.all(), service: cameras, supervisor, log });
+  await upstream.start();
+  closers.add(async () => upstream.stop());
 }
