@@ -29,6 +29,7 @@ import {
 } from '../../gateway/gb28181/index';
 import type { MediaSourceOptions } from './media-source';
 import { openMediaSession, type MediaSession } from './media-sender';
+import { EncoderFeed, RtspRelayFeed, type PictureFeed } from './picture-feed';
 
 export interface SimChannel {
   id: string;
@@ -38,6 +39,8 @@ export interface SimChannel {
   /** 1 dome, 3 fixed. */
   ptzType?: number;
   civilCode?: string;
+  /** An RTSP camera the channel fronts (pulled all the time, as an NVR pulls its IPCs); else the device's own encoder. */
+  rtspUrl?: string;
 }
 
 export interface SimGbDeviceOptions {
@@ -73,6 +76,7 @@ export class SimGbDevice extends EventEmitter {
   private keepalive: NodeJS.Timeout | null = null;
   private subscribed = false;
   private readonly sessions = new Map<string, { channelId: string; media: MediaSession }>();
+  private readonly feeds = new Map<string, PictureFeed>();
 
   constructor(readonly opts: SimGbDeviceOptions) {
     super();
@@ -98,6 +102,7 @@ export class SimGbDevice extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    for (const c of this.opts.channels) if (c.rtspUrl) this.feeds.set(c.id, new RtspRelayFeed(c.rtspUrl));
     await this.endpoint.start();
     const s = this.opts.server;
     this.peer =
@@ -333,7 +338,7 @@ export class SimGbDevice extends EventEmitter {
     }
     r.reply(100, 'Trying');
     const ssrc = Number(offer.ssrc ?? '0');
-    const media = await openMediaSession(offer.transport, offer.address, offer.port, ssrc, this.opts.video ?? {});
+    const media = await openMediaSession(offer.transport, offer.address, offer.port, ssrc, this.feed(channelId));
     this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media });
     this.emit('invite', { channelId, transport: offer.transport });
     const answer = buildSdp({
@@ -348,6 +353,13 @@ export class SimGbDevice extends EventEmitter {
     r.reply(200, 'OK', [contact, { name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from(answer));
   }
 
+  /** The channel's pictures: the RTSP camera it fronts, or an encoder of its own run while it plays. */
+  private feed(channelId: string): PictureFeed {
+    let f = this.feeds.get(channelId);
+    if (!f) this.feeds.set(channelId, (f = new EncoderFeed(this.opts.video ?? {})));
+    return f;
+  }
+
   /** Channels with a session running. */
   playing(): string[] {
     return [...this.sessions.values()].map((s) => s.channelId);
@@ -357,6 +369,8 @@ export class SimGbDevice extends EventEmitter {
     this.stopKeepalives();
     for (const s of this.sessions.values()) s.media.stop();
     this.sessions.clear();
+    for (const f of this.feeds.values()) f.close();
+    this.feeds.clear();
     await this.endpoint.close();
   }
 }

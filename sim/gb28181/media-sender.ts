@@ -8,12 +8,12 @@ import {
   type MediaTransport,
   type VideoAccessUnit,
 } from '../../gateway/gb28181/index';
-import { MediaSource, type MediaSourceOptions } from './media-source';
+import type { PictureFeed } from './picture-feed';
 
 export interface MediaSession {
   /** Port the device sends from (UDP) or listens on (TCP, platform active). */
   localPort: number;
-  /** Starts encoding and sending (after the platform's ACK). */
+  /** Starts sending the channel's pictures, from its next keyframe (after the platform's ACK). */
   start(): void;
   stop(): void;
   /** RTP packets sent so far. */
@@ -29,7 +29,7 @@ export async function openMediaSession(
   address: string,
   port: number,
   ssrc: number,
-  source: MediaSourceOptions,
+  feed: PictureFeed,
 ): Promise<MediaSession> {
   const rtp = new RtpPacketizer(ssrc, 96, 1400);
   let sent = 0;
@@ -41,7 +41,7 @@ export async function openMediaSession(
     sent += pkts.length;
     write(pkts);
   };
-  const media = new MediaSource(source, onPicture);
+  let unsubscribe: (() => void) | null = null;
   let localPort = 0;
   if (transport === 'udp') {
     const sock = dgram.createSocket('udp4');
@@ -73,9 +73,12 @@ export async function openMediaSession(
   }
   return {
     localPort,
-    start: () => media.start(),
+    start: () => {
+      unsubscribe ??= feed.subscribe(onPicture);
+    },
     stop: () => {
-      media.stop();
+      unsubscribe?.();
+      unsubscribe = null;
       write = null;
       for (const c of closers) c();
     },
