@@ -31,6 +31,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   record: () => import('../../bench/record'),
   wall: () => import('../../bench/wall'),
   sdk: () => import('../../bench/sdk'),
+  gb28181: () => import('../../bench/gb28181'),
 };
 
 export const BENCH: CommandSpec = {
