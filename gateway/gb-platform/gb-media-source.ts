@@ -8,7 +8,8 @@ const WRAP = 2 ** 33;
 export interface GbMediaOptions {
   /** Address the RTP sockets bind to and the SDP offer names. */
   host: string;
-  transport: 'udp' | 'tcp-passive';
+  /** udp; tcp-passive (the device connects to our port); tcp-active (we connect to the port of the device's answer). */
+  transport: 'udp' | 'tcp-passive' | 'tcp-active';
   /** First and last local RTP port. */
   ports: [number, number];
 }
@@ -39,10 +40,27 @@ export class GbMediaSource implements ExternalSource {
     return s;
   }
 
+  /**
+   * Ends every session of a device at once (it went off line, unregistered, or registered from another address),
+   * with `why`: each pull reports it and, while it is wanted, INVITEs again with its backoff (to the new address).
+   */
+  endDevice(deviceId: string, why: string): number {
+    let n = 0;
+    for (const s of [...this.sessions])
+      if (s.deviceId === deviceId) {
+        s.endWith(why);
+        n++;
+      }
+    return n;
+  }
+
   /** A receiver on the next free port of the range (ports in use are skipped). */
   async receiver(
     o: Omit<Parameters<typeof openMediaReceiver>[0], 'transport' | 'host' | 'port'>,
   ): Promise<MediaReceiver> {
+    // tcp-active listens on nothing: its one connection is made to the device after the answer
+    if (this.opts.transport === 'tcp-active')
+      return openMediaReceiver({ ...o, transport: 'tcp-active', host: this.opts.host });
     const [first, last] = this.opts.ports;
     let lastErr: unknown = null;
     for (let i = 0; i <= last - first; i++) {
@@ -82,6 +100,11 @@ export class GbMediaSession implements ExternalSession {
     return this.last;
   }
 
+  /** Ends the session from outside (the device went away or moved), BYE sent, the pull told why. */
+  endWith(why: string): void {
+    this.end(why);
+  }
+
   private end(why: string): void {
     if (this.closed) return;
     this.feed.end(why);
@@ -110,18 +133,16 @@ export class GbMediaSession implements ExternalSession {
       this.receiver = receiver;
       if (this.closed) return void (await receiver.close());
       const { transport, host } = this.source.opts;
-      const dialog = await server.invite(this.deviceId, this.channelId, {
-        address: host,
-        port: receiver.port,
-        transport,
-        ssrc,
-      });
+      // tcp-active offers the discard port (RFC 4145 §4.1): the connection goes from us to the device
+      const port = transport === 'tcp-active' ? 9 : receiver.port;
+      const dialog = await server.invite(this.deviceId, this.channelId, { address: host, port, transport, ssrc });
       this.dialog = dialog;
       if (this.closed) return void (await dialog.bye().catch(() => undefined));
+      if (transport === 'tcp-active') await receiver.connect(dialog.answer.address, dialog.answer.port);
       dialog.once('ended', (how: string) => {
         if (how === 'bye-received') this.end(`gb28181: channel ${this.channelId}: the device ended the session (BYE)`);
       });
-      this.feed.log(`gb28181: INVITE of ${this.channelId} answered, media to ${host}:${receiver.port} (${transport})`);
+      this.feed.log(`gb28181: INVITE of ${this.channelId} answered, media ${host}:${port} (${transport})`);
     } catch (err) {
       this.end(`gb28181: play of ${this.channelId} failed: ${(err as Error).message}`);
     }
