@@ -4,6 +4,8 @@ import { openMediaReceiver, type Gb28181Server, type GbDialog, type MediaReceive
 
 const URL_RE = /^gb28181:\/\/(\d{20})\/(\d{20})$/;
 const WRAP = 2 ** 33;
+/** How often a session logs what its receiver refused (only when something new was). */
+const DROP_REPORT_MS = 2000;
 
 export interface GbMediaOptions {
   /** Address the RTP sockets bind to and the SDP offer names. */
@@ -84,6 +86,8 @@ export class GbMediaSession implements ExternalSession {
   private closed = false;
   private base = 0;
   private last = -1;
+  private watch: NodeJS.Timeout | null = null;
+  private reported = 0;
 
   constructor(
     private readonly source: GbMediaSource,
@@ -98,6 +102,19 @@ export class GbMediaSession implements ExternalSession {
     if (this.last >= 0 && pts + this.base < this.last - 2 ** 32) this.base += WRAP;
     this.last = pts + this.base;
     return this.last;
+  }
+
+  /** Logs what the receiver refused since the last report (garbage, other SSRCs, hostile PS), if anything. */
+  private reportDrops(): void {
+    if (!this.receiver) return;
+    const { rtp, ps } = this.receiver.stats();
+    const total = rtp.malformed + rtp.wrongSsrc + ps.malformed + ps.droppedUnits + ps.skippedBytes;
+    if (total === this.reported) return;
+    this.reported = total;
+    this.feed.log(
+      `gb28181: channel ${this.channelId} media refused so far: ${rtp.malformed} malformed RTP packets, ${rtp.wrongSsrc} of ` +
+        `another SSRC, ${ps.malformed} bad PS headers, ${ps.skippedBytes} bytes skipped, ${ps.droppedUnits} pictures dropped`,
+    );
   }
 
   /** Ends the session from outside (the device went away or moved), BYE sent, the pull told why. */
@@ -131,6 +148,8 @@ export class GbMediaSession implements ExternalSession {
         onClose: (why) => this.end(`gb28181: channel ${this.channelId}: ${why}`),
       });
       this.receiver = receiver;
+      this.watch = setInterval(() => this.reportDrops(), DROP_REPORT_MS);
+      this.watch.unref();
       if (this.closed) return void (await receiver.close());
       const { transport, host } = this.source.opts;
       // tcp-active offers the discard port (RFC 4145 §4.1): the connection goes from us to the device
@@ -156,6 +175,8 @@ export class GbMediaSession implements ExternalSession {
     // the BYE's answer is waited for 2 s at most: a device that went away does not hold the pull's stop
     if (d && !d.ended)
       await Promise.race([d.bye().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+    if (this.watch) clearInterval(this.watch);
+    this.reportDrops();
     await this.receiver?.close();
   }
 }

@@ -1,6 +1,11 @@
 // A GB/T 28181 device's streams follow the device: re-registered from a new address → BYE to the old one and INVITE to the new,
-// the viewer keeps getting fragments; keepalives stopped (media still flowing) → off line and its streams ended at once.
+// the viewer keeps getting fragments; garbage and hostile RTP at the media port are refused with a log while the stream plays on;
+// keepalives stopped (media still flowing) → off line and its streams ended at once.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { buildRtp } from '../../gateway/gb28181/index';
 import { SimGbDevice } from '../../sim/gb28181/device';
 import { LiveClient } from '../helpers/live-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -10,6 +15,17 @@ const SERVER_ID = '43070200002000000001';
 const REALM = '4307020000';
 const IPC = '43070200001320000009';
 const CHANNEL = '43070200001310000009';
+const PORTS: [number, number] = [41000 + (process.pid % 200) * 20, 41019 + (process.pid % 200) * 20];
+
+/** The UDP ports bound in the media range now. */
+function mediaPorts(): number[] {
+  const out: number[] = [];
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const port = parseInt(line.trim().split(/\s+/)[1]?.split(':')[1] ?? '', 16);
+    if (port >= PORTS[0] && port <= PORTS[1]) out.push(port);
+  }
+  return out;
+}
 
 describe('gb28181 streams follow their device (moved, off line)', function () {
   this.timeout(90_000);
@@ -17,6 +33,8 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
   let token: string;
   const devices: SimGbDevice[] = [];
   const events: string[] = [];
+  const logs: string[] = [];
+  let camId = '';
 
   const device = (host: string): SimGbDevice => {
     const d = new SimGbDevice({
@@ -46,10 +64,12 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
         keepaliveIntervalS: 1,
         keepaliveMisses: 3,
         mediaTimeoutS: 10,
-        mediaPorts: [41000 + (process.pid % 200) * 20, 41019 + (process.pid % 200) * 20],
+        mediaPorts: PORTS,
       },
       transcoder: { backoffInitialMs: 200, backoffMaxMs: 1000 },
     });
+    // the pulls' log lines (each run's notable events) as the supervisor emits them
+    t.gw.services.supervisor.on('log', (e: { line: string }) => logs.push(e.line));
     await t.addUser('gbmove', 'admin', null);
     token = await t.login('gbmove');
   });
@@ -62,7 +82,7 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
   it('re-registered from a new address: BYE to the old one, INVITE to the new, and the viewer keeps getting pictures', async () => {
     const a = device('127.0.0.1');
     await a.start();
-    const camId = await waitFor(
+    camId = await waitFor(
       async () => {
         const r = await t.api('GET', '/api/v1/cameras?limit=10', { token });
         return (r.body.items as any[]).find((c) => c.gbChannelId === CHANNEL && c.status === 'online')?.id as string;
@@ -86,6 +106,46 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
     const n = viewer.fragments.length;
     await viewer.until(() => viewer.fragments.length >= n + 10, 20_000, 'fragments from the new address');
     assert.equal(viewer.closed, null, 'the viewer stayed connected');
+    await viewer.close();
+  });
+
+  it('garbage, other SSRCs and hostile RTP headers at the media port are refused with a log; the stream plays on', async () => {
+    const [port] = mediaPorts();
+    assert.ok(port, 'the session has its receiver on a media port');
+    const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token, body: { profile: 'main' } });
+    assert.equal(r.status, 201, r.text);
+    const viewer = await LiveClient.open(t.base.replace(/^http/, 'ws') + r.body.live);
+    await viewer.until(() => viewer.fragments.length >= 5, 15_000, 'fragments');
+    const sock = dgram.createSocket('udp4');
+    const send = (b: Buffer): Promise<void> => new Promise((res) => sock.send(b, port!, '127.0.0.1', () => res()));
+    for (let i = 0; i < 300; i++) {
+      await send(randomBytes(1 + ((i * 37) % 1400))); // random bytes
+      await send(
+        buildRtp({ payloadType: 96, marker: true, sequence: i, timestamp: i, ssrc: 0x1234, payload: randomBytes(200) }),
+      );
+      const lying = buildRtp({
+        payloadType: 96,
+        marker: false,
+        sequence: i,
+        timestamp: 0,
+        ssrc: 1,
+        payload: Buffer.alloc(8),
+      });
+      lying[0] = 0x9f; // version 2, extension, 15 CSRCs: headers running past the packet
+      await send(lying);
+    }
+    sock.close();
+    const n = viewer.fragments.length;
+    await viewer.until(() => viewer.fragments.length >= n + 10, 15_000, 'fragments after the garbage');
+    await waitFor(
+      () => logs.some((l) => /media refused so far: \d+ malformed RTP packets, \d+ of another SSRC/.test(l)),
+      {
+        timeoutMs: 5000,
+        what: 'a log line of what was refused',
+      },
+    );
+    assert.equal(t.gw.services.gb!.media.sessions.size, 1, 'the session plays on');
+    assert.equal(viewer.closed, null);
     await viewer.close();
   });
 
