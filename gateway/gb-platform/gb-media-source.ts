@@ -14,6 +14,8 @@ export interface GbMediaOptions {
   transport: 'udp' | 'tcp-passive' | 'tcp-active';
   /** First and last local RTP port. */
   ports: [number, number];
+  /** The gateway's log: refused media is a warning there too (the pull's own log lines go with its stream). */
+  log?: (level: 'warn', msg: string) => void;
 }
 
 /** Serves `gb28181://<device>/<channel>` pulls: one INVITE per pull, whatever the number of viewers of it. */
@@ -111,10 +113,11 @@ export class GbMediaSession implements ExternalSession {
     const total = rtp.malformed + rtp.wrongSsrc + ps.malformed + ps.droppedUnits + ps.skippedBytes;
     if (total === this.reported) return;
     this.reported = total;
-    this.feed.log(
+    const msg =
       `gb28181: channel ${this.channelId} media refused so far: ${rtp.malformed} malformed RTP packets, ${rtp.wrongSsrc} of ` +
-        `another SSRC, ${ps.malformed} bad PS headers, ${ps.skippedBytes} bytes skipped, ${ps.droppedUnits} pictures dropped`,
-    );
+      `another SSRC, ${ps.malformed} bad PS headers, ${ps.skippedBytes} bytes skipped, ${ps.droppedUnits} pictures dropped`;
+    this.feed.log(msg);
+    this.source.opts.log?.('warn', msg);
   }
 
   /** Ends the session from outside (the device went away or moved), BYE sent, the pull told why. */

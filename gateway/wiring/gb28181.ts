@@ -110,7 +110,12 @@ export async function buildGb28181(
       log('warn', `gb28181: catalog of ${dev.id}: ${(err as Error).message}`);
     }
   };
-  const media = new GbMediaSource(server, { host: g.host, transport: g.mediaTransport, ports: g.mediaPorts });
+  const media = new GbMediaSource(server, {
+    host: g.host,
+    transport: g.mediaTransport,
+    ports: g.mediaPorts,
+    log: (level, msg) => log(level, msg),
+  });
   // a device's streams end with it, and follow it to a new address: each pull INVITEs again (with its backoff)
   const endStreams = (dev: GbDevice, why: string): void => {
     const n = media.endDevice(dev.id, `gb28181: device ${dev.id} ${why}`);

@@ -53,23 +53,26 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
   };
 
   before(async () => {
-    t = await startTestGateway({
-      gb28181: {
-        enabled: true,
-        id: SERVER_ID,
-        realm: REALM,
-        udpPort: 0,
-        tcpPort: 0,
-        password: 'pw',
-        keepaliveIntervalS: 1,
-        keepaliveMisses: 3,
-        mediaTimeoutS: 10,
-        mediaPorts: PORTS,
+    t = await startTestGateway(
+      {
+        gb28181: {
+          enabled: true,
+          id: SERVER_ID,
+          realm: REALM,
+          udpPort: 0,
+          tcpPort: 0,
+          password: 'pw',
+          keepaliveIntervalS: 1,
+          keepaliveMisses: 3,
+          mediaTimeoutS: 10,
+          mediaPorts: PORTS,
+        },
+        transcoder: { backoffInitialMs: 200, backoffMaxMs: 1000 },
       },
-      transcoder: { backoffInitialMs: 200, backoffMaxMs: 1000 },
-    });
-    // the pulls' log lines (each run's notable events) as the supervisor emits them
-    t.gw.services.supervisor.on('log', (e: { line: string }) => logs.push(e.line));
+      { onLog: (level, msg) => logs.push(`${level} ${msg}`) },
+    );
+    // the pulls' log lines too (each run's notable events), as the supervisor emits them
+    t.gw.services.supervisor.on('log', (e: { line: string }) => logs.push(`pull: ${e.line}`));
     await t.addUser('gbmove', 'admin', null);
     token = await t.login('gbmove');
   });
@@ -137,12 +140,14 @@ describe('gb28181 streams follow their device (moved, off line)', function () {
     sock.close();
     const n = viewer.fragments.length;
     await viewer.until(() => viewer.fragments.length >= n + 10, 15_000, 'fragments after the garbage');
-    await waitFor(
-      () => logs.some((l) => /media refused so far: \d+ malformed RTP packets, \d+ of another SSRC/.test(l)),
-      {
-        timeoutMs: 5000,
-        what: 'a log line of what was refused',
-      },
+    const refused = /^gb28181: channel \d+ media refused so far: \d+ malformed RTP packets, \d+ of another SSRC/;
+    await waitFor(() => logs.some((l) => l.startsWith('warn ') && refused.test(l.slice(5))), {
+      timeoutMs: 5000,
+      what: "a warning of what was refused in the gateway's log",
+    });
+    assert.ok(
+      logs.some((l) => l.startsWith('pull: ') && refused.test(l.slice(6))),
+      "and in the pull's log",
     );
     assert.equal(t.gw.services.gb!.media.sessions.size, 1, 'the session plays on');
     assert.equal(viewer.closed, null);
