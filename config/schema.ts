@@ -111,7 +111,7 @@ const configShape = z.strictObject({
     keepaliveMisses: z.number().int().min(1).max(100),
     mediaPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]),
     mediaTimeoutS: z.number().min(1).max(120),
-    mediaTransport: z.enum(['udp', 'tcp-passive']),
+    mediaTransport: z.enum(['udp', 'tcp-passive', 'tcp-active']),
     deviceUtcOffsetMin: z.number().int().min(-720).max(840),
     coordinates: z.enum(['WGS-84', 'GCJ-02']),
     defaultDepartment: z.string().max(64),

@@ -32,6 +32,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   wall: () => import('../../bench/wall'),
   sdk: () => import('../../bench/sdk'),
   cascade: () => import('../../bench/cascade'),
+  gb28181: () => import('../../bench/gb28181'),
 };
 
 export const BENCH: CommandSpec = {

@@ -45,14 +45,21 @@ export function withDemoGb(config: Config, sipPort = DEMO_GB_SIP_PORT): Config {
   };
 }
 
-/** Starts the demo NVR (TCP signalling, keepalive every 20 s) registered with the gateway's SIP server. */
-export async function startDemoNvr(config: Config, sipPort: number): Promise<SimGbDevice> {
+/**
+ * Starts the demo NVR (TCP signalling, keepalive every 20 s) registered with the gateway's SIP server. With
+ * `rtspUrl`, channel i fronts that camera (pulled over RTSP, as an NVR pulls its IPCs); else each channel encodes a test picture.
+ */
+export async function startDemoNvr(
+  config: Config,
+  sipPort: number,
+  rtspUrl?: (i: number) => string,
+): Promise<SimGbDevice> {
   const g = config.gb28181;
   const nvr = new SimGbDevice({
     id: DEMO_GB_NVR_ID,
     name: '武陵区 演示 NVR',
     model: 'SIM-NVR',
-    channels: demoGbChannels(),
+    channels: demoGbChannels().map((c, i) => (rtspUrl ? { ...c, rtspUrl: rtspUrl(i) } : c)),
     server: { host: g.host === '0.0.0.0' ? '127.0.0.1' : g.host, port: sipPort, id: g.id, realm: g.realm },
     password: g.devicePasswords[DEMO_GB_NVR_ID] ?? g.password,
     transport: 'tcp',

@@ -110,9 +110,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
       log: (level, msg) => void process.stderr.write(`${level}: ${msg}\n`),
     });
     stops.push(() => events.close());
-    // a simulated GB/T 28181 NVR: its channels join the map as cameras and play like the others
+    // a simulated GB/T 28181 NVR fronting the first four simulated cameras (H.264): its channels join the map as
+    // cameras and play like the others
     const sip = gw.services.gb!.server.endpoint;
-    const nvr = await startDemoNvr(config, config.gb28181.tcpPort || sip.tcpPort);
+    const nvr = await startDemoNvr(config, config.gb28181.tcpPort || sip.tcpPort, (i) => rtsp.url(i % count, 'main'));
     stops.push(() => nvr.close());
     const screens = await seedDemoWall(gw.db.knex, gw.services.wall.wall, gw.url);
     process.stdout.write(

@@ -4,13 +4,18 @@ import { openMediaReceiver, type Gb28181Server, type GbDialog, type MediaReceive
 
 const URL_RE = /^gb28181:\/\/(\d{20})\/(\d{20})$/;
 const WRAP = 2 ** 33;
+/** How often a session logs what its receiver refused (only when something new was). */
+const DROP_REPORT_MS = 2000;
 
 export interface GbMediaOptions {
   /** Address the RTP sockets bind to and the SDP offer names. */
   host: string;
-  transport: 'udp' | 'tcp-passive';
+  /** udp; tcp-passive (the device connects to our port); tcp-active (we connect to the port of the device's answer). */
+  transport: 'udp' | 'tcp-passive' | 'tcp-active';
   /** First and last local RTP port. */
   ports: [number, number];
+  /** The gateway's log: refused media is a warning there too (the pull's own log lines go with its stream). */
+  log?: (level: 'warn', msg: string) => void;
 }
 
 /** Serves `gb28181://<device>/<channel>` pulls: one INVITE per pull, whatever the number of viewers of it. */
@@ -39,10 +44,27 @@ export class GbMediaSource implements ExternalSource {
     return s;
   }
 
+  /**
+   * Ends every session of a device at once (it went off line, unregistered, or registered from another address),
+   * with `why`: each pull reports it and, while it is wanted, INVITEs again with its backoff (to the new address).
+   */
+  endDevice(deviceId: string, why: string): number {
+    let n = 0;
+    for (const s of [...this.sessions])
+      if (s.deviceId === deviceId) {
+        s.endWith(why);
+        n++;
+      }
+    return n;
+  }
+
   /** A receiver on the next free port of the range (ports in use are skipped). */
   async receiver(
     o: Omit<Parameters<typeof openMediaReceiver>[0], 'transport' | 'host' | 'port'>,
   ): Promise<MediaReceiver> {
+    // tcp-active listens on nothing: its one connection is made to the device after the answer
+    if (this.opts.transport === 'tcp-active')
+      return openMediaReceiver({ ...o, transport: 'tcp-active', host: this.opts.host });
     const [first, last] = this.opts.ports;
     let lastErr: unknown = null;
     for (let i = 0; i <= last - first; i++) {
@@ -66,6 +88,8 @@ export class GbMediaSession implements ExternalSession {
   private closed = false;
   private base = 0;
   private last = -1;
+  private watch: NodeJS.Timeout | null = null;
+  private reported = 0;
 
   constructor(
     private readonly source: GbMediaSource,
@@ -80,6 +104,25 @@ export class GbMediaSession implements ExternalSession {
     if (this.last >= 0 && pts + this.base < this.last - 2 ** 32) this.base += WRAP;
     this.last = pts + this.base;
     return this.last;
+  }
+
+  /** Logs what the receiver refused since the last report (garbage, other SSRCs, hostile PS), if anything. */
+  private reportDrops(): void {
+    if (!this.receiver) return;
+    const { rtp, ps } = this.receiver.stats();
+    const total = rtp.malformed + rtp.wrongSsrc + ps.malformed + ps.droppedUnits + ps.skippedBytes;
+    if (total === this.reported) return;
+    this.reported = total;
+    const msg =
+      `gb28181: channel ${this.channelId} media refused so far: ${rtp.malformed} malformed RTP packets, ${rtp.wrongSsrc} of ` +
+      `another SSRC, ${ps.malformed} bad PS headers, ${ps.skippedBytes} bytes skipped, ${ps.droppedUnits} pictures dropped`;
+    this.feed.log(msg);
+    this.source.opts.log?.('warn', msg);
+  }
+
+  /** Ends the session from outside (the device went away or moved), BYE sent, the pull told why. */
+  endWith(why: string): void {
+    this.end(why);
   }
 
   private end(why: string): void {
@@ -108,20 +151,20 @@ export class GbMediaSession implements ExternalSession {
         onClose: (why) => this.end(`gb28181: channel ${this.channelId}: ${why}`),
       });
       this.receiver = receiver;
+      this.watch = setInterval(() => this.reportDrops(), DROP_REPORT_MS);
+      this.watch.unref();
       if (this.closed) return void (await receiver.close());
       const { transport, host } = this.source.opts;
-      const dialog = await server.invite(this.deviceId, this.channelId, {
-        address: host,
-        port: receiver.port,
-        transport,
-        ssrc,
-      });
+      // tcp-active offers the discard port (RFC 4145 §4.1): the connection goes from us to the device
+      const port = transport === 'tcp-active' ? 9 : receiver.port;
+      const dialog = await server.invite(this.deviceId, this.channelId, { address: host, port, transport, ssrc });
       this.dialog = dialog;
       if (this.closed) return void (await dialog.bye().catch(() => undefined));
+      if (transport === 'tcp-active') await receiver.connect(dialog.answer.address, dialog.answer.port);
       dialog.once('ended', (how: string) => {
         if (how === 'bye-received') this.end(`gb28181: channel ${this.channelId}: the device ended the session (BYE)`);
       });
-      this.feed.log(`gb28181: INVITE of ${this.channelId} answered, media to ${host}:${receiver.port} (${transport})`);
+      this.feed.log(`gb28181: INVITE of ${this.channelId} answered, media ${host}:${port} (${transport})`);
     } catch (err) {
       this.end(`gb28181: play of ${this.channelId} failed: ${(err as Error).message}`);
     }
@@ -135,6 +178,8 @@ export class GbMediaSession implements ExternalSession {
     // the BYE's answer is waited for 2 s at most: a device that went away does not hold the pull's stop
     if (d && !d.ended)
       await Promise.race([d.bye().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+    if (this.watch) clearInterval(this.watch);
+    this.reportDrops();
     await this.receiver?.close();
   }
 }

@@ -115,12 +115,30 @@ export async function buildGb28181(
       log('warn', `gb28181: catalog of ${dev.id}: ${(err as Error).message}`);
     }
   };
+  const media = new GbMediaSource(server, {
+    host: g.host,
+    transport: g.mediaTransport,
+    ports: g.mediaPorts,
+    log: (level, msg) => log(level, msg),
+  });
+  // a device's streams end with it, and follow it to a new address: each pull INVITEs again (with its backoff)
+  const endStreams = (dev: GbDevice, why: string): void => {
+    const n = media.endDevice(dev.id, `gb28181: device ${dev.id} ${why}`);
+    if (n) log('info', `gb28181: ${n} stream(s) of device ${dev.id} ended: ${why}`);
+  };
   server.on('registered', (dev: GbDevice, how: { moved: boolean; renewed: boolean }) => {
+    if (how.moved) endStreams(dev, `registered from ${dev.peer.address}:${dev.peer.port}; INVITE again there`);
     if (!how.renewed || how.moved) void refresh(dev, true);
   });
   server.on('online', (dev: GbDevice) => void refresh(dev, false));
-  server.on('offline', (dev: GbDevice) => void sync.offline(dev.id, 'device off line (keepalives missed)'));
-  server.on('unregistered', (dev: GbDevice, why: string) => void sync.offline(dev.id, `device ${why}`));
+  server.on('offline', (dev: GbDevice) => {
+    endStreams(dev, 'off line (keepalives missed)');
+    void sync.offline(dev.id, 'device off line (keepalives missed)');
+  });
+  server.on('unregistered', (dev: GbDevice, why: string) => {
+    endStreams(dev, why);
+    void sync.offline(dev.id, `device ${why}`);
+  });
   server.on('catalog-notify', (page: CatalogPage, dev: GbDevice) => void sync.changes(dev.id, page.items));
   server.on('dropped', (d: { reason: string }) => log('warn', d.reason));
   server.on('auth-failed', (f: { deviceId: string; address: string; verdict: string }) =>
@@ -132,7 +150,6 @@ export async function buildGb28181(
     await server.close();
     await sync.settled();
   });
-  const media = new GbMediaSource(server, { host: g.host, transport: g.mediaTransport, ports: g.mediaPorts });
   const footage = new DeviceFootage(media, {
     utcOffsetMin: g.deviceUtcOffsetMin,
     mediaTimeoutMs: g.mediaTimeoutS * 1000,

@@ -28,9 +28,10 @@ import {
   type SipPeer,
   type SipResponse,
 } from '../../gateway/gb28181/index';
-import type { MediaSourceOptions } from './media-source';
+import { footageFeed, type MediaSourceOptions } from './media-source';
 import { openMediaSession, type MediaSession } from './media-sender';
 import { FootageSession, cutFor, recordItemsFor, type SimRecording } from './recordings';
+import { EncoderFeed, RtspRelayFeed, type PictureFeed } from './picture-feed';
 
 export interface SimChannel {
   id: string;
@@ -40,6 +41,8 @@ export interface SimChannel {
   /** 1 dome, 3 fixed. */
   ptzType?: number;
   civilCode?: string;
+  /** An RTSP camera the channel fronts (pulled all the time, as an NVR pulls its IPCs); else the device's own encoder. */
+  rtspUrl?: string;
 }
 
 export interface SimGbDeviceOptions {
@@ -81,6 +84,7 @@ export class SimGbDevice extends EventEmitter {
   private keepalive: NodeJS.Timeout | null = null;
   private subscribed = false;
   private readonly sessions = new Map<string, { channelId: string; media: MediaSession; footage?: FootageSession }>();
+  private readonly feeds = new Map<string, PictureFeed>();
 
   constructor(readonly opts: SimGbDeviceOptions) {
     super();
@@ -106,6 +110,7 @@ export class SimGbDevice extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    for (const c of this.opts.channels) if (c.rtspUrl) this.feeds.set(c.id, new RtspRelayFeed(c.rtspUrl));
     await this.endpoint.start();
     const s = this.opts.server;
     this.peer =
@@ -360,18 +365,14 @@ export class SimGbDevice extends EventEmitter {
     r.reply(100, 'Trying');
     const ssrc = Number(offer.ssrc ?? '0');
     const video = this.opts.video ?? {};
-    const source = cut ? { ...video, startS: cut.offsetS, durationS: cut.durationS, rate: cut.speed } : video;
     const onEnd = (): void =>
       void this.message(buildMediaStatusNotify(this.sn++, channelId, 121, this.opts.charset)).catch(() => undefined);
-    const media = await openMediaSession(
-      offer.transport,
-      offer.address,
-      offer.port,
-      ssrc,
-      source,
-      cut ? onEnd : undefined,
-    );
-    const footage = cut ? new FootageSession(cut, media, video) : undefined;
+    // live: the channel's one feed, shared by its sessions; footage: encoded for this session from the instant asked
+    const feed = cut
+      ? footageFeed({ ...video, startS: cut.offsetS, durationS: cut.durationS, rate: cut.speed }, onEnd)
+      : this.feed(channelId);
+    const media = await openMediaSession(offer.transport, offer.address, offer.port, ssrc, feed);
+    const footage = cut ? new FootageSession(cut, media, video, onEnd) : undefined;
     this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media, ...(footage ? { footage } : {}) });
     this.emit('invite', { channelId, transport: offer.transport, session: offer.session, time: offer.time });
     const answer = buildSdp({
@@ -386,6 +387,13 @@ export class SimGbDevice extends EventEmitter {
     r.reply(200, 'OK', [contact, { name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from(answer));
   }
 
+  /** The channel's pictures: the RTSP camera it fronts, or an encoder of its own run while it plays. */
+  private feed(channelId: string): PictureFeed {
+    let f = this.feeds.get(channelId);
+    if (!f) this.feeds.set(channelId, (f = new EncoderFeed(this.opts.video ?? {})));
+    return f;
+  }
+
   /** Channels with a session running. */
   playing(): string[] {
     return [...this.sessions.values()].map((s) => s.channelId);
@@ -395,6 +403,8 @@ export class SimGbDevice extends EventEmitter {
     this.stopKeepalives();
     for (const s of this.sessions.values()) s.media.stop();
     this.sessions.clear();
+    for (const f of this.feeds.values()) f.close();
+    this.feeds.clear();
     await this.endpoint.close();
   }
 }

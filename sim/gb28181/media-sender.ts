@@ -8,17 +8,17 @@ import {
   type MediaTransport,
   type VideoAccessUnit,
 } from '../../gateway/gb28181/index';
-import { MediaSource, type MediaSourceOptions } from './media-source';
+import type { PictureFeed } from './picture-feed';
 
 export interface MediaSession {
   /** Port the device sends from (UDP) or listens on (TCP, platform active). */
   localPort: number;
-  /** Starts encoding and sending (after the platform's ACK). */
+  /** Starts sending the feed's pictures, from its next keyframe (after the platform's ACK). */
   start(): void;
-  /** Footage only: stops the encoder, keeping the connection and RTP sequence (MANSRTSP PAUSE). */
+  /** Stops sending, keeping the connection and RTP sequence (MANSRTSP PAUSE). */
   pause(): void;
-  /** Footage only: a new encoder on the same connection (MANSRTSP PLAY with Range or Scale). */
-  restart(source: MediaSourceOptions): void;
+  /** Sends another feed's pictures on the same connection (MANSRTSP PLAY with Range or Scale: footage anew). */
+  restart(feed: PictureFeed): void;
   stop(): void;
   /** RTP packets sent so far. */
   sent(): number;
@@ -33,8 +33,7 @@ export async function openMediaSession(
   address: string,
   port: number,
   ssrc: number,
-  source: MediaSourceOptions,
-  onEnd?: () => void,
+  feed: PictureFeed,
 ): Promise<MediaSession> {
   const rtp = new RtpPacketizer(ssrc, 96, 1400);
   let sent = 0;
@@ -46,7 +45,7 @@ export async function openMediaSession(
     sent += pkts.length;
     write(pkts);
   };
-  let media = new MediaSource(source, onPicture, onEnd);
+  let unsubscribe: (() => void) | null = null;
   let localPort = 0;
   if (transport === 'udp') {
     const sock = dgram.createSocket('udp4');
@@ -78,15 +77,22 @@ export async function openMediaSession(
   }
   return {
     localPort,
-    start: () => media.start(),
-    pause: () => media.stop(),
+    start: () => {
+      unsubscribe ??= feed.subscribe(onPicture);
+    },
+    pause: () => {
+      unsubscribe?.();
+      unsubscribe = null;
+    },
     restart: (next) => {
-      media.stop();
-      media = new MediaSource(next, onPicture, onEnd);
-      media.start();
+      unsubscribe?.();
+      unsubscribe = null;
+      feed = next;
+      unsubscribe = feed.subscribe(onPicture);
     },
     stop: () => {
-      media.stop();
+      unsubscribe?.();
+      unsubscribe = null;
       write = null;
       for (const c of closers) c();
     },

@@ -1,6 +1,7 @@
 // A live encoded source for the simulated GB/T 28181 device: ffmpeg's testsrc2 encoded in real time, cut into pictures at each AUD.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { isAud, isKeyframe, splitAnnexB, type VideoAccessUnit, type VideoCodec } from '../../gateway/gb28181/index';
+import type { PictureFeed } from './picture-feed';
 
 export interface MediaSourceOptions {
   codec?: VideoCodec;
@@ -131,4 +132,24 @@ export class MediaSource {
     this.proc?.kill('SIGKILL');
     this.proc = null;
   }
+}
+
+/** Footage encoded for one session: each subscription runs its own encoder from the footage's `startS`. */
+export function footageFeed(source: MediaSourceOptions, onEnd?: () => void): PictureFeed {
+  const running = new Set<MediaSource>();
+  return {
+    subscribe(sink) {
+      const m = new MediaSource(source, sink, onEnd);
+      running.add(m);
+      m.start();
+      return () => {
+        running.delete(m);
+        m.stop();
+      };
+    },
+    close() {
+      for (const m of running) m.stop();
+      running.clear();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import {
   type MansrtspCommand,
   type RecordItem,
 } from '../../gateway/gb28181/index';
-import type { MediaSourceOptions } from './media-source';
+import { footageFeed, type MediaSourceOptions } from './media-source';
 import type { MediaSession } from './media-sender';
 
 export interface SimRecording {
@@ -91,6 +91,8 @@ export class FootageSession {
     readonly cut: FootageCut,
     readonly media: MediaSession,
     private readonly video: MediaSourceOptions,
+    /** Told when the footage asked for has been sent (MediaStatus 121). */
+    private readonly onEnd?: () => void,
   ) {
     this.posS = cut.offsetS;
     this.scale = cut.speed;
@@ -124,7 +126,7 @@ export class FootageSession {
       if (cmd.scale !== undefined) this.scale = cmd.scale;
       this.startedAt = Date.now();
       this.running = true;
-      this.media.restart(this.source());
+      this.media.restart(footageFeed(this.source(), this.onEnd));
     }
     return cmd;
   }

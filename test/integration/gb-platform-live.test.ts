@@ -1,6 +1,7 @@
 // A GB/T 28181 channel plays like any camera: the simulated IPC's channel over the live WebSocket (decodable fMP4), a second viewer
 // on the same INVITE, BYE when the pull stops; a channel whose media never comes is a clear error, retried, with no session left behind.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { SimGbDevice } from '../../sim/gb28181/device';
 import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 import { LiveClient } from '../helpers/live-client';
@@ -12,6 +13,19 @@ const REALM = '4307020000';
 const IPC = '43070200001320000001';
 const CHANNEL = '43070200001310000001';
 const SILENT = '43070200001310000002';
+const PORTS: [number, number] = [40000 + (process.pid % 200) * 100, 40099 + (process.pid % 200) * 100];
+
+/** What a leaked session would leave: sockets on the media ports (UDP and TCP), open fds, child processes. */
+function resources(): { mediaSockets: number; fds: number; children: string } {
+  let mediaSockets = 0;
+  for (const table of ['udp', 'tcp'])
+    for (const line of readFileSync(`/proc/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const port = parseInt(line.trim().split(/\s+/)[1]?.split(':')[1] ?? '', 16);
+      if (port >= PORTS[0] && port <= PORTS[1]) mediaSockets++;
+    }
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim();
+  return { mediaSockets, fds: readdirSync('/proc/self/fd').length, children };
+}
 
 describe('gb28181 channels played through the gateway', function () {
   this.timeout(90_000);
@@ -41,7 +55,7 @@ describe('gb28181 channels played through the gateway', function () {
         tcpPort: 0,
         password: 'ipc-pass',
         mediaTimeoutS: 2,
-        mediaPorts: [40000 + (process.pid % 200) * 100, 40099 + (process.pid % 200) * 100],
+        mediaPorts: PORTS,
       },
       transcoder: { backoffInitialMs: 200, backoffMaxMs: 1000 },
       recording: { segmentSeconds: 2 },
@@ -129,6 +143,7 @@ describe('gb28181 channels played through the gateway', function () {
     const still = await t.api('POST', `/api/v1/cameras/${camId}/stills`, { token });
     assert.ok(still.status >= 400 && still.status !== 500, `${still.status} ${still.text.slice(0, 300)}`);
     assert.match(still.text, /gb28181/);
+    const before = resources();
     const started = Date.now();
     const r = await t.api('POST', `/api/v1/cameras/${camId}/streams`, { token, body: { profile: 'main' } });
     assert.equal(r.status, 503, r.text);
@@ -140,5 +155,10 @@ describe('gb28181 channels played through the gateway', function () {
       timeoutMs: 10_000,
       what: 'no session left (BYE sent to the device)',
     });
+    // nothing left behind: no socket on the media ports, no process, no more fds than before (a few for pools' churn)
+    const after = resources();
+    assert.equal(after.mediaSockets, 0, 'no socket on the media ports');
+    assert.equal(after.children, before.children, 'no process started or left');
+    assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} → ${after.fds}`);
   });
 });
