@@ -2,24 +2,16 @@
 // (TCP), which lists the shared camera as a channel camera and plays it: the lower one sends PS over RTP from the
 // camera's one pull, and the superior's live stream decodes.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 import { LiveClient } from '../helpers/live-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
+import { freePortRange } from '../helpers/ports';
 
 const SUPERIOR = '43000000002000000001';
 const DOMAIN = '4300000000';
 const LOWER = '43070200002000000002';
-
-async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', () => ok()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud Eye', function () {
   this.timeout(120_000);
@@ -39,7 +31,7 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
   });
 
   it('the superior lists the shared camera and plays it from the lower platform; unreachable first, then registered', async () => {
-    const port = await freeTcpPort();
+    const port = await freePortRange();
     lower = await startTestGateway(
       {
         gb28181: {
