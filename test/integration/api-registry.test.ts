@@ -156,6 +156,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '013-embed',
         '014-cluster',
         '015-gb28181-cameras',
+        '016-realtime-attachments',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -177,6 +178,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '013-embed',
         '014-cluster',
         '015-gb28181-cameras',
+        '016-realtime-attachments',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -200,6 +202,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '013-embed',
         '014-cluster',
         '015-gb28181-cameras',
+        '016-realtime-attachments',
       ]);
     } finally {
       await db.close();

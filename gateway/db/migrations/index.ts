@@ -15,6 +15,7 @@ import * as m012 from './012-wall-alarm-display';
 import * as m013 from './013-embed';
 import * as m014 from './014-cluster';
 import * as m015 from './015-gb28181-cameras';
+import * as m016 from './016-realtime-attachments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +38,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['013-embed', m013],
   ['014-cluster', m014],
   ['015-gb28181-cameras', m015],
+  ['016-realtime-attachments', m016],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */
