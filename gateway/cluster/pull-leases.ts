@@ -4,8 +4,11 @@ import type { ClusterNode, LeaseKey, LostReason } from './cluster-node';
 
 /** What the leases drive on this node (the transcoder's supervisor, through the wiring). */
 export interface LeasedPulls {
-  /** Starts the pull of `key` from the camera's registered source; false when the camera has none (deleted, refused). */
-  start(key: LeaseKey): Promise<boolean>;
+  /**
+   * Starts the pull of `key` from the camera's registered source, only while `held()` (checked after its own reads
+   * and again once started: a lease lost meanwhile stops it); false when the camera has none (deleted, refused).
+   */
+  start(key: LeaseKey, held: () => boolean): Promise<boolean>;
   /** Stops the pull of `key` (and what is derived from it) now. */
   stop(key: LeaseKey, reason: string): Promise<void>;
   /** True while a pull of `key` runs here (not being stopped). */
@@ -70,13 +73,15 @@ export class PullLeases {
   }
 
   private gained(key: LeaseKey): void {
-    this.pulls.start(key).then(
-      (ok) => {
-        if (!ok) void this.giveUp(key, 'the camera has no such stream now');
-      },
-      // the pull keeps retrying on its own until it idles out; then its stop gives the lease up
-      (err: unknown) => this.log('warn', `cluster: pull ${key.cameraId}.${key.profile} gained here: ${errText(err)}`),
-    );
+    this.pulls
+      .start(key, () => this.node.holds(key))
+      .then(
+        (ok) => {
+          if (!ok) void this.giveUp(key, 'the camera has no such stream now');
+        },
+        // the pull keeps retrying on its own until it idles out; then its stop gives the lease up
+        (err: unknown) => this.log('warn', `cluster: pull ${key.cameraId}.${key.profile} gained here: ${errText(err)}`),
+      );
   }
 
   private lost(key: LeaseKey, reason: LostReason): void {

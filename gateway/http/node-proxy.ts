@@ -2,7 +2,8 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { HttpError, sendProblem } from './errors';
+import { UnavailableError } from '../errors';
+import { sendProblem } from './errors';
 
 /** Set on a request one node forwards to another: the nodes it passed, in order (a comma list of names). */
 export const FORWARDED_BY = 'x-cloudeye-forwarded-by';
@@ -73,7 +74,9 @@ export function forwardRequest(
       answer.once('error', () => resolve());
     });
     up.on('error', (err) => {
-      if (!res.headersSent) sendProblem(res, new HttpError(502, `cluster: node ${address}: ${err.message}`), () => {});
+      // a node gone: its leases move to the others within seconds, so asking again soon helps
+      const gone = new UnavailableError(`cluster: node ${address} does not answer (${err.message}); ask again`, 1);
+      if (!res.headersSent) sendProblem(res, gone, () => {});
       else res.destroy();
       resolve();
     });
@@ -97,12 +100,12 @@ export function forwardUpgrade(
   from: string,
 ): void {
   const up = request(address, req.url ?? '/', 'GET', onward(req, from, true));
-  const fail = (status: number, msg: string): void => {
+  const fail = (msg: string): void => {
     if (!socket.writable) return void socket.destroy();
-    const body = JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status, detail: msg });
+    const body = JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: msg });
     socket.end(
-      `HTTP/1.1 ${status} Bad Gateway\r\nConnection: close\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n' +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   };
   up.on('upgrade', (answer, upstream, upHead) => {
@@ -138,7 +141,7 @@ export function forwardUpgrade(
       socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
     });
   });
-  up.on('error', (err) => fail(502, `cluster: node ${address}: ${err.message}`));
+  up.on('error', (err) => fail(`cluster: node ${address} does not answer (${err.message}); ask again`));
   socket.once('close', () => up.destroy());
   up.end();
 }

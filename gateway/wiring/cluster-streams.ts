@@ -3,6 +3,7 @@ import { streamUrl } from '../cameras/stream-url';
 import { streamKey, type Supervisor } from '../../transcoder/index';
 import { PullLeases, type LeasedPulls } from '../cluster/pull-leases';
 import { StreamElsewhereError } from '../cluster/errors';
+import { UnavailableError } from '../errors';
 import type { LeaseKey } from '../cluster/cluster-node';
 import type { StreamBackend } from '../streams/stream-backend';
 import type { RecordingSource } from '../recordings/recorder';
@@ -38,11 +39,12 @@ export function buildClusterStreams(
 ): ClusterStreams {
   const keyOf = (k: LeaseKey): string => streamKey(k.cameraId, k.profile as 'main' | 'sub');
   const pulls: LeasedPulls = {
-    start: async (k) => {
+    start: async (k, held) => {
       const cam = await repos.cameras.get(k.cameraId);
       const profile = k.profile === 'sub' ? 'sub' : 'main';
       const url = cam && streamUrl(cam, profile, true);
       if (!cam || !url || (await cameras.reachRefusal(cam))) return false;
+      if (!held()) return true;
       const info = (profile === 'sub' ? cam.streams.sub : cam.streams.main) ?? cam.streams.main;
       const creds = cameras.credentials(cam);
       // the pull's own output (no derived transcode): viewers and recorders that come ask for what they need
@@ -55,6 +57,8 @@ export function buildClusterStreams(
         audioCodec: info?.audio ?? null,
         ...(creds ? { username: creds.username, password: creds.password } : {}),
       });
+      // lost while it started (its stop found nothing to stop yet): never a pull without its lease
+      if (!held()) await supervisor.stop(keyOf(k), 'lease lost while starting');
       return true;
     },
     stop: (k, reason) => supervisor.stop(keyOf(k), reason),
@@ -74,7 +78,14 @@ export function buildClusterStreams(
     acquire: async (spec) => {
       const w = await leases.where({ cameraId: spec.cameraId, profile: spec.profile });
       if (!w.here) throw new StreamElsewhereError(`${spec.cameraId}.${spec.profile}`, w.node, w.address);
-      return supervisor.acquire(spec);
+      const lease = { cameraId: spec.cameraId, profile: spec.profile };
+      const got = await supervisor.acquire(spec);
+      // the lease lost while the pull started: stopped here, the caller asks again (and is sent to the new holder)
+      if (!leases.node.holds(lease)) {
+        await supervisor.stop(got.pullKey, 'lease lost while starting');
+        throw new UnavailableError(`cluster: stream ${got.pullKey} moved to another node while starting`, 1);
+      }
+      return got;
     },
     touch: (key) => supervisor.touch(key),
     hub: (key) => supervisor.hub(key),
