@@ -31,6 +31,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   record: () => import('../../bench/record'),
   wall: () => import('../../bench/wall'),
   sdk: () => import('../../bench/sdk'),
+  cluster: () => import('../../bench/cluster'),
 };
 
 export const BENCH: CommandSpec = {
@@ -43,7 +44,7 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about:
         'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention;' +
-        ' wall: of push-cold, push-warm, tour, ptz; events: of webhook, mqtt, alarm, plates',
+        ' wall: of push-cold, push-warm, tour, ptz; events: of webhook, mqtt, alarm, plates; cluster: of storm, failover, propagation',
     },
     runs: {
       kind: 'value',
