@@ -32,8 +32,9 @@ export function buildRealtime(
   if (cluster) {
     const warn = (err: Error): void => log('warn', `realtime: cluster adapter: ${err.message}`);
     const pool = schemaPool(cluster.db.url, cluster.db.schema, 3, warn);
-    // closed after the realtime hub (which gives the adapter's connection back first)
-    closers.add(() => pool.end());
+    // closed after the realtime hub (which gives the adapter's connection back first); a LISTEN connection the
+    // adapter was still opening is not waited for
+    closers.add(() => Promise.race([pool.end(), new Promise<void>((r) => setTimeout(r, 2000).unref())]));
     adapter = postgresAdapter(pool, cluster.db.schema, warn);
   }
   const rt = new Realtime(server, {
