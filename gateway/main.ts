@@ -42,6 +42,7 @@ import { buildWall, type WallParts } from './wiring/wall';
 import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
 import { buildCluster, healthPartition, linkClusterChanges, type ClusterParts } from './wiring/cluster';
+import { buildClusterStreams } from './wiring/cluster-streams';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -149,8 +150,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const supervisor = await buildTranscoder(config, closers, external);
     // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
     await startGbUpstream(config, repos, cameras, supervisor, closers, log);
-    const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log);
-    const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log);
+    // cluster: every pull, live or recording, runs under this node's lease of it
+    const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, tokens, closers, log) : null;
+    const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log, pulls);
+    const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log, pulls);
     const playback = await buildPlayback(
       config,
       db,
@@ -257,7 +260,17 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       log,
     );
     cameraParts.httpListening(port);
-    const rt = buildRealtime(server, authParts, cameras, directory, supervisor, repos, closers, log);
+    const rt = buildRealtime(
+      server,
+      authParts,
+      cameras,
+      directory,
+      supervisor,
+      repos,
+      closers,
+      log,
+      cluster && { parts: cluster, db },
+    );
     realtime = rt;
     // a recorder failing (its volume refuses writes) or recording again, to whoever may view the camera
     recordings.onStatus((s) => rt.publishRecordingState({ ...s, since: new Date(s.since).toISOString() }));

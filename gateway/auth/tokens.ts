@@ -33,6 +33,8 @@ export interface StreamClaims {
   prof: string;
   /** stream session id, shared by the playlist and its segments (audit of the close) */
   ssid: string;
+  /** cluster: the node that holds the session (and serves the stream); absent on a node alone */
+  node?: string;
 }
 
 /** A playback session: bound to the principal, camera, profile and start (the session's window follows from it). */
@@ -101,7 +103,8 @@ export class TokenService {
   }
 
   signStream(c: StreamClaims, ttlS = this.opts.streamTtlS): string {
-    return jwt.sign({ cam: c.cam, prof: c.prof, ssid: c.ssid }, this.streamKey, {
+    const claims = { cam: c.cam, prof: c.prof, ssid: c.ssid, ...(c.node ? { nd: c.node } : {}) };
+    return jwt.sign(claims, this.streamKey, {
       algorithm: ALG,
       subject: c.sub,
       issuer: this.opts.issuer,
@@ -114,7 +117,8 @@ export class TokenService {
     const p = this.verify(token, this.streamKey, 'cloudeye-stream');
     if (typeof p.cam !== 'string' || typeof p.prof !== 'string' || typeof p.ssid !== 'string')
       throw new TokenError('auth: stream token claims are malformed', 'invalid');
-    return { sub: String(p.sub), cam: p.cam, prof: p.prof, ssid: p.ssid, exp: Number(p.exp) };
+    const node = typeof p.nd === 'string' ? { node: p.nd } : {};
+    return { sub: String(p.sub), cam: p.cam, prof: p.prof, ssid: p.ssid, ...node, exp: Number(p.exp) };
   }
 
   signPlayback(c: PlaybackClaims, ttlS: number): string {

@@ -33,6 +33,7 @@ const BENCHES: Record<string, () => Promise<{ run: BenchRun }>> = {
   sdk: () => import('../../bench/sdk'),
   cascade: () => import('../../bench/cascade'),
   gb28181: () => import('../../bench/gb28181'),
+  cluster: () => import('../../bench/cluster'),
 };
 
 export const BENCH: CommandSpec = {
@@ -45,7 +46,7 @@ export const BENCH: CommandSpec = {
       arg: 'PHASES',
       about:
         'live: a comma list of first-frame, warm, latency, sessions, cpu, viewers; record: of streams, playback, spans, retention;' +
-        ' wall: of push-cold, push-warm, tour, ptz; events: of webhook, mqtt, alarm, plates',
+        ' wall: of push-cold, push-warm, tour, ptz; events: of webhook, mqtt, alarm, plates; cluster: of storm, failover, propagation',
     },
     runs: {
       kind: 'value',

@@ -86,7 +86,14 @@ export class EventsRepo {
     for (let d = dayStart(from.getTime()); d < to.getTime(); d += DAY) {
       const name = partitionName(d);
       if (have.has(name)) continue;
-      await this.knex.raw(partitionDdl(d));
+      try {
+        await this.knex.raw(partitionDdl(d));
+      } catch (err) {
+        // another gateway node created it at the same moment (IF NOT EXISTS does not cover a concurrent creation)
+        const code = (err as { code?: string }).code;
+        if ((code === '42P07' || code === '23505') && (await this.partitions()).includes(name)) continue;
+        throw err;
+      }
       made.push(name);
     }
     return made;

@@ -6,6 +6,7 @@ import { ValidationError } from '../errors';
 import { HttpError } from './errors';
 import { clientIp, type ApiRouter } from './api-router';
 import { checkGrantOrigin } from './live-routes';
+import { forwardRequest, forwardTarget, type StreamRouting } from './node-proxy';
 
 const KEY = /^\d{1,19}\.(main|sub)(\.h264)?$/;
 const FILE = /^(index\.m3u8|init\d{1,9}\.mp4|seg\d{1,12}\.m4s|part\d{1,12}\.\d{1,4}\.m4s)$/;
@@ -31,12 +32,15 @@ function reloadParams(q: Record<string, unknown>): { msn?: number; part?: number
   return { ...(msn !== undefined ? { msn } : {}), ...(part !== undefined ? { part } : {}) };
 }
 
-export function hlsRouter(streams: StreamService): Router {
+/** `routing` (cluster): a token whose session another node holds is forwarded there. */
+export function hlsRouter(streams: StreamService, routing?: StreamRouting): Router {
   const r = express.Router();
   r.get('/:token/:key/:file', async (req, res) => {
     const { token, key, file } = req.params as { token: string; key: string; file: string };
     // strict names only: no '..', no encoded separators
     if (!KEY.test(key) || !FILE.test(file)) throw new HttpError(404, 'no such stream file');
+    const to = forwardTarget(req, token, routing);
+    if (to) return forwardRequest(req, res, to, routing!.self);
     const playlist = file === 'index.m3u8';
     const reload = playlist ? reloadParams(req.query as Record<string, unknown>) : {};
     // a blocking reload ends when its client goes away

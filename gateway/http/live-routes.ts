@@ -11,6 +11,7 @@ import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } f
 import { HttpError, toProblem } from './errors';
 import { clientIp, type ApiRouter } from './api-router';
 import { embedOriginAllowed, type Principal } from '../auth/policy';
+import { forwardRequest, forwardTarget, forwardUpgrade, type StreamRouting } from './node-proxy';
 
 /** Output keys: `<camera>.<profile>` or `<camera>.<profile>.h264` (the transcode of an H.265 camera). */
 const KEY = /^\d{1,19}\.(main|sub)(\.h264)?$/;
@@ -29,6 +30,8 @@ const REPLAY_MAX_S = 300;
 export interface LiveRouteOptions {
   /** Origins allowed besides the request's own host (config security.allowedOrigins). */
   allowedOrigins: readonly string[];
+  /** Cluster: a token whose session another node holds is forwarded there. */
+  routing?: StreamRouting;
 }
 
 /**
@@ -148,6 +151,8 @@ export function liveUpgrade(
         if (!where) throw new HttpError(404, `no WebSocket at ${JSON.stringify(url.split('?')[0]!.slice(0, 80))}`);
         if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
           throw new HttpError(400, 'live: only WebSocket upgrades are served here');
+        const to = forwardTarget(req, where.token, opts.routing);
+        if (to) return forwardUpgrade(req, socket, head, to, opts.routing!.self);
         const grant = await streams.authorize(where.token, where.key, clientIp(req), 'ws');
         checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
         const hub = await runningHub(streams, grant);
@@ -181,6 +186,8 @@ export function liveRouter(streams: StreamService, opts: LiveRouteOptions): Rout
       throw new ValidationError(`replay: seconds must be an integer from 1 to ${REPLAY_MAX_S}`, [
         { path: 'query.seconds', message: `an integer from 1 to ${REPLAY_MAX_S}` },
       ]);
+    const to = forwardTarget(req, token, opts.routing);
+    if (to) return forwardRequest(req, res, to, opts.routing!.self);
     const grant = await streams.authorize(token, key, clientIp(req), 'replay');
     checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
     const held = streams.backend.hub(grant.key)?.replay(seconds);

@@ -1,6 +1,7 @@
 // What the realtime hub needs from the rest of the gateway: authentication, the access policy's rooms, camera facts.
 import type { CameraAction, GlobalAction, PolicyCamera, Principal } from '../auth/policy';
 import type { Area, NarrowScope } from '../auth/policy-rooms';
+import type { ServerOptions } from 'socket.io';
 
 /**
  * What the realtime hub asks of the access policy (auth/access.ts AccessControl answers, with
@@ -36,4 +37,9 @@ export interface RealtimeDeps {
   lookup(id: string): PolicyCamera | undefined;
   /** Milliseconds status changes are collected before one batch goes out. Default 500. */
   batchMs?: number;
+  /**
+   * Cluster: the socket.io adapter linking the nodes (@socket.io/postgres-adapter). Publications made here are then
+   * told to the other nodes, each delivering them to its own sockets by its own rooms (see Realtime).
+   */
+  adapter?: ServerOptions['adapter'];
 }

@@ -36,7 +36,22 @@ interface SocketData {
   version: number;
 }
 
-type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
+type HubSocket = Socket<Record<string, never>, ServerEvents, PeerEvents, SocketData>;
+
+/** Publications told to the other nodes of a cluster (the rest, camera changes and states, every node makes itself). */
+const RELAYED = [
+  'publishStreamState',
+  'publishRecordingState',
+  'publishEvent',
+  'publishScan',
+  'publishAlarm',
+  'publishScreen',
+  'publishPtzControl',
+] as const;
+type Relayed = (typeof RELAYED)[number];
+interface PeerEvents {
+  publish: (name: string, args: unknown[]) => void;
+}
 
 /*
  * Delivery is by room only: no per-socket check follows. Polygon shares and area scopes need no
@@ -45,7 +60,9 @@ type HubSocket = Socket<Record<string, never>, ServerEvents, Record<string, neve
  * Every emit is guarded by a non-empty room list: socket.io reads to([]) as "every socket".
  */
 export class Realtime {
-  private readonly io: Server<Record<string, never>, ServerEvents, Record<string, never>, SocketData>;
+  private readonly io: Server<Record<string, never>, ServerEvents, PeerEvents, SocketData>;
+  /** True while a publication told by another node is delivered here (it is not told on). */
+  private fromPeer = false;
   private readonly areas = new AreaKeys();
   private pending = new Map<string, StatusChange>();
   private timer: NodeJS.Timeout | null = null;
@@ -67,7 +84,9 @@ export class Realtime {
       serveClient: false,
       cors: { origin: false },
       destroyUpgrade: false,
+      ...(deps.adapter ? { adapter: deps.adapter } : {}),
     });
+    if (deps.adapter) this.io.on('publish', (name, args) => this.fromOtherNode(name, args));
     this.io.use((socket, next) => {
       const version = this.principalsVersion;
       deps
@@ -218,7 +237,7 @@ export class Realtime {
       if (g) g.ids.push(id);
       else groups.set(key, { ids: [id], changes });
     }
-    for (const g of groups.values()) this.io.to(g.ids).emit('camera:status', g.changes);
+    for (const g of groups.values()) this.out.to(g.ids).emit('camera:status', g.changes);
   }
 
   /**
@@ -228,39 +247,44 @@ export class Realtime {
   publishCamera(kind: 'changed' | 'removed', id: string): void {
     if (kind === 'changed') {
       const rooms = this.roomsOf('camera:changed', id);
-      if (rooms?.length) this.io.to(rooms).emit('camera:changed', { id });
+      if (rooms?.length) this.out.to(rooms).emit('camera:changed', { id });
     } else {
       const rooms = this.roomsOf('camera:removed', id);
-      if (rooms?.length) this.io.to(rooms).emit('camera:removed', { id });
+      if (rooms?.length) this.out.to(rooms).emit('camera:removed', { id });
     }
   }
 
   publishStreamState(m: StreamStateMessage): void {
+    this.tell('publishStreamState', [m]);
     const rooms = this.roomsOf('stream:state', m.cameraId);
-    if (rooms?.length) this.io.to(rooms).emit('stream:state', m);
+    if (rooms?.length) this.out.to(rooms).emit('stream:state', m);
   }
 
   /** A recorder's state (failed with why, recording again, …), to the rooms that may view its camera. */
   publishRecordingState(m: RecordingStateMessage): void {
+    this.tell('publishRecordingState', [m]);
     const rooms = this.roomsOf('recording:state', m.cameraId);
-    if (rooms?.length) this.io.to(rooms).emit('recording:state', m);
+    if (rooms?.length) this.out.to(rooms).emit('recording:state', m);
   }
 
   publishEvent(e: CameraEventMessage): void {
+    this.tell('publishEvent', [e]);
     const rooms = e.cameraId ? this.roomsOf('camera:event', e.cameraId) : null;
-    if (rooms?.length) this.io.to(rooms).emit('camera:event', e);
+    if (rooms?.length) this.out.to(rooms).emit('camera:event', e);
   }
 
   /** Scan progress goes to the principals the policy lets discover in the scanned network's department. */
   publishScan(departmentId: number, m: ScanProgressMessage): void {
+    this.tell('publishScan', [departmentId, m]);
     const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['scan:progress'], departmentId);
-    if (rooms.length) this.io.to(rooms).emit('scan:progress', m);
+    if (rooms.length) this.out.to(rooms).emit('scan:progress', m);
   }
 
   /** An alarm goes to the principals the policy lets read the alarms of its department. */
   publishAlarm(departmentId: number, m: AlarmMessage): void {
+    this.tell('publishAlarm', [departmentId, m]);
     const rooms = this.deps.policy.recordRooms(EVENT_ACTIONS['alarm:notify'], departmentId);
-    if (rooms.length) this.io.to(rooms).emit('alarm:notify', m);
+    if (rooms.length) this.out.to(rooms).emit('alarm:notify', m);
   }
 
   /**
@@ -268,13 +292,14 @@ export class Realtime {
    * principals the policy lets read its department's wall; a removed screen's page is told and closed.
    */
   publishScreen(departmentId: number, screenId: number, state: WallScreenMessage | null): void {
+    this.tell('publishScreen', [departmentId, screenId, state]);
     const wall = this.deps.policy.recordRooms(EVENT_ACTIONS['wall:screen'], departmentId);
     const own = this.deps.policy.screenRoom(screenId);
     if (state) {
-      this.io.to([...wall, own]).emit('wall:screen', state);
+      this.out.to([...wall, own]).emit('wall:screen', state);
       return;
     }
-    if (wall.length) this.io.to(wall).emit('wall:screen', { id: screenId, departmentId, closed: 'removed' });
+    if (wall.length) this.out.to(wall).emit('wall:screen', { id: screenId, departmentId, closed: 'removed' });
     for (const id of [...(this.io.sockets.adapter.rooms.get(own) ?? [])])
       this.closeScreenSocket(id, { id: screenId, departmentId }, 'removed');
   }
@@ -293,8 +318,33 @@ export class Realtime {
 
   /** Who controls a camera's PTZ now (and whom it was taken from), to the rooms that may view the camera. */
   publishPtzControl(m: PtzControlMessage): void {
+    this.tell('publishPtzControl', [m]);
     const rooms = this.roomsOf('ptz:control', m.cameraId);
-    if (rooms?.length) this.io.to(rooms).emit('ptz:control', m);
+    if (rooms?.length) this.out.to(rooms).emit('ptz:control', m);
+  }
+
+  /**
+   * Cluster: each node delivers to its own sockets only (`local`), by rooms it computes itself — area keys are
+   * interned per node — and publications are told to the other nodes whole (the adapter's server-side emit).
+   */
+  private get out(): typeof this.io.local {
+    return this.io.local;
+  }
+
+  private tell(name: Relayed, args: unknown[]): void {
+    if (this.deps.adapter && !this.fromPeer && !this.closed) this.io.serverSideEmit('publish', name, args);
+  }
+
+  private fromOtherNode(name: string, args: unknown): void {
+    if (!(RELAYED as readonly string[]).includes(name) || !Array.isArray(args)) return;
+    this.fromPeer = true;
+    try {
+      (this[name as Relayed] as (...a: unknown[]) => void)(...args);
+    } catch {
+      // a malformed message of another node: nothing delivered
+    } finally {
+      this.fromPeer = false;
+    }
   }
 
   get connections(): number {
@@ -309,5 +359,7 @@ export class Realtime {
     // never reconnect, where a closed transport makes them (a screen page) come back to the gateway when it is up again;
     // the HTTP server is closed by its owner, only the engine is shut here
     this.io.engine.close();
+    // cluster: the adapter gives its LISTEN connection back (its pool can then end)
+    if (this.deps.adapter) await this.io.of('/').adapter.close();
   }
 }

@@ -7,7 +7,7 @@ import type { PlanRecord, RecordingPlansRepo } from '../db/recording-plans-repo'
 import type { RecordingsRepo } from '../db/recordings-repo';
 import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
 import { auditAs, Footage, type RecordingActor, type RecordingAudit } from './footage';
-import { checkPlan, resolvePlan, type EffectivePlan, type PlanDefaults } from './plan-rules';
+import { checkPlan, desiredNow, resolvePlan, type EffectivePlan, type PlanDefaults } from './plan-rules';
 import { reconcileVolume, type ReconcileReport } from './reconcile';
 import { Recorder, type RecorderStatus, type RecordingSource } from './recorder';
 import { Retention, type RetentionReport } from './retention';
@@ -46,6 +46,8 @@ export interface RecordingOptions {
   defaultPlan: Omit<PlanDefaults, 'retentionDays' | 'eventRetentionDays'>;
   /** Longest pre-roll a plan may ask for: what the hub keeps for replay (transcoder.hub.replaySeconds). */
   maxPreRollS: number;
+  /** Cluster: whether this node runs (camera, profile)'s pull — its lease, placed when free. Default: always. */
+  owns?: (cameraId: string, profile: 'main' | 'sub') => Promise<boolean>;
 }
 
 /**
@@ -65,6 +67,7 @@ export class RecordingService {
   private stale = true;
   private timers: NodeJS.Timeout[] = [];
   private ticking: Promise<void> | null = null;
+  private tickAgain = false;
   private closed = false;
   private pendingIndex = new Set<Promise<void>>();
   /** What reconciliation did at start, per volume. */
@@ -126,9 +129,17 @@ export class RecordingService {
   /** One evaluation of every camera's plan (also run on an interval); resolves when done. */
   tick(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    // asked during an evaluation (a lease gained or lost meanwhile): one more right after it
+    if (this.ticking) this.tickAgain = true;
     this.ticking ??= this.evaluate()
       .catch((e) => this.fail('plan evaluation', e))
-      .finally(() => (this.ticking = null));
+      .finally(() => {
+        this.ticking = null;
+        if (this.tickAgain) {
+          this.tickAgain = false;
+          void this.tick();
+        }
+      });
     return this.ticking;
   }
 
@@ -245,6 +256,12 @@ export class RecordingService {
       present.add(cam.id);
       const plan = this.planOf(cam);
       let rec = this.recorders.get(cam.id);
+      if (!(await this.ownsNow(cam, plan, now))) {
+        // cluster: recorded by the node holding the pull's lease
+        if (rec) this.recorders.delete(cam.id);
+        await rec?.close();
+        continue;
+      }
       if (!rec) {
         if (plan.mode === 'off') continue;
         rec = this.newRecorder(cam.id);
@@ -257,6 +274,12 @@ export class RecordingService {
         this.recorders.delete(id);
         await rec.close();
       }
+  }
+
+  /** True unless a cluster places the pull a recorder would need now on another node (or cannot tell: fenced). */
+  private async ownsNow(cam: RecordingCamera, plan: EffectivePlan, now: number): Promise<boolean> {
+    if (!this.o.owns || !cam.spec(plan.profile) || desiredNow(plan, now) === 'off') return true;
+    return this.o.owns(cam.id, plan.profile).catch(() => false);
   }
 
   private newRecorder(cameraId: string): Recorder {

@@ -80,6 +80,8 @@ export class StreamService {
       idleCloseS: number;
       /** Where failures nobody waits for go (an audit entry that could not be written). Default: stderr. */
       log?: (msg: string) => void;
+      /** Cluster: this node's name, signed into stream tokens (a viewer reaching another node is forwarded here). */
+      node?: string;
     },
   ) {
     this.refusals = new RefusalAudit(audit, principals);
@@ -209,7 +211,8 @@ export class StreamService {
         },
       });
     }
-    const token = this.tokens.signStream({ sub: principalKey(p), cam: cam.id, prof: req.profile, ssid: session.id });
+    const claims = { sub: principalKey(p), cam: cam.id, prof: req.profile, ssid: session.id };
+    const token = this.tokens.signStream(this.opts.node ? { ...claims, node: this.opts.node } : claims);
     return {
       url: `/hls/${token}/${acquired.key}/index.m3u8`,
       live: `/live/${token}/${acquired.key}`,

@@ -115,7 +115,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerCameraRoutes(api, cameras);
   registerAdminRoutes(api, d.cameras.admin);
   registerAuditRoutes(api, new AuditReader(repos.audit, access));
-  registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills);
+  registerStreamRoutes(api, d.streams.streams, d.streams.snapshots, d.streams.stills, d.streams.routing);
   documentHls(api);
   documentLive(api);
   registerRecordingRoutes(api, d.playback.playback);
@@ -158,13 +158,16 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
     else log('error', err instanceof Error ? (err.stack ?? err.message) : String(err), fields);
   };
   const api = buildApi(config, d, logError);
-  const live = { allowedOrigins: config.security.allowedOrigins };
+  const live = {
+    allowedOrigins: config.security.allowedOrigins,
+    ...(d.streams.routing ? { routing: d.streams.routing } : {}),
+  };
   const app = createApp({
     api,
     mounts: [
       { path: '/', router: opsRouter(d.ops.endpoints) },
       { path: '/', router: sdkRouter(path.join(ROOT, 'web', 'sdk', 'dist'), d.auth.embeds) },
-      { path: '/hls', router: hlsRouter(d.streams.streams) },
+      { path: '/hls', router: hlsRouter(d.streams.streams, d.streams.routing) },
       { path: '/live', router: liveRouter(d.streams.streams, live) },
       { path: '/playback', router: playbackRouter(d.playback.playback, d.playback.repo) },
       { path: '/exports', router: exportDownloadRouter(d.playback.exports) },

@@ -10,6 +10,10 @@ import type { CameraDirectory } from '../spatial/camera-directory';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
+import type { Database } from '../db/database';
+import { schemaPool } from '../db/pg-pool';
+import { postgresAdapter } from '../realtime/cluster-adapter';
+import type { ClusterParts } from './cluster';
 
 /** Attaches socket.io to `server`; a camera whose stream keeps failing is marked offline for everyone. */
 export function buildRealtime(
@@ -21,8 +25,18 @@ export function buildRealtime(
   repos: Repositories,
   closers: Closers,
   log: Log,
+  cluster: { parts: ClusterParts; db: Database } | null = null,
 ): Realtime {
   const { auth, access } = authParts;
+  let adapter: ReturnType<typeof postgresAdapter> | undefined;
+  if (cluster) {
+    const warn = (err: Error): void => log('warn', `realtime: cluster adapter: ${err.message}`);
+    const pool = schemaPool(cluster.db.url, cluster.db.schema, 3, warn);
+    // closed after the realtime hub (which gives the adapter's connection back first); a LISTEN connection the
+    // adapter was still opening is not waited for
+    closers.add(() => Promise.race([pool.end(), new Promise<void>((r) => setTimeout(r, 2000).unref())]));
+    adapter = postgresAdapter(pool, cluster.db.schema, warn);
+  }
   const rt = new Realtime(server, {
     authenticate: async (a, origin, host) =>
       typeof a.apiKey === 'string'
@@ -35,6 +49,7 @@ export function buildRealtime(
     reauthenticate: (p) => auth.resolve(principalKey(p)),
     policy: access,
     lookup: (id) => directory.lookup(id),
+    ...(adapter ? { adapter } : {}),
   });
   closers.add(() => rt.close());
   access.onChange(() => rt.invalidate());
@@ -56,6 +71,8 @@ export function buildRealtime(
     rt.publishStatus([{ id, status, reason, lastSeen: status === 'online' ? new Date().toISOString() : null }]);
     repos.cameras
       .setStatuses([{ id, status, reason, lastSeen: status === 'online' ? new Date() : null }])
+      // cluster: the other nodes re-read the state once it is stored, into their index and to their sockets
+      .then(() => cluster?.parts.changes.publish('status', id))
       .catch((err: unknown) => log('warn', `status: ${String(err)}`));
   };
   supervisor.on('failing', (e) => !e.derived && streamHealth(e.cameraId, 'offline', `stream failing: ${e.reason}`));

@@ -11,6 +11,7 @@ import type { CameraRecord } from '../db/cameras-repo';
 import { RecordingService, type RecordingCamera } from '../recordings/recording-service';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
+import type { ClusterStreams } from './cluster-streams';
 
 /** Reconciles every volume, then records per plan (`config.recording`); closed before the supervisor. */
 export async function buildRecordings(
@@ -21,6 +22,7 @@ export async function buildRecordings(
   repos: Repositories,
   closers: Closers,
   log: Log,
+  cluster: ClusterStreams | null = null,
 ): Promise<RecordingService> {
   const toRecording = async (cam: CameraRecord): Promise<RecordingCamera> => {
     // the address rules every contact with a camera passes: a refused camera is not recorded
@@ -48,7 +50,7 @@ export async function buildRecordings(
   };
   const r = config.recording;
   const service = new RecordingService(
-    supervisor,
+    cluster?.backend ?? supervisor,
     { all: async () => Promise.all((await repos.cameras.all()).map(toRecording)) },
     new RecordingsRepo(db.knex),
     new EvidenceHoldsRepo(db.knex),
@@ -69,11 +71,17 @@ export async function buildRecordings(
       maxRangeDays: r.maxRangeDays,
       defaultPlan: r.defaultPlan,
       maxPreRollS: Math.floor(config.transcoder.hub.replaySeconds),
+      ...(cluster ? { owns: cluster.owns } : {}),
     },
     log,
   );
   await service.start();
   closers.add(() => service.close());
   cameras.onChange(() => service.invalidate());
+  // cluster: a lease gained (taken over from a dead node) or lost moves its recorder at once
+  if (cluster) {
+    cluster.leases.node.onGained(() => void service.tick());
+    cluster.leases.node.onLost(() => void service.tick());
+  }
   return service;
 }

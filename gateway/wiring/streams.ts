@@ -12,6 +12,8 @@ import type { CameraDirectory } from '../spatial/camera-directory';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
+import type { ClusterStreams } from './cluster-streams';
+import type { StreamRouting } from '../http/node-proxy';
 
 export interface StreamParts {
   streams: StreamService;
@@ -20,6 +22,8 @@ export interface StreamParts {
   stills: StillService;
   /** The map popup's picture: policy, address check, then a (cached) frame of the sub stream when there is one. */
   snapshots: SnapshotProvider;
+  /** Cluster: where viewers' requests for other nodes' sessions go. */
+  routing?: StreamRouting;
 }
 
 /** Starts the ffmpeg supervisor (`config.transcoder`). */
@@ -49,9 +53,10 @@ export function buildStreams(
   a: AuthParts,
   closers: Closers,
   log: Log,
+  cluster: ClusterStreams | null = null,
 ): StreamParts {
   const streams = new StreamService(
-    supervisor,
+    cluster?.backend ?? supervisor,
     {
       record: (p, id, action) => cameras.record(p, id, action),
       credentials: (cam) => cameras.credentials(cam),
@@ -68,6 +73,7 @@ export function buildStreams(
       streamTtlS: config.security.streamTokenTtlS,
       idleCloseS: Math.max(10, config.transcoder.idleTimeoutS),
       log: (msg) => log('error', msg),
+      ...(cluster ? { node: cluster.routing.self } : {}),
     },
   );
   streams.start();
@@ -125,5 +131,5 @@ export function buildStreams(
       return snap.jpeg;
     },
   };
-  return { streams, live, stills, snapshots };
+  return { streams, live, stills, snapshots, ...(cluster ? { routing: cluster.routing } : {}) };
 }

@@ -157,6 +157,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '014-cluster',
         '015-gb28181-cameras',
         '016-cascade',
+        '017-realtime-attachments',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -179,6 +180,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '014-cluster',
         '015-gb28181-cameras',
         '016-cascade',
+        '017-realtime-attachments',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -203,6 +205,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '014-cluster',
         '015-gb28181-cameras',
         '016-cascade',
+        '017-realtime-attachments',
       ]);
     } finally {
       await db.close();

@@ -16,6 +16,7 @@ import * as m013 from './013-embed';
 import * as m014 from './014-cluster';
 import * as m015 from './015-gb28181-cameras';
 import * as m016 from './016-cascade';
+import * as m017 from './017-realtime-attachments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -39,6 +40,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['014-cluster', m014],
   ['015-gb28181-cameras', m015],
   ['016-cascade', m016],
+  ['017-realtime-attachments', m017],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */

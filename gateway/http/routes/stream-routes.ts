@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { PROFILE } from '../../contract';
 import type { StreamService } from '../../streams/stream-service';
 import { STILL_AUDIT_ACTION, type StillService } from '../../streams/still-service';
+import type { IncomingMessage } from 'node:http';
+import { StreamElsewhereError } from '../../cluster/errors';
 import { expressOf, type ApiRouter } from '../api-router';
+import { forwardRequest, mayChase, type StreamRouting } from '../node-proxy';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
 
@@ -24,6 +27,7 @@ export function registerStreamRoutes(
   streams: StreamService,
   snapshots: SnapshotProvider,
   stills: Pick<StillService, 'take'>,
+  routing?: StreamRouting,
 ): void {
   api.add({
     method: 'post',
@@ -50,7 +54,17 @@ export function registerStreamRoutes(
       codec: z.enum(['h264', 'h265']).describe('codec the viewer receives'),
       transcoded: z.boolean().describe("true when the viewer receives a transcode, not the camera's bitstream"),
     }),
-    handler: ({ principal, params, body, ip }) => streams.open(principal, params.id, body, ip),
+    handler: async ({ principal, params, body, ip, req, res }) => {
+      try {
+        return await streams.open(principal, params.id, body, ip);
+      } catch (err) {
+        // cluster: the pull is leased to another node, which opens the session and serves it
+        if (!(err instanceof StreamElsewhereError) || !routing || !mayChase(req, err.node, routing.self)) throw err;
+        const raw = Buffer.from(JSON.stringify((req as IncomingMessage & { body?: unknown }).body ?? {}));
+        await forwardRequest(req, res, err.address, routing.self, raw);
+        return undefined;
+      }
+    },
   });
   api.add({
     method: 'get',
