@@ -130,6 +130,7 @@ const configShape = z.strictObject({
       keepaliveS: z.number().int().min(1).max(3600),
       shareCameras: z.array(z.string().regex(/^\d{1,18}$/, 'camera ids')).max(100000),
       shareTags: z.array(z.string().min(1).max(64)).max(100),
+      ptzAs: z.string().max(64),
     }),
   }),
   health: z.strictObject({

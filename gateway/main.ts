@@ -148,8 +148,6 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const upper = await buildCascadeUpper(config, repos, cameras, closers, log);
     const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
     const supervisor = await buildTranscoder(config, closers, external);
-    // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
-    await startGbUpstream(config, repos, cameras, supervisor, closers, log);
     // cluster: every pull, live or recording, runs under this node's lease of it
     const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, tokens, closers, log) : null;
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log, pulls);
@@ -174,6 +172,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       closers,
     );
     const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb, upper?.ptz);
+    // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
+    await startGbUpstream(config, repos, cameras, supervisor, { auth: authParts, ptz: ptz.ptz }, closers, log);
     // this platform's link up to its upper platform, publishing what is shared with the upper platform's account
     const lower = buildCascadeLower(
       config,

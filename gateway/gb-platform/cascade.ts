@@ -12,6 +12,7 @@ import {
   openMediaSender,
   type CatalogItem,
   type MediaTransport,
+  type PtzCommand,
   type UpstreamState,
 } from '../gb28181/index';
 import { PictureTap } from './picture-tap';
@@ -20,6 +21,8 @@ export interface CascadeDeps {
   cameras: () => Promise<CameraRecord[]>;
   service: CameraService;
   supervisor: Supervisor;
+  /** Carries out a PTZ command of the superior on a shared camera (through the PTZ API and its priorities). */
+  ptz: (cameraId: string, command: PtzCommand) => Promise<void>;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -55,6 +58,8 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
       status: OFF_STATUSES.has(cam.status) ? 'OFF' : 'ON',
       longitude: cam.lng,
       latitude: cam.lat,
+      // a camera with PTZ is a dome upward (the superior's operators get PTZ), any other a fixed camera
+      ptzType: cam.capabilities?.ptz ? 1 : 3,
     }));
   const upstream = new GbUpstream({
     localId: u.localId,
@@ -71,6 +76,18 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
     keepaliveS: u.keepaliveS,
     name: 'Cloud Eye',
     catalog,
+    async ptz(channelId, command) {
+      const hit = (await shared()).find((x) => x.channelId === channelId);
+      if (!hit) return d.log('warn', `gb28181 upstream: PTZ of ${channelId} refused: the channel is not shared`);
+      await d
+        .ptz(hit.cam.id, command)
+        .catch((err: unknown) =>
+          d.log(
+            'warn',
+            `gb28181 upstream: PTZ ${command.kind} of camera ${hit.cam.id} refused: ${(err as Error).message}`,
+          ),
+        );
+    },
     async play(channelId, offer, ssrc) {
       const hit = (await shared()).find((x) => x.channelId === channelId);
       if (!hit) throw new UpstreamRefusal(404, `channel ${channelId} is not shared`);
@@ -119,11 +136,5 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
     d.log(s === 'registered' ? 'info' : 'warn', `gb28181 upstream: ${s}: ${detail}`),
   );
   upstream.on('error-log', (m: string) => d.log('warn', m));
-  upstream.on('ptz', (p: { channelId: string; command: { kind: string } }) =>
-    d.log(
-      'warn',
-      `gb28181 upstream: PTZ ${p.command.kind} of ${p.channelId} from the superior is not applied (not wired yet)`,
-    ),
-  );
   return upstream;
 }

@@ -1,8 +1,10 @@
 // The upward cascade between two Cloud Eye instances: the lower one registers with the superior's GB/T 28181 server
 // (TCP), which lists the shared camera as a channel camera and plays it: the lower one sends PS over RTP from the
-// camera's one pull, and the superior's live stream decodes.
+// camera's one pull, and the superior's live stream decodes. The superior's operator moves a shared PTZ dome through
+// its own PTZ API: the lower platform carries the PTZCmd out on the ONVIF dome as its ptzAs account (audited).
 import assert from 'node:assert/strict';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 import { LiveClient } from '../helpers/live-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -18,6 +20,8 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
   let sim: RtspProcess;
   let lower: TestGateway;
   let upper: TestGateway | undefined;
+  let onvif: SimCameras | undefined;
+  let lowToken = '';
   const logs: string[] = [];
 
   before(async () => {
@@ -27,6 +31,7 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
   after(async () => {
     await upper?.close();
     await lower?.close();
+    await onvif?.close();
     await sim?.close();
   });
 
@@ -49,13 +54,14 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
             keepaliveS: 5,
             shareCameras: [],
             shareTags: ['upward'],
+            ptzAs: 'lowop',
           },
         },
       },
       { onLog: (_l, m) => logs.push(m) },
     );
     await lower.addUser('low', 'admin', 'police');
-    const lowToken = await lower.login('low');
+    lowToken = await lower.login('low');
     const made = await lower.api('POST', '/api/v1/cameras', {
       token: lowToken,
       body: {
@@ -97,5 +103,70 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
     await live.close();
     assert.ok(dec.frames >= 30, `decoded ${dec.frames} frames`);
     assert.equal(dec.errors, '');
+  });
+
+  it("the superior's PTZ commands move a shared dome through the lower platform's PTZ API, as its ptzAs account", async () => {
+    assert.ok(upper, 'the superior runs (the previous test)');
+    onvif = await startSimCameras({
+      count: 1,
+      codec: 'h264',
+      username: 'admin',
+      password: 'pw-dome',
+      rtsp: false,
+      vendorMix: ['hikvision'],
+      perCamera: () => ({ ptz: true }),
+    });
+    const dome = onvif.cameras[0]!;
+    await lower.addUser('lowop', 'operator', 'police');
+    const made = await lower.api('POST', '/api/v1/cameras', {
+      token: lowToken,
+      body: {
+        name: '上级可控球机',
+        source: 'onvif',
+        xaddr: dome.xaddr,
+        username: 'admin',
+        password: 'pw-dome',
+        mainUri: sim.url(0, 'main'),
+        streams: { main: { codec: 'h264' } },
+        lng: 111.71,
+        lat: 29.04,
+        tags: ['upward'],
+        capabilities: { ptz: true, profileToken: dome.camera.vendor.profiles[0]![0], mediaService: 2 },
+      },
+    });
+    assert.equal(made.status, 201, made.text);
+    await upper!.addUser('upop', 'operator', 'police');
+    const token = await upper!.login('upop');
+    const channel = `${LOWER.slice(0, 10)}131${String(made.body.id).padStart(7, '0')}`;
+    const cam = await waitFor(
+      async () => {
+        // what the superior's gateway does when a platform registers: its whole catalog, synced into the registry
+        const gb = upper!.gw.services.gb!;
+        await gb.sync.catalog(LOWER, await gb.server.queryCatalog(LOWER), true);
+        const r = await upper!.api('GET', '/api/v1/cameras?limit=100', { token });
+        return (r.body.items as any[]).find((c) => c.gbChannelId === channel);
+      },
+      { timeoutMs: 30_000, what: 'the shared dome in the superior' },
+    );
+    assert.equal(cam.capabilities.ptz, true, 'shared upward as a dome (PTZType 1)');
+    const ptz = (path: string, body?: unknown) =>
+      upper!.api('POST', `/api/v1/cameras/${cam.id}/ptz/${path}`, { token, ...(body ? { body } : {}) });
+    const moved = await ptz('move', { pan: 0.5, tilt: 0, zoom: 0 });
+    assert.equal(moved.status, 204, moved.text);
+    await waitFor(() => dome.camera.ptzLog.includes('ContinuousMove'), { what: 'the dome moving' });
+    assert.equal((await ptz('stop')).status, 204);
+    await waitFor(() => dome.camera.ptzLog.includes('Stop'), { what: 'the dome stopped' });
+    const rows = await waitFor(
+      async () => {
+        const r = await lower.gw.db.knex('audit_log').where({ action: 'camera.ptz', target_id: made.body.id });
+        return r.length >= 2 && r;
+      },
+      { what: "the lower platform's audit" },
+    );
+    assert.ok(
+      rows.every((r: { actor_name: string }) => r.actor_name === 'lowop (GB/T 28181 superior)'),
+      String(rows),
+    );
+    assert.deepEqual(rows.map((r: { detail: { command: string } }) => r.detail.command).sort(), ['move', 'stop']);
   });
 });
