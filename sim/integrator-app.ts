@@ -40,7 +40,7 @@ const shell = (title: string, body: string): string => `<!doctype html>
   /* the host's own rules: none of them may reach inside the widgets */
   video { display: none !important; } .leaflet-container { background: rgb(255, 0, 255) !important; }
   .ce-status { color: rgb(0, 255, 0) !important; } body { font-family: serif; }
-  cloudeye-map, cloudeye-player, #map, #video { display: block; width: 640px; height: 360px; }
+  cloudeye-map, cloudeye-player, cloudeye-wall, #map, #video { display: block; width: 640px; height: 360px; }
 </style>
 <script src="/leaflet/leaflet.js"></script>
 <script>window.hostL = window.L;</script>
@@ -69,6 +69,24 @@ function page(name: string, gateway: string): string | null {
   }
   if (q.get('camera')) document.getElementById('player').setAttribute('camera', q.get('camera'));
   window.hostMapAlive = hostMap.getZoom() === 12 && window.L === hostL;
+</script>`,
+      );
+    case '/wall':
+      return shell(
+        'wall',
+        `<div id="own-map" style="height:60px"></div><div id="slot"></div>
+<script src="${gateway}/sdk/cloudeye.js"></script>
+<script type="module">${boot}
+  const slot = document.getElementById('slot');
+  slot.innerHTML = '<cloudeye-map id="map" player="wall"></cloudeye-map><cloudeye-wall id="wall"></cloudeye-wall>';
+  const wall = document.getElementById('wall');
+  wall.setAttribute('layout', q.get('layout') ?? '4');
+  if (q.get('cameras')) wall.setAttribute('cameras', q.get('cameras'));
+  for (const el of slot.children) {
+    el.setAttribute('gateway', '${gateway}'); el.setAttribute('token', token);
+    for (const ev of ['camera-click', 'stream-state', 'selection', 'alarm', 'error'])
+      el.addEventListener(ev, (e) => (ev === 'error' ? window.hostErrors : window.hostEvents).push({ ev, detail: e.detail }));
+  }
 </script>`,
       );
     case '/module':

@@ -69,6 +69,22 @@ export interface MapHandle {
   close(): void;
 }
 
+export type WallLayout = 1 | 4 | 9;
+
+export interface WallHandle {
+  /** Plays a camera in pane `pane` (0-based), or in the selected pane; the selection moves to the next pane. */
+  play(cameraId: string, pane?: number): Promise<void>;
+  /** Plays the cameras in the panes from the first on. */
+  playAll(cameraIds: string[]): Promise<void>;
+  setLayout(n: WallLayout): void;
+  /** The camera of each pane (null: empty). */
+  cameras(): Array<string | null>;
+  /** Stops one pane, or all. */
+  stop(pane?: number): void;
+  /** Removes the wall; its streams are closed. */
+  close(): void;
+}
+
 export declare class CloudEyeClient {
   /** The token's refusal, or null when it was accepted. */
   readonly failure: CloudEyeError | null;
@@ -76,7 +92,10 @@ export declare class CloudEyeClient {
   readonly actions: string[];
   on<K extends EventName>(event: K, fn: (detail: EventMap[K]) => void): () => void;
   player(container: HTMLElement): PlayerHandle;
-  map(container: HTMLElement, opts?: { player?: PlayerHandle }): MapHandle;
+  /** A small wall of 1, 4 or 9 players (default 4); a user's click selects the pane the next camera plays in. */
+  wall(container: HTMLElement, opts?: { layout?: WallLayout }): WallHandle;
+  /** The map; a camera click plays in `opts.player` (a player, or a wall's selected pane). */
+  map(container: HTMLElement, opts?: { player?: PlayerHandle | WallHandle }): MapHandle;
   /** Removes every widget and closes the realtime socket. */
   close(): void;
 }
@@ -84,7 +103,7 @@ export declare class CloudEyeClient {
 /** Connects with an embed token; resolves even when the token is refused (see `failure`, `onError`). */
 export declare function connect(opts: ConnectOptions): Promise<CloudEyeClient>;
 
-/** <cloudeye-map gateway token player="id of a cloudeye-player"> */
+/** <cloudeye-map gateway token player="id of a cloudeye-player or a cloudeye-wall"> */
 export declare class CloudEyeMapElement extends HTMLElement {
   flyTo(lng: number, lat: number, zoom?: number): void;
   filter(f: { status?: string; tag?: string; q?: string }): void;
@@ -99,9 +118,17 @@ export declare class CloudEyePlayerElement extends HTMLElement {
   stop(): void;
 }
 
+/** <cloudeye-wall gateway token layout="1|4|9" cameras="id,id,…"> */
+export declare class CloudEyeWallElement extends HTMLElement {
+  play(cameraId: string, pane?: number): Promise<void>;
+  playAll(cameraIds: string[]): Promise<void>;
+  stop(pane?: number): void;
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'cloudeye-map': CloudEyeMapElement;
     'cloudeye-player': CloudEyePlayerElement;
+    'cloudeye-wall': CloudEyeWallElement;
   }
 }

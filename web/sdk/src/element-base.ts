@@ -1,4 +1,4 @@
-// What <cloudeye-map> and <cloudeye-player> share: the page's connections (one per gateway and token, counted by
+// What <cloudeye-map>, <cloudeye-player> and <cloudeye-wall> share: the page's connections (one per gateway and token, counted by
 // holder), the shadow root, the widget mounted when gateway and token are known, events re-dispatched on the element.
 import { Connection, type EventMap, type EventName } from './connection';
 
@@ -40,6 +40,10 @@ export abstract class CloudEyeElement extends HTMLElement {
   protected abstract unmountWidget(): void;
   /** The mounted widget (the source of the events this element re-dispatches). */
   protected abstract widgetObject(): object | null;
+  /** Whether an event's source is this element's widget (or a part of it). */
+  protected owns(source: unknown): boolean {
+    return source === this.widgetObject();
+  }
   /** The widget's style sheet, with the gateway's asset URLs. */
   protected abstract css(gateway: string): string;
 
@@ -76,7 +80,7 @@ export abstract class CloudEyeElement extends HTMLElement {
     for (const name of EVENTS)
       this.offs.push(
         held.conn.on(name, (d, source) => {
-          if (source !== undefined && source !== this.widgetObject()) return;
+          if (source !== undefined && !this.owns(source)) return;
           told ||= name === 'error';
           this.dispatch(name, d);
         }),

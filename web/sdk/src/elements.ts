@@ -1,15 +1,16 @@
-// Web components for pages without a build step: <cloudeye-map> and <cloudeye-player>, each in its own shadow DOM;
+// Web components for pages without a build step: <cloudeye-map>, <cloudeye-player> and <cloudeye-wall>, each in its
+// own shadow DOM;
 // removing one from the page closes its streams and, with the last one, the realtime socket.
 import type { Connection } from './connection';
 import { CloudEyeElement } from './element-base';
-import { MapWidget } from './map-widget';
-import type { PlayerWidget } from './player-widget';
+import { MapWidget, type PlayTarget } from './map-widget';
+import { CloudEyeWallElement } from './wall-element';
 import { CloudEyePlayerElement, definePlayerElement } from './player-element';
 import { mapCss } from './styles';
 
-export { CloudEyePlayerElement };
+export { CloudEyePlayerElement, CloudEyeWallElement };
 
-/** <cloudeye-map gateway="…" token="…" player="id of a cloudeye-player"> */
+/** <cloudeye-map gateway="…" token="…" player="id of a cloudeye-player or a cloudeye-wall"> */
 export class CloudEyeMapElement extends CloudEyeElement {
   private widget: MapWidget | null = null;
 
@@ -28,10 +29,10 @@ export class CloudEyeMapElement extends CloudEyeElement {
 
   protected mountWidget(conn: Connection): HTMLElement {
     // the player is looked up at each click: it may mount after the map, or be replaced
-    const player = (): PlayerWidget | null => {
+    const player = (): PlayTarget | null => {
       const id = this.getAttribute('player');
       const el = id ? (this.getRootNode() as Document | ShadowRoot).getElementById?.(id) : null;
-      return el instanceof CloudEyePlayerElement ? el.widgetOrNull : null;
+      return el instanceof CloudEyePlayerElement || el instanceof CloudEyeWallElement ? el.widgetOrNull : null;
     };
     this.widget = new MapWidget(conn, player);
     queueMicrotask(() => this.widget?.start());
@@ -57,9 +58,10 @@ export class CloudEyeMapElement extends CloudEyeElement {
   }
 }
 
-/** Registers the two elements (once per page). */
+/** Registers the elements (once per page). */
 export function defineElements(): void {
   if (typeof customElements === 'undefined') return;
   if (!customElements.get('cloudeye-map')) customElements.define('cloudeye-map', CloudEyeMapElement);
   definePlayerElement();
+  if (!customElements.get('cloudeye-wall')) customElements.define('cloudeye-wall', CloudEyeWallElement);
 }

@@ -2,23 +2,25 @@
 // <cloudeye-map> / <cloudeye-player> elements. ES module entry; the classic script exposes the same as `CloudEye`.
 import './leaflet-private';
 import { CloudEyeError, Connection, type ConnectOptions, type EventMap, type EventName } from './connection';
-import { CloudEyeMapElement, CloudEyePlayerElement, defineElements } from './elements';
-import { MapWidget, type FoundCamera } from './map-widget';
+import { CloudEyeMapElement, CloudEyePlayerElement, CloudEyeWallElement, defineElements } from './elements';
+import { MapWidget, type FoundCamera, type PlayTarget } from './map-widget';
 import { PlayerWidget } from './player-widget';
+import { WallWidget, type WallLayout } from './wall-widget';
+import { playerCss } from './player-styles';
 import { mapCss } from './styles';
 
-export { CloudEyeError, CloudEyeMapElement, CloudEyePlayerElement };
-export type { ConnectOptions, EventMap, EventName, FoundCamera };
+export { CloudEyeError, CloudEyeMapElement, CloudEyePlayerElement, CloudEyeWallElement };
+export type { ConnectOptions, EventMap, EventName, FoundCamera, WallLayout };
 
 export const version = '0.1.0';
 
 /** A mounted widget's host: a <div> with its own shadow root inside the page's container. */
-function shadowHost(container: HTMLElement, gateway: string): { host: HTMLElement; root: ShadowRoot } {
+function shadowHost(container: HTMLElement, css: string): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement('div');
   host.className = 'cloudeye-widget';
   host.style.cssText = 'position:relative;width:100%;height:100%';
   const root = host.attachShadow({ mode: 'open' });
-  root.append(Object.assign(document.createElement('style'), { textContent: mapCss(gateway) }));
+  root.append(Object.assign(document.createElement('style'), { textContent: css }));
   container.append(host);
   return { host, root };
 }
@@ -28,6 +30,20 @@ export interface PlayerHandle {
   playAt(cameraId: string, at: Date | number): Promise<void>;
   stop(): void;
   /** Removes the player; its stream is closed. */
+  close(): void;
+}
+
+export interface WallHandle {
+  /** Plays a camera in pane `pane` (0-based), or in the selected pane; the selection moves to the next pane. */
+  play(cameraId: string, pane?: number): Promise<void>;
+  /** Plays the cameras in the panes from the first on. */
+  playAll(cameraIds: string[]): Promise<void>;
+  setLayout(n: WallLayout): void;
+  /** The camera of each pane (null: empty). */
+  cameras(): Array<string | null>;
+  /** Stops one pane, or all. */
+  stop(pane?: number): void;
+  /** Removes the wall; its streams are closed. */
   close(): void;
 }
 
@@ -62,7 +78,7 @@ export class CloudEyeClient {
 
   /** Mounts a player in `container`. */
   player(container: HTMLElement): PlayerHandle {
-    const { host, root } = shadowHost(container, this.conn.gateway);
+    const { host, root } = shadowHost(container, playerCss(this.conn.gateway));
     const w = new PlayerWidget(this.conn);
     root.append(w.el);
     const close = (): void => {
@@ -81,10 +97,32 @@ export class CloudEyeClient {
     };
   }
 
-  /** Mounts the map in `container` (give it a height); a camera click plays in `opts.player` when given. */
-  map(container: HTMLElement, opts: { player?: PlayerHandle } = {}): MapHandle {
-    const { host, root } = shadowHost(container, this.conn.gateway);
-    const linked = (opts.player as { widget?: PlayerWidget } | undefined)?.widget ?? null;
+  /** Mounts a small wall of 1, 4 or 9 players in `container` (give it a size). */
+  wall(container: HTMLElement, opts: { layout?: WallLayout } = {}): WallHandle {
+    const { host, root } = shadowHost(container, playerCss(this.conn.gateway));
+    const w = new WallWidget(this.conn, opts.layout ?? 4);
+    root.append(w.el);
+    const close = (): void => {
+      this.closers.delete(close);
+      w.close();
+      host.remove();
+    };
+    this.closers.add(close);
+    return {
+      play: (id, pane) => w.play(id, pane),
+      playAll: (ids) => w.playAll(ids),
+      setLayout: (n) => w.setLayout(n),
+      cameras: () => w.cameras,
+      stop: (pane) => w.stop(pane),
+      close,
+      ...({ widget: w } as object),
+    };
+  }
+
+  /** Mounts the map in `container` (give it a height); a camera click plays in `opts.player` (a player or a wall). */
+  map(container: HTMLElement, opts: { player?: PlayerHandle | WallHandle } = {}): MapHandle {
+    const { host, root } = shadowHost(container, mapCss(this.conn.gateway));
+    const linked = (opts.player as { widget?: PlayTarget } | undefined)?.widget ?? null;
     const w = new MapWidget(this.conn, linked);
     root.append(w.el);
     w.start();

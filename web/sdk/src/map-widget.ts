@@ -10,7 +10,6 @@ import { ShapeDrawer, type Shape, type ShapeKind } from '../../src/tools/draw-sh
 import { h } from '../../src/core/dom';
 import { Realtime } from '../../src/core/realtime';
 import type { Connection } from './connection';
-import type { PlayerWidget } from './player-widget';
 import { showProblem } from './problem-view';
 
 /** A camera in a spatial answer (GET /gis/nearby, POST /gis/within). */
@@ -21,6 +20,11 @@ export interface FoundCamera {
   lng: number;
   lat: number;
   distanceM?: number;
+}
+
+/** Where a clicked camera plays: a player, or a wall (its selected pane). */
+export interface PlayTarget {
+  play(id: string): Promise<void>;
 }
 
 interface Hit {
@@ -41,7 +45,7 @@ export class MapWidget {
   constructor(
     private readonly conn: Connection,
     /** The player a camera click plays in, or how to find it then (none: only the `camera-click` event). */
-    private player: PlayerWidget | (() => PlayerWidget | null) | null = null,
+    private player: PlayTarget | (() => PlayTarget | null) | null = null,
   ) {
     this.status = h('div', { class: 'ce-status', 'data-state': 'loading' });
     this.el = h('div', { class: 'ce-map' }, this.status);
@@ -86,7 +90,7 @@ export class MapWidget {
   }
 
   /** Plays clicked cameras in `player` (null: none). */
-  link(player: PlayerWidget | null): void {
+  link(player: PlayTarget | null): void {
     this.player = player;
   }
 

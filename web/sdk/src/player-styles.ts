@@ -10,6 +10,11 @@ export const OWN = `
 .ce-ptz { position: absolute; right: 8px; bottom: 8px; display: grid; grid-template-columns: repeat(3, 28px); gap: 2px; }
 .ce-ptz[hidden] { display: none; }
 .ce-ptz button { width: 28px; height: 28px; border: 0; border-radius: 4px; background: rgba(0, 0, 0, 0.55); color: #fff; }
+.ce-wall { position: absolute; inset: 0; display: grid; gap: 2px; background: #111; }
+.ce-wall[data-layout='4'] { grid-template: repeat(2, 1fr) / repeat(2, 1fr); }
+.ce-wall[data-layout='9'] { grid-template: repeat(3, 1fr) / repeat(3, 1fr); }
+.ce-wall > .ce-player { position: relative; inset: auto; min-width: 0; min-height: 0; }
+.ce-wall > .ce-selected { outline: 2px solid #1677ff; outline-offset: -2px; }
 `;
 
 /** The player's rules (its own only: a player-only page loads neither Leaflet's nor the console's). */
