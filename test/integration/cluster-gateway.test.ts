@@ -9,6 +9,7 @@ import { NodeNameInUseError } from '../../gateway/cluster/errors';
 import { dropSchema, testConfig } from '../helpers/gateway';
 import { hashPassword } from '../../gateway/auth/passwords';
 import { waitFor } from '../helpers/wait-for';
+import { io } from 'socket.io-client';
 
 describe('cluster: gateways as nodes', function () {
   this.timeout(90_000);
@@ -70,7 +71,7 @@ describe('cluster: gateways as nodes', function () {
     assert.ok((await one.cluster!.node.liveNodes()).some((n) => n.bootId === one.cluster!.node.bootId));
   });
 
-  it('shows camera and share changes made on one node in the other node’s spatial answers within a second', async () => {
+  it('shows camera and share changes made on one node in the other node’s spatial answers, and its events on the other node’s sockets, within a second', async () => {
     const [one, two] = ['gw-1', 'gw-2'].map((n) => running.find((g) => g.cluster?.node.name === n)!) as [
       Gateway,
       Gateway,
@@ -142,6 +143,28 @@ describe('cluster: gateways as nodes', function () {
     await seen('shared on gw-1, visible to traffic on gw-2', async () =>
       (await nearby(two, traffic2, 111.95)).includes('cluster-cam'),
     );
+    // realtime: an event of the camera stored on gw-1 reaches a socket of gw-2 that may see the camera
+    const socket = io(`http://127.0.0.1:${two.port}`, {
+      path: '/socket.io',
+      auth: { token: police2 },
+      transports: ['websocket'],
+    });
+    try {
+      const got: string[] = [];
+      socket.on('camera:event', (e: { cameraId: string; type: string }) => got.push(`${e.cameraId}:${e.type}`));
+      await new Promise((r) => socket.on('connect', () => r(null)));
+      const ev = await call(one, 'POST', '/api/v1/events', police1, {
+        cameraId: id,
+        type: 'alarm.intrusion',
+        data: {},
+      });
+      assert.equal(ev.status, 201, ev.text);
+      await seen('an event stored on gw-1, pushed to a socket of gw-2', async () =>
+        got.includes(`${id}:alarm.intrusion`),
+      );
+    } finally {
+      socket.close();
+    }
     assert.equal((await call(one, 'DELETE', `/api/v1/cameras/${id}`, police1)).status, 204);
     await seen('deleted on gw-1, gone from gw-2', async () => two.services.directory.lookup(id) === undefined);
   });
