@@ -4,7 +4,7 @@
 // answers its INVITE with a media session. What is shared and how media is sent is the caller's (options).
 import { EventEmitter } from 'node:events';
 import { authorizationHeader, parseDigest } from './digest';
-import { SipStatusError, SipTimeoutError } from './errors';
+import { GbError, SipStatusError, SipTimeoutError } from './errors';
 import {
   buildCatalogPages,
   buildDeviceInfoResponse,
@@ -58,7 +58,8 @@ export interface UpstreamOptions {
 }
 
 /** A refusal of an INVITE with its SIP status (404 unknown channel, 486 busy …). */
-export class UpstreamRefusal extends Error {
+export class UpstreamRefusal extends GbError {
+  override name = 'UpstreamRefusal';
   constructor(
     readonly status: number,
     message: string,

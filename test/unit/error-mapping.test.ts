@@ -13,7 +13,8 @@ import { ClusterWorkerLostError } from '../../gateway/spatial/map-clusters';
 import { HelpRequested, UsageError } from '../../gateway/cli/args';
 import { EmbeddedPostgresError } from '../../gateway/db/embedded';
 import { PostmasterError } from '../../gateway/db/postmaster';
-import { NodeNameInUseError } from '../../gateway/cluster/errors';
+import { NodeNameInUseError, StreamElsewhereError } from '../../gateway/cluster/errors';
+import { UpstreamRefusal } from '../../gateway/gb28181/upstream';
 import {
   AddressPolicyError,
   AuthenticationError,
@@ -236,6 +237,14 @@ const BY_CLASS: Record<string, Row> = {
   ManscdpError: { make: () => new ManscdpError('DOCTYPE', '<!DOCTYPE x>'), status: 502 },
   GbMediaError: { make: () => new GbMediaError('PES length past the packet', 9999), status: 502 },
   GbError: { make: () => new GbError('gb28181: device answered badly'), status: 502 },
+  // a superior platform's INVITE refused (answered in SIP; a GbError if it ever reached HTTP)
+  UpstreamRefusal: { make: () => new UpstreamRefusal(404, 'gb28181 upstream: channel 1 is not shared'), status: 502 },
+  // a pull leased to another node (the HTTP layer forwards once; met again: try later)
+  StreamElsewhereError: {
+    make: () => new StreamElsewhereError('7.main', 'gw-2', 'http://10.0.0.2:8080'),
+    status: 503,
+    headers: { 'Retry-After': /^1$/ },
+  },
   ChannelRefused: { make: () => new ChannelRefused('gb28181: channel 1: name has forbidden characters'), status: 502 },
   // cascade between platforms (gateway/cascade)
   CascadeRefused: { make: () => new CascadeRefused('cascade: camera 7: name has forbidden characters'), status: 502 },
