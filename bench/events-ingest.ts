@@ -225,7 +225,15 @@ export async function benchMqtt(
   const payloads = Array.from({ length: count }, (_, i) => JSON.stringify(read(i, fleet, w.points, 'mq')));
   const pub = await mqtt.connectAsync(w.brokerUrl, { clientId: `cloudeye-bench-pub-${process.pid}`, clean: true });
   try {
-    const before = await countRows(w.schema);
+    // the earlier phases' queued rows land first (on a loaded machine they may still be draining): a count that
+    // moved for 500 ms no more
+    let before = await countRows(w.schema);
+    for (let still = 0; still < 5;) {
+      await sleep(100);
+      const n = await countRows(w.schema);
+      still = n === before ? still + 1 : 0;
+      before = n;
+    }
     const t0 = performance.now();
     let acked = 0;
     for (const p of payloads) pub.publish(w.topic, p, { qos: 1 }, (err) => void (err || acked++));
