@@ -40,7 +40,11 @@ else {
     const stats = path.join(out, `${name}.json`);
     const r = spawnSync('npx', ['mocha', ...REPORTER, ...args], {
       stdio: 'inherit',
-      env: { ...process.env, CE_TEST_STATS: stats },
+      env: {
+        ...process.env,
+        CE_TEST_STATS: stats,
+        ...(process.env.CE_TEST_TIMINGS ? { CE_TEST_TIMINGS: `${process.env.CE_TEST_TIMINGS}.${name}.json` } : {}),
+      },
     });
     const s = existsSync(stats) ? JSON.parse(readFileSync(stats, 'utf8')) : { passes: 0, failures: 1, pending: 0 };
     return { ...s, status: r.status };
