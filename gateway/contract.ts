@@ -126,6 +126,8 @@ export const capabilities = z.strictObject({
   /** ONVIF profile token of the main stream (PTZ calls use it) and the media service that listed it. */
   profileToken: text(64).optional(),
   mediaService: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** A lower platform's camera (cascade): that platform plays its recordings to this one. */
+  playback: z.boolean().optional(),
 });
 
 export const cameraCreate = z.strictObject({

@@ -29,7 +29,7 @@ import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
 import { buildGb28181, deviceFootagePort, startGbUpstream, type GbParts } from './wiring/gb28181';
-import { buildCascadeUpper, type CascadeUpper } from './wiring/cascade';
+import { buildCascadeUpper, peerFootagePort, type CascadeUpper } from './wiring/cascade';
 import { buildCascadeLower, type CascadeLower } from './wiring/cascade-lower';
 import { buildHttp } from './wiring/http';
 import { buildRealtime } from './wiring/realtime';
@@ -152,17 +152,10 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, tokens, closers, log) : null;
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log, pulls);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log, pulls);
-    const playback = await buildPlayback(
-      config,
-      db,
-      recordings,
-      directory,
-      repos,
-      authParts,
-      closers,
-      log,
-      gb ? deviceFootagePort(gb, repos) : undefined,
-    );
+    const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log, {
+      device: gb ? deviceFootagePort(gb, repos) : undefined,
+      peer: upper ? peerFootagePort(upper, repos) : undefined,
+    });
     const devices = buildDevices(
       config,
       repos,
@@ -178,7 +171,14 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const lower = buildCascadeLower(
       config,
       repos,
-      { auth: authParts, directory, streams: streamParts.streams, live: streamParts.live, ptz: ptz.ptz },
+      {
+        auth: authParts,
+        directory,
+        streams: streamParts.streams,
+        live: streamParts.live,
+        ptz: ptz.ptz,
+        playback: playback.playback,
+      },
       closers,
       log,
     );

@@ -50,6 +50,8 @@ export interface PlaybackClaims {
   psid: string;
   /** Speed asked for (above 8: the server serves keyframes only). */
   spd: number;
+  /** A lower platform's camera: the session the lower platform opened (it plays the footage). */
+  rs?: string;
 }
 
 /** A download link of an export's file. */
@@ -134,14 +136,15 @@ export class TokenService {
 
   verifyPlayback(token: string): PlaybackClaims & { exp: number } {
     const p = this.verify(token, this.playbackKey, 'cloudeye-playback');
-    const { cam, prof, start, end, psid, spd } = p as Record<string, unknown>;
+    const { cam, prof, start, end, psid, spd, rs } = p as Record<string, unknown>;
     if (
       typeof cam !== 'string' ||
       typeof prof !== 'string' ||
       typeof psid !== 'string' ||
       !Number.isSafeInteger(start) ||
       !Number.isSafeInteger(end) ||
-      !Number.isSafeInteger(spd)
+      !Number.isSafeInteger(spd) ||
+      (rs !== undefined && typeof rs !== 'string')
     )
       throw new TokenError('auth: playback token claims are malformed', 'invalid');
     return {
@@ -152,6 +155,7 @@ export class TokenService {
       end: end as number,
       psid,
       spd: spd as number,
+      ...(typeof rs === 'string' ? { rs } : {}),
       exp: Number(p.exp),
     };
   }

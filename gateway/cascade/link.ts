@@ -7,7 +7,9 @@ import {
   readMediaFrame,
   type CatalogMessage,
   type LinkMessage,
+  type AckMessage,
   type LiveMessage,
+  type RecEndMessage,
   type RequestMessage,
 } from './protocol';
 
@@ -17,6 +19,10 @@ export interface LinkHandlers {
   /** A request of the other side: its result, or a thrown error (its status and message go back). */
   request?(m: RequestMessage): Promise<unknown>;
   live?(m: LiveMessage): void;
+  /** The end of a footage channel (upper side). */
+  rec?(m: RecEndMessage): void;
+  /** Bytes of a footage channel passed on (lower side). */
+  ack?(m: AckMessage): void;
   media?(ch: number, payload: Buffer): void;
   /** A message that is not the protocol's (logged by the owner; the link stays). */
   refused?(why: string): void;
@@ -116,6 +122,8 @@ export class Link {
   private dispatch(m: LinkMessage): void {
     if (m.t === 'catalog') return this.handlers.catalog?.(m);
     if (m.t === 'live') return this.handlers.live?.(m);
+    if (m.t === 'rec') return this.handlers.rec?.(m);
+    if (m.t === 'ack') return this.handlers.ack?.(m);
     if (m.t === 'res') {
       const p = this.pending.get(m.id);
       if (!p) return;

@@ -1,9 +1,10 @@
-// The lower platform's answers to its upper platform's requests: live streams carried over the link and PTZ,
+// The lower platform's answers to its upper platform's requests: live streams carried over the link, PTZ and footage,
 // each as the upper platform's account (its shares decide) with the upper platform's operator named in the audit.
 import type { LiveSocket } from '../streams/live-viewer';
 import type { Link } from './link';
 import type { RequestMessage } from './protocol';
 import { CascadeRemoteError } from './errors';
+import { LowerFootage, type LowerFootageServices } from './lower-footage';
 
 /** PTZ commands the upper platform may forward. */
 export type PtzOp = 'move' | 'stop' | 'presets' | 'goto-preset' | 'capabilities';
@@ -16,6 +17,8 @@ export interface LowerServices {
    */
   live(cameraId: string, profile: 'main' | 'sub', operator: string, socket: LiveSocket): Promise<{ codec: string }>;
   ptz(cameraId: string, op: PtzOp, args: Record<string, unknown>, operator: string): Promise<unknown>;
+  /** Recorded footage: spans, sessions and their streams. */
+  footage: LowerFootageServices;
 }
 
 /** A live channel: the viewer socket the lower platform's live pipeline writes into, carried over the link. */
@@ -72,11 +75,24 @@ const OPERATOR = /^[^\u0000-\u001f<>]{1,200}$/;
 /** The request handler of one link (its live channels end with it). */
 export class LowerRequests {
   private readonly channels = new Map<number, ChannelSocket>();
+  private readonly footage: LowerFootage;
 
   constructor(
     private readonly link: Link,
     private readonly services: LowerServices,
-  ) {}
+  ) {
+    this.footage = new LowerFootage(link, services.footage);
+  }
+
+  /** Footage channels being sent now. */
+  footageChannels(): number {
+    return this.footage.size;
+  }
+
+  /** The upper platform passed on `bytes` more of footage channel `ch`. */
+  ack(ch: number, bytes: unknown): void {
+    this.footage.ack(ch, bytes);
+  }
 
   handle = async (m: RequestMessage): Promise<unknown> => {
     const a = m.args ?? {};
@@ -106,6 +122,12 @@ export class LowerRequests {
         const args = a.args && typeof a.args === 'object' ? (a.args as Record<string, unknown>) : {};
         return (await this.services.ptz(str(a.camera, 'camera', CAMERA), op, args, operator)) ?? null;
       }
+      case 'rec.spans':
+      case 'rec.open':
+      case 'rec.map':
+      case 'rec.stream':
+      case 'rec.close':
+        return this.footage.handle(m, operator);
       default:
         throw new CascadeRemoteError(`cascade: unknown request ${JSON.stringify(String(m.op).slice(0, 40))}`, 400);
     }
@@ -114,5 +136,6 @@ export class LowerRequests {
   /** The link is gone: every channel's viewer leaves (the lower platform's sessions close and are audited). */
   close(): void {
     for (const s of [...this.channels.values()]) s.finish();
+    this.footage.close();
   }
 }

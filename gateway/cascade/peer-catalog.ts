@@ -92,7 +92,7 @@ export class PeerCatalog {
       address: it.address,
       tags: [CASCADE_TAG, `cascade:${this.peer}`, ...own],
       streams: { main: { codec: it.codec } },
-      capabilities: { ptz: it.ptz },
+      capabilities: { ptz: it.ptz, playback: it.playback },
     };
   }
 
@@ -113,6 +113,7 @@ export class PeerCatalog {
       known.rangeM === it.rangeM &&
       known.address === it.address &&
       (known.capabilities.ptz ?? false) === it.ptz &&
+      (known.capabilities.playback ?? false) === it.playback &&
       known.streams.main?.codec === it.codec;
     if (!same) await this.store.update(known.id, w);
     if (known.status !== it.status) status.set(known.id, it.status);

@@ -30,7 +30,7 @@ export type CatalogMessage =
 export interface RequestMessage {
   t: 'req';
   id: number;
-  op: 'live.open' | 'live.close' | 'ptz';
+  op: 'live.open' | 'live.close' | 'ptz' | 'rec.spans' | 'rec.open' | 'rec.map' | 'rec.stream' | 'rec.close';
   args: Record<string, unknown>;
 }
 
@@ -52,12 +52,30 @@ export interface LiveMessage {
   end?: { code: number; reason: string };
 }
 
-export type LinkMessage = CatalogMessage | RequestMessage | ResponseMessage | LiveMessage;
+/** Lower → upper: the end of a footage channel (all its bytes were sent before it), or why it broke off. */
+export interface RecEndMessage {
+  t: 'rec';
+  ch: number;
+  end: { ok: boolean; reason: string };
+}
+
+/** Upper → lower: `bytes` more of a footage channel were passed on (the lower side may send that many more). */
+export interface AckMessage {
+  t: 'ack';
+  ch: number;
+  bytes: number;
+}
+
+export type LinkMessage = CatalogMessage | RequestMessage | ResponseMessage | LiveMessage | RecEndMessage | AckMessage;
 
 /** Largest text message either side accepts (a full catalog of 10,000 cameras fits), bytes. */
 export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 /** Most catalog items in one message. */
 export const MAX_ITEMS = 20_000;
+/** Footage channels are numbered from here (live channels below it). */
+export const REC_CHANNEL_BASE = 0x8000_0000;
+/** Bytes of a footage channel the lower platform sends ahead of the upper platform's acknowledgements. */
+export const REC_WINDOW_BYTES = 2 * 1024 * 1024;
 /** Path of the link on the upper platform's cascade port. */
 export const LINK_PATH = '/cascade/v1/link';
 /** WebSocket close codes of the link. */
@@ -91,7 +109,7 @@ export function parseMessage(text: string): { msg: LinkMessage } | { refused: st
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { refused: 'message is not a JSON object' };
   const t = (v as { t?: unknown }).t;
-  if (t !== 'catalog' && t !== 'req' && t !== 'res' && t !== 'live')
+  if (t !== 'catalog' && t !== 'req' && t !== 'res' && t !== 'live' && t !== 'rec' && t !== 'ack')
     return { refused: `unknown message type ${JSON.stringify(String(t).slice(0, 40))}` };
   return { msg: v as LinkMessage };
 }

@@ -2,7 +2,7 @@
 // 'device'), and playback sessions served from the device instead of the index (profile 'device' in the token).
 import { NotFoundError, ValidationError } from '../errors';
 import type { PlaybackClaims } from '../auth/tokens';
-import type { PlaybackMap } from './playback-service';
+import type { PlaybackMap } from './playback-types';
 import type { SpanAnswer } from './span-kinds';
 import type { TimeRange } from './time-range';
 

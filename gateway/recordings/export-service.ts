@@ -9,7 +9,8 @@ import type { ExportRecord, ExportsRepo } from '../db/exports-repo';
 import { checkCameraId } from './footage';
 import { EXPORT_FILE, exportDir, runExport, type ExportCamera } from './export-job';
 import { FootageAccess, principalKey } from './playback-access';
-import type { PlaybackAudit, PlaybackService } from './playback-service';
+import type { PlaybackService } from './playback-service';
+import type { PlaybackAudit } from './playback-types';
 import { checkRange } from './time-range';
 
 export interface ExportOptions {

@@ -21,7 +21,10 @@ const HLS_START_S = 10;
  */
 export async function hlsPlaylist(pb: PlaybackService, g: PlaybackGrant, nowMs = Date.now()): Promise<string> {
   const { cam, prof, start, end } = g.claims;
-  const segs = await pb.present(cam, prof as 'main' | 'sub', start, end);
+  // footage played elsewhere (a camera's device, a lower platform) has no files here
+  if (prof !== 'main' && prof !== 'sub')
+    throw new NotFoundError(`playback: ${prof} footage is served as stream.mp4 only`);
+  const segs = await pb.present(cam, prof, start, end);
   if (!segs.length) throw new NotFoundError('playback: the footage of this session is no longer there');
   const closed = end <= nowMs;
   const target = Math.max(1, ...segs.map((s) => Math.ceil((s.endMs - s.startMs) / 1000)));

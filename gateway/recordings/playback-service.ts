@@ -13,65 +13,8 @@ import { FootageAccess, principalKey, type PlaybackGrant } from './playback-acce
 import { checkRange, parseInstant } from './time-range';
 import { spanKinds, type SpanAnswer } from './span-kinds';
 import { DEVICE_PROFILE, deviceMap, deviceWindow, withDeviceSpans, type DeviceFootagePort } from './device-playback';
-
-/** What playback writes to the audit log (AuditRepo provides it). */
-export interface PlaybackAudit {
-  append(e: {
-    actorType: Principal['kind'] | 'system';
-    actorId: number | string;
-    actorName: string;
-    departmentId: number | null;
-    action: string;
-    targetType: string;
-    targetId: string;
-    ip: string;
-    outcome?: 'ok' | 'denied' | 'failed';
-    detail: Record<string, unknown>;
-  }): Promise<void>;
-}
-
-export interface PlaybackOptions {
-  windowS: number;
-  tokenTtlS: number;
-  maxSpanDays: number;
-  spanGapMs: number;
-  /** Recording volumes (absolute paths): a segment is served only from one of them. */
-  volumes: readonly string[];
-}
-
-/** 1–8: applied by the player (playbackRate); 16 and 32: the server serves keyframes only. */
-export const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
-
-export interface PlaybackRequest {
-  start: string;
-  profile: 'main' | 'sub';
-  speed: (typeof SPEEDS)[number];
-  reason?: string | undefined;
-  /** Where the session ends (a clip); after start, at most `windowS` after it. Default: start + `windowS`. */
-  end?: string | undefined;
-}
-
-/** The wall-clock map of a session's stream: where each segment sits on the media timeline and which gaps were jumped. */
-export interface PlaybackMap {
-  camera: string;
-  profile: string;
-  start: string;
-  mime: string;
-  segments: Array<{
-    id: string;
-    mediaStartS: number;
-    durationS: number;
-    wallStart: string;
-    wallEnd: string;
-    /** Wall-clock seconds per media second: 1, or the speed when keyframes only are served. */
-    rate: number;
-  }>;
-  keyframesOnly: boolean;
-  gaps: Array<{ from: string; to: string; atMediaS: number; seconds: number }>;
-  end: string;
-  next: string | null;
-  endedBy: PlaybackPlan['endedBy'];
-}
+import type { PlaybackAudit, PlaybackMap, PlaybackOptions, PlaybackRequest } from './playback-types';
+import { PEER_PROFILE, peerMap, peerSpans, peerWindow, type PeerFootagePort, type PeerWindow } from './peer-playback';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -85,6 +28,7 @@ export class PlaybackService {
     private readonly audit: PlaybackAudit,
     private readonly o: PlaybackOptions,
     private readonly device?: DeviceFootagePort,
+    private readonly peer?: PeerFootagePort,
   ) {}
 
   /** Spans of footage of a camera over [from, to) with their kind, and the gaps between them (from the index). */
@@ -96,6 +40,9 @@ export class PlaybackService {
     const id = checkCameraId(cameraId);
     const r = checkRange(q.from, q.to, { maxDays: this.o.maxSpanDays, nowMs: Date.now() });
     await this.access.assert(p, 'playback', id);
+    // a lower platform's camera: its footage is listed there
+    const ref = await this.peer?.ref(id);
+    if (ref) return peerSpans(this.peer!, ref, id, r, q.profile, p.name);
     // two queries on two pool connections at once: the answer waits for the slower, not for both in turn
     const [spans, events] = await Promise.all([
       this.repo.spans(id, r.fromMs, r.toMs, this.o.spanGapMs, q.profile),
@@ -128,19 +75,32 @@ export class PlaybackService {
       });
       throw err;
     });
+    const ref = await this.peer?.ref(id);
     let endMs = this.endOf(req, startMs);
-    const segs = await this.present(id, req.profile, startMs, endMs);
+    // a lower platform's camera: the session is opened there (its footage, its checks, its audit naming the operator)
+    const up: PeerWindow | null = ref ? await peerWindow(this.peer!, ref, id, req, startMs, p.name) : null;
+    const segs = up ? [] : await this.present(id, req.profile, startMs, endMs);
     // no footage of our own there: the camera's device may have some (played from it)
-    const dev = segs.length ? null : await deviceWindow(this.device, id, startMs, endMs, req.speed);
-    if (!segs.length && !dev)
+    const dev = segs.length || up ? null : await deviceWindow(this.device, id, startMs, endMs, req.speed);
+    if (!segs.length && !dev && !up)
       throw new NotFoundError(
         `playback: camera ${id} has no ${req.profile} footage from ${iso(startMs)} to ${iso(endMs)} (see its recordings)`,
       );
     if (dev) [startMs, endMs] = [dev.startMs, dev.endMs];
-    const prof = dev ? DEVICE_PROFILE : req.profile;
+    if (up) [startMs, endMs] = [up.startMs, up.endMs];
+    const prof = up ? PEER_PROFILE : dev ? DEVICE_PROFILE : req.profile;
     const psid = randomUUID();
     const token = this.tokens.signPlayback(
-      { sub: principalKey(p), cam: id, prof, start: startMs, end: endMs, psid, spd: req.speed },
+      {
+        sub: principalKey(p),
+        cam: id,
+        prof,
+        start: startMs,
+        end: endMs,
+        psid,
+        spd: req.speed,
+        ...(up ? { rs: up.session } : {}),
+      },
       this.o.tokenTtlS,
     );
     await this.audit.append({
@@ -160,6 +120,7 @@ export class PlaybackService {
         speed: req.speed,
         reason: req.reason ?? null,
         cameraDepartmentId: departmentId,
+        ...(ref && up ? { peer: ref.peer, peerSession: up.peerSessionId } : {}),
       },
     });
     const base = `/playback/${token}`;
@@ -170,7 +131,7 @@ export class PlaybackService {
       hls: `${base}/index.m3u8`,
       start: iso(startMs),
       windowEnd: iso(endMs),
-      firstSegmentStart: iso(segs[0]?.startMs ?? startMs),
+      firstSegmentStart: iso(up?.firstMs ?? segs[0]?.startMs ?? startMs),
       speed: req.speed,
       expiresAt: iso(Date.now() + this.o.tokenTtlS * 1000),
     };
@@ -216,7 +177,8 @@ export class PlaybackService {
 
   private async buildPlan(g: PlaybackGrant): Promise<{ plan: PlaybackPlan; files: string[] }> {
     const { cam, prof, start, end } = g.claims;
-    if (prof === DEVICE_PROFILE) throw new NotFoundError('playback: device footage is served as stream.mp4 only');
+    if (prof === DEVICE_PROFILE || prof === PEER_PROFILE)
+      throw new NotFoundError(`playback: ${prof} footage is served as stream.mp4 only`);
     const inputs: PlannedInput[] = [];
     const files: string[] = [];
     for (const seg of await this.present(cam, prof as 'main' | 'sub', start, end)) {
@@ -231,8 +193,16 @@ export class PlaybackService {
     return { plan: planPlayback(inputs, start, end, g.claims.spd), files };
   }
 
+  /** The lower platform behind a peer session's camera (NotFound once it is no longer a lower platform's). */
+  private async peerRef(g: PlaybackGrant) {
+    const ref = g.claims.rs ? await this.peer?.ref(g.claims.cam) : null;
+    if (!ref) throw new NotFoundError(`playback: camera ${g.claims.cam} is no longer a lower platform's`);
+    return ref;
+  }
+
   async map(g: PlaybackGrant): Promise<PlaybackMap> {
     if (g.claims.prof === DEVICE_PROFILE) return deviceMap(this.device, g.claims);
+    if (g.claims.prof === PEER_PROFILE) return peerMap(this.peer!, await this.peerRef(g), g.claims.cam, g.claims.rs!);
     const { plan } = await this.plan(g);
     const gaps: PlaybackMap['gaps'] = [];
     plan.items.forEach((it, i) => {
@@ -276,6 +246,15 @@ export class PlaybackService {
     if (prof === DEVICE_PROFILE) {
       if (!this.device) throw new NotFoundError('playback: device footage is not served here');
       return yield* this.device.stream(g.claims.psid, cam, start, end);
+    }
+    if (prof === PEER_PROFILE) {
+      // access is checked again every few seconds, as between segments of our own footage
+      let checked = Date.now();
+      for await (const chunk of this.peer!.stream(await this.peerRef(g), g.claims.rs!)) {
+        if (Date.now() - checked > 2000) [checked] = [Date.now(), await stillAllowed()];
+        yield chunk;
+      }
+      return;
     }
     const b = new PlanBuilder(start, spd);
     let seq = 1;

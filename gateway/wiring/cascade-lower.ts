@@ -1,10 +1,12 @@
 // Wiring of the cascade between Cloud Eye platforms, the lower side: the link up, the published catalog (what is shared
-// with the upper platform's account) and the answers to its requests (live channels, PTZ).
+// with the upper platform's account) and the answers to its requests (live channels, PTZ, recorded footage).
 import type { Config } from '../../config/load';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import type { StreamService } from '../streams/stream-service';
 import type { LiveViewers } from '../streams/live-viewers';
 import type { PtzService } from '../ptz/ptz-service';
+import type { PlaybackService } from '../recordings/playback-service';
+import type { PlaybackRequest } from '../recordings/playback-types';
 import type { Principal } from '../auth/policy-terms';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { toProblem } from '../http/errors';
@@ -21,6 +23,8 @@ import { pem } from './cascade';
 export interface CascadeLower {
   client: UpstreamClient;
   publisher: CatalogPublisher;
+  /** Footage channels the upper platform is reading now. */
+  footageChannels(): number;
 }
 
 /** What the lower side acts with. */
@@ -30,6 +34,7 @@ export interface LowerDeps {
   streams: StreamService;
   live: LiveViewers;
   ptz: PtzService;
+  playback: PlaybackService;
 }
 
 /** Opens the link up when `cascade.upstream.enabled` (null otherwise); registers its close. */
@@ -110,6 +115,21 @@ export function buildCascadeLower(
       if (op === 'capabilities') return d.ptz.capabilities(p, cameraId);
       return d.ptz.gotoPreset(p, cameraId, String(args.token ?? '').slice(0, 64), ip);
     },
+    footage: {
+      spans: async (cameraId, q, operator) => d.playback.spans(await principal(operator), cameraId, q),
+      open: async (cameraId, req, operator) => {
+        const r = await d.playback.open(await principal(operator), cameraId, req as PlaybackRequest, ip);
+        const session = /^\/playback\/([^/]+)\/stream\.mp4$/.exec(r.stream)?.[1];
+        if (!session) throw new NotFoundError(`cascade: no playback session of camera ${cameraId}`);
+        const { sessionId, start, windowEnd, firstSegmentStart } = r;
+        return { session, sessionId, start, windowEnd, firstSegmentStart };
+      },
+      map: async (session) => d.playback.map(await d.playback.access.authorize(session)),
+      stream: async (session) => {
+        const again = async () => void (await d.playback.access.authorize(session));
+        return d.playback.stream(await d.playback.access.authorize(session), again);
+      },
+    },
   };
   const status = (err: unknown): number => toProblem(err).problem.status;
   let requests: LowerRequests | null = null;
@@ -125,6 +145,7 @@ export function buildCascadeLower(
     status,
     handlers: () => ({
       request: (m) => (requests ? requests.handle(m) : Promise.reject(new Error('cascade: link not ready'))),
+      ack: (m) => requests?.ack(m.ch, m.bytes),
       refused: (why) => log('warn', `cascade: upper platform: ${why}`),
       closed: () => requests?.close(),
     }),
@@ -144,5 +165,5 @@ export function buildCascadeLower(
     requests?.close();
     await client.close();
   });
-  return { client, publisher };
+  return { client, publisher, footageChannels: () => requests?.footageChannels() ?? 0 };
 }

@@ -10,7 +10,9 @@ import { PeerServer, type PeerAccount } from '../cascade/peer-server';
 import { PeerCatalog, type PeerCameraStore } from '../cascade/peer-catalog';
 import { CascadeMediaSource } from '../cascade/cascade-media';
 import { CascadePtzDevice } from '../cascade/cascade-ptz';
-import { LINK_CLOSE } from '../cascade/protocol';
+import { PeerFootage } from '../cascade/peer-footage';
+import { LINK_CLOSE, REC_CHANNEL_BASE } from '../cascade/protocol';
+import type { PeerFootagePort } from '../recordings/peer-playback';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
 
@@ -24,6 +26,8 @@ export interface CascadeUpper {
   catalogs: Map<string, PeerCatalog>;
   /** PTZ device of a peer's cameras as an operator. */
   ptz: (peer: string, operator: string) => PtzDevice;
+  /** Recorded footage of the peers' cameras, over their links. */
+  footage: PeerFootage;
 }
 
 /** The text of a PEM file named by config key `key`; a start error naming both when it cannot be read. */
@@ -104,9 +108,14 @@ export async function buildCascadeUpper(
     link: (peer) => links.get(peer) ?? null,
     requestTimeoutMs: s.requestTimeoutMs,
   });
+  const footage = new PeerFootage({
+    link: (peer) => links.get(peer) ?? null,
+    requestTimeoutMs: s.requestTimeoutMs,
+  });
   let closing = false;
   const unlinked = async (peer: string): Promise<void> => {
     media.unlinked(peer);
+    footage.unlinked(peer);
     // at stop the cameras keep their state: the next start's links tell it again
     if (closing) return;
     const cams = await repos.cameras.cascadeCameras(peer);
@@ -120,7 +129,9 @@ export async function buildCascadeUpper(
     const link: Link = new Link(ws, `peer ${peer.name}`, {
       catalog: (m) => void catalog.apply(m),
       live: (m) => media.live(peer.name, m.ch, m.msg, m.end),
-      media: (ch, payload) => media.media(peer.name, ch, payload),
+      media: (ch, payload) =>
+        ch >= REC_CHANNEL_BASE ? footage.media(peer.name, ch, payload) : media.media(peer.name, ch, payload),
+      rec: (m) => footage.rec(peer.name, m),
       refused: (why) => log('warn', `cascade: peer ${peer.name}: ${why}`),
       closed: (code, reason) => {
         if (links.get(peer.name) !== link) return;
@@ -133,7 +144,10 @@ export async function buildCascadeUpper(
     const old = links.get(peer.name);
     links.set(peer.name, link);
     old?.close(LINK_CLOSE.replaced, 'replaced by a new link of the same peer');
-    if (old) media.unlinked(peer.name);
+    if (old) {
+      media.unlinked(peer.name);
+      footage.unlinked(peer.name);
+    }
     log('info', `cascade: peer ${peer.name} linked from ${address}`);
     void repos.audit.append({
       actorType: 'system',
@@ -181,5 +195,18 @@ export async function buildCascadeUpper(
   });
   const ptz = (peer: string, operator: string): PtzDevice =>
     new CascadePtzDevice(() => links.get(peer) ?? null, peer, operator, s.requestTimeoutMs);
-  return { server, media, links, catalogs, ptz };
+  return { server, media, links, catalogs, ptz, footage };
+}
+
+/** Playback of the peers' cameras: a camera that a lower platform publishes has its footage there. */
+export function peerFootagePort(upper: CascadeUpper, repos: Repositories): PeerFootagePort {
+  return {
+    async ref(cameraId) {
+      const cam = await repos.cameras.get(cameraId);
+      if (cam?.source !== 'cascade' || !cam.cascadePeer || !cam.cascadeCameraId) return null;
+      return { peer: cam.cascadePeer, camera: cam.cascadeCameraId, playback: cam.capabilities.playback === true };
+    },
+    request: (ref, op, args) => upper.footage.request(ref.peer, op, args),
+    stream: (ref, session) => upper.footage.stream(ref.peer, session),
+  };
 }

@@ -11,6 +11,7 @@ import { PlaybackService } from '../recordings/playback-service';
 import { RecordingHealth } from '../recordings/recording-health';
 import type { RecordingService } from '../recordings/recording-service';
 import type { DeviceFootagePort } from '../recordings/device-playback';
+import type { PeerFootagePort } from '../recordings/peer-playback';
 import type { AuthParts } from './auth';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
@@ -34,7 +35,7 @@ export async function buildPlayback(
   a: AuthParts,
   closers: Closers,
   log: Log,
-  device?: DeviceFootagePort,
+  remote: { device?: DeviceFootagePort | undefined; peer?: PeerFootagePort | undefined } = {},
 ): Promise<PlaybackParts> {
   const repo = new RecordingsRepo(db.knex);
   const access = new FootageAccess({
@@ -57,7 +58,8 @@ export async function buildPlayback(
       spanGapMs: r.spanGapMs,
       volumes: [...recordings.volumes.keys()],
     },
-    device,
+    remote.device,
+    remote.peer,
   );
   const e = r.export;
   const exports = new ExportService(

@@ -1,7 +1,8 @@
 // Recorded footage: GET /cameras/{id}/recordings (spans and gaps from the index), POST /cameras/{id}/playback (a session).
 import { z } from 'zod';
 import { PROFILE } from '../../contract';
-import { SPEEDS, type PlaybackService } from '../../recordings/playback-service';
+import type { PlaybackService } from '../../recordings/playback-service';
+import { SPEEDS } from '../../recordings/playback-types';
 import type { ApiRouter } from '../api-router';
 
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
@@ -51,7 +52,8 @@ export function registerRecordingRoutes(api: ApiRouter, playback: PlaybackServic
     summary:
       "Spans of a camera's recorded footage over [from, to) (at most 31 days), each with its kind, and the gaps between " +
       'them, from the index. from in the future, to not after from, a range too long, or a time without a time zone: ' +
-      "400. A camera the caller may not see: 404; a deleted camera's footage: admins only.",
+      "400. A camera the caller may not see: 404; a deleted camera's footage: admins only. A lower platform's camera " +
+      '(cascade): its spans as that platform lists them; 403 when it does not share the footage, 503 when not linked.',
     params: idParam,
     query: spansQuery,
     response: z.object({
