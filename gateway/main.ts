@@ -43,6 +43,7 @@ import { buildTours } from './wiring/tours';
 import { buildOps, type OpsParts } from './wiring/ops';
 import { buildCluster, healthPartition, linkClusterChanges, type ClusterParts } from './wiring/cluster';
 import { buildClusterStreams } from './wiring/cluster-streams';
+import { clusterRecordTrigger, followClusterRules } from './wiring/cluster-record';
 import { createLogSink } from './logging/log-sink';
 import type { TourService } from './wall/tour-service';
 import type { WallAlarms } from './wall/wall-alarms';
@@ -152,6 +153,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, tokens, closers, log) : null;
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log, pulls);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log, pulls);
+    // events and alarms record on the node that pulls the camera
+    const record = cluster && pulls ? clusterRecordTrigger(cluster, pulls, recordings, log) : recordings;
     const playback = await buildPlayback(config, db, recordings, directory, repos, authParts, closers, log, {
       device: gb ? deviceFootagePort(gb, repos) : undefined,
       peer: upper ? peerFootagePort(upper, repos) : undefined,
@@ -189,7 +192,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     events.writer.onAccepted((e) => {
       if (!e.cameraId) return;
       realtime?.publishEvent({ id: e.id, cameraId: e.cameraId, type: e.type, at: e.at, data: e.data });
-      recordings.trigger(e.cameraId, e.id, Date.parse(e.at));
+      record.trigger(e.cameraId, e.id, Date.parse(e.at));
     });
     // linkage rules: matching events raise alarms, record the cameras that see them and notify the operators
     const alarms = await buildAlarms(
@@ -199,7 +202,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       authParts,
       spatialParts,
       events,
-      recordings,
+      record,
       (dept, m) => {
         realtime?.publishAlarm(dept, m);
         if (m.reason === 'raised') wallAlarms?.raised(m.alarm, m.cameras);
@@ -207,6 +210,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
       closers,
       log,
     );
+    if (cluster) followClusterRules(cluster, alarms.rules, log);
     const wall = buildWall(
       db,
       repos,

@@ -21,6 +21,7 @@ const FOREIGN_KEY = '23503';
 
 export class RuleService {
   private compiled: CompiledRule[] = [];
+  private readonly changed = new Set<() => void>();
 
   constructor(
     private readonly repo: AlarmRulesRepo,
@@ -42,6 +43,22 @@ export class RuleService {
 
   private async reload(): Promise<void> {
     this.compiled = (await this.repo.list(null)).map(compileRule);
+  }
+
+  /** Re-reads the rules (changed on another node of a cluster). */
+  refresh(): Promise<void> {
+    return this.reload();
+  }
+
+  /** A rule created, changed or removed here (a cluster tells the other nodes). Returns the unsubscribe. */
+  onChanged(fn: () => void): () => void {
+    this.changed.add(fn);
+    return () => void this.changed.delete(fn);
+  }
+
+  private async reloadAndTell(): Promise<void> {
+    await this.reload();
+    for (const fn of this.changed) fn();
   }
 
   private scope(p: Principal): number[] | null {
@@ -81,7 +98,7 @@ export class RuleService {
       throw err;
     }
     if (!rule) throw new ConflictError(`alarms: department ${departmentId} already has a rule named "${w.name}"`);
-    await this.reload();
+    await this.reloadAndTell();
     await this.write(p, 'alarm.rule.create', rule, { name: rule.name, kinds: rule.kinds });
     return rule;
   }
@@ -94,7 +111,7 @@ export class RuleService {
     const rule = await this.repo.update(id, w);
     if (rule === 'duplicate') throw new ConflictError(`alarms: the department already has a rule named "${w.name}"`);
     if (!rule) throw new NotFoundError(`alarms: no rule ${id}`);
-    await this.reload();
+    await this.reloadAndTell();
     await this.write(p, 'alarm.rule.update', rule, { fields: Object.keys(w) });
     return rule;
   }
@@ -102,7 +119,7 @@ export class RuleService {
   async remove(p: Principal, id: number): Promise<void> {
     const rule = await this.mine(p, id);
     if (!(await this.repo.remove(id))) throw new NotFoundError(`alarms: no rule ${id}`);
-    await this.reload();
+    await this.reloadAndTell();
     await this.write(p, 'alarm.rule.remove', rule, { name: rule.name });
   }
 

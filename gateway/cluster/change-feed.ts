@@ -1,16 +1,20 @@
 // Camera and share changes made on any node, told to every other node (PostgreSQL NOTIFY; receivers reload by id).
 
 /**
- * What changed: a camera (by id), a camera's health state (by camera id, from the node that checks it) or the shares;
- * `origin` is the node that made the change.
+ * What changed: a camera (by id), a camera's health state (by camera id, from the node that checks it), the shares,
+ * the recording plans or the alarm rules;
+ * or an event to record (by camera id, `data` saying which and for which node); `origin` is the node that sent it.
  */
 export interface ClusterChange {
-  kind: 'camera' | 'status' | 'share';
+  kind: 'camera' | 'status' | 'share' | 'plan' | 'rule' | 'trigger';
   id: string;
   origin: string;
+  data?: Record<string, unknown>;
 }
 
-const KINDS = new Set(['camera', 'status', 'share']);
+const KINDS = new Set(['camera', 'status', 'share', 'plan', 'rule', 'trigger']);
+/** A payload's data, JSON: a few fields. */
+const MAX_DATA = 2000;
 /** NOTIFY payloads are limited to 8000 bytes; ids are far shorter. */
 const MAX_ID = 200;
 
@@ -30,10 +34,11 @@ export class ChangeFeed {
   ) {}
 
   /** Tells every other node that camera, status or share `id` changed (created, updated or deleted). */
-  async publish(kind: ClusterChange['kind'], id: string): Promise<void> {
-    if (!KINDS.has(kind) || id.length === 0 || id.length > MAX_ID)
+  async publish(kind: ClusterChange['kind'], id: string, data?: Record<string, unknown>): Promise<void> {
+    const extra = data === undefined ? '' : JSON.stringify(data);
+    if (!KINDS.has(kind) || id.length === 0 || id.length > MAX_ID || extra.length > MAX_DATA)
       throw new Error(`cluster: cannot publish a change of ${kind} "${id.slice(0, 40)}"`);
-    await this.send(JSON.stringify({ kind, id, origin: this.node }));
+    await this.send(JSON.stringify({ kind, id, origin: this.node, ...(data ? { data } : {}) }));
   }
 
   /** Each change made on another node (this node's own changes are left out: it applied them already). */
@@ -66,7 +71,8 @@ export class ChangeFeed {
       typeof c.origin === 'string';
     if (!ok) return this.onError(`cluster: change notification has no kind, id and origin: ${payload.slice(0, 80)}`);
     if (c.origin === this.node) return;
-    const change: ClusterChange = { kind: c.kind!, id: c.id!, origin: c.origin! };
+    const data = c.data && typeof c.data === 'object' && !Array.isArray(c.data) ? { data: c.data } : {};
+    const change: ClusterChange = { kind: c.kind!, id: c.id!, origin: c.origin!, ...data };
     for (const fn of this.changes) fn(change);
   }
 

@@ -62,6 +62,7 @@ export class RecordingService {
   private readonly retention: Retention;
   private readonly listeners = new Set<(s: RecorderStatus) => void>();
   private readonly written = new Set<(s: { cameraId: string; bytes: number; volume: string }) => void>();
+  private readonly planChanges = new Set<() => void>();
   private cameras: RecordingCamera[] = [];
   private plans: PlanRecord[] = [];
   private stale = true;
@@ -153,6 +154,12 @@ export class RecordingService {
     return () => void this.listeners.delete(fn);
   }
 
+  /** A plan created, replaced or removed here (a cluster tells the other nodes). Returns the unsubscribe. */
+  onPlansChanged(fn: () => void): () => void {
+    this.planChanges.add(fn);
+    return () => void this.planChanges.delete(fn);
+  }
+
   /** Each segment written (closed, renamed): its camera, bytes and volume path. Returns the unsubscribe. */
   onSegment(fn: (s: { cameraId: string; bytes: number; volume: string }) => void): () => void {
     this.written.add(fn);
@@ -177,6 +184,7 @@ export class RecordingService {
     const plan = await this.plansRepo.upsert(checkPlan(input, this.o.maxPreRollS, String(actor.id)));
     await auditAs(this.audit, actor, 'recording.plan', { type: 'recording_plan', id: String(plan.id) }, { ...plan });
     this.invalidate();
+    for (const fn of this.planChanges) fn();
     return plan;
   }
 
@@ -184,6 +192,7 @@ export class RecordingService {
     if (!(await this.plansRepo.remove(id))) throw new NotFoundError(`recording: no plan ${id}`);
     await auditAs(this.audit, actor, 'recording.plan.remove', { type: 'recording_plan', id: String(id) }, {});
     this.invalidate();
+    for (const fn of this.planChanges) fn();
   }
 
   /**
@@ -210,6 +219,18 @@ export class RecordingService {
     void rec.poke(plan, spec, Date.now()).catch((e) => this.fail(`camera ${cameraId}`, e));
     // a recorder that cannot reach its camera now records the alarm only if the camera comes back in time
     return !(rec.status.state === 'failed' && rec.status.cause === 'stream');
+  }
+
+  /**
+   * The profile a camera's recorder pulls: for an alarm (recorded whatever the plan), or for an event when its plan
+   * records (a recorder on standby or recording). Null when the camera is unknown, has no stream, or nothing records it.
+   */
+  recordedProfile(cameraId: string, alarm: boolean): 'main' | 'sub' | null {
+    const cam = this.cameras.find((c) => c.id === cameraId);
+    if (!cam) return null;
+    const plan = this.planOf(cam);
+    if (!cam.spec(plan.profile) || (!alarm && plan.mode === 'off')) return null;
+    return plan.profile;
   }
 
   /** One retention pass: by age for every camera with footage, then by limit on every volume. */

@@ -1,6 +1,6 @@
 // Wiring of alarms: linkage rules, the raiser on every accepted event, the workflow and its escalation sweep.
 import type { Config } from '../../config/load';
-import { AlarmRaiser } from '../alarms/alarm-raiser';
+import { AlarmRaiser, type AlarmRecorder } from '../alarms/alarm-raiser';
 import { AlarmService } from '../alarms/alarm-service';
 import { RuleService } from '../alarms/rule-service';
 import type { Database } from '../db/database';
@@ -8,7 +8,6 @@ import { AlarmRulesRepo } from '../db/alarm-rules-repo';
 import { AlarmsRepo } from '../db/alarms-repo';
 import { WallRepo } from '../db/wall-repo';
 import type { AlarmMessage } from '../realtime/messages';
-import type { RecordingService } from '../recordings/recording-service';
 import type { AuthParts } from './auth';
 import type { EventParts } from './events';
 import type { Closers, Log } from './lifecycle';
@@ -32,7 +31,7 @@ export async function buildAlarms(
   auth: AuthParts,
   spatial: SpatialParts,
   events: EventParts,
-  recordings: RecordingService,
+  recordings: AlarmRecorder,
   notify: (departmentId: number, m: AlarmMessage) => void,
   closers: Closers,
   log: Log,

@@ -149,7 +149,7 @@ export function linkClusterChanges(parts: ClusterParts, t: ChangeTargets, log: L
   parts.changes.onChange((ch) => {
     if (ch.kind === 'camera') follow(ch.id);
     else if (ch.kind === 'status') status(ch.id);
-    else t.access.reload('remote').catch(fail('re-reading shares'));
+    else if (ch.kind === 'share') t.access.reload('remote').catch(fail('re-reading shares'));
   });
   parts.changes.onResync(() => void t.resync().catch(fail('resync')));
 }

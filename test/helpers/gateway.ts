@@ -81,9 +81,11 @@ export async function startTestGateway(
   overrides: Record<string, unknown> = {},
   opts: {
     onLog?: (level: string, msg: string, fields?: Record<string, string | number | boolean | null>) => void;
+    /** Another gateway's schema (a cluster node beside it): left for that gateway to drop. */
+    schema?: string;
   } = {},
 ): Promise<TestGateway> {
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = opts.schema ?? `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const hlsDir = mkdtempSync(path.join(tmpdir(), 'ce-hls-'));
   const recDir = mkdtempSync(path.join(tmpdir(), 'ce-rec-'));
   const config = testConfig({
@@ -149,7 +151,7 @@ export async function startTestGateway(
     },
     async close() {
       await t.gw.close();
-      await dropSchema(schema);
+      if (!opts.schema) await dropSchema(schema);
       rmSync(hlsDir, { recursive: true, force: true });
       rmSync(recDir, { recursive: true, force: true });
     },
