@@ -144,9 +144,9 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const spatialParts = await buildSpatial(config, db, repos, access, cameraParts, closers, log);
     const { directory, spatial } = spatialParts;
     // GB/T 28181 devices register; their channels are registry cameras like any other, pulled by the transcoder
-    const gb = await buildGb28181(config, repos, cameras, closers, log);
+    const gb = await buildGb28181(config, repos, cameras, closers, log, cluster?.pins.here);
     // lower Cloud Eye platforms link here; their cameras are registry cameras pulled through their links
-    const upper = await buildCascadeUpper(config, repos, cameras, closers, log);
+    const upper = await buildCascadeUpper(config, repos, cameras, closers, log, cluster?.pins.here);
     const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
     const supervisor = await buildTranscoder(config, closers, external);
     // cluster: every pull, live or recording, runs under this node's lease of it

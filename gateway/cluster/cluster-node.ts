@@ -29,7 +29,8 @@ export interface ClusterStore {
   ): Promise<{ registered: boolean; leases: LeaseKey[]; nodes: string[] }>;
   leave(name: string, bootId: string): Promise<void>;
   liveNodes(): Promise<NodeInfo[]>;
-  acquire(key: LeaseKey, ttlMs: number): Promise<{ holder: LeaseHolder; placed: boolean } | null>;
+  /** Places a free lease on the least loaded live node, or on node `on` only (null when it is not live). */
+  acquire(key: LeaseKey, ttlMs: number, on?: string): Promise<{ holder: LeaseHolder; placed: boolean } | null>;
   holder(key: LeaseKey): Promise<LeaseHolder | null>;
   release(key: LeaseKey, name: string, bootId: string): Promise<boolean>;
   takeOverExpired(ttlMs: number, limit: number): Promise<Array<LeaseKey & { node: string }>>;
@@ -183,12 +184,13 @@ export class ClusterNode {
   }
 
   /**
-   * Where `key`'s pull runs: its holder, or the least loaded live node on which this call places it. Placed here,
-   * the lease is gained (event) before this resolves; placed elsewhere, that node is woken by a notification.
+   * Where `key`'s pull runs: its holder, or the least loaded live node (node `on` only, when given) on which this
+   * call places it. Placed here, the lease is gained (event) before this resolves; placed elsewhere, that node is
+   * woken by a notification.
    */
-  async acquire(key: LeaseKey): Promise<LeaseHolder | null> {
+  async acquire(key: LeaseKey, on?: string): Promise<LeaseHolder | null> {
     const sentAt = performance.now();
-    const r = await this.store.acquire(key, this.ttlMs);
+    const r = await this.store.acquire(key, this.ttlMs, on);
     if (r && r.holder.node === this.name && r.holder.bootId === this.bootId) {
       // a lease written after sentAt outlives sentAt + ttl: covered by the fence deadline when sent after the last
       // renewal was; else (or fenced) the next renewal, sent now that it is committed, reports it

@@ -51,15 +51,20 @@ export class PullLeases {
   }
 
   /**
-   * Where `key`'s pull runs: the holder of its lease, or the least loaded live node, where this call places it.
+   * Where `key`'s pull runs: the holder of its lease, or the least loaded live node (node `on` only, for a source only
+   * that node can pull), where this call places it.
    * Resolves `here` only once this node holds the lease (so its pull may run). Rejects with UnavailableError when
    * no node is alive or this node cannot renew (fenced).
    */
-  async where(key: LeaseKey): Promise<Placement> {
+  async where(key: LeaseKey, on?: string): Promise<Placement> {
     if (this.node.holds(key)) return { here: true };
     if (this.node.fenced) throw new UnavailableError('cluster: this node cannot reach the database now', 1);
-    const holder = await this.node.acquire(key);
-    if (!holder) throw new UnavailableError('cluster: no live node to run the stream', 1);
+    const holder = await this.node.acquire(key, on);
+    if (!holder)
+      throw new UnavailableError(
+        on ? `cluster: node ${on}, which alone can pull it, is not live` : 'cluster: no live node to run the stream',
+        1,
+      );
     if (holder.node !== this.node.name || holder.bootId !== this.node.bootId)
       return { here: false, node: holder.node, address: holder.address };
     // held here, but gained only with the next renewal (a renewal was sent meanwhile): that one is under way

@@ -129,11 +129,12 @@ export class ClusterRepo {
    * — its reported load, or the leases it holds when more. Exactly one caller places it, however many race.
    * Resolves with the holder and whether this call placed it, or null when no node is alive.
    */
-  async acquire(key: LeaseKey, ttlMs: number): Promise<{ holder: LeaseHolder; placed: boolean } | null> {
+  async acquire(key: LeaseKey, ttlMs: number, on?: string): Promise<{ holder: LeaseHolder; placed: boolean } | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const r = await this.knex.raw(
         `WITH target AS (
-           SELECT n.name, n.boot_id, n.address FROM cluster_nodes n WHERE n.expires_at > now()
+           SELECT n.name, n.boot_id, n.address FROM cluster_nodes n
+           WHERE n.expires_at > now() AND (?::text IS NULL OR n.name = ?::text)
            ORDER BY greatest(n.load, (SELECT count(*) FROM stream_leases l
              WHERE l.node = n.name AND l.boot_id = n.boot_id AND l.expires_at > now())), n.name
            LIMIT 1
@@ -146,16 +147,32 @@ export class ClusterRepo {
            RETURNING node, boot_id
          )
          SELECT p.node, p.boot_id, t.address, pg_notify(?, p.node) FROM placed p JOIN target t ON t.name = p.node`,
-        [key.cameraId, key.profile, ttlMs, this.channel],
+        [on ?? null, on ?? null, key.cameraId, key.profile, ttlMs, this.channel],
       );
       const row = r.rows[0] as { node: string; boot_id: string; address: string } | undefined;
       if (row) return { holder: { node: row.node, address: row.address, bootId: row.boot_id }, placed: true };
       const holder = await this.holder(key);
       if (holder) return { holder, placed: false };
-      if ((await this.liveNodes()).length === 0) return null;
+      const live = await this.liveNodes();
+      if (live.length === 0 || (on && !live.some((n) => n.name === on))) return null;
       // released or expired between the two statements: place it again
     }
     return null;
+  }
+
+  /** Pins a source ('gb28181:<device>', 'cascade:<peer>') to the node that alone can pull it. */
+  async pin(source: string, node: string): Promise<void> {
+    await this.knex.raw(
+      `INSERT INTO pull_pins (source, node, updated_at) VALUES (?, ?, now())
+       ON CONFLICT (source) DO UPDATE SET node = EXCLUDED.node, updated_at = now()`,
+      [source, node],
+    );
+  }
+
+  /** The node a source is pinned to, or null. */
+  async pinOf(source: string): Promise<string | null> {
+    const row = (await this.knex('pull_pins').where({ source }).first('node')) as { node: string } | undefined;
+    return row?.node ?? null;
   }
 
   /** The holder of an unexpired lease of `key`, or null. */

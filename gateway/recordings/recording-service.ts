@@ -47,7 +47,7 @@ export interface RecordingOptions {
   /** Longest pre-roll a plan may ask for: what the hub keeps for replay (transcoder.hub.replaySeconds). */
   maxPreRollS: number;
   /** Cluster: whether this node runs (camera, profile)'s pull — its lease, placed when free. Default: always. */
-  owns?: (cameraId: string, profile: 'main' | 'sub') => Promise<boolean>;
+  owns?: (cameraId: string, profile: 'main' | 'sub', url: string) => Promise<boolean>;
 }
 
 /**
@@ -225,12 +225,13 @@ export class RecordingService {
    * The profile a camera's recorder pulls: for an alarm (recorded whatever the plan), or for an event when its plan
    * records (a recorder on standby or recording). Null when the camera is unknown, has no stream, or nothing records it.
    */
-  recordedProfile(cameraId: string, alarm: boolean): 'main' | 'sub' | null {
+  recordedProfile(cameraId: string, alarm: boolean): { profile: 'main' | 'sub'; url: string } | null {
     const cam = this.cameras.find((c) => c.id === cameraId);
     if (!cam) return null;
     const plan = this.planOf(cam);
-    if (!cam.spec(plan.profile) || (!alarm && plan.mode === 'off')) return null;
-    return plan.profile;
+    const spec = cam.spec(plan.profile);
+    if (!spec || (!alarm && plan.mode === 'off')) return null;
+    return { profile: plan.profile, url: spec.url };
   }
 
   /** One retention pass: by age for every camera with footage, then by limit on every volume. */
@@ -299,8 +300,9 @@ export class RecordingService {
 
   /** True unless a cluster places the pull a recorder would need now on another node (or cannot tell: fenced). */
   private async ownsNow(cam: RecordingCamera, plan: EffectivePlan, now: number): Promise<boolean> {
-    if (!this.o.owns || !cam.spec(plan.profile) || desiredNow(plan, now) === 'off') return true;
-    return this.o.owns(cam.id, plan.profile).catch(() => false);
+    const spec = cam.spec(plan.profile);
+    if (!this.o.owns || !spec || desiredNow(plan, now) === 'off') return true;
+    return this.o.owns(cam.id, plan.profile, spec.url).catch(() => false);
   }
 
   private newRecorder(cameraId: string): Recorder {

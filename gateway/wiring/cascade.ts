@@ -90,6 +90,8 @@ export async function buildCascadeUpper(
   cameras: CameraService,
   closers: Closers,
   log: Log,
+  /** Cluster: pins a peer's pulls to this node, where its link arrived. */
+  pin: (source: string) => void = () => undefined,
 ): Promise<CascadeUpper | null> {
   const s = config.cascade.server;
   if (!s.enabled) return null;
@@ -149,6 +151,7 @@ export async function buildCascadeUpper(
       footage.unlinked(peer.name);
     }
     log('info', `cascade: peer ${peer.name} linked from ${address}`);
+    pin(`cascade:${peer.name}`);
     void repos.audit.append({
       actorType: 'system',
       actorId: null,

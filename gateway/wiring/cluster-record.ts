@@ -60,8 +60,9 @@ export function clusterRecordTrigger(
   });
   return {
     trigger(cameraId, eventId, atMs, alarm) {
-      const profile = recordings.recordedProfile(cameraId, alarm !== undefined);
-      if (!profile) return false;
+      const rec = recordings.recordedProfile(cameraId, alarm !== undefined);
+      if (!rec) return false;
+      const { profile } = rec;
       if (!alarm) {
         if (recordings.trigger(cameraId, eventId, atMs)) return true;
         parts.changes
@@ -71,8 +72,8 @@ export function clusterRecordTrigger(
       }
       // held here already (the camera is pulled here): recorded here, with the recorder's answer
       if (streams.leases.node.holds({ cameraId, profile })) return recordings.trigger(cameraId, eventId, atMs, alarm);
-      void streams.leases
-        .where({ cameraId, profile })
+      void streams
+        .place(cameraId, profile, rec.url)
         .then((w) =>
           w.here
             ? void recordings.trigger(cameraId, eventId, atMs, alarm)

@@ -1,7 +1,7 @@
 // Wiring of pulls in a cluster: the supervisor behind leases, the backend streams and recorders use, stream routing.
 import { streamUrl } from '../cameras/stream-url';
 import { streamKey, type Supervisor } from '../../transcoder/index';
-import { PullLeases, type LeasedPulls } from '../cluster/pull-leases';
+import { PullLeases, type LeasedPulls, type Placement } from '../cluster/pull-leases';
 import { StreamElsewhereError } from '../cluster/errors';
 import { UnavailableError } from '../errors';
 import type { LeaseKey } from '../cluster/cluster-node';
@@ -23,9 +23,20 @@ export interface ClusterStreams {
   backend: StreamBackend & RecordingSource;
   /** Viewers' requests with a token of another live node's session go there. */
   routing: StreamRouting;
-  /** Whether this node runs (camera, profile)'s pull: its lease, placed on the least loaded node when free. */
-  owns(cameraId: string, profile: 'main' | 'sub'): Promise<boolean>;
+  /** Whether this node runs (camera, profile)'s pull from `url`: its lease, placed when free (see place). */
+  owns(cameraId: string, profile: 'main' | 'sub', url: string): Promise<boolean>;
+  /**
+   * Where (camera, profile)'s pull from `url` runs, placed when free: on the least loaded node, or on the one node
+   * that can pull it (a GB/T 28181 device's registration, a lower platform's link).
+   */
+  place(cameraId: string, profile: 'main' | 'sub', url: string): Promise<Placement>;
 }
+
+/** The pin of a pull URL only one node can serve: its device or its lower platform. */
+const pinSource = (url: string): string | null => {
+  const m = /^(gb28181|cascade):\/\/([^/]+)\//.exec(url);
+  return m ? `${m[1]}:${m[2]}` : null;
+};
 
 /** The pulls of `supervisor` bound to this node's leases; a gained lease starts its pull from the camera's record. */
 export function buildClusterStreams(
@@ -72,11 +83,17 @@ export function buildClusterStreams(
     },
   };
   const leases = new PullLeases(parts.node, pulls, log);
+  const place: ClusterStreams['place'] = async (cameraId, profile, url) => {
+    const key = { cameraId, profile };
+    if (leases.node.holds(key)) return { here: true };
+    const source = pinSource(url);
+    return leases.where(key, (source && (await parts.pins.of(source))) || undefined);
+  };
   leases.start();
   closers.add(async () => leases.close());
   const backend: ClusterStreams['backend'] = {
     acquire: async (spec) => {
-      const w = await leases.where({ cameraId: spec.cameraId, profile: spec.profile });
+      const w = await place(spec.cameraId, spec.profile, spec.url);
       if (!w.here) throw new StreamElsewhereError(`${spec.cameraId}.${spec.profile}`, w.node, w.address);
       const lease = { cameraId: spec.cameraId, profile: spec.profile };
       const got = await supervisor.acquire(spec);
@@ -92,11 +109,8 @@ export function buildClusterStreams(
     hls: (key) => supervisor.hls(key),
     stop: (key, reason) => supervisor.stop(key, reason),
   };
-  return { leases, backend, routing: nodeRouting(parts, tokens, closers, log), owns: ownsOf(leases) };
-}
-
-function ownsOf(leases: PullLeases): ClusterStreams['owns'] {
-  return async (cameraId, profile) => (await leases.where({ cameraId, profile })).here;
+  const owns: ClusterStreams['owns'] = async (cameraId, profile, url) => (await place(cameraId, profile, url)).here;
+  return { leases, backend, routing: nodeRouting(parts, tokens, closers, log), owns, place };
 }
 
 /** Stream tokens name the node holding their session: a request reaching another node is forwarded to it. */

@@ -15,6 +15,8 @@ import type { Closers, Log } from './lifecycle';
 export interface ClusterParts {
   node: ClusterNode;
   changes: ChangeFeed;
+  /** Sources only one node can pull ('gb28181:<device>', 'cascade:<peer>'): pinned here, or whose they are. */
+  pins: { here(source: string): void; of(source: string): Promise<string | null> };
   /** Closes the node (leaving: its leases go to the others at once), then the LISTEN connection. */
   close(): Promise<void>;
 }
@@ -75,7 +77,12 @@ export async function startClusterNode(
       await listener.close();
       await beatDb.close();
     })());
-  return { node, changes, close };
+  const pins: ClusterParts['pins'] = {
+    here: (source) =>
+      void repo.pin(source, o.name).catch((err: unknown) => log('warn', `cluster: pinning ${source}: ${String(err)}`)),
+    of: (source) => repo.pinOf(source),
+  };
+  return { node, changes, pins, close };
 }
 
 /** The cluster parts when `cluster.enabled`, else null (one node alone needs none of it). */

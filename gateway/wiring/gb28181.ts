@@ -87,6 +87,8 @@ export async function buildGb28181(
   cameras: CameraService,
   closers: Closers,
   log: Log,
+  /** Cluster: pins a device's pulls to this node, where it registered. */
+  pin: (source: string) => void = () => undefined,
 ): Promise<GbParts | null> {
   const g = config.gb28181;
   if (!g.enabled) return null;
@@ -133,7 +135,10 @@ export async function buildGb28181(
   };
   server.on('registered', (dev: GbDevice, how: { moved: boolean; renewed: boolean }) => {
     if (how.moved) endStreams(dev, `registered from ${dev.peer.address}:${dev.peer.port}; INVITE again there`);
-    if (!how.renewed || how.moved) void refresh(dev, true);
+    if (!how.renewed || how.moved) {
+      pin(`gb28181:${dev.id}`);
+      void refresh(dev, true);
+    }
   });
   server.on('online', (dev: GbDevice) => void refresh(dev, false));
   server.on('offline', (dev: GbDevice) => {

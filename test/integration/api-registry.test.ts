@@ -158,6 +158,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '015-gb28181-cameras',
         '016-cascade',
         '017-realtime-attachments',
+        '018-pull-pins',
       ]);
       assert.equal(
         (await db.knex('departments').select('code').orderBy('id')).map((d) => d.code).join(','),
@@ -181,6 +182,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '015-gb28181-cameras',
         '016-cascade',
         '017-realtime-attachments',
+        '018-pull-pins',
       ]);
       const left = await db.knex.raw(
         'select count(*)::int as n from information_schema.tables where table_schema = ?' +
@@ -206,6 +208,7 @@ describe('API: registry, OpenAPI, import/export, audit', function () {
         '015-gb28181-cameras',
         '016-cascade',
         '017-realtime-attachments',
+        '018-pull-pins',
       ]);
     } finally {
       await db.close();

@@ -17,6 +17,7 @@ import * as m014 from './014-cluster';
 import * as m015 from './015-gb28181-cameras';
 import * as m016 from './016-cascade';
 import * as m017 from './017-realtime-attachments';
+import * as m018 from './018-pull-pins';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,6 +42,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['015-gb28181-cameras', m015],
   ['016-cascade', m016],
   ['017-realtime-attachments', m017],
+  ['018-pull-pins', m018],
 ];
 
 /** Names of every migration this gateway knows, in order (what a database must have applied to be current). */
