@@ -8,7 +8,7 @@ import { buildFfmpegArgs, buildSpawnCommand } from '../transcoder/ffmpeg-args';
 import { DEFAULT_TRANSCODER_OPTIONS, type PullEngine } from '../transcoder/options';
 import { SOURCE_FD } from '../transcoder/source-input';
 import { startRig, type Rig, type RigCamera } from './live-rig';
-import { procStat, processesNamed, sleep } from './transcoder-proc';
+import { cpuOver, processesNamed, sleep } from './transcoder-proc';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -76,20 +76,6 @@ export async function liveUrl(rig: Rig, cam: RigCamera): Promise<string> {
   if (!live)
     throw new Error('bench live: the stream call answers no `live` WebSocket path (the gateway has no live viewers)');
   return `${rig.base.replace(/^http/, 'ws')}${live}`;
-}
-
-/** CPU of `pids` over windowS; the pids are read again at the end so one that died is seen. */
-async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number; lost: number }> {
-  const before = new Map(pids.map((p) => [p, procStat(p)?.cpuS ?? 0]));
-  await sleep(windowS * 1000);
-  let cpuS = 0;
-  let lost = 0;
-  for (const [p, c0] of before) {
-    const s = procStat(p);
-    if (!s) lost++;
-    else cpuS += s.cpuS - c0;
-  }
-  return { cpuS, lost };
 }
 
 /** live_cpu_ratio: (gateway + its ffmpeg) with one WebSocket viewer a stream, over raw ffmpeg with the same arguments. */

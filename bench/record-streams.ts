@@ -7,7 +7,7 @@ import { RtspProcess } from '../sim/cameras/rtsp-process';
 import type { SegmentRecord } from '../gateway/db/recordings-repo';
 import { liveUrl, Viewers } from './live-load';
 import { startRig, type Rig, type RigCamera } from './live-rig';
-import { procStat, processesNamed, sleep } from './transcoder-proc';
+import { cpuOver, processesNamed, sleep } from './transcoder-proc';
 
 export interface RecordStreamsOptions {
   /** Cameras recorded (and viewed live in the streams phase). */
@@ -19,20 +19,6 @@ export interface RecordStreamsOptions {
   /** Segment length, seconds (recording.segmentSeconds; raw ffmpeg's -segment_time). */
   segmentS: number;
   settleS: number;
-}
-
-/** CPU seconds of `pids` over windowS; a pid gone by the end counts as lost. */
-async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number; lost: number }> {
-  const before = new Map(pids.map((p) => [p, procStat(p)?.cpuS ?? 0]));
-  await sleep(windowS * 1000);
-  let cpuS = 0;
-  let lost = 0;
-  for (const [p, c0] of before) {
-    const s = procStat(p);
-    if (!s) lost++;
-    else cpuS += s.cpuS - c0;
-  }
-  return { cpuS, lost };
 }
 
 /** Gaps in one camera's segments over [fromMs, toMs]: uncovered start or end, and holes wider than `maxGapMs`. */
@@ -154,6 +140,8 @@ export async function measureRecording(log: (l: string) => void, o: RecordStream
     log(`# raw ffmpeg argv: ffmpeg ${argv.join(' ').replace(/\/\/[^@/]*@/, '//…@')}`);
     if (alive.length < o.streams) throw new Error(`bench record: only ${alive.length} of ${o.streams} raw ffmpeg ran`);
     log(`bench record_streams ${clean} streams`);
+    // ticks are 10 ms: a window too short for raw ffmpeg to use any has no ratio to print
+    if (raw.cpuS <= 0) throw new Error(`bench record: raw ffmpeg used no measurable CPU in ${o.cpuS} s`);
     log(`bench record_cpu_ratio ${(ours / raw.cpuS).toFixed(3)} x`);
   } finally {
     for (const c of raws) c.kill('SIGKILL');

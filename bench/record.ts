@@ -34,7 +34,7 @@ export async function run(opts: RecordBenchOptions): Promise<void> {
   const tasks: Array<() => Promise<void>> = [];
   if (phases.has('streams')) {
     const o: RecordStreamsOptions = quick
-      ? { streams: 3, cpuS: 2, holdS: 4, segmentS: 1, settleS: 1 }
+      ? { streams: 3, cpuS: 4, holdS: 4, segmentS: 1, settleS: 1 }
       : { streams: 100, cpuS: 60, holdS: 120, segmentS: 10, settleS: 10 };
     tasks.push(() => inChild('record', 'record-child.ts', o, log));
   }

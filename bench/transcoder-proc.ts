@@ -90,3 +90,17 @@ export async function waitFor(
     await sleep(everyMs);
   }
 }
+
+/** CPU seconds of `pids` over windowS; a pid gone by the end counts as lost. */
+export async function cpuOver(pids: number[], windowS: number): Promise<{ cpuS: number; lost: number }> {
+  const before = new Map(pids.map((p) => [p, procStat(p)?.cpuS ?? 0]));
+  await sleep(windowS * 1000);
+  let cpuS = 0;
+  let lost = 0;
+  for (const [p, c0] of before) {
+    const s = procStat(p);
+    if (!s) lost++;
+    else cpuS += s.cpuS - c0;
+  }
+  return { cpuS, lost };
+}
