@@ -87,3 +87,48 @@ export function makeCascadeCerts(): CascadeCerts {
     rogueKey: f('rogue.key'),
   };
 }
+
+/** A lower platform the upper one accepts: its name, token, department code and certificate CN. */
+export interface CascadePeerConfig {
+  name: string;
+  token: string;
+  department: string;
+  commonName: string;
+}
+
+/** The upper platform's `cascade` config: its TLS port on 127.0.0.1 (any free port) and the peers it accepts. */
+export function cascadeServerConfig(certs: CascadeCerts, peers: CascadePeerConfig[]): Record<string, unknown> {
+  return {
+    server: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 0,
+      cert: certs.serverCert,
+      key: certs.serverKey,
+      ca: certs.ca,
+      peers,
+    },
+  };
+}
+
+/** A lower platform's `cascade` config: linking up to port `port` as `name`, acting there as account `actAs`. */
+export function cascadeUpstreamConfig(
+  certs: CascadeCerts,
+  o: { port: number; name: string; token: string; actAs: string },
+): Record<string, unknown> {
+  return {
+    upstream: {
+      enabled: true,
+      url: `wss://127.0.0.1:${o.port}/cascade/v1/link`,
+      name: o.name,
+      token: o.token,
+      cert: certs.clientCert,
+      key: certs.clientKey,
+      ca: certs.ca,
+      actAs: o.actAs,
+      retryMinMs: 100,
+      retryMaxMs: 500,
+      catalogIntervalS: 1,
+    },
+  };
+}

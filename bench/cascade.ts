@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { RtspProcess } from '../sim/cameras/rtsp-process';
 import { FragmentReader } from '../transcoder/fmp4/fragment-reader';
 import { BENCH_USER, startRig, type Rig } from './live-rig';
-import { makeCascadeCerts } from './cascade-certs';
+import { cascadeServerConfig, cascadeUpstreamConfig, makeCascadeCerts } from './cascade-certs';
 import { median, spread } from './live-stats';
 
 const TOKEN = 'bench-cascade-token-0123456789';
@@ -60,22 +60,14 @@ export async function run(opts: CascadeBenchOptions): Promise<void> {
   const calls = opts.quick ? 2 : 10;
   const certs = makeCascadeCerts();
   const sim = await RtspProcess.start({ count: 2 * calls, codec: 'h264', clock: true, gopS: 1 });
-  const server = {
-    enabled: true,
-    host: '127.0.0.1',
-    port: 0,
-    cert: certs.serverCert,
-    key: certs.serverKey,
-    ca: certs.ca,
-  };
   const city = await startRig(
     [],
     {},
     {
       config: {
-        cascade: {
-          server: { ...server, peers: [{ name: 'town-a', token: TOKEN, department: 'police', commonName: 'town-a' }] },
-        },
+        cascade: cascadeServerConfig(certs, [
+          { name: 'town-a', token: TOKEN, department: 'police', commonName: 'town-a' },
+        ]),
       },
     },
   );
@@ -87,21 +79,7 @@ export async function run(opts: CascadeBenchOptions): Promise<void> {
       {},
       {
         config: {
-          cascade: {
-            upstream: {
-              enabled: true,
-              url: `wss://127.0.0.1:${port}/cascade/v1/link`,
-              name: 'town-a',
-              token: TOKEN,
-              cert: certs.clientCert,
-              key: certs.clientKey,
-              ca: certs.ca,
-              actAs: BENCH_USER,
-              retryMinMs: 100,
-              retryMaxMs: 1000,
-              catalogIntervalS: 1,
-            },
-          },
+          cascade: cascadeUpstreamConfig(certs, { port, name: 'town-a', token: TOKEN, actAs: BENCH_USER }),
         },
       },
     );

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
-import { makeCascadeCerts } from '../../bench/cascade-certs';
+import { cascadeServerConfig, cascadeUpstreamConfig, makeCascadeCerts } from '../../bench/cascade-certs';
 import { endPage, launchBrowser, loginAs, newPage } from './browser';
 import { clickPlay, expectPaneShows, referenceFrame, type Rgb } from './frames';
 import { offset } from './seed';
@@ -33,34 +33,17 @@ describe('cascade (e2e): a township camera played from the city map shows what t
     sim = await RtspProcess.start({ count: 1, codec: 'h264', pattern: 'bars' });
     ref = await referenceFrame(sim.url(0, 'main'));
     city = await startTestGateway({
-      cascade: {
-        server: {
-          enabled: true,
-          host: '127.0.0.1',
-          port: 0,
-          cert: certs.serverCert,
-          key: certs.serverKey,
-          ca: certs.ca,
-          peers: [{ name: 'town-e', token: TOKEN, department: 'urban', commonName: 'town-a' }],
-        },
-      },
+      cascade: cascadeServerConfig(certs, [
+        { name: 'town-e', token: TOKEN, department: 'urban', commonName: 'town-a' },
+      ]),
     });
     town = await startTestGateway({
-      cascade: {
-        upstream: {
-          enabled: true,
-          url: `wss://127.0.0.1:${city.gw.services.cascade.upper!.server.port}/cascade/v1/link`,
-          name: 'town-e',
-          token: TOKEN,
-          cert: certs.clientCert,
-          key: certs.clientKey,
-          ca: certs.ca,
-          actAs: 'e2e-city',
-          retryMinMs: 100,
-          retryMaxMs: 500,
-          catalogIntervalS: 1,
-        },
-      },
+      cascade: cascadeUpstreamConfig(certs, {
+        port: city.gw.services.cascade.upper!.server.port,
+        name: 'town-e',
+        token: TOKEN,
+        actAs: 'e2e-city',
+      }),
     });
     await town.addUser('e2e-city', 'admin', 'police');
     await town.addUser('tadmin', 'admin', 'police');

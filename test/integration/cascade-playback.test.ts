@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import type { SegmentRecord } from '../../gateway/db/recordings-repo';
-import { makeCascadeCerts } from '../../bench/cascade-certs';
+import { cascadeServerConfig, cascadeUpstreamConfig, makeCascadeCerts } from '../../bench/cascade-certs';
 import { recordFootage } from '../helpers/footage';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
@@ -46,34 +46,17 @@ describe('cascade: township footage played back at the city through the link', f
   before(async () => {
     const certs = makeCascadeCerts();
     city = await startTestGateway({
-      cascade: {
-        server: {
-          enabled: true,
-          host: '127.0.0.1',
-          port: 0,
-          cert: certs.serverCert,
-          key: certs.serverKey,
-          ca: certs.ca,
-          peers: [{ name: 'town-p', token: TOKEN, department: 'urban', commonName: 'town-a' }],
-        },
-      },
+      cascade: cascadeServerConfig(certs, [
+        { name: 'town-p', token: TOKEN, department: 'urban', commonName: 'town-a' },
+      ]),
     });
     town = await startTestGateway({
-      cascade: {
-        upstream: {
-          enabled: true,
-          url: `wss://127.0.0.1:${city.gw.services.cascade.upper!.server.port}/cascade/v1/link`,
-          name: 'town-p',
-          token: TOKEN,
-          cert: certs.clientCert,
-          key: certs.clientKey,
-          ca: certs.ca,
-          actAs: 'city-link',
-          retryMinMs: 100,
-          retryMaxMs: 500,
-          catalogIntervalS: 1,
-        },
-      },
+      cascade: cascadeUpstreamConfig(certs, {
+        port: city.gw.services.cascade.upper!.server.port,
+        name: 'town-p',
+        token: TOKEN,
+        actAs: 'city-link',
+      }),
     });
     await town.addUser('city-link', 'operator', 'traffic');
     await town.addUser('tadm', 'admin', 'police');

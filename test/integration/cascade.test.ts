@@ -7,7 +7,12 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { LiveClient } from '../helpers/live-client';
 import { waitFor } from '../helpers/wait-for';
-import { makeCascadeCerts, type CascadeCerts } from '../../bench/cascade-certs';
+import {
+  cascadeServerConfig,
+  cascadeUpstreamConfig,
+  makeCascadeCerts,
+  type CascadeCerts,
+} from '../../bench/cascade-certs';
 
 const TOKEN_A = 'town-a-token-0123456789';
 const TOKEN_B = 'town-b-token-0123456789';
@@ -59,40 +64,16 @@ describe('cascade: a township gateway linked to a city gateway', function () {
       perCamera: () => ({ ptz: true }),
     });
     city = await startTestGateway({
-      cascade: {
-        server: {
-          enabled: true,
-          host: '127.0.0.1',
-          port: 0,
-          cert: certs.serverCert,
-          key: certs.serverKey,
-          ca: certs.ca,
-          peers: [
-            { name: 'town-a', token: TOKEN_A, department: 'urban', commonName: 'town-a' },
-            { name: 'town-b', token: TOKEN_B, department: 'urban', commonName: '' },
-          ],
-        },
-      },
+      cascade: cascadeServerConfig(certs, [
+        { name: 'town-a', token: TOKEN_A, department: 'urban', commonName: 'town-a' },
+        { name: 'town-b', token: TOKEN_B, department: 'urban', commonName: '' },
+      ]),
     });
     cityPort = city.gw.services.cascade.upper!.server.port;
     // the city's cascade port stays the same across its restarts (the township knows it)
     city.gw.config.cascade.server.port = cityPort;
     town = await startTestGateway({
-      cascade: {
-        upstream: {
-          enabled: true,
-          url: `wss://127.0.0.1:${cityPort}/cascade/v1/link`,
-          name: 'town-a',
-          token: TOKEN_A,
-          cert: certs.clientCert,
-          key: certs.clientKey,
-          ca: certs.ca,
-          actAs: 'city-link',
-          retryMinMs: 100,
-          retryMaxMs: 500,
-          catalogIntervalS: 1,
-        },
-      },
+      cascade: cascadeUpstreamConfig(certs, { port: cityPort, name: 'town-a', token: TOKEN_A, actAs: 'city-link' }),
     });
     await town.addUser('city-link', 'operator', 'traffic');
     await town.addUser('tadm', 'admin', 'police');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SimGbDevice } from '../../sim/gb28181/device';
-import { makeCascadeCerts } from '../../bench/cascade-certs';
+import { cascadeServerConfig, cascadeUpstreamConfig, makeCascadeCerts } from '../../bench/cascade-certs';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 import { LiveClient } from '../helpers/live-client';
@@ -37,17 +37,9 @@ describe('cluster: pulls only one node can make are placed on it', function () {
       cluster: { enabled: true, advertisedAddress: `http://127.0.0.1:${p}`, heartbeatMs: 200, ttlMs: 1000 },
       gb28181: { enabled: true, id: SERVER_ID, realm: REALM, udpPort: 0, tcpPort: 0, password: 'pw', mediaPorts },
       // the city's cascade port on each node; the township links to node b's
-      cascade: {
-        server: {
-          enabled: true,
-          host: '127.0.0.1',
-          port: 0,
-          cert: certs.serverCert,
-          key: certs.serverKey,
-          ca: certs.ca,
-          peers: [{ name: 'town-pin', token: TOKEN, department: 'urban', commonName: 'town-a' }],
-        },
-      },
+      cascade: cascadeServerConfig(certs, [
+        { name: 'town-pin', token: TOKEN, department: 'urban', commonName: 'town-a' },
+      ]),
     });
     a = await startTestGateway(node('pin-a', port, [media, media + 49]));
     b = await startTestGateway(node('pin-b', port + 1, [media + 50, media + 99]), { schema: a.schema });
@@ -64,21 +56,12 @@ describe('cluster: pulls only one node can make are placed on it', function () {
     await ipc.start();
     sim = await RtspProcess.start({ count: 1, codec: 'h264', pattern: 'bars' });
     town = await startTestGateway({
-      cascade: {
-        upstream: {
-          enabled: true,
-          url: `wss://127.0.0.1:${b.gw.services.cascade.upper!.server.port}/cascade/v1/link`,
-          name: 'town-pin',
-          token: TOKEN,
-          cert: certs.clientCert,
-          key: certs.clientKey,
-          ca: certs.ca,
-          actAs: 'city-link',
-          retryMinMs: 100,
-          retryMaxMs: 500,
-          catalogIntervalS: 1,
-        },
-      },
+      cascade: cascadeUpstreamConfig(certs, {
+        port: b.gw.services.cascade.upper!.server.port,
+        name: 'town-pin',
+        token: TOKEN,
+        actAs: 'city-link',
+      }),
     });
     await town.addUser('city-link', 'admin', 'police');
     await town.addUser('tadm', 'admin', 'police');
