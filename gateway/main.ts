@@ -150,7 +150,7 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     const external = [...(gb ? [gb.media] : []), ...(upper ? [upper.media] : [])];
     const supervisor = await buildTranscoder(config, closers, external);
     // cluster: every pull, live or recording, runs under this node's lease of it
-    const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, tokens, closers, log) : null;
+    const pulls = cluster ? buildClusterStreams(cluster, supervisor, cameras, repos, authParts, closers, log) : null;
     const streamParts = buildStreams(config, supervisor, cameras, directory, repos, authParts, closers, log, pulls);
     const recordings = await buildRecordings(config, db, supervisor, cameras, repos, closers, log, pulls);
     // events and alarms record on the node that pulls the camera

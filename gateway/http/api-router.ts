@@ -104,8 +104,9 @@ export function expressOf(ctx: { req: IncomingMessage; res: ServerResponse }): {
   return { req, res };
 }
 
-/** The client address written to the audit log (the gateway does not trust X-Forwarded-For). */
-export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? '';
+import { clientIp } from './client-vouch';
+
+export { clientIp };
 
 /** A GET route in the dispatch table, in registration order; `run` null = served by express only. */
 interface DispatchRoute {

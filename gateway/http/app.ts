@@ -6,6 +6,7 @@ import type { ApiRouter } from './api-router';
 import { errorHandler, HttpError, refuseProtoKey, sendProblem } from './errors';
 import { assignRequestId } from '../logging/request-id';
 import { markMount, routeOf } from './route-label';
+import type { ClientVouch } from './client-vouch';
 
 /** What is told of every answered request (HTTP metrics, the request log). */
 export interface RequestObserver {
@@ -45,7 +46,8 @@ function setSecurityHeaders(res: ServerResponse): void {
  * JSON GET routes and raw-body POST routes of the API straight from the route table (ApiRouter.dispatch),
  * everything else through express. Cross-origin requests go through express, whose CORS middleware answers them;
  * those from an origin an API key allows for its embed tokens get their CORS headers (and preflight answer) first
- * (embed-cors.ts). `observer` hears of every request when it ends.
+ * (embed-cors.ts). `observer` hears of every request when it ends; `vouch` (cluster) reads the client of a request
+ * another node forwarded.
  */
 export function createRequestListener(
   app: Express,
@@ -53,9 +55,12 @@ export function createRequestListener(
   corsOrigins: readonly string[] = [],
   observer?: RequestObserver,
   embedOrigins: () => ReadonlySet<string> = () => new Set(),
+  vouch?: ClientVouch,
 ): RequestListener {
   const cors = corsOrigins.length > 0;
   return (req, res) => {
+    // cluster: a request another node forwarded carries its client's address, vouched for
+    vouch?.adopt(req);
     setSecurityHeaders(res);
     const requestId = assignRequestId(req, res);
     if (observer) {

@@ -40,7 +40,7 @@ export function hlsRouter(streams: StreamService, routing?: StreamRouting): Rout
     // strict names only: no '..', no encoded separators
     if (!KEY.test(key) || !FILE.test(file)) throw new HttpError(404, 'no such stream file');
     const to = forwardTarget(req, token, routing);
-    if (to) return forwardRequest(req, res, to, routing!.self);
+    if (to) return forwardRequest(req, res, to, routing!);
     const playlist = file === 'index.m3u8';
     const reload = playlist ? reloadParams(req.query as Record<string, unknown>) : {};
     // a blocking reload ends when its client goes away

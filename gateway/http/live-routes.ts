@@ -144,6 +144,7 @@ export function liveUpgrade(
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = req.url ?? '';
     if (url.startsWith('/socket.io/')) return;
+    opts.routing?.vouch.adopt(req);
     socket.on('error', () => socket.destroy());
     void (async () => {
       try {
@@ -152,7 +153,7 @@ export function liveUpgrade(
         if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
           throw new HttpError(400, 'live: only WebSocket upgrades are served here');
         const to = forwardTarget(req, where.token, opts.routing);
-        if (to) return forwardUpgrade(req, socket, head, to, opts.routing!.self);
+        if (to) return forwardUpgrade(req, socket, head, to, opts.routing!);
         const grant = await streams.authorize(where.token, where.key, clientIp(req), 'ws');
         checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
         const hub = await runningHub(streams, grant);
@@ -187,7 +188,7 @@ export function liveRouter(streams: StreamService, opts: LiveRouteOptions): Rout
         { path: 'query.seconds', message: `an integer from 1 to ${REPLAY_MAX_S}` },
       ]);
     const to = forwardTarget(req, token, opts.routing);
-    if (to) return forwardRequest(req, res, to, opts.routing!.self);
+    if (to) return forwardRequest(req, res, to, opts.routing!);
     const grant = await streams.authorize(token, key, clientIp(req), 'replay');
     checkGrantOrigin(req, opts.allowedOrigins, grant.principal);
     const held = streams.backend.hub(grant.key)?.replay(seconds);

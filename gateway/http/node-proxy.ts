@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { UnavailableError } from '../errors';
 import { sendProblem } from './errors';
+import { CLIENT_HEADER, clientIp, type ClientVouch } from './client-vouch';
 
 /** Set on a request one node forwards to another: the nodes it passed, in order (a comma list of names). */
 export const FORWARDED_BY = 'x-cloudeye-forwarded-by';
@@ -13,9 +14,16 @@ const MAX_HOPS = 2;
 const CONNECT_TIMEOUT_MS = 30_000;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer'];
 
-/** The headers sent on: the client's own (Host and Origin kept, for the target's Origin rule), plus who forwarded. */
-function onward(req: IncomingMessage, from: string, upgrade: boolean): IncomingHttpHeaders {
-  const h: IncomingHttpHeaders = { ...req.headers, [FORWARDED_BY]: [...forwardedBy(req), from].join(',') };
+/**
+ * The headers sent on: the client's own (Host and Origin kept, for the target's Origin rule), who forwarded, and the
+ * client's address vouched for by this node.
+ */
+function onward(req: IncomingMessage, via: StreamRouting, upgrade: boolean): IncomingHttpHeaders {
+  const h: IncomingHttpHeaders = {
+    ...req.headers,
+    [FORWARDED_BY]: [...forwardedBy(req), via.self].join(','),
+    [CLIENT_HEADER]: via.vouch.sign(clientIp(req)),
+  };
   for (const k of HOP_BY_HOP) delete h[k];
   const xff = req.headers['x-forwarded-for'];
   h['x-forwarded-for'] = [xff, req.socket.remoteAddress].filter(Boolean).join(', ');
@@ -57,11 +65,11 @@ export function forwardRequest(
   req: IncomingMessage,
   res: ServerResponse,
   address: string,
-  from: string,
+  via: StreamRouting,
   body?: Buffer,
 ): Promise<void> {
   return new Promise((resolve) => {
-    const headers = onward(req, from, false);
+    const headers = onward(req, via, false);
     if (body) headers['content-length'] = String(body.length);
     // under an express mount, req.url is relative to it: the path as the client sent it
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
@@ -97,9 +105,9 @@ export function forwardUpgrade(
   socket: Duplex,
   head: Buffer,
   address: string,
-  from: string,
+  via: StreamRouting,
 ): void {
-  const up = request(address, req.url ?? '/', 'GET', onward(req, from, true));
+  const up = request(address, req.url ?? '/', 'GET', onward(req, via, true));
   const fail = (msg: string): void => {
     if (!socket.writable) return void socket.destroy();
     const body = JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: msg });
@@ -150,6 +158,8 @@ export function forwardUpgrade(
 export interface StreamRouting {
   /** This node's name (told on forwarded requests). */
   readonly self: string;
+  /** Signs the client's address on what this node forwards, and checks it on what it is forwarded. */
+  readonly vouch: ClientVouch;
   /** The address of the other live node holding `token`'s stream session, or null: served (or refused) here. */
   targetOf(token: string): string | null;
 }

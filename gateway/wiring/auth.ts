@@ -1,6 +1,6 @@
 // Wiring of authentication and access: the master key, credential box, tokens, access control, sign-in, embed tokens.
 import type { Config } from '../../config/load';
-import { CredentialBox, loadMasterKey } from '../auth/secrets';
+import { CredentialBox, deriveKey, loadMasterKey } from '../auth/secrets';
 import { TokenService } from '../auth/tokens';
 import { AccessControl } from '../auth/access';
 import { AuthService } from '../auth/auth-service';
@@ -16,6 +16,8 @@ export interface AuthParts {
   access: AccessControl;
   auth: AuthService;
   embeds: EmbedTokens;
+  /** Key of the client addresses nodes of a cluster vouch for on what they forward (from the shared secret). */
+  forwardKey: Buffer;
 }
 
 /** Builds and starts access control (shares loaded) and the sign-in service. */
@@ -51,5 +53,5 @@ export async function buildAuth(
   auth.useEmbeds(embeds);
   auth.onInvalidate(() => void embeds.invalidate());
   embeds.onRevoke(() => auth.invalidate());
-  return { box, tokens, access, auth, embeds };
+  return { box, tokens, access, auth, embeds, forwardKey: deriveKey(master, 'node-forward') };
 }

@@ -8,6 +8,7 @@ import type { LeaseKey } from '../cluster/cluster-node';
 import type { StreamBackend } from '../streams/stream-backend';
 import type { RecordingSource } from '../recordings/recorder';
 import type { StreamRouting } from '../http/node-proxy';
+import { ClientVouch } from '../http/client-vouch';
 import type { TokenService } from '../auth/tokens';
 import type { CameraService } from '../cameras/camera-service';
 import type { ClusterParts } from './cluster';
@@ -44,7 +45,7 @@ export function buildClusterStreams(
   supervisor: Supervisor,
   cameras: CameraService,
   repos: Repositories,
-  tokens: TokenService,
+  auth: { tokens: TokenService; forwardKey: Buffer },
   closers: Closers,
   log: Log,
 ): ClusterStreams {
@@ -110,11 +111,17 @@ export function buildClusterStreams(
     stop: (key, reason) => supervisor.stop(key, reason),
   };
   const owns: ClusterStreams['owns'] = async (cameraId, profile, url) => (await place(cameraId, profile, url)).here;
-  return { leases, backend, routing: nodeRouting(parts, tokens, closers, log), owns, place };
+  return { leases, backend, routing: nodeRouting(parts, auth.tokens, auth.forwardKey, closers, log), owns, place };
 }
 
 /** Stream tokens name the node holding their session: a request reaching another node is forwarded to it. */
-function nodeRouting(parts: ClusterParts, tokens: TokenService, closers: Closers, log: Log): StreamRouting {
+function nodeRouting(
+  parts: ClusterParts,
+  tokens: TokenService,
+  forwardKey: Buffer,
+  closers: Closers,
+  log: Log,
+): StreamRouting {
   const self = parts.node.name;
   let addresses = new Map<string, string>();
   const refresh = (): void =>
@@ -132,6 +139,7 @@ function nodeRouting(parts: ClusterParts, tokens: TokenService, closers: Closers
   });
   return {
     self,
+    vouch: new ClientVouch(forwardKey),
     targetOf: (token) => {
       let node: string | undefined;
       try {

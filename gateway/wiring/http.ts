@@ -181,7 +181,14 @@ export async function buildHttp(config: Config, d: HttpDeps, closers: Closers, l
   });
   const embeds = d.auth.embeds;
   const server = http.createServer(
-    createRequestListener(app, api, config.server.corsOrigins, d.ops.requests, () => embeds.origins),
+    createRequestListener(
+      app,
+      api,
+      config.server.corsOrigins,
+      d.ops.requests,
+      () => embeds.origins,
+      d.streams.routing?.vouch,
+    ),
   );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

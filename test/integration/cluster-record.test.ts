@@ -1,6 +1,7 @@
 // Two gateway nodes on one schema, recording real RTSP cameras: a recording plan or an alarm rule set on one node is
 // followed by the other, and an event or alarm taken in by one node is recorded by the node that pulls the camera.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
 import type { RecorderStatus } from '../../gateway/recordings/recorder';
@@ -12,7 +13,7 @@ import { freePortRange } from '../helpers/ports';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 
-describe('cluster: plans, rules and event recording across two nodes', function () {
+describe('cluster: two nodes: plans, rules, event recording, the client of a forwarded call', function () {
   this.timeout(120_000);
   let rtsp: RtspProcess;
   let a: TestGateway;
@@ -148,7 +149,12 @@ describe('cluster: plans, rules and event recording across two nodes', function 
       kind: 'webhook',
       name: 'alarm-boxes',
     });
-    const body = { id: 'box-x', kind: 'alarm', location: { position: P }, alarm: { alarmType: 'button', zone: 'Z1', severity: 4 } };
+    const body = {
+      id: 'box-x',
+      kind: 'alarm',
+      location: { position: P },
+      alarm: { alarmType: 'button', zone: 'Z1', severity: 4 },
+    };
     const res = await postWebhook(other, source, JSON.stringify(body));
     assert.equal(res.status, 200, res.text);
     const eventId = String(res.body.events[0].id);
@@ -163,5 +169,43 @@ describe('cluster: plans, rules and event recording across two nodes', function 
       segs.every((x) => volumes.includes(x.volume)),
       "written on the pulling node's volume, not the other's",
     );
+  });
+
+  it("a forwarded call is audited with its client's address, not the forwarding node's; a forged vouch is ignored", async () => {
+    const holder = [a, b].find((g) => g.gw.cluster!.node.holds({ cameraId: cams[1]!, profile: 'main' }))!;
+    const other = holder === a ? b : a;
+    // the client connects from 127.0.0.5; the node forwards from 127.0.0.1
+    const open = (headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: other.gw.port,
+            path: `/api/v1/cameras/${cams[1]}/streams`,
+            method: 'POST',
+            localAddress: '127.0.0.5',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+          },
+          (res) => {
+            res.resume();
+            res.once('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.once('error', reject);
+        req.end(JSON.stringify({ profile: 'main' }));
+      });
+    const newest = async () =>
+      (
+        await a.gw.db
+          .knex('audit_log')
+          .where({ action: 'stream.open', target_id: cams[1] })
+          .orderBy('id', 'desc')
+          .first()
+      ).ip as string;
+    assert.equal(await open({}), 201);
+    assert.equal(await newest(), '127.0.0.5', 'the client, vouched for by the forwarding node');
+    const forged = `203.0.113.9 ${Math.floor(Date.now() / 1000)} ${'0'.repeat(64)}`;
+    assert.equal(await open({ 'x-cloudeye-client': forged }), 201);
+    assert.equal(await newest(), '127.0.0.5', "a client's own vouch is not believed");
   });
 });

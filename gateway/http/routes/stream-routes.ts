@@ -61,7 +61,7 @@ export function registerStreamRoutes(
         // cluster: the pull is leased to another node, which opens the session and serves it
         if (!(err instanceof StreamElsewhereError) || !routing || !mayChase(req, err.node, routing.self)) throw err;
         const raw = Buffer.from(JSON.stringify((req as IncomingMessage & { body?: unknown }).body ?? {}));
-        await forwardRequest(req, res, err.address, routing.self, raw);
+        await forwardRequest(req, res, err.address, routing, raw);
         return undefined;
       }
     },
