@@ -162,6 +162,27 @@ export interface StreamRouting {
   readonly vouch: ClientVouch;
   /** The address of the other live node holding `token`'s stream session, or null: served (or refused) here. */
   targetOf(token: string): string | null;
+  /**
+   * The address of the other live node that controls camera `cameraId` (its PTZ and who holds it), or null: this
+   * node does, or the node is not known yet.
+   */
+  controlNode(cameraId: string): string | null;
+}
+
+/**
+ * Forwards a route's call, already parsed here, to the node at `address` (its JSON body encoded again), which
+ * answers it; resolves undefined (the answer is sent). A call forwarded once is not forwarded again.
+ */
+export async function forwardCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  address: string,
+  via: StreamRouting,
+): Promise<undefined> {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  const raw = parsed !== undefined && req.readableEnded ? Buffer.from(JSON.stringify(parsed)) : undefined;
+  await forwardRequest(req, res, address, via, raw);
+  return undefined;
 }
 
 /** Where a viewer's request with `token` goes: null when it is served here (also when it was forwarded already). */

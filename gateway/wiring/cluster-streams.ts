@@ -9,6 +9,7 @@ import type { StreamBackend } from '../streams/stream-backend';
 import type { RecordingSource } from '../recordings/recorder';
 import type { StreamRouting } from '../http/node-proxy';
 import { ClientVouch } from '../http/client-vouch';
+import { rendezvousOwner } from '../cluster/rendezvous';
 import type { TokenService } from '../auth/tokens';
 import type { CameraService } from '../cameras/camera-service';
 import type { ClusterParts } from './cluster';
@@ -140,6 +141,11 @@ function nodeRouting(
   return {
     self,
     vouch: new ClientVouch(forwardKey),
+    // the node that health-checks a camera also controls its PTZ (one holder of control cluster-wide)
+    controlNode: (cameraId) => {
+      const owner = rendezvousOwner(cameraId, parts.node.members());
+      return owner && owner !== self ? (addresses.get(owner) ?? null) : null;
+    },
     targetOf: (token) => {
       let node: string | undefined;
       try {

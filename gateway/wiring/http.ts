@@ -123,7 +123,7 @@ function buildApi(config: Config, d: HttpDeps, logError: (err: unknown) => void)
   registerExportRoutes(api, d.playback.exports);
   documentExportDownload(api);
   registerDeviceRoutes(api, d.devices, () => repos.cameras.xaddrs());
-  registerPtzRoutes(api, d.ptz.ptz, d.ptz.patrols, d.ptz.setPriority);
+  registerPtzRoutes(api, d.ptz.ptz, d.ptz.patrols, d.ptz.setPriority, d.streams.routing);
   registerEventRoutes(api, d.events.ingest, d.events.search, cameras);
   registerEventSourceRoutes(api, d.events.sources);
   registerEventWebhookRoutes(api, d.events.sources, config.events.webhook.maxBodyBytes);

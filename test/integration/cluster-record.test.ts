@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { RtspProcess } from '../../sim/cameras/rtsp-process';
+import { startSimCameras } from '../../sim/cameras/sim-cameras';
 import type { RecorderStatus } from '../../gateway/recordings/recorder';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, postWebhook } from '../helpers/events';
@@ -13,7 +14,7 @@ import { freePortRange } from '../helpers/ports';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 
-describe('cluster: two nodes: plans, rules, event recording, the client of a forwarded call', function () {
+describe('cluster: two nodes: plans, rules, event recording, forwarded calls, PTZ control', function () {
   this.timeout(120_000);
   let rtsp: RtspProcess;
   let a: TestGateway;
@@ -207,5 +208,50 @@ describe('cluster: two nodes: plans, rules, event recording, the client of a for
     const forged = `203.0.113.9 ${Math.floor(Date.now() / 1000)} ${'0'.repeat(64)}`;
     assert.equal(await open({ 'x-cloudeye-client': forged }), 201);
     assert.equal(await newest(), '127.0.0.5', "a client's own vouch is not believed");
+  });
+
+  it('PTZ control is held once cluster-wide: taken at one node, refused at the other to an operator of equal rank', async () => {
+    const sims = await startSimCameras({
+      count: 1,
+      codec: 'h264',
+      username: 'admin',
+      password: 'cam-pass',
+      vendorMix: ['hikvision'],
+      perCamera: () => ({ ptz: true }),
+    });
+    try {
+      const net = await a.api('POST', '/api/v1/networks', {
+        token,
+        body: {
+          name: 'ptz-lan',
+          hosts: [`${sims.cameras[0]!.host}:${sims.cameras[0]!.port}`],
+          username: 'admin',
+          password: 'cam-pass',
+        },
+      });
+      assert.equal(net.status, 201, net.text);
+      const reg = await a.api('POST', '/api/v1/discovery/devices/register', {
+        token,
+        body: { xaddr: sims.cameras[0]!.xaddr, networkId: net.body.id, name: '云台', lng: 111.7, lat: 29.03 },
+      });
+      assert.equal(reg.status, 201, reg.text);
+      const id = String(reg.body.id ?? reg.body.camera?.id ?? reg.body[0]?.id);
+      await a.addUser('ptz-1', 'operator', 'traffic');
+      await a.addUser('ptz-2', 'operator', 'traffic');
+      const [one, two] = [await a.login('ptz-1'), await a.login('ptz-2')];
+      // each node asked by one operator: whichever node controls the camera, one of the two calls is forwarded
+      const took = await a.api('POST', `/api/v1/cameras/${id}/ptz/control`, { token: one });
+      assert.equal(took.status, 200, took.text);
+      const refused = await b.api('POST', `/api/v1/cameras/${id}/ptz/control`, { token: two });
+      assert.equal(refused.status, 409, refused.text);
+      assert.match(refused.body.detail, /ptz-1/);
+      const seen = await b.api('GET', `/api/v1/cameras/${id}/ptz/control`, { token: two });
+      assert.equal(seen.body.holder?.name, 'ptz-1', seen.text);
+      const moved = await b.api('POST', `/api/v1/cameras/${id}/ptz/move`, { token: one, body: { pan: 0.5 } });
+      assert.equal(moved.status, 204, moved.text);
+      assert.equal(sims.cameras[0]!.camera.ptzStatus().moving, true, 'the holder moves it through the other node');
+    } finally {
+      await sims.close();
+    }
   });
 });

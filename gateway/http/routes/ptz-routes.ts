@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { PatrolService } from '../../ptz/patrol-service';
 import type { PtzService } from '../../ptz/ptz-service';
 import type { Principal } from '../../auth/policy-terms';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRouter } from '../api-router';
+import { forwardCall, wasForwarded, type StreamRouting } from '../node-proxy';
 
 const camId = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'camera ids are decimal integers') });
 /** ONVIF preset tokens: what cameras use (digits, letters, _ - .), at most 64 characters. */
@@ -26,22 +28,31 @@ export function registerPtzRoutes(
   ptz: PtzService,
   patrols: PatrolService,
   setPriority: SetPriority,
+  routing?: StreamRouting,
 ): void {
   const cam = { tag: 'ptz', action: 'ptz' as const, params: camId };
+  // cluster: a camera's moves and control are handled by one node, so one operator holds it cluster-wide
+  const owned = (
+    ctx: { req: IncomingMessage; res: ServerResponse; params: { id: string } },
+    here: () => unknown,
+  ): unknown => {
+    const to = routing && !wasForwarded(ctx.req) ? routing.controlNode(ctx.params.id) : null;
+    return to ? forwardCall(ctx.req, ctx.res, to, routing!) : here();
+  };
   api.add({
     ...cam,
     method: 'post',
     path: '/cameras/{id}/ptz/move',
     summary: 'Continuous move at the given speeds (-1..1 each; stops by itself after ptz.moveTimeoutS); takes control',
     body: z.strictObject({ pan: speed.optional(), tilt: speed.optional(), zoom: speed.optional() }),
-    handler: ({ principal, params, body, ip }) => ptz.move(principal, params.id, body, ip),
+    handler: (c) => owned(c, () => ptz.move(c.principal, c.params.id, c.body, c.ip)),
   });
   api.add({
     ...cam,
     method: 'post',
     path: '/cameras/{id}/ptz/stop',
     summary: 'Stop pan, tilt and zoom',
-    handler: ({ principal, params, ip }) => ptz.stop(principal, params.id, ip),
+    handler: (c) => owned(c, () => ptz.stop(c.principal, c.params.id, c.ip)),
   });
   api.add({
     ...cam,
@@ -54,7 +65,7 @@ export function registerPtzRoutes(
       y: z.number().min(-0.5).max(0.5),
       zoom: speed.optional(),
     }),
-    handler: ({ principal, params, body, ip }) => ptz.centre(principal, params.id, body, ip),
+    handler: (c) => owned(c, () => ptz.centre(c.principal, c.params.id, c.body, c.ip)),
   });
   api.add({
     ...cam,
@@ -70,7 +81,7 @@ export function registerPtzRoutes(
     path: '/cameras/{id}/ptz/control',
     summary: "Who controls the camera's PTZ now (null: nobody)",
     response: holder.nullable(),
-    handler: async ({ principal, params }) => ({ holder: await ptz.holder(principal, params.id) }),
+    handler: (c) => owned(c, async () => ({ holder: await ptz.holder(c.principal, c.params.id) })),
   });
   api.add({
     ...cam,
@@ -78,14 +89,14 @@ export function registerPtzRoutes(
     path: '/cameras/{id}/ptz/control',
     summary: 'Take (or renew) control; 409 names the holder and until when if its priority is equal or higher',
     response: holder,
-    handler: ({ principal, params, ip }) => ptz.take(principal, params.id, ip),
+    handler: (c) => owned(c, () => ptz.take(c.principal, c.params.id, c.ip)),
   });
   api.add({
     ...cam,
     method: 'delete',
     path: '/cameras/{id}/ptz/control',
     summary: 'Give control back',
-    handler: ({ principal, params }) => ptz.release(principal, params.id),
+    handler: (c) => owned(c, () => ptz.release(c.principal, c.params.id)),
   });
   api.add({
     ...cam,
@@ -103,7 +114,7 @@ export function registerPtzRoutes(
     summary: 'Store the current position as a new preset (ONVIF SetPreset)',
     body: presetName,
     response: preset,
-    handler: ({ principal, params, body, ip }) => ptz.setPreset(principal, params.id, body.name, ip),
+    handler: (c) => owned(c, () => ptz.setPreset(c.principal, c.params.id, c.body.name, c.ip)),
   });
   api.add({
     ...cam,
@@ -113,7 +124,7 @@ export function registerPtzRoutes(
     summary: 'Rename a preset (the camera goes there and stores it again under the new name)',
     body: presetName,
     response: preset,
-    handler: ({ principal, params, body, ip }) => ptz.renamePreset(principal, params.id, params.token, body.name, ip),
+    handler: (c) => owned(c, () => ptz.renamePreset(c.principal, c.params.id, c.params.token, c.body.name, c.ip)),
   });
   api.add({
     ...cam,
@@ -121,7 +132,7 @@ export function registerPtzRoutes(
     method: 'delete',
     path: '/cameras/{id}/ptz/presets/{token}',
     summary: 'Delete a preset (ONVIF RemovePreset)',
-    handler: ({ principal, params, ip }) => ptz.removePreset(principal, params.id, params.token, ip),
+    handler: (c) => owned(c, () => ptz.removePreset(c.principal, c.params.id, c.params.token, c.ip)),
   });
   api.add({
     ...cam,
@@ -129,7 +140,7 @@ export function registerPtzRoutes(
     method: 'post',
     path: '/cameras/{id}/ptz/presets/{token}/goto',
     summary: 'Go to a preset (ONVIF GotoPreset); takes control',
-    handler: ({ principal, params, ip }) => ptz.gotoPreset(principal, params.id, params.token, ip),
+    handler: (c) => owned(c, () => ptz.gotoPreset(c.principal, c.params.id, c.params.token, c.ip)),
   });
   api.add({
     ...cam,
