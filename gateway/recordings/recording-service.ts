@@ -1,54 +1,21 @@
 // Recording: recorders per plan, the index of closed segments, spans, evidence holds, plans, reconciliation at start and retention.
 import { mkdir } from 'node:fs/promises';
 import type { ClosedSegment } from '../../transcoder/record/segment-writer';
-import type { StreamSpec } from '../../transcoder/stream-spec';
 import { NotFoundError } from '../errors';
 import type { PlanRecord, RecordingPlansRepo } from '../db/recording-plans-repo';
 import type { RecordingsRepo } from '../db/recordings-repo';
 import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
 import { auditAs, Footage, type RecordingActor, type RecordingAudit } from './footage';
-import { checkPlan, desiredNow, resolvePlan, type EffectivePlan, type PlanDefaults } from './plan-rules';
+import { checkPlan, desiredNow, resolvePlan, type EffectivePlan } from './plan-rules';
 import { reconcileVolume, type ReconcileReport } from './reconcile';
 import { Recorder, type RecorderStatus, type RecordingSource } from './recorder';
 import { Retention, type RetentionReport } from './retention';
-import { pickVolume, Volume, type VolumeConfig } from './volume';
-
-type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
-
-/** A camera as recording sees it; `spec(profile)` is null when the camera has no such stream. */
-export interface RecordingCamera {
-  id: string;
-  departmentId: number;
-  tags: readonly string[];
-  spec(profile: 'main' | 'sub'): StreamSpec | null;
-}
-
-/** What the service needs of the camera registry (declared here, STYLE §5). */
-export interface RecordingCameras {
-  all(): Promise<RecordingCamera[]>;
-}
+import { pickVolume, Volume } from './volume';
+import type { RecordingCamera, RecordingCameras, RecordingOptions } from './recording-types';
 
 export type { RecordingActor, RecordingAudit } from './footage';
 
-export interface RecordingOptions {
-  enabled: boolean;
-  volumes: VolumeConfig[];
-  reserveBytes: number;
-  lowWater: number;
-  segmentSeconds: number;
-  retentionDays: number;
-  eventRetentionDays: number;
-  retentionIntervalS: number;
-  planIntervalS: number;
-  retryS: number;
-  spanGapMs: number;
-  maxRangeDays: number;
-  defaultPlan: Omit<PlanDefaults, 'retentionDays' | 'eventRetentionDays'>;
-  /** Longest pre-roll a plan may ask for: what the hub keeps for replay (transcoder.hub.replaySeconds). */
-  maxPreRollS: number;
-  /** Cluster: whether this node runs (camera, profile)'s pull — its lease, placed when free. Default: always. */
-  owns?: (cameraId: string, profile: 'main' | 'sub', url: string) => Promise<boolean>;
-}
+type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /**
  * Lifecycle: `new RecordingService(...)` → `await start()` (reconciles every volume before anything is
