@@ -10,6 +10,7 @@ import { WallRepo } from '../db/wall-repo';
 import { NotFoundError } from '../errors';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import type { StreamService } from '../streams/stream-service';
+import { StreamElsewhereError } from '../cluster/errors';
 import { TourRunner } from '../wall/tour-runner';
 import { TourService } from '../wall/tour-service';
 import { WallAlarms } from '../wall/wall-alarms';
@@ -41,8 +42,11 @@ export async function buildTours(
     prestart: async (screenId, cameraId, profile) => {
       const s = await walls.screen(screenId);
       if (!s) throw new NotFoundError(`wall: no screen ${screenId}`);
-      // a session of the screen's own: the output runs (and idles out as any unwatched one) until the screen plays it
-      await streams.open(screenPrincipal(s), cameraId, { profile }, '');
+      // a session of the screen's own: the output runs (and idles out as any unwatched one) until the screen plays it;
+      // in a cluster the pull may be placed on another node, which starts it there: warm all the same
+      await streams.open(screenPrincipal(s), cameraId, { profile }, '').catch((err: unknown) => {
+        if (!(err instanceof StreamElsewhereError)) throw err;
+      });
     },
     preview: (screenId, next) => wall.wall.setOverlay(screenId, { ...wall.wall.overlay(screenId), next }),
     saveStep: (screenId, step) => repo.step(screenId, step),

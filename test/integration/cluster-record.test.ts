@@ -10,11 +10,12 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, postWebhook } from '../helpers/events';
 import { at, P } from '../helpers/alarms';
 import { waitFor } from '../helpers/wait-for';
+import { io } from 'socket.io-client';
 import { freePortRange } from '../helpers/ports';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test', departmentId: null };
 
-describe('cluster: two nodes: plans, rules, event recording, forwarded calls, PTZ control', function () {
+describe('cluster: two nodes: plans, rules, event recording, forwarded calls, PTZ control, tours', function () {
   this.timeout(120_000);
   let rtsp: RtspProcess;
   let a: TestGateway;
@@ -252,6 +253,57 @@ describe('cluster: two nodes: plans, rules, event recording, forwarded calls, PT
       assert.equal(sims.cameras[0]!.camera.ptzStatus().moving, true, 'the holder moves it through the other node');
     } finally {
       await sims.close();
+    }
+  });
+
+  it('a server-run wall tour shows a camera whose pull runs on the other node (not skipped as failing)', async () => {
+    const s = await a.api('POST', '/api/v1/wall/screens', { token, body: { name: '集群轮巡', layout: '4' } });
+    assert.equal(s.status, 201, s.text);
+    const screenId = s.body.screen.id as number;
+    const paired = await a.api('POST', `/api/v1/wall/screens/${screenId}/pair`, {
+      body: { secret: s.body.pairing.secret },
+    });
+    // camera 0's pull placed by a viewer; the tour is run by the other node
+    const open = await a.api('POST', `/api/v1/cameras/${cams[0]}/streams`, { token, body: { profile: 'main' } });
+    assert.equal(open.status, 201, open.text);
+    const holder = await waitFor(
+      () => [a, b].find((g) => g.gw.cluster!.node.holds({ cameraId: cams[0]!, profile: 'main' })),
+      {
+        what: "camera 0's pull placed",
+      },
+    );
+    const runner = holder === a ? b : a;
+    const socket = io(runner.base, {
+      path: '/socket.io',
+      auth: { token: paired.body.token },
+      transports: ['websocket'],
+    });
+    const got: Array<{ panes: Array<{ cameraId: string | null; skipped?: unknown[] }> }> = [];
+    socket.on('wall:screen', (m: (typeof got)[number]) => got.push(m));
+    try {
+      await new Promise((ok) => socket.once('connect', () => ok(null)));
+      const tour = await runner.api('POST', '/api/v1/wall/tours', {
+        token,
+        body: {
+          name: '跨节点',
+          steps: [
+            { cameraId: cams[0], dwellS: 5 },
+            { cameraId: cams[1], dwellS: 5 },
+          ],
+        },
+      });
+      assert.equal(tour.status, 201, tour.text);
+      const r = await runner.api('POST', `/api/v1/wall/screens/${screenId}/tour`, {
+        token,
+        body: { tourId: tour.body.id },
+      });
+      assert.equal(r.status, 200, r.text);
+      const first = await waitFor(() => got.find((m) => m.panes[0]?.cameraId), {
+        what: 'the first step on the screen',
+      });
+      assert.equal(first.panes[0]!.cameraId, cams[0], `shown, not skipped: ${JSON.stringify(first.panes[0])}`);
+    } finally {
+      socket.close();
     }
   });
 });
