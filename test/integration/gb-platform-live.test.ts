@@ -156,11 +156,18 @@ describe('gb28181 channels played through the gateway', function () {
       what: 'no session left (BYE sent to the device)',
     });
     // nothing left behind: no socket on the media ports, no process, no more fds than before (a few for pools' churn)
-    // (a short-lived child of another part of the test world, e.g. a probe, may be running at the moment: it ends)
-    await waitFor(() => resources().children === before.children, {
-      timeoutMs: 10_000,
-      what: `no process started or left (before: ${before.children})`,
-    });
+    // (children running before, e.g. the earlier test's pull or a probe, may end meanwhile: only new ones count)
+    const had = new Set(before.children.split(/\s+/).filter(Boolean));
+    await waitFor(
+      () =>
+        resources()
+          .children.split(/\s+/)
+          .filter((c) => c && !had.has(c)).length === 0,
+      {
+        timeoutMs: 10_000,
+        what: `no process started and left (before: ${before.children}; now: ${resources().children})`,
+      },
+    );
     const after = resources();
     assert.equal(after.mediaSockets, 0, 'no socket on the media ports');
     assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} → ${after.fds}`);
