@@ -70,12 +70,14 @@ async function pausedPicture(page: Page, pane: string): Promise<{ w: number; rgb
  * wall-clock readout names (within 1.5 s: the readout is placed four times a second), and not of a second away.
  */
 export async function expectFootageOfInstant(page: Page, pane: string, f: TestsrcFootage): Promise<void> {
+  // playing, and its wall clock placed (from the session's map, which may come after the first pictures)
   await page.waitForFunction(
-    (sel) => {
-      const v = document.querySelector(sel) as HTMLVideoElement | null;
-      return !!v && v.readyState >= 2 && v.currentTime > 0.5;
+    (p) => {
+      const v = document.querySelector(`${p} .pb-video`) as HTMLVideoElement | null;
+      const wall = Number(document.querySelector<HTMLElement>(`${p} .pane-playback`)?.dataset.wallMs);
+      return !!v && v.readyState >= 2 && v.currentTime > 0.5 && wall > 0;
     },
-    `${pane} .pb-video`,
+    pane,
     { timeout: 20_000 },
   );
   const wall = Number(await page.getAttribute(`${pane} .pane-playback`, 'data-wall-ms'));

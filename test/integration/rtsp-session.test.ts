@@ -98,7 +98,8 @@ describe('RTSP session against the simulated camera', function () {
       const mount = SimCam.mount(i);
       const run = pull({ url: sim.url(i) });
       await once(run.session, 'playing');
-      assert.equal(sim.sessions(mount), 1);
+      // the simulator prints its session lines as it goes: under load they may come a moment after PLAY's answer
+      await waitFor(() => sim.sessions(mount) === 1, { what: 'the camera to count the session', timeoutMs: 3000 });
       await waitFor(() => run.aus.length >= 2 * FPS + 1, { what: `${2 * FPS + 1} pictures`, timeoutMs: 8000 });
       await run.session.close('test done');
       assert.equal(await run.closed, 'test done');
@@ -148,7 +149,7 @@ describe('RTSP session against the simulated camera', function () {
     const reason = await run.closed;
     assert.match(reason, /^unauthorized: DESCRIBE answered 401 Unauthorized to the digest credentials$/);
     assert.ok(!run.logs.join('\n').includes('wrong-secret'));
-    assert.equal(sim.sessions(), 0);
+    await waitFor(() => sim.sessions() === 0, { what: 'no session at the camera', timeoutMs: 3000 });
   });
 
   it('no credentials for a camera that asks for them: closed "unauthorized"', async () => {
@@ -170,7 +171,7 @@ describe('RTSP session against the simulated camera', function () {
     assert.deepEqual(await closed, ['declined: h265 not wanted']);
     assert.equal(played, false);
     assert.equal(sim.peakSessions(SimCam.mount(1)) <= 1, true);
-    assert.equal(sim.sessions(SimCam.mount(1)), 0);
+    await waitFor(() => sim.sessions(SimCam.mount(1)) === 0, { what: 'no session set up', timeoutMs: 3000 });
   });
 });
 
