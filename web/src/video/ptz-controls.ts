@@ -38,6 +38,9 @@ export interface PtzDriver {
 
 function driver(cameraId: string, banner: PtzBanner): PtzDriver {
   let resend: ReturnType<typeof setInterval> | undefined;
+  // a camera's calls go out one after another: a release's stop sent beside its move could arrive first
+  let queue: Promise<unknown> = Promise.resolve();
+  const inOrder = (send: () => Promise<unknown>): Promise<unknown> => (queue = queue.catch(() => undefined).then(send));
   const d: PtzDriver = {
     cameraId,
     banner,
@@ -53,15 +56,15 @@ function driver(cameraId: string, banner: PtzBanner): PtzDriver {
     },
     press(v) {
       clearInterval(resend);
-      void d.run(ptzApi.move(cameraId, v));
-      resend = setInterval(() => void d.run(ptzApi.move(cameraId, v)), RESEND_MS);
+      void d.run(inOrder(() => ptzApi.move(cameraId, v)));
+      resend = setInterval(() => void d.run(inOrder(() => ptzApi.move(cameraId, v))), RESEND_MS);
     },
     release() {
       // only a move this console started is stopped (closing an idle pane must not take control)
       if (resend === undefined) return;
       clearInterval(resend);
       resend = undefined;
-      void d.run(ptzApi.stop(cameraId));
+      void d.run(inOrder(() => ptzApi.stop(cameraId)));
     },
   };
   return d;
