@@ -19,6 +19,8 @@ export interface Fmp4Source {
   size?: string;
   /** x264 profile (baseline, main, high). */
   profile?: string;
+  /** H.264 made quickly and large (ultrafast, QP 8): bulk footage, a few MB a second at 640x480. */
+  fast?: boolean;
 }
 
 /** ffmpeg's fMP4 of a lavfi test pattern (and a sine tone with `audio`), as it writes it to a pipe. */
@@ -27,7 +29,8 @@ export function ffmpegFmp4(s: Fmp4Source): Buffer {
   const args = ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${s.size ?? '320x240'}:rate=${fps}`];
   if (s.audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   args.push('-t', String(s.seconds ?? 2), '-pix_fmt', 'yuv420p');
-  if (s.codec === 'h264') args.push('-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', s.profile ?? 'high');
+  if (s.codec === 'h264' && s.fast) args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '8');
+  else if (s.codec === 'h264') args.push('-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', s.profile ?? 'high');
   else
     args.push('-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', s.tag ?? 'hvc1');
   args.push('-g', String(s.gop ?? fps), '-bf', '0');

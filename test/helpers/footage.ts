@@ -15,8 +15,8 @@ export async function writeSegments(
   count: number,
   seconds = 1,
   audio = false,
-  /** Picture size (default 160x120) and run number (default 0: a reconfigured camera's pull starts a new run). */
-  o: { size?: string; generation?: number } = {},
+  /** Picture size (default 160x120), run number (default 0: a reconfigured camera's pull starts a new run), bulk encoding. */
+  o: { size?: string; generation?: number; fast?: boolean } = {},
 ): Promise<ClosedSegment[]> {
   let init: InitSegment | null = null;
   const frags: Array<Omit<Fragment, 'seq'>> = [];
@@ -26,7 +26,9 @@ export async function writeSegments(
     onInit: (i) => (init = i),
     onFragment: (f) => frags.push({ ...f, receivedAt: t0 + (f.startS + f.durationS) * 1000 }),
     onError: (e) => assert.fail(e),
-  }).push(ffmpegFmp4({ codec: 'h264', seconds: count * seconds, gop: 25, size: o.size ?? '160x120', audio }));
+  }).push(
+    ffmpegFmp4({ codec: 'h264', seconds: count * seconds, gop: 25, size: o.size ?? '160x120', audio, fast: o.fast }),
+  );
   const out: ClosedSegment[] = [];
   const w = new SegmentWriter({
     root,
@@ -54,7 +56,7 @@ export async function recordFootage(
   t0: number,
   count: number,
   seconds = 1,
-  o: { size?: string; generation?: number } = {},
+  o: { size?: string; generation?: number; fast?: boolean } = {},
 ): Promise<SegmentRecord[]> {
   const rows: SegmentRecord[] = [];
   for (const s of await writeSegments(volume, cam, t0, count, seconds, false, o))
