@@ -7,6 +7,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startSimCameras, type SimCameras } from '../../sim/cameras/sim-cameras';
 import { LiveClient } from '../helpers/live-client';
 import { waitFor } from '../helpers/wait-for';
+import { registerOnvifCamera } from '../helpers/onvif-register';
 import {
   cascadeServerConfig,
   cascadeUpstreamConfig,
@@ -80,22 +81,12 @@ describe('cascade: a township gateway linked to a city gateway', function () {
     await city.addUser('cop', 'operator', 'urban');
     townAdmin = await town.login('tadm');
     cityOp = await city.login('cop');
-    const net = await town.api('POST', '/api/v1/networks', {
-      token: townAdmin,
-      body: {
-        name: 'lan',
-        hosts: [`${sims.cameras[0]!.host}:${sims.cameras[0]!.port}`],
-        username: 'admin',
-        password: 'cam-pass',
-      },
+    shared = await registerOnvifCamera(town, townAdmin, sims.cameras[0]!, {
+      network: 'lan',
+      name: '镇政府门口',
+      lng: 111.7,
+      lat: 29.03,
     });
-    assert.equal(net.status, 201, net.text);
-    const reg = await town.api('POST', '/api/v1/discovery/devices/register', {
-      token: townAdmin,
-      body: { xaddr: sims.cameras[0]!.xaddr, networkId: net.body.id, name: '镇政府门口', lng: 111.7, lat: 29.03 },
-    });
-    assert.equal(reg.status, 201, reg.text);
-    shared = String(reg.body.id ?? reg.body.camera?.id ?? reg.body[0]?.id);
     const other = await town.api('POST', '/api/v1/cameras', {
       token: townAdmin,
       body: {

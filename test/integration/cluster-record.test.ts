@@ -10,6 +10,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { addSource, postWebhook } from '../helpers/events';
 import { at, P } from '../helpers/alarms';
 import { waitFor } from '../helpers/wait-for';
+import { registerOnvifCamera } from '../helpers/onvif-register';
 import { io } from 'socket.io-client';
 import { freePortRange } from '../helpers/ports';
 
@@ -221,22 +222,12 @@ describe('cluster: two nodes: plans, rules, event recording, forwarded calls, PT
       perCamera: () => ({ ptz: true }),
     });
     try {
-      const net = await a.api('POST', '/api/v1/networks', {
-        token,
-        body: {
-          name: 'ptz-lan',
-          hosts: [`${sims.cameras[0]!.host}:${sims.cameras[0]!.port}`],
-          username: 'admin',
-          password: 'cam-pass',
-        },
+      const id = await registerOnvifCamera(a, token, sims.cameras[0]!, {
+        network: 'ptz-lan',
+        name: '云台',
+        lng: 111.7,
+        lat: 29.03,
       });
-      assert.equal(net.status, 201, net.text);
-      const reg = await a.api('POST', '/api/v1/discovery/devices/register', {
-        token,
-        body: { xaddr: sims.cameras[0]!.xaddr, networkId: net.body.id, name: '云台', lng: 111.7, lat: 29.03 },
-      });
-      assert.equal(reg.status, 201, reg.text);
-      const id = String(reg.body.id ?? reg.body.camera?.id ?? reg.body[0]?.id);
       await a.addUser('ptz-1', 'operator', 'traffic');
       await a.addUser('ptz-2', 'operator', 'traffic');
       const [one, two] = [await a.login('ptz-1'), await a.login('ptz-2')];
