@@ -173,14 +173,24 @@ export async function playAndMeasure(
   };
 }
 
-/** Glass-to-glass latency of every frame the pane presents over `ms` (after the probe's first frame). */
-export async function sampleLatency(page: Page, ms: number): Promise<number[]> {
+/**
+ * Glass-to-glass latency of every frame the pane presents over at least `ms` (after the probe's first
+ * frame). A player that stalls through the window (a loaded machine) is given up to four more windows
+ * to present `min` frames, so that a figure is always a distribution and not one or two frames.
+ */
+export async function sampleLatency(page: Page, ms: number, min = 10): Promise<number[]> {
   await page.evaluate(() => {
     const b = (window as unknown as { __bench: PageBench }).__bench;
     b.samples = [];
     b.sampling = true;
   });
   await page.waitForTimeout(ms);
+  await page
+    .waitForFunction((n) => (window as unknown as { __bench: PageBench }).__bench.samples.length >= n, min, {
+      timeout: 4 * ms,
+      polling: 200,
+    })
+    .catch(() => undefined);
   return page.evaluate(() => {
     const b = (window as unknown as { __bench: PageBench }).__bench;
     b.sampling = false;

@@ -269,11 +269,15 @@ describe('alarm console (e2e): rules, live alarms, workflow', function () {
     await page.click('.alarm-detail .alarm-back');
     await page.waitForSelector(item);
     await page.context().setOffline(true);
+    // the operator is told the link is down (a socket may outlive the network: the console drops it itself)
+    await page.waitForSelector('.topbar .link-status[data-link=down]', { state: 'visible' });
+    assert.equal(await page.textContent('.topbar .link-status'), '实时连接中断 · 告警暂不推送');
     const missed = String((await alarmOf(await postAlarmEvent(t, w, 'while-offline', at(-10, 10)))).id);
     await page.waitForTimeout(1000);
     assert.equal(await page.locator(`.alarm-item[data-alarm="${missed}"]`).count(), 0, 'not pushed while offline');
     await page.context().setOffline(false);
     await page.waitForSelector(`.alarm-item[data-alarm="${missed}"]`, { timeout: 20_000 });
+    await page.waitForSelector('.topbar .link-status', { state: 'hidden' });
     assert.deepEqual(page.errors, []);
   });
 });

@@ -29,6 +29,7 @@ export const MESSAGES = {
   'nav.discovery': ['设备发现', 'Discovery'],
   'nav.audit': ['审计日志', 'Audit log'],
   'nav.logout': ['退出', 'Sign out'],
+  'link.down': ['实时连接中断 · 告警暂不推送', 'Live link lost · alarms not pushed'],
 
   'role.admin': ['管理员', 'Administrator'],
   'role.operator': ['值班员', 'Operator'],

@@ -42,6 +42,10 @@ type Handler<K extends keyof ServerEvents> = ServerEvents[K];
 export class Realtime {
   private socket: Socket<ServerEvents> | null = null;
   private stopToken: (() => void) | null = null;
+  private stopNet: (() => void) | null = null;
+  private readonly reconnects = new Set<() => void>();
+  private readonly links = new Set<(up: boolean) => void>();
+  private everUp = false;
 
   /** `url`: the gateway's origin when it is not this page's (an embedded widget: WebSocket only, no CORS polling). */
   /** `token`: an embedded widget's own token (several on one page), instead of the page's session. */
@@ -60,9 +64,32 @@ export class Realtime {
     };
     this.socket = this.url ? io(this.url, opts) : io(opts);
     // a fresh access token is only read on the next handshake: reconnect so the server sees it
-    this.stopToken = onToken(() => {
-      if (this.socket && !this.socket.connected) this.socket.connect();
+    this.stopToken = onToken(() => this.reconnect());
+    this.socket.on('connect', () => {
+      if (this.everUp) for (const fn of this.reconnects) fn();
+      this.everUp = true;
+      for (const fn of this.links) fn(true);
     });
+    this.socket.on('disconnect', () => {
+      for (const fn of this.links) fn(false);
+    });
+    // The browser says the network is gone: drop the link at once (an open WebSocket may linger for
+    // minutes without a word) and do not retry until it is back; then reconnect at once, not after
+    // the back-off, and reload what was pushed meanwhile.
+    if (typeof window !== 'undefined') {
+      const down = (): void => void this.socket?.disconnect();
+      const up = (): void => this.reconnect();
+      window.addEventListener('offline', down);
+      window.addEventListener('online', up);
+      this.stopNet = () => {
+        window.removeEventListener('offline', down);
+        window.removeEventListener('online', up);
+      };
+    }
+  }
+
+  private reconnect(): void {
+    if (this.socket && !this.socket.connected) this.socket.connect();
   }
 
   on<K extends keyof ServerEvents>(event: K, fn: Handler<K>): () => void {
@@ -75,10 +102,14 @@ export class Realtime {
 
   /** Called each time the link is back after a drop (what was pushed meanwhile was missed: reload it). */
   onReconnect(fn: () => void): () => void {
-    const m = this.socket?.io;
-    if (!m) return () => undefined;
-    m.on('reconnect', fn);
-    return () => m.off('reconnect', fn);
+    this.reconnects.add(fn);
+    return () => this.reconnects.delete(fn);
+  }
+
+  /** Called with true each time the link is up, false each time it drops. */
+  onLink(fn: (up: boolean) => void): () => void {
+    this.links.add(fn);
+    return () => this.links.delete(fn);
   }
 
   emit(event: string, payload: unknown): void {
@@ -91,6 +122,9 @@ export class Realtime {
 
   close(): void {
     this.stopToken?.();
+    this.stopNet?.();
+    this.links.clear();
+    this.reconnects.clear();
     this.socket?.disconnect();
     this.socket = null;
   }

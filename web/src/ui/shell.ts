@@ -18,6 +18,7 @@ import { CameraSearch } from './camera-search';
 import { CameraTree } from './camera-tree';
 import { AlarmFeed } from '../alarms/alarm-feed';
 import type { Alarm } from '../alarms/alarm-api';
+import { linkStatus } from './link-status';
 
 export class Shell {
   readonly el: HTMLElement;
@@ -31,6 +32,7 @@ export class Shell {
   private linked: string | null = null;
   /** Alarms reach the operator on every page (null for roles that may not read them). */
   private readonly alarms: AlarmFeed | null;
+  private readonly link: { el: HTMLElement; close(): void };
 
   constructor(
     private readonly ctx: AppContext,
@@ -67,6 +69,7 @@ export class Shell {
     }
     // the wall density sizes the video wall: only for roles that may watch video
     const density = canWatch(ctx.me) ? densitySwitch(() => this.mapPage?.base?.map.invalidateSize()) : null;
+    this.link = linkStatus(ctx.realtime);
     const brand = h('div', { class: 'brand' }, h('span', { class: 'logo' }, '◉'), label(h('span'), 'app.title'));
     const top = h(
       'header',
@@ -75,6 +78,7 @@ export class Shell {
       this.nav,
       find,
       h('div', { class: 'spacer' }),
+      this.link.el,
       density,
       langSwitch(),
       user,
@@ -98,6 +102,7 @@ export class Shell {
     this.current?.close?.();
     this.mapPage?.close();
     this.alarms?.close();
+    this.link.close();
     this.el.remove();
   }
 
