@@ -1,7 +1,7 @@
 // A GB/T 28181 channel plays like any camera: the simulated IPC's channel over the live WebSocket (decodable fMP4), a second viewer
 // on the same INVITE, BYE when the pull stops; a channel whose media never comes is a clear error, retried, with no session left behind.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { SimGbDevice } from '../../sim/gb28181/device';
 import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 import { LiveClient } from '../helpers/live-client';
@@ -15,16 +15,35 @@ const CHANNEL = '43070200001310000001';
 const SILENT = '43070200001310000002';
 const PORTS: [number, number] = [40000 + (process.pid % 200) * 100, 40099 + (process.pid % 200) * 100];
 
-/** What a leaked session would leave: sockets on the media ports (UDP and TCP), open fds, child processes. */
+/**
+ * What a leaked session would leave: our sockets on the media ports (UDP and TCP), open fds, child processes.
+ * Only sockets of this process count (by inode): the media ports lie among the ephemeral ones, where other
+ * processes' connections come and go, and a closed TCP socket lingers in TIME_WAIT owned by none.
+ */
 function resources(): { mediaSockets: number; fds: number; children: string } {
+  const fds = readdirSync('/proc/self/fd');
+  const ours = new Set<string>();
+  for (const fd of fds) {
+    const m = /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/self/fd/${fd}`));
+    if (m) ours.add(m[1]!);
+  }
   let mediaSockets = 0;
   for (const table of ['udp', 'tcp'])
     for (const line of readFileSync(`/proc/net/${table}`, 'utf8').split('\n').slice(1)) {
-      const port = parseInt(line.trim().split(/\s+/)[1]?.split(':')[1] ?? '', 16);
-      if (port >= PORTS[0] && port <= PORTS[1]) mediaSockets++;
+      const cols = line.trim().split(/\s+/);
+      const port = parseInt(cols[1]?.split(':')[1] ?? '', 16);
+      if (port >= PORTS[0] && port <= PORTS[1] && ours.has(cols[9] ?? '')) mediaSockets++;
     }
   const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim();
-  return { mediaSockets, fds: readdirSync('/proc/self/fd').length, children };
+  return { mediaSockets, fds: fds.length, children };
+}
+
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return ''; // the fd closed meanwhile
+  }
 }
 
 describe('gb28181 channels played through the gateway', function () {
@@ -120,6 +139,7 @@ describe('gb28181 channels played through the gateway', function () {
     await t.gw.services.recordings.removePlan(plan.id, system);
     assert.deepEqual(invites, [CHANNEL], 'one INVITE for both viewers, HLS and the recording');
     assert.equal(t.gw.services.gb!.media.sessions.size, 1);
+    assert.ok(resources().mediaSockets >= 1, "the session's media socket is seen (the check below can fail)");
     // a snapshot while it plays: decoded from the pull's newest keyframe
     const snap = await fetch(`${t.base}/api/v1/cameras/${camId}/snapshot`, {
       headers: { authorization: `Bearer ${token}` },
