@@ -69,4 +69,11 @@ export {
 } from './manscdp-record';
 export { buildMansrtsp, parseMansrtsp, type MansrtspCommand } from './mansrtsp';
 export { openMediaSender, type MediaSender, type MediaSenderOptions } from './media-sender';
-export { GbUpstream, UpstreamRefusal, type UpstreamOptions, type UpstreamState, type UpstreamMedia } from './upstream';
+export {
+  GbUpstream,
+  UpstreamRefusal,
+  type UpstreamOptions,
+  type UpstreamState,
+  type UpstreamMedia,
+  type UpstreamRecord,
+} from './upstream';

@@ -43,7 +43,7 @@ export const newBranch = (): string => `z9hG4bK${randomBytes(10).toString('hex')
 export const newTag = (): string => randomBytes(6).toString('hex');
 export const newCallId = (host: string): string => `${randomBytes(12).toString('hex')}@${host}`;
 
-/** A response to `req`: Vias (top one with received/rport for UDP), From, To (tagged), Call-ID, CSeq copied. */
+/** A response to `req`: Vias (top one with received/rport for UDP), From, To (tagged, or `extra`'s), Call-ID, CSeq copied. */
 export function responseTo(
   req: SipRequest,
   status: number,
@@ -63,12 +63,15 @@ export function responseTo(
       headers.push({ name: 'Via', value });
     }
   }
+  // a To in `extra` is the dialog's (a tag the caller keeps), in place of the request's with a fresh tag
+  const to = extra.find((h) => h.name === 'To');
   for (const name of ['From', 'To', 'Call-ID', 'CSeq']) {
     let value = header(req, name) ?? '';
-    if (name === 'To' && status > 100 && !/;\s*tag=/i.test(value)) value += `;tag=${newTag()}`;
+    if (name === 'To' && to) value = to.value;
+    else if (name === 'To' && status > 100 && !/;\s*tag=/i.test(value)) value += `;tag=${newTag()}`;
     headers.push({ name, value });
   }
-  return { kind: 'response', status, reason, headers: [...headers, ...extra], body };
+  return { kind: 'response', status, reason, headers: [...headers, ...extra.filter((h) => h !== to)], body };
 }
 
 /** The ACK of a non-2xx final response: same branch and Call-ID, the response's To (RFC 3261 §17.1.1.3). */

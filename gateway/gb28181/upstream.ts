@@ -1,36 +1,28 @@
 // The lower-platform side of a GB/T 28181 cascade (§9.1, §9.2, §9.5, §9.6): registers with a superior platform
 // (digest), keeps the registration (refresh, keepalive; again at once when the superior forgets us, with backoff while
-// it refuses or is unreachable), answers its Catalog, DeviceInfo and DeviceStatus queries, passes its PTZ on, and
-// answers its INVITE with a media session. What is shared and how media is sent is the caller's (options).
+// it refuses or is unreachable), answers its Catalog, DeviceInfo, DeviceStatus and RecordInfo queries and its Catalog
+// subscription, passes its PTZ on, and answers its INVITEs with media sessions (upstream-sessions.ts). What is shared, what is recorded and how
+// media is sent is the caller's (options).
 import { EventEmitter } from 'node:events';
 import { authorizationHeader, parseDigest } from './digest';
-import { GbError, SipStatusError, SipTimeoutError } from './errors';
-import {
-  buildCatalogPages,
-  buildDeviceInfoResponse,
-  buildDeviceStatusResponse,
-  buildKeepalive,
-  type BodyCharset,
-} from './manscdp-build';
+import { SipStatusError, SipTimeoutError } from './errors';
+import { buildKeepalive, type BodyCharset } from './manscdp-build';
 import type { CatalogItem } from './manscdp-catalog';
+import { buildMediaStatusNotify } from './manscdp-record';
 import { parseManscdp, type ManscdpDoc } from './manscdp';
-import { decodePtzCmd, type PtzCommand } from './ptz';
-import { buildSdp, parseSdp, type GbSdp, type MediaTransport } from './sdp';
-import { parseUri } from './sip-headers';
+import type { PtzCommand } from './ptz';
+import type { GbSdp } from './sdp';
 import { header, type SipResponse } from './sip-message';
 import { SipEndpoint, type IncomingRequest, type SipPeer } from './sip-endpoint';
 import { MANSCDP, buildRequest, newCallId, newTag } from './sip-request';
+import { UpstreamSessions, type UpstreamMedia } from './upstream-sessions';
+import { answerManscdp, type UpstreamRecord } from './upstream-queries';
+import { CatalogSubscription } from './upstream-subscription';
+
+export { UpstreamRefusal, type UpstreamMedia } from './upstream-sessions';
+export type { UpstreamRecord } from './upstream-queries';
 
 export type UpstreamState = 'registering' | 'registered' | 'auth-failed' | 'refused' | 'unreachable' | 'stopped';
-
-/** A media session answering the superior's INVITE: its local port for the answer, started at ACK, stopped at BYE. */
-export interface UpstreamMedia {
-  localPort: number;
-  /** The transport of the answer (ours, the sender's role). */
-  transport: MediaTransport;
-  start(): void;
-  stop(): void;
-}
 
 export interface UpstreamOptions {
   /** Our platform's 20-digit id (the superior knows us by it) and the address we bind and name in Contact. */
@@ -53,22 +45,21 @@ export interface UpstreamOptions {
   catalog(): Promise<CatalogItem[]>;
   /** A PTZCmd of the superior for a shared channel. */
   ptz?(channelId: string, command: PtzCommand): Promise<void>;
-  /** The superior's INVITE of a channel: a session sending to its offer; throw UpstreamRefusal for a clear no. */
+  /**
+   * The superior's INVITE of a channel: a session sending to its offer (offer.session Play, or Playback/Download of
+   * offer.time); throw UpstreamRefusal for a clear no.
+   */
   play(channelId: string, offer: GbSdp, ssrc: number): Promise<UpstreamMedia>;
+  /** The recordings of a shared channel overlapping [fromMs, toMs) of `type` (all, time, alarm …); none when absent. */
+  records?(channelId: string, fromMs: number, toMs: number, type: string): Promise<UpstreamRecord[]>;
+  /** Offset from UTC of the superior's MANSCDP times (local, without offset), minutes. Default 480 (UTC+8). */
+  utcOffsetMin?: number;
 }
 
-/** A refusal of an INVITE with its SIP status (404 unknown channel, 486 busy …). */
-export class UpstreamRefusal extends GbError {
-  override name = 'UpstreamRefusal';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Events: 'state' (UpstreamState, detail), 'ptz' ({ channelId, command }), 'invite' ({ channelId }), 'bye' (channelId), 'error-log' (text). */
+/**
+ * Events: 'state' (UpstreamState, detail), 'ptz' ({ channelId, command }), 'invite' ({ channelId, session, time }),
+ * 'mansrtsp' ({ channelId, command }), 'bye' (channelId), 'error-log' (text).
+ */
 export class GbUpstream extends EventEmitter {
   readonly endpoint: SipEndpoint;
   state: UpstreamState = 'registering';
@@ -83,13 +74,33 @@ export class GbUpstream extends EventEmitter {
   private keepalive: NodeJS.Timeout | null = null;
   private misses = 0;
   private failures = 0;
-  private readonly sessions = new Map<string, { channelId: string; media: UpstreamMedia }>();
+  private readonly sessions: UpstreamSessions;
+  /** The superior's Catalog subscription (§9.11). */
+  readonly subscription: CatalogSubscription;
 
   constructor(readonly o: UpstreamOptions) {
     super();
     const tcp = o.superior.transport === 'tcp';
     this.endpoint = new SipEndpoint({ host: o.host, ...(tcp ? {} : { udpPort: 0 }), t1Ms: o.t1Ms ?? 500 });
     this.callId = newCallId(o.host);
+    this.subscription = new CatalogSubscription({
+      localId: o.localId,
+      contact: () => this.contact(),
+      catalog: () => this.o.catalog(),
+      send: async (req) => this.endpoint.request(await this.connect(), req),
+      ...(o.charset ? { charset: o.charset } : {}),
+      log: (m) => this.emit('error-log', `gb28181 upstream: ${m}`),
+    });
+    this.sessions = new UpstreamSessions({
+      host: o.host,
+      contactHostPort: () => this.contact().replace(/^<sip:[^@]+@|>$/g, ''),
+      play: (channelId, offer, ssrc) => this.o.play(channelId, offer, ssrc),
+      mediaEnded: (channelId) =>
+        void this.message(buildMediaStatusNotify(this.sn++, channelId, 121, this.o.charset)).catch((e: Error) =>
+          this.emit('error-log', `gb28181 upstream: MediaStatus of ${channelId}: ${e.message}`),
+        ),
+      emit: (event, arg) => this.emit(event, arg),
+    });
     this.endpoint.on(
       'request',
       (r: IncomingRequest) =>
@@ -242,94 +253,26 @@ export class GbUpstream extends EventEmitter {
         return r.reply(400, 'Bad Request');
       }
       r.reply(200, 'OK');
-      return this.onManscdp(doc);
+      return answerManscdp(doc, {
+        o: this.o,
+        send: (b) => this.message(b).then(() => undefined),
+        emit: (event, arg) => this.emit(event, arg),
+      });
     }
-    if (req.method === 'INVITE') return this.onInvite(r);
-    if (req.method === 'ACK') return void this.sessions.get(header(req, 'Call-ID') ?? '')?.media.start();
-    if (req.method === 'BYE') {
-      const id = header(req, 'Call-ID') ?? '';
-      const s = this.sessions.get(id);
-      r.reply(s ? 200 : 481, s ? 'OK' : 'Call/Transaction Does Not Exist');
-      if (s) {
-        s.media.stop();
-        this.sessions.delete(id);
-        this.emit('bye', s.channelId);
-      }
-      return;
-    }
+    if (this.sessions.handle(r)) return;
+    if (req.method === 'SUBSCRIBE') return this.subscription.accept(r);
     if (req.method === 'OPTIONS') return r.reply(200, 'OK');
     r.reply(405, 'Method Not Allowed');
   }
 
-  private async onManscdp(doc: ManscdpDoc): Promise<void> {
-    const cs = this.o.charset;
-    if (doc.root === 'Control' && typeof doc.node.PTZCmd === 'string') {
-      let command: PtzCommand;
-      try {
-        command = decodePtzCmd(doc.node.PTZCmd).command;
-      } catch (e) {
-        return void this.emit('error-log', `gb28181 upstream: PTZCmd refused: ${(e as Error).message}`);
-      }
-      this.emit('ptz', { channelId: doc.deviceId, command });
-      await this.o.ptz?.(doc.deviceId, command);
-      return;
-    }
-    if (doc.root !== 'Query') return;
-    if (doc.cmdType === 'Catalog') {
-      for (const page of buildCatalogPages(doc.sn, this.o.localId, await this.o.catalog(), 8, cs))
-        await this.message(page);
-    } else if (doc.cmdType === 'DeviceInfo') {
-      const channels = (await this.o.catalog()).length;
-      const info = {
-        deviceId: this.o.localId,
-        deviceName: this.o.name ?? 'Cloud Eye',
-        manufacturer: 'CloudEye',
-        model: 'CloudEye',
-      };
-      await this.message(buildDeviceInfoResponse(doc.sn, { ...info, firmware: '1', channels }, cs));
-    } else if (doc.cmdType === 'DeviceStatus') {
-      await this.message(
-        buildDeviceStatusResponse(doc.sn, { deviceId: doc.deviceId, recording: 'OFF', alarms: [] }, cs),
-      );
-    }
-  }
-
-  private async onInvite(r: IncomingRequest): Promise<void> {
-    let channelId: string;
-    let offer: GbSdp;
-    try {
-      channelId = parseUri(r.req.uri).user;
-      offer = parseSdp(r.req.body.toString('utf8'));
-    } catch {
-      return r.reply(488, 'Not Acceptable Here');
-    }
-    r.reply(100, 'Trying');
-    const ssrc = Number(offer.ssrc ?? '0');
-    let media: UpstreamMedia;
-    try {
-      media = await this.o.play(channelId, offer, ssrc);
-    } catch (err) {
-      const status = err instanceof UpstreamRefusal ? err.status : 500;
-      this.emit('error-log', `gb28181 upstream: INVITE of ${channelId} refused: ${(err as Error).message}`);
-      return r.reply(status, status === 404 ? 'Not Found' : status === 500 ? 'Server Internal Error' : 'Refused');
-    }
-    this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media });
-    this.emit('invite', { channelId, transport: offer.transport });
-    const answer = buildSdp({
-      origin: channelId,
-      address: this.o.host,
-      port: media.localPort,
-      transport: media.transport,
-      ssrc: offer.ssrc ?? '0',
-      direction: 'sendonly',
-    });
-    const contact = { name: 'Contact', value: `<sip:${channelId}@${this.contact().replace(/^<sip:[^@]+@|>$/g, '')}>` };
-    r.reply(200, 'OK', [contact, { name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from(answer));
+  /** The shared catalog may have changed: a subscribed superior is told what did. */
+  catalogChanged(): void {
+    this.subscription.changed();
   }
 
   /** Channels the superior plays now. */
   playing(): string[] {
-    return [...this.sessions.values()].map((s) => s.channelId);
+    return this.sessions.playing();
   }
 
   /** Unregisters (Expires: 0, best effort), stops every session and closes. */
@@ -338,8 +281,8 @@ export class GbUpstream extends EventEmitter {
     const wasRegistered = this.state === 'registered';
     this.stopped = true;
     this.clearTimers();
-    for (const s of this.sessions.values()) s.media.stop();
-    this.sessions.clear();
+    this.sessions.stopAll();
+    this.subscription.close();
     if (wasRegistered) await this.registerOnce(0).catch(() => undefined);
     this.set('stopped', 'stopped');
     await this.endpoint.close();
