@@ -131,6 +131,7 @@ const configShape = z.strictObject({
       shareCameras: z.array(z.string().regex(/^\d{1,18}$/, 'camera ids')).max(100000),
       shareTags: z.array(z.string().min(1).max(64)).max(100),
       ptzAs: z.string().max(64),
+      playbackAs: z.string().max(64),
     }),
   }),
   health: z.strictObject({

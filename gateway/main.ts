@@ -11,7 +11,8 @@ import { buildSpatial } from './wiring/spatial';
 import { buildStreams, buildTranscoder } from './wiring/streams';
 import { buildDevices } from './wiring/devices';
 import { buildPtz } from './wiring/ptz';
-import { buildGb28181, deviceFootagePort, startGbUpstream } from './wiring/gb28181';
+import { buildGb28181, deviceFootagePort } from './wiring/gb28181';
+import { startGbUpstream } from './wiring/gb-upstream';
 import { buildCascadeUpper, peerFootagePort } from './wiring/cascade';
 import { buildCascadeLower } from './wiring/cascade-lower';
 import { buildHttp } from './wiring/http';
@@ -97,7 +98,8 @@ export async function startGateway(config: Config, opts: GatewayOptions = {}): P
     );
     const ptz = await buildPtz(config, db, repos, cameras, authParts, closers, log, gb, upper?.ptz);
     // Cloud Eye as a lower platform of a superior GB/T 28181 platform (shares cameras upward)
-    await startGbUpstream(config, repos, cameras, supervisor, { auth: authParts, ptz: ptz.ptz }, closers, log);
+    const up = { auth: authParts, ptz: ptz.ptz, playback: playback.playback, directory };
+    await startGbUpstream(config, repos, cameras, supervisor, up, closers, log);
     // this platform's link up to its upper platform, publishing what is shared with the upper platform's account
     const lower = buildCascadeLower(
       config,

@@ -1,6 +1,7 @@
 // The upward cascade in the gateway: Cloud Eye registers with a superior GB/T 28181 platform (gb28181.upstream),
 // shares the cameras chosen by id or tag as channels, and sends a channel's stream as PS over RTP from the camera's one
-// shared pull (a lossless tap on its live fMP4), until the superior's BYE.
+// shared pull (a lossless tap on its live fMP4), until the superior's BYE; its recordings are listed (RecordInfo)
+// and played (Playback, Download) from the playback service, as the account the superior's playback acts as.
 import type { Config } from '../../config/load';
 import type { Supervisor } from '../../transcoder/index';
 import { streamUrl } from '../cameras/stream-url';
@@ -11,11 +12,25 @@ import {
   UpstreamRefusal,
   openMediaSender,
   type CatalogItem,
+  type GbSdp,
   type MediaTransport,
   type PtzCommand,
+  type UpstreamRecord,
   type UpstreamState,
 } from '../gb28181/index';
+import { ForbiddenError } from '../errors';
 import { PictureTap } from './picture-tap';
+import { FootageSession, type OpenFootage } from './upstream-footage';
+
+/** The footage of cameras shared upward, as the superior's account sees it (wiring: the playback service). */
+export interface UpstreamFootagePort {
+  spans(
+    cameraId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Array<{ startMs: number; endMs: number; kind: string }>>;
+  open(cameraId: string): OpenFootage;
+}
 
 export interface CascadeDeps {
   cameras: () => Promise<CameraRecord[]>;
@@ -23,10 +38,17 @@ export interface CascadeDeps {
   supervisor: Supervisor;
   /** Carries out a PTZ command of the superior on a shared camera (through the PTZ API and its priorities). */
   ptz: (cameraId: string, command: PtzCommand) => Promise<void>;
+  /** Recorded footage for the superior's RecordInfo and Playback; absent: none is listed, a Playback is refused. */
+  footage?: UpstreamFootagePort;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
 const OFF_STATUSES = new Set<string>(['offline', 'unauthorized']);
+const RECORDED = /^(playback|download)$/i;
+
+/** Our role in the media session: the sender's, opposite to the receiver's offer. */
+const answerTransport = (offer: MediaTransport): MediaTransport =>
+  offer === 'udp' ? 'udp' : offer === 'tcp-passive' ? 'tcp-active' : 'tcp-passive';
 
 /** The channel id a camera has upward: its own for a GB/T 28181 channel, else our domain, type 131 and its id. */
 export function channelIdOf(localId: string, cam: CameraRecord): string | null {
@@ -61,6 +83,44 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
       // a camera with PTZ is a dome upward (the superior's operators get PTZ), any other a fixed camera
       ptzType: cam.capabilities?.ptz ? 1 : 3,
     }));
+  /** The sending end of a media session to the superior's offer. */
+  const senderTo = (offer: GbSdp, ssrc: number) =>
+    openMediaSender({ transport: offer.transport, address: offer.address, port: offer.port, ssrc, host: u.localHost });
+  /** A Playback or Download of a shared camera's footage over the offer's t= range (refused when there is none). */
+  const recorded = async (cam: CameraRecord, offer: GbSdp, ssrc: number): Promise<FootageSession> => {
+    if (!d.footage)
+      throw new UpstreamRefusal(403, 'recorded footage is not shared upward (gb28181.upstream.playbackAs)');
+    if (cam.streams.main?.codec === 'h265') throw new UpstreamRefusal(488, `camera ${cam.id} records H.265`);
+    const [fromS, toS] = offer.time ?? [0, 0];
+    const startMs = fromS * 1000;
+    const endMs = Math.min(toS * 1000, Date.now());
+    if (!(startMs > 0 && endMs > startMs)) throw new UpstreamRefusal(488, `t=${fromS} ${toS} is no past range`);
+    const open = d.footage.open(cam.id);
+    // the first window is opened before the answer: no footage there is a 404, not an empty session
+    let first = await open(startMs, endMs).catch((err: Error) => {
+      // the account the superior acts as may see the camera but not its footage
+      throw err instanceof ForbiddenError ? new UpstreamRefusal(403, err.message) : err;
+    });
+    if (!first) throw new UpstreamRefusal(404, `camera ${cam.id} has no footage in that range`);
+    const sender = await senderTo(offer, ssrc).catch(async (err: Error) => {
+      await first?.stream.return(undefined);
+      throw err;
+    });
+    const download = /^download$/i.test(offer.session);
+    return new FootageSession({
+      sender,
+      transport: answerTransport(offer.transport),
+      open: async (at, end) => {
+        const w = first ?? (await open(at, end));
+        first = null;
+        return w;
+      },
+      startMs,
+      endMs,
+      speed: download ? Math.max(1, Math.min(8, Math.round(offer.downloadSpeed ?? 1))) : 1,
+      log: (m) => d.log('warn', `gb28181 upstream: ${offer.session} of camera ${cam.id}: ${m}`),
+    });
+  };
   const upstream = new GbUpstream({
     localId: u.localId,
     host: u.localHost,
@@ -88,9 +148,21 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
           ),
         );
     },
+    utcOffsetMin: config.gb28181.deviceUtcOffsetMin,
+    async records(channelId, fromMs, toMs, type): Promise<UpstreamRecord[]> {
+      const hit = (await shared()).find((x) => x.channelId === channelId);
+      if (!hit || !d.footage) return [];
+      const recs = (await d.footage.spans(hit.cam.id, fromMs, toMs)).map((s) => ({
+        startMs: s.startMs,
+        endMs: s.endMs,
+        type: s.kind === 'event' ? 'alarm' : 'time',
+      }));
+      return type === 'time' || type === 'alarm' || type === 'manual' ? recs.filter((r) => r.type === type) : recs;
+    },
     async play(channelId, offer, ssrc) {
       const hit = (await shared()).find((x) => x.channelId === channelId);
       if (!hit) throw new UpstreamRefusal(404, `channel ${channelId} is not shared`);
+      if (RECORDED.test(offer.session)) return recorded(hit.cam, offer, ssrc);
       const { cam } = hit;
       const url = streamUrl(cam, 'main', false);
       if (!url || (await d.service.reachRefusal(cam))) throw new UpstreamRefusal(404, `camera ${cam.id} has no stream`);
@@ -104,19 +176,11 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
       });
       const hub = d.supervisor.hub(key);
       if (!hub) throw new UpstreamRefusal(503, `the stream of camera ${cam.id} stopped`);
-      const sender = await openMediaSender({
-        transport: offer.transport,
-        address: offer.address,
-        port: offer.port,
-        ssrc,
-        host: u.localHost,
-      });
+      const sender = await senderTo(offer, ssrc);
       let removeTap: (() => void) | null = null;
-      const ours: MediaTransport =
-        offer.transport === 'udp' ? 'udp' : offer.transport === 'tcp-passive' ? 'tcp-active' : 'tcp-passive';
       return {
         localPort: sender.localPort,
-        transport: ours,
+        transport: answerTransport(offer.transport),
         start: () => {
           const tap = new PictureTap(
             (au) => sender.send(au),

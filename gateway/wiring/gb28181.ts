@@ -5,12 +5,6 @@ import type { CameraService } from '../cameras/camera-service';
 import { ChannelSync, type ChannelStore } from '../gb-platform/channel-sync';
 import { GbMediaSource } from '../gb-platform/gb-media-source';
 import { DeviceFootage } from '../gb-platform/device-footage';
-import { buildCascade, type CascadeDeps } from '../gb-platform/cascade';
-import { applySuperiorPtz } from '../gb-platform/superior-ptz';
-import type { Principal } from '../auth/policy-terms';
-import type { PtzService } from '../ptz/ptz-service';
-import { ForbiddenError } from '../errors';
-import type { AuthParts } from './auth';
 import type { DeviceFootagePort } from '../recordings/device-playback';
 import type { Closers, Log } from './lifecycle';
 import type { Repositories } from './storage';
@@ -191,38 +185,4 @@ export function deviceFootagePort(gb: GbParts, repos: Repositories): DeviceFoota
       yield* gb.footage.stream(psid, await must(cameraId), startMs, endMs);
     },
   };
-}
-
-/** With `gb28181.upstream` on: Cloud Eye registers as a lower platform with a superior one, stopped at close. */
-export async function startGbUpstream(
-  config: Config,
-  repos: Repositories,
-  cameras: CameraService,
-  supervisor: CascadeDeps['supervisor'],
-  d: { auth: AuthParts; ptz: PtzService },
-  closers: Closers,
-  log: Log,
-): Promise<void> {
-  const u = config.gb28181.upstream;
-  if (!u.enabled) return;
-  const ip = `gb28181:${u.superiorId}`;
-  // the superior's PTZ commands act as the account named by ptzAs
-  const principal = async (): Promise<Principal> => {
-    const user = u.ptzAs ? await repos.accounts.userByName(u.ptzAs) : null;
-    const p = user ? await d.auth.auth.resolve(`u:${user.id}`) : null;
-    if (!p)
-      throw new ForbiddenError(
-        `the account gb28181.upstream.ptzAs (${JSON.stringify(u.ptzAs)}) is not set or not usable`,
-      );
-    return { ...p, name: `${p.name} (GB/T 28181 superior)` };
-  };
-  const upstream = buildCascade(config, {
-    cameras: () => repos.cameras.all(),
-    service: cameras,
-    supervisor,
-    ptz: async (cameraId, cmd) => applySuperiorPtz(d.ptz, await principal(), cameraId, cmd, ip),
-    log,
-  });
-  await upstream.start();
-  closers.add(async () => upstream.stop());
 }

@@ -1,8 +1,11 @@
 // Real fragmented MP4 from ffmpeg (lavfi test sources) and ffprobe's view of it, for the fmp4 and fan-out tests.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /** The movflags of the pull: one fragment per frame, data offsets from the moof. */
 export const FRAG_FLAGS = 'empty_moov+default_base_moof+frag_every_frame';
@@ -135,4 +138,15 @@ export function decodeVideo(data: Buffer): { frames: number; errors: string } {
     if (r.status !== 0) throw new Error(`ffmpeg could not decode: ${r.stderr}`);
     return { frames: r.stdout.split('\n').filter((l) => /^\d+,/.test(l)).length, errors: r.stderr.trim() };
   });
+}
+
+/** ffmpeg's framemd5 of every video frame it decodes from a URL (one line each), asserting it decoded without errors. */
+export async function framemd5OfUrl(url: string): Promise<string[]> {
+  const r = await execFileAsync('ffmpeg', ['-v', 'error', '-i', url, '-map', '0:v:0', '-f', 'framemd5', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 90_000,
+  });
+  if (r.stderr.trim()) throw new Error(`ffmpeg decoding ${url}: ${r.stderr.trim().slice(0, 400)}`);
+  return r.stdout.split('\n').filter((l) => /^\d+,/.test(l));
 }

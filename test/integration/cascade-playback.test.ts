@@ -1,29 +1,16 @@
 // Recorded footage of a township camera played at the city (cascade): spans, sessions and the stream come from the
 // township over the link, as the city's account there; the city never reads the township's files or cameras.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { CameraRecord } from '../../gateway/db/cameras-repo';
 import type { SegmentRecord } from '../../gateway/db/recordings-repo';
 import { cascadeServerConfig, cascadeUpstreamConfig, makeCascadeCerts } from '../../bench/cascade-certs';
 import { recordFootage } from '../helpers/footage';
+import { framemd5OfUrl } from '../helpers/fmp4-ffmpeg';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
 
-const run = promisify(execFile);
 const TOKEN = 'town-p-token-0123456789';
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** framemd5 of every frame ffmpeg decodes from a URL (one line per frame), or the error it printed. */
-async function frames(url: string): Promise<string[]> {
-  const r = await run('ffmpeg', ['-v', 'error', '-i', url, '-map', '0:v:0', '-f', 'framemd5', '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 60_000,
-  });
-  assert.equal(r.stderr.trim(), '', 'ffmpeg decodes it without errors');
-  return r.stdout.split('\n').filter((l) => /^\d+,/.test(l));
-}
 
 describe('cascade: township footage played back at the city through the link', function () {
   this.timeout(120_000);
@@ -122,8 +109,8 @@ describe('cascade: township footage played back at the city through the link', f
     const own = await town.api('POST', `/api/v1/cameras/${ids.town}/playback`, { token: townAdmin, body: { start } });
     assert.equal(own.status, 201, own.text);
     const [atCity, atTown] = await Promise.all([
-      frames(city.base + r.body.stream),
-      frames(town.base + own.body.stream),
+      framemd5OfUrl(city.base + r.body.stream),
+      framemd5OfUrl(town.base + own.body.stream),
     ]);
     // from the keyframe at or before start: 4 segments of run A and 3 of run B, 2 s each at 25 fps
     assert.equal(atCity.length, 7 * 50);

@@ -10,9 +10,8 @@ import { LiveClient } from '../helpers/live-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
 import { freePortRange } from '../helpers/ports';
+import { DOMAIN, SUPERIOR, gbUpstreamConfig } from '../helpers/gb-cascade';
 
-const SUPERIOR = '43000000002000000001';
-const DOMAIN = '4300000000';
 const LOWER = '43070200002000000002';
 
 describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud Eye', function () {
@@ -40,22 +39,7 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
     lower = await startTestGateway(
       {
         gb28181: {
-          upstream: {
-            enabled: true,
-            superiorId: SUPERIOR,
-            superiorDomain: DOMAIN,
-            superiorHost: '127.0.0.1',
-            superiorPort: port,
-            transport: 'tcp',
-            password: 'cascade-pw',
-            localId: LOWER,
-            localHost: '127.0.0.1',
-            registerExpiresS: 600,
-            keepaliveS: 5,
-            shareCameras: [],
-            shareTags: ['upward'],
-            ptzAs: 'lowop',
-          },
+          upstream: gbUpstreamConfig(port, LOWER, { ptzAs: 'lowop' }),
         },
       },
       { onLog: (_l, m) => logs.push(m) },
@@ -168,5 +152,37 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
       String(rows),
     );
     assert.deepEqual(rows.map((r: { detail: { command: string } }) => r.detail.command).sort(), ['move', 'stop']);
+  });
+  it('the superior follows the shared catalog by itself: a camera shared later appears, one withdrawn goes', async () => {
+    assert.ok(upper, 'the superior runs (the first test)');
+    const made = await lower.api('POST', '/api/v1/cameras', {
+      token: lowToken,
+      body: {
+        name: '后来共享',
+        mainUri: sim.url(0, 'main'),
+        streams: { main: { codec: 'h264' } },
+        lng: 111.72,
+        lat: 29.04,
+        tags: ['upward'],
+      },
+    });
+    assert.equal(made.status, 201, made.text);
+    const channel = `${LOWER.slice(0, 10)}131${String(made.body.id).padStart(7, '0')}`;
+    // no query of the superior: the lower platform's NOTIFY of its subscription brings it
+    const at = async () => (await upper!.gw.repos.cameras.gbCameras(LOWER)).find((c) => c.gbChannelId === channel);
+    const cam = await waitFor(at, { timeoutMs: 15_000, what: 'the camera shared later, at the superior' });
+    assert.equal(cam.name, '后来共享');
+    const renamed = await lower.api('PATCH', `/api/v1/cameras/${made.body.id}`, {
+      token: lowToken,
+      body: { name: '后来共享 改名' },
+    });
+    assert.equal(renamed.status, 200, renamed.text);
+    await waitFor(async () => (await at())?.name === '后来共享 改名', { timeoutMs: 15_000, what: 'renamed there' });
+    const withdrawn = await lower.api('PATCH', `/api/v1/cameras/${made.body.id}`, {
+      token: lowToken,
+      body: { tags: [] },
+    });
+    assert.equal(withdrawn.status, 200, withdrawn.text);
+    await waitFor(async () => !(await at()), { timeoutMs: 15_000, what: 'withdrawn there' });
   });
 });
