@@ -1,11 +1,14 @@
-// One clip export's work: per camera, its segments in the range remuxed into one MP4; then a manifest with SHA-256 of each.
+// One clip export's work: per camera, its footage in the range (its segments, or what is read from where it is kept)
+// remuxed into one MP4; then a manifest with SHA-256 of each.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { remuxSegments } from '../../transcoder/record/remux';
 import type { ExportFile, ExportRecord } from '../db/exports-repo';
-import type { SegmentRecord } from '../db/recordings-repo';
+import type { RemotePiece } from './remote-footage';
 
 /** Where an export's files live: <volume>/exports/<id>/ (ids are digits: never a camera's day directory). */
 export function exportDir(e: Pick<ExportRecord, 'volume' | 'id'>): string {
@@ -24,11 +27,50 @@ export async function sha256Of(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** What the job needs per camera: its department and its present segments in the range with their files. */
+/** A file of footage to join and the wall-clock range it holds. */
+export interface FootagePiece {
+  startMs: number;
+  endMs: number;
+  file: string;
+}
+
+/** What the job needs per camera: its department, its footage in the range (files, oldest first) and where it is kept. */
 export interface ExportCamera {
   cameraId: string;
   departmentId: number | null;
-  segments: Array<{ segment: SegmentRecord; file: string }>;
+  pieces: FootagePiece[];
+  /** Where footage kept elsewhere came from (a lower platform, a device); absent for recordings of our own. */
+  source?: string;
+  /** Pieces kept elsewhere that could not be read (they are gaps of the file). */
+  unread?: Array<{ from: string; to: string; reason: string }>;
+}
+
+/**
+ * Reads pieces of footage kept elsewhere into files under `dir` (one each, as their source sends them): the pieces
+ * read, and those that failed with why (the export goes on without them). The caller removes `dir`.
+ */
+export async function readPieces(
+  dir: string,
+  pieces: readonly RemotePiece[],
+  log: (msg: string) => void,
+): Promise<Pick<ExportCamera, 'pieces' | 'unread'>> {
+  await mkdir(dir, { recursive: true });
+  const read: FootagePiece[] = [];
+  const unread: NonNullable<ExportCamera['unread']> = [];
+  for (const [i, p] of pieces.entries()) {
+    const file = path.join(dir, `piece-${i}.mp4`);
+    try {
+      await pipeline(Readable.from(p.stream()), createWriteStream(file));
+      if ((await stat(file)).size === 0) throw new Error('nothing was sent');
+      read.push({ startMs: p.startMs, endMs: p.endMs, file });
+    } catch (err) {
+      const reason = (err as Error).message.slice(0, 300);
+      log(`${p.source}: footage from ${iso(p.startMs)} to ${iso(p.endMs)} not read: ${reason}`);
+      unread.push({ from: iso(p.startMs), to: iso(p.endMs), reason });
+      await rm(file, { force: true });
+    }
+  }
+  return { pieces: read, unread };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -44,23 +86,25 @@ export async function runExport(
   const files: ExportFile[] = [];
   const entries: Array<Record<string, unknown>> = [];
   for (const c of cameras) {
-    const segs = c.segments;
+    const segs = c.pieces;
     const gaps: Array<{ from: string; to: string; seconds: number }> = [];
     segs.forEach((s, i) => {
-      const prev = segs[i - 1]?.segment;
-      if (prev && s.segment.startMs - prev.endMs > gapMs)
-        gaps.push({
-          from: iso(prev.endMs),
-          to: iso(s.segment.startMs),
-          seconds: (s.segment.startMs - prev.endMs) / 1000,
-        });
+      const prev = segs[i - 1];
+      if (prev && s.startMs - prev.endMs > gapMs)
+        gaps.push({ from: iso(prev.endMs), to: iso(s.startMs), seconds: (s.startMs - prev.endMs) / 1000 });
     });
-    const entry: Record<string, unknown> = { camera: c.cameraId, departmentId: c.departmentId, gaps };
+    const entry: Record<string, unknown> = {
+      camera: c.cameraId,
+      departmentId: c.departmentId,
+      ...(c.source ? { source: c.source } : {}),
+      gaps,
+      ...(c.unread?.length ? { unread: c.unread } : {}),
+    };
     if (segs.length) {
       const name = cameraFile(c.cameraId);
       const out = path.join(dir, name);
       await remuxSegments(
-        segs.map((s) => ({ file: s.file, durationS: (s.segment.endMs - s.segment.startMs) / 1000 })),
+        segs.map((s) => ({ file: s.file, durationS: (s.endMs - s.startMs) / 1000 })),
         out,
       );
       const f: ExportFile = { name, cameraId: c.cameraId, bytes: (await stat(out)).size, sha256: await sha256Of(out) };
@@ -69,9 +113,9 @@ export async function runExport(
         file: name,
         bytes: f.bytes,
         sha256: f.sha256,
-        from: iso(segs[0]!.segment.startMs),
-        to: iso(segs.at(-1)!.segment.endMs),
-        mediaSeconds: segs.reduce((sum, s) => sum + (s.segment.endMs - s.segment.startMs), 0) / 1000,
+        from: iso(segs[0]!.startMs),
+        to: iso(segs.at(-1)!.endMs),
+        mediaSeconds: segs.reduce((sum, s) => sum + (s.endMs - s.startMs), 0) / 1000,
         segments: segs.length,
       });
     } else entry.file = null;
@@ -81,8 +125,9 @@ export async function runExport(
     export: e.id,
     requested: { from: iso(e.fromMs), to: iso(e.toMs) },
     note:
-      'Each file joins the recorded segments of its camera over the range without re-encoding; footage missing ' +
-      'between segments (gaps, wall-clock times) is not in the file and is listed per camera.',
+      'Each file joins the recorded segments of its camera over the range without re-encoding (footage kept by a ' +
+      'lower platform or a device is read from there, as its source says); footage missing between segments ' +
+      '(gaps, wall-clock times) is not in the file and is listed per camera.',
     cameras: entries,
     exportedBy: { kind: e.actorType, id: e.actorId, name: e.actorName, departmentId: e.departmentId },
     reason: e.reason,

@@ -7,7 +7,8 @@ import { AuthenticationError, ForbiddenError, NotFoundError, UnavailableError, V
 import type { EvidenceHoldsRepo } from '../db/evidence-holds-repo';
 import type { ExportRecord, ExportsRepo } from '../db/exports-repo';
 import { checkCameraId } from './footage';
-import { EXPORT_FILE, exportDir, runExport, type ExportCamera } from './export-job';
+import { EXPORT_FILE, exportDir, readPieces, runExport, type ExportCamera } from './export-job';
+import type { RemoteFootage } from './remote-footage';
 import { FootageAccess, principalKey } from './playback-access';
 import type { PlaybackService } from './playback-service';
 import type { PlaybackAudit } from './playback-types';
@@ -26,6 +27,8 @@ export interface ExportOptions {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** Where footage read from elsewhere waits to be joined (inside the export's directory, removed after). */
+const partsDir = (e: ExportRecord, cam: string): string => path.join(exportDir(e), `.parts-${checkCameraId(cam)}`);
 /** Exports waiting for a slot, at most: past it a request is a 503 (Retry-After), not a growing queue. */
 const MAX_QUEUED = 64;
 
@@ -45,6 +48,8 @@ export class ExportService {
     private readonly resolve: (sub: string) => Promise<Principal | null>,
     private readonly audit: PlaybackAudit,
     private readonly o: ExportOptions,
+    /** Footage kept by lower platforms and devices (read from there when the index has none of a camera). */
+    private readonly remote?: RemoteFootage,
   ) {}
 
   /** Exports left unfinished by a stopped gateway are failed (their holds stay until they expire). */
@@ -78,7 +83,10 @@ export class ExportService {
     if (this.queue.length >= MAX_QUEUED)
       throw new UnavailableError(`export: ${this.queue.length} exports are waiting; try again shortly`, 30);
     let any = false;
-    for (const id of ids) any ||= (await this.playback.present(id, 'main', r.fromMs, r.toMs)).length > 0;
+    for (const id of ids)
+      any ||=
+        (await this.playback.present(id, 'main', r.fromMs, r.toMs)).length > 0 ||
+        ((await this.remote?.pieces(id, r.fromMs, r.toMs, p.name, reason))?.length ?? 0) > 0;
     if (!any)
       throw new NotFoundError(`export: no recorded footage of these cameras from ${iso(r.fromMs)} to ${iso(r.toMs)}`);
     const e = await this.repo.create({
@@ -230,17 +238,23 @@ export class ExportService {
       const cams: ExportCamera[] = [];
       for (const cam of e.cameraIds) {
         const segs = await this.playback.present(cam, 'main', e.fromMs, e.toMs);
-        cams.push({
-          cameraId: cam,
-          departmentId: segs.at(-1)?.departmentId ?? null,
-          segments: segs.map((segment) => ({ segment, file: this.playback.fileOf(segment) })),
-        });
+        const pieces = segs.map((seg) => ({ startMs: seg.startMs, endMs: seg.endMs, file: this.playback.fileOf(seg) }));
+        const c: ExportCamera = { cameraId: cam, departmentId: segs.at(-1)?.departmentId ?? null, pieces };
+        // none recorded here: the camera's lower platform or device may keep some, read into the export's directory
+        const elsewhere = segs.length ? null : await this.remote?.pieces(cam, e.fromMs, e.toMs, e.actorName, e.reason);
+        if (elsewhere?.length) {
+          const log = (m: string) => this.o.log('warn', `export ${id}: camera ${cam}: ${m}`);
+          Object.assign(c, { source: elsewhere[0]!.source }, await readPieces(partsDir(e, cam), elsewhere, log));
+        }
+        cams.push(c);
       }
       const files = await runExport(e, cams, this.o.spanGapMs);
       await this.repo.update(id, { status: 'done', files, finished: true, error: null });
     } catch (err) {
       await this.repo.update(id, { status: 'failed', error: (err as Error).message, finished: true });
       throw err;
+    } finally {
+      for (const cam of e.cameraIds) await rm(partsDir(e, cam), { recursive: true, force: true });
     }
   }
 

@@ -8,6 +8,7 @@ import { ExportService } from '../recordings/export-service';
 import type { CameraDirectory } from '../spatial/camera-directory';
 import { FootageAccess } from '../recordings/playback-access';
 import { PlaybackService } from '../recordings/playback-service';
+import { RemoteFootage } from '../recordings/remote-footage';
 import { RecordingHealth } from '../recordings/recording-health';
 import type { RecordingService } from '../recordings/recording-service';
 import type { DeviceFootagePort } from '../recordings/device-playback';
@@ -71,6 +72,7 @@ export async function buildPlayback(
     (sub) => a.auth.resolve(sub),
     repos.audit,
     { ...e, spanGapMs: r.spanGapMs, volume: [...recordings.volumes.keys()][0]!, log },
+    new RemoteFootage({ peer: remote.peer, device: remote.device, windowS: r.playback.windowS }),
   );
   await exports.start();
   const expire = (): void =>

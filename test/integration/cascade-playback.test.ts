@@ -155,6 +155,48 @@ describe('cascade: township footage played back at the city through the link', f
     assert.match(none.body.detail, /town-p.*has no main footage/);
   });
 
+  it("an export at the city holds the township's pictures across the gap, as the township's own export does", async () => {
+    const body = { from: iso(t0 - 5_000), to: iso(runB.at(-1)!.endMs + 5_000), reason: '镇街事件取证' };
+    const done = async (gw: TestGateway, token: string, camera: string) => {
+      const r = await gw.api('POST', '/api/v1/exports', { token, body: { ...body, cameras: [camera] } });
+      assert.equal(r.status, 202, r.text);
+      const e = await waitFor(
+        async () => {
+          const g = await gw.api('GET', `/api/v1/exports/${r.body.id}`, { token });
+          assert.notEqual(g.body.status, 'failed', g.text);
+          return g.body.status === 'done' && g.body;
+        },
+        { timeoutMs: 60_000, what: 'the export done' },
+      );
+      const file = (name: RegExp) => e.files.find((f: { name: string }) => name.test(f.name));
+      const manifest = await (await fetch(gw.base + file(/^manifest\.json$/).url)).json();
+      return { e, video: gw.base + file(/^camera-\d+\.mp4$/).url, manifest };
+    };
+    const [atCity, atTown] = [await done(city, cityOp, ids.city), await done(town, townAdmin, ids.town)];
+    const [cityFrames, townFrames] = await Promise.all([framemd5OfUrl(atCity.video), framemd5OfUrl(atTown.video)]);
+    assert.equal(townFrames.length, 8 * 2 * 25, "the township's own export: both runs");
+    assert.deepEqual(cityFrames, townFrames, 'the same frames, timestamps and all');
+    const [cam] = atCity.manifest.cameras;
+    assert.equal(cam.camera, ids.city);
+    assert.equal(cam.source, 'lower platform town-p');
+    assert.deepEqual(cam.gaps, atTown.manifest.cameras[0].gaps);
+    assert.equal(cam.gaps.length, 1, 'the 10 s without footage between the runs');
+    assert.equal(cam.unread, undefined);
+    // the township decided and audited it, naming the city's operator
+    const rows = await town.gw.db
+      .knex('audit_log')
+      .where({ action: 'playback.open', target_id: ids.town })
+      .whereRaw("actor_name = 'city-link (upper platform: cop)'")
+      .whereRaw("detail->>'reason' = ?", [body.reason]);
+    assert.equal(rows.length, 2, 'one township session per run');
+    // a camera the township shares live only is refused at the city before any export is made
+    const live = await city.api('POST', '/api/v1/exports', {
+      token: cityOp,
+      body: { ...body, cameras: [ids.liveOnlyCity] },
+    });
+    assert.equal(live.status, 403, live.text);
+  });
+
   it('a stream read slowly is carried at its reader pace; a reader that goes away ends the township session', async () => {
     // 24 s of bulk 640x480 (about 12 MB): several times what the township sends ahead of the city's reader
     const volume = [...town.gw.services.recordings.volumes.keys()][0]!;

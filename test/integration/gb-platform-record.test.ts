@@ -6,6 +6,7 @@ import type { SimRecording } from '../../sim/gb28181/recordings';
 import { firstPictureGray, meanAbsDiff, testsrcGray } from '../helpers/gb-footage';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait-for';
+import { decodeVideo } from '../helpers/fmp4-ffmpeg';
 
 const SERVER_ID = '43070200002000000001';
 const REALM = '4307020000';
@@ -132,5 +133,34 @@ describe("gb28181 device footage through the gateway's recordings and playback",
     const next = await t.api('POST', `/api/v1/cameras/${camId}/playback`, { token, body: { start: iso(gap) } });
     assert.equal(next.status, 201, next.text);
     assert.equal(next.body.start, iso(recordings[1]!.startMs));
+  });
+  it('an export over two recordings reads each from the device: one MP4 of both, the gap between in its manifest', async () => {
+    const from = recordings[0]!.endMs - 3000;
+    const to = recordings[1]!.startMs + 3000;
+    const r = await t.api('POST', '/api/v1/exports', {
+      token,
+      body: { cameras: [camId], from: iso(from), to: iso(to), reason: 'NVR 录像取证' },
+    });
+    assert.equal(r.status, 202, r.text);
+    const e = await waitFor(
+      async () => {
+        const g = await t.api('GET', `/api/v1/exports/${r.body.id}`, { token });
+        assert.notEqual(g.body.status, 'failed', g.text);
+        return g.body.status === 'done' && g.body;
+      },
+      { timeoutMs: 60_000, what: 'the export done' },
+    );
+    const url = (re: RegExp) => t.base + e.files.find((f: { name: string }) => re.test(f.name)).url;
+    const manifest = await (await fetch(url(/^manifest\.json$/))).json();
+    const [cam] = manifest.cameras;
+    assert.equal(cam.source, 'device');
+    assert.deepEqual(cam.gaps, [{ from: iso(recordings[0]!.endMs), to: iso(recordings[1]!.startMs), seconds: 300 }]);
+    const video = Buffer.from(await (await fetch(url(/^camera-\d+\.mp4$/))).arrayBuffer());
+    const dec = decodeVideo(video);
+    assert.equal(dec.errors, '');
+    assert.ok(dec.frames >= 140 && dec.frames <= 160, `${dec.frames} pictures for the 6 s of both recordings`);
+    const first = firstPictureGray(video, 'mp4');
+    assert.ok(meanAbsDiff(first, testsrcGray(297)) < 2, 'the picture 3 s before the first recording ends');
+    await waitFor(() => nvr.playing().length === 0, { what: 'no device session left', timeoutMs: 10_000 });
   });
 });
