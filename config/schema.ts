@@ -132,6 +132,7 @@ const configShape = z.strictObject({
       shareTags: z.array(z.string().min(1).max(64)).max(100),
       ptzAs: z.string().max(64),
       playbackAs: z.string().max(64),
+      h265: z.boolean(),
     }),
   }),
   health: z.strictObject({

@@ -2,7 +2,7 @@
 // platform's live stream over its link (one channel per pull, whatever the number of viewers) into this pipeline.
 import type { ExternalFeed, ExternalSession, ExternalSource } from '../../transcoder/index';
 import type { Link } from './link';
-import { Fmp4Units } from './fmp4-units';
+import { Fmp4Units } from '../../transcoder/fmp4/units';
 
 const URL_RE = /^cascade:\/\/([a-z0-9][a-z0-9-]{0,62})\/([A-Za-z0-9_-]{1,64})\/(main|sub)$/;
 

@@ -90,7 +90,8 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
   const recorded = async (cam: CameraRecord, offer: GbSdp, ssrc: number): Promise<FootageSession> => {
     if (!d.footage)
       throw new UpstreamRefusal(403, 'recorded footage is not shared upward (gb28181.upstream.playbackAs)');
-    if (cam.streams.main?.codec === 'h265') throw new UpstreamRefusal(488, `camera ${cam.id} records H.265`);
+    if (!u.h265 && cam.streams.main?.codec === 'h265')
+      throw new UpstreamRefusal(488, `camera ${cam.id} records H.265, which this superior is not sent`);
     const [fromS, toS] = offer.time ?? [0, 0];
     const startMs = fromS * 1000;
     const endMs = Math.min(toS * 1000, Date.now());
@@ -172,6 +173,8 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
         profile: 'main',
         url,
         codec: cam.streams.main?.codec ?? 'h264',
+        // H.265 goes up as it is (PS stream type 0x24) unless the superior decodes H.264 only
+        passthroughH265: u.h265,
         ...(creds ? { username: creds.username, password: creds.password } : {}),
       });
       const hub = d.supervisor.hub(key);

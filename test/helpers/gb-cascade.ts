@@ -23,6 +23,7 @@ export function gbUpstreamConfig(port: number, localId: string, o: { ptzAs?: str
     shareTags: ['upward'],
     ptzAs: o.ptzAs ?? '',
     playbackAs: o.playbackAs ?? '',
+    h265: true,
   };
 }
 

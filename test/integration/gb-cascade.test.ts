@@ -185,4 +185,47 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
     assert.equal(withdrawn.status, 200, withdrawn.text);
     await waitFor(async () => !(await at()), { timeoutMs: 15_000, what: 'withdrawn there' });
   });
+  it('an H.265 camera shared upward plays at the superior as H.265, from the one pull below', async () => {
+    assert.ok(upper, 'the superior runs (the first test)');
+    const hevc = await RtspProcess.start({ count: 1, codec: 'h265', width: 320, height: 180, fps: 25, gopS: 1 });
+    try {
+      const made = await lower.api('POST', '/api/v1/cameras', {
+        token: lowToken,
+        body: {
+          name: 'H.265 上级共享',
+          mainUri: hevc.url(0, 'main'),
+          streams: { main: { codec: 'h265' } },
+          lng: 111.73,
+          lat: 29.04,
+          tags: ['upward'],
+        },
+      });
+      assert.equal(made.status, 201, made.text);
+      const channel = `${LOWER.slice(0, 10)}131${String(made.body.id).padStart(7, '0')}`;
+      const cam = await waitFor(
+        async () => (await upper!.gw.repos.cameras.gbCameras(LOWER)).find((c) => c.gbChannelId === channel),
+        { timeoutMs: 15_000, what: 'the H.265 camera at the superior' },
+      );
+      // the superior learns what its pull of the channel carries: the lower platform sends the camera's H.265 as is
+      const carried: string[] = [];
+      const seen = (e: { cameraId: string; actual: string }) => e.cameraId === cam.id && carried.push(e.actual);
+      upper!.gw.services.supervisor.on('codec', seen);
+      const token = await upper!.login('up');
+      const r = await upper!.api('POST', `/api/v1/cameras/${cam.id}/streams`, {
+        token,
+        body: { profile: 'main', h265: true },
+      });
+      assert.equal(r.status, 201, r.text);
+      const live = await LiveClient.open(upper!.base.replace(/^http/, 'ws') + r.body.live, { keep: true });
+      await live.until(() => live.fragments.length >= 30, 30_000, '30 fragments');
+      const dec = decodeVideo(Buffer.concat(live.binaries));
+      await live.close();
+      assert.equal(dec.errors, '');
+      assert.ok(dec.frames >= 30, `decoded ${dec.frames} frames`);
+      upper!.gw.services.supervisor.off('codec', seen);
+      assert.ok(carried.includes('h265'), `the superior's pull carries ${carried.join(', ') || 'nothing it told'}`);
+    } finally {
+      await hevc.close();
+    }
+  });
 });

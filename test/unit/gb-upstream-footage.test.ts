@@ -27,7 +27,7 @@ class FakeSender implements MediaSender {
 }
 
 /** A session over `windows` windows of FOOTAGE each (every window 2 s of the range). */
-function session(o: { windows?: number; speed?: number } = {}) {
+function session(o: { windows?: number; speed?: number; footage?: Buffer } = {}) {
   const sender = new FakeSender();
   const opened: number[] = [];
   let returned = 0;
@@ -45,7 +45,7 @@ function session(o: { windows?: number; speed?: number } = {}) {
       opened.push(at);
       async function* gen(): AsyncGenerator<Buffer> {
         try {
-          for (const c of chunks(FOOTAGE, opened.length, 3000)) yield c;
+          for (const c of chunks(o.footage ?? FOOTAGE, opened.length, 3000)) yield c;
         } finally {
           returned++;
         }
@@ -90,6 +90,18 @@ describe("gb-platform: a superior's recorded session (FootageSession)", function
     assert.equal(x.ended(), 1);
     assert.equal(x.returned(), 2, "each window's reader closed");
     assert.ok(x.sender.closed);
+  });
+
+  it('H.265 footage goes out as H.265: VPS, SPS and PPS before each keyframe', async () => {
+    const x = session({ speed: 8, footage: ffmpegFmp4({ codec: 'h265', seconds: 2, gop: 25, size: '160x120' }) });
+    await x.done;
+    assert.equal(x.sender.got.length, 50);
+    assert.ok(x.sender.got.every((g) => g.au.codec === 'h265'));
+    for (const { au } of x.sender.got.filter((g) => g.au.keyframe))
+      assert.deepEqual(
+        au.nals.slice(0, 3).map((n) => (n[0]! >> 1) & 0x3f),
+        [32, 33, 34],
+      );
   });
 
   it('a Download at 4× sends the same pictures in a quarter of the time', async () => {

@@ -1,14 +1,14 @@
-// The cascade's fMP4 → access units: real x264/x265 pictures muxed by the pipeline's own muxer come back as the same
+// fMP4 → access units (the cascade's pull, the GB/T 28181 superior's PS): real x264/x265 pictures muxed by the pipeline's own muxer come back as the same
 // NAL units, keyframes with the init's parameter sets first, 90 kHz timestamps increasing across two runs.
 import assert from 'node:assert/strict';
 import { Fmp4Muxer } from '../../transcoder/fmp4/muxer';
-import { Fmp4Units } from '../../gateway/cascade/fmp4-units';
+import { Fmp4Units } from '../../transcoder/fmp4/units';
 import { accessUnits, encodeElementary, nalType } from '../helpers/annexb';
 
 const PARAMETER_SETS = { h264: [7, 8], h265: [32, 33, 34] };
 
 for (const codec of ['h264', 'h265'] as const)
-  describe(`cascade fMP4 units (${codec})`, () => {
+  describe(`fMP4 units (${codec})`, () => {
     const stream = encodeElementary({ codec, size: '320x180', frames: 20, gop: 10 });
     const aus = accessUnits(codec, stream, (i) => 1000 + i * 3600);
 
