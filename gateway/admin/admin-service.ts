@@ -1,4 +1,4 @@
-// Department administration: departments, networks, users, API keys, share grants, grids — policy-checked and audited.
+// Department administration (policy-checked, audited): departments, networks, shares, grids; accounts in account-admin.
 import type { z } from 'zod';
 import type {
   apiKeyCreate,
@@ -17,37 +17,32 @@ import type {
   ApiKey,
 } from '../contract';
 import type { AccountsRepo } from '../db/accounts-repo';
-import { publicApiKey, publicUser } from '../db/accounts-repo';
 import type { OrgRepo, NetworkRecord } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { AuthService } from '../auth/auth-service';
-import { newApiKey } from '../auth/auth-service';
 import type { CredentialBox } from '../auth/secrets';
-import { hashPassword } from '../auth/passwords';
-import { mayBeCityWide, type GlobalAction, type Principal } from '../auth/policy';
+import type { Principal } from '../auth/policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { AccountAdmin } from './account-admin';
+import { actor, listingScope, requireDepartment } from './admin-checks';
 
-const actor = (p: Principal, ip: string) => ({
-  actorType: p.kind,
-  actorId: p.id,
-  actorName: p.name,
-  departmentId: p.departmentId,
-  ip,
-});
 const publicNetwork = ({ defaultCredentialsEnc: _c, ...n }: NetworkRecord): Network => n;
 
 export class AdminService {
   private readonly gridListeners = new Set<() => Promise<void>>();
+  private readonly accountAdmin: AccountAdmin;
 
   constructor(
     private readonly org: OrgRepo,
-    private readonly accounts: AccountsRepo,
+    accounts: AccountsRepo,
     private readonly audit: AuditRepo,
     private readonly access: AccessControl,
     private readonly auth: AuthService,
     private readonly box: CredentialBox,
-  ) {}
+  ) {
+    this.accountAdmin = new AccountAdmin(org, accounts, audit, access, auth);
+  }
 
   /** Subscribes to grid changes; a change's answer waits for every listener (the grid layer is current when it comes). */
   onGridsChange(fn: () => Promise<void>): () => void {
@@ -57,19 +52,6 @@ export class AdminService {
 
   private async gridsChanged(): Promise<void> {
     await Promise.all([...this.gridListeners].map((l) => l()));
-  }
-
-  /** The department filter of a listing under `action` (undefined: every department); Forbidden when none. */
-  private scope(p: Principal, action: GlobalAction): number | undefined {
-    const scope = this.access.departmentScope(p, action);
-    if (scope === null) throw new ForbiddenError(`auth: role ${p.role} may not ${action}`);
-    return scope === 'all' ? undefined : scope;
-  }
-
-  private async requireDepartment(id: number, path: string): Promise<Department> {
-    const d = await this.org.department(id);
-    if (!d) throw new ValidationError(`department ${id} does not exist`, [{ path, message: `no department ${id}` }]);
-    return d;
   }
 
   departments(): Promise<Department[]> {
@@ -111,13 +93,13 @@ export class AdminService {
   }
 
   async networks(p: Principal): Promise<Network[]> {
-    return (await this.org.networks(this.scope(p, 'discover'))).map(publicNetwork);
+    return (await this.org.networks(listingScope(this.access, p, 'discover'))).map(publicNetwork);
   }
 
   async createNetwork(p: Principal, n: z.infer<typeof networkCreate>, ip: string): Promise<Network> {
     this.access.assertDo(p, 'network-manage');
     const departmentId = this.access.actingDepartment(p, n.departmentId);
-    await this.requireDepartment(departmentId, 'body.departmentId');
+    await requireDepartment(this.org, departmentId, 'body.departmentId');
     const net = await this.org.createNetwork({
       departmentId,
       name: n.name,
@@ -139,141 +121,45 @@ export class AdminService {
     return publicNetwork(net);
   }
 
-  async users(p: Principal): Promise<User[]> {
-    return (await this.accounts.users(this.scope(p, 'user-manage'))).map(publicUser);
+  users(p: Principal): Promise<User[]> {
+    return this.accountAdmin.users(p);
   }
 
-  async createUser(p: Principal, u: z.infer<typeof userCreate>, ip: string): Promise<User> {
-    this.access.assertDo(p, 'user-manage');
-    // a city-wide admin may create city-wide users; anyone else creates them in its own department
-    const departmentId =
-      this.access.departmentScope(p, 'user-manage') === 'all'
-        ? (u.departmentId ?? null)
-        : this.access.actingDepartment(p, u.departmentId);
-    if (departmentId === null && !mayBeCityWide(u.role))
-      throw new ValidationError('user: only admins and auditors may have no department', [
-        { path: 'body.departmentId', message: 'required for this role' },
-      ]);
-    if (departmentId !== null) await this.requireDepartment(departmentId, 'body.departmentId');
-    if (u.areaGridId != null && !(await this.org.grid(u.areaGridId)))
-      throw new ValidationError('user: area grid not found', [
-        { path: 'body.areaGridId', message: `no grid ${u.areaGridId}` },
-      ]);
-    const rec = await this.accounts.createUser({
-      username: u.username,
-      displayName: u.displayName,
-      passwordHash: await hashPassword(u.password),
-      role: u.role,
-      departmentId,
-      areaGridId: u.areaGridId ?? null,
-      locale: u.locale,
-    });
-    await this.audit.append({
-      ...actor(p, ip),
-      action: 'user.create',
-      targetType: 'user',
-      targetId: rec.id,
-      detail: { username: rec.username, role: rec.role, departmentId },
-    });
-    return publicUser(rec);
+  createUser(p: Principal, u: z.infer<typeof userCreate>, ip: string): Promise<User> {
+    return this.accountAdmin.createUser(p, u, ip);
   }
 
-  async updateUser(p: Principal, id: number, u: z.infer<typeof userUpdate>, ip: string): Promise<User> {
-    this.access.assertDo(p, 'user-manage');
-    const existing = await this.accounts.user(id);
-    if (!existing || !this.access.inDepartment(p, 'user-manage', existing.departmentId))
-      throw new NotFoundError(`user ${id} not found`);
-    if (u.departmentId !== undefined && !this.access.inDepartment(p, 'user-manage', u.departmentId))
-      throw new ForbiddenError('auth: may not move a user to another department');
-    const { password, ...rest } = u;
-    const rec = await this.accounts.updateUser(id, {
-      ...rest,
-      ...(password ? { passwordHash: await hashPassword(password) } : {}),
-    });
-    if (!rec) throw new NotFoundError(`user ${id} not found`);
-    this.auth.invalidate();
-    await this.audit.append({
-      ...actor(p, ip),
-      action: 'user.update',
-      targetType: 'user',
-      targetId: id,
-      detail: { fields: Object.keys(u) },
-    });
-    return publicUser(rec);
+  updateUser(p: Principal, id: number, u: z.infer<typeof userUpdate>, ip: string): Promise<User> {
+    return this.accountAdmin.updateUser(p, id, u, ip);
   }
 
-  async apiKeys(p: Principal): Promise<ApiKey[]> {
-    return (await this.accounts.apiKeys(this.scope(p, 'apikey-manage'))).map(publicApiKey);
+  apiKeys(p: Principal): Promise<ApiKey[]> {
+    return this.accountAdmin.apiKeys(p);
   }
 
-  async createApiKey(p: Principal, k: z.infer<typeof apiKeyCreate>, ip: string): Promise<ApiKey & { key: string }> {
-    this.access.assertDo(p, 'apikey-manage');
-    const departmentId = this.access.actingDepartment(p, k.departmentId);
-    await this.requireDepartment(departmentId, 'body.departmentId');
-    const made = newApiKey();
-    const rec = await this.accounts.createApiKey({
-      departmentId,
-      name: k.name,
-      prefix: made.prefix,
-      keyHash: made.hash,
-      scopes: k.scopes,
-      cameraScope: k.cameraScope,
-      embedActions: k.embedActions,
-      origins: k.origins,
-      createdBy: p.kind === 'user' ? p.id : null,
-    });
-    this.auth.invalidate();
-    await this.audit.append({
-      ...actor(p, ip),
-      action: 'apikey.create',
-      targetType: 'apikey',
-      targetId: rec.id,
-      detail: { name: rec.name },
-    });
-    return { ...publicApiKey(rec), key: made.key };
+  createApiKey(p: Principal, k: z.infer<typeof apiKeyCreate>, ip: string): Promise<ApiKey & { key: string }> {
+    return this.accountAdmin.createApiKey(p, k, ip);
   }
 
-  async revokeApiKey(p: Principal, id: number, ip: string): Promise<ApiKey> {
-    this.access.assertDo(p, 'apikey-manage');
-    const rec = await this.accounts.apiKey(id);
-    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId))
-      throw new NotFoundError(`API key ${id} not found`);
-    const done = (await this.accounts.revokeApiKey(id)) ?? rec;
-    this.auth.invalidate();
-    await this.audit.append({ ...actor(p, ip), action: 'apikey.revoke', targetType: 'apikey', targetId: id });
-    return publicApiKey(done);
+  revokeApiKey(p: Principal, id: number, ip: string): Promise<ApiKey> {
+    return this.accountAdmin.revokeApiKey(p, id, ip);
   }
 
   /** Changes API key `id`'s embed settings (camera scope, actions, origins); its tokens are narrowed at once. */
-  async updateApiKeyEmbed(p: Principal, id: number, u: z.infer<typeof apiKeyEmbedUpdate>, ip: string): Promise<ApiKey> {
-    this.access.assertDo(p, 'apikey-manage');
-    const rec = await this.accounts.apiKey(id);
-    if (!rec || !this.access.inDepartment(p, 'apikey-manage', rec.departmentId))
-      throw new NotFoundError(`API key ${id} not found`);
-    const done = await this.accounts.updateApiKeyEmbed(id, u);
-    if (!done) throw new ValidationError(`API key ${id} has been revoked`, [{ path: 'params.id', message: 'revoked' }]);
-    // cached principals and the CORS origins are read again: a removed origin or camera is refused from now on
-    this.auth.invalidate();
-    await this.audit.append({
-      ...actor(p, ip),
-      action: 'apikey.update',
-      targetType: 'apikey',
-      targetId: id,
-      detail: { fields: Object.keys(u), embedActions: done.embedActions, origins: done.origins },
-    });
-    return publicApiKey(done);
+  updateApiKeyEmbed(p: Principal, id: number, u: z.infer<typeof apiKeyEmbedUpdate>, ip: string): Promise<ApiKey> {
+    return this.accountAdmin.updateApiKeyEmbed(p, id, u, ip);
   }
 
   async shares(p: Principal): Promise<Share[]> {
-    const departmentId = this.scope(p, 'share-read');
+    const departmentId = listingScope(this.access, p, 'share-read');
     return this.org.shares(departmentId === undefined ? {} : { departmentId });
   }
 
   async createShare(p: Principal, s: ShareCreate, ip: string): Promise<Share> {
     this.access.assertDo(p, 'share-manage');
     const from = this.access.actingDepartment(p, s.fromDepartmentId);
-    await this.requireDepartment(from, 'body.fromDepartmentId');
-    await this.requireDepartment(s.toDepartmentId, 'body.toDepartmentId');
+    await requireDepartment(this.org, from, 'body.fromDepartmentId');
+    await requireDepartment(this.org, s.toDepartmentId, 'body.toDepartmentId');
     if (from === s.toDepartmentId)
       throw new ValidationError('share: a department cannot share with itself', [
         { path: 'body.toDepartmentId', message: 'same as the source department' },
