@@ -1,12 +1,11 @@
-// Authentication: password login with sessions (JWT + rotating refresh token), logout, API keys, principals.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+// Authentication: password login with sessions (password-sessions.ts), logout, API keys, principals.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountsRepo, ApiKeyRecord, UserRecord } from '../db/accounts-repo';
 import type { OrgRepo } from '../db/org-repo';
 import type { AuditRepo } from '../db/audit-repo';
-import { AuthenticationError, RateLimitError } from '../errors';
-import { DUMMY_HASH, verifyPassword } from './passwords';
+import { AuthenticationError } from '../errors';
+import { PasswordSessions } from './password-sessions';
 import type { Principal, Role } from './policy';
-import { SlidingWindowLimiter } from './rate-limit';
 import { TokenError, type TokenService } from './tokens';
 
 export interface AuthOptions {
@@ -48,11 +47,6 @@ const CACHE_MS = 2000;
 const REFRESH_AHEAD_MS = 500;
 
 export class AuthService {
-  /** Wrong passwords per (user name, address): refuses that pair only, never the name everywhere. */
-  private readonly perUserIp: SlidingWindowLimiter;
-  private readonly perIp: SlidingWindowLimiter;
-  /** Wrong passwords per user name from anywhere: past the limit, attempts are slowed, not refused. */
-  private readonly perUserSlow: SlidingWindowLimiter;
   private readonly revoked = new Set<string>();
   /** principal by session id, briefly, so a video wall's requests do not each hit the database */
   private readonly cache = new Map<string, { p: Principal; until: number }>();
@@ -61,116 +55,36 @@ export class AuthService {
   /** Bumped by invalidate(): a read started before it must not fill the cache after it. */
   private generation = 0;
 
+  private readonly passwords: PasswordSessions;
+
   constructor(
     private readonly accounts: AccountsRepo,
     private readonly org: OrgRepo,
-    private readonly audit: AuditRepo,
+    audit: AuditRepo,
     private readonly tokens: TokenService,
-    private readonly opts: AuthOptions,
+    opts: AuthOptions,
   ) {
-    this.perUserIp = new SlidingWindowLimiter(opts.loginMaxPerUser, opts.loginWindowS * 1000);
-    this.perIp = new SlidingWindowLimiter(opts.loginMaxPerIp, opts.loginWindowS * 1000);
-    this.perUserSlow = new SlidingWindowLimiter(opts.loginSlowPerUser, opts.loginWindowS * 1000);
+    this.passwords = new PasswordSessions(accounts, audit, tokens, opts);
   }
 
   async start(): Promise<void> {
     for (const id of await this.accounts.revokedSessionIds()) this.revoked.add(id);
   }
 
-  /**
-   * Password login. Throttled three ways, none of which locks the real user out: wrong passwords
-   * for a name from one address (429 for that address and name only), attempts from one address
-   * (429), and wrong passwords for a name from everywhere, past which every attempt on the name
-   * — right or wrong, so the timing tells nothing — is answered loginSlowDelayMs later.
-   */
-  async login(username: string, password: string, ip: string): Promise<LoginResult> {
-    const pair = `u:${username}|ip:${ip}`;
-    const wait = Math.max(this.perUserIp.retryAfterS(pair), this.perIp.retryAfterS(`ip:${ip}`));
-    if (wait > 0) {
-      await this.audit.append({
-        actorType: 'anonymous',
-        actorName: username,
-        action: 'login',
-        outcome: 'denied',
-        ip,
-        detail: { reason: 'rate-limited' },
-      });
-      throw new RateLimitError('auth: too many login attempts from this address, try again later', wait);
-    }
-    this.perIp.hit(`ip:${ip}`);
-    const slowed = this.perUserSlow.retryAfterS(`u:${username}`) > 0;
-    if (slowed) await new Promise((resolve) => setTimeout(resolve, this.opts.loginSlowDelayMs));
-    const user = await this.accounts.userByName(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok || user.disabled) {
-      this.perUserIp.hit(pair);
-      this.perUserSlow.hit(`u:${username}`);
-      const detail = { reason: user?.disabled ? 'disabled' : 'bad-credentials', ...(slowed ? { slowed: true } : {}) };
-      await this.audit.append({
-        actorType: 'anonymous',
-        actorName: username,
-        action: 'login',
-        outcome: 'failed',
-        ip,
-        detail,
-      });
-      throw new AuthenticationError('auth: wrong user name or password');
-    }
-    this.perUserIp.reset(pair);
-    const sid = randomUUID();
-    const refreshToken = `${sid}.${randomBytes(32).toString('base64url')}`;
-    await this.accounts.createSession({
-      id: sid,
-      userId: user.id,
-      refreshHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.opts.refreshTtlS * 1000),
-    });
-    await this.audit.append({
-      actorType: 'user',
-      actorId: user.id,
-      actorName: user.username,
-      departmentId: user.departmentId,
-      action: 'login',
-      ip,
-    });
-    return { accessToken: this.signFor(user, sid), refreshToken, expiresIn: this.opts.accessTtlS, user };
-  }
-
-  private signFor(user: UserRecord, sid: string): string {
-    return this.tokens.signAccess({ sub: String(user.id), sid, role: user.role, dept: user.departmentId });
+  /** Password login, throttled (PasswordSessions.login). */
+  login(username: string, password: string, ip: string): Promise<LoginResult> {
+    return this.passwords.login(username, password, ip);
   }
 
   /** Exchanges a refresh token for a new access token and a new refresh token (rotation). */
-  async refresh(refreshToken: string): Promise<LoginResult> {
-    const sid = refreshToken.split('.')[0] ?? '';
-    const s = await this.accounts.session(sid);
-    const presented = Buffer.from(sha256(refreshToken));
-    if (
-      !s ||
-      s.revokedAt ||
-      s.expiresAt.getTime() < Date.now() ||
-      !timingSafeEqual(presented, Buffer.from(s.refreshHash.padEnd(presented.length).slice(0, presented.length)))
-    )
-      throw new AuthenticationError('auth: refresh token is invalid, expired or revoked');
-    const user = await this.accounts.user(s.userId);
-    if (!user || user.disabled) throw new AuthenticationError('auth: user no longer active');
-    const next = `${sid}.${randomBytes(32).toString('base64url')}`;
-    await this.accounts.rotateSession(sid, sha256(next), new Date(Date.now() + this.opts.refreshTtlS * 1000));
-    return { accessToken: this.signFor(user, sid), refreshToken: next, expiresIn: this.opts.accessTtlS, user };
+  refresh(refreshToken: string): Promise<LoginResult> {
+    return this.passwords.refresh(refreshToken);
   }
 
   async logout(p: Principal, sid: string, ip: string): Promise<void> {
     this.revoked.add(sid);
     this.cache.delete(sid);
-    await this.accounts.revokeSession(sid);
-    await this.audit.append({
-      actorType: 'user',
-      actorId: p.id,
-      actorName: p.name,
-      departmentId: p.departmentId,
-      action: 'logout',
-      ip,
-    });
+    await this.passwords.logout(p, sid, ip);
   }
 
   /** Principal of a Bearer access token; throws AuthenticationError for any bad token. */
