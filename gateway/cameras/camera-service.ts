@@ -8,9 +8,9 @@ import type { AuditRepo } from '../db/audit-repo';
 import type { AccessControl } from '../auth/access';
 import type { CredentialBox } from '../auth/secrets';
 import type { Principal } from '../auth/policy';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import { validateSourceUrl } from '../../transcoder/index';
-import { camerasFromCsv, camerasFromGeoJson, liftCredentials, type ImportRow } from './camera-input';
+import { NotFoundError, ValidationError } from '../errors';
+import { camerasFromCsv, camerasFromGeoJson } from './camera-input';
+import { CameraChecks } from './camera-checks';
 import type { CameraReach, ReachCamera } from './camera-reach';
 import { camerasToCsv, camerasToGeoJson } from './camera-export';
 
@@ -32,6 +32,7 @@ const actor = (p: Principal, ip: string) => ({
 export class CameraService {
   private readonly listeners = new Set<(c: CameraChange) => void>();
   private gridOf: (lng: number, lat: number) => number | null = () => null;
+  private readonly checks: CameraChecks;
 
   constructor(
     private readonly repo: CamerasRepo,
@@ -41,7 +42,9 @@ export class CameraService {
     private readonly box: CredentialBox,
     private readonly transaction: Transactor,
     private readonly reach: CameraReach,
-  ) {}
+  ) {
+    this.checks = new CameraChecks(org, access, box, reach);
+  }
 
   /** Sets how a position maps to its grid (网格); every write then records the camera's grid. */
   setGridLocator(fn: (lng: number, lat: number) => number | null): void {
@@ -86,44 +89,9 @@ export class CameraService {
     return this.box.openCredentials(cam.credentialsEnc);
   }
 
-  private async checkNetwork(networkId: number | null | undefined, departmentId: number): Promise<void> {
-    if (networkId == null) return;
-    const n = await this.org.network(networkId);
-    if (!n)
-      throw new ValidationError('camera: network not found', [
-        { path: 'body.networkId', message: `no network ${networkId}` },
-      ]);
-    if (n.departmentId !== departmentId)
-      throw new ValidationError('camera: network belongs to another department', [
-        { path: 'body.networkId', message: 'network of another department' },
-      ]);
-  }
-
-  /**
-   * Issues for the addresses of a camera about to be written: stream URIs the transcoder would
-   * refuse at play time (same validator), and any address outside the camera's network or on the
-   * gateway's own service ports (CameraReach). `where` prefixes the paths ("body", "line 7").
-   */
-  private async addressIssues(cam: ReachCamera, where: string): Promise<FieldIssue[]> {
-    const issues: FieldIssue[] = [];
-    const path = (f: string): string => (where === 'body' ? `body.${f}` : `${where}: ${f}`);
-    for (const f of ['mainUri', 'subUri'] as const) {
-      const v = cam[f];
-      if (!v) continue;
-      try {
-        validateSourceUrl(v);
-      } catch (err) {
-        issues.push({ path: path(f), message: (err as Error).message });
-      }
-    }
-    if (issues.length) return issues;
-    for (const p of await this.reach.problems(cam)) issues.push({ path: path(p.field), message: p.message });
-    return issues;
-  }
-
   /** Throws ValidationError (paths under `where`) when any address of `cam` may not be used. */
   async assertAddresses(cam: ReachCamera, where: string): Promise<void> {
-    const issues = await this.addressIssues(cam, where);
+    const issues = await this.checks.addressIssues(cam, where);
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
   }
 
@@ -146,14 +114,6 @@ export class CameraService {
     return p ? `${p.field} ${p.message}` : null;
   }
 
-  private toWrite(input: Partial<CameraCreate>): CameraWrite {
-    const { username, password, departmentId: _d, ...rest } = liftCredentials(input);
-    const w: CameraWrite = { ...rest };
-    if (username !== undefined || password !== undefined)
-      w.credentialsEnc = this.box.sealCredentials({ username: username ?? '', password: password ?? '' });
-    return w;
-  }
-
   async create(p: Principal, input: CameraCreate, ip: string): Promise<Camera> {
     this.access.assertDo(p, 'camera-register');
     const departmentId = this.access.actingDepartment(p, input.departmentId);
@@ -161,9 +121,9 @@ export class CameraService {
       throw new ValidationError('camera: department not found', [
         { path: 'body.departmentId', message: `no department ${departmentId}` },
       ]);
-    await this.checkNetwork(input.networkId, departmentId);
-    const write = this.toWrite(input);
-    const issues = await this.addressIssues({ ...write, departmentId }, 'body');
+    await this.checks.checkNetwork(input.networkId, departmentId);
+    const write = this.checks.toWrite(input);
+    const issues = await this.checks.addressIssues({ ...write, departmentId }, 'body');
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
     const cam = await this.repo.create({ ...write, departmentId, gridId: this.gridOf(input.lng, input.lat) });
     await this.audit.append({
@@ -190,17 +150,17 @@ export class CameraService {
       throw new ValidationError(`camera: a cascaded camera's source and addresses are its lower platform's`, [
         { path: `body.${fixed[0]}`, message: `set by lower platform ${before.cascadePeer ?? ''}` },
       ]);
-    await this.checkNetwork(input.networkId, before.departmentId);
+    await this.checks.checkNetwork(input.networkId, before.departmentId);
     const moved =
       input.lng !== undefined || input.lat !== undefined
         ? { gridId: this.gridOf(input.lng ?? before.lng, input.lat ?? before.lat) }
         : {};
-    const write = this.toWrite(input);
+    const write = this.checks.toWrite(input);
     const { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr } = before;
     const merged: ReachCamera = { departmentId, networkId, mainUri, subUri, snapshotUri, xaddr };
     for (const k of ['networkId', 'mainUri', 'subUri', 'snapshotUri', 'xaddr'] as const)
       if (write[k] !== undefined) Object.assign(merged, { [k]: write[k] });
-    const issues = await this.addressIssues(merged, 'body');
+    const issues = await this.checks.addressIssues(merged, 'body');
     if (issues.length) throw new ValidationError(`camera: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
     const cam = await this.repo.update(id, { ...write, ...moved });
     if (!cam) throw new NotFoundError(`camera ${id} not found`);
@@ -245,7 +205,7 @@ export class CameraService {
   ): Promise<{ imported: number; ids: string[] }> {
     this.access.assertDo(p, 'camera-register');
     const rows = format === 'csv' ? camerasFromCsv(text) : camerasFromGeoJson(text);
-    const writes = await this.resolveImportRows(p, rows);
+    const writes = await this.checks.resolveImportRows(p, rows, (lng, lat) => this.gridOf(lng, lat));
     const ids = await this.transaction(async (trx) => {
       const ids = await this.repo.insertMany(writes, trx);
       await this.audit.append(
@@ -259,56 +219,6 @@ export class CameraService {
       if (cam) this.emit({ kind: 'upsert', camera: cam });
     }
     return { imported: ids.length, ids };
-  }
-
-  private async resolveImportRows(p: Principal, rows: ImportRow[]): Promise<CameraWrite[]> {
-    const departments = await this.org.departments();
-    const networks = await this.org.networks();
-    const issues: Array<{ path: string; message: string }> = [];
-    const writes: CameraWrite[] = [];
-    for (const r of rows) {
-      const dep =
-        r.department === undefined
-          ? undefined
-          : departments.find((d) => d.code === r.department || String(d.id) === r.department);
-      if (r.department !== undefined && !dep) {
-        issues.push({ path: `${r.where}: department`, message: `unknown department ${JSON.stringify(r.department)}` });
-        continue;
-      }
-      let departmentId: number;
-      try {
-        departmentId = this.access.actingDepartment(p, dep?.id);
-      } catch (err) {
-        issues.push({
-          path: `${r.where}: department`,
-          message: err instanceof ForbiddenError ? err.message : String(err),
-        });
-        continue;
-      }
-      const net =
-        r.network === undefined ? undefined : networks.find((n) => n.name === r.network || String(n.id) === r.network);
-      if (r.network !== undefined && (!net || net.departmentId !== departmentId)) {
-        issues.push({
-          path: `${r.where}: network`,
-          message: `unknown network ${JSON.stringify(r.network)} for this department`,
-        });
-        continue;
-      }
-      const write: CameraWrite = {
-        ...this.toWrite(r.camera),
-        departmentId,
-        networkId: net?.id ?? null,
-        gridId: this.gridOf(r.camera.lng, r.camera.lat),
-      };
-      const bad = await this.addressIssues({ ...write, departmentId }, r.where);
-      if (bad.length) {
-        issues.push(...bad);
-        continue;
-      }
-      writes.push(write);
-    }
-    if (issues.length) throw new ValidationError(`import: ${issues.length} problem(s); nothing was imported`, issues);
-    return writes;
   }
 
   /** Every camera visible to p matching the filter (export), in id order. */
