@@ -1,40 +1,11 @@
 // This gateway as a cluster node: registration, heartbeats that renew its leases, lease events, take-over and self-fencing.
 import { randomUUID } from 'node:crypto';
 import { NodeNameInUseError } from './errors';
+import type { ClusterStore, LeaseHolder, LeaseKey, NodeInfo } from './cluster-store';
+import { HeldLeases, type LostReason } from './held-leases';
 
-export interface LeaseKey {
-  cameraId: string;
-  profile: string;
-}
-export interface LeaseHolder {
-  node: string;
-  address: string;
-  bootId: string;
-}
-export interface NodeInfo {
-  name: string;
-  address: string;
-  bootId: string;
-  load: number;
-}
-
-/** What the node needs of the database (gateway/db/cluster-repo.ts), every time taken from PostgreSQL's clock. */
-export interface ClusterStore {
-  register(n: NodeInfo, ttlMs: number): Promise<{ address: string; heartbeatAgeMs: number } | null>;
-  heartbeat(
-    name: string,
-    bootId: string,
-    load: number,
-    ttlMs: number,
-  ): Promise<{ registered: boolean; leases: LeaseKey[]; nodes: string[] }>;
-  leave(name: string, bootId: string): Promise<void>;
-  liveNodes(): Promise<NodeInfo[]>;
-  /** Places a free lease on the least loaded live node, or on node `on` only (null when it is not live). */
-  acquire(key: LeaseKey, ttlMs: number, on?: string): Promise<{ holder: LeaseHolder; placed: boolean } | null>;
-  holder(key: LeaseKey): Promise<LeaseHolder | null>;
-  release(key: LeaseKey, name: string, bootId: string): Promise<boolean>;
-  takeOverExpired(ttlMs: number, limit: number): Promise<Array<LeaseKey & { node: string }>>;
-}
+export type { ClusterStore, LeaseHolder, LeaseKey, NodeInfo } from './cluster-store';
+export type { LostReason } from './held-leases';
 
 export interface ClusterNodeOptions {
   name: string;
@@ -57,10 +28,7 @@ export interface ClusterNodeOptions {
   sweepMs?: number;
 }
 
-/** Why a lease was lost: given up here, found gone at a renewal, unrenewable in time, or the node closing or evicted. */
-export type LostReason = 'released' | 'gone' | 'fenced' | 'closing' | 'evicted';
 type Listener<T> = (e: T) => void;
-const keyOf = (k: LeaseKey): string => `${k.cameraId}\u0000${k.profile}`;
 
 /** `p`, or a rejection after `ms` (p's late outcome is dropped). */
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -79,12 +47,8 @@ export class ClusterNode {
   readonly heartbeatMs: number;
   readonly ttlMs: number;
   private readonly marginMs: number;
-  /** Held leases, each with the monotonic time it was gained (a renewal sent before then cannot know it). */
-  private readonly held = new Map<string, { key: LeaseKey; at: number }>();
-  /** Keys released here, with when: a renewal sent before then may still list them. */
-  private readonly releasedAt = new Map<string, number>();
-  private readonly gained = new Set<Listener<LeaseKey>>();
-  private readonly lost = new Set<Listener<LeaseKey & { reason: LostReason }>>();
+  /** The leases held, with when each was gained or released here, and their gained/lost events. */
+  private readonly held = new HeldLeases();
   private readonly errors = new Set<Listener<string>>();
   private readonly memberships = new Set<Listener<readonly string[]>>();
   private nodes: readonly string[] = [];
@@ -116,12 +80,10 @@ export class ClusterNode {
   }
 
   onGained(fn: Listener<LeaseKey>): () => void {
-    this.gained.add(fn);
-    return () => this.gained.delete(fn);
+    return this.held.onGained(fn);
   }
   onLost(fn: Listener<LeaseKey & { reason: LostReason }>): () => void {
-    this.lost.add(fn);
-    return () => this.lost.delete(fn);
+    return this.held.onLost(fn);
   }
   /** The live nodes' names as of the last heartbeat (sorted), on each change of the set. */
   onMembers(fn: Listener<readonly string[]>): () => void {
@@ -165,11 +127,11 @@ export class ClusterNode {
 
   /** True while this node holds `key` (its pull should run here). */
   holds(key: LeaseKey): boolean {
-    return this.validUntil > 0 && this.held.has(keyOf(key));
+    return this.validUntil > 0 && this.held.has(key);
   }
   /** The leases held now. */
   leases(): LeaseKey[] {
-    return [...this.held.values()].map((h) => h.key);
+    return this.held.keys();
   }
   /** True between a renewal that failed for too long and the next one that succeeds. */
   get fenced(): boolean {
@@ -202,9 +164,7 @@ export class ClusterNode {
 
   /** Gives `key` up (the pull stopped here): lost with reason 'released', free for the next acquire. */
   async release(key: LeaseKey): Promise<boolean> {
-    const had = this.held.delete(keyOf(key));
-    this.releasedAt.set(keyOf(key), performance.now());
-    if (had) this.emitLost(key, 'released');
+    this.held.release(key);
     return this.store.release(key, this.name, this.bootId);
   }
 
@@ -237,7 +197,7 @@ export class ClusterNode {
       if (this.closed) return;
       if (!r.registered) return this.evicted();
       if (!this.arm(sentAt)) throw new Error(`heartbeat answered after ${Math.round(performance.now() - sentAt)} ms`);
-      this.apply(r.leases, sentAt);
+      this.held.apply(r.leases, sentAt);
       if (r.nodes.join('\n') !== this.nodes.join('\n')) {
         this.nodes = r.nodes;
         for (const fn of this.memberships) fn(r.nodes);
@@ -265,37 +225,16 @@ export class ClusterNode {
     return true;
   }
 
-  /** The leases a renewal sent at `sentAt` found: gains and losses, leaving out what changed here since it was sent. */
-  private apply(leases: LeaseKey[], sentAt: number): void {
-    const now = new Map(leases.map((k) => [keyOf(k), k]));
-    for (const [id, h] of this.held)
-      if (!now.has(id) && h.at < sentAt) {
-        this.held.delete(id);
-        this.emitLost(h.key, 'gone');
-      }
-    for (const [id, k] of now) {
-      const released = this.releasedAt.get(id);
-      if (released !== undefined && released >= sentAt) continue;
-      if (!this.held.has(id)) {
-        this.held.set(id, { key: k, at: sentAt });
-        this.emitGained(k);
-      }
-    }
-    for (const [id, at] of this.releasedAt) if (at < sentAt) this.releasedAt.delete(id);
-  }
-
   private gain(key: LeaseKey, sentAt: number): void {
-    if (this.held.has(keyOf(key)) || sentAt + this.ttlMs - this.marginMs <= performance.now()) return;
-    this.held.set(keyOf(key), { key, at: performance.now() });
-    this.releasedAt.delete(keyOf(key));
-    this.emitGained(key);
+    if (this.held.has(key) || sentAt + this.ttlMs - this.marginMs <= performance.now()) return;
+    this.held.gain(key);
   }
 
   /** No renewal in time: every pull stops here before any lease can expire for another node. */
   private fence(): void {
     this.fenceTimer = null;
     this.validUntil = 0;
-    this.dropAll('fenced');
+    this.held.dropAll('fenced');
   }
 
   private evicted(): void {
@@ -303,22 +242,9 @@ export class ClusterNode {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timer = null;
     this.validUntil = 0;
-    this.dropAll('evicted');
+    this.held.dropAll('evicted');
     const msg = `cluster: node ${this.name} lost its registration (its name was taken after its heartbeat expired)`;
     for (const fn of this.errors) fn(msg);
-  }
-
-  private dropAll(reason: LostReason): void {
-    const all = [...this.held.values()].map((h) => h.key);
-    this.held.clear();
-    for (const k of all) this.emitLost(k, reason);
-  }
-
-  private emitGained(k: LeaseKey): void {
-    for (const fn of this.gained) fn(k);
-  }
-  private emitLost(k: LeaseKey, reason: LostReason): void {
-    for (const fn of this.lost) fn({ ...k, reason });
   }
 
   /** Stops heartbeats, loses every lease ('closing') and leaves: its leases expire now for the others to take. */
@@ -330,7 +256,7 @@ export class ClusterNode {
     if (this.fenceTimer) clearTimeout(this.fenceTimer);
     await this.beating?.catch(() => undefined);
     this.validUntil = 0;
-    this.dropAll('closing');
+    this.held.dropAll('closing');
     await this.store.leave(this.name, this.bootId).catch(() => undefined);
   }
 }
