@@ -26,6 +26,23 @@ export interface StreamParts {
   routing?: StreamRouting;
 }
 
+/** Sets a camera profile's codec to what its pull found; the codec it replaced, or null when nothing changed. */
+async function learnCodec(
+  repos: Repositories,
+  cameras: CameraService,
+  cameraId: string,
+  profile: Profile,
+  actual: 'h264' | 'h265',
+): Promise<string | null> {
+  const cam = await repos.cameras.get(cameraId);
+  if (!cam || (profile === 'sub' && !cam.subUri)) return null;
+  // a profile without stream info is taken as H.264 (the registry's default)
+  const s = cam.streams[profile] ?? { codec: 'h264' as const };
+  if (s.codec === actual) return null;
+  await cameras.systemUpdate(cam.id, { streams: { ...cam.streams, [profile]: { ...s, codec: actual } } });
+  return s.codec;
+}
+
 /** Starts the ffmpeg supervisor (`config.transcoder`). */
 /** `external`: sources the gateway feeds (GB/T 28181 channels), pulled like RTSP cameras. */
 export async function buildTranscoder(
@@ -83,6 +100,14 @@ export function buildStreams(
   closers.add(() => live.close());
   cameras.onChange((c) => {
     if (c.kind === 'remove') void streams.stopCamera(c.id, 'camera deleted');
+  });
+  // a pull found the camera sending another codec than its record says (a GB/T 28181 channel's is unknown until its
+  // first picture; a camera reconfigured): the record follows, so the next viewer is offered what the camera sends
+  supervisor.on('codec', (e) => {
+    if (e.derived || (e.actual !== 'h264' && e.actual !== 'h265')) return;
+    void learnCodec(repos, cameras, e.cameraId, e.profile, e.actual)
+      .then((was) => was && log('info', `camera ${e.cameraId} ${e.profile}: sends ${e.actual}, not ${was}: recorded`))
+      .catch((err: Error) => log('warn', `camera ${e.cameraId}: its codec could not be recorded: ${err.message}`));
   });
   a.access.onChange(() => void streams.recheck());
   // a disabled user or revoked API key: its open streams end now, not at the next once-a-second check

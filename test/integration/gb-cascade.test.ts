@@ -224,6 +224,21 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
       assert.ok(dec.frames >= 30, `decoded ${dec.frames} frames`);
       upper!.gw.services.supervisor.off('codec', seen);
       assert.ok(carried.includes('h265'), `the superior's pull carries ${carried.join(', ') || 'nothing it told'}`);
+      // the channel's record follows what it sends: the next viewer that decodes H.265 is given it as it is
+      await waitFor(async () => (await upper!.gw.repos.cameras.get(cam.id))?.streams.main?.codec === 'h265', {
+        what: "the superior's record of the channel says H.265",
+      });
+      const again = await upper!.api('POST', `/api/v1/cameras/${cam.id}/streams`, {
+        token,
+        body: { profile: 'main', h265: true },
+      });
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.body.codec, 'h265');
+      const hevcLive = await LiveClient.open(upper!.base.replace(/^http/, 'ws') + again.body.live, { keep: true });
+      await hevcLive.until(() => hevcLive.fragments.length >= 10, 30_000, '10 fragments');
+      await hevcLive.close();
+      assert.match(hevcLive.inits[0]!.init!.codecs, /^hvc1\./, 'H.265 end to end');
+      assert.equal(decodeVideo(Buffer.concat(hevcLive.binaries)).errors, '');
     } finally {
       await hevc.close();
     }
