@@ -18,6 +18,7 @@ import { MANSCDP, buildRequest, newCallId, newTag } from './sip-request';
 import { UpstreamSessions, type UpstreamMedia } from './upstream-sessions';
 import { answerManscdp, type UpstreamRecord } from './upstream-queries';
 import { CatalogSubscription } from './upstream-subscription';
+import { SuperiorGate } from './upstream-gate';
 
 export { UpstreamRefusal, type UpstreamMedia } from './upstream-sessions';
 export type { UpstreamRecord } from './upstream-queries';
@@ -75,6 +76,8 @@ export class GbUpstream extends EventEmitter {
   private misses = 0;
   private failures = 0;
   private readonly sessions: UpstreamSessions;
+  /** Only the superior's requests are taken. */
+  private readonly gate = new SuperiorGate((m) => this.emit('error-log', m));
   /** The superior's Catalog subscription (§9.11). */
   readonly subscription: CatalogSubscription;
 
@@ -114,6 +117,7 @@ export class GbUpstream extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    await this.gate.resolve(this.o.superior.address);
     await this.endpoint.start();
     void this.register();
   }
@@ -245,6 +249,7 @@ export class GbUpstream extends EventEmitter {
 
   private async onRequest(r: IncomingRequest): Promise<void> {
     const { req } = r;
+    if (!this.gate.allows(r, this.peer)) return;
     if (req.method === 'MESSAGE') {
       let doc: ManscdpDoc;
       try {

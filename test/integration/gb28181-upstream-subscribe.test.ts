@@ -9,11 +9,13 @@ import {
   MANSCDP,
   SipEndpoint,
   buildQuery,
+  buildSdp,
   buildRequest,
   newCallId,
   newTag,
   type CatalogItem,
   type CatalogPage,
+  type ManscdpDoc,
 } from '../../gateway/gb28181/index';
 import { waitFor } from '../helpers/wait-for';
 import { DOMAIN, SUPERIOR, startGbPair } from '../helpers/gb-cascade';
@@ -121,6 +123,59 @@ describe("gb28181 upward cascade: the superior subscribes to the lower platform'
       assert.equal((await subscribe('Catalog', query)).status, 200, 'a well-formed one is taken');
       assert.equal(up.state, 'registered');
     } finally {
+      await ep.close();
+    }
+  });
+  it('a stranger (not the superior) is refused whatever it sends: 403, nothing queried, subscribed or played', async () => {
+    // what the previous test's subscription sends has arrived first
+    await new Promise((ok) => setTimeout(ok, 800));
+    await up.subscription.settled();
+    const unasked: ManscdpDoc[] = [];
+    const heard = (doc: ManscdpDoc) => unasked.push(doc);
+    sup.on('notify', heard);
+    const ep = new SipEndpoint({ host: '127.0.0.2', udpPort: 0, t1Ms: 50 });
+    await ep.start();
+    try {
+      const peer = { transport: 'udp' as const, address: '127.0.0.1', port: up.endpoint.udpPort };
+      const send = (method: string, body: Buffer, contentType: string, extra: Array<{ name: string; value: string }>) =>
+        ep.request(
+          peer,
+          buildRequest({
+            method,
+            uri: `sip:${ch(1)}@127.0.0.1`,
+            from: `<sip:${SUPERIOR}@${DOMAIN}>;tag=${newTag()}`,
+            to: `<sip:${ch(1)}@${DOMAIN}>`,
+            callId: newCallId('127.0.0.2'),
+            cseq: 1,
+            contact: `<sip:${SUPERIOR}@127.0.0.2:${ep.udpPort}>`,
+            extra,
+            body,
+            contentType,
+          }),
+        );
+      const before = pages.length;
+      const sdp = buildSdp({
+        origin: SUPERIOR,
+        address: '127.0.0.2',
+        port: 9,
+        transport: 'udp',
+        ssrc: '0000000001',
+        direction: 'recvonly',
+      });
+      assert.equal((await send('INVITE', Buffer.from(sdp), 'APPLICATION/SDP', [])).status, 403);
+      assert.equal((await send('MESSAGE', buildQuery('Catalog', 9, LOWER), MANSCDP, [])).status, 403);
+      const sub = [
+        { name: 'Event', value: 'Catalog' },
+        { name: 'Expires', value: '600' },
+      ];
+      assert.equal((await send('SUBSCRIBE', buildQuery('Catalog', 9, LOWER), MANSCDP, sub)).status, 403);
+      await new Promise((ok) => setTimeout(ok, 800));
+      assert.equal(pages.length, before, 'no catalog notified');
+      assert.deepEqual(unasked, [], 'no answer sent to the superior for what a stranger asked');
+      assert.deepEqual(up.playing(), []);
+      assert.equal(up.state, 'registered');
+    } finally {
+      sup.off('notify', heard);
       await ep.close();
     }
   });
