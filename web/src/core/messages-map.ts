@@ -1,0 +1,40 @@
+// Labels of the map and of finding cameras on it (base layers, search, directory, filter), as [zh-CN, en].
+
+export const MAP_MESSAGES = {
+  'map.offlineLayer': ['离线网格底图', 'Offline grid'],
+  'map.offlineNotice': ['瓦片无法访问 · 离线网格', 'Tiles unreachable · offline grid'],
+  'map.attributionPrefix': ['地图引擎', 'Map engine'],
+  'map.attributionOffline': ['云眼离线网格', 'Cloud Eye offline grid'],
+  'map.attributionDemo': ['演示数据', 'Demo data'],
+  'map.attributionTianditu': ['天地图', 'Tianditu'],
+  'map.attributionGaode': ['高德地图', 'AutoNavi'],
+  'map.tilesUnreachable': ['地图瓦片无法访问，已切换到离线底图', 'Map tiles unreachable: switched to the offline grid'],
+
+  'search.placeholder': ['搜索：名称、编号、标签或地址', 'Find: name, id, tag or address'],
+  'search.label': ['搜索摄像机', 'Find a camera'],
+  'search.none': ['没有找到可见的摄像机', 'No visible camera found'],
+  'search.match.id': ['编号', 'id'],
+  'search.match.name': ['名称', 'name'],
+  'search.match.tag': ['标签', 'tag'],
+  'search.match.address': ['地址', 'address'],
+  'tree.open': ['目录', 'Directory'],
+  'tree.title': ['摄像机目录', 'Camera directory'],
+  'tree.byNetwork': ['按部门 → 网络', 'By department → network'],
+  'tree.byGrid': ['按部门 → 网格', 'By department → grid'],
+  'tree.noNetwork': ['未分配网络', 'No network'],
+  'tree.noGrid': ['不在网格内', 'In no grid'],
+  'tree.more': ['另有 {n} 台未列出，请使用搜索', '{n} more not listed: use the search'],
+  'tree.empty': ['没有可见的摄像机', 'No visible cameras'],
+
+  'tab.filter': ['筛选', 'Filter'],
+  'tab.incident': ['警情', 'Incident'],
+  'tab.draw': ['圈选', 'Select'],
+
+  'filter.title': ['筛选与搜索', 'Filter and search'],
+  'filter.search': ['名称', 'Name'],
+  'filter.searchHint': ['按名称或地址搜索', 'Search name or address'],
+  'filter.tag': ['标签', 'Tag'],
+  'filter.tagHint': ['如：路口', 'e.g. crossing'],
+  'filter.all': ['全部', 'All'],
+  'filter.showGrids': ['显示网格与重点场所', 'Show grids and key places'],
+} as const satisfies Record<string, readonly [string, string]>;
