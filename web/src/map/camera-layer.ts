@@ -2,77 +2,15 @@
 import * as L from 'leaflet';
 import { api, qs, type ApiAuth } from '../core/api';
 import type { BaseMap } from './base-map';
-import { CAMERA_SIZE, paintCamera, paintCluster, statusColour } from './camera-icons';
-import { sectorRing } from './view-cone';
-import { dragCamera } from '../wall/camera-drag';
+import { paintCamera } from './camera-icons';
+import { drawCones } from './camera-cones';
+import type { CameraFilters, ClusterFeature, PointProps } from './camera-features';
+import { makeEntry, repaintEntry, type Entry, type MarkerContext } from './camera-markers';
 
-export interface ClusterProps {
-  cluster: true;
-  count: number;
-  statusCounts: Record<string, number>;
-  clusterId: number;
-  expansionZoom: number;
-}
-export interface PointProps {
-  cluster: false;
-  id: string;
-  name: string;
-  status: string;
-  departmentId: number;
-  bearing: number | null;
-  fov: number | null;
-  rangeM: number | null;
-}
-export interface ClusterFeature {
-  type: 'Feature';
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: ClusterProps | PointProps;
-}
+export type { CameraFilters, ClusterFeature, ClusterProps, PointProps } from './camera-features';
 
-export interface CameraFilters {
-  status?: string;
-  department?: string;
-  tag?: string;
-  q?: string;
-}
-
-/** Cones are drawn from this zoom on (few cameras on screen, each cone readable). */
-const CONE_ZOOM = 17;
 // moveend already ends a gesture (Leaflet merges wheel steps itself): a 0-ms timer still merges the moves made in one task
 const DEBOUNCE_MS = 0;
-
-interface Entry {
-  marker: L.Marker;
-  /** The .cam-marker / .cam-cluster element inside the marker's icon, repainted in place. */
-  el: HTMLElement;
-  kind: 'c' | 'p';
-  sig: string;
-  feature: ClusterFeature;
-  /** Icon box (px). */
-  size: number;
-}
-
-/**
- * A marker placed with a 2-D translate. Leaflet places markers with translate3d, which makes every
- * one of the hundreds of markers a compositing layer of its own; the per-frame commit of those
- * layers held the main thread for several ms each frame while the map moved.
- */
-class FlatMarker extends L.Marker {
-  _setPos(pos: L.Point): void {
-    const self = this as unknown as {
-      _icon?: HTMLElement & { _leaflet_pos?: L.Point };
-      _zIndex: number;
-      _resetZIndex(): void;
-    };
-    const el = self._icon;
-    if (el) {
-      el._leaflet_pos = pos;
-      el.style.transform = `translate(${pos.x}px,${pos.y}px)`;
-    }
-    self._zIndex = pos.y + (this.options.zIndexOffset ?? 0);
-    self._resetZIndex();
-  }
-}
 
 export class CameraLayer {
   private readonly group = L.layerGroup();
@@ -180,6 +118,7 @@ export class CameraLayer {
 
   private render(features: ClusterFeature[], zoom: number, askedAt: number): void {
     const renderAt = performance.now();
+    const ctx = this.markerContext();
     const next = new Map<string, Entry>();
     const fresh: Array<{ key: string; sig: string; f: ClusterFeature }> = [];
     for (const f of features) {
@@ -192,7 +131,7 @@ export class CameraLayer {
       }
       this.entries.delete(key);
       if (old.sig === sig) old.feature = f;
-      else this.repaint(old, f, sig);
+      else repaintEntry(old, f, sig, ctx);
       next.set(key, old);
     }
     // markers no longer shown take the new features of their kind (a zoom renumbers every cluster): moved and repainted, not rebuilt
@@ -200,8 +139,8 @@ export class CameraLayer {
     for (const e of this.entries.values()) spare[e.kind].push(e);
     for (const { key, sig, f } of fresh) {
       const e = spare[f.properties.cluster ? 'c' : 'p'].pop();
-      if (e) this.repaint(e, f, sig);
-      next.set(key, e ?? this.makeEntry(f, sig));
+      if (e) repaintEntry(e, f, sig, ctx);
+      next.set(key, e ?? makeEntry(f, sig, ctx));
     }
     for (const e of spare.c) this.group.removeLayer(e.marker);
     for (const e of spare.p) this.group.removeLayer(e.marker);
@@ -219,107 +158,22 @@ export class CameraLayer {
     );
   }
 
-  /** Paints `f` into the element of `e` and moves its marker (the entry keeps its kind). */
-  private repaint(e: Entry, f: ClusterFeature, sig: string): void {
-    const p = f.properties;
-    e.feature = f;
-    e.sig = sig;
-    if (p.cluster) {
-      const size = paintCluster(e.el, p.count, p.statusCounts);
-      if (size !== e.size) this.resize(e, size);
-    } else {
-      paintCamera(e.el, p.id, p.status, p.departmentId, p.id === this.selectedId);
-      if (e.marker.options.title !== p.name) {
-        e.marker.options.title = p.name;
-        const icon = e.marker.getElement();
-        if (icon) icon.title = p.name;
-      }
-    }
-    const [lng, lat] = f.geometry.coordinates;
-    const at = this.base.toLatLng(lng, lat);
-    if (!e.marker.getLatLng().equals(at)) e.marker.setLatLng(at);
-  }
-
-  /** A new icon box size for a reused marker, in the icon's options and on its element (as Leaflet would set them). */
-  private resize(e: Entry, size: number): void {
-    e.size = size;
-    const o = e.marker.options.icon!.options;
-    o.iconSize = [size, size];
-    o.iconAnchor = [size / 2, size / 2];
-    const icon = e.marker.getElement();
-    if (!icon) return;
-    icon.style.width = icon.style.height = `${size}px`;
-    icon.style.marginLeft = icon.style.marginTop = `${-size / 2}px`;
-  }
-
-  private makeEntry(f: ClusterFeature, sig: string): Entry {
-    const [lng, lat] = f.geometry.coordinates;
-    const at = this.base.toLatLng(lng, lat);
-    const p = f.properties;
-    const el = document.createElement('div');
-    if (p.cluster) {
-      const size = paintCluster(el, p.count, p.statusCounts);
-      const icon = L.divIcon({
-        className: 'cam-icon-wrap',
-        html: el,
-        iconSize: [size, size],
-        iconAnchor: [size / 2, size / 2],
-      });
-      const e: Entry = { marker: new FlatMarker(at, { icon, keyboard: false }), el, kind: 'c', sig, feature: f, size };
-      e.marker.on('click', () => {
-        const q = e.feature.properties;
-        if (q.cluster)
-          this.base.map.setView(e.marker.getLatLng(), Math.min(q.expansionZoom, this.base.map.getMaxZoom()));
-      });
-      this.group.addLayer(e.marker);
-      return e;
-    }
-    paintCamera(el, p.id, p.status, p.departmentId, p.id === this.selectedId);
-    // a marker is a drag source: dropped on a wall pane (the map's wall panel), its camera goes there
-    dragCamera(el, p.id, p.name);
-    const half = CAMERA_SIZE / 2;
-    const icon = L.divIcon({
-      className: 'cam-icon-wrap',
-      html: el,
-      iconSize: [CAMERA_SIZE, CAMERA_SIZE],
-      iconAnchor: [half, half],
-      popupAnchor: [0, -8],
-    });
-    const e: Entry = {
-      marker: new FlatMarker(at, { icon, title: p.name, riseOnHover: true }),
-      el,
-      kind: 'p',
-      sig,
-      feature: f,
-      size: CAMERA_SIZE,
+  /** What the markers need of this layer, as of now. */
+  private markerContext(): MarkerContext {
+    return {
+      base: this.base,
+      group: this.group,
+      selectedId: this.selectedId,
+      onCameraClick: (p, at) => this.opts.onCameraClick(p, at),
     };
-    e.marker.on('click', () => {
-      const q = e.feature.properties;
-      if (!q.cluster) this.opts.onCameraClick(q, e.marker.getLatLng());
-    });
-    this.group.addLayer(e.marker);
-    return e;
   }
 
   private drawCones(zoom: number): void {
-    this.cones.clearLayers();
-    if (zoom < CONE_ZOOM) return;
-    for (const { feature } of this.entries.values()) {
-      const p = feature.properties;
-      if (p.cluster || p.bearing === null) continue;
-      const [lng, lat] = feature.geometry.coordinates;
-      const ring = sectorRing(lng, lat, p.bearing, p.fov ?? 360, p.rangeM ?? this.opts.defaultRangeM);
-      L.polygon(
-        ring.map(([x, y]) => this.base.toLatLng(x, y)),
-        {
-          color: statusColour(p.status),
-          weight: 1,
-          fillOpacity: 0.15,
-          interactive: false,
-          ...(this.conesRenderer ? { renderer: this.conesRenderer } : {}),
-        },
-      ).addTo(this.cones);
-    }
+    drawCones(this.cones, this.entries.values(), zoom, {
+      base: this.base,
+      defaultRangeM: this.opts.defaultRangeM,
+      renderer: this.conesRenderer,
+    });
   }
 
   /** Applies `camera:status` changes to the markers on screen without a reload. Returns how many were on screen. */
