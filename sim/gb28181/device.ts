@@ -5,22 +5,15 @@ import {
   SipEndpoint,
   authorizationHeader,
   buildCatalogPages,
-  buildDeviceInfoResponse,
-  buildDeviceStatusResponse,
   buildKeepalive,
   buildMediaStatusNotify,
-  buildRecordInfoPages,
   buildRequest,
-  buildSdp,
   decodePtzCmd,
   header,
   newCallId,
   newTag,
   parseDigest,
   parseManscdp,
-  parseSdp,
-  parseUri,
-  type BodyCharset,
   type CatalogItem,
   type IncomingRequest,
   type ManscdpDoc,
@@ -28,49 +21,11 @@ import {
   type SipPeer,
   type SipResponse,
 } from '../../gateway/gb28181/index';
-import { footageFeed, type MediaSourceOptions } from './media-source';
-import { openMediaSession, type MediaSession } from './media-sender';
-import { FootageSession, cutFor, recordItemsFor, type SimRecording } from './recordings';
-import { EncoderFeed, RtspRelayFeed, type PictureFeed } from './picture-feed';
+import { DeviceMedia } from './device-media';
+import type { SimGbDeviceOptions } from './device-options';
+import { catalogOf, queryAnswers } from './device-queries';
 
-export interface SimChannel {
-  id: string;
-  name: string;
-  longitude?: number;
-  latitude?: number;
-  /** 1 dome, 3 fixed. */
-  ptzType?: number;
-  civilCode?: string;
-  /** An RTSP camera the channel fronts (pulled all the time, as an NVR pulls its IPCs); else the device's own encoder. */
-  rtspUrl?: string;
-}
-
-export interface SimGbDeviceOptions {
-  id: string;
-  name?: string;
-  model?: string;
-  channels: SimChannel[];
-  server: { host: string; port: number; id: string; realm: string };
-  /** Loopback address the device sends from (many devices on one machine each get their own). Default 127.0.0.1. */
-  host?: string;
-  password: string;
-  transport?: 'udp' | 'tcp';
-  /** Seconds between keepalives. Default 60. */
-  keepaliveS?: number;
-  expiresS?: number;
-  /** Catalog items per MESSAGE. Default 4 (what many NVRs send). */
-  catalogPageSize?: number;
-  charset?: BodyCharset;
-  video?: MediaSourceOptions;
-  /** Channels that answer INVITE but never send media (a firewalled media path: the play-timeout case). */
-  silentChannels?: string[];
-  /** The NVR's own footage, answered to RecordInfo and sent on Playback/Download INVITEs. */
-  recordings?: SimRecording[];
-  /** RecordInfo items per MESSAGE. Default 10. */
-  recordPageSize?: number;
-  /** The device clock's UTC offset in minutes (MANSCDP times are local). Default 480 (China Standard Time). */
-  utcOffsetMin?: number;
-}
+export type { SimChannel, SimGbDeviceOptions } from './device-options';
 
 /** Events: 'registered', 'ptz' ({ channelId, command }), 'invite' ({ channelId, transport }), 'bye' (channelId). */
 export class SimGbDevice extends EventEmitter {
@@ -83,8 +38,7 @@ export class SimGbDevice extends EventEmitter {
   private sn = 1;
   private keepalive: NodeJS.Timeout | null = null;
   private subscribed = false;
-  private readonly sessions = new Map<string, { channelId: string; media: MediaSession; footage?: FootageSession }>();
-  private readonly feeds = new Map<string, PictureFeed>();
+  private readonly media: DeviceMedia;
 
   constructor(readonly opts: SimGbDeviceOptions) {
     super();
@@ -95,6 +49,12 @@ export class SimGbDevice extends EventEmitter {
       'request',
       (r: IncomingRequest) => void this.onRequest(r).catch((e: Error) => this.emit('error-log', e.message)),
     );
+    this.media = new DeviceMedia(opts, {
+      contact: () => this.contact(),
+      mediaEnded: (channelId) =>
+        void this.message(buildMediaStatusNotify(this.sn++, channelId, 121, this.opts.charset)).catch(() => undefined),
+      emit: (event, arg) => this.emit(event, arg),
+    });
   }
 
   private get host(): string {
@@ -110,7 +70,7 @@ export class SimGbDevice extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    for (const c of this.opts.channels) if (c.rtspUrl) this.feeds.set(c.id, new RtspRelayFeed(c.rtspUrl));
+    this.media.start();
     await this.endpoint.start();
     const s = this.opts.server;
     this.peer =
@@ -233,23 +193,7 @@ export class SimGbDevice extends EventEmitter {
   }
 
   private catalog(): CatalogItem[] {
-    return this.opts.channels.map((c) => ({
-      deviceId: c.id,
-      name: c.name,
-      manufacturer: 'CloudEye',
-      model: this.opts.model ?? 'SIM-GB',
-      owner: 'Owner',
-      civilCode: c.civilCode ?? this.realm.slice(0, 6),
-      address: c.name,
-      parental: 0,
-      parentId: this.opts.id,
-      registerWay: 1,
-      secrecy: 0,
-      status: 'ON',
-      ...(c.longitude !== undefined ? { longitude: c.longitude } : {}),
-      ...(c.latitude !== undefined ? { latitude: c.latitude } : {}),
-      ...(c.ptzType !== undefined ? { ptzType: c.ptzType } : {}),
-    }));
+    return catalogOf(this.opts);
   }
 
   private async onRequest(r: IncomingRequest): Promise<void> {
@@ -264,7 +208,7 @@ export class SimGbDevice extends EventEmitter {
       r.reply(200, 'OK');
       return this.onManscdp(doc);
     }
-    if (req.method === 'INVITE') return this.onInvite(r);
+    if (req.method === 'INVITE') return this.media.invite(r);
     if (req.method === 'SUBSCRIBE') {
       let doc: ManscdpDoc;
       try {
@@ -279,132 +223,30 @@ export class SimGbDevice extends EventEmitter {
       if (this.subscribed) await this.notifyCatalog(this.catalog().map((i) => ({ ...i, event: 'ADD' })));
       return;
     }
-    if (req.method === 'ACK') {
-      const session = this.sessions.get(header(req, 'Call-ID') ?? '');
-      if (session && !this.opts.silentChannels?.includes(session.channelId)) (session.footage ?? session.media).start();
-      return;
-    }
-    if (req.method === 'INFO') {
-      const footage = this.sessions.get(header(req, 'Call-ID') ?? '')?.footage;
-      if (!footage) return r.reply(481, 'Call/Transaction Does Not Exist');
-      try {
-        const cmd = footage.control(req.body.toString('utf8'));
-        this.emit('mansrtsp', cmd);
-        return r.reply(200, 'OK');
-      } catch {
-        return r.reply(400, 'Bad Request');
-      }
-    }
-    if (req.method === 'BYE') {
-      const id = header(req, 'Call-ID') ?? '';
-      const s = this.sessions.get(id);
-      r.reply(s ? 200 : 481, s ? 'OK' : 'Call/Transaction Does Not Exist');
-      if (s) {
-        s.media.stop();
-        this.sessions.delete(id);
-        this.emit('bye', s.channelId);
-      }
-      return;
-    }
+    if (req.method === 'ACK') return this.media.ack(r);
+    if (req.method === 'INFO') return this.media.info(r);
+    if (req.method === 'BYE') return this.media.bye(r);
     r.reply(405, 'Method Not Allowed');
   }
 
   private async onManscdp(doc: ManscdpDoc): Promise<void> {
-    const cs = this.opts.charset;
     if (doc.root === 'Control' && typeof doc.node.PTZCmd === 'string') {
       const { command } = decodePtzCmd(doc.node.PTZCmd);
       this.ptzLog.push({ channelId: doc.deviceId, command });
       this.emit('ptz', { channelId: doc.deviceId, command });
       return;
     }
-    if (doc.root !== 'Query') return;
-    if (doc.cmdType === 'Catalog') {
-      for (const page of buildCatalogPages(doc.sn, this.opts.id, this.catalog(), this.opts.catalogPageSize ?? 4, cs))
-        await this.message(page);
-    } else if (doc.cmdType === 'DeviceInfo') {
-      const info = {
-        deviceId: this.opts.id,
-        deviceName: this.opts.name ?? 'SimGB',
-        manufacturer: 'CloudEye',
-        model: this.opts.model ?? 'SIM-GB',
-      };
-      await this.message(
-        buildDeviceInfoResponse(doc.sn, { ...info, firmware: '1.0', channels: this.opts.channels.length }, cs),
-      );
-    } else if (doc.cmdType === 'DeviceStatus') {
-      await this.message(
-        buildDeviceStatusResponse(doc.sn, { deviceId: this.opts.id, recording: 'OFF', alarms: [] }, cs),
-      );
-    } else if (doc.cmdType === 'RecordInfo') {
-      const q = (k: string): string => (typeof doc.node[k] === 'string' ? (doc.node[k] as string) : '');
-      const items = recordItemsFor(
-        this.opts.recordings ?? [],
-        doc.deviceId,
-        q('StartTime'),
-        q('EndTime'),
-        this.opts.utcOffsetMin ?? 480,
-      );
-      const name = this.opts.channels.find((c) => c.id === doc.deviceId)?.name ?? this.opts.name ?? 'SimGB';
-      for (const page of buildRecordInfoPages(doc.sn, doc.deviceId, name, items, this.opts.recordPageSize ?? 10, cs))
-        await this.message(page);
-    }
-  }
-
-  private async onInvite(r: IncomingRequest): Promise<void> {
-    const channelId = parseUri(r.req.uri).user;
-    if (!this.opts.channels.some((c) => c.id === channelId)) return r.reply(404, 'Not Found');
-    let offer;
-    try {
-      offer = parseSdp(r.req.body.toString('utf8'));
-    } catch {
-      return r.reply(488, 'Not Acceptable Here');
-    }
-    const recorded = /^(playback|download)$/i.test(offer.session);
-    const cut = recorded ? cutFor(this.opts.recordings ?? [], channelId, offer) : null;
-    if (recorded && !cut) return r.reply(404, 'Not Found');
-    r.reply(100, 'Trying');
-    const ssrc = Number(offer.ssrc ?? '0');
-    const video = this.opts.video ?? {};
-    const onEnd = (): void =>
-      void this.message(buildMediaStatusNotify(this.sn++, channelId, 121, this.opts.charset)).catch(() => undefined);
-    // live: the channel's one feed, shared by its sessions; footage: encoded for this session from the instant asked
-    const feed = cut
-      ? footageFeed({ ...video, startS: cut.offsetS, durationS: cut.durationS, rate: cut.speed }, onEnd)
-      : this.feed(channelId);
-    const media = await openMediaSession(offer.transport, offer.address, offer.port, ssrc, feed);
-    const footage = cut ? new FootageSession(cut, media, video, onEnd) : undefined;
-    this.sessions.set(header(r.req, 'Call-ID') ?? '', { channelId, media, ...(footage ? { footage } : {}) });
-    this.emit('invite', { channelId, transport: offer.transport, session: offer.session, time: offer.time });
-    const answer = buildSdp({
-      origin: channelId,
-      address: '127.0.0.1',
-      port: media.localPort,
-      transport: offer.transport === 'udp' ? 'udp' : offer.transport === 'tcp-passive' ? 'tcp-active' : 'tcp-passive',
-      ssrc: offer.ssrc ?? '0',
-      direction: 'sendonly',
-    });
-    const contact = { name: 'Contact', value: `<sip:${channelId}@${this.contact().replace(/^<sip:[^@]+@|>$/g, '')}>` };
-    r.reply(200, 'OK', [contact, { name: 'Content-Type', value: 'APPLICATION/SDP' }], Buffer.from(answer));
-  }
-
-  /** The channel's pictures: the RTSP camera it fronts, or an encoder of its own run while it plays. */
-  private feed(channelId: string): PictureFeed {
-    let f = this.feeds.get(channelId);
-    if (!f) this.feeds.set(channelId, (f = new EncoderFeed(this.opts.video ?? {})));
-    return f;
+    for (const body of queryAnswers(this.opts, doc)) await this.message(body);
   }
 
   /** Channels with a session running. */
   playing(): string[] {
-    return [...this.sessions.values()].map((s) => s.channelId);
+    return this.media.playing();
   }
 
   async close(): Promise<void> {
     this.stopKeepalives();
-    for (const s of this.sessions.values()) s.media.stop();
-    this.sessions.clear();
-    for (const f of this.feeds.values()) f.close();
-    this.feeds.clear();
+    this.media.close();
     await this.endpoint.close();
   }
 }
