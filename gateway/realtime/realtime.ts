@@ -1,9 +1,8 @@
 // socket.io: authenticated on connect; camera status and changes, stream and recorder states, events, scan progress and
 // alarms, each sent to the rooms the policy names for it, which the policy also chose for each socket; status batched.
 import type http from 'node:http';
-import { Server, type Socket } from 'socket.io';
-import type { Principal } from '../auth/policy';
-import { AreaKeys } from './area-keys';
+import { Server } from 'socket.io';
+import type { PeerEvents, SocketData } from './hub-socket';
 import type {
   AlarmMessage,
   PtzControlMessage,
@@ -15,28 +14,12 @@ import type {
   WallScreenMessage,
 } from './messages';
 import type { RealtimeDeps } from './realtime-deps';
-import {
-  CAMERA_EVENT_ACTIONS,
-  EVENT_ACTIONS,
-  RECORD_EVENTS,
-  type CameraEvent,
-  type RecordEvent,
-  type ServerEvents,
-} from './server-events';
+import { EVENT_ACTIONS, type CameraEvent, type ServerEvents } from './server-events';
+import { SocketRooms } from './socket-rooms';
 
 export type * from './messages';
 export type { RealtimeDeps, RealtimePolicy } from './realtime-deps';
 export { EVENT_ACTIONS, type ServerEvents } from './server-events';
-
-interface SocketData {
-  principal: Principal;
-  /** Key of the principal's area scope in room names (AreaKeys), null without one. */
-  areaKey: string | null;
-  /** principalsVersion when the principal was read. */
-  version: number;
-}
-
-type HubSocket = Socket<Record<string, never>, ServerEvents, PeerEvents, SocketData>;
 
 /** Publications told to the other nodes of a cluster (the rest, camera changes and states, every node makes itself). */
 const RELAYED = [
@@ -49,9 +32,6 @@ const RELAYED = [
   'publishPtzControl',
 ] as const;
 type Relayed = (typeof RELAYED)[number];
-interface PeerEvents {
-  publish: (name: string, args: unknown[]) => void;
-}
 
 /*
  * Delivery is by room only: no per-socket check follows. Polygon shares and area scopes need no
@@ -63,16 +43,10 @@ export class Realtime {
   private readonly io: Server<Record<string, never>, ServerEvents, PeerEvents, SocketData>;
   /** True while a publication told by another node is delivered here (it is not told on). */
   private fromPeer = false;
-  private readonly areas = new AreaKeys();
+  private readonly rooms: SocketRooms;
   private pending = new Map<string, StatusChange>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Epoch ms after which the sockets' rooms must be recomputed before the next delivery (at first: now). */
-  private roomsUntil = -Infinity;
-  private refreshing: Promise<void> | null = null;
-  private refreshAgain = false;
-  /** Counts refreshPrincipals() calls: a socket authenticated across one may hold a stale principal. */
-  private principalsVersion = 0;
 
   constructor(
     server: http.Server,
@@ -86,9 +60,10 @@ export class Realtime {
       destroyUpgrade: false,
       ...(deps.adapter ? { adapter: deps.adapter } : {}),
     });
+    this.rooms = new SocketRooms(this.io.sockets.sockets, deps, () => this.closed);
     if (deps.adapter) this.io.on('publish', (name, args) => this.fromOtherNode(name, args));
     this.io.use((socket, next) => {
-      const version = this.principalsVersion;
+      const version = this.rooms.principalsVersion;
       deps
         .authenticate(
           (socket.handshake.auth ?? {}) as Record<string, unknown>,
@@ -104,55 +79,23 @@ export class Realtime {
         .catch((err: unknown) => next(new Error(err instanceof Error ? err.message : 'unauthorized')));
     });
     this.io.on('connection', (socket) => {
-      this.fresh();
+      this.rooms.fresh();
       // one page per screen: the same screen credential connecting again closes the older page. Not this socket:
       // fresh() may have put it in its rooms already (the first connection after a start, or after a share expired)
       const older = deps.policy
         .screenRooms(socket.data.principal)
         .flatMap((r) => [...(this.io.sockets.adapter.rooms.get(r) ?? [])])
         .filter((id) => id !== socket.id);
-      this.join(socket);
+      this.rooms.join(socket);
       for (const id of older) this.closeScreenSocket(id, socket.data.principal, 'replaced');
-      if (socket.data.version !== this.principalsVersion) void this.refreshPrincipals();
-      socket.on('disconnect', () => {
-        if (socket.data.areaKey !== null) this.areas.release(socket.data.areaKey);
-        socket.data.areaKey = null;
-      });
+      if (socket.data.version !== this.rooms.principalsVersion) void this.refreshPrincipals();
+      socket.on('disconnect', () => this.rooms.leave(socket));
     });
-  }
-
-  /** Puts the socket in exactly the rooms the policy names for its principal now. */
-  private join(socket: HubSocket): void {
-    const p = socket.data.principal;
-    const policy = this.deps.policy;
-    const old = socket.data.areaKey;
-    const scope = policy.roomScope(p);
-    const areaKey = scope ? this.areas.acquire(scope) : null;
-    const want = new Set<string>();
-    for (const action of CAMERA_EVENT_ACTIONS)
-      for (const r of policy.principalRooms(p, action, areaKey ?? undefined)) want.add(r);
-    for (const e of RECORD_EVENTS) for (const r of policy.scopeRooms(p, EVENT_ACTIONS[e])) want.add(r);
-    for (const r of policy.screenRooms(p)) want.add(r);
-    for (const r of [...socket.rooms]) if (r !== socket.id && !want.has(r)) socket.leave(r);
-    socket.join([...want]);
-    socket.data.areaKey = areaKey;
-    if (old !== null) this.areas.release(old);
-  }
-
-  /** Every socket's rooms again (the shares changed, or one expired). */
-  private rejoinAll(): void {
-    this.roomsUntil = this.deps.policy.roomsValidUntil();
-    for (const s of this.io.sockets.sockets.values()) this.join(s);
-  }
-
-  /** Recomputes the rooms when a share has expired since they were computed: expiry needs no reload. */
-  private fresh(): void {
-    if (Date.now() >= this.roomsUntil) this.rejoinAll();
   }
 
   /** Shares changed: every socket's rooms are recomputed now, before the next event goes out. */
   invalidate(): void {
-    this.rejoinAll();
+    this.rooms.rejoinAll();
   }
 
   /**
@@ -160,50 +103,15 @@ export class Realtime {
    * socket of a disabled user or revoked key is disconnected. Resolves when every socket is done.
    */
   refreshPrincipals(): Promise<void> {
-    this.principalsVersion++;
-    this.refreshAgain = true;
-    this.refreshing ??= this.refreshLoop();
-    return this.refreshing;
-  }
-
-  private async refreshLoop(): Promise<void> {
-    // first let refreshPrincipals() record this run, so the `finally` below cannot run before it
-    await null;
-    try {
-      while (this.refreshAgain && !this.closed) {
-        this.refreshAgain = false;
-        const bySubject = new Map<string, HubSocket[]>();
-        for (const s of this.io.sockets.sockets.values()) {
-          const sub = `${s.data.principal.kind}:${s.data.principal.id}`;
-          const same = bySubject.get(sub);
-          if (same) same.push(s);
-          else bySubject.set(sub, [s]);
-        }
-        for (const sockets of bySubject.values()) {
-          // a failed read (database unreachable) keeps the principal as it was
-          const now = await this.deps.reauthenticate(sockets[0]!.data.principal).catch(() => undefined);
-          for (const s of sockets) {
-            if (!s.connected || now === undefined) continue;
-            if (now === null) s.disconnect(true);
-            else {
-              s.data.principal = now;
-              s.data.version = this.principalsVersion;
-              this.join(s);
-            }
-          }
-        }
-      }
-    } finally {
-      this.refreshing = null;
-    }
+    return this.rooms.refreshPrincipals();
   }
 
   /** The rooms an event about camera `cameraId` goes to; null when the camera is unknown. */
   private roomsOf(event: CameraEvent, cameraId: string): string[] | null {
     const cam = this.deps.lookup(cameraId);
     if (!cam) return null;
-    this.fresh();
-    return this.deps.policy.cameraRooms(EVENT_ACTIONS[event], cam, this.areas.active);
+    this.rooms.fresh();
+    return this.deps.policy.cameraRooms(EVENT_ACTIONS[event], cam, this.rooms.areas.active);
   }
 
   /** Queues status changes; one `camera:status` batch per socket goes out every batchMs. */
