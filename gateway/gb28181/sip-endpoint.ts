@@ -1,11 +1,11 @@
-// A SIP endpoint over UDP and TCP: listeners, client transactions with RFC 3261 retransmission timers, server transaction replay.
+// A SIP endpoint over UDP and TCP: listeners, client transactions (sip-client-transactions.ts), server transaction replay.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { GbDeviceError, SipTimeoutError } from './errors';
+import { ClientTransactions } from './sip-client-transactions';
 import { parseCSeq, parseVia } from './sip-headers';
 import { SipStreamFramer } from './sip-framing';
-import { ackFor, newBranch, responseTo } from './sip-request';
+import { newBranch, responseTo } from './sip-request';
 import {
   DEFAULT_LIMITS,
   header,
@@ -53,16 +53,6 @@ export interface IncomingRequest {
   reply(status: number, reason: string, extra?: SipHeader[], body?: Buffer): void;
 }
 
-interface ClientTx {
-  resolve: (r: SipResponse) => void;
-  reject: (e: Error) => void;
-  onProvisional?: (r: SipResponse) => void;
-  timers: NodeJS.Timeout[];
-  invite: boolean;
-  req: SipRequest;
-  peer: SipPeer;
-}
-
 /**
  * Emits 'request' (IncomingRequest) for each new request, 'dropped' ({ peer, reason }) for input
  * refused (malformed, oversized, unmatched), and 'tcp-closed' (peer) when a connection ends.
@@ -71,7 +61,7 @@ export class SipEndpoint extends EventEmitter {
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly conns = new Map<string, net.Socket>();
-  private readonly clientTx = new Map<string, ClientTx>();
+  private readonly clientTx: ClientTransactions;
   private readonly serverTx = new Map<string, Buffer | null>();
   private readonly limits: SipLimits;
   private readonly t1: number;
@@ -83,6 +73,7 @@ export class SipEndpoint extends EventEmitter {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.t1 = opts.t1Ms ?? 500;
     this.t2 = opts.t2Ms ?? 4000;
+    this.clientTx = new ClientTransactions(this.t1, this.t2, (peer, bytes) => this.sendRaw(peer, bytes));
   }
 
   get udpPort(): number {
@@ -225,28 +216,10 @@ export class SipEndpoint extends EventEmitter {
   }
 
   private onResponse(res: SipResponse, key: string, peer: SipPeer): void {
-    const tx = this.clientTx.get(key);
-    if (!tx) {
-      // a 2xx to an INVITE retransmitted by the device after we answered: the dialog layer ACKs it again
-      if (res.status >= 200 && res.status < 300 && key.endsWith('|INVITE')) this.emit('stray-2xx', res, peer);
-      else this.emit('dropped', { peer, reason: `gb28181: response ${res.status} matches no transaction` });
-      return;
-    }
-    if (res.status < 200) {
-      if (tx.invite) for (const t of tx.timers.splice(0)) clearTimeout(t); // Timer A stops on a provisional
-      tx.onProvisional?.(res);
-      return;
-    }
-    this.finish(key);
-    if (tx.invite && res.status >= 300) this.sendRaw(tx.peer, serializeSip(ackFor(tx.req, res)));
-    tx.resolve(res);
-  }
-
-  private finish(key: string): void {
-    const tx = this.clientTx.get(key);
-    if (!tx) return;
-    for (const t of tx.timers) clearTimeout(t);
-    this.clientTx.delete(key);
+    if (this.clientTx.onResponse(res, key)) return;
+    // a 2xx to an INVITE retransmitted by the device after we answered: the dialog layer ACKs it again
+    if (res.status >= 200 && res.status < 300 && key.endsWith('|INVITE')) this.emit('stray-2xx', res, peer);
+    else this.emit('dropped', { peer, reason: `gb28181: response ${res.status} matches no transaction` });
   }
 
   /**
@@ -256,45 +229,7 @@ export class SipEndpoint extends EventEmitter {
    */
   request(peer: SipPeer, req: SipRequest, onProvisional?: (r: SipResponse) => void): Promise<SipResponse> {
     const branch = newBranch();
-    const msg = this.withVia(peer, req, branch);
-    const bytes = serializeSip(msg);
-    const invite = req.method === 'INVITE';
-    const key = `${branch}|${req.method}`;
-    return new Promise<SipResponse>((resolve, reject) => {
-      const tx: ClientTx = {
-        resolve,
-        reject,
-        timers: [],
-        invite,
-        req: msg,
-        peer,
-        ...(onProvisional ? { onProvisional } : {}),
-      };
-      // a TCP peer whose connection is gone cannot answer: refused now, not after Timer B/F
-      if (peer.transport === 'tcp' && (!peer.socket || peer.socket.destroyed))
-        return reject(
-          new GbDeviceError(`${peer.address}:${peer.port}`, `its TCP connection is closed (${req.method} not sent)`),
-        );
-      this.clientTx.set(key, tx);
-      const fail = setTimeout(() => {
-        this.finish(key);
-        reject(new SipTimeoutError(`${req.method} ${req.uri}`, 64 * this.t1));
-      }, 64 * this.t1);
-      tx.timers.push(fail);
-      if (peer.transport === 'udp') {
-        const again = (interval: number): void => {
-          tx.timers.push(
-            setTimeout(() => {
-              if (!this.clientTx.has(key)) return;
-              this.sendRaw(peer, bytes);
-              again(invite ? interval * 2 : Math.min(interval * 2, this.t2));
-            }, interval),
-          );
-        };
-        again(this.t1);
-      }
-      this.sendRaw(peer, bytes);
-    });
+    return this.clientTx.start(peer, this.withVia(peer, req, branch), `${branch}|${req.method}`, onProvisional);
   }
 
   private withVia(peer: SipPeer, req: SipRequest, branch: string): SipRequest {
@@ -328,10 +263,7 @@ export class SipEndpoint extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [key, tx] of this.clientTx) {
-      this.finish(key);
-      tx.reject(new SipTimeoutError('endpoint closed', 0));
-    }
+    this.clientTx.close();
     for (const s of this.conns.values()) s.destroy();
     this.conns.clear();
     const udp = this.udp;
