@@ -20,6 +20,8 @@ import {
 } from '../gb28181/index';
 import { ForbiddenError } from '../errors';
 import { PictureTap } from './picture-tap';
+import { upstreamCatalog } from './upstream-catalog';
+import type { Department } from '../contract';
 import { FootageSession, type OpenFootage } from './upstream-footage';
 
 /** The footage of cameras shared upward, as the superior's account sees it (wiring: the playback service). */
@@ -34,6 +36,7 @@ export interface UpstreamFootagePort {
 
 export interface CascadeDeps {
   cameras: () => Promise<CameraRecord[]>;
+  departments: () => Promise<Department[]>;
   service: CameraService;
   supervisor: Supervisor;
   /** Carries out a PTZ command of the superior on a shared camera (through the PTZ API and its priorities). */
@@ -43,7 +46,6 @@ export interface CascadeDeps {
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
-const OFF_STATUSES = new Set<string>(['offline', 'unauthorized']);
 const RECORDED = /^(playback|download)$/i;
 
 /** Our role in the media session: the sender's, opposite to the receiver's offer. */
@@ -64,25 +66,7 @@ export function buildCascade(config: Config, d: CascadeDeps): GbUpstream {
       .map((cam) => ({ cam, channelId: channelIdOf(u.localId, cam) }))
       .filter((x): x is { cam: CameraRecord; channelId: string } => x.channelId !== null);
   const catalog = async (): Promise<CatalogItem[]> =>
-    (await shared()).map(({ cam, channelId }) => ({
-      deviceId: channelId,
-      name: cam.name,
-      manufacturer: 'CloudEye',
-      model: 'CloudEye',
-      owner: 'CloudEye',
-      civilCode: u.localId.slice(0, 6),
-      address: cam.address || cam.name,
-      parental: 0,
-      parentId: u.localId,
-      registerWay: 1,
-      secrecy: 0,
-      // a camera not yet checked is shared as ON: the superior's INVITE finds out
-      status: OFF_STATUSES.has(cam.status) ? 'OFF' : 'ON',
-      longitude: cam.lng,
-      latitude: cam.lat,
-      // a camera with PTZ is a dome upward (the superior's operators get PTZ), any other a fixed camera
-      ptzType: cam.capabilities?.ptz ? 1 : 3,
-    }));
+    upstreamCatalog(u.localId, 'Cloud Eye', await d.departments(), await shared());
   /** The sending end of a media session to the superior's offer. */
   const senderTo = (offer: GbSdp, ssrc: number) =>
     openMediaSender({ transport: offer.transport, address: offer.address, port: offer.port, ssrc, host: u.localHost });

@@ -72,6 +72,7 @@ function catalogItem(i: CatalogItem): string {
     ['Address', i.address],
     ['Parental', i.parental ?? 0],
     ['ParentID', i.parentId],
+    ['BusinessGroupID', i.businessGroupId],
     ['RegisterWay', i.registerWay ?? 1],
     ['Secrecy', i.secrecy ?? 0],
     ['IPAddress', i.ipAddress],

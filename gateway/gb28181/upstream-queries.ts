@@ -42,7 +42,8 @@ export async function answerManscdp(doc: ManscdpDoc, c: AnswerContext): Promise<
   if (doc.cmdType === 'Catalog') {
     for (const page of buildCatalogPages(doc.sn, o.localId, await o.catalog(), 8, cs)) await c.send(page);
   } else if (doc.cmdType === 'DeviceInfo') {
-    const channels = (await o.catalog()).length;
+    // groups and organisations (Parental 1) are not channels
+    const channels = (await o.catalog()).filter((i) => i.parental !== 1).length;
     const info = {
       deviceId: o.localId,
       deviceName: o.name ?? 'Cloud Eye',

@@ -81,6 +81,7 @@ export async function startGbUpstream(
   const windowS = config.recording.playback.windowS;
   const upstream = buildCascade(config, {
     cameras: () => repos.cameras.all(),
+    departments: () => repos.org.departments(),
     service: cameras,
     supervisor,
     ptz: async (cameraId, cmd) => applySuperiorPtz(d.ptz, await ptzAs(), cameraId, cmd, ip),

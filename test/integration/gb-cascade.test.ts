@@ -74,6 +74,24 @@ describe('gb28181 upward cascade: a Cloud Eye registered with a superior Cloud E
     );
     assert.equal(cam.gbDeviceId, LOWER);
     assert.equal(cam.name, '云眼 上级共享');
+    // the catalog as the superior reads it: the platform's business group, the camera's department under it, the
+    // camera under its department; DeviceInfo counts the channel only
+    const items = await upper.gw.services.gb!.server.queryCatalog(LOWER);
+    const bg = `${LOWER.slice(0, 10)}2150000001`;
+    const org = `${LOWER.slice(0, 10)}216${String(lower.departments.police).padStart(7, '0')}`;
+    const summary = items.map((i) => [i.deviceId, i.name, i.parental, i.parentId, i.businessGroupId]);
+    assert.deepEqual(summary, [
+      [bg, 'Cloud Eye', 1, LOWER, undefined],
+      [
+        org,
+        await lower.gw.repos.org.departments().then((d) => d.find((x) => x.id === lower.departments.police)!.name),
+        1,
+        bg,
+        bg,
+      ],
+      [channel, '云眼 上级共享', 0, org, bg],
+    ]);
+    assert.equal((await upper.gw.services.gb!.server.queryDeviceInfo(LOWER)).channels, 1);
     assert.ok(Math.abs(cam.lng - 111.7) < 1e-6 && Math.abs(cam.lat - 29.04) < 1e-6);
     const r = await upper.api('POST', `/api/v1/cameras/${cam.id}/streams`, { token, body: { profile: 'main' } });
     assert.equal(r.status, 201, r.text);
