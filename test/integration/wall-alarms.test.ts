@@ -155,8 +155,10 @@ describe('alarms on the wall', function () {
     assert.equal(started.status, 200, started.text);
     await waitFor(async () => (await screen()).layout === '1', { what: 'the tour on the screen' });
     await postAlarmEvent(t, w, 'wall-3', P);
-    const alarm = await waitFor(async () => t.gw.db.knex('alarms').where({ rule_id: ruleId, state: 'new' }).first());
-    await waitFor(async () => (await screen()).alarm === String(alarm.id), { what: 'the alarm shown' });
+    // the alarm the screen shows (the rule's newest: an earlier one still open would be replaced by it)
+    const alarm = { id: await waitFor(async () => (await screen()).alarm ?? undefined, { what: 'the alarm shown' }) };
+    const row = await t.gw.db.knex('alarms').where({ id: alarm.id }).first('rule_id', 'state');
+    assert.deepEqual([row.rule_id, row.state], [ruleId, 'new']);
 
     await t.restart();
     const again = await screen();
