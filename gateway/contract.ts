@@ -7,6 +7,7 @@ export {
   httpUri,
   page,
   problem,
+  pageQuery,
   queryNumber,
   streamUri,
   type Action,

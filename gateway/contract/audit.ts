@@ -1,6 +1,6 @@
 // The audit log in the API contract: its entries and the query that reads them.
 import { z } from 'zod';
-import { queryNumber, text } from './fields';
+import { pageQuery, queryNumber, text } from './fields';
 
 export const auditEntry = z.object({
   id: z.string(),
@@ -27,12 +27,7 @@ export const auditQuery = z.strictObject({
   targetId: text(64).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
-  cursor: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]*$/)
-    .optional(),
+  ...pageQuery,
 });
 
 export type AuditEntry = z.infer<typeof auditEntry>;

@@ -1,6 +1,6 @@
 // Cameras in the API contract: what is registered, changed, read and listed, with their streams and capabilities.
 import { z } from 'zod';
-import { CAMERA_STATUS, csv, httpUri, id, lat, lng, queryNumber, streamUri, tag, text } from './fields';
+import { CAMERA_STATUS, csv, httpUri, id, lat, lng, pageQuery, queryNumber, streamUri, tag, text } from './fields';
 import { bboxParam } from './geometry';
 
 export const streamInfo = z.strictObject({
@@ -100,12 +100,7 @@ export const cameraListQuery = z.strictObject({
   tag: csv(tag).optional(),
   bbox: bboxParam.optional(),
   q: text(200).optional(),
-  limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
-  cursor: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]*$/)
-    .optional(),
+  ...pageQuery,
 });
 
 export type Camera = z.infer<typeof camera>;

@@ -52,6 +52,16 @@ export const httpUri = z
 export const csv = (inner: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(inner).max(100));
 
+/** The paging fields of a list query: at most 1000 a page (100 by default), an opaque cursor from the last page. */
+export const pageQuery = {
+  limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
+  cursor: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
+};
+
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 

@@ -1,6 +1,6 @@
 // /events: callers post per-camera events; everyone searches the events they may see (kind, time, area, plate).
 import { z } from 'zod';
-import { queryNumber } from '../../contract';
+import { pageQuery, queryNumber } from '../../contract';
 import type { CameraService } from '../../cameras/camera-service';
 import { EVENT_KINDS, storedEventSchema } from '../../events/event-model';
 import type { EventIngest } from '../../events/event-ingest';
@@ -129,12 +129,7 @@ export function registerEventRoutes(
       bbox: nums(4, 'west,south,east,north').optional(),
       near: nums(3, 'lng,lat,radiusM').optional(),
       polygon: z.string().max(20_000).optional(),
-      limit: queryNumber(z.number().int().min(1).max(1000)).default(100),
-      cursor: z
-        .string()
-        .max(64)
-        .regex(/^[A-Za-z0-9_-]*$/)
-        .optional(),
+      ...pageQuery,
     }),
     response: z.object({ items: z.array(storedEventSchema), nextCursor: z.string().nullable() }),
     handler: async ({ principal, query }) => {
